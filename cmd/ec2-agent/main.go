@@ -1,0 +1,181 @@
+// Command ec2-agent runs on each hypervisor host: it serves the agent API
+// to the controller and drives the host's libvirtd.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/ec2lab/ec2lab/pkg/agent"
+	"github.com/ec2lab/ec2lab/pkg/hypervisor"
+	"github.com/ec2lab/ec2lab/pkg/storage"
+	"github.com/ec2lab/ec2lab/pkg/version"
+	"github.com/ec2lab/ec2lab/pkg/virttype"
+	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
+)
+
+func main() {
+	if err := newRootCommand().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "ec2-agent:", err)
+		os.Exit(1)
+	}
+}
+
+type flags struct {
+	controller, listen, advertise string
+	hostID, region, az, prefix    string
+	pool, localPool, stateDir     string
+	libvirtURI, domainType        string
+}
+
+func newRootCommand() *cobra.Command {
+	var f flags
+	host, _ := os.Hostname()
+	cmd := &cobra.Command{
+		Use:          "ec2-agent",
+		Short:        "ec2-agent owns one hypervisor host: libvirt domains, qcow2 volumes, NoCloud seeds",
+		Version:      version.Version,
+		Args:         cobra.NoArgs,
+		SilenceUsage: true,
+		RunE:         func(cmd *cobra.Command, _ []string) error { return run(cmd.Context(), f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.controller, "controller", "127.0.0.1:7701", "controller's agent endpoint (Registry)")
+	fl.StringVar(&f.listen, "listen", "127.0.0.1:7710", "address the agent API listens on")
+	fl.StringVar(&f.advertise, "advertise", "", "address the controller reaches this agent at (default: --listen)")
+	fl.StringVar(&f.hostID, "host-id", "h-"+host, "host ID")
+	fl.StringVar(&f.region, "region", "lab-1", "region")
+	fl.StringVar(&f.az, "availability-zone", "lab-1a", "availability zone of this host")
+	fl.StringVar(&f.prefix, "domain-prefix", "ec2lab-", "prefix of the libvirt domain names this agent owns")
+	fl.StringVar(&f.pool, "pool", "/var/lib/ec2lab/pools/lab-1a", "the AZ's shared volume pool directory")
+	fl.StringVar(&f.localPool, "local-pool", "/var/lib/ec2lab/local", "host-local instance store directory")
+	fl.StringVar(&f.stateDir, "state-dir", "/var/lib/ec2lab/agent", "agent state (seeds, console logs)")
+	fl.StringVar(&f.libvirtURI, "libvirt-uri", "qemu:///system", "libvirtd to drive")
+	fl.StringVar(&f.domainType, "domain-type", "", "force kvm or qemu (default: detect)")
+	return cmd
+}
+
+func run(parent context.Context, f flags) error {
+	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := loopbackOnly(f.listen, f.controller); err != nil {
+		return err
+	}
+	dec, err := virttype.Detect(f.domainType)
+	if err != nil {
+		return err
+	}
+	log.Info("domain type chosen for guests", "type", dec.Type, "reason", dec.Reason)
+	hv, err := hypervisor.Connect(ctx, f.libvirtURI)
+	if err != nil {
+		return err
+	}
+	defer hv.Close()
+	shared, err := storage.New(f.pool)
+	if err != nil {
+		return err
+	}
+	local, err := storage.New(f.localPool)
+	if err != nil {
+		return err
+	}
+	ag, err := agent.New(agent.Config{HostID: f.hostID, Region: f.region, AZ: f.az, DomainPrefix: f.prefix, DomainType: dec,
+		SharedPool: shared, LocalPool: local, StateDir: f.stateDir, Version: version.Version}, hv, log)
+	if err != nil {
+		return err
+	}
+	if err := ag.Recover(ctx); err != nil {
+		return err
+	}
+	lis, err := net.Listen("tcp", f.listen)
+	if err != nil {
+		return err
+	}
+	unary, streamI := agent.ErrorInterceptors()
+	gs := grpc.NewServer(grpc.UnaryInterceptor(unary), grpc.StreamInterceptor(streamI))
+	agentv1.RegisterHostServer(gs, ag)
+	go func() { <-ctx.Done(); gs.GracefulStop() }()
+	go register(ctx, ag, f, log)
+	log.Info("ec2-agent serving", "listen", lis.Addr().String(), "host", f.hostID, "az", f.az)
+	return gs.Serve(lis)
+}
+
+// loopbackOnly refuses plaintext agent traffic off this machine: mutual TLS
+// between hosts is not wired yet, and plaintext must never leave loopback.
+func loopbackOnly(addrs ...string) error {
+	for _, a := range addrs {
+		host, _, err := net.SplitHostPort(a)
+		if err != nil {
+			return fmt.Errorf("address %q: %w", a, err)
+		}
+		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+			return fmt.Errorf("address %s is not loopback: agent traffic is plaintext until mutual TLS lands, so only loopback is allowed", a)
+		}
+	}
+	return nil
+}
+
+// register registers with the controller and heartbeats until ctx ends.
+func register(ctx context.Context, ag *agent.Agent, f flags, log *slog.Logger) {
+	conn, err := grpc.NewClient(f.controller, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		log.Error("controller connection", "err", err)
+		return
+	}
+	defer conn.Close()
+	reg := agentv1.NewRegistryClient(conn)
+	addr := f.advertise
+	if addr == "" {
+		addr = f.listen
+	}
+	for ctx.Err() == nil {
+		if err := heartbeatLoop(ctx, ag, reg, addr); err != nil {
+			log.Warn("controller unreachable, retrying", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+func heartbeatLoop(ctx context.Context, ag *agent.Agent, reg agentv1.RegistryClient, addr string) error {
+	inv, err := ag.Inventory(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := reg.Register(ctx, &agentv1.RegisterRequest{Inventory: inv, AgentAddress: addr})
+	if err != nil {
+		return err
+	}
+	every := time.Duration(max(res.GetHeartbeatIntervalSeconds(), 1)) * time.Second
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(every):
+		}
+		inv, err := ag.Inventory(ctx)
+		if err != nil {
+			return err
+		}
+		list, err := ag.ListInstances(ctx, &agentv1.ListInstancesRequest{})
+		if err != nil {
+			return err
+		}
+		if _, err := reg.Heartbeat(ctx, &agentv1.HeartbeatRequest{HostId: res.GetHostId(), Inventory: inv, Instances: list.GetInstances()}); err != nil {
+			return err
+		}
+	}
+}

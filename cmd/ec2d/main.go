@@ -1,0 +1,107 @@
+// Command ec2d is the control plane of one ec2lab region.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ec2lab/ec2lab/pkg/server"
+	"github.com/ec2lab/ec2lab/pkg/version"
+)
+
+func main() {
+	if err := newRootCommand().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "ec2d:", err)
+		os.Exit(1)
+	}
+}
+
+type flags struct {
+	allInOne       bool
+	dataDir        string
+	configFile     string
+	grpcAddr       string
+	httpAddr       string
+	domainType     string
+	registerImages []string
+	logFormat      string
+}
+
+func newRootCommand() *cobra.Command {
+	var f flags
+	cmd := &cobra.Command{
+		Use:     "ec2d",
+		Short:   "ec2d serves one ec2lab region: EC2-style API, scheduler, state store and reconcilers",
+		Version: version.Version,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return run(cmd.Context(), f)
+		},
+		SilenceUsage: true,
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.allInOne, "all-in-one", false, "run region lab-1 with zone lab-1a and an embedded agent for this host")
+	fl.StringVar(&f.dataDir, "data-dir", "./var", "directory for the state store, pools, credentials")
+	fl.StringVar(&f.configFile, "config", "", "region config file (YAML); see deploy/")
+	fl.StringVar(&f.grpcAddr, "grpc-addr", "127.0.0.1:7700", "gRPC API listen address")
+	fl.StringVar(&f.httpAddr, "http-addr", "127.0.0.1:7780", "HTTP listen address (EC2 Query API, /metrics, /healthz)")
+	fl.StringVar(&f.domainType, "domain-type", "", "force guest domain type: kvm or qemu (default: detect)")
+	fl.StringArrayVar(&f.registerImages, "register-image", nil, "NAME=BUNDLE_DIR: register an image bundle as an AMI at start unless one of that name exists")
+	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	return cmd
+}
+
+func run(parent context.Context, f flags) error {
+	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := newLogger(f.logFormat)
+	cfg, err := loadConfig(f)
+	if err != nil {
+		return err
+	}
+	images := map[string]string{}
+	for _, r := range f.registerImages {
+		name, dir, ok := strings.Cut(r, "=")
+		if !ok || name == "" || dir == "" {
+			return fmt.Errorf("--register-image %q: want NAME=BUNDLE_DIR", r)
+		}
+		images[name] = dir
+	}
+	log.Info("ec2d starting", "version", version.Version, "region", cfg.Region, "data_dir", f.dataDir)
+	return server.Run(ctx, server.Options{Config: cfg, DataDir: f.dataDir, GRPCAddr: f.grpcAddr,
+		HTTPAddr: f.httpAddr, RegisterImages: images, Log: log})
+}
+
+func loadConfig(f flags) (server.Config, error) {
+	var cfg server.Config
+	switch {
+	case f.configFile != "":
+		c, err := server.LoadConfig(f.configFile)
+		if err != nil {
+			return cfg, err
+		}
+		cfg = c
+	case f.allInOne:
+		cfg = server.AllInOne(f.dataDir)
+	default:
+		return cfg, fmt.Errorf("give --all-in-one or --config FILE")
+	}
+	if f.domainType != "" {
+		cfg.DomainType = f.domainType
+	}
+	return cfg, nil
+}
+
+func newLogger(format string) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+}

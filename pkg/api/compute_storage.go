@@ -1,0 +1,222 @@
+package api
+
+import (
+	"context"
+
+	"github.com/ec2lab/ec2lab/pkg/controller"
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
+)
+
+// CreateVolume creates a volume.
+func (c *Compute) CreateVolume(ctx context.Context, r *v1.CreateVolumeRequest) (*v1.Volume, error) {
+	v, err := c.svc.CreateVolume(ctx, controller.VolumeRequest{AZ: r.GetAvailabilityZone(), SizeGiB: r.GetSize(),
+		SnapshotID: r.GetSnapshotId(), Type: r.GetVolumeType(), IOPS: r.GetIops(), Throughput: r.GetThroughput(),
+		Encrypted: r.GetEncrypted(), DryRun: r.GetDryRun(), Tags: specTags(r.GetTagSpecifications())["volume"],
+		ClientToken: r.GetClientToken()})
+	if err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	return volumeOut(v), nil
+}
+
+// DescribeVolumes lists volumes.
+func (c *Compute) DescribeVolumes(ctx context.Context, r *v1.DescribeVolumesRequest) (*v1.DescribeVolumesResponse, error) {
+	vols, next, err := c.svc.DescribeVolumes(ctx, r.GetVolumeIds(), filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))
+	if err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	out := &v1.DescribeVolumesResponse{NextToken: next}
+	for _, v := range vols {
+		out.Volumes = append(out.Volumes, volumeOut(v))
+	}
+	return out, nil
+}
+
+// AttachVolume attaches a volume.
+func (c *Compute) AttachVolume(ctx context.Context, r *v1.AttachVolumeRequest) (*v1.VolumeAttachment, error) {
+	a, err := c.svc.AttachVolume(ctx, r.GetVolumeId(), r.GetInstanceId(), r.GetDevice(), r.GetDryRun())
+	if err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	return attachmentOut(r.GetVolumeId(), a), nil
+}
+
+// DetachVolume detaches a volume.
+func (c *Compute) DetachVolume(ctx context.Context, r *v1.DetachVolumeRequest) (*v1.VolumeAttachment, error) {
+	a, err := c.svc.DetachVolume(ctx, r.GetVolumeId(), r.GetInstanceId(), r.GetDevice(), r.GetForce(), r.GetDryRun())
+	if err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	return attachmentOut(r.GetVolumeId(), a), nil
+}
+
+// ModifyVolume grows or retunes a volume.
+func (c *Compute) ModifyVolume(ctx context.Context, r *v1.ModifyVolumeRequest) (*v1.VolumeModification, error) {
+	m, err := c.svc.ModifyVolume(ctx, r.GetVolumeId(), r.GetSize(), r.GetVolumeType(), r.GetIops(), r.GetThroughput(), r.GetDryRun())
+	if err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	return &v1.VolumeModification{VolumeId: m.VolumeID, ModificationState: m.State, TargetSize: m.TargetSize,
+		TargetVolumeType: m.TargetType, TargetIops: m.TargetIOPS, TargetThroughput: m.TargetThroughput,
+		OriginalSize: m.OrigSize, OriginalVolumeType: m.OrigType, OriginalIops: m.OrigIOPS,
+		OriginalThroughput: m.OrigThroughput, Progress: 100}, nil
+}
+
+// DeleteVolume deletes a volume.
+func (c *Compute) DeleteVolume(ctx context.Context, r *v1.DeleteVolumeRequest) (*v1.DeleteVolumeResponse, error) {
+	if err := c.svc.DeleteVolume(ctx, r.GetVolumeId(), r.GetDryRun()); err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	return &v1.DeleteVolumeResponse{}, nil
+}
+
+// CreateSnapshot snapshots a volume.
+func (c *Compute) CreateSnapshot(ctx context.Context, r *v1.CreateSnapshotRequest) (*v1.Snapshot, error) {
+	s, err := c.svc.CreateSnapshot(ctx, r.GetVolumeId(), r.GetDescription(), specTags(r.GetTagSpecifications())["snapshot"], r.GetDryRun())
+	if err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	return snapshotOut(s), nil
+}
+
+// DescribeSnapshots lists snapshots.
+func (c *Compute) DescribeSnapshots(ctx context.Context, r *v1.DescribeSnapshotsRequest) (*v1.DescribeSnapshotsResponse, error) {
+	snaps, next, err := c.svc.DescribeSnapshots(ctx, r.GetSnapshotIds(), r.GetOwnerIds(), filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))
+	if err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	out := &v1.DescribeSnapshotsResponse{NextToken: next}
+	for _, s := range snaps {
+		out.Snapshots = append(out.Snapshots, snapshotOut(s))
+	}
+	return out, nil
+}
+
+// DeleteSnapshot deletes a snapshot.
+func (c *Compute) DeleteSnapshot(ctx context.Context, r *v1.DeleteSnapshotRequest) (*v1.DeleteSnapshotResponse, error) {
+	if err := c.svc.DeleteSnapshot(ctx, r.GetSnapshotId(), r.GetDryRun()); err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	return &v1.DeleteSnapshotResponse{}, nil
+}
+
+// RegisterImage imports an image bundle directory.
+func (c *Compute) RegisterImage(ctx context.Context, r *v1.RegisterImageRequest) (*v1.RegisterImageResponse, error) {
+	if r.GetBundlePath() == "" {
+		return nil, ec2err.ToGRPC(ec2err.New(ec2err.MissingParameter, "RegisterImage needs a bundle path (ec2lab imports image bundles)"))
+	}
+	if r.GetDryRun() {
+		return nil, ec2err.ToGRPC(controller.DryRun())
+	}
+	img, err := c.svc.RegisterBundle(ctx, r.GetBundlePath(), r.GetName(), r.GetDescription(), specTags(r.GetTagSpecifications())["image"])
+	if err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	return &v1.RegisterImageResponse{ImageId: img.ID}, nil
+}
+
+// DescribeImages lists images.
+func (c *Compute) DescribeImages(ctx context.Context, r *v1.DescribeImagesRequest) (*v1.DescribeImagesResponse, error) {
+	imgs, next, err := c.svc.DescribeImages(ctx, r.GetImageIds(), r.GetOwners(), filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))
+	if err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	out := &v1.DescribeImagesResponse{NextToken: next}
+	for _, i := range imgs {
+		out.Images = append(out.Images, imageOut(i))
+	}
+	return out, nil
+}
+
+// DeregisterImage deregisters an image.
+func (c *Compute) DeregisterImage(ctx context.Context, r *v1.DeregisterImageRequest) (*v1.DeregisterImageResponse, error) {
+	if err := c.svc.DeregisterImage(ctx, r.GetImageId(), r.GetDryRun()); err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	return &v1.DeregisterImageResponse{}, nil
+}
+
+// CreateKeyPair makes a key pair.
+func (c *Compute) CreateKeyPair(ctx context.Context, r *v1.CreateKeyPairRequest) (*v1.KeyPair, error) {
+	k, priv, err := c.svc.CreateKeyPair(ctx, r.GetKeyName(), r.GetKeyType(), specTags(r.GetTagSpecifications())["key-pair"], r.GetDryRun())
+	if err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	out := keyPairOut(k, false)
+	out.KeyMaterial = priv
+	return out, nil
+}
+
+// ImportKeyPair imports a public key.
+func (c *Compute) ImportKeyPair(ctx context.Context, r *v1.ImportKeyPairRequest) (*v1.KeyPair, error) {
+	k, err := c.svc.ImportKeyPair(ctx, r.GetKeyName(), r.GetPublicKeyMaterial(), specTags(r.GetTagSpecifications())["key-pair"], r.GetDryRun())
+	if err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	return keyPairOut(k, false), nil
+}
+
+// DescribeKeyPairs lists key pairs.
+func (c *Compute) DescribeKeyPairs(ctx context.Context, r *v1.DescribeKeyPairsRequest) (*v1.DescribeKeyPairsResponse, error) {
+	keys, err := c.svc.DescribeKeyPairs(ctx, r.GetKeyNames(), r.GetKeyPairIds(), filtersIn(r.GetFilters()))
+	if err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	out := &v1.DescribeKeyPairsResponse{}
+	for _, k := range keys {
+		out.KeyPairs = append(out.KeyPairs, keyPairOut(k, r.GetIncludePublicKey()))
+	}
+	return out, nil
+}
+
+// DeleteKeyPair deletes a key pair.
+func (c *Compute) DeleteKeyPair(ctx context.Context, r *v1.DeleteKeyPairRequest) (*v1.DeleteKeyPairResponse, error) {
+	if err := c.svc.DeleteKeyPair(ctx, r.GetKeyName(), r.GetKeyPairId(), r.GetDryRun()); err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	return &v1.DeleteKeyPairResponse{}, nil
+}
+
+// CreateTags tags resources.
+func (c *Compute) CreateTags(ctx context.Context, r *v1.CreateTagsRequest) (*v1.CreateTagsResponse, error) {
+	if err := c.svc.CreateTags(ctx, r.GetResources(), tagsIn(r.GetTags()), r.GetDryRun()); err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	return &v1.CreateTagsResponse{}, nil
+}
+
+// DeleteTags removes tags.
+func (c *Compute) DeleteTags(ctx context.Context, r *v1.DeleteTagsRequest) (*v1.DeleteTagsResponse, error) {
+	if err := c.svc.DeleteTags(ctx, r.GetResources(), tagsIn(r.GetTags()), r.GetDryRun()); err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	return &v1.DeleteTagsResponse{}, nil
+}
+
+// DescribeTags lists tags.
+func (c *Compute) DescribeTags(ctx context.Context, r *v1.DescribeTagsRequest) (*v1.DescribeTagsResponse, error) {
+	tags, next, err := c.svc.DescribeTags(ctx, filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))
+	if err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	out := &v1.DescribeTagsResponse{NextToken: next}
+	for _, t := range tags {
+		out.Tags = append(out.Tags, &v1.TagDescription{ResourceId: t.ResourceID, ResourceType: t.ResourceType, Key: t.Key, Value: t.Value})
+	}
+	return out, nil
+}
+
+// StreamConsole relays the live serial console between a client and the
+// instance's agent.
+func (c *Compute) StreamConsole(stream v1.Compute_StreamConsoleServer) error {
+	first, err := stream.Recv()
+	if err != nil {
+		return err
+	}
+	ag, err := c.svc.ConsoleAgent(stream.Context(), first.GetInstanceId())
+	if err != nil {
+		return ec2err.ToGRPC(err)
+	}
+	return relayConsole(stream, ag, first)
+}

@@ -1,0 +1,78 @@
+package controller
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/ec2lab/ec2lab/pkg/store"
+	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
+)
+
+// gcState remembers when the collector first saw an unowned thing, so it
+// only removes what stayed unowned for the grace period.
+type gcState struct {
+	mu        sync.Mutex
+	firstSeen map[string]time.Time
+	lastRun   time.Time
+}
+
+var gcs = gcState{firstSeen: map[string]time.Time{}}
+
+// gcInterval spaces out collector runs (they list every host's domains).
+const gcInterval = 30 * time.Second
+
+// collectGarbage destroys domains that no record owns, after a grace period
+// and with a log line.
+func (s *Service) collectGarbage(ctx context.Context) {
+	gcs.mu.Lock()
+	if time.Since(gcs.lastRun) < gcInterval {
+		gcs.mu.Unlock()
+		return
+	}
+	gcs.lastRun = time.Now()
+	gcs.mu.Unlock()
+	s.mu.Lock()
+	agents := map[string]agentv1.HostClient{}
+	for id, c := range s.agents {
+		agents[id] = c
+	}
+	s.mu.Unlock()
+	seen := map[string]bool{}
+	for hostID, ag := range agents {
+		list, err := ag.ListInstances(ctx, &agentv1.ListInstancesRequest{})
+		if err != nil {
+			continue
+		}
+		for _, d := range list.GetInstances() {
+			in, _, err := store.GetJSON[Instance](ctx, s.st, prefixInstance+d.GetInstanceId())
+			if err == nil && in.HostID == hostID && in.State != StateTerminated {
+				continue
+			}
+			key := hostID + "/" + d.GetInstanceId()
+			seen[key] = true
+			if s.graceOver(key) {
+				s.log.Warn("garbage collector: destroying domain no record owns", "host", hostID, "instance", d.GetInstanceId(), "domain", d.GetDomainName())
+				_, _ = ag.DestroyInstance(ctx, &agentv1.InstanceRef{InstanceId: d.GetInstanceId()})
+			}
+		}
+	}
+	gcs.mu.Lock()
+	for k := range gcs.firstSeen {
+		if !seen[k] {
+			delete(gcs.firstSeen, k)
+		}
+	}
+	gcs.mu.Unlock()
+}
+
+func (s *Service) graceOver(key string) bool {
+	gcs.mu.Lock()
+	defer gcs.mu.Unlock()
+	t, ok := gcs.firstSeen[key]
+	if !ok {
+		gcs.firstSeen[key] = time.Now()
+		return false
+	}
+	return time.Since(t) > s.cfg.GCGrace.Duration
+}

@@ -1,0 +1,194 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/store"
+	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
+)
+
+// AddHost registers a host (or refreshes it after an agent restart) and
+// starts following its lifecycle events.
+func (s *Service) AddHost(ctx context.Context, inv *agentv1.Inventory, addr string, client agentv1.HostClient) (string, error) {
+	if inv.GetHostId() == "" {
+		return "", ec2err.New(ec2err.MissingParameter, "host inventory needs a host ID")
+	}
+	if _, ok := s.cfg.Zone(inv.GetAvailabilityZone()); !ok {
+		return "", ec2err.New(ec2err.InvalidParameterValue, "host %s: zone %q is not a zone of region %s",
+			inv.GetHostId(), inv.GetAvailabilityZone(), s.cfg.Region)
+	}
+	rec := hostFromInventory(inv, addr, s.now())
+	key := prefixHost + rec.ID
+	if old, _, err := store.GetJSON[HostRecord](ctx, s.st, key); err == nil {
+		rec.LastPlaced = old.LastPlaced
+	}
+	if err := put(ctx, s.st, key, rec); err != nil {
+		return "", fmt.Errorf("register host %s: %w", rec.ID, err)
+	}
+	s.mu.Lock()
+	s.agents[rec.ID] = client
+	s.mu.Unlock()
+	s.log.Info("host registered", "host", rec.ID, "az", rec.AZ, "address", addr,
+		"domain_type", inv.GetDomainType(), "reason", inv.GetDomainTypeReason(), "vcpus", rec.VCPUs, "memory_mib", rec.MemoryMiB)
+	go s.followEvents(rec.ID, client)
+	s.Kick()
+	return rec.ID, nil
+}
+
+func hostFromInventory(inv *agentv1.Inventory, addr string, now time.Time) HostRecord {
+	var localFree int64
+	for _, p := range inv.GetPools() {
+		if !p.GetShared() {
+			localFree += p.GetFreeBytes() / 1e9
+		}
+	}
+	free := 0
+	for _, g := range inv.GetGpus() {
+		if g.GetUsedBy() == "" {
+			free++
+		}
+	}
+	return HostRecord{ID: inv.GetHostId(), AZ: inv.GetAvailabilityZone(), Address: addr,
+		DomainType: inv.GetDomainType(), VCPUs: int(inv.GetVcpus()), MemoryMiB: inv.GetMemoryMib(),
+		HugepagesFree: inv.GetHugepagesFree(), GPUs: len(inv.GetGpus()), FreeGPUs: free,
+		FreeLocalGB: localFree, PinnedCPUs: len(inv.GetPinnedCpus()), AgentVersion: inv.GetAgentVersion(),
+		LastHeartbeat: now, Healthy: true}
+}
+
+// Heartbeat records a host's liveness, capacity and the instances it runs.
+func (s *Service) Heartbeat(ctx context.Context, hostID string, inv *agentv1.Inventory, instances []*agentv1.InstanceStatus) error {
+	_, err := update(ctx, s.st, prefixHost+hostID, func(h *HostRecord) error {
+		placed := h.LastPlaced
+		addr := h.Address
+		if inv != nil {
+			*h = hostFromInventory(inv, addr, s.now())
+		}
+		h.LastPlaced = placed
+		h.LastHeartbeat = s.now()
+		h.Healthy = true
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("heartbeat %s: %w", hostID, err)
+	}
+	for _, st := range instances {
+		s.observe(ctx, hostID, st.GetInstanceId(), st.GetState(), st.GetReason())
+	}
+	return nil
+}
+
+// Hosts lists registered hosts, sorted by ID.
+func (s *Service) Hosts(ctx context.Context) ([]HostRecord, error) {
+	hs, err := store.ListJSON[HostRecord](ctx, s.st, prefixHost)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(hs, func(i, j int) bool { return hs[i].ID < hs[j].ID })
+	return hs, nil
+}
+
+func (s *Service) agent(hostID string) (agentv1.HostClient, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.agents[hostID]
+	if !ok {
+		return nil, fmt.Errorf("host %s: agent not connected", hostID)
+	}
+	return c, nil
+}
+
+// agentForZone returns any connected, healthy host's agent in az (for pool work).
+func (s *Service) agentForZone(ctx context.Context, az string) (string, agentv1.HostClient, error) {
+	hs, err := s.Hosts(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	for _, h := range hs {
+		if h.AZ != az || !h.Healthy {
+			continue
+		}
+		if c, err := s.agent(h.ID); err == nil {
+			return h.ID, c, nil
+		}
+	}
+	return "", nil, ec2err.New(ec2err.InsufficientInstanceCapacity, "no healthy host in %s", az)
+}
+
+// followEvents applies an agent's lifecycle events as they happen, and
+// reconnects while the agent stays registered.
+func (s *Service) followEvents(hostID string, c agentv1.HostClient) {
+	for {
+		s.mu.Lock()
+		cur := s.agents[hostID]
+		s.mu.Unlock()
+		if cur != c {
+			return
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		stream, err := c.WatchEvents(ctx, &agentv1.WatchEventsRequest{})
+		if err == nil {
+			for {
+				ev, err := stream.Recv()
+				if err != nil {
+					break
+				}
+				s.observe(context.Background(), hostID, ev.GetInstanceId(), ev.GetState(), ev.GetReason())
+			}
+		}
+		cancel()
+		time.Sleep(time.Second)
+	}
+}
+
+// checkHostHealth marks hosts whose heartbeats stopped as unhealthy and
+// their instances impaired (never silently lost).
+func (s *Service) checkHostHealth(ctx context.Context) {
+	hs, err := s.Hosts(ctx)
+	if err != nil {
+		return
+	}
+	for _, h := range hs {
+		stale := s.now().Sub(h.LastHeartbeat) > s.cfg.HeartbeatTimeout.Duration
+		if stale == !h.Healthy {
+			continue
+		}
+		_, _ = update(ctx, s.st, prefixHost+h.ID, func(r *HostRecord) error { r.Healthy = !stale; return nil })
+		s.log.Warn("host health changed", "host", h.ID, "az", h.AZ, "healthy", !stale, "last_heartbeat", h.LastHeartbeat)
+		s.setImpaired(ctx, h.ID, stale)
+	}
+}
+
+func (s *Service) setImpaired(ctx context.Context, hostID string, impaired bool) {
+	insts, _ := store.ListJSON[Instance](ctx, s.st, prefixInstance)
+	for _, in := range insts {
+		if in.HostID != hostID || in.State == StateTerminated || in.Impaired == impaired {
+			continue
+		}
+		_, _ = update(ctx, s.st, prefixInstance+in.ID, func(r *Instance) error { r.Impaired = impaired; return nil })
+	}
+}
+
+// zoneState is available when the zone has a healthy host, impaired otherwise.
+func zoneState(hs []HostRecord, az string) (string, string) {
+	total, healthy := 0, 0
+	for _, h := range hs {
+		if h.AZ == az {
+			total++
+			if h.Healthy {
+				healthy++
+			}
+		}
+	}
+	switch {
+	case healthy > 0:
+		return "available", ""
+	case total == 0:
+		return "impaired", "no hosts registered in " + az
+	}
+	return "impaired", strings.TrimSpace(fmt.Sprintf("%d of %d hosts unhealthy", total-healthy, total))
+}

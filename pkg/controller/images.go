@@ -1,0 +1,363 @@
+package controller
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ids"
+	"github.com/ec2lab/ec2lab/pkg/storage"
+	"github.com/ec2lab/ec2lab/pkg/store"
+)
+
+// Manifest is an image bundle's manifest.json.
+type Manifest struct {
+	Schema             int              `json:"schema"`
+	Name               string           `json:"name"`
+	Description        string           `json:"description"`
+	Architecture       string           `json:"architecture"`
+	BootMode           string           `json:"boot_mode"`
+	VirtualizationType string           `json:"virtualization_type"`
+	Kernel             *ManifestFile    `json:"kernel,omitempty"`
+	Initrd             *ManifestFile    `json:"initrd,omitempty"`
+	KernelCmdline      string           `json:"kernel_cmdline"`
+	RootDeviceName     string           `json:"root_device_name"`
+	Devices            []ManifestDevice `json:"block_device_mappings"`
+}
+
+// ManifestFile is a file of the bundle with its checksum.
+type ManifestFile struct {
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+}
+
+// ManifestDevice is one disk of the bundle.
+type ManifestDevice struct {
+	DeviceName          string `json:"device_name"`
+	File                string `json:"file"`
+	Format              string `json:"format"`
+	SizeBytes           int64  `json:"size_bytes"`
+	SHA256              string `json:"sha256"`
+	VolumeType          string `json:"volume_type"`
+	DeleteOnTermination bool   `json:"delete_on_termination"`
+}
+
+// MaxImportBytes bounds the virtual size of an imported disk.
+const MaxImportBytes = 2 << 40
+
+// RegisterBundle imports an image bundle directory: each disk becomes a
+// snapshot layer in the first zone's pool, the manifest becomes an AMI.
+func (s *Service) RegisterBundle(ctx context.Context, dir, name, description string, tags []Tag) (Image, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return Image{}, err
+	}
+	m, err := readManifest(dir)
+	if err != nil {
+		return Image{}, err
+	}
+	if name == "" {
+		name = m.Name
+	}
+	if err := s.checkImageName(ctx, acct, name); err != nil {
+		return Image{}, err
+	}
+	az := s.cfg.AvailabilityZones[0].Name
+	pool, _ := s.Pool(az)
+	img := Image{ID: ids.New(ids.Image), Owner: acct, Name: name, Description: firstNonEmpty(description, m.Description),
+		State: "available", Architecture: firstNonEmpty(m.Architecture, "x86_64"), BootMode: firstNonEmpty(m.BootMode, "bios"),
+		Cmdline: m.KernelCmdline, RootDeviceName: firstNonEmpty(m.RootDeviceName, "/dev/xvda"),
+		CreationDate: s.now().UTC(), Tags: tags, Location: dir, AZ: az}
+	var ops []store.Op
+	for _, d := range m.Devices {
+		snap, err := s.importDisk(ctx, pool, dir, d, acct, img.ID)
+		if err != nil {
+			return Image{}, err
+		}
+		op, _ := store.PutJSON(prefixSnapshot+snap.ID, snap, 0)
+		ops = append(ops, op)
+		img.Devices = append(img.Devices, ImageDevice{DeviceName: d.DeviceName, SnapshotID: snap.ID, SizeGiB: snap.SizeGiB,
+			VolumeType: firstNonEmpty(d.VolumeType, "gp3"), DeleteOnTermination: d.DeleteOnTermination || d.DeviceName == img.RootDeviceName})
+	}
+	if img.BootMode == "direct-kernel" {
+		if img.Kernel, err = importFile(pool, dir, m.Kernel, img.ID+".vmlinuz"); err != nil {
+			return Image{}, err
+		}
+		if img.Initrd, err = importFile(pool, dir, m.Initrd, img.ID+".initrd"); err != nil {
+			return Image{}, err
+		}
+	}
+	op, _ := store.PutJSON(prefixImage+img.ID, img, 0)
+	if _, err := s.st.Txn(ctx, append(ops, op)...); err != nil {
+		return Image{}, fmt.Errorf("register image %s: %w", name, err)
+	}
+	s.log.Info("image registered", "image", img.ID, "name", name, "bundle", dir, "devices", len(img.Devices))
+	return img, nil
+}
+
+func readManifest(dir string) (Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return Manifest{}, ec2err.New(ec2err.InvalidParameterValue, "image bundle %s: cannot read manifest.json: %v", dir, err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return Manifest{}, ec2err.New(ec2err.InvalidParameterValue, "image bundle %s: manifest.json: %v", dir, err)
+	}
+	if len(m.Devices) == 0 {
+		return Manifest{}, ec2err.New(ec2err.InvalidParameterValue, "image bundle %s: manifest names no block device", dir)
+	}
+	switch m.BootMode {
+	case "", "bios", "uefi":
+	case "direct-kernel":
+		if m.Kernel == nil || m.Initrd == nil {
+			return Manifest{}, ec2err.New(ec2err.InvalidParameterValue, "image bundle %s: direct-kernel boot needs kernel and initrd", dir)
+		}
+	default:
+		return Manifest{}, ec2err.New(ec2err.InvalidParameterValue, "image bundle %s: unknown boot mode %q", dir, m.BootMode)
+	}
+	return m, nil
+}
+
+// bundleFile resolves a file named by a manifest, refusing anything outside the bundle.
+func bundleFile(dir, name string) (string, error) {
+	if name == "" || strings.Contains(name, "/") || name == ".." || name == "." {
+		return "", ec2err.New(ec2err.InvalidParameterValue, "image bundle %s: file name %q must be a plain name inside the bundle", dir, name)
+	}
+	return filepath.Join(dir, name), nil
+}
+
+func (s *Service) importDisk(ctx context.Context, pool *storage.Pool, dir string, d ManifestDevice, acct, imageID string) (Snapshot, error) {
+	src, err := bundleFile(dir, d.File)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	snap := Snapshot{ID: ids.New(ids.Snapshot), Owner: acct, VolumeID: "vol-ffffffff", State: "completed", Progress: "100%",
+		StartTime: s.now().UTC(), Description: "Created by RegisterImage for " + imageID, AZ: pool2AZ(s, pool)}
+	snap.Layer = snap.ID + ".qcow2"
+	info, err := pool.Import(ctx, src, snap.Layer, storage.ImportLimits{MaxVirtualSize: MaxImportBytes, SHA256: d.SHA256})
+	if err != nil {
+		return Snapshot{}, ec2err.New(ec2err.InvalidParameterValue, "image bundle %s: %v", dir, err)
+	}
+	_ = os.Chmod(pool.Path(snap.Layer), 0o444)
+	snap.SizeGiB = int32((info.VirtualSize + (1 << 30) - 1) >> 30)
+	snap.StoredBytes = info.ActualSize
+	return snap, nil
+}
+
+func pool2AZ(s *Service, p *storage.Pool) string {
+	for az, q := range s.pools {
+		if q == p {
+			return az
+		}
+	}
+	return ""
+}
+
+// importFile copies a kernel or initrd into the pool after checking its sha256.
+func importFile(pool *storage.Pool, dir string, f *ManifestFile, dst string) (string, error) {
+	src, err := bundleFile(dir, f.File)
+	if err != nil {
+		return "", err
+	}
+	if f.SHA256 != "" {
+		got, err := fileSHA256(src)
+		if err != nil {
+			return "", ec2err.New(ec2err.InvalidParameterValue, "image bundle %s: %v", dir, err)
+		}
+		if got != f.SHA256 {
+			return "", ec2err.New(ec2err.InvalidParameterValue, "image bundle %s: %s: sha256 %s does not match the manifest", dir, f.File, got)
+		}
+	}
+	if err := copyFile(src, pool.Path(dst)); err != nil {
+		return "", fmt.Errorf("import %s: %w", f.File, err)
+	}
+	return dst, nil
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func firstNonEmpty(v ...string) string {
+	for _, x := range v {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+func (s *Service) checkImageName(ctx context.Context, acct, name string) error {
+	if len(name) < 3 || len(name) > 128 {
+		return ec2err.New("InvalidAMIName.Malformed", "AMI names must be between 3 and 128 characters long")
+	}
+	imgs, err := store.ListJSON[Image](ctx, s.st, prefixImage)
+	if err != nil {
+		return err
+	}
+	for _, i := range imgs {
+		if i.Owner == acct && i.Name == name && i.State != "deregistered" {
+			return ec2err.New("InvalidAMIName.Duplicate", "AMI name %s is already in use by AMI %s", name, i.ID)
+		}
+	}
+	return nil
+}
+
+// ImageByName returns the caller's image of that name, if any.
+func (s *Service) ImageByName(ctx context.Context, name string) (Image, bool) {
+	acct, err := account(ctx)
+	if err != nil {
+		return Image{}, false
+	}
+	imgs, _ := store.ListJSON[Image](ctx, s.st, prefixImage)
+	for _, i := range imgs {
+		if i.Owner == acct && i.Name == name && i.State == "available" {
+			return i, true
+		}
+	}
+	return Image{}, false
+}
+
+func imageVisible(img Image, acct string) bool {
+	if img.Owner == acct || img.Public {
+		return true
+	}
+	for _, a := range img.LaunchAccounts {
+		if a == acct {
+			return true
+		}
+	}
+	return false
+}
+
+// DescribeImages lists images the caller may see: owners "self", "all" or account IDs.
+func (s *Service) DescribeImages(ctx context.Context, idList, owners []string, filters []Filter, p Page) ([]Image, string, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	all, err := store.ListJSON[Image](ctx, s.st, prefixImage)
+	if err != nil {
+		return nil, "", err
+	}
+	byID := map[string]Image{}
+	var keys []string
+	for _, img := range all {
+		if !imageVisible(img, acct) || !ownerWanted(owners, img.Owner, acct) || (len(idList) > 0 && !contains(idList, img.ID)) {
+			continue
+		}
+		ok, err := matches(filters, func(n string) ([]string, bool) { return imageField(img, n) })
+		if err != nil {
+			return nil, "", err
+		}
+		if ok {
+			byID[img.ID] = img
+			keys = append(keys, img.ID)
+		}
+	}
+	for _, id := range idList {
+		if !ids.Valid(ids.Image, id) {
+			return nil, "", ec2err.New("InvalidAMIID.Malformed", "Invalid id: \"%s\" (expecting \"ami-...\")", id)
+		}
+		if _, ok := byID[id]; !ok && len(filters) == 0 {
+			return nil, "", ec2err.New("InvalidAMIID.NotFound", "The image id '[%s]' does not exist", id)
+		}
+	}
+	sort.Strings(keys)
+	page, next, err := paginate(keys, p)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Image, len(page))
+	for i, id := range page {
+		out[i] = byID[id]
+	}
+	return out, next, nil
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func ownerWanted(owners []string, owner, acct string) bool {
+	if len(owners) == 0 {
+		return true
+	}
+	for _, o := range owners {
+		if o == "all" || o == owner || (o == "self" && owner == acct) {
+			return true
+		}
+	}
+	return false
+}
+
+func imageField(img Image, name string) ([]string, bool) {
+	switch name {
+	case "image-id":
+		return []string{img.ID}, true
+	case "name":
+		return []string{img.Name}, true
+	case "state":
+		return []string{img.State}, true
+	case "owner-id":
+		return []string{img.Owner}, true
+	case "architecture":
+		return []string{img.Architecture}, true
+	case "is-public":
+		return []string{fmt.Sprint(img.Public)}, true
+	case "root-device-name":
+		return []string{img.RootDeviceName}, true
+	case "boot-mode":
+		return []string{img.BootMode}, true
+	case "block-device-mapping.snapshot-id":
+		var out []string
+		for _, d := range img.Devices {
+			out = append(out, d.SnapshotID)
+		}
+		return out, true
+	}
+	return tagField(img.Tags, name)
+}
+
+// DeregisterImage removes an AMI; its snapshots stay, as EC2.
+func (s *Service) DeregisterImage(ctx context.Context, id string, dryRun bool) error {
+	acct, err := account(ctx)
+	if err != nil {
+		return err
+	}
+	img, _, err := store.GetJSON[Image](ctx, s.st, prefixImage+id)
+	if err != nil || img.Owner != acct {
+		return ec2err.New("InvalidAMIID.NotFound", "The image id '[%s]' does not exist", id)
+	}
+	if dryRun {
+		return DryRun()
+	}
+	_, err = s.st.Txn(ctx, store.Op{Key: prefixImage + id, Delete: true, ExpectRevision: -1})
+	if err == nil {
+		s.log.Info("image deregistered", "image", id)
+	}
+	return err
+}

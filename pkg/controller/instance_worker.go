@@ -1,0 +1,202 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ec2lab/ec2lab/pkg/store"
+	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
+)
+
+// launch makes a pending instance real: its volumes, then its domain,
+// started. Every step is idempotent, so a crash anywhere is resumed here.
+func (s *Service) launch(ctx context.Context, in Instance) error {
+	ag, err := s.agent(in.HostID)
+	if err != nil {
+		return err
+	}
+	img, _, err := store.GetJSON[Image](ctx, s.st, prefixImage+in.ImageID)
+	if err != nil {
+		return fmt.Errorf("launch %s: image %s: %w", in.ID, in.ImageID, err)
+	}
+	disks, err := s.instanceDisks(ctx, ag, in)
+	if err != nil {
+		return fmt.Errorf("launch %s: %w", in.ID, err)
+	}
+	req, err := s.createRequest(ctx, in, img, disks)
+	if err != nil {
+		return fmt.Errorf("launch %s: %w", in.ID, err)
+	}
+	st, err := ag.CreateInstance(ctx, req)
+	if err != nil {
+		return fmt.Errorf("launch %s: create domain: %w", in.ID, err)
+	}
+	if st.GetState() != "running" {
+		if st, err = ag.StartInstance(ctx, &agentv1.InstanceRef{InstanceId: in.ID}); err != nil {
+			return fmt.Errorf("launch %s: start: %w", in.ID, err)
+		}
+	}
+	for _, bd := range in.BlockDevices {
+		_, _ = update(ctx, s.st, prefixVolume+bd.VolumeID, func(v *Volume) error {
+			v.State = "in-use"
+			if v.Attachment != nil {
+				v.Attachment.State = "attached"
+			}
+			return nil
+		})
+	}
+	return s.setState(ctx, in.ID, StatePending, StateRunning, func(r *Instance) {
+		r.DomainType = st.GetDomainType()
+		r.StateReasonCode, r.StateReasonMessage, r.TransitionReason = "", "", ""
+		for i := range r.BlockDevices {
+			r.BlockDevices[i].Status = "attached"
+		}
+	})
+}
+
+// instanceDisks makes sure each volume of the instance exists in its pool
+// and returns the agent's disk list (root first).
+func (s *Service) instanceDisks(ctx context.Context, ag agentv1.HostClient, in Instance) ([]*agentv1.Disk, error) {
+	var disks []*agentv1.Disk
+	for _, bd := range in.BlockDevices {
+		v, _, err := store.GetJSON[Volume](ctx, s.st, prefixVolume+bd.VolumeID)
+		if err != nil {
+			return nil, fmt.Errorf("volume %s: %w", bd.VolumeID, err)
+		}
+		if err := s.materialize(ctx, ag, v); err != nil {
+			return nil, err
+		}
+		disks = append(disks, &agentv1.Disk{VolumeId: v.ID, Path: v.Head, Target: bd.Target,
+			Iotune: iotune(v)})
+	}
+	return disks, nil
+}
+
+// materialize creates a volume's head file if it does not exist yet: an
+// overlay on its snapshot's layer, or an empty sparse file.
+func (s *Service) materialize(ctx context.Context, ag agentv1.HostClient, v Volume) error {
+	if _, err := ag.InspectVolume(ctx, &agentv1.VolumeRef{VolumeId: v.Head}); err == nil {
+		return nil
+	}
+	backing := ""
+	if v.SnapshotID != "" {
+		snap, _, err := store.GetJSON[Snapshot](ctx, s.st, prefixSnapshot+v.SnapshotID)
+		if err != nil {
+			return fmt.Errorf("volume %s: snapshot %s: %w", v.ID, v.SnapshotID, err)
+		}
+		if err := s.ensureLayer(ctx, snap, v.AZ); err != nil {
+			return fmt.Errorf("volume %s: %w", v.ID, err)
+		}
+		backing = snap.Layer
+	}
+	_, err := ag.CreateVolume(ctx, &agentv1.CreateVolumeRequest{VolumeId: v.Head,
+		SizeBytes: int64(v.SizeGiB) << 30, BackingLayer: backing})
+	if err != nil {
+		return fmt.Errorf("create volume %s: %w", v.ID, err)
+	}
+	return nil
+}
+
+func iotune(v Volume) *agentv1.IOTune {
+	return &agentv1.IOTune{TotalIopsSec: int64(v.IOPS), TotalBytesSec: int64(v.Throughput) << 20}
+}
+
+// createRequest is the agent's view of an instance.
+func (s *Service) createRequest(ctx context.Context, in Instance, img Image, disks []*agentv1.Disk) (*agentv1.CreateInstanceRequest, error) {
+	t, ok := s.types.Get(in.Type)
+	if !ok {
+		return nil, fmt.Errorf("instance type %s vanished from the catalog", in.Type)
+	}
+	req := &agentv1.CreateInstanceRequest{InstanceId: in.ID, OwnerId: in.Owner, InstanceType: t.Name,
+		Vcpus: int32(t.VCPUs), MemoryMib: t.MemoryMiB, DedicatedCpus: t.DedicatedCPU, Hugepages: t.Hugepages,
+		Gpus: int32(t.GPUs), BootMode: img.BootMode, KernelCmdline: img.Cmdline, Disks: disks,
+		UserData: in.UserData, Hostname: hostname(in.ID), Start: true, ImageId: img.ID,
+		AvailabilityZone: in.AZ, Region: s.cfg.Region}
+	if t.Burstable {
+		req.CpuBaselinePercent = int32(t.BaselinePercent)
+	}
+	for i := 0; i < t.InstanceStoreDisks; i++ {
+		req.InstanceStore = append(req.InstanceStore, &agentv1.InstanceStoreDisk{SizeBytes: t.InstanceStoreDiskGB() * 1e9})
+	}
+	if img.BootMode == "direct-kernel" {
+		if err := s.ensureFiles(ctx, img, in.AZ); err != nil {
+			return nil, err
+		}
+		pool, _ := s.Pool(in.AZ)
+		req.KernelPath, req.InitrdPath = pool.Path(img.Kernel), pool.Path(img.Initrd)
+	}
+	if in.KeyName != "" {
+		if k, _, err := store.GetJSON[KeyPair](ctx, s.st, keyPairKey(in.Owner, in.KeyName)); err == nil {
+			req.PublicKeys = []string{k.PublicKey}
+		}
+	}
+	return req, nil
+}
+
+// hostname is the guest's name, as EC2 derives it from the instance.
+func hostname(id string) string { return id }
+
+// powerOff stops a stopping instance (gracefully unless forced).
+func (s *Service) powerOff(ctx context.Context, in Instance) error {
+	ag, err := s.agent(in.HostID)
+	if err != nil {
+		return err
+	}
+	force := in.Op == "force-stop"
+	_, err = ag.StopInstance(ctx, &agentv1.StopInstanceRequest{InstanceId: in.ID, Force: force,
+		TimeoutSeconds: int32(s.cfg.StopTimeout.Seconds())})
+	if err != nil {
+		return fmt.Errorf("stop %s: %w", in.ID, err)
+	}
+	return s.setState(ctx, in.ID, StateStopping, StateStopped, func(r *Instance) {
+		r.Op = ""
+		r.StateReasonCode, r.StateReasonMessage = "Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown"
+	})
+}
+
+// destroy terminates a shutting-down instance: the domain goes, volumes
+// marked DeleteOnTermination go, the others become available.
+func (s *Service) destroy(ctx context.Context, in Instance) error {
+	if ag, err := s.agent(in.HostID); err == nil {
+		if _, err := ag.DestroyInstance(ctx, &agentv1.InstanceRef{InstanceId: in.ID}); err != nil {
+			return fmt.Errorf("terminate %s: %w", in.ID, err)
+		}
+	} else if in.HostID != "" && s.hostKnown(ctx, in.HostID) {
+		return err // the host exists but its agent is away: retry later
+	}
+	for _, bd := range in.BlockDevices {
+		if err := s.releaseVolume(ctx, bd); err != nil {
+			return fmt.Errorf("terminate %s: %w", in.ID, err)
+		}
+	}
+	return s.setState(ctx, in.ID, StateShuttingDown, StateTerminated, func(r *Instance) {
+		if r.StateReasonCode == "" {
+			r.StateReasonCode, r.StateReasonMessage = "Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown"
+		}
+		for i := range r.BlockDevices {
+			r.BlockDevices[i].Status = "detached"
+		}
+	})
+}
+
+func (s *Service) hostKnown(ctx context.Context, id string) bool {
+	_, err := s.st.Get(ctx, prefixHost+id)
+	return err == nil
+}
+
+// releaseVolume detaches a terminated instance's volume and deletes it when
+// DeleteOnTermination says so.
+func (s *Service) releaseVolume(ctx context.Context, bd BlockDevice) error {
+	v, _, err := store.GetJSON[Volume](ctx, s.st, prefixVolume+bd.VolumeID)
+	if err != nil {
+		return nil // already gone
+	}
+	if bd.DeleteOnTermination {
+		return s.removeVolume(ctx, v)
+	}
+	_, err = update(ctx, s.st, prefixVolume+v.ID, func(r *Volume) error {
+		r.Attachment, r.State, r.Instance = nil, "available", ""
+		return nil
+	})
+	return err
+}

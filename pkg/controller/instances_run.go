@@ -1,0 +1,304 @@
+package controller
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ids"
+	"github.com/ec2lab/ec2lab/pkg/instancetypes"
+	"github.com/ec2lab/ec2lab/pkg/scheduler"
+	"github.com/ec2lab/ec2lab/pkg/store"
+)
+
+// MaxUserData is EC2's limit on user data (decoded).
+const MaxUserData = 16 * 1024
+
+// DeviceOverride is a block device mapping given at launch.
+type DeviceOverride struct {
+	DeviceName          string
+	SnapshotID          string
+	SizeGiB             int32
+	VolumeType          string
+	IOPS, Throughput    int32
+	DeleteOnTermination *bool
+	NoDevice            bool
+}
+
+// RunRequest is RunInstances' input.
+type RunRequest struct {
+	ImageID, InstanceType string
+	MinCount, MaxCount    int
+	KeyName               string
+	UserData              []byte
+	AZ                    string
+	Devices               []DeviceOverride
+	Tags                  map[string][]Tag // by resource type: instance, volume
+	ClientToken           string
+	DryRun                bool
+	DisableAPITermination bool
+	DisableAPIStop        bool
+}
+
+// RunResult is the reservation made.
+type RunResult struct {
+	ReservationID string
+	Owner         string
+	Instances     []Instance
+}
+
+// RunInstances validates, places and records the instances in state
+// pending; the reconciler then makes them real on their hosts.
+func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return RunResult{}, err
+	}
+	if res, done, err := s.replayRun(ctx, acct, req); done || err != nil {
+		return res, err
+	}
+	typ, img, key, err := s.validateRun(ctx, acct, &req)
+	if err != nil {
+		return RunResult{}, err
+	}
+	if req.DryRun {
+		return RunResult{}, DryRun()
+	}
+	s.mu.Lock() // placement and its commit are one critical section
+	defer s.mu.Unlock()
+	count, err := s.fitQuota(ctx, acct, typ, req.MinCount, req.MaxCount)
+	if err != nil {
+		return RunResult{}, err
+	}
+	places, err := s.place(ctx, typ, req.AZ, req.MinCount, count)
+	if err != nil {
+		return RunResult{}, err
+	}
+	res := RunResult{ReservationID: ids.New(ids.Reservation), Owner: acct}
+	var ops []store.Op
+	for i, p := range places {
+		in, vols, err := s.newInstance(req, acct, res.ReservationID, i, p, typ, img, key)
+		if err != nil {
+			return RunResult{}, err
+		}
+		res.Instances = append(res.Instances, in)
+		for _, v := range vols {
+			op, _ := store.PutJSON(prefixVolume+v.ID, v, 0)
+			ops = append(ops, op)
+		}
+		op, _ := store.PutJSON(prefixInstance+in.ID, in, 0)
+		ops = append(ops, op)
+		ops = append(ops, s.hostPlacedOp(ctx, p.HostID))
+	}
+	if req.ClientToken != "" {
+		ops = append(ops, tokenOp(acct, "RunInstances", req.ClientToken, runHash(req), instanceIDs(res.Instances)))
+	}
+	if _, err := s.st.Txn(ctx, ops...); err != nil {
+		return RunResult{}, fmt.Errorf("record reservation %s: %w", res.ReservationID, err)
+	}
+	s.log.Info("instances launched", "reservation", res.ReservationID, "count", len(res.Instances),
+		"type", typ.Name, "image", img.ID, "account", acct)
+	s.Kick()
+	return res, nil
+}
+
+func (s *Service) validateRun(ctx context.Context, acct string, req *RunRequest) (instancetypes.Type, Image, *KeyPair, error) {
+	var none instancetypes.Type
+	if req.ImageID == "" {
+		return none, Image{}, nil, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter ImageId")
+	}
+	if req.InstanceType == "" {
+		req.InstanceType = "m5.large"
+	}
+	typ, ok := s.types.Get(req.InstanceType)
+	if !ok {
+		return none, Image{}, nil, ec2err.New(ec2err.InvalidParameterValue, "Invalid value '%s' for InstanceType.", req.InstanceType)
+	}
+	if req.MinCount < 1 || req.MaxCount < req.MinCount {
+		return none, Image{}, nil, ec2err.New(ec2err.InvalidParameterValue,
+			"MinCount (%d) must be at least 1 and no more than MaxCount (%d)", req.MinCount, req.MaxCount)
+	}
+	if req.MaxCount > 100 {
+		return none, Image{}, nil, ec2err.New(ec2err.InvalidParameterValue, "MaxCount %d exceeds the limit of 100 per request", req.MaxCount)
+	}
+	if len(req.UserData) > MaxUserData {
+		return none, Image{}, nil, ec2err.New(ec2err.InvalidParameterValue, "User data is limited to %d bytes", MaxUserData)
+	}
+	if req.AZ != "" {
+		if _, ok := s.cfg.Zone(req.AZ); !ok {
+			return none, Image{}, nil, ec2err.New(ec2err.InvalidParameterValue, "Invalid availability zone: [%s]", req.AZ)
+		}
+	}
+	img, err := s.launchableImage(ctx, acct, req.ImageID)
+	if err != nil {
+		return none, Image{}, nil, err
+	}
+	if err := s.checkOverrides(ctx, acct, img, req.Devices); err != nil {
+		return none, Image{}, nil, err
+	}
+	var key *KeyPair
+	if req.KeyName != "" {
+		k, _, err := store.GetJSON[KeyPair](ctx, s.st, keyPairKey(acct, req.KeyName))
+		if err != nil {
+			return none, Image{}, nil, ec2err.New("InvalidKeyPair.NotFound", "The key pair '%s' does not exist", req.KeyName)
+		}
+		key = &k
+	}
+	return typ, img, key, nil
+}
+
+func (s *Service) launchableImage(ctx context.Context, acct, id string) (Image, error) {
+	if !ids.Valid(ids.Image, id) {
+		return Image{}, ec2err.New("InvalidAMIID.Malformed", "Invalid id: \"%s\" (expecting \"ami-...\")", id)
+	}
+	img, _, err := store.GetJSON[Image](ctx, s.st, prefixImage+id)
+	if err != nil || !imageVisible(img, acct) {
+		return Image{}, ec2err.New("InvalidAMIID.NotFound", "The image id '[%s]' does not exist", id)
+	}
+	if img.State != "available" {
+		return Image{}, ec2err.New("InvalidAMIID.Unavailable", "The image id '[%s]' is not available (state %s)", id, img.State)
+	}
+	return img, nil
+}
+
+func (s *Service) checkOverrides(ctx context.Context, acct string, img Image, devs []DeviceOverride) error {
+	for _, d := range devs {
+		if d.DeviceName == "" {
+			return ec2err.New(ec2err.MissingParameter, "The request must contain the parameter BlockDeviceMapping.DeviceName")
+		}
+		if d.VolumeType != "" && !validVolumeType(d.VolumeType) {
+			return ec2err.New(ec2err.InvalidParameterValue, "Invalid value '%s' for VolumeType.", d.VolumeType)
+		}
+		if base, ok := imageDevice(img, d.DeviceName); ok && d.SizeGiB != 0 && d.SizeGiB < base.SizeGiB {
+			return ec2err.New(ec2err.InvalidParameterValue,
+				"Volume of size %dGB is smaller than snapshot '%s', expect size >= %dGB", d.SizeGiB, base.SnapshotID, base.SizeGiB)
+		}
+		if _, ok := imageDevice(img, d.DeviceName); !ok && !d.NoDevice && d.SnapshotID == "" && d.SizeGiB == 0 {
+			return ec2err.New(ec2err.InvalidParameterValue, "Volume size must be given for new device %s", d.DeviceName)
+		}
+		if d.SnapshotID != "" {
+			if _, err := s.visibleSnapshot(ctx, acct, d.SnapshotID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func imageDevice(img Image, name string) (ImageDevice, bool) {
+	for _, d := range img.Devices {
+		if d.DeviceName == name {
+			return d, true
+		}
+	}
+	return ImageDevice{}, false
+}
+
+// fitQuota trims the count to the account's vCPU quota, or fails when
+// fewer than min fit.
+func (s *Service) fitQuota(ctx context.Context, acct string, typ instancetypes.Type, min, max int) (int, error) {
+	insts, err := store.ListJSON[Instance](ctx, s.st, prefixInstance)
+	if err != nil {
+		return 0, err
+	}
+	used := 0
+	for _, in := range insts {
+		if in.Owner == acct && consumesCapacity(in.State) {
+			if t, ok := s.types.Get(in.Type); ok {
+				used += t.VCPUs
+			}
+		}
+	}
+	fit := (s.cfg.VCPUQuota - used) / typ.VCPUs
+	if fit < min {
+		return 0, ec2err.New(ec2err.VcpuLimitExceeded,
+			"You have requested more vCPU capacity than your current vCPU limit of %d allows for the instance bucket that the specified instance type belongs to (%d in use, %d requested).",
+			s.cfg.VCPUQuota, used, min*typ.VCPUs)
+	}
+	if fit < max {
+		return fit, nil
+	}
+	return max, nil
+}
+
+func consumesCapacity(state string) bool {
+	return state == StatePending || state == StateRunning || state == StateStopping || state == StateShuttingDown
+}
+
+// place asks the scheduler where count instances go.
+func (s *Service) place(ctx context.Context, typ instancetypes.Type, az string, min, max int) ([]scheduler.Placement, error) {
+	hosts, err := s.schedulerHosts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pol := scheduler.Policy{CPUOvercommit: s.cfg.CPUOvercommit, MemoryOvercommit: s.cfg.MemoryOvercommit, Strategy: s.cfg.Strategy}
+	places, err := scheduler.Place(hosts, scheduler.Request{Type: typ, MinCount: min, MaxCount: max, AZ: az}, pol)
+	if err != nil {
+		return nil, ec2err.New(ec2err.InsufficientInstanceCapacity, "%s", strings.TrimPrefix(err.Error(), ec2err.InsufficientInstanceCapacity+": "))
+	}
+	return places, nil
+}
+
+func (s *Service) hostPlacedOp(ctx context.Context, hostID string) store.Op {
+	h, _, _ := store.GetJSON[HostRecord](ctx, s.st, prefixHost+hostID)
+	h.LastPlaced = s.now().UnixNano()
+	op, _ := store.PutJSON(prefixHost+hostID, h, -1)
+	return op
+}
+
+func instanceIDs(in []Instance) []string {
+	out := make([]string, len(in))
+	for i, x := range in {
+		out[i] = x.ID
+	}
+	return out
+}
+
+func runHash(req RunRequest) string {
+	req.ClientToken, req.DryRun = "", false
+	b, _ := json.Marshal(req)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func tokenKey(acct, op, token string) string { return prefixToken + acct + "/" + op + "/" + token }
+
+func tokenOp(acct, op, token, hash string, resultIDs []string) store.Op {
+	o, _ := store.PutJSON(tokenKey(acct, op, token), idempotencyRecord{Op: op, ParamsHash: hash, ResultIDs: resultIDs}, 0)
+	return o
+}
+
+// replayRun answers a retried RunInstances with the same ClientToken.
+func (s *Service) replayRun(ctx context.Context, acct string, req RunRequest) (RunResult, bool, error) {
+	if req.ClientToken == "" {
+		return RunResult{}, false, nil
+	}
+	if len(req.ClientToken) > 64 {
+		return RunResult{}, true, ec2err.New(ec2err.InvalidParameterValue, "ClientToken is longer than 64 characters")
+	}
+	rec, _, err := store.GetJSON[idempotencyRecord](ctx, s.st, tokenKey(acct, "RunInstances", req.ClientToken))
+	if err != nil {
+		return RunResult{}, false, nil
+	}
+	if rec.ParamsHash != runHash(req) {
+		return RunResult{}, true, ec2err.New(ec2err.IdempotentParameterMismatch,
+			"Arguments on this idempotent request are inconsistent with arguments used in previous request(s).")
+	}
+	res := RunResult{Owner: acct}
+	for _, id := range rec.ResultIDs {
+		in, _, err := store.GetJSON[Instance](ctx, s.st, prefixInstance+id)
+		if err != nil {
+			continue
+		}
+		res.ReservationID = in.ReservationID
+		res.Instances = append(res.Instances, in)
+	}
+	return res, true, nil
+}
+
+var _ = time.Now

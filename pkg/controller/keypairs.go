@@ -1,0 +1,247 @@
+package controller
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/md5"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ids"
+	"github.com/ec2lab/ec2lab/pkg/store"
+)
+
+func keyPairKey(acct, name string) string { return prefixKeyPair + acct + "/" + name }
+
+// CreateKeyPair makes a key pair; the private key is returned once and
+// never stored.
+func (s *Service) CreateKeyPair(ctx context.Context, name, keyType string, tags []Tag, dryRun bool) (KeyPair, string, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return KeyPair{}, "", err
+	}
+	if err := s.checkNewKeyName(ctx, acct, name); err != nil {
+		return KeyPair{}, "", err
+	}
+	if keyType == "" {
+		keyType = "rsa"
+	}
+	if keyType != "rsa" && keyType != "ed25519" {
+		return KeyPair{}, "", ec2err.New(ec2err.InvalidParameterValue, "Invalid value '%s' for KeyType.", keyType)
+	}
+	if dryRun {
+		return KeyPair{}, "", DryRun()
+	}
+	priv, pub, fp, err := generateKey(keyType)
+	if err != nil {
+		return KeyPair{}, "", fmt.Errorf("create key pair %s: %w", name, err)
+	}
+	kp := KeyPair{ID: ids.New(ids.KeyPair), Owner: acct, Name: name, Type: keyType, Fingerprint: fp,
+		PublicKey: pub, CreateTime: s.now().UTC(), Tags: tags}
+	if err := s.saveKeyPair(ctx, kp); err != nil {
+		return KeyPair{}, "", err
+	}
+	return kp, priv, nil
+}
+
+// ImportKeyPair registers a user's public key (OpenSSH authorized_keys format).
+func (s *Service) ImportKeyPair(ctx context.Context, name string, material []byte, tags []Tag, dryRun bool) (KeyPair, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return KeyPair{}, err
+	}
+	if err := s.checkNewKeyName(ctx, acct, name); err != nil {
+		return KeyPair{}, err
+	}
+	pk, _, _, _, err := ssh.ParseAuthorizedKey(material)
+	if err != nil {
+		return KeyPair{}, ec2err.New("InvalidKey.Format", "Key is not in valid OpenSSH public key format")
+	}
+	typ, fp := "rsa", rfc4716Fingerprint(pk)
+	switch pk.Type() {
+	case ssh.KeyAlgoRSA:
+	case ssh.KeyAlgoED25519:
+		typ, fp = "ed25519", sha256Fingerprint(pk)
+	default:
+		return KeyPair{}, ec2err.New("InvalidKey.Format", "Key type %s is not supported (rsa or ed25519)", pk.Type())
+	}
+	if dryRun {
+		return KeyPair{}, DryRun()
+	}
+	kp := KeyPair{ID: ids.New(ids.KeyPair), Owner: acct, Name: name, Type: typ, Fingerprint: fp,
+		PublicKey: strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pk))), CreateTime: s.now().UTC(), Tags: tags}
+	return kp, s.saveKeyPair(ctx, kp)
+}
+
+func (s *Service) checkNewKeyName(ctx context.Context, acct, name string) error {
+	if name == "" {
+		return ec2err.New(ec2err.MissingParameter, "The request must contain the parameter KeyName")
+	}
+	if len(name) > 255 || strings.ContainsAny(name, "/\n") {
+		return ec2err.New(ec2err.InvalidParameterValue, "Invalid value '%s' for KeyName.", name)
+	}
+	if _, err := s.st.Get(ctx, keyPairKey(acct, name)); err == nil {
+		return ec2err.New("InvalidKeyPair.Duplicate", "The keypair '%s' already exists.", name)
+	}
+	return nil
+}
+
+func (s *Service) saveKeyPair(ctx context.Context, kp KeyPair) error {
+	op, err := store.PutJSON(keyPairKey(kp.Owner, kp.Name), kp, 0)
+	if err != nil {
+		return err
+	}
+	if _, err := s.st.Txn(ctx, op); err != nil {
+		return ec2err.New("InvalidKeyPair.Duplicate", "The keypair '%s' already exists.", kp.Name)
+	}
+	return nil
+}
+
+// DescribeKeyPairs lists the caller's key pairs.
+func (s *Service) DescribeKeyPairs(ctx context.Context, names, keyIDs []string, filters []Filter) ([]KeyPair, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := store.ListJSON[KeyPair](ctx, s.st, prefixKeyPair+acct+"/")
+	if err != nil {
+		return nil, err
+	}
+	want := func(list []string, v string) bool {
+		if len(list) == 0 {
+			return true
+		}
+		for _, x := range list {
+			if x == v {
+				return true
+			}
+		}
+		return false
+	}
+	var out []KeyPair
+	for _, k := range all {
+		if !want(names, k.Name) || !want(keyIDs, k.ID) {
+			continue
+		}
+		ok, err := matches(filters, func(n string) ([]string, bool) { return keyPairField(k, n) })
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, k)
+		}
+	}
+	for _, n := range names {
+		if !containsFunc(out, func(k KeyPair) bool { return k.Name == n }) {
+			return nil, ec2err.New("InvalidKeyPair.NotFound", "The key pair '%s' does not exist", n)
+		}
+	}
+	for _, id := range keyIDs {
+		if !containsFunc(out, func(k KeyPair) bool { return k.ID == id }) {
+			return nil, ec2err.New("InvalidKeyPair.NotFound", "The key pair '%s' does not exist", id)
+		}
+	}
+	return out, nil
+}
+
+func containsFunc[T any](list []T, f func(T) bool) bool {
+	for _, x := range list {
+		if f(x) {
+			return true
+		}
+	}
+	return false
+}
+
+func keyPairField(k KeyPair, name string) ([]string, bool) {
+	switch name {
+	case "key-name":
+		return []string{k.Name}, true
+	case "key-pair-id":
+		return []string{k.ID}, true
+	case "fingerprint":
+		return []string{k.Fingerprint}, true
+	case "key-type":
+		return []string{k.Type}, true
+	}
+	return tagField(k.Tags, name)
+}
+
+// DeleteKeyPair deletes by name or ID; deleting a missing key succeeds, as EC2.
+func (s *Service) DeleteKeyPair(ctx context.Context, name, id string, dryRun bool) error {
+	acct, err := account(ctx)
+	if err != nil {
+		return err
+	}
+	if name == "" && id == "" {
+		return ec2err.New(ec2err.MissingParameter, "The request must contain the parameter KeyName or KeyPairId")
+	}
+	if dryRun {
+		return DryRun()
+	}
+	all, err := store.ListJSON[KeyPair](ctx, s.st, prefixKeyPair+acct+"/")
+	if err != nil {
+		return err
+	}
+	for _, k := range all {
+		if (name != "" && k.Name == name) || (id != "" && k.ID == id) {
+			_, err := s.st.Txn(ctx, store.Op{Key: keyPairKey(acct, k.Name), Delete: true, ExpectRevision: -1})
+			return err
+		}
+	}
+	return nil
+}
+
+// generateKey makes a private key (PEM), its authorized_keys line and its
+// EC2 fingerprint (RSA: SHA-1 of the PKCS#8 DER; ed25519: base64 SHA-256).
+func generateKey(keyType string) (priv, pub, fp string, err error) {
+	if keyType == "ed25519" {
+		pk, sk, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			return "", "", "", err
+		}
+		block, err := ssh.MarshalPrivateKey(sk, "")
+		if err != nil {
+			return "", "", "", err
+		}
+		sp, _ := ssh.NewPublicKey(pk)
+		return string(pem.EncodeToMemory(block)), strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sp))), sha256Fingerprint(sp), nil
+	}
+	sk, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return "", "", "", err
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(sk)
+	sum := sha1.Sum(der)
+	sp, _ := ssh.NewPublicKey(&sk.PublicKey)
+	privPEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(sk)})
+	return string(privPEM), strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sp))), colonHex(sum[:]), nil
+}
+
+func rfc4716Fingerprint(pk ssh.PublicKey) string {
+	sum := md5.Sum(pk.Marshal())
+	return colonHex(sum[:])
+}
+
+func sha256Fingerprint(pk ssh.PublicKey) string {
+	sum := sha256.Sum256(pk.Marshal())
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+func colonHex(b []byte) string {
+	parts := make([]string, len(b))
+	for i, x := range b {
+		parts[i] = fmt.Sprintf("%02x", x)
+	}
+	return strings.Join(parts, ":")
+}

@@ -1,0 +1,152 @@
+package controller
+
+import (
+	"context"
+	"time"
+
+	"github.com/ec2lab/ec2lab/pkg/store"
+)
+
+// reconcileInterval is how often the reconciler looks at every record even
+// when nothing kicked it.
+const reconcileInterval = 2 * time.Second
+
+// maxLaunchAttempts bounds retries of a launch before the instance is
+// terminated with a reason.
+const maxLaunchAttempts = 6
+
+// Run drives records towards their desired state until ctx ends.
+func (s *Service) Run(ctx context.Context) {
+	tick := time.NewTicker(reconcileInterval)
+	defer tick.Stop()
+	for {
+		s.reconcileOnce(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-s.kick:
+		}
+	}
+}
+
+func (s *Service) reconcileOnce(ctx context.Context) {
+	s.checkHostHealth(ctx)
+	insts, err := store.ListJSON[Instance](ctx, s.st, prefixInstance)
+	if err != nil {
+		s.log.Error("reconcile: list instances", "err", err)
+		return
+	}
+	now := s.now()
+	for _, in := range insts {
+		switch in.State {
+		case StatePending, StateStopping, StateShuttingDown:
+			if now.After(in.NextAttempt) {
+				go s.driveInstance(ctx, in.ID)
+			}
+		case StateTerminated:
+			if now.Sub(in.StateChangedAt) > s.cfg.TerminatedRetention.Duration {
+				_, _ = s.st.Txn(ctx, store.Op{Key: prefixInstance + in.ID, Delete: true, ExpectRevision: -1})
+			}
+		}
+	}
+	s.reconcileVolumes(ctx)
+	s.reconcileSnapshots(ctx)
+	s.collectGarbage(ctx)
+}
+
+// driveInstance performs the work an instance's state calls for, once.
+func (s *Service) driveInstance(parent context.Context, id string) {
+	unlock, ok := s.lockResource(id)
+	if !ok {
+		return
+	}
+	defer unlock()
+	ctx, cancel := context.WithTimeout(parent, 5*time.Minute)
+	defer cancel()
+	in, _, err := store.GetJSON[Instance](ctx, s.st, prefixInstance+id)
+	if err != nil {
+		return
+	}
+	switch in.State {
+	case StatePending:
+		err = s.launch(ctx, in)
+	case StateStopping:
+		err = s.powerOff(ctx, in)
+	case StateShuttingDown:
+		err = s.destroy(ctx, in)
+	default:
+		return
+	}
+	if err != nil {
+		s.retryLater(ctx, in, err)
+	}
+}
+
+func (s *Service) retryLater(ctx context.Context, in Instance, cause error) {
+	s.log.Warn("instance work failed, will retry", "instance", in.ID, "state", in.State, "attempt", in.Attempts+1, "err", cause)
+	_, _ = update(ctx, s.st, prefixInstance+in.ID, func(r *Instance) error {
+		if r.State != in.State {
+			return nil
+		}
+		r.Attempts++
+		backoff := time.Duration(1<<min(r.Attempts, 6)) * time.Second
+		r.NextAttempt = s.now().Add(backoff)
+		if r.State == StatePending && r.Attempts >= maxLaunchAttempts {
+			r.State, r.StateChangedAt = StateShuttingDown, s.now()
+			r.StateReasonCode = "Server.InternalError"
+			r.StateReasonMessage = "Server.InternalError: launch failed: " + cause.Error()
+			r.Attempts, r.NextAttempt = 0, time.Time{}
+		}
+		return nil
+	})
+}
+
+// setState moves an instance to a new state if it is still in from.
+func (s *Service) setState(ctx context.Context, id, from, to string, mut func(*Instance)) error {
+	_, err := update(ctx, s.st, prefixInstance+id, func(r *Instance) error {
+		if r.State != from {
+			return nil
+		}
+		r.State, r.StateChangedAt = to, s.now().UTC()
+		r.Attempts, r.NextAttempt = 0, time.Time{}
+		if mut != nil {
+			mut(r)
+		}
+		return nil
+	})
+	if err == nil && from != to {
+		s.log.Info("instance state", "instance", id, "from", from, "to", to)
+	}
+	return err
+}
+
+// observe applies what an agent saw happen to a domain.
+func (s *Service) observe(ctx context.Context, hostID, id, state, reason string) {
+	if id == "" {
+		return
+	}
+	in, _, err := store.GetJSON[Instance](ctx, s.st, prefixInstance+id)
+	if err != nil || in.HostID != hostID || in.Op != "" {
+		return
+	}
+	if in.State == StateRunning && (state == "stopped" || state == "crashed") {
+		msg := "Client.InstanceInitiatedShutdown: Instance initiated shutdown"
+		if state == "crashed" {
+			msg = "Server.InternalError: the guest crashed"
+		}
+		_ = s.setState(ctx, id, StateRunning, StateStopped, func(r *Instance) {
+			r.StateReasonCode, r.StateReasonMessage = reasonCode(msg), msg
+			r.TransitionReason = "User initiated shutdown (" + reason + ")"
+		})
+	}
+}
+
+func reasonCode(msg string) string {
+	for i := range msg {
+		if msg[i] == ':' {
+			return msg[:i]
+		}
+	}
+	return msg
+}

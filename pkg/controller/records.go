@@ -1,0 +1,218 @@
+package controller
+
+import "time"
+
+// Store key prefixes.
+const (
+	prefixInstance  = "/instances/"
+	prefixVolume    = "/volumes/"
+	prefixSnapshot  = "/snapshots/"
+	prefixImage     = "/images/"
+	prefixKeyPair   = "/keypairs/"
+	prefixHost      = "/hosts/"
+	prefixToken     = "/tokens/"
+	prefixAccessKey = "/accesskeys/"
+)
+
+// Tag is a key/value label.
+type Tag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// Instance states, as EC2 names and numbers them.
+const (
+	StatePending      = "pending"
+	StateRunning      = "running"
+	StateShuttingDown = "shutting-down"
+	StateTerminated   = "terminated"
+	StateStopping     = "stopping"
+	StateStopped      = "stopped"
+)
+
+// StateCode is EC2's numeric code of an instance state.
+func StateCode(state string) int32 {
+	switch state {
+	case StatePending:
+		return 0
+	case StateRunning:
+		return 16
+	case StateShuttingDown:
+		return 32
+	case StateTerminated:
+		return 48
+	case StateStopping:
+		return 64
+	case StateStopped:
+		return 80
+	}
+	return -1
+}
+
+// BlockDevice is one EBS volume attached to an instance.
+type BlockDevice struct {
+	DeviceName          string    `json:"device_name"`
+	VolumeID            string    `json:"volume_id"`
+	Target              string    `json:"target"` // vda, vdb, ...
+	DeleteOnTermination bool      `json:"delete_on_termination"`
+	AttachTime          time.Time `json:"attach_time"`
+	Status              string    `json:"status"`
+}
+
+// Instance is the record of one instance: desired and observed state.
+type Instance struct {
+	ID                    string        `json:"id"`
+	Owner                 string        `json:"owner"`
+	ReservationID         string        `json:"reservation_id"`
+	LaunchIndex           int           `json:"launch_index"`
+	ImageID               string        `json:"image_id"`
+	Type                  string        `json:"type"`
+	State                 string        `json:"state"`
+	StateReasonCode       string        `json:"state_reason_code,omitempty"`
+	StateReasonMessage    string        `json:"state_reason_message,omitempty"`
+	TransitionReason      string        `json:"transition_reason,omitempty"`
+	AZ                    string        `json:"az"`
+	HostID                string        `json:"host_id"`
+	DomainType            string        `json:"domain_type,omitempty"`
+	LaunchTime            time.Time     `json:"launch_time"`
+	StateChangedAt        time.Time     `json:"state_changed_at"`
+	KeyName               string        `json:"key_name,omitempty"`
+	UserData              []byte        `json:"user_data,omitempty"`
+	Tags                  []Tag         `json:"tags,omitempty"`
+	ClientToken           string        `json:"client_token,omitempty"`
+	BlockDevices          []BlockDevice `json:"block_devices"`
+	RootDeviceName        string        `json:"root_device_name"`
+	Architecture          string        `json:"architecture"`
+	DisableAPITermination bool          `json:"disable_api_termination,omitempty"`
+	DisableAPIStop        bool          `json:"disable_api_stop,omitempty"`
+	// Impaired is set while the instance's host misses heartbeats.
+	Impaired bool `json:"impaired,omitempty"`
+	// Op names an operation in flight (reboot) during which observed
+	// power-offs are expected.
+	Op string `json:"op,omitempty"`
+	// Attempts counts failed reconcile attempts (for backoff).
+	Attempts    int       `json:"attempts,omitempty"`
+	NextAttempt time.Time `json:"next_attempt,omitempty"`
+}
+
+// Attachment of a volume to an instance.
+type Attachment struct {
+	InstanceID          string    `json:"instance_id"`
+	Device              string    `json:"device"`
+	Target              string    `json:"target"`
+	State               string    `json:"state"`
+	AttachTime          time.Time `json:"attach_time"`
+	DeleteOnTermination bool      `json:"delete_on_termination"`
+}
+
+// Volume is an EBS-style volume: a chain of qcow2 layers in its AZ's pool,
+// whose writable head is Head.
+type Volume struct {
+	ID          string      `json:"id"`
+	Owner       string      `json:"owner"`
+	AZ          string      `json:"az"`
+	SizeGiB     int32       `json:"size_gib"`
+	Type        string      `json:"type"`
+	IOPS        int32       `json:"iops"`
+	Throughput  int32       `json:"throughput"`
+	Encrypted   bool        `json:"encrypted"`
+	KeyCipher   []byte      `json:"key_cipher,omitempty"` // volume key sealed with the region key
+	State       string      `json:"state"`
+	SnapshotID  string      `json:"snapshot_id,omitempty"`
+	Head        string      `json:"head"`
+	Generation  int         `json:"generation"`
+	Attachment  *Attachment `json:"attachment,omitempty"`
+	Tags        []Tag       `json:"tags,omitempty"`
+	CreateTime  time.Time   `json:"create_time"`
+	ClientToken string      `json:"client_token,omitempty"`
+	// Instance links a root volume made at launch to its instance.
+	Instance string `json:"instance,omitempty"`
+}
+
+// Snapshot is an immutable qcow2 layer (plus the chain below it).
+type Snapshot struct {
+	ID          string    `json:"id"`
+	Owner       string    `json:"owner"`
+	VolumeID    string    `json:"volume_id"`
+	AZ          string    `json:"az"`
+	Layer       string    `json:"layer"`
+	State       string    `json:"state"`
+	Progress    string    `json:"progress"`
+	SizeGiB     int32     `json:"size_gib"`
+	StoredBytes int64     `json:"stored_bytes"`
+	Encrypted   bool      `json:"encrypted"`
+	Description string    `json:"description,omitempty"`
+	StartTime   time.Time `json:"start_time"`
+	Tags        []Tag     `json:"tags,omitempty"`
+	Message     string    `json:"message,omitempty"`
+}
+
+// ImageDevice is one block device mapping of an image.
+type ImageDevice struct {
+	DeviceName          string `json:"device_name"`
+	SnapshotID          string `json:"snapshot_id"`
+	SizeGiB             int32  `json:"size_gib"`
+	VolumeType          string `json:"volume_type"`
+	DeleteOnTermination bool   `json:"delete_on_termination"`
+}
+
+// Image is an AMI: a manifest naming snapshots.
+type Image struct {
+	ID             string        `json:"id"`
+	Owner          string        `json:"owner"`
+	Name           string        `json:"name"`
+	Description    string        `json:"description,omitempty"`
+	State          string        `json:"state"`
+	StateReason    string        `json:"state_reason,omitempty"`
+	Architecture   string        `json:"architecture"`
+	BootMode       string        `json:"boot_mode"`
+	Kernel         string        `json:"kernel,omitempty"` // file in the AZ pool
+	Initrd         string        `json:"initrd,omitempty"`
+	Cmdline        string        `json:"cmdline,omitempty"`
+	RootDeviceName string        `json:"root_device_name"`
+	Devices        []ImageDevice `json:"devices"`
+	Public         bool          `json:"public"`
+	LaunchAccounts []string      `json:"launch_accounts,omitempty"`
+	CreationDate   time.Time     `json:"creation_date"`
+	Tags           []Tag         `json:"tags,omitempty"`
+	Location       string        `json:"location,omitempty"`
+	AZ             string        `json:"az"` // the pool the layers live in
+}
+
+// KeyPair is an SSH key pair (the private key is never stored).
+type KeyPair struct {
+	ID          string    `json:"id"`
+	Owner       string    `json:"owner"`
+	Name        string    `json:"name"`
+	Type        string    `json:"type"`
+	Fingerprint string    `json:"fingerprint"`
+	PublicKey   string    `json:"public_key"`
+	CreateTime  time.Time `json:"create_time"`
+	Tags        []Tag     `json:"tags,omitempty"`
+}
+
+// HostRecord is a registered hypervisor host.
+type HostRecord struct {
+	ID            string    `json:"id"`
+	AZ            string    `json:"az"`
+	Address       string    `json:"address"`
+	DomainType    string    `json:"domain_type"`
+	VCPUs         int       `json:"vcpus"`
+	MemoryMiB     int64     `json:"memory_mib"`
+	HugepagesFree int64     `json:"hugepages_free"`
+	GPUs          int       `json:"gpus"`
+	FreeGPUs      int       `json:"free_gpus"`
+	FreeLocalGB   int64     `json:"free_local_gb"`
+	PinnedCPUs    int       `json:"pinned_cpus"`
+	AgentVersion  string    `json:"agent_version"`
+	LastHeartbeat time.Time `json:"last_heartbeat"`
+	Healthy       bool      `json:"healthy"`
+	LastPlaced    int64     `json:"last_placed"`
+}
+
+// idempotencyRecord remembers a ClientToken's request and result.
+type idempotencyRecord struct {
+	Op         string   `json:"op"`
+	ParamsHash string   `json:"params_hash"`
+	ResultIDs  []string `json:"result_ids"`
+}

@@ -1,0 +1,131 @@
+package controller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ec2lab/ec2lab/pkg/auth"
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/instancetypes"
+	"github.com/ec2lab/ec2lab/pkg/storage"
+	"github.com/ec2lab/ec2lab/pkg/store"
+	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
+)
+
+// Service owns the region's resources.
+type Service struct {
+	cfg   Config
+	st    store.Store
+	types *instancetypes.Catalog
+	log   *slog.Logger
+	now   func() time.Time
+
+	mu     sync.Mutex
+	agents map[string]agentv1.HostClient // host ID → agent
+	pools  map[string]*storage.Pool      // AZ → shared pool
+	kick   chan struct{}
+	// inflight guards per-resource work so two workers never act on one record.
+	inflight sync.Map
+}
+
+// New builds the service. cfg must be validated.
+func New(cfg Config, st store.Store, log *slog.Logger) (*Service, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	types, err := instancetypes.Default().With(cfg.InstanceTypes)
+	if err != nil {
+		return nil, fmt.Errorf("instance types: %w", err)
+	}
+	s := &Service{cfg: cfg, st: st, types: types, log: log, now: time.Now,
+		agents: map[string]agentv1.HostClient{}, pools: map[string]*storage.Pool{},
+		kick: make(chan struct{}, 1)}
+	for _, z := range cfg.AvailabilityZones {
+		p, err := storage.New(z.Pool)
+		if err != nil {
+			return nil, fmt.Errorf("zone %s pool: %w", z.Name, err)
+		}
+		s.pools[z.Name] = p
+	}
+	return s, nil
+}
+
+// Config returns the region config in force.
+func (s *Service) Config() Config { return s.cfg }
+
+// Types returns the instance type catalog.
+func (s *Service) Types() *instancetypes.Catalog { return s.types }
+
+// Pool returns the shared pool of an AZ.
+func (s *Service) Pool(az string) (*storage.Pool, bool) {
+	p, ok := s.pools[az]
+	return p, ok
+}
+
+// Kick wakes the reconciler.
+func (s *Service) Kick() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// account returns the calling account, from the authenticated key in ctx.
+func account(ctx context.Context) (string, error) {
+	k, ok := auth.FromContext(ctx)
+	if !ok || k.AccountID == "" {
+		return "", ec2err.New(ec2err.AuthFailure, "request is not authenticated")
+	}
+	return k.AccountID, nil
+}
+
+// update reads the JSON record at key, applies fn and writes it back with a
+// revision check, retrying on conflicts.
+func update[T any](ctx context.Context, st store.Store, key string, fn func(*T) error) (T, error) {
+	for attempt := 0; ; attempt++ {
+		v, rev, err := store.GetJSON[T](ctx, st, key)
+		if err != nil {
+			return v, err
+		}
+		if err := fn(&v); err != nil {
+			return v, err
+		}
+		op, err := store.PutJSON(key, v, rev)
+		if err != nil {
+			return v, err
+		}
+		if _, err := st.Txn(ctx, op); err == nil {
+			return v, nil
+		} else if !errors.Is(err, store.ErrConflict) || attempt > 50 {
+			return v, fmt.Errorf("update %s: %w", key, err)
+		}
+	}
+}
+
+// put writes a record without a revision check.
+func put(ctx context.Context, st store.Store, key string, v any) error {
+	op, err := store.PutJSON(key, v, -1)
+	if err != nil {
+		return err
+	}
+	_, err = st.Txn(ctx, op)
+	return err
+}
+
+// lockResource serialises background work on one resource ID.
+func (s *Service) lockResource(id string) (unlock func(), ok bool) {
+	if _, busy := s.inflight.LoadOrStore(id, true); busy {
+		return nil, false
+	}
+	return func() { s.inflight.Delete(id) }, true
+}
+
+// DryRun answers a dry-run request that passed validation.
+func DryRun() error {
+	return ec2err.New(ec2err.DryRunOperation, "Request would have succeeded, but DryRun flag is set.")
+}

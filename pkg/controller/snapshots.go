@@ -1,0 +1,225 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ids"
+	"github.com/ec2lab/ec2lab/pkg/store"
+	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
+)
+
+// CreateSnapshot records a pending snapshot of a volume; the reconciler
+// freezes the volume's head as the snapshot's layer (live when attached to
+// a running instance) and gives the volume a new head.
+func (s *Service) CreateSnapshot(ctx context.Context, volID, description string, tags []Tag, dryRun bool) (Snapshot, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	v, err := s.ownedVolume(ctx, acct, volID)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	if v.State != "available" && v.State != "in-use" {
+		return Snapshot{}, ec2err.New(ec2err.IncorrectState, "Volume '%s' is in the '%s' state.", volID, v.State)
+	}
+	if err := validateTags(tags); err != nil {
+		return Snapshot{}, err
+	}
+	if dryRun {
+		return Snapshot{}, DryRun()
+	}
+	snap := Snapshot{ID: ids.New(ids.Snapshot), Owner: acct, VolumeID: volID, AZ: v.AZ, State: "pending", Progress: "0%",
+		SizeGiB: v.SizeGiB, Encrypted: v.Encrypted, Description: description, StartTime: s.now().UTC(), Tags: tags}
+	op, _ := store.PutJSON(prefixSnapshot+snap.ID, snap, 0)
+	if _, err := s.st.Txn(ctx, op); err != nil {
+		return Snapshot{}, err
+	}
+	s.Kick()
+	return snap, nil
+}
+
+func (s *Service) reconcileSnapshots(ctx context.Context) {
+	snaps, err := store.ListJSON[Snapshot](ctx, s.st, prefixSnapshot)
+	if err != nil {
+		return
+	}
+	for _, sn := range snaps {
+		if sn.State == "pending" {
+			go s.takeSnapshot(ctx, sn.ID)
+		}
+	}
+}
+
+// takeSnapshot freezes the volume head. The volume is locked meanwhile so a
+// second snapshot or a detach waits.
+func (s *Service) takeSnapshot(ctx context.Context, id string) {
+	unlock, ok := s.lockResource(id)
+	if !ok {
+		return
+	}
+	defer unlock()
+	sn, _, err := store.GetJSON[Snapshot](ctx, s.st, prefixSnapshot+id)
+	if err != nil || sn.State != "pending" {
+		return
+	}
+	v, _, err := store.GetJSON[Volume](ctx, s.st, prefixVolume+sn.VolumeID)
+	if err != nil {
+		s.failSnapshot(ctx, id, "volume vanished")
+		return
+	}
+	if err := s.freeze(ctx, sn, v); err != nil {
+		s.log.Warn("snapshot failed, will retry", "snapshot", id, "volume", v.ID, "err", err)
+	}
+}
+
+func (s *Service) freeze(ctx context.Context, sn Snapshot, v Volume) error {
+	req := &agentv1.SnapshotVolumeRequest{VolumeId: v.Head, SnapshotId: sn.ID}
+	var ag agentv1.HostClient
+	var err error
+	if v.Attachment != nil {
+		in, _, ierr := store.GetJSON[Instance](ctx, s.st, prefixInstance+v.Attachment.InstanceID)
+		if ierr == nil && (in.State == StateRunning || in.State == StateStopping) {
+			req.InstanceId, req.Target = in.ID, v.Attachment.Target
+			ag, err = s.agent(in.HostID)
+		}
+	}
+	if ag == nil && err == nil {
+		_, ag, err = s.agentForZone(ctx, v.AZ)
+	}
+	if err != nil {
+		return err
+	}
+	res, err := ag.SnapshotVolume(ctx, req)
+	if err != nil {
+		return fmt.Errorf("snapshot %s of %s: %w", sn.ID, v.ID, err)
+	}
+	ops := []store.Op{}
+	v.Head, v.Generation = res.GetHead(), v.Generation+1
+	vop, _ := store.PutJSON(prefixVolume+v.ID, v, -1)
+	sn.Layer, sn.StoredBytes, sn.State, sn.Progress = res.GetLayer(), res.GetStoredBytes(), "completed", "100%"
+	sop, _ := store.PutJSON(prefixSnapshot+sn.ID, sn, -1)
+	ops = append(ops, vop, sop)
+	if _, err := s.st.Txn(ctx, ops...); err != nil {
+		return err
+	}
+	s.log.Info("snapshot completed", "snapshot", sn.ID, "volume", v.ID, "layer", sn.Layer, "live", req.InstanceId != "", "stored_bytes", sn.StoredBytes)
+	return nil
+}
+
+func (s *Service) failSnapshot(ctx context.Context, id, msg string) {
+	_, _ = update(ctx, s.st, prefixSnapshot+id, func(r *Snapshot) error { r.State, r.Message = "error", msg; return nil })
+}
+
+// visibleSnapshot returns a snapshot the caller may use.
+func (s *Service) visibleSnapshot(ctx context.Context, acct, id string) (Snapshot, error) {
+	if !ids.Valid(ids.Snapshot, id) {
+		return Snapshot{}, ec2err.New("InvalidSnapshotID.Malformed", "Invalid id: \"%s\" (expecting \"snap-...\")", id)
+	}
+	sn, _, err := store.GetJSON[Snapshot](ctx, s.st, prefixSnapshot+id)
+	if err != nil || sn.Owner != acct {
+		return Snapshot{}, ec2err.New("InvalidSnapshot.NotFound", "The snapshot '%s' does not exist.", id)
+	}
+	return sn, nil
+}
+
+// DescribeSnapshots lists the caller's snapshots.
+func (s *Service) DescribeSnapshots(ctx context.Context, idList, owners []string, filters []Filter, p Page) ([]Snapshot, string, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := checkMaxResults(p, len(idList) > 0, 5, 1000); err != nil {
+		return nil, "", err
+	}
+	all, err := store.ListJSON[Snapshot](ctx, s.st, prefixSnapshot)
+	if err != nil {
+		return nil, "", err
+	}
+	byID := map[string]Snapshot{}
+	var keys []string
+	for _, sn := range all {
+		if sn.Owner != acct || !ownerWanted(owners, sn.Owner, acct) || (len(idList) > 0 && !contains(idList, sn.ID)) {
+			continue
+		}
+		ok, err := matches(filters, func(n string) ([]string, bool) { return snapshotField(sn, n) })
+		if err != nil {
+			return nil, "", err
+		}
+		if ok {
+			byID[sn.ID] = sn
+			keys = append(keys, sn.ID)
+		}
+	}
+	for _, id := range idList {
+		if _, ok := byID[id]; !ok && len(filters) == 0 {
+			return nil, "", ec2err.New("InvalidSnapshot.NotFound", "The snapshot '%s' does not exist.", id)
+		}
+	}
+	sort.Strings(keys)
+	page, next, err := paginate(keys, p)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Snapshot, len(page))
+	for i, id := range page {
+		out[i] = byID[id]
+	}
+	return out, next, nil
+}
+
+func snapshotField(sn Snapshot, name string) ([]string, bool) {
+	switch name {
+	case "snapshot-id":
+		return []string{sn.ID}, true
+	case "volume-id":
+		return []string{sn.VolumeID}, true
+	case "status":
+		return []string{sn.State}, true
+	case "owner-id":
+		return []string{sn.Owner}, true
+	case "description":
+		return []string{sn.Description}, true
+	case "volume-size":
+		return []string{strconv.Itoa(int(sn.SizeGiB))}, true
+	case "encrypted":
+		return []string{strconv.FormatBool(sn.Encrypted)}, true
+	}
+	return tagField(sn.Tags, name)
+}
+
+// DeleteSnapshot deletes a snapshot record. Its layer stays while a volume,
+// image or later snapshot still builds on it, and is collected after.
+func (s *Service) DeleteSnapshot(ctx context.Context, id string, dryRun bool) error {
+	acct, err := account(ctx)
+	if err != nil {
+		return err
+	}
+	sn, err := s.visibleSnapshot(ctx, acct, id)
+	if err != nil {
+		return err
+	}
+	imgs, _ := store.ListJSON[Image](ctx, s.st, prefixImage)
+	for _, img := range imgs {
+		for _, d := range img.Devices {
+			if d.SnapshotID == id {
+				return ec2err.New("InvalidSnapshot.InUse", "The snapshot %s is currently in use by %s", id, img.ID)
+			}
+		}
+	}
+	if sn.State == "pending" {
+		return ec2err.New(ec2err.IncorrectState, "Snapshot %s is still pending", id)
+	}
+	if dryRun {
+		return DryRun()
+	}
+	_, err = s.st.Txn(ctx, store.Op{Key: prefixSnapshot + id, Delete: true, ExpectRevision: -1})
+	if err == nil {
+		s.log.Info("snapshot deleted", "snapshot", id, "layer", sn.Layer)
+	}
+	return err
+}

@@ -1,0 +1,241 @@
+package controller
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/store"
+	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
+)
+
+func volumeRef(v Volume) *agentv1.VolumeRef { return &agentv1.VolumeRef{VolumeId: v.Head} }
+
+func hashOf(v any) string {
+	b, _ := json.Marshal(v)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+var deviceName = regexp.MustCompile(`^/dev/(sd[a-z][1-9]?|xvd[a-z][1-9]?|vd[a-z])$`)
+
+// AttachVolume hot-plugs a volume into an instance of the same AZ (or
+// records it in a stopped instance's definition).
+func (s *Service) AttachVolume(ctx context.Context, volID, instID, device string, dryRun bool) (Attachment, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return Attachment{}, err
+	}
+	if !deviceName.MatchString(device) {
+		return Attachment{}, ec2err.New(ec2err.InvalidParameterValue, "Value (%s) for parameter device is invalid. %s is not a valid EBS device name.", device, device)
+	}
+	v, err := s.ownedVolume(ctx, acct, volID)
+	if err != nil {
+		return Attachment{}, err
+	}
+	in, err := s.instance(ctx, instID)
+	if err != nil {
+		return Attachment{}, err
+	}
+	if v.State != "available" {
+		return Attachment{}, ec2err.New("VolumeInUse", "%s is already attached to an instance", volID)
+	}
+	if v.AZ != in.AZ {
+		return Attachment{}, ec2err.New("InvalidVolume.ZoneMismatch", "The volume '%s' is not in the same availability zone as instance '%s'", volID, instID)
+	}
+	if in.State != StateRunning && in.State != StateStopped {
+		return Attachment{}, ec2err.New(ec2err.IncorrectInstanceState, "Instance '%s' is not 'running' or 'stopped'.", instID)
+	}
+	for _, bd := range in.BlockDevices {
+		if bd.DeviceName == device {
+			return Attachment{}, ec2err.New(ec2err.InvalidParameterValue, "Attachment point %s is already in use", device)
+		}
+	}
+	if dryRun {
+		return Attachment{}, DryRun()
+	}
+	tgt := nextTarget(in)
+	att := Attachment{InstanceID: instID, Device: device, Target: tgt, State: "attached", AttachTime: s.now().UTC()}
+	ag, err := s.agent(in.HostID)
+	if err != nil {
+		return Attachment{}, err
+	}
+	if _, err := ag.AttachVolume(ctx, &agentv1.AttachVolumeRequest{InstanceId: instID,
+		Disk: &agentv1.Disk{VolumeId: v.ID, Path: v.Head, Target: tgt, Iotune: iotune(v)}}); err != nil {
+		return Attachment{}, fmt.Errorf("attach %s to %s: %w", volID, instID, err)
+	}
+	if err := s.recordAttachment(ctx, v.ID, instID, att); err != nil {
+		return Attachment{}, err
+	}
+	s.log.Info("volume attached", "volume", volID, "instance", instID, "device", device, "target", tgt)
+	return att, nil
+}
+
+func nextTarget(in Instance) string {
+	used := map[string]bool{}
+	for _, bd := range in.BlockDevices {
+		used[bd.Target] = true
+	}
+	for i := 0; ; i++ {
+		if t := target(i); !used[t] {
+			return t
+		}
+	}
+}
+
+func (s *Service) recordAttachment(ctx context.Context, volID, instID string, att Attachment) error {
+	if _, err := update(ctx, s.st, prefixVolume+volID, func(r *Volume) error {
+		r.State, r.Attachment = "in-use", &att
+		return nil
+	}); err != nil {
+		return err
+	}
+	_, err := update(ctx, s.st, prefixInstance+instID, func(r *Instance) error {
+		r.BlockDevices = append(r.BlockDevices, BlockDevice{DeviceName: att.Device, VolumeID: volID, Target: att.Target,
+			AttachTime: att.AttachTime, Status: "attached", DeleteOnTermination: att.DeleteOnTermination})
+		return nil
+	})
+	return err
+}
+
+// DetachVolume unplugs a volume (gracefully unless force).
+func (s *Service) DetachVolume(ctx context.Context, volID, instID, device string, force, dryRun bool) (Attachment, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return Attachment{}, err
+	}
+	v, err := s.ownedVolume(ctx, acct, volID)
+	if err != nil {
+		return Attachment{}, err
+	}
+	if v.Attachment == nil || (instID != "" && v.Attachment.InstanceID != instID) || (device != "" && v.Attachment.Device != device) {
+		return Attachment{}, ec2err.New("IncorrectState", "Volume '%s' is in the '%s' state.", volID, v.State)
+	}
+	in, err := s.instance(ctx, v.Attachment.InstanceID)
+	if err != nil {
+		return Attachment{}, err
+	}
+	if in.RootDeviceName == v.Attachment.Device && in.State != StateStopped {
+		return Attachment{}, ec2err.New(ec2err.IncorrectInstanceState, "Unable to detach root volume '%s' from instance '%s'", volID, in.ID)
+	}
+	if dryRun {
+		return Attachment{}, DryRun()
+	}
+	att := *v.Attachment
+	ag, err := s.agent(in.HostID)
+	if err != nil {
+		return Attachment{}, err
+	}
+	if _, err := ag.DetachVolume(ctx, &agentv1.DetachVolumeRequest{InstanceId: in.ID, VolumeId: v.ID, Target: att.Target, Force: force}); err != nil {
+		return Attachment{}, fmt.Errorf("detach %s from %s: %w", volID, in.ID, err)
+	}
+	if _, err := update(ctx, s.st, prefixVolume+volID, func(r *Volume) error {
+		r.State, r.Attachment, r.Instance = "available", nil, ""
+		return nil
+	}); err != nil {
+		return Attachment{}, err
+	}
+	_, err = update(ctx, s.st, prefixInstance+in.ID, func(r *Instance) error {
+		var keep []BlockDevice
+		for _, bd := range r.BlockDevices {
+			if bd.VolumeID != volID {
+				keep = append(keep, bd)
+			}
+		}
+		r.BlockDevices = keep
+		return nil
+	})
+	att.State = "detached"
+	s.log.Info("volume detached", "volume", volID, "instance", in.ID)
+	return att, err
+}
+
+// Modification is ModifyVolume's result.
+type Modification struct {
+	VolumeID                         string
+	State                            string
+	OrigSize, TargetSize             int32
+	OrigType, TargetType             string
+	OrigIOPS, TargetIOPS             int32
+	OrigThroughput, TargetThroughput int32
+}
+
+// ModifyVolume grows a volume and/or changes its type and performance,
+// online when it is attached to a running instance.
+func (s *Service) ModifyVolume(ctx context.Context, id string, size int32, typ string, iops, throughput int32, dryRun bool) (Modification, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return Modification{}, err
+	}
+	v, err := s.ownedVolume(ctx, acct, id)
+	if err != nil {
+		return Modification{}, err
+	}
+	m := Modification{VolumeID: id, State: "completed", OrigSize: v.SizeGiB, OrigType: v.Type, OrigIOPS: v.IOPS, OrigThroughput: v.Throughput}
+	nv := v
+	if size != 0 {
+		if size < v.SizeGiB {
+			return m, ec2err.New(ec2err.InvalidParameterValue, "New size %d GiB is smaller than the current size %d GiB; volumes only grow", size, v.SizeGiB)
+		}
+		nv.SizeGiB = size
+	}
+	if typ != "" {
+		nv.Type = typ
+	}
+	if err := checkVolumeShape(nv.Type, nv.SizeGiB, iops, throughput); err != nil {
+		return m, err
+	}
+	applyVolumeDefaults(&nv, iops, throughput)
+	if dryRun {
+		return m, DryRun()
+	}
+	if err := s.applyModification(ctx, v, nv); err != nil {
+		return m, err
+	}
+	if _, err := update(ctx, s.st, prefixVolume+id, func(r *Volume) error {
+		r.SizeGiB, r.Type, r.IOPS, r.Throughput = nv.SizeGiB, nv.Type, nv.IOPS, nv.Throughput
+		return nil
+	}); err != nil {
+		return m, err
+	}
+	m.TargetSize, m.TargetType, m.TargetIOPS, m.TargetThroughput = nv.SizeGiB, nv.Type, nv.IOPS, nv.Throughput
+	return m, nil
+}
+
+func (s *Service) applyModification(ctx context.Context, v, nv Volume) error {
+	if v.State == "creating" {
+		return ec2err.New(ec2err.IncorrectState, "Volume %s is still being created", v.ID)
+	}
+	var ag agentv1.HostClient
+	var err error
+	instID, tgt := "", ""
+	if v.Attachment != nil {
+		in, _, ierr := store.GetJSON[Instance](ctx, s.st, prefixInstance+v.Attachment.InstanceID)
+		if ierr == nil && in.State == StateRunning {
+			instID, tgt = in.ID, v.Attachment.Target
+			ag, err = s.agent(in.HostID)
+		}
+	}
+	if ag == nil && err == nil {
+		_, ag, err = s.agentForZone(ctx, v.AZ)
+	}
+	if err != nil {
+		return err
+	}
+	if nv.SizeGiB > v.SizeGiB {
+		if _, err := ag.ResizeVolume(ctx, &agentv1.ResizeVolumeRequest{VolumeId: v.Head, SizeBytes: int64(nv.SizeGiB) << 30,
+			InstanceId: instID, Target: tgt}); err != nil {
+			return fmt.Errorf("resize %s: %w", v.ID, err)
+		}
+	}
+	if instID != "" && (nv.IOPS != v.IOPS || nv.Throughput != v.Throughput) {
+		if _, err := ag.SetIOTune(ctx, &agentv1.SetIOTuneRequest{InstanceId: instID, Target: tgt, Iotune: iotune(nv)}); err != nil {
+			return fmt.Errorf("iotune %s: %w", v.ID, err)
+		}
+	}
+	return nil
+}

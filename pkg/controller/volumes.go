@@ -1,0 +1,291 @@
+package controller
+
+import (
+	"context"
+	"sort"
+	"strconv"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ids"
+	"github.com/ec2lab/ec2lab/pkg/store"
+)
+
+// VolumeRequest is CreateVolume's input.
+type VolumeRequest struct {
+	AZ                string
+	SizeGiB           int32
+	SnapshotID, Type  string
+	IOPS, Throughput  int32
+	Encrypted, DryRun bool
+	Tags              []Tag
+	ClientToken       string
+}
+
+// CreateVolume records a new volume (creating); the reconciler makes its
+// file in the AZ's pool — an overlay on the snapshot's layer when one is given.
+func (s *Service) CreateVolume(ctx context.Context, req VolumeRequest) (Volume, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return Volume{}, err
+	}
+	if req.ClientToken != "" {
+		if rec, _, err := store.GetJSON[idempotencyRecord](ctx, s.st, tokenKey(acct, "CreateVolume", req.ClientToken)); err == nil {
+			if rec.ParamsHash != hashOf(req) {
+				return Volume{}, ec2err.New(ec2err.IdempotentParameterMismatch, "Arguments on this idempotent request are inconsistent with arguments used in previous request(s).")
+			}
+			v, _, err := store.GetJSON[Volume](ctx, s.st, prefixVolume+rec.ResultIDs[0])
+			return v, err
+		}
+	}
+	v, err := s.validateVolume(ctx, acct, &req)
+	if err != nil {
+		return Volume{}, err
+	}
+	if req.DryRun {
+		return Volume{}, DryRun()
+	}
+	op, _ := store.PutJSON(prefixVolume+v.ID, v, 0)
+	ops := []store.Op{op}
+	if req.ClientToken != "" {
+		ops = append(ops, tokenOp(acct, "CreateVolume", req.ClientToken, hashOf(req), []string{v.ID}))
+	}
+	if _, err := s.st.Txn(ctx, ops...); err != nil {
+		return Volume{}, err
+	}
+	s.Kick()
+	return v, nil
+}
+
+func (s *Service) validateVolume(ctx context.Context, acct string, req *VolumeRequest) (Volume, error) {
+	if req.AZ == "" {
+		return Volume{}, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter AvailabilityZone")
+	}
+	if _, ok := s.cfg.Zone(req.AZ); !ok {
+		return Volume{}, ec2err.New(ec2err.InvalidParameterValue, "Invalid availability zone: [%s]", req.AZ)
+	}
+	if req.Encrypted {
+		return Volume{}, ec2err.New("UnsupportedOperation", "Encrypted volumes are not supported by this region yet")
+	}
+	if req.Type == "" {
+		req.Type = "gp3"
+	}
+	if req.SnapshotID != "" {
+		snap, err := s.visibleSnapshot(ctx, acct, req.SnapshotID)
+		if err != nil {
+			return Volume{}, err
+		}
+		if snap.State != "completed" {
+			return Volume{}, ec2err.New(ec2err.IncorrectState, "Snapshot %s is not completed (state %s)", snap.ID, snap.State)
+		}
+		if req.SizeGiB == 0 {
+			req.SizeGiB = snap.SizeGiB
+		}
+		if req.SizeGiB < snap.SizeGiB {
+			return Volume{}, ec2err.New(ec2err.InvalidParameterValue, "Volume of size %dGB is smaller than snapshot '%s', expect size >= %dGB", req.SizeGiB, snap.ID, snap.SizeGiB)
+		}
+	} else if req.SizeGiB == 0 {
+		return Volume{}, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter size or snapshotId")
+	}
+	if err := checkVolumeShape(req.Type, req.SizeGiB, req.IOPS, req.Throughput); err != nil {
+		return Volume{}, err
+	}
+	if err := validateTags(req.Tags); err != nil {
+		return Volume{}, err
+	}
+	v := Volume{ID: ids.New(ids.Volume), Owner: acct, AZ: req.AZ, SizeGiB: req.SizeGiB, Type: req.Type,
+		State: "creating", SnapshotID: req.SnapshotID, CreateTime: s.now().UTC(), Tags: req.Tags, ClientToken: req.ClientToken}
+	applyVolumeDefaults(&v, req.IOPS, req.Throughput)
+	v.Head = headName(v.ID, 0)
+	return v, nil
+}
+
+// reconcileVolumes makes standalone volumes in state creating real, and
+// finishes deletions.
+func (s *Service) reconcileVolumes(ctx context.Context) {
+	vols, err := store.ListJSON[Volume](ctx, s.st, prefixVolume)
+	if err != nil {
+		return
+	}
+	for _, v := range vols {
+		if v.Instance != "" {
+			continue // root and launch volumes are made by their instance's launch
+		}
+		switch v.State {
+		case "creating":
+			go s.driveVolume(ctx, v.ID, func(ctx context.Context, v Volume) error {
+				_, ag, err := s.agentForZone(ctx, v.AZ)
+				if err != nil {
+					return err
+				}
+				if err := s.materialize(ctx, ag, v); err != nil {
+					return err
+				}
+				_, err = update(ctx, s.st, prefixVolume+v.ID, func(r *Volume) error {
+					if r.State == "creating" {
+						r.State = "available"
+					}
+					return nil
+				})
+				return err
+			})
+		case "deleting":
+			go s.driveVolume(ctx, v.ID, s.removeVolume)
+		}
+	}
+}
+
+func (s *Service) driveVolume(ctx context.Context, id string, fn func(context.Context, Volume) error) {
+	unlock, ok := s.lockResource(id)
+	if !ok {
+		return
+	}
+	defer unlock()
+	v, _, err := store.GetJSON[Volume](ctx, s.st, prefixVolume+id)
+	if err != nil {
+		return
+	}
+	if err := fn(ctx, v); err != nil {
+		s.log.Warn("volume work failed, will retry", "volume", id, "state", v.State, "err", err)
+	}
+}
+
+// removeVolume deletes a volume's head file and its record. Layers below
+// the head belong to snapshots and are collected when unreferenced.
+func (s *Service) removeVolume(ctx context.Context, v Volume) error {
+	_, ag, err := s.agentForZone(ctx, v.AZ)
+	if err != nil {
+		return err
+	}
+	if _, err := ag.DeleteVolume(ctx, volumeRef(v)); err != nil {
+		return err
+	}
+	_, err = s.st.Txn(ctx, store.Op{Key: prefixVolume + v.ID, Delete: true, ExpectRevision: -1})
+	if err == nil {
+		s.log.Info("volume deleted", "volume", v.ID)
+	}
+	return err
+}
+
+// DescribeVolumes lists the caller's volumes.
+func (s *Service) DescribeVolumes(ctx context.Context, idList []string, filters []Filter, p Page) ([]Volume, string, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := checkMaxResults(p, len(idList) > 0, 5, 1000); err != nil {
+		return nil, "", err
+	}
+	all, err := store.ListJSON[Volume](ctx, s.st, prefixVolume)
+	if err != nil {
+		return nil, "", err
+	}
+	byID := map[string]Volume{}
+	var keys []string
+	for _, v := range all {
+		if v.Owner != acct || (len(idList) > 0 && !contains(idList, v.ID)) {
+			continue
+		}
+		ok, err := matches(filters, func(n string) ([]string, bool) { return volumeField(v, n) })
+		if err != nil {
+			return nil, "", err
+		}
+		if ok {
+			byID[v.ID] = v
+			keys = append(keys, v.ID)
+		}
+	}
+	for _, id := range idList {
+		if _, ok := byID[id]; !ok && len(filters) == 0 {
+			return nil, "", ec2err.New("InvalidVolume.NotFound", "The volume '%s' does not exist.", id)
+		}
+	}
+	sort.Strings(keys)
+	page, next, err := paginate(keys, p)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Volume, len(page))
+	for i, id := range page {
+		out[i] = byID[id]
+	}
+	return out, next, nil
+}
+
+func volumeField(v Volume, name string) ([]string, bool) {
+	switch name {
+	case "volume-id":
+		return []string{v.ID}, true
+	case "status":
+		return []string{v.State}, true
+	case "availability-zone":
+		return []string{v.AZ}, true
+	case "volume-type":
+		return []string{v.Type}, true
+	case "size":
+		return []string{strconv.Itoa(int(v.SizeGiB))}, true
+	case "snapshot-id":
+		return []string{v.SnapshotID}, true
+	case "encrypted":
+		return []string{strconv.FormatBool(v.Encrypted)}, true
+	case "attachment.instance-id", "attachment.device", "attachment.status", "attachment.delete-on-termination":
+		if v.Attachment == nil {
+			return nil, true
+		}
+		switch name {
+		case "attachment.instance-id":
+			return []string{v.Attachment.InstanceID}, true
+		case "attachment.device":
+			return []string{v.Attachment.Device}, true
+		case "attachment.status":
+			return []string{v.Attachment.State}, true
+		}
+		return []string{strconv.FormatBool(v.Attachment.DeleteOnTermination)}, true
+	}
+	return tagField(v.Tags, name)
+}
+
+// ownedVolume returns one of the caller's volumes.
+func (s *Service) ownedVolume(ctx context.Context, acct, id string) (Volume, error) {
+	if !ids.Valid(ids.Volume, id) {
+		return Volume{}, ec2err.New("InvalidVolumeID.Malformed", "Invalid id: \"%s\" (expecting \"vol-...\")", id)
+	}
+	v, _, err := store.GetJSON[Volume](ctx, s.st, prefixVolume+id)
+	if err != nil || v.Owner != acct {
+		return Volume{}, ec2err.New("InvalidVolume.NotFound", "The volume '%s' does not exist.", id)
+	}
+	return v, nil
+}
+
+// DeleteVolume deletes an available volume.
+func (s *Service) DeleteVolume(ctx context.Context, id string, dryRun bool) error {
+	acct, err := account(ctx)
+	if err != nil {
+		return err
+	}
+	v, err := s.ownedVolume(ctx, acct, id)
+	if err != nil {
+		return err
+	}
+	if v.State != "available" && v.State != "error" {
+		return ec2err.New("VolumeInUse", "Volume %s is currently attached to %s", id, attachedTo(v))
+	}
+	if dryRun {
+		return DryRun()
+	}
+	_, err = update(ctx, s.st, prefixVolume+id, func(r *Volume) error {
+		if r.State != "available" && r.State != "error" {
+			return ec2err.New("VolumeInUse", "Volume %s is currently attached to %s", id, attachedTo(*r))
+		}
+		r.State = "deleting"
+		return nil
+	})
+	s.Kick()
+	return err
+}
+
+func attachedTo(v Volume) string {
+	if v.Attachment != nil {
+		return v.Attachment.InstanceID
+	}
+	return "an instance"
+}

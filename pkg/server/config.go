@@ -1,0 +1,64 @@
+package server
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/ec2lab/ec2lab/pkg/controller"
+)
+
+// Config is ec2d's configuration: the region plus how this process serves it.
+type Config struct {
+	controller.Config
+	// EmbeddedAgents run in this process, each posing as one host.
+	EmbeddedAgents []AgentSpec `json:"embedded_agents"`
+	// LibvirtURI is the libvirtd embedded agents drive.
+	LibvirtURI string `json:"libvirt_uri"`
+	// DomainType forces kvm or qemu; "auto" (default) detects.
+	DomainType string `json:"domain_type"`
+}
+
+// AgentSpec is one embedded agent.
+type AgentSpec struct {
+	HostID       string `json:"host_id"`
+	AZ           string `json:"availability_zone"`
+	DomainPrefix string `json:"domain_prefix"`
+	LocalPool    string `json:"local_pool"`
+	StateDir     string `json:"state_dir"`
+}
+
+// AllInOne is the config of `ec2d --all-in-one`: region lab-1, zone lab-1a,
+// one embedded agent for this host, everything under dataDir.
+func AllInOne(dataDir string) Config {
+	host, _ := os.Hostname()
+	if host == "" {
+		host = "localhost"
+	}
+	return Config{
+		Config: controller.Config{Region: "lab-1", AvailabilityZones: []controller.ZoneSpec{
+			{Name: "lab-1a", ID: "lab-1-az1", Pool: filepath.Join(dataDir, "pools", "lab-1a")}}},
+		EmbeddedAgents: []AgentSpec{{HostID: "h-" + host, AZ: "lab-1a", DomainPrefix: "ec2lab-",
+			LocalPool: filepath.Join(dataDir, "local"), StateDir: filepath.Join(dataDir, "agent")}},
+		LibvirtURI: "qemu:///system", DomainType: "auto",
+	}
+}
+
+// LoadConfig reads a YAML config file.
+func LoadConfig(path string) (Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("read config: %w", err)
+	}
+	var c Config
+	if err := yaml.UnmarshalStrict(b, &c); err != nil {
+		return Config{}, fmt.Errorf("parse config %s: %w", path, err)
+	}
+	if c.LibvirtURI == "" {
+		c.LibvirtURI = "qemu:///system"
+	}
+	c.Config = c.Config.WithDefaults()
+	return c, c.Config.Validate()
+}

@@ -1,0 +1,26 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/status"
+
+	"github.com/ec2lab/ec2lab/pkg/auth"
+	"github.com/ec2lab/ec2lab/pkg/ids"
+)
+
+// logUnary logs each call with a request ID, the access key (never the
+// secret), the outcome and the duration.
+func logUnary(log *slog.Logger) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		start := time.Now()
+		resp, err := h(ctx, req)
+		k, _ := auth.FromContext(ctx)
+		log.Info("grpc", "request_id", ids.New(ids.Request), "method", info.FullMethod, "access_key", k.AccessKeyID,
+			"code", status.Code(err).String(), "ms", time.Since(start).Milliseconds())
+		return resp, err
+	}
+}

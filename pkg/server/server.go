@@ -1,0 +1,174 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/reflection"
+
+	"github.com/ec2lab/ec2lab/pkg/api"
+	"github.com/ec2lab/ec2lab/pkg/auth"
+	"github.com/ec2lab/ec2lab/pkg/controller"
+	"github.com/ec2lab/ec2lab/pkg/ec2query"
+	"github.com/ec2lab/ec2lab/pkg/hypervisor"
+	"github.com/ec2lab/ec2lab/pkg/store"
+	"github.com/ec2lab/ec2lab/pkg/virttype"
+	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
+)
+
+// Options are ec2d's run-time settings.
+type Options struct {
+	Config   Config
+	DataDir  string
+	GRPCAddr string
+	HTTPAddr string
+	// RegisterImages maps AMI names to bundle directories registered at
+	// start when no image of that name exists (idempotent across restarts).
+	RegisterImages map[string]string
+	Log            *slog.Logger
+	// Ready, when set, is called once everything listens.
+	Ready func(grpcAddr, httpAddr string)
+}
+
+// Run serves the region until ctx ends.
+func Run(ctx context.Context, o Options) error {
+	log := o.Log
+	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	st, err := store.OpenBolt(filepath.Join(o.DataDir, "state.db"))
+	if err != nil {
+		return fmt.Errorf("state store: %w", err)
+	}
+	defer st.Close()
+	svc, err := controller.New(o.Config.Config, st, log)
+	if err != nil {
+		return err
+	}
+	cfg := svc.Config()
+	admin, credPath, err := ensureAdminKey(ctx, st, o.DataDir, cfg.AccountID, cfg.Region)
+	if err != nil {
+		return err
+	}
+	if err := startAgents(ctx, o.Config, svc, log); err != nil {
+		return err
+	}
+	go svc.Run(ctx)
+	keys := storeKeys{st: st}
+	compute := api.NewCompute(svc)
+	grpcLis, err := net.Listen("tcp", o.GRPCAddr)
+	if err != nil {
+		return fmt.Errorf("grpc listen: %w", err)
+	}
+	httpLis, err := net.Listen("tcp", o.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("http listen: %w", err)
+	}
+	gs := newGRPCServer(keys, compute, log)
+	hs := &http.Server{Handler: newHTTPMux(compute, keys, log), ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 2)
+	go func() { errc <- gs.Serve(grpcLis) }()
+	go func() { errc <- hs.Serve(httpLis) }()
+	if err := registerImages(ctx, svc, admin, o.RegisterImages, log); err != nil {
+		return err
+	}
+	announce(log, grpcLis.Addr().String(), httpLis.Addr().String(), credPath, cfg.Region)
+	if o.Ready != nil {
+		o.Ready(grpcLis.Addr().String(), httpLis.Addr().String())
+	}
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	gs.GracefulStop()
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = hs.Shutdown(sctx)
+	return nil
+}
+
+func startAgents(ctx context.Context, cfg Config, svc *controller.Service, log *slog.Logger) error {
+	if len(cfg.EmbeddedAgents) == 0 {
+		return nil
+	}
+	dec, err := virttype.Detect(cfg.DomainType)
+	if err != nil {
+		return err
+	}
+	log.Info("domain type chosen for guests", "type", dec.Type, "reason", dec.Reason)
+	hv, err := hypervisor.Connect(ctx, cfg.LibvirtURI)
+	if err != nil {
+		return fmt.Errorf("connect libvirt %s: %w", cfg.LibvirtURI, err)
+	}
+	go func() { <-ctx.Done(); hv.Close() }()
+	for _, a := range cfg.EmbeddedAgents {
+		if err := startEmbeddedAgent(ctx, a, cfg, hv, dec, svc, log); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func newGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger) *grpc.Server {
+	skip := func(m string) bool {
+		return strings.HasPrefix(m, "/grpc.health.") || strings.HasPrefix(m, "/grpc.reflection.")
+	}
+	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(auth.UnaryServerInterceptor(keys, skip), logUnary(log)),
+		grpc.ChainStreamInterceptor(auth.StreamServerInterceptor(keys, skip)))
+	v1.RegisterComputeServer(gs, compute)
+	h := health.NewServer()
+	healthpb.RegisterHealthServer(gs, h)
+	reflection.Register(gs)
+	return gs
+}
+
+func newHTTPMux(compute v1.ComputeServer, keys auth.KeyStore, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	mux.Handle("/metrics", promhttp.Handler())
+	mux.Handle("/", ec2query.NewHandler(ec2query.Options{Compute: compute, Keys: keys, Logger: log}))
+	return mux
+}
+
+func registerImages(ctx context.Context, svc *controller.Service, admin auth.Key, images map[string]string, log *slog.Logger) error {
+	actx := auth.WithKey(ctx, admin)
+	for name, dir := range images {
+		if img, ok := svc.ImageByName(actx, name); ok {
+			log.Info("image already registered", "name", name, "image", img.ID)
+			continue
+		}
+		if _, err := svc.RegisterBundle(actx, dir, name, "", nil); err != nil {
+			return fmt.Errorf("register image %s from %s: %w", name, dir, err)
+		}
+	}
+	return nil
+}
+
+func announce(log *slog.Logger, grpcAddr, httpAddr, credPath, region string) {
+	log.Info("ec2d ready", "grpc", grpcAddr, "http", httpAddr, "credentials", credPath, "region", region)
+	fmt.Fprintf(os.Stderr, `
+ec2d is serving region %[4]s
+  gRPC (ec2ctl):        %[1]s
+  EC2 Query API (aws):  http://%[2]s
+  credentials:          %[3]s (profile ec2lab)
+Use it:
+  export AWS_SHARED_CREDENTIALS_FILE=%[3]s AWS_PROFILE=ec2lab EC2LAB_ENDPOINT=%[1]s
+  ec2ctl describe-images --owners self
+  aws --endpoint-url http://%[2]s ec2 describe-instances
+`, grpcAddr, httpAddr, credPath, region)
+}

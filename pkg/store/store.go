@@ -1,0 +1,82 @@
+// Package store owns the control plane's persistent state: a small,
+// revisioned key-value interface (get, prefix list, conditional
+// transactions, watch) that the embedded bbolt backend implements today and
+// an etcd backend could implement later. Domain code talks to Store and the
+// typed JSON helpers only.
+package store
+
+import (
+	"context"
+	"errors"
+)
+
+// Sentinel errors; backends wrap them with the key involved, so test with
+// errors.Is.
+var (
+	// ErrNotFound: the key does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: an Op's ExpectRevision check failed; nothing was applied.
+	ErrConflict = errors.New("revision conflict")
+	// ErrClosed: the store was closed.
+	ErrClosed = errors.New("store closed")
+)
+
+// Revision checks for Op.ExpectRevision.
+const (
+	// AnyRevision skips the check.
+	AnyRevision int64 = -1
+	// MustNotExist requires the key to be absent.
+	MustNotExist int64 = 0
+)
+
+// KV is one stored key with its value and mod revision (the global revision
+// of the transaction that last wrote it).
+type KV struct {
+	Key      string
+	Value    []byte
+	Revision int64
+}
+
+// Op is one write in a transaction. ExpectRevision is AnyRevision (-1) for no
+// check, MustNotExist (0) for "key must be absent", or >0 for "the key's
+// current mod revision must equal this".
+type Op struct {
+	Key            string
+	Value          []byte
+	Delete         bool
+	ExpectRevision int64
+}
+
+// Event types.
+const (
+	EventPut    = "put"
+	EventDelete = "delete"
+)
+
+// Event is one change seen by a watcher. For deletes KV.Value is nil and
+// KV.Revision is the revision of the deleting transaction.
+type Event struct {
+	Type string
+	KV   KV
+}
+
+// Store is the state store contract. A shared conformance suite lives in
+// store/storetest.
+type Store interface {
+	// Get returns key or an error wrapping ErrNotFound.
+	Get(ctx context.Context, key string) (KV, error)
+	// List returns every key with prefix, sorted by key.
+	List(ctx context.Context, prefix string) ([]KV, error)
+	// Txn applies ops all-or-nothing in one durable commit and returns the
+	// new global revision; all ops share it as their mod revision. Any
+	// failed ExpectRevision check returns an error wrapping ErrConflict and
+	// applies nothing. Deleting an absent key is a no-op.
+	Txn(ctx context.Context, ops ...Op) (rev int64, err error)
+	// Watch streams, in commit order, the events under prefix committed
+	// after the call returns, until ctx ends (then the channel is closed).
+	Watch(ctx context.Context, prefix string) (<-chan Event, error)
+	// Revision is the current global revision (0 for an empty store).
+	Revision(ctx context.Context) (int64, error)
+	// Close releases the store; open watch channels are closed.
+	Close() error
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs and starts what an ec2lab host needs, idempotently:
+# Debian packages (only the missing ones), virtlogd + libvirtd (started by hand
+# when no init system runs them), /dev/kvm permissions for libvirt-qemu.
+# Safe on a host where systemd already runs libvirt: it then only checks.
+set -euo pipefail
+
+PKGS=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients
+      dnsmasq-base genisoimage cpio kmod e2fsprogs busybox-static
+      protobuf-compiler libprotobuf-dev iproute2 nftables ca-certificates)
+
+log() { echo "install-host-deps: $*" >&2; }
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  log "installing ${missing[*]}"
+  [ "$(id -u)" = 0 ] || { log "need root to install packages"; exit 1; }
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  log "packages present"
+fi
+
+[ "$(id -u)" = 0 ] || { log "not root: skipping daemon start and /dev/kvm set-up"; exit 0; }
+
+mkdir -p /var/log/libvirt /run/libvirt /var/lib/libvirt/images
+
+systemd_runs() { [ -d /run/systemd/system ] && systemctl is-active --quiet "$1" 2>/dev/null; }
+
+if systemd_runs libvirtd || systemd_runs virtqemud; then
+  log "libvirt runs under systemd; leaving it alone"
+else
+  if ! pgrep -x virtlogd >/dev/null; then
+    log "starting virtlogd"
+    virtlogd -d
+  fi
+  if ! pgrep -x libvirtd >/dev/null; then
+    log "starting libvirtd"
+    libvirtd -d
+  fi
+fi
+
+if [ -e /dev/kvm ]; then
+  getent group kvm >/dev/null || groupadd -r kvm
+  chgrp kvm /dev/kvm && chmod 660 /dev/kvm
+fi
+
+for _ in $(seq 1 50); do
+  [ -S /run/libvirt/libvirt-sock ] && virsh -c qemu:///system version >/dev/null 2>&1 && break
+  sleep 0.2
+done
+virsh -c qemu:///system version >/dev/null 2>&1 || { log "libvirtd did not come up"; exit 1; }
+log "libvirt ready: $(virsh -c qemu:///system version 2>/dev/null | grep -i 'running hypervisor' | sed 's/.*: //')"
