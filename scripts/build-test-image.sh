@@ -17,7 +17,7 @@ GUEST=$ROOT/scripts/guest
 OUT=$ROOT/images/tiny
 CACHE=$ROOT/images/.cache/debs
 DISK_SIZE_MIB=512
-CMDLINE="console=ttyS0 root=/dev/vda rw panic=-1 quiet"
+CMDLINE="console=ttyS0 root=/dev/vda rw panic=-1 no_timer_check quiet"
 
 # Modules the guest loads, in any order: the dependency order comes from
 # modules.dep (modprobe --show-depends). Everything else needed (ext4, 8250

@@ -32,6 +32,7 @@ type flags struct {
 	domainType     string
 	registerImages []string
 	logFormat      string
+	domainPrefix   string
 }
 
 func newRootCommand() *cobra.Command {
@@ -55,6 +56,7 @@ func newRootCommand() *cobra.Command {
 	fl.StringVar(&f.domainType, "domain-type", "", "force guest domain type: kvm or qemu (default: detect)")
 	fl.StringArrayVar(&f.registerImages, "register-image", nil, "NAME=BUNDLE_DIR: register an image bundle as an AMI at start unless one of that name exists")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fl.StringVar(&f.domainPrefix, "domain-prefix", "", "all-in-one: prefix of the libvirt domain names the embedded agent owns (default ec2lab-)")
 	return cmd
 }
 
@@ -90,6 +92,9 @@ func loadConfig(f flags) (server.Config, error) {
 		cfg = c
 	case f.allInOne:
 		cfg = server.AllInOne(f.dataDir)
+		if f.domainPrefix != "" {
+			cfg.EmbeddedAgents[0].DomainPrefix = f.domainPrefix
+		}
 	default:
 		return cfg, fmt.Errorf("give --all-in-one or --config FILE")
 	}

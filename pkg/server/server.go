@@ -45,7 +45,9 @@ type Options struct {
 // Run serves the region until ctx ends.
 func Run(ctx context.Context, o Options) error {
 	log := o.Log
-	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
+	// QEMU runs as libvirt-qemu and must traverse the data dir to reach
+	// the pools; secrets in it (state.db, credentials) are 0600 files.
+	if err := os.MkdirAll(o.DataDir, 0o711); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
 	st, err := store.OpenBolt(filepath.Join(o.DataDir, "state.db"))

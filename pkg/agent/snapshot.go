@@ -1,0 +1,116 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/storage"
+	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
+)
+
+// snapshotHead names the head a volume gets when snapshot snap freezes its
+// current head: the volume ID (the file name up to its first dot) + "." +
+// snapshot ID, e.g. "vol-0abc.0.qcow2" + "snap-01" → "vol-0abc.snap-01.qcow2".
+func snapshotHead(head, snap string) string {
+	base, _, _ := strings.Cut(strings.TrimSuffix(head, ".qcow2"), ".")
+	return base + "." + snap + ".qcow2"
+}
+
+// SnapshotVolume freezes the volume's head (volume_id, a file name) as an
+// immutable layer and gives the volume a new head overlaying it: live
+// (external disk-only snapshot) when instance_id names a running instance,
+// offline (qemu-img) otherwise. It answers layer = the old head, head = the
+// new head. A retry after success answers the same.
+func (a *Agent) SnapshotVolume(ctx context.Context, req *agentv1.SnapshotVolumeRequest) (*agentv1.SnapshotVolumeResponse, error) {
+	head, pool := req.GetVolumeId(), a.cfg.SharedPool
+	if head == "" || req.GetSnapshotId() == "" {
+		return nil, missing("VolumeId and SnapshotId")
+	}
+	if id := req.GetInstanceId(); id != "" {
+		defer a.lock(id)()
+	}
+	newHead := snapshotHead(head, req.GetSnapshotId())
+	if ni, err := pool.Info(ctx, newHead); err == nil && ni.Backing == head {
+		return a.snapshotResponse(ctx, head, newHead) // done before
+	}
+	info, err := pool.Info(ctx, head)
+	if err != nil {
+		return nil, orVolumeNotFound(head, err)
+	}
+	target, live, err := a.liveTarget(ctx, req.GetInstanceId(), head, req.GetTarget())
+	if err != nil {
+		return nil, err
+	}
+	if live {
+		err = a.snapshotLive(ctx, req.GetInstanceId(), target, info, newHead)
+	} else {
+		err = pool.Freeze(ctx, head, newHead, nil)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", head, err)
+	}
+	if err := a.repointDisk(ctx, req.GetInstanceId(), pool.Path(head), pool.Path(newHead), !live); err != nil {
+		return nil, err
+	}
+	return a.snapshotResponse(ctx, head, newHead)
+}
+
+func (a *Agent) snapshotLive(ctx context.Context, id, target string, head storage.Info, newHead string) error {
+	pool := a.cfg.SharedPool
+	if head.Encrypted {
+		return ec2err.New(ec2err.InvalidParameterCombination, "live snapshot of encrypted volume %s needs its key, which SnapshotVolumeRequest does not carry", head.Name)
+	}
+	// The new head must exist first, with a relative backing name: libvirt
+	// reuses it (REUSE_EXT) instead of writing an absolute path.
+	if err := pool.Create(ctx, newHead, 0, storage.CreateOptions{Backing: head.Name}); err != nil {
+		return err
+	}
+	if err := a.hv.SnapshotDisk(ctx, a.domainName(id), target, pool.Path(newHead)); err != nil {
+		_ = pool.Delete(context.WithoutCancel(ctx), newHead)
+		return err
+	}
+	return os.Chmod(pool.Path(head.Name), 0o444)
+}
+
+// repointDisk records that instance id's disk moved from oldPath to
+// newPath; redefine is needed for a stopped domain (a live snapshot already
+// updated libvirt's definition).
+func (a *Agent) repointDisk(ctx context.Context, id, oldPath, newPath string, redefine bool) error {
+	if id == "" {
+		return nil
+	}
+	s, err := a.loadSpec(id)
+	if err != nil {
+		return nil // not ours to track
+	}
+	changed := false
+	for i := range s.Domain.Disks {
+		if s.Domain.Disks[i].Path == oldPath {
+			s.Domain.Disks[i].Path, changed = newPath, true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	if err := a.saveSpec(id, s); err != nil {
+		return err
+	}
+	if !redefine {
+		return nil
+	}
+	if _, err := a.hv.Get(ctx, s.Domain.Name); err != nil {
+		return nil // no domain to update
+	}
+	return a.hv.Define(ctx, s.Domain)
+}
+
+func (a *Agent) snapshotResponse(ctx context.Context, layer, head string) (*agentv1.SnapshotVolumeResponse, error) {
+	stored, err := a.cfg.SharedPool.StoredBytes(ctx, layer)
+	if err != nil {
+		return nil, err
+	}
+	return &agentv1.SnapshotVolumeResponse{Layer: layer, Head: head, StoredBytes: stored}, nil
+}

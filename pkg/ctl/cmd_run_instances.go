@@ -1,0 +1,86 @@
+package ctl
+
+import (
+	"context"
+
+	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
+	"github.com/spf13/cobra"
+)
+
+func init() { commandGroups = append(commandGroups, addInstanceCommands) }
+
+func addInstanceCommands(root *cobra.Command, a *app) {
+	root.AddCommand(newRunInstancesCmd(a), newDescribeInstancesCmd(a),
+		newStartInstancesCmd(a), newStopInstancesCmd(a), newRebootInstancesCmd(a),
+		newTerminateInstancesCmd(a), newGetConsoleOutputCmd(a), newConsoleCmd(a))
+}
+
+type runInstancesFlags struct {
+	imageID, instanceType, count, keyName, userData, placement, clientToken string
+	bdms, tagSpecs                                                          []string
+	dryRun, disableAPITermination, disableAPIStop                           bool
+}
+
+func newRunInstancesCmd(a *app) *cobra.Command {
+	var fl runInstancesFlags
+	cmd := &cobra.Command{
+		Use:   "run-instances",
+		Short: "Launch instances (RunInstances)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			req, err := fl.request()
+			if err != nil {
+				return &usageError{err}
+			}
+			return a.call(cmd.Context(), "RunInstances", func(ctx context.Context, c pb.ComputeClient) (any, error) {
+				r, err := c.RunInstances(ctx, req)
+				return docReservation(r), err
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&fl.imageID, "image-id", "", "AMI to launch")
+	f.StringVar(&fl.instanceType, "instance-type", "", "instance type, e.g. t3.micro")
+	f.StringVar(&fl.count, "count", "1", "number of instances: N or MIN:MAX")
+	f.StringVar(&fl.keyName, "key-name", "", "key pair to install")
+	f.StringVar(&fl.userData, "user-data", "", "user data: literal text, file://path or fileb://path")
+	f.StringVar(&fl.placement, "placement", "", "AvailabilityZone=...,GroupName=...")
+	f.StringArrayVar(&fl.bdms, "block-device-mappings", nil, `JSON list, e.g. '[{"DeviceName":"/dev/sdf","Ebs":{"VolumeSize":2}}]', or file://`)
+	f.StringArrayVar(&fl.tagSpecs, "tag-specifications", nil, "ResourceType=instance,Tags=[{Key=Name,Value=web}] (shorthand or JSON)")
+	f.StringVar(&fl.clientToken, "client-token", "", "idempotency token")
+	f.BoolVar(&fl.disableAPITermination, "disable-api-termination", false, "protect the instances from termination")
+	f.BoolVar(&fl.disableAPIStop, "disable-api-stop", false, "protect the instances from being stopped")
+	addDryRun(cmd, &fl.dryRun)
+	markList(cmd, "block-device-mappings", "tag-specifications")
+	completeFlag(cmd, "image-id", a, completeImageIDs)
+	return cmd
+}
+
+func (fl *runInstancesFlags) request() (*pb.RunInstancesRequest, error) {
+	minC, maxC, err := parseCount(fl.count)
+	if err != nil {
+		return nil, err
+	}
+	req := &pb.RunInstancesRequest{ImageId: fl.imageID, InstanceType: fl.instanceType,
+		MinCount: minC, MaxCount: maxC, KeyName: fl.keyName, ClientToken: fl.clientToken,
+		DryRun: fl.dryRun, DisableApiTermination: fl.disableAPITermination, DisableApiStop: fl.disableAPIStop}
+	if fl.userData != "" {
+		if req.UserData, err = readParam(fl.userData); err != nil {
+			return nil, err
+		}
+	}
+	if req.Placement, err = parsePlacement(fl.placement); err != nil {
+		return nil, err
+	}
+	if req.BlockDeviceMappings, err = parseBlockDeviceMappings(fl.bdms); err != nil {
+		return nil, err
+	}
+	if req.TagSpecifications, err = parseTagSpecs(fl.tagSpecs); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+func addDryRun(cmd *cobra.Command, p *bool) {
+	cmd.Flags().BoolVar(p, "dry-run", false, "check permissions and parameters without making the change")
+}

@@ -1,0 +1,71 @@
+package ctl
+
+import (
+	"context"
+
+	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
+	"github.com/spf13/cobra"
+)
+
+func init() { commandGroups = append(commandGroups, addWaitCommands) }
+
+// describeFunc is a describe verb's call, returning its document.
+type describeFunc func(ctx context.Context, c pb.ComputeClient) (any, error)
+
+// describeFlags registers a describe verb's flags on cmd.
+type describeFlags func(cmd *cobra.Command, a *app) describeFunc
+
+func instancesFlags(cmd *cobra.Command, a *app) describeFunc {
+	fl := &describeInstancesFlags{}
+	fl.register(cmd, a)
+	return fl.describe
+}
+
+func volumesFlags(cmd *cobra.Command, a *app) describeFunc {
+	fl := &describeVolumesFlags{}
+	fl.register(cmd, a)
+	return fl.describe
+}
+
+func snapshotsFlags(cmd *cobra.Command, a *app) describeFunc {
+	fl := &describeSnapshotsFlags{}
+	fl.register(cmd, a)
+	return fl.describe
+}
+
+func imagesFlags(cmd *cobra.Command, a *app) describeFunc {
+	fl := &describeImagesFlags{}
+	fl.register(cmd, a)
+	return fl.describe
+}
+
+func addWaitCommands(root *cobra.Command, a *app) {
+	wait := &cobra.Command{
+		Use:   "wait",
+		Short: "Wait until a resource reaches a state (botocore's waiter rules)",
+		Args:  cobra.NoArgs,
+	}
+	for _, w := range waiters {
+		wait.AddCommand(newWaitCmd(a, w.use, w.short, w.spec, w.flags))
+	}
+	root.AddCommand(wait)
+}
+
+func newWaitCmd(a *app, use, short string, spec *waiterSpec, flags describeFlags) *cobra.Command {
+	var o waitOpts
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.NoArgs,
+	}
+	describe := flags(cmd, a)
+	cmd.Flags().Float64Var(&o.delay, "delay", 2, "seconds between polls")
+	cmd.Flags().IntVar(&o.maxAttempts, "max-attempts", 120, "polls before giving up")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if o.maxAttempts < 1 || o.delay < 0 {
+			return usageErrorf("--max-attempts must be at least 1 and --delay not negative")
+		}
+		return a.wait(cmd.Context(), spec, o, describe)
+	}
+	return cmd
+}

@@ -1,0 +1,136 @@
+package ctl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/ec2lab/ec2lab/pkg/version"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// NewRootCommand builds the ec2ctl command tree.
+func NewRootCommand(opts ...Option) *cobra.Command {
+	e := defaultEnv()
+	for _, o := range opts {
+		o(e)
+	}
+	a := &app{env: e}
+	root := &cobra.Command{
+		Use:           "ec2ctl",
+		Short:         "Command-line client for ec2lab, shaped like `aws ec2`",
+		Version:       version.Version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	registerGlobalFlags(root, &a.g)
+	for _, add := range commandGroups {
+		add(root, a)
+	}
+	apps.Store(root, a)
+	return root
+}
+
+// apps maps each root command to its app so Run can close connections.
+var apps sync.Map
+
+func registerGlobalFlags(root *cobra.Command, g *globalFlags) {
+	f := root.PersistentFlags()
+	f.StringVar(&g.endpointURL, "endpoint-url", "", "endpoint: host:port or http(s)://host:port (env EC2LAB_ENDPOINT, config endpoint_url, default "+DefaultEndpoint+")")
+	f.StringVar(&g.region, "region", "", "region to use (env AWS_REGION/AWS_DEFAULT_REGION, config region)")
+	f.StringVar(&g.profile, "profile", "", "profile in the credentials and config files (env AWS_PROFILE, else ec2lab if present, else default)")
+	f.StringVar(&g.output, "output", "", "output format: json, yaml, table or text (default table on a terminal, json otherwise)")
+	f.StringVar(&g.query, "query", "", "JMESPath query applied to the response")
+	f.StringVar(&g.caBundle, "ca-bundle", "", "PEM file of CA certificates to trust for https:// endpoints")
+	f.BoolVar(&g.debug, "debug", false, "print each gRPC method and request to stderr")
+	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(
+		[]string{OutputJSON, OutputYAML, OutputTable, OutputText}, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// commandGroups add the commands; each file registers its own group.
+var commandGroups []func(root *cobra.Command, a *app)
+
+// nargsAnnotation marks flags that, like the AWS CLI's list parameters,
+// take several space-separated values (--instance-ids i-1 i-2).
+const nargsAnnotation = "ec2ctl/nargs"
+
+func markList(cmd *cobra.Command, names ...string) {
+	for _, n := range names {
+		_ = cmd.Flags().SetAnnotation(n, nargsAnnotation, []string{"+"})
+	}
+}
+
+// Run executes root with args, prints any error the way the AWS CLI does
+// and returns the process exit code.
+func Run(ctx context.Context, root *cobra.Command, args []string) int {
+	root.SetArgs(expandListArgs(root, args))
+	err := root.ExecuteContext(ctx)
+	if a, ok := apps.LoadAndDelete(root); ok {
+		a.(*app).close()
+	}
+	if err == nil {
+		return ExitOK
+	}
+	if ctx.Err() != nil && !errors.As(err, new(*ServiceError)) {
+		err = errInterrupted
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(root.ErrOrStderr(), "%s\n\nRun '%s --help' for usage.\n", err, commandPath(root, args))
+	} else {
+		fmt.Fprintln(root.ErrOrStderr(), err)
+	}
+	return ExitCode(err)
+}
+
+func commandPath(root *cobra.Command, args []string) string {
+	if c, _, err := root.Find(args); err == nil {
+		return c.CommandPath()
+	}
+	return root.Name()
+}
+
+// expandListArgs rewrites "--flag a b c" into "--flag a --flag b --flag c"
+// for flags marked as lists, so that pflag sees one value per flag.
+func expandListArgs(root *cobra.Command, args []string) []string {
+	lists := map[string]bool{}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if _, ok := f.Annotations[nargsAnnotation]; ok {
+				lists[f.Name] = true
+			}
+		})
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	out := make([]string, 0, len(args))
+	current := ""
+	for i, arg := range args {
+		switch {
+		case arg == "--":
+			return append(out, args[i:]...)
+		case strings.HasPrefix(arg, "-"):
+			current = ""
+			name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+			if lists[name] && strings.HasPrefix(arg, "--") {
+				current = name
+			}
+			out = append(out, arg)
+		case current != "" && len(out) > 0 && out[len(out)-1] != "--"+current:
+			out = append(out, "--"+current, arg)
+		default:
+			out = append(out, arg)
+		}
+	}
+	return out
+}

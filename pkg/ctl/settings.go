@@ -1,0 +1,140 @@
+package ctl
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/ec2lab/ec2lab/pkg/auth"
+)
+
+// DefaultEndpoint is where ec2d listens unless configured otherwise.
+const DefaultEndpoint = "127.0.0.1:7700"
+
+// globalFlags are the flags every command takes (like the AWS CLI's).
+type globalFlags struct {
+	endpointURL string
+	region      string
+	profile     string
+	output      string
+	query       string
+	caBundle    string
+	debug       bool
+}
+
+// settings are the resolved connection and output settings.
+type settings struct {
+	endpoint  string // as given, for messages
+	target    string // host:port
+	tls       bool
+	region    string
+	profile   string
+	key       *auth.Key
+	output    string
+	caBundle  string
+	credsPath string
+}
+
+func (e *env) home() string {
+	if h := e.getenv("HOME"); h != "" {
+		return h
+	}
+	return "/root"
+}
+
+func (e *env) configPath() string {
+	if p := e.getenv("EC2LAB_CONFIG_FILE"); p != "" {
+		return p
+	}
+	return filepath.Join(e.home(), ".ec2lab", "config")
+}
+
+func (e *env) credentialsPath() string {
+	if p := e.getenv("AWS_SHARED_CREDENTIALS_FILE"); p != "" {
+		return p
+	}
+	return filepath.Join(e.home(), ".aws", "credentials")
+}
+
+// profileName: --profile, else AWS_PROFILE, else "ec2lab" when the
+// credentials file has it, else "default".
+func (e *env) profileName(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if p := e.getenv("AWS_PROFILE"); p != "" {
+		return p
+	}
+	if _, _, err := auth.ReadCredentialsFile(e.credentialsPath(), "ec2lab"); err == nil {
+		return "ec2lab"
+	}
+	return "default"
+}
+
+// resolve applies the precedence flag > environment > files > default.
+func (e *env) resolve(g *globalFlags) (*settings, error) {
+	s := &settings{profile: e.profileName(g.profile), caBundle: g.caBundle, credsPath: e.credentialsPath()}
+	cfg, err := readINI(e.configPath())
+	if err != nil {
+		return nil, &configError{err}
+	}
+	s.endpoint = firstNonEmpty(g.endpointURL, e.getenv("EC2LAB_ENDPOINT"), cfg.get(s.profile, "endpoint_url"), DefaultEndpoint)
+	if s.target, s.tls, err = parseEndpoint(s.endpoint); err != nil {
+		return nil, &configError{err}
+	}
+	if s.caBundle == "" {
+		s.caBundle = firstNonEmpty(e.getenv("AWS_CA_BUNDLE"), cfg.get(s.profile, "ca_bundle"))
+	}
+	fileRegion := ""
+	if id, secret := e.getenv("AWS_ACCESS_KEY_ID"), e.getenv("AWS_SECRET_ACCESS_KEY"); id != "" && secret != "" {
+		s.key = &auth.Key{AccessKeyID: id, SecretAccessKey: secret}
+	} else if k, r, err := auth.ReadCredentialsFile(s.credsPath, s.profile); err == nil {
+		s.key, fileRegion = &k, r
+	}
+	s.region = firstNonEmpty(g.region, e.getenv("AWS_REGION"), e.getenv("AWS_DEFAULT_REGION"), cfg.get(s.profile, "region"), fileRegion)
+	s.output = firstNonEmpty(g.output, e.getenv("AWS_DEFAULT_OUTPUT"), cfg.get(s.profile, "output"))
+	if s.output == "" {
+		s.output = OutputJSON
+		if e.stdoutTTY {
+			s.output = OutputTable
+		}
+	}
+	return s, nil
+}
+
+// parseEndpoint accepts http://host:port, https://host[:port] and bare
+// host:port (plain gRPC).
+func parseEndpoint(ep string) (target string, useTLS bool, err error) {
+	if !strings.Contains(ep, "://") {
+		return ep, false, nil
+	}
+	u, err := url.Parse(ep)
+	if err != nil {
+		return "", false, fmt.Errorf("invalid endpoint URL %q: %w", ep, err)
+	}
+	switch u.Scheme {
+	case "http":
+		return hostPort(u, "80"), false, nil
+	case "https":
+		return hostPort(u, "443"), true, nil
+	}
+	return "", false, fmt.Errorf("invalid endpoint URL %q: scheme must be http or https", ep)
+}
+
+func hostPort(u *url.URL, def string) string {
+	if u.Port() == "" {
+		return net.JoinHostPort(u.Hostname(), def)
+	}
+	return u.Host
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,128 @@
+package ec2query
+
+import (
+	"context"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+type compute = ec2labv1.ComputeServer
+
+// actions maps each supported Action onto its ComputeServer method.
+var actions = map[string]action{
+	// Instances.
+	"RunInstances":       withCheck(op(true, compute.RunInstances, runInstancesXML, "min_count", "max_count"), checkRunInstances),
+	"DescribeInstances":  op(false, compute.DescribeInstances, describeInstancesXML),
+	"StartInstances":     op(true, compute.StartInstances, stateChangesXML, "instance_ids"),
+	"StopInstances":      op(true, compute.StopInstances, stateChangesXML, "instance_ids"),
+	"RebootInstances":    op(true, compute.RebootInstances, done, "instance_ids"),
+	"TerminateInstances": op(true, compute.TerminateInstances, stateChangesXML, "instance_ids"),
+	"GetConsoleOutput":   op(false, compute.GetConsoleOutput, consoleOutputXML, "instance_id"),
+	"DescribeInstanceAttribute": withCheck(custom(false, describeInstanceAttribute, "instance_id", "attribute"),
+		checkInstanceAttribute),
+	"DescribeInstanceCreditSpecifications": op(false, compute.DescribeInstances, creditSpecsXML),
+
+	// Catalog.
+	"DescribeInstanceTypes":     op(false, compute.DescribeInstanceTypes, describeInstanceTypesXML),
+	"DescribeRegions":           op(false, compute.DescribeRegions, describeRegionsXML),
+	"DescribeAvailabilityZones": op(false, compute.DescribeAvailabilityZones, describeZonesXML),
+	"DescribeAccountAttributes": custom(false, describeAccountAttributes),
+
+	// Key pairs.
+	"CreateKeyPair":    op(true, compute.CreateKeyPair, keyPairXML, "key_name"),
+	"ImportKeyPair":    op(true, compute.ImportKeyPair, keyPairXML, "key_name", "public_key_material"),
+	"DescribeKeyPairs": op(false, compute.DescribeKeyPairs, describeKeyPairsXML),
+	"DeleteKeyPair":    withCheck(custom(true, deleteKeyPair), checkDeleteKeyPair),
+
+	// Tags.
+	"CreateTags":   op(true, compute.CreateTags, done, "resources", "tags"),
+	"DeleteTags":   op(true, compute.DeleteTags, done, "resources"),
+	"DescribeTags": op(false, compute.DescribeTags, describeTagsXML),
+
+	// Volumes.
+	"CreateVolume":    withCheck(op(true, compute.CreateVolume, volumeBodyXML), checkCreateVolume),
+	"DescribeVolumes": op(false, compute.DescribeVolumes, describeVolumesXML),
+	"AttachVolume":    op(true, compute.AttachVolume, attachmentBodyXML, "device", "instance_id", "volume_id"),
+	"DetachVolume":    op(true, compute.DetachVolume, attachmentBodyXML, "volume_id"),
+	"ModifyVolume":    op(true, compute.ModifyVolume, modifyVolumeXML, "volume_id"),
+	"DeleteVolume":    op(true, compute.DeleteVolume, done, "volume_id"),
+
+	// Snapshots.
+	"CreateSnapshot":    op(true, compute.CreateSnapshot, snapshotBodyXML, "volume_id"),
+	"DescribeSnapshots": op(false, compute.DescribeSnapshots, describeSnapshotsXML),
+	"CopySnapshot":      op(true, compute.CopySnapshot, copySnapshotXML, "source_region", "source_snapshot_id"),
+	"DeleteSnapshot":    op(true, compute.DeleteSnapshot, done, "snapshot_id"),
+
+	// Images.
+	"RegisterImage":   op(true, compute.RegisterImage, registerImageXML, "name"),
+	"CreateImage":     op(true, compute.CreateImage, createImageXML, "instance_id", "name"),
+	"DescribeImages":  op(false, compute.DescribeImages, describeImagesXML),
+	"DeregisterImage": op(true, compute.DeregisterImage, done, "image_id"),
+}
+
+func checkRunInstances(r *ec2labv1.RunInstancesRequest) error {
+	if r.GetMinCount() > r.GetMaxCount() {
+		return ec2err.New(ec2err.InvalidParameterValue,
+			"MinCount (%d) must be less than or equal to MaxCount (%d)", r.GetMinCount(), r.GetMaxCount())
+	}
+	return nil
+}
+
+func checkCreateVolume(r *ec2labv1.CreateVolumeRequest) error {
+	if r.GetSize() == 0 && r.GetSnapshotId() == "" {
+		return ec2err.New(ec2err.MissingParameter, "The request must contain the parameter size or snapshotId")
+	}
+	return nil
+}
+
+func checkDeleteKeyPair(r *ec2labv1.DeleteKeyPairRequest) error {
+	if r.GetKeyName() == "" && r.GetKeyPairId() == "" {
+		return ec2err.New(ec2err.MissingParameter, "The request must contain the parameter KeyName or KeyPairId")
+	}
+	return nil
+}
+
+func describeInstanceAttribute(ctx context.Context, s compute, r *ec2labv1.DescribeInstanceAttributeRequest) (body, error) {
+	resp, err := s.DescribeInstanceAttribute(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return instanceAttributeXML(r.GetAttribute())(resp), nil
+}
+
+// deleteKeyPair echoes the key pair ID EC2 returns alongside <return>.
+func deleteKeyPair(ctx context.Context, s compute, r *ec2labv1.DeleteKeyPairRequest) (body, error) {
+	if _, err := s.DeleteKeyPair(ctx, r); err != nil {
+		return nil, err
+	}
+	return &deleteKeyPairBody{Return: true, KeyPairID: r.GetKeyPairId()}, nil
+}
+
+type accountAttributeValueXML struct {
+	Value string `xml:"attributeValue"`
+}
+
+type accountAttributeXML struct {
+	Name   string                     `xml:"attributeName"`
+	Values []accountAttributeValueXML `xml:"attributeValueSet>item"`
+}
+
+type accountAttributesBody struct {
+	meta
+	Set struct {
+		Items []accountAttributeXML `xml:"item"`
+	} `xml:"accountAttributeSet"`
+}
+
+// describeAccountAttributes is a fixed answer for tools that probe the
+// account: VPC only, no default VPC.
+func describeAccountAttributes(context.Context, compute, *emptypb.Empty) (body, error) {
+	b := &accountAttributesBody{}
+	b.Set.Items = []accountAttributeXML{
+		{"supported-platforms", []accountAttributeValueXML{{"VPC"}}},
+		{"default-vpc", []accountAttributeValueXML{{"none"}}},
+	}
+	return b, nil
+}

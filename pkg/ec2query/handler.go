@@ -1,0 +1,183 @@
+// Package ec2query owns the EC2 Query API (version 2016-11-15) of ec2lab:
+// an http.Handler that authenticates a request (SigV4), translates its form
+// parameters into an ec2labv1 request, calls the same ComputeServer the
+// gRPC API serves, and encodes the answer as EC2's XML. It implements no
+// behaviour of its own beyond translating and validating shapes.
+package ec2query
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/ec2lab/ec2lab/pkg/auth"
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
+)
+
+// DefaultMaxBody is the largest request body accepted by default.
+const DefaultMaxBody = 1 << 20
+
+// Options configures NewHandler.
+type Options struct {
+	// Compute serves every action (in-process; the gRPC API's server).
+	Compute ec2labv1.ComputeServer
+	// Keys finds the secret of a request's access key (for the default Verify).
+	Keys auth.KeyStore
+	// Verify authenticates a request; the default is auth.VerifySigV4
+	// over Keys. It returns an *ec2err.Error with the EC2 code.
+	Verify func(ctx context.Context, r *http.Request, body []byte, now time.Time) (auth.Key, error)
+	Logger *slog.Logger
+	// MaxBody is the largest request body accepted (default 1 MiB).
+	MaxBody int64
+	Now     func() time.Time
+	// ForwardDryRun passes DryRun requests of mutating actions to Compute
+	// with dry_run set, so that it can answer with its own checks. Leave it
+	// off unless Compute honours dry_run: whatever Compute answers, a
+	// success is still reported as DryRunOperation. When off, a DryRun
+	// request is validated here and answered DryRunOperation without any
+	// call to Compute.
+	ForwardDryRun bool
+}
+
+type handler struct {
+	o Options
+}
+
+// NewHandler returns the Query API handler (mount it at "/").
+func NewHandler(o Options) http.Handler {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.MaxBody <= 0 {
+		o.MaxBody = DefaultMaxBody
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Verify == nil {
+		o.Verify = sigV4Verifier(o.Keys)
+	}
+	return &handler{o: o}
+}
+
+// sigV4Verifier is the default Verify; without a KeyStore nothing passes.
+func sigV4Verifier(ks auth.KeyStore) func(context.Context, *http.Request, []byte, time.Time) (auth.Key, error) {
+	return func(ctx context.Context, r *http.Request, body []byte, now time.Time) (auth.Key, error) {
+		if ks == nil {
+			return auth.Key{}, ec2err.New(ec2err.AuthFailure, "No access keys are configured on this endpoint")
+		}
+		return auth.VerifySigV4(ctx, r, body, ks, now)
+	}
+}
+
+// call is one request in flight, for the log line.
+type call struct {
+	id, action, accessKey string
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := h.o.Now()
+	c := &call{id: newRequestID()}
+	status, code := http.StatusOK, "Success"
+	defer func() {
+		if p := recover(); p != nil {
+			h.o.Logger.ErrorContext(r.Context(), "ec2query panic", "request_id", c.id, "action", c.action, "panic", p)
+			status, code = h.fail(w, c, ec2err.New(ec2err.InternalError, "An internal error has occurred"))
+		}
+		h.log(r.Context(), c, status, code, h.o.Now().Sub(start))
+	}()
+	b, err := h.serve(r, c)
+	if err != nil {
+		status, code = h.fail(w, c, err)
+		return
+	}
+	doc, err := marshalResponse(c.action, c.id, b)
+	if err != nil {
+		status, code = h.fail(w, c, err)
+		return
+	}
+	writeXML(w, status, doc)
+}
+
+// serve authenticates, parses and runs the request.
+func (h *handler) serve(r *http.Request, c *call) (body, error) {
+	raw, vals, err := readParams(r, h.o.MaxBody)
+	if err != nil {
+		return nil, err
+	}
+	key, err := h.o.Verify(r.Context(), r, raw, h.o.Now())
+	if err != nil {
+		return nil, err
+	}
+	c.accessKey = key.AccessKeyID
+	ctx := auth.WithKey(r.Context(), key)
+	p := newParams(vals)
+	c.action, _ = p.get("Action")
+	a, err := lookupAction(p)
+	if err != nil {
+		return nil, err
+	}
+	return h.run(ctx, a, p)
+}
+
+// run decodes and validates the request, then calls Compute unless DryRun.
+func (h *handler) run(ctx context.Context, a action, p *params) (body, error) {
+	req, err := decodeRequest(a, p)
+	if err != nil {
+		return nil, err
+	}
+	dry, err := dryRun(p)
+	if err != nil {
+		return nil, err
+	}
+	if dry && !(a.mutating && h.o.ForwardDryRun) {
+		return nil, dryRunOK()
+	}
+	b, err := a.call(ctx, h.o.Compute, req)
+	if err != nil {
+		return nil, err
+	}
+	if dry { // Compute accepted a dry run: report it as EC2 does
+		return nil, dryRunOK()
+	}
+	return b, nil
+}
+
+func dryRunOK() error {
+	return ec2err.New(ec2err.DryRunOperation, "Request would have succeeded, but DryRun flag is set.")
+}
+
+// fail writes err as EC2's error document and returns status and code.
+func (h *handler) fail(w http.ResponseWriter, c *call, err error) (int, string) {
+	e := toEC2(err)
+	if e.Code == ec2err.InternalError {
+		h.o.Logger.Error("ec2query internal error", "request_id", c.id, "action", c.action, "err", err)
+	}
+	status := ec2err.HTTPStatus(e.Code)
+	writeXML(w, status, marshalError(e.Code, e.Message, c.id))
+	return status, e.Code
+}
+
+// toEC2 recovers the EC2 code of err, whether Compute returned an *ec2err
+// Error or a gRPC status made by ec2err.ToGRPC.
+func toEC2(err error) *ec2err.Error {
+	e, ok := ec2err.As(err)
+	if !ok {
+		e, ok = ec2err.As(ec2err.FromGRPC(err))
+	}
+	if !ok || e.Code == "" {
+		return &ec2err.Error{Code: ec2err.InternalError, Message: err.Error()}
+	}
+	return e
+}
+
+func (h *handler) log(ctx context.Context, c *call, status int, code string, d time.Duration) {
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	h.o.Logger.Log(ctx, level, "ec2query request", "request_id", c.id, "action", c.action,
+		"access_key", c.accessKey, "status", status, "code", code, "duration", d)
+}

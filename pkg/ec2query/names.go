@@ -1,0 +1,61 @@
+package ec2query
+
+import (
+	"strings"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// The Query API name of a proto field is its name in CamelCase; a repeated
+// field drops its plural "s" (instance_ids → InstanceId.N, filters →
+// Filter.N, tags → Tag.N). nameOverrides lists the fields EC2 names
+// differently.
+var nameOverrides = map[protoreflect.FullName]string{
+	"ec2lab.v1.CreateTagsRequest.resources":        "ResourceId",
+	"ec2lab.v1.DeleteTagsRequest.resources":        "ResourceId",
+	"ec2lab.v1.DescribeSnapshotsRequest.owner_ids": "Owner",
+	// ec2lab: the bundle directory travels in EC2's ImageLocation.
+	"ec2lab.v1.RegisterImageRequest.bundle_path": "ImageLocation",
+}
+
+// fieldRule is how one field's wire value is read beyond its proto type.
+type fieldRule struct {
+	// presence: a bool that is true when the parameter is present, whatever
+	// its value (EC2's NoDevice is a string, usually "").
+	presence bool
+	// maxBytes limits a base64 blob after decoding.
+	maxBytes int
+}
+
+// MaxUserData is EC2's limit on RunInstances UserData (decoded bytes).
+const MaxUserData = 16 << 10
+
+var fieldRules = map[protoreflect.FullName]fieldRule{
+	"ec2lab.v1.BlockDeviceMapping.no_device":             {presence: true},
+	"ec2lab.v1.RunInstancesRequest.user_data":            {maxBytes: MaxUserData},
+	"ec2lab.v1.ImportKeyPairRequest.public_key_material": {maxBytes: 16 << 10},
+}
+
+// wireName is the Query API parameter name of fd (one path segment).
+func wireName(fd protoreflect.FieldDescriptor) string {
+	if n, ok := nameOverrides[fd.FullName()]; ok {
+		return n
+	}
+	n := camel(string(fd.Name()))
+	if fd.IsList() {
+		n = strings.TrimSuffix(n, "s")
+	}
+	return n
+}
+
+// camel turns snake_case into CamelCase.
+func camel(s string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(s, "_") {
+		if part == "" {
+			continue
+		}
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}

@@ -1,0 +1,179 @@
+package ec2query
+
+import (
+	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
+)
+
+// Instance shapes (botocore: Reservation, Instance, InstanceStateChange).
+
+type tagXML struct {
+	Key   string `xml:"key"`
+	Value string `xml:"value"`
+}
+
+func tagsXML(tags []*ec2labv1.Tag) []tagXML {
+	out := make([]tagXML, 0, len(tags))
+	for _, t := range tags {
+		out = append(out, tagXML{t.GetKey(), t.GetValue()})
+	}
+	return out
+}
+
+type stateXML struct {
+	Code int32  `xml:"code"`
+	Name string `xml:"name"`
+}
+
+func instanceState(s *ec2labv1.InstanceState) stateXML {
+	return stateXML{s.GetCode(), s.GetName()}
+}
+
+// emptySet renders as an empty list element such as <groupSet/>.
+type emptySet struct{}
+
+type placementXML struct {
+	AvailabilityZone string `xml:"availabilityZone,omitempty"`
+	GroupName        string `xml:"groupName,omitempty"`
+	PartitionNumber  int32  `xml:"partitionNumber,omitempty"`
+	HostID           string `xml:"hostId,omitempty"`
+	Tenancy          string `xml:"tenancy,omitempty"`
+}
+
+type stateReasonXML struct {
+	Code    string `xml:"code,omitempty"`
+	Message string `xml:"message,omitempty"`
+}
+
+type instanceEbsXML struct {
+	VolumeID            string `xml:"volumeId"`
+	Status              string `xml:"status"`
+	AttachTime          string `xml:"attachTime,omitempty"`
+	DeleteOnTermination bool   `xml:"deleteOnTermination"`
+}
+
+type instanceBDMXML struct {
+	DeviceName string         `xml:"deviceName"`
+	Ebs        instanceEbsXML `xml:"ebs"`
+}
+
+type monitoringXML struct {
+	State string `xml:"state"`
+}
+
+type instanceXML struct {
+	InstanceID         string           `xml:"instanceId"`
+	ImageID            string           `xml:"imageId"`
+	State              stateXML         `xml:"instanceState"`
+	PrivateDNSName     string           `xml:"privateDnsName"`
+	DNSName            string           `xml:"dnsName"`
+	Reason             string           `xml:"reason"`
+	KeyName            string           `xml:"keyName,omitempty"`
+	AmiLaunchIndex     int32            `xml:"amiLaunchIndex"`
+	InstanceType       string           `xml:"instanceType"`
+	LaunchTime         string           `xml:"launchTime,omitempty"`
+	Placement          *placementXML    `xml:"placement,omitempty"`
+	Monitoring         monitoringXML    `xml:"monitoring"`
+	PrivateIPAddress   string           `xml:"privateIpAddress,omitempty"`
+	GroupSet           emptySet         `xml:"groupSet"`
+	StateReason        *stateReasonXML  `xml:"stateReason,omitempty"`
+	Architecture       string           `xml:"architecture,omitempty"`
+	RootDeviceType     string           `xml:"rootDeviceType,omitempty"`
+	RootDeviceName     string           `xml:"rootDeviceName,omitempty"`
+	BlockDeviceMapping []instanceBDMXML `xml:"blockDeviceMapping>item"`
+	VirtualizationType string           `xml:"virtualizationType,omitempty"`
+	ClientToken        string           `xml:"clientToken,omitempty"`
+	TagSet             []tagXML         `xml:"tagSet>item"`
+	Hypervisor         string           `xml:"hypervisor,omitempty"`
+}
+
+func instance(in *ec2labv1.Instance) instanceXML {
+	x := instanceXML{
+		InstanceID: in.GetInstanceId(), ImageID: in.GetImageId(), State: instanceState(in.GetState()),
+		PrivateDNSName: in.GetPrivateDnsName(), Reason: in.GetStateTransitionReason(),
+		KeyName: in.GetKeyName(), AmiLaunchIndex: in.GetAmiLaunchIndex(), InstanceType: in.GetInstanceType(),
+		LaunchTime: xmlTime(in.GetLaunchTime()), Monitoring: monitoringXML{"disabled"},
+		PrivateIPAddress: in.GetPrivateIpAddress(), Architecture: in.GetArchitecture(),
+		RootDeviceType: in.GetRootDeviceType(), RootDeviceName: in.GetRootDeviceName(),
+		VirtualizationType: in.GetVirtualizationType(), ClientToken: in.GetClientToken(),
+		TagSet: tagsXML(in.GetTags()), Hypervisor: in.GetHypervisor(),
+	}
+	if p := in.GetPlacement(); p != nil {
+		x.Placement = &placementXML{p.GetAvailabilityZone(), p.GetGroupName(), p.GetPartitionNumber(), p.GetHostId(), p.GetTenancy()}
+	}
+	if r := in.GetStateReason(); r != nil {
+		x.StateReason = &stateReasonXML{r.GetCode(), r.GetMessage()}
+	}
+	for _, b := range in.GetBlockDeviceMappings() {
+		x.BlockDeviceMapping = append(x.BlockDeviceMapping, instanceBDMXML{b.GetDeviceName(), instanceEbsXML{
+			VolumeID: b.GetVolumeId(), Status: b.GetStatus(), AttachTime: xmlTime(b.GetAttachTime()),
+			DeleteOnTermination: b.GetDeleteOnTermination()}})
+	}
+	return x
+}
+
+type instanceSet struct {
+	Items []instanceXML `xml:"item"`
+}
+
+// reservationXML is both RunInstances' body and a reservationSet item.
+type reservationXML struct {
+	ReservationID string      `xml:"reservationId"`
+	OwnerID       string      `xml:"ownerId"`
+	GroupSet      emptySet    `xml:"groupSet"`
+	InstancesSet  instanceSet `xml:"instancesSet"`
+}
+
+func reservation(r *ec2labv1.Reservation) reservationXML {
+	x := reservationXML{ReservationID: r.GetReservationId(), OwnerID: r.GetOwnerId()}
+	for _, in := range r.GetInstances() {
+		x.InstancesSet.Items = append(x.InstancesSet.Items, instance(in))
+	}
+	return x
+}
+
+type runInstancesBody struct {
+	meta
+	reservationXML
+}
+
+func runInstancesXML(r *ec2labv1.Reservation) body {
+	return &runInstancesBody{reservationXML: reservation(r)}
+}
+
+type describeInstancesBody struct {
+	meta
+	ReservationSet struct {
+		Items []reservationXML `xml:"item"`
+	} `xml:"reservationSet"`
+	NextToken string `xml:"nextToken,omitempty"`
+}
+
+func describeInstancesXML(r *ec2labv1.DescribeInstancesResponse) body {
+	b := &describeInstancesBody{NextToken: r.GetNextToken()}
+	for _, res := range r.GetReservations() {
+		b.ReservationSet.Items = append(b.ReservationSet.Items, reservation(res))
+	}
+	return b
+}
+
+type stateChangeXML struct {
+	InstanceID    string   `xml:"instanceId"`
+	CurrentState  stateXML `xml:"currentState"`
+	PreviousState stateXML `xml:"previousState"`
+}
+
+type stateChangesBody struct {
+	meta
+	InstancesSet struct {
+		Items []stateChangeXML `xml:"item"`
+	} `xml:"instancesSet"`
+}
+
+func stateChangesXML(r *ec2labv1.InstanceStateChanges) body {
+	b := &stateChangesBody{}
+	for _, c := range r.GetInstances() {
+		b.InstancesSet.Items = append(b.InstancesSet.Items, stateChangeXML{
+			c.GetInstanceId(), instanceState(c.GetCurrentState()), instanceState(c.GetPreviousState())})
+	}
+	return b
+}

@@ -1,0 +1,40 @@
+package storage
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// inflight holds the temp paths of operations running in this process, so
+// CleanTemp never removes a file that is still being written.
+var inflight sync.Map
+
+// tempFile reserves a temp path in dir for building final; release it with
+// the returned func (which removes the file unless it was published).
+func tempFile(dir, final string) (string, func()) {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	tmp := filepath.Join(dir, tempPrefix+filepath.Base(final)+"-"+hex.EncodeToString(b[:]))
+	inflight.Store(tmp, struct{}{})
+	return tmp, func() {
+		_ = os.Remove(tmp)
+		inflight.Delete(tmp)
+	}
+}
+
+// publish moves tmp to final without replacing an existing file: the hard
+// link fails if final exists, so two racing creators cannot both win.
+func publish(tmp, final string) error {
+	if err := os.Link(tmp, final); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("publish %s: %w", filepath.Base(final), ErrExists)
+		}
+		return fmt.Errorf("publish %s: %w", filepath.Base(final), err)
+	}
+	return os.Remove(tmp)
+}

@@ -1,0 +1,227 @@
+// Package e2e starts the real binaries (ec2d all-in-one, ec2ctl, the AWS
+// CLI) against real libvirtd and checks what a user would see.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/ec2lab/ec2lab/pkg/auth"
+	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
+)
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+// repoRoot is the module root (two levels up from this file).
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// requireHost fails under CI and skips elsewhere when libvirt or the test
+// image is missing.
+func requireHost(t *testing.T) {
+	t.Helper()
+	var missing []string
+	if _, err := os.Stat("/run/libvirt/libvirt-sock"); err != nil {
+		missing = append(missing, "libvirtd socket")
+	}
+	if _, err := os.Stat(filepath.Join(repoRoot(), "images/tiny/manifest.json")); err != nil {
+		missing = append(missing, "images/tiny (run make image)")
+	}
+	if len(missing) == 0 {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("e2e needs %s (CI=true: failing, not skipping)", strings.Join(missing, ", "))
+	}
+	t.Skipf("e2e needs %s", strings.Join(missing, ", "))
+}
+
+// binaries builds cmd/... once per test process.
+func binaries(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "ec2lab-e2e-bin-")
+		if buildErr != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", binDir+"/", "./cmd/...")
+		cmd.Dir = repoRoot()
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binDir
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// region is a running ec2d.
+type region struct {
+	GRPC, HTTP, DataDir, Credentials string
+	Key                              auth.Key
+	cmd                              *exec.Cmd
+	log                              *bytes.Buffer
+	Client                           v1.ComputeClient
+	conn                             *grpc.ClientConn
+}
+
+// startRegion runs `ec2d --all-in-one` with the tiny image registered and a
+// domain prefix unique to this test run.
+func startRegion(t *testing.T, dataDir string, extra ...string) *region {
+	t.Helper()
+	bin := binaries(t)
+	r := &region{GRPC: freePort(t), HTTP: freePort(t), DataDir: dataDir, log: &bytes.Buffer{}}
+	args := append([]string{"--all-in-one", "--data-dir", dataDir, "--grpc-addr", r.GRPC, "--http-addr", r.HTTP,
+		"--register-image", "tiny=" + filepath.Join(repoRoot(), "images/tiny")}, extra...)
+	r.cmd = exec.Command(filepath.Join(bin, "ec2d"), args...)
+	r.cmd.Stdout, r.cmd.Stderr = r.log, r.log
+	if err := r.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.stop() })
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if resp, err := http.Get("http://" + r.HTTP + "/healthz"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) || r.cmd.ProcessState != nil {
+			t.Fatalf("ec2d did not come up:\n%s", r.log.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	r.Credentials = filepath.Join(dataDir, "credentials")
+	k, _, err := auth.ReadCredentialsFile(r.Credentials, "ec2lab")
+	if err != nil {
+		t.Fatalf("credentials: %v", err)
+	}
+	r.Key = k
+	r.conn, err = grpc.NewClient(r.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithPerRPCCredentials(auth.ClientCredentials(k)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Client = v1.NewComputeClient(r.conn)
+	return r
+}
+
+func (r *region) stop() {
+	if r.conn != nil {
+		r.conn.Close()
+	}
+	if r.cmd.Process != nil && r.cmd.ProcessState == nil {
+		_ = r.cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = r.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			_ = r.cmd.Process.Kill()
+		}
+	}
+}
+
+// waitState polls DescribeInstances until every instance is in want.
+func (r *region) waitState(t *testing.T, want string, ids ...string) []*v1.Instance {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var last []*v1.Instance
+	for ctx.Err() == nil {
+		out, err := r.Client.DescribeInstances(ctx, &v1.DescribeInstancesRequest{InstanceIds: ids})
+		if err == nil {
+			last = nil
+			ok := true
+			for _, res := range out.GetReservations() {
+				for _, in := range res.GetInstances() {
+					last = append(last, in)
+					ok = ok && in.GetState().GetName() == want
+				}
+			}
+			if ok && len(last) == len(ids) {
+				return last
+			}
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	t.Fatalf("instances %v did not reach %s; last: %v\nec2d log tail:\n%s", ids, want, last, tail(r.log.String(), 4000))
+	return nil
+}
+
+// waitConsole polls the console output until it contains every needle.
+func (r *region) waitConsole(t *testing.T, id string, needles ...string) string {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	var out string
+	for time.Now().Before(deadline) {
+		res, err := r.Client.GetConsoleOutput(context.Background(), &v1.GetConsoleOutputRequest{InstanceId: id})
+		if err == nil {
+			out = string(res.GetOutput())
+			all := true
+			for _, n := range needles {
+				all = all && strings.Contains(out, n)
+			}
+			if all {
+				return out
+			}
+		}
+		time.Sleep(time.Second)
+	}
+	t.Fatalf("console of %s never showed %q; got:\n%s", id, needles, tail(out, 3000))
+	return ""
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// virshDomains lists libvirt domains whose names start with prefix.
+func virshDomains(t *testing.T, prefix string) []string {
+	t.Helper()
+	out, err := exec.Command("virsh", "-c", "qemu:///system", "list", "--all", "--name").Output()
+	if err != nil {
+		t.Fatalf("virsh list: %v", err)
+	}
+	var doms []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, prefix) {
+			doms = append(doms, l)
+		}
+	}
+	return doms
+}
