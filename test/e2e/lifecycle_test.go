@@ -61,6 +61,18 @@ func TestInstanceLifecycle(t *testing.T) {
 		}
 	})
 
+	t.Run("aws cli", func(t *testing.T) {
+		out := r.awsCLI(t, "describe-instances", "--filters", "Name=instance-state-name,Values=running",
+			"--query", "Reservations[].Instances[].InstanceId", "--output", "text")
+		if strings.TrimSpace(out) != id {
+			t.Errorf("aws describe-instances printed %q, want %s", out, id)
+		}
+		out = r.awsCLI(t, "get-console-output", "--instance-id", id, "--output", "text")
+		if !strings.Contains(out, "EC2LAB-BOOT-OK instance-id="+id) {
+			t.Errorf("aws get-console-output lacks the boot marker:\n%s", tail(out, 1500))
+		}
+	})
+
 	t.Run("bad input changes nothing", func(t *testing.T) {
 		_, err := r.Client.StartInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: []string{id}})
 		if err != nil {

@@ -1,0 +1,258 @@
+// Command benchreport turns the raw `go test -bench` output that
+// scripts/bench.sh saves into the ec2lab benchmark figures: the median of
+// the runs with min and max, a baseline and a ratio. It writes them as a
+// JSON array and prints a table.
+//
+//	go run ./scripts/benchreport -raw var/bench/raw -out var/bench/results.json scheduler store
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// metricRef names one metric of one benchmark in a figure's raw file.
+type metricRef struct {
+	bench  string  // benchmark name without the -GOMAXPROCS suffix
+	metric string  // unit as go test prints it: ns/op, commits/s, ...
+	scale  float64 // multiplier to the figure's unit
+}
+
+// spec describes one reported figure.
+type spec struct {
+	name     string
+	unit     string
+	value    metricRef
+	baseName string
+	base     *metricRef
+	notes    string
+}
+
+// figures maps a bench.sh figure (and raw file name) to what it reports.
+var figures = map[string][]spec{
+	"scheduler": {
+		{name: "scheduler.place mean (control plane only)", unit: "µs/placement",
+			value: metricRef{"BenchmarkPlace10kHosts100kInstances", "ns/op", 1e-3},
+			notes: "in-memory Place() on 10,000 hosts / 3 AZs holding 100,000 instances; no API, store or libvirt"},
+		{name: "scheduler.place p99 (control plane only)", unit: "µs/placement",
+			value: metricRef{"BenchmarkPlace10kHosts100kInstances", "p99-ns/op", 1e-3},
+			notes: "p99 of 2000 single-instance placements per run; in-memory only"},
+		{name: "scheduler.place throughput (control plane only)", unit: "placements/s",
+			value: metricRef{"BenchmarkPlace10kHosts100kInstances", "placements/s", 1},
+			notes: "sequential placements applied to the host list; in-memory only"},
+	},
+	"store": {
+		{name: "store.commit", unit: "commits/s",
+			value:    metricRef{"BenchmarkBoltCommit", "commits/s", 1},
+			baseName: "raw bbolt commit",
+			base:     &metricRef{"BenchmarkRawBoltCommit", "commits/s", 1},
+			notes:    "Store.Txn with one 256 B put (fsynced) vs plain bbolt Update+Put; ratio < 1 is store overhead"},
+	},
+	"snapshot": {
+		{name: "snapshot.freeze 100GiB (offline)", unit: "ms",
+			value:    metricRef{"BenchmarkFreeze/100GiB", "ns/op", 1e-6},
+			baseName: "snapshot.freeze 1GiB (offline)",
+			base:     &metricRef{"BenchmarkFreeze/1GiB", "ns/op", 1e-6},
+			notes:    "qcow2 overlay on an empty sparse volume; ratio ≈ 1 means O(1) in volume size"},
+		{name: "snapshot.freeze 100GiB vs full copy", unit: "ms",
+			value:    metricRef{"BenchmarkFreeze/100GiB", "ns/op", 1e-6},
+			baseName: "qemu-img convert -O qcow2 (100GiB sparse, 512MiB written)",
+			base:     &metricRef{"BenchmarkQemuImgConvert100GiB", "ns/op", 1e-6},
+			notes:    "baseline is a full copy timed by bench.sh (wall clock, default cache mode); freeze volume holds no data"},
+	},
+}
+
+// Samples summarises the runs of one figure.
+type Samples struct {
+	N      int       `json:"n"`
+	Min    float64   `json:"min"`
+	Max    float64   `json:"max"`
+	Values []float64 `json:"values"`
+}
+
+// Result is one entry of results.json.
+type Result struct {
+	Name          string   `json:"name"`
+	Value         float64  `json:"value"`
+	Unit          string   `json:"unit"`
+	BaselineName  string   `json:"baseline_name"`
+	BaselineValue *float64 `json:"baseline_value"`
+	Ratio         *float64 `json:"ratio"`
+	Samples       Samples  `json:"samples"`
+	Notes         string   `json:"notes"`
+}
+
+func main() {
+	raw := flag.String("raw", "var/bench/raw", "directory holding <figure>.txt go test -bench output")
+	out := flag.String("out", "var/bench/results.json", "JSON file to write")
+	flag.Parse()
+	if err := run(*raw, *out, flag.Args()); err != nil {
+		fmt.Fprintln(os.Stderr, "benchreport:", err)
+		os.Exit(1)
+	}
+}
+
+func run(rawDir, out string, figs []string) error {
+	if len(figs) == 0 {
+		return errors.New("no figures named")
+	}
+	var results []Result
+	for _, fig := range figs {
+		specs, ok := figures[fig]
+		if !ok {
+			return fmt.Errorf("unknown figure %q", fig)
+		}
+		samples, err := parseFile(filepath.Join(rawDir, fig+".txt"))
+		if err != nil {
+			return fmt.Errorf("figure %s: %w", fig, err)
+		}
+		for _, s := range specs {
+			r, err := build(s, samples)
+			if err != nil {
+				return fmt.Errorf("figure %s: %w", fig, err)
+			}
+			results = append(results, r)
+		}
+	}
+	if err := writeJSON(out, results); err != nil {
+		return err
+	}
+	printTable(os.Stdout, results)
+	fmt.Printf("\nwrote %s\n", out)
+	return nil
+}
+
+// build computes one figure from the parsed samples.
+func build(s spec, samples map[string][]float64) (Result, error) {
+	vals, err := values(s.value, samples)
+	if err != nil {
+		return Result{}, err
+	}
+	r := Result{Name: s.name, Value: median(vals), Unit: s.unit, BaselineName: s.baseName, Notes: s.notes,
+		Samples: Samples{N: len(vals), Min: slices.Min(vals), Max: slices.Max(vals), Values: vals}}
+	if s.base != nil {
+		bv, err := values(*s.base, samples)
+		if err != nil {
+			return Result{}, err
+		}
+		b := median(bv)
+		r.BaselineValue = &b
+		if b != 0 {
+			ratio := r.Value / b
+			r.Ratio = &ratio
+		}
+	}
+	return r, nil
+}
+
+func values(m metricRef, samples map[string][]float64) ([]float64, error) {
+	raw := samples[m.bench+" "+m.metric]
+	if len(raw) == 0 {
+		return nil, fmt.Errorf("no %s samples for %s in the raw output", m.metric, m.bench)
+	}
+	vals := make([]float64, len(raw))
+	for i, v := range raw {
+		vals[i] = v * m.scale
+	}
+	return vals, nil
+}
+
+func median(vals []float64) float64 {
+	s := slices.Sorted(slices.Values(vals))
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+var procSuffix = regexp.MustCompile(`-\d+$`)
+
+// parseFile reads go test -bench output into "<bench> <metric>" → values,
+// one value per result line, in run order.
+func parseFile(path string) (map[string][]float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open raw output: %w", err)
+	}
+	defer f.Close()
+	out := map[string][]float64{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 4 || !strings.HasPrefix(fields[0], "Benchmark") {
+			continue
+		}
+		if _, err := strconv.Atoi(fields[1]); err != nil {
+			continue // not a result line
+		}
+		name := procSuffix.ReplaceAllString(fields[0], "")
+		for i := 2; i+1 < len(fields); i += 2 {
+			v, err := strconv.ParseFloat(fields[i], 64)
+			if err != nil {
+				break
+			}
+			key := name + " " + fields[i+1]
+			out[key] = append(out[key], v)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return out, nil
+}
+
+func writeJSON(path string, results []Result) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
+	}
+	data, err := json.MarshalIndent(results, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode results: %w", err)
+	}
+	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func printTable(f *os.File, results []Result) {
+	w := tabwriter.NewWriter(f, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "FIGURE\tMEDIAN\tUNIT\tMIN..MAX (N)\tBASELINE\tBASELINE MEDIAN\tRATIO")
+	for _, r := range results {
+		base, bval, ratio := "-", "-", "-"
+		if r.BaselineName != "" {
+			base = r.BaselineName
+		}
+		if r.BaselineValue != nil {
+			bval = num(*r.BaselineValue)
+		}
+		if r.Ratio != nil {
+			ratio = fmt.Sprintf("%.3f", *r.Ratio)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s..%s (%d)\t%s\t%s\t%s\n", r.Name, num(r.Value), r.Unit,
+			num(r.Samples.Min), num(r.Samples.Max), r.Samples.N, base, bval, ratio)
+	}
+	w.Flush()
+}
+
+func num(v float64) string {
+	switch {
+	case v >= 100:
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case v >= 1:
+		return strconv.FormatFloat(v, 'f', 2, 64)
+	default:
+		return strconv.FormatFloat(v, 'g', 3, 64)
+	}
+}
