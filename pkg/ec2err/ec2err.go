@@ -44,6 +44,9 @@ const (
 	RequestLimitExceeded         = "RequestLimitExceeded"
 	InvalidAction                = "InvalidAction"
 	VcpuLimitExceeded            = "VcpuLimitExceeded"
+	MissingAuthenticationToken   = "MissingAuthenticationToken"
+	IncompleteSignature          = "IncompleteSignature"
+	RequestExpired               = "RequestExpired"
 )
 
 // As extracts the *Error in err's chain, if any.
@@ -66,8 +69,10 @@ func Code(err error) string {
 // HTTPStatus is the status the EC2 Query API answers with for code.
 func HTTPStatus(code string) int {
 	switch code {
-	case AuthFailure:
+	case AuthFailure, MissingAuthenticationToken:
 		return http.StatusUnauthorized
+	case IncompleteSignature:
+		return http.StatusForbidden
 	case UnauthorizedOperation:
 		return http.StatusForbidden
 	case DryRunOperation:
@@ -85,7 +90,7 @@ const CodeTrailer = "ec2-error-code"
 
 func grpcCode(code string) codes.Code {
 	switch {
-	case code == AuthFailure:
+	case code == AuthFailure, code == MissingAuthenticationToken, code == IncompleteSignature, code == RequestExpired:
 		return codes.Unauthenticated
 	case code == UnauthorizedOperation:
 		return codes.PermissionDenied

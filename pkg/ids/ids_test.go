@@ -1,0 +1,40 @@
+package ids
+
+import "testing"
+
+func TestNewHasEC2Shape(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 1000; i++ {
+		id := New(Instance)
+		if !Valid(Instance, id) || len(id) != len("i-")+17 {
+			t.Fatalf("bad id %q", id)
+		}
+		if seen[id] {
+			t.Fatalf("duplicate id %q", id)
+		}
+		seen[id] = true
+	}
+}
+
+func TestValid(t *testing.T) {
+	tests := []struct {
+		prefix, id string
+		want       bool
+	}{
+		{Instance, "i-0123456789abcdef0", true},
+		{Volume, "vol-0123456789abcdef0", true},
+		{Instance, "vol-0123456789abcdef0", false},
+		{Instance, "i-0123456789ABCDEF0", false},
+		{Instance, "i-0123456789abcdef", false},
+		{Instance, "i-0123456789abcdef01", false},
+		{Image, "ami-", false},
+	}
+	for _, tt := range tests {
+		if got := Valid(tt.prefix, tt.id); got != tt.want {
+			t.Errorf("Valid(%q, %q) = %v, want %v", tt.prefix, tt.id, got, tt.want)
+		}
+	}
+	if Prefix("snap-0123456789abcdef0") != Snapshot || Prefix("nonsense") != "" {
+		t.Error("Prefix")
+	}
+}
