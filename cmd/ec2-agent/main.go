@@ -14,11 +14,13 @@ import (
 
 	"github.com/spf13/cobra"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/ec2lab/ec2lab/pkg/agent"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
 	"github.com/ec2lab/ec2lab/pkg/storage"
+	"github.com/ec2lab/ec2lab/pkg/tlsutil"
 	"github.com/ec2lab/ec2lab/pkg/version"
 	"github.com/ec2lab/ec2lab/pkg/virttype"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
@@ -36,6 +38,7 @@ type flags struct {
 	hostID, region, az, prefix    string
 	pool, localPool, stateDir     string
 	libvirtURI, domainType        string
+	tlsDir, tlsName               string
 }
 
 func newRootCommand() *cobra.Command {
@@ -62,6 +65,8 @@ func newRootCommand() *cobra.Command {
 	fl.StringVar(&f.stateDir, "state-dir", "/var/lib/ec2lab/agent", "agent state (seeds, console logs)")
 	fl.StringVar(&f.libvirtURI, "libvirt-uri", "qemu:///system", "libvirtd to drive")
 	fl.StringVar(&f.domainType, "domain-type", "", "force kvm or qemu (default: detect)")
+	fl.StringVar(&f.tlsDir, "tls-dir", "", "directory with ca.pem and this host's certificate (ec2d ca issue NAME): mutual TLS with the controller")
+	fl.StringVar(&f.tlsName, "tls-name", "", "certificate name in --tls-dir (default: --host-id)")
 	return cmd
 }
 
@@ -69,7 +74,8 @@ func run(parent context.Context, f flags) error {
 	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := loopbackOnly(f.listen, f.controller); err != nil {
+	serverCreds, controllerCreds, err := transport(f)
+	if err != nil {
 		return err
 	}
 	dec, err := virttype.Detect(f.domainType)
@@ -103,12 +109,41 @@ func run(parent context.Context, f flags) error {
 		return err
 	}
 	unary, streamI := agent.ErrorInterceptors()
-	gs := grpc.NewServer(grpc.UnaryInterceptor(unary), grpc.StreamInterceptor(streamI))
+	gs := grpc.NewServer(grpc.Creds(serverCreds), grpc.UnaryInterceptor(unary), grpc.StreamInterceptor(streamI))
 	agentv1.RegisterHostServer(gs, ag)
 	go func() { <-ctx.Done(); gs.GracefulStop() }()
-	go register(ctx, ag, f, log)
+	go register(ctx, ag, f, controllerCreds, log)
 	log.Info("ec2-agent serving", "listen", lis.Addr().String(), "host", f.hostID, "az", f.az)
 	return gs.Serve(lis)
+}
+
+// transport picks mutual TLS when --tls-dir is given, and otherwise
+// plaintext restricted to loopback.
+func transport(f flags) (server, client credentials.TransportCredentials, err error) {
+	if f.tlsDir == "" {
+		if err := loopbackOnly(f.listen, f.controller); err != nil {
+			return nil, nil, fmt.Errorf("%w (give --tls-dir for mutual TLS)", err)
+		}
+		return insecure.NewCredentials(), insecure.NewCredentials(), nil
+	}
+	name := f.tlsName
+	if name == "" {
+		name = f.hostID
+	}
+	files := tlsutil.InDir(f.tlsDir, name)
+	srv, err := tlsutil.ServerConfig(files)
+	if err != nil {
+		return nil, nil, err
+	}
+	host, _, err := net.SplitHostPort(f.controller)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--controller %q: %w", f.controller, err)
+	}
+	cli, err := tlsutil.ClientConfig(files, host)
+	if err != nil {
+		return nil, nil, err
+	}
+	return credentials.NewTLS(srv), credentials.NewTLS(cli), nil
 }
 
 // loopbackOnly refuses plaintext agent traffic off this machine: mutual TLS
@@ -127,8 +162,8 @@ func loopbackOnly(addrs ...string) error {
 }
 
 // register registers with the controller and heartbeats until ctx ends.
-func register(ctx context.Context, ag *agent.Agent, f flags, log *slog.Logger) {
-	conn, err := grpc.NewClient(f.controller, grpc.WithTransportCredentials(insecure.NewCredentials()))
+func register(ctx context.Context, ag *agent.Agent, f flags, creds credentials.TransportCredentials, log *slog.Logger) {
+	conn, err := grpc.NewClient(f.controller, grpc.WithTransportCredentials(creds))
 	if err != nil {
 		log.Error("controller connection", "err", err)
 		return

@@ -30,6 +30,7 @@ type flags struct {
 	grpcAddr       string
 	httpAddr       string
 	agentAddr      string
+	agentTLSDir    string
 	domainType     string
 	registerImages []string
 	logFormat      string
@@ -55,7 +56,8 @@ func newRootCommand() *cobra.Command {
 	fl.StringVar(&f.configFile, "config", "", "region config file (YAML); see deploy/")
 	fl.StringVar(&f.grpcAddr, "grpc-addr", "127.0.0.1:7700", "gRPC API listen address")
 	fl.StringVar(&f.httpAddr, "http-addr", "127.0.0.1:7780", "HTTP listen address (EC2 Query API, /metrics, /healthz)")
-	fl.StringVar(&f.agentAddr, "agent-addr", "", "serve the agent registry for standalone ec2-agent processes here (loopback only; empty: none)")
+	fl.StringVar(&f.agentAddr, "agent-addr", "", "serve the agent registry for standalone ec2-agent processes here (empty: none)")
+	fl.StringVar(&f.agentTLSDir, "agent-tls-dir", "", "region CA directory (ec2d ca init): mutual TLS with agents; without it agent traffic is plaintext and loopback only")
 	fl.StringVar(&f.domainType, "domain-type", "", "force guest domain type: kvm or qemu (default: detect)")
 	fl.StringArrayVar(&f.registerImages, "register-image", nil, "NAME=BUNDLE_DIR: register an image bundle as an AMI at start unless one of that name exists")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
@@ -81,7 +83,7 @@ func run(parent context.Context, f flags) error {
 	}
 	log.Info("ec2d starting", "version", version.Version, "region", cfg.Region, "data_dir", f.dataDir)
 	return server.Run(ctx, server.Options{Config: cfg, DataDir: f.dataDir, GRPCAddr: f.grpcAddr,
-		HTTPAddr: f.httpAddr, AgentAddr: f.agentAddr, RegisterImages: images, Log: log})
+		HTTPAddr: f.httpAddr, AgentAddr: f.agentAddr, AgentTLSDir: f.agentTLSDir, RegisterImages: images, Log: log})
 }
 
 func loadConfig(f flags) (server.Config, error) {

@@ -24,11 +24,16 @@ func (s *Service) AddHost(ctx context.Context, inv *agentv1.Inventory, addr stri
 	}
 	rec := hostFromInventory(inv, addr, s.now())
 	key := prefixHost + rec.ID
-	if old, _, err := store.GetJSON[HostRecord](ctx, s.st, key); err == nil {
+	old, _, err := store.GetJSON[HostRecord](ctx, s.st, key)
+	if err == nil {
 		rec.LastPlaced = old.LastPlaced
 	}
 	if err := put(ctx, s.st, key, rec); err != nil {
 		return "", fmt.Errorf("register host %s: %w", rec.ID, err)
+	}
+	if err == nil && !old.Healthy {
+		s.log.Info("host back", "host", rec.ID, "az", rec.AZ)
+		s.setImpaired(ctx, rec.ID, false)
 	}
 	s.mu.Lock()
 	s.agents[rec.ID] = client
@@ -57,12 +62,19 @@ func hostFromInventory(inv *agentv1.Inventory, addr string, now time.Time) HostR
 		DomainType: inv.GetDomainType(), VCPUs: int(inv.GetVcpus()), MemoryMiB: inv.GetMemoryMib(),
 		HugepagesFree: inv.GetHugepagesFree(), GPUs: len(inv.GetGpus()), FreeGPUs: free,
 		FreeLocalGB: localFree, PinnedCPUs: len(inv.GetPinnedCpus()), AgentVersion: inv.GetAgentVersion(),
-		LastHeartbeat: now, Healthy: true}
+		LastHeartbeat: now, Healthy: true, VTEP: inv.GetVtepAddress()}
 }
 
 // Heartbeat records a host's liveness, capacity and the instances it runs.
+// A host whose agent is not connected to this process (ec2d restarted
+// since it registered) is told so, and its agent registers again.
 func (s *Service) Heartbeat(ctx context.Context, hostID string, inv *agentv1.Inventory, instances []*agentv1.InstanceStatus) error {
+	if _, err := s.agent(hostID); err != nil {
+		return ec2err.New("InvalidHostID.NotFound", "host %s is not registered with this controller: register again", hostID)
+	}
+	wasHealthy := true
 	_, err := update(ctx, s.st, prefixHost+hostID, func(h *HostRecord) error {
+		wasHealthy = h.Healthy
 		placed := h.LastPlaced
 		addr := h.Address
 		if inv != nil {
@@ -75,6 +87,10 @@ func (s *Service) Heartbeat(ctx context.Context, hostID string, inv *agentv1.Inv
 	})
 	if err != nil {
 		return fmt.Errorf("heartbeat %s: %w", hostID, err)
+	}
+	if !wasHealthy {
+		s.log.Info("host back", "host", hostID)
+		s.setImpaired(ctx, hostID, false)
 	}
 	for _, st := range instances {
 		s.observe(ctx, hostID, st.GetInstanceId(), st.GetState(), st.GetReason())
@@ -157,7 +173,17 @@ func (s *Service) checkHostHealth(ctx context.Context) {
 		if stale == !h.Healthy {
 			continue
 		}
-		_, _ = update(ctx, s.st, prefixHost+h.ID, func(r *HostRecord) error { r.Healthy = !stale; return nil })
+		changed := false
+		_, _ = update(ctx, s.st, prefixHost+h.ID, func(r *HostRecord) error {
+			// judge the fresh record: a heartbeat may have landed since the list
+			stale = s.now().Sub(r.LastHeartbeat) > s.cfg.HeartbeatTimeout.Duration
+			changed = stale == r.Healthy
+			r.Healthy = !stale
+			return nil
+		})
+		if !changed {
+			continue
+		}
 		s.log.Warn("host health changed", "host", h.ID, "az", h.AZ, "healthy", !stale, "last_heartbeat", h.LastHeartbeat)
 		s.setImpaired(ctx, h.ID, stale)
 	}
@@ -169,8 +195,34 @@ func (s *Service) setImpaired(ctx context.Context, hostID string, impaired bool)
 		if in.HostID != hostID || in.State == StateTerminated || in.Impaired == impaired {
 			continue
 		}
-		_, _ = update(ctx, s.st, prefixInstance+in.ID, func(r *Instance) error { r.Impaired = impaired; return nil })
+		_, _ = update(ctx, s.st, prefixInstance+in.ID, func(r *Instance) error {
+			r.Impaired = impaired
+			r.TransitionReason = impairedReason(r.TransitionReason, hostID, impaired, s.now())
+			return nil
+		})
 	}
+}
+
+// impairedPrefix starts the state transition reason of an instance whose
+// host stopped reporting (the public API has no instance-status call, so
+// DescribeInstances shows it there); the reason it had before follows " | ".
+const impairedPrefix = "impaired: "
+
+// impairedReason sets or clears the impaired note on a transition reason,
+// keeping the reason it replaced.
+func impairedReason(cur, hostID string, impaired bool, now time.Time) string {
+	if strings.HasPrefix(cur, impairedPrefix) {
+		_, prev, _ := strings.Cut(cur, " | ")
+		cur = prev
+	}
+	if !impaired {
+		return cur
+	}
+	note := fmt.Sprintf("%shost %s stopped reporting (%s)", impairedPrefix, hostID, now.UTC().Format(time.RFC3339))
+	if cur == "" {
+		return note
+	}
+	return note + " | " + cur
 }
 
 // zoneState is available when the zone has a healthy host, impaired otherwise.

@@ -43,6 +43,8 @@ type RunRequest struct {
 	DryRun                bool
 	DisableAPITermination bool
 	DisableAPIStop        bool
+	// SubnetID and PrivateIP place the primary network interface (ipam.go).
+	SubnetID, PrivateIP string
 }
 
 // RunResult is the reservation made.
@@ -66,6 +68,10 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 	if err != nil {
 		return RunResult{}, err
 	}
+	subnet, err := s.launchSubnet(ctx, acct, &req)
+	if err != nil {
+		return RunResult{}, err
+	}
 	if req.DryRun {
 		return RunResult{}, DryRun()
 	}
@@ -80,10 +86,18 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 		return RunResult{}, err
 	}
 	res := RunResult{ReservationID: ids.New(ids.Reservation), Owner: acct}
+	addrs, err := s.newAddressPlan(ctx, acct)
+	if err != nil {
+		return RunResult{}, err
+	}
 	var ops []store.Op
+	placedOn := map[string]bool{} // one LastPlaced write per host: a txn names each key once
 	for i, p := range places {
 		in, vols, err := s.newInstance(req, acct, res.ReservationID, i, p, typ, img, key)
 		if err != nil {
+			return RunResult{}, err
+		}
+		if err := addrs.assign(&in, subnet, req.PrivateIP); err != nil {
 			return RunResult{}, err
 		}
 		res.Instances = append(res.Instances, in)
@@ -93,7 +107,10 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 		}
 		op, _ := store.PutJSON(prefixInstance+in.ID, in, 0)
 		ops = append(ops, op)
-		ops = append(ops, s.hostPlacedOp(ctx, p.HostID))
+		if !placedOn[p.HostID] {
+			placedOn[p.HostID] = true
+			ops = append(ops, s.hostPlacedOp(ctx, p.HostID))
+		}
 	}
 	if req.ClientToken != "" {
 		ops = append(ops, tokenOp(acct, "RunInstances", req.ClientToken, runHash(req), instanceIDs(res.Instances)))

@@ -34,6 +34,12 @@ type Options struct {
 	DataDir  string
 	GRPCAddr string
 	HTTPAddr string
+	// AgentAddr, when set, serves the agent Registry there (loopback only)
+	// for standalone ec2-agent processes.
+	AgentAddr string
+	// AgentTLSDir is the region CA directory (`ec2d ca init`): agent
+	// traffic then uses mutual TLS and may leave loopback.
+	AgentTLSDir string
 	// RegisterImages maps AMI names to bundle directories registered at
 	// start when no image of that name exists (idempotent across restarts).
 	RegisterImages map[string]string
@@ -66,6 +72,11 @@ func Run(ctx context.Context, o Options) error {
 	}
 	if err := startAgents(ctx, o.Config, svc, log); err != nil {
 		return err
+	}
+	if o.AgentAddr != "" {
+		if _, err := serveRegistry(ctx, o.AgentAddr, o.AgentTLSDir, svc, log); err != nil {
+			return err
+		}
 	}
 	go svc.Run(ctx)
 	keys := storeKeys{st: st}

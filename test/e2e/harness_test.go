@@ -101,9 +101,16 @@ type region struct {
 // domain prefix unique to this test run.
 func startRegion(t *testing.T, dataDir string, extra ...string) *region {
 	t.Helper()
+	return startEC2d(t, dataDir, append([]string{"--all-in-one"}, extra...)...)
+}
+
+// startEC2d runs ec2d with the tiny image registered and the given extra
+// arguments (e.g. --config FILE), on free loopback ports.
+func startEC2d(t *testing.T, dataDir string, extra ...string) *region {
+	t.Helper()
 	bin := binaries(t)
 	r := &region{GRPC: freePort(t), HTTP: freePort(t), DataDir: dataDir, log: &bytes.Buffer{}}
-	args := append([]string{"--all-in-one", "--data-dir", dataDir, "--grpc-addr", r.GRPC, "--http-addr", r.HTTP,
+	args := append([]string{"--data-dir", dataDir, "--grpc-addr", r.GRPC, "--http-addr", r.HTTP,
 		"--register-image", "tiny=" + filepath.Join(repoRoot(), "images/tiny")}, extra...)
 	r.cmd = exec.Command(filepath.Join(bin, "ec2d"), args...)
 	r.cmd.Stdout, r.cmd.Stderr = r.log, r.log

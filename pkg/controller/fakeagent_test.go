@@ -1,0 +1,229 @@
+package controller
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"google.golang.org/grpc"
+
+	"github.com/ec2lab/ec2lab/pkg/auth"
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ids"
+	"github.com/ec2lab/ec2lab/pkg/instancetypes"
+	"github.com/ec2lab/ec2lab/pkg/store"
+	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
+)
+
+// fakeAgent is a hand-written agentv1.HostClient keeping domains and
+// volume files in maps. Methods the tests do not reach panic (nil embed).
+type fakeAgent struct {
+	agentv1.HostClient
+	mu        sync.Mutex
+	domains   map[string]string // instance ID → running / stopped
+	volumes   map[string]bool
+	creates   int
+	failNext  int // CreateInstance fails this many more times
+	reboots   []string
+	destroyed []string
+}
+
+func newFakeAgent() *fakeAgent {
+	return &fakeAgent{domains: map[string]string{}, volumes: map[string]bool{}}
+}
+
+var errFake = errors.New("fake agent: injected failure")
+
+func (f *fakeAgent) CreateInstance(_ context.Context, in *agentv1.CreateInstanceRequest, _ ...grpc.CallOption) (*agentv1.InstanceStatus, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.failNext > 0 {
+		f.failNext--
+		return nil, errFake
+	}
+	for _, d := range in.GetDisks() {
+		if !f.volumes[d.GetPath()] {
+			return nil, errors.New("fake agent: disk " + d.GetPath() + " missing")
+		}
+	}
+	if _, ok := f.domains[in.GetInstanceId()]; !ok {
+		f.creates++
+		f.domains[in.GetInstanceId()] = "running"
+	}
+	return &agentv1.InstanceStatus{InstanceId: in.GetInstanceId(), State: f.domains[in.GetInstanceId()], DomainType: "qemu"}, nil
+}
+
+func (f *fakeAgent) StartInstance(_ context.Context, in *agentv1.InstanceRef, _ ...grpc.CallOption) (*agentv1.InstanceStatus, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.domains[in.GetInstanceId()] = "running"
+	return &agentv1.InstanceStatus{InstanceId: in.GetInstanceId(), State: "running", DomainType: "qemu"}, nil
+}
+
+func (f *fakeAgent) StopInstance(_ context.Context, in *agentv1.StopInstanceRequest, _ ...grpc.CallOption) (*agentv1.InstanceStatus, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.domains[in.GetInstanceId()] = "stopped"
+	return &agentv1.InstanceStatus{InstanceId: in.GetInstanceId(), State: "stopped"}, nil
+}
+
+func (f *fakeAgent) RebootInstance(_ context.Context, in *agentv1.InstanceRef, _ ...grpc.CallOption) (*agentv1.InstanceStatus, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reboots = append(f.reboots, in.GetInstanceId())
+	return &agentv1.InstanceStatus{InstanceId: in.GetInstanceId(), State: "running"}, nil
+}
+
+func (f *fakeAgent) DestroyInstance(_ context.Context, in *agentv1.InstanceRef, _ ...grpc.CallOption) (*agentv1.DestroyInstanceResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.domains, in.GetInstanceId())
+	f.destroyed = append(f.destroyed, in.GetInstanceId())
+	return &agentv1.DestroyInstanceResponse{}, nil
+}
+
+func (f *fakeAgent) ListInstances(context.Context, *agentv1.ListInstancesRequest, ...grpc.CallOption) (*agentv1.ListInstancesResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := &agentv1.ListInstancesResponse{}
+	for id, st := range f.domains {
+		out.Instances = append(out.Instances, &agentv1.InstanceStatus{InstanceId: id, State: st})
+	}
+	return out, nil
+}
+
+func (f *fakeAgent) WatchEvents(context.Context, *agentv1.WatchEventsRequest, ...grpc.CallOption) (grpc.ServerStreamingClient[agentv1.InstanceEvent], error) {
+	return nil, errors.New("fake agent: no event stream")
+}
+
+func (f *fakeAgent) InspectVolume(_ context.Context, in *agentv1.VolumeRef, _ ...grpc.CallOption) (*agentv1.VolumeInfo, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.volumes[in.GetVolumeId()] {
+		return nil, errors.New("fake agent: no such volume")
+	}
+	return &agentv1.VolumeInfo{}, nil
+}
+
+func (f *fakeAgent) CreateVolume(_ context.Context, in *agentv1.CreateVolumeRequest, _ ...grpc.CallOption) (*agentv1.VolumeInfo, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.volumes[in.GetVolumeId()] = true
+	return &agentv1.VolumeInfo{}, nil
+}
+
+func (f *fakeAgent) DeleteVolume(_ context.Context, in *agentv1.VolumeRef, _ ...grpc.CallOption) (*agentv1.DeleteVolumeResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for name := range f.volumes {
+		if len(name) >= len(in.GetVolumeId()) && name[:len(in.GetVolumeId())] == in.GetVolumeId() {
+			delete(f.volumes, name)
+		}
+	}
+	return &agentv1.DeleteVolumeResponse{}, nil
+}
+
+// Test accounts.
+const (
+	acct1 = "111111111111"
+	acct2 = "222222222222"
+)
+
+func ctxFor(acct string) context.Context {
+	return auth.WithKey(context.Background(), auth.Key{AccessKeyID: "AKIA" + acct, AccountID: acct})
+}
+
+// rig is a Service over a real bbolt store with one fake host per zone.
+type rig struct {
+	svc    *Service
+	agents map[string]*fakeAgent // zone → agent
+	ami    string
+}
+
+// hostSpec sizes the fake hosts (vCPUs and MiB each).
+type hostSpec struct {
+	vcpus int32
+	mem   int64
+}
+
+func newRig(t *testing.T, quota int, hs hostSpec) *rig {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := store.OpenBolt(filepath.Join(dir, "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	cfg := Config{Region: "lab-1", VCPUQuota: quota, CPUOvercommit: 1, MemoryOvercommit: 1,
+		AvailabilityZones: []ZoneSpec{{Name: "lab-1a", Pool: filepath.Join(dir, "a")}, {Name: "lab-1b", Pool: filepath.Join(dir, "b")}},
+		InstanceTypes:     []instancetypes.Type{{Name: "lab.tiny", Family: "general", VCPUs: 1, MemoryMiB: 256, Architectures: []string{"x86_64"}}}}
+	svc, err := New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &rig{svc: svc, agents: map[string]*fakeAgent{}}
+	for _, z := range []string{"lab-1a", "lab-1b"} {
+		ag := newFakeAgent()
+		r.agents[z] = ag
+		inv := &agentv1.Inventory{HostId: "h-" + z, AvailabilityZone: z, Vcpus: hs.vcpus, MemoryMib: hs.mem, DomainType: "qemu"}
+		if _, err := svc.AddHost(context.Background(), inv, "fake", ag); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.ami = ids.New(ids.Image)
+	img := Image{ID: r.ami, Owner: acct1, Name: "tiny", State: "available", Architecture: "x86_64", RootDeviceName: "/dev/xvda",
+		Devices: []ImageDevice{{DeviceName: "/dev/xvda", SizeGiB: 1, VolumeType: "gp3", DeleteOnTermination: true}}, AZ: "lab-1a"}
+	if err := put(context.Background(), st, prefixImage+img.ID, img); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// run launches count lab.tiny instances for acct1 (optionally in az).
+func (r *rig) run(t *testing.T, count int, az string, tags ...Tag) []string {
+	t.Helper()
+	res, err := r.svc.RunInstances(ctxFor(acct1), RunRequest{ImageID: r.ami, InstanceType: "lab.tiny",
+		MinCount: count, MaxCount: count, AZ: az, Tags: map[string][]Tag{"instance": tags}})
+	if err != nil {
+		t.Fatalf("RunInstances: %v", err)
+	}
+	return instanceIDs(res.Instances)
+}
+
+// setState forces an instance's state in the store.
+func (r *rig) setState(t *testing.T, id, state string) {
+	t.Helper()
+	if _, err := update(context.Background(), r.svc.st, prefixInstance+id, func(in *Instance) error {
+		in.State = state
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (r *rig) get(t *testing.T, id string) Instance {
+	t.Helper()
+	in, _, err := store.GetJSON[Instance](context.Background(), r.svc.st, prefixInstance+id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+// drive runs the instance's pending work once, as the reconciler would.
+func (r *rig) drive(id string) { r.svc.driveInstance(context.Background(), id) }
+
+// errCode is the EC2 error code of err ("" for nil).
+func errCode(err error) string {
+	if e, ok := ec2err.As(err); ok {
+		return e.Code
+	}
+	if err != nil {
+		return "non-EC2: " + err.Error()
+	}
+	return ""
+}

@@ -1,0 +1,30 @@
+package controller
+
+import (
+	"testing"
+	"time"
+)
+
+// TestImpairedReason: the impaired note goes in front of the transition
+// reason and comes off again, giving back the reason it covered.
+func TestImpairedReason(t *testing.T) {
+	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	note := "impaired: host h-1 stopped reporting (2025-01-02T03:04:05Z)"
+	cases := []struct {
+		cur      string
+		impaired bool
+		want     string
+	}{
+		{"", true, note},
+		{"User initiated shutdown (x)", true, note + " | User initiated shutdown (x)"},
+		{note, true, note},
+		{note + " | User initiated shutdown (x)", false, "User initiated shutdown (x)"},
+		{note, false, ""},
+		{"User initiated shutdown (x)", false, "User initiated shutdown (x)"},
+	}
+	for _, c := range cases {
+		if got := impairedReason(c.cur, "h-1", c.impaired, now); got != c.want {
+			t.Errorf("impairedReason(%q, %t) = %q, want %q", c.cur, c.impaired, got, c.want)
+		}
+	}
+}
