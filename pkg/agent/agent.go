@@ -15,6 +15,7 @@ package agent
 import (
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sync"
@@ -39,6 +40,9 @@ type Config struct {
 	// StateDir holds seeds/<id>.iso, console/<id>.log and specs/<id>.json.
 	StateDir string
 	Version  string
+	// VTEP is this host's VXLAN endpoint; unset, subnets are host-local
+	// bridges (single-host mode). See network.go.
+	VTEP netip.Addr
 }
 
 // Agent implements agentv1.HostServer.
@@ -53,6 +57,8 @@ type Agent struct {
 	// allocMu serialises host resource allocation (pinned CPUs, GPUs)
 	// together with the define that records it.
 	allocMu sync.Mutex
+	// net is the host data plane (network.go).
+	net agentNet
 }
 
 var _ agentv1.HostServer = (*Agent)(nil)

@@ -124,6 +124,11 @@ func (a *Agent) buildSpec(req *agentv1.CreateInstanceRequest) (*instanceSpec, er
 	for _, d := range req.GetDisks() {
 		s.Domain.Disks = append(s.Domain.Disks, a.diskFromProto(d))
 	}
+	nics, err := a.domainNICs(req)
+	if err != nil {
+		return nil, err
+	}
+	s.Domain.NICs = nics
 	for i, d := range s.Domain.Disks {
 		if d.Target == "" {
 			s.Domain.Disks[i].Target = freeTarget(s.Domain.Disks)

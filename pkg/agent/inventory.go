@@ -28,6 +28,9 @@ func (a *Agent) Inventory(ctx context.Context) (*agentv1.Inventory, error) {
 		HugepagesTotal: total, HugepagesFree: free,
 		AgentVersion: a.cfg.Version,
 	}
+	if a.cfg.VTEP.IsValid() {
+		inv.VtepAddress = a.cfg.VTEP.String()
+	}
 	for _, p := range []struct {
 		name   string
 		shared bool

@@ -44,6 +44,9 @@ func (a *Agent) Recover(ctx context.Context) error {
 	if err := a.removeOrphans(a.cfg.LocalPool.Dir, "-ephemeral", live); err != nil {
 		return err
 	}
+	if err := a.recoverNetwork(ctx); err != nil {
+		a.log.Warn("recover: network", "err", err) // the controller's next sync retries
+	}
 	a.log.Info("recovered", "instances", len(live))
 	return nil
 }

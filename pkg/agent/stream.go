@@ -41,9 +41,14 @@ func (a *Agent) StreamConsole(stream grpc.BidiStreamingServer[agentv1.ConsoleIn,
 			}
 		}
 	}()
+	// Never fail a write: on a write error go-libvirt stops draining the
+	// console stream, and the next console packet then blocks its router
+	// while it holds the callback lock, which wedges every libvirt call of
+	// this agent. Output after the client left is dropped; the session ends
+	// through ctx (the input pipe closes, libvirt finishes the stream).
 	out := writerFunc(func(p []byte) (int, error) {
-		if err := stream.Send(&agentv1.ConsoleOut{Data: append([]byte(nil), p...)}); err != nil {
-			return 0, err
+		if ctx.Err() == nil {
+			_ = stream.Send(&agentv1.ConsoleOut{Data: append([]byte(nil), p...)})
 		}
 		return len(p), nil
 	})

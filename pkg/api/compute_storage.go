@@ -116,6 +116,17 @@ func (c *Compute) RegisterImage(ctx context.Context, r *v1.RegisterImageRequest)
 	return &v1.RegisterImageResponse{ImageId: img.ID}, nil
 }
 
+// CreateImage makes an AMI from an instance's EBS volumes.
+func (c *Compute) CreateImage(ctx context.Context, r *v1.CreateImageRequest) (*v1.CreateImageResponse, error) {
+	img, err := c.svc.CreateImage(ctx, controller.CreateImageRequest{InstanceID: r.GetInstanceId(), Name: r.GetName(),
+		Description: r.GetDescription(), NoReboot: r.GetNoReboot(), Tags: specTags(r.GetTagSpecifications()),
+		DryRun: r.GetDryRun()})
+	if err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	return &v1.CreateImageResponse{ImageId: img.ID}, nil
+}
+
 // DescribeImages lists images.
 func (c *Compute) DescribeImages(ctx context.Context, r *v1.DescribeImagesRequest) (*v1.DescribeImagesResponse, error) {
 	imgs, next, err := c.svc.DescribeImages(ctx, r.GetImageIds(), r.GetOwners(), filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))

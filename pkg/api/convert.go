@@ -64,6 +64,7 @@ func instanceOut(in controller.Instance) *v1.Instance {
 	if in.StateReasonCode != "" {
 		out.StateReason = &v1.StateReason{Code: in.StateReasonCode, Message: in.StateReasonMessage}
 	}
+	networkOut(in, out)
 	for _, b := range in.BlockDevices {
 		out.BlockDeviceMappings = append(out.BlockDeviceMappings, &v1.InstanceBlockDeviceMapping{DeviceName: b.DeviceName,
 			VolumeId: b.VolumeID, Status: b.Status, AttachTime: ts(b.AttachTime), DeleteOnTermination: b.DeleteOnTermination})

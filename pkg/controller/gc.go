@@ -19,14 +19,17 @@ type gcState struct {
 
 var gcs = gcState{firstSeen: map[string]time.Time{}}
 
-// gcInterval spaces out collector runs (they list every host's domains).
-const gcInterval = 30 * time.Second
+// gcInterval spaces out collector runs (they list every host's domains):
+// every 30 s, or more often when the grace period is shorter.
+func (s *Service) gcInterval() time.Duration {
+	return min(30*time.Second, max(s.cfg.GCGrace.Duration/2, time.Second))
+}
 
 // collectGarbage destroys domains that no record owns, after a grace period
 // and with a log line.
 func (s *Service) collectGarbage(ctx context.Context) {
 	gcs.mu.Lock()
-	if time.Since(gcs.lastRun) < gcInterval {
+	if time.Since(gcs.lastRun) < s.gcInterval() {
 		gcs.mu.Unlock()
 		return
 	}
@@ -57,6 +60,7 @@ func (s *Service) collectGarbage(ctx context.Context) {
 			}
 		}
 	}
+	s.collectFiles(ctx, seen)
 	gcs.mu.Lock()
 	for k := range gcs.firstSeen {
 		if !seen[k] {

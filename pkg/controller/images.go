@@ -77,11 +77,18 @@ func (s *Service) RegisterBundle(ctx context.Context, dir, name, description str
 		Cmdline: m.KernelCmdline, RootDeviceName: firstNonEmpty(m.RootDeviceName, "/dev/xvda"),
 		CreationDate: s.now().UTC(), Tags: tags, Location: dir, AZ: az}
 	var ops []store.Op
+	var made []string // pool files to remove if the import fails
+	defer func() {
+		for _, f := range made {
+			_ = os.Remove(pool.Path(f))
+		}
+	}()
 	for _, d := range m.Devices {
 		snap, err := s.importDisk(ctx, pool, dir, d, acct, img.ID)
 		if err != nil {
 			return Image{}, err
 		}
+		made = append(made, snap.Layer)
 		op, _ := store.PutJSON(prefixSnapshot+snap.ID, snap, 0)
 		ops = append(ops, op)
 		img.Devices = append(img.Devices, ImageDevice{DeviceName: d.DeviceName, SnapshotID: snap.ID, SizeGiB: snap.SizeGiB,
@@ -91,14 +98,17 @@ func (s *Service) RegisterBundle(ctx context.Context, dir, name, description str
 		if img.Kernel, err = importFile(pool, dir, m.Kernel, img.ID+".vmlinuz"); err != nil {
 			return Image{}, err
 		}
+		made = append(made, img.Kernel)
 		if img.Initrd, err = importFile(pool, dir, m.Initrd, img.ID+".initrd"); err != nil {
 			return Image{}, err
 		}
+		made = append(made, img.Initrd)
 	}
 	op, _ := store.PutJSON(prefixImage+img.ID, img, 0)
 	if _, err := s.st.Txn(ctx, append(ops, op)...); err != nil {
 		return Image{}, fmt.Errorf("register image %s: %w", name, err)
 	}
+	made = nil
 	s.log.Info("image registered", "image", img.ID, "name", name, "bundle", dir, "devices", len(img.Devices))
 	return img, nil
 }
@@ -261,7 +271,7 @@ func (s *Service) DescribeImages(ctx context.Context, idList, owners []string, f
 	byID := map[string]Image{}
 	var keys []string
 	for _, img := range all {
-		if !imageVisible(img, acct) || !ownerWanted(owners, img.Owner, acct) || (len(idList) > 0 && !contains(idList, img.ID)) {
+		if img.State == "deregistered" || !imageVisible(img, acct) || !ownerWanted(owners, img.Owner, acct) || (len(idList) > 0 && !contains(idList, img.ID)) {
 			continue
 		}
 		ok, err := matches(filters, func(n string) ([]string, bool) { return imageField(img, n) })
@@ -342,20 +352,25 @@ func imageField(img Image, name string) ([]string, bool) {
 	return tagField(img.Tags, name)
 }
 
-// DeregisterImage removes an AMI; its snapshots stay, as EC2.
+// DeregisterImage removes an AMI; its snapshots stay, as EC2. The record
+// stays as a hidden tombstone in state deregistered: instances launched
+// from the image still need its boot data to start again.
 func (s *Service) DeregisterImage(ctx context.Context, id string, dryRun bool) error {
 	acct, err := account(ctx)
 	if err != nil {
 		return err
 	}
 	img, _, err := store.GetJSON[Image](ctx, s.st, prefixImage+id)
-	if err != nil || img.Owner != acct {
+	if err != nil || img.Owner != acct || img.State == "deregistered" {
 		return ec2err.New("InvalidAMIID.NotFound", "The image id '[%s]' does not exist", id)
 	}
 	if dryRun {
 		return DryRun()
 	}
-	_, err = s.st.Txn(ctx, store.Op{Key: prefixImage + id, Delete: true, ExpectRevision: -1})
+	_, err = update(ctx, s.st, prefixImage+id, func(r *Image) error {
+		r.State, r.Public, r.LaunchAccounts = "deregistered", false, nil
+		return nil
+	})
 	if err == nil {
 		s.log.Info("image deregistered", "image", id)
 	}

@@ -27,6 +27,9 @@ func (s *Service) launch(ctx context.Context, in Instance) error {
 	if err != nil {
 		return fmt.Errorf("launch %s: %w", in.ID, err)
 	}
+	if err := s.syncHostNetwork(ctx, in.HostID); err != nil {
+		return fmt.Errorf("launch %s: %w", in.ID, err)
+	}
 	st, err := ag.CreateInstance(ctx, req)
 	if err != nil {
 		return fmt.Errorf("launch %s: create domain: %w", in.ID, err)
@@ -115,6 +118,7 @@ func (s *Service) createRequest(ctx context.Context, in Instance, img Image, dis
 	if t.Burstable {
 		req.CpuBaselinePercent = int32(t.BaselinePercent)
 	}
+	req.Nics = instanceNics(in)
 	for i := 0; i < t.InstanceStoreDisks; i++ {
 		req.InstanceStore = append(req.InstanceStore, &agentv1.InstanceStoreDisk{SizeBytes: t.InstanceStoreDiskGB() * 1e9})
 	}
@@ -164,6 +168,7 @@ func (s *Service) destroy(ctx context.Context, in Instance) error {
 	} else if in.HostID != "" && s.hostKnown(ctx, in.HostID) {
 		return err // the host exists but its agent is away: retry later
 	}
+	s.releaseNetwork(ctx, in)
 	for _, bd := range in.BlockDevices {
 		if err := s.releaseVolume(ctx, bd); err != nil {
 			return fmt.Errorf("terminate %s: %w", in.ID, err)

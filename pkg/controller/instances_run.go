@@ -81,7 +81,7 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 	if err != nil {
 		return RunResult{}, err
 	}
-	places, err := s.place(ctx, typ, req.AZ, req.MinCount, count)
+	places, err := s.place(ctx, typ, launchAZ(req.AZ, subnet), req.MinCount, count)
 	if err != nil {
 		return RunResult{}, err
 	}

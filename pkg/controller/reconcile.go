@@ -52,6 +52,8 @@ func (s *Service) reconcileOnce(ctx context.Context) {
 	}
 	s.reconcileVolumes(ctx)
 	s.reconcileSnapshots(ctx)
+	s.reconcileImages(ctx)
+	s.syncNetwork(ctx)
 	s.collectGarbage(ctx)
 }
 

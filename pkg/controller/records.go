@@ -93,6 +93,12 @@ type Instance struct {
 	// Attempts counts failed reconcile attempts (for backoff).
 	Attempts    int       `json:"attempts,omitempty"`
 	NextAttempt time.Time `json:"next_attempt,omitempty"`
+	// Primary network interface (pkg/controller/ipam.go).
+	VpcID          string `json:"vpc_id,omitempty"`
+	SubnetID       string `json:"subnet_id,omitempty"`
+	PrivateIP      string `json:"private_ip,omitempty"`
+	PrivateDNSName string `json:"private_dns_name,omitempty"`
+	MAC            string `json:"mac,omitempty"`
 }
 
 // Attachment of a volume to an instance.
@@ -208,6 +214,7 @@ type HostRecord struct {
 	LastHeartbeat time.Time `json:"last_heartbeat"`
 	Healthy       bool      `json:"healthy"`
 	LastPlaced    int64     `json:"last_placed"`
+	VTEP          string    `json:"vtep,omitempty"` // VXLAN endpoint, empty if none
 }
 
 // idempotencyRecord remembers a ClientToken's request and result.

@@ -30,6 +30,8 @@ type Service struct {
 	kick   chan struct{}
 	// inflight guards per-resource work so two workers never act on one record.
 	inflight sync.Map
+	// net remembers what network was last pushed to each agent (netsync.go).
+	net netSync
 }
 
 // New builds the service. cfg must be validated.

@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -67,6 +68,13 @@ func (s *Service) takeSnapshot(ctx context.Context, id string) {
 	if err != nil || sn.State != "pending" {
 		return
 	}
+	// One snapshot of a volume at a time, and none while the volume is
+	// attached, detached or resized: each moves or reads the head.
+	unlockVol, ok := s.lockResource(sn.VolumeID)
+	if !ok {
+		return // the next reconcile retries
+	}
+	defer unlockVol()
 	v, _, err := store.GetJSON[Volume](ctx, s.st, prefixVolume+sn.VolumeID)
 	if err != nil {
 		s.failSnapshot(ctx, id, "volume vanished")
@@ -83,7 +91,8 @@ func (s *Service) freeze(ctx context.Context, sn Snapshot, v Volume) error {
 	var err error
 	if v.Attachment != nil {
 		in, _, ierr := store.GetJSON[Instance](ctx, s.st, prefixInstance+v.Attachment.InstanceID)
-		if ierr == nil && (in.State == StateRunning || in.State == StateStopping) {
+		// A stopped instance's agent repoints its domain to the new head too.
+		if ierr == nil && (in.State == StateRunning || in.State == StateStopping || in.State == StateStopped) {
 			req.InstanceId, req.Target = in.ID, v.Attachment.Target
 			ag, err = s.agent(in.HostID)
 		}
@@ -98,17 +107,36 @@ func (s *Service) freeze(ctx context.Context, sn Snapshot, v Volume) error {
 	if err != nil {
 		return fmt.Errorf("snapshot %s of %s: %w", sn.ID, v.ID, err)
 	}
-	ops := []store.Op{}
-	v.Head, v.Generation = res.GetHead(), v.Generation+1
-	vop, _ := store.PutJSON(prefixVolume+v.ID, v, -1)
 	sn.Layer, sn.StoredBytes, sn.State, sn.Progress = res.GetLayer(), res.GetStoredBytes(), "completed", "100%"
-	sop, _ := store.PutJSON(prefixSnapshot+sn.ID, sn, -1)
-	ops = append(ops, vop, sop)
-	if _, err := s.st.Txn(ctx, ops...); err != nil {
-		return err
+	if err := s.recordFreeze(ctx, v.ID, res.GetHead(), sn); err != nil {
+		return fmt.Errorf("snapshot %s of %s: record: %w", sn.ID, v.ID, err)
 	}
 	s.log.Info("snapshot completed", "snapshot", sn.ID, "volume", v.ID, "layer", sn.Layer, "live", req.InstanceId != "", "stored_bytes", sn.StoredBytes)
 	return nil
+}
+
+// recordFreeze moves the volume to its new head and completes the snapshot
+// in one transaction, re-reading the volume on conflicts so a concurrent
+// change (a tag, an attachment) is kept.
+func (s *Service) recordFreeze(ctx context.Context, volID, head string, sn Snapshot) error {
+	for attempt := 0; ; attempt++ {
+		v, rev, err := store.GetJSON[Volume](ctx, s.st, prefixVolume+volID)
+		if err != nil {
+			return err
+		}
+		v.Head, v.Generation = head, v.Generation+1
+		vop, err := store.PutJSON(prefixVolume+volID, v, rev)
+		if err != nil {
+			return err
+		}
+		sop, err := store.PutJSON(prefixSnapshot+sn.ID, sn, -1)
+		if err != nil {
+			return err
+		}
+		if _, err = s.st.Txn(ctx, vop, sop); err == nil || !errors.Is(err, store.ErrConflict) || attempt > 50 {
+			return err
+		}
+	}
 }
 
 func (s *Service) failSnapshot(ctx context.Context, id, msg string) {
@@ -206,7 +234,7 @@ func (s *Service) DeleteSnapshot(ctx context.Context, id string, dryRun bool) er
 	imgs, _ := store.ListJSON[Image](ctx, s.st, prefixImage)
 	for _, img := range imgs {
 		for _, d := range img.Devices {
-			if d.SnapshotID == id {
+			if d.SnapshotID == id && img.State != "deregistered" {
 				return ec2err.New("InvalidSnapshot.InUse", "The snapshot %s is currently in use by %s", id, img.ID)
 			}
 		}

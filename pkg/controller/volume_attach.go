@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/store"
@@ -33,6 +34,14 @@ func (s *Service) AttachVolume(ctx context.Context, volID, instID, device string
 	if !deviceName.MatchString(device) {
 		return Attachment{}, ec2err.New(ec2err.InvalidParameterValue, "Value (%s) for parameter device is invalid. %s is not a valid EBS device name.", device, device)
 	}
+	if _, err := s.ownedVolume(ctx, acct, volID); err != nil {
+		return Attachment{}, err
+	}
+	unlock, err := s.holdVolume(ctx, volID)
+	if err != nil {
+		return Attachment{}, err
+	}
+	defer unlock()
 	v, err := s.ownedVolume(ctx, acct, volID)
 	if err != nil {
 		return Attachment{}, err
@@ -41,8 +50,11 @@ func (s *Service) AttachVolume(ctx context.Context, volID, instID, device string
 	if err != nil {
 		return Attachment{}, err
 	}
-	if v.State != "available" {
+	if v.State == "in-use" {
 		return Attachment{}, ec2err.New("VolumeInUse", "%s is already attached to an instance", volID)
+	}
+	if v.State != "available" {
+		return Attachment{}, ec2err.New(ec2err.IncorrectState, "Volume '%s' is in the '%s' state.", volID, v.State)
 	}
 	if v.AZ != in.AZ {
 		return Attachment{}, ec2err.New("InvalidVolume.ZoneMismatch", "The volume '%s' is not in the same availability zone as instance '%s'", volID, instID)
@@ -108,6 +120,14 @@ func (s *Service) DetachVolume(ctx context.Context, volID, instID, device string
 	if err != nil {
 		return Attachment{}, err
 	}
+	if _, err := s.ownedVolume(ctx, acct, volID); err != nil {
+		return Attachment{}, err
+	}
+	unlock, err := s.holdVolume(ctx, volID)
+	if err != nil {
+		return Attachment{}, err
+	}
+	defer unlock()
 	v, err := s.ownedVolume(ctx, acct, volID)
 	if err != nil {
 		return Attachment{}, err
@@ -171,6 +191,14 @@ func (s *Service) ModifyVolume(ctx context.Context, id string, size int32, typ s
 	if err != nil {
 		return Modification{}, err
 	}
+	if _, err := s.ownedVolume(ctx, acct, id); err != nil {
+		return Modification{}, err
+	}
+	unlock, err := s.holdVolume(ctx, id)
+	if err != nil {
+		return Modification{}, err
+	}
+	defer unlock()
 	v, err := s.ownedVolume(ctx, acct, id)
 	if err != nil {
 		return Modification{}, err
@@ -185,6 +213,14 @@ func (s *Service) ModifyVolume(ctx context.Context, id string, size int32, typ s
 	}
 	if typ != "" {
 		nv.Type = typ
+	}
+	if nv.Type == v.Type { // a resize keeps provisioned performance
+		if r := volumeRules[v.Type]; iops == 0 && r.iopsPerGiB != 0 {
+			iops = v.IOPS
+		}
+		if r := volumeRules[v.Type]; throughput == 0 && r.throughputSettable {
+			throughput = v.Throughput
+		}
 	}
 	if err := checkVolumeShape(nv.Type, nv.SizeGiB, iops, throughput); err != nil {
 		return m, err
@@ -238,4 +274,23 @@ func (s *Service) applyModification(ctx context.Context, v, nv Volume) error {
 		}
 	}
 	return nil
+}
+
+// holdVolume waits until no background work (a create, a snapshot) runs on
+// the volume and keeps such work off it until unlock is called.
+func (s *Service) holdVolume(ctx context.Context, id string) (unlock func(), err error) {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if unlock, ok := s.lockResource(id); ok {
+			return unlock, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, ec2err.New(ec2err.IncorrectState, "Volume '%s' is busy; try again", id)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }

@@ -74,7 +74,7 @@ func checkVolumeShape(typ string, size, iops, throughput int32) error {
 		if iops < r.minIOPS || iops > r.maxIOPS {
 			return ec2err.New(ec2err.InvalidParameterValue, "Volume iops of %d is outside the %s range of %d-%d.", iops, typ, r.minIOPS, r.maxIOPS)
 		}
-		if iops > r.iopsPerGiB*size {
+		if iops > r.minIOPS && iops > r.iopsPerGiB*size { // gp3's 3000 baseline fits any size
 			return ec2err.New(ec2err.InvalidParameterValue, "Iops to volume size ratio of %d is too high; maximum is %d.", iops/size, r.iopsPerGiB)
 		}
 	}

@@ -19,6 +19,7 @@ type runInstancesFlags struct {
 	imageID, instanceType, count, keyName, userData, placement, clientToken string
 	bdms, tagSpecs                                                          []string
 	dryRun, disableAPITermination, disableAPIStop                           bool
+	subnetID, privateIP                                                     string
 }
 
 func newRunInstancesCmd(a *app) *cobra.Command {
@@ -50,6 +51,8 @@ func newRunInstancesCmd(a *app) *cobra.Command {
 	f.StringVar(&fl.clientToken, "client-token", "", "idempotency token")
 	f.BoolVar(&fl.disableAPITermination, "disable-api-termination", false, "protect the instances from termination")
 	f.BoolVar(&fl.disableAPIStop, "disable-api-stop", false, "protect the instances from being stopped")
+	f.StringVar(&fl.subnetID, "subnet-id", "", "subnet to launch into (default: the AZ's default subnet)")
+	f.StringVar(&fl.privateIP, "private-ip-address", "", "primary private IPv4 address (one instance only)")
 	addDryRun(cmd, &fl.dryRun)
 	markList(cmd, "block-device-mappings", "tag-specifications")
 	completeFlag(cmd, "image-id", a, completeImageIDs)
@@ -63,7 +66,8 @@ func (fl *runInstancesFlags) request() (*pb.RunInstancesRequest, error) {
 	}
 	req := &pb.RunInstancesRequest{ImageId: fl.imageID, InstanceType: fl.instanceType,
 		MinCount: minC, MaxCount: maxC, KeyName: fl.keyName, ClientToken: fl.clientToken,
-		DryRun: fl.dryRun, DisableApiTermination: fl.disableAPITermination, DisableApiStop: fl.disableAPIStop}
+		DryRun: fl.dryRun, DisableApiTermination: fl.disableAPITermination, DisableApiStop: fl.disableAPIStop,
+		SubnetId: fl.subnetID, PrivateIpAddress: fl.privateIP}
 	if fl.userData != "" {
 		if req.UserData, err = readParam(fl.userData); err != nil {
 			return nil, err

@@ -63,7 +63,7 @@ func docInstance(in *pb.Instance) any {
 	if in.GetPlacement() != nil {
 		o.Set("Placement", docPlacement(in.GetPlacement()))
 	}
-	o.Str("PrivateIpAddress", in.GetPrivateIpAddress())
+	o.Str("PrivateIpAddress", in.GetPrivateIpAddress()).Str("SubnetId", in.GetSubnetId()).Str("VpcId", in.GetVpcId())
 	// ec2lab-only members.
 	return o.Str("DomainType", in.GetDomainType()).Str("HostId", in.GetHostId())
 }

@@ -60,6 +60,14 @@ var actions = map[string]action{
 	"CreateImage":     op(true, compute.CreateImage, createImageXML, "instance_id", "name"),
 	"DescribeImages":  op(false, compute.DescribeImages, describeImagesXML),
 	"DeregisterImage": op(true, compute.DeregisterImage, done, "image_id"),
+
+	// VPCs and subnets (xml_network.go).
+	"CreateVpc":       op(true, compute.CreateVpc, vpcBodyXML),
+	"DescribeVpcs":    op(false, compute.DescribeVpcs, describeVpcsXML),
+	"DeleteVpc":       op(true, compute.DeleteVpc, done, "vpc_id"),
+	"CreateSubnet":    op(true, compute.CreateSubnet, subnetBodyXML, "vpc_id"),
+	"DescribeSubnets": op(false, compute.DescribeSubnets, describeSubnetsXML),
+	"DeleteSubnet":    op(true, compute.DeleteSubnet, done, "subnet_id"),
 }
 
 func checkRunInstances(r *ec2labv1.RunInstancesRequest) error {

@@ -74,6 +74,8 @@ type instanceXML struct {
 	Placement          *placementXML    `xml:"placement,omitempty"`
 	Monitoring         monitoringXML    `xml:"monitoring"`
 	PrivateIPAddress   string           `xml:"privateIpAddress,omitempty"`
+	SubnetID           string           `xml:"subnetId,omitempty"`
+	VpcID              string           `xml:"vpcId,omitempty"`
 	GroupSet           emptySet         `xml:"groupSet"`
 	StateReason        *stateReasonXML  `xml:"stateReason,omitempty"`
 	Architecture       string           `xml:"architecture,omitempty"`
@@ -92,8 +94,8 @@ func instance(in *ec2labv1.Instance) instanceXML {
 		PrivateDNSName: in.GetPrivateDnsName(), Reason: in.GetStateTransitionReason(),
 		KeyName: in.GetKeyName(), AmiLaunchIndex: in.GetAmiLaunchIndex(), InstanceType: in.GetInstanceType(),
 		LaunchTime: xmlTime(in.GetLaunchTime()), Monitoring: monitoringXML{"disabled"},
-		PrivateIPAddress: in.GetPrivateIpAddress(), Architecture: in.GetArchitecture(),
-		RootDeviceType: in.GetRootDeviceType(), RootDeviceName: in.GetRootDeviceName(),
+		PrivateIPAddress: in.GetPrivateIpAddress(), SubnetID: in.GetSubnetId(), VpcID: in.GetVpcId(),
+		Architecture: in.GetArchitecture(), RootDeviceType: in.GetRootDeviceType(), RootDeviceName: in.GetRootDeviceName(),
 		VirtualizationType: in.GetVirtualizationType(), ClientToken: in.GetClientToken(),
 		TagSet: tagsXML(in.GetTags()), Hypervisor: in.GetHypervisor(),
 	}

@@ -91,12 +91,13 @@ func Run(ctx context.Context, o Options) error {
 	}
 	gs := newGRPCServer(keys, compute, log)
 	hs := &http.Server{Handler: newHTTPMux(compute, keys, log), ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 2)
-	go func() { errc <- gs.Serve(grpcLis) }()
-	go func() { errc <- hs.Serve(httpLis) }()
+	// Images first: once /healthz answers, the registered AMIs exist.
 	if err := registerImages(ctx, svc, admin, o.RegisterImages, log); err != nil {
 		return err
 	}
+	errc := make(chan error, 2)
+	go func() { errc <- gs.Serve(grpcLis) }()
+	go func() { errc <- hs.Serve(httpLis) }()
 	announce(log, grpcLis.Addr().String(), httpLis.Addr().String(), credPath, cfg.Region)
 	if o.Ready != nil {
 		o.Ready(grpcLis.Addr().String(), httpLis.Addr().String())

@@ -17,7 +17,7 @@ func (r *region) awsCLI(t *testing.T, args ...string) string {
 		}
 		t.Skip("aws CLI missing")
 	}
-	full := append([]string{"--endpoint-url", "http://" + r.HTTP, "--region", "lab-1", "--profile", "ec2lab", "ec2"}, args...)
+	full := append([]string{"--endpoint-url", "http://" + r.HTTP, "--region", "lab-1", "--profile", "ec2lab", "--output", "json", "ec2"}, args...)
 	cmd := exec.Command("aws", full...)
 	cmd.Env = append(os.Environ(), "AWS_SHARED_CREDENTIALS_FILE="+r.Credentials, "AWS_CONFIG_FILE=/dev/null")
 	out, err := cmd.CombinedOutput()

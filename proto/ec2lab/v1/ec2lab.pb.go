@@ -488,6 +488,8 @@ type RunInstancesRequest struct {
 	DryRun                bool                   `protobuf:"varint,11,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
 	DisableApiTermination bool                   `protobuf:"varint,12,opt,name=disable_api_termination,json=disableApiTermination,proto3" json:"disable_api_termination,omitempty"`
 	DisableApiStop        bool                   `protobuf:"varint,13,opt,name=disable_api_stop,json=disableApiStop,proto3" json:"disable_api_stop,omitempty"`
+	SubnetId              string                 `protobuf:"bytes,14,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`                           // empty: the default subnet of the placement AZ
+	PrivateIpAddress      string                 `protobuf:"bytes,15,opt,name=private_ip_address,json=privateIpAddress,proto3" json:"private_ip_address,omitempty"` // primary private IPv4 (MaxCount must be 1)
 	unknownFields         protoimpl.UnknownFields
 	sizeCache             protoimpl.SizeCache
 }
@@ -611,6 +613,20 @@ func (x *RunInstancesRequest) GetDisableApiStop() bool {
 		return x.DisableApiStop
 	}
 	return false
+}
+
+func (x *RunInstancesRequest) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
+}
+
+func (x *RunInstancesRequest) GetPrivateIpAddress() string {
+	if x != nil {
+		return x.PrivateIpAddress
+	}
+	return ""
 }
 
 type InstanceBlockDeviceMapping struct {
@@ -768,6 +784,9 @@ type Instance struct {
 	// ec2lab: the libvirt domain type the guest runs under (kvm or qemu).
 	DomainType    string `protobuf:"bytes,23,opt,name=domain_type,json=domainType,proto3" json:"domain_type,omitempty"`
 	HostId        string `protobuf:"bytes,24,opt,name=host_id,json=hostId,proto3" json:"host_id,omitempty"`
+	VpcId         string `protobuf:"bytes,25,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	SubnetId      string `protobuf:"bytes,26,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	MacAddress    string `protobuf:"bytes,27,opt,name=mac_address,json=macAddress,proto3" json:"mac_address,omitempty"` // primary network interface
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -966,6 +985,27 @@ func (x *Instance) GetDomainType() string {
 func (x *Instance) GetHostId() string {
 	if x != nil {
 		return x.HostId
+	}
+	return ""
+}
+
+func (x *Instance) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *Instance) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
+}
+
+func (x *Instance) GetMacAddress() string {
+	if x != nil {
+		return x.MacAddress
 	}
 	return ""
 }
@@ -5509,6 +5549,750 @@ func (*DeregisterImageResponse) Descriptor() ([]byte, []int) {
 	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{78}
 }
 
+type Vpc struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	VpcId         string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	OwnerId       string                 `protobuf:"bytes,2,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	CidrBlock     string                 `protobuf:"bytes,3,opt,name=cidr_block,json=cidrBlock,proto3" json:"cidr_block,omitempty"`
+	State         string                 `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"` // pending, available
+	IsDefault     bool                   `protobuf:"varint,5,opt,name=is_default,json=isDefault,proto3" json:"is_default,omitempty"`
+	Tags          []*Tag                 `protobuf:"bytes,6,rep,name=tags,proto3" json:"tags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Vpc) Reset() {
+	*x = Vpc{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Vpc) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Vpc) ProtoMessage() {}
+
+func (x *Vpc) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Vpc.ProtoReflect.Descriptor instead.
+func (*Vpc) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{79}
+}
+
+func (x *Vpc) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *Vpc) GetOwnerId() string {
+	if x != nil {
+		return x.OwnerId
+	}
+	return ""
+}
+
+func (x *Vpc) GetCidrBlock() string {
+	if x != nil {
+		return x.CidrBlock
+	}
+	return ""
+}
+
+func (x *Vpc) GetState() string {
+	if x != nil {
+		return x.State
+	}
+	return ""
+}
+
+func (x *Vpc) GetIsDefault() bool {
+	if x != nil {
+		return x.IsDefault
+	}
+	return false
+}
+
+func (x *Vpc) GetTags() []*Tag {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+type CreateVpcRequest struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	CidrBlock         string                 `protobuf:"bytes,1,opt,name=cidr_block,json=cidrBlock,proto3" json:"cidr_block,omitempty"`
+	TagSpecifications []*TagSpecification    `protobuf:"bytes,2,rep,name=tag_specifications,json=tagSpecifications,proto3" json:"tag_specifications,omitempty"`
+	DryRun            bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *CreateVpcRequest) Reset() {
+	*x = CreateVpcRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateVpcRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateVpcRequest) ProtoMessage() {}
+
+func (x *CreateVpcRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateVpcRequest.ProtoReflect.Descriptor instead.
+func (*CreateVpcRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{80}
+}
+
+func (x *CreateVpcRequest) GetCidrBlock() string {
+	if x != nil {
+		return x.CidrBlock
+	}
+	return ""
+}
+
+func (x *CreateVpcRequest) GetTagSpecifications() []*TagSpecification {
+	if x != nil {
+		return x.TagSpecifications
+	}
+	return nil
+}
+
+func (x *CreateVpcRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DescribeVpcsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	VpcIds        []string               `protobuf:"bytes,1,rep,name=vpc_ids,json=vpcIds,proto3" json:"vpc_ids,omitempty"`
+	Filters       []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults    int32                  `protobuf:"varint,3,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`
+	NextToken     string                 `protobuf:"bytes,4,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeVpcsRequest) Reset() {
+	*x = DescribeVpcsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeVpcsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeVpcsRequest) ProtoMessage() {}
+
+func (x *DescribeVpcsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeVpcsRequest.ProtoReflect.Descriptor instead.
+func (*DescribeVpcsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{81}
+}
+
+func (x *DescribeVpcsRequest) GetVpcIds() []string {
+	if x != nil {
+		return x.VpcIds
+	}
+	return nil
+}
+
+func (x *DescribeVpcsRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeVpcsRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeVpcsRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DescribeVpcsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Vpcs          []*Vpc                 `protobuf:"bytes,1,rep,name=vpcs,proto3" json:"vpcs,omitempty"`
+	NextToken     string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeVpcsResponse) Reset() {
+	*x = DescribeVpcsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeVpcsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeVpcsResponse) ProtoMessage() {}
+
+func (x *DescribeVpcsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeVpcsResponse.ProtoReflect.Descriptor instead.
+func (*DescribeVpcsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{82}
+}
+
+func (x *DescribeVpcsResponse) GetVpcs() []*Vpc {
+	if x != nil {
+		return x.Vpcs
+	}
+	return nil
+}
+
+func (x *DescribeVpcsResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DeleteVpcRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	VpcId         string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	DryRun        bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteVpcRequest) Reset() {
+	*x = DeleteVpcRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteVpcRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteVpcRequest) ProtoMessage() {}
+
+func (x *DeleteVpcRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteVpcRequest.ProtoReflect.Descriptor instead.
+func (*DeleteVpcRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{83}
+}
+
+func (x *DeleteVpcRequest) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *DeleteVpcRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DeleteVpcResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteVpcResponse) Reset() {
+	*x = DeleteVpcResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteVpcResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteVpcResponse) ProtoMessage() {}
+
+func (x *DeleteVpcResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteVpcResponse.ProtoReflect.Descriptor instead.
+func (*DeleteVpcResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{84}
+}
+
+type Subnet struct {
+	state                   protoimpl.MessageState `protogen:"open.v1"`
+	SubnetId                string                 `protobuf:"bytes,1,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	VpcId                   string                 `protobuf:"bytes,2,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	OwnerId                 string                 `protobuf:"bytes,3,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	AvailabilityZone        string                 `protobuf:"bytes,4,opt,name=availability_zone,json=availabilityZone,proto3" json:"availability_zone,omitempty"`
+	CidrBlock               string                 `protobuf:"bytes,5,opt,name=cidr_block,json=cidrBlock,proto3" json:"cidr_block,omitempty"`
+	AvailableIpAddressCount int32                  `protobuf:"varint,6,opt,name=available_ip_address_count,json=availableIpAddressCount,proto3" json:"available_ip_address_count,omitempty"`
+	DefaultForAz            bool                   `protobuf:"varint,7,opt,name=default_for_az,json=defaultForAz,proto3" json:"default_for_az,omitempty"`
+	State                   string                 `protobuf:"bytes,8,opt,name=state,proto3" json:"state,omitempty"` // pending, available
+	Tags                    []*Tag                 `protobuf:"bytes,9,rep,name=tags,proto3" json:"tags,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
+}
+
+func (x *Subnet) Reset() {
+	*x = Subnet{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Subnet) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Subnet) ProtoMessage() {}
+
+func (x *Subnet) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Subnet.ProtoReflect.Descriptor instead.
+func (*Subnet) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{85}
+}
+
+func (x *Subnet) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
+}
+
+func (x *Subnet) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *Subnet) GetOwnerId() string {
+	if x != nil {
+		return x.OwnerId
+	}
+	return ""
+}
+
+func (x *Subnet) GetAvailabilityZone() string {
+	if x != nil {
+		return x.AvailabilityZone
+	}
+	return ""
+}
+
+func (x *Subnet) GetCidrBlock() string {
+	if x != nil {
+		return x.CidrBlock
+	}
+	return ""
+}
+
+func (x *Subnet) GetAvailableIpAddressCount() int32 {
+	if x != nil {
+		return x.AvailableIpAddressCount
+	}
+	return 0
+}
+
+func (x *Subnet) GetDefaultForAz() bool {
+	if x != nil {
+		return x.DefaultForAz
+	}
+	return false
+}
+
+func (x *Subnet) GetState() string {
+	if x != nil {
+		return x.State
+	}
+	return ""
+}
+
+func (x *Subnet) GetTags() []*Tag {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+type CreateSubnetRequest struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	VpcId             string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	CidrBlock         string                 `protobuf:"bytes,2,opt,name=cidr_block,json=cidrBlock,proto3" json:"cidr_block,omitempty"`
+	AvailabilityZone  string                 `protobuf:"bytes,3,opt,name=availability_zone,json=availabilityZone,proto3" json:"availability_zone,omitempty"`
+	TagSpecifications []*TagSpecification    `protobuf:"bytes,4,rep,name=tag_specifications,json=tagSpecifications,proto3" json:"tag_specifications,omitempty"`
+	DryRun            bool                   `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *CreateSubnetRequest) Reset() {
+	*x = CreateSubnetRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateSubnetRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateSubnetRequest) ProtoMessage() {}
+
+func (x *CreateSubnetRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateSubnetRequest.ProtoReflect.Descriptor instead.
+func (*CreateSubnetRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{86}
+}
+
+func (x *CreateSubnetRequest) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *CreateSubnetRequest) GetCidrBlock() string {
+	if x != nil {
+		return x.CidrBlock
+	}
+	return ""
+}
+
+func (x *CreateSubnetRequest) GetAvailabilityZone() string {
+	if x != nil {
+		return x.AvailabilityZone
+	}
+	return ""
+}
+
+func (x *CreateSubnetRequest) GetTagSpecifications() []*TagSpecification {
+	if x != nil {
+		return x.TagSpecifications
+	}
+	return nil
+}
+
+func (x *CreateSubnetRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DescribeSubnetsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SubnetIds     []string               `protobuf:"bytes,1,rep,name=subnet_ids,json=subnetIds,proto3" json:"subnet_ids,omitempty"`
+	Filters       []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults    int32                  `protobuf:"varint,3,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`
+	NextToken     string                 `protobuf:"bytes,4,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeSubnetsRequest) Reset() {
+	*x = DescribeSubnetsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeSubnetsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeSubnetsRequest) ProtoMessage() {}
+
+func (x *DescribeSubnetsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeSubnetsRequest.ProtoReflect.Descriptor instead.
+func (*DescribeSubnetsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{87}
+}
+
+func (x *DescribeSubnetsRequest) GetSubnetIds() []string {
+	if x != nil {
+		return x.SubnetIds
+	}
+	return nil
+}
+
+func (x *DescribeSubnetsRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeSubnetsRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeSubnetsRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DescribeSubnetsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Subnets       []*Subnet              `protobuf:"bytes,1,rep,name=subnets,proto3" json:"subnets,omitempty"`
+	NextToken     string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeSubnetsResponse) Reset() {
+	*x = DescribeSubnetsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeSubnetsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeSubnetsResponse) ProtoMessage() {}
+
+func (x *DescribeSubnetsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeSubnetsResponse.ProtoReflect.Descriptor instead.
+func (*DescribeSubnetsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{88}
+}
+
+func (x *DescribeSubnetsResponse) GetSubnets() []*Subnet {
+	if x != nil {
+		return x.Subnets
+	}
+	return nil
+}
+
+func (x *DescribeSubnetsResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DeleteSubnetRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SubnetId      string                 `protobuf:"bytes,1,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	DryRun        bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteSubnetRequest) Reset() {
+	*x = DeleteSubnetRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteSubnetRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteSubnetRequest) ProtoMessage() {}
+
+func (x *DeleteSubnetRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteSubnetRequest.ProtoReflect.Descriptor instead.
+func (*DeleteSubnetRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{89}
+}
+
+func (x *DeleteSubnetRequest) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
+}
+
+func (x *DeleteSubnetRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DeleteSubnetResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteSubnetResponse) Reset() {
+	*x = DeleteSubnetResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteSubnetResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteSubnetResponse) ProtoMessage() {}
+
+func (x *DeleteSubnetResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteSubnetResponse.ProtoReflect.Descriptor instead.
+func (*DeleteSubnetResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{90}
+}
+
 var File_ec2lab_v1_ec2lab_proto protoreflect.FileDescriptor
 
 const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
@@ -5552,7 +6336,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"deviceName\x12+\n" +
 	"\x03ebs\x18\x02 \x01(\v2\x19.ec2lab.v1.EbsBlockDeviceR\x03ebs\x12!\n" +
 	"\fvirtual_name\x18\x03 \x01(\tR\vvirtualName\x12\x1b\n" +
-	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\xb8\x04\n" +
+	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\x83\x05\n" +
 	"\x13RunInstancesRequest\x12\x19\n" +
 	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12#\n" +
 	"\rinstance_type\x18\x02 \x01(\tR\finstanceType\x12\x1b\n" +
@@ -5567,7 +6351,9 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	" \x01(\tR\vclientToken\x12\x17\n" +
 	"\adry_run\x18\v \x01(\bR\x06dryRun\x126\n" +
 	"\x17disable_api_termination\x18\f \x01(\bR\x15disableApiTermination\x12(\n" +
-	"\x10disable_api_stop\x18\r \x01(\bR\x0edisableApiStop\"\xe3\x01\n" +
+	"\x10disable_api_stop\x18\r \x01(\bR\x0edisableApiStop\x12\x1b\n" +
+	"\tsubnet_id\x18\x0e \x01(\tR\bsubnetId\x12,\n" +
+	"\x12private_ip_address\x18\x0f \x01(\tR\x10privateIpAddress\"\xe3\x01\n" +
 	"\x1aInstanceBlockDeviceMapping\x12\x1f\n" +
 	"\vdevice_name\x18\x01 \x01(\tR\n" +
 	"deviceName\x12\x1b\n" +
@@ -5578,7 +6364,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x15delete_on_termination\x18\x05 \x01(\bR\x13deleteOnTermination\";\n" +
 	"\vStateReason\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x18\n" +
-	"\amessage\x18\x02 \x01(\tR\amessage\"\x83\b\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\"\xd8\b\n" +
 	"\bInstance\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x19\n" +
@@ -5609,7 +6395,11 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x13virtualization_type\x18\x16 \x01(\tR\x12virtualizationType\x12\x1f\n" +
 	"\vdomain_type\x18\x17 \x01(\tR\n" +
 	"domainType\x12\x17\n" +
-	"\ahost_id\x18\x18 \x01(\tR\x06hostId\"\x82\x01\n" +
+	"\ahost_id\x18\x18 \x01(\tR\x06hostId\x12\x15\n" +
+	"\x06vpc_id\x18\x19 \x01(\tR\x05vpcId\x12\x1b\n" +
+	"\tsubnet_id\x18\x1a \x01(\tR\bsubnetId\x12\x1f\n" +
+	"\vmac_address\x18\x1b \x01(\tR\n" +
+	"macAddress\"\x82\x01\n" +
 	"\vReservation\x12%\n" +
 	"\x0ereservation_id\x18\x01 \x01(\tR\rreservationId\x12\x19\n" +
 	"\bowner_id\x18\x02 \x01(\tR\aownerId\x121\n" +
@@ -6008,7 +6798,70 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x16DeregisterImageRequest\x12\x19\n" +
 	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12\x17\n" +
 	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"\x19\n" +
-	"\x17DeregisterImageResponse2\xbf\x16\n" +
+	"\x17DeregisterImageResponse\"\xaf\x01\n" +
+	"\x03Vpc\x12\x15\n" +
+	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12\x19\n" +
+	"\bowner_id\x18\x02 \x01(\tR\aownerId\x12\x1d\n" +
+	"\n" +
+	"cidr_block\x18\x03 \x01(\tR\tcidrBlock\x12\x14\n" +
+	"\x05state\x18\x04 \x01(\tR\x05state\x12\x1d\n" +
+	"\n" +
+	"is_default\x18\x05 \x01(\bR\tisDefault\x12\"\n" +
+	"\x04tags\x18\x06 \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\x96\x01\n" +
+	"\x10CreateVpcRequest\x12\x1d\n" +
+	"\n" +
+	"cidr_block\x18\x01 \x01(\tR\tcidrBlock\x12J\n" +
+	"\x12tag_specifications\x18\x02 \x03(\v2\x1b.ec2lab.v1.TagSpecificationR\x11tagSpecifications\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\x9b\x01\n" +
+	"\x13DescribeVpcsRequest\x12\x17\n" +
+	"\avpc_ids\x18\x01 \x03(\tR\x06vpcIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x03 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x04 \x01(\tR\tnextToken\"Y\n" +
+	"\x14DescribeVpcsResponse\x12\"\n" +
+	"\x04vpcs\x18\x01 \x03(\v2\x0e.ec2lab.v1.VpcR\x04vpcs\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"B\n" +
+	"\x10DeleteVpcRequest\x12\x15\n" +
+	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"\x13\n" +
+	"\x11DeleteVpcResponse\"\xc0\x02\n" +
+	"\x06Subnet\x12\x1b\n" +
+	"\tsubnet_id\x18\x01 \x01(\tR\bsubnetId\x12\x15\n" +
+	"\x06vpc_id\x18\x02 \x01(\tR\x05vpcId\x12\x19\n" +
+	"\bowner_id\x18\x03 \x01(\tR\aownerId\x12+\n" +
+	"\x11availability_zone\x18\x04 \x01(\tR\x10availabilityZone\x12\x1d\n" +
+	"\n" +
+	"cidr_block\x18\x05 \x01(\tR\tcidrBlock\x12;\n" +
+	"\x1aavailable_ip_address_count\x18\x06 \x01(\x05R\x17availableIpAddressCount\x12$\n" +
+	"\x0edefault_for_az\x18\a \x01(\bR\fdefaultForAz\x12\x14\n" +
+	"\x05state\x18\b \x01(\tR\x05state\x12\"\n" +
+	"\x04tags\x18\t \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\xdd\x01\n" +
+	"\x13CreateSubnetRequest\x12\x15\n" +
+	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12\x1d\n" +
+	"\n" +
+	"cidr_block\x18\x02 \x01(\tR\tcidrBlock\x12+\n" +
+	"\x11availability_zone\x18\x03 \x01(\tR\x10availabilityZone\x12J\n" +
+	"\x12tag_specifications\x18\x04 \x03(\v2\x1b.ec2lab.v1.TagSpecificationR\x11tagSpecifications\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\"\xa4\x01\n" +
+	"\x16DescribeSubnetsRequest\x12\x1d\n" +
+	"\n" +
+	"subnet_ids\x18\x01 \x03(\tR\tsubnetIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x03 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x04 \x01(\tR\tnextToken\"e\n" +
+	"\x17DescribeSubnetsResponse\x12+\n" +
+	"\asubnets\x18\x01 \x03(\v2\x11.ec2lab.v1.SubnetR\asubnets\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"K\n" +
+	"\x13DeleteSubnetRequest\x12\x1b\n" +
+	"\tsubnet_id\x18\x01 \x01(\tR\bsubnetId\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"\x16\n" +
+	"\x14DeleteSubnetResponse2\x80\x1a\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -6045,7 +6898,13 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\rRegisterImage\x12\x1f.ec2lab.v1.RegisterImageRequest\x1a .ec2lab.v1.RegisterImageResponse\x12L\n" +
 	"\vCreateImage\x12\x1d.ec2lab.v1.CreateImageRequest\x1a\x1e.ec2lab.v1.CreateImageResponse\x12U\n" +
 	"\x0eDescribeImages\x12 .ec2lab.v1.DescribeImagesRequest\x1a!.ec2lab.v1.DescribeImagesResponse\x12X\n" +
-	"\x0fDeregisterImage\x12!.ec2lab.v1.DeregisterImageRequest\x1a\".ec2lab.v1.DeregisterImageResponseB3Z1github.com/ec2lab/ec2lab/proto/ec2lab/v1;ec2labv1b\x06proto3"
+	"\x0fDeregisterImage\x12!.ec2lab.v1.DeregisterImageRequest\x1a\".ec2lab.v1.DeregisterImageResponse\x128\n" +
+	"\tCreateVpc\x12\x1b.ec2lab.v1.CreateVpcRequest\x1a\x0e.ec2lab.v1.Vpc\x12O\n" +
+	"\fDescribeVpcs\x12\x1e.ec2lab.v1.DescribeVpcsRequest\x1a\x1f.ec2lab.v1.DescribeVpcsResponse\x12F\n" +
+	"\tDeleteVpc\x12\x1b.ec2lab.v1.DeleteVpcRequest\x1a\x1c.ec2lab.v1.DeleteVpcResponse\x12A\n" +
+	"\fCreateSubnet\x12\x1e.ec2lab.v1.CreateSubnetRequest\x1a\x11.ec2lab.v1.Subnet\x12X\n" +
+	"\x0fDescribeSubnets\x12!.ec2lab.v1.DescribeSubnetsRequest\x1a\".ec2lab.v1.DescribeSubnetsResponse\x12O\n" +
+	"\fDeleteSubnet\x12\x1e.ec2lab.v1.DeleteSubnetRequest\x1a\x1f.ec2lab.v1.DeleteSubnetResponseB3Z1github.com/ec2lab/ec2lab/proto/ec2lab/v1;ec2labv1b\x06proto3"
 
 var (
 	file_ec2lab_v1_ec2lab_proto_rawDescOnce sync.Once
@@ -6059,7 +6918,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 79)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 91)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*Tag)(nil),                               // 0: ec2lab.v1.Tag
 	(*TagSpecification)(nil),                  // 1: ec2lab.v1.TagSpecification
@@ -6140,140 +6999,172 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*DescribeImagesResponse)(nil),            // 76: ec2lab.v1.DescribeImagesResponse
 	(*DeregisterImageRequest)(nil),            // 77: ec2lab.v1.DeregisterImageRequest
 	(*DeregisterImageResponse)(nil),           // 78: ec2lab.v1.DeregisterImageResponse
-	(*timestamppb.Timestamp)(nil),             // 79: google.protobuf.Timestamp
+	(*Vpc)(nil),                               // 79: ec2lab.v1.Vpc
+	(*CreateVpcRequest)(nil),                  // 80: ec2lab.v1.CreateVpcRequest
+	(*DescribeVpcsRequest)(nil),               // 81: ec2lab.v1.DescribeVpcsRequest
+	(*DescribeVpcsResponse)(nil),              // 82: ec2lab.v1.DescribeVpcsResponse
+	(*DeleteVpcRequest)(nil),                  // 83: ec2lab.v1.DeleteVpcRequest
+	(*DeleteVpcResponse)(nil),                 // 84: ec2lab.v1.DeleteVpcResponse
+	(*Subnet)(nil),                            // 85: ec2lab.v1.Subnet
+	(*CreateSubnetRequest)(nil),               // 86: ec2lab.v1.CreateSubnetRequest
+	(*DescribeSubnetsRequest)(nil),            // 87: ec2lab.v1.DescribeSubnetsRequest
+	(*DescribeSubnetsResponse)(nil),           // 88: ec2lab.v1.DescribeSubnetsResponse
+	(*DeleteSubnetRequest)(nil),               // 89: ec2lab.v1.DeleteSubnetRequest
+	(*DeleteSubnetResponse)(nil),              // 90: ec2lab.v1.DeleteSubnetResponse
+	(*timestamppb.Timestamp)(nil),             // 91: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
-	0,  // 0: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
-	5,  // 1: ec2lab.v1.BlockDeviceMapping.ebs:type_name -> ec2lab.v1.EbsBlockDevice
-	4,  // 2: ec2lab.v1.RunInstancesRequest.placement:type_name -> ec2lab.v1.Placement
-	6,  // 3: ec2lab.v1.RunInstancesRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	1,  // 4: ec2lab.v1.RunInstancesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	79, // 5: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
-	3,  // 6: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	79, // 7: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
-	4,  // 8: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
-	8,  // 9: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
-	0,  // 10: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
-	9,  // 11: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
-	10, // 12: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
-	2,  // 13: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
-	11, // 14: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
-	3,  // 15: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
-	3,  // 16: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
-	16, // 17: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	79, // 18: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
-	2,  // 19: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
-	25, // 20: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
-	28, // 21: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
-	2,  // 22: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
-	31, // 23: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	79, // 24: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
-	34, // 25: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	79, // 26: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
-	0,  // 27: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
-	1,  // 28: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,  // 29: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,  // 30: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
-	37, // 31: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
-	0,  // 32: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	0,  // 33: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	2,  // 34: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
-	48, // 35: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	79, // 36: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	79, // 37: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
-	51, // 38: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
-	0,  // 39: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
-	1,  // 40: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,  // 41: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
-	52, // 42: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	79, // 43: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	79, // 44: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
-	0,  // 45: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	1,  // 46: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,  // 47: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
-	62, // 48: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
-	1,  // 49: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	6,  // 50: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	79, // 51: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
-	0,  // 52: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	6,  // 53: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	1,  // 54: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,  // 55: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,  // 56: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
-	70, // 57: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
-	7,  // 58: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	12, // 59: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	14, // 60: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	15, // 61: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	14, // 62: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	14, // 63: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	19, // 64: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	21, // 65: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	23, // 66: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	26, // 67: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	29, // 68: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	32, // 69: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	35, // 70: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	38, // 71: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	39, // 72: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	40, // 73: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	42, // 74: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	44, // 75: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	46, // 76: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	49, // 77: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	53, // 78: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	54, // 79: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	56, // 80: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	57, // 81: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	58, // 82: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	60, // 83: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	63, // 84: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	64, // 85: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	66, // 86: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	68, // 87: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	71, // 88: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	73, // 89: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	75, // 90: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	77, // 91: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	11, // 92: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	13, // 93: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	17, // 94: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	17, // 95: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	18, // 96: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	17, // 97: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	20, // 98: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	22, // 99: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	24, // 100: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	27, // 101: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	30, // 102: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	33, // 103: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	36, // 104: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	37, // 105: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	37, // 106: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	41, // 107: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	43, // 108: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	45, // 109: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	47, // 110: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	50, // 111: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	52, // 112: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	55, // 113: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	51, // 114: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	51, // 115: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	59, // 116: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	61, // 117: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	62, // 118: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	65, // 119: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	67, // 120: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	69, // 121: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	72, // 122: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	74, // 123: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	76, // 124: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	78, // 125: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	92, // [92:126] is the sub-list for method output_type
-	58, // [58:92] is the sub-list for method input_type
-	58, // [58:58] is the sub-list for extension type_name
-	58, // [58:58] is the sub-list for extension extendee
-	0,  // [0:58] is the sub-list for field type_name
+	0,   // 0: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
+	5,   // 1: ec2lab.v1.BlockDeviceMapping.ebs:type_name -> ec2lab.v1.EbsBlockDevice
+	4,   // 2: ec2lab.v1.RunInstancesRequest.placement:type_name -> ec2lab.v1.Placement
+	6,   // 3: ec2lab.v1.RunInstancesRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	1,   // 4: ec2lab.v1.RunInstancesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	91,  // 5: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	3,   // 6: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
+	91,  // 7: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	4,   // 8: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
+	8,   // 9: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
+	0,   // 10: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
+	9,   // 11: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
+	10,  // 12: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
+	2,   // 13: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
+	11,  // 14: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
+	3,   // 15: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
+	3,   // 16: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
+	16,  // 17: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
+	91,  // 18: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	2,   // 19: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
+	25,  // 20: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
+	28,  // 21: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
+	2,   // 22: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
+	31,  // 23: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
+	91,  // 24: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	34,  // 25: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
+	91,  // 26: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	0,   // 27: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
+	1,   // 28: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 29: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 30: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
+	37,  // 31: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
+	0,   // 32: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	0,   // 33: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	2,   // 34: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
+	48,  // 35: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
+	91,  // 36: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	91,  // 37: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	51,  // 38: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
+	0,   // 39: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
+	1,   // 40: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 41: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
+	52,  // 42: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
+	91,  // 43: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	91,  // 44: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	0,   // 45: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
+	1,   // 46: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 47: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
+	62,  // 48: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
+	1,   // 49: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	6,   // 50: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	91,  // 51: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	0,   // 52: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
+	6,   // 53: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	1,   // 54: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 55: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 56: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
+	70,  // 57: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
+	0,   // 58: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
+	1,   // 59: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 60: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
+	79,  // 61: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
+	0,   // 62: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
+	1,   // 63: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 64: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
+	85,  // 65: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
+	7,   // 66: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	12,  // 67: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	14,  // 68: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	15,  // 69: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	14,  // 70: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	14,  // 71: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	19,  // 72: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	21,  // 73: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	23,  // 74: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	26,  // 75: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	29,  // 76: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	32,  // 77: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	35,  // 78: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	38,  // 79: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	39,  // 80: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	40,  // 81: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	42,  // 82: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	44,  // 83: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	46,  // 84: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	49,  // 85: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	53,  // 86: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	54,  // 87: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	56,  // 88: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	57,  // 89: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	58,  // 90: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	60,  // 91: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	63,  // 92: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	64,  // 93: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	66,  // 94: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	68,  // 95: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	71,  // 96: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	73,  // 97: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	75,  // 98: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	77,  // 99: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	80,  // 100: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	81,  // 101: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	83,  // 102: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	86,  // 103: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	87,  // 104: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	89,  // 105: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	11,  // 106: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	13,  // 107: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	17,  // 108: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	17,  // 109: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	18,  // 110: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	17,  // 111: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	20,  // 112: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	22,  // 113: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	24,  // 114: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	27,  // 115: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	30,  // 116: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	33,  // 117: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	36,  // 118: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	37,  // 119: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	37,  // 120: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	41,  // 121: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	43,  // 122: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	45,  // 123: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	47,  // 124: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	50,  // 125: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	52,  // 126: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	55,  // 127: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	51,  // 128: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	51,  // 129: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	59,  // 130: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	61,  // 131: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	62,  // 132: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	65,  // 133: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	67,  // 134: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	69,  // 135: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	72,  // 136: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	74,  // 137: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	76,  // 138: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	78,  // 139: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	79,  // 140: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	82,  // 141: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	84,  // 142: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	85,  // 143: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	88,  // 144: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	90,  // 145: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	106, // [106:146] is the sub-list for method output_type
+	66,  // [66:106] is the sub-list for method input_type
+	66,  // [66:66] is the sub-list for extension type_name
+	66,  // [66:66] is the sub-list for extension extendee
+	0,   // [0:66] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -6288,7 +7179,7 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   79,
+			NumMessages:   91,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

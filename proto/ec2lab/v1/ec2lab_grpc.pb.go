@@ -58,6 +58,12 @@ const (
 	Compute_CreateImage_FullMethodName               = "/ec2lab.v1.Compute/CreateImage"
 	Compute_DescribeImages_FullMethodName            = "/ec2lab.v1.Compute/DescribeImages"
 	Compute_DeregisterImage_FullMethodName           = "/ec2lab.v1.Compute/DeregisterImage"
+	Compute_CreateVpc_FullMethodName                 = "/ec2lab.v1.Compute/CreateVpc"
+	Compute_DescribeVpcs_FullMethodName              = "/ec2lab.v1.Compute/DescribeVpcs"
+	Compute_DeleteVpc_FullMethodName                 = "/ec2lab.v1.Compute/DeleteVpc"
+	Compute_CreateSubnet_FullMethodName              = "/ec2lab.v1.Compute/CreateSubnet"
+	Compute_DescribeSubnets_FullMethodName           = "/ec2lab.v1.Compute/DescribeSubnets"
+	Compute_DeleteSubnet_FullMethodName              = "/ec2lab.v1.Compute/DeleteSubnet"
 )
 
 // ComputeClient is the client API for Compute service.
@@ -109,6 +115,13 @@ type ComputeClient interface {
 	CreateImage(ctx context.Context, in *CreateImageRequest, opts ...grpc.CallOption) (*CreateImageResponse, error)
 	DescribeImages(ctx context.Context, in *DescribeImagesRequest, opts ...grpc.CallOption) (*DescribeImagesResponse, error)
 	DeregisterImage(ctx context.Context, in *DeregisterImageRequest, opts ...grpc.CallOption) (*DeregisterImageResponse, error)
+	// VPCs and subnets.
+	CreateVpc(ctx context.Context, in *CreateVpcRequest, opts ...grpc.CallOption) (*Vpc, error)
+	DescribeVpcs(ctx context.Context, in *DescribeVpcsRequest, opts ...grpc.CallOption) (*DescribeVpcsResponse, error)
+	DeleteVpc(ctx context.Context, in *DeleteVpcRequest, opts ...grpc.CallOption) (*DeleteVpcResponse, error)
+	CreateSubnet(ctx context.Context, in *CreateSubnetRequest, opts ...grpc.CallOption) (*Subnet, error)
+	DescribeSubnets(ctx context.Context, in *DescribeSubnetsRequest, opts ...grpc.CallOption) (*DescribeSubnetsResponse, error)
+	DeleteSubnet(ctx context.Context, in *DeleteSubnetRequest, opts ...grpc.CallOption) (*DeleteSubnetResponse, error)
 }
 
 type computeClient struct {
@@ -462,6 +475,66 @@ func (c *computeClient) DeregisterImage(ctx context.Context, in *DeregisterImage
 	return out, nil
 }
 
+func (c *computeClient) CreateVpc(ctx context.Context, in *CreateVpcRequest, opts ...grpc.CallOption) (*Vpc, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Vpc)
+	err := c.cc.Invoke(ctx, Compute_CreateVpc_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeVpcs(ctx context.Context, in *DescribeVpcsRequest, opts ...grpc.CallOption) (*DescribeVpcsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeVpcsResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeVpcs_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DeleteVpc(ctx context.Context, in *DeleteVpcRequest, opts ...grpc.CallOption) (*DeleteVpcResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteVpcResponse)
+	err := c.cc.Invoke(ctx, Compute_DeleteVpc_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) CreateSubnet(ctx context.Context, in *CreateSubnetRequest, opts ...grpc.CallOption) (*Subnet, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Subnet)
+	err := c.cc.Invoke(ctx, Compute_CreateSubnet_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeSubnets(ctx context.Context, in *DescribeSubnetsRequest, opts ...grpc.CallOption) (*DescribeSubnetsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeSubnetsResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeSubnets_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DeleteSubnet(ctx context.Context, in *DeleteSubnetRequest, opts ...grpc.CallOption) (*DeleteSubnetResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteSubnetResponse)
+	err := c.cc.Invoke(ctx, Compute_DeleteSubnet_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ComputeServer is the server API for Compute service.
 // All implementations must embed UnimplementedComputeServer
 // for forward compatibility.
@@ -511,6 +584,13 @@ type ComputeServer interface {
 	CreateImage(context.Context, *CreateImageRequest) (*CreateImageResponse, error)
 	DescribeImages(context.Context, *DescribeImagesRequest) (*DescribeImagesResponse, error)
 	DeregisterImage(context.Context, *DeregisterImageRequest) (*DeregisterImageResponse, error)
+	// VPCs and subnets.
+	CreateVpc(context.Context, *CreateVpcRequest) (*Vpc, error)
+	DescribeVpcs(context.Context, *DescribeVpcsRequest) (*DescribeVpcsResponse, error)
+	DeleteVpc(context.Context, *DeleteVpcRequest) (*DeleteVpcResponse, error)
+	CreateSubnet(context.Context, *CreateSubnetRequest) (*Subnet, error)
+	DescribeSubnets(context.Context, *DescribeSubnetsRequest) (*DescribeSubnetsResponse, error)
+	DeleteSubnet(context.Context, *DeleteSubnetRequest) (*DeleteSubnetResponse, error)
 	mustEmbedUnimplementedComputeServer()
 }
 
@@ -622,6 +702,24 @@ func (UnimplementedComputeServer) DescribeImages(context.Context, *DescribeImage
 }
 func (UnimplementedComputeServer) DeregisterImage(context.Context, *DeregisterImageRequest) (*DeregisterImageResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeregisterImage not implemented")
+}
+func (UnimplementedComputeServer) CreateVpc(context.Context, *CreateVpcRequest) (*Vpc, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateVpc not implemented")
+}
+func (UnimplementedComputeServer) DescribeVpcs(context.Context, *DescribeVpcsRequest) (*DescribeVpcsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeVpcs not implemented")
+}
+func (UnimplementedComputeServer) DeleteVpc(context.Context, *DeleteVpcRequest) (*DeleteVpcResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteVpc not implemented")
+}
+func (UnimplementedComputeServer) CreateSubnet(context.Context, *CreateSubnetRequest) (*Subnet, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateSubnet not implemented")
+}
+func (UnimplementedComputeServer) DescribeSubnets(context.Context, *DescribeSubnetsRequest) (*DescribeSubnetsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeSubnets not implemented")
+}
+func (UnimplementedComputeServer) DeleteSubnet(context.Context, *DeleteSubnetRequest) (*DeleteSubnetResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteSubnet not implemented")
 }
 func (UnimplementedComputeServer) mustEmbedUnimplementedComputeServer() {}
 func (UnimplementedComputeServer) testEmbeddedByValue()                 {}
@@ -1245,6 +1343,114 @@ func _Compute_DeregisterImage_Handler(srv interface{}, ctx context.Context, dec 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_CreateVpc_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateVpcRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).CreateVpc(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_CreateVpc_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).CreateVpc(ctx, req.(*CreateVpcRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeVpcs_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeVpcsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeVpcs(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeVpcs_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeVpcs(ctx, req.(*DescribeVpcsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DeleteVpc_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteVpcRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DeleteVpc(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DeleteVpc_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DeleteVpc(ctx, req.(*DeleteVpcRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_CreateSubnet_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateSubnetRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).CreateSubnet(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_CreateSubnet_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).CreateSubnet(ctx, req.(*CreateSubnetRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeSubnets_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeSubnetsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeSubnets(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeSubnets_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeSubnets(ctx, req.(*DescribeSubnetsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DeleteSubnet_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteSubnetRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DeleteSubnet(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DeleteSubnet_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DeleteSubnet(ctx, req.(*DeleteSubnetRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Compute_ServiceDesc is the grpc.ServiceDesc for Compute service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1383,6 +1589,30 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DeregisterImage",
 			Handler:    _Compute_DeregisterImage_Handler,
+		},
+		{
+			MethodName: "CreateVpc",
+			Handler:    _Compute_CreateVpc_Handler,
+		},
+		{
+			MethodName: "DescribeVpcs",
+			Handler:    _Compute_DescribeVpcs_Handler,
+		},
+		{
+			MethodName: "DeleteVpc",
+			Handler:    _Compute_DeleteVpc_Handler,
+		},
+		{
+			MethodName: "CreateSubnet",
+			Handler:    _Compute_CreateSubnet_Handler,
+		},
+		{
+			MethodName: "DescribeSubnets",
+			Handler:    _Compute_DescribeSubnets_Handler,
+		},
+		{
+			MethodName: "DeleteSubnet",
+			Handler:    _Compute_DeleteSubnet_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -238,6 +238,7 @@ type Inventory struct {
 	AgentVersion     string                 `protobuf:"bytes,12,opt,name=agent_version,json=agentVersion,proto3" json:"agent_version,omitempty"`
 	PinnedCpus       []int32                `protobuf:"varint,13,rep,packed,name=pinned_cpus,json=pinnedCpus,proto3" json:"pinned_cpus,omitempty"` // host CPUs dedicated to pinned instances
 	LibvirtVersion   string                 `protobuf:"bytes,14,opt,name=libvirt_version,json=libvirtVersion,proto3" json:"libvirt_version,omitempty"`
+	VtepAddress      string                 `protobuf:"bytes,15,opt,name=vtep_address,json=vtepAddress,proto3" json:"vtep_address,omitempty"` // this host's VXLAN endpoint (IPv4), empty if none
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache
 }
@@ -366,6 +367,13 @@ func (x *Inventory) GetPinnedCpus() []int32 {
 func (x *Inventory) GetLibvirtVersion() string {
 	if x != nil {
 		return x.LibvirtVersion
+	}
+	return ""
+}
+
+func (x *Inventory) GetVtepAddress() string {
+	if x != nil {
+		return x.VtepAddress
 	}
 	return ""
 }
@@ -783,6 +791,7 @@ type CreateInstanceRequest struct {
 	ImageId            string               `protobuf:"bytes,20,opt,name=image_id,json=imageId,proto3" json:"image_id,omitempty"`
 	AvailabilityZone   string               `protobuf:"bytes,21,opt,name=availability_zone,json=availabilityZone,proto3" json:"availability_zone,omitempty"`
 	Region             string               `protobuf:"bytes,22,opt,name=region,proto3" json:"region,omitempty"`
+	Nics               []*Nic               `protobuf:"bytes,23,rep,name=nics,proto3" json:"nics,omitempty"`
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache
 }
@@ -971,6 +980,90 @@ func (x *CreateInstanceRequest) GetRegion() string {
 	return ""
 }
 
+func (x *CreateInstanceRequest) GetNics() []*Nic {
+	if x != nil {
+		return x.Nics
+	}
+	return nil
+}
+
+// Nic is one network interface of an instance.
+type Nic struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SubnetId      string                 `protobuf:"bytes,1,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	Mac           string                 `protobuf:"bytes,2,opt,name=mac,proto3" json:"mac,omitempty"`
+	PrivateIp     string                 `protobuf:"bytes,3,opt,name=private_ip,json=privateIp,proto3" json:"private_ip,omitempty"`
+	DeviceIndex   int32                  `protobuf:"varint,4,opt,name=device_index,json=deviceIndex,proto3" json:"device_index,omitempty"`
+	Bridge        string                 `protobuf:"bytes,5,opt,name=bridge,proto3" json:"bridge,omitempty"` // optional: the bridge to plug into (default: the agent's bridge of subnet_id)
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Nic) Reset() {
+	*x = Nic{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Nic) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Nic) ProtoMessage() {}
+
+func (x *Nic) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Nic.ProtoReflect.Descriptor instead.
+func (*Nic) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *Nic) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
+}
+
+func (x *Nic) GetMac() string {
+	if x != nil {
+		return x.Mac
+	}
+	return ""
+}
+
+func (x *Nic) GetPrivateIp() string {
+	if x != nil {
+		return x.PrivateIp
+	}
+	return ""
+}
+
+func (x *Nic) GetDeviceIndex() int32 {
+	if x != nil {
+		return x.DeviceIndex
+	}
+	return 0
+}
+
+func (x *Nic) GetBridge() string {
+	if x != nil {
+		return x.Bridge
+	}
+	return ""
+}
+
 type InstanceRef struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
@@ -980,7 +1073,7 @@ type InstanceRef struct {
 
 func (x *InstanceRef) Reset() {
 	*x = InstanceRef{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[12]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -992,7 +1085,7 @@ func (x *InstanceRef) String() string {
 func (*InstanceRef) ProtoMessage() {}
 
 func (x *InstanceRef) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[12]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1005,7 +1098,7 @@ func (x *InstanceRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceRef.ProtoReflect.Descriptor instead.
 func (*InstanceRef) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{12}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *InstanceRef) GetInstanceId() string {
@@ -1026,7 +1119,7 @@ type StopInstanceRequest struct {
 
 func (x *StopInstanceRequest) Reset() {
 	*x = StopInstanceRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[13]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1038,7 +1131,7 @@ func (x *StopInstanceRequest) String() string {
 func (*StopInstanceRequest) ProtoMessage() {}
 
 func (x *StopInstanceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[13]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1051,7 +1144,7 @@ func (x *StopInstanceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StopInstanceRequest.ProtoReflect.Descriptor instead.
 func (*StopInstanceRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{13}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *StopInstanceRequest) GetInstanceId() string {
@@ -1083,7 +1176,7 @@ type DestroyInstanceResponse struct {
 
 func (x *DestroyInstanceResponse) Reset() {
 	*x = DestroyInstanceResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[14]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1095,7 +1188,7 @@ func (x *DestroyInstanceResponse) String() string {
 func (*DestroyInstanceResponse) ProtoMessage() {}
 
 func (x *DestroyInstanceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[14]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1108,7 +1201,7 @@ func (x *DestroyInstanceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DestroyInstanceResponse.ProtoReflect.Descriptor instead.
 func (*DestroyInstanceResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{14}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{15}
 }
 
 type InstanceStatus struct {
@@ -1128,7 +1221,7 @@ type InstanceStatus struct {
 
 func (x *InstanceStatus) Reset() {
 	*x = InstanceStatus{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[15]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1140,7 +1233,7 @@ func (x *InstanceStatus) String() string {
 func (*InstanceStatus) ProtoMessage() {}
 
 func (x *InstanceStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[15]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1153,7 +1246,7 @@ func (x *InstanceStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceStatus.ProtoReflect.Descriptor instead.
 func (*InstanceStatus) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{15}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *InstanceStatus) GetInstanceId() string {
@@ -1227,7 +1320,7 @@ type ListInstancesRequest struct {
 
 func (x *ListInstancesRequest) Reset() {
 	*x = ListInstancesRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[16]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1239,7 +1332,7 @@ func (x *ListInstancesRequest) String() string {
 func (*ListInstancesRequest) ProtoMessage() {}
 
 func (x *ListInstancesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[16]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1252,7 +1345,7 @@ func (x *ListInstancesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListInstancesRequest.ProtoReflect.Descriptor instead.
 func (*ListInstancesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{16}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{17}
 }
 
 type ListInstancesResponse struct {
@@ -1264,7 +1357,7 @@ type ListInstancesResponse struct {
 
 func (x *ListInstancesResponse) Reset() {
 	*x = ListInstancesResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[17]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1276,7 +1369,7 @@ func (x *ListInstancesResponse) String() string {
 func (*ListInstancesResponse) ProtoMessage() {}
 
 func (x *ListInstancesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[17]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1289,7 +1382,7 @@ func (x *ListInstancesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListInstancesResponse.ProtoReflect.Descriptor instead.
 func (*ListInstancesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{17}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListInstancesResponse) GetInstances() []*InstanceStatus {
@@ -1309,7 +1402,7 @@ type ConsoleOutput struct {
 
 func (x *ConsoleOutput) Reset() {
 	*x = ConsoleOutput{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[18]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1321,7 +1414,7 @@ func (x *ConsoleOutput) String() string {
 func (*ConsoleOutput) ProtoMessage() {}
 
 func (x *ConsoleOutput) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[18]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1334,7 +1427,7 @@ func (x *ConsoleOutput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsoleOutput.ProtoReflect.Descriptor instead.
 func (*ConsoleOutput) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{18}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ConsoleOutput) GetOutput() []byte {
@@ -1361,7 +1454,7 @@ type ConsoleIn struct {
 
 func (x *ConsoleIn) Reset() {
 	*x = ConsoleIn{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[19]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1373,7 +1466,7 @@ func (x *ConsoleIn) String() string {
 func (*ConsoleIn) ProtoMessage() {}
 
 func (x *ConsoleIn) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[19]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1386,7 +1479,7 @@ func (x *ConsoleIn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsoleIn.ProtoReflect.Descriptor instead.
 func (*ConsoleIn) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{19}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ConsoleIn) GetInstanceId() string {
@@ -1412,7 +1505,7 @@ type ConsoleOut struct {
 
 func (x *ConsoleOut) Reset() {
 	*x = ConsoleOut{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[20]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1424,7 +1517,7 @@ func (x *ConsoleOut) String() string {
 func (*ConsoleOut) ProtoMessage() {}
 
 func (x *ConsoleOut) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[20]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1437,7 +1530,7 @@ func (x *ConsoleOut) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsoleOut.ProtoReflect.Descriptor instead.
 func (*ConsoleOut) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{20}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ConsoleOut) GetData() []byte {
@@ -1455,7 +1548,7 @@ type WatchEventsRequest struct {
 
 func (x *WatchEventsRequest) Reset() {
 	*x = WatchEventsRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[21]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1467,7 +1560,7 @@ func (x *WatchEventsRequest) String() string {
 func (*WatchEventsRequest) ProtoMessage() {}
 
 func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[21]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1480,7 +1573,7 @@ func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsRequest.ProtoReflect.Descriptor instead.
 func (*WatchEventsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{21}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{22}
 }
 
 type InstanceEvent struct {
@@ -1495,7 +1588,7 @@ type InstanceEvent struct {
 
 func (x *InstanceEvent) Reset() {
 	*x = InstanceEvent{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[22]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1507,7 +1600,7 @@ func (x *InstanceEvent) String() string {
 func (*InstanceEvent) ProtoMessage() {}
 
 func (x *InstanceEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[22]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1520,7 +1613,7 @@ func (x *InstanceEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceEvent.ProtoReflect.Descriptor instead.
 func (*InstanceEvent) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{22}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *InstanceEvent) GetInstanceId() string {
@@ -1565,7 +1658,7 @@ type CreateVolumeRequest struct {
 
 func (x *CreateVolumeRequest) Reset() {
 	*x = CreateVolumeRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[23]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1577,7 +1670,7 @@ func (x *CreateVolumeRequest) String() string {
 func (*CreateVolumeRequest) ProtoMessage() {}
 
 func (x *CreateVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[23]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1590,7 +1683,7 @@ func (x *CreateVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVolumeRequest.ProtoReflect.Descriptor instead.
 func (*CreateVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{23}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *CreateVolumeRequest) GetVolumeId() string {
@@ -1638,7 +1731,7 @@ type VolumeRef struct {
 
 func (x *VolumeRef) Reset() {
 	*x = VolumeRef{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[24]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1650,7 +1743,7 @@ func (x *VolumeRef) String() string {
 func (*VolumeRef) ProtoMessage() {}
 
 func (x *VolumeRef) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[24]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1663,7 +1756,7 @@ func (x *VolumeRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeRef.ProtoReflect.Descriptor instead.
 func (*VolumeRef) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{24}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *VolumeRef) GetVolumeId() string {
@@ -1688,7 +1781,7 @@ type DeleteVolumeResponse struct {
 
 func (x *DeleteVolumeResponse) Reset() {
 	*x = DeleteVolumeResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[25]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1700,7 +1793,7 @@ func (x *DeleteVolumeResponse) String() string {
 func (*DeleteVolumeResponse) ProtoMessage() {}
 
 func (x *DeleteVolumeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[25]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1713,7 +1806,7 @@ func (x *DeleteVolumeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVolumeResponse.ProtoReflect.Descriptor instead.
 func (*DeleteVolumeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{25}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{26}
 }
 
 type ResizeVolumeRequest struct {
@@ -1729,7 +1822,7 @@ type ResizeVolumeRequest struct {
 
 func (x *ResizeVolumeRequest) Reset() {
 	*x = ResizeVolumeRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[26]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1741,7 +1834,7 @@ func (x *ResizeVolumeRequest) String() string {
 func (*ResizeVolumeRequest) ProtoMessage() {}
 
 func (x *ResizeVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[26]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1754,7 +1847,7 @@ func (x *ResizeVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResizeVolumeRequest.ProtoReflect.Descriptor instead.
 func (*ResizeVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{26}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ResizeVolumeRequest) GetVolumeId() string {
@@ -1805,7 +1898,7 @@ type VolumeInfo struct {
 
 func (x *VolumeInfo) Reset() {
 	*x = VolumeInfo{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[27]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1817,7 +1910,7 @@ func (x *VolumeInfo) String() string {
 func (*VolumeInfo) ProtoMessage() {}
 
 func (x *VolumeInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[27]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1830,7 +1923,7 @@ func (x *VolumeInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeInfo.ProtoReflect.Descriptor instead.
 func (*VolumeInfo) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{27}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *VolumeInfo) GetVolumeId() string {
@@ -1880,7 +1973,7 @@ type SnapshotVolumeRequest struct {
 
 func (x *SnapshotVolumeRequest) Reset() {
 	*x = SnapshotVolumeRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[28]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1892,7 +1985,7 @@ func (x *SnapshotVolumeRequest) String() string {
 func (*SnapshotVolumeRequest) ProtoMessage() {}
 
 func (x *SnapshotVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[28]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1905,7 +1998,7 @@ func (x *SnapshotVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SnapshotVolumeRequest.ProtoReflect.Descriptor instead.
 func (*SnapshotVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{28}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *SnapshotVolumeRequest) GetVolumeId() string {
@@ -1947,7 +2040,7 @@ type SnapshotVolumeResponse struct {
 
 func (x *SnapshotVolumeResponse) Reset() {
 	*x = SnapshotVolumeResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[29]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1959,7 +2052,7 @@ func (x *SnapshotVolumeResponse) String() string {
 func (*SnapshotVolumeResponse) ProtoMessage() {}
 
 func (x *SnapshotVolumeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[29]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1972,7 +2065,7 @@ func (x *SnapshotVolumeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SnapshotVolumeResponse.ProtoReflect.Descriptor instead.
 func (*SnapshotVolumeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{29}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *SnapshotVolumeResponse) GetLayer() string {
@@ -2006,7 +2099,7 @@ type AttachVolumeRequest struct {
 
 func (x *AttachVolumeRequest) Reset() {
 	*x = AttachVolumeRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[30]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2018,7 +2111,7 @@ func (x *AttachVolumeRequest) String() string {
 func (*AttachVolumeRequest) ProtoMessage() {}
 
 func (x *AttachVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[30]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2031,7 +2124,7 @@ func (x *AttachVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachVolumeRequest.ProtoReflect.Descriptor instead.
 func (*AttachVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{30}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *AttachVolumeRequest) GetInstanceId() string {
@@ -2056,7 +2149,7 @@ type AttachVolumeResponse struct {
 
 func (x *AttachVolumeResponse) Reset() {
 	*x = AttachVolumeResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[31]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2068,7 +2161,7 @@ func (x *AttachVolumeResponse) String() string {
 func (*AttachVolumeResponse) ProtoMessage() {}
 
 func (x *AttachVolumeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[31]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2081,7 +2174,7 @@ func (x *AttachVolumeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachVolumeResponse.ProtoReflect.Descriptor instead.
 func (*AttachVolumeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{31}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{32}
 }
 
 type DetachVolumeRequest struct {
@@ -2096,7 +2189,7 @@ type DetachVolumeRequest struct {
 
 func (x *DetachVolumeRequest) Reset() {
 	*x = DetachVolumeRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[32]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2108,7 +2201,7 @@ func (x *DetachVolumeRequest) String() string {
 func (*DetachVolumeRequest) ProtoMessage() {}
 
 func (x *DetachVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[32]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2121,7 +2214,7 @@ func (x *DetachVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DetachVolumeRequest.ProtoReflect.Descriptor instead.
 func (*DetachVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{32}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *DetachVolumeRequest) GetInstanceId() string {
@@ -2160,7 +2253,7 @@ type DetachVolumeResponse struct {
 
 func (x *DetachVolumeResponse) Reset() {
 	*x = DetachVolumeResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[33]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2172,7 +2265,7 @@ func (x *DetachVolumeResponse) String() string {
 func (*DetachVolumeResponse) ProtoMessage() {}
 
 func (x *DetachVolumeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[33]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2185,7 +2278,7 @@ func (x *DetachVolumeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DetachVolumeResponse.ProtoReflect.Descriptor instead.
 func (*DetachVolumeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{33}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{34}
 }
 
 type SetIOTuneRequest struct {
@@ -2199,7 +2292,7 @@ type SetIOTuneRequest struct {
 
 func (x *SetIOTuneRequest) Reset() {
 	*x = SetIOTuneRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[34]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2211,7 +2304,7 @@ func (x *SetIOTuneRequest) String() string {
 func (*SetIOTuneRequest) ProtoMessage() {}
 
 func (x *SetIOTuneRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[34]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2224,7 +2317,7 @@ func (x *SetIOTuneRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetIOTuneRequest.ProtoReflect.Descriptor instead.
 func (*SetIOTuneRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{34}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *SetIOTuneRequest) GetInstanceId() string {
@@ -2256,7 +2349,7 @@ type SetIOTuneResponse struct {
 
 func (x *SetIOTuneResponse) Reset() {
 	*x = SetIOTuneResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[35]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2268,7 +2361,7 @@ func (x *SetIOTuneResponse) String() string {
 func (*SetIOTuneResponse) ProtoMessage() {}
 
 func (x *SetIOTuneResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[35]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2281,7 +2374,7 @@ func (x *SetIOTuneResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetIOTuneResponse.ProtoReflect.Descriptor instead.
 func (*SetIOTuneResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{35}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{36}
 }
 
 type ListFilesRequest struct {
@@ -2293,7 +2386,7 @@ type ListFilesRequest struct {
 
 func (x *ListFilesRequest) Reset() {
 	*x = ListFilesRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[36]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2305,7 +2398,7 @@ func (x *ListFilesRequest) String() string {
 func (*ListFilesRequest) ProtoMessage() {}
 
 func (x *ListFilesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[36]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2318,7 +2411,7 @@ func (x *ListFilesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListFilesRequest.ProtoReflect.Descriptor instead.
 func (*ListFilesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{36}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ListFilesRequest) GetInstanceStore() bool {
@@ -2337,7 +2430,7 @@ type ListFilesResponse struct {
 
 func (x *ListFilesResponse) Reset() {
 	*x = ListFilesResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[37]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2349,7 +2442,7 @@ func (x *ListFilesResponse) String() string {
 func (*ListFilesResponse) ProtoMessage() {}
 
 func (x *ListFilesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[37]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2362,7 +2455,7 @@ func (x *ListFilesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListFilesResponse.ProtoReflect.Descriptor instead.
 func (*ListFilesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{37}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ListFilesResponse) GetFiles() []string {
@@ -2370,6 +2463,246 @@ func (x *ListFilesResponse) GetFiles() []string {
 		return x.Files
 	}
 	return nil
+}
+
+type NetNic struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	DeviceIndex   int32                  `protobuf:"varint,2,opt,name=device_index,json=deviceIndex,proto3" json:"device_index,omitempty"`
+	Mac           string                 `protobuf:"bytes,3,opt,name=mac,proto3" json:"mac,omitempty"`
+	Ip            string                 `protobuf:"bytes,4,opt,name=ip,proto3" json:"ip,omitempty"`
+	Hostname      string                 `protobuf:"bytes,5,opt,name=hostname,proto3" json:"hostname,omitempty"`
+	HostVtep      string                 `protobuf:"bytes,6,opt,name=host_vtep,json=hostVtep,proto3" json:"host_vtep,omitempty"` // VTEP of the host the NIC lives on; empty = local
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NetNic) Reset() {
+	*x = NetNic{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetNic) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetNic) ProtoMessage() {}
+
+func (x *NetNic) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetNic.ProtoReflect.Descriptor instead.
+func (*NetNic) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *NetNic) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *NetNic) GetDeviceIndex() int32 {
+	if x != nil {
+		return x.DeviceIndex
+	}
+	return 0
+}
+
+func (x *NetNic) GetMac() string {
+	if x != nil {
+		return x.Mac
+	}
+	return ""
+}
+
+func (x *NetNic) GetIp() string {
+	if x != nil {
+		return x.Ip
+	}
+	return ""
+}
+
+func (x *NetNic) GetHostname() string {
+	if x != nil {
+		return x.Hostname
+	}
+	return ""
+}
+
+func (x *NetNic) GetHostVtep() string {
+	if x != nil {
+		return x.HostVtep
+	}
+	return ""
+}
+
+type NetSubnet struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SubnetId      string                 `protobuf:"bytes,1,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	Cidr          string                 `protobuf:"bytes,2,opt,name=cidr,proto3" json:"cidr,omitempty"`
+	Vni           uint32                 `protobuf:"varint,3,opt,name=vni,proto3" json:"vni,omitempty"`
+	Peers         []string               `protobuf:"bytes,4,rep,name=peers,proto3" json:"peers,omitempty"` // the other hosts' VTEPs with NICs in the subnet
+	Nics          []*NetNic              `protobuf:"bytes,5,rep,name=nics,proto3" json:"nics,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NetSubnet) Reset() {
+	*x = NetSubnet{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetSubnet) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetSubnet) ProtoMessage() {}
+
+func (x *NetSubnet) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetSubnet.ProtoReflect.Descriptor instead.
+func (*NetSubnet) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *NetSubnet) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
+}
+
+func (x *NetSubnet) GetCidr() string {
+	if x != nil {
+		return x.Cidr
+	}
+	return ""
+}
+
+func (x *NetSubnet) GetVni() uint32 {
+	if x != nil {
+		return x.Vni
+	}
+	return 0
+}
+
+func (x *NetSubnet) GetPeers() []string {
+	if x != nil {
+		return x.Peers
+	}
+	return nil
+}
+
+func (x *NetSubnet) GetNics() []*NetNic {
+	if x != nil {
+		return x.Nics
+	}
+	return nil
+}
+
+type SyncNetworkRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Subnets       []*NetSubnet           `protobuf:"bytes,1,rep,name=subnets,proto3" json:"subnets,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SyncNetworkRequest) Reset() {
+	*x = SyncNetworkRequest{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SyncNetworkRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SyncNetworkRequest) ProtoMessage() {}
+
+func (x *SyncNetworkRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SyncNetworkRequest.ProtoReflect.Descriptor instead.
+func (*SyncNetworkRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *SyncNetworkRequest) GetSubnets() []*NetSubnet {
+	if x != nil {
+		return x.Subnets
+	}
+	return nil
+}
+
+type SyncNetworkResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SyncNetworkResponse) Reset() {
+	*x = SyncNetworkResponse{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SyncNetworkResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SyncNetworkResponse) ProtoMessage() {}
+
+func (x *SyncNetworkResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SyncNetworkResponse.ProtoReflect.Descriptor instead.
+func (*SyncNetworkResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{42}
 }
 
 var File_ec2lab_agent_v1_agent_proto protoreflect.FileDescriptor
@@ -2394,7 +2727,7 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x04name\x18\x04 \x01(\tR\x04name\x12\x1f\n" +
 	"\viommu_group\x18\x05 \x01(\x05R\n" +
 	"iommuGroup\x12\x17\n" +
-	"\aused_by\x18\x06 \x01(\tR\x06usedBy\"\x8a\x04\n" +
+	"\aused_by\x18\x06 \x01(\tR\x06usedBy\"\xad\x04\n" +
 	"\tInventory\x12\x17\n" +
 	"\ahost_id\x18\x01 \x01(\tR\x06hostId\x12\x16\n" +
 	"\x06region\x18\x02 \x01(\tR\x06region\x12+\n" +
@@ -2413,7 +2746,8 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\ragent_version\x18\f \x01(\tR\fagentVersion\x12\x1f\n" +
 	"\vpinned_cpus\x18\r \x03(\x05R\n" +
 	"pinnedCpus\x12'\n" +
-	"\x0flibvirt_version\x18\x0e \x01(\tR\x0elibvirtVersion\"p\n" +
+	"\x0flibvirt_version\x18\x0e \x01(\tR\x0elibvirtVersion\x12!\n" +
+	"\fvtep_address\x18\x0f \x01(\tR\vvtepAddress\"p\n" +
 	"\x0fRegisterRequest\x128\n" +
 	"\tinventory\x18\x01 \x01(\v2\x1a.ec2lab.agent.v1.InventoryR\tinventory\x12#\n" +
 	"\ragent_address\x18\x02 \x01(\tR\fagentAddress\"i\n" +
@@ -2439,7 +2773,7 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x0eencryption_key\x18\a \x01(\fR\rencryptionKey\"2\n" +
 	"\x11InstanceStoreDisk\x12\x1d\n" +
 	"\n" +
-	"size_bytes\x18\x01 \x01(\x03R\tsizeBytes\"\x86\x06\n" +
+	"size_bytes\x18\x01 \x01(\x03R\tsizeBytes\"\xb0\x06\n" +
 	"\x15CreateInstanceRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x19\n" +
@@ -2468,7 +2802,15 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x05start\x18\x13 \x01(\bR\x05start\x12\x19\n" +
 	"\bimage_id\x18\x14 \x01(\tR\aimageId\x12+\n" +
 	"\x11availability_zone\x18\x15 \x01(\tR\x10availabilityZone\x12\x16\n" +
-	"\x06region\x18\x16 \x01(\tR\x06region\".\n" +
+	"\x06region\x18\x16 \x01(\tR\x06region\x12(\n" +
+	"\x04nics\x18\x17 \x03(\v2\x14.ec2lab.agent.v1.NicR\x04nics\"\x8e\x01\n" +
+	"\x03Nic\x12\x1b\n" +
+	"\tsubnet_id\x18\x01 \x01(\tR\bsubnetId\x12\x10\n" +
+	"\x03mac\x18\x02 \x01(\tR\x03mac\x12\x1d\n" +
+	"\n" +
+	"private_ip\x18\x03 \x01(\tR\tprivateIp\x12!\n" +
+	"\fdevice_index\x18\x04 \x01(\x05R\vdeviceIndex\x12\x16\n" +
+	"\x06bridge\x18\x05 \x01(\tR\x06bridge\".\n" +
 	"\vInstanceRef\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\"u\n" +
@@ -2571,10 +2913,27 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x10ListFilesRequest\x12%\n" +
 	"\x0einstance_store\x18\x01 \x01(\bR\rinstanceStore\")\n" +
 	"\x11ListFilesResponse\x12\x14\n" +
-	"\x05files\x18\x01 \x03(\tR\x05files2\xaf\x01\n" +
+	"\x05files\x18\x01 \x03(\tR\x05files\"\xa7\x01\n" +
+	"\x06NetNic\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12!\n" +
+	"\fdevice_index\x18\x02 \x01(\x05R\vdeviceIndex\x12\x10\n" +
+	"\x03mac\x18\x03 \x01(\tR\x03mac\x12\x0e\n" +
+	"\x02ip\x18\x04 \x01(\tR\x02ip\x12\x1a\n" +
+	"\bhostname\x18\x05 \x01(\tR\bhostname\x12\x1b\n" +
+	"\thost_vtep\x18\x06 \x01(\tR\bhostVtep\"\x91\x01\n" +
+	"\tNetSubnet\x12\x1b\n" +
+	"\tsubnet_id\x18\x01 \x01(\tR\bsubnetId\x12\x12\n" +
+	"\x04cidr\x18\x02 \x01(\tR\x04cidr\x12\x10\n" +
+	"\x03vni\x18\x03 \x01(\rR\x03vni\x12\x14\n" +
+	"\x05peers\x18\x04 \x03(\tR\x05peers\x12+\n" +
+	"\x04nics\x18\x05 \x03(\v2\x17.ec2lab.agent.v1.NetNicR\x04nics\"J\n" +
+	"\x12SyncNetworkRequest\x124\n" +
+	"\asubnets\x18\x01 \x03(\v2\x1a.ec2lab.agent.v1.NetSubnetR\asubnets\"\x15\n" +
+	"\x13SyncNetworkResponse2\xaf\x01\n" +
 	"\bRegistry\x12O\n" +
 	"\bRegister\x12 .ec2lab.agent.v1.RegisterRequest\x1a!.ec2lab.agent.v1.RegisterResponse\x12R\n" +
-	"\tHeartbeat\x12!.ec2lab.agent.v1.HeartbeatRequest\x1a\".ec2lab.agent.v1.HeartbeatResponse2\xe4\f\n" +
+	"\tHeartbeat\x12!.ec2lab.agent.v1.HeartbeatRequest\x1a\".ec2lab.agent.v1.HeartbeatResponse2\xbe\r\n" +
 	"\x04Host\x12P\n" +
 	"\fGetInventory\x12$.ec2lab.agent.v1.GetInventoryRequest\x1a\x1a.ec2lab.agent.v1.Inventory\x12Y\n" +
 	"\x0eCreateInstance\x12&.ec2lab.agent.v1.CreateInstanceRequest\x1a\x1f.ec2lab.agent.v1.InstanceStatus\x12N\n" +
@@ -2594,7 +2953,8 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\fAttachVolume\x12$.ec2lab.agent.v1.AttachVolumeRequest\x1a%.ec2lab.agent.v1.AttachVolumeResponse\x12[\n" +
 	"\fDetachVolume\x12$.ec2lab.agent.v1.DetachVolumeRequest\x1a%.ec2lab.agent.v1.DetachVolumeResponse\x12R\n" +
 	"\tSetIOTune\x12!.ec2lab.agent.v1.SetIOTuneRequest\x1a\".ec2lab.agent.v1.SetIOTuneResponse\x12R\n" +
-	"\tListFiles\x12!.ec2lab.agent.v1.ListFilesRequest\x1a\".ec2lab.agent.v1.ListFilesResponseB8Z6github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1;agentv1b\x06proto3"
+	"\tListFiles\x12!.ec2lab.agent.v1.ListFilesRequest\x1a\".ec2lab.agent.v1.ListFilesResponse\x12X\n" +
+	"\vSyncNetwork\x12#.ec2lab.agent.v1.SyncNetworkRequest\x1a$.ec2lab.agent.v1.SyncNetworkResponseB8Z6github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1;agentv1b\x06proto3"
 
 var (
 	file_ec2lab_agent_v1_agent_proto_rawDescOnce sync.Once
@@ -2608,7 +2968,7 @@ func file_ec2lab_agent_v1_agent_proto_rawDescGZIP() []byte {
 	return file_ec2lab_agent_v1_agent_proto_rawDescData
 }
 
-var file_ec2lab_agent_v1_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
+var file_ec2lab_agent_v1_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
 var file_ec2lab_agent_v1_agent_proto_goTypes = []any{
 	(*GetInventoryRequest)(nil),     // 0: ec2lab.agent.v1.GetInventoryRequest
 	(*StoragePool)(nil),             // 1: ec2lab.agent.v1.StoragePool
@@ -2622,96 +2982,106 @@ var file_ec2lab_agent_v1_agent_proto_goTypes = []any{
 	(*Disk)(nil),                    // 9: ec2lab.agent.v1.Disk
 	(*InstanceStoreDisk)(nil),       // 10: ec2lab.agent.v1.InstanceStoreDisk
 	(*CreateInstanceRequest)(nil),   // 11: ec2lab.agent.v1.CreateInstanceRequest
-	(*InstanceRef)(nil),             // 12: ec2lab.agent.v1.InstanceRef
-	(*StopInstanceRequest)(nil),     // 13: ec2lab.agent.v1.StopInstanceRequest
-	(*DestroyInstanceResponse)(nil), // 14: ec2lab.agent.v1.DestroyInstanceResponse
-	(*InstanceStatus)(nil),          // 15: ec2lab.agent.v1.InstanceStatus
-	(*ListInstancesRequest)(nil),    // 16: ec2lab.agent.v1.ListInstancesRequest
-	(*ListInstancesResponse)(nil),   // 17: ec2lab.agent.v1.ListInstancesResponse
-	(*ConsoleOutput)(nil),           // 18: ec2lab.agent.v1.ConsoleOutput
-	(*ConsoleIn)(nil),               // 19: ec2lab.agent.v1.ConsoleIn
-	(*ConsoleOut)(nil),              // 20: ec2lab.agent.v1.ConsoleOut
-	(*WatchEventsRequest)(nil),      // 21: ec2lab.agent.v1.WatchEventsRequest
-	(*InstanceEvent)(nil),           // 22: ec2lab.agent.v1.InstanceEvent
-	(*CreateVolumeRequest)(nil),     // 23: ec2lab.agent.v1.CreateVolumeRequest
-	(*VolumeRef)(nil),               // 24: ec2lab.agent.v1.VolumeRef
-	(*DeleteVolumeResponse)(nil),    // 25: ec2lab.agent.v1.DeleteVolumeResponse
-	(*ResizeVolumeRequest)(nil),     // 26: ec2lab.agent.v1.ResizeVolumeRequest
-	(*VolumeInfo)(nil),              // 27: ec2lab.agent.v1.VolumeInfo
-	(*SnapshotVolumeRequest)(nil),   // 28: ec2lab.agent.v1.SnapshotVolumeRequest
-	(*SnapshotVolumeResponse)(nil),  // 29: ec2lab.agent.v1.SnapshotVolumeResponse
-	(*AttachVolumeRequest)(nil),     // 30: ec2lab.agent.v1.AttachVolumeRequest
-	(*AttachVolumeResponse)(nil),    // 31: ec2lab.agent.v1.AttachVolumeResponse
-	(*DetachVolumeRequest)(nil),     // 32: ec2lab.agent.v1.DetachVolumeRequest
-	(*DetachVolumeResponse)(nil),    // 33: ec2lab.agent.v1.DetachVolumeResponse
-	(*SetIOTuneRequest)(nil),        // 34: ec2lab.agent.v1.SetIOTuneRequest
-	(*SetIOTuneResponse)(nil),       // 35: ec2lab.agent.v1.SetIOTuneResponse
-	(*ListFilesRequest)(nil),        // 36: ec2lab.agent.v1.ListFilesRequest
-	(*ListFilesResponse)(nil),       // 37: ec2lab.agent.v1.ListFilesResponse
-	(*timestamppb.Timestamp)(nil),   // 38: google.protobuf.Timestamp
+	(*Nic)(nil),                     // 12: ec2lab.agent.v1.Nic
+	(*InstanceRef)(nil),             // 13: ec2lab.agent.v1.InstanceRef
+	(*StopInstanceRequest)(nil),     // 14: ec2lab.agent.v1.StopInstanceRequest
+	(*DestroyInstanceResponse)(nil), // 15: ec2lab.agent.v1.DestroyInstanceResponse
+	(*InstanceStatus)(nil),          // 16: ec2lab.agent.v1.InstanceStatus
+	(*ListInstancesRequest)(nil),    // 17: ec2lab.agent.v1.ListInstancesRequest
+	(*ListInstancesResponse)(nil),   // 18: ec2lab.agent.v1.ListInstancesResponse
+	(*ConsoleOutput)(nil),           // 19: ec2lab.agent.v1.ConsoleOutput
+	(*ConsoleIn)(nil),               // 20: ec2lab.agent.v1.ConsoleIn
+	(*ConsoleOut)(nil),              // 21: ec2lab.agent.v1.ConsoleOut
+	(*WatchEventsRequest)(nil),      // 22: ec2lab.agent.v1.WatchEventsRequest
+	(*InstanceEvent)(nil),           // 23: ec2lab.agent.v1.InstanceEvent
+	(*CreateVolumeRequest)(nil),     // 24: ec2lab.agent.v1.CreateVolumeRequest
+	(*VolumeRef)(nil),               // 25: ec2lab.agent.v1.VolumeRef
+	(*DeleteVolumeResponse)(nil),    // 26: ec2lab.agent.v1.DeleteVolumeResponse
+	(*ResizeVolumeRequest)(nil),     // 27: ec2lab.agent.v1.ResizeVolumeRequest
+	(*VolumeInfo)(nil),              // 28: ec2lab.agent.v1.VolumeInfo
+	(*SnapshotVolumeRequest)(nil),   // 29: ec2lab.agent.v1.SnapshotVolumeRequest
+	(*SnapshotVolumeResponse)(nil),  // 30: ec2lab.agent.v1.SnapshotVolumeResponse
+	(*AttachVolumeRequest)(nil),     // 31: ec2lab.agent.v1.AttachVolumeRequest
+	(*AttachVolumeResponse)(nil),    // 32: ec2lab.agent.v1.AttachVolumeResponse
+	(*DetachVolumeRequest)(nil),     // 33: ec2lab.agent.v1.DetachVolumeRequest
+	(*DetachVolumeResponse)(nil),    // 34: ec2lab.agent.v1.DetachVolumeResponse
+	(*SetIOTuneRequest)(nil),        // 35: ec2lab.agent.v1.SetIOTuneRequest
+	(*SetIOTuneResponse)(nil),       // 36: ec2lab.agent.v1.SetIOTuneResponse
+	(*ListFilesRequest)(nil),        // 37: ec2lab.agent.v1.ListFilesRequest
+	(*ListFilesResponse)(nil),       // 38: ec2lab.agent.v1.ListFilesResponse
+	(*NetNic)(nil),                  // 39: ec2lab.agent.v1.NetNic
+	(*NetSubnet)(nil),               // 40: ec2lab.agent.v1.NetSubnet
+	(*SyncNetworkRequest)(nil),      // 41: ec2lab.agent.v1.SyncNetworkRequest
+	(*SyncNetworkResponse)(nil),     // 42: ec2lab.agent.v1.SyncNetworkResponse
+	(*timestamppb.Timestamp)(nil),   // 43: google.protobuf.Timestamp
 }
 var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	1,  // 0: ec2lab.agent.v1.Inventory.pools:type_name -> ec2lab.agent.v1.StoragePool
 	2,  // 1: ec2lab.agent.v1.Inventory.gpus:type_name -> ec2lab.agent.v1.Gpu
 	3,  // 2: ec2lab.agent.v1.RegisterRequest.inventory:type_name -> ec2lab.agent.v1.Inventory
 	3,  // 3: ec2lab.agent.v1.HeartbeatRequest.inventory:type_name -> ec2lab.agent.v1.Inventory
-	15, // 4: ec2lab.agent.v1.HeartbeatRequest.instances:type_name -> ec2lab.agent.v1.InstanceStatus
+	16, // 4: ec2lab.agent.v1.HeartbeatRequest.instances:type_name -> ec2lab.agent.v1.InstanceStatus
 	8,  // 5: ec2lab.agent.v1.Disk.iotune:type_name -> ec2lab.agent.v1.IOTune
 	10, // 6: ec2lab.agent.v1.CreateInstanceRequest.instance_store:type_name -> ec2lab.agent.v1.InstanceStoreDisk
 	9,  // 7: ec2lab.agent.v1.CreateInstanceRequest.disks:type_name -> ec2lab.agent.v1.Disk
-	9,  // 8: ec2lab.agent.v1.InstanceStatus.disks:type_name -> ec2lab.agent.v1.Disk
-	15, // 9: ec2lab.agent.v1.ListInstancesResponse.instances:type_name -> ec2lab.agent.v1.InstanceStatus
-	38, // 10: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
-	38, // 11: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
-	9,  // 12: ec2lab.agent.v1.AttachVolumeRequest.disk:type_name -> ec2lab.agent.v1.Disk
-	8,  // 13: ec2lab.agent.v1.SetIOTuneRequest.iotune:type_name -> ec2lab.agent.v1.IOTune
-	4,  // 14: ec2lab.agent.v1.Registry.Register:input_type -> ec2lab.agent.v1.RegisterRequest
-	6,  // 15: ec2lab.agent.v1.Registry.Heartbeat:input_type -> ec2lab.agent.v1.HeartbeatRequest
-	0,  // 16: ec2lab.agent.v1.Host.GetInventory:input_type -> ec2lab.agent.v1.GetInventoryRequest
-	11, // 17: ec2lab.agent.v1.Host.CreateInstance:input_type -> ec2lab.agent.v1.CreateInstanceRequest
-	12, // 18: ec2lab.agent.v1.Host.StartInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	13, // 19: ec2lab.agent.v1.Host.StopInstance:input_type -> ec2lab.agent.v1.StopInstanceRequest
-	12, // 20: ec2lab.agent.v1.Host.RebootInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	12, // 21: ec2lab.agent.v1.Host.DestroyInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	16, // 22: ec2lab.agent.v1.Host.ListInstances:input_type -> ec2lab.agent.v1.ListInstancesRequest
-	12, // 23: ec2lab.agent.v1.Host.GetConsoleOutput:input_type -> ec2lab.agent.v1.InstanceRef
-	19, // 24: ec2lab.agent.v1.Host.StreamConsole:input_type -> ec2lab.agent.v1.ConsoleIn
-	21, // 25: ec2lab.agent.v1.Host.WatchEvents:input_type -> ec2lab.agent.v1.WatchEventsRequest
-	23, // 26: ec2lab.agent.v1.Host.CreateVolume:input_type -> ec2lab.agent.v1.CreateVolumeRequest
-	24, // 27: ec2lab.agent.v1.Host.DeleteVolume:input_type -> ec2lab.agent.v1.VolumeRef
-	26, // 28: ec2lab.agent.v1.Host.ResizeVolume:input_type -> ec2lab.agent.v1.ResizeVolumeRequest
-	24, // 29: ec2lab.agent.v1.Host.InspectVolume:input_type -> ec2lab.agent.v1.VolumeRef
-	28, // 30: ec2lab.agent.v1.Host.SnapshotVolume:input_type -> ec2lab.agent.v1.SnapshotVolumeRequest
-	30, // 31: ec2lab.agent.v1.Host.AttachVolume:input_type -> ec2lab.agent.v1.AttachVolumeRequest
-	32, // 32: ec2lab.agent.v1.Host.DetachVolume:input_type -> ec2lab.agent.v1.DetachVolumeRequest
-	34, // 33: ec2lab.agent.v1.Host.SetIOTune:input_type -> ec2lab.agent.v1.SetIOTuneRequest
-	36, // 34: ec2lab.agent.v1.Host.ListFiles:input_type -> ec2lab.agent.v1.ListFilesRequest
-	5,  // 35: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
-	7,  // 36: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
-	3,  // 37: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
-	15, // 38: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	15, // 39: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	15, // 40: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	15, // 41: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	14, // 42: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
-	17, // 43: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
-	18, // 44: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
-	20, // 45: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
-	22, // 46: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
-	27, // 47: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	25, // 48: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
-	27, // 49: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	27, // 50: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	29, // 51: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
-	31, // 52: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
-	33, // 53: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
-	35, // 54: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
-	37, // 55: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
-	35, // [35:56] is the sub-list for method output_type
-	14, // [14:35] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	12, // 8: ec2lab.agent.v1.CreateInstanceRequest.nics:type_name -> ec2lab.agent.v1.Nic
+	9,  // 9: ec2lab.agent.v1.InstanceStatus.disks:type_name -> ec2lab.agent.v1.Disk
+	16, // 10: ec2lab.agent.v1.ListInstancesResponse.instances:type_name -> ec2lab.agent.v1.InstanceStatus
+	43, // 11: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
+	43, // 12: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
+	9,  // 13: ec2lab.agent.v1.AttachVolumeRequest.disk:type_name -> ec2lab.agent.v1.Disk
+	8,  // 14: ec2lab.agent.v1.SetIOTuneRequest.iotune:type_name -> ec2lab.agent.v1.IOTune
+	39, // 15: ec2lab.agent.v1.NetSubnet.nics:type_name -> ec2lab.agent.v1.NetNic
+	40, // 16: ec2lab.agent.v1.SyncNetworkRequest.subnets:type_name -> ec2lab.agent.v1.NetSubnet
+	4,  // 17: ec2lab.agent.v1.Registry.Register:input_type -> ec2lab.agent.v1.RegisterRequest
+	6,  // 18: ec2lab.agent.v1.Registry.Heartbeat:input_type -> ec2lab.agent.v1.HeartbeatRequest
+	0,  // 19: ec2lab.agent.v1.Host.GetInventory:input_type -> ec2lab.agent.v1.GetInventoryRequest
+	11, // 20: ec2lab.agent.v1.Host.CreateInstance:input_type -> ec2lab.agent.v1.CreateInstanceRequest
+	13, // 21: ec2lab.agent.v1.Host.StartInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	14, // 22: ec2lab.agent.v1.Host.StopInstance:input_type -> ec2lab.agent.v1.StopInstanceRequest
+	13, // 23: ec2lab.agent.v1.Host.RebootInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	13, // 24: ec2lab.agent.v1.Host.DestroyInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	17, // 25: ec2lab.agent.v1.Host.ListInstances:input_type -> ec2lab.agent.v1.ListInstancesRequest
+	13, // 26: ec2lab.agent.v1.Host.GetConsoleOutput:input_type -> ec2lab.agent.v1.InstanceRef
+	20, // 27: ec2lab.agent.v1.Host.StreamConsole:input_type -> ec2lab.agent.v1.ConsoleIn
+	22, // 28: ec2lab.agent.v1.Host.WatchEvents:input_type -> ec2lab.agent.v1.WatchEventsRequest
+	24, // 29: ec2lab.agent.v1.Host.CreateVolume:input_type -> ec2lab.agent.v1.CreateVolumeRequest
+	25, // 30: ec2lab.agent.v1.Host.DeleteVolume:input_type -> ec2lab.agent.v1.VolumeRef
+	27, // 31: ec2lab.agent.v1.Host.ResizeVolume:input_type -> ec2lab.agent.v1.ResizeVolumeRequest
+	25, // 32: ec2lab.agent.v1.Host.InspectVolume:input_type -> ec2lab.agent.v1.VolumeRef
+	29, // 33: ec2lab.agent.v1.Host.SnapshotVolume:input_type -> ec2lab.agent.v1.SnapshotVolumeRequest
+	31, // 34: ec2lab.agent.v1.Host.AttachVolume:input_type -> ec2lab.agent.v1.AttachVolumeRequest
+	33, // 35: ec2lab.agent.v1.Host.DetachVolume:input_type -> ec2lab.agent.v1.DetachVolumeRequest
+	35, // 36: ec2lab.agent.v1.Host.SetIOTune:input_type -> ec2lab.agent.v1.SetIOTuneRequest
+	37, // 37: ec2lab.agent.v1.Host.ListFiles:input_type -> ec2lab.agent.v1.ListFilesRequest
+	41, // 38: ec2lab.agent.v1.Host.SyncNetwork:input_type -> ec2lab.agent.v1.SyncNetworkRequest
+	5,  // 39: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
+	7,  // 40: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
+	3,  // 41: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
+	16, // 42: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 43: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 44: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 45: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	15, // 46: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
+	18, // 47: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
+	19, // 48: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
+	21, // 49: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
+	23, // 50: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
+	28, // 51: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	26, // 52: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
+	28, // 53: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	28, // 54: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	30, // 55: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
+	32, // 56: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
+	34, // 57: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
+	36, // 58: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
+	38, // 59: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
+	42, // 60: ec2lab.agent.v1.Host.SyncNetwork:output_type -> ec2lab.agent.v1.SyncNetworkResponse
+	39, // [39:61] is the sub-list for method output_type
+	17, // [17:39] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_agent_v1_agent_proto_init() }
@@ -2725,7 +3095,7 @@ func file_ec2lab_agent_v1_agent_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_agent_v1_agent_proto_rawDesc), len(file_ec2lab_agent_v1_agent_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   38,
+			NumMessages:   43,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -186,6 +186,7 @@ const (
 	Host_DetachVolume_FullMethodName     = "/ec2lab.agent.v1.Host/DetachVolume"
 	Host_SetIOTune_FullMethodName        = "/ec2lab.agent.v1.Host/SetIOTune"
 	Host_ListFiles_FullMethodName        = "/ec2lab.agent.v1.Host/ListFiles"
+	Host_SyncNetwork_FullMethodName      = "/ec2lab.agent.v1.Host/SyncNetwork"
 )
 
 // HostClient is the client API for Host service.
@@ -220,6 +221,9 @@ type HostClient interface {
 	SetIOTune(ctx context.Context, in *SetIOTuneRequest, opts ...grpc.CallOption) (*SetIOTuneResponse, error)
 	// ListFiles lists the files of a pool directory (for garbage collection).
 	ListFiles(ctx context.Context, in *ListFilesRequest, opts ...grpc.CallOption) (*ListFilesResponse, error)
+	// SyncNetwork makes the host's data plane serve exactly the given subnets
+	// (the full desired set for this host): bridges, VXLAN/FDB, DHCP leases.
+	SyncNetwork(ctx context.Context, in *SyncNetworkRequest, opts ...grpc.CallOption) (*SyncNetworkResponse, error)
 }
 
 type hostClient struct {
@@ -432,6 +436,16 @@ func (c *hostClient) ListFiles(ctx context.Context, in *ListFilesRequest, opts .
 	return out, nil
 }
 
+func (c *hostClient) SyncNetwork(ctx context.Context, in *SyncNetworkRequest, opts ...grpc.CallOption) (*SyncNetworkResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SyncNetworkResponse)
+	err := c.cc.Invoke(ctx, Host_SyncNetwork_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // HostServer is the server API for Host service.
 // All implementations must embed UnimplementedHostServer
 // for forward compatibility.
@@ -464,6 +478,9 @@ type HostServer interface {
 	SetIOTune(context.Context, *SetIOTuneRequest) (*SetIOTuneResponse, error)
 	// ListFiles lists the files of a pool directory (for garbage collection).
 	ListFiles(context.Context, *ListFilesRequest) (*ListFilesResponse, error)
+	// SyncNetwork makes the host's data plane serve exactly the given subnets
+	// (the full desired set for this host): bridges, VXLAN/FDB, DHCP leases.
+	SyncNetwork(context.Context, *SyncNetworkRequest) (*SyncNetworkResponse, error)
 	mustEmbedUnimplementedHostServer()
 }
 
@@ -530,6 +547,9 @@ func (UnimplementedHostServer) SetIOTune(context.Context, *SetIOTuneRequest) (*S
 }
 func (UnimplementedHostServer) ListFiles(context.Context, *ListFilesRequest) (*ListFilesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListFiles not implemented")
+}
+func (UnimplementedHostServer) SyncNetwork(context.Context, *SyncNetworkRequest) (*SyncNetworkResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SyncNetwork not implemented")
 }
 func (UnimplementedHostServer) mustEmbedUnimplementedHostServer() {}
 func (UnimplementedHostServer) testEmbeddedByValue()              {}
@@ -876,6 +896,24 @@ func _Host_ListFiles_Handler(srv interface{}, ctx context.Context, dec func(inte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Host_SyncNetwork_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SyncNetworkRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HostServer).SyncNetwork(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Host_SyncNetwork_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HostServer).SyncNetwork(ctx, req.(*SyncNetworkRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Host_ServiceDesc is the grpc.ServiceDesc for Host service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -950,6 +988,10 @@ var Host_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListFiles",
 			Handler:    _Host_ListFiles_Handler,
+		},
+		{
+			MethodName: "SyncNetwork",
+			Handler:    _Host_SyncNetwork_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -1,0 +1,52 @@
+package agent
+
+import (
+	"net/netip"
+	"testing"
+
+	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
+)
+
+// TestPlaneSubnets: the SyncNetwork request maps 1:1 onto the data plane's
+// subnets; without a local VTEP subnets are plain bridges (no VNI, peers or
+// remote hosts); malformed addresses are refused.
+func TestPlaneSubnets(t *testing.T) {
+	req := &agentv1.SyncNetworkRequest{Subnets: []*agentv1.NetSubnet{{SubnetId: "subnet-1", Cidr: "172.31.0.0/20", Vni: 7,
+		Peers: []string{"192.0.2.9"}, Nics: []*agentv1.NetNic{
+			{InstanceId: "i-1", Mac: "02:00:00:00:00:01", Ip: "172.31.0.4", Hostname: "ip-172-31-0-4"},
+			{InstanceId: "i-2", Mac: "02:00:00:00:00:02", Ip: "172.31.0.5", HostVtep: "192.0.2.9"}}}}}
+	vtep := netip.MustParseAddr("192.0.2.8")
+	for _, tc := range []struct {
+		name       string
+		vtep       netip.Addr
+		vni, peers int
+		remote     bool
+	}{
+		{"overlay", vtep, 7, 1, true},
+		{"single host", netip.Addr{}, 0, 0, false},
+	} {
+		got, err := planeSubnets(req, tc.vtep)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("%s: %v %v", tc.name, got, err)
+		}
+		s := got[0]
+		if s.ID != "subnet-1" || s.CIDR.String() != "172.31.0.0/20" || int(s.VNI) != tc.vni || len(s.Peers) != tc.peers || len(s.NICs) != 2 {
+			t.Errorf("%s: %+v", tc.name, s)
+		}
+		if s.NICs[0].MAC.String() != "02:00:00:00:00:01" || s.NICs[0].IP.String() != "172.31.0.4" || s.NICs[1].Host.IsValid() != tc.remote {
+			t.Errorf("%s: NICs %+v", tc.name, s.NICs)
+		}
+	}
+	for _, bad := range []*agentv1.NetSubnet{
+		{SubnetId: "s", Cidr: "nonsense"},
+		{SubnetId: "s", Cidr: "10.0.0.0/24", Nics: []*agentv1.NetNic{{InstanceId: "i", Mac: "zz", Ip: "10.0.0.4"}}},
+		{SubnetId: "s", Cidr: "10.0.0.0/24", Nics: []*agentv1.NetNic{{InstanceId: "i", Mac: "02:00:00:00:00:01", Ip: "x"}}},
+	} {
+		if _, err := planeSubnets(&agentv1.SyncNetworkRequest{Subnets: []*agentv1.NetSubnet{bad}}, vtep); err == nil {
+			t.Errorf("accepted %v", bad)
+		}
+	}
+	if NetPrefix("ec2lab-") == NetPrefix("e2e1234-") || len(NetPrefix("x")) != 5 {
+		t.Error("NetPrefix is not a distinct 5-character prefix")
+	}
+}

@@ -1,0 +1,162 @@
+package controller
+
+import (
+	"context"
+	"net/netip"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/network"
+	"github.com/ec2lab/ec2lab/pkg/store"
+)
+
+// holdsAddress reports whether an instance keeps its private address:
+// every state but terminated (a stopped instance keeps it, as in EC2).
+func holdsAddress(in Instance) bool {
+	return in.State != StateTerminated && in.SubnetID != "" && in.PrivateIP != ""
+}
+
+// heldAddresses counts, per subnet, the addresses instances hold.
+func (s *Service) heldAddresses(ctx context.Context) (map[string]int, error) {
+	insts, err := store.ListJSON[Instance](ctx, s.st, prefixInstance)
+	if err != nil {
+		return nil, err
+	}
+	held := map[string]int{}
+	for _, in := range insts {
+		if holdsAddress(in) {
+			held[in.SubnetID]++
+		}
+	}
+	return held, nil
+}
+
+// launchSubnet checks RunInstances' network parameters. With a SubnetId it
+// returns that subnet, whose AZ the instances must be placed in (a different
+// Placement AZ is an error); without, instances go to the default subnet of
+// the AZ they are placed in (nil is returned). req is not changed (its hash
+// is the ClientToken's).
+func (s *Service) launchSubnet(ctx context.Context, acct string, req *RunRequest) (*Subnet, error) {
+	if req.PrivateIP != "" && req.MaxCount > 1 {
+		return nil, ec2err.New(ec2err.InvalidParameterCombination,
+			"Cannot specify a private IP address when launching more than one instance (MaxCount %d)", req.MaxCount)
+	}
+	if err := s.ensureDefaultVPC(ctx, acct); err != nil {
+		return nil, err
+	}
+	if req.SubnetID == "" {
+		return s.defaultSubnetFor(ctx, acct, req)
+	}
+	sn, _, err := s.ownSubnet(ctx, acct, req.SubnetID)
+	if err != nil {
+		return nil, err
+	}
+	if req.AZ != "" && req.AZ != sn.AZ {
+		return nil, ec2err.New(ec2err.InvalidParameterValue,
+			"The specified Availability Zone (%s) does not match the Availability Zone of subnet %s (%s).", req.AZ, sn.ID, sn.AZ)
+	}
+	return &sn, nil
+}
+
+// addressPlan is the account's subnets and their address pools, rebuilt
+// from the instance records; RunInstances uses it under s.mu so two
+// launches never get one address.
+type addressPlan struct {
+	region   string
+	subnets  []Subnet
+	pools    map[string]*network.Pool
+	instance map[string]Instance
+}
+
+func (s *Service) newAddressPlan(ctx context.Context, acct string) (*addressPlan, error) {
+	subs, err := store.ListJSON[Subnet](ctx, s.st, prefixSubnet)
+	if err != nil {
+		return nil, err
+	}
+	insts, err := store.ListJSON[Instance](ctx, s.st, prefixInstance)
+	if err != nil {
+		return nil, err
+	}
+	pl := &addressPlan{region: s.cfg.Region, pools: map[string]*network.Pool{}}
+	for _, sn := range subs {
+		pl.pools[sn.ID] = network.NewPool(sn.Prefix())
+		if sn.Owner == acct {
+			pl.subnets = append(pl.subnets, sn)
+		}
+	}
+	for _, in := range insts {
+		pool, ok := pl.pools[in.SubnetID]
+		if !ok || !holdsAddress(in) {
+			continue
+		}
+		if addr, err := netip.ParseAddr(in.PrivateIP); err == nil {
+			_ = pool.Assign(in.ID, addr)
+		}
+	}
+	return pl, nil
+}
+
+// defaultSubnet is the account's default subnet of az.
+func (pl *addressPlan) defaultSubnet(az string) (Subnet, error) {
+	for _, sn := range pl.subnets {
+		if sn.DefaultForAZ && sn.AZ == az {
+			return sn, nil
+		}
+	}
+	return Subnet{}, ec2err.New("VPCIdNotSpecified", "No default VPC for this user (no default subnet in %s): specify a SubnetId.", az)
+}
+
+// assign gives the instance its primary network interface in subnet
+// (nil: the default subnet of its AZ), at requested when set.
+func (pl *addressPlan) assign(in *Instance, subnet *Subnet, requested string) error {
+	sn := Subnet{}
+	if subnet != nil {
+		sn = *subnet
+	} else {
+		d, err := pl.defaultSubnet(in.AZ)
+		if err != nil {
+			return err
+		}
+		sn = d
+	}
+	pool, ok := pl.pools[sn.ID]
+	if !ok {
+		return ec2err.New("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", sn.ID)
+	}
+	addr, err := pool.Allocate(in.ID, requested)
+	if err != nil {
+		return err
+	}
+	in.VpcID, in.SubnetID, in.PrivateIP = sn.VpcID, sn.ID, addr.String()
+	in.MAC = network.MAC(in.ID, 0).String()
+	in.PrivateDNSName = network.PrivateDNSName(addr, pl.region)
+	return nil
+}
+
+func parseAddr(s string) (netip.Addr, error) { return netip.ParseAddr(s) }
+
+// defaultSubnetFor picks, for a requested address without subnet or zone,
+// the default subnet containing it (its zone becomes the placement's).
+func (s *Service) defaultSubnetFor(ctx context.Context, acct string, req *RunRequest) (*Subnet, error) {
+	addr, err := netip.ParseAddr(req.PrivateIP)
+	if err != nil || req.AZ != "" {
+		return nil, nil // no address or a zone: the zone's default subnet judges it
+	}
+	subs, err := store.ListJSON[Subnet](ctx, s.st, prefixSubnet)
+	if err != nil {
+		return nil, err
+	}
+	for _, sn := range subs {
+		if sn.Owner == acct && sn.DefaultForAZ && sn.Prefix().Contains(addr) {
+			return &sn, nil
+		}
+	}
+	return nil, nil
+}
+
+// launchAZ is the zone RunInstances places in: the subnet's when one is set.
+func launchAZ(az string, subnet *Subnet) string {
+	if subnet != nil {
+		return subnet.AZ
+	}
+	return az
+}

@@ -1,0 +1,189 @@
+package controller
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/ec2lab/ec2lab/pkg/network"
+	"github.com/ec2lab/ec2lab/pkg/store"
+	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
+)
+
+// netResync is how often every agent is sent its full network even when
+// nothing changed, so a restarted agent converges.
+const netResync = 30 * time.Second
+
+// netSync remembers the last network pushed to each host. Its mutex is held
+// across computing and pushing, so pushes never overtake each other.
+type netSync struct {
+	mu   sync.Mutex
+	sent map[string]netSent
+}
+
+type netSent struct {
+	digest string
+	at     time.Time
+}
+
+// desiredNetwork is, per host ID, the subnets the host must serve: those in
+// which an instance placed on it holds an address, each with all the
+// subnet's NICs (every host's DHCP server knows every lease) and the VTEPs
+// of the other hosts carrying it.
+func (s *Service) desiredNetwork(ctx context.Context) (map[string][]*agentv1.NetSubnet, error) {
+	insts, err := store.ListJSON[Instance](ctx, s.st, prefixInstance)
+	if err != nil {
+		return nil, err
+	}
+	subs, err := store.ListJSON[Subnet](ctx, s.st, prefixSubnet)
+	if err != nil {
+		return nil, err
+	}
+	hosts, err := s.Hosts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vtep := map[string]string{}
+	for _, h := range hosts {
+		vtep[h.ID] = h.VTEP
+	}
+	nics := map[string][]*agentv1.NetNic{}
+	carriers := map[string]map[string]bool{} // subnet → host IDs
+	for _, in := range insts {
+		if !onNetwork(in) {
+			continue
+		}
+		nics[in.SubnetID] = append(nics[in.SubnetID], &agentv1.NetNic{InstanceId: in.ID, Mac: in.MAC,
+			Ip: in.PrivateIP, Hostname: hostnameOf(in), HostVtep: vtep[in.HostID]})
+		if carriers[in.SubnetID] == nil {
+			carriers[in.SubnetID] = map[string]bool{}
+		}
+		carriers[in.SubnetID][in.HostID] = true
+	}
+	out := map[string][]*agentv1.NetSubnet{}
+	for _, sn := range subs {
+		list := nics[sn.ID]
+		sort.Slice(list, func(i, j int) bool { return list[i].InstanceId < list[j].InstanceId })
+		for host := range carriers[sn.ID] {
+			ns := &agentv1.NetSubnet{SubnetId: sn.ID, Cidr: sn.CIDR, Vni: sn.VNI, Nics: list}
+			for other := range carriers[sn.ID] {
+				if other != host && vtep[other] != "" {
+					ns.Peers = append(ns.Peers, vtep[other])
+				}
+			}
+			sort.Strings(ns.Peers)
+			out[host] = append(out[host], ns)
+		}
+	}
+	for _, list := range out {
+		sort.Slice(list, func(i, j int) bool { return list[i].SubnetId < list[j].SubnetId })
+	}
+	return out, nil
+}
+
+func hostnameOf(in Instance) string {
+	if a, err := parseAddr(in.PrivateIP); err == nil {
+		return network.Hostname(a)
+	}
+	return ""
+}
+
+// syncNetwork pushes each connected agent its network when it changed or
+// netResync has passed (called from every reconcile pass).
+func (s *Service) syncNetwork(ctx context.Context) {
+	s.pushNetwork(ctx, "", false)
+}
+
+// syncHostNetwork pushes one host's network now (before a launch, so the
+// bridge the domain plugs into exists).
+func (s *Service) syncHostNetwork(ctx context.Context, hostID string) error {
+	return s.pushNetwork(ctx, hostID, true)
+}
+
+func (s *Service) pushNetwork(ctx context.Context, only string, force bool) error {
+	s.net.mu.Lock()
+	defer s.net.mu.Unlock()
+	want, err := s.desiredNetwork(ctx)
+	if err != nil {
+		return fmt.Errorf("desired network: %w", err)
+	}
+	if s.net.sent == nil {
+		s.net.sent = map[string]netSent{}
+	}
+	var firstErr error
+	for hostID, ag := range s.connectedAgents() {
+		if only != "" && hostID != only {
+			continue
+		}
+		req := &agentv1.SyncNetworkRequest{Subnets: want[hostID]}
+		digest := digestOf(req)
+		last := s.net.sent[hostID]
+		if !force && last.digest == digest && s.now().Sub(last.at) < netResync {
+			continue
+		}
+		if _, err := ag.SyncNetwork(ctx, req); err != nil {
+			if status.Code(err) == codes.Unimplemented {
+				continue // an agent without a data plane
+			}
+			s.log.Warn("sync network failed", "host", hostID, "err", err)
+			delete(s.net.sent, hostID)
+			if firstErr == nil {
+				firstErr = fmt.Errorf("sync network on %s: %w", hostID, err)
+			}
+			continue
+		}
+		if last.digest != digest {
+			s.log.Info("network synced", "host", hostID, "subnets", len(req.Subnets))
+		}
+		s.net.sent[hostID] = netSent{digest: digest, at: s.now()}
+	}
+	return firstErr
+}
+
+func (s *Service) connectedAgents() map[string]agentv1.HostClient {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]agentv1.HostClient, len(s.agents))
+	for id, c := range s.agents {
+		out[id] = c
+	}
+	return out
+}
+
+func digestOf(m proto.Message) string {
+	b, _ := proto.MarshalOptions{Deterministic: true}.Marshal(m)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// instanceNics is the agent's view of an instance's network interfaces.
+func instanceNics(in Instance) []*agentv1.Nic {
+	if in.SubnetID == "" || in.PrivateIP == "" {
+		return nil
+	}
+	return []*agentv1.Nic{{SubnetId: in.SubnetID, Mac: in.MAC, PrivateIp: in.PrivateIP}}
+}
+
+// onNetwork reports whether the instance's NIC is on its host's data plane:
+// it holds an address and is not being torn down (a shutting-down
+// instance's domain is going; its address is released at terminated).
+func onNetwork(in Instance) bool {
+	return holdsAddress(in) && in.HostID != "" && in.State != StateShuttingDown
+}
+
+// releaseNetwork updates the instance's host right after its domain is
+// destroyed, so the subnet's bridge and DHCP server go with its last NIC
+// (the reconciler retries on failure).
+func (s *Service) releaseNetwork(ctx context.Context, in Instance) {
+	if err := s.syncHostNetwork(ctx, in.HostID); err != nil {
+		s.log.Warn("release network", "instance", in.ID, "err", err)
+	}
+}

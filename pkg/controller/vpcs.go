@@ -1,0 +1,221 @@
+package controller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ids"
+	"github.com/ec2lab/ec2lab/pkg/network"
+	"github.com/ec2lab/ec2lab/pkg/store"
+)
+
+// Store key prefixes of the network records.
+const (
+	prefixVPC        = "/vpcs/"
+	prefixSubnet     = "/subnets/"
+	prefixDefaultVPC = "/defaultvpc/" // + account → the default VPC's ID, once made
+	prefixVNI        = "/vnis/"       // + VNI → subnet ID (uniqueness guard)
+)
+
+// VPC is the record of a virtual private cloud.
+type VPC struct {
+	ID        string `json:"id"`
+	Owner     string `json:"owner"`
+	CIDR      string `json:"cidr"`
+	State     string `json:"state"`
+	IsDefault bool   `json:"is_default,omitempty"`
+	Tags      []Tag  `json:"tags,omitempty"`
+}
+
+// CreateVpc records a VPC for cidr (validated as EC2 does).
+func (s *Service) CreateVpc(ctx context.Context, cidr string, tags []Tag, dryRun bool) (VPC, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return VPC{}, err
+	}
+	if cidr == "" {
+		return VPC{}, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter CidrBlock")
+	}
+	nv, err := network.NewVPC(ids.New(network.VPCIDPrefix), acct, cidr)
+	if err != nil {
+		return VPC{}, err
+	}
+	if err := validateTags(tags); err != nil {
+		return VPC{}, err
+	}
+	if dryRun {
+		return VPC{}, DryRun()
+	}
+	v := VPC{ID: nv.ID, Owner: acct, CIDR: nv.CIDR.String(), State: "available", Tags: tags}
+	op, _ := store.PutJSON(prefixVPC+v.ID, v, store.MustNotExist)
+	if _, err := s.st.Txn(ctx, op); err != nil {
+		return VPC{}, fmt.Errorf("record %s: %w", v.ID, err)
+	}
+	s.log.Info("vpc created", "vpc", v.ID, "cidr", v.CIDR, "account", acct)
+	return v, nil
+}
+
+// DescribeVpcs lists the caller's VPCs (the default VPC is made on first use).
+func (s *Service) DescribeVpcs(ctx context.Context, idList []string, filters []Filter, p Page) ([]VPC, string, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := checkMaxResults(p, len(idList) > 0, 5, 1000); err != nil {
+		return nil, "", err
+	}
+	if err := s.ensureDefaultVPC(ctx, acct); err != nil {
+		return nil, "", err
+	}
+	all, err := store.ListJSON[VPC](ctx, s.st, prefixVPC)
+	if err != nil {
+		return nil, "", err
+	}
+	byID := map[string]VPC{}
+	var keys []string
+	for _, v := range all {
+		if v.Owner != acct || (len(idList) > 0 && !contains(idList, v.ID)) {
+			continue
+		}
+		ok, err := matches(filters, func(n string) ([]string, bool) { return vpcField(v, n) })
+		if err != nil {
+			return nil, "", err
+		}
+		if ok {
+			byID[v.ID], keys = v, append(keys, v.ID)
+		}
+	}
+	for _, id := range idList {
+		if _, ok := byID[id]; !ok && len(filters) == 0 {
+			return nil, "", ec2err.New("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", id)
+		}
+	}
+	sort.Strings(keys)
+	page, next, err := paginate(keys, p)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]VPC, len(page))
+	for i, id := range page {
+		out[i] = byID[id]
+	}
+	return out, next, nil
+}
+
+func vpcField(v VPC, name string) ([]string, bool) {
+	switch name {
+	case "vpc-id":
+		return []string{v.ID}, true
+	case "cidr", "cidr-block", "cidr-block-association.cidr-block":
+		return []string{v.CIDR}, true
+	case "state":
+		return []string{v.State}, true
+	case "is-default", "isDefault":
+		return []string{strconv.FormatBool(v.IsDefault)}, true
+	case "owner-id":
+		return []string{v.Owner}, true
+	}
+	return tagField(v.Tags, name)
+}
+
+// DeleteVpc removes a VPC that has no subnets left.
+func (s *Service) DeleteVpc(ctx context.Context, id string, dryRun bool) error {
+	acct, err := account(ctx)
+	if err != nil {
+		return err
+	}
+	v, rev, err := s.ownVPC(ctx, acct, id)
+	if err != nil {
+		return err
+	}
+	subs, err := store.ListJSON[Subnet](ctx, s.st, prefixSubnet)
+	if err != nil {
+		return err
+	}
+	for _, sn := range subs {
+		if sn.VpcID == v.ID {
+			return ec2err.New("DependencyViolation", "The vpc '%s' has dependencies and cannot be deleted.", v.ID)
+		}
+	}
+	if dryRun {
+		return DryRun()
+	}
+	if _, err := s.st.Txn(ctx, store.Op{Key: prefixVPC + v.ID, Delete: true, ExpectRevision: rev}); err != nil {
+		return fmt.Errorf("delete %s: %w", v.ID, err)
+	}
+	s.log.Info("vpc deleted", "vpc", v.ID, "account", acct)
+	return nil
+}
+
+func (s *Service) ownVPC(ctx context.Context, acct, id string) (VPC, int64, error) {
+	if id == "" {
+		return VPC{}, 0, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter VpcId")
+	}
+	if !ids.Valid(network.VPCIDPrefix, id) {
+		return VPC{}, 0, ec2err.New("InvalidVpcID.Malformed", "Invalid id: \"%s\"", id)
+	}
+	if err := s.ensureDefaultVPC(ctx, acct); err != nil {
+		return VPC{}, 0, err
+	}
+	v, rev, err := store.GetJSON[VPC](ctx, s.st, prefixVPC+id)
+	if err != nil || v.Owner != acct {
+		return VPC{}, 0, ec2err.New("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", id)
+	}
+	return v, rev, nil
+}
+
+// ensureDefaultVPC makes the account's default VPC (172.31.0.0/16) with one
+// default subnet per Availability Zone the first time it is needed. It runs
+// once per account: a deleted default VPC is not made again.
+func (s *Service) ensureDefaultVPC(ctx context.Context, acct string) error {
+	if _, err := s.st.Get(ctx, prefixDefaultVPC+acct); err == nil {
+		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	var azs []string
+	for _, z := range s.cfg.AvailabilityZones {
+		azs = append(azs, z.Name)
+	}
+	nv, nss, err := network.DefaultVPC(acct, azs, ids.New)
+	if err != nil {
+		return err
+	}
+	for attempt := 0; attempt < 20; attempt++ {
+		ops, err := s.defaultVPCOps(ctx, acct, nv, nss)
+		if err != nil {
+			return err
+		}
+		if _, err = s.st.Txn(ctx, ops...); err == nil {
+			s.log.Info("default vpc created", "vpc", nv.ID, "subnets", len(nss), "account", acct)
+			return nil
+		} else if !errors.Is(err, store.ErrConflict) {
+			return fmt.Errorf("default vpc: %w", err)
+		}
+		if _, err := s.st.Get(ctx, prefixDefaultVPC+acct); err == nil {
+			return nil // made by a concurrent caller
+		}
+	}
+	return fmt.Errorf("default vpc for %s: too many conflicts", acct)
+}
+
+func (s *Service) defaultVPCOps(ctx context.Context, acct string, nv network.VPC, nss []network.Subnet) ([]store.Op, error) {
+	v := VPC{ID: nv.ID, Owner: acct, CIDR: nv.CIDR.String(), State: "available", IsDefault: true}
+	marker, _ := store.PutJSON(prefixDefaultVPC+acct, v.ID, store.MustNotExist)
+	op, _ := store.PutJSON(prefixVPC+v.ID, v, store.MustNotExist)
+	ops := []store.Op{marker, op}
+	vnis, err := s.freeVNIs(ctx, len(nss))
+	if err != nil {
+		return nil, err
+	}
+	for i, ns := range nss {
+		sn := Subnet{ID: ns.ID, VpcID: v.ID, Owner: acct, AZ: ns.AZ, CIDR: ns.CIDR.String(),
+			State: "available", DefaultForAZ: true, VNI: vnis[i]}
+		ops = append(ops, subnetOps(sn)...)
+	}
+	return ops, nil
+}

@@ -1,0 +1,156 @@
+// Package netplane owns an ec2lab host's virtual network data plane: one
+// Linux bridge per subnet with the subnet's gateway address, one VXLAN
+// device per subnet (VNI, static FDB entries towards the other hosts' VTEPs)
+// and one dnsmasq per bridge answering DHCP with static leases only. It
+// adds no NAT and no routes beyond the connected one and never touches IP
+// forwarding. Guests' taps are created by libvirt (interface type='bridge')
+// with names from TapName.
+//
+// Everything it creates carries the Plane's name prefix; Reconcile makes
+// the host match a desired set of subnets, creating what is missing and
+// removing every prefixed device or dnsmasq that is not desired, so an
+// agent restart converges with nothing left over.
+package netplane
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"path/filepath"
+	"regexp"
+	"sync"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+)
+
+// VXLANPort is the IANA VXLAN UDP port.
+const VXLANPort = 4789
+
+// vxlanOverhead is what VXLAN encapsulation adds to a frame (IPv4 underlay).
+const vxlanOverhead = 50
+
+// Config configures a Plane.
+type Config struct {
+	// Prefix starts every device name this Plane owns: 1-5 lowercase
+	// letters or digits, distinct per agent on one host. Default "ec2".
+	Prefix string
+	// StateDir holds dnsmasq's pid, lease, hosts and log files.
+	// Default /run/ec2lab/netplane/<prefix>.
+	StateDir string
+	// VTEP is this host's VXLAN endpoint address; required when a subnet
+	// has a VNI.
+	VTEP netip.Addr
+	// UnderlayMTU is the MTU of the VTEP's network (default 1500); guests on
+	// VXLAN subnets are told UnderlayMTU-50 by DHCP.
+	UnderlayMTU int
+	// NetNS, when set, is the named network namespace (ip netns) the Plane
+	// works in; tests use it to pose as separate hosts.
+	NetNS string
+	// Dnsmasq is the dnsmasq binary (default "dnsmasq" on $PATH).
+	Dnsmasq string
+	Logger  *slog.Logger
+}
+
+// Subnet is one subnet this host must serve.
+type Subnet struct {
+	ID   string
+	CIDR netip.Prefix
+	// VNI > 0 joins the subnet's bridge to a VXLAN segment.
+	VNI uint32
+	// Peers are the VTEPs of the other hosts with NICs in this subnet;
+	// broadcast, unknown-unicast and multicast frames go to all of them.
+	Peers []netip.Addr
+	// NICs are all the subnet's NICs, on this host and elsewhere: every
+	// host's dnsmasq knows every lease so they answer alike.
+	NICs []NIC
+}
+
+// NIC is one instance network interface.
+type NIC struct {
+	InstanceID  string
+	DeviceIndex int
+	MAC         net.HardwareAddr
+	IP          netip.Addr
+	// Hostname is handed out by DHCP (default ip-a-b-c-d).
+	Hostname string
+	// Host is the VTEP of the host the NIC lives on; zero (or this host's
+	// VTEP) for a local NIC.
+	Host netip.Addr
+}
+
+// Plane drives one host's (or network namespace's) data plane.
+type Plane struct {
+	cfg     Config
+	log     *slog.Logger
+	mu      sync.Mutex
+	nl      *netlink.Handle
+	ns      netns.NsHandle
+	ownedRE *regexp.Regexp
+}
+
+var prefixRE = regexp.MustCompile(`^[a-z0-9]{1,5}$`)
+
+// New checks cfg, fills defaults and opens a netlink handle in the Plane's
+// namespace.
+func New(cfg Config) (*Plane, error) {
+	if cfg.Prefix == "" {
+		cfg.Prefix = "ec2"
+	}
+	if !prefixRE.MatchString(cfg.Prefix) {
+		return nil, fmt.Errorf("netplane prefix %q: want 1-5 lowercase letters or digits", cfg.Prefix)
+	}
+	if cfg.StateDir == "" {
+		cfg.StateDir = filepath.Join("/run/ec2lab/netplane", cfg.Prefix)
+	}
+	if cfg.UnderlayMTU == 0 {
+		cfg.UnderlayMTU = 1500
+	}
+	if cfg.Dnsmasq == "" {
+		cfg.Dnsmasq = "dnsmasq"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	p := &Plane{cfg: cfg, log: cfg.Logger.With("netplane", cfg.Prefix), ns: -1,
+		ownedRE: regexp.MustCompile(`^` + cfg.Prefix + `([btv])([0-9a-f]{` + fmt.Sprint(hashLen) + `})$`)}
+	if err := p.open(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Plane) open() error {
+	if p.cfg.NetNS == "" {
+		h, err := netlink.NewHandle()
+		if err != nil {
+			return fmt.Errorf("netlink handle: %w", err)
+		}
+		p.nl = h
+		return nil
+	}
+	ns, err := netns.GetFromName(p.cfg.NetNS)
+	if err != nil {
+		return fmt.Errorf("netns %s: %w", p.cfg.NetNS, err)
+	}
+	h, err := netlink.NewHandleAt(ns)
+	if err != nil {
+		ns.Close()
+		return fmt.Errorf("netlink handle in %s: %w", p.cfg.NetNS, err)
+	}
+	p.nl, p.ns = h, ns
+	return nil
+}
+
+// Close releases the netlink handle; what the Plane created stays.
+func (p *Plane) Close() error {
+	p.nl.Close()
+	if p.ns >= 0 {
+		return p.ns.Close()
+	}
+	return nil
+}
+
+// Config returns the Plane's configuration with defaults filled in.
+func (p *Plane) Config() Config { return p.cfg }

@@ -1,0 +1,193 @@
+package netplane
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/vishvananda/netlink"
+)
+
+// Reconcile makes this host serve exactly the desired subnets: bridges,
+// VXLAN devices and FDB entries, tap attachment and dnsmasq processes are
+// created or corrected, and every owned device, process or state file not
+// desired is removed. It is idempotent; it keeps going after a failing
+// subnet and returns all errors joined.
+func (p *Plane) Reconcile(ctx context.Context, desired []Subnet) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := validate(desired); err != nil {
+		return err
+	}
+	if err := prepareStateDir(p.cfg.StateDir); err != nil {
+		return err
+	}
+	running, err := p.runningDnsmasq()
+	if err != nil {
+		return err
+	}
+	keep := map[string]bool{}
+	var errs []error
+	for _, s := range desired {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := p.ensureSubnet(ctx, s, running); err != nil {
+			errs = append(errs, fmt.Errorf("subnet %s: %w", s.ID, err))
+		}
+		p.markKept(s, keep)
+	}
+	errs = append(errs, p.removeExtra(ctx, keep, running))
+	return errors.Join(errs...)
+}
+
+func (p *Plane) ensureSubnet(ctx context.Context, s Subnet, running map[string]process) error {
+	br, created, err := p.ensureBridge(s)
+	if err != nil {
+		return err
+	}
+	vx, err := p.ensureVXLAN(s, br)
+	if err != nil {
+		return err
+	}
+	if vx != nil {
+		if err := p.syncFDB(vx, p.wantFDB(s)); err != nil {
+			return err
+		}
+	}
+	if err := p.attachTaps(s, br); err != nil {
+		return err
+	}
+	return p.ensureDnsmasq(ctx, s, br.Attrs().Name, running, created)
+}
+
+// markKept records the owned names subnet s accounts for.
+func (p *Plane) markKept(s Subnet, keep map[string]bool) {
+	keep[p.BridgeName(s.ID)] = true
+	if s.VNI != 0 {
+		keep[p.VXLANName(s.ID)] = true
+	}
+	for _, nic := range s.NICs {
+		if p.local(nic) {
+			keep[p.TapName(nic.InstanceID, nic.DeviceIndex)] = true
+		}
+	}
+}
+
+// removeExtra stops undesired dnsmasqs, deletes undesired owned links
+// (taps and VXLANs before bridges) and their state files.
+func (p *Plane) removeExtra(ctx context.Context, keep map[string]bool, running map[string]process) error {
+	var errs []error
+	for br, proc := range running {
+		if !keep[br] {
+			if err := stopProcess(ctx, proc.pid); err != nil {
+				errs = append(errs, err)
+			}
+			p.log.Info("dnsmasq stopped", "bridge", br, "pid", proc.pid)
+		}
+	}
+	links, err := p.ownedLinks()
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	for _, l := range links {
+		if keep[l.Attrs().Name] {
+			continue
+		}
+		if err := p.nl.LinkDel(l); err != nil && !isNotFound(err) {
+			errs = append(errs, fmt.Errorf("remove %s: %w", l.Attrs().Name, err))
+			continue
+		}
+		p.log.Info("link removed", "link", l.Attrs().Name)
+	}
+	errs = append(errs, p.removeStateFiles(keep))
+	if len(keep) == 0 {
+		os.Remove(p.cfg.StateDir) // only when empty: nothing left at all
+	}
+	return errors.Join(errs...)
+}
+
+// ownedLinks lists this Plane's links, bridges last.
+func (p *Plane) ownedLinks() ([]netlink.Link, error) {
+	all, err := p.nl.LinkList()
+	if err != nil {
+		return nil, fmt.Errorf("list links: %w", err)
+	}
+	var out []netlink.Link
+	for _, l := range all {
+		if p.owned(l.Attrs().Name) != 0 {
+			out = append(out, l)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		return p.owned(out[i].Attrs().Name) != kindBridge && p.owned(out[j].Attrs().Name) == kindBridge
+	})
+	return out, nil
+}
+
+func (p *Plane) removeStateFiles(keep map[string]bool) error {
+	entries, err := readDirIfExists(p.cfg.StateDir)
+	if err != nil {
+		return fmt.Errorf("read state dir: %w", err)
+	}
+	var errs []error
+	for _, e := range entries {
+		br, _, _ := strings.Cut(e.Name(), ".")
+		if p.owned(br) == kindBridge && !keep[br] {
+			if err := os.Remove(filepath.Join(p.cfg.StateDir, e.Name())); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// prepareStateDir creates dir and checks that dnsmasq, which drops to user
+// nobody, can reach it: otherwise it would silently serve no leases.
+func prepareStateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("state dir: %w", err)
+	}
+	for d := dir; d != "/" && d != "."; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil {
+			return fmt.Errorf("state dir: %w", err)
+		}
+		if fi.Mode().Perm()&0o001 == 0 {
+			return fmt.Errorf("state dir %s: %s is not searchable by others (dnsmasq runs as nobody)", dir, d)
+		}
+	}
+	return nil
+}
+
+// validate rejects a desired set the data plane cannot realize.
+func validate(desired []Subnet) error {
+	seen := map[string]bool{}
+	for _, s := range desired {
+		if s.ID == "" || seen[s.ID] {
+			return fmt.Errorf("desired subnets: empty or duplicate ID %q", s.ID)
+		}
+		seen[s.ID] = true
+		if !s.CIDR.IsValid() || !s.CIDR.Addr().Is4() || s.CIDR.Bits() > 30 {
+			return fmt.Errorf("subnet %s: bad CIDR %s", s.ID, s.CIDR)
+		}
+		for _, nic := range s.NICs {
+			if len(nic.MAC) != 6 || !s.CIDR.Contains(nic.IP) {
+				return fmt.Errorf("subnet %s: NIC of %s has MAC %s, IP %s", s.ID, nic.InstanceID, nic.MAC, nic.IP)
+			}
+		}
+	}
+	return nil
+}
+
+func readDirIfExists(dir string) ([]os.DirEntry, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	return entries, err
+}
