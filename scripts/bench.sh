@@ -11,8 +11,8 @@ cd "$(dirname "$0")/.."
 GO=${GO:-go}
 OUT_DIR=var/bench
 RAW=$OUT_DIR/raw
-MEASURED=(scheduler store snapshot)
-NOT_LANDED=(launch launch-concurrent volume-from-snapshot launch-from-ami copy-snapshot api)
+MEASURED=(scheduler store snapshot launch launch-concurrent)
+NOT_LANDED=(volume-from-snapshot launch-from-ami copy-snapshot api)
 # Tests that need qemu-img must fail, not skip, when it is missing.
 export CI=true
 
@@ -69,6 +69,27 @@ bench_snapshot() {
 	copy_baseline "$RAW/snapshot.txt"
 }
 
+# launchbench FIGURE ARGS...: run scripts/benchlaunch (real ec2d + libvirt
+# guests vs plain virsh create) into $RAW/FIGURE.txt; progress on stderr.
+launchbench() {
+	local fig=$1
+	shift
+	echo "== $fig: go run ./scripts/benchlaunch -figure $fig $*" >&2
+	if ! "$GO" run ./scripts/benchlaunch -figure "$fig" "$@" >"$RAW/$fig.txt"; then
+		echo "bench: $fig: benchmark command failed" >&2
+		exit 1
+	fi
+}
+
+bench_launch() {
+	launchbench launch -runs "${LAUNCH_RUNS:-3}"
+}
+
+# 10 TCG guests at once on a small host is heavy: one run by default.
+bench_launch_concurrent() {
+	launchbench launch-concurrent -runs "${LAUNCH_CONCURRENT_RUNS:-1}" -count 10
+}
+
 is_in() {
 	local x=$1
 	shift
@@ -96,7 +117,7 @@ for fig in "${want[@]}"; do
 		continue
 	fi
 	rm -f "$RAW/$fig.txt"
-	"bench_$fig"
+	"bench_${fig//-/_}"
 	ran+=("$fig")
 done
 

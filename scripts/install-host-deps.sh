@@ -30,6 +30,19 @@ mkdir -p /var/log/libvirt /run/libvirt /var/lib/libvirt/images
 
 systemd_runs() { [ -d /run/systemd/system ] && systemctl is-active --quiet "$1" 2>/dev/null; }
 
+# hugetlbfs for hugepage-backed (r*/x*) guests: libvirtd looks for it only
+# when it starts, so mount it first.
+if ! grep -q ' hugetlbfs ' /proc/mounts; then
+  mkdir -p /dev/hugepages
+  if mount -t hugetlbfs none /dev/hugepages; then
+    if pgrep -x libvirtd >/dev/null; then
+      log "hugetlbfs mounted at /dev/hugepages; restart libvirtd for hugepage instances (not done: it may serve running guests)"
+    fi
+  else
+    log "hugetlbfs mount failed: hugepage instances will not start"
+  fi
+fi
+
 if systemd_runs libvirtd || systemd_runs virtqemud; then
   log "libvirt runs under systemd; leaving it alone"
 else

@@ -59,6 +59,8 @@ type Agent struct {
 	allocMu sync.Mutex
 	// net is the host data plane (network.go).
 	net agentNet
+	// md is the instance metadata service (imds.go).
+	md metadataService
 }
 
 var _ agentv1.HostServer = (*Agent)(nil)

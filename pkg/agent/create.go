@@ -57,6 +57,10 @@ func (a *Agent) provision(ctx context.Context, req *agentv1.CreateInstanceReques
 		return err
 	}
 	r.Add(func() { _ = os.Remove(a.seedPath(id)) })
+	if err := a.addMetadata(req); err != nil {
+		return err
+	}
+	r.Add(func() { _ = a.dropMetadata(id) })
 	for n, size := range s.Ephemeral {
 		name := ephemeralName(id, n)
 		if err := a.cfg.LocalPool.Create(ctx, name, size, storage.CreateOptions{}); err != nil {

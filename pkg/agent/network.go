@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
+	"github.com/ec2lab/ec2lab/pkg/imds"
 	"github.com/ec2lab/ec2lab/pkg/netplane"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
@@ -26,7 +28,8 @@ type agentNet struct {
 	once  sync.Once
 	plane *netplane.Plane
 	err   error
-	mu    sync.Mutex // serialises SyncNetwork with its persisted copy
+	mu    sync.Mutex    // serialises SyncNetwork with its persisted copy
+	fw    agentFirewall // security groups on the Plane's taps (firewall.go)
 }
 
 // NetPrefix is the netplane device prefix of an agent with domainPrefix:
@@ -41,7 +44,8 @@ func NetPrefix(domainPrefix string) string {
 func (a *Agent) Plane() (*netplane.Plane, error) {
 	a.net.once.Do(func() {
 		a.net.plane, a.net.err = netplane.New(netplane.Config{Prefix: NetPrefix(a.cfg.DomainPrefix),
-			StateDir: filepath.Join(a.cfg.StateDir, "net"), VTEP: a.cfg.VTEP, Logger: a.log})
+			StateDir: filepath.Join(a.cfg.StateDir, "net"), VTEP: a.cfg.VTEP, Logger: a.log,
+			MetadataAddr: imds.Addr.Addr()})
 		if a.net.err != nil {
 			a.net.err = fmt.Errorf("data plane: %w", a.net.err)
 		}
@@ -67,7 +71,10 @@ func (a *Agent) SyncNetwork(ctx context.Context, req *agentv1.SyncNetworkRequest
 	if err := a.saveNetwork(req); err != nil {
 		return nil, err
 	}
-	if err := p.Reconcile(ctx, subnets); err != nil {
+	bridges := subnetBridges(p, subnets)
+	a.stopMetadataExcept(bridges) // before their bridges go
+	err = p.Reconcile(ctx, subnets)
+	if err = errors.Join(err, a.serveMetadata(ctx, bridges)); err != nil {
 		return nil, fmt.Errorf("sync network: %w", err)
 	}
 	return &agentv1.SyncNetworkResponse{}, nil
@@ -89,7 +96,15 @@ func (a *Agent) recoverNetwork(ctx context.Context) error {
 	return err
 }
 
+// saveNetwork persists req; an empty network is no file (what Recover
+// reads as empty), so a host without subnets keeps no network state.
 func (a *Agent) saveNetwork(req *agentv1.SyncNetworkRequest) error {
+	if len(req.GetSubnets()) == 0 {
+		if err := os.Remove(a.networkPath()); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("save network: %w", err)
+		}
+		return nil
+	}
 	b, err := protojson.Marshal(req)
 	if err != nil {
 		return err

@@ -168,6 +168,9 @@ func (a *Agent) DestroyInstance(ctx context.Context, ref *agentv1.InstanceRef) (
 	if err := a.removeLocalFiles(ctx, id); err != nil {
 		return nil, err
 	}
+	if err := a.dropMetadata(id); err != nil {
+		return nil, err
+	}
 	a.log.Info("instance destroyed", "instance", id)
 	return &agentv1.DestroyInstanceResponse{}, nil
 }

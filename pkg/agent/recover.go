@@ -44,8 +44,14 @@ func (a *Agent) Recover(ctx context.Context) error {
 	if err := a.removeOrphans(a.cfg.LocalPool.Dir, "-ephemeral", live); err != nil {
 		return err
 	}
+	if err := a.recoverMetadata(live); err != nil {
+		return err
+	}
 	if err := a.recoverNetwork(ctx); err != nil {
 		a.log.Warn("recover: network", "err", err) // the controller's next sync retries
+	}
+	if err := a.recoverFirewall(ctx); err != nil {
+		a.log.Warn("recover: firewall", "err", err)
 	}
 	a.log.Info("recovered", "instances", len(live))
 	return nil

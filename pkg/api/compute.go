@@ -30,7 +30,7 @@ func (c *Compute) RunInstances(ctx context.Context, r *v1.RunInstancesRequest) (
 		MinCount: int(r.GetMinCount()), MaxCount: int(r.GetMaxCount()), KeyName: r.GetKeyName(), UserData: r.GetUserData(),
 		AZ: r.GetPlacement().GetAvailabilityZone(), Tags: specTags(r.GetTagSpecifications()), ClientToken: r.GetClientToken(),
 		DryRun: r.GetDryRun(), DisableAPITermination: r.GetDisableApiTermination(), DisableAPIStop: r.GetDisableApiStop(),
-		SubnetID: r.GetSubnetId(), PrivateIP: r.GetPrivateIpAddress()}
+		SubnetID: r.GetSubnetId(), PrivateIP: r.GetPrivateIpAddress(), SecurityGroupIDs: r.GetSecurityGroupIds()}
 	if req.MinCount == 0 && req.MaxCount == 0 {
 		req.MinCount, req.MaxCount = 1, 1
 	}

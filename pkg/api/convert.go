@@ -65,6 +65,7 @@ func instanceOut(in controller.Instance) *v1.Instance {
 		out.StateReason = &v1.StateReason{Code: in.StateReasonCode, Message: in.StateReasonMessage}
 	}
 	networkOut(in, out)
+	out.SecurityGroups = groupRefsOut(in.SecurityGroups)
 	for _, b := range in.BlockDevices {
 		out.BlockDeviceMappings = append(out.BlockDeviceMappings, &v1.InstanceBlockDeviceMapping{DeviceName: b.DeviceName,
 			VolumeId: b.VolumeID, Status: b.Status, AttachTime: ts(b.AttachTime), DeleteOnTermination: b.DeleteOnTermination})

@@ -30,6 +30,7 @@ type fakeAgent struct {
 	failNext  int // CreateInstance fails this many more times
 	reboots   []string
 	destroyed []string
+	firewall  *agentv1.FirewallState // the last SetFirewall (fakeagent_fw_test.go)
 }
 
 func newFakeAgent() *fakeAgent {

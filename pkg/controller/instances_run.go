@@ -45,6 +45,8 @@ type RunRequest struct {
 	DisableAPIStop        bool
 	// SubnetID and PrivateIP place the primary network interface (ipam.go).
 	SubnetID, PrivateIP string
+	// SecurityGroupIDs default to the VPC's default group (secgroups.go).
+	SecurityGroupIDs []string
 }
 
 // RunResult is the reservation made.
@@ -69,6 +71,10 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 		return RunResult{}, err
 	}
 	subnet, err := s.launchSubnet(ctx, acct, &req)
+	if err != nil {
+		return RunResult{}, err
+	}
+	groups, err := s.launchGroups(ctx, acct, req.SecurityGroupIDs, subnet)
 	if err != nil {
 		return RunResult{}, err
 	}
@@ -100,6 +106,7 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 		if err := addrs.assign(&in, subnet, req.PrivateIP); err != nil {
 			return RunResult{}, err
 		}
+		in.SecurityGroups = groups
 		res.Instances = append(res.Instances, in)
 		for _, v := range vols {
 			op, _ := store.PutJSON(prefixVolume+v.ID, v, 0)

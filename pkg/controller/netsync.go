@@ -27,6 +27,9 @@ const netResync = 30 * time.Second
 type netSync struct {
 	mu   sync.Mutex
 	sent map[string]netSent
+	// fwMu and fwSent do the same for the firewalls (fwsync.go).
+	fwMu   sync.Mutex
+	fwSent map[string]netSent
 }
 
 type netSent struct {
@@ -100,12 +103,15 @@ func hostnameOf(in Instance) string {
 // netResync has passed (called from every reconcile pass).
 func (s *Service) syncNetwork(ctx context.Context) {
 	s.pushNetwork(ctx, "", false)
+	s.firewallChanged(ctx)
 }
 
 // syncHostNetwork pushes one host's network now (before a launch, so the
 // bridge the domain plugs into exists).
 func (s *Service) syncHostNetwork(ctx context.Context, hostID string) error {
-	return s.pushNetwork(ctx, hostID, true)
+	err := s.pushNetwork(ctx, hostID, true)
+	s.firewallChanged(ctx)
+	return err
 }
 
 func (s *Service) pushNetwork(ctx context.Context, only string, force bool) error {

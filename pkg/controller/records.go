@@ -99,6 +99,8 @@ type Instance struct {
 	PrivateIP      string `json:"private_ip,omitempty"`
 	PrivateDNSName string `json:"private_dns_name,omitempty"`
 	MAC            string `json:"mac,omitempty"`
+	// SecurityGroups are the interface's group IDs (secgroups.go).
+	SecurityGroups []GroupRef `json:"security_groups,omitempty"`
 }
 
 // Attachment of a volume to an instance.

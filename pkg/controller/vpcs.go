@@ -52,7 +52,7 @@ func (s *Service) CreateVpc(ctx context.Context, cidr string, tags []Tag, dryRun
 	}
 	v := VPC{ID: nv.ID, Owner: acct, CIDR: nv.CIDR.String(), State: "available", Tags: tags}
 	op, _ := store.PutJSON(prefixVPC+v.ID, v, store.MustNotExist)
-	if _, err := s.st.Txn(ctx, op); err != nil {
+	if _, err := s.st.Txn(ctx, append(defaultGroupOps(acct, v.ID), op)...); err != nil {
 		return VPC{}, fmt.Errorf("record %s: %w", v.ID, err)
 	}
 	s.log.Info("vpc created", "vpc", v.ID, "cidr", v.CIDR, "account", acct)
@@ -141,10 +141,15 @@ func (s *Service) DeleteVpc(ctx context.Context, id string, dryRun bool) error {
 			return ec2err.New("DependencyViolation", "The vpc '%s' has dependencies and cannot be deleted.", v.ID)
 		}
 	}
+	groupOps, err := s.vpcGroupsDeleteOps(ctx, v.ID)
+	if err != nil {
+		return err
+	}
 	if dryRun {
 		return DryRun()
 	}
-	if _, err := s.st.Txn(ctx, store.Op{Key: prefixVPC + v.ID, Delete: true, ExpectRevision: rev}); err != nil {
+	ops := append([]store.Op{{Key: prefixVPC + v.ID, Delete: true, ExpectRevision: rev}}, groupOps...)
+	if _, err := s.st.Txn(ctx, ops...); err != nil {
 		return fmt.Errorf("delete %s: %w", v.ID, err)
 	}
 	s.log.Info("vpc deleted", "vpc", v.ID, "account", acct)
@@ -207,7 +212,7 @@ func (s *Service) defaultVPCOps(ctx context.Context, acct string, nv network.VPC
 	v := VPC{ID: nv.ID, Owner: acct, CIDR: nv.CIDR.String(), State: "available", IsDefault: true}
 	marker, _ := store.PutJSON(prefixDefaultVPC+acct, v.ID, store.MustNotExist)
 	op, _ := store.PutJSON(prefixVPC+v.ID, v, store.MustNotExist)
-	ops := []store.Op{marker, op}
+	ops := append([]store.Op{marker, op}, defaultGroupOps(acct, v.ID)...)
 	vnis, err := s.freeVNIs(ctx, len(nss))
 	if err != nil {
 		return nil, err

@@ -20,6 +20,7 @@ type runInstancesFlags struct {
 	bdms, tagSpecs                                                          []string
 	dryRun, disableAPITermination, disableAPIStop                           bool
 	subnetID, privateIP                                                     string
+	securityGroupIDs                                                        []string
 }
 
 func newRunInstancesCmd(a *app) *cobra.Command {
@@ -53,8 +54,9 @@ func newRunInstancesCmd(a *app) *cobra.Command {
 	f.BoolVar(&fl.disableAPIStop, "disable-api-stop", false, "protect the instances from being stopped")
 	f.StringVar(&fl.subnetID, "subnet-id", "", "subnet to launch into (default: the AZ's default subnet)")
 	f.StringVar(&fl.privateIP, "private-ip-address", "", "primary private IPv4 address (one instance only)")
+	f.StringSliceVar(&fl.securityGroupIDs, "security-group-ids", nil, "security group IDs (default: the VPC's default group)")
 	addDryRun(cmd, &fl.dryRun)
-	markList(cmd, "block-device-mappings", "tag-specifications")
+	markList(cmd, "block-device-mappings", "tag-specifications", "security-group-ids")
 	completeFlag(cmd, "image-id", a, completeImageIDs)
 	return cmd
 }
@@ -67,7 +69,7 @@ func (fl *runInstancesFlags) request() (*pb.RunInstancesRequest, error) {
 	req := &pb.RunInstancesRequest{ImageId: fl.imageID, InstanceType: fl.instanceType,
 		MinCount: minC, MaxCount: maxC, KeyName: fl.keyName, ClientToken: fl.clientToken,
 		DryRun: fl.dryRun, DisableApiTermination: fl.disableAPITermination, DisableApiStop: fl.disableAPIStop,
-		SubnetId: fl.subnetID, PrivateIpAddress: fl.privateIP}
+		SubnetId: fl.subnetID, PrivateIpAddress: fl.privateIP, SecurityGroupIds: fl.securityGroupIDs}
 	if fl.userData != "" {
 		if req.UserData, err = readParam(fl.userData); err != nil {
 			return nil, err

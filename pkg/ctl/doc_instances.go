@@ -64,6 +64,9 @@ func docInstance(in *pb.Instance) any {
 		o.Set("Placement", docPlacement(in.GetPlacement()))
 	}
 	o.Str("PrivateIpAddress", in.GetPrivateIpAddress()).Str("SubnetId", in.GetSubnetId()).Str("VpcId", in.GetVpcId())
+	if len(in.GetSecurityGroups()) > 0 {
+		o.Set("SecurityGroups", list(in.GetSecurityGroups(), docGroupIdentifier))
+	}
 	// ec2lab-only members.
 	return o.Str("DomainType", in.GetDomainType()).Str("HostId", in.GetHostId())
 }

@@ -68,6 +68,15 @@ var actions = map[string]action{
 	"CreateSubnet":    op(true, compute.CreateSubnet, subnetBodyXML, "vpc_id"),
 	"DescribeSubnets": op(false, compute.DescribeSubnets, describeSubnetsXML),
 	"DeleteSubnet":    op(true, compute.DeleteSubnet, done, "subnet_id"),
+
+	// Security groups (xml_secgroups.go).
+	"CreateSecurityGroup":           op(true, compute.CreateSecurityGroup, createSecurityGroupXML, "group_name", "description"),
+	"DeleteSecurityGroup":           withCheck(custom(true, deleteSecurityGroup), checkDeleteSecurityGroup),
+	"DescribeSecurityGroups":        op(false, compute.DescribeSecurityGroups, describeSecurityGroupsXML),
+	"AuthorizeSecurityGroupIngress": op(true, compute.AuthorizeSecurityGroupIngress, done),
+	"AuthorizeSecurityGroupEgress":  op(true, compute.AuthorizeSecurityGroupEgress, done, "group_id"),
+	"RevokeSecurityGroupIngress":    op(true, compute.RevokeSecurityGroupIngress, done),
+	"RevokeSecurityGroupEgress":     op(true, compute.RevokeSecurityGroupEgress, done, "group_id"),
 }
 
 func checkRunInstances(r *ec2labv1.RunInstancesRequest) error {

@@ -16,6 +16,11 @@ var nameOverrides = map[protoreflect.FullName]string{
 	"ec2lab.v1.DescribeSnapshotsRequest.owner_ids": "Owner",
 	// ec2lab: the bundle directory travels in EC2's ImageLocation.
 	"ec2lab.v1.RegisterImageRequest.bundle_path": "ImageLocation",
+	// Security groups (xml_secgroups.go).
+	"ec2lab.v1.CreateSecurityGroupRequest.description":   "GroupDescription",
+	"ec2lab.v1.SecurityGroupRulesRequest.ip_permissions": "IpPermissions",
+	"ec2lab.v1.IpPermission.ip_ranges":                   "IpRanges",
+	"ec2lab.v1.IpPermission.user_id_group_pairs":         "Groups",
 }
 
 // fieldRule is how one field's wire value is read beyond its proto type.

@@ -76,7 +76,7 @@ type instanceXML struct {
 	PrivateIPAddress   string           `xml:"privateIpAddress,omitempty"`
 	SubnetID           string           `xml:"subnetId,omitempty"`
 	VpcID              string           `xml:"vpcId,omitempty"`
-	GroupSet           emptySet         `xml:"groupSet"`
+	GroupSet           groupSetXML      `xml:"groupSet"`
 	StateReason        *stateReasonXML  `xml:"stateReason,omitempty"`
 	Architecture       string           `xml:"architecture,omitempty"`
 	RootDeviceType     string           `xml:"rootDeviceType,omitempty"`
@@ -97,7 +97,7 @@ func instance(in *ec2labv1.Instance) instanceXML {
 		PrivateIPAddress: in.GetPrivateIpAddress(), SubnetID: in.GetSubnetId(), VpcID: in.GetVpcId(),
 		Architecture: in.GetArchitecture(), RootDeviceType: in.GetRootDeviceType(), RootDeviceName: in.GetRootDeviceName(),
 		VirtualizationType: in.GetVirtualizationType(), ClientToken: in.GetClientToken(),
-		TagSet: tagsXML(in.GetTags()), Hypervisor: in.GetHypervisor(),
+		TagSet: tagsXML(in.GetTags()), Hypervisor: in.GetHypervisor(), GroupSet: groupSet(in.GetSecurityGroups()),
 	}
 	if p := in.GetPlacement(); p != nil {
 		x.Placement = &placementXML{p.GetAvailabilityZone(), p.GetGroupName(), p.GetPartitionNumber(), p.GetHostId(), p.GetTenancy()}

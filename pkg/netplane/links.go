@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 
 	"github.com/vishvananda/netlink"
 
@@ -54,29 +55,35 @@ func (p *Plane) ensureBridge(s Subnet) (br netlink.Link, created bool, err error
 	return br, created, nil
 }
 
-// ensureAddr leaves exactly gateway/len as the link's IPv4 address.
+// ensureAddr leaves exactly gateway/len (and Config.MetadataAddr/32 when
+// set) as the link's IPv4 addresses.
 func (p *Plane) ensureAddr(link netlink.Link, cidr netip.Prefix) error {
-	want := netip.PrefixFrom(network.Gateway(cidr), cidr.Bits())
+	want := []netip.Prefix{netip.PrefixFrom(network.Gateway(cidr), cidr.Bits())}
+	if m := p.cfg.MetadataAddr; m.IsValid() {
+		want = append(want, netip.PrefixFrom(m, 32))
+	}
 	addrs, err := p.nl.AddrList(link, netlink.FAMILY_V4)
 	if err != nil {
 		return fmt.Errorf("list addresses of %s: %w", link.Attrs().Name, err)
 	}
-	found := false
+	found := map[netip.Prefix]bool{}
 	for _, a := range addrs {
-		if toPrefix(a.IPNet) == want {
-			found = true
+		if have := toPrefix(a.IPNet); slices.Contains(want, have) {
+			found[have] = true
 			continue
 		}
 		if err := p.nl.AddrDel(link, &a); err != nil {
 			return fmt.Errorf("remove %s from %s: %w", a.IPNet, link.Attrs().Name, err)
 		}
 	}
-	if found {
-		return nil
-	}
-	addr := &netlink.Addr{IPNet: &net.IPNet{IP: want.Addr().AsSlice(), Mask: net.CIDRMask(want.Bits(), 32)}}
-	if err := p.nl.AddrAdd(link, addr); err != nil {
-		return fmt.Errorf("add %s to %s: %w", want, link.Attrs().Name, err)
+	for _, w := range want {
+		if found[w] {
+			continue
+		}
+		addr := &netlink.Addr{IPNet: &net.IPNet{IP: w.Addr().AsSlice(), Mask: net.CIDRMask(w.Bits(), 32)}}
+		if err := p.nl.AddrAdd(link, addr); err != nil {
+			return fmt.Errorf("add %s to %s: %w", w, link.Attrs().Name, err)
+		}
 	}
 	return nil
 }

@@ -48,6 +48,11 @@ type Config struct {
 	// NetNS, when set, is the named network namespace (ip netns) the Plane
 	// works in; tests use it to pose as separate hosts.
 	NetNS string
+	// MetadataAddr, when valid (IPv4), is added as a /32 to every subnet
+	// bridge besides the gateway, so guests reach a host service there
+	// (the instance metadata service, 169.254.169.254) through their
+	// default gateway. Unset, a bridge has only its gateway address.
+	MetadataAddr netip.Addr
 	// Dnsmasq is the dnsmasq binary (default "dnsmasq" on $PATH).
 	Dnsmasq string
 	Logger  *slog.Logger
@@ -100,6 +105,9 @@ func New(cfg Config) (*Plane, error) {
 	}
 	if !prefixRE.MatchString(cfg.Prefix) {
 		return nil, fmt.Errorf("netplane prefix %q: want 1-5 lowercase letters or digits", cfg.Prefix)
+	}
+	if cfg.MetadataAddr.IsValid() && !cfg.MetadataAddr.Is4() {
+		return nil, fmt.Errorf("netplane metadata address %s: want IPv4", cfg.MetadataAddr)
 	}
 	if cfg.StateDir == "" {
 		cfg.StateDir = filepath.Join("/run/ec2lab/netplane", cfg.Prefix)

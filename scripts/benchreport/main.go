@@ -70,6 +70,39 @@ var figures = map[string][]spec{
 			base:     &metricRef{"BenchmarkQemuImgConvert100GiB", "ns/op", 1e-6},
 			notes:    "baseline is a full copy timed by bench.sh (wall clock, default cache mode); freeze volume holds no data"},
 	},
+	// launch and launch-concurrent: scripts/benchlaunch, against ec2d
+	// --all-in-one and plain `virsh create` of the domain XML ec2lab made.
+	"launch": {
+		{name: "launch.running (RunInstances → running)", unit: "ms",
+			value:    metricRef{"BenchmarkLaunchRunning", "ns/op", 1e-6},
+			baseName: "virsh create of ec2lab's domain XML → returns",
+			base:     &metricRef{"BenchmarkVirshCreateRunning", "ns/op", 1e-6},
+			notes:    "1 t3.nano from the tiny AMI, polled every 100 ms; ratio = control-plane overhead (API, store, reconciler, volume overlay, seed ISO, agent) over libvirt create alone"},
+		{name: "launch.marker (RunInstances → boot marker on console)", unit: "s",
+			value:    metricRef{"BenchmarkLaunchMarker", "ns/op", 1e-9},
+			baseName: "virsh create → boot marker in console log",
+			base:     &metricRef{"BenchmarkVirshCreateMarker", "ns/op", 1e-9},
+			notes:    "EC2LAB-BOOT-OK instance-id=<id> via GetConsoleOutput vs in the domain's console log file; guest boot dominates"},
+	},
+	"launch-concurrent": {
+		{name: "launch-concurrent.all-running (RunInstances MaxCount=10)", unit: "s",
+			value:    metricRef{"BenchmarkLaunchConcurrent10AllRunning", "ns/op", 1e-9},
+			baseName: "10 parallel virsh create → all returned",
+			base:     &metricRef{"BenchmarkVirshCreate10AllRunning", "ns/op", 1e-9},
+			notes:    "10 t3.nano in one call until DescribeInstances shows all running; ratio = control-plane overhead"},
+		{name: "launch-concurrent.all-markers (RunInstances MaxCount=10)", unit: "s",
+			value:    metricRef{"BenchmarkLaunchConcurrent10AllMarkers", "ns/op", 1e-9},
+			baseName: "10 parallel virsh create → all boot markers",
+			base:     &metricRef{"BenchmarkVirshCreate10AllMarkers", "ns/op", 1e-9},
+			notes:    "until every guest's console shows its boot marker; 10 guests share this host's cores"},
+	},
+}
+
+// domainTypeNotes prefixes a figure's notes when its raw output names the
+// libvirt domain type its guests ran under (a "domain-type: X" line).
+var domainTypeNotes = map[string]string{
+	"qemu": "TCG guests (domain type qemu) on this host",
+	"kvm":  "KVM guests (domain type kvm) on this host",
 }
 
 // Samples summarises the runs of one figure.
@@ -112,7 +145,7 @@ func run(rawDir, out string, figs []string) error {
 		if !ok {
 			return fmt.Errorf("unknown figure %q", fig)
 		}
-		samples, err := parseFile(filepath.Join(rawDir, fig+".txt"))
+		samples, config, err := parseFile(filepath.Join(rawDir, fig+".txt"))
 		if err != nil {
 			return fmt.Errorf("figure %s: %w", fig, err)
 		}
@@ -120,6 +153,9 @@ func run(rawDir, out string, figs []string) error {
 			r, err := build(s, samples)
 			if err != nil {
 				return fmt.Errorf("figure %s: %w", fig, err)
+			}
+			if n := domainTypeNotes[config["domain-type"]]; n != "" {
+				r.Notes = n + "; " + r.Notes
 			}
 			results = append(results, r)
 		}
@@ -178,17 +214,24 @@ func median(vals []float64) float64 {
 
 var procSuffix = regexp.MustCompile(`-\d+$`)
 
+var configLine = regexp.MustCompile(`^([a-z][a-z0-9-]*): (.+)$`)
+
 // parseFile reads go test -bench output into "<bench> <metric>" → values,
-// one value per result line, in run order.
-func parseFile(path string) (map[string][]float64, error) {
+// one value per result line, in run order, and its "key: value"
+// configuration lines into config.
+func parseFile(path string) (samples map[string][]float64, config map[string]string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("open raw output: %w", err)
+		return nil, nil, fmt.Errorf("open raw output: %w", err)
 	}
 	defer f.Close()
-	out := map[string][]float64{}
+	out, config := map[string][]float64{}, map[string]string{}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
+		if m := configLine.FindStringSubmatch(sc.Text()); m != nil {
+			config[m[1]] = strings.TrimSpace(m[2])
+			continue
+		}
 		fields := strings.Fields(sc.Text())
 		if len(fields) < 4 || !strings.HasPrefix(fields[0], "Benchmark") {
 			continue
@@ -207,9 +250,9 @@ func parseFile(path string) (map[string][]float64, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	return out, nil
+	return out, config, nil
 }
 
 func writeJSON(path string, results []Result) error {

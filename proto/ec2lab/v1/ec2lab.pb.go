@@ -490,6 +490,7 @@ type RunInstancesRequest struct {
 	DisableApiStop        bool                   `protobuf:"varint,13,opt,name=disable_api_stop,json=disableApiStop,proto3" json:"disable_api_stop,omitempty"`
 	SubnetId              string                 `protobuf:"bytes,14,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`                           // empty: the default subnet of the placement AZ
 	PrivateIpAddress      string                 `protobuf:"bytes,15,opt,name=private_ip_address,json=privateIpAddress,proto3" json:"private_ip_address,omitempty"` // primary private IPv4 (MaxCount must be 1)
+	SecurityGroupIds      []string               `protobuf:"bytes,16,rep,name=security_group_ids,json=securityGroupIds,proto3" json:"security_group_ids,omitempty"` // empty: the VPC's default group
 	unknownFields         protoimpl.UnknownFields
 	sizeCache             protoimpl.SizeCache
 }
@@ -627,6 +628,13 @@ func (x *RunInstancesRequest) GetPrivateIpAddress() string {
 		return x.PrivateIpAddress
 	}
 	return ""
+}
+
+func (x *RunInstancesRequest) GetSecurityGroupIds() []string {
+	if x != nil {
+		return x.SecurityGroupIds
+	}
+	return nil
 }
 
 type InstanceBlockDeviceMapping struct {
@@ -782,13 +790,14 @@ type Instance struct {
 	Hypervisor            string                        `protobuf:"bytes,21,opt,name=hypervisor,proto3" json:"hypervisor,omitempty"`
 	VirtualizationType    string                        `protobuf:"bytes,22,opt,name=virtualization_type,json=virtualizationType,proto3" json:"virtualization_type,omitempty"`
 	// ec2lab: the libvirt domain type the guest runs under (kvm or qemu).
-	DomainType    string `protobuf:"bytes,23,opt,name=domain_type,json=domainType,proto3" json:"domain_type,omitempty"`
-	HostId        string `protobuf:"bytes,24,opt,name=host_id,json=hostId,proto3" json:"host_id,omitempty"`
-	VpcId         string `protobuf:"bytes,25,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
-	SubnetId      string `protobuf:"bytes,26,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
-	MacAddress    string `protobuf:"bytes,27,opt,name=mac_address,json=macAddress,proto3" json:"mac_address,omitempty"` // primary network interface
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	DomainType     string             `protobuf:"bytes,23,opt,name=domain_type,json=domainType,proto3" json:"domain_type,omitempty"`
+	HostId         string             `protobuf:"bytes,24,opt,name=host_id,json=hostId,proto3" json:"host_id,omitempty"`
+	VpcId          string             `protobuf:"bytes,25,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	SubnetId       string             `protobuf:"bytes,26,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	MacAddress     string             `protobuf:"bytes,27,opt,name=mac_address,json=macAddress,proto3" json:"mac_address,omitempty"` // primary network interface
+	SecurityGroups []*GroupIdentifier `protobuf:"bytes,28,rep,name=security_groups,json=securityGroups,proto3" json:"security_groups,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Instance) Reset() {
@@ -1008,6 +1017,13 @@ func (x *Instance) GetMacAddress() string {
 		return x.MacAddress
 	}
 	return ""
+}
+
+func (x *Instance) GetSecurityGroups() []*GroupIdentifier {
+	if x != nil {
+		return x.SecurityGroups
+	}
+	return nil
 }
 
 type Reservation struct {
@@ -6293,6 +6309,782 @@ func (*DeleteSubnetResponse) Descriptor() ([]byte, []int) {
 	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{90}
 }
 
+type GroupIdentifier struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	GroupId       string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	GroupName     string                 `protobuf:"bytes,2,opt,name=group_name,json=groupName,proto3" json:"group_name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GroupIdentifier) Reset() {
+	*x = GroupIdentifier{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GroupIdentifier) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GroupIdentifier) ProtoMessage() {}
+
+func (x *GroupIdentifier) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GroupIdentifier.ProtoReflect.Descriptor instead.
+func (*GroupIdentifier) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{91}
+}
+
+func (x *GroupIdentifier) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *GroupIdentifier) GetGroupName() string {
+	if x != nil {
+		return x.GroupName
+	}
+	return ""
+}
+
+type IpRange struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	CidrIp        string                 `protobuf:"bytes,1,opt,name=cidr_ip,json=cidrIp,proto3" json:"cidr_ip,omitempty"`
+	Description   string                 `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *IpRange) Reset() {
+	*x = IpRange{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IpRange) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IpRange) ProtoMessage() {}
+
+func (x *IpRange) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IpRange.ProtoReflect.Descriptor instead.
+func (*IpRange) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{92}
+}
+
+func (x *IpRange) GetCidrIp() string {
+	if x != nil {
+		return x.CidrIp
+	}
+	return ""
+}
+
+func (x *IpRange) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+type UserIdGroupPair struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	GroupId       string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UserIdGroupPair) Reset() {
+	*x = UserIdGroupPair{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UserIdGroupPair) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UserIdGroupPair) ProtoMessage() {}
+
+func (x *UserIdGroupPair) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UserIdGroupPair.ProtoReflect.Descriptor instead.
+func (*UserIdGroupPair) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{93}
+}
+
+func (x *UserIdGroupPair) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+// IpPermission is one security group rule. ip_protocol is tcp, udp, icmp,
+// icmpv6, a protocol number or -1 (all); from_port/to_port are the port
+// range (tcp/udp) or the ICMP type/code, -1 meaning all.
+type IpPermission struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	IpProtocol       string                 `protobuf:"bytes,1,opt,name=ip_protocol,json=ipProtocol,proto3" json:"ip_protocol,omitempty"`
+	FromPort         int32                  `protobuf:"varint,2,opt,name=from_port,json=fromPort,proto3" json:"from_port,omitempty"`
+	ToPort           int32                  `protobuf:"varint,3,opt,name=to_port,json=toPort,proto3" json:"to_port,omitempty"`
+	IpRanges         []*IpRange             `protobuf:"bytes,4,rep,name=ip_ranges,json=ipRanges,proto3" json:"ip_ranges,omitempty"`
+	UserIdGroupPairs []*UserIdGroupPair     `protobuf:"bytes,5,rep,name=user_id_group_pairs,json=userIdGroupPairs,proto3" json:"user_id_group_pairs,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *IpPermission) Reset() {
+	*x = IpPermission{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IpPermission) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IpPermission) ProtoMessage() {}
+
+func (x *IpPermission) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IpPermission.ProtoReflect.Descriptor instead.
+func (*IpPermission) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{94}
+}
+
+func (x *IpPermission) GetIpProtocol() string {
+	if x != nil {
+		return x.IpProtocol
+	}
+	return ""
+}
+
+func (x *IpPermission) GetFromPort() int32 {
+	if x != nil {
+		return x.FromPort
+	}
+	return 0
+}
+
+func (x *IpPermission) GetToPort() int32 {
+	if x != nil {
+		return x.ToPort
+	}
+	return 0
+}
+
+func (x *IpPermission) GetIpRanges() []*IpRange {
+	if x != nil {
+		return x.IpRanges
+	}
+	return nil
+}
+
+func (x *IpPermission) GetUserIdGroupPairs() []*UserIdGroupPair {
+	if x != nil {
+		return x.UserIdGroupPairs
+	}
+	return nil
+}
+
+type SecurityGroup struct {
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	GroupId             string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	GroupName           string                 `protobuf:"bytes,2,opt,name=group_name,json=groupName,proto3" json:"group_name,omitempty"`
+	Description         string                 `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	VpcId               string                 `protobuf:"bytes,4,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	OwnerId             string                 `protobuf:"bytes,5,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	IpPermissions       []*IpPermission        `protobuf:"bytes,6,rep,name=ip_permissions,json=ipPermissions,proto3" json:"ip_permissions,omitempty"`
+	IpPermissionsEgress []*IpPermission        `protobuf:"bytes,7,rep,name=ip_permissions_egress,json=ipPermissionsEgress,proto3" json:"ip_permissions_egress,omitempty"`
+	Tags                []*Tag                 `protobuf:"bytes,8,rep,name=tags,proto3" json:"tags,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *SecurityGroup) Reset() {
+	*x = SecurityGroup{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SecurityGroup) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SecurityGroup) ProtoMessage() {}
+
+func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SecurityGroup.ProtoReflect.Descriptor instead.
+func (*SecurityGroup) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{95}
+}
+
+func (x *SecurityGroup) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *SecurityGroup) GetGroupName() string {
+	if x != nil {
+		return x.GroupName
+	}
+	return ""
+}
+
+func (x *SecurityGroup) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *SecurityGroup) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *SecurityGroup) GetOwnerId() string {
+	if x != nil {
+		return x.OwnerId
+	}
+	return ""
+}
+
+func (x *SecurityGroup) GetIpPermissions() []*IpPermission {
+	if x != nil {
+		return x.IpPermissions
+	}
+	return nil
+}
+
+func (x *SecurityGroup) GetIpPermissionsEgress() []*IpPermission {
+	if x != nil {
+		return x.IpPermissionsEgress
+	}
+	return nil
+}
+
+func (x *SecurityGroup) GetTags() []*Tag {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+type CreateSecurityGroupRequest struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	GroupName         string                 `protobuf:"bytes,1,opt,name=group_name,json=groupName,proto3" json:"group_name,omitempty"`
+	Description       string                 `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	VpcId             string                 `protobuf:"bytes,3,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"` // empty: the default VPC
+	TagSpecifications []*TagSpecification    `protobuf:"bytes,4,rep,name=tag_specifications,json=tagSpecifications,proto3" json:"tag_specifications,omitempty"`
+	DryRun            bool                   `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *CreateSecurityGroupRequest) Reset() {
+	*x = CreateSecurityGroupRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateSecurityGroupRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateSecurityGroupRequest) ProtoMessage() {}
+
+func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateSecurityGroupRequest.ProtoReflect.Descriptor instead.
+func (*CreateSecurityGroupRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{96}
+}
+
+func (x *CreateSecurityGroupRequest) GetGroupName() string {
+	if x != nil {
+		return x.GroupName
+	}
+	return ""
+}
+
+func (x *CreateSecurityGroupRequest) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *CreateSecurityGroupRequest) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *CreateSecurityGroupRequest) GetTagSpecifications() []*TagSpecification {
+	if x != nil {
+		return x.TagSpecifications
+	}
+	return nil
+}
+
+func (x *CreateSecurityGroupRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type CreateSecurityGroupResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	GroupId       string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateSecurityGroupResponse) Reset() {
+	*x = CreateSecurityGroupResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateSecurityGroupResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateSecurityGroupResponse) ProtoMessage() {}
+
+func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateSecurityGroupResponse.ProtoReflect.Descriptor instead.
+func (*CreateSecurityGroupResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{97}
+}
+
+func (x *CreateSecurityGroupResponse) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+type DeleteSecurityGroupRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	GroupId       string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	GroupName     string                 `protobuf:"bytes,2,opt,name=group_name,json=groupName,proto3" json:"group_name,omitempty"` // default VPC only, as in EC2
+	DryRun        bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteSecurityGroupRequest) Reset() {
+	*x = DeleteSecurityGroupRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteSecurityGroupRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteSecurityGroupRequest) ProtoMessage() {}
+
+func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteSecurityGroupRequest.ProtoReflect.Descriptor instead.
+func (*DeleteSecurityGroupRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{98}
+}
+
+func (x *DeleteSecurityGroupRequest) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *DeleteSecurityGroupRequest) GetGroupName() string {
+	if x != nil {
+		return x.GroupName
+	}
+	return ""
+}
+
+func (x *DeleteSecurityGroupRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DeleteSecurityGroupResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteSecurityGroupResponse) Reset() {
+	*x = DeleteSecurityGroupResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteSecurityGroupResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteSecurityGroupResponse) ProtoMessage() {}
+
+func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteSecurityGroupResponse.ProtoReflect.Descriptor instead.
+func (*DeleteSecurityGroupResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{99}
+}
+
+type DescribeSecurityGroupsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	GroupIds      []string               `protobuf:"bytes,1,rep,name=group_ids,json=groupIds,proto3" json:"group_ids,omitempty"`
+	GroupNames    []string               `protobuf:"bytes,2,rep,name=group_names,json=groupNames,proto3" json:"group_names,omitempty"`
+	Filters       []*Filter              `protobuf:"bytes,3,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults    int32                  `protobuf:"varint,4,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`
+	NextToken     string                 `protobuf:"bytes,5,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeSecurityGroupsRequest) Reset() {
+	*x = DescribeSecurityGroupsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeSecurityGroupsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeSecurityGroupsRequest) ProtoMessage() {}
+
+func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeSecurityGroupsRequest.ProtoReflect.Descriptor instead.
+func (*DescribeSecurityGroupsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{100}
+}
+
+func (x *DescribeSecurityGroupsRequest) GetGroupIds() []string {
+	if x != nil {
+		return x.GroupIds
+	}
+	return nil
+}
+
+func (x *DescribeSecurityGroupsRequest) GetGroupNames() []string {
+	if x != nil {
+		return x.GroupNames
+	}
+	return nil
+}
+
+func (x *DescribeSecurityGroupsRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeSecurityGroupsRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeSecurityGroupsRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DescribeSecurityGroupsResponse struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	SecurityGroups []*SecurityGroup       `protobuf:"bytes,1,rep,name=security_groups,json=securityGroups,proto3" json:"security_groups,omitempty"`
+	NextToken      string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *DescribeSecurityGroupsResponse) Reset() {
+	*x = DescribeSecurityGroupsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeSecurityGroupsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeSecurityGroupsResponse) ProtoMessage() {}
+
+func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeSecurityGroupsResponse.ProtoReflect.Descriptor instead.
+func (*DescribeSecurityGroupsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{101}
+}
+
+func (x *DescribeSecurityGroupsResponse) GetSecurityGroups() []*SecurityGroup {
+	if x != nil {
+		return x.SecurityGroups
+	}
+	return nil
+}
+
+func (x *DescribeSecurityGroupsResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+// SecurityGroupRulesRequest authorizes or revokes rules of one group.
+type SecurityGroupRulesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	GroupId       string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	IpPermissions []*IpPermission        `protobuf:"bytes,2,rep,name=ip_permissions,json=ipPermissions,proto3" json:"ip_permissions,omitempty"`
+	DryRun        bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SecurityGroupRulesRequest) Reset() {
+	*x = SecurityGroupRulesRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SecurityGroupRulesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SecurityGroupRulesRequest) ProtoMessage() {}
+
+func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
+func (*SecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{102}
+}
+
+func (x *SecurityGroupRulesRequest) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *SecurityGroupRulesRequest) GetIpPermissions() []*IpPermission {
+	if x != nil {
+		return x.IpPermissions
+	}
+	return nil
+}
+
+func (x *SecurityGroupRulesRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type SecurityGroupRulesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Return        bool                   `protobuf:"varint,1,opt,name=return,proto3" json:"return,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SecurityGroupRulesResponse) Reset() {
+	*x = SecurityGroupRulesResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SecurityGroupRulesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SecurityGroupRulesResponse) ProtoMessage() {}
+
+func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
+func (*SecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{103}
+}
+
+func (x *SecurityGroupRulesResponse) GetReturn() bool {
+	if x != nil {
+		return x.Return
+	}
+	return false
+}
+
 var File_ec2lab_v1_ec2lab_proto protoreflect.FileDescriptor
 
 const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
@@ -6336,7 +7128,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"deviceName\x12+\n" +
 	"\x03ebs\x18\x02 \x01(\v2\x19.ec2lab.v1.EbsBlockDeviceR\x03ebs\x12!\n" +
 	"\fvirtual_name\x18\x03 \x01(\tR\vvirtualName\x12\x1b\n" +
-	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\x83\x05\n" +
+	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\xb1\x05\n" +
 	"\x13RunInstancesRequest\x12\x19\n" +
 	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12#\n" +
 	"\rinstance_type\x18\x02 \x01(\tR\finstanceType\x12\x1b\n" +
@@ -6353,7 +7145,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x17disable_api_termination\x18\f \x01(\bR\x15disableApiTermination\x12(\n" +
 	"\x10disable_api_stop\x18\r \x01(\bR\x0edisableApiStop\x12\x1b\n" +
 	"\tsubnet_id\x18\x0e \x01(\tR\bsubnetId\x12,\n" +
-	"\x12private_ip_address\x18\x0f \x01(\tR\x10privateIpAddress\"\xe3\x01\n" +
+	"\x12private_ip_address\x18\x0f \x01(\tR\x10privateIpAddress\x12,\n" +
+	"\x12security_group_ids\x18\x10 \x03(\tR\x10securityGroupIds\"\xe3\x01\n" +
 	"\x1aInstanceBlockDeviceMapping\x12\x1f\n" +
 	"\vdevice_name\x18\x01 \x01(\tR\n" +
 	"deviceName\x12\x1b\n" +
@@ -6364,7 +7157,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x15delete_on_termination\x18\x05 \x01(\bR\x13deleteOnTermination\";\n" +
 	"\vStateReason\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x18\n" +
-	"\amessage\x18\x02 \x01(\tR\amessage\"\xd8\b\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\"\x9d\t\n" +
 	"\bInstance\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x19\n" +
@@ -6399,7 +7192,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x06vpc_id\x18\x19 \x01(\tR\x05vpcId\x12\x1b\n" +
 	"\tsubnet_id\x18\x1a \x01(\tR\bsubnetId\x12\x1f\n" +
 	"\vmac_address\x18\x1b \x01(\tR\n" +
-	"macAddress\"\x82\x01\n" +
+	"macAddress\x12C\n" +
+	"\x0fsecurity_groups\x18\x1c \x03(\v2\x1a.ec2lab.v1.GroupIdentifierR\x0esecurityGroups\"\x82\x01\n" +
 	"\vReservation\x12%\n" +
 	"\x0ereservation_id\x18\x01 \x01(\tR\rreservationId\x12\x19\n" +
 	"\bowner_id\x18\x02 \x01(\tR\aownerId\x121\n" +
@@ -6861,7 +7655,67 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x13DeleteSubnetRequest\x12\x1b\n" +
 	"\tsubnet_id\x18\x01 \x01(\tR\bsubnetId\x12\x17\n" +
 	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"\x16\n" +
-	"\x14DeleteSubnetResponse2\x80\x1a\n" +
+	"\x14DeleteSubnetResponse\"K\n" +
+	"\x0fGroupIdentifier\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12\x1d\n" +
+	"\n" +
+	"group_name\x18\x02 \x01(\tR\tgroupName\"D\n" +
+	"\aIpRange\x12\x17\n" +
+	"\acidr_ip\x18\x01 \x01(\tR\x06cidrIp\x12 \n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\",\n" +
+	"\x0fUserIdGroupPair\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\"\xe1\x01\n" +
+	"\fIpPermission\x12\x1f\n" +
+	"\vip_protocol\x18\x01 \x01(\tR\n" +
+	"ipProtocol\x12\x1b\n" +
+	"\tfrom_port\x18\x02 \x01(\x05R\bfromPort\x12\x17\n" +
+	"\ato_port\x18\x03 \x01(\x05R\x06toPort\x12/\n" +
+	"\tip_ranges\x18\x04 \x03(\v2\x12.ec2lab.v1.IpRangeR\bipRanges\x12I\n" +
+	"\x13user_id_group_pairs\x18\x05 \x03(\v2\x1a.ec2lab.v1.UserIdGroupPairR\x10userIdGroupPairs\"\xce\x02\n" +
+	"\rSecurityGroup\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12\x1d\n" +
+	"\n" +
+	"group_name\x18\x02 \x01(\tR\tgroupName\x12 \n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x15\n" +
+	"\x06vpc_id\x18\x04 \x01(\tR\x05vpcId\x12\x19\n" +
+	"\bowner_id\x18\x05 \x01(\tR\aownerId\x12>\n" +
+	"\x0eip_permissions\x18\x06 \x03(\v2\x17.ec2lab.v1.IpPermissionR\ripPermissions\x12K\n" +
+	"\x15ip_permissions_egress\x18\a \x03(\v2\x17.ec2lab.v1.IpPermissionR\x13ipPermissionsEgress\x12\"\n" +
+	"\x04tags\x18\b \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\xd9\x01\n" +
+	"\x1aCreateSecurityGroupRequest\x12\x1d\n" +
+	"\n" +
+	"group_name\x18\x01 \x01(\tR\tgroupName\x12 \n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x15\n" +
+	"\x06vpc_id\x18\x03 \x01(\tR\x05vpcId\x12J\n" +
+	"\x12tag_specifications\x18\x04 \x03(\v2\x1b.ec2lab.v1.TagSpecificationR\x11tagSpecifications\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\"8\n" +
+	"\x1bCreateSecurityGroupResponse\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\"o\n" +
+	"\x1aDeleteSecurityGroupRequest\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12\x1d\n" +
+	"\n" +
+	"group_name\x18\x02 \x01(\tR\tgroupName\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\x1d\n" +
+	"\x1bDeleteSecurityGroupResponse\"\xca\x01\n" +
+	"\x1dDescribeSecurityGroupsRequest\x12\x1b\n" +
+	"\tgroup_ids\x18\x01 \x03(\tR\bgroupIds\x12\x1f\n" +
+	"\vgroup_names\x18\x02 \x03(\tR\n" +
+	"groupNames\x12+\n" +
+	"\afilters\x18\x03 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x04 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x05 \x01(\tR\tnextToken\"\x82\x01\n" +
+	"\x1eDescribeSecurityGroupsResponse\x12A\n" +
+	"\x0fsecurity_groups\x18\x01 \x03(\v2\x18.ec2lab.v1.SecurityGroupR\x0esecurityGroups\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\x8f\x01\n" +
+	"\x19SecurityGroupRulesRequest\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12>\n" +
+	"\x0eip_permissions\x18\x02 \x03(\v2\x17.ec2lab.v1.IpPermissionR\ripPermissions\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"4\n" +
+	"\x1aSecurityGroupRulesResponse\x12\x16\n" +
+	"\x06return\x18\x01 \x01(\bR\x06return2\xeb\x1f\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -6904,7 +7758,14 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\tDeleteVpc\x12\x1b.ec2lab.v1.DeleteVpcRequest\x1a\x1c.ec2lab.v1.DeleteVpcResponse\x12A\n" +
 	"\fCreateSubnet\x12\x1e.ec2lab.v1.CreateSubnetRequest\x1a\x11.ec2lab.v1.Subnet\x12X\n" +
 	"\x0fDescribeSubnets\x12!.ec2lab.v1.DescribeSubnetsRequest\x1a\".ec2lab.v1.DescribeSubnetsResponse\x12O\n" +
-	"\fDeleteSubnet\x12\x1e.ec2lab.v1.DeleteSubnetRequest\x1a\x1f.ec2lab.v1.DeleteSubnetResponseB3Z1github.com/ec2lab/ec2lab/proto/ec2lab/v1;ec2labv1b\x06proto3"
+	"\fDeleteSubnet\x12\x1e.ec2lab.v1.DeleteSubnetRequest\x1a\x1f.ec2lab.v1.DeleteSubnetResponse\x12d\n" +
+	"\x13CreateSecurityGroup\x12%.ec2lab.v1.CreateSecurityGroupRequest\x1a&.ec2lab.v1.CreateSecurityGroupResponse\x12d\n" +
+	"\x13DeleteSecurityGroup\x12%.ec2lab.v1.DeleteSecurityGroupRequest\x1a&.ec2lab.v1.DeleteSecurityGroupResponse\x12m\n" +
+	"\x16DescribeSecurityGroups\x12(.ec2lab.v1.DescribeSecurityGroupsRequest\x1a).ec2lab.v1.DescribeSecurityGroupsResponse\x12l\n" +
+	"\x1dAuthorizeSecurityGroupIngress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12k\n" +
+	"\x1cAuthorizeSecurityGroupEgress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12i\n" +
+	"\x1aRevokeSecurityGroupIngress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12h\n" +
+	"\x19RevokeSecurityGroupEgress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponseB3Z1github.com/ec2lab/ec2lab/proto/ec2lab/v1;ec2labv1b\x06proto3"
 
 var (
 	file_ec2lab_v1_ec2lab_proto_rawDescOnce sync.Once
@@ -6918,7 +7779,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 91)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 104)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*Tag)(nil),                               // 0: ec2lab.v1.Tag
 	(*TagSpecification)(nil),                  // 1: ec2lab.v1.TagSpecification
@@ -7011,7 +7872,20 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*DescribeSubnetsResponse)(nil),           // 88: ec2lab.v1.DescribeSubnetsResponse
 	(*DeleteSubnetRequest)(nil),               // 89: ec2lab.v1.DeleteSubnetRequest
 	(*DeleteSubnetResponse)(nil),              // 90: ec2lab.v1.DeleteSubnetResponse
-	(*timestamppb.Timestamp)(nil),             // 91: google.protobuf.Timestamp
+	(*GroupIdentifier)(nil),                   // 91: ec2lab.v1.GroupIdentifier
+	(*IpRange)(nil),                           // 92: ec2lab.v1.IpRange
+	(*UserIdGroupPair)(nil),                   // 93: ec2lab.v1.UserIdGroupPair
+	(*IpPermission)(nil),                      // 94: ec2lab.v1.IpPermission
+	(*SecurityGroup)(nil),                     // 95: ec2lab.v1.SecurityGroup
+	(*CreateSecurityGroupRequest)(nil),        // 96: ec2lab.v1.CreateSecurityGroupRequest
+	(*CreateSecurityGroupResponse)(nil),       // 97: ec2lab.v1.CreateSecurityGroupResponse
+	(*DeleteSecurityGroupRequest)(nil),        // 98: ec2lab.v1.DeleteSecurityGroupRequest
+	(*DeleteSecurityGroupResponse)(nil),       // 99: ec2lab.v1.DeleteSecurityGroupResponse
+	(*DescribeSecurityGroupsRequest)(nil),     // 100: ec2lab.v1.DescribeSecurityGroupsRequest
+	(*DescribeSecurityGroupsResponse)(nil),    // 101: ec2lab.v1.DescribeSecurityGroupsResponse
+	(*SecurityGroupRulesRequest)(nil),         // 102: ec2lab.v1.SecurityGroupRulesRequest
+	(*SecurityGroupRulesResponse)(nil),        // 103: ec2lab.v1.SecurityGroupRulesResponse
+	(*timestamppb.Timestamp)(nil),             // 104: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
@@ -7019,152 +7893,176 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	4,   // 2: ec2lab.v1.RunInstancesRequest.placement:type_name -> ec2lab.v1.Placement
 	6,   // 3: ec2lab.v1.RunInstancesRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
 	1,   // 4: ec2lab.v1.RunInstancesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	91,  // 5: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	104, // 5: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	3,   // 6: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	91,  // 7: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	104, // 7: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	4,   // 8: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	8,   // 9: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	0,   // 10: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
 	9,   // 11: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
-	10,  // 12: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
-	2,   // 13: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
-	11,  // 14: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
-	3,   // 15: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
-	3,   // 16: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
-	16,  // 17: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	91,  // 18: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
-	2,   // 19: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
-	25,  // 20: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
-	28,  // 21: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
-	2,   // 22: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
-	31,  // 23: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	91,  // 24: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
-	34,  // 25: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	91,  // 26: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
-	0,   // 27: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
-	1,   // 28: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 29: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 30: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
-	37,  // 31: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
-	0,   // 32: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	0,   // 33: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	2,   // 34: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
-	48,  // 35: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	91,  // 36: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	91,  // 37: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
-	51,  // 38: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
-	0,   // 39: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
-	1,   // 40: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 41: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
-	52,  // 42: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	91,  // 43: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	91,  // 44: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
-	0,   // 45: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	1,   // 46: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 47: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
-	62,  // 48: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
-	1,   // 49: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	6,   // 50: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	91,  // 51: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
-	0,   // 52: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	6,   // 53: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	1,   // 54: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 55: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 56: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
-	70,  // 57: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
-	0,   // 58: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
-	1,   // 59: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 60: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
-	79,  // 61: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
-	0,   // 62: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
-	1,   // 63: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 64: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
-	85,  // 65: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
-	7,   // 66: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	12,  // 67: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	14,  // 68: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	15,  // 69: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	14,  // 70: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	14,  // 71: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	19,  // 72: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	21,  // 73: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	23,  // 74: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	26,  // 75: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	29,  // 76: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	32,  // 77: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	35,  // 78: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	38,  // 79: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	39,  // 80: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	40,  // 81: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	42,  // 82: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	44,  // 83: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	46,  // 84: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	49,  // 85: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	53,  // 86: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	54,  // 87: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	56,  // 88: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	57,  // 89: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	58,  // 90: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	60,  // 91: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	63,  // 92: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	64,  // 93: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	66,  // 94: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	68,  // 95: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	71,  // 96: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	73,  // 97: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	75,  // 98: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	77,  // 99: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	80,  // 100: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	81,  // 101: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	83,  // 102: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	86,  // 103: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	87,  // 104: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	89,  // 105: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	11,  // 106: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	13,  // 107: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	17,  // 108: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	17,  // 109: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	18,  // 110: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	17,  // 111: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	20,  // 112: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	22,  // 113: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	24,  // 114: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	27,  // 115: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	30,  // 116: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	33,  // 117: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	36,  // 118: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	37,  // 119: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	37,  // 120: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	41,  // 121: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	43,  // 122: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	45,  // 123: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	47,  // 124: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	50,  // 125: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	52,  // 126: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	55,  // 127: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	51,  // 128: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	51,  // 129: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	59,  // 130: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	61,  // 131: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	62,  // 132: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	65,  // 133: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	67,  // 134: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	69,  // 135: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	72,  // 136: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	74,  // 137: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	76,  // 138: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	78,  // 139: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	79,  // 140: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	82,  // 141: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	84,  // 142: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	85,  // 143: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	88,  // 144: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	90,  // 145: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	106, // [106:146] is the sub-list for method output_type
-	66,  // [66:106] is the sub-list for method input_type
-	66,  // [66:66] is the sub-list for extension type_name
-	66,  // [66:66] is the sub-list for extension extendee
-	0,   // [0:66] is the sub-list for field type_name
+	91,  // 12: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
+	10,  // 13: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
+	2,   // 14: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
+	11,  // 15: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
+	3,   // 16: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
+	3,   // 17: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
+	16,  // 18: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
+	104, // 19: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	2,   // 20: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
+	25,  // 21: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
+	28,  // 22: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
+	2,   // 23: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
+	31,  // 24: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
+	104, // 25: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	34,  // 26: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
+	104, // 27: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	0,   // 28: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
+	1,   // 29: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 30: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 31: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
+	37,  // 32: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
+	0,   // 33: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	0,   // 34: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	2,   // 35: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
+	48,  // 36: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
+	104, // 37: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	104, // 38: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	51,  // 39: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
+	0,   // 40: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
+	1,   // 41: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 42: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
+	52,  // 43: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
+	104, // 44: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	104, // 45: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	0,   // 46: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
+	1,   // 47: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 48: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
+	62,  // 49: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
+	1,   // 50: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	6,   // 51: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	104, // 52: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	0,   // 53: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
+	6,   // 54: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	1,   // 55: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 56: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 57: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
+	70,  // 58: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
+	0,   // 59: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
+	1,   // 60: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 61: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
+	79,  // 62: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
+	0,   // 63: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
+	1,   // 64: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 65: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
+	85,  // 66: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
+	92,  // 67: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
+	93,  // 68: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
+	94,  // 69: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	94,  // 70: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
+	0,   // 71: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 72: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 73: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	95,  // 74: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
+	94,  // 75: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	7,   // 76: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	12,  // 77: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	14,  // 78: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	15,  // 79: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	14,  // 80: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	14,  // 81: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	19,  // 82: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	21,  // 83: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	23,  // 84: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	26,  // 85: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	29,  // 86: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	32,  // 87: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	35,  // 88: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	38,  // 89: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	39,  // 90: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	40,  // 91: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	42,  // 92: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	44,  // 93: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	46,  // 94: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	49,  // 95: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	53,  // 96: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	54,  // 97: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	56,  // 98: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	57,  // 99: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	58,  // 100: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	60,  // 101: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	63,  // 102: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	64,  // 103: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	66,  // 104: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	68,  // 105: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	71,  // 106: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	73,  // 107: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	75,  // 108: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	77,  // 109: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	80,  // 110: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	81,  // 111: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	83,  // 112: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	86,  // 113: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	87,  // 114: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	89,  // 115: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	96,  // 116: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	98,  // 117: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	100, // 118: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	102, // 119: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	102, // 120: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	102, // 121: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	102, // 122: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	11,  // 123: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	13,  // 124: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	17,  // 125: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	17,  // 126: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	18,  // 127: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	17,  // 128: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	20,  // 129: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	22,  // 130: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	24,  // 131: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	27,  // 132: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	30,  // 133: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	33,  // 134: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	36,  // 135: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	37,  // 136: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	37,  // 137: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	41,  // 138: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	43,  // 139: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	45,  // 140: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	47,  // 141: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	50,  // 142: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	52,  // 143: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	55,  // 144: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	51,  // 145: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	51,  // 146: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	59,  // 147: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	61,  // 148: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	62,  // 149: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	65,  // 150: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	67,  // 151: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	69,  // 152: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	72,  // 153: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	74,  // 154: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	76,  // 155: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	78,  // 156: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	79,  // 157: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	82,  // 158: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	84,  // 159: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	85,  // 160: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	88,  // 161: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	90,  // 162: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	97,  // 163: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	99,  // 164: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	101, // 165: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	103, // 166: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	103, // 167: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	103, // 168: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	103, // 169: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	123, // [123:170] is the sub-list for method output_type
+	76,  // [76:123] is the sub-list for method input_type
+	76,  // [76:76] is the sub-list for extension type_name
+	76,  // [76:76] is the sub-list for extension extendee
+	0,   // [0:76] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -7179,7 +8077,7 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   91,
+			NumMessages:   104,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

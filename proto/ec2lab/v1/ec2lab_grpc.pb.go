@@ -24,46 +24,53 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Compute_RunInstances_FullMethodName              = "/ec2lab.v1.Compute/RunInstances"
-	Compute_DescribeInstances_FullMethodName         = "/ec2lab.v1.Compute/DescribeInstances"
-	Compute_StartInstances_FullMethodName            = "/ec2lab.v1.Compute/StartInstances"
-	Compute_StopInstances_FullMethodName             = "/ec2lab.v1.Compute/StopInstances"
-	Compute_RebootInstances_FullMethodName           = "/ec2lab.v1.Compute/RebootInstances"
-	Compute_TerminateInstances_FullMethodName        = "/ec2lab.v1.Compute/TerminateInstances"
-	Compute_GetConsoleOutput_FullMethodName          = "/ec2lab.v1.Compute/GetConsoleOutput"
-	Compute_StreamConsole_FullMethodName             = "/ec2lab.v1.Compute/StreamConsole"
-	Compute_DescribeInstanceAttribute_FullMethodName = "/ec2lab.v1.Compute/DescribeInstanceAttribute"
-	Compute_DescribeInstanceTypes_FullMethodName     = "/ec2lab.v1.Compute/DescribeInstanceTypes"
-	Compute_DescribeRegions_FullMethodName           = "/ec2lab.v1.Compute/DescribeRegions"
-	Compute_DescribeAvailabilityZones_FullMethodName = "/ec2lab.v1.Compute/DescribeAvailabilityZones"
-	Compute_DescribeHosts_FullMethodName             = "/ec2lab.v1.Compute/DescribeHosts"
-	Compute_CreateKeyPair_FullMethodName             = "/ec2lab.v1.Compute/CreateKeyPair"
-	Compute_ImportKeyPair_FullMethodName             = "/ec2lab.v1.Compute/ImportKeyPair"
-	Compute_DescribeKeyPairs_FullMethodName          = "/ec2lab.v1.Compute/DescribeKeyPairs"
-	Compute_DeleteKeyPair_FullMethodName             = "/ec2lab.v1.Compute/DeleteKeyPair"
-	Compute_CreateTags_FullMethodName                = "/ec2lab.v1.Compute/CreateTags"
-	Compute_DeleteTags_FullMethodName                = "/ec2lab.v1.Compute/DeleteTags"
-	Compute_DescribeTags_FullMethodName              = "/ec2lab.v1.Compute/DescribeTags"
-	Compute_CreateVolume_FullMethodName              = "/ec2lab.v1.Compute/CreateVolume"
-	Compute_DescribeVolumes_FullMethodName           = "/ec2lab.v1.Compute/DescribeVolumes"
-	Compute_AttachVolume_FullMethodName              = "/ec2lab.v1.Compute/AttachVolume"
-	Compute_DetachVolume_FullMethodName              = "/ec2lab.v1.Compute/DetachVolume"
-	Compute_ModifyVolume_FullMethodName              = "/ec2lab.v1.Compute/ModifyVolume"
-	Compute_DeleteVolume_FullMethodName              = "/ec2lab.v1.Compute/DeleteVolume"
-	Compute_CreateSnapshot_FullMethodName            = "/ec2lab.v1.Compute/CreateSnapshot"
-	Compute_DescribeSnapshots_FullMethodName         = "/ec2lab.v1.Compute/DescribeSnapshots"
-	Compute_CopySnapshot_FullMethodName              = "/ec2lab.v1.Compute/CopySnapshot"
-	Compute_DeleteSnapshot_FullMethodName            = "/ec2lab.v1.Compute/DeleteSnapshot"
-	Compute_RegisterImage_FullMethodName             = "/ec2lab.v1.Compute/RegisterImage"
-	Compute_CreateImage_FullMethodName               = "/ec2lab.v1.Compute/CreateImage"
-	Compute_DescribeImages_FullMethodName            = "/ec2lab.v1.Compute/DescribeImages"
-	Compute_DeregisterImage_FullMethodName           = "/ec2lab.v1.Compute/DeregisterImage"
-	Compute_CreateVpc_FullMethodName                 = "/ec2lab.v1.Compute/CreateVpc"
-	Compute_DescribeVpcs_FullMethodName              = "/ec2lab.v1.Compute/DescribeVpcs"
-	Compute_DeleteVpc_FullMethodName                 = "/ec2lab.v1.Compute/DeleteVpc"
-	Compute_CreateSubnet_FullMethodName              = "/ec2lab.v1.Compute/CreateSubnet"
-	Compute_DescribeSubnets_FullMethodName           = "/ec2lab.v1.Compute/DescribeSubnets"
-	Compute_DeleteSubnet_FullMethodName              = "/ec2lab.v1.Compute/DeleteSubnet"
+	Compute_RunInstances_FullMethodName                  = "/ec2lab.v1.Compute/RunInstances"
+	Compute_DescribeInstances_FullMethodName             = "/ec2lab.v1.Compute/DescribeInstances"
+	Compute_StartInstances_FullMethodName                = "/ec2lab.v1.Compute/StartInstances"
+	Compute_StopInstances_FullMethodName                 = "/ec2lab.v1.Compute/StopInstances"
+	Compute_RebootInstances_FullMethodName               = "/ec2lab.v1.Compute/RebootInstances"
+	Compute_TerminateInstances_FullMethodName            = "/ec2lab.v1.Compute/TerminateInstances"
+	Compute_GetConsoleOutput_FullMethodName              = "/ec2lab.v1.Compute/GetConsoleOutput"
+	Compute_StreamConsole_FullMethodName                 = "/ec2lab.v1.Compute/StreamConsole"
+	Compute_DescribeInstanceAttribute_FullMethodName     = "/ec2lab.v1.Compute/DescribeInstanceAttribute"
+	Compute_DescribeInstanceTypes_FullMethodName         = "/ec2lab.v1.Compute/DescribeInstanceTypes"
+	Compute_DescribeRegions_FullMethodName               = "/ec2lab.v1.Compute/DescribeRegions"
+	Compute_DescribeAvailabilityZones_FullMethodName     = "/ec2lab.v1.Compute/DescribeAvailabilityZones"
+	Compute_DescribeHosts_FullMethodName                 = "/ec2lab.v1.Compute/DescribeHosts"
+	Compute_CreateKeyPair_FullMethodName                 = "/ec2lab.v1.Compute/CreateKeyPair"
+	Compute_ImportKeyPair_FullMethodName                 = "/ec2lab.v1.Compute/ImportKeyPair"
+	Compute_DescribeKeyPairs_FullMethodName              = "/ec2lab.v1.Compute/DescribeKeyPairs"
+	Compute_DeleteKeyPair_FullMethodName                 = "/ec2lab.v1.Compute/DeleteKeyPair"
+	Compute_CreateTags_FullMethodName                    = "/ec2lab.v1.Compute/CreateTags"
+	Compute_DeleteTags_FullMethodName                    = "/ec2lab.v1.Compute/DeleteTags"
+	Compute_DescribeTags_FullMethodName                  = "/ec2lab.v1.Compute/DescribeTags"
+	Compute_CreateVolume_FullMethodName                  = "/ec2lab.v1.Compute/CreateVolume"
+	Compute_DescribeVolumes_FullMethodName               = "/ec2lab.v1.Compute/DescribeVolumes"
+	Compute_AttachVolume_FullMethodName                  = "/ec2lab.v1.Compute/AttachVolume"
+	Compute_DetachVolume_FullMethodName                  = "/ec2lab.v1.Compute/DetachVolume"
+	Compute_ModifyVolume_FullMethodName                  = "/ec2lab.v1.Compute/ModifyVolume"
+	Compute_DeleteVolume_FullMethodName                  = "/ec2lab.v1.Compute/DeleteVolume"
+	Compute_CreateSnapshot_FullMethodName                = "/ec2lab.v1.Compute/CreateSnapshot"
+	Compute_DescribeSnapshots_FullMethodName             = "/ec2lab.v1.Compute/DescribeSnapshots"
+	Compute_CopySnapshot_FullMethodName                  = "/ec2lab.v1.Compute/CopySnapshot"
+	Compute_DeleteSnapshot_FullMethodName                = "/ec2lab.v1.Compute/DeleteSnapshot"
+	Compute_RegisterImage_FullMethodName                 = "/ec2lab.v1.Compute/RegisterImage"
+	Compute_CreateImage_FullMethodName                   = "/ec2lab.v1.Compute/CreateImage"
+	Compute_DescribeImages_FullMethodName                = "/ec2lab.v1.Compute/DescribeImages"
+	Compute_DeregisterImage_FullMethodName               = "/ec2lab.v1.Compute/DeregisterImage"
+	Compute_CreateVpc_FullMethodName                     = "/ec2lab.v1.Compute/CreateVpc"
+	Compute_DescribeVpcs_FullMethodName                  = "/ec2lab.v1.Compute/DescribeVpcs"
+	Compute_DeleteVpc_FullMethodName                     = "/ec2lab.v1.Compute/DeleteVpc"
+	Compute_CreateSubnet_FullMethodName                  = "/ec2lab.v1.Compute/CreateSubnet"
+	Compute_DescribeSubnets_FullMethodName               = "/ec2lab.v1.Compute/DescribeSubnets"
+	Compute_DeleteSubnet_FullMethodName                  = "/ec2lab.v1.Compute/DeleteSubnet"
+	Compute_CreateSecurityGroup_FullMethodName           = "/ec2lab.v1.Compute/CreateSecurityGroup"
+	Compute_DeleteSecurityGroup_FullMethodName           = "/ec2lab.v1.Compute/DeleteSecurityGroup"
+	Compute_DescribeSecurityGroups_FullMethodName        = "/ec2lab.v1.Compute/DescribeSecurityGroups"
+	Compute_AuthorizeSecurityGroupIngress_FullMethodName = "/ec2lab.v1.Compute/AuthorizeSecurityGroupIngress"
+	Compute_AuthorizeSecurityGroupEgress_FullMethodName  = "/ec2lab.v1.Compute/AuthorizeSecurityGroupEgress"
+	Compute_RevokeSecurityGroupIngress_FullMethodName    = "/ec2lab.v1.Compute/RevokeSecurityGroupIngress"
+	Compute_RevokeSecurityGroupEgress_FullMethodName     = "/ec2lab.v1.Compute/RevokeSecurityGroupEgress"
 )
 
 // ComputeClient is the client API for Compute service.
@@ -122,6 +129,14 @@ type ComputeClient interface {
 	CreateSubnet(ctx context.Context, in *CreateSubnetRequest, opts ...grpc.CallOption) (*Subnet, error)
 	DescribeSubnets(ctx context.Context, in *DescribeSubnetsRequest, opts ...grpc.CallOption) (*DescribeSubnetsResponse, error)
 	DeleteSubnet(ctx context.Context, in *DeleteSubnetRequest, opts ...grpc.CallOption) (*DeleteSubnetResponse, error)
+	// Security groups.
+	CreateSecurityGroup(ctx context.Context, in *CreateSecurityGroupRequest, opts ...grpc.CallOption) (*CreateSecurityGroupResponse, error)
+	DeleteSecurityGroup(ctx context.Context, in *DeleteSecurityGroupRequest, opts ...grpc.CallOption) (*DeleteSecurityGroupResponse, error)
+	DescribeSecurityGroups(ctx context.Context, in *DescribeSecurityGroupsRequest, opts ...grpc.CallOption) (*DescribeSecurityGroupsResponse, error)
+	AuthorizeSecurityGroupIngress(ctx context.Context, in *SecurityGroupRulesRequest, opts ...grpc.CallOption) (*SecurityGroupRulesResponse, error)
+	AuthorizeSecurityGroupEgress(ctx context.Context, in *SecurityGroupRulesRequest, opts ...grpc.CallOption) (*SecurityGroupRulesResponse, error)
+	RevokeSecurityGroupIngress(ctx context.Context, in *SecurityGroupRulesRequest, opts ...grpc.CallOption) (*SecurityGroupRulesResponse, error)
+	RevokeSecurityGroupEgress(ctx context.Context, in *SecurityGroupRulesRequest, opts ...grpc.CallOption) (*SecurityGroupRulesResponse, error)
 }
 
 type computeClient struct {
@@ -535,6 +550,76 @@ func (c *computeClient) DeleteSubnet(ctx context.Context, in *DeleteSubnetReques
 	return out, nil
 }
 
+func (c *computeClient) CreateSecurityGroup(ctx context.Context, in *CreateSecurityGroupRequest, opts ...grpc.CallOption) (*CreateSecurityGroupResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateSecurityGroupResponse)
+	err := c.cc.Invoke(ctx, Compute_CreateSecurityGroup_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DeleteSecurityGroup(ctx context.Context, in *DeleteSecurityGroupRequest, opts ...grpc.CallOption) (*DeleteSecurityGroupResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteSecurityGroupResponse)
+	err := c.cc.Invoke(ctx, Compute_DeleteSecurityGroup_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeSecurityGroups(ctx context.Context, in *DescribeSecurityGroupsRequest, opts ...grpc.CallOption) (*DescribeSecurityGroupsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeSecurityGroupsResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeSecurityGroups_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) AuthorizeSecurityGroupIngress(ctx context.Context, in *SecurityGroupRulesRequest, opts ...grpc.CallOption) (*SecurityGroupRulesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SecurityGroupRulesResponse)
+	err := c.cc.Invoke(ctx, Compute_AuthorizeSecurityGroupIngress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) AuthorizeSecurityGroupEgress(ctx context.Context, in *SecurityGroupRulesRequest, opts ...grpc.CallOption) (*SecurityGroupRulesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SecurityGroupRulesResponse)
+	err := c.cc.Invoke(ctx, Compute_AuthorizeSecurityGroupEgress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) RevokeSecurityGroupIngress(ctx context.Context, in *SecurityGroupRulesRequest, opts ...grpc.CallOption) (*SecurityGroupRulesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SecurityGroupRulesResponse)
+	err := c.cc.Invoke(ctx, Compute_RevokeSecurityGroupIngress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) RevokeSecurityGroupEgress(ctx context.Context, in *SecurityGroupRulesRequest, opts ...grpc.CallOption) (*SecurityGroupRulesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SecurityGroupRulesResponse)
+	err := c.cc.Invoke(ctx, Compute_RevokeSecurityGroupEgress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ComputeServer is the server API for Compute service.
 // All implementations must embed UnimplementedComputeServer
 // for forward compatibility.
@@ -591,6 +676,14 @@ type ComputeServer interface {
 	CreateSubnet(context.Context, *CreateSubnetRequest) (*Subnet, error)
 	DescribeSubnets(context.Context, *DescribeSubnetsRequest) (*DescribeSubnetsResponse, error)
 	DeleteSubnet(context.Context, *DeleteSubnetRequest) (*DeleteSubnetResponse, error)
+	// Security groups.
+	CreateSecurityGroup(context.Context, *CreateSecurityGroupRequest) (*CreateSecurityGroupResponse, error)
+	DeleteSecurityGroup(context.Context, *DeleteSecurityGroupRequest) (*DeleteSecurityGroupResponse, error)
+	DescribeSecurityGroups(context.Context, *DescribeSecurityGroupsRequest) (*DescribeSecurityGroupsResponse, error)
+	AuthorizeSecurityGroupIngress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error)
+	AuthorizeSecurityGroupEgress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error)
+	RevokeSecurityGroupIngress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error)
+	RevokeSecurityGroupEgress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error)
 	mustEmbedUnimplementedComputeServer()
 }
 
@@ -720,6 +813,27 @@ func (UnimplementedComputeServer) DescribeSubnets(context.Context, *DescribeSubn
 }
 func (UnimplementedComputeServer) DeleteSubnet(context.Context, *DeleteSubnetRequest) (*DeleteSubnetResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeleteSubnet not implemented")
+}
+func (UnimplementedComputeServer) CreateSecurityGroup(context.Context, *CreateSecurityGroupRequest) (*CreateSecurityGroupResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateSecurityGroup not implemented")
+}
+func (UnimplementedComputeServer) DeleteSecurityGroup(context.Context, *DeleteSecurityGroupRequest) (*DeleteSecurityGroupResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteSecurityGroup not implemented")
+}
+func (UnimplementedComputeServer) DescribeSecurityGroups(context.Context, *DescribeSecurityGroupsRequest) (*DescribeSecurityGroupsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeSecurityGroups not implemented")
+}
+func (UnimplementedComputeServer) AuthorizeSecurityGroupIngress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AuthorizeSecurityGroupIngress not implemented")
+}
+func (UnimplementedComputeServer) AuthorizeSecurityGroupEgress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AuthorizeSecurityGroupEgress not implemented")
+}
+func (UnimplementedComputeServer) RevokeSecurityGroupIngress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeSecurityGroupIngress not implemented")
+}
+func (UnimplementedComputeServer) RevokeSecurityGroupEgress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeSecurityGroupEgress not implemented")
 }
 func (UnimplementedComputeServer) mustEmbedUnimplementedComputeServer() {}
 func (UnimplementedComputeServer) testEmbeddedByValue()                 {}
@@ -1451,6 +1565,132 @@ func _Compute_DeleteSubnet_Handler(srv interface{}, ctx context.Context, dec fun
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_CreateSecurityGroup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateSecurityGroupRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).CreateSecurityGroup(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_CreateSecurityGroup_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).CreateSecurityGroup(ctx, req.(*CreateSecurityGroupRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DeleteSecurityGroup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteSecurityGroupRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DeleteSecurityGroup(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DeleteSecurityGroup_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DeleteSecurityGroup(ctx, req.(*DeleteSecurityGroupRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeSecurityGroups_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeSecurityGroupsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeSecurityGroups(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeSecurityGroups_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeSecurityGroups(ctx, req.(*DescribeSecurityGroupsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_AuthorizeSecurityGroupIngress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SecurityGroupRulesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).AuthorizeSecurityGroupIngress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_AuthorizeSecurityGroupIngress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).AuthorizeSecurityGroupIngress(ctx, req.(*SecurityGroupRulesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_AuthorizeSecurityGroupEgress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SecurityGroupRulesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).AuthorizeSecurityGroupEgress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_AuthorizeSecurityGroupEgress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).AuthorizeSecurityGroupEgress(ctx, req.(*SecurityGroupRulesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_RevokeSecurityGroupIngress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SecurityGroupRulesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).RevokeSecurityGroupIngress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_RevokeSecurityGroupIngress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).RevokeSecurityGroupIngress(ctx, req.(*SecurityGroupRulesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_RevokeSecurityGroupEgress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SecurityGroupRulesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).RevokeSecurityGroupEgress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_RevokeSecurityGroupEgress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).RevokeSecurityGroupEgress(ctx, req.(*SecurityGroupRulesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Compute_ServiceDesc is the grpc.ServiceDesc for Compute service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1613,6 +1853,34 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DeleteSubnet",
 			Handler:    _Compute_DeleteSubnet_Handler,
+		},
+		{
+			MethodName: "CreateSecurityGroup",
+			Handler:    _Compute_CreateSecurityGroup_Handler,
+		},
+		{
+			MethodName: "DeleteSecurityGroup",
+			Handler:    _Compute_DeleteSecurityGroup_Handler,
+		},
+		{
+			MethodName: "DescribeSecurityGroups",
+			Handler:    _Compute_DescribeSecurityGroups_Handler,
+		},
+		{
+			MethodName: "AuthorizeSecurityGroupIngress",
+			Handler:    _Compute_AuthorizeSecurityGroupIngress_Handler,
+		},
+		{
+			MethodName: "AuthorizeSecurityGroupEgress",
+			Handler:    _Compute_AuthorizeSecurityGroupEgress_Handler,
+		},
+		{
+			MethodName: "RevokeSecurityGroupIngress",
+			Handler:    _Compute_RevokeSecurityGroupIngress_Handler,
+		},
+		{
+			MethodName: "RevokeSecurityGroupEgress",
+			Handler:    _Compute_RevokeSecurityGroupEgress_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

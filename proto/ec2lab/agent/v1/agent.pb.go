@@ -2705,6 +2705,368 @@ func (*SyncNetworkResponse) Descriptor() ([]byte, []int) {
 	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{42}
 }
 
+// FwRule is one security group rule (firewall.Rule).
+type FwRule struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Protocol      string                 `protobuf:"bytes,1,opt,name=protocol,proto3" json:"protocol,omitempty"` // tcp, udp, icmp, icmpv6, -1 or a number
+	FromPort      int32                  `protobuf:"varint,2,opt,name=from_port,json=fromPort,proto3" json:"from_port,omitempty"`
+	ToPort        int32                  `protobuf:"varint,3,opt,name=to_port,json=toPort,proto3" json:"to_port,omitempty"`
+	Cidrs         []string               `protobuf:"bytes,4,rep,name=cidrs,proto3" json:"cidrs,omitempty"`
+	SourceGroups  []string               `protobuf:"bytes,5,rep,name=source_groups,json=sourceGroups,proto3" json:"source_groups,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FwRule) Reset() {
+	*x = FwRule{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FwRule) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FwRule) ProtoMessage() {}
+
+func (x *FwRule) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FwRule.ProtoReflect.Descriptor instead.
+func (*FwRule) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *FwRule) GetProtocol() string {
+	if x != nil {
+		return x.Protocol
+	}
+	return ""
+}
+
+func (x *FwRule) GetFromPort() int32 {
+	if x != nil {
+		return x.FromPort
+	}
+	return 0
+}
+
+func (x *FwRule) GetToPort() int32 {
+	if x != nil {
+		return x.ToPort
+	}
+	return 0
+}
+
+func (x *FwRule) GetCidrs() []string {
+	if x != nil {
+		return x.Cidrs
+	}
+	return nil
+}
+
+func (x *FwRule) GetSourceGroups() []string {
+	if x != nil {
+		return x.SourceGroups
+	}
+	return nil
+}
+
+type FwGroup struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	GroupId       string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	Ingress       []*FwRule              `protobuf:"bytes,2,rep,name=ingress,proto3" json:"ingress,omitempty"`
+	Egress        []*FwRule              `protobuf:"bytes,3,rep,name=egress,proto3" json:"egress,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FwGroup) Reset() {
+	*x = FwGroup{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FwGroup) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FwGroup) ProtoMessage() {}
+
+func (x *FwGroup) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FwGroup.ProtoReflect.Descriptor instead.
+func (*FwGroup) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *FwGroup) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *FwGroup) GetIngress() []*FwRule {
+	if x != nil {
+		return x.Ingress
+	}
+	return nil
+}
+
+func (x *FwGroup) GetEgress() []*FwRule {
+	if x != nil {
+		return x.Egress
+	}
+	return nil
+}
+
+// FwPort is one local instance NIC (firewall.Port).
+type FwPort struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	DeviceIndex   int32                  `protobuf:"varint,2,opt,name=device_index,json=deviceIndex,proto3" json:"device_index,omitempty"` // the tap is the data plane's TapName(instance_id, device_index)
+	Ip            string                 `protobuf:"bytes,3,opt,name=ip,proto3" json:"ip,omitempty"`
+	Mac           string                 `protobuf:"bytes,4,opt,name=mac,proto3" json:"mac,omitempty"`
+	Groups        []string               `protobuf:"bytes,5,rep,name=groups,proto3" json:"groups,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FwPort) Reset() {
+	*x = FwPort{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FwPort) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FwPort) ProtoMessage() {}
+
+func (x *FwPort) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FwPort.ProtoReflect.Descriptor instead.
+func (*FwPort) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *FwPort) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *FwPort) GetDeviceIndex() int32 {
+	if x != nil {
+		return x.DeviceIndex
+	}
+	return 0
+}
+
+func (x *FwPort) GetIp() string {
+	if x != nil {
+		return x.Ip
+	}
+	return ""
+}
+
+func (x *FwPort) GetMac() string {
+	if x != nil {
+		return x.Mac
+	}
+	return ""
+}
+
+func (x *FwPort) GetGroups() []string {
+	if x != nil {
+		return x.Groups
+	}
+	return nil
+}
+
+type FwMembers struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	GroupId       string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	Ips           []string               `protobuf:"bytes,2,rep,name=ips,proto3" json:"ips,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FwMembers) Reset() {
+	*x = FwMembers{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FwMembers) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FwMembers) ProtoMessage() {}
+
+func (x *FwMembers) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FwMembers.ProtoReflect.Descriptor instead.
+func (*FwMembers) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *FwMembers) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *FwMembers) GetIps() []string {
+	if x != nil {
+		return x.Ips
+	}
+	return nil
+}
+
+type FirewallState struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Groups        []*FwGroup             `protobuf:"bytes,1,rep,name=groups,proto3" json:"groups,omitempty"`
+	Ports         []*FwPort              `protobuf:"bytes,2,rep,name=ports,proto3" json:"ports,omitempty"`
+	Members       []*FwMembers           `protobuf:"bytes,3,rep,name=members,proto3" json:"members,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FirewallState) Reset() {
+	*x = FirewallState{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FirewallState) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FirewallState) ProtoMessage() {}
+
+func (x *FirewallState) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FirewallState.ProtoReflect.Descriptor instead.
+func (*FirewallState) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *FirewallState) GetGroups() []*FwGroup {
+	if x != nil {
+		return x.Groups
+	}
+	return nil
+}
+
+func (x *FirewallState) GetPorts() []*FwPort {
+	if x != nil {
+		return x.Ports
+	}
+	return nil
+}
+
+func (x *FirewallState) GetMembers() []*FwMembers {
+	if x != nil {
+		return x.Members
+	}
+	return nil
+}
+
+type SetFirewallResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetFirewallResponse) Reset() {
+	*x = SetFirewallResponse{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetFirewallResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetFirewallResponse) ProtoMessage() {}
+
+func (x *SetFirewallResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetFirewallResponse.ProtoReflect.Descriptor instead.
+func (*SetFirewallResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{48}
+}
+
 var File_ec2lab_agent_v1_agent_proto protoreflect.FileDescriptor
 
 const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
@@ -2930,10 +3292,35 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x04nics\x18\x05 \x03(\v2\x17.ec2lab.agent.v1.NetNicR\x04nics\"J\n" +
 	"\x12SyncNetworkRequest\x124\n" +
 	"\asubnets\x18\x01 \x03(\v2\x1a.ec2lab.agent.v1.NetSubnetR\asubnets\"\x15\n" +
-	"\x13SyncNetworkResponse2\xaf\x01\n" +
+	"\x13SyncNetworkResponse\"\x95\x01\n" +
+	"\x06FwRule\x12\x1a\n" +
+	"\bprotocol\x18\x01 \x01(\tR\bprotocol\x12\x1b\n" +
+	"\tfrom_port\x18\x02 \x01(\x05R\bfromPort\x12\x17\n" +
+	"\ato_port\x18\x03 \x01(\x05R\x06toPort\x12\x14\n" +
+	"\x05cidrs\x18\x04 \x03(\tR\x05cidrs\x12#\n" +
+	"\rsource_groups\x18\x05 \x03(\tR\fsourceGroups\"\x88\x01\n" +
+	"\aFwGroup\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x121\n" +
+	"\aingress\x18\x02 \x03(\v2\x17.ec2lab.agent.v1.FwRuleR\aingress\x12/\n" +
+	"\x06egress\x18\x03 \x03(\v2\x17.ec2lab.agent.v1.FwRuleR\x06egress\"\x86\x01\n" +
+	"\x06FwPort\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12!\n" +
+	"\fdevice_index\x18\x02 \x01(\x05R\vdeviceIndex\x12\x0e\n" +
+	"\x02ip\x18\x03 \x01(\tR\x02ip\x12\x10\n" +
+	"\x03mac\x18\x04 \x01(\tR\x03mac\x12\x16\n" +
+	"\x06groups\x18\x05 \x03(\tR\x06groups\"8\n" +
+	"\tFwMembers\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12\x10\n" +
+	"\x03ips\x18\x02 \x03(\tR\x03ips\"\xa6\x01\n" +
+	"\rFirewallState\x120\n" +
+	"\x06groups\x18\x01 \x03(\v2\x18.ec2lab.agent.v1.FwGroupR\x06groups\x12-\n" +
+	"\x05ports\x18\x02 \x03(\v2\x17.ec2lab.agent.v1.FwPortR\x05ports\x124\n" +
+	"\amembers\x18\x03 \x03(\v2\x1a.ec2lab.agent.v1.FwMembersR\amembers\"\x15\n" +
+	"\x13SetFirewallResponse2\xaf\x01\n" +
 	"\bRegistry\x12O\n" +
 	"\bRegister\x12 .ec2lab.agent.v1.RegisterRequest\x1a!.ec2lab.agent.v1.RegisterResponse\x12R\n" +
-	"\tHeartbeat\x12!.ec2lab.agent.v1.HeartbeatRequest\x1a\".ec2lab.agent.v1.HeartbeatResponse2\xbe\r\n" +
+	"\tHeartbeat\x12!.ec2lab.agent.v1.HeartbeatRequest\x1a\".ec2lab.agent.v1.HeartbeatResponse2\x93\x0e\n" +
 	"\x04Host\x12P\n" +
 	"\fGetInventory\x12$.ec2lab.agent.v1.GetInventoryRequest\x1a\x1a.ec2lab.agent.v1.Inventory\x12Y\n" +
 	"\x0eCreateInstance\x12&.ec2lab.agent.v1.CreateInstanceRequest\x1a\x1f.ec2lab.agent.v1.InstanceStatus\x12N\n" +
@@ -2954,7 +3341,8 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\fDetachVolume\x12$.ec2lab.agent.v1.DetachVolumeRequest\x1a%.ec2lab.agent.v1.DetachVolumeResponse\x12R\n" +
 	"\tSetIOTune\x12!.ec2lab.agent.v1.SetIOTuneRequest\x1a\".ec2lab.agent.v1.SetIOTuneResponse\x12R\n" +
 	"\tListFiles\x12!.ec2lab.agent.v1.ListFilesRequest\x1a\".ec2lab.agent.v1.ListFilesResponse\x12X\n" +
-	"\vSyncNetwork\x12#.ec2lab.agent.v1.SyncNetworkRequest\x1a$.ec2lab.agent.v1.SyncNetworkResponseB8Z6github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1;agentv1b\x06proto3"
+	"\vSyncNetwork\x12#.ec2lab.agent.v1.SyncNetworkRequest\x1a$.ec2lab.agent.v1.SyncNetworkResponse\x12S\n" +
+	"\vSetFirewall\x12\x1e.ec2lab.agent.v1.FirewallState\x1a$.ec2lab.agent.v1.SetFirewallResponseB8Z6github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1;agentv1b\x06proto3"
 
 var (
 	file_ec2lab_agent_v1_agent_proto_rawDescOnce sync.Once
@@ -2968,7 +3356,7 @@ func file_ec2lab_agent_v1_agent_proto_rawDescGZIP() []byte {
 	return file_ec2lab_agent_v1_agent_proto_rawDescData
 }
 
-var file_ec2lab_agent_v1_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
+var file_ec2lab_agent_v1_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 49)
 var file_ec2lab_agent_v1_agent_proto_goTypes = []any{
 	(*GetInventoryRequest)(nil),     // 0: ec2lab.agent.v1.GetInventoryRequest
 	(*StoragePool)(nil),             // 1: ec2lab.agent.v1.StoragePool
@@ -3013,7 +3401,13 @@ var file_ec2lab_agent_v1_agent_proto_goTypes = []any{
 	(*NetSubnet)(nil),               // 40: ec2lab.agent.v1.NetSubnet
 	(*SyncNetworkRequest)(nil),      // 41: ec2lab.agent.v1.SyncNetworkRequest
 	(*SyncNetworkResponse)(nil),     // 42: ec2lab.agent.v1.SyncNetworkResponse
-	(*timestamppb.Timestamp)(nil),   // 43: google.protobuf.Timestamp
+	(*FwRule)(nil),                  // 43: ec2lab.agent.v1.FwRule
+	(*FwGroup)(nil),                 // 44: ec2lab.agent.v1.FwGroup
+	(*FwPort)(nil),                  // 45: ec2lab.agent.v1.FwPort
+	(*FwMembers)(nil),               // 46: ec2lab.agent.v1.FwMembers
+	(*FirewallState)(nil),           // 47: ec2lab.agent.v1.FirewallState
+	(*SetFirewallResponse)(nil),     // 48: ec2lab.agent.v1.SetFirewallResponse
+	(*timestamppb.Timestamp)(nil),   // 49: google.protobuf.Timestamp
 }
 var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	1,  // 0: ec2lab.agent.v1.Inventory.pools:type_name -> ec2lab.agent.v1.StoragePool
@@ -3027,61 +3421,68 @@ var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	12, // 8: ec2lab.agent.v1.CreateInstanceRequest.nics:type_name -> ec2lab.agent.v1.Nic
 	9,  // 9: ec2lab.agent.v1.InstanceStatus.disks:type_name -> ec2lab.agent.v1.Disk
 	16, // 10: ec2lab.agent.v1.ListInstancesResponse.instances:type_name -> ec2lab.agent.v1.InstanceStatus
-	43, // 11: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
-	43, // 12: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
+	49, // 11: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
+	49, // 12: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
 	9,  // 13: ec2lab.agent.v1.AttachVolumeRequest.disk:type_name -> ec2lab.agent.v1.Disk
 	8,  // 14: ec2lab.agent.v1.SetIOTuneRequest.iotune:type_name -> ec2lab.agent.v1.IOTune
 	39, // 15: ec2lab.agent.v1.NetSubnet.nics:type_name -> ec2lab.agent.v1.NetNic
 	40, // 16: ec2lab.agent.v1.SyncNetworkRequest.subnets:type_name -> ec2lab.agent.v1.NetSubnet
-	4,  // 17: ec2lab.agent.v1.Registry.Register:input_type -> ec2lab.agent.v1.RegisterRequest
-	6,  // 18: ec2lab.agent.v1.Registry.Heartbeat:input_type -> ec2lab.agent.v1.HeartbeatRequest
-	0,  // 19: ec2lab.agent.v1.Host.GetInventory:input_type -> ec2lab.agent.v1.GetInventoryRequest
-	11, // 20: ec2lab.agent.v1.Host.CreateInstance:input_type -> ec2lab.agent.v1.CreateInstanceRequest
-	13, // 21: ec2lab.agent.v1.Host.StartInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	14, // 22: ec2lab.agent.v1.Host.StopInstance:input_type -> ec2lab.agent.v1.StopInstanceRequest
-	13, // 23: ec2lab.agent.v1.Host.RebootInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	13, // 24: ec2lab.agent.v1.Host.DestroyInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	17, // 25: ec2lab.agent.v1.Host.ListInstances:input_type -> ec2lab.agent.v1.ListInstancesRequest
-	13, // 26: ec2lab.agent.v1.Host.GetConsoleOutput:input_type -> ec2lab.agent.v1.InstanceRef
-	20, // 27: ec2lab.agent.v1.Host.StreamConsole:input_type -> ec2lab.agent.v1.ConsoleIn
-	22, // 28: ec2lab.agent.v1.Host.WatchEvents:input_type -> ec2lab.agent.v1.WatchEventsRequest
-	24, // 29: ec2lab.agent.v1.Host.CreateVolume:input_type -> ec2lab.agent.v1.CreateVolumeRequest
-	25, // 30: ec2lab.agent.v1.Host.DeleteVolume:input_type -> ec2lab.agent.v1.VolumeRef
-	27, // 31: ec2lab.agent.v1.Host.ResizeVolume:input_type -> ec2lab.agent.v1.ResizeVolumeRequest
-	25, // 32: ec2lab.agent.v1.Host.InspectVolume:input_type -> ec2lab.agent.v1.VolumeRef
-	29, // 33: ec2lab.agent.v1.Host.SnapshotVolume:input_type -> ec2lab.agent.v1.SnapshotVolumeRequest
-	31, // 34: ec2lab.agent.v1.Host.AttachVolume:input_type -> ec2lab.agent.v1.AttachVolumeRequest
-	33, // 35: ec2lab.agent.v1.Host.DetachVolume:input_type -> ec2lab.agent.v1.DetachVolumeRequest
-	35, // 36: ec2lab.agent.v1.Host.SetIOTune:input_type -> ec2lab.agent.v1.SetIOTuneRequest
-	37, // 37: ec2lab.agent.v1.Host.ListFiles:input_type -> ec2lab.agent.v1.ListFilesRequest
-	41, // 38: ec2lab.agent.v1.Host.SyncNetwork:input_type -> ec2lab.agent.v1.SyncNetworkRequest
-	5,  // 39: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
-	7,  // 40: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
-	3,  // 41: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
-	16, // 42: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 43: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 44: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 45: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	15, // 46: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
-	18, // 47: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
-	19, // 48: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
-	21, // 49: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
-	23, // 50: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
-	28, // 51: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	26, // 52: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
-	28, // 53: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	28, // 54: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	30, // 55: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
-	32, // 56: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
-	34, // 57: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
-	36, // 58: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
-	38, // 59: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
-	42, // 60: ec2lab.agent.v1.Host.SyncNetwork:output_type -> ec2lab.agent.v1.SyncNetworkResponse
-	39, // [39:61] is the sub-list for method output_type
-	17, // [17:39] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	43, // 17: ec2lab.agent.v1.FwGroup.ingress:type_name -> ec2lab.agent.v1.FwRule
+	43, // 18: ec2lab.agent.v1.FwGroup.egress:type_name -> ec2lab.agent.v1.FwRule
+	44, // 19: ec2lab.agent.v1.FirewallState.groups:type_name -> ec2lab.agent.v1.FwGroup
+	45, // 20: ec2lab.agent.v1.FirewallState.ports:type_name -> ec2lab.agent.v1.FwPort
+	46, // 21: ec2lab.agent.v1.FirewallState.members:type_name -> ec2lab.agent.v1.FwMembers
+	4,  // 22: ec2lab.agent.v1.Registry.Register:input_type -> ec2lab.agent.v1.RegisterRequest
+	6,  // 23: ec2lab.agent.v1.Registry.Heartbeat:input_type -> ec2lab.agent.v1.HeartbeatRequest
+	0,  // 24: ec2lab.agent.v1.Host.GetInventory:input_type -> ec2lab.agent.v1.GetInventoryRequest
+	11, // 25: ec2lab.agent.v1.Host.CreateInstance:input_type -> ec2lab.agent.v1.CreateInstanceRequest
+	13, // 26: ec2lab.agent.v1.Host.StartInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	14, // 27: ec2lab.agent.v1.Host.StopInstance:input_type -> ec2lab.agent.v1.StopInstanceRequest
+	13, // 28: ec2lab.agent.v1.Host.RebootInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	13, // 29: ec2lab.agent.v1.Host.DestroyInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	17, // 30: ec2lab.agent.v1.Host.ListInstances:input_type -> ec2lab.agent.v1.ListInstancesRequest
+	13, // 31: ec2lab.agent.v1.Host.GetConsoleOutput:input_type -> ec2lab.agent.v1.InstanceRef
+	20, // 32: ec2lab.agent.v1.Host.StreamConsole:input_type -> ec2lab.agent.v1.ConsoleIn
+	22, // 33: ec2lab.agent.v1.Host.WatchEvents:input_type -> ec2lab.agent.v1.WatchEventsRequest
+	24, // 34: ec2lab.agent.v1.Host.CreateVolume:input_type -> ec2lab.agent.v1.CreateVolumeRequest
+	25, // 35: ec2lab.agent.v1.Host.DeleteVolume:input_type -> ec2lab.agent.v1.VolumeRef
+	27, // 36: ec2lab.agent.v1.Host.ResizeVolume:input_type -> ec2lab.agent.v1.ResizeVolumeRequest
+	25, // 37: ec2lab.agent.v1.Host.InspectVolume:input_type -> ec2lab.agent.v1.VolumeRef
+	29, // 38: ec2lab.agent.v1.Host.SnapshotVolume:input_type -> ec2lab.agent.v1.SnapshotVolumeRequest
+	31, // 39: ec2lab.agent.v1.Host.AttachVolume:input_type -> ec2lab.agent.v1.AttachVolumeRequest
+	33, // 40: ec2lab.agent.v1.Host.DetachVolume:input_type -> ec2lab.agent.v1.DetachVolumeRequest
+	35, // 41: ec2lab.agent.v1.Host.SetIOTune:input_type -> ec2lab.agent.v1.SetIOTuneRequest
+	37, // 42: ec2lab.agent.v1.Host.ListFiles:input_type -> ec2lab.agent.v1.ListFilesRequest
+	41, // 43: ec2lab.agent.v1.Host.SyncNetwork:input_type -> ec2lab.agent.v1.SyncNetworkRequest
+	47, // 44: ec2lab.agent.v1.Host.SetFirewall:input_type -> ec2lab.agent.v1.FirewallState
+	5,  // 45: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
+	7,  // 46: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
+	3,  // 47: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
+	16, // 48: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 49: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 50: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 51: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	15, // 52: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
+	18, // 53: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
+	19, // 54: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
+	21, // 55: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
+	23, // 56: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
+	28, // 57: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	26, // 58: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
+	28, // 59: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	28, // 60: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	30, // 61: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
+	32, // 62: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
+	34, // 63: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
+	36, // 64: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
+	38, // 65: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
+	42, // 66: ec2lab.agent.v1.Host.SyncNetwork:output_type -> ec2lab.agent.v1.SyncNetworkResponse
+	48, // 67: ec2lab.agent.v1.Host.SetFirewall:output_type -> ec2lab.agent.v1.SetFirewallResponse
+	45, // [45:68] is the sub-list for method output_type
+	22, // [22:45] is the sub-list for method input_type
+	22, // [22:22] is the sub-list for extension type_name
+	22, // [22:22] is the sub-list for extension extendee
+	0,  // [0:22] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_agent_v1_agent_proto_init() }
@@ -3095,7 +3496,7 @@ func file_ec2lab_agent_v1_agent_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_agent_v1_agent_proto_rawDesc), len(file_ec2lab_agent_v1_agent_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   43,
+			NumMessages:   49,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -187,6 +187,7 @@ const (
 	Host_SetIOTune_FullMethodName        = "/ec2lab.agent.v1.Host/SetIOTune"
 	Host_ListFiles_FullMethodName        = "/ec2lab.agent.v1.Host/ListFiles"
 	Host_SyncNetwork_FullMethodName      = "/ec2lab.agent.v1.Host/SyncNetwork"
+	Host_SetFirewall_FullMethodName      = "/ec2lab.agent.v1.Host/SetFirewall"
 )
 
 // HostClient is the client API for Host service.
@@ -224,6 +225,9 @@ type HostClient interface {
 	// SyncNetwork makes the host's data plane serve exactly the given subnets
 	// (the full desired set for this host): bridges, VXLAN/FDB, DHCP leases.
 	SyncNetwork(ctx context.Context, in *SyncNetworkRequest, opts ...grpc.CallOption) (*SyncNetworkResponse, error)
+	// SetFirewall makes the host's security group enforcement exactly the
+	// given state (pkg/netplane/firewall.Desired); no ports removes it.
+	SetFirewall(ctx context.Context, in *FirewallState, opts ...grpc.CallOption) (*SetFirewallResponse, error)
 }
 
 type hostClient struct {
@@ -446,6 +450,16 @@ func (c *hostClient) SyncNetwork(ctx context.Context, in *SyncNetworkRequest, op
 	return out, nil
 }
 
+func (c *hostClient) SetFirewall(ctx context.Context, in *FirewallState, opts ...grpc.CallOption) (*SetFirewallResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetFirewallResponse)
+	err := c.cc.Invoke(ctx, Host_SetFirewall_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // HostServer is the server API for Host service.
 // All implementations must embed UnimplementedHostServer
 // for forward compatibility.
@@ -481,6 +495,9 @@ type HostServer interface {
 	// SyncNetwork makes the host's data plane serve exactly the given subnets
 	// (the full desired set for this host): bridges, VXLAN/FDB, DHCP leases.
 	SyncNetwork(context.Context, *SyncNetworkRequest) (*SyncNetworkResponse, error)
+	// SetFirewall makes the host's security group enforcement exactly the
+	// given state (pkg/netplane/firewall.Desired); no ports removes it.
+	SetFirewall(context.Context, *FirewallState) (*SetFirewallResponse, error)
 	mustEmbedUnimplementedHostServer()
 }
 
@@ -550,6 +567,9 @@ func (UnimplementedHostServer) ListFiles(context.Context, *ListFilesRequest) (*L
 }
 func (UnimplementedHostServer) SyncNetwork(context.Context, *SyncNetworkRequest) (*SyncNetworkResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SyncNetwork not implemented")
+}
+func (UnimplementedHostServer) SetFirewall(context.Context, *FirewallState) (*SetFirewallResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetFirewall not implemented")
 }
 func (UnimplementedHostServer) mustEmbedUnimplementedHostServer() {}
 func (UnimplementedHostServer) testEmbeddedByValue()              {}
@@ -914,6 +934,24 @@ func _Host_SyncNetwork_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Host_SetFirewall_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(FirewallState)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HostServer).SetFirewall(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Host_SetFirewall_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HostServer).SetFirewall(ctx, req.(*FirewallState))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Host_ServiceDesc is the grpc.ServiceDesc for Host service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -992,6 +1030,10 @@ var Host_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SyncNetwork",
 			Handler:    _Host_SyncNetwork_Handler,
+		},
+		{
+			MethodName: "SetFirewall",
+			Handler:    _Host_SetFirewall_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

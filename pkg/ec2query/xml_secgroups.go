@@ -1,0 +1,132 @@
+package ec2query
+
+import (
+	"context"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
+)
+
+// Security group shapes (botocore: SecurityGroup, IpPermission,
+// GroupIdentifier).
+
+type groupIdentXML struct {
+	GroupID   string `xml:"groupId"`
+	GroupName string `xml:"groupName"`
+}
+
+type groupSetXML struct {
+	Items []groupIdentXML `xml:"item"`
+}
+
+func groupSet(gs []*ec2labv1.GroupIdentifier) groupSetXML {
+	var x groupSetXML
+	for _, g := range gs {
+		x.Items = append(x.Items, groupIdentXML{g.GetGroupId(), g.GetGroupName()})
+	}
+	return x
+}
+
+type ipRangeXML struct {
+	CidrIP      string `xml:"cidrIp"`
+	Description string `xml:"description,omitempty"`
+}
+
+type groupPairXML struct {
+	GroupID string `xml:"groupId"`
+	UserID  string `xml:"userId,omitempty"`
+}
+
+type ipPermissionXML struct {
+	IPProtocol string         `xml:"ipProtocol"`
+	FromPort   *int32         `xml:"fromPort,omitempty"`
+	ToPort     *int32         `xml:"toPort,omitempty"`
+	Groups     []groupPairXML `xml:"groups>item"`
+	IPRanges   []ipRangeXML   `xml:"ipRanges>item"`
+	Ipv6Ranges emptySet       `xml:"ipv6Ranges"`
+	PrefixList emptySet       `xml:"prefixListIds"`
+}
+
+type securityGroupXML struct {
+	OwnerID     string            `xml:"ownerId"`
+	GroupID     string            `xml:"groupId"`
+	GroupName   string            `xml:"groupName"`
+	Description string            `xml:"groupDescription"`
+	VpcID       string            `xml:"vpcId"`
+	Ingress     []ipPermissionXML `xml:"ipPermissions>item"`
+	Egress      []ipPermissionXML `xml:"ipPermissionsEgress>item"`
+	TagSet      []tagXML          `xml:"tagSet>item"`
+}
+
+// permissions renders rules; like EC2, the all-protocols rule has no ports.
+func permissions(ps []*ec2labv1.IpPermission, owner string) []ipPermissionXML {
+	var out []ipPermissionXML
+	for _, p := range ps {
+		x := ipPermissionXML{IPProtocol: p.GetIpProtocol()}
+		if p.GetIpProtocol() != "-1" {
+			from, to := p.GetFromPort(), p.GetToPort()
+			x.FromPort, x.ToPort = &from, &to
+		}
+		for _, r := range p.GetIpRanges() {
+			x.IPRanges = append(x.IPRanges, ipRangeXML{r.GetCidrIp(), r.GetDescription()})
+		}
+		for _, g := range p.GetUserIdGroupPairs() {
+			x.Groups = append(x.Groups, groupPairXML{GroupID: g.GetGroupId(), UserID: owner})
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+func securityGroup(g *ec2labv1.SecurityGroup) securityGroupXML {
+	return securityGroupXML{OwnerID: g.GetOwnerId(), GroupID: g.GetGroupId(), GroupName: g.GetGroupName(),
+		Description: g.GetDescription(), VpcID: g.GetVpcId(), Ingress: permissions(g.GetIpPermissions(), g.GetOwnerId()),
+		Egress: permissions(g.GetIpPermissionsEgress(), g.GetOwnerId()), TagSet: tagsXML(g.GetTags())}
+}
+
+type describeSecurityGroupsBody struct {
+	meta
+	Info struct {
+		Items []securityGroupXML `xml:"item"`
+	} `xml:"securityGroupInfo"`
+	NextToken string `xml:"nextToken,omitempty"`
+}
+
+func describeSecurityGroupsXML(r *ec2labv1.DescribeSecurityGroupsResponse) body {
+	b := &describeSecurityGroupsBody{NextToken: r.GetNextToken()}
+	for _, g := range r.GetSecurityGroups() {
+		b.Info.Items = append(b.Info.Items, securityGroup(g))
+	}
+	return b
+}
+
+type createSecurityGroupBody struct {
+	meta
+	Return  bool   `xml:"return"`
+	GroupID string `xml:"groupId"`
+}
+
+func createSecurityGroupXML(r *ec2labv1.CreateSecurityGroupResponse) body {
+	return &createSecurityGroupBody{Return: true, GroupID: r.GetGroupId()}
+}
+
+func checkDeleteSecurityGroup(r *ec2labv1.DeleteSecurityGroupRequest) error {
+	if r.GetGroupId() == "" && r.GetGroupName() == "" {
+		return ec2err.New(ec2err.MissingParameter, "The request must contain the parameter GroupName or GroupId")
+	}
+	return nil
+}
+
+// deleteSecurityGroup echoes the group ID EC2 returns alongside <return>.
+func deleteSecurityGroup(ctx context.Context, s compute, r *ec2labv1.DeleteSecurityGroupRequest) (body, error) {
+	if _, err := s.DeleteSecurityGroup(ctx, r); err != nil {
+		return nil, err
+	}
+	return &deleteSecurityGroupBody{Return: true, GroupID: r.GetGroupId()}, nil
+}
+
+type deleteSecurityGroupBody struct {
+	meta
+	Return  bool   `xml:"return"`
+	GroupID string `xml:"groupId,omitempty"`
+}

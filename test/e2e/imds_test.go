@@ -1,0 +1,127 @@
+package e2e
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"math/rand"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
+	"github.com/ec2lab/ec2lab/pkg/netplane/nptest"
+	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
+)
+
+// imdsScript is user data that asks the metadata service, from inside the
+// guest, who it is: IMDSv1 with busybox wget, IMDSv2 with a PUT written
+// by hand through nc (busybox wget cannot PUT), and a forged token.
+const imdsScript = `#!/bin/sh
+n=0
+while [ $n -lt 30 ] && ! ip route | grep -q ^default; do n=$((n+1)); sleep 1; done
+M=http://169.254.169.254/latest
+echo "IMDS-ID=$(wget -q -O - $M/meta-data/instance-id)"
+echo "IMDS-AZ=$(wget -q -O - $M/meta-data/placement/availability-zone)"
+echo "IMDS-IP=$(wget -q -O - $M/meta-data/local-ipv4)"
+echo "IMDS-UD=$(wget -q -O - $M/user-data | md5sum | cut -d' ' -f1)"
+TOKEN=$( (printf 'PUT /latest/api/token HTTP/1.1\r\nHost: 169.254.169.254\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'; sleep 2) | nc 169.254.169.254 80 | tail -n 1)
+echo "IMDS-V2-ID=$(wget -q -O - --header "X-aws-ec2-metadata-token: $TOKEN" $M/meta-data/instance-id)"
+echo "IMDS-V2-FORGED=$(wget -q -O - --header 'X-aws-ec2-metadata-token: forged' $M/meta-data/instance-id || echo refused)"
+`
+
+// TestInstanceMetadata launches two guests through ec2d; each asks
+// 169.254.169.254 (v1 and v2) and is told its own ID, zone, address and
+// user data, never the other's. Terminating both leaves no metadata
+// listener or address behind.
+func TestInstanceMetadata(t *testing.T) {
+	requireHost(t)
+	nptest.RequireNetAdmin(t)
+	prefix := fmt.Sprintf("e2m%04x-", rand.Intn(1<<16))
+	dataDir := hvtest.ScratchDir(t)
+	r := startRegion(t, dataDir, "--domain-prefix", prefix)
+	plane := observer(t, prefix, dataDir)
+	ctx := context.Background()
+
+	subnet := defaultSubnet(t, r)
+	bridge := plane.BridgeName(subnet.GetSubnetId())
+	ami := waitTinyAMI(t, r)
+	res, err := r.Client.RunInstances(ctx, &v1.RunInstancesRequest{ImageId: ami, InstanceType: "t3.nano", MinCount: 2, MaxCount: 2,
+		UserData: []byte(imdsScript)})
+	if err != nil {
+		t.Fatalf("RunInstances: %v", err)
+	}
+	ids := instanceIDsOf(res.GetInstances())
+	t.Cleanup(func() { _, _ = r.Client.TerminateInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: ids}) })
+	sum := md5.Sum([]byte(imdsScript))
+	for _, in := range r.waitState(t, "running", ids...) {
+		out := r.waitConsole(t, in.GetInstanceId(), "ec2lab: user-data exit")
+		t.Logf("%s (%s):\n%s", in.GetInstanceId(), in.GetPrivateIpAddress(), grepLines(out, "IMDS-"))
+		for _, want := range []string{
+			"IMDS-ID=" + in.GetInstanceId(),
+			"IMDS-AZ=" + in.GetPlacement().GetAvailabilityZone(),
+			"IMDS-IP=" + in.GetPrivateIpAddress(),
+			"IMDS-UD=" + hex.EncodeToString(sum[:]),
+			"IMDS-V2-ID=" + in.GetInstanceId(),
+			"IMDS-V2-FORGED=refused",
+		} {
+			if !strings.Contains(out, want+"\r") && !strings.Contains(out, want+"\n") {
+				t.Errorf("guest %s: console lacks %q:\n%s", in.GetInstanceId(), want, tail(out, 2000))
+			}
+		}
+		other := ids[0]
+		if other == in.GetInstanceId() {
+			other = ids[1]
+		}
+		if strings.Contains(out, other) {
+			t.Errorf("guest %s was told about %s:\n%s", in.GetInstanceId(), other, tail(out, 2000))
+		}
+	}
+	if !hasMetadataListener(t, bridge) || !strings.Contains(ipAddrs(t, bridge), "169.254.169.254/32") {
+		t.Errorf("while running: listener on %s %v, addresses %q", bridge, hasMetadataListener(t, bridge), ipAddrs(t, bridge))
+	}
+
+	if _, err := r.Client.TerminateInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: ids}); err != nil {
+		t.Fatalf("TerminateInstances: %v", err)
+	}
+	r.waitState(t, "terminated", ids...)
+	waitPlaneEmpty(t, plane)
+	deadline := time.Now().Add(10 * time.Second)
+	for hasMetadataListener(t, bridge) && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	if hasMetadataListener(t, bridge) {
+		t.Errorf("a metadata listener on %s outlived its subnet", bridge)
+	}
+}
+
+// hasMetadataListener reports a TCP listener on 169.254.169.254:80 bound
+// to bridge (ss prints it as 169.254.169.254%bridge:80).
+func hasMetadataListener(t *testing.T, bridge string) bool {
+	t.Helper()
+	out, err := exec.Command("ss", "-Hltn", "src", "169.254.169.254").CombinedOutput()
+	if err != nil {
+		t.Fatalf("ss: %v: %s", err, out)
+	}
+	return strings.Contains(string(out), "169.254.169.254%"+bridge+":80")
+}
+
+// ipAddrs is `ip -4 -o addr show dev dev` ("" when dev does not exist).
+func ipAddrs(t *testing.T, dev string) string {
+	t.Helper()
+	out, _ := exec.Command("ip", "-4", "-o", "addr", "show", "dev", dev).CombinedOutput()
+	return string(out)
+}
+
+// grepLines are the lines of s containing needle.
+func grepLines(s, needle string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, needle) {
+			out = append(out, strings.TrimRight(l, "\r"))
+		}
+	}
+	return strings.Join(out, "\n")
+}
