@@ -11,8 +11,8 @@ cd "$(dirname "$0")/.."
 GO=${GO:-go}
 OUT_DIR=var/bench
 RAW=$OUT_DIR/raw
-MEASURED=(scheduler store snapshot launch launch-concurrent)
-NOT_LANDED=(volume-from-snapshot launch-from-ami copy-snapshot api)
+MEASURED=(scheduler store snapshot launch launch-concurrent api volume-from-snapshot)
+NOT_LANDED=(launch-from-ami copy-snapshot)
 # Tests that need qemu-img must fail, not skip, when it is missing.
 export CI=true
 
@@ -69,6 +69,12 @@ bench_snapshot() {
 	copy_baseline "$RAW/snapshot.txt"
 }
 
+# api: control plane only (no guests): 10,000 pending instances in a real
+# bbolt store, calls through loopback gRPC and the SigV4 Query API.
+bench_api() {
+	gobench api ./pkg/controller/ -bench 'API10k' -benchtime "${API_CALLS:-100}x" -count 1
+}
+
 # launchbench FIGURE ARGS...: run scripts/benchlaunch (real ec2d + libvirt
 # guests vs plain virsh create) into $RAW/FIGURE.txt; progress on stderr.
 launchbench() {
@@ -88,6 +94,11 @@ bench_launch() {
 # 10 TCG guests at once on a small host is heavy: one run by default.
 bench_launch_concurrent() {
 	launchbench launch-concurrent -runs "${LAUNCH_CONCURRENT_RUNS:-1}" -count 10
+}
+
+# Real qcow2 files through ec2d --all-in-one; no guests.
+bench_volume_from_snapshot() {
+	launchbench volume-from-snapshot -runs "${VOLSNAP_RUNS:-3}"
 }
 
 is_in() {

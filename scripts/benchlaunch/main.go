@@ -10,6 +10,10 @@
 //
 //	go run ./scripts/benchlaunch -figure launch -runs 3
 //	go run ./scripts/benchlaunch -figure launch-concurrent -runs 1
+//	go run ./scripts/benchlaunch -figure volume-from-snapshot -runs 3
+//
+// volume-from-snapshot boots no guest: it times CreateVolume(SnapshotId)
+// against a full qemu-img convert of the same snapshot chain (volsnap.go).
 //
 // Everything it creates (instances, baseline domains, ec2d, its temporary
 // directory) is removed on exit, including on SIGINT/SIGTERM.
@@ -34,7 +38,7 @@ const (
 )
 
 func main() {
-	figure := flag.String("figure", "launch", "figure to measure: launch or launch-concurrent")
+	figure := flag.String("figure", "launch", "figure to measure: launch, launch-concurrent or volume-from-snapshot")
 	runs := flag.Int("runs", 0, "runs per figure (default 3 for launch, 1 for launch-concurrent)")
 	count := flag.Int("count", 10, "launch-concurrent: instances per run")
 	flag.Parse()
@@ -55,8 +59,10 @@ func run(ctx context.Context, figure string, runs, count int) (err error) {
 		n, runs = 1, defaultInt(runs, 3)
 	case "launch-concurrent":
 		n, runs = count, defaultInt(runs, 1)
+	case "volume-from-snapshot":
+		n, runs = 1, defaultInt(runs, 3)
 	default:
-		return fmt.Errorf("unknown figure %q (want launch or launch-concurrent)", figure)
+		return fmt.Errorf("unknown figure %q (want launch, launch-concurrent or volume-from-snapshot)", figure)
 	}
 	if n < 1 || runs < 1 {
 		return errors.New("-runs and -count must be positive")
@@ -70,6 +76,9 @@ func run(ctx context.Context, figure string, runs, count int) (err error) {
 	}()
 	if err := e.setup(ctx, n); err != nil {
 		return err
+	}
+	if figure == "volume-from-snapshot" {
+		return benchVolumeFromSnapshot(ctx, e, runs)
 	}
 	if n == 1 {
 		return benchLaunch(ctx, e, runs)

@@ -70,6 +70,31 @@ var figures = map[string][]spec{
 			base:     &metricRef{"BenchmarkQemuImgConvert100GiB", "ns/op", 1e-6},
 			notes:    "baseline is a full copy timed by bench.sh (wall clock, default cache mode); freeze volume holds no data"},
 	},
+	// api: BenchmarkAPI10k in pkg/controller, no guests (no reconciler).
+	"api": {
+		apiLatency("api.describe-instances page of 1000 p50 (control plane only)", "describe-page1000", "p50",
+			"DescribeInstances MaxResults=1000 over authenticated loopback gRPC; 10,000 pending instances in bbolt"),
+		apiLatency("api.describe-instances page of 1000 p99 (control plane only)", "describe-page1000", "p99",
+			"as above, p99 of the run's sequential calls"),
+		apiLatency("api.describe-instances filtered p50 (control plane only)", "describe-filtered", "p50",
+			"filters tag:team=t3 + instance-state-name=pending (1,000 of 10,000 match) over gRPC"),
+		apiLatency("api.describe-instances filtered p99 (control plane only)", "describe-filtered", "p99",
+			"as above, p99"),
+		{name: "api.run-instances gRPC (control plane only)", unit: "requests/s",
+			value: metricRef{"BenchmarkAPI10k/run-grpc", "calls/s", 1},
+			notes: "sequential authenticated RunInstances (1 instance each) accepted → pending record; no guest boots; 10,000+ instances in the store"},
+		{name: "api.run-instances Query API SigV4 (control plane only)", unit: "requests/s",
+			value: metricRef{"BenchmarkAPI10k/run-query-sigv4", "calls/s", 1},
+			notes: "same through the EC2 Query API, signed by aws-sdk-go-v2 (SigV4 verified, XML answer)"},
+	},
+	// volume-from-snapshot: scripts/benchlaunch against ec2d --all-in-one, no guests.
+	"volume-from-snapshot": {
+		volSnapTime("1GiB", "empty 1 GiB volume"),
+		volSnapTime("20GiB", "empty 20 GiB volume"),
+		volSnapTime("20GiB-256MiBwritten", "20 GiB volume with 256 MiB written by qemu-io before the snapshot"),
+		volSnapBytes("20GiB", "empty 20 GiB volume"),
+		volSnapBytes("20GiB-256MiBwritten", "20 GiB volume with 256 MiB written"),
+	},
 	// launch and launch-concurrent: scripts/benchlaunch, against ec2d
 	// --all-in-one and plain `virsh create` of the domain XML ec2lab made.
 	"launch": {
@@ -96,6 +121,31 @@ var figures = map[string][]spec{
 			base:     &metricRef{"BenchmarkVirshCreate10AllMarkers", "ns/op", 1e-9},
 			notes:    "until every guest's console shows its boot marker; 10 guests share this host's cores"},
 	},
+}
+
+// apiLatency is one latency percentile (p50 or p99) of a BenchmarkAPI10k
+// sub-benchmark, in ms, with no baseline.
+func apiLatency(name, sub, pct, notes string) spec {
+	return spec{name: name, unit: "ms", value: metricRef{"BenchmarkAPI10k/" + sub, pct + "-ns/op", 1e-6}, notes: notes}
+}
+
+// volSnapTime is CreateVolume(SnapshotId) → available against a full
+// qemu-img convert of the same chain, for one source case.
+func volSnapTime(c, what string) spec {
+	return spec{name: "volume-from-snapshot.create " + c + " (CreateVolume → available)", unit: "ms",
+		value:    metricRef{"BenchmarkVolumeFromSnapshot/" + c, "ns/op", 1e-6},
+		baseName: "qemu-img convert -O qcow2 of the snapshot chain",
+		base:     &metricRef{"BenchmarkQemuImgConvertSnapshot/" + c, "ns/op", 1e-6},
+		notes:    what + "; API call polled every 10 ms until available vs a full copy; ratio < 1 means the overlay beats copying"}
+}
+
+// volSnapBytes is the new volume's head file on disk against the full copy's.
+func volSnapBytes(c, what string) spec {
+	return spec{name: "volume-from-snapshot.head on disk " + c, unit: "KiB",
+		value:    metricRef{"BenchmarkVolumeFromSnapshot/" + c, "disk-bytes", 1.0 / 1024},
+		baseName: "full qemu-img convert copy on disk",
+		base:     &metricRef{"BenchmarkQemuImgConvertSnapshot/" + c, "disk-bytes", 1.0 / 1024},
+		notes:    what + "; allocated bytes (st_blocks) of the new head overlay vs the copy: the extra bytes a new volume costs"}
 }
 
 // domainTypeNotes prefixes a figure's notes when its raw output names the
