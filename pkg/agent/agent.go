@@ -57,6 +57,9 @@ type Agent struct {
 	// allocMu serialises host resource allocation (pinned CPUs, GPUs)
 	// together with the define that records it.
 	allocMu sync.Mutex
+
+	memlockOnce sync.Once
+	memlockOK   bool
 	// net is the host data plane (network.go).
 	net agentNet
 	// md is the instance metadata service (imds.go).

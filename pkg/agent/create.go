@@ -32,6 +32,9 @@ func (a *Agent) CreateInstance(ctx context.Context, req *agentv1.CreateInstanceR
 	if err != nil {
 		return nil, err
 	}
+	if err := a.fillChains(ctx, s.Domain.Disks); err != nil {
+		return nil, err
+	}
 	r := &revert{}
 	defer r.Fail()
 	if err := a.provision(ctx, req, s, r); err != nil {
@@ -121,7 +124,8 @@ func (a *Agent) buildSpec(req *agentv1.CreateInstanceRequest) (*instanceSpec, er
 		Name: a.domainName(id), UUID: newUUID(), DomainType: a.cfg.DomainType.Type,
 		VCPUs: int(req.GetVcpus()), MemoryMiB: req.GetMemoryMib(),
 		CPUQuotaPercent: int(req.GetCpuBaselinePercent()), Hugepages: req.GetHugepages(),
-		Kernel: req.GetKernelPath(), Initrd: req.GetInitrdPath(), Cmdline: req.GetKernelCmdline(),
+		LockMemory: req.GetHugepages() && a.canLockMemory(),
+		Kernel:     req.GetKernelPath(), Initrd: req.GetInitrdPath(), Cmdline: req.GetKernelCmdline(),
 		BootMode: bootMode(req), SeedISO: a.seedPath(id), ConsoleLog: a.consolePath(id),
 		Metadata: hypervisor.Metadata{InstanceID: id, OwnerID: req.GetOwnerId(), InstanceType: req.GetInstanceType(), ImageID: req.GetImageId()},
 	}

@@ -12,6 +12,7 @@ import (
 
 	"libvirt.org/go/libvirtxml"
 
+	"github.com/ec2lab/ec2lab/pkg/hypervisor"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
@@ -88,7 +89,8 @@ func checkHugepagesXML(ctx context.Context, t *testing.T, h *harness) {
 		t.Fatal(err)
 	}
 	mb := dom.MemoryBacking
-	if mb == nil || mb.MemoryHugePages == nil || mb.MemoryLocked == nil {
+	lockable, _ := hypervisor.CanLockMemory()
+	if mb == nil || mb.MemoryHugePages == nil || (mb.MemoryLocked != nil) != lockable {
 		t.Errorf("domain XML lacks <memoryBacking><hugepages/><locked/>:\n%s", x)
 	}
 }

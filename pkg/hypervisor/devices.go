@@ -59,6 +59,7 @@ func diskDevice(disk Disk) (*libvirtxml.DomainDisk, error) {
 		Target: &libvirtxml.DomainDiskTarget{Dev: disk.Target, Bus: "virtio"},
 		Serial: disk.Serial,
 	}
+	x.BackingStore = backingStore(disk.Backing, disk.SecretUUID)
 	if disk.ReadOnly {
 		x.ReadOnly = &libvirtxml.DomainDiskReadOnly{}
 	}

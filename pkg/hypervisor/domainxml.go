@@ -46,10 +46,13 @@ func BuildDomainXML(spec DomainSpec) (string, error) {
 	if spec.DomainType == "kvm" {
 		dom.CPU = &libvirtxml.DomainCPU{Mode: "host-passthrough"}
 	}
-	if spec.Hugepages {
-		dom.MemoryBacking = &libvirtxml.DomainMemoryBacking{
-			MemoryHugePages: &libvirtxml.DomainMemoryHugepages{},
-			MemoryLocked:    &libvirtxml.DomainMemoryLocked{},
+	if spec.Hugepages || spec.LockMemory {
+		dom.MemoryBacking = &libvirtxml.DomainMemoryBacking{}
+		if spec.Hugepages {
+			dom.MemoryBacking.MemoryHugePages = &libvirtxml.DomainMemoryHugepages{}
+		}
+		if spec.LockMemory {
+			dom.MemoryBacking.MemoryLocked = &libvirtxml.DomainMemoryLocked{}
 		}
 	}
 	md, err := marshalMetadata(spec.Metadata)

@@ -60,7 +60,7 @@ func TestBuildDomainXMLFamilies(t *testing.T) {
 				t.Errorf("emulatorpin = %+v, want 1,3", e)
 			}
 		}},
-		{"r5 memory: hugepages locked", func(s *DomainSpec) { s.Hugepages = true }, func(t *testing.T, d *libvirtxml.Domain) {
+		{"r5 memory: hugepages locked", func(s *DomainSpec) { s.Hugepages, s.LockMemory = true, true }, func(t *testing.T, d *libvirtxml.Domain) {
 			mb := d.MemoryBacking
 			if mb == nil || mb.MemoryHugePages == nil || mb.MemoryLocked == nil {
 				t.Errorf("memoryBacking = %+v, want hugepages + locked", mb)

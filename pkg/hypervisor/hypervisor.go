@@ -105,6 +105,18 @@ type Disk struct {
 	// SecretUUID names a libvirt secret holding the LUKS passphrase of an
 	// encrypted qcow2; empty when not encrypted.
 	SecretUUID string
+	// Backing spells out the backing chain below Path, nearest first. libvirt
+	// probes the chain when it is empty, but an encrypted backing layer must
+	// be given with its own <encryption> (it uses SecretUUID: all encrypted
+	// layers of one volume share its key).
+	Backing []BackingFile
+}
+
+// BackingFile is one layer of a disk's backing chain.
+type BackingFile struct {
+	Path      string
+	Format    string // qcow2 (default) or raw
+	Encrypted bool
 }
 
 // DomainSpec is everything needed to build a domain's XML.
@@ -120,8 +132,11 @@ type DomainSpec struct {
 	CPUShares       int
 	// PinnedCPUs, when set, pins vCPU i to host CPU PinnedCPUs[i] (c* types).
 	PinnedCPUs []int
-	// Hugepages backs and locks memory with hugepages (r*/x* types).
+	// Hugepages backs memory with hugepages (r*/x* types).
 	Hugepages bool
+	// LockMemory locks the guest's memory (<locked/>); QEMU then needs an
+	// unlimited RLIMIT_MEMLOCK, which only hosts granting CAP_SYS_RESOURCE allow.
+	LockMemory bool
 	// GPUs are PCI addresses (0000:65:00.0) passed through with VFIO (g*/p*).
 	GPUs []string
 
