@@ -50,6 +50,7 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage: true,
 	}
 	cmd.AddCommand(newCACommand())
+	cmd.AddCommand(newKeysCommand())
 	fl := cmd.Flags()
 	fl.BoolVar(&f.allInOne, "all-in-one", false, "run region lab-1 with zone lab-1a and an embedded agent for this host")
 	fl.StringVar(&f.dataDir, "data-dir", "./var", "directory for the state store, pools, credentials")

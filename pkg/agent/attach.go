@@ -30,6 +30,9 @@ func (a *Agent) AttachVolume(ctx context.Context, req *agentv1.AttachVolumeReque
 		return &agentv1.AttachVolumeResponse{}, nil // already attached
 	}
 	disk := a.diskFromProto(pd)
+	if err := a.fillChain(ctx, &disk); err != nil {
+		return nil, err
+	}
 	if disk.Target == "" {
 		disk.Target = freeTarget(protoDisks(st.Disks))
 	} else if findDisk(st.Disks, "", disk.Target) != nil {

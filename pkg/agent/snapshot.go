@@ -45,9 +45,9 @@ func (a *Agent) SnapshotVolume(ctx context.Context, req *agentv1.SnapshotVolumeR
 		return nil, err
 	}
 	if live {
-		err = a.snapshotLive(ctx, req.GetInstanceId(), target, info, newHead)
+		err = a.snapshotLive(ctx, req.GetInstanceId(), target, info, newHead, req.GetEncryptionKey())
 	} else {
-		err = pool.Freeze(ctx, head, newHead, nil)
+		err = pool.Freeze(ctx, head, newHead, req.GetEncryptionKey())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("snapshot %s: %w", head, err)
@@ -58,14 +58,16 @@ func (a *Agent) SnapshotVolume(ctx context.Context, req *agentv1.SnapshotVolumeR
 	return a.snapshotResponse(ctx, head, newHead)
 }
 
-func (a *Agent) snapshotLive(ctx context.Context, id, target string, head storage.Info, newHead string) error {
+func (a *Agent) snapshotLive(ctx context.Context, id, target string, head storage.Info, newHead string, key []byte) error {
 	pool := a.cfg.SharedPool
-	if head.Encrypted {
-		return ec2err.New(ec2err.InvalidParameterCombination, "live snapshot of encrypted volume %s needs its key, which SnapshotVolumeRequest does not carry", head.Name)
+	if head.Encrypted && len(key) == 0 {
+		return ec2err.New(ec2err.InvalidParameterCombination, "live snapshot of encrypted volume %s needs the volume's key", head.Name)
 	}
 	// The new head must exist first, with a relative backing name: libvirt
-	// reuses it (REUSE_EXT) instead of writing an absolute path.
-	if err := pool.Create(ctx, newHead, 0, storage.CreateOptions{Backing: head.Name}); err != nil {
+	// reuses it (REUSE_EXT) instead of writing an absolute path. An
+	// encrypted volume's new head is encrypted with the same key (libvirt
+	// opens it with the disk's secret).
+	if err := pool.Create(ctx, newHead, 0, storage.CreateOptions{Backing: head.Name, Key: key}); err != nil {
 		return err
 	}
 	if err := a.hv.SnapshotDisk(ctx, a.domainName(id), target, pool.Path(newHead)); err != nil {
@@ -90,6 +92,9 @@ func (a *Agent) repointDisk(ctx context.Context, id, oldPath, newPath string, re
 	for i := range s.Domain.Disks {
 		if s.Domain.Disks[i].Path == oldPath {
 			s.Domain.Disks[i].Path, changed = newPath, true
+			if err := a.fillChain(ctx, &s.Domain.Disks[i]); err != nil {
+				return err
+			}
 		}
 	}
 	if !changed {

@@ -148,6 +148,15 @@ func (c *Compute) DeregisterImage(ctx context.Context, r *v1.DeregisterImageRequ
 	return &v1.DeregisterImageResponse{}, nil
 }
 
+// ExportImage writes an image as a bundle directory (ec2lab; RegisterImage imports it).
+func (c *Compute) ExportImage(ctx context.Context, r *v1.ExportImageRequest) (*v1.ExportImageResponse, error) {
+	dir, sum, err := c.svc.ExportImage(ctx, r.GetImageId(), r.GetBundlePath(), r.GetDryRun())
+	if err != nil {
+		return nil, ec2err.ToGRPC(err)
+	}
+	return &v1.ExportImageResponse{BundlePath: dir, ManifestSha256: sum}, nil
+}
+
 // CreateKeyPair makes a key pair.
 func (c *Compute) CreateKeyPair(ctx context.Context, r *v1.CreateKeyPairRequest) (*v1.KeyPair, error) {
 	k, priv, err := c.svc.CreateKeyPair(ctx, r.GetKeyName(), r.GetKeyType(), specTags(r.GetTagSpecifications())["key-pair"], r.GetDryRun())

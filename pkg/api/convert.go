@@ -56,7 +56,8 @@ func state(name string) *v1.InstanceState {
 func instanceOut(in controller.Instance) *v1.Instance {
 	out := &v1.Instance{InstanceId: in.ID, ImageId: in.ImageID, State: state(in.State), InstanceType: in.Type,
 		KeyName: in.KeyName, LaunchTime: ts(in.LaunchTime), Architecture: in.Architecture,
-		Placement:      &v1.Placement{AvailabilityZone: in.AZ, Tenancy: "default", HostId: in.HostID},
+		Placement: &v1.Placement{AvailabilityZone: in.AZ, Tenancy: "default", HostId: in.HostID,
+			GroupName: in.PlacementGroup, PartitionNumber: int32(in.Partition)},
 		RootDeviceName: in.RootDeviceName, RootDeviceType: "ebs", Tags: tagsOut(in.Tags), ClientToken: in.ClientToken,
 		PrivateDnsName: in.ID + ".ec2lab.internal", OwnerId: in.Owner, ReservationId: in.ReservationID,
 		AmiLaunchIndex: int32(in.LaunchIndex), Hypervisor: "kvm", VirtualizationType: "hvm", DomainType: in.DomainType,

@@ -50,6 +50,13 @@ type ZoneSpec struct {
 type PeerRegion struct {
 	Name     string `json:"name"`
 	Endpoint string `json:"endpoint"`
+	// GRPCEndpoint is the peer's gRPC API address (host:port), which
+	// CopySnapshot and CopyImage pull from.
+	GRPCEndpoint string `json:"grpc_endpoint"`
+	// CredentialsFile and Profile name an access key of the peer region
+	// (its credentials file format) that cross-region copies sign with.
+	CredentialsFile string `json:"credentials_file"`
+	Profile         string `json:"profile"`
 }
 
 // Duration is a time.Duration that reads "30s" from YAML/JSON.

@@ -141,7 +141,7 @@ func (s *Service) recordImageSnapshots(ctx context.Context, job *imageJob, in In
 			return failJob("volume %s of %s: %v", bd.VolumeID, in.ID, err)
 		}
 		sn := Snapshot{ID: ids.New(ids.Snapshot), Owner: in.Owner, VolumeID: v.ID, AZ: v.AZ, State: "pending",
-			Progress: "0%", SizeGiB: v.SizeGiB, Encrypted: v.Encrypted, StartTime: s.now().UTC(), Tags: job.SnapshotTags,
+			Progress: "0%", SizeGiB: v.SizeGiB, Encrypted: v.Encrypted, KeyCipher: v.KeyCipher, StartTime: s.now().UTC(), Tags: job.SnapshotTags,
 			Description: fmt.Sprintf("Created by CreateImage(%s) for %s from %s", in.ID, job.ImageID, v.ID)}
 		op, _ := store.PutJSON(prefixSnapshot+sn.ID, sn, 0)
 		ops = append(ops, op)

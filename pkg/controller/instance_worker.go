@@ -69,8 +69,11 @@ func (s *Service) instanceDisks(ctx context.Context, ag agentv1.HostClient, in I
 		if err := s.materialize(ctx, ag, v); err != nil {
 			return nil, err
 		}
-		disks = append(disks, &agentv1.Disk{VolumeId: v.ID, Path: v.Head, Target: bd.Target,
-			Iotune: iotune(v)})
+		d, err := s.agentDisk(v, bd.Target)
+		if err != nil {
+			return nil, err
+		}
+		disks = append(disks, d)
 	}
 	return disks, nil
 }
@@ -92,8 +95,12 @@ func (s *Service) materialize(ctx context.Context, ag agentv1.HostClient, v Volu
 		}
 		backing = snap.Layer
 	}
-	_, err := ag.CreateVolume(ctx, &agentv1.CreateVolumeRequest{VolumeId: v.Head,
-		SizeBytes: int64(v.SizeGiB) << 30, BackingLayer: backing})
+	key, err := s.volumeKey(v)
+	if err != nil {
+		return err
+	}
+	_, err = ag.CreateVolume(ctx, &agentv1.CreateVolumeRequest{VolumeId: v.Head,
+		SizeBytes: int64(v.SizeGiB) << 30, BackingLayer: backing, EncryptionKey: key})
 	if err != nil {
 		return fmt.Errorf("create volume %s: %w", v.ID, err)
 	}

@@ -124,6 +124,7 @@ func (s *Service) schedulerHosts(ctx context.Context) ([]scheduler.Host, error) 
 		h.AllocatedVCPUs += t.VCPUs
 		h.AllocatedMemoryMiB += t.MemoryMiB
 		h.Instances++
+		addGroupMember(h, in)
 		if t.DedicatedCPU {
 			h.FreeDedicatedCPUs -= t.VCPUs
 		}

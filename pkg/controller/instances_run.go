@@ -47,6 +47,10 @@ type RunRequest struct {
 	SubnetID, PrivateIP string
 	// SecurityGroupIDs default to the VPC's default group (secgroups.go).
 	SecurityGroupIDs []string
+	// PlacementGroup names the caller's placement group, PartitionNumber
+	// a partition of a partition group (0: the scheduler picks).
+	PlacementGroup  string
+	PartitionNumber int
 }
 
 // RunResult is the reservation made.
@@ -78,6 +82,10 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 	if err != nil {
 		return RunResult{}, err
 	}
+	pgroup, err := s.launchPlacementGroup(ctx, acct, req)
+	if err != nil {
+		return RunResult{}, err
+	}
 	if req.DryRun {
 		return RunResult{}, DryRun()
 	}
@@ -87,7 +95,7 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 	if err != nil {
 		return RunResult{}, err
 	}
-	places, err := s.place(ctx, typ, launchAZ(req.AZ, subnet), req.MinCount, count)
+	places, err := s.placeInGroup(ctx, typ, launchAZ(req.AZ, subnet), req.MinCount, count, pgroup, req.PartitionNumber)
 	if err != nil {
 		return RunResult{}, err
 	}
@@ -107,6 +115,9 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 			return RunResult{}, err
 		}
 		in.SecurityGroups = groups
+		if pgroup != nil {
+			in.PlacementGroup, in.Partition = req.PlacementGroup, p.Partition
+		}
 		res.Instances = append(res.Instances, in)
 		for _, v := range vols {
 			op, _ := store.PutJSON(prefixVolume+v.ID, v, 0)
@@ -256,14 +267,25 @@ func consumesCapacity(state string) bool {
 
 // place asks the scheduler where count instances go.
 func (s *Service) place(ctx context.Context, typ instancetypes.Type, az string, min, max int) ([]scheduler.Placement, error) {
+	return s.placeInGroup(ctx, typ, az, min, max, nil, 0)
+}
+
+// placeInGroup is place for instances of placement group grp (nil: none).
+func (s *Service) placeInGroup(ctx context.Context, typ instancetypes.Type, az string, min, max int,
+	grp *scheduler.PlacementGroup, partition int) ([]scheduler.Placement, error) {
 	hosts, err := s.schedulerHosts(ctx)
 	if err != nil {
 		return nil, err
 	}
 	pol := scheduler.Policy{CPUOvercommit: s.cfg.CPUOvercommit, MemoryOvercommit: s.cfg.MemoryOvercommit, Strategy: s.cfg.Strategy}
-	places, err := scheduler.Place(hosts, scheduler.Request{Type: typ, MinCount: min, MaxCount: max, AZ: az}, pol)
+	places, err := scheduler.Place(hosts, scheduler.Request{Type: typ, MinCount: min, MaxCount: max, AZ: az,
+		Group: grp, PartitionNumber: partition}, pol)
 	if err != nil {
-		return nil, ec2err.New(ec2err.InsufficientInstanceCapacity, "%s", strings.TrimPrefix(err.Error(), ec2err.InsufficientInstanceCapacity+": "))
+		msg := strings.TrimPrefix(err.Error(), ec2err.InsufficientInstanceCapacity+": ")
+		if grp != nil { // the scheduler's group key is account/name; users know the name
+			msg = strings.ReplaceAll(msg, grp.Name, grp.Name[strings.Index(grp.Name, "/")+1:])
+		}
+		return nil, ec2err.New(ec2err.InsufficientInstanceCapacity, "%s", msg)
 	}
 	return places, nil
 }

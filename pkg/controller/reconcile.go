@@ -53,6 +53,7 @@ func (s *Service) reconcileOnce(ctx context.Context) {
 	s.reconcileVolumes(ctx)
 	s.reconcileSnapshots(ctx)
 	s.reconcileImages(ctx)
+	s.reconcileImageCopies(ctx)
 	s.syncNetwork(ctx)
 	s.collectGarbage(ctx)
 }

@@ -101,6 +101,10 @@ type Instance struct {
 	MAC            string `json:"mac,omitempty"`
 	// SecurityGroups are the interface's group IDs (secgroups.go).
 	SecurityGroups []GroupRef `json:"security_groups,omitempty"`
+	// PlacementGroup is the name of the owner's placement group the
+	// instance launched into, Partition its partition (placementgroups.go).
+	PlacementGroup string `json:"placement_group,omitempty"`
+	Partition      int    `json:"partition,omitempty"`
 }
 
 // Attachment of a volume to an instance.
@@ -149,10 +153,16 @@ type Snapshot struct {
 	SizeGiB     int32     `json:"size_gib"`
 	StoredBytes int64     `json:"stored_bytes"`
 	Encrypted   bool      `json:"encrypted"`
+	KeyCipher   []byte    `json:"key_cipher,omitempty"` // the volume's key, sealed; volumes made from it inherit it
 	Description string    `json:"description,omitempty"`
 	StartTime   time.Time `json:"start_time"`
 	Tags        []Tag     `json:"tags,omitempty"`
 	Message     string    `json:"message,omitempty"`
+	// SourceRegion and SourceSnapshotID name the snapshot a pending
+	// cross-region copy pulls (copy_snapshot.go); CopiedBytes is what it moved.
+	SourceRegion     string `json:"source_region,omitempty"`
+	SourceSnapshotID string `json:"source_snapshot_id,omitempty"`
+	CopiedBytes      int64  `json:"copied_bytes,omitempty"`
 }
 
 // ImageDevice is one block device mapping of an image.
@@ -185,6 +195,9 @@ type Image struct {
 	Tags           []Tag         `json:"tags,omitempty"`
 	Location       string        `json:"location,omitempty"`
 	AZ             string        `json:"az"` // the pool the layers live in
+	// SourceRegion and SourceImageID name the image a CopyImage pulls (copy_image.go).
+	SourceRegion  string `json:"source_region,omitempty"`
+	SourceImageID string `json:"source_image_id,omitempty"`
 }
 
 // KeyPair is an SSH key pair (the private key is never stored).

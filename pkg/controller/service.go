@@ -32,6 +32,8 @@ type Service struct {
 	inflight sync.Map
 	// net remembers what network was last pushed to each agent (netsync.go).
 	net netSync
+	// masterKey seals volume keys (volume_keys.go); nil: no encryption.
+	masterKey []byte
 }
 
 // New builds the service. cfg must be validated.

@@ -31,11 +31,14 @@ func (s *Service) CreateSnapshot(ctx context.Context, volID, description string,
 	if err := validateTags(tags); err != nil {
 		return Snapshot{}, err
 	}
+	if err := s.checkEncryptedSnapshot(ctx, v); err != nil {
+		return Snapshot{}, err
+	}
 	if dryRun {
 		return Snapshot{}, DryRun()
 	}
 	snap := Snapshot{ID: ids.New(ids.Snapshot), Owner: acct, VolumeID: volID, AZ: v.AZ, State: "pending", Progress: "0%",
-		SizeGiB: v.SizeGiB, Encrypted: v.Encrypted, Description: description, StartTime: s.now().UTC(), Tags: tags}
+		SizeGiB: v.SizeGiB, Encrypted: v.Encrypted, KeyCipher: v.KeyCipher, Description: description, StartTime: s.now().UTC(), Tags: tags}
 	op, _ := store.PutJSON(prefixSnapshot+snap.ID, snap, 0)
 	if _, err := s.st.Txn(ctx, op); err != nil {
 		return Snapshot{}, err
@@ -50,7 +53,9 @@ func (s *Service) reconcileSnapshots(ctx context.Context) {
 		return
 	}
 	for _, sn := range snaps {
-		if sn.State == "pending" {
+		if sn.State == "pending" && sn.SourceSnapshotID != "" {
+			go s.runSnapshotCopy(ctx, sn.ID)
+		} else if sn.State == "pending" {
 			go s.takeSnapshot(ctx, sn.ID)
 		}
 	}
@@ -101,6 +106,13 @@ func (s *Service) freeze(ctx context.Context, sn Snapshot, v Volume) error {
 		_, ag, err = s.agentForZone(ctx, v.AZ)
 	}
 	if err != nil {
+		return err
+	}
+	if err := s.checkEncryptedSnapshot(ctx, v); err != nil {
+		s.failSnapshot(ctx, sn.ID, err.Error())
+		return err
+	}
+	if req.EncryptionKey, err = s.volumeKey(v); err != nil {
 		return err
 	}
 	res, err := ag.SnapshotVolume(ctx, req)

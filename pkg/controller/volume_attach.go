@@ -76,8 +76,11 @@ func (s *Service) AttachVolume(ctx context.Context, volID, instID, device string
 	if err != nil {
 		return Attachment{}, err
 	}
-	if _, err := ag.AttachVolume(ctx, &agentv1.AttachVolumeRequest{InstanceId: instID,
-		Disk: &agentv1.Disk{VolumeId: v.ID, Path: v.Head, Target: tgt, Iotune: iotune(v)}}); err != nil {
+	disk, err := s.agentDisk(v, tgt)
+	if err != nil {
+		return Attachment{}, err
+	}
+	if _, err := ag.AttachVolume(ctx, &agentv1.AttachVolumeRequest{InstanceId: instID, Disk: disk}); err != nil {
 		return Attachment{}, fmt.Errorf("attach %s to %s: %w", volID, instID, err)
 	}
 	if err := s.recordAttachment(ctx, v.ID, instID, att); err != nil {
@@ -263,8 +266,12 @@ func (s *Service) applyModification(ctx context.Context, v, nv Volume) error {
 		return err
 	}
 	if nv.SizeGiB > v.SizeGiB {
+		key, err := s.volumeKey(v)
+		if err != nil {
+			return err
+		}
 		if _, err := ag.ResizeVolume(ctx, &agentv1.ResizeVolumeRequest{VolumeId: v.Head, SizeBytes: int64(nv.SizeGiB) << 30,
-			InstanceId: instID, Target: tgt}); err != nil {
+			InstanceId: instID, Target: tgt, EncryptionKey: key}); err != nil {
 			return fmt.Errorf("resize %s: %w", v.ID, err)
 		}
 	}

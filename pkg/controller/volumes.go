@@ -63,12 +63,10 @@ func (s *Service) validateVolume(ctx context.Context, acct string, req *VolumeRe
 	if _, ok := s.cfg.Zone(req.AZ); !ok {
 		return Volume{}, ec2err.New(ec2err.InvalidParameterValue, "Invalid availability zone: [%s]", req.AZ)
 	}
-	if req.Encrypted {
-		return Volume{}, ec2err.New("UnsupportedOperation", "Encrypted volumes are not supported by this region yet")
-	}
 	if req.Type == "" {
 		req.Type = "gp3"
 	}
+	var keyCipher []byte
 	if req.SnapshotID != "" {
 		snap, err := s.visibleSnapshot(ctx, acct, req.SnapshotID)
 		if err != nil {
@@ -83,6 +81,9 @@ func (s *Service) validateVolume(ctx context.Context, acct string, req *VolumeRe
 		if req.SizeGiB < snap.SizeGiB {
 			return Volume{}, ec2err.New(ec2err.InvalidParameterValue, "Volume of size %dGB is smaller than snapshot '%s', expect size >= %dGB", req.SizeGiB, snap.ID, snap.SizeGiB)
 		}
+		if snap.Encrypted { // a volume of an encrypted snapshot is encrypted with its key
+			req.Encrypted, keyCipher = true, snap.KeyCipher
+		}
 	} else if req.SizeGiB == 0 {
 		return Volume{}, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter size or snapshotId")
 	}
@@ -92,8 +93,16 @@ func (s *Service) validateVolume(ctx context.Context, acct string, req *VolumeRe
 	if err := validateTags(req.Tags); err != nil {
 		return Volume{}, err
 	}
+	if req.Encrypted && keyCipher == nil {
+		k, err := s.newSealedKey()
+		if err != nil {
+			return Volume{}, err
+		}
+		keyCipher = k
+	}
 	v := Volume{ID: ids.New(ids.Volume), Owner: acct, AZ: req.AZ, SizeGiB: req.SizeGiB, Type: req.Type,
-		State: "creating", SnapshotID: req.SnapshotID, CreateTime: s.now().UTC(), Tags: req.Tags, ClientToken: req.ClientToken}
+		State: "creating", SnapshotID: req.SnapshotID, CreateTime: s.now().UTC(), Tags: req.Tags, ClientToken: req.ClientToken,
+		Encrypted: req.Encrypted, KeyCipher: keyCipher}
 	applyVolumeDefaults(&v, req.IOPS, req.Throughput)
 	v.Head = headName(v.ID, 0)
 	return v, nil

@@ -1,13 +1,19 @@
 package ctl
 
 import (
-	"errors"
+	"context"
+	"fmt"
+	"path/filepath"
 
+	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 	"github.com/spf13/cobra"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
-// errExportUnsupported: the Compute API has no image export RPC yet.
-var errExportUnsupported = errors.New("export-image is not supported by this server yet")
+// Bundle paths are paths on the controller's host; ec2ctl resolves a
+// relative one against its own working directory, which is right when it
+// runs on that host (the ec2lab all-in-one case).
 
 func newImportImageCmd(a *app) *cobra.Command {
 	var fl registerImageFlags
@@ -19,6 +25,11 @@ func newImportImageCmd(a *app) *cobra.Command {
 			if fl.req.BundlePath == "" {
 				return usageErrorf("the following arguments are required: --bundle")
 			}
+			abs, err := filepath.Abs(fl.req.BundlePath)
+			if err != nil {
+				return usageErrorf("--bundle: %v", err)
+			}
+			fl.req.BundlePath = abs
 			return fl.run(cmd.Context(), a)
 		},
 	}
@@ -27,17 +38,35 @@ func newImportImageCmd(a *app) *cobra.Command {
 }
 
 func newExportImageCmd(a *app) *cobra.Command {
-	var imageID, dir string
+	var req pb.ExportImageRequest
 	cmd := &cobra.Command{
 		Use:   "export-image",
-		Short: "Export an image as a bundle (ec2lab; not supported by the server yet)",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			return errExportUnsupported
+		Short: "Export an image as a bundle directory (ec2lab; import-image reads it)",
+		Long: "Writes the image's disks (flattened qcow2), kernel, initrd and a manifest.json with their sha256\n" +
+			"into a new directory on the controller's host; import-image registers such a bundle in any region.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if req.ImageId == "" || req.BundlePath == "" {
+				return usageErrorf("the following arguments are required: --image-id, --bundle")
+			}
+			abs, err := filepath.Abs(req.BundlePath)
+			if err != nil {
+				return usageErrorf("--bundle: %v", err)
+			}
+			req.BundlePath = abs
+			return a.call(cmd.Context(), "ExportImage", func(ctx context.Context, c pb.ComputeClient) (any, error) {
+				r, err := c.ExportImage(ctx, &req)
+				if status.Code(err) == codes.Unimplemented {
+					return nil, fmt.Errorf("export-image is not supported by this server (%v)", status.Convert(err).Message())
+				}
+				return NewObject().Set("ImageId", req.ImageId).Set("BundlePath", r.GetBundlePath()).
+					Set("ManifestSha256", r.GetManifestSha256()), err
+			})
 		},
 	}
-	cmd.Flags().StringVar(&imageID, "image-id", "", "the image")
-	cmd.Flags().StringVar(&dir, "bundle", "", "bundle directory to write")
+	cmd.Flags().StringVar(&req.ImageId, "image-id", "", "the image to export (owned by the caller)")
+	cmd.Flags().StringVar(&req.BundlePath, "bundle", "", "bundle directory to create on the controller's host (must not exist)")
+	addDryRun(cmd, &req.DryRun)
 	completeFlag(cmd, "image-id", a, completeImageIDs)
 	return cmd
 }

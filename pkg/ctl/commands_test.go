@@ -158,14 +158,6 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestExportImageNotSupported(t *testing.T) {
-	h := newHarness(t)
-	_, errOut, code := h.run("export-image", "--image-id", "ami-1")
-	if code == 0 || !strings.Contains(errOut, "not supported by this server yet") {
-		t.Fatalf("exit %d, %q", code, errOut)
-	}
-}
-
 func TestCallsAreSignedWithTheKey(t *testing.T) {
 	h := newHarness(t)
 	h.env["AWS_REGION"] = "lab-7"

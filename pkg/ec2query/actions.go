@@ -36,6 +36,11 @@ var actions = map[string]action{
 	"DescribeKeyPairs": op(false, compute.DescribeKeyPairs, describeKeyPairsXML),
 	"DeleteKeyPair":    withCheck(custom(true, deleteKeyPair), checkDeleteKeyPair),
 
+	// Placement groups (xml_placement.go).
+	"CreatePlacementGroup":    op(true, compute.CreatePlacementGroup, createPlacementGroupXML),
+	"DescribePlacementGroups": op(false, compute.DescribePlacementGroups, describePlacementGroupsXML),
+	"DeletePlacementGroup":    op(true, compute.DeletePlacementGroup, done, "group_name"),
+
 	// Tags.
 	"CreateTags":   op(true, compute.CreateTags, done, "resources", "tags"),
 	"DeleteTags":   op(true, compute.DeleteTags, done, "resources"),
@@ -60,6 +65,7 @@ var actions = map[string]action{
 	"CreateImage":     op(true, compute.CreateImage, createImageXML, "instance_id", "name"),
 	"DescribeImages":  op(false, compute.DescribeImages, describeImagesXML),
 	"DeregisterImage": op(true, compute.DeregisterImage, done, "image_id"),
+	"CopyImage":       op(true, compute.CopyImage, copyImageXML, "source_region", "source_image_id", "name"),
 
 	// VPCs and subnets (xml_network.go).
 	"CreateVpc":       op(true, compute.CreateVpc, vpcBodyXML),

@@ -110,6 +110,10 @@ func createImageXML(r *ec2labv1.CreateImageResponse) body {
 	return &imageIDBody{ImageID: r.GetImageId()}
 }
 
+func copyImageXML(r *ec2labv1.CopyImageResponse) body {
+	return &imageIDBody{ImageID: r.GetImageId()}
+}
+
 // keyPairBody answers CreateKeyPair (with keyMaterial) and ImportKeyPair.
 type keyPairBody struct {
 	meta

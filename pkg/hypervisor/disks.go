@@ -132,6 +132,9 @@ func (h *Libvirt) SnapshotDisk(ctx context.Context, name, target, newHead string
 			sd.Snapshot = "external"
 			sd.Driver = &libvirtxml.DomainDiskDriver{Type: "qcow2"}
 			sd.Source = &libvirtxml.DomainDiskSource{File: &libvirtxml.DomainDiskSourceFile{File: newHead}}
+			if disk.Source != nil && disk.Source.Encryption != nil {
+				sd.Source.Encryption = disk.Source.Encryption // the new head uses the disk's key too
+			}
 		}
 		snap.Disks.Disks = append(snap.Disks.Disks, sd)
 	}

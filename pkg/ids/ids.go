@@ -10,14 +10,15 @@ import (
 
 // Resource ID prefixes, as EC2 uses them.
 const (
-	Instance    = "i"
-	Volume      = "vol"
-	Snapshot    = "snap"
-	Image       = "ami"
-	Reservation = "r"
-	KeyPair     = "key"
-	Host        = "h"
-	Request     = "req"
+	Instance       = "i"
+	Volume         = "vol"
+	Snapshot       = "snap"
+	Image          = "ami"
+	Reservation    = "r"
+	KeyPair        = "key"
+	PlacementGroup = "pg"
+	Host           = "h"
+	Request        = "req"
 )
 
 // New returns a fresh random ID with the given prefix.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
@@ -49,7 +48,7 @@ func ensureAdminKey(ctx context.Context, st store.Store, dataDir, account, regio
 			return auth.Key{}, "", fmt.Errorf("store admin key: %w", err)
 		}
 	}
-	if _, err := os.Stat(path); err != nil {
+	if _, _, err := auth.ReadCredentialsFile(path, "ec2lab"); err != nil { // missing file or profile
 		if err := auth.WriteCredentialsFile(path, "ec2lab", admin, region); err != nil {
 			return auth.Key{}, "", err
 		}

@@ -65,6 +65,13 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	master, err := loadMasterKey(o.DataDir)
+	if err != nil {
+		return err
+	}
+	if err := svc.SetMasterKey(master); err != nil {
+		return err
+	}
 	cfg := svc.Config()
 	admin, credPath, err := ensureAdminKey(ctx, st, o.DataDir, cfg.AccountID, cfg.Region)
 	if err != nil {

@@ -41,6 +41,9 @@ const (
 	Compute_ImportKeyPair_FullMethodName                 = "/ec2lab.v1.Compute/ImportKeyPair"
 	Compute_DescribeKeyPairs_FullMethodName              = "/ec2lab.v1.Compute/DescribeKeyPairs"
 	Compute_DeleteKeyPair_FullMethodName                 = "/ec2lab.v1.Compute/DeleteKeyPair"
+	Compute_CreatePlacementGroup_FullMethodName          = "/ec2lab.v1.Compute/CreatePlacementGroup"
+	Compute_DescribePlacementGroups_FullMethodName       = "/ec2lab.v1.Compute/DescribePlacementGroups"
+	Compute_DeletePlacementGroup_FullMethodName          = "/ec2lab.v1.Compute/DeletePlacementGroup"
 	Compute_CreateTags_FullMethodName                    = "/ec2lab.v1.Compute/CreateTags"
 	Compute_DeleteTags_FullMethodName                    = "/ec2lab.v1.Compute/DeleteTags"
 	Compute_DescribeTags_FullMethodName                  = "/ec2lab.v1.Compute/DescribeTags"
@@ -53,11 +56,15 @@ const (
 	Compute_CreateSnapshot_FullMethodName                = "/ec2lab.v1.Compute/CreateSnapshot"
 	Compute_DescribeSnapshots_FullMethodName             = "/ec2lab.v1.Compute/DescribeSnapshots"
 	Compute_CopySnapshot_FullMethodName                  = "/ec2lab.v1.Compute/CopySnapshot"
+	Compute_GetSnapshotLayers_FullMethodName             = "/ec2lab.v1.Compute/GetSnapshotLayers"
 	Compute_DeleteSnapshot_FullMethodName                = "/ec2lab.v1.Compute/DeleteSnapshot"
 	Compute_RegisterImage_FullMethodName                 = "/ec2lab.v1.Compute/RegisterImage"
 	Compute_CreateImage_FullMethodName                   = "/ec2lab.v1.Compute/CreateImage"
 	Compute_DescribeImages_FullMethodName                = "/ec2lab.v1.Compute/DescribeImages"
 	Compute_DeregisterImage_FullMethodName               = "/ec2lab.v1.Compute/DeregisterImage"
+	Compute_CopyImage_FullMethodName                     = "/ec2lab.v1.Compute/CopyImage"
+	Compute_GetImageFiles_FullMethodName                 = "/ec2lab.v1.Compute/GetImageFiles"
+	Compute_ExportImage_FullMethodName                   = "/ec2lab.v1.Compute/ExportImage"
 	Compute_CreateVpc_FullMethodName                     = "/ec2lab.v1.Compute/CreateVpc"
 	Compute_DescribeVpcs_FullMethodName                  = "/ec2lab.v1.Compute/DescribeVpcs"
 	Compute_DeleteVpc_FullMethodName                     = "/ec2lab.v1.Compute/DeleteVpc"
@@ -101,6 +108,10 @@ type ComputeClient interface {
 	ImportKeyPair(ctx context.Context, in *ImportKeyPairRequest, opts ...grpc.CallOption) (*KeyPair, error)
 	DescribeKeyPairs(ctx context.Context, in *DescribeKeyPairsRequest, opts ...grpc.CallOption) (*DescribeKeyPairsResponse, error)
 	DeleteKeyPair(ctx context.Context, in *DeleteKeyPairRequest, opts ...grpc.CallOption) (*DeleteKeyPairResponse, error)
+	// Placement groups.
+	CreatePlacementGroup(ctx context.Context, in *CreatePlacementGroupRequest, opts ...grpc.CallOption) (*PlacementGroup, error)
+	DescribePlacementGroups(ctx context.Context, in *DescribePlacementGroupsRequest, opts ...grpc.CallOption) (*DescribePlacementGroupsResponse, error)
+	DeletePlacementGroup(ctx context.Context, in *DeletePlacementGroupRequest, opts ...grpc.CallOption) (*DeletePlacementGroupResponse, error)
 	// Tags.
 	CreateTags(ctx context.Context, in *CreateTagsRequest, opts ...grpc.CallOption) (*CreateTagsResponse, error)
 	DeleteTags(ctx context.Context, in *DeleteTagsRequest, opts ...grpc.CallOption) (*DeleteTagsResponse, error)
@@ -116,12 +127,20 @@ type ComputeClient interface {
 	CreateSnapshot(ctx context.Context, in *CreateSnapshotRequest, opts ...grpc.CallOption) (*Snapshot, error)
 	DescribeSnapshots(ctx context.Context, in *DescribeSnapshotsRequest, opts ...grpc.CallOption) (*DescribeSnapshotsResponse, error)
 	CopySnapshot(ctx context.Context, in *CopySnapshotRequest, opts ...grpc.CallOption) (*CopySnapshotResponse, error)
+	// GetSnapshotLayers streams a snapshot's qcow2 chain bottom-up, skipping
+	// layers whose sha256 the caller already has (cross-region copies).
+	GetSnapshotLayers(ctx context.Context, in *GetSnapshotLayersRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[LayerChunk], error)
 	DeleteSnapshot(ctx context.Context, in *DeleteSnapshotRequest, opts ...grpc.CallOption) (*DeleteSnapshotResponse, error)
 	// Images.
 	RegisterImage(ctx context.Context, in *RegisterImageRequest, opts ...grpc.CallOption) (*RegisterImageResponse, error)
 	CreateImage(ctx context.Context, in *CreateImageRequest, opts ...grpc.CallOption) (*CreateImageResponse, error)
 	DescribeImages(ctx context.Context, in *DescribeImagesRequest, opts ...grpc.CallOption) (*DescribeImagesResponse, error)
 	DeregisterImage(ctx context.Context, in *DeregisterImageRequest, opts ...grpc.CallOption) (*DeregisterImageResponse, error)
+	CopyImage(ctx context.Context, in *CopyImageRequest, opts ...grpc.CallOption) (*CopyImageResponse, error)
+	// GetImageFiles streams a direct-kernel image's kernel and initrd (cross-region copies).
+	GetImageFiles(ctx context.Context, in *GetImageFilesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[LayerChunk], error)
+	// ec2lab: writes an image as a portable bundle directory (RegisterImage bundle_path imports it).
+	ExportImage(ctx context.Context, in *ExportImageRequest, opts ...grpc.CallOption) (*ExportImageResponse, error)
 	// VPCs and subnets.
 	CreateVpc(ctx context.Context, in *CreateVpcRequest, opts ...grpc.CallOption) (*Vpc, error)
 	DescribeVpcs(ctx context.Context, in *DescribeVpcsRequest, opts ...grpc.CallOption) (*DescribeVpcsResponse, error)
@@ -320,6 +339,36 @@ func (c *computeClient) DeleteKeyPair(ctx context.Context, in *DeleteKeyPairRequ
 	return out, nil
 }
 
+func (c *computeClient) CreatePlacementGroup(ctx context.Context, in *CreatePlacementGroupRequest, opts ...grpc.CallOption) (*PlacementGroup, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PlacementGroup)
+	err := c.cc.Invoke(ctx, Compute_CreatePlacementGroup_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribePlacementGroups(ctx context.Context, in *DescribePlacementGroupsRequest, opts ...grpc.CallOption) (*DescribePlacementGroupsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribePlacementGroupsResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribePlacementGroups_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DeletePlacementGroup(ctx context.Context, in *DeletePlacementGroupRequest, opts ...grpc.CallOption) (*DeletePlacementGroupResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeletePlacementGroupResponse)
+	err := c.cc.Invoke(ctx, Compute_DeletePlacementGroup_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *computeClient) CreateTags(ctx context.Context, in *CreateTagsRequest, opts ...grpc.CallOption) (*CreateTagsResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CreateTagsResponse)
@@ -440,6 +489,25 @@ func (c *computeClient) CopySnapshot(ctx context.Context, in *CopySnapshotReques
 	return out, nil
 }
 
+func (c *computeClient) GetSnapshotLayers(ctx context.Context, in *GetSnapshotLayersRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[LayerChunk], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &Compute_ServiceDesc.Streams[1], Compute_GetSnapshotLayers_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[GetSnapshotLayersRequest, LayerChunk]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Compute_GetSnapshotLayersClient = grpc.ServerStreamingClient[LayerChunk]
+
 func (c *computeClient) DeleteSnapshot(ctx context.Context, in *DeleteSnapshotRequest, opts ...grpc.CallOption) (*DeleteSnapshotResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(DeleteSnapshotResponse)
@@ -484,6 +552,45 @@ func (c *computeClient) DeregisterImage(ctx context.Context, in *DeregisterImage
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(DeregisterImageResponse)
 	err := c.cc.Invoke(ctx, Compute_DeregisterImage_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) CopyImage(ctx context.Context, in *CopyImageRequest, opts ...grpc.CallOption) (*CopyImageResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CopyImageResponse)
+	err := c.cc.Invoke(ctx, Compute_CopyImage_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) GetImageFiles(ctx context.Context, in *GetImageFilesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[LayerChunk], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &Compute_ServiceDesc.Streams[2], Compute_GetImageFiles_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[GetImageFilesRequest, LayerChunk]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Compute_GetImageFilesClient = grpc.ServerStreamingClient[LayerChunk]
+
+func (c *computeClient) ExportImage(ctx context.Context, in *ExportImageRequest, opts ...grpc.CallOption) (*ExportImageResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ExportImageResponse)
+	err := c.cc.Invoke(ctx, Compute_ExportImage_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -648,6 +755,10 @@ type ComputeServer interface {
 	ImportKeyPair(context.Context, *ImportKeyPairRequest) (*KeyPair, error)
 	DescribeKeyPairs(context.Context, *DescribeKeyPairsRequest) (*DescribeKeyPairsResponse, error)
 	DeleteKeyPair(context.Context, *DeleteKeyPairRequest) (*DeleteKeyPairResponse, error)
+	// Placement groups.
+	CreatePlacementGroup(context.Context, *CreatePlacementGroupRequest) (*PlacementGroup, error)
+	DescribePlacementGroups(context.Context, *DescribePlacementGroupsRequest) (*DescribePlacementGroupsResponse, error)
+	DeletePlacementGroup(context.Context, *DeletePlacementGroupRequest) (*DeletePlacementGroupResponse, error)
 	// Tags.
 	CreateTags(context.Context, *CreateTagsRequest) (*CreateTagsResponse, error)
 	DeleteTags(context.Context, *DeleteTagsRequest) (*DeleteTagsResponse, error)
@@ -663,12 +774,20 @@ type ComputeServer interface {
 	CreateSnapshot(context.Context, *CreateSnapshotRequest) (*Snapshot, error)
 	DescribeSnapshots(context.Context, *DescribeSnapshotsRequest) (*DescribeSnapshotsResponse, error)
 	CopySnapshot(context.Context, *CopySnapshotRequest) (*CopySnapshotResponse, error)
+	// GetSnapshotLayers streams a snapshot's qcow2 chain bottom-up, skipping
+	// layers whose sha256 the caller already has (cross-region copies).
+	GetSnapshotLayers(*GetSnapshotLayersRequest, grpc.ServerStreamingServer[LayerChunk]) error
 	DeleteSnapshot(context.Context, *DeleteSnapshotRequest) (*DeleteSnapshotResponse, error)
 	// Images.
 	RegisterImage(context.Context, *RegisterImageRequest) (*RegisterImageResponse, error)
 	CreateImage(context.Context, *CreateImageRequest) (*CreateImageResponse, error)
 	DescribeImages(context.Context, *DescribeImagesRequest) (*DescribeImagesResponse, error)
 	DeregisterImage(context.Context, *DeregisterImageRequest) (*DeregisterImageResponse, error)
+	CopyImage(context.Context, *CopyImageRequest) (*CopyImageResponse, error)
+	// GetImageFiles streams a direct-kernel image's kernel and initrd (cross-region copies).
+	GetImageFiles(*GetImageFilesRequest, grpc.ServerStreamingServer[LayerChunk]) error
+	// ec2lab: writes an image as a portable bundle directory (RegisterImage bundle_path imports it).
+	ExportImage(context.Context, *ExportImageRequest) (*ExportImageResponse, error)
 	// VPCs and subnets.
 	CreateVpc(context.Context, *CreateVpcRequest) (*Vpc, error)
 	DescribeVpcs(context.Context, *DescribeVpcsRequest) (*DescribeVpcsResponse, error)
@@ -745,6 +864,15 @@ func (UnimplementedComputeServer) DescribeKeyPairs(context.Context, *DescribeKey
 func (UnimplementedComputeServer) DeleteKeyPair(context.Context, *DeleteKeyPairRequest) (*DeleteKeyPairResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeleteKeyPair not implemented")
 }
+func (UnimplementedComputeServer) CreatePlacementGroup(context.Context, *CreatePlacementGroupRequest) (*PlacementGroup, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreatePlacementGroup not implemented")
+}
+func (UnimplementedComputeServer) DescribePlacementGroups(context.Context, *DescribePlacementGroupsRequest) (*DescribePlacementGroupsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribePlacementGroups not implemented")
+}
+func (UnimplementedComputeServer) DeletePlacementGroup(context.Context, *DeletePlacementGroupRequest) (*DeletePlacementGroupResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeletePlacementGroup not implemented")
+}
 func (UnimplementedComputeServer) CreateTags(context.Context, *CreateTagsRequest) (*CreateTagsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateTags not implemented")
 }
@@ -781,6 +909,9 @@ func (UnimplementedComputeServer) DescribeSnapshots(context.Context, *DescribeSn
 func (UnimplementedComputeServer) CopySnapshot(context.Context, *CopySnapshotRequest) (*CopySnapshotResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CopySnapshot not implemented")
 }
+func (UnimplementedComputeServer) GetSnapshotLayers(*GetSnapshotLayersRequest, grpc.ServerStreamingServer[LayerChunk]) error {
+	return status.Error(codes.Unimplemented, "method GetSnapshotLayers not implemented")
+}
 func (UnimplementedComputeServer) DeleteSnapshot(context.Context, *DeleteSnapshotRequest) (*DeleteSnapshotResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeleteSnapshot not implemented")
 }
@@ -795,6 +926,15 @@ func (UnimplementedComputeServer) DescribeImages(context.Context, *DescribeImage
 }
 func (UnimplementedComputeServer) DeregisterImage(context.Context, *DeregisterImageRequest) (*DeregisterImageResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeregisterImage not implemented")
+}
+func (UnimplementedComputeServer) CopyImage(context.Context, *CopyImageRequest) (*CopyImageResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CopyImage not implemented")
+}
+func (UnimplementedComputeServer) GetImageFiles(*GetImageFilesRequest, grpc.ServerStreamingServer[LayerChunk]) error {
+	return status.Error(codes.Unimplemented, "method GetImageFiles not implemented")
+}
+func (UnimplementedComputeServer) ExportImage(context.Context, *ExportImageRequest) (*ExportImageResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ExportImage not implemented")
 }
 func (UnimplementedComputeServer) CreateVpc(context.Context, *CreateVpcRequest) (*Vpc, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateVpc not implemented")
@@ -1151,6 +1291,60 @@ func _Compute_DeleteKeyPair_Handler(srv interface{}, ctx context.Context, dec fu
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_CreatePlacementGroup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreatePlacementGroupRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).CreatePlacementGroup(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_CreatePlacementGroup_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).CreatePlacementGroup(ctx, req.(*CreatePlacementGroupRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribePlacementGroups_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribePlacementGroupsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribePlacementGroups(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribePlacementGroups_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribePlacementGroups(ctx, req.(*DescribePlacementGroupsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DeletePlacementGroup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeletePlacementGroupRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DeletePlacementGroup(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DeletePlacementGroup_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DeletePlacementGroup(ctx, req.(*DeletePlacementGroupRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Compute_CreateTags_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateTagsRequest)
 	if err := dec(in); err != nil {
@@ -1367,6 +1561,17 @@ func _Compute_CopySnapshot_Handler(srv interface{}, ctx context.Context, dec fun
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_GetSnapshotLayers_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(GetSnapshotLayersRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(ComputeServer).GetSnapshotLayers(m, &grpc.GenericServerStream[GetSnapshotLayersRequest, LayerChunk]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Compute_GetSnapshotLayersServer = grpc.ServerStreamingServer[LayerChunk]
+
 func _Compute_DeleteSnapshot_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(DeleteSnapshotRequest)
 	if err := dec(in); err != nil {
@@ -1453,6 +1658,53 @@ func _Compute_DeregisterImage_Handler(srv interface{}, ctx context.Context, dec 
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(ComputeServer).DeregisterImage(ctx, req.(*DeregisterImageRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_CopyImage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CopyImageRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).CopyImage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_CopyImage_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).CopyImage(ctx, req.(*CopyImageRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_GetImageFiles_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(GetImageFilesRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(ComputeServer).GetImageFiles(m, &grpc.GenericServerStream[GetImageFilesRequest, LayerChunk]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Compute_GetImageFilesServer = grpc.ServerStreamingServer[LayerChunk]
+
+func _Compute_ExportImage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ExportImageRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ExportImage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ExportImage_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ExportImage(ctx, req.(*ExportImageRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1763,6 +2015,18 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _Compute_DeleteKeyPair_Handler,
 		},
 		{
+			MethodName: "CreatePlacementGroup",
+			Handler:    _Compute_CreatePlacementGroup_Handler,
+		},
+		{
+			MethodName: "DescribePlacementGroups",
+			Handler:    _Compute_DescribePlacementGroups_Handler,
+		},
+		{
+			MethodName: "DeletePlacementGroup",
+			Handler:    _Compute_DeletePlacementGroup_Handler,
+		},
+		{
 			MethodName: "CreateTags",
 			Handler:    _Compute_CreateTags_Handler,
 		},
@@ -1831,6 +2095,14 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _Compute_DeregisterImage_Handler,
 		},
 		{
+			MethodName: "CopyImage",
+			Handler:    _Compute_CopyImage_Handler,
+		},
+		{
+			MethodName: "ExportImage",
+			Handler:    _Compute_ExportImage_Handler,
+		},
+		{
 			MethodName: "CreateVpc",
 			Handler:    _Compute_CreateVpc_Handler,
 		},
@@ -1889,6 +2161,16 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 			Handler:       _Compute_StreamConsole_Handler,
 			ServerStreams: true,
 			ClientStreams: true,
+		},
+		{
+			StreamName:    "GetSnapshotLayers",
+			Handler:       _Compute_GetSnapshotLayers_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "GetImageFiles",
+			Handler:       _Compute_GetImageFiles_Handler,
+			ServerStreams: true,
 		},
 	},
 	Metadata: "ec2lab/v1/ec2lab.proto",

@@ -1967,6 +1967,7 @@ type SnapshotVolumeRequest struct {
 	SnapshotId    string                 `protobuf:"bytes,2,opt,name=snapshot_id,json=snapshotId,proto3" json:"snapshot_id,omitempty"`
 	InstanceId    string                 `protobuf:"bytes,3,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"` // set when attached: live external snapshot
 	Target        string                 `protobuf:"bytes,4,opt,name=target,proto3" json:"target,omitempty"`
+	EncryptionKey []byte                 `protobuf:"bytes,5,opt,name=encryption_key,json=encryptionKey,proto3" json:"encryption_key,omitempty"` // the volume's LUKS key when encrypted: the new head is encrypted with it
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2027,6 +2028,13 @@ func (x *SnapshotVolumeRequest) GetTarget() string {
 		return x.Target
 	}
 	return ""
+}
+
+func (x *SnapshotVolumeRequest) GetEncryptionKey() []byte {
+	if x != nil {
+		return x.EncryptionKey
+	}
+	return nil
 }
 
 type SnapshotVolumeResponse struct {
@@ -3242,14 +3250,15 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\fvirtual_size\x18\x03 \x01(\x03R\vvirtualSize\x12\x1f\n" +
 	"\vactual_size\x18\x04 \x01(\x03R\n" +
 	"actualSize\x12\x14\n" +
-	"\x05chain\x18\x05 \x03(\tR\x05chain\"\x8e\x01\n" +
+	"\x05chain\x18\x05 \x03(\tR\x05chain\"\xb5\x01\n" +
 	"\x15SnapshotVolumeRequest\x12\x1b\n" +
 	"\tvolume_id\x18\x01 \x01(\tR\bvolumeId\x12\x1f\n" +
 	"\vsnapshot_id\x18\x02 \x01(\tR\n" +
 	"snapshotId\x12\x1f\n" +
 	"\vinstance_id\x18\x03 \x01(\tR\n" +
 	"instanceId\x12\x16\n" +
-	"\x06target\x18\x04 \x01(\tR\x06target\"e\n" +
+	"\x06target\x18\x04 \x01(\tR\x06target\x12%\n" +
+	"\x0eencryption_key\x18\x05 \x01(\fR\rencryptionKey\"e\n" +
 	"\x16SnapshotVolumeResponse\x12\x14\n" +
 	"\x05layer\x18\x01 \x01(\tR\x05layer\x12!\n" +
 	"\fstored_bytes\x18\x02 \x01(\x03R\vstoredBytes\x12\x12\n" +

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+
+	"github.com/spf13/cobra"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/ec2lab/ec2lab/pkg/auth"
+	"github.com/ec2lab/ec2lab/pkg/store"
+)
+
+// prefixAccessKey is where pkg/server keeps access keys (auth.Key as JSON).
+const prefixAccessKey = "/accesskeys/"
+
+var accountID = regexp.MustCompile(`^[0-9]{12}$`)
+
+type keysFlags struct {
+	dataDir, account, profile, credentials, region string
+}
+
+// newKeysCommand is `ec2d keys`: per-account access keys, edited in the
+// state store while ec2d is stopped (bbolt locks the file while it runs).
+func newKeysCommand() *cobra.Command {
+	var f keysFlags
+	cmd := &cobra.Command{Use: "keys", Short: "manage access keys in the state store (ec2d must be stopped)"}
+	cmd.PersistentFlags().StringVar(&f.dataDir, "data-dir", "./var", "ec2d's data directory (holds state.db)")
+	create := &cobra.Command{
+		Use:   "create",
+		Short: "create an access key for an account and write it to a credentials profile",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return createKey(cmd.Context(), f, cmd.OutOrStdout())
+		},
+	}
+	fl := create.Flags()
+	fl.StringVar(&f.account, "account", "", "12-digit account ID the key authenticates as")
+	fl.StringVar(&f.profile, "profile", "", "credentials profile name (default account-<ID>)")
+	fl.StringVar(&f.credentials, "credentials", "", "credentials file to write or append to (default DATA_DIR/credentials)")
+	fl.StringVar(&f.region, "region", "lab-1", "region written to the profile")
+	_ = create.MarkFlagRequired("account")
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "list access key IDs and their accounts (secrets are not shown)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return listKeys(cmd.Context(), f, cmd.OutOrStdout())
+		},
+	}
+	cmd.AddCommand(create, list)
+	return cmd
+}
+
+// openStore opens DATA_DIR/state.db, saying clearly when ec2d holds it.
+func openStore(dataDir string) (*store.Bolt, error) {
+	path := filepath.Join(dataDir, "state.db")
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	st, err := store.OpenBolt(path)
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("state store %s is locked: ec2d is running on this data dir; stop it, run this command, start it again", path)
+	}
+	return st, err
+}
+
+func createKey(ctx context.Context, f keysFlags, out interface{ Write([]byte) (int, error) }) error {
+	if !accountID.MatchString(f.account) {
+		return fmt.Errorf("--account %q: want a 12-digit account ID", f.account)
+	}
+	if f.profile == "" {
+		f.profile = "account-" + f.account
+	}
+	if f.credentials == "" {
+		f.credentials = filepath.Join(f.dataDir, "credentials")
+	}
+	st, err := openStore(f.dataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	k := auth.NewKey(f.account, false)
+	op, err := store.PutJSON(prefixAccessKey+k.AccessKeyID, k, 0)
+	if err != nil {
+		return err
+	}
+	if _, err := st.Txn(ctx, op); err != nil {
+		return fmt.Errorf("store key for account %s: %w", f.account, err)
+	}
+	if err := auth.WriteCredentialsFile(f.credentials, f.profile, k, f.region); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "created %s for account %s: profile %s in %s\n", k.AccessKeyID, f.account, f.profile, f.credentials)
+	return nil
+}
+
+func listKeys(ctx context.Context, f keysFlags, out interface{ Write([]byte) (int, error) }) error {
+	st, err := openStore(f.dataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	keys, err := store.ListJSON[auth.Key](ctx, st, prefixAccessKey)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%-24s %-12s %s\n", "ACCESS KEY ID", "ACCOUNT", "ADMIN")
+	for _, k := range keys {
+		fmt.Fprintf(out, "%-24s %-12s %t\n", k.AccessKeyID, k.AccountID, k.Admin)
+	}
+	return nil
+}

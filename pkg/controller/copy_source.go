@@ -1,0 +1,114 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/storage"
+	"github.com/ec2lab/ec2lab/pkg/store"
+)
+
+// LayerFile is one pool file a cross-region copy streams from this region.
+type LayerFile struct {
+	Name    string // file name in the pool, kept by the destination
+	Backing string // backing file name as stored in the header ("" for the base)
+	Kind    string // layer, kernel or initrd
+	Path    string
+	Size    int64
+	SHA256  string
+}
+
+// SnapshotLayers lists a snapshot's chain bottom-up for a cross-region
+// copy. The caller must own the snapshot, or it must back an image the
+// caller may launch.
+func (s *Service) SnapshotLayers(ctx context.Context, id string) ([]LayerFile, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sn, _, err := store.GetJSON[Snapshot](ctx, s.st, prefixSnapshot+id)
+	if err != nil || (sn.Owner != acct && !s.snapshotBacksVisibleImage(ctx, acct, id)) {
+		return nil, ec2err.New("InvalidSnapshot.NotFound", "The snapshot '%s' does not exist.", id)
+	}
+	if sn.State != "completed" {
+		return nil, ec2err.New(ec2err.IncorrectState, "Snapshot %s is in the '%s' state.", id, sn.State)
+	}
+	if sn.Encrypted {
+		return nil, ec2err.New(ec2err.InvalidParameterValue, "Snapshot %s is encrypted: ec2lab cannot copy encrypted snapshots between regions yet.", id)
+	}
+	pool, ok := s.Pool(sn.AZ)
+	if !ok {
+		return nil, fmt.Errorf("snapshot %s: no pool for %s", id, sn.AZ)
+	}
+	info, err := pool.Info(ctx, sn.Layer)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s: inspect chain: %w", id, err)
+	}
+	var out []LayerFile
+	for i := len(info.Layers) - 1; i >= 0; i-- {
+		l := info.Layers[i]
+		f, err := poolFile(pool, l.Name, "layer")
+		if err != nil {
+			return nil, fmt.Errorf("snapshot %s: %w", id, err)
+		}
+		f.Backing = l.Backing
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// ImageFiles lists a direct-kernel image's kernel and initrd for a
+// cross-region copy (none for a disk-booted image).
+func (s *Service) ImageFiles(ctx context.Context, id string) ([]LayerFile, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	img, _, err := store.GetJSON[Image](ctx, s.st, prefixImage+id)
+	if err != nil || !imageVisible(img, acct) {
+		return nil, ec2err.New("InvalidAMIID.NotFound", "The image id '[%s]' does not exist", id)
+	}
+	pool, ok := s.Pool(img.AZ)
+	if !ok {
+		return nil, fmt.Errorf("image %s: no pool for %s", id, img.AZ)
+	}
+	var out []LayerFile
+	for _, k := range []struct{ name, kind string }{{img.Kernel, "kernel"}, {img.Initrd, "initrd"}} {
+		if k.name == "" {
+			continue
+		}
+		f, err := poolFile(pool, k.name, k.kind)
+		if err != nil {
+			return nil, fmt.Errorf("image %s: %w", id, err)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func (s *Service) snapshotBacksVisibleImage(ctx context.Context, acct, snapID string) bool {
+	imgs, _ := store.ListJSON[Image](ctx, s.st, prefixImage)
+	for _, img := range imgs {
+		for _, d := range img.Devices {
+			if d.SnapshotID == snapID && img.State == "available" && imageVisible(img, acct) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func poolFile(pool *storage.Pool, name, kind string) (LayerFile, error) {
+	path := pool.Path(name)
+	fi, err := os.Stat(path)
+	if err != nil {
+		return LayerFile{}, fmt.Errorf("layer %s: %w", name, err)
+	}
+	sum, err := cachedSHA256(path, fi)
+	if err != nil {
+		return LayerFile{}, err
+	}
+	return LayerFile{Name: name, Kind: kind, Path: path, Size: fi.Size(), SHA256: sum}, nil
+}

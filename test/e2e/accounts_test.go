@@ -1,0 +1,104 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/ec2lab/ec2lab/pkg/auth"
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
+)
+
+// TestSecondAccount: `ec2d keys create` makes a key for another account
+// (ec2d stopped); through the gRPC API with that key the second account
+// sees none of the first account's volumes and cannot launch its private
+// AMI. No guests run.
+func TestSecondAccount(t *testing.T) {
+	requireHost(t)
+	dir := t.TempDir()
+	data, creds := filepath.Join(dir, "data"), filepath.Join(dir, "creds2")
+	ec2d := filepath.Join(binaries(t), "ec2d")
+	out, err := exec.Command(ec2d, "keys", "create", "--data-dir", data, "--account", "222222222222",
+		"--profile", "second", "--credentials", creds).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ec2d keys create: %v\n%s", err, out)
+	}
+	if fi, err := os.Stat(creds); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("credentials file: %v %v, want mode 0600", fi, err)
+	}
+	r := startRegion(t, data, "--domain-prefix", "e2e-acct-"+time.Now().Format("150405")+"-")
+	out, err = exec.Command(ec2d, "keys", "list", "--data-dir", data).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "ec2d is running") {
+		t.Errorf("keys list while ec2d runs: %v\n%s, want a clear 'ec2d is running' refusal", err, out)
+	}
+	k2, _, err := auth.ReadCredentialsFile(creds, "second")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := grpc.NewClient(r.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithPerRPCCredentials(auth.ClientCredentials(k2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	c2 := v1.NewComputeClient(conn)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	var ami string
+	waitFor(t, "the tiny AMI to be available", func() bool {
+		imgs, err := r.Client.DescribeImages(ctx, &v1.DescribeImagesRequest{Owners: []string{"self"},
+			Filters: []*v1.Filter{{Name: "name", Values: []string{"tiny"}}}})
+		if err != nil || len(imgs.GetImages()) != 1 || imgs.GetImages()[0].GetState() != "available" {
+			return false
+		}
+		ami = imgs.GetImages()[0].GetImageId()
+		return true
+	})
+	vol, err := r.Client.CreateVolume(ctx, &v1.CreateVolumeRequest{AvailabilityZone: "lab-1a", Size: 1})
+	if err != nil {
+		t.Fatalf("CreateVolume as account 1: %v", err)
+	}
+	vols, err := c2.DescribeVolumes(ctx, &v1.DescribeVolumesRequest{})
+	if err != nil || len(vols.GetVolumes()) != 0 {
+		t.Errorf("DescribeVolumes as account 2: %v %v, want none", vols.GetVolumes(), err)
+	}
+	insts, err := c2.DescribeInstances(ctx, &v1.DescribeInstancesRequest{})
+	if err != nil || len(insts.GetReservations()) != 0 {
+		t.Errorf("DescribeInstances as account 2: %v %v, want none", insts.GetReservations(), err)
+	}
+	imgs, err := c2.DescribeImages(ctx, &v1.DescribeImagesRequest{})
+	if err != nil || len(imgs.GetImages()) != 0 {
+		t.Errorf("DescribeImages as account 2: %v %v, want none (tiny is private to account 1)", imgs.GetImages(), err)
+	}
+	_, err = c2.DescribeVolumes(ctx, &v1.DescribeVolumesRequest{VolumeIds: []string{vol.GetVolumeId()}})
+	if code := errCodeOf(err); code != "InvalidVolume.NotFound" {
+		t.Errorf("DescribeVolumes %s as account 2: %v, want InvalidVolume.NotFound", vol.GetVolumeId(), err)
+	}
+	_, err = c2.RunInstances(ctx, &v1.RunInstancesRequest{ImageId: ami, InstanceType: "t3.nano", MinCount: 1, MaxCount: 1})
+	if code := errCodeOf(err); code != "InvalidAMIID.NotFound" {
+		t.Errorf("RunInstances of account 1's AMI as account 2: %v, want InvalidAMIID.NotFound", err)
+	}
+	waitFor(t, "the volume to be available", func() bool {
+		v, err := r.Client.DescribeVolumes(ctx, &v1.DescribeVolumesRequest{VolumeIds: []string{vol.GetVolumeId()}})
+		return err == nil && len(v.GetVolumes()) == 1 && v.GetVolumes()[0].GetState() == "available"
+	})
+	if _, err := r.Client.DeleteVolume(ctx, &v1.DeleteVolumeRequest{VolumeId: vol.GetVolumeId()}); err != nil {
+		t.Errorf("DeleteVolume: %v", err)
+	}
+}
+
+func errCodeOf(err error) string {
+	if e, ok := ec2err.As(ec2err.FromGRPC(err)); ok {
+		return e.Code
+	}
+	return ""
+}
