@@ -11,8 +11,8 @@ cd "$(dirname "$0")/.."
 GO=${GO:-go}
 OUT_DIR=var/bench
 RAW=$OUT_DIR/raw
-MEASURED=(scheduler store snapshot launch launch-concurrent api volume-from-snapshot)
-NOT_LANDED=(launch-from-ami copy-snapshot)
+MEASURED=(scheduler store snapshot launch launch-concurrent api volume-from-snapshot launch-from-ami copy-snapshot)
+NOT_LANDED=()
 # Tests that need qemu-img must fail, not skip, when it is missing.
 export CI=true
 
@@ -99,6 +99,17 @@ bench_launch_concurrent() {
 # Real qcow2 files through ec2d --all-in-one; no guests.
 bench_volume_from_snapshot() {
 	launchbench volume-from-snapshot -runs "${VOLSNAP_RUNS:-3}"
+}
+
+# 1 and 20 GiB images to running (guests terminated once running), then
+# 10 instances of the 20 GiB image in one call.
+bench_launch_from_ami() {
+	launchbench launch-from-ami -runs "${AMI_RUNS:-3}" -count 10
+}
+
+# Two peer ec2d regions; no guests.
+bench_copy_snapshot() {
+	launchbench copy-snapshot -runs "${COPYSNAP_RUNS:-3}"
 }
 
 is_in() {

@@ -44,6 +44,9 @@ func (a *Agent) AttachVolume(ctx context.Context, req *agentv1.AttachVolumeReque
 		}
 	}
 	if err := a.hv.AttachDisk(ctx, a.domainName(id), disk); err != nil {
+		if disk.SecretUUID != "" {
+			_ = a.hv.UndefineSecret(context.WithoutCancel(ctx), disk.SecretUUID)
+		}
 		return nil, fmt.Errorf("attach %s to %s: %w", pd.GetPath(), id, err)
 	}
 	if err := a.editSpec(id, func(s *instanceSpec) { s.Domain.Disks = append(s.Domain.Disks, disk) }); err != nil {

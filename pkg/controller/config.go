@@ -36,6 +36,9 @@ type Config struct {
 	TerminatedRetention Duration `json:"terminated_retention"`
 	// StopTimeout bounds a graceful ACPI shutdown before power-off.
 	StopTimeout Duration `json:"stop_timeout"`
+	// MaxChainDepth caps a volume's backing chain (files, head included);
+	// the compactor (compactor.go) flattens longer chains. Default 16.
+	MaxChainDepth int `json:"max_chain_depth"`
 }
 
 // ZoneSpec is one availability zone and the directory its hosts share for
@@ -124,6 +127,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.StopTimeout.Duration == 0 {
 		c.StopTimeout.Duration = 60 * time.Second
+	}
+	if c.MaxChainDepth == 0 {
+		c.MaxChainDepth = 16
 	}
 	for i := range c.AvailabilityZones {
 		if c.AvailabilityZones[i].ID == "" {

@@ -53,10 +53,10 @@ func anyMatch(have, patterns []string) bool {
 
 // escapeClass keeps EC2's wildcards (* and ?) and makes every other glob
 // character literal.
-func escapeClass(p string) string {
-	r := strings.NewReplacer("[", `\[`, "]", `\]`, `\`, `\\`)
-	return r.Replace(p)
-}
+func escapeClass(p string) string { return classEscaper.Replace(p) }
+
+// classEscaper is built once: building a Replacer costs more than using it.
+var classEscaper = strings.NewReplacer("[", `\[`, "]", `\]`, `\`, `\\`)
 
 // tagField answers tag:Key, tag-key and tag-value filters.
 func tagField(tags []Tag, name string) ([]string, bool) {

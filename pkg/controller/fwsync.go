@@ -17,7 +17,7 @@ import (
 // the member addresses (on all hosts) of every group the rules name.
 // Hosts without instances get an empty state (no tables).
 func (s *Service) desiredFirewall(ctx context.Context) (map[string]*agentv1.FirewallState, error) {
-	insts, err := store.ListJSON[Instance](ctx, s.st, prefixInstance)
+	insts, err := s.instances(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +35,7 @@ func (s *Service) desiredFirewall(ctx context.Context) (map[string]*agentv1.Fire
 	members := map[string][]string{}
 	ports := map[string][]*agentv1.FwPort{}
 	for _, in := range insts {
-		if !onNetwork(in) {
+		if !onNetwork(*in) {
 			continue
 		}
 		sgs := GroupIDs(in.SecurityGroups)

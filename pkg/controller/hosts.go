@@ -190,7 +190,7 @@ func (s *Service) checkHostHealth(ctx context.Context) {
 }
 
 func (s *Service) setImpaired(ctx context.Context, hostID string, impaired bool) {
-	insts, _ := store.ListJSON[Instance](ctx, s.st, prefixInstance)
+	insts, _ := s.instancesBy(ctx, "host", hostID)
 	for _, in := range insts {
 		if in.HostID != hostID || in.State == StateTerminated || in.Impaired == impaired {
 			continue

@@ -20,30 +20,29 @@ func (s *Service) DescribeInstances(ctx context.Context, idList []string, filter
 	if err := checkMaxResults(p, len(idList) > 0, 5, 1000); err != nil {
 		return nil, "", err
 	}
-	all, err := s.ownedInstances(ctx, acct, idList)
+	all, err := s.ownedInstanceRefs(ctx, acct, idList)
 	if err != nil {
 		return nil, "", err
 	}
-	byID := map[string]Instance{}
-	var keys []string
+	var hits []*Instance // shared cache records: copied only for the page
 	for _, in := range all {
-		ok, err := matches(filters, func(n string) ([]string, bool) { return instanceField(in, n) })
+		ok, err := matches(filters, func(n string) ([]string, bool) { return instanceField(*in, n) })
 		if err != nil {
 			return nil, "", err
 		}
 		if ok {
-			byID[in.ID] = in
-			keys = append(keys, in.ID)
+			hits = append(hits, in)
 		}
 	}
-	sort.Strings(keys)
+	keys := refIDs(hits)
 	page, next, err := paginate(keys, p)
 	if err != nil {
 		return nil, "", err
 	}
+	first := sort.SearchStrings(keys, firstOf(page))
 	out := make([]Instance, len(page))
-	for i, id := range page {
-		out[i] = byID[id]
+	for i := range page {
+		out[i] = *hits[first+i]
 	}
 	return out, next, nil
 }
@@ -51,15 +50,13 @@ func (s *Service) DescribeInstances(ctx context.Context, idList []string, filter
 // ownedInstances returns the account's instances; named IDs must all exist.
 func (s *Service) ownedInstances(ctx context.Context, acct string, idList []string) ([]Instance, error) {
 	if len(idList) == 0 {
-		all, err := store.ListJSON[Instance](ctx, s.st, prefixInstance)
+		all, err := s.instancesBy(ctx, "owner", acct)
 		if err != nil {
 			return nil, err
 		}
-		var out []Instance
+		out := make([]Instance, 0, len(all))
 		for _, in := range all {
-			if in.Owner == acct {
-				out = append(out, in)
-			}
+			out = append(out, *in)
 		}
 		return out, nil
 	}
@@ -131,6 +128,9 @@ func instanceField(in Instance, name string) ([]string, bool) {
 			out = append(out, b.DeviceName)
 		}
 		return out, true
+	}
+	if v, ok := instanceNetworkField(in, name); ok {
+		return v, true
 	}
 	return tagField(in.Tags, name)
 }

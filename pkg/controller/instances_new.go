@@ -7,7 +7,6 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/ids"
 	"github.com/ec2lab/ec2lab/pkg/instancetypes"
 	"github.com/ec2lab/ec2lab/pkg/scheduler"
-	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
 // newInstance builds the record of one instance and its volumes (root and
@@ -100,7 +99,7 @@ func (s *Service) schedulerHosts(ctx context.Context) ([]scheduler.Host, error) 
 	if err != nil {
 		return nil, err
 	}
-	insts, err := store.ListJSON[Instance](ctx, s.st, prefixInstance)
+	insts, err := s.instances(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +123,7 @@ func (s *Service) schedulerHosts(ctx context.Context) ([]scheduler.Host, error) 
 		h.AllocatedVCPUs += t.VCPUs
 		h.AllocatedMemoryMiB += t.MemoryMiB
 		h.Instances++
-		addGroupMember(h, in)
+		addGroupMember(h, *in)
 		if t.DedicatedCPU {
 			h.FreeDedicatedCPUs -= t.VCPUs
 		}

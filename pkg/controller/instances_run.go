@@ -237,7 +237,7 @@ func imageDevice(img Image, name string) (ImageDevice, bool) {
 // fitQuota trims the count to the account's vCPU quota, or fails when
 // fewer than min fit.
 func (s *Service) fitQuota(ctx context.Context, acct string, typ instancetypes.Type, min, max int) (int, error) {
-	insts, err := store.ListJSON[Instance](ctx, s.st, prefixInstance)
+	insts, err := s.instancesBy(ctx, "owner", acct)
 	if err != nil {
 		return 0, err
 	}

@@ -17,13 +17,13 @@ func holdsAddress(in Instance) bool {
 
 // heldAddresses counts, per subnet, the addresses instances hold.
 func (s *Service) heldAddresses(ctx context.Context) (map[string]int, error) {
-	insts, err := store.ListJSON[Instance](ctx, s.st, prefixInstance)
+	insts, err := s.instances(ctx)
 	if err != nil {
 		return nil, err
 	}
 	held := map[string]int{}
 	for _, in := range insts {
-		if holdsAddress(in) {
+		if holdsAddress(*in) {
 			held[in.SubnetID]++
 		}
 	}
@@ -57,13 +57,16 @@ func (s *Service) launchSubnet(ctx context.Context, acct string, req *RunRequest
 	return &sn, nil
 }
 
-// addressPlan is the account's subnets and their address pools, rebuilt
-// from the instance records; RunInstances uses it under s.mu so two
-// launches never get one address.
+// addressPlan is the account's subnets and their address pools, each
+// rebuilt from the instance records holding addresses in it when first
+// used; RunInstances uses it under s.mu so two launches never get one
+// address.
 type addressPlan struct {
 	region   string
 	subnets  []Subnet
+	all      map[string]Subnet
 	pools    map[string]*network.Pool
+	held     func(subnetID string) ([]*Instance, error)
 	instance map[string]Instance
 }
 
@@ -72,27 +75,41 @@ func (s *Service) newAddressPlan(ctx context.Context, acct string) (*addressPlan
 	if err != nil {
 		return nil, err
 	}
-	insts, err := store.ListJSON[Instance](ctx, s.st, prefixInstance)
-	if err != nil {
-		return nil, err
-	}
-	pl := &addressPlan{region: s.cfg.Region, pools: map[string]*network.Pool{}}
+	pl := &addressPlan{region: s.cfg.Region, all: map[string]Subnet{}, pools: map[string]*network.Pool{},
+		held: func(id string) ([]*Instance, error) { return s.instancesBy(ctx, "subnet", id) }}
 	for _, sn := range subs {
-		pl.pools[sn.ID] = network.NewPool(sn.Prefix())
+		pl.all[sn.ID] = sn
 		if sn.Owner == acct {
 			pl.subnets = append(pl.subnets, sn)
 		}
 	}
+	return pl, nil
+}
+
+// pool is the address pool of a subnet, built on first use.
+func (pl *addressPlan) pool(id string) (*network.Pool, error) {
+	if p, ok := pl.pools[id]; ok {
+		return p, nil
+	}
+	sn, ok := pl.all[id]
+	if !ok {
+		return nil, ec2err.New("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", id)
+	}
+	insts, err := pl.held(id)
+	if err != nil {
+		return nil, err
+	}
+	p := network.NewPool(sn.Prefix())
 	for _, in := range insts {
-		pool, ok := pl.pools[in.SubnetID]
-		if !ok || !holdsAddress(in) {
+		if !holdsAddress(*in) {
 			continue
 		}
 		if addr, err := netip.ParseAddr(in.PrivateIP); err == nil {
-			_ = pool.Assign(in.ID, addr)
+			_ = p.Assign(in.ID, addr)
 		}
 	}
-	return pl, nil
+	pl.pools[id] = p
+	return p, nil
 }
 
 // defaultSubnet is the account's default subnet of az.
@@ -118,9 +135,9 @@ func (pl *addressPlan) assign(in *Instance, subnet *Subnet, requested string) er
 		}
 		sn = d
 	}
-	pool, ok := pl.pools[sn.ID]
-	if !ok {
-		return ec2err.New("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", sn.ID)
+	pool, err := pl.pool(sn.ID)
+	if err != nil {
+		return err
 	}
 	addr, err := pool.Allocate(in.ID, requested)
 	if err != nil {

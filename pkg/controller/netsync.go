@@ -42,7 +42,7 @@ type netSent struct {
 // subnet's NICs (every host's DHCP server knows every lease) and the VTEPs
 // of the other hosts carrying it.
 func (s *Service) desiredNetwork(ctx context.Context) (map[string][]*agentv1.NetSubnet, error) {
-	insts, err := store.ListJSON[Instance](ctx, s.st, prefixInstance)
+	insts, err := s.instances(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -61,11 +61,11 @@ func (s *Service) desiredNetwork(ctx context.Context) (map[string][]*agentv1.Net
 	nics := map[string][]*agentv1.NetNic{}
 	carriers := map[string]map[string]bool{} // subnet → host IDs
 	for _, in := range insts {
-		if !onNetwork(in) {
+		if !onNetwork(*in) {
 			continue
 		}
 		nics[in.SubnetID] = append(nics[in.SubnetID], &agentv1.NetNic{InstanceId: in.ID, Mac: in.MAC,
-			Ip: in.PrivateIP, Hostname: hostnameOf(in), HostVtep: vtep[in.HostID]})
+			Ip: in.PrivateIP, Hostname: hostnameOf(*in), HostVtep: vtep[in.HostID]})
 		if carriers[in.SubnetID] == nil {
 			carriers[in.SubnetID] = map[string]bool{}
 		}

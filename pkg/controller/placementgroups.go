@@ -162,7 +162,7 @@ func (s *Service) DeletePlacementGroup(ctx context.Context, name string, dryRun 
 	if err != nil {
 		return placementGroupUnknown(name)
 	}
-	insts, err := store.ListJSON[Instance](ctx, s.st, prefixInstance)
+	insts, err := s.instancesBy(ctx, "owner", acct)
 	if err != nil {
 		return err
 	}

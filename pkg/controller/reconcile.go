@@ -32,7 +32,7 @@ func (s *Service) Run(ctx context.Context) {
 
 func (s *Service) reconcileOnce(ctx context.Context) {
 	s.checkHostHealth(ctx)
-	insts, err := store.ListJSON[Instance](ctx, s.st, prefixInstance)
+	insts, err := s.instances(ctx)
 	if err != nil {
 		s.log.Error("reconcile: list instances", "err", err)
 		return
@@ -56,6 +56,7 @@ func (s *Service) reconcileOnce(ctx context.Context) {
 	s.reconcileImageCopies(ctx)
 	s.syncNetwork(ctx)
 	s.collectGarbage(ctx)
+	s.compactLayers(ctx)
 }
 
 // driveInstance performs the work an instance's state calls for, once.

@@ -156,7 +156,7 @@ func (s *Service) DeleteSecurityGroup(ctx context.Context, groupID, groupName st
 // groupInUse fails with DependencyViolation while a live instance or
 // another group's rule refers to the group.
 func (s *Service) groupInUse(ctx context.Context, id string) error {
-	insts, err := store.ListJSON[Instance](ctx, s.st, prefixInstance)
+	insts, err := s.instances(ctx)
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,8 @@ type Service struct {
 	net netSync
 	// masterKey seals volume keys (volume_keys.go); nil: no encryption.
 	masterKey []byte
+	// cache is st seen as the record cache (cache.go); st is the cache.
+	cache *recordCache
 }
 
 // New builds the service. cfg must be validated.
@@ -46,7 +48,11 @@ func New(cfg Config, st store.Store, log *slog.Logger) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("instance types: %w", err)
 	}
-	s := &Service{cfg: cfg, st: st, types: types, log: log, now: time.Now,
+	cache, err := newRecordCache(context.Background(), st)
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{cfg: cfg, st: cache, cache: cache, types: types, log: log, now: time.Now,
 		agents: map[string]agentv1.HostClient{}, pools: map[string]*storage.Pool{},
 		kick: make(chan struct{}, 1)}
 	for _, z := range cfg.AvailabilityZones {

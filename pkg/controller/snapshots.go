@@ -31,9 +31,6 @@ func (s *Service) CreateSnapshot(ctx context.Context, volID, description string,
 	if err := validateTags(tags); err != nil {
 		return Snapshot{}, err
 	}
-	if err := s.checkEncryptedSnapshot(ctx, v); err != nil {
-		return Snapshot{}, err
-	}
 	if dryRun {
 		return Snapshot{}, DryRun()
 	}
@@ -106,10 +103,6 @@ func (s *Service) freeze(ctx context.Context, sn Snapshot, v Volume) error {
 		_, ag, err = s.agentForZone(ctx, v.AZ)
 	}
 	if err != nil {
-		return err
-	}
-	if err := s.checkEncryptedSnapshot(ctx, v); err != nil {
-		s.failSnapshot(ctx, sn.ID, err.Error())
 		return err
 	}
 	if req.EncryptionKey, err = s.volumeKey(v); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/ids"
+	"github.com/ec2lab/ec2lab/pkg/network"
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
@@ -116,6 +117,14 @@ func resourceKind(id string) (prefix, kind string, ok bool) {
 		return prefixImage, "image", true
 	case ids.KeyPair:
 		return prefixKeyPair, "key-pair", true
+	case network.VPCIDPrefix:
+		return prefixVPC, "vpc", true
+	case network.SubnetIDPrefix:
+		return prefixSubnet, "subnet", true
+	case SGIDPrefix:
+		return prefixSecGroup, "security-group", true
+	case ids.PlacementGroup:
+		return prefixPlacementGroup, "placement-group", true
 	}
 	return "", "", false
 }
@@ -151,6 +160,8 @@ func (s *Service) resourceTags(ctx context.Context, acct, id string) ([]Tag, err
 			return nil, notFound
 		}
 		return r.Tags, nil
+	case prefixVPC, prefixSubnet, prefixSecGroup, prefixPlacementGroup:
+		return s.networkTags(ctx, acct, prefix, id)
 	default:
 		k, err := s.keyPairByID(ctx, acct, id)
 		if err != nil {
@@ -185,6 +196,8 @@ func (s *Service) updateTags(ctx context.Context, acct, id string, edit func([]T
 		_, err = update(ctx, s.st, prefix+id, func(r *Snapshot) (e error) { r.Tags, e = edit(r.Tags); return })
 	case prefixImage:
 		_, err = update(ctx, s.st, prefix+id, func(r *Image) (e error) { r.Tags, e = edit(r.Tags); return })
+	case prefixVPC, prefixSubnet, prefixSecGroup, prefixPlacementGroup:
+		return s.updateNetworkTags(ctx, acct, prefix, id, edit)
 	default:
 		k, kerr := s.keyPairByID(ctx, acct, id)
 		if kerr != nil {
@@ -207,13 +220,13 @@ func (s *Service) DescribeTags(ctx context.Context, filters []Filter, p Page) ([
 			all = append(all, TagDescription{ResourceID: id, ResourceType: kind, Key: t.Key, Value: t.Value})
 		}
 	}
-	insts, _ := store.ListJSON[Instance](ctx, s.st, prefixInstance)
+	insts, _ := s.instancesBy(ctx, "owner", acct)
 	for _, r := range insts {
 		if r.Owner == acct {
 			add(r.ID, "instance", r.Tags)
 		}
 	}
-	vols, _ := store.ListJSON[Volume](ctx, s.st, prefixVolume)
+	vols, _ := s.volumesOf(ctx, acct)
 	for _, r := range vols {
 		if r.Owner == acct {
 			add(r.ID, "volume", r.Tags)
@@ -235,6 +248,7 @@ func (s *Service) DescribeTags(ctx context.Context, filters []Filter, p Page) ([
 	for _, r := range keys {
 		add(r.ID, "key-pair", r.Tags)
 	}
+	all = append(all, s.networkTagDescriptions(ctx, acct)...)
 	byKey := map[string]TagDescription{}
 	var order []string
 	for _, t := range all {

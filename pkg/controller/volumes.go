@@ -111,7 +111,7 @@ func (s *Service) validateVolume(ctx context.Context, acct string, req *VolumeRe
 // reconcileVolumes makes standalone volumes in state creating real, and
 // finishes deletions.
 func (s *Service) reconcileVolumes(ctx context.Context) {
-	vols, err := store.ListJSON[Volume](ctx, s.st, prefixVolume)
+	vols, err := s.volumes(ctx)
 	if err != nil {
 		return
 	}
@@ -184,13 +184,14 @@ func (s *Service) DescribeVolumes(ctx context.Context, idList []string, filters 
 	if err := checkMaxResults(p, len(idList) > 0, 5, 1000); err != nil {
 		return nil, "", err
 	}
-	all, err := store.ListJSON[Volume](ctx, s.st, prefixVolume)
+	all, err := s.volumesOf(ctx, acct)
 	if err != nil {
 		return nil, "", err
 	}
 	byID := map[string]Volume{}
 	var keys []string
-	for _, v := range all {
+	for _, vp := range all {
+		v := *vp
 		if v.Owner != acct || (len(idList) > 0 && !contains(idList, v.ID)) {
 			continue
 		}

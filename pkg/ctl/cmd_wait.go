@@ -43,7 +43,12 @@ func addWaitCommands(root *cobra.Command, a *app) {
 	wait := &cobra.Command{
 		Use:   "wait",
 		Short: "Wait until a resource reaches a state (botocore's waiter rules)",
-		Args:  cobra.NoArgs,
+		Args:  cobra.NoArgs, // a mistyped waiter is an unknown command (exit 252)
+		// ...and is reported as such, not as an unknown flag of "wait".
+		FParseErrWhitelist: cobra.FParseErrWhitelist{UnknownFlags: true},
+		RunE: func(*cobra.Command, []string) error { // not a help screen that exits 0
+			return usageErrorf("the following arguments are required: a waiter name")
+		},
 	}
 	for _, w := range waiters {
 		wait.AddCommand(newWaitCmd(a, w.use, w.short, w.spec, w.flags))

@@ -78,6 +78,9 @@ func Run(ctx context.Context, root *cobra.Command, args []string) int {
 	if err == nil {
 		return ExitOK
 	}
+	if strings.HasPrefix(err.Error(), "unknown command ") { // cobra's, for a mistyped verb or waiter
+		err = &usageError{err}
+	}
 	if ctx.Err() != nil && !errors.As(err, new(*ServiceError)) {
 		err = errInterrupted
 	}

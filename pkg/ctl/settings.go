@@ -1,7 +1,9 @@
 package ctl
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/url"
 	"path/filepath"
@@ -73,6 +75,12 @@ func (e *env) profileName(flag string) string {
 	return "default"
 }
 
+// namedProfile reports whether the user chose the profile (--profile or
+// AWS_PROFILE) rather than getting the default.
+func (e *env) namedProfile(flag string) bool {
+	return flag != "" || e.getenv("AWS_PROFILE") != ""
+}
+
 // resolve applies the precedence flag > environment > files > default.
 func (e *env) resolve(g *globalFlags) (*settings, error) {
 	s := &settings{profile: e.profileName(g.profile), caBundle: g.caBundle, credsPath: e.credentialsPath()}
@@ -92,6 +100,10 @@ func (e *env) resolve(g *globalFlags) (*settings, error) {
 		s.key = &auth.Key{AccessKeyID: id, SecretAccessKey: secret}
 	} else if k, r, err := auth.ReadCredentialsFile(s.credsPath, s.profile); err == nil {
 		s.key, fileRegion = &k, r
+	} else if errors.Is(err, fs.ErrNotExist) && e.namedProfile(g.profile) && !cfg.has(s.profile) {
+		// A mistyped --profile would otherwise go out unsigned and come
+		// back as a puzzling AuthFailure.
+		return nil, &configError{fmt.Errorf("The config profile (%s) could not be found", s.profile)}
 	}
 	s.region = firstNonEmpty(g.region, e.getenv("AWS_REGION"), e.getenv("AWS_DEFAULT_REGION"), cfg.get(s.profile, "region"), fileRegion)
 	s.output = firstNonEmpty(g.output, e.getenv("AWS_DEFAULT_OUTPUT"), cfg.get(s.profile, "output"))

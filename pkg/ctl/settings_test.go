@@ -125,3 +125,37 @@ func TestParseEndpoint(t *testing.T) {
 		}
 	}
 }
+
+func TestResolveUnknownProfile(t *testing.T) {
+	home := t.TempDir()
+	writeFile(t, filepath.Join(home, ".ec2lab", "config"), "[profile cfgonly]\nendpoint_url = 127.0.0.1:9\n")
+	writeFile(t, filepath.Join(home, ".aws", "credentials"), "[ec2lab]\naws_access_key_id = AK\naws_secret_access_key = s\n")
+	tests := []struct {
+		name    string
+		env     map[string]string
+		flag    string
+		wantErr bool
+	}{
+		{"--profile typo", nil, "ec2lba", true},
+		{"AWS_PROFILE typo", map[string]string{"AWS_PROFILE": "nope"}, "", true},
+		{"profile only in config", nil, "cfgonly", false},
+		{"implicit default without credentials", map[string]string{"AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"}, "", false},
+		{"env keys need no profile", map[string]string{"AWS_ACCESS_KEY_ID": "AK", "AWS_SECRET_ACCESS_KEY": "s"}, "nope", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vars := map[string]string{"HOME": home}
+			for k, v := range tt.env {
+				vars[k] = v
+			}
+			e := &env{getenv: func(k string) string { return vars[k] }}
+			_, err := e.resolve(&globalFlags{profile: tt.flag})
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("resolve: %v, want error %v", err, tt.wantErr)
+			}
+			if err != nil && (ExitCode(err) != ExitConfig || !strings.Contains(err.Error(), "could not be found")) {
+				t.Errorf("error %v exits %d, want %d and 'could not be found'", err, ExitCode(err), ExitConfig)
+			}
+		})
+	}
+}

@@ -88,3 +88,26 @@ func TestWaiterPlainProgressLines(t *testing.T) {
 		t.Errorf("stderr %q, want %q", errOut, want)
 	}
 }
+
+// TestMistypedCommands: a wrong verb or waiter name is a usage error (exit
+// 252) that calls nothing, never a help screen that exits 0.
+func TestMistypedCommands(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"wait"}, "the following arguments are required: a waiter name"},
+		{[]string{"wait", "instance-runing", "--instance-ids", "i-0123456789abcdef0"}, `unknown command "instance-runing" for "ec2ctl wait"`},
+		{[]string{"describe-instancez"}, `unknown command "describe-instancez" for "ec2ctl"`},
+		{[]string{"describe-instances", "extra"}, `unknown command "extra"`},
+	} {
+		h := newHarness(t)
+		out, errOut, code := h.run(tt.args...)
+		if code != ExitUsage || out != "" || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want %d and %q", tt.args, code, out, errOut, ExitUsage, tt.want)
+		}
+		if h.fake.describes != 0 || h.fake.lastMD != nil {
+			t.Errorf("%v called the service", tt.args)
+		}
+	}
+}

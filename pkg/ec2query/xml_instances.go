@@ -77,6 +77,7 @@ type instanceXML struct {
 	SubnetID           string           `xml:"subnetId,omitempty"`
 	VpcID              string           `xml:"vpcId,omitempty"`
 	GroupSet           groupSetXML      `xml:"groupSet"`
+	SourceDestCheck    *bool            `xml:"sourceDestCheck,omitempty"`
 	StateReason        *stateReasonXML  `xml:"stateReason,omitempty"`
 	Architecture       string           `xml:"architecture,omitempty"`
 	RootDeviceType     string           `xml:"rootDeviceType,omitempty"`
@@ -86,6 +87,7 @@ type instanceXML struct {
 	ClientToken        string           `xml:"clientToken,omitempty"`
 	TagSet             []tagXML         `xml:"tagSet>item"`
 	Hypervisor         string           `xml:"hypervisor,omitempty"`
+	NetworkInterfaces  []instanceENIXML `xml:"networkInterfaceSet>item"`
 }
 
 func instance(in *ec2labv1.Instance) instanceXML {
@@ -104,6 +106,9 @@ func instance(in *ec2labv1.Instance) instanceXML {
 	}
 	if r := in.GetStateReason(); r != nil {
 		x.StateReason = &stateReasonXML{r.GetCode(), r.GetMessage()}
+	}
+	if x.NetworkInterfaces = networkInterfaces(in); x.NetworkInterfaces != nil {
+		x.SourceDestCheck = new(true)
 	}
 	for _, b := range in.GetBlockDeviceMappings() {
 		x.BlockDeviceMapping = append(x.BlockDeviceMapping, instanceBDMXML{b.GetDeviceName(), instanceEbsXML{

@@ -38,3 +38,22 @@ func TestValid(t *testing.T) {
 		t.Error("Prefix")
 	}
 }
+
+func TestPrimaryNetworkInterface(t *testing.T) {
+	tests := []struct{ instance, eni, attach string }{
+		{"i-0123456789abcdef0", "eni-0123456789abcdef0", "eni-attach-0123456789abcdef0"},
+		{"vol-0123456789abcdef0", "", ""},
+		{"i-nothex", "", ""},
+	}
+	for _, tt := range tests {
+		if got := PrimaryNetworkInterface(tt.instance); got != tt.eni {
+			t.Errorf("PrimaryNetworkInterface(%q) = %q, want %q", tt.instance, got, tt.eni)
+		}
+		if got := PrimaryNetworkInterfaceAttachment(tt.instance); got != tt.attach {
+			t.Errorf("PrimaryNetworkInterfaceAttachment(%q) = %q, want %q", tt.instance, got, tt.attach)
+		}
+	}
+	if eni := PrimaryNetworkInterface("i-0123456789abcdef0"); !Valid(NetworkInterface, eni) {
+		t.Errorf("%s is not a valid eni- ID", eni)
+	}
+}

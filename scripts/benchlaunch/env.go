@@ -56,38 +56,50 @@ func newEnv() *env {
 // setup builds the binaries and starts ec2d. n > 1 needs a CPU overcommit
 // that lets n t3.nano (2 vCPUs each) fit on this host.
 func (e *env) setup(ctx context.Context, n int) error {
-	root, err := os.Getwd()
+	root, bin, err := e.prepareDir(ctx, "")
 	if err != nil {
-		return fmt.Errorf("working directory: %w", err)
-	}
-	if _, err := os.Stat(filepath.Join(root, "images/tiny/manifest.json")); err != nil {
-		return fmt.Errorf("run from the repository root after `make image`: %w", err)
-	}
-	if e.tmp, err = os.MkdirTemp("", "ec2lab-benchlaunch-"); err != nil {
-		return fmt.Errorf("temp dir: %w", err)
-	}
-	data := filepath.Join(e.tmp, "data")
-	for _, d := range []string{data, filepath.Join(e.tmp, "baseline")} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return fmt.Errorf("create %s: %w", d, err)
-		}
-	}
-	if err := traversable(e.tmp); err != nil {
 		return err
 	}
-	bin := filepath.Join(e.tmp, "bin")
-	slog.Info("building binaries", "dir", bin)
-	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin+"/", "./cmd/...").CombinedOutput(); err != nil {
-		return fmt.Errorf("go build: %w\n%s", err, out)
-	}
-	args, err := e.ec2dArgs(root, data, n)
+	args, err := e.ec2dArgs(root, filepath.Join(e.tmp, "data"), n)
 	if err != nil {
 		return err
 	}
 	if err := e.startEC2d(ctx, filepath.Join(bin, "ec2d"), args); err != nil {
 		return err
 	}
-	return e.dial(ctx, data)
+	return e.dial(ctx, filepath.Join(e.tmp, "data"))
+}
+
+// prepareDir makes the temporary directory and, when bin is "", builds the
+// binaries into it; it returns the repository root and the binaries' dir.
+func (e *env) prepareDir(ctx context.Context, bin string) (string, string, error) {
+	root, err := os.Getwd()
+	if err != nil {
+		return "", "", fmt.Errorf("working directory: %w", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "images/tiny/manifest.json")); err != nil {
+		return "", "", fmt.Errorf("run from the repository root after `make image`: %w", err)
+	}
+	if e.tmp, err = os.MkdirTemp("", "ec2lab-benchlaunch-"); err != nil {
+		return "", "", fmt.Errorf("temp dir: %w", err)
+	}
+	for _, d := range []string{filepath.Join(e.tmp, "data"), filepath.Join(e.tmp, "baseline")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return "", "", fmt.Errorf("create %s: %w", d, err)
+		}
+	}
+	if err := traversable(e.tmp); err != nil {
+		return "", "", err
+	}
+	if bin != "" {
+		return root, bin, nil
+	}
+	bin = filepath.Join(e.tmp, "bin")
+	slog.Info("building binaries", "dir", bin)
+	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin+"/", "./cmd/...").CombinedOutput(); err != nil {
+		return "", "", fmt.Errorf("go build: %w\n%s", err, out)
+	}
+	return root, bin, nil
 }
 
 // traversable makes every directory from dir up to the temp root

@@ -11,9 +11,15 @@
 //	go run ./scripts/benchlaunch -figure launch -runs 3
 //	go run ./scripts/benchlaunch -figure launch-concurrent -runs 1
 //	go run ./scripts/benchlaunch -figure volume-from-snapshot -runs 3
+//	go run ./scripts/benchlaunch -figure launch-from-ami -runs 3 -count 10
+//	go run ./scripts/benchlaunch -figure copy-snapshot -runs 3
 //
 // volume-from-snapshot boots no guest: it times CreateVolume(SnapshotId)
 // against a full qemu-img convert of the same snapshot chain (volsnap.go).
+// launch-from-ami times 1 and 20 GiB images to running with the extra
+// bytes on disk, then -count instances of one AMI (amilaunch.go).
+// copy-snapshot runs two peer regions and measures an incremental
+// CopySnapshot's bytes moved against its last layer (copysnap.go).
 //
 // Everything it creates (instances, baseline domains, ec2d, its temporary
 // directory) is removed on exit, including on SIGINT/SIGTERM.
@@ -38,9 +44,9 @@ const (
 )
 
 func main() {
-	figure := flag.String("figure", "launch", "figure to measure: launch, launch-concurrent or volume-from-snapshot")
+	figure := flag.String("figure", "launch", "figure to measure: launch, launch-concurrent, volume-from-snapshot, launch-from-ami or copy-snapshot")
 	runs := flag.Int("runs", 0, "runs per figure (default 3 for launch, 1 for launch-concurrent)")
-	count := flag.Int("count", 10, "launch-concurrent: instances per run")
+	count := flag.Int("count", 10, "launch-concurrent: instances per run; launch-from-ami: instances from one AMI")
 	flag.Parse()
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, nil)))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -61,8 +67,12 @@ func run(ctx context.Context, figure string, runs, count int) (err error) {
 		n, runs = count, defaultInt(runs, 1)
 	case "volume-from-snapshot":
 		n, runs = 1, defaultInt(runs, 3)
+	case "launch-from-ami":
+		n, runs = count, defaultInt(runs, 3)
+	case "copy-snapshot":
+		n, runs = 1, defaultInt(runs, 3)
 	default:
-		return fmt.Errorf("unknown figure %q (want launch, launch-concurrent or volume-from-snapshot)", figure)
+		return fmt.Errorf("unknown figure %q (want launch, launch-concurrent, volume-from-snapshot, launch-from-ami or copy-snapshot)", figure)
 	}
 	if n < 1 || runs < 1 {
 		return errors.New("-runs and -count must be positive")
@@ -74,8 +84,14 @@ func run(ctx context.Context, figure string, runs, count int) (err error) {
 		}
 		e.cleanup()
 	}()
+	if figure == "copy-snapshot" {
+		return benchCopySnapshot(ctx, e, runs)
+	}
 	if err := e.setup(ctx, n); err != nil {
 		return err
+	}
+	if figure == "launch-from-ami" {
+		return benchLaunchFromAMI(ctx, e, runs, n)
 	}
 	if figure == "volume-from-snapshot" {
 		return benchVolumeFromSnapshot(ctx, e, runs)

@@ -95,6 +95,37 @@ var figures = map[string][]spec{
 		volSnapBytes("20GiB", "empty 20 GiB volume"),
 		volSnapBytes("20GiB-256MiBwritten", "20 GiB volume with 256 MiB written"),
 	},
+	// launch-from-ami: scripts/benchlaunch, images of 1 and 20 GiB registered
+	// from generated bundles; guests terminated as soon as they are running.
+	"launch-from-ami": {
+		amiTime("1GiB"), amiTime("20GiB"), amiBytes("1GiB"), amiBytes("20GiB"),
+		{name: "launch-from-ami.extra on disk per instance, 10 × 20GiB (RunInstances MaxCount=10)", unit: "KiB",
+			value:    metricRef{"BenchmarkLaunchFromAMIx10/20GiB", "disk-bytes/instance", 1.0 / 1024},
+			baseName: "full qemu-img convert copy of the image disk",
+			base:     &metricRef{"BenchmarkQemuImgConvertImage/20GiB", "disk-bytes", 1.0 / 1024},
+			notes:    "10 t3.nano from one 20 GiB AMI in one call: new volume files' allocated bytes summed right after all are running, / 10"},
+		{name: "launch-from-ami.all-running 10 × 20GiB (RunInstances MaxCount=10)", unit: "s",
+			value: metricRef{"BenchmarkLaunchFromAMIx10/20GiB", "ns/op", 1e-9},
+			notes: "until DescribeInstances shows all 10 running; then terminated"},
+	},
+	// copy-snapshot: scripts/benchlaunch, two peer ec2d regions, no guests.
+	"copy-snapshot": {
+		{name: "copy-snapshot.incremental bytes moved (5th layer; lab-2 holds 1-4)", unit: "KiB",
+			value:    metricRef{"BenchmarkCopySnapshotIncremental", "moved-bytes", 1.0 / 1024},
+			baseName: "size of the last layer file",
+			base:     &metricRef{"BenchmarkCopySnapshotIncremental", "last-layer-bytes", 1.0 / 1024},
+			notes:    "CopySnapshot lab-1 → lab-2 of snapshot 5 after snapshot 4 was copied; copied_bytes from lab-2's `snapshot copied` log line; 1 GiB volume, 32 MiB written per layer; ratio ≈ 1 means only the missing layer moved"},
+		{name: "copy-snapshot.incremental bytes moved vs whole chain", unit: "KiB",
+			value:    metricRef{"BenchmarkCopySnapshotIncremental", "moved-bytes", 1.0 / 1024},
+			baseName: "size of the 5-layer chain",
+			base:     &metricRef{"BenchmarkCopySnapshotIncremental", "chain-bytes", 1.0 / 1024},
+			notes:    "what a copy that moved the whole chain would move"},
+		{name: "copy-snapshot.incremental (CopySnapshot → completed)", unit: "ms",
+			value:    metricRef{"BenchmarkCopySnapshotIncremental", "ns/op", 1e-6},
+			baseName: "CopySnapshot of snapshot 4 (4 layers, none in lab-2)",
+			base:     &metricRef{"BenchmarkCopySnapshotChain4", "ns/op", 1e-6},
+			notes:    "two ec2d --config regions on loopback gRPC, polled every 20 ms"},
+	},
 	// launch and launch-concurrent: scripts/benchlaunch, against ec2d
 	// --all-in-one and plain `virsh create` of the domain XML ec2lab made.
 	"launch": {
@@ -146,6 +177,26 @@ func volSnapBytes(c, what string) spec {
 		baseName: "full qemu-img convert copy on disk",
 		base:     &metricRef{"BenchmarkQemuImgConvertSnapshot/" + c, "disk-bytes", 1.0 / 1024},
 		notes:    what + "; allocated bytes (st_blocks) of the new head overlay vs the copy: the extra bytes a new volume costs"}
+}
+
+// amiTime is RunInstances → running from an image of size c against a
+// full qemu-img convert of the image's disk.
+func amiTime(c string) spec {
+	return spec{name: "launch-from-ami.running " + c + " image (RunInstances → running)", unit: "ms",
+		value:    metricRef{"BenchmarkLaunchFromAMI/" + c, "ns/op", 1e-6},
+		baseName: "qemu-img convert -O qcow2 of the image disk",
+		base:     &metricRef{"BenchmarkQemuImgConvertImage/" + c, "ns/op", 1e-6},
+		notes:    "1 t3.nano from a " + c + " AMI (tiny root grown to " + c + ", 256 MiB written), polled every 50 ms; flat across sizes = no copy"}
+}
+
+// amiBytes is the extra bytes on disk right after one launch against the
+// full copy's.
+func amiBytes(c string) spec {
+	return spec{name: "launch-from-ami.extra on disk " + c + " image", unit: "KiB",
+		value:    metricRef{"BenchmarkLaunchFromAMI/" + c, "disk-bytes", 1.0 / 1024},
+		baseName: "full qemu-img convert copy on disk",
+		base:     &metricRef{"BenchmarkQemuImgConvertImage/" + c, "disk-bytes", 1.0 / 1024},
+		notes:    "allocated bytes (st_blocks) of the volume files new in the pool right after running"}
 }
 
 // domainTypeNotes prefixes a figure's notes when its raw output names the

@@ -1,0 +1,235 @@
+package controller
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/ec2lab/ec2lab/pkg/store"
+)
+
+// recordCache is the store the Service talks to: it passes every call to
+// the backing store and keeps decoded, indexed copies of the instance and
+// volume records so that hot paths read them without scanning and decoding
+// the whole prefix. The store stays the source of truth: the cache is
+// loaded from it at start, and every commit made through Txn is applied to
+// the cache, in commit order, before Txn returns, so a read never sees a
+// state older than a commit this process made. A commit that ends with an
+// ambiguous error marks the cache stale, and the next read reloads it.
+// Writers that bypass the Service (another process, the raw store) are not
+// seen: the Service must be the only writer of /instances/ and /volumes/.
+//
+// Records handed out are shared: callers must treat them as read-only.
+type recordCache struct {
+	store.Store
+	commit sync.Mutex // orders commits and their application
+	mu     sync.RWMutex
+	stale  bool
+	inst   *table[Instance]
+	vol    *table[Volume]
+}
+
+// newRecordCache wraps st and loads the records.
+func newRecordCache(ctx context.Context, st store.Store) (*recordCache, error) {
+	c := &recordCache{Store: st,
+		inst: newTable(map[string]func(*Instance) string{
+			"owner":  func(in *Instance) string { return in.Owner },
+			"host":   func(in *Instance) string { return in.HostID },
+			"subnet": func(in *Instance) string { return in.SubnetID },
+		}),
+		vol: newTable(map[string]func(*Volume) string{
+			"owner": func(v *Volume) string { return v.Owner },
+		}),
+	}
+	c.commit.Lock()
+	defer c.commit.Unlock()
+	return c, c.reload(ctx)
+}
+
+// reload rebuilds the cache from the store; the caller holds c.commit.
+func (c *recordCache) reload(ctx context.Context) error {
+	insts, err := c.Store.List(ctx, prefixInstance)
+	if err != nil {
+		return fmt.Errorf("load instances: %w", err)
+	}
+	vols, err := c.Store.List(ctx, prefixVolume)
+	if err != nil {
+		return fmt.Errorf("load volumes: %w", err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.inst.reset()
+	c.vol.reset()
+	for _, kv := range insts {
+		if err := c.inst.put(kv.Key, kv.Value); err != nil {
+			return err
+		}
+	}
+	for _, kv := range vols {
+		if err := c.vol.put(kv.Key, kv.Value); err != nil {
+			return err
+		}
+	}
+	c.stale = false
+	return nil
+}
+
+// Txn commits through the backing store, then applies the ops to the cache.
+func (c *recordCache) Txn(ctx context.Context, ops ...store.Op) (int64, error) {
+	c.commit.Lock()
+	defer c.commit.Unlock()
+	rev, err := c.Store.Txn(ctx, ops...)
+	if err != nil {
+		if !errors.Is(err, store.ErrConflict) && touchesCache(ops) {
+			c.setStale() // the commit may or may not have happened
+		}
+		return rev, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, op := range ops {
+		if err := c.applyOp(op); err != nil {
+			c.stale = true
+			return rev, nil // committed: the reload on the next read repairs the cache
+		}
+	}
+	return rev, nil
+}
+
+func (c *recordCache) applyOp(op store.Op) error {
+	t := c.tableFor(op.Key)
+	switch {
+	case t == nil:
+		return nil
+	case op.Delete:
+		t.del(op.Key)
+		return nil
+	}
+	return t.put(op.Key, op.Value)
+}
+
+// tableFor is the typed table a key belongs in (nil: none).
+func (c *recordCache) tableFor(key string) interface {
+	put(string, []byte) error
+	del(string)
+} {
+	switch {
+	case strings.HasPrefix(key, prefixInstance):
+		return c.inst
+	case strings.HasPrefix(key, prefixVolume):
+		return c.vol
+	}
+	return nil
+}
+
+func touchesCache(ops []store.Op) bool {
+	for _, op := range ops {
+		if strings.HasPrefix(op.Key, prefixInstance) || strings.HasPrefix(op.Key, prefixVolume) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *recordCache) setStale() {
+	c.mu.Lock()
+	c.stale = true
+	c.mu.Unlock()
+}
+
+// read runs fn under the read lock, reloading a stale cache first.
+func (c *recordCache) read(ctx context.Context, fn func()) error {
+	c.mu.RLock()
+	stale := c.stale
+	if !stale {
+		defer c.mu.RUnlock()
+		fn()
+		return nil
+	}
+	c.mu.RUnlock()
+	c.commit.Lock()
+	err := c.reload(ctx)
+	c.commit.Unlock()
+	if err != nil {
+		return fmt.Errorf("reload record cache: %w", err)
+	}
+	return c.read(ctx, fn)
+}
+
+// instances returns every instance record, sorted by ID.
+func (s *Service) instances(ctx context.Context) (out []*Instance, err error) {
+	err = s.cache.read(ctx, func() { out = s.cache.inst.all() })
+	return out, err
+}
+
+// instancesBy returns the instances whose index key (owner, host or
+// subnet) is val, sorted by ID.
+func (s *Service) instancesBy(ctx context.Context, key, val string) (out []*Instance, err error) {
+	err = s.cache.read(ctx, func() { out = s.cache.inst.by(key, val) })
+	return out, err
+}
+
+// volumes returns every volume record, sorted by ID.
+func (s *Service) volumes(ctx context.Context) (out []*Volume, err error) {
+	err = s.cache.read(ctx, func() { out = s.cache.vol.all() })
+	return out, err
+}
+
+// volumesOf returns the account's volumes, sorted by ID.
+func (s *Service) volumesOf(ctx context.Context, acct string) (out []*Volume, err error) {
+	err = s.cache.read(ctx, func() { out = s.cache.vol.by("owner", acct) })
+	return out, err
+}
+
+// decodeRecord decodes a record value; the slices it holds are clipped so
+// that an append by a reader never writes into memory the cache shares.
+func decodeRecord[T any](key string, raw []byte) (*T, error) {
+	v := new(T)
+	if err := json.Unmarshal(raw, v); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", key, err)
+	}
+	switch r := any(v).(type) {
+	case *Instance:
+		r.Tags, r.BlockDevices, r.SecurityGroups = slices.Clip(r.Tags), slices.Clip(r.BlockDevices), slices.Clip(r.SecurityGroups)
+		r.UserData = slices.Clip(r.UserData)
+	case *Volume:
+		r.Tags, r.KeyCipher = slices.Clip(r.Tags), slices.Clip(r.KeyCipher)
+	}
+	return v, nil
+}
+
+// ownedInstanceRefs is ownedInstances returning the shared records, sorted
+// by ID when idList is empty.
+func (s *Service) ownedInstanceRefs(ctx context.Context, acct string, idList []string) ([]*Instance, error) {
+	if len(idList) == 0 {
+		return s.instancesBy(ctx, "owner", acct)
+	}
+	list, err := s.ownedInstances(ctx, acct, idList)
+	out := make([]*Instance, len(list))
+	for i := range list {
+		out[i] = &list[i]
+	}
+	return out, err
+}
+
+// refIDs sorts list by instance ID (a no-op on cache order) and returns
+// the IDs.
+func refIDs(list []*Instance) []string {
+	slices.SortStableFunc(list, func(a, b *Instance) int { return strings.Compare(a.ID, b.ID) })
+	out := make([]string, len(list))
+	for i, in := range list {
+		out[i] = in.ID
+	}
+	return out
+}
+
+func firstOf(list []string) string {
+	if len(list) == 0 {
+		return ""
+	}
+	return list[0]
+}

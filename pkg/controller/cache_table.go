@@ -1,0 +1,105 @@
+package controller
+
+import (
+	"slices"
+	"strings"
+)
+
+// table holds the decoded records under one store prefix, sorted by key,
+// with secondary indexes (index name → key value → records sorted by key).
+// It is not safe for concurrent use: recordCache guards it.
+type table[T any] struct {
+	keys   map[string]func(*T) string
+	recs   map[string]*T
+	sorted []entry[T]
+	index  map[string]map[string][]entry[T]
+}
+
+// entry is one record with its store key, the sort order of every list.
+type entry[T any] struct {
+	key string
+	rec *T
+}
+
+func newTable[T any](keys map[string]func(*T) string) *table[T] {
+	t := &table[T]{keys: keys}
+	t.reset()
+	return t
+}
+
+func (t *table[T]) reset() {
+	t.recs, t.sorted = map[string]*T{}, nil
+	t.index = map[string]map[string][]entry[T]{}
+	for name := range t.keys {
+		t.index[name] = map[string][]entry[T]{}
+	}
+}
+
+// put decodes raw and stores it under key, replacing any older record.
+func (t *table[T]) put(key string, raw []byte) error {
+	v, err := decodeRecord[T](key, raw)
+	if err != nil {
+		return err
+	}
+	t.del(key)
+	e := entry[T]{key: key, rec: v}
+	t.recs[key] = v
+	t.sorted = insertSorted(t.sorted, e)
+	for name, f := range t.keys {
+		t.index[name][f(v)] = insertSorted(t.index[name][f(v)], e)
+	}
+	return nil
+}
+
+// del removes key's record, if any.
+func (t *table[T]) del(key string) {
+	old, ok := t.recs[key]
+	if !ok {
+		return
+	}
+	delete(t.recs, key)
+	t.sorted = removeSorted(t.sorted, key)
+	for name, f := range t.keys {
+		idx := t.index[name]
+		if rest := removeSorted(idx[f(old)], key); len(rest) > 0 {
+			idx[f(old)] = rest
+		} else {
+			delete(idx, f(old))
+		}
+	}
+}
+
+// all returns every record in key order.
+func (t *table[T]) all() []*T { return pick(t.sorted) }
+
+// by returns the records whose index name has value val, in key order.
+func (t *table[T]) by(name, val string) []*T { return pick(t.index[name][val]) }
+
+func pick[T any](list []entry[T]) []*T {
+	out := make([]*T, len(list))
+	for i, e := range list {
+		out[i] = e.rec
+	}
+	return out
+}
+
+func byKey[T any](e entry[T], key string) int { return strings.Compare(e.key, key) }
+
+// insertSorted adds e to the list sorted by key (replacing one of its key).
+func insertSorted[T any](list []entry[T], e entry[T]) []entry[T] {
+	i, found := slices.BinarySearchFunc(list, e.key, byKey[T])
+	if found {
+		list[i] = e
+		return list
+	}
+	return slices.Insert(list, i, e)
+}
+
+// removeSorted drops key's entry from the sorted list (a no-op when absent).
+func removeSorted[T any](list []entry[T], key string) []entry[T] {
+	i, found := slices.BinarySearchFunc(list, key, byKey[T])
+	if !found {
+		return list
+	}
+	return slices.Delete(list, i, i+1)
+}

@@ -1,0 +1,117 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/store"
+)
+
+// Tags of the network resources (VPCs, subnets, security groups) and of
+// placement groups, for CreateTags, DeleteTags and DescribeTags (tags.go).
+
+// networkTags returns the tags of the caller's VPC, subnet, security group
+// or placement group id (prefix is its store prefix, from resourceKind).
+func (s *Service) networkTags(ctx context.Context, acct, prefix, id string) ([]Tag, error) {
+	notFound := ec2err.New("InvalidID", "The ID '%s' does not exist", id)
+	var tags []Tag
+	owner := ""
+	switch prefix {
+	case prefixVPC:
+		r, _, err := store.GetJSON[VPC](ctx, s.st, prefix+id)
+		if err != nil {
+			return nil, notFound
+		}
+		tags, owner = r.Tags, r.Owner
+	case prefixSubnet:
+		r, _, err := store.GetJSON[Subnet](ctx, s.st, prefix+id)
+		if err != nil {
+			return nil, notFound
+		}
+		tags, owner = r.Tags, r.Owner
+	case prefixSecGroup:
+		r, _, err := store.GetJSON[SecurityGroup](ctx, s.st, prefix+id)
+		if err != nil {
+			return nil, notFound
+		}
+		tags, owner = r.Tags, r.Owner
+	case prefixPlacementGroup:
+		r, err := s.placementGroupByID(ctx, acct, id)
+		if err != nil {
+			return nil, notFound
+		}
+		tags, owner = r.Tags, r.Owner
+	}
+	if owner != acct {
+		return nil, notFound
+	}
+	return tags, nil
+}
+
+// updateNetworkTags applies edit to the tags of a resource networkTags found.
+func (s *Service) updateNetworkTags(ctx context.Context, acct, prefix, id string, edit func([]Tag) ([]Tag, error)) error {
+	var err error
+	switch prefix {
+	case prefixVPC:
+		_, err = update(ctx, s.st, prefix+id, func(r *VPC) (e error) { r.Tags, e = edit(r.Tags); return })
+	case prefixSubnet:
+		_, err = update(ctx, s.st, prefix+id, func(r *Subnet) (e error) { r.Tags, e = edit(r.Tags); return })
+	case prefixSecGroup:
+		_, err = update(ctx, s.st, prefix+id, func(r *SecurityGroup) (e error) { r.Tags, e = edit(r.Tags); return })
+	case prefixPlacementGroup:
+		g, gerr := s.placementGroupByID(ctx, acct, id)
+		if gerr != nil {
+			return gerr
+		}
+		_, err = update(ctx, s.st, placementGroupKey(acct, g.Name), func(r *PlacementGroup) (e error) { r.Tags, e = edit(r.Tags); return })
+	}
+	if err != nil {
+		return fmt.Errorf("tag %s: %w", id, err)
+	}
+	return nil
+}
+
+func (s *Service) placementGroupByID(ctx context.Context, acct, id string) (PlacementGroup, error) {
+	all, err := store.ListJSON[PlacementGroup](ctx, s.st, prefixPlacementGroup+acct+"/")
+	if err != nil {
+		return PlacementGroup{}, err
+	}
+	for _, g := range all {
+		if g.ID == id {
+			return g, nil
+		}
+	}
+	return PlacementGroup{}, store.ErrNotFound
+}
+
+// networkTagDescriptions lists the tags of the caller's network resources
+// and placement groups.
+func (s *Service) networkTagDescriptions(ctx context.Context, acct string) []TagDescription {
+	var out []TagDescription
+	add := func(id, kind, owner string, tags []Tag) {
+		if owner != acct {
+			return
+		}
+		for _, t := range tags {
+			out = append(out, TagDescription{ResourceID: id, ResourceType: kind, Key: t.Key, Value: t.Value})
+		}
+	}
+	vpcs, _ := store.ListJSON[VPC](ctx, s.st, prefixVPC)
+	for _, r := range vpcs {
+		add(r.ID, "vpc", r.Owner, r.Tags)
+	}
+	subs, _ := store.ListJSON[Subnet](ctx, s.st, prefixSubnet)
+	for _, r := range subs {
+		add(r.ID, "subnet", r.Owner, r.Tags)
+	}
+	groups, _ := store.ListJSON[SecurityGroup](ctx, s.st, prefixSecGroup)
+	for _, r := range groups {
+		add(r.ID, "security-group", r.Owner, r.Tags)
+	}
+	pgs, _ := store.ListJSON[PlacementGroup](ctx, s.st, prefixPlacementGroup+acct+"/")
+	for _, r := range pgs {
+		add(r.ID, "placement-group", r.Owner, r.Tags)
+	}
+	return out
+}
