@@ -31,20 +31,22 @@ type recordCache struct {
 	stale  bool
 	inst   *table[Instance]
 	vol    *table[Volume]
+	use    usageSums
 }
 
-// newRecordCache wraps st and loads the records.
-func newRecordCache(ctx context.Context, st store.Store) (*recordCache, error) {
-	c := &recordCache{Store: st,
-		inst: newTable(map[string]func(*Instance) string{
-			"owner":  func(in *Instance) string { return in.Owner },
-			"host":   func(in *Instance) string { return in.HostID },
-			"subnet": func(in *Instance) string { return in.SubnetID },
-		}),
-		vol: newTable(map[string]func(*Volume) string{
-			"owner": func(v *Volume) string { return v.Owner },
-		}),
-	}
+// newRecordCache wraps st and loads the records; use says what capacity
+// an instance holds (usageOf).
+func newRecordCache(ctx context.Context, st store.Store, use func(*Instance) (usage, bool)) (*recordCache, error) {
+	c := &recordCache{Store: st, use: usageSums{of: use}}
+	c.inst = newTable(map[string]func(*Instance) string{
+		"owner":  func(in *Instance) string { return in.Owner },
+		"host":   func(in *Instance) string { return in.HostID },
+		"subnet": func(in *Instance) string { return in.SubnetID },
+		"pgroup": func(in *Instance) string { return in.PlacementGroup },
+	}, c.use.change)
+	c.vol = newTable(map[string]func(*Volume) string{
+		"owner": func(v *Volume) string { return v.Owner },
+	}, func(_, _ *Volume) {})
 	c.commit.Lock()
 	defer c.commit.Unlock()
 	return c, c.reload(ctx)
@@ -64,6 +66,7 @@ func (c *recordCache) reload(ctx context.Context) error {
 	defer c.mu.Unlock()
 	c.inst.reset()
 	c.vol.reset()
+	c.use.reset()
 	for _, kv := range insts {
 		if err := c.inst.put(kv.Key, kv.Value); err != nil {
 			return err

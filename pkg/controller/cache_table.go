@@ -10,6 +10,7 @@ import (
 // It is not safe for concurrent use: recordCache guards it.
 type table[T any] struct {
 	keys   map[string]func(*T) string
+	change func(old, cur *T) // told of every record added or removed
 	recs   map[string]*T
 	sorted []entry[T]
 	index  map[string]map[string][]entry[T]
@@ -21,8 +22,8 @@ type entry[T any] struct {
 	rec *T
 }
 
-func newTable[T any](keys map[string]func(*T) string) *table[T] {
-	t := &table[T]{keys: keys}
+func newTable[T any](keys map[string]func(*T) string, change func(old, cur *T)) *table[T] {
+	t := &table[T]{keys: keys, change: change}
 	t.reset()
 	return t
 }
@@ -48,6 +49,7 @@ func (t *table[T]) put(key string, raw []byte) error {
 	for name, f := range t.keys {
 		t.index[name][f(v)] = insertSorted(t.index[name][f(v)], e)
 	}
+	t.change(nil, v)
 	return nil
 }
 
@@ -67,6 +69,7 @@ func (t *table[T]) del(key string) {
 			delete(idx, f(old))
 		}
 	}
+	t.change(old, nil)
 }
 
 // all returns every record in key order.

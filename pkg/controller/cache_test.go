@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ec2lab/ec2lab/pkg/instancetypes"
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
@@ -20,7 +21,7 @@ func openCache(t *testing.T) (*recordCache, *Service, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	c, err := newRecordCache(context.Background(), st)
+	c, err := newRecordCache(context.Background(), st, usageOf(instancetypes.Default()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func TestRecordCacheFollowsCommits(t *testing.T) {
 		}
 	}
 	check("live", s)
-	c2, err := newRecordCache(ctx, c.Store)
+	c2, err := newRecordCache(ctx, c.Store, c.use.of)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,5 +142,58 @@ func TestRecordCacheConcurrentUpdates(t *testing.T) {
 	}
 	if len(got) != 8 || total != 80 {
 		t.Errorf("cache holds %d instances with %d updates, want 8 and 80", len(got), total)
+	}
+}
+
+// TestRecordCacheUsage: per-host and per-account usage follow launches,
+// state changes, host moves and deletions (t3.nano: 2 vCPUs, 512 MiB).
+func TestRecordCacheUsage(t *testing.T) {
+	c, s, _ := openCache(t)
+	ctx := context.Background()
+	setState := func(id, state, host string) {
+		if _, err := update(ctx, c, prefixInstance+id, func(in *Instance) error { in.State, in.HostID = state, host; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := []struct {
+		name      string
+		do        func()
+		acctA, h1 int // vCPUs held by account a, on host h1
+		h2Mem     int64
+	}{
+		{"launch", func() {
+			for i, h := range []string{"h1", "h1", "h2"} {
+				putInstance(t, c, Instance{ID: fmt.Sprint("i-", i), Owner: "a", HostID: h, Type: "t3.nano", State: StatePending}, 0)
+			}
+			putInstance(t, c, Instance{ID: "i-9", Owner: "b", HostID: "h1", Type: "t3.nano", State: StateRunning}, 0)
+		}, 6, 6, 512},
+		{"stop frees capacity", func() { setState("i-0", StateStopped, "h1") }, 4, 4, 512},
+		{"start on another host", func() { setState("i-0", StatePending, "h2") }, 6, 4, 1024},
+		{"terminated", func() { setState("i-2", StateTerminated, "h2") }, 4, 4, 512},
+		{"deleted", func() {
+			for _, id := range []string{"i-0", "i-9"} {
+				if _, err := c.Txn(ctx, store.Op{Key: prefixInstance + id, Delete: true, ExpectRevision: store.AnyRevision}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}, 2, 2, 0},
+	}
+	for _, st := range steps {
+		st.do()
+		a, _ := s.accountUsage(ctx, "a")
+		hosts, _, err := s.schedulerUsage(ctx)
+		if err != nil || a.VCPUs != st.acctA || hosts["h1"].VCPUs != st.h1 || hosts["h2"].MemoryMiB != st.h2Mem {
+			t.Errorf("%s: account a %d vCPUs, h1 %d vCPUs, h2 %d MiB (%v); want %d, %d, %d",
+				st.name, a.VCPUs, hosts["h1"].VCPUs, hosts["h2"].MemoryMiB, err, st.acctA, st.h1, st.h2Mem)
+		}
+	}
+	reloaded, err := newRecordCache(ctx, c.Store, c.use.of)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"h1", "h2"} {
+		if got, want := c.use.byHost[h], reloaded.use.byHost[h]; got != want {
+			t.Errorf("host %s: live usage %+v, reloaded %+v", h, got, want)
+		}
 	}
 }

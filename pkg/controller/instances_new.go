@@ -99,7 +99,7 @@ func (s *Service) schedulerHosts(ctx context.Context) ([]scheduler.Host, error) 
 	if err != nil {
 		return nil, err
 	}
-	insts, err := s.instances(ctx)
+	use, grouped, err := s.schedulerUsage(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -110,28 +110,11 @@ func (s *Service) schedulerHosts(ctx context.Context) ([]scheduler.Host, error) 
 			FreeDedicatedCPUs: h.VCPUs - 1, HugepagesFreeMiB: h.HugepagesFree * 2, FreeGPUs: h.FreeGPUs,
 			FreeLocalDiskGB: h.FreeLocalGB, LastPlaced: h.LastPlaced}
 		byID[h.ID] = &out[i]
+		use[h.ID].applyTo(&out[i])
 	}
-	for _, in := range insts {
-		h, ok := byID[in.HostID]
-		if !ok || !consumesCapacity(in.State) {
-			continue
-		}
-		t, ok := s.types.Get(in.Type)
-		if !ok {
-			continue
-		}
-		h.AllocatedVCPUs += t.VCPUs
-		h.AllocatedMemoryMiB += t.MemoryMiB
-		h.Instances++
-		addGroupMember(h, *in)
-		if t.DedicatedCPU {
-			h.FreeDedicatedCPUs -= t.VCPUs
-		}
-		if t.GPUs > 0 && in.State == StatePending {
-			h.FreeGPUs -= t.GPUs
-		}
-		if t.Hugepages && in.State == StatePending {
-			h.HugepagesFreeMiB -= t.MemoryMiB
+	for _, in := range grouped {
+		if h, ok := byID[in.HostID]; ok {
+			addGroupMember(h, *in)
 		}
 	}
 	return out, nil

@@ -237,18 +237,11 @@ func imageDevice(img Image, name string) (ImageDevice, bool) {
 // fitQuota trims the count to the account's vCPU quota, or fails when
 // fewer than min fit.
 func (s *Service) fitQuota(ctx context.Context, acct string, typ instancetypes.Type, min, max int) (int, error) {
-	insts, err := s.instancesBy(ctx, "owner", acct)
+	u, err := s.accountUsage(ctx, acct)
 	if err != nil {
 		return 0, err
 	}
-	used := 0
-	for _, in := range insts {
-		if in.Owner == acct && consumesCapacity(in.State) {
-			if t, ok := s.types.Get(in.Type); ok {
-				used += t.VCPUs
-			}
-		}
-	}
+	used := u.VCPUs
 	fit := (s.cfg.VCPUQuota - used) / typ.VCPUs
 	if fit < min {
 		return 0, ec2err.New(ec2err.VcpuLimitExceeded,

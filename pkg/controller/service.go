@@ -48,7 +48,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("instance types: %w", err)
 	}
-	cache, err := newRecordCache(context.Background(), st)
+	cache, err := newRecordCache(context.Background(), st, usageOf(types))
 	if err != nil {
 		return nil, err
 	}

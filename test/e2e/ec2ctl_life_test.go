@@ -176,10 +176,10 @@ func (r *region) ctlText(t *testing.T, args ...string) string {
 }
 
 // waitCtlConsole polls `ec2ctl get-console-output --output text` until it
-// shows every needle.
+// shows every needle. The deadline allows for a loaded 2-core host.
 func (r *region) waitCtlConsole(t *testing.T, id string, needles ...string) {
 	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
+	deadline := time.Now().Add(4 * time.Minute)
 	var out string
 	for time.Now().Before(deadline) {
 		out, _, _ = r.ec2ctl(t, "get-console-output", "--instance-id", id, "--output", "text")
