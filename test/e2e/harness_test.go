@@ -190,7 +190,7 @@ func (r *region) waitState(t *testing.T, want string, ids ...string) []*v1.Insta
 // waitConsole polls the console output until it contains every needle.
 func (r *region) waitConsole(t *testing.T, id string, needles ...string) string {
 	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
+	deadline := time.Now().Add(4 * time.Minute)
 	var out string
 	for time.Now().Before(deadline) {
 		res, err := r.Client.GetConsoleOutput(context.Background(), &v1.GetConsoleOutputRequest{InstanceId: id})
