@@ -188,7 +188,7 @@ ec2d is serving region %[4]s
   EC2 Query API (aws):  http://%[2]s
   credentials:          %[3]s (profile ec2lab)
 Use it:
-  export AWS_SHARED_CREDENTIALS_FILE=%[3]s AWS_PROFILE=ec2lab EC2LAB_ENDPOINT=%[1]s
+  export AWS_SHARED_CREDENTIALS_FILE=%[3]s AWS_PROFILE=ec2lab AWS_DEFAULT_REGION=%[4]s EC2LAB_ENDPOINT=%[1]s
   ec2ctl describe-images --owners self
   aws --endpoint-url http://%[2]s ec2 describe-instances
 `, grpcAddr, httpAddr, credPath, region)
