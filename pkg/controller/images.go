@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
@@ -268,39 +267,19 @@ func (s *Service) DescribeImages(ctx context.Context, idList, owners []string, f
 	if err != nil {
 		return nil, "", err
 	}
-	byID := map[string]Image{}
-	var keys []string
-	for _, img := range all {
-		if img.State == "deregistered" || !imageVisible(img, acct) || !ownerWanted(owners, img.Owner, acct) || (len(idList) > 0 && !contains(idList, img.ID)) {
-			continue
-		}
-		ok, err := matches(filters, func(n string) ([]string, bool) { return imageField(img, n) })
-		if err != nil {
-			return nil, "", err
-		}
-		if ok {
-			byID[img.ID] = img
-			keys = append(keys, img.ID)
-		}
-	}
 	for _, id := range idList {
 		if !ids.Valid(ids.Image, id) {
 			return nil, "", ec2err.New("InvalidAMIID.Malformed", "Invalid id: \"%s\" (expecting \"ami-...\")", id)
 		}
-		if _, ok := byID[id]; !ok && len(filters) == 0 {
-			return nil, "", ec2err.New("InvalidAMIID.NotFound", "The image id '[%s]' does not exist", id)
-		}
 	}
-	sort.Strings(keys)
-	page, next, err := paginate(keys, p)
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]Image, len(page))
-	for i, id := range page {
-		out[i] = byID[id]
-	}
-	return out, next, nil
+	return selectPage(all, selection[Image]{IDs: idList, Filters: filters, Page: p,
+		ID: func(img Image) string { return img.ID }, Field: imageField,
+		Keep: func(img Image) bool {
+			return img.State != "deregistered" && imageVisible(img, acct) && ownerWanted(owners, img.Owner, acct)
+		},
+		NotFound: func(id string) error {
+			return ec2err.New("InvalidAMIID.NotFound", "The image id '[%s]' does not exist", id)
+		}})
 }
 
 func contains(list []string, v string) bool {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
@@ -173,36 +172,12 @@ func (s *Service) DescribeSnapshots(ctx context.Context, idList, owners []string
 	if err != nil {
 		return nil, "", err
 	}
-	byID := map[string]Snapshot{}
-	var keys []string
-	for _, sn := range all {
-		if sn.Owner != acct || !ownerWanted(owners, sn.Owner, acct) || (len(idList) > 0 && !contains(idList, sn.ID)) {
-			continue
-		}
-		ok, err := matches(filters, func(n string) ([]string, bool) { return snapshotField(sn, n) })
-		if err != nil {
-			return nil, "", err
-		}
-		if ok {
-			byID[sn.ID] = sn
-			keys = append(keys, sn.ID)
-		}
-	}
-	for _, id := range idList {
-		if _, ok := byID[id]; !ok && len(filters) == 0 {
-			return nil, "", ec2err.New("InvalidSnapshot.NotFound", "The snapshot '%s' does not exist.", id)
-		}
-	}
-	sort.Strings(keys)
-	page, next, err := paginate(keys, p)
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]Snapshot, len(page))
-	for i, id := range page {
-		out[i] = byID[id]
-	}
-	return out, next, nil
+	return selectPage(all, selection[Snapshot]{IDs: idList, Filters: filters, Page: p,
+		ID: func(sn Snapshot) string { return sn.ID }, Field: snapshotField,
+		Keep: func(sn Snapshot) bool { return sn.Owner == acct && ownerWanted(owners, sn.Owner, acct) },
+		NotFound: func(id string) error {
+			return ec2err.New("InvalidSnapshot.NotFound", "The snapshot '%s' does not exist.", id)
+		}})
 }
 
 func snapshotField(sn Snapshot, name string) ([]string, bool) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"sort"
 	"strconv"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
@@ -172,36 +171,15 @@ func (s *Service) DescribeSubnets(ctx context.Context, idList []string, filters 
 	if err != nil {
 		return nil, "", err
 	}
-	byID := map[string]Subnet{}
-	var keys []string
-	for _, sn := range all {
-		if sn.Owner != acct || (len(idList) > 0 && !contains(idList, sn.ID)) {
-			continue
-		}
-		sn.Available = network.Usable(sn.Prefix()) - held[sn.ID]
-		ok, err := matches(filters, func(n string) ([]string, bool) { return subnetField(sn, n) })
-		if err != nil {
-			return nil, "", err
-		}
-		if ok {
-			byID[sn.ID], keys = sn, append(keys, sn.ID)
-		}
+	for i := range all {
+		all[i].Available = network.Usable(all[i].Prefix()) - held[all[i].ID]
 	}
-	for _, id := range idList {
-		if _, ok := byID[id]; !ok && len(filters) == 0 {
-			return nil, "", ec2err.New("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", id)
-		}
-	}
-	sort.Strings(keys)
-	page, next, err := paginate(keys, p)
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]Subnet, len(page))
-	for i, id := range page {
-		out[i] = byID[id]
-	}
-	return out, next, nil
+	return selectPage(all, selection[Subnet]{IDs: idList, Filters: filters, Page: p,
+		ID: func(sn Subnet) string { return sn.ID }, Field: subnetField,
+		Keep: func(sn Subnet) bool { return sn.Owner == acct },
+		NotFound: func(id string) error {
+			return ec2err.New("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", id)
+		}})
 }
 
 func subnetField(sn Subnet, name string) ([]string, bool) {

@@ -2,7 +2,6 @@ package controller
 
 import (
 	"context"
-	"sort"
 	"strconv"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
@@ -188,37 +187,16 @@ func (s *Service) DescribeVolumes(ctx context.Context, idList []string, filters 
 	if err != nil {
 		return nil, "", err
 	}
-	byID := map[string]Volume{}
-	var keys []string
-	for _, vp := range all {
-		v := *vp
-		if v.Owner != acct || (len(idList) > 0 && !contains(idList, v.ID)) {
-			continue
-		}
-		ok, err := matches(filters, func(n string) ([]string, bool) { return volumeField(v, n) })
-		if err != nil {
-			return nil, "", err
-		}
-		if ok {
-			byID[v.ID] = v
-			keys = append(keys, v.ID)
-		}
+	vols := make([]Volume, len(all))
+	for i, vp := range all {
+		vols[i] = *vp
 	}
-	for _, id := range idList {
-		if _, ok := byID[id]; !ok && len(filters) == 0 {
-			return nil, "", ec2err.New("InvalidVolume.NotFound", "The volume '%s' does not exist.", id)
-		}
-	}
-	sort.Strings(keys)
-	page, next, err := paginate(keys, p)
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]Volume, len(page))
-	for i, id := range page {
-		out[i] = byID[id]
-	}
-	return out, next, nil
+	return selectPage(vols, selection[Volume]{IDs: idList, Filters: filters, Page: p,
+		ID: func(v Volume) string { return v.ID }, Field: volumeField,
+		Keep: func(v Volume) bool { return v.Owner == acct },
+		NotFound: func(id string) error {
+			return ec2err.New("InvalidVolume.NotFound", "The volume '%s' does not exist.", id)
+		}})
 }
 
 func volumeField(v Volume, name string) ([]string, bool) {

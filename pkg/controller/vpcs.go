@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
@@ -75,35 +74,12 @@ func (s *Service) DescribeVpcs(ctx context.Context, idList []string, filters []F
 	if err != nil {
 		return nil, "", err
 	}
-	byID := map[string]VPC{}
-	var keys []string
-	for _, v := range all {
-		if v.Owner != acct || (len(idList) > 0 && !contains(idList, v.ID)) {
-			continue
-		}
-		ok, err := matches(filters, func(n string) ([]string, bool) { return vpcField(v, n) })
-		if err != nil {
-			return nil, "", err
-		}
-		if ok {
-			byID[v.ID], keys = v, append(keys, v.ID)
-		}
-	}
-	for _, id := range idList {
-		if _, ok := byID[id]; !ok && len(filters) == 0 {
-			return nil, "", ec2err.New("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", id)
-		}
-	}
-	sort.Strings(keys)
-	page, next, err := paginate(keys, p)
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]VPC, len(page))
-	for i, id := range page {
-		out[i] = byID[id]
-	}
-	return out, next, nil
+	return selectPage(all, selection[VPC]{IDs: idList, Filters: filters, Page: p,
+		ID: func(v VPC) string { return v.ID }, Field: vpcField,
+		Keep: func(v VPC) bool { return v.Owner == acct },
+		NotFound: func(id string) error {
+			return ec2err.New("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", id)
+		}})
 }
 
 func vpcField(v VPC, name string) ([]string, bool) {
