@@ -34,18 +34,11 @@ func (s *Service) AttachVolume(ctx context.Context, volID, instID, device string
 	if !deviceName.MatchString(device) {
 		return Attachment{}, ec2err.New(ec2err.InvalidParameterValue, "Value (%s) for parameter device is invalid. %s is not a valid EBS device name.", device, device)
 	}
-	if _, err := s.ownedVolume(ctx, acct, volID); err != nil {
-		return Attachment{}, err
-	}
-	unlock, err := s.holdVolume(ctx, volID)
+	v, unlock, err := s.lockOwnedVolume(ctx, acct, volID)
 	if err != nil {
 		return Attachment{}, err
 	}
 	defer unlock()
-	v, err := s.ownedVolume(ctx, acct, volID)
-	if err != nil {
-		return Attachment{}, err
-	}
 	in, err := s.instance(ctx, instID)
 	if err != nil {
 		return Attachment{}, err
@@ -123,18 +116,11 @@ func (s *Service) DetachVolume(ctx context.Context, volID, instID, device string
 	if err != nil {
 		return Attachment{}, err
 	}
-	if _, err := s.ownedVolume(ctx, acct, volID); err != nil {
-		return Attachment{}, err
-	}
-	unlock, err := s.holdVolume(ctx, volID)
+	v, unlock, err := s.lockOwnedVolume(ctx, acct, volID)
 	if err != nil {
 		return Attachment{}, err
 	}
 	defer unlock()
-	v, err := s.ownedVolume(ctx, acct, volID)
-	if err != nil {
-		return Attachment{}, err
-	}
 	if v.Attachment == nil || (instID != "" && v.Attachment.InstanceID != instID) || (device != "" && v.Attachment.Device != device) {
 		return Attachment{}, ec2err.New("IncorrectState", "Volume '%s' is in the '%s' state.", volID, v.State)
 	}
@@ -194,18 +180,11 @@ func (s *Service) ModifyVolume(ctx context.Context, id string, size int32, typ s
 	if err != nil {
 		return Modification{}, err
 	}
-	if _, err := s.ownedVolume(ctx, acct, id); err != nil {
-		return Modification{}, err
-	}
-	unlock, err := s.holdVolume(ctx, id)
+	v, unlock, err := s.lockOwnedVolume(ctx, acct, id)
 	if err != nil {
 		return Modification{}, err
 	}
 	defer unlock()
-	v, err := s.ownedVolume(ctx, acct, id)
-	if err != nil {
-		return Modification{}, err
-	}
 	m := Modification{VolumeID: id, State: "completed", OrigSize: v.SizeGiB, OrigType: v.Type, OrigIOPS: v.IOPS, OrigThroughput: v.Throughput}
 	nv := v
 	if size != 0 {
@@ -285,6 +264,24 @@ func (s *Service) applyModification(ctx context.Context, v, nv Volume) error {
 
 // holdVolume waits until no background work (a create, a snapshot) runs on
 // the volume and keeps such work off it until unlock is called.
+// lockOwnedVolume checks the caller owns the volume, waits for its lock and
+// re-reads it under the lock (a snapshot or create may just have changed it).
+func (s *Service) lockOwnedVolume(ctx context.Context, acct, id string) (Volume, func(), error) {
+	if _, err := s.ownedVolume(ctx, acct, id); err != nil {
+		return Volume{}, nil, err
+	}
+	unlock, err := s.holdVolume(ctx, id)
+	if err != nil {
+		return Volume{}, nil, err
+	}
+	v, err := s.ownedVolume(ctx, acct, id)
+	if err != nil {
+		unlock()
+		return Volume{}, nil, err
+	}
+	return v, unlock, nil
+}
+
 func (s *Service) holdVolume(ctx context.Context, id string) (unlock func(), err error) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
