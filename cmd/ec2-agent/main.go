@@ -121,7 +121,7 @@ func run(parent context.Context, f flags) error {
 // plaintext restricted to loopback.
 func transport(f flags) (server, client credentials.TransportCredentials, err error) {
 	if f.tlsDir == "" {
-		if err := loopbackOnly(f.listen, f.controller); err != nil {
+		if err := tlsutil.RequireLoopback(f.listen, f.controller); err != nil {
 			return nil, nil, fmt.Errorf("%w (give --tls-dir for mutual TLS)", err)
 		}
 		return insecure.NewCredentials(), insecure.NewCredentials(), nil
@@ -144,21 +144,6 @@ func transport(f flags) (server, client credentials.TransportCredentials, err er
 		return nil, nil, err
 	}
 	return credentials.NewTLS(srv), credentials.NewTLS(cli), nil
-}
-
-// loopbackOnly refuses plaintext agent traffic off this machine: mutual TLS
-// between hosts is not wired yet, and plaintext must never leave loopback.
-func loopbackOnly(addrs ...string) error {
-	for _, a := range addrs {
-		host, _, err := net.SplitHostPort(a)
-		if err != nil {
-			return fmt.Errorf("address %q: %w", a, err)
-		}
-		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-			return fmt.Errorf("address %s is not loopback: agent traffic is plaintext until mutual TLS lands, so only loopback is allowed", a)
-		}
-	}
-	return nil
 }
 
 // register registers with the controller and heartbeats until ctx ends.

@@ -57,7 +57,7 @@ func heartbeatSeconds(timeout time.Duration) int32 {
 // restricted to loopback when no CA is configured.
 func agentTransport(addr, tlsDir string) (credentials.TransportCredentials, func(string) (agentv1.HostClient, error), error) {
 	if tlsDir == "" {
-		if err := loopbackOnly(addr); err != nil {
+		if err := tlsutil.RequireLoopback(addr); err != nil {
 			return nil, nil, fmt.Errorf("--agent-addr: %w (give --agent-tls-dir for mutual TLS)", err)
 		}
 		return insecure.NewCredentials(), dialAgent, nil
@@ -87,7 +87,7 @@ func agentTransport(addr, tlsDir string) (credentials.TransportCredentials, func
 
 // dialAgent connects to a remote agent's Host service.
 func dialAgent(addr string) (agentv1.HostClient, error) {
-	if err := loopbackOnly(addr); err != nil {
+	if err := tlsutil.RequireLoopback(addr); err != nil {
 		return nil, fmt.Errorf("agent address: %w", err)
 	}
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
@@ -95,18 +95,4 @@ func dialAgent(addr string) (agentv1.HostClient, error) {
 		return nil, fmt.Errorf("dial agent %s: %w", addr, err)
 	}
 	return agentv1.NewHostClient(conn), nil
-}
-
-// loopbackOnly refuses non-loopback addresses for plaintext agent traffic.
-func loopbackOnly(addrs ...string) error {
-	for _, a := range addrs {
-		host, _, err := net.SplitHostPort(a)
-		if err != nil {
-			return fmt.Errorf("address %q: %w", a, err)
-		}
-		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-			return fmt.Errorf("address %s is not loopback: agent traffic is plaintext until mutual TLS lands", a)
-		}
-	}
-	return nil
 }

@@ -3,6 +3,8 @@ package server
 import (
 	"testing"
 	"time"
+
+	"github.com/ec2lab/ec2lab/pkg/tlsutil"
 )
 
 // TestLoopbackOnly: plaintext agent traffic never leaves loopback.
@@ -19,8 +21,8 @@ func TestLoopbackOnly(t *testing.T) {
 		{"127.0.0.1", false},
 	}
 	for _, c := range cases {
-		if err := loopbackOnly(c.addr); (err == nil) != c.ok {
-			t.Errorf("loopbackOnly(%q) = %v, want ok=%t", c.addr, err, c.ok)
+		if err := tlsutil.RequireLoopback(c.addr); (err == nil) != c.ok {
+			t.Errorf("RequireLoopback(%q) = %v, want ok=%t", c.addr, err, c.ok)
 		}
 	}
 }
