@@ -16,9 +16,11 @@ import (
 // hidden while later layers build on it; the compactor merges such hidden
 // layers into their child (a safe qemu-img rebase on a copy renamed over
 // the child), after which the file collector (gc_files.go) removes them. A
-// volume chain longer than Config.MaxChainDepth is flattened too. Chains a
-// running instance uses and encrypted chains are left alone and logged: a
-// live merge needs block-stream through the agent.
+// volume chain longer than Config.MaxChainDepth is flattened too. When the
+// child is the head of a running instance's volume, the instance's agent
+// merges live instead (block stream, compactor_live.go); the other layers
+// such an instance has open are never rewritten. Encrypted chains are
+// merged only live (qemu-img rebase would need every layer's key).
 
 // compactState spaces out compactor passes and keeps them from overlapping.
 type compactState struct {
@@ -87,8 +89,10 @@ func (s *Service) compactPool(ctx context.Context, az string, pool *storage.Pool
 }
 
 // merge performs one step, holding the lock of the volume whose head is
-// the child (if any) and re-checking the chain first.
+// the child (if any) and re-checking the chain first: offline, or through
+// the agent when a running instance has the head open.
 func (s *Service) merge(ctx context.Context, az string, pool *storage.Pool, st mergeStep, volID string) error {
+	var liveOn *Instance
 	if volID != "" {
 		unlock, ok := s.lockResource(volID)
 		if !ok {
@@ -108,7 +112,11 @@ func (s *Service) merge(ctx context.Context, az string, pool *storage.Pool, st m
 			defer unlockIn()
 		}
 		if s.volumeLive(ctx, v) {
-			return fmt.Errorf("volume %s is in use by a running instance", volID)
+			in, ok := s.streamTarget(ctx, v)
+			if !ok {
+				return fmt.Errorf("volume %s is in use and its instance is not running", volID)
+			}
+			liveOn = &in
 		}
 	}
 	if _, err := s.referencedFiles(ctx, az, pool); err != nil {
@@ -121,6 +129,9 @@ func (s *Service) merge(ctx context.Context, az string, pool *storage.Pool, st m
 	i := slices.Index(info.Chain, st.NewBacking)
 	if i < 1 || !slices.Equal(info.Chain[1:i], st.Skip) {
 		return fmt.Errorf("chain changed: %v", info.Chain)
+	}
+	if liveOn != nil {
+		return s.mergeLive(ctx, az, st, volID, *liveOn)
 	}
 	start := time.Now()
 	if err := pool.Reparent(ctx, st.Child, st.NewBacking); err != nil {

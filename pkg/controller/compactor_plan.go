@@ -7,12 +7,17 @@ import (
 
 // chainView is what the compactor knows about one AZ pool: the backing
 // chain of every named file (snapshot layers and volume heads), which of
-// those are volume heads, and the files it must not rewrite or drop (chains
-// a running instance reads or writes, encrypted chains).
+// those are volume heads, the files it must not rewrite or drop (Pinned:
+// encrypted chains offline, chains of instances starting or stopping) and
+// the backing layers a running instance has open (Open). An open layer is
+// never rewritten, but a hidden one may be merged into the live head above
+// it: the instance's agent streams it in (block stream), so the head of a
+// running instance can be the Child of a step.
 type chainView struct {
 	Chains map[string][]string // named file → its chain, head first
 	Heads  []string            // volume heads, for the depth limit
 	Pinned map[string]bool
+	Open   map[string]bool
 }
 
 // mergeStep rebases Child onto NewBacking (a deeper layer of its chain),
@@ -31,10 +36,12 @@ type layerGraph struct {
 	children map[string][]string
 	named    map[string]bool
 	pinned   map[string]bool
+	open     map[string]bool
 }
 
 func newLayerGraph(v chainView) layerGraph {
-	g := layerGraph{backing: map[string]string{}, children: map[string][]string{}, named: map[string]bool{}, pinned: v.Pinned}
+	g := layerGraph{backing: map[string]string{}, children: map[string][]string{}, named: map[string]bool{},
+		pinned: v.Pinned, open: v.Open}
 	for root, chain := range v.Chains {
 		g.named[root] = true
 		for i, f := range chain {
@@ -61,6 +68,9 @@ func (g layerGraph) hidden(f string) bool {
 	return inChain && !g.named[f] && !g.pinned[f]
 }
 
+// fixed reports a file no step may rewrite (be the Child of).
+func (g layerGraph) fixed(f string) bool { return g.pinned[f] || g.open[f] }
+
 // mergeable reports a hidden layer with a backing and one unpinned child:
 // merging it into that child removes it from every chain.
 func (g layerGraph) mergeable(f string) bool {
@@ -78,7 +88,7 @@ func planCompaction(v chainView, maxDepth int) []mergeStep {
 	var steps []mergeStep
 	for _, c := range slices.Sorted(maps.Keys(g.backing)) {
 		b := g.backing[c]
-		if g.pinned[c] || g.mergeable(c) || !g.mergeable(b) {
+		if g.fixed(c) || g.mergeable(c) || !g.mergeable(b) {
 			continue
 		}
 		st := mergeStep{Child: c, Reason: "hidden"}
@@ -92,7 +102,7 @@ func planCompaction(v chainView, maxDepth int) []mergeStep {
 		return steps
 	}
 	for _, h := range slices.Sorted(slices.Values(v.Heads)) {
-		if chain := v.Chains[h]; len(chain) > maxDepth && !g.pinned[h] {
+		if chain := v.Chains[h]; len(chain) > maxDepth && !g.fixed(h) {
 			return g.shorten(chain, maxDepth)
 		}
 	}
@@ -103,7 +113,7 @@ func planCompaction(v chainView, maxDepth int) []mergeStep {
 func (g layerGraph) shorten(chain []string, maxDepth int) []mergeStep {
 	for i := len(chain) - 2; i >= 1; i-- {
 		h := chain[i]
-		if !g.hidden(h) || slices.ContainsFunc(g.children[h], func(c string) bool { return g.pinned[c] }) {
+		if !g.hidden(h) || slices.ContainsFunc(g.children[h], g.fixed) {
 			continue
 		}
 		var steps []mergeStep

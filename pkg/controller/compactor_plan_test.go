@@ -35,8 +35,22 @@ func TestPlanCompaction(t *testing.T) {
 				{Child: "s4", NewBacking: "s2", Skip: []string{"s3"}, Reason: "hidden"}}},
 		{"hidden base is kept", chainView{Chains: chains("head", "s2"), Heads: []string{"head"}}, 16,
 			[]mergeStep{{Child: "head", NewBacking: "s2", Skip: []string{"s5", "s4", "s3"}, Reason: "hidden"}}},
-		{"live chain is left alone",
-			chainView{Chains: chains("head", "s1"), Heads: []string{"head"}, Pinned: map[string]bool{"head": true, "s5": true, "s4": true, "s3": true, "s2": true, "s1": true}}, 16, nil},
+		{"pinned chain is left alone",
+			chainView{Chains: chains("head", "s1"), Heads: []string{"head"}, Pinned: fileSet("head", "s5", "s4", "s3", "s2", "s1")}, 16, nil},
+		{"running instance: hidden layers merged into its head",
+			chainView{Chains: chains("head", "s1"), Heads: []string{"head"}, Open: fileSet("s5", "s4", "s3", "s2", "s1")}, 16,
+			[]mergeStep{{Child: "head", NewBacking: "s1", Skip: []string{"s5", "s4", "s3", "s2"}, Reason: "hidden"}}},
+		{"running instance: an open named layer is never rewritten",
+			chainView{Chains: chains("head", "s5", "s1"), Heads: []string{"head"}, Open: fileSet("s5", "s4", "s3", "s2", "s1")}, 16, nil},
+		{"running instance: only the run under the head is merged",
+			chainView{Chains: chains("head", "s4", "s2", "s1"), Heads: []string{"head"}, Open: fileSet("s5", "s4", "s3", "s2", "s1")}, 16,
+			[]mergeStep{{Child: "head", NewBacking: "s4", Skip: []string{"s5"}, Reason: "hidden"}}},
+		{"running instance over the depth limit: head rebased deeper",
+			chainView{Chains: chains("head", "s5", "s4", "s3", "s2", "s1"), Heads: []string{"head"}, Open: fileSet("s5", "s4", "s3", "s2", "s1")}, 4,
+			[]mergeStep{{Child: "head", NewBacking: "s3", Skip: []string{"s5", "s4"}, Reason: "depth"}}},
+		{"running instance over the depth limit, hidden layer under an open one: head rebased onto it",
+			chainView{Chains: map[string][]string{"a": {"a", "n", "h", "b"}, "n": {"n", "h", "b"}, "b": {"b"}}, Heads: []string{"a"}, Open: fileSet("n", "h", "b")}, 3,
+			[]mergeStep{{Child: "a", NewBacking: "h", Skip: []string{"n"}, Reason: "depth"}}},
 		{"hidden layer with two children waits for the depth limit",
 			chainView{Chains: map[string][]string{"a": {"a", "h", "b"}, "x": {"x", "h", "b"}, "b": {"b"}}, Heads: []string{"a", "x"}}, 16, nil},
 		{"over the depth limit: hidden layer merged into all its children",
@@ -46,7 +60,7 @@ func TestPlanCompaction(t *testing.T) {
 		{"over the depth limit with only named layers: head rebased deeper",
 			chainView{Chains: chains("head", "s5", "s4", "s3", "s2", "s1"), Heads: []string{"head"}}, 4,
 			[]mergeStep{{Child: "head", NewBacking: "s3", Skip: []string{"s5", "s4"}, Reason: "depth"}}},
-		{"over the depth limit but live", chainView{Chains: chains("head", "s5", "s4", "s3", "s2", "s1"), Heads: []string{"head"},
+		{"over the depth limit but pinned", chainView{Chains: chains("head", "s5", "s4", "s3", "s2", "s1"), Heads: []string{"head"},
 			Pinned: map[string]bool{"head": true}}, 4, nil},
 	}
 	for _, tc := range tests {
@@ -57,4 +71,12 @@ func TestPlanCompaction(t *testing.T) {
 			}
 		})
 	}
+}
+
+func fileSet(names ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
 }

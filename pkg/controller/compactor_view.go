@@ -4,26 +4,33 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/ec2lab/ec2lab/pkg/storage"
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
 // chainView reads az's records and chains for the compactor. owners maps
-// a volume head to its volume ID. Chains of live volumes and encrypted
-// chains are pinned, with a log line each, so they are reported as skipped.
+// a volume head to its volume ID. The backing layers of a running
+// instance's volume are open (its head may be streamed into); encrypted
+// chains and chains of volumes otherwise in use are pinned (logged).
 func (s *Service) chainView(ctx context.Context, az string, pool *storage.Pool) (chainView, map[string]string, error) {
-	v := chainView{Chains: map[string][]string{}, Pinned: map[string]bool{}}
+	v := chainView{Chains: map[string][]string{}, Pinned: map[string]bool{}, Open: map[string]bool{}}
 	owners := map[string]string{}
 	snaps, err := store.ListJSON[Snapshot](ctx, s.st, prefixSnapshot)
 	if err != nil {
 		return v, nil, err
 	}
 	for _, sn := range snaps {
-		if sn.AZ == az {
-			if _, err := s.addViewChain(ctx, pool, &v, sn.Layer); err != nil {
-				return v, nil, fmt.Errorf("snapshot %s: %w", sn.ID, err)
-			}
+		if sn.AZ != az {
+			continue
+		}
+		chain, encrypted, err := s.addViewChain(ctx, pool, &v, sn.Layer)
+		if err != nil {
+			return v, nil, fmt.Errorf("snapshot %s: %w", sn.ID, err)
+		}
+		if encrypted {
+			pin(v.Pinned, chain)
 		}
 	}
 	vols, err := store.ListJSON[Volume](ctx, s.st, prefixVolume)
@@ -34,47 +41,48 @@ func (s *Service) chainView(ctx context.Context, az string, pool *storage.Pool) 
 		if vol.AZ != az || vol.Head == "" {
 			continue
 		}
-		chain, err := s.addViewChain(ctx, pool, &v, vol.Head)
+		chain, encrypted, err := s.addViewChain(ctx, pool, &v, vol.Head)
 		if err != nil {
 			return v, nil, fmt.Errorf("volume %s: %w", vol.ID, err)
 		}
 		owners[vol.Head] = vol.ID
 		v.Heads = append(v.Heads, vol.Head)
-		if len(chain) > 1 && s.volumeLive(ctx, vol) {
-			s.log.Debug("compactor: skipping live chain (needs block-stream)", "az", az, "volume", vol.ID, "depth", len(chain))
-			pin(&v, chain)
+		live := s.volumeLive(ctx, vol)
+		_, streamable := s.streamTarget(ctx, vol)
+		switch {
+		case live && streamable:
+			pin(v.Open, chain[1:]) // the head is merged into live
+		case live && len(chain) > 1:
+			s.log.Debug("compactor: skipping chain of a volume in transition", "az", az, "volume", vol.ID, "state", vol.State, "depth", len(chain))
+			pin(v.Pinned, chain)
+		case encrypted:
+			pin(v.Pinned, chain) // storage.Pool.Reparent refuses encrypted chains
 		}
 	}
 	return v, owners, nil
 }
 
 // addViewChain records name's chain (a missing file counts as a chain of
-// one) and pins encrypted chains.
-func (s *Service) addViewChain(ctx context.Context, pool *storage.Pool, v *chainView, name string) ([]string, error) {
+// one) and reports whether any layer of it is encrypted.
+func (s *Service) addViewChain(ctx context.Context, pool *storage.Pool, v *chainView, name string) ([]string, bool, error) {
 	if name == "" {
-		return nil, nil
+		return nil, false, nil
 	}
 	info, err := pool.Info(ctx, name)
 	if errors.Is(err, storage.ErrNotFound) {
 		v.Chains[name] = []string{name}
-		return v.Chains[name], nil
+		return v.Chains[name], false, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	v.Chains[name] = info.Chain
-	for _, l := range info.Layers {
-		if l.Encrypted {
-			pin(v, info.Chain)
-			break
-		}
-	}
-	return info.Chain, nil
+	return info.Chain, slices.ContainsFunc(info.Layers, func(l storage.Layer) bool { return l.Encrypted }), nil
 }
 
-func pin(v *chainView, chain []string) {
-	for _, f := range chain {
-		v.Pinned[f] = true
+func pin(set map[string]bool, files []string) {
+	for _, f := range files {
+		set[f] = true
 	}
 }
 

@@ -31,6 +31,7 @@ type fakeAgent struct {
 	reboots   []string
 	destroyed []string
 	firewall  *agentv1.FirewallState // the last SetFirewall (fakeagent_fw_test.go)
+	stream    fakeStream             // live merges (fakeagent_stream_test.go)
 }
 
 func newFakeAgent() *fakeAgent {

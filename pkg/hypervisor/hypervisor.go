@@ -41,6 +41,12 @@ type Hypervisor interface {
 	// running domain: newHead (already the path the caller wants) becomes the
 	// disk's active file, overlaying the old one.
 	SnapshotDisk(ctx context.Context, name, target, newHead string) error
+	// StreamDisk merges the layers between the active file of target on the
+	// running domain and base (an absolute path in its backing chain; ""
+	// flattens the disk) into the active file (block stream), and waits for
+	// the job. The active file's header then names base as relative as the
+	// chain named it before.
+	StreamDisk(ctx context.Context, name, target, base string) error
 	ResizeDisk(ctx context.Context, name, target string, sizeBytes uint64) error
 	SetIOTune(ctx context.Context, name, target string, tune IOTune) error
 	// OpenConsole attaches to the serial console: bytes from the guest go to

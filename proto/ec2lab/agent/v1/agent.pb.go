@@ -2097,6 +2097,66 @@ func (x *SnapshotVolumeResponse) GetHead() string {
 	return ""
 }
 
+type StreamVolumeRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"` // the running instance that has the volume open
+	VolumeId      string                 `protobuf:"bytes,2,opt,name=volume_id,json=volumeId,proto3" json:"volume_id,omitempty"`       // the volume's head: a file name in the shared pool, an open disk of the instance
+	NewBacking    string                 `protobuf:"bytes,3,opt,name=new_backing,json=newBacking,proto3" json:"new_backing,omitempty"` // a layer of the head's chain below it; empty flattens the volume
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamVolumeRequest) Reset() {
+	*x = StreamVolumeRequest{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamVolumeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamVolumeRequest) ProtoMessage() {}
+
+func (x *StreamVolumeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamVolumeRequest.ProtoReflect.Descriptor instead.
+func (*StreamVolumeRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *StreamVolumeRequest) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *StreamVolumeRequest) GetVolumeId() string {
+	if x != nil {
+		return x.VolumeId
+	}
+	return ""
+}
+
+func (x *StreamVolumeRequest) GetNewBacking() string {
+	if x != nil {
+		return x.NewBacking
+	}
+	return ""
+}
+
 type AttachVolumeRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
@@ -2107,7 +2167,7 @@ type AttachVolumeRequest struct {
 
 func (x *AttachVolumeRequest) Reset() {
 	*x = AttachVolumeRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[31]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2119,7 +2179,7 @@ func (x *AttachVolumeRequest) String() string {
 func (*AttachVolumeRequest) ProtoMessage() {}
 
 func (x *AttachVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[31]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2132,7 +2192,7 @@ func (x *AttachVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachVolumeRequest.ProtoReflect.Descriptor instead.
 func (*AttachVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{31}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *AttachVolumeRequest) GetInstanceId() string {
@@ -2157,7 +2217,7 @@ type AttachVolumeResponse struct {
 
 func (x *AttachVolumeResponse) Reset() {
 	*x = AttachVolumeResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[32]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2169,7 +2229,7 @@ func (x *AttachVolumeResponse) String() string {
 func (*AttachVolumeResponse) ProtoMessage() {}
 
 func (x *AttachVolumeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[32]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2182,7 +2242,7 @@ func (x *AttachVolumeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachVolumeResponse.ProtoReflect.Descriptor instead.
 func (*AttachVolumeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{32}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{33}
 }
 
 type DetachVolumeRequest struct {
@@ -2197,7 +2257,7 @@ type DetachVolumeRequest struct {
 
 func (x *DetachVolumeRequest) Reset() {
 	*x = DetachVolumeRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[33]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2209,7 +2269,7 @@ func (x *DetachVolumeRequest) String() string {
 func (*DetachVolumeRequest) ProtoMessage() {}
 
 func (x *DetachVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[33]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2222,7 +2282,7 @@ func (x *DetachVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DetachVolumeRequest.ProtoReflect.Descriptor instead.
 func (*DetachVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{33}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *DetachVolumeRequest) GetInstanceId() string {
@@ -2261,7 +2321,7 @@ type DetachVolumeResponse struct {
 
 func (x *DetachVolumeResponse) Reset() {
 	*x = DetachVolumeResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[34]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2273,7 +2333,7 @@ func (x *DetachVolumeResponse) String() string {
 func (*DetachVolumeResponse) ProtoMessage() {}
 
 func (x *DetachVolumeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[34]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2286,7 +2346,7 @@ func (x *DetachVolumeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DetachVolumeResponse.ProtoReflect.Descriptor instead.
 func (*DetachVolumeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{34}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{35}
 }
 
 type SetIOTuneRequest struct {
@@ -2300,7 +2360,7 @@ type SetIOTuneRequest struct {
 
 func (x *SetIOTuneRequest) Reset() {
 	*x = SetIOTuneRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[35]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2312,7 +2372,7 @@ func (x *SetIOTuneRequest) String() string {
 func (*SetIOTuneRequest) ProtoMessage() {}
 
 func (x *SetIOTuneRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[35]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2325,7 +2385,7 @@ func (x *SetIOTuneRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetIOTuneRequest.ProtoReflect.Descriptor instead.
 func (*SetIOTuneRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{35}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *SetIOTuneRequest) GetInstanceId() string {
@@ -2357,7 +2417,7 @@ type SetIOTuneResponse struct {
 
 func (x *SetIOTuneResponse) Reset() {
 	*x = SetIOTuneResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[36]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2369,7 +2429,7 @@ func (x *SetIOTuneResponse) String() string {
 func (*SetIOTuneResponse) ProtoMessage() {}
 
 func (x *SetIOTuneResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[36]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2382,7 +2442,7 @@ func (x *SetIOTuneResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetIOTuneResponse.ProtoReflect.Descriptor instead.
 func (*SetIOTuneResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{36}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{37}
 }
 
 type ListFilesRequest struct {
@@ -2394,7 +2454,7 @@ type ListFilesRequest struct {
 
 func (x *ListFilesRequest) Reset() {
 	*x = ListFilesRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[37]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2406,7 +2466,7 @@ func (x *ListFilesRequest) String() string {
 func (*ListFilesRequest) ProtoMessage() {}
 
 func (x *ListFilesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[37]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2419,7 +2479,7 @@ func (x *ListFilesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListFilesRequest.ProtoReflect.Descriptor instead.
 func (*ListFilesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{37}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ListFilesRequest) GetInstanceStore() bool {
@@ -2438,7 +2498,7 @@ type ListFilesResponse struct {
 
 func (x *ListFilesResponse) Reset() {
 	*x = ListFilesResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[38]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2450,7 +2510,7 @@ func (x *ListFilesResponse) String() string {
 func (*ListFilesResponse) ProtoMessage() {}
 
 func (x *ListFilesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[38]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2463,7 +2523,7 @@ func (x *ListFilesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListFilesResponse.ProtoReflect.Descriptor instead.
 func (*ListFilesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{38}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ListFilesResponse) GetFiles() []string {
@@ -2487,7 +2547,7 @@ type NetNic struct {
 
 func (x *NetNic) Reset() {
 	*x = NetNic{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[39]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2499,7 +2559,7 @@ func (x *NetNic) String() string {
 func (*NetNic) ProtoMessage() {}
 
 func (x *NetNic) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[39]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2512,7 +2572,7 @@ func (x *NetNic) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetNic.ProtoReflect.Descriptor instead.
 func (*NetNic) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{39}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *NetNic) GetInstanceId() string {
@@ -2570,7 +2630,7 @@ type NetSubnet struct {
 
 func (x *NetSubnet) Reset() {
 	*x = NetSubnet{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[40]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2582,7 +2642,7 @@ func (x *NetSubnet) String() string {
 func (*NetSubnet) ProtoMessage() {}
 
 func (x *NetSubnet) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[40]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2595,7 +2655,7 @@ func (x *NetSubnet) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetSubnet.ProtoReflect.Descriptor instead.
 func (*NetSubnet) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{40}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *NetSubnet) GetSubnetId() string {
@@ -2642,7 +2702,7 @@ type SyncNetworkRequest struct {
 
 func (x *SyncNetworkRequest) Reset() {
 	*x = SyncNetworkRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[41]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2654,7 +2714,7 @@ func (x *SyncNetworkRequest) String() string {
 func (*SyncNetworkRequest) ProtoMessage() {}
 
 func (x *SyncNetworkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[41]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2667,7 +2727,7 @@ func (x *SyncNetworkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SyncNetworkRequest.ProtoReflect.Descriptor instead.
 func (*SyncNetworkRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{41}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *SyncNetworkRequest) GetSubnets() []*NetSubnet {
@@ -2685,7 +2745,7 @@ type SyncNetworkResponse struct {
 
 func (x *SyncNetworkResponse) Reset() {
 	*x = SyncNetworkResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[42]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2697,7 +2757,7 @@ func (x *SyncNetworkResponse) String() string {
 func (*SyncNetworkResponse) ProtoMessage() {}
 
 func (x *SyncNetworkResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[42]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2710,7 +2770,7 @@ func (x *SyncNetworkResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SyncNetworkResponse.ProtoReflect.Descriptor instead.
 func (*SyncNetworkResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{42}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{43}
 }
 
 // FwRule is one security group rule (firewall.Rule).
@@ -2727,7 +2787,7 @@ type FwRule struct {
 
 func (x *FwRule) Reset() {
 	*x = FwRule{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[43]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2739,7 +2799,7 @@ func (x *FwRule) String() string {
 func (*FwRule) ProtoMessage() {}
 
 func (x *FwRule) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[43]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2752,7 +2812,7 @@ func (x *FwRule) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FwRule.ProtoReflect.Descriptor instead.
 func (*FwRule) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{43}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *FwRule) GetProtocol() string {
@@ -2801,7 +2861,7 @@ type FwGroup struct {
 
 func (x *FwGroup) Reset() {
 	*x = FwGroup{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[44]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2813,7 +2873,7 @@ func (x *FwGroup) String() string {
 func (*FwGroup) ProtoMessage() {}
 
 func (x *FwGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[44]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2826,7 +2886,7 @@ func (x *FwGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FwGroup.ProtoReflect.Descriptor instead.
 func (*FwGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{44}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *FwGroup) GetGroupId() string {
@@ -2864,7 +2924,7 @@ type FwPort struct {
 
 func (x *FwPort) Reset() {
 	*x = FwPort{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2876,7 +2936,7 @@ func (x *FwPort) String() string {
 func (*FwPort) ProtoMessage() {}
 
 func (x *FwPort) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2889,7 +2949,7 @@ func (x *FwPort) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FwPort.ProtoReflect.Descriptor instead.
 func (*FwPort) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{45}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *FwPort) GetInstanceId() string {
@@ -2937,7 +2997,7 @@ type FwMembers struct {
 
 func (x *FwMembers) Reset() {
 	*x = FwMembers{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2949,7 +3009,7 @@ func (x *FwMembers) String() string {
 func (*FwMembers) ProtoMessage() {}
 
 func (x *FwMembers) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2962,7 +3022,7 @@ func (x *FwMembers) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FwMembers.ProtoReflect.Descriptor instead.
 func (*FwMembers) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{46}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *FwMembers) GetGroupId() string {
@@ -2990,7 +3050,7 @@ type FirewallState struct {
 
 func (x *FirewallState) Reset() {
 	*x = FirewallState{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3002,7 +3062,7 @@ func (x *FirewallState) String() string {
 func (*FirewallState) ProtoMessage() {}
 
 func (x *FirewallState) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3015,7 +3075,7 @@ func (x *FirewallState) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FirewallState.ProtoReflect.Descriptor instead.
 func (*FirewallState) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{47}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *FirewallState) GetGroups() []*FwGroup {
@@ -3047,7 +3107,7 @@ type SetFirewallResponse struct {
 
 func (x *SetFirewallResponse) Reset() {
 	*x = SetFirewallResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3059,7 +3119,7 @@ func (x *SetFirewallResponse) String() string {
 func (*SetFirewallResponse) ProtoMessage() {}
 
 func (x *SetFirewallResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3072,7 +3132,7 @@ func (x *SetFirewallResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetFirewallResponse.ProtoReflect.Descriptor instead.
 func (*SetFirewallResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{48}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{49}
 }
 
 var File_ec2lab_agent_v1_agent_proto protoreflect.FileDescriptor
@@ -3262,7 +3322,13 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x16SnapshotVolumeResponse\x12\x14\n" +
 	"\x05layer\x18\x01 \x01(\tR\x05layer\x12!\n" +
 	"\fstored_bytes\x18\x02 \x01(\x03R\vstoredBytes\x12\x12\n" +
-	"\x04head\x18\x03 \x01(\tR\x04head\"a\n" +
+	"\x04head\x18\x03 \x01(\tR\x04head\"t\n" +
+	"\x13StreamVolumeRequest\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12\x1b\n" +
+	"\tvolume_id\x18\x02 \x01(\tR\bvolumeId\x12\x1f\n" +
+	"\vnew_backing\x18\x03 \x01(\tR\n" +
+	"newBacking\"a\n" +
 	"\x13AttachVolumeRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12)\n" +
@@ -3329,7 +3395,7 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x13SetFirewallResponse2\xaf\x01\n" +
 	"\bRegistry\x12O\n" +
 	"\bRegister\x12 .ec2lab.agent.v1.RegisterRequest\x1a!.ec2lab.agent.v1.RegisterResponse\x12R\n" +
-	"\tHeartbeat\x12!.ec2lab.agent.v1.HeartbeatRequest\x1a\".ec2lab.agent.v1.HeartbeatResponse2\x93\x0e\n" +
+	"\tHeartbeat\x12!.ec2lab.agent.v1.HeartbeatRequest\x1a\".ec2lab.agent.v1.HeartbeatResponse2\xe6\x0e\n" +
 	"\x04Host\x12P\n" +
 	"\fGetInventory\x12$.ec2lab.agent.v1.GetInventoryRequest\x1a\x1a.ec2lab.agent.v1.Inventory\x12Y\n" +
 	"\x0eCreateInstance\x12&.ec2lab.agent.v1.CreateInstanceRequest\x1a\x1f.ec2lab.agent.v1.InstanceStatus\x12N\n" +
@@ -3345,7 +3411,8 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\fDeleteVolume\x12\x1a.ec2lab.agent.v1.VolumeRef\x1a%.ec2lab.agent.v1.DeleteVolumeResponse\x12Q\n" +
 	"\fResizeVolume\x12$.ec2lab.agent.v1.ResizeVolumeRequest\x1a\x1b.ec2lab.agent.v1.VolumeInfo\x12H\n" +
 	"\rInspectVolume\x12\x1a.ec2lab.agent.v1.VolumeRef\x1a\x1b.ec2lab.agent.v1.VolumeInfo\x12a\n" +
-	"\x0eSnapshotVolume\x12&.ec2lab.agent.v1.SnapshotVolumeRequest\x1a'.ec2lab.agent.v1.SnapshotVolumeResponse\x12[\n" +
+	"\x0eSnapshotVolume\x12&.ec2lab.agent.v1.SnapshotVolumeRequest\x1a'.ec2lab.agent.v1.SnapshotVolumeResponse\x12Q\n" +
+	"\fStreamVolume\x12$.ec2lab.agent.v1.StreamVolumeRequest\x1a\x1b.ec2lab.agent.v1.VolumeInfo\x12[\n" +
 	"\fAttachVolume\x12$.ec2lab.agent.v1.AttachVolumeRequest\x1a%.ec2lab.agent.v1.AttachVolumeResponse\x12[\n" +
 	"\fDetachVolume\x12$.ec2lab.agent.v1.DetachVolumeRequest\x1a%.ec2lab.agent.v1.DetachVolumeResponse\x12R\n" +
 	"\tSetIOTune\x12!.ec2lab.agent.v1.SetIOTuneRequest\x1a\".ec2lab.agent.v1.SetIOTuneResponse\x12R\n" +
@@ -3365,7 +3432,7 @@ func file_ec2lab_agent_v1_agent_proto_rawDescGZIP() []byte {
 	return file_ec2lab_agent_v1_agent_proto_rawDescData
 }
 
-var file_ec2lab_agent_v1_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 49)
+var file_ec2lab_agent_v1_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 50)
 var file_ec2lab_agent_v1_agent_proto_goTypes = []any{
 	(*GetInventoryRequest)(nil),     // 0: ec2lab.agent.v1.GetInventoryRequest
 	(*StoragePool)(nil),             // 1: ec2lab.agent.v1.StoragePool
@@ -3398,25 +3465,26 @@ var file_ec2lab_agent_v1_agent_proto_goTypes = []any{
 	(*VolumeInfo)(nil),              // 28: ec2lab.agent.v1.VolumeInfo
 	(*SnapshotVolumeRequest)(nil),   // 29: ec2lab.agent.v1.SnapshotVolumeRequest
 	(*SnapshotVolumeResponse)(nil),  // 30: ec2lab.agent.v1.SnapshotVolumeResponse
-	(*AttachVolumeRequest)(nil),     // 31: ec2lab.agent.v1.AttachVolumeRequest
-	(*AttachVolumeResponse)(nil),    // 32: ec2lab.agent.v1.AttachVolumeResponse
-	(*DetachVolumeRequest)(nil),     // 33: ec2lab.agent.v1.DetachVolumeRequest
-	(*DetachVolumeResponse)(nil),    // 34: ec2lab.agent.v1.DetachVolumeResponse
-	(*SetIOTuneRequest)(nil),        // 35: ec2lab.agent.v1.SetIOTuneRequest
-	(*SetIOTuneResponse)(nil),       // 36: ec2lab.agent.v1.SetIOTuneResponse
-	(*ListFilesRequest)(nil),        // 37: ec2lab.agent.v1.ListFilesRequest
-	(*ListFilesResponse)(nil),       // 38: ec2lab.agent.v1.ListFilesResponse
-	(*NetNic)(nil),                  // 39: ec2lab.agent.v1.NetNic
-	(*NetSubnet)(nil),               // 40: ec2lab.agent.v1.NetSubnet
-	(*SyncNetworkRequest)(nil),      // 41: ec2lab.agent.v1.SyncNetworkRequest
-	(*SyncNetworkResponse)(nil),     // 42: ec2lab.agent.v1.SyncNetworkResponse
-	(*FwRule)(nil),                  // 43: ec2lab.agent.v1.FwRule
-	(*FwGroup)(nil),                 // 44: ec2lab.agent.v1.FwGroup
-	(*FwPort)(nil),                  // 45: ec2lab.agent.v1.FwPort
-	(*FwMembers)(nil),               // 46: ec2lab.agent.v1.FwMembers
-	(*FirewallState)(nil),           // 47: ec2lab.agent.v1.FirewallState
-	(*SetFirewallResponse)(nil),     // 48: ec2lab.agent.v1.SetFirewallResponse
-	(*timestamppb.Timestamp)(nil),   // 49: google.protobuf.Timestamp
+	(*StreamVolumeRequest)(nil),     // 31: ec2lab.agent.v1.StreamVolumeRequest
+	(*AttachVolumeRequest)(nil),     // 32: ec2lab.agent.v1.AttachVolumeRequest
+	(*AttachVolumeResponse)(nil),    // 33: ec2lab.agent.v1.AttachVolumeResponse
+	(*DetachVolumeRequest)(nil),     // 34: ec2lab.agent.v1.DetachVolumeRequest
+	(*DetachVolumeResponse)(nil),    // 35: ec2lab.agent.v1.DetachVolumeResponse
+	(*SetIOTuneRequest)(nil),        // 36: ec2lab.agent.v1.SetIOTuneRequest
+	(*SetIOTuneResponse)(nil),       // 37: ec2lab.agent.v1.SetIOTuneResponse
+	(*ListFilesRequest)(nil),        // 38: ec2lab.agent.v1.ListFilesRequest
+	(*ListFilesResponse)(nil),       // 39: ec2lab.agent.v1.ListFilesResponse
+	(*NetNic)(nil),                  // 40: ec2lab.agent.v1.NetNic
+	(*NetSubnet)(nil),               // 41: ec2lab.agent.v1.NetSubnet
+	(*SyncNetworkRequest)(nil),      // 42: ec2lab.agent.v1.SyncNetworkRequest
+	(*SyncNetworkResponse)(nil),     // 43: ec2lab.agent.v1.SyncNetworkResponse
+	(*FwRule)(nil),                  // 44: ec2lab.agent.v1.FwRule
+	(*FwGroup)(nil),                 // 45: ec2lab.agent.v1.FwGroup
+	(*FwPort)(nil),                  // 46: ec2lab.agent.v1.FwPort
+	(*FwMembers)(nil),               // 47: ec2lab.agent.v1.FwMembers
+	(*FirewallState)(nil),           // 48: ec2lab.agent.v1.FirewallState
+	(*SetFirewallResponse)(nil),     // 49: ec2lab.agent.v1.SetFirewallResponse
+	(*timestamppb.Timestamp)(nil),   // 50: google.protobuf.Timestamp
 }
 var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	1,  // 0: ec2lab.agent.v1.Inventory.pools:type_name -> ec2lab.agent.v1.StoragePool
@@ -3430,17 +3498,17 @@ var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	12, // 8: ec2lab.agent.v1.CreateInstanceRequest.nics:type_name -> ec2lab.agent.v1.Nic
 	9,  // 9: ec2lab.agent.v1.InstanceStatus.disks:type_name -> ec2lab.agent.v1.Disk
 	16, // 10: ec2lab.agent.v1.ListInstancesResponse.instances:type_name -> ec2lab.agent.v1.InstanceStatus
-	49, // 11: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
-	49, // 12: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
+	50, // 11: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
+	50, // 12: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
 	9,  // 13: ec2lab.agent.v1.AttachVolumeRequest.disk:type_name -> ec2lab.agent.v1.Disk
 	8,  // 14: ec2lab.agent.v1.SetIOTuneRequest.iotune:type_name -> ec2lab.agent.v1.IOTune
-	39, // 15: ec2lab.agent.v1.NetSubnet.nics:type_name -> ec2lab.agent.v1.NetNic
-	40, // 16: ec2lab.agent.v1.SyncNetworkRequest.subnets:type_name -> ec2lab.agent.v1.NetSubnet
-	43, // 17: ec2lab.agent.v1.FwGroup.ingress:type_name -> ec2lab.agent.v1.FwRule
-	43, // 18: ec2lab.agent.v1.FwGroup.egress:type_name -> ec2lab.agent.v1.FwRule
-	44, // 19: ec2lab.agent.v1.FirewallState.groups:type_name -> ec2lab.agent.v1.FwGroup
-	45, // 20: ec2lab.agent.v1.FirewallState.ports:type_name -> ec2lab.agent.v1.FwPort
-	46, // 21: ec2lab.agent.v1.FirewallState.members:type_name -> ec2lab.agent.v1.FwMembers
+	40, // 15: ec2lab.agent.v1.NetSubnet.nics:type_name -> ec2lab.agent.v1.NetNic
+	41, // 16: ec2lab.agent.v1.SyncNetworkRequest.subnets:type_name -> ec2lab.agent.v1.NetSubnet
+	44, // 17: ec2lab.agent.v1.FwGroup.ingress:type_name -> ec2lab.agent.v1.FwRule
+	44, // 18: ec2lab.agent.v1.FwGroup.egress:type_name -> ec2lab.agent.v1.FwRule
+	45, // 19: ec2lab.agent.v1.FirewallState.groups:type_name -> ec2lab.agent.v1.FwGroup
+	46, // 20: ec2lab.agent.v1.FirewallState.ports:type_name -> ec2lab.agent.v1.FwPort
+	47, // 21: ec2lab.agent.v1.FirewallState.members:type_name -> ec2lab.agent.v1.FwMembers
 	4,  // 22: ec2lab.agent.v1.Registry.Register:input_type -> ec2lab.agent.v1.RegisterRequest
 	6,  // 23: ec2lab.agent.v1.Registry.Heartbeat:input_type -> ec2lab.agent.v1.HeartbeatRequest
 	0,  // 24: ec2lab.agent.v1.Host.GetInventory:input_type -> ec2lab.agent.v1.GetInventoryRequest
@@ -3458,37 +3526,39 @@ var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	27, // 36: ec2lab.agent.v1.Host.ResizeVolume:input_type -> ec2lab.agent.v1.ResizeVolumeRequest
 	25, // 37: ec2lab.agent.v1.Host.InspectVolume:input_type -> ec2lab.agent.v1.VolumeRef
 	29, // 38: ec2lab.agent.v1.Host.SnapshotVolume:input_type -> ec2lab.agent.v1.SnapshotVolumeRequest
-	31, // 39: ec2lab.agent.v1.Host.AttachVolume:input_type -> ec2lab.agent.v1.AttachVolumeRequest
-	33, // 40: ec2lab.agent.v1.Host.DetachVolume:input_type -> ec2lab.agent.v1.DetachVolumeRequest
-	35, // 41: ec2lab.agent.v1.Host.SetIOTune:input_type -> ec2lab.agent.v1.SetIOTuneRequest
-	37, // 42: ec2lab.agent.v1.Host.ListFiles:input_type -> ec2lab.agent.v1.ListFilesRequest
-	41, // 43: ec2lab.agent.v1.Host.SyncNetwork:input_type -> ec2lab.agent.v1.SyncNetworkRequest
-	47, // 44: ec2lab.agent.v1.Host.SetFirewall:input_type -> ec2lab.agent.v1.FirewallState
-	5,  // 45: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
-	7,  // 46: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
-	3,  // 47: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
-	16, // 48: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 49: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 50: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 51: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	15, // 52: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
-	18, // 53: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
-	19, // 54: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
-	21, // 55: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
-	23, // 56: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
-	28, // 57: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	26, // 58: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
-	28, // 59: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	28, // 60: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	30, // 61: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
-	32, // 62: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
-	34, // 63: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
-	36, // 64: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
-	38, // 65: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
-	42, // 66: ec2lab.agent.v1.Host.SyncNetwork:output_type -> ec2lab.agent.v1.SyncNetworkResponse
-	48, // 67: ec2lab.agent.v1.Host.SetFirewall:output_type -> ec2lab.agent.v1.SetFirewallResponse
-	45, // [45:68] is the sub-list for method output_type
-	22, // [22:45] is the sub-list for method input_type
+	31, // 39: ec2lab.agent.v1.Host.StreamVolume:input_type -> ec2lab.agent.v1.StreamVolumeRequest
+	32, // 40: ec2lab.agent.v1.Host.AttachVolume:input_type -> ec2lab.agent.v1.AttachVolumeRequest
+	34, // 41: ec2lab.agent.v1.Host.DetachVolume:input_type -> ec2lab.agent.v1.DetachVolumeRequest
+	36, // 42: ec2lab.agent.v1.Host.SetIOTune:input_type -> ec2lab.agent.v1.SetIOTuneRequest
+	38, // 43: ec2lab.agent.v1.Host.ListFiles:input_type -> ec2lab.agent.v1.ListFilesRequest
+	42, // 44: ec2lab.agent.v1.Host.SyncNetwork:input_type -> ec2lab.agent.v1.SyncNetworkRequest
+	48, // 45: ec2lab.agent.v1.Host.SetFirewall:input_type -> ec2lab.agent.v1.FirewallState
+	5,  // 46: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
+	7,  // 47: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
+	3,  // 48: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
+	16, // 49: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 50: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 51: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 52: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	15, // 53: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
+	18, // 54: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
+	19, // 55: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
+	21, // 56: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
+	23, // 57: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
+	28, // 58: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	26, // 59: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
+	28, // 60: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	28, // 61: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	30, // 62: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
+	28, // 63: ec2lab.agent.v1.Host.StreamVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	33, // 64: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
+	35, // 65: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
+	37, // 66: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
+	39, // 67: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
+	43, // 68: ec2lab.agent.v1.Host.SyncNetwork:output_type -> ec2lab.agent.v1.SyncNetworkResponse
+	49, // 69: ec2lab.agent.v1.Host.SetFirewall:output_type -> ec2lab.agent.v1.SetFirewallResponse
+	46, // [46:70] is the sub-list for method output_type
+	22, // [22:46] is the sub-list for method input_type
 	22, // [22:22] is the sub-list for extension type_name
 	22, // [22:22] is the sub-list for extension extendee
 	0,  // [0:22] is the sub-list for field type_name
@@ -3505,7 +3575,7 @@ func file_ec2lab_agent_v1_agent_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_agent_v1_agent_proto_rawDesc), len(file_ec2lab_agent_v1_agent_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   49,
+			NumMessages:   50,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -182,6 +182,7 @@ const (
 	Host_ResizeVolume_FullMethodName     = "/ec2lab.agent.v1.Host/ResizeVolume"
 	Host_InspectVolume_FullMethodName    = "/ec2lab.agent.v1.Host/InspectVolume"
 	Host_SnapshotVolume_FullMethodName   = "/ec2lab.agent.v1.Host/SnapshotVolume"
+	Host_StreamVolume_FullMethodName     = "/ec2lab.agent.v1.Host/StreamVolume"
 	Host_AttachVolume_FullMethodName     = "/ec2lab.agent.v1.Host/AttachVolume"
 	Host_DetachVolume_FullMethodName     = "/ec2lab.agent.v1.Host/DetachVolume"
 	Host_SetIOTune_FullMethodName        = "/ec2lab.agent.v1.Host/SetIOTune"
@@ -217,6 +218,12 @@ type HostClient interface {
 	// the volume a new head; live (external disk-only snapshot) when attached to
 	// a running domain on this host.
 	SnapshotVolume(ctx context.Context, in *SnapshotVolumeRequest, opts ...grpc.CallOption) (*SnapshotVolumeResponse, error)
+	// StreamVolume shortens the chain of a volume a running instance has open:
+	// the layers between its head and new_backing are merged into the head
+	// live (libvirt block stream), the head then overlays new_backing (a
+	// relative name, as the pool keeps it) and the skipped layers are closed.
+	// It answers the head with its new chain; a retry after success is a no-op.
+	StreamVolume(ctx context.Context, in *StreamVolumeRequest, opts ...grpc.CallOption) (*VolumeInfo, error)
 	AttachVolume(ctx context.Context, in *AttachVolumeRequest, opts ...grpc.CallOption) (*AttachVolumeResponse, error)
 	DetachVolume(ctx context.Context, in *DetachVolumeRequest, opts ...grpc.CallOption) (*DetachVolumeResponse, error)
 	SetIOTune(ctx context.Context, in *SetIOTuneRequest, opts ...grpc.CallOption) (*SetIOTuneResponse, error)
@@ -400,6 +407,16 @@ func (c *hostClient) SnapshotVolume(ctx context.Context, in *SnapshotVolumeReque
 	return out, nil
 }
 
+func (c *hostClient) StreamVolume(ctx context.Context, in *StreamVolumeRequest, opts ...grpc.CallOption) (*VolumeInfo, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VolumeInfo)
+	err := c.cc.Invoke(ctx, Host_StreamVolume_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *hostClient) AttachVolume(ctx context.Context, in *AttachVolumeRequest, opts ...grpc.CallOption) (*AttachVolumeResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(AttachVolumeResponse)
@@ -487,6 +504,12 @@ type HostServer interface {
 	// the volume a new head; live (external disk-only snapshot) when attached to
 	// a running domain on this host.
 	SnapshotVolume(context.Context, *SnapshotVolumeRequest) (*SnapshotVolumeResponse, error)
+	// StreamVolume shortens the chain of a volume a running instance has open:
+	// the layers between its head and new_backing are merged into the head
+	// live (libvirt block stream), the head then overlays new_backing (a
+	// relative name, as the pool keeps it) and the skipped layers are closed.
+	// It answers the head with its new chain; a retry after success is a no-op.
+	StreamVolume(context.Context, *StreamVolumeRequest) (*VolumeInfo, error)
 	AttachVolume(context.Context, *AttachVolumeRequest) (*AttachVolumeResponse, error)
 	DetachVolume(context.Context, *DetachVolumeRequest) (*DetachVolumeResponse, error)
 	SetIOTune(context.Context, *SetIOTuneRequest) (*SetIOTuneResponse, error)
@@ -552,6 +575,9 @@ func (UnimplementedHostServer) InspectVolume(context.Context, *VolumeRef) (*Volu
 }
 func (UnimplementedHostServer) SnapshotVolume(context.Context, *SnapshotVolumeRequest) (*SnapshotVolumeResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SnapshotVolume not implemented")
+}
+func (UnimplementedHostServer) StreamVolume(context.Context, *StreamVolumeRequest) (*VolumeInfo, error) {
+	return nil, status.Error(codes.Unimplemented, "method StreamVolume not implemented")
 }
 func (UnimplementedHostServer) AttachVolume(context.Context, *AttachVolumeRequest) (*AttachVolumeResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method AttachVolume not implemented")
@@ -844,6 +870,24 @@ func _Host_SnapshotVolume_Handler(srv interface{}, ctx context.Context, dec func
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Host_StreamVolume_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(StreamVolumeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HostServer).StreamVolume(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Host_StreamVolume_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HostServer).StreamVolume(ctx, req.(*StreamVolumeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Host_AttachVolume_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(AttachVolumeRequest)
 	if err := dec(in); err != nil {
@@ -1010,6 +1054,10 @@ var Host_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SnapshotVolume",
 			Handler:    _Host_SnapshotVolume_Handler,
+		},
+		{
+			MethodName: "StreamVolume",
+			Handler:    _Host_StreamVolume_Handler,
 		},
 		{
 			MethodName: "AttachVolume",
