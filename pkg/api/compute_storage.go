@@ -129,7 +129,8 @@ func (c *Compute) CreateImage(ctx context.Context, r *v1.CreateImageRequest) (*v
 
 // DescribeImages lists images.
 func (c *Compute) DescribeImages(ctx context.Context, r *v1.DescribeImagesRequest) (*v1.DescribeImagesResponse, error) {
-	imgs, next, err := c.svc.DescribeImages(ctx, r.GetImageIds(), r.GetOwners(), filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))
+	imgs, next, err := c.svc.DescribeImages(ctx, r.GetImageIds(), r.GetOwners(), r.GetExecutableUsers(),
+		filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))
 	if err != nil {
 		return nil, ec2err.ToGRPC(err)
 	}

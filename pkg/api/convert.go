@@ -108,6 +108,22 @@ func imageOut(img controller.Image) *v1.Image {
 	return out
 }
 
+func launchPermissionsIn(ps []*v1.LaunchPermission) []controller.LaunchPermission {
+	var out []controller.LaunchPermission
+	for _, p := range ps {
+		out = append(out, controller.LaunchPermission{UserID: p.GetUserId(), Group: p.GetGroup()})
+	}
+	return out
+}
+
+func launchPermissionsOut(ps []controller.LaunchPermission) []*v1.LaunchPermission {
+	var out []*v1.LaunchPermission
+	for _, p := range ps {
+		out = append(out, &v1.LaunchPermission{UserId: p.UserID, Group: p.Group})
+	}
+	return out
+}
+
 func keyPairOut(k controller.KeyPair, withPublic bool) *v1.KeyPair {
 	out := &v1.KeyPair{KeyName: k.Name, KeyPairId: k.ID, KeyFingerprint: k.Fingerprint, KeyType: k.Type,
 		CreateTime: ts(k.CreateTime), Tags: tagsOut(k.Tags)}

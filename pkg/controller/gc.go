@@ -25,8 +25,9 @@ func (s *Service) gcInterval() time.Duration {
 	return min(30*time.Second, max(s.cfg.GCGrace.Duration/2, time.Second))
 }
 
-// collectGarbage destroys domains that no record owns, after a grace period
-// and with a log line.
+// collectGarbage destroys domains that no record owns, pool files no record
+// needs and image tombstones no instance needs, after a grace period and
+// with a log line.
 func (s *Service) collectGarbage(ctx context.Context) {
 	gcs.mu.Lock()
 	if time.Since(gcs.lastRun) < s.gcInterval() {
@@ -61,6 +62,7 @@ func (s *Service) collectGarbage(ctx context.Context) {
 		}
 	}
 	s.collectFiles(ctx, seen)
+	s.collectTombstones(ctx, seen)
 	gcs.mu.Lock()
 	for k := range gcs.firstSeen {
 		if !seen[k] {

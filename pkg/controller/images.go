@@ -245,26 +245,18 @@ func (s *Service) ImageByName(ctx context.Context, name string) (Image, bool) {
 	return Image{}, false
 }
 
-func imageVisible(img Image, acct string) bool {
-	if img.Owner == acct || img.Public {
-		return true
-	}
-	for _, a := range img.LaunchAccounts {
-		if a == acct {
-			return true
-		}
-	}
-	return false
-}
-
-// DescribeImages lists images the caller may see: owners "self", "all" or account IDs.
-func (s *Service) DescribeImages(ctx context.Context, idList, owners []string, filters []Filter, p Page) ([]Image, string, error) {
+// DescribeImages lists images the caller may see (its own, public ones and
+// those shared with it), narrowed by owners ("self", "all" or account IDs)
+// and executable users ("self", "all" or account IDs).
+func (s *Service) DescribeImages(ctx context.Context, idList, owners, execUsers []string, filters []Filter, p Page) ([]Image, string, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	all, err := store.ListJSON[Image](ctx, s.st, prefixImage)
-	if err != nil {
+	if err := checkUserIDs(owners, ownerAliases...); err != nil {
+		return nil, "", err
+	}
+	if err := checkUserIDs(execUsers, "self", "all"); err != nil {
 		return nil, "", err
 	}
 	for _, id := range idList {
@@ -272,31 +264,25 @@ func (s *Service) DescribeImages(ctx context.Context, idList, owners []string, f
 			return nil, "", ec2err.New("InvalidAMIID.Malformed", "Invalid id: \"%s\" (expecting \"ami-...\")", id)
 		}
 	}
+	all, err := store.ListJSON[Image](ctx, s.st, prefixImage)
+	if err != nil {
+		return nil, "", err
+	}
+	for i := range all {
+		all[i] = imageViewFor(all[i], acct)
+	}
 	return selectPage(all, selection[Image]{IDs: idList, Filters: filters, Page: p,
 		ID: func(img Image) string { return img.ID }, Field: imageField,
 		Keep: func(img Image) bool {
-			return img.State != "deregistered" && imageVisible(img, acct) && ownerWanted(owners, img.Owner, acct)
+			return img.State != "deregistered" && imageVisible(img, acct) && ownerWanted(owners, img.Owner, acct) &&
+				executableBy(img, execUsers, acct)
 		},
-		NotFound: func(id string) error {
-			return ec2err.New("InvalidAMIID.NotFound", "The image id '[%s]' does not exist", id)
-		}})
+		NotFound: imageNotFound})
 }
 
 func contains(list []string, v string) bool {
 	for _, x := range list {
 		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-func ownerWanted(owners []string, owner, acct string) bool {
-	if len(owners) == 0 {
-		return true
-	}
-	for _, o := range owners {
-		if o == "all" || o == owner || (o == "self" && owner == acct) {
 			return true
 		}
 	}

@@ -97,16 +97,17 @@ func newCreateImageCmd(a *app) *cobra.Command {
 
 // describeImagesFlags are shared by describe-images and its waiter.
 type describeImagesFlags struct {
-	ids, owners, filters []string
-	page                 pageFlags
+	ids, owners, execUsers, filters []string
+	page                            pageFlags
 }
 
 func (fl *describeImagesFlags) register(cmd *cobra.Command, a *app) {
 	cmd.Flags().StringSliceVar(&fl.ids, "image-ids", nil, "image IDs")
 	cmd.Flags().StringSliceVar(&fl.owners, "owners", nil, "owners (self, amazon or account IDs)")
+	cmd.Flags().StringSliceVar(&fl.execUsers, "executable-users", nil, "images these may launch: self (shared with you), all (public) or account IDs")
 	cmd.Flags().StringArrayVar(&fl.filters, "filters", nil, "Name=name,Values=ubuntu-* (repeatable)")
 	fl.page.register(cmd)
-	markList(cmd, "image-ids", "owners", "filters")
+	markList(cmd, "image-ids", "owners", "executable-users", "filters")
 	completeFlag(cmd, "image-ids", a, completeImageIDs)
 }
 
@@ -117,7 +118,7 @@ func (fl *describeImagesFlags) describe(ctx context.Context, c pb.ComputeClient)
 	}
 	items, next, err := paginate(ctx, fl.page, func(ctx context.Context, token string, max int32) ([]*pb.Image, string, error) {
 		r, err := c.DescribeImages(ctx, &pb.DescribeImagesRequest{ImageIds: fl.ids, Owners: fl.owners,
-			Filters: flt, MaxResults: max, NextToken: token})
+			ExecutableUsers: fl.execUsers, Filters: flt, MaxResults: max, NextToken: token})
 		return r.GetImages(), r.GetNextToken(), err
 	})
 	return NewObject().Set("Images", list(items, docImage)).Str("NextToken", next), err

@@ -66,6 +66,10 @@ var actions = map[string]action{
 	"DescribeImages":  op(false, compute.DescribeImages, describeImagesXML),
 	"DeregisterImage": op(true, compute.DeregisterImage, done, "image_id"),
 	"CopyImage":       op(true, compute.CopyImage, copyImageXML, "source_region", "source_image_id", "name"),
+	// Launch permissions and description (xml_image_attrs.go).
+	"ModifyImageAttribute":   op(true, compute.ModifyImageAttribute, done, "image_id"),
+	"DescribeImageAttribute": op(false, compute.DescribeImageAttribute, imageAttributeXML, "attribute", "image_id"),
+	"ResetImageAttribute":    op(true, compute.ResetImageAttribute, done, "attribute", "image_id"),
 
 	// VPCs and subnets (xml_network.go).
 	"CreateVpc":       op(true, compute.CreateVpc, vpcBodyXML),

@@ -11,9 +11,10 @@ import (
 // Filter.N, tags → Tag.N). nameOverrides lists the fields EC2 names
 // differently.
 var nameOverrides = map[protoreflect.FullName]string{
-	"ec2lab.v1.CreateTagsRequest.resources":        "ResourceId",
-	"ec2lab.v1.DeleteTagsRequest.resources":        "ResourceId",
-	"ec2lab.v1.DescribeSnapshotsRequest.owner_ids": "Owner",
+	"ec2lab.v1.CreateTagsRequest.resources":            "ResourceId",
+	"ec2lab.v1.DeleteTagsRequest.resources":            "ResourceId",
+	"ec2lab.v1.DescribeSnapshotsRequest.owner_ids":     "Owner",
+	"ec2lab.v1.DescribeImagesRequest.executable_users": "ExecutableBy",
 	// ec2lab: the bundle directory travels in EC2's ImageLocation.
 	"ec2lab.v1.RegisterImageRequest.bundle_path": "ImageLocation",
 	// Security groups (xml_secgroups.go).

@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"fmt"
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,16 +16,18 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
 // TestSecondAccount: `ec2d keys create` makes a key for another account
 // (ec2d stopped); through the gRPC API with that key the second account
 // sees none of the first account's volumes and cannot launch its private
-// AMI. No guests run.
+// AMI. Then the first account shares the AMI (accounts_share_test.go): one
+// guest boots, as the second account.
 func TestSecondAccount(t *testing.T) {
 	requireHost(t)
-	dir := t.TempDir()
+	dir := hvtest.ScratchDir(t)
 	data, creds := filepath.Join(dir, "data"), filepath.Join(dir, "creds2")
 	ec2d := filepath.Join(binaries(t), "ec2d")
 	out, err := exec.Command(ec2d, "keys", "create", "--data-dir", data, "--account", "222222222222",
@@ -34,7 +38,24 @@ func TestSecondAccount(t *testing.T) {
 	if fi, err := os.Stat(creds); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("credentials file: %v %v, want mode 0600", fi, err)
 	}
-	r := startRegion(t, data, "--domain-prefix", "e2e-acct-"+time.Now().Format("150405")+"-")
+	if err := os.Chmod(data, 0o755); err != nil { // guests' dnsmasq and qemu run as other users
+		t.Fatal(err)
+	}
+	prefix := fmt.Sprintf("e2eac%04x-", rand.Intn(1<<16))
+	t.Cleanup(func() { removeDomains(t, prefix) })
+	cfg := fmt.Sprintf(`region: lab-1
+gc_grace: 3s
+availability_zones:
+  - {name: lab-1a, id: lab-1-az1, pool: %[1]s/pools/lab-1a}
+embedded_agents:
+  - {host_id: h-1, availability_zone: lab-1a, domain_prefix: %[2]s, local_pool: %[1]s/local, state_dir: %[1]s/agent}
+`, data, prefix)
+	r := startRegion(t, data, "--config", writeFile(t, dir, "region.yaml", cfg))
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("ec2d log tail:\n%s", tail(r.log.String(), 6000))
+		}
+	})
 	out, err = exec.Command(ec2d, "keys", "list", "--data-dir", data).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "ec2d is running") {
 		t.Errorf("keys list while ec2d runs: %v\n%s, want a clear 'ec2d is running' refusal", err, out)
@@ -94,6 +115,10 @@ func TestSecondAccount(t *testing.T) {
 	if _, err := r.Client.DeleteVolume(ctx, &v1.DeleteVolumeRequest{VolumeId: vol.GetVolumeId()}); err != nil {
 		t.Errorf("DeleteVolume: %v", err)
 	}
+	b := *r
+	b.Client = c2
+	share := &shareRig{a: r, b: &b, creds: creds, ami: ami, pool: filepath.Join(data, "pools", "lab-1a")}
+	t.Run("share the AMI", share.shareImage)
 }
 
 func errCodeOf(err error) string {

@@ -65,6 +65,9 @@ const (
 	Compute_CopyImage_FullMethodName                     = "/ec2lab.v1.Compute/CopyImage"
 	Compute_GetImageFiles_FullMethodName                 = "/ec2lab.v1.Compute/GetImageFiles"
 	Compute_ExportImage_FullMethodName                   = "/ec2lab.v1.Compute/ExportImage"
+	Compute_ModifyImageAttribute_FullMethodName          = "/ec2lab.v1.Compute/ModifyImageAttribute"
+	Compute_DescribeImageAttribute_FullMethodName        = "/ec2lab.v1.Compute/DescribeImageAttribute"
+	Compute_ResetImageAttribute_FullMethodName           = "/ec2lab.v1.Compute/ResetImageAttribute"
 	Compute_CreateVpc_FullMethodName                     = "/ec2lab.v1.Compute/CreateVpc"
 	Compute_DescribeVpcs_FullMethodName                  = "/ec2lab.v1.Compute/DescribeVpcs"
 	Compute_DeleteVpc_FullMethodName                     = "/ec2lab.v1.Compute/DeleteVpc"
@@ -141,6 +144,12 @@ type ComputeClient interface {
 	GetImageFiles(ctx context.Context, in *GetImageFilesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[LayerChunk], error)
 	// ec2lab: writes an image as a portable bundle directory (RegisterImage bundle_path imports it).
 	ExportImage(ctx context.Context, in *ExportImageRequest, opts ...grpc.CallOption) (*ExportImageResponse, error)
+	// ModifyImageAttribute changes an image's launch permissions or description (owner only).
+	ModifyImageAttribute(ctx context.Context, in *ModifyImageAttributeRequest, opts ...grpc.CallOption) (*ModifyImageAttributeResponse, error)
+	// DescribeImageAttribute answers one attribute of an image (owner only).
+	DescribeImageAttribute(ctx context.Context, in *DescribeImageAttributeRequest, opts ...grpc.CallOption) (*ImageAttribute, error)
+	// ResetImageAttribute makes an image private again (attribute launchPermission).
+	ResetImageAttribute(ctx context.Context, in *ResetImageAttributeRequest, opts ...grpc.CallOption) (*ResetImageAttributeResponse, error)
 	// VPCs and subnets.
 	CreateVpc(ctx context.Context, in *CreateVpcRequest, opts ...grpc.CallOption) (*Vpc, error)
 	DescribeVpcs(ctx context.Context, in *DescribeVpcsRequest, opts ...grpc.CallOption) (*DescribeVpcsResponse, error)
@@ -597,6 +606,36 @@ func (c *computeClient) ExportImage(ctx context.Context, in *ExportImageRequest,
 	return out, nil
 }
 
+func (c *computeClient) ModifyImageAttribute(ctx context.Context, in *ModifyImageAttributeRequest, opts ...grpc.CallOption) (*ModifyImageAttributeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ModifyImageAttributeResponse)
+	err := c.cc.Invoke(ctx, Compute_ModifyImageAttribute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeImageAttribute(ctx context.Context, in *DescribeImageAttributeRequest, opts ...grpc.CallOption) (*ImageAttribute, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ImageAttribute)
+	err := c.cc.Invoke(ctx, Compute_DescribeImageAttribute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ResetImageAttribute(ctx context.Context, in *ResetImageAttributeRequest, opts ...grpc.CallOption) (*ResetImageAttributeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ResetImageAttributeResponse)
+	err := c.cc.Invoke(ctx, Compute_ResetImageAttribute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *computeClient) CreateVpc(ctx context.Context, in *CreateVpcRequest, opts ...grpc.CallOption) (*Vpc, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Vpc)
@@ -788,6 +827,12 @@ type ComputeServer interface {
 	GetImageFiles(*GetImageFilesRequest, grpc.ServerStreamingServer[LayerChunk]) error
 	// ec2lab: writes an image as a portable bundle directory (RegisterImage bundle_path imports it).
 	ExportImage(context.Context, *ExportImageRequest) (*ExportImageResponse, error)
+	// ModifyImageAttribute changes an image's launch permissions or description (owner only).
+	ModifyImageAttribute(context.Context, *ModifyImageAttributeRequest) (*ModifyImageAttributeResponse, error)
+	// DescribeImageAttribute answers one attribute of an image (owner only).
+	DescribeImageAttribute(context.Context, *DescribeImageAttributeRequest) (*ImageAttribute, error)
+	// ResetImageAttribute makes an image private again (attribute launchPermission).
+	ResetImageAttribute(context.Context, *ResetImageAttributeRequest) (*ResetImageAttributeResponse, error)
 	// VPCs and subnets.
 	CreateVpc(context.Context, *CreateVpcRequest) (*Vpc, error)
 	DescribeVpcs(context.Context, *DescribeVpcsRequest) (*DescribeVpcsResponse, error)
@@ -935,6 +980,15 @@ func (UnimplementedComputeServer) GetImageFiles(*GetImageFilesRequest, grpc.Serv
 }
 func (UnimplementedComputeServer) ExportImage(context.Context, *ExportImageRequest) (*ExportImageResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ExportImage not implemented")
+}
+func (UnimplementedComputeServer) ModifyImageAttribute(context.Context, *ModifyImageAttributeRequest) (*ModifyImageAttributeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ModifyImageAttribute not implemented")
+}
+func (UnimplementedComputeServer) DescribeImageAttribute(context.Context, *DescribeImageAttributeRequest) (*ImageAttribute, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeImageAttribute not implemented")
+}
+func (UnimplementedComputeServer) ResetImageAttribute(context.Context, *ResetImageAttributeRequest) (*ResetImageAttributeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ResetImageAttribute not implemented")
 }
 func (UnimplementedComputeServer) CreateVpc(context.Context, *CreateVpcRequest) (*Vpc, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateVpc not implemented")
@@ -1709,6 +1763,60 @@ func _Compute_ExportImage_Handler(srv interface{}, ctx context.Context, dec func
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_ModifyImageAttribute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ModifyImageAttributeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ModifyImageAttribute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ModifyImageAttribute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ModifyImageAttribute(ctx, req.(*ModifyImageAttributeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeImageAttribute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeImageAttributeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeImageAttribute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeImageAttribute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeImageAttribute(ctx, req.(*DescribeImageAttributeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ResetImageAttribute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ResetImageAttributeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ResetImageAttribute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ResetImageAttribute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ResetImageAttribute(ctx, req.(*ResetImageAttributeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Compute_CreateVpc_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateVpcRequest)
 	if err := dec(in); err != nil {
@@ -2101,6 +2209,18 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ExportImage",
 			Handler:    _Compute_ExportImage_Handler,
+		},
+		{
+			MethodName: "ModifyImageAttribute",
+			Handler:    _Compute_ModifyImageAttribute_Handler,
+		},
+		{
+			MethodName: "DescribeImageAttribute",
+			Handler:    _Compute_DescribeImageAttribute_Handler,
+		},
+		{
+			MethodName: "ResetImageAttribute",
+			Handler:    _Compute_ResetImageAttribute_Handler,
 		},
 		{
 			MethodName: "CreateVpc",
