@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ec2lab/ec2lab/pkg/crashpoint"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/storage"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
@@ -33,9 +34,6 @@ func (a *Agent) SnapshotVolume(ctx context.Context, req *agentv1.SnapshotVolumeR
 		defer a.lock(id)()
 	}
 	newHead := snapshotHead(head, req.GetSnapshotId())
-	if ni, err := pool.Info(ctx, newHead); err == nil && ni.Backing == head {
-		return a.snapshotResponse(ctx, head, newHead) // done before
-	}
 	info, err := pool.Info(ctx, head)
 	if err != nil {
 		return nil, orVolumeNotFound(head, err)
@@ -44,9 +42,13 @@ func (a *Agent) SnapshotVolume(ctx context.Context, req *agentv1.SnapshotVolumeR
 	if err != nil {
 		return nil, err
 	}
-	if live {
+	switch ni, nerr := pool.Info(ctx, newHead); {
+	case nerr == nil && ni.Backing == head:
+		// A retry, perhaps after a crash part-way: finish what is left.
+		err = a.finishSnapshot(ctx, req.GetInstanceId(), target, live, head, newHead)
+	case live:
 		err = a.snapshotLive(ctx, req.GetInstanceId(), target, info, newHead, req.GetEncryptionKey())
-	} else {
+	default:
 		err = pool.Freeze(ctx, head, newHead, req.GetEncryptionKey())
 	}
 	if err != nil {
@@ -70,11 +72,46 @@ func (a *Agent) snapshotLive(ctx context.Context, id, target string, head storag
 	if err := pool.Create(ctx, newHead, 0, storage.CreateOptions{Backing: head.Name, Key: key}); err != nil {
 		return err
 	}
+	crashpoint.Hit("agent-snapshot-new-head")
 	if err := a.hv.SnapshotDisk(ctx, a.domainName(id), target, pool.Path(newHead)); err != nil {
 		_ = pool.Delete(context.WithoutCancel(ctx), newHead)
 		return err
 	}
 	return os.Chmod(pool.Path(head.Name), 0o444)
+}
+
+// finishSnapshot completes a snapshot whose new head exists already: a
+// running domain still writing to the old head is switched to the new one
+// (libvirt reuses the file), and the old head is made read-only. Each step
+// is a no-op when it was done before.
+func (a *Agent) finishSnapshot(ctx context.Context, id, target string, live bool, head, newHead string) error {
+	pool := a.cfg.SharedPool
+	if live {
+		on, err := a.diskPath(ctx, id, target)
+		if err != nil {
+			return err
+		}
+		if on == head || on == pool.Path(head) { // a shared-pool disk reports its file name
+			a.log.Info("snapshot: resuming a live snapshot the domain has not taken yet", "instance", id, "head", head)
+			if err := a.hv.SnapshotDisk(ctx, a.domainName(id), target, pool.Path(newHead)); err != nil {
+				return err
+			}
+		}
+	}
+	return os.Chmod(pool.Path(head), 0o444)
+}
+
+// diskPath is the file a running instance's disk target reads and writes.
+func (a *Agent) diskPath(ctx context.Context, id, target string) (string, error) {
+	st, err := a.status(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	d := findDisk(st.Disks, "", target)
+	if d == nil {
+		return "", fmt.Errorf("instance %s has no disk %s", id, target)
+	}
+	return d.Path, nil
 }
 
 // repointDisk records that instance id's disk moved from oldPath to

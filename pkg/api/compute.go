@@ -39,7 +39,7 @@ func (c *Compute) RunInstances(ctx context.Context, r *v1.RunInstancesRequest) (
 		d := controller.DeviceOverride{DeviceName: m.GetDeviceName(), NoDevice: m.GetNoDevice()}
 		if e := m.GetEbs(); e != nil {
 			d.SnapshotID, d.SizeGiB, d.VolumeType = e.GetSnapshotId(), e.GetVolumeSize(), e.GetVolumeType()
-			d.IOPS, d.Throughput = e.GetIops(), e.GetThroughput()
+			d.IOPS, d.Throughput, d.Encrypted = e.GetIops(), e.GetThroughput(), e.GetEncrypted()
 			if e.DeleteOnTermination != nil {
 				v := e.GetDeleteOnTermination()
 				d.DeleteOnTermination = &v

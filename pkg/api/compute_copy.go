@@ -40,9 +40,14 @@ func (c *Compute) CopyImage(ctx context.Context, r *v1.CopyImageRequest) (*v1.Co
 // GetSnapshotLayers streams a snapshot's chain bottom-up to a peer region,
 // skipping the layers it already has.
 func (c *Compute) GetSnapshotLayers(r *v1.GetSnapshotLayersRequest, stream v1.Compute_GetSnapshotLayersServer) error {
-	files, err := c.svc.SnapshotLayers(stream.Context(), r.GetSnapshotId())
+	files, wrapped, err := c.svc.SnapshotLayers(stream.Context(), r.GetSnapshotId(), r.GetWrapPublicKey())
 	if err != nil {
 		return ec2err.ToGRPC(err)
+	}
+	if wrapped != nil {
+		if err := stream.Send(&v1.LayerChunk{WrappedKey: wrapped}); err != nil {
+			return err
+		}
 	}
 	have := map[string]bool{}
 	for _, h := range r.GetHaveSha256() {

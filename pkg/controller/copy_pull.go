@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ec2lab/ec2lab/pkg/crashpoint"
 	"github.com/ec2lab/ec2lab/pkg/storage"
 	"github.com/ec2lab/ec2lab/pkg/store"
 	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
@@ -90,7 +91,9 @@ type receiver struct {
 	rename func(chunk *ec2labv1.LayerChunk) string
 	files  []string // final names, in stream order
 	bytes  int64    // payload bytes received
-	cur    *incoming
+	// wrappedKey is an encrypted snapshot's volume key (copy_keywrap.go).
+	wrappedKey []byte
+	cur        *incoming
 	// discard drops the data of a file that is here already.
 	discard bool
 }
@@ -113,6 +116,10 @@ func (r *receiver) receive(st chunkStream) error {
 		}
 		if err != nil {
 			return err
+		}
+		if k := c.GetWrappedKey(); len(k) > 0 {
+			r.wrappedKey = k
+			continue
 		}
 		if c.GetLayerName() != "" && c.GetOffset() == 0 {
 			if err := r.finish(); err != nil {
@@ -172,6 +179,7 @@ func (r *receiver) write(c *ec2labv1.LayerChunk) error {
 	in.h.Write(c.GetData())
 	in.n += int64(len(c.GetData()))
 	r.bytes += int64(len(c.GetData()))
+	crashpoint.Hit("copy-receiving") // a temp file half written
 	return nil
 }
 
@@ -198,6 +206,7 @@ func (r *receiver) finish() error {
 	if err := os.Link(in.tmp, r.pool.Path(in.final)); err != nil {
 		return fmt.Errorf("publish %s: %w", in.final, err)
 	}
+	crashpoint.Hit("copy-layer-published") // one layer here, the record not done
 	return nil
 }
 

@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"crypto/ecdh"
 	"fmt"
 	"os"
 	"time"
@@ -37,9 +38,6 @@ func (s *Service) CopySnapshot(ctx context.Context, req CopySnapshotRequest) (Sn
 	if err := validateTags(req.Tags); err != nil {
 		return Snapshot{}, err
 	}
-	if req.Encrypted {
-		return Snapshot{}, ec2err.New(ec2err.InvalidParameterValue, "ec2lab cannot encrypt snapshot copies yet.")
-	}
 	if req.SourceRegion == "" || req.SourceRegion == s.cfg.Region {
 		return s.copyLocalSnapshot(ctx, acct, req)
 	}
@@ -47,11 +45,15 @@ func (s *Service) CopySnapshot(ctx context.Context, req CopySnapshotRequest) (Sn
 	if err != nil {
 		return Snapshot{}, err
 	}
+	if err := s.checkCopyEncryption(req.Encrypted, src.GetEncrypted(), req.SourceSnapshotID); err != nil {
+		return Snapshot{}, err
+	}
 	if req.DryRun {
 		return Snapshot{}, DryRun()
 	}
 	sn := Snapshot{ID: ids.New(ids.Snapshot), Owner: acct, VolumeID: "vol-ffffffff", AZ: s.cfg.AvailabilityZones[0].Name,
 		State: "pending", Progress: "0%", SizeGiB: src.GetVolumeSize(), StartTime: s.now().UTC(), Tags: req.Tags,
+		Encrypted:    src.GetEncrypted(),
 		Description:  firstNonEmpty(req.Description, fmt.Sprintf("[Copied %s from %s]", req.SourceSnapshotID, req.SourceRegion)),
 		SourceRegion: req.SourceRegion, SourceSnapshotID: req.SourceSnapshotID}
 	if err := put(ctx, s.st, prefixSnapshot+sn.ID, sn); err != nil {
@@ -66,8 +68,11 @@ func (s *Service) copyLocalSnapshot(ctx context.Context, acct string, req CopySn
 	if err != nil {
 		return Snapshot{}, err
 	}
-	if src.State != "completed" || src.Encrypted {
+	if src.State != "completed" {
 		return Snapshot{}, ec2err.New(ec2err.IncorrectState, "Snapshot %s cannot be copied (state %s).", src.ID, src.State)
+	}
+	if err := s.checkCopyEncryption(req.Encrypted, src.Encrypted, src.ID); err != nil {
+		return Snapshot{}, err
 	}
 	if req.DryRun {
 		return Snapshot{}, DryRun()
@@ -107,7 +112,7 @@ func (s *Service) runSnapshotCopy(ctx context.Context, id string) {
 	if err != nil || sn.State != "pending" {
 		return
 	}
-	top, moved, err := s.pullSnapshot(ctx, sn)
+	top, moved, keyCipher, err := s.pullSnapshot(ctx, sn)
 	if err != nil {
 		if permanent(err) || s.now().Sub(sn.StartTime) > copyDeadline {
 			s.failSnapshot(ctx, id, err.Error())
@@ -124,6 +129,7 @@ func (s *Service) runSnapshotCopy(ctx context.Context, id string) {
 	}
 	_, err = update(ctx, s.st, prefixSnapshot+id, func(r *Snapshot) error {
 		r.Layer, r.State, r.Progress, r.StoredBytes, r.CopiedBytes = top, "completed", "100%", stored, moved
+		r.Encrypted, r.KeyCipher = keyCipher != nil, keyCipher
 		return nil
 	})
 	if err != nil {
@@ -136,43 +142,81 @@ func (s *Service) runSnapshotCopy(ctx context.Context, id string) {
 }
 
 // pullSnapshot brings the source chain's missing layers into sn's pool
-// and returns the top layer's name and the bytes moved.
-func (s *Service) pullSnapshot(ctx context.Context, sn Snapshot) (string, int64, error) {
+// and returns the top layer's name, the bytes moved and, for an encrypted
+// snapshot, its volume key sealed with this region's master key.
+func (s *Service) pullSnapshot(ctx context.Context, sn Snapshot) (string, int64, []byte, error) {
 	ctx, cancel := pullCtx(ctx)
 	defer cancel()
 	pool, ok := s.Pool(sn.AZ)
 	if !ok {
-		return "", 0, fmt.Errorf("no pool for %s", sn.AZ)
+		return "", 0, nil, fmt.Errorf("no pool for %s", sn.AZ)
 	}
 	have, err := s.frozenLayers(ctx, sn.AZ, pool)
 	if err != nil {
-		return "", 0, err
+		return "", 0, nil, err
+	}
+	wrap, err := newWrapKey()
+	if err != nil {
+		return "", 0, nil, err
 	}
 	peer, closePeer, err := s.dialPeer(ctx, sn.SourceRegion)
 	if err != nil {
-		return "", 0, err
+		return "", 0, nil, err
 	}
 	defer closePeer()
-	req := &ec2labv1.GetSnapshotLayersRequest{SnapshotId: sn.SourceSnapshotID}
+	req := &ec2labv1.GetSnapshotLayersRequest{SnapshotId: sn.SourceSnapshotID, WrapPublicKey: wrap.PublicKey().Bytes()}
 	for sum := range have {
 		req.HaveSha256 = append(req.HaveSha256, sum)
 	}
 	stream, err := peer.GetSnapshotLayers(ctx, req)
 	if err != nil {
-		return "", 0, ec2err.FromGRPC(err)
+		return "", 0, nil, ec2err.FromGRPC(err)
 	}
 	r := &receiver{pool: pool, have: have, rename: func(c *ec2labv1.LayerChunk) string { return c.GetLayerName() }}
 	if err := r.receive(stream); err != nil {
-		return "", r.bytes, ec2err.FromGRPC(err)
+		return "", r.bytes, nil, ec2err.FromGRPC(err)
 	}
 	if len(r.files) == 0 {
-		return "", r.bytes, fmt.Errorf("source sent no layers")
+		return "", r.bytes, nil, fmt.Errorf("source sent no layers")
 	}
 	top := r.files[len(r.files)-1]
-	if _, err := pool.Info(ctx, top); err != nil {
-		return "", r.bytes, fmt.Errorf("copied chain of %s: %w", top, err)
+	info, err := pool.Info(ctx, top)
+	if err != nil {
+		return "", r.bytes, nil, fmt.Errorf("copied chain of %s: %w", top, err)
 	}
-	return top, r.bytes, nil
+	keyCipher, err := s.resealCopiedKey(wrap, r.wrappedKey, info.Encrypted)
+	return top, r.bytes, keyCipher, err
+}
+
+// resealCopiedKey unwraps the volume key an encrypted source sent and
+// seals it with this region's master key; a chain whose head is encrypted
+// must come with one.
+func (s *Service) resealCopiedKey(wrap *ecdh.PrivateKey, wrapped []byte, encrypted bool) ([]byte, error) {
+	if len(wrapped) == 0 {
+		if encrypted {
+			return nil, fmt.Errorf("source sent an encrypted chain without its key")
+		}
+		return nil, nil
+	}
+	key, err := unwrapKey(wrap, wrapped)
+	if err != nil {
+		return nil, err
+	}
+	return s.sealKey(key)
+}
+
+// checkCopyEncryption: an encrypted snapshot needs this region's master
+// key to seal its volume key; ec2lab does not encrypt a plain chain on copy.
+func (s *Service) checkCopyEncryption(want, srcEncrypted bool, id string) error {
+	if want && !srcEncrypted {
+		return ec2err.New(ec2err.InvalidParameterValue, "Snapshot %s is not encrypted: ec2lab copies snapshots with their encryption state and cannot encrypt a plain chain on copy.", id)
+	}
+	if srcEncrypted {
+		if _, err := s.master(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // permanent reports an EC2 error the source answered (retrying won't help).

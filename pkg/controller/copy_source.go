@@ -22,41 +22,58 @@ type LayerFile struct {
 
 // SnapshotLayers lists a snapshot's chain bottom-up for a cross-region
 // copy. The caller must own the snapshot, or it must back an image the
-// caller may launch.
-func (s *Service) SnapshotLayers(ctx context.Context, id string) ([]LayerFile, error) {
+// caller may launch. For an encrypted snapshot it also returns the volume
+// key wrapped to wrapPub (copy_keywrap.go), which the caller must give.
+func (s *Service) SnapshotLayers(ctx context.Context, id string, wrapPub []byte) ([]LayerFile, []byte, error) {
+	files, sn, err := s.snapshotLayers(ctx, id)
+	if err != nil || !sn.Encrypted {
+		return files, nil, err
+	}
+	if len(wrapPub) == 0 {
+		return nil, nil, ec2err.New(ec2err.InvalidParameterValue, "Snapshot %s is encrypted: the request must give a key to wrap its volume key to.", id)
+	}
+	key, err := s.unsealedKey(sn.KeyCipher)
+	if err != nil {
+		return nil, nil, fmt.Errorf("snapshot %s: %w", id, err)
+	}
+	wrapped, err := wrapKey(wrapPub, key)
+	if err != nil {
+		return nil, nil, ec2err.New(ec2err.InvalidParameterValue, "Snapshot %s: %v", id, err)
+	}
+	return files, wrapped, nil
+}
+
+func (s *Service) snapshotLayers(ctx context.Context, id string) ([]LayerFile, Snapshot, error) {
 	acct, err := account(ctx)
 	if err != nil {
-		return nil, err
+		return nil, Snapshot{}, err
 	}
 	sn, _, err := store.GetJSON[Snapshot](ctx, s.st, prefixSnapshot+id)
 	if err != nil || (sn.Owner != acct && !s.snapshotBacksVisibleImage(ctx, acct, id)) {
-		return nil, ec2err.New("InvalidSnapshot.NotFound", "The snapshot '%s' does not exist.", id)
+		return nil, Snapshot{}, ec2err.New("InvalidSnapshot.NotFound", "The snapshot '%s' does not exist.", id)
 	}
 	if sn.State != "completed" {
-		return nil, ec2err.New(ec2err.IncorrectState, "Snapshot %s is in the '%s' state.", id, sn.State)
-	}
-	if sn.Encrypted {
-		return nil, ec2err.New(ec2err.InvalidParameterValue, "Snapshot %s is encrypted: ec2lab cannot copy encrypted snapshots between regions yet.", id)
+		return nil, Snapshot{}, ec2err.New(ec2err.IncorrectState, "Snapshot %s is in the '%s' state.", id, sn.State)
 	}
 	pool, ok := s.Pool(sn.AZ)
 	if !ok {
-		return nil, fmt.Errorf("snapshot %s: no pool for %s", id, sn.AZ)
+		return nil, Snapshot{}, fmt.Errorf("snapshot %s: no pool for %s", id, sn.AZ)
 	}
 	info, err := pool.Info(ctx, sn.Layer)
 	if err != nil {
-		return nil, fmt.Errorf("snapshot %s: inspect chain: %w", id, err)
+		return nil, Snapshot{}, fmt.Errorf("snapshot %s: inspect chain: %w", id, err)
 	}
 	var out []LayerFile
 	for i := len(info.Layers) - 1; i >= 0; i-- {
 		l := info.Layers[i]
 		f, err := poolFile(pool, l.Name, "layer")
 		if err != nil {
-			return nil, fmt.Errorf("snapshot %s: %w", id, err)
+			return nil, Snapshot{}, fmt.Errorf("snapshot %s: %w", id, err)
 		}
 		f.Backing = l.Backing
 		out = append(out, f)
 	}
-	return out, nil
+	return out, sn, nil
 }
 
 // ImageFiles lists a direct-kernel image's kernel and initrd for a

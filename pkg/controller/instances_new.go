@@ -7,12 +7,13 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/ids"
 	"github.com/ec2lab/ec2lab/pkg/instancetypes"
 	"github.com/ec2lab/ec2lab/pkg/scheduler"
+	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
 // newInstance builds the record of one instance and its volumes (root and
 // any other EBS devices), in state pending / creating.
 func (s *Service) newInstance(req RunRequest, acct, resID string, idx int, p scheduler.Placement,
-	typ instancetypes.Type, img Image, key *KeyPair) (Instance, []Volume, error) {
+	typ instancetypes.Type, img Image, key *KeyPair, devs []DeviceOverride) (Instance, []Volume, error) {
 	now := s.now().UTC()
 	in := Instance{ID: ids.New(ids.Instance), Owner: acct, ReservationID: resID, LaunchIndex: idx,
 		ImageID: img.ID, Type: typ.Name, State: StatePending, AZ: p.AZ, HostID: p.HostID,
@@ -23,9 +24,17 @@ func (s *Service) newInstance(req RunRequest, acct, resID string, idx int, p sch
 		in.KeyName = key.Name
 	}
 	var vols []Volume
-	for i, d := range s.launchDevices(img, req.Devices) {
+	for i, d := range devs {
 		v := Volume{ID: ids.New(ids.Volume), Owner: acct, AZ: p.AZ, SizeGiB: d.SizeGiB, Type: d.VolumeType,
-			State: "creating", SnapshotID: d.SnapshotID, CreateTime: now, Tags: req.Tags["volume"], Instance: in.ID}
+			State: "creating", SnapshotID: d.SnapshotID, CreateTime: now, Tags: req.Tags["volume"], Instance: in.ID,
+			Encrypted: d.Encrypted, KeyCipher: d.keyCipher}
+		if d.Encrypted && d.keyCipher == nil {
+			k, err := sealedKeyUnder(d.master) // each volume its own key
+			if err != nil {
+				return Instance{}, nil, err
+			}
+			v.KeyCipher = k
+		}
 		applyVolumeDefaults(&v, d.IOPS, d.Throughput)
 		v.Head = headName(v.ID, 0)
 		v.Attachment = &Attachment{InstanceID: in.ID, Device: d.DeviceName, Target: target(i),
@@ -60,6 +69,7 @@ func (s *Service) launchDevices(img Image, overrides []DeviceOverride) []DeviceO
 				m.VolumeType = o.VolumeType
 			}
 			m.IOPS, m.Throughput = o.IOPS, o.Throughput
+			m.Encrypted = m.Encrypted || o.Encrypted
 			if o.DeleteOnTermination != nil {
 				m.DeleteOnTermination = o.DeleteOnTermination
 			}
@@ -118,4 +128,31 @@ func (s *Service) schedulerHosts(ctx context.Context) ([]scheduler.Host, error) 
 		}
 	}
 	return out, nil
+}
+
+// launchKeys settles the encryption of each launch volume as EC2 does: a
+// volume of an encrypted snapshot is encrypted (here with the snapshot's
+// key, which its layers need); Ebs.Encrypted asks for a new key otherwise.
+// A region without a master key refuses encrypted launches up front.
+func (s *Service) launchKeys(ctx context.Context, acct string, devs []DeviceOverride) ([]DeviceOverride, error) {
+	for i := range devs {
+		d := &devs[i]
+		if d.SnapshotID != "" {
+			sn, _, err := store.GetJSON[Snapshot](ctx, s.st, prefixSnapshot+d.SnapshotID)
+			if err != nil {
+				return nil, fmt.Errorf("launch device %s: snapshot %s: %w", d.DeviceName, d.SnapshotID, err)
+			}
+			if sn.Encrypted {
+				d.Encrypted, d.keyCipher = true, sn.KeyCipher
+			}
+		}
+		if d.Encrypted && d.keyCipher == nil {
+			m, err := s.master() // not under s.mu: RunInstances takes it later
+			if err != nil {
+				return nil, err
+			}
+			d.master = m
+		}
+	}
+	return devs, nil
 }

@@ -28,6 +28,10 @@ type DeviceOverride struct {
 	IOPS, Throughput    int32
 	DeleteOnTermination *bool
 	NoDevice            bool
+	Encrypted           bool // Ebs.Encrypted: a new volume key unless the snapshot has one
+	// keyCipher is the sealed key the volume inherits from an encrypted
+	// snapshot; master seals new keys (launchKeys fills both).
+	keyCipher, master []byte
 }
 
 // RunRequest is RunInstances' input.
@@ -74,6 +78,10 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 	if err != nil {
 		return RunResult{}, err
 	}
+	devs, err := s.launchKeys(ctx, acct, s.launchDevices(img, req.Devices))
+	if err != nil {
+		return RunResult{}, err
+	}
 	subnet, err := s.launchSubnet(ctx, acct, &req)
 	if err != nil {
 		return RunResult{}, err
@@ -107,7 +115,7 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 	var ops []store.Op
 	placedOn := map[string]bool{} // one LastPlaced write per host: a txn names each key once
 	for i, p := range places {
-		in, vols, err := s.newInstance(req, acct, res.ReservationID, i, p, typ, img, key)
+		in, vols, err := s.newInstance(req, acct, res.ReservationID, i, p, typ, img, key, devs)
 		if err != nil {
 			return RunResult{}, err
 		}

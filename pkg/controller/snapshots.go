@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/ec2lab/ec2lab/pkg/crashpoint"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/ids"
 	"github.com/ec2lab/ec2lab/pkg/store"
@@ -111,6 +112,7 @@ func (s *Service) freeze(ctx context.Context, sn Snapshot, v Volume) error {
 	if err != nil {
 		return fmt.Errorf("snapshot %s of %s: %w", sn.ID, v.ID, err)
 	}
+	crashpoint.Hit("snapshot-frozen") // the agent is done, the record not yet
 	sn.Layer, sn.StoredBytes, sn.State, sn.Progress = res.GetLayer(), res.GetStoredBytes(), "completed", "100%"
 	if err := s.recordFreeze(ctx, v.ID, res.GetHead(), sn); err != nil {
 		return fmt.Errorf("snapshot %s of %s: record: %w", sn.ID, v.ID, err)

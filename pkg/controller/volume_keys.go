@@ -97,11 +97,17 @@ func (s *Service) newSealedKey() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return sealedKeyUnder(m)
+}
+
+// sealedKeyUnder makes a fresh random volume key sealed with master (for
+// callers that hold s.mu and fetched the master key before).
+func sealedKeyUnder(master []byte) ([]byte, error) {
 	key := make([]byte, MasterKeyLen)
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("volume key: %w", err)
 	}
-	return SealKey(m, key)
+	return SealKey(master, key)
 }
 
 // volumeKey unseals v's key and returns the LUKS passphrase the agent
@@ -114,15 +120,29 @@ func (s *Service) volumeKey(v Volume) ([]byte, error) {
 	if len(v.KeyCipher) == 0 {
 		return nil, fmt.Errorf("volume %s: encrypted but has no key", v.ID)
 	}
-	m, err := s.master()
-	if err != nil {
-		return nil, err
-	}
-	key, err := UnsealKey(m, v.KeyCipher)
+	key, err := s.unsealedKey(v.KeyCipher)
 	if err != nil {
 		return nil, fmt.Errorf("volume %s: %w", v.ID, err)
 	}
 	return []byte(hex.EncodeToString(key)), nil
+}
+
+// unsealedKey opens a sealed volume key with the master key.
+func (s *Service) unsealedKey(sealed []byte) ([]byte, error) {
+	m, err := s.master()
+	if err != nil {
+		return nil, err
+	}
+	return UnsealKey(m, sealed)
+}
+
+// sealKey seals a volume key (from another region) with the master key.
+func (s *Service) sealKey(key []byte) ([]byte, error) {
+	m, err := s.master()
+	if err != nil {
+		return nil, err
+	}
+	return SealKey(m, key)
 }
 
 // secretUUID names the libvirt secret of an encrypted volume: a UUID

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/ec2lab/ec2lab/pkg/ids"
+	"github.com/ec2lab/ec2lab/pkg/store"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
@@ -137,5 +138,74 @@ func TestEncryptedVolumeKeys(t *testing.T) {
 	}
 	if secretUUID(v1) == secretUUID(v2) || secretUUID(plain) != "" {
 		t.Errorf("secret UUIDs: %q %q %q", secretUUID(v1), secretUUID(v2), secretUUID(plain))
+	}
+}
+
+// TestEncryptedLaunch: Ebs.Encrypted at launch gives each new volume its
+// own key; a device from an encrypted snapshot (an encrypted AMI) is
+// encrypted with the snapshot's key; without a master key an encrypted
+// launch is refused and records nothing.
+func TestEncryptedLaunch(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
+	ctx := ctxFor(acct1)
+	encRoot := RunRequest{ImageID: r.ami, InstanceType: "lab.tiny", MinCount: 2, MaxCount: 2,
+		Devices: []DeviceOverride{{DeviceName: "/dev/xvda", Encrypted: true}}}
+	n := r.count(t)
+	if _, err := r.svc.RunInstances(ctx, encRoot); errCode(err) != "UnsupportedOperation" {
+		t.Fatalf("encrypted launch without a master key: %v, want UnsupportedOperation", err)
+	}
+	if r.count(t) != n {
+		t.Fatal("a refused launch recorded instances")
+	}
+	master := randKey(t)
+	if err := r.svc.SetMasterKey(master); err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.svc.RunInstances(ctx, encRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys [][]byte
+	for _, in := range res.Instances {
+		v, _, err := store.GetJSON[Volume](ctx, r.svc.st, prefixVolume+in.BlockDevices[0].VolumeID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, err := UnsealKey(master, v.KeyCipher)
+		if !v.Encrypted || err != nil {
+			t.Fatalf("root volume of %s: encrypted=%v, key err %v", in.ID, v.Encrypted, err)
+		}
+		keys = append(keys, k)
+	}
+	if bytes.Equal(keys[0], keys[1]) {
+		t.Error("two launched volumes share a key")
+	}
+
+	// An image whose root snapshot is encrypted launches encrypted volumes
+	// with the snapshot's key, even when the request does not ask.
+	snapKey, err := r.svc.newSealedKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := Snapshot{ID: ids.New(ids.Snapshot), Owner: acct1, AZ: "lab-1a", Layer: "layer.qcow2",
+		State: "completed", SizeGiB: 1, Encrypted: true, KeyCipher: snapKey}
+	img := Image{ID: ids.New(ids.Image), Owner: acct1, Name: "enc", State: "available", Architecture: "x86_64",
+		RootDeviceName: "/dev/xvda", AZ: "lab-1a",
+		Devices: []ImageDevice{{DeviceName: "/dev/xvda", SnapshotID: snap.ID, SizeGiB: 1, VolumeType: "gp3", DeleteOnTermination: true}}}
+	for k, v := range map[string]any{prefixSnapshot + snap.ID: snap, prefixImage + img.ID: img} {
+		if err := put(context.Background(), r.svc.st, k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err = r.svc.RunInstances(ctx, RunRequest{ImageID: img.ID, InstanceType: "lab.tiny", MinCount: 1, MaxCount: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _, err := store.GetJSON[Volume](ctx, r.svc.st, prefixVolume+res.Instances[0].BlockDevices[0].VolumeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.Encrypted || !bytes.Equal(v.KeyCipher, snapKey) {
+		t.Errorf("volume of an encrypted AMI: encrypted=%v, snapshot's key=%v", v.Encrypted, bytes.Equal(v.KeyCipher, snapKey))
 	}
 }

@@ -29,6 +29,8 @@ type copyRig struct {
 	copy4, copy5   string   // their copies in lab-2
 	rawSum5        string   // sha256 of snapshot 5's data, read in lab-1
 	copied4, moved int64    // bytes each copy moved
+	dir2, cfg2     string   // lab-2's data dir and config, for restarts
+	encVol2        string   // lab-2 volume of the encrypted copy
 }
 
 func TestCopySnapshotAndImageAcrossRegions(t *testing.T) {
@@ -39,7 +41,13 @@ func TestCopySnapshotAndImageAcrossRegions(t *testing.T) {
 	rig.compareData(t)
 	rig.deleteSource(t)
 	rig.copyErrors(t)
-	rig.copyImageAndLaunch(t)
+	rig.copyEncryptedThroughCrash(t)
+	inst := rig.copyImageAndLaunch(t)
+	rig.liveSnapshotThroughCrash(t, inst)
+	if _, err := rig.lab2.Client.TerminateInstances(context.Background(), &v1.InstanceIdsRequest{InstanceIds: []string{inst}}); err != nil {
+		t.Errorf("TerminateInstances: %v", err)
+	}
+	rig.lab2.waitState(t, "terminated", inst) // removeDomains cleans up after a failure
 }
 
 func startCopyRig(t *testing.T) *copyRig {
@@ -63,7 +71,8 @@ peers:
 embedded_agents:
   - {host_id: h-2, availability_zone: lab-2a, domain_prefix: %[2]s2-, local_pool: %[1]s/r2/local, state_dir: %[1]s/r2/agent}
 `, dir, rig.prefix, rig.lab1.HTTP, rig.lab1.GRPC, rig.lab1.Credentials)
-	rig.lab2 = startRegion(t, filepath.Join(dir, "r2"), "--config", writeFile(t, dir, "r2.yaml", cfg2))
+	rig.dir2, rig.cfg2 = filepath.Join(dir, "r2"), writeFile(t, dir, "r2.yaml", cfg2)
+	rig.lab2 = startRegion(t, rig.dir2, "--config", rig.cfg2)
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("lab-1 log tail:\n%s\nlab-2 log tail:\n%s", tail(rig.lab1.log.String(), 3000), tail(rig.lab2.log.String(), 3000))
@@ -215,8 +224,9 @@ func (rig *copyRig) copyErrors(t *testing.T) {
 	}
 }
 
-// copyImageAndLaunch copies the tiny AMI to lab-2 and boots the copy there.
-func (rig *copyRig) copyImageAndLaunch(t *testing.T) {
+// copyImageAndLaunch copies the tiny AMI to lab-2, boots the copy there
+// and returns the instance.
+func (rig *copyRig) copyImageAndLaunch(t *testing.T) string {
 	ctx := context.Background()
 	imgs, err := rig.lab1.Client.DescribeImages(ctx, &v1.DescribeImagesRequest{Filters: []*v1.Filter{{Name: "name", Values: []string{"tiny"}}}})
 	if err != nil || len(imgs.GetImages()) != 1 {
@@ -236,12 +246,9 @@ func (rig *copyRig) copyImageAndLaunch(t *testing.T) {
 		t.Fatalf("RunInstances of the copy: %v", err)
 	}
 	id := run2.GetInstances()[0].GetInstanceId()
-	t.Cleanup(func() {
-		_, _ = rig.lab2.Client.TerminateInstances(context.Background(), &v1.InstanceIdsRequest{InstanceIds: []string{id}})
-		rig.lab2.waitState(t, "terminated", id)
-	})
 	rig.lab2.waitState(t, "running", id)
 	rig.lab2.waitConsole(t, id, "EC2LAB-BOOT-OK instance-id="+id)
+	return id
 }
 
 func waitSnapshot(t *testing.T, r *region, id string) *v1.Snapshot {

@@ -39,7 +39,13 @@ func TestEncryptedVolume(t *testing.T) {
 		}
 	})
 	ctx := context.Background()
-	inst := r.runOne(t)
+	inst := r.runOne(t, &v1.BlockDeviceMapping{DeviceName: "/dev/xvda", Ebs: &v1.EbsBlockDevice{Encrypted: true}})
+	root := r.rootVolume(t, inst)
+	if !r.describeVolume(t, root).GetEncrypted() {
+		t.Errorf("root volume %s of a launch with Ebs.Encrypted says encrypted=false", root)
+	}
+	checkLUKS(t, filepath.Join(dir, "pools", "lab-1a", root+".0.qcow2"))
+	r.guestRun(t, inst, "echo "+encMarker+" > /enc-root-marker && sync")
 
 	v, err := r.Client.CreateVolume(ctx, &v1.CreateVolumeRequest{AvailabilityZone: "lab-1a", Size: 1, Encrypted: true})
 	if err != nil {
@@ -118,10 +124,70 @@ func TestEncryptedVolume(t *testing.T) {
 		r.checkKeyNotLeaked(t, dir, vol)
 	})
 
+	t.Run("an image of the encrypted root launches encrypted", func(t *testing.T) {
+		res, err := r.Client.CreateImage(ctx, &v1.CreateImageRequest{InstanceId: inst, Name: "enc-root", NoReboot: true})
+		if err != nil {
+			t.Fatalf("CreateImage: %v", err)
+		}
+		img := waitImage(t, r, res.GetImageId(), func() {})
+		snap := img.GetBlockDeviceMappings()[0].GetEbs().GetSnapshotId()
+		if !r.describeSnapshot(t, snap).GetEncrypted() {
+			t.Errorf("the image's root snapshot %s is not encrypted", snap)
+		}
+		run, err := r.Client.RunInstances(ctx, &v1.RunInstancesRequest{ImageId: img.GetImageId(), InstanceType: "t3.nano", MinCount: 1, MaxCount: 1})
+		if err != nil {
+			t.Fatalf("RunInstances of the encrypted image: %v", err)
+		}
+		id := run.GetInstances()[0].GetInstanceId()
+		r.waitState(t, "running", id)
+		r.waitConsole(t, id, "ec2lab: ready")
+		if out := r.guestRun(t, id, "cat /enc-root-marker"); !strings.Contains(out, encMarker) {
+			t.Errorf("instance of the encrypted image reads %q from its root, want the marker", out)
+		}
+		nroot := r.rootVolume(t, id)
+		if !r.describeVolume(t, nroot).GetEncrypted() {
+			t.Errorf("root volume %s of the encrypted image says encrypted=false", nroot)
+		}
+		checkLUKS(t, filepath.Join(dir, "pools", "lab-1a", nroot+".0.qcow2"))
+		if _, err := r.Client.TerminateInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: []string{id}}); err != nil {
+			t.Errorf("TerminateInstances: %v", err)
+		}
+		r.waitState(t, "terminated", id)
+	})
+
 	if _, err := r.Client.TerminateInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: []string{inst}}); err != nil {
 		t.Errorf("TerminateInstances: %v", err)
 	}
 	r.waitState(t, "terminated", inst)
+}
+
+// checkLUKS fails t unless path is a qcow2 with a LUKS header.
+func checkLUKS(t *testing.T, path string) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(raw, []byte("LUKS\xba\xbe")) {
+		t.Errorf("no LUKS header in %s", path)
+	}
+}
+
+// rootVolume is the EBS volume an instance boots from.
+func (r *region) rootVolume(t *testing.T, id string) string {
+	t.Helper()
+	out, err := r.Client.DescribeInstances(context.Background(), &v1.DescribeInstancesRequest{InstanceIds: []string{id}})
+	if err != nil || len(out.GetReservations()) != 1 {
+		t.Fatalf("DescribeInstances %s: %v %v", id, out, err)
+	}
+	in := out.GetReservations()[0].GetInstances()[0]
+	for _, m := range in.GetBlockDeviceMappings() {
+		if m.GetDeviceName() == in.GetRootDeviceName() {
+			return m.GetVolumeId()
+		}
+	}
+	t.Fatalf("instance %s has no root volume in %v", id, in.GetBlockDeviceMappings())
+	return ""
 }
 
 // checkCiphertext fails t unless path is a LUKS-encrypted qcow2 holding
@@ -143,8 +209,9 @@ func checkCiphertext(t *testing.T, path string, plain []byte) {
 	}
 }
 
-// runOne boots one t3.nano guest of the tiny AMI and waits for its shell.
-func (r *region) runOne(t *testing.T) string {
+// runOne boots one t3.nano guest of the tiny AMI with the given block
+// device mappings and waits for its shell.
+func (r *region) runOne(t *testing.T, bdms ...*v1.BlockDeviceMapping) string {
 	t.Helper()
 	ctx := context.Background()
 	var ami string
@@ -157,7 +224,8 @@ func (r *region) runOne(t *testing.T) string {
 		ami = imgs.GetImages()[0].GetImageId()
 		return true
 	})
-	res, err := r.Client.RunInstances(ctx, &v1.RunInstancesRequest{ImageId: ami, InstanceType: "t3.nano", MinCount: 1, MaxCount: 1})
+	res, err := r.Client.RunInstances(ctx, &v1.RunInstancesRequest{ImageId: ami, InstanceType: "t3.nano", MinCount: 1, MaxCount: 1,
+		BlockDeviceMappings: bdms})
 	if err != nil {
 		t.Fatalf("RunInstances: %v", err)
 	}
@@ -172,28 +240,13 @@ func (r *region) runOne(t *testing.T) string {
 // base64, in ec2d's log and the store file.
 func (r *region) checkKeyNotLeaked(t *testing.T, dir, vol string) {
 	t.Helper()
-	master, err := os.ReadFile(filepath.Join(dir, "master.key"))
-	if err != nil {
-		t.Fatalf("master key: %v", err)
-	}
 	if st, err := os.Stat(filepath.Join(dir, "master.key")); err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("master.key mode %v (%v), want 0600", st.Mode().Perm(), err)
 	}
+	key := storedKey(t, dir, vol)
 	db, err := os.ReadFile(filepath.Join(dir, "state.db"))
 	if err != nil {
 		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`"id":"` + vol + `"[^}]*?"key_cipher":"([A-Za-z0-9+/=]+)"`).FindSubmatch(db)
-	if m == nil {
-		t.Fatalf("no sealed key of %s in state.db", vol)
-	}
-	sealed, err := base64.StdEncoding.DecodeString(string(m[1]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := controller.UnsealKey(master, sealed)
-	if err != nil {
-		t.Fatalf("unseal %s's key with master.key: %v", vol, err)
 	}
 	forms := map[string][]byte{
 		"raw": key, "hex": []byte(hex.EncodeToString(key)), "HEX": []byte(strings.ToUpper(hex.EncodeToString(key))),
@@ -207,4 +260,32 @@ func (r *region) checkKeyNotLeaked(t *testing.T, dir, vol string) {
 			t.Errorf("the volume key (%s) is in state.db", name)
 		}
 	}
+}
+
+// storedKey is the volume key of record id (a volume or snapshot) as the
+// region in dir holds it: the sealed blob from state.db opened with
+// DATA_DIR/master.key.
+func storedKey(t *testing.T, dir, id string) []byte {
+	t.Helper()
+	master, err := os.ReadFile(filepath.Join(dir, "master.key"))
+	if err != nil {
+		t.Fatalf("master key: %v", err)
+	}
+	db, err := os.ReadFile(filepath.Join(dir, "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`"id":"` + id + `"[^}]*?"key_cipher":"([A-Za-z0-9+/=]+)"`).FindSubmatch(db)
+	if m == nil {
+		t.Fatalf("no sealed key of %s in state.db", id)
+	}
+	sealed, err := base64.StdEncoding.DecodeString(string(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := controller.UnsealKey(master, sealed)
+	if err != nil {
+		t.Fatalf("unseal %s's key with master.key: %v", id, err)
+	}
+	return key
 }

@@ -108,12 +108,22 @@ func startRegion(t *testing.T, dataDir string, extra ...string) *region {
 // arguments (e.g. --config FILE), on free loopback ports.
 func startEC2d(t *testing.T, dataDir string, extra ...string) *region {
 	t.Helper()
+	return startEC2dEnv(t, nil, dataDir, extra...)
+}
+
+// startEC2dEnv is startEC2d with extra environment variables (e.g. a
+// crashpoint).
+func startEC2dEnv(t *testing.T, env []string, dataDir string, extra ...string) *region {
+	t.Helper()
 	bin := binaries(t)
 	r := &region{GRPC: freePort(t), HTTP: freePort(t), DataDir: dataDir, log: &bytes.Buffer{}}
 	args := append([]string{"--data-dir", dataDir, "--grpc-addr", r.GRPC, "--http-addr", r.HTTP,
 		"--register-image", "tiny=" + filepath.Join(repoRoot(), "images/tiny")}, extra...)
 	r.cmd = exec.Command(filepath.Join(bin, "ec2d"), args...)
 	r.cmd.Stdout, r.cmd.Stderr = r.log, r.log
+	if env != nil {
+		r.cmd.Env = append(os.Environ(), env...)
+	}
 	if err := r.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

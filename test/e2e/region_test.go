@@ -138,6 +138,7 @@ func TestRegionThreeAZs(t *testing.T) {
 	t.Logf("6 instances running and booted at %s", time.Since(start).Round(time.Millisecond))
 
 	t.Run("lifecycle", func(t *testing.T) { lifecycleAcrossZones(t, r, l, byAZ) })
+	t.Run("volumes-across-zones", func(t *testing.T) { volumesAcrossZones(t, r, l, byAZ["lab-1a"][1], byAZ["lab-1b"][1]) })
 	t.Run("dead-host", func(t *testing.T) { deadHost(t, r, l, ami, byAZ["lab-1c"]) })
 	t.Logf("lifecycle + dead host done at %s", time.Since(start).Round(time.Millisecond))
 
