@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/ec2lab/ec2lab/pkg/crashpoint"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/ids"
 	"github.com/ec2lab/ec2lab/pkg/store"
@@ -45,17 +46,31 @@ func (s *Service) CopySnapshot(ctx context.Context, req CopySnapshotRequest) (Sn
 	if err != nil {
 		return Snapshot{}, err
 	}
-	if err := s.checkCopyEncryption(req.Encrypted, src.GetEncrypted(), req.SourceSnapshotID); err != nil {
+	if err := s.checkCopyEncryption(req.Encrypted, src.GetEncrypted()); err != nil {
 		return Snapshot{}, err
 	}
 	if req.DryRun {
 		return Snapshot{}, DryRun()
 	}
+	return s.recordCopy(ctx, acct, req, req.SourceRegion, src.GetVolumeSize(), src.GetEncrypted())
+}
+
+// recordCopy records a pending copy that runSnapshotCopy makes real. A
+// copy of an encrypted snapshot gets the source's key when it is pulled;
+// one encrypted on copy gets a new key of its own now.
+func (s *Service) recordCopy(ctx context.Context, acct string, req CopySnapshotRequest, from string, size int32, srcEncrypted bool) (Snapshot, error) {
 	sn := Snapshot{ID: ids.New(ids.Snapshot), Owner: acct, VolumeID: "vol-ffffffff", AZ: s.cfg.AvailabilityZones[0].Name,
-		State: "pending", Progress: "0%", SizeGiB: src.GetVolumeSize(), StartTime: s.now().UTC(), Tags: req.Tags,
-		Encrypted:    src.GetEncrypted(),
-		Description:  firstNonEmpty(req.Description, fmt.Sprintf("[Copied %s from %s]", req.SourceSnapshotID, req.SourceRegion)),
-		SourceRegion: req.SourceRegion, SourceSnapshotID: req.SourceSnapshotID}
+		State: "pending", Progress: "0%", SizeGiB: size, StartTime: s.now().UTC(), Tags: req.Tags,
+		Encrypted:    req.Encrypted || srcEncrypted,
+		Description:  firstNonEmpty(req.Description, fmt.Sprintf("[Copied %s from %s]", req.SourceSnapshotID, from)),
+		SourceRegion: from, SourceSnapshotID: req.SourceSnapshotID}
+	if req.Encrypted && !srcEncrypted {
+		k, err := s.newSealedKey()
+		if err != nil {
+			return Snapshot{}, err
+		}
+		sn.KeyCipher = k
+	}
 	if err := put(ctx, s.st, prefixSnapshot+sn.ID, sn); err != nil {
 		return Snapshot{}, err
 	}
@@ -71,11 +86,14 @@ func (s *Service) copyLocalSnapshot(ctx context.Context, acct string, req CopySn
 	if src.State != "completed" {
 		return Snapshot{}, ec2err.New(ec2err.IncorrectState, "Snapshot %s cannot be copied (state %s).", src.ID, src.State)
 	}
-	if err := s.checkCopyEncryption(req.Encrypted, src.Encrypted, src.ID); err != nil {
+	if err := s.checkCopyEncryption(req.Encrypted, src.Encrypted); err != nil {
 		return Snapshot{}, err
 	}
 	if req.DryRun {
 		return Snapshot{}, DryRun()
+	}
+	if req.Encrypted && !src.Encrypted {
+		return s.recordCopy(ctx, acct, req, s.cfg.Region, src.SizeGiB, false)
 	}
 	sn := src
 	sn.ID, sn.Owner, sn.StartTime, sn.Tags = ids.New(ids.Snapshot), acct, s.now().UTC(), req.Tags
@@ -112,7 +130,11 @@ func (s *Service) runSnapshotCopy(ctx context.Context, id string) {
 	if err != nil || sn.State != "pending" {
 		return
 	}
-	top, moved, keyCipher, err := s.pullSnapshot(ctx, sn)
+	top, moved, keyCipher, err := s.fetchSnapshot(ctx, sn)
+	if err == nil && keyCipher == nil && sn.KeyCipher != nil { // encrypt on copy
+		top, err = s.encryptCopied(ctx, sn, top)
+		keyCipher = sn.KeyCipher
+	}
 	if err != nil {
 		if permanent(err) || s.now().Sub(sn.StartTime) > copyDeadline {
 			s.failSnapshot(ctx, id, err.Error())
@@ -139,6 +161,43 @@ func (s *Service) runSnapshotCopy(ctx context.Context, id string) {
 	s.log.Info("snapshot copied", "snapshot", id, "source", sn.SourceSnapshotID, "region", sn.SourceRegion,
 		"layer", top, "copied_bytes", moved)
 	s.Kick() // an image copy may be waiting for it
+}
+
+// fetchSnapshot makes a pending copy's source chain present in its pool:
+// pulled from the peer region, or (a copy within the region that encrypts)
+// replicated from the source's zone.
+func (s *Service) fetchSnapshot(ctx context.Context, sn Snapshot) (string, int64, []byte, error) {
+	if sn.SourceRegion != s.cfg.Region {
+		return s.pullSnapshot(ctx, sn)
+	}
+	src, _, err := store.GetJSON[Snapshot](ctx, s.st, prefixSnapshot+sn.SourceSnapshotID)
+	if err != nil {
+		return "", 0, nil, ec2err.New("InvalidSnapshot.NotFound", "The snapshot '%s' does not exist.", sn.SourceSnapshotID)
+	}
+	if err := s.ensureLayer(ctx, src, sn.AZ); err != nil {
+		return "", 0, nil, err
+	}
+	return src.Layer, 0, nil, nil
+}
+
+// encryptCopied writes the copied plain chain top as one layer encrypted
+// with the copy's own key (named after the copy) and returns its name. The
+// plain layers are left to the file collector once nothing needs them.
+func (s *Service) encryptCopied(ctx context.Context, sn Snapshot, top string) (string, error) {
+	pool, ok := s.Pool(sn.AZ)
+	if !ok {
+		return "", fmt.Errorf("no pool for %s", sn.AZ)
+	}
+	key, err := s.volumeKey(Volume{ID: sn.ID, Encrypted: true, KeyCipher: sn.KeyCipher})
+	if err != nil {
+		return "", err
+	}
+	layer := sn.ID + ".qcow2"
+	crashpoint.Hit("copy-before-encrypt")
+	if err := pool.EncryptCopy(ctx, top, layer, key); err != nil {
+		return "", fmt.Errorf("encrypt copy %s: %w", sn.ID, err)
+	}
+	return layer, nil
 }
 
 // pullSnapshot brings the source chain's missing layers into sn's pool
@@ -205,13 +264,10 @@ func (s *Service) resealCopiedKey(wrap *ecdh.PrivateKey, wrapped []byte, encrypt
 	return s.sealKey(key)
 }
 
-// checkCopyEncryption: an encrypted snapshot needs this region's master
-// key to seal its volume key; ec2lab does not encrypt a plain chain on copy.
-func (s *Service) checkCopyEncryption(want, srcEncrypted bool, id string) error {
-	if want && !srcEncrypted {
-		return ec2err.New(ec2err.InvalidParameterValue, "Snapshot %s is not encrypted: ec2lab copies snapshots with their encryption state and cannot encrypt a plain chain on copy.", id)
-	}
-	if srcEncrypted {
+// checkCopyEncryption: an encrypted copy (of an encrypted source, or one
+// encrypted on copy) needs this region's master key.
+func (s *Service) checkCopyEncryption(want, srcEncrypted bool) error {
+	if want || srcEncrypted {
 		if _, err := s.master(); err != nil {
 			return err
 		}

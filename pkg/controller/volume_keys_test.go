@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/ec2lab/ec2lab/pkg/ids"
+	"github.com/ec2lab/ec2lab/pkg/storage"
 	"github.com/ec2lab/ec2lab/pkg/store"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
@@ -207,5 +208,46 @@ func TestEncryptedLaunch(t *testing.T) {
 	}
 	if !v.Encrypted || !bytes.Equal(v.KeyCipher, snapKey) {
 		t.Errorf("volume of an encrypted AMI: encrypted=%v, snapshot's key=%v", v.Encrypted, bytes.Equal(v.KeyCipher, snapKey))
+	}
+}
+
+// TestCopyEncrypting: CopySnapshot with Encrypted of a plain snapshot in
+// the region records a pending copy with a new key of its own, then writes
+// the chain as one LUKS layer in its zone (from the other zone's pool);
+// a region without a master key refuses it.
+func TestCopyEncrypting(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
+	ctx := ctxFor(acct1)
+	poolB, _ := r.svc.Pool("lab-1b")
+	if err := poolB.Create(context.Background(), "src.qcow2", 16<<20, storage.CreateOptions{}); err != nil {
+		t.Fatalf("qemu-img: %v", err)
+	}
+	src := Snapshot{ID: ids.New(ids.Snapshot), Owner: acct1, AZ: "lab-1b", Layer: "src.qcow2", State: "completed", SizeGiB: 1}
+	if err := put(context.Background(), r.svc.st, prefixSnapshot+src.ID, src); err != nil {
+		t.Fatal(err)
+	}
+	req := CopySnapshotRequest{SourceSnapshotID: src.ID, Encrypted: true}
+	if _, err := r.svc.CopySnapshot(ctx, req); errCode(err) != "UnsupportedOperation" {
+		t.Fatalf("without a master key: %v, want UnsupportedOperation", err)
+	}
+	if err := r.svc.SetMasterKey(randKey(t)); err != nil {
+		t.Fatal(err)
+	}
+	cp, err := r.svc.CopySnapshot(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp.State != "pending" || !cp.Encrypted || cp.KeyCipher == nil {
+		t.Fatalf("copy = state %s encrypted %v key %v, want a pending encrypted copy with a key", cp.State, cp.Encrypted, cp.KeyCipher != nil)
+	}
+	r.svc.runSnapshotCopy(context.Background(), cp.ID)
+	done, _, err := store.GetJSON[Snapshot](ctx, r.svc.st, prefixSnapshot+cp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolA, _ := r.svc.Pool(done.AZ)
+	info, err := poolA.Info(context.Background(), done.Layer)
+	if done.State != "completed" || err != nil || !info.Encrypted || info.Backing != "" {
+		t.Fatalf("copy = %+v, layer %+v (%v), want completed as one encrypted layer", done, info, err)
 	}
 }

@@ -124,3 +124,53 @@ func TestRebaseEncryptedOntoPlain(t *testing.T) {
 	}
 	qemuIO(t, "read -P 0xab 0 1M", ioArgs(p.Path("top.qcow2"), key, []bool{true})...)
 }
+
+// TestEncryptCopy: a plain two-layer chain becomes one encrypted,
+// read-only layer with the chain's data and no plaintext; a retry is a
+// no-op; an encrypted chain or a missing key is refused.
+func TestEncryptCopy(t *testing.T) {
+	p := newTestPool(t)
+	ctx := context.Background()
+	t.Setenv("TMPDIR", t.TempDir())
+	const key = "copy-key"
+	mustCreate(t, p, "base.qcow2", 64<<20, CreateOptions{})
+	qemuIO(t, "write -P 0xab 0 2M", ioArgs(p.Path("base.qcow2"), "", nil)...)
+	mustCreate(t, p, "top.qcow2", 0, CreateOptions{Backing: "base.qcow2"})
+	qemuIO(t, "write -P 0xcd 1M 1M", ioArgs(p.Path("top.qcow2"), "", nil)...)
+
+	if err := p.EncryptCopy(ctx, "top.qcow2", "enc.qcow2", nil); err == nil {
+		t.Fatal("EncryptCopy without a key succeeded")
+	}
+	if err := p.EncryptCopy(ctx, "top.qcow2", "enc.qcow2", []byte(key)); err != nil {
+		t.Fatal(err)
+	}
+	info, err := p.Info(ctx, "enc.qcow2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !info.Encrypted || info.Backing != "" || info.VirtualSize != 64<<20 {
+		t.Fatalf("copy = %+v, want an encrypted 64 MiB layer without backing", info)
+	}
+	if fi, _ := os.Stat(p.Path("enc.qcow2")); fi.Mode().Perm()&0o222 != 0 {
+		t.Errorf("copy mode %v, want read-only", fi.Mode())
+	}
+	raw, err := os.ReadFile(p.Path("enc.qcow2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, bytes.Repeat([]byte{0xab}, 512)) || bytes.Contains(raw, bytes.Repeat([]byte{0xcd}, 512)) {
+		t.Error("plaintext pattern in the encrypted copy")
+	}
+	enc := ioArgs(p.Path("enc.qcow2"), key, []bool{true})
+	qemuIO(t, "read -P 0xab 0 1M", enc...)
+	qemuIO(t, "read -P 0xcd 1M 1M", enc...)
+	if err := p.EncryptCopy(ctx, "top.qcow2", "enc.qcow2", []byte(key)); err != nil {
+		t.Errorf("retry: %v", err)
+	}
+	if err := p.EncryptCopy(ctx, "enc.qcow2", "enc2.qcow2", []byte(key)); err == nil {
+		t.Error("EncryptCopy of an encrypted chain succeeded")
+	}
+	if m, _ := filepath.Glob(filepath.Join(p.Dir, ".tmp-*")); len(m) != 0 {
+		t.Errorf("temp files left: %v", m)
+	}
+}

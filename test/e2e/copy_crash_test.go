@@ -160,3 +160,35 @@ func domblklist(t *testing.T, domain string) string {
 	}
 	return string(out)
 }
+
+// copyEncrypting copies plain snapshot 5 to lab-2 with Encrypted: the copy
+// is one LUKS layer under a new key that lab-2 holds, with no plaintext on
+// disk, and a volume made from it holds snapshot 5's data.
+func (rig *copyRig) copyEncrypting(t *testing.T) {
+	ctx := context.Background()
+	res, err := rig.lab2.Client.CopySnapshot(ctx, &v1.CopySnapshotRequest{SourceRegion: "lab-1", SourceSnapshotId: rig.snaps[4], Encrypted: true})
+	if err != nil {
+		t.Fatalf("CopySnapshot Encrypted: %v", err)
+	}
+	cp := waitSnapshot(t, rig.lab2, res.GetSnapshotId())
+	if !cp.GetEncrypted() {
+		t.Errorf("a copy made with Encrypted says encrypted=false")
+	}
+	layer := filepath.Join(rig.pool2, cp.GetSnapshotId()+".qcow2")
+	checkCiphertext(t, layer, bytes.Repeat([]byte{0x15}, 4096))
+	key := storedKey(t, rig.dir2, cp.GetSnapshotId())
+	nv, err := rig.lab2.Client.CreateVolume(ctx, &v1.CreateVolumeRequest{AvailabilityZone: "lab-2a", SnapshotId: cp.GetSnapshotId()})
+	if err != nil {
+		t.Fatalf("CreateVolume from the encrypted copy: %v", err)
+	}
+	if got := rig.lab2.waitVolume(t, nv.GetVolumeId(), "available"); !got.GetEncrypted() {
+		t.Errorf("a volume of the encrypted copy is not encrypted")
+	}
+	head := filepath.Join(rig.pool2, writableHead(t, rig.pool2, nv.GetVolumeId()))
+	out, err := exec.Command("qemu-img", "compare", "-U", "--object", "secret,id=sec0,data="+hex.EncodeToString(key), "--image-opts",
+		"driver=qcow2,file.filename="+filepath.Join(rig.pool1, rig.layers[4]),
+		"driver=qcow2,file.filename="+head+",encrypt.key-secret=sec0,backing.encrypt.key-secret=sec0").CombinedOutput()
+	if err != nil {
+		t.Errorf("the volume of the encrypted copy differs from snapshot 5: %v\n%s", err, out)
+	}
+}

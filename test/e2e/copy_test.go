@@ -39,6 +39,7 @@ func TestCopySnapshotAndImageAcrossRegions(t *testing.T) {
 	rig.snapshotChain(t)
 	rig.copySnapshots(t)
 	rig.compareData(t)
+	rig.copyEncrypting(t)
 	rig.deleteSource(t)
 	rig.copyErrors(t)
 	rig.copyEncryptedThroughCrash(t)
