@@ -39,6 +39,7 @@ type flags struct {
 	pool, localPool, stateDir     string
 	libvirtURI, domainType        string
 	tlsDir, tlsName               string
+	natUplink                     string
 }
 
 func newRootCommand() *cobra.Command {
@@ -67,6 +68,7 @@ func newRootCommand() *cobra.Command {
 	fl.StringVar(&f.domainType, "domain-type", "", "force kvm or qemu (default: detect)")
 	fl.StringVar(&f.tlsDir, "tls-dir", "", "directory with ca.pem and this host's certificate (ec2d ca issue NAME): mutual TLS with the controller")
 	fl.StringVar(&f.tlsName, "tls-name", "", "certificate name in --tls-dir (default: --host-id)")
+	fl.StringVar(&f.natUplink, "nat-uplink", "", "opt in to NAT egress: masquerade instance traffic out of this interface (default: none, no way out)")
 	return cmd
 }
 
@@ -97,7 +99,7 @@ func run(parent context.Context, f flags) error {
 		return err
 	}
 	ag, err := agent.New(agent.Config{HostID: f.hostID, Region: f.region, AZ: f.az, DomainPrefix: f.prefix, DomainType: dec,
-		SharedPool: shared, LocalPool: local, StateDir: f.stateDir, Version: version.Version}, hv, log)
+		SharedPool: shared, LocalPool: local, StateDir: f.stateDir, Version: version.Version, NATUplink: f.natUplink}, hv, log)
 	if err != nil {
 		return err
 	}

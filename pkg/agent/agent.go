@@ -43,6 +43,10 @@ type Config struct {
 	// VTEP is this host's VXLAN endpoint; unset, subnets are host-local
 	// bridges (single-host mode). See network.go.
 	VTEP netip.Addr
+	// NATUplink opts this host in to NAT egress: its subnets masquerade out
+	// of this interface (netplane.Config.NATUplink). Empty, the default,
+	// instances reach nothing beyond their subnet.
+	NATUplink string
 }
 
 // Agent implements agentv1.HostServer.

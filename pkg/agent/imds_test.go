@@ -131,3 +131,31 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+// TestMetadataSameAddressTwoVPCs: two VPCs reuse 10.0.0.4 on two bridges;
+// each bridge answers for its own instance only, and forgetting one
+// leaves the other.
+func TestMetadataSameAddressTwoVPCs(t *testing.T) {
+	a := &Agent{cfg: Config{StateDir: t.TempDir()}, log: slog.Default()}
+	for id, subnet := range map[string]string{"i-a": "s1", "i-x": "s2"} {
+		rec, _, err := metadataRecordOf(metadataReq(id, &agentv1.Nic{SubnetId: subnet, Mac: "02:00:00:00:00:01", PrivateIp: "10.0.0.4"}),
+			bridgeOfSubnet, "az-a", "r-1", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.md.put(id, rec)
+	}
+	who := func(bridge string) string {
+		in, _ := a.md.lookupOn(bridge)(netip.MustParseAddr("10.0.0.4"))
+		return in.InstanceID
+	}
+	if who("br-s1") != "i-a" || who("br-s2") != "i-x" {
+		t.Errorf("10.0.0.4 is %q on br-s1 and %q on br-s2, want i-a and i-x", who("br-s1"), who("br-s2"))
+	}
+	if err := a.dropMetadata("i-a"); err != nil {
+		t.Fatal(err)
+	}
+	if who("br-s1") != "" || who("br-s2") != "i-x" {
+		t.Errorf("after dropping i-a: %q on br-s1, %q on br-s2, want none and i-x", who("br-s1"), who("br-s2"))
+	}
+}

@@ -45,7 +45,7 @@ func (a *Agent) Plane() (*netplane.Plane, error) {
 	a.net.once.Do(func() {
 		a.net.plane, a.net.err = netplane.New(netplane.Config{Prefix: NetPrefix(a.cfg.DomainPrefix),
 			StateDir: filepath.Join(a.cfg.StateDir, "net"), VTEP: a.cfg.VTEP, Logger: a.log,
-			MetadataAddr: imds.Addr.Addr()})
+			MetadataAddr: imds.Addr.Addr(), NATUplink: a.cfg.NATUplink})
 		if a.net.err != nil {
 			a.net.err = fmt.Errorf("data plane: %w", a.net.err)
 		}

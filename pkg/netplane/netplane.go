@@ -1,10 +1,17 @@
 // Package netplane owns an ec2lab host's virtual network data plane: one
 // Linux bridge per subnet with the subnet's gateway address, one VXLAN
 // device per subnet (VNI, static FDB entries towards the other hosts' VTEPs)
-// and one dnsmasq per bridge answering DHCP with static leases only. It
-// adds no NAT and no routes beyond the connected one and never touches IP
-// forwarding. Guests' taps are created by libvirt (interface type='bridge')
-// with names from TapName.
+// and one dnsmasq per bridge answering DHCP with static leases only.
+// Guests' taps are created by libvirt (interface type='bridge') with names
+// from TapName.
+//
+// Subnets of different VPCs may share a CIDR on one host: every bridge has
+// its own conntrack zone (recorded in the bridge's alias) and the Plane's
+// edge table (package edge) keeps each bridge's traffic to itself and its
+// own host services. Bridges never forward (per-bridge forwarding sysctl
+// off, routed packets dropped) unless Config.NATUplink opts in to NAT
+// egress, which adds the masquerade and per-bridge reply routes; without
+// it there is no NAT rule and no route out.
 //
 // Everything it creates carries the Plane's name prefix; Reconcile makes
 // the host match a desired set of subnets, creating what is missing and
@@ -23,6 +30,8 @@ import (
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
+
+	"github.com/ec2lab/ec2lab/pkg/netplane/edge"
 )
 
 // VXLANPort is the IANA VXLAN UDP port.
@@ -53,6 +62,10 @@ type Config struct {
 	// (the instance metadata service, 169.254.169.254) through their
 	// default gateway. Unset, a bridge has only its gateway address.
 	MetadataAddr netip.Addr
+	// NATUplink, when set, opts this host in to NAT egress: every subnet
+	// bridge masquerades its traffic out of this interface (which gets IP
+	// forwarding on). Empty, the default, subnets have no way out.
+	NATUplink string
 	// Dnsmasq is the dnsmasq binary (default "dnsmasq" on $PATH).
 	Dnsmasq string
 	Logger  *slog.Logger
@@ -93,6 +106,7 @@ type Plane struct {
 	nl      *netlink.Handle
 	ns      netns.NsHandle
 	ownedRE *regexp.Regexp
+	edge    *edge.Edge
 }
 
 var prefixRE = regexp.MustCompile(`^[a-z0-9]{1,5}$`)
@@ -126,8 +140,17 @@ func New(cfg Config) (*Plane, error) {
 	if err := p.open(); err != nil {
 		return nil, err
 	}
+	e, err := edge.New(edge.Config{TableName: p.EdgeTable(), NetNS: cfg.NetNS, MetadataAddr: cfg.MetadataAddr, Uplink: cfg.NATUplink})
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
+	p.edge = e
 	return p, nil
 }
+
+// EdgeTable names the Plane's inet table of zone, isolation and NAT rules.
+func (p *Plane) EdgeTable() string { return "ec2lab_" + p.cfg.Prefix + "_edge" }
 
 func (p *Plane) open() error {
 	if p.cfg.NetNS == "" {
@@ -154,6 +177,9 @@ func (p *Plane) open() error {
 // Close releases the netlink handle; what the Plane created stays.
 func (p *Plane) Close() error {
 	p.nl.Close()
+	if p.edge != nil {
+		p.edge.Close()
+	}
 	if p.ns >= 0 {
 		return p.ns.Close()
 	}

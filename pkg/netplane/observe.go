@@ -14,18 +14,25 @@ type Observed struct {
 	Dnsmasq map[string]int
 	// StateFiles are the files left in StateDir.
 	StateFiles []string
+	// Zones maps bridge name to its conntrack zone.
+	Zones map[string]uint16
+	// Edge reports the edge table (EdgeTable) present.
+	Edge bool
+	// Routes lists the zones whose return-route rule (fwmark → table)
+	// exists.
+	Routes []uint16
 }
 
 // Empty reports whether nothing owned is left.
 func (o Observed) Empty() bool {
-	return len(o.Bridges)+len(o.VXLANs)+len(o.Taps)+len(o.Dnsmasq)+len(o.StateFiles) == 0
+	return len(o.Bridges)+len(o.VXLANs)+len(o.Taps)+len(o.Dnsmasq)+len(o.StateFiles)+len(o.Routes) == 0 && !o.Edge
 }
 
 // Observe lists the owned devices, processes and state files.
 func (p *Plane) Observe() (Observed, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	o := Observed{Dnsmasq: map[string]int{}}
+	o := Observed{Dnsmasq: map[string]int{}, Zones: map[string]uint16{}}
 	links, err := p.ownedLinks()
 	if err != nil {
 		return o, err
@@ -35,6 +42,9 @@ func (p *Plane) Observe() (Observed, error) {
 		switch p.owned(name) {
 		case kindBridge:
 			o.Bridges = append(o.Bridges, name)
+			if z := zoneOf(l); z != 0 {
+				o.Zones[name] = z
+			}
 		case kindVXLAN:
 			o.VXLANs = append(o.VXLANs, name)
 		case kindTap:
@@ -47,6 +57,16 @@ func (p *Plane) Observe() (Observed, error) {
 	}
 	for br, proc := range procs {
 		o.Dnsmasq[br] = proc.pid
+	}
+	if o.Edge, err = p.edge.Present(); err != nil {
+		return o, err
+	}
+	used, err := p.usedZones()
+	if err != nil {
+		return o, err
+	}
+	if o.Routes, err = p.routeZones(used); err != nil {
+		return o, err
 	}
 	o.StateFiles, err = p.stateFiles()
 	sort.Strings(o.Bridges)

@@ -10,13 +10,17 @@ import (
 	"strings"
 
 	"github.com/vishvananda/netlink"
+
+	"github.com/ec2lab/ec2lab/pkg/netplane/edge"
+	"github.com/ec2lab/ec2lab/pkg/network"
 )
 
-// Reconcile makes this host serve exactly the desired subnets: bridges,
-// VXLAN devices and FDB entries, tap attachment and dnsmasq processes are
-// created or corrected, and every owned device, process or state file not
-// desired is removed. It is idempotent; it keeps going after a failing
-// subnet and returns all errors joined.
+// Reconcile makes this host serve exactly the desired subnets: bridges
+// (with their conntrack zones and sysctls), VXLAN devices and FDB entries,
+// tap attachment, dnsmasq processes, the edge table and NAT reply routes
+// are created or corrected, and every owned device, process, state file or
+// rule not desired is removed. It is idempotent; it keeps going after a
+// failing subnet and returns all errors joined.
 func (p *Plane) Reconcile(ctx context.Context, desired []Subnet) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -30,39 +34,71 @@ func (p *Plane) Reconcile(ctx context.Context, desired []Subnet) error {
 	if err != nil {
 		return err
 	}
+	used, err := p.usedZones()
+	if err != nil {
+		return err
+	}
 	keep := map[string]bool{}
+	var bridges []edge.Bridge
+	routes := map[uint16]bridgeRoute{}
 	var errs []error
 	for _, s := range desired {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := p.ensureSubnet(ctx, s, running); err != nil {
+		b, link, err := p.ensureSubnet(ctx, s, running, used)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("subnet %s: %w", s.ID, err))
+		}
+		if link != nil {
+			bridges = append(bridges, b)
+			if b.Zone != 0 {
+				routes[b.Zone] = bridgeRoute{zone: b.Zone, cidr: s.CIDR, link: link}
+			}
 		}
 		p.markKept(s, keep)
 	}
+	errs = append(errs, p.syncEdge(ctx, bridges, routes, used))
 	errs = append(errs, p.removeExtra(ctx, keep, running))
 	return errors.Join(errs...)
 }
 
-func (p *Plane) ensureSubnet(ctx context.Context, s Subnet, running map[string]process) error {
+// ensureSubnet realizes one subnet and returns its bridge as the edge
+// table sees it (link is nil when the bridge could not be made).
+func (p *Plane) ensureSubnet(ctx context.Context, s Subnet, running map[string]process, used map[uint16]string) (edge.Bridge, netlink.Link, error) {
 	br, created, err := p.ensureBridge(s)
 	if err != nil {
-		return err
+		return edge.Bridge{}, nil, err
 	}
+	b := edge.Bridge{Name: br.Attrs().Name, CIDR: s.CIDR, Gateway: network.Gateway(s.CIDR), GatewayMAC: gatewayMAC(s.ID),
+		NAT: p.cfg.NATUplink != ""}
+	var errs []error
+	b.Zone, err = p.ensureZone(br, s.ID, used)
+	errs = append(errs, err, p.writeSysctls(bridgeSysctls(b.Name, b.NAT)))
 	vx, err := p.ensureVXLAN(s, br)
 	if err != nil {
-		return err
+		return b, br, errors.Join(append(errs, err)...)
 	}
 	if vx != nil {
-		if err := p.syncFDB(vx, p.wantFDB(s)); err != nil {
-			return err
-		}
+		errs = append(errs, p.syncFDB(vx, p.wantFDB(s)))
 	}
-	if err := p.attachTaps(s, br); err != nil {
-		return err
+	errs = append(errs, p.attachTaps(s, br), p.ensureDnsmasq(ctx, s, br.Attrs().Name, running, created))
+	return b, br, errors.Join(errs...)
+}
+
+// syncEdge applies the edge table and the bridges' return routes, makes
+// the host's answers carry the mark of what they answer, and turns
+// forwarding on on the uplink when NAT uses it.
+func (p *Plane) syncEdge(ctx context.Context, bridges []edge.Bridge, routes map[uint16]bridgeRoute, used map[uint16]string) error {
+	var errs []error
+	if len(bridges) > 0 {
+		errs = append(errs, p.writeSysctls(reflectSysctls))
 	}
-	return p.ensureDnsmasq(ctx, s, br.Attrs().Name, running, created)
+	if len(bridges) > 0 && p.cfg.NATUplink != "" {
+		errs = append(errs, p.writeSysctls(uplinkSysctls(p.cfg.NATUplink)))
+	}
+	errs = append(errs, p.edge.Reconcile(ctx, bridges), p.syncRoutes(routes, used))
+	return errors.Join(errs...)
 }
 
 // markKept records the owned names subnet s accounts for.

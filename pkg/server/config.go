@@ -28,6 +28,9 @@ type AgentSpec struct {
 	DomainPrefix string `json:"domain_prefix"`
 	LocalPool    string `json:"local_pool"`
 	StateDir     string `json:"state_dir"`
+	// NATUplink opts the host in to NAT egress out of this interface
+	// (agent.Config.NATUplink); empty, the default, means no way out.
+	NATUplink string `json:"nat_uplink,omitempty"`
 }
 
 // AllInOne is the config of `ec2d --all-in-one`: region lab-1, zone lab-1a,

@@ -36,8 +36,8 @@ func startEmbeddedAgent(ctx context.Context, spec AgentSpec, cfg Config, hv hype
 		return fmt.Errorf("embedded agent %s: %w", spec.HostID, err)
 	}
 	ag, err := agent.New(agent.Config{HostID: spec.HostID, Region: cfg.Region, AZ: spec.AZ, DomainPrefix: spec.DomainPrefix,
-		DomainType: dec, SharedPool: shared, LocalPool: local, StateDir: spec.StateDir, Version: version.Version},
-		hv, log.With("host", spec.HostID))
+		DomainType: dec, SharedPool: shared, LocalPool: local, StateDir: spec.StateDir, Version: version.Version,
+		NATUplink: spec.NATUplink}, hv, log.With("host", spec.HostID))
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	"github.com/ec2lab/ec2lab/pkg/netplane"
+	"github.com/ec2lab/ec2lab/pkg/netplane/firewall"
 	"github.com/ec2lab/ec2lab/pkg/netplane/nptest"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
@@ -21,14 +22,19 @@ import (
 // TestVPCNetworking launches guests through ec2d into the default VPC:
 // each gets its IPAM address by DHCP, one pings another, the VPC/subnet
 // API enforces its rules, and terminating every instance releases the
-// addresses and removes the subnet's bridge, taps and dnsmasq.
+// addresses and removes the subnet's bridge, taps and dnsmasq. A second
+// VPC reuses the default VPC's CIDR on the same host: its guest X gets the
+// same address as guest A, both by DHCP, each is told its own instance ID
+// by the metadata service, X reaches its neighbour Y but no address that
+// exists only in the default VPC, and A cannot reach Y.
 func TestVPCNetworking(t *testing.T) {
 	requireHost(t)
 	nptest.RequireNetAdmin(t)
 	prefix := fmt.Sprintf("e2n%04x-", rand.Intn(1<<16))
 	dataDir := hvtest.ScratchDir(t)
+	plane := observer(t, prefix, dataDir) // first, so its sweep runs after ec2d stopped
 	r := startRegion(t, dataDir, "--domain-prefix", prefix)
-	plane := observer(t, prefix, dataDir)
+	t.Cleanup(func() { removeDomains(t, prefix) })
 	ctx := context.Background()
 
 	subnet := defaultSubnet(t, r)
@@ -56,8 +62,15 @@ func TestVPCNetworking(t *testing.T) {
 		expectCode(t, "address outside the subnet", "InvalidParameterValue", runErr(r, ami, "10.9.9.9", 1))
 	})
 
-	// B asks for a given address and pings A once its own DHCP is done.
+	// The second guest has leased its pool address; it makes room (the
+	// host has 8 vCPUs) for the twin VPC's X (A's address) and Y, which
+	// boot while B asks for a given address and pings A.
+	if _, err := r.Client.TerminateInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: ids[1:2]}); err != nil {
+		t.Fatalf("TerminateInstances: %v", err)
+	}
+	r.waitState(t, "terminated", ids[1])
 	wantB := nthAddr(cidr, 100)
+	twin := launchTwin(t, r, ami, subnet, a.GetPrivateIpAddress(), nthAddr(cidr, 150).String())
 	script := fmt.Sprintf("#!/bin/sh\nn=0\nwhile [ $n -lt 30 ] && ! ip -4 addr show eth0 | grep -q inet; do n=$((n+1)); sleep 1; done\n"+
 		"ping -c 3 -W 3 %s\necho \"ping-a exit $?\"\n", a.GetPrivateIpAddress())
 	resB, err := r.Client.RunInstances(ctx, &v1.RunInstancesRequest{ImageId: ami, InstanceType: "t3.nano", MinCount: 1, MaxCount: 1,
@@ -75,13 +88,13 @@ func TestVPCNetworking(t *testing.T) {
 		t.Errorf("B could not ping A at %s:\n%s", a.GetPrivateIpAddress(), tail(out, 1500))
 	}
 	ids = append(ids, b.GetInstanceId())
+	checkTwin(t, r, twin, a, wantB.String())
+	ids = append(ids, twin.x, twin.y)
 
-	if sn := defaultSubnet(t, r); sn.GetAvailableIpAddressCount() != full-3 {
-		t.Errorf("available addresses with 3 instances: %d, want %d", sn.GetAvailableIpAddressCount(), full-3)
+	if sn := defaultSubnet(t, r); sn.GetAvailableIpAddressCount() != full-2 {
+		t.Errorf("available addresses with 2 instances: %d, want %d", sn.GetAvailableIpAddressCount(), full-2)
 	}
-	if o := observe(t, plane); len(o.Bridges) != 1 || len(o.Taps) != 3 || len(o.Dnsmasq) != 1 {
-		t.Errorf("data plane with 3 guests: %+v, want 1 bridge, 3 taps, 1 dnsmasq", o)
-	}
+	checkTwoPlanes(t, observe(t, plane), 4)
 
 	t.Run("vpc and subnet rules", func(t *testing.T) { vpcRules(t, r, subnet.GetSubnetId()) })
 
@@ -96,6 +109,7 @@ func TestVPCNetworking(t *testing.T) {
 	if sn := defaultSubnet(t, r); sn.GetAvailableIpAddressCount() != full {
 		t.Errorf("available addresses after terminate: %d, want %d", sn.GetAvailableIpAddressCount(), full)
 	}
+	deleteTwin(t, r, twin)
 	waitPlaneEmpty(t, plane)
 }
 
@@ -207,7 +221,8 @@ func vpcRules(t *testing.T, r *region, usedSubnet string) {
 }
 
 // observer is a read-only view of the embedded agent's data plane (same
-// prefix and state dir); at cleanup it sweeps whatever the test left.
+// prefix and state dir); at cleanup it sweeps whatever the test left,
+// security group tables included.
 func observer(t *testing.T, domainPrefix, dataDir string) *netplane.Plane {
 	t.Helper()
 	p, err := netplane.New(netplane.Config{Prefix: agent.NetPrefix(domainPrefix), StateDir: filepath.Join(dataDir, "agent", "net")})
@@ -219,6 +234,9 @@ func observer(t *testing.T, domainPrefix, dataDir string) *netplane.Plane {
 			t.Errorf("sweep data plane: %v", err)
 		}
 		p.Close()
+		if fw, err := firewall.New(firewall.Config{TableName: agent.FirewallTable(domainPrefix)}); err == nil {
+			fw.Close() // removes the tables
+		}
 	})
 	return p
 }

@@ -115,3 +115,18 @@ func randHex(t testing.TB, n int) string {
 	}
 	return hex.EncodeToString(b)
 }
+
+// FakeUplink adds a stand-in uplink named name inside namespace ns (never
+// ""): a dummy link, or, where the kernel has no dummy driver, a veth pair
+// with both ends in ns. Nothing sent through it leaves the namespace.
+func FakeUplink(t testing.TB, ns, name string) {
+	t.Helper()
+	if ns == "" {
+		t.Fatal("FakeUplink: want a private namespace")
+	}
+	if exec.Command("ip", "-n", ns, "link", "add", name, "type", "dummy").Run() == nil {
+		In(t, ns, "ip", "link", "set", name, "up")
+		return
+	}
+	Veth(t, ns, name, "", ns, name+"p", "")
+}

@@ -1,0 +1,216 @@
+// Package edge owns the nftables rules at the layer-3 border of an ec2lab
+// data plane's subnet bridges: one inet table per Plane (Config.TableName),
+// rebuilt atomically by every Reconcile.
+//
+// Per bridge it
+//   - puts everything the bridge carries in the bridge's own conntrack
+//     zone (raw prerouting for frames entering it, raw output for what the
+//     host sends into it), so two VPCs that reuse addresses never share a
+//     connection: identical 5-tuples on two bridges are two flows;
+//   - gives packets sent to the bridge's gateway MAC the bridge's Mark, so
+//     the host's answers (with fwmark_reflect) and policy routing go back
+//     out of this bridge, not another one with the same CIDR;
+//   - lets guests reach only the host services of their own bridge (its
+//     gateway, the metadata address, DHCP broadcasts) and nothing else of
+//     the host;
+//   - drops every routed packet into or out of the bridge: bridged frames
+//     (in and out by the same bridge) are left to the security groups
+//     (package firewall), and subnets never reach each other or the world
+//     through the host.
+//
+// NAT egress is opt-in per bridge (Bridge.NAT, off by default): the
+// bridge's new flows out of Config.Uplink get its Mark as conntrack mark
+// and are masqueraded; their replies get it back as packet mark, so the
+// Plane's policy routing returns them to the right bridge. Routed flows
+// keep the default conntrack zone (their replies arrive on the shared
+// uplink, which knows no zone; google/nftables cannot encode the
+// direction of a "ct original zone set"); a routed flow whose tuple
+// another bridge already holds is dropped, never crossed. Without a NAT
+// bridge the table has no nat chain and no masquerade rule at all.
+package edge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"regexp"
+	"sync"
+
+	"github.com/google/nftables"
+	"github.com/vishvananda/netns"
+)
+
+// Config configures an Edge.
+type Config struct {
+	// TableName names the inet table, e.g. "ec2lab_<prefix>_edge".
+	TableName string
+	// NetNS, when set, is the named network namespace (ip netns) holding
+	// the bridges; tests use it to pose as a host.
+	NetNS string
+	// MetadataAddr, when valid, is a host address guests may reach on
+	// every bridge besides its gateway (the metadata service).
+	MetadataAddr netip.Addr
+	// Uplink is the interface NAT bridges masquerade out of; required when
+	// any bridge has NAT.
+	Uplink string
+}
+
+// Bridge is one subnet bridge of the data plane.
+type Bridge struct {
+	Name string
+	// Zone is the bridge's conntrack zone (1..65535, unique on the host).
+	Zone       uint16
+	CIDR       netip.Prefix
+	Gateway    netip.Addr
+	GatewayMAC net.HardwareAddr
+	// NAT masquerades the subnet's traffic out of Config.Uplink.
+	NAT bool
+}
+
+// Mark is the packet mark, NAT conntrack mark and routing table of the
+// bridge in zone: 0x0ec0 in the high half, the zone in the low. The Plane
+// routes packets with this mark by the table, which holds only the
+// bridge's subnet.
+func Mark(zone uint16) uint32 { return 0x0ec0<<16 | uint32(zone) }
+
+// Edge enforces the border rules on one host (or namespace).
+type Edge struct {
+	cfg Config
+	ns  netns.NsHandle
+	mu  sync.Mutex
+}
+
+var tableNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
+
+// New checks cfg and opens the namespace; it changes nothing.
+func New(cfg Config) (*Edge, error) {
+	if !tableNameRE.MatchString(cfg.TableName) {
+		return nil, fmt.Errorf("edge: invalid table name %q", cfg.TableName)
+	}
+	if cfg.Uplink != "" && (len(cfg.Uplink) > 15 || !ifnameRE.MatchString(cfg.Uplink)) {
+		return nil, fmt.Errorf("edge: invalid uplink name %q", cfg.Uplink)
+	}
+	e := &Edge{cfg: cfg, ns: netns.None()}
+	if cfg.NetNS != "" {
+		ns, err := netns.GetFromName(cfg.NetNS)
+		if err != nil {
+			return nil, fmt.Errorf("edge: netns %s: %w", cfg.NetNS, err)
+		}
+		e.ns = ns
+	}
+	return e, nil
+}
+
+var ifnameRE = regexp.MustCompile(`^[A-Za-z0-9_.:@-]+$`)
+
+// conn opens a fresh nftables connection in the Edge's namespace.
+func (e *Edge) conn() (*nftables.Conn, error) {
+	var opts []nftables.ConnOption
+	if e.ns.IsOpen() {
+		opts = append(opts, nftables.WithNetNSFd(int(e.ns)))
+	}
+	c, err := nftables.New(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("edge: nftables: %w", err)
+	}
+	return c, nil
+}
+
+// Reconcile replaces the table with the rules of bridges in one
+// transaction; with no bridges it removes the table.
+func (e *Edge) Reconcile(ctx context.Context, bridges []Bridge) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	p, err := compile(e.cfg, bridges)
+	if err != nil {
+		return fmt.Errorf("edge: %w", err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c, err := e.conn()
+	if err != nil {
+		return err
+	}
+	if len(bridges) == 0 {
+		return e.remove(c)
+	}
+	p.write(c, e.cfg.TableName)
+	if err := c.Flush(); err != nil {
+		return fmt.Errorf("edge: apply %s: %w", e.cfg.TableName, err)
+	}
+	return nil
+}
+
+// Present reports whether the table exists.
+func (e *Edge) Present() (bool, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c, err := e.conn()
+	if err != nil {
+		return false, err
+	}
+	t, err := e.table(c)
+	return t != nil, err
+}
+
+func (e *Edge) table(c *nftables.Conn) (*nftables.Table, error) {
+	ts, err := c.ListTablesOfFamily(nftables.TableFamilyINet)
+	if err != nil {
+		return nil, fmt.Errorf("edge: list tables: %w", err)
+	}
+	for _, t := range ts {
+		if t.Name == e.cfg.TableName {
+			return t, nil
+		}
+	}
+	return nil, nil
+}
+
+func (e *Edge) remove(c *nftables.Conn) error {
+	t, err := e.table(c)
+	if err != nil || t == nil {
+		return err
+	}
+	c.DelTable(t)
+	if err := c.Flush(); err != nil {
+		return fmt.Errorf("edge: delete %s: %w", e.cfg.TableName, err)
+	}
+	return nil
+}
+
+// Close releases the namespace handle; the table stays.
+func (e *Edge) Close() error {
+	if !e.ns.IsOpen() {
+		return nil
+	}
+	err := e.ns.Close()
+	e.ns = netns.None()
+	return err
+}
+
+// validate rejects bridges the rules cannot express.
+func validate(cfg Config, bridges []Bridge) error {
+	seen := map[string]bool{}
+	zones := map[uint16]string{}
+	var errs []error
+	for _, b := range bridges {
+		switch {
+		case b.Name == "" || len(b.Name) > 15 || seen[b.Name]:
+			errs = append(errs, fmt.Errorf("bridge %q: empty, too long or listed twice", b.Name))
+		case zones[b.Zone] != "" && b.Zone != 0:
+			errs = append(errs, fmt.Errorf("bridges %s and %s share zone %d", zones[b.Zone], b.Name, b.Zone))
+		case !b.CIDR.Addr().Is4() || !b.Gateway.Is4() || len(b.GatewayMAC) != 6:
+			errs = append(errs, fmt.Errorf("bridge %s: want an IPv4 CIDR and gateway and a gateway MAC", b.Name))
+		case b.NAT && cfg.Uplink == "":
+			errs = append(errs, fmt.Errorf("bridge %s: NAT without an uplink", b.Name))
+		}
+		seen[b.Name] = true
+		if b.Zone != 0 && zones[b.Zone] == "" {
+			zones[b.Zone] = b.Name
+		}
+	}
+	return errors.Join(errs...)
+}

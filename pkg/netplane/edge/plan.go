@@ -1,0 +1,148 @@
+package edge
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/google/nftables"
+)
+
+// chain is one base chain of the table and its rules.
+type chain struct {
+	name  string
+	typ   nftables.ChainType
+	hook  *nftables.ChainHook
+	hookN string // the hook's name, for String
+	prio  int32
+	rules []rule
+}
+
+// plan is the whole table.
+type plan struct{ chains []chain }
+
+var broadcast = netip.MustParseAddr("255.255.255.255")
+
+// compile turns the bridges into the table's chains (bridges sorted by
+// name, so the same input always gives the same rules).
+func compile(cfg Config, bridges []Bridge) (plan, error) {
+	if err := validate(cfg, bridges); err != nil {
+		return plan{}, err
+	}
+	bs := slices.Clone(bridges)
+	slices.SortFunc(bs, func(a, b Bridge) int { return strings.Compare(a.Name, b.Name) })
+	zonesIn := chain{name: "zones_in", typ: nftables.ChainTypeFilter, hook: nftables.ChainHookPrerouting, hookN: "prerouting", prio: -300}
+	zonesOut := chain{name: "zones_out", typ: nftables.ChainTypeFilter, hook: nftables.ChainHookOutput, hookN: "output", prio: -300}
+	hostIn := chain{name: "host_in", typ: nftables.ChainTypeFilter, hook: nftables.ChainHookInput, hookN: "input", prio: 0}
+	routed := chain{name: "routed", typ: nftables.ChainTypeFilter, hook: nftables.ChainHookForward, hookN: "forward", prio: -10}
+	natMark := chain{name: "nat_mark", typ: nftables.ChainTypeFilter, hook: nftables.ChainHookPrerouting, hookN: "prerouting", prio: -150}
+	natOut := chain{name: "nat_out", typ: nftables.ChainTypeNAT, hook: nftables.ChainHookPostrouting, hookN: "postrouting", prio: 100}
+	for _, b := range bs {
+		zonesIn.rules = append(zonesIn.rules, zoneInRules(cfg, b)...)
+		if b.Zone != 0 {
+			zonesOut.rules = append(zonesOut.rules, rule{oif(b.Name), ctZoneSet(b.Zone)})
+		}
+		hostIn.rules = append(hostIn.rules, hostRules(cfg, b)...)
+		routed.rules = append(routed.rules, routedRules(cfg, b)...)
+		if b.NAT {
+			m := Mark(b.Zone)
+			natMark.rules = append(natMark.rules, rule{iif(cfg.Uplink), ctMark(m), metaMarkSet(m)})
+			natOut.rules = append(natOut.rules, rule{oif(cfg.Uplink), ctMark(m), masquerade()})
+		}
+	}
+	p := plan{chains: []chain{zonesIn, zonesOut, hostIn, routed}}
+	if len(natOut.rules) > 0 {
+		p.chains = append(p.chains, natMark, natOut)
+	}
+	return p, nil
+}
+
+// zoneInRules put what enters bridge b in its zone and give what is sent
+// to the gateway's MAC (for the host or to be routed) the bridge's Mark:
+// fwmark_reflect carries it to the host's own answers (echo replies,
+// resets, ICMP errors), which policy routing then sends back out of this
+// bridge rather than another one with the same CIDR. Routed packets of a
+// NAT bridge stay in the default zone, where the replies from the uplink
+// find them.
+func zoneInRules(cfg Config, b Bridge) []rule {
+	if b.Zone == 0 {
+		return nil
+	}
+	in, zone, m := iif(b.Name), ctZoneSet(b.Zone), Mark(b.Zone)
+	rs := []rule{{in, etherDaddr(b.GatewayMAC), metaMarkSet(m)}}
+	if !b.NAT {
+		return append(rs, rule{in, zone})
+	}
+	rs = append(rs, rule{in, daddr(b.Gateway), zone, accept()})
+	if cfg.MetadataAddr.IsValid() {
+		rs = append(rs, rule{in, daddr(cfg.MetadataAddr), zone, accept()})
+	}
+	return append(rs, rule{in, metaMark(m), accept()}, rule{in, zone})
+}
+
+// hostRules let guests reach only their bridge's gateway, the metadata
+// address and DHCP (broadcast) on the host.
+func hostRules(cfg Config, b Bridge) []rule {
+	in := iif(b.Name)
+	rs := []rule{{in, daddr(b.Gateway), accept()}}
+	if cfg.MetadataAddr.IsValid() {
+		rs = append(rs, rule{in, daddr(cfg.MetadataAddr), accept()})
+	}
+	return append(rs, rule{in, daddr(broadcast), accept()}, rule{in, drop()})
+}
+
+// routedRules drop every routed packet into or out of bridge b (a routed
+// packet from it carries its Mark, bridged frames never do) but a NAT
+// bridge's flows out of the uplink and their replies, and accept bridged
+// frames (left to the security groups). Accepted routed packets lose the
+// mark, which only chose their route, before the security groups read
+// their port marks.
+func routedRules(cfg Config, b Bridge) []rule {
+	in, out, m := iif(b.Name), oif(b.Name), Mark(b.Zone)
+	var rs []rule
+	if b.NAT {
+		up := cfg.Uplink
+		rs = append(rs,
+			// A flow another bridge already claimed (same tuple from
+			// another VPC) is not taken over: it falls to the drop below.
+			rule{in, oif(up), metaMark(m), saddrIn(b.CIDR), ctStateNew(), ctMark(0), ctMarkSet(m), metaMarkSet(0), accept()},
+			rule{in, oif(up), metaMark(m), ctMark(m), metaMarkSet(0), accept()},
+			rule{iif(up), out, ctMark(m), ctEstablished(), metaMarkSet(0), accept()})
+	}
+	if b.Zone != 0 {
+		rs = append(rs, rule{in, metaMark(m), drop()})
+	}
+	return append(rs, rule{in, out, accept()}, rule{in, drop()}, rule{out, drop()})
+}
+
+// String renders the plan as nft would list it (the unit tests' view).
+func (p plan) String() string {
+	var b strings.Builder
+	for _, c := range p.chains {
+		fmt.Fprintf(&b, "chain %s { type %s hook %s priority %d\n", c.name, c.typ, c.hookN, c.prio)
+		for _, r := range c.rules {
+			fmt.Fprintf(&b, "\t%s\n", r)
+		}
+		b.WriteString("}\n")
+	}
+	return b.String()
+}
+
+// write queues the table's replacement on c: the table is added (so the
+// delete cannot fail), deleted and built anew; the kernel commits the
+// batch atomically.
+func (p plan) write(c *nftables.Conn, name string) {
+	t := &nftables.Table{Family: nftables.TableFamilyINet, Name: name}
+	c.AddTable(t)
+	c.DelTable(t)
+	t = c.AddTable(&nftables.Table{Family: nftables.TableFamilyINet, Name: name})
+	policy := nftables.ChainPolicyAccept
+	for _, ch := range p.chains {
+		nc := c.AddChain(&nftables.Chain{Table: t, Name: ch.name, Type: ch.typ, Hooknum: ch.hook,
+			Priority: nftables.ChainPriorityRef(nftables.ChainPriority(ch.prio)), Policy: &policy})
+		for _, r := range ch.rules {
+			c.AddRule(&nftables.Rule{Table: t, Chain: nc, Exprs: r.exprs()})
+		}
+	}
+}

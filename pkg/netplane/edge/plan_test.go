@@ -1,0 +1,157 @@
+package edge
+
+import (
+	"net"
+	"net/netip"
+	"strings"
+	"testing"
+)
+
+var md = netip.MustParseAddr("169.254.169.254")
+
+// twoVPCs are two bridges with the same CIDR (two VPCs reusing 10.9.1.0/24).
+func twoVPCs(nat bool) []Bridge {
+	mac1, _ := net.ParseMAC("02:00:00:00:00:01")
+	mac2, _ := net.ParseMAC("02:00:00:00:00:02")
+	cidr, gw := netip.MustParsePrefix("10.9.1.0/24"), netip.MustParseAddr("10.9.1.1")
+	return []Bridge{ // out of order: compile sorts by name
+		{Name: "ec2b2", Zone: 7, CIDR: cidr, Gateway: gw, GatewayMAC: mac2, NAT: nat},
+		{Name: "ec2b1", Zone: 300, CIDR: cidr, Gateway: gw, GatewayMAC: mac1, NAT: nat},
+	}
+}
+
+func TestCompileNATOff(t *testing.T) {
+	p, err := compile(Config{TableName: "t", MetadataAddr: md}, twoVPCs(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `chain zones_in { type filter hook prerouting priority -300
+	iifname "ec2b1" ether daddr 02:00:00:00:00:01 meta mark set 0x0ec0012c
+	iifname "ec2b1" ct zone set 300
+	iifname "ec2b2" ether daddr 02:00:00:00:00:02 meta mark set 0x0ec00007
+	iifname "ec2b2" ct zone set 7
+}
+chain zones_out { type filter hook output priority -300
+	oifname "ec2b1" ct zone set 300
+	oifname "ec2b2" ct zone set 7
+}
+chain host_in { type filter hook input priority 0
+	iifname "ec2b1" ip daddr 10.9.1.1 accept
+	iifname "ec2b1" ip daddr 169.254.169.254 accept
+	iifname "ec2b1" ip daddr 255.255.255.255 accept
+	iifname "ec2b1" drop
+	iifname "ec2b2" ip daddr 10.9.1.1 accept
+	iifname "ec2b2" ip daddr 169.254.169.254 accept
+	iifname "ec2b2" ip daddr 255.255.255.255 accept
+	iifname "ec2b2" drop
+}
+chain routed { type filter hook forward priority -10
+	iifname "ec2b1" meta mark 0x0ec0012c drop
+	iifname "ec2b1" oifname "ec2b1" accept
+	iifname "ec2b1" drop
+	oifname "ec2b1" drop
+	iifname "ec2b2" meta mark 0x0ec00007 drop
+	iifname "ec2b2" oifname "ec2b2" accept
+	iifname "ec2b2" drop
+	oifname "ec2b2" drop
+}
+`
+	if got := p.String(); got != want {
+		t.Errorf("rules without NAT:\n%s\nwant:\n%s", got, want)
+	}
+	if strings.Contains(p.String(), "masquerade") || strings.Contains(p.String(), "uplink") {
+		t.Error("NAT off still masquerades")
+	}
+}
+
+func TestCompileNATOn(t *testing.T) {
+	bs := twoVPCs(true)
+	bs[0].NAT = false // ec2b2 stays closed
+	p, err := compile(Config{TableName: "t", Uplink: "up0"}, bs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `chain zones_in { type filter hook prerouting priority -300
+	iifname "ec2b1" ether daddr 02:00:00:00:00:01 meta mark set 0x0ec0012c
+	iifname "ec2b1" ip daddr 10.9.1.1 ct zone set 300 accept
+	iifname "ec2b1" meta mark 0x0ec0012c accept
+	iifname "ec2b1" ct zone set 300
+	iifname "ec2b2" ether daddr 02:00:00:00:00:02 meta mark set 0x0ec00007
+	iifname "ec2b2" ct zone set 7
+}
+chain zones_out { type filter hook output priority -300
+	oifname "ec2b1" ct zone set 300
+	oifname "ec2b2" ct zone set 7
+}
+chain host_in { type filter hook input priority 0
+	iifname "ec2b1" ip daddr 10.9.1.1 accept
+	iifname "ec2b1" ip daddr 255.255.255.255 accept
+	iifname "ec2b1" drop
+	iifname "ec2b2" ip daddr 10.9.1.1 accept
+	iifname "ec2b2" ip daddr 255.255.255.255 accept
+	iifname "ec2b2" drop
+}
+chain routed { type filter hook forward priority -10
+	iifname "ec2b1" oifname "up0" meta mark 0x0ec0012c ip saddr 10.9.1.0/24 ct state new ct mark 0x00000000 ct mark set 0x0ec0012c meta mark set 0x00000000 accept
+	iifname "ec2b1" oifname "up0" meta mark 0x0ec0012c ct mark 0x0ec0012c meta mark set 0x00000000 accept
+	iifname "up0" oifname "ec2b1" ct mark 0x0ec0012c ct state established,related meta mark set 0x00000000 accept
+	iifname "ec2b1" meta mark 0x0ec0012c drop
+	iifname "ec2b1" oifname "ec2b1" accept
+	iifname "ec2b1" drop
+	oifname "ec2b1" drop
+	iifname "ec2b2" meta mark 0x0ec00007 drop
+	iifname "ec2b2" oifname "ec2b2" accept
+	iifname "ec2b2" drop
+	oifname "ec2b2" drop
+}
+chain nat_mark { type filter hook prerouting priority -150
+	iifname "up0" ct mark 0x0ec0012c meta mark set 0x0ec0012c
+}
+chain nat_out { type nat hook postrouting priority 100
+	oifname "up0" ct mark 0x0ec0012c masquerade
+}
+`
+	if got := p.String(); got != want {
+		t.Errorf("rules with NAT on ec2b1:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestCompileRejects(t *testing.T) {
+	good := twoVPCs(false)[0]
+	tests := []struct {
+		name string
+		cfg  Config
+		bs   []Bridge
+		want string
+	}{
+		{"NAT without uplink", Config{}, []Bridge{with(good, func(b *Bridge) { b.NAT = true })}, "without an uplink"},
+		{"shared zone", Config{}, []Bridge{good, with(good, func(b *Bridge) { b.Name = "other" })}, "share zone"},
+		{"twice", Config{}, []Bridge{good, with(good, func(b *Bridge) { b.Zone = 8 })}, "twice"},
+		{"IPv6", Config{}, []Bridge{with(good, func(b *Bridge) { b.CIDR = netip.MustParsePrefix("fd00::/64") })}, "IPv4"},
+		{"no MAC", Config{}, []Bridge{with(good, func(b *Bridge) { b.GatewayMAC = nil })}, "MAC"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := compile(tt.cfg, tt.bs); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("compile: %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+	if _, err := New(Config{TableName: "bad name"}); err == nil {
+		t.Error("New accepted a bad table name")
+	}
+	if _, err := New(Config{TableName: "t", Uplink: "eth0; drop"}); err == nil {
+		t.Error("New accepted a bad uplink name")
+	}
+}
+
+func with(b Bridge, f func(*Bridge)) Bridge {
+	f(&b)
+	return b
+}
+
+func TestMark(t *testing.T) {
+	if Mark(1) == Mark(2) || Mark(65535)>>16 != 0x0ec0 {
+		t.Errorf("Mark(1)=%#x Mark(2)=%#x Mark(65535)=%#x", Mark(1), Mark(2), Mark(65535))
+	}
+}
