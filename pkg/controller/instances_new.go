@@ -134,7 +134,7 @@ func (s *Service) schedulerHosts(ctx context.Context) ([]scheduler.Host, error) 
 // volume of an encrypted snapshot is encrypted (here with the snapshot's
 // key, which its layers need); Ebs.Encrypted asks for a new key otherwise.
 // A region without a master key refuses encrypted launches up front.
-func (s *Service) launchKeys(ctx context.Context, acct string, devs []DeviceOverride) ([]DeviceOverride, error) {
+func (s *Service) launchKeys(ctx context.Context, devs []DeviceOverride) ([]DeviceOverride, error) {
 	for i := range devs {
 		d := &devs[i]
 		if d.SnapshotID != "" {

@@ -78,7 +78,7 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 	if err != nil {
 		return RunResult{}, err
 	}
-	devs, err := s.launchKeys(ctx, acct, s.launchDevices(img, req.Devices))
+	devs, err := s.launchKeys(ctx, s.launchDevices(img, req.Devices))
 	if err != nil {
 		return RunResult{}, err
 	}
