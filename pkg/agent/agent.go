@@ -43,6 +43,12 @@ type Config struct {
 	// VTEP is this host's VXLAN endpoint; unset, subnets are host-local
 	// bridges (single-host mode). See network.go.
 	VTEP netip.Addr
+	// NetNS, when set, is the named network namespace (ip netns) holding
+	// this agent's data plane (bridges, VXLAN, dnsmasq, metadata service,
+	// security groups); the agent itself stays in its own namespace.
+	// Guests' taps are adopted into it (taps.go). Tests use it to pose as
+	// several hosts on one machine.
+	NetNS string
 	// NATUplink opts this host in to NAT egress: its subnets masquerade out
 	// of this interface (netplane.Config.NATUplink). Empty, the default,
 	// instances reach nothing beyond their subnet.

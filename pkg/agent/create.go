@@ -45,6 +45,9 @@ func (a *Agent) CreateInstance(ctx context.Context, req *agentv1.CreateInstanceR
 			return nil, fmt.Errorf("create %s: %w", id, err)
 		}
 		r.Add(func() { _ = a.hv.Destroy(context.WithoutCancel(ctx), s.Domain.Name) })
+		if err := a.adoptTaps(ctx, id, s.Domain.NICs); err != nil {
+			return nil, fmt.Errorf("create %s: %w", id, err)
+		}
 	}
 	r.Success()
 	a.log.Info("instance created", "instance", id, "domain", s.Domain.Name, "started", req.GetStart())

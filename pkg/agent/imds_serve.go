@@ -86,7 +86,8 @@ func (a *Agent) serveMetadata(ctx context.Context, bridges []string) error {
 	}
 	var errs []error
 	for _, br := range bridges {
-		ifi, err := net.InterfaceByName(br)
+		var ifi *net.Interface
+		err := a.inDataPlaneNS(func() (err error) { ifi, err = net.InterfaceByName(br); return err })
 		if err != nil {
 			errs = append(errs, fmt.Errorf("metadata service on %s: %w", br, err))
 			continue
@@ -111,7 +112,8 @@ func (a *Agent) serveMetadata(ctx context.Context, bridges []string) error {
 // listenMetadata opens the listener synchronously (a missing address is
 // the caller's error) and serves it until stopped.
 func (a *Agent) listenMetadata(ctx context.Context, br string, ifindex int) (*metadataServer, error) {
-	ln, err := imds.Listen(ctx, imds.Addr, br)
+	var ln net.Listener
+	err := a.inDataPlaneNS(func() (err error) { ln, err = imds.Listen(ctx, imds.Addr, br); return err })
 	if err != nil {
 		return nil, err
 	}
@@ -126,4 +128,18 @@ func (a *Agent) listenMetadata(ctx context.Context, br string, ifindex int) (*me
 	}()
 	a.log.Info("metadata service started", "bridge", br, "addr", imds.Addr)
 	return s, nil
+}
+
+// inDataPlaneNS runs fn in the data plane's network namespace (where the
+// bridges are; Config.NetNS), or directly when it has none. A listener
+// opened there keeps serving in that namespace.
+func (a *Agent) inDataPlaneNS(fn func() error) error {
+	if a.cfg.NetNS == "" {
+		return fn()
+	}
+	p, err := a.Plane()
+	if err != nil {
+		return err
+	}
+	return p.InNetNS(fn)
 }

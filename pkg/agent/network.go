@@ -45,7 +45,7 @@ func (a *Agent) Plane() (*netplane.Plane, error) {
 	a.net.once.Do(func() {
 		a.net.plane, a.net.err = netplane.New(netplane.Config{Prefix: NetPrefix(a.cfg.DomainPrefix),
 			StateDir: filepath.Join(a.cfg.StateDir, "net"), VTEP: a.cfg.VTEP, Logger: a.log,
-			MetadataAddr: imds.Addr.Addr(), NATUplink: a.cfg.NATUplink})
+			MetadataAddr: imds.Addr.Addr(), NATUplink: a.cfg.NATUplink, NetNS: a.cfg.NetNS})
 		if a.net.err != nil {
 			a.net.err = fmt.Errorf("data plane: %w", a.net.err)
 		}
@@ -168,7 +168,8 @@ func planeNIC(n *agentv1.NetNic, overlay bool) (netplane.NIC, error) {
 }
 
 // domainNICs are the instance's virtio NICs on its subnets' bridges, with
-// taps named so the data plane knows them as its own.
+// taps named so the data plane knows them as its own; with the data plane
+// in a namespace they are ethernet taps the agent adopts (taps.go).
 func (a *Agent) domainNICs(req *agentv1.CreateInstanceRequest) ([]hypervisor.NIC, error) {
 	if len(req.GetNics()) == 0 {
 		return nil, nil
@@ -187,7 +188,7 @@ func (a *Agent) domainNICs(req *agentv1.CreateInstanceRequest) ([]hypervisor.NIC
 			br = p.BridgeName(n.GetSubnetId())
 		}
 		out = append(out, hypervisor.NIC{Bridge: br, MAC: n.GetMac(),
-			Tap: p.TapName(req.GetInstanceId(), int(n.GetDeviceIndex()))})
+			Tap: p.TapName(req.GetInstanceId(), int(n.GetDeviceIndex())), Ethernet: p.Config().NetNS != ""})
 	}
 	return out, nil
 }

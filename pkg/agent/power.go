@@ -46,6 +46,11 @@ func (a *Agent) StartInstance(ctx context.Context, ref *agentv1.InstanceRef) (*a
 	if err := a.hv.Start(ctx, name); err != nil {
 		return nil, fmt.Errorf("start %s: %w", id, err)
 	}
+	if serr == nil {
+		if err := a.adoptTaps(ctx, id, s.Domain.NICs); err != nil {
+			return nil, fmt.Errorf("start %s: %w", id, err)
+		}
+	}
 	return a.status(ctx, id)
 }
 
@@ -132,6 +137,11 @@ func (a *Agent) RebootInstance(ctx context.Context, ref *agentv1.InstanceRef) (*
 	}
 	if err := a.hv.Start(ctx, d.Name); err != nil {
 		return nil, fmt.Errorf("reboot %s: %w", id, err)
+	}
+	if a.cfg.NetNS != "" {
+		if err := a.adoptSpecTaps(ctx, id); err != nil {
+			return nil, fmt.Errorf("reboot %s: %w", id, err)
+		}
 	}
 	return a.status(ctx, id)
 }

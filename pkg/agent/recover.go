@@ -50,6 +50,9 @@ func (a *Agent) Recover(ctx context.Context) error {
 	if err := a.recoverNetwork(ctx); err != nil {
 		a.log.Warn("recover: network", "err", err) // the controller's next sync retries
 	}
+	if err := a.recoverTaps(ctx); err != nil {
+		a.log.Warn("recover: taps", "err", err)
+	}
 	if err := a.recoverFirewall(ctx); err != nil {
 		a.log.Warn("recover: firewall", "err", err)
 	}

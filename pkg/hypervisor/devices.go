@@ -89,9 +89,15 @@ func seedDevice(path string) libvirtxml.DomainDisk {
 	}
 }
 
+// nicDevice is a virtio NIC: type='bridge' on nic.Bridge, or with
+// nic.Ethernet type='ethernet', a bare tap libvirt creates.
 func nicDevice(nic NIC) libvirtxml.DomainInterface {
+	src := &libvirtxml.DomainInterfaceSource{Bridge: &libvirtxml.DomainInterfaceSourceBridge{Bridge: nic.Bridge}}
+	if nic.Ethernet {
+		src = &libvirtxml.DomainInterfaceSource{Ethernet: &libvirtxml.DomainInterfaceSourceEthernet{}}
+	}
 	x := libvirtxml.DomainInterface{
-		Source: &libvirtxml.DomainInterfaceSource{Bridge: &libvirtxml.DomainInterfaceSourceBridge{Bridge: nic.Bridge}},
+		Source: src,
 		MAC:    &libvirtxml.DomainInterfaceMAC{Address: nic.MAC},
 		Model:  &libvirtxml.DomainInterfaceModel{Type: "virtio"},
 	}

@@ -81,6 +81,11 @@ func validateSpec(spec DomainSpec) error {
 	case len(spec.PinnedCPUs) > 0 && len(spec.PinnedCPUs) != spec.VCPUs:
 		return fmt.Errorf("domain %s: %d pinned CPUs for %d vCPUs", spec.Name, len(spec.PinnedCPUs), spec.VCPUs)
 	}
+	for _, nic := range spec.NICs {
+		if nic.Ethernet && nic.Tap == "" {
+			return fmt.Errorf("domain %s: ethernet NIC %s without a tap name", spec.Name, nic.MAC)
+		}
+	}
 	return nil
 }
 

@@ -226,6 +226,7 @@ func TestBuildDomainXMLRejects(t *testing.T) {
 		{"pins != vcpus", func(s *DomainSpec) { s.PinnedCPUs = []int{1} }},
 		{"bad PCI address", func(s *DomainSpec) { s.GPUs = []string{"65:00"} }},
 		{"disk without target", func(s *DomainSpec) { s.Disks[0].Target = "" }},
+		{"ethernet NIC without tap", func(s *DomainSpec) { s.NICs[0].Ethernet = true }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -233,6 +234,48 @@ func TestBuildDomainXMLRejects(t *testing.T) {
 			tt.edit(&spec)
 			if _, err := BuildDomainXML(spec); err == nil {
 				t.Errorf("BuildDomainXML accepted %s", tt.name)
+			}
+		})
+	}
+}
+
+// TestNICInterfaceType: a NIC is type='bridge' on its bridge (single host,
+// the tap libvirt's), or with Ethernet type='ethernet', a bare tap the
+// agent adopts into its data plane's namespace.
+func TestNICInterfaceType(t *testing.T) {
+	tests := []struct {
+		name                string
+		nic                 NIC
+		wantBridge, wantTap string
+		wantEthernet        bool
+	}{
+		{"bridge, libvirt names the tap", NIC{Bridge: "br-ec2", MAC: "02:00:00:00:00:01"}, "br-ec2", "", false},
+		{"bridge with the plane's tap", NIC{Bridge: "ec2b1", MAC: "02:00:00:00:00:01", Tap: "ec2t1"}, "ec2b1", "ec2t1", false},
+		{"ethernet tap for a namespaced plane", NIC{Bridge: "ec2b1", MAC: "02:00:00:00:00:01", Tap: "ec2t1", Ethernet: true}, "", "ec2t1", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := baseSpec()
+			spec.NICs = []NIC{tt.nic}
+			ifs := parse(t, spec).Devices.Interfaces
+			if len(ifs) != 1 || ifs[0].Source == nil {
+				t.Fatalf("interfaces: %+v", ifs)
+			}
+			x := ifs[0]
+			gotBridge := ""
+			if x.Source.Bridge != nil {
+				gotBridge = x.Source.Bridge.Bridge
+			}
+			gotTap := ""
+			if x.Target != nil {
+				gotTap = x.Target.Dev
+			}
+			if gotBridge != tt.wantBridge || gotTap != tt.wantTap || (x.Source.Ethernet != nil) != tt.wantEthernet {
+				t.Errorf("source bridge %q ethernet %v tap %q; want bridge %q ethernet %v tap %q",
+					gotBridge, x.Source.Ethernet != nil, gotTap, tt.wantBridge, tt.wantEthernet, tt.wantTap)
+			}
+			if x.MAC == nil || x.MAC.Address != tt.nic.MAC || x.Model == nil || x.Model.Type != "virtio" {
+				t.Errorf("mac/model: %+v %+v", x.MAC, x.Model)
 			}
 		})
 	}

@@ -169,4 +169,8 @@ type NIC struct {
 	Bridge string
 	MAC    string
 	Tap    string // optional target dev name
+	// Ethernet makes the NIC interface type='ethernet': libvirt creates
+	// the tap named Tap (required) in its own namespace, up, on no bridge;
+	// the caller attaches it (to Bridge in another network namespace).
+	Ethernet bool `json:",omitempty"`
 }

@@ -3,7 +3,8 @@
 // device per subnet (VNI, static FDB entries towards the other hosts' VTEPs)
 // and one dnsmasq per bridge answering DHCP with static leases only.
 // Guests' taps are created by libvirt (interface type='bridge') with names
-// from TapName.
+// from TapName; a Plane in its own namespace (Config.NetNS) gets them as
+// type='ethernet' taps in the agent's namespace and adopts them (AdoptTap).
 //
 // Subnets of different VPCs may share a CIDR on one host: every bridge has
 // its own conntrack zone (recorded in the bridge's alias) and the Plane's

@@ -31,6 +31,12 @@ type AgentSpec struct {
 	// NATUplink opts the host in to NAT egress out of this interface
 	// (agent.Config.NATUplink); empty, the default, means no way out.
 	NATUplink string `json:"nat_uplink,omitempty"`
+	// VTEP is the host's VXLAN endpoint address (agent.Config.VTEP);
+	// empty, subnets stay host-local.
+	VTEP string `json:"vtep,omitempty"`
+	// NetNS is the named network namespace of the host's data plane
+	// (agent.Config.NetNS); empty, the process's own.
+	NetNS string `json:"netns,omitempty"`
 }
 
 // AllInOne is the config of `ec2d --all-in-one`: region lab-1, zone lab-1a,
