@@ -72,6 +72,9 @@ func metadataRecordOf(req *agentv1.CreateInstanceRequest, bridgeOf func(*agentv1
 			inst.Hostname = network.PrivateDNSName(ip, inst.Region)
 		}
 	}
+	if err := setMetadataOptions(&inst, req.GetMetadataHttpTokens(), req.GetMetadataHttpEndpoint()); err != nil {
+		return metadataRecord{}, false, err
+	}
 	rec.Instance = inst
 	return rec, len(rec.NICs) > 0, nil
 }

@@ -32,6 +32,9 @@ type fakeAgent struct {
 	destroyed []string
 	firewall  *agentv1.FirewallState // the last SetFirewall (fakeagent_fw_test.go)
 	stream    fakeStream             // live merges (fakeagent_stream_test.go)
+	// metadata is each instance's last metadata options, "tokens/endpoint",
+	// from CreateInstance or SetMetadataOptions (metadata_options_test.go).
+	metadata map[string]string
 }
 
 func newFakeAgent() *fakeAgent {
@@ -52,6 +55,7 @@ func (f *fakeAgent) CreateInstance(_ context.Context, in *agentv1.CreateInstance
 			return nil, errors.New("fake agent: disk " + d.GetPath() + " missing")
 		}
 	}
+	f.setMetadata(in.GetInstanceId(), in.GetMetadataHttpTokens(), in.GetMetadataHttpEndpoint())
 	if _, ok := f.domains[in.GetInstanceId()]; !ok {
 		f.creates++
 		f.domains[in.GetInstanceId()] = "running"

@@ -126,6 +126,8 @@ func (s *Service) createRequest(ctx context.Context, in Instance, img Image, dis
 		req.CpuBaselinePercent = int32(t.BaselinePercent)
 	}
 	req.Nics = instanceNics(in)
+	md := in.Metadata.WithDefaults()
+	req.MetadataHttpTokens, req.MetadataHttpEndpoint = md.HTTPTokens, md.HTTPEndpoint
 	for i := 0; i < t.InstanceStoreDisks; i++ {
 		req.InstanceStore = append(req.InstanceStore, &agentv1.InstanceStoreDisk{SizeBytes: t.InstanceStoreDiskGB() * 1e9})
 	}

@@ -20,6 +20,7 @@ func (s *Service) newInstance(req RunRequest, acct, resID string, idx int, p sch
 		LaunchTime: now, StateChangedAt: now, UserData: req.UserData, Tags: req.Tags["instance"],
 		ClientToken: req.ClientToken, RootDeviceName: img.RootDeviceName, Architecture: img.Architecture,
 		DisableAPITermination: req.DisableAPITermination, DisableAPIStop: req.DisableAPIStop}
+	in.Metadata, _ = MetadataOptions{}.apply(req.MetadataOptions) // validateRun checked it
 	if key != nil {
 		in.KeyName = key.Name
 	}

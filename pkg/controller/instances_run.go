@@ -55,6 +55,8 @@ type RunRequest struct {
 	// a partition of a partition group (0: the scheduler picks).
 	PlacementGroup  string
 	PartitionNumber int
+	// MetadataOptions are EC2's MetadataOptions (metadata_options.go).
+	MetadataOptions MetadataOptionsRequest
 }
 
 // RunResult is the reservation made.
@@ -171,6 +173,9 @@ func (s *Service) validateRun(ctx context.Context, acct string, req *RunRequest)
 	}
 	if len(req.UserData) > MaxUserData {
 		return none, Image{}, nil, ec2err.New(ec2err.InvalidParameterValue, "User data is limited to %d bytes", MaxUserData)
+	}
+	if err := req.MetadataOptions.validate(); err != nil {
+		return none, Image{}, nil, err
 	}
 	if req.AZ != "" {
 		if _, ok := s.cfg.Zone(req.AZ); !ok {

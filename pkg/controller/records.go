@@ -105,6 +105,9 @@ type Instance struct {
 	// instance launched into, Partition its partition (placementgroups.go).
 	PlacementGroup string `json:"placement_group,omitempty"`
 	Partition      int    `json:"partition,omitempty"`
+	// Metadata are the instance metadata service options
+	// (metadata_options.go); zero reads as EC2's defaults.
+	Metadata MetadataOptions `json:"metadata_options,omitzero"`
 }
 
 // Attachment of a volume to an instance.

@@ -19,7 +19,7 @@ type runInstancesFlags struct {
 	imageID, instanceType, count, keyName, userData, placement, clientToken string
 	bdms, tagSpecs                                                          []string
 	dryRun, disableAPITermination, disableAPIStop                           bool
-	subnetID, privateIP                                                     string
+	subnetID, privateIP, metadataOptions                                    string
 	securityGroupIDs                                                        []string
 }
 
@@ -55,6 +55,7 @@ func newRunInstancesCmd(a *app) *cobra.Command {
 	f.StringVar(&fl.subnetID, "subnet-id", "", "subnet to launch into (default: the AZ's default subnet)")
 	f.StringVar(&fl.privateIP, "private-ip-address", "", "primary private IPv4 address (one instance only)")
 	f.StringSliceVar(&fl.securityGroupIDs, "security-group-ids", nil, "security group IDs (default: the VPC's default group)")
+	f.StringVar(&fl.metadataOptions, "metadata-options", "", "HttpTokens=required,HttpEndpoint=enabled,HttpPutResponseHopLimit=1 (shorthand or JSON)")
 	addDryRun(cmd, &fl.dryRun)
 	markList(cmd, "block-device-mappings", "tag-specifications", "security-group-ids")
 	completeFlag(cmd, "image-id", a, completeImageIDs)
@@ -82,6 +83,9 @@ func (fl *runInstancesFlags) request() (*pb.RunInstancesRequest, error) {
 		return nil, err
 	}
 	if req.TagSpecifications, err = parseTagSpecs(fl.tagSpecs); err != nil {
+		return nil, err
+	}
+	if req.MetadataOptions, err = parseMetadataOptions(fl.metadataOptions); err != nil {
 		return nil, err
 	}
 	return req, nil

@@ -48,8 +48,11 @@ func docInstance(in *pb.Instance) any {
 	if len(in.GetTags()) > 0 {
 		o.Set("Tags", docTags(in.GetTags()))
 	}
-	o.Str("VirtualizationType", in.GetVirtualizationType()).
-		Set("InstanceId", in.GetInstanceId()).
+	o.Str("VirtualizationType", in.GetVirtualizationType())
+	if m := in.GetMetadataOptions(); m != nil {
+		o.Set("MetadataOptions", docMetadataOptions(m))
+	}
+	o.Set("InstanceId", in.GetInstanceId()).
 		Str("ImageId", in.GetImageId()).
 		Set("State", docState(in.GetState())).
 		Set("PrivateDnsName", in.GetPrivateDnsName()).

@@ -45,7 +45,8 @@ func sampleInstance(id, state string, code int32) *pb.Instance {
 			VolumeId: "vol-0aaaaaaaaaaaaaaa1", Status: "attached", AttachTime: t0, DeleteOnTermination: true}},
 		Tags: []*pb.Tag{{Key: "Name", Value: "web"}}, ClientToken: "tok", PrivateIpAddress: "10.0.0.5",
 		PrivateDnsName: "ip-10-0-0-5.lab-1.compute.internal", OwnerId: "000000000001",
-		ReservationId: "r-0123456789abcdef0", Hypervisor: "kvm", VirtualizationType: "hvm", DomainType: "qemu"}
+		ReservationId: "r-0123456789abcdef0", Hypervisor: "kvm", VirtualizationType: "hvm", DomainType: "qemu",
+		MetadataOptions: sampleMetadataOptions()}
 }
 
 func newFakeCompute() *fakeCompute {

@@ -50,6 +50,13 @@ func TestGoldenOutputs(t *testing.T) {
 		{"get-console-output.table", []string{"get-console-output", "--instance-id", "i-0123456789abcdef0", "--output", "table"}, 0},
 		{"error-not-found", []string{"describe-instances", "--instance-ids", "i-00000000000000000", "--output", "json"}, ExitService},
 		{"error-dry-run", []string{"run-instances", "--image-id", "ami-1", "--dry-run"}, ExitService},
+		{"modify-instance-metadata-options.json", []string{"modify-instance-metadata-options", "--instance-id", "i-0123456789abcdef0",
+			"--http-tokens", "required", "--http-put-response-hop-limit", "2", "--output", "json"}, 0},
+		{"modify-instance-metadata-options.text", []string{"modify-instance-metadata-options", "--instance-id", "i-0123456789abcdef0",
+			"--http-endpoint", "disabled", "--output", "text"}, 0},
+		{"error-metadata-options-invalid", []string{"modify-instance-metadata-options", "--instance-id", "i-0123456789abcdef0",
+			"--http-tokens", "bogus"}, ExitService},
+		{"error-metadata-options-usage", []string{"modify-instance-metadata-options", "--http-tokens", "required"}, ExitUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -66,6 +66,7 @@ func TestMemberNamesMatchBotocore(t *testing.T) {
 		{"DescribeRegionsResult", []string{"describe-regions"}},
 		{"DescribeAvailabilityZonesResult", []string{"describe-availability-zones"}},
 		{"StopInstancesResult", []string{"stop-instances", "--instance-ids", "i-1"}},
+		{"ModifyInstanceMetadataOptionsResult", []string{"modify-instance-metadata-options", "--instance-id", "i-1"}},
 		{"VolumeAttachment", []string{"attach-volume", "--volume-id", "vol-1", "--instance-id", "i-1", "--device", "/dev/sdf"}},
 	}
 	for _, tt := range tests {

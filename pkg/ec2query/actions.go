@@ -23,6 +23,8 @@ var actions = map[string]action{
 	"DescribeInstanceAttribute": withCheck(custom(false, describeInstanceAttribute, "instance_id", "attribute"),
 		checkInstanceAttribute),
 	"DescribeInstanceCreditSpecifications": op(false, compute.DescribeInstances, creditSpecsXML),
+	"ModifyInstanceMetadataOptions": op(true, compute.ModifyInstanceMetadataOptions, modifyMetadataOptionsXML,
+		"instance_id"),
 
 	// Catalog.
 	"DescribeInstanceTypes":     op(false, compute.DescribeInstanceTypes, describeInstanceTypesXML),

@@ -89,8 +89,11 @@ func TestBotoRoundTrip(t *testing.T) {
 		TagSpecifications: []*ec2labv1.TagSpecification{
 			{ResourceType: "instance", Tags: []*ec2labv1.Tag{{Key: "Name", Value: "web-1"}, {Key: "env", Value: "lab"}}},
 			{ResourceType: "volume", Tags: []*ec2labv1.Tag{{Key: "backup", Value: "daily"}}}},
-		DisableApiTermination: true}
+		DisableApiTermination: true, MetadataOptions: &ec2labv1.InstanceMetadataOptionsRequest{HttpTokens: "required",
+			HttpPutResponseHopLimit: new(int32(2))}}
 	same(t, "RunInstances", run[0], wantRun)
+	same(t, "ModifyInstanceMetadataOptions", received[*ec2labv1.ModifyInstanceMetadataOptionsRequest](f)[0],
+		&ec2labv1.ModifyInstanceMetadataOptionsRequest{InstanceId: fakeInstance, HttpTokens: "optional", HttpEndpoint: "disabled"})
 
 	desc := received[*ec2labv1.DescribeInstancesRequest](f)
 	same(t, "DescribeInstances", desc[0], &ec2labv1.DescribeInstancesRequest{Filters: []*ec2labv1.Filter{

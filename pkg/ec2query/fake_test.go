@@ -80,7 +80,7 @@ func cannedInstance() *ec2labv1.Instance {
 		ClientToken: "tok-1", PrivateIpAddress: "10.0.0.5", PrivateDnsName: "ip-10-0-0-5.lab-1.compute.internal",
 		StateReason: &ec2labv1.StateReason{Code: "Client.UserInitiatedShutdown", Message: "none"},
 		OwnerId:     fakeAccount, ReservationId: "r-0123456789abcdef0", Hypervisor: "kvm",
-		VirtualizationType: "hvm",
+		VirtualizationType: "hvm", MetadataOptions: cannedMetadataOptions(),
 	}
 }
 

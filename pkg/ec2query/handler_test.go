@@ -83,6 +83,8 @@ func TestErrors(t *testing.T) {
 		{"server NotFound through gRPC status", "POST", "", "Action=DescribeInstances&Version=2016-11-15&InstanceId.1=" + missingID, 400, "InvalidInstanceID.NotFound", missingID},
 		{"unsupported attribute", "GET", "Action=DescribeInstanceAttribute&Version=2016-11-15&InstanceId=i-1&Attribute=kernel", "", 400, "InvalidParameterValue", "kernel"},
 		{"DeleteKeyPair needs a name or an id", "POST", "", "Action=DeleteKeyPair&Version=2016-11-15", 400, "MissingParameter", "KeyName or KeyPairId"},
+		{"metadata options need an instance", "POST", "", "Action=ModifyInstanceMetadataOptions&Version=2016-11-15&HttpTokens=required", 400, "MissingParameter", "InstanceId"},
+		{"bad hop limit type", "POST", "", "Action=ModifyInstanceMetadataOptions&Version=2016-11-15&InstanceId=i-1&HttpPutResponseHopLimit=many", 400, "InvalidParameterValue", "HttpPutResponseHopLimit"},
 		{"PUT", "PUT", "", "Action=DescribeInstances&Version=2016-11-15", 400, "UnsupportedOperation", "PUT"},
 	}
 	h := testHandler(&fakeCompute{}, func(o *Options) { o.MaxBody = 1024 })

@@ -61,33 +61,34 @@ type monitoringXML struct {
 }
 
 type instanceXML struct {
-	InstanceID         string           `xml:"instanceId"`
-	ImageID            string           `xml:"imageId"`
-	State              stateXML         `xml:"instanceState"`
-	PrivateDNSName     string           `xml:"privateDnsName"`
-	DNSName            string           `xml:"dnsName"`
-	Reason             string           `xml:"reason"`
-	KeyName            string           `xml:"keyName,omitempty"`
-	AmiLaunchIndex     int32            `xml:"amiLaunchIndex"`
-	InstanceType       string           `xml:"instanceType"`
-	LaunchTime         string           `xml:"launchTime,omitempty"`
-	Placement          *placementXML    `xml:"placement,omitempty"`
-	Monitoring         monitoringXML    `xml:"monitoring"`
-	PrivateIPAddress   string           `xml:"privateIpAddress,omitempty"`
-	SubnetID           string           `xml:"subnetId,omitempty"`
-	VpcID              string           `xml:"vpcId,omitempty"`
-	GroupSet           groupSetXML      `xml:"groupSet"`
-	SourceDestCheck    *bool            `xml:"sourceDestCheck,omitempty"`
-	StateReason        *stateReasonXML  `xml:"stateReason,omitempty"`
-	Architecture       string           `xml:"architecture,omitempty"`
-	RootDeviceType     string           `xml:"rootDeviceType,omitempty"`
-	RootDeviceName     string           `xml:"rootDeviceName,omitempty"`
-	BlockDeviceMapping []instanceBDMXML `xml:"blockDeviceMapping>item"`
-	VirtualizationType string           `xml:"virtualizationType,omitempty"`
-	ClientToken        string           `xml:"clientToken,omitempty"`
-	TagSet             []tagXML         `xml:"tagSet>item"`
-	Hypervisor         string           `xml:"hypervisor,omitempty"`
-	NetworkInterfaces  []instanceENIXML `xml:"networkInterfaceSet>item"`
+	InstanceID         string              `xml:"instanceId"`
+	ImageID            string              `xml:"imageId"`
+	State              stateXML            `xml:"instanceState"`
+	PrivateDNSName     string              `xml:"privateDnsName"`
+	DNSName            string              `xml:"dnsName"`
+	Reason             string              `xml:"reason"`
+	KeyName            string              `xml:"keyName,omitempty"`
+	AmiLaunchIndex     int32               `xml:"amiLaunchIndex"`
+	InstanceType       string              `xml:"instanceType"`
+	LaunchTime         string              `xml:"launchTime,omitempty"`
+	Placement          *placementXML       `xml:"placement,omitempty"`
+	Monitoring         monitoringXML       `xml:"monitoring"`
+	PrivateIPAddress   string              `xml:"privateIpAddress,omitempty"`
+	SubnetID           string              `xml:"subnetId,omitempty"`
+	VpcID              string              `xml:"vpcId,omitempty"`
+	GroupSet           groupSetXML         `xml:"groupSet"`
+	SourceDestCheck    *bool               `xml:"sourceDestCheck,omitempty"`
+	StateReason        *stateReasonXML     `xml:"stateReason,omitempty"`
+	Architecture       string              `xml:"architecture,omitempty"`
+	RootDeviceType     string              `xml:"rootDeviceType,omitempty"`
+	RootDeviceName     string              `xml:"rootDeviceName,omitempty"`
+	BlockDeviceMapping []instanceBDMXML    `xml:"blockDeviceMapping>item"`
+	VirtualizationType string              `xml:"virtualizationType,omitempty"`
+	ClientToken        string              `xml:"clientToken,omitempty"`
+	TagSet             []tagXML            `xml:"tagSet>item"`
+	Hypervisor         string              `xml:"hypervisor,omitempty"`
+	NetworkInterfaces  []instanceENIXML    `xml:"networkInterfaceSet>item"`
+	MetadataOptions    *metadataOptionsXML `xml:"metadataOptions,omitempty"`
 }
 
 func instance(in *ec2labv1.Instance) instanceXML {
@@ -100,6 +101,7 @@ func instance(in *ec2labv1.Instance) instanceXML {
 		Architecture: in.GetArchitecture(), RootDeviceType: in.GetRootDeviceType(), RootDeviceName: in.GetRootDeviceName(),
 		VirtualizationType: in.GetVirtualizationType(), ClientToken: in.GetClientToken(),
 		TagSet: tagsXML(in.GetTags()), Hypervisor: in.GetHypervisor(), GroupSet: groupSet(in.GetSecurityGroups()),
+		MetadataOptions: metadataOptions(in.GetMetadataOptions()),
 	}
 	if p := in.GetPlacement(); p != nil {
 		x.Placement = &placementXML{p.GetAvailabilityZone(), p.GetGroupName(), p.GetPartitionNumber(), p.GetHostId(), p.GetTenancy()}

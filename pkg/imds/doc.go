@@ -11,8 +11,9 @@
 //
 // # Wiring into the agent
 //
-// The plan for pkg/agent and pkg/netplane this package was built and
-// tested for (see TestServeOnBridgeInNetNS).
+// How pkg/agent (imds.go, imds_serve.go, imds_options.go) and pkg/netplane
+// serve it; this package was built and tested for it (see
+// TestServeOnBridgeInNetNS).
 //
 // Network path. The tiny guest's DHCP lease (pkg/netplane's dnsmasq,
 // option:router = the subnet gateway .1 on the bridge) gives it a default
@@ -55,14 +56,24 @@
 //     unbound Serve would collide with them and answer across bridges.
 //  4. Secret: 32 random bytes in StateDir/imds.secret (0600), so tokens
 //     survive an agent restart; one per agent, shared by its handlers.
-//  5. Per-instance options: TokensRequired for RunInstances'
-//     MetadataOptions.HttpTokens=required; HttpEndpoint=disabled is a
-//     Lookup that answers false. Needs proto fields (below).
+//  5. Per-instance options (EC2 MetadataOptions, done): the controller
+//     sends HttpTokens / HttpEndpoint as CreateInstanceRequest's
+//     metadata_http_tokens / metadata_http_endpoint, and pushes a
+//     ModifyInstanceMetadataOptions to the running instance's agent with
+//     the Host RPC SetMetadataOptions (pkg/agent/imds_options.go), which
+//     changes the record in place. Lookup runs on every request, so the
+//     next request sees the change. HttpTokens=required is
+//     Instance.TokensRequired: a request without a token gets 401, PUT
+//     /latest/api/token still works. HttpEndpoint=disabled is
+//     Instance.EndpointDisabled: every request from the instance, the
+//     token PUT included, gets 404 (the listener is per bridge and shared
+//     with the neighbours, so the connection itself is not refused).
+//     HttpPutResponseHopLimit is stored and reported by the controller,
+//     not enforced here (guests reach the service in one hop).
 //
-// Proto additions this needs (agent.proto CreateInstanceRequest):
-// launch_time (pendingTime; the agent's first-create time is a stopgap),
-// key_name (the "0=name" listing) and metadata_http_tokens /
-// metadata_http_endpoint.
+// Proto additions still missing (agent.proto CreateInstanceRequest):
+// launch_time (pendingTime; the agent's first-create time is a stopgap)
+// and key_name (the "0=name" listing).
 //
 // Security dependency: the service trusts the source address, so the data
 // plane must stop a guest from sending from any address but its own

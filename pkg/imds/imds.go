@@ -25,6 +25,9 @@ type Instance struct {
 	// TokensRequired is this instance's HttpTokens=required: like
 	// Options.RequireTokens, for one instance.
 	TokensRequired bool
+	// EndpointDisabled is this instance's HttpEndpoint=disabled: every
+	// request from it, the token PUT included, gets 404 Not Found.
+	EndpointDisabled bool
 }
 
 // Lookup returns the instance whose network interface owns remote, the
@@ -90,8 +93,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	inst, remote, ok := h.caller(r)
-	if !ok {
-		h.refuse(w, r, http.StatusForbidden, "unknown caller")
+	if !h.admit(w, r, inst, ok) {
 		return
 	}
 	if !h.authorize(w, r, inst, remote) {
@@ -109,6 +111,20 @@ func (h *handler) caller(r *http.Request) (Instance, netip.Addr, bool) {
 	remote := ap.Addr().Unmap()
 	inst, ok := h.lookup(remote)
 	return inst, remote, ok
+}
+
+// admit refuses an unknown caller (403) and one whose endpoint is
+// disabled (404, as if nothing served metadata).
+func (h *handler) admit(w http.ResponseWriter, r *http.Request, inst Instance, known bool) bool {
+	switch {
+	case !known:
+		h.refuse(w, r, http.StatusForbidden, "unknown caller")
+		return false
+	case inst.EndpointDisabled:
+		h.refuse(w, r, http.StatusNotFound, "endpoint disabled")
+		return false
+	}
+	return true
 }
 
 // authorize applies IMDSv2: a token, when sent, must be valid; without one

@@ -30,8 +30,7 @@ func (h *handler) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	inst, remote, ok := h.caller(r)
-	if !ok {
-		h.refuse(w, r, http.StatusForbidden, "unknown caller")
+	if !h.admit(w, r, inst, ok) {
 		return
 	}
 	ttl, err := strconv.Atoi(r.Header.Get(hdrTokenTTL))

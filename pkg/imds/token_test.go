@@ -165,3 +165,32 @@ func TestTokenRefusedThroughProxy(t *testing.T) {
 		t.Fatalf("PUT token with X-Forwarded-For: status %d body %q, want 403", w.Code, w.Body)
 	}
 }
+
+func TestEndpointDisabled(t *testing.T) {
+	fake := newFake()
+	off := instB
+	off.EndpointDisabled = true
+	fake.set(addrB, off)
+	h := imds.NewHandler(fake.lookup, imds.Options{})
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		remote netip.Addr
+		hdr    map[string]string
+		want   int
+	}{
+		{"disabled: metadata", http.MethodGet, idPath, addrB, nil, http.StatusNotFound},
+		{"disabled: user data", http.MethodGet, "/latest/user-data", addrB, nil, http.StatusNotFound},
+		{"disabled: token", http.MethodPut, "/latest/api/token", addrB, map[string]string{ttlHeader: "60"}, http.StatusNotFound},
+		{"neighbour enabled", http.MethodGet, idPath, addrA, nil, http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := do(h, tt.method, tt.path, tt.remote, tt.hdr)
+			if w.Code != tt.want || (tt.want != 200 && strings.Contains(w.Body.String(), off.InstanceID)) {
+				t.Fatalf("%s %s: status %d body %q, want %d", tt.method, tt.path, w.Code, w.Body, tt.want)
+			}
+		})
+	}
+}

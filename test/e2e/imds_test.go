@@ -34,7 +34,8 @@ echo "IMDS-V2-FORGED=$(wget -q -O - --header 'X-aws-ec2-metadata-token: forged' 
 
 // TestInstanceMetadata launches two guests through ec2d; each asks
 // 169.254.169.254 (v1 and v2) and is told its own ID, zone, address and
-// user data, never the other's. Terminating both leaves no metadata
+// user data, never the other's. ModifyInstanceMetadataOptions then changes
+// one running guest's options live (checkMetadataOptionsLive). Terminating both leaves no metadata
 // listener or address behind.
 func TestInstanceMetadata(t *testing.T) {
 	requireHost(t)
@@ -79,6 +80,7 @@ func TestInstanceMetadata(t *testing.T) {
 			t.Errorf("guest %s was told about %s:\n%s", in.GetInstanceId(), other, tail(out, 2000))
 		}
 	}
+	checkMetadataOptionsLive(t, r, ids[0], ids[1])
 	if !hasMetadataListener(t, bridge) || !strings.Contains(ipAddrs(t, bridge), "169.254.169.254/32") {
 		t.Errorf("while running: listener on %s %v, addresses %q", bridge, hasMetadataListener(t, bridge), ipAddrs(t, bridge))
 	}
@@ -124,4 +126,66 @@ func grepLines(s, needle string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// Guest commands for checkMetadataOptionsLive: a tokenless GET, and a GET
+// with a token from PUT /latest/api/token (written by hand through nc:
+// busybox wget cannot PUT). Each prints its result or a refusal marker
+// (busybox wget prints the HTTP status line on stderr).
+const (
+	imdsV1Cmd = `wget -q -O - http://169.254.169.254/latest/meta-data/instance-id 2>&1 || echo " V1-REFUSED"`
+	imdsV2Cmd = `T=$( (printf 'PUT /latest/api/token HTTP/1.1\r\nHost: 169.254.169.254\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'; sleep 2) | nc 169.254.169.254 80 | tail -n 1); ` +
+		`wget -q -O - --header "X-aws-ec2-metadata-token: $T" http://169.254.169.254/latest/meta-data/instance-id 2>&1 || echo " V2-REFUSED"`
+)
+
+// checkMetadataOptionsLive switches running guest id to HttpTokens=required
+// (a tokenless GET gets 401, a GET with a token works; neighbour, still
+// optional, is unaffected), then to HttpEndpoint=disabled (404), then back
+// to optional/enabled (tokenless works again); DescribeInstances reports
+// each state. The options reach the agent before Modify answers.
+func checkMetadataOptionsLive(t *testing.T, r *region, id, neighbour string) {
+	t.Helper()
+	ctx := context.Background()
+	steps := []struct {
+		tokens, endpoint string
+		cmd              string
+		want             []string // in the guest's output
+	}{
+		{"required", "enabled", imdsV1Cmd + "; " + imdsV2Cmd, []string{"401", "V1-REFUSED", id}},
+		{"required", "disabled", imdsV1Cmd, []string{"404", "V1-REFUSED"}},
+		{"optional", "enabled", imdsV1Cmd, []string{id}},
+	}
+	for i, s := range steps {
+		start := time.Now()
+		resp, err := r.Client.ModifyInstanceMetadataOptions(ctx, &v1.ModifyInstanceMetadataOptionsRequest{InstanceId: id,
+			HttpTokens: s.tokens, HttpEndpoint: s.endpoint})
+		if o := resp.GetInstanceMetadataOptions(); err != nil || o.GetHttpTokens() != s.tokens || o.GetHttpEndpoint() != s.endpoint ||
+			o.GetState() != "applied" {
+			t.Fatalf("ModifyInstanceMetadataOptions %s/%s: %v %v", s.tokens, s.endpoint, resp, err)
+		}
+		out := r.guestRun(t, id, s.cmd)
+		t.Logf("HttpTokens=%s HttpEndpoint=%s: guest answered %v after Modify:\n%s", s.tokens, s.endpoint,
+			time.Since(start).Round(time.Millisecond), strings.TrimSpace(out))
+		for _, w := range s.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("HttpTokens=%s HttpEndpoint=%s: guest output lacks %q:\n%s", s.tokens, s.endpoint, w, out)
+			}
+		}
+		if strings.Contains(out, "V2-REFUSED") || (s.endpoint == "enabled" && i > 0 && strings.Contains(out, "REFUSED")) {
+			t.Errorf("HttpTokens=%s HttpEndpoint=%s: a request that should work was refused:\n%s", s.tokens, s.endpoint, out)
+		}
+		if i == 0 {
+			if n := r.guestRun(t, neighbour, imdsV1Cmd); !strings.Contains(n, neighbour) {
+				t.Errorf("neighbour %s (tokens optional) refused while %s requires tokens:\n%s", neighbour, id, n)
+			}
+		}
+		d, err := r.Client.DescribeInstances(ctx, &v1.DescribeInstancesRequest{InstanceIds: []string{id}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o := d.GetReservations()[0].GetInstances()[0].GetMetadataOptions(); o.GetHttpTokens() != s.tokens ||
+			o.GetHttpEndpoint() != s.endpoint || o.GetHttpPutResponseHopLimit() != 1 {
+			t.Errorf("DescribeInstances MetadataOptions %v, want %s/%s hop 1", o, s.tokens, s.endpoint)
+		}
+	}
 }

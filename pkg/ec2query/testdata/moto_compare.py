@@ -73,6 +73,12 @@ def main():
         compare('DescribeInstances', ours.describe_instances(), moto.describe_instances(),
                 [('Reservations[0]', lambda r: r['Reservations'][0]),
                  ('Instances[0]', lambda r: r['Reservations'][0]['Instances'][0])])
+        moto_id = moto.describe_instances()['Reservations'][0]['Instances'][0]['InstanceId']
+        opts = dict(HttpTokens='required', HttpEndpoint='enabled')
+        compare('ModifyInstanceMetadataOptions',
+                ours.modify_instance_metadata_options(InstanceId='i-0123456789abcdef0', **opts),
+                moto.modify_instance_metadata_options(InstanceId=moto_id, **opts),
+                [('InstanceMetadataOptions', lambda r: r['InstanceMetadataOptions'])])
         moto.create_volume(AvailabilityZone='us-east-1a', Size=8, VolumeType='gp3',
                            TagSpecifications=[{'ResourceType': 'volume', 'Tags': [{'Key': 'Name', 'Value': 'data'}]}])
         vol = dict(AvailabilityZone='us-east-1a', Size=8, VolumeType='gp3')

@@ -21,6 +21,7 @@ IMAGE = 'ami-0123456789abcdef0'
 ZONE = 'lab-1a'
 WHEN = datetime.datetime(2026, 11, 26, 10, 11, 12, 345000, tzinfo=datetime.timezone.utc)
 USER_DATA = '#cloud-config\nhostname: web-1\n'
+METADATA_OPTIONS = {'State': 'applied', 'HttpTokens': 'required', 'HttpPutResponseHopLimit': 2, 'HttpEndpoint': 'enabled'}
 
 ec2 = boto3.client('ec2', endpoint_url=os.environ['EC2_ENDPOINT'], region_name='lab-1',
                    aws_access_key_id=os.environ['EC2_KEY'], aws_secret_access_key=os.environ['EC2_SECRET'])
@@ -74,6 +75,7 @@ def check_instance(inst, state):
     eq(inst['StateReason'], {'Code': 'Client.UserInitiatedShutdown', 'Message': 'none'}, 'StateReason')
     eq(inst['SecurityGroups'], [], 'SecurityGroups')
     eq(inst['VirtualizationType'], 'hvm', 'VirtualizationType')
+    eq(inst['MetadataOptions'], METADATA_OPTIONS, 'MetadataOptions')
 
 
 # Instances.
@@ -84,7 +86,7 @@ r = ec2.run_instances(
                        {'ResourceType': 'volume', 'Tags': [{'Key': 'backup', 'Value': 'daily'}]}],
     BlockDeviceMappings=[{'DeviceName': '/dev/vda', 'Ebs': {'VolumeSize': 20, 'VolumeType': 'gp3', 'DeleteOnTermination': False}},
                          {'DeviceName': '/dev/vdb', 'VirtualName': 'ephemeral0'}],
-    DisableApiTermination=True)
+    DisableApiTermination=True, MetadataOptions={'HttpTokens': 'required', 'HttpPutResponseHopLimit': 2})
 eq(r['ReservationId'], 'r-0123456789abcdef0', 'ReservationId')
 eq(r['OwnerId'], '123456789012', 'OwnerId')
 eq(r['Groups'], [], 'Groups')
@@ -122,6 +124,12 @@ eq(ec2.describe_instance_attribute(InstanceId=INSTANCE, Attribute='disableApiSto
    {'Value': False}, 'disableApiStop')
 eq(ec2.describe_instance_attribute(InstanceId=INSTANCE, Attribute='instanceType')['InstanceType'],
    {'Value': 't3.micro'}, 'instanceType')
+m = ec2.modify_instance_metadata_options(InstanceId=INSTANCE, HttpTokens='optional', HttpEndpoint='disabled')
+eq((m['InstanceId'], m['InstanceMetadataOptions']),
+   (INSTANCE, {'State': 'applied', 'HttpTokens': 'optional', 'HttpPutResponseHopLimit': 2, 'HttpEndpoint': 'disabled'}),
+   'ModifyInstanceMetadataOptions')
+eq(error_code(ec2.modify_instance_metadata_options, InstanceId=MISSING, HttpTokens='required'),
+   ('InvalidInstanceID.NotFound', 400), 'modify metadata options of a missing instance')
 eq(ec2.describe_instance_credit_specifications(InstanceIds=[INSTANCE])['InstanceCreditSpecifications'],
    [{'InstanceId': INSTANCE, 'CpuCredits': 'unlimited'}], 'credit specifications')
 

@@ -33,6 +33,7 @@ const (
 	Compute_GetConsoleOutput_FullMethodName              = "/ec2lab.v1.Compute/GetConsoleOutput"
 	Compute_StreamConsole_FullMethodName                 = "/ec2lab.v1.Compute/StreamConsole"
 	Compute_DescribeInstanceAttribute_FullMethodName     = "/ec2lab.v1.Compute/DescribeInstanceAttribute"
+	Compute_ModifyInstanceMetadataOptions_FullMethodName = "/ec2lab.v1.Compute/ModifyInstanceMetadataOptions"
 	Compute_DescribeInstanceTypes_FullMethodName         = "/ec2lab.v1.Compute/DescribeInstanceTypes"
 	Compute_DescribeRegions_FullMethodName               = "/ec2lab.v1.Compute/DescribeRegions"
 	Compute_DescribeAvailabilityZones_FullMethodName     = "/ec2lab.v1.Compute/DescribeAvailabilityZones"
@@ -101,6 +102,9 @@ type ComputeClient interface {
 	// the client sends keystrokes, the server sends console bytes.
 	StreamConsole(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[ConsoleInput, ConsoleChunk], error)
 	DescribeInstanceAttribute(ctx context.Context, in *DescribeInstanceAttributeRequest, opts ...grpc.CallOption) (*InstanceAttribute, error)
+	// ModifyInstanceMetadataOptions changes an instance's metadata service
+	// options; a running instance's service applies them at once.
+	ModifyInstanceMetadataOptions(ctx context.Context, in *ModifyInstanceMetadataOptionsRequest, opts ...grpc.CallOption) (*ModifyInstanceMetadataOptionsResponse, error)
 	// Catalog and topology.
 	DescribeInstanceTypes(ctx context.Context, in *DescribeInstanceTypesRequest, opts ...grpc.CallOption) (*DescribeInstanceTypesResponse, error)
 	DescribeRegions(ctx context.Context, in *DescribeRegionsRequest, opts ...grpc.CallOption) (*DescribeRegionsResponse, error)
@@ -262,6 +266,16 @@ func (c *computeClient) DescribeInstanceAttribute(ctx context.Context, in *Descr
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(InstanceAttribute)
 	err := c.cc.Invoke(ctx, Compute_DescribeInstanceAttribute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ModifyInstanceMetadataOptions(ctx context.Context, in *ModifyInstanceMetadataOptionsRequest, opts ...grpc.CallOption) (*ModifyInstanceMetadataOptionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ModifyInstanceMetadataOptionsResponse)
+	err := c.cc.Invoke(ctx, Compute_ModifyInstanceMetadataOptions_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -784,6 +798,9 @@ type ComputeServer interface {
 	// the client sends keystrokes, the server sends console bytes.
 	StreamConsole(grpc.BidiStreamingServer[ConsoleInput, ConsoleChunk]) error
 	DescribeInstanceAttribute(context.Context, *DescribeInstanceAttributeRequest) (*InstanceAttribute, error)
+	// ModifyInstanceMetadataOptions changes an instance's metadata service
+	// options; a running instance's service applies them at once.
+	ModifyInstanceMetadataOptions(context.Context, *ModifyInstanceMetadataOptionsRequest) (*ModifyInstanceMetadataOptionsResponse, error)
 	// Catalog and topology.
 	DescribeInstanceTypes(context.Context, *DescribeInstanceTypesRequest) (*DescribeInstanceTypesResponse, error)
 	DescribeRegions(context.Context, *DescribeRegionsRequest) (*DescribeRegionsResponse, error)
@@ -884,6 +901,9 @@ func (UnimplementedComputeServer) StreamConsole(grpc.BidiStreamingServer[Console
 }
 func (UnimplementedComputeServer) DescribeInstanceAttribute(context.Context, *DescribeInstanceAttributeRequest) (*InstanceAttribute, error) {
 	return nil, status.Error(codes.Unimplemented, "method DescribeInstanceAttribute not implemented")
+}
+func (UnimplementedComputeServer) ModifyInstanceMetadataOptions(context.Context, *ModifyInstanceMetadataOptionsRequest) (*ModifyInstanceMetadataOptionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ModifyInstanceMetadataOptions not implemented")
 }
 func (UnimplementedComputeServer) DescribeInstanceTypes(context.Context, *DescribeInstanceTypesRequest) (*DescribeInstanceTypesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DescribeInstanceTypes not implemented")
@@ -1197,6 +1217,24 @@ func _Compute_DescribeInstanceAttribute_Handler(srv interface{}, ctx context.Con
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(ComputeServer).DescribeInstanceAttribute(ctx, req.(*DescribeInstanceAttributeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ModifyInstanceMetadataOptions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ModifyInstanceMetadataOptionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ModifyInstanceMetadataOptions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ModifyInstanceMetadataOptions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ModifyInstanceMetadataOptions(ctx, req.(*ModifyInstanceMetadataOptionsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -2089,6 +2127,10 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DescribeInstanceAttribute",
 			Handler:    _Compute_DescribeInstanceAttribute_Handler,
+		},
+		{
+			MethodName: "ModifyInstanceMetadataOptions",
+			Handler:    _Compute_ModifyInstanceMetadataOptions_Handler,
 		},
 		{
 			MethodName: "DescribeInstanceTypes",

@@ -792,8 +792,13 @@ type CreateInstanceRequest struct {
 	AvailabilityZone   string               `protobuf:"bytes,21,opt,name=availability_zone,json=availabilityZone,proto3" json:"availability_zone,omitempty"`
 	Region             string               `protobuf:"bytes,22,opt,name=region,proto3" json:"region,omitempty"`
 	Nics               []*Nic               `protobuf:"bytes,23,rep,name=nics,proto3" json:"nics,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// EC2 MetadataOptions: http_tokens "required" refuses tokenless
+	// requests (401); http_endpoint "disabled" turns the service off for it.
+	// Empty: optional, enabled.
+	MetadataHttpTokens   string `protobuf:"bytes,24,opt,name=metadata_http_tokens,json=metadataHttpTokens,proto3" json:"metadata_http_tokens,omitempty"`
+	MetadataHttpEndpoint string `protobuf:"bytes,25,opt,name=metadata_http_endpoint,json=metadataHttpEndpoint,proto3" json:"metadata_http_endpoint,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *CreateInstanceRequest) Reset() {
@@ -985,6 +990,20 @@ func (x *CreateInstanceRequest) GetNics() []*Nic {
 		return x.Nics
 	}
 	return nil
+}
+
+func (x *CreateInstanceRequest) GetMetadataHttpTokens() string {
+	if x != nil {
+		return x.MetadataHttpTokens
+	}
+	return ""
+}
+
+func (x *CreateInstanceRequest) GetMetadataHttpEndpoint() string {
+	if x != nil {
+		return x.MetadataHttpEndpoint
+	}
+	return ""
 }
 
 // Nic is one network interface of an instance.
@@ -3135,6 +3154,102 @@ func (*SetFirewallResponse) Descriptor() ([]byte, []int) {
 	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{49}
 }
 
+type SetMetadataOptionsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	HttpTokens    string                 `protobuf:"bytes,2,opt,name=http_tokens,json=httpTokens,proto3" json:"http_tokens,omitempty"`       // optional or required
+	HttpEndpoint  string                 `protobuf:"bytes,3,opt,name=http_endpoint,json=httpEndpoint,proto3" json:"http_endpoint,omitempty"` // enabled or disabled
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetMetadataOptionsRequest) Reset() {
+	*x = SetMetadataOptionsRequest{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[50]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetMetadataOptionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetMetadataOptionsRequest) ProtoMessage() {}
+
+func (x *SetMetadataOptionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[50]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetMetadataOptionsRequest.ProtoReflect.Descriptor instead.
+func (*SetMetadataOptionsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{50}
+}
+
+func (x *SetMetadataOptionsRequest) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *SetMetadataOptionsRequest) GetHttpTokens() string {
+	if x != nil {
+		return x.HttpTokens
+	}
+	return ""
+}
+
+func (x *SetMetadataOptionsRequest) GetHttpEndpoint() string {
+	if x != nil {
+		return x.HttpEndpoint
+	}
+	return ""
+}
+
+type SetMetadataOptionsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetMetadataOptionsResponse) Reset() {
+	*x = SetMetadataOptionsResponse{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[51]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetMetadataOptionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetMetadataOptionsResponse) ProtoMessage() {}
+
+func (x *SetMetadataOptionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[51]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetMetadataOptionsResponse.ProtoReflect.Descriptor instead.
+func (*SetMetadataOptionsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{51}
+}
+
 var File_ec2lab_agent_v1_agent_proto protoreflect.FileDescriptor
 
 const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
@@ -3203,7 +3318,7 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x0eencryption_key\x18\a \x01(\fR\rencryptionKey\"2\n" +
 	"\x11InstanceStoreDisk\x12\x1d\n" +
 	"\n" +
-	"size_bytes\x18\x01 \x01(\x03R\tsizeBytes\"\xb0\x06\n" +
+	"size_bytes\x18\x01 \x01(\x03R\tsizeBytes\"\x98\a\n" +
 	"\x15CreateInstanceRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x19\n" +
@@ -3233,7 +3348,9 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\bimage_id\x18\x14 \x01(\tR\aimageId\x12+\n" +
 	"\x11availability_zone\x18\x15 \x01(\tR\x10availabilityZone\x12\x16\n" +
 	"\x06region\x18\x16 \x01(\tR\x06region\x12(\n" +
-	"\x04nics\x18\x17 \x03(\v2\x14.ec2lab.agent.v1.NicR\x04nics\"\x8e\x01\n" +
+	"\x04nics\x18\x17 \x03(\v2\x14.ec2lab.agent.v1.NicR\x04nics\x120\n" +
+	"\x14metadata_http_tokens\x18\x18 \x01(\tR\x12metadataHttpTokens\x124\n" +
+	"\x16metadata_http_endpoint\x18\x19 \x01(\tR\x14metadataHttpEndpoint\"\x8e\x01\n" +
 	"\x03Nic\x12\x1b\n" +
 	"\tsubnet_id\x18\x01 \x01(\tR\bsubnetId\x12\x10\n" +
 	"\x03mac\x18\x02 \x01(\tR\x03mac\x12\x1d\n" +
@@ -3392,10 +3509,17 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x06groups\x18\x01 \x03(\v2\x18.ec2lab.agent.v1.FwGroupR\x06groups\x12-\n" +
 	"\x05ports\x18\x02 \x03(\v2\x17.ec2lab.agent.v1.FwPortR\x05ports\x124\n" +
 	"\amembers\x18\x03 \x03(\v2\x1a.ec2lab.agent.v1.FwMembersR\amembers\"\x15\n" +
-	"\x13SetFirewallResponse2\xaf\x01\n" +
+	"\x13SetFirewallResponse\"\x82\x01\n" +
+	"\x19SetMetadataOptionsRequest\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12\x1f\n" +
+	"\vhttp_tokens\x18\x02 \x01(\tR\n" +
+	"httpTokens\x12#\n" +
+	"\rhttp_endpoint\x18\x03 \x01(\tR\fhttpEndpoint\"\x1c\n" +
+	"\x1aSetMetadataOptionsResponse2\xaf\x01\n" +
 	"\bRegistry\x12O\n" +
 	"\bRegister\x12 .ec2lab.agent.v1.RegisterRequest\x1a!.ec2lab.agent.v1.RegisterResponse\x12R\n" +
-	"\tHeartbeat\x12!.ec2lab.agent.v1.HeartbeatRequest\x1a\".ec2lab.agent.v1.HeartbeatResponse2\xe6\x0e\n" +
+	"\tHeartbeat\x12!.ec2lab.agent.v1.HeartbeatRequest\x1a\".ec2lab.agent.v1.HeartbeatResponse2\xd5\x0f\n" +
 	"\x04Host\x12P\n" +
 	"\fGetInventory\x12$.ec2lab.agent.v1.GetInventoryRequest\x1a\x1a.ec2lab.agent.v1.Inventory\x12Y\n" +
 	"\x0eCreateInstance\x12&.ec2lab.agent.v1.CreateInstanceRequest\x1a\x1f.ec2lab.agent.v1.InstanceStatus\x12N\n" +
@@ -3418,7 +3542,8 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\tSetIOTune\x12!.ec2lab.agent.v1.SetIOTuneRequest\x1a\".ec2lab.agent.v1.SetIOTuneResponse\x12R\n" +
 	"\tListFiles\x12!.ec2lab.agent.v1.ListFilesRequest\x1a\".ec2lab.agent.v1.ListFilesResponse\x12X\n" +
 	"\vSyncNetwork\x12#.ec2lab.agent.v1.SyncNetworkRequest\x1a$.ec2lab.agent.v1.SyncNetworkResponse\x12S\n" +
-	"\vSetFirewall\x12\x1e.ec2lab.agent.v1.FirewallState\x1a$.ec2lab.agent.v1.SetFirewallResponseB8Z6github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1;agentv1b\x06proto3"
+	"\vSetFirewall\x12\x1e.ec2lab.agent.v1.FirewallState\x1a$.ec2lab.agent.v1.SetFirewallResponse\x12m\n" +
+	"\x12SetMetadataOptions\x12*.ec2lab.agent.v1.SetMetadataOptionsRequest\x1a+.ec2lab.agent.v1.SetMetadataOptionsResponseB8Z6github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1;agentv1b\x06proto3"
 
 var (
 	file_ec2lab_agent_v1_agent_proto_rawDescOnce sync.Once
@@ -3432,59 +3557,61 @@ func file_ec2lab_agent_v1_agent_proto_rawDescGZIP() []byte {
 	return file_ec2lab_agent_v1_agent_proto_rawDescData
 }
 
-var file_ec2lab_agent_v1_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 50)
+var file_ec2lab_agent_v1_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 52)
 var file_ec2lab_agent_v1_agent_proto_goTypes = []any{
-	(*GetInventoryRequest)(nil),     // 0: ec2lab.agent.v1.GetInventoryRequest
-	(*StoragePool)(nil),             // 1: ec2lab.agent.v1.StoragePool
-	(*Gpu)(nil),                     // 2: ec2lab.agent.v1.Gpu
-	(*Inventory)(nil),               // 3: ec2lab.agent.v1.Inventory
-	(*RegisterRequest)(nil),         // 4: ec2lab.agent.v1.RegisterRequest
-	(*RegisterResponse)(nil),        // 5: ec2lab.agent.v1.RegisterResponse
-	(*HeartbeatRequest)(nil),        // 6: ec2lab.agent.v1.HeartbeatRequest
-	(*HeartbeatResponse)(nil),       // 7: ec2lab.agent.v1.HeartbeatResponse
-	(*IOTune)(nil),                  // 8: ec2lab.agent.v1.IOTune
-	(*Disk)(nil),                    // 9: ec2lab.agent.v1.Disk
-	(*InstanceStoreDisk)(nil),       // 10: ec2lab.agent.v1.InstanceStoreDisk
-	(*CreateInstanceRequest)(nil),   // 11: ec2lab.agent.v1.CreateInstanceRequest
-	(*Nic)(nil),                     // 12: ec2lab.agent.v1.Nic
-	(*InstanceRef)(nil),             // 13: ec2lab.agent.v1.InstanceRef
-	(*StopInstanceRequest)(nil),     // 14: ec2lab.agent.v1.StopInstanceRequest
-	(*DestroyInstanceResponse)(nil), // 15: ec2lab.agent.v1.DestroyInstanceResponse
-	(*InstanceStatus)(nil),          // 16: ec2lab.agent.v1.InstanceStatus
-	(*ListInstancesRequest)(nil),    // 17: ec2lab.agent.v1.ListInstancesRequest
-	(*ListInstancesResponse)(nil),   // 18: ec2lab.agent.v1.ListInstancesResponse
-	(*ConsoleOutput)(nil),           // 19: ec2lab.agent.v1.ConsoleOutput
-	(*ConsoleIn)(nil),               // 20: ec2lab.agent.v1.ConsoleIn
-	(*ConsoleOut)(nil),              // 21: ec2lab.agent.v1.ConsoleOut
-	(*WatchEventsRequest)(nil),      // 22: ec2lab.agent.v1.WatchEventsRequest
-	(*InstanceEvent)(nil),           // 23: ec2lab.agent.v1.InstanceEvent
-	(*CreateVolumeRequest)(nil),     // 24: ec2lab.agent.v1.CreateVolumeRequest
-	(*VolumeRef)(nil),               // 25: ec2lab.agent.v1.VolumeRef
-	(*DeleteVolumeResponse)(nil),    // 26: ec2lab.agent.v1.DeleteVolumeResponse
-	(*ResizeVolumeRequest)(nil),     // 27: ec2lab.agent.v1.ResizeVolumeRequest
-	(*VolumeInfo)(nil),              // 28: ec2lab.agent.v1.VolumeInfo
-	(*SnapshotVolumeRequest)(nil),   // 29: ec2lab.agent.v1.SnapshotVolumeRequest
-	(*SnapshotVolumeResponse)(nil),  // 30: ec2lab.agent.v1.SnapshotVolumeResponse
-	(*StreamVolumeRequest)(nil),     // 31: ec2lab.agent.v1.StreamVolumeRequest
-	(*AttachVolumeRequest)(nil),     // 32: ec2lab.agent.v1.AttachVolumeRequest
-	(*AttachVolumeResponse)(nil),    // 33: ec2lab.agent.v1.AttachVolumeResponse
-	(*DetachVolumeRequest)(nil),     // 34: ec2lab.agent.v1.DetachVolumeRequest
-	(*DetachVolumeResponse)(nil),    // 35: ec2lab.agent.v1.DetachVolumeResponse
-	(*SetIOTuneRequest)(nil),        // 36: ec2lab.agent.v1.SetIOTuneRequest
-	(*SetIOTuneResponse)(nil),       // 37: ec2lab.agent.v1.SetIOTuneResponse
-	(*ListFilesRequest)(nil),        // 38: ec2lab.agent.v1.ListFilesRequest
-	(*ListFilesResponse)(nil),       // 39: ec2lab.agent.v1.ListFilesResponse
-	(*NetNic)(nil),                  // 40: ec2lab.agent.v1.NetNic
-	(*NetSubnet)(nil),               // 41: ec2lab.agent.v1.NetSubnet
-	(*SyncNetworkRequest)(nil),      // 42: ec2lab.agent.v1.SyncNetworkRequest
-	(*SyncNetworkResponse)(nil),     // 43: ec2lab.agent.v1.SyncNetworkResponse
-	(*FwRule)(nil),                  // 44: ec2lab.agent.v1.FwRule
-	(*FwGroup)(nil),                 // 45: ec2lab.agent.v1.FwGroup
-	(*FwPort)(nil),                  // 46: ec2lab.agent.v1.FwPort
-	(*FwMembers)(nil),               // 47: ec2lab.agent.v1.FwMembers
-	(*FirewallState)(nil),           // 48: ec2lab.agent.v1.FirewallState
-	(*SetFirewallResponse)(nil),     // 49: ec2lab.agent.v1.SetFirewallResponse
-	(*timestamppb.Timestamp)(nil),   // 50: google.protobuf.Timestamp
+	(*GetInventoryRequest)(nil),        // 0: ec2lab.agent.v1.GetInventoryRequest
+	(*StoragePool)(nil),                // 1: ec2lab.agent.v1.StoragePool
+	(*Gpu)(nil),                        // 2: ec2lab.agent.v1.Gpu
+	(*Inventory)(nil),                  // 3: ec2lab.agent.v1.Inventory
+	(*RegisterRequest)(nil),            // 4: ec2lab.agent.v1.RegisterRequest
+	(*RegisterResponse)(nil),           // 5: ec2lab.agent.v1.RegisterResponse
+	(*HeartbeatRequest)(nil),           // 6: ec2lab.agent.v1.HeartbeatRequest
+	(*HeartbeatResponse)(nil),          // 7: ec2lab.agent.v1.HeartbeatResponse
+	(*IOTune)(nil),                     // 8: ec2lab.agent.v1.IOTune
+	(*Disk)(nil),                       // 9: ec2lab.agent.v1.Disk
+	(*InstanceStoreDisk)(nil),          // 10: ec2lab.agent.v1.InstanceStoreDisk
+	(*CreateInstanceRequest)(nil),      // 11: ec2lab.agent.v1.CreateInstanceRequest
+	(*Nic)(nil),                        // 12: ec2lab.agent.v1.Nic
+	(*InstanceRef)(nil),                // 13: ec2lab.agent.v1.InstanceRef
+	(*StopInstanceRequest)(nil),        // 14: ec2lab.agent.v1.StopInstanceRequest
+	(*DestroyInstanceResponse)(nil),    // 15: ec2lab.agent.v1.DestroyInstanceResponse
+	(*InstanceStatus)(nil),             // 16: ec2lab.agent.v1.InstanceStatus
+	(*ListInstancesRequest)(nil),       // 17: ec2lab.agent.v1.ListInstancesRequest
+	(*ListInstancesResponse)(nil),      // 18: ec2lab.agent.v1.ListInstancesResponse
+	(*ConsoleOutput)(nil),              // 19: ec2lab.agent.v1.ConsoleOutput
+	(*ConsoleIn)(nil),                  // 20: ec2lab.agent.v1.ConsoleIn
+	(*ConsoleOut)(nil),                 // 21: ec2lab.agent.v1.ConsoleOut
+	(*WatchEventsRequest)(nil),         // 22: ec2lab.agent.v1.WatchEventsRequest
+	(*InstanceEvent)(nil),              // 23: ec2lab.agent.v1.InstanceEvent
+	(*CreateVolumeRequest)(nil),        // 24: ec2lab.agent.v1.CreateVolumeRequest
+	(*VolumeRef)(nil),                  // 25: ec2lab.agent.v1.VolumeRef
+	(*DeleteVolumeResponse)(nil),       // 26: ec2lab.agent.v1.DeleteVolumeResponse
+	(*ResizeVolumeRequest)(nil),        // 27: ec2lab.agent.v1.ResizeVolumeRequest
+	(*VolumeInfo)(nil),                 // 28: ec2lab.agent.v1.VolumeInfo
+	(*SnapshotVolumeRequest)(nil),      // 29: ec2lab.agent.v1.SnapshotVolumeRequest
+	(*SnapshotVolumeResponse)(nil),     // 30: ec2lab.agent.v1.SnapshotVolumeResponse
+	(*StreamVolumeRequest)(nil),        // 31: ec2lab.agent.v1.StreamVolumeRequest
+	(*AttachVolumeRequest)(nil),        // 32: ec2lab.agent.v1.AttachVolumeRequest
+	(*AttachVolumeResponse)(nil),       // 33: ec2lab.agent.v1.AttachVolumeResponse
+	(*DetachVolumeRequest)(nil),        // 34: ec2lab.agent.v1.DetachVolumeRequest
+	(*DetachVolumeResponse)(nil),       // 35: ec2lab.agent.v1.DetachVolumeResponse
+	(*SetIOTuneRequest)(nil),           // 36: ec2lab.agent.v1.SetIOTuneRequest
+	(*SetIOTuneResponse)(nil),          // 37: ec2lab.agent.v1.SetIOTuneResponse
+	(*ListFilesRequest)(nil),           // 38: ec2lab.agent.v1.ListFilesRequest
+	(*ListFilesResponse)(nil),          // 39: ec2lab.agent.v1.ListFilesResponse
+	(*NetNic)(nil),                     // 40: ec2lab.agent.v1.NetNic
+	(*NetSubnet)(nil),                  // 41: ec2lab.agent.v1.NetSubnet
+	(*SyncNetworkRequest)(nil),         // 42: ec2lab.agent.v1.SyncNetworkRequest
+	(*SyncNetworkResponse)(nil),        // 43: ec2lab.agent.v1.SyncNetworkResponse
+	(*FwRule)(nil),                     // 44: ec2lab.agent.v1.FwRule
+	(*FwGroup)(nil),                    // 45: ec2lab.agent.v1.FwGroup
+	(*FwPort)(nil),                     // 46: ec2lab.agent.v1.FwPort
+	(*FwMembers)(nil),                  // 47: ec2lab.agent.v1.FwMembers
+	(*FirewallState)(nil),              // 48: ec2lab.agent.v1.FirewallState
+	(*SetFirewallResponse)(nil),        // 49: ec2lab.agent.v1.SetFirewallResponse
+	(*SetMetadataOptionsRequest)(nil),  // 50: ec2lab.agent.v1.SetMetadataOptionsRequest
+	(*SetMetadataOptionsResponse)(nil), // 51: ec2lab.agent.v1.SetMetadataOptionsResponse
+	(*timestamppb.Timestamp)(nil),      // 52: google.protobuf.Timestamp
 }
 var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	1,  // 0: ec2lab.agent.v1.Inventory.pools:type_name -> ec2lab.agent.v1.StoragePool
@@ -3498,8 +3625,8 @@ var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	12, // 8: ec2lab.agent.v1.CreateInstanceRequest.nics:type_name -> ec2lab.agent.v1.Nic
 	9,  // 9: ec2lab.agent.v1.InstanceStatus.disks:type_name -> ec2lab.agent.v1.Disk
 	16, // 10: ec2lab.agent.v1.ListInstancesResponse.instances:type_name -> ec2lab.agent.v1.InstanceStatus
-	50, // 11: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
-	50, // 12: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
+	52, // 11: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
+	52, // 12: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
 	9,  // 13: ec2lab.agent.v1.AttachVolumeRequest.disk:type_name -> ec2lab.agent.v1.Disk
 	8,  // 14: ec2lab.agent.v1.SetIOTuneRequest.iotune:type_name -> ec2lab.agent.v1.IOTune
 	40, // 15: ec2lab.agent.v1.NetSubnet.nics:type_name -> ec2lab.agent.v1.NetNic
@@ -3533,32 +3660,34 @@ var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	38, // 43: ec2lab.agent.v1.Host.ListFiles:input_type -> ec2lab.agent.v1.ListFilesRequest
 	42, // 44: ec2lab.agent.v1.Host.SyncNetwork:input_type -> ec2lab.agent.v1.SyncNetworkRequest
 	48, // 45: ec2lab.agent.v1.Host.SetFirewall:input_type -> ec2lab.agent.v1.FirewallState
-	5,  // 46: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
-	7,  // 47: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
-	3,  // 48: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
-	16, // 49: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 50: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 51: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 52: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	15, // 53: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
-	18, // 54: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
-	19, // 55: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
-	21, // 56: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
-	23, // 57: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
-	28, // 58: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	26, // 59: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
-	28, // 60: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	28, // 61: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	30, // 62: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
-	28, // 63: ec2lab.agent.v1.Host.StreamVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	33, // 64: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
-	35, // 65: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
-	37, // 66: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
-	39, // 67: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
-	43, // 68: ec2lab.agent.v1.Host.SyncNetwork:output_type -> ec2lab.agent.v1.SyncNetworkResponse
-	49, // 69: ec2lab.agent.v1.Host.SetFirewall:output_type -> ec2lab.agent.v1.SetFirewallResponse
-	46, // [46:70] is the sub-list for method output_type
-	22, // [22:46] is the sub-list for method input_type
+	50, // 46: ec2lab.agent.v1.Host.SetMetadataOptions:input_type -> ec2lab.agent.v1.SetMetadataOptionsRequest
+	5,  // 47: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
+	7,  // 48: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
+	3,  // 49: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
+	16, // 50: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 51: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 52: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 53: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	15, // 54: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
+	18, // 55: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
+	19, // 56: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
+	21, // 57: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
+	23, // 58: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
+	28, // 59: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	26, // 60: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
+	28, // 61: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	28, // 62: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	30, // 63: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
+	28, // 64: ec2lab.agent.v1.Host.StreamVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	33, // 65: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
+	35, // 66: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
+	37, // 67: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
+	39, // 68: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
+	43, // 69: ec2lab.agent.v1.Host.SyncNetwork:output_type -> ec2lab.agent.v1.SyncNetworkResponse
+	49, // 70: ec2lab.agent.v1.Host.SetFirewall:output_type -> ec2lab.agent.v1.SetFirewallResponse
+	51, // 71: ec2lab.agent.v1.Host.SetMetadataOptions:output_type -> ec2lab.agent.v1.SetMetadataOptionsResponse
+	47, // [47:72] is the sub-list for method output_type
+	22, // [22:47] is the sub-list for method input_type
 	22, // [22:22] is the sub-list for extension type_name
 	22, // [22:22] is the sub-list for extension extendee
 	0,  // [0:22] is the sub-list for field type_name
@@ -3575,7 +3704,7 @@ func file_ec2lab_agent_v1_agent_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_agent_v1_agent_proto_rawDesc), len(file_ec2lab_agent_v1_agent_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   50,
+			NumMessages:   52,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -167,28 +167,29 @@ var Registry_ServiceDesc = grpc.ServiceDesc{
 }
 
 const (
-	Host_GetInventory_FullMethodName     = "/ec2lab.agent.v1.Host/GetInventory"
-	Host_CreateInstance_FullMethodName   = "/ec2lab.agent.v1.Host/CreateInstance"
-	Host_StartInstance_FullMethodName    = "/ec2lab.agent.v1.Host/StartInstance"
-	Host_StopInstance_FullMethodName     = "/ec2lab.agent.v1.Host/StopInstance"
-	Host_RebootInstance_FullMethodName   = "/ec2lab.agent.v1.Host/RebootInstance"
-	Host_DestroyInstance_FullMethodName  = "/ec2lab.agent.v1.Host/DestroyInstance"
-	Host_ListInstances_FullMethodName    = "/ec2lab.agent.v1.Host/ListInstances"
-	Host_GetConsoleOutput_FullMethodName = "/ec2lab.agent.v1.Host/GetConsoleOutput"
-	Host_StreamConsole_FullMethodName    = "/ec2lab.agent.v1.Host/StreamConsole"
-	Host_WatchEvents_FullMethodName      = "/ec2lab.agent.v1.Host/WatchEvents"
-	Host_CreateVolume_FullMethodName     = "/ec2lab.agent.v1.Host/CreateVolume"
-	Host_DeleteVolume_FullMethodName     = "/ec2lab.agent.v1.Host/DeleteVolume"
-	Host_ResizeVolume_FullMethodName     = "/ec2lab.agent.v1.Host/ResizeVolume"
-	Host_InspectVolume_FullMethodName    = "/ec2lab.agent.v1.Host/InspectVolume"
-	Host_SnapshotVolume_FullMethodName   = "/ec2lab.agent.v1.Host/SnapshotVolume"
-	Host_StreamVolume_FullMethodName     = "/ec2lab.agent.v1.Host/StreamVolume"
-	Host_AttachVolume_FullMethodName     = "/ec2lab.agent.v1.Host/AttachVolume"
-	Host_DetachVolume_FullMethodName     = "/ec2lab.agent.v1.Host/DetachVolume"
-	Host_SetIOTune_FullMethodName        = "/ec2lab.agent.v1.Host/SetIOTune"
-	Host_ListFiles_FullMethodName        = "/ec2lab.agent.v1.Host/ListFiles"
-	Host_SyncNetwork_FullMethodName      = "/ec2lab.agent.v1.Host/SyncNetwork"
-	Host_SetFirewall_FullMethodName      = "/ec2lab.agent.v1.Host/SetFirewall"
+	Host_GetInventory_FullMethodName       = "/ec2lab.agent.v1.Host/GetInventory"
+	Host_CreateInstance_FullMethodName     = "/ec2lab.agent.v1.Host/CreateInstance"
+	Host_StartInstance_FullMethodName      = "/ec2lab.agent.v1.Host/StartInstance"
+	Host_StopInstance_FullMethodName       = "/ec2lab.agent.v1.Host/StopInstance"
+	Host_RebootInstance_FullMethodName     = "/ec2lab.agent.v1.Host/RebootInstance"
+	Host_DestroyInstance_FullMethodName    = "/ec2lab.agent.v1.Host/DestroyInstance"
+	Host_ListInstances_FullMethodName      = "/ec2lab.agent.v1.Host/ListInstances"
+	Host_GetConsoleOutput_FullMethodName   = "/ec2lab.agent.v1.Host/GetConsoleOutput"
+	Host_StreamConsole_FullMethodName      = "/ec2lab.agent.v1.Host/StreamConsole"
+	Host_WatchEvents_FullMethodName        = "/ec2lab.agent.v1.Host/WatchEvents"
+	Host_CreateVolume_FullMethodName       = "/ec2lab.agent.v1.Host/CreateVolume"
+	Host_DeleteVolume_FullMethodName       = "/ec2lab.agent.v1.Host/DeleteVolume"
+	Host_ResizeVolume_FullMethodName       = "/ec2lab.agent.v1.Host/ResizeVolume"
+	Host_InspectVolume_FullMethodName      = "/ec2lab.agent.v1.Host/InspectVolume"
+	Host_SnapshotVolume_FullMethodName     = "/ec2lab.agent.v1.Host/SnapshotVolume"
+	Host_StreamVolume_FullMethodName       = "/ec2lab.agent.v1.Host/StreamVolume"
+	Host_AttachVolume_FullMethodName       = "/ec2lab.agent.v1.Host/AttachVolume"
+	Host_DetachVolume_FullMethodName       = "/ec2lab.agent.v1.Host/DetachVolume"
+	Host_SetIOTune_FullMethodName          = "/ec2lab.agent.v1.Host/SetIOTune"
+	Host_ListFiles_FullMethodName          = "/ec2lab.agent.v1.Host/ListFiles"
+	Host_SyncNetwork_FullMethodName        = "/ec2lab.agent.v1.Host/SyncNetwork"
+	Host_SetFirewall_FullMethodName        = "/ec2lab.agent.v1.Host/SetFirewall"
+	Host_SetMetadataOptions_FullMethodName = "/ec2lab.agent.v1.Host/SetMetadataOptions"
 )
 
 // HostClient is the client API for Host service.
@@ -235,6 +236,10 @@ type HostClient interface {
 	// SetFirewall makes the host's security group enforcement exactly the
 	// given state (pkg/netplane/firewall.Desired); no ports removes it.
 	SetFirewall(ctx context.Context, in *FirewallState, opts ...grpc.CallOption) (*SetFirewallResponse, error)
+	// SetMetadataOptions changes a local instance's metadata service options
+	// (ModifyInstanceMetadataOptions); the next request sees them. An
+	// instance the agent does not serve is no error.
+	SetMetadataOptions(ctx context.Context, in *SetMetadataOptionsRequest, opts ...grpc.CallOption) (*SetMetadataOptionsResponse, error)
 }
 
 type hostClient struct {
@@ -477,6 +482,16 @@ func (c *hostClient) SetFirewall(ctx context.Context, in *FirewallState, opts ..
 	return out, nil
 }
 
+func (c *hostClient) SetMetadataOptions(ctx context.Context, in *SetMetadataOptionsRequest, opts ...grpc.CallOption) (*SetMetadataOptionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetMetadataOptionsResponse)
+	err := c.cc.Invoke(ctx, Host_SetMetadataOptions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // HostServer is the server API for Host service.
 // All implementations must embed UnimplementedHostServer
 // for forward compatibility.
@@ -521,6 +536,10 @@ type HostServer interface {
 	// SetFirewall makes the host's security group enforcement exactly the
 	// given state (pkg/netplane/firewall.Desired); no ports removes it.
 	SetFirewall(context.Context, *FirewallState) (*SetFirewallResponse, error)
+	// SetMetadataOptions changes a local instance's metadata service options
+	// (ModifyInstanceMetadataOptions); the next request sees them. An
+	// instance the agent does not serve is no error.
+	SetMetadataOptions(context.Context, *SetMetadataOptionsRequest) (*SetMetadataOptionsResponse, error)
 	mustEmbedUnimplementedHostServer()
 }
 
@@ -596,6 +615,9 @@ func (UnimplementedHostServer) SyncNetwork(context.Context, *SyncNetworkRequest)
 }
 func (UnimplementedHostServer) SetFirewall(context.Context, *FirewallState) (*SetFirewallResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SetFirewall not implemented")
+}
+func (UnimplementedHostServer) SetMetadataOptions(context.Context, *SetMetadataOptionsRequest) (*SetMetadataOptionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetMetadataOptions not implemented")
 }
 func (UnimplementedHostServer) mustEmbedUnimplementedHostServer() {}
 func (UnimplementedHostServer) testEmbeddedByValue()              {}
@@ -996,6 +1018,24 @@ func _Host_SetFirewall_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Host_SetMetadataOptions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetMetadataOptionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HostServer).SetMetadataOptions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Host_SetMetadataOptions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HostServer).SetMetadataOptions(ctx, req.(*SetMetadataOptionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Host_ServiceDesc is the grpc.ServiceDesc for Host service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1082,6 +1122,10 @@ var Host_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SetFirewall",
 			Handler:    _Host_SetFirewall_Handler,
+		},
+		{
+			MethodName: "SetMetadataOptions",
+			Handler:    _Host_SetMetadataOptions_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
