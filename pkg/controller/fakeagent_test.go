@@ -34,7 +34,8 @@ type fakeAgent struct {
 	stream    fakeStream             // live merges (fakeagent_stream_test.go)
 	// metadata is each instance's last metadata options, "tokens/endpoint",
 	// from CreateInstance or SetMetadataOptions (metadata_options_test.go).
-	metadata map[string]string
+	metadata     map[string]string
+	metadataDown bool // SetMetadataOptions fails
 }
 
 func newFakeAgent() *fakeAgent {

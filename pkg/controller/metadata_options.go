@@ -24,6 +24,9 @@ type MetadataOptions struct {
 	HTTPTokens   string `json:"http_tokens,omitempty"`
 	HTTPEndpoint string `json:"http_endpoint,omitempty"`
 	HopLimit     int32  `json:"hop_limit,omitempty"` // stored and reported, not enforced
+	// Unpushed marks options the instance's host has not confirmed yet
+	// (a Modify while it was unreachable); the reconciler pushes them.
+	Unpushed bool `json:"unpushed,omitempty"`
 }
 
 // MetadataOptionsRequest is RunInstances' MetadataOptions or a
@@ -108,17 +111,21 @@ func (s *Service) ModifyInstanceMetadataOptions(ctx context.Context, id string, 
 	}
 	out, err := update(ctx, s.st, prefixInstance+id, func(rec *Instance) (e error) {
 		rec.Metadata, e = rec.Metadata.apply(r)
+		rec.Metadata.Unpushed = true
 		return e
 	})
 	if err != nil {
 		return MetadataOptions{}, fmt.Errorf("modify metadata options of %s: %w", id, err)
 	}
 	s.pushMetadataOptions(ctx, out)
+	out.Metadata.Unpushed = false
 	return out.Metadata.WithDefaults(), nil
 }
 
-// pushMetadataOptions tells the instance's host its options. A host that
-// is down learns them with the next CreateInstance; a failure is logged.
+// pushMetadataOptions tells the instance's host its options and, once the
+// host has them, clears Unpushed (unless they changed meanwhile). A host
+// that is down gets them from a later reconcile (pushUnpushedMetadata) or
+// with the next CreateInstance; a failure is logged.
 func (s *Service) pushMetadataOptions(ctx context.Context, in Instance) {
 	if in.HostID == "" {
 		return
@@ -131,5 +138,25 @@ func (s *Service) pushMetadataOptions(ctx context.Context, in Instance) {
 	}
 	if err != nil {
 		s.log.Warn("push metadata options", "instance", in.ID, "host", in.HostID, "err", err)
+		return
+	}
+	_, err = update(ctx, s.st, prefixInstance+in.ID, func(rec *Instance) error {
+		if rec.Metadata == in.Metadata {
+			rec.Metadata.Unpushed = false
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Warn("push metadata options: record", "instance", in.ID, "err", err)
+	}
+}
+
+// pushUnpushedMetadata retries the options of instances whose host missed
+// a ModifyInstanceMetadataOptions.
+func (s *Service) pushUnpushedMetadata(ctx context.Context, insts []*Instance) {
+	for _, in := range insts {
+		if in.Metadata.Unpushed && in.State != StateTerminated && in.State != StatePending {
+			s.pushMetadataOptions(ctx, *in)
+		}
 	}
 }

@@ -22,6 +22,9 @@ func (f *fakeAgent) setMetadata(id, tokens, endpoint string) {
 func (f *fakeAgent) SetMetadataOptions(_ context.Context, in *agentv1.SetMetadataOptionsRequest, _ ...grpc.CallOption) (*agentv1.SetMetadataOptionsResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.metadataDown {
+		return nil, errFake
+	}
 	f.setMetadata(in.GetInstanceId(), in.GetHttpTokens(), in.GetHttpEndpoint())
 	return &agentv1.SetMetadataOptionsResponse{}, nil
 }
@@ -39,10 +42,10 @@ func TestRunMetadataOptions(t *testing.T) {
 		agent string // what CreateInstance told the host
 		code  string
 	}{
-		{"defaults", MetadataOptionsRequest{}, MetadataOptions{"optional", "enabled", 1}, "optional/enabled", ""},
-		{"required", MetadataOptionsRequest{HTTPTokens: "required"}, MetadataOptions{"required", "enabled", 1}, "required/enabled", ""},
+		{"defaults", MetadataOptionsRequest{}, MetadataOptions{"optional", "enabled", 1, false}, "optional/enabled", ""},
+		{"required", MetadataOptionsRequest{HTTPTokens: "required"}, MetadataOptions{"required", "enabled", 1, false}, "required/enabled", ""},
 		{"disabled, hop 64", MetadataOptionsRequest{HTTPEndpoint: "disabled", HopLimit: hop(64)},
-			MetadataOptions{"optional", "disabled", 64}, "optional/disabled", ""},
+			MetadataOptions{"optional", "disabled", 64, false}, "optional/disabled", ""},
 		{"bad tokens", MetadataOptionsRequest{HTTPTokens: "Required"}, MetadataOptions{}, "", ec2err.InvalidParameterValue},
 		{"bad endpoint", MetadataOptionsRequest{HTTPEndpoint: "off"}, MetadataOptions{}, "", ec2err.InvalidParameterValue},
 		{"hop 0", MetadataOptionsRequest{HopLimit: hop(0)}, MetadataOptions{}, "", ec2err.InvalidParameterValue},
@@ -93,17 +96,17 @@ func TestModifyMetadataOptions(t *testing.T) {
 		code  string
 	}{
 		{"require tokens", acct1, id, MetadataOptionsRequest{HTTPTokens: "required"},
-			MetadataOptions{"required", "enabled", 1}, "required/enabled", ""},
+			MetadataOptions{"required", "enabled", 1, false}, "required/enabled", ""},
 		{"hop limit only keeps tokens", acct1, id, MetadataOptionsRequest{HopLimit: hop(3)},
-			MetadataOptions{"required", "enabled", 3}, "required/enabled", ""},
+			MetadataOptions{"required", "enabled", 3, false}, "required/enabled", ""},
 		{"disable endpoint", acct1, id, MetadataOptionsRequest{HTTPEndpoint: "disabled", HTTPTokens: "optional"},
-			MetadataOptions{"optional", "disabled", 3}, "optional/disabled", ""},
+			MetadataOptions{"optional", "disabled", 3, false}, "optional/disabled", ""},
 		{"bad value changes nothing", acct1, id, MetadataOptionsRequest{HTTPTokens: "always"},
-			MetadataOptions{"optional", "disabled", 3}, "optional/disabled", ec2err.InvalidParameterValue},
+			MetadataOptions{"optional", "disabled", 3, false}, "optional/disabled", ec2err.InvalidParameterValue},
 		{"other account", acct2, id, MetadataOptionsRequest{HTTPTokens: "required"},
-			MetadataOptions{"optional", "disabled", 3}, "optional/disabled", "InvalidInstanceID.NotFound"},
+			MetadataOptions{"optional", "disabled", 3, false}, "optional/disabled", "InvalidInstanceID.NotFound"},
 		{"terminated", acct1, gone, MetadataOptionsRequest{HTTPTokens: "required"},
-			MetadataOptions{"optional", "enabled", 1}, "", ec2err.IncorrectInstanceState},
+			MetadataOptions{"optional", "enabled", 1, false}, "", ec2err.IncorrectInstanceState},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,4 +138,30 @@ func TestModifyMetadataOptions(t *testing.T) {
 func isCode(err error, code string) bool {
 	var e *ec2err.Error
 	return errors.As(err, &e) && e.Code == code
+}
+
+// TestMetadataOptionsReachAHostThatWasDown: a Modify while the host does
+// not answer is stored as unpushed; the next reconcile pass pushes it and
+// clears the mark.
+func TestMetadataOptionsReachAHostThatWasDown(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
+	id := r.run(t, 1, "lab-1a")[0]
+	r.drive(id)
+	ag := r.agents["lab-1a"]
+	ag.mu.Lock()
+	ag.metadataDown = true
+	ag.mu.Unlock()
+	if _, err := r.svc.ModifyInstanceMetadataOptions(ctxFor(acct1), id, MetadataOptionsRequest{HTTPTokens: "required"}, false); err != nil {
+		t.Fatal(err)
+	}
+	if m := r.get(t, id).Metadata; !m.Unpushed || ag.metadata[id] == "required/enabled" {
+		t.Fatalf("after a Modify the host missed: stored %+v, host has %q", m, ag.metadata[id])
+	}
+	ag.mu.Lock()
+	ag.metadataDown = false
+	ag.mu.Unlock()
+	r.svc.reconcileOnce(context.Background())
+	if m := r.get(t, id).Metadata; m.Unpushed || ag.metadata[id] != "required/enabled" {
+		t.Errorf("after a reconcile: stored %+v, host has %q, want pushed required/enabled", m, ag.metadata[id])
+	}
 }

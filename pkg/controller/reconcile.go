@@ -50,6 +50,7 @@ func (s *Service) reconcileOnce(ctx context.Context) {
 			}
 		}
 	}
+	s.pushUnpushedMetadata(ctx, insts)
 	s.reconcileVolumes(ctx)
 	s.reconcileSnapshots(ctx)
 	s.reconcileImages(ctx)
