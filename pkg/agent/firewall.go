@@ -55,7 +55,8 @@ func (a *Agent) SetFirewall(ctx context.Context, req *agentv1.FirewallState) (*a
 		if len(d.Ports) == 0 && !hadPorts {
 			return &agentv1.SetFirewallResponse{}, nil // nothing enforced, nothing left
 		}
-		if f.fw, err = firewall.New(firewall.Config{TableName: FirewallTable(a.cfg.DomainPrefix), NetNS: a.cfg.NetNS}); err != nil {
+		if f.fw, err = firewall.New(firewall.Config{TableName: FirewallTable(a.cfg.DomainPrefix), NetNS: a.cfg.NetNS,
+			DevicePrefix: NetPrefix(a.cfg.DomainPrefix)}); err != nil {
 			return nil, fmt.Errorf("set firewall: %w", err)
 		}
 	}

@@ -25,6 +25,7 @@ func TestSecurityGroups(t *testing.T) {
 	nptest.RequireNetAdmin(t)
 	prefix := fmt.Sprintf("e2s%04x-", rand.Intn(1<<16))
 	dataDir := hvtest.ScratchDir(t)
+	t.Cleanup(func() { removeDomains(t, prefix) }) // after a failure; a passing run terminates its guests
 	r := startRegion(t, dataDir, "--domain-prefix", prefix)
 	plane := observer(t, prefix, dataDir)
 	table := agent.FirewallTable(prefix)

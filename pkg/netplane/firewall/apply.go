@@ -59,7 +59,7 @@ func (f *Firewall) apply(p plan) error {
 		}
 		olds = append(olds, old)
 	}
-	rs := &ruleset{c: f.conn, sets: map[string]*nftables.Set{},
+	rs := &ruleset{c: f.conn, sets: map[string]*nftables.Set{}, devicePrefix: f.cfg.DevicePrefix,
 		inet:   f.conn.AddTable(&nftables.Table{Family: nftables.TableFamilyINet, Name: f.cfg.TableName}),
 		bridge: f.conn.AddTable(&nftables.Table{Family: nftables.TableFamilyBridge, Name: f.cfg.TableName}),
 	}

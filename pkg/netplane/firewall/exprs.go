@@ -29,6 +29,13 @@ func ifname(in bool, name string) []expr.Any {
 	return []expr.Any{&expr.Meta{Key: key, Register: 1}, cmpEq([]byte(name + "\x00"))}
 }
 
+// namePrefixNot matches an interface name (meta key) that does not start
+// with prefix (nft's `iifname != "prefix*"`).
+func namePrefixNot(key expr.MetaKey, prefix string) []expr.Any {
+	return []expr.Any{&expr.Meta{Key: key, Register: 1},
+		&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: []byte(prefix)}}
+}
+
 // nfproto matches IPv4 or IPv6 packets.
 func nfproto(v6 bool) []expr.Any {
 	p := byte(unix.NFPROTO_IPV4)

@@ -37,6 +37,12 @@ type Config struct {
 	// NetNS, when set, is the named network namespace (ip netns) holding
 	// the bridges; tests use it to pose as a host.
 	NetNS string
+	// DevicePrefix starts the names of the bridges this Firewall governs
+	// and of their ports (the agent's Plane's prefix). Frames of other
+	// devices are left alone: port marks are per Firewall, so two agents
+	// on one host, or a stale table, must never read or clear each other's.
+	// Empty: every bridge.
+	DevicePrefix string
 }
 
 // Firewall enforces a Desired state on one host.

@@ -29,6 +29,8 @@ type ruleset struct {
 	inet   *nftables.Table
 	bridge *nftables.Table
 	sets   map[string]*nftables.Set
+	// devicePrefix scopes both tables to this Firewall's bridges and ports.
+	devicePrefix string
 }
 
 func (rs *ruleset) rule(t *nftables.Table, ch *nftables.Chain, es ...[]expr.Any) {
@@ -73,6 +75,9 @@ func (rs *ruleset) bridgeRules(ports []portPlan) {
 	t := rs.bridge
 	anti := rs.baseChain(t, chainAntispoof, nftables.ChainHookPrerouting, nftables.ChainPriorityFilter)
 	mark := rs.baseChain(t, chainPortmark, nftables.ChainHookForward, nftables.ChainPriorityFilter)
+	if rs.devicePrefix != "" { // a port of another agent's bridge
+		rs.rule(t, mark, namePrefixNot(expr.MetaKeyIIFNAME, rs.devicePrefix), one(verdict(expr.VerdictAccept)))
+	}
 	rs.rule(t, mark, markSet(markKeep, 0))
 	for _, p := range ports {
 		if p.mac != nil {
@@ -87,6 +92,9 @@ func (rs *ruleset) bridgeRules(ports []portPlan) {
 func (rs *ruleset) inetRules(ports []portPlan) {
 	t := rs.inet
 	fwd := rs.baseChain(t, chainForward, nftables.ChainHookForward, nftables.ChainPriorityFilter)
+	if rs.devicePrefix != "" { // bridged IP traffic comes in on the bridge (br_netfilter)
+		rs.rule(t, fwd, namePrefixNot(expr.MetaKeyIIFNAME, rs.devicePrefix), one(verdict(expr.VerdictAccept)))
+	}
 	rs.rule(t, fwd, markIs(markIn|markOut, 0), one(verdict(expr.VerdictAccept)))
 	rs.rule(t, fwd, ctState(expr.CtStateBitESTABLISHED|expr.CtStateBitRELATED), one(verdict(expr.VerdictAccept)))
 	rs.rule(t, fwd, ctState(expr.CtStateBitINVALID), one(verdict(expr.VerdictDrop)))
