@@ -27,7 +27,8 @@ type CopySnapshotRequest struct {
 // CopySnapshot copies a snapshot into this region. From a peer region it
 // records a pending snapshot that runSnapshotCopy pulls, layer by layer,
 // into the first zone's pool; within the region the copy shares the
-// (immutable) layer chain.
+// (immutable) layer chain, unless it encrypts a plain snapshot, which is
+// then written as one encrypted layer by runSnapshotCopy.
 func (s *Service) CopySnapshot(ctx context.Context, req CopySnapshotRequest) (Snapshot, error) {
 	acct, err := account(ctx)
 	if err != nil {
