@@ -7,7 +7,6 @@ Prints "IMAGE ATTRS OK"; any failure raises."""
 import os
 import sys
 
-from botocore.exceptions import ClientError
 
 sys.path.insert(0, os.path.dirname(__file__))
 import moto_compare  # noqa: E402
@@ -20,27 +19,8 @@ ec2 = moto_compare.client(os.environ['EC2_ENDPOINT'], os.environ['EC2_KEY'], os.
 problems = []
 
 
-def validate(operation_model, response_dict, **_):
-    if response_dict['status_code'] >= 300:
-        return
-    for p in xmlcheck.check(operation_model, response_dict['body']):
-        problems.append('%s: %s' % (operation_model.name, p))
-
-
-ec2.meta.events.register('before-parse.ec2', validate)
-
-
-def eq(got, want, what):
-    if got != want:
-        raise AssertionError('%s: got %r, want %r' % (what, got, want))
-
-
-def error_code(fn, **kw):
-    try:
-        fn(**kw)
-    except ClientError as e:
-        return e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode']
-    raise AssertionError('%s(%s) did not fail' % (fn.__name__, kw))
+xmlcheck.watch(ec2, problems)
+eq, error_code = xmlcheck.eq, xmlcheck.error_code
 
 
 def attr(name):

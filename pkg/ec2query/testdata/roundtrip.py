@@ -8,7 +8,6 @@ import os
 import sys
 
 import boto3
-from botocore.exceptions import ClientError
 
 sys.path.insert(0, os.path.dirname(__file__))
 import xmlcheck  # noqa: E402
@@ -30,28 +29,8 @@ problems = []
 seen = set()
 
 
-def validate(operation_model, response_dict, **_):
-    seen.add(operation_model.name)
-    if response_dict['status_code'] >= 300:
-        return
-    for p in xmlcheck.check(operation_model, response_dict['body']):
-        problems.append('%s: %s' % (operation_model.name, p))
-
-
-ec2.meta.events.register('before-parse.ec2', validate)
-
-
-def eq(got, want, what):
-    if got != want:
-        raise AssertionError('%s: got %r, want %r' % (what, got, want))
-
-
-def error_code(fn, **kw):
-    try:
-        fn(**kw)
-    except ClientError as e:
-        return e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode']
-    raise AssertionError('%s(%s) did not fail' % (fn.__name__, kw))
+xmlcheck.watch(ec2, problems, seen)
+eq, error_code = xmlcheck.eq, xmlcheck.error_code
 
 
 def check_instance(inst, state):

@@ -74,3 +74,31 @@ def check(operation_model, body):
             continue
         _check(child, names[ctag], ctag, problems)
     return problems
+
+
+def watch(client, problems, seen=None):
+    """Checks every successful answer client parses against its output
+    shape, appending to problems; names the operations in seen."""
+    def validate(operation_model, response_dict, **_):
+        if seen is not None:
+            seen.add(operation_model.name)
+        if response_dict['status_code'] >= 300:
+            return
+        for p in check(operation_model, response_dict['body']):
+            problems.append('%s: %s' % (operation_model.name, p))
+    client.meta.events.register('before-parse.ec2', validate)
+
+
+def eq(got, want, what):
+    if got != want:
+        raise AssertionError('%s: got %r, want %r' % (what, got, want))
+
+
+def error_code(fn, **kw):
+    """The EC2 error code and HTTP status of a call that must fail."""
+    from botocore.exceptions import ClientError
+    try:
+        fn(**kw)
+    except ClientError as e:
+        return e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode']
+    raise AssertionError('%s(%s) did not fail' % (fn.__name__, kw))
