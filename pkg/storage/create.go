@@ -66,7 +66,7 @@ func (p *Pool) Create(ctx context.Context, name string, sizeBytes int64, opt Cre
 		if iter <= 0 {
 			iter = DefaultKeyIterTime
 		}
-		args = append(args, "-o", fmt.Sprintf("encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=%d", iter.Milliseconds()))
+		args = append(args, "-o", luksOptions(iter))
 	}
 	tmp, release := tempFile(p.Dir, path)
 	defer release()
@@ -135,4 +135,10 @@ func (p *Pool) Freeze(ctx context.Context, head, newHead string, key []byte) err
 		return fmt.Errorf("freeze %s: make read-only: %w", head, err)
 	}
 	return nil
+}
+
+// luksOptions are qemu-img's -o options for a new LUKS-encrypted qcow2
+// keyed by secret sec0 (secret.objectArgs).
+func luksOptions(iter time.Duration) string {
+	return fmt.Sprintf("encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=%d", iter.Milliseconds())
 }

@@ -38,7 +38,7 @@ func (p *Pool) EncryptCopy(ctx context.Context, name, to string, key []byte) err
 	defer release()
 	args := append([]string{"convert", "-q"}, sec.objectArgs()...)
 	args = append(args, "-f", info.Format, "-O", "qcow2",
-		"-o", fmt.Sprintf("encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=%d", DefaultKeyIterTime.Milliseconds()),
+		"-o", luksOptions(DefaultKeyIterTime),
 		p.Path(name), tmp)
 	if _, err := run(ctx, p.Dir, args...); err != nil {
 		return fmt.Errorf("encrypt %s: %w", name, err)
