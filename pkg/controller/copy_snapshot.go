@@ -189,9 +189,9 @@ func (s *Service) encryptCopied(ctx context.Context, sn Snapshot, top string) (s
 	if !ok {
 		return "", fmt.Errorf("no pool for %s", sn.AZ)
 	}
-	key, err := s.volumeKey(Volume{ID: sn.ID, Encrypted: true, KeyCipher: sn.KeyCipher})
+	key, err := s.passphrase(sn.KeyCipher)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("encrypt copy %s: %w", sn.ID, err)
 	}
 	layer := sn.ID + ".qcow2"
 	crashpoint.Hit("copy-before-encrypt")

@@ -120,9 +120,19 @@ func (s *Service) volumeKey(v Volume) ([]byte, error) {
 	if len(v.KeyCipher) == 0 {
 		return nil, fmt.Errorf("volume %s: encrypted but has no key", v.ID)
 	}
-	key, err := s.unsealedKey(v.KeyCipher)
+	pass, err := s.passphrase(v.KeyCipher)
 	if err != nil {
 		return nil, fmt.Errorf("volume %s: %w", v.ID, err)
+	}
+	return pass, nil
+}
+
+// passphrase unseals a volume key and returns the LUKS passphrase qemu
+// gets for it (volumeKey).
+func (s *Service) passphrase(sealed []byte) ([]byte, error) {
+	key, err := s.unsealedKey(sealed)
+	if err != nil {
+		return nil, err
 	}
 	return []byte(hex.EncodeToString(key)), nil
 }
