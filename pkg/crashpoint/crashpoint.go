@@ -30,9 +30,6 @@ func parse(v string) map[string]bool {
 	return m
 }
 
-// Armed reports whether the process will crash at point name.
-func Armed(name string) bool { return armed[name] }
-
 // Hit kills the process with SIGKILL when point name is armed.
 func Hit(name string) {
 	if !armed[name] {

@@ -25,11 +25,9 @@ func newImportImageCmd(a *app) *cobra.Command {
 			if fl.req.BundlePath == "" {
 				return usageErrorf("the following arguments are required: --bundle")
 			}
-			abs, err := filepath.Abs(fl.req.BundlePath)
-			if err != nil {
-				return usageErrorf("--bundle: %v", err)
+			if err := absBundle(&fl.req.BundlePath); err != nil {
+				return err
 			}
-			fl.req.BundlePath = abs
 			return fl.run(cmd.Context(), a)
 		},
 	}
@@ -49,11 +47,9 @@ func newExportImageCmd(a *app) *cobra.Command {
 			if req.ImageId == "" || req.BundlePath == "" {
 				return usageErrorf("the following arguments are required: --image-id, --bundle")
 			}
-			abs, err := filepath.Abs(req.BundlePath)
-			if err != nil {
-				return usageErrorf("--bundle: %v", err)
+			if err := absBundle(&req.BundlePath); err != nil {
+				return err
 			}
-			req.BundlePath = abs
 			return a.call(cmd.Context(), "ExportImage", func(ctx context.Context, c pb.ComputeClient) (any, error) {
 				r, err := c.ExportImage(ctx, &req)
 				if status.Code(err) == codes.Unimplemented {
@@ -69,4 +65,15 @@ func newExportImageCmd(a *app) *cobra.Command {
 	addDryRun(cmd, &req.DryRun)
 	completeFlag(cmd, "image-id", a, completeImageIDs)
 	return cmd
+}
+
+// absBundle makes a --bundle path absolute: the server, not this shell,
+// opens it.
+func absBundle(path *string) error {
+	abs, err := filepath.Abs(*path)
+	if err != nil {
+		return usageErrorf("--bundle: %v", err)
+	}
+	*path = abs
+	return nil
 }

@@ -63,11 +63,11 @@ var actions = map[string]action{
 	"DeleteSnapshot":    op(true, compute.DeleteSnapshot, done, "snapshot_id"),
 
 	// Images.
-	"RegisterImage":   op(true, compute.RegisterImage, registerImageXML, "name"),
-	"CreateImage":     op(true, compute.CreateImage, createImageXML, "instance_id", "name"),
+	"RegisterImage":   op(true, compute.RegisterImage, imageIDXML, "name"),
+	"CreateImage":     op(true, compute.CreateImage, imageIDXML, "instance_id", "name"),
 	"DescribeImages":  op(false, compute.DescribeImages, describeImagesXML),
 	"DeregisterImage": op(true, compute.DeregisterImage, done, "image_id"),
-	"CopyImage":       op(true, compute.CopyImage, copyImageXML, "source_region", "source_image_id", "name"),
+	"CopyImage":       op(true, compute.CopyImage, imageIDXML, "source_region", "source_image_id", "name"),
 	// Launch permissions and description (xml_image_attrs.go).
 	"ModifyImageAttribute":   op(true, compute.ModifyImageAttribute, done, "image_id"),
 	"DescribeImageAttribute": op(false, compute.DescribeImageAttribute, imageAttributeXML, "attribute", "image_id"),

@@ -103,14 +103,8 @@ type imageIDBody struct {
 	ImageID string `xml:"imageId"`
 }
 
-func registerImageXML(r *ec2labv1.RegisterImageResponse) body {
-	return &imageIDBody{ImageID: r.GetImageId()}
-}
-func createImageXML(r *ec2labv1.CreateImageResponse) body {
-	return &imageIDBody{ImageID: r.GetImageId()}
-}
-
-func copyImageXML(r *ec2labv1.CopyImageResponse) body {
+// imageIDXML answers RegisterImage, CreateImage and CopyImage.
+func imageIDXML[R interface{ GetImageId() string }](r R) body {
 	return &imageIDBody{ImageID: r.GetImageId()}
 }
 

@@ -47,10 +47,7 @@ func diskDevice(disk Disk) (*libvirtxml.DomainDisk, error) {
 	}
 	src := &libvirtxml.DomainDiskSource{File: &libvirtxml.DomainDiskSourceFile{File: disk.Path}}
 	if disk.SecretUUID != "" {
-		src.Encryption = &libvirtxml.DomainDiskEncryption{
-			Format:  "luks",
-			Secrets: []libvirtxml.DomainDiskSecret{{Type: "passphrase", UUID: disk.SecretUUID}},
-		}
+		src.Encryption = luksEncryption(disk.SecretUUID)
 	}
 	x := &libvirtxml.DomainDisk{
 		Device: "disk",
