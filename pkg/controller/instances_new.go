@@ -30,7 +30,7 @@ func (s *Service) newInstance(req RunRequest, acct, resID string, idx int, p sch
 			State: "creating", SnapshotID: d.SnapshotID, CreateTime: now, Tags: req.Tags["volume"], Instance: in.ID,
 			Encrypted: d.Encrypted, KeyCipher: d.keyCipher}
 		if d.Encrypted && d.keyCipher == nil {
-			k, err := sealedKeyUnder(d.master) // each volume its own key
+			k, err := s.newSealedKey() // each volume its own key
 			if err != nil {
 				return Instance{}, nil, err
 			}
@@ -148,11 +148,9 @@ func (s *Service) launchKeys(ctx context.Context, devs []DeviceOverride) ([]Devi
 			}
 		}
 		if d.Encrypted && d.keyCipher == nil {
-			m, err := s.master() // not under s.mu: RunInstances takes it later
-			if err != nil {
+			if _, err := s.master(); err != nil {
 				return nil, err
 			}
-			d.master = m
 		}
 	}
 	return devs, nil

@@ -30,8 +30,8 @@ type DeviceOverride struct {
 	NoDevice            bool
 	Encrypted           bool // Ebs.Encrypted: a new volume key unless the snapshot has one
 	// keyCipher is the sealed key the volume inherits from an encrypted
-	// snapshot; master seals new keys (launchKeys fills both).
-	keyCipher, master []byte
+	// snapshot (launchKeys fills it).
+	keyCipher []byte
 }
 
 // RunRequest is RunInstances' input.

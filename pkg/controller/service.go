@@ -33,6 +33,8 @@ type Service struct {
 	// net remembers what network was last pushed to each agent (netsync.go).
 	net netSync
 	// masterKey seals volume keys (volume_keys.go); nil: no encryption.
+	// keyMu guards it alone, so it can be read under mu (RunInstances).
+	keyMu     sync.RWMutex
 	masterKey []byte
 	// cache is st seen as the record cache (cache.go); st is the cache.
 	cache *recordCache

@@ -76,15 +76,15 @@ func (s *Service) SetMasterKey(master []byte) error {
 	if _, err := newAEAD(master); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
 	s.masterKey = append([]byte(nil), master...)
 	return nil
 }
 
 func (s *Service) master() ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.keyMu.RLock()
+	defer s.keyMu.RUnlock()
 	if s.masterKey == nil {
 		return nil, ec2err.New("UnsupportedOperation", "Encrypted volumes are not supported by this region: no master key is configured")
 	}
@@ -97,17 +97,11 @@ func (s *Service) newSealedKey() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sealedKeyUnder(m)
-}
-
-// sealedKeyUnder makes a fresh random volume key sealed with master (for
-// callers that hold s.mu and fetched the master key before).
-func sealedKeyUnder(master []byte) ([]byte, error) {
 	key := make([]byte, MasterKeyLen)
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("volume key: %w", err)
 	}
-	return SealKey(master, key)
+	return SealKey(m, key)
 }
 
 // volumeKey unseals v's key and returns the LUKS passphrase the agent
