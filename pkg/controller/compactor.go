@@ -111,12 +111,11 @@ func (s *Service) merge(ctx context.Context, az string, pool *storage.Pool, st m
 			}
 			defer unlockIn()
 		}
-		if s.volumeLive(ctx, v) {
-			in, ok := s.streamTarget(ctx, v)
-			if !ok {
+		if live, runningOn := s.volumeUse(ctx, v); live {
+			if runningOn == nil {
 				return fmt.Errorf("volume %s is in use and its instance is not running", volID)
 			}
-			liveOn = &in
+			liveOn = runningOn
 		}
 	}
 	if _, err := s.referencedFiles(ctx, az, pool); err != nil {

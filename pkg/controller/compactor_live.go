@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/ec2lab/ec2lab/pkg/store"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
@@ -21,21 +20,6 @@ import (
 // locked meanwhile). A stream cut short is aborted by the agent; the data
 // it copied stays in the head, so the next pass has less to copy.
 const liveMergeTimeout = 5 * time.Minute
-
-// streamTarget is the running instance whose QEMU can merge into v's head
-// live: v at rest on its side (attached or a root volume) and the instance
-// running on a known host. Any other live volume is in transition.
-func (s *Service) streamTarget(ctx context.Context, v Volume) (Instance, bool) {
-	id := volumeInstance(v)
-	if id == "" || (v.State != "available" && v.State != "in-use") {
-		return Instance{}, false
-	}
-	in, _, err := store.GetJSON[Instance](ctx, s.st, prefixInstance+id)
-	if err != nil || in.State != StateRunning || in.HostID == "" {
-		return Instance{}, false
-	}
-	return in, true
-}
 
 // overlays reports a chain whose head is head, directly on backing ("" for
 // a standalone head).

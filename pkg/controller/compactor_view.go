@@ -33,7 +33,7 @@ func (s *Service) chainView(ctx context.Context, az string, pool *storage.Pool) 
 			pin(v.Pinned, chain)
 		}
 	}
-	vols, err := store.ListJSON[Volume](ctx, s.st, prefixVolume)
+	vols, err := s.volumes(ctx)
 	if err != nil {
 		return v, nil, err
 	}
@@ -47,10 +47,9 @@ func (s *Service) chainView(ctx context.Context, az string, pool *storage.Pool) 
 		}
 		owners[vol.Head] = vol.ID
 		v.Heads = append(v.Heads, vol.Head)
-		live := s.volumeLive(ctx, vol)
-		_, streamable := s.streamTarget(ctx, vol)
+		live, runningOn := s.volumeUse(ctx, *vol)
 		switch {
-		case live && streamable:
+		case live && runningOn != nil:
 			pin(v.Open, chain[1:]) // the head is merged into live
 		case live && len(chain) > 1:
 			s.log.Debug("compactor: skipping chain of a volume in transition", "az", az, "volume", vol.ID, "state", vol.State, "depth", len(chain))
@@ -94,20 +93,30 @@ func volumeInstance(v Volume) string {
 	return v.Instance
 }
 
-// volumeLive reports a volume whose files some process may have open for
-// writing: one that is not at rest, or attached to an instance that is not
-// stopped (or terminated).
-func (s *Service) volumeLive(ctx context.Context, v Volume) bool {
+// volumeUse reads the instance a volume is attached to once and reports
+// whether some process may have the volume's files open for writing (the
+// volume is not at rest, or its instance is not stopped or terminated)
+// and, when that instance runs on a known host, the instance: its QEMU can
+// merge into the volume's head live. A live volume without one is in
+// transition.
+func (s *Service) volumeUse(ctx context.Context, v Volume) (live bool, runningOn *Instance) {
 	if v.State != "available" && v.State != "in-use" {
-		return true
+		return true, nil
 	}
 	id := volumeInstance(v)
 	if id == "" {
-		return false
+		return false, nil
 	}
 	in, _, err := store.GetJSON[Instance](ctx, s.st, prefixInstance+id)
 	if errors.Is(err, store.ErrNotFound) {
-		return false
+		return false, nil
 	}
-	return err != nil || (in.State != StateStopped && in.State != StateTerminated)
+	if err != nil {
+		return true, nil
+	}
+	live = in.State != StateStopped && in.State != StateTerminated
+	if in.State == StateRunning && in.HostID != "" {
+		return live, &in
+	}
+	return live, nil
 }
