@@ -104,7 +104,7 @@ func (s *Service) describePeerImage(ctx context.Context, region, id string) (*ec
 		return nil, ec2err.FromGRPC(err)
 	}
 	if len(res.GetImages()) != 1 || res.GetImages()[0].GetState() != "available" {
-		return nil, ec2err.New("InvalidAMIID.NotFound", "The image id '[%s]' does not exist", id)
+		return nil, imageNotFound(id)
 	}
 	return res.GetImages()[0], nil
 }

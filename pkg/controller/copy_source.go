@@ -85,7 +85,7 @@ func (s *Service) ImageFiles(ctx context.Context, id string) ([]LayerFile, error
 	}
 	img, _, err := store.GetJSON[Image](ctx, s.st, prefixImage+id)
 	if err != nil || !imageVisible(img, acct) {
-		return nil, ec2err.New("InvalidAMIID.NotFound", "The image id '[%s]' does not exist", id)
+		return nil, imageNotFound(id)
 	}
 	pool, ok := s.Pool(img.AZ)
 	if !ok {

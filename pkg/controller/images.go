@@ -327,7 +327,7 @@ func (s *Service) DeregisterImage(ctx context.Context, id string, dryRun bool) e
 	}
 	img, _, err := store.GetJSON[Image](ctx, s.st, prefixImage+id)
 	if err != nil || img.Owner != acct || img.State == "deregistered" {
-		return ec2err.New("InvalidAMIID.NotFound", "The image id '[%s]' does not exist", id)
+		return imageNotFound(id)
 	}
 	if dryRun {
 		return DryRun()

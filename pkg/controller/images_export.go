@@ -73,7 +73,7 @@ func (s *Service) exportableImage(ctx context.Context, acct, id string) (Image, 
 	}
 	img, _, err := store.GetJSON[Image](ctx, s.st, prefixImage+id)
 	if err != nil || img.Owner != acct || img.State == "deregistered" {
-		return Image{}, ec2err.New("InvalidAMIID.NotFound", "The image id '[%s]' does not exist", id)
+		return Image{}, imageNotFound(id)
 	}
 	if img.State != "available" {
 		return Image{}, ec2err.New(ec2err.IncorrectState, "Image %s is %s, not available", id, img.State)

@@ -206,7 +206,7 @@ func (s *Service) launchableImage(ctx context.Context, acct, id string) (Image, 
 	}
 	img, _, err := store.GetJSON[Image](ctx, s.st, prefixImage+id)
 	if err != nil || !imageVisible(img, acct) {
-		return Image{}, ec2err.New("InvalidAMIID.NotFound", "The image id '[%s]' does not exist", id)
+		return Image{}, imageNotFound(id)
 	}
 	if img.State != "available" {
 		return Image{}, ec2err.New("InvalidAMIID.Unavailable", "The image id '[%s]' is not available (state %s)", id, img.State)

@@ -262,8 +262,6 @@ func (s *Service) applyModification(ctx context.Context, v, nv Volume) error {
 	return nil
 }
 
-// holdVolume waits until no background work (a create, a snapshot) runs on
-// the volume and keeps such work off it until unlock is called.
 // lockOwnedVolume checks the caller owns the volume, waits for its lock and
 // re-reads it under the lock (a snapshot or create may just have changed it).
 func (s *Service) lockOwnedVolume(ctx context.Context, acct, id string) (Volume, func(), error) {
@@ -282,6 +280,8 @@ func (s *Service) lockOwnedVolume(ctx context.Context, acct, id string) (Volume,
 	return v, unlock, nil
 }
 
+// holdVolume waits until no background work (a create, a snapshot) runs on
+// the volume and keeps such work off it until unlock is called.
 func (s *Service) holdVolume(ctx context.Context, id string) (unlock func(), err error) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
