@@ -34,7 +34,7 @@ func (a *Agent) StreamVolume(ctx context.Context, req *agentv1.StreamVolumeReque
 		}
 	}
 	if i == 1 {
-		return a.inspect(ctx, pool, head) // nothing in between: done before
+		return volumeInfo(pool, head, info), nil // nothing in between: done before
 	}
 	target, err := a.openHead(ctx, id, head)
 	if err != nil {
@@ -54,8 +54,12 @@ func (a *Agent) StreamVolume(ctx context.Context, req *agentv1.StreamVolumeReque
 	if after.Backing != base {
 		return nil, fmt.Errorf("stream volume %s: its header names backing %q, want %q", head, after.Backing, base)
 	}
-	a.refreshDiskChain(ctx, id, pool.Path(head))
-	return a.inspect(ctx, pool, head)
+	// The saved spec's chain (spelled out for encrypted disks) must not name
+	// the merged layers; libvirt updates its own definition itself.
+	if err := a.repointDisk(ctx, id, pool.Path(head), pool.Path(head), false); err != nil {
+		a.log.Warn("stream: spec chain not refreshed", "instance", id, "err", err)
+	}
+	return volumeInfo(pool, head, after), nil
 }
 
 // openHead is the target of the writable disk of running instance id whose
@@ -74,26 +78,4 @@ func (a *Agent) openHead(ctx context.Context, id, head string) (string, error) {
 		}
 	}
 	return "", ec2err.New(ec2err.IncorrectState, "%s is not the active file of a writable disk of %s", head, id)
-}
-
-// refreshDiskChain rewrites the saved spec's backing chain of the disk at
-// path (spelled out for encrypted disks), so a later redefinition does not
-// name the merged layers. libvirt updates its own definition itself.
-func (a *Agent) refreshDiskChain(ctx context.Context, id, path string) {
-	s, err := a.loadSpec(id)
-	if err != nil {
-		return // not ours to track
-	}
-	for i := range s.Domain.Disks {
-		if s.Domain.Disks[i].Path != path {
-			continue
-		}
-		if err := a.fillChain(ctx, &s.Domain.Disks[i]); err != nil {
-			a.log.Warn("stream: spec chain not refreshed", "instance", id, "err", err)
-			return
-		}
-	}
-	if err := a.saveSpec(id, s); err != nil {
-		a.log.Warn("stream: spec not saved", "instance", id, "err", err)
-	}
 }

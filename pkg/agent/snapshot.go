@@ -38,14 +38,15 @@ func (a *Agent) SnapshotVolume(ctx context.Context, req *agentv1.SnapshotVolumeR
 	if err != nil {
 		return nil, orVolumeNotFound(head, err)
 	}
-	target, live, err := a.liveTarget(ctx, req.GetInstanceId(), head, req.GetTarget())
+	disk, live, err := a.liveDisk(ctx, req.GetInstanceId(), head, req.GetTarget())
 	if err != nil {
 		return nil, err
 	}
+	target := disk.GetTarget()
 	switch ni, nerr := pool.Info(ctx, newHead); {
 	case nerr == nil && ni.Backing == head:
 		// A retry, perhaps after a crash part-way: finish what is left.
-		err = a.finishSnapshot(ctx, req.GetInstanceId(), target, live, head, newHead)
+		err = a.finishSnapshot(ctx, req.GetInstanceId(), disk, head, newHead)
 	case live:
 		err = a.snapshotLive(ctx, req.GetInstanceId(), target, info, newHead, req.GetEncryptionKey())
 	default:
@@ -81,37 +82,18 @@ func (a *Agent) snapshotLive(ctx context.Context, id, target string, head storag
 }
 
 // finishSnapshot completes a snapshot whose new head exists already: a
-// running domain still writing to the old head is switched to the new one
-// (libvirt reuses the file), and the old head is made read-only. Each step
-// is a no-op when it was done before.
-func (a *Agent) finishSnapshot(ctx context.Context, id, target string, live bool, head, newHead string) error {
+// running domain whose disk (nil when not running) is still on the old
+// head is switched to the new one (libvirt reuses the file), and the old
+// head is made read-only. Each step is a no-op when it was done before.
+func (a *Agent) finishSnapshot(ctx context.Context, id string, disk *agentv1.Disk, head, newHead string) error {
 	pool := a.cfg.SharedPool
-	if live {
-		on, err := a.diskPath(ctx, id, target)
-		if err != nil {
+	if on := disk.GetPath(); on != "" && (on == head || on == pool.Path(head)) { // a shared-pool disk reports its file name
+		a.log.Info("snapshot: resuming a live snapshot the domain has not taken yet", "instance", id, "head", head)
+		if err := a.hv.SnapshotDisk(ctx, a.domainName(id), disk.GetTarget(), pool.Path(newHead)); err != nil {
 			return err
-		}
-		if on == head || on == pool.Path(head) { // a shared-pool disk reports its file name
-			a.log.Info("snapshot: resuming a live snapshot the domain has not taken yet", "instance", id, "head", head)
-			if err := a.hv.SnapshotDisk(ctx, a.domainName(id), target, pool.Path(newHead)); err != nil {
-				return err
-			}
 		}
 	}
 	return os.Chmod(pool.Path(head), 0o444)
-}
-
-// diskPath is the file a running instance's disk target reads and writes.
-func (a *Agent) diskPath(ctx context.Context, id, target string) (string, error) {
-	st, err := a.status(ctx, id)
-	if err != nil {
-		return "", err
-	}
-	d := findDisk(st.Disks, "", target)
-	if d == nil {
-		return "", fmt.Errorf("instance %s has no disk %s", id, target)
-	}
-	return d.Path, nil
 }
 
 // repointDisk records that instance id's disk moved from oldPath to

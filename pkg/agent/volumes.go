@@ -48,10 +48,15 @@ func (a *Agent) inspect(ctx context.Context, pool *storage.Pool, name string) (*
 	if err != nil {
 		return nil, orVolumeNotFound(name, err)
 	}
+	return volumeInfo(pool, name, info), nil
+}
+
+// volumeInfo is the agent's report of a volume file already inspected.
+func volumeInfo(pool *storage.Pool, name string, info storage.Info) *agentv1.VolumeInfo {
 	return &agentv1.VolumeInfo{
 		VolumeId: name, Path: pool.Path(name), VirtualSize: info.VirtualSize,
 		ActualSize: info.ActualSize, Chain: info.Chain,
-	}, nil
+	}
 }
 
 // ResizeVolume grows a volume: online through libvirt when instance_id
@@ -83,21 +88,30 @@ func (a *Agent) ResizeVolume(ctx context.Context, req *agentv1.ResizeVolumeReque
 // liveTarget finds the disk target of volume file name on instance id when
 // that instance is running here; live is false otherwise.
 func (a *Agent) liveTarget(ctx context.Context, id, name, target string) (string, bool, error) {
+	d, live, err := a.liveDisk(ctx, id, name, target)
+	if !live || err != nil {
+		return "", live, err
+	}
+	return d.Target, true, nil
+}
+
+// liveDisk is liveTarget's disk itself (its target and the file it is on).
+func (a *Agent) liveDisk(ctx context.Context, id, name, target string) (*agentv1.Disk, bool, error) {
 	if id == "" {
-		return "", false, nil
+		return nil, false, nil
 	}
 	st, err := a.status(ctx, id)
 	if err != nil {
-		return "", false, err
+		return nil, false, err
 	}
 	if st.State != "running" && st.State != "paused" {
-		return "", false, nil
+		return nil, false, nil
 	}
 	d := findDisk(st.Disks, name, target)
 	if d == nil {
-		return "", false, ec2err.New("IncorrectState", "volume %s is not attached to %s", name, id)
+		return nil, false, ec2err.New("IncorrectState", "volume %s is not attached to %s", name, id)
 	}
-	return d.Target, true, nil
+	return d, true, nil
 }
 
 // findDisk matches a disk by target, else by file name or volume ID.
