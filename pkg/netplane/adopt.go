@@ -99,8 +99,3 @@ func (p *Plane) enslave(link, br netlink.Link) error {
 	}
 	return nil
 }
-
-// InNetNS runs fn on an OS thread in the Plane's namespace (at once, on
-// the caller's goroutine, without a NetNS). Sockets fn opens stay in that
-// namespace when used from any thread later.
-func (p *Plane) InNetNS(fn func() error) error { return p.inNetNS(fn) }

@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 
-	"github.com/vishvananda/netns"
+	"github.com/ec2lab/ec2lab/pkg/netplane/nsrun"
 )
 
 // bridgeSysctls are the IPv4 settings of a subnet bridge: forwarding only
@@ -45,7 +44,7 @@ func (p *Plane) writeSysctls(kv map[string]string) error {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	return p.inNetNS(func() error {
+	return p.InNetNS(func() error {
 		var errs []error
 		for _, k := range keys {
 			path := filepath.Join("/proc/sys/net", k)
@@ -60,22 +59,13 @@ func (p *Plane) writeSysctls(kv map[string]string) error {
 	})
 }
 
-// inNetNS runs fn on an OS thread switched into the Plane's namespace
-// (/proc/sys/net shows the namespace of the thread that opens it).
-func (p *Plane) inNetNS(fn func() error) error {
+// InNetNS runs fn on an OS thread switched into the Plane's namespace (at
+// once, on the caller's goroutine, without a NetNS): /proc/sys/net and the
+// sockets fn opens belong to that namespace, also when used from any
+// thread later.
+func (p *Plane) InNetNS(fn func() error) error {
 	if p.cfg.NetNS == "" {
 		return fn()
 	}
-	errc := make(chan error, 1)
-	go func() {
-		// Never unlocked: the thread, left in the namespace, exits with
-		// the goroutine.
-		runtime.LockOSThread()
-		if err := netns.Set(p.ns); err != nil {
-			errc <- fmt.Errorf("enter netns %s: %w", p.cfg.NetNS, err)
-			return
-		}
-		errc <- fn()
-	}()
-	return <-errc
+	return nsrun.Run(p.ns, fn)
 }

@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 
 	"github.com/vishvananda/netns"
+
+	"github.com/ec2lab/ec2lab/pkg/netplane/nsrun"
 )
 
 // brnfSysctls make bridged IPv4/IPv6 frames traverse the inet hooks (and
@@ -26,7 +27,7 @@ func enableBrNetfilter(ns netns.NsHandle) error {
 			return fmt.Errorf("modprobe br_netfilter: %v: %s", err, strings.TrimSpace(string(out)))
 		}
 	}
-	return inNetNS(ns, func() error {
+	return nsrun.Run(ns, func() error {
 		for _, path := range brnfSysctls {
 			if err := os.WriteFile(path, []byte("1\n"), 0o644); err != nil {
 				return fmt.Errorf("enable %s: %w", path, err)
@@ -34,23 +35,4 @@ func enableBrNetfilter(ns netns.NsHandle) error {
 		}
 		return nil
 	})
-}
-
-// inNetNS runs fn on an OS thread switched into ns. /proc/sys/net shows
-// the namespace of the thread that opens it.
-func inNetNS(ns netns.NsHandle, fn func() error) error {
-	if !ns.IsOpen() {
-		return fn()
-	}
-	errc := make(chan error, 1)
-	go func() {
-		// Never unlocked: the thread, left in ns, exits with the goroutine.
-		runtime.LockOSThread()
-		if err := netns.Set(ns); err != nil {
-			errc <- fmt.Errorf("enter netns: %w", err)
-			return
-		}
-		errc <- fn()
-	}()
-	return <-errc
 }

@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ec2lab/ec2lab/pkg/netplane/nptest"
 	"github.com/vishvananda/netns"
+
+	"github.com/ec2lab/ec2lab/pkg/netplane/nptest"
+	"github.com/ec2lab/ec2lab/pkg/netplane/nsrun"
 )
 
 // lab is a host namespace with bridge br0 (10.231.7.1/24) and guests,
@@ -159,7 +161,7 @@ func inNS(name string, fn func() error) error {
 		return err
 	}
 	defer ns.Close()
-	return inNetNS(ns, fn)
+	return nsrun.Run(ns, fn)
 }
 
 // eventually polls ok every 20 ms until it holds or d passes and returns
