@@ -4,21 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 
 	"github.com/spf13/cobra"
 	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
+	"github.com/ec2lab/ec2lab/pkg/controller"
+	"github.com/ec2lab/ec2lab/pkg/server"
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
-
-// prefixAccessKey is where pkg/server keeps access keys (auth.Key as JSON).
-const prefixAccessKey = "/accesskeys/"
-
-var accountID = regexp.MustCompile(`^[0-9]{12}$`)
 
 type keysFlags struct {
 	dataDir, account, profile, credentials, region string
@@ -58,7 +55,7 @@ func newKeysCommand() *cobra.Command {
 
 // openStore opens DATA_DIR/state.db, saying clearly when ec2d holds it.
 func openStore(dataDir string) (*store.Bolt, error) {
-	path := filepath.Join(dataDir, "state.db")
+	path := server.StatePath(dataDir)
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
@@ -69,8 +66,8 @@ func openStore(dataDir string) (*store.Bolt, error) {
 	return st, err
 }
 
-func createKey(ctx context.Context, f keysFlags, out interface{ Write([]byte) (int, error) }) error {
-	if !accountID.MatchString(f.account) {
+func createKey(ctx context.Context, f keysFlags, out io.Writer) error {
+	if !controller.ValidAccountID(f.account) {
 		return fmt.Errorf("--account %q: want a 12-digit account ID", f.account)
 	}
 	if f.profile == "" {
@@ -85,12 +82,8 @@ func createKey(ctx context.Context, f keysFlags, out interface{ Write([]byte) (i
 	}
 	defer st.Close()
 	k := auth.NewKey(f.account, false)
-	op, err := store.PutJSON(prefixAccessKey+k.AccessKeyID, k, 0)
-	if err != nil {
+	if err := server.PutAccessKey(ctx, st, k); err != nil {
 		return err
-	}
-	if _, err := st.Txn(ctx, op); err != nil {
-		return fmt.Errorf("store key for account %s: %w", f.account, err)
 	}
 	if err := auth.WriteCredentialsFile(f.credentials, f.profile, k, f.region); err != nil {
 		return err
@@ -99,13 +92,13 @@ func createKey(ctx context.Context, f keysFlags, out interface{ Write([]byte) (i
 	return nil
 }
 
-func listKeys(ctx context.Context, f keysFlags, out interface{ Write([]byte) (int, error) }) error {
+func listKeys(ctx context.Context, f keysFlags, out io.Writer) error {
 	st, err := openStore(f.dataDir)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	keys, err := store.ListJSON[auth.Key](ctx, st, prefixAccessKey)
+	keys, err := server.AccessKeys(ctx, st)
 	if err != nil {
 		return err
 	}

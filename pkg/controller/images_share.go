@@ -36,6 +36,9 @@ type imageEdit struct {
 
 var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
 
+// ValidAccountID reports a 12-digit account ID.
+func ValidAccountID(s string) bool { return accountIDPattern.MatchString(s) }
+
 // ModifyImageAttribute changes an image's launch permissions or
 // description. Only the owner may; an image the caller cannot see is not
 // found, one it can see but does not own is AuthFailure (EC2's answer).

@@ -12,6 +12,26 @@ import (
 
 const prefixAccessKey = "/accesskeys/"
 
+// StatePath is the state store file in an ec2d data directory.
+func StatePath(dataDir string) string { return filepath.Join(dataDir, "state.db") }
+
+// AccessKeys lists every access key in the state store.
+func AccessKeys(ctx context.Context, st store.Store) ([]auth.Key, error) {
+	return store.ListJSON[auth.Key](ctx, st, prefixAccessKey)
+}
+
+// PutAccessKey stores a new access key.
+func PutAccessKey(ctx context.Context, st store.Store, k auth.Key) error {
+	op, err := store.PutJSON(prefixAccessKey+k.AccessKeyID, k, 0)
+	if err != nil {
+		return err
+	}
+	if _, err := st.Txn(ctx, op); err != nil {
+		return fmt.Errorf("store access key for account %s: %w", k.AccountID, err)
+	}
+	return nil
+}
+
 // storeKeys is the access key store, kept in the state store.
 type storeKeys struct{ st store.Store }
 
@@ -27,7 +47,7 @@ func (k storeKeys) Lookup(ctx context.Context, id string) (auth.Key, error) {
 // credentials file, mode 0600. It returns the key and whether it is new.
 func ensureAdminKey(ctx context.Context, st store.Store, dataDir, account, region string) (auth.Key, string, error) {
 	path := filepath.Join(dataDir, "credentials")
-	keys, err := store.ListJSON[auth.Key](ctx, st, prefixAccessKey)
+	keys, err := AccessKeys(ctx, st)
 	if err != nil {
 		return auth.Key{}, "", err
 	}
@@ -40,12 +60,8 @@ func ensureAdminKey(ctx context.Context, st store.Store, dataDir, account, regio
 	}
 	if admin.AccessKeyID == "" {
 		admin = auth.NewKey(account, true)
-		op, err := store.PutJSON(prefixAccessKey+admin.AccessKeyID, admin, 0)
-		if err != nil {
-			return auth.Key{}, "", err
-		}
-		if _, err := st.Txn(ctx, op); err != nil {
-			return auth.Key{}, "", fmt.Errorf("store admin key: %w", err)
+		if err := PutAccessKey(ctx, st, admin); err != nil {
+			return auth.Key{}, "", fmt.Errorf("admin key: %w", err)
 		}
 	}
 	if _, _, err := auth.ReadCredentialsFile(path, "ec2lab"); err != nil { // missing file or profile

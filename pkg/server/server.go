@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -56,7 +55,7 @@ func Run(ctx context.Context, o Options) error {
 	if err := os.MkdirAll(o.DataDir, 0o711); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
-	st, err := store.OpenBolt(filepath.Join(o.DataDir, "state.db"))
+	st, err := store.OpenBolt(StatePath(o.DataDir))
 	if err != nil {
 		return fmt.Errorf("state store: %w", err)
 	}
