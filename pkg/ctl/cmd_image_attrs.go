@@ -2,7 +2,6 @@ package ctl
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
@@ -41,14 +40,11 @@ func (fl *modifyImageAttrFlags) request() (*pb.ModifyImageAttributeRequest, erro
 		req.LaunchPermission = lp
 	}
 	if fl.description != "" {
-		ms, err := structList("description", []string{fl.description})
+		m, err := oneStruct("description", fl.description, "one structure Value=string")
 		if err != nil {
 			return nil, &usageError{err}
 		}
-		if len(ms) != 1 {
-			return nil, usageErrorf("error parsing parameter '--description': expected one structure Value=string")
-		}
-		f := newFields("AttributeValue", ms[0], "Value")
+		f := newFields("AttributeValue", m, "Value")
 		req.Description = &pb.AttributeValue{Value: f.str("Value")}
 		if f.err != nil {
 			return nil, &usageError{f.err}
@@ -58,14 +54,11 @@ func (fl *modifyImageAttrFlags) request() (*pb.ModifyImageAttributeRequest, erro
 }
 
 func parseLaunchPermissionModifications(raw string) (*pb.LaunchPermissionModifications, error) {
-	ms, err := structList("launch-permission", []string{raw})
+	m, err := oneStruct("launch-permission", raw, "one structure with Add and/or Remove")
 	if err != nil {
 		return nil, err
 	}
-	if len(ms) != 1 {
-		return nil, errors.New("error parsing parameter '--launch-permission': expected one structure with Add and/or Remove")
-	}
-	f := newFields("LaunchPermissionModifications", ms[0], "Add", "Remove")
+	f := newFields("LaunchPermissionModifications", m, "Add", "Remove")
 	add, remove := f.structs("Add"), f.structs("Remove")
 	if f.err != nil {
 		return nil, f.err

@@ -77,3 +77,16 @@ func structList(flag string, raws []string) ([]map[string]any, error) {
 	}
 	return out, nil
 }
+
+// oneStruct parses a flag that takes exactly one structure; expect says
+// which in the error.
+func oneStruct(flag, raw, expect string) (map[string]any, error) {
+	ms, err := structList(flag, []string{raw})
+	if err != nil {
+		return nil, err
+	}
+	if len(ms) != 1 {
+		return nil, fmt.Errorf("error parsing parameter '--%s': expected %s", flag, expect)
+	}
+	return ms[0], nil
+}
