@@ -40,7 +40,8 @@ type flags struct {
 	pool, localPool, stateDir     string
 	libvirtURI, domainType        string
 	tlsDir, tlsName               string
-	natUplink, vtep, netns        string
+	natUplink, netns              string
+	vtep                          netip.Addr
 }
 
 func newRootCommand() *cobra.Command {
@@ -70,7 +71,7 @@ func newRootCommand() *cobra.Command {
 	fl.StringVar(&f.tlsDir, "tls-dir", "", "directory with ca.pem and this host's certificate (ec2d ca issue NAME): mutual TLS with the controller")
 	fl.StringVar(&f.tlsName, "tls-name", "", "certificate name in --tls-dir (default: --host-id)")
 	fl.StringVar(&f.natUplink, "nat-uplink", "", "opt in to NAT egress: masquerade instance traffic out of this interface (default: none, no way out)")
-	fl.StringVar(&f.vtep, "vtep", "", "this host's VXLAN endpoint address: subnets span hosts over VXLAN (default: none, host-local subnets)")
+	fl.TextVar(&f.vtep, "vtep", netip.Addr{}, "this host's VXLAN endpoint address: subnets span hosts over VXLAN (default: none, host-local subnets)")
 	fl.StringVar(&f.netns, "netns", "", "named network namespace (ip netns) holding this agent's data plane: bridges, VXLAN, DHCP, metadata service, security groups (default: the agent's own)")
 	return cmd
 }
@@ -101,15 +102,9 @@ func run(parent context.Context, f flags) error {
 	if err != nil {
 		return err
 	}
-	var vtep netip.Addr
-	if f.vtep != "" {
-		if vtep, err = netip.ParseAddr(f.vtep); err != nil {
-			return fmt.Errorf("--vtep: %w", err)
-		}
-	}
 	ag, err := agent.New(agent.Config{HostID: f.hostID, Region: f.region, AZ: f.az, DomainPrefix: f.prefix, DomainType: dec,
 		SharedPool: shared, LocalPool: local, StateDir: f.stateDir, Version: version.Version, NATUplink: f.natUplink,
-		VTEP: vtep, NetNS: f.netns}, hv, log)
+		VTEP: f.vtep, NetNS: f.netns}, hv, log)
 	if err != nil {
 		return err
 	}

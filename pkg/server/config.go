@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 
@@ -33,7 +34,7 @@ type AgentSpec struct {
 	NATUplink string `json:"nat_uplink,omitempty"`
 	// VTEP is the host's VXLAN endpoint address (agent.Config.VTEP);
 	// empty, subnets stay host-local.
-	VTEP string `json:"vtep,omitempty"`
+	VTEP netip.Addr `json:"vtep,omitzero"`
 	// NetNS is the named network namespace of the host's data plane
 	// (agent.Config.NetNS); empty, the process's own.
 	NetNS string `json:"netns,omitempty"`

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/netip"
 	"time"
 
 	"google.golang.org/grpc"
@@ -36,15 +35,9 @@ func startEmbeddedAgent(ctx context.Context, spec AgentSpec, cfg Config, hv hype
 	if err != nil {
 		return fmt.Errorf("embedded agent %s: %w", spec.HostID, err)
 	}
-	var vtep netip.Addr
-	if spec.VTEP != "" {
-		if vtep, err = netip.ParseAddr(spec.VTEP); err != nil {
-			return fmt.Errorf("embedded agent %s: vtep: %w", spec.HostID, err)
-		}
-	}
 	ag, err := agent.New(agent.Config{HostID: spec.HostID, Region: cfg.Region, AZ: spec.AZ, DomainPrefix: spec.DomainPrefix,
 		DomainType: dec, SharedPool: shared, LocalPool: local, StateDir: spec.StateDir, Version: version.Version,
-		NATUplink: spec.NATUplink, VTEP: vtep, NetNS: spec.NetNS}, hv, log.With("host", spec.HostID))
+		NATUplink: spec.NATUplink, VTEP: spec.VTEP, NetNS: spec.NetNS}, hv, log.With("host", spec.HostID))
 	if err != nil {
 		return err
 	}
