@@ -16,8 +16,9 @@ const DefaultURI = "qemu:///system"
 // Libvirt implements Hypervisor over one go-libvirt connection
 // (qemu:///system through /run/libvirt/libvirt-sock, or qemu+tcp://host/system).
 type Libvirt struct {
-	l   *golibvirt.Libvirt
-	uri string
+	l      *golibvirt.Libvirt
+	uri    string
+	events *eventHub
 }
 
 var _ Hypervisor = (*Libvirt)(nil)
@@ -35,7 +36,11 @@ func Connect(ctx context.Context, uri string) (*Libvirt, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect %s: %w", uri, err)
 	}
-	return &Libvirt{l: l, uri: uri}, nil
+	events := newEventHub(func() (<-chan golibvirt.DomainEventLifecycleMsg, error) {
+		// Background: the subscription lives as long as the connection.
+		return l.LifecycleEvents(context.Background())
+	})
+	return &Libvirt{l: l, uri: uri, events: events}, nil
 }
 
 // Close disconnects from libvirtd.

@@ -26,6 +26,9 @@ type guest struct {
 	dir     string
 	console string
 	events  <-chan hypervisor.Event
+	// late subscribes after an earlier subscriber went away, as a
+	// controller that reconnects does; it must see events too.
+	late <-chan hypervisor.Event
 }
 
 // TestLibvirtGuestLifecycle boots one tiny guest through go-libvirt and
@@ -59,6 +62,14 @@ func TestLibvirtGuestLifecycle(t *testing.T) {
 	defer evCancel()
 	if g.events, err = hv.Events(evCtx); err != nil {
 		t.Fatal(err)
+	}
+	gone, goneCancel := context.WithCancel(ctx)
+	if _, err := hv.Events(gone); err != nil {
+		t.Fatal(err)
+	}
+	goneCancel()
+	if g.late, err = hv.Events(evCtx); err != nil {
+		t.Fatalf("a second subscription on one connection: %v", err)
 	}
 
 	t.Run("define and boot", func(t *testing.T) { g.boot(ctx, t, spec) })
@@ -239,15 +250,26 @@ func (g *guest) shutdown(ctx context.Context, t *testing.T) {
 		t.Fatalf("after Shutdown: %+v, %v", d, err)
 	}
 	hvtest.WaitFile(t, g.console, 0, "ec2lab: power button", time.Second)
+	for sub, events := range map[string]<-chan hypervisor.Event{"first": g.events, "late": g.late} {
+		ev := waitStopped(t, events, g.name)
+		if ev.Reason != "shutdown by guest" {
+			t.Errorf("%s subscriber: stop event reason %q, want shutdown by guest", sub, ev.Reason)
+		}
+	}
+}
+
+// waitStopped returns the stopped event of domain name from events.
+func waitStopped(t *testing.T, events <-chan hypervisor.Event, name string) hypervisor.Event {
+	t.Helper()
 	timeout := time.After(10 * time.Second)
 	for {
 		select {
-		case ev := <-g.events:
-			if ev.Name == g.name && ev.State == hypervisor.StateStopped {
-				if ev.Reason != "shutdown by guest" {
-					t.Errorf("stop event reason %q, want shutdown by guest", ev.Reason)
-				}
-				return
+		case ev, ok := <-events:
+			if !ok {
+				t.Fatal("event stream closed before the stopped event")
+			}
+			if ev.Name == name && ev.State == hypervisor.StateStopped {
+				return ev
 			}
 		case <-timeout:
 			t.Fatal("no stopped event for the domain")

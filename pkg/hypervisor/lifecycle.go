@@ -74,27 +74,14 @@ func (h *Libvirt) Shutdown(ctx context.Context, name string) error {
 	}
 }
 
-// Events streams lifecycle events of every domain until ctx ends.
+// Events streams lifecycle events of every domain until ctx ends. All
+// callers share the connection's one libvirt subscription (see eventHub).
 func (h *Libvirt) Events(ctx context.Context) (<-chan Event, error) {
-	in, err := call(ctx, func() (<-chan golibvirt.DomainEventLifecycleMsg, error) { return h.l.LifecycleEvents(ctx) })
+	ch, err := h.events.subscribe(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("subscribe to lifecycle events: %w", err)
 	}
-	out := make(chan Event, 64)
-	go func() {
-		defer close(out)
-		for msg := range in {
-			ev, ok := mapEvent(msg)
-			if !ok {
-				continue
-			}
-			select {
-			case out <- ev:
-			case <-ctx.Done():
-			}
-		}
-	}()
-	return out, nil
+	return ch, nil
 }
 
 // mapEvent turns a libvirt lifecycle event into an Event; definition

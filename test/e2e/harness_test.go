@@ -48,6 +48,7 @@ func requireHost(t *testing.T) {
 		missing = append(missing, "images/tiny (run make image)")
 	}
 	if len(missing) == 0 {
+		watchLibvirtd(t)
 		return
 	}
 	if os.Getenv("CI") == "true" {
