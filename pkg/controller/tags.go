@@ -172,16 +172,24 @@ func (s *Service) resourceTags(ctx context.Context, acct, id string) ([]Tag, err
 }
 
 func (s *Service) keyPairByID(ctx context.Context, acct, id string) (KeyPair, error) {
-	all, err := store.ListJSON[KeyPair](ctx, s.st, prefixKeyPair+acct+"/")
+	return findByID(ctx, s.st, prefixKeyPair+acct+"/", id, func(k KeyPair) string { return k.ID })
+}
+
+// findByID scans the records under prefix (kept by name, not by ID) for the
+// one whose ID is id.
+func findByID[T any](ctx context.Context, st store.Store, prefix, id string, idOf func(T) string) (T, error) {
+	all, err := store.ListJSON[T](ctx, st, prefix)
 	if err != nil {
-		return KeyPair{}, err
+		var zero T
+		return zero, err
 	}
-	for _, k := range all {
-		if k.ID == id {
-			return k, nil
+	for _, r := range all {
+		if idOf(r) == id {
+			return r, nil
 		}
 	}
-	return KeyPair{}, store.ErrNotFound
+	var zero T
+	return zero, store.ErrNotFound
 }
 
 func (s *Service) updateTags(ctx context.Context, acct, id string, edit func([]Tag) ([]Tag, error)) error {

@@ -73,16 +73,7 @@ func (s *Service) updateNetworkTags(ctx context.Context, acct, prefix, id string
 }
 
 func (s *Service) placementGroupByID(ctx context.Context, acct, id string) (PlacementGroup, error) {
-	all, err := store.ListJSON[PlacementGroup](ctx, s.st, prefixPlacementGroup+acct+"/")
-	if err != nil {
-		return PlacementGroup{}, err
-	}
-	for _, g := range all {
-		if g.ID == id {
-			return g, nil
-		}
-	}
-	return PlacementGroup{}, store.ErrNotFound
+	return findByID(ctx, s.st, prefixPlacementGroup+acct+"/", id, func(g PlacementGroup) string { return g.ID })
 }
 
 // networkTagDescriptions lists the tags of the caller's network resources
