@@ -121,6 +121,29 @@ func etherSrcNot(mac net.HardwareAddr) []expr.Any {
 	}
 }
 
+// Ethernet types.
+const (
+	etherIPv4 = 0x0800
+	etherARP  = 0x0806
+)
+
+// senderIPv4Not matches bridged IPv4 packets (etype etherIPv4) or ARP
+// messages (etherARP) whose sender address is neither a nor 0.0.0.0 (a DHCP
+// client without a lease, an ARP probe).
+func senderIPv4Not(etype int, a netip.Addr) []expr.Any {
+	off := uint32(12) // IPv4 source address
+	if etype == etherARP {
+		off = 14 // ARP sender protocol address (Ethernet/IPv4)
+	}
+	return []expr.Any{
+		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseLLHeader, Offset: 12, Len: 2},
+		cmpEq(u16(etype)),
+		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: off, Len: 4},
+		&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: a.AsSlice()},
+		&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: []byte{0, 0, 0, 0}},
+	}
+}
+
 // ctState matches packets whose conntrack state has any of bits.
 func ctState(bits uint32) []expr.Any {
 	return []expr.Any{

@@ -5,7 +5,8 @@
 //
 // The bridge-family table marks each bridged frame with the IDs of the
 // ports (guest taps) it enters and leaves by and drops frames from a tap
-// with a foreign source MAC. The inet-family table does the filtering in
+// with a foreign source MAC or IPv4/ARP sender address, whether bridged or
+// bound for the host. The inet-family table does the filtering in
 // the forward hook, which sees bridged IP traffic through br_netfilter
 // (bridge-nf-call-iptables/ip6tables, enabled by New in its namespace):
 // established and related flows pass, invalid ones drop, a flow leaving a
@@ -14,8 +15,8 @@
 // this: it has no conntrack on the kernels ec2lab targets, and the inet
 // hook sees only the bridge, not the port, as iif/oif.
 //
-// Not filtered: ARP, IPv6 neighbour discovery, and traffic to and from the
-// host itself (the bridge address: DHCP from dnsmasq, the gateway), as
+// Not filtered beyond those sender checks: ARP, IPv6 neighbour discovery,
+// and traffic to and from the host itself (the bridge address: DHCP from dnsmasq, the gateway), as
 // EC2 exempts DHCP, DNS and metadata from security groups.
 package firewall
 

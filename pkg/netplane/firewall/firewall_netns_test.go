@@ -156,6 +156,23 @@ func TestLockedDownAndSpoofing(t *testing.T) {
 	if exec.Command("ip", "netns", "exec", c.ns, "busybox", "ping", "-c", "1", "-W", "1", "-I", "10.231.7.9", b.ip).Run() == nil {
 		t.Error("C pinged B from a spoofed source address")
 	}
+	// Posing as B towards the host (where the metadata service knows
+	// callers by their source address) fails: C's gratuitous ARP does not
+	// move the host's entry for B, and packets with B's address are dropped.
+	if !c.ping("10.231.7.1") {
+		t.Fatal("C cannot reach the host from its own address")
+	}
+	nptest.In(t, l.host, "busybox", "ping", "-c", "1", "-W", "1", b.ip) // the host learns B's MAC
+	time.Sleep(1100 * time.Millisecond)                                 // past the ARP entry's locktime
+	nptest.In(t, c.ns, "ip", "addr", "add", b.ip+"/32", "dev", "eth0")
+	_ = exec.Command("ip", "netns", "exec", c.ns, "busybox", "arping", "-U", "-c", "2", "-I", "eth0", "-s", b.ip, b.ip).Run()
+	if out, _ := exec.Command("ip", "netns", "exec", l.host, "ip", "neigh", "show", b.ip).Output(); !strings.Contains(string(out), b.mac) {
+		t.Errorf("after C's gratuitous ARP for B's address the host has %q, want B's MAC %s", out, b.mac)
+	}
+	if exec.Command("ip", "netns", "exec", c.ns, "busybox", "ping", "-c", "1", "-W", "1", "-I", b.ip, "10.231.7.1").Run() == nil {
+		t.Error("C reached the host with B's address")
+	}
+	nptest.In(t, c.ns, "ip", "addr", "del", b.ip+"/32", "dev", "eth0")
 	nptest.In(t, c.ns, "ip", "link", "set", "eth0", "address", "02:00:0a:e7:07:99")
 	if c.ping(b.ip) {
 		t.Error("C pinged B from a spoofed MAC")

@@ -70,7 +70,11 @@ func (rs *ruleset) addSets(sets []memberSet) error {
 }
 
 // bridgeRules marks every bridged frame with its ports' IDs and drops
-// frames from a tap with a foreign source MAC.
+// frames from a tap with a foreign source MAC, and IPv4 packets and ARP
+// messages with a foreign sender address. The prerouting hook sees frames
+// for the host too, so a guest cannot pose as another one to the metadata
+// service, which knows callers by bridge and source address, nor poison
+// the host's neighbour table.
 func (rs *ruleset) bridgeRules(ports []portPlan) {
 	t := rs.bridge
 	anti := rs.baseChain(t, chainAntispoof, nftables.ChainHookPrerouting, nftables.ChainPriorityFilter)
@@ -82,6 +86,10 @@ func (rs *ruleset) bridgeRules(ports []portPlan) {
 	for _, p := range ports {
 		if p.mac != nil {
 			rs.rule(t, anti, ifname(true, p.Tap), etherSrcNot(p.mac), one(verdict(expr.VerdictDrop)))
+		}
+		if p.IP.Is4() {
+			rs.rule(t, anti, ifname(true, p.Tap), senderIPv4Not(etherIPv4, p.IP), one(verdict(expr.VerdictDrop)))
+			rs.rule(t, anti, ifname(true, p.Tap), senderIPv4Not(etherARP, p.IP), one(verdict(expr.VerdictDrop)))
 		}
 		rs.rule(t, mark, ifname(true, p.Tap), markSet(0xffffffff, p.id))
 		rs.rule(t, mark, ifname(false, p.Tap), markSet(0xffffffff, p.id<<12))
