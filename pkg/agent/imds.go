@@ -55,7 +55,11 @@ func metadataRecordOf(req *agentv1.CreateInstanceRequest, bridgeOf func(*agentv1
 	az, region string, now time.Time) (rec metadataRecord, ok bool, err error) {
 	inst := imds.Instance{InstanceID: req.GetInstanceId(), AMIID: req.GetImageId(), InstanceType: req.GetInstanceType(),
 		AZ: or(req.GetAvailabilityZone(), az), Region: or(req.GetRegion(), region), AccountID: req.GetOwnerId(),
-		PublicKeys: req.GetPublicKeys(), UserData: req.GetUserData(), LaunchTime: now.UTC().Truncate(time.Second)}
+		PublicKeys: req.GetPublicKeys(), KeyName: req.GetKeyName(), UserData: req.GetUserData(),
+		LaunchTime: now.UTC().Truncate(time.Second)}
+	if lt := req.GetLaunchTime(); lt != nil && lt.IsValid() {
+		inst.LaunchTime = req.GetLaunchTime().AsTime().UTC().Truncate(time.Second)
+	}
 	primary := -1
 	for i, n := range req.GetNics() {
 		if n.GetPrivateIp() == "" {
@@ -72,7 +76,8 @@ func metadataRecordOf(req *agentv1.CreateInstanceRequest, bridgeOf func(*agentv1
 			inst.Hostname = network.PrivateDNSName(ip, inst.Region)
 		}
 	}
-	if err := setMetadataOptions(&inst, req.GetMetadataHttpTokens(), req.GetMetadataHttpEndpoint()); err != nil {
+	if err := setMetadataOptions(&inst, req.GetMetadataHttpTokens(), req.GetMetadataHttpEndpoint(),
+		req.GetMetadataHttpPutResponseHopLimit()); err != nil {
 		return metadataRecord{}, false, err
 	}
 	rec.Instance = inst

@@ -12,10 +12,11 @@ import (
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
-// setMetadataOptions applies EC2's HttpTokens / HttpEndpoint values to what
-// the metadata service knows of an instance; empty values are EC2's
-// defaults (optional, enabled). A bad value changes nothing.
-func setMetadataOptions(inst *imds.Instance, tokens, endpoint string) error {
+// setMetadataOptions applies EC2's HttpTokens / HttpEndpoint /
+// HttpPutResponseHopLimit values to what the metadata service knows of an
+// instance; empty values are EC2's defaults (optional, enabled, 1). A bad
+// value changes nothing.
+func setMetadataOptions(inst *imds.Instance, tokens, endpoint string, hopLimit int32) error {
 	switch tokens {
 	case "", "optional", "required":
 	default:
@@ -26,7 +27,11 @@ func setMetadataOptions(inst *imds.Instance, tokens, endpoint string) error {
 	default:
 		return fmt.Errorf("metadata options of %s: http_endpoint %q", inst.InstanceID, endpoint)
 	}
+	if hopLimit < 0 || hopLimit > 64 {
+		return fmt.Errorf("metadata options of %s: hop limit %d", inst.InstanceID, hopLimit)
+	}
 	inst.TokensRequired, inst.EndpointDisabled = tokens == "required", endpoint == "disabled"
+	inst.PutResponseHopLimit = int(hopLimit)
 	return nil
 }
 
@@ -39,7 +44,7 @@ func (a *Agent) SetMetadataOptions(ctx context.Context, req *agentv1.SetMetadata
 	id := req.GetInstanceId()
 	var bad error
 	rec, ok := a.md.update(id, func(r *metadataRecord) {
-		bad = setMetadataOptions(&r.Instance, req.GetHttpTokens(), req.GetHttpEndpoint())
+		bad = setMetadataOptions(&r.Instance, req.GetHttpTokens(), req.GetHttpEndpoint(), req.GetHttpPutResponseHopLimit())
 	})
 	if bad != nil {
 		return nil, status.Error(codes.InvalidArgument, bad.Error())
@@ -55,7 +60,7 @@ func (a *Agent) SetMetadataOptions(ctx context.Context, req *agentv1.SetMetadata
 		return nil, fmt.Errorf("metadata options of %s: %w", id, err)
 	}
 	a.log.Info("metadata options set", "instance", id, "http_tokens", req.GetHttpTokens(),
-		"http_endpoint", req.GetHttpEndpoint())
+		"http_endpoint", req.GetHttpEndpoint(), "hop_limit", req.GetHttpPutResponseHopLimit())
 	return &agentv1.SetMetadataOptionsResponse{}, nil
 }
 

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/protobuf/types/known/timestamppb"
+
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
@@ -157,5 +159,30 @@ func TestMetadataSameAddressTwoVPCs(t *testing.T) {
 	}
 	if who("br-s1") != "" || who("br-s2") != "i-x" {
 		t.Errorf("after dropping i-a: %q on br-s1, %q on br-s2, want none and i-x", who("br-s1"), who("br-s2"))
+	}
+}
+
+// TestMetadataRecordOfKeyLaunchHops: the controller's key name, launch time
+// and hop limit reach the record; without a launch time the agent's clock
+// stands in, and an out-of-range hop limit is refused.
+func TestMetadataRecordOfKeyLaunchHops(t *testing.T) {
+	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	launched := now.Add(-48 * time.Hour)
+	req := metadataReq("i-5", &agentv1.Nic{SubnetId: "s1", Mac: "02:00:00:00:00:05", PrivateIp: "10.0.1.6"})
+	req.KeyName, req.LaunchTime, req.MetadataHttpPutResponseHopLimit = "lab-key", timestamppb.New(launched), 2
+	rec, _, err := metadataRecordOf(req, bridgeOfSubnet, "az-a", "r-1", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in := rec.Instance; in.KeyName != "lab-key" || !in.LaunchTime.Equal(launched) || in.PutResponseHopLimit != 2 {
+		t.Errorf("record %+v, want key lab-key, launch %v, hop limit 2", in, launched)
+	}
+	req.LaunchTime = nil
+	if rec, _, _ := metadataRecordOf(req, bridgeOfSubnet, "az-a", "r-1", now); !rec.Instance.LaunchTime.Equal(now) {
+		t.Errorf("launch time without the controller's: %v, want the agent's %v", rec.Instance.LaunchTime, now)
+	}
+	req.MetadataHttpPutResponseHopLimit = 65
+	if _, _, err := metadataRecordOf(req, bridgeOfSubnet, "az-a", "r-1", now); err == nil {
+		t.Error("accepted hop limit 65")
 	}
 }

@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"fmt"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/ec2lab/ec2lab/pkg/store"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
@@ -128,6 +129,10 @@ func (s *Service) createRequest(ctx context.Context, in Instance, img Image, dis
 	req.Nics = instanceNics(in)
 	md := in.Metadata.WithDefaults()
 	req.MetadataHttpTokens, req.MetadataHttpEndpoint = md.HTTPTokens, md.HTTPEndpoint
+	req.MetadataHttpPutResponseHopLimit = md.HopLimit
+	if !in.LaunchTime.IsZero() {
+		req.LaunchTime = timestamppb.New(in.LaunchTime)
+	}
 	for i := 0; i < t.InstanceStoreDisks; i++ {
 		req.InstanceStore = append(req.InstanceStore, &agentv1.InstanceStoreDisk{SizeBytes: t.InstanceStoreDiskGB() * 1e9})
 	}
@@ -140,7 +145,8 @@ func (s *Service) createRequest(ctx context.Context, in Instance, img Image, dis
 	}
 	if in.KeyName != "" {
 		if k, _, err := store.GetJSON[KeyPair](ctx, s.st, keyPairKey(in.Owner, in.KeyName)); err == nil {
-			req.PublicKeys = []string{k.PublicKey}
+			// EC2 serves the key with the key pair's name as its comment.
+			req.PublicKeys, req.KeyName = []string{k.PublicKey + " " + k.Name}, k.Name
 		}
 	}
 	return req, nil

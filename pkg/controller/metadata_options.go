@@ -23,7 +23,7 @@ const (
 type MetadataOptions struct {
 	HTTPTokens   string `json:"http_tokens,omitempty"`
 	HTTPEndpoint string `json:"http_endpoint,omitempty"`
-	HopLimit     int32  `json:"hop_limit,omitempty"` // stored and reported, not enforced
+	HopLimit     int32  `json:"hop_limit,omitempty"`
 	// Unpushed marks options the instance's host has not confirmed yet
 	// (a Modify while it was unreachable); the reconciler pushes them.
 	Unpushed bool `json:"unpushed,omitempty"`
@@ -134,7 +134,7 @@ func (s *Service) pushMetadataOptions(ctx context.Context, in Instance) {
 	if err == nil {
 		o := in.Metadata.WithDefaults()
 		_, err = ag.SetMetadataOptions(ctx, &agentv1.SetMetadataOptionsRequest{InstanceId: in.ID,
-			HttpTokens: o.HTTPTokens, HttpEndpoint: o.HTTPEndpoint})
+			HttpTokens: o.HTTPTokens, HttpEndpoint: o.HTTPEndpoint, HttpPutResponseHopLimit: o.HopLimit})
 	}
 	if err != nil {
 		s.log.Warn("push metadata options", "instance", in.ID, "host", in.HostID, "err", err)

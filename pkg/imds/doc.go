@@ -68,16 +68,18 @@
 //     Instance.EndpointDisabled: every request from the instance, the
 //     token PUT included, gets 404 (the listener is per bridge and shared
 //     with the neighbours, so the connection itself is not refused).
-//     HttpPutResponseHopLimit is stored and reported by the controller,
-//     not enforced here (guests reach the service in one hop).
-//
-// Proto additions still missing (agent.proto CreateInstanceRequest):
-// launch_time (pendingTime; the agent's first-create time is a stopgap)
-// and key_name (the "0=name" listing).
+//     HttpPutResponseHopLimit is Instance.PutResponseHopLimit: the token
+//     PUT's response leaves with it as its IP TTL (hoplimit.go), and that
+//     connection is closed after it, so a process more routers away than
+//     the limit (a container behind a bridge in the guest) gets no token;
+//     IMDSv1 GETs are not limited, as on EC2.
+//  6. The controller sends the key pair's name (the "0=name" listing) and
+//     the instance's launch time (the identity document's pendingTime)
+//     with CreateInstanceRequest.
 //
 // Security dependency: the service trusts the source address, so the data
 // plane must stop a guest from sending from any address but its own
-// (per-tap source filter in netplane: ip saddr and ARP sender must be the
-// NIC's address). Without it a guest can read a same-subnet neighbour's
-// metadata, user data included.
+// (pkg/netplane/firewall drops IPv4 and ARP with a foreign sender address
+// from each tap at bridge prerouting). Without it a guest could read a
+// same-subnet neighbour's metadata, user data included.
 package imds

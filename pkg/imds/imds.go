@@ -28,6 +28,11 @@ type Instance struct {
 	// EndpointDisabled is this instance's HttpEndpoint=disabled: every
 	// request from it, the token PUT included, gets 404 Not Found.
 	EndpointDisabled bool
+	// PutResponseHopLimit is this instance's HttpPutResponseHopLimit: the
+	// IP TTL of the token PUT's response, so a token does not reach a
+	// process more routers away (a container behind a bridge on the
+	// instance when it is 1). 0 means 1, EC2's default.
+	PutResponseHopLimit int
 }
 
 // Lookup returns the instance whose network interface owns remote, the

@@ -73,6 +73,7 @@ func ServeListener(ctx context.Context, ln net.Listener, h http.Handler) error {
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelDebug),
+		ConnContext:       withConn,
 	}
 	done, stopped := make(chan struct{}), make(chan struct{})
 	go func() {

@@ -38,6 +38,11 @@ func (h *handler) serveToken(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, http.StatusBadRequest, "bad token TTL "+strconv.Quote(r.Header.Get(hdrTokenTTL)))
 		return
 	}
+	if err := limitHops(w, r, inst.PutResponseHopLimit); err != nil {
+		h.log.Warn("metadata token: cannot set the response hop limit; refusing", "instance", inst.InstanceID, "err", err)
+		fail(w, http.StatusInternalServerError)
+		return
+	}
 	expiry := h.opts.Now().Add(time.Duration(ttl) * time.Second)
 	w.Header().Set("Content-Type", "text/plain")
 	w.Header().Set(hdrTokenTTL, strconv.Itoa(ttl))

@@ -797,8 +797,16 @@ type CreateInstanceRequest struct {
 	// Empty: optional, enabled.
 	MetadataHttpTokens   string `protobuf:"bytes,24,opt,name=metadata_http_tokens,json=metadataHttpTokens,proto3" json:"metadata_http_tokens,omitempty"`
 	MetadataHttpEndpoint string `protobuf:"bytes,25,opt,name=metadata_http_endpoint,json=metadataHttpEndpoint,proto3" json:"metadata_http_endpoint,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// metadata_http_put_response_hop_limit is the IP TTL of the metadata
+	// token's response (EC2 HttpPutResponseHopLimit); 0: 1.
+	MetadataHttpPutResponseHopLimit int32 `protobuf:"varint,26,opt,name=metadata_http_put_response_hop_limit,json=metadataHttpPutResponseHopLimit,proto3" json:"metadata_http_put_response_hop_limit,omitempty"`
+	// key_name names public_keys[0] in the metadata service ("0=key_name").
+	KeyName string `protobuf:"bytes,27,opt,name=key_name,json=keyName,proto3" json:"key_name,omitempty"`
+	// launch_time is when the instance was first launched (the identity
+	// document's pendingTime); unset: the agent's first create.
+	LaunchTime    *timestamppb.Timestamp `protobuf:"bytes,28,opt,name=launch_time,json=launchTime,proto3" json:"launch_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CreateInstanceRequest) Reset() {
@@ -1004,6 +1012,27 @@ func (x *CreateInstanceRequest) GetMetadataHttpEndpoint() string {
 		return x.MetadataHttpEndpoint
 	}
 	return ""
+}
+
+func (x *CreateInstanceRequest) GetMetadataHttpPutResponseHopLimit() int32 {
+	if x != nil {
+		return x.MetadataHttpPutResponseHopLimit
+	}
+	return 0
+}
+
+func (x *CreateInstanceRequest) GetKeyName() string {
+	if x != nil {
+		return x.KeyName
+	}
+	return ""
+}
+
+func (x *CreateInstanceRequest) GetLaunchTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LaunchTime
+	}
+	return nil
 }
 
 // Nic is one network interface of an instance.
@@ -3155,12 +3184,13 @@ func (*SetFirewallResponse) Descriptor() ([]byte, []int) {
 }
 
 type SetMetadataOptionsRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
-	HttpTokens    string                 `protobuf:"bytes,2,opt,name=http_tokens,json=httpTokens,proto3" json:"http_tokens,omitempty"`       // optional or required
-	HttpEndpoint  string                 `protobuf:"bytes,3,opt,name=http_endpoint,json=httpEndpoint,proto3" json:"http_endpoint,omitempty"` // enabled or disabled
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state                   protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId              string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	HttpTokens              string                 `protobuf:"bytes,2,opt,name=http_tokens,json=httpTokens,proto3" json:"http_tokens,omitempty"`                                               // optional or required
+	HttpEndpoint            string                 `protobuf:"bytes,3,opt,name=http_endpoint,json=httpEndpoint,proto3" json:"http_endpoint,omitempty"`                                         // enabled or disabled
+	HttpPutResponseHopLimit int32                  `protobuf:"varint,4,opt,name=http_put_response_hop_limit,json=httpPutResponseHopLimit,proto3" json:"http_put_response_hop_limit,omitempty"` // 0: 1
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
 }
 
 func (x *SetMetadataOptionsRequest) Reset() {
@@ -3212,6 +3242,13 @@ func (x *SetMetadataOptionsRequest) GetHttpEndpoint() string {
 		return x.HttpEndpoint
 	}
 	return ""
+}
+
+func (x *SetMetadataOptionsRequest) GetHttpPutResponseHopLimit() int32 {
+	if x != nil {
+		return x.HttpPutResponseHopLimit
+	}
+	return 0
 }
 
 type SetMetadataOptionsResponse struct {
@@ -3318,7 +3355,7 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x0eencryption_key\x18\a \x01(\fR\rencryptionKey\"2\n" +
 	"\x11InstanceStoreDisk\x12\x1d\n" +
 	"\n" +
-	"size_bytes\x18\x01 \x01(\x03R\tsizeBytes\"\x98\a\n" +
+	"size_bytes\x18\x01 \x01(\x03R\tsizeBytes\"\xbf\b\n" +
 	"\x15CreateInstanceRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x19\n" +
@@ -3350,7 +3387,11 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x06region\x18\x16 \x01(\tR\x06region\x12(\n" +
 	"\x04nics\x18\x17 \x03(\v2\x14.ec2lab.agent.v1.NicR\x04nics\x120\n" +
 	"\x14metadata_http_tokens\x18\x18 \x01(\tR\x12metadataHttpTokens\x124\n" +
-	"\x16metadata_http_endpoint\x18\x19 \x01(\tR\x14metadataHttpEndpoint\"\x8e\x01\n" +
+	"\x16metadata_http_endpoint\x18\x19 \x01(\tR\x14metadataHttpEndpoint\x12M\n" +
+	"$metadata_http_put_response_hop_limit\x18\x1a \x01(\x05R\x1fmetadataHttpPutResponseHopLimit\x12\x19\n" +
+	"\bkey_name\x18\x1b \x01(\tR\akeyName\x12;\n" +
+	"\vlaunch_time\x18\x1c \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"launchTime\"\x8e\x01\n" +
 	"\x03Nic\x12\x1b\n" +
 	"\tsubnet_id\x18\x01 \x01(\tR\bsubnetId\x12\x10\n" +
 	"\x03mac\x18\x02 \x01(\tR\x03mac\x12\x1d\n" +
@@ -3509,13 +3550,14 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x06groups\x18\x01 \x03(\v2\x18.ec2lab.agent.v1.FwGroupR\x06groups\x12-\n" +
 	"\x05ports\x18\x02 \x03(\v2\x17.ec2lab.agent.v1.FwPortR\x05ports\x124\n" +
 	"\amembers\x18\x03 \x03(\v2\x1a.ec2lab.agent.v1.FwMembersR\amembers\"\x15\n" +
-	"\x13SetFirewallResponse\"\x82\x01\n" +
+	"\x13SetFirewallResponse\"\xc0\x01\n" +
 	"\x19SetMetadataOptionsRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1f\n" +
 	"\vhttp_tokens\x18\x02 \x01(\tR\n" +
 	"httpTokens\x12#\n" +
-	"\rhttp_endpoint\x18\x03 \x01(\tR\fhttpEndpoint\"\x1c\n" +
+	"\rhttp_endpoint\x18\x03 \x01(\tR\fhttpEndpoint\x12<\n" +
+	"\x1bhttp_put_response_hop_limit\x18\x04 \x01(\x05R\x17httpPutResponseHopLimit\"\x1c\n" +
 	"\x1aSetMetadataOptionsResponse2\xaf\x01\n" +
 	"\bRegistry\x12O\n" +
 	"\bRegister\x12 .ec2lab.agent.v1.RegisterRequest\x1a!.ec2lab.agent.v1.RegisterResponse\x12R\n" +
@@ -3623,74 +3665,75 @@ var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	10, // 6: ec2lab.agent.v1.CreateInstanceRequest.instance_store:type_name -> ec2lab.agent.v1.InstanceStoreDisk
 	9,  // 7: ec2lab.agent.v1.CreateInstanceRequest.disks:type_name -> ec2lab.agent.v1.Disk
 	12, // 8: ec2lab.agent.v1.CreateInstanceRequest.nics:type_name -> ec2lab.agent.v1.Nic
-	9,  // 9: ec2lab.agent.v1.InstanceStatus.disks:type_name -> ec2lab.agent.v1.Disk
-	16, // 10: ec2lab.agent.v1.ListInstancesResponse.instances:type_name -> ec2lab.agent.v1.InstanceStatus
-	52, // 11: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
-	52, // 12: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
-	9,  // 13: ec2lab.agent.v1.AttachVolumeRequest.disk:type_name -> ec2lab.agent.v1.Disk
-	8,  // 14: ec2lab.agent.v1.SetIOTuneRequest.iotune:type_name -> ec2lab.agent.v1.IOTune
-	40, // 15: ec2lab.agent.v1.NetSubnet.nics:type_name -> ec2lab.agent.v1.NetNic
-	41, // 16: ec2lab.agent.v1.SyncNetworkRequest.subnets:type_name -> ec2lab.agent.v1.NetSubnet
-	44, // 17: ec2lab.agent.v1.FwGroup.ingress:type_name -> ec2lab.agent.v1.FwRule
-	44, // 18: ec2lab.agent.v1.FwGroup.egress:type_name -> ec2lab.agent.v1.FwRule
-	45, // 19: ec2lab.agent.v1.FirewallState.groups:type_name -> ec2lab.agent.v1.FwGroup
-	46, // 20: ec2lab.agent.v1.FirewallState.ports:type_name -> ec2lab.agent.v1.FwPort
-	47, // 21: ec2lab.agent.v1.FirewallState.members:type_name -> ec2lab.agent.v1.FwMembers
-	4,  // 22: ec2lab.agent.v1.Registry.Register:input_type -> ec2lab.agent.v1.RegisterRequest
-	6,  // 23: ec2lab.agent.v1.Registry.Heartbeat:input_type -> ec2lab.agent.v1.HeartbeatRequest
-	0,  // 24: ec2lab.agent.v1.Host.GetInventory:input_type -> ec2lab.agent.v1.GetInventoryRequest
-	11, // 25: ec2lab.agent.v1.Host.CreateInstance:input_type -> ec2lab.agent.v1.CreateInstanceRequest
-	13, // 26: ec2lab.agent.v1.Host.StartInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	14, // 27: ec2lab.agent.v1.Host.StopInstance:input_type -> ec2lab.agent.v1.StopInstanceRequest
-	13, // 28: ec2lab.agent.v1.Host.RebootInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	13, // 29: ec2lab.agent.v1.Host.DestroyInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	17, // 30: ec2lab.agent.v1.Host.ListInstances:input_type -> ec2lab.agent.v1.ListInstancesRequest
-	13, // 31: ec2lab.agent.v1.Host.GetConsoleOutput:input_type -> ec2lab.agent.v1.InstanceRef
-	20, // 32: ec2lab.agent.v1.Host.StreamConsole:input_type -> ec2lab.agent.v1.ConsoleIn
-	22, // 33: ec2lab.agent.v1.Host.WatchEvents:input_type -> ec2lab.agent.v1.WatchEventsRequest
-	24, // 34: ec2lab.agent.v1.Host.CreateVolume:input_type -> ec2lab.agent.v1.CreateVolumeRequest
-	25, // 35: ec2lab.agent.v1.Host.DeleteVolume:input_type -> ec2lab.agent.v1.VolumeRef
-	27, // 36: ec2lab.agent.v1.Host.ResizeVolume:input_type -> ec2lab.agent.v1.ResizeVolumeRequest
-	25, // 37: ec2lab.agent.v1.Host.InspectVolume:input_type -> ec2lab.agent.v1.VolumeRef
-	29, // 38: ec2lab.agent.v1.Host.SnapshotVolume:input_type -> ec2lab.agent.v1.SnapshotVolumeRequest
-	31, // 39: ec2lab.agent.v1.Host.StreamVolume:input_type -> ec2lab.agent.v1.StreamVolumeRequest
-	32, // 40: ec2lab.agent.v1.Host.AttachVolume:input_type -> ec2lab.agent.v1.AttachVolumeRequest
-	34, // 41: ec2lab.agent.v1.Host.DetachVolume:input_type -> ec2lab.agent.v1.DetachVolumeRequest
-	36, // 42: ec2lab.agent.v1.Host.SetIOTune:input_type -> ec2lab.agent.v1.SetIOTuneRequest
-	38, // 43: ec2lab.agent.v1.Host.ListFiles:input_type -> ec2lab.agent.v1.ListFilesRequest
-	42, // 44: ec2lab.agent.v1.Host.SyncNetwork:input_type -> ec2lab.agent.v1.SyncNetworkRequest
-	48, // 45: ec2lab.agent.v1.Host.SetFirewall:input_type -> ec2lab.agent.v1.FirewallState
-	50, // 46: ec2lab.agent.v1.Host.SetMetadataOptions:input_type -> ec2lab.agent.v1.SetMetadataOptionsRequest
-	5,  // 47: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
-	7,  // 48: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
-	3,  // 49: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
-	16, // 50: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 51: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 52: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 53: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	15, // 54: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
-	18, // 55: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
-	19, // 56: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
-	21, // 57: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
-	23, // 58: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
-	28, // 59: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	26, // 60: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
-	28, // 61: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	28, // 62: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	30, // 63: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
-	28, // 64: ec2lab.agent.v1.Host.StreamVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	33, // 65: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
-	35, // 66: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
-	37, // 67: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
-	39, // 68: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
-	43, // 69: ec2lab.agent.v1.Host.SyncNetwork:output_type -> ec2lab.agent.v1.SyncNetworkResponse
-	49, // 70: ec2lab.agent.v1.Host.SetFirewall:output_type -> ec2lab.agent.v1.SetFirewallResponse
-	51, // 71: ec2lab.agent.v1.Host.SetMetadataOptions:output_type -> ec2lab.agent.v1.SetMetadataOptionsResponse
-	47, // [47:72] is the sub-list for method output_type
-	22, // [22:47] is the sub-list for method input_type
-	22, // [22:22] is the sub-list for extension type_name
-	22, // [22:22] is the sub-list for extension extendee
-	0,  // [0:22] is the sub-list for field type_name
+	52, // 9: ec2lab.agent.v1.CreateInstanceRequest.launch_time:type_name -> google.protobuf.Timestamp
+	9,  // 10: ec2lab.agent.v1.InstanceStatus.disks:type_name -> ec2lab.agent.v1.Disk
+	16, // 11: ec2lab.agent.v1.ListInstancesResponse.instances:type_name -> ec2lab.agent.v1.InstanceStatus
+	52, // 12: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
+	52, // 13: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
+	9,  // 14: ec2lab.agent.v1.AttachVolumeRequest.disk:type_name -> ec2lab.agent.v1.Disk
+	8,  // 15: ec2lab.agent.v1.SetIOTuneRequest.iotune:type_name -> ec2lab.agent.v1.IOTune
+	40, // 16: ec2lab.agent.v1.NetSubnet.nics:type_name -> ec2lab.agent.v1.NetNic
+	41, // 17: ec2lab.agent.v1.SyncNetworkRequest.subnets:type_name -> ec2lab.agent.v1.NetSubnet
+	44, // 18: ec2lab.agent.v1.FwGroup.ingress:type_name -> ec2lab.agent.v1.FwRule
+	44, // 19: ec2lab.agent.v1.FwGroup.egress:type_name -> ec2lab.agent.v1.FwRule
+	45, // 20: ec2lab.agent.v1.FirewallState.groups:type_name -> ec2lab.agent.v1.FwGroup
+	46, // 21: ec2lab.agent.v1.FirewallState.ports:type_name -> ec2lab.agent.v1.FwPort
+	47, // 22: ec2lab.agent.v1.FirewallState.members:type_name -> ec2lab.agent.v1.FwMembers
+	4,  // 23: ec2lab.agent.v1.Registry.Register:input_type -> ec2lab.agent.v1.RegisterRequest
+	6,  // 24: ec2lab.agent.v1.Registry.Heartbeat:input_type -> ec2lab.agent.v1.HeartbeatRequest
+	0,  // 25: ec2lab.agent.v1.Host.GetInventory:input_type -> ec2lab.agent.v1.GetInventoryRequest
+	11, // 26: ec2lab.agent.v1.Host.CreateInstance:input_type -> ec2lab.agent.v1.CreateInstanceRequest
+	13, // 27: ec2lab.agent.v1.Host.StartInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	14, // 28: ec2lab.agent.v1.Host.StopInstance:input_type -> ec2lab.agent.v1.StopInstanceRequest
+	13, // 29: ec2lab.agent.v1.Host.RebootInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	13, // 30: ec2lab.agent.v1.Host.DestroyInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	17, // 31: ec2lab.agent.v1.Host.ListInstances:input_type -> ec2lab.agent.v1.ListInstancesRequest
+	13, // 32: ec2lab.agent.v1.Host.GetConsoleOutput:input_type -> ec2lab.agent.v1.InstanceRef
+	20, // 33: ec2lab.agent.v1.Host.StreamConsole:input_type -> ec2lab.agent.v1.ConsoleIn
+	22, // 34: ec2lab.agent.v1.Host.WatchEvents:input_type -> ec2lab.agent.v1.WatchEventsRequest
+	24, // 35: ec2lab.agent.v1.Host.CreateVolume:input_type -> ec2lab.agent.v1.CreateVolumeRequest
+	25, // 36: ec2lab.agent.v1.Host.DeleteVolume:input_type -> ec2lab.agent.v1.VolumeRef
+	27, // 37: ec2lab.agent.v1.Host.ResizeVolume:input_type -> ec2lab.agent.v1.ResizeVolumeRequest
+	25, // 38: ec2lab.agent.v1.Host.InspectVolume:input_type -> ec2lab.agent.v1.VolumeRef
+	29, // 39: ec2lab.agent.v1.Host.SnapshotVolume:input_type -> ec2lab.agent.v1.SnapshotVolumeRequest
+	31, // 40: ec2lab.agent.v1.Host.StreamVolume:input_type -> ec2lab.agent.v1.StreamVolumeRequest
+	32, // 41: ec2lab.agent.v1.Host.AttachVolume:input_type -> ec2lab.agent.v1.AttachVolumeRequest
+	34, // 42: ec2lab.agent.v1.Host.DetachVolume:input_type -> ec2lab.agent.v1.DetachVolumeRequest
+	36, // 43: ec2lab.agent.v1.Host.SetIOTune:input_type -> ec2lab.agent.v1.SetIOTuneRequest
+	38, // 44: ec2lab.agent.v1.Host.ListFiles:input_type -> ec2lab.agent.v1.ListFilesRequest
+	42, // 45: ec2lab.agent.v1.Host.SyncNetwork:input_type -> ec2lab.agent.v1.SyncNetworkRequest
+	48, // 46: ec2lab.agent.v1.Host.SetFirewall:input_type -> ec2lab.agent.v1.FirewallState
+	50, // 47: ec2lab.agent.v1.Host.SetMetadataOptions:input_type -> ec2lab.agent.v1.SetMetadataOptionsRequest
+	5,  // 48: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
+	7,  // 49: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
+	3,  // 50: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
+	16, // 51: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 52: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 53: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 54: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	15, // 55: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
+	18, // 56: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
+	19, // 57: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
+	21, // 58: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
+	23, // 59: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
+	28, // 60: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	26, // 61: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
+	28, // 62: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	28, // 63: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	30, // 64: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
+	28, // 65: ec2lab.agent.v1.Host.StreamVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	33, // 66: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
+	35, // 67: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
+	37, // 68: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
+	39, // 69: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
+	43, // 70: ec2lab.agent.v1.Host.SyncNetwork:output_type -> ec2lab.agent.v1.SyncNetworkResponse
+	49, // 71: ec2lab.agent.v1.Host.SetFirewall:output_type -> ec2lab.agent.v1.SetFirewallResponse
+	51, // 72: ec2lab.agent.v1.Host.SetMetadataOptions:output_type -> ec2lab.agent.v1.SetMetadataOptionsResponse
+	48, // [48:73] is the sub-list for method output_type
+	23, // [23:48] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_agent_v1_agent_proto_init() }
