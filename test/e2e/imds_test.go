@@ -27,14 +27,16 @@ echo "IMDS-ID=$(wget -q -O - $M/meta-data/instance-id)"
 echo "IMDS-AZ=$(wget -q -O - $M/meta-data/placement/availability-zone)"
 echo "IMDS-IP=$(wget -q -O - $M/meta-data/local-ipv4)"
 echo "IMDS-UD=$(wget -q -O - $M/user-data | md5sum | cut -d' ' -f1)"
+echo "IMDS-KEYS=$(wget -q -O - $M/meta-data/public-keys/)"
+echo "IMDS-KEY=$(wget -q -O - $M/meta-data/public-keys/0/openssh-key)"
 TOKEN=$( (printf 'PUT /latest/api/token HTTP/1.1\r\nHost: 169.254.169.254\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'; sleep 2) | nc 169.254.169.254 80 | tail -n 1)
 echo "IMDS-V2-ID=$(wget -q -O - --header "X-aws-ec2-metadata-token: $TOKEN" $M/meta-data/instance-id)"
 echo "IMDS-V2-FORGED=$(wget -q -O - --header 'X-aws-ec2-metadata-token: forged' $M/meta-data/instance-id || echo refused)"
 `
 
-// TestInstanceMetadata launches two guests through ec2d; each asks
-// 169.254.169.254 (v1 and v2) and is told its own ID, zone, address and
-// user data, never the other's. ModifyInstanceMetadataOptions then changes
+// TestInstanceMetadata launches two guests with a key pair through ec2d;
+// each asks 169.254.169.254 (v1 and v2) and is told its own ID, zone,
+// address, user data and the key pair's public key, never the other's. ModifyInstanceMetadataOptions then changes
 // one running guest's options live (checkMetadataOptionsLive). Terminating both leaves no metadata
 // listener or address behind.
 func TestInstanceMetadata(t *testing.T) {
@@ -49,8 +51,12 @@ func TestInstanceMetadata(t *testing.T) {
 	subnet := defaultSubnet(t, r)
 	bridge := plane.BridgeName(subnet.GetSubnetId())
 	ami := waitTinyAMI(t, r)
+	const pubKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4 e2e@lab"
+	if _, err := r.Client.ImportKeyPair(ctx, &v1.ImportKeyPairRequest{KeyName: "e2e-key", PublicKeyMaterial: []byte(pubKey)}); err != nil {
+		t.Fatalf("ImportKeyPair: %v", err)
+	}
 	res, err := r.Client.RunInstances(ctx, &v1.RunInstancesRequest{ImageId: ami, InstanceType: "t3.nano", MinCount: 2, MaxCount: 2,
-		UserData: []byte(imdsScript)})
+		UserData: []byte(imdsScript), KeyName: "e2e-key"})
 	if err != nil {
 		t.Fatalf("RunInstances: %v", err)
 	}
@@ -65,6 +71,8 @@ func TestInstanceMetadata(t *testing.T) {
 			"IMDS-AZ=" + in.GetPlacement().GetAvailabilityZone(),
 			"IMDS-IP=" + in.GetPrivateIpAddress(),
 			"IMDS-UD=" + hex.EncodeToString(sum[:]),
+			"IMDS-KEYS=0=e2e-key",
+			"IMDS-KEY=" + strings.TrimSuffix(pubKey, "e2e@lab") + "e2e-key", // EC2: the key pair's name as comment
 			"IMDS-V2-ID=" + in.GetInstanceId(),
 			"IMDS-V2-FORGED=refused",
 		} {
