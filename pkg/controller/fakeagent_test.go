@@ -29,6 +29,7 @@ type fakeAgent struct {
 	creates   int
 	failNext  int // CreateInstance fails this many more times
 	reboots   []string
+	stops     []string // StopInstance calls, "id" or "id/force"
 	destroyed []string
 	firewall  *agentv1.FirewallState // the last SetFirewall (fakeagent_fw_test.go)
 	stream    fakeStream             // live merges (fakeagent_stream_test.go)
@@ -75,6 +76,11 @@ func (f *fakeAgent) StopInstance(_ context.Context, in *agentv1.StopInstanceRequ
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.domains[in.GetInstanceId()] = "stopped"
+	stop := in.GetInstanceId()
+	if in.GetForce() {
+		stop += "/force"
+	}
+	f.stops = append(f.stops, stop)
 	return &agentv1.InstanceStatus{InstanceId: in.GetInstanceId(), State: "stopped"}, nil
 }
 

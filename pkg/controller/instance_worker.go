@@ -155,21 +155,26 @@ func (s *Service) createRequest(ctx context.Context, in Instance, img Image, dis
 // hostname is the guest's name, as EC2 derives it from the instance.
 func hostname(id string) string { return id }
 
+// opGuestStopped marks a stop the guest began by powering itself off.
+const opGuestStopped = "guest-stopped"
+
 // powerOff stops a stopping instance (gracefully unless forced).
 func (s *Service) powerOff(ctx context.Context, in Instance) error {
 	ag, err := s.agent(in.HostID)
 	if err != nil {
 		return err
 	}
-	force := in.Op == "force-stop"
+	force := in.Op == "force-stop" || in.Op == opGuestStopped
 	_, err = ag.StopInstance(ctx, &agentv1.StopInstanceRequest{InstanceId: in.ID, Force: force,
 		TimeoutSeconds: int32(s.cfg.StopTimeout.Seconds())})
 	if err != nil {
 		return fmt.Errorf("stop %s: %w", in.ID, err)
 	}
 	return s.setState(ctx, in.ID, StateStopping, StateStopped, func(r *Instance) {
+		if r.Op != opGuestStopped {
+			r.StateReasonCode, r.StateReasonMessage = "Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown"
+		}
 		r.Op = ""
-		r.StateReasonCode, r.StateReasonMessage = "Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown"
 	})
 }
 

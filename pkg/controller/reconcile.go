@@ -140,10 +140,16 @@ func (s *Service) observe(ctx context.Context, hostID, id, state, reason string)
 		if state == "crashed" {
 			msg = "Server.InternalError: the guest crashed"
 		}
-		_ = s.setState(ctx, id, StateRunning, StateStopped, func(r *Instance) {
+		// The guest is off already; the stop worker still has its host
+		// release what a stop releases (instance-store disks are wiped).
+		err := s.setState(ctx, id, StateRunning, StateStopping, func(r *Instance) {
+			r.Op = opGuestStopped
 			r.StateReasonCode, r.StateReasonMessage = reasonCode(msg), msg
 			r.TransitionReason = "User initiated shutdown (" + reason + ")"
 		})
+		if err == nil {
+			go s.driveInstance(context.WithoutCancel(ctx), id)
+		}
 	}
 }
 
