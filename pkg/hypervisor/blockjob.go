@@ -29,7 +29,7 @@ func (h *Libvirt) StreamDisk(ctx context.Context, name, target, base string) err
 	if base != "" {
 		opt, flags = golibvirt.OptString{base}, golibvirt.DomainBlockRebaseRelative
 	}
-	if err := do(ctx, func() error { return h.l.DomainBlockRebase(d, target, opt, 0, flags) }); err != nil {
+	if err := do(ctx, func() error { return h.conn().DomainBlockRebase(d, target, opt, 0, flags) }); err != nil {
 		return fmt.Errorf("stream %s of %s onto %q: %w", target, name, base, err)
 	}
 	if err := h.waitBlockJob(ctx, d, target); err != nil {
@@ -50,7 +50,7 @@ func (h *Libvirt) StreamDisk(ctx context.Context, name, target, base string) err
 func (h *Libvirt) waitBlockJob(ctx context.Context, d golibvirt.Domain, target string) error {
 	for {
 		found, err := call(ctx, func() (int32, error) {
-			found, _, _, _, _, err := h.l.DomainGetBlockJobInfo(d, target, 0)
+			found, _, _, _, _, err := h.conn().DomainGetBlockJobInfo(d, target, 0)
 			return found, err
 		})
 		if ctx.Err() != nil {
@@ -73,7 +73,7 @@ func (h *Libvirt) waitBlockJob(ctx context.Context, d golibvirt.Domain, target s
 func (h *Libvirt) abortBlockJob(d golibvirt.Domain, target string) {
 	ctx, cancel := context.WithTimeout(context.Background(), abortTimeout)
 	defer cancel()
-	_ = do(ctx, func() error { return h.l.DomainBlockJobAbort(d, target, 0) })
+	_ = do(ctx, func() error { return h.conn().DomainBlockJobAbort(d, target, 0) })
 }
 
 // backingPath is the file right below a disk's active layer, "" for none.

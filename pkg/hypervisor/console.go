@@ -33,7 +33,7 @@ func (h *Libvirt) OpenConsole(ctx context.Context, name string, in io.Reader, ou
 		}()
 	}
 	flags := uint32(golibvirt.DomainConsoleForce)
-	err = h.l.DomainOpenConsoleBidirectional(d, nil, pr, out, flags)
+	err = h.conn().DomainOpenConsoleBidirectional(d, nil, pr, out, flags)
 	if err != nil && ctx.Err() == nil {
 		return fmt.Errorf("console of %s: %w", name, err)
 	}

@@ -36,7 +36,7 @@ func (h *Libvirt) AttachDisk(ctx context.Context, name string, disk Disk) error 
 	if err != nil {
 		return err
 	}
-	if err := do(ctx, func() error { return h.l.DomainAttachDeviceFlags(d, x, flags) }); err != nil {
+	if err := do(ctx, func() error { return h.conn().DomainAttachDeviceFlags(d, x, flags) }); err != nil {
 		return fmt.Errorf("attach %s to %s: %w", disk.Target, name, err)
 	}
 	return nil
@@ -61,7 +61,7 @@ func (h *Libvirt) DetachDisk(ctx context.Context, name, target string) error {
 	if err != nil {
 		return fmt.Errorf("marshal disk %s: %w", target, err)
 	}
-	if err := do(ctx, func() error { return h.l.DomainDetachDeviceFlags(d, x, flags) }); err != nil {
+	if err := do(ctx, func() error { return h.conn().DomainDetachDeviceFlags(d, x, flags) }); err != nil {
 		return fmt.Errorf("detach %s from %s: %w", target, name, err)
 	}
 	if !live {
@@ -147,7 +147,7 @@ func (h *Libvirt) SnapshotDisk(ctx context.Context, name, target, newHead string
 	}
 	flags := uint32(golibvirt.DomainSnapshotCreateDiskOnly | golibvirt.DomainSnapshotCreateAtomic |
 		golibvirt.DomainSnapshotCreateNoMetadata | golibvirt.DomainSnapshotCreateReuseExt)
-	if _, err := call(ctx, func() (golibvirt.DomainSnapshot, error) { return h.l.DomainSnapshotCreateXML(d, x, flags) }); err != nil {
+	if _, err := call(ctx, func() (golibvirt.DomainSnapshot, error) { return h.conn().DomainSnapshotCreateXML(d, x, flags) }); err != nil {
 		return fmt.Errorf("snapshot %s of %s: %w", target, name, err)
 	}
 	return nil
@@ -159,7 +159,9 @@ func (h *Libvirt) ResizeDisk(ctx context.Context, name, target string, sizeBytes
 	if err != nil {
 		return err
 	}
-	if err := do(ctx, func() error { return h.l.DomainBlockResize(d, target, sizeBytes, golibvirt.DomainBlockResizeBytes) }); err != nil {
+	if err := do(ctx, func() error {
+		return h.conn().DomainBlockResize(d, target, sizeBytes, golibvirt.DomainBlockResizeBytes)
+	}); err != nil {
 		return fmt.Errorf("resize %s of %s: %w", target, name, err)
 	}
 	return nil
@@ -179,7 +181,7 @@ func (h *Libvirt) SetIOTune(ctx context.Context, name, target string, tune IOTun
 		{Field: "total_iops_sec", Value: *golibvirt.NewTypedParamValueUllong(tune.TotalIOPSSec)},
 		{Field: "total_bytes_sec", Value: *golibvirt.NewTypedParamValueUllong(tune.TotalBytesSec)},
 	}
-	if err := do(ctx, func() error { return h.l.DomainSetBlockIOTune(d, target, params, flags) }); err != nil {
+	if err := do(ctx, func() error { return h.conn().DomainSetBlockIOTune(d, target, params, flags) }); err != nil {
 		return fmt.Errorf("set iotune of %s on %s: %w", target, name, err)
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 
 	golibvirt "github.com/digitalocean/go-libvirt"
 )
@@ -13,12 +14,18 @@ import (
 // DefaultURI is the local system libvirtd.
 const DefaultURI = "qemu:///system"
 
-// Libvirt implements Hypervisor over one go-libvirt connection
-// (qemu:///system through /run/libvirt/libvirt-sock, or qemu+tcp://host/system).
+// Libvirt implements Hypervisor over a go-libvirt connection
+// (qemu:///system through /run/libvirt/libvirt-sock, or qemu+tcp://host/system)
+// that it redials whenever libvirtd goes away (see keepConnected).
 type Libvirt struct {
+	uri  string
+	dial func() (*golibvirt.Libvirt, error)
+	done chan struct{} // closed by Close
+
+	mu     sync.RWMutex
 	l      *golibvirt.Libvirt
-	uri    string
-	events *eventHub
+	events *eventHub // the current connection's subscription
+	closed bool
 }
 
 var _ Hypervisor = (*Libvirt)(nil)
@@ -32,22 +39,19 @@ func Connect(ctx context.Context, uri string) (*Libvirt, error) {
 	if err != nil {
 		return nil, fmt.Errorf("libvirt URI %q: %w", uri, err)
 	}
-	l, err := call(ctx, func() (*golibvirt.Libvirt, error) { return golibvirt.ConnectToURI(u) })
+	h := &Libvirt{uri: uri, done: make(chan struct{}),
+		dial: func() (*golibvirt.Libvirt, error) { return golibvirt.ConnectToURI(u) }}
+	l, err := call(ctx, h.dial)
 	if err != nil {
 		return nil, fmt.Errorf("connect %s: %w", uri, err)
 	}
-	events := newEventHub(func() (<-chan golibvirt.DomainEventLifecycleMsg, error) {
-		// Background: the subscription lives as long as the connection.
-		return l.LifecycleEvents(context.Background())
-	})
-	return &Libvirt{l: l, uri: uri, events: events}, nil
+	h.use(l)
+	go h.keepConnected()
+	return h, nil
 }
 
-// Close disconnects from libvirtd.
-func (h *Libvirt) Close() error { return h.l.Disconnect() }
-
-// Raw exposes the go-libvirt client for calls outside the interface.
-func (h *Libvirt) Raw() *golibvirt.Libvirt { return h.l }
+// Raw exposes the current go-libvirt client for calls outside the interface.
+func (h *Libvirt) Raw() *golibvirt.Libvirt { return h.conn() }
 
 // call runs fn (a go-libvirt call, which takes no context) so that the
 // caller returns when ctx ends; fn itself finishes in the background.
@@ -80,7 +84,7 @@ func do(ctx context.Context, fn func() error) error {
 }
 
 func (h *Libvirt) lookup(ctx context.Context, name string) (golibvirt.Domain, error) {
-	d, err := call(ctx, func() (golibvirt.Domain, error) { return h.l.DomainLookupByName(name) })
+	d, err := call(ctx, func() (golibvirt.Domain, error) { return h.conn().DomainLookupByName(name) })
 	if golibvirt.IsNotFound(err) {
 		return d, fmt.Errorf("domain %s: %w", name, ErrNotFound)
 	}
@@ -102,7 +106,7 @@ func (h *Libvirt) Define(ctx context.Context, spec DomainSpec) error {
 		return err
 	}
 	if _, err := call(ctx, func() (golibvirt.Domain, error) {
-		return h.l.DomainDefineXMLFlags(x, golibvirt.DomainDefineValidate)
+		return h.conn().DomainDefineXMLFlags(x, golibvirt.DomainDefineValidate)
 	}); err != nil {
 		return fmt.Errorf("define %s: %w", spec.Name, err)
 	}
@@ -115,7 +119,7 @@ func (h *Libvirt) Start(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := do(ctx, func() error { return h.l.DomainCreate(d) }); err != nil {
+	if err := do(ctx, func() error { return h.conn().DomainCreate(d) }); err != nil {
 		return fmt.Errorf("start %s: %w", name, err)
 	}
 	return nil
@@ -130,7 +134,7 @@ func (h *Libvirt) Destroy(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	err = do(ctx, func() error { return h.l.DomainDestroyFlags(d, golibvirt.DomainDestroyDefault) })
+	err = do(ctx, func() error { return h.conn().DomainDestroyFlags(d, golibvirt.DomainDestroyDefault) })
 	if err != nil && !isCode(err, golibvirt.ErrOperationInvalid) {
 		return fmt.Errorf("destroy %s: %w", name, err)
 	}
@@ -143,7 +147,7 @@ func (h *Libvirt) Reboot(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := do(ctx, func() error { return h.l.DomainReboot(d, golibvirt.DomainRebootAcpiPowerBtn) }); err != nil {
+	if err := do(ctx, func() error { return h.conn().DomainReboot(d, golibvirt.DomainRebootAcpiPowerBtn) }); err != nil {
 		return fmt.Errorf("reboot %s: %w", name, err)
 	}
 	return nil
@@ -159,7 +163,7 @@ func (h *Libvirt) Undefine(ctx context.Context, name string) error {
 		return err
 	}
 	flags := golibvirt.DomainUndefineManagedSave | golibvirt.DomainUndefineNvram
-	err = do(ctx, func() error { return h.l.DomainUndefineFlags(d, flags) })
+	err = do(ctx, func() error { return h.conn().DomainUndefineFlags(d, flags) })
 	if err != nil && !golibvirt.IsNotFound(err) {
 		return fmt.Errorf("undefine %s: %w", name, err)
 	}
@@ -176,7 +180,7 @@ func (h *Libvirt) XML(ctx context.Context, name string) (string, error) {
 }
 
 func (h *Libvirt) xmlOf(ctx context.Context, d golibvirt.Domain, flags golibvirt.DomainXMLFlags) (string, error) {
-	x, err := call(ctx, func() (string, error) { return h.l.DomainGetXMLDesc(d, flags) })
+	x, err := call(ctx, func() (string, error) { return h.conn().DomainGetXMLDesc(d, flags) })
 	if golibvirt.IsNotFound(err) {
 		return "", fmt.Errorf("domain %s: %w", d.Name, ErrNotFound)
 	}
@@ -215,7 +219,7 @@ func (h *Libvirt) describe(ctx context.Context, d golibvirt.Domain) (Domain, err
 func (h *Libvirt) List(ctx context.Context, prefix string) ([]Domain, error) {
 	flags := golibvirt.ConnectListDomainsActive | golibvirt.ConnectListDomainsInactive
 	doms, err := call(ctx, func() ([]golibvirt.Domain, error) {
-		ds, _, err := h.l.ConnectListAllDomains(1, flags)
+		ds, _, err := h.conn().ConnectListAllDomains(1, flags)
 		return ds, err
 	})
 	if err != nil {
@@ -240,7 +244,7 @@ func (h *Libvirt) List(ctx context.Context, prefix string) ([]Domain, error) {
 
 // LibVersion is libvirtd's version ("9.0.0").
 func (h *Libvirt) LibVersion(ctx context.Context) (string, error) {
-	v, err := call(ctx, h.l.ConnectGetLibVersion)
+	v, err := call(ctx, h.conn().ConnectGetLibVersion)
 	if err != nil {
 		return "", fmt.Errorf("libvirt version: %w", err)
 	}

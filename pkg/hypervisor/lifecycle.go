@@ -17,7 +17,7 @@ const powerButtonRepeat = 5 * time.Second
 
 func (h *Libvirt) state(ctx context.Context, d golibvirt.Domain) (State, error) {
 	st, err := call(ctx, func() (int32, error) {
-		s, _, err := h.l.DomainGetState(d, 0)
+		s, _, err := h.conn().DomainGetState(d, 0)
 		return s, err
 	})
 	if golibvirt.IsNotFound(err) {
@@ -60,7 +60,7 @@ func (h *Libvirt) Shutdown(ctx context.Context, name string) error {
 			return nil
 		}
 		if time.Since(pressed) >= powerButtonRepeat {
-			err := do(ctx, func() error { return h.l.DomainShutdownFlags(d, golibvirt.DomainShutdownAcpiPowerBtn) })
+			err := do(ctx, func() error { return h.conn().DomainShutdownFlags(d, golibvirt.DomainShutdownAcpiPowerBtn) })
 			if err != nil && !isCode(err, golibvirt.ErrOperationInvalid) {
 				return fmt.Errorf("shutdown %s: %w", name, err)
 			}
@@ -77,7 +77,7 @@ func (h *Libvirt) Shutdown(ctx context.Context, name string) error {
 // Events streams lifecycle events of every domain until ctx ends. All
 // callers share the connection's one libvirt subscription (see eventHub).
 func (h *Libvirt) Events(ctx context.Context) (<-chan Event, error) {
-	ch, err := h.events.subscribe(ctx)
+	ch, err := h.hub().subscribe(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("subscribe to lifecycle events: %w", err)
 	}

@@ -18,11 +18,11 @@ func (h *Libvirt) DefineSecret(ctx context.Context, uuid string, passphrase []by
 	if err != nil {
 		return fmt.Errorf("marshal secret %s: %w", uuid, err)
 	}
-	s, err := call(ctx, func() (golibvirt.Secret, error) { return h.l.SecretDefineXML(x, 0) })
+	s, err := call(ctx, func() (golibvirt.Secret, error) { return h.conn().SecretDefineXML(x, 0) })
 	if err != nil {
 		return fmt.Errorf("define secret %s: %w", uuid, err)
 	}
-	if err := do(ctx, func() error { return h.l.SecretSetValue(s, passphrase, 0) }); err != nil {
+	if err := do(ctx, func() error { return h.conn().SecretSetValue(s, passphrase, 0) }); err != nil {
 		return fmt.Errorf("set secret %s: %w", uuid, err)
 	}
 	return nil
@@ -34,14 +34,14 @@ func (h *Libvirt) UndefineSecret(ctx context.Context, uuid string) error {
 	if err != nil {
 		return err
 	}
-	s, err := call(ctx, func() (golibvirt.Secret, error) { return h.l.SecretLookupByUUID(u) })
+	s, err := call(ctx, func() (golibvirt.Secret, error) { return h.conn().SecretLookupByUUID(u) })
 	if isCode(err, golibvirt.ErrNoSecret) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("look up secret %s: %w", uuid, err)
 	}
-	if err := do(ctx, func() error { return h.l.SecretUndefine(s) }); err != nil {
+	if err := do(ctx, func() error { return h.conn().SecretUndefine(s) }); err != nil {
 		return fmt.Errorf("undefine secret %s: %w", uuid, err)
 	}
 	return nil
