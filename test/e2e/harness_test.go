@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -48,6 +49,7 @@ func requireHost(t *testing.T) {
 		missing = append(missing, "images/tiny (run make image)")
 	}
 	if len(missing) == 0 {
+		timeTest(t)
 		watchLibvirtd(t)
 		return
 	}
@@ -93,7 +95,7 @@ type region struct {
 	GRPC, HTTP, DataDir, Credentials string
 	Key                              auth.Key
 	cmd                              *exec.Cmd
-	log                              *bytes.Buffer
+	log                              *lockedBuffer
 	Client                           v1.ComputeClient
 	conn                             *grpc.ClientConn
 }
@@ -117,7 +119,7 @@ func startEC2d(t *testing.T, dataDir string, extra ...string) *region {
 func startEC2dEnv(t *testing.T, env []string, dataDir string, extra ...string) *region {
 	t.Helper()
 	bin := binaries(t)
-	r := &region{GRPC: freePort(t), HTTP: freePort(t), DataDir: dataDir, log: &bytes.Buffer{}}
+	r := &region{GRPC: freePort(t), HTTP: freePort(t), DataDir: dataDir, log: &lockedBuffer{}}
 	args := append([]string{"--data-dir", dataDir, "--grpc-addr", r.GRPC, "--http-addr", r.HTTP,
 		"--register-image", "tiny=" + filepath.Join(repoRoot(), "images/tiny")}, extra...)
 	r.cmd = exec.Command(filepath.Join(bin, "ec2d"), args...)
@@ -226,6 +228,53 @@ func tail(s string, n int) string {
 		return s[len(s)-n:]
 	}
 	return s
+}
+
+// lockedBuffer collects a process's output while tests read it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func (b *lockedBuffer) Bytes() []byte { return []byte(b.String()) }
+
+// waitLog waits until ec2d's log contains needle.
+func (r *region) waitLog(t *testing.T, needle string) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !strings.Contains(r.log.String(), needle); time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("ec2d never logged %q; tail:\n%s", needle, tail(r.log.String(), 3000))
+		}
+	}
+}
+
+// domainPID is the QEMU process of a running libvirt domain.
+func domainPID(t *testing.T, domain string) int {
+	t.Helper()
+	b, err := os.ReadFile("/run/libvirt/qemu/" + domain + ".pid")
+	if err != nil {
+		t.Fatalf("QEMU pid of %s: %v", domain, err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatalf("QEMU pid of %s: %v", domain, err)
+	}
+	if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err != nil {
+		t.Fatalf("QEMU of %s (pid %d) is not running", domain, pid)
+	}
+	return pid
 }
 
 // virshDomains lists libvirt domains whose names start with prefix.

@@ -2,34 +2,74 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
+
+// libvirtdPIDNow is the libvirtd the tests expect: restartLibvirtd changes it.
+var libvirtdPIDNow atomic.Int64
 
 // watchLibvirtd fails t when the libvirtd serving it dies during the test,
 // with the kernel's and libvirtd's last words, and starts a new one so that
 // the tests after it measure their own code rather than this crash.
 func watchLibvirtd(t *testing.T) {
 	t.Helper()
-	pid := libvirtdPID()
-	if pid == 0 {
-		return // under systemd socket activation it may come and go
-	}
+	libvirtdPIDNow.Store(int64(libvirtdPID()))
 	t.Cleanup(func() {
+		pid := int(libvirtdPIDNow.Load())
+		if pid == 0 {
+			return // under systemd socket activation it may come and go
+		}
 		if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err == nil {
 			return
 		}
 		t.Errorf("libvirtd (pid %d) died during this test\nkernel: %s\nlibvirtd.log: %s",
 			pid, tailMatching("dmesg", "libvirtd", 3), tailFile("/var/log/libvirt/libvirtd.log", 8))
-		cmd := exec.Command("bash", filepath.Join(repoRoot(), "scripts/install-host-deps.sh"))
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Logf("restarting libvirtd: %v\n%s", err, out)
+		if err := startLibvirtd(); err != nil {
+			t.Log(err)
 		}
 	})
+}
+
+// restartLibvirtd stops libvirtd as an operator's restart does (SIGTERM;
+// guests keep running) and starts a new one.
+func restartLibvirtd(t *testing.T) {
+	t.Helper()
+	old := libvirtdPID()
+	if old == 0 {
+		t.Fatal("no libvirtd to restart")
+	}
+	if err := exec.Command("kill", "-TERM", strconv.Itoa(old)).Run(); err != nil {
+		t.Fatalf("stop libvirtd: %v", err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if _, err := os.Stat("/proc/" + strconv.Itoa(old)); err != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("libvirtd %d still running 30s after SIGTERM", old)
+		}
+	}
+	if err := startLibvirtd(); err != nil {
+		t.Fatal(err)
+	}
+	libvirtdPIDNow.Store(int64(libvirtdPID()))
+}
+
+// startLibvirtd starts libvirtd (and what it needs) the way CI does.
+func startLibvirtd() error {
+	cmd := exec.Command("bash", filepath.Join(repoRoot(), "scripts/install-host-deps.sh"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("start libvirtd: %v\n%s", err, out)
+	}
+	return nil
 }
 
 func libvirtdPID() int {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
@@ -18,7 +19,10 @@ import (
 // instance via ec2d's gRPC API: run from the tiny AMI with user-data, see
 // the boot marker and the script's output on the console, stop gracefully,
 // start (the once-per-instance script does not run again, the file it wrote
-// is still on the root disk), terminate, and nothing is left in libvirt.
+// is still on the root disk), power off from inside the guest (stopped,
+// instance-initiated), terminate, and nothing is left in libvirt. Before
+// the stop, libvirtd is restarted under the running guest: the guest keeps
+// running and everything after goes through the agent's new connection.
 func TestInstanceLifecycle(t *testing.T) {
 	requireHost(t)
 	prefix := fmt.Sprintf("e2e%04x-", rand.Intn(1<<16))
@@ -89,6 +93,18 @@ func TestInstanceLifecycle(t *testing.T) {
 		}
 	})
 
+	// The stop, start and terminate below then go through the agent's new
+	// libvirtd connection.
+	t.Run("guest and agent survive a libvirtd restart", func(t *testing.T) {
+		qemuPID := domainPID(t, prefix+id)
+		restartLibvirtd(t)
+		if got := domainPID(t, prefix+id); got != qemuPID {
+			t.Errorf("guest's QEMU pid %d after the libvirtd restart, was %d", got, qemuPID)
+		}
+		r.waitLog(t, "libvirtd connection restored")
+		r.waitState(t, "running", id)
+	})
+
 	if _, err := r.Client.StopInstances(ctx, &v1.StopInstancesRequest{InstanceIds: []string{id}}); err != nil {
 		t.Fatalf("StopInstances: %v", err)
 	}
@@ -102,6 +118,15 @@ func TestInstanceLifecycle(t *testing.T) {
 	out := r.waitConsole(t, id, "EC2LAB-BOOT-OK instance-id="+id+" boot=2", "already ran for "+id)
 	if n := strings.Count(out, "user-data says e2e-was-here"); n != 1 {
 		t.Errorf("the once-per-instance script ran %d times over two boots; console:\n%s", n, tail(out, 2000))
+	}
+
+	// The guest powers itself off: only libvirt's event, over the agent's
+	// connection made after the libvirtd restart, tells ec2d, and the
+	// instance is stopped as on EC2.
+	_, _, _ = r.guestExec(id, "poweroff -f", 30*time.Second) // the console ends with the guest
+	stopped := r.waitState(t, "stopped", id)
+	if got := stopped[0].GetStateReason().GetCode(); got != "Client.InstanceInitiatedShutdown" {
+		t.Errorf("state reason after the guest's poweroff: %q, want Client.InstanceInitiatedShutdown", got)
 	}
 
 	if _, err := r.Client.TerminateInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: []string{id}}); err != nil {
