@@ -33,7 +33,9 @@ image:
 # test: host set-up, test image, then unit + integration + e2e tests (real libvirt).
 test: host-deps image
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 50m -p 1 ./...
+	@rm -f .e2e-timings.txt
+	EC2LAB_E2E_TIMINGS=$(CURDIR)/.e2e-timings.txt $(GO) test -count=1 -timeout 50m -p 1 ./...; \
+	  rc=$$?; cat .e2e-timings.txt 2>/dev/null; exit $$rc
 
 # unit-test runs only the tests that need no libvirt (for quick local loops).
 unit-test:
