@@ -88,21 +88,29 @@ func hugepages() (total, free int64) {
 	return meminfo("HugePages_Total"), meminfo("HugePages_Free")
 }
 
-// hostGPUs lists PCI display controllers (class 0x03xxxx).
-func hostGPUs() []*agentv1.Gpu {
-	devs, _ := filepath.Glob("/sys/bus/pci/devices/*")
+// hostGPUs lists the host's GPUs usable for passthrough.
+func hostGPUs() []*agentv1.Gpu { return pciGPUs("/sys") }
+
+// pciGPUs lists the PCI display controllers (class 0x03xxxx) under the
+// sysfs at root that can be passed through: in an IOMMU group (VFIO needs
+// one) and not the host's boot display (boot_vga 1: its console).
+func pciGPUs(root string) []*agentv1.Gpu {
+	devs, _ := filepath.Glob(filepath.Join(root, "bus/pci/devices/*"))
 	var out []*agentv1.Gpu
 	for _, d := range devs {
-		if !strings.HasPrefix(sysfs(d, "class"), "0x03") {
+		if !strings.HasPrefix(sysfs(d, "class"), "0x03") || sysfs(d, "boot_vga") == "1" {
 			continue
 		}
-		g := &agentv1.Gpu{PciAddress: filepath.Base(d), VendorId: sysfs(d, "vendor"), DeviceId: sysfs(d, "device"), IommuGroup: -1}
-		if link, err := os.Readlink(filepath.Join(d, "iommu_group")); err == nil {
-			if n, err := strconv.Atoi(filepath.Base(link)); err == nil {
-				g.IommuGroup = int32(n)
-			}
+		link, err := os.Readlink(filepath.Join(d, "iommu_group"))
+		if err != nil {
+			continue
 		}
-		out = append(out, g)
+		n, err := strconv.Atoi(filepath.Base(link))
+		if err != nil {
+			continue
+		}
+		out = append(out, &agentv1.Gpu{PciAddress: filepath.Base(d), VendorId: sysfs(d, "vendor"),
+			DeviceId: sysfs(d, "device"), IommuGroup: int32(n)})
 	}
 	return out
 }
