@@ -295,6 +295,8 @@ func imageField(img Image, name string) ([]string, bool) {
 		return []string{img.ID}, true
 	case "name":
 		return []string{img.Name}, true
+	case "description":
+		return []string{img.Description}, true
 	case "state":
 		return []string{img.State}, true
 	case "owner-id":
@@ -307,14 +309,50 @@ func imageField(img Image, name string) ([]string, bool) {
 		return []string{img.RootDeviceName}, true
 	case "boot-mode":
 		return []string{img.BootMode}, true
-	case "block-device-mapping.snapshot-id":
-		var out []string
-		for _, d := range img.Devices {
-			out = append(out, d.SnapshotID)
-		}
-		return out, true
+	case "creation-date":
+		return []string{img.CreationDate.UTC().Format("2006-01-02T15:04:05.000Z")}, true
+	case "image-location", "manifest-location":
+		return []string{img.Location}, true
+	// Every ec2lab image is an EBS-backed HVM machine image on KVM, as
+	// Describe reports it.
+	case "image-type":
+		return []string{"machine"}, true
+	case "root-device-type":
+		return []string{"ebs"}, true
+	case "virtualization-type":
+		return []string{"hvm"}, true
+	case "hypervisor":
+		return []string{"kvm"}, true
+	}
+	if field, ok := strings.CutPrefix(name, "block-device-mapping."); ok {
+		return imageDeviceField(img.Devices, field)
 	}
 	return tagField(img.Tags, name)
+}
+
+// imageDeviceField is EC2's block-device-mapping.* filters: the values of
+// every mapping.
+func imageDeviceField(devs []ImageDevice, field string) ([]string, bool) {
+	var get func(ImageDevice) string
+	switch field {
+	case "snapshot-id":
+		get = func(d ImageDevice) string { return d.SnapshotID }
+	case "device-name":
+		get = func(d ImageDevice) string { return d.DeviceName }
+	case "volume-size":
+		get = func(d ImageDevice) string { return fmt.Sprint(d.SizeGiB) }
+	case "volume-type":
+		get = func(d ImageDevice) string { return d.VolumeType }
+	case "delete-on-termination":
+		get = func(d ImageDevice) string { return fmt.Sprint(d.DeleteOnTermination) }
+	default:
+		return nil, false
+	}
+	out := make([]string, len(devs))
+	for i, d := range devs {
+		out[i] = get(d)
+	}
+	return out, true
 }
 
 // DeregisterImage removes an AMI; its snapshots stay, as EC2. The record
