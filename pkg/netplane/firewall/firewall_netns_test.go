@@ -123,6 +123,50 @@ func TestSecurityGroupsOnBridge(t *testing.T) {
 	}
 }
 
+// TestEgressRules: a group whose egress allows only tcp 22 to one address
+// lets its instance reach that port and nothing else, though the peer
+// accepts everything; authorizing and revoking egress reach the running
+// instance.
+func TestEgressRules(t *testing.T) {
+	l := newLab(t)
+	a, b := l.guest("2"), l.guest("3")
+	b.listen(t, "22")
+	b.listen(t, "80")
+	f := l.firewall()
+	sgA := Group{ID: "sg-a", Egress: []Rule{{Protocol: "tcp", FromPort: 22, ToPort: 22, CIDRs: prefix(b.ip + "/32")}}}
+	open := Group{ID: "sg-b", Ingress: []Rule{{Protocol: "-1", CIDRs: prefix("0.0.0.0/0")}}, Egress: AllTraffic()}
+	desired := func() Desired {
+		return Desired{Groups: []Group{sgA, open}, Ports: []Port{
+			{Tap: a.port, IP: netip.MustParseAddr(a.ip), MAC: a.mac, Groups: []string{"sg-a"}},
+			{Tap: b.port, IP: netip.MustParseAddr(b.ip), MAC: b.mac, Groups: []string{"sg-b"}},
+		}}
+	}
+	l.reconcile(f, desired())
+	if !a.dial(b.ip, "22") {
+		t.Error("egress tcp 22 to B authorized: A cannot reach B:22")
+	}
+	if a.dial(b.ip, "80") {
+		t.Error("only tcp 22 authorized out: A reached B:80")
+	}
+	if a.ping(b.ip) {
+		t.Error("only tcp 22 authorized out: A pinged B")
+	}
+	if b.ping(a.ip) {
+		t.Error("egress rules opened A's ingress: B pinged A")
+	}
+
+	sgA.Egress = append(sgA.Egress, Rule{Protocol: "icmp", FromPort: -1, ToPort: -1, CIDRs: prefix("10.231.7.0/24")})
+	l.reconcile(f, desired())
+	if _, ok := eventually(time.Second, func() bool { return a.ping(b.ip) }); !ok {
+		t.Error("egress icmp authorized: A cannot ping B")
+	}
+	sgA.Egress = sgA.Egress[1:] // revoke tcp 22
+	l.reconcile(f, desired())
+	if a.dial(b.ip, "22") {
+		t.Error("egress tcp 22 revoked: A reached B:22")
+	}
+}
+
 // TestLockedDownAndSpoofing checks that a group allowing nothing at all
 // still lets its instance get a DHCP lease from the host's dnsmasq and
 // answer ARP, and that frames with a foreign source IP or MAC are dropped.
