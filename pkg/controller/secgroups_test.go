@@ -138,3 +138,62 @@ func TestFirewallPush(t *testing.T) {
 		t.Errorf("delete after terminate: %v", err)
 	}
 }
+
+// TestSecurityGroupEgressRules: egress rules are edited apart from ingress;
+// revoking a new group's all-traffic rule leaves it with no egress, and
+// the host's firewall state carries exactly the egress rules left.
+func TestSecurityGroupEgressRules(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
+	ctx := ctxFor(acct1)
+	g, err := r.svc.CreateSecurityGroup(ctx, "egress", "egress only to ssh", "", nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := []Permission{{Protocol: "-1", FromPort: -1, ToPort: -1, IPRanges: []IPRange{{CIDR: "0.0.0.0/0"}}}}
+	ssh := []Permission{{Protocol: "tcp", FromPort: 22, ToPort: 22, IPRanges: []IPRange{{CIDR: "10.0.0.0/16"}}}}
+	steps := []struct {
+		name            string
+		revoke          bool
+		perms           []Permission
+		code            string
+		egress, ingress int
+	}{
+		{"authorize ssh out", false, ssh, "", 2, 0},
+		{"duplicate of the default", false, all, "InvalidPermission.Duplicate", 2, 0},
+		{"revoke all traffic", true, all, "", 1, 0},
+		{"revoke all traffic again", true, all, "InvalidPermission.NotFound", 1, 0},
+	}
+	for _, s := range steps {
+		edit := r.svc.AuthorizeSecurityGroup
+		if s.revoke {
+			edit = r.svc.RevokeSecurityGroup
+		}
+		if err := edit(ctx, g.ID, true, s.perms, false); errCode(err) != s.code {
+			t.Errorf("%s: error %v, want %q", s.name, err, s.code)
+		}
+		if got := r.group(t, "egress"); len(got.Egress) != s.egress || len(got.Ingress) != s.ingress {
+			t.Errorf("%s: %d egress / %d ingress rules, want %d / %d", s.name, len(got.Egress), len(got.Ingress), s.egress, s.ingress)
+		}
+	}
+	if got := r.group(t, "egress").Egress[0]; got.Protocol != "tcp" || got.FromPort != 22 || got.CIDR != "10.0.0.0/16" {
+		t.Errorf("egress rule left: %+v, want tcp 22 to 10.0.0.0/16", got)
+	}
+
+	res, err := r.svc.RunInstances(ctx, RunRequest{ImageID: r.ami, InstanceType: "lab.tiny", MinCount: 1, MaxCount: 1,
+		AZ: "lab-1a", SecurityGroupIDs: []string{g.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.drive(res.Instances[0].ID)
+	fw := r.agents["lab-1a"].lastFirewall()
+	for _, grp := range fw.GetGroups() {
+		if grp.GetGroupId() != g.ID {
+			continue
+		}
+		if e := grp.GetEgress(); len(e) != 1 || e[0].GetProtocol() != "tcp" || e[0].GetFromPort() != 22 {
+			t.Errorf("host told egress %v, want only tcp 22", e)
+		}
+		return
+	}
+	t.Errorf("host's firewall state lacks group %s: %v", g.ID, fw)
+}
