@@ -37,6 +37,7 @@ type fakeAgent struct {
 	// from CreateInstance or SetMetadataOptions (metadata_options_test.go).
 	metadata     map[string]string
 	metadataDown bool // SetMetadataOptions fails
+	volumesFail  bool // CreateVolume fails (a full pool, say)
 }
 
 func newFakeAgent() *fakeAgent {
@@ -125,6 +126,9 @@ func (f *fakeAgent) InspectVolume(_ context.Context, in *agentv1.VolumeRef, _ ..
 func (f *fakeAgent) CreateVolume(_ context.Context, in *agentv1.CreateVolumeRequest, _ ...grpc.CallOption) (*agentv1.VolumeInfo, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.volumesFail {
+		return nil, errFake
+	}
 	f.volumes[in.GetVolumeId()] = true
 	return &agentv1.VolumeInfo{}, nil
 }

@@ -142,6 +142,11 @@ type Volume struct {
 	ClientToken string      `json:"client_token,omitempty"`
 	// Instance links a root volume made at launch to its instance.
 	Instance string `json:"instance,omitempty"`
+	// Attempts and NextAttempt pace retries of a failed create; Failure is
+	// why the last one failed (a volume in state error keeps it).
+	Attempts    int       `json:"attempts,omitempty"`
+	NextAttempt time.Time `json:"next_attempt,omitempty"`
+	Failure     string    `json:"failure,omitempty"`
 }
 
 // Snapshot is an immutable qcow2 layer (plus the chain below it).

@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/ids"
@@ -120,26 +121,56 @@ func (s *Service) reconcileVolumes(ctx context.Context) {
 		}
 		switch v.State {
 		case "creating":
-			go s.driveVolume(ctx, v.ID, func(ctx context.Context, v Volume) error {
-				_, ag, err := s.agentForZone(ctx, v.AZ)
-				if err != nil {
-					return err
-				}
-				if err := s.materialize(ctx, ag, v); err != nil {
-					return err
-				}
-				_, err = update(ctx, s.st, prefixVolume+v.ID, func(r *Volume) error {
-					if r.State == "creating" {
-						r.State = "available"
-					}
-					return nil
-				})
-				return err
-			})
+			if s.now().Before(v.NextAttempt) {
+				continue
+			}
+			go s.driveVolume(ctx, v.ID, s.createVolume)
 		case "deleting":
 			go s.driveVolume(ctx, v.ID, s.removeVolume)
 		}
 	}
+}
+
+// maxVolumeAttempts bounds the creates a volume gets, once a host of its
+// zone answers, before it goes to state error (as EC2's volumes do).
+const maxVolumeAttempts = 6
+
+// createVolume makes a creating volume's file on a host of its zone. A zone
+// without a reachable host is retried forever; a host failing the create
+// is retried with backoff until maxVolumeAttempts, then the volume is in
+// state error (deletable, never attachable).
+func (s *Service) createVolume(ctx context.Context, v Volume) error {
+	_, ag, err := s.agentForZone(ctx, v.AZ)
+	if err != nil {
+		return err
+	}
+	if err := s.materialize(ctx, ag, v); err != nil {
+		s.volumeFailed(ctx, v.ID, err)
+		return err
+	}
+	_, err = update(ctx, s.st, prefixVolume+v.ID, func(r *Volume) error {
+		if r.State == "creating" {
+			r.State, r.Attempts, r.NextAttempt, r.Failure = "available", 0, time.Time{}, ""
+		}
+		return nil
+	})
+	return err
+}
+
+func (s *Service) volumeFailed(ctx context.Context, id string, cause error) {
+	_, _ = update(ctx, s.st, prefixVolume+id, func(r *Volume) error {
+		if r.State != "creating" {
+			return nil
+		}
+		r.Attempts++
+		r.Failure = cause.Error()
+		r.NextAttempt = s.now().Add(time.Duration(1<<min(r.Attempts, 6)) * time.Second)
+		if r.Attempts >= maxVolumeAttempts {
+			r.State = "error"
+			s.log.Error("volume create failed for good", "volume", id, "attempts", r.Attempts, "err", cause)
+		}
+		return nil
+	})
 }
 
 func (s *Service) driveVolume(ctx context.Context, id string, fn func(context.Context, Volume) error) {
