@@ -230,11 +230,17 @@ func (s *Service) applyModification(ctx context.Context, v, nv Volume) error {
 	}
 	var ag agentv1.HostClient
 	var err error
-	instID, tgt := "", ""
+	// live is the running instance the volume is attached to: it resizes
+	// live. tuned is the instance (running or stopped) whose domain holds
+	// the volume's I/O limits: a stopped one gets them in its definition.
+	live, tuned, tgt := "", "", ""
 	if v.Attachment != nil {
 		in, _, ierr := store.GetJSON[Instance](ctx, s.st, prefixInstance+v.Attachment.InstanceID)
-		if ierr == nil && in.State == StateRunning {
-			instID, tgt = in.ID, v.Attachment.Target
+		if ierr == nil && (in.State == StateRunning || in.State == StateStopped) {
+			tuned, tgt = in.ID, v.Attachment.Target
+			if in.State == StateRunning {
+				live = in.ID
+			}
 			ag, err = s.agent(in.HostID)
 		}
 	}
@@ -249,13 +255,17 @@ func (s *Service) applyModification(ctx context.Context, v, nv Volume) error {
 		if err != nil {
 			return err
 		}
+		liveTgt := ""
+		if live != "" {
+			liveTgt = tgt
+		}
 		if _, err := ag.ResizeVolume(ctx, &agentv1.ResizeVolumeRequest{VolumeId: v.Head, SizeBytes: int64(nv.SizeGiB) << 30,
-			InstanceId: instID, Target: tgt, EncryptionKey: key}); err != nil {
+			InstanceId: live, Target: liveTgt, EncryptionKey: key}); err != nil {
 			return fmt.Errorf("resize %s: %w", v.ID, err)
 		}
 	}
-	if instID != "" && (nv.IOPS != v.IOPS || nv.Throughput != v.Throughput) {
-		if _, err := ag.SetIOTune(ctx, &agentv1.SetIOTuneRequest{InstanceId: instID, Target: tgt, Iotune: iotune(nv)}); err != nil {
+	if tuned != "" && (nv.IOPS != v.IOPS || nv.Throughput != v.Throughput) {
+		if _, err := ag.SetIOTune(ctx, &agentv1.SetIOTuneRequest{InstanceId: tuned, Target: tgt, Iotune: iotune(nv)}); err != nil {
 			return fmt.Errorf("iotune %s: %w", v.ID, err)
 		}
 	}
