@@ -101,15 +101,21 @@ func (c *Compute) DeleteSnapshot(ctx context.Context, r *v1.DeleteSnapshotReques
 	return &v1.DeleteSnapshotResponse{}, nil
 }
 
-// RegisterImage imports an image bundle directory.
+// RegisterImage registers an AMI from a bundle directory or disk image
+// file on the controller's host, or from snapshots.
 func (c *Compute) RegisterImage(ctx context.Context, r *v1.RegisterImageRequest) (*v1.RegisterImageResponse, error) {
-	if r.GetBundlePath() == "" {
-		return nil, ec2err.ToGRPC(ec2err.New(ec2err.MissingParameter, "RegisterImage needs a bundle path (ec2lab imports image bundles)"))
+	req := controller.RegisterRequest{Location: r.GetBundlePath(), Name: r.GetName(), Description: r.GetDescription(),
+		Architecture: r.GetArchitecture(), RootDeviceName: r.GetRootDeviceName(), BootMode: r.GetBootMode(),
+		Tags: specTags(r.GetTagSpecifications())["image"], DryRun: r.GetDryRun()}
+	for _, m := range r.GetBlockDeviceMappings() {
+		if m.GetNoDevice() || m.GetVirtualName() != "" {
+			continue // nothing to register: instance store comes with the instance type
+		}
+		ebs := m.GetEbs()
+		req.Devices = append(req.Devices, controller.RegisterDevice{DeviceName: m.GetDeviceName(), SnapshotID: ebs.GetSnapshotId(),
+			VolumeType: ebs.GetVolumeType(), SizeGiB: ebs.GetVolumeSize(), DeleteOnTermination: ebs.DeleteOnTermination})
 	}
-	if r.GetDryRun() {
-		return nil, ec2err.ToGRPC(controller.DryRun())
-	}
-	img, err := c.svc.RegisterBundle(ctx, r.GetBundlePath(), r.GetName(), r.GetDescription(), specTags(r.GetTagSpecifications())["image"])
+	img, err := c.svc.RegisterImage(ctx, req)
 	if err != nil {
 		return nil, ec2err.ToGRPC(err)
 	}

@@ -63,6 +63,13 @@ func (s *Service) RegisterBundle(ctx context.Context, dir, name, description str
 	if err != nil {
 		return Image{}, err
 	}
+	return s.registerManifest(ctx, acct, dir, dir, m, name, description, tags)
+}
+
+// registerManifest imports the disks (and kernel and initrd) m names in
+// dir and records the AMI, with location as its ImageLocation.
+func (s *Service) registerManifest(ctx context.Context, acct, dir, location string, m Manifest, name, description string, tags []Tag) (Image, error) {
+	var err error
 	if name == "" {
 		name = m.Name
 	}
@@ -74,7 +81,7 @@ func (s *Service) RegisterBundle(ctx context.Context, dir, name, description str
 	img := Image{ID: ids.New(ids.Image), Owner: acct, Name: name, Description: firstNonEmpty(description, m.Description),
 		State: "available", Architecture: firstNonEmpty(m.Architecture, "x86_64"), BootMode: firstNonEmpty(m.BootMode, "bios"),
 		Cmdline: m.KernelCmdline, RootDeviceName: firstNonEmpty(m.RootDeviceName, "/dev/xvda"),
-		CreationDate: s.now().UTC(), Tags: tags, Location: dir, AZ: az}
+		CreationDate: s.now().UTC(), Tags: tags, Location: location, AZ: az}
 	var ops []store.Op
 	var made []string // pool files to remove if the import fails
 	defer func() {
@@ -108,7 +115,7 @@ func (s *Service) RegisterBundle(ctx context.Context, dir, name, description str
 		return Image{}, fmt.Errorf("register image %s: %w", name, err)
 	}
 	made = nil
-	s.log.Info("image registered", "image", img.ID, "name", name, "bundle", dir, "devices", len(img.Devices))
+	s.log.Info("image registered", "image", img.ID, "name", name, "location", location, "devices", len(img.Devices))
 	return img, nil
 }
 

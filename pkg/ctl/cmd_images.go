@@ -25,7 +25,9 @@ func (fl *registerImageFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&fl.req.Name, "name", "", "image name (3-128 characters)")
 	f.StringVar(&fl.req.Description, "description", "", "description")
-	f.StringVar(&fl.req.BundlePath, "bundle", "", "ec2lab: bundle directory (manifest.json + disk) on the controller's host")
+	f.StringVar(&fl.req.BundlePath, "image-location", "", "a bundle directory (manifest.json + disks) or one qcow2/raw disk image on the controller's host")
+	f.StringVar(&fl.req.BundlePath, "bundle", "", "same as --image-location")
+	f.StringVar(&fl.req.BootMode, "boot-mode", "", "legacy-bios, uefi or uefi-preferred (a disk image or snapshots; default legacy-bios)")
 	f.StringVar(&fl.req.Architecture, "architecture", "", "x86_64 or arm64")
 	f.StringVar(&fl.req.RootDeviceName, "root-device-name", "", "root device, e.g. /dev/sda1")
 	f.StringArrayVar(&fl.bdms, "block-device-mappings", nil, "JSON list of block device mappings")
@@ -52,7 +54,7 @@ func newRegisterImageCmd(a *app) *cobra.Command {
 	var fl registerImageFlags
 	cmd := &cobra.Command{
 		Use:   "register-image",
-		Short: "Register an image from an ec2lab bundle (RegisterImage)",
+		Short: "Register an image from a bundle, a disk image file or snapshots (RegisterImage)",
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return fl.run(cmd.Context(), a) },
 	}

@@ -6059,13 +6059,16 @@ type RegisterImageRequest struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
 	Name        string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	Description string                 `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
-	// ec2lab: a bundle directory (manifest.json + disk + kernel/initrd) on the controller's host.
+	// ec2lab: a bundle directory (manifest.json + disk + kernel/initrd) or
+	// one qcow2/raw disk image file on the controller's host (EC2's
+	// ImageLocation). Without it, block_device_mappings name snapshots.
 	BundlePath          string                `protobuf:"bytes,3,opt,name=bundle_path,json=bundlePath,proto3" json:"bundle_path,omitempty"`
 	Architecture        string                `protobuf:"bytes,4,opt,name=architecture,proto3" json:"architecture,omitempty"`
 	RootDeviceName      string                `protobuf:"bytes,5,opt,name=root_device_name,json=rootDeviceName,proto3" json:"root_device_name,omitempty"`
 	BlockDeviceMappings []*BlockDeviceMapping `protobuf:"bytes,6,rep,name=block_device_mappings,json=blockDeviceMappings,proto3" json:"block_device_mappings,omitempty"`
 	TagSpecifications   []*TagSpecification   `protobuf:"bytes,7,rep,name=tag_specifications,json=tagSpecifications,proto3" json:"tag_specifications,omitempty"`
 	DryRun              bool                  `protobuf:"varint,8,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	BootMode            string                `protobuf:"bytes,9,opt,name=boot_mode,json=bootMode,proto3" json:"boot_mode,omitempty"` // legacy-bios (bios), uefi, uefi-preferred
 	unknownFields       protoimpl.UnknownFields
 	sizeCache           protoimpl.SizeCache
 }
@@ -6154,6 +6157,13 @@ func (x *RegisterImageRequest) GetDryRun() bool {
 		return x.DryRun
 	}
 	return false
+}
+
+func (x *RegisterImageRequest) GetBootMode() string {
+	if x != nil {
+		return x.BootMode
+	}
+	return ""
 }
 
 type RegisterImageResponse struct {
@@ -9271,7 +9281,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\rcreation_date\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\fcreationDate\x12\"\n" +
 	"\x04tags\x18\x0f \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\x12%\n" +
 	"\x0eimage_location\x18\x10 \x01(\tR\rimageLocation\x12!\n" +
-	"\fstate_reason\x18\x11 \x01(\tR\vstateReason\"\xf3\x02\n" +
+	"\fstate_reason\x18\x11 \x01(\tR\vstateReason\"\x90\x03\n" +
 	"\x14RegisterImageRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x1f\n" +
@@ -9281,7 +9291,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x10root_device_name\x18\x05 \x01(\tR\x0erootDeviceName\x12Q\n" +
 	"\x15block_device_mappings\x18\x06 \x03(\v2\x1d.ec2lab.v1.BlockDeviceMappingR\x13blockDeviceMappings\x12J\n" +
 	"\x12tag_specifications\x18\a \x03(\v2\x1b.ec2lab.v1.TagSpecificationR\x11tagSpecifications\x12\x17\n" +
-	"\adry_run\x18\b \x01(\bR\x06dryRun\"2\n" +
+	"\adry_run\x18\b \x01(\bR\x06dryRun\x12\x1b\n" +
+	"\tboot_mode\x18\t \x01(\tR\bbootMode\"2\n" +
 	"\x15RegisterImageResponse\x12\x19\n" +
 	"\bimage_id\x18\x01 \x01(\tR\aimageId\"\xed\x01\n" +
 	"\x12CreateImageRequest\x12\x1f\n" +
