@@ -79,6 +79,54 @@ func TestRegisterImageRefusesBadBundles(t *testing.T) {
 	if err != nil || len(snaps.GetSnapshots()) != 1 {
 		t.Errorf("want only the tiny AMI's snapshot, got %v %v", snaps, err)
 	}
+	t.Run("plain disk image file boots through the BIOS", func(t *testing.T) { registerBIOSDisk(t, r) })
+}
+
+// registerBIOSDisk registers images/tiny/bios.qcow2, a plain disk image
+// with an MBR, syslinux and a root partition (what a cloud image is), with
+// the AWS CLI's register-image --image-location --boot-mode legacy-bios,
+// and boots an instance of it: SeaBIOS, then syslinux, then the kernel
+// from the guest's own disk. A disk file whose backing file points outside
+// is refused first.
+func registerBIOSDisk(t *testing.T, r *region) {
+	evil := filepath.Join(t.TempDir(), "evil.qcow2")
+	if out, err := exec.Command("qemu-img", "create", "-q", "-f", "qcow2", "-b", "/etc/passwd", "-F", "raw", evil, "1M").CombinedOutput(); err != nil {
+		t.Fatalf("qemu-img create: %v %s", err, out)
+	}
+	if _, errOut, code := r.awsCLIResult(t, "register-image", "--name", "evil-disk", "--image-location", evil); code == 0 ||
+		!strings.Contains(errOut, "InvalidParameterValue") {
+		t.Errorf("register-image of a disk backed by /etc/passwd: exit %d, %s", code, errOut)
+	}
+
+	disk := filepath.Join(repoRoot(), "images/tiny/bios.qcow2")
+	ami := strings.TrimSpace(r.awsCLI(t, "register-image", "--name", "tiny-bios", "--image-location", disk,
+		"--boot-mode", "legacy-bios", "--query", "ImageId", "--output", "text"))
+	got := strings.Fields(r.awsCLI(t, "describe-images", "--image-ids", ami, "--query",
+		"Images[0].[State,BootMode,RootDeviceName,BlockDeviceMappings[0].DeviceName,BlockDeviceMappings[0].Ebs.VolumeSize]",
+		"--output", "text"))
+	if want := []string{"available", "legacy-bios", "/dev/xvda", "/dev/xvda", "1"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("describe-images of %s: %v, want %v", ami, got, want)
+	}
+	ctx := context.Background()
+	res, err := r.Client.RunInstances(ctx, &v1.RunInstancesRequest{ImageId: ami, InstanceType: "t3.nano", MinCount: 1, MaxCount: 1})
+	if err != nil {
+		t.Fatalf("RunInstances of the BIOS image: %v", err)
+	}
+	id := res.GetInstances()[0].GetInstanceId()
+	t.Cleanup(func() { _, _ = r.Client.TerminateInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: []string{id}}) })
+	r.waitState(t, "running", id)
+	r.waitConsole(t, id, "SYSLINUX", "root /dev/vda2 rw ok", "EC2LAB-BOOT-OK instance-id="+id+" boot=1")
+	x, err := exec.Command("virsh", "-c", "qemu:///system", "dumpxml", "e2eimp-"+id).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dom := string(x); strings.Contains(dom, "<kernel>") || !strings.Contains(dom, "<boot dev='hd'/>") {
+		t.Errorf("the BIOS image's domain boots a kernel directly or not from its disk:\n%s", dom)
+	}
+	if _, err := r.Client.TerminateInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: []string{id}}); err != nil {
+		t.Fatal(err)
+	}
+	r.waitState(t, "terminated", id)
 }
 
 // badBundle copies the tiny bundle with the disk made by disk and the
