@@ -5,16 +5,18 @@
 #   vmlinuz     the Debian cloud kernel, for direct kernel boot
 #   initrd      gzip'd newc cpio: busybox, the virtio/CD-ROM/button modules, /init
 #   manifest.json  the bundle description other code reads (see write_manifest)
-#   bios.qcow2  the same guest as one BIOS-bootable disk, not in the manifest:
-#               an MBR with syslinux, a FAT partition with it, the kernel and
-#               the initrd (vda1), and the ext4 root (vda2); for RegisterImage
-#               of a plain disk image with BootMode legacy-bios
+#   disk.qcow2  the same guest as one disk that boots by BIOS and by UEFI, as
+#               cloud images do; not in the manifest: an MBR with syslinux,
+#               a FAT partition (vda1) with syslinux, systemd-boot as
+#               EFI/BOOT/BOOTX64.EFI, the kernel and the initrd, and the ext4
+#               root (vda2); for RegisterImage of a plain disk image
 # The guest's init scripts live in scripts/guest/. The .debs are cached in
 # images/.cache/debs/. Idempotent: exits at once when the manifest is newer
 # than this script and the guest files. FORCE=1 rebuilds anyway.
 # Needs: apt-get, dpkg-deb, kmod (depmod, modprobe), cpio, gzip, mkfs.ext4
-# (e2fsprogs >= 1.43 for -d), qemu-img, sha256sum; for bios.qcow2 syslinux,
-# syslinux-common, mtools, dosfstools (mkfs.vfat) and fdisk (sfdisk).
+# (e2fsprogs >= 1.43 for -d), qemu-img, sha256sum; for disk.qcow2 syslinux,
+# syslinux-common, systemd-boot-efi, mtools, dosfstools (mkfs.vfat) and
+# fdisk (sfdisk).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -124,7 +126,7 @@ build_initrd() {
 }
 
 # build_root DIR RAW OUT fills DIR, makes the ext4 image RAW of it and
-# OUT as its qcow2 copy (RAW stays for build_bios_disk).
+# OUT as its qcow2 copy (RAW stays for build_disk).
 build_root() {
 	local x=$1 dir=$2 raw=$3 out=$4
 	install_busybox "$dir" "$x/bin/busybox"
@@ -141,24 +143,32 @@ BOOT_START=2048
 BOOT_SECTORS=$((64 * 2048))
 ROOT_START=$((BOOT_START + BOOT_SECTORS))
 
-# build_bios_disk RAWROOT KERNEL INITRD WORK OUT makes OUT, a disk SeaBIOS
-# boots: syslinux's MBR code, vda1 FAT16 (active) with syslinux, its
-# config, the kernel and the initrd, vda2 the ext4 root RAWROOT. Built from
-# files only (mtools, sfdisk, dd): nothing is mounted.
-build_bios_disk() {
+# build_disk RAWROOT KERNEL INITRD WORK OUT makes OUT, a disk SeaBIOS and
+# OVMF boot: syslinux's MBR code, vda1 FAT16 (active) with syslinux and its
+# config, systemd-boot as the removable-media EFI loader and its entry, the
+# kernel and the initrd, vda2 the ext4 root RAWROOT. Built from files only
+# (mtools, sfdisk, dd): nothing is mounted.
+build_disk() {
 	local rawroot=$1 kernel=$2 initrd=$3 work=$4 out=$5
-	local mbr=/usr/lib/syslinux/mbr/mbr.bin boot=$work/boot.fat disk=$work/bios.raw
-	local t
-	for t in syslinux mcopy mkfs.vfat sfdisk; do
+	local mbr=/usr/lib/syslinux/mbr/mbr.bin sdboot=/usr/lib/systemd/boot/efi/systemd-bootx64.efi
+	local boot=$work/boot.fat disk=$work/disk.raw cmdline=${CMDLINE/root=\/dev\/vda/root=/dev/vda2} t
+	for t in syslinux mcopy mmd mkfs.vfat sfdisk; do
 		command -v "$t" >/dev/null || die "missing tool $t (packages syslinux mtools dosfstools fdisk)"
 	done
 	[ -f "$mbr" ] || die "missing $mbr (package syslinux-common)"
+	[ -f "$sdboot" ] || die "missing $sdboot (package systemd-boot-efi)"
 	rm -f "$boot" "$disk"
 	mkfs.vfat -F 16 -n EC2LABBOOT -C "$boot" $((BOOT_SECTORS / 2)) >/dev/null
 	syslinux --install "$boot"
 	printf 'DEFAULT tiny\nPROMPT 0\nTIMEOUT 0\nSERIAL 0 115200\nLABEL tiny\n  KERNEL /vmlinuz\n  INITRD /initrd\n  APPEND %s\n' \
-		"${CMDLINE/root=\/dev\/vda/root=/dev/vda2}" >"$work/syslinux.cfg"
+		"$cmdline" >"$work/syslinux.cfg"
+	printf 'default tiny.conf\ntimeout 0\n' >"$work/loader.conf"
+	printf 'title ec2lab tiny\nlinux /vmlinuz\ninitrd /initrd\noptions %s\n' "$cmdline" >"$work/tiny.conf"
 	mcopy -i "$boot" "$work/syslinux.cfg" "$kernel" "$initrd" ::/
+	mmd -i "$boot" ::/EFI ::/EFI/BOOT ::/loader ::/loader/entries
+	mcopy -i "$boot" "$sdboot" ::/EFI/BOOT/BOOTX64.EFI
+	mcopy -i "$boot" "$work/loader.conf" ::/loader/
+	mcopy -i "$boot" "$work/tiny.conf" ::/loader/entries/
 	local root_sectors=$(($(stat -c %s "$rawroot") / 512))
 	truncate -s $(((ROOT_START + root_sectors) * 512)) "$disk"
 	printf 'label: dos\nstart=%d, size=%d, type=6, bootable\nstart=%d, size=%d, type=83\n' \
@@ -224,7 +234,7 @@ main() {
 	cp "$x/boot/vmlinuz-$kver" "$tmp/bundle/vmlinuz"
 	build_initrd "$x" "$kver" "$tmp/initrd" "$tmp/bundle/initrd"
 	build_root "$x" "$tmp/root" "$tmp/root.raw" "$tmp/bundle/root.qcow2"
-	build_bios_disk "$tmp/root.raw" "$tmp/bundle/vmlinuz" "$tmp/bundle/initrd" "$tmp" "$tmp/bundle/bios.qcow2"
+	build_disk "$tmp/root.raw" "$tmp/bundle/vmlinuz" "$tmp/bundle/initrd" "$tmp" "$tmp/bundle/disk.qcow2"
 	rm -f "$tmp/root.raw"
 	local kv bv
 	kv=$(dpkg-deb -f "$kdeb" Version)

@@ -18,10 +18,11 @@ import (
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
-// TestRegisterImageRefusesBadBundles registers hostile or damaged bundles:
-// each is refused with InvalidParameterValue and a message naming the
-// problem, and neither an AMI, a snapshot nor a pool file is left behind.
-func TestRegisterImageRefusesBadBundles(t *testing.T) {
+// TestRegisterImage registers hostile or damaged bundles: each is refused
+// with InvalidParameterValue and a message naming the problem, and neither
+// an AMI, a snapshot nor a pool file is left behind. Then a plain disk
+// image is registered and boots by BIOS and by UEFI (registerDiskImage).
+func TestRegisterImage(t *testing.T) {
 	requireHost(t)
 	r := startRegion(t, hvtest.ScratchDir(t), "--domain-prefix", "e2eimp-")
 	ctx := context.Background()
@@ -79,16 +80,16 @@ func TestRegisterImageRefusesBadBundles(t *testing.T) {
 	if err != nil || len(snaps.GetSnapshots()) != 1 {
 		t.Errorf("want only the tiny AMI's snapshot, got %v %v", snaps, err)
 	}
-	t.Run("plain disk image file boots through the BIOS", func(t *testing.T) { registerBIOSDisk(t, r) })
+	t.Run("plain disk image boots by BIOS and by UEFI", func(t *testing.T) { registerDiskImage(t, r) })
 }
 
-// registerBIOSDisk registers images/tiny/bios.qcow2, a plain disk image
-// with an MBR, syslinux and a root partition (what a cloud image is), with
-// the AWS CLI's register-image --image-location --boot-mode legacy-bios,
-// and boots an instance of it: SeaBIOS, then syslinux, then the kernel
-// from the guest's own disk. A disk file whose backing file points outside
-// is refused first.
-func registerBIOSDisk(t *testing.T, r *region) {
+// registerDiskImage registers images/tiny/disk.qcow2, a plain disk image
+// with an MBR, a boot partition and a root partition (what a cloud image
+// is), twice with the AWS CLI's register-image --image-location: with
+// --boot-mode legacy-bios and uefi. One instance of each boots from its own
+// disk: SeaBIOS and syslinux, OVMF and systemd-boot. A disk file whose
+// backing file points outside is refused first.
+func registerDiskImage(t *testing.T, r *region) {
 	evil := filepath.Join(t.TempDir(), "evil.qcow2")
 	if out, err := exec.Command("qemu-img", "create", "-q", "-f", "qcow2", "-b", "/etc/passwd", "-F", "raw", evil, "1M").CombinedOutput(); err != nil {
 		t.Fatalf("qemu-img create: %v %s", err, out)
@@ -98,35 +99,48 @@ func registerBIOSDisk(t *testing.T, r *region) {
 		t.Errorf("register-image of a disk backed by /etc/passwd: exit %d, %s", code, errOut)
 	}
 
-	disk := filepath.Join(repoRoot(), "images/tiny/bios.qcow2")
-	ami := strings.TrimSpace(r.awsCLI(t, "register-image", "--name", "tiny-bios", "--image-location", disk,
-		"--boot-mode", "legacy-bios", "--query", "ImageId", "--output", "text"))
-	got := strings.Fields(r.awsCLI(t, "describe-images", "--image-ids", ami, "--query",
-		"Images[0].[State,BootMode,RootDeviceName,BlockDeviceMappings[0].DeviceName,BlockDeviceMappings[0].Ebs.VolumeSize]",
-		"--output", "text"))
-	if want := []string{"available", "legacy-bios", "/dev/xvda", "/dev/xvda", "1"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("describe-images of %s: %v, want %v", ami, got, want)
-	}
+	disk := filepath.Join(repoRoot(), "images/tiny/disk.qcow2")
 	ctx := context.Background()
-	res, err := r.Client.RunInstances(ctx, &v1.RunInstancesRequest{ImageId: ami, InstanceType: "t3.nano", MinCount: 1, MaxCount: 1})
-	if err != nil {
-		t.Fatalf("RunInstances of the BIOS image: %v", err)
+	modes := []struct{ mode, console, domain string }{
+		{"legacy-bios", "SYSLINUX", "<boot dev='hd'/>"},
+		{"uefi", "EC2LAB-BOOT-OK", "<loader "},
 	}
-	id := res.GetInstances()[0].GetInstanceId()
-	t.Cleanup(func() { _, _ = r.Client.TerminateInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: []string{id}}) })
-	r.waitState(t, "running", id)
-	r.waitConsole(t, id, "SYSLINUX", "root /dev/vda2 rw ok", "EC2LAB-BOOT-OK instance-id="+id+" boot=1")
-	x, err := exec.Command("virsh", "-c", "qemu:///system", "dumpxml", "e2eimp-"+id).Output()
-	if err != nil {
+	ids := make([]string, len(modes))
+	for i, m := range modes {
+		ami := strings.TrimSpace(r.awsCLI(t, "register-image", "--name", "tiny-"+m.mode, "--image-location", disk,
+			"--boot-mode", m.mode, "--query", "ImageId", "--output", "text"))
+		got := strings.Fields(r.awsCLI(t, "describe-images", "--image-ids", ami, "--query",
+			"Images[0].[State,BootMode,RootDeviceName,BlockDeviceMappings[0].DeviceName,BlockDeviceMappings[0].Ebs.VolumeSize]",
+			"--output", "text"))
+		if want := []string{"available", m.mode, "/dev/xvda", "/dev/xvda", "1"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("describe-images of %s: %v, want %v", ami, got, want)
+		}
+		res, err := r.Client.RunInstances(ctx, &v1.RunInstancesRequest{ImageId: ami, InstanceType: "t3.nano", MinCount: 1, MaxCount: 1})
+		if err != nil {
+			t.Fatalf("RunInstances of the %s image: %v", m.mode, err)
+		}
+		ids[i] = res.GetInstances()[0].GetInstanceId()
+	}
+	t.Cleanup(func() { _, _ = r.Client.TerminateInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: ids}) })
+	r.waitState(t, "running", ids...)
+	for i, m := range modes {
+		id := ids[i]
+		r.waitConsole(t, id, m.console, "root /dev/vda2 rw ok", "EC2LAB-BOOT-OK instance-id="+id+" boot=1")
+		x, err := exec.Command("virsh", "-c", "qemu:///system", "dumpxml", "e2eimp-"+id).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dom := string(x); strings.Contains(dom, "<kernel>") || !strings.Contains(dom, m.domain) {
+			t.Errorf("the %s image's domain boots a kernel directly or lacks %q:\n%s", m.mode, m.domain, dom)
+		}
+	}
+	if _, err := r.Client.TerminateInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: ids}); err != nil {
 		t.Fatal(err)
 	}
-	if dom := string(x); strings.Contains(dom, "<kernel>") || !strings.Contains(dom, "<boot dev='hd'/>") {
-		t.Errorf("the BIOS image's domain boots a kernel directly or not from its disk:\n%s", dom)
+	r.waitState(t, "terminated", ids...)
+	if doms := virshDomains(t, "e2eimp-"); len(doms) != 0 {
+		t.Errorf("domains left after terminate (UEFI NVRAM must not block undefine): %v", doms)
 	}
-	if _, err := r.Client.TerminateInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: []string{id}}); err != nil {
-		t.Fatal(err)
-	}
-	r.waitState(t, "terminated", id)
 }
 
 // badBundle copies the tiny bundle with the disk made by disk and the
