@@ -13,6 +13,9 @@ type selection[T any] struct {
 	ID    func(T) string
 	Field func(T, string) ([]string, bool)
 	Keep  func(T) bool
+	// Narrow, like a filter, drops visible records the caller did not ask
+	// for (DescribeImages' Owners): a named ID it drops is not missing.
+	Narrow func(T) bool
 	// NotFound is the error for a named ID that is absent (when no filter
 	// could explain its absence).
 	NotFound func(id string) error
@@ -23,10 +26,15 @@ type selection[T any] struct {
 // ID, and one page with the token of the next.
 func selectPage[T any](all []T, sel selection[T]) ([]T, string, error) {
 	byID := map[string]T{}
+	seen := map[string]bool{}
 	var keys []string
 	for _, r := range all {
 		id := sel.ID(r)
 		if (sel.Keep != nil && !sel.Keep(r)) || (len(sel.IDs) > 0 && !contains(sel.IDs, id)) {
+			continue
+		}
+		seen[id] = true
+		if sel.Narrow != nil && !sel.Narrow(r) {
 			continue
 		}
 		ok, err := matches(sel.Filters, func(n string) ([]string, bool) { return sel.Field(r, n) })
@@ -39,7 +47,7 @@ func selectPage[T any](all []T, sel selection[T]) ([]T, string, error) {
 		}
 	}
 	for _, id := range sel.IDs {
-		if _, ok := byID[id]; !ok && len(sel.Filters) == 0 {
+		if !seen[id] && len(sel.Filters) == 0 {
 			return nil, "", sel.NotFound(id)
 		}
 	}

@@ -280,9 +280,9 @@ func (s *Service) DescribeImages(ctx context.Context, idList, owners, execUsers 
 	}
 	return selectPage(all, selection[Image]{IDs: idList, Filters: filters, Page: p,
 		ID: func(img Image) string { return img.ID }, Field: imageField,
-		Keep: func(img Image) bool {
-			return img.State != "deregistered" && imageVisible(img, acct) && ownerWanted(owners, img.Owner, acct) &&
-				executableBy(img, execUsers, acct)
+		Keep: func(img Image) bool { return img.State != "deregistered" && imageVisible(img, acct) },
+		Narrow: func(img Image) bool {
+			return ownerWanted(owners, img.Owner, acct) && executableBy(img, execUsers, acct)
 		},
 		NotFound: imageNotFound})
 }

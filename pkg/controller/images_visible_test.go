@@ -154,3 +154,21 @@ func TestSharedImageLaunch(t *testing.T) {
 		t.Errorf("launch of a public image by a third account: %v", err)
 	}
 }
+
+// TestDescribeImagesByIDNarrowed: a named image the caller may see but
+// Owners or ExecutableUsers leave out is no error, only absent; an image
+// the caller may not see, or none at all, is InvalidAMIID.NotFound.
+func TestDescribeImagesByIDNarrowed(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
+	set := r.addImages(t)
+	ctx := ctxFor(acct2)
+	got, _, err := r.svc.DescribeImages(ctx, []string{set["a-public"], set["b-private"]}, []string{"self"}, nil, nil, Page{})
+	if err != nil || !slices.Equal(set.names(got), []string{"b-private"}) {
+		t.Errorf("a-public and b-private with Owners self: %v %v, want only b-private", set.names(got), err)
+	}
+	for _, name := range []string{"a-private", "a-gone"} {
+		if _, _, err := r.svc.DescribeImages(ctx, []string{set[name]}, []string{"self"}, nil, nil, Page{}); errCode(err) != "InvalidAMIID.NotFound" {
+			t.Errorf("%s (not visible to %s): %v, want InvalidAMIID.NotFound", name, acct2, err)
+		}
+	}
+}
