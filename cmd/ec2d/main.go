@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -35,6 +36,7 @@ type flags struct {
 	registerImages []string
 	logFormat      string
 	domainPrefix   string
+	imageDirs      []string
 }
 
 func newRootCommand() *cobra.Command {
@@ -63,6 +65,7 @@ func newRootCommand() *cobra.Command {
 	fl.StringArrayVar(&f.registerImages, "register-image", nil, "NAME=BUNDLE_DIR: register an image bundle as an AMI at start unless one of that name exists")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.domainPrefix, "domain-prefix", "", "all-in-one: prefix of the libvirt domain names the embedded agent owns (default ec2lab-)")
+	fl.StringArrayVar(&f.imageDirs, "image-dir", nil, "directory RegisterImage may read disk images and bundles from and ExportImage may write into (repeatable; default DATA_DIR/images)")
 	return cmd
 }
 
@@ -107,7 +110,29 @@ func loadConfig(f flags) (server.Config, error) {
 	if f.domainType != "" {
 		cfg.DomainType = f.domainType
 	}
-	return cfg, nil
+	return cfg, imageDirs(&cfg, f)
+}
+
+// imageDirs adds --image-dir to the config's image_dirs, or DATA_DIR/images
+// (made if missing) when neither names one; all become absolute.
+func imageDirs(cfg *server.Config, f flags) error {
+	dirs := append(cfg.ImageDirs, f.imageDirs...)
+	if len(dirs) == 0 {
+		def := filepath.Join(f.dataDir, "images")
+		if err := os.MkdirAll(def, 0o755); err != nil {
+			return fmt.Errorf("image directory: %w", err)
+		}
+		dirs = []string{def}
+	}
+	cfg.ImageDirs = nil
+	for _, d := range dirs {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			return fmt.Errorf("image directory %s: %w", d, err)
+		}
+		cfg.ImageDirs = append(cfg.ImageDirs, abs)
+	}
+	return nil
 }
 
 func newLogger(format string) *slog.Logger {

@@ -39,6 +39,11 @@ type Config struct {
 	// MaxChainDepth caps a volume's backing chain (files, head included);
 	// the compactor (compactor.go) flattens longer chains. Default 16.
 	MaxChainDepth int `json:"max_chain_depth"`
+	// ImageDirs are the directories of the controller's host that
+	// RegisterImage may read disk images and bundles from and ExportImage
+	// may write bundles into; API callers reach no other file. ec2d adds
+	// --image-dir and, when none is given, DATA_DIR/images.
+	ImageDirs []string `json:"image_dirs"`
 }
 
 // ZoneSpec is one availability zone and the directory its hosts share for

@@ -36,6 +36,9 @@ func (s *Service) ExportImage(ctx context.Context, imageID, dir string, dryRun b
 	if err != nil {
 		return "", "", err
 	}
+	if target, err = s.inImageDirs(target); err != nil {
+		return "", "", err
+	}
 	if dryRun {
 		return "", "", DryRun()
 	}

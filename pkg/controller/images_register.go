@@ -73,22 +73,33 @@ func checkBootMode(mode *string) error {
 // registerFiles imports a bundle directory, or one disk image file as the
 // root device of a bios/uefi image.
 func (s *Service) registerFiles(ctx context.Context, acct string, req RegisterRequest) (Image, error) {
-	fi, err := os.Stat(req.Location)
+	loc, err := s.inImageDirs(req.Location)
+	if err != nil {
+		return Image{}, err
+	}
+	fi, err := os.Stat(loc)
 	if err != nil {
 		return Image{}, ec2err.New(ec2err.InvalidParameterValue, "image location %s: %v", req.Location, err)
 	}
 	var m Manifest
-	dir := req.Location
+	dir := loc
 	if fi.IsDir() {
 		if m, err = readManifest(dir); err != nil {
+			return Image{}, err
+		}
+		if req.RootDeviceName != "" && req.RootDeviceName != m.RootDeviceName {
+			return Image{}, ec2err.New(ec2err.InvalidParameterCombination,
+				"image bundle %s names its own root device %s; RootDeviceName applies to a disk image file", req.Location, m.RootDeviceName)
+		}
+		if err := s.bundleFilesInImageDirs(dir, m); err != nil {
 			return Image{}, err
 		}
 	} else {
 		if req.Name == "" {
 			return Image{}, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter Name")
 		}
-		dir = filepath.Dir(req.Location)
-		m = Manifest{BootMode: "bios", Devices: []ManifestDevice{{DeviceName: "/dev/xvda", File: filepath.Base(req.Location)}}}
+		dir = filepath.Dir(loc)
+		m = Manifest{BootMode: "bios", Devices: []ManifestDevice{{DeviceName: "/dev/xvda", File: filepath.Base(loc)}}}
 	}
 	if req.Architecture != "" {
 		m.Architecture = req.Architecture
@@ -99,11 +110,8 @@ func (s *Service) registerFiles(ctx context.Context, acct string, req RegisterRe
 		}
 		m.BootMode = req.BootMode
 	}
-	if req.RootDeviceName != "" {
-		if !fi.IsDir() {
-			m.Devices[0].DeviceName = req.RootDeviceName
-		}
-		m.RootDeviceName = req.RootDeviceName
+	if req.RootDeviceName != "" && !fi.IsDir() {
+		m.Devices[0].DeviceName, m.RootDeviceName = req.RootDeviceName, req.RootDeviceName
 	}
 	if err := checkArchitecture(m.Architecture); err != nil {
 		return Image{}, err
@@ -112,6 +120,30 @@ func (s *Service) registerFiles(ctx context.Context, acct string, req RegisterRe
 		return Image{}, DryRun()
 	}
 	return s.registerManifest(ctx, acct, dir, req.Location, m, req.Name, req.Description, req.Tags)
+}
+
+// bundleFilesInImageDirs checks that every file m names in dir, followed
+// through symbolic links, stays inside the image directories.
+func (s *Service) bundleFilesInImageDirs(dir string, m Manifest) error {
+	names := []string{}
+	for _, d := range m.Devices {
+		names = append(names, d.File)
+	}
+	for _, f := range []*ManifestFile{m.Kernel, m.Initrd} {
+		if f != nil {
+			names = append(names, f.File)
+		}
+	}
+	for _, n := range names {
+		p, err := bundleFile(dir, n)
+		if err != nil {
+			return err
+		}
+		if _, err := s.inImageDirs(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func checkArchitecture(arch string) error {

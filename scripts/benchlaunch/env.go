@@ -125,7 +125,7 @@ func (e *env) ec2dArgs(root, data string, n int) ([]string, error) {
 		return nil, err
 	}
 	args := []string{"--data-dir", data, "--grpc-addr", e.grpcAddr, "--http-addr", e.httpAddr,
-		"--register-image", "tiny=" + filepath.Join(root, "images/tiny")}
+		"--register-image", "tiny=" + filepath.Join(root, "images/tiny"), "--image-dir", e.tmp}
 	if n == 1 {
 		return append(args, "--all-in-one", "--domain-prefix", e.prefix), nil
 	}

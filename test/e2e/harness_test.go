@@ -121,7 +121,9 @@ func startEC2dEnv(t *testing.T, env []string, dataDir string, extra ...string) *
 	bin := binaries(t)
 	r := &region{GRPC: freePort(t), HTTP: freePort(t), DataDir: dataDir, log: &lockedBuffer{}}
 	args := append([]string{"--data-dir", dataDir, "--grpc-addr", r.GRPC, "--http-addr", r.HTTP,
-		"--register-image", "tiny=" + filepath.Join(repoRoot(), "images/tiny")}, extra...)
+		"--register-image", "tiny=" + filepath.Join(repoRoot(), "images/tiny"),
+		// the tests' bundles and disk images live in their temp dirs
+		"--image-dir", os.TempDir(), "--image-dir", filepath.Join(repoRoot(), "images")}, extra...)
 	r.cmd = exec.Command(filepath.Join(bin, "ec2d"), args...)
 	r.cmd.Stdout, r.cmd.Stderr = r.log, r.log
 	if env != nil {

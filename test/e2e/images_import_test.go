@@ -88,7 +88,8 @@ func TestRegisterImage(t *testing.T) {
 // is), twice with the AWS CLI's register-image --image-location: with
 // --boot-mode legacy-bios and uefi. One instance of each boots from its own
 // disk: SeaBIOS and syslinux, OVMF and systemd-boot. A disk file whose
-// backing file points outside is refused first.
+// backing file points outside, and a file outside the region's image
+// directories, are refused first.
 func registerDiskImage(t *testing.T, r *region) {
 	evil := filepath.Join(t.TempDir(), "evil.qcow2")
 	if out, err := exec.Command("qemu-img", "create", "-q", "-f", "qcow2", "-b", "/etc/passwd", "-F", "raw", evil, "1M").CombinedOutput(); err != nil {
@@ -97,6 +98,10 @@ func registerDiskImage(t *testing.T, r *region) {
 	if _, errOut, code := r.awsCLIResult(t, "register-image", "--name", "evil-disk", "--image-location", evil); code == 0 ||
 		!strings.Contains(errOut, "InvalidParameterValue") {
 		t.Errorf("register-image of a disk backed by /etc/passwd: exit %d, %s", code, errOut)
+	}
+	if _, errOut, code := r.awsCLIResult(t, "register-image", "--name", "shadow", "--image-location", "/etc/shadow"); code == 0 ||
+		!strings.Contains(errOut, "not inside an image directory") {
+		t.Errorf("register-image of /etc/shadow (outside the image directories): exit %d, %s", code, errOut)
 	}
 
 	disk := filepath.Join(repoRoot(), "images/tiny/disk.qcow2")
