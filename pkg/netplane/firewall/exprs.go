@@ -123,9 +123,21 @@ func etherSrcNot(mac net.HardwareAddr) []expr.Any {
 
 // Ethernet types.
 const (
-	etherIPv4 = 0x0800
-	etherARP  = 0x0806
+	etherIPv4   = 0x0800
+	etherARP    = 0x0806
+	ether8021Q  = 0x8100
+	ether8021AD = 0x88a8
 )
+
+// etherType matches frames of an Ethernet type. nftables reads a VLAN tag
+// the kernel moved out of the frame as if it were still in place, so a
+// tagged frame is ether8021Q here whatever it carries.
+func etherType(etype int) []expr.Any {
+	return []expr.Any{
+		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseLLHeader, Offset: 12, Len: 2},
+		cmpEq(u16(etype)),
+	}
+}
 
 // senderIPv4Not matches bridged IPv4 packets (etype etherIPv4) or ARP
 // messages (etherARP) whose sender address is neither a nor 0.0.0.0 (a DHCP
@@ -135,13 +147,11 @@ func senderIPv4Not(etype int, a netip.Addr) []expr.Any {
 	if etype == etherARP {
 		off = 14 // ARP sender protocol address (Ethernet/IPv4)
 	}
-	return []expr.Any{
-		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseLLHeader, Offset: 12, Len: 2},
-		cmpEq(u16(etype)),
+	return append(etherType(etype),
 		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: off, Len: 4},
 		&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: a.AsSlice()},
 		&expr.Cmp{Op: expr.CmpOpNeq, Register: 1, Data: []byte{0, 0, 0, 0}},
-	}
+	)
 }
 
 // ctState matches packets whose conntrack state has any of bits.

@@ -5,8 +5,8 @@
 //
 // The bridge-family table marks each bridged frame with the IDs of the
 // ports (guest taps) it enters and leaves by and drops frames from a tap
-// with a foreign source MAC or IPv4/ARP sender address, whether bridged or
-// bound for the host. The inet-family table does the filtering in
+// with a foreign source MAC or IPv4/ARP sender address, or with a VLAN tag,
+// whether bridged or bound for the host. The inet-family table does the filtering in
 // the forward hook, which sees bridged IP traffic through br_netfilter
 // (bridge-nf-call-iptables/ip6tables, enabled by New in its namespace):
 // established and related flows pass, invalid ones drop, a flow leaving a

@@ -213,6 +213,13 @@ func TestLockedDownAndSpoofing(t *testing.T) {
 	if out, _ := exec.Command("ip", "netns", "exec", l.host, "ip", "neigh", "show", b.ip).Output(); !strings.Contains(string(out), b.mac) {
 		t.Errorf("after C's gratuitous ARP for B's address the host has %q, want B's MAC %s", out, b.mac)
 	}
+	if err := c.sendTaggedGratuitousARP(b.ip); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if out, _ := exec.Command("ip", "netns", "exec", l.host, "ip", "neigh", "show", b.ip).Output(); !strings.Contains(string(out), b.mac) {
+		t.Errorf("after C's VLAN-0-tagged gratuitous ARP for B's address the host has %q, want B's MAC %s", out, b.mac)
+	}
 	if exec.Command("ip", "netns", "exec", c.ns, "busybox", "ping", "-c", "1", "-W", "1", "-I", b.ip, "10.231.7.1").Run() == nil {
 		t.Error("C reached the host with B's address")
 	}

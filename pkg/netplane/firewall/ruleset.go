@@ -70,8 +70,8 @@ func (rs *ruleset) addSets(sets []memberSet) error {
 }
 
 // bridgeRules marks every bridged frame with its ports' IDs and drops
-// frames from a tap with a foreign source MAC, and IPv4 packets and ARP
-// messages with a foreign sender address. The prerouting hook sees frames
+// frames from a tap with a foreign source MAC or a VLAN tag, and IPv4
+// packets and ARP messages with a foreign sender address. The prerouting hook sees frames
 // for the host too, so a guest cannot pose as another one to the metadata
 // service, which knows callers by bridge and source address, nor poison
 // the host's neighbour table.
@@ -86,6 +86,11 @@ func (rs *ruleset) bridgeRules(ports []portPlan) {
 	for _, p := range ports {
 		if p.mac != nil {
 			rs.rule(t, anti, ifname(true, p.Tap), etherSrcNot(p.mac), one(verdict(expr.VerdictDrop)))
+		}
+		// Guests have no VLANs; a tag (even VLAN 0, which Linux takes as
+		// untagged) would hide a frame's type from the checks below.
+		for _, tagged := range []int{ether8021Q, ether8021AD} {
+			rs.rule(t, anti, ifname(true, p.Tap), etherType(tagged), one(verdict(expr.VerdictDrop)))
 		}
 		if p.IP.Is4() {
 			rs.rule(t, anti, ifname(true, p.Tap), senderIPv4Not(etherIPv4, p.IP), one(verdict(expr.VerdictDrop)))
