@@ -24,7 +24,7 @@ func TestGuestPowerOffIsAStop(t *testing.T) {
 	ag.domains[id] = "stopped" // the guest ran poweroff
 	ag.mu.Unlock()
 
-	r.svc.observe(context.Background(), in.HostID, id, "stopped", "shutdown by guest")
+	r.svc.observe(context.Background(), in.HostID, id, "stopped", "shutdown by guest", seenByEvent)
 	deadline := time.Now().Add(5 * time.Second)
 	for r.get(t, id).State != StateStopped && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
@@ -47,5 +47,32 @@ func TestGuestPowerOffIsAStop(t *testing.T) {
 	r.drive(id)
 	if st := r.get(t, id).State; st != StateRunning {
 		t.Errorf("start after the guest's poweroff: %s", st)
+	}
+}
+
+// TestHeartbeatStopIsNotStale: a heartbeat's list may predate the latest
+// start, so a "stopped" in it right after the instance became running
+// changes nothing; once heartbeatLag has passed it stops the instance as an
+// event would (it catches what events missed).
+func TestHeartbeatStopIsNotStale(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
+	base := time.Date(2026, 11, 27, 4, 0, 0, 0, time.UTC)
+	now := base
+	r.svc.now = func() time.Time { return now }
+	id := r.run(t, 1, "lab-1a")[0]
+	r.drive(id)
+	in := r.get(t, id)
+	r.svc.observe(context.Background(), in.HostID, id, "stopped", "shutdown by guest", seenByHeartbeat)
+	if st := r.get(t, id).State; st != StateRunning {
+		t.Fatalf("a heartbeat right after the start stopped the instance: %s", st)
+	}
+	now = now.Add(heartbeatLag + time.Second)
+	r.svc.observe(context.Background(), in.HostID, id, "stopped", "shutdown by guest", seenByHeartbeat)
+	deadline := time.Now().Add(5 * time.Second)
+	for r.get(t, id).State != StateStopped && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := r.get(t, id); got.State != StateStopped || got.StateReasonCode != "Client.InstanceInitiatedShutdown" {
+		t.Errorf("a heartbeat %v after the start: state %s reason %q, want stopped by the guest", heartbeatLag, got.State, got.StateReasonCode)
 	}
 }

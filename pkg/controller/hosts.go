@@ -93,7 +93,7 @@ func (s *Service) Heartbeat(ctx context.Context, hostID string, inv *agentv1.Inv
 		s.setImpaired(ctx, hostID, false)
 	}
 	for _, st := range instances {
-		s.observe(ctx, hostID, st.GetInstanceId(), st.GetState(), st.GetReason())
+		s.observe(ctx, hostID, st.GetInstanceId(), st.GetState(), st.GetReason(), seenByHeartbeat)
 	}
 	return nil
 }
@@ -153,7 +153,7 @@ func (s *Service) followEvents(hostID string, c agentv1.HostClient) {
 				if err != nil {
 					break
 				}
-				s.observe(context.Background(), hostID, ev.GetInstanceId(), ev.GetState(), ev.GetReason())
+				s.observe(context.Background(), hostID, ev.GetInstanceId(), ev.GetState(), ev.GetReason(), seenByEvent)
 			}
 		}
 		cancel()

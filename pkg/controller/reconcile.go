@@ -127,30 +127,54 @@ func (s *Service) setState(ctx context.Context, id, from, to string, mut func(*I
 }
 
 // observe applies what an agent saw happen to a domain.
-func (s *Service) observe(ctx context.Context, hostID, id, state, reason string) {
-	if id == "" {
+// heartbeatLag is how long after an instance's last state change a
+// heartbeat's list may still predate it: heartbeats act on an instance
+// only after that (libvirt events act at once).
+const heartbeatLag = 30 * time.Second
+
+// Sources of an observed domain state.
+const (
+	seenByEvent     = "event"
+	seenByHeartbeat = "heartbeat"
+)
+
+// observe applies a domain state a host reports, from a libvirt event or a
+// heartbeat's list (which may be a little older than the record; it
+// catches what events missed, e.g. while libvirtd restarted).
+func (s *Service) observe(ctx context.Context, hostID, id, state, reason, seenBy string) {
+	if id == "" || (state != "stopped" && state != "crashed") {
 		return
 	}
 	in, _, err := store.GetJSON[Instance](ctx, s.st, prefixInstance+id)
-	if err != nil || in.HostID != hostID || in.Op != "" {
+	if err != nil || in.HostID != hostID || in.Op != "" || in.State != StateRunning {
 		return
 	}
-	if in.State == StateRunning && (state == "stopped" || state == "crashed") {
-		msg := "Client.InstanceInitiatedShutdown: Instance initiated shutdown"
-		if state == "crashed" {
-			msg = "Server.InternalError: the guest crashed"
-		}
-		// The guest is off already; the stop worker still has its host
-		// release what a stop releases (instance-store disks are wiped).
-		err := s.setState(ctx, id, StateRunning, StateStopping, func(r *Instance) {
-			r.Op = opGuestStopped
-			r.StateReasonCode, r.StateReasonMessage = reasonCode(msg), msg
-			r.TransitionReason = "User initiated shutdown (" + reason + ")"
-		})
-		if err == nil {
-			go s.driveInstance(context.WithoutCancel(ctx), id)
-		}
+	if seenBy == seenByHeartbeat && s.now().Sub(in.StateChangedAt) < heartbeatLag {
+		return
 	}
+	msg := "Client.InstanceInitiatedShutdown: Instance initiated shutdown"
+	if state == "crashed" {
+		msg = "Server.InternalError: the guest crashed"
+	}
+	// The guest is off already; the stop worker still has its host release
+	// what a stop releases (instance-store disks are wiped).
+	moved := false
+	_, err = update(ctx, s.st, prefixInstance+id, func(r *Instance) error {
+		if r.State != StateRunning || r.Op != "" || r.HostID != hostID {
+			return nil
+		}
+		moved = true
+		r.State, r.StateChangedAt, r.Attempts, r.NextAttempt = StateStopping, s.now().UTC(), 0, time.Time{}
+		r.Op = opGuestStopped
+		r.StateReasonCode, r.StateReasonMessage = reasonCode(msg), msg
+		r.TransitionReason = "User initiated shutdown (" + reason + ")"
+		return nil
+	})
+	if err != nil || !moved {
+		return
+	}
+	s.log.Info("guest powered off", "instance", id, "state", state, "seen_by", seenBy)
+	go s.driveInstance(context.WithoutCancel(ctx), id)
 }
 
 func reasonCode(msg string) string {

@@ -128,6 +128,10 @@ func TestInstanceLifecycle(t *testing.T) {
 	if got := stopped[0].GetStateReason().GetCode(); got != "Client.InstanceInitiatedShutdown" {
 		t.Errorf("state reason after the guest's poweroff: %q, want Client.InstanceInitiatedShutdown", got)
 	}
+	r.waitLog(t, "guest powered off")
+	if line := grepLines(r.log.String(), "guest powered off"); !strings.Contains(line, id) || !strings.Contains(line, "seen_by=event") {
+		t.Errorf("the poweroff was not seen through libvirt's event: %q", line)
+	}
 
 	if _, err := r.Client.TerminateInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: []string{id}}); err != nil {
 		t.Fatalf("TerminateInstances: %v", err)
