@@ -37,7 +37,7 @@ type fakeAgent struct {
 	// from CreateInstance or SetMetadataOptions (metadata_options_test.go).
 	metadata     map[string]string
 	metadataDown bool // SetMetadataOptions fails
-	volumesFail  bool // CreateVolume fails (a full pool, say)
+	volumeErr    error // CreateVolume fails with it (a full pool, a host going away)
 }
 
 func newFakeAgent() *fakeAgent {
@@ -126,8 +126,8 @@ func (f *fakeAgent) InspectVolume(_ context.Context, in *agentv1.VolumeRef, _ ..
 func (f *fakeAgent) CreateVolume(_ context.Context, in *agentv1.CreateVolumeRequest, _ ...grpc.CallOption) (*agentv1.VolumeInfo, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.volumesFail {
-		return nil, errFake
+	if f.volumeErr != nil {
+		return nil, f.volumeErr
 	}
 	f.volumes[in.GetVolumeId()] = true
 	return &agentv1.VolumeInfo{}, nil

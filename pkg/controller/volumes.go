@@ -2,6 +2,8 @@ package controller
 
 import (
 	"context"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"strconv"
 	"time"
 
@@ -158,8 +160,19 @@ func (s *Service) createVolume(ctx context.Context, v Volume) error {
 }
 
 func (s *Service) volumeFailed(ctx context.Context, id string, cause error) {
+	// A host going away (not yet marked unhealthy) is no verdict on the
+	// volume: retry without counting.
+	transient := false
+	switch status.Code(cause) {
+	case codes.Unavailable, codes.DeadlineExceeded, codes.Canceled:
+		transient = true
+	}
 	_, _ = update(ctx, s.st, prefixVolume+id, func(r *Volume) error {
 		if r.State != "creating" {
+			return nil
+		}
+		if transient {
+			r.Failure, r.NextAttempt = cause.Error(), s.now().Add(5*time.Second)
 			return nil
 		}
 		r.Attempts++

@@ -106,5 +106,10 @@ func (h *Libvirt) Close() error {
 	close(h.done)
 	l := h.l
 	h.mu.Unlock()
+	select {
+	case <-l.Disconnected():
+		return nil // libvirtd went away first: nothing left to close
+	default:
+	}
 	return l.Disconnect()
 }

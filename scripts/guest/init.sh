@@ -45,7 +45,8 @@ iso_label() {
 
 seed_candidates() {
 	for d in /dev/sr* /dev/vd* /dev/sd*; do
-		[ -b "$d" ] && [ "$d" != /dev/vda ] && echo "$d"
+		case "$d" in /dev/vda | /dev/vda[0-9]*) continue ;; esac # the root disk
+		[ -b "$d" ] && echo "$d"
 	done
 }
 

@@ -44,7 +44,15 @@ func restartLibvirtd(t *testing.T) {
 	t.Helper()
 	old := libvirtdPID()
 	if old == 0 {
-		t.Fatal("no libvirtd to restart")
+		// modular daemons (virtqemud) or socket activation: not this test's host
+		t.Skip("no monolithic libvirtd to restart")
+	}
+	if exec.Command("systemctl", "is-active", "--quiet", "libvirtd").Run() == nil {
+		if out, err := exec.Command("systemctl", "restart", "libvirtd").CombinedOutput(); err != nil {
+			t.Fatalf("systemctl restart libvirtd: %v %s", err, out)
+		}
+		libvirtdPIDNow.Store(int64(libvirtdPID()))
+		return
 	}
 	if err := exec.Command("kill", "-TERM", strconv.Itoa(old)).Run(); err != nil {
 		t.Fatalf("stop libvirtd: %v", err)
