@@ -23,8 +23,17 @@ func (a *Agent) CreateInstance(ctx context.Context, req *agentv1.CreateInstanceR
 		return nil, missing("InstanceId")
 	}
 	defer a.lock(id)()
-	if _, err := a.hv.Get(ctx, a.domainName(id)); err == nil {
-		return a.status(ctx, id)
+	if d, err := a.hv.Get(ctx, a.domainName(id)); err == nil {
+		if d.State != hypervisor.StateStopped || a.createdFiles(id) {
+			return a.status(ctx, id)
+		}
+		// A define sent just before the agent died can land after the
+		// restarted agent's Recover removed the files of a create it took
+		// for abandoned: create it again.
+		a.log.Warn("create: a stopped domain without its spec or seed (interrupted create); defining it again", "instance", id)
+		if err := a.hv.Undefine(ctx, d.Name); err != nil {
+			return nil, fmt.Errorf("create %s: %w", id, err)
+		}
 	} else if !errors.Is(err, hypervisor.ErrNotFound) {
 		return nil, err
 	}
@@ -52,6 +61,16 @@ func (a *Agent) CreateInstance(ctx context.Context, req *agentv1.CreateInstanceR
 	r.Success()
 	a.log.Info("instance created", "instance", id, "domain", s.Domain.Name, "started", req.GetStart())
 	return a.status(ctx, id)
+}
+
+// createdFiles reports whether a finished create's spec and seed exist.
+func (a *Agent) createdFiles(id string) bool {
+	for _, p := range []string{a.specPath(id), a.seedPath(id)} {
+		if _, err := os.Stat(p); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // provision makes the seed, instance-store disks, secrets and definition,
