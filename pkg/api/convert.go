@@ -68,6 +68,7 @@ func instanceOut(in controller.Instance) *v1.Instance {
 	networkOut(in, out)
 	out.SecurityGroups = groupRefsOut(in.SecurityGroups)
 	out.MetadataOptions = metadataOptionsOut(in.Metadata)
+	out.CpuCredits = in.CPUCredits
 	for _, b := range in.BlockDevices {
 		out.BlockDeviceMappings = append(out.BlockDeviceMappings, &v1.InstanceBlockDeviceMapping{DeviceName: b.DeviceName,
 			VolumeId: b.VolumeID, Status: b.Status, AttachTime: ts(b.AttachTime), DeleteOnTermination: b.DeleteOnTermination})

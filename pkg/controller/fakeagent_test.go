@@ -36,7 +36,7 @@ type fakeAgent struct {
 	// metadata is each instance's last metadata options, "tokens/endpoint",
 	// from CreateInstance or SetMetadataOptions (metadata_options_test.go).
 	metadata     map[string]string
-	metadataDown bool // SetMetadataOptions fails
+	metadataDown bool  // SetMetadataOptions fails
 	volumeErr    error // CreateVolume fails with it (a full pool, a host going away)
 }
 

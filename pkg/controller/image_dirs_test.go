@@ -32,7 +32,7 @@ func TestInImageDirs(t *testing.T) {
 	}{
 		{filepath.Join(imgs, "disk.qcow2"), true},
 		{filepath.Join(imgs, "bundle"), true},
-		{filepath.Join(imgs, "new-export"), true}, // does not exist yet: judged by its parent
+		{filepath.Join(imgs, "new-export"), true},            // does not exist yet: judged by its parent
 		{filepath.Join(imgs, "bundle", "root.qcow2"), false}, // a link to outside
 		{filepath.Join(other, "secret"), false},
 		{filepath.Join(imgs, "..", "imgs2", "secret"), false},

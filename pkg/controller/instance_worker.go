@@ -123,7 +123,8 @@ func (s *Service) createRequest(ctx context.Context, in Instance, img Image, dis
 		Gpus: int32(t.GPUs), BootMode: img.BootMode, KernelCmdline: img.Cmdline, Disks: disks,
 		UserData: in.UserData, Hostname: hostname(in.ID), Start: true, ImageId: img.ID,
 		AvailabilityZone: in.AZ, Region: s.cfg.Region}
-	if t.Burstable {
+	if t.Burstable && in.CPUCredits == CreditsStandard {
+		// standard: held to the baseline; unlimited may use whole vCPUs
 		req.CpuBaselinePercent = int32(t.BaselinePercent)
 	}
 	req.Nics = instanceNics(in)

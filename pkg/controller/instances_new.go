@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -21,6 +22,9 @@ func (s *Service) newInstance(req RunRequest, acct, resID string, idx int, p sch
 		ClientToken: req.ClientToken, RootDeviceName: img.RootDeviceName, Architecture: img.Architecture,
 		DisableAPITermination: req.DisableAPITermination, DisableAPIStop: req.DisableAPIStop}
 	in.Metadata, _ = MetadataOptions{}.apply(req.MetadataOptions) // validateRun checked it
+	if typ.Burstable {
+		in.CPUCredits = cmp.Or(req.CPUCredits, CreditsUnlimited) // EC2's default for t3
+	}
 	if key != nil {
 		in.KeyName = key.Name
 	}

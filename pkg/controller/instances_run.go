@@ -57,6 +57,30 @@ type RunRequest struct {
 	PartitionNumber int
 	// MetadataOptions are EC2's MetadataOptions (metadata_options.go).
 	MetadataOptions MetadataOptionsRequest
+	// CPUCredits is CreditSpecification.CpuCredits for burstable types:
+	// unlimited (default) or standard (held to the baseline).
+	CPUCredits string
+}
+
+// CPU credit modes of burstable instances (EC2 CreditSpecification).
+const (
+	CreditsUnlimited = "unlimited"
+	CreditsStandard  = "standard"
+)
+
+// checkCPUCredits accepts a credit mode for burstable types only.
+func checkCPUCredits(typ instancetypes.Type, mode string) error {
+	switch mode {
+	case "":
+		return nil
+	case CreditsUnlimited, CreditsStandard:
+		if !typ.Burstable {
+			return ec2err.New(ec2err.InvalidParameterCombination,
+				"The CreditSpecification parameter is only supported with burstable performance instance types (T2, T3, ...), not %s", typ.Name)
+		}
+		return nil
+	}
+	return ec2err.New(ec2err.InvalidParameterValue, "Invalid value '%s' for CreditSpecification.CpuCredits (standard or unlimited)", mode)
 }
 
 // RunResult is the reservation made.
@@ -175,6 +199,9 @@ func (s *Service) validateRun(ctx context.Context, acct string, req *RunRequest)
 		return none, Image{}, nil, ec2err.New(ec2err.InvalidParameterValue, "User data is limited to %d bytes", MaxUserData)
 	}
 	if err := req.MetadataOptions.validate(); err != nil {
+		return none, Image{}, nil, err
+	}
+	if err := checkCPUCredits(typ, req.CPUCredits); err != nil {
 		return none, Image{}, nil, err
 	}
 	if req.AZ != "" {

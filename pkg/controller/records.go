@@ -108,6 +108,9 @@ type Instance struct {
 	// Metadata are the instance metadata service options
 	// (metadata_options.go); zero reads as EC2's defaults.
 	Metadata MetadataOptions `json:"metadata_options,omitzero"`
+	// CPUCredits is a burstable instance's credit mode: unlimited or
+	// standard (only standard caps its vCPUs at the baseline).
+	CPUCredits string `json:"cpu_credits,omitempty"`
 }
 
 // Attachment of a volume to an instance.

@@ -19,7 +19,7 @@ type runInstancesFlags struct {
 	imageID, instanceType, count, keyName, userData, placement, clientToken string
 	bdms, tagSpecs                                                          []string
 	dryRun, disableAPITermination, disableAPIStop                           bool
-	subnetID, privateIP, metadataOptions                                    string
+	subnetID, privateIP, metadataOptions, creditSpec                        string
 	securityGroupIDs                                                        []string
 }
 
@@ -56,6 +56,7 @@ func newRunInstancesCmd(a *app) *cobra.Command {
 	f.StringVar(&fl.privateIP, "private-ip-address", "", "primary private IPv4 address (one instance only)")
 	f.StringSliceVar(&fl.securityGroupIDs, "security-group-ids", nil, "security group IDs (default: the VPC's default group)")
 	f.StringVar(&fl.metadataOptions, "metadata-options", "", "HttpTokens=required,HttpEndpoint=enabled,HttpPutResponseHopLimit=1 (shorthand or JSON)")
+	f.StringVar(&fl.creditSpec, "credit-specification", "", "burstable types: CpuCredits=unlimited (default) or CpuCredits=standard (shorthand or JSON)")
 	addDryRun(cmd, &fl.dryRun)
 	markList(cmd, "block-device-mappings", "tag-specifications", "security-group-ids")
 	completeFlag(cmd, "image-id", a, completeImageIDs)
@@ -88,7 +89,24 @@ func (fl *runInstancesFlags) request() (*pb.RunInstancesRequest, error) {
 	if req.MetadataOptions, err = parseMetadataOptions(fl.metadataOptions); err != nil {
 		return nil, err
 	}
+	if req.CreditSpecification, err = parseCreditSpecification(fl.creditSpec); err != nil {
+		return nil, err
+	}
 	return req, nil
+}
+
+// parseCreditSpecification reads --credit-specification CpuCredits=standard
+// (shorthand or JSON).
+func parseCreditSpecification(raw string) (*pb.CreditSpecificationRequest, error) {
+	if raw == "" {
+		return nil, nil
+	}
+	ms, err := structList("credit-specification", []string{raw})
+	if err != nil || len(ms) != 1 {
+		return nil, err
+	}
+	f := newFields("CreditSpecificationRequest", ms[0], "CpuCredits")
+	return &pb.CreditSpecificationRequest{CpuCredits: f.str("CpuCredits")}, f.err
 }
 
 func addDryRun(cmd *cobra.Command, p *bool) {

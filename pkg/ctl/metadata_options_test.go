@@ -73,3 +73,19 @@ func TestRunInstancesMetadataOptions(t *testing.T) {
 		t.Errorf("MetadataOptions sent: %v, want %v", got, want)
 	}
 }
+
+func TestRunInstancesCreditSpecification(t *testing.T) {
+	h := newHarness(t)
+	_, errOut, code := h.run("run-instances", "--image-id", "ami-0123456789abcdef0", "--instance-type", "t3.micro",
+		"--credit-specification", "CpuCredits=standard")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want := &pb.CreditSpecificationRequest{CpuCredits: "standard"}
+	if got := h.fake.lastRun.GetCreditSpecification(); !proto.Equal(got, want) {
+		t.Errorf("CreditSpecification sent: %v, want %v", got, want)
+	}
+	if _, _, code := h.run("run-instances", "--image-id", "ami-0123456789abcdef0", "--credit-specification", "Cpu=standard"); code == 0 {
+		t.Error("an unknown CreditSpecification member was accepted")
+	}
+}

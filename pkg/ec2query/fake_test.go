@@ -70,7 +70,7 @@ func notFound(id string) error {
 
 func cannedInstance() *ec2labv1.Instance {
 	return &ec2labv1.Instance{
-		InstanceId: fakeInstance, ImageId: fakeImage, InstanceType: "t3.micro", KeyName: "lab",
+		InstanceId: fakeInstance, ImageId: fakeImage, InstanceType: "t3.micro", KeyName: "lab", CpuCredits: "unlimited",
 		State:      &ec2labv1.InstanceState{Code: 16, Name: "running"},
 		LaunchTime: fakeTime, Placement: &ec2labv1.Placement{AvailabilityZone: fakeZone, Tenancy: "default"},
 		Architecture: "x86_64", RootDeviceName: "/dev/vda", RootDeviceType: "ebs",

@@ -92,14 +92,13 @@ type creditSpecsBody struct {
 }
 
 // creditSpecsXML answers DescribeInstanceCreditSpecifications from
-// DescribeInstances: every burstable (t*) instance runs "unlimited", EC2's
-// default for t3.
+// DescribeInstances: each burstable instance's credit mode.
 func creditSpecsXML(r *ec2labv1.DescribeInstancesResponse) body {
 	b := &creditSpecsBody{NextToken: r.GetNextToken()}
 	for _, res := range r.GetReservations() {
 		for _, in := range res.GetInstances() {
-			if strings.HasPrefix(in.GetInstanceType(), "t") {
-				b.Set.Items = append(b.Set.Items, creditSpecXML{in.GetInstanceId(), "unlimited"})
+			if in.GetCpuCredits() != "" {
+				b.Set.Items = append(b.Set.Items, creditSpecXML{in.GetInstanceId(), in.GetCpuCredits()})
 			}
 		}
 	}

@@ -492,6 +492,7 @@ type RunInstancesRequest struct {
 	PrivateIpAddress      string                          `protobuf:"bytes,15,opt,name=private_ip_address,json=privateIpAddress,proto3" json:"private_ip_address,omitempty"` // primary private IPv4 (MaxCount must be 1)
 	SecurityGroupIds      []string                        `protobuf:"bytes,16,rep,name=security_group_ids,json=securityGroupIds,proto3" json:"security_group_ids,omitempty"` // empty: the VPC's default group
 	MetadataOptions       *InstanceMetadataOptionsRequest `protobuf:"bytes,17,opt,name=metadata_options,json=metadataOptions,proto3" json:"metadata_options,omitempty"`
+	CreditSpecification   *CreditSpecificationRequest     `protobuf:"bytes,18,opt,name=credit_specification,json=creditSpecification,proto3" json:"credit_specification,omitempty"` // burstable (t*) types only
 	unknownFields         protoimpl.UnknownFields
 	sizeCache             protoimpl.SizeCache
 }
@@ -645,11 +646,66 @@ func (x *RunInstancesRequest) GetMetadataOptions() *InstanceMetadataOptionsReque
 	return nil
 }
 
+func (x *RunInstancesRequest) GetCreditSpecification() *CreditSpecificationRequest {
+	if x != nil {
+		return x.CreditSpecification
+	}
+	return nil
+}
+
+// CreditSpecificationRequest is RunInstances' CreditSpecification.
+type CreditSpecificationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// unlimited (EC2's default for t3): the instance may use whole vCPUs;
+	// standard: each vCPU is held to the type's baseline share (ec2lab keeps
+	// no credit balance to burst with).
+	CpuCredits    string `protobuf:"bytes,1,opt,name=cpu_credits,json=cpuCredits,proto3" json:"cpu_credits,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreditSpecificationRequest) Reset() {
+	*x = CreditSpecificationRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreditSpecificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreditSpecificationRequest) ProtoMessage() {}
+
+func (x *CreditSpecificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreditSpecificationRequest.ProtoReflect.Descriptor instead.
+func (*CreditSpecificationRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *CreditSpecificationRequest) GetCpuCredits() string {
+	if x != nil {
+		return x.CpuCredits
+	}
+	return ""
+}
+
 // InstanceMetadataOptionsRequest is RunInstances' MetadataOptions.
 type InstanceMetadataOptionsRequest struct {
 	state                   protoimpl.MessageState `protogen:"open.v1"`
 	HttpTokens              string                 `protobuf:"bytes,1,opt,name=http_tokens,json=httpTokens,proto3" json:"http_tokens,omitempty"`                                                     // optional (default) or required
-	HttpPutResponseHopLimit *int32                 `protobuf:"varint,2,opt,name=http_put_response_hop_limit,json=httpPutResponseHopLimit,proto3,oneof" json:"http_put_response_hop_limit,omitempty"` // 1-64, default 1 (stored, not enforced)
+	HttpPutResponseHopLimit *int32                 `protobuf:"varint,2,opt,name=http_put_response_hop_limit,json=httpPutResponseHopLimit,proto3,oneof" json:"http_put_response_hop_limit,omitempty"` // 1-64, default 1
 	HttpEndpoint            string                 `protobuf:"bytes,3,opt,name=http_endpoint,json=httpEndpoint,proto3" json:"http_endpoint,omitempty"`                                               // enabled (default) or disabled
 	unknownFields           protoimpl.UnknownFields
 	sizeCache               protoimpl.SizeCache
@@ -657,7 +713,7 @@ type InstanceMetadataOptionsRequest struct {
 
 func (x *InstanceMetadataOptionsRequest) Reset() {
 	*x = InstanceMetadataOptionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[8]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -669,7 +725,7 @@ func (x *InstanceMetadataOptionsRequest) String() string {
 func (*InstanceMetadataOptionsRequest) ProtoMessage() {}
 
 func (x *InstanceMetadataOptionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[8]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -682,7 +738,7 @@ func (x *InstanceMetadataOptionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceMetadataOptionsRequest.ProtoReflect.Descriptor instead.
 func (*InstanceMetadataOptionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{8}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *InstanceMetadataOptionsRequest) GetHttpTokens() string {
@@ -719,7 +775,7 @@ type InstanceMetadataOptions struct {
 
 func (x *InstanceMetadataOptions) Reset() {
 	*x = InstanceMetadataOptions{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[9]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -731,7 +787,7 @@ func (x *InstanceMetadataOptions) String() string {
 func (*InstanceMetadataOptions) ProtoMessage() {}
 
 func (x *InstanceMetadataOptions) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[9]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -744,7 +800,7 @@ func (x *InstanceMetadataOptions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceMetadataOptions.ProtoReflect.Descriptor instead.
 func (*InstanceMetadataOptions) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{9}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *InstanceMetadataOptions) GetState() string {
@@ -788,7 +844,7 @@ type ModifyInstanceMetadataOptionsRequest struct {
 
 func (x *ModifyInstanceMetadataOptionsRequest) Reset() {
 	*x = ModifyInstanceMetadataOptionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[10]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -800,7 +856,7 @@ func (x *ModifyInstanceMetadataOptionsRequest) String() string {
 func (*ModifyInstanceMetadataOptionsRequest) ProtoMessage() {}
 
 func (x *ModifyInstanceMetadataOptionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[10]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -813,7 +869,7 @@ func (x *ModifyInstanceMetadataOptionsRequest) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use ModifyInstanceMetadataOptionsRequest.ProtoReflect.Descriptor instead.
 func (*ModifyInstanceMetadataOptionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{10}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ModifyInstanceMetadataOptionsRequest) GetInstanceId() string {
@@ -861,7 +917,7 @@ type ModifyInstanceMetadataOptionsResponse struct {
 
 func (x *ModifyInstanceMetadataOptionsResponse) Reset() {
 	*x = ModifyInstanceMetadataOptionsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[11]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -873,7 +929,7 @@ func (x *ModifyInstanceMetadataOptionsResponse) String() string {
 func (*ModifyInstanceMetadataOptionsResponse) ProtoMessage() {}
 
 func (x *ModifyInstanceMetadataOptionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[11]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -886,7 +942,7 @@ func (x *ModifyInstanceMetadataOptionsResponse) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use ModifyInstanceMetadataOptionsResponse.ProtoReflect.Descriptor instead.
 func (*ModifyInstanceMetadataOptionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{11}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ModifyInstanceMetadataOptionsResponse) GetInstanceId() string {
@@ -916,7 +972,7 @@ type InstanceBlockDeviceMapping struct {
 
 func (x *InstanceBlockDeviceMapping) Reset() {
 	*x = InstanceBlockDeviceMapping{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[12]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -928,7 +984,7 @@ func (x *InstanceBlockDeviceMapping) String() string {
 func (*InstanceBlockDeviceMapping) ProtoMessage() {}
 
 func (x *InstanceBlockDeviceMapping) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[12]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -941,7 +997,7 @@ func (x *InstanceBlockDeviceMapping) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceBlockDeviceMapping.ProtoReflect.Descriptor instead.
 func (*InstanceBlockDeviceMapping) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{12}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *InstanceBlockDeviceMapping) GetDeviceName() string {
@@ -989,7 +1045,7 @@ type StateReason struct {
 
 func (x *StateReason) Reset() {
 	*x = StateReason{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[13]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1001,7 +1057,7 @@ func (x *StateReason) String() string {
 func (*StateReason) ProtoMessage() {}
 
 func (x *StateReason) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[13]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1014,7 +1070,7 @@ func (x *StateReason) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StateReason.ProtoReflect.Descriptor instead.
 func (*StateReason) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{13}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *StateReason) GetCode() string {
@@ -1063,13 +1119,14 @@ type Instance struct {
 	MacAddress      string                   `protobuf:"bytes,27,opt,name=mac_address,json=macAddress,proto3" json:"mac_address,omitempty"` // primary network interface
 	SecurityGroups  []*GroupIdentifier       `protobuf:"bytes,28,rep,name=security_groups,json=securityGroups,proto3" json:"security_groups,omitempty"`
 	MetadataOptions *InstanceMetadataOptions `protobuf:"bytes,29,opt,name=metadata_options,json=metadataOptions,proto3" json:"metadata_options,omitempty"`
+	CpuCredits      string                   `protobuf:"bytes,30,opt,name=cpu_credits,json=cpuCredits,proto3" json:"cpu_credits,omitempty"` // burstable types: unlimited or standard
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Instance) Reset() {
 	*x = Instance{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[14]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1081,7 +1138,7 @@ func (x *Instance) String() string {
 func (*Instance) ProtoMessage() {}
 
 func (x *Instance) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[14]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1094,7 +1151,7 @@ func (x *Instance) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Instance.ProtoReflect.Descriptor instead.
 func (*Instance) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{14}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *Instance) GetInstanceId() string {
@@ -1300,6 +1357,13 @@ func (x *Instance) GetMetadataOptions() *InstanceMetadataOptions {
 	return nil
 }
 
+func (x *Instance) GetCpuCredits() string {
+	if x != nil {
+		return x.CpuCredits
+	}
+	return ""
+}
+
 type Reservation struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	ReservationId string                 `protobuf:"bytes,1,opt,name=reservation_id,json=reservationId,proto3" json:"reservation_id,omitempty"`
@@ -1311,7 +1375,7 @@ type Reservation struct {
 
 func (x *Reservation) Reset() {
 	*x = Reservation{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[15]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1323,7 +1387,7 @@ func (x *Reservation) String() string {
 func (*Reservation) ProtoMessage() {}
 
 func (x *Reservation) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[15]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1336,7 +1400,7 @@ func (x *Reservation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Reservation.ProtoReflect.Descriptor instead.
 func (*Reservation) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{15}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Reservation) GetReservationId() string {
@@ -1372,7 +1436,7 @@ type DescribeInstancesRequest struct {
 
 func (x *DescribeInstancesRequest) Reset() {
 	*x = DescribeInstancesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[16]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1384,7 +1448,7 @@ func (x *DescribeInstancesRequest) String() string {
 func (*DescribeInstancesRequest) ProtoMessage() {}
 
 func (x *DescribeInstancesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[16]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1397,7 +1461,7 @@ func (x *DescribeInstancesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstancesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstancesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{16}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *DescribeInstancesRequest) GetInstanceIds() []string {
@@ -1438,7 +1502,7 @@ type DescribeInstancesResponse struct {
 
 func (x *DescribeInstancesResponse) Reset() {
 	*x = DescribeInstancesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[17]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1450,7 +1514,7 @@ func (x *DescribeInstancesResponse) String() string {
 func (*DescribeInstancesResponse) ProtoMessage() {}
 
 func (x *DescribeInstancesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[17]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1463,7 +1527,7 @@ func (x *DescribeInstancesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstancesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstancesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{17}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *DescribeInstancesResponse) GetReservations() []*Reservation {
@@ -1490,7 +1554,7 @@ type InstanceIdsRequest struct {
 
 func (x *InstanceIdsRequest) Reset() {
 	*x = InstanceIdsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[18]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1502,7 +1566,7 @@ func (x *InstanceIdsRequest) String() string {
 func (*InstanceIdsRequest) ProtoMessage() {}
 
 func (x *InstanceIdsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[18]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1515,7 +1579,7 @@ func (x *InstanceIdsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceIdsRequest.ProtoReflect.Descriptor instead.
 func (*InstanceIdsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{18}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *InstanceIdsRequest) GetInstanceIds() []string {
@@ -1543,7 +1607,7 @@ type StopInstancesRequest struct {
 
 func (x *StopInstancesRequest) Reset() {
 	*x = StopInstancesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[19]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1555,7 +1619,7 @@ func (x *StopInstancesRequest) String() string {
 func (*StopInstancesRequest) ProtoMessage() {}
 
 func (x *StopInstancesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[19]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1568,7 +1632,7 @@ func (x *StopInstancesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StopInstancesRequest.ProtoReflect.Descriptor instead.
 func (*StopInstancesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{19}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *StopInstancesRequest) GetInstanceIds() []string {
@@ -1603,7 +1667,7 @@ type InstanceStateChange struct {
 
 func (x *InstanceStateChange) Reset() {
 	*x = InstanceStateChange{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[20]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1615,7 +1679,7 @@ func (x *InstanceStateChange) String() string {
 func (*InstanceStateChange) ProtoMessage() {}
 
 func (x *InstanceStateChange) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[20]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1628,7 +1692,7 @@ func (x *InstanceStateChange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceStateChange.ProtoReflect.Descriptor instead.
 func (*InstanceStateChange) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{20}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *InstanceStateChange) GetInstanceId() string {
@@ -1661,7 +1725,7 @@ type InstanceStateChanges struct {
 
 func (x *InstanceStateChanges) Reset() {
 	*x = InstanceStateChanges{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[21]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1673,7 +1737,7 @@ func (x *InstanceStateChanges) String() string {
 func (*InstanceStateChanges) ProtoMessage() {}
 
 func (x *InstanceStateChanges) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[21]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1686,7 +1750,7 @@ func (x *InstanceStateChanges) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceStateChanges.ProtoReflect.Descriptor instead.
 func (*InstanceStateChanges) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{21}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *InstanceStateChanges) GetInstances() []*InstanceStateChange {
@@ -1704,7 +1768,7 @@ type RebootInstancesResponse struct {
 
 func (x *RebootInstancesResponse) Reset() {
 	*x = RebootInstancesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[22]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1716,7 +1780,7 @@ func (x *RebootInstancesResponse) String() string {
 func (*RebootInstancesResponse) ProtoMessage() {}
 
 func (x *RebootInstancesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[22]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1729,7 +1793,7 @@ func (x *RebootInstancesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RebootInstancesResponse.ProtoReflect.Descriptor instead.
 func (*RebootInstancesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{22}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{23}
 }
 
 type GetConsoleOutputRequest struct {
@@ -1742,7 +1806,7 @@ type GetConsoleOutputRequest struct {
 
 func (x *GetConsoleOutputRequest) Reset() {
 	*x = GetConsoleOutputRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[23]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1754,7 +1818,7 @@ func (x *GetConsoleOutputRequest) String() string {
 func (*GetConsoleOutputRequest) ProtoMessage() {}
 
 func (x *GetConsoleOutputRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[23]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1767,7 +1831,7 @@ func (x *GetConsoleOutputRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetConsoleOutputRequest.ProtoReflect.Descriptor instead.
 func (*GetConsoleOutputRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{23}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *GetConsoleOutputRequest) GetInstanceId() string {
@@ -1795,7 +1859,7 @@ type GetConsoleOutputResponse struct {
 
 func (x *GetConsoleOutputResponse) Reset() {
 	*x = GetConsoleOutputResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[24]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1807,7 +1871,7 @@ func (x *GetConsoleOutputResponse) String() string {
 func (*GetConsoleOutputResponse) ProtoMessage() {}
 
 func (x *GetConsoleOutputResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[24]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1820,7 +1884,7 @@ func (x *GetConsoleOutputResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetConsoleOutputResponse.ProtoReflect.Descriptor instead.
 func (*GetConsoleOutputResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{24}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *GetConsoleOutputResponse) GetInstanceId() string {
@@ -1854,7 +1918,7 @@ type ConsoleInput struct {
 
 func (x *ConsoleInput) Reset() {
 	*x = ConsoleInput{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[25]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1866,7 +1930,7 @@ func (x *ConsoleInput) String() string {
 func (*ConsoleInput) ProtoMessage() {}
 
 func (x *ConsoleInput) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[25]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1879,7 +1943,7 @@ func (x *ConsoleInput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsoleInput.ProtoReflect.Descriptor instead.
 func (*ConsoleInput) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{25}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ConsoleInput) GetInstanceId() string {
@@ -1905,7 +1969,7 @@ type ConsoleChunk struct {
 
 func (x *ConsoleChunk) Reset() {
 	*x = ConsoleChunk{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[26]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1917,7 +1981,7 @@ func (x *ConsoleChunk) String() string {
 func (*ConsoleChunk) ProtoMessage() {}
 
 func (x *ConsoleChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[26]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1930,7 +1994,7 @@ func (x *ConsoleChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsoleChunk.ProtoReflect.Descriptor instead.
 func (*ConsoleChunk) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{26}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ConsoleChunk) GetData() []byte {
@@ -1950,7 +2014,7 @@ type DescribeInstanceAttributeRequest struct {
 
 func (x *DescribeInstanceAttributeRequest) Reset() {
 	*x = DescribeInstanceAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[27]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1962,7 +2026,7 @@ func (x *DescribeInstanceAttributeRequest) String() string {
 func (*DescribeInstanceAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[27]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1975,7 +2039,7 @@ func (x *DescribeInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{27}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *DescribeInstanceAttributeRequest) GetInstanceId() string {
@@ -2003,7 +2067,7 @@ type InstanceAttribute struct {
 
 func (x *InstanceAttribute) Reset() {
 	*x = InstanceAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[28]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2015,7 +2079,7 @@ func (x *InstanceAttribute) String() string {
 func (*InstanceAttribute) ProtoMessage() {}
 
 func (x *InstanceAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[28]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2028,7 +2092,7 @@ func (x *InstanceAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceAttribute.ProtoReflect.Descriptor instead.
 func (*InstanceAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{28}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *InstanceAttribute) GetInstanceId() string {
@@ -2076,7 +2140,7 @@ type InstanceTypeInfo struct {
 
 func (x *InstanceTypeInfo) Reset() {
 	*x = InstanceTypeInfo{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[29]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2088,7 +2152,7 @@ func (x *InstanceTypeInfo) String() string {
 func (*InstanceTypeInfo) ProtoMessage() {}
 
 func (x *InstanceTypeInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[29]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2101,7 +2165,7 @@ func (x *InstanceTypeInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceTypeInfo.ProtoReflect.Descriptor instead.
 func (*InstanceTypeInfo) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{29}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *InstanceTypeInfo) GetInstanceType() string {
@@ -2228,7 +2292,7 @@ type DescribeInstanceTypesRequest struct {
 
 func (x *DescribeInstanceTypesRequest) Reset() {
 	*x = DescribeInstanceTypesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2240,7 +2304,7 @@ func (x *DescribeInstanceTypesRequest) String() string {
 func (*DescribeInstanceTypesRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceTypesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2253,7 +2317,7 @@ func (x *DescribeInstanceTypesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceTypesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTypesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{30}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *DescribeInstanceTypesRequest) GetInstanceTypes() []string {
@@ -2294,7 +2358,7 @@ type DescribeInstanceTypesResponse struct {
 
 func (x *DescribeInstanceTypesResponse) Reset() {
 	*x = DescribeInstanceTypesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2306,7 +2370,7 @@ func (x *DescribeInstanceTypesResponse) String() string {
 func (*DescribeInstanceTypesResponse) ProtoMessage() {}
 
 func (x *DescribeInstanceTypesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2319,7 +2383,7 @@ func (x *DescribeInstanceTypesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceTypesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTypesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{31}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *DescribeInstanceTypesResponse) GetInstanceTypes() []*InstanceTypeInfo {
@@ -2347,7 +2411,7 @@ type Region struct {
 
 func (x *Region) Reset() {
 	*x = Region{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2359,7 +2423,7 @@ func (x *Region) String() string {
 func (*Region) ProtoMessage() {}
 
 func (x *Region) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2372,7 +2436,7 @@ func (x *Region) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Region.ProtoReflect.Descriptor instead.
 func (*Region) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{32}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *Region) GetRegionName() string {
@@ -2405,7 +2469,7 @@ type DescribeRegionsRequest struct {
 
 func (x *DescribeRegionsRequest) Reset() {
 	*x = DescribeRegionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2417,7 +2481,7 @@ func (x *DescribeRegionsRequest) String() string {
 func (*DescribeRegionsRequest) ProtoMessage() {}
 
 func (x *DescribeRegionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2430,7 +2494,7 @@ func (x *DescribeRegionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRegionsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeRegionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{33}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *DescribeRegionsRequest) GetRegionNames() []string {
@@ -2449,7 +2513,7 @@ type DescribeRegionsResponse struct {
 
 func (x *DescribeRegionsResponse) Reset() {
 	*x = DescribeRegionsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2461,7 +2525,7 @@ func (x *DescribeRegionsResponse) String() string {
 func (*DescribeRegionsResponse) ProtoMessage() {}
 
 func (x *DescribeRegionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2474,7 +2538,7 @@ func (x *DescribeRegionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRegionsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeRegionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{34}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *DescribeRegionsResponse) GetRegions() []*Region {
@@ -2498,7 +2562,7 @@ type AvailabilityZone struct {
 
 func (x *AvailabilityZone) Reset() {
 	*x = AvailabilityZone{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2510,7 +2574,7 @@ func (x *AvailabilityZone) String() string {
 func (*AvailabilityZone) ProtoMessage() {}
 
 func (x *AvailabilityZone) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2523,7 +2587,7 @@ func (x *AvailabilityZone) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AvailabilityZone.ProtoReflect.Descriptor instead.
 func (*AvailabilityZone) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{35}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *AvailabilityZone) GetZoneName() string {
@@ -2578,7 +2642,7 @@ type DescribeAvailabilityZonesRequest struct {
 
 func (x *DescribeAvailabilityZonesRequest) Reset() {
 	*x = DescribeAvailabilityZonesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2590,7 +2654,7 @@ func (x *DescribeAvailabilityZonesRequest) String() string {
 func (*DescribeAvailabilityZonesRequest) ProtoMessage() {}
 
 func (x *DescribeAvailabilityZonesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2603,7 +2667,7 @@ func (x *DescribeAvailabilityZonesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeAvailabilityZonesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeAvailabilityZonesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{36}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *DescribeAvailabilityZonesRequest) GetZoneNames() []string {
@@ -2629,7 +2693,7 @@ type DescribeAvailabilityZonesResponse struct {
 
 func (x *DescribeAvailabilityZonesResponse) Reset() {
 	*x = DescribeAvailabilityZonesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2641,7 +2705,7 @@ func (x *DescribeAvailabilityZonesResponse) String() string {
 func (*DescribeAvailabilityZonesResponse) ProtoMessage() {}
 
 func (x *DescribeAvailabilityZonesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2654,7 +2718,7 @@ func (x *DescribeAvailabilityZonesResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DescribeAvailabilityZonesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeAvailabilityZonesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{37}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *DescribeAvailabilityZonesResponse) GetAvailabilityZones() []*AvailabilityZone {
@@ -2688,7 +2752,7 @@ type Host struct {
 
 func (x *Host) Reset() {
 	*x = Host{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2700,7 +2764,7 @@ func (x *Host) String() string {
 func (*Host) ProtoMessage() {}
 
 func (x *Host) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2713,7 +2777,7 @@ func (x *Host) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Host.ProtoReflect.Descriptor instead.
 func (*Host) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{38}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *Host) GetHostId() string {
@@ -2830,7 +2894,7 @@ type DescribeHostsRequest struct {
 
 func (x *DescribeHostsRequest) Reset() {
 	*x = DescribeHostsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2842,7 +2906,7 @@ func (x *DescribeHostsRequest) String() string {
 func (*DescribeHostsRequest) ProtoMessage() {}
 
 func (x *DescribeHostsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2855,7 +2919,7 @@ func (x *DescribeHostsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeHostsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeHostsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{39}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *DescribeHostsRequest) GetHostIds() []string {
@@ -2874,7 +2938,7 @@ type DescribeHostsResponse struct {
 
 func (x *DescribeHostsResponse) Reset() {
 	*x = DescribeHostsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2886,7 +2950,7 @@ func (x *DescribeHostsResponse) String() string {
 func (*DescribeHostsResponse) ProtoMessage() {}
 
 func (x *DescribeHostsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2899,7 +2963,7 @@ func (x *DescribeHostsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeHostsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeHostsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{40}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *DescribeHostsResponse) GetHosts() []*Host {
@@ -2925,7 +2989,7 @@ type KeyPair struct {
 
 func (x *KeyPair) Reset() {
 	*x = KeyPair{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2937,7 +3001,7 @@ func (x *KeyPair) String() string {
 func (*KeyPair) ProtoMessage() {}
 
 func (x *KeyPair) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2950,7 +3014,7 @@ func (x *KeyPair) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KeyPair.ProtoReflect.Descriptor instead.
 func (*KeyPair) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{41}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *KeyPair) GetKeyName() string {
@@ -3021,7 +3085,7 @@ type CreateKeyPairRequest struct {
 
 func (x *CreateKeyPairRequest) Reset() {
 	*x = CreateKeyPairRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3033,7 +3097,7 @@ func (x *CreateKeyPairRequest) String() string {
 func (*CreateKeyPairRequest) ProtoMessage() {}
 
 func (x *CreateKeyPairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3046,7 +3110,7 @@ func (x *CreateKeyPairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateKeyPairRequest.ProtoReflect.Descriptor instead.
 func (*CreateKeyPairRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{42}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *CreateKeyPairRequest) GetKeyName() string {
@@ -3089,7 +3153,7 @@ type ImportKeyPairRequest struct {
 
 func (x *ImportKeyPairRequest) Reset() {
 	*x = ImportKeyPairRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3101,7 +3165,7 @@ func (x *ImportKeyPairRequest) String() string {
 func (*ImportKeyPairRequest) ProtoMessage() {}
 
 func (x *ImportKeyPairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3114,7 +3178,7 @@ func (x *ImportKeyPairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportKeyPairRequest.ProtoReflect.Descriptor instead.
 func (*ImportKeyPairRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{43}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *ImportKeyPairRequest) GetKeyName() string {
@@ -3157,7 +3221,7 @@ type DescribeKeyPairsRequest struct {
 
 func (x *DescribeKeyPairsRequest) Reset() {
 	*x = DescribeKeyPairsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3169,7 +3233,7 @@ func (x *DescribeKeyPairsRequest) String() string {
 func (*DescribeKeyPairsRequest) ProtoMessage() {}
 
 func (x *DescribeKeyPairsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3182,7 +3246,7 @@ func (x *DescribeKeyPairsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeKeyPairsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeKeyPairsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{44}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *DescribeKeyPairsRequest) GetKeyNames() []string {
@@ -3222,7 +3286,7 @@ type DescribeKeyPairsResponse struct {
 
 func (x *DescribeKeyPairsResponse) Reset() {
 	*x = DescribeKeyPairsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3234,7 +3298,7 @@ func (x *DescribeKeyPairsResponse) String() string {
 func (*DescribeKeyPairsResponse) ProtoMessage() {}
 
 func (x *DescribeKeyPairsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3247,7 +3311,7 @@ func (x *DescribeKeyPairsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeKeyPairsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeKeyPairsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{45}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *DescribeKeyPairsResponse) GetKeyPairs() []*KeyPair {
@@ -3268,7 +3332,7 @@ type DeleteKeyPairRequest struct {
 
 func (x *DeleteKeyPairRequest) Reset() {
 	*x = DeleteKeyPairRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3280,7 +3344,7 @@ func (x *DeleteKeyPairRequest) String() string {
 func (*DeleteKeyPairRequest) ProtoMessage() {}
 
 func (x *DeleteKeyPairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3293,7 +3357,7 @@ func (x *DeleteKeyPairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteKeyPairRequest.ProtoReflect.Descriptor instead.
 func (*DeleteKeyPairRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{46}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *DeleteKeyPairRequest) GetKeyName() string {
@@ -3325,7 +3389,7 @@ type DeleteKeyPairResponse struct {
 
 func (x *DeleteKeyPairResponse) Reset() {
 	*x = DeleteKeyPairResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3337,7 +3401,7 @@ func (x *DeleteKeyPairResponse) String() string {
 func (*DeleteKeyPairResponse) ProtoMessage() {}
 
 func (x *DeleteKeyPairResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3350,7 +3414,7 @@ func (x *DeleteKeyPairResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteKeyPairResponse.ProtoReflect.Descriptor instead.
 func (*DeleteKeyPairResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{47}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{48}
 }
 
 // PlacementGroup is a group of instances placed by one strategy:
@@ -3370,7 +3434,7 @@ type PlacementGroup struct {
 
 func (x *PlacementGroup) Reset() {
 	*x = PlacementGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3382,7 +3446,7 @@ func (x *PlacementGroup) String() string {
 func (*PlacementGroup) ProtoMessage() {}
 
 func (x *PlacementGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3395,7 +3459,7 @@ func (x *PlacementGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlacementGroup.ProtoReflect.Descriptor instead.
 func (*PlacementGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{48}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *PlacementGroup) GetGroupName() string {
@@ -3453,7 +3517,7 @@ type CreatePlacementGroupRequest struct {
 
 func (x *CreatePlacementGroupRequest) Reset() {
 	*x = CreatePlacementGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3465,7 +3529,7 @@ func (x *CreatePlacementGroupRequest) String() string {
 func (*CreatePlacementGroupRequest) ProtoMessage() {}
 
 func (x *CreatePlacementGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3478,7 +3542,7 @@ func (x *CreatePlacementGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreatePlacementGroupRequest.ProtoReflect.Descriptor instead.
 func (*CreatePlacementGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{49}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *CreatePlacementGroupRequest) GetGroupName() string {
@@ -3527,7 +3591,7 @@ type DescribePlacementGroupsRequest struct {
 
 func (x *DescribePlacementGroupsRequest) Reset() {
 	*x = DescribePlacementGroupsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3539,7 +3603,7 @@ func (x *DescribePlacementGroupsRequest) String() string {
 func (*DescribePlacementGroupsRequest) ProtoMessage() {}
 
 func (x *DescribePlacementGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3552,7 +3616,7 @@ func (x *DescribePlacementGroupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribePlacementGroupsRequest.ProtoReflect.Descriptor instead.
 func (*DescribePlacementGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{50}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *DescribePlacementGroupsRequest) GetGroupNames() []string {
@@ -3585,7 +3649,7 @@ type DescribePlacementGroupsResponse struct {
 
 func (x *DescribePlacementGroupsResponse) Reset() {
 	*x = DescribePlacementGroupsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3597,7 +3661,7 @@ func (x *DescribePlacementGroupsResponse) String() string {
 func (*DescribePlacementGroupsResponse) ProtoMessage() {}
 
 func (x *DescribePlacementGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3610,7 +3674,7 @@ func (x *DescribePlacementGroupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribePlacementGroupsResponse.ProtoReflect.Descriptor instead.
 func (*DescribePlacementGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{51}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *DescribePlacementGroupsResponse) GetPlacementGroups() []*PlacementGroup {
@@ -3630,7 +3694,7 @@ type DeletePlacementGroupRequest struct {
 
 func (x *DeletePlacementGroupRequest) Reset() {
 	*x = DeletePlacementGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3642,7 +3706,7 @@ func (x *DeletePlacementGroupRequest) String() string {
 func (*DeletePlacementGroupRequest) ProtoMessage() {}
 
 func (x *DeletePlacementGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3655,7 +3719,7 @@ func (x *DeletePlacementGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeletePlacementGroupRequest.ProtoReflect.Descriptor instead.
 func (*DeletePlacementGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{52}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *DeletePlacementGroupRequest) GetGroupName() string {
@@ -3680,7 +3744,7 @@ type DeletePlacementGroupResponse struct {
 
 func (x *DeletePlacementGroupResponse) Reset() {
 	*x = DeletePlacementGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3692,7 +3756,7 @@ func (x *DeletePlacementGroupResponse) String() string {
 func (*DeletePlacementGroupResponse) ProtoMessage() {}
 
 func (x *DeletePlacementGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3705,7 +3769,7 @@ func (x *DeletePlacementGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeletePlacementGroupResponse.ProtoReflect.Descriptor instead.
 func (*DeletePlacementGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{53}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{54}
 }
 
 type CreateTagsRequest struct {
@@ -3719,7 +3783,7 @@ type CreateTagsRequest struct {
 
 func (x *CreateTagsRequest) Reset() {
 	*x = CreateTagsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3731,7 +3795,7 @@ func (x *CreateTagsRequest) String() string {
 func (*CreateTagsRequest) ProtoMessage() {}
 
 func (x *CreateTagsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3744,7 +3808,7 @@ func (x *CreateTagsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTagsRequest.ProtoReflect.Descriptor instead.
 func (*CreateTagsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{54}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *CreateTagsRequest) GetResources() []string {
@@ -3776,7 +3840,7 @@ type CreateTagsResponse struct {
 
 func (x *CreateTagsResponse) Reset() {
 	*x = CreateTagsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3788,7 +3852,7 @@ func (x *CreateTagsResponse) String() string {
 func (*CreateTagsResponse) ProtoMessage() {}
 
 func (x *CreateTagsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3801,7 +3865,7 @@ func (x *CreateTagsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTagsResponse.ProtoReflect.Descriptor instead.
 func (*CreateTagsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{55}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{56}
 }
 
 type DeleteTagsRequest struct {
@@ -3815,7 +3879,7 @@ type DeleteTagsRequest struct {
 
 func (x *DeleteTagsRequest) Reset() {
 	*x = DeleteTagsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3827,7 +3891,7 @@ func (x *DeleteTagsRequest) String() string {
 func (*DeleteTagsRequest) ProtoMessage() {}
 
 func (x *DeleteTagsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3840,7 +3904,7 @@ func (x *DeleteTagsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteTagsRequest.ProtoReflect.Descriptor instead.
 func (*DeleteTagsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{56}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *DeleteTagsRequest) GetResources() []string {
@@ -3872,7 +3936,7 @@ type DeleteTagsResponse struct {
 
 func (x *DeleteTagsResponse) Reset() {
 	*x = DeleteTagsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3884,7 +3948,7 @@ func (x *DeleteTagsResponse) String() string {
 func (*DeleteTagsResponse) ProtoMessage() {}
 
 func (x *DeleteTagsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3897,7 +3961,7 @@ func (x *DeleteTagsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteTagsResponse.ProtoReflect.Descriptor instead.
 func (*DeleteTagsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{57}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{58}
 }
 
 type TagDescription struct {
@@ -3912,7 +3976,7 @@ type TagDescription struct {
 
 func (x *TagDescription) Reset() {
 	*x = TagDescription{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3924,7 +3988,7 @@ func (x *TagDescription) String() string {
 func (*TagDescription) ProtoMessage() {}
 
 func (x *TagDescription) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3937,7 +4001,7 @@ func (x *TagDescription) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TagDescription.ProtoReflect.Descriptor instead.
 func (*TagDescription) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{58}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *TagDescription) GetResourceId() string {
@@ -3979,7 +4043,7 @@ type DescribeTagsRequest struct {
 
 func (x *DescribeTagsRequest) Reset() {
 	*x = DescribeTagsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3991,7 +4055,7 @@ func (x *DescribeTagsRequest) String() string {
 func (*DescribeTagsRequest) ProtoMessage() {}
 
 func (x *DescribeTagsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4004,7 +4068,7 @@ func (x *DescribeTagsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeTagsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeTagsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{59}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *DescribeTagsRequest) GetFilters() []*Filter {
@@ -4038,7 +4102,7 @@ type DescribeTagsResponse struct {
 
 func (x *DescribeTagsResponse) Reset() {
 	*x = DescribeTagsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4050,7 +4114,7 @@ func (x *DescribeTagsResponse) String() string {
 func (*DescribeTagsResponse) ProtoMessage() {}
 
 func (x *DescribeTagsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4063,7 +4127,7 @@ func (x *DescribeTagsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeTagsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeTagsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{60}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *DescribeTagsResponse) GetTags() []*TagDescription {
@@ -4094,7 +4158,7 @@ type VolumeAttachment struct {
 
 func (x *VolumeAttachment) Reset() {
 	*x = VolumeAttachment{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4106,7 +4170,7 @@ func (x *VolumeAttachment) String() string {
 func (*VolumeAttachment) ProtoMessage() {}
 
 func (x *VolumeAttachment) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4119,7 +4183,7 @@ func (x *VolumeAttachment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeAttachment.ProtoReflect.Descriptor instead.
 func (*VolumeAttachment) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{61}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *VolumeAttachment) GetVolumeId() string {
@@ -4185,7 +4249,7 @@ type Volume struct {
 
 func (x *Volume) Reset() {
 	*x = Volume{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4197,7 +4261,7 @@ func (x *Volume) String() string {
 func (*Volume) ProtoMessage() {}
 
 func (x *Volume) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4210,7 +4274,7 @@ func (x *Volume) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Volume.ProtoReflect.Descriptor instead.
 func (*Volume) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{62}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *Volume) GetVolumeId() string {
@@ -4322,7 +4386,7 @@ type CreateVolumeRequest struct {
 
 func (x *CreateVolumeRequest) Reset() {
 	*x = CreateVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4334,7 +4398,7 @@ func (x *CreateVolumeRequest) String() string {
 func (*CreateVolumeRequest) ProtoMessage() {}
 
 func (x *CreateVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4347,7 +4411,7 @@ func (x *CreateVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVolumeRequest.ProtoReflect.Descriptor instead.
 func (*CreateVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{63}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *CreateVolumeRequest) GetAvailabilityZone() string {
@@ -4432,7 +4496,7 @@ type DescribeVolumesRequest struct {
 
 func (x *DescribeVolumesRequest) Reset() {
 	*x = DescribeVolumesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4444,7 +4508,7 @@ func (x *DescribeVolumesRequest) String() string {
 func (*DescribeVolumesRequest) ProtoMessage() {}
 
 func (x *DescribeVolumesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4457,7 +4521,7 @@ func (x *DescribeVolumesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVolumesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{64}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *DescribeVolumesRequest) GetVolumeIds() []string {
@@ -4498,7 +4562,7 @@ type DescribeVolumesResponse struct {
 
 func (x *DescribeVolumesResponse) Reset() {
 	*x = DescribeVolumesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4510,7 +4574,7 @@ func (x *DescribeVolumesResponse) String() string {
 func (*DescribeVolumesResponse) ProtoMessage() {}
 
 func (x *DescribeVolumesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4523,7 +4587,7 @@ func (x *DescribeVolumesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVolumesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{65}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *DescribeVolumesResponse) GetVolumes() []*Volume {
@@ -4552,7 +4616,7 @@ type AttachVolumeRequest struct {
 
 func (x *AttachVolumeRequest) Reset() {
 	*x = AttachVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4564,7 +4628,7 @@ func (x *AttachVolumeRequest) String() string {
 func (*AttachVolumeRequest) ProtoMessage() {}
 
 func (x *AttachVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4577,7 +4641,7 @@ func (x *AttachVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachVolumeRequest.ProtoReflect.Descriptor instead.
 func (*AttachVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{66}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *AttachVolumeRequest) GetVolumeId() string {
@@ -4621,7 +4685,7 @@ type DetachVolumeRequest struct {
 
 func (x *DetachVolumeRequest) Reset() {
 	*x = DetachVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4633,7 +4697,7 @@ func (x *DetachVolumeRequest) String() string {
 func (*DetachVolumeRequest) ProtoMessage() {}
 
 func (x *DetachVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4646,7 +4710,7 @@ func (x *DetachVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DetachVolumeRequest.ProtoReflect.Descriptor instead.
 func (*DetachVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{67}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *DetachVolumeRequest) GetVolumeId() string {
@@ -4698,7 +4762,7 @@ type ModifyVolumeRequest struct {
 
 func (x *ModifyVolumeRequest) Reset() {
 	*x = ModifyVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4710,7 +4774,7 @@ func (x *ModifyVolumeRequest) String() string {
 func (*ModifyVolumeRequest) ProtoMessage() {}
 
 func (x *ModifyVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4723,7 +4787,7 @@ func (x *ModifyVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVolumeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{68}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{69}
 }
 
 func (x *ModifyVolumeRequest) GetVolumeId() string {
@@ -4788,7 +4852,7 @@ type VolumeModification struct {
 
 func (x *VolumeModification) Reset() {
 	*x = VolumeModification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4800,7 +4864,7 @@ func (x *VolumeModification) String() string {
 func (*VolumeModification) ProtoMessage() {}
 
 func (x *VolumeModification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4813,7 +4877,7 @@ func (x *VolumeModification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeModification.ProtoReflect.Descriptor instead.
 func (*VolumeModification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{69}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{70}
 }
 
 func (x *VolumeModification) GetVolumeId() string {
@@ -4910,7 +4974,7 @@ type DeleteVolumeRequest struct {
 
 func (x *DeleteVolumeRequest) Reset() {
 	*x = DeleteVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4922,7 +4986,7 @@ func (x *DeleteVolumeRequest) String() string {
 func (*DeleteVolumeRequest) ProtoMessage() {}
 
 func (x *DeleteVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4935,7 +4999,7 @@ func (x *DeleteVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVolumeRequest.ProtoReflect.Descriptor instead.
 func (*DeleteVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{70}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{71}
 }
 
 func (x *DeleteVolumeRequest) GetVolumeId() string {
@@ -4960,7 +5024,7 @@ type DeleteVolumeResponse struct {
 
 func (x *DeleteVolumeResponse) Reset() {
 	*x = DeleteVolumeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4972,7 +5036,7 @@ func (x *DeleteVolumeResponse) String() string {
 func (*DeleteVolumeResponse) ProtoMessage() {}
 
 func (x *DeleteVolumeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4985,7 +5049,7 @@ func (x *DeleteVolumeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVolumeResponse.ProtoReflect.Descriptor instead.
 func (*DeleteVolumeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{71}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{72}
 }
 
 type Snapshot struct {
@@ -5009,7 +5073,7 @@ type Snapshot struct {
 
 func (x *Snapshot) Reset() {
 	*x = Snapshot{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5021,7 +5085,7 @@ func (x *Snapshot) String() string {
 func (*Snapshot) ProtoMessage() {}
 
 func (x *Snapshot) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5034,7 +5098,7 @@ func (x *Snapshot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Snapshot.ProtoReflect.Descriptor instead.
 func (*Snapshot) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{72}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{73}
 }
 
 func (x *Snapshot) GetSnapshotId() string {
@@ -5133,7 +5197,7 @@ type CreateSnapshotRequest struct {
 
 func (x *CreateSnapshotRequest) Reset() {
 	*x = CreateSnapshotRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5145,7 +5209,7 @@ func (x *CreateSnapshotRequest) String() string {
 func (*CreateSnapshotRequest) ProtoMessage() {}
 
 func (x *CreateSnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5158,7 +5222,7 @@ func (x *CreateSnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSnapshotRequest.ProtoReflect.Descriptor instead.
 func (*CreateSnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{73}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{74}
 }
 
 func (x *CreateSnapshotRequest) GetVolumeId() string {
@@ -5202,7 +5266,7 @@ type DescribeSnapshotsRequest struct {
 
 func (x *DescribeSnapshotsRequest) Reset() {
 	*x = DescribeSnapshotsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5214,7 +5278,7 @@ func (x *DescribeSnapshotsRequest) String() string {
 func (*DescribeSnapshotsRequest) ProtoMessage() {}
 
 func (x *DescribeSnapshotsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5227,7 +5291,7 @@ func (x *DescribeSnapshotsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSnapshotsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSnapshotsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{74}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{75}
 }
 
 func (x *DescribeSnapshotsRequest) GetSnapshotIds() []string {
@@ -5275,7 +5339,7 @@ type DescribeSnapshotsResponse struct {
 
 func (x *DescribeSnapshotsResponse) Reset() {
 	*x = DescribeSnapshotsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5287,7 +5351,7 @@ func (x *DescribeSnapshotsResponse) String() string {
 func (*DescribeSnapshotsResponse) ProtoMessage() {}
 
 func (x *DescribeSnapshotsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5300,7 +5364,7 @@ func (x *DescribeSnapshotsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSnapshotsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSnapshotsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{75}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{76}
 }
 
 func (x *DescribeSnapshotsResponse) GetSnapshots() []*Snapshot {
@@ -5331,7 +5395,7 @@ type CopySnapshotRequest struct {
 
 func (x *CopySnapshotRequest) Reset() {
 	*x = CopySnapshotRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5343,7 +5407,7 @@ func (x *CopySnapshotRequest) String() string {
 func (*CopySnapshotRequest) ProtoMessage() {}
 
 func (x *CopySnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5356,7 +5420,7 @@ func (x *CopySnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopySnapshotRequest.ProtoReflect.Descriptor instead.
 func (*CopySnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{76}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{77}
 }
 
 func (x *CopySnapshotRequest) GetSourceRegion() string {
@@ -5410,7 +5474,7 @@ type CopySnapshotResponse struct {
 
 func (x *CopySnapshotResponse) Reset() {
 	*x = CopySnapshotResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5422,7 +5486,7 @@ func (x *CopySnapshotResponse) String() string {
 func (*CopySnapshotResponse) ProtoMessage() {}
 
 func (x *CopySnapshotResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5435,7 +5499,7 @@ func (x *CopySnapshotResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopySnapshotResponse.ProtoReflect.Descriptor instead.
 func (*CopySnapshotResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{77}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{78}
 }
 
 func (x *CopySnapshotResponse) GetSnapshotId() string {
@@ -5459,7 +5523,7 @@ type GetSnapshotLayersRequest struct {
 
 func (x *GetSnapshotLayersRequest) Reset() {
 	*x = GetSnapshotLayersRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5471,7 +5535,7 @@ func (x *GetSnapshotLayersRequest) String() string {
 func (*GetSnapshotLayersRequest) ProtoMessage() {}
 
 func (x *GetSnapshotLayersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5484,7 +5548,7 @@ func (x *GetSnapshotLayersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSnapshotLayersRequest.ProtoReflect.Descriptor instead.
 func (*GetSnapshotLayersRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{78}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{79}
 }
 
 func (x *GetSnapshotLayersRequest) GetSnapshotId() string {
@@ -5532,7 +5596,7 @@ type LayerChunk struct {
 
 func (x *LayerChunk) Reset() {
 	*x = LayerChunk{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5544,7 +5608,7 @@ func (x *LayerChunk) String() string {
 func (*LayerChunk) ProtoMessage() {}
 
 func (x *LayerChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5557,7 +5621,7 @@ func (x *LayerChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LayerChunk.ProtoReflect.Descriptor instead.
 func (*LayerChunk) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{79}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{80}
 }
 
 func (x *LayerChunk) GetLayerName() string {
@@ -5632,7 +5696,7 @@ type GetImageFilesRequest struct {
 
 func (x *GetImageFilesRequest) Reset() {
 	*x = GetImageFilesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5644,7 +5708,7 @@ func (x *GetImageFilesRequest) String() string {
 func (*GetImageFilesRequest) ProtoMessage() {}
 
 func (x *GetImageFilesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5657,7 +5721,7 @@ func (x *GetImageFilesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetImageFilesRequest.ProtoReflect.Descriptor instead.
 func (*GetImageFilesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{80}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{81}
 }
 
 func (x *GetImageFilesRequest) GetImageId() string {
@@ -5681,7 +5745,7 @@ type CopyImageRequest struct {
 
 func (x *CopyImageRequest) Reset() {
 	*x = CopyImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5693,7 +5757,7 @@ func (x *CopyImageRequest) String() string {
 func (*CopyImageRequest) ProtoMessage() {}
 
 func (x *CopyImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5706,7 +5770,7 @@ func (x *CopyImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopyImageRequest.ProtoReflect.Descriptor instead.
 func (*CopyImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{81}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{82}
 }
 
 func (x *CopyImageRequest) GetSourceRegion() string {
@@ -5760,7 +5824,7 @@ type CopyImageResponse struct {
 
 func (x *CopyImageResponse) Reset() {
 	*x = CopyImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5772,7 +5836,7 @@ func (x *CopyImageResponse) String() string {
 func (*CopyImageResponse) ProtoMessage() {}
 
 func (x *CopyImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5785,7 +5849,7 @@ func (x *CopyImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopyImageResponse.ProtoReflect.Descriptor instead.
 func (*CopyImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{82}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{83}
 }
 
 func (x *CopyImageResponse) GetImageId() string {
@@ -5805,7 +5869,7 @@ type DeleteSnapshotRequest struct {
 
 func (x *DeleteSnapshotRequest) Reset() {
 	*x = DeleteSnapshotRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5817,7 +5881,7 @@ func (x *DeleteSnapshotRequest) String() string {
 func (*DeleteSnapshotRequest) ProtoMessage() {}
 
 func (x *DeleteSnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5830,7 +5894,7 @@ func (x *DeleteSnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSnapshotRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{83}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{84}
 }
 
 func (x *DeleteSnapshotRequest) GetSnapshotId() string {
@@ -5855,7 +5919,7 @@ type DeleteSnapshotResponse struct {
 
 func (x *DeleteSnapshotResponse) Reset() {
 	*x = DeleteSnapshotResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5867,7 +5931,7 @@ func (x *DeleteSnapshotResponse) String() string {
 func (*DeleteSnapshotResponse) ProtoMessage() {}
 
 func (x *DeleteSnapshotResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5880,7 +5944,7 @@ func (x *DeleteSnapshotResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSnapshotResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSnapshotResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{84}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{85}
 }
 
 type Image struct {
@@ -5908,7 +5972,7 @@ type Image struct {
 
 func (x *Image) Reset() {
 	*x = Image{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5920,7 +5984,7 @@ func (x *Image) String() string {
 func (*Image) ProtoMessage() {}
 
 func (x *Image) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5933,7 +5997,7 @@ func (x *Image) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Image.ProtoReflect.Descriptor instead.
 func (*Image) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{85}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{86}
 }
 
 func (x *Image) GetImageId() string {
@@ -6075,7 +6139,7 @@ type RegisterImageRequest struct {
 
 func (x *RegisterImageRequest) Reset() {
 	*x = RegisterImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6087,7 +6151,7 @@ func (x *RegisterImageRequest) String() string {
 func (*RegisterImageRequest) ProtoMessage() {}
 
 func (x *RegisterImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6100,7 +6164,7 @@ func (x *RegisterImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterImageRequest.ProtoReflect.Descriptor instead.
 func (*RegisterImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{86}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{87}
 }
 
 func (x *RegisterImageRequest) GetName() string {
@@ -6175,7 +6239,7 @@ type RegisterImageResponse struct {
 
 func (x *RegisterImageResponse) Reset() {
 	*x = RegisterImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6187,7 +6251,7 @@ func (x *RegisterImageResponse) String() string {
 func (*RegisterImageResponse) ProtoMessage() {}
 
 func (x *RegisterImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6200,7 +6264,7 @@ func (x *RegisterImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterImageResponse.ProtoReflect.Descriptor instead.
 func (*RegisterImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{87}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{88}
 }
 
 func (x *RegisterImageResponse) GetImageId() string {
@@ -6224,7 +6288,7 @@ type CreateImageRequest struct {
 
 func (x *CreateImageRequest) Reset() {
 	*x = CreateImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6236,7 +6300,7 @@ func (x *CreateImageRequest) String() string {
 func (*CreateImageRequest) ProtoMessage() {}
 
 func (x *CreateImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6249,7 +6313,7 @@ func (x *CreateImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateImageRequest.ProtoReflect.Descriptor instead.
 func (*CreateImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{88}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{89}
 }
 
 func (x *CreateImageRequest) GetInstanceId() string {
@@ -6303,7 +6367,7 @@ type CreateImageResponse struct {
 
 func (x *CreateImageResponse) Reset() {
 	*x = CreateImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6315,7 +6379,7 @@ func (x *CreateImageResponse) String() string {
 func (*CreateImageResponse) ProtoMessage() {}
 
 func (x *CreateImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6328,7 +6392,7 @@ func (x *CreateImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateImageResponse.ProtoReflect.Descriptor instead.
 func (*CreateImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{89}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{90}
 }
 
 func (x *CreateImageResponse) GetImageId() string {
@@ -6354,7 +6418,7 @@ type DescribeImagesRequest struct {
 
 func (x *DescribeImagesRequest) Reset() {
 	*x = DescribeImagesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6366,7 +6430,7 @@ func (x *DescribeImagesRequest) String() string {
 func (*DescribeImagesRequest) ProtoMessage() {}
 
 func (x *DescribeImagesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6379,7 +6443,7 @@ func (x *DescribeImagesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImagesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeImagesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{90}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{91}
 }
 
 func (x *DescribeImagesRequest) GetImageIds() []string {
@@ -6434,7 +6498,7 @@ type DescribeImagesResponse struct {
 
 func (x *DescribeImagesResponse) Reset() {
 	*x = DescribeImagesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6446,7 +6510,7 @@ func (x *DescribeImagesResponse) String() string {
 func (*DescribeImagesResponse) ProtoMessage() {}
 
 func (x *DescribeImagesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6459,7 +6523,7 @@ func (x *DescribeImagesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImagesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeImagesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{91}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{92}
 }
 
 func (x *DescribeImagesResponse) GetImages() []*Image {
@@ -6486,7 +6550,7 @@ type DeregisterImageRequest struct {
 
 func (x *DeregisterImageRequest) Reset() {
 	*x = DeregisterImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6498,7 +6562,7 @@ func (x *DeregisterImageRequest) String() string {
 func (*DeregisterImageRequest) ProtoMessage() {}
 
 func (x *DeregisterImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6511,7 +6575,7 @@ func (x *DeregisterImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeregisterImageRequest.ProtoReflect.Descriptor instead.
 func (*DeregisterImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{92}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{93}
 }
 
 func (x *DeregisterImageRequest) GetImageId() string {
@@ -6536,7 +6600,7 @@ type DeregisterImageResponse struct {
 
 func (x *DeregisterImageResponse) Reset() {
 	*x = DeregisterImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6548,7 +6612,7 @@ func (x *DeregisterImageResponse) String() string {
 func (*DeregisterImageResponse) ProtoMessage() {}
 
 func (x *DeregisterImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6561,7 +6625,7 @@ func (x *DeregisterImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeregisterImageResponse.ProtoReflect.Descriptor instead.
 func (*DeregisterImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{93}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{94}
 }
 
 // LaunchPermission lets one account (user_id, 12 digits) or everyone
@@ -6576,7 +6640,7 @@ type LaunchPermission struct {
 
 func (x *LaunchPermission) Reset() {
 	*x = LaunchPermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6588,7 +6652,7 @@ func (x *LaunchPermission) String() string {
 func (*LaunchPermission) ProtoMessage() {}
 
 func (x *LaunchPermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6601,7 +6665,7 @@ func (x *LaunchPermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchPermission.ProtoReflect.Descriptor instead.
 func (*LaunchPermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{94}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{95}
 }
 
 func (x *LaunchPermission) GetUserId() string {
@@ -6628,7 +6692,7 @@ type LaunchPermissionModifications struct {
 
 func (x *LaunchPermissionModifications) Reset() {
 	*x = LaunchPermissionModifications{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6640,7 +6704,7 @@ func (x *LaunchPermissionModifications) String() string {
 func (*LaunchPermissionModifications) ProtoMessage() {}
 
 func (x *LaunchPermissionModifications) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6653,7 +6717,7 @@ func (x *LaunchPermissionModifications) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchPermissionModifications.ProtoReflect.Descriptor instead.
 func (*LaunchPermissionModifications) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{95}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{96}
 }
 
 func (x *LaunchPermissionModifications) GetAdd() []*LaunchPermission {
@@ -6680,7 +6744,7 @@ type AttributeValue struct {
 
 func (x *AttributeValue) Reset() {
 	*x = AttributeValue{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6692,7 +6756,7 @@ func (x *AttributeValue) String() string {
 func (*AttributeValue) ProtoMessage() {}
 
 func (x *AttributeValue) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6705,7 +6769,7 @@ func (x *AttributeValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttributeValue.ProtoReflect.Descriptor instead.
 func (*AttributeValue) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{96}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{97}
 }
 
 func (x *AttributeValue) GetValue() string {
@@ -6735,7 +6799,7 @@ type ModifyImageAttributeRequest struct {
 
 func (x *ModifyImageAttributeRequest) Reset() {
 	*x = ModifyImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6747,7 +6811,7 @@ func (x *ModifyImageAttributeRequest) String() string {
 func (*ModifyImageAttributeRequest) ProtoMessage() {}
 
 func (x *ModifyImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6760,7 +6824,7 @@ func (x *ModifyImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{97}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{98}
 }
 
 func (x *ModifyImageAttributeRequest) GetImageId() string {
@@ -6834,7 +6898,7 @@ type ModifyImageAttributeResponse struct {
 
 func (x *ModifyImageAttributeResponse) Reset() {
 	*x = ModifyImageAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6846,7 +6910,7 @@ func (x *ModifyImageAttributeResponse) String() string {
 func (*ModifyImageAttributeResponse) ProtoMessage() {}
 
 func (x *ModifyImageAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6859,7 +6923,7 @@ func (x *ModifyImageAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyImageAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifyImageAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{98}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{99}
 }
 
 type DescribeImageAttributeRequest struct {
@@ -6876,7 +6940,7 @@ type DescribeImageAttributeRequest struct {
 
 func (x *DescribeImageAttributeRequest) Reset() {
 	*x = DescribeImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6888,7 +6952,7 @@ func (x *DescribeImageAttributeRequest) String() string {
 func (*DescribeImageAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6901,7 +6965,7 @@ func (x *DescribeImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{99}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{100}
 }
 
 func (x *DescribeImageAttributeRequest) GetImageId() string {
@@ -6940,7 +7004,7 @@ type ImageAttribute struct {
 
 func (x *ImageAttribute) Reset() {
 	*x = ImageAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6952,7 +7016,7 @@ func (x *ImageAttribute) String() string {
 func (*ImageAttribute) ProtoMessage() {}
 
 func (x *ImageAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6965,7 +7029,7 @@ func (x *ImageAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImageAttribute.ProtoReflect.Descriptor instead.
 func (*ImageAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{100}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{101}
 }
 
 func (x *ImageAttribute) GetImageId() string {
@@ -7007,7 +7071,7 @@ type ResetImageAttributeRequest struct {
 
 func (x *ResetImageAttributeRequest) Reset() {
 	*x = ResetImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7019,7 +7083,7 @@ func (x *ResetImageAttributeRequest) String() string {
 func (*ResetImageAttributeRequest) ProtoMessage() {}
 
 func (x *ResetImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7032,7 +7096,7 @@ func (x *ResetImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ResetImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{101}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{102}
 }
 
 func (x *ResetImageAttributeRequest) GetImageId() string {
@@ -7064,7 +7128,7 @@ type ResetImageAttributeResponse struct {
 
 func (x *ResetImageAttributeResponse) Reset() {
 	*x = ResetImageAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7076,7 +7140,7 @@ func (x *ResetImageAttributeResponse) String() string {
 func (*ResetImageAttributeResponse) ProtoMessage() {}
 
 func (x *ResetImageAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7089,7 +7153,7 @@ func (x *ResetImageAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetImageAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ResetImageAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{102}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{103}
 }
 
 // ExportImageRequest writes an image's disks (chains flattened), kernel and
@@ -7106,7 +7170,7 @@ type ExportImageRequest struct {
 
 func (x *ExportImageRequest) Reset() {
 	*x = ExportImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7118,7 +7182,7 @@ func (x *ExportImageRequest) String() string {
 func (*ExportImageRequest) ProtoMessage() {}
 
 func (x *ExportImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7131,7 +7195,7 @@ func (x *ExportImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportImageRequest.ProtoReflect.Descriptor instead.
 func (*ExportImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{103}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{104}
 }
 
 func (x *ExportImageRequest) GetImageId() string {
@@ -7166,7 +7230,7 @@ type ExportImageResponse struct {
 
 func (x *ExportImageResponse) Reset() {
 	*x = ExportImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7178,7 +7242,7 @@ func (x *ExportImageResponse) String() string {
 func (*ExportImageResponse) ProtoMessage() {}
 
 func (x *ExportImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7191,7 +7255,7 @@ func (x *ExportImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportImageResponse.ProtoReflect.Descriptor instead.
 func (*ExportImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{104}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{105}
 }
 
 func (x *ExportImageResponse) GetBundlePath() string {
@@ -7222,7 +7286,7 @@ type Vpc struct {
 
 func (x *Vpc) Reset() {
 	*x = Vpc{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7234,7 +7298,7 @@ func (x *Vpc) String() string {
 func (*Vpc) ProtoMessage() {}
 
 func (x *Vpc) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7247,7 +7311,7 @@ func (x *Vpc) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Vpc.ProtoReflect.Descriptor instead.
 func (*Vpc) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{105}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{106}
 }
 
 func (x *Vpc) GetVpcId() string {
@@ -7303,7 +7367,7 @@ type CreateVpcRequest struct {
 
 func (x *CreateVpcRequest) Reset() {
 	*x = CreateVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7315,7 +7379,7 @@ func (x *CreateVpcRequest) String() string {
 func (*CreateVpcRequest) ProtoMessage() {}
 
 func (x *CreateVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7328,7 +7392,7 @@ func (x *CreateVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVpcRequest.ProtoReflect.Descriptor instead.
 func (*CreateVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{106}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{107}
 }
 
 func (x *CreateVpcRequest) GetCidrBlock() string {
@@ -7364,7 +7428,7 @@ type DescribeVpcsRequest struct {
 
 func (x *DescribeVpcsRequest) Reset() {
 	*x = DescribeVpcsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7376,7 +7440,7 @@ func (x *DescribeVpcsRequest) String() string {
 func (*DescribeVpcsRequest) ProtoMessage() {}
 
 func (x *DescribeVpcsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7389,7 +7453,7 @@ func (x *DescribeVpcsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{107}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{108}
 }
 
 func (x *DescribeVpcsRequest) GetVpcIds() []string {
@@ -7430,7 +7494,7 @@ type DescribeVpcsResponse struct {
 
 func (x *DescribeVpcsResponse) Reset() {
 	*x = DescribeVpcsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7442,7 +7506,7 @@ func (x *DescribeVpcsResponse) String() string {
 func (*DescribeVpcsResponse) ProtoMessage() {}
 
 func (x *DescribeVpcsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7455,7 +7519,7 @@ func (x *DescribeVpcsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVpcsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{108}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{109}
 }
 
 func (x *DescribeVpcsResponse) GetVpcs() []*Vpc {
@@ -7482,7 +7546,7 @@ type DeleteVpcRequest struct {
 
 func (x *DeleteVpcRequest) Reset() {
 	*x = DeleteVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7494,7 +7558,7 @@ func (x *DeleteVpcRequest) String() string {
 func (*DeleteVpcRequest) ProtoMessage() {}
 
 func (x *DeleteVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7507,7 +7571,7 @@ func (x *DeleteVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVpcRequest.ProtoReflect.Descriptor instead.
 func (*DeleteVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{109}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{110}
 }
 
 func (x *DeleteVpcRequest) GetVpcId() string {
@@ -7532,7 +7596,7 @@ type DeleteVpcResponse struct {
 
 func (x *DeleteVpcResponse) Reset() {
 	*x = DeleteVpcResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7544,7 +7608,7 @@ func (x *DeleteVpcResponse) String() string {
 func (*DeleteVpcResponse) ProtoMessage() {}
 
 func (x *DeleteVpcResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7557,7 +7621,7 @@ func (x *DeleteVpcResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVpcResponse.ProtoReflect.Descriptor instead.
 func (*DeleteVpcResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{110}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{111}
 }
 
 type Subnet struct {
@@ -7577,7 +7641,7 @@ type Subnet struct {
 
 func (x *Subnet) Reset() {
 	*x = Subnet{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7589,7 +7653,7 @@ func (x *Subnet) String() string {
 func (*Subnet) ProtoMessage() {}
 
 func (x *Subnet) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7602,7 +7666,7 @@ func (x *Subnet) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Subnet.ProtoReflect.Descriptor instead.
 func (*Subnet) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{111}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{112}
 }
 
 func (x *Subnet) GetSubnetId() string {
@@ -7681,7 +7745,7 @@ type CreateSubnetRequest struct {
 
 func (x *CreateSubnetRequest) Reset() {
 	*x = CreateSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7693,7 +7757,7 @@ func (x *CreateSubnetRequest) String() string {
 func (*CreateSubnetRequest) ProtoMessage() {}
 
 func (x *CreateSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7706,7 +7770,7 @@ func (x *CreateSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSubnetRequest.ProtoReflect.Descriptor instead.
 func (*CreateSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{112}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{113}
 }
 
 func (x *CreateSubnetRequest) GetVpcId() string {
@@ -7756,7 +7820,7 @@ type DescribeSubnetsRequest struct {
 
 func (x *DescribeSubnetsRequest) Reset() {
 	*x = DescribeSubnetsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7768,7 +7832,7 @@ func (x *DescribeSubnetsRequest) String() string {
 func (*DescribeSubnetsRequest) ProtoMessage() {}
 
 func (x *DescribeSubnetsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7781,7 +7845,7 @@ func (x *DescribeSubnetsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSubnetsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSubnetsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{113}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{114}
 }
 
 func (x *DescribeSubnetsRequest) GetSubnetIds() []string {
@@ -7822,7 +7886,7 @@ type DescribeSubnetsResponse struct {
 
 func (x *DescribeSubnetsResponse) Reset() {
 	*x = DescribeSubnetsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7834,7 +7898,7 @@ func (x *DescribeSubnetsResponse) String() string {
 func (*DescribeSubnetsResponse) ProtoMessage() {}
 
 func (x *DescribeSubnetsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7847,7 +7911,7 @@ func (x *DescribeSubnetsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSubnetsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSubnetsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{114}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{115}
 }
 
 func (x *DescribeSubnetsResponse) GetSubnets() []*Subnet {
@@ -7874,7 +7938,7 @@ type DeleteSubnetRequest struct {
 
 func (x *DeleteSubnetRequest) Reset() {
 	*x = DeleteSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7886,7 +7950,7 @@ func (x *DeleteSubnetRequest) String() string {
 func (*DeleteSubnetRequest) ProtoMessage() {}
 
 func (x *DeleteSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7899,7 +7963,7 @@ func (x *DeleteSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSubnetRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{115}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{116}
 }
 
 func (x *DeleteSubnetRequest) GetSubnetId() string {
@@ -7924,7 +7988,7 @@ type DeleteSubnetResponse struct {
 
 func (x *DeleteSubnetResponse) Reset() {
 	*x = DeleteSubnetResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7936,7 +8000,7 @@ func (x *DeleteSubnetResponse) String() string {
 func (*DeleteSubnetResponse) ProtoMessage() {}
 
 func (x *DeleteSubnetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7949,7 +8013,7 @@ func (x *DeleteSubnetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSubnetResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSubnetResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{116}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{117}
 }
 
 type GroupIdentifier struct {
@@ -7962,7 +8026,7 @@ type GroupIdentifier struct {
 
 func (x *GroupIdentifier) Reset() {
 	*x = GroupIdentifier{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7974,7 +8038,7 @@ func (x *GroupIdentifier) String() string {
 func (*GroupIdentifier) ProtoMessage() {}
 
 func (x *GroupIdentifier) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7987,7 +8051,7 @@ func (x *GroupIdentifier) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupIdentifier.ProtoReflect.Descriptor instead.
 func (*GroupIdentifier) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{117}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{118}
 }
 
 func (x *GroupIdentifier) GetGroupId() string {
@@ -8014,7 +8078,7 @@ type IpRange struct {
 
 func (x *IpRange) Reset() {
 	*x = IpRange{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8026,7 +8090,7 @@ func (x *IpRange) String() string {
 func (*IpRange) ProtoMessage() {}
 
 func (x *IpRange) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8039,7 +8103,7 @@ func (x *IpRange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpRange.ProtoReflect.Descriptor instead.
 func (*IpRange) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{118}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{119}
 }
 
 func (x *IpRange) GetCidrIp() string {
@@ -8065,7 +8129,7 @@ type UserIdGroupPair struct {
 
 func (x *UserIdGroupPair) Reset() {
 	*x = UserIdGroupPair{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8077,7 +8141,7 @@ func (x *UserIdGroupPair) String() string {
 func (*UserIdGroupPair) ProtoMessage() {}
 
 func (x *UserIdGroupPair) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8090,7 +8154,7 @@ func (x *UserIdGroupPair) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UserIdGroupPair.ProtoReflect.Descriptor instead.
 func (*UserIdGroupPair) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{119}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{120}
 }
 
 func (x *UserIdGroupPair) GetGroupId() string {
@@ -8116,7 +8180,7 @@ type IpPermission struct {
 
 func (x *IpPermission) Reset() {
 	*x = IpPermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8128,7 +8192,7 @@ func (x *IpPermission) String() string {
 func (*IpPermission) ProtoMessage() {}
 
 func (x *IpPermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8141,7 +8205,7 @@ func (x *IpPermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpPermission.ProtoReflect.Descriptor instead.
 func (*IpPermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{120}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{121}
 }
 
 func (x *IpPermission) GetIpProtocol() string {
@@ -8195,7 +8259,7 @@ type SecurityGroup struct {
 
 func (x *SecurityGroup) Reset() {
 	*x = SecurityGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8207,7 +8271,7 @@ func (x *SecurityGroup) String() string {
 func (*SecurityGroup) ProtoMessage() {}
 
 func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8220,7 +8284,7 @@ func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroup.ProtoReflect.Descriptor instead.
 func (*SecurityGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{121}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{122}
 }
 
 func (x *SecurityGroup) GetGroupId() string {
@@ -8292,7 +8356,7 @@ type CreateSecurityGroupRequest struct {
 
 func (x *CreateSecurityGroupRequest) Reset() {
 	*x = CreateSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8304,7 +8368,7 @@ func (x *CreateSecurityGroupRequest) String() string {
 func (*CreateSecurityGroupRequest) ProtoMessage() {}
 
 func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8317,7 +8381,7 @@ func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{122}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{123}
 }
 
 func (x *CreateSecurityGroupRequest) GetGroupName() string {
@@ -8364,7 +8428,7 @@ type CreateSecurityGroupResponse struct {
 
 func (x *CreateSecurityGroupResponse) Reset() {
 	*x = CreateSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8376,7 +8440,7 @@ func (x *CreateSecurityGroupResponse) String() string {
 func (*CreateSecurityGroupResponse) ProtoMessage() {}
 
 func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8389,7 +8453,7 @@ func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{123}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{124}
 }
 
 func (x *CreateSecurityGroupResponse) GetGroupId() string {
@@ -8410,7 +8474,7 @@ type DeleteSecurityGroupRequest struct {
 
 func (x *DeleteSecurityGroupRequest) Reset() {
 	*x = DeleteSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8422,7 +8486,7 @@ func (x *DeleteSecurityGroupRequest) String() string {
 func (*DeleteSecurityGroupRequest) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8435,7 +8499,7 @@ func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{124}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{125}
 }
 
 func (x *DeleteSecurityGroupRequest) GetGroupId() string {
@@ -8467,7 +8531,7 @@ type DeleteSecurityGroupResponse struct {
 
 func (x *DeleteSecurityGroupResponse) Reset() {
 	*x = DeleteSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8479,7 +8543,7 @@ func (x *DeleteSecurityGroupResponse) String() string {
 func (*DeleteSecurityGroupResponse) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8492,7 +8556,7 @@ func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{125}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{126}
 }
 
 type DescribeSecurityGroupsRequest struct {
@@ -8508,7 +8572,7 @@ type DescribeSecurityGroupsRequest struct {
 
 func (x *DescribeSecurityGroupsRequest) Reset() {
 	*x = DescribeSecurityGroupsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8520,7 +8584,7 @@ func (x *DescribeSecurityGroupsRequest) String() string {
 func (*DescribeSecurityGroupsRequest) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8533,7 +8597,7 @@ func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{126}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{127}
 }
 
 func (x *DescribeSecurityGroupsRequest) GetGroupIds() []string {
@@ -8581,7 +8645,7 @@ type DescribeSecurityGroupsResponse struct {
 
 func (x *DescribeSecurityGroupsResponse) Reset() {
 	*x = DescribeSecurityGroupsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8593,7 +8657,7 @@ func (x *DescribeSecurityGroupsResponse) String() string {
 func (*DescribeSecurityGroupsResponse) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8606,7 +8670,7 @@ func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{127}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{128}
 }
 
 func (x *DescribeSecurityGroupsResponse) GetSecurityGroups() []*SecurityGroup {
@@ -8635,7 +8699,7 @@ type SecurityGroupRulesRequest struct {
 
 func (x *SecurityGroupRulesRequest) Reset() {
 	*x = SecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8647,7 +8711,7 @@ func (x *SecurityGroupRulesRequest) String() string {
 func (*SecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8660,7 +8724,7 @@ func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{128}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{129}
 }
 
 func (x *SecurityGroupRulesRequest) GetGroupId() string {
@@ -8693,7 +8757,7 @@ type SecurityGroupRulesResponse struct {
 
 func (x *SecurityGroupRulesResponse) Reset() {
 	*x = SecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8705,7 +8769,7 @@ func (x *SecurityGroupRulesResponse) String() string {
 func (*SecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8718,7 +8782,7 @@ func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{129}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{130}
 }
 
 func (x *SecurityGroupRulesResponse) GetReturn() bool {
@@ -8771,7 +8835,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"deviceName\x12+\n" +
 	"\x03ebs\x18\x02 \x01(\v2\x19.ec2lab.v1.EbsBlockDeviceR\x03ebs\x12!\n" +
 	"\fvirtual_name\x18\x03 \x01(\tR\vvirtualName\x12\x1b\n" +
-	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\x87\x06\n" +
+	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\xe1\x06\n" +
 	"\x13RunInstancesRequest\x12\x19\n" +
 	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12#\n" +
 	"\rinstance_type\x18\x02 \x01(\tR\finstanceType\x12\x1b\n" +
@@ -8790,7 +8854,11 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\tsubnet_id\x18\x0e \x01(\tR\bsubnetId\x12,\n" +
 	"\x12private_ip_address\x18\x0f \x01(\tR\x10privateIpAddress\x12,\n" +
 	"\x12security_group_ids\x18\x10 \x03(\tR\x10securityGroupIds\x12T\n" +
-	"\x10metadata_options\x18\x11 \x01(\v2).ec2lab.v1.InstanceMetadataOptionsRequestR\x0fmetadataOptions\"\xc9\x01\n" +
+	"\x10metadata_options\x18\x11 \x01(\v2).ec2lab.v1.InstanceMetadataOptionsRequestR\x0fmetadataOptions\x12X\n" +
+	"\x14credit_specification\x18\x12 \x01(\v2%.ec2lab.v1.CreditSpecificationRequestR\x13creditSpecification\"=\n" +
+	"\x1aCreditSpecificationRequest\x12\x1f\n" +
+	"\vcpu_credits\x18\x01 \x01(\tR\n" +
+	"cpuCredits\"\xc9\x01\n" +
 	"\x1eInstanceMetadataOptionsRequest\x12\x1f\n" +
 	"\vhttp_tokens\x18\x01 \x01(\tR\n" +
 	"httpTokens\x12A\n" +
@@ -8826,7 +8894,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x15delete_on_termination\x18\x05 \x01(\bR\x13deleteOnTermination\";\n" +
 	"\vStateReason\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x18\n" +
-	"\amessage\x18\x02 \x01(\tR\amessage\"\xec\t\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\"\x8d\n" +
+	"\n" +
 	"\bInstance\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x19\n" +
@@ -8863,7 +8932,9 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\vmac_address\x18\x1b \x01(\tR\n" +
 	"macAddress\x12C\n" +
 	"\x0fsecurity_groups\x18\x1c \x03(\v2\x1a.ec2lab.v1.GroupIdentifierR\x0esecurityGroups\x12M\n" +
-	"\x10metadata_options\x18\x1d \x01(\v2\".ec2lab.v1.InstanceMetadataOptionsR\x0fmetadataOptions\"\x82\x01\n" +
+	"\x10metadata_options\x18\x1d \x01(\v2\".ec2lab.v1.InstanceMetadataOptionsR\x0fmetadataOptions\x12\x1f\n" +
+	"\vcpu_credits\x18\x1e \x01(\tR\n" +
+	"cpuCredits\"\x82\x01\n" +
 	"\vReservation\x12%\n" +
 	"\x0ereservation_id\x18\x01 \x01(\tR\rreservationId\x12\x19\n" +
 	"\bowner_id\x18\x02 \x01(\tR\aownerId\x121\n" +
@@ -9562,7 +9633,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 130)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 131)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*Tag)(nil),                                   // 0: ec2lab.v1.Tag
 	(*TagSpecification)(nil),                      // 1: ec2lab.v1.TagSpecification
@@ -9572,129 +9643,130 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*EbsBlockDevice)(nil),                        // 5: ec2lab.v1.EbsBlockDevice
 	(*BlockDeviceMapping)(nil),                    // 6: ec2lab.v1.BlockDeviceMapping
 	(*RunInstancesRequest)(nil),                   // 7: ec2lab.v1.RunInstancesRequest
-	(*InstanceMetadataOptionsRequest)(nil),        // 8: ec2lab.v1.InstanceMetadataOptionsRequest
-	(*InstanceMetadataOptions)(nil),               // 9: ec2lab.v1.InstanceMetadataOptions
-	(*ModifyInstanceMetadataOptionsRequest)(nil),  // 10: ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	(*ModifyInstanceMetadataOptionsResponse)(nil), // 11: ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	(*InstanceBlockDeviceMapping)(nil),            // 12: ec2lab.v1.InstanceBlockDeviceMapping
-	(*StateReason)(nil),                           // 13: ec2lab.v1.StateReason
-	(*Instance)(nil),                              // 14: ec2lab.v1.Instance
-	(*Reservation)(nil),                           // 15: ec2lab.v1.Reservation
-	(*DescribeInstancesRequest)(nil),              // 16: ec2lab.v1.DescribeInstancesRequest
-	(*DescribeInstancesResponse)(nil),             // 17: ec2lab.v1.DescribeInstancesResponse
-	(*InstanceIdsRequest)(nil),                    // 18: ec2lab.v1.InstanceIdsRequest
-	(*StopInstancesRequest)(nil),                  // 19: ec2lab.v1.StopInstancesRequest
-	(*InstanceStateChange)(nil),                   // 20: ec2lab.v1.InstanceStateChange
-	(*InstanceStateChanges)(nil),                  // 21: ec2lab.v1.InstanceStateChanges
-	(*RebootInstancesResponse)(nil),               // 22: ec2lab.v1.RebootInstancesResponse
-	(*GetConsoleOutputRequest)(nil),               // 23: ec2lab.v1.GetConsoleOutputRequest
-	(*GetConsoleOutputResponse)(nil),              // 24: ec2lab.v1.GetConsoleOutputResponse
-	(*ConsoleInput)(nil),                          // 25: ec2lab.v1.ConsoleInput
-	(*ConsoleChunk)(nil),                          // 26: ec2lab.v1.ConsoleChunk
-	(*DescribeInstanceAttributeRequest)(nil),      // 27: ec2lab.v1.DescribeInstanceAttributeRequest
-	(*InstanceAttribute)(nil),                     // 28: ec2lab.v1.InstanceAttribute
-	(*InstanceTypeInfo)(nil),                      // 29: ec2lab.v1.InstanceTypeInfo
-	(*DescribeInstanceTypesRequest)(nil),          // 30: ec2lab.v1.DescribeInstanceTypesRequest
-	(*DescribeInstanceTypesResponse)(nil),         // 31: ec2lab.v1.DescribeInstanceTypesResponse
-	(*Region)(nil),                                // 32: ec2lab.v1.Region
-	(*DescribeRegionsRequest)(nil),                // 33: ec2lab.v1.DescribeRegionsRequest
-	(*DescribeRegionsResponse)(nil),               // 34: ec2lab.v1.DescribeRegionsResponse
-	(*AvailabilityZone)(nil),                      // 35: ec2lab.v1.AvailabilityZone
-	(*DescribeAvailabilityZonesRequest)(nil),      // 36: ec2lab.v1.DescribeAvailabilityZonesRequest
-	(*DescribeAvailabilityZonesResponse)(nil),     // 37: ec2lab.v1.DescribeAvailabilityZonesResponse
-	(*Host)(nil),                                  // 38: ec2lab.v1.Host
-	(*DescribeHostsRequest)(nil),                  // 39: ec2lab.v1.DescribeHostsRequest
-	(*DescribeHostsResponse)(nil),                 // 40: ec2lab.v1.DescribeHostsResponse
-	(*KeyPair)(nil),                               // 41: ec2lab.v1.KeyPair
-	(*CreateKeyPairRequest)(nil),                  // 42: ec2lab.v1.CreateKeyPairRequest
-	(*ImportKeyPairRequest)(nil),                  // 43: ec2lab.v1.ImportKeyPairRequest
-	(*DescribeKeyPairsRequest)(nil),               // 44: ec2lab.v1.DescribeKeyPairsRequest
-	(*DescribeKeyPairsResponse)(nil),              // 45: ec2lab.v1.DescribeKeyPairsResponse
-	(*DeleteKeyPairRequest)(nil),                  // 46: ec2lab.v1.DeleteKeyPairRequest
-	(*DeleteKeyPairResponse)(nil),                 // 47: ec2lab.v1.DeleteKeyPairResponse
-	(*PlacementGroup)(nil),                        // 48: ec2lab.v1.PlacementGroup
-	(*CreatePlacementGroupRequest)(nil),           // 49: ec2lab.v1.CreatePlacementGroupRequest
-	(*DescribePlacementGroupsRequest)(nil),        // 50: ec2lab.v1.DescribePlacementGroupsRequest
-	(*DescribePlacementGroupsResponse)(nil),       // 51: ec2lab.v1.DescribePlacementGroupsResponse
-	(*DeletePlacementGroupRequest)(nil),           // 52: ec2lab.v1.DeletePlacementGroupRequest
-	(*DeletePlacementGroupResponse)(nil),          // 53: ec2lab.v1.DeletePlacementGroupResponse
-	(*CreateTagsRequest)(nil),                     // 54: ec2lab.v1.CreateTagsRequest
-	(*CreateTagsResponse)(nil),                    // 55: ec2lab.v1.CreateTagsResponse
-	(*DeleteTagsRequest)(nil),                     // 56: ec2lab.v1.DeleteTagsRequest
-	(*DeleteTagsResponse)(nil),                    // 57: ec2lab.v1.DeleteTagsResponse
-	(*TagDescription)(nil),                        // 58: ec2lab.v1.TagDescription
-	(*DescribeTagsRequest)(nil),                   // 59: ec2lab.v1.DescribeTagsRequest
-	(*DescribeTagsResponse)(nil),                  // 60: ec2lab.v1.DescribeTagsResponse
-	(*VolumeAttachment)(nil),                      // 61: ec2lab.v1.VolumeAttachment
-	(*Volume)(nil),                                // 62: ec2lab.v1.Volume
-	(*CreateVolumeRequest)(nil),                   // 63: ec2lab.v1.CreateVolumeRequest
-	(*DescribeVolumesRequest)(nil),                // 64: ec2lab.v1.DescribeVolumesRequest
-	(*DescribeVolumesResponse)(nil),               // 65: ec2lab.v1.DescribeVolumesResponse
-	(*AttachVolumeRequest)(nil),                   // 66: ec2lab.v1.AttachVolumeRequest
-	(*DetachVolumeRequest)(nil),                   // 67: ec2lab.v1.DetachVolumeRequest
-	(*ModifyVolumeRequest)(nil),                   // 68: ec2lab.v1.ModifyVolumeRequest
-	(*VolumeModification)(nil),                    // 69: ec2lab.v1.VolumeModification
-	(*DeleteVolumeRequest)(nil),                   // 70: ec2lab.v1.DeleteVolumeRequest
-	(*DeleteVolumeResponse)(nil),                  // 71: ec2lab.v1.DeleteVolumeResponse
-	(*Snapshot)(nil),                              // 72: ec2lab.v1.Snapshot
-	(*CreateSnapshotRequest)(nil),                 // 73: ec2lab.v1.CreateSnapshotRequest
-	(*DescribeSnapshotsRequest)(nil),              // 74: ec2lab.v1.DescribeSnapshotsRequest
-	(*DescribeSnapshotsResponse)(nil),             // 75: ec2lab.v1.DescribeSnapshotsResponse
-	(*CopySnapshotRequest)(nil),                   // 76: ec2lab.v1.CopySnapshotRequest
-	(*CopySnapshotResponse)(nil),                  // 77: ec2lab.v1.CopySnapshotResponse
-	(*GetSnapshotLayersRequest)(nil),              // 78: ec2lab.v1.GetSnapshotLayersRequest
-	(*LayerChunk)(nil),                            // 79: ec2lab.v1.LayerChunk
-	(*GetImageFilesRequest)(nil),                  // 80: ec2lab.v1.GetImageFilesRequest
-	(*CopyImageRequest)(nil),                      // 81: ec2lab.v1.CopyImageRequest
-	(*CopyImageResponse)(nil),                     // 82: ec2lab.v1.CopyImageResponse
-	(*DeleteSnapshotRequest)(nil),                 // 83: ec2lab.v1.DeleteSnapshotRequest
-	(*DeleteSnapshotResponse)(nil),                // 84: ec2lab.v1.DeleteSnapshotResponse
-	(*Image)(nil),                                 // 85: ec2lab.v1.Image
-	(*RegisterImageRequest)(nil),                  // 86: ec2lab.v1.RegisterImageRequest
-	(*RegisterImageResponse)(nil),                 // 87: ec2lab.v1.RegisterImageResponse
-	(*CreateImageRequest)(nil),                    // 88: ec2lab.v1.CreateImageRequest
-	(*CreateImageResponse)(nil),                   // 89: ec2lab.v1.CreateImageResponse
-	(*DescribeImagesRequest)(nil),                 // 90: ec2lab.v1.DescribeImagesRequest
-	(*DescribeImagesResponse)(nil),                // 91: ec2lab.v1.DescribeImagesResponse
-	(*DeregisterImageRequest)(nil),                // 92: ec2lab.v1.DeregisterImageRequest
-	(*DeregisterImageResponse)(nil),               // 93: ec2lab.v1.DeregisterImageResponse
-	(*LaunchPermission)(nil),                      // 94: ec2lab.v1.LaunchPermission
-	(*LaunchPermissionModifications)(nil),         // 95: ec2lab.v1.LaunchPermissionModifications
-	(*AttributeValue)(nil),                        // 96: ec2lab.v1.AttributeValue
-	(*ModifyImageAttributeRequest)(nil),           // 97: ec2lab.v1.ModifyImageAttributeRequest
-	(*ModifyImageAttributeResponse)(nil),          // 98: ec2lab.v1.ModifyImageAttributeResponse
-	(*DescribeImageAttributeRequest)(nil),         // 99: ec2lab.v1.DescribeImageAttributeRequest
-	(*ImageAttribute)(nil),                        // 100: ec2lab.v1.ImageAttribute
-	(*ResetImageAttributeRequest)(nil),            // 101: ec2lab.v1.ResetImageAttributeRequest
-	(*ResetImageAttributeResponse)(nil),           // 102: ec2lab.v1.ResetImageAttributeResponse
-	(*ExportImageRequest)(nil),                    // 103: ec2lab.v1.ExportImageRequest
-	(*ExportImageResponse)(nil),                   // 104: ec2lab.v1.ExportImageResponse
-	(*Vpc)(nil),                                   // 105: ec2lab.v1.Vpc
-	(*CreateVpcRequest)(nil),                      // 106: ec2lab.v1.CreateVpcRequest
-	(*DescribeVpcsRequest)(nil),                   // 107: ec2lab.v1.DescribeVpcsRequest
-	(*DescribeVpcsResponse)(nil),                  // 108: ec2lab.v1.DescribeVpcsResponse
-	(*DeleteVpcRequest)(nil),                      // 109: ec2lab.v1.DeleteVpcRequest
-	(*DeleteVpcResponse)(nil),                     // 110: ec2lab.v1.DeleteVpcResponse
-	(*Subnet)(nil),                                // 111: ec2lab.v1.Subnet
-	(*CreateSubnetRequest)(nil),                   // 112: ec2lab.v1.CreateSubnetRequest
-	(*DescribeSubnetsRequest)(nil),                // 113: ec2lab.v1.DescribeSubnetsRequest
-	(*DescribeSubnetsResponse)(nil),               // 114: ec2lab.v1.DescribeSubnetsResponse
-	(*DeleteSubnetRequest)(nil),                   // 115: ec2lab.v1.DeleteSubnetRequest
-	(*DeleteSubnetResponse)(nil),                  // 116: ec2lab.v1.DeleteSubnetResponse
-	(*GroupIdentifier)(nil),                       // 117: ec2lab.v1.GroupIdentifier
-	(*IpRange)(nil),                               // 118: ec2lab.v1.IpRange
-	(*UserIdGroupPair)(nil),                       // 119: ec2lab.v1.UserIdGroupPair
-	(*IpPermission)(nil),                          // 120: ec2lab.v1.IpPermission
-	(*SecurityGroup)(nil),                         // 121: ec2lab.v1.SecurityGroup
-	(*CreateSecurityGroupRequest)(nil),            // 122: ec2lab.v1.CreateSecurityGroupRequest
-	(*CreateSecurityGroupResponse)(nil),           // 123: ec2lab.v1.CreateSecurityGroupResponse
-	(*DeleteSecurityGroupRequest)(nil),            // 124: ec2lab.v1.DeleteSecurityGroupRequest
-	(*DeleteSecurityGroupResponse)(nil),           // 125: ec2lab.v1.DeleteSecurityGroupResponse
-	(*DescribeSecurityGroupsRequest)(nil),         // 126: ec2lab.v1.DescribeSecurityGroupsRequest
-	(*DescribeSecurityGroupsResponse)(nil),        // 127: ec2lab.v1.DescribeSecurityGroupsResponse
-	(*SecurityGroupRulesRequest)(nil),             // 128: ec2lab.v1.SecurityGroupRulesRequest
-	(*SecurityGroupRulesResponse)(nil),            // 129: ec2lab.v1.SecurityGroupRulesResponse
-	(*timestamppb.Timestamp)(nil),                 // 130: google.protobuf.Timestamp
+	(*CreditSpecificationRequest)(nil),            // 8: ec2lab.v1.CreditSpecificationRequest
+	(*InstanceMetadataOptionsRequest)(nil),        // 9: ec2lab.v1.InstanceMetadataOptionsRequest
+	(*InstanceMetadataOptions)(nil),               // 10: ec2lab.v1.InstanceMetadataOptions
+	(*ModifyInstanceMetadataOptionsRequest)(nil),  // 11: ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	(*ModifyInstanceMetadataOptionsResponse)(nil), // 12: ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	(*InstanceBlockDeviceMapping)(nil),            // 13: ec2lab.v1.InstanceBlockDeviceMapping
+	(*StateReason)(nil),                           // 14: ec2lab.v1.StateReason
+	(*Instance)(nil),                              // 15: ec2lab.v1.Instance
+	(*Reservation)(nil),                           // 16: ec2lab.v1.Reservation
+	(*DescribeInstancesRequest)(nil),              // 17: ec2lab.v1.DescribeInstancesRequest
+	(*DescribeInstancesResponse)(nil),             // 18: ec2lab.v1.DescribeInstancesResponse
+	(*InstanceIdsRequest)(nil),                    // 19: ec2lab.v1.InstanceIdsRequest
+	(*StopInstancesRequest)(nil),                  // 20: ec2lab.v1.StopInstancesRequest
+	(*InstanceStateChange)(nil),                   // 21: ec2lab.v1.InstanceStateChange
+	(*InstanceStateChanges)(nil),                  // 22: ec2lab.v1.InstanceStateChanges
+	(*RebootInstancesResponse)(nil),               // 23: ec2lab.v1.RebootInstancesResponse
+	(*GetConsoleOutputRequest)(nil),               // 24: ec2lab.v1.GetConsoleOutputRequest
+	(*GetConsoleOutputResponse)(nil),              // 25: ec2lab.v1.GetConsoleOutputResponse
+	(*ConsoleInput)(nil),                          // 26: ec2lab.v1.ConsoleInput
+	(*ConsoleChunk)(nil),                          // 27: ec2lab.v1.ConsoleChunk
+	(*DescribeInstanceAttributeRequest)(nil),      // 28: ec2lab.v1.DescribeInstanceAttributeRequest
+	(*InstanceAttribute)(nil),                     // 29: ec2lab.v1.InstanceAttribute
+	(*InstanceTypeInfo)(nil),                      // 30: ec2lab.v1.InstanceTypeInfo
+	(*DescribeInstanceTypesRequest)(nil),          // 31: ec2lab.v1.DescribeInstanceTypesRequest
+	(*DescribeInstanceTypesResponse)(nil),         // 32: ec2lab.v1.DescribeInstanceTypesResponse
+	(*Region)(nil),                                // 33: ec2lab.v1.Region
+	(*DescribeRegionsRequest)(nil),                // 34: ec2lab.v1.DescribeRegionsRequest
+	(*DescribeRegionsResponse)(nil),               // 35: ec2lab.v1.DescribeRegionsResponse
+	(*AvailabilityZone)(nil),                      // 36: ec2lab.v1.AvailabilityZone
+	(*DescribeAvailabilityZonesRequest)(nil),      // 37: ec2lab.v1.DescribeAvailabilityZonesRequest
+	(*DescribeAvailabilityZonesResponse)(nil),     // 38: ec2lab.v1.DescribeAvailabilityZonesResponse
+	(*Host)(nil),                                  // 39: ec2lab.v1.Host
+	(*DescribeHostsRequest)(nil),                  // 40: ec2lab.v1.DescribeHostsRequest
+	(*DescribeHostsResponse)(nil),                 // 41: ec2lab.v1.DescribeHostsResponse
+	(*KeyPair)(nil),                               // 42: ec2lab.v1.KeyPair
+	(*CreateKeyPairRequest)(nil),                  // 43: ec2lab.v1.CreateKeyPairRequest
+	(*ImportKeyPairRequest)(nil),                  // 44: ec2lab.v1.ImportKeyPairRequest
+	(*DescribeKeyPairsRequest)(nil),               // 45: ec2lab.v1.DescribeKeyPairsRequest
+	(*DescribeKeyPairsResponse)(nil),              // 46: ec2lab.v1.DescribeKeyPairsResponse
+	(*DeleteKeyPairRequest)(nil),                  // 47: ec2lab.v1.DeleteKeyPairRequest
+	(*DeleteKeyPairResponse)(nil),                 // 48: ec2lab.v1.DeleteKeyPairResponse
+	(*PlacementGroup)(nil),                        // 49: ec2lab.v1.PlacementGroup
+	(*CreatePlacementGroupRequest)(nil),           // 50: ec2lab.v1.CreatePlacementGroupRequest
+	(*DescribePlacementGroupsRequest)(nil),        // 51: ec2lab.v1.DescribePlacementGroupsRequest
+	(*DescribePlacementGroupsResponse)(nil),       // 52: ec2lab.v1.DescribePlacementGroupsResponse
+	(*DeletePlacementGroupRequest)(nil),           // 53: ec2lab.v1.DeletePlacementGroupRequest
+	(*DeletePlacementGroupResponse)(nil),          // 54: ec2lab.v1.DeletePlacementGroupResponse
+	(*CreateTagsRequest)(nil),                     // 55: ec2lab.v1.CreateTagsRequest
+	(*CreateTagsResponse)(nil),                    // 56: ec2lab.v1.CreateTagsResponse
+	(*DeleteTagsRequest)(nil),                     // 57: ec2lab.v1.DeleteTagsRequest
+	(*DeleteTagsResponse)(nil),                    // 58: ec2lab.v1.DeleteTagsResponse
+	(*TagDescription)(nil),                        // 59: ec2lab.v1.TagDescription
+	(*DescribeTagsRequest)(nil),                   // 60: ec2lab.v1.DescribeTagsRequest
+	(*DescribeTagsResponse)(nil),                  // 61: ec2lab.v1.DescribeTagsResponse
+	(*VolumeAttachment)(nil),                      // 62: ec2lab.v1.VolumeAttachment
+	(*Volume)(nil),                                // 63: ec2lab.v1.Volume
+	(*CreateVolumeRequest)(nil),                   // 64: ec2lab.v1.CreateVolumeRequest
+	(*DescribeVolumesRequest)(nil),                // 65: ec2lab.v1.DescribeVolumesRequest
+	(*DescribeVolumesResponse)(nil),               // 66: ec2lab.v1.DescribeVolumesResponse
+	(*AttachVolumeRequest)(nil),                   // 67: ec2lab.v1.AttachVolumeRequest
+	(*DetachVolumeRequest)(nil),                   // 68: ec2lab.v1.DetachVolumeRequest
+	(*ModifyVolumeRequest)(nil),                   // 69: ec2lab.v1.ModifyVolumeRequest
+	(*VolumeModification)(nil),                    // 70: ec2lab.v1.VolumeModification
+	(*DeleteVolumeRequest)(nil),                   // 71: ec2lab.v1.DeleteVolumeRequest
+	(*DeleteVolumeResponse)(nil),                  // 72: ec2lab.v1.DeleteVolumeResponse
+	(*Snapshot)(nil),                              // 73: ec2lab.v1.Snapshot
+	(*CreateSnapshotRequest)(nil),                 // 74: ec2lab.v1.CreateSnapshotRequest
+	(*DescribeSnapshotsRequest)(nil),              // 75: ec2lab.v1.DescribeSnapshotsRequest
+	(*DescribeSnapshotsResponse)(nil),             // 76: ec2lab.v1.DescribeSnapshotsResponse
+	(*CopySnapshotRequest)(nil),                   // 77: ec2lab.v1.CopySnapshotRequest
+	(*CopySnapshotResponse)(nil),                  // 78: ec2lab.v1.CopySnapshotResponse
+	(*GetSnapshotLayersRequest)(nil),              // 79: ec2lab.v1.GetSnapshotLayersRequest
+	(*LayerChunk)(nil),                            // 80: ec2lab.v1.LayerChunk
+	(*GetImageFilesRequest)(nil),                  // 81: ec2lab.v1.GetImageFilesRequest
+	(*CopyImageRequest)(nil),                      // 82: ec2lab.v1.CopyImageRequest
+	(*CopyImageResponse)(nil),                     // 83: ec2lab.v1.CopyImageResponse
+	(*DeleteSnapshotRequest)(nil),                 // 84: ec2lab.v1.DeleteSnapshotRequest
+	(*DeleteSnapshotResponse)(nil),                // 85: ec2lab.v1.DeleteSnapshotResponse
+	(*Image)(nil),                                 // 86: ec2lab.v1.Image
+	(*RegisterImageRequest)(nil),                  // 87: ec2lab.v1.RegisterImageRequest
+	(*RegisterImageResponse)(nil),                 // 88: ec2lab.v1.RegisterImageResponse
+	(*CreateImageRequest)(nil),                    // 89: ec2lab.v1.CreateImageRequest
+	(*CreateImageResponse)(nil),                   // 90: ec2lab.v1.CreateImageResponse
+	(*DescribeImagesRequest)(nil),                 // 91: ec2lab.v1.DescribeImagesRequest
+	(*DescribeImagesResponse)(nil),                // 92: ec2lab.v1.DescribeImagesResponse
+	(*DeregisterImageRequest)(nil),                // 93: ec2lab.v1.DeregisterImageRequest
+	(*DeregisterImageResponse)(nil),               // 94: ec2lab.v1.DeregisterImageResponse
+	(*LaunchPermission)(nil),                      // 95: ec2lab.v1.LaunchPermission
+	(*LaunchPermissionModifications)(nil),         // 96: ec2lab.v1.LaunchPermissionModifications
+	(*AttributeValue)(nil),                        // 97: ec2lab.v1.AttributeValue
+	(*ModifyImageAttributeRequest)(nil),           // 98: ec2lab.v1.ModifyImageAttributeRequest
+	(*ModifyImageAttributeResponse)(nil),          // 99: ec2lab.v1.ModifyImageAttributeResponse
+	(*DescribeImageAttributeRequest)(nil),         // 100: ec2lab.v1.DescribeImageAttributeRequest
+	(*ImageAttribute)(nil),                        // 101: ec2lab.v1.ImageAttribute
+	(*ResetImageAttributeRequest)(nil),            // 102: ec2lab.v1.ResetImageAttributeRequest
+	(*ResetImageAttributeResponse)(nil),           // 103: ec2lab.v1.ResetImageAttributeResponse
+	(*ExportImageRequest)(nil),                    // 104: ec2lab.v1.ExportImageRequest
+	(*ExportImageResponse)(nil),                   // 105: ec2lab.v1.ExportImageResponse
+	(*Vpc)(nil),                                   // 106: ec2lab.v1.Vpc
+	(*CreateVpcRequest)(nil),                      // 107: ec2lab.v1.CreateVpcRequest
+	(*DescribeVpcsRequest)(nil),                   // 108: ec2lab.v1.DescribeVpcsRequest
+	(*DescribeVpcsResponse)(nil),                  // 109: ec2lab.v1.DescribeVpcsResponse
+	(*DeleteVpcRequest)(nil),                      // 110: ec2lab.v1.DeleteVpcRequest
+	(*DeleteVpcResponse)(nil),                     // 111: ec2lab.v1.DeleteVpcResponse
+	(*Subnet)(nil),                                // 112: ec2lab.v1.Subnet
+	(*CreateSubnetRequest)(nil),                   // 113: ec2lab.v1.CreateSubnetRequest
+	(*DescribeSubnetsRequest)(nil),                // 114: ec2lab.v1.DescribeSubnetsRequest
+	(*DescribeSubnetsResponse)(nil),               // 115: ec2lab.v1.DescribeSubnetsResponse
+	(*DeleteSubnetRequest)(nil),                   // 116: ec2lab.v1.DeleteSubnetRequest
+	(*DeleteSubnetResponse)(nil),                  // 117: ec2lab.v1.DeleteSubnetResponse
+	(*GroupIdentifier)(nil),                       // 118: ec2lab.v1.GroupIdentifier
+	(*IpRange)(nil),                               // 119: ec2lab.v1.IpRange
+	(*UserIdGroupPair)(nil),                       // 120: ec2lab.v1.UserIdGroupPair
+	(*IpPermission)(nil),                          // 121: ec2lab.v1.IpPermission
+	(*SecurityGroup)(nil),                         // 122: ec2lab.v1.SecurityGroup
+	(*CreateSecurityGroupRequest)(nil),            // 123: ec2lab.v1.CreateSecurityGroupRequest
+	(*CreateSecurityGroupResponse)(nil),           // 124: ec2lab.v1.CreateSecurityGroupResponse
+	(*DeleteSecurityGroupRequest)(nil),            // 125: ec2lab.v1.DeleteSecurityGroupRequest
+	(*DeleteSecurityGroupResponse)(nil),           // 126: ec2lab.v1.DeleteSecurityGroupResponse
+	(*DescribeSecurityGroupsRequest)(nil),         // 127: ec2lab.v1.DescribeSecurityGroupsRequest
+	(*DescribeSecurityGroupsResponse)(nil),        // 128: ec2lab.v1.DescribeSecurityGroupsResponse
+	(*SecurityGroupRulesRequest)(nil),             // 129: ec2lab.v1.SecurityGroupRulesRequest
+	(*SecurityGroupRulesResponse)(nil),            // 130: ec2lab.v1.SecurityGroupRulesResponse
+	(*timestamppb.Timestamp)(nil),                 // 131: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
@@ -9702,211 +9774,212 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	4,   // 2: ec2lab.v1.RunInstancesRequest.placement:type_name -> ec2lab.v1.Placement
 	6,   // 3: ec2lab.v1.RunInstancesRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
 	1,   // 4: ec2lab.v1.RunInstancesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	8,   // 5: ec2lab.v1.RunInstancesRequest.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptionsRequest
-	9,   // 6: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	130, // 7: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
-	3,   // 8: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	130, // 9: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
-	4,   // 10: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
-	12,  // 11: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
-	0,   // 12: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
-	13,  // 13: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
-	117, // 14: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
-	9,   // 15: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	14,  // 16: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
-	2,   // 17: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
-	15,  // 18: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
-	3,   // 19: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
-	3,   // 20: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
-	20,  // 21: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	130, // 22: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
-	2,   // 23: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
-	29,  // 24: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
-	32,  // 25: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
-	2,   // 26: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
-	35,  // 27: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	130, // 28: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
-	38,  // 29: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	130, // 30: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
-	0,   // 31: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
-	1,   // 32: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 33: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 34: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
-	41,  // 35: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
-	0,   // 36: ec2lab.v1.PlacementGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 37: ec2lab.v1.CreatePlacementGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 38: ec2lab.v1.DescribePlacementGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	48,  // 39: ec2lab.v1.DescribePlacementGroupsResponse.placement_groups:type_name -> ec2lab.v1.PlacementGroup
-	0,   // 40: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	0,   // 41: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	2,   // 42: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
-	58,  // 43: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	130, // 44: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	130, // 45: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
-	61,  // 46: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
-	0,   // 47: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
-	1,   // 48: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 49: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
-	62,  // 50: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	130, // 51: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	130, // 52: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
-	0,   // 53: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	1,   // 54: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 55: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
-	72,  // 56: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
-	1,   // 57: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 58: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	6,   // 59: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	130, // 60: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
-	0,   // 61: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	6,   // 62: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	1,   // 63: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 64: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 65: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
-	85,  // 66: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
-	94,  // 67: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
-	94,  // 68: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
-	95,  // 69: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
-	96,  // 70: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
-	94,  // 71: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
-	0,   // 72: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
-	1,   // 73: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 74: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
-	105, // 75: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
-	0,   // 76: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
-	1,   // 77: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 78: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
-	111, // 79: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
-	118, // 80: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
-	119, // 81: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
-	120, // 82: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	120, // 83: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
-	0,   // 84: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 85: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 86: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	121, // 87: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
-	120, // 88: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	7,   // 89: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	16,  // 90: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	18,  // 91: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	19,  // 92: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	18,  // 93: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	18,  // 94: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	23,  // 95: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	25,  // 96: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	27,  // 97: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	10,  // 98: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	30,  // 99: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	33,  // 100: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	36,  // 101: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	39,  // 102: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	42,  // 103: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	43,  // 104: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	44,  // 105: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	46,  // 106: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	49,  // 107: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	50,  // 108: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	52,  // 109: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	54,  // 110: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	56,  // 111: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	59,  // 112: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	63,  // 113: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	64,  // 114: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	66,  // 115: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	67,  // 116: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	68,  // 117: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	70,  // 118: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	73,  // 119: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	74,  // 120: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	76,  // 121: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	78,  // 122: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	83,  // 123: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	86,  // 124: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	88,  // 125: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	90,  // 126: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	92,  // 127: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	81,  // 128: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	80,  // 129: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	103, // 130: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	97,  // 131: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	99,  // 132: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	101, // 133: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	106, // 134: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	107, // 135: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	109, // 136: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	112, // 137: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	113, // 138: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	115, // 139: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	122, // 140: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	124, // 141: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	126, // 142: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	128, // 143: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	128, // 144: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	128, // 145: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	128, // 146: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	15,  // 147: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	17,  // 148: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	21,  // 149: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	21,  // 150: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	22,  // 151: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	21,  // 152: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	24,  // 153: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	26,  // 154: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	28,  // 155: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	11,  // 156: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	31,  // 157: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	34,  // 158: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	37,  // 159: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	40,  // 160: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	41,  // 161: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	41,  // 162: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	45,  // 163: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	47,  // 164: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	48,  // 165: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	51,  // 166: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	53,  // 167: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	55,  // 168: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	57,  // 169: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	60,  // 170: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	62,  // 171: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	65,  // 172: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	61,  // 173: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	61,  // 174: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	69,  // 175: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	71,  // 176: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	72,  // 177: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	75,  // 178: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	77,  // 179: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	79,  // 180: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	84,  // 181: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	87,  // 182: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	89,  // 183: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	91,  // 184: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	93,  // 185: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	82,  // 186: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	79,  // 187: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	104, // 188: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	98,  // 189: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	100, // 190: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	102, // 191: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	105, // 192: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	108, // 193: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	110, // 194: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	111, // 195: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	114, // 196: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	116, // 197: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	123, // 198: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	125, // 199: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	127, // 200: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	129, // 201: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	129, // 202: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	129, // 203: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	129, // 204: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	147, // [147:205] is the sub-list for method output_type
-	89,  // [89:147] is the sub-list for method input_type
-	89,  // [89:89] is the sub-list for extension type_name
-	89,  // [89:89] is the sub-list for extension extendee
-	0,   // [0:89] is the sub-list for field type_name
+	9,   // 5: ec2lab.v1.RunInstancesRequest.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptionsRequest
+	8,   // 6: ec2lab.v1.RunInstancesRequest.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
+	10,  // 7: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
+	131, // 8: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	3,   // 9: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
+	131, // 10: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	4,   // 11: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
+	13,  // 12: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
+	0,   // 13: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
+	14,  // 14: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
+	118, // 15: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
+	10,  // 16: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
+	15,  // 17: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
+	2,   // 18: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
+	16,  // 19: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
+	3,   // 20: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
+	3,   // 21: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
+	21,  // 22: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
+	131, // 23: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	2,   // 24: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
+	30,  // 25: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
+	33,  // 26: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
+	2,   // 27: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
+	36,  // 28: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
+	131, // 29: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	39,  // 30: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
+	131, // 31: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	0,   // 32: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
+	1,   // 33: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 34: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 35: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
+	42,  // 36: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
+	0,   // 37: ec2lab.v1.PlacementGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 38: ec2lab.v1.CreatePlacementGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 39: ec2lab.v1.DescribePlacementGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	49,  // 40: ec2lab.v1.DescribePlacementGroupsResponse.placement_groups:type_name -> ec2lab.v1.PlacementGroup
+	0,   // 41: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	0,   // 42: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	2,   // 43: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
+	59,  // 44: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
+	131, // 45: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	131, // 46: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	62,  // 47: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
+	0,   // 48: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
+	1,   // 49: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 50: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
+	63,  // 51: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
+	131, // 52: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	131, // 53: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	0,   // 54: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
+	1,   // 55: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 56: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
+	73,  // 57: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
+	1,   // 58: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 59: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	6,   // 60: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	131, // 61: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	0,   // 62: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
+	6,   // 63: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	1,   // 64: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 65: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 66: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
+	86,  // 67: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
+	95,  // 68: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
+	95,  // 69: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
+	96,  // 70: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
+	97,  // 71: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
+	95,  // 72: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
+	0,   // 73: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
+	1,   // 74: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 75: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
+	106, // 76: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
+	0,   // 77: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
+	1,   // 78: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 79: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
+	112, // 80: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
+	119, // 81: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
+	120, // 82: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
+	121, // 83: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	121, // 84: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
+	0,   // 85: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 86: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 87: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	122, // 88: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
+	121, // 89: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	7,   // 90: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	17,  // 91: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	19,  // 92: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	20,  // 93: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	19,  // 94: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	19,  // 95: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	24,  // 96: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	26,  // 97: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	28,  // 98: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	11,  // 99: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	31,  // 100: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	34,  // 101: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	37,  // 102: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	40,  // 103: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	43,  // 104: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	44,  // 105: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	45,  // 106: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	47,  // 107: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	50,  // 108: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	51,  // 109: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	53,  // 110: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	55,  // 111: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	57,  // 112: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	60,  // 113: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	64,  // 114: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	65,  // 115: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	67,  // 116: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	68,  // 117: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	69,  // 118: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	71,  // 119: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	74,  // 120: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	75,  // 121: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	77,  // 122: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	79,  // 123: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	84,  // 124: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	87,  // 125: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	89,  // 126: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	91,  // 127: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	93,  // 128: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	82,  // 129: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	81,  // 130: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	104, // 131: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	98,  // 132: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	100, // 133: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	102, // 134: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	107, // 135: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	108, // 136: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	110, // 137: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	113, // 138: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	114, // 139: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	116, // 140: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	123, // 141: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	125, // 142: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	127, // 143: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	129, // 144: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	129, // 145: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	129, // 146: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	129, // 147: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	16,  // 148: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	18,  // 149: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	22,  // 150: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	22,  // 151: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	23,  // 152: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	22,  // 153: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	25,  // 154: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	27,  // 155: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	29,  // 156: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	12,  // 157: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	32,  // 158: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	35,  // 159: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	38,  // 160: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	41,  // 161: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	42,  // 162: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	42,  // 163: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	46,  // 164: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	48,  // 165: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	49,  // 166: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	52,  // 167: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	54,  // 168: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	56,  // 169: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	58,  // 170: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	61,  // 171: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	63,  // 172: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	66,  // 173: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	62,  // 174: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	62,  // 175: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	70,  // 176: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	72,  // 177: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	73,  // 178: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	76,  // 179: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	78,  // 180: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	80,  // 181: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	85,  // 182: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	88,  // 183: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	90,  // 184: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	92,  // 185: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	94,  // 186: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	83,  // 187: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	80,  // 188: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	105, // 189: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	99,  // 190: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	101, // 191: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	103, // 192: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	106, // 193: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	109, // 194: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	111, // 195: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	112, // 196: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	115, // 197: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	117, // 198: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	124, // 199: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	126, // 200: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	128, // 201: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	130, // 202: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	130, // 203: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	130, // 204: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	130, // 205: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	148, // [148:206] is the sub-list for method output_type
+	90,  // [90:148] is the sub-list for method input_type
+	90,  // [90:90] is the sub-list for extension type_name
+	90,  // [90:90] is the sub-list for extension extendee
+	0,   // [0:90] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -9915,15 +9988,15 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 		return
 	}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[5].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[8].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[10].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[9].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[11].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   130,
+			NumMessages:   131,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
