@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
@@ -127,10 +128,13 @@ func registerDiskImage(t *testing.T, r *region) {
 		ids[i] = res.GetInstances()[0].GetInstanceId()
 	}
 	t.Cleanup(func() { _, _ = r.Client.TerminateInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: ids}) })
+	start := time.Now()
 	r.waitState(t, "running", ids...)
+	t.Logf("both running after %v", time.Since(start).Round(time.Second))
 	for i, m := range modes {
 		id := ids[i]
 		r.waitConsole(t, id, m.console, "root /dev/vda2 rw ok", "EC2LAB-BOOT-OK instance-id="+id+" boot=1")
+		t.Logf("%s booted after %v", m.mode, time.Since(start).Round(time.Second))
 		x, err := exec.Command("virsh", "-c", "qemu:///system", "dumpxml", "e2eimp-"+id).Output()
 		if err != nil {
 			t.Fatal(err)
@@ -143,6 +147,7 @@ func registerDiskImage(t *testing.T, r *region) {
 		t.Fatal(err)
 	}
 	r.waitState(t, "terminated", ids...)
+	t.Logf("both terminated after %v", time.Since(start).Round(time.Second))
 	if doms := virshDomains(t, "e2eimp-"); len(doms) != 0 {
 		t.Errorf("domains left after terminate (UEFI NVRAM must not block undefine): %v", doms)
 	}
