@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Recover rebuilds the agent's view after a (re)start: the instances are
@@ -13,13 +14,23 @@ import (
 // the seeds, console logs, specs and instance-store disks of instances no
 // domain owns are leftovers of an interrupted operation and are removed.
 func (a *Agent) Recover(ctx context.Context) error {
-	doms, err := a.hv.List(ctx, a.cfg.DomainPrefix)
+	live, err := a.liveInstances(ctx)
 	if err != nil {
-		return fmt.Errorf("recover: %w", err)
+		return err
 	}
-	live := map[string]bool{}
-	for _, d := range doms {
-		live[a.instanceID(d.Name)] = true
+	if wait := a.freshCreateWait(live); wait > 0 {
+		// A define the previous process sent just before it died may still
+		// be landing in libvirtd: look again before taking its files for
+		// leftovers.
+		a.log.Info("recover: waiting for a create interrupted moments ago", "wait", wait.Round(time.Millisecond))
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		if live, err = a.liveInstances(ctx); err != nil {
+			return err
+		}
 	}
 	for _, p := range []struct {
 		name string
@@ -58,6 +69,39 @@ func (a *Agent) Recover(ctx context.Context) error {
 	}
 	a.log.Info("recovered", "instances", len(live))
 	return nil
+}
+
+// interruptedCreateGrace is how long after writing a spec an interrupted
+// create's define may still land in libvirtd.
+const interruptedCreateGrace = 2 * time.Second
+
+func (a *Agent) liveInstances(ctx context.Context) (map[string]bool, error) {
+	doms, err := a.hv.List(ctx, a.cfg.DomainPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("recover: %w", err)
+	}
+	live := map[string]bool{}
+	for _, d := range doms {
+		live[a.instanceID(d.Name)] = true
+	}
+	return live, nil
+}
+
+// freshCreateWait is how long Recover should wait for the define of a
+// spec written less than interruptedCreateGrace ago without a domain yet.
+func (a *Agent) freshCreateWait(live map[string]bool) time.Duration {
+	entries, _ := os.ReadDir(filepath.Join(a.cfg.StateDir, "specs"))
+	var wait time.Duration
+	for _, e := range entries {
+		id, ok := strings.CutSuffix(e.Name(), ".json")
+		if !ok || live[id] {
+			continue
+		}
+		if fi, err := e.Info(); err == nil {
+			wait = max(wait, interruptedCreateGrace-time.Since(fi.ModTime()))
+		}
+	}
+	return wait
 }
 
 // removeOrphans deletes files in dir named <id><marker>… whose id owns no
