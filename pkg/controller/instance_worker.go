@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"fmt"
+
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/ec2lab/ec2lab/pkg/store"

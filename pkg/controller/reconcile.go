@@ -126,7 +126,6 @@ func (s *Service) setState(ctx context.Context, id, from, to string, mut func(*I
 	return err
 }
 
-// observe applies what an agent saw happen to a domain.
 // heartbeatLag is how long after an instance's last state change a
 // heartbeat's list may still predate it: heartbeats act on an instance
 // only after that (libvirt events act at once).

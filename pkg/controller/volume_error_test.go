@@ -2,10 +2,11 @@ package controller
 
 import (
 	"context"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"testing"
 	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // TestVolumeCreateFailsToError: a volume whose host keeps failing the
