@@ -212,16 +212,9 @@ func (s *Service) registerDevice(ctx context.Context, acct, root string, d Regis
 	if err != nil || snap.Owner != acct {
 		return ImageDevice{}, "", ec2err.New("InvalidSnapshot.NotFound", "The snapshot '%s' does not exist.", d.SnapshotID)
 	}
-	if snap.State != "completed" {
-		return ImageDevice{}, "", ec2err.New(ec2err.IncorrectState, "Snapshot %s is not completed (state %s)", snap.ID, snap.State)
-	}
-	size := d.SizeGiB
-	if size == 0 {
-		size = snap.SizeGiB
-	}
-	if size < snap.SizeGiB {
-		return ImageDevice{}, "", ec2err.New(ec2err.InvalidParameterValue,
-			"Volume of size %dGB is smaller than snapshot '%s', expect size >= %dGB", size, snap.ID, snap.SizeGiB)
+	size, err := volumeSizeFrom(snap, d.SizeGiB)
+	if err != nil {
+		return ImageDevice{}, "", err
 	}
 	typ := firstNonEmpty(d.VolumeType, "gp3")
 	if _, ok := volumeRules[typ]; !ok {

@@ -95,7 +95,7 @@ func (s *Service) retryLater(ctx context.Context, in Instance, cause error) {
 			return nil
 		}
 		r.Attempts++
-		backoff := time.Duration(1<<min(r.Attempts, 6)) * time.Second
+		backoff := retryBackoff(r.Attempts)
 		r.NextAttempt = s.now().Add(backoff)
 		if r.State == StatePending && r.Attempts >= maxLaunchAttempts {
 			r.State, r.StateChangedAt = StateShuttingDown, s.now()
@@ -105,6 +105,12 @@ func (s *Service) retryLater(ctx context.Context, in Instance, cause error) {
 		}
 		return nil
 	})
+}
+
+// retryBackoff is the wait before the next try of work that failed
+// attempts times: 2 s doubling up to 64 s.
+func retryBackoff(attempts int) time.Duration {
+	return time.Duration(1<<min(attempts, 6)) * time.Second
 }
 
 // setState moves an instance to a new state if it is still in from.

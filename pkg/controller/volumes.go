@@ -59,6 +59,21 @@ func (s *Service) CreateVolume(ctx context.Context, req VolumeRequest) (Volume, 
 	return v, nil
 }
 
+// volumeSizeFrom checks that a volume of size GiB (0: the snapshot's size)
+// can be made from snap, and returns its size.
+func volumeSizeFrom(snap Snapshot, size int32) (int32, error) {
+	if snap.State != "completed" {
+		return 0, ec2err.New(ec2err.IncorrectState, "Snapshot %s is not completed (state %s)", snap.ID, snap.State)
+	}
+	if size == 0 {
+		size = snap.SizeGiB
+	}
+	if size < snap.SizeGiB {
+		return 0, ec2err.New(ec2err.InvalidParameterValue, "Volume of size %dGB is smaller than snapshot '%s', expect size >= %dGB", size, snap.ID, snap.SizeGiB)
+	}
+	return size, nil
+}
+
 func (s *Service) validateVolume(ctx context.Context, acct string, req *VolumeRequest) (Volume, error) {
 	if req.AZ == "" {
 		return Volume{}, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter AvailabilityZone")
@@ -75,14 +90,8 @@ func (s *Service) validateVolume(ctx context.Context, acct string, req *VolumeRe
 		if err != nil {
 			return Volume{}, err
 		}
-		if snap.State != "completed" {
-			return Volume{}, ec2err.New(ec2err.IncorrectState, "Snapshot %s is not completed (state %s)", snap.ID, snap.State)
-		}
-		if req.SizeGiB == 0 {
-			req.SizeGiB = snap.SizeGiB
-		}
-		if req.SizeGiB < snap.SizeGiB {
-			return Volume{}, ec2err.New(ec2err.InvalidParameterValue, "Volume of size %dGB is smaller than snapshot '%s', expect size >= %dGB", req.SizeGiB, snap.ID, snap.SizeGiB)
+		if req.SizeGiB, err = volumeSizeFrom(snap, req.SizeGiB); err != nil {
+			return Volume{}, err
 		}
 		if snap.Encrypted { // a volume of an encrypted snapshot is encrypted with its key
 			req.Encrypted, keyCipher = true, snap.KeyCipher
@@ -178,7 +187,7 @@ func (s *Service) volumeFailed(ctx context.Context, id string, cause error) {
 		}
 		r.Attempts++
 		r.Failure = cause.Error()
-		r.NextAttempt = s.now().Add(time.Duration(1<<min(r.Attempts, 6)) * time.Second)
+		r.NextAttempt = s.now().Add(retryBackoff(r.Attempts))
 		if r.Attempts >= maxVolumeAttempts {
 			r.State = "error"
 			s.log.Error("volume create failed for good", "volume", id, "attempts", r.Attempts, "err", cause)
