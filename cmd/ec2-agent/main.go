@@ -19,6 +19,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/ec2lab/ec2lab/pkg/agent"
+	"github.com/ec2lab/ec2lab/pkg/fspath"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
 	"github.com/ec2lab/ec2lab/pkg/storage"
 	"github.com/ec2lab/ec2lab/pkg/tlsutil"
@@ -80,6 +81,9 @@ func run(parent context.Context, f flags) error {
 	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := fspath.Abs(&f.pool, &f.localPool, &f.stateDir, &f.tlsDir); err != nil {
+		return err
+	}
 	serverCreds, controllerCreds, err := transport(f)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ec2lab/ec2lab/pkg/fspath"
 	"github.com/ec2lab/ec2lab/pkg/server"
 	"github.com/ec2lab/ec2lab/pkg/version"
 )
@@ -73,6 +74,9 @@ func run(parent context.Context, f flags) error {
 	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := newLogger(f.logFormat)
+	if err := fspath.Abs(&f.dataDir, &f.configFile, &f.agentTLSDir); err != nil {
+		return err
+	}
 	cfg, err := loadConfig(f)
 	if err != nil {
 		return err
@@ -82,6 +86,9 @@ func run(parent context.Context, f flags) error {
 		name, dir, ok := strings.Cut(r, "=")
 		if !ok || name == "" || dir == "" {
 			return fmt.Errorf("--register-image %q: want NAME=BUNDLE_DIR", r)
+		}
+		if err := fspath.Abs(&dir); err != nil {
+			return fmt.Errorf("--register-image %q: %w", r, err)
 		}
 		images[name] = dir
 	}
@@ -110,27 +117,22 @@ func loadConfig(f flags) (server.Config, error) {
 	if f.domainType != "" {
 		cfg.DomainType = f.domainType
 	}
-	return cfg, imageDirs(&cfg, f)
+	if err := imageDirs(&cfg, f); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.MakeAbsolute()
 }
 
 // imageDirs adds --image-dir to the config's image_dirs, or DATA_DIR/images
-// (made if missing) when neither names one; all become absolute.
+// (made if missing) when neither names one.
 func imageDirs(cfg *server.Config, f flags) error {
-	dirs := append(cfg.ImageDirs, f.imageDirs...)
-	if len(dirs) == 0 {
+	cfg.ImageDirs = append(cfg.ImageDirs, f.imageDirs...)
+	if len(cfg.ImageDirs) == 0 {
 		def := filepath.Join(f.dataDir, "images")
 		if err := os.MkdirAll(def, 0o755); err != nil {
 			return fmt.Errorf("image directory: %w", err)
 		}
-		dirs = []string{def}
-	}
-	cfg.ImageDirs = nil
-	for _, d := range dirs {
-		abs, err := filepath.Abs(d)
-		if err != nil {
-			return fmt.Errorf("image directory %s: %w", d, err)
-		}
-		cfg.ImageDirs = append(cfg.ImageDirs, abs)
+		cfg.ImageDirs = []string{def}
 	}
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/ec2lab/ec2lab/pkg/fspath"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
 	"github.com/ec2lab/ec2lab/pkg/storage"
 	"github.com/ec2lab/ec2lab/pkg/virttype"
@@ -85,6 +86,9 @@ func New(cfg Config, hv hypervisor.Hypervisor, log *slog.Logger) (*Agent, error)
 	}
 	if cfg.DomainType.Type == "" {
 		return nil, fmt.Errorf("agent config: no domain type")
+	}
+	if err := fspath.RequireAbs("agent config: state dir", cfg.StateDir); err != nil {
+		return nil, err
 	}
 	if log == nil {
 		log = slog.Default()

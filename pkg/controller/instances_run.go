@@ -182,7 +182,13 @@ func (s *Service) validateRun(ctx context.Context, acct string, req *RunRequest)
 		return none, Image{}, nil, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter ImageId")
 	}
 	if req.InstanceType == "" {
-		req.InstanceType = "m5.large"
+		// EC2 defaults to a small type; here the catalog's smallest
+		// general-purpose one (t3.nano in the built-in catalog).
+		def, ok := s.types.Smallest(instancetypes.General)
+		if !ok {
+			return none, Image{}, nil, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter InstanceType")
+		}
+		req.InstanceType = def.Name
 	}
 	typ, ok := s.types.Get(req.InstanceType)
 	if !ok {

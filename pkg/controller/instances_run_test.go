@@ -187,3 +187,17 @@ func TestAccountIsolation(t *testing.T) {
 		t.Errorf("unauthenticated describe: %v", err)
 	}
 }
+
+// TestRunDefaultInstanceType: without InstanceType, RunInstances launches
+// the catalog's smallest general-purpose type (the rig's lab.tiny), as EC2
+// falls back to a small type, and says so in its answer.
+func TestRunDefaultInstanceType(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
+	res, err := r.svc.RunInstances(ctxFor(acct1), RunRequest{ImageID: r.ami, MinCount: 1, MaxCount: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Instances[0].Type; got != "lab.tiny" {
+		t.Errorf("default instance type %q, want lab.tiny", got)
+	}
+}

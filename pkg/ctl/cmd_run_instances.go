@@ -42,7 +42,7 @@ func newRunInstancesCmd(a *app) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&fl.imageID, "image-id", "", "AMI to launch")
-	f.StringVar(&fl.instanceType, "instance-type", "", "instance type, e.g. t3.micro")
+	f.StringVar(&fl.instanceType, "instance-type", "", "instance type, e.g. t3.micro (default: the smallest general-purpose type, t3.nano in the built-in catalog)")
 	f.StringVar(&fl.count, "count", "1", "number of instances: N or MIN:MAX")
 	f.StringVar(&fl.keyName, "key-name", "", "key pair to install")
 	f.StringVar(&fl.userData, "user-data", "", "user data: literal text, file://path or fileb://path")

@@ -90,3 +90,14 @@ func (c *Catalog) With(overrides []Type) (*Catalog, error) {
 	}
 	return nc, nil
 }
+
+// Smallest returns the smallest type of family f (fewest vCPUs, then least
+// memory, then name), or false when the catalog has none of that family.
+func (c *Catalog) Smallest(f Family) (Type, bool) {
+	for _, t := range c.sorted {
+		if t.Family == f {
+			return t.clone(), true
+		}
+	}
+	return Type{}, false
+}

@@ -102,3 +102,36 @@ func TestWith(t *testing.T) {
 		})
 	}
 }
+
+func TestSmallest(t *testing.T) {
+	tiny := Type{Name: "lab.tiny", Family: General, VCPUs: 1, MemoryMiB: 256}
+	withTiny, err := Default().With([]Type{tiny})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		c    *Catalog
+		f    Family
+		want string
+	}{
+		{"built-in general", Default(), General, "t3.nano"},
+		{"built-in compute", Default(), Compute, "c5.large"},
+		{"override is smaller", withTiny, General, "lab.tiny"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := tt.c.Smallest(tt.f)
+			if !ok || got.Name != tt.want {
+				t.Errorf("Smallest(%s) = %q, %v; want %q", tt.f, got.Name, ok, tt.want)
+			}
+		})
+	}
+	empty, err := newCatalog(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := empty.Smallest(General); ok {
+		t.Error("empty catalog has a smallest type")
+	}
+}

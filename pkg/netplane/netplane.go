@@ -32,6 +32,7 @@ import (
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 
+	"github.com/ec2lab/ec2lab/pkg/fspath"
 	"github.com/ec2lab/ec2lab/pkg/netplane/edge"
 )
 
@@ -126,6 +127,10 @@ func New(cfg Config) (*Plane, error) {
 	}
 	if cfg.StateDir == "" {
 		cfg.StateDir = filepath.Join("/run/ec2lab/netplane", cfg.Prefix)
+	}
+	// dnsmasq changes directory before it writes its pid file.
+	if err := fspath.RequireAbs("netplane state dir", cfg.StateDir); err != nil {
+		return nil, err
 	}
 	if cfg.UnderlayMTU == 0 {
 		cfg.UnderlayMTU = 1500

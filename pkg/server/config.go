@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
+	"github.com/ec2lab/ec2lab/pkg/fspath"
 )
 
 // Config is ec2d's configuration: the region plus how this process serves it.
@@ -71,4 +72,26 @@ func LoadConfig(path string) (Config, error) {
 	}
 	c.Config = c.Config.WithDefaults()
 	return c, c.Config.Validate()
+}
+
+// MakeAbsolute resolves every path of the config against the working
+// directory (fspath), so none reaches a child process relative.
+func (c *Config) MakeAbsolute() error {
+	for i := range c.AvailabilityZones {
+		if err := fspath.Abs(&c.AvailabilityZones[i].Pool); err != nil {
+			return fmt.Errorf("zone %s pool: %w", c.AvailabilityZones[i].Name, err)
+		}
+	}
+	for i := range c.Peers {
+		if err := fspath.Abs(&c.Peers[i].CredentialsFile); err != nil {
+			return fmt.Errorf("peer %s credentials: %w", c.Peers[i].Name, err)
+		}
+	}
+	for i := range c.EmbeddedAgents {
+		a := &c.EmbeddedAgents[i]
+		if err := fspath.Abs(&a.LocalPool, &a.StateDir); err != nil {
+			return fmt.Errorf("embedded agent %s: %w", a.HostID, err)
+		}
+	}
+	return fspath.AbsAll(c.ImageDirs)
 }

@@ -3,8 +3,10 @@
 # as a fallback when /dev/vda is unusable).
 # Reads the NoCloud seed (ISO9660 volume labelled cidata), prints the boot
 # marker, starts DHCP in the background, runs user-data with cloud-init
-# semantics, then serves a shell on the serial console and powers off on the
-# ACPI power button (busybox acpid -> /etc/acpi/PWRF/00000080).
+# semantics (boothooks at once, before the network; #! scripts in the final
+# stage, once the DHCP lease is applied), then serves a shell on the serial
+# console and powers off on the ACPI power button (busybox acpid ->
+# /etc/acpi/PWRF/00000080).
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 HOME=/root
 export PATH HOME
@@ -119,10 +121,22 @@ sync
 echo "EC2LAB-BOOT-OK instance-id=$instance_id boot=$boot"
 
 ip link set lo up
+dhcp_pid=""
 if [ -e /sys/class/net/eth0 ]; then
 	ip link set eth0 up
 	udhcpc -i eth0 -n -q -t 5 -s /etc/ec2lab/udhcpc.sh >/dev/null 2>&1 &
+	dhcp_pid=$!
 fi
+
+# wait_network returns once the DHCP client has applied its lease (or given
+# up): cloud-init's final stage, where user scripts run, comes after the
+# network is configured.
+wait_network() {
+	[ -n "$dhcp_pid" ] || return 0
+	wait "$dhcp_pid"
+	dhcp_pid=""
+	say "network $(ip -4 -o addr show dev eth0 2>/dev/null | awk '{print $4}' | head -n 1)"
+}
 
 # Instance data, laid out as cloud-init does.
 IDIR=/var/lib/cloud/instances/$instance_id
@@ -166,8 +180,9 @@ if [ -s "$SEED/user-data" ]; then
 		if [ -e "$IDIR/sem/config_scripts_user" ]; then
 			say "user-data script already ran for $instance_id"
 		else
-			say "user-data script (once per instance)"
 			cp "$UD" "$IDIR/scripts/part-001"
+			wait_network
+			say "user-data script (once per instance)"
 			date >"$IDIR/sem/config_scripts_user"
 			sync
 			run_part "$IDIR/scripts/part-001"

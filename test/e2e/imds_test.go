@@ -18,10 +18,11 @@ import (
 
 // imdsScript is user data that asks the metadata service, from inside the
 // guest, who it is: IMDSv1 with busybox wget, IMDSv2 with a PUT written
-// by hand through nc (busybox wget cannot PUT), and a forged token.
+// by hand through nc (busybox wget cannot PUT), and a forged token. It does
+// not wait for the network: as under cloud-init, user scripts run once the
+// DHCP lease is applied, so its first line reads the guest's own address.
 const imdsScript = `#!/bin/sh
-n=0
-while [ $n -lt 30 ] && ! ip route | grep -q ^default; do n=$((n+1)); sleep 1; done
+echo "GUEST-IP=$(ip -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1)"
 M=http://169.254.169.254/latest
 echo "IMDS-ID=$(wget -q -O - $M/meta-data/instance-id)"
 echo "IMDS-AZ=$(wget -q -O - $M/meta-data/placement/availability-zone)"
@@ -67,6 +68,7 @@ func TestInstanceMetadata(t *testing.T) {
 		out := r.waitConsole(t, in.GetInstanceId(), "ec2lab: user-data exit")
 		t.Logf("%s (%s):\n%s", in.GetInstanceId(), in.GetPrivateIpAddress(), grepLines(out, "IMDS-"))
 		for _, want := range []string{
+			"GUEST-IP=" + in.GetPrivateIpAddress(),
 			"IMDS-ID=" + in.GetInstanceId(),
 			"IMDS-AZ=" + in.GetPlacement().GetAvailabilityZone(),
 			"IMDS-IP=" + in.GetPrivateIpAddress(),
