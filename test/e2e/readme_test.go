@@ -163,4 +163,3 @@ func readmeSection(t *testing.T, heading string) string {
 	}
 	return s
 }
-
