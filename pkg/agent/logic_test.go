@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -163,5 +164,18 @@ func TestRunHeartbeatsReRegisters(t *testing.T) {
 	}
 	if reg.last.HostId != "host-from-controller" || reg.last.Inventory.GetVcpus() != int32(runtime.NumCPU()) || len(reg.last.Inventory.Pools) != 2 {
 		t.Errorf("heartbeat = %v", reg.last)
+	}
+}
+
+// TestNewRefusesRelativeStateDir: seeds and console logs reach QEMU through
+// libvirt XML, which must not hold paths relative to this process.
+func TestNewRefusesRelativeStateDir(t *testing.T) {
+	dir := t.TempDir()
+	shared, _ := storage.New(dir + "/shared")
+	local, _ := storage.New(dir + "/local")
+	_, err := New(Config{HostID: "h1", DomainPrefix: "x-", DomainType: virttype.Decision{Type: "qemu"},
+		SharedPool: shared, LocalPool: local, StateDir: "var/agent"}, emptyHV{}, slog.Default())
+	if err == nil || !strings.Contains(err.Error(), "absolute") {
+		t.Fatalf("New with a relative state dir: %v, want an 'absolute path' error", err)
 	}
 }

@@ -133,3 +133,11 @@ func mac(s string) net.HardwareAddr {
 	}
 	return m
 }
+
+// TestNewRefusesRelativeStateDir: dnsmasq changes directory before it
+// writes its pid file, so a relative state dir must never reach it.
+func TestNewRefusesRelativeStateDir(t *testing.T) {
+	if _, err := New(Config{Prefix: "rel", StateDir: "var/agent/net"}); err == nil || !strings.Contains(err.Error(), "absolute") {
+		t.Fatalf("New with a relative state dir: %v, want an 'absolute path' error", err)
+	}
+}
