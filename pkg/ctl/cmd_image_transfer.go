@@ -3,12 +3,13 @@ package ctl
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 
-	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 	"github.com/spf13/cobra"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/ec2lab/ec2lab/pkg/fspath"
+	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
 // Bundle paths are paths on the controller's host; ec2ctl resolves a
@@ -24,9 +25,6 @@ func newImportImageCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if fl.req.BundlePath == "" {
 				return usageErrorf("the following arguments are required: --bundle")
-			}
-			if err := absBundle(&fl.req.BundlePath); err != nil {
-				return err
 			}
 			return fl.run(cmd.Context(), a)
 		},
@@ -67,13 +65,11 @@ func newExportImageCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-// absBundle makes a --bundle path absolute: the server, not this shell,
-// opens it.
+// absBundle makes a --bundle/--image-location path absolute (fspath): the
+// server, not this shell, opens it.
 func absBundle(path *string) error {
-	abs, err := filepath.Abs(*path)
-	if err != nil {
+	if err := fspath.Abs(path); err != nil {
 		return usageErrorf("--bundle: %v", err)
 	}
-	*path = abs
 	return nil
 }

@@ -103,3 +103,33 @@ func TestImportImageCallsRegisterImage(t *testing.T) {
 		t.Errorf("no --bundle: exit %d (%s), want %d", code, errOut, ExitUsage)
 	}
 }
+
+// TestRegisterImageSendsAbsolutePath: ec2d, not this shell, opens the
+// disk image, so a relative --image-location is resolved here; register-image
+// from snapshots sends no path at all.
+func TestRegisterImageSendsAbsolutePath(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"relative", []string{"--image-location", "images/disk.qcow2"}, filepath.Join(wd, "images/disk.qcow2")},
+		{"absolute", []string{"--image-location", "/srv/images/disk.qcow2"}, "/srv/images/disk.qcow2"},
+		{"snapshots", []string{"--root-device-name", "/dev/xvda"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, f := newExportHarness(t)
+			if _, errOut, code := h.run(append([]string{"register-image", "--name", "disk"}, tt.args...)...); code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			if got := f.register.GetBundlePath(); got != tt.want {
+				t.Errorf("path sent %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -37,6 +37,10 @@ func (fl *registerImageFlags) register(cmd *cobra.Command) {
 }
 
 func (fl *registerImageFlags) run(ctx context.Context, a *app) error {
+	// The server, not this shell, opens the file: send it absolute.
+	if err := absBundle(&fl.req.BundlePath); err != nil {
+		return err
+	}
 	var err error
 	if fl.req.BlockDeviceMappings, err = parseBlockDeviceMappings(fl.bdms); err != nil {
 		return &usageError{err}
