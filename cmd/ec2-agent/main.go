@@ -19,6 +19,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/ec2lab/ec2lab/pkg/agent"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/fspath"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
 	"github.com/ec2lab/ec2lab/pkg/storage"
@@ -119,8 +120,7 @@ func run(parent context.Context, f flags) error {
 	if err != nil {
 		return err
 	}
-	unary, streamI := agent.ErrorInterceptors()
-	gs := grpc.NewServer(grpc.Creds(serverCreds), grpc.UnaryInterceptor(unary), grpc.StreamInterceptor(streamI))
+	gs := grpc.NewServer(append(errgrpc.ServerOptions(), grpc.Creds(serverCreds))...)
 	agentv1.RegisterHostServer(gs, ag)
 	go func() { <-ctx.Done(); gs.GracefulStop() }()
 	go register(ctx, ag, f, controllerCreds, log)
@@ -159,7 +159,7 @@ func transport(f flags) (server, client credentials.TransportCredentials, err er
 
 // register registers with the controller and heartbeats until ctx ends.
 func register(ctx context.Context, ag *agent.Agent, f flags, creds credentials.TransportCredentials, log *slog.Logger) {
-	conn, err := grpc.NewClient(f.controller, grpc.WithTransportCredentials(creds))
+	conn, err := grpc.NewClient(f.controller, append(errgrpc.DialOptions(), grpc.WithTransportCredentials(creds))...)
 	if err != nil {
 		log.Error("controller connection", "err", err)
 		return

@@ -78,7 +78,7 @@ func (a *Agent) DetachVolume(ctx context.Context, req *agentv1.DetachVolumeReque
 		return &agentv1.DetachVolumeResponse{}, nil
 	}
 	if d.Target == "vda" && !req.GetForce() {
-		return nil, ec2err.New("OperationNotPermitted", "the root volume of %s cannot be detached", id)
+		return nil, ec2err.New(ec2err.OperationNotPermitted, "the root volume of %s cannot be detached", id)
 	}
 	dctx, cancel := context.WithTimeout(ctx, detachTimeout)
 	defer cancel()

@@ -1,10 +1,8 @@
 package agent
 
 import (
-	"context"
 	"errors"
 
-	"google.golang.org/grpc"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
@@ -12,11 +10,11 @@ import (
 )
 
 func instanceNotFound(id string) error {
-	return ec2err.New("InvalidInstanceID.NotFound", "the instance ID '%s' does not exist on this host", id)
+	return ec2err.New(ec2err.InvalidInstanceIDNotFound, "the instance ID '%s' does not exist on this host", id)
 }
 
 func volumeNotFound(id string) error {
-	return ec2err.New("InvalidVolume.NotFound", "the volume '%s' does not exist", id)
+	return ec2err.New(ec2err.InvalidVolumeNotFound, "the volume '%s' does not exist", id)
 }
 
 func capacity(format string, args ...any) error {
@@ -29,7 +27,7 @@ func missing(what string) error {
 
 func isInstanceNotFound(err error) bool {
 	e, ok := ec2err.As(err)
-	return errors.Is(err, hypervisor.ErrNotFound) || ok && e.Code == "InvalidInstanceID.NotFound"
+	return errors.Is(err, hypervisor.ErrNotFound) || ok && e.Code == ec2err.InvalidInstanceIDNotFound
 }
 
 // orInstanceNotFound turns a hypervisor ErrNotFound into the EC2 error.
@@ -49,17 +47,4 @@ func orVolumeNotFound(id string, err error) error {
 		return ec2err.New(ec2err.InvalidParameterValue, "invalid volume file name %q", id)
 	}
 	return err
-}
-
-// ErrorInterceptors map every error a Host method returns to a gRPC status
-// with ec2err.ToGRPC (EC2 code in the message; InternalError for others).
-func ErrorInterceptors() (grpc.UnaryServerInterceptor, grpc.StreamServerInterceptor) {
-	unary := func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-		resp, err := h(ctx, req)
-		return resp, ec2err.ToGRPC(err)
-	}
-	stream := func(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-		return ec2err.ToGRPC(h(srv, ss))
-	}
-	return unary, stream
 }

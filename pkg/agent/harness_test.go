@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/test/bufconn"
 
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	"github.com/ec2lab/ec2lab/pkg/storage"
@@ -64,14 +65,14 @@ func newHarness(t *testing.T) *harness {
 
 func serve(t *testing.T, a *Agent) agentv1.HostClient {
 	lis := bufconn.Listen(1 << 20)
-	unary, stream := ErrorInterceptors()
-	srv := grpc.NewServer(grpc.UnaryInterceptor(unary), grpc.StreamInterceptor(stream))
+	srv := grpc.NewServer(errgrpc.ServerOptions()...)
 	agentv1.RegisterHostServer(srv, a)
 	go srv.Serve(lis)
 	t.Cleanup(srv.Stop)
 	conn, err := grpc.NewClient("passthrough:///bufnet",
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
+		grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithChainUnaryInterceptor(errgrpc.UnaryClientInterceptor()),
+		grpc.WithChainStreamInterceptor(errgrpc.StreamClientInterceptor()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -109,7 +109,7 @@ func (a *Agent) liveDisk(ctx context.Context, id, name, target string) (*agentv1
 	}
 	d := findDisk(st.Disks, name, target)
 	if d == nil {
-		return nil, false, ec2err.New("IncorrectState", "volume %s is not attached to %s", name, id)
+		return nil, false, ec2err.New(ec2err.IncorrectState, "volume %s is not attached to %s", name, id)
 	}
 	return d, true, nil
 }

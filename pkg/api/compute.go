@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
-	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -50,7 +49,7 @@ func (c *Compute) RunInstances(ctx context.Context, r *v1.RunInstancesRequest) (
 	}
 	res, err := c.svc.RunInstances(ctx, req)
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	out := &v1.Reservation{ReservationId: res.ReservationID, OwnerId: res.Owner}
 	for _, in := range res.Instances {
@@ -63,7 +62,7 @@ func (c *Compute) RunInstances(ctx context.Context, r *v1.RunInstancesRequest) (
 func (c *Compute) DescribeInstances(ctx context.Context, r *v1.DescribeInstancesRequest) (*v1.DescribeInstancesResponse, error) {
 	insts, next, err := c.svc.DescribeInstances(ctx, r.GetInstanceIds(), filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	out := &v1.DescribeInstancesResponse{NextToken: next}
 	byRes := map[string]*v1.Reservation{}
@@ -83,7 +82,7 @@ func (c *Compute) DescribeInstances(ctx context.Context, r *v1.DescribeInstances
 func (c *Compute) StartInstances(ctx context.Context, r *v1.InstanceIdsRequest) (*v1.InstanceStateChanges, error) {
 	chs, err := c.svc.StartInstances(ctx, r.GetInstanceIds(), r.GetDryRun())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return changesOut(chs), nil
 }
@@ -92,7 +91,7 @@ func (c *Compute) StartInstances(ctx context.Context, r *v1.InstanceIdsRequest) 
 func (c *Compute) StopInstances(ctx context.Context, r *v1.StopInstancesRequest) (*v1.InstanceStateChanges, error) {
 	chs, err := c.svc.StopInstances(ctx, r.GetInstanceIds(), r.GetForce(), r.GetDryRun())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return changesOut(chs), nil
 }
@@ -101,7 +100,7 @@ func (c *Compute) StopInstances(ctx context.Context, r *v1.StopInstancesRequest)
 func (c *Compute) TerminateInstances(ctx context.Context, r *v1.InstanceIdsRequest) (*v1.InstanceStateChanges, error) {
 	chs, err := c.svc.TerminateInstances(ctx, r.GetInstanceIds(), r.GetDryRun())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return changesOut(chs), nil
 }
@@ -109,7 +108,7 @@ func (c *Compute) TerminateInstances(ctx context.Context, r *v1.InstanceIdsReque
 // RebootInstances reboots instances.
 func (c *Compute) RebootInstances(ctx context.Context, r *v1.InstanceIdsRequest) (*v1.RebootInstancesResponse, error) {
 	if err := c.svc.RebootInstances(ctx, r.GetInstanceIds(), r.GetDryRun()); err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.RebootInstancesResponse{}, nil
 }
@@ -118,7 +117,7 @@ func (c *Compute) RebootInstances(ctx context.Context, r *v1.InstanceIdsRequest)
 func (c *Compute) GetConsoleOutput(ctx context.Context, r *v1.GetConsoleOutputRequest) (*v1.GetConsoleOutputResponse, error) {
 	out, at, err := c.svc.ConsoleOutput(ctx, r.GetInstanceId())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.GetConsoleOutputResponse{InstanceId: r.GetInstanceId(), Timestamp: ts(at), Output: out}, nil
 }
@@ -127,7 +126,7 @@ func (c *Compute) GetConsoleOutput(ctx context.Context, r *v1.GetConsoleOutputRe
 func (c *Compute) DescribeInstanceAttribute(ctx context.Context, r *v1.DescribeInstanceAttributeRequest) (*v1.InstanceAttribute, error) {
 	in, err := c.svc.InstanceAttribute(ctx, r.GetInstanceId(), r.GetAttribute())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	out := &v1.InstanceAttribute{InstanceId: in.ID, Attribute: r.GetAttribute()}
 	switch r.GetAttribute() {
@@ -154,7 +153,7 @@ func boolString(b bool) string {
 func (c *Compute) DescribeInstanceTypes(ctx context.Context, r *v1.DescribeInstanceTypesRequest) (*v1.DescribeInstanceTypesResponse, error) {
 	types, err := c.svc.InstanceTypes(ctx, r.GetInstanceTypes(), filtersIn(r.GetFilters()))
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	out := &v1.DescribeInstanceTypesResponse{}
 	for _, t := range types {
@@ -171,7 +170,7 @@ func (c *Compute) DescribeInstanceTypes(ctx context.Context, r *v1.DescribeInsta
 func (c *Compute) DescribeRegions(ctx context.Context, r *v1.DescribeRegionsRequest) (*v1.DescribeRegionsResponse, error) {
 	regs, err := c.svc.Regions(ctx, r.GetRegionNames())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	out := &v1.DescribeRegionsResponse{}
 	for _, g := range regs {
@@ -184,7 +183,7 @@ func (c *Compute) DescribeRegions(ctx context.Context, r *v1.DescribeRegionsRequ
 func (c *Compute) DescribeAvailabilityZones(ctx context.Context, r *v1.DescribeAvailabilityZonesRequest) (*v1.DescribeAvailabilityZonesResponse, error) {
 	zones, err := c.svc.Zones(ctx, r.GetZoneNames(), filtersIn(r.GetFilters()))
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	out := &v1.DescribeAvailabilityZonesResponse{}
 	for _, z := range zones {
@@ -202,7 +201,7 @@ func (c *Compute) DescribeAvailabilityZones(ctx context.Context, r *v1.DescribeA
 func (c *Compute) DescribeHosts(ctx context.Context, r *v1.DescribeHostsRequest) (*v1.DescribeHostsResponse, error) {
 	hs, err := c.svc.Hosts(ctx)
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	out := &v1.DescribeHostsResponse{}
 	for _, h := range hs {

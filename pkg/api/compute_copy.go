@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
-	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -21,7 +20,7 @@ func (c *Compute) CopySnapshot(ctx context.Context, r *v1.CopySnapshotRequest) (
 		SourceSnapshotID: r.GetSourceSnapshotId(), Description: r.GetDescription(), Encrypted: r.GetEncrypted(),
 		DryRun: r.GetDryRun(), Tags: specTags(r.GetTagSpecifications())["snapshot"]})
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.CopySnapshotResponse{SnapshotId: sn.ID}, nil
 }
@@ -32,7 +31,7 @@ func (c *Compute) CopyImage(ctx context.Context, r *v1.CopyImageRequest) (*v1.Co
 		SourceImageID: r.GetSourceImageId(), Name: r.GetName(), Description: r.GetDescription(),
 		Tags: specTags(r.GetTagSpecifications())["image"], DryRun: r.GetDryRun()})
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.CopyImageResponse{ImageId: img.ID}, nil
 }
@@ -42,7 +41,7 @@ func (c *Compute) CopyImage(ctx context.Context, r *v1.CopyImageRequest) (*v1.Co
 func (c *Compute) GetSnapshotLayers(r *v1.GetSnapshotLayersRequest, stream v1.Compute_GetSnapshotLayersServer) error {
 	files, wrapped, err := c.svc.SnapshotLayers(stream.Context(), r.GetSnapshotId(), r.GetWrapPublicKey())
 	if err != nil {
-		return ec2err.ToGRPC(err)
+		return err
 	}
 	if wrapped != nil {
 		if err := stream.Send(&v1.LayerChunk{WrappedKey: wrapped}); err != nil {
@@ -60,7 +59,7 @@ func (c *Compute) GetSnapshotLayers(r *v1.GetSnapshotLayersRequest, stream v1.Co
 func (c *Compute) GetImageFiles(r *v1.GetImageFilesRequest, stream v1.Compute_GetImageFilesServer) error {
 	files, err := c.svc.ImageFiles(stream.Context(), r.GetImageId())
 	if err != nil {
-		return ec2err.ToGRPC(err)
+		return err
 	}
 	return sendFiles(stream, files, nil)
 }
@@ -88,7 +87,7 @@ func sendFiles(stream chunkSender, files []controller.LayerFile, have map[string
 func sendFile(stream chunkSender, f controller.LayerFile, head *v1.LayerChunk) error {
 	in, err := os.Open(f.Path)
 	if err != nil {
-		return ec2err.ToGRPC(fmt.Errorf("layer %s: %w", f.Name, err))
+		return fmt.Errorf("layer %s: %w", f.Name, err)
 	}
 	defer in.Close()
 	buf := make([]byte, layerChunkSize)
@@ -110,7 +109,7 @@ func sendFile(stream chunkSender, f controller.LayerFile, head *v1.LayerChunk) e
 			return nil
 		}
 		if err != nil {
-			return ec2err.ToGRPC(fmt.Errorf("layer %s: %w", f.Name, err))
+			return fmt.Errorf("layer %s: %w", f.Name, err)
 		}
 	}
 }

@@ -4,14 +4,13 @@ import (
 	"context"
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
-	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
 // ModifyImageAttribute changes an image's launch permissions or description.
 func (c *Compute) ModifyImageAttribute(ctx context.Context, r *v1.ModifyImageAttributeRequest) (*v1.ModifyImageAttributeResponse, error) {
 	if err := c.svc.ModifyImageAttribute(ctx, imageAttributeChange(r)); err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.ModifyImageAttributeResponse{}, nil
 }
@@ -32,7 +31,7 @@ func imageAttributeChange(r *v1.ModifyImageAttributeRequest) controller.ImageAtt
 func (c *Compute) DescribeImageAttribute(ctx context.Context, r *v1.DescribeImageAttributeRequest) (*v1.ImageAttribute, error) {
 	a, err := c.svc.DescribeImageAttribute(ctx, r.GetImageId(), r.GetAttribute(), r.GetDryRun())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.ImageAttribute{ImageId: a.ImageID, Attribute: a.Attribute,
 		LaunchPermissions: launchPermissionsOut(a.LaunchPermissions), Value: a.Value}, nil
@@ -41,7 +40,7 @@ func (c *Compute) DescribeImageAttribute(ctx context.Context, r *v1.DescribeImag
 // ResetImageAttribute makes an image private again.
 func (c *Compute) ResetImageAttribute(ctx context.Context, r *v1.ResetImageAttributeRequest) (*v1.ResetImageAttributeResponse, error) {
 	if err := c.svc.ResetImageAttribute(ctx, r.GetImageId(), r.GetAttribute(), r.GetDryRun()); err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.ResetImageAttributeResponse{}, nil
 }

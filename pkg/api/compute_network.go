@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
-	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -12,7 +11,7 @@ import (
 func (c *Compute) CreateVpc(ctx context.Context, r *v1.CreateVpcRequest) (*v1.Vpc, error) {
 	v, err := c.svc.CreateVpc(ctx, r.GetCidrBlock(), specTags(r.GetTagSpecifications())["vpc"], r.GetDryRun())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return vpcOut(v), nil
 }
@@ -21,7 +20,7 @@ func (c *Compute) CreateVpc(ctx context.Context, r *v1.CreateVpcRequest) (*v1.Vp
 func (c *Compute) DescribeVpcs(ctx context.Context, r *v1.DescribeVpcsRequest) (*v1.DescribeVpcsResponse, error) {
 	vs, next, err := c.svc.DescribeVpcs(ctx, r.GetVpcIds(), filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	out := &v1.DescribeVpcsResponse{NextToken: next}
 	for _, v := range vs {
@@ -33,7 +32,7 @@ func (c *Compute) DescribeVpcs(ctx context.Context, r *v1.DescribeVpcsRequest) (
 // DeleteVpc deletes a VPC without subnets.
 func (c *Compute) DeleteVpc(ctx context.Context, r *v1.DeleteVpcRequest) (*v1.DeleteVpcResponse, error) {
 	if err := c.svc.DeleteVpc(ctx, r.GetVpcId(), r.GetDryRun()); err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.DeleteVpcResponse{}, nil
 }
@@ -43,7 +42,7 @@ func (c *Compute) CreateSubnet(ctx context.Context, r *v1.CreateSubnetRequest) (
 	sn, err := c.svc.CreateSubnet(ctx, r.GetVpcId(), r.GetCidrBlock(), r.GetAvailabilityZone(),
 		specTags(r.GetTagSpecifications())["subnet"], r.GetDryRun())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return subnetOut(sn), nil
 }
@@ -52,7 +51,7 @@ func (c *Compute) CreateSubnet(ctx context.Context, r *v1.CreateSubnetRequest) (
 func (c *Compute) DescribeSubnets(ctx context.Context, r *v1.DescribeSubnetsRequest) (*v1.DescribeSubnetsResponse, error) {
 	subs, next, err := c.svc.DescribeSubnets(ctx, r.GetSubnetIds(), filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	out := &v1.DescribeSubnetsResponse{NextToken: next}
 	for _, sn := range subs {
@@ -64,7 +63,7 @@ func (c *Compute) DescribeSubnets(ctx context.Context, r *v1.DescribeSubnetsRequ
 // DeleteSubnet deletes a subnet no instance uses.
 func (c *Compute) DeleteSubnet(ctx context.Context, r *v1.DeleteSubnetRequest) (*v1.DeleteSubnetResponse, error) {
 	if err := c.svc.DeleteSubnet(ctx, r.GetSubnetId(), r.GetDryRun()); err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.DeleteSubnetResponse{}, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
-	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -13,7 +12,7 @@ func (c *Compute) CreatePlacementGroup(ctx context.Context, r *v1.CreatePlacemen
 	g, err := c.svc.CreatePlacementGroup(ctx, r.GetGroupName(), r.GetStrategy(), int(r.GetPartitionCount()),
 		specTags(r.GetTagSpecifications())["placement-group"], r.GetDryRun())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return placementGroupOut(g), nil
 }
@@ -22,7 +21,7 @@ func (c *Compute) CreatePlacementGroup(ctx context.Context, r *v1.CreatePlacemen
 func (c *Compute) DescribePlacementGroups(ctx context.Context, r *v1.DescribePlacementGroupsRequest) (*v1.DescribePlacementGroupsResponse, error) {
 	gs, err := c.svc.DescribePlacementGroups(ctx, r.GetGroupNames(), r.GetGroupIds(), filtersIn(r.GetFilters()))
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	out := &v1.DescribePlacementGroupsResponse{}
 	for _, g := range gs {
@@ -34,7 +33,7 @@ func (c *Compute) DescribePlacementGroups(ctx context.Context, r *v1.DescribePla
 // DeletePlacementGroup deletes an unused placement group.
 func (c *Compute) DeletePlacementGroup(ctx context.Context, r *v1.DeletePlacementGroupRequest) (*v1.DeletePlacementGroupResponse, error) {
 	if err := c.svc.DeletePlacementGroup(ctx, r.GetGroupName(), r.GetDryRun()); err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.DeletePlacementGroupResponse{}, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
-	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -13,7 +12,7 @@ func (c *Compute) CreateSecurityGroup(ctx context.Context, r *v1.CreateSecurityG
 	g, err := c.svc.CreateSecurityGroup(ctx, r.GetGroupName(), r.GetDescription(), r.GetVpcId(),
 		specTags(r.GetTagSpecifications())["security-group"], r.GetDryRun())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.CreateSecurityGroupResponse{GroupId: g.ID}, nil
 }
@@ -21,7 +20,7 @@ func (c *Compute) CreateSecurityGroup(ctx context.Context, r *v1.CreateSecurityG
 // DeleteSecurityGroup deletes a group no instance uses.
 func (c *Compute) DeleteSecurityGroup(ctx context.Context, r *v1.DeleteSecurityGroupRequest) (*v1.DeleteSecurityGroupResponse, error) {
 	if err := c.svc.DeleteSecurityGroup(ctx, r.GetGroupId(), r.GetGroupName(), r.GetDryRun()); err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.DeleteSecurityGroupResponse{}, nil
 }
@@ -31,7 +30,7 @@ func (c *Compute) DescribeSecurityGroups(ctx context.Context, r *v1.DescribeSecu
 	gs, next, err := c.svc.DescribeSecurityGroups(ctx, r.GetGroupIds(), r.GetGroupNames(), filtersIn(r.GetFilters()),
 		page(r.GetMaxResults(), r.GetNextToken()))
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	out := &v1.DescribeSecurityGroupsResponse{NextToken: next}
 	for _, g := range gs {
@@ -62,7 +61,7 @@ func (c *Compute) RevokeSecurityGroupEgress(ctx context.Context, r *v1.SecurityG
 
 func rulesDone(err error) (*v1.SecurityGroupRulesResponse, error) {
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.SecurityGroupRulesResponse{Return: true}, nil
 }

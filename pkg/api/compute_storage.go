@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
-	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -15,7 +14,7 @@ func (c *Compute) CreateVolume(ctx context.Context, r *v1.CreateVolumeRequest) (
 		Encrypted: r.GetEncrypted(), DryRun: r.GetDryRun(), Tags: specTags(r.GetTagSpecifications())["volume"],
 		ClientToken: r.GetClientToken()})
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return volumeOut(v), nil
 }
@@ -24,7 +23,7 @@ func (c *Compute) CreateVolume(ctx context.Context, r *v1.CreateVolumeRequest) (
 func (c *Compute) DescribeVolumes(ctx context.Context, r *v1.DescribeVolumesRequest) (*v1.DescribeVolumesResponse, error) {
 	vols, next, err := c.svc.DescribeVolumes(ctx, r.GetVolumeIds(), filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	out := &v1.DescribeVolumesResponse{NextToken: next}
 	for _, v := range vols {
@@ -37,7 +36,7 @@ func (c *Compute) DescribeVolumes(ctx context.Context, r *v1.DescribeVolumesRequ
 func (c *Compute) AttachVolume(ctx context.Context, r *v1.AttachVolumeRequest) (*v1.VolumeAttachment, error) {
 	a, err := c.svc.AttachVolume(ctx, r.GetVolumeId(), r.GetInstanceId(), r.GetDevice(), r.GetDryRun())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return attachmentOut(r.GetVolumeId(), a), nil
 }
@@ -46,7 +45,7 @@ func (c *Compute) AttachVolume(ctx context.Context, r *v1.AttachVolumeRequest) (
 func (c *Compute) DetachVolume(ctx context.Context, r *v1.DetachVolumeRequest) (*v1.VolumeAttachment, error) {
 	a, err := c.svc.DetachVolume(ctx, r.GetVolumeId(), r.GetInstanceId(), r.GetDevice(), r.GetForce(), r.GetDryRun())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return attachmentOut(r.GetVolumeId(), a), nil
 }
@@ -55,7 +54,7 @@ func (c *Compute) DetachVolume(ctx context.Context, r *v1.DetachVolumeRequest) (
 func (c *Compute) ModifyVolume(ctx context.Context, r *v1.ModifyVolumeRequest) (*v1.VolumeModification, error) {
 	m, err := c.svc.ModifyVolume(ctx, r.GetVolumeId(), r.GetSize(), r.GetVolumeType(), r.GetIops(), r.GetThroughput(), r.GetDryRun())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.VolumeModification{VolumeId: m.VolumeID, ModificationState: m.State, TargetSize: m.TargetSize,
 		TargetVolumeType: m.TargetType, TargetIops: m.TargetIOPS, TargetThroughput: m.TargetThroughput,
@@ -66,7 +65,7 @@ func (c *Compute) ModifyVolume(ctx context.Context, r *v1.ModifyVolumeRequest) (
 // DeleteVolume deletes a volume.
 func (c *Compute) DeleteVolume(ctx context.Context, r *v1.DeleteVolumeRequest) (*v1.DeleteVolumeResponse, error) {
 	if err := c.svc.DeleteVolume(ctx, r.GetVolumeId(), r.GetDryRun()); err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.DeleteVolumeResponse{}, nil
 }
@@ -75,7 +74,7 @@ func (c *Compute) DeleteVolume(ctx context.Context, r *v1.DeleteVolumeRequest) (
 func (c *Compute) CreateSnapshot(ctx context.Context, r *v1.CreateSnapshotRequest) (*v1.Snapshot, error) {
 	s, err := c.svc.CreateSnapshot(ctx, r.GetVolumeId(), r.GetDescription(), specTags(r.GetTagSpecifications())["snapshot"], r.GetDryRun())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return snapshotOut(s), nil
 }
@@ -84,7 +83,7 @@ func (c *Compute) CreateSnapshot(ctx context.Context, r *v1.CreateSnapshotReques
 func (c *Compute) DescribeSnapshots(ctx context.Context, r *v1.DescribeSnapshotsRequest) (*v1.DescribeSnapshotsResponse, error) {
 	snaps, next, err := c.svc.DescribeSnapshots(ctx, r.GetSnapshotIds(), r.GetOwnerIds(), filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	out := &v1.DescribeSnapshotsResponse{NextToken: next}
 	for _, s := range snaps {
@@ -96,7 +95,7 @@ func (c *Compute) DescribeSnapshots(ctx context.Context, r *v1.DescribeSnapshots
 // DeleteSnapshot deletes a snapshot.
 func (c *Compute) DeleteSnapshot(ctx context.Context, r *v1.DeleteSnapshotRequest) (*v1.DeleteSnapshotResponse, error) {
 	if err := c.svc.DeleteSnapshot(ctx, r.GetSnapshotId(), r.GetDryRun()); err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.DeleteSnapshotResponse{}, nil
 }
@@ -117,7 +116,7 @@ func (c *Compute) RegisterImage(ctx context.Context, r *v1.RegisterImageRequest)
 	}
 	img, err := c.svc.RegisterImage(ctx, req)
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.RegisterImageResponse{ImageId: img.ID}, nil
 }
@@ -128,7 +127,7 @@ func (c *Compute) CreateImage(ctx context.Context, r *v1.CreateImageRequest) (*v
 		Description: r.GetDescription(), NoReboot: r.GetNoReboot(), Tags: specTags(r.GetTagSpecifications()),
 		DryRun: r.GetDryRun()})
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.CreateImageResponse{ImageId: img.ID}, nil
 }
@@ -138,7 +137,7 @@ func (c *Compute) DescribeImages(ctx context.Context, r *v1.DescribeImagesReques
 	imgs, next, err := c.svc.DescribeImages(ctx, r.GetImageIds(), r.GetOwners(), r.GetExecutableUsers(),
 		filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	out := &v1.DescribeImagesResponse{NextToken: next}
 	for _, i := range imgs {
@@ -150,7 +149,7 @@ func (c *Compute) DescribeImages(ctx context.Context, r *v1.DescribeImagesReques
 // DeregisterImage deregisters an image.
 func (c *Compute) DeregisterImage(ctx context.Context, r *v1.DeregisterImageRequest) (*v1.DeregisterImageResponse, error) {
 	if err := c.svc.DeregisterImage(ctx, r.GetImageId(), r.GetDryRun()); err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.DeregisterImageResponse{}, nil
 }
@@ -159,7 +158,7 @@ func (c *Compute) DeregisterImage(ctx context.Context, r *v1.DeregisterImageRequ
 func (c *Compute) ExportImage(ctx context.Context, r *v1.ExportImageRequest) (*v1.ExportImageResponse, error) {
 	dir, sum, err := c.svc.ExportImage(ctx, r.GetImageId(), r.GetBundlePath(), r.GetDryRun())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.ExportImageResponse{BundlePath: dir, ManifestSha256: sum}, nil
 }
@@ -168,7 +167,7 @@ func (c *Compute) ExportImage(ctx context.Context, r *v1.ExportImageRequest) (*v
 func (c *Compute) CreateKeyPair(ctx context.Context, r *v1.CreateKeyPairRequest) (*v1.KeyPair, error) {
 	k, priv, err := c.svc.CreateKeyPair(ctx, r.GetKeyName(), r.GetKeyType(), specTags(r.GetTagSpecifications())["key-pair"], r.GetDryRun())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	out := keyPairOut(k, false)
 	out.KeyMaterial = priv
@@ -179,7 +178,7 @@ func (c *Compute) CreateKeyPair(ctx context.Context, r *v1.CreateKeyPairRequest)
 func (c *Compute) ImportKeyPair(ctx context.Context, r *v1.ImportKeyPairRequest) (*v1.KeyPair, error) {
 	k, err := c.svc.ImportKeyPair(ctx, r.GetKeyName(), r.GetPublicKeyMaterial(), specTags(r.GetTagSpecifications())["key-pair"], r.GetDryRun())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return keyPairOut(k, false), nil
 }
@@ -188,7 +187,7 @@ func (c *Compute) ImportKeyPair(ctx context.Context, r *v1.ImportKeyPairRequest)
 func (c *Compute) DescribeKeyPairs(ctx context.Context, r *v1.DescribeKeyPairsRequest) (*v1.DescribeKeyPairsResponse, error) {
 	keys, err := c.svc.DescribeKeyPairs(ctx, r.GetKeyNames(), r.GetKeyPairIds(), filtersIn(r.GetFilters()))
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	out := &v1.DescribeKeyPairsResponse{}
 	for _, k := range keys {
@@ -200,7 +199,7 @@ func (c *Compute) DescribeKeyPairs(ctx context.Context, r *v1.DescribeKeyPairsRe
 // DeleteKeyPair deletes a key pair.
 func (c *Compute) DeleteKeyPair(ctx context.Context, r *v1.DeleteKeyPairRequest) (*v1.DeleteKeyPairResponse, error) {
 	if err := c.svc.DeleteKeyPair(ctx, r.GetKeyName(), r.GetKeyPairId(), r.GetDryRun()); err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.DeleteKeyPairResponse{}, nil
 }
@@ -208,7 +207,7 @@ func (c *Compute) DeleteKeyPair(ctx context.Context, r *v1.DeleteKeyPairRequest)
 // CreateTags tags resources.
 func (c *Compute) CreateTags(ctx context.Context, r *v1.CreateTagsRequest) (*v1.CreateTagsResponse, error) {
 	if err := c.svc.CreateTags(ctx, r.GetResources(), tagsIn(r.GetTags()), r.GetDryRun()); err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.CreateTagsResponse{}, nil
 }
@@ -216,7 +215,7 @@ func (c *Compute) CreateTags(ctx context.Context, r *v1.CreateTagsRequest) (*v1.
 // DeleteTags removes tags.
 func (c *Compute) DeleteTags(ctx context.Context, r *v1.DeleteTagsRequest) (*v1.DeleteTagsResponse, error) {
 	if err := c.svc.DeleteTags(ctx, r.GetResources(), tagsIn(r.GetTags()), r.GetDryRun()); err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.DeleteTagsResponse{}, nil
 }
@@ -225,7 +224,7 @@ func (c *Compute) DeleteTags(ctx context.Context, r *v1.DeleteTagsRequest) (*v1.
 func (c *Compute) DescribeTags(ctx context.Context, r *v1.DescribeTagsRequest) (*v1.DescribeTagsResponse, error) {
 	tags, next, err := c.svc.DescribeTags(ctx, filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	out := &v1.DescribeTagsResponse{NextToken: next}
 	for _, t := range tags {
@@ -243,7 +242,7 @@ func (c *Compute) StreamConsole(stream v1.Compute_StreamConsoleServer) error {
 	}
 	ag, err := c.svc.ConsoleAgent(stream.Context(), first.GetInstanceId())
 	if err != nil {
-		return ec2err.ToGRPC(err)
+		return err
 	}
 	return relayConsole(stream, ag, first)
 }

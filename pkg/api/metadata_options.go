@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
-	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -14,7 +13,7 @@ func (c *Compute) ModifyInstanceMetadataOptions(ctx context.Context, r *v1.Modif
 		HopLimit: r.HttpPutResponseHopLimit}
 	o, err := c.svc.ModifyInstanceMetadataOptions(ctx, r.GetInstanceId(), req, r.GetDryRun())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &v1.ModifyInstanceMetadataOptionsResponse{InstanceId: r.GetInstanceId(),
 		InstanceMetadataOptions: metadataOptionsOut(o)}, nil

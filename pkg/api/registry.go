@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
-	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
@@ -26,11 +25,11 @@ func NewRegistry(svc *controller.Service, dial func(addr string) (agentv1.HostCl
 func (r *Registry) Register(ctx context.Context, req *agentv1.RegisterRequest) (*agentv1.RegisterResponse, error) {
 	c, err := r.dial(req.GetAgentAddress())
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	id, err := r.svc.AddHost(ctx, req.GetInventory(), req.GetAgentAddress(), c)
 	if err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &agentv1.RegisterResponse{HostId: id, HeartbeatIntervalSeconds: r.HeartbeatSeconds}, nil
 }
@@ -38,7 +37,7 @@ func (r *Registry) Register(ctx context.Context, req *agentv1.RegisterRequest) (
 // Heartbeat records liveness and observed instances.
 func (r *Registry) Heartbeat(ctx context.Context, req *agentv1.HeartbeatRequest) (*agentv1.HeartbeatResponse, error) {
 	if err := r.svc.Heartbeat(ctx, req.GetHostId(), req.GetInventory(), req.GetInstances()); err != nil {
-		return nil, ec2err.ToGRPC(err)
+		return nil, err
 	}
 	return &agentv1.HeartbeatResponse{}, nil
 }

@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
 )
 
 // gRPC metadata keys carrying a request signature.
@@ -70,27 +70,27 @@ func verifyRPC(ctx context.Context, ks KeyStore, fullMethod string, now time.Tim
 	md, _ := metadata.FromIncomingContext(ctx)
 	akid, date, sig := first(md, MDAccessKey), first(md, MDDate), first(md, MDSignature)
 	if akid == "" || date == "" || sig == "" {
-		return nil, status.Error(codes.Unauthenticated, "missing request signature metadata")
+		return nil, ec2err.New(ec2err.MissingAuthenticationToken, "missing request signature metadata")
 	}
 	t, err := time.Parse(time.RFC3339, date)
 	if err != nil {
-		return nil, status.Error(codes.Unauthenticated, "malformed "+MDDate)
+		return nil, ec2err.New(ec2err.AuthFailure, "malformed %s", MDDate)
 	}
 	if d := now.Sub(t); d > MaxSkew || d < -MaxSkew {
-		return nil, status.Errorf(codes.Unauthenticated, "request date %s is more than %s from server time", date, MaxSkew)
+		return nil, ec2err.New(ec2err.RequestExpired, "request date %s is more than %s from server time", date, MaxSkew)
 	}
 	k, err := ks.Lookup(ctx, akid)
 	if errors.Is(err, ErrUnknownKey) {
-		return nil, status.Error(codes.Unauthenticated, "invalid access key or signature")
+		return nil, ec2err.New(ec2err.AuthFailure, "invalid access key or signature")
 	}
 	if err != nil {
 		slog.ErrorContext(ctx, "key lookup failed", "access_key", akid, "err", err)
-		return nil, status.Error(codes.Internal, "key lookup failed")
+		return nil, ec2err.New(ec2err.InternalError, "key lookup failed")
 	}
 	got, err := hex.DecodeString(sig)
 	want, _ := hex.DecodeString(RPCSignature(k.SecretAccessKey, fullMethod, date, akid))
 	if err != nil || !hmac.Equal(got, want) {
-		return nil, status.Error(codes.Unauthenticated, "invalid access key or signature")
+		return nil, ec2err.New(ec2err.AuthFailure, "invalid access key or signature")
 	}
 	return WithKey(ctx, k), nil
 }

@@ -15,6 +15,8 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/grpc/test/bufconn"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 )
 
 const checkMethod = "/grpc.health.v1.Health/Check"
@@ -35,8 +37,8 @@ func startServer(t *testing.T, ks KeyStore, skip func(string) bool) *testServer 
 		return h(ctx, req)
 	}
 	srv := grpc.NewServer(
-		grpc.ChainUnaryInterceptor(UnaryServerInterceptor(ks, skip), record),
-		grpc.ChainStreamInterceptor(StreamServerInterceptor(ks, skip)),
+		grpc.ChainUnaryInterceptor(errgrpc.UnaryServerInterceptor(), UnaryServerInterceptor(ks, skip), record),
+		grpc.ChainStreamInterceptor(errgrpc.StreamServerInterceptor(), StreamServerInterceptor(ks, skip)),
 	)
 	healthpb.RegisterHealthServer(srv, health.NewServer())
 	go srv.Serve(ts.lis)

@@ -26,7 +26,7 @@ func (s *Service) CopyImage(ctx context.Context, req CopyImageRequest) (Image, e
 		return Image{}, err
 	}
 	if !ids.Valid(ids.Image, req.SourceImageID) {
-		return Image{}, ec2err.New("InvalidAMIID.Malformed", "Invalid id: \"%s\" (expecting \"ami-...\")", req.SourceImageID)
+		return Image{}, ec2err.New(ec2err.InvalidAMIIDMalformed, "Invalid id: \"%s\" (expecting \"ami-...\")", req.SourceImageID)
 	}
 	if req.Name == "" {
 		return Image{}, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter name")
@@ -101,7 +101,7 @@ func (s *Service) describePeerImage(ctx context.Context, region, id string) (*ec
 	defer closePeer()
 	res, err := peer.DescribeImages(ctx, &ec2labv1.DescribeImagesRequest{ImageIds: []string{id}})
 	if err != nil {
-		return nil, ec2err.FromGRPC(err)
+		return nil, err
 	}
 	if len(res.GetImages()) != 1 || res.GetImages()[0].GetState() != "available" {
 		return nil, imageNotFound(id)
@@ -176,12 +176,12 @@ func (s *Service) pullImageFiles(ctx context.Context, img *Image) error {
 	defer closePeer()
 	stream, err := peer.GetImageFiles(ctx, &ec2labv1.GetImageFilesRequest{ImageId: img.SourceImageID})
 	if err != nil {
-		return ec2err.FromGRPC(err)
+		return err
 	}
 	names := map[string]string{"kernel": img.ID + ".vmlinuz", "initrd": img.ID + ".initrd"}
 	r := &receiver{pool: pool, rename: func(c *ec2labv1.LayerChunk) string { return names[c.GetKind()] }}
 	if err := r.receive(stream); err != nil {
-		return ec2err.FromGRPC(err)
+		return err
 	}
 	img.Kernel, img.Initrd = names["kernel"], names["initrd"]
 	for _, f := range []string{img.Kernel, img.Initrd} {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -37,9 +38,9 @@ func (s *Service) dialPeer(ctx context.Context, name string) (ec2labv1.ComputeCl
 	if err != nil {
 		return nil, nil, fmt.Errorf("peer %s credentials: %w", name, err)
 	}
-	conn, err := grpc.NewClient("passthrough:///"+p.GRPCEndpoint,
+	conn, err := grpc.NewClient("passthrough:///"+p.GRPCEndpoint, append(errgrpc.DialOptions(),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.ClientCredentials(k)))
+		grpc.WithPerRPCCredentials(auth.ClientCredentials(k)))...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("peer %s: %w", name, err)
 	}

@@ -35,7 +35,7 @@ func (s *Service) CopySnapshot(ctx context.Context, req CopySnapshotRequest) (Sn
 		return Snapshot{}, err
 	}
 	if !ids.Valid(ids.Snapshot, req.SourceSnapshotID) {
-		return Snapshot{}, ec2err.New("InvalidSnapshotID.Malformed", "Invalid id: \"%s\" (expecting \"snap-...\")", req.SourceSnapshotID)
+		return Snapshot{}, ec2err.New(ec2err.InvalidSnapshotIDMalformed, "Invalid id: \"%s\" (expecting \"snap-...\")", req.SourceSnapshotID)
 	}
 	if err := validateTags(req.Tags); err != nil {
 		return Snapshot{}, err
@@ -110,10 +110,10 @@ func (s *Service) describePeerSnapshot(ctx context.Context, region, id string) (
 	defer closePeer()
 	res, err := peer.DescribeSnapshots(ctx, &ec2labv1.DescribeSnapshotsRequest{SnapshotIds: []string{id}})
 	if err != nil {
-		return nil, ec2err.FromGRPC(err)
+		return nil, err
 	}
 	if len(res.GetSnapshots()) != 1 {
-		return nil, ec2err.New("InvalidSnapshot.NotFound", "The snapshot '%s' does not exist.", id)
+		return nil, ec2err.New(ec2err.InvalidSnapshotNotFound, "The snapshot '%s' does not exist.", id)
 	}
 	return res.GetSnapshots()[0], nil
 }
@@ -173,7 +173,7 @@ func (s *Service) fetchSnapshot(ctx context.Context, sn Snapshot) (string, int64
 	}
 	src, _, err := store.GetJSON[Snapshot](ctx, s.st, prefixSnapshot+sn.SourceSnapshotID)
 	if err != nil {
-		return "", 0, nil, ec2err.New("InvalidSnapshot.NotFound", "The snapshot '%s' does not exist.", sn.SourceSnapshotID)
+		return "", 0, nil, ec2err.New(ec2err.InvalidSnapshotNotFound, "The snapshot '%s' does not exist.", sn.SourceSnapshotID)
 	}
 	if err := s.ensureLayer(ctx, src, sn.AZ); err != nil {
 		return "", 0, nil, err
@@ -230,11 +230,11 @@ func (s *Service) pullSnapshot(ctx context.Context, sn Snapshot) (string, int64,
 	}
 	stream, err := peer.GetSnapshotLayers(ctx, req)
 	if err != nil {
-		return "", 0, nil, ec2err.FromGRPC(err)
+		return "", 0, nil, err
 	}
 	r := &receiver{pool: pool, have: have, rename: func(c *ec2labv1.LayerChunk) string { return c.GetLayerName() }}
 	if err := r.receive(stream); err != nil {
-		return "", r.bytes, nil, ec2err.FromGRPC(err)
+		return "", r.bytes, nil, err
 	}
 	if len(r.files) == 0 {
 		return "", r.bytes, nil, fmt.Errorf("source sent no layers")

@@ -50,7 +50,7 @@ func (s *Service) snapshotLayers(ctx context.Context, id string) ([]LayerFile, S
 	}
 	sn, _, err := store.GetJSON[Snapshot](ctx, s.st, prefixSnapshot+id)
 	if err != nil || (sn.Owner != acct && !s.snapshotBacksVisibleImage(ctx, acct, id)) {
-		return nil, Snapshot{}, ec2err.New("InvalidSnapshot.NotFound", "The snapshot '%s' does not exist.", id)
+		return nil, Snapshot{}, ec2err.New(ec2err.InvalidSnapshotNotFound, "The snapshot '%s' does not exist.", id)
 	}
 	if sn.State != "completed" {
 		return nil, Snapshot{}, ec2err.New(ec2err.IncorrectState, "Snapshot %s is in the '%s' state.", id, sn.State)

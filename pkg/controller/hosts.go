@@ -70,7 +70,7 @@ func hostFromInventory(inv *agentv1.Inventory, addr string, now time.Time) HostR
 // since it registered) is told so, and its agent registers again.
 func (s *Service) Heartbeat(ctx context.Context, hostID string, inv *agentv1.Inventory, instances []*agentv1.InstanceStatus) error {
 	if _, err := s.agent(hostID); err != nil {
-		return ec2err.New("InvalidHostID.NotFound", "host %s is not registered with this controller: register again", hostID)
+		return ec2err.New(ec2err.InvalidHostIDNotFound, "host %s is not registered with this controller: register again", hostID)
 	}
 	wasHealthy := true
 	_, err := update(ctx, s.st, prefixHost+hostID, func(h *HostRecord) error {

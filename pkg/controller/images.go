@@ -223,7 +223,7 @@ func firstNonEmpty(v ...string) string {
 
 func (s *Service) checkImageName(ctx context.Context, acct, name string) error {
 	if len(name) < 3 || len(name) > 128 {
-		return ec2err.New("InvalidAMIName.Malformed", "AMI names must be between 3 and 128 characters long")
+		return ec2err.New(ec2err.InvalidAMINameMalformed, "AMI names must be between 3 and 128 characters long")
 	}
 	imgs, err := store.ListJSON[Image](ctx, s.st, prefixImage)
 	if err != nil {
@@ -231,7 +231,7 @@ func (s *Service) checkImageName(ctx context.Context, acct, name string) error {
 	}
 	for _, i := range imgs {
 		if i.Owner == acct && i.Name == name && i.State != "deregistered" {
-			return ec2err.New("InvalidAMIName.Duplicate", "AMI name %s is already in use by AMI %s", name, i.ID)
+			return ec2err.New(ec2err.InvalidAMINameDuplicate, "AMI name %s is already in use by AMI %s", name, i.ID)
 		}
 	}
 	return nil
@@ -268,7 +268,7 @@ func (s *Service) DescribeImages(ctx context.Context, idList, owners, execUsers 
 	}
 	for _, id := range idList {
 		if !ids.Valid(ids.Image, id) {
-			return nil, "", ec2err.New("InvalidAMIID.Malformed", "Invalid id: \"%s\" (expecting \"ami-...\")", id)
+			return nil, "", ec2err.New(ec2err.InvalidAMIIDMalformed, "Invalid id: \"%s\" (expecting \"ami-...\")", id)
 		}
 	}
 	all, err := store.ListJSON[Image](ctx, s.st, prefixImage)

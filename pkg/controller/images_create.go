@@ -116,7 +116,7 @@ func validAMIName(name string) error {
 			ok = true
 		}
 		if !ok {
-			return ec2err.New("InvalidAMIName.Malformed",
+			return ec2err.New(ec2err.InvalidAMINameMalformed,
 				"AMI names may only contain letters, numbers, spaces and ()[]./-'@_ (got %q)", name)
 		}
 	}

@@ -72,7 +72,7 @@ func (s *Service) exportableImage(ctx context.Context, acct, id string) (Image, 
 		return Image{}, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter ImageId")
 	}
 	if !ids.Valid(ids.Image, id) {
-		return Image{}, ec2err.New("InvalidAMIID.Malformed", "Invalid id: \"%s\" (expecting \"ami-...\")", id)
+		return Image{}, ec2err.New(ec2err.InvalidAMIIDMalformed, "Invalid id: \"%s\" (expecting \"ami-...\")", id)
 	}
 	img, _, err := store.GetJSON[Image](ctx, s.st, prefixImage+id)
 	if err != nil || img.Owner != acct || img.State == "deregistered" {
@@ -155,7 +155,7 @@ func (s *Service) exportDisk(ctx context.Context, d ImageDevice, dir, file strin
 		return ManifestDevice{}, fmt.Errorf("device %s: snapshot %s: %w", d.DeviceName, d.SnapshotID, err)
 	}
 	if snap.Encrypted {
-		return ManifestDevice{}, ec2err.New("UnsupportedOperation", "snapshot %s is encrypted; encrypted images cannot be exported", snap.ID)
+		return ManifestDevice{}, ec2err.New(ec2err.UnsupportedOperation, "snapshot %s is encrypted; encrypted images cannot be exported", snap.ID)
 	}
 	pool, ok := s.Pool(snap.AZ)
 	if !ok {

@@ -210,7 +210,7 @@ func (s *Service) registerDevice(ctx context.Context, acct, root string, d Regis
 	}
 	snap, _, err := store.GetJSON[Snapshot](ctx, s.st, prefixSnapshot+d.SnapshotID)
 	if err != nil || snap.Owner != acct {
-		return ImageDevice{}, "", ec2err.New("InvalidSnapshot.NotFound", "The snapshot '%s' does not exist.", d.SnapshotID)
+		return ImageDevice{}, "", ec2err.New(ec2err.InvalidSnapshotNotFound, "The snapshot '%s' does not exist.", d.SnapshotID)
 	}
 	size, err := volumeSizeFrom(snap, d.SizeGiB)
 	if err != nil {

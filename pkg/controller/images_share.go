@@ -101,7 +101,7 @@ func (s *Service) ownedImage(ctx context.Context, id string) (Image, error) {
 		return Image{}, err
 	}
 	if !ids.Valid(ids.Image, id) {
-		return Image{}, ec2err.New("InvalidAMIID.Malformed", "Invalid id: \"%s\" (expecting \"ami-...\")", id)
+		return Image{}, ec2err.New(ec2err.InvalidAMIIDMalformed, "Invalid id: \"%s\" (expecting \"ami-...\")", id)
 	}
 	img, _, err := store.GetJSON[Image](ctx, s.st, prefixImage+id)
 	if err != nil || img.State == "deregistered" || !imageVisible(img, acct) {
@@ -114,7 +114,7 @@ func (s *Service) ownedImage(ctx context.Context, id string) (Image, error) {
 }
 
 func imageNotFound(id string) error {
-	return ec2err.New("InvalidAMIID.NotFound", "The image id '[%s]' does not exist", id)
+	return ec2err.New(ec2err.InvalidAMIIDNotFound, "The image id '[%s]' does not exist", id)
 }
 
 // validate turns either form of the request into one edit, or the error
@@ -181,10 +181,10 @@ func (p LaunchPermission) validate() error {
 		return ec2err.New(ec2err.InvalidParameterValue, "A launch permission needs a UserId or a Group")
 	}
 	if p.UserID != "" && !accountIDPattern.MatchString(p.UserID) {
-		return ec2err.New("InvalidAMIAttributeItemValue", "Invalid attribute item value \"%s\" for userId item type.", p.UserID)
+		return ec2err.New(ec2err.InvalidAMIAttributeItemValue, "Invalid attribute item value \"%s\" for userId item type.", p.UserID)
 	}
 	if p.Group != "" && p.Group != "all" {
-		return ec2err.New("InvalidAMIAttributeItemValue", "Invalid attribute item value \"%s\" for UserGroup item type.", p.Group)
+		return ec2err.New(ec2err.InvalidAMIAttributeItemValue, "Invalid attribute item value \"%s\" for UserGroup item type.", p.Group)
 	}
 	return nil
 }

@@ -71,7 +71,7 @@ func executableBy(img Image, users []string, acct string) bool {
 func checkUserIDs(vals []string, aliases ...string) error {
 	for _, v := range vals {
 		if !accountIDPattern.MatchString(v) && !slices.Contains(aliases, v) {
-			return ec2err.New("InvalidUserID.Malformed", "Invalid user id: \"%s\"", v)
+			return ec2err.New(ec2err.InvalidUserIDMalformed, "Invalid user id: \"%s\"", v)
 		}
 	}
 	return nil

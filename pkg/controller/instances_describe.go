@@ -64,7 +64,7 @@ func (s *Service) ownedInstances(ctx context.Context, acct string, idList []stri
 	var missing []string
 	for _, id := range idList {
 		if !ids.Valid(ids.Instance, id) {
-			return nil, ec2err.New("InvalidInstanceID.Malformed", "Invalid id: \"%s\"", id)
+			return nil, ec2err.New(ec2err.InvalidInstanceIDMalformed, "Invalid id: \"%s\"", id)
 		}
 		in, _, err := store.GetJSON[Instance](ctx, s.st, prefixInstance+id)
 		if err != nil || in.Owner != acct {
@@ -74,7 +74,7 @@ func (s *Service) ownedInstances(ctx context.Context, acct string, idList []stri
 		out = append(out, in)
 	}
 	if len(missing) > 0 {
-		return nil, ec2err.New("InvalidInstanceID.NotFound", "The instance IDs '%s' do not exist", joinIDs(missing))
+		return nil, ec2err.New(ec2err.InvalidInstanceIDNotFound, "The instance IDs '%s' do not exist", joinIDs(missing))
 	}
 	return out, nil
 }

@@ -24,7 +24,6 @@ type transition struct {
 	moves map[string]string // from → to
 	noop  map[string]bool   // states already where the call leads
 	check func(Instance) error
-	mut   func(*Instance)
 }
 
 var (
@@ -36,7 +35,7 @@ var (
 		noop:  map[string]bool{StateStopping: true, StateStopped: true},
 		check: func(in Instance) error {
 			if in.DisableAPIStop {
-				return ec2err.New("OperationNotPermitted", "The instance '%s' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.", in.ID)
+				return ec2err.New(ec2err.OperationNotPermitted, "The instance '%s' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.", in.ID)
 			}
 			return nil
 		}}
@@ -46,7 +45,7 @@ var (
 		noop: map[string]bool{StateShuttingDown: true, StateTerminated: true},
 		check: func(in Instance) error {
 			if in.DisableAPITermination {
-				return ec2err.New("OperationNotPermitted", "The instance '%s' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.", in.ID)
+				return ec2err.New(ec2err.OperationNotPermitted, "The instance '%s' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.", in.ID)
 			}
 			return nil
 		}}

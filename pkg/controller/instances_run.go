@@ -226,7 +226,7 @@ func (s *Service) validateRun(ctx context.Context, acct string, req *RunRequest)
 	if req.KeyName != "" {
 		k, _, err := store.GetJSON[KeyPair](ctx, s.st, keyPairKey(acct, req.KeyName))
 		if err != nil {
-			return none, Image{}, nil, ec2err.New("InvalidKeyPair.NotFound", "The key pair '%s' does not exist", req.KeyName)
+			return none, Image{}, nil, ec2err.New(ec2err.InvalidKeyPairNotFound, "The key pair '%s' does not exist", req.KeyName)
 		}
 		key = &k
 	}
@@ -235,14 +235,14 @@ func (s *Service) validateRun(ctx context.Context, acct string, req *RunRequest)
 
 func (s *Service) launchableImage(ctx context.Context, acct, id string) (Image, error) {
 	if !ids.Valid(ids.Image, id) {
-		return Image{}, ec2err.New("InvalidAMIID.Malformed", "Invalid id: \"%s\" (expecting \"ami-...\")", id)
+		return Image{}, ec2err.New(ec2err.InvalidAMIIDMalformed, "Invalid id: \"%s\" (expecting \"ami-...\")", id)
 	}
 	img, _, err := store.GetJSON[Image](ctx, s.st, prefixImage+id)
 	if err != nil || !imageVisible(img, acct) {
 		return Image{}, imageNotFound(id)
 	}
 	if img.State != "available" {
-		return Image{}, ec2err.New("InvalidAMIID.Unavailable", "The image id '[%s]' is not available (state %s)", id, img.State)
+		return Image{}, ec2err.New(ec2err.InvalidAMIIDUnavailable, "The image id '[%s]' is not available (state %s)", id, img.State)
 	}
 	return img, nil
 }

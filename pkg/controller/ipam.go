@@ -62,12 +62,11 @@ func (s *Service) launchSubnet(ctx context.Context, acct string, req *RunRequest
 // used; RunInstances uses it under s.mu so two launches never get one
 // address.
 type addressPlan struct {
-	region   string
-	subnets  []Subnet
-	all      map[string]Subnet
-	pools    map[string]*network.Pool
-	held     func(subnetID string) ([]*Instance, error)
-	instance map[string]Instance
+	region  string
+	subnets []Subnet
+	all     map[string]Subnet
+	pools   map[string]*network.Pool
+	held    func(subnetID string) ([]*Instance, error)
 }
 
 func (s *Service) newAddressPlan(ctx context.Context, acct string) (*addressPlan, error) {
@@ -93,7 +92,7 @@ func (pl *addressPlan) pool(id string) (*network.Pool, error) {
 	}
 	sn, ok := pl.all[id]
 	if !ok {
-		return nil, ec2err.New("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", id)
+		return nil, ec2err.New(ec2err.InvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", id)
 	}
 	insts, err := pl.held(id)
 	if err != nil {
@@ -119,7 +118,7 @@ func (pl *addressPlan) defaultSubnet(az string) (Subnet, error) {
 			return sn, nil
 		}
 	}
-	return Subnet{}, ec2err.New("VPCIdNotSpecified", "No default VPC for this user (no default subnet in %s): specify a SubnetId.", az)
+	return Subnet{}, ec2err.New(ec2err.VPCIdNotSpecified, "No default VPC for this user (no default subnet in %s): specify a SubnetId.", az)
 }
 
 // assign gives the instance its primary network interface in subnet

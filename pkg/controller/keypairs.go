@@ -65,7 +65,7 @@ func (s *Service) ImportKeyPair(ctx context.Context, name string, material []byt
 	}
 	pk, _, _, _, err := ssh.ParseAuthorizedKey(material)
 	if err != nil {
-		return KeyPair{}, ec2err.New("InvalidKey.Format", "Key is not in valid OpenSSH public key format")
+		return KeyPair{}, ec2err.New(ec2err.InvalidKeyFormat, "Key is not in valid OpenSSH public key format")
 	}
 	typ, fp := "rsa", rfc4716Fingerprint(pk)
 	switch pk.Type() {
@@ -73,7 +73,7 @@ func (s *Service) ImportKeyPair(ctx context.Context, name string, material []byt
 	case ssh.KeyAlgoED25519:
 		typ, fp = "ed25519", sha256Fingerprint(pk)
 	default:
-		return KeyPair{}, ec2err.New("InvalidKey.Format", "Key type %s is not supported (rsa or ed25519)", pk.Type())
+		return KeyPair{}, ec2err.New(ec2err.InvalidKeyFormat, "Key type %s is not supported (rsa or ed25519)", pk.Type())
 	}
 	if dryRun {
 		return KeyPair{}, DryRun()
@@ -91,7 +91,7 @@ func (s *Service) checkNewKeyName(ctx context.Context, acct, name string) error 
 		return ec2err.New(ec2err.InvalidParameterValue, "Invalid value '%s' for KeyName.", name)
 	}
 	if _, err := s.st.Get(ctx, keyPairKey(acct, name)); err == nil {
-		return ec2err.New("InvalidKeyPair.Duplicate", "The keypair '%s' already exists.", name)
+		return ec2err.New(ec2err.InvalidKeyPairDuplicate, "The keypair '%s' already exists.", name)
 	}
 	return nil
 }
@@ -102,7 +102,7 @@ func (s *Service) saveKeyPair(ctx context.Context, kp KeyPair) error {
 		return err
 	}
 	if _, err := s.st.Txn(ctx, op); err != nil {
-		return ec2err.New("InvalidKeyPair.Duplicate", "The keypair '%s' already exists.", kp.Name)
+		return ec2err.New(ec2err.InvalidKeyPairDuplicate, "The keypair '%s' already exists.", kp.Name)
 	}
 	return nil
 }
@@ -143,12 +143,12 @@ func (s *Service) DescribeKeyPairs(ctx context.Context, names, keyIDs []string, 
 	}
 	for _, n := range names {
 		if !containsFunc(out, func(k KeyPair) bool { return k.Name == n }) {
-			return nil, ec2err.New("InvalidKeyPair.NotFound", "The key pair '%s' does not exist", n)
+			return nil, ec2err.New(ec2err.InvalidKeyPairNotFound, "The key pair '%s' does not exist", n)
 		}
 	}
 	for _, id := range keyIDs {
 		if !containsFunc(out, func(k KeyPair) bool { return k.ID == id }) {
-			return nil, ec2err.New("InvalidKeyPair.NotFound", "The key pair '%s' does not exist", id)
+			return nil, ec2err.New(ec2err.InvalidKeyPairNotFound, "The key pair '%s' does not exist", id)
 		}
 	}
 	return out, nil

@@ -88,11 +88,11 @@ func checkPlacementGroup(name, strategy string, partitions *int) error {
 }
 
 func placementGroupDuplicate(name string) error {
-	return ec2err.New("InvalidPlacementGroup.Duplicate", "The Placement Group '%s' already exists.", name)
+	return ec2err.New(ec2err.InvalidPlacementGroupDuplicate, "The Placement Group '%s' already exists.", name)
 }
 
 func placementGroupUnknown(name string) error {
-	return ec2err.New("InvalidPlacementGroup.Unknown", "The Placement Group '%s' is unknown.", name)
+	return ec2err.New(ec2err.InvalidPlacementGroupUnknown, "The Placement Group '%s' is unknown.", name)
 }
 
 // DescribePlacementGroups lists the caller's groups; a named group or ID
@@ -168,7 +168,7 @@ func (s *Service) DeletePlacementGroup(ctx context.Context, name string, dryRun 
 	}
 	for _, in := range insts {
 		if in.Owner == acct && in.PlacementGroup == name && in.State != StateTerminated {
-			return ec2err.New("InvalidPlacementGroup.InUse", "The placement group '%s' is in use and may not be deleted.", name)
+			return ec2err.New(ec2err.InvalidPlacementGroupInUse, "The placement group '%s' is in use and may not be deleted.", name)
 		}
 	}
 	if dryRun {

@@ -66,7 +66,7 @@ func (s *Service) AuthorizeSecurityGroup(ctx context.Context, groupID string, eg
 	return s.editRules(ctx, groupID, egress, perms, dryRun, func(have []SGRule, add SGRule) ([]SGRule, error) {
 		for _, r := range have {
 			if r.same(add) {
-				return nil, ec2err.New("InvalidPermission.Duplicate",
+				return nil, ec2err.New(ec2err.InvalidPermissionDuplicate,
 					"the specified rule \"peer: %s, %s, ALLOW\" already exists", add.CIDR+add.GroupID, add.Protocol)
 			}
 		}
@@ -82,7 +82,7 @@ func (s *Service) RevokeSecurityGroup(ctx context.Context, groupID string, egres
 				return append(have[:i:i], have[i+1:]...), nil
 			}
 		}
-		return nil, ec2err.New("InvalidPermission.NotFound",
+		return nil, ec2err.New(ec2err.InvalidPermissionNotFound,
 			"The specified rule does not exist in this security group.")
 	})
 }
@@ -153,7 +153,7 @@ func (s *Service) flatRules(ctx context.Context, acct, vpcID string, perms []Per
 				return nil, err
 			}
 			if peer.VpcID != vpcID {
-				return nil, ec2err.New("InvalidGroup.NotFound", "You have specified two resources that belong to different networks.")
+				return nil, ec2err.New(ec2err.InvalidGroupNotFound, "You have specified two resources that belong to different networks.")
 			}
 			r := base
 			r.GroupID = id
@@ -223,7 +223,7 @@ func (s *Service) launchGroups(ctx context.Context, acct string, ids []string, s
 			return nil, err
 		}
 		if g.VpcID != vpcID {
-			return nil, ec2err.New("InvalidParameter",
+			return nil, ec2err.New(ec2err.InvalidParameter,
 				"Security group %s and subnet belong to different networks.", id)
 		}
 		if !containsFunc(out, func(r GroupRef) bool { return r.ID == id }) {

@@ -105,7 +105,7 @@ func (s *Service) CreateSecurityGroup(ctx context.Context, name, desc, vpcID str
 	g := newGroup(acct, v.ID, name, desc)
 	g.Tags = tags
 	if _, err := s.st.Txn(ctx, groupOps(g)...); errors.Is(err, store.ErrConflict) {
-		return SecurityGroup{}, ec2err.New("InvalidGroup.Duplicate", "The security group '%s' already exists for VPC '%s'", name, v.ID)
+		return SecurityGroup{}, ec2err.New(ec2err.InvalidGroupDuplicate, "The security group '%s' already exists for VPC '%s'", name, v.ID)
 	} else if err != nil {
 		return SecurityGroup{}, fmt.Errorf("record %s: %w", g.ID, err)
 	}
@@ -119,7 +119,7 @@ func (s *Service) defaultVPCID(ctx context.Context, acct string) (string, error)
 	}
 	id, _, err := store.GetJSON[string](ctx, s.st, prefixDefaultVPC+acct)
 	if err != nil {
-		return "", ec2err.New("VPCIdNotSpecified", "No default VPC for this user")
+		return "", ec2err.New(ec2err.VPCIdNotSpecified, "No default VPC for this user")
 	}
 	return id, nil
 }
@@ -136,7 +136,7 @@ func (s *Service) DeleteSecurityGroup(ctx context.Context, groupID, groupName st
 		return err
 	}
 	if g.Name == DefaultGroupName {
-		return ec2err.New("CannotDelete", "the specified group: \"%s\" name: \"default\" cannot be deleted by a user", g.ID)
+		return ec2err.New(ec2err.CannotDelete, "the specified group: \"%s\" name: \"default\" cannot be deleted by a user", g.ID)
 	}
 	if err := s.groupInUse(ctx, g.ID); err != nil {
 		return err
@@ -162,7 +162,7 @@ func (s *Service) groupInUse(ctx context.Context, id string) error {
 	}
 	for _, in := range insts {
 		if in.State != StateTerminated && contains(GroupIDs(in.SecurityGroups), id) {
-			return ec2err.New("DependencyViolation", "resource %s has a dependent object", id)
+			return ec2err.New(ec2err.DependencyViolation, "resource %s has a dependent object", id)
 		}
 	}
 	groups, err := store.ListJSON[SecurityGroup](ctx, s.st, prefixSecGroup)
@@ -172,7 +172,7 @@ func (s *Service) groupInUse(ctx context.Context, id string) error {
 	for _, g := range groups {
 		for _, r := range append(append([]SGRule{}, g.Ingress...), g.Egress...) {
 			if g.ID != id && r.GroupID == id {
-				return ec2err.New("DependencyViolation", "resource %s has a dependent object", id)
+				return ec2err.New(ec2err.DependencyViolation, "resource %s has a dependent object", id)
 			}
 		}
 	}
@@ -189,7 +189,7 @@ func (s *Service) groupByIDOrName(ctx context.Context, acct, id, name string) (S
 			return SecurityGroup{}, 0, err
 		}
 		if id, _, err = store.GetJSON[string](ctx, s.st, prefixSGName+vpc+"/"+name); err != nil {
-			return SecurityGroup{}, 0, ec2err.New("InvalidGroup.NotFound", "The security group '%s' does not exist in default VPC '%s'", name, vpc)
+			return SecurityGroup{}, 0, ec2err.New(ec2err.InvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", name, vpc)
 		}
 	}
 	return s.ownGroup(ctx, acct, id)
@@ -200,11 +200,11 @@ func (s *Service) ownGroup(ctx context.Context, acct, id string) (SecurityGroup,
 		return SecurityGroup{}, 0, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter GroupId")
 	}
 	if !ids.Valid(SGIDPrefix, id) {
-		return SecurityGroup{}, 0, ec2err.New("InvalidGroupId.Malformed", "Invalid id: \"%s\" (expecting \"sg-...\")", id)
+		return SecurityGroup{}, 0, ec2err.New(ec2err.InvalidGroupIdMalformed, "Invalid id: \"%s\" (expecting \"sg-...\")", id)
 	}
 	g, rev, err := store.GetJSON[SecurityGroup](ctx, s.st, prefixSecGroup+id)
 	if err != nil || g.Owner != acct {
-		return SecurityGroup{}, 0, ec2err.New("InvalidGroup.NotFound", "The security group '%s' does not exist", id)
+		return SecurityGroup{}, 0, ec2err.New(ec2err.InvalidGroupNotFound, "The security group '%s' does not exist", id)
 	}
 	return g, rev, nil
 }
@@ -240,7 +240,7 @@ func (s *Service) DescribeSecurityGroups(ctx context.Context, idList, names []st
 	}
 	for _, id := range idList {
 		if _, ok := byID[id]; !ok {
-			return nil, "", ec2err.New("InvalidGroup.NotFound", "The security group '%s' does not exist", id)
+			return nil, "", ec2err.New(ec2err.InvalidGroupNotFound, "The security group '%s' does not exist", id)
 		}
 	}
 	sort.Strings(keys)
@@ -284,7 +284,7 @@ func (s *Service) vpcGroupsDeleteOps(ctx context.Context, vpcID string) ([]store
 			continue
 		}
 		if g.Name != DefaultGroupName {
-			return nil, ec2err.New("DependencyViolation", "The vpc '%s' has dependencies and cannot be deleted.", vpcID)
+			return nil, ec2err.New(ec2err.DependencyViolation, "The vpc '%s' has dependencies and cannot be deleted.", vpcID)
 		}
 		ops = append(ops, store.Op{Key: prefixSecGroup + g.ID, Delete: true, ExpectRevision: -1},
 			store.Op{Key: prefixSGName + g.VpcID + "/" + g.Name, Delete: true, ExpectRevision: -1})

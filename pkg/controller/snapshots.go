@@ -152,11 +152,11 @@ func (s *Service) failSnapshot(ctx context.Context, id, msg string) {
 // visibleSnapshot returns a snapshot the caller may use.
 func (s *Service) visibleSnapshot(ctx context.Context, acct, id string) (Snapshot, error) {
 	if !ids.Valid(ids.Snapshot, id) {
-		return Snapshot{}, ec2err.New("InvalidSnapshotID.Malformed", "Invalid id: \"%s\" (expecting \"snap-...\")", id)
+		return Snapshot{}, ec2err.New(ec2err.InvalidSnapshotIDMalformed, "Invalid id: \"%s\" (expecting \"snap-...\")", id)
 	}
 	sn, _, err := store.GetJSON[Snapshot](ctx, s.st, prefixSnapshot+id)
 	if err != nil || sn.Owner != acct {
-		return Snapshot{}, ec2err.New("InvalidSnapshot.NotFound", "The snapshot '%s' does not exist.", id)
+		return Snapshot{}, ec2err.New(ec2err.InvalidSnapshotNotFound, "The snapshot '%s' does not exist.", id)
 	}
 	return sn, nil
 }
@@ -178,7 +178,7 @@ func (s *Service) DescribeSnapshots(ctx context.Context, idList, owners []string
 		ID: func(sn Snapshot) string { return sn.ID }, Field: snapshotField,
 		Keep: func(sn Snapshot) bool { return sn.Owner == acct && ownerWanted(owners, sn.Owner, acct) },
 		NotFound: func(id string) error {
-			return ec2err.New("InvalidSnapshot.NotFound", "The snapshot '%s' does not exist.", id)
+			return ec2err.New(ec2err.InvalidSnapshotNotFound, "The snapshot '%s' does not exist.", id)
 		}})
 }
 
@@ -217,7 +217,7 @@ func (s *Service) DeleteSnapshot(ctx context.Context, id string, dryRun bool) er
 	for _, img := range imgs {
 		for _, d := range img.Devices {
 			if d.SnapshotID == id && img.State != "deregistered" {
-				return ec2err.New("InvalidSnapshot.InUse", "The snapshot %s is currently in use by %s", id, img.ID)
+				return ec2err.New(ec2err.InvalidSnapshotInUse, "The snapshot %s is currently in use by %s", id, img.ID)
 			}
 		}
 	}

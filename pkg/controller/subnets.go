@@ -102,7 +102,7 @@ func (s *Service) newSubnet(ctx context.Context, acct string, v VPC, cidr, az st
 	// CreateSubnet calls in one VPC conflict instead of overlapping.
 	_, vrev, err := store.GetJSON[VPC](ctx, s.st, prefixVPC+v.ID)
 	if err != nil {
-		return Subnet{}, nil, ec2err.New("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", v.ID)
+		return Subnet{}, nil, ec2err.New(ec2err.InvalidVpcIDNotFound, "The vpc ID '%s' does not exist", v.ID)
 	}
 	guard, _ := store.PutJSON(prefixVPC+v.ID, v, vrev)
 	return sn, append(subnetOps(sn), guard), nil
@@ -178,7 +178,7 @@ func (s *Service) DescribeSubnets(ctx context.Context, idList []string, filters 
 		ID: func(sn Subnet) string { return sn.ID }, Field: subnetField,
 		Keep: func(sn Subnet) bool { return sn.Owner == acct },
 		NotFound: func(id string) error {
-			return ec2err.New("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", id)
+			return ec2err.New(ec2err.InvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", id)
 		}})
 }
 
@@ -221,7 +221,7 @@ func (s *Service) DeleteSubnet(ctx context.Context, id string, dryRun bool) erro
 		return err
 	}
 	if held[sn.ID] > 0 {
-		return ec2err.New("DependencyViolation", "The subnet '%s' has dependencies and cannot be deleted.", sn.ID)
+		return ec2err.New(ec2err.DependencyViolation, "The subnet '%s' has dependencies and cannot be deleted.", sn.ID)
 	}
 	if dryRun {
 		return DryRun()
@@ -240,14 +240,14 @@ func (s *Service) ownSubnet(ctx context.Context, acct, id string) (Subnet, int64
 		return Subnet{}, 0, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter SubnetId")
 	}
 	if !ids.Valid(network.SubnetIDPrefix, id) {
-		return Subnet{}, 0, ec2err.New("InvalidSubnetID.Malformed", "Invalid id: \"%s\"", id)
+		return Subnet{}, 0, ec2err.New(ec2err.InvalidSubnetIDMalformed, "Invalid id: \"%s\"", id)
 	}
 	if err := s.ensureDefaultVPC(ctx, acct); err != nil {
 		return Subnet{}, 0, err
 	}
 	sn, rev, err := store.GetJSON[Subnet](ctx, s.st, prefixSubnet+id)
 	if err != nil || sn.Owner != acct {
-		return Subnet{}, 0, ec2err.New("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", id)
+		return Subnet{}, 0, ec2err.New(ec2err.InvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", id)
 	}
 	return sn, rev, nil
 }

@@ -27,7 +27,7 @@ func (s *Service) CreateTags(ctx context.Context, resources []string, tags []Tag
 			have = setTag(have, t)
 		}
 		if len(have) > maxTags {
-			return nil, ec2err.New("TagLimitExceeded", "The maximum number of tags (%d) for a resource has been reached.", maxTags)
+			return nil, ec2err.New(ec2err.TagLimitExceeded, "The maximum number of tags (%d) for a resource has been reached.", maxTags)
 		}
 		return have, nil
 	})
@@ -132,9 +132,9 @@ func resourceKind(id string) (prefix, kind string, ok bool) {
 func (s *Service) resourceTags(ctx context.Context, acct, id string) ([]Tag, error) {
 	prefix, _, ok := resourceKind(id)
 	if !ok {
-		return nil, ec2err.New("InvalidID", "The ID '%s' is not valid", id)
+		return nil, ec2err.New(ec2err.InvalidID, "The ID '%s' is not valid", id)
 	}
-	notFound := ec2err.New("InvalidID", "The ID '%s' does not exist", id)
+	notFound := ec2err.New(ec2err.InvalidID, "The ID '%s' does not exist", id)
 	switch prefix {
 	case prefixInstance:
 		r, _, err := store.GetJSON[Instance](ctx, s.st, prefix+id)

@@ -14,7 +14,7 @@ import (
 // networkTags returns the tags of the caller's VPC, subnet, security group
 // or placement group id (prefix is its store prefix, from resourceKind).
 func (s *Service) networkTags(ctx context.Context, acct, prefix, id string) ([]Tag, error) {
-	notFound := ec2err.New("InvalidID", "The ID '%s' does not exist", id)
+	notFound := ec2err.New(ec2err.InvalidID, "The ID '%s' does not exist", id)
 	var tags []Tag
 	owner := ""
 	switch prefix {

@@ -31,7 +31,7 @@ func (s *Service) Regions(ctx context.Context, names []string) ([]Region, error)
 			}
 		}
 		if !found {
-			return nil, ec2err.New("InvalidParameterValue", "Invalid region: %s", n)
+			return nil, ec2err.New(ec2err.InvalidParameterValue, "Invalid region: %s", n)
 		}
 	}
 	return out, nil
@@ -98,7 +98,7 @@ func (s *Service) InstanceTypes(ctx context.Context, names []string, filters []F
 	types, err := s.types.Filter(names, fm)
 	if err != nil {
 		if nf, ok := err.(*instancetypes.NotFoundError); ok {
-			return nil, ec2err.New("InvalidInstanceType", "The following supplied instance types do not exist: %v", nf.Names)
+			return nil, ec2err.New(ec2err.InvalidInstanceType, "The following supplied instance types do not exist: %v", nf.Names)
 		}
 		return nil, ec2err.New(ec2err.InvalidParameterValue, "%v", err)
 	}

@@ -44,13 +44,13 @@ func (s *Service) AttachVolume(ctx context.Context, volID, instID, device string
 		return Attachment{}, err
 	}
 	if v.State == "in-use" {
-		return Attachment{}, ec2err.New("VolumeInUse", "%s is already attached to an instance", volID)
+		return Attachment{}, ec2err.New(ec2err.VolumeInUse, "%s is already attached to an instance", volID)
 	}
 	if v.State != "available" {
 		return Attachment{}, ec2err.New(ec2err.IncorrectState, "Volume '%s' is in the '%s' state.", volID, v.State)
 	}
 	if v.AZ != in.AZ {
-		return Attachment{}, ec2err.New("InvalidVolume.ZoneMismatch", "The volume '%s' is not in the same availability zone as instance '%s'", volID, instID)
+		return Attachment{}, ec2err.New(ec2err.InvalidVolumeZoneMismatch, "The volume '%s' is not in the same availability zone as instance '%s'", volID, instID)
 	}
 	if in.State != StateRunning && in.State != StateStopped {
 		return Attachment{}, ec2err.New(ec2err.IncorrectInstanceState, "Instance '%s' is not 'running' or 'stopped'.", instID)
@@ -122,7 +122,7 @@ func (s *Service) DetachVolume(ctx context.Context, volID, instID, device string
 	}
 	defer unlock()
 	if v.Attachment == nil || (instID != "" && v.Attachment.InstanceID != instID) || (device != "" && v.Attachment.Device != device) {
-		return Attachment{}, ec2err.New("IncorrectState", "Volume '%s' is in the '%s' state.", volID, v.State)
+		return Attachment{}, ec2err.New(ec2err.IncorrectState, "Volume '%s' is in the '%s' state.", volID, v.State)
 	}
 	in, err := s.instance(ctx, v.Attachment.InstanceID)
 	if err != nil {

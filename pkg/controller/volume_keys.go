@@ -86,7 +86,7 @@ func (s *Service) master() ([]byte, error) {
 	s.keyMu.RLock()
 	defer s.keyMu.RUnlock()
 	if s.masterKey == nil {
-		return nil, ec2err.New("UnsupportedOperation", "Encrypted volumes are not supported by this region: no master key is configured")
+		return nil, ec2err.New(ec2err.UnsupportedOperation, "Encrypted volumes are not supported by this region: no master key is configured")
 	}
 	return s.masterKey, nil
 }

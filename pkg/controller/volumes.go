@@ -249,7 +249,7 @@ func (s *Service) DescribeVolumes(ctx context.Context, idList []string, filters 
 		ID: func(v Volume) string { return v.ID }, Field: volumeField,
 		Keep: func(v Volume) bool { return v.Owner == acct },
 		NotFound: func(id string) error {
-			return ec2err.New("InvalidVolume.NotFound", "The volume '%s' does not exist.", id)
+			return ec2err.New(ec2err.InvalidVolumeNotFound, "The volume '%s' does not exist.", id)
 		}})
 }
 
@@ -289,11 +289,11 @@ func volumeField(v Volume, name string) ([]string, bool) {
 // ownedVolume returns one of the caller's volumes.
 func (s *Service) ownedVolume(ctx context.Context, acct, id string) (Volume, error) {
 	if !ids.Valid(ids.Volume, id) {
-		return Volume{}, ec2err.New("InvalidVolumeID.Malformed", "Invalid id: \"%s\" (expecting \"vol-...\")", id)
+		return Volume{}, ec2err.New(ec2err.InvalidVolumeIDMalformed, "Invalid id: \"%s\" (expecting \"vol-...\")", id)
 	}
 	v, _, err := store.GetJSON[Volume](ctx, s.st, prefixVolume+id)
 	if err != nil || v.Owner != acct {
-		return Volume{}, ec2err.New("InvalidVolume.NotFound", "The volume '%s' does not exist.", id)
+		return Volume{}, ec2err.New(ec2err.InvalidVolumeNotFound, "The volume '%s' does not exist.", id)
 	}
 	return v, nil
 }
@@ -309,14 +309,14 @@ func (s *Service) DeleteVolume(ctx context.Context, id string, dryRun bool) erro
 		return err
 	}
 	if v.State != "available" && v.State != "error" {
-		return ec2err.New("VolumeInUse", "Volume %s is currently attached to %s", id, attachedTo(v))
+		return ec2err.New(ec2err.VolumeInUse, "Volume %s is currently attached to %s", id, attachedTo(v))
 	}
 	if dryRun {
 		return DryRun()
 	}
 	_, err = update(ctx, s.st, prefixVolume+id, func(r *Volume) error {
 		if r.State != "available" && r.State != "error" {
-			return ec2err.New("VolumeInUse", "Volume %s is currently attached to %s", id, attachedTo(*r))
+			return ec2err.New(ec2err.VolumeInUse, "Volume %s is currently attached to %s", id, attachedTo(*r))
 		}
 		r.State = "deleting"
 		return nil

@@ -78,7 +78,7 @@ func (s *Service) DescribeVpcs(ctx context.Context, idList []string, filters []F
 		ID: func(v VPC) string { return v.ID }, Field: vpcField,
 		Keep: func(v VPC) bool { return v.Owner == acct },
 		NotFound: func(id string) error {
-			return ec2err.New("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", id)
+			return ec2err.New(ec2err.InvalidVpcIDNotFound, "The vpc ID '%s' does not exist", id)
 		}})
 }
 
@@ -114,7 +114,7 @@ func (s *Service) DeleteVpc(ctx context.Context, id string, dryRun bool) error {
 	}
 	for _, sn := range subs {
 		if sn.VpcID == v.ID {
-			return ec2err.New("DependencyViolation", "The vpc '%s' has dependencies and cannot be deleted.", v.ID)
+			return ec2err.New(ec2err.DependencyViolation, "The vpc '%s' has dependencies and cannot be deleted.", v.ID)
 		}
 	}
 	groupOps, err := s.vpcGroupsDeleteOps(ctx, v.ID)
@@ -137,14 +137,14 @@ func (s *Service) ownVPC(ctx context.Context, acct, id string) (VPC, int64, erro
 		return VPC{}, 0, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter VpcId")
 	}
 	if !ids.Valid(network.VPCIDPrefix, id) {
-		return VPC{}, 0, ec2err.New("InvalidVpcID.Malformed", "Invalid id: \"%s\"", id)
+		return VPC{}, 0, ec2err.New(ec2err.InvalidVpcIDMalformed, "Invalid id: \"%s\"", id)
 	}
 	if err := s.ensureDefaultVPC(ctx, acct); err != nil {
 		return VPC{}, 0, err
 	}
 	v, rev, err := store.GetJSON[VPC](ctx, s.st, prefixVPC+id)
 	if err != nil || v.Owner != acct {
-		return VPC{}, 0, ec2err.New("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", id)
+		return VPC{}, 0, ec2err.New(ec2err.InvalidVpcIDNotFound, "The vpc ID '%s' does not exist", id)
 	}
 	return v, rev, nil
 }

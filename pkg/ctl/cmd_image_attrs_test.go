@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 	"google.golang.org/protobuf/proto"
 )
@@ -16,7 +17,7 @@ const foreignImage = "ami-0000000000000f00d"
 
 func (f *fakeCompute) DescribeImageAttribute(_ context.Context, req *pb.DescribeImageAttributeRequest) (*pb.ImageAttribute, error) {
 	if req.ImageId == foreignImage {
-		return nil, ec2err.ToGRPC(ec2err.New(ec2err.AuthFailure, "Not authorized for image:%s", req.ImageId))
+		return nil, errgrpc.ToGRPC(ec2err.New(ec2err.AuthFailure, "Not authorized for image:%s", req.ImageId))
 	}
 	out := &pb.ImageAttribute{ImageId: req.ImageId, Attribute: req.Attribute}
 	switch req.Attribute {
@@ -30,7 +31,7 @@ func (f *fakeCompute) DescribeImageAttribute(_ context.Context, req *pb.Describe
 
 func (f *fakeCompute) ModifyImageAttribute(_ context.Context, req *pb.ModifyImageAttributeRequest) (*pb.ModifyImageAttributeResponse, error) {
 	if req.ImageId == foreignImage {
-		return nil, ec2err.ToGRPC(ec2err.New(ec2err.AuthFailure, "Not authorized for image:%s", req.ImageId))
+		return nil, errgrpc.ToGRPC(ec2err.New(ec2err.AuthFailure, "Not authorized for image:%s", req.ImageId))
 	}
 	return &pb.ModifyImageAttributeResponse{}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/test/bufconn"
@@ -23,7 +24,7 @@ type exportFake struct {
 func (f *exportFake) ExportImage(_ context.Context, r *pb.ExportImageRequest) (*pb.ExportImageResponse, error) {
 	f.export = r
 	if r.GetImageId() == "ami-0000000000000dead" {
-		return nil, ec2err.ToGRPC(ec2err.New("InvalidAMIID.NotFound", "The image id '[%s]' does not exist", r.GetImageId()))
+		return nil, errgrpc.ToGRPC(ec2err.New(ec2err.InvalidAMIIDNotFound, "The image id '[%s]' does not exist", r.GetImageId()))
 	}
 	return &pb.ExportImageResponse{BundlePath: r.GetBundlePath(), ManifestSha256: strings.Repeat("a", 64)}, nil
 }

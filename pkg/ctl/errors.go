@@ -3,9 +3,9 @@ package ctl
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
@@ -50,24 +50,24 @@ func callError(op, endpoint string, err error) error {
 	if err == nil || errors.As(err, &ue) {
 		return err
 	}
-	if st, ok := status.FromError(err); ok {
-		if st.Code() == codes.Unavailable && !hasEC2Code(st.Message()) {
-			return fmt.Errorf("%s: %q (%s)", connectionFailed, endpoint, st.Message())
-		}
-		if st.Code() == codes.Canceled {
-			return err
-		}
-	}
-	var e *ec2err.Error
-	if errors.As(ec2err.FromGRPC(err), &e) {
+	if e, ok := ec2err.As(errgrpc.ToNative(err)); ok {
 		return &ServiceError{Op: op, Code: e.Code, Message: e.Message}
 	}
-	return fmt.Errorf("%s: %w", op, err)
-}
-
-func hasEC2Code(msg string) bool {
-	i := strings.Index(msg, ": ")
-	return i > 0 && !strings.ContainsAny(msg[:i], " \t")
+	st, ok := status.FromError(err)
+	if !ok {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	// A status without an EC2 code: the transport's, or a server's that
+	// is not ec2lab's.
+	switch st.Code() {
+	case codes.Unavailable:
+		return fmt.Errorf("%s: %q (%s)", connectionFailed, endpoint, st.Message())
+	case codes.Canceled:
+		return err
+	case codes.Unauthenticated:
+		return &ServiceError{Op: op, Code: ec2err.AuthFailure, Message: st.Message()}
+	}
+	return &ServiceError{Op: op, Code: ec2err.InternalError, Message: st.Message()}
 }
 
 // ExitCode maps an error returned by a command to the AWS CLI's exit code.

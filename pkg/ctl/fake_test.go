@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
@@ -76,7 +77,7 @@ func (f *fakeCompute) DescribeInstances(ctx context.Context, req *pb.DescribeIns
 	f.lastMD, _ = metadata.FromIncomingContext(ctx)
 	f.describes++
 	if f.notFoundOnce && f.describes == 1 {
-		return nil, ec2err.ToGRPC(ec2err.New("InvalidInstanceID.NotFound", "The instance ID '%s' does not exist", strings.Join(req.InstanceIds, ",")))
+		return nil, errgrpc.ToGRPC(ec2err.New(ec2err.InvalidInstanceIDNotFound, "The instance ID '%s' does not exist", strings.Join(req.InstanceIds, ",")))
 	}
 	var out []*pb.Reservation
 	for _, r := range f.reservations {
@@ -85,7 +86,7 @@ func (f *fakeCompute) DescribeInstances(ctx context.Context, req *pb.DescribeIns
 		}
 	}
 	if len(req.InstanceIds) > 0 && len(out) == 0 {
-		return nil, ec2err.ToGRPC(ec2err.New("InvalidInstanceID.NotFound", "The instance ID '%s' does not exist", req.InstanceIds[0]))
+		return nil, errgrpc.ToGRPC(ec2err.New(ec2err.InvalidInstanceIDNotFound, "The instance ID '%s' does not exist", req.InstanceIds[0]))
 	}
 	return f.page(out, req.NextToken), nil
 }
@@ -141,7 +142,7 @@ func (f *fakeCompute) RunInstances(_ context.Context, req *pb.RunInstancesReques
 	defer f.mu.Unlock()
 	f.lastRun = req
 	if req.DryRun {
-		return nil, ec2err.ToGRPC(ec2err.New(ec2err.DryRunOperation, "Request would have succeeded, but DryRun flag is set."))
+		return nil, errgrpc.ToGRPC(ec2err.New(ec2err.DryRunOperation, "Request would have succeeded, but DryRun flag is set."))
 	}
 	in := sampleInstance("i-0123456789abcdef0", "pending", 0)
 	in.LaunchTime = t0

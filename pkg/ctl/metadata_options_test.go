@@ -7,6 +7,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -19,10 +20,10 @@ func sampleMetadataOptions() *pb.InstanceMetadataOptions {
 // ModifyInstanceMetadataOptions applies the request to the sample options.
 func (f *fakeCompute) ModifyInstanceMetadataOptions(_ context.Context, r *pb.ModifyInstanceMetadataOptionsRequest) (*pb.ModifyInstanceMetadataOptionsResponse, error) {
 	if r.GetDryRun() {
-		return nil, ec2err.ToGRPC(ec2err.New(ec2err.DryRunOperation, "Request would have succeeded, but DryRun flag is set."))
+		return nil, errgrpc.ToGRPC(ec2err.New(ec2err.DryRunOperation, "Request would have succeeded, but DryRun flag is set."))
 	}
 	if r.GetHttpTokens() == "bogus" {
-		return nil, ec2err.ToGRPC(ec2err.New(ec2err.InvalidParameterValue,
+		return nil, errgrpc.ToGRPC(ec2err.New(ec2err.InvalidParameterValue,
 			"Value (bogus) for parameter HttpTokens is invalid. Supported values are optional, required."))
 	}
 	o := sampleMetadataOptions()

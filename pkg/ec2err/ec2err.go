@@ -1,17 +1,14 @@
-// Package ec2err is the one place where ec2lab errors get their EC2 error
-// code, HTTP status and gRPC status. Domain code returns *Error (or wraps
-// one); the API edges map it once.
+// Package ec2err owns ec2lab's errors as data: every EC2 error code the
+// project answers is a constant here, and domain code returns an *Error
+// (or wraps one with %w) carrying one of them. The code survives wrapping
+// (As, Code, errors.Is against a Sentinel); how it crosses a transport is
+// the transport's business (errgrpc for gRPC, the Query API's encoder for
+// HTTP), decided once at each edge.
 package ec2err
 
 import (
 	"errors"
 	"fmt"
-	"net/http"
-	"strings"
-
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
 )
 
 // Error is an EC2-style error: a code such as InvalidInstanceID.NotFound and
@@ -23,18 +20,32 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
+// Is reports whether target is an *Error with the same code, so that
+// errors.Is(err, ec2err.Sentinel(code)) matches any message.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code && t.Message == ""
+}
+
 // New makes an *Error with a formatted message.
 func New(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// Common codes.
+// Sentinel is an error that errors.Is matches against any *Error of code.
+func Sentinel(code string) error { return &Error{Code: code} }
+
+// Codes the API answers with no resource in them.
 const (
 	InvalidParameterValue        = "InvalidParameterValue"
 	InvalidParameterCombination  = "InvalidParameterCombination"
+	InvalidParameter             = "InvalidParameter"
 	MissingParameter             = "MissingParameter"
+	UnsupportedOperation         = "UnsupportedOperation"
+	OperationNotPermitted        = "OperationNotPermitted"
 	IncorrectInstanceState       = "IncorrectInstanceState"
 	IncorrectState               = "IncorrectState"
+	DependencyViolation          = "DependencyViolation"
 	InsufficientInstanceCapacity = "InsufficientInstanceCapacity"
 	IdempotentParameterMismatch  = "IdempotentParameterMismatch"
 	InternalError                = "InternalError"
@@ -43,10 +54,51 @@ const (
 	DryRunOperation              = "DryRunOperation"
 	RequestLimitExceeded         = "RequestLimitExceeded"
 	InvalidAction                = "InvalidAction"
+	InvalidID                    = "InvalidID"
 	VcpuLimitExceeded            = "VcpuLimitExceeded"
+	TagLimitExceeded             = "TagLimitExceeded"
 	MissingAuthenticationToken   = "MissingAuthenticationToken"
 	IncompleteSignature          = "IncompleteSignature"
 	RequestExpired               = "RequestExpired"
+)
+
+// Codes about one kind of resource.
+const (
+	CannotDelete                   = "CannotDelete"
+	InvalidAMIAttributeItemValue   = "InvalidAMIAttributeItemValue"
+	InvalidAMIIDMalformed          = "InvalidAMIID.Malformed"
+	InvalidAMIIDNotFound           = "InvalidAMIID.NotFound"
+	InvalidAMIIDUnavailable        = "InvalidAMIID.Unavailable"
+	InvalidAMINameDuplicate        = "InvalidAMIName.Duplicate"
+	InvalidAMINameMalformed        = "InvalidAMIName.Malformed"
+	InvalidGroupDuplicate          = "InvalidGroup.Duplicate"
+	InvalidGroupNotFound           = "InvalidGroup.NotFound"
+	InvalidGroupIdMalformed        = "InvalidGroupId.Malformed"
+	InvalidHostIDNotFound          = "InvalidHostID.NotFound"
+	InvalidInstanceIDMalformed     = "InvalidInstanceID.Malformed"
+	InvalidInstanceIDNotFound      = "InvalidInstanceID.NotFound"
+	InvalidInstanceType            = "InvalidInstanceType"
+	InvalidKeyFormat               = "InvalidKey.Format"
+	InvalidKeyPairDuplicate        = "InvalidKeyPair.Duplicate"
+	InvalidKeyPairNotFound         = "InvalidKeyPair.NotFound"
+	InvalidPermissionDuplicate     = "InvalidPermission.Duplicate"
+	InvalidPermissionNotFound      = "InvalidPermission.NotFound"
+	InvalidPlacementGroupDuplicate = "InvalidPlacementGroup.Duplicate"
+	InvalidPlacementGroupInUse     = "InvalidPlacementGroup.InUse"
+	InvalidPlacementGroupUnknown   = "InvalidPlacementGroup.Unknown"
+	InvalidSnapshotInUse           = "InvalidSnapshot.InUse"
+	InvalidSnapshotNotFound        = "InvalidSnapshot.NotFound"
+	InvalidSnapshotIDMalformed     = "InvalidSnapshotID.Malformed"
+	InvalidSubnetIDMalformed       = "InvalidSubnetID.Malformed"
+	InvalidSubnetIDNotFound        = "InvalidSubnetID.NotFound"
+	InvalidUserIDMalformed         = "InvalidUserID.Malformed"
+	InvalidVolumeNotFound          = "InvalidVolume.NotFound"
+	InvalidVolumeZoneMismatch      = "InvalidVolume.ZoneMismatch"
+	InvalidVolumeIDMalformed       = "InvalidVolumeID.Malformed"
+	InvalidVpcIDMalformed          = "InvalidVpcID.Malformed"
+	InvalidVpcIDNotFound           = "InvalidVpcID.NotFound"
+	VPCIdNotSpecified              = "VPCIdNotSpecified"
+	VolumeInUse                    = "VolumeInUse"
 )
 
 // As extracts the *Error in err's chain, if any.
@@ -58,96 +110,10 @@ func As(err error) (*Error, bool) {
 	return nil, false
 }
 
-// Code returns err's EC2 code, InternalError for errors that carry none.
+// Code is the EC2 code of err: its *Error's code, or InternalError.
 func Code(err error) string {
 	if e, ok := As(err); ok {
 		return e.Code
 	}
 	return InternalError
 }
-
-// HTTPStatus is the status the EC2 Query API answers with for code.
-func HTTPStatus(code string) int {
-	switch code {
-	case AuthFailure, MissingAuthenticationToken:
-		return http.StatusUnauthorized
-	case IncompleteSignature:
-		return http.StatusForbidden
-	case UnauthorizedOperation:
-		return http.StatusForbidden
-	case DryRunOperation:
-		return http.StatusPreconditionFailed
-	case InsufficientInstanceCapacity, InternalError:
-		return http.StatusInternalServerError
-	case RequestLimitExceeded:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusBadRequest
-}
-
-// CodeTrailer is the gRPC trailer/detail key carrying the EC2 code.
-const CodeTrailer = "ec2-error-code"
-
-func grpcCode(code string) codes.Code {
-	switch {
-	case code == AuthFailure, code == MissingAuthenticationToken, code == IncompleteSignature, code == RequestExpired:
-		return codes.Unauthenticated
-	case code == UnauthorizedOperation:
-		return codes.PermissionDenied
-	case code == DryRunOperation:
-		return codes.FailedPrecondition
-	case code == InsufficientInstanceCapacity, code == RequestLimitExceeded, code == VcpuLimitExceeded:
-		return codes.ResourceExhausted
-	case code == InternalError:
-		return codes.Internal
-	case strings.HasSuffix(code, ".NotFound"):
-		return codes.NotFound
-	case strings.HasSuffix(code, ".Duplicate"):
-		return codes.AlreadyExists
-	case code == IncorrectInstanceState, code == IncorrectState, strings.HasSuffix(code, "InUse"), code == "DependencyViolation":
-		return codes.FailedPrecondition
-	}
-	return codes.InvalidArgument
-}
-
-// ToGRPC maps err to a gRPC status whose message is "Code: message".
-func ToGRPC(err error) error {
-	if err == nil {
-		return nil
-	}
-	if _, ok := status.FromError(err); ok && !isEC2(err) {
-		return err
-	}
-	e, ok := As(err)
-	if !ok {
-		e = &Error{Code: InternalError, Message: err.Error()}
-	}
-	return status.Error(grpcCode(e.Code), e.Code+": "+e.Message)
-}
-
-func isEC2(err error) bool { _, ok := As(err); return ok }
-
-// FromGRPC turns a gRPC error made by ToGRPC back into an *Error.
-func FromGRPC(err error) error {
-	if err == nil {
-		return nil
-	}
-	st, ok := status.FromError(err)
-	if !ok {
-		return err
-	}
-	msg := st.Message()
-	if i := strings.Index(msg, ": "); i > 0 && !strings.ContainsAny(msg[:i], " \t") {
-		return &Error{Code: msg[:i], Message: msg[i+2:]}
-	}
-	switch st.Code() {
-	case codes.Unauthenticated:
-		return &Error{Code: AuthFailure, Message: msg}
-	case codes.Unavailable, codes.DeadlineExceeded:
-		return fmt.Errorf("endpoint unavailable: %s", msg)
-	}
-	return &Error{Code: InternalError, Message: msg}
-}
-
-// SetTrailer is a helper for servers that also want the code as metadata.
-func SetTrailer(code string) metadata.MD { return metadata.Pairs(CodeTrailer, code) }

@@ -3,55 +3,34 @@ package ec2err
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"testing"
-
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 )
 
-func TestRoundTripThroughGRPC(t *testing.T) {
+func TestCodeSurvivesWrapping(t *testing.T) {
+	base := New(IncorrectInstanceState, "The instance '%s' is not in a state from which it can be attached.", "i-1")
 	tests := []struct {
-		code     string
-		grpcCode codes.Code
-		http     int
+		name string
+		err  error
+		code string
 	}{
-		{"InvalidInstanceID.NotFound", codes.NotFound, http.StatusBadRequest},
-		{IncorrectInstanceState, codes.FailedPrecondition, http.StatusBadRequest},
-		{AuthFailure, codes.Unauthenticated, http.StatusUnauthorized},
-		{MissingAuthenticationToken, codes.Unauthenticated, http.StatusUnauthorized},
-		{UnauthorizedOperation, codes.PermissionDenied, http.StatusForbidden},
-		{DryRunOperation, codes.FailedPrecondition, http.StatusPreconditionFailed},
-		{InsufficientInstanceCapacity, codes.ResourceExhausted, http.StatusInternalServerError},
-		{RequestLimitExceeded, codes.ResourceExhausted, http.StatusServiceUnavailable},
-		{"InvalidKeyPair.Duplicate", codes.AlreadyExists, http.StatusBadRequest},
-		{"VolumeInUse", codes.FailedPrecondition, http.StatusBadRequest},
-		{InvalidParameterValue, codes.InvalidArgument, http.StatusBadRequest},
+		{"bare", base, IncorrectInstanceState},
+		{"wrapped once", fmt.Errorf("attach vol-1: %w", base), IncorrectInstanceState},
+		{"wrapped twice", fmt.Errorf("volume worker: %w", fmt.Errorf("attach vol-1: %w", base)), IncorrectInstanceState},
+		{"joined", errors.Join(errors.New("cleanup failed"), base), IncorrectInstanceState},
+		{"plain", errors.New("disk on fire"), InternalError},
+		{"nil-free chain", fmt.Errorf("x: %w", errors.New("y")), InternalError},
 	}
 	for _, tt := range tests {
-		t.Run(tt.code, func(t *testing.T) {
-			wrapped := fmt.Errorf("attach vol-1: %w", New(tt.code, "the %s message", "detailed"))
-			g := ToGRPC(wrapped)
-			if st, _ := status.FromError(g); st.Code() != tt.grpcCode {
-				t.Errorf("grpc code %v, want %v", st.Code(), tt.grpcCode)
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Code(tt.err); got != tt.code {
+				t.Errorf("Code = %q, want %q", got, tt.code)
 			}
-			back, ok := As(FromGRPC(g))
-			if !ok || back.Code != tt.code || back.Message != "the detailed message" {
-				t.Errorf("round trip gave %+v", back)
-			}
-			if got := HTTPStatus(tt.code); got != tt.http {
-				t.Errorf("HTTP status %d, want %d", got, tt.http)
+			if is := errors.Is(tt.err, Sentinel(IncorrectInstanceState)); is != (tt.code == IncorrectInstanceState) {
+				t.Errorf("errors.Is(Sentinel) = %v", is)
 			}
 		})
 	}
-}
-
-func TestPlainErrorsBecomeInternalError(t *testing.T) {
-	g := ToGRPC(errors.New("disk on fire"))
-	if st, _ := status.FromError(g); st.Code() != codes.Internal {
-		t.Fatalf("code %v", st.Code())
-	}
-	if Code(FromGRPC(g)) != InternalError {
-		t.Fatalf("code %q", Code(FromGRPC(g)))
+	if errors.Is(base, Sentinel(VolumeInUse)) {
+		t.Error("a sentinel of another code matched")
 	}
 }

@@ -65,7 +65,7 @@ func (f *fakeCompute) count() int {
 }
 
 func notFound(id string) error {
-	return ec2err.ToGRPC(ec2err.New("InvalidInstanceID.NotFound", "The instance ID '%s' does not exist", id))
+	return ec2err.New(ec2err.InvalidInstanceIDNotFound, "The instance ID '%s' does not exist", id)
 }
 
 func cannedInstance() *ec2labv1.Instance {

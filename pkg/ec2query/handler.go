@@ -155,18 +155,15 @@ func (h *handler) fail(w http.ResponseWriter, c *call, err error) (int, string) 
 	if e.Code == ec2err.InternalError {
 		h.o.Logger.Error("ec2query internal error", "request_id", c.id, "action", c.action, "err", err)
 	}
-	status := ec2err.HTTPStatus(e.Code)
+	status := httpStatus(e.Code)
 	writeXML(w, status, marshalError(e.Code, e.Message, c.id))
 	return status, e.Code
 }
 
-// toEC2 recovers the EC2 code of err, whether Compute returned an *ec2err
-// Error or a gRPC status made by ec2err.ToGRPC.
+// toEC2 finds the EC2 code of err: Compute runs in-process and returns the
+// domain's errors, wrapped or not.
 func toEC2(err error) *ec2err.Error {
 	e, ok := ec2err.As(err)
-	if !ok {
-		e, ok = ec2err.As(ec2err.FromGRPC(err))
-	}
 	if !ok || e.Code == "" {
 		return &ec2err.Error{Code: ec2err.InternalError, Message: err.Error()}
 	}
@@ -180,4 +177,21 @@ func (h *handler) log(ctx context.Context, c *call, status int, code string, d t
 	}
 	h.o.Logger.Log(ctx, level, "ec2query request", "request_id", c.id, "action", c.action,
 		"access_key", c.accessKey, "status", status, "code", code, "duration", d)
+}
+
+// httpStatus is the HTTP status EC2 answers an error code with.
+func httpStatus(code string) int {
+	switch code {
+	case ec2err.AuthFailure, ec2err.MissingAuthenticationToken:
+		return http.StatusUnauthorized
+	case ec2err.IncompleteSignature, ec2err.UnauthorizedOperation:
+		return http.StatusForbidden
+	case ec2err.DryRunOperation:
+		return http.StatusPreconditionFailed
+	case ec2err.InsufficientInstanceCapacity, ec2err.InternalError:
+		return http.StatusInternalServerError
+	case ec2err.RequestLimitExceeded:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusBadRequest
 }

@@ -115,9 +115,9 @@ func TestComputeErrorsKeepCodeAndStatus(t *testing.T) {
 		status int
 		code   string
 	}{
-		{ec2err.ToGRPC(ec2err.New(ec2err.InsufficientInstanceCapacity, "no host")), 500, ec2err.InsufficientInstanceCapacity},
+		{ec2err.New(ec2err.InsufficientInstanceCapacity, "no host"), 500, ec2err.InsufficientInstanceCapacity},
 		{ec2err.New(ec2err.UnauthorizedOperation, "not yours"), 403, ec2err.UnauthorizedOperation},
-		{ec2err.ToGRPC(ec2err.New(ec2err.RequestLimitExceeded, "slow down")), 503, ec2err.RequestLimitExceeded},
+		{ec2err.New(ec2err.RequestLimitExceeded, "slow down"), 503, ec2err.RequestLimitExceeded},
 		{status.Error(codes.Unavailable, "agent down"), 500, ec2err.InternalError},
 		{io.ErrUnexpectedEOF, 500, ec2err.InternalError},
 	}

@@ -17,7 +17,7 @@ import (
 const foreignImage = "ami-0000000000000f00d"
 
 func notOwner(id string) error {
-	return ec2err.ToGRPC(ec2err.New(ec2err.AuthFailure, "Not authorized for image:%s", id))
+	return ec2err.New(ec2err.AuthFailure, "Not authorized for image:%s", id)
 }
 
 func (f *fakeCompute) ModifyImageAttribute(ctx context.Context, r *ec2labv1.ModifyImageAttributeRequest) (*ec2labv1.ModifyImageAttributeResponse, error) {

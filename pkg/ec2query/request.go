@@ -27,7 +27,7 @@ func readParams(r *http.Request, max int64) ([]byte, url.Values, error) {
 		return nil, query, nil
 	case http.MethodPost:
 	default:
-		return nil, nil, ec2err.New("UnsupportedOperation", "HTTP method %s is not supported; use POST or GET", r.Method)
+		return nil, nil, ec2err.New(ec2err.UnsupportedOperation, "HTTP method %s is not supported; use POST or GET", r.Method)
 	}
 	tooLarge := ec2err.New(CodeRequestTooLarge, "The request body exceeds the limit of %d bytes", max)
 	if r.ContentLength > max {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/agent"
 	"github.com/ec2lab/ec2lab/pkg/controller"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
 	"github.com/ec2lab/ec2lab/pkg/storage"
 	"github.com/ec2lab/ec2lab/pkg/version"
@@ -61,14 +62,13 @@ func startEmbeddedAgent(ctx context.Context, spec AgentSpec, cfg Config, hv hype
 
 func serveInMemory(ctx context.Context, ag *agent.Agent) (agentv1.HostClient, error) {
 	lis := bufconn.Listen(4 << 20)
-	unary, stream := agent.ErrorInterceptors()
-	srv := grpc.NewServer(grpc.UnaryInterceptor(unary), grpc.StreamInterceptor(stream))
+	srv := grpc.NewServer(errgrpc.ServerOptions()...)
 	agentv1.RegisterHostServer(srv, ag)
 	go func() { _ = srv.Serve(lis) }()
 	go func() { <-ctx.Done(); srv.Stop() }()
-	conn, err := grpc.NewClient("passthrough:///embedded",
+	conn, err := grpc.NewClient("passthrough:///embedded", append(errgrpc.DialOptions(),
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
+		grpc.WithTransportCredentials(insecure.NewCredentials()))...)
 	if err != nil {
 		return nil, fmt.Errorf("embedded agent connection: %w", err)
 	}

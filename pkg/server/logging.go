@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/ids"
 )
 
@@ -20,7 +21,19 @@ func logUnary(log *slog.Logger) grpc.UnaryServerInterceptor {
 		resp, err := h(ctx, req)
 		k, _ := auth.FromContext(ctx)
 		log.Info("grpc", "request_id", ids.New(ids.Request), "method", info.FullMethod, "access_key", k.AccessKeyID,
-			"code", status.Code(err).String(), "ms", time.Since(start).Milliseconds())
+			"code", resultCode(err), "ms", time.Since(start).Milliseconds())
 		return resp, err
 	}
+}
+
+// resultCode is what a call's log line says of its outcome: OK, the EC2
+// code of a domain error, or the gRPC code of anything else.
+func resultCode(err error) string {
+	if err == nil {
+		return "OK"
+	}
+	if e, ok := ec2err.As(err); ok {
+		return e.Code
+	}
+	return status.Code(err).String()
 }

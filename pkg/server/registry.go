@@ -13,6 +13,7 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/api"
 	"github.com/ec2lab/ec2lab/pkg/controller"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/tlsutil"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
@@ -34,7 +35,7 @@ func serveRegistry(ctx context.Context, addr, tlsDir string, svc *controller.Ser
 	}
 	reg := api.NewRegistry(svc, dial)
 	reg.HeartbeatSeconds = heartbeatSeconds(svc.Config().HeartbeatTimeout.Duration)
-	gs := grpc.NewServer(grpc.Creds(creds))
+	gs := grpc.NewServer(append(errgrpc.ServerOptions(), grpc.Creds(creds))...)
 	agentv1.RegisterRegistryServer(gs, reg)
 	go func() { <-ctx.Done(); gs.Stop() }()
 	go func() {
@@ -76,7 +77,7 @@ func agentTransport(addr, tlsDir string) (credentials.TransportCredentials, func
 		if err != nil {
 			return nil, err
 		}
-		conn, err := grpc.NewClient(agentAddr, grpc.WithTransportCredentials(credentials.NewTLS(cli)))
+		conn, err := grpc.NewClient(agentAddr, append(errgrpc.DialOptions(), grpc.WithTransportCredentials(credentials.NewTLS(cli)))...)
 		if err != nil {
 			return nil, fmt.Errorf("dial agent %s: %w", agentAddr, err)
 		}
@@ -90,7 +91,7 @@ func dialAgent(addr string) (agentv1.HostClient, error) {
 	if err := tlsutil.RequireLoopback(addr); err != nil {
 		return nil, fmt.Errorf("agent address: %w", err)
 	}
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := grpc.NewClient(addr, append(errgrpc.DialOptions(), grpc.WithTransportCredentials(insecure.NewCredentials()))...)
 	if err != nil {
 		return nil, fmt.Errorf("dial agent %s: %w", addr, err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/api"
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/controller"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/ec2query"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
 	"github.com/ec2lab/ec2lab/pkg/store"
@@ -148,8 +149,10 @@ func newGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logge
 	skip := func(m string) bool {
 		return strings.HasPrefix(m, "/grpc.health.") || strings.HasPrefix(m, "/grpc.reflection.")
 	}
-	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(auth.UnaryServerInterceptor(keys, skip), logUnary(log)),
-		grpc.ChainStreamInterceptor(auth.StreamServerInterceptor(keys, skip)))
+	// errgrpc outermost: every error, the authenticator's included, leaves
+	// as a status carrying its EC2 code.
+	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(errgrpc.UnaryServerInterceptor(), auth.UnaryServerInterceptor(keys, skip), logUnary(log)),
+		grpc.ChainStreamInterceptor(errgrpc.StreamServerInterceptor(), auth.StreamServerInterceptor(keys, skip)))
 	v1.RegisterComputeServer(gs, compute)
 	h := health.NewServer()
 	healthpb.RegisterHealthServer(gs, h)

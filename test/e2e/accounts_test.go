@@ -16,6 +16,7 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
@@ -122,7 +123,7 @@ embedded_agents:
 }
 
 func errCodeOf(err error) string {
-	if e, ok := ec2err.As(ec2err.FromGRPC(err)); ok {
+	if e, ok := ec2err.As(errgrpc.ToNative(err)); ok {
 		return e.Code
 	}
 	return ""

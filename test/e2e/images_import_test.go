@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	"github.com/ec2lab/ec2lab/pkg/storage"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
@@ -62,7 +63,7 @@ func TestRegisterImage(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			dir := badBundle(t, tiny, c.disk, c.manifest)
 			_, err := r.Client.RegisterImage(ctx, &v1.RegisterImageRequest{Name: "bad-" + c.name, BundlePath: dir})
-			e, ok := ec2err.As(ec2err.FromGRPC(err))
+			e, ok := ec2err.As(errgrpc.ToNative(err))
 			if !ok || e.Code != ec2err.InvalidParameterValue || !strings.Contains(e.Message, c.want) {
 				t.Fatalf("RegisterImage(%s) = %v, want InvalidParameterValue mentioning %q", c.name, err, c.want)
 			}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
@@ -122,7 +123,7 @@ func createImage(r *region, req *v1.CreateImageRequest) error {
 
 func wantCode(t *testing.T, what, code string, err error) {
 	t.Helper()
-	if got := ec2err.Code(ec2err.FromGRPC(err)); got != code {
+	if got := ec2err.Code(errgrpc.ToNative(err)); got != code {
 		t.Errorf("%s: got %v, want %s", what, err, code)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
@@ -83,12 +84,12 @@ func TestInstanceLifecycle(t *testing.T) {
 			t.Fatalf("start of a running instance must be a no-op: %v", err)
 		}
 		_, err = r.Client.TerminateInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: []string{id, "i-0123456789abcdef0"}})
-		if ec2err.Code(ec2err.FromGRPC(err)) != "InvalidInstanceID.NotFound" {
+		if ec2err.Code(errgrpc.ToNative(err)) != "InvalidInstanceID.NotFound" {
 			t.Fatalf("terminate with a bad ID: %v", err)
 		}
 		r.waitState(t, "running", id)
 		_, err = r.Client.RunInstances(ctx, &v1.RunInstancesRequest{ImageId: ami, InstanceType: "t3.bogus", MinCount: 1, MaxCount: 1})
-		if ec2err.Code(ec2err.FromGRPC(err)) != "InvalidParameterValue" {
+		if ec2err.Code(errgrpc.ToNative(err)) != "InvalidParameterValue" {
 			t.Fatalf("bad instance type: %v", err)
 		}
 	})

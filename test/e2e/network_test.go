@@ -12,6 +12,7 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/agent"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	"github.com/ec2lab/ec2lab/pkg/netplane"
 	"github.com/ec2lab/ec2lab/pkg/netplane/firewall"
@@ -175,7 +176,7 @@ func runErr(r *region, ami, ip string, count int32) error {
 
 func expectCode(t *testing.T, what, code string, err error) {
 	t.Helper()
-	if got := ec2err.Code(ec2err.FromGRPC(err)); got != code {
+	if got := ec2err.Code(errgrpc.ToNative(err)); got != code {
 		t.Errorf("%s: error %v, want %s", what, err, code)
 	}
 }

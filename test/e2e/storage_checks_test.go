@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -118,7 +119,7 @@ func (r *storageRig) errorCodes(t *testing.T) {
 		}},
 	}
 	for _, c := range cases {
-		if got := ec2err.Code(ec2err.FromGRPC(c.call())); got != c.code {
+		if got := ec2err.Code(errgrpc.ToNative(c.call())); got != c.code {
 			t.Errorf("%s: got %q, want %s", c.name, got, c.code)
 		}
 	}
@@ -250,7 +251,7 @@ func (r *storageRig) describe(t *testing.T) {
 		return ids, out.GetNextToken(), err
 	})
 	_, err := r.Client.DescribeVolumes(ctx, &v1.DescribeVolumesRequest{MaxResults: 3})
-	if ec2err.Code(ec2err.FromGRPC(err)) != "InvalidParameterValue" {
+	if ec2err.Code(errgrpc.ToNative(err)) != "InvalidParameterValue" {
 		t.Errorf("MaxResults 3: %v, want InvalidParameterValue", err)
 	}
 	for _, id := range extraVols {
@@ -310,7 +311,7 @@ func (r *storageRig) deleteAndCollect(t *testing.T) {
 		t.Fatalf("DeleteSnapshot of a snapshot volumes use: %v", err)
 	}
 	_, err := r.Client.DescribeSnapshots(ctx, &v1.DescribeSnapshotsRequest{SnapshotIds: []string{r.snap1}})
-	if ec2err.Code(ec2err.FromGRPC(err)) != "InvalidSnapshot.NotFound" {
+	if ec2err.Code(errgrpc.ToNative(err)) != "InvalidSnapshot.NotFound" {
 		t.Errorf("describe a deleted snapshot: %v", err)
 	}
 	r.stillThere(t, r.snap1Layer, "two volumes build on it")

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
@@ -220,7 +221,7 @@ func (r *storageRig) moveVolume(t *testing.T) {
 		return r.findGuestDisk(t, r.a, r.vol1) == ""
 	})
 	_, err = r.Client.AttachVolume(ctx, &v1.AttachVolumeRequest{VolumeId: r.vol1, InstanceId: r.b, Device: "/dev/sdf"})
-	if ec2err.Code(ec2err.FromGRPC(err)) != "InvalidParameterValue" {
+	if ec2err.Code(errgrpc.ToNative(err)) != "InvalidParameterValue" {
 		t.Errorf("attach at a device already used: %v, want InvalidParameterValue", err)
 	}
 	if v := r.describeVolume(t, r.vol1); v.GetState() != "available" {
