@@ -41,6 +41,9 @@ func (p *Plane) runningDnsmasq() (map[string]process, error) {
 		}
 		for _, a := range argv[1:] {
 			br, ok := strings.CutPrefix(a, flag)
+			if !ok {
+				continue
+			}
 			if br, ok = strings.CutSuffix(br, ".pid"); ok && p.owned(br) == kindBridge {
 				found[br] = process{pid: pid, args: argv[1:]}
 			}
