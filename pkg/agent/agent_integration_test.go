@@ -68,9 +68,9 @@ func (h *harness) create(ctx context.Context, t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := hvtest.WaitFile(t, h.agent.consolePath(testID), 0, "instance-id="+testID+" boot=1", 90*time.Second)
+	hvtest.WaitFile(t, h.agent.consolePath(testID), 0, "instance-id="+testID+" boot=1", 90*time.Second)
 	t.Logf("boot marker %v after CreateInstance", time.Since(start).Round(time.Millisecond))
-	log = hvtest.WaitFile(t, h.agent.consolePath(testID), 0, "ec2lab: ready", 60*time.Second)
+	log := hvtest.WaitFile(t, h.agent.consolePath(testID), 0, "ec2lab: ready", 60*time.Second)
 	if !strings.Contains(log, "\nhello") || !strings.Contains(log, hvtest.RootOK) {
 		t.Errorf("console lacks user-data output or rw root:\n%s", log)
 	}

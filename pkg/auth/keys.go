@@ -12,7 +12,7 @@ import (
 	"fmt"
 )
 
-// ErrUnknownKey: no key with that access key ID.
+// ErrUnknownKey is the error a lookup wraps when no key has that access key ID.
 var ErrUnknownKey = errors.New("unknown access key")
 
 // Key is one access key pair and the account it acts for.

@@ -2,7 +2,6 @@ package ctl
 
 import (
 	"context"
-	"io"
 
 	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 	"github.com/spf13/cobra"
@@ -30,7 +29,7 @@ func newGetConsoleOutputCmd(a *app) *cobra.Command {
 			}
 			if s, _ := a.settings(); s.output == OutputText && a.g.query == "" {
 				// The console text itself, as a user of --output text wants it.
-				_, err := io.WriteString(a.env.stdout, string(raw.GetOutput()))
+				_, err := a.env.stdout.Write(raw.GetOutput())
 				return err
 			}
 			return a.print("GetConsoleOutput", doc)

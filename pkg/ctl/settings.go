@@ -103,6 +103,7 @@ func (e *env) resolve(g *globalFlags) (*settings, error) {
 	} else if errors.Is(err, fs.ErrNotExist) && e.namedProfile(g.profile) && !cfg.has(s.profile) {
 		// A mistyped --profile would otherwise go out unsigned and come
 		// back as a puzzling AuthFailure.
+		//lint:ignore ST1005 the AWS CLI's own wording, which scripts match on
 		return nil, &configError{fmt.Errorf("The config profile (%s) could not be found", s.profile)}
 	}
 	s.region = firstNonEmpty(g.region, e.getenv("AWS_REGION"), e.getenv("AWS_DEFAULT_REGION"), cfg.get(s.profile, "region"), fileRegion)

@@ -146,11 +146,14 @@ func TestAWSCLI(t *testing.T) {
 	out := runClient(t, srv, "", "aws", "--endpoint-url", srv.URL, "ec2", "describe-instances")
 	var doc struct {
 		Reservations []struct {
-			Instances []struct{ InstanceId, LaunchTime string }
+			Instances []struct {
+				InstanceID string `json:"InstanceId"`
+				LaunchTime string
+			}
 		}
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Reservations) != 1 ||
-		doc.Reservations[0].Instances[0].InstanceId != fakeInstance {
+		doc.Reservations[0].Instances[0].InstanceID != fakeInstance {
 		t.Fatalf("describe-instances (%v):\n%s", err, out)
 	}
 	out = runClient(t, srv, "", "aws", "--endpoint-url", srv.URL, "ec2", "get-console-output",

@@ -8,11 +8,7 @@ type cand struct {
 	group int     // instances of the request's cluster group on the host
 }
 
-// load is h's dominant allocated share of its overcommitted capacity.
-func (s *sim) load(h *Host) float64 {
-	return loadOf(h, s.vcpuCap(h), s.memCap(h))
-}
-
+// loadOf is h's dominant allocated share of its overcommitted capacity.
 func loadOf(h *Host, vcpuCap, memCap int64) float64 {
 	if vcpuCap <= 0 || memCap <= 0 {
 		return 1

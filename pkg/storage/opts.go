@@ -1,9 +1,6 @@
 package storage
 
-import (
-	"context"
-	"strings"
-)
+import "strings"
 
 // opened describes how to name an image to qemu-img: either "-f fmt path"
 // or, when a key is needed, --object + --image-opts with one key-secret per
@@ -17,16 +14,9 @@ type opened struct {
 
 func (o *opened) Close() { o.sec.Close() }
 
-// open prepares the arguments for the image name with its backing chain.
-// Without a key, or with a plain chain, the image is named as a file.
-func (p *Pool) open(ctx context.Context, name string, key []byte) (*opened, error) {
-	info, err := p.Info(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	return p.openInfo(info, key)
-}
-
+// openInfo prepares the arguments for the image info names, with its
+// backing chain. Without a key, or with a plain chain, the image is named
+// as a file.
 func (p *Pool) openInfo(info Info, key []byte) (*opened, error) {
 	path := p.Path(info.Name)
 	if len(key) == 0 || !anyEncrypted(info) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Txn implements Store: checks every ExpectRevision, then applies all ops
@@ -30,7 +31,7 @@ func (b *Bolt) Txn(ctx context.Context, ops ...Op) (int64, error) {
 		rev, evs, err = applyOps(tx, ops)
 		return err
 	})
-	if errors.Is(err, bolt.ErrDatabaseNotOpen) {
+	if errors.Is(err, bolterrors.ErrDatabaseNotOpen) {
 		err = ErrClosed
 	}
 	if err != nil {

@@ -25,13 +25,17 @@ func TestAWSCLILife(t *testing.T) {
 	}
 	ami := strings.TrimSpace(r.awsCLI(t, "describe-images", "--owners", "self", "--filters", "Name=name,Values=tiny",
 		"--query", "Images[0].ImageId", "--output", "text"))
-	var run struct{ Instances []struct{ InstanceId string } }
+	var run struct {
+		Instances []struct {
+			InstanceID string `json:"InstanceId"`
+		}
+	}
 	jsonOut(t, r.awsCLI(t, "run-instances", "--image-id", ami, "--instance-type", "t3.nano", "--count", "2",
 		"--user-data", "file://"+ud, "--tag-specifications", "ResourceType=instance,Tags=[{Key=suite,Value=cli}]"), &run)
 	if len(run.Instances) != 2 {
 		t.Fatalf("run-instances --count 2 gave %d instances", len(run.Instances))
 	}
-	a, b := run.Instances[0].InstanceId, run.Instances[1].InstanceId
+	a, b := run.Instances[0].InstanceID, run.Instances[1].InstanceID
 	r.awsCLI(t, "wait", "instance-running", "--instance-ids", a, b)
 	got := strings.Fields(r.awsCLI(t, "describe-instances", "--filters", "Name=tag:suite,Values=cli",
 		"Name=instance-state-name,Values=running", "--query", "Reservations[].Instances[].InstanceId", "--output", "text"))

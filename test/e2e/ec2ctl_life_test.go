@@ -103,7 +103,7 @@ func (r *region) checkDescribeOutputs(t *testing.T, id, name string) {
 	var doc struct {
 		Reservations []struct {
 			Instances []struct {
-				InstanceId string
+				InstanceID string `json:"InstanceId"`
 				State      struct{ Name string }
 				Placement  struct{ AvailabilityZone string }
 				Tags       []struct{ Key, Value string }
@@ -115,7 +115,7 @@ func (r *region) checkDescribeOutputs(t *testing.T, id, name string) {
 		t.Fatalf("describe-instances --filters %s: %+v, want one instance", filter, doc)
 	}
 	in := doc.Reservations[0].Instances[0]
-	if in.InstanceId != id || in.State.Name != "running" || in.Placement.AvailabilityZone != "lab-1a" {
+	if in.InstanceID != id || in.State.Name != "running" || in.Placement.AvailabilityZone != "lab-1a" {
 		t.Errorf("describe-instances: %+v, want %s running in lab-1a", in, id)
 	}
 	if len(in.Tags) != 1 || in.Tags[0].Key != "Name" || in.Tags[0].Value != name {
