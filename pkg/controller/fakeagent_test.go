@@ -38,6 +38,7 @@ type fakeAgent struct {
 	metadata     map[string]string
 	metadataDown bool  // SetMetadataOptions fails
 	volumeErr    error // CreateVolume fails with it (a full pool, a host going away)
+	attachErr    error // AttachVolume fails with it
 }
 
 func newFakeAgent() *fakeAgent {
@@ -243,4 +244,13 @@ func errCode(err error) string {
 		return "non-EC2: " + err.Error()
 	}
 	return ""
+}
+
+func (f *fakeAgent) AttachVolume(_ context.Context, in *agentv1.AttachVolumeRequest, _ ...grpc.CallOption) (*agentv1.AttachVolumeResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.attachErr != nil {
+		return nil, f.attachErr
+	}
+	return &agentv1.AttachVolumeResponse{}, nil
 }

@@ -3,7 +3,6 @@ package ec2query
 import (
 	"context"
 
-	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
@@ -13,7 +12,7 @@ type compute = ec2labv1.ComputeServer
 // actions maps each supported Action onto its ComputeServer method.
 var actions = map[string]action{
 	// Instances.
-	"RunInstances":       withCheck(op(true, compute.RunInstances, runInstancesXML, "min_count", "max_count"), checkRunInstances),
+	"RunInstances":       op(true, compute.RunInstances, runInstancesXML, "min_count", "max_count"),
 	"DescribeInstances":  op(false, compute.DescribeInstances, describeInstancesXML),
 	"StartInstances":     op(true, compute.StartInstances, stateChangesXML, "instance_ids"),
 	"StopInstances":      op(true, compute.StopInstances, stateChangesXML, "instance_ids"),
@@ -36,7 +35,7 @@ var actions = map[string]action{
 	"CreateKeyPair":    op(true, compute.CreateKeyPair, keyPairXML, "key_name"),
 	"ImportKeyPair":    op(true, compute.ImportKeyPair, keyPairXML, "key_name", "public_key_material"),
 	"DescribeKeyPairs": op(false, compute.DescribeKeyPairs, describeKeyPairsXML),
-	"DeleteKeyPair":    withCheck(custom(true, deleteKeyPair), checkDeleteKeyPair),
+	"DeleteKeyPair":    custom(true, deleteKeyPair),
 
 	// Placement groups (xml_placement.go).
 	"CreatePlacementGroup":    op(true, compute.CreatePlacementGroup, createPlacementGroupXML),
@@ -49,7 +48,7 @@ var actions = map[string]action{
 	"DescribeTags": op(false, compute.DescribeTags, describeTagsXML),
 
 	// Volumes.
-	"CreateVolume":    withCheck(op(true, compute.CreateVolume, volumeBodyXML), checkCreateVolume),
+	"CreateVolume":    op(true, compute.CreateVolume, volumeBodyXML),
 	"DescribeVolumes": op(false, compute.DescribeVolumes, describeVolumesXML),
 	"AttachVolume":    op(true, compute.AttachVolume, attachmentBodyXML, "device", "instance_id", "volume_id"),
 	"DetachVolume":    op(true, compute.DetachVolume, attachmentBodyXML, "volume_id"),
@@ -83,34 +82,12 @@ var actions = map[string]action{
 
 	// Security groups (xml_secgroups.go).
 	"CreateSecurityGroup":           op(true, compute.CreateSecurityGroup, createSecurityGroupXML, "group_name", "description"),
-	"DeleteSecurityGroup":           withCheck(custom(true, deleteSecurityGroup), checkDeleteSecurityGroup),
+	"DeleteSecurityGroup":           custom(true, deleteSecurityGroup),
 	"DescribeSecurityGroups":        op(false, compute.DescribeSecurityGroups, describeSecurityGroupsXML),
 	"AuthorizeSecurityGroupIngress": op(true, compute.AuthorizeSecurityGroupIngress, done),
 	"AuthorizeSecurityGroupEgress":  op(true, compute.AuthorizeSecurityGroupEgress, done, "group_id"),
 	"RevokeSecurityGroupIngress":    op(true, compute.RevokeSecurityGroupIngress, done),
 	"RevokeSecurityGroupEgress":     op(true, compute.RevokeSecurityGroupEgress, done, "group_id"),
-}
-
-func checkRunInstances(r *ec2labv1.RunInstancesRequest) error {
-	if r.GetMinCount() > r.GetMaxCount() {
-		return ec2err.New(ec2err.InvalidParameterValue,
-			"MinCount (%d) must be less than or equal to MaxCount (%d)", r.GetMinCount(), r.GetMaxCount())
-	}
-	return nil
-}
-
-func checkCreateVolume(r *ec2labv1.CreateVolumeRequest) error {
-	if r.GetSize() == 0 && r.GetSnapshotId() == "" {
-		return ec2err.New(ec2err.MissingParameter, "The request must contain the parameter size or snapshotId")
-	}
-	return nil
-}
-
-func checkDeleteKeyPair(r *ec2labv1.DeleteKeyPairRequest) error {
-	if r.GetKeyName() == "" && r.GetKeyPairId() == "" {
-		return ec2err.New(ec2err.MissingParameter, "The request must contain the parameter KeyName or KeyPairId")
-	}
-	return nil
 }
 
 func describeInstanceAttribute(ctx context.Context, s compute, r *ec2labv1.DescribeInstanceAttributeRequest) (body, error) {

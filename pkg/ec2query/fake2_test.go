@@ -9,7 +9,9 @@ import (
 // Catalog, key pair, tag, volume, snapshot and image answers of fakeCompute.
 
 func (f *fakeCompute) DescribeInstanceTypes(ctx context.Context, r *ec2labv1.DescribeInstanceTypesRequest) (*ec2labv1.DescribeInstanceTypesResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.DescribeInstanceTypesResponse{InstanceTypes: []*ec2labv1.InstanceTypeInfo{
 		{InstanceType: "t3.micro", Vcpus: 2, MemoryMib: 1024, Burstable: true, Architectures: []string{"x86_64"},
 			Hypervisor: "kvm", CurrentGeneration: true},
@@ -19,13 +21,17 @@ func (f *fakeCompute) DescribeInstanceTypes(ctx context.Context, r *ec2labv1.Des
 }
 
 func (f *fakeCompute) DescribeRegions(ctx context.Context, r *ec2labv1.DescribeRegionsRequest) (*ec2labv1.DescribeRegionsResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.DescribeRegionsResponse{Regions: []*ec2labv1.Region{
 		{RegionName: "lab-1", Endpoint: "127.0.0.1:8787", OptInStatus: "opt-in-not-required"}}}, nil
 }
 
 func (f *fakeCompute) DescribeAvailabilityZones(ctx context.Context, r *ec2labv1.DescribeAvailabilityZonesRequest) (*ec2labv1.DescribeAvailabilityZonesResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.DescribeAvailabilityZonesResponse{AvailabilityZones: []*ec2labv1.AvailabilityZone{
 		{ZoneName: fakeZone, ZoneId: "lab1-az1", State: "available", RegionName: "lab-1", ZoneType: "availability-zone",
 			Messages: []string{"all good"}}}}, nil
@@ -38,41 +44,55 @@ func cannedKeyPair() *ec2labv1.KeyPair {
 }
 
 func (f *fakeCompute) CreateKeyPair(ctx context.Context, r *ec2labv1.CreateKeyPairRequest) (*ec2labv1.KeyPair, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return cannedKeyPair(), nil
 }
 
 func (f *fakeCompute) ImportKeyPair(ctx context.Context, r *ec2labv1.ImportKeyPairRequest) (*ec2labv1.KeyPair, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	k := cannedKeyPair()
 	k.KeyMaterial = ""
 	return k, nil
 }
 
 func (f *fakeCompute) DescribeKeyPairs(ctx context.Context, r *ec2labv1.DescribeKeyPairsRequest) (*ec2labv1.DescribeKeyPairsResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	k := cannedKeyPair()
 	k.KeyMaterial = ""
 	return &ec2labv1.DescribeKeyPairsResponse{KeyPairs: []*ec2labv1.KeyPair{k}}, nil
 }
 
 func (f *fakeCompute) DeleteKeyPair(ctx context.Context, r *ec2labv1.DeleteKeyPairRequest) (*ec2labv1.DeleteKeyPairResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.DeleteKeyPairResponse{}, nil
 }
 
 func (f *fakeCompute) CreateTags(ctx context.Context, r *ec2labv1.CreateTagsRequest) (*ec2labv1.CreateTagsResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.CreateTagsResponse{}, nil
 }
 
 func (f *fakeCompute) DeleteTags(ctx context.Context, r *ec2labv1.DeleteTagsRequest) (*ec2labv1.DeleteTagsResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.DeleteTagsResponse{}, nil
 }
 
 func (f *fakeCompute) DescribeTags(ctx context.Context, r *ec2labv1.DescribeTagsRequest) (*ec2labv1.DescribeTagsResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.DescribeTagsResponse{Tags: []*ec2labv1.TagDescription{
 		{ResourceId: fakeInstance, ResourceType: "instance", Key: "Name", Value: "web-1"}}}, nil
 }
@@ -86,37 +106,49 @@ func cannedVolume() *ec2labv1.Volume {
 }
 
 func (f *fakeCompute) CreateVolume(ctx context.Context, r *ec2labv1.CreateVolumeRequest) (*ec2labv1.Volume, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	v := cannedVolume()
 	v.State, v.Attachments = "creating", nil
 	return v, nil
 }
 
 func (f *fakeCompute) DescribeVolumes(ctx context.Context, r *ec2labv1.DescribeVolumesRequest) (*ec2labv1.DescribeVolumesResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.DescribeVolumesResponse{Volumes: []*ec2labv1.Volume{cannedVolume()}}, nil
 }
 
 func (f *fakeCompute) AttachVolume(ctx context.Context, r *ec2labv1.AttachVolumeRequest) (*ec2labv1.VolumeAttachment, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.VolumeAttachment{VolumeId: r.GetVolumeId(), InstanceId: r.GetInstanceId(), Device: r.GetDevice(),
 		State: "attaching", AttachTime: fakeTime}, nil
 }
 
 func (f *fakeCompute) DetachVolume(ctx context.Context, r *ec2labv1.DetachVolumeRequest) (*ec2labv1.VolumeAttachment, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.VolumeAttachment{VolumeId: r.GetVolumeId(), InstanceId: fakeInstance, Device: "/dev/vdb",
 		State: "detaching", AttachTime: fakeTime}, nil
 }
 
 func (f *fakeCompute) ModifyVolume(ctx context.Context, r *ec2labv1.ModifyVolumeRequest) (*ec2labv1.VolumeModification, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.VolumeModification{VolumeId: r.GetVolumeId(), ModificationState: "modifying", TargetSize: r.GetSize(),
 		OriginalSize: 8, TargetVolumeType: "gp3", OriginalVolumeType: "gp3", Progress: 0, StartTime: fakeTime}, nil
 }
 
 func (f *fakeCompute) DeleteVolume(ctx context.Context, r *ec2labv1.DeleteVolumeRequest) (*ec2labv1.DeleteVolumeResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.DeleteVolumeResponse{}, nil
 }
 
@@ -126,39 +158,53 @@ func cannedSnapshot() *ec2labv1.Snapshot {
 }
 
 func (f *fakeCompute) CreateSnapshot(ctx context.Context, r *ec2labv1.CreateSnapshotRequest) (*ec2labv1.Snapshot, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	s := cannedSnapshot()
 	s.State, s.Progress = "pending", "0%"
 	return s, nil
 }
 
 func (f *fakeCompute) DescribeSnapshots(ctx context.Context, r *ec2labv1.DescribeSnapshotsRequest) (*ec2labv1.DescribeSnapshotsResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.DescribeSnapshotsResponse{Snapshots: []*ec2labv1.Snapshot{cannedSnapshot()}}, nil
 }
 
 func (f *fakeCompute) CopySnapshot(ctx context.Context, r *ec2labv1.CopySnapshotRequest) (*ec2labv1.CopySnapshotResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.CopySnapshotResponse{SnapshotId: "snap-0fedcba9876543210"}, nil
 }
 
 func (f *fakeCompute) DeleteSnapshot(ctx context.Context, r *ec2labv1.DeleteSnapshotRequest) (*ec2labv1.DeleteSnapshotResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.DeleteSnapshotResponse{}, nil
 }
 
 func (f *fakeCompute) RegisterImage(ctx context.Context, r *ec2labv1.RegisterImageRequest) (*ec2labv1.RegisterImageResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.RegisterImageResponse{ImageId: fakeImage}, nil
 }
 
 func (f *fakeCompute) CreateImage(ctx context.Context, r *ec2labv1.CreateImageRequest) (*ec2labv1.CreateImageResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.CreateImageResponse{ImageId: fakeImage}, nil
 }
 
 func (f *fakeCompute) DescribeImages(ctx context.Context, r *ec2labv1.DescribeImagesRequest) (*ec2labv1.DescribeImagesResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.DescribeImagesResponse{Images: []*ec2labv1.Image{{ImageId: fakeImage, Name: "tiny-linux",
 		State: "available", OwnerId: fakeAccount, Architecture: "x86_64", BootMode: "bios", RootDeviceName: "/dev/vda",
 		RootDeviceType: "ebs", VirtualizationType: "hvm", CreationDate: fakeTime,
@@ -170,6 +216,8 @@ func (f *fakeCompute) DescribeImages(ctx context.Context, r *ec2labv1.DescribeIm
 }
 
 func (f *fakeCompute) DeregisterImage(ctx context.Context, r *ec2labv1.DeregisterImageRequest) (*ec2labv1.DeregisterImageResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.DeregisterImageResponse{}, nil
 }

@@ -15,7 +15,9 @@ func cannedMetadataOptions() *ec2labv1.InstanceMetadataOptions {
 
 // ModifyInstanceMetadataOptions applies the request to the canned options.
 func (f *fakeCompute) ModifyInstanceMetadataOptions(ctx context.Context, r *ec2labv1.ModifyInstanceMetadataOptionsRequest) (*ec2labv1.ModifyInstanceMetadataOptionsResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	if r.GetInstanceId() == missingID {
 		return nil, notFound(r.GetInstanceId())
 	}

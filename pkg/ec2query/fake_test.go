@@ -37,12 +37,18 @@ const (
 
 var fakeTime = timestamppb.New(time.Date(2026, 11, 26, 10, 11, 12, 345e6, time.UTC))
 
-func (f *fakeCompute) record(ctx context.Context, m proto.Message) {
+// record notes a call and, as the controller does, answers a request with
+// dry_run set with DryRunOperation instead of acting on it.
+func (f *fakeCompute) record(ctx context.Context, m proto.Message) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, proto.Clone(m))
 	k, _ := auth.FromContext(ctx)
 	f.caller = append(f.caller, k)
+	if fd := m.ProtoReflect().Descriptor().Fields().ByName("dry_run"); fd != nil && m.ProtoReflect().Get(fd).Bool() {
+		return ec2err.New(ec2err.DryRunOperation, "Request would have succeeded, but DryRun flag is set.")
+	}
+	return nil
 }
 
 // received returns the requests of type T, in order.
@@ -90,14 +96,18 @@ func cannedReservation() *ec2labv1.Reservation {
 }
 
 func (f *fakeCompute) RunInstances(ctx context.Context, r *ec2labv1.RunInstancesRequest) (*ec2labv1.Reservation, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	res := cannedReservation()
 	res.Instances[0].State = &ec2labv1.InstanceState{Code: 0, Name: "pending"}
 	return res, nil
 }
 
 func (f *fakeCompute) DescribeInstances(ctx context.Context, r *ec2labv1.DescribeInstancesRequest) (*ec2labv1.DescribeInstancesResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	for _, id := range r.GetInstanceIds() {
 		if id == missingID {
 			return nil, notFound(id)
@@ -113,22 +123,30 @@ func stateChange() *ec2labv1.InstanceStateChanges {
 }
 
 func (f *fakeCompute) StartInstances(ctx context.Context, r *ec2labv1.InstanceIdsRequest) (*ec2labv1.InstanceStateChanges, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return stateChange(), nil
 }
 
 func (f *fakeCompute) StopInstances(ctx context.Context, r *ec2labv1.StopInstancesRequest) (*ec2labv1.InstanceStateChanges, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return stateChange(), nil
 }
 
 func (f *fakeCompute) RebootInstances(ctx context.Context, r *ec2labv1.InstanceIdsRequest) (*ec2labv1.RebootInstancesResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.RebootInstancesResponse{}, nil
 }
 
 func (f *fakeCompute) TerminateInstances(ctx context.Context, r *ec2labv1.InstanceIdsRequest) (*ec2labv1.InstanceStateChanges, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	for _, id := range r.GetInstanceIds() {
 		if id == missingID {
 			return nil, notFound(id)
@@ -138,12 +156,16 @@ func (f *fakeCompute) TerminateInstances(ctx context.Context, r *ec2labv1.Instan
 }
 
 func (f *fakeCompute) GetConsoleOutput(ctx context.Context, r *ec2labv1.GetConsoleOutputRequest) (*ec2labv1.GetConsoleOutputResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.GetConsoleOutputResponse{InstanceId: r.GetInstanceId(), Timestamp: fakeTime, Output: []byte(fakeConsole)}, nil
 }
 
 func (f *fakeCompute) DescribeInstanceAttribute(ctx context.Context, r *ec2labv1.DescribeInstanceAttributeRequest) (*ec2labv1.InstanceAttribute, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	v := map[string]string{"userData": "I2Nsb3VkLWNvbmZpZw==", "instanceType": "t3.micro",
 		"disableApiTermination": "true", "disableApiStop": "false"}[r.GetAttribute()]
 	return &ec2labv1.InstanceAttribute{InstanceId: r.GetInstanceId(), Attribute: r.GetAttribute(), Value: v}, nil

@@ -7,9 +7,12 @@ package ec2query
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
+
+	"google.golang.org/protobuf/proto"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
@@ -32,13 +35,6 @@ type Options struct {
 	// MaxBody is the largest request body accepted (default 1 MiB).
 	MaxBody int64
 	Now     func() time.Time
-	// ForwardDryRun passes DryRun requests of mutating actions to Compute
-	// with dry_run set, so that it can answer with its own checks. Leave it
-	// off unless Compute honours dry_run: whatever Compute answers, a
-	// success is still reported as DryRunOperation. When off, a DryRun
-	// request is validated here and answered DryRunOperation without any
-	// call to Compute.
-	ForwardDryRun bool
 }
 
 type handler struct {
@@ -122,7 +118,11 @@ func (h *handler) serve(r *http.Request, c *call) (body, error) {
 	return h.run(ctx, a, p)
 }
 
-// run decodes and validates the request, then calls Compute unless DryRun.
+// run decodes and validates the request, then calls Compute. A DryRun is
+// decided by Compute (the controller's checks of existence, ownership and
+// parameters, as for the gRPC edge), which answers DryRunOperation when the
+// request would have succeeded; only actions without a dry_run field, all
+// of them read-only, are answered here, as the caller is authenticated.
 func (h *handler) run(ctx context.Context, a action, p *params) (body, error) {
 	req, err := decodeRequest(a, p)
 	if err != nil {
@@ -132,17 +132,27 @@ func (h *handler) run(ctx context.Context, a action, p *params) (body, error) {
 	if err != nil {
 		return nil, err
 	}
-	if dry && !(a.mutating && h.o.ForwardDryRun) {
+	if dry && !hasDryRunField(req) {
+		if a.mutating {
+			return nil, ec2err.New(ec2err.InternalError, "DryRun cannot be checked for this action")
+		}
 		return nil, dryRunOK()
 	}
 	b, err := a.call(ctx, h.o.Compute, req)
 	if err != nil {
 		return nil, err
 	}
-	if dry { // Compute accepted a dry run: report it as EC2 does
-		return nil, dryRunOK()
+	if dry { // Compute did not decide the dry run: never report it as done
+		h.o.Logger.Error("ec2query: Compute ignored DryRun", "action", fmt.Sprintf("%T", req))
+		return nil, ec2err.New(ec2err.InternalError, "DryRun was not honoured")
 	}
 	return b, nil
+}
+
+// hasDryRunField reports whether req carries a dry_run flag (decodeRequest
+// has set it from the DryRun parameter).
+func hasDryRunField(req proto.Message) bool {
+	return req.ProtoReflect().Descriptor().Fields().ByName("dry_run") != nil
 }
 
 func dryRunOK() error {

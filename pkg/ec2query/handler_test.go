@@ -80,9 +80,8 @@ func TestErrors(t *testing.T) {
 		{"bad int", "POST", "", "Action=RunInstances&Version=2016-11-15&MinCount=x&MaxCount=1", 400, "InvalidParameterValue", "MinCount"},
 		{"bad user data", "POST", "", "Action=RunInstances&Version=2016-11-15&MinCount=1&MaxCount=1&UserData=%2A%2A%2A", 400, "InvalidParameterValue", "BASE64"},
 		{"body over MaxBody", "POST", "", big, 400, CodeRequestTooLarge, "1024 bytes"},
-		{"server NotFound through gRPC status", "POST", "", "Action=DescribeInstances&Version=2016-11-15&InstanceId.1=" + missingID, 400, "InvalidInstanceID.NotFound", missingID},
+		{"server NotFound", "POST", "", "Action=DescribeInstances&Version=2016-11-15&InstanceId.1=" + missingID, 400, "InvalidInstanceID.NotFound", missingID},
 		{"unsupported attribute", "GET", "Action=DescribeInstanceAttribute&Version=2016-11-15&InstanceId=i-1&Attribute=kernel", "", 400, "InvalidParameterValue", "kernel"},
-		{"DeleteKeyPair needs a name or an id", "POST", "", "Action=DeleteKeyPair&Version=2016-11-15", 400, "MissingParameter", "KeyName or KeyPairId"},
 		{"metadata options need an instance", "POST", "", "Action=ModifyInstanceMetadataOptions&Version=2016-11-15&HttpTokens=required", 400, "MissingParameter", "InstanceId"},
 		{"bad hop limit type", "POST", "", "Action=ModifyInstanceMetadataOptions&Version=2016-11-15&InstanceId=i-1&HttpPutResponseHopLimit=many", 400, "InvalidParameterValue", "HttpPutResponseHopLimit"},
 		{"PUT", "PUT", "", "Action=DescribeInstances&Version=2016-11-15", 400, "UnsupportedOperation", "PUT"},
@@ -145,44 +144,45 @@ func TestPanicIsInternalError(t *testing.T) {
 	}
 }
 
-func TestDryRunNeverCallsMutatingMethods(t *testing.T) {
-	forms := []string{
+// TestDryRunIsDecidedByCompute: a DryRun reaches Compute with dry_run set
+// (the controller checks existence, ownership and parameters, as for the
+// gRPC edge) and its DryRunOperation is answered as 412; read-only actions,
+// which have no dry_run field, are answered here without a call; the
+// Query API's own shape checks still come first.
+func TestDryRunIsDecidedByCompute(t *testing.T) {
+	mutating := []string{
 		"Action=RunInstances&MinCount=1&MaxCount=1&ImageId=ami-1",
 		"Action=TerminateInstances&InstanceId.1=i-1",
 		"Action=StopInstances&InstanceId.1=i-1",
 		"Action=CreateVolume&AvailabilityZone=lab-1a&Size=1",
 		"Action=DeleteVolume&VolumeId=vol-1",
 		"Action=CreateImage&InstanceId=i-1&Name=x",
-		"Action=DescribeInstances",
+		"Action=CreateTags&ResourceId.1=i-1&Tag.1.Key=k&Tag.1.Value=v",
 	}
 	f := &fakeCompute{}
 	h := testHandler(f)
-	for _, form := range forms {
+	for _, form := range mutating {
+		n := f.count()
 		rep := post(t, h, form+"&Version=2016-11-15&DryRun=true")
 		if e := ec2Error(t, rep); rep.status != 412 || e.Code != ec2err.DryRunOperation {
 			t.Errorf("%s: got %d %s, want 412 DryRunOperation", form, rep.status, e.Code)
 		}
+		if f.count() != n+1 {
+			t.Errorf("%s: Compute was not asked", form)
+		}
 	}
-	if f.count() != 0 {
-		t.Fatalf("dry runs reached Compute %d times: %v", f.count(), f.calls)
+	for _, m := range f.calls {
+		if fd := m.ProtoReflect().Descriptor().Fields().ByName("dry_run"); !m.ProtoReflect().Get(fd).Bool() {
+			t.Errorf("Compute got %T without dry_run", m)
+		}
 	}
-	// Parameters are still validated first.
+	n := f.count()
+	if rep := post(t, h, "Action=DescribeInstances&Version=2016-11-15&DryRun=true"); rep.status != 412 || f.count() != n {
+		t.Errorf("DescribeInstances DryRun: %d, %d calls", rep.status, f.count()-n)
+	}
 	rep := post(t, h, "Action=TerminateInstances&Version=2016-11-15&DryRun=true")
 	if e := ec2Error(t, rep); e.Code != ec2err.MissingParameter {
 		t.Fatalf("dry run without InstanceId: got %s", e.Code)
-	}
-}
-
-func TestForwardDryRunSetsFlagAndStillAnswers412(t *testing.T) {
-	f := &fakeCompute{}
-	h := testHandler(f, func(o *Options) { o.ForwardDryRun = true })
-	rep := post(t, h, "Action=TerminateInstances&Version=2016-11-15&InstanceId.1=i-1&DryRun=true")
-	if e := ec2Error(t, rep); rep.status != 412 || e.Code != ec2err.DryRunOperation {
-		t.Fatalf("got %d %s", rep.status, e.Code)
-	}
-	got := received[*ec2labv1.InstanceIdsRequest](f)
-	if len(got) != 1 || !got[0].GetDryRun() {
-		t.Fatalf("Compute got %v, want one request with dry_run", got)
 	}
 }
 

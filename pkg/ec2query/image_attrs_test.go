@@ -21,7 +21,9 @@ func notOwner(id string) error {
 }
 
 func (f *fakeCompute) ModifyImageAttribute(ctx context.Context, r *ec2labv1.ModifyImageAttributeRequest) (*ec2labv1.ModifyImageAttributeResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	if r.GetImageId() == foreignImage {
 		return nil, notOwner(r.GetImageId())
 	}
@@ -29,7 +31,9 @@ func (f *fakeCompute) ModifyImageAttribute(ctx context.Context, r *ec2labv1.Modi
 }
 
 func (f *fakeCompute) DescribeImageAttribute(ctx context.Context, r *ec2labv1.DescribeImageAttributeRequest) (*ec2labv1.ImageAttribute, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	if r.GetImageId() == foreignImage {
 		return nil, notOwner(r.GetImageId())
 	}
@@ -46,7 +50,9 @@ func (f *fakeCompute) DescribeImageAttribute(ctx context.Context, r *ec2labv1.De
 }
 
 func (f *fakeCompute) ResetImageAttribute(ctx context.Context, r *ec2labv1.ResetImageAttributeRequest) (*ec2labv1.ResetImageAttributeResponse, error) {
-	f.record(ctx, r)
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
 	return &ec2labv1.ResetImageAttributeResponse{}, nil
 }
 

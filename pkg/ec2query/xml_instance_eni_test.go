@@ -24,7 +24,9 @@ func networkedInstance() *ec2labv1.Instance {
 }
 
 func (n networkedCompute) DescribeInstances(ctx context.Context, r *ec2labv1.DescribeInstancesRequest) (*ec2labv1.DescribeInstancesResponse, error) {
-	n.record(ctx, r)
+	if err := n.record(ctx, r); err != nil {
+		return nil, err
+	}
 	res := cannedReservation()
 	res.Instances = []*ec2labv1.Instance{networkedInstance()}
 	return &ec2labv1.DescribeInstancesResponse{Reservations: []*ec2labv1.Reservation{res}}, nil

@@ -3,7 +3,6 @@ package ec2query
 import (
 	"context"
 
-	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -108,13 +107,6 @@ type createSecurityGroupBody struct {
 
 func createSecurityGroupXML(r *ec2labv1.CreateSecurityGroupResponse) body {
 	return &createSecurityGroupBody{Return: true, GroupID: r.GetGroupId()}
-}
-
-func checkDeleteSecurityGroup(r *ec2labv1.DeleteSecurityGroupRequest) error {
-	if r.GetGroupId() == "" && r.GetGroupName() == "" {
-		return ec2err.New(ec2err.MissingParameter, "The request must contain the parameter GroupName or GroupId")
-	}
-	return nil
 }
 
 // deleteSecurityGroup echoes the group ID EC2 returns alongside <return>.

@@ -96,8 +96,8 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return fmt.Errorf("http listen: %w", err)
 	}
-	gs := newGRPCServer(keys, compute, log)
-	hs := &http.Server{Handler: newHTTPMux(compute, keys, log), ReadHeaderTimeout: 10 * time.Second}
+	gs := NewGRPCServer(keys, compute, log)
+	hs := &http.Server{Handler: NewHTTPHandler(compute, keys, log), ReadHeaderTimeout: 10 * time.Second}
 	// Images first: once /healthz answers, the registered AMIs exist.
 	if err := registerImages(ctx, svc, admin, o.RegisterImages, log); err != nil {
 		return err
@@ -145,7 +145,10 @@ func startAgents(ctx context.Context, cfg Config, svc *controller.Service, log *
 	return nil
 }
 
-func newGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger) *grpc.Server {
+// NewGRPCServer is ec2d's public gRPC server: the Compute service behind
+// request authentication, errors mapped once by errgrpc, health and
+// reflection.
+func NewGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger) *grpc.Server {
 	skip := func(m string) bool {
 		return strings.HasPrefix(m, "/grpc.health.") || strings.HasPrefix(m, "/grpc.reflection.")
 	}
@@ -160,7 +163,9 @@ func newGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logge
 	return gs
 }
 
-func newHTTPMux(compute v1.ComputeServer, keys auth.KeyStore, log *slog.Logger) http.Handler {
+// NewHTTPHandler is ec2d's HTTP listener: the EC2 Query API over the same
+// Compute, /metrics and /healthz.
+func NewHTTPHandler(compute v1.ComputeServer, keys auth.KeyStore, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.Handle("/metrics", promhttp.Handler())

@@ -1,0 +1,45 @@
+package controller
+
+import (
+	"context"
+	"testing"
+)
+
+// EdgeRig is what the tests of package controller_test drive through both
+// API edges: a Service whose hosts are fake agents reached over real gRPC
+// (overWire), with one running instance and one available volume of
+// Acct1 in lab-1a.
+type EdgeRig struct {
+	Svc              *Service
+	Instance, Volume string
+	Acct1, Acct2     string
+	failAttach       func(error)
+}
+
+// NewEdgeRig builds an EdgeRig.
+func NewEdgeRig(t *testing.T) *EdgeRig {
+	t.Helper()
+	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192}).wired(t)
+	id := r.run(t, 1, "lab-1a")[0]
+	r.drive(id)
+	if in := r.get(t, id); in.State != StateRunning {
+		t.Fatalf("instance %s is %s, want running", id, in.State)
+	}
+	v, err := r.svc.CreateVolume(ctxFor(acct1), VolumeRequest{AZ: "lab-1a", SizeGiB: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.svc.driveVolume(context.Background(), v.ID, r.svc.createVolume)
+	if got, _, _ := r.svc.DescribeVolumes(ctxFor(acct1), []string{v.ID}, nil, Page{}); len(got) != 1 || got[0].State != "available" {
+		t.Fatalf("volume %s: %+v, want available", v.ID, got)
+	}
+	return &EdgeRig{Svc: r.svc, Instance: id, Volume: v.ID, Acct1: acct1, Acct2: acct2,
+		failAttach: func(err error) {
+			r.agents["lab-1a"].mu.Lock()
+			r.agents["lab-1a"].attachErr = err
+			r.agents["lab-1a"].mu.Unlock()
+		}}
+}
+
+// FailAttach makes the lab-1a agent's AttachVolume fail with err.
+func (e *EdgeRig) FailAttach(err error) { e.failAttach(err) }
