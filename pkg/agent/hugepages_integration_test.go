@@ -130,6 +130,7 @@ func reserveHugepages(t *testing.T, n int64) {
 // it is host set-up, and libvirtd only notices it when (re)started.
 func requireHugetlbfs(t *testing.T) {
 	t.Helper()
+	hvtest.SkipIfShort(t, "hugetlbfs")
 	if hugetlbfsMounted(t) {
 		return
 	}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 )
 
 func TestCredentialsFileRoundTrip(t *testing.T) {
@@ -65,6 +67,7 @@ func TestReadCredentialsFileHandWritten(t *testing.T) {
 
 // TestCredentialsFileAWSCLI checks the real AWS CLI reads what we write.
 func TestCredentialsFileAWSCLI(t *testing.T) {
+	hvtest.SkipIfShort(t, "the AWS CLI (seconds a run)")
 	aws, err := exec.LookPath("aws")
 	if err != nil {
 		if os.Getenv("CI") == "true" {

@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+
+	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 )
 
 // sigv4Server is a loopback HTTP endpoint that verifies every request and
@@ -123,6 +125,7 @@ print(json.dumps({"url": p.url, "headers": dict(p.headers.items())}))
 
 func botocore(t *testing.T, env ...string) (string, map[string]string) {
 	t.Helper()
+	hvtest.SkipIfShort(t, "python3 with botocore (seconds a run)")
 	py, err := exec.LookPath("python3")
 	if err == nil {
 		err = exec.Command(py, "-c", "import botocore").Run()

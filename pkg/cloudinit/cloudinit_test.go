@@ -12,12 +12,15 @@ import (
 	"testing"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 )
 
 // requireISOTools fails under CI=true when genisoimage/isoinfo are missing
-// and skips otherwise.
+// and skips otherwise (and always under -short).
 func requireISOTools(t *testing.T) {
 	t.Helper()
+	hvtest.SkipIfShort(t, "genisoimage and isoinfo")
 	for _, tool := range []string{"genisoimage", "isoinfo"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") == "true" {

@@ -10,6 +10,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	"github.com/ec2lab/ec2lab/pkg/ids"
 	"github.com/ec2lab/ec2lab/pkg/storage"
 	"github.com/ec2lab/ec2lab/pkg/store"
@@ -216,6 +217,7 @@ func TestEncryptedLaunch(t *testing.T) {
 // the chain as one LUKS layer in its zone (from the other zone's pool);
 // a region without a master key refuses it.
 func TestCopyEncrypting(t *testing.T) {
+	hvtest.RequireTool(t, "qemu-img")
 	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
 	ctx := ctxFor(acct1)
 	poolB, _ := r.svc.Pool("lab-1b")

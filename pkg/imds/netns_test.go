@@ -16,13 +16,16 @@ import (
 
 	"github.com/vishvananda/netns"
 
+	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	"github.com/ec2lab/ec2lab/pkg/imds"
 	"github.com/ec2lab/ec2lab/pkg/netplane/nptest"
 )
 
-// requireNetNS checks for root, ip and busybox (fails under CI=true).
+// requireNetNS checks for root, ip and busybox (fails under CI=true,
+// skipped under -short).
 func requireNetNS(t *testing.T) {
 	t.Helper()
+	hvtest.SkipIfShort(t, "root network namespaces")
 	if os.Geteuid() != 0 {
 		nptest.Unavailable(t, "imds network test needs root (euid %d)", os.Geteuid())
 	}

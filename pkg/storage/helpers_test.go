@@ -7,12 +7,15 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 )
 
 // requireQemuImg fails under CI=true when qemu-img/qemu-io are missing and
-// skips otherwise.
+// skips otherwise (and always under -short).
 func requireQemuImg(t testing.TB) {
 	t.Helper()
+	hvtest.SkipIfShort(t, "qemu-img and qemu-io")
 	for _, tool := range []string{"qemu-img", "qemu-io"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") == "true" {

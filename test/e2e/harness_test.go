@@ -22,6 +22,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
+	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -38,9 +39,10 @@ func repoRoot() string {
 }
 
 // requireHost fails under CI and skips elsewhere when libvirt or the test
-// image is missing.
+// image is missing; under -short it always skips.
 func requireHost(t *testing.T) {
 	t.Helper()
+	hvtest.SkipIfShort(t, "libvirtd, the tiny image and the built binaries (e2e)")
 	var missing []string
 	if _, err := os.Stat("/run/libvirt/libvirt-sock"); err != nil {
 		missing = append(missing, "libvirtd socket")

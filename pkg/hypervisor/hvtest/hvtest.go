@@ -1,5 +1,6 @@
 // Package hvtest owns the test helpers for code that needs a real libvirtd
-// and the tiny test guest: connecting (fail under CI, skip elsewhere),
+// and the tiny test guest: the -short rule (SkipIfShort), connecting (fail
+// under CI, skip elsewhere),
 // locating or building images/tiny, scratch directories QEMU can read,
 // qcow2 overlays and waiting for console output.
 package hvtest
@@ -26,6 +27,20 @@ func URI() string {
 	return hypervisor.DefaultURI
 }
 
+// SkipIfShort skips t under `go test -short` (make unit-test): t needs what
+// (libvirtd, QEMU or qemu-img, root network namespaces, nft, dnsmasq,
+// genisoimage, hugetlbfs, the tiny image, a booted guest), which unit tests
+// never do. It is the one place of that rule: every Require* helper of
+// hvtest, nptest and the packages' own require* helpers call it first, so
+// without -short (make test) they run, and fail under CI=true when what they
+// need is missing.
+func SkipIfShort(t testing.TB, what string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skipf("-short: needs %s", what)
+	}
+}
+
 // Unavailable fails the test under CI (CI=true) and skips it elsewhere.
 func Unavailable(t testing.TB, format string, args ...any) {
 	t.Helper()
@@ -38,6 +53,7 @@ func Unavailable(t testing.TB, format string, args ...any) {
 // RequireLibvirt connects to the test libvirtd, closing it when t ends.
 func RequireLibvirt(t testing.TB) *hypervisor.Libvirt {
 	t.Helper()
+	SkipIfShort(t, "libvirtd")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	hv, err := hypervisor.Connect(ctx, URI())
@@ -51,6 +67,7 @@ func RequireLibvirt(t testing.TB) *hypervisor.Libvirt {
 // RequireTool fails or skips when a command-line tool is missing.
 func RequireTool(t testing.TB, name string) {
 	t.Helper()
+	SkipIfShort(t, name)
 	if _, err := exec.LookPath(name); err != nil {
 		Unavailable(t, "%s not installed: %v", name, err)
 	}

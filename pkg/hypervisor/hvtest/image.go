@@ -33,6 +33,7 @@ var buildOnce sync.Mutex
 // scripts/build-test-image.sh when it is missing.
 func TinyImage(t testing.TB) Image {
 	t.Helper()
+	SkipIfShort(t, "the tiny test image")
 	root := repoRoot(t)
 	dir := filepath.Join(root, "images", "tiny")
 	manifest := filepath.Join(dir, "manifest.json")

@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 )
 
 // Unavailable fails the test under CI (CI=true) and skips it elsewhere.
@@ -23,9 +25,10 @@ func Unavailable(t testing.TB, format string, args ...any) {
 }
 
 // RequireNetAdmin checks for root, ip, dnsmasq and working network
-// namespaces.
+// namespaces (skipped under -short: hvtest.SkipIfShort).
 func RequireNetAdmin(t testing.TB) {
 	t.Helper()
+	hvtest.SkipIfShort(t, "root network namespaces")
 	if os.Geteuid() != 0 {
 		Unavailable(t, "netplane tests need root (euid %d)", os.Geteuid())
 	}
