@@ -157,7 +157,8 @@ func transport(f flags) (server, client credentials.TransportCredentials, err er
 	return credentials.NewTLS(srv), credentials.NewTLS(cli), nil
 }
 
-// register registers with the controller and heartbeats until ctx ends.
+// register registers with the controller and heartbeats until ctx ends,
+// through the same code as agents embedded in ec2d (agent.RunHeartbeats).
 func register(ctx context.Context, ag *agent.Agent, f flags, creds credentials.TransportCredentials, log *slog.Logger) {
 	conn, err := grpc.NewClient(f.controller, append(errgrpc.DialOptions(), grpc.WithTransportCredentials(creds))...)
 	if err != nil {
@@ -165,48 +166,9 @@ func register(ctx context.Context, ag *agent.Agent, f flags, creds credentials.T
 		return
 	}
 	defer conn.Close()
-	reg := agentv1.NewRegistryClient(conn)
 	addr := f.advertise
 	if addr == "" {
 		addr = f.listen
 	}
-	for ctx.Err() == nil {
-		if err := heartbeatLoop(ctx, ag, reg, addr); err != nil {
-			log.Warn("controller unreachable, retrying", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(2 * time.Second):
-		}
-	}
-}
-
-func heartbeatLoop(ctx context.Context, ag *agent.Agent, reg agentv1.RegistryClient, addr string) error {
-	inv, err := ag.Inventory(ctx)
-	if err != nil {
-		return err
-	}
-	res, err := reg.Register(ctx, &agentv1.RegisterRequest{Inventory: inv, AgentAddress: addr})
-	if err != nil {
-		return err
-	}
-	every := time.Duration(max(res.GetHeartbeatIntervalSeconds(), 1)) * time.Second
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(every):
-		}
-		inv, err := ag.Inventory(ctx)
-		if err != nil {
-			return err
-		}
-		list, err := ag.ListInstances(ctx, &agentv1.ListInstancesRequest{})
-		if err != nil {
-			return err
-		}
-		if _, err := reg.Heartbeat(ctx, &agentv1.HeartbeatRequest{HostId: res.GetHostId(), Inventory: inv, Instances: list.GetInstances()}); err != nil {
-			return err
-		}
-	}
+	_ = ag.RunHeartbeats(ctx, agentv1.NewRegistryClient(conn), addr, 3*time.Second)
 }

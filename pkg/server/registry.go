@@ -11,9 +11,9 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 
-	"github.com/ec2lab/ec2lab/pkg/api"
 	"github.com/ec2lab/ec2lab/pkg/controller"
 	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
+	"github.com/ec2lab/ec2lab/pkg/registry"
 	"github.com/ec2lab/ec2lab/pkg/tlsutil"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
@@ -33,7 +33,7 @@ func serveRegistry(ctx context.Context, addr, tlsDir string, svc *controller.Ser
 	if err != nil {
 		return "", fmt.Errorf("agent listen: %w", err)
 	}
-	reg := api.NewRegistry(svc, dial)
+	reg := registry.New(svc, dial)
 	reg.HeartbeatSeconds = heartbeatSeconds(svc.Config().HeartbeatTimeout.Duration)
 	gs := grpc.NewServer(append(errgrpc.ServerOptions(), grpc.Creds(creds))...)
 	agentv1.RegisterRegistryServer(gs, reg)

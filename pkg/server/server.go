@@ -137,8 +137,12 @@ func startAgents(ctx context.Context, cfg Config, svc *controller.Service, log *
 		return fmt.Errorf("connect libvirt %s: %w", cfg.LibvirtURI, err)
 	}
 	go func() { <-ctx.Done(); hv.Close() }()
+	reg, err := newEmbeddedRegistry(ctx, svc)
+	if err != nil {
+		return err
+	}
 	for _, a := range cfg.EmbeddedAgents {
-		if err := startEmbeddedAgent(ctx, a, cfg, hv, dec, svc, log); err != nil {
+		if err := reg.start(ctx, a, cfg, hv, dec, svc, log); err != nil {
 			return err
 		}
 	}

@@ -1,4 +1,7 @@
-package api
+// Package registry owns how hosts join a region: the agentv1.Registry
+// service that every agent (a remote ec2-agent or one embedded in ec2d)
+// registers and heartbeats with, and the dialer that reaches an agent back.
+package registry
 
 import (
 	"context"
@@ -7,22 +10,25 @@ import (
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
-// Registry serves agentv1.Registry: remote agents register and heartbeat.
-type Registry struct {
+// Dialer reaches the Host service of the agent that registered with addr.
+type Dialer func(addr string) (agentv1.HostClient, error)
+
+// Server serves agentv1.Registry.
+type Server struct {
 	agentv1.UnimplementedRegistryServer
 	svc  *controller.Service
-	dial func(addr string) (agentv1.HostClient, error)
+	dial Dialer
 	// HeartbeatSeconds is the interval agents are told to use.
 	HeartbeatSeconds int32
 }
 
-// NewRegistry serves registrations; dial reaches an agent's Host service.
-func NewRegistry(svc *controller.Service, dial func(addr string) (agentv1.HostClient, error)) *Registry {
-	return &Registry{svc: svc, dial: dial, HeartbeatSeconds: 3}
+// New serves registrations; dial reaches an agent's Host service.
+func New(svc *controller.Service, dial Dialer) *Server {
+	return &Server{svc: svc, dial: dial, HeartbeatSeconds: 3}
 }
 
 // Register records a host and connects back to its agent.
-func (r *Registry) Register(ctx context.Context, req *agentv1.RegisterRequest) (*agentv1.RegisterResponse, error) {
+func (r *Server) Register(ctx context.Context, req *agentv1.RegisterRequest) (*agentv1.RegisterResponse, error) {
 	c, err := r.dial(req.GetAgentAddress())
 	if err != nil {
 		return nil, err
@@ -35,7 +41,7 @@ func (r *Registry) Register(ctx context.Context, req *agentv1.RegisterRequest) (
 }
 
 // Heartbeat records liveness and observed instances.
-func (r *Registry) Heartbeat(ctx context.Context, req *agentv1.HeartbeatRequest) (*agentv1.HeartbeatResponse, error) {
+func (r *Server) Heartbeat(ctx context.Context, req *agentv1.HeartbeatRequest) (*agentv1.HeartbeatResponse, error) {
 	if err := r.svc.Heartbeat(ctx, req.GetHostId(), req.GetInventory(), req.GetInstances()); err != nil {
 		return nil, err
 	}
