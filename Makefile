@@ -37,9 +37,15 @@ test: host-deps image
 	EC2LAB_E2E_TIMINGS=$(CURDIR)/.e2e-timings.txt $(GO) test -count=1 -timeout 50m -p 1 ./...; \
 	  rc=$$?; cat .e2e-timings.txt 2>/dev/null; exit $$rc
 
-# unit-test runs only the tests that need no libvirt (for quick local loops).
+# unit-test runs the tests that need nothing of the host (quick local loops,
+# under a minute once built): -short skips every test that needs libvirtd,
+# QEMU or qemu-img, root network namespaces (ip, nft, dnsmasq), genisoimage,
+# hugetlbfs, the tiny image, a booted guest or the Python/AWS CLI reference
+# clients (hvtest.SkipIfShort), so all of test/e2e; test/arch (import
+# direction) runs. It prints its wall time.
 unit-test:
-	$(GO) test -count=1 -short ./...
+	@start=$$(date +%s); $(GO) test -count=1 -short ./...; \
+	  rc=$$?; echo "unit-test: $$(( $$(date +%s) - start ))s wall"; exit $$rc
 
 bench: host-deps image build
 	bash scripts/bench.sh $(BENCH)
