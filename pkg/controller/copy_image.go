@@ -6,8 +6,8 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/ids"
+	"github.com/ec2lab/ec2lab/pkg/peer"
 	"github.com/ec2lab/ec2lab/pkg/store"
-	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
 // CopyImageRequest is a CopyImage call.
@@ -66,47 +66,33 @@ func (s *Service) CopyImage(ctx context.Context, req CopyImageRequest) (Image, e
 
 // newImageCopy makes the pending image and one pending snapshot copy per
 // EBS device of the source image.
-func (s *Service) newImageCopy(acct string, req CopyImageRequest, src *ec2labv1.Image) (Image, []Snapshot) {
+func (s *Service) newImageCopy(acct string, req CopyImageRequest, src peer.Image) (Image, []Snapshot) {
 	az := s.cfg.AvailabilityZones[0].Name
 	img := Image{ID: ids.New(ids.Image), Owner: acct, Name: req.Name, State: "pending",
-		Description:  firstNonEmpty(req.Description, src.GetDescription()),
-		Architecture: src.GetArchitecture(), BootMode: src.GetBootMode(), Cmdline: src.GetKernelCommandLine(),
-		RootDeviceName: src.GetRootDeviceName(), CreationDate: s.now().UTC(), Tags: req.Tags, AZ: az,
+		Description:  firstNonEmpty(req.Description, src.Description),
+		Architecture: src.Architecture, BootMode: src.BootMode, Cmdline: src.KernelCommandLine,
+		RootDeviceName: src.RootDeviceName, CreationDate: s.now().UTC(), Tags: req.Tags, AZ: az,
 		Location: req.SourceRegion + "/" + req.SourceImageID, SourceRegion: req.SourceRegion, SourceImageID: req.SourceImageID}
 	var snaps []Snapshot
-	for _, m := range src.GetBlockDeviceMappings() {
-		e := m.GetEbs()
-		if e.GetSnapshotId() == "" {
-			continue
-		}
+	for _, d := range src.Devices {
 		sn := Snapshot{ID: ids.New(ids.Snapshot), Owner: acct, VolumeID: "vol-ffffffff", AZ: az, State: "pending",
-			Progress: "0%", SizeGiB: e.GetVolumeSize(), StartTime: img.CreationDate,
-			Description:  fmt.Sprintf("Copied for DestinationAmi %s from SourceAmi %s for SourceSnapshot %s", img.ID, req.SourceImageID, e.GetSnapshotId()),
-			SourceRegion: req.SourceRegion, SourceSnapshotID: e.GetSnapshotId()}
+			Progress: "0%", SizeGiB: d.SizeGiB, StartTime: img.CreationDate,
+			Description:  fmt.Sprintf("Copied for DestinationAmi %s from SourceAmi %s for SourceSnapshot %s", img.ID, req.SourceImageID, d.SnapshotID),
+			SourceRegion: req.SourceRegion, SourceSnapshotID: d.SnapshotID}
 		snaps = append(snaps, sn)
-		img.Devices = append(img.Devices, ImageDevice{DeviceName: m.GetDeviceName(), SnapshotID: sn.ID, SizeGiB: e.GetVolumeSize(),
-			VolumeType: firstNonEmpty(e.GetVolumeType(), "gp3"), DeleteOnTermination: e.GetDeleteOnTermination()})
+		img.Devices = append(img.Devices, ImageDevice{DeviceName: d.DeviceName, SnapshotID: sn.ID, SizeGiB: d.SizeGiB,
+			VolumeType: firstNonEmpty(d.VolumeType, "gp3"), DeleteOnTermination: d.DeleteOnTermination})
 	}
 	return img, snaps
 }
 
-func (s *Service) describePeerImage(ctx context.Context, region, id string) (*ec2labv1.Image, error) {
-	if _, err := s.peerRegion(region); err != nil {
-		return nil, err
-	}
-	peer, closePeer, err := s.dialPeer(ctx, region)
+func (s *Service) describePeerImage(ctx context.Context, region, id string) (peer.Image, error) {
+	p, err := s.dialPeer(ctx, region)
 	if err != nil {
-		return nil, err
+		return peer.Image{}, err
 	}
-	defer closePeer()
-	res, err := peer.DescribeImages(ctx, &ec2labv1.DescribeImagesRequest{ImageIds: []string{id}})
-	if err != nil {
-		return nil, err
-	}
-	if len(res.GetImages()) != 1 || res.GetImages()[0].GetState() != "available" {
-		return nil, imageNotFound(id)
-	}
-	return res.GetImages()[0], nil
+	defer p.Close()
+	return p.Image(ctx, id)
 }
 
 func (s *Service) reconcileImageCopies(ctx context.Context) {
@@ -169,18 +155,14 @@ func (s *Service) pullImageFiles(ctx context.Context, img *Image) error {
 	ctx, cancel := pullCtx(ctx)
 	defer cancel()
 	pool, _ := s.Pool(img.AZ)
-	peer, closePeer, err := s.dialPeer(ctx, img.SourceRegion)
+	p, err := s.dialPeer(ctx, img.SourceRegion)
 	if err != nil {
 		return err
 	}
-	defer closePeer()
-	stream, err := peer.GetImageFiles(ctx, &ec2labv1.GetImageFilesRequest{ImageId: img.SourceImageID})
-	if err != nil {
-		return err
-	}
+	defer p.Close()
 	names := map[string]string{"kernel": img.ID + ".vmlinuz", "initrd": img.ID + ".initrd"}
-	r := &receiver{pool: pool, rename: func(c *ec2labv1.LayerChunk) string { return names[c.GetKind()] }}
-	if err := r.receive(stream); err != nil {
+	r := &peer.Receiver{Pool: pool, Rename: func(_, kind string) string { return names[kind] }}
+	if err := p.PullImageFiles(ctx, img.SourceImageID, r); err != nil {
 		return err
 	}
 	img.Kernel, img.Initrd = names["kernel"], names["initrd"]

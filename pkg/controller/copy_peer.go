@@ -4,14 +4,27 @@ import (
 	"context"
 	"fmt"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
-	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
-	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
+	"github.com/ec2lab/ec2lab/pkg/peer"
 )
+
+// Peer is another region as cross-region copies use it: pkg/peer's Client
+// over the peer's gRPC API, or a fake in tests.
+type Peer interface {
+	Snapshot(ctx context.Context, id string) (peer.Snapshot, error)
+	Image(ctx context.Context, id string) (peer.Image, error)
+	PullSnapshot(ctx context.Context, id string, wrapPub []byte, r *peer.Receiver) error
+	PullImageFiles(ctx context.Context, id string, r *peer.Receiver) error
+	Close() error
+}
+
+// PeerDialer connects to a peer region's gRPC endpoint as key.
+type PeerDialer func(ctx context.Context, endpoint string, key auth.Key) (Peer, error)
+
+func dialPeerGRPC(_ context.Context, endpoint string, key auth.Key) (Peer, error) {
+	return peer.Dial(endpoint, key)
+}
 
 // peerRegion returns the configured peer called name, or the EC2 error of
 // an unknown source region.
@@ -27,22 +40,16 @@ func (s *Service) peerRegion(name string) (PeerRegion, error) {
 	return PeerRegion{}, ec2err.New(ec2err.InvalidParameterValue, "Invalid value '%s' for SourceRegion: unknown region.", name)
 }
 
-// dialPeer opens a client of a peer region's public API, signing every
-// call with the peer access key named in the config (as ec2ctl does).
-func (s *Service) dialPeer(ctx context.Context, name string) (ec2labv1.ComputeClient, func(), error) {
+// dialPeer connects to a configured peer region with the peer access key
+// named in the config (as ec2ctl does).
+func (s *Service) dialPeer(ctx context.Context, name string) (Peer, error) {
 	p, err := s.peerRegion(name)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	k, _, err := auth.ReadCredentialsFile(p.CredentialsFile, firstNonEmpty(p.Profile, "ec2lab"))
 	if err != nil {
-		return nil, nil, fmt.Errorf("peer %s credentials: %w", name, err)
+		return nil, fmt.Errorf("peer %s credentials: %w", name, err)
 	}
-	conn, err := grpc.NewClient("passthrough:///"+p.GRPCEndpoint, append(errgrpc.DialOptions(),
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.ClientCredentials(k)))...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("peer %s: %w", name, err)
-	}
-	return ec2labv1.NewComputeClient(conn), func() { conn.Close() }, nil
+	return s.peerDial(ctx, p.GRPCEndpoint, k)
 }

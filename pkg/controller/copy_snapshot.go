@@ -10,8 +10,8 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/crashpoint"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/ids"
+	"github.com/ec2lab/ec2lab/pkg/peer"
 	"github.com/ec2lab/ec2lab/pkg/store"
-	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
 // copyDeadline fails a cross-region copy still failing after this long.
@@ -47,13 +47,13 @@ func (s *Service) CopySnapshot(ctx context.Context, req CopySnapshotRequest) (Sn
 	if err != nil {
 		return Snapshot{}, err
 	}
-	if err := s.checkCopyEncryption(req.Encrypted, src.GetEncrypted()); err != nil {
+	if err := s.checkCopyEncryption(req.Encrypted, src.Encrypted); err != nil {
 		return Snapshot{}, err
 	}
 	if req.DryRun {
 		return Snapshot{}, DryRun()
 	}
-	return s.recordCopy(ctx, acct, req, req.SourceRegion, src.GetVolumeSize(), src.GetEncrypted())
+	return s.recordCopy(ctx, acct, req, req.SourceRegion, src.SizeGiB, src.Encrypted)
 }
 
 // recordCopy records a pending copy that runSnapshotCopy makes real. A
@@ -102,20 +102,13 @@ func (s *Service) copyLocalSnapshot(ctx context.Context, acct string, req CopySn
 	return sn, put(ctx, s.st, prefixSnapshot+sn.ID, sn)
 }
 
-func (s *Service) describePeerSnapshot(ctx context.Context, region, id string) (*ec2labv1.Snapshot, error) {
-	peer, closePeer, err := s.dialPeer(ctx, region)
+func (s *Service) describePeerSnapshot(ctx context.Context, region, id string) (peer.Snapshot, error) {
+	p, err := s.dialPeer(ctx, region)
 	if err != nil {
-		return nil, err
+		return peer.Snapshot{}, err
 	}
-	defer closePeer()
-	res, err := peer.DescribeSnapshots(ctx, &ec2labv1.DescribeSnapshotsRequest{SnapshotIds: []string{id}})
-	if err != nil {
-		return nil, err
-	}
-	if len(res.GetSnapshots()) != 1 {
-		return nil, ec2err.New(ec2err.InvalidSnapshotNotFound, "The snapshot '%s' does not exist.", id)
-	}
-	return res.GetSnapshots()[0], nil
+	defer p.Close()
+	return p.Snapshot(ctx, id)
 }
 
 // runSnapshotCopy pulls a pending cross-region copy. Errors the source
@@ -219,33 +212,25 @@ func (s *Service) pullSnapshot(ctx context.Context, sn Snapshot) (string, int64,
 	if err != nil {
 		return "", 0, nil, err
 	}
-	peer, closePeer, err := s.dialPeer(ctx, sn.SourceRegion)
+	p, err := s.dialPeer(ctx, sn.SourceRegion)
 	if err != nil {
 		return "", 0, nil, err
 	}
-	defer closePeer()
-	req := &ec2labv1.GetSnapshotLayersRequest{SnapshotId: sn.SourceSnapshotID, WrapPublicKey: wrap.PublicKey().Bytes()}
-	for sum := range have {
-		req.HaveSha256 = append(req.HaveSha256, sum)
+	defer p.Close()
+	r := &peer.Receiver{Pool: pool, Have: have}
+	if err := p.PullSnapshot(ctx, sn.SourceSnapshotID, wrap.PublicKey().Bytes(), r); err != nil {
+		return "", r.Bytes, nil, err
 	}
-	stream, err := peer.GetSnapshotLayers(ctx, req)
-	if err != nil {
-		return "", 0, nil, err
+	if len(r.Files) == 0 {
+		return "", r.Bytes, nil, fmt.Errorf("source sent no layers")
 	}
-	r := &receiver{pool: pool, have: have, rename: func(c *ec2labv1.LayerChunk) string { return c.GetLayerName() }}
-	if err := r.receive(stream); err != nil {
-		return "", r.bytes, nil, err
-	}
-	if len(r.files) == 0 {
-		return "", r.bytes, nil, fmt.Errorf("source sent no layers")
-	}
-	top := r.files[len(r.files)-1]
+	top := r.Files[len(r.Files)-1]
 	info, err := pool.Info(ctx, top)
 	if err != nil {
-		return "", r.bytes, nil, fmt.Errorf("copied chain of %s: %w", top, err)
+		return "", r.Bytes, nil, fmt.Errorf("copied chain of %s: %w", top, err)
 	}
-	keyCipher, err := s.resealCopiedKey(wrap, r.wrappedKey, info.Encrypted)
-	return top, r.bytes, keyCipher, err
+	keyCipher, err := s.resealCopiedKey(wrap, r.WrappedKey, info.Encrypted)
+	return top, r.Bytes, keyCipher, err
 }
 
 // resealCopiedKey unwraps the volume key an encrypted source sent and

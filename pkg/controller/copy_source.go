@@ -3,28 +3,18 @@ package controller
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/peer"
 	"github.com/ec2lab/ec2lab/pkg/storage"
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
-
-// LayerFile is one pool file a cross-region copy streams from this region.
-type LayerFile struct {
-	Name    string // file name in the pool, kept by the destination
-	Backing string // backing file name as stored in the header ("" for the base)
-	Kind    string // layer, kernel or initrd
-	Path    string
-	Size    int64
-	SHA256  string
-}
 
 // SnapshotLayers lists a snapshot's chain bottom-up for a cross-region
 // copy. The caller must own the snapshot, or it must back an image the
 // caller may launch. For an encrypted snapshot it also returns the volume
 // key wrapped to wrapPub (copy_keywrap.go), which the caller must give.
-func (s *Service) SnapshotLayers(ctx context.Context, id string, wrapPub []byte) ([]LayerFile, []byte, error) {
+func (s *Service) SnapshotLayers(ctx context.Context, id string, wrapPub []byte) ([]peer.File, []byte, error) {
 	files, sn, err := s.snapshotLayers(ctx, id)
 	if err != nil || !sn.Encrypted {
 		return files, nil, err
@@ -43,7 +33,7 @@ func (s *Service) SnapshotLayers(ctx context.Context, id string, wrapPub []byte)
 	return files, wrapped, nil
 }
 
-func (s *Service) snapshotLayers(ctx context.Context, id string) ([]LayerFile, Snapshot, error) {
+func (s *Service) snapshotLayers(ctx context.Context, id string) ([]peer.File, Snapshot, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, Snapshot{}, err
@@ -63,7 +53,7 @@ func (s *Service) snapshotLayers(ctx context.Context, id string) ([]LayerFile, S
 	if err != nil {
 		return nil, Snapshot{}, fmt.Errorf("snapshot %s: inspect chain: %w", id, err)
 	}
-	var out []LayerFile
+	var out []peer.File
 	for i := len(info.Layers) - 1; i >= 0; i-- {
 		l := info.Layers[i]
 		f, err := poolFile(pool, l.Name, "layer")
@@ -78,7 +68,7 @@ func (s *Service) snapshotLayers(ctx context.Context, id string) ([]LayerFile, S
 
 // ImageFiles lists a direct-kernel image's kernel and initrd for a
 // cross-region copy (none for a disk-booted image).
-func (s *Service) ImageFiles(ctx context.Context, id string) ([]LayerFile, error) {
+func (s *Service) ImageFiles(ctx context.Context, id string) ([]peer.File, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, err
@@ -91,7 +81,7 @@ func (s *Service) ImageFiles(ctx context.Context, id string) ([]LayerFile, error
 	if !ok {
 		return nil, fmt.Errorf("image %s: no pool for %s", id, img.AZ)
 	}
-	var out []LayerFile
+	var out []peer.File
 	for _, k := range []struct{ name, kind string }{{img.Kernel, "kernel"}, {img.Initrd, "initrd"}} {
 		if k.name == "" {
 			continue
@@ -117,15 +107,10 @@ func (s *Service) snapshotBacksVisibleImage(ctx context.Context, acct, snapID st
 	return false
 }
 
-func poolFile(pool *storage.Pool, name, kind string) (LayerFile, error) {
-	path := pool.Path(name)
-	fi, err := os.Stat(path)
+func poolFile(pool *storage.Pool, name, kind string) (peer.File, error) {
+	f, err := peer.PoolFile(pool, name, kind)
 	if err != nil {
-		return LayerFile{}, fmt.Errorf("layer %s: %w", name, err)
+		return peer.File{}, fmt.Errorf("layer %s: %w", name, err)
 	}
-	sum, err := cachedSHA256(path, fi)
-	if err != nil {
-		return LayerFile{}, err
-	}
-	return LayerFile{Name: name, Kind: kind, Path: path, Size: fi.Size(), SHA256: sum}, nil
+	return f, nil
 }

@@ -38,6 +38,8 @@ type Service struct {
 	masterKey []byte
 	// cache is st seen as the record cache (cache.go); st is the cache.
 	cache *recordCache
+	// peerDial reaches other regions for copies (copy_peer.go).
+	peerDial PeerDialer
 }
 
 // New builds the service. cfg must be validated.
@@ -56,7 +58,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) (*Service, error) {
 	}
 	s := &Service{cfg: cfg, st: cache, cache: cache, types: types, log: log, now: time.Now,
 		agents: map[string]agentv1.HostClient{}, pools: map[string]*storage.Pool{},
-		kick: make(chan struct{}, 1)}
+		kick: make(chan struct{}, 1), peerDial: dialPeerGRPC}
 	for _, z := range cfg.AvailabilityZones {
 		p, err := storage.New(z.Pool)
 		if err != nil {

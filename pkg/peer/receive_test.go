@@ -1,4 +1,4 @@
-package controller
+package peer
 
 import (
 	"crypto/sha256"
@@ -56,9 +56,8 @@ func TestReceiverVerifiesAndPublishes(t *testing.T) {
 			if err := os.WriteFile(pool.Path("local.qcow2"), []byte("have"), 0o444); err != nil {
 				t.Fatal(err)
 			}
-			r := &receiver{pool: pool, have: map[string]string{sum("have"): "local.qcow2"},
-				rename: func(c *ec2labv1.LayerChunk) string { return c.GetLayerName() }}
-			err = r.receive(&tc.chunks)
+			r := &Receiver{Pool: pool, Have: map[string]string{sum("have"): "local.qcow2"}}
+			err = r.Receive(&tc.chunks)
 			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
 				t.Fatalf("receive: %v, want error containing %q", err, tc.wantErr)
 			}
