@@ -21,11 +21,13 @@ import (
 
 // fakeAgent is a hand-written agentv1.HostClient keeping domains and
 // volume files in maps. Methods the tests do not reach panic (nil embed).
+// What it implements passes the agent conformance suite the real agent
+// passes (pkg/agent/agenttest; fakeagent_conformance_test.go).
 type fakeAgent struct {
 	agentv1.HostClient
 	mu        sync.Mutex
 	domains   map[string]string // instance ID → running / stopped
-	volumes   map[string]bool
+	volumes   map[string]int64  // volume file → virtual size
 	creates   int
 	failNext  int // CreateInstance fails this many more times
 	reboots   []string
@@ -42,7 +44,7 @@ type fakeAgent struct {
 }
 
 func newFakeAgent() *fakeAgent {
-	return &fakeAgent{domains: map[string]string{}, volumes: map[string]bool{}}
+	return &fakeAgent{domains: map[string]string{}, volumes: map[string]int64{}}
 }
 
 var errFake = errors.New("fake agent: injected failure")
@@ -54,22 +56,37 @@ func (f *fakeAgent) CreateInstance(_ context.Context, in *agentv1.CreateInstance
 		f.failNext--
 		return nil, errFake
 	}
+	if in.GetInstanceId() == "" {
+		return nil, ec2err.New(ec2err.MissingParameter, "the request must contain the parameter InstanceId")
+	}
+	if _, ok := f.domains[in.GetInstanceId()]; ok { // idempotent: the domain as it is
+		return &agentv1.InstanceStatus{InstanceId: in.GetInstanceId(), State: f.domains[in.GetInstanceId()], DomainType: "qemu"}, nil
+	}
 	for _, d := range in.GetDisks() {
-		if !f.volumes[d.GetPath()] {
+		if _, ok := f.volumes[d.GetPath()]; !ok {
 			return nil, errors.New("fake agent: disk " + d.GetPath() + " missing")
 		}
 	}
 	f.setMetadata(in.GetInstanceId(), in.GetMetadataHttpTokens(), in.GetMetadataHttpEndpoint())
-	if _, ok := f.domains[in.GetInstanceId()]; !ok {
-		f.creates++
+	f.creates++
+	f.domains[in.GetInstanceId()] = "stopped"
+	if in.GetStart() {
 		f.domains[in.GetInstanceId()] = "running"
 	}
 	return &agentv1.InstanceStatus{InstanceId: in.GetInstanceId(), State: f.domains[in.GetInstanceId()], DomainType: "qemu"}, nil
 }
 
+// fakeInstanceNotFound is the agent's answer about an instance it does not have.
+func fakeInstanceNotFound(id string) error {
+	return ec2err.New(ec2err.InvalidInstanceIDNotFound, "the instance ID '%s' does not exist on this host", id)
+}
+
 func (f *fakeAgent) StartInstance(_ context.Context, in *agentv1.InstanceRef, _ ...grpc.CallOption) (*agentv1.InstanceStatus, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if _, ok := f.domains[in.GetInstanceId()]; !ok {
+		return nil, fakeInstanceNotFound(in.GetInstanceId())
+	}
 	f.domains[in.GetInstanceId()] = "running"
 	return &agentv1.InstanceStatus{InstanceId: in.GetInstanceId(), State: "running", DomainType: "qemu"}, nil
 }
@@ -77,12 +94,15 @@ func (f *fakeAgent) StartInstance(_ context.Context, in *agentv1.InstanceRef, _ 
 func (f *fakeAgent) StopInstance(_ context.Context, in *agentv1.StopInstanceRequest, _ ...grpc.CallOption) (*agentv1.InstanceStatus, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.domains[in.GetInstanceId()] = "stopped"
 	stop := in.GetInstanceId()
 	if in.GetForce() {
 		stop += "/force"
 	}
 	f.stops = append(f.stops, stop)
+	if _, ok := f.domains[in.GetInstanceId()]; !ok {
+		return nil, fakeInstanceNotFound(in.GetInstanceId())
+	}
+	f.domains[in.GetInstanceId()] = "stopped"
 	return &agentv1.InstanceStatus{InstanceId: in.GetInstanceId(), State: "stopped"}, nil
 }
 
@@ -90,12 +110,21 @@ func (f *fakeAgent) RebootInstance(_ context.Context, in *agentv1.InstanceRef, _
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.reboots = append(f.reboots, in.GetInstanceId())
+	switch st, ok := f.domains[in.GetInstanceId()]; {
+	case !ok:
+		return nil, fakeInstanceNotFound(in.GetInstanceId())
+	case st != "running":
+		return nil, ec2err.New(ec2err.IncorrectInstanceState, "instance %s is %s, not running", in.GetInstanceId(), st)
+	}
 	return &agentv1.InstanceStatus{InstanceId: in.GetInstanceId(), State: "running"}, nil
 }
 
 func (f *fakeAgent) DestroyInstance(_ context.Context, in *agentv1.InstanceRef, _ ...grpc.CallOption) (*agentv1.DestroyInstanceResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if in.GetInstanceId() == "" {
+		return nil, ec2err.New(ec2err.MissingParameter, "the request must contain the parameter InstanceId")
+	}
 	delete(f.domains, in.GetInstanceId())
 	f.destroyed = append(f.destroyed, in.GetInstanceId())
 	return &agentv1.DestroyInstanceResponse{}, nil
@@ -118,10 +147,11 @@ func (f *fakeAgent) WatchEvents(context.Context, *agentv1.WatchEventsRequest, ..
 func (f *fakeAgent) InspectVolume(_ context.Context, in *agentv1.VolumeRef, _ ...grpc.CallOption) (*agentv1.VolumeInfo, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if !f.volumes[in.GetVolumeId()] {
-		return nil, errors.New("fake agent: no such volume")
+	size, ok := f.volumes[in.GetVolumeId()]
+	if !ok {
+		return nil, ec2err.New(ec2err.InvalidVolumeNotFound, "the volume '%s' does not exist", in.GetVolumeId())
 	}
-	return &agentv1.VolumeInfo{}, nil
+	return &agentv1.VolumeInfo{VolumeId: in.GetVolumeId(), VirtualSize: size}, nil
 }
 
 func (f *fakeAgent) CreateVolume(_ context.Context, in *agentv1.CreateVolumeRequest, _ ...grpc.CallOption) (*agentv1.VolumeInfo, error) {
@@ -130,18 +160,21 @@ func (f *fakeAgent) CreateVolume(_ context.Context, in *agentv1.CreateVolumeRequ
 	if f.volumeErr != nil {
 		return nil, f.volumeErr
 	}
-	f.volumes[in.GetVolumeId()] = true
-	return &agentv1.VolumeInfo{}, nil
+	name := in.GetVolumeId()
+	if _, ok := f.volumes[name]; !ok { // a retry returns the existing volume
+		size := in.GetSizeBytes()
+		if size == 0 {
+			size = f.volumes[in.GetBackingLayer()] // an overlay is its backing's size
+		}
+		f.volumes[name] = size
+	}
+	return &agentv1.VolumeInfo{VolumeId: name, VirtualSize: f.volumes[name]}, nil
 }
 
 func (f *fakeAgent) DeleteVolume(_ context.Context, in *agentv1.VolumeRef, _ ...grpc.CallOption) (*agentv1.DeleteVolumeResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for name := range f.volumes {
-		if len(name) >= len(in.GetVolumeId()) && name[:len(in.GetVolumeId())] == in.GetVolumeId() {
-			delete(f.volumes, name)
-		}
-	}
+	delete(f.volumes, in.GetVolumeId()) // that file only; none is no error
 	return &agentv1.DeleteVolumeResponse{}, nil
 }
 
@@ -251,6 +284,12 @@ func (f *fakeAgent) AttachVolume(_ context.Context, in *agentv1.AttachVolumeRequ
 	defer f.mu.Unlock()
 	if f.attachErr != nil {
 		return nil, f.attachErr
+	}
+	if in.GetInstanceId() == "" || in.GetDisk().GetPath() == "" {
+		return nil, ec2err.New(ec2err.MissingParameter, "the request must contain the parameter InstanceId and Disk.path")
+	}
+	if _, ok := f.domains[in.GetInstanceId()]; !ok {
+		return nil, fakeInstanceNotFound(in.GetInstanceId())
 	}
 	return &agentv1.AttachVolumeResponse{}, nil
 }
