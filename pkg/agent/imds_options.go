@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/imds"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
@@ -47,7 +45,7 @@ func (a *Agent) SetMetadataOptions(ctx context.Context, req *agentv1.SetMetadata
 		bad = setMetadataOptions(&r.Instance, req.GetHttpTokens(), req.GetHttpEndpoint(), req.GetHttpPutResponseHopLimit())
 	})
 	if bad != nil {
-		return nil, status.Error(codes.InvalidArgument, bad.Error())
+		return nil, ec2err.New(ec2err.InvalidParameterValue, "%v", bad)
 	}
 	if !ok {
 		return &agentv1.SetMetadataOptionsResponse{}, nil

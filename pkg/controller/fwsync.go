@@ -2,12 +2,11 @@ package controller
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/store"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
@@ -144,7 +143,7 @@ func (s *Service) pushFirewall(ctx context.Context, force bool) error {
 			continue
 		}
 		if _, err := ag.SetFirewall(ctx, req); err != nil {
-			if status.Code(err) == codes.Unimplemented {
+			if errors.Is(err, ec2err.ErrUnsupported) {
 				continue // an agent without a firewall
 			}
 			delete(s.net.fwSent, hostID)

@@ -4,15 +4,15 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
 	"time"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/network"
 	"github.com/ec2lab/ec2lab/pkg/store"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
@@ -136,7 +136,7 @@ func (s *Service) pushNetwork(ctx context.Context, only string, force bool) erro
 			continue
 		}
 		if _, err := ag.SyncNetwork(ctx, req); err != nil {
-			if status.Code(err) == codes.Unimplemented {
+			if errors.Is(err, ec2err.ErrUnsupported) {
 				continue // an agent without a data plane
 			}
 			s.log.Warn("sync network failed", "host", hostID, "err", err)

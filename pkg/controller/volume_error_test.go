@@ -7,6 +7,8 @@ import (
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 )
 
 // TestVolumeCreateFailsToError: a volume whose host keeps failing the
@@ -24,7 +26,8 @@ func TestVolumeCreateFailsToError(t *testing.T) {
 		t.Fatal(err)
 	}
 	get := func() Volume { return r.volume(t, v.ID) }
-	r.agents["lab-1a"].volumeErr = status.Error(codes.Unavailable, "connection refused")
+	// what the agent connection answers when the host is away
+	r.agents["lab-1a"].volumeErr = errgrpc.ToNative(status.Error(codes.Unavailable, "connection refused"))
 	for i := 0; i < 2*maxVolumeAttempts; i++ {
 		r.svc.createVolume(context.Background(), get())
 	}

@@ -2,11 +2,9 @@ package controller
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
-
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/ids"
@@ -172,11 +170,7 @@ func (s *Service) createVolume(ctx context.Context, v Volume) error {
 func (s *Service) volumeFailed(ctx context.Context, id string, cause error) {
 	// A host going away (not yet marked unhealthy) is no verdict on the
 	// volume: retry without counting.
-	transient := false
-	switch status.Code(cause) {
-	case codes.Unavailable, codes.DeadlineExceeded, codes.Canceled:
-		transient = true
-	}
+	transient := errors.Is(cause, ec2err.ErrUnreachable)
 	_, _ = update(ctx, s.st, prefixVolume+id, func(r *Volume) error {
 		if r.State != "creating" {
 			return nil

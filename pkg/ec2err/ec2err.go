@@ -101,6 +101,19 @@ const (
 	VolumeInUse                    = "VolumeInUse"
 )
 
+// Errors of the way to another process (an agent, a peer region) rather
+// than of a resource. They carry no EC2 code (Code answers InternalError);
+// they tell a caller what it may do. Transports wrap their own errors with
+// them (errgrpc.ToNative), so that domain code needs no transport package.
+var (
+	// ErrUnreachable: the other side did not answer (down, timed out,
+	// cancelled); retrying later may help.
+	ErrUnreachable = errors.New("unreachable")
+	// ErrUnsupported: the other side does not offer the operation (an
+	// older version, or a host without that part).
+	ErrUnsupported = errors.New("not supported by the other side")
+)
+
 // As extracts the *Error in err's chain, if any.
 func As(err error) (*Error, bool) {
 	var e *Error

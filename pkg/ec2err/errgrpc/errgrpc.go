@@ -52,9 +52,10 @@ func ToGRPC(err error) error {
 }
 
 // ToNative is the inverse of ToGRPC: a status carrying an EC2 code becomes
-// an *ec2err.Error with that code and message. Any other error (a transport
-// failure, Unimplemented from an older peer, a context error) is returned
-// unchanged, so callers can still ask status.Code about it.
+// an *ec2err.Error with that code and message. A status of a transport
+// failure (Unavailable, DeadlineExceeded, Canceled) comes back wrapped with
+// ec2err.ErrUnreachable, Unimplemented with ec2err.ErrUnsupported, both
+// still answering status.Code; any other error is returned unchanged.
 func ToNative(err error) error {
 	if err == nil {
 		return nil
@@ -68,8 +69,21 @@ func ToNative(err error) error {
 			return &ec2err.Error{Code: info.GetReason(), Message: st.Message()}
 		}
 	}
+	switch st.Code() {
+	case codes.Unavailable, codes.DeadlineExceeded, codes.Canceled:
+		return &transportError{kind: ec2err.ErrUnreachable, err: err}
+	case codes.Unimplemented:
+		return &transportError{kind: ec2err.ErrUnsupported, err: err}
+	}
 	return err
 }
+
+// transportError is a gRPC status error that also is one of ec2err's
+// transport sentinels.
+type transportError struct{ kind, err error }
+
+func (e *transportError) Error() string   { return e.err.Error() }
+func (e *transportError) Unwrap() []error { return []error{e.kind, e.err} }
 
 // Code is the gRPC code of the class an EC2 error code belongs to.
 func Code(code string) codes.Code {

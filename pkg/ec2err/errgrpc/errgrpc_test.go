@@ -87,3 +87,29 @@ func TestNonEC2Errors(t *testing.T) {
 		t.Error("nil is not nil")
 	}
 }
+
+// TestTransportSentinels: transport failures reach domain code as ec2err's
+// sentinels, which it tests with errors.Is and no gRPC import, and still
+// answer status.Code; they carry no EC2 code.
+func TestTransportSentinels(t *testing.T) {
+	tests := []struct {
+		code codes.Code
+		want error
+	}{
+		{codes.Unavailable, ec2err.ErrUnreachable},
+		{codes.DeadlineExceeded, ec2err.ErrUnreachable},
+		{codes.Canceled, ec2err.ErrUnreachable},
+		{codes.Unimplemented, ec2err.ErrUnsupported},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code.String(), func(t *testing.T) {
+			err := fmt.Errorf("create vol-1: %w", ToNative(status.Error(tt.code, "x")))
+			if !errors.Is(err, tt.want) || status.Code(err) != tt.code || ec2err.Code(err) != ec2err.InternalError {
+				t.Errorf("errors.Is %v, status %v, code %s", errors.Is(err, tt.want), status.Code(err), ec2err.Code(err))
+			}
+		})
+	}
+	if errors.Is(ToNative(status.Error(codes.Internal, "x")), ec2err.ErrUnreachable) {
+		t.Error("an internal error counted as unreachable")
+	}
+}
