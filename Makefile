@@ -7,6 +7,8 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X github.com/ec2lab/ec2lab/pkg/version.Version=$(VERSION)
 DATA_DIR  ?= ./var
 BENCH     ?= all
+# staticcheck 2026.2.2 (module version v0.8.2), fetched through the Go proxy by `go run`.
+STATICCHECK_VERSION ?= v0.8.2
 export CGO_ENABLED ?= 0
 
 .PHONY: all build generate verify-generate test unit-test bench lint image up clean host-deps
@@ -20,9 +22,12 @@ build:
 generate:
 	bash scripts/generate.sh
 
-# verify-generate fails when the committed generated code is stale.
-verify-generate: generate
-	git diff --exit-code -- proto/
+# verify-generate fails when the generated code in proto/ is stale: it
+# regenerates into a temporary directory and compares (proto/ is not touched).
+verify-generate:
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  bash scripts/generate.sh "$$tmp" || exit 1; \
+	  diff -r -x '*.proto' proto "$$tmp" || { echo "proto/ is stale: run make generate"; exit 1; }
 
 host-deps:
 	bash scripts/install-host-deps.sh
@@ -50,9 +55,13 @@ unit-test:
 bench: host-deps image build
 	bash scripts/bench.sh $(BENCH)
 
-lint:
-	@test -z "$$(gofmt -l cmd pkg test)" || (gofmt -l cmd pkg test; echo "gofmt needed"; exit 1)
+# lint: gofmt, go vet, go.mod/go.sum tidy, staticcheck (staticcheck.conf;
+# proto/ is generated, so left out) and verify-generate (needs protoc: host-deps).
+lint: verify-generate
+	@test -z "$$(gofmt -l cmd pkg test proto)" || (gofmt -l cmd pkg test proto; echo "gofmt needed"; exit 1)
 	$(GO) vet ./...
+	$(GO) mod tidy -diff
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $$($(GO) list ./... | grep -v /proto/)
 
 up: host-deps image build
 	$(BIN)/ec2d --all-in-one --data-dir $(DATA_DIR) --register-image tiny=images/tiny
