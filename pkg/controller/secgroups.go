@@ -200,7 +200,7 @@ func (s *Service) ownGroup(ctx context.Context, acct, id string) (SecurityGroup,
 		return SecurityGroup{}, 0, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter GroupId")
 	}
 	if !ids.Valid(SGIDPrefix, id) {
-		return SecurityGroup{}, 0, ec2err.New(ec2err.InvalidGroupIdMalformed, "Invalid id: \"%s\" (expecting \"sg-...\")", id)
+		return SecurityGroup{}, 0, ec2err.New(ec2err.InvalidGroupIDMalformed, "Invalid id: \"%s\" (expecting \"sg-...\")", id)
 	}
 	g, rev, err := store.GetJSON[SecurityGroup](ctx, s.st, prefixSecGroup+id)
 	if err != nil || g.Owner != acct {

@@ -73,7 +73,7 @@ const (
 	InvalidAMINameMalformed        = "InvalidAMIName.Malformed"
 	InvalidGroupDuplicate          = "InvalidGroup.Duplicate"
 	InvalidGroupNotFound           = "InvalidGroup.NotFound"
-	InvalidGroupIdMalformed        = "InvalidGroupId.Malformed"
+	InvalidGroupIDMalformed        = "InvalidGroupId.Malformed"
 	InvalidHostIDNotFound          = "InvalidHostID.NotFound"
 	InvalidInstanceIDMalformed     = "InvalidInstanceID.Malformed"
 	InvalidInstanceIDNotFound      = "InvalidInstanceID.NotFound"
