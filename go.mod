@@ -3,9 +3,13 @@ module github.com/ec2lab/ec2lab
 go 1.26.8
 
 require (
+	github.com/aws/aws-sdk-go-v2/service/iam v1.68.0
+	github.com/aws/aws-sdk-go-v2/service/sts v1.53.0
 	github.com/vishvananda/netlink v1.3.1
 	github.com/vishvananda/netns v0.0.5
 )
+
+require github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.12 // indirect
 
 require (
 	github.com/aws/aws-sdk-go-v2 v1.48.0

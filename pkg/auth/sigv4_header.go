@@ -105,3 +105,15 @@ func parseSignedHeaders(s string) ([]string, error) {
 	}
 	return names, nil
 }
+
+// SigV4Service is the service of r's SigV4 credential scope ("ec2",
+// "sts", "iam", ...), or "" when r carries no parseable SigV4
+// Authorization header. It proves nothing: it only routes a request to the
+// handler that verifies it for that service.
+func SigV4Service(h string) string {
+	a, err := parseAuthorization(h)
+	if err != nil {
+		return ""
+	}
+	return a.Service
+}

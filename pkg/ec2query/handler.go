@@ -75,7 +75,7 @@ type call struct {
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := h.o.Now()
-	c := &call{id: newRequestID()}
+	c := &call{id: NewRequestID()}
 	status, code := http.StatusOK, "Success"
 	defer func() {
 		if p := recover(); p != nil {
@@ -99,7 +99,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serve authenticates, parses and runs the request.
 func (h *handler) serve(r *http.Request, c *call) (body, error) {
-	raw, vals, err := readParams(r, h.o.MaxBody)
+	raw, vals, err := ReadParams(r, h.o.MaxBody)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func (h *handler) fail(w http.ResponseWriter, c *call, err error) (int, string) 
 	if e.Code == ec2err.InternalError {
 		h.o.Logger.Error("ec2query internal error", "request_id", c.id, "action", c.action, "err", err)
 	}
-	status := httpStatus(e.Code)
+	status := HTTPStatus(e.Code)
 	writeXML(w, status, marshalError(e.Code, e.Message, c.id))
 	return status, e.Code
 }
@@ -189,8 +189,8 @@ func (h *handler) log(ctx context.Context, c *call, status int, code string, d t
 		"access_key", c.accessKey, "status", status, "code", code, "duration", d)
 }
 
-// httpStatus is the HTTP status EC2 answers an error code with.
-func httpStatus(code string) int {
+// HTTPStatus is the HTTP status EC2 answers an error code with.
+func HTTPStatus(code string) int {
 	switch code {
 	case ec2err.AuthFailure, ec2err.MissingAuthenticationToken:
 		return http.StatusUnauthorized

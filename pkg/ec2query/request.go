@@ -14,10 +14,10 @@ import (
 // CodeRequestTooLarge answers a body over Options.MaxBody (HTTP 400).
 const CodeRequestTooLarge = "RequestEntityTooLarge"
 
-// readParams returns the raw body and the request's parameters: the query
+// ReadParams returns the raw body and the request's parameters: the query
 // string for GET, the form body for POST (query parameters not in the body
 // are added). A body over max is refused before it is parsed.
-func readParams(r *http.Request, max int64) ([]byte, url.Values, error) {
+func ReadParams(r *http.Request, max int64) ([]byte, url.Values, error) {
 	query, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return nil, nil, ec2err.New(ec2err.InvalidParameterValue, "Malformed query string: %v", err)

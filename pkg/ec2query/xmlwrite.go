@@ -82,8 +82,8 @@ func writeXML(w http.ResponseWriter, status int, doc []byte) {
 	w.Write(doc)
 }
 
-// newRequestID returns a random (version 4) UUID.
-func newRequestID() string {
+// NewRequestID returns a random (version 4) UUID, as AWS request IDs are.
+func NewRequestID() string {
 	var b [16]byte
 	rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40

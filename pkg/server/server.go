@@ -19,6 +19,7 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/api"
 	"github.com/ec2lab/ec2lab/pkg/auth"
+	"github.com/ec2lab/ec2lab/pkg/awsid"
 	"github.com/ec2lab/ec2lab/pkg/controller"
 	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/ec2query"
@@ -173,8 +174,25 @@ func NewHTTPHandler(compute v1.ComputeServer, keys auth.KeyStore, log *slog.Logg
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.Handle("/metrics", promhttp.Handler())
-	mux.Handle("/", ec2query.NewHandler(ec2query.Options{Compute: compute, Keys: keys, Logger: log}))
+	mux.Handle("/", bySigV4Service(ec2query.NewHandler(ec2query.Options{Compute: compute, Keys: keys, Logger: log}), keys, log))
 	return mux
+}
+
+// bySigV4Service sends requests signed for STS or IAM to their identity
+// answers (pkg/awsid) and everything else to the EC2 Query API, which
+// refuses any other service.
+func bySigV4Service(ec2 http.Handler, keys auth.KeyStore, log *slog.Logger) http.Handler {
+	others := map[string]http.Handler{}
+	for _, svc := range awsid.Services {
+		others[svc] = awsid.NewHandler(svc, keys, log)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h, ok := others[auth.SigV4Service(r.Header.Get("Authorization"))]; ok {
+			h.ServeHTTP(w, r)
+			return
+		}
+		ec2.ServeHTTP(w, r)
+	})
 }
 
 func registerImages(ctx context.Context, svc *controller.Service, admin auth.Key, images map[string]string, log *slog.Logger) error {

@@ -32,7 +32,7 @@ func TestReadmeTour(t *testing.T) {
 	if err != nil {
 		t.Fatalf("README tour failed: %v\n%s\nmake up output tail:\n%s", err, out, tail(up.String(), 4000))
 	}
-	for _, want := range []string{"hello from user-data", "DescribeInstances", `"Reservations"`} {
+	for _, want := range []string{"hello from user-data", "DescribeInstances", `"Reservations"`, `"Account": "`, ":user/AKIA"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("tour output lacks %q:\n%s", want, out)
 		}
