@@ -11,8 +11,9 @@ import (
 	"time"
 
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
@@ -103,7 +104,7 @@ func (h *harness) capacityErrors(ctx context.Context, t *testing.T) {
 			req := h.createRequest("i-0cafe000000000001", "vol-cap.qcow2")
 			tt.edit(req)
 			_, err := h.client.CreateInstance(ctx, req)
-			if status.Code(err) != codes.ResourceExhausted || !strings.Contains(err.Error(), "InsufficientInstanceCapacity") {
+			if ec2err.Code(err) != ec2err.InsufficientInstanceCapacity || errgrpc.Code(ec2err.Code(err)) != codes.ResourceExhausted {
 				t.Fatalf("CreateInstance = %v, want InsufficientInstanceCapacity", err)
 			}
 			os.Remove(filepath.Join(h.dir, "shared", "vol-cap.qcow2"))
@@ -147,7 +148,7 @@ func (h *harness) streamConsole(ctx context.Context, t *testing.T) {
 		got.Write(out.Data)
 	}
 	_, err = h.client.GetConsoleOutput(ctx, &agentv1.InstanceRef{InstanceId: "i-0000000000000dead"})
-	if status.Code(err) != codes.NotFound || !strings.Contains(err.Error(), "InvalidInstanceID.NotFound") {
+	if ec2err.Code(err) != ec2err.InvalidInstanceIDNotFound || errgrpc.Code(ec2err.Code(err)) != codes.NotFound {
 		t.Errorf("console of a missing instance: %v", err)
 	}
 }

@@ -15,8 +15,9 @@ import (
 
 	golibvirt "github.com/digitalocean/go-libvirt"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
@@ -244,18 +245,18 @@ func (h *harness) streamRefusals(ctx context.Context, t *testing.T, d *streamDis
 	}
 	for _, tt := range tests {
 		_, err := h.client.StreamVolume(ctx, tt.req)
-		if status.Code(err) != tt.code || !strings.Contains(err.Error(), tt.ec2) {
+		if ec2err.Code(err) != tt.ec2 || errgrpc.Code(ec2err.Code(err)) != tt.code {
 			t.Errorf("%s: %v, want %v %s", tt.name, err, tt.code, tt.ec2)
 		}
 	}
 	// The dropped layer is gone; a volume the instance lacks is no head.
 	_, err := h.client.StreamVolume(ctx, &agentv1.StreamVolumeRequest{InstanceId: streamID, VolumeId: d.mid})
-	if status.Code(err) != codes.NotFound {
+	if errgrpc.Code(ec2err.Code(err)) != codes.NotFound {
 		t.Errorf("stream of the deleted mid layer: %v, want NotFound", err)
 	}
 	h.copyRoot(t, "vol-other.qcow2")
 	_, err = h.client.StreamVolume(ctx, &agentv1.StreamVolumeRequest{InstanceId: streamID, VolumeId: "vol-other.qcow2"})
-	if status.Code(err) != codes.FailedPrecondition || !strings.Contains(err.Error(), "IncorrectState") {
+	if ec2err.Code(err) != ec2err.IncorrectState || errgrpc.Code(ec2err.Code(err)) != codes.FailedPrecondition {
 		t.Errorf("stream of a file the instance does not have open: %v, want IncorrectState", err)
 	}
 }

@@ -204,7 +204,7 @@ func deadHost(t *testing.T, r *region, l *regionLab, ami string, inC []string) {
 	})
 	_, err := r.Client.RunInstances(ctx, &v1.RunInstancesRequest{ImageId: ami, InstanceType: "lab.tiny", MinCount: 1, MaxCount: 1,
 		Placement: &v1.Placement{AvailabilityZone: "lab-1c"}})
-	if err == nil || !strings.Contains(err.Error(), "InsufficientInstanceCapacity") {
+	if errCodeOf(err) != "InsufficientInstanceCapacity" {
 		t.Errorf("launch into impaired lab-1c: %v, want InsufficientInstanceCapacity", err)
 	}
 	l.startAgent(t)
