@@ -240,9 +240,9 @@ func (c *Compute) StreamConsole(stream v1.Compute_StreamConsoleServer) error {
 	if err != nil {
 		return err
 	}
-	ag, err := c.svc.ConsoleAgent(stream.Context(), first.GetInstanceId())
+	con, err := c.svc.OpenConsole(stream.Context(), first.GetInstanceId())
 	if err != nil {
 		return err
 	}
-	return relayConsole(stream, ag, first)
+	return relayConsole(stream, con, first)
 }

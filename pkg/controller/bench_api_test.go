@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
+	"github.com/ec2lab/ec2lab/pkg/host/hostgrpc"
 	"github.com/ec2lab/ec2lab/pkg/ids"
 	"github.com/ec2lab/ec2lab/pkg/instancetypes"
 	"github.com/ec2lab/ec2lab/pkg/store"
@@ -52,7 +53,7 @@ func NewBenchRig(tb testing.TB, n int) (*Service, string) {
 	ctx := context.Background()
 	for _, z := range benchZones {
 		inv := &agentv1.Inventory{HostId: "h-" + z, AvailabilityZone: z, Vcpus: 1 << 20, MemoryMib: 1 << 40, DomainType: "qemu"}
-		if _, err := svc.AddHost(ctx, inv, "fake", newFakeAgent()); err != nil {
+		if _, err := svc.AddHost(ctx, hostgrpc.InventoryFrom(inv), "fake", hostgrpc.New(newFakeAgent())); err != nil {
 			tb.Fatal(err)
 		}
 	}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"time"
-
-	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
 // Live merges: a running instance's QEMU owns its volume's head, so only
@@ -41,12 +39,12 @@ func (s *Service) mergeLive(ctx context.Context, az string, st mergeStep, volID 
 	ctx, cancel := context.WithTimeout(ctx, liveMergeTimeout)
 	defer cancel()
 	start := time.Now()
-	res, err := ag.StreamVolume(ctx, &agentv1.StreamVolumeRequest{InstanceId: in.ID, VolumeId: st.Child, NewBacking: st.NewBacking})
+	res, err := ag.StreamVolume(ctx, in.ID, st.Child, st.NewBacking)
 	if err != nil {
 		return fmt.Errorf("live merge of %s on %s: %w", st.Child, in.ID, err)
 	}
-	if !overlays(res.GetChain(), st.Child, st.NewBacking) {
-		return fmt.Errorf("live merge of %s onto %q: agent reports chain %v", st.Child, st.NewBacking, res.GetChain())
+	if !overlays(res.Chain, st.Child, st.NewBacking) {
+		return fmt.Errorf("live merge of %s onto %q: agent reports chain %v", st.Child, st.NewBacking, res.Chain)
 	}
 	s.log.Info("compactor: merged layers live", "az", az, "child", st.Child, "onto", st.NewBacking,
 		"merged", st.Skip, "reason", st.Reason, "volume", volID, "instance", in.ID, "took", time.Since(start))

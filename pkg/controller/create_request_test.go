@@ -38,15 +38,15 @@ func TestCreateRequestByFamily(t *testing.T) {
 			t.Errorf("%s: %v", tc.typ, err)
 			continue
 		}
-		if req.GetVcpus() != tc.vcpus || req.GetCpuBaselinePercent() != tc.baseline || req.GetDedicatedCpus() != tc.dedicated ||
-			req.GetHugepages() != tc.hugepages || int(req.GetGpus()) != tc.gpus || len(req.GetInstanceStore()) != tc.storeDisks {
-			t.Errorf("%s: vcpus %d baseline %d dedicated %v hugepages %v gpus %d store %d; want %+v", tc.typ, req.GetVcpus(),
-				req.GetCpuBaselinePercent(), req.GetDedicatedCpus(), req.GetHugepages(), req.GetGpus(), len(req.GetInstanceStore()), tc)
+		if req.VCPUs != tc.vcpus || req.CPUBaselinePercent != tc.baseline || req.DedicatedCPUs != tc.dedicated ||
+			req.Hugepages != tc.hugepages || int(req.GPUs) != tc.gpus || len(req.InstanceStore) != tc.storeDisks {
+			t.Errorf("%s: vcpus %d baseline %d dedicated %v hugepages %v gpus %d store %d; want %+v", tc.typ, req.VCPUs,
+				req.CPUBaselinePercent, req.DedicatedCPUs, req.Hugepages, req.GPUs, len(req.InstanceStore), tc)
 			continue
 		}
-		for _, d := range req.GetInstanceStore() {
-			if d.GetSizeBytes() != tc.storeBytes {
-				t.Errorf("%s: instance-store disk of %d bytes, want %d", tc.typ, d.GetSizeBytes(), tc.storeBytes)
+		for _, size := range req.InstanceStore {
+			if size != tc.storeBytes {
+				t.Errorf("%s: instance-store disk of %d bytes, want %d", tc.typ, size, tc.storeBytes)
 			}
 		}
 	}

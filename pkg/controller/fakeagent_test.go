@@ -13,6 +13,7 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/host/hostgrpc"
 	"github.com/ec2lab/ec2lab/pkg/ids"
 	"github.com/ec2lab/ec2lab/pkg/instancetypes"
 	"github.com/ec2lab/ec2lab/pkg/store"
@@ -221,7 +222,7 @@ func newRig(t *testing.T, quota int, hs hostSpec) *rig {
 		ag := newFakeAgent()
 		r.agents[z] = ag
 		inv := &agentv1.Inventory{HostId: "h-" + z, AvailabilityZone: z, Vcpus: hs.vcpus, MemoryMib: hs.mem, DomainType: "qemu"}
-		if _, err := svc.AddHost(context.Background(), inv, "fake", ag); err != nil {
+		if _, err := svc.AddHost(context.Background(), hostgrpc.InventoryFrom(inv), "fake", hostgrpc.New(ag)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -7,15 +7,15 @@ import (
 	"sort"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/host"
 	"github.com/ec2lab/ec2lab/pkg/store"
-	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
 // desiredFirewall is, per host ID, the security group state its firewall
 // enforces: its instances' NICs with their groups, those groups' rules, and
 // the member addresses (on all hosts) of every group the rules name.
 // Hosts without instances get an empty state (no tables).
-func (s *Service) desiredFirewall(ctx context.Context) (map[string]*agentv1.FirewallState, error) {
+func (s *Service) desiredFirewall(ctx context.Context) (map[string]host.Firewall, error) {
 	insts, err := s.instances(ctx)
 	if err != nil {
 		return nil, err
@@ -32,7 +32,7 @@ func (s *Service) desiredFirewall(ctx context.Context) (map[string]*agentv1.Fire
 		}
 	}
 	members := map[string][]string{}
-	ports := map[string][]*agentv1.FwPort{}
+	ports := map[string][]host.FirewallPort{}
 	for _, in := range insts {
 		if !onNetwork(*in) {
 			continue
@@ -47,20 +47,20 @@ func (s *Service) desiredFirewall(ctx context.Context) (map[string]*agentv1.Fire
 		for _, id := range sgs {
 			members[id] = append(members[id], in.PrivateIP)
 		}
-		ports[in.HostID] = append(ports[in.HostID], &agentv1.FwPort{InstanceId: in.ID, Ip: in.PrivateIP,
-			Mac: in.MAC, Groups: sgs})
+		ports[in.HostID] = append(ports[in.HostID], host.FirewallPort{InstanceID: in.ID, IP: in.PrivateIP,
+			MAC: in.MAC, Groups: sgs})
 	}
-	out := map[string]*agentv1.FirewallState{}
-	for host, list := range ports {
-		sort.Slice(list, func(i, j int) bool { return list[i].InstanceId < list[j].InstanceId })
-		out[host] = hostFirewall(list, groups, members)
+	out := map[string]host.Firewall{}
+	for hostID, list := range ports {
+		sort.Slice(list, func(i, j int) bool { return list[i].InstanceID < list[j].InstanceID })
+		out[hostID] = hostFirewall(list, groups, members)
 	}
 	return out, nil
 }
 
 // hostFirewall assembles one host's state from its ports.
-func hostFirewall(ports []*agentv1.FwPort, groups map[string]SecurityGroup, members map[string][]string) *agentv1.FirewallState {
-	st := &agentv1.FirewallState{Ports: ports}
+func hostFirewall(ports []host.FirewallPort, groups map[string]SecurityGroup, members map[string][]string) host.Firewall {
+	st := host.Firewall{Ports: ports}
 	used, peers := map[string]bool{}, map[string]bool{}
 	for _, p := range ports {
 		for _, id := range p.Groups {
@@ -70,28 +70,28 @@ func hostFirewall(ports []*agentv1.FwPort, groups map[string]SecurityGroup, memb
 	for _, id := range sortedKeys(used) {
 		g, ok := groups[id]
 		if !ok {
-			st.Groups = append(st.Groups, &agentv1.FwGroup{GroupId: id}) // deleted: allows nothing
+			st.Groups = append(st.Groups, host.FirewallGroup{GroupID: id}) // deleted: allows nothing
 			continue
 		}
-		fg := &agentv1.FwGroup{GroupId: id, Ingress: fwRules(g.Ingress, peers), Egress: fwRules(g.Egress, peers)}
+		fg := host.FirewallGroup{GroupID: id, Ingress: fwRules(g.Ingress, peers), Egress: fwRules(g.Egress, peers)}
 		st.Groups = append(st.Groups, fg)
 	}
 	for _, id := range sortedKeys(peers) {
 		ips := append([]string(nil), members[id]...)
 		sort.Strings(ips)
-		st.Members = append(st.Members, &agentv1.FwMembers{GroupId: id, Ips: ips})
+		st.Members = append(st.Members, host.FirewallMembers{GroupID: id, IPs: ips})
 	}
 	return st
 }
 
-func fwRules(rules []SGRule, peers map[string]bool) []*agentv1.FwRule {
-	var out []*agentv1.FwRule
+func fwRules(rules []SGRule, peers map[string]bool) []host.FirewallRule {
+	var out []host.FirewallRule
 	for _, r := range rules {
-		fr := &agentv1.FwRule{Protocol: r.Protocol, FromPort: r.FromPort, ToPort: r.ToPort}
+		fr := host.FirewallRule{Protocol: r.Protocol, FromPort: r.FromPort, ToPort: r.ToPort}
 		if r.CIDR != "" {
-			fr.Cidrs = []string{r.CIDR}
+			fr.CIDRs = []string{r.CIDR}
 			if r.Protocol == "-1" && r.CIDR == "0.0.0.0/0" {
-				fr.Cidrs = append(fr.Cidrs, "::/0")
+				fr.CIDRs = append(fr.CIDRs, "::/0")
 			}
 		}
 		if r.GroupID != "" {
@@ -133,16 +133,13 @@ func (s *Service) pushFirewall(ctx context.Context, force bool) error {
 	}
 	var firstErr error
 	for hostID, ag := range s.connectedAgents() {
-		req := want[hostID]
-		if req == nil {
-			req = &agentv1.FirewallState{}
-		}
+		req := want[hostID] // none: the empty state
 		digest := digestOf(req)
 		last := s.net.fwSent[hostID]
 		if !force && last.digest == digest && s.now().Sub(last.at) < netResync {
 			continue
 		}
-		if _, err := ag.SetFirewall(ctx, req); err != nil {
+		if err := ag.SetFirewall(ctx, req); err != nil {
 			if errors.Is(err, ec2err.ErrUnsupported) {
 				continue // an agent without a firewall
 			}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/store"
-	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
 // gcState remembers when the collector first saw an unowned thing, so it
@@ -36,28 +35,22 @@ func (s *Service) collectGarbage(ctx context.Context) {
 	}
 	gcs.lastRun = time.Now()
 	gcs.mu.Unlock()
-	s.mu.Lock()
-	agents := map[string]agentv1.HostClient{}
-	for id, c := range s.agents {
-		agents[id] = c
-	}
-	s.mu.Unlock()
 	seen := map[string]bool{}
-	for hostID, ag := range agents {
-		list, err := ag.ListInstances(ctx, &agentv1.ListInstancesRequest{})
+	for hostID, ag := range s.connectedAgents() {
+		list, err := ag.ListInstances(ctx)
 		if err != nil {
 			continue
 		}
-		for _, d := range list.GetInstances() {
-			in, _, err := store.GetJSON[Instance](ctx, s.st, prefixInstance+d.GetInstanceId())
+		for _, d := range list {
+			in, _, err := store.GetJSON[Instance](ctx, s.st, prefixInstance+d.InstanceID)
 			if err == nil && in.HostID == hostID && in.State != StateTerminated {
 				continue
 			}
-			key := hostID + "/" + d.GetInstanceId()
+			key := hostID + "/" + d.InstanceID
 			seen[key] = true
 			if s.graceOver(key) {
-				s.log.Warn("garbage collector: destroying domain no record owns", "host", hostID, "instance", d.GetInstanceId(), "domain", d.GetDomainName())
-				_, _ = ag.DestroyInstance(ctx, &agentv1.InstanceRef{InstanceId: d.GetInstanceId()})
+				s.log.Warn("garbage collector: destroying domain no record owns", "host", hostID, "instance", d.InstanceID, "domain", d.DomainName)
+				_ = ag.DestroyInstance(ctx, d.InstanceID)
 			}
 		}
 	}

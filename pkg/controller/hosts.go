@@ -8,19 +8,19 @@ import (
 	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/host"
 	"github.com/ec2lab/ec2lab/pkg/store"
-	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
 // AddHost registers a host (or refreshes it after an agent restart) and
 // starts following its lifecycle events.
-func (s *Service) AddHost(ctx context.Context, inv *agentv1.Inventory, addr string, client agentv1.HostClient) (string, error) {
-	if inv.GetHostId() == "" {
+func (s *Service) AddHost(ctx context.Context, inv host.Inventory, addr string, client host.Host) (string, error) {
+	if inv.HostID == "" {
 		return "", ec2err.New(ec2err.MissingParameter, "host inventory needs a host ID")
 	}
-	if _, ok := s.cfg.Zone(inv.GetAvailabilityZone()); !ok {
+	if _, ok := s.cfg.Zone(inv.AvailabilityZone); !ok {
 		return "", ec2err.New(ec2err.InvalidParameterValue, "host %s: zone %q is not a zone of region %s",
-			inv.GetHostId(), inv.GetAvailabilityZone(), s.cfg.Region)
+			inv.HostID, inv.AvailabilityZone, s.cfg.Region)
 	}
 	rec := hostFromInventory(inv, addr, s.now())
 	key := prefixHost + rec.ID
@@ -39,36 +39,36 @@ func (s *Service) AddHost(ctx context.Context, inv *agentv1.Inventory, addr stri
 	s.agents[rec.ID] = client
 	s.mu.Unlock()
 	s.log.Info("host registered", "host", rec.ID, "az", rec.AZ, "address", addr,
-		"domain_type", inv.GetDomainType(), "reason", inv.GetDomainTypeReason(), "vcpus", rec.VCPUs, "memory_mib", rec.MemoryMiB)
+		"domain_type", inv.DomainType, "reason", inv.DomainTypeReason, "vcpus", rec.VCPUs, "memory_mib", rec.MemoryMiB)
 	go s.followEvents(rec.ID, client)
 	s.Kick()
 	return rec.ID, nil
 }
 
-func hostFromInventory(inv *agentv1.Inventory, addr string, now time.Time) HostRecord {
+func hostFromInventory(inv host.Inventory, addr string, now time.Time) HostRecord {
 	var localFree int64
-	for _, p := range inv.GetPools() {
-		if !p.GetShared() {
-			localFree += p.GetFreeBytes() / 1e9
+	for _, p := range inv.Pools {
+		if !p.Shared {
+			localFree += p.FreeBytes / 1e9
 		}
 	}
 	free := 0
-	for _, g := range inv.GetGpus() {
-		if g.GetUsedBy() == "" {
+	for _, g := range inv.GPUs {
+		if g.UsedBy == "" {
 			free++
 		}
 	}
-	return HostRecord{ID: inv.GetHostId(), AZ: inv.GetAvailabilityZone(), Address: addr,
-		DomainType: inv.GetDomainType(), VCPUs: int(inv.GetVcpus()), MemoryMiB: inv.GetMemoryMib(),
-		HugepagesFree: inv.GetHugepagesFree(), GPUs: len(inv.GetGpus()), FreeGPUs: free,
-		FreeLocalGB: localFree, PinnedCPUs: len(inv.GetPinnedCpus()), AgentVersion: inv.GetAgentVersion(),
-		LastHeartbeat: now, Healthy: true, VTEP: inv.GetVtepAddress()}
+	return HostRecord{ID: inv.HostID, AZ: inv.AvailabilityZone, Address: addr,
+		DomainType: inv.DomainType, VCPUs: int(inv.VCPUs), MemoryMiB: inv.MemoryMiB,
+		HugepagesFree: inv.HugepagesFree, GPUs: len(inv.GPUs), FreeGPUs: free,
+		FreeLocalGB: localFree, PinnedCPUs: len(inv.PinnedCPUs), AgentVersion: inv.AgentVersion,
+		LastHeartbeat: now, Healthy: true, VTEP: inv.VTEP}
 }
 
 // Heartbeat records a host's liveness, capacity and the instances it runs.
 // A host whose agent is not connected to this process (ec2d restarted
 // since it registered) is told so, and its agent registers again.
-func (s *Service) Heartbeat(ctx context.Context, hostID string, inv *agentv1.Inventory, instances []*agentv1.InstanceStatus) error {
+func (s *Service) Heartbeat(ctx context.Context, hostID string, inv *host.Inventory, instances []host.InstanceStatus) error {
 	if _, err := s.agent(hostID); err != nil {
 		return ec2err.New(ec2err.InvalidHostIDNotFound, "host %s is not registered with this controller: register again", hostID)
 	}
@@ -78,7 +78,7 @@ func (s *Service) Heartbeat(ctx context.Context, hostID string, inv *agentv1.Inv
 		placed := h.LastPlaced
 		addr := h.Address
 		if inv != nil {
-			*h = hostFromInventory(inv, addr, s.now())
+			*h = hostFromInventory(*inv, addr, s.now())
 		}
 		h.LastPlaced = placed
 		h.LastHeartbeat = s.now()
@@ -93,7 +93,7 @@ func (s *Service) Heartbeat(ctx context.Context, hostID string, inv *agentv1.Inv
 		s.setImpaired(ctx, hostID, false)
 	}
 	for _, st := range instances {
-		s.observe(ctx, hostID, st.GetInstanceId(), st.GetState(), st.GetReason(), seenByHeartbeat)
+		s.observe(ctx, hostID, st.InstanceID, st.State, st.Reason, seenByHeartbeat)
 	}
 	return nil
 }
@@ -108,7 +108,7 @@ func (s *Service) Hosts(ctx context.Context) ([]HostRecord, error) {
 	return hs, nil
 }
 
-func (s *Service) agent(hostID string) (agentv1.HostClient, error) {
+func (s *Service) agent(hostID string) (host.Host, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.agents[hostID]
@@ -119,7 +119,7 @@ func (s *Service) agent(hostID string) (agentv1.HostClient, error) {
 }
 
 // agentForZone returns any connected, healthy host's agent in az (for pool work).
-func (s *Service) agentForZone(ctx context.Context, az string) (string, agentv1.HostClient, error) {
+func (s *Service) agentForZone(ctx context.Context, az string) (string, host.Host, error) {
 	hs, err := s.Hosts(ctx)
 	if err != nil {
 		return "", nil, err
@@ -137,7 +137,7 @@ func (s *Service) agentForZone(ctx context.Context, az string) (string, agentv1.
 
 // followEvents applies an agent's lifecycle events as they happen, and
 // reconnects while the agent stays registered.
-func (s *Service) followEvents(hostID string, c agentv1.HostClient) {
+func (s *Service) followEvents(hostID string, c host.Host) {
 	for {
 		s.mu.Lock()
 		cur := s.agents[hostID]
@@ -146,14 +146,14 @@ func (s *Service) followEvents(hostID string, c agentv1.HostClient) {
 			return
 		}
 		ctx, cancel := context.WithCancel(context.Background())
-		stream, err := c.WatchEvents(ctx, &agentv1.WatchEventsRequest{})
+		stream, err := c.WatchEvents(ctx)
 		if err == nil {
 			for {
 				ev, err := stream.Recv()
 				if err != nil {
 					break
 				}
-				s.observe(context.Background(), hostID, ev.GetInstanceId(), ev.GetState(), ev.GetReason(), seenByEvent)
+				s.observe(context.Background(), hostID, ev.InstanceID, ev.State, ev.Reason, seenByEvent)
 			}
 		}
 		cancel()

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"google.golang.org/protobuf/types/known/timestamppb"
-
+	"github.com/ec2lab/ec2lab/pkg/host"
 	"github.com/ec2lab/ec2lab/pkg/store"
-	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
 // launch makes a pending instance real: its volumes, then its domain,
@@ -36,8 +34,8 @@ func (s *Service) launch(ctx context.Context, in Instance) error {
 	if err != nil {
 		return fmt.Errorf("launch %s: create domain: %w", in.ID, err)
 	}
-	if st.GetState() != "running" {
-		if st, err = ag.StartInstance(ctx, &agentv1.InstanceRef{InstanceId: in.ID}); err != nil {
+	if st.State != "running" {
+		if st, err = ag.StartInstance(ctx, in.ID); err != nil {
 			return fmt.Errorf("launch %s: start: %w", in.ID, err)
 		}
 	}
@@ -51,7 +49,7 @@ func (s *Service) launch(ctx context.Context, in Instance) error {
 		})
 	}
 	return s.setState(ctx, in.ID, StatePending, StateRunning, func(r *Instance) {
-		r.DomainType = st.GetDomainType()
+		r.DomainType = st.DomainType
 		r.StateReasonCode, r.StateReasonMessage, r.TransitionReason = "", "", ""
 		for i := range r.BlockDevices {
 			r.BlockDevices[i].Status = "attached"
@@ -61,8 +59,8 @@ func (s *Service) launch(ctx context.Context, in Instance) error {
 
 // instanceDisks makes sure each volume of the instance exists in its pool
 // and returns the agent's disk list (root first).
-func (s *Service) instanceDisks(ctx context.Context, ag agentv1.HostClient, in Instance) ([]*agentv1.Disk, error) {
-	var disks []*agentv1.Disk
+func (s *Service) instanceDisks(ctx context.Context, ag host.Host, in Instance) ([]host.Disk, error) {
+	var disks []host.Disk
 	for _, bd := range in.BlockDevices {
 		v, _, err := store.GetJSON[Volume](ctx, s.st, prefixVolume+bd.VolumeID)
 		if err != nil {
@@ -82,8 +80,8 @@ func (s *Service) instanceDisks(ctx context.Context, ag agentv1.HostClient, in I
 
 // materialize creates a volume's head file if it does not exist yet: an
 // overlay on its snapshot's layer, or an empty sparse file.
-func (s *Service) materialize(ctx context.Context, ag agentv1.HostClient, v Volume) error {
-	if _, err := ag.InspectVolume(ctx, &agentv1.VolumeRef{VolumeId: v.Head}); err == nil {
+func (s *Service) materialize(ctx context.Context, ag host.Host, v Volume) error {
+	if _, err := ag.InspectVolume(ctx, v.Head); err == nil {
 		return nil
 	}
 	backing := ""
@@ -101,7 +99,7 @@ func (s *Service) materialize(ctx context.Context, ag agentv1.HostClient, v Volu
 	if err != nil {
 		return err
 	}
-	_, err = ag.CreateVolume(ctx, &agentv1.CreateVolumeRequest{VolumeId: v.Head,
+	_, err = ag.CreateVolume(ctx, host.VolumeCreate{Name: v.Head,
 		SizeBytes: int64(v.SizeGiB) << 30, BackingLayer: backing, EncryptionKey: key})
 	if err != nil {
 		return fmt.Errorf("create volume %s: %w", v.ID, err)
@@ -109,38 +107,33 @@ func (s *Service) materialize(ctx context.Context, ag agentv1.HostClient, v Volu
 	return nil
 }
 
-func iotune(v Volume) *agentv1.IOTune {
-	return &agentv1.IOTune{TotalIopsSec: int64(v.IOPS), TotalBytesSec: int64(v.Throughput) << 20}
+func iotune(v Volume) host.IOTune {
+	return host.IOTune{TotalIOPSSec: int64(v.IOPS), TotalBytesSec: int64(v.Throughput) << 20}
 }
 
-// createRequest is the agent's view of an instance.
-func (s *Service) createRequest(ctx context.Context, in Instance, img Image, disks []*agentv1.Disk) (*agentv1.CreateInstanceRequest, error) {
+// createRequest is the host's view of an instance.
+func (s *Service) createRequest(ctx context.Context, in Instance, img Image, disks []host.Disk) (host.InstanceSpec, error) {
 	t, ok := s.types.Get(in.Type)
 	if !ok {
-		return nil, fmt.Errorf("instance type %s vanished from the catalog", in.Type)
+		return host.InstanceSpec{}, fmt.Errorf("instance type %s vanished from the catalog", in.Type)
 	}
-	req := &agentv1.CreateInstanceRequest{InstanceId: in.ID, OwnerId: in.Owner, InstanceType: t.Name,
-		Vcpus: int32(t.VCPUs), MemoryMib: t.MemoryMiB, DedicatedCpus: t.DedicatedCPU, Hugepages: t.Hugepages,
-		Gpus: int32(t.GPUs), BootMode: img.BootMode, KernelCmdline: img.Cmdline, Disks: disks,
-		UserData: in.UserData, Hostname: hostname(in.ID), Start: true, ImageId: img.ID,
-		AvailabilityZone: in.AZ, Region: s.cfg.Region}
+	md := in.Metadata.WithDefaults()
+	req := host.InstanceSpec{InstanceID: in.ID, OwnerID: in.Owner, InstanceType: t.Name,
+		VCPUs: int32(t.VCPUs), MemoryMiB: t.MemoryMiB, DedicatedCPUs: t.DedicatedCPU, Hugepages: t.Hugepages,
+		GPUs: int32(t.GPUs), BootMode: img.BootMode, Cmdline: img.Cmdline, Disks: disks,
+		UserData: in.UserData, Hostname: hostname(in.ID), Start: true, ImageID: img.ID,
+		AvailabilityZone: in.AZ, Region: s.cfg.Region, NICs: instanceNics(in), LaunchTime: in.LaunchTime,
+		Metadata: host.MetadataOptions{HTTPTokens: md.HTTPTokens, HTTPEndpoint: md.HTTPEndpoint, HopLimit: md.HopLimit}}
 	if t.Burstable && in.CPUCredits == CreditsStandard {
 		// standard: held to the baseline; unlimited may use whole vCPUs
-		req.CpuBaselinePercent = int32(t.BaselinePercent)
-	}
-	req.Nics = instanceNics(in)
-	md := in.Metadata.WithDefaults()
-	req.MetadataHttpTokens, req.MetadataHttpEndpoint = md.HTTPTokens, md.HTTPEndpoint
-	req.MetadataHttpPutResponseHopLimit = md.HopLimit
-	if !in.LaunchTime.IsZero() {
-		req.LaunchTime = timestamppb.New(in.LaunchTime)
+		req.CPUBaselinePercent = int32(t.BaselinePercent)
 	}
 	for i := 0; i < t.InstanceStoreDisks; i++ {
-		req.InstanceStore = append(req.InstanceStore, &agentv1.InstanceStoreDisk{SizeBytes: t.InstanceStoreDiskGB() * 1e9})
+		req.InstanceStore = append(req.InstanceStore, t.InstanceStoreDiskGB()*1e9)
 	}
 	if img.BootMode == "direct-kernel" {
 		if err := s.ensureFiles(ctx, img, in.AZ); err != nil {
-			return nil, err
+			return host.InstanceSpec{}, err
 		}
 		pool, _ := s.Pool(in.AZ)
 		req.KernelPath, req.InitrdPath = pool.Path(img.Kernel), pool.Path(img.Initrd)
@@ -167,8 +160,7 @@ func (s *Service) powerOff(ctx context.Context, in Instance) error {
 		return err
 	}
 	force := in.Op == "force-stop" || in.Op == opGuestStopped
-	_, err = ag.StopInstance(ctx, &agentv1.StopInstanceRequest{InstanceId: in.ID, Force: force,
-		TimeoutSeconds: int32(s.cfg.StopTimeout.Seconds())})
+	_, err = ag.StopInstance(ctx, host.StopRequest{InstanceID: in.ID, Force: force, Timeout: s.cfg.StopTimeout.Duration})
 	if err != nil {
 		return fmt.Errorf("stop %s: %w", in.ID, err)
 	}
@@ -184,7 +176,7 @@ func (s *Service) powerOff(ctx context.Context, in Instance) error {
 // marked DeleteOnTermination go, the others become available.
 func (s *Service) destroy(ctx context.Context, in Instance) error {
 	if ag, err := s.agent(in.HostID); err == nil {
-		if _, err := ag.DestroyInstance(ctx, &agentv1.InstanceRef{InstanceId: in.ID}); err != nil {
+		if err := ag.DestroyInstance(ctx, in.ID); err != nil {
 			return fmt.Errorf("terminate %s: %w", in.ID, err)
 		}
 	} else if in.HostID != "" && s.hostKnown(ctx, in.HostID) {

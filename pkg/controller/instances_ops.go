@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/host"
 	"github.com/ec2lab/ec2lab/pkg/scheduler"
 	"github.com/ec2lab/ec2lab/pkg/store"
-	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
 // StateChange is one instance's transition as Start/Stop/Terminate report it.
@@ -211,7 +211,7 @@ func (s *Service) reboot(in Instance) {
 	defer update(ctx, s.st, prefixInstance+in.ID, func(r *Instance) error { r.Op = ""; return nil })
 	ag, err := s.agent(in.HostID)
 	if err == nil {
-		_, err = ag.RebootInstance(ctx, &agentv1.InstanceRef{InstanceId: in.ID})
+		err = ag.RebootInstance(ctx, in.ID)
 	}
 	if err != nil {
 		s.log.Warn("reboot failed", "instance", in.ID, "err", err)
@@ -230,19 +230,20 @@ func (s *Service) ConsoleOutput(ctx context.Context, id string) ([]byte, time.Ti
 	if err != nil {
 		return nil, s.now(), nil // host away: empty output, as EC2 before the first capture
 	}
-	out, err := ag.GetConsoleOutput(ctx, &agentv1.InstanceRef{InstanceId: in.ID})
+	out, err := ag.ConsoleOutput(ctx, in.ID)
 	if err != nil {
 		return nil, s.now(), nil
 	}
 	ts := s.now()
-	if out.GetTimestamp() != nil {
-		ts = out.GetTimestamp().AsTime()
+	if !out.At.IsZero() {
+		ts = out.At
 	}
-	return out.GetOutput(), ts, nil
+	return out.Output, ts, nil
 }
 
-// ConsoleAgent returns the agent that serves an instance's live console.
-func (s *Service) ConsoleAgent(ctx context.Context, id string) (agentv1.HostClient, error) {
+// OpenConsole attaches to one of the caller's running instances' live
+// serial console on its host.
+func (s *Service) OpenConsole(ctx context.Context, id string) (host.Console, error) {
 	in, err := s.instance(ctx, id)
 	if err != nil {
 		return nil, err
@@ -250,7 +251,11 @@ func (s *Service) ConsoleAgent(ctx context.Context, id string) (agentv1.HostClie
 	if in.State != StateRunning {
 		return nil, ec2err.New(ec2err.IncorrectInstanceState, "The instance '%s' is not in the 'running' state.", id)
 	}
-	return s.agent(in.HostID)
+	ag, err := s.agent(in.HostID)
+	if err != nil {
+		return nil, err
+	}
+	return ag.OpenConsole(ctx, in.ID)
 }
 
 // instance returns one of the caller's instances.

@@ -117,9 +117,9 @@ func checkDesired(t *testing.T, r *rig, nics map[string]int) {
 	if len(want) != len(nics) {
 		t.Errorf("desired network on %d hosts, want %d: %v", len(want), len(nics), want)
 	}
-	for host, n := range nics {
-		if len(want[host]) != 1 || len(want[host][0].GetNics()) != n || want[host][0].GetVni() == 0 {
-			t.Errorf("host %s: desired %v, want one subnet with %d NICs", host, want[host], n)
+	for hostID, n := range nics {
+		if len(want[hostID]) != 1 || len(want[hostID][0].NICs) != n || want[hostID][0].VNI == 0 {
+			t.Errorf("host %s: desired %v, want one subnet with %d NICs", hostID, want[hostID], n)
 		}
 	}
 }

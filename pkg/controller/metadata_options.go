@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
-	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
+	"github.com/ec2lab/ec2lab/pkg/host"
 )
 
 // EC2's metadata option values and defaults.
@@ -133,8 +133,8 @@ func (s *Service) pushMetadataOptions(ctx context.Context, in Instance) {
 	ag, err := s.agent(in.HostID)
 	if err == nil {
 		o := in.Metadata.WithDefaults()
-		_, err = ag.SetMetadataOptions(ctx, &agentv1.SetMetadataOptionsRequest{InstanceId: in.ID,
-			HttpTokens: o.HTTPTokens, HttpEndpoint: o.HTTPEndpoint, HttpPutResponseHopLimit: o.HopLimit})
+		err = ag.SetMetadataOptions(ctx, host.MetadataOptions{InstanceID: in.ID,
+			HTTPTokens: o.HTTPTokens, HTTPEndpoint: o.HTTPEndpoint, HopLimit: o.HopLimit})
 	}
 	if err != nil {
 		s.log.Warn("push metadata options", "instance", in.ID, "host", in.HostID, "err", err)

@@ -4,18 +4,17 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
 	"sync"
 	"time"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/host"
 	"github.com/ec2lab/ec2lab/pkg/network"
 	"github.com/ec2lab/ec2lab/pkg/store"
-	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
 // netResync is how often every agent is sent its full network even when
@@ -41,7 +40,7 @@ type netSent struct {
 // which an instance placed on it holds an address, each with all the
 // subnet's NICs (every host's DHCP server knows every lease) and the VTEPs
 // of the other hosts carrying it.
-func (s *Service) desiredNetwork(ctx context.Context) (map[string][]*agentv1.NetSubnet, error) {
+func (s *Service) desiredNetwork(ctx context.Context) (map[string][]host.Subnet, error) {
 	insts, err := s.instances(ctx)
 	if err != nil {
 		return nil, err
@@ -58,36 +57,36 @@ func (s *Service) desiredNetwork(ctx context.Context) (map[string][]*agentv1.Net
 	for _, h := range hosts {
 		vtep[h.ID] = h.VTEP
 	}
-	nics := map[string][]*agentv1.NetNic{}
+	nics := map[string][]host.SubnetNIC{}
 	carriers := map[string]map[string]bool{} // subnet → host IDs
 	for _, in := range insts {
 		if !onNetwork(*in) {
 			continue
 		}
-		nics[in.SubnetID] = append(nics[in.SubnetID], &agentv1.NetNic{InstanceId: in.ID, Mac: in.MAC,
-			Ip: in.PrivateIP, Hostname: hostnameOf(*in), HostVtep: vtep[in.HostID]})
+		nics[in.SubnetID] = append(nics[in.SubnetID], host.SubnetNIC{InstanceID: in.ID, MAC: in.MAC,
+			IP: in.PrivateIP, Hostname: hostnameOf(*in), HostVTEP: vtep[in.HostID]})
 		if carriers[in.SubnetID] == nil {
 			carriers[in.SubnetID] = map[string]bool{}
 		}
 		carriers[in.SubnetID][in.HostID] = true
 	}
-	out := map[string][]*agentv1.NetSubnet{}
+	out := map[string][]host.Subnet{}
 	for _, sn := range subs {
 		list := nics[sn.ID]
-		sort.Slice(list, func(i, j int) bool { return list[i].InstanceId < list[j].InstanceId })
-		for host := range carriers[sn.ID] {
-			ns := &agentv1.NetSubnet{SubnetId: sn.ID, Cidr: sn.CIDR, Vni: sn.VNI, Nics: list}
+		sort.Slice(list, func(i, j int) bool { return list[i].InstanceID < list[j].InstanceID })
+		for hostID := range carriers[sn.ID] {
+			ns := host.Subnet{SubnetID: sn.ID, CIDR: sn.CIDR, VNI: sn.VNI, NICs: list}
 			for other := range carriers[sn.ID] {
-				if other != host && vtep[other] != "" {
+				if other != hostID && vtep[other] != "" {
 					ns.Peers = append(ns.Peers, vtep[other])
 				}
 			}
 			sort.Strings(ns.Peers)
-			out[host] = append(out[host], ns)
+			out[hostID] = append(out[hostID], ns)
 		}
 	}
 	for _, list := range out {
-		sort.Slice(list, func(i, j int) bool { return list[i].SubnetId < list[j].SubnetId })
+		sort.Slice(list, func(i, j int) bool { return list[i].SubnetID < list[j].SubnetID })
 	}
 	return out, nil
 }
@@ -129,13 +128,13 @@ func (s *Service) pushNetwork(ctx context.Context, only string, force bool) erro
 		if only != "" && hostID != only {
 			continue
 		}
-		req := &agentv1.SyncNetworkRequest{Subnets: want[hostID]}
+		req := want[hostID]
 		digest := digestOf(req)
 		last := s.net.sent[hostID]
 		if !force && last.digest == digest && s.now().Sub(last.at) < netResync {
 			continue
 		}
-		if _, err := ag.SyncNetwork(ctx, req); err != nil {
+		if err := ag.SyncNetwork(ctx, req); err != nil {
 			if errors.Is(err, ec2err.ErrUnsupported) {
 				continue // an agent without a data plane
 			}
@@ -147,35 +146,37 @@ func (s *Service) pushNetwork(ctx context.Context, only string, force bool) erro
 			continue
 		}
 		if last.digest != digest {
-			s.log.Info("network synced", "host", hostID, "subnets", len(req.Subnets))
+			s.log.Info("network synced", "host", hostID, "subnets", len(req))
 		}
 		s.net.sent[hostID] = netSent{digest: digest, at: s.now()}
 	}
 	return firstErr
 }
 
-func (s *Service) connectedAgents() map[string]agentv1.HostClient {
+func (s *Service) connectedAgents() map[string]host.Host {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make(map[string]agentv1.HostClient, len(s.agents))
+	out := make(map[string]host.Host, len(s.agents))
 	for id, c := range s.agents {
 		out[id] = c
 	}
 	return out
 }
 
-func digestOf(m proto.Message) string {
-	b, _ := proto.MarshalOptions{Deterministic: true}.Marshal(m)
+// digestOf fingerprints what was last pushed to a host (JSON of plain
+// structs is deterministic).
+func digestOf(v any) string {
+	b, _ := json.Marshal(v)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
 
-// instanceNics is the agent's view of an instance's network interfaces.
-func instanceNics(in Instance) []*agentv1.Nic {
+// instanceNics is the host's view of an instance's network interfaces.
+func instanceNics(in Instance) []host.NIC {
 	if in.SubnetID == "" || in.PrivateIP == "" {
 		return nil
 	}
-	return []*agentv1.Nic{{SubnetId: in.SubnetID, Mac: in.MAC, PrivateIp: in.PrivateIP}}
+	return []host.NIC{{SubnetID: in.SubnetID, MAC: in.MAC, PrivateIP: in.PrivateIP}}
 }
 
 // onNetwork reports whether the instance's NIC is on its host's data plane:

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ec2lab/ec2lab/pkg/host/hostgrpc"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
@@ -14,7 +15,7 @@ func (r *rig) addHosts(t *testing.T, az string, n int) {
 	t.Helper()
 	for i := 0; i < n; i++ {
 		inv := &agentv1.Inventory{HostId: fmt.Sprintf("h-%s-%d", az, i+2), AvailabilityZone: az, Vcpus: 8, MemoryMib: 8192, DomainType: "qemu"}
-		if _, err := r.svc.AddHost(context.Background(), inv, "fake", newFakeAgent()); err != nil {
+		if _, err := r.svc.AddHost(context.Background(), hostgrpc.InventoryFrom(inv), "fake", hostgrpc.New(newFakeAgent())); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -10,10 +10,10 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/host"
 	"github.com/ec2lab/ec2lab/pkg/instancetypes"
 	"github.com/ec2lab/ec2lab/pkg/storage"
 	"github.com/ec2lab/ec2lab/pkg/store"
-	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
 // Service owns the region's resources.
@@ -25,8 +25,8 @@ type Service struct {
 	now   func() time.Time
 
 	mu     sync.Mutex
-	agents map[string]agentv1.HostClient // host ID → agent
-	pools  map[string]*storage.Pool      // AZ → shared pool
+	agents map[string]host.Host     // host ID → its agent
+	pools  map[string]*storage.Pool // AZ → shared pool
 	kick   chan struct{}
 	// inflight guards per-resource work so two workers never act on one record.
 	inflight sync.Map
@@ -57,7 +57,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{cfg: cfg, st: cache, cache: cache, types: types, log: log, now: time.Now,
-		agents: map[string]agentv1.HostClient{}, pools: map[string]*storage.Pool{},
+		agents: map[string]host.Host{}, pools: map[string]*storage.Pool{},
 		kick: make(chan struct{}, 1), peerDial: dialPeerGRPC}
 	for _, z := range cfg.AvailabilityZones {
 		p, err := storage.New(z.Pool)

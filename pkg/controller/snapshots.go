@@ -8,9 +8,9 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/crashpoint"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/host"
 	"github.com/ec2lab/ec2lab/pkg/ids"
 	"github.com/ec2lab/ec2lab/pkg/store"
-	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
 // CreateSnapshot records a pending snapshot of a volume; the reconciler
@@ -88,14 +88,14 @@ func (s *Service) takeSnapshot(ctx context.Context, id string) {
 }
 
 func (s *Service) freeze(ctx context.Context, sn Snapshot, v Volume) error {
-	req := &agentv1.SnapshotVolumeRequest{VolumeId: v.Head, SnapshotId: sn.ID}
-	var ag agentv1.HostClient
+	req := host.VolumeSnapshot{Name: v.Head, SnapshotID: sn.ID}
+	var ag host.Host
 	var err error
 	if v.Attachment != nil {
 		in, _, ierr := store.GetJSON[Instance](ctx, s.st, prefixInstance+v.Attachment.InstanceID)
 		// A stopped instance's agent repoints its domain to the new head too.
 		if ierr == nil && (in.State == StateRunning || in.State == StateStopping || in.State == StateStopped) {
-			req.InstanceId, req.Target = in.ID, v.Attachment.Target
+			req.InstanceID, req.Target = in.ID, v.Attachment.Target
 			ag, err = s.agent(in.HostID)
 		}
 	}
@@ -113,11 +113,11 @@ func (s *Service) freeze(ctx context.Context, sn Snapshot, v Volume) error {
 		return fmt.Errorf("snapshot %s of %s: %w", sn.ID, v.ID, err)
 	}
 	crashpoint.Hit("snapshot-frozen") // the agent is done, the record not yet
-	sn.Layer, sn.StoredBytes, sn.State, sn.Progress = res.GetLayer(), res.GetStoredBytes(), "completed", "100%"
-	if err := s.recordFreeze(ctx, v.ID, res.GetHead(), sn); err != nil {
+	sn.Layer, sn.StoredBytes, sn.State, sn.Progress = res.Layer, res.StoredBytes, "completed", "100%"
+	if err := s.recordFreeze(ctx, v.ID, res.Head, sn); err != nil {
 		return fmt.Errorf("snapshot %s of %s: record: %w", sn.ID, v.ID, err)
 	}
-	s.log.Info("snapshot completed", "snapshot", sn.ID, "volume", v.ID, "layer", sn.Layer, "live", req.InstanceId != "", "stored_bytes", sn.StoredBytes)
+	s.log.Info("snapshot completed", "snapshot", sn.ID, "volume", v.ID, "layer", sn.Layer, "live", req.InstanceID != "", "stored_bytes", sn.StoredBytes)
 	return nil
 }
 

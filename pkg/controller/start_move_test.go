@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ec2lab/ec2lab/pkg/host/hostgrpc"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
@@ -15,7 +16,7 @@ func TestStartMovesOffDeadHost(t *testing.T) {
 	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
 	second := newFakeAgent()
 	inv := &agentv1.Inventory{HostId: "h-lab-1a-2", AvailabilityZone: "lab-1a", Vcpus: 8, MemoryMib: 8192, DomainType: "qemu"}
-	if _, err := r.svc.AddHost(context.Background(), inv, "fake", second); err != nil {
+	if _, err := r.svc.AddHost(context.Background(), hostgrpc.InventoryFrom(inv), "fake", hostgrpc.New(second)); err != nil {
 		t.Fatal(err)
 	}
 	ctx := ctxFor(acct1)

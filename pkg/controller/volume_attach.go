@@ -10,11 +10,9 @@ import (
 	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/host"
 	"github.com/ec2lab/ec2lab/pkg/store"
-	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
-
-func volumeRef(v Volume) *agentv1.VolumeRef { return &agentv1.VolumeRef{VolumeId: v.Head} }
 
 func hashOf(v any) string {
 	b, _ := json.Marshal(v)
@@ -73,7 +71,7 @@ func (s *Service) AttachVolume(ctx context.Context, volID, instID, device string
 	if err != nil {
 		return Attachment{}, err
 	}
-	if _, err := ag.AttachVolume(ctx, &agentv1.AttachVolumeRequest{InstanceId: instID, Disk: disk}); err != nil {
+	if err := ag.AttachVolume(ctx, instID, disk); err != nil {
 		return Attachment{}, fmt.Errorf("attach %s to %s: %w", volID, instID, err)
 	}
 	if err := s.recordAttachment(ctx, v.ID, instID, att); err != nil {
@@ -139,7 +137,7 @@ func (s *Service) DetachVolume(ctx context.Context, volID, instID, device string
 	if err != nil {
 		return Attachment{}, err
 	}
-	if _, err := ag.DetachVolume(ctx, &agentv1.DetachVolumeRequest{InstanceId: in.ID, VolumeId: v.ID, Target: att.Target, Force: force}); err != nil {
+	if err := ag.DetachVolume(ctx, host.VolumeDetach{InstanceID: in.ID, VolumeID: v.ID, Target: att.Target, Force: force}); err != nil {
 		return Attachment{}, fmt.Errorf("detach %s from %s: %w", volID, in.ID, err)
 	}
 	if _, err := update(ctx, s.st, prefixVolume+volID, func(r *Volume) error {
@@ -228,7 +226,7 @@ func (s *Service) applyModification(ctx context.Context, v, nv Volume) error {
 	if v.State == "creating" {
 		return ec2err.New(ec2err.IncorrectState, "Volume %s is still being created", v.ID)
 	}
-	var ag agentv1.HostClient
+	var ag host.Host
 	var err error
 	// live is the running instance the volume is attached to: it resizes
 	// live. tuned is the instance (running or stopped) whose domain holds
@@ -259,13 +257,13 @@ func (s *Service) applyModification(ctx context.Context, v, nv Volume) error {
 		if live != "" {
 			liveTgt = tgt
 		}
-		if _, err := ag.ResizeVolume(ctx, &agentv1.ResizeVolumeRequest{VolumeId: v.Head, SizeBytes: int64(nv.SizeGiB) << 30,
-			InstanceId: live, Target: liveTgt, EncryptionKey: key}); err != nil {
+		if _, err := ag.ResizeVolume(ctx, host.VolumeResize{Name: v.Head, SizeBytes: int64(nv.SizeGiB) << 30,
+			InstanceID: live, Target: liveTgt, EncryptionKey: key}); err != nil {
 			return fmt.Errorf("resize %s: %w", v.ID, err)
 		}
 	}
 	if tuned != "" && (nv.IOPS != v.IOPS || nv.Throughput != v.Throughput) {
-		if _, err := ag.SetIOTune(ctx, &agentv1.SetIOTuneRequest{InstanceId: tuned, Target: tgt, Iotune: iotune(nv)}); err != nil {
+		if err := ag.SetIOTune(ctx, tuned, tgt, iotune(nv)); err != nil {
 			return fmt.Errorf("iotune %s: %w", v.ID, err)
 		}
 	}

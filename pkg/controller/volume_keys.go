@@ -10,7 +10,7 @@ import (
 	"fmt"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
-	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
+	"github.com/ec2lab/ec2lab/pkg/host"
 )
 
 // Encrypted volumes: each volume (and every snapshot and volume derived
@@ -163,11 +163,11 @@ func secretUUID(v Volume) string {
 
 // agentDisk is the agent's view of an attached volume, with its key when
 // encrypted.
-func (s *Service) agentDisk(v Volume, target string) (*agentv1.Disk, error) {
+func (s *Service) agentDisk(v Volume, target string) (host.Disk, error) {
 	key, err := s.volumeKey(v)
 	if err != nil {
-		return nil, err
+		return host.Disk{}, err
 	}
-	return &agentv1.Disk{VolumeId: v.ID, Path: v.Head, Target: target, Iotune: iotune(v),
-		SecretUuid: secretUUID(v), EncryptionKey: key}, nil
+	return host.Disk{VolumeID: v.ID, Path: v.Head, Target: target, IOTune: iotune(v),
+		SecretUUID: secretUUID(v), EncryptionKey: key}, nil
 }

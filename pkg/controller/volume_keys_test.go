@@ -10,6 +10,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/ec2lab/ec2lab/pkg/host/hostgrpc"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	"github.com/ec2lab/ec2lab/pkg/ids"
 	"github.com/ec2lab/ec2lab/pkg/storage"
@@ -114,7 +115,7 @@ func TestEncryptedVolumeKeys(t *testing.T) {
 		t.Error("volume key unsealed with another master key")
 	}
 	ag := &keyAgent{fakeAgent: newFakeAgent(), keys: map[string][]byte{}}
-	if err := r.svc.materialize(context.Background(), ag, v1); err != nil {
+	if err := r.svc.materialize(context.Background(), hostgrpc.New(ag), v1); err != nil {
 		t.Fatal(err)
 	}
 	if string(ag.keys[v1.Head]) != hex.EncodeToString(k1) {

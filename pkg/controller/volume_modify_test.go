@@ -8,6 +8,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/ec2lab/ec2lab/pkg/host/hostgrpc"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
@@ -39,7 +40,7 @@ func TestModifyVolumeOfStoppedInstance(t *testing.T) {
 	r.drive(id)
 	rec := &tuneRecorder{fakeAgent: r.agents["lab-1a"]}
 	r.svc.mu.Lock()
-	r.svc.agents[r.get(t, id).HostID] = rec
+	r.svc.agents[r.get(t, id).HostID] = hostgrpc.New(rec)
 	r.svc.mu.Unlock()
 
 	v, err := r.svc.CreateVolume(ctx, VolumeRequest{AZ: "lab-1a", SizeGiB: 10, Type: "gp3"})

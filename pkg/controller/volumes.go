@@ -212,7 +212,7 @@ func (s *Service) removeVolume(ctx context.Context, v Volume) error {
 	if err != nil {
 		return err
 	}
-	if _, err := ag.DeleteVolume(ctx, volumeRef(v)); err != nil {
+	if err := ag.DeleteVolume(ctx, v.Head); err != nil {
 		return err
 	}
 	_, err = s.st.Txn(ctx, store.Op{Key: prefixVolume + v.ID, Delete: true, ExpectRevision: -1})

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/test/bufconn"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
+	"github.com/ec2lab/ec2lab/pkg/host/hostgrpc"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
@@ -71,7 +72,7 @@ func (r *rig) wired(t *testing.T) *rig {
 	t.Helper()
 	for z, ag := range r.agents {
 		inv := &agentv1.Inventory{HostId: "h-" + z, AvailabilityZone: z, Vcpus: 8, MemoryMib: 8192, DomainType: "qemu"}
-		if _, err := r.svc.AddHost(context.Background(), inv, "wire", overWire(t, ag)); err != nil {
+		if _, err := r.svc.AddHost(context.Background(), hostgrpc.InventoryFrom(inv), "wire", hostgrpc.New(overWire(t, ag))); err != nil {
 			t.Fatal(err)
 		}
 	}

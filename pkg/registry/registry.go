@@ -7,6 +7,8 @@ import (
 	"context"
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
+	"github.com/ec2lab/ec2lab/pkg/host"
+	"github.com/ec2lab/ec2lab/pkg/host/hostgrpc"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
@@ -33,7 +35,7 @@ func (r *Server) Register(ctx context.Context, req *agentv1.RegisterRequest) (*a
 	if err != nil {
 		return nil, err
 	}
-	id, err := r.svc.AddHost(ctx, req.GetInventory(), req.GetAgentAddress(), c)
+	id, err := r.svc.AddHost(ctx, hostgrpc.InventoryFrom(req.GetInventory()), req.GetAgentAddress(), hostgrpc.New(c))
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +44,12 @@ func (r *Server) Register(ctx context.Context, req *agentv1.RegisterRequest) (*a
 
 // Heartbeat records liveness and observed instances.
 func (r *Server) Heartbeat(ctx context.Context, req *agentv1.HeartbeatRequest) (*agentv1.HeartbeatResponse, error) {
-	if err := r.svc.Heartbeat(ctx, req.GetHostId(), req.GetInventory(), req.GetInstances()); err != nil {
+	var inv *host.Inventory
+	if req.GetInventory() != nil {
+		i := hostgrpc.InventoryFrom(req.GetInventory())
+		inv = &i
+	}
+	if err := r.svc.Heartbeat(ctx, req.GetHostId(), inv, hostgrpc.StatusesFrom(req.GetInstances())); err != nil {
 		return nil, err
 	}
 	return &agentv1.HeartbeatResponse{}, nil
