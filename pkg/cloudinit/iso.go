@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // genisoimage is the ISO writer this package drives.
@@ -49,6 +50,9 @@ func BuildSeedISO(ctx context.Context, path string, md MetaData, userData []byte
 func writeISO(ctx context.Context, out, dir string) error {
 	cmd := exec.CommandContext(ctx, genisoimage, "-quiet", "-output", out,
 		"-volid", "cidata", "-joliet", "-rock", "-input-charset", "utf-8", dir)
+	// Dies with the agent: a genisoimage outliving a killed agent would
+	// write its temp file after the restarted agent's Recover.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("genisoimage: %w: %s", err, strings.TrimSpace(string(msg)))
 	}
