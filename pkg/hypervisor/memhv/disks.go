@@ -100,15 +100,11 @@ func (h *HV) checkSecretLocked(disk libvirtxml.DomainDisk) error {
 // AttachDisk hot-plugs disk into a running domain (and its definition), or
 // only into the definition of a stopped one; a target in use is refused.
 func (h *HV) AttachDisk(ctx context.Context, name string, disk hypervisor.Disk) error {
-	if err := h.begin(ctx); err != nil {
-		return err
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	d, err := h.lookupLocked(name)
+	d, err := h.lockDomain(ctx, name)
 	if err != nil {
 		return err
 	}
+	defer h.mu.Unlock()
 	x, err := hypervisor.DiskXML(disk)
 	if err != nil {
 		return err
@@ -200,15 +196,11 @@ func (h *HV) DetachDisk(ctx context.Context, name, target string) error {
 // offline external snapshot) the definition just names the new head, its
 // chain left to be probed when the domain starts.
 func (h *HV) SnapshotDisk(ctx context.Context, name, target, newHead string) error {
-	if err := h.begin(ctx); err != nil {
-		return err
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	d, err := h.lookupLocked(name)
+	d, err := h.lockDomain(ctx, name)
 	if err != nil {
 		return err
 	}
+	defer h.mu.Unlock()
 	cur := findDisk(d.current(), target)
 	if cur == nil {
 		return fmt.Errorf("snapshot %s of %s: no such disk", target, name)
@@ -250,15 +242,11 @@ func (h *HV) SnapshotDisk(ctx context.Context, name, target, newHead string) err
 // the definition's disk then names no chain (it is probed at the next
 // start). base must be a layer of the chain.
 func (h *HV) StreamDisk(ctx context.Context, name, target, base string) error {
-	if err := h.begin(ctx); err != nil {
-		return err
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	d, err := h.lookupLocked(name)
+	d, err := h.lockDomain(ctx, name)
 	if err != nil {
 		return err
 	}
+	defer h.mu.Unlock()
 	if !d.running() {
 		return fmt.Errorf("stream %s of %s onto %q: domain is not running", target, name, base)
 	}
@@ -294,15 +282,11 @@ func (h *HV) StreamDisk(ctx context.Context, name, target, base string) error {
 
 // ResizeDisk sets the size of target's active file on a running domain.
 func (h *HV) ResizeDisk(ctx context.Context, name, target string, sizeBytes uint64) error {
-	if err := h.begin(ctx); err != nil {
-		return err
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	d, err := h.lookupLocked(name)
+	d, err := h.lockDomain(ctx, name)
 	if err != nil {
 		return err
 	}
+	defer h.mu.Unlock()
 	if !d.running() {
 		return fmt.Errorf("resize %s of %s: domain is not running", target, name)
 	}
@@ -317,15 +301,11 @@ func (h *HV) ResizeDisk(ctx context.Context, name, target string, sizeBytes uint
 // SetIOTune sets target's limits, live when running and in the definition;
 // an all-zero tune removes them.
 func (h *HV) SetIOTune(ctx context.Context, name, target string, tune hypervisor.IOTune) error {
-	if err := h.begin(ctx); err != nil {
-		return err
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	d, err := h.lookupLocked(name)
+	d, err := h.lockDomain(ctx, name)
 	if err != nil {
 		return err
 	}
+	defer h.mu.Unlock()
 	if findDisk(d.current(), target) == nil {
 		return fmt.Errorf("set iotune of %s on %s: disk not found", target, name)
 	}

@@ -25,15 +25,11 @@ func event(name string, ev hypervisor.Event) hypervisor.Event {
 // Start boots a defined domain: its definition becomes its live
 // configuration. Every secret its disks name must be defined.
 func (h *HV) Start(ctx context.Context, name string) error {
-	if err := h.begin(ctx); err != nil {
-		return err
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	d, err := h.lookupLocked(name)
+	d, err := h.lockDomain(ctx, name)
 	if err != nil {
 		return err
 	}
+	defer h.mu.Unlock()
 	if d.running() {
 		return fmt.Errorf("start %s: domain is already running", name)
 	}
@@ -126,15 +122,11 @@ func (h *HV) Destroy(ctx context.Context, name string) error {
 // emits a lifecycle event: libvirt reports none for its "fake reboot" (the
 // guest powers off, QEMU resets and resumes it).
 func (h *HV) Reboot(ctx context.Context, name string) error {
-	if err := h.begin(ctx); err != nil {
-		return err
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	d, err := h.lookupLocked(name)
+	d, err := h.lockDomain(ctx, name)
 	if err != nil {
 		return err
 	}
+	defer h.mu.Unlock()
 	if !d.running() {
 		return fmt.Errorf("reboot %s: domain is not running", name)
 	}

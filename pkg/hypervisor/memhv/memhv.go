@@ -119,6 +119,22 @@ func (h *HV) begin(ctx context.Context) error {
 	return nil
 }
 
+// lockDomain checks ctx, locks h and returns the domain name (or a wrapped
+// ErrNotFound), the way every call on one domain begins. On an error h is
+// unlocked; otherwise the caller unlocks.
+func (h *HV) lockDomain(ctx context.Context, name string) (*domain, error) {
+	if err := h.begin(ctx); err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	d, err := h.lookupLocked(name)
+	if err != nil {
+		h.mu.Unlock()
+		return nil, err
+	}
+	return d, nil
+}
+
 // lookupLocked returns the domain name or a wrapped ErrNotFound.
 func (h *HV) lookupLocked(name string) (*domain, error) {
 	if h.closed {
@@ -274,15 +290,11 @@ func (h *HV) Undefine(ctx context.Context, name string) error {
 // Get returns a domain's state and the metadata of its current
 // configuration (the live one while running).
 func (h *HV) Get(ctx context.Context, name string) (hypervisor.Domain, error) {
-	if err := h.begin(ctx); err != nil {
-		return hypervisor.Domain{}, err
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	d, err := h.lookupLocked(name)
+	d, err := h.lockDomain(ctx, name)
 	if err != nil {
 		return hypervisor.Domain{}, err
 	}
+	defer h.mu.Unlock()
 	return d.describe()
 }
 
@@ -321,15 +333,11 @@ func (h *HV) List(ctx context.Context, prefix string) ([]hypervisor.Domain, erro
 
 // XML returns the live XML (the definition when the domain is off).
 func (h *HV) XML(ctx context.Context, name string) (string, error) {
-	if err := h.begin(ctx); err != nil {
-		return "", err
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	d, err := h.lookupLocked(name)
+	d, err := h.lockDomain(ctx, name)
 	if err != nil {
 		return "", err
 	}
+	defer h.mu.Unlock()
 	x, err := d.current().Marshal()
 	if err != nil {
 		return "", fmt.Errorf("XML of %s: %w", name, err)
