@@ -146,3 +146,28 @@ func TestDryRunAnswersAlikeOnBothEdges(t *testing.T) {
 		t.Errorf("after dry runs: %v %v, want the instance still running", in, err)
 	}
 }
+
+// TestAccountAttributesFromTheAccount: DescribeAccountAttributes over the
+// Query API names the caller's real default VPC.
+func TestAccountAttributesFromTheAccount(t *testing.T) {
+	rig := controller.NewEdgeRig(t)
+	e := newEdges(t, rig.Svc, rig.Acct1)
+	ctx := context.Background()
+	vpcs, err := e.grpc[rig.Acct1].DescribeVpcs(ctx, &v1.DescribeVpcsRequest{Filters: []*v1.Filter{{Name: "is-default", Values: []string{"true"}}}})
+	if err != nil || len(vpcs.GetVpcs()) != 1 {
+		t.Fatalf("default VPC: %v %v", vpcs, err)
+	}
+	out, err := e.sdk[rig.Acct1].DescribeAccountAttributes(ctx, &ec2.DescribeAccountAttributesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, a := range out.AccountAttributes {
+		if len(a.AttributeValues) > 0 {
+			got[aws.ToString(a.AttributeName)] = aws.ToString(a.AttributeValues[0].AttributeValue)
+		}
+	}
+	if got["default-vpc"] != vpcs.GetVpcs()[0].GetVpcId() || got["supported-platforms"] != "VPC" {
+		t.Errorf("account attributes %v, want default-vpc %s", got, vpcs.GetVpcs()[0].GetVpcId())
+	}
+}

@@ -122,13 +122,23 @@ type accountAttributesBody struct {
 	} `xml:"accountAttributeSet"`
 }
 
-// describeAccountAttributes is a fixed answer for tools that probe the
-// account: VPC only, no default VPC.
-func describeAccountAttributes(context.Context, compute, *emptypb.Empty) (body, error) {
+// describeAccountAttributes answers what tools probe the account for from
+// its real state: VPC is the only platform, and default-vpc is the
+// caller's default VPC (every account has one), or "none".
+func describeAccountAttributes(ctx context.Context, s compute, _ *emptypb.Empty) (body, error) {
+	vpcs, err := s.DescribeVpcs(ctx, &ec2labv1.DescribeVpcsRequest{
+		Filters: []*ec2labv1.Filter{{Name: "is-default", Values: []string{"true"}}}})
+	if err != nil {
+		return nil, err
+	}
+	defaultVPC := "none"
+	if v := vpcs.GetVpcs(); len(v) > 0 {
+		defaultVPC = v[0].GetVpcId()
+	}
 	b := &accountAttributesBody{}
 	b.Set.Items = []accountAttributeXML{
 		{"supported-platforms", []accountAttributeValueXML{{"VPC"}}},
-		{"default-vpc", []accountAttributeValueXML{{"none"}}},
+		{"default-vpc", []accountAttributeValueXML{{defaultVPC}}},
 	}
 	return b, nil
 }

@@ -47,8 +47,10 @@ func post(t *testing.T, h http.Handler, form string) reply {
 	return serve(t, h, http.MethodPost, "", form)
 }
 
+func testHandlerLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
 func testHandler(f *fakeCompute, mod ...func(*Options)) http.Handler {
-	o := Options{Compute: f, Verify: acceptAll, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	o := Options{Compute: f, Verify: acceptAll, Logger: testHandlerLogger()}
 	for _, m := range mod {
 		m(&o)
 	}
