@@ -151,11 +151,11 @@ func boolString(b bool) string {
 
 // DescribeInstanceTypes lists the catalog.
 func (c *Compute) DescribeInstanceTypes(ctx context.Context, r *v1.DescribeInstanceTypesRequest) (*v1.DescribeInstanceTypesResponse, error) {
-	types, err := c.svc.InstanceTypes(ctx, r.GetInstanceTypes(), filtersIn(r.GetFilters()))
+	types, next, err := c.svc.InstanceTypes(ctx, r.GetInstanceTypes(), filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))
 	if err != nil {
 		return nil, err
 	}
-	out := &v1.DescribeInstanceTypesResponse{}
+	out := &v1.DescribeInstanceTypesResponse{NextToken: next}
 	for _, t := range types {
 		out.InstanceTypes = append(out.InstanceTypes, &v1.InstanceTypeInfo{InstanceType: t.Name, Family: string(t.Family),
 			Vcpus: int32(t.VCPUs), MemoryMib: t.MemoryMiB, Burstable: t.Burstable, BaselinePercent: int32(t.BaselinePercent),

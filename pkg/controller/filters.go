@@ -3,6 +3,7 @@ package controller
 import (
 	"encoding/base64"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -103,6 +104,25 @@ func paginate(sorted []string, p Page) ([]string, string, error) {
 	}
 	page := sorted[start : start+p.MaxResults]
 	return page, base64.RawURLEncoding.EncodeToString([]byte(page[len(page)-1])), nil
+}
+
+// pageBounds is paginate for a list in an order of its own (not sorted by
+// name): the page is order[start:stop], next the token of the page after.
+// A token names the last item of its page.
+func pageBounds(order []string, p Page) (start, stop int, next string, err error) {
+	if p.NextToken != "" {
+		b, derr := base64.RawURLEncoding.DecodeString(p.NextToken)
+		at := slices.Index(order, string(b))
+		if derr != nil || at < 0 {
+			return 0, 0, "", ec2err.New(ec2err.InvalidParameterValue, "Invalid NextToken")
+		}
+		start = at + 1
+	}
+	if p.MaxResults <= 0 || start+p.MaxResults >= len(order) {
+		return start, len(order), "", nil
+	}
+	stop = start + p.MaxResults
+	return start, stop, base64.RawURLEncoding.EncodeToString([]byte(order[stop-1])), nil
 }
 
 // checkMaxResults enforces EC2's bounds and that IDs and MaxResults are not combined.

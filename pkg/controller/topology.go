@@ -87,10 +87,31 @@ func (s *Service) Zones(ctx context.Context, names []string, filters []Filter) (
 }
 
 // InstanceTypes answers DescribeInstanceTypes.
-func (s *Service) InstanceTypes(ctx context.Context, names []string, filters []Filter) ([]instancetypes.Type, error) {
+func (s *Service) InstanceTypes(ctx context.Context, names []string, filters []Filter, p Page) ([]instancetypes.Type, string, error) {
 	if _, err := account(ctx); err != nil {
-		return nil, err
+		return nil, "", err
 	}
+	// EC2 pages DescribeInstanceTypes by 5 to 100.
+	if err := checkMaxResults(p, len(names) > 0, 5, 100); err != nil {
+		return nil, "", err
+	}
+	types, err := s.filterTypes(names, filters)
+	if err != nil {
+		return nil, "", err
+	}
+	order := make([]string, len(types))
+	for i, t := range types {
+		order[i] = t.Name
+	}
+	start, stop, next, err := pageBounds(order, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return types[start:stop], next, nil
+}
+
+// filterTypes applies names and filters to the catalog.
+func (s *Service) filterTypes(names []string, filters []Filter) ([]instancetypes.Type, error) {
 	fm := map[string][]string{}
 	for _, f := range filters {
 		fm[f.Name] = append(fm[f.Name], f.Values...)
