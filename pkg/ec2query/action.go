@@ -11,8 +11,8 @@ import (
 
 // action is how one Query API action is parsed and served.
 type action struct {
-	// mutating actions change state; DryRun never reaches them (see
-	// Options.ForwardDryRun).
+	// mutating actions change state; a DryRun of one is decided by Compute
+	// (handler.run).
 	mutating bool
 	// required are request fields (proto names) that must be present.
 	required []protoreflect.Name
