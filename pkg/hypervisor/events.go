@@ -3,19 +3,17 @@ package hypervisor
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"sync"
 
 	golibvirt "github.com/digitalocean/go-libvirt"
 )
 
-// subscriberBuffer is how many events one slow subscriber may fall behind
-// before it starts losing them.
-const subscriberBuffer = 256
+// ErrEventsEnded is returned once an event stream has ended (libvirtd went
+// away, or the hypervisor was closed).
+var ErrEventsEnded = errors.New("lifecycle event stream ended")
 
-// errEventsEnded is returned once the connection's event stream has ended
-// (libvirtd went away).
-var errEventsEnded = errors.New("libvirt event stream ended")
+// errEventsEnded is the libvirt driver's name for it.
+var errEventsEnded = ErrEventsEnded
 
 // eventHub shares one libvirt lifecycle subscription among every Events
 // caller of a connection.
@@ -30,17 +28,12 @@ type eventHub struct {
 	mu      sync.Mutex
 	ready   chan struct{} // closed when the registration attempt finished
 	err     error         // the attempt's error; a failed attempt is retried
-	ended   bool
-	subs    map[*subscriber]struct{}
+	fan     *Fanout
 	startFn func() (<-chan golibvirt.DomainEventLifecycleMsg, error)
 }
 
-type subscriber struct {
-	in chan Event
-}
-
 func newEventHub(start func() (<-chan golibvirt.DomainEventLifecycleMsg, error)) *eventHub {
-	return &eventHub{subs: map[*subscriber]struct{}{}, startFn: start}
+	return &eventHub{fan: NewFanout(), startFn: start}
 }
 
 // subscribe returns a channel of every lifecycle event from now until ctx
@@ -49,18 +42,7 @@ func (hub *eventHub) subscribe(ctx context.Context) (<-chan Event, error) {
 	if err := hub.start(ctx); err != nil {
 		return nil, err
 	}
-	sub := &subscriber{in: make(chan Event, subscriberBuffer)}
-	hub.mu.Lock()
-	if hub.ended {
-		hub.mu.Unlock()
-		return nil, errEventsEnded
-	}
-	hub.subs[sub] = struct{}{}
-	hub.mu.Unlock()
-
-	out := make(chan Event)
-	go hub.forward(ctx, sub, out)
-	return out, nil
+	return hub.fan.Subscribe(ctx)
 }
 
 // start registers the connection's lifecycle callback once; concurrent
@@ -99,58 +81,13 @@ func (hub *eventHub) register(ready chan struct{}) {
 	}
 }
 
-// dispatch hands each libvirt event to every subscriber and closes them all
+// dispatch hands each libvirt event to every subscriber and ends them all
 // when the stream ends.
 func (hub *eventHub) dispatch(in <-chan golibvirt.DomainEventLifecycleMsg) {
 	for msg := range in {
-		ev, ok := mapEvent(msg)
-		if !ok {
-			continue
-		}
-		hub.mu.Lock()
-		for sub := range hub.subs {
-			select {
-			case sub.in <- ev:
-			default:
-				slog.Warn("lifecycle event dropped: subscriber too far behind", "domain", ev.Name, "state", ev.State)
-			}
-		}
-		hub.mu.Unlock()
-	}
-	hub.mu.Lock()
-	hub.ended = true
-	for sub := range hub.subs {
-		close(sub.in)
-		delete(hub.subs, sub)
-	}
-	hub.mu.Unlock()
-}
-
-// forward copies a subscriber's events to out until ctx ends or the stream
-// ends, then closes out.
-func (hub *eventHub) forward(ctx context.Context, sub *subscriber, out chan<- Event) {
-	defer close(out)
-	for {
-		select {
-		case ev, ok := <-sub.in:
-			if !ok {
-				return
-			}
-			select {
-			case out <- ev:
-			case <-ctx.Done():
-				hub.unsubscribe(sub)
-				return
-			}
-		case <-ctx.Done():
-			hub.unsubscribe(sub)
-			return
+		if ev, ok := mapEvent(msg); ok {
+			hub.fan.Publish(ev)
 		}
 	}
-}
-
-func (hub *eventHub) unsubscribe(sub *subscriber) {
-	hub.mu.Lock()
-	delete(hub.subs, sub)
-	hub.mu.Unlock()
+	hub.fan.End()
 }

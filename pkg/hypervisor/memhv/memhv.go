@@ -72,7 +72,7 @@ type HV struct {
 	changed chan struct{}     // closed and replaced on every state change
 	closed  bool
 
-	events hub
+	events *hypervisor.Fanout
 }
 
 var _ hypervisor.Hypervisor = (*HV)(nil)
@@ -100,7 +100,7 @@ func New() *HV {
 		sizes:   map[string]uint64{},
 		backing: map[string]string{},
 		changed: make(chan struct{}),
-		events:  hub{subs: map[*subscriber]struct{}{}},
+		events:  hypervisor.NewFanout(),
 	}
 }
 
@@ -362,7 +362,7 @@ func (h *HV) Close() error {
 	}
 	h.notifyLocked()
 	h.mu.Unlock()
-	h.events.end()
+	h.events.End()
 	return nil
 }
 
