@@ -221,3 +221,14 @@ func (f *fakeCompute) DeregisterImage(ctx context.Context, r *ec2labv1.Deregiste
 	}
 	return &ec2labv1.DeregisterImageResponse{}, nil
 }
+
+// fakeVpc is the caller's default VPC in the fake.
+const fakeVpc = "vpc-0123456789abcdef0"
+
+func (f *fakeCompute) DescribeVpcs(ctx context.Context, r *ec2labv1.DescribeVpcsRequest) (*ec2labv1.DescribeVpcsResponse, error) {
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
+	return &ec2labv1.DescribeVpcsResponse{Vpcs: []*ec2labv1.Vpc{{VpcId: fakeVpc, OwnerId: fakeAccount,
+		CidrBlock: "172.31.0.0/16", State: "available", IsDefault: true}}}, nil
+}

@@ -126,6 +126,7 @@ eq((z['ZoneName'], z['State'], z['RegionName'], z['ZoneId'], z['Messages']),
    (ZONE, 'available', 'lab-1', 'lab1-az1', [{'Message': 'all good'}]), 'zone')
 attrs = ec2.describe_account_attributes()['AccountAttributes']
 eq(attrs[0]['AttributeValues'], [{'AttributeValue': 'VPC'}], 'account attributes')
+eq((attrs[1]['AttributeName'], attrs[1]['AttributeValues']), ('default-vpc', [{'AttributeValue': 'vpc-0123456789abcdef0'}]), 'default VPC')
 
 # Key pairs.
 k = ec2.create_key_pair(KeyName='lab', KeyType='ed25519', TagSpecifications=[{'ResourceType': 'key-pair', 'Tags': [{'Key': 'team', 'Value': 'infra'}]}])
