@@ -201,6 +201,11 @@ func (s *Service) validateRun(ctx context.Context, acct string, req *RunRequest)
 	if req.MaxCount > 100 {
 		return none, Image{}, nil, ec2err.New(ec2err.InvalidParameterValue, "MaxCount %d exceeds the limit of 100 per request", req.MaxCount)
 	}
+	for _, tags := range req.Tags { // TagSpecifications, per resource type
+		if err := validateTags(tags); err != nil {
+			return none, Image{}, nil, err
+		}
+	}
 	if len(req.UserData) > MaxUserData {
 		return none, Image{}, nil, ec2err.New(ec2err.InvalidParameterValue, "User data is limited to %d bytes", MaxUserData)
 	}

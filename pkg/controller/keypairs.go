@@ -87,7 +87,9 @@ func (s *Service) checkNewKeyName(ctx context.Context, acct, name string) error 
 	if name == "" {
 		return ec2err.New(ec2err.MissingParameter, "The request must contain the parameter KeyName")
 	}
-	if len(name) > 255 || strings.ContainsAny(name, "/\n") {
+	// EC2: up to 255 ASCII characters; no control characters here, and no
+	// "/" (it separates the account in the record's key).
+	if len(name) > 255 || strings.ContainsRune(name, '/') || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r > 0x7e }) {
 		return ec2err.New(ec2err.InvalidParameterValue, "Invalid value '%s' for KeyName.", name)
 	}
 	if _, err := s.st.Get(ctx, keyPairKey(acct, name)); err == nil {

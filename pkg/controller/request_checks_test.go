@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
@@ -40,5 +41,64 @@ func TestRequestChecks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTagAndKeyNameLimits: TagSpecifications obey the 50-tag limit that
+// CreateTags has (51 passed before), and key names are printable ASCII
+// (NUL and control characters passed before, and came back different);
+// a refused request records nothing.
+func TestTagAndKeyNameLimits(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
+	ctx := ctxFor(acct1)
+	many := make([]Tag, maxTags+1)
+	for i := range many {
+		many[i] = Tag{Key: fmt.Sprintf("k%02d", i), Value: "v"}
+	}
+	tests := []struct {
+		name string
+		call func() error
+		code string
+	}{
+		{"RunInstances with 51 instance tags", func() error {
+			_, err := r.svc.RunInstances(ctx, RunRequest{ImageID: r.ami, InstanceType: "lab.tiny", MinCount: 1, MaxCount: 1,
+				Tags: map[string][]Tag{"instance": many}})
+			return err
+		}, ec2err.TagLimitExceeded},
+		{"RunInstances with a reserved volume tag", func() error {
+			_, err := r.svc.RunInstances(ctx, RunRequest{ImageID: r.ami, InstanceType: "lab.tiny", MinCount: 1, MaxCount: 1,
+				Tags: map[string][]Tag{"volume": {{Key: "aws:owner", Value: "x"}}}})
+			return err
+		}, ec2err.InvalidParameterValue},
+		{"CreateVolume with 51 tags", func() error {
+			_, err := r.svc.CreateVolume(ctx, VolumeRequest{AZ: "lab-1a", SizeGiB: 1, Tags: many})
+			return err
+		}, ec2err.TagLimitExceeded},
+		{"key name with NUL", func() error {
+			_, _, err := r.svc.CreateKeyPair(ctx, "lab\x00key", "ed25519", nil, false)
+			return err
+		}, ec2err.InvalidParameterValue},
+		{"key name with a tab", func() error {
+			_, err := r.svc.ImportKeyPair(ctx, "lab\tkey", []byte("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4 x"), nil, false)
+			return err
+		}, ec2err.InvalidParameterValue},
+		{"key name not ASCII", func() error {
+			_, _, err := r.svc.CreateKeyPair(ctx, "clé", "ed25519", nil, false)
+			return err
+		}, ec2err.InvalidParameterValue},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := r.count(t)
+			if got := errCode(tt.call()); got != tt.code {
+				t.Errorf("code %q, want %q", got, tt.code)
+			}
+			if r.count(t) != n {
+				t.Errorf("a refused request launched %d instances", r.count(t)-n)
+			}
+		})
+	}
+	if _, _, err := r.svc.CreateKeyPair(ctx, "lab key-1_ok.", "ed25519", nil, false); err != nil {
+		t.Errorf("a printable ASCII key name was refused: %v", err)
 	}
 }

@@ -66,6 +66,9 @@ func setTag(have []Tag, t Tag) []Tag {
 }
 
 func validateTags(tags []Tag) error {
+	if len(tags) > maxTags {
+		return ec2err.New(ec2err.TagLimitExceeded, "The maximum number of tags (%d) for a resource has been reached.", maxTags)
+	}
 	for _, t := range tags {
 		if t.Key == "" || len(t.Key) > 128 || len(t.Value) > 256 {
 			return ec2err.New(ec2err.InvalidParameterValue, "Tag keys must be 1-128 characters and values at most 256 characters")
