@@ -1,7 +1,6 @@
 package hypervisor_test
 
 import (
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -11,8 +10,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	golibvirt "github.com/digitalocean/go-libvirt"
 
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvsuite"
@@ -130,7 +127,7 @@ func libvirtHarness(t *testing.T, img hvtest.Image, domainType string) *hvsuite.
 			return info.VirtualSize
 		},
 		HasSecret: func(t *testing.T, uuid string) bool {
-			u, err := parseUUIDForTest(uuid)
+			u, err := hypervisor.ParseUUID(uuid)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -146,17 +143,6 @@ func libvirtHarness(t *testing.T, img hvtest.Image, domainType string) *hvsuite.
 
 // bootID is the instance ID the booting guest prints in its boot marker.
 func bootID(name string) string { return name }
-
-// parseUUIDForTest is a UUID as go-libvirt takes it.
-func parseUUIDForTest(s string) (golibvirt.UUID, error) {
-	var u golibvirt.UUID
-	b, err := hex.DecodeString(strings.ReplaceAll(s, "-", ""))
-	if err != nil || len(b) != len(u) {
-		return u, fmt.Errorf("UUID %q: not 16 hex bytes", s)
-	}
-	copy(u[:], b)
-	return u, nil
-}
 
 // waitFileOffset waits until path holds want after byte offset from and
 // returns the offset just past it.

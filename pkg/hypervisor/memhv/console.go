@@ -75,13 +75,8 @@ func (s *session) result() error {
 // echoed unless Guest.SilentConsole). It returns when ctx ends, when in
 // reaches EOF, or when the domain stops. in may be nil.
 func (h *HV) OpenConsole(ctx context.Context, name string, in io.Reader, out io.Writer) error {
-	if err := h.begin(ctx); err != nil {
-		return err
-	}
-	h.mu.Lock()
-	d, err := h.lookupLocked(name)
+	d, err := h.lockDomain(ctx, name)
 	if err != nil {
-		h.mu.Unlock()
 		return err
 	}
 	if !d.running() {

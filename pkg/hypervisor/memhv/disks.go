@@ -143,13 +143,8 @@ func (h *HV) AttachDisk(ctx context.Context, name string, disk hypervisor.Disk) 
 // it (at once unless Guest.HoldDisks); DetachDisk waits for that until ctx
 // ends.
 func (h *HV) DetachDisk(ctx context.Context, name, target string) error {
-	if err := h.begin(ctx); err != nil {
-		return err
-	}
-	h.mu.Lock()
-	d, err := h.lookupLocked(name)
+	d, err := h.lockDomain(ctx, name)
 	if err != nil {
-		h.mu.Unlock()
 		return err
 	}
 	if findDisk(d.current(), target) == nil {

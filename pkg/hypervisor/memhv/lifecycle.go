@@ -99,18 +99,14 @@ func (h *HV) Shutdown(ctx context.Context, name string) error {
 
 // Destroy forces the domain off; a domain already off or gone is no error.
 func (h *HV) Destroy(ctx context.Context, name string) error {
-	if err := h.begin(ctx); err != nil {
-		return err
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	d, err := h.lookupLocked(name)
+	d, err := h.lockDomain(ctx, name)
 	if errors.Is(err, hypervisor.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
+	defer h.mu.Unlock()
 	if d.running() {
 		h.stopLocked(d, "destroyed")
 	}

@@ -263,18 +263,14 @@ func checkDisks(dom *libvirtxml.Domain) error {
 // domain goes on, transient, until it stops; undefining a transient domain
 // fails, as with libvirt.
 func (h *HV) Undefine(ctx context.Context, name string) error {
-	if err := h.begin(ctx); err != nil {
-		return err
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	d, err := h.lookupLocked(name)
+	d, err := h.lockDomain(ctx, name)
 	if errors.Is(err, hypervisor.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
+	defer h.mu.Unlock()
 	if d.def == nil {
 		return fmt.Errorf("undefine %s: cannot undefine transient domain", name)
 	}

@@ -1,0 +1,4 @@
+package hypervisor
+
+// ParseUUID is parseUUID, for the external test package.
+var ParseUUID = parseUUID
