@@ -69,14 +69,23 @@ func (c *Compute) DeleteSubnet(ctx context.Context, r *v1.DeleteSubnetRequest) (
 }
 
 func vpcOut(v controller.VPC) *v1.Vpc {
-	return &v1.Vpc{VpcId: v.ID, OwnerId: v.Owner, CidrBlock: v.CIDR, State: v.State, IsDefault: v.IsDefault,
+	out := &v1.Vpc{VpcId: v.ID, OwnerId: v.Owner, CidrBlock: v.CIDR, State: v.State, IsDefault: v.IsDefault,
 		Tags: tagsOut(v.Tags)}
+	for _, a := range v.Blocks() {
+		out.CidrBlockAssociations = append(out.CidrBlockAssociations, blockOut(a))
+	}
+	return out
+}
+
+func blockOut(a controller.CIDRAssociation) *v1.VpcCidrBlockAssociation {
+	return &v1.VpcCidrBlockAssociation{AssociationId: a.ID, CidrBlock: a.CIDR, State: a.State}
 }
 
 func subnetOut(sn controller.Subnet) *v1.Subnet {
 	return &v1.Subnet{SubnetId: sn.ID, VpcId: sn.VpcID, OwnerId: sn.Owner, AvailabilityZone: sn.AZ,
 		CidrBlock: sn.CIDR, AvailableIpAddressCount: int32(sn.Available), DefaultForAz: sn.DefaultForAZ,
-		State: sn.State, Tags: tagsOut(sn.Tags)}
+		State: sn.State, Tags: tagsOut(sn.Tags), SubnetArn: sn.ARN, AvailabilityZoneId: sn.ZoneID,
+		PrivateDnsHostnameType: "ip-name"}
 }
 
 // networkOut fills an instance's primary interface fields; a terminated

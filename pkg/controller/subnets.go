@@ -28,8 +28,21 @@ type Subnet struct {
 	DefaultForAZ bool   `json:"default_for_az,omitempty"`
 	VNI          uint32 `json:"vni"`
 	Tags         []Tag  `json:"tags,omitempty"`
-	// Available is computed on read (usable addresses not held by an instance).
-	Available int `json:"-"`
+	// Computed on read: Available (usable addresses not held by an
+	// instance), ZoneID (the AZ's ID) and ARN.
+	Available int    `json:"-"`
+	ZoneID    string `json:"-"`
+	ARN       string `json:"-"`
+}
+
+// withComputed fills a subnet record's read-time fields.
+func (s *Service) withComputed(sn Subnet, held int) Subnet {
+	sn.Available = network.Usable(sn.Prefix()) - held
+	if z, ok := s.cfg.Zone(sn.AZ); ok {
+		sn.ZoneID = z.ID
+	}
+	sn.ARN = fmt.Sprintf("arn:aws:ec2:%s:%s:subnet/%s", s.cfg.Region, sn.Owner, sn.ID)
+	return sn
 }
 
 // Prefix is the subnet's CIDR block.
@@ -66,8 +79,7 @@ func (s *Service) CreateSubnet(ctx context.Context, vpcID, cidr, az string, tags
 		}
 		if _, err = s.st.Txn(ctx, ops...); err == nil {
 			s.log.Info("subnet created", "subnet", sn.ID, "vpc", v.ID, "cidr", sn.CIDR, "az", az, "vni", sn.VNI)
-			sn.Available = network.Usable(sn.Prefix())
-			return sn, nil
+			return s.withComputed(sn, 0), nil
 		} else if !errors.Is(err, store.ErrConflict) || attempt > 20 {
 			return Subnet{}, fmt.Errorf("record subnet: %w", err)
 		}
@@ -87,8 +99,7 @@ func (s *Service) newSubnet(ctx context.Context, acct string, v VPC, cidr, az st
 			siblings = append(siblings, network.Subnet{ID: sn.ID, VpcID: sn.VpcID, AZ: sn.AZ, CIDR: sn.Prefix()})
 		}
 	}
-	nv := network.VPC{ID: v.ID, OwnerID: v.Owner, CIDR: netip.MustParsePrefix(v.CIDR)}
-	ns, err := network.NewSubnet(ids.New(network.SubnetIDPrefix), nv, az, cidr, siblings)
+	ns, err := network.NewSubnet(ids.New(network.SubnetIDPrefix), v.network(), az, cidr, siblings)
 	if err != nil {
 		return Subnet{}, nil, err
 	}
@@ -172,7 +183,7 @@ func (s *Service) DescribeSubnets(ctx context.Context, idList []string, filters 
 		return nil, "", err
 	}
 	for i := range all {
-		all[i].Available = network.Usable(all[i].Prefix()) - held[all[i].ID]
+		all[i] = s.withComputed(all[i], held[all[i].ID])
 	}
 	return selectPage(all, selection[Subnet]{IDs: idList, Filters: filters, Page: p,
 		ID: func(sn Subnet) string { return sn.ID }, Field: subnetField,

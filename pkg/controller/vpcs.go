@@ -28,6 +28,13 @@ type VPC struct {
 	State     string `json:"state"`
 	IsDefault bool   `json:"is_default,omitempty"`
 	Tags      []Tag  `json:"tags,omitempty"`
+	// Secondary are the IPv4 blocks AssociateVpcCidrBlock added.
+	Secondary []CIDRAssociation `json:"secondary,omitempty"`
+	// Attributes set by ModifyVpcAttribute; nil is EC2's default (see
+	// vpc_attributes.go).
+	DNSSupport          *bool `json:"dns_support,omitempty"`
+	DNSHostnames        *bool `json:"dns_hostnames,omitempty"`
+	AddressUsageMetrics bool  `json:"address_usage_metrics,omitempty"`
 }
 
 // CreateVpc records a VPC for cidr (validated as EC2 does).
@@ -86,14 +93,23 @@ func vpcField(v VPC, name string) ([]string, bool) {
 	switch name {
 	case "vpc-id":
 		return []string{v.ID}, true
-	case "cidr", "cidr-block", "cidr-block-association.cidr-block":
+	case "cidr", "cidr-block":
 		return []string{v.CIDR}, true
+	case "cidr-block-association.cidr-block":
+		return v.blockField(func(a CIDRAssociation) string { return a.CIDR }), true
+	case "cidr-block-association.association-id":
+		return v.blockField(func(a CIDRAssociation) string { return a.ID }), true
+	case "cidr-block-association.state":
+		return v.blockField(func(CIDRAssociation) string { return "associated" }), true
 	case "state":
 		return []string{v.State}, true
 	case "is-default", "isDefault":
 		return []string{strconv.FormatBool(v.IsDefault)}, true
 	case "owner-id":
 		return []string{v.Owner}, true
+	case "is-classic-link-enabled":
+		// EC2-Classic is gone: no VPC links to it (DescribeVpcClassicLink).
+		return []string{"false"}, true
 	}
 	return tagField(v.Tags, name)
 }

@@ -97,6 +97,8 @@ const (
 	InvalidVolumeIDMalformed       = "InvalidVolumeID.Malformed"
 	InvalidVpcIDMalformed          = "InvalidVpcID.Malformed"
 	InvalidVpcIDNotFound           = "InvalidVpcID.NotFound"
+	InvalidVpcCidrAssocNotFound    = "InvalidVpcCidrBlockAssociationID.NotFound"
+	CidrLimitExceeded              = "CidrLimitExceeded"
 	VPCIdNotSpecified              = "VPCIdNotSpecified"
 	VolumeInUse                    = "VolumeInUse"
 )

@@ -79,6 +79,14 @@ var actions = map[string]action{
 	"CreateSubnet":    op(true, compute.CreateSubnet, subnetBodyXML, "vpc_id"),
 	"DescribeSubnets": op(false, compute.DescribeSubnets, describeSubnetsXML),
 	"DeleteSubnet":    op(true, compute.DeleteSubnet, done, "subnet_id"),
+	// VPC and subnet attributes, secondary blocks (xml_vpc_attrs.go).
+	"DescribeVpcAttribute":             custom(false, describeVpcAttribute, "vpc_id", "attribute"),
+	"ModifyVpcAttribute":               op(true, compute.ModifyVpcAttribute, done, "vpc_id"),
+	"AssociateVpcCidrBlock":            op(true, compute.AssociateVpcCidrBlock, cidrBlockAssociationXML, "vpc_id"),
+	"DisassociateVpcCidrBlock":         op(true, compute.DisassociateVpcCidrBlock, cidrBlockAssociationXML, "association_id"),
+	"DescribeVpcClassicLink":           op(false, compute.DescribeVpcClassicLink, describeVpcClassicLinkXML),
+	"DescribeVpcClassicLinkDnsSupport": op(false, compute.DescribeVpcClassicLinkDnsSupport, describeClassicLinkDNSXML),
+	"ModifySubnetAttribute":            op(true, compute.ModifySubnetAttribute, done, "subnet_id"),
 
 	// Security groups (xml_secgroups.go).
 	"CreateSecurityGroup":           op(true, compute.CreateSecurityGroup, createSecurityGroupXML, "group_name", "description"),

@@ -22,6 +22,9 @@ var nameOverrides = map[protoreflect.FullName]string{
 	"ec2lab.v1.SecurityGroupRulesRequest.ip_permissions": "IpPermissions",
 	"ec2lab.v1.IpPermission.ip_ranges":                   "IpRanges",
 	"ec2lab.v1.IpPermission.user_id_group_pairs":         "Groups",
+	// VPC and subnet attributes (xml_vpc_attrs.go).
+	"ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest.vpc_ids":                             "VpcIds",
+	"ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch": "EnableResourceNameDnsAAAARecordOnLaunch",
 }
 
 // fieldRule is how one field's wire value is read beyond its proto type.

@@ -41,8 +41,45 @@ type instanceTypeXML struct {
 	InstanceStorageSupported      bool            `xml:"instanceStorageSupported"`
 	InstanceStorageInfo           *storageInfoXML `xml:"instanceStorageInfo,omitempty"`
 	GPUs                          []gpuXML        `xml:"gpuInfo>gpus>item"`
+	EBSInfo                       ebsInfoXML      `xml:"ebsInfo"`
+	NetworkInfo                   networkInfoXML  `xml:"networkInfo"`
+	PlacementGroupInfo            itemStrings     `xml:"placementGroupInfo>supportedStrategies"`
+	HibernationSupported          bool            `xml:"hibernationSupported"`
 	BurstablePerformanceSupported bool            `xml:"burstablePerformanceSupported"`
 	DedicatedHostsSupported       bool            `xml:"dedicatedHostsSupported"`
+	AutoRecoverySupported         bool            `xml:"autoRecoverySupported"`
+	SupportedBootModes            itemStrings     `xml:"supportedBootModes"`
+	FreeTierEligible              bool            `xml:"freeTierEligible"`
+}
+
+// ebsInfoXML is how volumes reach the guest: virtio-blk disks (not NVMe),
+// encryption at rest supported (LUKS), no separate EBS bandwidth.
+type ebsInfoXML struct {
+	EBSOptimizedSupport string `xml:"ebsOptimizedSupport"`
+	EncryptionSupport   string `xml:"encryptionSupport"`
+	NVMeSupport         string `xml:"nvmeSupport"`
+}
+
+// networkInfoXML describes the one virtio NIC every instance gets.
+type networkInfoXML struct {
+	NetworkPerformance           string           `xml:"networkPerformance"`
+	MaximumNetworkInterfaces     int32            `xml:"maximumNetworkInterfaces"`
+	MaximumNetworkCards          int32            `xml:"maximumNetworkCards"`
+	DefaultNetworkCardIndex      int32            `xml:"defaultNetworkCardIndex"`
+	NetworkCards                 []networkCardXML `xml:"networkCards>item"`
+	IPv4AddressesPerInterface    int32            `xml:"ipv4AddressesPerInterface"`
+	IPv6AddressesPerInterface    int32            `xml:"ipv6AddressesPerInterface"`
+	IPv6Supported                bool             `xml:"ipv6Supported"`
+	ENASupport                   string           `xml:"enaSupport"`
+	EFASupported                 bool             `xml:"efaSupported"`
+	EncryptionInTransitSupported bool             `xml:"encryptionInTransitSupported"`
+	ENASrdSupported              bool             `xml:"enaSrdSupported"`
+}
+
+type networkCardXML struct {
+	NetworkCardIndex         int32  `xml:"networkCardIndex"`
+	NetworkPerformance       string `xml:"networkPerformance"`
+	MaximumNetworkInterfaces int32  `xml:"maximumNetworkInterfaces"`
 }
 
 type processorXML struct {
@@ -50,11 +87,21 @@ type processorXML struct {
 }
 
 type vcpuXML struct {
-	DefaultVCPUs int32 `xml:"defaultVCpus"`
+	DefaultVCPUs          int32 `xml:"defaultVCpus"`
+	DefaultCores          int32 `xml:"defaultCores"`
+	DefaultThreadsPerCore int32 `xml:"defaultThreadsPerCore"`
 }
 
 type memoryXML struct {
 	SizeInMiB int64 `xml:"sizeInMiB"`
+}
+
+// oneVirtioNIC is the network of every instance type: one virtio-net
+// interface on one card, IPv4 only (no ENA, EFA or IPv6).
+var oneVirtioNIC = networkInfoXML{
+	NetworkPerformance: "Up to 10 Gigabit", MaximumNetworkInterfaces: 1, MaximumNetworkCards: 1,
+	NetworkCards:              []networkCardXML{{0, "Up to 10 Gigabit", 1}},
+	IPv4AddressesPerInterface: 1, ENASupport: "unsupported",
 }
 
 func instanceType(t *ec2labv1.InstanceTypeInfo) instanceTypeXML {
@@ -63,11 +110,18 @@ func instanceType(t *ec2labv1.InstanceTypeInfo) instanceTypeXML {
 		SupportedUsageClasses:        itemStrings{[]string{"on-demand"}},
 		SupportedRootDeviceTypes:     itemStrings{[]string{"ebs"}},
 		SupportedVirtualizationTypes: itemStrings{[]string{"hvm"}},
-		Hypervisor:                   t.GetHypervisor(),
-		ProcessorInfo:                processorXML{itemStrings{t.GetArchitectures()}},
-		VCPUInfo:                     vcpuXML{t.GetVcpus()}, MemoryInfo: memoryXML{t.GetMemoryMib()},
+		// EC2's enum knows nitro and xen; nitro is KVM, as every ec2lab guest is.
+		Hypervisor:    "nitro",
+		ProcessorInfo: processorXML{itemStrings{t.GetArchitectures()}},
+		// one thread per core: QEMU gives each vCPU its own single-threaded core
+		VCPUInfo:                      vcpuXML{t.GetVcpus(), t.GetVcpus(), 1},
+		MemoryInfo:                    memoryXML{t.GetMemoryMib()},
 		InstanceStorageSupported:      t.GetInstanceStoreGb() > 0,
 		BurstablePerformanceSupported: t.GetBurstable(),
+		EBSInfo:                       ebsInfoXML{"unsupported", "supported", "unsupported"},
+		NetworkInfo:                   oneVirtioNIC,
+		PlacementGroupInfo:            itemStrings{[]string{"cluster", "partition", "spread"}},
+		SupportedBootModes:            itemStrings{[]string{"legacy-bios"}},
 	}
 	if gb, n := t.GetInstanceStoreGb(), t.GetInstanceStoreDisks(); gb > 0 {
 		n = max(n, 1)

@@ -15,11 +15,34 @@ type vpcXML struct {
 	InstanceTenancy string   `xml:"instanceTenancy"`
 	IsDefault       bool     `xml:"isDefault"`
 	TagSet          []tagXML `xml:"tagSet>item"`
+	// Every IPv4 block, the primary first; the IPv6 set is always empty.
+	CidrBlockAssociationSet   []vpcCidrBlockXML `xml:"cidrBlockAssociationSet>item"`
+	Ipv6CidrBlockAssociations *struct{}         `xml:"ipv6CidrBlockAssociationSet"`
+}
+
+type vpcCidrBlockXML struct {
+	AssociationID  string `xml:"associationId"`
+	CidrBlock      string `xml:"cidrBlock"`
+	CidrBlockState struct {
+		State string `xml:"state"`
+	} `xml:"cidrBlockState"`
+}
+
+func vpcCidrBlock(a *ec2labv1.VpcCidrBlockAssociation) vpcCidrBlockXML {
+	x := vpcCidrBlockXML{AssociationID: a.GetAssociationId(), CidrBlock: a.GetCidrBlock()}
+	x.CidrBlockState.State = a.GetState()
+	return x
 }
 
 func vpc(v *ec2labv1.Vpc) vpcXML {
-	return vpcXML{VpcID: v.GetVpcId(), OwnerID: v.GetOwnerId(), State: v.GetState(), CidrBlock: v.GetCidrBlock(),
-		DhcpOptionsID: "default", InstanceTenancy: "default", IsDefault: v.GetIsDefault(), TagSet: tagsXML(v.GetTags())}
+	x := vpcXML{VpcID: v.GetVpcId(), OwnerID: v.GetOwnerId(), State: v.GetState(), CidrBlock: v.GetCidrBlock(),
+		// no DHCP options sets: EC2 says "default" for a VPC without one
+		DhcpOptionsID: "default", InstanceTenancy: "default", IsDefault: v.GetIsDefault(), TagSet: tagsXML(v.GetTags()),
+		Ipv6CidrBlockAssociations: &struct{}{}}
+	for _, a := range v.GetCidrBlockAssociations() {
+		x.CidrBlockAssociationSet = append(x.CidrBlockAssociationSet, vpcCidrBlock(a))
+	}
+	return x
 }
 
 type vpcBody struct {
@@ -46,22 +69,39 @@ func describeVpcsXML(r *ec2labv1.DescribeVpcsResponse) body {
 }
 
 type subnetXML struct {
-	SubnetID                string   `xml:"subnetId"`
-	State                   string   `xml:"state"`
-	VpcID                   string   `xml:"vpcId"`
-	OwnerID                 string   `xml:"ownerId"`
-	CidrBlock               string   `xml:"cidrBlock"`
-	AvailableIPAddressCount int32    `xml:"availableIpAddressCount"`
-	AvailabilityZone        string   `xml:"availabilityZone"`
-	DefaultForAz            bool     `xml:"defaultForAz"`
-	MapPublicIPOnLaunch     bool     `xml:"mapPublicIpOnLaunch"`
-	TagSet                  []tagXML `xml:"tagSet>item"`
+	SubnetID                string    `xml:"subnetId"`
+	State                   string    `xml:"state"`
+	VpcID                   string    `xml:"vpcId"`
+	OwnerID                 string    `xml:"ownerId"`
+	CidrBlock               string    `xml:"cidrBlock"`
+	AvailableIPAddressCount int32     `xml:"availableIpAddressCount"`
+	AvailabilityZone        string    `xml:"availabilityZone"`
+	DefaultForAz            bool      `xml:"defaultForAz"`
+	MapPublicIPOnLaunch     bool      `xml:"mapPublicIpOnLaunch"`
+	TagSet                  []tagXML  `xml:"tagSet>item"`
+	AvailabilityZoneID      string    `xml:"availabilityZoneId,omitempty"`
+	SubnetArn               string    `xml:"subnetArn,omitempty"`
+	AssignIpv6OnCreation    bool      `xml:"assignIpv6AddressOnCreation"`
+	Ipv6CidrBlocks          *struct{} `xml:"ipv6CidrBlockAssociationSet"`
+	MapCustomerOwnedIP      bool      `xml:"mapCustomerOwnedIpOnLaunch"`
+	EnableDNS64             bool      `xml:"enableDns64"`
+	Ipv6Native              bool      `xml:"ipv6Native"`
+	PrivateDNSNameOptions   struct {
+		HostnameType string `xml:"hostnameType"`
+		ARecord      bool   `xml:"enableResourceNameDnsARecord"`
+		AAAARecord   bool   `xml:"enableResourceNameDnsAAAARecord"`
+	} `xml:"privateDnsNameOptionsOnLaunch"`
 }
 
 func subnet(s *ec2labv1.Subnet) subnetXML {
-	return subnetXML{SubnetID: s.GetSubnetId(), State: s.GetState(), VpcID: s.GetVpcId(), OwnerID: s.GetOwnerId(),
+	x := subnetXML{SubnetID: s.GetSubnetId(), State: s.GetState(), VpcID: s.GetVpcId(), OwnerID: s.GetOwnerId(),
 		CidrBlock: s.GetCidrBlock(), AvailableIPAddressCount: s.GetAvailableIpAddressCount(),
-		AvailabilityZone: s.GetAvailabilityZone(), DefaultForAz: s.GetDefaultForAz(), TagSet: tagsXML(s.GetTags())}
+		AvailabilityZone: s.GetAvailabilityZone(), DefaultForAz: s.GetDefaultForAz(), TagSet: tagsXML(s.GetTags()),
+		AvailabilityZoneID: s.GetAvailabilityZoneId(), SubnetArn: s.GetSubnetArn(),
+		MapPublicIPOnLaunch: s.GetMapPublicIpOnLaunch(), AssignIpv6OnCreation: s.GetAssignIpv6AddressOnCreation(),
+		EnableDNS64: s.GetEnableDns64(), Ipv6CidrBlocks: &struct{}{}}
+	x.PrivateDNSNameOptions.HostnameType = s.GetPrivateDnsHostnameType()
+	return x
 }
 
 type subnetBody struct {

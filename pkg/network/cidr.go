@@ -43,10 +43,14 @@ func forbidden(p netip.Prefix) bool {
 	return false
 }
 
-// ValidateSubnetCIDR checks a subnet block against its VPC and the VPC's
-// other subnets.
+// ValidateSubnetCIDR checks a subnet block against its VPC's blocks and the
+// VPC's other subnets.
 func ValidateSubnetCIDR(vpc VPC, p netip.Prefix, siblings []Subnet) error {
-	if p.Bits() < minPrefixLen || p.Bits() > maxPrefixLen || !Contains(vpc.CIDR, p) {
+	inside := false
+	for _, b := range vpc.Blocks() {
+		inside = inside || Contains(b, p)
+	}
+	if p.Bits() < minPrefixLen || p.Bits() > maxPrefixLen || !inside {
 		return ec2err.New(CodeInvalidSubnetRange, "The CIDR '%s' is invalid.", p)
 	}
 	for _, s := range siblings {

@@ -35,12 +35,19 @@ const (
 	reservedAtStart, reservedEnd = 4, 1
 )
 
-// VPC is a virtual private cloud: an IPv4 CIDR block owned by one account.
+// VPC is a virtual private cloud: an IPv4 CIDR block owned by one account,
+// and the secondary blocks associated with it later.
 type VPC struct {
 	ID        string
 	OwnerID   string
 	CIDR      netip.Prefix
+	Secondary []netip.Prefix
 	IsDefault bool
+}
+
+// Blocks are all the VPC's IPv4 blocks, the primary first.
+func (v VPC) Blocks() []netip.Prefix {
+	return append([]netip.Prefix{v.CIDR}, v.Secondary...)
 }
 
 // Subnet is a range of a VPC's CIDR block in one Availability Zone.

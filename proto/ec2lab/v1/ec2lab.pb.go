@@ -7273,15 +7273,17 @@ func (x *ExportImageResponse) GetManifestSha256() string {
 }
 
 type Vpc struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	VpcId         string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
-	OwnerId       string                 `protobuf:"bytes,2,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
-	CidrBlock     string                 `protobuf:"bytes,3,opt,name=cidr_block,json=cidrBlock,proto3" json:"cidr_block,omitempty"`
-	State         string                 `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"` // pending, available
-	IsDefault     bool                   `protobuf:"varint,5,opt,name=is_default,json=isDefault,proto3" json:"is_default,omitempty"`
-	Tags          []*Tag                 `protobuf:"bytes,6,rep,name=tags,proto3" json:"tags,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	VpcId     string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	OwnerId   string                 `protobuf:"bytes,2,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	CidrBlock string                 `protobuf:"bytes,3,opt,name=cidr_block,json=cidrBlock,proto3" json:"cidr_block,omitempty"` // the primary IPv4 block
+	State     string                 `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`                          // pending, available
+	IsDefault bool                   `protobuf:"varint,5,opt,name=is_default,json=isDefault,proto3" json:"is_default,omitempty"`
+	Tags      []*Tag                 `protobuf:"bytes,6,rep,name=tags,proto3" json:"tags,omitempty"`
+	// Every IPv4 block of the VPC, the primary first.
+	CidrBlockAssociations []*VpcCidrBlockAssociation `protobuf:"bytes,7,rep,name=cidr_block_associations,json=cidrBlockAssociations,proto3" json:"cidr_block_associations,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *Vpc) Reset() {
@@ -7356,6 +7358,870 @@ func (x *Vpc) GetTags() []*Tag {
 	return nil
 }
 
+func (x *Vpc) GetCidrBlockAssociations() []*VpcCidrBlockAssociation {
+	if x != nil {
+		return x.CidrBlockAssociations
+	}
+	return nil
+}
+
+type VpcCidrBlockAssociation struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AssociationId string                 `protobuf:"bytes,1,opt,name=association_id,json=associationId,proto3" json:"association_id,omitempty"` // vpc-cidr-assoc-…
+	CidrBlock     string                 `protobuf:"bytes,2,opt,name=cidr_block,json=cidrBlock,proto3" json:"cidr_block,omitempty"`
+	State         string                 `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"` // associated, disassociated
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VpcCidrBlockAssociation) Reset() {
+	*x = VpcCidrBlockAssociation{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VpcCidrBlockAssociation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VpcCidrBlockAssociation) ProtoMessage() {}
+
+func (x *VpcCidrBlockAssociation) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VpcCidrBlockAssociation.ProtoReflect.Descriptor instead.
+func (*VpcCidrBlockAssociation) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{107}
+}
+
+func (x *VpcCidrBlockAssociation) GetAssociationId() string {
+	if x != nil {
+		return x.AssociationId
+	}
+	return ""
+}
+
+func (x *VpcCidrBlockAssociation) GetCidrBlock() string {
+	if x != nil {
+		return x.CidrBlock
+	}
+	return ""
+}
+
+func (x *VpcCidrBlockAssociation) GetState() string {
+	if x != nil {
+		return x.State
+	}
+	return ""
+}
+
+// AttributeBooleanValue is EC2's {Value: bool} wrapper; a field of this
+// type is set only when the request names the attribute.
+type AttributeBooleanValue struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Value         bool                   `protobuf:"varint,1,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AttributeBooleanValue) Reset() {
+	*x = AttributeBooleanValue{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AttributeBooleanValue) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AttributeBooleanValue) ProtoMessage() {}
+
+func (x *AttributeBooleanValue) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AttributeBooleanValue.ProtoReflect.Descriptor instead.
+func (*AttributeBooleanValue) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{108}
+}
+
+func (x *AttributeBooleanValue) GetValue() bool {
+	if x != nil {
+		return x.Value
+	}
+	return false
+}
+
+type DescribeVpcAttributeRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	VpcId string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	// enableDnsSupport, enableDnsHostnames or enableNetworkAddressUsageMetrics.
+	Attribute     string `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeVpcAttributeRequest) Reset() {
+	*x = DescribeVpcAttributeRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeVpcAttributeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeVpcAttributeRequest) ProtoMessage() {}
+
+func (x *DescribeVpcAttributeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeVpcAttributeRequest.ProtoReflect.Descriptor instead.
+func (*DescribeVpcAttributeRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{109}
+}
+
+func (x *DescribeVpcAttributeRequest) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *DescribeVpcAttributeRequest) GetAttribute() string {
+	if x != nil {
+		return x.Attribute
+	}
+	return ""
+}
+
+type VpcAttribute struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	VpcId         string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	Attribute     string                 `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"`
+	Value         bool                   `protobuf:"varint,3,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VpcAttribute) Reset() {
+	*x = VpcAttribute{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VpcAttribute) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VpcAttribute) ProtoMessage() {}
+
+func (x *VpcAttribute) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VpcAttribute.ProtoReflect.Descriptor instead.
+func (*VpcAttribute) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{110}
+}
+
+func (x *VpcAttribute) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *VpcAttribute) GetAttribute() string {
+	if x != nil {
+		return x.Attribute
+	}
+	return ""
+}
+
+func (x *VpcAttribute) GetValue() bool {
+	if x != nil {
+		return x.Value
+	}
+	return false
+}
+
+// ModifyVpcAttributeRequest changes exactly one attribute.
+type ModifyVpcAttributeRequest struct {
+	state                            protoimpl.MessageState `protogen:"open.v1"`
+	VpcId                            string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	EnableDnsSupport                 *AttributeBooleanValue `protobuf:"bytes,2,opt,name=enable_dns_support,json=enableDnsSupport,proto3" json:"enable_dns_support,omitempty"`
+	EnableDnsHostnames               *AttributeBooleanValue `protobuf:"bytes,3,opt,name=enable_dns_hostnames,json=enableDnsHostnames,proto3" json:"enable_dns_hostnames,omitempty"`
+	EnableNetworkAddressUsageMetrics *AttributeBooleanValue `protobuf:"bytes,4,opt,name=enable_network_address_usage_metrics,json=enableNetworkAddressUsageMetrics,proto3" json:"enable_network_address_usage_metrics,omitempty"`
+	unknownFields                    protoimpl.UnknownFields
+	sizeCache                        protoimpl.SizeCache
+}
+
+func (x *ModifyVpcAttributeRequest) Reset() {
+	*x = ModifyVpcAttributeRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyVpcAttributeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyVpcAttributeRequest) ProtoMessage() {}
+
+func (x *ModifyVpcAttributeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyVpcAttributeRequest.ProtoReflect.Descriptor instead.
+func (*ModifyVpcAttributeRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{111}
+}
+
+func (x *ModifyVpcAttributeRequest) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *ModifyVpcAttributeRequest) GetEnableDnsSupport() *AttributeBooleanValue {
+	if x != nil {
+		return x.EnableDnsSupport
+	}
+	return nil
+}
+
+func (x *ModifyVpcAttributeRequest) GetEnableDnsHostnames() *AttributeBooleanValue {
+	if x != nil {
+		return x.EnableDnsHostnames
+	}
+	return nil
+}
+
+func (x *ModifyVpcAttributeRequest) GetEnableNetworkAddressUsageMetrics() *AttributeBooleanValue {
+	if x != nil {
+		return x.EnableNetworkAddressUsageMetrics
+	}
+	return nil
+}
+
+type ModifyVpcAttributeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ModifyVpcAttributeResponse) Reset() {
+	*x = ModifyVpcAttributeResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyVpcAttributeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyVpcAttributeResponse) ProtoMessage() {}
+
+func (x *ModifyVpcAttributeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyVpcAttributeResponse.ProtoReflect.Descriptor instead.
+func (*ModifyVpcAttributeResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{112}
+}
+
+type AssociateVpcCidrBlockRequest struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	VpcId     string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	CidrBlock string                 `protobuf:"bytes,2,opt,name=cidr_block,json=cidrBlock,proto3" json:"cidr_block,omitempty"`
+	// Not supported (no IPv6, no IPAM): present only to be refused.
+	AmazonProvidedIpv6CidrBlock     bool   `protobuf:"varint,3,opt,name=amazon_provided_ipv6_cidr_block,json=amazonProvidedIpv6CidrBlock,proto3" json:"amazon_provided_ipv6_cidr_block,omitempty"`
+	Ipv6CidrBlock                   string `protobuf:"bytes,4,opt,name=ipv6_cidr_block,json=ipv6CidrBlock,proto3" json:"ipv6_cidr_block,omitempty"`
+	Ipv6Pool                        string `protobuf:"bytes,5,opt,name=ipv6_pool,json=ipv6Pool,proto3" json:"ipv6_pool,omitempty"`
+	Ipv4IpamPoolId                  string `protobuf:"bytes,6,opt,name=ipv4_ipam_pool_id,json=ipv4IpamPoolId,proto3" json:"ipv4_ipam_pool_id,omitempty"`
+	Ipv4NetmaskLength               int32  `protobuf:"varint,7,opt,name=ipv4_netmask_length,json=ipv4NetmaskLength,proto3" json:"ipv4_netmask_length,omitempty"`
+	Ipv6IpamPoolId                  string `protobuf:"bytes,8,opt,name=ipv6_ipam_pool_id,json=ipv6IpamPoolId,proto3" json:"ipv6_ipam_pool_id,omitempty"`
+	Ipv6NetmaskLength               int32  `protobuf:"varint,9,opt,name=ipv6_netmask_length,json=ipv6NetmaskLength,proto3" json:"ipv6_netmask_length,omitempty"`
+	Ipv6CidrBlockNetworkBorderGroup string `protobuf:"bytes,10,opt,name=ipv6_cidr_block_network_border_group,json=ipv6CidrBlockNetworkBorderGroup,proto3" json:"ipv6_cidr_block_network_border_group,omitempty"`
+	unknownFields                   protoimpl.UnknownFields
+	sizeCache                       protoimpl.SizeCache
+}
+
+func (x *AssociateVpcCidrBlockRequest) Reset() {
+	*x = AssociateVpcCidrBlockRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AssociateVpcCidrBlockRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AssociateVpcCidrBlockRequest) ProtoMessage() {}
+
+func (x *AssociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AssociateVpcCidrBlockRequest.ProtoReflect.Descriptor instead.
+func (*AssociateVpcCidrBlockRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{113}
+}
+
+func (x *AssociateVpcCidrBlockRequest) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *AssociateVpcCidrBlockRequest) GetCidrBlock() string {
+	if x != nil {
+		return x.CidrBlock
+	}
+	return ""
+}
+
+func (x *AssociateVpcCidrBlockRequest) GetAmazonProvidedIpv6CidrBlock() bool {
+	if x != nil {
+		return x.AmazonProvidedIpv6CidrBlock
+	}
+	return false
+}
+
+func (x *AssociateVpcCidrBlockRequest) GetIpv6CidrBlock() string {
+	if x != nil {
+		return x.Ipv6CidrBlock
+	}
+	return ""
+}
+
+func (x *AssociateVpcCidrBlockRequest) GetIpv6Pool() string {
+	if x != nil {
+		return x.Ipv6Pool
+	}
+	return ""
+}
+
+func (x *AssociateVpcCidrBlockRequest) GetIpv4IpamPoolId() string {
+	if x != nil {
+		return x.Ipv4IpamPoolId
+	}
+	return ""
+}
+
+func (x *AssociateVpcCidrBlockRequest) GetIpv4NetmaskLength() int32 {
+	if x != nil {
+		return x.Ipv4NetmaskLength
+	}
+	return 0
+}
+
+func (x *AssociateVpcCidrBlockRequest) GetIpv6IpamPoolId() string {
+	if x != nil {
+		return x.Ipv6IpamPoolId
+	}
+	return ""
+}
+
+func (x *AssociateVpcCidrBlockRequest) GetIpv6NetmaskLength() int32 {
+	if x != nil {
+		return x.Ipv6NetmaskLength
+	}
+	return 0
+}
+
+func (x *AssociateVpcCidrBlockRequest) GetIpv6CidrBlockNetworkBorderGroup() string {
+	if x != nil {
+		return x.Ipv6CidrBlockNetworkBorderGroup
+	}
+	return ""
+}
+
+type DisassociateVpcCidrBlockRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AssociationId string                 `protobuf:"bytes,1,opt,name=association_id,json=associationId,proto3" json:"association_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DisassociateVpcCidrBlockRequest) Reset() {
+	*x = DisassociateVpcCidrBlockRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DisassociateVpcCidrBlockRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DisassociateVpcCidrBlockRequest) ProtoMessage() {}
+
+func (x *DisassociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DisassociateVpcCidrBlockRequest.ProtoReflect.Descriptor instead.
+func (*DisassociateVpcCidrBlockRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{114}
+}
+
+func (x *DisassociateVpcCidrBlockRequest) GetAssociationId() string {
+	if x != nil {
+		return x.AssociationId
+	}
+	return ""
+}
+
+type VpcCidrBlockResponse struct {
+	state                protoimpl.MessageState   `protogen:"open.v1"`
+	VpcId                string                   `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	CidrBlockAssociation *VpcCidrBlockAssociation `protobuf:"bytes,2,opt,name=cidr_block_association,json=cidrBlockAssociation,proto3" json:"cidr_block_association,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *VpcCidrBlockResponse) Reset() {
+	*x = VpcCidrBlockResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VpcCidrBlockResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VpcCidrBlockResponse) ProtoMessage() {}
+
+func (x *VpcCidrBlockResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VpcCidrBlockResponse.ProtoReflect.Descriptor instead.
+func (*VpcCidrBlockResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{115}
+}
+
+func (x *VpcCidrBlockResponse) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *VpcCidrBlockResponse) GetCidrBlockAssociation() *VpcCidrBlockAssociation {
+	if x != nil {
+		return x.CidrBlockAssociation
+	}
+	return nil
+}
+
+type DescribeVpcClassicLinkRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	VpcIds        []string               `protobuf:"bytes,1,rep,name=vpc_ids,json=vpcIds,proto3" json:"vpc_ids,omitempty"`
+	Filters       []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeVpcClassicLinkRequest) Reset() {
+	*x = DescribeVpcClassicLinkRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeVpcClassicLinkRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeVpcClassicLinkRequest) ProtoMessage() {}
+
+func (x *DescribeVpcClassicLinkRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeVpcClassicLinkRequest.ProtoReflect.Descriptor instead.
+func (*DescribeVpcClassicLinkRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{116}
+}
+
+func (x *DescribeVpcClassicLinkRequest) GetVpcIds() []string {
+	if x != nil {
+		return x.VpcIds
+	}
+	return nil
+}
+
+func (x *DescribeVpcClassicLinkRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+type VpcClassicLink struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	VpcId              string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	ClassicLinkEnabled bool                   `protobuf:"varint,2,opt,name=classic_link_enabled,json=classicLinkEnabled,proto3" json:"classic_link_enabled,omitempty"`
+	Tags               []*Tag                 `protobuf:"bytes,3,rep,name=tags,proto3" json:"tags,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *VpcClassicLink) Reset() {
+	*x = VpcClassicLink{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VpcClassicLink) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VpcClassicLink) ProtoMessage() {}
+
+func (x *VpcClassicLink) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VpcClassicLink.ProtoReflect.Descriptor instead.
+func (*VpcClassicLink) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{117}
+}
+
+func (x *VpcClassicLink) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *VpcClassicLink) GetClassicLinkEnabled() bool {
+	if x != nil {
+		return x.ClassicLinkEnabled
+	}
+	return false
+}
+
+func (x *VpcClassicLink) GetTags() []*Tag {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+type DescribeVpcClassicLinkResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Vpcs          []*VpcClassicLink      `protobuf:"bytes,1,rep,name=vpcs,proto3" json:"vpcs,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeVpcClassicLinkResponse) Reset() {
+	*x = DescribeVpcClassicLinkResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeVpcClassicLinkResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeVpcClassicLinkResponse) ProtoMessage() {}
+
+func (x *DescribeVpcClassicLinkResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeVpcClassicLinkResponse.ProtoReflect.Descriptor instead.
+func (*DescribeVpcClassicLinkResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{118}
+}
+
+func (x *DescribeVpcClassicLinkResponse) GetVpcs() []*VpcClassicLink {
+	if x != nil {
+		return x.Vpcs
+	}
+	return nil
+}
+
+type DescribeVpcClassicLinkDnsSupportRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	VpcIds        []string               `protobuf:"bytes,1,rep,name=vpc_ids,json=vpcIds,proto3" json:"vpc_ids,omitempty"`
+	MaxResults    int32                  `protobuf:"varint,2,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`
+	NextToken     string                 `protobuf:"bytes,3,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeVpcClassicLinkDnsSupportRequest) Reset() {
+	*x = DescribeVpcClassicLinkDnsSupportRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeVpcClassicLinkDnsSupportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeVpcClassicLinkDnsSupportRequest) ProtoMessage() {}
+
+func (x *DescribeVpcClassicLinkDnsSupportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeVpcClassicLinkDnsSupportRequest.ProtoReflect.Descriptor instead.
+func (*DescribeVpcClassicLinkDnsSupportRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{119}
+}
+
+func (x *DescribeVpcClassicLinkDnsSupportRequest) GetVpcIds() []string {
+	if x != nil {
+		return x.VpcIds
+	}
+	return nil
+}
+
+func (x *DescribeVpcClassicLinkDnsSupportRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeVpcClassicLinkDnsSupportRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type ClassicLinkDnsSupport struct {
+	state                   protoimpl.MessageState `protogen:"open.v1"`
+	VpcId                   string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	ClassicLinkDnsSupported bool                   `protobuf:"varint,2,opt,name=classic_link_dns_supported,json=classicLinkDnsSupported,proto3" json:"classic_link_dns_supported,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
+}
+
+func (x *ClassicLinkDnsSupport) Reset() {
+	*x = ClassicLinkDnsSupport{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ClassicLinkDnsSupport) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ClassicLinkDnsSupport) ProtoMessage() {}
+
+func (x *ClassicLinkDnsSupport) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ClassicLinkDnsSupport.ProtoReflect.Descriptor instead.
+func (*ClassicLinkDnsSupport) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{120}
+}
+
+func (x *ClassicLinkDnsSupport) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *ClassicLinkDnsSupport) GetClassicLinkDnsSupported() bool {
+	if x != nil {
+		return x.ClassicLinkDnsSupported
+	}
+	return false
+}
+
+type DescribeVpcClassicLinkDnsSupportResponse struct {
+	state         protoimpl.MessageState   `protogen:"open.v1"`
+	Vpcs          []*ClassicLinkDnsSupport `protobuf:"bytes,1,rep,name=vpcs,proto3" json:"vpcs,omitempty"`
+	NextToken     string                   `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeVpcClassicLinkDnsSupportResponse) Reset() {
+	*x = DescribeVpcClassicLinkDnsSupportResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeVpcClassicLinkDnsSupportResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeVpcClassicLinkDnsSupportResponse) ProtoMessage() {}
+
+func (x *DescribeVpcClassicLinkDnsSupportResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeVpcClassicLinkDnsSupportResponse.ProtoReflect.Descriptor instead.
+func (*DescribeVpcClassicLinkDnsSupportResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{121}
+}
+
+func (x *DescribeVpcClassicLinkDnsSupportResponse) GetVpcs() []*ClassicLinkDnsSupport {
+	if x != nil {
+		return x.Vpcs
+	}
+	return nil
+}
+
+func (x *DescribeVpcClassicLinkDnsSupportResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
 type CreateVpcRequest struct {
 	state             protoimpl.MessageState `protogen:"open.v1"`
 	CidrBlock         string                 `protobuf:"bytes,1,opt,name=cidr_block,json=cidrBlock,proto3" json:"cidr_block,omitempty"`
@@ -7367,7 +8233,7 @@ type CreateVpcRequest struct {
 
 func (x *CreateVpcRequest) Reset() {
 	*x = CreateVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7379,7 +8245,7 @@ func (x *CreateVpcRequest) String() string {
 func (*CreateVpcRequest) ProtoMessage() {}
 
 func (x *CreateVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7392,7 +8258,7 @@ func (x *CreateVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVpcRequest.ProtoReflect.Descriptor instead.
 func (*CreateVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{107}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{122}
 }
 
 func (x *CreateVpcRequest) GetCidrBlock() string {
@@ -7428,7 +8294,7 @@ type DescribeVpcsRequest struct {
 
 func (x *DescribeVpcsRequest) Reset() {
 	*x = DescribeVpcsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7440,7 +8306,7 @@ func (x *DescribeVpcsRequest) String() string {
 func (*DescribeVpcsRequest) ProtoMessage() {}
 
 func (x *DescribeVpcsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7453,7 +8319,7 @@ func (x *DescribeVpcsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{108}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{123}
 }
 
 func (x *DescribeVpcsRequest) GetVpcIds() []string {
@@ -7494,7 +8360,7 @@ type DescribeVpcsResponse struct {
 
 func (x *DescribeVpcsResponse) Reset() {
 	*x = DescribeVpcsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7506,7 +8372,7 @@ func (x *DescribeVpcsResponse) String() string {
 func (*DescribeVpcsResponse) ProtoMessage() {}
 
 func (x *DescribeVpcsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7519,7 +8385,7 @@ func (x *DescribeVpcsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVpcsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{109}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{124}
 }
 
 func (x *DescribeVpcsResponse) GetVpcs() []*Vpc {
@@ -7546,7 +8412,7 @@ type DeleteVpcRequest struct {
 
 func (x *DeleteVpcRequest) Reset() {
 	*x = DeleteVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7558,7 +8424,7 @@ func (x *DeleteVpcRequest) String() string {
 func (*DeleteVpcRequest) ProtoMessage() {}
 
 func (x *DeleteVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7571,7 +8437,7 @@ func (x *DeleteVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVpcRequest.ProtoReflect.Descriptor instead.
 func (*DeleteVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{110}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{125}
 }
 
 func (x *DeleteVpcRequest) GetVpcId() string {
@@ -7596,7 +8462,7 @@ type DeleteVpcResponse struct {
 
 func (x *DeleteVpcResponse) Reset() {
 	*x = DeleteVpcResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7608,7 +8474,7 @@ func (x *DeleteVpcResponse) String() string {
 func (*DeleteVpcResponse) ProtoMessage() {}
 
 func (x *DeleteVpcResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7621,27 +8487,33 @@ func (x *DeleteVpcResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVpcResponse.ProtoReflect.Descriptor instead.
 func (*DeleteVpcResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{111}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{126}
 }
 
 type Subnet struct {
-	state                   protoimpl.MessageState `protogen:"open.v1"`
-	SubnetId                string                 `protobuf:"bytes,1,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
-	VpcId                   string                 `protobuf:"bytes,2,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
-	OwnerId                 string                 `protobuf:"bytes,3,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
-	AvailabilityZone        string                 `protobuf:"bytes,4,opt,name=availability_zone,json=availabilityZone,proto3" json:"availability_zone,omitempty"`
-	CidrBlock               string                 `protobuf:"bytes,5,opt,name=cidr_block,json=cidrBlock,proto3" json:"cidr_block,omitempty"`
-	AvailableIpAddressCount int32                  `protobuf:"varint,6,opt,name=available_ip_address_count,json=availableIpAddressCount,proto3" json:"available_ip_address_count,omitempty"`
-	DefaultForAz            bool                   `protobuf:"varint,7,opt,name=default_for_az,json=defaultForAz,proto3" json:"default_for_az,omitempty"`
-	State                   string                 `protobuf:"bytes,8,opt,name=state,proto3" json:"state,omitempty"` // pending, available
-	Tags                    []*Tag                 `protobuf:"bytes,9,rep,name=tags,proto3" json:"tags,omitempty"`
-	unknownFields           protoimpl.UnknownFields
-	sizeCache               protoimpl.SizeCache
+	state                       protoimpl.MessageState `protogen:"open.v1"`
+	SubnetId                    string                 `protobuf:"bytes,1,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	VpcId                       string                 `protobuf:"bytes,2,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	OwnerId                     string                 `protobuf:"bytes,3,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	AvailabilityZone            string                 `protobuf:"bytes,4,opt,name=availability_zone,json=availabilityZone,proto3" json:"availability_zone,omitempty"`
+	CidrBlock                   string                 `protobuf:"bytes,5,opt,name=cidr_block,json=cidrBlock,proto3" json:"cidr_block,omitempty"`
+	AvailableIpAddressCount     int32                  `protobuf:"varint,6,opt,name=available_ip_address_count,json=availableIpAddressCount,proto3" json:"available_ip_address_count,omitempty"`
+	DefaultForAz                bool                   `protobuf:"varint,7,opt,name=default_for_az,json=defaultForAz,proto3" json:"default_for_az,omitempty"`
+	State                       string                 `protobuf:"bytes,8,opt,name=state,proto3" json:"state,omitempty"` // pending, available
+	Tags                        []*Tag                 `protobuf:"bytes,9,rep,name=tags,proto3" json:"tags,omitempty"`
+	MapPublicIpOnLaunch         bool                   `protobuf:"varint,10,opt,name=map_public_ip_on_launch,json=mapPublicIpOnLaunch,proto3" json:"map_public_ip_on_launch,omitempty"`
+	AssignIpv6AddressOnCreation bool                   `protobuf:"varint,11,opt,name=assign_ipv6_address_on_creation,json=assignIpv6AddressOnCreation,proto3" json:"assign_ipv6_address_on_creation,omitempty"`
+	EnableDns64                 bool                   `protobuf:"varint,12,opt,name=enable_dns64,json=enableDns64,proto3" json:"enable_dns64,omitempty"`
+	SubnetArn                   string                 `protobuf:"bytes,13,opt,name=subnet_arn,json=subnetArn,proto3" json:"subnet_arn,omitempty"`
+	AvailabilityZoneId          string                 `protobuf:"bytes,14,opt,name=availability_zone_id,json=availabilityZoneId,proto3" json:"availability_zone_id,omitempty"`
+	PrivateDnsHostnameType      string                 `protobuf:"bytes,15,opt,name=private_dns_hostname_type,json=privateDnsHostnameType,proto3" json:"private_dns_hostname_type,omitempty"` // ip-name
+	unknownFields               protoimpl.UnknownFields
+	sizeCache                   protoimpl.SizeCache
 }
 
 func (x *Subnet) Reset() {
 	*x = Subnet{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7653,7 +8525,7 @@ func (x *Subnet) String() string {
 func (*Subnet) ProtoMessage() {}
 
 func (x *Subnet) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7666,7 +8538,7 @@ func (x *Subnet) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Subnet.ProtoReflect.Descriptor instead.
 func (*Subnet) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{112}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{127}
 }
 
 func (x *Subnet) GetSubnetId() string {
@@ -7732,6 +8604,211 @@ func (x *Subnet) GetTags() []*Tag {
 	return nil
 }
 
+func (x *Subnet) GetMapPublicIpOnLaunch() bool {
+	if x != nil {
+		return x.MapPublicIpOnLaunch
+	}
+	return false
+}
+
+func (x *Subnet) GetAssignIpv6AddressOnCreation() bool {
+	if x != nil {
+		return x.AssignIpv6AddressOnCreation
+	}
+	return false
+}
+
+func (x *Subnet) GetEnableDns64() bool {
+	if x != nil {
+		return x.EnableDns64
+	}
+	return false
+}
+
+func (x *Subnet) GetSubnetArn() string {
+	if x != nil {
+		return x.SubnetArn
+	}
+	return ""
+}
+
+func (x *Subnet) GetAvailabilityZoneId() string {
+	if x != nil {
+		return x.AvailabilityZoneId
+	}
+	return ""
+}
+
+func (x *Subnet) GetPrivateDnsHostnameType() string {
+	if x != nil {
+		return x.PrivateDnsHostnameType
+	}
+	return ""
+}
+
+// ModifySubnetAttributeRequest changes one attribute; ec2lab has no public
+// IPv4 pool, IPv6, DNS64, customer-owned IPs or resource-name hostnames
+// yet, so only their "off" values are accepted.
+type ModifySubnetAttributeRequest struct {
+	state                                   protoimpl.MessageState `protogen:"open.v1"`
+	SubnetId                                string                 `protobuf:"bytes,1,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	MapPublicIpOnLaunch                     *AttributeBooleanValue `protobuf:"bytes,2,opt,name=map_public_ip_on_launch,json=mapPublicIpOnLaunch,proto3" json:"map_public_ip_on_launch,omitempty"`
+	AssignIpv6AddressOnCreation             *AttributeBooleanValue `protobuf:"bytes,3,opt,name=assign_ipv6_address_on_creation,json=assignIpv6AddressOnCreation,proto3" json:"assign_ipv6_address_on_creation,omitempty"`
+	EnableDns64                             *AttributeBooleanValue `protobuf:"bytes,4,opt,name=enable_dns64,json=enableDns64,proto3" json:"enable_dns64,omitempty"`
+	MapCustomerOwnedIpOnLaunch              *AttributeBooleanValue `protobuf:"bytes,5,opt,name=map_customer_owned_ip_on_launch,json=mapCustomerOwnedIpOnLaunch,proto3" json:"map_customer_owned_ip_on_launch,omitempty"`
+	CustomerOwnedIpv4Pool                   string                 `protobuf:"bytes,6,opt,name=customer_owned_ipv4_pool,json=customerOwnedIpv4Pool,proto3" json:"customer_owned_ipv4_pool,omitempty"`
+	PrivateDnsHostnameTypeOnLaunch          string                 `protobuf:"bytes,7,opt,name=private_dns_hostname_type_on_launch,json=privateDnsHostnameTypeOnLaunch,proto3" json:"private_dns_hostname_type_on_launch,omitempty"`
+	EnableResourceNameDnsARecordOnLaunch    *AttributeBooleanValue `protobuf:"bytes,8,opt,name=enable_resource_name_dns_a_record_on_launch,json=enableResourceNameDnsARecordOnLaunch,proto3" json:"enable_resource_name_dns_a_record_on_launch,omitempty"`
+	EnableResourceNameDnsAaaaRecordOnLaunch *AttributeBooleanValue `protobuf:"bytes,9,opt,name=enable_resource_name_dns_aaaa_record_on_launch,json=enableResourceNameDnsAaaaRecordOnLaunch,proto3" json:"enable_resource_name_dns_aaaa_record_on_launch,omitempty"`
+	EnableLniAtDeviceIndex                  int32                  `protobuf:"varint,10,opt,name=enable_lni_at_device_index,json=enableLniAtDeviceIndex,proto3" json:"enable_lni_at_device_index,omitempty"`
+	DisableLniAtDeviceIndex                 *AttributeBooleanValue `protobuf:"bytes,11,opt,name=disable_lni_at_device_index,json=disableLniAtDeviceIndex,proto3" json:"disable_lni_at_device_index,omitempty"`
+	unknownFields                           protoimpl.UnknownFields
+	sizeCache                               protoimpl.SizeCache
+}
+
+func (x *ModifySubnetAttributeRequest) Reset() {
+	*x = ModifySubnetAttributeRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifySubnetAttributeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifySubnetAttributeRequest) ProtoMessage() {}
+
+func (x *ModifySubnetAttributeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifySubnetAttributeRequest.ProtoReflect.Descriptor instead.
+func (*ModifySubnetAttributeRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{128}
+}
+
+func (x *ModifySubnetAttributeRequest) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
+}
+
+func (x *ModifySubnetAttributeRequest) GetMapPublicIpOnLaunch() *AttributeBooleanValue {
+	if x != nil {
+		return x.MapPublicIpOnLaunch
+	}
+	return nil
+}
+
+func (x *ModifySubnetAttributeRequest) GetAssignIpv6AddressOnCreation() *AttributeBooleanValue {
+	if x != nil {
+		return x.AssignIpv6AddressOnCreation
+	}
+	return nil
+}
+
+func (x *ModifySubnetAttributeRequest) GetEnableDns64() *AttributeBooleanValue {
+	if x != nil {
+		return x.EnableDns64
+	}
+	return nil
+}
+
+func (x *ModifySubnetAttributeRequest) GetMapCustomerOwnedIpOnLaunch() *AttributeBooleanValue {
+	if x != nil {
+		return x.MapCustomerOwnedIpOnLaunch
+	}
+	return nil
+}
+
+func (x *ModifySubnetAttributeRequest) GetCustomerOwnedIpv4Pool() string {
+	if x != nil {
+		return x.CustomerOwnedIpv4Pool
+	}
+	return ""
+}
+
+func (x *ModifySubnetAttributeRequest) GetPrivateDnsHostnameTypeOnLaunch() string {
+	if x != nil {
+		return x.PrivateDnsHostnameTypeOnLaunch
+	}
+	return ""
+}
+
+func (x *ModifySubnetAttributeRequest) GetEnableResourceNameDnsARecordOnLaunch() *AttributeBooleanValue {
+	if x != nil {
+		return x.EnableResourceNameDnsARecordOnLaunch
+	}
+	return nil
+}
+
+func (x *ModifySubnetAttributeRequest) GetEnableResourceNameDnsAaaaRecordOnLaunch() *AttributeBooleanValue {
+	if x != nil {
+		return x.EnableResourceNameDnsAaaaRecordOnLaunch
+	}
+	return nil
+}
+
+func (x *ModifySubnetAttributeRequest) GetEnableLniAtDeviceIndex() int32 {
+	if x != nil {
+		return x.EnableLniAtDeviceIndex
+	}
+	return 0
+}
+
+func (x *ModifySubnetAttributeRequest) GetDisableLniAtDeviceIndex() *AttributeBooleanValue {
+	if x != nil {
+		return x.DisableLniAtDeviceIndex
+	}
+	return nil
+}
+
+type ModifySubnetAttributeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ModifySubnetAttributeResponse) Reset() {
+	*x = ModifySubnetAttributeResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifySubnetAttributeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifySubnetAttributeResponse) ProtoMessage() {}
+
+func (x *ModifySubnetAttributeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifySubnetAttributeResponse.ProtoReflect.Descriptor instead.
+func (*ModifySubnetAttributeResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{129}
+}
+
 type CreateSubnetRequest struct {
 	state             protoimpl.MessageState `protogen:"open.v1"`
 	VpcId             string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
@@ -7745,7 +8822,7 @@ type CreateSubnetRequest struct {
 
 func (x *CreateSubnetRequest) Reset() {
 	*x = CreateSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7757,7 +8834,7 @@ func (x *CreateSubnetRequest) String() string {
 func (*CreateSubnetRequest) ProtoMessage() {}
 
 func (x *CreateSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7770,7 +8847,7 @@ func (x *CreateSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSubnetRequest.ProtoReflect.Descriptor instead.
 func (*CreateSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{113}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{130}
 }
 
 func (x *CreateSubnetRequest) GetVpcId() string {
@@ -7820,7 +8897,7 @@ type DescribeSubnetsRequest struct {
 
 func (x *DescribeSubnetsRequest) Reset() {
 	*x = DescribeSubnetsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7832,7 +8909,7 @@ func (x *DescribeSubnetsRequest) String() string {
 func (*DescribeSubnetsRequest) ProtoMessage() {}
 
 func (x *DescribeSubnetsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7845,7 +8922,7 @@ func (x *DescribeSubnetsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSubnetsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSubnetsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{114}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{131}
 }
 
 func (x *DescribeSubnetsRequest) GetSubnetIds() []string {
@@ -7886,7 +8963,7 @@ type DescribeSubnetsResponse struct {
 
 func (x *DescribeSubnetsResponse) Reset() {
 	*x = DescribeSubnetsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7898,7 +8975,7 @@ func (x *DescribeSubnetsResponse) String() string {
 func (*DescribeSubnetsResponse) ProtoMessage() {}
 
 func (x *DescribeSubnetsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7911,7 +8988,7 @@ func (x *DescribeSubnetsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSubnetsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSubnetsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{115}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{132}
 }
 
 func (x *DescribeSubnetsResponse) GetSubnets() []*Subnet {
@@ -7938,7 +9015,7 @@ type DeleteSubnetRequest struct {
 
 func (x *DeleteSubnetRequest) Reset() {
 	*x = DeleteSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7950,7 +9027,7 @@ func (x *DeleteSubnetRequest) String() string {
 func (*DeleteSubnetRequest) ProtoMessage() {}
 
 func (x *DeleteSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7963,7 +9040,7 @@ func (x *DeleteSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSubnetRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{116}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{133}
 }
 
 func (x *DeleteSubnetRequest) GetSubnetId() string {
@@ -7988,7 +9065,7 @@ type DeleteSubnetResponse struct {
 
 func (x *DeleteSubnetResponse) Reset() {
 	*x = DeleteSubnetResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8000,7 +9077,7 @@ func (x *DeleteSubnetResponse) String() string {
 func (*DeleteSubnetResponse) ProtoMessage() {}
 
 func (x *DeleteSubnetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8013,7 +9090,7 @@ func (x *DeleteSubnetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSubnetResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSubnetResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{117}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{134}
 }
 
 type GroupIdentifier struct {
@@ -8026,7 +9103,7 @@ type GroupIdentifier struct {
 
 func (x *GroupIdentifier) Reset() {
 	*x = GroupIdentifier{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8038,7 +9115,7 @@ func (x *GroupIdentifier) String() string {
 func (*GroupIdentifier) ProtoMessage() {}
 
 func (x *GroupIdentifier) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8051,7 +9128,7 @@ func (x *GroupIdentifier) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupIdentifier.ProtoReflect.Descriptor instead.
 func (*GroupIdentifier) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{118}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{135}
 }
 
 func (x *GroupIdentifier) GetGroupId() string {
@@ -8078,7 +9155,7 @@ type IpRange struct {
 
 func (x *IpRange) Reset() {
 	*x = IpRange{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8090,7 +9167,7 @@ func (x *IpRange) String() string {
 func (*IpRange) ProtoMessage() {}
 
 func (x *IpRange) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8103,7 +9180,7 @@ func (x *IpRange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpRange.ProtoReflect.Descriptor instead.
 func (*IpRange) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{119}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{136}
 }
 
 func (x *IpRange) GetCidrIp() string {
@@ -8129,7 +9206,7 @@ type UserIdGroupPair struct {
 
 func (x *UserIdGroupPair) Reset() {
 	*x = UserIdGroupPair{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8141,7 +9218,7 @@ func (x *UserIdGroupPair) String() string {
 func (*UserIdGroupPair) ProtoMessage() {}
 
 func (x *UserIdGroupPair) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8154,7 +9231,7 @@ func (x *UserIdGroupPair) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UserIdGroupPair.ProtoReflect.Descriptor instead.
 func (*UserIdGroupPair) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{120}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{137}
 }
 
 func (x *UserIdGroupPair) GetGroupId() string {
@@ -8180,7 +9257,7 @@ type IpPermission struct {
 
 func (x *IpPermission) Reset() {
 	*x = IpPermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8192,7 +9269,7 @@ func (x *IpPermission) String() string {
 func (*IpPermission) ProtoMessage() {}
 
 func (x *IpPermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8205,7 +9282,7 @@ func (x *IpPermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpPermission.ProtoReflect.Descriptor instead.
 func (*IpPermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{121}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{138}
 }
 
 func (x *IpPermission) GetIpProtocol() string {
@@ -8259,7 +9336,7 @@ type SecurityGroup struct {
 
 func (x *SecurityGroup) Reset() {
 	*x = SecurityGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8271,7 +9348,7 @@ func (x *SecurityGroup) String() string {
 func (*SecurityGroup) ProtoMessage() {}
 
 func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8284,7 +9361,7 @@ func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroup.ProtoReflect.Descriptor instead.
 func (*SecurityGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{122}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{139}
 }
 
 func (x *SecurityGroup) GetGroupId() string {
@@ -8356,7 +9433,7 @@ type CreateSecurityGroupRequest struct {
 
 func (x *CreateSecurityGroupRequest) Reset() {
 	*x = CreateSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8368,7 +9445,7 @@ func (x *CreateSecurityGroupRequest) String() string {
 func (*CreateSecurityGroupRequest) ProtoMessage() {}
 
 func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8381,7 +9458,7 @@ func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{123}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{140}
 }
 
 func (x *CreateSecurityGroupRequest) GetGroupName() string {
@@ -8428,7 +9505,7 @@ type CreateSecurityGroupResponse struct {
 
 func (x *CreateSecurityGroupResponse) Reset() {
 	*x = CreateSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8440,7 +9517,7 @@ func (x *CreateSecurityGroupResponse) String() string {
 func (*CreateSecurityGroupResponse) ProtoMessage() {}
 
 func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8453,7 +9530,7 @@ func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{124}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{141}
 }
 
 func (x *CreateSecurityGroupResponse) GetGroupId() string {
@@ -8474,7 +9551,7 @@ type DeleteSecurityGroupRequest struct {
 
 func (x *DeleteSecurityGroupRequest) Reset() {
 	*x = DeleteSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8486,7 +9563,7 @@ func (x *DeleteSecurityGroupRequest) String() string {
 func (*DeleteSecurityGroupRequest) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8499,7 +9576,7 @@ func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{125}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{142}
 }
 
 func (x *DeleteSecurityGroupRequest) GetGroupId() string {
@@ -8531,7 +9608,7 @@ type DeleteSecurityGroupResponse struct {
 
 func (x *DeleteSecurityGroupResponse) Reset() {
 	*x = DeleteSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8543,7 +9620,7 @@ func (x *DeleteSecurityGroupResponse) String() string {
 func (*DeleteSecurityGroupResponse) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8556,7 +9633,7 @@ func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{126}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{143}
 }
 
 type DescribeSecurityGroupsRequest struct {
@@ -8572,7 +9649,7 @@ type DescribeSecurityGroupsRequest struct {
 
 func (x *DescribeSecurityGroupsRequest) Reset() {
 	*x = DescribeSecurityGroupsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8584,7 +9661,7 @@ func (x *DescribeSecurityGroupsRequest) String() string {
 func (*DescribeSecurityGroupsRequest) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8597,7 +9674,7 @@ func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{127}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{144}
 }
 
 func (x *DescribeSecurityGroupsRequest) GetGroupIds() []string {
@@ -8645,7 +9722,7 @@ type DescribeSecurityGroupsResponse struct {
 
 func (x *DescribeSecurityGroupsResponse) Reset() {
 	*x = DescribeSecurityGroupsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8657,7 +9734,7 @@ func (x *DescribeSecurityGroupsResponse) String() string {
 func (*DescribeSecurityGroupsResponse) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8670,7 +9747,7 @@ func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{128}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{145}
 }
 
 func (x *DescribeSecurityGroupsResponse) GetSecurityGroups() []*SecurityGroup {
@@ -8699,7 +9776,7 @@ type SecurityGroupRulesRequest struct {
 
 func (x *SecurityGroupRulesRequest) Reset() {
 	*x = SecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8711,7 +9788,7 @@ func (x *SecurityGroupRulesRequest) String() string {
 func (*SecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8724,7 +9801,7 @@ func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{129}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{146}
 }
 
 func (x *SecurityGroupRulesRequest) GetGroupId() string {
@@ -8757,7 +9834,7 @@ type SecurityGroupRulesResponse struct {
 
 func (x *SecurityGroupRulesResponse) Reset() {
 	*x = SecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8769,7 +9846,7 @@ func (x *SecurityGroupRulesResponse) String() string {
 func (*SecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8782,7 +9859,7 @@ func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{130}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{147}
 }
 
 func (x *SecurityGroupRulesResponse) GetReturn() bool {
@@ -9435,7 +10512,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x13ExportImageResponse\x12\x1f\n" +
 	"\vbundle_path\x18\x01 \x01(\tR\n" +
 	"bundlePath\x12'\n" +
-	"\x0fmanifest_sha256\x18\x02 \x01(\tR\x0emanifestSha256\"\xaf\x01\n" +
+	"\x0fmanifest_sha256\x18\x02 \x01(\tR\x0emanifestSha256\"\x8b\x02\n" +
 	"\x03Vpc\x12\x15\n" +
 	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12\x19\n" +
 	"\bowner_id\x18\x02 \x01(\tR\aownerId\x12\x1d\n" +
@@ -9444,7 +10521,68 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x05state\x18\x04 \x01(\tR\x05state\x12\x1d\n" +
 	"\n" +
 	"is_default\x18\x05 \x01(\bR\tisDefault\x12\"\n" +
-	"\x04tags\x18\x06 \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\x96\x01\n" +
+	"\x04tags\x18\x06 \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\x12Z\n" +
+	"\x17cidr_block_associations\x18\a \x03(\v2\".ec2lab.v1.VpcCidrBlockAssociationR\x15cidrBlockAssociations\"u\n" +
+	"\x17VpcCidrBlockAssociation\x12%\n" +
+	"\x0eassociation_id\x18\x01 \x01(\tR\rassociationId\x12\x1d\n" +
+	"\n" +
+	"cidr_block\x18\x02 \x01(\tR\tcidrBlock\x12\x14\n" +
+	"\x05state\x18\x03 \x01(\tR\x05state\"-\n" +
+	"\x15AttributeBooleanValue\x12\x14\n" +
+	"\x05value\x18\x01 \x01(\bR\x05value\"R\n" +
+	"\x1bDescribeVpcAttributeRequest\x12\x15\n" +
+	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12\x1c\n" +
+	"\tattribute\x18\x02 \x01(\tR\tattribute\"Y\n" +
+	"\fVpcAttribute\x12\x15\n" +
+	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12\x1c\n" +
+	"\tattribute\x18\x02 \x01(\tR\tattribute\x12\x14\n" +
+	"\x05value\x18\x03 \x01(\bR\x05value\"\xc8\x02\n" +
+	"\x19ModifyVpcAttributeRequest\x12\x15\n" +
+	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12N\n" +
+	"\x12enable_dns_support\x18\x02 \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x10enableDnsSupport\x12R\n" +
+	"\x14enable_dns_hostnames\x18\x03 \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x12enableDnsHostnames\x12p\n" +
+	"$enable_network_address_usage_metrics\x18\x04 \x01(\v2 .ec2lab.v1.AttributeBooleanValueR enableNetworkAddressUsageMetrics\"\x1c\n" +
+	"\x1aModifyVpcAttributeResponse\"\xe4\x03\n" +
+	"\x1cAssociateVpcCidrBlockRequest\x12\x15\n" +
+	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12\x1d\n" +
+	"\n" +
+	"cidr_block\x18\x02 \x01(\tR\tcidrBlock\x12D\n" +
+	"\x1famazon_provided_ipv6_cidr_block\x18\x03 \x01(\bR\x1bamazonProvidedIpv6CidrBlock\x12&\n" +
+	"\x0fipv6_cidr_block\x18\x04 \x01(\tR\ripv6CidrBlock\x12\x1b\n" +
+	"\tipv6_pool\x18\x05 \x01(\tR\bipv6Pool\x12)\n" +
+	"\x11ipv4_ipam_pool_id\x18\x06 \x01(\tR\x0eipv4IpamPoolId\x12.\n" +
+	"\x13ipv4_netmask_length\x18\a \x01(\x05R\x11ipv4NetmaskLength\x12)\n" +
+	"\x11ipv6_ipam_pool_id\x18\b \x01(\tR\x0eipv6IpamPoolId\x12.\n" +
+	"\x13ipv6_netmask_length\x18\t \x01(\x05R\x11ipv6NetmaskLength\x12M\n" +
+	"$ipv6_cidr_block_network_border_group\x18\n" +
+	" \x01(\tR\x1fipv6CidrBlockNetworkBorderGroup\"H\n" +
+	"\x1fDisassociateVpcCidrBlockRequest\x12%\n" +
+	"\x0eassociation_id\x18\x01 \x01(\tR\rassociationId\"\x87\x01\n" +
+	"\x14VpcCidrBlockResponse\x12\x15\n" +
+	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12X\n" +
+	"\x16cidr_block_association\x18\x02 \x01(\v2\".ec2lab.v1.VpcCidrBlockAssociationR\x14cidrBlockAssociation\"e\n" +
+	"\x1dDescribeVpcClassicLinkRequest\x12\x17\n" +
+	"\avpc_ids\x18\x01 \x03(\tR\x06vpcIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\"}\n" +
+	"\x0eVpcClassicLink\x12\x15\n" +
+	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x120\n" +
+	"\x14classic_link_enabled\x18\x02 \x01(\bR\x12classicLinkEnabled\x12\"\n" +
+	"\x04tags\x18\x03 \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"O\n" +
+	"\x1eDescribeVpcClassicLinkResponse\x12-\n" +
+	"\x04vpcs\x18\x01 \x03(\v2\x19.ec2lab.v1.VpcClassicLinkR\x04vpcs\"\x82\x01\n" +
+	"'DescribeVpcClassicLinkDnsSupportRequest\x12\x17\n" +
+	"\avpc_ids\x18\x01 \x03(\tR\x06vpcIds\x12\x1f\n" +
+	"\vmax_results\x18\x02 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x03 \x01(\tR\tnextToken\"k\n" +
+	"\x15ClassicLinkDnsSupport\x12\x15\n" +
+	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12;\n" +
+	"\x1aclassic_link_dns_supported\x18\x02 \x01(\bR\x17classicLinkDnsSupported\"\x7f\n" +
+	"(DescribeVpcClassicLinkDnsSupportResponse\x124\n" +
+	"\x04vpcs\x18\x01 \x03(\v2 .ec2lab.v1.ClassicLinkDnsSupportR\x04vpcs\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\x96\x01\n" +
 	"\x10CreateVpcRequest\x12\x1d\n" +
 	"\n" +
 	"cidr_block\x18\x01 \x01(\tR\tcidrBlock\x12J\n" +
@@ -9464,7 +10602,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x10DeleteVpcRequest\x12\x15\n" +
 	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12\x17\n" +
 	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"\x13\n" +
-	"\x11DeleteVpcResponse\"\xc0\x02\n" +
+	"\x11DeleteVpcResponse\"\xeb\x04\n" +
 	"\x06Subnet\x12\x1b\n" +
 	"\tsubnet_id\x18\x01 \x01(\tR\bsubnetId\x12\x15\n" +
 	"\x06vpc_id\x18\x02 \x01(\tR\x05vpcId\x12\x19\n" +
@@ -9475,7 +10613,29 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x1aavailable_ip_address_count\x18\x06 \x01(\x05R\x17availableIpAddressCount\x12$\n" +
 	"\x0edefault_for_az\x18\a \x01(\bR\fdefaultForAz\x12\x14\n" +
 	"\x05state\x18\b \x01(\tR\x05state\x12\"\n" +
-	"\x04tags\x18\t \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\xdd\x01\n" +
+	"\x04tags\x18\t \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\x124\n" +
+	"\x17map_public_ip_on_launch\x18\n" +
+	" \x01(\bR\x13mapPublicIpOnLaunch\x12D\n" +
+	"\x1fassign_ipv6_address_on_creation\x18\v \x01(\bR\x1bassignIpv6AddressOnCreation\x12!\n" +
+	"\fenable_dns64\x18\f \x01(\bR\venableDns64\x12\x1d\n" +
+	"\n" +
+	"subnet_arn\x18\r \x01(\tR\tsubnetArn\x120\n" +
+	"\x14availability_zone_id\x18\x0e \x01(\tR\x12availabilityZoneId\x129\n" +
+	"\x19private_dns_hostname_type\x18\x0f \x01(\tR\x16privateDnsHostnameType\"\xca\a\n" +
+	"\x1cModifySubnetAttributeRequest\x12\x1b\n" +
+	"\tsubnet_id\x18\x01 \x01(\tR\bsubnetId\x12V\n" +
+	"\x17map_public_ip_on_launch\x18\x02 \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x13mapPublicIpOnLaunch\x12f\n" +
+	"\x1fassign_ipv6_address_on_creation\x18\x03 \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x1bassignIpv6AddressOnCreation\x12C\n" +
+	"\fenable_dns64\x18\x04 \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\venableDns64\x12e\n" +
+	"\x1fmap_customer_owned_ip_on_launch\x18\x05 \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x1amapCustomerOwnedIpOnLaunch\x127\n" +
+	"\x18customer_owned_ipv4_pool\x18\x06 \x01(\tR\x15customerOwnedIpv4Pool\x12K\n" +
+	"#private_dns_hostname_type_on_launch\x18\a \x01(\tR\x1eprivateDnsHostnameTypeOnLaunch\x12{\n" +
+	"+enable_resource_name_dns_a_record_on_launch\x18\b \x01(\v2 .ec2lab.v1.AttributeBooleanValueR$enableResourceNameDnsARecordOnLaunch\x12\x81\x01\n" +
+	".enable_resource_name_dns_aaaa_record_on_launch\x18\t \x01(\v2 .ec2lab.v1.AttributeBooleanValueR'enableResourceNameDnsAaaaRecordOnLaunch\x12:\n" +
+	"\x1aenable_lni_at_device_index\x18\n" +
+	" \x01(\x05R\x16enableLniAtDeviceIndex\x12^\n" +
+	"\x1bdisable_lni_at_device_index\x18\v \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x17disableLniAtDeviceIndex\"\x1f\n" +
+	"\x1dModifySubnetAttributeResponse\"\xdd\x01\n" +
 	"\x13CreateSubnetRequest\x12\x15\n" +
 	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12\x1d\n" +
 	"\n" +
@@ -9558,7 +10718,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x0eip_permissions\x18\x02 \x03(\v2\x17.ec2lab.v1.IpPermissionR\ripPermissions\x12\x17\n" +
 	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"4\n" +
 	"\x1aSecurityGroupRulesResponse\x12\x16\n" +
-	"\x06return\x18\x01 \x01(\bR\x06return2\x88(\n" +
+	"\x06return\x18\x01 \x01(\bR\x06return2\xf9-\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -9612,7 +10772,14 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\tDeleteVpc\x12\x1b.ec2lab.v1.DeleteVpcRequest\x1a\x1c.ec2lab.v1.DeleteVpcResponse\x12A\n" +
 	"\fCreateSubnet\x12\x1e.ec2lab.v1.CreateSubnetRequest\x1a\x11.ec2lab.v1.Subnet\x12X\n" +
 	"\x0fDescribeSubnets\x12!.ec2lab.v1.DescribeSubnetsRequest\x1a\".ec2lab.v1.DescribeSubnetsResponse\x12O\n" +
-	"\fDeleteSubnet\x12\x1e.ec2lab.v1.DeleteSubnetRequest\x1a\x1f.ec2lab.v1.DeleteSubnetResponse\x12d\n" +
+	"\fDeleteSubnet\x12\x1e.ec2lab.v1.DeleteSubnetRequest\x1a\x1f.ec2lab.v1.DeleteSubnetResponse\x12W\n" +
+	"\x14DescribeVpcAttribute\x12&.ec2lab.v1.DescribeVpcAttributeRequest\x1a\x17.ec2lab.v1.VpcAttribute\x12a\n" +
+	"\x12ModifyVpcAttribute\x12$.ec2lab.v1.ModifyVpcAttributeRequest\x1a%.ec2lab.v1.ModifyVpcAttributeResponse\x12a\n" +
+	"\x15AssociateVpcCidrBlock\x12'.ec2lab.v1.AssociateVpcCidrBlockRequest\x1a\x1f.ec2lab.v1.VpcCidrBlockResponse\x12g\n" +
+	"\x18DisassociateVpcCidrBlock\x12*.ec2lab.v1.DisassociateVpcCidrBlockRequest\x1a\x1f.ec2lab.v1.VpcCidrBlockResponse\x12m\n" +
+	"\x16DescribeVpcClassicLink\x12(.ec2lab.v1.DescribeVpcClassicLinkRequest\x1a).ec2lab.v1.DescribeVpcClassicLinkResponse\x12\x8b\x01\n" +
+	" DescribeVpcClassicLinkDnsSupport\x122.ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest\x1a3.ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse\x12j\n" +
+	"\x15ModifySubnetAttribute\x12'.ec2lab.v1.ModifySubnetAttributeRequest\x1a(.ec2lab.v1.ModifySubnetAttributeResponse\x12d\n" +
 	"\x13CreateSecurityGroup\x12%.ec2lab.v1.CreateSecurityGroupRequest\x1a&.ec2lab.v1.CreateSecurityGroupResponse\x12d\n" +
 	"\x13DeleteSecurityGroup\x12%.ec2lab.v1.DeleteSecurityGroupRequest\x1a&.ec2lab.v1.DeleteSecurityGroupResponse\x12m\n" +
 	"\x16DescribeSecurityGroups\x12(.ec2lab.v1.DescribeSecurityGroupsRequest\x1a).ec2lab.v1.DescribeSecurityGroupsResponse\x12l\n" +
@@ -9633,140 +10800,157 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 131)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 148)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
-	(*Tag)(nil),                                   // 0: ec2lab.v1.Tag
-	(*TagSpecification)(nil),                      // 1: ec2lab.v1.TagSpecification
-	(*Filter)(nil),                                // 2: ec2lab.v1.Filter
-	(*InstanceState)(nil),                         // 3: ec2lab.v1.InstanceState
-	(*Placement)(nil),                             // 4: ec2lab.v1.Placement
-	(*EbsBlockDevice)(nil),                        // 5: ec2lab.v1.EbsBlockDevice
-	(*BlockDeviceMapping)(nil),                    // 6: ec2lab.v1.BlockDeviceMapping
-	(*RunInstancesRequest)(nil),                   // 7: ec2lab.v1.RunInstancesRequest
-	(*CreditSpecificationRequest)(nil),            // 8: ec2lab.v1.CreditSpecificationRequest
-	(*InstanceMetadataOptionsRequest)(nil),        // 9: ec2lab.v1.InstanceMetadataOptionsRequest
-	(*InstanceMetadataOptions)(nil),               // 10: ec2lab.v1.InstanceMetadataOptions
-	(*ModifyInstanceMetadataOptionsRequest)(nil),  // 11: ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	(*ModifyInstanceMetadataOptionsResponse)(nil), // 12: ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	(*InstanceBlockDeviceMapping)(nil),            // 13: ec2lab.v1.InstanceBlockDeviceMapping
-	(*StateReason)(nil),                           // 14: ec2lab.v1.StateReason
-	(*Instance)(nil),                              // 15: ec2lab.v1.Instance
-	(*Reservation)(nil),                           // 16: ec2lab.v1.Reservation
-	(*DescribeInstancesRequest)(nil),              // 17: ec2lab.v1.DescribeInstancesRequest
-	(*DescribeInstancesResponse)(nil),             // 18: ec2lab.v1.DescribeInstancesResponse
-	(*InstanceIdsRequest)(nil),                    // 19: ec2lab.v1.InstanceIdsRequest
-	(*StopInstancesRequest)(nil),                  // 20: ec2lab.v1.StopInstancesRequest
-	(*InstanceStateChange)(nil),                   // 21: ec2lab.v1.InstanceStateChange
-	(*InstanceStateChanges)(nil),                  // 22: ec2lab.v1.InstanceStateChanges
-	(*RebootInstancesResponse)(nil),               // 23: ec2lab.v1.RebootInstancesResponse
-	(*GetConsoleOutputRequest)(nil),               // 24: ec2lab.v1.GetConsoleOutputRequest
-	(*GetConsoleOutputResponse)(nil),              // 25: ec2lab.v1.GetConsoleOutputResponse
-	(*ConsoleInput)(nil),                          // 26: ec2lab.v1.ConsoleInput
-	(*ConsoleChunk)(nil),                          // 27: ec2lab.v1.ConsoleChunk
-	(*DescribeInstanceAttributeRequest)(nil),      // 28: ec2lab.v1.DescribeInstanceAttributeRequest
-	(*InstanceAttribute)(nil),                     // 29: ec2lab.v1.InstanceAttribute
-	(*InstanceTypeInfo)(nil),                      // 30: ec2lab.v1.InstanceTypeInfo
-	(*DescribeInstanceTypesRequest)(nil),          // 31: ec2lab.v1.DescribeInstanceTypesRequest
-	(*DescribeInstanceTypesResponse)(nil),         // 32: ec2lab.v1.DescribeInstanceTypesResponse
-	(*Region)(nil),                                // 33: ec2lab.v1.Region
-	(*DescribeRegionsRequest)(nil),                // 34: ec2lab.v1.DescribeRegionsRequest
-	(*DescribeRegionsResponse)(nil),               // 35: ec2lab.v1.DescribeRegionsResponse
-	(*AvailabilityZone)(nil),                      // 36: ec2lab.v1.AvailabilityZone
-	(*DescribeAvailabilityZonesRequest)(nil),      // 37: ec2lab.v1.DescribeAvailabilityZonesRequest
-	(*DescribeAvailabilityZonesResponse)(nil),     // 38: ec2lab.v1.DescribeAvailabilityZonesResponse
-	(*Host)(nil),                                  // 39: ec2lab.v1.Host
-	(*DescribeHostsRequest)(nil),                  // 40: ec2lab.v1.DescribeHostsRequest
-	(*DescribeHostsResponse)(nil),                 // 41: ec2lab.v1.DescribeHostsResponse
-	(*KeyPair)(nil),                               // 42: ec2lab.v1.KeyPair
-	(*CreateKeyPairRequest)(nil),                  // 43: ec2lab.v1.CreateKeyPairRequest
-	(*ImportKeyPairRequest)(nil),                  // 44: ec2lab.v1.ImportKeyPairRequest
-	(*DescribeKeyPairsRequest)(nil),               // 45: ec2lab.v1.DescribeKeyPairsRequest
-	(*DescribeKeyPairsResponse)(nil),              // 46: ec2lab.v1.DescribeKeyPairsResponse
-	(*DeleteKeyPairRequest)(nil),                  // 47: ec2lab.v1.DeleteKeyPairRequest
-	(*DeleteKeyPairResponse)(nil),                 // 48: ec2lab.v1.DeleteKeyPairResponse
-	(*PlacementGroup)(nil),                        // 49: ec2lab.v1.PlacementGroup
-	(*CreatePlacementGroupRequest)(nil),           // 50: ec2lab.v1.CreatePlacementGroupRequest
-	(*DescribePlacementGroupsRequest)(nil),        // 51: ec2lab.v1.DescribePlacementGroupsRequest
-	(*DescribePlacementGroupsResponse)(nil),       // 52: ec2lab.v1.DescribePlacementGroupsResponse
-	(*DeletePlacementGroupRequest)(nil),           // 53: ec2lab.v1.DeletePlacementGroupRequest
-	(*DeletePlacementGroupResponse)(nil),          // 54: ec2lab.v1.DeletePlacementGroupResponse
-	(*CreateTagsRequest)(nil),                     // 55: ec2lab.v1.CreateTagsRequest
-	(*CreateTagsResponse)(nil),                    // 56: ec2lab.v1.CreateTagsResponse
-	(*DeleteTagsRequest)(nil),                     // 57: ec2lab.v1.DeleteTagsRequest
-	(*DeleteTagsResponse)(nil),                    // 58: ec2lab.v1.DeleteTagsResponse
-	(*TagDescription)(nil),                        // 59: ec2lab.v1.TagDescription
-	(*DescribeTagsRequest)(nil),                   // 60: ec2lab.v1.DescribeTagsRequest
-	(*DescribeTagsResponse)(nil),                  // 61: ec2lab.v1.DescribeTagsResponse
-	(*VolumeAttachment)(nil),                      // 62: ec2lab.v1.VolumeAttachment
-	(*Volume)(nil),                                // 63: ec2lab.v1.Volume
-	(*CreateVolumeRequest)(nil),                   // 64: ec2lab.v1.CreateVolumeRequest
-	(*DescribeVolumesRequest)(nil),                // 65: ec2lab.v1.DescribeVolumesRequest
-	(*DescribeVolumesResponse)(nil),               // 66: ec2lab.v1.DescribeVolumesResponse
-	(*AttachVolumeRequest)(nil),                   // 67: ec2lab.v1.AttachVolumeRequest
-	(*DetachVolumeRequest)(nil),                   // 68: ec2lab.v1.DetachVolumeRequest
-	(*ModifyVolumeRequest)(nil),                   // 69: ec2lab.v1.ModifyVolumeRequest
-	(*VolumeModification)(nil),                    // 70: ec2lab.v1.VolumeModification
-	(*DeleteVolumeRequest)(nil),                   // 71: ec2lab.v1.DeleteVolumeRequest
-	(*DeleteVolumeResponse)(nil),                  // 72: ec2lab.v1.DeleteVolumeResponse
-	(*Snapshot)(nil),                              // 73: ec2lab.v1.Snapshot
-	(*CreateSnapshotRequest)(nil),                 // 74: ec2lab.v1.CreateSnapshotRequest
-	(*DescribeSnapshotsRequest)(nil),              // 75: ec2lab.v1.DescribeSnapshotsRequest
-	(*DescribeSnapshotsResponse)(nil),             // 76: ec2lab.v1.DescribeSnapshotsResponse
-	(*CopySnapshotRequest)(nil),                   // 77: ec2lab.v1.CopySnapshotRequest
-	(*CopySnapshotResponse)(nil),                  // 78: ec2lab.v1.CopySnapshotResponse
-	(*GetSnapshotLayersRequest)(nil),              // 79: ec2lab.v1.GetSnapshotLayersRequest
-	(*LayerChunk)(nil),                            // 80: ec2lab.v1.LayerChunk
-	(*GetImageFilesRequest)(nil),                  // 81: ec2lab.v1.GetImageFilesRequest
-	(*CopyImageRequest)(nil),                      // 82: ec2lab.v1.CopyImageRequest
-	(*CopyImageResponse)(nil),                     // 83: ec2lab.v1.CopyImageResponse
-	(*DeleteSnapshotRequest)(nil),                 // 84: ec2lab.v1.DeleteSnapshotRequest
-	(*DeleteSnapshotResponse)(nil),                // 85: ec2lab.v1.DeleteSnapshotResponse
-	(*Image)(nil),                                 // 86: ec2lab.v1.Image
-	(*RegisterImageRequest)(nil),                  // 87: ec2lab.v1.RegisterImageRequest
-	(*RegisterImageResponse)(nil),                 // 88: ec2lab.v1.RegisterImageResponse
-	(*CreateImageRequest)(nil),                    // 89: ec2lab.v1.CreateImageRequest
-	(*CreateImageResponse)(nil),                   // 90: ec2lab.v1.CreateImageResponse
-	(*DescribeImagesRequest)(nil),                 // 91: ec2lab.v1.DescribeImagesRequest
-	(*DescribeImagesResponse)(nil),                // 92: ec2lab.v1.DescribeImagesResponse
-	(*DeregisterImageRequest)(nil),                // 93: ec2lab.v1.DeregisterImageRequest
-	(*DeregisterImageResponse)(nil),               // 94: ec2lab.v1.DeregisterImageResponse
-	(*LaunchPermission)(nil),                      // 95: ec2lab.v1.LaunchPermission
-	(*LaunchPermissionModifications)(nil),         // 96: ec2lab.v1.LaunchPermissionModifications
-	(*AttributeValue)(nil),                        // 97: ec2lab.v1.AttributeValue
-	(*ModifyImageAttributeRequest)(nil),           // 98: ec2lab.v1.ModifyImageAttributeRequest
-	(*ModifyImageAttributeResponse)(nil),          // 99: ec2lab.v1.ModifyImageAttributeResponse
-	(*DescribeImageAttributeRequest)(nil),         // 100: ec2lab.v1.DescribeImageAttributeRequest
-	(*ImageAttribute)(nil),                        // 101: ec2lab.v1.ImageAttribute
-	(*ResetImageAttributeRequest)(nil),            // 102: ec2lab.v1.ResetImageAttributeRequest
-	(*ResetImageAttributeResponse)(nil),           // 103: ec2lab.v1.ResetImageAttributeResponse
-	(*ExportImageRequest)(nil),                    // 104: ec2lab.v1.ExportImageRequest
-	(*ExportImageResponse)(nil),                   // 105: ec2lab.v1.ExportImageResponse
-	(*Vpc)(nil),                                   // 106: ec2lab.v1.Vpc
-	(*CreateVpcRequest)(nil),                      // 107: ec2lab.v1.CreateVpcRequest
-	(*DescribeVpcsRequest)(nil),                   // 108: ec2lab.v1.DescribeVpcsRequest
-	(*DescribeVpcsResponse)(nil),                  // 109: ec2lab.v1.DescribeVpcsResponse
-	(*DeleteVpcRequest)(nil),                      // 110: ec2lab.v1.DeleteVpcRequest
-	(*DeleteVpcResponse)(nil),                     // 111: ec2lab.v1.DeleteVpcResponse
-	(*Subnet)(nil),                                // 112: ec2lab.v1.Subnet
-	(*CreateSubnetRequest)(nil),                   // 113: ec2lab.v1.CreateSubnetRequest
-	(*DescribeSubnetsRequest)(nil),                // 114: ec2lab.v1.DescribeSubnetsRequest
-	(*DescribeSubnetsResponse)(nil),               // 115: ec2lab.v1.DescribeSubnetsResponse
-	(*DeleteSubnetRequest)(nil),                   // 116: ec2lab.v1.DeleteSubnetRequest
-	(*DeleteSubnetResponse)(nil),                  // 117: ec2lab.v1.DeleteSubnetResponse
-	(*GroupIdentifier)(nil),                       // 118: ec2lab.v1.GroupIdentifier
-	(*IpRange)(nil),                               // 119: ec2lab.v1.IpRange
-	(*UserIdGroupPair)(nil),                       // 120: ec2lab.v1.UserIdGroupPair
-	(*IpPermission)(nil),                          // 121: ec2lab.v1.IpPermission
-	(*SecurityGroup)(nil),                         // 122: ec2lab.v1.SecurityGroup
-	(*CreateSecurityGroupRequest)(nil),            // 123: ec2lab.v1.CreateSecurityGroupRequest
-	(*CreateSecurityGroupResponse)(nil),           // 124: ec2lab.v1.CreateSecurityGroupResponse
-	(*DeleteSecurityGroupRequest)(nil),            // 125: ec2lab.v1.DeleteSecurityGroupRequest
-	(*DeleteSecurityGroupResponse)(nil),           // 126: ec2lab.v1.DeleteSecurityGroupResponse
-	(*DescribeSecurityGroupsRequest)(nil),         // 127: ec2lab.v1.DescribeSecurityGroupsRequest
-	(*DescribeSecurityGroupsResponse)(nil),        // 128: ec2lab.v1.DescribeSecurityGroupsResponse
-	(*SecurityGroupRulesRequest)(nil),             // 129: ec2lab.v1.SecurityGroupRulesRequest
-	(*SecurityGroupRulesResponse)(nil),            // 130: ec2lab.v1.SecurityGroupRulesResponse
-	(*timestamppb.Timestamp)(nil),                 // 131: google.protobuf.Timestamp
+	(*Tag)(nil),                                      // 0: ec2lab.v1.Tag
+	(*TagSpecification)(nil),                         // 1: ec2lab.v1.TagSpecification
+	(*Filter)(nil),                                   // 2: ec2lab.v1.Filter
+	(*InstanceState)(nil),                            // 3: ec2lab.v1.InstanceState
+	(*Placement)(nil),                                // 4: ec2lab.v1.Placement
+	(*EbsBlockDevice)(nil),                           // 5: ec2lab.v1.EbsBlockDevice
+	(*BlockDeviceMapping)(nil),                       // 6: ec2lab.v1.BlockDeviceMapping
+	(*RunInstancesRequest)(nil),                      // 7: ec2lab.v1.RunInstancesRequest
+	(*CreditSpecificationRequest)(nil),               // 8: ec2lab.v1.CreditSpecificationRequest
+	(*InstanceMetadataOptionsRequest)(nil),           // 9: ec2lab.v1.InstanceMetadataOptionsRequest
+	(*InstanceMetadataOptions)(nil),                  // 10: ec2lab.v1.InstanceMetadataOptions
+	(*ModifyInstanceMetadataOptionsRequest)(nil),     // 11: ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	(*ModifyInstanceMetadataOptionsResponse)(nil),    // 12: ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	(*InstanceBlockDeviceMapping)(nil),               // 13: ec2lab.v1.InstanceBlockDeviceMapping
+	(*StateReason)(nil),                              // 14: ec2lab.v1.StateReason
+	(*Instance)(nil),                                 // 15: ec2lab.v1.Instance
+	(*Reservation)(nil),                              // 16: ec2lab.v1.Reservation
+	(*DescribeInstancesRequest)(nil),                 // 17: ec2lab.v1.DescribeInstancesRequest
+	(*DescribeInstancesResponse)(nil),                // 18: ec2lab.v1.DescribeInstancesResponse
+	(*InstanceIdsRequest)(nil),                       // 19: ec2lab.v1.InstanceIdsRequest
+	(*StopInstancesRequest)(nil),                     // 20: ec2lab.v1.StopInstancesRequest
+	(*InstanceStateChange)(nil),                      // 21: ec2lab.v1.InstanceStateChange
+	(*InstanceStateChanges)(nil),                     // 22: ec2lab.v1.InstanceStateChanges
+	(*RebootInstancesResponse)(nil),                  // 23: ec2lab.v1.RebootInstancesResponse
+	(*GetConsoleOutputRequest)(nil),                  // 24: ec2lab.v1.GetConsoleOutputRequest
+	(*GetConsoleOutputResponse)(nil),                 // 25: ec2lab.v1.GetConsoleOutputResponse
+	(*ConsoleInput)(nil),                             // 26: ec2lab.v1.ConsoleInput
+	(*ConsoleChunk)(nil),                             // 27: ec2lab.v1.ConsoleChunk
+	(*DescribeInstanceAttributeRequest)(nil),         // 28: ec2lab.v1.DescribeInstanceAttributeRequest
+	(*InstanceAttribute)(nil),                        // 29: ec2lab.v1.InstanceAttribute
+	(*InstanceTypeInfo)(nil),                         // 30: ec2lab.v1.InstanceTypeInfo
+	(*DescribeInstanceTypesRequest)(nil),             // 31: ec2lab.v1.DescribeInstanceTypesRequest
+	(*DescribeInstanceTypesResponse)(nil),            // 32: ec2lab.v1.DescribeInstanceTypesResponse
+	(*Region)(nil),                                   // 33: ec2lab.v1.Region
+	(*DescribeRegionsRequest)(nil),                   // 34: ec2lab.v1.DescribeRegionsRequest
+	(*DescribeRegionsResponse)(nil),                  // 35: ec2lab.v1.DescribeRegionsResponse
+	(*AvailabilityZone)(nil),                         // 36: ec2lab.v1.AvailabilityZone
+	(*DescribeAvailabilityZonesRequest)(nil),         // 37: ec2lab.v1.DescribeAvailabilityZonesRequest
+	(*DescribeAvailabilityZonesResponse)(nil),        // 38: ec2lab.v1.DescribeAvailabilityZonesResponse
+	(*Host)(nil),                                     // 39: ec2lab.v1.Host
+	(*DescribeHostsRequest)(nil),                     // 40: ec2lab.v1.DescribeHostsRequest
+	(*DescribeHostsResponse)(nil),                    // 41: ec2lab.v1.DescribeHostsResponse
+	(*KeyPair)(nil),                                  // 42: ec2lab.v1.KeyPair
+	(*CreateKeyPairRequest)(nil),                     // 43: ec2lab.v1.CreateKeyPairRequest
+	(*ImportKeyPairRequest)(nil),                     // 44: ec2lab.v1.ImportKeyPairRequest
+	(*DescribeKeyPairsRequest)(nil),                  // 45: ec2lab.v1.DescribeKeyPairsRequest
+	(*DescribeKeyPairsResponse)(nil),                 // 46: ec2lab.v1.DescribeKeyPairsResponse
+	(*DeleteKeyPairRequest)(nil),                     // 47: ec2lab.v1.DeleteKeyPairRequest
+	(*DeleteKeyPairResponse)(nil),                    // 48: ec2lab.v1.DeleteKeyPairResponse
+	(*PlacementGroup)(nil),                           // 49: ec2lab.v1.PlacementGroup
+	(*CreatePlacementGroupRequest)(nil),              // 50: ec2lab.v1.CreatePlacementGroupRequest
+	(*DescribePlacementGroupsRequest)(nil),           // 51: ec2lab.v1.DescribePlacementGroupsRequest
+	(*DescribePlacementGroupsResponse)(nil),          // 52: ec2lab.v1.DescribePlacementGroupsResponse
+	(*DeletePlacementGroupRequest)(nil),              // 53: ec2lab.v1.DeletePlacementGroupRequest
+	(*DeletePlacementGroupResponse)(nil),             // 54: ec2lab.v1.DeletePlacementGroupResponse
+	(*CreateTagsRequest)(nil),                        // 55: ec2lab.v1.CreateTagsRequest
+	(*CreateTagsResponse)(nil),                       // 56: ec2lab.v1.CreateTagsResponse
+	(*DeleteTagsRequest)(nil),                        // 57: ec2lab.v1.DeleteTagsRequest
+	(*DeleteTagsResponse)(nil),                       // 58: ec2lab.v1.DeleteTagsResponse
+	(*TagDescription)(nil),                           // 59: ec2lab.v1.TagDescription
+	(*DescribeTagsRequest)(nil),                      // 60: ec2lab.v1.DescribeTagsRequest
+	(*DescribeTagsResponse)(nil),                     // 61: ec2lab.v1.DescribeTagsResponse
+	(*VolumeAttachment)(nil),                         // 62: ec2lab.v1.VolumeAttachment
+	(*Volume)(nil),                                   // 63: ec2lab.v1.Volume
+	(*CreateVolumeRequest)(nil),                      // 64: ec2lab.v1.CreateVolumeRequest
+	(*DescribeVolumesRequest)(nil),                   // 65: ec2lab.v1.DescribeVolumesRequest
+	(*DescribeVolumesResponse)(nil),                  // 66: ec2lab.v1.DescribeVolumesResponse
+	(*AttachVolumeRequest)(nil),                      // 67: ec2lab.v1.AttachVolumeRequest
+	(*DetachVolumeRequest)(nil),                      // 68: ec2lab.v1.DetachVolumeRequest
+	(*ModifyVolumeRequest)(nil),                      // 69: ec2lab.v1.ModifyVolumeRequest
+	(*VolumeModification)(nil),                       // 70: ec2lab.v1.VolumeModification
+	(*DeleteVolumeRequest)(nil),                      // 71: ec2lab.v1.DeleteVolumeRequest
+	(*DeleteVolumeResponse)(nil),                     // 72: ec2lab.v1.DeleteVolumeResponse
+	(*Snapshot)(nil),                                 // 73: ec2lab.v1.Snapshot
+	(*CreateSnapshotRequest)(nil),                    // 74: ec2lab.v1.CreateSnapshotRequest
+	(*DescribeSnapshotsRequest)(nil),                 // 75: ec2lab.v1.DescribeSnapshotsRequest
+	(*DescribeSnapshotsResponse)(nil),                // 76: ec2lab.v1.DescribeSnapshotsResponse
+	(*CopySnapshotRequest)(nil),                      // 77: ec2lab.v1.CopySnapshotRequest
+	(*CopySnapshotResponse)(nil),                     // 78: ec2lab.v1.CopySnapshotResponse
+	(*GetSnapshotLayersRequest)(nil),                 // 79: ec2lab.v1.GetSnapshotLayersRequest
+	(*LayerChunk)(nil),                               // 80: ec2lab.v1.LayerChunk
+	(*GetImageFilesRequest)(nil),                     // 81: ec2lab.v1.GetImageFilesRequest
+	(*CopyImageRequest)(nil),                         // 82: ec2lab.v1.CopyImageRequest
+	(*CopyImageResponse)(nil),                        // 83: ec2lab.v1.CopyImageResponse
+	(*DeleteSnapshotRequest)(nil),                    // 84: ec2lab.v1.DeleteSnapshotRequest
+	(*DeleteSnapshotResponse)(nil),                   // 85: ec2lab.v1.DeleteSnapshotResponse
+	(*Image)(nil),                                    // 86: ec2lab.v1.Image
+	(*RegisterImageRequest)(nil),                     // 87: ec2lab.v1.RegisterImageRequest
+	(*RegisterImageResponse)(nil),                    // 88: ec2lab.v1.RegisterImageResponse
+	(*CreateImageRequest)(nil),                       // 89: ec2lab.v1.CreateImageRequest
+	(*CreateImageResponse)(nil),                      // 90: ec2lab.v1.CreateImageResponse
+	(*DescribeImagesRequest)(nil),                    // 91: ec2lab.v1.DescribeImagesRequest
+	(*DescribeImagesResponse)(nil),                   // 92: ec2lab.v1.DescribeImagesResponse
+	(*DeregisterImageRequest)(nil),                   // 93: ec2lab.v1.DeregisterImageRequest
+	(*DeregisterImageResponse)(nil),                  // 94: ec2lab.v1.DeregisterImageResponse
+	(*LaunchPermission)(nil),                         // 95: ec2lab.v1.LaunchPermission
+	(*LaunchPermissionModifications)(nil),            // 96: ec2lab.v1.LaunchPermissionModifications
+	(*AttributeValue)(nil),                           // 97: ec2lab.v1.AttributeValue
+	(*ModifyImageAttributeRequest)(nil),              // 98: ec2lab.v1.ModifyImageAttributeRequest
+	(*ModifyImageAttributeResponse)(nil),             // 99: ec2lab.v1.ModifyImageAttributeResponse
+	(*DescribeImageAttributeRequest)(nil),            // 100: ec2lab.v1.DescribeImageAttributeRequest
+	(*ImageAttribute)(nil),                           // 101: ec2lab.v1.ImageAttribute
+	(*ResetImageAttributeRequest)(nil),               // 102: ec2lab.v1.ResetImageAttributeRequest
+	(*ResetImageAttributeResponse)(nil),              // 103: ec2lab.v1.ResetImageAttributeResponse
+	(*ExportImageRequest)(nil),                       // 104: ec2lab.v1.ExportImageRequest
+	(*ExportImageResponse)(nil),                      // 105: ec2lab.v1.ExportImageResponse
+	(*Vpc)(nil),                                      // 106: ec2lab.v1.Vpc
+	(*VpcCidrBlockAssociation)(nil),                  // 107: ec2lab.v1.VpcCidrBlockAssociation
+	(*AttributeBooleanValue)(nil),                    // 108: ec2lab.v1.AttributeBooleanValue
+	(*DescribeVpcAttributeRequest)(nil),              // 109: ec2lab.v1.DescribeVpcAttributeRequest
+	(*VpcAttribute)(nil),                             // 110: ec2lab.v1.VpcAttribute
+	(*ModifyVpcAttributeRequest)(nil),                // 111: ec2lab.v1.ModifyVpcAttributeRequest
+	(*ModifyVpcAttributeResponse)(nil),               // 112: ec2lab.v1.ModifyVpcAttributeResponse
+	(*AssociateVpcCidrBlockRequest)(nil),             // 113: ec2lab.v1.AssociateVpcCidrBlockRequest
+	(*DisassociateVpcCidrBlockRequest)(nil),          // 114: ec2lab.v1.DisassociateVpcCidrBlockRequest
+	(*VpcCidrBlockResponse)(nil),                     // 115: ec2lab.v1.VpcCidrBlockResponse
+	(*DescribeVpcClassicLinkRequest)(nil),            // 116: ec2lab.v1.DescribeVpcClassicLinkRequest
+	(*VpcClassicLink)(nil),                           // 117: ec2lab.v1.VpcClassicLink
+	(*DescribeVpcClassicLinkResponse)(nil),           // 118: ec2lab.v1.DescribeVpcClassicLinkResponse
+	(*DescribeVpcClassicLinkDnsSupportRequest)(nil),  // 119: ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	(*ClassicLinkDnsSupport)(nil),                    // 120: ec2lab.v1.ClassicLinkDnsSupport
+	(*DescribeVpcClassicLinkDnsSupportResponse)(nil), // 121: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	(*CreateVpcRequest)(nil),                         // 122: ec2lab.v1.CreateVpcRequest
+	(*DescribeVpcsRequest)(nil),                      // 123: ec2lab.v1.DescribeVpcsRequest
+	(*DescribeVpcsResponse)(nil),                     // 124: ec2lab.v1.DescribeVpcsResponse
+	(*DeleteVpcRequest)(nil),                         // 125: ec2lab.v1.DeleteVpcRequest
+	(*DeleteVpcResponse)(nil),                        // 126: ec2lab.v1.DeleteVpcResponse
+	(*Subnet)(nil),                                   // 127: ec2lab.v1.Subnet
+	(*ModifySubnetAttributeRequest)(nil),             // 128: ec2lab.v1.ModifySubnetAttributeRequest
+	(*ModifySubnetAttributeResponse)(nil),            // 129: ec2lab.v1.ModifySubnetAttributeResponse
+	(*CreateSubnetRequest)(nil),                      // 130: ec2lab.v1.CreateSubnetRequest
+	(*DescribeSubnetsRequest)(nil),                   // 131: ec2lab.v1.DescribeSubnetsRequest
+	(*DescribeSubnetsResponse)(nil),                  // 132: ec2lab.v1.DescribeSubnetsResponse
+	(*DeleteSubnetRequest)(nil),                      // 133: ec2lab.v1.DeleteSubnetRequest
+	(*DeleteSubnetResponse)(nil),                     // 134: ec2lab.v1.DeleteSubnetResponse
+	(*GroupIdentifier)(nil),                          // 135: ec2lab.v1.GroupIdentifier
+	(*IpRange)(nil),                                  // 136: ec2lab.v1.IpRange
+	(*UserIdGroupPair)(nil),                          // 137: ec2lab.v1.UserIdGroupPair
+	(*IpPermission)(nil),                             // 138: ec2lab.v1.IpPermission
+	(*SecurityGroup)(nil),                            // 139: ec2lab.v1.SecurityGroup
+	(*CreateSecurityGroupRequest)(nil),               // 140: ec2lab.v1.CreateSecurityGroupRequest
+	(*CreateSecurityGroupResponse)(nil),              // 141: ec2lab.v1.CreateSecurityGroupResponse
+	(*DeleteSecurityGroupRequest)(nil),               // 142: ec2lab.v1.DeleteSecurityGroupRequest
+	(*DeleteSecurityGroupResponse)(nil),              // 143: ec2lab.v1.DeleteSecurityGroupResponse
+	(*DescribeSecurityGroupsRequest)(nil),            // 144: ec2lab.v1.DescribeSecurityGroupsRequest
+	(*DescribeSecurityGroupsResponse)(nil),           // 145: ec2lab.v1.DescribeSecurityGroupsResponse
+	(*SecurityGroupRulesRequest)(nil),                // 146: ec2lab.v1.SecurityGroupRulesRequest
+	(*SecurityGroupRulesResponse)(nil),               // 147: ec2lab.v1.SecurityGroupRulesResponse
+	(*timestamppb.Timestamp)(nil),                    // 148: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
@@ -9777,14 +10961,14 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	9,   // 5: ec2lab.v1.RunInstancesRequest.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptionsRequest
 	8,   // 6: ec2lab.v1.RunInstancesRequest.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
 	10,  // 7: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	131, // 8: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	148, // 8: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	3,   // 9: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	131, // 10: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	148, // 10: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	4,   // 11: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	13,  // 12: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	0,   // 13: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
 	14,  // 14: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
-	118, // 15: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
+	135, // 15: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
 	10,  // 16: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
 	15,  // 17: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
 	2,   // 18: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
@@ -9792,15 +10976,15 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	3,   // 20: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	3,   // 21: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	21,  // 22: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	131, // 23: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	148, // 23: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
 	2,   // 24: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
 	30,  // 25: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
 	33,  // 26: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
 	2,   // 27: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
 	36,  // 28: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	131, // 29: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	148, // 29: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
 	39,  // 30: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	131, // 31: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	148, // 31: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
 	0,   // 32: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
 	1,   // 33: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	1,   // 34: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -9814,15 +10998,15 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 42: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
 	2,   // 43: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
 	59,  // 44: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	131, // 45: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	131, // 46: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	148, // 45: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	148, // 46: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
 	62,  // 47: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
 	0,   // 48: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
 	1,   // 49: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	2,   // 50: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
 	63,  // 51: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	131, // 52: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	131, // 53: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	148, // 52: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	148, // 53: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
 	0,   // 54: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
 	1,   // 55: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	2,   // 56: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
@@ -9830,7 +11014,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	1,   // 58: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	1,   // 59: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	6,   // 60: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	131, // 61: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	148, // 61: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
 	0,   // 62: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
 	6,   // 63: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
 	1,   // 64: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -9843,143 +11027,173 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	97,  // 71: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
 	95,  // 72: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
 	0,   // 73: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
-	1,   // 74: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 75: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
-	106, // 76: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
-	0,   // 77: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
-	1,   // 78: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 79: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
-	112, // 80: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
-	119, // 81: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
-	120, // 82: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
-	121, // 83: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	121, // 84: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
-	0,   // 85: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 86: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 87: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	122, // 88: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
-	121, // 89: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	7,   // 90: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	17,  // 91: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	19,  // 92: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	20,  // 93: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	19,  // 94: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	19,  // 95: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	24,  // 96: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	26,  // 97: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	28,  // 98: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	11,  // 99: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	31,  // 100: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	34,  // 101: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	37,  // 102: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	40,  // 103: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	43,  // 104: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	44,  // 105: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	45,  // 106: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	47,  // 107: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	50,  // 108: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	51,  // 109: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	53,  // 110: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	55,  // 111: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	57,  // 112: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	60,  // 113: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	64,  // 114: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	65,  // 115: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	67,  // 116: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	68,  // 117: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	69,  // 118: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	71,  // 119: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	74,  // 120: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	75,  // 121: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	77,  // 122: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	79,  // 123: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	84,  // 124: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	87,  // 125: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	89,  // 126: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	91,  // 127: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	93,  // 128: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	82,  // 129: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	81,  // 130: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	104, // 131: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	98,  // 132: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	100, // 133: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	102, // 134: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	107, // 135: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	108, // 136: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	110, // 137: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	113, // 138: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	114, // 139: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	116, // 140: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	123, // 141: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	125, // 142: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	127, // 143: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	129, // 144: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	129, // 145: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	129, // 146: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	129, // 147: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	16,  // 148: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	18,  // 149: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	22,  // 150: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	22,  // 151: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	23,  // 152: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	22,  // 153: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	25,  // 154: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	27,  // 155: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	29,  // 156: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	12,  // 157: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	32,  // 158: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	35,  // 159: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	38,  // 160: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	41,  // 161: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	42,  // 162: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	42,  // 163: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	46,  // 164: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	48,  // 165: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	49,  // 166: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	52,  // 167: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	54,  // 168: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	56,  // 169: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	58,  // 170: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	61,  // 171: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	63,  // 172: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	66,  // 173: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	62,  // 174: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	62,  // 175: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	70,  // 176: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	72,  // 177: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	73,  // 178: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	76,  // 179: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	78,  // 180: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	80,  // 181: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	85,  // 182: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	88,  // 183: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	90,  // 184: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	92,  // 185: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	94,  // 186: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	83,  // 187: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	80,  // 188: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	105, // 189: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	99,  // 190: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	101, // 191: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	103, // 192: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	106, // 193: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	109, // 194: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	111, // 195: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	112, // 196: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	115, // 197: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	117, // 198: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	124, // 199: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	126, // 200: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	128, // 201: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	130, // 202: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	130, // 203: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	130, // 204: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	130, // 205: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	148, // [148:206] is the sub-list for method output_type
-	90,  // [90:148] is the sub-list for method input_type
-	90,  // [90:90] is the sub-list for extension type_name
-	90,  // [90:90] is the sub-list for extension extendee
-	0,   // [0:90] is the sub-list for field type_name
+	107, // 74: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	108, // 75: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 76: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 77: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
+	107, // 78: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	2,   // 79: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
+	0,   // 80: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
+	117, // 81: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
+	120, // 82: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
+	1,   // 83: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 84: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
+	106, // 85: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
+	0,   // 86: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
+	108, // 87: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 88: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 89: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 90: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 91: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 92: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 93: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
+	1,   // 94: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 95: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
+	127, // 96: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
+	136, // 97: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
+	137, // 98: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
+	138, // 99: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	138, // 100: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
+	0,   // 101: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 102: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 103: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	139, // 104: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
+	138, // 105: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	7,   // 106: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	17,  // 107: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	19,  // 108: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	20,  // 109: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	19,  // 110: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	19,  // 111: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	24,  // 112: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	26,  // 113: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	28,  // 114: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	11,  // 115: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	31,  // 116: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	34,  // 117: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	37,  // 118: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	40,  // 119: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	43,  // 120: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	44,  // 121: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	45,  // 122: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	47,  // 123: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	50,  // 124: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	51,  // 125: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	53,  // 126: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	55,  // 127: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	57,  // 128: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	60,  // 129: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	64,  // 130: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	65,  // 131: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	67,  // 132: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	68,  // 133: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	69,  // 134: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	71,  // 135: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	74,  // 136: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	75,  // 137: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	77,  // 138: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	79,  // 139: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	84,  // 140: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	87,  // 141: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	89,  // 142: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	91,  // 143: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	93,  // 144: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	82,  // 145: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	81,  // 146: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	104, // 147: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	98,  // 148: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	100, // 149: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	102, // 150: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	122, // 151: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	123, // 152: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	125, // 153: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	130, // 154: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	131, // 155: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	133, // 156: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	109, // 157: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	111, // 158: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	113, // 159: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	114, // 160: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	116, // 161: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	119, // 162: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	128, // 163: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	140, // 164: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	142, // 165: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	144, // 166: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	146, // 167: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	146, // 168: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	146, // 169: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	146, // 170: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	16,  // 171: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	18,  // 172: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	22,  // 173: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	22,  // 174: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	23,  // 175: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	22,  // 176: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	25,  // 177: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	27,  // 178: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	29,  // 179: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	12,  // 180: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	32,  // 181: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	35,  // 182: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	38,  // 183: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	41,  // 184: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	42,  // 185: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	42,  // 186: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	46,  // 187: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	48,  // 188: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	49,  // 189: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	52,  // 190: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	54,  // 191: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	56,  // 192: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	58,  // 193: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	61,  // 194: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	63,  // 195: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	66,  // 196: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	62,  // 197: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	62,  // 198: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	70,  // 199: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	72,  // 200: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	73,  // 201: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	76,  // 202: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	78,  // 203: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	80,  // 204: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	85,  // 205: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	88,  // 206: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	90,  // 207: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	92,  // 208: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	94,  // 209: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	83,  // 210: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	80,  // 211: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	105, // 212: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	99,  // 213: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	101, // 214: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	103, // 215: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	106, // 216: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	124, // 217: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	126, // 218: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	127, // 219: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	132, // 220: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	134, // 221: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	110, // 222: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	112, // 223: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	115, // 224: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	115, // 225: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	118, // 226: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	121, // 227: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	129, // 228: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	141, // 229: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	143, // 230: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	145, // 231: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	147, // 232: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	147, // 233: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	147, // 234: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	147, // 235: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	171, // [171:236] is the sub-list for method output_type
+	106, // [106:171] is the sub-list for method input_type
+	106, // [106:106] is the sub-list for extension type_name
+	106, // [106:106] is the sub-list for extension extendee
+	0,   // [0:106] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -9996,7 +11210,7 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   131,
+			NumMessages:   148,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

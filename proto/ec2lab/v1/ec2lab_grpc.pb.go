@@ -24,64 +24,71 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Compute_RunInstances_FullMethodName                  = "/ec2lab.v1.Compute/RunInstances"
-	Compute_DescribeInstances_FullMethodName             = "/ec2lab.v1.Compute/DescribeInstances"
-	Compute_StartInstances_FullMethodName                = "/ec2lab.v1.Compute/StartInstances"
-	Compute_StopInstances_FullMethodName                 = "/ec2lab.v1.Compute/StopInstances"
-	Compute_RebootInstances_FullMethodName               = "/ec2lab.v1.Compute/RebootInstances"
-	Compute_TerminateInstances_FullMethodName            = "/ec2lab.v1.Compute/TerminateInstances"
-	Compute_GetConsoleOutput_FullMethodName              = "/ec2lab.v1.Compute/GetConsoleOutput"
-	Compute_StreamConsole_FullMethodName                 = "/ec2lab.v1.Compute/StreamConsole"
-	Compute_DescribeInstanceAttribute_FullMethodName     = "/ec2lab.v1.Compute/DescribeInstanceAttribute"
-	Compute_ModifyInstanceMetadataOptions_FullMethodName = "/ec2lab.v1.Compute/ModifyInstanceMetadataOptions"
-	Compute_DescribeInstanceTypes_FullMethodName         = "/ec2lab.v1.Compute/DescribeInstanceTypes"
-	Compute_DescribeRegions_FullMethodName               = "/ec2lab.v1.Compute/DescribeRegions"
-	Compute_DescribeAvailabilityZones_FullMethodName     = "/ec2lab.v1.Compute/DescribeAvailabilityZones"
-	Compute_DescribeHosts_FullMethodName                 = "/ec2lab.v1.Compute/DescribeHosts"
-	Compute_CreateKeyPair_FullMethodName                 = "/ec2lab.v1.Compute/CreateKeyPair"
-	Compute_ImportKeyPair_FullMethodName                 = "/ec2lab.v1.Compute/ImportKeyPair"
-	Compute_DescribeKeyPairs_FullMethodName              = "/ec2lab.v1.Compute/DescribeKeyPairs"
-	Compute_DeleteKeyPair_FullMethodName                 = "/ec2lab.v1.Compute/DeleteKeyPair"
-	Compute_CreatePlacementGroup_FullMethodName          = "/ec2lab.v1.Compute/CreatePlacementGroup"
-	Compute_DescribePlacementGroups_FullMethodName       = "/ec2lab.v1.Compute/DescribePlacementGroups"
-	Compute_DeletePlacementGroup_FullMethodName          = "/ec2lab.v1.Compute/DeletePlacementGroup"
-	Compute_CreateTags_FullMethodName                    = "/ec2lab.v1.Compute/CreateTags"
-	Compute_DeleteTags_FullMethodName                    = "/ec2lab.v1.Compute/DeleteTags"
-	Compute_DescribeTags_FullMethodName                  = "/ec2lab.v1.Compute/DescribeTags"
-	Compute_CreateVolume_FullMethodName                  = "/ec2lab.v1.Compute/CreateVolume"
-	Compute_DescribeVolumes_FullMethodName               = "/ec2lab.v1.Compute/DescribeVolumes"
-	Compute_AttachVolume_FullMethodName                  = "/ec2lab.v1.Compute/AttachVolume"
-	Compute_DetachVolume_FullMethodName                  = "/ec2lab.v1.Compute/DetachVolume"
-	Compute_ModifyVolume_FullMethodName                  = "/ec2lab.v1.Compute/ModifyVolume"
-	Compute_DeleteVolume_FullMethodName                  = "/ec2lab.v1.Compute/DeleteVolume"
-	Compute_CreateSnapshot_FullMethodName                = "/ec2lab.v1.Compute/CreateSnapshot"
-	Compute_DescribeSnapshots_FullMethodName             = "/ec2lab.v1.Compute/DescribeSnapshots"
-	Compute_CopySnapshot_FullMethodName                  = "/ec2lab.v1.Compute/CopySnapshot"
-	Compute_GetSnapshotLayers_FullMethodName             = "/ec2lab.v1.Compute/GetSnapshotLayers"
-	Compute_DeleteSnapshot_FullMethodName                = "/ec2lab.v1.Compute/DeleteSnapshot"
-	Compute_RegisterImage_FullMethodName                 = "/ec2lab.v1.Compute/RegisterImage"
-	Compute_CreateImage_FullMethodName                   = "/ec2lab.v1.Compute/CreateImage"
-	Compute_DescribeImages_FullMethodName                = "/ec2lab.v1.Compute/DescribeImages"
-	Compute_DeregisterImage_FullMethodName               = "/ec2lab.v1.Compute/DeregisterImage"
-	Compute_CopyImage_FullMethodName                     = "/ec2lab.v1.Compute/CopyImage"
-	Compute_GetImageFiles_FullMethodName                 = "/ec2lab.v1.Compute/GetImageFiles"
-	Compute_ExportImage_FullMethodName                   = "/ec2lab.v1.Compute/ExportImage"
-	Compute_ModifyImageAttribute_FullMethodName          = "/ec2lab.v1.Compute/ModifyImageAttribute"
-	Compute_DescribeImageAttribute_FullMethodName        = "/ec2lab.v1.Compute/DescribeImageAttribute"
-	Compute_ResetImageAttribute_FullMethodName           = "/ec2lab.v1.Compute/ResetImageAttribute"
-	Compute_CreateVpc_FullMethodName                     = "/ec2lab.v1.Compute/CreateVpc"
-	Compute_DescribeVpcs_FullMethodName                  = "/ec2lab.v1.Compute/DescribeVpcs"
-	Compute_DeleteVpc_FullMethodName                     = "/ec2lab.v1.Compute/DeleteVpc"
-	Compute_CreateSubnet_FullMethodName                  = "/ec2lab.v1.Compute/CreateSubnet"
-	Compute_DescribeSubnets_FullMethodName               = "/ec2lab.v1.Compute/DescribeSubnets"
-	Compute_DeleteSubnet_FullMethodName                  = "/ec2lab.v1.Compute/DeleteSubnet"
-	Compute_CreateSecurityGroup_FullMethodName           = "/ec2lab.v1.Compute/CreateSecurityGroup"
-	Compute_DeleteSecurityGroup_FullMethodName           = "/ec2lab.v1.Compute/DeleteSecurityGroup"
-	Compute_DescribeSecurityGroups_FullMethodName        = "/ec2lab.v1.Compute/DescribeSecurityGroups"
-	Compute_AuthorizeSecurityGroupIngress_FullMethodName = "/ec2lab.v1.Compute/AuthorizeSecurityGroupIngress"
-	Compute_AuthorizeSecurityGroupEgress_FullMethodName  = "/ec2lab.v1.Compute/AuthorizeSecurityGroupEgress"
-	Compute_RevokeSecurityGroupIngress_FullMethodName    = "/ec2lab.v1.Compute/RevokeSecurityGroupIngress"
-	Compute_RevokeSecurityGroupEgress_FullMethodName     = "/ec2lab.v1.Compute/RevokeSecurityGroupEgress"
+	Compute_RunInstances_FullMethodName                     = "/ec2lab.v1.Compute/RunInstances"
+	Compute_DescribeInstances_FullMethodName                = "/ec2lab.v1.Compute/DescribeInstances"
+	Compute_StartInstances_FullMethodName                   = "/ec2lab.v1.Compute/StartInstances"
+	Compute_StopInstances_FullMethodName                    = "/ec2lab.v1.Compute/StopInstances"
+	Compute_RebootInstances_FullMethodName                  = "/ec2lab.v1.Compute/RebootInstances"
+	Compute_TerminateInstances_FullMethodName               = "/ec2lab.v1.Compute/TerminateInstances"
+	Compute_GetConsoleOutput_FullMethodName                 = "/ec2lab.v1.Compute/GetConsoleOutput"
+	Compute_StreamConsole_FullMethodName                    = "/ec2lab.v1.Compute/StreamConsole"
+	Compute_DescribeInstanceAttribute_FullMethodName        = "/ec2lab.v1.Compute/DescribeInstanceAttribute"
+	Compute_ModifyInstanceMetadataOptions_FullMethodName    = "/ec2lab.v1.Compute/ModifyInstanceMetadataOptions"
+	Compute_DescribeInstanceTypes_FullMethodName            = "/ec2lab.v1.Compute/DescribeInstanceTypes"
+	Compute_DescribeRegions_FullMethodName                  = "/ec2lab.v1.Compute/DescribeRegions"
+	Compute_DescribeAvailabilityZones_FullMethodName        = "/ec2lab.v1.Compute/DescribeAvailabilityZones"
+	Compute_DescribeHosts_FullMethodName                    = "/ec2lab.v1.Compute/DescribeHosts"
+	Compute_CreateKeyPair_FullMethodName                    = "/ec2lab.v1.Compute/CreateKeyPair"
+	Compute_ImportKeyPair_FullMethodName                    = "/ec2lab.v1.Compute/ImportKeyPair"
+	Compute_DescribeKeyPairs_FullMethodName                 = "/ec2lab.v1.Compute/DescribeKeyPairs"
+	Compute_DeleteKeyPair_FullMethodName                    = "/ec2lab.v1.Compute/DeleteKeyPair"
+	Compute_CreatePlacementGroup_FullMethodName             = "/ec2lab.v1.Compute/CreatePlacementGroup"
+	Compute_DescribePlacementGroups_FullMethodName          = "/ec2lab.v1.Compute/DescribePlacementGroups"
+	Compute_DeletePlacementGroup_FullMethodName             = "/ec2lab.v1.Compute/DeletePlacementGroup"
+	Compute_CreateTags_FullMethodName                       = "/ec2lab.v1.Compute/CreateTags"
+	Compute_DeleteTags_FullMethodName                       = "/ec2lab.v1.Compute/DeleteTags"
+	Compute_DescribeTags_FullMethodName                     = "/ec2lab.v1.Compute/DescribeTags"
+	Compute_CreateVolume_FullMethodName                     = "/ec2lab.v1.Compute/CreateVolume"
+	Compute_DescribeVolumes_FullMethodName                  = "/ec2lab.v1.Compute/DescribeVolumes"
+	Compute_AttachVolume_FullMethodName                     = "/ec2lab.v1.Compute/AttachVolume"
+	Compute_DetachVolume_FullMethodName                     = "/ec2lab.v1.Compute/DetachVolume"
+	Compute_ModifyVolume_FullMethodName                     = "/ec2lab.v1.Compute/ModifyVolume"
+	Compute_DeleteVolume_FullMethodName                     = "/ec2lab.v1.Compute/DeleteVolume"
+	Compute_CreateSnapshot_FullMethodName                   = "/ec2lab.v1.Compute/CreateSnapshot"
+	Compute_DescribeSnapshots_FullMethodName                = "/ec2lab.v1.Compute/DescribeSnapshots"
+	Compute_CopySnapshot_FullMethodName                     = "/ec2lab.v1.Compute/CopySnapshot"
+	Compute_GetSnapshotLayers_FullMethodName                = "/ec2lab.v1.Compute/GetSnapshotLayers"
+	Compute_DeleteSnapshot_FullMethodName                   = "/ec2lab.v1.Compute/DeleteSnapshot"
+	Compute_RegisterImage_FullMethodName                    = "/ec2lab.v1.Compute/RegisterImage"
+	Compute_CreateImage_FullMethodName                      = "/ec2lab.v1.Compute/CreateImage"
+	Compute_DescribeImages_FullMethodName                   = "/ec2lab.v1.Compute/DescribeImages"
+	Compute_DeregisterImage_FullMethodName                  = "/ec2lab.v1.Compute/DeregisterImage"
+	Compute_CopyImage_FullMethodName                        = "/ec2lab.v1.Compute/CopyImage"
+	Compute_GetImageFiles_FullMethodName                    = "/ec2lab.v1.Compute/GetImageFiles"
+	Compute_ExportImage_FullMethodName                      = "/ec2lab.v1.Compute/ExportImage"
+	Compute_ModifyImageAttribute_FullMethodName             = "/ec2lab.v1.Compute/ModifyImageAttribute"
+	Compute_DescribeImageAttribute_FullMethodName           = "/ec2lab.v1.Compute/DescribeImageAttribute"
+	Compute_ResetImageAttribute_FullMethodName              = "/ec2lab.v1.Compute/ResetImageAttribute"
+	Compute_CreateVpc_FullMethodName                        = "/ec2lab.v1.Compute/CreateVpc"
+	Compute_DescribeVpcs_FullMethodName                     = "/ec2lab.v1.Compute/DescribeVpcs"
+	Compute_DeleteVpc_FullMethodName                        = "/ec2lab.v1.Compute/DeleteVpc"
+	Compute_CreateSubnet_FullMethodName                     = "/ec2lab.v1.Compute/CreateSubnet"
+	Compute_DescribeSubnets_FullMethodName                  = "/ec2lab.v1.Compute/DescribeSubnets"
+	Compute_DeleteSubnet_FullMethodName                     = "/ec2lab.v1.Compute/DeleteSubnet"
+	Compute_DescribeVpcAttribute_FullMethodName             = "/ec2lab.v1.Compute/DescribeVpcAttribute"
+	Compute_ModifyVpcAttribute_FullMethodName               = "/ec2lab.v1.Compute/ModifyVpcAttribute"
+	Compute_AssociateVpcCidrBlock_FullMethodName            = "/ec2lab.v1.Compute/AssociateVpcCidrBlock"
+	Compute_DisassociateVpcCidrBlock_FullMethodName         = "/ec2lab.v1.Compute/DisassociateVpcCidrBlock"
+	Compute_DescribeVpcClassicLink_FullMethodName           = "/ec2lab.v1.Compute/DescribeVpcClassicLink"
+	Compute_DescribeVpcClassicLinkDnsSupport_FullMethodName = "/ec2lab.v1.Compute/DescribeVpcClassicLinkDnsSupport"
+	Compute_ModifySubnetAttribute_FullMethodName            = "/ec2lab.v1.Compute/ModifySubnetAttribute"
+	Compute_CreateSecurityGroup_FullMethodName              = "/ec2lab.v1.Compute/CreateSecurityGroup"
+	Compute_DeleteSecurityGroup_FullMethodName              = "/ec2lab.v1.Compute/DeleteSecurityGroup"
+	Compute_DescribeSecurityGroups_FullMethodName           = "/ec2lab.v1.Compute/DescribeSecurityGroups"
+	Compute_AuthorizeSecurityGroupIngress_FullMethodName    = "/ec2lab.v1.Compute/AuthorizeSecurityGroupIngress"
+	Compute_AuthorizeSecurityGroupEgress_FullMethodName     = "/ec2lab.v1.Compute/AuthorizeSecurityGroupEgress"
+	Compute_RevokeSecurityGroupIngress_FullMethodName       = "/ec2lab.v1.Compute/RevokeSecurityGroupIngress"
+	Compute_RevokeSecurityGroupEgress_FullMethodName        = "/ec2lab.v1.Compute/RevokeSecurityGroupEgress"
 )
 
 // ComputeClient is the client API for Compute service.
@@ -161,6 +168,13 @@ type ComputeClient interface {
 	CreateSubnet(ctx context.Context, in *CreateSubnetRequest, opts ...grpc.CallOption) (*Subnet, error)
 	DescribeSubnets(ctx context.Context, in *DescribeSubnetsRequest, opts ...grpc.CallOption) (*DescribeSubnetsResponse, error)
 	DeleteSubnet(ctx context.Context, in *DeleteSubnetRequest, opts ...grpc.CallOption) (*DeleteSubnetResponse, error)
+	DescribeVpcAttribute(ctx context.Context, in *DescribeVpcAttributeRequest, opts ...grpc.CallOption) (*VpcAttribute, error)
+	ModifyVpcAttribute(ctx context.Context, in *ModifyVpcAttributeRequest, opts ...grpc.CallOption) (*ModifyVpcAttributeResponse, error)
+	AssociateVpcCidrBlock(ctx context.Context, in *AssociateVpcCidrBlockRequest, opts ...grpc.CallOption) (*VpcCidrBlockResponse, error)
+	DisassociateVpcCidrBlock(ctx context.Context, in *DisassociateVpcCidrBlockRequest, opts ...grpc.CallOption) (*VpcCidrBlockResponse, error)
+	DescribeVpcClassicLink(ctx context.Context, in *DescribeVpcClassicLinkRequest, opts ...grpc.CallOption) (*DescribeVpcClassicLinkResponse, error)
+	DescribeVpcClassicLinkDnsSupport(ctx context.Context, in *DescribeVpcClassicLinkDnsSupportRequest, opts ...grpc.CallOption) (*DescribeVpcClassicLinkDnsSupportResponse, error)
+	ModifySubnetAttribute(ctx context.Context, in *ModifySubnetAttributeRequest, opts ...grpc.CallOption) (*ModifySubnetAttributeResponse, error)
 	// Security groups.
 	CreateSecurityGroup(ctx context.Context, in *CreateSecurityGroupRequest, opts ...grpc.CallOption) (*CreateSecurityGroupResponse, error)
 	DeleteSecurityGroup(ctx context.Context, in *DeleteSecurityGroupRequest, opts ...grpc.CallOption) (*DeleteSecurityGroupResponse, error)
@@ -710,6 +724,76 @@ func (c *computeClient) DeleteSubnet(ctx context.Context, in *DeleteSubnetReques
 	return out, nil
 }
 
+func (c *computeClient) DescribeVpcAttribute(ctx context.Context, in *DescribeVpcAttributeRequest, opts ...grpc.CallOption) (*VpcAttribute, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VpcAttribute)
+	err := c.cc.Invoke(ctx, Compute_DescribeVpcAttribute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ModifyVpcAttribute(ctx context.Context, in *ModifyVpcAttributeRequest, opts ...grpc.CallOption) (*ModifyVpcAttributeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ModifyVpcAttributeResponse)
+	err := c.cc.Invoke(ctx, Compute_ModifyVpcAttribute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) AssociateVpcCidrBlock(ctx context.Context, in *AssociateVpcCidrBlockRequest, opts ...grpc.CallOption) (*VpcCidrBlockResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VpcCidrBlockResponse)
+	err := c.cc.Invoke(ctx, Compute_AssociateVpcCidrBlock_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DisassociateVpcCidrBlock(ctx context.Context, in *DisassociateVpcCidrBlockRequest, opts ...grpc.CallOption) (*VpcCidrBlockResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VpcCidrBlockResponse)
+	err := c.cc.Invoke(ctx, Compute_DisassociateVpcCidrBlock_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeVpcClassicLink(ctx context.Context, in *DescribeVpcClassicLinkRequest, opts ...grpc.CallOption) (*DescribeVpcClassicLinkResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeVpcClassicLinkResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeVpcClassicLink_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeVpcClassicLinkDnsSupport(ctx context.Context, in *DescribeVpcClassicLinkDnsSupportRequest, opts ...grpc.CallOption) (*DescribeVpcClassicLinkDnsSupportResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeVpcClassicLinkDnsSupportResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeVpcClassicLinkDnsSupport_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ModifySubnetAttribute(ctx context.Context, in *ModifySubnetAttributeRequest, opts ...grpc.CallOption) (*ModifySubnetAttributeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ModifySubnetAttributeResponse)
+	err := c.cc.Invoke(ctx, Compute_ModifySubnetAttribute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *computeClient) CreateSecurityGroup(ctx context.Context, in *CreateSecurityGroupRequest, opts ...grpc.CallOption) (*CreateSecurityGroupResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CreateSecurityGroupResponse)
@@ -857,6 +941,13 @@ type ComputeServer interface {
 	CreateSubnet(context.Context, *CreateSubnetRequest) (*Subnet, error)
 	DescribeSubnets(context.Context, *DescribeSubnetsRequest) (*DescribeSubnetsResponse, error)
 	DeleteSubnet(context.Context, *DeleteSubnetRequest) (*DeleteSubnetResponse, error)
+	DescribeVpcAttribute(context.Context, *DescribeVpcAttributeRequest) (*VpcAttribute, error)
+	ModifyVpcAttribute(context.Context, *ModifyVpcAttributeRequest) (*ModifyVpcAttributeResponse, error)
+	AssociateVpcCidrBlock(context.Context, *AssociateVpcCidrBlockRequest) (*VpcCidrBlockResponse, error)
+	DisassociateVpcCidrBlock(context.Context, *DisassociateVpcCidrBlockRequest) (*VpcCidrBlockResponse, error)
+	DescribeVpcClassicLink(context.Context, *DescribeVpcClassicLinkRequest) (*DescribeVpcClassicLinkResponse, error)
+	DescribeVpcClassicLinkDnsSupport(context.Context, *DescribeVpcClassicLinkDnsSupportRequest) (*DescribeVpcClassicLinkDnsSupportResponse, error)
+	ModifySubnetAttribute(context.Context, *ModifySubnetAttributeRequest) (*ModifySubnetAttributeResponse, error)
 	// Security groups.
 	CreateSecurityGroup(context.Context, *CreateSecurityGroupRequest) (*CreateSecurityGroupResponse, error)
 	DeleteSecurityGroup(context.Context, *DeleteSecurityGroupRequest) (*DeleteSecurityGroupResponse, error)
@@ -1027,6 +1118,27 @@ func (UnimplementedComputeServer) DescribeSubnets(context.Context, *DescribeSubn
 }
 func (UnimplementedComputeServer) DeleteSubnet(context.Context, *DeleteSubnetRequest) (*DeleteSubnetResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeleteSubnet not implemented")
+}
+func (UnimplementedComputeServer) DescribeVpcAttribute(context.Context, *DescribeVpcAttributeRequest) (*VpcAttribute, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeVpcAttribute not implemented")
+}
+func (UnimplementedComputeServer) ModifyVpcAttribute(context.Context, *ModifyVpcAttributeRequest) (*ModifyVpcAttributeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ModifyVpcAttribute not implemented")
+}
+func (UnimplementedComputeServer) AssociateVpcCidrBlock(context.Context, *AssociateVpcCidrBlockRequest) (*VpcCidrBlockResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AssociateVpcCidrBlock not implemented")
+}
+func (UnimplementedComputeServer) DisassociateVpcCidrBlock(context.Context, *DisassociateVpcCidrBlockRequest) (*VpcCidrBlockResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DisassociateVpcCidrBlock not implemented")
+}
+func (UnimplementedComputeServer) DescribeVpcClassicLink(context.Context, *DescribeVpcClassicLinkRequest) (*DescribeVpcClassicLinkResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeVpcClassicLink not implemented")
+}
+func (UnimplementedComputeServer) DescribeVpcClassicLinkDnsSupport(context.Context, *DescribeVpcClassicLinkDnsSupportRequest) (*DescribeVpcClassicLinkDnsSupportResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeVpcClassicLinkDnsSupport not implemented")
+}
+func (UnimplementedComputeServer) ModifySubnetAttribute(context.Context, *ModifySubnetAttributeRequest) (*ModifySubnetAttributeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ModifySubnetAttribute not implemented")
 }
 func (UnimplementedComputeServer) CreateSecurityGroup(context.Context, *CreateSecurityGroupRequest) (*CreateSecurityGroupResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateSecurityGroup not implemented")
@@ -1963,6 +2075,132 @@ func _Compute_DeleteSubnet_Handler(srv interface{}, ctx context.Context, dec fun
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_DescribeVpcAttribute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeVpcAttributeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeVpcAttribute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeVpcAttribute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeVpcAttribute(ctx, req.(*DescribeVpcAttributeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ModifyVpcAttribute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ModifyVpcAttributeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ModifyVpcAttribute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ModifyVpcAttribute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ModifyVpcAttribute(ctx, req.(*ModifyVpcAttributeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_AssociateVpcCidrBlock_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AssociateVpcCidrBlockRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).AssociateVpcCidrBlock(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_AssociateVpcCidrBlock_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).AssociateVpcCidrBlock(ctx, req.(*AssociateVpcCidrBlockRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DisassociateVpcCidrBlock_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DisassociateVpcCidrBlockRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DisassociateVpcCidrBlock(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DisassociateVpcCidrBlock_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DisassociateVpcCidrBlock(ctx, req.(*DisassociateVpcCidrBlockRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeVpcClassicLink_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeVpcClassicLinkRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeVpcClassicLink(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeVpcClassicLink_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeVpcClassicLink(ctx, req.(*DescribeVpcClassicLinkRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeVpcClassicLinkDnsSupport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeVpcClassicLinkDnsSupportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeVpcClassicLinkDnsSupport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeVpcClassicLinkDnsSupport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeVpcClassicLinkDnsSupport(ctx, req.(*DescribeVpcClassicLinkDnsSupportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ModifySubnetAttribute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ModifySubnetAttributeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ModifySubnetAttribute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ModifySubnetAttribute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ModifySubnetAttribute(ctx, req.(*ModifySubnetAttributeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Compute_CreateSecurityGroup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateSecurityGroupRequest)
 	if err := dec(in); err != nil {
@@ -2287,6 +2525,34 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DeleteSubnet",
 			Handler:    _Compute_DeleteSubnet_Handler,
+		},
+		{
+			MethodName: "DescribeVpcAttribute",
+			Handler:    _Compute_DescribeVpcAttribute_Handler,
+		},
+		{
+			MethodName: "ModifyVpcAttribute",
+			Handler:    _Compute_ModifyVpcAttribute_Handler,
+		},
+		{
+			MethodName: "AssociateVpcCidrBlock",
+			Handler:    _Compute_AssociateVpcCidrBlock_Handler,
+		},
+		{
+			MethodName: "DisassociateVpcCidrBlock",
+			Handler:    _Compute_DisassociateVpcCidrBlock_Handler,
+		},
+		{
+			MethodName: "DescribeVpcClassicLink",
+			Handler:    _Compute_DescribeVpcClassicLink_Handler,
+		},
+		{
+			MethodName: "DescribeVpcClassicLinkDnsSupport",
+			Handler:    _Compute_DescribeVpcClassicLinkDnsSupport_Handler,
+		},
+		{
+			MethodName: "ModifySubnetAttribute",
+			Handler:    _Compute_ModifySubnetAttribute_Handler,
 		},
 		{
 			MethodName: "CreateSecurityGroup",
