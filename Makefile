@@ -11,7 +11,7 @@ BENCH     ?= all
 STATICCHECK_VERSION ?= v0.8.2
 export CGO_ENABLED ?= 0
 
-.PHONY: all build generate verify-generate test unit-test bench lint image up clean host-deps
+.PHONY: all build generate verify-generate test unit-test bench lint image up clean host-deps test-clients
 
 all: build
 
@@ -35,8 +35,12 @@ host-deps:
 image:
 	bash scripts/build-test-image.sh
 
+# test-clients: the Debian packages of the clients e2e tests drive (Ansible).
+test-clients:
+	bash scripts/install-test-clients.sh
+
 # test: host set-up, test image, then unit + integration + e2e tests (real libvirt).
-test: host-deps image
+test: host-deps test-clients image
 	$(GO) vet ./...
 	@rm -f .e2e-timings.txt
 	EC2LAB_E2E_TIMINGS=$(CURDIR)/.e2e-timings.txt $(GO) test -count=1 -timeout 50m -p 1 ./...; \

@@ -37,6 +37,7 @@ import (
 type edges struct {
 	grpc map[string]v1.ComputeClient // account → client
 	sdk  map[string]*ec2.Client      // account → Query API client
+	url  string                      // the Query API's address
 }
 
 func newEdges(t *testing.T, svc *controller.Service, accounts ...string) *edges {
@@ -51,6 +52,7 @@ func newEdges(t *testing.T, svc *controller.Service, accounts ...string) *edges 
 	t.Cleanup(gs.Stop)
 	hs := httptest.NewServer(server.NewHTTPHandler(compute, keys, log))
 	t.Cleanup(hs.Close)
+	e.url = hs.URL
 	for _, acct := range accounts {
 		k := auth.Key{AccessKeyID: "AKIA" + acct, SecretAccessKey: "secret-" + acct, AccountID: acct}
 		keys[k.AccessKeyID] = k

@@ -2,6 +2,7 @@ package ec2query
 
 import (
 	"context"
+	"sort"
 
 	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 	"google.golang.org/protobuf/types/known/emptypb"
@@ -149,4 +150,14 @@ func describeAccountAttributes(ctx context.Context, s compute, _ *emptypb.Empty)
 		{"default-vpc", []accountAttributeValueXML{{defaultVPC}}},
 	}
 	return b, nil
+}
+
+// Actions are the names of the EC2 actions the Query API serves, sorted.
+func Actions() []string {
+	names := make([]string, 0, len(actions))
+	for n := range actions {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }

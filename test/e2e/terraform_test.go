@@ -1,0 +1,354 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
+	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
+)
+
+// TestTerraformHomelab applies test/e2e/testdata/terraform/main.tf, a
+// typical homelab configuration, with the unmodified hashicorp/aws provider
+// (offline, from the machine's filesystem mirror) against ec2d's Query API
+// on real guests; checks what it built through the API and in the guest;
+// re-plans with no changes; changes the instance type (the provider stops
+// the instance, modifies it and starts it); and destroys, leaving nothing
+// in the API, in libvirt or in the pools.
+func TestTerraformHomelab(t *testing.T) {
+	requireHost(t)
+	tf := requireTool(t, "terraform")
+	mirror := terraformMirror(t)
+	prefix := fmt.Sprintf("tf%04x-", rand.Intn(1<<16))
+	r := startRegion(t, hvtest.ScratchDir(t), "--domain-prefix", prefix)
+	before := r.resourceCensus(t)
+	filesBefore := storedFiles(t, r.DataDir)
+
+	w := &tfWorkspace{t: t, bin: tf, dir: t.TempDir(), r: r}
+	w.setup(mirror)
+	w.run("init", "-input=false")
+	destroyed := false
+	t.Cleanup(func() {
+		if !destroyed { // leave nothing behind even when an assertion failed
+			w.try(append([]string{"destroy"}, w.vars("-auto-approve")...)...)
+		}
+	})
+	w.run(append([]string{"apply"}, w.vars("-auto-approve")...)...)
+	out := w.outputs()
+
+	inst := r.describeOne(t, out.str("instance_id"))
+	t.Run("what terraform built", func(t *testing.T) {
+		if inst.GetState().GetName() != "running" || inst.GetInstanceType() != "t3.nano" || inst.GetSubnetId() != out.str("subnet_id") ||
+			inst.GetVpcId() != out.str("vpc_id") || inst.GetKeyName() != "homelab" {
+			t.Errorf("instance %+v", inst)
+		}
+		var groups []string
+		for _, g := range inst.GetSecurityGroups() {
+			groups = append(groups, g.GetGroupId())
+		}
+		slices.Sort(groups)
+		want := out.strs("security_groups")
+		slices.Sort(want)
+		if !slices.Equal(groups, want) {
+			t.Errorf("instance groups %v, want %v", groups, want)
+		}
+		if tags := tagMap(inst.GetTags()); tags["Name"] != "homelab-web" || tags["Role"] != "web" {
+			t.Errorf("instance tags %v", tags)
+		}
+		if ids := out.strs("instance_ids"); len(ids) != 1 || ids[0] != inst.GetInstanceId() {
+			t.Errorf("data.aws_instances found %v", ids)
+		}
+		if out.str("account_id") != r.Key.AccountID || out.str("private_ip") != inst.GetPrivateIpAddress() {
+			t.Errorf("account %q ip %q", out.str("account_id"), out.str("private_ip"))
+		}
+		if out.str("main_route_table") == "" {
+			t.Error("aws_vpc has no main_route_table_id")
+		}
+		devices := map[string]bool{}
+		for _, m := range inst.GetBlockDeviceMappings() {
+			devices[m.GetDeviceName()] = true
+		}
+		if !devices["/dev/sdf"] || !devices["/dev/sdg"] || len(devices) != 3 {
+			t.Errorf("block devices %v, want root, /dev/sdf (ebs_block_device) and /dev/sdg (aws_volume_attachment)", devices)
+		}
+		r.waitConsole(t, inst.GetInstanceId(), "terraform-was-here")
+		if d := r.findGuestDisk(t, inst.GetInstanceId(), out.str("data_volume")); d == "" {
+			t.Errorf("the guest does not see %s", out.str("data_volume"))
+		}
+		snaps, err := r.Client.DescribeSnapshots(context.Background(), &v1.DescribeSnapshotsRequest{SnapshotIds: []string{out.str("snapshot")}})
+		if err != nil || len(snaps.GetSnapshots()) != 1 || snaps.GetSnapshots()[0].GetState() != "completed" {
+			t.Errorf("snapshot: %v %v", snaps, err)
+		}
+		imgs, err := r.Client.DescribeImages(context.Background(), &v1.DescribeImagesRequest{ImageIds: []string{out.str("ami"), out.str("ami_copy")}})
+		if err != nil || len(imgs.GetImages()) != 2 {
+			t.Errorf("images: %v %v", imgs, err)
+		}
+	})
+
+	t.Run("re-plan has no changes", func(t *testing.T) {
+		w.noChanges()
+	})
+
+	t.Run("instance type change", func(t *testing.T) {
+		w.run(append([]string{"apply"}, w.vars("-auto-approve", "-var", "instance_type=t3.micro")...)...)
+		got := r.describeOne(t, inst.GetInstanceId())
+		if got.GetInstanceType() != "t3.micro" || got.GetState().GetName() != "running" {
+			t.Fatalf("after the type change: %s %s", got.GetInstanceType(), got.GetState().GetName())
+		}
+		w.noChanges("-var", "instance_type=t3.micro")
+	})
+
+	w.run(append([]string{"destroy"}, w.vars("-auto-approve", "-var", "instance_type=t3.micro")...)...)
+	destroyed = true
+	waitFor(t, "terraform destroy to leave nothing behind", func() bool {
+		return len(virshDomains(t, prefix)) == 0 && slices.Equal(storedFiles(t, r.DataDir), filesBefore)
+	})
+	if after := r.resourceCensus(t); !slices.Equal(after, before) {
+		t.Errorf("left behind in the API:\n  before %v\n  after  %v", before, after)
+	}
+}
+
+// tfWorkspace is one Terraform working directory pointed at a region.
+type tfWorkspace struct {
+	t   *testing.T
+	bin string
+	dir string
+	r   *region
+	env []string
+}
+
+// setup copies the configuration and writes a CLI configuration that
+// installs hashicorp/aws from the filesystem mirror only.
+func (w *tfWorkspace) setup(mirror string) {
+	w.t.Helper()
+	src, err := os.ReadFile(filepath.Join(repoRoot(), "test/e2e/testdata/terraform/main.tf"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	rc := filepath.Join(w.dir, "terraform.rc")
+	cfg := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path = %q\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }\n  direct { exclude = [\"registry.terraform.io/hashicorp/aws\"] }\n}\n", mirror)
+	for path, body := range map[string][]byte{filepath.Join(w.dir, "main.tf"): src, rc: []byte(cfg)} {
+		if err := os.WriteFile(path, body, 0o644); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+	w.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
+		"TF_DATA_DIR="+filepath.Join(w.dir, ".terraform"), "AWS_CONFIG_FILE=/dev/null", "AWS_EC2_METADATA_DISABLED=true")
+}
+
+// vars are the arguments that point the configuration at the region.
+func (w *tfWorkspace) vars(extra ...string) []string {
+	return append([]string{"-input=false", "-no-color", "-var", "endpoint=http://" + w.r.HTTP,
+		"-var", "credentials_file=" + w.r.Credentials}, extra...)
+}
+
+// try runs terraform and returns its output and exit status.
+func (w *tfWorkspace) try(args ...string) (string, int) {
+	cmd := exec.Command(w.bin, args...)
+	cmd.Dir, cmd.Env = w.dir, w.env
+	out, err := cmd.CombinedOutput()
+	if exit, ok := err.(*exec.ExitError); ok {
+		return string(out), exit.ExitCode()
+	} else if err != nil {
+		return string(out) + err.Error(), -1
+	}
+	return string(out), 0
+}
+
+func (w *tfWorkspace) run(args ...string) string {
+	w.t.Helper()
+	out, code := w.try(args...)
+	if code != 0 {
+		w.t.Fatalf("terraform %s: exit %d\n%s", args[0], code, tail(out, 6000))
+	}
+	return out
+}
+
+// noChanges fails unless a plan finds nothing to do.
+func (w *tfWorkspace) noChanges(extra ...string) {
+	w.t.Helper()
+	out, code := w.try(append([]string{"plan"}, w.vars(append([]string{"-detailed-exitcode"}, extra...)...)...)...)
+	if code != 0 {
+		w.t.Fatalf("plan after apply: exit %d (2 = changes)\n%s", code, tail(out, 6000))
+	}
+}
+
+type tfOutputs map[string]struct {
+	Value json.RawMessage `json:"value"`
+}
+
+func (w *tfWorkspace) outputs() tfOutputs {
+	w.t.Helper()
+	var o tfOutputs
+	jsonOut(w.t, w.run("output", "-json"), &o)
+	return o
+}
+
+func (o tfOutputs) str(name string) string {
+	var s string
+	_ = json.Unmarshal(o[name].Value, &s)
+	return s
+}
+
+func (o tfOutputs) strs(name string) []string {
+	var s []string
+	_ = json.Unmarshal(o[name].Value, &s)
+	return s
+}
+
+// requireTool finds a client program on PATH; CI fails without it.
+func requireTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s missing (CI=true: failing, not skipping)", name)
+	}
+	t.Skipf("%s missing", name)
+	return ""
+}
+
+// terraformMirror is the filesystem mirror holding hashicorp/aws
+// ($EC2LAB_TF_MIRROR, else the machine's /opt/tf-plugins).
+func terraformMirror(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("EC2LAB_TF_MIRROR")
+	if dir == "" {
+		dir = "/opt/tf-plugins"
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "registry.terraform.io/hashicorp/aws/*/*/terraform-provider-aws*")); len(m) > 0 {
+		return dir
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("no hashicorp/aws provider under %s (CI=true: failing, not skipping)", dir)
+	}
+	t.Skipf("no hashicorp/aws provider under %s", dir)
+	return ""
+}
+
+// describeOne is one instance as DescribeInstances shows it.
+func (r *region) describeOne(t *testing.T, id string) *v1.Instance {
+	t.Helper()
+	resp, err := r.Client.DescribeInstances(context.Background(), &v1.DescribeInstancesRequest{InstanceIds: []string{id}})
+	if err != nil || len(resp.GetReservations()) != 1 || len(resp.GetReservations()[0].GetInstances()) != 1 {
+		t.Fatalf("DescribeInstances %s: %v %v", id, resp, err)
+	}
+	return resp.GetReservations()[0].GetInstances()[0]
+}
+
+func tagMap(tags []*v1.Tag) map[string]string {
+	m := map[string]string{}
+	for _, tg := range tags {
+		m[tg.GetKey()] = tg.GetValue()
+	}
+	return m
+}
+
+// resourceCensus lists every live resource of the caller's account the
+// API shows (terminated instances excluded), sorted, as "kind id".
+func (r *region) resourceCensus(t *testing.T) []string {
+	t.Helper()
+	ctx := context.Background()
+	var out []string
+	add := func(kind string, ids ...string) {
+		for _, id := range ids {
+			out = append(out, kind+" "+id)
+		}
+	}
+	insts, err := r.Client.DescribeInstances(ctx, &v1.DescribeInstancesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, res := range insts.GetReservations() {
+		for _, in := range res.GetInstances() {
+			if in.GetState().GetName() != "terminated" {
+				add("instance", in.GetInstanceId())
+			}
+		}
+	}
+	vols, err := r.Client.DescribeVolumes(ctx, &v1.DescribeVolumesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vols.GetVolumes() {
+		add("volume", v.GetVolumeId())
+	}
+	snaps, err := r.Client.DescribeSnapshots(ctx, &v1.DescribeSnapshotsRequest{OwnerIds: []string{"self"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range snaps.GetSnapshots() {
+		add("snapshot", s.GetSnapshotId())
+	}
+	imgs, err := r.Client.DescribeImages(ctx, &v1.DescribeImagesRequest{Owners: []string{"self"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range imgs.GetImages() {
+		add("image", i.GetImageId())
+	}
+	vpcs, err := r.Client.DescribeVpcs(ctx, &v1.DescribeVpcsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vpcs.GetVpcs() {
+		add("vpc", v.GetVpcId())
+	}
+	subs, err := r.Client.DescribeSubnets(ctx, &v1.DescribeSubnetsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range subs.GetSubnets() {
+		add("subnet", s.GetSubnetId())
+	}
+	sgs, err := r.Client.DescribeSecurityGroups(ctx, &v1.DescribeSecurityGroupsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range sgs.GetSecurityGroups() {
+		add("security-group", g.GetGroupId())
+	}
+	keys, err := r.Client.DescribeKeyPairs(ctx, &v1.DescribeKeyPairsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys.GetKeyPairs() {
+		add("key-pair", k.GetKeyName())
+	}
+	pgs, err := r.Client.DescribePlacementGroups(ctx, &v1.DescribePlacementGroupsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range pgs.GetPlacementGroups() {
+		add("placement-group", g.GetGroupName())
+	}
+	slices.Sort(out)
+	return out
+}
+
+// storedFiles lists every file under the region's pools and local pools.
+func storedFiles(t *testing.T, dataDir string) []string {
+	t.Helper()
+	var out []string
+	for _, root := range []string{"pools", "local"} {
+		_ = filepath.Walk(filepath.Join(dataDir, root), func(p string, info os.FileInfo, err error) error {
+			if err == nil && !info.IsDir() {
+				rel, _ := filepath.Rel(dataDir, p)
+				out = append(out, rel)
+			}
+			return nil
+		})
+	}
+	slices.Sort(out)
+	return out
+}
+
