@@ -351,4 +351,3 @@ func storedFiles(t *testing.T, dataDir string) []string {
 	slices.Sort(out)
 	return out
 }
-
