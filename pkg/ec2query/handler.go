@@ -28,6 +28,9 @@ type Options struct {
 	Compute ec2labv1.ComputeServer
 	// Keys finds the secret of a request's access key (for the default Verify).
 	Keys auth.KeyStore
+	// Region is the region this endpoint serves: the default Verify
+	// refuses a signature scoped to another one ("" accepts any).
+	Region string
 	// Verify authenticates a request; the default is auth.VerifySigV4
 	// over Keys. It returns an *ec2err.Error with the EC2 code.
 	Verify func(ctx context.Context, r *http.Request, body []byte, now time.Time) (auth.Key, error)
@@ -53,18 +56,23 @@ func NewHandler(o Options) http.Handler {
 		o.Now = time.Now
 	}
 	if o.Verify == nil {
-		o.Verify = sigV4Verifier(o.Keys)
+		o.Verify = sigV4Verifier(o.Keys, o.Region)
 	}
 	return &handler{o: o}
 }
 
 // sigV4Verifier is the default Verify; without a KeyStore nothing passes.
-func sigV4Verifier(ks auth.KeyStore) func(context.Context, *http.Request, []byte, time.Time) (auth.Key, error) {
+func sigV4Verifier(ks auth.KeyStore, region string) func(context.Context, *http.Request, []byte, time.Time) (auth.Key, error) {
+	var opts auth.SigV4Options
+	if region != "" {
+		opts.Regions = []string{region}
+	}
 	return func(ctx context.Context, r *http.Request, body []byte, now time.Time) (auth.Key, error) {
 		if ks == nil {
 			return auth.Key{}, ec2err.New(ec2err.AuthFailure, "No access keys are configured on this endpoint")
 		}
-		return auth.VerifySigV4(ctx, r, body, ks, now)
+		res, err := opts.Verify(ctx, r, body, ks, now)
+		return res.Key, err
 	}
 }
 

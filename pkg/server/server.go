@@ -98,7 +98,7 @@ func Run(ctx context.Context, o Options) error {
 		return fmt.Errorf("http listen: %w", err)
 	}
 	gs := NewGRPCServer(keys, compute, log)
-	hs := &http.Server{Handler: NewHTTPHandler(compute, keys, log), ReadHeaderTimeout: 10 * time.Second}
+	hs := newHTTPServer(NewHTTPHandler(compute, keys, log, cfg.Region), log)
 	// Images first: once /healthz answers, the registered AMIs exist.
 	if err := registerImages(ctx, svc, admin, o.RegisterImages, log); err != nil {
 		return err
@@ -170,12 +170,39 @@ func NewGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logge
 
 // NewHTTPHandler is ec2d's HTTP listener: the EC2 Query API over the same
 // Compute, /metrics and /healthz.
-func NewHTTPHandler(compute v1.ComputeServer, keys auth.KeyStore, log *slog.Logger) http.Handler {
+//
+// region, when given, is the only region EC2 requests may be signed for
+// (EC2 refuses a credential scoped to another region); STS and IAM
+// signatures keep their own scopes (IAM is global: us-east-1).
+func NewHTTPHandler(compute v1.ComputeServer, keys auth.KeyStore, log *slog.Logger, region ...string) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.Handle("/metrics", promhttp.Handler())
-	mux.Handle("/", bySigV4Service(ec2query.NewHandler(ec2query.Options{Compute: compute, Keys: keys, Logger: log}), keys, log))
+	o := ec2query.Options{Compute: compute, Keys: keys, Logger: log}
+	if len(region) > 0 {
+		o.Region = region[0]
+	}
+	mux.Handle("/", bySigV4Service(ec2query.NewHandler(o), keys, log))
 	return mux
+}
+
+// HTTP server limits: a client gets this long to send its headers and its
+// body, and to take the answer; an idle keep-alive connection is closed
+// after IdleTimeout.
+const (
+	httpReadHeaderTimeout = 10 * time.Second
+	httpReadTimeout       = 30 * time.Second
+	httpWriteTimeout      = 2 * time.Minute
+	httpIdleTimeout       = 2 * time.Minute
+	httpMaxHeaderBytes    = 64 << 10
+)
+
+// newHTTPServer is the Query API's server with its timeouts, so that slow
+// or idle clients cannot hold connections open.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: httpReadHeaderTimeout, ReadTimeout: httpReadTimeout,
+		WriteTimeout: httpWriteTimeout, IdleTimeout: httpIdleTimeout, MaxHeaderBytes: httpMaxHeaderBytes,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelDebug)}
 }
 
 // bySigV4Service sends requests signed for STS or IAM to their identity
