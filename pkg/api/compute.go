@@ -197,9 +197,9 @@ func (c *Compute) DescribeAvailabilityZones(ctx context.Context, r *v1.DescribeA
 	return out, nil
 }
 
-// DescribeHosts lists the region's hypervisor hosts.
+// DescribeHosts lists the region's hypervisor hosts (operator only).
 func (c *Compute) DescribeHosts(ctx context.Context, r *v1.DescribeHostsRequest) (*v1.DescribeHostsResponse, error) {
-	hs, err := c.svc.Hosts(ctx)
+	hs, err := c.svc.DescribeHosts(ctx)
 	if err != nil {
 		return nil, err
 	}

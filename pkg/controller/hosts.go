@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/host"
 	"github.com/ec2lab/ec2lab/pkg/store"
@@ -106,6 +107,17 @@ func (s *Service) Hosts(ctx context.Context) ([]HostRecord, error) {
 	}
 	sort.Slice(hs, func(i, j int) bool { return hs[i].ID < hs[j].ID })
 	return hs, nil
+}
+
+// DescribeHosts lists the region's hypervisor hosts to the operator: their
+// addresses and load are the region's, not a tenant's, so any other caller
+// is refused.
+func (s *Service) DescribeHosts(ctx context.Context) ([]HostRecord, error) {
+	if k, ok := auth.FromContext(ctx); !ok || !k.Admin {
+		return nil, ec2err.New(ec2err.UnauthorizedOperation,
+			"You are not authorized to perform this operation: DescribeHosts is for the region's operator (admin key)")
+	}
+	return s.Hosts(ctx)
 }
 
 func (s *Service) agent(hostID string) (host.Host, error) {

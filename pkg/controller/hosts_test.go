@@ -1,8 +1,12 @@
 package controller
 
 import (
+	"context"
 	"testing"
 	"time"
+
+	"github.com/ec2lab/ec2lab/pkg/auth"
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
 )
 
 // TestImpairedReason: the impaired note goes in front of the transition
@@ -26,5 +30,19 @@ func TestImpairedReason(t *testing.T) {
 		if got := impairedReason(c.cur, "h-1", c.impaired, now); got != c.want {
 			t.Errorf("impairedReason(%q, %t) = %q, want %q", c.cur, c.impaired, got, c.want)
 		}
+	}
+}
+
+// TestDescribeHostsIsForTheOperator: tenants cannot list the region's
+// hosts (addresses, load); the admin key can.
+func TestDescribeHostsIsForTheOperator(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
+	if _, err := r.svc.DescribeHosts(ctxFor(acct1)); errCode(err) != ec2err.UnauthorizedOperation {
+		t.Fatalf("tenant: %v, want UnauthorizedOperation", err)
+	}
+	admin := auth.WithKey(context.Background(), auth.Key{AccessKeyID: "AKIAADMIN", AccountID: acct1, Admin: true})
+	hs, err := r.svc.DescribeHosts(admin)
+	if err != nil || len(hs) == 0 {
+		t.Fatalf("admin: %v %v", hs, err)
 	}
 }
