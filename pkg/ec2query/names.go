@@ -22,6 +22,12 @@ var nameOverrides = map[protoreflect.FullName]string{
 	"ec2lab.v1.SecurityGroupRulesRequest.ip_permissions": "IpPermissions",
 	"ec2lab.v1.IpPermission.ip_ranges":                   "IpRanges",
 	"ec2lab.v1.IpPermission.user_id_group_pairs":         "Groups",
+	// RunInstances' NetworkInterface.N (InstanceNetworkInterfaceSpecification).
+	"ec2lab.v1.InstanceNetworkInterfaceSpecification.groups":               "SecurityGroupId",
+	"ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses": "PrivateIpAddresses",
+	"ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses":       "Ipv6Addresses",
+	"ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes":        "Ipv4Prefix",
+	"ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes":        "Ipv6Prefix",
 }
 
 // fieldRule is how one field's wire value is read beyond its proto type.
