@@ -14,10 +14,10 @@ const prefixRouteTable = "/routetables/"
 
 // Route states and origins, and the gateway of local routes, as EC2 names them.
 const (
-	RouteActive          = "active"
-	RouteOriginCreate    = "CreateRouteTable"
-	RouteGatewayLocal    = "local"
-	AssociationAssociate = "associated"
+	RouteActive           = "active"
+	RouteOriginCreate     = "CreateRouteTable"
+	RouteGatewayLocal     = "local"
+	AssociationAssociated = "associated"
 )
 
 // RouteTable is the record of a route table. Every VPC is created with
@@ -69,7 +69,7 @@ func routeTableView(rt RouteTable, v VPC) RouteTable {
 	rt.Associations = nil
 	if rt.Main {
 		rt.Associations = []RouteTableAssociation{{ID: ids.MainRouteTableAssociation(rt.VpcID), RouteTableID: rt.ID,
-			Main: true, State: AssociationAssociate}}
+			Main: true, State: AssociationAssociated}}
 	}
 	return rt
 }
