@@ -67,6 +67,9 @@ func instanceOut(in controller.Instance) *v1.Instance {
 	}
 	networkOut(in, out)
 	out.SecurityGroups = groupRefsOut(in.SecurityGroups)
+	for _, ni := range in.NetworkInterfaces() {
+		out.NetworkInterfaces = append(out.NetworkInterfaces, networkInterfaceOut(ni))
+	}
 	out.MetadataOptions = metadataOptionsOut(in.Metadata)
 	out.CpuCredits = in.CPUCredits
 	for _, b := range in.BlockDevices {

@@ -198,6 +198,7 @@ func decodeRecord[T any](key string, raw []byte) (*T, error) {
 	switch r := any(v).(type) {
 	case *Instance:
 		r.Tags, r.BlockDevices, r.SecurityGroups = slices.Clip(r.Tags), slices.Clip(r.BlockDevices), slices.Clip(r.SecurityGroups)
+		r.ENITags = slices.Clip(r.ENITags)
 		r.UserData = slices.Clip(r.UserData)
 	case *Volume:
 		r.Tags, r.KeyCipher = slices.Clip(r.Tags), slices.Clip(r.KeyCipher)

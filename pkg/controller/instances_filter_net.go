@@ -2,8 +2,6 @@ package controller
 
 import (
 	"strconv"
-
-	"github.com/ec2lab/ec2lab/pkg/ids"
 )
 
 // instanceNetworkField answers DescribeInstances filters on the primary
@@ -47,12 +45,14 @@ func instanceNetworkField(in Instance, name string) ([]string, bool) {
 }
 
 // primaryENI is the ID of the instance's primary network interface, ""
-// when it has none (no subnet).
+// when it has none (no subnet, or terminated).
 func primaryENI(in Instance) string {
-	if in.SubnetID == "" {
-		return ""
+	for _, ni := range in.NetworkInterfaces() {
+		if ni.Attachment.DeviceIndex == primaryDeviceIndex {
+			return ni.ID
+		}
 	}
-	return ids.PrimaryNetworkInterface(in.ID)
+	return ""
 }
 
 // nonEmpty is the one value v, or none when v is "" (filters then never match).

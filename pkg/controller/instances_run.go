@@ -60,6 +60,10 @@ type RunRequest struct {
 	// CPUCredits is CreditSpecification.CpuCredits for burstable types:
 	// unlimited (default) or standard (held to the baseline).
 	CPUCredits string
+	// NetworkInterfaces are NetworkInterface.N: at most the primary one,
+	// mapped onto SubnetID, SecurityGroupIDs and PrivateIP
+	// (instances_run_eni.go).
+	NetworkInterfaces []InterfaceSpec
 }
 
 // CPU credit modes of burstable instances (EC2 CreditSpecification).
@@ -100,6 +104,7 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 	if res, done, err := s.replayRun(ctx, acct, req); done || err != nil {
 		return res, err
 	}
+	hash := runHash(req) // of the request as given: validateRun fills in defaults
 	typ, img, key, err := s.validateRun(ctx, acct, &req)
 	if err != nil {
 		return RunResult{}, err
@@ -165,7 +170,7 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 		}
 	}
 	if req.ClientToken != "" {
-		ops = append(ops, tokenOp(acct, "RunInstances", req.ClientToken, runHash(req), instanceIDs(res.Instances)))
+		ops = append(ops, tokenOp(acct, "RunInstances", req.ClientToken, hash, instanceIDs(res.Instances)))
 	}
 	if _, err := s.st.Txn(ctx, ops...); err != nil {
 		return RunResult{}, fmt.Errorf("record reservation %s: %w", res.ReservationID, err)
@@ -200,6 +205,9 @@ func (s *Service) validateRun(ctx context.Context, acct string, req *RunRequest)
 	}
 	if req.MaxCount > 100 {
 		return none, Image{}, nil, ec2err.New(ec2err.InvalidParameterValue, "MaxCount %d exceeds the limit of 100 per request", req.MaxCount)
+	}
+	if err := req.applyInterfaces(); err != nil {
+		return none, Image{}, nil, err
 	}
 	for _, tags := range req.Tags { // TagSpecifications, per resource type
 		if err := validateTags(tags); err != nil {

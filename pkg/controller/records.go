@@ -101,6 +101,10 @@ type Instance struct {
 	MAC            string `json:"mac,omitempty"`
 	// SecurityGroups are the interface's group IDs (secgroups.go).
 	SecurityGroups []GroupRef `json:"security_groups,omitempty"`
+	// ENIDescription and ENITags are the primary interface's description
+	// and tags (enis.go).
+	ENIDescription string `json:"eni_description,omitempty"`
+	ENITags        []Tag  `json:"eni_tags,omitempty"`
 	// PlacementGroup is the name of the owner's placement group the
 	// instance launched into, Partition its partition (placementgroups.go).
 	PlacementGroup string `json:"placement_group,omitempty"`

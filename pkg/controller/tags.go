@@ -128,6 +128,12 @@ func resourceKind(id string) (prefix, kind string, ok bool) {
 		return prefixSecGroup, "security-group", true
 	case ids.PlacementGroup:
 		return prefixPlacementGroup, "placement-group", true
+	case ids.NetworkInterface:
+		return prefixENI, "network-interface", true
+	case ids.RouteTable:
+		return prefixRouteTable, "route-table", true
+	case ids.NetworkACL:
+		return prefixNetworkACL, "network-acl", true
 	}
 	return "", "", false
 }
@@ -163,7 +169,7 @@ func (s *Service) resourceTags(ctx context.Context, acct, id string) ([]Tag, err
 			return nil, notFound
 		}
 		return r.Tags, nil
-	case prefixVPC, prefixSubnet, prefixSecGroup, prefixPlacementGroup:
+	case prefixVPC, prefixSubnet, prefixSecGroup, prefixPlacementGroup, prefixENI, prefixRouteTable, prefixNetworkACL:
 		return s.networkTags(ctx, acct, prefix, id)
 	default:
 		k, err := s.keyPairByID(ctx, acct, id)
@@ -207,7 +213,7 @@ func (s *Service) updateTags(ctx context.Context, acct, id string, edit func([]T
 		_, err = update(ctx, s.st, prefix+id, func(r *Snapshot) (e error) { r.Tags, e = edit(r.Tags); return })
 	case prefixImage:
 		_, err = update(ctx, s.st, prefix+id, func(r *Image) (e error) { r.Tags, e = edit(r.Tags); return })
-	case prefixVPC, prefixSubnet, prefixSecGroup, prefixPlacementGroup:
+	case prefixVPC, prefixSubnet, prefixSecGroup, prefixPlacementGroup, prefixENI, prefixRouteTable, prefixNetworkACL:
 		return s.updateNetworkTags(ctx, acct, prefix, id, edit)
 	default:
 		k, kerr := s.keyPairByID(ctx, acct, id)

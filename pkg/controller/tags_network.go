@@ -5,14 +5,20 @@ import (
 	"fmt"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ids"
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
-// Tags of the network resources (VPCs, subnets, security groups) and of
-// placement groups, for CreateTags, DeleteTags and DescribeTags (tags.go).
+// Tags of the network resources (VPCs, subnets, security groups, network
+// interfaces, route tables, network ACLs) and of placement groups, for
+// CreateTags, DeleteTags and DescribeTags (tags.go).
 
-// networkTags returns the tags of the caller's VPC, subnet, security group
-// or placement group id (prefix is its store prefix, from resourceKind).
+// prefixENI stands for network interfaces in resourceKind: they have no
+// records of their own; their tags live on their instance's (enis.go).
+const prefixENI = "eni:"
+
+// networkTags returns the tags of the caller's network resource or
+// placement group id (prefix is its store prefix, from resourceKind).
 func (s *Service) networkTags(ctx context.Context, acct, prefix, id string) ([]Tag, error) {
 	notFound := ec2err.New(ec2err.InvalidID, "The ID '%s' does not exist", id)
 	var tags []Tag
@@ -42,6 +48,24 @@ func (s *Service) networkTags(ctx context.Context, acct, prefix, id string) ([]T
 			return nil, notFound
 		}
 		tags, owner = r.Tags, r.Owner
+	case prefixENI:
+		r, err := s.ownNetworkInterface(ctx, acct, id)
+		if err != nil {
+			return nil, notFound
+		}
+		tags, owner = r.Tags, r.Owner
+	case prefixRouteTable:
+		r, _, err := store.GetJSON[RouteTable](ctx, s.st, prefix+id)
+		if err != nil {
+			return nil, notFound
+		}
+		tags, owner = r.Tags, r.Owner
+	case prefixNetworkACL:
+		r, _, err := store.GetJSON[NetworkACL](ctx, s.st, prefix+id)
+		if err != nil {
+			return nil, notFound
+		}
+		tags, owner = r.Tags, r.Owner
 	}
 	if owner != acct {
 		return nil, notFound
@@ -65,6 +89,13 @@ func (s *Service) updateNetworkTags(ctx context.Context, acct, prefix, id string
 			return gerr
 		}
 		_, err = update(ctx, s.st, placementGroupKey(acct, g.Name), func(r *PlacementGroup) (e error) { r.Tags, e = edit(r.Tags); return })
+	case prefixENI: // the interface's tags live on its instance's record
+		key := prefixInstance + ids.InstanceOfPrimaryNetworkInterface(id)
+		_, err = update(ctx, s.st, key, func(r *Instance) (e error) { r.ENITags, e = edit(r.ENITags); return })
+	case prefixRouteTable:
+		_, err = update(ctx, s.st, prefix+id, func(r *RouteTable) (e error) { r.Tags, e = edit(r.Tags); return })
+	case prefixNetworkACL:
+		_, err = update(ctx, s.st, prefix+id, func(r *NetworkACL) (e error) { r.Tags, e = edit(r.Tags); return })
 	}
 	if err != nil {
 		return fmt.Errorf("tag %s: %w", id, err)
@@ -103,6 +134,20 @@ func (s *Service) networkTagDescriptions(ctx context.Context, acct string) []Tag
 	pgs, _ := store.ListJSON[PlacementGroup](ctx, s.st, prefixPlacementGroup+acct+"/")
 	for _, r := range pgs {
 		add(r.ID, "placement-group", r.Owner, r.Tags)
+	}
+	rts, _ := store.ListJSON[RouteTable](ctx, s.st, prefixRouteTable)
+	for _, r := range rts {
+		add(r.ID, "route-table", r.Owner, r.Tags)
+	}
+	acls, _ := store.ListJSON[NetworkACL](ctx, s.st, prefixNetworkACL)
+	for _, r := range acls {
+		add(r.ID, "network-acl", r.Owner, r.Tags)
+	}
+	insts, _ := s.instancesBy(ctx, "owner", acct)
+	for _, in := range insts {
+		for _, ni := range in.NetworkInterfaces() {
+			add(ni.ID, "network-interface", ni.Owner, ni.Tags)
+		}
 	}
 	return out
 }

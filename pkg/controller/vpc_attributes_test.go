@@ -119,6 +119,10 @@ func TestVPCSecondaryBlocks(t *testing.T) {
 	if err != nil || len(got) != 1 || len(got[0].Blocks()) != 2 || got[0].Blocks()[1].ID != a.ID {
 		t.Fatalf("VPC by secondary block: %+v %v", got, err)
 	}
+	rts, _, err := r.svc.DescribeRouteTables(ctx, nil, []Filter{{Name: "vpc-id", Values: []string{v.ID}}}, Page{})
+	if err != nil || len(rts) != 1 || len(rts[0].Routes) != 2 || rts[0].Routes[1].DestinationCIDR != "10.43.0.0/16" {
+		t.Fatalf("main route table after the association: %+v %v", rts, err)
+	}
 	sn, err := r.svc.CreateSubnet(ctx, v.ID, "10.43.1.0/24", "", nil, false)
 	if err != nil {
 		t.Fatalf("subnet in the secondary block: %v", err)

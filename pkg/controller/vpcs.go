@@ -58,7 +58,7 @@ func (s *Service) CreateVpc(ctx context.Context, cidr string, tags []Tag, dryRun
 	}
 	v := VPC{ID: nv.ID, Owner: acct, CIDR: nv.CIDR.String(), State: "available", Tags: tags}
 	op, _ := store.PutJSON(prefixVPC+v.ID, v, store.MustNotExist)
-	if _, err := s.st.Txn(ctx, append(defaultGroupOps(acct, v.ID), op)...); err != nil {
+	if _, err := s.st.Txn(ctx, append(vpcDefaultsOps(acct, v.ID), op)...); err != nil {
 		return VPC{}, fmt.Errorf("record %s: %w", v.ID, err)
 	}
 	s.log.Info("vpc created", "vpc", v.ID, "cidr", v.CIDR, "account", acct)
@@ -133,7 +133,7 @@ func (s *Service) DeleteVpc(ctx context.Context, id string, dryRun bool) error {
 			return ec2err.New(ec2err.DependencyViolation, "The vpc '%s' has dependencies and cannot be deleted.", v.ID)
 		}
 	}
-	groupOps, err := s.vpcGroupsDeleteOps(ctx, v.ID)
+	groupOps, err := s.vpcDeleteOps(ctx, v.ID)
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func (s *Service) defaultVPCOps(ctx context.Context, acct string, nv network.VPC
 	v := VPC{ID: nv.ID, Owner: acct, CIDR: nv.CIDR.String(), State: "available", IsDefault: true}
 	marker, _ := store.PutJSON(prefixDefaultVPC+acct, v.ID, store.MustNotExist)
 	op, _ := store.PutJSON(prefixVPC+v.ID, v, store.MustNotExist)
-	ops := append([]store.Op{marker, op}, defaultGroupOps(acct, v.ID)...)
+	ops := append([]store.Op{marker, op}, vpcDefaultsOps(acct, v.ID)...)
 	vnis, err := s.freeVNIs(ctx, len(nss))
 	if err != nil {
 		return nil, err

@@ -17,7 +17,7 @@ func addInstanceCommands(root *cobra.Command, a *app) {
 
 type runInstancesFlags struct {
 	imageID, instanceType, count, keyName, userData, placement, clientToken string
-	bdms, tagSpecs                                                          []string
+	bdms, tagSpecs, networkInterfaces                                       []string
 	dryRun, disableAPITermination, disableAPIStop                           bool
 	subnetID, privateIP, metadataOptions, creditSpec                        string
 	securityGroupIDs                                                        []string
@@ -55,10 +55,12 @@ func newRunInstancesCmd(a *app) *cobra.Command {
 	f.StringVar(&fl.subnetID, "subnet-id", "", "subnet to launch into (default: the AZ's default subnet)")
 	f.StringVar(&fl.privateIP, "private-ip-address", "", "primary private IPv4 address (one instance only)")
 	f.StringSliceVar(&fl.securityGroupIDs, "security-group-ids", nil, "security group IDs (default: the VPC's default group)")
+	f.StringArrayVar(&fl.networkInterfaces, "network-interfaces", nil,
+		"the primary interface instead of --subnet-id/--security-group-ids/--private-ip-address: DeviceIndex=0,SubnetId=subnet-...,Groups=sg-...,Description=... (shorthand or JSON)")
 	f.StringVar(&fl.metadataOptions, "metadata-options", "", "HttpTokens=required,HttpEndpoint=enabled,HttpPutResponseHopLimit=1 (shorthand or JSON)")
 	f.StringVar(&fl.creditSpec, "credit-specification", "", "burstable types: CpuCredits=unlimited (default) or CpuCredits=standard (shorthand or JSON)")
 	addDryRun(cmd, &fl.dryRun)
-	markList(cmd, "block-device-mappings", "tag-specifications", "security-group-ids")
+	markList(cmd, "block-device-mappings", "tag-specifications", "security-group-ids", "network-interfaces")
 	completeFlag(cmd, "image-id", a, completeImageIDs)
 	return cmd
 }
@@ -90,6 +92,9 @@ func (fl *runInstancesFlags) request() (*pb.RunInstancesRequest, error) {
 		return nil, err
 	}
 	if req.CreditSpecification, err = parseCreditSpecification(fl.creditSpec); err != nil {
+		return nil, err
+	}
+	if req.NetworkInterfaces, err = parseNetworkInterfaces(fl.networkInterfaces); err != nil {
 		return nil, err
 	}
 	return req, nil

@@ -38,10 +38,16 @@ func docInstance(in *pb.Instance) any {
 	o := NewObject().Str("Architecture", in.GetArchitecture()).
 		Set("BlockDeviceMappings", list(in.GetBlockDeviceMappings(), docInstanceBDM)).
 		Str("ClientToken", in.GetClientToken()).
-		Str("Hypervisor", in.GetHypervisor()).
-		Str("RootDeviceName", in.GetRootDeviceName()).
+		Str("Hypervisor", in.GetHypervisor())
+	if nis := in.GetNetworkInterfaces(); len(nis) > 0 {
+		o.Set("NetworkInterfaces", list(nis, docInstanceNetworkInterface))
+	}
+	o.Str("RootDeviceName", in.GetRootDeviceName()).
 		Str("RootDeviceType", in.GetRootDeviceType()).
 		Set("SecurityGroups", []any{})
+	if nis := in.GetNetworkInterfaces(); len(nis) > 0 {
+		o.Set("SourceDestCheck", nis[0].GetSourceDestCheck()) // the primary interface's
+	}
 	if r := in.GetStateReason(); r != nil && r.GetCode() != "" {
 		o.Set("StateReason", NewObject().Set("Code", r.GetCode()).Set("Message", r.GetMessage()))
 	}
@@ -66,7 +72,7 @@ func docInstance(in *pb.Instance) any {
 	if in.GetPlacement() != nil {
 		o.Set("Placement", docPlacement(in.GetPlacement()))
 	}
-	o.Str("PrivateIpAddress", in.GetPrivateIpAddress()).Str("SubnetId", in.GetSubnetId()).Str("VpcId", in.GetVpcId())
+	o.Str("SubnetId", in.GetSubnetId()).Str("VpcId", in.GetVpcId()).Str("PrivateIpAddress", in.GetPrivateIpAddress()) // the model's order
 	if len(in.GetSecurityGroups()) > 0 {
 		o.Set("SecurityGroups", list(in.GetSecurityGroups(), docGroupIdentifier))
 	}

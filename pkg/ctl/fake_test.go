@@ -33,6 +33,7 @@ type fakeCompute struct {
 	lastRun      *pb.RunInstancesRequest
 	lastMD       metadata.MD
 	consoleIn    bytes.Buffer
+	net          netReads // fake_netread_test.go
 }
 
 var t0 = timestamppb.New(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
@@ -47,7 +48,9 @@ func sampleInstance(id, state string, code int32) *pb.Instance {
 		Tags: []*pb.Tag{{Key: "Name", Value: "web"}}, ClientToken: "tok", PrivateIpAddress: "10.0.0.5",
 		PrivateDnsName: "ip-10-0-0-5.lab-1.compute.internal", OwnerId: "000000000001",
 		ReservationId: "r-0123456789abcdef0", Hypervisor: "kvm", VirtualizationType: "hvm", DomainType: "qemu",
-		MetadataOptions: sampleMetadataOptions()}
+		MetadataOptions: sampleMetadataOptions(), SubnetId: "subnet-0123456789abcdef0", VpcId: "vpc-0123456789abcdef0",
+		SecurityGroups:    []*pb.GroupIdentifier{{GroupId: "sg-0123456789abcdef0", GroupName: "default"}},
+		NetworkInterfaces: []*pb.NetworkInterface{sampleENI(id)}}
 }
 
 func newFakeCompute() *fakeCompute {

@@ -71,6 +71,15 @@ func (f *fields) int32(key string) int32 {
 	return 0
 }
 
+// int32Ptr is int32 for a member whose absence differs from 0.
+func (f *fields) int32Ptr(key string) *int32 {
+	if _, ok := f.m[key]; !ok {
+		return nil
+	}
+	v := f.int32(key)
+	return &v
+}
+
 func (f *fields) boolPtr(key string) *bool {
 	switch v := f.m[key].(type) {
 	case nil:

@@ -68,6 +68,9 @@ func TestMemberNamesMatchBotocore(t *testing.T) {
 		{"StopInstancesResult", []string{"stop-instances", "--instance-ids", "i-1"}},
 		{"ModifyInstanceMetadataOptionsResult", []string{"modify-instance-metadata-options", "--instance-id", "i-1"}},
 		{"VolumeAttachment", []string{"attach-volume", "--volume-id", "vol-1", "--instance-id", "i-1", "--device", "/dev/sdf"}},
+		{"DescribeNetworkInterfacesResult", []string{"describe-network-interfaces"}},
+		{"DescribeRouteTablesResult", []string{"describe-route-tables"}},
+		{"DescribeNetworkAclsResult", []string{"describe-network-acls"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.shape, func(t *testing.T) {

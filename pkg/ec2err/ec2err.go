@@ -103,6 +103,16 @@ const (
 	VolumeInUse                    = "VolumeInUse"
 )
 
+// Codes about network interfaces, route tables and network ACLs.
+const (
+	InvalidNetworkACLIDMalformed       = "InvalidNetworkAclID.Malformed"
+	InvalidNetworkACLIDNotFound        = "InvalidNetworkAclID.NotFound"
+	InvalidNetworkInterfaceIDMalformed = "InvalidNetworkInterfaceID.Malformed"
+	InvalidNetworkInterfaceIDNotFound  = "InvalidNetworkInterfaceID.NotFound"
+	InvalidRouteTableIDMalformed       = "InvalidRouteTableID.Malformed"
+	InvalidRouteTableIDNotFound        = "InvalidRouteTableID.NotFound"
+)
+
 // Errors of the way to another process (an agent, a peer region) rather
 // than of a resource. They carry no EC2 code (Code answers InternalError);
 // they tell a caller what it may do. Transports wrap their own errors with

@@ -97,6 +97,11 @@ var actions = map[string]action{
 	"AuthorizeSecurityGroupEgress":  op(true, compute.AuthorizeSecurityGroupEgress, done, "group_id"),
 	"RevokeSecurityGroupIngress":    op(true, compute.RevokeSecurityGroupIngress, done),
 	"RevokeSecurityGroupEgress":     op(true, compute.RevokeSecurityGroupEgress, done, "group_id"),
+
+	// Network interfaces, route tables and network ACLs (xml_netread.go).
+	"DescribeNetworkInterfaces": op(false, compute.DescribeNetworkInterfaces, describeNetworkInterfacesXML),
+	"DescribeRouteTables":       op(false, compute.DescribeRouteTables, describeRouteTablesXML),
+	"DescribeNetworkAcls":       op(false, compute.DescribeNetworkAcls, describeNetworkAclsXML),
 }
 
 func describeInstanceAttribute(ctx context.Context, s compute, r *ec2labv1.DescribeInstanceAttributeRequest) (body, error) {

@@ -25,6 +25,12 @@ var nameOverrides = map[protoreflect.FullName]string{
 	// VPC and subnet attributes (xml_vpc_attrs.go).
 	"ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest.vpc_ids":                             "VpcIds",
 	"ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch": "EnableResourceNameDnsAAAARecordOnLaunch",
+	// RunInstances' NetworkInterface.N (InstanceNetworkInterfaceSpecification).
+	"ec2lab.v1.InstanceNetworkInterfaceSpecification.groups":               "SecurityGroupId",
+	"ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses": "PrivateIpAddresses",
+	"ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses":       "Ipv6Addresses",
+	"ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes":        "Ipv4Prefix",
+	"ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes":        "Ipv6Prefix",
 }
 
 // fieldRule is how one field's wire value is read beyond its proto type.

@@ -1,13 +1,11 @@
 package ec2query
 
 import (
-	"github.com/ec2lab/ec2lab/pkg/ids"
 	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
-// An instance's primary network interface (botocore: InstanceNetworkInterface),
-// made from the instance's own network fields; its IDs derive from the
-// instance ID (pkg/ids).
+// An instance's network interfaces (botocore: InstanceNetworkInterface),
+// as the controller reports them in Instance.network_interfaces.
 
 type eniAttachmentXML struct {
 	AttachTime          string `xml:"attachTime,omitempty"`
@@ -25,7 +23,7 @@ type eniPrivateIPXML struct {
 }
 
 type instanceENIXML struct {
-	Attachment         eniAttachmentXML  `xml:"attachment"`
+	Attachment         *eniAttachmentXML `xml:"attachment,omitempty"`
 	Description        string            `xml:"description"`
 	GroupSet           groupSetXML       `xml:"groupSet"`
 	Ipv6Addresses      emptySet          `xml:"ipv6AddressesSet"`
@@ -42,23 +40,45 @@ type instanceENIXML struct {
 	InterfaceType      string            `xml:"interfaceType"`
 }
 
-// networkInterfaces is the instance's networkInterfaceSet: its primary
-// interface, or none when the instance is in no subnet (or terminated).
+// networkInterfaces is the instance's networkInterfaceSet.
 func networkInterfaces(in *ec2labv1.Instance) []instanceENIXML {
-	eni := ids.PrimaryNetworkInterface(in.GetInstanceId())
-	if in.GetSubnetId() == "" || eni == "" || in.GetState().GetName() == "terminated" {
+	var out []instanceENIXML
+	for _, ni := range in.GetNetworkInterfaces() {
+		out = append(out, instanceENIXML{Attachment: eniAttachment(ni.GetAttachment()), Description: ni.GetDescription(),
+			GroupSet: groupSet(ni.GetGroups()), MacAddress: ni.GetMacAddress(), NetworkInterfaceID: ni.GetNetworkInterfaceId(),
+			OwnerID: ni.GetOwnerId(), PrivateDNSName: ni.GetPrivateDnsName(), PrivateIPAddress: ni.GetPrivateIpAddress(),
+			PrivateIPAddresses: eniPrivateIPs(ni), SourceDestCheck: ni.GetSourceDestCheck(), Status: ni.GetStatus(),
+			SubnetID: ni.GetSubnetId(), VpcID: ni.GetVpcId(), InterfaceType: ni.GetInterfaceType()})
+	}
+	return out
+}
+
+func eniAttachment(a *ec2labv1.NetworkInterfaceAttachment) *eniAttachmentXML {
+	if a == nil {
 		return nil
 	}
-	x := instanceENIXML{
-		Attachment: eniAttachmentXML{AttachTime: xmlTime(in.GetLaunchTime()),
-			AttachmentID:        ids.PrimaryNetworkInterfaceAttachment(in.GetInstanceId()),
-			DeleteOnTermination: true, Status: "attached"},
-		GroupSet: groupSet(in.GetSecurityGroups()), MacAddress: in.GetMacAddress(), NetworkInterfaceID: eni,
-		OwnerID: in.GetOwnerId(), PrivateDNSName: in.GetPrivateDnsName(), PrivateIPAddress: in.GetPrivateIpAddress(),
-		SourceDestCheck: true, Status: "in-use", SubnetID: in.GetSubnetId(), VpcID: in.GetVpcId(), InterfaceType: "interface",
+	return &eniAttachmentXML{AttachTime: xmlTime(a.GetAttachTime()), AttachmentID: a.GetAttachmentId(),
+		DeleteOnTermination: a.GetDeleteOnTermination(), DeviceIndex: a.GetDeviceIndex(), Status: a.GetStatus(),
+		NetworkCardIndex: a.GetNetworkCardIndex()}
+}
+
+func eniPrivateIPs(ni *ec2labv1.NetworkInterface) []eniPrivateIPXML {
+	var out []eniPrivateIPXML
+	for _, p := range ni.GetPrivateIpAddresses() {
+		out = append(out, eniPrivateIPXML{PrivateDNSName: p.GetPrivateDnsName(), PrivateIPAddress: p.GetPrivateIpAddress(),
+			Primary: p.GetPrimary()})
 	}
-	if ip := in.GetPrivateIpAddress(); ip != "" {
-		x.PrivateIPAddresses = []eniPrivateIPXML{{PrivateDNSName: in.GetPrivateDnsName(), PrivateIPAddress: ip, Primary: true}}
+	return out
+}
+
+// primarySourceDestCheck is the instance's sourceDestCheck: its primary
+// interface's (absent when it has none).
+func primarySourceDestCheck(in *ec2labv1.Instance) *bool {
+	for _, ni := range in.GetNetworkInterfaces() {
+		if ni.GetAttachment().GetDeviceIndex() == 0 {
+			v := ni.GetSourceDestCheck()
+			return &v
+		}
 	}
-	return []instanceENIXML{x}
+	return nil
 }

@@ -18,8 +18,9 @@ type networkedCompute struct{ *fakeCompute }
 
 func networkedInstance() *ec2labv1.Instance {
 	in := cannedInstance()
-	in.SubnetId, in.VpcId, in.MacAddress = "subnet-0123456789abcdef0", "vpc-0123456789abcdef0", "02:00:0a:00:00:05"
-	in.SecurityGroups = []*ec2labv1.GroupIdentifier{{GroupId: "sg-0123456789abcdef0", GroupName: "default"}}
+	in.SubnetId, in.VpcId, in.MacAddress = fakeSubnet, fakeVPC, "02:00:0a:00:00:05"
+	in.SecurityGroups = []*ec2labv1.GroupIdentifier{{GroupId: fakeGroup, GroupName: "default"}}
+	in.NetworkInterfaces = []*ec2labv1.NetworkInterface{cannedENI()}
 	return in
 }
 
@@ -32,8 +33,9 @@ func (n networkedCompute) DescribeInstances(ctx context.Context, r *ec2labv1.Des
 	return &ec2labv1.DescribeInstancesResponse{Reservations: []*ec2labv1.Reservation{res}}, nil
 }
 
-// TestInstanceNetworkInterfaceXML checks the primary interface's elements,
-// and that an instance in no subnet has none.
+// TestInstanceNetworkInterfaceXML checks the primary interface's elements
+// (the InstanceNetworkInterface shape: no zone, tags or attached instance),
+// and that an instance without interfaces has none.
 func TestInstanceNetworkInterfaceXML(t *testing.T) {
 	out, err := xml.Marshal(instance(networkedInstance()))
 	if err != nil {
@@ -43,6 +45,7 @@ func TestInstanceNetworkInterfaceXML(t *testing.T) {
 	for _, want := range []string{
 		"<sourceDestCheck>true</sourceDestCheck>",
 		"<networkInterfaceSet><item><attachment><attachTime>2026-11-26T10:11:12.345Z</attachTime><attachmentId>eni-attach-0123456789abcdef0</attachmentId><deleteOnTermination>true</deleteOnTermination><deviceIndex>0</deviceIndex><status>attached</status>",
+		"<description>web eni</description>",
 		"<groupSet><item><groupId>sg-0123456789abcdef0</groupId><groupName>default</groupName></item></groupSet>",
 		"<macAddress>02:00:0a:00:00:05</macAddress><networkInterfaceId>eni-0123456789abcdef0</networkInterfaceId>",
 		"<privateIpAddress>10.0.0.5</privateIpAddress><privateIpAddressesSet><item><privateDnsName>ip-10-0-0-5.lab-1.compute.internal</privateDnsName><privateIpAddress>10.0.0.5</privateIpAddress><primary>true</primary></item></privateIpAddressesSet>",
@@ -52,15 +55,15 @@ func TestInstanceNetworkInterfaceXML(t *testing.T) {
 			t.Errorf("instance XML lacks %s:\n%s", want, s)
 		}
 	}
-	for _, in := range []*ec2labv1.Instance{cannedInstance(), func() *ec2labv1.Instance {
-		in := networkedInstance()
-		in.State = &ec2labv1.InstanceState{Code: 48, Name: "terminated"}
-		return in
-	}()} {
-		out, _ := xml.Marshal(instance(in))
-		if strings.Contains(string(out), "<networkInterfaceSet><item>") || strings.Contains(string(out), "sourceDestCheck") {
-			t.Errorf("instance in no subnet or terminated has an interface:\n%s", out)
+	eni, _ := xml.Marshal(networkInterfaces(networkedInstance()))
+	for _, absent := range []string{"<availabilityZone>", "<tagSet>", "<instanceId>", "<requesterManaged>"} {
+		if strings.Contains(string(eni), absent) {
+			t.Errorf("instance's interface has %s, not in InstanceNetworkInterface:\n%s", absent, eni)
 		}
+	}
+	out, _ = xml.Marshal(instance(cannedInstance()))
+	if strings.Contains(string(out), "<networkInterfaceSet><item>") || strings.Contains(string(out), "sourceDestCheck") {
+		t.Errorf("instance without interfaces has one:\n%s", out)
 	}
 }
 

@@ -109,9 +109,7 @@ func instance(in *ec2labv1.Instance) instanceXML {
 	if r := in.GetStateReason(); r != nil {
 		x.StateReason = &stateReasonXML{r.GetCode(), r.GetMessage()}
 	}
-	if x.NetworkInterfaces = networkInterfaces(in); x.NetworkInterfaces != nil {
-		x.SourceDestCheck = new(true)
-	}
+	x.NetworkInterfaces, x.SourceDestCheck = networkInterfaces(in), primarySourceDestCheck(in)
 	for _, b := range in.GetBlockDeviceMappings() {
 		x.BlockDeviceMapping = append(x.BlockDeviceMapping, instanceBDMXML{b.GetDeviceName(), instanceEbsXML{
 			VolumeID: b.GetVolumeId(), Status: b.GetStatus(), AttachTime: xmlTime(b.GetAttachTime()),

@@ -57,3 +57,32 @@ func TestPrimaryNetworkInterface(t *testing.T) {
 		t.Errorf("%s is not a valid eni- ID", eni)
 	}
 }
+
+func TestDerivedIDs(t *testing.T) {
+	tests := []struct {
+		name string
+		f    func(string) string
+		in   string
+		want string
+	}{
+		{"instance of eni", InstanceOfPrimaryNetworkInterface, "eni-0123456789abcdef0", "i-0123456789abcdef0"},
+		{"instance of a malformed eni", InstanceOfPrimaryNetworkInterface, "eni-xyz", ""},
+		{"main route table", MainRouteTable, "vpc-0123456789abcdef0", "rtb-0123456789abcdef0"},
+		{"main association", MainRouteTableAssociation, "vpc-0123456789abcdef0", "rtbassoc-0123456789abcdef0"},
+		{"default acl", DefaultNetworkACL, "vpc-0123456789abcdef0", "acl-0123456789abcdef0"},
+		{"acl of a subnet ID", DefaultNetworkACL, "subnet-0123456789abcdef0", ""},
+		{"acl association", DefaultNetworkACLAssociation, "subnet-0123456789abcdef0", "aclassoc-0123456789abcdef0"},
+		{"acl association of a vpc ID", DefaultNetworkACLAssociation, "vpc-0123456789abcdef0", ""},
+	}
+	for _, tt := range tests {
+		if got := tt.f(tt.in); got != tt.want {
+			t.Errorf("%s(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
+		}
+	}
+	for _, id := range []string{MainRouteTable("vpc-0123456789abcdef0"), DefaultNetworkACL("vpc-0123456789abcdef0"),
+		DefaultNetworkACLAssociation("subnet-0123456789abcdef0"), MainRouteTableAssociation("vpc-0123456789abcdef0")} {
+		if Prefix(id) == "" {
+			t.Errorf("%s is not a well-shaped ID", id)
+		}
+	}
+}

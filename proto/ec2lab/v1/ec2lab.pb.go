@@ -493,8 +493,11 @@ type RunInstancesRequest struct {
 	SecurityGroupIds      []string                        `protobuf:"bytes,16,rep,name=security_group_ids,json=securityGroupIds,proto3" json:"security_group_ids,omitempty"` // empty: the VPC's default group
 	MetadataOptions       *InstanceMetadataOptionsRequest `protobuf:"bytes,17,opt,name=metadata_options,json=metadataOptions,proto3" json:"metadata_options,omitempty"`
 	CreditSpecification   *CreditSpecificationRequest     `protobuf:"bytes,18,opt,name=credit_specification,json=creditSpecification,proto3" json:"credit_specification,omitempty"` // burstable (t*) types only
-	unknownFields         protoimpl.UnknownFields
-	sizeCache             protoimpl.SizeCache
+	// At most one, the primary (device_index 0), instead of subnet_id,
+	// security_group_ids and private_ip_address.
+	NetworkInterfaces []*InstanceNetworkInterfaceSpecification `protobuf:"bytes,19,rep,name=network_interfaces,json=networkInterfaces,proto3" json:"network_interfaces,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *RunInstancesRequest) Reset() {
@@ -649,6 +652,13 @@ func (x *RunInstancesRequest) GetMetadataOptions() *InstanceMetadataOptionsReque
 func (x *RunInstancesRequest) GetCreditSpecification() *CreditSpecificationRequest {
 	if x != nil {
 		return x.CreditSpecification
+	}
+	return nil
+}
+
+func (x *RunInstancesRequest) GetNetworkInterfaces() []*InstanceNetworkInterfaceSpecification {
+	if x != nil {
+		return x.NetworkInterfaces
 	}
 	return nil
 }
@@ -1120,8 +1130,11 @@ type Instance struct {
 	SecurityGroups  []*GroupIdentifier       `protobuf:"bytes,28,rep,name=security_groups,json=securityGroups,proto3" json:"security_groups,omitempty"`
 	MetadataOptions *InstanceMetadataOptions `protobuf:"bytes,29,opt,name=metadata_options,json=metadataOptions,proto3" json:"metadata_options,omitempty"`
 	CpuCredits      string                   `protobuf:"bytes,30,opt,name=cpu_credits,json=cpuCredits,proto3" json:"cpu_credits,omitempty"` // burstable types: unlimited or standard
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The attached interfaces (EC2's InstanceNetworkInterface): the primary
+	// one, none once terminated.
+	NetworkInterfaces []*NetworkInterface `protobuf:"bytes,31,rep,name=network_interfaces,json=networkInterfaces,proto3" json:"network_interfaces,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *Instance) Reset() {
@@ -1362,6 +1375,13 @@ func (x *Instance) GetCpuCredits() string {
 		return x.CpuCredits
 	}
 	return ""
+}
+
+func (x *Instance) GetNetworkInterfaces() []*NetworkInterface {
+	if x != nil {
+		return x.NetworkInterfaces
+	}
+	return nil
 }
 
 type Reservation struct {
@@ -9869,6 +9889,1539 @@ func (x *SecurityGroupRulesResponse) GetReturn() bool {
 	return false
 }
 
+// InstanceNetworkInterfaceSpecification is RunInstances' NetworkInterface.N.
+// ec2lab makes the primary interface from subnet_id, groups,
+// private_ip_address (or the primary of private_ip_addresses) and
+// description; the other members are read so that what ec2lab cannot do
+// (an existing interface, public, IPv6 or secondary addresses, prefixes)
+// is refused rather than ignored.
+type InstanceNetworkInterfaceSpecification struct {
+	state                          protoimpl.MessageState            `protogen:"open.v1"`
+	DeviceIndex                    *int32                            `protobuf:"varint,1,opt,name=device_index,json=deviceIndex,proto3,oneof" json:"device_index,omitempty"`
+	SubnetId                       string                            `protobuf:"bytes,2,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	Groups                         []string                          `protobuf:"bytes,3,rep,name=groups,proto3" json:"groups,omitempty"` // SecurityGroupId.N on the wire
+	PrivateIpAddress               string                            `protobuf:"bytes,4,opt,name=private_ip_address,json=privateIpAddress,proto3" json:"private_ip_address,omitempty"`
+	PrivateIpAddresses             []*PrivateIpAddressSpecification  `protobuf:"bytes,5,rep,name=private_ip_addresses,json=privateIpAddresses,proto3" json:"private_ip_addresses,omitempty"`
+	SecondaryPrivateIpAddressCount int32                             `protobuf:"varint,6,opt,name=secondary_private_ip_address_count,json=secondaryPrivateIpAddressCount,proto3" json:"secondary_private_ip_address_count,omitempty"`
+	Description                    string                            `protobuf:"bytes,7,opt,name=description,proto3" json:"description,omitempty"`
+	DeleteOnTermination            *bool                             `protobuf:"varint,8,opt,name=delete_on_termination,json=deleteOnTermination,proto3,oneof" json:"delete_on_termination,omitempty"`                  // default true; false is not supported
+	AssociatePublicIpAddress       *bool                             `protobuf:"varint,9,opt,name=associate_public_ip_address,json=associatePublicIpAddress,proto3,oneof" json:"associate_public_ip_address,omitempty"` // true is not supported
+	NetworkInterfaceId             string                            `protobuf:"bytes,10,opt,name=network_interface_id,json=networkInterfaceId,proto3" json:"network_interface_id,omitempty"`                           // an existing interface: not supported
+	Ipv6AddressCount               int32                             `protobuf:"varint,11,opt,name=ipv6_address_count,json=ipv6AddressCount,proto3" json:"ipv6_address_count,omitempty"`
+	Ipv6Addresses                  []*InstanceIpv6Address            `protobuf:"bytes,12,rep,name=ipv6_addresses,json=ipv6Addresses,proto3" json:"ipv6_addresses,omitempty"`
+	AssociateCarrierIpAddress      *bool                             `protobuf:"varint,13,opt,name=associate_carrier_ip_address,json=associateCarrierIpAddress,proto3,oneof" json:"associate_carrier_ip_address,omitempty"`
+	InterfaceType                  string                            `protobuf:"bytes,14,opt,name=interface_type,json=interfaceType,proto3" json:"interface_type,omitempty"` // interface
+	NetworkCardIndex               int32                             `protobuf:"varint,15,opt,name=network_card_index,json=networkCardIndex,proto3" json:"network_card_index,omitempty"`
+	Ipv4PrefixCount                int32                             `protobuf:"varint,16,opt,name=ipv4_prefix_count,json=ipv4PrefixCount,proto3" json:"ipv4_prefix_count,omitempty"`
+	Ipv6PrefixCount                int32                             `protobuf:"varint,17,opt,name=ipv6_prefix_count,json=ipv6PrefixCount,proto3" json:"ipv6_prefix_count,omitempty"`
+	Ipv4Prefixes                   []*Ipv4PrefixSpecificationRequest `protobuf:"bytes,18,rep,name=ipv4_prefixes,json=ipv4Prefixes,proto3" json:"ipv4_prefixes,omitempty"`
+	Ipv6Prefixes                   []*Ipv6PrefixSpecificationRequest `protobuf:"bytes,19,rep,name=ipv6_prefixes,json=ipv6Prefixes,proto3" json:"ipv6_prefixes,omitempty"`
+	unknownFields                  protoimpl.UnknownFields
+	sizeCache                      protoimpl.SizeCache
+}
+
+func (x *InstanceNetworkInterfaceSpecification) Reset() {
+	*x = InstanceNetworkInterfaceSpecification{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceNetworkInterfaceSpecification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceNetworkInterfaceSpecification) ProtoMessage() {}
+
+func (x *InstanceNetworkInterfaceSpecification) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceNetworkInterfaceSpecification.ProtoReflect.Descriptor instead.
+func (*InstanceNetworkInterfaceSpecification) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{148}
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetDeviceIndex() int32 {
+	if x != nil && x.DeviceIndex != nil {
+		return *x.DeviceIndex
+	}
+	return 0
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetGroups() []string {
+	if x != nil {
+		return x.Groups
+	}
+	return nil
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetPrivateIpAddress() string {
+	if x != nil {
+		return x.PrivateIpAddress
+	}
+	return ""
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetPrivateIpAddresses() []*PrivateIpAddressSpecification {
+	if x != nil {
+		return x.PrivateIpAddresses
+	}
+	return nil
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetSecondaryPrivateIpAddressCount() int32 {
+	if x != nil {
+		return x.SecondaryPrivateIpAddressCount
+	}
+	return 0
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetDeleteOnTermination() bool {
+	if x != nil && x.DeleteOnTermination != nil {
+		return *x.DeleteOnTermination
+	}
+	return false
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetAssociatePublicIpAddress() bool {
+	if x != nil && x.AssociatePublicIpAddress != nil {
+		return *x.AssociatePublicIpAddress
+	}
+	return false
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetNetworkInterfaceId() string {
+	if x != nil {
+		return x.NetworkInterfaceId
+	}
+	return ""
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetIpv6AddressCount() int32 {
+	if x != nil {
+		return x.Ipv6AddressCount
+	}
+	return 0
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetIpv6Addresses() []*InstanceIpv6Address {
+	if x != nil {
+		return x.Ipv6Addresses
+	}
+	return nil
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetAssociateCarrierIpAddress() bool {
+	if x != nil && x.AssociateCarrierIpAddress != nil {
+		return *x.AssociateCarrierIpAddress
+	}
+	return false
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetInterfaceType() string {
+	if x != nil {
+		return x.InterfaceType
+	}
+	return ""
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetNetworkCardIndex() int32 {
+	if x != nil {
+		return x.NetworkCardIndex
+	}
+	return 0
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetIpv4PrefixCount() int32 {
+	if x != nil {
+		return x.Ipv4PrefixCount
+	}
+	return 0
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetIpv6PrefixCount() int32 {
+	if x != nil {
+		return x.Ipv6PrefixCount
+	}
+	return 0
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetIpv4Prefixes() []*Ipv4PrefixSpecificationRequest {
+	if x != nil {
+		return x.Ipv4Prefixes
+	}
+	return nil
+}
+
+func (x *InstanceNetworkInterfaceSpecification) GetIpv6Prefixes() []*Ipv6PrefixSpecificationRequest {
+	if x != nil {
+		return x.Ipv6Prefixes
+	}
+	return nil
+}
+
+type PrivateIpAddressSpecification struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	PrivateIpAddress string                 `protobuf:"bytes,1,opt,name=private_ip_address,json=privateIpAddress,proto3" json:"private_ip_address,omitempty"`
+	Primary          bool                   `protobuf:"varint,2,opt,name=primary,proto3" json:"primary,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *PrivateIpAddressSpecification) Reset() {
+	*x = PrivateIpAddressSpecification{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PrivateIpAddressSpecification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PrivateIpAddressSpecification) ProtoMessage() {}
+
+func (x *PrivateIpAddressSpecification) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PrivateIpAddressSpecification.ProtoReflect.Descriptor instead.
+func (*PrivateIpAddressSpecification) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{149}
+}
+
+func (x *PrivateIpAddressSpecification) GetPrivateIpAddress() string {
+	if x != nil {
+		return x.PrivateIpAddress
+	}
+	return ""
+}
+
+func (x *PrivateIpAddressSpecification) GetPrimary() bool {
+	if x != nil {
+		return x.Primary
+	}
+	return false
+}
+
+type InstanceIpv6Address struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Ipv6Address   string                 `protobuf:"bytes,1,opt,name=ipv6_address,json=ipv6Address,proto3" json:"ipv6_address,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InstanceIpv6Address) Reset() {
+	*x = InstanceIpv6Address{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceIpv6Address) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceIpv6Address) ProtoMessage() {}
+
+func (x *InstanceIpv6Address) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceIpv6Address.ProtoReflect.Descriptor instead.
+func (*InstanceIpv6Address) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{150}
+}
+
+func (x *InstanceIpv6Address) GetIpv6Address() string {
+	if x != nil {
+		return x.Ipv6Address
+	}
+	return ""
+}
+
+type Ipv4PrefixSpecificationRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Ipv4Prefix    string                 `protobuf:"bytes,1,opt,name=ipv4_prefix,json=ipv4Prefix,proto3" json:"ipv4_prefix,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Ipv4PrefixSpecificationRequest) Reset() {
+	*x = Ipv4PrefixSpecificationRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Ipv4PrefixSpecificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Ipv4PrefixSpecificationRequest) ProtoMessage() {}
+
+func (x *Ipv4PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Ipv4PrefixSpecificationRequest.ProtoReflect.Descriptor instead.
+func (*Ipv4PrefixSpecificationRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{151}
+}
+
+func (x *Ipv4PrefixSpecificationRequest) GetIpv4Prefix() string {
+	if x != nil {
+		return x.Ipv4Prefix
+	}
+	return ""
+}
+
+type Ipv6PrefixSpecificationRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Ipv6Prefix    string                 `protobuf:"bytes,1,opt,name=ipv6_prefix,json=ipv6Prefix,proto3" json:"ipv6_prefix,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Ipv6PrefixSpecificationRequest) Reset() {
+	*x = Ipv6PrefixSpecificationRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Ipv6PrefixSpecificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Ipv6PrefixSpecificationRequest) ProtoMessage() {}
+
+func (x *Ipv6PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Ipv6PrefixSpecificationRequest.ProtoReflect.Descriptor instead.
+func (*Ipv6PrefixSpecificationRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{152}
+}
+
+func (x *Ipv6PrefixSpecificationRequest) GetIpv6Prefix() string {
+	if x != nil {
+		return x.Ipv6Prefix
+	}
+	return ""
+}
+
+// NetworkInterface is EC2's NetworkInterface (DescribeNetworkInterfaces)
+// and, in Instance.network_interfaces, its InstanceNetworkInterface.
+type NetworkInterface struct {
+	state              protoimpl.MessageState              `protogen:"open.v1"`
+	NetworkInterfaceId string                              `protobuf:"bytes,1,opt,name=network_interface_id,json=networkInterfaceId,proto3" json:"network_interface_id,omitempty"`
+	SubnetId           string                              `protobuf:"bytes,2,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	VpcId              string                              `protobuf:"bytes,3,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	AvailabilityZone   string                              `protobuf:"bytes,4,opt,name=availability_zone,json=availabilityZone,proto3" json:"availability_zone,omitempty"`
+	Description        string                              `protobuf:"bytes,5,opt,name=description,proto3" json:"description,omitempty"`
+	OwnerId            string                              `protobuf:"bytes,6,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	RequesterManaged   bool                                `protobuf:"varint,7,opt,name=requester_managed,json=requesterManaged,proto3" json:"requester_managed,omitempty"`
+	Status             string                              `protobuf:"bytes,8,opt,name=status,proto3" json:"status,omitempty"` // available, in-use
+	MacAddress         string                              `protobuf:"bytes,9,opt,name=mac_address,json=macAddress,proto3" json:"mac_address,omitempty"`
+	PrivateIpAddress   string                              `protobuf:"bytes,10,opt,name=private_ip_address,json=privateIpAddress,proto3" json:"private_ip_address,omitempty"`
+	PrivateDnsName     string                              `protobuf:"bytes,11,opt,name=private_dns_name,json=privateDnsName,proto3" json:"private_dns_name,omitempty"`
+	PrivateIpAddresses []*NetworkInterfacePrivateIpAddress `protobuf:"bytes,12,rep,name=private_ip_addresses,json=privateIpAddresses,proto3" json:"private_ip_addresses,omitempty"`
+	Groups             []*GroupIdentifier                  `protobuf:"bytes,13,rep,name=groups,proto3" json:"groups,omitempty"`
+	Attachment         *NetworkInterfaceAttachment         `protobuf:"bytes,14,opt,name=attachment,proto3" json:"attachment,omitempty"` // absent when detached
+	SourceDestCheck    bool                                `protobuf:"varint,15,opt,name=source_dest_check,json=sourceDestCheck,proto3" json:"source_dest_check,omitempty"`
+	InterfaceType      string                              `protobuf:"bytes,16,opt,name=interface_type,json=interfaceType,proto3" json:"interface_type,omitempty"` // interface
+	Tags               []*Tag                              `protobuf:"bytes,17,rep,name=tags,proto3" json:"tags,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *NetworkInterface) Reset() {
+	*x = NetworkInterface{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetworkInterface) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetworkInterface) ProtoMessage() {}
+
+func (x *NetworkInterface) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetworkInterface.ProtoReflect.Descriptor instead.
+func (*NetworkInterface) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{153}
+}
+
+func (x *NetworkInterface) GetNetworkInterfaceId() string {
+	if x != nil {
+		return x.NetworkInterfaceId
+	}
+	return ""
+}
+
+func (x *NetworkInterface) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
+}
+
+func (x *NetworkInterface) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *NetworkInterface) GetAvailabilityZone() string {
+	if x != nil {
+		return x.AvailabilityZone
+	}
+	return ""
+}
+
+func (x *NetworkInterface) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *NetworkInterface) GetOwnerId() string {
+	if x != nil {
+		return x.OwnerId
+	}
+	return ""
+}
+
+func (x *NetworkInterface) GetRequesterManaged() bool {
+	if x != nil {
+		return x.RequesterManaged
+	}
+	return false
+}
+
+func (x *NetworkInterface) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *NetworkInterface) GetMacAddress() string {
+	if x != nil {
+		return x.MacAddress
+	}
+	return ""
+}
+
+func (x *NetworkInterface) GetPrivateIpAddress() string {
+	if x != nil {
+		return x.PrivateIpAddress
+	}
+	return ""
+}
+
+func (x *NetworkInterface) GetPrivateDnsName() string {
+	if x != nil {
+		return x.PrivateDnsName
+	}
+	return ""
+}
+
+func (x *NetworkInterface) GetPrivateIpAddresses() []*NetworkInterfacePrivateIpAddress {
+	if x != nil {
+		return x.PrivateIpAddresses
+	}
+	return nil
+}
+
+func (x *NetworkInterface) GetGroups() []*GroupIdentifier {
+	if x != nil {
+		return x.Groups
+	}
+	return nil
+}
+
+func (x *NetworkInterface) GetAttachment() *NetworkInterfaceAttachment {
+	if x != nil {
+		return x.Attachment
+	}
+	return nil
+}
+
+func (x *NetworkInterface) GetSourceDestCheck() bool {
+	if x != nil {
+		return x.SourceDestCheck
+	}
+	return false
+}
+
+func (x *NetworkInterface) GetInterfaceType() string {
+	if x != nil {
+		return x.InterfaceType
+	}
+	return ""
+}
+
+func (x *NetworkInterface) GetTags() []*Tag {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+type NetworkInterfacePrivateIpAddress struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	PrivateIpAddress string                 `protobuf:"bytes,1,opt,name=private_ip_address,json=privateIpAddress,proto3" json:"private_ip_address,omitempty"`
+	PrivateDnsName   string                 `protobuf:"bytes,2,opt,name=private_dns_name,json=privateDnsName,proto3" json:"private_dns_name,omitempty"`
+	Primary          bool                   `protobuf:"varint,3,opt,name=primary,proto3" json:"primary,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *NetworkInterfacePrivateIpAddress) Reset() {
+	*x = NetworkInterfacePrivateIpAddress{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetworkInterfacePrivateIpAddress) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetworkInterfacePrivateIpAddress) ProtoMessage() {}
+
+func (x *NetworkInterfacePrivateIpAddress) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetworkInterfacePrivateIpAddress.ProtoReflect.Descriptor instead.
+func (*NetworkInterfacePrivateIpAddress) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{154}
+}
+
+func (x *NetworkInterfacePrivateIpAddress) GetPrivateIpAddress() string {
+	if x != nil {
+		return x.PrivateIpAddress
+	}
+	return ""
+}
+
+func (x *NetworkInterfacePrivateIpAddress) GetPrivateDnsName() string {
+	if x != nil {
+		return x.PrivateDnsName
+	}
+	return ""
+}
+
+func (x *NetworkInterfacePrivateIpAddress) GetPrimary() bool {
+	if x != nil {
+		return x.Primary
+	}
+	return false
+}
+
+type NetworkInterfaceAttachment struct {
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	AttachmentId        string                 `protobuf:"bytes,1,opt,name=attachment_id,json=attachmentId,proto3" json:"attachment_id,omitempty"`
+	InstanceId          string                 `protobuf:"bytes,2,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	InstanceOwnerId     string                 `protobuf:"bytes,3,opt,name=instance_owner_id,json=instanceOwnerId,proto3" json:"instance_owner_id,omitempty"`
+	DeviceIndex         int32                  `protobuf:"varint,4,opt,name=device_index,json=deviceIndex,proto3" json:"device_index,omitempty"`
+	Status              string                 `protobuf:"bytes,5,opt,name=status,proto3" json:"status,omitempty"` // attaching, attached, detaching, detached
+	DeleteOnTermination bool                   `protobuf:"varint,6,opt,name=delete_on_termination,json=deleteOnTermination,proto3" json:"delete_on_termination,omitempty"`
+	AttachTime          *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=attach_time,json=attachTime,proto3" json:"attach_time,omitempty"`
+	NetworkCardIndex    int32                  `protobuf:"varint,8,opt,name=network_card_index,json=networkCardIndex,proto3" json:"network_card_index,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *NetworkInterfaceAttachment) Reset() {
+	*x = NetworkInterfaceAttachment{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetworkInterfaceAttachment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetworkInterfaceAttachment) ProtoMessage() {}
+
+func (x *NetworkInterfaceAttachment) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetworkInterfaceAttachment.ProtoReflect.Descriptor instead.
+func (*NetworkInterfaceAttachment) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{155}
+}
+
+func (x *NetworkInterfaceAttachment) GetAttachmentId() string {
+	if x != nil {
+		return x.AttachmentId
+	}
+	return ""
+}
+
+func (x *NetworkInterfaceAttachment) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *NetworkInterfaceAttachment) GetInstanceOwnerId() string {
+	if x != nil {
+		return x.InstanceOwnerId
+	}
+	return ""
+}
+
+func (x *NetworkInterfaceAttachment) GetDeviceIndex() int32 {
+	if x != nil {
+		return x.DeviceIndex
+	}
+	return 0
+}
+
+func (x *NetworkInterfaceAttachment) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *NetworkInterfaceAttachment) GetDeleteOnTermination() bool {
+	if x != nil {
+		return x.DeleteOnTermination
+	}
+	return false
+}
+
+func (x *NetworkInterfaceAttachment) GetAttachTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AttachTime
+	}
+	return nil
+}
+
+func (x *NetworkInterfaceAttachment) GetNetworkCardIndex() int32 {
+	if x != nil {
+		return x.NetworkCardIndex
+	}
+	return 0
+}
+
+type DescribeNetworkInterfacesRequest struct {
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	NetworkInterfaceIds []string               `protobuf:"bytes,1,rep,name=network_interface_ids,json=networkInterfaceIds,proto3" json:"network_interface_ids,omitempty"`
+	Filters             []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults          int32                  `protobuf:"varint,3,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`
+	NextToken           string                 `protobuf:"bytes,4,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *DescribeNetworkInterfacesRequest) Reset() {
+	*x = DescribeNetworkInterfacesRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeNetworkInterfacesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeNetworkInterfacesRequest) ProtoMessage() {}
+
+func (x *DescribeNetworkInterfacesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeNetworkInterfacesRequest.ProtoReflect.Descriptor instead.
+func (*DescribeNetworkInterfacesRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{156}
+}
+
+func (x *DescribeNetworkInterfacesRequest) GetNetworkInterfaceIds() []string {
+	if x != nil {
+		return x.NetworkInterfaceIds
+	}
+	return nil
+}
+
+func (x *DescribeNetworkInterfacesRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeNetworkInterfacesRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeNetworkInterfacesRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DescribeNetworkInterfacesResponse struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	NetworkInterfaces []*NetworkInterface    `protobuf:"bytes,1,rep,name=network_interfaces,json=networkInterfaces,proto3" json:"network_interfaces,omitempty"`
+	NextToken         string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *DescribeNetworkInterfacesResponse) Reset() {
+	*x = DescribeNetworkInterfacesResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeNetworkInterfacesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeNetworkInterfacesResponse) ProtoMessage() {}
+
+func (x *DescribeNetworkInterfacesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeNetworkInterfacesResponse.ProtoReflect.Descriptor instead.
+func (*DescribeNetworkInterfacesResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{157}
+}
+
+func (x *DescribeNetworkInterfacesResponse) GetNetworkInterfaces() []*NetworkInterface {
+	if x != nil {
+		return x.NetworkInterfaces
+	}
+	return nil
+}
+
+func (x *DescribeNetworkInterfacesResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+// RouteTable is EC2's RouteTable.
+type RouteTable struct {
+	state         protoimpl.MessageState   `protogen:"open.v1"`
+	RouteTableId  string                   `protobuf:"bytes,1,opt,name=route_table_id,json=routeTableId,proto3" json:"route_table_id,omitempty"`
+	VpcId         string                   `protobuf:"bytes,2,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	OwnerId       string                   `protobuf:"bytes,3,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	Routes        []*Route                 `protobuf:"bytes,4,rep,name=routes,proto3" json:"routes,omitempty"`
+	Associations  []*RouteTableAssociation `protobuf:"bytes,5,rep,name=associations,proto3" json:"associations,omitempty"`
+	Tags          []*Tag                   `protobuf:"bytes,6,rep,name=tags,proto3" json:"tags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RouteTable) Reset() {
+	*x = RouteTable{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RouteTable) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RouteTable) ProtoMessage() {}
+
+func (x *RouteTable) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RouteTable.ProtoReflect.Descriptor instead.
+func (*RouteTable) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{158}
+}
+
+func (x *RouteTable) GetRouteTableId() string {
+	if x != nil {
+		return x.RouteTableId
+	}
+	return ""
+}
+
+func (x *RouteTable) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *RouteTable) GetOwnerId() string {
+	if x != nil {
+		return x.OwnerId
+	}
+	return ""
+}
+
+func (x *RouteTable) GetRoutes() []*Route {
+	if x != nil {
+		return x.Routes
+	}
+	return nil
+}
+
+func (x *RouteTable) GetAssociations() []*RouteTableAssociation {
+	if x != nil {
+		return x.Associations
+	}
+	return nil
+}
+
+func (x *RouteTable) GetTags() []*Tag {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+type Route struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	DestinationCidrBlock string                 `protobuf:"bytes,1,opt,name=destination_cidr_block,json=destinationCidrBlock,proto3" json:"destination_cidr_block,omitempty"`
+	GatewayId            string                 `protobuf:"bytes,2,opt,name=gateway_id,json=gatewayId,proto3" json:"gateway_id,omitempty"` // local for the VPC's own CIDR blocks
+	State                string                 `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"`                          // active, blackhole
+	Origin               string                 `protobuf:"bytes,4,opt,name=origin,proto3" json:"origin,omitempty"`                        // CreateRouteTable, CreateRoute
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *Route) Reset() {
+	*x = Route{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Route) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Route) ProtoMessage() {}
+
+func (x *Route) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Route.ProtoReflect.Descriptor instead.
+func (*Route) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{159}
+}
+
+func (x *Route) GetDestinationCidrBlock() string {
+	if x != nil {
+		return x.DestinationCidrBlock
+	}
+	return ""
+}
+
+func (x *Route) GetGatewayId() string {
+	if x != nil {
+		return x.GatewayId
+	}
+	return ""
+}
+
+func (x *Route) GetState() string {
+	if x != nil {
+		return x.State
+	}
+	return ""
+}
+
+func (x *Route) GetOrigin() string {
+	if x != nil {
+		return x.Origin
+	}
+	return ""
+}
+
+// RouteTableAssociation ties a table to a subnet, or makes it its VPC's
+// main table (main, no subnet).
+type RouteTableAssociation struct {
+	state                   protoimpl.MessageState `protogen:"open.v1"`
+	RouteTableAssociationId string                 `protobuf:"bytes,1,opt,name=route_table_association_id,json=routeTableAssociationId,proto3" json:"route_table_association_id,omitempty"`
+	RouteTableId            string                 `protobuf:"bytes,2,opt,name=route_table_id,json=routeTableId,proto3" json:"route_table_id,omitempty"`
+	SubnetId                string                 `protobuf:"bytes,3,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	Main                    bool                   `protobuf:"varint,4,opt,name=main,proto3" json:"main,omitempty"`
+	State                   string                 `protobuf:"bytes,5,opt,name=state,proto3" json:"state,omitempty"` // associated, ...
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
+}
+
+func (x *RouteTableAssociation) Reset() {
+	*x = RouteTableAssociation{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RouteTableAssociation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RouteTableAssociation) ProtoMessage() {}
+
+func (x *RouteTableAssociation) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RouteTableAssociation.ProtoReflect.Descriptor instead.
+func (*RouteTableAssociation) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{160}
+}
+
+func (x *RouteTableAssociation) GetRouteTableAssociationId() string {
+	if x != nil {
+		return x.RouteTableAssociationId
+	}
+	return ""
+}
+
+func (x *RouteTableAssociation) GetRouteTableId() string {
+	if x != nil {
+		return x.RouteTableId
+	}
+	return ""
+}
+
+func (x *RouteTableAssociation) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
+}
+
+func (x *RouteTableAssociation) GetMain() bool {
+	if x != nil {
+		return x.Main
+	}
+	return false
+}
+
+func (x *RouteTableAssociation) GetState() string {
+	if x != nil {
+		return x.State
+	}
+	return ""
+}
+
+type DescribeRouteTablesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	RouteTableIds []string               `protobuf:"bytes,1,rep,name=route_table_ids,json=routeTableIds,proto3" json:"route_table_ids,omitempty"`
+	Filters       []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults    int32                  `protobuf:"varint,3,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`
+	NextToken     string                 `protobuf:"bytes,4,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeRouteTablesRequest) Reset() {
+	*x = DescribeRouteTablesRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeRouteTablesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeRouteTablesRequest) ProtoMessage() {}
+
+func (x *DescribeRouteTablesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeRouteTablesRequest.ProtoReflect.Descriptor instead.
+func (*DescribeRouteTablesRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{161}
+}
+
+func (x *DescribeRouteTablesRequest) GetRouteTableIds() []string {
+	if x != nil {
+		return x.RouteTableIds
+	}
+	return nil
+}
+
+func (x *DescribeRouteTablesRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeRouteTablesRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeRouteTablesRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DescribeRouteTablesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	RouteTables   []*RouteTable          `protobuf:"bytes,1,rep,name=route_tables,json=routeTables,proto3" json:"route_tables,omitempty"`
+	NextToken     string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeRouteTablesResponse) Reset() {
+	*x = DescribeRouteTablesResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeRouteTablesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeRouteTablesResponse) ProtoMessage() {}
+
+func (x *DescribeRouteTablesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeRouteTablesResponse.ProtoReflect.Descriptor instead.
+func (*DescribeRouteTablesResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{162}
+}
+
+func (x *DescribeRouteTablesResponse) GetRouteTables() []*RouteTable {
+	if x != nil {
+		return x.RouteTables
+	}
+	return nil
+}
+
+func (x *DescribeRouteTablesResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+// NetworkAcl is EC2's NetworkAcl.
+type NetworkAcl struct {
+	state         protoimpl.MessageState   `protogen:"open.v1"`
+	NetworkAclId  string                   `protobuf:"bytes,1,opt,name=network_acl_id,json=networkAclId,proto3" json:"network_acl_id,omitempty"`
+	VpcId         string                   `protobuf:"bytes,2,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	OwnerId       string                   `protobuf:"bytes,3,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	IsDefault     bool                     `protobuf:"varint,4,opt,name=is_default,json=isDefault,proto3" json:"is_default,omitempty"`
+	Entries       []*NetworkAclEntry       `protobuf:"bytes,5,rep,name=entries,proto3" json:"entries,omitempty"`
+	Associations  []*NetworkAclAssociation `protobuf:"bytes,6,rep,name=associations,proto3" json:"associations,omitempty"`
+	Tags          []*Tag                   `protobuf:"bytes,7,rep,name=tags,proto3" json:"tags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NetworkAcl) Reset() {
+	*x = NetworkAcl{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetworkAcl) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetworkAcl) ProtoMessage() {}
+
+func (x *NetworkAcl) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetworkAcl.ProtoReflect.Descriptor instead.
+func (*NetworkAcl) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{163}
+}
+
+func (x *NetworkAcl) GetNetworkAclId() string {
+	if x != nil {
+		return x.NetworkAclId
+	}
+	return ""
+}
+
+func (x *NetworkAcl) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *NetworkAcl) GetOwnerId() string {
+	if x != nil {
+		return x.OwnerId
+	}
+	return ""
+}
+
+func (x *NetworkAcl) GetIsDefault() bool {
+	if x != nil {
+		return x.IsDefault
+	}
+	return false
+}
+
+func (x *NetworkAcl) GetEntries() []*NetworkAclEntry {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
+}
+
+func (x *NetworkAcl) GetAssociations() []*NetworkAclAssociation {
+	if x != nil {
+		return x.Associations
+	}
+	return nil
+}
+
+func (x *NetworkAcl) GetTags() []*Tag {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+// NetworkAclEntry is one rule, for every port of its protocol.
+type NetworkAclEntry struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	RuleNumber    int32                  `protobuf:"varint,1,opt,name=rule_number,json=ruleNumber,proto3" json:"rule_number,omitempty"`
+	Protocol      string                 `protobuf:"bytes,2,opt,name=protocol,proto3" json:"protocol,omitempty"`                       // a protocol number, -1 for all
+	RuleAction    string                 `protobuf:"bytes,3,opt,name=rule_action,json=ruleAction,proto3" json:"rule_action,omitempty"` // allow, deny
+	Egress        bool                   `protobuf:"varint,4,opt,name=egress,proto3" json:"egress,omitempty"`
+	CidrBlock     string                 `protobuf:"bytes,5,opt,name=cidr_block,json=cidrBlock,proto3" json:"cidr_block,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NetworkAclEntry) Reset() {
+	*x = NetworkAclEntry{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetworkAclEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetworkAclEntry) ProtoMessage() {}
+
+func (x *NetworkAclEntry) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetworkAclEntry.ProtoReflect.Descriptor instead.
+func (*NetworkAclEntry) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{164}
+}
+
+func (x *NetworkAclEntry) GetRuleNumber() int32 {
+	if x != nil {
+		return x.RuleNumber
+	}
+	return 0
+}
+
+func (x *NetworkAclEntry) GetProtocol() string {
+	if x != nil {
+		return x.Protocol
+	}
+	return ""
+}
+
+func (x *NetworkAclEntry) GetRuleAction() string {
+	if x != nil {
+		return x.RuleAction
+	}
+	return ""
+}
+
+func (x *NetworkAclEntry) GetEgress() bool {
+	if x != nil {
+		return x.Egress
+	}
+	return false
+}
+
+func (x *NetworkAclEntry) GetCidrBlock() string {
+	if x != nil {
+		return x.CidrBlock
+	}
+	return ""
+}
+
+type NetworkAclAssociation struct {
+	state                   protoimpl.MessageState `protogen:"open.v1"`
+	NetworkAclAssociationId string                 `protobuf:"bytes,1,opt,name=network_acl_association_id,json=networkAclAssociationId,proto3" json:"network_acl_association_id,omitempty"`
+	NetworkAclId            string                 `protobuf:"bytes,2,opt,name=network_acl_id,json=networkAclId,proto3" json:"network_acl_id,omitempty"`
+	SubnetId                string                 `protobuf:"bytes,3,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
+}
+
+func (x *NetworkAclAssociation) Reset() {
+	*x = NetworkAclAssociation{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetworkAclAssociation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetworkAclAssociation) ProtoMessage() {}
+
+func (x *NetworkAclAssociation) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetworkAclAssociation.ProtoReflect.Descriptor instead.
+func (*NetworkAclAssociation) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{165}
+}
+
+func (x *NetworkAclAssociation) GetNetworkAclAssociationId() string {
+	if x != nil {
+		return x.NetworkAclAssociationId
+	}
+	return ""
+}
+
+func (x *NetworkAclAssociation) GetNetworkAclId() string {
+	if x != nil {
+		return x.NetworkAclId
+	}
+	return ""
+}
+
+func (x *NetworkAclAssociation) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
+}
+
+type DescribeNetworkAclsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	NetworkAclIds []string               `protobuf:"bytes,1,rep,name=network_acl_ids,json=networkAclIds,proto3" json:"network_acl_ids,omitempty"`
+	Filters       []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults    int32                  `protobuf:"varint,3,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`
+	NextToken     string                 `protobuf:"bytes,4,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeNetworkAclsRequest) Reset() {
+	*x = DescribeNetworkAclsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeNetworkAclsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeNetworkAclsRequest) ProtoMessage() {}
+
+func (x *DescribeNetworkAclsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeNetworkAclsRequest.ProtoReflect.Descriptor instead.
+func (*DescribeNetworkAclsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{166}
+}
+
+func (x *DescribeNetworkAclsRequest) GetNetworkAclIds() []string {
+	if x != nil {
+		return x.NetworkAclIds
+	}
+	return nil
+}
+
+func (x *DescribeNetworkAclsRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeNetworkAclsRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeNetworkAclsRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DescribeNetworkAclsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	NetworkAcls   []*NetworkAcl          `protobuf:"bytes,1,rep,name=network_acls,json=networkAcls,proto3" json:"network_acls,omitempty"`
+	NextToken     string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeNetworkAclsResponse) Reset() {
+	*x = DescribeNetworkAclsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeNetworkAclsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeNetworkAclsResponse) ProtoMessage() {}
+
+func (x *DescribeNetworkAclsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeNetworkAclsResponse.ProtoReflect.Descriptor instead.
+func (*DescribeNetworkAclsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{167}
+}
+
+func (x *DescribeNetworkAclsResponse) GetNetworkAcls() []*NetworkAcl {
+	if x != nil {
+		return x.NetworkAcls
+	}
+	return nil
+}
+
+func (x *DescribeNetworkAclsResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
 var File_ec2lab_v1_ec2lab_proto protoreflect.FileDescriptor
 
 const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
@@ -9912,7 +11465,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"deviceName\x12+\n" +
 	"\x03ebs\x18\x02 \x01(\v2\x19.ec2lab.v1.EbsBlockDeviceR\x03ebs\x12!\n" +
 	"\fvirtual_name\x18\x03 \x01(\tR\vvirtualName\x12\x1b\n" +
-	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\xe1\x06\n" +
+	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\xc2\a\n" +
 	"\x13RunInstancesRequest\x12\x19\n" +
 	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12#\n" +
 	"\rinstance_type\x18\x02 \x01(\tR\finstanceType\x12\x1b\n" +
@@ -9932,7 +11485,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x12private_ip_address\x18\x0f \x01(\tR\x10privateIpAddress\x12,\n" +
 	"\x12security_group_ids\x18\x10 \x03(\tR\x10securityGroupIds\x12T\n" +
 	"\x10metadata_options\x18\x11 \x01(\v2).ec2lab.v1.InstanceMetadataOptionsRequestR\x0fmetadataOptions\x12X\n" +
-	"\x14credit_specification\x18\x12 \x01(\v2%.ec2lab.v1.CreditSpecificationRequestR\x13creditSpecification\"=\n" +
+	"\x14credit_specification\x18\x12 \x01(\v2%.ec2lab.v1.CreditSpecificationRequestR\x13creditSpecification\x12_\n" +
+	"\x12network_interfaces\x18\x13 \x03(\v20.ec2lab.v1.InstanceNetworkInterfaceSpecificationR\x11networkInterfaces\"=\n" +
 	"\x1aCreditSpecificationRequest\x12\x1f\n" +
 	"\vcpu_credits\x18\x01 \x01(\tR\n" +
 	"cpuCredits\"\xc9\x01\n" +
@@ -9971,7 +11525,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x15delete_on_termination\x18\x05 \x01(\bR\x13deleteOnTermination\";\n" +
 	"\vStateReason\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x18\n" +
-	"\amessage\x18\x02 \x01(\tR\amessage\"\x8d\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\"\xd9\n" +
 	"\n" +
 	"\bInstance\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
@@ -10011,7 +11565,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x0fsecurity_groups\x18\x1c \x03(\v2\x1a.ec2lab.v1.GroupIdentifierR\x0esecurityGroups\x12M\n" +
 	"\x10metadata_options\x18\x1d \x01(\v2\".ec2lab.v1.InstanceMetadataOptionsR\x0fmetadataOptions\x12\x1f\n" +
 	"\vcpu_credits\x18\x1e \x01(\tR\n" +
-	"cpuCredits\"\x82\x01\n" +
+	"cpuCredits\x12J\n" +
+	"\x12network_interfaces\x18\x1f \x03(\v2\x1b.ec2lab.v1.NetworkInterfaceR\x11networkInterfaces\"\x82\x01\n" +
 	"\vReservation\x12%\n" +
 	"\x0ereservation_id\x18\x01 \x01(\tR\rreservationId\x12\x19\n" +
 	"\bowner_id\x18\x02 \x01(\tR\aownerId\x121\n" +
@@ -10718,7 +12273,156 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x0eip_permissions\x18\x02 \x03(\v2\x17.ec2lab.v1.IpPermissionR\ripPermissions\x12\x17\n" +
 	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"4\n" +
 	"\x1aSecurityGroupRulesResponse\x12\x16\n" +
-	"\x06return\x18\x01 \x01(\bR\x06return2\xf9-\n" +
+	"\x06return\x18\x01 \x01(\bR\x06return\"\x9f\t\n" +
+	"%InstanceNetworkInterfaceSpecification\x12&\n" +
+	"\fdevice_index\x18\x01 \x01(\x05H\x00R\vdeviceIndex\x88\x01\x01\x12\x1b\n" +
+	"\tsubnet_id\x18\x02 \x01(\tR\bsubnetId\x12\x16\n" +
+	"\x06groups\x18\x03 \x03(\tR\x06groups\x12,\n" +
+	"\x12private_ip_address\x18\x04 \x01(\tR\x10privateIpAddress\x12Z\n" +
+	"\x14private_ip_addresses\x18\x05 \x03(\v2(.ec2lab.v1.PrivateIpAddressSpecificationR\x12privateIpAddresses\x12J\n" +
+	"\"secondary_private_ip_address_count\x18\x06 \x01(\x05R\x1esecondaryPrivateIpAddressCount\x12 \n" +
+	"\vdescription\x18\a \x01(\tR\vdescription\x127\n" +
+	"\x15delete_on_termination\x18\b \x01(\bH\x01R\x13deleteOnTermination\x88\x01\x01\x12B\n" +
+	"\x1bassociate_public_ip_address\x18\t \x01(\bH\x02R\x18associatePublicIpAddress\x88\x01\x01\x120\n" +
+	"\x14network_interface_id\x18\n" +
+	" \x01(\tR\x12networkInterfaceId\x12,\n" +
+	"\x12ipv6_address_count\x18\v \x01(\x05R\x10ipv6AddressCount\x12E\n" +
+	"\x0eipv6_addresses\x18\f \x03(\v2\x1e.ec2lab.v1.InstanceIpv6AddressR\ripv6Addresses\x12D\n" +
+	"\x1cassociate_carrier_ip_address\x18\r \x01(\bH\x03R\x19associateCarrierIpAddress\x88\x01\x01\x12%\n" +
+	"\x0einterface_type\x18\x0e \x01(\tR\rinterfaceType\x12,\n" +
+	"\x12network_card_index\x18\x0f \x01(\x05R\x10networkCardIndex\x12*\n" +
+	"\x11ipv4_prefix_count\x18\x10 \x01(\x05R\x0fipv4PrefixCount\x12*\n" +
+	"\x11ipv6_prefix_count\x18\x11 \x01(\x05R\x0fipv6PrefixCount\x12N\n" +
+	"\ripv4_prefixes\x18\x12 \x03(\v2).ec2lab.v1.Ipv4PrefixSpecificationRequestR\fipv4Prefixes\x12N\n" +
+	"\ripv6_prefixes\x18\x13 \x03(\v2).ec2lab.v1.Ipv6PrefixSpecificationRequestR\fipv6PrefixesB\x0f\n" +
+	"\r_device_indexB\x18\n" +
+	"\x16_delete_on_terminationB\x1e\n" +
+	"\x1c_associate_public_ip_addressB\x1f\n" +
+	"\x1d_associate_carrier_ip_address\"g\n" +
+	"\x1dPrivateIpAddressSpecification\x12,\n" +
+	"\x12private_ip_address\x18\x01 \x01(\tR\x10privateIpAddress\x12\x18\n" +
+	"\aprimary\x18\x02 \x01(\bR\aprimary\"8\n" +
+	"\x13InstanceIpv6Address\x12!\n" +
+	"\fipv6_address\x18\x01 \x01(\tR\vipv6Address\"A\n" +
+	"\x1eIpv4PrefixSpecificationRequest\x12\x1f\n" +
+	"\vipv4_prefix\x18\x01 \x01(\tR\n" +
+	"ipv4Prefix\"A\n" +
+	"\x1eIpv6PrefixSpecificationRequest\x12\x1f\n" +
+	"\vipv6_prefix\x18\x01 \x01(\tR\n" +
+	"ipv6Prefix\"\xf1\x05\n" +
+	"\x10NetworkInterface\x120\n" +
+	"\x14network_interface_id\x18\x01 \x01(\tR\x12networkInterfaceId\x12\x1b\n" +
+	"\tsubnet_id\x18\x02 \x01(\tR\bsubnetId\x12\x15\n" +
+	"\x06vpc_id\x18\x03 \x01(\tR\x05vpcId\x12+\n" +
+	"\x11availability_zone\x18\x04 \x01(\tR\x10availabilityZone\x12 \n" +
+	"\vdescription\x18\x05 \x01(\tR\vdescription\x12\x19\n" +
+	"\bowner_id\x18\x06 \x01(\tR\aownerId\x12+\n" +
+	"\x11requester_managed\x18\a \x01(\bR\x10requesterManaged\x12\x16\n" +
+	"\x06status\x18\b \x01(\tR\x06status\x12\x1f\n" +
+	"\vmac_address\x18\t \x01(\tR\n" +
+	"macAddress\x12,\n" +
+	"\x12private_ip_address\x18\n" +
+	" \x01(\tR\x10privateIpAddress\x12(\n" +
+	"\x10private_dns_name\x18\v \x01(\tR\x0eprivateDnsName\x12]\n" +
+	"\x14private_ip_addresses\x18\f \x03(\v2+.ec2lab.v1.NetworkInterfacePrivateIpAddressR\x12privateIpAddresses\x122\n" +
+	"\x06groups\x18\r \x03(\v2\x1a.ec2lab.v1.GroupIdentifierR\x06groups\x12E\n" +
+	"\n" +
+	"attachment\x18\x0e \x01(\v2%.ec2lab.v1.NetworkInterfaceAttachmentR\n" +
+	"attachment\x12*\n" +
+	"\x11source_dest_check\x18\x0f \x01(\bR\x0fsourceDestCheck\x12%\n" +
+	"\x0einterface_type\x18\x10 \x01(\tR\rinterfaceType\x12\"\n" +
+	"\x04tags\x18\x11 \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\x94\x01\n" +
+	" NetworkInterfacePrivateIpAddress\x12,\n" +
+	"\x12private_ip_address\x18\x01 \x01(\tR\x10privateIpAddress\x12(\n" +
+	"\x10private_dns_name\x18\x02 \x01(\tR\x0eprivateDnsName\x12\x18\n" +
+	"\aprimary\x18\x03 \x01(\bR\aprimary\"\xe8\x02\n" +
+	"\x1aNetworkInterfaceAttachment\x12#\n" +
+	"\rattachment_id\x18\x01 \x01(\tR\fattachmentId\x12\x1f\n" +
+	"\vinstance_id\x18\x02 \x01(\tR\n" +
+	"instanceId\x12*\n" +
+	"\x11instance_owner_id\x18\x03 \x01(\tR\x0finstanceOwnerId\x12!\n" +
+	"\fdevice_index\x18\x04 \x01(\x05R\vdeviceIndex\x12\x16\n" +
+	"\x06status\x18\x05 \x01(\tR\x06status\x122\n" +
+	"\x15delete_on_termination\x18\x06 \x01(\bR\x13deleteOnTermination\x12;\n" +
+	"\vattach_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"attachTime\x12,\n" +
+	"\x12network_card_index\x18\b \x01(\x05R\x10networkCardIndex\"\xc3\x01\n" +
+	" DescribeNetworkInterfacesRequest\x122\n" +
+	"\x15network_interface_ids\x18\x01 \x03(\tR\x13networkInterfaceIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x03 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x04 \x01(\tR\tnextToken\"\x8e\x01\n" +
+	"!DescribeNetworkInterfacesResponse\x12J\n" +
+	"\x12network_interfaces\x18\x01 \x03(\v2\x1b.ec2lab.v1.NetworkInterfaceR\x11networkInterfaces\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xf8\x01\n" +
+	"\n" +
+	"RouteTable\x12$\n" +
+	"\x0eroute_table_id\x18\x01 \x01(\tR\frouteTableId\x12\x15\n" +
+	"\x06vpc_id\x18\x02 \x01(\tR\x05vpcId\x12\x19\n" +
+	"\bowner_id\x18\x03 \x01(\tR\aownerId\x12(\n" +
+	"\x06routes\x18\x04 \x03(\v2\x10.ec2lab.v1.RouteR\x06routes\x12D\n" +
+	"\fassociations\x18\x05 \x03(\v2 .ec2lab.v1.RouteTableAssociationR\fassociations\x12\"\n" +
+	"\x04tags\x18\x06 \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\x8a\x01\n" +
+	"\x05Route\x124\n" +
+	"\x16destination_cidr_block\x18\x01 \x01(\tR\x14destinationCidrBlock\x12\x1d\n" +
+	"\n" +
+	"gateway_id\x18\x02 \x01(\tR\tgatewayId\x12\x14\n" +
+	"\x05state\x18\x03 \x01(\tR\x05state\x12\x16\n" +
+	"\x06origin\x18\x04 \x01(\tR\x06origin\"\xc1\x01\n" +
+	"\x15RouteTableAssociation\x12;\n" +
+	"\x1aroute_table_association_id\x18\x01 \x01(\tR\x17routeTableAssociationId\x12$\n" +
+	"\x0eroute_table_id\x18\x02 \x01(\tR\frouteTableId\x12\x1b\n" +
+	"\tsubnet_id\x18\x03 \x01(\tR\bsubnetId\x12\x12\n" +
+	"\x04main\x18\x04 \x01(\bR\x04main\x12\x14\n" +
+	"\x05state\x18\x05 \x01(\tR\x05state\"\xb1\x01\n" +
+	"\x1aDescribeRouteTablesRequest\x12&\n" +
+	"\x0froute_table_ids\x18\x01 \x03(\tR\rrouteTableIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x03 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x04 \x01(\tR\tnextToken\"v\n" +
+	"\x1bDescribeRouteTablesResponse\x128\n" +
+	"\froute_tables\x18\x01 \x03(\v2\x15.ec2lab.v1.RouteTableR\vrouteTables\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xa3\x02\n" +
+	"\n" +
+	"NetworkAcl\x12$\n" +
+	"\x0enetwork_acl_id\x18\x01 \x01(\tR\fnetworkAclId\x12\x15\n" +
+	"\x06vpc_id\x18\x02 \x01(\tR\x05vpcId\x12\x19\n" +
+	"\bowner_id\x18\x03 \x01(\tR\aownerId\x12\x1d\n" +
+	"\n" +
+	"is_default\x18\x04 \x01(\bR\tisDefault\x124\n" +
+	"\aentries\x18\x05 \x03(\v2\x1a.ec2lab.v1.NetworkAclEntryR\aentries\x12D\n" +
+	"\fassociations\x18\x06 \x03(\v2 .ec2lab.v1.NetworkAclAssociationR\fassociations\x12\"\n" +
+	"\x04tags\x18\a \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\xa6\x01\n" +
+	"\x0fNetworkAclEntry\x12\x1f\n" +
+	"\vrule_number\x18\x01 \x01(\x05R\n" +
+	"ruleNumber\x12\x1a\n" +
+	"\bprotocol\x18\x02 \x01(\tR\bprotocol\x12\x1f\n" +
+	"\vrule_action\x18\x03 \x01(\tR\n" +
+	"ruleAction\x12\x16\n" +
+	"\x06egress\x18\x04 \x01(\bR\x06egress\x12\x1d\n" +
+	"\n" +
+	"cidr_block\x18\x05 \x01(\tR\tcidrBlock\"\x97\x01\n" +
+	"\x15NetworkAclAssociation\x12;\n" +
+	"\x1anetwork_acl_association_id\x18\x01 \x01(\tR\x17networkAclAssociationId\x12$\n" +
+	"\x0enetwork_acl_id\x18\x02 \x01(\tR\fnetworkAclId\x12\x1b\n" +
+	"\tsubnet_id\x18\x03 \x01(\tR\bsubnetId\"\xb1\x01\n" +
+	"\x1aDescribeNetworkAclsRequest\x12&\n" +
+	"\x0fnetwork_acl_ids\x18\x01 \x03(\tR\rnetworkAclIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x03 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x04 \x01(\tR\tnextToken\"v\n" +
+	"\x1bDescribeNetworkAclsResponse\x128\n" +
+	"\fnetwork_acls\x18\x01 \x03(\v2\x15.ec2lab.v1.NetworkAclR\vnetworkAcls\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken2\xbd0\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -10786,7 +12490,10 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x1dAuthorizeSecurityGroupIngress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12k\n" +
 	"\x1cAuthorizeSecurityGroupEgress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12i\n" +
 	"\x1aRevokeSecurityGroupIngress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12h\n" +
-	"\x19RevokeSecurityGroupEgress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponseB3Z1github.com/ec2lab/ec2lab/proto/ec2lab/v1;ec2labv1b\x06proto3"
+	"\x19RevokeSecurityGroupEgress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12v\n" +
+	"\x19DescribeNetworkInterfaces\x12+.ec2lab.v1.DescribeNetworkInterfacesRequest\x1a,.ec2lab.v1.DescribeNetworkInterfacesResponse\x12d\n" +
+	"\x13DescribeRouteTables\x12%.ec2lab.v1.DescribeRouteTablesRequest\x1a&.ec2lab.v1.DescribeRouteTablesResponse\x12d\n" +
+	"\x13DescribeNetworkAcls\x12%.ec2lab.v1.DescribeNetworkAclsRequest\x1a&.ec2lab.v1.DescribeNetworkAclsResponseB3Z1github.com/ec2lab/ec2lab/proto/ec2lab/v1;ec2labv1b\x06proto3"
 
 var (
 	file_ec2lab_v1_ec2lab_proto_rawDescOnce sync.Once
@@ -10800,7 +12507,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 148)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 168)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*Tag)(nil),                                      // 0: ec2lab.v1.Tag
 	(*TagSpecification)(nil),                         // 1: ec2lab.v1.TagSpecification
@@ -10950,7 +12657,27 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*DescribeSecurityGroupsResponse)(nil),           // 145: ec2lab.v1.DescribeSecurityGroupsResponse
 	(*SecurityGroupRulesRequest)(nil),                // 146: ec2lab.v1.SecurityGroupRulesRequest
 	(*SecurityGroupRulesResponse)(nil),               // 147: ec2lab.v1.SecurityGroupRulesResponse
-	(*timestamppb.Timestamp)(nil),                    // 148: google.protobuf.Timestamp
+	(*InstanceNetworkInterfaceSpecification)(nil),    // 148: ec2lab.v1.InstanceNetworkInterfaceSpecification
+	(*PrivateIpAddressSpecification)(nil),            // 149: ec2lab.v1.PrivateIpAddressSpecification
+	(*InstanceIpv6Address)(nil),                      // 150: ec2lab.v1.InstanceIpv6Address
+	(*Ipv4PrefixSpecificationRequest)(nil),           // 151: ec2lab.v1.Ipv4PrefixSpecificationRequest
+	(*Ipv6PrefixSpecificationRequest)(nil),           // 152: ec2lab.v1.Ipv6PrefixSpecificationRequest
+	(*NetworkInterface)(nil),                         // 153: ec2lab.v1.NetworkInterface
+	(*NetworkInterfacePrivateIpAddress)(nil),         // 154: ec2lab.v1.NetworkInterfacePrivateIpAddress
+	(*NetworkInterfaceAttachment)(nil),               // 155: ec2lab.v1.NetworkInterfaceAttachment
+	(*DescribeNetworkInterfacesRequest)(nil),         // 156: ec2lab.v1.DescribeNetworkInterfacesRequest
+	(*DescribeNetworkInterfacesResponse)(nil),        // 157: ec2lab.v1.DescribeNetworkInterfacesResponse
+	(*RouteTable)(nil),                               // 158: ec2lab.v1.RouteTable
+	(*Route)(nil),                                    // 159: ec2lab.v1.Route
+	(*RouteTableAssociation)(nil),                    // 160: ec2lab.v1.RouteTableAssociation
+	(*DescribeRouteTablesRequest)(nil),               // 161: ec2lab.v1.DescribeRouteTablesRequest
+	(*DescribeRouteTablesResponse)(nil),              // 162: ec2lab.v1.DescribeRouteTablesResponse
+	(*NetworkAcl)(nil),                               // 163: ec2lab.v1.NetworkAcl
+	(*NetworkAclEntry)(nil),                          // 164: ec2lab.v1.NetworkAclEntry
+	(*NetworkAclAssociation)(nil),                    // 165: ec2lab.v1.NetworkAclAssociation
+	(*DescribeNetworkAclsRequest)(nil),               // 166: ec2lab.v1.DescribeNetworkAclsRequest
+	(*DescribeNetworkAclsResponse)(nil),              // 167: ec2lab.v1.DescribeNetworkAclsResponse
+	(*timestamppb.Timestamp)(nil),                    // 168: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
@@ -10960,240 +12687,269 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	1,   // 4: ec2lab.v1.RunInstancesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 5: ec2lab.v1.RunInstancesRequest.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptionsRequest
 	8,   // 6: ec2lab.v1.RunInstancesRequest.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
-	10,  // 7: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	148, // 8: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
-	3,   // 9: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	148, // 10: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
-	4,   // 11: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
-	13,  // 12: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
-	0,   // 13: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
-	14,  // 14: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
-	135, // 15: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
-	10,  // 16: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	15,  // 17: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
-	2,   // 18: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
-	16,  // 19: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
-	3,   // 20: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
-	3,   // 21: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
-	21,  // 22: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	148, // 23: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
-	2,   // 24: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
-	30,  // 25: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
-	33,  // 26: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
-	2,   // 27: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
-	36,  // 28: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	148, // 29: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
-	39,  // 30: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	148, // 31: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
-	0,   // 32: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
-	1,   // 33: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 34: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 35: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
-	42,  // 36: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
-	0,   // 37: ec2lab.v1.PlacementGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 38: ec2lab.v1.CreatePlacementGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 39: ec2lab.v1.DescribePlacementGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	49,  // 40: ec2lab.v1.DescribePlacementGroupsResponse.placement_groups:type_name -> ec2lab.v1.PlacementGroup
-	0,   // 41: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	0,   // 42: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	2,   // 43: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
-	59,  // 44: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	148, // 45: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	148, // 46: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
-	62,  // 47: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
-	0,   // 48: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
-	1,   // 49: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 50: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
-	63,  // 51: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	148, // 52: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	148, // 53: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
-	0,   // 54: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	1,   // 55: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 56: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
-	73,  // 57: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
-	1,   // 58: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 59: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	6,   // 60: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	148, // 61: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
-	0,   // 62: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	6,   // 63: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	1,   // 64: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 65: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 66: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
-	86,  // 67: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
-	95,  // 68: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
-	95,  // 69: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
-	96,  // 70: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
-	97,  // 71: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
-	95,  // 72: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
-	0,   // 73: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
-	107, // 74: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	108, // 75: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 76: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 77: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
-	107, // 78: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	2,   // 79: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
-	0,   // 80: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
-	117, // 81: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
-	120, // 82: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
-	1,   // 83: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 84: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
-	106, // 85: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
-	0,   // 86: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
-	108, // 87: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 88: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 89: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 90: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 91: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 92: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 93: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
-	1,   // 94: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 95: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
-	127, // 96: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
-	136, // 97: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
-	137, // 98: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
-	138, // 99: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	138, // 100: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
-	0,   // 101: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 102: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 103: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	139, // 104: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
-	138, // 105: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	7,   // 106: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	17,  // 107: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	19,  // 108: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	20,  // 109: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	19,  // 110: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	19,  // 111: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	24,  // 112: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	26,  // 113: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	28,  // 114: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	11,  // 115: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	31,  // 116: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	34,  // 117: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	37,  // 118: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	40,  // 119: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	43,  // 120: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	44,  // 121: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	45,  // 122: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	47,  // 123: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	50,  // 124: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	51,  // 125: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	53,  // 126: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	55,  // 127: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	57,  // 128: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	60,  // 129: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	64,  // 130: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	65,  // 131: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	67,  // 132: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	68,  // 133: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	69,  // 134: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	71,  // 135: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	74,  // 136: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	75,  // 137: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	77,  // 138: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	79,  // 139: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	84,  // 140: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	87,  // 141: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	89,  // 142: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	91,  // 143: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	93,  // 144: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	82,  // 145: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	81,  // 146: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	104, // 147: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	98,  // 148: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	100, // 149: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	102, // 150: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	122, // 151: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	123, // 152: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	125, // 153: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	130, // 154: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	131, // 155: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	133, // 156: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	109, // 157: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	111, // 158: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	113, // 159: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	114, // 160: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	116, // 161: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	119, // 162: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	128, // 163: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	140, // 164: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	142, // 165: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	144, // 166: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	146, // 167: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	146, // 168: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	146, // 169: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	146, // 170: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	16,  // 171: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	18,  // 172: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	22,  // 173: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	22,  // 174: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	23,  // 175: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	22,  // 176: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	25,  // 177: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	27,  // 178: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	29,  // 179: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	12,  // 180: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	32,  // 181: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	35,  // 182: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	38,  // 183: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	41,  // 184: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	42,  // 185: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	42,  // 186: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	46,  // 187: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	48,  // 188: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	49,  // 189: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	52,  // 190: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	54,  // 191: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	56,  // 192: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	58,  // 193: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	61,  // 194: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	63,  // 195: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	66,  // 196: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	62,  // 197: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	62,  // 198: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	70,  // 199: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	72,  // 200: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	73,  // 201: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	76,  // 202: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	78,  // 203: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	80,  // 204: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	85,  // 205: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	88,  // 206: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	90,  // 207: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	92,  // 208: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	94,  // 209: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	83,  // 210: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	80,  // 211: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	105, // 212: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	99,  // 213: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	101, // 214: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	103, // 215: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	106, // 216: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	124, // 217: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	126, // 218: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	127, // 219: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	132, // 220: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	134, // 221: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	110, // 222: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	112, // 223: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	115, // 224: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	115, // 225: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	118, // 226: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	121, // 227: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	129, // 228: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	141, // 229: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	143, // 230: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	145, // 231: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	147, // 232: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	147, // 233: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	147, // 234: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	147, // 235: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	171, // [171:236] is the sub-list for method output_type
-	106, // [106:171] is the sub-list for method input_type
-	106, // [106:106] is the sub-list for extension type_name
-	106, // [106:106] is the sub-list for extension extendee
-	0,   // [0:106] is the sub-list for field type_name
+	148, // 7: ec2lab.v1.RunInstancesRequest.network_interfaces:type_name -> ec2lab.v1.InstanceNetworkInterfaceSpecification
+	10,  // 8: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
+	168, // 9: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	3,   // 10: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
+	168, // 11: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	4,   // 12: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
+	13,  // 13: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
+	0,   // 14: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
+	14,  // 15: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
+	135, // 16: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
+	10,  // 17: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
+	153, // 18: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
+	15,  // 19: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
+	2,   // 20: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
+	16,  // 21: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
+	3,   // 22: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
+	3,   // 23: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
+	21,  // 24: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
+	168, // 25: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	2,   // 26: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
+	30,  // 27: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
+	33,  // 28: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
+	2,   // 29: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
+	36,  // 30: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
+	168, // 31: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	39,  // 32: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
+	168, // 33: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	0,   // 34: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
+	1,   // 35: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 36: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 37: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
+	42,  // 38: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
+	0,   // 39: ec2lab.v1.PlacementGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 40: ec2lab.v1.CreatePlacementGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 41: ec2lab.v1.DescribePlacementGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	49,  // 42: ec2lab.v1.DescribePlacementGroupsResponse.placement_groups:type_name -> ec2lab.v1.PlacementGroup
+	0,   // 43: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	0,   // 44: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	2,   // 45: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
+	59,  // 46: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
+	168, // 47: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	168, // 48: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	62,  // 49: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
+	0,   // 50: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
+	1,   // 51: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 52: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
+	63,  // 53: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
+	168, // 54: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	168, // 55: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	0,   // 56: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
+	1,   // 57: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 58: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
+	73,  // 59: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
+	1,   // 60: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 61: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	6,   // 62: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	168, // 63: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	0,   // 64: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
+	6,   // 65: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	1,   // 66: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 67: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 68: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
+	86,  // 69: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
+	95,  // 70: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
+	95,  // 71: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
+	96,  // 72: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
+	97,  // 73: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
+	95,  // 74: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
+	0,   // 75: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
+	107, // 76: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	108, // 77: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 78: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 79: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
+	107, // 80: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	2,   // 81: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
+	0,   // 82: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
+	117, // 83: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
+	120, // 84: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
+	1,   // 85: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 86: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
+	106, // 87: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
+	0,   // 88: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
+	108, // 89: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 90: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 91: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 92: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 93: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 94: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 95: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
+	1,   // 96: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 97: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
+	127, // 98: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
+	136, // 99: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
+	137, // 100: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
+	138, // 101: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	138, // 102: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
+	0,   // 103: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 104: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 105: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	139, // 106: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
+	138, // 107: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	149, // 108: ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses:type_name -> ec2lab.v1.PrivateIpAddressSpecification
+	150, // 109: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses:type_name -> ec2lab.v1.InstanceIpv6Address
+	151, // 110: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes:type_name -> ec2lab.v1.Ipv4PrefixSpecificationRequest
+	152, // 111: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes:type_name -> ec2lab.v1.Ipv6PrefixSpecificationRequest
+	154, // 112: ec2lab.v1.NetworkInterface.private_ip_addresses:type_name -> ec2lab.v1.NetworkInterfacePrivateIpAddress
+	135, // 113: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
+	155, // 114: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
+	0,   // 115: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
+	168, // 116: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	2,   // 117: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
+	153, // 118: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
+	159, // 119: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
+	160, // 120: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
+	0,   // 121: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
+	2,   // 122: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
+	158, // 123: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
+	164, // 124: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
+	165, // 125: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
+	0,   // 126: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
+	2,   // 127: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
+	163, // 128: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
+	7,   // 129: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	17,  // 130: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	19,  // 131: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	20,  // 132: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	19,  // 133: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	19,  // 134: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	24,  // 135: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	26,  // 136: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	28,  // 137: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	11,  // 138: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	31,  // 139: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	34,  // 140: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	37,  // 141: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	40,  // 142: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	43,  // 143: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	44,  // 144: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	45,  // 145: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	47,  // 146: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	50,  // 147: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	51,  // 148: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	53,  // 149: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	55,  // 150: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	57,  // 151: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	60,  // 152: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	64,  // 153: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	65,  // 154: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	67,  // 155: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	68,  // 156: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	69,  // 157: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	71,  // 158: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	74,  // 159: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	75,  // 160: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	77,  // 161: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	79,  // 162: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	84,  // 163: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	87,  // 164: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	89,  // 165: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	91,  // 166: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	93,  // 167: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	82,  // 168: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	81,  // 169: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	104, // 170: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	98,  // 171: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	100, // 172: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	102, // 173: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	122, // 174: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	123, // 175: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	125, // 176: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	130, // 177: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	131, // 178: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	133, // 179: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	109, // 180: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	111, // 181: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	113, // 182: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	114, // 183: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	116, // 184: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	119, // 185: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	128, // 186: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	140, // 187: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	142, // 188: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	144, // 189: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	146, // 190: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	146, // 191: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	146, // 192: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	146, // 193: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	156, // 194: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
+	161, // 195: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
+	166, // 196: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
+	16,  // 197: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	18,  // 198: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	22,  // 199: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	22,  // 200: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	23,  // 201: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	22,  // 202: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	25,  // 203: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	27,  // 204: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	29,  // 205: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	12,  // 206: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	32,  // 207: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	35,  // 208: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	38,  // 209: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	41,  // 210: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	42,  // 211: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	42,  // 212: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	46,  // 213: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	48,  // 214: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	49,  // 215: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	52,  // 216: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	54,  // 217: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	56,  // 218: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	58,  // 219: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	61,  // 220: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	63,  // 221: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	66,  // 222: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	62,  // 223: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	62,  // 224: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	70,  // 225: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	72,  // 226: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	73,  // 227: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	76,  // 228: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	78,  // 229: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	80,  // 230: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	85,  // 231: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	88,  // 232: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	90,  // 233: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	92,  // 234: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	94,  // 235: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	83,  // 236: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	80,  // 237: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	105, // 238: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	99,  // 239: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	101, // 240: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	103, // 241: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	106, // 242: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	124, // 243: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	126, // 244: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	127, // 245: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	132, // 246: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	134, // 247: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	110, // 248: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	112, // 249: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	115, // 250: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	115, // 251: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	118, // 252: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	121, // 253: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	129, // 254: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	141, // 255: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	143, // 256: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	145, // 257: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	147, // 258: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	147, // 259: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	147, // 260: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	147, // 261: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	157, // 262: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	162, // 263: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	167, // 264: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	197, // [197:265] is the sub-list for method output_type
+	129, // [129:197] is the sub-list for method input_type
+	129, // [129:129] is the sub-list for extension type_name
+	129, // [129:129] is the sub-list for extension extendee
+	0,   // [0:129] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -11204,13 +12960,14 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 	file_ec2lab_v1_ec2lab_proto_msgTypes[5].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[9].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[11].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[148].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   148,
+			NumMessages:   168,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -89,6 +89,9 @@ const (
 	Compute_AuthorizeSecurityGroupEgress_FullMethodName     = "/ec2lab.v1.Compute/AuthorizeSecurityGroupEgress"
 	Compute_RevokeSecurityGroupIngress_FullMethodName       = "/ec2lab.v1.Compute/RevokeSecurityGroupIngress"
 	Compute_RevokeSecurityGroupEgress_FullMethodName        = "/ec2lab.v1.Compute/RevokeSecurityGroupEgress"
+	Compute_DescribeNetworkInterfaces_FullMethodName        = "/ec2lab.v1.Compute/DescribeNetworkInterfaces"
+	Compute_DescribeRouteTables_FullMethodName              = "/ec2lab.v1.Compute/DescribeRouteTables"
+	Compute_DescribeNetworkAcls_FullMethodName              = "/ec2lab.v1.Compute/DescribeNetworkAcls"
 )
 
 // ComputeClient is the client API for Compute service.
@@ -183,6 +186,12 @@ type ComputeClient interface {
 	AuthorizeSecurityGroupEgress(ctx context.Context, in *SecurityGroupRulesRequest, opts ...grpc.CallOption) (*SecurityGroupRulesResponse, error)
 	RevokeSecurityGroupIngress(ctx context.Context, in *SecurityGroupRulesRequest, opts ...grpc.CallOption) (*SecurityGroupRulesResponse, error)
 	RevokeSecurityGroupEgress(ctx context.Context, in *SecurityGroupRulesRequest, opts ...grpc.CallOption) (*SecurityGroupRulesResponse, error)
+	// Network interfaces, route tables and network ACLs, read-only: the
+	// instances' primary interfaces, each VPC's main route table and default
+	// network ACL.
+	DescribeNetworkInterfaces(ctx context.Context, in *DescribeNetworkInterfacesRequest, opts ...grpc.CallOption) (*DescribeNetworkInterfacesResponse, error)
+	DescribeRouteTables(ctx context.Context, in *DescribeRouteTablesRequest, opts ...grpc.CallOption) (*DescribeRouteTablesResponse, error)
+	DescribeNetworkAcls(ctx context.Context, in *DescribeNetworkAclsRequest, opts ...grpc.CallOption) (*DescribeNetworkAclsResponse, error)
 }
 
 type computeClient struct {
@@ -864,6 +873,36 @@ func (c *computeClient) RevokeSecurityGroupEgress(ctx context.Context, in *Secur
 	return out, nil
 }
 
+func (c *computeClient) DescribeNetworkInterfaces(ctx context.Context, in *DescribeNetworkInterfacesRequest, opts ...grpc.CallOption) (*DescribeNetworkInterfacesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeNetworkInterfacesResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeNetworkInterfaces_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeRouteTables(ctx context.Context, in *DescribeRouteTablesRequest, opts ...grpc.CallOption) (*DescribeRouteTablesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeRouteTablesResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeRouteTables_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeNetworkAcls(ctx context.Context, in *DescribeNetworkAclsRequest, opts ...grpc.CallOption) (*DescribeNetworkAclsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeNetworkAclsResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeNetworkAcls_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ComputeServer is the server API for Compute service.
 // All implementations must embed UnimplementedComputeServer
 // for forward compatibility.
@@ -956,6 +995,12 @@ type ComputeServer interface {
 	AuthorizeSecurityGroupEgress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error)
 	RevokeSecurityGroupIngress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error)
 	RevokeSecurityGroupEgress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error)
+	// Network interfaces, route tables and network ACLs, read-only: the
+	// instances' primary interfaces, each VPC's main route table and default
+	// network ACL.
+	DescribeNetworkInterfaces(context.Context, *DescribeNetworkInterfacesRequest) (*DescribeNetworkInterfacesResponse, error)
+	DescribeRouteTables(context.Context, *DescribeRouteTablesRequest) (*DescribeRouteTablesResponse, error)
+	DescribeNetworkAcls(context.Context, *DescribeNetworkAclsRequest) (*DescribeNetworkAclsResponse, error)
 	mustEmbedUnimplementedComputeServer()
 }
 
@@ -1160,6 +1205,15 @@ func (UnimplementedComputeServer) RevokeSecurityGroupIngress(context.Context, *S
 }
 func (UnimplementedComputeServer) RevokeSecurityGroupEgress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RevokeSecurityGroupEgress not implemented")
+}
+func (UnimplementedComputeServer) DescribeNetworkInterfaces(context.Context, *DescribeNetworkInterfacesRequest) (*DescribeNetworkInterfacesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeNetworkInterfaces not implemented")
+}
+func (UnimplementedComputeServer) DescribeRouteTables(context.Context, *DescribeRouteTablesRequest) (*DescribeRouteTablesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeRouteTables not implemented")
+}
+func (UnimplementedComputeServer) DescribeNetworkAcls(context.Context, *DescribeNetworkAclsRequest) (*DescribeNetworkAclsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeNetworkAcls not implemented")
 }
 func (UnimplementedComputeServer) mustEmbedUnimplementedComputeServer() {}
 func (UnimplementedComputeServer) testEmbeddedByValue()                 {}
@@ -2327,6 +2381,60 @@ func _Compute_RevokeSecurityGroupEgress_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_DescribeNetworkInterfaces_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeNetworkInterfacesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeNetworkInterfaces(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeNetworkInterfaces_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeNetworkInterfaces(ctx, req.(*DescribeNetworkInterfacesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeRouteTables_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeRouteTablesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeRouteTables(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeRouteTables_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeRouteTables(ctx, req.(*DescribeRouteTablesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeNetworkAcls_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeNetworkAclsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeNetworkAcls(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeNetworkAcls_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeNetworkAcls(ctx, req.(*DescribeNetworkAclsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Compute_ServiceDesc is the grpc.ServiceDesc for Compute service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -2581,6 +2689,18 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RevokeSecurityGroupEgress",
 			Handler:    _Compute_RevokeSecurityGroupEgress_Handler,
+		},
+		{
+			MethodName: "DescribeNetworkInterfaces",
+			Handler:    _Compute_DescribeNetworkInterfaces_Handler,
+		},
+		{
+			MethodName: "DescribeRouteTables",
+			Handler:    _Compute_DescribeRouteTables_Handler,
+		},
+		{
+			MethodName: "DescribeNetworkAcls",
+			Handler:    _Compute_DescribeNetworkAcls_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

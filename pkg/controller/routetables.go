@@ -1,0 +1,191 @@
+package controller
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ids"
+	"github.com/ec2lab/ec2lab/pkg/store"
+)
+
+// prefixRouteTable keys the route table records.
+const prefixRouteTable = "/routetables/"
+
+// Route states and origins, and the gateway of local routes, as EC2 names them.
+const (
+	RouteActive           = "active"
+	RouteOriginCreate     = "CreateRouteTable"
+	RouteGatewayLocal     = "local"
+	AssociationAssociated = "associated"
+)
+
+// RouteTable is the record of a route table. Every VPC is created with
+// its main table (ID derived from the VPC's, pkg/ids) and loses it with
+// the VPC; subnets that no table names use the main one.
+type RouteTable struct {
+	ID    string `json:"id"`
+	Owner string `json:"owner"`
+	VpcID string `json:"vpc_id"`
+	Main  bool   `json:"main,omitempty"`
+	Tags  []Tag  `json:"tags,omitempty"`
+	// Routes and Associations are computed on read (routeTableView): the
+	// local route of each of the VPC's CIDR blocks, and the main
+	// association of the main table.
+	Routes       []Route                 `json:"-"`
+	Associations []RouteTableAssociation `json:"-"`
+}
+
+// Route is one route of a route table.
+type Route struct {
+	DestinationCIDR string
+	GatewayID       string
+	State           string
+	Origin          string
+}
+
+// RouteTableAssociation ties a route table to a subnet, or makes it the
+// VPC's main table (Main, no subnet).
+type RouteTableAssociation struct {
+	ID           string
+	RouteTableID string
+	SubnetID     string
+	Main         bool
+	State        string
+}
+
+// mainRouteTable is the main table a VPC is created with.
+func mainRouteTable(acct, vpcID string) RouteTable {
+	return RouteTable{ID: ids.MainRouteTable(vpcID), Owner: acct, VpcID: vpcID, Main: true}
+}
+
+// routeTableView completes a record with what is computed on read.
+func routeTableView(rt RouteTable, v VPC) RouteTable {
+	rt.Routes = nil
+	for _, cidr := range vpcCIDRs(v) {
+		rt.Routes = append(rt.Routes, Route{DestinationCIDR: cidr, GatewayID: RouteGatewayLocal,
+			State: RouteActive, Origin: RouteOriginCreate})
+	}
+	rt.Associations = nil
+	if rt.Main {
+		rt.Associations = []RouteTableAssociation{{ID: ids.MainRouteTableAssociation(rt.VpcID), RouteTableID: rt.ID,
+			Main: true, State: AssociationAssociated}}
+	}
+	return rt
+}
+
+// vpcCIDRs are the IPv4 CIDR blocks of a VPC, each with a local route.
+func vpcCIDRs(v VPC) []string { return v.blockField(func(a CIDRAssociation) string { return a.CIDR }) }
+
+// DescribeRouteTables lists the caller's route tables.
+func (s *Service) DescribeRouteTables(ctx context.Context, idList []string, filters []Filter, p Page) ([]RouteTable, string, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := checkMaxResults(p, len(idList) > 0, 5, 100); err != nil {
+		return nil, "", err
+	}
+	for _, id := range idList {
+		if !ids.Valid(ids.RouteTable, id) {
+			return nil, "", ec2err.New(ec2err.InvalidRouteTableIDMalformed, "Invalid id: \"%s\" (expecting \"rtb-...\")", id)
+		}
+	}
+	vpcs, err := s.ownVPCs(ctx, acct)
+	if err != nil {
+		return nil, "", err
+	}
+	all, err := store.ListJSON[RouteTable](ctx, s.st, prefixRouteTable)
+	if err != nil {
+		return nil, "", err
+	}
+	var mine []RouteTable
+	for _, rt := range all {
+		if v, ok := vpcs[rt.VpcID]; ok && rt.Owner == acct {
+			mine = append(mine, routeTableView(rt, v))
+		}
+	}
+	return selectPage(mine, selection[RouteTable]{IDs: idList, Filters: filters, Page: p,
+		ID: func(rt RouteTable) string { return rt.ID }, Field: routeTableField,
+		NotFound: func(id string) error {
+			return ec2err.New(ec2err.InvalidRouteTableIDNotFound, "The routeTable ID '%s' does not exist", id)
+		}})
+}
+
+// ownVPCs are the caller's VPCs by ID (the default VPC is made on first use).
+func (s *Service) ownVPCs(ctx context.Context, acct string) (map[string]VPC, error) {
+	if err := s.ensureDefaultVPC(ctx, acct); err != nil {
+		return nil, err
+	}
+	all, err := store.ListJSON[VPC](ctx, s.st, prefixVPC)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]VPC{}
+	for _, v := range all {
+		if v.Owner == acct {
+			out[v.ID] = v
+		}
+	}
+	return out, nil
+}
+
+// routeTableField answers the filters EC2 documents for DescribeRouteTables.
+func routeTableField(rt RouteTable, name string) ([]string, bool) {
+	switch name {
+	case "route-table-id":
+		return []string{rt.ID}, true
+	case "vpc-id":
+		return []string{rt.VpcID}, true
+	case "owner-id":
+		return []string{rt.Owner}, true
+	case "association.main": // tables without associations match neither value, as in EC2
+		return memberValues(rt.Associations, func(a RouteTableAssociation) string { return strconv.FormatBool(a.Main) }), true
+	case "association.route-table-association-id":
+		return memberValues(rt.Associations, func(a RouteTableAssociation) string { return a.ID }), true
+	case "association.route-table-id":
+		return memberValues(rt.Associations, func(a RouteTableAssociation) string { return a.RouteTableID }), true
+	case "association.subnet-id":
+		return memberValues(rt.Associations, func(a RouteTableAssociation) string { return a.SubnetID }), true
+	case "association.gateway-id":
+		return nil, true
+	}
+	if v, ok := routeField(rt.Routes, name); ok {
+		return v, true
+	}
+	return tagField(rt.Tags, name)
+}
+
+// routeField answers the route.* filters.
+func routeField(routes []Route, name string) ([]string, bool) {
+	var get func(Route) string
+	switch name {
+	case "route.destination-cidr-block":
+		get = func(r Route) string { return r.DestinationCIDR }
+	case "route.gateway-id":
+		get = func(r Route) string { return r.GatewayID }
+	case "route.state":
+		get = func(r Route) string { return r.State }
+	case "route.origin":
+		get = func(r Route) string { return r.Origin }
+	case "route.destination-ipv6-cidr-block", "route.destination-prefix-list-id", "route.instance-id",
+		"route.nat-gateway-id", "route.transit-gateway-id", "route.vpc-peering-connection-id",
+		"route.egress-only-internet-gateway-id":
+		return nil, true
+	default:
+		return nil, false
+	}
+	return memberValues(routes, get), true
+}
+
+// memberValues are one member of each element of list, the empty ones
+// left out (the values of a filter on a list).
+func memberValues[A any](list []A, get func(A) string) []string {
+	var out []string
+	for _, a := range list {
+		if v := get(a); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
