@@ -8123,6 +8123,8 @@ func (x *IpRange) GetDescription() string {
 type UserIdGroupPair struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	GroupId       string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	Description   string                 `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	UserId        string                 `protobuf:"bytes,3,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"` // the group's account: the caller's (rules cannot name other accounts' groups)
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -8164,6 +8166,127 @@ func (x *UserIdGroupPair) GetGroupId() string {
 	return ""
 }
 
+func (x *UserIdGroupPair) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *UserIdGroupPair) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+// Ipv6Range is an IPv6 CIDR peer of a rule (ec2lab VPCs have no IPv6:
+// authorize refuses one, revoke finds none).
+type Ipv6Range struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	CidrIpv6      string                 `protobuf:"bytes,1,opt,name=cidr_ipv6,json=cidrIpv6,proto3" json:"cidr_ipv6,omitempty"`
+	Description   string                 `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Ipv6Range) Reset() {
+	*x = Ipv6Range{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Ipv6Range) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Ipv6Range) ProtoMessage() {}
+
+func (x *Ipv6Range) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Ipv6Range.ProtoReflect.Descriptor instead.
+func (*Ipv6Range) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{121}
+}
+
+func (x *Ipv6Range) GetCidrIpv6() string {
+	if x != nil {
+		return x.CidrIpv6
+	}
+	return ""
+}
+
+func (x *Ipv6Range) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+// PrefixListId is a prefix list peer of a rule (ec2lab has no prefix lists).
+type PrefixListId struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	PrefixListId  string                 `protobuf:"bytes,1,opt,name=prefix_list_id,json=prefixListId,proto3" json:"prefix_list_id,omitempty"`
+	Description   string                 `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PrefixListId) Reset() {
+	*x = PrefixListId{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PrefixListId) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PrefixListId) ProtoMessage() {}
+
+func (x *PrefixListId) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PrefixListId.ProtoReflect.Descriptor instead.
+func (*PrefixListId) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{122}
+}
+
+func (x *PrefixListId) GetPrefixListId() string {
+	if x != nil {
+		return x.PrefixListId
+	}
+	return ""
+}
+
+func (x *PrefixListId) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
 // IpPermission is one security group rule. ip_protocol is tcp, udp, icmp,
 // icmpv6, a protocol number or -1 (all); from_port/to_port are the port
 // range (tcp/udp) or the ICMP type/code, -1 meaning all.
@@ -8174,13 +8297,15 @@ type IpPermission struct {
 	ToPort           int32                  `protobuf:"varint,3,opt,name=to_port,json=toPort,proto3" json:"to_port,omitempty"`
 	IpRanges         []*IpRange             `protobuf:"bytes,4,rep,name=ip_ranges,json=ipRanges,proto3" json:"ip_ranges,omitempty"`
 	UserIdGroupPairs []*UserIdGroupPair     `protobuf:"bytes,5,rep,name=user_id_group_pairs,json=userIdGroupPairs,proto3" json:"user_id_group_pairs,omitempty"`
+	Ipv6Ranges       []*Ipv6Range           `protobuf:"bytes,6,rep,name=ipv6_ranges,json=ipv6Ranges,proto3" json:"ipv6_ranges,omitempty"`
+	PrefixListIds    []*PrefixListId        `protobuf:"bytes,7,rep,name=prefix_list_ids,json=prefixListIds,proto3" json:"prefix_list_ids,omitempty"`
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache
 }
 
 func (x *IpPermission) Reset() {
 	*x = IpPermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8192,7 +8317,7 @@ func (x *IpPermission) String() string {
 func (*IpPermission) ProtoMessage() {}
 
 func (x *IpPermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8205,7 +8330,7 @@ func (x *IpPermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpPermission.ProtoReflect.Descriptor instead.
 func (*IpPermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{121}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{123}
 }
 
 func (x *IpPermission) GetIpProtocol() string {
@@ -8243,6 +8368,20 @@ func (x *IpPermission) GetUserIdGroupPairs() []*UserIdGroupPair {
 	return nil
 }
 
+func (x *IpPermission) GetIpv6Ranges() []*Ipv6Range {
+	if x != nil {
+		return x.Ipv6Ranges
+	}
+	return nil
+}
+
+func (x *IpPermission) GetPrefixListIds() []*PrefixListId {
+	if x != nil {
+		return x.PrefixListIds
+	}
+	return nil
+}
+
 type SecurityGroup struct {
 	state               protoimpl.MessageState `protogen:"open.v1"`
 	GroupId             string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
@@ -8259,7 +8398,7 @@ type SecurityGroup struct {
 
 func (x *SecurityGroup) Reset() {
 	*x = SecurityGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8271,7 +8410,7 @@ func (x *SecurityGroup) String() string {
 func (*SecurityGroup) ProtoMessage() {}
 
 func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8284,7 +8423,7 @@ func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroup.ProtoReflect.Descriptor instead.
 func (*SecurityGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{122}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{124}
 }
 
 func (x *SecurityGroup) GetGroupId() string {
@@ -8356,7 +8495,7 @@ type CreateSecurityGroupRequest struct {
 
 func (x *CreateSecurityGroupRequest) Reset() {
 	*x = CreateSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8368,7 +8507,7 @@ func (x *CreateSecurityGroupRequest) String() string {
 func (*CreateSecurityGroupRequest) ProtoMessage() {}
 
 func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8381,7 +8520,7 @@ func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{123}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{125}
 }
 
 func (x *CreateSecurityGroupRequest) GetGroupName() string {
@@ -8428,7 +8567,7 @@ type CreateSecurityGroupResponse struct {
 
 func (x *CreateSecurityGroupResponse) Reset() {
 	*x = CreateSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8440,7 +8579,7 @@ func (x *CreateSecurityGroupResponse) String() string {
 func (*CreateSecurityGroupResponse) ProtoMessage() {}
 
 func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8453,7 +8592,7 @@ func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{124}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{126}
 }
 
 func (x *CreateSecurityGroupResponse) GetGroupId() string {
@@ -8474,7 +8613,7 @@ type DeleteSecurityGroupRequest struct {
 
 func (x *DeleteSecurityGroupRequest) Reset() {
 	*x = DeleteSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8486,7 +8625,7 @@ func (x *DeleteSecurityGroupRequest) String() string {
 func (*DeleteSecurityGroupRequest) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8499,7 +8638,7 @@ func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{125}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{127}
 }
 
 func (x *DeleteSecurityGroupRequest) GetGroupId() string {
@@ -8531,7 +8670,7 @@ type DeleteSecurityGroupResponse struct {
 
 func (x *DeleteSecurityGroupResponse) Reset() {
 	*x = DeleteSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8543,7 +8682,7 @@ func (x *DeleteSecurityGroupResponse) String() string {
 func (*DeleteSecurityGroupResponse) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8556,7 +8695,7 @@ func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{126}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{128}
 }
 
 type DescribeSecurityGroupsRequest struct {
@@ -8572,7 +8711,7 @@ type DescribeSecurityGroupsRequest struct {
 
 func (x *DescribeSecurityGroupsRequest) Reset() {
 	*x = DescribeSecurityGroupsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8584,7 +8723,7 @@ func (x *DescribeSecurityGroupsRequest) String() string {
 func (*DescribeSecurityGroupsRequest) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8597,7 +8736,7 @@ func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{127}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{129}
 }
 
 func (x *DescribeSecurityGroupsRequest) GetGroupIds() []string {
@@ -8645,7 +8784,7 @@ type DescribeSecurityGroupsResponse struct {
 
 func (x *DescribeSecurityGroupsResponse) Reset() {
 	*x = DescribeSecurityGroupsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8657,7 +8796,7 @@ func (x *DescribeSecurityGroupsResponse) String() string {
 func (*DescribeSecurityGroupsResponse) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8670,7 +8809,7 @@ func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{128}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{130}
 }
 
 func (x *DescribeSecurityGroupsResponse) GetSecurityGroups() []*SecurityGroup {
@@ -8687,19 +8826,21 @@ func (x *DescribeSecurityGroupsResponse) GetNextToken() string {
 	return ""
 }
 
-// SecurityGroupRulesRequest authorizes or revokes rules of one group.
+// SecurityGroupRulesRequest authorizes rules of one group.
 type SecurityGroupRulesRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	GroupId       string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
 	IpPermissions []*IpPermission        `protobuf:"bytes,2,rep,name=ip_permissions,json=ipPermissions,proto3" json:"ip_permissions,omitempty"`
 	DryRun        bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// Tags of the new rules (resource type security-group-rule).
+	TagSpecifications []*TagSpecification `protobuf:"bytes,4,rep,name=tag_specifications,json=tagSpecifications,proto3" json:"tag_specifications,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *SecurityGroupRulesRequest) Reset() {
 	*x = SecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8711,7 +8852,7 @@ func (x *SecurityGroupRulesRequest) String() string {
 func (*SecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8724,7 +8865,7 @@ func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{129}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{131}
 }
 
 func (x *SecurityGroupRulesRequest) GetGroupId() string {
@@ -8748,16 +8889,25 @@ func (x *SecurityGroupRulesRequest) GetDryRun() bool {
 	return false
 }
 
+func (x *SecurityGroupRulesRequest) GetTagSpecifications() []*TagSpecification {
+	if x != nil {
+		return x.TagSpecifications
+	}
+	return nil
+}
+
 type SecurityGroupRulesResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Return        bool                   `protobuf:"varint,1,opt,name=return,proto3" json:"return,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Return bool                   `protobuf:"varint,1,opt,name=return,proto3" json:"return,omitempty"`
+	// The rules added, one per peer, with their IDs.
+	SecurityGroupRules []*SecurityGroupRule `protobuf:"bytes,2,rep,name=security_group_rules,json=securityGroupRules,proto3" json:"security_group_rules,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *SecurityGroupRulesResponse) Reset() {
 	*x = SecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8769,7 +8919,7 @@ func (x *SecurityGroupRulesResponse) String() string {
 func (*SecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8782,10 +8932,880 @@ func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{130}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{132}
 }
 
 func (x *SecurityGroupRulesResponse) GetReturn() bool {
+	if x != nil {
+		return x.Return
+	}
+	return false
+}
+
+func (x *SecurityGroupRulesResponse) GetSecurityGroupRules() []*SecurityGroupRule {
+	if x != nil {
+		return x.SecurityGroupRules
+	}
+	return nil
+}
+
+// RevokeSecurityGroupRulesRequest removes rules of one group, given either
+// as permissions or by rule ID.
+type RevokeSecurityGroupRulesRequest struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	GroupId              string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	IpPermissions        []*IpPermission        `protobuf:"bytes,2,rep,name=ip_permissions,json=ipPermissions,proto3" json:"ip_permissions,omitempty"`
+	SecurityGroupRuleIds []string               `protobuf:"bytes,3,rep,name=security_group_rule_ids,json=securityGroupRuleIds,proto3" json:"security_group_rule_ids,omitempty"`
+	DryRun               bool                   `protobuf:"varint,4,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *RevokeSecurityGroupRulesRequest) Reset() {
+	*x = RevokeSecurityGroupRulesRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeSecurityGroupRulesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeSecurityGroupRulesRequest) ProtoMessage() {}
+
+func (x *RevokeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeSecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
+func (*RevokeSecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{133}
+}
+
+func (x *RevokeSecurityGroupRulesRequest) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *RevokeSecurityGroupRulesRequest) GetIpPermissions() []*IpPermission {
+	if x != nil {
+		return x.IpPermissions
+	}
+	return nil
+}
+
+func (x *RevokeSecurityGroupRulesRequest) GetSecurityGroupRuleIds() []string {
+	if x != nil {
+		return x.SecurityGroupRuleIds
+	}
+	return nil
+}
+
+func (x *RevokeSecurityGroupRulesRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type RevokeSecurityGroupRulesResponse struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Return bool                   `protobuf:"varint,1,opt,name=return,proto3" json:"return,omitempty"`
+	// The rules removed.
+	RevokedSecurityGroupRules []*SecurityGroupRule `protobuf:"bytes,2,rep,name=revoked_security_group_rules,json=revokedSecurityGroupRules,proto3" json:"revoked_security_group_rules,omitempty"`
+	unknownFields             protoimpl.UnknownFields
+	sizeCache                 protoimpl.SizeCache
+}
+
+func (x *RevokeSecurityGroupRulesResponse) Reset() {
+	*x = RevokeSecurityGroupRulesResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeSecurityGroupRulesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeSecurityGroupRulesResponse) ProtoMessage() {}
+
+func (x *RevokeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeSecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
+func (*RevokeSecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{134}
+}
+
+func (x *RevokeSecurityGroupRulesResponse) GetReturn() bool {
+	if x != nil {
+		return x.Return
+	}
+	return false
+}
+
+func (x *RevokeSecurityGroupRulesResponse) GetRevokedSecurityGroupRules() []*SecurityGroupRule {
+	if x != nil {
+		return x.RevokedSecurityGroupRules
+	}
+	return nil
+}
+
+// ReferencedSecurityGroup is the group a rule names as its peer.
+type ReferencedSecurityGroup struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	GroupId       string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	UserId        string                 `protobuf:"bytes,2,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReferencedSecurityGroup) Reset() {
+	*x = ReferencedSecurityGroup{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReferencedSecurityGroup) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReferencedSecurityGroup) ProtoMessage() {}
+
+func (x *ReferencedSecurityGroup) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReferencedSecurityGroup.ProtoReflect.Descriptor instead.
+func (*ReferencedSecurityGroup) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{135}
+}
+
+func (x *ReferencedSecurityGroup) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *ReferencedSecurityGroup) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+// SecurityGroupRule is one rule with its own ID: one protocol and port
+// range and one peer (a CIDR or a referenced group).
+type SecurityGroupRule struct {
+	state                protoimpl.MessageState   `protogen:"open.v1"`
+	SecurityGroupRuleId  string                   `protobuf:"bytes,1,opt,name=security_group_rule_id,json=securityGroupRuleId,proto3" json:"security_group_rule_id,omitempty"`
+	GroupId              string                   `protobuf:"bytes,2,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	GroupOwnerId         string                   `protobuf:"bytes,3,opt,name=group_owner_id,json=groupOwnerId,proto3" json:"group_owner_id,omitempty"`
+	IsEgress             bool                     `protobuf:"varint,4,opt,name=is_egress,json=isEgress,proto3" json:"is_egress,omitempty"`
+	IpProtocol           string                   `protobuf:"bytes,5,opt,name=ip_protocol,json=ipProtocol,proto3" json:"ip_protocol,omitempty"`
+	FromPort             int32                    `protobuf:"varint,6,opt,name=from_port,json=fromPort,proto3" json:"from_port,omitempty"` // -1 for all (and for the all-protocols rule)
+	ToPort               int32                    `protobuf:"varint,7,opt,name=to_port,json=toPort,proto3" json:"to_port,omitempty"`
+	CidrIpv4             string                   `protobuf:"bytes,8,opt,name=cidr_ipv4,json=cidrIpv4,proto3" json:"cidr_ipv4,omitempty"`
+	ReferencedGroupInfo  *ReferencedSecurityGroup `protobuf:"bytes,9,opt,name=referenced_group_info,json=referencedGroupInfo,proto3" json:"referenced_group_info,omitempty"`
+	Description          string                   `protobuf:"bytes,10,opt,name=description,proto3" json:"description,omitempty"`
+	Tags                 []*Tag                   `protobuf:"bytes,11,rep,name=tags,proto3" json:"tags,omitempty"`
+	SecurityGroupRuleArn string                   `protobuf:"bytes,12,opt,name=security_group_rule_arn,json=securityGroupRuleArn,proto3" json:"security_group_rule_arn,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *SecurityGroupRule) Reset() {
+	*x = SecurityGroupRule{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SecurityGroupRule) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SecurityGroupRule) ProtoMessage() {}
+
+func (x *SecurityGroupRule) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SecurityGroupRule.ProtoReflect.Descriptor instead.
+func (*SecurityGroupRule) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{136}
+}
+
+func (x *SecurityGroupRule) GetSecurityGroupRuleId() string {
+	if x != nil {
+		return x.SecurityGroupRuleId
+	}
+	return ""
+}
+
+func (x *SecurityGroupRule) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *SecurityGroupRule) GetGroupOwnerId() string {
+	if x != nil {
+		return x.GroupOwnerId
+	}
+	return ""
+}
+
+func (x *SecurityGroupRule) GetIsEgress() bool {
+	if x != nil {
+		return x.IsEgress
+	}
+	return false
+}
+
+func (x *SecurityGroupRule) GetIpProtocol() string {
+	if x != nil {
+		return x.IpProtocol
+	}
+	return ""
+}
+
+func (x *SecurityGroupRule) GetFromPort() int32 {
+	if x != nil {
+		return x.FromPort
+	}
+	return 0
+}
+
+func (x *SecurityGroupRule) GetToPort() int32 {
+	if x != nil {
+		return x.ToPort
+	}
+	return 0
+}
+
+func (x *SecurityGroupRule) GetCidrIpv4() string {
+	if x != nil {
+		return x.CidrIpv4
+	}
+	return ""
+}
+
+func (x *SecurityGroupRule) GetReferencedGroupInfo() *ReferencedSecurityGroup {
+	if x != nil {
+		return x.ReferencedGroupInfo
+	}
+	return nil
+}
+
+func (x *SecurityGroupRule) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *SecurityGroupRule) GetTags() []*Tag {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+func (x *SecurityGroupRule) GetSecurityGroupRuleArn() string {
+	if x != nil {
+		return x.SecurityGroupRuleArn
+	}
+	return ""
+}
+
+type DescribeSecurityGroupRulesRequest struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	SecurityGroupRuleIds []string               `protobuf:"bytes,1,rep,name=security_group_rule_ids,json=securityGroupRuleIds,proto3" json:"security_group_rule_ids,omitempty"`
+	Filters              []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"` // group-id, security-group-rule-id, tag:<key>, tag-key, tag-value
+	MaxResults           int32                  `protobuf:"varint,3,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`
+	NextToken            string                 `protobuf:"bytes,4,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *DescribeSecurityGroupRulesRequest) Reset() {
+	*x = DescribeSecurityGroupRulesRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeSecurityGroupRulesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeSecurityGroupRulesRequest) ProtoMessage() {}
+
+func (x *DescribeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeSecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
+func (*DescribeSecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{137}
+}
+
+func (x *DescribeSecurityGroupRulesRequest) GetSecurityGroupRuleIds() []string {
+	if x != nil {
+		return x.SecurityGroupRuleIds
+	}
+	return nil
+}
+
+func (x *DescribeSecurityGroupRulesRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeSecurityGroupRulesRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeSecurityGroupRulesRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DescribeSecurityGroupRulesResponse struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	SecurityGroupRules []*SecurityGroupRule   `protobuf:"bytes,1,rep,name=security_group_rules,json=securityGroupRules,proto3" json:"security_group_rules,omitempty"`
+	NextToken          string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *DescribeSecurityGroupRulesResponse) Reset() {
+	*x = DescribeSecurityGroupRulesResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeSecurityGroupRulesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeSecurityGroupRulesResponse) ProtoMessage() {}
+
+func (x *DescribeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeSecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
+func (*DescribeSecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{138}
+}
+
+func (x *DescribeSecurityGroupRulesResponse) GetSecurityGroupRules() []*SecurityGroupRule {
+	if x != nil {
+		return x.SecurityGroupRules
+	}
+	return nil
+}
+
+func (x *DescribeSecurityGroupRulesResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+// SecurityGroupRuleRequest is the whole new content of a modified rule:
+// exactly one peer (cidr_ipv4 or referenced_group_id; cidr_ipv6 and
+// prefix_list_id are refused).
+type SecurityGroupRuleRequest struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	IpProtocol        string                 `protobuf:"bytes,1,opt,name=ip_protocol,json=ipProtocol,proto3" json:"ip_protocol,omitempty"`
+	FromPort          *int32                 `protobuf:"varint,2,opt,name=from_port,json=fromPort,proto3,oneof" json:"from_port,omitempty"`
+	ToPort            *int32                 `protobuf:"varint,3,opt,name=to_port,json=toPort,proto3,oneof" json:"to_port,omitempty"`
+	CidrIpv4          string                 `protobuf:"bytes,4,opt,name=cidr_ipv4,json=cidrIpv4,proto3" json:"cidr_ipv4,omitempty"`
+	CidrIpv6          string                 `protobuf:"bytes,5,opt,name=cidr_ipv6,json=cidrIpv6,proto3" json:"cidr_ipv6,omitempty"`
+	PrefixListId      string                 `protobuf:"bytes,6,opt,name=prefix_list_id,json=prefixListId,proto3" json:"prefix_list_id,omitempty"`
+	ReferencedGroupId string                 `protobuf:"bytes,7,opt,name=referenced_group_id,json=referencedGroupId,proto3" json:"referenced_group_id,omitempty"`
+	Description       string                 `protobuf:"bytes,8,opt,name=description,proto3" json:"description,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *SecurityGroupRuleRequest) Reset() {
+	*x = SecurityGroupRuleRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SecurityGroupRuleRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SecurityGroupRuleRequest) ProtoMessage() {}
+
+func (x *SecurityGroupRuleRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SecurityGroupRuleRequest.ProtoReflect.Descriptor instead.
+func (*SecurityGroupRuleRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{139}
+}
+
+func (x *SecurityGroupRuleRequest) GetIpProtocol() string {
+	if x != nil {
+		return x.IpProtocol
+	}
+	return ""
+}
+
+func (x *SecurityGroupRuleRequest) GetFromPort() int32 {
+	if x != nil && x.FromPort != nil {
+		return *x.FromPort
+	}
+	return 0
+}
+
+func (x *SecurityGroupRuleRequest) GetToPort() int32 {
+	if x != nil && x.ToPort != nil {
+		return *x.ToPort
+	}
+	return 0
+}
+
+func (x *SecurityGroupRuleRequest) GetCidrIpv4() string {
+	if x != nil {
+		return x.CidrIpv4
+	}
+	return ""
+}
+
+func (x *SecurityGroupRuleRequest) GetCidrIpv6() string {
+	if x != nil {
+		return x.CidrIpv6
+	}
+	return ""
+}
+
+func (x *SecurityGroupRuleRequest) GetPrefixListId() string {
+	if x != nil {
+		return x.PrefixListId
+	}
+	return ""
+}
+
+func (x *SecurityGroupRuleRequest) GetReferencedGroupId() string {
+	if x != nil {
+		return x.ReferencedGroupId
+	}
+	return ""
+}
+
+func (x *SecurityGroupRuleRequest) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+type SecurityGroupRuleUpdate struct {
+	state               protoimpl.MessageState    `protogen:"open.v1"`
+	SecurityGroupRuleId string                    `protobuf:"bytes,1,opt,name=security_group_rule_id,json=securityGroupRuleId,proto3" json:"security_group_rule_id,omitempty"`
+	SecurityGroupRule   *SecurityGroupRuleRequest `protobuf:"bytes,2,opt,name=security_group_rule,json=securityGroupRule,proto3" json:"security_group_rule,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *SecurityGroupRuleUpdate) Reset() {
+	*x = SecurityGroupRuleUpdate{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SecurityGroupRuleUpdate) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SecurityGroupRuleUpdate) ProtoMessage() {}
+
+func (x *SecurityGroupRuleUpdate) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SecurityGroupRuleUpdate.ProtoReflect.Descriptor instead.
+func (*SecurityGroupRuleUpdate) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{140}
+}
+
+func (x *SecurityGroupRuleUpdate) GetSecurityGroupRuleId() string {
+	if x != nil {
+		return x.SecurityGroupRuleId
+	}
+	return ""
+}
+
+func (x *SecurityGroupRuleUpdate) GetSecurityGroupRule() *SecurityGroupRuleRequest {
+	if x != nil {
+		return x.SecurityGroupRule
+	}
+	return nil
+}
+
+type ModifySecurityGroupRulesRequest struct {
+	state              protoimpl.MessageState     `protogen:"open.v1"`
+	GroupId            string                     `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	SecurityGroupRules []*SecurityGroupRuleUpdate `protobuf:"bytes,2,rep,name=security_group_rules,json=securityGroupRules,proto3" json:"security_group_rules,omitempty"`
+	DryRun             bool                       `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *ModifySecurityGroupRulesRequest) Reset() {
+	*x = ModifySecurityGroupRulesRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifySecurityGroupRulesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifySecurityGroupRulesRequest) ProtoMessage() {}
+
+func (x *ModifySecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifySecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
+func (*ModifySecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{141}
+}
+
+func (x *ModifySecurityGroupRulesRequest) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *ModifySecurityGroupRulesRequest) GetSecurityGroupRules() []*SecurityGroupRuleUpdate {
+	if x != nil {
+		return x.SecurityGroupRules
+	}
+	return nil
+}
+
+func (x *ModifySecurityGroupRulesRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type ModifySecurityGroupRulesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Return        bool                   `protobuf:"varint,1,opt,name=return,proto3" json:"return,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ModifySecurityGroupRulesResponse) Reset() {
+	*x = ModifySecurityGroupRulesResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifySecurityGroupRulesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifySecurityGroupRulesResponse) ProtoMessage() {}
+
+func (x *ModifySecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifySecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
+func (*ModifySecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{142}
+}
+
+func (x *ModifySecurityGroupRulesResponse) GetReturn() bool {
+	if x != nil {
+		return x.Return
+	}
+	return false
+}
+
+type SecurityGroupRuleDescription struct {
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	SecurityGroupRuleId string                 `protobuf:"bytes,1,opt,name=security_group_rule_id,json=securityGroupRuleId,proto3" json:"security_group_rule_id,omitempty"`
+	Description         string                 `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *SecurityGroupRuleDescription) Reset() {
+	*x = SecurityGroupRuleDescription{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SecurityGroupRuleDescription) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SecurityGroupRuleDescription) ProtoMessage() {}
+
+func (x *SecurityGroupRuleDescription) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SecurityGroupRuleDescription.ProtoReflect.Descriptor instead.
+func (*SecurityGroupRuleDescription) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{143}
+}
+
+func (x *SecurityGroupRuleDescription) GetSecurityGroupRuleId() string {
+	if x != nil {
+		return x.SecurityGroupRuleId
+	}
+	return ""
+}
+
+func (x *SecurityGroupRuleDescription) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+// UpdateSecurityGroupRuleDescriptionsRequest sets the descriptions of
+// existing rules, found either by their permissions or by rule ID.
+type UpdateSecurityGroupRuleDescriptionsRequest struct {
+	state                         protoimpl.MessageState          `protogen:"open.v1"`
+	GroupId                       string                          `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	GroupName                     string                          `protobuf:"bytes,2,opt,name=group_name,json=groupName,proto3" json:"group_name,omitempty"` // a group of the default VPC
+	IpPermissions                 []*IpPermission                 `protobuf:"bytes,3,rep,name=ip_permissions,json=ipPermissions,proto3" json:"ip_permissions,omitempty"`
+	SecurityGroupRuleDescriptions []*SecurityGroupRuleDescription `protobuf:"bytes,4,rep,name=security_group_rule_descriptions,json=securityGroupRuleDescriptions,proto3" json:"security_group_rule_descriptions,omitempty"`
+	DryRun                        bool                            `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields                 protoimpl.UnknownFields
+	sizeCache                     protoimpl.SizeCache
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsRequest) Reset() {
+	*x = UpdateSecurityGroupRuleDescriptionsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateSecurityGroupRuleDescriptionsRequest) ProtoMessage() {}
+
+func (x *UpdateSecurityGroupRuleDescriptionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateSecurityGroupRuleDescriptionsRequest.ProtoReflect.Descriptor instead.
+func (*UpdateSecurityGroupRuleDescriptionsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{144}
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsRequest) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsRequest) GetGroupName() string {
+	if x != nil {
+		return x.GroupName
+	}
+	return ""
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsRequest) GetIpPermissions() []*IpPermission {
+	if x != nil {
+		return x.IpPermissions
+	}
+	return nil
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsRequest) GetSecurityGroupRuleDescriptions() []*SecurityGroupRuleDescription {
+	if x != nil {
+		return x.SecurityGroupRuleDescriptions
+	}
+	return nil
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type UpdateSecurityGroupRuleDescriptionsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Return        bool                   `protobuf:"varint,1,opt,name=return,proto3" json:"return,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsResponse) Reset() {
+	*x = UpdateSecurityGroupRuleDescriptionsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateSecurityGroupRuleDescriptionsResponse) ProtoMessage() {}
+
+func (x *UpdateSecurityGroupRuleDescriptionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateSecurityGroupRuleDescriptionsResponse.ProtoReflect.Descriptor instead.
+func (*UpdateSecurityGroupRuleDescriptionsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{145}
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsResponse) GetReturn() bool {
 	if x != nil {
 		return x.Return
 	}
@@ -9505,16 +10525,27 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"group_name\x18\x02 \x01(\tR\tgroupName\"D\n" +
 	"\aIpRange\x12\x17\n" +
 	"\acidr_ip\x18\x01 \x01(\tR\x06cidrIp\x12 \n" +
-	"\vdescription\x18\x02 \x01(\tR\vdescription\",\n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\"g\n" +
 	"\x0fUserIdGroupPair\x12\x19\n" +
-	"\bgroup_id\x18\x01 \x01(\tR\agroupId\"\xe1\x01\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12 \n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x17\n" +
+	"\auser_id\x18\x03 \x01(\tR\x06userId\"J\n" +
+	"\tIpv6Range\x12\x1b\n" +
+	"\tcidr_ipv6\x18\x01 \x01(\tR\bcidrIpv6\x12 \n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\"V\n" +
+	"\fPrefixListId\x12$\n" +
+	"\x0eprefix_list_id\x18\x01 \x01(\tR\fprefixListId\x12 \n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\"\xd9\x02\n" +
 	"\fIpPermission\x12\x1f\n" +
 	"\vip_protocol\x18\x01 \x01(\tR\n" +
 	"ipProtocol\x12\x1b\n" +
 	"\tfrom_port\x18\x02 \x01(\x05R\bfromPort\x12\x17\n" +
 	"\ato_port\x18\x03 \x01(\x05R\x06toPort\x12/\n" +
 	"\tip_ranges\x18\x04 \x03(\v2\x12.ec2lab.v1.IpRangeR\bipRanges\x12I\n" +
-	"\x13user_id_group_pairs\x18\x05 \x03(\v2\x1a.ec2lab.v1.UserIdGroupPairR\x10userIdGroupPairs\"\xce\x02\n" +
+	"\x13user_id_group_pairs\x18\x05 \x03(\v2\x1a.ec2lab.v1.UserIdGroupPairR\x10userIdGroupPairs\x125\n" +
+	"\vipv6_ranges\x18\x06 \x03(\v2\x14.ec2lab.v1.Ipv6RangeR\n" +
+	"ipv6Ranges\x12?\n" +
+	"\x0fprefix_list_ids\x18\a \x03(\v2\x17.ec2lab.v1.PrefixListIdR\rprefixListIds\"\xce\x02\n" +
 	"\rSecurityGroup\x12\x19\n" +
 	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12\x1d\n" +
 	"\n" +
@@ -9552,13 +10583,87 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x1eDescribeSecurityGroupsResponse\x12A\n" +
 	"\x0fsecurity_groups\x18\x01 \x03(\v2\x18.ec2lab.v1.SecurityGroupR\x0esecurityGroups\x12\x1d\n" +
 	"\n" +
-	"next_token\x18\x02 \x01(\tR\tnextToken\"\x8f\x01\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xdb\x01\n" +
 	"\x19SecurityGroupRulesRequest\x12\x19\n" +
 	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12>\n" +
 	"\x0eip_permissions\x18\x02 \x03(\v2\x17.ec2lab.v1.IpPermissionR\ripPermissions\x12\x17\n" +
-	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"4\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\x12J\n" +
+	"\x12tag_specifications\x18\x04 \x03(\v2\x1b.ec2lab.v1.TagSpecificationR\x11tagSpecifications\"\x84\x01\n" +
 	"\x1aSecurityGroupRulesResponse\x12\x16\n" +
-	"\x06return\x18\x01 \x01(\bR\x06return2\x88(\n" +
+	"\x06return\x18\x01 \x01(\bR\x06return\x12N\n" +
+	"\x14security_group_rules\x18\x02 \x03(\v2\x1c.ec2lab.v1.SecurityGroupRuleR\x12securityGroupRules\"\xcc\x01\n" +
+	"\x1fRevokeSecurityGroupRulesRequest\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12>\n" +
+	"\x0eip_permissions\x18\x02 \x03(\v2\x17.ec2lab.v1.IpPermissionR\ripPermissions\x125\n" +
+	"\x17security_group_rule_ids\x18\x03 \x03(\tR\x14securityGroupRuleIds\x12\x17\n" +
+	"\adry_run\x18\x04 \x01(\bR\x06dryRun\"\x99\x01\n" +
+	" RevokeSecurityGroupRulesResponse\x12\x16\n" +
+	"\x06return\x18\x01 \x01(\bR\x06return\x12]\n" +
+	"\x1crevoked_security_group_rules\x18\x02 \x03(\v2\x1c.ec2lab.v1.SecurityGroupRuleR\x19revokedSecurityGroupRules\"M\n" +
+	"\x17ReferencedSecurityGroup\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12\x17\n" +
+	"\auser_id\x18\x02 \x01(\tR\x06userId\"\xef\x03\n" +
+	"\x11SecurityGroupRule\x123\n" +
+	"\x16security_group_rule_id\x18\x01 \x01(\tR\x13securityGroupRuleId\x12\x19\n" +
+	"\bgroup_id\x18\x02 \x01(\tR\agroupId\x12$\n" +
+	"\x0egroup_owner_id\x18\x03 \x01(\tR\fgroupOwnerId\x12\x1b\n" +
+	"\tis_egress\x18\x04 \x01(\bR\bisEgress\x12\x1f\n" +
+	"\vip_protocol\x18\x05 \x01(\tR\n" +
+	"ipProtocol\x12\x1b\n" +
+	"\tfrom_port\x18\x06 \x01(\x05R\bfromPort\x12\x17\n" +
+	"\ato_port\x18\a \x01(\x05R\x06toPort\x12\x1b\n" +
+	"\tcidr_ipv4\x18\b \x01(\tR\bcidrIpv4\x12V\n" +
+	"\x15referenced_group_info\x18\t \x01(\v2\".ec2lab.v1.ReferencedSecurityGroupR\x13referencedGroupInfo\x12 \n" +
+	"\vdescription\x18\n" +
+	" \x01(\tR\vdescription\x12\"\n" +
+	"\x04tags\x18\v \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\x125\n" +
+	"\x17security_group_rule_arn\x18\f \x01(\tR\x14securityGroupRuleArn\"\xc7\x01\n" +
+	"!DescribeSecurityGroupRulesRequest\x125\n" +
+	"\x17security_group_rule_ids\x18\x01 \x03(\tR\x14securityGroupRuleIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x03 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x04 \x01(\tR\tnextToken\"\x93\x01\n" +
+	"\"DescribeSecurityGroupRulesResponse\x12N\n" +
+	"\x14security_group_rules\x18\x01 \x03(\v2\x1c.ec2lab.v1.SecurityGroupRuleR\x12securityGroupRules\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xc7\x02\n" +
+	"\x18SecurityGroupRuleRequest\x12\x1f\n" +
+	"\vip_protocol\x18\x01 \x01(\tR\n" +
+	"ipProtocol\x12 \n" +
+	"\tfrom_port\x18\x02 \x01(\x05H\x00R\bfromPort\x88\x01\x01\x12\x1c\n" +
+	"\ato_port\x18\x03 \x01(\x05H\x01R\x06toPort\x88\x01\x01\x12\x1b\n" +
+	"\tcidr_ipv4\x18\x04 \x01(\tR\bcidrIpv4\x12\x1b\n" +
+	"\tcidr_ipv6\x18\x05 \x01(\tR\bcidrIpv6\x12$\n" +
+	"\x0eprefix_list_id\x18\x06 \x01(\tR\fprefixListId\x12.\n" +
+	"\x13referenced_group_id\x18\a \x01(\tR\x11referencedGroupId\x12 \n" +
+	"\vdescription\x18\b \x01(\tR\vdescriptionB\f\n" +
+	"\n" +
+	"_from_portB\n" +
+	"\n" +
+	"\b_to_port\"\xa3\x01\n" +
+	"\x17SecurityGroupRuleUpdate\x123\n" +
+	"\x16security_group_rule_id\x18\x01 \x01(\tR\x13securityGroupRuleId\x12S\n" +
+	"\x13security_group_rule\x18\x02 \x01(\v2#.ec2lab.v1.SecurityGroupRuleRequestR\x11securityGroupRule\"\xab\x01\n" +
+	"\x1fModifySecurityGroupRulesRequest\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12T\n" +
+	"\x14security_group_rules\x18\x02 \x03(\v2\".ec2lab.v1.SecurityGroupRuleUpdateR\x12securityGroupRules\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\":\n" +
+	" ModifySecurityGroupRulesResponse\x12\x16\n" +
+	"\x06return\x18\x01 \x01(\bR\x06return\"u\n" +
+	"\x1cSecurityGroupRuleDescription\x123\n" +
+	"\x16security_group_rule_id\x18\x01 \x01(\tR\x13securityGroupRuleId\x12 \n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\"\xb1\x02\n" +
+	"*UpdateSecurityGroupRuleDescriptionsRequest\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12\x1d\n" +
+	"\n" +
+	"group_name\x18\x02 \x01(\tR\tgroupName\x12>\n" +
+	"\x0eip_permissions\x18\x03 \x03(\v2\x17.ec2lab.v1.IpPermissionR\ripPermissions\x12p\n" +
+	" security_group_rule_descriptions\x18\x04 \x03(\v2'.ec2lab.v1.SecurityGroupRuleDescriptionR\x1dsecurityGroupRuleDescriptions\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\"E\n" +
+	"+UpdateSecurityGroupRuleDescriptionsResponse\x12\x16\n" +
+	"\x06return\x18\x01 \x01(\bR\x06return2\xcb,\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -9617,9 +10722,13 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x13DeleteSecurityGroup\x12%.ec2lab.v1.DeleteSecurityGroupRequest\x1a&.ec2lab.v1.DeleteSecurityGroupResponse\x12m\n" +
 	"\x16DescribeSecurityGroups\x12(.ec2lab.v1.DescribeSecurityGroupsRequest\x1a).ec2lab.v1.DescribeSecurityGroupsResponse\x12l\n" +
 	"\x1dAuthorizeSecurityGroupIngress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12k\n" +
-	"\x1cAuthorizeSecurityGroupEgress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12i\n" +
-	"\x1aRevokeSecurityGroupIngress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12h\n" +
-	"\x19RevokeSecurityGroupEgress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponseB3Z1github.com/ec2lab/ec2lab/proto/ec2lab/v1;ec2labv1b\x06proto3"
+	"\x1cAuthorizeSecurityGroupEgress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12u\n" +
+	"\x1aRevokeSecurityGroupIngress\x12*.ec2lab.v1.RevokeSecurityGroupRulesRequest\x1a+.ec2lab.v1.RevokeSecurityGroupRulesResponse\x12t\n" +
+	"\x19RevokeSecurityGroupEgress\x12*.ec2lab.v1.RevokeSecurityGroupRulesRequest\x1a+.ec2lab.v1.RevokeSecurityGroupRulesResponse\x12y\n" +
+	"\x1aDescribeSecurityGroupRules\x12,.ec2lab.v1.DescribeSecurityGroupRulesRequest\x1a-.ec2lab.v1.DescribeSecurityGroupRulesResponse\x12s\n" +
+	"\x18ModifySecurityGroupRules\x12*.ec2lab.v1.ModifySecurityGroupRulesRequest\x1a+.ec2lab.v1.ModifySecurityGroupRulesResponse\x12\x9b\x01\n" +
+	"*UpdateSecurityGroupRuleDescriptionsIngress\x125.ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest\x1a6.ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse\x12\x9a\x01\n" +
+	")UpdateSecurityGroupRuleDescriptionsEgress\x125.ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest\x1a6.ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponseB3Z1github.com/ec2lab/ec2lab/proto/ec2lab/v1;ec2labv1b\x06proto3"
 
 var (
 	file_ec2lab_v1_ec2lab_proto_rawDescOnce sync.Once
@@ -9633,140 +10742,155 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 131)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 146)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
-	(*Tag)(nil),                                   // 0: ec2lab.v1.Tag
-	(*TagSpecification)(nil),                      // 1: ec2lab.v1.TagSpecification
-	(*Filter)(nil),                                // 2: ec2lab.v1.Filter
-	(*InstanceState)(nil),                         // 3: ec2lab.v1.InstanceState
-	(*Placement)(nil),                             // 4: ec2lab.v1.Placement
-	(*EbsBlockDevice)(nil),                        // 5: ec2lab.v1.EbsBlockDevice
-	(*BlockDeviceMapping)(nil),                    // 6: ec2lab.v1.BlockDeviceMapping
-	(*RunInstancesRequest)(nil),                   // 7: ec2lab.v1.RunInstancesRequest
-	(*CreditSpecificationRequest)(nil),            // 8: ec2lab.v1.CreditSpecificationRequest
-	(*InstanceMetadataOptionsRequest)(nil),        // 9: ec2lab.v1.InstanceMetadataOptionsRequest
-	(*InstanceMetadataOptions)(nil),               // 10: ec2lab.v1.InstanceMetadataOptions
-	(*ModifyInstanceMetadataOptionsRequest)(nil),  // 11: ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	(*ModifyInstanceMetadataOptionsResponse)(nil), // 12: ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	(*InstanceBlockDeviceMapping)(nil),            // 13: ec2lab.v1.InstanceBlockDeviceMapping
-	(*StateReason)(nil),                           // 14: ec2lab.v1.StateReason
-	(*Instance)(nil),                              // 15: ec2lab.v1.Instance
-	(*Reservation)(nil),                           // 16: ec2lab.v1.Reservation
-	(*DescribeInstancesRequest)(nil),              // 17: ec2lab.v1.DescribeInstancesRequest
-	(*DescribeInstancesResponse)(nil),             // 18: ec2lab.v1.DescribeInstancesResponse
-	(*InstanceIdsRequest)(nil),                    // 19: ec2lab.v1.InstanceIdsRequest
-	(*StopInstancesRequest)(nil),                  // 20: ec2lab.v1.StopInstancesRequest
-	(*InstanceStateChange)(nil),                   // 21: ec2lab.v1.InstanceStateChange
-	(*InstanceStateChanges)(nil),                  // 22: ec2lab.v1.InstanceStateChanges
-	(*RebootInstancesResponse)(nil),               // 23: ec2lab.v1.RebootInstancesResponse
-	(*GetConsoleOutputRequest)(nil),               // 24: ec2lab.v1.GetConsoleOutputRequest
-	(*GetConsoleOutputResponse)(nil),              // 25: ec2lab.v1.GetConsoleOutputResponse
-	(*ConsoleInput)(nil),                          // 26: ec2lab.v1.ConsoleInput
-	(*ConsoleChunk)(nil),                          // 27: ec2lab.v1.ConsoleChunk
-	(*DescribeInstanceAttributeRequest)(nil),      // 28: ec2lab.v1.DescribeInstanceAttributeRequest
-	(*InstanceAttribute)(nil),                     // 29: ec2lab.v1.InstanceAttribute
-	(*InstanceTypeInfo)(nil),                      // 30: ec2lab.v1.InstanceTypeInfo
-	(*DescribeInstanceTypesRequest)(nil),          // 31: ec2lab.v1.DescribeInstanceTypesRequest
-	(*DescribeInstanceTypesResponse)(nil),         // 32: ec2lab.v1.DescribeInstanceTypesResponse
-	(*Region)(nil),                                // 33: ec2lab.v1.Region
-	(*DescribeRegionsRequest)(nil),                // 34: ec2lab.v1.DescribeRegionsRequest
-	(*DescribeRegionsResponse)(nil),               // 35: ec2lab.v1.DescribeRegionsResponse
-	(*AvailabilityZone)(nil),                      // 36: ec2lab.v1.AvailabilityZone
-	(*DescribeAvailabilityZonesRequest)(nil),      // 37: ec2lab.v1.DescribeAvailabilityZonesRequest
-	(*DescribeAvailabilityZonesResponse)(nil),     // 38: ec2lab.v1.DescribeAvailabilityZonesResponse
-	(*Host)(nil),                                  // 39: ec2lab.v1.Host
-	(*DescribeHostsRequest)(nil),                  // 40: ec2lab.v1.DescribeHostsRequest
-	(*DescribeHostsResponse)(nil),                 // 41: ec2lab.v1.DescribeHostsResponse
-	(*KeyPair)(nil),                               // 42: ec2lab.v1.KeyPair
-	(*CreateKeyPairRequest)(nil),                  // 43: ec2lab.v1.CreateKeyPairRequest
-	(*ImportKeyPairRequest)(nil),                  // 44: ec2lab.v1.ImportKeyPairRequest
-	(*DescribeKeyPairsRequest)(nil),               // 45: ec2lab.v1.DescribeKeyPairsRequest
-	(*DescribeKeyPairsResponse)(nil),              // 46: ec2lab.v1.DescribeKeyPairsResponse
-	(*DeleteKeyPairRequest)(nil),                  // 47: ec2lab.v1.DeleteKeyPairRequest
-	(*DeleteKeyPairResponse)(nil),                 // 48: ec2lab.v1.DeleteKeyPairResponse
-	(*PlacementGroup)(nil),                        // 49: ec2lab.v1.PlacementGroup
-	(*CreatePlacementGroupRequest)(nil),           // 50: ec2lab.v1.CreatePlacementGroupRequest
-	(*DescribePlacementGroupsRequest)(nil),        // 51: ec2lab.v1.DescribePlacementGroupsRequest
-	(*DescribePlacementGroupsResponse)(nil),       // 52: ec2lab.v1.DescribePlacementGroupsResponse
-	(*DeletePlacementGroupRequest)(nil),           // 53: ec2lab.v1.DeletePlacementGroupRequest
-	(*DeletePlacementGroupResponse)(nil),          // 54: ec2lab.v1.DeletePlacementGroupResponse
-	(*CreateTagsRequest)(nil),                     // 55: ec2lab.v1.CreateTagsRequest
-	(*CreateTagsResponse)(nil),                    // 56: ec2lab.v1.CreateTagsResponse
-	(*DeleteTagsRequest)(nil),                     // 57: ec2lab.v1.DeleteTagsRequest
-	(*DeleteTagsResponse)(nil),                    // 58: ec2lab.v1.DeleteTagsResponse
-	(*TagDescription)(nil),                        // 59: ec2lab.v1.TagDescription
-	(*DescribeTagsRequest)(nil),                   // 60: ec2lab.v1.DescribeTagsRequest
-	(*DescribeTagsResponse)(nil),                  // 61: ec2lab.v1.DescribeTagsResponse
-	(*VolumeAttachment)(nil),                      // 62: ec2lab.v1.VolumeAttachment
-	(*Volume)(nil),                                // 63: ec2lab.v1.Volume
-	(*CreateVolumeRequest)(nil),                   // 64: ec2lab.v1.CreateVolumeRequest
-	(*DescribeVolumesRequest)(nil),                // 65: ec2lab.v1.DescribeVolumesRequest
-	(*DescribeVolumesResponse)(nil),               // 66: ec2lab.v1.DescribeVolumesResponse
-	(*AttachVolumeRequest)(nil),                   // 67: ec2lab.v1.AttachVolumeRequest
-	(*DetachVolumeRequest)(nil),                   // 68: ec2lab.v1.DetachVolumeRequest
-	(*ModifyVolumeRequest)(nil),                   // 69: ec2lab.v1.ModifyVolumeRequest
-	(*VolumeModification)(nil),                    // 70: ec2lab.v1.VolumeModification
-	(*DeleteVolumeRequest)(nil),                   // 71: ec2lab.v1.DeleteVolumeRequest
-	(*DeleteVolumeResponse)(nil),                  // 72: ec2lab.v1.DeleteVolumeResponse
-	(*Snapshot)(nil),                              // 73: ec2lab.v1.Snapshot
-	(*CreateSnapshotRequest)(nil),                 // 74: ec2lab.v1.CreateSnapshotRequest
-	(*DescribeSnapshotsRequest)(nil),              // 75: ec2lab.v1.DescribeSnapshotsRequest
-	(*DescribeSnapshotsResponse)(nil),             // 76: ec2lab.v1.DescribeSnapshotsResponse
-	(*CopySnapshotRequest)(nil),                   // 77: ec2lab.v1.CopySnapshotRequest
-	(*CopySnapshotResponse)(nil),                  // 78: ec2lab.v1.CopySnapshotResponse
-	(*GetSnapshotLayersRequest)(nil),              // 79: ec2lab.v1.GetSnapshotLayersRequest
-	(*LayerChunk)(nil),                            // 80: ec2lab.v1.LayerChunk
-	(*GetImageFilesRequest)(nil),                  // 81: ec2lab.v1.GetImageFilesRequest
-	(*CopyImageRequest)(nil),                      // 82: ec2lab.v1.CopyImageRequest
-	(*CopyImageResponse)(nil),                     // 83: ec2lab.v1.CopyImageResponse
-	(*DeleteSnapshotRequest)(nil),                 // 84: ec2lab.v1.DeleteSnapshotRequest
-	(*DeleteSnapshotResponse)(nil),                // 85: ec2lab.v1.DeleteSnapshotResponse
-	(*Image)(nil),                                 // 86: ec2lab.v1.Image
-	(*RegisterImageRequest)(nil),                  // 87: ec2lab.v1.RegisterImageRequest
-	(*RegisterImageResponse)(nil),                 // 88: ec2lab.v1.RegisterImageResponse
-	(*CreateImageRequest)(nil),                    // 89: ec2lab.v1.CreateImageRequest
-	(*CreateImageResponse)(nil),                   // 90: ec2lab.v1.CreateImageResponse
-	(*DescribeImagesRequest)(nil),                 // 91: ec2lab.v1.DescribeImagesRequest
-	(*DescribeImagesResponse)(nil),                // 92: ec2lab.v1.DescribeImagesResponse
-	(*DeregisterImageRequest)(nil),                // 93: ec2lab.v1.DeregisterImageRequest
-	(*DeregisterImageResponse)(nil),               // 94: ec2lab.v1.DeregisterImageResponse
-	(*LaunchPermission)(nil),                      // 95: ec2lab.v1.LaunchPermission
-	(*LaunchPermissionModifications)(nil),         // 96: ec2lab.v1.LaunchPermissionModifications
-	(*AttributeValue)(nil),                        // 97: ec2lab.v1.AttributeValue
-	(*ModifyImageAttributeRequest)(nil),           // 98: ec2lab.v1.ModifyImageAttributeRequest
-	(*ModifyImageAttributeResponse)(nil),          // 99: ec2lab.v1.ModifyImageAttributeResponse
-	(*DescribeImageAttributeRequest)(nil),         // 100: ec2lab.v1.DescribeImageAttributeRequest
-	(*ImageAttribute)(nil),                        // 101: ec2lab.v1.ImageAttribute
-	(*ResetImageAttributeRequest)(nil),            // 102: ec2lab.v1.ResetImageAttributeRequest
-	(*ResetImageAttributeResponse)(nil),           // 103: ec2lab.v1.ResetImageAttributeResponse
-	(*ExportImageRequest)(nil),                    // 104: ec2lab.v1.ExportImageRequest
-	(*ExportImageResponse)(nil),                   // 105: ec2lab.v1.ExportImageResponse
-	(*Vpc)(nil),                                   // 106: ec2lab.v1.Vpc
-	(*CreateVpcRequest)(nil),                      // 107: ec2lab.v1.CreateVpcRequest
-	(*DescribeVpcsRequest)(nil),                   // 108: ec2lab.v1.DescribeVpcsRequest
-	(*DescribeVpcsResponse)(nil),                  // 109: ec2lab.v1.DescribeVpcsResponse
-	(*DeleteVpcRequest)(nil),                      // 110: ec2lab.v1.DeleteVpcRequest
-	(*DeleteVpcResponse)(nil),                     // 111: ec2lab.v1.DeleteVpcResponse
-	(*Subnet)(nil),                                // 112: ec2lab.v1.Subnet
-	(*CreateSubnetRequest)(nil),                   // 113: ec2lab.v1.CreateSubnetRequest
-	(*DescribeSubnetsRequest)(nil),                // 114: ec2lab.v1.DescribeSubnetsRequest
-	(*DescribeSubnetsResponse)(nil),               // 115: ec2lab.v1.DescribeSubnetsResponse
-	(*DeleteSubnetRequest)(nil),                   // 116: ec2lab.v1.DeleteSubnetRequest
-	(*DeleteSubnetResponse)(nil),                  // 117: ec2lab.v1.DeleteSubnetResponse
-	(*GroupIdentifier)(nil),                       // 118: ec2lab.v1.GroupIdentifier
-	(*IpRange)(nil),                               // 119: ec2lab.v1.IpRange
-	(*UserIdGroupPair)(nil),                       // 120: ec2lab.v1.UserIdGroupPair
-	(*IpPermission)(nil),                          // 121: ec2lab.v1.IpPermission
-	(*SecurityGroup)(nil),                         // 122: ec2lab.v1.SecurityGroup
-	(*CreateSecurityGroupRequest)(nil),            // 123: ec2lab.v1.CreateSecurityGroupRequest
-	(*CreateSecurityGroupResponse)(nil),           // 124: ec2lab.v1.CreateSecurityGroupResponse
-	(*DeleteSecurityGroupRequest)(nil),            // 125: ec2lab.v1.DeleteSecurityGroupRequest
-	(*DeleteSecurityGroupResponse)(nil),           // 126: ec2lab.v1.DeleteSecurityGroupResponse
-	(*DescribeSecurityGroupsRequest)(nil),         // 127: ec2lab.v1.DescribeSecurityGroupsRequest
-	(*DescribeSecurityGroupsResponse)(nil),        // 128: ec2lab.v1.DescribeSecurityGroupsResponse
-	(*SecurityGroupRulesRequest)(nil),             // 129: ec2lab.v1.SecurityGroupRulesRequest
-	(*SecurityGroupRulesResponse)(nil),            // 130: ec2lab.v1.SecurityGroupRulesResponse
-	(*timestamppb.Timestamp)(nil),                 // 131: google.protobuf.Timestamp
+	(*Tag)(nil),                                         // 0: ec2lab.v1.Tag
+	(*TagSpecification)(nil),                            // 1: ec2lab.v1.TagSpecification
+	(*Filter)(nil),                                      // 2: ec2lab.v1.Filter
+	(*InstanceState)(nil),                               // 3: ec2lab.v1.InstanceState
+	(*Placement)(nil),                                   // 4: ec2lab.v1.Placement
+	(*EbsBlockDevice)(nil),                              // 5: ec2lab.v1.EbsBlockDevice
+	(*BlockDeviceMapping)(nil),                          // 6: ec2lab.v1.BlockDeviceMapping
+	(*RunInstancesRequest)(nil),                         // 7: ec2lab.v1.RunInstancesRequest
+	(*CreditSpecificationRequest)(nil),                  // 8: ec2lab.v1.CreditSpecificationRequest
+	(*InstanceMetadataOptionsRequest)(nil),              // 9: ec2lab.v1.InstanceMetadataOptionsRequest
+	(*InstanceMetadataOptions)(nil),                     // 10: ec2lab.v1.InstanceMetadataOptions
+	(*ModifyInstanceMetadataOptionsRequest)(nil),        // 11: ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	(*ModifyInstanceMetadataOptionsResponse)(nil),       // 12: ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	(*InstanceBlockDeviceMapping)(nil),                  // 13: ec2lab.v1.InstanceBlockDeviceMapping
+	(*StateReason)(nil),                                 // 14: ec2lab.v1.StateReason
+	(*Instance)(nil),                                    // 15: ec2lab.v1.Instance
+	(*Reservation)(nil),                                 // 16: ec2lab.v1.Reservation
+	(*DescribeInstancesRequest)(nil),                    // 17: ec2lab.v1.DescribeInstancesRequest
+	(*DescribeInstancesResponse)(nil),                   // 18: ec2lab.v1.DescribeInstancesResponse
+	(*InstanceIdsRequest)(nil),                          // 19: ec2lab.v1.InstanceIdsRequest
+	(*StopInstancesRequest)(nil),                        // 20: ec2lab.v1.StopInstancesRequest
+	(*InstanceStateChange)(nil),                         // 21: ec2lab.v1.InstanceStateChange
+	(*InstanceStateChanges)(nil),                        // 22: ec2lab.v1.InstanceStateChanges
+	(*RebootInstancesResponse)(nil),                     // 23: ec2lab.v1.RebootInstancesResponse
+	(*GetConsoleOutputRequest)(nil),                     // 24: ec2lab.v1.GetConsoleOutputRequest
+	(*GetConsoleOutputResponse)(nil),                    // 25: ec2lab.v1.GetConsoleOutputResponse
+	(*ConsoleInput)(nil),                                // 26: ec2lab.v1.ConsoleInput
+	(*ConsoleChunk)(nil),                                // 27: ec2lab.v1.ConsoleChunk
+	(*DescribeInstanceAttributeRequest)(nil),            // 28: ec2lab.v1.DescribeInstanceAttributeRequest
+	(*InstanceAttribute)(nil),                           // 29: ec2lab.v1.InstanceAttribute
+	(*InstanceTypeInfo)(nil),                            // 30: ec2lab.v1.InstanceTypeInfo
+	(*DescribeInstanceTypesRequest)(nil),                // 31: ec2lab.v1.DescribeInstanceTypesRequest
+	(*DescribeInstanceTypesResponse)(nil),               // 32: ec2lab.v1.DescribeInstanceTypesResponse
+	(*Region)(nil),                                      // 33: ec2lab.v1.Region
+	(*DescribeRegionsRequest)(nil),                      // 34: ec2lab.v1.DescribeRegionsRequest
+	(*DescribeRegionsResponse)(nil),                     // 35: ec2lab.v1.DescribeRegionsResponse
+	(*AvailabilityZone)(nil),                            // 36: ec2lab.v1.AvailabilityZone
+	(*DescribeAvailabilityZonesRequest)(nil),            // 37: ec2lab.v1.DescribeAvailabilityZonesRequest
+	(*DescribeAvailabilityZonesResponse)(nil),           // 38: ec2lab.v1.DescribeAvailabilityZonesResponse
+	(*Host)(nil),                                        // 39: ec2lab.v1.Host
+	(*DescribeHostsRequest)(nil),                        // 40: ec2lab.v1.DescribeHostsRequest
+	(*DescribeHostsResponse)(nil),                       // 41: ec2lab.v1.DescribeHostsResponse
+	(*KeyPair)(nil),                                     // 42: ec2lab.v1.KeyPair
+	(*CreateKeyPairRequest)(nil),                        // 43: ec2lab.v1.CreateKeyPairRequest
+	(*ImportKeyPairRequest)(nil),                        // 44: ec2lab.v1.ImportKeyPairRequest
+	(*DescribeKeyPairsRequest)(nil),                     // 45: ec2lab.v1.DescribeKeyPairsRequest
+	(*DescribeKeyPairsResponse)(nil),                    // 46: ec2lab.v1.DescribeKeyPairsResponse
+	(*DeleteKeyPairRequest)(nil),                        // 47: ec2lab.v1.DeleteKeyPairRequest
+	(*DeleteKeyPairResponse)(nil),                       // 48: ec2lab.v1.DeleteKeyPairResponse
+	(*PlacementGroup)(nil),                              // 49: ec2lab.v1.PlacementGroup
+	(*CreatePlacementGroupRequest)(nil),                 // 50: ec2lab.v1.CreatePlacementGroupRequest
+	(*DescribePlacementGroupsRequest)(nil),              // 51: ec2lab.v1.DescribePlacementGroupsRequest
+	(*DescribePlacementGroupsResponse)(nil),             // 52: ec2lab.v1.DescribePlacementGroupsResponse
+	(*DeletePlacementGroupRequest)(nil),                 // 53: ec2lab.v1.DeletePlacementGroupRequest
+	(*DeletePlacementGroupResponse)(nil),                // 54: ec2lab.v1.DeletePlacementGroupResponse
+	(*CreateTagsRequest)(nil),                           // 55: ec2lab.v1.CreateTagsRequest
+	(*CreateTagsResponse)(nil),                          // 56: ec2lab.v1.CreateTagsResponse
+	(*DeleteTagsRequest)(nil),                           // 57: ec2lab.v1.DeleteTagsRequest
+	(*DeleteTagsResponse)(nil),                          // 58: ec2lab.v1.DeleteTagsResponse
+	(*TagDescription)(nil),                              // 59: ec2lab.v1.TagDescription
+	(*DescribeTagsRequest)(nil),                         // 60: ec2lab.v1.DescribeTagsRequest
+	(*DescribeTagsResponse)(nil),                        // 61: ec2lab.v1.DescribeTagsResponse
+	(*VolumeAttachment)(nil),                            // 62: ec2lab.v1.VolumeAttachment
+	(*Volume)(nil),                                      // 63: ec2lab.v1.Volume
+	(*CreateVolumeRequest)(nil),                         // 64: ec2lab.v1.CreateVolumeRequest
+	(*DescribeVolumesRequest)(nil),                      // 65: ec2lab.v1.DescribeVolumesRequest
+	(*DescribeVolumesResponse)(nil),                     // 66: ec2lab.v1.DescribeVolumesResponse
+	(*AttachVolumeRequest)(nil),                         // 67: ec2lab.v1.AttachVolumeRequest
+	(*DetachVolumeRequest)(nil),                         // 68: ec2lab.v1.DetachVolumeRequest
+	(*ModifyVolumeRequest)(nil),                         // 69: ec2lab.v1.ModifyVolumeRequest
+	(*VolumeModification)(nil),                          // 70: ec2lab.v1.VolumeModification
+	(*DeleteVolumeRequest)(nil),                         // 71: ec2lab.v1.DeleteVolumeRequest
+	(*DeleteVolumeResponse)(nil),                        // 72: ec2lab.v1.DeleteVolumeResponse
+	(*Snapshot)(nil),                                    // 73: ec2lab.v1.Snapshot
+	(*CreateSnapshotRequest)(nil),                       // 74: ec2lab.v1.CreateSnapshotRequest
+	(*DescribeSnapshotsRequest)(nil),                    // 75: ec2lab.v1.DescribeSnapshotsRequest
+	(*DescribeSnapshotsResponse)(nil),                   // 76: ec2lab.v1.DescribeSnapshotsResponse
+	(*CopySnapshotRequest)(nil),                         // 77: ec2lab.v1.CopySnapshotRequest
+	(*CopySnapshotResponse)(nil),                        // 78: ec2lab.v1.CopySnapshotResponse
+	(*GetSnapshotLayersRequest)(nil),                    // 79: ec2lab.v1.GetSnapshotLayersRequest
+	(*LayerChunk)(nil),                                  // 80: ec2lab.v1.LayerChunk
+	(*GetImageFilesRequest)(nil),                        // 81: ec2lab.v1.GetImageFilesRequest
+	(*CopyImageRequest)(nil),                            // 82: ec2lab.v1.CopyImageRequest
+	(*CopyImageResponse)(nil),                           // 83: ec2lab.v1.CopyImageResponse
+	(*DeleteSnapshotRequest)(nil),                       // 84: ec2lab.v1.DeleteSnapshotRequest
+	(*DeleteSnapshotResponse)(nil),                      // 85: ec2lab.v1.DeleteSnapshotResponse
+	(*Image)(nil),                                       // 86: ec2lab.v1.Image
+	(*RegisterImageRequest)(nil),                        // 87: ec2lab.v1.RegisterImageRequest
+	(*RegisterImageResponse)(nil),                       // 88: ec2lab.v1.RegisterImageResponse
+	(*CreateImageRequest)(nil),                          // 89: ec2lab.v1.CreateImageRequest
+	(*CreateImageResponse)(nil),                         // 90: ec2lab.v1.CreateImageResponse
+	(*DescribeImagesRequest)(nil),                       // 91: ec2lab.v1.DescribeImagesRequest
+	(*DescribeImagesResponse)(nil),                      // 92: ec2lab.v1.DescribeImagesResponse
+	(*DeregisterImageRequest)(nil),                      // 93: ec2lab.v1.DeregisterImageRequest
+	(*DeregisterImageResponse)(nil),                     // 94: ec2lab.v1.DeregisterImageResponse
+	(*LaunchPermission)(nil),                            // 95: ec2lab.v1.LaunchPermission
+	(*LaunchPermissionModifications)(nil),               // 96: ec2lab.v1.LaunchPermissionModifications
+	(*AttributeValue)(nil),                              // 97: ec2lab.v1.AttributeValue
+	(*ModifyImageAttributeRequest)(nil),                 // 98: ec2lab.v1.ModifyImageAttributeRequest
+	(*ModifyImageAttributeResponse)(nil),                // 99: ec2lab.v1.ModifyImageAttributeResponse
+	(*DescribeImageAttributeRequest)(nil),               // 100: ec2lab.v1.DescribeImageAttributeRequest
+	(*ImageAttribute)(nil),                              // 101: ec2lab.v1.ImageAttribute
+	(*ResetImageAttributeRequest)(nil),                  // 102: ec2lab.v1.ResetImageAttributeRequest
+	(*ResetImageAttributeResponse)(nil),                 // 103: ec2lab.v1.ResetImageAttributeResponse
+	(*ExportImageRequest)(nil),                          // 104: ec2lab.v1.ExportImageRequest
+	(*ExportImageResponse)(nil),                         // 105: ec2lab.v1.ExportImageResponse
+	(*Vpc)(nil),                                         // 106: ec2lab.v1.Vpc
+	(*CreateVpcRequest)(nil),                            // 107: ec2lab.v1.CreateVpcRequest
+	(*DescribeVpcsRequest)(nil),                         // 108: ec2lab.v1.DescribeVpcsRequest
+	(*DescribeVpcsResponse)(nil),                        // 109: ec2lab.v1.DescribeVpcsResponse
+	(*DeleteVpcRequest)(nil),                            // 110: ec2lab.v1.DeleteVpcRequest
+	(*DeleteVpcResponse)(nil),                           // 111: ec2lab.v1.DeleteVpcResponse
+	(*Subnet)(nil),                                      // 112: ec2lab.v1.Subnet
+	(*CreateSubnetRequest)(nil),                         // 113: ec2lab.v1.CreateSubnetRequest
+	(*DescribeSubnetsRequest)(nil),                      // 114: ec2lab.v1.DescribeSubnetsRequest
+	(*DescribeSubnetsResponse)(nil),                     // 115: ec2lab.v1.DescribeSubnetsResponse
+	(*DeleteSubnetRequest)(nil),                         // 116: ec2lab.v1.DeleteSubnetRequest
+	(*DeleteSubnetResponse)(nil),                        // 117: ec2lab.v1.DeleteSubnetResponse
+	(*GroupIdentifier)(nil),                             // 118: ec2lab.v1.GroupIdentifier
+	(*IpRange)(nil),                                     // 119: ec2lab.v1.IpRange
+	(*UserIdGroupPair)(nil),                             // 120: ec2lab.v1.UserIdGroupPair
+	(*Ipv6Range)(nil),                                   // 121: ec2lab.v1.Ipv6Range
+	(*PrefixListId)(nil),                                // 122: ec2lab.v1.PrefixListId
+	(*IpPermission)(nil),                                // 123: ec2lab.v1.IpPermission
+	(*SecurityGroup)(nil),                               // 124: ec2lab.v1.SecurityGroup
+	(*CreateSecurityGroupRequest)(nil),                  // 125: ec2lab.v1.CreateSecurityGroupRequest
+	(*CreateSecurityGroupResponse)(nil),                 // 126: ec2lab.v1.CreateSecurityGroupResponse
+	(*DeleteSecurityGroupRequest)(nil),                  // 127: ec2lab.v1.DeleteSecurityGroupRequest
+	(*DeleteSecurityGroupResponse)(nil),                 // 128: ec2lab.v1.DeleteSecurityGroupResponse
+	(*DescribeSecurityGroupsRequest)(nil),               // 129: ec2lab.v1.DescribeSecurityGroupsRequest
+	(*DescribeSecurityGroupsResponse)(nil),              // 130: ec2lab.v1.DescribeSecurityGroupsResponse
+	(*SecurityGroupRulesRequest)(nil),                   // 131: ec2lab.v1.SecurityGroupRulesRequest
+	(*SecurityGroupRulesResponse)(nil),                  // 132: ec2lab.v1.SecurityGroupRulesResponse
+	(*RevokeSecurityGroupRulesRequest)(nil),             // 133: ec2lab.v1.RevokeSecurityGroupRulesRequest
+	(*RevokeSecurityGroupRulesResponse)(nil),            // 134: ec2lab.v1.RevokeSecurityGroupRulesResponse
+	(*ReferencedSecurityGroup)(nil),                     // 135: ec2lab.v1.ReferencedSecurityGroup
+	(*SecurityGroupRule)(nil),                           // 136: ec2lab.v1.SecurityGroupRule
+	(*DescribeSecurityGroupRulesRequest)(nil),           // 137: ec2lab.v1.DescribeSecurityGroupRulesRequest
+	(*DescribeSecurityGroupRulesResponse)(nil),          // 138: ec2lab.v1.DescribeSecurityGroupRulesResponse
+	(*SecurityGroupRuleRequest)(nil),                    // 139: ec2lab.v1.SecurityGroupRuleRequest
+	(*SecurityGroupRuleUpdate)(nil),                     // 140: ec2lab.v1.SecurityGroupRuleUpdate
+	(*ModifySecurityGroupRulesRequest)(nil),             // 141: ec2lab.v1.ModifySecurityGroupRulesRequest
+	(*ModifySecurityGroupRulesResponse)(nil),            // 142: ec2lab.v1.ModifySecurityGroupRulesResponse
+	(*SecurityGroupRuleDescription)(nil),                // 143: ec2lab.v1.SecurityGroupRuleDescription
+	(*UpdateSecurityGroupRuleDescriptionsRequest)(nil),  // 144: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	(*UpdateSecurityGroupRuleDescriptionsResponse)(nil), // 145: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	(*timestamppb.Timestamp)(nil),                       // 146: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
@@ -9777,9 +10901,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	9,   // 5: ec2lab.v1.RunInstancesRequest.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptionsRequest
 	8,   // 6: ec2lab.v1.RunInstancesRequest.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
 	10,  // 7: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	131, // 8: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	146, // 8: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	3,   // 9: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	131, // 10: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	146, // 10: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	4,   // 11: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	13,  // 12: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	0,   // 13: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
@@ -9792,15 +10916,15 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	3,   // 20: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	3,   // 21: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	21,  // 22: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	131, // 23: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	146, // 23: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
 	2,   // 24: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
 	30,  // 25: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
 	33,  // 26: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
 	2,   // 27: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
 	36,  // 28: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	131, // 29: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	146, // 29: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
 	39,  // 30: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	131, // 31: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	146, // 31: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
 	0,   // 32: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
 	1,   // 33: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	1,   // 34: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -9814,15 +10938,15 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 42: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
 	2,   // 43: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
 	59,  // 44: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	131, // 45: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	131, // 46: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	146, // 45: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	146, // 46: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
 	62,  // 47: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
 	0,   // 48: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
 	1,   // 49: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	2,   // 50: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
 	63,  // 51: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	131, // 52: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	131, // 53: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	146, // 52: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	146, // 53: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
 	0,   // 54: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
 	1,   // 55: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	2,   // 56: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
@@ -9830,7 +10954,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	1,   // 58: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	1,   // 59: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	6,   // 60: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	131, // 61: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	146, // 61: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
 	0,   // 62: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
 	6,   // 63: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
 	1,   // 64: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -9852,134 +10976,156 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	112, // 80: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
 	119, // 81: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
 	120, // 82: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
-	121, // 83: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	121, // 84: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
-	0,   // 85: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 86: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 87: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	122, // 88: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
-	121, // 89: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	7,   // 90: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	17,  // 91: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	19,  // 92: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	20,  // 93: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	19,  // 94: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	19,  // 95: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	24,  // 96: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	26,  // 97: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	28,  // 98: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	11,  // 99: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	31,  // 100: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	34,  // 101: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	37,  // 102: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	40,  // 103: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	43,  // 104: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	44,  // 105: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	45,  // 106: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	47,  // 107: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	50,  // 108: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	51,  // 109: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	53,  // 110: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	55,  // 111: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	57,  // 112: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	60,  // 113: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	64,  // 114: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	65,  // 115: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	67,  // 116: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	68,  // 117: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	69,  // 118: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	71,  // 119: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	74,  // 120: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	75,  // 121: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	77,  // 122: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	79,  // 123: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	84,  // 124: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	87,  // 125: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	89,  // 126: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	91,  // 127: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	93,  // 128: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	82,  // 129: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	81,  // 130: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	104, // 131: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	98,  // 132: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	100, // 133: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	102, // 134: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	107, // 135: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	108, // 136: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	110, // 137: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	113, // 138: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	114, // 139: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	116, // 140: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	123, // 141: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	125, // 142: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	127, // 143: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	129, // 144: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	129, // 145: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	129, // 146: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	129, // 147: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	16,  // 148: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	18,  // 149: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	22,  // 150: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	22,  // 151: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	23,  // 152: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	22,  // 153: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	25,  // 154: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	27,  // 155: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	29,  // 156: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	12,  // 157: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	32,  // 158: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	35,  // 159: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	38,  // 160: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	41,  // 161: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	42,  // 162: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	42,  // 163: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	46,  // 164: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	48,  // 165: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	49,  // 166: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	52,  // 167: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	54,  // 168: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	56,  // 169: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	58,  // 170: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	61,  // 171: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	63,  // 172: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	66,  // 173: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	62,  // 174: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	62,  // 175: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	70,  // 176: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	72,  // 177: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	73,  // 178: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	76,  // 179: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	78,  // 180: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	80,  // 181: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	85,  // 182: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	88,  // 183: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	90,  // 184: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	92,  // 185: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	94,  // 186: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	83,  // 187: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	80,  // 188: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	105, // 189: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	99,  // 190: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	101, // 191: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	103, // 192: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	106, // 193: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	109, // 194: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	111, // 195: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	112, // 196: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	115, // 197: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	117, // 198: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	124, // 199: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	126, // 200: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	128, // 201: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	130, // 202: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	130, // 203: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	130, // 204: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	130, // 205: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	148, // [148:206] is the sub-list for method output_type
-	90,  // [90:148] is the sub-list for method input_type
-	90,  // [90:90] is the sub-list for extension type_name
-	90,  // [90:90] is the sub-list for extension extendee
-	0,   // [0:90] is the sub-list for field type_name
+	121, // 83: ec2lab.v1.IpPermission.ipv6_ranges:type_name -> ec2lab.v1.Ipv6Range
+	122, // 84: ec2lab.v1.IpPermission.prefix_list_ids:type_name -> ec2lab.v1.PrefixListId
+	123, // 85: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	123, // 86: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
+	0,   // 87: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 88: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 89: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	124, // 90: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
+	123, // 91: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	1,   // 92: ec2lab.v1.SecurityGroupRulesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	136, // 93: ec2lab.v1.SecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	123, // 94: ec2lab.v1.RevokeSecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	136, // 95: ec2lab.v1.RevokeSecurityGroupRulesResponse.revoked_security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	135, // 96: ec2lab.v1.SecurityGroupRule.referenced_group_info:type_name -> ec2lab.v1.ReferencedSecurityGroup
+	0,   // 97: ec2lab.v1.SecurityGroupRule.tags:type_name -> ec2lab.v1.Tag
+	2,   // 98: ec2lab.v1.DescribeSecurityGroupRulesRequest.filters:type_name -> ec2lab.v1.Filter
+	136, // 99: ec2lab.v1.DescribeSecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	139, // 100: ec2lab.v1.SecurityGroupRuleUpdate.security_group_rule:type_name -> ec2lab.v1.SecurityGroupRuleRequest
+	140, // 101: ec2lab.v1.ModifySecurityGroupRulesRequest.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRuleUpdate
+	123, // 102: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	143, // 103: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.security_group_rule_descriptions:type_name -> ec2lab.v1.SecurityGroupRuleDescription
+	7,   // 104: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	17,  // 105: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	19,  // 106: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	20,  // 107: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	19,  // 108: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	19,  // 109: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	24,  // 110: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	26,  // 111: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	28,  // 112: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	11,  // 113: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	31,  // 114: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	34,  // 115: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	37,  // 116: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	40,  // 117: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	43,  // 118: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	44,  // 119: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	45,  // 120: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	47,  // 121: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	50,  // 122: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	51,  // 123: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	53,  // 124: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	55,  // 125: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	57,  // 126: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	60,  // 127: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	64,  // 128: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	65,  // 129: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	67,  // 130: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	68,  // 131: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	69,  // 132: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	71,  // 133: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	74,  // 134: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	75,  // 135: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	77,  // 136: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	79,  // 137: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	84,  // 138: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	87,  // 139: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	89,  // 140: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	91,  // 141: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	93,  // 142: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	82,  // 143: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	81,  // 144: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	104, // 145: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	98,  // 146: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	100, // 147: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	102, // 148: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	107, // 149: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	108, // 150: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	110, // 151: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	113, // 152: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	114, // 153: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	116, // 154: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	125, // 155: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	127, // 156: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	129, // 157: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	131, // 158: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	131, // 159: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	133, // 160: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	133, // 161: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	137, // 162: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
+	141, // 163: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
+	144, // 164: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	144, // 165: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	16,  // 166: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	18,  // 167: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	22,  // 168: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	22,  // 169: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	23,  // 170: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	22,  // 171: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	25,  // 172: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	27,  // 173: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	29,  // 174: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	12,  // 175: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	32,  // 176: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	35,  // 177: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	38,  // 178: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	41,  // 179: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	42,  // 180: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	42,  // 181: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	46,  // 182: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	48,  // 183: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	49,  // 184: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	52,  // 185: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	54,  // 186: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	56,  // 187: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	58,  // 188: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	61,  // 189: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	63,  // 190: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	66,  // 191: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	62,  // 192: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	62,  // 193: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	70,  // 194: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	72,  // 195: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	73,  // 196: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	76,  // 197: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	78,  // 198: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	80,  // 199: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	85,  // 200: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	88,  // 201: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	90,  // 202: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	92,  // 203: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	94,  // 204: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	83,  // 205: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	80,  // 206: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	105, // 207: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	99,  // 208: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	101, // 209: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	103, // 210: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	106, // 211: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	109, // 212: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	111, // 213: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	112, // 214: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	115, // 215: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	117, // 216: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	126, // 217: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	128, // 218: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	130, // 219: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	132, // 220: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	132, // 221: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	134, // 222: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	134, // 223: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	138, // 224: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	142, // 225: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	145, // 226: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	145, // 227: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	166, // [166:228] is the sub-list for method output_type
+	104, // [104:166] is the sub-list for method input_type
+	104, // [104:104] is the sub-list for extension type_name
+	104, // [104:104] is the sub-list for extension extendee
+	0,   // [0:104] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -9990,13 +11136,14 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 	file_ec2lab_v1_ec2lab_proto_msgTypes[5].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[9].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[11].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[139].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   131,
+			NumMessages:   146,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
