@@ -39,66 +39,9 @@ func (c *Compute) DescribeSecurityGroups(ctx context.Context, r *v1.DescribeSecu
 	return out, nil
 }
 
-// AuthorizeSecurityGroupIngress adds inbound rules.
-func (c *Compute) AuthorizeSecurityGroupIngress(ctx context.Context, r *v1.SecurityGroupRulesRequest) (*v1.SecurityGroupRulesResponse, error) {
-	return rulesDone(c.svc.AuthorizeSecurityGroup(ctx, r.GetGroupId(), false, permsIn(r.GetIpPermissions()), r.GetDryRun()))
-}
-
-// AuthorizeSecurityGroupEgress adds outbound rules.
-func (c *Compute) AuthorizeSecurityGroupEgress(ctx context.Context, r *v1.SecurityGroupRulesRequest) (*v1.SecurityGroupRulesResponse, error) {
-	return rulesDone(c.svc.AuthorizeSecurityGroup(ctx, r.GetGroupId(), true, permsIn(r.GetIpPermissions()), r.GetDryRun()))
-}
-
-// RevokeSecurityGroupIngress removes inbound rules.
-func (c *Compute) RevokeSecurityGroupIngress(ctx context.Context, r *v1.SecurityGroupRulesRequest) (*v1.SecurityGroupRulesResponse, error) {
-	return rulesDone(c.svc.RevokeSecurityGroup(ctx, r.GetGroupId(), false, permsIn(r.GetIpPermissions()), r.GetDryRun()))
-}
-
-// RevokeSecurityGroupEgress removes outbound rules.
-func (c *Compute) RevokeSecurityGroupEgress(ctx context.Context, r *v1.SecurityGroupRulesRequest) (*v1.SecurityGroupRulesResponse, error) {
-	return rulesDone(c.svc.RevokeSecurityGroup(ctx, r.GetGroupId(), true, permsIn(r.GetIpPermissions()), r.GetDryRun()))
-}
-
-func rulesDone(err error) (*v1.SecurityGroupRulesResponse, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &v1.SecurityGroupRulesResponse{Return: true}, nil
-}
-
-func permsIn(ps []*v1.IpPermission) []controller.Permission {
-	var out []controller.Permission
-	for _, p := range ps {
-		cp := controller.Permission{Protocol: p.GetIpProtocol(), FromPort: p.GetFromPort(), ToPort: p.GetToPort()}
-		for _, r := range p.GetIpRanges() {
-			cp.IPRanges = append(cp.IPRanges, controller.IPRange{CIDR: r.GetCidrIp(), Description: r.GetDescription()})
-		}
-		for _, g := range p.GetUserIdGroupPairs() {
-			cp.GroupIDs = append(cp.GroupIDs, g.GetGroupId())
-		}
-		out = append(out, cp)
-	}
-	return out
-}
-
-func permsOut(rules []controller.SGRule) []*v1.IpPermission {
-	var out []*v1.IpPermission
-	for _, p := range controller.Permissions(rules) {
-		vp := &v1.IpPermission{IpProtocol: p.Protocol, FromPort: p.FromPort, ToPort: p.ToPort}
-		for _, r := range p.IPRanges {
-			vp.IpRanges = append(vp.IpRanges, &v1.IpRange{CidrIp: r.CIDR, Description: r.Description})
-		}
-		for _, id := range p.GroupIDs {
-			vp.UserIdGroupPairs = append(vp.UserIdGroupPairs, &v1.UserIdGroupPair{GroupId: id})
-		}
-		out = append(out, vp)
-	}
-	return out
-}
-
 func groupOut(g controller.SecurityGroup) *v1.SecurityGroup {
 	return &v1.SecurityGroup{GroupId: g.ID, GroupName: g.Name, Description: g.Description, VpcId: g.VpcID,
-		OwnerId: g.Owner, IpPermissions: permsOut(g.Ingress), IpPermissionsEgress: permsOut(g.Egress), Tags: tagsOut(g.Tags)}
+		OwnerId: g.Owner, IpPermissions: permsOut(g.Ingress, g.Owner), IpPermissionsEgress: permsOut(g.Egress, g.Owner), Tags: tagsOut(g.Tags)}
 }
 
 func groupRefsOut(refs []controller.GroupRef) []*v1.GroupIdentifier {

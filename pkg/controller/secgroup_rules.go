@@ -4,23 +4,24 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/netip"
-	"strconv"
-	"strings"
+	"slices"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
 // SGRule is one stored security group rule: a protocol and port range and
-// exactly one peer, a CIDR or a group.
+// exactly one peer, a CIDR or a group. ID and Tags are the rule's own
+// (DescribeSecurityGroupRules); the firewall reads only the traffic and peer.
 type SGRule struct {
-	Protocol    string `json:"protocol"` // tcp, udp, icmp, icmpv6, -1 or a number
+	ID          string `json:"id,omitempty"` // sgr-…; none on rules recorded before IDs (fillRuleIDs)
+	Protocol    string `json:"protocol"`     // tcp, udp, icmp, icmpv6, -1 or a number
 	FromPort    int32  `json:"from_port"`
 	ToPort      int32  `json:"to_port"`
 	CIDR        string `json:"cidr,omitempty"`
 	GroupID     string `json:"group_id,omitempty"`
 	Description string `json:"description,omitempty"`
+	Tags        []Tag  `json:"tags,omitempty"`
 }
 
 // same reports whether two rules match the same traffic and peer.
@@ -28,15 +29,23 @@ func (r SGRule) same(o SGRule) bool {
 	return r.Protocol == o.Protocol && r.FromPort == o.FromPort && r.ToPort == o.ToPort && r.CIDR == o.CIDR && r.GroupID == o.GroupID
 }
 
-// IPRange is a CIDR peer of a Permission.
+// IPRange is a CIDR peer of a Permission (IPv4, or IPv6 in IPv6Ranges).
 type IPRange struct{ CIDR, Description string }
 
-// Permission is EC2's IpPermission: a protocol and port range with its peers.
+// GroupPair is a security group peer of a Permission; UserID, when
+// given, must be the caller's account.
+type GroupPair struct{ GroupID, UserID, Description string }
+
+// Permission is EC2's IpPermission: a protocol and port range with its
+// peers. ec2lab stores IPv4 and group peers only: IPv6 ranges and prefix
+// lists are refused by authorize and never found by revoke.
 type Permission struct {
 	Protocol         string
 	FromPort, ToPort int32
 	IPRanges         []IPRange
-	GroupIDs         []string
+	IPv6Ranges       []IPRange
+	PrefixListIDs    []string
+	Groups           []GroupPair
 }
 
 // Permissions regroups flat rules by protocol and ports, in order.
@@ -55,148 +64,198 @@ func Permissions(rules []SGRule) []Permission {
 		if r.CIDR != "" {
 			out[i].IPRanges = append(out[i].IPRanges, IPRange{CIDR: r.CIDR, Description: r.Description})
 		} else {
-			out[i].GroupIDs = append(out[i].GroupIDs, r.GroupID)
+			out[i].Groups = append(out[i].Groups, GroupPair{GroupID: r.GroupID, Description: r.Description})
 		}
 	}
 	return out
 }
 
-// AuthorizeSecurityGroup adds rules to a group's ingress (or egress).
-func (s *Service) AuthorizeSecurityGroup(ctx context.Context, groupID string, egress bool, perms []Permission, dryRun bool) error {
-	return s.editRules(ctx, groupID, egress, perms, dryRun, func(have []SGRule, add SGRule) ([]SGRule, error) {
-		for _, r := range have {
-			if r.same(add) {
-				return nil, ec2err.New(ec2err.InvalidPermissionDuplicate,
-					"the specified rule \"peer: %s, %s, ALLOW\" already exists", add.CIDR+add.GroupID, add.Protocol)
-			}
-		}
-		return append(have, add), nil
-	})
+// RuleEdit is an AuthorizeSecurityGroupIngress/Egress or
+// RevokeSecurityGroupIngress/Egress request.
+type RuleEdit struct {
+	GroupID string
+	Egress  bool
+	Perms   []Permission
+	RuleIDs []string         // revoke only: SecurityGroupRuleId.N instead of Perms
+	Tags    map[string][]Tag // authorize only: TagSpecifications by resource type
+	DryRun  bool
 }
 
-// RevokeSecurityGroup removes rules from a group's ingress (or egress).
-func (s *Service) RevokeSecurityGroup(ctx context.Context, groupID string, egress bool, perms []Permission, dryRun bool) error {
-	return s.editRules(ctx, groupID, egress, perms, dryRun, func(have []SGRule, del SGRule) ([]SGRule, error) {
-		for i, r := range have {
-			if r.same(del) {
-				return append(have[:i:i], have[i+1:]...), nil
-			}
-		}
-		return nil, ec2err.New(ec2err.InvalidPermissionNotFound,
-			"The specified rule does not exist in this security group.")
-	})
-}
-
-func (s *Service) editRules(ctx context.Context, groupID string, egress bool, perms []Permission, dryRun bool,
-	edit func([]SGRule, SGRule) ([]SGRule, error)) error {
+// AuthorizeSecurityGroup adds rules to a group's ingress (or egress), one
+// per peer, each with a new ID and the request's security-group-rule tags,
+// and returns them.
+func (s *Service) AuthorizeSecurityGroup(ctx context.Context, e RuleEdit) ([]GroupRule, error) {
 	acct, err := account(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	g, _, err := s.ownGroup(ctx, acct, groupID)
+	if len(e.RuleIDs) > 0 {
+		return nil, ec2err.New(ec2err.InvalidParameterCombination, "SecurityGroupRuleIds can only be given to revoke rules")
+	}
+	tags, err := ruleSpecTags(e.Tags)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	rules, err := s.flatRules(ctx, acct, g.VpcID, perms)
+	g, _, err := s.ownGroup(ctx, acct, e.GroupID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if dryRun {
-		return DryRun()
+	rules, foreign, err := s.flatRules(ctx, acct, g.VpcID, e.Perms)
+	if err != nil {
+		return nil, err
 	}
-	_, err = update(ctx, s.st, prefixSecGroup+g.ID, func(r *SecurityGroup) error {
-		list := &r.Ingress
-		if egress {
-			list = &r.Egress
-		}
-		for _, rule := range rules {
-			if *list, err = edit(*list, rule); err != nil {
+	if foreign != nil {
+		return nil, foreign
+	}
+	if e.DryRun {
+		return nil, DryRun()
+	}
+	var added []SGRule
+	g, err = s.changeRules(ctx, g.ID, true, func(r *SecurityGroup) error {
+		list, out := ruleList(r, e.Egress), []SGRule(nil)
+		for _, add := range rules {
+			if err := checkNoDuplicate(*list, add, ""); err != nil {
 				return err
 			}
+			add.ID, add.Tags = newRuleID(), append([]Tag(nil), tags...)
+			*list, out = append(*list, add), append(out, add)
 		}
+		added = out
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	s.log.Info("security group rules changed", "group", g.ID, "egress", egress, "rules", len(rules))
-	s.firewallChanged(ctx)
+	return s.groupRules(g, e.Egress, added), nil
+}
+
+// RevokeSecurityGroup removes rules from a group's ingress (or egress),
+// given as permissions or by rule ID, and returns them. A rule that is not
+// there fails the whole request.
+func (s *Service) RevokeSecurityGroup(ctx context.Context, e RuleEdit) ([]GroupRule, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRevokeRequest(e); err != nil {
+		return nil, err
+	}
+	g, _, err := s.ownGroup(ctx, acct, e.GroupID)
+	if err != nil {
+		return nil, err
+	}
+	var rules []SGRule
+	var foreign error
+	if len(e.RuleIDs) == 0 {
+		if rules, foreign, err = s.flatRules(ctx, acct, g.VpcID, e.Perms); err != nil {
+			return nil, err
+		}
+	}
+	if e.DryRun {
+		return nil, DryRun()
+	}
+	if foreign != nil { // an IPv6 or prefix list rule: never recorded
+		return nil, errRuleNotFound()
+	}
+	var removed []SGRule
+	g, err = s.changeRules(ctx, g.ID, true, func(r *SecurityGroup) error {
+		list := ruleList(r, e.Egress)
+		var err error
+		if len(e.RuleIDs) > 0 {
+			*list, removed, err = removeRulesByID(*list, e.RuleIDs)
+		} else {
+			*list, removed, err = removeRules(*list, rules)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.groupRules(g, e.Egress, removed), nil
+}
+
+// checkRevokeRequest: rules are given one way, and a revoke has no tags.
+func checkRevokeRequest(e RuleEdit) error {
+	switch {
+	case len(e.Tags) > 0:
+		return ec2err.New(ec2err.InvalidParameterCombination, "TagSpecifications can only be given to authorize rules")
+	case len(e.RuleIDs) > 0 && len(e.Perms) > 0:
+		return ec2err.New(ec2err.InvalidParameterCombination,
+			"The parameters ipPermissions and securityGroupRuleIds cannot be used together")
+	}
+	return checkRuleIDs(e.RuleIDs)
+}
+
+func errRuleNotFound() error {
+	return ec2err.New(ec2err.InvalidPermissionNotFound, "The specified rule does not exist in this security group.")
+}
+
+// checkNoDuplicate fails when list has a rule other than except (an ID)
+// for the same traffic and peer as r.
+func checkNoDuplicate(list []SGRule, r SGRule, except string) error {
+	for _, have := range list {
+		if have.ID != except && have.same(r) {
+			return ec2err.New(ec2err.InvalidPermissionDuplicate,
+				"the specified rule \"peer: %s, %s, ALLOW\" already exists", r.CIDR+r.GroupID, r.Protocol)
+		}
+	}
 	return nil
 }
 
-// flatRules validates permissions into one rule per peer.
-func (s *Service) flatRules(ctx context.Context, acct, vpcID string, perms []Permission) ([]SGRule, error) {
-	if len(perms) == 0 {
-		return nil, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter ipPermissions")
+// removeRules drops each of dels from list; one that is absent fails.
+func removeRules(list, dels []SGRule) ([]SGRule, []SGRule, error) {
+	var removed []SGRule
+	for _, del := range dels {
+		i := slices.IndexFunc(list, del.same)
+		if i < 0 {
+			return nil, nil, errRuleNotFound()
+		}
+		removed = append(removed, list[i])
+		list = slices.Delete(slices.Clone(list), i, i+1)
 	}
-	var out []SGRule
-	for _, p := range perms {
-		base, err := ruleBase(p)
-		if err != nil {
-			return nil, err
-		}
-		if len(p.IPRanges) == 0 && len(p.GroupIDs) == 0 {
-			return nil, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter ipRanges or groups")
-		}
-		for _, ipr := range p.IPRanges {
-			pfx, err := netip.ParsePrefix(ipr.CIDR)
-			if err != nil || !pfx.Addr().Is4() {
-				return nil, ec2err.New(ec2err.InvalidParameterValue, "CIDR block %s is malformed", ipr.CIDR)
-			}
-			r := base
-			r.CIDR, r.Description = pfx.Masked().String(), ipr.Description
-			out = append(out, r)
-		}
-		for _, id := range p.GroupIDs {
-			peer, _, err := s.ownGroup(ctx, acct, id)
-			if err != nil {
-				return nil, err
-			}
-			if peer.VpcID != vpcID {
-				return nil, ec2err.New(ec2err.InvalidGroupNotFound, "You have specified two resources that belong to different networks.")
-			}
-			r := base
-			r.GroupID = id
-			out = append(out, r)
-		}
-	}
-	return out, nil
+	return list, removed, nil
 }
 
-// ruleBase normalises a permission's protocol and ports as EC2 stores them.
-func ruleBase(p Permission) (SGRule, error) {
-	proto := strings.ToLower(p.Protocol)
-	switch proto {
-	case "":
-		return SGRule{}, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter ipProtocol")
-	case "all", "-1":
-		return SGRule{Protocol: "-1", FromPort: -1, ToPort: -1}, nil
-	case "6":
-		proto = "tcp"
-	case "17":
-		proto = "udp"
-	case "1":
-		proto = "icmp"
-	case "58":
-		proto = "icmpv6"
+// removeRulesByID drops the rules of list with the given IDs.
+func removeRulesByID(list []SGRule, ruleIDs []string) ([]SGRule, []SGRule, error) {
+	var removed []SGRule
+	for _, id := range ruleIDs {
+		i := slices.IndexFunc(list, func(r SGRule) bool { return r.ID == id })
+		if i < 0 {
+			if slices.ContainsFunc(removed, func(r SGRule) bool { return r.ID == id }) {
+				continue // named twice
+			}
+			return nil, nil, errRuleIDNotFound(id)
+		}
+		removed = append(removed, list[i])
+		list = slices.Delete(slices.Clone(list), i, i+1)
 	}
-	r := SGRule{Protocol: proto, FromPort: p.FromPort, ToPort: p.ToPort}
-	switch proto {
-	case "tcp", "udp":
-		if r.FromPort < 0 || r.ToPort > 65535 || r.FromPort > r.ToPort {
-			return SGRule{}, ec2err.New(ec2err.InvalidParameterValue, "Invalid port range %d-%d for %s", r.FromPort, r.ToPort, proto)
-		}
-	case "icmp", "icmpv6":
-		if r.FromPort < -1 || r.FromPort > 255 || r.ToPort < -1 || r.ToPort > 255 {
-			return SGRule{}, ec2err.New(ec2err.InvalidParameterValue, "Invalid ICMP type/code %d/%d", r.FromPort, r.ToPort)
-		}
-	default:
-		if n, err := strconv.Atoi(proto); err != nil || n < 0 || n > 255 {
-			return SGRule{}, ec2err.New(ec2err.InvalidParameterValue, "Invalid value '%s' for IP protocol.", p.Protocol)
-		}
-		r.FromPort, r.ToPort = -1, -1
+	return list, removed, nil
+}
+
+// ruleList is the group's ingress or egress list.
+func ruleList(g *SecurityGroup, egress bool) *[]SGRule {
+	if egress {
+		return &g.Egress
 	}
-	return r, nil
+	return &g.Ingress
+}
+
+// changeRules edits a group's rules in one update, after giving every rule
+// its ID, and (with traffic) pushes the changed firewalls.
+func (s *Service) changeRules(ctx context.Context, groupID string, traffic bool, edit func(*SecurityGroup) error) (SecurityGroup, error) {
+	g, err := update(ctx, s.st, prefixSecGroup+groupID, func(r *SecurityGroup) error {
+		fillRuleIDs(r)
+		return edit(r)
+	})
+	if err != nil {
+		return SecurityGroup{}, err
+	}
+	s.log.Info("security group rules changed", "group", g.ID, "ingress", len(g.Ingress), "egress", len(g.Egress))
+	if traffic {
+		s.firewallChanged(ctx)
+	}
+	return g, nil
 }
 
 // launchGroups resolves RunInstances' groups: they must be the caller's and

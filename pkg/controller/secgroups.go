@@ -56,9 +56,9 @@ func GroupIDs(refs []GroupRef) []string {
 // default group also lets its own members in.
 func newGroup(acct, vpcID, name, desc string) SecurityGroup {
 	g := SecurityGroup{ID: ids.New(SGIDPrefix), Name: name, Description: desc, VpcID: vpcID, Owner: acct,
-		Egress: []SGRule{{Protocol: "-1", FromPort: -1, ToPort: -1, CIDR: "0.0.0.0/0"}}}
+		Egress: []SGRule{{ID: newRuleID(), Protocol: "-1", FromPort: -1, ToPort: -1, CIDR: "0.0.0.0/0"}}}
 	if name == DefaultGroupName {
-		g.Ingress = []SGRule{{Protocol: "-1", FromPort: -1, ToPort: -1, GroupID: g.ID}}
+		g.Ingress = []SGRule{{ID: newRuleID(), Protocol: "-1", FromPort: -1, ToPort: -1, GroupID: g.ID}}
 	}
 	return g
 }

@@ -49,7 +49,7 @@ func TestSecurityGroupRules(t *testing.T) {
 	}{
 		{"authorize icmp", false, icmpFrom("10.0.0.7/32"), "", 1},
 		{"duplicate", false, icmpFrom("10.0.0.7/32"), "InvalidPermission.Duplicate", 1},
-		{"protocol number is canonical", false, []Permission{{Protocol: "6", FromPort: 22, ToPort: 22, GroupIDs: []string{def.ID}}}, "", 2},
+		{"protocol number is canonical", false, []Permission{{Protocol: "6", FromPort: 22, ToPort: 22, Groups: []GroupPair{{GroupID: def.ID}}}}, "", 2},
 		{"bad port range", false, []Permission{{Protocol: "tcp", FromPort: 30, ToPort: 20, IPRanges: []IPRange{{CIDR: "0.0.0.0/0"}}}}, "InvalidParameterValue", 2},
 		{"revoke missing", true, icmpFrom("10.9.9.9/32"), "InvalidPermission.NotFound", 2},
 		{"revoke icmp", true, icmpFrom("10.0.0.7/32"), "", 1},
@@ -59,7 +59,7 @@ func TestSecurityGroupRules(t *testing.T) {
 		if s.revoke {
 			edit = r.svc.RevokeSecurityGroup
 		}
-		if err := edit(ctx, g.ID, false, s.perms, false); errCode(err) != s.code {
+		if _, err := edit(ctx, RuleEdit{GroupID: g.ID, Perms: s.perms}); errCode(err) != s.code {
 			t.Errorf("%s: error %v, want %q", s.name, err, s.code)
 		}
 		if got := r.group(t, "locked"); len(got.Ingress) != s.rules {
@@ -114,8 +114,8 @@ func TestFirewallPush(t *testing.T) {
 		t.Fatalf("host A groups: %v", fa.Groups)
 	}
 	def := r.group(t, DefaultGroupName)
-	if err := r.svc.AuthorizeSecurityGroup(ctx, g.ID, false,
-		[]Permission{{Protocol: "icmp", FromPort: -1, ToPort: -1, GroupIDs: []string{def.ID}}}, false); err != nil {
+	if _, err := r.svc.AuthorizeSecurityGroup(ctx, RuleEdit{GroupID: g.ID,
+		Perms: []Permission{{Protocol: "icmp", FromPort: -1, ToPort: -1, Groups: []GroupPair{{GroupID: def.ID}}}}}); err != nil {
 		t.Fatal(err)
 	}
 	fa = r.agents["lab-1a"].lastFirewall()
@@ -168,7 +168,7 @@ func TestSecurityGroupEgressRules(t *testing.T) {
 		if s.revoke {
 			edit = r.svc.RevokeSecurityGroup
 		}
-		if err := edit(ctx, g.ID, true, s.perms, false); errCode(err) != s.code {
+		if _, err := edit(ctx, RuleEdit{GroupID: g.ID, Egress: true, Perms: s.perms}); errCode(err) != s.code {
 			t.Errorf("%s: error %v, want %q", s.name, err, s.code)
 		}
 		if got := r.group(t, "egress"); len(got.Egress) != s.egress || len(got.Ingress) != s.ingress {

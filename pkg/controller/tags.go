@@ -126,6 +126,8 @@ func resourceKind(id string) (prefix, kind string, ok bool) {
 		return prefixSubnet, "subnet", true
 	case SGIDPrefix:
 		return prefixSecGroup, "security-group", true
+	case SGRuleIDPrefix:
+		return kindSGRule, ruleResourceType, true
 	case ids.PlacementGroup:
 		return prefixPlacementGroup, "placement-group", true
 	case ids.NetworkInterface:
@@ -169,7 +171,7 @@ func (s *Service) resourceTags(ctx context.Context, acct, id string) ([]Tag, err
 			return nil, notFound
 		}
 		return r.Tags, nil
-	case prefixVPC, prefixSubnet, prefixSecGroup, prefixPlacementGroup, prefixENI, prefixRouteTable, prefixNetworkACL:
+	case prefixVPC, prefixSubnet, prefixSecGroup, prefixPlacementGroup, prefixENI, prefixRouteTable, prefixNetworkACL, kindSGRule:
 		return s.networkTags(ctx, acct, prefix, id)
 	default:
 		k, err := s.keyPairByID(ctx, acct, id)
@@ -213,7 +215,7 @@ func (s *Service) updateTags(ctx context.Context, acct, id string, edit func([]T
 		_, err = update(ctx, s.st, prefix+id, func(r *Snapshot) (e error) { r.Tags, e = edit(r.Tags); return })
 	case prefixImage:
 		_, err = update(ctx, s.st, prefix+id, func(r *Image) (e error) { r.Tags, e = edit(r.Tags); return })
-	case prefixVPC, prefixSubnet, prefixSecGroup, prefixPlacementGroup, prefixENI, prefixRouteTable, prefixNetworkACL:
+	case prefixVPC, prefixSubnet, prefixSecGroup, prefixPlacementGroup, prefixENI, prefixRouteTable, prefixNetworkACL, kindSGRule:
 		return s.updateNetworkTags(ctx, acct, prefix, id, edit)
 	default:
 		k, kerr := s.keyPairByID(ctx, acct, id)

@@ -9,9 +9,13 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
-// Tags of the network resources (VPCs, subnets, security groups, network
-// interfaces, route tables, network ACLs) and of placement groups, for
-// CreateTags, DeleteTags and DescribeTags (tags.go).
+// Tags of the network resources (VPCs, subnets, security groups and their
+// rules, network interfaces, route tables, network ACLs) and of placement
+// groups, for CreateTags, DeleteTags and DescribeTags (tags.go).
+
+// kindSGRule stands for security group rules where resourceKind gives a
+// store prefix: a rule is kept in its group's record, not under a key.
+const kindSGRule = "security-group-rule:"
 
 // prefixENI stands for network interfaces in resourceKind: they have no
 // records of their own; their tags live on their instance's (enis.go).
@@ -66,6 +70,12 @@ func (s *Service) networkTags(ctx context.Context, acct, prefix, id string) ([]T
 			return nil, notFound
 		}
 		tags, owner = r.Tags, r.Owner
+	case kindSGRule:
+		r, err := s.ruleByID(ctx, acct, id)
+		if err != nil {
+			return nil, notFound
+		}
+		tags, owner = r.Rule.Tags, r.Owner
 	}
 	if owner != acct {
 		return nil, notFound
@@ -96,6 +106,12 @@ func (s *Service) updateNetworkTags(ctx context.Context, acct, prefix, id string
 		_, err = update(ctx, s.st, prefix+id, func(r *RouteTable) (e error) { r.Tags, e = edit(r.Tags); return })
 	case prefixNetworkACL:
 		_, err = update(ctx, s.st, prefix+id, func(r *NetworkACL) (e error) { r.Tags, e = edit(r.Tags); return })
+	case kindSGRule:
+		r, rerr := s.ruleByID(ctx, acct, id)
+		if rerr != nil {
+			return rerr
+		}
+		err = s.editRuleByID(ctx, r.GroupID, id, func(r *SGRule) (e error) { r.Tags, e = edit(r.Tags); return })
 	}
 	if err != nil {
 		return fmt.Errorf("tag %s: %w", id, err)
@@ -130,6 +146,9 @@ func (s *Service) networkTagDescriptions(ctx context.Context, acct string) []Tag
 	groups, _ := store.ListJSON[SecurityGroup](ctx, s.st, prefixSecGroup)
 	for _, r := range groups {
 		add(r.ID, "security-group", r.Owner, r.Tags)
+		for _, rule := range s.allGroupRules(r) {
+			add(rule.Rule.ID, ruleResourceType, rule.Owner, rule.Rule.Tags)
+		}
 	}
 	pgs, _ := store.ListJSON[PlacementGroup](ctx, s.st, prefixPlacementGroup+acct+"/")
 	for _, r := range pgs {

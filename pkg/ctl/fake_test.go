@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/test/bufconn"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -33,7 +34,8 @@ type fakeCompute struct {
 	lastRun      *pb.RunInstancesRequest
 	lastMD       metadata.MD
 	consoleIn    bytes.Buffer
-	net          netReads // fake_netread_test.go
+	net          netReads        // fake_netread_test.go
+	sgRequests   []proto.Message // security group rule requests (fake_secgroups_test.go)
 }
 
 var t0 = timestamppb.New(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))

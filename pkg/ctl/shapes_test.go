@@ -71,6 +71,14 @@ func TestMemberNamesMatchBotocore(t *testing.T) {
 		{"DescribeNetworkInterfacesResult", []string{"describe-network-interfaces"}},
 		{"DescribeRouteTablesResult", []string{"describe-route-tables"}},
 		{"DescribeNetworkAclsResult", []string{"describe-network-acls"}},
+		{"DescribeSecurityGroupsResult", []string{"describe-security-groups"}},
+		{"DescribeSecurityGroupRulesResult", []string{"describe-security-group-rules"}},
+		{"AuthorizeSecurityGroupIngressResult", []string{"authorize-security-group-ingress", "--group-id", "sg-1",
+			"--protocol", "tcp", "--port", "22", "--cidr", "10.0.0.0/8"}},
+		{"RevokeSecurityGroupEgressResult", []string{"revoke-security-group-egress", "--group-id", "sg-1",
+			"--security-group-rule-ids", "sgr-1"}},
+		{"ModifySecurityGroupRulesResult", []string{"modify-security-group-rules", "--group-id", "sg-1",
+			"--security-group-rules", "SecurityGroupRuleId=sgr-1,SecurityGroupRule={IpProtocol=-1,CidrIpv4=10.0.0.0/8}"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.shape, func(t *testing.T) {

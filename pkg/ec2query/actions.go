@@ -90,13 +90,19 @@ var actions = map[string]action{
 	"ModifySubnetAttribute":            op(true, compute.ModifySubnetAttribute, done, "subnet_id"),
 
 	// Security groups (xml_secgroups.go).
-	"CreateSecurityGroup":           op(true, compute.CreateSecurityGroup, createSecurityGroupXML, "group_name", "description"),
-	"DeleteSecurityGroup":           custom(true, deleteSecurityGroup),
-	"DescribeSecurityGroups":        op(false, compute.DescribeSecurityGroups, describeSecurityGroupsXML),
-	"AuthorizeSecurityGroupIngress": op(true, compute.AuthorizeSecurityGroupIngress, done),
-	"AuthorizeSecurityGroupEgress":  op(true, compute.AuthorizeSecurityGroupEgress, done, "group_id"),
-	"RevokeSecurityGroupIngress":    op(true, compute.RevokeSecurityGroupIngress, done),
-	"RevokeSecurityGroupEgress":     op(true, compute.RevokeSecurityGroupEgress, done, "group_id"),
+	"CreateSecurityGroup":    op(true, compute.CreateSecurityGroup, createSecurityGroupXML, "group_name", "description"),
+	"DeleteSecurityGroup":    custom(true, deleteSecurityGroup),
+	"DescribeSecurityGroups": op(false, compute.DescribeSecurityGroups, describeSecurityGroupsXML),
+
+	// Security group rules (xml_secgroup_rules.go).
+	"AuthorizeSecurityGroupIngress":              op(true, compute.AuthorizeSecurityGroupIngress, authorizeRulesXML),
+	"AuthorizeSecurityGroupEgress":               op(true, compute.AuthorizeSecurityGroupEgress, authorizeRulesXML, "group_id"),
+	"RevokeSecurityGroupIngress":                 op(true, compute.RevokeSecurityGroupIngress, revokeRulesXML),
+	"RevokeSecurityGroupEgress":                  op(true, compute.RevokeSecurityGroupEgress, revokeRulesXML, "group_id"),
+	"DescribeSecurityGroupRules":                 op(false, compute.DescribeSecurityGroupRules, describeSecurityGroupRulesXML),
+	"ModifySecurityGroupRules":                   op(true, compute.ModifySecurityGroupRules, done, "group_id", "security_group_rules"),
+	"UpdateSecurityGroupRuleDescriptionsIngress": op(true, compute.UpdateSecurityGroupRuleDescriptionsIngress, done),
+	"UpdateSecurityGroupRuleDescriptionsEgress":  op(true, compute.UpdateSecurityGroupRuleDescriptionsEgress, done),
 
 	// Network interfaces, route tables and network ACLs (xml_netread.go).
 	"DescribeNetworkInterfaces": op(false, compute.DescribeNetworkInterfaces, describeNetworkInterfacesXML),

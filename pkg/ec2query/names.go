@@ -18,10 +18,14 @@ var nameOverrides = map[protoreflect.FullName]string{
 	// ec2lab: the bundle directory travels in EC2's ImageLocation.
 	"ec2lab.v1.RegisterImageRequest.bundle_path": "ImageLocation",
 	// Security groups (xml_secgroups.go).
-	"ec2lab.v1.CreateSecurityGroupRequest.description":   "GroupDescription",
-	"ec2lab.v1.SecurityGroupRulesRequest.ip_permissions": "IpPermissions",
-	"ec2lab.v1.IpPermission.ip_ranges":                   "IpRanges",
-	"ec2lab.v1.IpPermission.user_id_group_pairs":         "Groups",
+	"ec2lab.v1.CreateSecurityGroupRequest.description":                    "GroupDescription",
+	"ec2lab.v1.SecurityGroupRulesRequest.ip_permissions":                  "IpPermissions",
+	"ec2lab.v1.RevokeSecurityGroupRulesRequest.ip_permissions":            "IpPermissions",
+	"ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.ip_permissions": "IpPermissions",
+	"ec2lab.v1.IpPermission.ip_ranges":                                    "IpRanges",
+	"ec2lab.v1.IpPermission.ipv6_ranges":                                  "Ipv6Ranges",
+	"ec2lab.v1.IpPermission.prefix_list_ids":                              "PrefixListIds",
+	"ec2lab.v1.IpPermission.user_id_group_pairs":                          "Groups",
 	// VPC and subnet attributes (xml_vpc_attrs.go).
 	"ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest.vpc_ids":                             "VpcIds",
 	"ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch": "EnableResourceNameDnsAAAARecordOnLaunch",

@@ -31,19 +31,31 @@ type ipRangeXML struct {
 	Description string `xml:"description,omitempty"`
 }
 
-type groupPairXML struct {
-	GroupID string `xml:"groupId"`
-	UserID  string `xml:"userId,omitempty"`
+type ipv6RangeXML struct {
+	CidrIpv6    string `xml:"cidrIpv6"`
+	Description string `xml:"description,omitempty"`
 }
 
+type prefixListIDXML struct {
+	PrefixListID string `xml:"prefixListId"`
+	Description  string `xml:"description,omitempty"`
+}
+
+type groupPairXML struct {
+	GroupID     string `xml:"groupId"`
+	UserID      string `xml:"userId,omitempty"`
+	Description string `xml:"description,omitempty"`
+}
+
+// ipPermissionXML: every list is present, empty or not, as in EC2.
 type ipPermissionXML struct {
-	IPProtocol string         `xml:"ipProtocol"`
-	FromPort   *int32         `xml:"fromPort,omitempty"`
-	ToPort     *int32         `xml:"toPort,omitempty"`
-	Groups     []groupPairXML `xml:"groups>item"`
-	IPRanges   []ipRangeXML   `xml:"ipRanges>item"`
-	Ipv6Ranges emptySet       `xml:"ipv6Ranges"`
-	PrefixList emptySet       `xml:"prefixListIds"`
+	IPProtocol string            `xml:"ipProtocol"`
+	FromPort   *int32            `xml:"fromPort,omitempty"`
+	ToPort     *int32            `xml:"toPort,omitempty"`
+	Groups     []groupPairXML    `xml:"groups>item"`
+	IPRanges   []ipRangeXML      `xml:"ipRanges>item"`
+	Ipv6Ranges []ipv6RangeXML    `xml:"ipv6Ranges>item"`
+	PrefixList []prefixListIDXML `xml:"prefixListIds>item"`
 }
 
 type securityGroupXML struct {
@@ -69,8 +81,14 @@ func permissions(ps []*ec2labv1.IpPermission, owner string) []ipPermissionXML {
 		for _, r := range p.GetIpRanges() {
 			x.IPRanges = append(x.IPRanges, ipRangeXML{r.GetCidrIp(), r.GetDescription()})
 		}
+		for _, r := range p.GetIpv6Ranges() {
+			x.Ipv6Ranges = append(x.Ipv6Ranges, ipv6RangeXML{r.GetCidrIpv6(), r.GetDescription()})
+		}
+		for _, pl := range p.GetPrefixListIds() {
+			x.PrefixList = append(x.PrefixList, prefixListIDXML{pl.GetPrefixListId(), pl.GetDescription()})
+		}
 		for _, g := range p.GetUserIdGroupPairs() {
-			x.Groups = append(x.Groups, groupPairXML{GroupID: g.GetGroupId(), UserID: owner})
+			x.Groups = append(x.Groups, groupPairXML{GroupID: g.GetGroupId(), UserID: owner, Description: g.GetDescription()})
 		}
 		out = append(out, x)
 	}

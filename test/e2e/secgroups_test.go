@@ -99,7 +99,7 @@ func TestSecurityGroups(t *testing.T) {
 	})
 
 	start = time.Now()
-	if _, err := r.Client.RevokeSecurityGroupIngress(ctx, &v1.SecurityGroupRulesRequest{GroupId: lockedID, IpPermissions: icmpFromB}); err != nil {
+	if _, err := r.Client.RevokeSecurityGroupIngress(ctx, &v1.RevokeSecurityGroupRulesRequest{GroupId: lockedID, IpPermissions: icmpFromB}); err != nil {
 		t.Fatalf("RevokeSecurityGroupIngress: %v", err)
 	}
 	if chain := nftChain(t, table, ingressA); strings.Contains(chain, b.GetPrivateIpAddress()) {
@@ -107,7 +107,7 @@ func TestSecurityGroups(t *testing.T) {
 	}
 	pings.until(t, "PING-FAIL", 15*time.Second)
 	t.Logf("icmp revoked: first PING-FAIL %v after the call", time.Since(start).Round(100*time.Millisecond))
-	_, err = r.Client.RevokeSecurityGroupIngress(ctx, &v1.SecurityGroupRulesRequest{GroupId: lockedID, IpPermissions: icmpFromB})
+	_, err = r.Client.RevokeSecurityGroupIngress(ctx, &v1.RevokeSecurityGroupRulesRequest{GroupId: lockedID, IpPermissions: icmpFromB})
 	expectCode(t, "revoke a rule that is gone", "InvalidPermission.NotFound", err)
 
 	_, err = r.Client.DeleteSecurityGroup(ctx, &v1.DeleteSecurityGroupRequest{GroupId: lockedID})

@@ -9220,6 +9220,8 @@ func (x *IpRange) GetDescription() string {
 type UserIdGroupPair struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	GroupId       string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	Description   string                 `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	UserId        string                 `protobuf:"bytes,3,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"` // the group's account: the caller's (rules cannot name other accounts' groups)
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -9261,6 +9263,127 @@ func (x *UserIdGroupPair) GetGroupId() string {
 	return ""
 }
 
+func (x *UserIdGroupPair) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *UserIdGroupPair) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+// Ipv6Range is an IPv6 CIDR peer of a rule (ec2lab VPCs have no IPv6:
+// authorize refuses one, revoke finds none).
+type Ipv6Range struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	CidrIpv6      string                 `protobuf:"bytes,1,opt,name=cidr_ipv6,json=cidrIpv6,proto3" json:"cidr_ipv6,omitempty"`
+	Description   string                 `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Ipv6Range) Reset() {
+	*x = Ipv6Range{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Ipv6Range) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Ipv6Range) ProtoMessage() {}
+
+func (x *Ipv6Range) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Ipv6Range.ProtoReflect.Descriptor instead.
+func (*Ipv6Range) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{138}
+}
+
+func (x *Ipv6Range) GetCidrIpv6() string {
+	if x != nil {
+		return x.CidrIpv6
+	}
+	return ""
+}
+
+func (x *Ipv6Range) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+// PrefixListId is a prefix list peer of a rule (ec2lab has no prefix lists).
+type PrefixListId struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	PrefixListId  string                 `protobuf:"bytes,1,opt,name=prefix_list_id,json=prefixListId,proto3" json:"prefix_list_id,omitempty"`
+	Description   string                 `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PrefixListId) Reset() {
+	*x = PrefixListId{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PrefixListId) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PrefixListId) ProtoMessage() {}
+
+func (x *PrefixListId) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PrefixListId.ProtoReflect.Descriptor instead.
+func (*PrefixListId) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{139}
+}
+
+func (x *PrefixListId) GetPrefixListId() string {
+	if x != nil {
+		return x.PrefixListId
+	}
+	return ""
+}
+
+func (x *PrefixListId) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
 // IpPermission is one security group rule. ip_protocol is tcp, udp, icmp,
 // icmpv6, a protocol number or -1 (all); from_port/to_port are the port
 // range (tcp/udp) or the ICMP type/code, -1 meaning all.
@@ -9271,13 +9394,15 @@ type IpPermission struct {
 	ToPort           int32                  `protobuf:"varint,3,opt,name=to_port,json=toPort,proto3" json:"to_port,omitempty"`
 	IpRanges         []*IpRange             `protobuf:"bytes,4,rep,name=ip_ranges,json=ipRanges,proto3" json:"ip_ranges,omitempty"`
 	UserIdGroupPairs []*UserIdGroupPair     `protobuf:"bytes,5,rep,name=user_id_group_pairs,json=userIdGroupPairs,proto3" json:"user_id_group_pairs,omitempty"`
+	Ipv6Ranges       []*Ipv6Range           `protobuf:"bytes,6,rep,name=ipv6_ranges,json=ipv6Ranges,proto3" json:"ipv6_ranges,omitempty"`
+	PrefixListIds    []*PrefixListId        `protobuf:"bytes,7,rep,name=prefix_list_ids,json=prefixListIds,proto3" json:"prefix_list_ids,omitempty"`
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache
 }
 
 func (x *IpPermission) Reset() {
 	*x = IpPermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9289,7 +9414,7 @@ func (x *IpPermission) String() string {
 func (*IpPermission) ProtoMessage() {}
 
 func (x *IpPermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9302,7 +9427,7 @@ func (x *IpPermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpPermission.ProtoReflect.Descriptor instead.
 func (*IpPermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{138}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{140}
 }
 
 func (x *IpPermission) GetIpProtocol() string {
@@ -9340,6 +9465,20 @@ func (x *IpPermission) GetUserIdGroupPairs() []*UserIdGroupPair {
 	return nil
 }
 
+func (x *IpPermission) GetIpv6Ranges() []*Ipv6Range {
+	if x != nil {
+		return x.Ipv6Ranges
+	}
+	return nil
+}
+
+func (x *IpPermission) GetPrefixListIds() []*PrefixListId {
+	if x != nil {
+		return x.PrefixListIds
+	}
+	return nil
+}
+
 type SecurityGroup struct {
 	state               protoimpl.MessageState `protogen:"open.v1"`
 	GroupId             string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
@@ -9356,7 +9495,7 @@ type SecurityGroup struct {
 
 func (x *SecurityGroup) Reset() {
 	*x = SecurityGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9368,7 +9507,7 @@ func (x *SecurityGroup) String() string {
 func (*SecurityGroup) ProtoMessage() {}
 
 func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9381,7 +9520,7 @@ func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroup.ProtoReflect.Descriptor instead.
 func (*SecurityGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{139}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{141}
 }
 
 func (x *SecurityGroup) GetGroupId() string {
@@ -9453,7 +9592,7 @@ type CreateSecurityGroupRequest struct {
 
 func (x *CreateSecurityGroupRequest) Reset() {
 	*x = CreateSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9465,7 +9604,7 @@ func (x *CreateSecurityGroupRequest) String() string {
 func (*CreateSecurityGroupRequest) ProtoMessage() {}
 
 func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9478,7 +9617,7 @@ func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{140}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{142}
 }
 
 func (x *CreateSecurityGroupRequest) GetGroupName() string {
@@ -9525,7 +9664,7 @@ type CreateSecurityGroupResponse struct {
 
 func (x *CreateSecurityGroupResponse) Reset() {
 	*x = CreateSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9537,7 +9676,7 @@ func (x *CreateSecurityGroupResponse) String() string {
 func (*CreateSecurityGroupResponse) ProtoMessage() {}
 
 func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9550,7 +9689,7 @@ func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{141}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{143}
 }
 
 func (x *CreateSecurityGroupResponse) GetGroupId() string {
@@ -9571,7 +9710,7 @@ type DeleteSecurityGroupRequest struct {
 
 func (x *DeleteSecurityGroupRequest) Reset() {
 	*x = DeleteSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9583,7 +9722,7 @@ func (x *DeleteSecurityGroupRequest) String() string {
 func (*DeleteSecurityGroupRequest) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9596,7 +9735,7 @@ func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{142}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{144}
 }
 
 func (x *DeleteSecurityGroupRequest) GetGroupId() string {
@@ -9628,7 +9767,7 @@ type DeleteSecurityGroupResponse struct {
 
 func (x *DeleteSecurityGroupResponse) Reset() {
 	*x = DeleteSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9640,7 +9779,7 @@ func (x *DeleteSecurityGroupResponse) String() string {
 func (*DeleteSecurityGroupResponse) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9653,7 +9792,7 @@ func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{143}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{145}
 }
 
 type DescribeSecurityGroupsRequest struct {
@@ -9669,7 +9808,7 @@ type DescribeSecurityGroupsRequest struct {
 
 func (x *DescribeSecurityGroupsRequest) Reset() {
 	*x = DescribeSecurityGroupsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9681,7 +9820,7 @@ func (x *DescribeSecurityGroupsRequest) String() string {
 func (*DescribeSecurityGroupsRequest) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9694,7 +9833,7 @@ func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{144}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{146}
 }
 
 func (x *DescribeSecurityGroupsRequest) GetGroupIds() []string {
@@ -9742,7 +9881,7 @@ type DescribeSecurityGroupsResponse struct {
 
 func (x *DescribeSecurityGroupsResponse) Reset() {
 	*x = DescribeSecurityGroupsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9754,7 +9893,7 @@ func (x *DescribeSecurityGroupsResponse) String() string {
 func (*DescribeSecurityGroupsResponse) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9767,7 +9906,7 @@ func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{145}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{147}
 }
 
 func (x *DescribeSecurityGroupsResponse) GetSecurityGroups() []*SecurityGroup {
@@ -9784,19 +9923,21 @@ func (x *DescribeSecurityGroupsResponse) GetNextToken() string {
 	return ""
 }
 
-// SecurityGroupRulesRequest authorizes or revokes rules of one group.
+// SecurityGroupRulesRequest authorizes rules of one group.
 type SecurityGroupRulesRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	GroupId       string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
 	IpPermissions []*IpPermission        `protobuf:"bytes,2,rep,name=ip_permissions,json=ipPermissions,proto3" json:"ip_permissions,omitempty"`
 	DryRun        bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// Tags of the new rules (resource type security-group-rule).
+	TagSpecifications []*TagSpecification `protobuf:"bytes,4,rep,name=tag_specifications,json=tagSpecifications,proto3" json:"tag_specifications,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *SecurityGroupRulesRequest) Reset() {
 	*x = SecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9808,7 +9949,7 @@ func (x *SecurityGroupRulesRequest) String() string {
 func (*SecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9821,7 +9962,7 @@ func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{146}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{148}
 }
 
 func (x *SecurityGroupRulesRequest) GetGroupId() string {
@@ -9845,16 +9986,25 @@ func (x *SecurityGroupRulesRequest) GetDryRun() bool {
 	return false
 }
 
+func (x *SecurityGroupRulesRequest) GetTagSpecifications() []*TagSpecification {
+	if x != nil {
+		return x.TagSpecifications
+	}
+	return nil
+}
+
 type SecurityGroupRulesResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Return        bool                   `protobuf:"varint,1,opt,name=return,proto3" json:"return,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Return bool                   `protobuf:"varint,1,opt,name=return,proto3" json:"return,omitempty"`
+	// The rules added, one per peer, with their IDs.
+	SecurityGroupRules []*SecurityGroupRule `protobuf:"bytes,2,rep,name=security_group_rules,json=securityGroupRules,proto3" json:"security_group_rules,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *SecurityGroupRulesResponse) Reset() {
 	*x = SecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9866,7 +10016,7 @@ func (x *SecurityGroupRulesResponse) String() string {
 func (*SecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9879,10 +10029,880 @@ func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{147}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{149}
 }
 
 func (x *SecurityGroupRulesResponse) GetReturn() bool {
+	if x != nil {
+		return x.Return
+	}
+	return false
+}
+
+func (x *SecurityGroupRulesResponse) GetSecurityGroupRules() []*SecurityGroupRule {
+	if x != nil {
+		return x.SecurityGroupRules
+	}
+	return nil
+}
+
+// RevokeSecurityGroupRulesRequest removes rules of one group, given either
+// as permissions or by rule ID.
+type RevokeSecurityGroupRulesRequest struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	GroupId              string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	IpPermissions        []*IpPermission        `protobuf:"bytes,2,rep,name=ip_permissions,json=ipPermissions,proto3" json:"ip_permissions,omitempty"`
+	SecurityGroupRuleIds []string               `protobuf:"bytes,3,rep,name=security_group_rule_ids,json=securityGroupRuleIds,proto3" json:"security_group_rule_ids,omitempty"`
+	DryRun               bool                   `protobuf:"varint,4,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *RevokeSecurityGroupRulesRequest) Reset() {
+	*x = RevokeSecurityGroupRulesRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeSecurityGroupRulesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeSecurityGroupRulesRequest) ProtoMessage() {}
+
+func (x *RevokeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeSecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
+func (*RevokeSecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{150}
+}
+
+func (x *RevokeSecurityGroupRulesRequest) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *RevokeSecurityGroupRulesRequest) GetIpPermissions() []*IpPermission {
+	if x != nil {
+		return x.IpPermissions
+	}
+	return nil
+}
+
+func (x *RevokeSecurityGroupRulesRequest) GetSecurityGroupRuleIds() []string {
+	if x != nil {
+		return x.SecurityGroupRuleIds
+	}
+	return nil
+}
+
+func (x *RevokeSecurityGroupRulesRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type RevokeSecurityGroupRulesResponse struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Return bool                   `protobuf:"varint,1,opt,name=return,proto3" json:"return,omitempty"`
+	// The rules removed.
+	RevokedSecurityGroupRules []*SecurityGroupRule `protobuf:"bytes,2,rep,name=revoked_security_group_rules,json=revokedSecurityGroupRules,proto3" json:"revoked_security_group_rules,omitempty"`
+	unknownFields             protoimpl.UnknownFields
+	sizeCache                 protoimpl.SizeCache
+}
+
+func (x *RevokeSecurityGroupRulesResponse) Reset() {
+	*x = RevokeSecurityGroupRulesResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeSecurityGroupRulesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeSecurityGroupRulesResponse) ProtoMessage() {}
+
+func (x *RevokeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeSecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
+func (*RevokeSecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{151}
+}
+
+func (x *RevokeSecurityGroupRulesResponse) GetReturn() bool {
+	if x != nil {
+		return x.Return
+	}
+	return false
+}
+
+func (x *RevokeSecurityGroupRulesResponse) GetRevokedSecurityGroupRules() []*SecurityGroupRule {
+	if x != nil {
+		return x.RevokedSecurityGroupRules
+	}
+	return nil
+}
+
+// ReferencedSecurityGroup is the group a rule names as its peer.
+type ReferencedSecurityGroup struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	GroupId       string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	UserId        string                 `protobuf:"bytes,2,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReferencedSecurityGroup) Reset() {
+	*x = ReferencedSecurityGroup{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReferencedSecurityGroup) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReferencedSecurityGroup) ProtoMessage() {}
+
+func (x *ReferencedSecurityGroup) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReferencedSecurityGroup.ProtoReflect.Descriptor instead.
+func (*ReferencedSecurityGroup) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{152}
+}
+
+func (x *ReferencedSecurityGroup) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *ReferencedSecurityGroup) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+// SecurityGroupRule is one rule with its own ID: one protocol and port
+// range and one peer (a CIDR or a referenced group).
+type SecurityGroupRule struct {
+	state                protoimpl.MessageState   `protogen:"open.v1"`
+	SecurityGroupRuleId  string                   `protobuf:"bytes,1,opt,name=security_group_rule_id,json=securityGroupRuleId,proto3" json:"security_group_rule_id,omitempty"`
+	GroupId              string                   `protobuf:"bytes,2,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	GroupOwnerId         string                   `protobuf:"bytes,3,opt,name=group_owner_id,json=groupOwnerId,proto3" json:"group_owner_id,omitempty"`
+	IsEgress             bool                     `protobuf:"varint,4,opt,name=is_egress,json=isEgress,proto3" json:"is_egress,omitempty"`
+	IpProtocol           string                   `protobuf:"bytes,5,opt,name=ip_protocol,json=ipProtocol,proto3" json:"ip_protocol,omitempty"`
+	FromPort             int32                    `protobuf:"varint,6,opt,name=from_port,json=fromPort,proto3" json:"from_port,omitempty"` // -1 for all (and for the all-protocols rule)
+	ToPort               int32                    `protobuf:"varint,7,opt,name=to_port,json=toPort,proto3" json:"to_port,omitempty"`
+	CidrIpv4             string                   `protobuf:"bytes,8,opt,name=cidr_ipv4,json=cidrIpv4,proto3" json:"cidr_ipv4,omitempty"`
+	ReferencedGroupInfo  *ReferencedSecurityGroup `protobuf:"bytes,9,opt,name=referenced_group_info,json=referencedGroupInfo,proto3" json:"referenced_group_info,omitempty"`
+	Description          string                   `protobuf:"bytes,10,opt,name=description,proto3" json:"description,omitempty"`
+	Tags                 []*Tag                   `protobuf:"bytes,11,rep,name=tags,proto3" json:"tags,omitempty"`
+	SecurityGroupRuleArn string                   `protobuf:"bytes,12,opt,name=security_group_rule_arn,json=securityGroupRuleArn,proto3" json:"security_group_rule_arn,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *SecurityGroupRule) Reset() {
+	*x = SecurityGroupRule{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SecurityGroupRule) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SecurityGroupRule) ProtoMessage() {}
+
+func (x *SecurityGroupRule) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SecurityGroupRule.ProtoReflect.Descriptor instead.
+func (*SecurityGroupRule) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{153}
+}
+
+func (x *SecurityGroupRule) GetSecurityGroupRuleId() string {
+	if x != nil {
+		return x.SecurityGroupRuleId
+	}
+	return ""
+}
+
+func (x *SecurityGroupRule) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *SecurityGroupRule) GetGroupOwnerId() string {
+	if x != nil {
+		return x.GroupOwnerId
+	}
+	return ""
+}
+
+func (x *SecurityGroupRule) GetIsEgress() bool {
+	if x != nil {
+		return x.IsEgress
+	}
+	return false
+}
+
+func (x *SecurityGroupRule) GetIpProtocol() string {
+	if x != nil {
+		return x.IpProtocol
+	}
+	return ""
+}
+
+func (x *SecurityGroupRule) GetFromPort() int32 {
+	if x != nil {
+		return x.FromPort
+	}
+	return 0
+}
+
+func (x *SecurityGroupRule) GetToPort() int32 {
+	if x != nil {
+		return x.ToPort
+	}
+	return 0
+}
+
+func (x *SecurityGroupRule) GetCidrIpv4() string {
+	if x != nil {
+		return x.CidrIpv4
+	}
+	return ""
+}
+
+func (x *SecurityGroupRule) GetReferencedGroupInfo() *ReferencedSecurityGroup {
+	if x != nil {
+		return x.ReferencedGroupInfo
+	}
+	return nil
+}
+
+func (x *SecurityGroupRule) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *SecurityGroupRule) GetTags() []*Tag {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+func (x *SecurityGroupRule) GetSecurityGroupRuleArn() string {
+	if x != nil {
+		return x.SecurityGroupRuleArn
+	}
+	return ""
+}
+
+type DescribeSecurityGroupRulesRequest struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	SecurityGroupRuleIds []string               `protobuf:"bytes,1,rep,name=security_group_rule_ids,json=securityGroupRuleIds,proto3" json:"security_group_rule_ids,omitempty"`
+	Filters              []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"` // group-id, security-group-rule-id, tag:<key>, tag-key, tag-value
+	MaxResults           int32                  `protobuf:"varint,3,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`
+	NextToken            string                 `protobuf:"bytes,4,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *DescribeSecurityGroupRulesRequest) Reset() {
+	*x = DescribeSecurityGroupRulesRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeSecurityGroupRulesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeSecurityGroupRulesRequest) ProtoMessage() {}
+
+func (x *DescribeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeSecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
+func (*DescribeSecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{154}
+}
+
+func (x *DescribeSecurityGroupRulesRequest) GetSecurityGroupRuleIds() []string {
+	if x != nil {
+		return x.SecurityGroupRuleIds
+	}
+	return nil
+}
+
+func (x *DescribeSecurityGroupRulesRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeSecurityGroupRulesRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeSecurityGroupRulesRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DescribeSecurityGroupRulesResponse struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	SecurityGroupRules []*SecurityGroupRule   `protobuf:"bytes,1,rep,name=security_group_rules,json=securityGroupRules,proto3" json:"security_group_rules,omitempty"`
+	NextToken          string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *DescribeSecurityGroupRulesResponse) Reset() {
+	*x = DescribeSecurityGroupRulesResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeSecurityGroupRulesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeSecurityGroupRulesResponse) ProtoMessage() {}
+
+func (x *DescribeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeSecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
+func (*DescribeSecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{155}
+}
+
+func (x *DescribeSecurityGroupRulesResponse) GetSecurityGroupRules() []*SecurityGroupRule {
+	if x != nil {
+		return x.SecurityGroupRules
+	}
+	return nil
+}
+
+func (x *DescribeSecurityGroupRulesResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+// SecurityGroupRuleRequest is the whole new content of a modified rule:
+// exactly one peer (cidr_ipv4 or referenced_group_id; cidr_ipv6 and
+// prefix_list_id are refused).
+type SecurityGroupRuleRequest struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	IpProtocol        string                 `protobuf:"bytes,1,opt,name=ip_protocol,json=ipProtocol,proto3" json:"ip_protocol,omitempty"`
+	FromPort          *int32                 `protobuf:"varint,2,opt,name=from_port,json=fromPort,proto3,oneof" json:"from_port,omitempty"`
+	ToPort            *int32                 `protobuf:"varint,3,opt,name=to_port,json=toPort,proto3,oneof" json:"to_port,omitempty"`
+	CidrIpv4          string                 `protobuf:"bytes,4,opt,name=cidr_ipv4,json=cidrIpv4,proto3" json:"cidr_ipv4,omitempty"`
+	CidrIpv6          string                 `protobuf:"bytes,5,opt,name=cidr_ipv6,json=cidrIpv6,proto3" json:"cidr_ipv6,omitempty"`
+	PrefixListId      string                 `protobuf:"bytes,6,opt,name=prefix_list_id,json=prefixListId,proto3" json:"prefix_list_id,omitempty"`
+	ReferencedGroupId string                 `protobuf:"bytes,7,opt,name=referenced_group_id,json=referencedGroupId,proto3" json:"referenced_group_id,omitempty"`
+	Description       string                 `protobuf:"bytes,8,opt,name=description,proto3" json:"description,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *SecurityGroupRuleRequest) Reset() {
+	*x = SecurityGroupRuleRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SecurityGroupRuleRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SecurityGroupRuleRequest) ProtoMessage() {}
+
+func (x *SecurityGroupRuleRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SecurityGroupRuleRequest.ProtoReflect.Descriptor instead.
+func (*SecurityGroupRuleRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{156}
+}
+
+func (x *SecurityGroupRuleRequest) GetIpProtocol() string {
+	if x != nil {
+		return x.IpProtocol
+	}
+	return ""
+}
+
+func (x *SecurityGroupRuleRequest) GetFromPort() int32 {
+	if x != nil && x.FromPort != nil {
+		return *x.FromPort
+	}
+	return 0
+}
+
+func (x *SecurityGroupRuleRequest) GetToPort() int32 {
+	if x != nil && x.ToPort != nil {
+		return *x.ToPort
+	}
+	return 0
+}
+
+func (x *SecurityGroupRuleRequest) GetCidrIpv4() string {
+	if x != nil {
+		return x.CidrIpv4
+	}
+	return ""
+}
+
+func (x *SecurityGroupRuleRequest) GetCidrIpv6() string {
+	if x != nil {
+		return x.CidrIpv6
+	}
+	return ""
+}
+
+func (x *SecurityGroupRuleRequest) GetPrefixListId() string {
+	if x != nil {
+		return x.PrefixListId
+	}
+	return ""
+}
+
+func (x *SecurityGroupRuleRequest) GetReferencedGroupId() string {
+	if x != nil {
+		return x.ReferencedGroupId
+	}
+	return ""
+}
+
+func (x *SecurityGroupRuleRequest) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+type SecurityGroupRuleUpdate struct {
+	state               protoimpl.MessageState    `protogen:"open.v1"`
+	SecurityGroupRuleId string                    `protobuf:"bytes,1,opt,name=security_group_rule_id,json=securityGroupRuleId,proto3" json:"security_group_rule_id,omitempty"`
+	SecurityGroupRule   *SecurityGroupRuleRequest `protobuf:"bytes,2,opt,name=security_group_rule,json=securityGroupRule,proto3" json:"security_group_rule,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *SecurityGroupRuleUpdate) Reset() {
+	*x = SecurityGroupRuleUpdate{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SecurityGroupRuleUpdate) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SecurityGroupRuleUpdate) ProtoMessage() {}
+
+func (x *SecurityGroupRuleUpdate) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SecurityGroupRuleUpdate.ProtoReflect.Descriptor instead.
+func (*SecurityGroupRuleUpdate) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{157}
+}
+
+func (x *SecurityGroupRuleUpdate) GetSecurityGroupRuleId() string {
+	if x != nil {
+		return x.SecurityGroupRuleId
+	}
+	return ""
+}
+
+func (x *SecurityGroupRuleUpdate) GetSecurityGroupRule() *SecurityGroupRuleRequest {
+	if x != nil {
+		return x.SecurityGroupRule
+	}
+	return nil
+}
+
+type ModifySecurityGroupRulesRequest struct {
+	state              protoimpl.MessageState     `protogen:"open.v1"`
+	GroupId            string                     `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	SecurityGroupRules []*SecurityGroupRuleUpdate `protobuf:"bytes,2,rep,name=security_group_rules,json=securityGroupRules,proto3" json:"security_group_rules,omitempty"`
+	DryRun             bool                       `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *ModifySecurityGroupRulesRequest) Reset() {
+	*x = ModifySecurityGroupRulesRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifySecurityGroupRulesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifySecurityGroupRulesRequest) ProtoMessage() {}
+
+func (x *ModifySecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifySecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
+func (*ModifySecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{158}
+}
+
+func (x *ModifySecurityGroupRulesRequest) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *ModifySecurityGroupRulesRequest) GetSecurityGroupRules() []*SecurityGroupRuleUpdate {
+	if x != nil {
+		return x.SecurityGroupRules
+	}
+	return nil
+}
+
+func (x *ModifySecurityGroupRulesRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type ModifySecurityGroupRulesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Return        bool                   `protobuf:"varint,1,opt,name=return,proto3" json:"return,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ModifySecurityGroupRulesResponse) Reset() {
+	*x = ModifySecurityGroupRulesResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifySecurityGroupRulesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifySecurityGroupRulesResponse) ProtoMessage() {}
+
+func (x *ModifySecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifySecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
+func (*ModifySecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{159}
+}
+
+func (x *ModifySecurityGroupRulesResponse) GetReturn() bool {
+	if x != nil {
+		return x.Return
+	}
+	return false
+}
+
+type SecurityGroupRuleDescription struct {
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	SecurityGroupRuleId string                 `protobuf:"bytes,1,opt,name=security_group_rule_id,json=securityGroupRuleId,proto3" json:"security_group_rule_id,omitempty"`
+	Description         string                 `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *SecurityGroupRuleDescription) Reset() {
+	*x = SecurityGroupRuleDescription{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SecurityGroupRuleDescription) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SecurityGroupRuleDescription) ProtoMessage() {}
+
+func (x *SecurityGroupRuleDescription) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SecurityGroupRuleDescription.ProtoReflect.Descriptor instead.
+func (*SecurityGroupRuleDescription) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{160}
+}
+
+func (x *SecurityGroupRuleDescription) GetSecurityGroupRuleId() string {
+	if x != nil {
+		return x.SecurityGroupRuleId
+	}
+	return ""
+}
+
+func (x *SecurityGroupRuleDescription) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+// UpdateSecurityGroupRuleDescriptionsRequest sets the descriptions of
+// existing rules, found either by their permissions or by rule ID.
+type UpdateSecurityGroupRuleDescriptionsRequest struct {
+	state                         protoimpl.MessageState          `protogen:"open.v1"`
+	GroupId                       string                          `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	GroupName                     string                          `protobuf:"bytes,2,opt,name=group_name,json=groupName,proto3" json:"group_name,omitempty"` // a group of the default VPC
+	IpPermissions                 []*IpPermission                 `protobuf:"bytes,3,rep,name=ip_permissions,json=ipPermissions,proto3" json:"ip_permissions,omitempty"`
+	SecurityGroupRuleDescriptions []*SecurityGroupRuleDescription `protobuf:"bytes,4,rep,name=security_group_rule_descriptions,json=securityGroupRuleDescriptions,proto3" json:"security_group_rule_descriptions,omitempty"`
+	DryRun                        bool                            `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields                 protoimpl.UnknownFields
+	sizeCache                     protoimpl.SizeCache
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsRequest) Reset() {
+	*x = UpdateSecurityGroupRuleDescriptionsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateSecurityGroupRuleDescriptionsRequest) ProtoMessage() {}
+
+func (x *UpdateSecurityGroupRuleDescriptionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateSecurityGroupRuleDescriptionsRequest.ProtoReflect.Descriptor instead.
+func (*UpdateSecurityGroupRuleDescriptionsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{161}
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsRequest) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsRequest) GetGroupName() string {
+	if x != nil {
+		return x.GroupName
+	}
+	return ""
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsRequest) GetIpPermissions() []*IpPermission {
+	if x != nil {
+		return x.IpPermissions
+	}
+	return nil
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsRequest) GetSecurityGroupRuleDescriptions() []*SecurityGroupRuleDescription {
+	if x != nil {
+		return x.SecurityGroupRuleDescriptions
+	}
+	return nil
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type UpdateSecurityGroupRuleDescriptionsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Return        bool                   `protobuf:"varint,1,opt,name=return,proto3" json:"return,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsResponse) Reset() {
+	*x = UpdateSecurityGroupRuleDescriptionsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateSecurityGroupRuleDescriptionsResponse) ProtoMessage() {}
+
+func (x *UpdateSecurityGroupRuleDescriptionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateSecurityGroupRuleDescriptionsResponse.ProtoReflect.Descriptor instead.
+func (*UpdateSecurityGroupRuleDescriptionsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{162}
+}
+
+func (x *UpdateSecurityGroupRuleDescriptionsResponse) GetReturn() bool {
 	if x != nil {
 		return x.Return
 	}
@@ -9922,7 +10942,7 @@ type InstanceNetworkInterfaceSpecification struct {
 
 func (x *InstanceNetworkInterfaceSpecification) Reset() {
 	*x = InstanceNetworkInterfaceSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9934,7 +10954,7 @@ func (x *InstanceNetworkInterfaceSpecification) String() string {
 func (*InstanceNetworkInterfaceSpecification) ProtoMessage() {}
 
 func (x *InstanceNetworkInterfaceSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9947,7 +10967,7 @@ func (x *InstanceNetworkInterfaceSpecification) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use InstanceNetworkInterfaceSpecification.ProtoReflect.Descriptor instead.
 func (*InstanceNetworkInterfaceSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{148}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{163}
 }
 
 func (x *InstanceNetworkInterfaceSpecification) GetDeviceIndex() int32 {
@@ -10093,7 +11113,7 @@ type PrivateIpAddressSpecification struct {
 
 func (x *PrivateIpAddressSpecification) Reset() {
 	*x = PrivateIpAddressSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10105,7 +11125,7 @@ func (x *PrivateIpAddressSpecification) String() string {
 func (*PrivateIpAddressSpecification) ProtoMessage() {}
 
 func (x *PrivateIpAddressSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10118,7 +11138,7 @@ func (x *PrivateIpAddressSpecification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PrivateIpAddressSpecification.ProtoReflect.Descriptor instead.
 func (*PrivateIpAddressSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{149}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{164}
 }
 
 func (x *PrivateIpAddressSpecification) GetPrivateIpAddress() string {
@@ -10144,7 +11164,7 @@ type InstanceIpv6Address struct {
 
 func (x *InstanceIpv6Address) Reset() {
 	*x = InstanceIpv6Address{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10156,7 +11176,7 @@ func (x *InstanceIpv6Address) String() string {
 func (*InstanceIpv6Address) ProtoMessage() {}
 
 func (x *InstanceIpv6Address) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10169,7 +11189,7 @@ func (x *InstanceIpv6Address) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceIpv6Address.ProtoReflect.Descriptor instead.
 func (*InstanceIpv6Address) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{150}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{165}
 }
 
 func (x *InstanceIpv6Address) GetIpv6Address() string {
@@ -10188,7 +11208,7 @@ type Ipv4PrefixSpecificationRequest struct {
 
 func (x *Ipv4PrefixSpecificationRequest) Reset() {
 	*x = Ipv4PrefixSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10200,7 +11220,7 @@ func (x *Ipv4PrefixSpecificationRequest) String() string {
 func (*Ipv4PrefixSpecificationRequest) ProtoMessage() {}
 
 func (x *Ipv4PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10213,7 +11233,7 @@ func (x *Ipv4PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ipv4PrefixSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*Ipv4PrefixSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{151}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{166}
 }
 
 func (x *Ipv4PrefixSpecificationRequest) GetIpv4Prefix() string {
@@ -10232,7 +11252,7 @@ type Ipv6PrefixSpecificationRequest struct {
 
 func (x *Ipv6PrefixSpecificationRequest) Reset() {
 	*x = Ipv6PrefixSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10244,7 +11264,7 @@ func (x *Ipv6PrefixSpecificationRequest) String() string {
 func (*Ipv6PrefixSpecificationRequest) ProtoMessage() {}
 
 func (x *Ipv6PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10257,7 +11277,7 @@ func (x *Ipv6PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ipv6PrefixSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*Ipv6PrefixSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{152}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{167}
 }
 
 func (x *Ipv6PrefixSpecificationRequest) GetIpv6Prefix() string {
@@ -10294,7 +11314,7 @@ type NetworkInterface struct {
 
 func (x *NetworkInterface) Reset() {
 	*x = NetworkInterface{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10306,7 +11326,7 @@ func (x *NetworkInterface) String() string {
 func (*NetworkInterface) ProtoMessage() {}
 
 func (x *NetworkInterface) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10319,7 +11339,7 @@ func (x *NetworkInterface) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkInterface.ProtoReflect.Descriptor instead.
 func (*NetworkInterface) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{153}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{168}
 }
 
 func (x *NetworkInterface) GetNetworkInterfaceId() string {
@@ -10452,7 +11472,7 @@ type NetworkInterfacePrivateIpAddress struct {
 
 func (x *NetworkInterfacePrivateIpAddress) Reset() {
 	*x = NetworkInterfacePrivateIpAddress{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10464,7 +11484,7 @@ func (x *NetworkInterfacePrivateIpAddress) String() string {
 func (*NetworkInterfacePrivateIpAddress) ProtoMessage() {}
 
 func (x *NetworkInterfacePrivateIpAddress) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10477,7 +11497,7 @@ func (x *NetworkInterfacePrivateIpAddress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkInterfacePrivateIpAddress.ProtoReflect.Descriptor instead.
 func (*NetworkInterfacePrivateIpAddress) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{154}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{169}
 }
 
 func (x *NetworkInterfacePrivateIpAddress) GetPrivateIpAddress() string {
@@ -10517,7 +11537,7 @@ type NetworkInterfaceAttachment struct {
 
 func (x *NetworkInterfaceAttachment) Reset() {
 	*x = NetworkInterfaceAttachment{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10529,7 +11549,7 @@ func (x *NetworkInterfaceAttachment) String() string {
 func (*NetworkInterfaceAttachment) ProtoMessage() {}
 
 func (x *NetworkInterfaceAttachment) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10542,7 +11562,7 @@ func (x *NetworkInterfaceAttachment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkInterfaceAttachment.ProtoReflect.Descriptor instead.
 func (*NetworkInterfaceAttachment) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{155}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{170}
 }
 
 func (x *NetworkInterfaceAttachment) GetAttachmentId() string {
@@ -10613,7 +11633,7 @@ type DescribeNetworkInterfacesRequest struct {
 
 func (x *DescribeNetworkInterfacesRequest) Reset() {
 	*x = DescribeNetworkInterfacesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10625,7 +11645,7 @@ func (x *DescribeNetworkInterfacesRequest) String() string {
 func (*DescribeNetworkInterfacesRequest) ProtoMessage() {}
 
 func (x *DescribeNetworkInterfacesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10638,7 +11658,7 @@ func (x *DescribeNetworkInterfacesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeNetworkInterfacesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkInterfacesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{156}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{171}
 }
 
 func (x *DescribeNetworkInterfacesRequest) GetNetworkInterfaceIds() []string {
@@ -10679,7 +11699,7 @@ type DescribeNetworkInterfacesResponse struct {
 
 func (x *DescribeNetworkInterfacesResponse) Reset() {
 	*x = DescribeNetworkInterfacesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10691,7 +11711,7 @@ func (x *DescribeNetworkInterfacesResponse) String() string {
 func (*DescribeNetworkInterfacesResponse) ProtoMessage() {}
 
 func (x *DescribeNetworkInterfacesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10704,7 +11724,7 @@ func (x *DescribeNetworkInterfacesResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DescribeNetworkInterfacesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkInterfacesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{157}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{172}
 }
 
 func (x *DescribeNetworkInterfacesResponse) GetNetworkInterfaces() []*NetworkInterface {
@@ -10736,7 +11756,7 @@ type RouteTable struct {
 
 func (x *RouteTable) Reset() {
 	*x = RouteTable{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10748,7 +11768,7 @@ func (x *RouteTable) String() string {
 func (*RouteTable) ProtoMessage() {}
 
 func (x *RouteTable) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10761,7 +11781,7 @@ func (x *RouteTable) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RouteTable.ProtoReflect.Descriptor instead.
 func (*RouteTable) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{158}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{173}
 }
 
 func (x *RouteTable) GetRouteTableId() string {
@@ -10818,7 +11838,7 @@ type Route struct {
 
 func (x *Route) Reset() {
 	*x = Route{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10830,7 +11850,7 @@ func (x *Route) String() string {
 func (*Route) ProtoMessage() {}
 
 func (x *Route) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10843,7 +11863,7 @@ func (x *Route) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Route.ProtoReflect.Descriptor instead.
 func (*Route) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{159}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{174}
 }
 
 func (x *Route) GetDestinationCidrBlock() string {
@@ -10889,7 +11909,7 @@ type RouteTableAssociation struct {
 
 func (x *RouteTableAssociation) Reset() {
 	*x = RouteTableAssociation{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10901,7 +11921,7 @@ func (x *RouteTableAssociation) String() string {
 func (*RouteTableAssociation) ProtoMessage() {}
 
 func (x *RouteTableAssociation) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10914,7 +11934,7 @@ func (x *RouteTableAssociation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RouteTableAssociation.ProtoReflect.Descriptor instead.
 func (*RouteTableAssociation) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{160}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{175}
 }
 
 func (x *RouteTableAssociation) GetRouteTableAssociationId() string {
@@ -10964,7 +11984,7 @@ type DescribeRouteTablesRequest struct {
 
 func (x *DescribeRouteTablesRequest) Reset() {
 	*x = DescribeRouteTablesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10976,7 +11996,7 @@ func (x *DescribeRouteTablesRequest) String() string {
 func (*DescribeRouteTablesRequest) ProtoMessage() {}
 
 func (x *DescribeRouteTablesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10989,7 +12009,7 @@ func (x *DescribeRouteTablesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRouteTablesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeRouteTablesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{161}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{176}
 }
 
 func (x *DescribeRouteTablesRequest) GetRouteTableIds() []string {
@@ -11030,7 +12050,7 @@ type DescribeRouteTablesResponse struct {
 
 func (x *DescribeRouteTablesResponse) Reset() {
 	*x = DescribeRouteTablesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11042,7 +12062,7 @@ func (x *DescribeRouteTablesResponse) String() string {
 func (*DescribeRouteTablesResponse) ProtoMessage() {}
 
 func (x *DescribeRouteTablesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11055,7 +12075,7 @@ func (x *DescribeRouteTablesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRouteTablesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeRouteTablesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{162}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{177}
 }
 
 func (x *DescribeRouteTablesResponse) GetRouteTables() []*RouteTable {
@@ -11088,7 +12108,7 @@ type NetworkAcl struct {
 
 func (x *NetworkAcl) Reset() {
 	*x = NetworkAcl{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11100,7 +12120,7 @@ func (x *NetworkAcl) String() string {
 func (*NetworkAcl) ProtoMessage() {}
 
 func (x *NetworkAcl) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11113,7 +12133,7 @@ func (x *NetworkAcl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkAcl.ProtoReflect.Descriptor instead.
 func (*NetworkAcl) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{163}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{178}
 }
 
 func (x *NetworkAcl) GetNetworkAclId() string {
@@ -11179,7 +12199,7 @@ type NetworkAclEntry struct {
 
 func (x *NetworkAclEntry) Reset() {
 	*x = NetworkAclEntry{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11191,7 +12211,7 @@ func (x *NetworkAclEntry) String() string {
 func (*NetworkAclEntry) ProtoMessage() {}
 
 func (x *NetworkAclEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11204,7 +12224,7 @@ func (x *NetworkAclEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkAclEntry.ProtoReflect.Descriptor instead.
 func (*NetworkAclEntry) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{164}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{179}
 }
 
 func (x *NetworkAclEntry) GetRuleNumber() int32 {
@@ -11253,7 +12273,7 @@ type NetworkAclAssociation struct {
 
 func (x *NetworkAclAssociation) Reset() {
 	*x = NetworkAclAssociation{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11265,7 +12285,7 @@ func (x *NetworkAclAssociation) String() string {
 func (*NetworkAclAssociation) ProtoMessage() {}
 
 func (x *NetworkAclAssociation) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11278,7 +12298,7 @@ func (x *NetworkAclAssociation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkAclAssociation.ProtoReflect.Descriptor instead.
 func (*NetworkAclAssociation) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{165}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{180}
 }
 
 func (x *NetworkAclAssociation) GetNetworkAclAssociationId() string {
@@ -11314,7 +12334,7 @@ type DescribeNetworkAclsRequest struct {
 
 func (x *DescribeNetworkAclsRequest) Reset() {
 	*x = DescribeNetworkAclsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11326,7 +12346,7 @@ func (x *DescribeNetworkAclsRequest) String() string {
 func (*DescribeNetworkAclsRequest) ProtoMessage() {}
 
 func (x *DescribeNetworkAclsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11339,7 +12359,7 @@ func (x *DescribeNetworkAclsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeNetworkAclsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkAclsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{166}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{181}
 }
 
 func (x *DescribeNetworkAclsRequest) GetNetworkAclIds() []string {
@@ -11380,7 +12400,7 @@ type DescribeNetworkAclsResponse struct {
 
 func (x *DescribeNetworkAclsResponse) Reset() {
 	*x = DescribeNetworkAclsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11392,7 +12412,7 @@ func (x *DescribeNetworkAclsResponse) String() string {
 func (*DescribeNetworkAclsResponse) ProtoMessage() {}
 
 func (x *DescribeNetworkAclsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11405,7 +12425,7 @@ func (x *DescribeNetworkAclsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeNetworkAclsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkAclsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{167}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{182}
 }
 
 func (x *DescribeNetworkAclsResponse) GetNetworkAcls() []*NetworkAcl {
@@ -12220,16 +13240,27 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"group_name\x18\x02 \x01(\tR\tgroupName\"D\n" +
 	"\aIpRange\x12\x17\n" +
 	"\acidr_ip\x18\x01 \x01(\tR\x06cidrIp\x12 \n" +
-	"\vdescription\x18\x02 \x01(\tR\vdescription\",\n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\"g\n" +
 	"\x0fUserIdGroupPair\x12\x19\n" +
-	"\bgroup_id\x18\x01 \x01(\tR\agroupId\"\xe1\x01\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12 \n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x17\n" +
+	"\auser_id\x18\x03 \x01(\tR\x06userId\"J\n" +
+	"\tIpv6Range\x12\x1b\n" +
+	"\tcidr_ipv6\x18\x01 \x01(\tR\bcidrIpv6\x12 \n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\"V\n" +
+	"\fPrefixListId\x12$\n" +
+	"\x0eprefix_list_id\x18\x01 \x01(\tR\fprefixListId\x12 \n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\"\xd9\x02\n" +
 	"\fIpPermission\x12\x1f\n" +
 	"\vip_protocol\x18\x01 \x01(\tR\n" +
 	"ipProtocol\x12\x1b\n" +
 	"\tfrom_port\x18\x02 \x01(\x05R\bfromPort\x12\x17\n" +
 	"\ato_port\x18\x03 \x01(\x05R\x06toPort\x12/\n" +
 	"\tip_ranges\x18\x04 \x03(\v2\x12.ec2lab.v1.IpRangeR\bipRanges\x12I\n" +
-	"\x13user_id_group_pairs\x18\x05 \x03(\v2\x1a.ec2lab.v1.UserIdGroupPairR\x10userIdGroupPairs\"\xce\x02\n" +
+	"\x13user_id_group_pairs\x18\x05 \x03(\v2\x1a.ec2lab.v1.UserIdGroupPairR\x10userIdGroupPairs\x125\n" +
+	"\vipv6_ranges\x18\x06 \x03(\v2\x14.ec2lab.v1.Ipv6RangeR\n" +
+	"ipv6Ranges\x12?\n" +
+	"\x0fprefix_list_ids\x18\a \x03(\v2\x17.ec2lab.v1.PrefixListIdR\rprefixListIds\"\xce\x02\n" +
 	"\rSecurityGroup\x12\x19\n" +
 	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12\x1d\n" +
 	"\n" +
@@ -12267,12 +13298,86 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x1eDescribeSecurityGroupsResponse\x12A\n" +
 	"\x0fsecurity_groups\x18\x01 \x03(\v2\x18.ec2lab.v1.SecurityGroupR\x0esecurityGroups\x12\x1d\n" +
 	"\n" +
-	"next_token\x18\x02 \x01(\tR\tnextToken\"\x8f\x01\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xdb\x01\n" +
 	"\x19SecurityGroupRulesRequest\x12\x19\n" +
 	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12>\n" +
 	"\x0eip_permissions\x18\x02 \x03(\v2\x17.ec2lab.v1.IpPermissionR\ripPermissions\x12\x17\n" +
-	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"4\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\x12J\n" +
+	"\x12tag_specifications\x18\x04 \x03(\v2\x1b.ec2lab.v1.TagSpecificationR\x11tagSpecifications\"\x84\x01\n" +
 	"\x1aSecurityGroupRulesResponse\x12\x16\n" +
+	"\x06return\x18\x01 \x01(\bR\x06return\x12N\n" +
+	"\x14security_group_rules\x18\x02 \x03(\v2\x1c.ec2lab.v1.SecurityGroupRuleR\x12securityGroupRules\"\xcc\x01\n" +
+	"\x1fRevokeSecurityGroupRulesRequest\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12>\n" +
+	"\x0eip_permissions\x18\x02 \x03(\v2\x17.ec2lab.v1.IpPermissionR\ripPermissions\x125\n" +
+	"\x17security_group_rule_ids\x18\x03 \x03(\tR\x14securityGroupRuleIds\x12\x17\n" +
+	"\adry_run\x18\x04 \x01(\bR\x06dryRun\"\x99\x01\n" +
+	" RevokeSecurityGroupRulesResponse\x12\x16\n" +
+	"\x06return\x18\x01 \x01(\bR\x06return\x12]\n" +
+	"\x1crevoked_security_group_rules\x18\x02 \x03(\v2\x1c.ec2lab.v1.SecurityGroupRuleR\x19revokedSecurityGroupRules\"M\n" +
+	"\x17ReferencedSecurityGroup\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12\x17\n" +
+	"\auser_id\x18\x02 \x01(\tR\x06userId\"\xef\x03\n" +
+	"\x11SecurityGroupRule\x123\n" +
+	"\x16security_group_rule_id\x18\x01 \x01(\tR\x13securityGroupRuleId\x12\x19\n" +
+	"\bgroup_id\x18\x02 \x01(\tR\agroupId\x12$\n" +
+	"\x0egroup_owner_id\x18\x03 \x01(\tR\fgroupOwnerId\x12\x1b\n" +
+	"\tis_egress\x18\x04 \x01(\bR\bisEgress\x12\x1f\n" +
+	"\vip_protocol\x18\x05 \x01(\tR\n" +
+	"ipProtocol\x12\x1b\n" +
+	"\tfrom_port\x18\x06 \x01(\x05R\bfromPort\x12\x17\n" +
+	"\ato_port\x18\a \x01(\x05R\x06toPort\x12\x1b\n" +
+	"\tcidr_ipv4\x18\b \x01(\tR\bcidrIpv4\x12V\n" +
+	"\x15referenced_group_info\x18\t \x01(\v2\".ec2lab.v1.ReferencedSecurityGroupR\x13referencedGroupInfo\x12 \n" +
+	"\vdescription\x18\n" +
+	" \x01(\tR\vdescription\x12\"\n" +
+	"\x04tags\x18\v \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\x125\n" +
+	"\x17security_group_rule_arn\x18\f \x01(\tR\x14securityGroupRuleArn\"\xc7\x01\n" +
+	"!DescribeSecurityGroupRulesRequest\x125\n" +
+	"\x17security_group_rule_ids\x18\x01 \x03(\tR\x14securityGroupRuleIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x03 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x04 \x01(\tR\tnextToken\"\x93\x01\n" +
+	"\"DescribeSecurityGroupRulesResponse\x12N\n" +
+	"\x14security_group_rules\x18\x01 \x03(\v2\x1c.ec2lab.v1.SecurityGroupRuleR\x12securityGroupRules\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xc7\x02\n" +
+	"\x18SecurityGroupRuleRequest\x12\x1f\n" +
+	"\vip_protocol\x18\x01 \x01(\tR\n" +
+	"ipProtocol\x12 \n" +
+	"\tfrom_port\x18\x02 \x01(\x05H\x00R\bfromPort\x88\x01\x01\x12\x1c\n" +
+	"\ato_port\x18\x03 \x01(\x05H\x01R\x06toPort\x88\x01\x01\x12\x1b\n" +
+	"\tcidr_ipv4\x18\x04 \x01(\tR\bcidrIpv4\x12\x1b\n" +
+	"\tcidr_ipv6\x18\x05 \x01(\tR\bcidrIpv6\x12$\n" +
+	"\x0eprefix_list_id\x18\x06 \x01(\tR\fprefixListId\x12.\n" +
+	"\x13referenced_group_id\x18\a \x01(\tR\x11referencedGroupId\x12 \n" +
+	"\vdescription\x18\b \x01(\tR\vdescriptionB\f\n" +
+	"\n" +
+	"_from_portB\n" +
+	"\n" +
+	"\b_to_port\"\xa3\x01\n" +
+	"\x17SecurityGroupRuleUpdate\x123\n" +
+	"\x16security_group_rule_id\x18\x01 \x01(\tR\x13securityGroupRuleId\x12S\n" +
+	"\x13security_group_rule\x18\x02 \x01(\v2#.ec2lab.v1.SecurityGroupRuleRequestR\x11securityGroupRule\"\xab\x01\n" +
+	"\x1fModifySecurityGroupRulesRequest\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12T\n" +
+	"\x14security_group_rules\x18\x02 \x03(\v2\".ec2lab.v1.SecurityGroupRuleUpdateR\x12securityGroupRules\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\":\n" +
+	" ModifySecurityGroupRulesResponse\x12\x16\n" +
+	"\x06return\x18\x01 \x01(\bR\x06return\"u\n" +
+	"\x1cSecurityGroupRuleDescription\x123\n" +
+	"\x16security_group_rule_id\x18\x01 \x01(\tR\x13securityGroupRuleId\x12 \n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\"\xb1\x02\n" +
+	"*UpdateSecurityGroupRuleDescriptionsRequest\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12\x1d\n" +
+	"\n" +
+	"group_name\x18\x02 \x01(\tR\tgroupName\x12>\n" +
+	"\x0eip_permissions\x18\x03 \x03(\v2\x17.ec2lab.v1.IpPermissionR\ripPermissions\x12p\n" +
+	" security_group_rule_descriptions\x18\x04 \x03(\v2'.ec2lab.v1.SecurityGroupRuleDescriptionR\x1dsecurityGroupRuleDescriptions\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\"E\n" +
+	"+UpdateSecurityGroupRuleDescriptionsResponse\x12\x16\n" +
 	"\x06return\x18\x01 \x01(\bR\x06return\"\x9f\t\n" +
 	"%InstanceNetworkInterfaceSpecification\x12&\n" +
 	"\fdevice_index\x18\x01 \x01(\x05H\x00R\vdeviceIndex\x88\x01\x01\x12\x1b\n" +
@@ -12422,7 +13527,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x1bDescribeNetworkAclsResponse\x128\n" +
 	"\fnetwork_acls\x18\x01 \x03(\v2\x15.ec2lab.v1.NetworkAclR\vnetworkAcls\x12\x1d\n" +
 	"\n" +
-	"next_token\x18\x02 \x01(\tR\tnextToken2\xbd0\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken2\x805\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -12488,9 +13593,13 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x13DeleteSecurityGroup\x12%.ec2lab.v1.DeleteSecurityGroupRequest\x1a&.ec2lab.v1.DeleteSecurityGroupResponse\x12m\n" +
 	"\x16DescribeSecurityGroups\x12(.ec2lab.v1.DescribeSecurityGroupsRequest\x1a).ec2lab.v1.DescribeSecurityGroupsResponse\x12l\n" +
 	"\x1dAuthorizeSecurityGroupIngress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12k\n" +
-	"\x1cAuthorizeSecurityGroupEgress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12i\n" +
-	"\x1aRevokeSecurityGroupIngress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12h\n" +
-	"\x19RevokeSecurityGroupEgress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12v\n" +
+	"\x1cAuthorizeSecurityGroupEgress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12u\n" +
+	"\x1aRevokeSecurityGroupIngress\x12*.ec2lab.v1.RevokeSecurityGroupRulesRequest\x1a+.ec2lab.v1.RevokeSecurityGroupRulesResponse\x12t\n" +
+	"\x19RevokeSecurityGroupEgress\x12*.ec2lab.v1.RevokeSecurityGroupRulesRequest\x1a+.ec2lab.v1.RevokeSecurityGroupRulesResponse\x12y\n" +
+	"\x1aDescribeSecurityGroupRules\x12,.ec2lab.v1.DescribeSecurityGroupRulesRequest\x1a-.ec2lab.v1.DescribeSecurityGroupRulesResponse\x12s\n" +
+	"\x18ModifySecurityGroupRules\x12*.ec2lab.v1.ModifySecurityGroupRulesRequest\x1a+.ec2lab.v1.ModifySecurityGroupRulesResponse\x12\x9b\x01\n" +
+	"*UpdateSecurityGroupRuleDescriptionsIngress\x125.ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest\x1a6.ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse\x12\x9a\x01\n" +
+	")UpdateSecurityGroupRuleDescriptionsEgress\x125.ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest\x1a6.ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse\x12v\n" +
 	"\x19DescribeNetworkInterfaces\x12+.ec2lab.v1.DescribeNetworkInterfacesRequest\x1a,.ec2lab.v1.DescribeNetworkInterfacesResponse\x12d\n" +
 	"\x13DescribeRouteTables\x12%.ec2lab.v1.DescribeRouteTablesRequest\x1a&.ec2lab.v1.DescribeRouteTablesResponse\x12d\n" +
 	"\x13DescribeNetworkAcls\x12%.ec2lab.v1.DescribeNetworkAclsRequest\x1a&.ec2lab.v1.DescribeNetworkAclsResponseB3Z1github.com/ec2lab/ec2lab/proto/ec2lab/v1;ec2labv1b\x06proto3"
@@ -12507,177 +13616,192 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 168)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 183)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
-	(*Tag)(nil),                                      // 0: ec2lab.v1.Tag
-	(*TagSpecification)(nil),                         // 1: ec2lab.v1.TagSpecification
-	(*Filter)(nil),                                   // 2: ec2lab.v1.Filter
-	(*InstanceState)(nil),                            // 3: ec2lab.v1.InstanceState
-	(*Placement)(nil),                                // 4: ec2lab.v1.Placement
-	(*EbsBlockDevice)(nil),                           // 5: ec2lab.v1.EbsBlockDevice
-	(*BlockDeviceMapping)(nil),                       // 6: ec2lab.v1.BlockDeviceMapping
-	(*RunInstancesRequest)(nil),                      // 7: ec2lab.v1.RunInstancesRequest
-	(*CreditSpecificationRequest)(nil),               // 8: ec2lab.v1.CreditSpecificationRequest
-	(*InstanceMetadataOptionsRequest)(nil),           // 9: ec2lab.v1.InstanceMetadataOptionsRequest
-	(*InstanceMetadataOptions)(nil),                  // 10: ec2lab.v1.InstanceMetadataOptions
-	(*ModifyInstanceMetadataOptionsRequest)(nil),     // 11: ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	(*ModifyInstanceMetadataOptionsResponse)(nil),    // 12: ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	(*InstanceBlockDeviceMapping)(nil),               // 13: ec2lab.v1.InstanceBlockDeviceMapping
-	(*StateReason)(nil),                              // 14: ec2lab.v1.StateReason
-	(*Instance)(nil),                                 // 15: ec2lab.v1.Instance
-	(*Reservation)(nil),                              // 16: ec2lab.v1.Reservation
-	(*DescribeInstancesRequest)(nil),                 // 17: ec2lab.v1.DescribeInstancesRequest
-	(*DescribeInstancesResponse)(nil),                // 18: ec2lab.v1.DescribeInstancesResponse
-	(*InstanceIdsRequest)(nil),                       // 19: ec2lab.v1.InstanceIdsRequest
-	(*StopInstancesRequest)(nil),                     // 20: ec2lab.v1.StopInstancesRequest
-	(*InstanceStateChange)(nil),                      // 21: ec2lab.v1.InstanceStateChange
-	(*InstanceStateChanges)(nil),                     // 22: ec2lab.v1.InstanceStateChanges
-	(*RebootInstancesResponse)(nil),                  // 23: ec2lab.v1.RebootInstancesResponse
-	(*GetConsoleOutputRequest)(nil),                  // 24: ec2lab.v1.GetConsoleOutputRequest
-	(*GetConsoleOutputResponse)(nil),                 // 25: ec2lab.v1.GetConsoleOutputResponse
-	(*ConsoleInput)(nil),                             // 26: ec2lab.v1.ConsoleInput
-	(*ConsoleChunk)(nil),                             // 27: ec2lab.v1.ConsoleChunk
-	(*DescribeInstanceAttributeRequest)(nil),         // 28: ec2lab.v1.DescribeInstanceAttributeRequest
-	(*InstanceAttribute)(nil),                        // 29: ec2lab.v1.InstanceAttribute
-	(*InstanceTypeInfo)(nil),                         // 30: ec2lab.v1.InstanceTypeInfo
-	(*DescribeInstanceTypesRequest)(nil),             // 31: ec2lab.v1.DescribeInstanceTypesRequest
-	(*DescribeInstanceTypesResponse)(nil),            // 32: ec2lab.v1.DescribeInstanceTypesResponse
-	(*Region)(nil),                                   // 33: ec2lab.v1.Region
-	(*DescribeRegionsRequest)(nil),                   // 34: ec2lab.v1.DescribeRegionsRequest
-	(*DescribeRegionsResponse)(nil),                  // 35: ec2lab.v1.DescribeRegionsResponse
-	(*AvailabilityZone)(nil),                         // 36: ec2lab.v1.AvailabilityZone
-	(*DescribeAvailabilityZonesRequest)(nil),         // 37: ec2lab.v1.DescribeAvailabilityZonesRequest
-	(*DescribeAvailabilityZonesResponse)(nil),        // 38: ec2lab.v1.DescribeAvailabilityZonesResponse
-	(*Host)(nil),                                     // 39: ec2lab.v1.Host
-	(*DescribeHostsRequest)(nil),                     // 40: ec2lab.v1.DescribeHostsRequest
-	(*DescribeHostsResponse)(nil),                    // 41: ec2lab.v1.DescribeHostsResponse
-	(*KeyPair)(nil),                                  // 42: ec2lab.v1.KeyPair
-	(*CreateKeyPairRequest)(nil),                     // 43: ec2lab.v1.CreateKeyPairRequest
-	(*ImportKeyPairRequest)(nil),                     // 44: ec2lab.v1.ImportKeyPairRequest
-	(*DescribeKeyPairsRequest)(nil),                  // 45: ec2lab.v1.DescribeKeyPairsRequest
-	(*DescribeKeyPairsResponse)(nil),                 // 46: ec2lab.v1.DescribeKeyPairsResponse
-	(*DeleteKeyPairRequest)(nil),                     // 47: ec2lab.v1.DeleteKeyPairRequest
-	(*DeleteKeyPairResponse)(nil),                    // 48: ec2lab.v1.DeleteKeyPairResponse
-	(*PlacementGroup)(nil),                           // 49: ec2lab.v1.PlacementGroup
-	(*CreatePlacementGroupRequest)(nil),              // 50: ec2lab.v1.CreatePlacementGroupRequest
-	(*DescribePlacementGroupsRequest)(nil),           // 51: ec2lab.v1.DescribePlacementGroupsRequest
-	(*DescribePlacementGroupsResponse)(nil),          // 52: ec2lab.v1.DescribePlacementGroupsResponse
-	(*DeletePlacementGroupRequest)(nil),              // 53: ec2lab.v1.DeletePlacementGroupRequest
-	(*DeletePlacementGroupResponse)(nil),             // 54: ec2lab.v1.DeletePlacementGroupResponse
-	(*CreateTagsRequest)(nil),                        // 55: ec2lab.v1.CreateTagsRequest
-	(*CreateTagsResponse)(nil),                       // 56: ec2lab.v1.CreateTagsResponse
-	(*DeleteTagsRequest)(nil),                        // 57: ec2lab.v1.DeleteTagsRequest
-	(*DeleteTagsResponse)(nil),                       // 58: ec2lab.v1.DeleteTagsResponse
-	(*TagDescription)(nil),                           // 59: ec2lab.v1.TagDescription
-	(*DescribeTagsRequest)(nil),                      // 60: ec2lab.v1.DescribeTagsRequest
-	(*DescribeTagsResponse)(nil),                     // 61: ec2lab.v1.DescribeTagsResponse
-	(*VolumeAttachment)(nil),                         // 62: ec2lab.v1.VolumeAttachment
-	(*Volume)(nil),                                   // 63: ec2lab.v1.Volume
-	(*CreateVolumeRequest)(nil),                      // 64: ec2lab.v1.CreateVolumeRequest
-	(*DescribeVolumesRequest)(nil),                   // 65: ec2lab.v1.DescribeVolumesRequest
-	(*DescribeVolumesResponse)(nil),                  // 66: ec2lab.v1.DescribeVolumesResponse
-	(*AttachVolumeRequest)(nil),                      // 67: ec2lab.v1.AttachVolumeRequest
-	(*DetachVolumeRequest)(nil),                      // 68: ec2lab.v1.DetachVolumeRequest
-	(*ModifyVolumeRequest)(nil),                      // 69: ec2lab.v1.ModifyVolumeRequest
-	(*VolumeModification)(nil),                       // 70: ec2lab.v1.VolumeModification
-	(*DeleteVolumeRequest)(nil),                      // 71: ec2lab.v1.DeleteVolumeRequest
-	(*DeleteVolumeResponse)(nil),                     // 72: ec2lab.v1.DeleteVolumeResponse
-	(*Snapshot)(nil),                                 // 73: ec2lab.v1.Snapshot
-	(*CreateSnapshotRequest)(nil),                    // 74: ec2lab.v1.CreateSnapshotRequest
-	(*DescribeSnapshotsRequest)(nil),                 // 75: ec2lab.v1.DescribeSnapshotsRequest
-	(*DescribeSnapshotsResponse)(nil),                // 76: ec2lab.v1.DescribeSnapshotsResponse
-	(*CopySnapshotRequest)(nil),                      // 77: ec2lab.v1.CopySnapshotRequest
-	(*CopySnapshotResponse)(nil),                     // 78: ec2lab.v1.CopySnapshotResponse
-	(*GetSnapshotLayersRequest)(nil),                 // 79: ec2lab.v1.GetSnapshotLayersRequest
-	(*LayerChunk)(nil),                               // 80: ec2lab.v1.LayerChunk
-	(*GetImageFilesRequest)(nil),                     // 81: ec2lab.v1.GetImageFilesRequest
-	(*CopyImageRequest)(nil),                         // 82: ec2lab.v1.CopyImageRequest
-	(*CopyImageResponse)(nil),                        // 83: ec2lab.v1.CopyImageResponse
-	(*DeleteSnapshotRequest)(nil),                    // 84: ec2lab.v1.DeleteSnapshotRequest
-	(*DeleteSnapshotResponse)(nil),                   // 85: ec2lab.v1.DeleteSnapshotResponse
-	(*Image)(nil),                                    // 86: ec2lab.v1.Image
-	(*RegisterImageRequest)(nil),                     // 87: ec2lab.v1.RegisterImageRequest
-	(*RegisterImageResponse)(nil),                    // 88: ec2lab.v1.RegisterImageResponse
-	(*CreateImageRequest)(nil),                       // 89: ec2lab.v1.CreateImageRequest
-	(*CreateImageResponse)(nil),                      // 90: ec2lab.v1.CreateImageResponse
-	(*DescribeImagesRequest)(nil),                    // 91: ec2lab.v1.DescribeImagesRequest
-	(*DescribeImagesResponse)(nil),                   // 92: ec2lab.v1.DescribeImagesResponse
-	(*DeregisterImageRequest)(nil),                   // 93: ec2lab.v1.DeregisterImageRequest
-	(*DeregisterImageResponse)(nil),                  // 94: ec2lab.v1.DeregisterImageResponse
-	(*LaunchPermission)(nil),                         // 95: ec2lab.v1.LaunchPermission
-	(*LaunchPermissionModifications)(nil),            // 96: ec2lab.v1.LaunchPermissionModifications
-	(*AttributeValue)(nil),                           // 97: ec2lab.v1.AttributeValue
-	(*ModifyImageAttributeRequest)(nil),              // 98: ec2lab.v1.ModifyImageAttributeRequest
-	(*ModifyImageAttributeResponse)(nil),             // 99: ec2lab.v1.ModifyImageAttributeResponse
-	(*DescribeImageAttributeRequest)(nil),            // 100: ec2lab.v1.DescribeImageAttributeRequest
-	(*ImageAttribute)(nil),                           // 101: ec2lab.v1.ImageAttribute
-	(*ResetImageAttributeRequest)(nil),               // 102: ec2lab.v1.ResetImageAttributeRequest
-	(*ResetImageAttributeResponse)(nil),              // 103: ec2lab.v1.ResetImageAttributeResponse
-	(*ExportImageRequest)(nil),                       // 104: ec2lab.v1.ExportImageRequest
-	(*ExportImageResponse)(nil),                      // 105: ec2lab.v1.ExportImageResponse
-	(*Vpc)(nil),                                      // 106: ec2lab.v1.Vpc
-	(*VpcCidrBlockAssociation)(nil),                  // 107: ec2lab.v1.VpcCidrBlockAssociation
-	(*AttributeBooleanValue)(nil),                    // 108: ec2lab.v1.AttributeBooleanValue
-	(*DescribeVpcAttributeRequest)(nil),              // 109: ec2lab.v1.DescribeVpcAttributeRequest
-	(*VpcAttribute)(nil),                             // 110: ec2lab.v1.VpcAttribute
-	(*ModifyVpcAttributeRequest)(nil),                // 111: ec2lab.v1.ModifyVpcAttributeRequest
-	(*ModifyVpcAttributeResponse)(nil),               // 112: ec2lab.v1.ModifyVpcAttributeResponse
-	(*AssociateVpcCidrBlockRequest)(nil),             // 113: ec2lab.v1.AssociateVpcCidrBlockRequest
-	(*DisassociateVpcCidrBlockRequest)(nil),          // 114: ec2lab.v1.DisassociateVpcCidrBlockRequest
-	(*VpcCidrBlockResponse)(nil),                     // 115: ec2lab.v1.VpcCidrBlockResponse
-	(*DescribeVpcClassicLinkRequest)(nil),            // 116: ec2lab.v1.DescribeVpcClassicLinkRequest
-	(*VpcClassicLink)(nil),                           // 117: ec2lab.v1.VpcClassicLink
-	(*DescribeVpcClassicLinkResponse)(nil),           // 118: ec2lab.v1.DescribeVpcClassicLinkResponse
-	(*DescribeVpcClassicLinkDnsSupportRequest)(nil),  // 119: ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	(*ClassicLinkDnsSupport)(nil),                    // 120: ec2lab.v1.ClassicLinkDnsSupport
-	(*DescribeVpcClassicLinkDnsSupportResponse)(nil), // 121: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	(*CreateVpcRequest)(nil),                         // 122: ec2lab.v1.CreateVpcRequest
-	(*DescribeVpcsRequest)(nil),                      // 123: ec2lab.v1.DescribeVpcsRequest
-	(*DescribeVpcsResponse)(nil),                     // 124: ec2lab.v1.DescribeVpcsResponse
-	(*DeleteVpcRequest)(nil),                         // 125: ec2lab.v1.DeleteVpcRequest
-	(*DeleteVpcResponse)(nil),                        // 126: ec2lab.v1.DeleteVpcResponse
-	(*Subnet)(nil),                                   // 127: ec2lab.v1.Subnet
-	(*ModifySubnetAttributeRequest)(nil),             // 128: ec2lab.v1.ModifySubnetAttributeRequest
-	(*ModifySubnetAttributeResponse)(nil),            // 129: ec2lab.v1.ModifySubnetAttributeResponse
-	(*CreateSubnetRequest)(nil),                      // 130: ec2lab.v1.CreateSubnetRequest
-	(*DescribeSubnetsRequest)(nil),                   // 131: ec2lab.v1.DescribeSubnetsRequest
-	(*DescribeSubnetsResponse)(nil),                  // 132: ec2lab.v1.DescribeSubnetsResponse
-	(*DeleteSubnetRequest)(nil),                      // 133: ec2lab.v1.DeleteSubnetRequest
-	(*DeleteSubnetResponse)(nil),                     // 134: ec2lab.v1.DeleteSubnetResponse
-	(*GroupIdentifier)(nil),                          // 135: ec2lab.v1.GroupIdentifier
-	(*IpRange)(nil),                                  // 136: ec2lab.v1.IpRange
-	(*UserIdGroupPair)(nil),                          // 137: ec2lab.v1.UserIdGroupPair
-	(*IpPermission)(nil),                             // 138: ec2lab.v1.IpPermission
-	(*SecurityGroup)(nil),                            // 139: ec2lab.v1.SecurityGroup
-	(*CreateSecurityGroupRequest)(nil),               // 140: ec2lab.v1.CreateSecurityGroupRequest
-	(*CreateSecurityGroupResponse)(nil),              // 141: ec2lab.v1.CreateSecurityGroupResponse
-	(*DeleteSecurityGroupRequest)(nil),               // 142: ec2lab.v1.DeleteSecurityGroupRequest
-	(*DeleteSecurityGroupResponse)(nil),              // 143: ec2lab.v1.DeleteSecurityGroupResponse
-	(*DescribeSecurityGroupsRequest)(nil),            // 144: ec2lab.v1.DescribeSecurityGroupsRequest
-	(*DescribeSecurityGroupsResponse)(nil),           // 145: ec2lab.v1.DescribeSecurityGroupsResponse
-	(*SecurityGroupRulesRequest)(nil),                // 146: ec2lab.v1.SecurityGroupRulesRequest
-	(*SecurityGroupRulesResponse)(nil),               // 147: ec2lab.v1.SecurityGroupRulesResponse
-	(*InstanceNetworkInterfaceSpecification)(nil),    // 148: ec2lab.v1.InstanceNetworkInterfaceSpecification
-	(*PrivateIpAddressSpecification)(nil),            // 149: ec2lab.v1.PrivateIpAddressSpecification
-	(*InstanceIpv6Address)(nil),                      // 150: ec2lab.v1.InstanceIpv6Address
-	(*Ipv4PrefixSpecificationRequest)(nil),           // 151: ec2lab.v1.Ipv4PrefixSpecificationRequest
-	(*Ipv6PrefixSpecificationRequest)(nil),           // 152: ec2lab.v1.Ipv6PrefixSpecificationRequest
-	(*NetworkInterface)(nil),                         // 153: ec2lab.v1.NetworkInterface
-	(*NetworkInterfacePrivateIpAddress)(nil),         // 154: ec2lab.v1.NetworkInterfacePrivateIpAddress
-	(*NetworkInterfaceAttachment)(nil),               // 155: ec2lab.v1.NetworkInterfaceAttachment
-	(*DescribeNetworkInterfacesRequest)(nil),         // 156: ec2lab.v1.DescribeNetworkInterfacesRequest
-	(*DescribeNetworkInterfacesResponse)(nil),        // 157: ec2lab.v1.DescribeNetworkInterfacesResponse
-	(*RouteTable)(nil),                               // 158: ec2lab.v1.RouteTable
-	(*Route)(nil),                                    // 159: ec2lab.v1.Route
-	(*RouteTableAssociation)(nil),                    // 160: ec2lab.v1.RouteTableAssociation
-	(*DescribeRouteTablesRequest)(nil),               // 161: ec2lab.v1.DescribeRouteTablesRequest
-	(*DescribeRouteTablesResponse)(nil),              // 162: ec2lab.v1.DescribeRouteTablesResponse
-	(*NetworkAcl)(nil),                               // 163: ec2lab.v1.NetworkAcl
-	(*NetworkAclEntry)(nil),                          // 164: ec2lab.v1.NetworkAclEntry
-	(*NetworkAclAssociation)(nil),                    // 165: ec2lab.v1.NetworkAclAssociation
-	(*DescribeNetworkAclsRequest)(nil),               // 166: ec2lab.v1.DescribeNetworkAclsRequest
-	(*DescribeNetworkAclsResponse)(nil),              // 167: ec2lab.v1.DescribeNetworkAclsResponse
-	(*timestamppb.Timestamp)(nil),                    // 168: google.protobuf.Timestamp
+	(*Tag)(nil),                                         // 0: ec2lab.v1.Tag
+	(*TagSpecification)(nil),                            // 1: ec2lab.v1.TagSpecification
+	(*Filter)(nil),                                      // 2: ec2lab.v1.Filter
+	(*InstanceState)(nil),                               // 3: ec2lab.v1.InstanceState
+	(*Placement)(nil),                                   // 4: ec2lab.v1.Placement
+	(*EbsBlockDevice)(nil),                              // 5: ec2lab.v1.EbsBlockDevice
+	(*BlockDeviceMapping)(nil),                          // 6: ec2lab.v1.BlockDeviceMapping
+	(*RunInstancesRequest)(nil),                         // 7: ec2lab.v1.RunInstancesRequest
+	(*CreditSpecificationRequest)(nil),                  // 8: ec2lab.v1.CreditSpecificationRequest
+	(*InstanceMetadataOptionsRequest)(nil),              // 9: ec2lab.v1.InstanceMetadataOptionsRequest
+	(*InstanceMetadataOptions)(nil),                     // 10: ec2lab.v1.InstanceMetadataOptions
+	(*ModifyInstanceMetadataOptionsRequest)(nil),        // 11: ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	(*ModifyInstanceMetadataOptionsResponse)(nil),       // 12: ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	(*InstanceBlockDeviceMapping)(nil),                  // 13: ec2lab.v1.InstanceBlockDeviceMapping
+	(*StateReason)(nil),                                 // 14: ec2lab.v1.StateReason
+	(*Instance)(nil),                                    // 15: ec2lab.v1.Instance
+	(*Reservation)(nil),                                 // 16: ec2lab.v1.Reservation
+	(*DescribeInstancesRequest)(nil),                    // 17: ec2lab.v1.DescribeInstancesRequest
+	(*DescribeInstancesResponse)(nil),                   // 18: ec2lab.v1.DescribeInstancesResponse
+	(*InstanceIdsRequest)(nil),                          // 19: ec2lab.v1.InstanceIdsRequest
+	(*StopInstancesRequest)(nil),                        // 20: ec2lab.v1.StopInstancesRequest
+	(*InstanceStateChange)(nil),                         // 21: ec2lab.v1.InstanceStateChange
+	(*InstanceStateChanges)(nil),                        // 22: ec2lab.v1.InstanceStateChanges
+	(*RebootInstancesResponse)(nil),                     // 23: ec2lab.v1.RebootInstancesResponse
+	(*GetConsoleOutputRequest)(nil),                     // 24: ec2lab.v1.GetConsoleOutputRequest
+	(*GetConsoleOutputResponse)(nil),                    // 25: ec2lab.v1.GetConsoleOutputResponse
+	(*ConsoleInput)(nil),                                // 26: ec2lab.v1.ConsoleInput
+	(*ConsoleChunk)(nil),                                // 27: ec2lab.v1.ConsoleChunk
+	(*DescribeInstanceAttributeRequest)(nil),            // 28: ec2lab.v1.DescribeInstanceAttributeRequest
+	(*InstanceAttribute)(nil),                           // 29: ec2lab.v1.InstanceAttribute
+	(*InstanceTypeInfo)(nil),                            // 30: ec2lab.v1.InstanceTypeInfo
+	(*DescribeInstanceTypesRequest)(nil),                // 31: ec2lab.v1.DescribeInstanceTypesRequest
+	(*DescribeInstanceTypesResponse)(nil),               // 32: ec2lab.v1.DescribeInstanceTypesResponse
+	(*Region)(nil),                                      // 33: ec2lab.v1.Region
+	(*DescribeRegionsRequest)(nil),                      // 34: ec2lab.v1.DescribeRegionsRequest
+	(*DescribeRegionsResponse)(nil),                     // 35: ec2lab.v1.DescribeRegionsResponse
+	(*AvailabilityZone)(nil),                            // 36: ec2lab.v1.AvailabilityZone
+	(*DescribeAvailabilityZonesRequest)(nil),            // 37: ec2lab.v1.DescribeAvailabilityZonesRequest
+	(*DescribeAvailabilityZonesResponse)(nil),           // 38: ec2lab.v1.DescribeAvailabilityZonesResponse
+	(*Host)(nil),                                        // 39: ec2lab.v1.Host
+	(*DescribeHostsRequest)(nil),                        // 40: ec2lab.v1.DescribeHostsRequest
+	(*DescribeHostsResponse)(nil),                       // 41: ec2lab.v1.DescribeHostsResponse
+	(*KeyPair)(nil),                                     // 42: ec2lab.v1.KeyPair
+	(*CreateKeyPairRequest)(nil),                        // 43: ec2lab.v1.CreateKeyPairRequest
+	(*ImportKeyPairRequest)(nil),                        // 44: ec2lab.v1.ImportKeyPairRequest
+	(*DescribeKeyPairsRequest)(nil),                     // 45: ec2lab.v1.DescribeKeyPairsRequest
+	(*DescribeKeyPairsResponse)(nil),                    // 46: ec2lab.v1.DescribeKeyPairsResponse
+	(*DeleteKeyPairRequest)(nil),                        // 47: ec2lab.v1.DeleteKeyPairRequest
+	(*DeleteKeyPairResponse)(nil),                       // 48: ec2lab.v1.DeleteKeyPairResponse
+	(*PlacementGroup)(nil),                              // 49: ec2lab.v1.PlacementGroup
+	(*CreatePlacementGroupRequest)(nil),                 // 50: ec2lab.v1.CreatePlacementGroupRequest
+	(*DescribePlacementGroupsRequest)(nil),              // 51: ec2lab.v1.DescribePlacementGroupsRequest
+	(*DescribePlacementGroupsResponse)(nil),             // 52: ec2lab.v1.DescribePlacementGroupsResponse
+	(*DeletePlacementGroupRequest)(nil),                 // 53: ec2lab.v1.DeletePlacementGroupRequest
+	(*DeletePlacementGroupResponse)(nil),                // 54: ec2lab.v1.DeletePlacementGroupResponse
+	(*CreateTagsRequest)(nil),                           // 55: ec2lab.v1.CreateTagsRequest
+	(*CreateTagsResponse)(nil),                          // 56: ec2lab.v1.CreateTagsResponse
+	(*DeleteTagsRequest)(nil),                           // 57: ec2lab.v1.DeleteTagsRequest
+	(*DeleteTagsResponse)(nil),                          // 58: ec2lab.v1.DeleteTagsResponse
+	(*TagDescription)(nil),                              // 59: ec2lab.v1.TagDescription
+	(*DescribeTagsRequest)(nil),                         // 60: ec2lab.v1.DescribeTagsRequest
+	(*DescribeTagsResponse)(nil),                        // 61: ec2lab.v1.DescribeTagsResponse
+	(*VolumeAttachment)(nil),                            // 62: ec2lab.v1.VolumeAttachment
+	(*Volume)(nil),                                      // 63: ec2lab.v1.Volume
+	(*CreateVolumeRequest)(nil),                         // 64: ec2lab.v1.CreateVolumeRequest
+	(*DescribeVolumesRequest)(nil),                      // 65: ec2lab.v1.DescribeVolumesRequest
+	(*DescribeVolumesResponse)(nil),                     // 66: ec2lab.v1.DescribeVolumesResponse
+	(*AttachVolumeRequest)(nil),                         // 67: ec2lab.v1.AttachVolumeRequest
+	(*DetachVolumeRequest)(nil),                         // 68: ec2lab.v1.DetachVolumeRequest
+	(*ModifyVolumeRequest)(nil),                         // 69: ec2lab.v1.ModifyVolumeRequest
+	(*VolumeModification)(nil),                          // 70: ec2lab.v1.VolumeModification
+	(*DeleteVolumeRequest)(nil),                         // 71: ec2lab.v1.DeleteVolumeRequest
+	(*DeleteVolumeResponse)(nil),                        // 72: ec2lab.v1.DeleteVolumeResponse
+	(*Snapshot)(nil),                                    // 73: ec2lab.v1.Snapshot
+	(*CreateSnapshotRequest)(nil),                       // 74: ec2lab.v1.CreateSnapshotRequest
+	(*DescribeSnapshotsRequest)(nil),                    // 75: ec2lab.v1.DescribeSnapshotsRequest
+	(*DescribeSnapshotsResponse)(nil),                   // 76: ec2lab.v1.DescribeSnapshotsResponse
+	(*CopySnapshotRequest)(nil),                         // 77: ec2lab.v1.CopySnapshotRequest
+	(*CopySnapshotResponse)(nil),                        // 78: ec2lab.v1.CopySnapshotResponse
+	(*GetSnapshotLayersRequest)(nil),                    // 79: ec2lab.v1.GetSnapshotLayersRequest
+	(*LayerChunk)(nil),                                  // 80: ec2lab.v1.LayerChunk
+	(*GetImageFilesRequest)(nil),                        // 81: ec2lab.v1.GetImageFilesRequest
+	(*CopyImageRequest)(nil),                            // 82: ec2lab.v1.CopyImageRequest
+	(*CopyImageResponse)(nil),                           // 83: ec2lab.v1.CopyImageResponse
+	(*DeleteSnapshotRequest)(nil),                       // 84: ec2lab.v1.DeleteSnapshotRequest
+	(*DeleteSnapshotResponse)(nil),                      // 85: ec2lab.v1.DeleteSnapshotResponse
+	(*Image)(nil),                                       // 86: ec2lab.v1.Image
+	(*RegisterImageRequest)(nil),                        // 87: ec2lab.v1.RegisterImageRequest
+	(*RegisterImageResponse)(nil),                       // 88: ec2lab.v1.RegisterImageResponse
+	(*CreateImageRequest)(nil),                          // 89: ec2lab.v1.CreateImageRequest
+	(*CreateImageResponse)(nil),                         // 90: ec2lab.v1.CreateImageResponse
+	(*DescribeImagesRequest)(nil),                       // 91: ec2lab.v1.DescribeImagesRequest
+	(*DescribeImagesResponse)(nil),                      // 92: ec2lab.v1.DescribeImagesResponse
+	(*DeregisterImageRequest)(nil),                      // 93: ec2lab.v1.DeregisterImageRequest
+	(*DeregisterImageResponse)(nil),                     // 94: ec2lab.v1.DeregisterImageResponse
+	(*LaunchPermission)(nil),                            // 95: ec2lab.v1.LaunchPermission
+	(*LaunchPermissionModifications)(nil),               // 96: ec2lab.v1.LaunchPermissionModifications
+	(*AttributeValue)(nil),                              // 97: ec2lab.v1.AttributeValue
+	(*ModifyImageAttributeRequest)(nil),                 // 98: ec2lab.v1.ModifyImageAttributeRequest
+	(*ModifyImageAttributeResponse)(nil),                // 99: ec2lab.v1.ModifyImageAttributeResponse
+	(*DescribeImageAttributeRequest)(nil),               // 100: ec2lab.v1.DescribeImageAttributeRequest
+	(*ImageAttribute)(nil),                              // 101: ec2lab.v1.ImageAttribute
+	(*ResetImageAttributeRequest)(nil),                  // 102: ec2lab.v1.ResetImageAttributeRequest
+	(*ResetImageAttributeResponse)(nil),                 // 103: ec2lab.v1.ResetImageAttributeResponse
+	(*ExportImageRequest)(nil),                          // 104: ec2lab.v1.ExportImageRequest
+	(*ExportImageResponse)(nil),                         // 105: ec2lab.v1.ExportImageResponse
+	(*Vpc)(nil),                                         // 106: ec2lab.v1.Vpc
+	(*VpcCidrBlockAssociation)(nil),                     // 107: ec2lab.v1.VpcCidrBlockAssociation
+	(*AttributeBooleanValue)(nil),                       // 108: ec2lab.v1.AttributeBooleanValue
+	(*DescribeVpcAttributeRequest)(nil),                 // 109: ec2lab.v1.DescribeVpcAttributeRequest
+	(*VpcAttribute)(nil),                                // 110: ec2lab.v1.VpcAttribute
+	(*ModifyVpcAttributeRequest)(nil),                   // 111: ec2lab.v1.ModifyVpcAttributeRequest
+	(*ModifyVpcAttributeResponse)(nil),                  // 112: ec2lab.v1.ModifyVpcAttributeResponse
+	(*AssociateVpcCidrBlockRequest)(nil),                // 113: ec2lab.v1.AssociateVpcCidrBlockRequest
+	(*DisassociateVpcCidrBlockRequest)(nil),             // 114: ec2lab.v1.DisassociateVpcCidrBlockRequest
+	(*VpcCidrBlockResponse)(nil),                        // 115: ec2lab.v1.VpcCidrBlockResponse
+	(*DescribeVpcClassicLinkRequest)(nil),               // 116: ec2lab.v1.DescribeVpcClassicLinkRequest
+	(*VpcClassicLink)(nil),                              // 117: ec2lab.v1.VpcClassicLink
+	(*DescribeVpcClassicLinkResponse)(nil),              // 118: ec2lab.v1.DescribeVpcClassicLinkResponse
+	(*DescribeVpcClassicLinkDnsSupportRequest)(nil),     // 119: ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	(*ClassicLinkDnsSupport)(nil),                       // 120: ec2lab.v1.ClassicLinkDnsSupport
+	(*DescribeVpcClassicLinkDnsSupportResponse)(nil),    // 121: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	(*CreateVpcRequest)(nil),                            // 122: ec2lab.v1.CreateVpcRequest
+	(*DescribeVpcsRequest)(nil),                         // 123: ec2lab.v1.DescribeVpcsRequest
+	(*DescribeVpcsResponse)(nil),                        // 124: ec2lab.v1.DescribeVpcsResponse
+	(*DeleteVpcRequest)(nil),                            // 125: ec2lab.v1.DeleteVpcRequest
+	(*DeleteVpcResponse)(nil),                           // 126: ec2lab.v1.DeleteVpcResponse
+	(*Subnet)(nil),                                      // 127: ec2lab.v1.Subnet
+	(*ModifySubnetAttributeRequest)(nil),                // 128: ec2lab.v1.ModifySubnetAttributeRequest
+	(*ModifySubnetAttributeResponse)(nil),               // 129: ec2lab.v1.ModifySubnetAttributeResponse
+	(*CreateSubnetRequest)(nil),                         // 130: ec2lab.v1.CreateSubnetRequest
+	(*DescribeSubnetsRequest)(nil),                      // 131: ec2lab.v1.DescribeSubnetsRequest
+	(*DescribeSubnetsResponse)(nil),                     // 132: ec2lab.v1.DescribeSubnetsResponse
+	(*DeleteSubnetRequest)(nil),                         // 133: ec2lab.v1.DeleteSubnetRequest
+	(*DeleteSubnetResponse)(nil),                        // 134: ec2lab.v1.DeleteSubnetResponse
+	(*GroupIdentifier)(nil),                             // 135: ec2lab.v1.GroupIdentifier
+	(*IpRange)(nil),                                     // 136: ec2lab.v1.IpRange
+	(*UserIdGroupPair)(nil),                             // 137: ec2lab.v1.UserIdGroupPair
+	(*Ipv6Range)(nil),                                   // 138: ec2lab.v1.Ipv6Range
+	(*PrefixListId)(nil),                                // 139: ec2lab.v1.PrefixListId
+	(*IpPermission)(nil),                                // 140: ec2lab.v1.IpPermission
+	(*SecurityGroup)(nil),                               // 141: ec2lab.v1.SecurityGroup
+	(*CreateSecurityGroupRequest)(nil),                  // 142: ec2lab.v1.CreateSecurityGroupRequest
+	(*CreateSecurityGroupResponse)(nil),                 // 143: ec2lab.v1.CreateSecurityGroupResponse
+	(*DeleteSecurityGroupRequest)(nil),                  // 144: ec2lab.v1.DeleteSecurityGroupRequest
+	(*DeleteSecurityGroupResponse)(nil),                 // 145: ec2lab.v1.DeleteSecurityGroupResponse
+	(*DescribeSecurityGroupsRequest)(nil),               // 146: ec2lab.v1.DescribeSecurityGroupsRequest
+	(*DescribeSecurityGroupsResponse)(nil),              // 147: ec2lab.v1.DescribeSecurityGroupsResponse
+	(*SecurityGroupRulesRequest)(nil),                   // 148: ec2lab.v1.SecurityGroupRulesRequest
+	(*SecurityGroupRulesResponse)(nil),                  // 149: ec2lab.v1.SecurityGroupRulesResponse
+	(*RevokeSecurityGroupRulesRequest)(nil),             // 150: ec2lab.v1.RevokeSecurityGroupRulesRequest
+	(*RevokeSecurityGroupRulesResponse)(nil),            // 151: ec2lab.v1.RevokeSecurityGroupRulesResponse
+	(*ReferencedSecurityGroup)(nil),                     // 152: ec2lab.v1.ReferencedSecurityGroup
+	(*SecurityGroupRule)(nil),                           // 153: ec2lab.v1.SecurityGroupRule
+	(*DescribeSecurityGroupRulesRequest)(nil),           // 154: ec2lab.v1.DescribeSecurityGroupRulesRequest
+	(*DescribeSecurityGroupRulesResponse)(nil),          // 155: ec2lab.v1.DescribeSecurityGroupRulesResponse
+	(*SecurityGroupRuleRequest)(nil),                    // 156: ec2lab.v1.SecurityGroupRuleRequest
+	(*SecurityGroupRuleUpdate)(nil),                     // 157: ec2lab.v1.SecurityGroupRuleUpdate
+	(*ModifySecurityGroupRulesRequest)(nil),             // 158: ec2lab.v1.ModifySecurityGroupRulesRequest
+	(*ModifySecurityGroupRulesResponse)(nil),            // 159: ec2lab.v1.ModifySecurityGroupRulesResponse
+	(*SecurityGroupRuleDescription)(nil),                // 160: ec2lab.v1.SecurityGroupRuleDescription
+	(*UpdateSecurityGroupRuleDescriptionsRequest)(nil),  // 161: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	(*UpdateSecurityGroupRuleDescriptionsResponse)(nil), // 162: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	(*InstanceNetworkInterfaceSpecification)(nil),       // 163: ec2lab.v1.InstanceNetworkInterfaceSpecification
+	(*PrivateIpAddressSpecification)(nil),               // 164: ec2lab.v1.PrivateIpAddressSpecification
+	(*InstanceIpv6Address)(nil),                         // 165: ec2lab.v1.InstanceIpv6Address
+	(*Ipv4PrefixSpecificationRequest)(nil),              // 166: ec2lab.v1.Ipv4PrefixSpecificationRequest
+	(*Ipv6PrefixSpecificationRequest)(nil),              // 167: ec2lab.v1.Ipv6PrefixSpecificationRequest
+	(*NetworkInterface)(nil),                            // 168: ec2lab.v1.NetworkInterface
+	(*NetworkInterfacePrivateIpAddress)(nil),            // 169: ec2lab.v1.NetworkInterfacePrivateIpAddress
+	(*NetworkInterfaceAttachment)(nil),                  // 170: ec2lab.v1.NetworkInterfaceAttachment
+	(*DescribeNetworkInterfacesRequest)(nil),            // 171: ec2lab.v1.DescribeNetworkInterfacesRequest
+	(*DescribeNetworkInterfacesResponse)(nil),           // 172: ec2lab.v1.DescribeNetworkInterfacesResponse
+	(*RouteTable)(nil),                                  // 173: ec2lab.v1.RouteTable
+	(*Route)(nil),                                       // 174: ec2lab.v1.Route
+	(*RouteTableAssociation)(nil),                       // 175: ec2lab.v1.RouteTableAssociation
+	(*DescribeRouteTablesRequest)(nil),                  // 176: ec2lab.v1.DescribeRouteTablesRequest
+	(*DescribeRouteTablesResponse)(nil),                 // 177: ec2lab.v1.DescribeRouteTablesResponse
+	(*NetworkAcl)(nil),                                  // 178: ec2lab.v1.NetworkAcl
+	(*NetworkAclEntry)(nil),                             // 179: ec2lab.v1.NetworkAclEntry
+	(*NetworkAclAssociation)(nil),                       // 180: ec2lab.v1.NetworkAclAssociation
+	(*DescribeNetworkAclsRequest)(nil),                  // 181: ec2lab.v1.DescribeNetworkAclsRequest
+	(*DescribeNetworkAclsResponse)(nil),                 // 182: ec2lab.v1.DescribeNetworkAclsResponse
+	(*timestamppb.Timestamp)(nil),                       // 183: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
@@ -12687,33 +13811,33 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	1,   // 4: ec2lab.v1.RunInstancesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 5: ec2lab.v1.RunInstancesRequest.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptionsRequest
 	8,   // 6: ec2lab.v1.RunInstancesRequest.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
-	148, // 7: ec2lab.v1.RunInstancesRequest.network_interfaces:type_name -> ec2lab.v1.InstanceNetworkInterfaceSpecification
+	163, // 7: ec2lab.v1.RunInstancesRequest.network_interfaces:type_name -> ec2lab.v1.InstanceNetworkInterfaceSpecification
 	10,  // 8: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	168, // 9: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	183, // 9: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	3,   // 10: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	168, // 11: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	183, // 11: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	4,   // 12: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	13,  // 13: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	0,   // 14: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
 	14,  // 15: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
 	135, // 16: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
 	10,  // 17: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	153, // 18: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
+	168, // 18: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	15,  // 19: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
 	2,   // 20: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
 	16,  // 21: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
 	3,   // 22: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	3,   // 23: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	21,  // 24: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	168, // 25: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	183, // 25: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
 	2,   // 26: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
 	30,  // 27: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
 	33,  // 28: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
 	2,   // 29: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
 	36,  // 30: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	168, // 31: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	183, // 31: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
 	39,  // 32: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	168, // 33: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	183, // 33: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
 	0,   // 34: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
 	1,   // 35: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	1,   // 36: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -12727,15 +13851,15 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 44: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
 	2,   // 45: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
 	59,  // 46: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	168, // 47: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	168, // 48: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	183, // 47: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	183, // 48: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
 	62,  // 49: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
 	0,   // 50: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
 	1,   // 51: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	2,   // 52: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
 	63,  // 53: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	168, // 54: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	168, // 55: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	183, // 54: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	183, // 55: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
 	0,   // 56: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
 	1,   // 57: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	2,   // 58: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
@@ -12743,7 +13867,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	1,   // 60: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	1,   // 61: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	6,   // 62: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	168, // 63: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	183, // 63: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
 	0,   // 64: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
 	6,   // 65: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
 	1,   // 66: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -12781,175 +13905,197 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	127, // 98: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
 	136, // 99: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
 	137, // 100: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
-	138, // 101: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	138, // 102: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
-	0,   // 103: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 104: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 105: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	139, // 106: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
-	138, // 107: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	149, // 108: ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses:type_name -> ec2lab.v1.PrivateIpAddressSpecification
-	150, // 109: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses:type_name -> ec2lab.v1.InstanceIpv6Address
-	151, // 110: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes:type_name -> ec2lab.v1.Ipv4PrefixSpecificationRequest
-	152, // 111: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes:type_name -> ec2lab.v1.Ipv6PrefixSpecificationRequest
-	154, // 112: ec2lab.v1.NetworkInterface.private_ip_addresses:type_name -> ec2lab.v1.NetworkInterfacePrivateIpAddress
-	135, // 113: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
-	155, // 114: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
-	0,   // 115: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
-	168, // 116: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	2,   // 117: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
-	153, // 118: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
-	159, // 119: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
-	160, // 120: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
-	0,   // 121: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
-	2,   // 122: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
-	158, // 123: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
-	164, // 124: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
-	165, // 125: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
-	0,   // 126: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
-	2,   // 127: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
-	163, // 128: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
-	7,   // 129: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	17,  // 130: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	19,  // 131: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	20,  // 132: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	19,  // 133: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	19,  // 134: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	24,  // 135: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	26,  // 136: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	28,  // 137: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	11,  // 138: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	31,  // 139: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	34,  // 140: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	37,  // 141: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	40,  // 142: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	43,  // 143: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	44,  // 144: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	45,  // 145: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	47,  // 146: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	50,  // 147: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	51,  // 148: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	53,  // 149: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	55,  // 150: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	57,  // 151: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	60,  // 152: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	64,  // 153: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	65,  // 154: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	67,  // 155: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	68,  // 156: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	69,  // 157: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	71,  // 158: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	74,  // 159: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	75,  // 160: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	77,  // 161: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	79,  // 162: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	84,  // 163: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	87,  // 164: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	89,  // 165: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	91,  // 166: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	93,  // 167: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	82,  // 168: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	81,  // 169: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	104, // 170: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	98,  // 171: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	100, // 172: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	102, // 173: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	122, // 174: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	123, // 175: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	125, // 176: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	130, // 177: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	131, // 178: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	133, // 179: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	109, // 180: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	111, // 181: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	113, // 182: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	114, // 183: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	116, // 184: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	119, // 185: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	128, // 186: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	140, // 187: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	142, // 188: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	144, // 189: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	146, // 190: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	146, // 191: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	146, // 192: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	146, // 193: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	156, // 194: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
-	161, // 195: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
-	166, // 196: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
-	16,  // 197: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	18,  // 198: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	22,  // 199: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	22,  // 200: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	23,  // 201: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	22,  // 202: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	25,  // 203: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	27,  // 204: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	29,  // 205: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	12,  // 206: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	32,  // 207: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	35,  // 208: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	38,  // 209: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	41,  // 210: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	42,  // 211: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	42,  // 212: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	46,  // 213: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	48,  // 214: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	49,  // 215: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	52,  // 216: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	54,  // 217: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	56,  // 218: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	58,  // 219: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	61,  // 220: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	63,  // 221: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	66,  // 222: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	62,  // 223: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	62,  // 224: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	70,  // 225: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	72,  // 226: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	73,  // 227: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	76,  // 228: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	78,  // 229: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	80,  // 230: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	85,  // 231: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	88,  // 232: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	90,  // 233: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	92,  // 234: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	94,  // 235: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	83,  // 236: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	80,  // 237: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	105, // 238: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	99,  // 239: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	101, // 240: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	103, // 241: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	106, // 242: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	124, // 243: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	126, // 244: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	127, // 245: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	132, // 246: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	134, // 247: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	110, // 248: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	112, // 249: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	115, // 250: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	115, // 251: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	118, // 252: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	121, // 253: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	129, // 254: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	141, // 255: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	143, // 256: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	145, // 257: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	147, // 258: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	147, // 259: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	147, // 260: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	147, // 261: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	157, // 262: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
-	162, // 263: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
-	167, // 264: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
-	197, // [197:265] is the sub-list for method output_type
-	129, // [129:197] is the sub-list for method input_type
-	129, // [129:129] is the sub-list for extension type_name
-	129, // [129:129] is the sub-list for extension extendee
-	0,   // [0:129] is the sub-list for field type_name
+	138, // 101: ec2lab.v1.IpPermission.ipv6_ranges:type_name -> ec2lab.v1.Ipv6Range
+	139, // 102: ec2lab.v1.IpPermission.prefix_list_ids:type_name -> ec2lab.v1.PrefixListId
+	140, // 103: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	140, // 104: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
+	0,   // 105: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 106: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 107: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	141, // 108: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
+	140, // 109: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	1,   // 110: ec2lab.v1.SecurityGroupRulesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	153, // 111: ec2lab.v1.SecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	140, // 112: ec2lab.v1.RevokeSecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	153, // 113: ec2lab.v1.RevokeSecurityGroupRulesResponse.revoked_security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	152, // 114: ec2lab.v1.SecurityGroupRule.referenced_group_info:type_name -> ec2lab.v1.ReferencedSecurityGroup
+	0,   // 115: ec2lab.v1.SecurityGroupRule.tags:type_name -> ec2lab.v1.Tag
+	2,   // 116: ec2lab.v1.DescribeSecurityGroupRulesRequest.filters:type_name -> ec2lab.v1.Filter
+	153, // 117: ec2lab.v1.DescribeSecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	156, // 118: ec2lab.v1.SecurityGroupRuleUpdate.security_group_rule:type_name -> ec2lab.v1.SecurityGroupRuleRequest
+	157, // 119: ec2lab.v1.ModifySecurityGroupRulesRequest.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRuleUpdate
+	140, // 120: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	160, // 121: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.security_group_rule_descriptions:type_name -> ec2lab.v1.SecurityGroupRuleDescription
+	164, // 122: ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses:type_name -> ec2lab.v1.PrivateIpAddressSpecification
+	165, // 123: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses:type_name -> ec2lab.v1.InstanceIpv6Address
+	166, // 124: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes:type_name -> ec2lab.v1.Ipv4PrefixSpecificationRequest
+	167, // 125: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes:type_name -> ec2lab.v1.Ipv6PrefixSpecificationRequest
+	169, // 126: ec2lab.v1.NetworkInterface.private_ip_addresses:type_name -> ec2lab.v1.NetworkInterfacePrivateIpAddress
+	135, // 127: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
+	170, // 128: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
+	0,   // 129: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
+	183, // 130: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	2,   // 131: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
+	168, // 132: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
+	174, // 133: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
+	175, // 134: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
+	0,   // 135: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
+	2,   // 136: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
+	173, // 137: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
+	179, // 138: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
+	180, // 139: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
+	0,   // 140: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
+	2,   // 141: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
+	178, // 142: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
+	7,   // 143: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	17,  // 144: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	19,  // 145: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	20,  // 146: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	19,  // 147: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	19,  // 148: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	24,  // 149: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	26,  // 150: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	28,  // 151: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	11,  // 152: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	31,  // 153: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	34,  // 154: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	37,  // 155: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	40,  // 156: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	43,  // 157: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	44,  // 158: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	45,  // 159: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	47,  // 160: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	50,  // 161: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	51,  // 162: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	53,  // 163: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	55,  // 164: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	57,  // 165: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	60,  // 166: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	64,  // 167: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	65,  // 168: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	67,  // 169: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	68,  // 170: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	69,  // 171: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	71,  // 172: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	74,  // 173: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	75,  // 174: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	77,  // 175: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	79,  // 176: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	84,  // 177: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	87,  // 178: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	89,  // 179: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	91,  // 180: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	93,  // 181: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	82,  // 182: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	81,  // 183: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	104, // 184: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	98,  // 185: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	100, // 186: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	102, // 187: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	122, // 188: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	123, // 189: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	125, // 190: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	130, // 191: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	131, // 192: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	133, // 193: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	109, // 194: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	111, // 195: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	113, // 196: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	114, // 197: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	116, // 198: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	119, // 199: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	128, // 200: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	142, // 201: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	144, // 202: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	146, // 203: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	148, // 204: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	148, // 205: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	150, // 206: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	150, // 207: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	154, // 208: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
+	158, // 209: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
+	161, // 210: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	161, // 211: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	171, // 212: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
+	176, // 213: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
+	181, // 214: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
+	16,  // 215: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	18,  // 216: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	22,  // 217: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	22,  // 218: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	23,  // 219: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	22,  // 220: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	25,  // 221: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	27,  // 222: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	29,  // 223: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	12,  // 224: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	32,  // 225: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	35,  // 226: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	38,  // 227: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	41,  // 228: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	42,  // 229: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	42,  // 230: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	46,  // 231: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	48,  // 232: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	49,  // 233: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	52,  // 234: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	54,  // 235: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	56,  // 236: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	58,  // 237: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	61,  // 238: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	63,  // 239: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	66,  // 240: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	62,  // 241: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	62,  // 242: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	70,  // 243: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	72,  // 244: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	73,  // 245: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	76,  // 246: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	78,  // 247: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	80,  // 248: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	85,  // 249: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	88,  // 250: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	90,  // 251: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	92,  // 252: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	94,  // 253: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	83,  // 254: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	80,  // 255: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	105, // 256: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	99,  // 257: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	101, // 258: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	103, // 259: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	106, // 260: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	124, // 261: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	126, // 262: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	127, // 263: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	132, // 264: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	134, // 265: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	110, // 266: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	112, // 267: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	115, // 268: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	115, // 269: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	118, // 270: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	121, // 271: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	129, // 272: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	143, // 273: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	145, // 274: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	147, // 275: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	149, // 276: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	149, // 277: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	151, // 278: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	151, // 279: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	155, // 280: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	159, // 281: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	162, // 282: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	162, // 283: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	172, // 284: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	177, // 285: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	182, // 286: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	215, // [215:287] is the sub-list for method output_type
+	143, // [143:215] is the sub-list for method input_type
+	143, // [143:143] is the sub-list for extension type_name
+	143, // [143:143] is the sub-list for extension extendee
+	0,   // [0:143] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -12960,14 +14106,15 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 	file_ec2lab_v1_ec2lab_proto_msgTypes[5].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[9].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[11].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[148].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[156].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[163].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   168,
+			NumMessages:   183,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

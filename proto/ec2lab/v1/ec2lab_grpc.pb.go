@@ -24,74 +24,78 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Compute_RunInstances_FullMethodName                     = "/ec2lab.v1.Compute/RunInstances"
-	Compute_DescribeInstances_FullMethodName                = "/ec2lab.v1.Compute/DescribeInstances"
-	Compute_StartInstances_FullMethodName                   = "/ec2lab.v1.Compute/StartInstances"
-	Compute_StopInstances_FullMethodName                    = "/ec2lab.v1.Compute/StopInstances"
-	Compute_RebootInstances_FullMethodName                  = "/ec2lab.v1.Compute/RebootInstances"
-	Compute_TerminateInstances_FullMethodName               = "/ec2lab.v1.Compute/TerminateInstances"
-	Compute_GetConsoleOutput_FullMethodName                 = "/ec2lab.v1.Compute/GetConsoleOutput"
-	Compute_StreamConsole_FullMethodName                    = "/ec2lab.v1.Compute/StreamConsole"
-	Compute_DescribeInstanceAttribute_FullMethodName        = "/ec2lab.v1.Compute/DescribeInstanceAttribute"
-	Compute_ModifyInstanceMetadataOptions_FullMethodName    = "/ec2lab.v1.Compute/ModifyInstanceMetadataOptions"
-	Compute_DescribeInstanceTypes_FullMethodName            = "/ec2lab.v1.Compute/DescribeInstanceTypes"
-	Compute_DescribeRegions_FullMethodName                  = "/ec2lab.v1.Compute/DescribeRegions"
-	Compute_DescribeAvailabilityZones_FullMethodName        = "/ec2lab.v1.Compute/DescribeAvailabilityZones"
-	Compute_DescribeHosts_FullMethodName                    = "/ec2lab.v1.Compute/DescribeHosts"
-	Compute_CreateKeyPair_FullMethodName                    = "/ec2lab.v1.Compute/CreateKeyPair"
-	Compute_ImportKeyPair_FullMethodName                    = "/ec2lab.v1.Compute/ImportKeyPair"
-	Compute_DescribeKeyPairs_FullMethodName                 = "/ec2lab.v1.Compute/DescribeKeyPairs"
-	Compute_DeleteKeyPair_FullMethodName                    = "/ec2lab.v1.Compute/DeleteKeyPair"
-	Compute_CreatePlacementGroup_FullMethodName             = "/ec2lab.v1.Compute/CreatePlacementGroup"
-	Compute_DescribePlacementGroups_FullMethodName          = "/ec2lab.v1.Compute/DescribePlacementGroups"
-	Compute_DeletePlacementGroup_FullMethodName             = "/ec2lab.v1.Compute/DeletePlacementGroup"
-	Compute_CreateTags_FullMethodName                       = "/ec2lab.v1.Compute/CreateTags"
-	Compute_DeleteTags_FullMethodName                       = "/ec2lab.v1.Compute/DeleteTags"
-	Compute_DescribeTags_FullMethodName                     = "/ec2lab.v1.Compute/DescribeTags"
-	Compute_CreateVolume_FullMethodName                     = "/ec2lab.v1.Compute/CreateVolume"
-	Compute_DescribeVolumes_FullMethodName                  = "/ec2lab.v1.Compute/DescribeVolumes"
-	Compute_AttachVolume_FullMethodName                     = "/ec2lab.v1.Compute/AttachVolume"
-	Compute_DetachVolume_FullMethodName                     = "/ec2lab.v1.Compute/DetachVolume"
-	Compute_ModifyVolume_FullMethodName                     = "/ec2lab.v1.Compute/ModifyVolume"
-	Compute_DeleteVolume_FullMethodName                     = "/ec2lab.v1.Compute/DeleteVolume"
-	Compute_CreateSnapshot_FullMethodName                   = "/ec2lab.v1.Compute/CreateSnapshot"
-	Compute_DescribeSnapshots_FullMethodName                = "/ec2lab.v1.Compute/DescribeSnapshots"
-	Compute_CopySnapshot_FullMethodName                     = "/ec2lab.v1.Compute/CopySnapshot"
-	Compute_GetSnapshotLayers_FullMethodName                = "/ec2lab.v1.Compute/GetSnapshotLayers"
-	Compute_DeleteSnapshot_FullMethodName                   = "/ec2lab.v1.Compute/DeleteSnapshot"
-	Compute_RegisterImage_FullMethodName                    = "/ec2lab.v1.Compute/RegisterImage"
-	Compute_CreateImage_FullMethodName                      = "/ec2lab.v1.Compute/CreateImage"
-	Compute_DescribeImages_FullMethodName                   = "/ec2lab.v1.Compute/DescribeImages"
-	Compute_DeregisterImage_FullMethodName                  = "/ec2lab.v1.Compute/DeregisterImage"
-	Compute_CopyImage_FullMethodName                        = "/ec2lab.v1.Compute/CopyImage"
-	Compute_GetImageFiles_FullMethodName                    = "/ec2lab.v1.Compute/GetImageFiles"
-	Compute_ExportImage_FullMethodName                      = "/ec2lab.v1.Compute/ExportImage"
-	Compute_ModifyImageAttribute_FullMethodName             = "/ec2lab.v1.Compute/ModifyImageAttribute"
-	Compute_DescribeImageAttribute_FullMethodName           = "/ec2lab.v1.Compute/DescribeImageAttribute"
-	Compute_ResetImageAttribute_FullMethodName              = "/ec2lab.v1.Compute/ResetImageAttribute"
-	Compute_CreateVpc_FullMethodName                        = "/ec2lab.v1.Compute/CreateVpc"
-	Compute_DescribeVpcs_FullMethodName                     = "/ec2lab.v1.Compute/DescribeVpcs"
-	Compute_DeleteVpc_FullMethodName                        = "/ec2lab.v1.Compute/DeleteVpc"
-	Compute_CreateSubnet_FullMethodName                     = "/ec2lab.v1.Compute/CreateSubnet"
-	Compute_DescribeSubnets_FullMethodName                  = "/ec2lab.v1.Compute/DescribeSubnets"
-	Compute_DeleteSubnet_FullMethodName                     = "/ec2lab.v1.Compute/DeleteSubnet"
-	Compute_DescribeVpcAttribute_FullMethodName             = "/ec2lab.v1.Compute/DescribeVpcAttribute"
-	Compute_ModifyVpcAttribute_FullMethodName               = "/ec2lab.v1.Compute/ModifyVpcAttribute"
-	Compute_AssociateVpcCidrBlock_FullMethodName            = "/ec2lab.v1.Compute/AssociateVpcCidrBlock"
-	Compute_DisassociateVpcCidrBlock_FullMethodName         = "/ec2lab.v1.Compute/DisassociateVpcCidrBlock"
-	Compute_DescribeVpcClassicLink_FullMethodName           = "/ec2lab.v1.Compute/DescribeVpcClassicLink"
-	Compute_DescribeVpcClassicLinkDnsSupport_FullMethodName = "/ec2lab.v1.Compute/DescribeVpcClassicLinkDnsSupport"
-	Compute_ModifySubnetAttribute_FullMethodName            = "/ec2lab.v1.Compute/ModifySubnetAttribute"
-	Compute_CreateSecurityGroup_FullMethodName              = "/ec2lab.v1.Compute/CreateSecurityGroup"
-	Compute_DeleteSecurityGroup_FullMethodName              = "/ec2lab.v1.Compute/DeleteSecurityGroup"
-	Compute_DescribeSecurityGroups_FullMethodName           = "/ec2lab.v1.Compute/DescribeSecurityGroups"
-	Compute_AuthorizeSecurityGroupIngress_FullMethodName    = "/ec2lab.v1.Compute/AuthorizeSecurityGroupIngress"
-	Compute_AuthorizeSecurityGroupEgress_FullMethodName     = "/ec2lab.v1.Compute/AuthorizeSecurityGroupEgress"
-	Compute_RevokeSecurityGroupIngress_FullMethodName       = "/ec2lab.v1.Compute/RevokeSecurityGroupIngress"
-	Compute_RevokeSecurityGroupEgress_FullMethodName        = "/ec2lab.v1.Compute/RevokeSecurityGroupEgress"
-	Compute_DescribeNetworkInterfaces_FullMethodName        = "/ec2lab.v1.Compute/DescribeNetworkInterfaces"
-	Compute_DescribeRouteTables_FullMethodName              = "/ec2lab.v1.Compute/DescribeRouteTables"
-	Compute_DescribeNetworkAcls_FullMethodName              = "/ec2lab.v1.Compute/DescribeNetworkAcls"
+	Compute_RunInstances_FullMethodName                               = "/ec2lab.v1.Compute/RunInstances"
+	Compute_DescribeInstances_FullMethodName                          = "/ec2lab.v1.Compute/DescribeInstances"
+	Compute_StartInstances_FullMethodName                             = "/ec2lab.v1.Compute/StartInstances"
+	Compute_StopInstances_FullMethodName                              = "/ec2lab.v1.Compute/StopInstances"
+	Compute_RebootInstances_FullMethodName                            = "/ec2lab.v1.Compute/RebootInstances"
+	Compute_TerminateInstances_FullMethodName                         = "/ec2lab.v1.Compute/TerminateInstances"
+	Compute_GetConsoleOutput_FullMethodName                           = "/ec2lab.v1.Compute/GetConsoleOutput"
+	Compute_StreamConsole_FullMethodName                              = "/ec2lab.v1.Compute/StreamConsole"
+	Compute_DescribeInstanceAttribute_FullMethodName                  = "/ec2lab.v1.Compute/DescribeInstanceAttribute"
+	Compute_ModifyInstanceMetadataOptions_FullMethodName              = "/ec2lab.v1.Compute/ModifyInstanceMetadataOptions"
+	Compute_DescribeInstanceTypes_FullMethodName                      = "/ec2lab.v1.Compute/DescribeInstanceTypes"
+	Compute_DescribeRegions_FullMethodName                            = "/ec2lab.v1.Compute/DescribeRegions"
+	Compute_DescribeAvailabilityZones_FullMethodName                  = "/ec2lab.v1.Compute/DescribeAvailabilityZones"
+	Compute_DescribeHosts_FullMethodName                              = "/ec2lab.v1.Compute/DescribeHosts"
+	Compute_CreateKeyPair_FullMethodName                              = "/ec2lab.v1.Compute/CreateKeyPair"
+	Compute_ImportKeyPair_FullMethodName                              = "/ec2lab.v1.Compute/ImportKeyPair"
+	Compute_DescribeKeyPairs_FullMethodName                           = "/ec2lab.v1.Compute/DescribeKeyPairs"
+	Compute_DeleteKeyPair_FullMethodName                              = "/ec2lab.v1.Compute/DeleteKeyPair"
+	Compute_CreatePlacementGroup_FullMethodName                       = "/ec2lab.v1.Compute/CreatePlacementGroup"
+	Compute_DescribePlacementGroups_FullMethodName                    = "/ec2lab.v1.Compute/DescribePlacementGroups"
+	Compute_DeletePlacementGroup_FullMethodName                       = "/ec2lab.v1.Compute/DeletePlacementGroup"
+	Compute_CreateTags_FullMethodName                                 = "/ec2lab.v1.Compute/CreateTags"
+	Compute_DeleteTags_FullMethodName                                 = "/ec2lab.v1.Compute/DeleteTags"
+	Compute_DescribeTags_FullMethodName                               = "/ec2lab.v1.Compute/DescribeTags"
+	Compute_CreateVolume_FullMethodName                               = "/ec2lab.v1.Compute/CreateVolume"
+	Compute_DescribeVolumes_FullMethodName                            = "/ec2lab.v1.Compute/DescribeVolumes"
+	Compute_AttachVolume_FullMethodName                               = "/ec2lab.v1.Compute/AttachVolume"
+	Compute_DetachVolume_FullMethodName                               = "/ec2lab.v1.Compute/DetachVolume"
+	Compute_ModifyVolume_FullMethodName                               = "/ec2lab.v1.Compute/ModifyVolume"
+	Compute_DeleteVolume_FullMethodName                               = "/ec2lab.v1.Compute/DeleteVolume"
+	Compute_CreateSnapshot_FullMethodName                             = "/ec2lab.v1.Compute/CreateSnapshot"
+	Compute_DescribeSnapshots_FullMethodName                          = "/ec2lab.v1.Compute/DescribeSnapshots"
+	Compute_CopySnapshot_FullMethodName                               = "/ec2lab.v1.Compute/CopySnapshot"
+	Compute_GetSnapshotLayers_FullMethodName                          = "/ec2lab.v1.Compute/GetSnapshotLayers"
+	Compute_DeleteSnapshot_FullMethodName                             = "/ec2lab.v1.Compute/DeleteSnapshot"
+	Compute_RegisterImage_FullMethodName                              = "/ec2lab.v1.Compute/RegisterImage"
+	Compute_CreateImage_FullMethodName                                = "/ec2lab.v1.Compute/CreateImage"
+	Compute_DescribeImages_FullMethodName                             = "/ec2lab.v1.Compute/DescribeImages"
+	Compute_DeregisterImage_FullMethodName                            = "/ec2lab.v1.Compute/DeregisterImage"
+	Compute_CopyImage_FullMethodName                                  = "/ec2lab.v1.Compute/CopyImage"
+	Compute_GetImageFiles_FullMethodName                              = "/ec2lab.v1.Compute/GetImageFiles"
+	Compute_ExportImage_FullMethodName                                = "/ec2lab.v1.Compute/ExportImage"
+	Compute_ModifyImageAttribute_FullMethodName                       = "/ec2lab.v1.Compute/ModifyImageAttribute"
+	Compute_DescribeImageAttribute_FullMethodName                     = "/ec2lab.v1.Compute/DescribeImageAttribute"
+	Compute_ResetImageAttribute_FullMethodName                        = "/ec2lab.v1.Compute/ResetImageAttribute"
+	Compute_CreateVpc_FullMethodName                                  = "/ec2lab.v1.Compute/CreateVpc"
+	Compute_DescribeVpcs_FullMethodName                               = "/ec2lab.v1.Compute/DescribeVpcs"
+	Compute_DeleteVpc_FullMethodName                                  = "/ec2lab.v1.Compute/DeleteVpc"
+	Compute_CreateSubnet_FullMethodName                               = "/ec2lab.v1.Compute/CreateSubnet"
+	Compute_DescribeSubnets_FullMethodName                            = "/ec2lab.v1.Compute/DescribeSubnets"
+	Compute_DeleteSubnet_FullMethodName                               = "/ec2lab.v1.Compute/DeleteSubnet"
+	Compute_DescribeVpcAttribute_FullMethodName                       = "/ec2lab.v1.Compute/DescribeVpcAttribute"
+	Compute_ModifyVpcAttribute_FullMethodName                         = "/ec2lab.v1.Compute/ModifyVpcAttribute"
+	Compute_AssociateVpcCidrBlock_FullMethodName                      = "/ec2lab.v1.Compute/AssociateVpcCidrBlock"
+	Compute_DisassociateVpcCidrBlock_FullMethodName                   = "/ec2lab.v1.Compute/DisassociateVpcCidrBlock"
+	Compute_DescribeVpcClassicLink_FullMethodName                     = "/ec2lab.v1.Compute/DescribeVpcClassicLink"
+	Compute_DescribeVpcClassicLinkDnsSupport_FullMethodName           = "/ec2lab.v1.Compute/DescribeVpcClassicLinkDnsSupport"
+	Compute_ModifySubnetAttribute_FullMethodName                      = "/ec2lab.v1.Compute/ModifySubnetAttribute"
+	Compute_CreateSecurityGroup_FullMethodName                        = "/ec2lab.v1.Compute/CreateSecurityGroup"
+	Compute_DeleteSecurityGroup_FullMethodName                        = "/ec2lab.v1.Compute/DeleteSecurityGroup"
+	Compute_DescribeSecurityGroups_FullMethodName                     = "/ec2lab.v1.Compute/DescribeSecurityGroups"
+	Compute_AuthorizeSecurityGroupIngress_FullMethodName              = "/ec2lab.v1.Compute/AuthorizeSecurityGroupIngress"
+	Compute_AuthorizeSecurityGroupEgress_FullMethodName               = "/ec2lab.v1.Compute/AuthorizeSecurityGroupEgress"
+	Compute_RevokeSecurityGroupIngress_FullMethodName                 = "/ec2lab.v1.Compute/RevokeSecurityGroupIngress"
+	Compute_RevokeSecurityGroupEgress_FullMethodName                  = "/ec2lab.v1.Compute/RevokeSecurityGroupEgress"
+	Compute_DescribeSecurityGroupRules_FullMethodName                 = "/ec2lab.v1.Compute/DescribeSecurityGroupRules"
+	Compute_ModifySecurityGroupRules_FullMethodName                   = "/ec2lab.v1.Compute/ModifySecurityGroupRules"
+	Compute_UpdateSecurityGroupRuleDescriptionsIngress_FullMethodName = "/ec2lab.v1.Compute/UpdateSecurityGroupRuleDescriptionsIngress"
+	Compute_UpdateSecurityGroupRuleDescriptionsEgress_FullMethodName  = "/ec2lab.v1.Compute/UpdateSecurityGroupRuleDescriptionsEgress"
+	Compute_DescribeNetworkInterfaces_FullMethodName                  = "/ec2lab.v1.Compute/DescribeNetworkInterfaces"
+	Compute_DescribeRouteTables_FullMethodName                        = "/ec2lab.v1.Compute/DescribeRouteTables"
+	Compute_DescribeNetworkAcls_FullMethodName                        = "/ec2lab.v1.Compute/DescribeNetworkAcls"
 )
 
 // ComputeClient is the client API for Compute service.
@@ -184,8 +188,15 @@ type ComputeClient interface {
 	DescribeSecurityGroups(ctx context.Context, in *DescribeSecurityGroupsRequest, opts ...grpc.CallOption) (*DescribeSecurityGroupsResponse, error)
 	AuthorizeSecurityGroupIngress(ctx context.Context, in *SecurityGroupRulesRequest, opts ...grpc.CallOption) (*SecurityGroupRulesResponse, error)
 	AuthorizeSecurityGroupEgress(ctx context.Context, in *SecurityGroupRulesRequest, opts ...grpc.CallOption) (*SecurityGroupRulesResponse, error)
-	RevokeSecurityGroupIngress(ctx context.Context, in *SecurityGroupRulesRequest, opts ...grpc.CallOption) (*SecurityGroupRulesResponse, error)
-	RevokeSecurityGroupEgress(ctx context.Context, in *SecurityGroupRulesRequest, opts ...grpc.CallOption) (*SecurityGroupRulesResponse, error)
+	RevokeSecurityGroupIngress(ctx context.Context, in *RevokeSecurityGroupRulesRequest, opts ...grpc.CallOption) (*RevokeSecurityGroupRulesResponse, error)
+	RevokeSecurityGroupEgress(ctx context.Context, in *RevokeSecurityGroupRulesRequest, opts ...grpc.CallOption) (*RevokeSecurityGroupRulesResponse, error)
+	// DescribeSecurityGroupRules lists the caller's rules one by one, by ID.
+	DescribeSecurityGroupRules(ctx context.Context, in *DescribeSecurityGroupRulesRequest, opts ...grpc.CallOption) (*DescribeSecurityGroupRulesResponse, error)
+	// ModifySecurityGroupRules replaces rules of a group in place, keeping their IDs and tags.
+	ModifySecurityGroupRules(ctx context.Context, in *ModifySecurityGroupRulesRequest, opts ...grpc.CallOption) (*ModifySecurityGroupRulesResponse, error)
+	// UpdateSecurityGroupRuleDescriptions* change rules' descriptions only.
+	UpdateSecurityGroupRuleDescriptionsIngress(ctx context.Context, in *UpdateSecurityGroupRuleDescriptionsRequest, opts ...grpc.CallOption) (*UpdateSecurityGroupRuleDescriptionsResponse, error)
+	UpdateSecurityGroupRuleDescriptionsEgress(ctx context.Context, in *UpdateSecurityGroupRuleDescriptionsRequest, opts ...grpc.CallOption) (*UpdateSecurityGroupRuleDescriptionsResponse, error)
 	// Network interfaces, route tables and network ACLs, read-only: the
 	// instances' primary interfaces, each VPC's main route table and default
 	// network ACL.
@@ -853,9 +864,9 @@ func (c *computeClient) AuthorizeSecurityGroupEgress(ctx context.Context, in *Se
 	return out, nil
 }
 
-func (c *computeClient) RevokeSecurityGroupIngress(ctx context.Context, in *SecurityGroupRulesRequest, opts ...grpc.CallOption) (*SecurityGroupRulesResponse, error) {
+func (c *computeClient) RevokeSecurityGroupIngress(ctx context.Context, in *RevokeSecurityGroupRulesRequest, opts ...grpc.CallOption) (*RevokeSecurityGroupRulesResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(SecurityGroupRulesResponse)
+	out := new(RevokeSecurityGroupRulesResponse)
 	err := c.cc.Invoke(ctx, Compute_RevokeSecurityGroupIngress_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
@@ -863,10 +874,50 @@ func (c *computeClient) RevokeSecurityGroupIngress(ctx context.Context, in *Secu
 	return out, nil
 }
 
-func (c *computeClient) RevokeSecurityGroupEgress(ctx context.Context, in *SecurityGroupRulesRequest, opts ...grpc.CallOption) (*SecurityGroupRulesResponse, error) {
+func (c *computeClient) RevokeSecurityGroupEgress(ctx context.Context, in *RevokeSecurityGroupRulesRequest, opts ...grpc.CallOption) (*RevokeSecurityGroupRulesResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(SecurityGroupRulesResponse)
+	out := new(RevokeSecurityGroupRulesResponse)
 	err := c.cc.Invoke(ctx, Compute_RevokeSecurityGroupEgress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeSecurityGroupRules(ctx context.Context, in *DescribeSecurityGroupRulesRequest, opts ...grpc.CallOption) (*DescribeSecurityGroupRulesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeSecurityGroupRulesResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeSecurityGroupRules_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ModifySecurityGroupRules(ctx context.Context, in *ModifySecurityGroupRulesRequest, opts ...grpc.CallOption) (*ModifySecurityGroupRulesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ModifySecurityGroupRulesResponse)
+	err := c.cc.Invoke(ctx, Compute_ModifySecurityGroupRules_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) UpdateSecurityGroupRuleDescriptionsIngress(ctx context.Context, in *UpdateSecurityGroupRuleDescriptionsRequest, opts ...grpc.CallOption) (*UpdateSecurityGroupRuleDescriptionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateSecurityGroupRuleDescriptionsResponse)
+	err := c.cc.Invoke(ctx, Compute_UpdateSecurityGroupRuleDescriptionsIngress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) UpdateSecurityGroupRuleDescriptionsEgress(ctx context.Context, in *UpdateSecurityGroupRuleDescriptionsRequest, opts ...grpc.CallOption) (*UpdateSecurityGroupRuleDescriptionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateSecurityGroupRuleDescriptionsResponse)
+	err := c.cc.Invoke(ctx, Compute_UpdateSecurityGroupRuleDescriptionsEgress_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -993,8 +1044,15 @@ type ComputeServer interface {
 	DescribeSecurityGroups(context.Context, *DescribeSecurityGroupsRequest) (*DescribeSecurityGroupsResponse, error)
 	AuthorizeSecurityGroupIngress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error)
 	AuthorizeSecurityGroupEgress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error)
-	RevokeSecurityGroupIngress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error)
-	RevokeSecurityGroupEgress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error)
+	RevokeSecurityGroupIngress(context.Context, *RevokeSecurityGroupRulesRequest) (*RevokeSecurityGroupRulesResponse, error)
+	RevokeSecurityGroupEgress(context.Context, *RevokeSecurityGroupRulesRequest) (*RevokeSecurityGroupRulesResponse, error)
+	// DescribeSecurityGroupRules lists the caller's rules one by one, by ID.
+	DescribeSecurityGroupRules(context.Context, *DescribeSecurityGroupRulesRequest) (*DescribeSecurityGroupRulesResponse, error)
+	// ModifySecurityGroupRules replaces rules of a group in place, keeping their IDs and tags.
+	ModifySecurityGroupRules(context.Context, *ModifySecurityGroupRulesRequest) (*ModifySecurityGroupRulesResponse, error)
+	// UpdateSecurityGroupRuleDescriptions* change rules' descriptions only.
+	UpdateSecurityGroupRuleDescriptionsIngress(context.Context, *UpdateSecurityGroupRuleDescriptionsRequest) (*UpdateSecurityGroupRuleDescriptionsResponse, error)
+	UpdateSecurityGroupRuleDescriptionsEgress(context.Context, *UpdateSecurityGroupRuleDescriptionsRequest) (*UpdateSecurityGroupRuleDescriptionsResponse, error)
 	// Network interfaces, route tables and network ACLs, read-only: the
 	// instances' primary interfaces, each VPC's main route table and default
 	// network ACL.
@@ -1200,11 +1258,23 @@ func (UnimplementedComputeServer) AuthorizeSecurityGroupIngress(context.Context,
 func (UnimplementedComputeServer) AuthorizeSecurityGroupEgress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method AuthorizeSecurityGroupEgress not implemented")
 }
-func (UnimplementedComputeServer) RevokeSecurityGroupIngress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error) {
+func (UnimplementedComputeServer) RevokeSecurityGroupIngress(context.Context, *RevokeSecurityGroupRulesRequest) (*RevokeSecurityGroupRulesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RevokeSecurityGroupIngress not implemented")
 }
-func (UnimplementedComputeServer) RevokeSecurityGroupEgress(context.Context, *SecurityGroupRulesRequest) (*SecurityGroupRulesResponse, error) {
+func (UnimplementedComputeServer) RevokeSecurityGroupEgress(context.Context, *RevokeSecurityGroupRulesRequest) (*RevokeSecurityGroupRulesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RevokeSecurityGroupEgress not implemented")
+}
+func (UnimplementedComputeServer) DescribeSecurityGroupRules(context.Context, *DescribeSecurityGroupRulesRequest) (*DescribeSecurityGroupRulesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeSecurityGroupRules not implemented")
+}
+func (UnimplementedComputeServer) ModifySecurityGroupRules(context.Context, *ModifySecurityGroupRulesRequest) (*ModifySecurityGroupRulesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ModifySecurityGroupRules not implemented")
+}
+func (UnimplementedComputeServer) UpdateSecurityGroupRuleDescriptionsIngress(context.Context, *UpdateSecurityGroupRuleDescriptionsRequest) (*UpdateSecurityGroupRuleDescriptionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateSecurityGroupRuleDescriptionsIngress not implemented")
+}
+func (UnimplementedComputeServer) UpdateSecurityGroupRuleDescriptionsEgress(context.Context, *UpdateSecurityGroupRuleDescriptionsRequest) (*UpdateSecurityGroupRuleDescriptionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateSecurityGroupRuleDescriptionsEgress not implemented")
 }
 func (UnimplementedComputeServer) DescribeNetworkInterfaces(context.Context, *DescribeNetworkInterfacesRequest) (*DescribeNetworkInterfacesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DescribeNetworkInterfaces not implemented")
@@ -2346,7 +2416,7 @@ func _Compute_AuthorizeSecurityGroupEgress_Handler(srv interface{}, ctx context.
 }
 
 func _Compute_RevokeSecurityGroupIngress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(SecurityGroupRulesRequest)
+	in := new(RevokeSecurityGroupRulesRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
@@ -2358,13 +2428,13 @@ func _Compute_RevokeSecurityGroupIngress_Handler(srv interface{}, ctx context.Co
 		FullMethod: Compute_RevokeSecurityGroupIngress_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(ComputeServer).RevokeSecurityGroupIngress(ctx, req.(*SecurityGroupRulesRequest))
+		return srv.(ComputeServer).RevokeSecurityGroupIngress(ctx, req.(*RevokeSecurityGroupRulesRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
 
 func _Compute_RevokeSecurityGroupEgress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(SecurityGroupRulesRequest)
+	in := new(RevokeSecurityGroupRulesRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
@@ -2376,7 +2446,79 @@ func _Compute_RevokeSecurityGroupEgress_Handler(srv interface{}, ctx context.Con
 		FullMethod: Compute_RevokeSecurityGroupEgress_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(ComputeServer).RevokeSecurityGroupEgress(ctx, req.(*SecurityGroupRulesRequest))
+		return srv.(ComputeServer).RevokeSecurityGroupEgress(ctx, req.(*RevokeSecurityGroupRulesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeSecurityGroupRules_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeSecurityGroupRulesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeSecurityGroupRules(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeSecurityGroupRules_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeSecurityGroupRules(ctx, req.(*DescribeSecurityGroupRulesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ModifySecurityGroupRules_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ModifySecurityGroupRulesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ModifySecurityGroupRules(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ModifySecurityGroupRules_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ModifySecurityGroupRules(ctx, req.(*ModifySecurityGroupRulesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_UpdateSecurityGroupRuleDescriptionsIngress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateSecurityGroupRuleDescriptionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).UpdateSecurityGroupRuleDescriptionsIngress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_UpdateSecurityGroupRuleDescriptionsIngress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).UpdateSecurityGroupRuleDescriptionsIngress(ctx, req.(*UpdateSecurityGroupRuleDescriptionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_UpdateSecurityGroupRuleDescriptionsEgress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateSecurityGroupRuleDescriptionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).UpdateSecurityGroupRuleDescriptionsEgress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_UpdateSecurityGroupRuleDescriptionsEgress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).UpdateSecurityGroupRuleDescriptionsEgress(ctx, req.(*UpdateSecurityGroupRuleDescriptionsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -2689,6 +2831,22 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RevokeSecurityGroupEgress",
 			Handler:    _Compute_RevokeSecurityGroupEgress_Handler,
+		},
+		{
+			MethodName: "DescribeSecurityGroupRules",
+			Handler:    _Compute_DescribeSecurityGroupRules_Handler,
+		},
+		{
+			MethodName: "ModifySecurityGroupRules",
+			Handler:    _Compute_ModifySecurityGroupRules_Handler,
+		},
+		{
+			MethodName: "UpdateSecurityGroupRuleDescriptionsIngress",
+			Handler:    _Compute_UpdateSecurityGroupRuleDescriptionsIngress_Handler,
+		},
+		{
+			MethodName: "UpdateSecurityGroupRuleDescriptionsEgress",
+			Handler:    _Compute_UpdateSecurityGroupRuleDescriptionsEgress_Handler,
 		},
 		{
 			MethodName: "DescribeNetworkInterfaces",
