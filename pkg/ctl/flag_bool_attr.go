@@ -22,7 +22,7 @@ type boolAttr struct {
 func addBoolAttr(cmd *cobra.Command, name, usage string) *boolAttr {
 	b := &boolAttr{name: name, cmd: cmd}
 	f := cmd.Flags()
-	f.StringVar(&b.raw, name, "", usage+" (alone: true; or Value=true|false, or JSON)")
+	f.StringVar(&b.raw, name, "", usage+" (`Value=true|false` shorthand or JSON; alone: true)")
 	f.Lookup(name).NoOptDefVal = "Value=true"
 	f.BoolVar(&b.neg, "no-"+name, false, "the same as --"+name+" Value=false")
 	markOptionalValue(cmd, name)
