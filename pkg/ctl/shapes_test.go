@@ -68,6 +68,13 @@ func TestMemberNamesMatchBotocore(t *testing.T) {
 		{"StopInstancesResult", []string{"stop-instances", "--instance-ids", "i-1"}},
 		{"ModifyInstanceMetadataOptionsResult", []string{"modify-instance-metadata-options", "--instance-id", "i-1"}},
 		{"VolumeAttachment", []string{"attach-volume", "--volume-id", "vol-1", "--instance-id", "i-1", "--device", "/dev/sdf"}},
+		{"DescribeVpcsResult", []string{"describe-vpcs"}},
+		{"DescribeSubnetsResult", []string{"describe-subnets"}},
+		{"DescribeVpcAttributeResult", []string{"describe-vpc-attribute", "--vpc-id", "vpc-1", "--attribute", "enableDnsSupport"}},
+		{"AssociateVpcCidrBlockResult", []string{"associate-vpc-cidr-block", "--vpc-id", "vpc-1", "--cidr-block", "10.2.0.0/16"}},
+		{"DisassociateVpcCidrBlockResult", []string{"disassociate-vpc-cidr-block", "--association-id", sampleAssocID}},
+		{"DescribeVpcClassicLinkResult", []string{"describe-vpc-classic-link"}},
+		{"DescribeVpcClassicLinkDnsSupportResult", []string{"describe-vpc-classic-link-dns-support"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.shape, func(t *testing.T) {
