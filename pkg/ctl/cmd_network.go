@@ -160,35 +160,3 @@ func newDeleteSubnetCmd(a *app) *cobra.Command {
 	addDryRun(cmd, &req.DryRun)
 	return cmd
 }
-
-// docVpc is an EC2 Vpc.
-func docVpc(v *pb.Vpc) any {
-	o := NewObject().Set("CidrBlock", v.GetCidrBlock()).
-		Set("DhcpOptionsId", "default").
-		Set("State", v.GetState()).
-		Set("VpcId", v.GetVpcId()).
-		Set("OwnerId", v.GetOwnerId()).
-		Set("InstanceTenancy", "default").
-		Set("IsDefault", v.GetIsDefault())
-	if len(v.GetTags()) > 0 {
-		o.Set("Tags", docTags(v.GetTags()))
-	}
-	return o
-}
-
-// docSubnet is an EC2 Subnet.
-func docSubnet(s *pb.Subnet) any {
-	o := NewObject().Set("AvailabilityZone", s.GetAvailabilityZone()).
-		Set("AvailableIpAddressCount", int64(s.GetAvailableIpAddressCount())).
-		Set("CidrBlock", s.GetCidrBlock()).
-		Set("DefaultForAz", s.GetDefaultForAz()).
-		Set("MapPublicIpOnLaunch", false).
-		Set("State", s.GetState()).
-		Set("SubnetId", s.GetSubnetId()).
-		Set("VpcId", s.GetVpcId()).
-		Set("OwnerId", s.GetOwnerId())
-	if len(s.GetTags()) > 0 {
-		o.Set("Tags", docTags(s.GetTags()))
-	}
-	return o
-}

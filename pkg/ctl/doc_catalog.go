@@ -4,33 +4,6 @@ import (
 	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
-// docInstanceType is an EC2 InstanceTypeInfo; the ec2lab-only members
-// come last.
-func docInstanceType(t *pb.InstanceTypeInfo) any {
-	o := NewObject().Set("InstanceType", t.GetInstanceType()).
-		Set("CurrentGeneration", t.GetCurrentGeneration()).
-		Str("Hypervisor", t.GetHypervisor()).
-		Set("ProcessorInfo", NewObject().Set("SupportedArchitectures", strList(t.GetArchitectures()))).
-		Set("VCpuInfo", NewObject().Set("DefaultVCpus", int64(t.GetVcpus()))).
-		Set("MemoryInfo", NewObject().Set("SizeInMiB", t.GetMemoryMib())).
-		Set("InstanceStorageSupported", t.GetInstanceStoreDisks() > 0)
-	if n := int64(t.GetInstanceStoreDisks()); n > 0 {
-		disk := NewObject().Set("SizeInGB", t.GetInstanceStoreGb()/n).Set("Count", n).
-			Set("Type", t.GetInstanceStoreType())
-		o.Set("InstanceStorageInfo", NewObject().Set("TotalSizeInGB", t.GetInstanceStoreGb()).
-			Set("Disks", []any{disk}))
-	}
-	if t.GetGpus() > 0 {
-		gpu := NewObject().Set("Name", t.GetGpuName()).Set("Count", int64(t.GetGpus()))
-		o.Set("GpuInfo", NewObject().Set("Gpus", []any{gpu}))
-	}
-	o.Set("BurstablePerformanceSupported", t.GetBurstable())
-	return o.Str("Family", t.GetFamily()).
-		Int("BaselineCpuPercent", int64(t.GetBaselinePercent())).
-		Set("DedicatedCpu", t.GetDedicatedCpu()).
-		Set("Hugepages", t.GetHugepages())
-}
-
 func docRegion(r *pb.Region) any {
 	return NewObject().Set("OptInStatus", orDefault(r.GetOptInStatus(), "opt-in-not-required")).
 		Set("RegionName", r.GetRegionName()).

@@ -32,6 +32,7 @@ type fakeCompute struct {
 	notFoundOnce bool                // first DescribeInstances answers InvalidInstanceID.NotFound
 	describes    int
 	lastRun      *pb.RunInstancesRequest
+	lastReq      proto.Message // the last request of the VPC and subnet calls
 	lastMD       metadata.MD
 	consoleIn    bytes.Buffer
 	net          netReads        // fake_netread_test.go
@@ -240,7 +241,7 @@ func newHarness(t *testing.T) *harness {
 	t.Helper()
 	h := &harness{t: t, fake: newFakeCompute(), lis: bufconn.Listen(1 << 20),
 		env: map[string]string{"HOME": t.TempDir(), "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "sekrit-value"}}
-	srv := grpc.NewServer()
+	srv := grpc.NewServer(errgrpc.ServerOptions()...) // as ec2d: native EC2 errors become statuses
 	pb.RegisterComputeServer(srv, h.fake)
 	go func() { _ = srv.Serve(h.lis) }()
 	t.Cleanup(srv.Stop)

@@ -67,6 +67,16 @@ func markList(cmd *cobra.Command, names ...string) {
 	}
 }
 
+// markOptionalValue marks flags that, like the AWS CLI's (argparse
+// nargs='?'), take a value when the next argument is not an option and
+// none otherwise (--enable-dns-support, --enable-dns-support Value=false);
+// the flag's NoOptDefVal is the value it takes alone.
+func markOptionalValue(cmd *cobra.Command, names ...string) {
+	for _, n := range names {
+		_ = cmd.Flags().SetAnnotation(n, nargsAnnotation, []string{"?"})
+	}
+}
+
 // Run executes root with args, prints any error the way the AWS CLI does
 // and returns the process exit code.
 func Run(ctx context.Context, root *cobra.Command, args []string) int {
@@ -101,32 +111,28 @@ func commandPath(root *cobra.Command, args []string) string {
 }
 
 // expandListArgs rewrites "--flag a b c" into "--flag a --flag b --flag c"
-// for flags marked as lists, so that pflag sees one value per flag.
+// for flags marked as lists, so that pflag sees one value per flag, and
+// "--flag v" into "--flag=v" for flags with an optional value (pflag takes
+// such a flag's value only after "=").
 func expandListArgs(root *cobra.Command, args []string) []string {
-	lists := map[string]bool{}
-	var walk func(c *cobra.Command)
-	walk = func(c *cobra.Command) {
-		c.Flags().VisitAll(func(f *pflag.Flag) {
-			if _, ok := f.Annotations[nargsAnnotation]; ok {
-				lists[f.Name] = true
-			}
-		})
-		for _, sub := range c.Commands() {
-			walk(sub)
-		}
-	}
-	walk(root)
+	nargs := flagNargs(root)
 	out := make([]string, 0, len(args))
 	current := ""
-	for i, arg := range args {
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
 		switch {
 		case arg == "--":
 			return append(out, args[i:]...)
 		case strings.HasPrefix(arg, "-"):
 			current = ""
-			name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-			if lists[name] && strings.HasPrefix(arg, "--") {
+			name, _, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+			long := strings.HasPrefix(arg, "--")
+			switch {
+			case long && nargs[name] == "+":
 				current = name
+			case long && nargs[name] == "?" && !hasValue && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-"):
+				arg += "=" + args[i+1]
+				i++
 			}
 			out = append(out, arg)
 		case current != "" && len(out) > 0 && out[len(out)-1] != "--"+current:
@@ -136,4 +142,23 @@ func expandListArgs(root *cobra.Command, args []string) []string {
 		}
 	}
 	return out
+}
+
+// flagNargs maps the name of every flag marked as a list ("+") or as
+// taking an optional value ("?") to its mark.
+func flagNargs(root *cobra.Command) map[string]string {
+	nargs := map[string]string{}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if v := f.Annotations[nargsAnnotation]; len(v) > 0 {
+				nargs[f.Name] = v[0]
+			}
+		})
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	return nargs
 }

@@ -79,6 +79,13 @@ func TestMemberNamesMatchBotocore(t *testing.T) {
 			"--security-group-rule-ids", "sgr-1"}},
 		{"ModifySecurityGroupRulesResult", []string{"modify-security-group-rules", "--group-id", "sg-1",
 			"--security-group-rules", "SecurityGroupRuleId=sgr-1,SecurityGroupRule={IpProtocol=-1,CidrIpv4=10.0.0.0/8}"}},
+		{"DescribeVpcsResult", []string{"describe-vpcs"}},
+		{"DescribeSubnetsResult", []string{"describe-subnets"}},
+		{"DescribeVpcAttributeResult", []string{"describe-vpc-attribute", "--vpc-id", "vpc-1", "--attribute", "enableDnsSupport"}},
+		{"AssociateVpcCidrBlockResult", []string{"associate-vpc-cidr-block", "--vpc-id", "vpc-1", "--cidr-block", "10.2.0.0/16"}},
+		{"DisassociateVpcCidrBlockResult", []string{"disassociate-vpc-cidr-block", "--association-id", sampleAssocID}},
+		{"DescribeVpcClassicLinkResult", []string{"describe-vpc-classic-link"}},
+		{"DescribeVpcClassicLinkDnsSupportResult", []string{"describe-vpc-classic-link-dns-support"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.shape, func(t *testing.T) {
