@@ -124,20 +124,16 @@ func (c *Compute) GetConsoleOutput(ctx context.Context, r *v1.GetConsoleOutputRe
 
 // DescribeInstanceAttribute answers one attribute.
 func (c *Compute) DescribeInstanceAttribute(ctx context.Context, r *v1.DescribeInstanceAttributeRequest) (*v1.InstanceAttribute, error) {
-	in, err := c.svc.InstanceAttribute(ctx, r.GetInstanceId(), r.GetAttribute())
+	a, err := c.svc.DescribeInstanceAttribute(ctx, r.GetInstanceId(), r.GetAttribute())
 	if err != nil {
 		return nil, err
 	}
-	out := &v1.InstanceAttribute{InstanceId: in.ID, Attribute: r.GetAttribute()}
-	switch r.GetAttribute() {
-	case "userData":
-		out.Value = string(in.UserData)
-	case "disableApiTermination":
-		out.Value = boolString(in.DisableAPITermination)
-	case "disableApiStop":
-		out.Value = boolString(in.DisableAPIStop)
-	case "instanceType":
-		out.Value = in.Type
+	out := &v1.InstanceAttribute{InstanceId: a.InstanceID, Attribute: a.Name}
+	if a.Value != nil {
+		out.Value = *a.Value
+	}
+	if a.Bool != nil {
+		out.Value = boolString(*a.Bool)
 	}
 	return out, nil
 }

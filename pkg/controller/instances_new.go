@@ -20,7 +20,8 @@ func (s *Service) newInstance(req RunRequest, acct, resID string, idx int, p sch
 		ImageID: img.ID, Type: typ.Name, State: StatePending, AZ: p.AZ, HostID: p.HostID,
 		LaunchTime: now, StateChangedAt: now, UserData: req.UserData, Tags: req.Tags["instance"],
 		ClientToken: req.ClientToken, RootDeviceName: img.RootDeviceName, Architecture: img.Architecture,
-		DisableAPITermination: req.DisableAPITermination, DisableAPIStop: req.DisableAPIStop}
+		DisableAPITermination: req.DisableAPITermination, DisableAPIStop: req.DisableAPIStop,
+		ShutdownBehavior: req.ShutdownBehavior}
 	in.Metadata, _ = MetadataOptions{}.apply(req.MetadataOptions) // validateRun checked it
 	if typ.Burstable {
 		in.CPUCredits = cmp.Or(req.CPUCredits, CreditsUnlimited) // EC2's default for t3

@@ -77,6 +77,7 @@ const (
 	InvalidHostIDNotFound          = "InvalidHostID.NotFound"
 	InvalidInstanceIDMalformed     = "InvalidInstanceID.Malformed"
 	InvalidInstanceIDNotFound      = "InvalidInstanceID.NotFound"
+	InvalidInstanceAttributeValue  = "InvalidInstanceAttributeValue"
 	InvalidInstanceType            = "InvalidInstanceType"
 	InvalidKeyFormat               = "InvalidKey.Format"
 	InvalidKeyPairDuplicate        = "InvalidKeyPair.Duplicate"
