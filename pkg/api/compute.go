@@ -30,7 +30,8 @@ func (c *Compute) RunInstances(ctx context.Context, r *v1.RunInstancesRequest) (
 		AZ: r.GetPlacement().GetAvailabilityZone(), Tags: specTags(r.GetTagSpecifications()), ClientToken: r.GetClientToken(),
 		DryRun: r.GetDryRun(), DisableAPITermination: r.GetDisableApiTermination(), DisableAPIStop: r.GetDisableApiStop(),
 		SubnetID: r.GetSubnetId(), PrivateIP: r.GetPrivateIpAddress(), SecurityGroupIDs: r.GetSecurityGroupIds(),
-		MetadataOptions: metadataOptionsIn(r.GetMetadataOptions()), CPUCredits: r.GetCreditSpecification().GetCpuCredits()}
+		MetadataOptions: metadataOptionsIn(r.GetMetadataOptions()), CPUCredits: r.GetCreditSpecification().GetCpuCredits(),
+		ShutdownBehavior: r.GetInstanceInitiatedShutdownBehavior()}
 	req.PlacementGroup, req.PartitionNumber = r.GetPlacement().GetGroupName(), int(r.GetPlacement().GetPartitionNumber())
 	if req.MinCount == 0 && req.MaxCount == 0 {
 		req.MinCount, req.MaxCount = 1, 1
@@ -120,29 +121,6 @@ func (c *Compute) GetConsoleOutput(ctx context.Context, r *v1.GetConsoleOutputRe
 		return nil, err
 	}
 	return &v1.GetConsoleOutputResponse{InstanceId: r.GetInstanceId(), Timestamp: ts(at), Output: out}, nil
-}
-
-// DescribeInstanceAttribute answers one attribute.
-func (c *Compute) DescribeInstanceAttribute(ctx context.Context, r *v1.DescribeInstanceAttributeRequest) (*v1.InstanceAttribute, error) {
-	a, err := c.svc.DescribeInstanceAttribute(ctx, r.GetInstanceId(), r.GetAttribute())
-	if err != nil {
-		return nil, err
-	}
-	out := &v1.InstanceAttribute{InstanceId: a.InstanceID, Attribute: a.Name}
-	if a.Value != nil {
-		out.Value = *a.Value
-	}
-	if a.Bool != nil {
-		out.Value = boolString(*a.Bool)
-	}
-	return out, nil
-}
-
-func boolString(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
 }
 
 // DescribeInstanceTypes lists the catalog.

@@ -493,8 +493,10 @@ type RunInstancesRequest struct {
 	SecurityGroupIds      []string                        `protobuf:"bytes,16,rep,name=security_group_ids,json=securityGroupIds,proto3" json:"security_group_ids,omitempty"` // empty: the VPC's default group
 	MetadataOptions       *InstanceMetadataOptionsRequest `protobuf:"bytes,17,opt,name=metadata_options,json=metadataOptions,proto3" json:"metadata_options,omitempty"`
 	CreditSpecification   *CreditSpecificationRequest     `protobuf:"bytes,18,opt,name=credit_specification,json=creditSpecification,proto3" json:"credit_specification,omitempty"` // burstable (t*) types only
-	unknownFields         protoimpl.UnknownFields
-	sizeCache             protoimpl.SizeCache
+	// What a shutdown from inside the guest does: stop (default) or terminate.
+	InstanceInitiatedShutdownBehavior string `protobuf:"bytes,19,opt,name=instance_initiated_shutdown_behavior,json=instanceInitiatedShutdownBehavior,proto3" json:"instance_initiated_shutdown_behavior,omitempty"`
+	unknownFields                     protoimpl.UnknownFields
+	sizeCache                         protoimpl.SizeCache
 }
 
 func (x *RunInstancesRequest) Reset() {
@@ -651,6 +653,13 @@ func (x *RunInstancesRequest) GetCreditSpecification() *CreditSpecificationReque
 		return x.CreditSpecification
 	}
 	return nil
+}
+
+func (x *RunInstancesRequest) GetInstanceInitiatedShutdownBehavior() string {
+	if x != nil {
+		return x.InstanceInitiatedShutdownBehavior
+	}
+	return ""
 }
 
 // CreditSpecificationRequest is RunInstances' CreditSpecification.
@@ -2005,9 +2014,14 @@ func (x *ConsoleChunk) GetData() []byte {
 }
 
 type DescribeInstanceAttributeRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
-	Attribute     string                 `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"` // userData, disableApiTermination, disableApiStop, instanceType
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	// One of EC2's InstanceAttributeName: instanceType, kernel, ramdisk,
+	// userData, disableApiTermination, instanceInitiatedShutdownBehavior,
+	// rootDeviceName, blockDeviceMapping, productCodes, sourceDestCheck,
+	// groupSet, ebsOptimized, sriovNetSupport, enaSupport, enclaveOptions,
+	// disableApiStop.
+	Attribute     string `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2056,13 +2070,35 @@ func (x *DescribeInstanceAttributeRequest) GetAttribute() string {
 	return ""
 }
 
+// InstanceAttribute is EC2's InstanceAttribute: the instance and the one
+// attribute asked for, in its member (the others unset). A text member
+// with an empty value is EC2's empty element (kernel of an image without
+// one, no user data).
 type InstanceAttribute struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
-	Attribute     string                 `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"`
-	Value         string                 `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"` // userData base64-encoded, booleans "true"/"false"
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	Attribute  string                 `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"`
+	// value repeats a text or boolean attribute as text (userData
+	// base64-encoded, booleans "true"/"false").
+	Value                             string                        `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"`
+	InstanceType                      *AttributeValue               `protobuf:"bytes,4,opt,name=instance_type,json=instanceType,proto3" json:"instance_type,omitempty"`
+	KernelId                          *AttributeValue               `protobuf:"bytes,5,opt,name=kernel_id,json=kernelId,proto3" json:"kernel_id,omitempty"`
+	RamdiskId                         *AttributeValue               `protobuf:"bytes,6,opt,name=ramdisk_id,json=ramdiskId,proto3" json:"ramdisk_id,omitempty"`
+	UserData                          *AttributeValue               `protobuf:"bytes,7,opt,name=user_data,json=userData,proto3" json:"user_data,omitempty"` // base64-encoded
+	DisableApiTermination             *AttributeBooleanValue        `protobuf:"bytes,8,opt,name=disable_api_termination,json=disableApiTermination,proto3" json:"disable_api_termination,omitempty"`
+	InstanceInitiatedShutdownBehavior *AttributeValue               `protobuf:"bytes,9,opt,name=instance_initiated_shutdown_behavior,json=instanceInitiatedShutdownBehavior,proto3" json:"instance_initiated_shutdown_behavior,omitempty"`
+	RootDeviceName                    *AttributeValue               `protobuf:"bytes,10,opt,name=root_device_name,json=rootDeviceName,proto3" json:"root_device_name,omitempty"`
+	BlockDeviceMappings               []*InstanceBlockDeviceMapping `protobuf:"bytes,11,rep,name=block_device_mappings,json=blockDeviceMappings,proto3" json:"block_device_mappings,omitempty"`
+	ProductCodes                      []*ProductCode                `protobuf:"bytes,12,rep,name=product_codes,json=productCodes,proto3" json:"product_codes,omitempty"`
+	SourceDestCheck                   *AttributeBooleanValue        `protobuf:"bytes,13,opt,name=source_dest_check,json=sourceDestCheck,proto3" json:"source_dest_check,omitempty"`
+	Groups                            []*GroupIdentifier            `protobuf:"bytes,14,rep,name=groups,proto3" json:"groups,omitempty"`
+	EbsOptimized                      *AttributeBooleanValue        `protobuf:"bytes,15,opt,name=ebs_optimized,json=ebsOptimized,proto3" json:"ebs_optimized,omitempty"`
+	SriovNetSupport                   *AttributeValue               `protobuf:"bytes,16,opt,name=sriov_net_support,json=sriovNetSupport,proto3" json:"sriov_net_support,omitempty"`
+	EnaSupport                        *AttributeBooleanValue        `protobuf:"bytes,17,opt,name=ena_support,json=enaSupport,proto3" json:"ena_support,omitempty"`
+	EnclaveOptions                    *EnclaveOptions               `protobuf:"bytes,18,opt,name=enclave_options,json=enclaveOptions,proto3" json:"enclave_options,omitempty"`
+	DisableApiStop                    *AttributeBooleanValue        `protobuf:"bytes,19,opt,name=disable_api_stop,json=disableApiStop,proto3" json:"disable_api_stop,omitempty"`
+	unknownFields                     protoimpl.UnknownFields
+	sizeCache                         protoimpl.SizeCache
 }
 
 func (x *InstanceAttribute) Reset() {
@@ -2116,6 +2152,1051 @@ func (x *InstanceAttribute) GetValue() string {
 	return ""
 }
 
+func (x *InstanceAttribute) GetInstanceType() *AttributeValue {
+	if x != nil {
+		return x.InstanceType
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetKernelId() *AttributeValue {
+	if x != nil {
+		return x.KernelId
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetRamdiskId() *AttributeValue {
+	if x != nil {
+		return x.RamdiskId
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetUserData() *AttributeValue {
+	if x != nil {
+		return x.UserData
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetDisableApiTermination() *AttributeBooleanValue {
+	if x != nil {
+		return x.DisableApiTermination
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetInstanceInitiatedShutdownBehavior() *AttributeValue {
+	if x != nil {
+		return x.InstanceInitiatedShutdownBehavior
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetRootDeviceName() *AttributeValue {
+	if x != nil {
+		return x.RootDeviceName
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetBlockDeviceMappings() []*InstanceBlockDeviceMapping {
+	if x != nil {
+		return x.BlockDeviceMappings
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetProductCodes() []*ProductCode {
+	if x != nil {
+		return x.ProductCodes
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetSourceDestCheck() *AttributeBooleanValue {
+	if x != nil {
+		return x.SourceDestCheck
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetGroups() []*GroupIdentifier {
+	if x != nil {
+		return x.Groups
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetEbsOptimized() *AttributeBooleanValue {
+	if x != nil {
+		return x.EbsOptimized
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetSriovNetSupport() *AttributeValue {
+	if x != nil {
+		return x.SriovNetSupport
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetEnaSupport() *AttributeBooleanValue {
+	if x != nil {
+		return x.EnaSupport
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetEnclaveOptions() *EnclaveOptions {
+	if x != nil {
+		return x.EnclaveOptions
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetDisableApiStop() *AttributeBooleanValue {
+	if x != nil {
+		return x.DisableApiStop
+	}
+	return nil
+}
+
+// AttributeBooleanValue is EC2's AttributeBooleanValue.
+type AttributeBooleanValue struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Value         bool                   `protobuf:"varint,1,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AttributeBooleanValue) Reset() {
+	*x = AttributeBooleanValue{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AttributeBooleanValue) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AttributeBooleanValue) ProtoMessage() {}
+
+func (x *AttributeBooleanValue) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AttributeBooleanValue.ProtoReflect.Descriptor instead.
+func (*AttributeBooleanValue) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *AttributeBooleanValue) GetValue() bool {
+	if x != nil {
+		return x.Value
+	}
+	return false
+}
+
+// BlobAttributeValue is EC2's BlobAttributeValue (raw bytes; base64 on the
+// Query API's wire).
+type BlobAttributeValue struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Value         []byte                 `protobuf:"bytes,1,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BlobAttributeValue) Reset() {
+	*x = BlobAttributeValue{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BlobAttributeValue) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BlobAttributeValue) ProtoMessage() {}
+
+func (x *BlobAttributeValue) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BlobAttributeValue.ProtoReflect.Descriptor instead.
+func (*BlobAttributeValue) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *BlobAttributeValue) GetValue() []byte {
+	if x != nil {
+		return x.Value
+	}
+	return nil
+}
+
+// ProductCode is EC2's ProductCode (ec2lab has none).
+type ProductCode struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	ProductCodeId   string                 `protobuf:"bytes,1,opt,name=product_code_id,json=productCodeId,proto3" json:"product_code_id,omitempty"`
+	ProductCodeType string                 `protobuf:"bytes,2,opt,name=product_code_type,json=productCodeType,proto3" json:"product_code_type,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *ProductCode) Reset() {
+	*x = ProductCode{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ProductCode) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ProductCode) ProtoMessage() {}
+
+func (x *ProductCode) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ProductCode.ProtoReflect.Descriptor instead.
+func (*ProductCode) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *ProductCode) GetProductCodeId() string {
+	if x != nil {
+		return x.ProductCodeId
+	}
+	return ""
+}
+
+func (x *ProductCode) GetProductCodeType() string {
+	if x != nil {
+		return x.ProductCodeType
+	}
+	return ""
+}
+
+// EnclaveOptions is EC2's EnclaveOptions.
+type EnclaveOptions struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Enabled       bool                   `protobuf:"varint,1,opt,name=enabled,proto3" json:"enabled,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EnclaveOptions) Reset() {
+	*x = EnclaveOptions{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EnclaveOptions) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EnclaveOptions) ProtoMessage() {}
+
+func (x *EnclaveOptions) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EnclaveOptions.ProtoReflect.Descriptor instead.
+func (*EnclaveOptions) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *EnclaveOptions) GetEnabled() bool {
+	if x != nil {
+		return x.Enabled
+	}
+	return false
+}
+
+// ModifyInstanceAttributeRequest is EC2's: exactly one attribute, either
+// attribute + value or one of the members after them.
+type ModifyInstanceAttributeRequest struct {
+	state                             protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId                        string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	Attribute                         string                 `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"`
+	Value                             *string                `protobuf:"bytes,3,opt,name=value,proto3,oneof" json:"value,omitempty"`                             // userData base64-encoded, booleans true/false
+	InstanceType                      *AttributeValue        `protobuf:"bytes,4,opt,name=instance_type,json=instanceType,proto3" json:"instance_type,omitempty"` // stopped instances only
+	Kernel                            *AttributeValue        `protobuf:"bytes,5,opt,name=kernel,proto3" json:"kernel,omitempty"`
+	Ramdisk                           *AttributeValue        `protobuf:"bytes,6,opt,name=ramdisk,proto3" json:"ramdisk,omitempty"`
+	UserData                          *BlobAttributeValue    `protobuf:"bytes,7,opt,name=user_data,json=userData,proto3" json:"user_data,omitempty"` // stopped instances only
+	DisableApiTermination             *AttributeBooleanValue `protobuf:"bytes,8,opt,name=disable_api_termination,json=disableApiTermination,proto3" json:"disable_api_termination,omitempty"`
+	DisableApiStop                    *AttributeBooleanValue `protobuf:"bytes,9,opt,name=disable_api_stop,json=disableApiStop,proto3" json:"disable_api_stop,omitempty"`
+	InstanceInitiatedShutdownBehavior *AttributeValue        `protobuf:"bytes,10,opt,name=instance_initiated_shutdown_behavior,json=instanceInitiatedShutdownBehavior,proto3" json:"instance_initiated_shutdown_behavior,omitempty"` // stop or terminate
+	SourceDestCheck                   *AttributeBooleanValue `protobuf:"bytes,11,opt,name=source_dest_check,json=sourceDestCheck,proto3" json:"source_dest_check,omitempty"`
+	Groups                            []string               `protobuf:"bytes,12,rep,name=groups,proto3" json:"groups,omitempty"` // security group IDs (Query API: GroupId.N)
+	// DeleteOnTermination of attached volumes (Query API: BlockDeviceMapping.N).
+	BlockDeviceMappings []*InstanceBlockDeviceMappingSpecification `protobuf:"bytes,13,rep,name=block_device_mappings,json=blockDeviceMappings,proto3" json:"block_device_mappings,omitempty"`
+	EbsOptimized        *AttributeBooleanValue                     `protobuf:"bytes,14,opt,name=ebs_optimized,json=ebsOptimized,proto3" json:"ebs_optimized,omitempty"`
+	EnaSupport          *AttributeBooleanValue                     `protobuf:"bytes,15,opt,name=ena_support,json=enaSupport,proto3" json:"ena_support,omitempty"`
+	SriovNetSupport     *AttributeValue                            `protobuf:"bytes,16,opt,name=sriov_net_support,json=sriovNetSupport,proto3" json:"sriov_net_support,omitempty"`
+	DryRun              bool                                       `protobuf:"varint,17,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *ModifyInstanceAttributeRequest) Reset() {
+	*x = ModifyInstanceAttributeRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyInstanceAttributeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyInstanceAttributeRequest) ProtoMessage() {}
+
+func (x *ModifyInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyInstanceAttributeRequest.ProtoReflect.Descriptor instead.
+func (*ModifyInstanceAttributeRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *ModifyInstanceAttributeRequest) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *ModifyInstanceAttributeRequest) GetAttribute() string {
+	if x != nil {
+		return x.Attribute
+	}
+	return ""
+}
+
+func (x *ModifyInstanceAttributeRequest) GetValue() string {
+	if x != nil && x.Value != nil {
+		return *x.Value
+	}
+	return ""
+}
+
+func (x *ModifyInstanceAttributeRequest) GetInstanceType() *AttributeValue {
+	if x != nil {
+		return x.InstanceType
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetKernel() *AttributeValue {
+	if x != nil {
+		return x.Kernel
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetRamdisk() *AttributeValue {
+	if x != nil {
+		return x.Ramdisk
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetUserData() *BlobAttributeValue {
+	if x != nil {
+		return x.UserData
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetDisableApiTermination() *AttributeBooleanValue {
+	if x != nil {
+		return x.DisableApiTermination
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetDisableApiStop() *AttributeBooleanValue {
+	if x != nil {
+		return x.DisableApiStop
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetInstanceInitiatedShutdownBehavior() *AttributeValue {
+	if x != nil {
+		return x.InstanceInitiatedShutdownBehavior
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetSourceDestCheck() *AttributeBooleanValue {
+	if x != nil {
+		return x.SourceDestCheck
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetGroups() []string {
+	if x != nil {
+		return x.Groups
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetBlockDeviceMappings() []*InstanceBlockDeviceMappingSpecification {
+	if x != nil {
+		return x.BlockDeviceMappings
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetEbsOptimized() *AttributeBooleanValue {
+	if x != nil {
+		return x.EbsOptimized
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetEnaSupport() *AttributeBooleanValue {
+	if x != nil {
+		return x.EnaSupport
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetSriovNetSupport() *AttributeValue {
+	if x != nil {
+		return x.SriovNetSupport
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+// InstanceBlockDeviceMappingSpecification is EC2's.
+type InstanceBlockDeviceMappingSpecification struct {
+	state         protoimpl.MessageState               `protogen:"open.v1"`
+	DeviceName    string                               `protobuf:"bytes,1,opt,name=device_name,json=deviceName,proto3" json:"device_name,omitempty"`
+	Ebs           *EbsInstanceBlockDeviceSpecification `protobuf:"bytes,2,opt,name=ebs,proto3" json:"ebs,omitempty"`
+	VirtualName   string                               `protobuf:"bytes,3,opt,name=virtual_name,json=virtualName,proto3" json:"virtual_name,omitempty"`
+	NoDevice      bool                                 `protobuf:"varint,4,opt,name=no_device,json=noDevice,proto3" json:"no_device,omitempty"` // present (EC2's NoDevice is a string, usually empty)
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InstanceBlockDeviceMappingSpecification) Reset() {
+	*x = InstanceBlockDeviceMappingSpecification{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceBlockDeviceMappingSpecification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceBlockDeviceMappingSpecification) ProtoMessage() {}
+
+func (x *InstanceBlockDeviceMappingSpecification) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceBlockDeviceMappingSpecification.ProtoReflect.Descriptor instead.
+func (*InstanceBlockDeviceMappingSpecification) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *InstanceBlockDeviceMappingSpecification) GetDeviceName() string {
+	if x != nil {
+		return x.DeviceName
+	}
+	return ""
+}
+
+func (x *InstanceBlockDeviceMappingSpecification) GetEbs() *EbsInstanceBlockDeviceSpecification {
+	if x != nil {
+		return x.Ebs
+	}
+	return nil
+}
+
+func (x *InstanceBlockDeviceMappingSpecification) GetVirtualName() string {
+	if x != nil {
+		return x.VirtualName
+	}
+	return ""
+}
+
+func (x *InstanceBlockDeviceMappingSpecification) GetNoDevice() bool {
+	if x != nil {
+		return x.NoDevice
+	}
+	return false
+}
+
+// EbsInstanceBlockDeviceSpecification is EC2's.
+type EbsInstanceBlockDeviceSpecification struct {
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	VolumeId            string                 `protobuf:"bytes,1,opt,name=volume_id,json=volumeId,proto3" json:"volume_id,omitempty"`
+	DeleteOnTermination *bool                  `protobuf:"varint,2,opt,name=delete_on_termination,json=deleteOnTermination,proto3,oneof" json:"delete_on_termination,omitempty"` // absent reads as true
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *EbsInstanceBlockDeviceSpecification) Reset() {
+	*x = EbsInstanceBlockDeviceSpecification{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EbsInstanceBlockDeviceSpecification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EbsInstanceBlockDeviceSpecification) ProtoMessage() {}
+
+func (x *EbsInstanceBlockDeviceSpecification) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EbsInstanceBlockDeviceSpecification.ProtoReflect.Descriptor instead.
+func (*EbsInstanceBlockDeviceSpecification) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *EbsInstanceBlockDeviceSpecification) GetVolumeId() string {
+	if x != nil {
+		return x.VolumeId
+	}
+	return ""
+}
+
+func (x *EbsInstanceBlockDeviceSpecification) GetDeleteOnTermination() bool {
+	if x != nil && x.DeleteOnTermination != nil {
+		return *x.DeleteOnTermination
+	}
+	return false
+}
+
+type ModifyInstanceAttributeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ModifyInstanceAttributeResponse) Reset() {
+	*x = ModifyInstanceAttributeResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyInstanceAttributeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyInstanceAttributeResponse) ProtoMessage() {}
+
+func (x *ModifyInstanceAttributeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyInstanceAttributeResponse.ProtoReflect.Descriptor instead.
+func (*ModifyInstanceAttributeResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{37}
+}
+
+// DescribeInstanceStatusRequest is EC2's. Filters: availability-zone,
+// instance-state-name, instance-state-code, instance-status.status,
+// instance-status.reachability, system-status.status,
+// system-status.reachability, event.code.
+type DescribeInstanceStatusRequest struct {
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	InstanceIds         []string               `protobuf:"bytes,1,rep,name=instance_ids,json=instanceIds,proto3" json:"instance_ids,omitempty"`
+	Filters             []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	IncludeAllInstances bool                   `protobuf:"varint,3,opt,name=include_all_instances,json=includeAllInstances,proto3" json:"include_all_instances,omitempty"` // false: running instances only
+	MaxResults          int32                  `protobuf:"varint,4,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`                              // 5-1000, not with instance_ids
+	NextToken           string                 `protobuf:"bytes,5,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *DescribeInstanceStatusRequest) Reset() {
+	*x = DescribeInstanceStatusRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeInstanceStatusRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeInstanceStatusRequest) ProtoMessage() {}
+
+func (x *DescribeInstanceStatusRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeInstanceStatusRequest.ProtoReflect.Descriptor instead.
+func (*DescribeInstanceStatusRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *DescribeInstanceStatusRequest) GetInstanceIds() []string {
+	if x != nil {
+		return x.InstanceIds
+	}
+	return nil
+}
+
+func (x *DescribeInstanceStatusRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeInstanceStatusRequest) GetIncludeAllInstances() bool {
+	if x != nil {
+		return x.IncludeAllInstances
+	}
+	return false
+}
+
+func (x *DescribeInstanceStatusRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeInstanceStatusRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DescribeInstanceStatusResponse struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	InstanceStatuses []*InstanceStatus      `protobuf:"bytes,1,rep,name=instance_statuses,json=instanceStatuses,proto3" json:"instance_statuses,omitempty"`
+	NextToken        string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *DescribeInstanceStatusResponse) Reset() {
+	*x = DescribeInstanceStatusResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeInstanceStatusResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeInstanceStatusResponse) ProtoMessage() {}
+
+func (x *DescribeInstanceStatusResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeInstanceStatusResponse.ProtoReflect.Descriptor instead.
+func (*DescribeInstanceStatusResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *DescribeInstanceStatusResponse) GetInstanceStatuses() []*InstanceStatus {
+	if x != nil {
+		return x.InstanceStatuses
+	}
+	return nil
+}
+
+func (x *DescribeInstanceStatusResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+// InstanceStatus is EC2's: the state and the two status checks of one
+// instance (system: its host and domain; instance: its guest).
+type InstanceStatus struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId       string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	AvailabilityZone string                 `protobuf:"bytes,2,opt,name=availability_zone,json=availabilityZone,proto3" json:"availability_zone,omitempty"`
+	InstanceState    *InstanceState         `protobuf:"bytes,3,opt,name=instance_state,json=instanceState,proto3" json:"instance_state,omitempty"`
+	SystemStatus     *InstanceStatusSummary `protobuf:"bytes,4,opt,name=system_status,json=systemStatus,proto3" json:"system_status,omitempty"`
+	InstanceStatus   *InstanceStatusSummary `protobuf:"bytes,5,opt,name=instance_status,json=instanceStatus,proto3" json:"instance_status,omitempty"`
+	Events           []*InstanceStatusEvent `protobuf:"bytes,6,rep,name=events,proto3" json:"events,omitempty"` // ec2lab schedules none
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *InstanceStatus) Reset() {
+	*x = InstanceStatus{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceStatus) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceStatus) ProtoMessage() {}
+
+func (x *InstanceStatus) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceStatus.ProtoReflect.Descriptor instead.
+func (*InstanceStatus) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *InstanceStatus) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *InstanceStatus) GetAvailabilityZone() string {
+	if x != nil {
+		return x.AvailabilityZone
+	}
+	return ""
+}
+
+func (x *InstanceStatus) GetInstanceState() *InstanceState {
+	if x != nil {
+		return x.InstanceState
+	}
+	return nil
+}
+
+func (x *InstanceStatus) GetSystemStatus() *InstanceStatusSummary {
+	if x != nil {
+		return x.SystemStatus
+	}
+	return nil
+}
+
+func (x *InstanceStatus) GetInstanceStatus() *InstanceStatusSummary {
+	if x != nil {
+		return x.InstanceStatus
+	}
+	return nil
+}
+
+func (x *InstanceStatus) GetEvents() []*InstanceStatusEvent {
+	if x != nil {
+		return x.Events
+	}
+	return nil
+}
+
+// InstanceStatusSummary is EC2's: status ok, impaired, initializing,
+// insufficient-data or not-applicable, and the reachability check.
+type InstanceStatusSummary struct {
+	state         protoimpl.MessageState   `protogen:"open.v1"`
+	Status        string                   `protobuf:"bytes,1,opt,name=status,proto3" json:"status,omitempty"`
+	Details       []*InstanceStatusDetails `protobuf:"bytes,2,rep,name=details,proto3" json:"details,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InstanceStatusSummary) Reset() {
+	*x = InstanceStatusSummary{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceStatusSummary) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceStatusSummary) ProtoMessage() {}
+
+func (x *InstanceStatusSummary) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceStatusSummary.ProtoReflect.Descriptor instead.
+func (*InstanceStatusSummary) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *InstanceStatusSummary) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *InstanceStatusSummary) GetDetails() []*InstanceStatusDetails {
+	if x != nil {
+		return x.Details
+	}
+	return nil
+}
+
+// InstanceStatusDetails is EC2's: name reachability, status passed,
+// failed, initializing or insufficient-data.
+type InstanceStatusDetails struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Status        string                 `protobuf:"bytes,2,opt,name=status,proto3" json:"status,omitempty"`
+	ImpairedSince *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=impaired_since,json=impairedSince,proto3" json:"impaired_since,omitempty"` // set while failed
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InstanceStatusDetails) Reset() {
+	*x = InstanceStatusDetails{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceStatusDetails) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceStatusDetails) ProtoMessage() {}
+
+func (x *InstanceStatusDetails) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceStatusDetails.ProtoReflect.Descriptor instead.
+func (*InstanceStatusDetails) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *InstanceStatusDetails) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *InstanceStatusDetails) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *InstanceStatusDetails) GetImpairedSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ImpairedSince
+	}
+	return nil
+}
+
+// InstanceStatusEvent is EC2's scheduled event.
+type InstanceStatusEvent struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	InstanceEventId string                 `protobuf:"bytes,1,opt,name=instance_event_id,json=instanceEventId,proto3" json:"instance_event_id,omitempty"`
+	Code            string                 `protobuf:"bytes,2,opt,name=code,proto3" json:"code,omitempty"`
+	Description     string                 `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	NotBefore       *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=not_before,json=notBefore,proto3" json:"not_before,omitempty"`
+	NotAfter        *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=not_after,json=notAfter,proto3" json:"not_after,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *InstanceStatusEvent) Reset() {
+	*x = InstanceStatusEvent{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceStatusEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceStatusEvent) ProtoMessage() {}
+
+func (x *InstanceStatusEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceStatusEvent.ProtoReflect.Descriptor instead.
+func (*InstanceStatusEvent) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *InstanceStatusEvent) GetInstanceEventId() string {
+	if x != nil {
+		return x.InstanceEventId
+	}
+	return ""
+}
+
+func (x *InstanceStatusEvent) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *InstanceStatusEvent) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *InstanceStatusEvent) GetNotBefore() *timestamppb.Timestamp {
+	if x != nil {
+		return x.NotBefore
+	}
+	return nil
+}
+
+func (x *InstanceStatusEvent) GetNotAfter() *timestamppb.Timestamp {
+	if x != nil {
+		return x.NotAfter
+	}
+	return nil
+}
+
 type InstanceTypeInfo struct {
 	state              protoimpl.MessageState `protogen:"open.v1"`
 	InstanceType       string                 `protobuf:"bytes,1,opt,name=instance_type,json=instanceType,proto3" json:"instance_type,omitempty"`
@@ -2140,7 +3221,7 @@ type InstanceTypeInfo struct {
 
 func (x *InstanceTypeInfo) Reset() {
 	*x = InstanceTypeInfo{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2152,7 +3233,7 @@ func (x *InstanceTypeInfo) String() string {
 func (*InstanceTypeInfo) ProtoMessage() {}
 
 func (x *InstanceTypeInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2165,7 +3246,7 @@ func (x *InstanceTypeInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceTypeInfo.ProtoReflect.Descriptor instead.
 func (*InstanceTypeInfo) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{30}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *InstanceTypeInfo) GetInstanceType() string {
@@ -2292,7 +3373,7 @@ type DescribeInstanceTypesRequest struct {
 
 func (x *DescribeInstanceTypesRequest) Reset() {
 	*x = DescribeInstanceTypesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2304,7 +3385,7 @@ func (x *DescribeInstanceTypesRequest) String() string {
 func (*DescribeInstanceTypesRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceTypesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2317,7 +3398,7 @@ func (x *DescribeInstanceTypesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceTypesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTypesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{31}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *DescribeInstanceTypesRequest) GetInstanceTypes() []string {
@@ -2358,7 +3439,7 @@ type DescribeInstanceTypesResponse struct {
 
 func (x *DescribeInstanceTypesResponse) Reset() {
 	*x = DescribeInstanceTypesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2370,7 +3451,7 @@ func (x *DescribeInstanceTypesResponse) String() string {
 func (*DescribeInstanceTypesResponse) ProtoMessage() {}
 
 func (x *DescribeInstanceTypesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2383,7 +3464,7 @@ func (x *DescribeInstanceTypesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceTypesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTypesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{32}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *DescribeInstanceTypesResponse) GetInstanceTypes() []*InstanceTypeInfo {
@@ -2411,7 +3492,7 @@ type Region struct {
 
 func (x *Region) Reset() {
 	*x = Region{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2423,7 +3504,7 @@ func (x *Region) String() string {
 func (*Region) ProtoMessage() {}
 
 func (x *Region) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2436,7 +3517,7 @@ func (x *Region) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Region.ProtoReflect.Descriptor instead.
 func (*Region) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{33}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *Region) GetRegionName() string {
@@ -2469,7 +3550,7 @@ type DescribeRegionsRequest struct {
 
 func (x *DescribeRegionsRequest) Reset() {
 	*x = DescribeRegionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2481,7 +3562,7 @@ func (x *DescribeRegionsRequest) String() string {
 func (*DescribeRegionsRequest) ProtoMessage() {}
 
 func (x *DescribeRegionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2494,7 +3575,7 @@ func (x *DescribeRegionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRegionsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeRegionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{34}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *DescribeRegionsRequest) GetRegionNames() []string {
@@ -2513,7 +3594,7 @@ type DescribeRegionsResponse struct {
 
 func (x *DescribeRegionsResponse) Reset() {
 	*x = DescribeRegionsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2525,7 +3606,7 @@ func (x *DescribeRegionsResponse) String() string {
 func (*DescribeRegionsResponse) ProtoMessage() {}
 
 func (x *DescribeRegionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2538,7 +3619,7 @@ func (x *DescribeRegionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRegionsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeRegionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{35}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *DescribeRegionsResponse) GetRegions() []*Region {
@@ -2562,7 +3643,7 @@ type AvailabilityZone struct {
 
 func (x *AvailabilityZone) Reset() {
 	*x = AvailabilityZone{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2574,7 +3655,7 @@ func (x *AvailabilityZone) String() string {
 func (*AvailabilityZone) ProtoMessage() {}
 
 func (x *AvailabilityZone) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2587,7 +3668,7 @@ func (x *AvailabilityZone) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AvailabilityZone.ProtoReflect.Descriptor instead.
 func (*AvailabilityZone) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{36}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *AvailabilityZone) GetZoneName() string {
@@ -2642,7 +3723,7 @@ type DescribeAvailabilityZonesRequest struct {
 
 func (x *DescribeAvailabilityZonesRequest) Reset() {
 	*x = DescribeAvailabilityZonesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2654,7 +3735,7 @@ func (x *DescribeAvailabilityZonesRequest) String() string {
 func (*DescribeAvailabilityZonesRequest) ProtoMessage() {}
 
 func (x *DescribeAvailabilityZonesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2667,7 +3748,7 @@ func (x *DescribeAvailabilityZonesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeAvailabilityZonesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeAvailabilityZonesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{37}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *DescribeAvailabilityZonesRequest) GetZoneNames() []string {
@@ -2693,7 +3774,7 @@ type DescribeAvailabilityZonesResponse struct {
 
 func (x *DescribeAvailabilityZonesResponse) Reset() {
 	*x = DescribeAvailabilityZonesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2705,7 +3786,7 @@ func (x *DescribeAvailabilityZonesResponse) String() string {
 func (*DescribeAvailabilityZonesResponse) ProtoMessage() {}
 
 func (x *DescribeAvailabilityZonesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2718,7 +3799,7 @@ func (x *DescribeAvailabilityZonesResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DescribeAvailabilityZonesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeAvailabilityZonesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{38}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *DescribeAvailabilityZonesResponse) GetAvailabilityZones() []*AvailabilityZone {
@@ -2752,7 +3833,7 @@ type Host struct {
 
 func (x *Host) Reset() {
 	*x = Host{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2764,7 +3845,7 @@ func (x *Host) String() string {
 func (*Host) ProtoMessage() {}
 
 func (x *Host) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2777,7 +3858,7 @@ func (x *Host) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Host.ProtoReflect.Descriptor instead.
 func (*Host) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{39}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *Host) GetHostId() string {
@@ -2894,7 +3975,7 @@ type DescribeHostsRequest struct {
 
 func (x *DescribeHostsRequest) Reset() {
 	*x = DescribeHostsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2906,7 +3987,7 @@ func (x *DescribeHostsRequest) String() string {
 func (*DescribeHostsRequest) ProtoMessage() {}
 
 func (x *DescribeHostsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2919,7 +4000,7 @@ func (x *DescribeHostsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeHostsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeHostsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{40}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *DescribeHostsRequest) GetHostIds() []string {
@@ -2938,7 +4019,7 @@ type DescribeHostsResponse struct {
 
 func (x *DescribeHostsResponse) Reset() {
 	*x = DescribeHostsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2950,7 +4031,7 @@ func (x *DescribeHostsResponse) String() string {
 func (*DescribeHostsResponse) ProtoMessage() {}
 
 func (x *DescribeHostsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2963,7 +4044,7 @@ func (x *DescribeHostsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeHostsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeHostsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{41}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *DescribeHostsResponse) GetHosts() []*Host {
@@ -2989,7 +4070,7 @@ type KeyPair struct {
 
 func (x *KeyPair) Reset() {
 	*x = KeyPair{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3001,7 +4082,7 @@ func (x *KeyPair) String() string {
 func (*KeyPair) ProtoMessage() {}
 
 func (x *KeyPair) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3014,7 +4095,7 @@ func (x *KeyPair) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KeyPair.ProtoReflect.Descriptor instead.
 func (*KeyPair) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{42}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *KeyPair) GetKeyName() string {
@@ -3085,7 +4166,7 @@ type CreateKeyPairRequest struct {
 
 func (x *CreateKeyPairRequest) Reset() {
 	*x = CreateKeyPairRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3097,7 +4178,7 @@ func (x *CreateKeyPairRequest) String() string {
 func (*CreateKeyPairRequest) ProtoMessage() {}
 
 func (x *CreateKeyPairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3110,7 +4191,7 @@ func (x *CreateKeyPairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateKeyPairRequest.ProtoReflect.Descriptor instead.
 func (*CreateKeyPairRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{43}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *CreateKeyPairRequest) GetKeyName() string {
@@ -3153,7 +4234,7 @@ type ImportKeyPairRequest struct {
 
 func (x *ImportKeyPairRequest) Reset() {
 	*x = ImportKeyPairRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3165,7 +4246,7 @@ func (x *ImportKeyPairRequest) String() string {
 func (*ImportKeyPairRequest) ProtoMessage() {}
 
 func (x *ImportKeyPairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3178,7 +4259,7 @@ func (x *ImportKeyPairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportKeyPairRequest.ProtoReflect.Descriptor instead.
 func (*ImportKeyPairRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{44}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *ImportKeyPairRequest) GetKeyName() string {
@@ -3221,7 +4302,7 @@ type DescribeKeyPairsRequest struct {
 
 func (x *DescribeKeyPairsRequest) Reset() {
 	*x = DescribeKeyPairsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3233,7 +4314,7 @@ func (x *DescribeKeyPairsRequest) String() string {
 func (*DescribeKeyPairsRequest) ProtoMessage() {}
 
 func (x *DescribeKeyPairsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3246,7 +4327,7 @@ func (x *DescribeKeyPairsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeKeyPairsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeKeyPairsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{45}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *DescribeKeyPairsRequest) GetKeyNames() []string {
@@ -3286,7 +4367,7 @@ type DescribeKeyPairsResponse struct {
 
 func (x *DescribeKeyPairsResponse) Reset() {
 	*x = DescribeKeyPairsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3298,7 +4379,7 @@ func (x *DescribeKeyPairsResponse) String() string {
 func (*DescribeKeyPairsResponse) ProtoMessage() {}
 
 func (x *DescribeKeyPairsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3311,7 +4392,7 @@ func (x *DescribeKeyPairsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeKeyPairsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeKeyPairsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{46}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *DescribeKeyPairsResponse) GetKeyPairs() []*KeyPair {
@@ -3332,7 +4413,7 @@ type DeleteKeyPairRequest struct {
 
 func (x *DeleteKeyPairRequest) Reset() {
 	*x = DeleteKeyPairRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3344,7 +4425,7 @@ func (x *DeleteKeyPairRequest) String() string {
 func (*DeleteKeyPairRequest) ProtoMessage() {}
 
 func (x *DeleteKeyPairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3357,7 +4438,7 @@ func (x *DeleteKeyPairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteKeyPairRequest.ProtoReflect.Descriptor instead.
 func (*DeleteKeyPairRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{47}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *DeleteKeyPairRequest) GetKeyName() string {
@@ -3389,7 +4470,7 @@ type DeleteKeyPairResponse struct {
 
 func (x *DeleteKeyPairResponse) Reset() {
 	*x = DeleteKeyPairResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3401,7 +4482,7 @@ func (x *DeleteKeyPairResponse) String() string {
 func (*DeleteKeyPairResponse) ProtoMessage() {}
 
 func (x *DeleteKeyPairResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3414,7 +4495,7 @@ func (x *DeleteKeyPairResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteKeyPairResponse.ProtoReflect.Descriptor instead.
 func (*DeleteKeyPairResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{48}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{62}
 }
 
 // PlacementGroup is a group of instances placed by one strategy:
@@ -3434,7 +4515,7 @@ type PlacementGroup struct {
 
 func (x *PlacementGroup) Reset() {
 	*x = PlacementGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3446,7 +4527,7 @@ func (x *PlacementGroup) String() string {
 func (*PlacementGroup) ProtoMessage() {}
 
 func (x *PlacementGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3459,7 +4540,7 @@ func (x *PlacementGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlacementGroup.ProtoReflect.Descriptor instead.
 func (*PlacementGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{49}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *PlacementGroup) GetGroupName() string {
@@ -3517,7 +4598,7 @@ type CreatePlacementGroupRequest struct {
 
 func (x *CreatePlacementGroupRequest) Reset() {
 	*x = CreatePlacementGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3529,7 +4610,7 @@ func (x *CreatePlacementGroupRequest) String() string {
 func (*CreatePlacementGroupRequest) ProtoMessage() {}
 
 func (x *CreatePlacementGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3542,7 +4623,7 @@ func (x *CreatePlacementGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreatePlacementGroupRequest.ProtoReflect.Descriptor instead.
 func (*CreatePlacementGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{50}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *CreatePlacementGroupRequest) GetGroupName() string {
@@ -3591,7 +4672,7 @@ type DescribePlacementGroupsRequest struct {
 
 func (x *DescribePlacementGroupsRequest) Reset() {
 	*x = DescribePlacementGroupsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3603,7 +4684,7 @@ func (x *DescribePlacementGroupsRequest) String() string {
 func (*DescribePlacementGroupsRequest) ProtoMessage() {}
 
 func (x *DescribePlacementGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3616,7 +4697,7 @@ func (x *DescribePlacementGroupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribePlacementGroupsRequest.ProtoReflect.Descriptor instead.
 func (*DescribePlacementGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{51}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *DescribePlacementGroupsRequest) GetGroupNames() []string {
@@ -3649,7 +4730,7 @@ type DescribePlacementGroupsResponse struct {
 
 func (x *DescribePlacementGroupsResponse) Reset() {
 	*x = DescribePlacementGroupsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3661,7 +4742,7 @@ func (x *DescribePlacementGroupsResponse) String() string {
 func (*DescribePlacementGroupsResponse) ProtoMessage() {}
 
 func (x *DescribePlacementGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3674,7 +4755,7 @@ func (x *DescribePlacementGroupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribePlacementGroupsResponse.ProtoReflect.Descriptor instead.
 func (*DescribePlacementGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{52}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *DescribePlacementGroupsResponse) GetPlacementGroups() []*PlacementGroup {
@@ -3694,7 +4775,7 @@ type DeletePlacementGroupRequest struct {
 
 func (x *DeletePlacementGroupRequest) Reset() {
 	*x = DeletePlacementGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3706,7 +4787,7 @@ func (x *DeletePlacementGroupRequest) String() string {
 func (*DeletePlacementGroupRequest) ProtoMessage() {}
 
 func (x *DeletePlacementGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3719,7 +4800,7 @@ func (x *DeletePlacementGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeletePlacementGroupRequest.ProtoReflect.Descriptor instead.
 func (*DeletePlacementGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{53}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *DeletePlacementGroupRequest) GetGroupName() string {
@@ -3744,7 +4825,7 @@ type DeletePlacementGroupResponse struct {
 
 func (x *DeletePlacementGroupResponse) Reset() {
 	*x = DeletePlacementGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3756,7 +4837,7 @@ func (x *DeletePlacementGroupResponse) String() string {
 func (*DeletePlacementGroupResponse) ProtoMessage() {}
 
 func (x *DeletePlacementGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3769,7 +4850,7 @@ func (x *DeletePlacementGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeletePlacementGroupResponse.ProtoReflect.Descriptor instead.
 func (*DeletePlacementGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{54}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{68}
 }
 
 type CreateTagsRequest struct {
@@ -3783,7 +4864,7 @@ type CreateTagsRequest struct {
 
 func (x *CreateTagsRequest) Reset() {
 	*x = CreateTagsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3795,7 +4876,7 @@ func (x *CreateTagsRequest) String() string {
 func (*CreateTagsRequest) ProtoMessage() {}
 
 func (x *CreateTagsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3808,7 +4889,7 @@ func (x *CreateTagsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTagsRequest.ProtoReflect.Descriptor instead.
 func (*CreateTagsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{55}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{69}
 }
 
 func (x *CreateTagsRequest) GetResources() []string {
@@ -3840,7 +4921,7 @@ type CreateTagsResponse struct {
 
 func (x *CreateTagsResponse) Reset() {
 	*x = CreateTagsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3852,7 +4933,7 @@ func (x *CreateTagsResponse) String() string {
 func (*CreateTagsResponse) ProtoMessage() {}
 
 func (x *CreateTagsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3865,7 +4946,7 @@ func (x *CreateTagsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTagsResponse.ProtoReflect.Descriptor instead.
 func (*CreateTagsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{56}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{70}
 }
 
 type DeleteTagsRequest struct {
@@ -3879,7 +4960,7 @@ type DeleteTagsRequest struct {
 
 func (x *DeleteTagsRequest) Reset() {
 	*x = DeleteTagsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3891,7 +4972,7 @@ func (x *DeleteTagsRequest) String() string {
 func (*DeleteTagsRequest) ProtoMessage() {}
 
 func (x *DeleteTagsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3904,7 +4985,7 @@ func (x *DeleteTagsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteTagsRequest.ProtoReflect.Descriptor instead.
 func (*DeleteTagsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{57}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{71}
 }
 
 func (x *DeleteTagsRequest) GetResources() []string {
@@ -3936,7 +5017,7 @@ type DeleteTagsResponse struct {
 
 func (x *DeleteTagsResponse) Reset() {
 	*x = DeleteTagsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3948,7 +5029,7 @@ func (x *DeleteTagsResponse) String() string {
 func (*DeleteTagsResponse) ProtoMessage() {}
 
 func (x *DeleteTagsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3961,7 +5042,7 @@ func (x *DeleteTagsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteTagsResponse.ProtoReflect.Descriptor instead.
 func (*DeleteTagsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{58}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{72}
 }
 
 type TagDescription struct {
@@ -3976,7 +5057,7 @@ type TagDescription struct {
 
 func (x *TagDescription) Reset() {
 	*x = TagDescription{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3988,7 +5069,7 @@ func (x *TagDescription) String() string {
 func (*TagDescription) ProtoMessage() {}
 
 func (x *TagDescription) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4001,7 +5082,7 @@ func (x *TagDescription) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TagDescription.ProtoReflect.Descriptor instead.
 func (*TagDescription) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{59}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{73}
 }
 
 func (x *TagDescription) GetResourceId() string {
@@ -4043,7 +5124,7 @@ type DescribeTagsRequest struct {
 
 func (x *DescribeTagsRequest) Reset() {
 	*x = DescribeTagsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4055,7 +5136,7 @@ func (x *DescribeTagsRequest) String() string {
 func (*DescribeTagsRequest) ProtoMessage() {}
 
 func (x *DescribeTagsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4068,7 +5149,7 @@ func (x *DescribeTagsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeTagsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeTagsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{60}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{74}
 }
 
 func (x *DescribeTagsRequest) GetFilters() []*Filter {
@@ -4102,7 +5183,7 @@ type DescribeTagsResponse struct {
 
 func (x *DescribeTagsResponse) Reset() {
 	*x = DescribeTagsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4114,7 +5195,7 @@ func (x *DescribeTagsResponse) String() string {
 func (*DescribeTagsResponse) ProtoMessage() {}
 
 func (x *DescribeTagsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4127,7 +5208,7 @@ func (x *DescribeTagsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeTagsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeTagsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{61}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{75}
 }
 
 func (x *DescribeTagsResponse) GetTags() []*TagDescription {
@@ -4158,7 +5239,7 @@ type VolumeAttachment struct {
 
 func (x *VolumeAttachment) Reset() {
 	*x = VolumeAttachment{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4170,7 +5251,7 @@ func (x *VolumeAttachment) String() string {
 func (*VolumeAttachment) ProtoMessage() {}
 
 func (x *VolumeAttachment) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4183,7 +5264,7 @@ func (x *VolumeAttachment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeAttachment.ProtoReflect.Descriptor instead.
 func (*VolumeAttachment) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{62}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{76}
 }
 
 func (x *VolumeAttachment) GetVolumeId() string {
@@ -4249,7 +5330,7 @@ type Volume struct {
 
 func (x *Volume) Reset() {
 	*x = Volume{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4261,7 +5342,7 @@ func (x *Volume) String() string {
 func (*Volume) ProtoMessage() {}
 
 func (x *Volume) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4274,7 +5355,7 @@ func (x *Volume) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Volume.ProtoReflect.Descriptor instead.
 func (*Volume) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{63}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{77}
 }
 
 func (x *Volume) GetVolumeId() string {
@@ -4386,7 +5467,7 @@ type CreateVolumeRequest struct {
 
 func (x *CreateVolumeRequest) Reset() {
 	*x = CreateVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4398,7 +5479,7 @@ func (x *CreateVolumeRequest) String() string {
 func (*CreateVolumeRequest) ProtoMessage() {}
 
 func (x *CreateVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4411,7 +5492,7 @@ func (x *CreateVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVolumeRequest.ProtoReflect.Descriptor instead.
 func (*CreateVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{64}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{78}
 }
 
 func (x *CreateVolumeRequest) GetAvailabilityZone() string {
@@ -4496,7 +5577,7 @@ type DescribeVolumesRequest struct {
 
 func (x *DescribeVolumesRequest) Reset() {
 	*x = DescribeVolumesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4508,7 +5589,7 @@ func (x *DescribeVolumesRequest) String() string {
 func (*DescribeVolumesRequest) ProtoMessage() {}
 
 func (x *DescribeVolumesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4521,7 +5602,7 @@ func (x *DescribeVolumesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVolumesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{65}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{79}
 }
 
 func (x *DescribeVolumesRequest) GetVolumeIds() []string {
@@ -4562,7 +5643,7 @@ type DescribeVolumesResponse struct {
 
 func (x *DescribeVolumesResponse) Reset() {
 	*x = DescribeVolumesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4574,7 +5655,7 @@ func (x *DescribeVolumesResponse) String() string {
 func (*DescribeVolumesResponse) ProtoMessage() {}
 
 func (x *DescribeVolumesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4587,7 +5668,7 @@ func (x *DescribeVolumesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVolumesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{66}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{80}
 }
 
 func (x *DescribeVolumesResponse) GetVolumes() []*Volume {
@@ -4616,7 +5697,7 @@ type AttachVolumeRequest struct {
 
 func (x *AttachVolumeRequest) Reset() {
 	*x = AttachVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4628,7 +5709,7 @@ func (x *AttachVolumeRequest) String() string {
 func (*AttachVolumeRequest) ProtoMessage() {}
 
 func (x *AttachVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4641,7 +5722,7 @@ func (x *AttachVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachVolumeRequest.ProtoReflect.Descriptor instead.
 func (*AttachVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{67}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{81}
 }
 
 func (x *AttachVolumeRequest) GetVolumeId() string {
@@ -4685,7 +5766,7 @@ type DetachVolumeRequest struct {
 
 func (x *DetachVolumeRequest) Reset() {
 	*x = DetachVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4697,7 +5778,7 @@ func (x *DetachVolumeRequest) String() string {
 func (*DetachVolumeRequest) ProtoMessage() {}
 
 func (x *DetachVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4710,7 +5791,7 @@ func (x *DetachVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DetachVolumeRequest.ProtoReflect.Descriptor instead.
 func (*DetachVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{68}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{82}
 }
 
 func (x *DetachVolumeRequest) GetVolumeId() string {
@@ -4762,7 +5843,7 @@ type ModifyVolumeRequest struct {
 
 func (x *ModifyVolumeRequest) Reset() {
 	*x = ModifyVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4774,7 +5855,7 @@ func (x *ModifyVolumeRequest) String() string {
 func (*ModifyVolumeRequest) ProtoMessage() {}
 
 func (x *ModifyVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4787,7 +5868,7 @@ func (x *ModifyVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVolumeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{69}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{83}
 }
 
 func (x *ModifyVolumeRequest) GetVolumeId() string {
@@ -4852,7 +5933,7 @@ type VolumeModification struct {
 
 func (x *VolumeModification) Reset() {
 	*x = VolumeModification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4864,7 +5945,7 @@ func (x *VolumeModification) String() string {
 func (*VolumeModification) ProtoMessage() {}
 
 func (x *VolumeModification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4877,7 +5958,7 @@ func (x *VolumeModification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeModification.ProtoReflect.Descriptor instead.
 func (*VolumeModification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{70}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{84}
 }
 
 func (x *VolumeModification) GetVolumeId() string {
@@ -4974,7 +6055,7 @@ type DeleteVolumeRequest struct {
 
 func (x *DeleteVolumeRequest) Reset() {
 	*x = DeleteVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4986,7 +6067,7 @@ func (x *DeleteVolumeRequest) String() string {
 func (*DeleteVolumeRequest) ProtoMessage() {}
 
 func (x *DeleteVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4999,7 +6080,7 @@ func (x *DeleteVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVolumeRequest.ProtoReflect.Descriptor instead.
 func (*DeleteVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{71}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{85}
 }
 
 func (x *DeleteVolumeRequest) GetVolumeId() string {
@@ -5024,7 +6105,7 @@ type DeleteVolumeResponse struct {
 
 func (x *DeleteVolumeResponse) Reset() {
 	*x = DeleteVolumeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5036,7 +6117,7 @@ func (x *DeleteVolumeResponse) String() string {
 func (*DeleteVolumeResponse) ProtoMessage() {}
 
 func (x *DeleteVolumeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5049,7 +6130,7 @@ func (x *DeleteVolumeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVolumeResponse.ProtoReflect.Descriptor instead.
 func (*DeleteVolumeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{72}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{86}
 }
 
 type Snapshot struct {
@@ -5073,7 +6154,7 @@ type Snapshot struct {
 
 func (x *Snapshot) Reset() {
 	*x = Snapshot{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5085,7 +6166,7 @@ func (x *Snapshot) String() string {
 func (*Snapshot) ProtoMessage() {}
 
 func (x *Snapshot) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5098,7 +6179,7 @@ func (x *Snapshot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Snapshot.ProtoReflect.Descriptor instead.
 func (*Snapshot) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{73}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{87}
 }
 
 func (x *Snapshot) GetSnapshotId() string {
@@ -5197,7 +6278,7 @@ type CreateSnapshotRequest struct {
 
 func (x *CreateSnapshotRequest) Reset() {
 	*x = CreateSnapshotRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5209,7 +6290,7 @@ func (x *CreateSnapshotRequest) String() string {
 func (*CreateSnapshotRequest) ProtoMessage() {}
 
 func (x *CreateSnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5222,7 +6303,7 @@ func (x *CreateSnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSnapshotRequest.ProtoReflect.Descriptor instead.
 func (*CreateSnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{74}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{88}
 }
 
 func (x *CreateSnapshotRequest) GetVolumeId() string {
@@ -5266,7 +6347,7 @@ type DescribeSnapshotsRequest struct {
 
 func (x *DescribeSnapshotsRequest) Reset() {
 	*x = DescribeSnapshotsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5278,7 +6359,7 @@ func (x *DescribeSnapshotsRequest) String() string {
 func (*DescribeSnapshotsRequest) ProtoMessage() {}
 
 func (x *DescribeSnapshotsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5291,7 +6372,7 @@ func (x *DescribeSnapshotsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSnapshotsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSnapshotsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{75}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{89}
 }
 
 func (x *DescribeSnapshotsRequest) GetSnapshotIds() []string {
@@ -5339,7 +6420,7 @@ type DescribeSnapshotsResponse struct {
 
 func (x *DescribeSnapshotsResponse) Reset() {
 	*x = DescribeSnapshotsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5351,7 +6432,7 @@ func (x *DescribeSnapshotsResponse) String() string {
 func (*DescribeSnapshotsResponse) ProtoMessage() {}
 
 func (x *DescribeSnapshotsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5364,7 +6445,7 @@ func (x *DescribeSnapshotsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSnapshotsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSnapshotsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{76}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{90}
 }
 
 func (x *DescribeSnapshotsResponse) GetSnapshots() []*Snapshot {
@@ -5395,7 +6476,7 @@ type CopySnapshotRequest struct {
 
 func (x *CopySnapshotRequest) Reset() {
 	*x = CopySnapshotRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5407,7 +6488,7 @@ func (x *CopySnapshotRequest) String() string {
 func (*CopySnapshotRequest) ProtoMessage() {}
 
 func (x *CopySnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5420,7 +6501,7 @@ func (x *CopySnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopySnapshotRequest.ProtoReflect.Descriptor instead.
 func (*CopySnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{77}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{91}
 }
 
 func (x *CopySnapshotRequest) GetSourceRegion() string {
@@ -5474,7 +6555,7 @@ type CopySnapshotResponse struct {
 
 func (x *CopySnapshotResponse) Reset() {
 	*x = CopySnapshotResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5486,7 +6567,7 @@ func (x *CopySnapshotResponse) String() string {
 func (*CopySnapshotResponse) ProtoMessage() {}
 
 func (x *CopySnapshotResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5499,7 +6580,7 @@ func (x *CopySnapshotResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopySnapshotResponse.ProtoReflect.Descriptor instead.
 func (*CopySnapshotResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{78}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{92}
 }
 
 func (x *CopySnapshotResponse) GetSnapshotId() string {
@@ -5523,7 +6604,7 @@ type GetSnapshotLayersRequest struct {
 
 func (x *GetSnapshotLayersRequest) Reset() {
 	*x = GetSnapshotLayersRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5535,7 +6616,7 @@ func (x *GetSnapshotLayersRequest) String() string {
 func (*GetSnapshotLayersRequest) ProtoMessage() {}
 
 func (x *GetSnapshotLayersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5548,7 +6629,7 @@ func (x *GetSnapshotLayersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSnapshotLayersRequest.ProtoReflect.Descriptor instead.
 func (*GetSnapshotLayersRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{79}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{93}
 }
 
 func (x *GetSnapshotLayersRequest) GetSnapshotId() string {
@@ -5596,7 +6677,7 @@ type LayerChunk struct {
 
 func (x *LayerChunk) Reset() {
 	*x = LayerChunk{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5608,7 +6689,7 @@ func (x *LayerChunk) String() string {
 func (*LayerChunk) ProtoMessage() {}
 
 func (x *LayerChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5621,7 +6702,7 @@ func (x *LayerChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LayerChunk.ProtoReflect.Descriptor instead.
 func (*LayerChunk) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{80}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{94}
 }
 
 func (x *LayerChunk) GetLayerName() string {
@@ -5696,7 +6777,7 @@ type GetImageFilesRequest struct {
 
 func (x *GetImageFilesRequest) Reset() {
 	*x = GetImageFilesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5708,7 +6789,7 @@ func (x *GetImageFilesRequest) String() string {
 func (*GetImageFilesRequest) ProtoMessage() {}
 
 func (x *GetImageFilesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5721,7 +6802,7 @@ func (x *GetImageFilesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetImageFilesRequest.ProtoReflect.Descriptor instead.
 func (*GetImageFilesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{81}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{95}
 }
 
 func (x *GetImageFilesRequest) GetImageId() string {
@@ -5745,7 +6826,7 @@ type CopyImageRequest struct {
 
 func (x *CopyImageRequest) Reset() {
 	*x = CopyImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5757,7 +6838,7 @@ func (x *CopyImageRequest) String() string {
 func (*CopyImageRequest) ProtoMessage() {}
 
 func (x *CopyImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5770,7 +6851,7 @@ func (x *CopyImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopyImageRequest.ProtoReflect.Descriptor instead.
 func (*CopyImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{82}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{96}
 }
 
 func (x *CopyImageRequest) GetSourceRegion() string {
@@ -5824,7 +6905,7 @@ type CopyImageResponse struct {
 
 func (x *CopyImageResponse) Reset() {
 	*x = CopyImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5836,7 +6917,7 @@ func (x *CopyImageResponse) String() string {
 func (*CopyImageResponse) ProtoMessage() {}
 
 func (x *CopyImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5849,7 +6930,7 @@ func (x *CopyImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopyImageResponse.ProtoReflect.Descriptor instead.
 func (*CopyImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{83}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{97}
 }
 
 func (x *CopyImageResponse) GetImageId() string {
@@ -5869,7 +6950,7 @@ type DeleteSnapshotRequest struct {
 
 func (x *DeleteSnapshotRequest) Reset() {
 	*x = DeleteSnapshotRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5881,7 +6962,7 @@ func (x *DeleteSnapshotRequest) String() string {
 func (*DeleteSnapshotRequest) ProtoMessage() {}
 
 func (x *DeleteSnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5894,7 +6975,7 @@ func (x *DeleteSnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSnapshotRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{84}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{98}
 }
 
 func (x *DeleteSnapshotRequest) GetSnapshotId() string {
@@ -5919,7 +7000,7 @@ type DeleteSnapshotResponse struct {
 
 func (x *DeleteSnapshotResponse) Reset() {
 	*x = DeleteSnapshotResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5931,7 +7012,7 @@ func (x *DeleteSnapshotResponse) String() string {
 func (*DeleteSnapshotResponse) ProtoMessage() {}
 
 func (x *DeleteSnapshotResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5944,7 +7025,7 @@ func (x *DeleteSnapshotResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSnapshotResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSnapshotResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{85}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{99}
 }
 
 type Image struct {
@@ -5972,7 +7053,7 @@ type Image struct {
 
 func (x *Image) Reset() {
 	*x = Image{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5984,7 +7065,7 @@ func (x *Image) String() string {
 func (*Image) ProtoMessage() {}
 
 func (x *Image) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5997,7 +7078,7 @@ func (x *Image) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Image.ProtoReflect.Descriptor instead.
 func (*Image) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{86}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{100}
 }
 
 func (x *Image) GetImageId() string {
@@ -6139,7 +7220,7 @@ type RegisterImageRequest struct {
 
 func (x *RegisterImageRequest) Reset() {
 	*x = RegisterImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6151,7 +7232,7 @@ func (x *RegisterImageRequest) String() string {
 func (*RegisterImageRequest) ProtoMessage() {}
 
 func (x *RegisterImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6164,7 +7245,7 @@ func (x *RegisterImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterImageRequest.ProtoReflect.Descriptor instead.
 func (*RegisterImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{87}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{101}
 }
 
 func (x *RegisterImageRequest) GetName() string {
@@ -6239,7 +7320,7 @@ type RegisterImageResponse struct {
 
 func (x *RegisterImageResponse) Reset() {
 	*x = RegisterImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6251,7 +7332,7 @@ func (x *RegisterImageResponse) String() string {
 func (*RegisterImageResponse) ProtoMessage() {}
 
 func (x *RegisterImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6264,7 +7345,7 @@ func (x *RegisterImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterImageResponse.ProtoReflect.Descriptor instead.
 func (*RegisterImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{88}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{102}
 }
 
 func (x *RegisterImageResponse) GetImageId() string {
@@ -6288,7 +7369,7 @@ type CreateImageRequest struct {
 
 func (x *CreateImageRequest) Reset() {
 	*x = CreateImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6300,7 +7381,7 @@ func (x *CreateImageRequest) String() string {
 func (*CreateImageRequest) ProtoMessage() {}
 
 func (x *CreateImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6313,7 +7394,7 @@ func (x *CreateImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateImageRequest.ProtoReflect.Descriptor instead.
 func (*CreateImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{89}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{103}
 }
 
 func (x *CreateImageRequest) GetInstanceId() string {
@@ -6367,7 +7448,7 @@ type CreateImageResponse struct {
 
 func (x *CreateImageResponse) Reset() {
 	*x = CreateImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6379,7 +7460,7 @@ func (x *CreateImageResponse) String() string {
 func (*CreateImageResponse) ProtoMessage() {}
 
 func (x *CreateImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6392,7 +7473,7 @@ func (x *CreateImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateImageResponse.ProtoReflect.Descriptor instead.
 func (*CreateImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{90}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{104}
 }
 
 func (x *CreateImageResponse) GetImageId() string {
@@ -6418,7 +7499,7 @@ type DescribeImagesRequest struct {
 
 func (x *DescribeImagesRequest) Reset() {
 	*x = DescribeImagesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6430,7 +7511,7 @@ func (x *DescribeImagesRequest) String() string {
 func (*DescribeImagesRequest) ProtoMessage() {}
 
 func (x *DescribeImagesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6443,7 +7524,7 @@ func (x *DescribeImagesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImagesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeImagesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{91}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{105}
 }
 
 func (x *DescribeImagesRequest) GetImageIds() []string {
@@ -6498,7 +7579,7 @@ type DescribeImagesResponse struct {
 
 func (x *DescribeImagesResponse) Reset() {
 	*x = DescribeImagesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6510,7 +7591,7 @@ func (x *DescribeImagesResponse) String() string {
 func (*DescribeImagesResponse) ProtoMessage() {}
 
 func (x *DescribeImagesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6523,7 +7604,7 @@ func (x *DescribeImagesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImagesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeImagesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{92}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{106}
 }
 
 func (x *DescribeImagesResponse) GetImages() []*Image {
@@ -6550,7 +7631,7 @@ type DeregisterImageRequest struct {
 
 func (x *DeregisterImageRequest) Reset() {
 	*x = DeregisterImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6562,7 +7643,7 @@ func (x *DeregisterImageRequest) String() string {
 func (*DeregisterImageRequest) ProtoMessage() {}
 
 func (x *DeregisterImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6575,7 +7656,7 @@ func (x *DeregisterImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeregisterImageRequest.ProtoReflect.Descriptor instead.
 func (*DeregisterImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{93}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{107}
 }
 
 func (x *DeregisterImageRequest) GetImageId() string {
@@ -6600,7 +7681,7 @@ type DeregisterImageResponse struct {
 
 func (x *DeregisterImageResponse) Reset() {
 	*x = DeregisterImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6612,7 +7693,7 @@ func (x *DeregisterImageResponse) String() string {
 func (*DeregisterImageResponse) ProtoMessage() {}
 
 func (x *DeregisterImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6625,7 +7706,7 @@ func (x *DeregisterImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeregisterImageResponse.ProtoReflect.Descriptor instead.
 func (*DeregisterImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{94}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{108}
 }
 
 // LaunchPermission lets one account (user_id, 12 digits) or everyone
@@ -6640,7 +7721,7 @@ type LaunchPermission struct {
 
 func (x *LaunchPermission) Reset() {
 	*x = LaunchPermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6652,7 +7733,7 @@ func (x *LaunchPermission) String() string {
 func (*LaunchPermission) ProtoMessage() {}
 
 func (x *LaunchPermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6665,7 +7746,7 @@ func (x *LaunchPermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchPermission.ProtoReflect.Descriptor instead.
 func (*LaunchPermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{95}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{109}
 }
 
 func (x *LaunchPermission) GetUserId() string {
@@ -6692,7 +7773,7 @@ type LaunchPermissionModifications struct {
 
 func (x *LaunchPermissionModifications) Reset() {
 	*x = LaunchPermissionModifications{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6704,7 +7785,7 @@ func (x *LaunchPermissionModifications) String() string {
 func (*LaunchPermissionModifications) ProtoMessage() {}
 
 func (x *LaunchPermissionModifications) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6717,7 +7798,7 @@ func (x *LaunchPermissionModifications) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchPermissionModifications.ProtoReflect.Descriptor instead.
 func (*LaunchPermissionModifications) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{96}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{110}
 }
 
 func (x *LaunchPermissionModifications) GetAdd() []*LaunchPermission {
@@ -6744,7 +7825,7 @@ type AttributeValue struct {
 
 func (x *AttributeValue) Reset() {
 	*x = AttributeValue{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6756,7 +7837,7 @@ func (x *AttributeValue) String() string {
 func (*AttributeValue) ProtoMessage() {}
 
 func (x *AttributeValue) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6769,7 +7850,7 @@ func (x *AttributeValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttributeValue.ProtoReflect.Descriptor instead.
 func (*AttributeValue) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{97}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{111}
 }
 
 func (x *AttributeValue) GetValue() string {
@@ -6799,7 +7880,7 @@ type ModifyImageAttributeRequest struct {
 
 func (x *ModifyImageAttributeRequest) Reset() {
 	*x = ModifyImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6811,7 +7892,7 @@ func (x *ModifyImageAttributeRequest) String() string {
 func (*ModifyImageAttributeRequest) ProtoMessage() {}
 
 func (x *ModifyImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6824,7 +7905,7 @@ func (x *ModifyImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{98}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{112}
 }
 
 func (x *ModifyImageAttributeRequest) GetImageId() string {
@@ -6898,7 +7979,7 @@ type ModifyImageAttributeResponse struct {
 
 func (x *ModifyImageAttributeResponse) Reset() {
 	*x = ModifyImageAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6910,7 +7991,7 @@ func (x *ModifyImageAttributeResponse) String() string {
 func (*ModifyImageAttributeResponse) ProtoMessage() {}
 
 func (x *ModifyImageAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6923,7 +8004,7 @@ func (x *ModifyImageAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyImageAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifyImageAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{99}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{113}
 }
 
 type DescribeImageAttributeRequest struct {
@@ -6940,7 +8021,7 @@ type DescribeImageAttributeRequest struct {
 
 func (x *DescribeImageAttributeRequest) Reset() {
 	*x = DescribeImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6952,7 +8033,7 @@ func (x *DescribeImageAttributeRequest) String() string {
 func (*DescribeImageAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6965,7 +8046,7 @@ func (x *DescribeImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{100}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{114}
 }
 
 func (x *DescribeImageAttributeRequest) GetImageId() string {
@@ -7004,7 +8085,7 @@ type ImageAttribute struct {
 
 func (x *ImageAttribute) Reset() {
 	*x = ImageAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7016,7 +8097,7 @@ func (x *ImageAttribute) String() string {
 func (*ImageAttribute) ProtoMessage() {}
 
 func (x *ImageAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7029,7 +8110,7 @@ func (x *ImageAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImageAttribute.ProtoReflect.Descriptor instead.
 func (*ImageAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{101}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{115}
 }
 
 func (x *ImageAttribute) GetImageId() string {
@@ -7071,7 +8152,7 @@ type ResetImageAttributeRequest struct {
 
 func (x *ResetImageAttributeRequest) Reset() {
 	*x = ResetImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7083,7 +8164,7 @@ func (x *ResetImageAttributeRequest) String() string {
 func (*ResetImageAttributeRequest) ProtoMessage() {}
 
 func (x *ResetImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7096,7 +8177,7 @@ func (x *ResetImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ResetImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{102}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{116}
 }
 
 func (x *ResetImageAttributeRequest) GetImageId() string {
@@ -7128,7 +8209,7 @@ type ResetImageAttributeResponse struct {
 
 func (x *ResetImageAttributeResponse) Reset() {
 	*x = ResetImageAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7140,7 +8221,7 @@ func (x *ResetImageAttributeResponse) String() string {
 func (*ResetImageAttributeResponse) ProtoMessage() {}
 
 func (x *ResetImageAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7153,7 +8234,7 @@ func (x *ResetImageAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetImageAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ResetImageAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{103}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{117}
 }
 
 // ExportImageRequest writes an image's disks (chains flattened), kernel and
@@ -7170,7 +8251,7 @@ type ExportImageRequest struct {
 
 func (x *ExportImageRequest) Reset() {
 	*x = ExportImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7182,7 +8263,7 @@ func (x *ExportImageRequest) String() string {
 func (*ExportImageRequest) ProtoMessage() {}
 
 func (x *ExportImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7195,7 +8276,7 @@ func (x *ExportImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportImageRequest.ProtoReflect.Descriptor instead.
 func (*ExportImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{104}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{118}
 }
 
 func (x *ExportImageRequest) GetImageId() string {
@@ -7230,7 +8311,7 @@ type ExportImageResponse struct {
 
 func (x *ExportImageResponse) Reset() {
 	*x = ExportImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7242,7 +8323,7 @@ func (x *ExportImageResponse) String() string {
 func (*ExportImageResponse) ProtoMessage() {}
 
 func (x *ExportImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7255,7 +8336,7 @@ func (x *ExportImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportImageResponse.ProtoReflect.Descriptor instead.
 func (*ExportImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{105}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{119}
 }
 
 func (x *ExportImageResponse) GetBundlePath() string {
@@ -7286,7 +8367,7 @@ type Vpc struct {
 
 func (x *Vpc) Reset() {
 	*x = Vpc{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7298,7 +8379,7 @@ func (x *Vpc) String() string {
 func (*Vpc) ProtoMessage() {}
 
 func (x *Vpc) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7311,7 +8392,7 @@ func (x *Vpc) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Vpc.ProtoReflect.Descriptor instead.
 func (*Vpc) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{106}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{120}
 }
 
 func (x *Vpc) GetVpcId() string {
@@ -7367,7 +8448,7 @@ type CreateVpcRequest struct {
 
 func (x *CreateVpcRequest) Reset() {
 	*x = CreateVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7379,7 +8460,7 @@ func (x *CreateVpcRequest) String() string {
 func (*CreateVpcRequest) ProtoMessage() {}
 
 func (x *CreateVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7392,7 +8473,7 @@ func (x *CreateVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVpcRequest.ProtoReflect.Descriptor instead.
 func (*CreateVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{107}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{121}
 }
 
 func (x *CreateVpcRequest) GetCidrBlock() string {
@@ -7428,7 +8509,7 @@ type DescribeVpcsRequest struct {
 
 func (x *DescribeVpcsRequest) Reset() {
 	*x = DescribeVpcsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7440,7 +8521,7 @@ func (x *DescribeVpcsRequest) String() string {
 func (*DescribeVpcsRequest) ProtoMessage() {}
 
 func (x *DescribeVpcsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7453,7 +8534,7 @@ func (x *DescribeVpcsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{108}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{122}
 }
 
 func (x *DescribeVpcsRequest) GetVpcIds() []string {
@@ -7494,7 +8575,7 @@ type DescribeVpcsResponse struct {
 
 func (x *DescribeVpcsResponse) Reset() {
 	*x = DescribeVpcsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7506,7 +8587,7 @@ func (x *DescribeVpcsResponse) String() string {
 func (*DescribeVpcsResponse) ProtoMessage() {}
 
 func (x *DescribeVpcsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7519,7 +8600,7 @@ func (x *DescribeVpcsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVpcsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{109}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{123}
 }
 
 func (x *DescribeVpcsResponse) GetVpcs() []*Vpc {
@@ -7546,7 +8627,7 @@ type DeleteVpcRequest struct {
 
 func (x *DeleteVpcRequest) Reset() {
 	*x = DeleteVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7558,7 +8639,7 @@ func (x *DeleteVpcRequest) String() string {
 func (*DeleteVpcRequest) ProtoMessage() {}
 
 func (x *DeleteVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7571,7 +8652,7 @@ func (x *DeleteVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVpcRequest.ProtoReflect.Descriptor instead.
 func (*DeleteVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{110}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{124}
 }
 
 func (x *DeleteVpcRequest) GetVpcId() string {
@@ -7596,7 +8677,7 @@ type DeleteVpcResponse struct {
 
 func (x *DeleteVpcResponse) Reset() {
 	*x = DeleteVpcResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7608,7 +8689,7 @@ func (x *DeleteVpcResponse) String() string {
 func (*DeleteVpcResponse) ProtoMessage() {}
 
 func (x *DeleteVpcResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7621,7 +8702,7 @@ func (x *DeleteVpcResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVpcResponse.ProtoReflect.Descriptor instead.
 func (*DeleteVpcResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{111}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{125}
 }
 
 type Subnet struct {
@@ -7641,7 +8722,7 @@ type Subnet struct {
 
 func (x *Subnet) Reset() {
 	*x = Subnet{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7653,7 +8734,7 @@ func (x *Subnet) String() string {
 func (*Subnet) ProtoMessage() {}
 
 func (x *Subnet) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7666,7 +8747,7 @@ func (x *Subnet) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Subnet.ProtoReflect.Descriptor instead.
 func (*Subnet) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{112}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{126}
 }
 
 func (x *Subnet) GetSubnetId() string {
@@ -7745,7 +8826,7 @@ type CreateSubnetRequest struct {
 
 func (x *CreateSubnetRequest) Reset() {
 	*x = CreateSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7757,7 +8838,7 @@ func (x *CreateSubnetRequest) String() string {
 func (*CreateSubnetRequest) ProtoMessage() {}
 
 func (x *CreateSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7770,7 +8851,7 @@ func (x *CreateSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSubnetRequest.ProtoReflect.Descriptor instead.
 func (*CreateSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{113}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{127}
 }
 
 func (x *CreateSubnetRequest) GetVpcId() string {
@@ -7820,7 +8901,7 @@ type DescribeSubnetsRequest struct {
 
 func (x *DescribeSubnetsRequest) Reset() {
 	*x = DescribeSubnetsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7832,7 +8913,7 @@ func (x *DescribeSubnetsRequest) String() string {
 func (*DescribeSubnetsRequest) ProtoMessage() {}
 
 func (x *DescribeSubnetsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7845,7 +8926,7 @@ func (x *DescribeSubnetsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSubnetsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSubnetsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{114}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{128}
 }
 
 func (x *DescribeSubnetsRequest) GetSubnetIds() []string {
@@ -7886,7 +8967,7 @@ type DescribeSubnetsResponse struct {
 
 func (x *DescribeSubnetsResponse) Reset() {
 	*x = DescribeSubnetsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7898,7 +8979,7 @@ func (x *DescribeSubnetsResponse) String() string {
 func (*DescribeSubnetsResponse) ProtoMessage() {}
 
 func (x *DescribeSubnetsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7911,7 +8992,7 @@ func (x *DescribeSubnetsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSubnetsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSubnetsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{115}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{129}
 }
 
 func (x *DescribeSubnetsResponse) GetSubnets() []*Subnet {
@@ -7938,7 +9019,7 @@ type DeleteSubnetRequest struct {
 
 func (x *DeleteSubnetRequest) Reset() {
 	*x = DeleteSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7950,7 +9031,7 @@ func (x *DeleteSubnetRequest) String() string {
 func (*DeleteSubnetRequest) ProtoMessage() {}
 
 func (x *DeleteSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7963,7 +9044,7 @@ func (x *DeleteSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSubnetRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{116}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{130}
 }
 
 func (x *DeleteSubnetRequest) GetSubnetId() string {
@@ -7988,7 +9069,7 @@ type DeleteSubnetResponse struct {
 
 func (x *DeleteSubnetResponse) Reset() {
 	*x = DeleteSubnetResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8000,7 +9081,7 @@ func (x *DeleteSubnetResponse) String() string {
 func (*DeleteSubnetResponse) ProtoMessage() {}
 
 func (x *DeleteSubnetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8013,7 +9094,7 @@ func (x *DeleteSubnetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSubnetResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSubnetResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{117}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{131}
 }
 
 type GroupIdentifier struct {
@@ -8026,7 +9107,7 @@ type GroupIdentifier struct {
 
 func (x *GroupIdentifier) Reset() {
 	*x = GroupIdentifier{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8038,7 +9119,7 @@ func (x *GroupIdentifier) String() string {
 func (*GroupIdentifier) ProtoMessage() {}
 
 func (x *GroupIdentifier) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8051,7 +9132,7 @@ func (x *GroupIdentifier) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupIdentifier.ProtoReflect.Descriptor instead.
 func (*GroupIdentifier) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{118}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{132}
 }
 
 func (x *GroupIdentifier) GetGroupId() string {
@@ -8078,7 +9159,7 @@ type IpRange struct {
 
 func (x *IpRange) Reset() {
 	*x = IpRange{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8090,7 +9171,7 @@ func (x *IpRange) String() string {
 func (*IpRange) ProtoMessage() {}
 
 func (x *IpRange) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8103,7 +9184,7 @@ func (x *IpRange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpRange.ProtoReflect.Descriptor instead.
 func (*IpRange) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{119}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{133}
 }
 
 func (x *IpRange) GetCidrIp() string {
@@ -8129,7 +9210,7 @@ type UserIdGroupPair struct {
 
 func (x *UserIdGroupPair) Reset() {
 	*x = UserIdGroupPair{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8141,7 +9222,7 @@ func (x *UserIdGroupPair) String() string {
 func (*UserIdGroupPair) ProtoMessage() {}
 
 func (x *UserIdGroupPair) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8154,7 +9235,7 @@ func (x *UserIdGroupPair) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UserIdGroupPair.ProtoReflect.Descriptor instead.
 func (*UserIdGroupPair) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{120}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{134}
 }
 
 func (x *UserIdGroupPair) GetGroupId() string {
@@ -8180,7 +9261,7 @@ type IpPermission struct {
 
 func (x *IpPermission) Reset() {
 	*x = IpPermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8192,7 +9273,7 @@ func (x *IpPermission) String() string {
 func (*IpPermission) ProtoMessage() {}
 
 func (x *IpPermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8205,7 +9286,7 @@ func (x *IpPermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpPermission.ProtoReflect.Descriptor instead.
 func (*IpPermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{121}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{135}
 }
 
 func (x *IpPermission) GetIpProtocol() string {
@@ -8259,7 +9340,7 @@ type SecurityGroup struct {
 
 func (x *SecurityGroup) Reset() {
 	*x = SecurityGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8271,7 +9352,7 @@ func (x *SecurityGroup) String() string {
 func (*SecurityGroup) ProtoMessage() {}
 
 func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8284,7 +9365,7 @@ func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroup.ProtoReflect.Descriptor instead.
 func (*SecurityGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{122}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{136}
 }
 
 func (x *SecurityGroup) GetGroupId() string {
@@ -8356,7 +9437,7 @@ type CreateSecurityGroupRequest struct {
 
 func (x *CreateSecurityGroupRequest) Reset() {
 	*x = CreateSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8368,7 +9449,7 @@ func (x *CreateSecurityGroupRequest) String() string {
 func (*CreateSecurityGroupRequest) ProtoMessage() {}
 
 func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8381,7 +9462,7 @@ func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{123}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{137}
 }
 
 func (x *CreateSecurityGroupRequest) GetGroupName() string {
@@ -8428,7 +9509,7 @@ type CreateSecurityGroupResponse struct {
 
 func (x *CreateSecurityGroupResponse) Reset() {
 	*x = CreateSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8440,7 +9521,7 @@ func (x *CreateSecurityGroupResponse) String() string {
 func (*CreateSecurityGroupResponse) ProtoMessage() {}
 
 func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8453,7 +9534,7 @@ func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{124}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{138}
 }
 
 func (x *CreateSecurityGroupResponse) GetGroupId() string {
@@ -8474,7 +9555,7 @@ type DeleteSecurityGroupRequest struct {
 
 func (x *DeleteSecurityGroupRequest) Reset() {
 	*x = DeleteSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8486,7 +9567,7 @@ func (x *DeleteSecurityGroupRequest) String() string {
 func (*DeleteSecurityGroupRequest) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8499,7 +9580,7 @@ func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{125}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{139}
 }
 
 func (x *DeleteSecurityGroupRequest) GetGroupId() string {
@@ -8531,7 +9612,7 @@ type DeleteSecurityGroupResponse struct {
 
 func (x *DeleteSecurityGroupResponse) Reset() {
 	*x = DeleteSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8543,7 +9624,7 @@ func (x *DeleteSecurityGroupResponse) String() string {
 func (*DeleteSecurityGroupResponse) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8556,7 +9637,7 @@ func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{126}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{140}
 }
 
 type DescribeSecurityGroupsRequest struct {
@@ -8572,7 +9653,7 @@ type DescribeSecurityGroupsRequest struct {
 
 func (x *DescribeSecurityGroupsRequest) Reset() {
 	*x = DescribeSecurityGroupsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8584,7 +9665,7 @@ func (x *DescribeSecurityGroupsRequest) String() string {
 func (*DescribeSecurityGroupsRequest) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8597,7 +9678,7 @@ func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{127}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{141}
 }
 
 func (x *DescribeSecurityGroupsRequest) GetGroupIds() []string {
@@ -8645,7 +9726,7 @@ type DescribeSecurityGroupsResponse struct {
 
 func (x *DescribeSecurityGroupsResponse) Reset() {
 	*x = DescribeSecurityGroupsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8657,7 +9738,7 @@ func (x *DescribeSecurityGroupsResponse) String() string {
 func (*DescribeSecurityGroupsResponse) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8670,7 +9751,7 @@ func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{128}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{142}
 }
 
 func (x *DescribeSecurityGroupsResponse) GetSecurityGroups() []*SecurityGroup {
@@ -8699,7 +9780,7 @@ type SecurityGroupRulesRequest struct {
 
 func (x *SecurityGroupRulesRequest) Reset() {
 	*x = SecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8711,7 +9792,7 @@ func (x *SecurityGroupRulesRequest) String() string {
 func (*SecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8724,7 +9805,7 @@ func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{129}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{143}
 }
 
 func (x *SecurityGroupRulesRequest) GetGroupId() string {
@@ -8757,7 +9838,7 @@ type SecurityGroupRulesResponse struct {
 
 func (x *SecurityGroupRulesResponse) Reset() {
 	*x = SecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8769,7 +9850,7 @@ func (x *SecurityGroupRulesResponse) String() string {
 func (*SecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8782,7 +9863,7 @@ func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{130}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{144}
 }
 
 func (x *SecurityGroupRulesResponse) GetReturn() bool {
@@ -8835,7 +9916,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"deviceName\x12+\n" +
 	"\x03ebs\x18\x02 \x01(\v2\x19.ec2lab.v1.EbsBlockDeviceR\x03ebs\x12!\n" +
 	"\fvirtual_name\x18\x03 \x01(\tR\vvirtualName\x12\x1b\n" +
-	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\xe1\x06\n" +
+	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\xb2\a\n" +
 	"\x13RunInstancesRequest\x12\x19\n" +
 	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12#\n" +
 	"\rinstance_type\x18\x02 \x01(\tR\finstanceType\x12\x1b\n" +
@@ -8855,7 +9936,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x12private_ip_address\x18\x0f \x01(\tR\x10privateIpAddress\x12,\n" +
 	"\x12security_group_ids\x18\x10 \x03(\tR\x10securityGroupIds\x12T\n" +
 	"\x10metadata_options\x18\x11 \x01(\v2).ec2lab.v1.InstanceMetadataOptionsRequestR\x0fmetadataOptions\x12X\n" +
-	"\x14credit_specification\x18\x12 \x01(\v2%.ec2lab.v1.CreditSpecificationRequestR\x13creditSpecification\"=\n" +
+	"\x14credit_specification\x18\x12 \x01(\v2%.ec2lab.v1.CreditSpecificationRequestR\x13creditSpecification\x12O\n" +
+	"$instance_initiated_shutdown_behavior\x18\x13 \x01(\tR!instanceInitiatedShutdownBehavior\"=\n" +
 	"\x1aCreditSpecificationRequest\x12\x1f\n" +
 	"\vcpu_credits\x18\x01 \x01(\tR\n" +
 	"cpuCredits\"\xc9\x01\n" +
@@ -8983,12 +10065,107 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	" DescribeInstanceAttributeRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1c\n" +
-	"\tattribute\x18\x02 \x01(\tR\tattribute\"h\n" +
+	"\tattribute\x18\x02 \x01(\tR\tattribute\"\xd8\t\n" +
 	"\x11InstanceAttribute\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1c\n" +
 	"\tattribute\x18\x02 \x01(\tR\tattribute\x12\x14\n" +
-	"\x05value\x18\x03 \x01(\tR\x05value\"\xc2\x04\n" +
+	"\x05value\x18\x03 \x01(\tR\x05value\x12>\n" +
+	"\rinstance_type\x18\x04 \x01(\v2\x19.ec2lab.v1.AttributeValueR\finstanceType\x126\n" +
+	"\tkernel_id\x18\x05 \x01(\v2\x19.ec2lab.v1.AttributeValueR\bkernelId\x128\n" +
+	"\n" +
+	"ramdisk_id\x18\x06 \x01(\v2\x19.ec2lab.v1.AttributeValueR\tramdiskId\x126\n" +
+	"\tuser_data\x18\a \x01(\v2\x19.ec2lab.v1.AttributeValueR\buserData\x12X\n" +
+	"\x17disable_api_termination\x18\b \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x15disableApiTermination\x12j\n" +
+	"$instance_initiated_shutdown_behavior\x18\t \x01(\v2\x19.ec2lab.v1.AttributeValueR!instanceInitiatedShutdownBehavior\x12C\n" +
+	"\x10root_device_name\x18\n" +
+	" \x01(\v2\x19.ec2lab.v1.AttributeValueR\x0erootDeviceName\x12Y\n" +
+	"\x15block_device_mappings\x18\v \x03(\v2%.ec2lab.v1.InstanceBlockDeviceMappingR\x13blockDeviceMappings\x12;\n" +
+	"\rproduct_codes\x18\f \x03(\v2\x16.ec2lab.v1.ProductCodeR\fproductCodes\x12L\n" +
+	"\x11source_dest_check\x18\r \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x0fsourceDestCheck\x122\n" +
+	"\x06groups\x18\x0e \x03(\v2\x1a.ec2lab.v1.GroupIdentifierR\x06groups\x12E\n" +
+	"\rebs_optimized\x18\x0f \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\febsOptimized\x12E\n" +
+	"\x11sriov_net_support\x18\x10 \x01(\v2\x19.ec2lab.v1.AttributeValueR\x0fsriovNetSupport\x12A\n" +
+	"\vena_support\x18\x11 \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\n" +
+	"enaSupport\x12B\n" +
+	"\x0fenclave_options\x18\x12 \x01(\v2\x19.ec2lab.v1.EnclaveOptionsR\x0eenclaveOptions\x12J\n" +
+	"\x10disable_api_stop\x18\x13 \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x0edisableApiStop\"-\n" +
+	"\x15AttributeBooleanValue\x12\x14\n" +
+	"\x05value\x18\x01 \x01(\bR\x05value\"*\n" +
+	"\x12BlobAttributeValue\x12\x14\n" +
+	"\x05value\x18\x01 \x01(\fR\x05value\"a\n" +
+	"\vProductCode\x12&\n" +
+	"\x0fproduct_code_id\x18\x01 \x01(\tR\rproductCodeId\x12*\n" +
+	"\x11product_code_type\x18\x02 \x01(\tR\x0fproductCodeType\"*\n" +
+	"\x0eEnclaveOptions\x12\x18\n" +
+	"\aenabled\x18\x01 \x01(\bR\aenabled\"\xb2\b\n" +
+	"\x1eModifyInstanceAttributeRequest\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12\x1c\n" +
+	"\tattribute\x18\x02 \x01(\tR\tattribute\x12\x19\n" +
+	"\x05value\x18\x03 \x01(\tH\x00R\x05value\x88\x01\x01\x12>\n" +
+	"\rinstance_type\x18\x04 \x01(\v2\x19.ec2lab.v1.AttributeValueR\finstanceType\x121\n" +
+	"\x06kernel\x18\x05 \x01(\v2\x19.ec2lab.v1.AttributeValueR\x06kernel\x123\n" +
+	"\aramdisk\x18\x06 \x01(\v2\x19.ec2lab.v1.AttributeValueR\aramdisk\x12:\n" +
+	"\tuser_data\x18\a \x01(\v2\x1d.ec2lab.v1.BlobAttributeValueR\buserData\x12X\n" +
+	"\x17disable_api_termination\x18\b \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x15disableApiTermination\x12J\n" +
+	"\x10disable_api_stop\x18\t \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x0edisableApiStop\x12j\n" +
+	"$instance_initiated_shutdown_behavior\x18\n" +
+	" \x01(\v2\x19.ec2lab.v1.AttributeValueR!instanceInitiatedShutdownBehavior\x12L\n" +
+	"\x11source_dest_check\x18\v \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x0fsourceDestCheck\x12\x16\n" +
+	"\x06groups\x18\f \x03(\tR\x06groups\x12f\n" +
+	"\x15block_device_mappings\x18\r \x03(\v22.ec2lab.v1.InstanceBlockDeviceMappingSpecificationR\x13blockDeviceMappings\x12E\n" +
+	"\rebs_optimized\x18\x0e \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\febsOptimized\x12A\n" +
+	"\vena_support\x18\x0f \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\n" +
+	"enaSupport\x12E\n" +
+	"\x11sriov_net_support\x18\x10 \x01(\v2\x19.ec2lab.v1.AttributeValueR\x0fsriovNetSupport\x12\x17\n" +
+	"\adry_run\x18\x11 \x01(\bR\x06dryRunB\b\n" +
+	"\x06_value\"\xcc\x01\n" +
+	"'InstanceBlockDeviceMappingSpecification\x12\x1f\n" +
+	"\vdevice_name\x18\x01 \x01(\tR\n" +
+	"deviceName\x12@\n" +
+	"\x03ebs\x18\x02 \x01(\v2..ec2lab.v1.EbsInstanceBlockDeviceSpecificationR\x03ebs\x12!\n" +
+	"\fvirtual_name\x18\x03 \x01(\tR\vvirtualName\x12\x1b\n" +
+	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\x95\x01\n" +
+	"#EbsInstanceBlockDeviceSpecification\x12\x1b\n" +
+	"\tvolume_id\x18\x01 \x01(\tR\bvolumeId\x127\n" +
+	"\x15delete_on_termination\x18\x02 \x01(\bH\x00R\x13deleteOnTermination\x88\x01\x01B\x18\n" +
+	"\x16_delete_on_termination\"!\n" +
+	"\x1fModifyInstanceAttributeResponse\"\xe3\x01\n" +
+	"\x1dDescribeInstanceStatusRequest\x12!\n" +
+	"\finstance_ids\x18\x01 \x03(\tR\vinstanceIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x122\n" +
+	"\x15include_all_instances\x18\x03 \x01(\bR\x13includeAllInstances\x12\x1f\n" +
+	"\vmax_results\x18\x04 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x05 \x01(\tR\tnextToken\"\x87\x01\n" +
+	"\x1eDescribeInstanceStatusResponse\x12F\n" +
+	"\x11instance_statuses\x18\x01 \x03(\v2\x19.ec2lab.v1.InstanceStatusR\x10instanceStatuses\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xe9\x02\n" +
+	"\x0eInstanceStatus\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12+\n" +
+	"\x11availability_zone\x18\x02 \x01(\tR\x10availabilityZone\x12?\n" +
+	"\x0einstance_state\x18\x03 \x01(\v2\x18.ec2lab.v1.InstanceStateR\rinstanceState\x12E\n" +
+	"\rsystem_status\x18\x04 \x01(\v2 .ec2lab.v1.InstanceStatusSummaryR\fsystemStatus\x12I\n" +
+	"\x0finstance_status\x18\x05 \x01(\v2 .ec2lab.v1.InstanceStatusSummaryR\x0einstanceStatus\x126\n" +
+	"\x06events\x18\x06 \x03(\v2\x1e.ec2lab.v1.InstanceStatusEventR\x06events\"k\n" +
+	"\x15InstanceStatusSummary\x12\x16\n" +
+	"\x06status\x18\x01 \x01(\tR\x06status\x12:\n" +
+	"\adetails\x18\x02 \x03(\v2 .ec2lab.v1.InstanceStatusDetailsR\adetails\"\x86\x01\n" +
+	"\x15InstanceStatusDetails\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06status\x18\x02 \x01(\tR\x06status\x12A\n" +
+	"\x0eimpaired_since\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\rimpairedSince\"\xeb\x01\n" +
+	"\x13InstanceStatusEvent\x12*\n" +
+	"\x11instance_event_id\x18\x01 \x01(\tR\x0finstanceEventId\x12\x12\n" +
+	"\x04code\x18\x02 \x01(\tR\x04code\x12 \n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\x129\n" +
+	"\n" +
+	"not_before\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tnotBefore\x127\n" +
+	"\tnot_after\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bnotAfter\"\xc2\x04\n" +
 	"\x10InstanceTypeInfo\x12#\n" +
 	"\rinstance_type\x18\x01 \x01(\tR\finstanceType\x12\x16\n" +
 	"\x06family\x18\x02 \x01(\tR\x06family\x12\x14\n" +
@@ -9558,7 +10735,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x0eip_permissions\x18\x02 \x03(\v2\x17.ec2lab.v1.IpPermissionR\ripPermissions\x12\x17\n" +
 	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"4\n" +
 	"\x1aSecurityGroupRulesResponse\x12\x16\n" +
-	"\x06return\x18\x01 \x01(\bR\x06return2\x88(\n" +
+	"\x06return\x18\x01 \x01(\bR\x06return2\xe9)\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -9569,7 +10746,9 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x10GetConsoleOutput\x12\".ec2lab.v1.GetConsoleOutputRequest\x1a#.ec2lab.v1.GetConsoleOutputResponse\x12E\n" +
 	"\rStreamConsole\x12\x17.ec2lab.v1.ConsoleInput\x1a\x17.ec2lab.v1.ConsoleChunk(\x010\x01\x12f\n" +
 	"\x19DescribeInstanceAttribute\x12+.ec2lab.v1.DescribeInstanceAttributeRequest\x1a\x1c.ec2lab.v1.InstanceAttribute\x12\x82\x01\n" +
-	"\x1dModifyInstanceMetadataOptions\x12/.ec2lab.v1.ModifyInstanceMetadataOptionsRequest\x1a0.ec2lab.v1.ModifyInstanceMetadataOptionsResponse\x12j\n" +
+	"\x1dModifyInstanceMetadataOptions\x12/.ec2lab.v1.ModifyInstanceMetadataOptionsRequest\x1a0.ec2lab.v1.ModifyInstanceMetadataOptionsResponse\x12p\n" +
+	"\x17ModifyInstanceAttribute\x12).ec2lab.v1.ModifyInstanceAttributeRequest\x1a*.ec2lab.v1.ModifyInstanceAttributeResponse\x12m\n" +
+	"\x16DescribeInstanceStatus\x12(.ec2lab.v1.DescribeInstanceStatusRequest\x1a).ec2lab.v1.DescribeInstanceStatusResponse\x12j\n" +
 	"\x15DescribeInstanceTypes\x12'.ec2lab.v1.DescribeInstanceTypesRequest\x1a(.ec2lab.v1.DescribeInstanceTypesResponse\x12X\n" +
 	"\x0fDescribeRegions\x12!.ec2lab.v1.DescribeRegionsRequest\x1a\".ec2lab.v1.DescribeRegionsResponse\x12v\n" +
 	"\x19DescribeAvailabilityZones\x12+.ec2lab.v1.DescribeAvailabilityZonesRequest\x1a,.ec2lab.v1.DescribeAvailabilityZonesResponse\x12R\n" +
@@ -9633,140 +10812,154 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 131)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 145)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
-	(*Tag)(nil),                                   // 0: ec2lab.v1.Tag
-	(*TagSpecification)(nil),                      // 1: ec2lab.v1.TagSpecification
-	(*Filter)(nil),                                // 2: ec2lab.v1.Filter
-	(*InstanceState)(nil),                         // 3: ec2lab.v1.InstanceState
-	(*Placement)(nil),                             // 4: ec2lab.v1.Placement
-	(*EbsBlockDevice)(nil),                        // 5: ec2lab.v1.EbsBlockDevice
-	(*BlockDeviceMapping)(nil),                    // 6: ec2lab.v1.BlockDeviceMapping
-	(*RunInstancesRequest)(nil),                   // 7: ec2lab.v1.RunInstancesRequest
-	(*CreditSpecificationRequest)(nil),            // 8: ec2lab.v1.CreditSpecificationRequest
-	(*InstanceMetadataOptionsRequest)(nil),        // 9: ec2lab.v1.InstanceMetadataOptionsRequest
-	(*InstanceMetadataOptions)(nil),               // 10: ec2lab.v1.InstanceMetadataOptions
-	(*ModifyInstanceMetadataOptionsRequest)(nil),  // 11: ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	(*ModifyInstanceMetadataOptionsResponse)(nil), // 12: ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	(*InstanceBlockDeviceMapping)(nil),            // 13: ec2lab.v1.InstanceBlockDeviceMapping
-	(*StateReason)(nil),                           // 14: ec2lab.v1.StateReason
-	(*Instance)(nil),                              // 15: ec2lab.v1.Instance
-	(*Reservation)(nil),                           // 16: ec2lab.v1.Reservation
-	(*DescribeInstancesRequest)(nil),              // 17: ec2lab.v1.DescribeInstancesRequest
-	(*DescribeInstancesResponse)(nil),             // 18: ec2lab.v1.DescribeInstancesResponse
-	(*InstanceIdsRequest)(nil),                    // 19: ec2lab.v1.InstanceIdsRequest
-	(*StopInstancesRequest)(nil),                  // 20: ec2lab.v1.StopInstancesRequest
-	(*InstanceStateChange)(nil),                   // 21: ec2lab.v1.InstanceStateChange
-	(*InstanceStateChanges)(nil),                  // 22: ec2lab.v1.InstanceStateChanges
-	(*RebootInstancesResponse)(nil),               // 23: ec2lab.v1.RebootInstancesResponse
-	(*GetConsoleOutputRequest)(nil),               // 24: ec2lab.v1.GetConsoleOutputRequest
-	(*GetConsoleOutputResponse)(nil),              // 25: ec2lab.v1.GetConsoleOutputResponse
-	(*ConsoleInput)(nil),                          // 26: ec2lab.v1.ConsoleInput
-	(*ConsoleChunk)(nil),                          // 27: ec2lab.v1.ConsoleChunk
-	(*DescribeInstanceAttributeRequest)(nil),      // 28: ec2lab.v1.DescribeInstanceAttributeRequest
-	(*InstanceAttribute)(nil),                     // 29: ec2lab.v1.InstanceAttribute
-	(*InstanceTypeInfo)(nil),                      // 30: ec2lab.v1.InstanceTypeInfo
-	(*DescribeInstanceTypesRequest)(nil),          // 31: ec2lab.v1.DescribeInstanceTypesRequest
-	(*DescribeInstanceTypesResponse)(nil),         // 32: ec2lab.v1.DescribeInstanceTypesResponse
-	(*Region)(nil),                                // 33: ec2lab.v1.Region
-	(*DescribeRegionsRequest)(nil),                // 34: ec2lab.v1.DescribeRegionsRequest
-	(*DescribeRegionsResponse)(nil),               // 35: ec2lab.v1.DescribeRegionsResponse
-	(*AvailabilityZone)(nil),                      // 36: ec2lab.v1.AvailabilityZone
-	(*DescribeAvailabilityZonesRequest)(nil),      // 37: ec2lab.v1.DescribeAvailabilityZonesRequest
-	(*DescribeAvailabilityZonesResponse)(nil),     // 38: ec2lab.v1.DescribeAvailabilityZonesResponse
-	(*Host)(nil),                                  // 39: ec2lab.v1.Host
-	(*DescribeHostsRequest)(nil),                  // 40: ec2lab.v1.DescribeHostsRequest
-	(*DescribeHostsResponse)(nil),                 // 41: ec2lab.v1.DescribeHostsResponse
-	(*KeyPair)(nil),                               // 42: ec2lab.v1.KeyPair
-	(*CreateKeyPairRequest)(nil),                  // 43: ec2lab.v1.CreateKeyPairRequest
-	(*ImportKeyPairRequest)(nil),                  // 44: ec2lab.v1.ImportKeyPairRequest
-	(*DescribeKeyPairsRequest)(nil),               // 45: ec2lab.v1.DescribeKeyPairsRequest
-	(*DescribeKeyPairsResponse)(nil),              // 46: ec2lab.v1.DescribeKeyPairsResponse
-	(*DeleteKeyPairRequest)(nil),                  // 47: ec2lab.v1.DeleteKeyPairRequest
-	(*DeleteKeyPairResponse)(nil),                 // 48: ec2lab.v1.DeleteKeyPairResponse
-	(*PlacementGroup)(nil),                        // 49: ec2lab.v1.PlacementGroup
-	(*CreatePlacementGroupRequest)(nil),           // 50: ec2lab.v1.CreatePlacementGroupRequest
-	(*DescribePlacementGroupsRequest)(nil),        // 51: ec2lab.v1.DescribePlacementGroupsRequest
-	(*DescribePlacementGroupsResponse)(nil),       // 52: ec2lab.v1.DescribePlacementGroupsResponse
-	(*DeletePlacementGroupRequest)(nil),           // 53: ec2lab.v1.DeletePlacementGroupRequest
-	(*DeletePlacementGroupResponse)(nil),          // 54: ec2lab.v1.DeletePlacementGroupResponse
-	(*CreateTagsRequest)(nil),                     // 55: ec2lab.v1.CreateTagsRequest
-	(*CreateTagsResponse)(nil),                    // 56: ec2lab.v1.CreateTagsResponse
-	(*DeleteTagsRequest)(nil),                     // 57: ec2lab.v1.DeleteTagsRequest
-	(*DeleteTagsResponse)(nil),                    // 58: ec2lab.v1.DeleteTagsResponse
-	(*TagDescription)(nil),                        // 59: ec2lab.v1.TagDescription
-	(*DescribeTagsRequest)(nil),                   // 60: ec2lab.v1.DescribeTagsRequest
-	(*DescribeTagsResponse)(nil),                  // 61: ec2lab.v1.DescribeTagsResponse
-	(*VolumeAttachment)(nil),                      // 62: ec2lab.v1.VolumeAttachment
-	(*Volume)(nil),                                // 63: ec2lab.v1.Volume
-	(*CreateVolumeRequest)(nil),                   // 64: ec2lab.v1.CreateVolumeRequest
-	(*DescribeVolumesRequest)(nil),                // 65: ec2lab.v1.DescribeVolumesRequest
-	(*DescribeVolumesResponse)(nil),               // 66: ec2lab.v1.DescribeVolumesResponse
-	(*AttachVolumeRequest)(nil),                   // 67: ec2lab.v1.AttachVolumeRequest
-	(*DetachVolumeRequest)(nil),                   // 68: ec2lab.v1.DetachVolumeRequest
-	(*ModifyVolumeRequest)(nil),                   // 69: ec2lab.v1.ModifyVolumeRequest
-	(*VolumeModification)(nil),                    // 70: ec2lab.v1.VolumeModification
-	(*DeleteVolumeRequest)(nil),                   // 71: ec2lab.v1.DeleteVolumeRequest
-	(*DeleteVolumeResponse)(nil),                  // 72: ec2lab.v1.DeleteVolumeResponse
-	(*Snapshot)(nil),                              // 73: ec2lab.v1.Snapshot
-	(*CreateSnapshotRequest)(nil),                 // 74: ec2lab.v1.CreateSnapshotRequest
-	(*DescribeSnapshotsRequest)(nil),              // 75: ec2lab.v1.DescribeSnapshotsRequest
-	(*DescribeSnapshotsResponse)(nil),             // 76: ec2lab.v1.DescribeSnapshotsResponse
-	(*CopySnapshotRequest)(nil),                   // 77: ec2lab.v1.CopySnapshotRequest
-	(*CopySnapshotResponse)(nil),                  // 78: ec2lab.v1.CopySnapshotResponse
-	(*GetSnapshotLayersRequest)(nil),              // 79: ec2lab.v1.GetSnapshotLayersRequest
-	(*LayerChunk)(nil),                            // 80: ec2lab.v1.LayerChunk
-	(*GetImageFilesRequest)(nil),                  // 81: ec2lab.v1.GetImageFilesRequest
-	(*CopyImageRequest)(nil),                      // 82: ec2lab.v1.CopyImageRequest
-	(*CopyImageResponse)(nil),                     // 83: ec2lab.v1.CopyImageResponse
-	(*DeleteSnapshotRequest)(nil),                 // 84: ec2lab.v1.DeleteSnapshotRequest
-	(*DeleteSnapshotResponse)(nil),                // 85: ec2lab.v1.DeleteSnapshotResponse
-	(*Image)(nil),                                 // 86: ec2lab.v1.Image
-	(*RegisterImageRequest)(nil),                  // 87: ec2lab.v1.RegisterImageRequest
-	(*RegisterImageResponse)(nil),                 // 88: ec2lab.v1.RegisterImageResponse
-	(*CreateImageRequest)(nil),                    // 89: ec2lab.v1.CreateImageRequest
-	(*CreateImageResponse)(nil),                   // 90: ec2lab.v1.CreateImageResponse
-	(*DescribeImagesRequest)(nil),                 // 91: ec2lab.v1.DescribeImagesRequest
-	(*DescribeImagesResponse)(nil),                // 92: ec2lab.v1.DescribeImagesResponse
-	(*DeregisterImageRequest)(nil),                // 93: ec2lab.v1.DeregisterImageRequest
-	(*DeregisterImageResponse)(nil),               // 94: ec2lab.v1.DeregisterImageResponse
-	(*LaunchPermission)(nil),                      // 95: ec2lab.v1.LaunchPermission
-	(*LaunchPermissionModifications)(nil),         // 96: ec2lab.v1.LaunchPermissionModifications
-	(*AttributeValue)(nil),                        // 97: ec2lab.v1.AttributeValue
-	(*ModifyImageAttributeRequest)(nil),           // 98: ec2lab.v1.ModifyImageAttributeRequest
-	(*ModifyImageAttributeResponse)(nil),          // 99: ec2lab.v1.ModifyImageAttributeResponse
-	(*DescribeImageAttributeRequest)(nil),         // 100: ec2lab.v1.DescribeImageAttributeRequest
-	(*ImageAttribute)(nil),                        // 101: ec2lab.v1.ImageAttribute
-	(*ResetImageAttributeRequest)(nil),            // 102: ec2lab.v1.ResetImageAttributeRequest
-	(*ResetImageAttributeResponse)(nil),           // 103: ec2lab.v1.ResetImageAttributeResponse
-	(*ExportImageRequest)(nil),                    // 104: ec2lab.v1.ExportImageRequest
-	(*ExportImageResponse)(nil),                   // 105: ec2lab.v1.ExportImageResponse
-	(*Vpc)(nil),                                   // 106: ec2lab.v1.Vpc
-	(*CreateVpcRequest)(nil),                      // 107: ec2lab.v1.CreateVpcRequest
-	(*DescribeVpcsRequest)(nil),                   // 108: ec2lab.v1.DescribeVpcsRequest
-	(*DescribeVpcsResponse)(nil),                  // 109: ec2lab.v1.DescribeVpcsResponse
-	(*DeleteVpcRequest)(nil),                      // 110: ec2lab.v1.DeleteVpcRequest
-	(*DeleteVpcResponse)(nil),                     // 111: ec2lab.v1.DeleteVpcResponse
-	(*Subnet)(nil),                                // 112: ec2lab.v1.Subnet
-	(*CreateSubnetRequest)(nil),                   // 113: ec2lab.v1.CreateSubnetRequest
-	(*DescribeSubnetsRequest)(nil),                // 114: ec2lab.v1.DescribeSubnetsRequest
-	(*DescribeSubnetsResponse)(nil),               // 115: ec2lab.v1.DescribeSubnetsResponse
-	(*DeleteSubnetRequest)(nil),                   // 116: ec2lab.v1.DeleteSubnetRequest
-	(*DeleteSubnetResponse)(nil),                  // 117: ec2lab.v1.DeleteSubnetResponse
-	(*GroupIdentifier)(nil),                       // 118: ec2lab.v1.GroupIdentifier
-	(*IpRange)(nil),                               // 119: ec2lab.v1.IpRange
-	(*UserIdGroupPair)(nil),                       // 120: ec2lab.v1.UserIdGroupPair
-	(*IpPermission)(nil),                          // 121: ec2lab.v1.IpPermission
-	(*SecurityGroup)(nil),                         // 122: ec2lab.v1.SecurityGroup
-	(*CreateSecurityGroupRequest)(nil),            // 123: ec2lab.v1.CreateSecurityGroupRequest
-	(*CreateSecurityGroupResponse)(nil),           // 124: ec2lab.v1.CreateSecurityGroupResponse
-	(*DeleteSecurityGroupRequest)(nil),            // 125: ec2lab.v1.DeleteSecurityGroupRequest
-	(*DeleteSecurityGroupResponse)(nil),           // 126: ec2lab.v1.DeleteSecurityGroupResponse
-	(*DescribeSecurityGroupsRequest)(nil),         // 127: ec2lab.v1.DescribeSecurityGroupsRequest
-	(*DescribeSecurityGroupsResponse)(nil),        // 128: ec2lab.v1.DescribeSecurityGroupsResponse
-	(*SecurityGroupRulesRequest)(nil),             // 129: ec2lab.v1.SecurityGroupRulesRequest
-	(*SecurityGroupRulesResponse)(nil),            // 130: ec2lab.v1.SecurityGroupRulesResponse
-	(*timestamppb.Timestamp)(nil),                 // 131: google.protobuf.Timestamp
+	(*Tag)(nil),                                     // 0: ec2lab.v1.Tag
+	(*TagSpecification)(nil),                        // 1: ec2lab.v1.TagSpecification
+	(*Filter)(nil),                                  // 2: ec2lab.v1.Filter
+	(*InstanceState)(nil),                           // 3: ec2lab.v1.InstanceState
+	(*Placement)(nil),                               // 4: ec2lab.v1.Placement
+	(*EbsBlockDevice)(nil),                          // 5: ec2lab.v1.EbsBlockDevice
+	(*BlockDeviceMapping)(nil),                      // 6: ec2lab.v1.BlockDeviceMapping
+	(*RunInstancesRequest)(nil),                     // 7: ec2lab.v1.RunInstancesRequest
+	(*CreditSpecificationRequest)(nil),              // 8: ec2lab.v1.CreditSpecificationRequest
+	(*InstanceMetadataOptionsRequest)(nil),          // 9: ec2lab.v1.InstanceMetadataOptionsRequest
+	(*InstanceMetadataOptions)(nil),                 // 10: ec2lab.v1.InstanceMetadataOptions
+	(*ModifyInstanceMetadataOptionsRequest)(nil),    // 11: ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	(*ModifyInstanceMetadataOptionsResponse)(nil),   // 12: ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	(*InstanceBlockDeviceMapping)(nil),              // 13: ec2lab.v1.InstanceBlockDeviceMapping
+	(*StateReason)(nil),                             // 14: ec2lab.v1.StateReason
+	(*Instance)(nil),                                // 15: ec2lab.v1.Instance
+	(*Reservation)(nil),                             // 16: ec2lab.v1.Reservation
+	(*DescribeInstancesRequest)(nil),                // 17: ec2lab.v1.DescribeInstancesRequest
+	(*DescribeInstancesResponse)(nil),               // 18: ec2lab.v1.DescribeInstancesResponse
+	(*InstanceIdsRequest)(nil),                      // 19: ec2lab.v1.InstanceIdsRequest
+	(*StopInstancesRequest)(nil),                    // 20: ec2lab.v1.StopInstancesRequest
+	(*InstanceStateChange)(nil),                     // 21: ec2lab.v1.InstanceStateChange
+	(*InstanceStateChanges)(nil),                    // 22: ec2lab.v1.InstanceStateChanges
+	(*RebootInstancesResponse)(nil),                 // 23: ec2lab.v1.RebootInstancesResponse
+	(*GetConsoleOutputRequest)(nil),                 // 24: ec2lab.v1.GetConsoleOutputRequest
+	(*GetConsoleOutputResponse)(nil),                // 25: ec2lab.v1.GetConsoleOutputResponse
+	(*ConsoleInput)(nil),                            // 26: ec2lab.v1.ConsoleInput
+	(*ConsoleChunk)(nil),                            // 27: ec2lab.v1.ConsoleChunk
+	(*DescribeInstanceAttributeRequest)(nil),        // 28: ec2lab.v1.DescribeInstanceAttributeRequest
+	(*InstanceAttribute)(nil),                       // 29: ec2lab.v1.InstanceAttribute
+	(*AttributeBooleanValue)(nil),                   // 30: ec2lab.v1.AttributeBooleanValue
+	(*BlobAttributeValue)(nil),                      // 31: ec2lab.v1.BlobAttributeValue
+	(*ProductCode)(nil),                             // 32: ec2lab.v1.ProductCode
+	(*EnclaveOptions)(nil),                          // 33: ec2lab.v1.EnclaveOptions
+	(*ModifyInstanceAttributeRequest)(nil),          // 34: ec2lab.v1.ModifyInstanceAttributeRequest
+	(*InstanceBlockDeviceMappingSpecification)(nil), // 35: ec2lab.v1.InstanceBlockDeviceMappingSpecification
+	(*EbsInstanceBlockDeviceSpecification)(nil),     // 36: ec2lab.v1.EbsInstanceBlockDeviceSpecification
+	(*ModifyInstanceAttributeResponse)(nil),         // 37: ec2lab.v1.ModifyInstanceAttributeResponse
+	(*DescribeInstanceStatusRequest)(nil),           // 38: ec2lab.v1.DescribeInstanceStatusRequest
+	(*DescribeInstanceStatusResponse)(nil),          // 39: ec2lab.v1.DescribeInstanceStatusResponse
+	(*InstanceStatus)(nil),                          // 40: ec2lab.v1.InstanceStatus
+	(*InstanceStatusSummary)(nil),                   // 41: ec2lab.v1.InstanceStatusSummary
+	(*InstanceStatusDetails)(nil),                   // 42: ec2lab.v1.InstanceStatusDetails
+	(*InstanceStatusEvent)(nil),                     // 43: ec2lab.v1.InstanceStatusEvent
+	(*InstanceTypeInfo)(nil),                        // 44: ec2lab.v1.InstanceTypeInfo
+	(*DescribeInstanceTypesRequest)(nil),            // 45: ec2lab.v1.DescribeInstanceTypesRequest
+	(*DescribeInstanceTypesResponse)(nil),           // 46: ec2lab.v1.DescribeInstanceTypesResponse
+	(*Region)(nil),                                  // 47: ec2lab.v1.Region
+	(*DescribeRegionsRequest)(nil),                  // 48: ec2lab.v1.DescribeRegionsRequest
+	(*DescribeRegionsResponse)(nil),                 // 49: ec2lab.v1.DescribeRegionsResponse
+	(*AvailabilityZone)(nil),                        // 50: ec2lab.v1.AvailabilityZone
+	(*DescribeAvailabilityZonesRequest)(nil),        // 51: ec2lab.v1.DescribeAvailabilityZonesRequest
+	(*DescribeAvailabilityZonesResponse)(nil),       // 52: ec2lab.v1.DescribeAvailabilityZonesResponse
+	(*Host)(nil),                                    // 53: ec2lab.v1.Host
+	(*DescribeHostsRequest)(nil),                    // 54: ec2lab.v1.DescribeHostsRequest
+	(*DescribeHostsResponse)(nil),                   // 55: ec2lab.v1.DescribeHostsResponse
+	(*KeyPair)(nil),                                 // 56: ec2lab.v1.KeyPair
+	(*CreateKeyPairRequest)(nil),                    // 57: ec2lab.v1.CreateKeyPairRequest
+	(*ImportKeyPairRequest)(nil),                    // 58: ec2lab.v1.ImportKeyPairRequest
+	(*DescribeKeyPairsRequest)(nil),                 // 59: ec2lab.v1.DescribeKeyPairsRequest
+	(*DescribeKeyPairsResponse)(nil),                // 60: ec2lab.v1.DescribeKeyPairsResponse
+	(*DeleteKeyPairRequest)(nil),                    // 61: ec2lab.v1.DeleteKeyPairRequest
+	(*DeleteKeyPairResponse)(nil),                   // 62: ec2lab.v1.DeleteKeyPairResponse
+	(*PlacementGroup)(nil),                          // 63: ec2lab.v1.PlacementGroup
+	(*CreatePlacementGroupRequest)(nil),             // 64: ec2lab.v1.CreatePlacementGroupRequest
+	(*DescribePlacementGroupsRequest)(nil),          // 65: ec2lab.v1.DescribePlacementGroupsRequest
+	(*DescribePlacementGroupsResponse)(nil),         // 66: ec2lab.v1.DescribePlacementGroupsResponse
+	(*DeletePlacementGroupRequest)(nil),             // 67: ec2lab.v1.DeletePlacementGroupRequest
+	(*DeletePlacementGroupResponse)(nil),            // 68: ec2lab.v1.DeletePlacementGroupResponse
+	(*CreateTagsRequest)(nil),                       // 69: ec2lab.v1.CreateTagsRequest
+	(*CreateTagsResponse)(nil),                      // 70: ec2lab.v1.CreateTagsResponse
+	(*DeleteTagsRequest)(nil),                       // 71: ec2lab.v1.DeleteTagsRequest
+	(*DeleteTagsResponse)(nil),                      // 72: ec2lab.v1.DeleteTagsResponse
+	(*TagDescription)(nil),                          // 73: ec2lab.v1.TagDescription
+	(*DescribeTagsRequest)(nil),                     // 74: ec2lab.v1.DescribeTagsRequest
+	(*DescribeTagsResponse)(nil),                    // 75: ec2lab.v1.DescribeTagsResponse
+	(*VolumeAttachment)(nil),                        // 76: ec2lab.v1.VolumeAttachment
+	(*Volume)(nil),                                  // 77: ec2lab.v1.Volume
+	(*CreateVolumeRequest)(nil),                     // 78: ec2lab.v1.CreateVolumeRequest
+	(*DescribeVolumesRequest)(nil),                  // 79: ec2lab.v1.DescribeVolumesRequest
+	(*DescribeVolumesResponse)(nil),                 // 80: ec2lab.v1.DescribeVolumesResponse
+	(*AttachVolumeRequest)(nil),                     // 81: ec2lab.v1.AttachVolumeRequest
+	(*DetachVolumeRequest)(nil),                     // 82: ec2lab.v1.DetachVolumeRequest
+	(*ModifyVolumeRequest)(nil),                     // 83: ec2lab.v1.ModifyVolumeRequest
+	(*VolumeModification)(nil),                      // 84: ec2lab.v1.VolumeModification
+	(*DeleteVolumeRequest)(nil),                     // 85: ec2lab.v1.DeleteVolumeRequest
+	(*DeleteVolumeResponse)(nil),                    // 86: ec2lab.v1.DeleteVolumeResponse
+	(*Snapshot)(nil),                                // 87: ec2lab.v1.Snapshot
+	(*CreateSnapshotRequest)(nil),                   // 88: ec2lab.v1.CreateSnapshotRequest
+	(*DescribeSnapshotsRequest)(nil),                // 89: ec2lab.v1.DescribeSnapshotsRequest
+	(*DescribeSnapshotsResponse)(nil),               // 90: ec2lab.v1.DescribeSnapshotsResponse
+	(*CopySnapshotRequest)(nil),                     // 91: ec2lab.v1.CopySnapshotRequest
+	(*CopySnapshotResponse)(nil),                    // 92: ec2lab.v1.CopySnapshotResponse
+	(*GetSnapshotLayersRequest)(nil),                // 93: ec2lab.v1.GetSnapshotLayersRequest
+	(*LayerChunk)(nil),                              // 94: ec2lab.v1.LayerChunk
+	(*GetImageFilesRequest)(nil),                    // 95: ec2lab.v1.GetImageFilesRequest
+	(*CopyImageRequest)(nil),                        // 96: ec2lab.v1.CopyImageRequest
+	(*CopyImageResponse)(nil),                       // 97: ec2lab.v1.CopyImageResponse
+	(*DeleteSnapshotRequest)(nil),                   // 98: ec2lab.v1.DeleteSnapshotRequest
+	(*DeleteSnapshotResponse)(nil),                  // 99: ec2lab.v1.DeleteSnapshotResponse
+	(*Image)(nil),                                   // 100: ec2lab.v1.Image
+	(*RegisterImageRequest)(nil),                    // 101: ec2lab.v1.RegisterImageRequest
+	(*RegisterImageResponse)(nil),                   // 102: ec2lab.v1.RegisterImageResponse
+	(*CreateImageRequest)(nil),                      // 103: ec2lab.v1.CreateImageRequest
+	(*CreateImageResponse)(nil),                     // 104: ec2lab.v1.CreateImageResponse
+	(*DescribeImagesRequest)(nil),                   // 105: ec2lab.v1.DescribeImagesRequest
+	(*DescribeImagesResponse)(nil),                  // 106: ec2lab.v1.DescribeImagesResponse
+	(*DeregisterImageRequest)(nil),                  // 107: ec2lab.v1.DeregisterImageRequest
+	(*DeregisterImageResponse)(nil),                 // 108: ec2lab.v1.DeregisterImageResponse
+	(*LaunchPermission)(nil),                        // 109: ec2lab.v1.LaunchPermission
+	(*LaunchPermissionModifications)(nil),           // 110: ec2lab.v1.LaunchPermissionModifications
+	(*AttributeValue)(nil),                          // 111: ec2lab.v1.AttributeValue
+	(*ModifyImageAttributeRequest)(nil),             // 112: ec2lab.v1.ModifyImageAttributeRequest
+	(*ModifyImageAttributeResponse)(nil),            // 113: ec2lab.v1.ModifyImageAttributeResponse
+	(*DescribeImageAttributeRequest)(nil),           // 114: ec2lab.v1.DescribeImageAttributeRequest
+	(*ImageAttribute)(nil),                          // 115: ec2lab.v1.ImageAttribute
+	(*ResetImageAttributeRequest)(nil),              // 116: ec2lab.v1.ResetImageAttributeRequest
+	(*ResetImageAttributeResponse)(nil),             // 117: ec2lab.v1.ResetImageAttributeResponse
+	(*ExportImageRequest)(nil),                      // 118: ec2lab.v1.ExportImageRequest
+	(*ExportImageResponse)(nil),                     // 119: ec2lab.v1.ExportImageResponse
+	(*Vpc)(nil),                                     // 120: ec2lab.v1.Vpc
+	(*CreateVpcRequest)(nil),                        // 121: ec2lab.v1.CreateVpcRequest
+	(*DescribeVpcsRequest)(nil),                     // 122: ec2lab.v1.DescribeVpcsRequest
+	(*DescribeVpcsResponse)(nil),                    // 123: ec2lab.v1.DescribeVpcsResponse
+	(*DeleteVpcRequest)(nil),                        // 124: ec2lab.v1.DeleteVpcRequest
+	(*DeleteVpcResponse)(nil),                       // 125: ec2lab.v1.DeleteVpcResponse
+	(*Subnet)(nil),                                  // 126: ec2lab.v1.Subnet
+	(*CreateSubnetRequest)(nil),                     // 127: ec2lab.v1.CreateSubnetRequest
+	(*DescribeSubnetsRequest)(nil),                  // 128: ec2lab.v1.DescribeSubnetsRequest
+	(*DescribeSubnetsResponse)(nil),                 // 129: ec2lab.v1.DescribeSubnetsResponse
+	(*DeleteSubnetRequest)(nil),                     // 130: ec2lab.v1.DeleteSubnetRequest
+	(*DeleteSubnetResponse)(nil),                    // 131: ec2lab.v1.DeleteSubnetResponse
+	(*GroupIdentifier)(nil),                         // 132: ec2lab.v1.GroupIdentifier
+	(*IpRange)(nil),                                 // 133: ec2lab.v1.IpRange
+	(*UserIdGroupPair)(nil),                         // 134: ec2lab.v1.UserIdGroupPair
+	(*IpPermission)(nil),                            // 135: ec2lab.v1.IpPermission
+	(*SecurityGroup)(nil),                           // 136: ec2lab.v1.SecurityGroup
+	(*CreateSecurityGroupRequest)(nil),              // 137: ec2lab.v1.CreateSecurityGroupRequest
+	(*CreateSecurityGroupResponse)(nil),             // 138: ec2lab.v1.CreateSecurityGroupResponse
+	(*DeleteSecurityGroupRequest)(nil),              // 139: ec2lab.v1.DeleteSecurityGroupRequest
+	(*DeleteSecurityGroupResponse)(nil),             // 140: ec2lab.v1.DeleteSecurityGroupResponse
+	(*DescribeSecurityGroupsRequest)(nil),           // 141: ec2lab.v1.DescribeSecurityGroupsRequest
+	(*DescribeSecurityGroupsResponse)(nil),          // 142: ec2lab.v1.DescribeSecurityGroupsResponse
+	(*SecurityGroupRulesRequest)(nil),               // 143: ec2lab.v1.SecurityGroupRulesRequest
+	(*SecurityGroupRulesResponse)(nil),              // 144: ec2lab.v1.SecurityGroupRulesResponse
+	(*timestamppb.Timestamp)(nil),                   // 145: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
@@ -9777,14 +10970,14 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	9,   // 5: ec2lab.v1.RunInstancesRequest.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptionsRequest
 	8,   // 6: ec2lab.v1.RunInstancesRequest.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
 	10,  // 7: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	131, // 8: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	145, // 8: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	3,   // 9: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	131, // 10: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	145, // 10: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	4,   // 11: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	13,  // 12: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	0,   // 13: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
 	14,  // 14: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
-	118, // 15: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
+	132, // 15: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
 	10,  // 16: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
 	15,  // 17: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
 	2,   // 18: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
@@ -9792,194 +10985,237 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	3,   // 20: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	3,   // 21: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	21,  // 22: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	131, // 23: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
-	2,   // 24: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
-	30,  // 25: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
-	33,  // 26: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
-	2,   // 27: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
-	36,  // 28: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	131, // 29: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
-	39,  // 30: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	131, // 31: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
-	0,   // 32: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
-	1,   // 33: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 34: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 35: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
-	42,  // 36: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
-	0,   // 37: ec2lab.v1.PlacementGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 38: ec2lab.v1.CreatePlacementGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 39: ec2lab.v1.DescribePlacementGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	49,  // 40: ec2lab.v1.DescribePlacementGroupsResponse.placement_groups:type_name -> ec2lab.v1.PlacementGroup
-	0,   // 41: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	0,   // 42: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	2,   // 43: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
-	59,  // 44: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	131, // 45: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	131, // 46: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
-	62,  // 47: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
-	0,   // 48: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
-	1,   // 49: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 50: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
-	63,  // 51: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	131, // 52: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	131, // 53: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
-	0,   // 54: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	1,   // 55: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 56: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
-	73,  // 57: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
-	1,   // 58: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 59: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	6,   // 60: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	131, // 61: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
-	0,   // 62: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	6,   // 63: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	1,   // 64: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 65: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 66: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
-	86,  // 67: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
-	95,  // 68: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
-	95,  // 69: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
-	96,  // 70: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
-	97,  // 71: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
-	95,  // 72: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
-	0,   // 73: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
-	1,   // 74: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 75: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
-	106, // 76: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
-	0,   // 77: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
-	1,   // 78: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 79: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
-	112, // 80: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
-	119, // 81: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
-	120, // 82: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
-	121, // 83: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	121, // 84: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
-	0,   // 85: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 86: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 87: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	122, // 88: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
-	121, // 89: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	7,   // 90: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	17,  // 91: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	19,  // 92: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	20,  // 93: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	19,  // 94: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	19,  // 95: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	24,  // 96: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	26,  // 97: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	28,  // 98: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	11,  // 99: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	31,  // 100: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	34,  // 101: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	37,  // 102: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	40,  // 103: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	43,  // 104: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	44,  // 105: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	45,  // 106: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	47,  // 107: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	50,  // 108: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	51,  // 109: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	53,  // 110: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	55,  // 111: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	57,  // 112: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	60,  // 113: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	64,  // 114: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	65,  // 115: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	67,  // 116: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	68,  // 117: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	69,  // 118: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	71,  // 119: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	74,  // 120: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	75,  // 121: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	77,  // 122: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	79,  // 123: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	84,  // 124: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	87,  // 125: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	89,  // 126: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	91,  // 127: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	93,  // 128: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	82,  // 129: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	81,  // 130: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	104, // 131: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	98,  // 132: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	100, // 133: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	102, // 134: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	107, // 135: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	108, // 136: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	110, // 137: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	113, // 138: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	114, // 139: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	116, // 140: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	123, // 141: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	125, // 142: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	127, // 143: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	129, // 144: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	129, // 145: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	129, // 146: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	129, // 147: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	16,  // 148: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	18,  // 149: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	22,  // 150: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	22,  // 151: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	23,  // 152: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	22,  // 153: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	25,  // 154: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	27,  // 155: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	29,  // 156: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	12,  // 157: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	32,  // 158: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	35,  // 159: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	38,  // 160: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	41,  // 161: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	42,  // 162: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	42,  // 163: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	46,  // 164: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	48,  // 165: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	49,  // 166: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	52,  // 167: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	54,  // 168: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	56,  // 169: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	58,  // 170: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	61,  // 171: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	63,  // 172: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	66,  // 173: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	62,  // 174: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	62,  // 175: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	70,  // 176: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	72,  // 177: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	73,  // 178: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	76,  // 179: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	78,  // 180: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	80,  // 181: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	85,  // 182: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	88,  // 183: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	90,  // 184: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	92,  // 185: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	94,  // 186: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	83,  // 187: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	80,  // 188: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	105, // 189: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	99,  // 190: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	101, // 191: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	103, // 192: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	106, // 193: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	109, // 194: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	111, // 195: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	112, // 196: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	115, // 197: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	117, // 198: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	124, // 199: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	126, // 200: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	128, // 201: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	130, // 202: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	130, // 203: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	130, // 204: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	130, // 205: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	148, // [148:206] is the sub-list for method output_type
-	90,  // [90:148] is the sub-list for method input_type
-	90,  // [90:90] is the sub-list for extension type_name
-	90,  // [90:90] is the sub-list for extension extendee
-	0,   // [0:90] is the sub-list for field type_name
+	145, // 23: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	111, // 24: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
+	111, // 25: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
+	111, // 26: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
+	111, // 27: ec2lab.v1.InstanceAttribute.user_data:type_name -> ec2lab.v1.AttributeValue
+	30,  // 28: ec2lab.v1.InstanceAttribute.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
+	111, // 29: ec2lab.v1.InstanceAttribute.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
+	111, // 30: ec2lab.v1.InstanceAttribute.root_device_name:type_name -> ec2lab.v1.AttributeValue
+	13,  // 31: ec2lab.v1.InstanceAttribute.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
+	32,  // 32: ec2lab.v1.InstanceAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
+	30,  // 33: ec2lab.v1.InstanceAttribute.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
+	132, // 34: ec2lab.v1.InstanceAttribute.groups:type_name -> ec2lab.v1.GroupIdentifier
+	30,  // 35: ec2lab.v1.InstanceAttribute.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
+	111, // 36: ec2lab.v1.InstanceAttribute.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
+	30,  // 37: ec2lab.v1.InstanceAttribute.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	33,  // 38: ec2lab.v1.InstanceAttribute.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
+	30,  // 39: ec2lab.v1.InstanceAttribute.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
+	111, // 40: ec2lab.v1.ModifyInstanceAttributeRequest.instance_type:type_name -> ec2lab.v1.AttributeValue
+	111, // 41: ec2lab.v1.ModifyInstanceAttributeRequest.kernel:type_name -> ec2lab.v1.AttributeValue
+	111, // 42: ec2lab.v1.ModifyInstanceAttributeRequest.ramdisk:type_name -> ec2lab.v1.AttributeValue
+	31,  // 43: ec2lab.v1.ModifyInstanceAttributeRequest.user_data:type_name -> ec2lab.v1.BlobAttributeValue
+	30,  // 44: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 45: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
+	111, // 46: ec2lab.v1.ModifyInstanceAttributeRequest.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
+	30,  // 47: ec2lab.v1.ModifyInstanceAttributeRequest.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
+	35,  // 48: ec2lab.v1.ModifyInstanceAttributeRequest.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMappingSpecification
+	30,  // 49: ec2lab.v1.ModifyInstanceAttributeRequest.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 50: ec2lab.v1.ModifyInstanceAttributeRequest.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	111, // 51: ec2lab.v1.ModifyInstanceAttributeRequest.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
+	36,  // 52: ec2lab.v1.InstanceBlockDeviceMappingSpecification.ebs:type_name -> ec2lab.v1.EbsInstanceBlockDeviceSpecification
+	2,   // 53: ec2lab.v1.DescribeInstanceStatusRequest.filters:type_name -> ec2lab.v1.Filter
+	40,  // 54: ec2lab.v1.DescribeInstanceStatusResponse.instance_statuses:type_name -> ec2lab.v1.InstanceStatus
+	3,   // 55: ec2lab.v1.InstanceStatus.instance_state:type_name -> ec2lab.v1.InstanceState
+	41,  // 56: ec2lab.v1.InstanceStatus.system_status:type_name -> ec2lab.v1.InstanceStatusSummary
+	41,  // 57: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
+	43,  // 58: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
+	42,  // 59: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
+	145, // 60: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	145, // 61: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	145, // 62: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	2,   // 63: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
+	44,  // 64: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
+	47,  // 65: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
+	2,   // 66: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
+	50,  // 67: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
+	145, // 68: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	53,  // 69: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
+	145, // 70: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	0,   // 71: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
+	1,   // 72: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 73: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 74: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
+	56,  // 75: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
+	0,   // 76: ec2lab.v1.PlacementGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 77: ec2lab.v1.CreatePlacementGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 78: ec2lab.v1.DescribePlacementGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	63,  // 79: ec2lab.v1.DescribePlacementGroupsResponse.placement_groups:type_name -> ec2lab.v1.PlacementGroup
+	0,   // 80: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	0,   // 81: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	2,   // 82: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
+	73,  // 83: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
+	145, // 84: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	145, // 85: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	76,  // 86: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
+	0,   // 87: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
+	1,   // 88: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 89: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
+	77,  // 90: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
+	145, // 91: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	145, // 92: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	0,   // 93: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
+	1,   // 94: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 95: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
+	87,  // 96: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
+	1,   // 97: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 98: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	6,   // 99: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	145, // 100: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	0,   // 101: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
+	6,   // 102: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	1,   // 103: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 104: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 105: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
+	100, // 106: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
+	109, // 107: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
+	109, // 108: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
+	110, // 109: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
+	111, // 110: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
+	109, // 111: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
+	0,   // 112: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
+	1,   // 113: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 114: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
+	120, // 115: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
+	0,   // 116: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
+	1,   // 117: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 118: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
+	126, // 119: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
+	133, // 120: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
+	134, // 121: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
+	135, // 122: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	135, // 123: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
+	0,   // 124: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 125: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 126: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	136, // 127: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
+	135, // 128: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	7,   // 129: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	17,  // 130: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	19,  // 131: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	20,  // 132: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	19,  // 133: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	19,  // 134: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	24,  // 135: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	26,  // 136: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	28,  // 137: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	11,  // 138: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	34,  // 139: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
+	38,  // 140: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
+	45,  // 141: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	48,  // 142: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	51,  // 143: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	54,  // 144: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	57,  // 145: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	58,  // 146: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	59,  // 147: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	61,  // 148: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	64,  // 149: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	65,  // 150: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	67,  // 151: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	69,  // 152: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	71,  // 153: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	74,  // 154: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	78,  // 155: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	79,  // 156: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	81,  // 157: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	82,  // 158: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	83,  // 159: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	85,  // 160: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	88,  // 161: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	89,  // 162: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	91,  // 163: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	93,  // 164: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	98,  // 165: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	101, // 166: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	103, // 167: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	105, // 168: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	107, // 169: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	96,  // 170: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	95,  // 171: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	118, // 172: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	112, // 173: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	114, // 174: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	116, // 175: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	121, // 176: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	122, // 177: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	124, // 178: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	127, // 179: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	128, // 180: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	130, // 181: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	137, // 182: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	139, // 183: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	141, // 184: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	143, // 185: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	143, // 186: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	143, // 187: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	143, // 188: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	16,  // 189: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	18,  // 190: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	22,  // 191: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	22,  // 192: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	23,  // 193: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	22,  // 194: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	25,  // 195: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	27,  // 196: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	29,  // 197: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	12,  // 198: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	37,  // 199: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
+	39,  // 200: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
+	46,  // 201: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	49,  // 202: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	52,  // 203: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	55,  // 204: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	56,  // 205: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	56,  // 206: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	60,  // 207: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	62,  // 208: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	63,  // 209: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	66,  // 210: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	68,  // 211: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	70,  // 212: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	72,  // 213: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	75,  // 214: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	77,  // 215: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	80,  // 216: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	76,  // 217: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	76,  // 218: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	84,  // 219: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	86,  // 220: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	87,  // 221: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	90,  // 222: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	92,  // 223: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	94,  // 224: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	99,  // 225: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	102, // 226: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	104, // 227: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	106, // 228: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	108, // 229: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	97,  // 230: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	94,  // 231: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	119, // 232: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	113, // 233: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	115, // 234: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	117, // 235: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	120, // 236: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	123, // 237: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	125, // 238: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	126, // 239: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	129, // 240: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	131, // 241: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	138, // 242: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	140, // 243: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	142, // 244: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	144, // 245: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	144, // 246: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	144, // 247: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	144, // 248: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	189, // [189:249] is the sub-list for method output_type
+	129, // [129:189] is the sub-list for method input_type
+	129, // [129:129] is the sub-list for extension type_name
+	129, // [129:129] is the sub-list for extension extendee
+	0,   // [0:129] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -9990,13 +11226,15 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 	file_ec2lab_v1_ec2lab_proto_msgTypes[5].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[9].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[11].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[34].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[36].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   131,
+			NumMessages:   145,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
