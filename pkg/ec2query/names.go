@@ -22,6 +22,8 @@ var nameOverrides = map[protoreflect.FullName]string{
 	"ec2lab.v1.SecurityGroupRulesRequest.ip_permissions": "IpPermissions",
 	"ec2lab.v1.IpPermission.ip_ranges":                   "IpRanges",
 	"ec2lab.v1.IpPermission.user_id_group_pairs":         "Groups",
+	// ModifyInstanceAttribute's security groups (GroupIdStringList).
+	"ec2lab.v1.ModifyInstanceAttributeRequest.groups": "GroupId",
 }
 
 // fieldRule is how one field's wire value is read beyond its proto type.
@@ -40,6 +42,9 @@ var fieldRules = map[protoreflect.FullName]fieldRule{
 	"ec2lab.v1.BlockDeviceMapping.no_device":             {presence: true},
 	"ec2lab.v1.RunInstancesRequest.user_data":            {maxBytes: MaxUserData},
 	"ec2lab.v1.ImportKeyPairRequest.public_key_material": {maxBytes: 16 << 10},
+	// ModifyInstanceAttribute's UserData.Value and NoDevice.
+	"ec2lab.v1.BlobAttributeValue.value":                          {maxBytes: MaxUserData},
+	"ec2lab.v1.InstanceBlockDeviceMappingSpecification.no_device": {presence: true},
 }
 
 // wireName is the Query API parameter name of fd (one path segment).

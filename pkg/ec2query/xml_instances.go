@@ -112,12 +112,18 @@ func instance(in *ec2labv1.Instance) instanceXML {
 	if x.NetworkInterfaces = networkInterfaces(in); x.NetworkInterfaces != nil {
 		x.SourceDestCheck = new(true)
 	}
-	for _, b := range in.GetBlockDeviceMappings() {
-		x.BlockDeviceMapping = append(x.BlockDeviceMapping, instanceBDMXML{b.GetDeviceName(), instanceEbsXML{
+	x.BlockDeviceMapping = instanceBDMs(in.GetBlockDeviceMappings())
+	return x
+}
+
+func instanceBDMs(list []*ec2labv1.InstanceBlockDeviceMapping) []instanceBDMXML {
+	var out []instanceBDMXML
+	for _, b := range list {
+		out = append(out, instanceBDMXML{b.GetDeviceName(), instanceEbsXML{
 			VolumeID: b.GetVolumeId(), Status: b.GetStatus(), AttachTime: xmlTime(b.GetAttachTime()),
 			DeleteOnTermination: b.GetDeleteOnTermination()}})
 	}
-	return x
+	return out
 }
 
 type instanceSet struct {
