@@ -10,7 +10,7 @@ import (
 
 // DescribeInstanceAttribute answers one attribute in its EC2 member.
 func (c *Compute) DescribeInstanceAttribute(ctx context.Context, r *v1.DescribeInstanceAttributeRequest) (*v1.InstanceAttribute, error) {
-	a, err := c.svc.DescribeInstanceAttribute(ctx, r.GetInstanceId(), r.GetAttribute())
+	a, err := c.svc.DescribeInstanceAttribute(ctx, r.GetInstanceId(), r.GetAttribute(), r.GetDryRun())
 	if err != nil {
 		return nil, err
 	}

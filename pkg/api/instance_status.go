@@ -10,7 +10,8 @@ import (
 // DescribeInstanceStatus reports instances' status checks.
 func (c *Compute) DescribeInstanceStatus(ctx context.Context, r *v1.DescribeInstanceStatusRequest) (*v1.DescribeInstanceStatusResponse, error) {
 	list, next, err := c.svc.DescribeInstanceStatus(ctx, controller.StatusQuery{IDs: r.GetInstanceIds(),
-		Filters: filtersIn(r.GetFilters()), IncludeAll: r.GetIncludeAllInstances(), Page: page(r.GetMaxResults(), r.GetNextToken())})
+		Filters: filtersIn(r.GetFilters()), IncludeAll: r.GetIncludeAllInstances(), Page: page(r.GetMaxResults(), r.GetNextToken()),
+		DryRun: r.GetDryRun()})
 	if err != nil {
 		return nil, err
 	}

@@ -54,7 +54,7 @@ type InstanceAttribute struct {
 
 // DescribeInstanceAttribute answers one attribute of one of the caller's
 // instances from its record.
-func (s *Service) DescribeInstanceAttribute(ctx context.Context, id, attr string) (InstanceAttribute, error) {
+func (s *Service) DescribeInstanceAttribute(ctx context.Context, id, attr string, dryRun bool) (InstanceAttribute, error) {
 	if !slices.Contains(InstanceAttributeNames, attr) {
 		return InstanceAttribute{}, ec2err.New(ec2err.InvalidParameterValue,
 			"Value (%s) for parameter attribute is invalid. Unknown attribute.", attr)
@@ -62,6 +62,9 @@ func (s *Service) DescribeInstanceAttribute(ctx context.Context, id, attr string
 	in, err := s.instance(ctx, id)
 	if err != nil {
 		return InstanceAttribute{}, err
+	}
+	if dryRun {
+		return InstanceAttribute{}, DryRun()
 	}
 	out := InstanceAttribute{InstanceID: in.ID, Name: attr}
 	if b, ok := boolAttribute(in, attr); ok {

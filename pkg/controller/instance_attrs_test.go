@@ -74,7 +74,7 @@ func TestDescribeInstanceAttributeEveryAttribute(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.attr, func(t *testing.T) {
-			got, err := r.svc.DescribeInstanceAttribute(ctxFor(acct1), in.ID, tt.attr)
+			got, err := r.svc.DescribeInstanceAttribute(ctxFor(acct1), in.ID, tt.attr, false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,11 +89,11 @@ func TestDescribeInstanceAttributeEveryAttribute(t *testing.T) {
 			}
 		})
 	}
-	groups, _ := r.svc.DescribeInstanceAttribute(ctxFor(acct1), in.ID, "groupSet")
+	groups, _ := r.svc.DescribeInstanceAttribute(ctxFor(acct1), in.ID, "groupSet", false)
 	if len(groups.Groups) != 1 || groups.Groups[0].ID != def.ID || groups.Groups[0].Name != DefaultGroupName {
 		t.Errorf("groupSet %v, want the default group %s", groups.Groups, def.ID)
 	}
-	bdm, _ := r.svc.DescribeInstanceAttribute(ctxFor(acct1), in.ID, "blockDeviceMapping")
+	bdm, _ := r.svc.DescribeInstanceAttribute(ctxFor(acct1), in.ID, "blockDeviceMapping", false)
 	if len(bdm.BlockDevices) != 1 || bdm.BlockDevices[0].DeviceName != "/dev/xvda" || !bdm.BlockDevices[0].DeleteOnTermination ||
 		bdm.BlockDevices[0].VolumeID != in.BlockDevices[0].VolumeID {
 		t.Errorf("blockDeviceMapping %+v", bdm.BlockDevices)
@@ -103,12 +103,15 @@ func TestDescribeInstanceAttributeEveryAttribute(t *testing.T) {
 		{"i-0000000000000dead", "userData", "InvalidInstanceID.NotFound"},
 		{"x-1", "userData", "InvalidInstanceID.Malformed"},
 	} {
-		if _, err := r.svc.DescribeInstanceAttribute(ctxFor(acct1), c.id, c.attr); errCode(err) != c.code {
+		if _, err := r.svc.DescribeInstanceAttribute(ctxFor(acct1), c.id, c.attr, false); errCode(err) != c.code {
 			t.Errorf("%s %s: %v, want %s", c.id, c.attr, err, c.code)
 		}
 	}
-	if _, err := r.svc.DescribeInstanceAttribute(ctxFor(acct2), in.ID, "userData"); errCode(err) != "InvalidInstanceID.NotFound" {
+	if _, err := r.svc.DescribeInstanceAttribute(ctxFor(acct2), in.ID, "userData", false); errCode(err) != "InvalidInstanceID.NotFound" {
 		t.Errorf("another account's instance: %v", err)
+	}
+	if _, err := r.svc.DescribeInstanceAttribute(ctxFor(acct1), in.ID, "userData", true); errCode(err) != "DryRunOperation" {
+		t.Errorf("dry run: %v", err)
 	}
 }
 
@@ -122,7 +125,7 @@ func TestRunInstancesShutdownBehavior(t *testing.T) {
 		t.Errorf("ShutdownBehavior hibernate: %v", err)
 	}
 	in := r.launched(t, RunRequest{})
-	got, _ := r.svc.DescribeInstanceAttribute(ctxFor(acct1), in.ID, "instanceInitiatedShutdownBehavior")
+	got, _ := r.svc.DescribeInstanceAttribute(ctxFor(acct1), in.ID, "instanceInitiatedShutdownBehavior", false)
 	if got.Value == nil || *got.Value != "stop" {
 		t.Errorf("default behaviour %v, want stop", got.Value)
 	}
@@ -141,7 +144,7 @@ func TestAttributesSurviveRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := again.DescribeInstanceAttribute(ctxFor(acct1), in.ID, "instanceInitiatedShutdownBehavior")
+	got, err := again.DescribeInstanceAttribute(ctxFor(acct1), in.ID, "instanceInitiatedShutdownBehavior", false)
 	if err != nil || got.Value == nil || *got.Value != "terminate" {
 		t.Errorf("after a restart: %v %v, want terminate", got.Value, err)
 	}

@@ -187,7 +187,7 @@ func TestGroupsChangeLive(t *testing.T) {
 		Groups: []string{web.ID, def.ID, web.ID}}); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := r.svc.DescribeInstanceAttribute(ctx, in.ID, "groupSet")
+	got, _ := r.svc.DescribeInstanceAttribute(ctx, in.ID, "groupSet", false)
 	if want := []GroupRef{{ID: web.ID, Name: "web"}, {ID: def.ID, Name: DefaultGroupName}}; !slices.Equal(got.Groups, want) {
 		t.Errorf("groupSet %v, want %v", got.Groups, want)
 	}

@@ -50,6 +50,7 @@ type StatusQuery struct {
 	// IncludeAll answers every instance; otherwise running ones only.
 	IncludeAll bool
 	Page       Page
+	DryRun     bool
 }
 
 // DescribeInstanceStatus reports the status checks of the caller's
@@ -65,6 +66,9 @@ func (s *Service) DescribeInstanceStatus(ctx context.Context, q StatusQuery) ([]
 	insts, err := s.ownedInstances(ctx, acct, q.IDs)
 	if err != nil {
 		return nil, "", err
+	}
+	if q.DryRun {
+		return nil, "", DryRun()
 	}
 	hosts := s.hostsByID(ctx)
 	byID := map[string]InstanceStatus{}

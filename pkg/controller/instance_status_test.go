@@ -213,6 +213,7 @@ func TestDescribeInstanceStatusSelection(t *testing.T) {
 		{"max results with IDs", StatusQuery{IDs: running[:1], Page: Page{MaxResults: 5}}, "InvalidParameterCombination"},
 		{"unknown instance", StatusQuery{IDs: []string{"i-0000000000000dead"}}, "InvalidInstanceID.NotFound"},
 		{"malformed instance", StatusQuery{IDs: []string{"vol-1"}}, "InvalidInstanceID.Malformed"},
+		{"dry run", StatusQuery{DryRun: true}, "DryRunOperation"},
 	} {
 		if _, _, err := r.svc.DescribeInstanceStatus(ctx, c.q); errCode(err) != c.code {
 			t.Errorf("%s: %v, want %s", c.name, err, c.code)

@@ -2022,6 +2022,7 @@ type DescribeInstanceAttributeRequest struct {
 	// groupSet, ebsOptimized, sriovNetSupport, enaSupport, enclaveOptions,
 	// disableApiStop.
 	Attribute     string `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"`
+	DryRun        bool   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2068,6 +2069,13 @@ func (x *DescribeInstanceAttributeRequest) GetAttribute() string {
 		return x.Attribute
 	}
 	return ""
+}
+
+func (x *DescribeInstanceAttributeRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
 }
 
 // InstanceAttribute is EC2's InstanceAttribute: the instance and the one
@@ -2797,6 +2805,7 @@ type DescribeInstanceStatusRequest struct {
 	IncludeAllInstances bool                   `protobuf:"varint,3,opt,name=include_all_instances,json=includeAllInstances,proto3" json:"include_all_instances,omitempty"` // false: running instances only
 	MaxResults          int32                  `protobuf:"varint,4,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`                              // 5-1000, not with instance_ids
 	NextToken           string                 `protobuf:"bytes,5,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	DryRun              bool                   `protobuf:"varint,6,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
 	unknownFields       protoimpl.UnknownFields
 	sizeCache           protoimpl.SizeCache
 }
@@ -2864,6 +2873,13 @@ func (x *DescribeInstanceStatusRequest) GetNextToken() string {
 		return x.NextToken
 	}
 	return ""
+}
+
+func (x *DescribeInstanceStatusRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
 }
 
 type DescribeInstanceStatusResponse struct {
@@ -10061,11 +10077,12 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"instanceId\x12\x12\n" +
 	"\x04data\x18\x02 \x01(\fR\x04data\"\"\n" +
 	"\fConsoleChunk\x12\x12\n" +
-	"\x04data\x18\x01 \x01(\fR\x04data\"a\n" +
+	"\x04data\x18\x01 \x01(\fR\x04data\"z\n" +
 	" DescribeInstanceAttributeRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1c\n" +
-	"\tattribute\x18\x02 \x01(\tR\tattribute\"\xd8\t\n" +
+	"\tattribute\x18\x02 \x01(\tR\tattribute\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\xd8\t\n" +
 	"\x11InstanceAttribute\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1c\n" +
@@ -10131,7 +10148,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\tvolume_id\x18\x01 \x01(\tR\bvolumeId\x127\n" +
 	"\x15delete_on_termination\x18\x02 \x01(\bH\x00R\x13deleteOnTermination\x88\x01\x01B\x18\n" +
 	"\x16_delete_on_termination\"!\n" +
-	"\x1fModifyInstanceAttributeResponse\"\xe3\x01\n" +
+	"\x1fModifyInstanceAttributeResponse\"\xfc\x01\n" +
 	"\x1dDescribeInstanceStatusRequest\x12!\n" +
 	"\finstance_ids\x18\x01 \x03(\tR\vinstanceIds\x12+\n" +
 	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x122\n" +
@@ -10139,7 +10156,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\vmax_results\x18\x04 \x01(\x05R\n" +
 	"maxResults\x12\x1d\n" +
 	"\n" +
-	"next_token\x18\x05 \x01(\tR\tnextToken\"\x87\x01\n" +
+	"next_token\x18\x05 \x01(\tR\tnextToken\x12\x17\n" +
+	"\adry_run\x18\x06 \x01(\bR\x06dryRun\"\x87\x01\n" +
 	"\x1eDescribeInstanceStatusResponse\x12F\n" +
 	"\x11instance_statuses\x18\x01 \x03(\v2\x19.ec2lab.v1.InstanceStatusR\x10instanceStatuses\x12\x1d\n" +
 	"\n" +
