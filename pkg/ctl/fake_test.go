@@ -33,6 +33,11 @@ type fakeCompute struct {
 	lastRun      *pb.RunInstancesRequest
 	lastMD       metadata.MD
 	consoleIn    bytes.Buffer
+	// lastModify and statusScript serve cmd_instance_attrs_test.go: the
+	// last ModifyInstanceAttribute, and the instance check status of
+	// successive DescribeInstanceStatus calls (the last one repeats).
+	lastModify   *pb.ModifyInstanceAttributeRequest
+	statusScript []string
 }
 
 var t0 = timestamppb.New(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
