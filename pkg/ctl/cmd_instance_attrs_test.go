@@ -264,15 +264,17 @@ func TestInstanceAttributeGolden(t *testing.T) {
 func TestDescribeInstanceStatusRequest(t *testing.T) {
 	ids := func(out string) []string {
 		var doc struct {
-			InstanceStatuses []struct{ InstanceId string }
-			NextToken        string
+			InstanceStatuses []struct {
+				InstanceID string `json:"InstanceId"`
+			}
+			NextToken string
 		}
 		if err := json.Unmarshal([]byte(out), &doc); err != nil {
 			t.Fatalf("%v: %s", err, out)
 		}
 		var got []string
 		for _, s := range doc.InstanceStatuses {
-			got = append(got, s.InstanceId)
+			got = append(got, s.InstanceID)
 		}
 		return append(got, doc.NextToken)
 	}
