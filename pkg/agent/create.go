@@ -50,6 +50,7 @@ func (a *Agent) CreateInstance(ctx context.Context, req *agentv1.CreateInstanceR
 		return nil, fmt.Errorf("create %s: %w", id, err)
 	}
 	if req.GetStart() {
+		a.md.booting(id)
 		if err := a.hv.Start(ctx, s.Domain.Name); err != nil {
 			return nil, fmt.Errorf("create %s: %w", id, err)
 		}

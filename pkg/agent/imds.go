@@ -26,6 +26,10 @@ type metadataService struct {
 	mu      sync.Mutex                       // guards records and index
 	records map[string]metadataRecord        // instance ID → record
 	index   map[string]map[netip.Addr]string // bridge → NIC address → instance ID
+	// seen holds the instances whose guest asked the service something
+	// since their domain last booted: the guest is up with its network
+	// configured (the instance status check, guestSeen).
+	seen map[string]bool
 	// serveMu guards servers and secret (never held by request handlers).
 	serveMu sync.Mutex
 	servers map[string]*metadataServer // bridge → listener
@@ -156,6 +160,7 @@ func (m *metadataService) put(id string, rec metadataRecord) {
 	}
 	if rec.Instance.InstanceID == "" {
 		delete(m.records, id)
+		delete(m.seen, id)
 	} else {
 		m.records[id] = rec
 	}
@@ -180,6 +185,10 @@ func (m *metadataService) lookupOn(bridge string) imds.Lookup {
 		if !ok {
 			return imds.Instance{}, false
 		}
+		if m.seen == nil {
+			m.seen = map[string]bool{}
+		}
+		m.seen[id] = true
 		return m.records[id].Instance, true
 	}
 }
@@ -213,4 +222,19 @@ func writePrivate(path string, b []byte) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// guestSeen reports whether id's guest reached the metadata service since
+// its domain last booted.
+func (m *metadataService) guestSeen(id string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.seen[id]
+}
+
+// booting forgets that id's guest was seen: its domain boots anew.
+func (m *metadataService) booting(id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.seen, id)
 }

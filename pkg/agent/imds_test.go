@@ -186,3 +186,39 @@ func TestMetadataRecordOfKeyLaunchHops(t *testing.T) {
 		t.Error("accepted hop limit 65")
 	}
 }
+
+// TestGuestSeenByMetadataService: a guest counts as seen once it asked the
+// metadata service from its own address on its bridge, until its domain
+// boots again or the instance goes; a request from an unknown address
+// marks nobody.
+func TestGuestSeenByMetadataService(t *testing.T) {
+	a := &Agent{cfg: Config{StateDir: t.TempDir()}, log: slog.Default()}
+	for id, ip := range map[string]string{"i-a": "10.0.0.4", "i-b": "10.0.0.5"} {
+		rec, _, err := metadataRecordOf(metadataReq(id, &agentv1.Nic{SubnetId: "s1", Mac: "02:00:00:00:00:01", PrivateIp: ip}),
+			bridgeOfSubnet, "az-a", "r-1", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.md.put(id, rec)
+	}
+	ask := func(ip string) { a.md.lookupOn("br-s1")(netip.MustParseAddr(ip)) }
+	ask("10.0.0.9")
+	if a.md.guestSeen("i-a") || a.md.guestSeen("i-b") {
+		t.Fatal("seen before either guest asked")
+	}
+	ask("10.0.0.4")
+	if !a.md.guestSeen("i-a") || a.md.guestSeen("i-b") {
+		t.Errorf("after i-a asked: seen i-a %v, i-b %v", a.md.guestSeen("i-a"), a.md.guestSeen("i-b"))
+	}
+	a.md.booting("i-a")
+	if a.md.guestSeen("i-a") {
+		t.Error("still seen after the domain booted again")
+	}
+	ask("10.0.0.5")
+	if err := a.dropMetadata("i-b"); err != nil {
+		t.Fatal(err)
+	}
+	if a.md.guestSeen("i-b") {
+		t.Error("a destroyed instance is still seen")
+	}
+}

@@ -43,6 +43,7 @@ func (a *Agent) StartInstance(ctx context.Context, ref *agentv1.InstanceRef) (*a
 			return nil, fmt.Errorf("start %s: %w", id, err)
 		}
 	}
+	a.md.booting(id)
 	if err := a.hv.Start(ctx, name); err != nil {
 		return nil, fmt.Errorf("start %s: %w", id, err)
 	}
@@ -135,6 +136,7 @@ func (a *Agent) RebootInstance(ctx context.Context, ref *agentv1.InstanceRef) (*
 	if err := a.powerOff(ctx, id, false, rebootPowerOffTimeout); err != nil {
 		return nil, err
 	}
+	a.md.booting(id)
 	if err := a.hv.Start(ctx, d.Name); err != nil {
 		return nil, fmt.Errorf("reboot %s: %w", id, err)
 	}

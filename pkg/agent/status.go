@@ -31,6 +31,7 @@ func (a *Agent) describe(ctx context.Context, d hypervisor.Domain) (*agentv1.Ins
 	st := &agentv1.InstanceStatus{
 		InstanceId: a.instanceID(d.Name), DomainName: d.Name, State: string(d.State),
 		OwnerId: d.Metadata.OwnerID, DomainType: a.cfg.DomainType.Type,
+		GuestSeen: d.State == hypervisor.StateRunning && a.md.guestSeen(a.instanceID(d.Name)),
 	}
 	x, err := a.hv.XML(ctx, d.Name)
 	if err != nil {

@@ -31,7 +31,7 @@ func (c *Compute) RunInstances(ctx context.Context, r *v1.RunInstancesRequest) (
 		DryRun: r.GetDryRun(), DisableAPITermination: r.GetDisableApiTermination(), DisableAPIStop: r.GetDisableApiStop(),
 		SubnetID: r.GetSubnetId(), PrivateIP: r.GetPrivateIpAddress(), SecurityGroupIDs: r.GetSecurityGroupIds(),
 		MetadataOptions: metadataOptionsIn(r.GetMetadataOptions()), CPUCredits: r.GetCreditSpecification().GetCpuCredits(),
-		NetworkInterfaces: interfaceSpecsIn(r.GetNetworkInterfaces())}
+		NetworkInterfaces: interfaceSpecsIn(r.GetNetworkInterfaces()), ShutdownBehavior: r.GetInstanceInitiatedShutdownBehavior()}
 	req.PlacementGroup, req.PartitionNumber = r.GetPlacement().GetGroupName(), int(r.GetPlacement().GetPartitionNumber())
 	if req.MinCount == 0 && req.MaxCount == 0 {
 		req.MinCount, req.MaxCount = 1, 1
@@ -121,33 +121,6 @@ func (c *Compute) GetConsoleOutput(ctx context.Context, r *v1.GetConsoleOutputRe
 		return nil, err
 	}
 	return &v1.GetConsoleOutputResponse{InstanceId: r.GetInstanceId(), Timestamp: ts(at), Output: out}, nil
-}
-
-// DescribeInstanceAttribute answers one attribute.
-func (c *Compute) DescribeInstanceAttribute(ctx context.Context, r *v1.DescribeInstanceAttributeRequest) (*v1.InstanceAttribute, error) {
-	in, err := c.svc.InstanceAttribute(ctx, r.GetInstanceId(), r.GetAttribute())
-	if err != nil {
-		return nil, err
-	}
-	out := &v1.InstanceAttribute{InstanceId: in.ID, Attribute: r.GetAttribute()}
-	switch r.GetAttribute() {
-	case "userData":
-		out.Value = string(in.UserData)
-	case "disableApiTermination":
-		out.Value = boolString(in.DisableAPITermination)
-	case "disableApiStop":
-		out.Value = boolString(in.DisableAPIStop)
-	case "instanceType":
-		out.Value = in.Type
-	}
-	return out, nil
-}
-
-func boolString(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
 }
 
 // DescribeInstanceTypes lists the catalog.

@@ -42,6 +42,8 @@ type fakeAgent struct {
 	metadataDown bool  // SetMetadataOptions fails
 	volumeErr    error // CreateVolume fails with it (a full pool, a host going away)
 	attachErr    error // AttachVolume fails with it
+	// created is each domain's last definition (instance_modify_test.go).
+	created map[string]*agentv1.CreateInstanceRequest
 }
 
 func newFakeAgent() *fakeAgent {
@@ -70,6 +72,10 @@ func (f *fakeAgent) CreateInstance(_ context.Context, in *agentv1.CreateInstance
 	}
 	f.setMetadata(in.GetInstanceId(), in.GetMetadataHttpTokens(), in.GetMetadataHttpEndpoint())
 	f.creates++
+	if f.created == nil {
+		f.created = map[string]*agentv1.CreateInstanceRequest{}
+	}
+	f.created[in.GetInstanceId()] = in
 	f.domains[in.GetInstanceId()] = "stopped"
 	if in.GetStart() {
 		f.domains[in.GetInstanceId()] = "running"

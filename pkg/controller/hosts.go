@@ -93,8 +93,12 @@ func (s *Service) Heartbeat(ctx context.Context, hostID string, inv *host.Invent
 		s.log.Info("host back", "host", hostID)
 		s.setImpaired(ctx, hostID, false)
 	}
+	s.reports.record(hostID, s.now(), instances)
 	for _, st := range instances {
 		s.observe(ctx, hostID, st.InstanceID, st.State, st.Reason, seenByHeartbeat)
+		if st.GuestSeen {
+			s.noteGuestSeen(ctx, hostID, st.InstanceID)
+		}
 	}
 	return nil
 }

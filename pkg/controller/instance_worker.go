@@ -30,6 +30,13 @@ func (s *Service) launch(ctx context.Context, in Instance) error {
 	if err := s.syncHostNetwork(ctx, in.HostID); err != nil {
 		return fmt.Errorf("launch %s: %w", in.ID, err)
 	}
+	if in.Redefine {
+		// The stopped domain was built from an older type or user data:
+		// drop it (the volumes stay) so CreateInstance defines it anew.
+		if err := ag.DestroyInstance(ctx, in.ID); err != nil {
+			return fmt.Errorf("launch %s: drop the outdated domain: %w", in.ID, err)
+		}
+	}
 	st, err := ag.CreateInstance(ctx, req)
 	if err != nil {
 		return fmt.Errorf("launch %s: create domain: %w", in.ID, err)
@@ -49,7 +56,7 @@ func (s *Service) launch(ctx context.Context, in Instance) error {
 		})
 	}
 	return s.setState(ctx, in.ID, StatePending, StateRunning, func(r *Instance) {
-		r.DomainType = st.DomainType
+		r.DomainType, r.Redefine = st.DomainType, false
 		r.StateReasonCode, r.StateReasonMessage, r.TransitionReason = "", "", ""
 		for i := range r.BlockDevices {
 			r.BlockDevices[i].Status = "attached"

@@ -271,17 +271,4 @@ func (s *Service) instance(ctx context.Context, id string) (Instance, error) {
 	return insts[0], nil
 }
 
-// InstanceAttribute answers DescribeInstanceAttribute.
-func (s *Service) InstanceAttribute(ctx context.Context, id, attr string) (Instance, error) {
-	in, err := s.instance(ctx, id)
-	if err != nil {
-		return Instance{}, err
-	}
-	switch attr {
-	case "userData", "disableApiTermination", "disableApiStop", "instanceType":
-		return in, nil
-	}
-	return Instance{}, ec2err.New(ec2err.InvalidParameterValue, "Value (%s) for parameter attribute is invalid. Unknown attribute.", attr)
-}
-
 var _ = store.ErrNotFound

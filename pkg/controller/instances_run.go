@@ -47,6 +47,9 @@ type RunRequest struct {
 	DryRun                bool
 	DisableAPITermination bool
 	DisableAPIStop        bool
+	// ShutdownBehavior is InstanceInitiatedShutdownBehavior: stop
+	// (default) or terminate.
+	ShutdownBehavior string
 	// SubnetID and PrivateIP place the primary network interface (ipam.go).
 	SubnetID, PrivateIP string
 	// SecurityGroupIDs default to the VPC's default group (secgroups.go).
@@ -216,6 +219,9 @@ func (s *Service) validateRun(ctx context.Context, acct string, req *RunRequest)
 	}
 	if len(req.UserData) > MaxUserData {
 		return none, Image{}, nil, ec2err.New(ec2err.InvalidParameterValue, "User data is limited to %d bytes", MaxUserData)
+	}
+	if err := checkShutdownBehavior(req.ShutdownBehavior); err != nil {
+		return none, Image{}, nil, err
 	}
 	if err := req.MetadataOptions.validate(); err != nil {
 		return none, Image{}, nil, err

@@ -162,15 +162,19 @@ func (s *Service) observe(ctx context.Context, hostID, id, state, reason, seenBy
 		msg = "Server.InternalError: the guest crashed"
 	}
 	// The guest is off already; the stop worker still has its host release
-	// what a stop releases (instance-store disks are wiped).
-	moved := false
+	// what a stop releases (instance-store disks are wiped). A guest that
+	// shut down with InstanceInitiatedShutdownBehavior terminate is
+	// terminated instead (even with DisableApiTermination, as on EC2).
+	moved, to := false, StateStopping
 	_, err = update(ctx, s.st, prefixInstance+id, func(r *Instance) error {
 		if r.State != StateRunning || r.Op != "" || r.HostID != hostID {
 			return nil
 		}
-		moved = true
-		r.State, r.StateChangedAt, r.Attempts, r.NextAttempt = StateStopping, s.now().UTC(), 0, time.Time{}
-		r.Op = opGuestStopped
+		moved, to = true, guestStopLeadsTo(*r, state)
+		r.State, r.StateChangedAt, r.Attempts, r.NextAttempt = to, s.now().UTC(), 0, time.Time{}
+		if to == StateStopping {
+			r.Op = opGuestStopped
+		}
 		r.StateReasonCode, r.StateReasonMessage = reasonCode(msg), msg
 		r.TransitionReason = "User initiated shutdown (" + reason + ")"
 		return nil
@@ -178,8 +182,18 @@ func (s *Service) observe(ctx context.Context, hostID, id, state, reason, seenBy
 	if err != nil || !moved {
 		return
 	}
-	s.log.Info("guest powered off", "instance", id, "state", state, "seen_by", seenBy)
+	s.log.Info("guest powered off", "instance", id, "state", state, "seen_by", seenBy, "to", to)
 	go s.driveInstance(context.WithoutCancel(ctx), id)
+}
+
+// guestStopLeadsTo is where a guest's own power-off takes its instance:
+// shutting-down when it shut down cleanly and its shutdown behaviour is
+// terminate, stopping otherwise (a crash always stops).
+func guestStopLeadsTo(in Instance, domainState string) string {
+	if domainState == "stopped" && in.shutdownBehavior() == ShutdownTerminate {
+		return StateShuttingDown
+	}
+	return StateStopping
 }
 
 func reasonCode(msg string) string {

@@ -85,6 +85,18 @@ type Instance struct {
 	Architecture          string        `json:"architecture"`
 	DisableAPITermination bool          `json:"disable_api_termination,omitempty"`
 	DisableAPIStop        bool          `json:"disable_api_stop,omitempty"`
+	// ShutdownBehavior is EC2's InstanceInitiatedShutdownBehavior: what a
+	// guest powering itself off leads to, stop ("" reads as stop) or
+	// terminate (instance_attrs.go).
+	ShutdownBehavior string `json:"shutdown_behavior,omitempty"`
+	// Redefine asks the next launch to define the instance's domain anew:
+	// an attribute the domain is built from (type, user data) changed
+	// while it was stopped (instance_modify.go).
+	Redefine bool `json:"redefine,omitempty"`
+	// GuestSeenAt is when the host first reported the guest reaching the
+	// network (its metadata service) since the instance last started;
+	// zero until then (instance_status.go).
+	GuestSeenAt time.Time `json:"guest_seen_at,omitzero"`
 	// Impaired is set while the instance's host misses heartbeats.
 	Impaired bool `json:"impaired,omitempty"`
 	// Op names an operation in flight (reboot) during which observed

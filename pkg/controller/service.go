@@ -32,6 +32,8 @@ type Service struct {
 	inflight sync.Map
 	// net remembers what network was last pushed to each agent (netsync.go).
 	net netSync
+	// reports are the hosts' last heartbeat lists (instance_status_reports.go).
+	reports hostReports
 	// masterKey seals volume keys (volume_keys.go); nil: no encryption.
 	// keyMu guards it alone, so it can be read under mu (RunInstances).
 	keyMu     sync.RWMutex

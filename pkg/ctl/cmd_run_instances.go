@@ -21,6 +21,8 @@ type runInstancesFlags struct {
 	dryRun, disableAPITermination, disableAPIStop                           bool
 	subnetID, privateIP, metadataOptions, creditSpec                        string
 	securityGroupIDs                                                        []string
+	// shutdownBehavior is --instance-initiated-shutdown-behavior.
+	shutdownBehavior string
 }
 
 func newRunInstancesCmd(a *app) *cobra.Command {
@@ -52,6 +54,7 @@ func newRunInstancesCmd(a *app) *cobra.Command {
 	f.StringVar(&fl.clientToken, "client-token", "", "idempotency token")
 	f.BoolVar(&fl.disableAPITermination, "disable-api-termination", false, "protect the instances from termination")
 	f.BoolVar(&fl.disableAPIStop, "disable-api-stop", false, "protect the instances from being stopped")
+	f.StringVar(&fl.shutdownBehavior, "instance-initiated-shutdown-behavior", "", "what a shutdown from inside the guest does: stop (default) or terminate")
 	f.StringVar(&fl.subnetID, "subnet-id", "", "subnet to launch into (default: the AZ's default subnet)")
 	f.StringVar(&fl.privateIP, "private-ip-address", "", "primary private IPv4 address (one instance only)")
 	f.StringSliceVar(&fl.securityGroupIDs, "security-group-ids", nil, "security group IDs (default: the VPC's default group)")
@@ -73,7 +76,8 @@ func (fl *runInstancesFlags) request() (*pb.RunInstancesRequest, error) {
 	req := &pb.RunInstancesRequest{ImageId: fl.imageID, InstanceType: fl.instanceType,
 		MinCount: minC, MaxCount: maxC, KeyName: fl.keyName, ClientToken: fl.clientToken,
 		DryRun: fl.dryRun, DisableApiTermination: fl.disableAPITermination, DisableApiStop: fl.disableAPIStop,
-		SubnetId: fl.subnetID, PrivateIpAddress: fl.privateIP, SecurityGroupIds: fl.securityGroupIDs}
+		SubnetId: fl.subnetID, PrivateIpAddress: fl.privateIP, SecurityGroupIds: fl.securityGroupIDs,
+		InstanceInitiatedShutdownBehavior: fl.shutdownBehavior}
 	if fl.userData != "" {
 		if req.UserData, err = readParam(fl.userData); err != nil {
 			return nil, err

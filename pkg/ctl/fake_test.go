@@ -37,6 +37,11 @@ type fakeCompute struct {
 	consoleIn    bytes.Buffer
 	net          netReads        // fake_netread_test.go
 	sgRequests   []proto.Message // security group rule requests (fake_secgroups_test.go)
+	// lastModify and statusScript serve cmd_instance_attrs_test.go: the
+	// last ModifyInstanceAttribute, and the instance check status of
+	// successive DescribeInstanceStatus calls (the last one repeats).
+	lastModify   *pb.ModifyInstanceAttributeRequest
+	statusScript []string
 }
 
 var t0 = timestamppb.New(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))

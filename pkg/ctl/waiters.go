@@ -5,6 +5,7 @@ package ctl
 const (
 	instanceStates = "Reservations[].Instances[].State.Name"
 	instanceRows   = "Reservations[].Instances[].[InstanceId, State.Name]"
+	statusRows     = "InstanceStatuses[].[InstanceId, SystemStatus.Status, InstanceStatus.Status]"
 )
 
 func pathAll(arg, want string) acceptor {
@@ -49,6 +50,15 @@ var waiters = []struct {
 		name: "SnapshotCompleted", op: "DescribeSnapshots", progress: "Snapshots[].[SnapshotId, State, Progress]",
 		acceptors: []acceptor{pathAll("Snapshots[].State", "completed"), failAny("Snapshots[].State", "error")},
 	}, snapshotsFlags},
+	{"instance-status-ok", "Wait until all instances' status checks (the guest's) are ok", &waiterSpec{
+		name: "InstanceStatusOk", op: "DescribeInstanceStatus", progress: statusRows,
+		acceptors: []acceptor{pathAll("InstanceStatuses[].InstanceStatus.Status", "ok"),
+			{state: "retry", matcher: "error", expected: "InvalidInstanceID.NotFound"}},
+	}, instanceStatusFlags},
+	{"system-status-ok", "Wait until all instances' system status checks (the host's) are ok", &waiterSpec{
+		name: "SystemStatusOk", op: "DescribeInstanceStatus", progress: statusRows,
+		acceptors: []acceptor{pathAll("InstanceStatuses[].SystemStatus.Status", "ok")},
+	}, instanceStatusFlags},
 	{"image-available", "Wait until all images are available", &waiterSpec{
 		name: "ImageAvailable", op: "DescribeImages", progress: "Images[].[ImageId, State]",
 		acceptors: []acceptor{pathAll("Images[].State", "available"), failAny("Images[].State", "failed")},

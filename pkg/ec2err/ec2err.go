@@ -100,6 +100,7 @@ const (
 	InvalidVpcIDMalformed               = "InvalidVpcID.Malformed"
 	InvalidVpcIDNotFound                = "InvalidVpcID.NotFound"
 	InvalidVpcCidrAssocNotFound         = "InvalidVpcCidrBlockAssociationID.NotFound"
+	InvalidInstanceAttributeValue       = "InvalidInstanceAttributeValue"
 	CidrLimitExceeded                   = "CidrLimitExceeded"
 	VPCIdNotSpecified                   = "VPCIdNotSpecified"
 	VolumeInUse                         = "VolumeInUse"

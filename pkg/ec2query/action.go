@@ -17,9 +17,7 @@ type action struct {
 	// required are request fields (proto names) that must be present.
 	required []protoreflect.Name
 	newReq   func() proto.Message
-	// check validates the decoded request beyond its types (optional).
-	check func(proto.Message) error
-	call  func(context.Context, ec2labv1.ComputeServer, proto.Message) (body, error)
+	call     func(context.Context, ec2labv1.ComputeServer, proto.Message) (body, error)
 }
 
 // op is an action served by one ComputeServer method whose response enc
@@ -49,12 +47,6 @@ func custom[Req proto.Message](mutating bool, f func(context.Context, ec2labv1.C
 			return f(ctx, s, m.(Req))
 		},
 	}
-}
-
-// withCheck adds a validation of the decoded request to a.
-func withCheck[Req proto.Message](a action, check func(Req) error) action {
-	a.check = func(m proto.Message) error { return check(m.(Req)) }
-	return a
 }
 
 // done is the encoder of actions that answer <return>true</return>.

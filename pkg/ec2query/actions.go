@@ -20,8 +20,10 @@ var actions = map[string]action{
 	"RebootInstances":    op(true, compute.RebootInstances, done, "instance_ids"),
 	"TerminateInstances": op(true, compute.TerminateInstances, stateChangesXML, "instance_ids"),
 	"GetConsoleOutput":   op(false, compute.GetConsoleOutput, consoleOutputXML, "instance_id"),
-	"DescribeInstanceAttribute": withCheck(custom(false, describeInstanceAttribute, "instance_id", "attribute"),
-		checkInstanceAttribute),
+	"DescribeInstanceAttribute": op(false, compute.DescribeInstanceAttribute, instanceAttributeXML,
+		"instance_id", "attribute"),
+	"ModifyInstanceAttribute":              op(true, compute.ModifyInstanceAttribute, done, "instance_id"),
+	"DescribeInstanceStatus":               op(false, compute.DescribeInstanceStatus, describeInstanceStatusXML),
 	"DescribeInstanceCreditSpecifications": op(false, compute.DescribeInstances, creditSpecsXML),
 	"ModifyInstanceMetadataOptions": op(true, compute.ModifyInstanceMetadataOptions, modifyMetadataOptionsXML,
 		"instance_id"),
@@ -108,14 +110,6 @@ var actions = map[string]action{
 	"DescribeNetworkInterfaces": op(false, compute.DescribeNetworkInterfaces, describeNetworkInterfacesXML),
 	"DescribeRouteTables":       op(false, compute.DescribeRouteTables, describeRouteTablesXML),
 	"DescribeNetworkAcls":       op(false, compute.DescribeNetworkAcls, describeNetworkAclsXML),
-}
-
-func describeInstanceAttribute(ctx context.Context, s compute, r *ec2labv1.DescribeInstanceAttributeRequest) (body, error) {
-	resp, err := s.DescribeInstanceAttribute(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	return instanceAttributeXML(r.GetAttribute())(resp), nil
 }
 
 // deleteKeyPair echoes the key pair ID EC2 returns alongside <return>.

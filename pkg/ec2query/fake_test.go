@@ -161,12 +161,3 @@ func (f *fakeCompute) GetConsoleOutput(ctx context.Context, r *ec2labv1.GetConso
 	}
 	return &ec2labv1.GetConsoleOutputResponse{InstanceId: r.GetInstanceId(), Timestamp: fakeTime, Output: []byte(fakeConsole)}, nil
 }
-
-func (f *fakeCompute) DescribeInstanceAttribute(ctx context.Context, r *ec2labv1.DescribeInstanceAttributeRequest) (*ec2labv1.InstanceAttribute, error) {
-	if err := f.record(ctx, r); err != nil {
-		return nil, err
-	}
-	v := map[string]string{"userData": "I2Nsb3VkLWNvbmZpZw==", "instanceType": "t3.micro",
-		"disableApiTermination": "true", "disableApiStop": "false"}[r.GetAttribute()]
-	return &ec2labv1.InstanceAttribute{InstanceId: r.GetInstanceId(), Attribute: r.GetAttribute(), Value: v}, nil
-}

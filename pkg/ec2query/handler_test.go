@@ -83,7 +83,6 @@ func TestErrors(t *testing.T) {
 		{"bad user data", "POST", "", "Action=RunInstances&Version=2016-11-15&MinCount=1&MaxCount=1&UserData=%2A%2A%2A", 400, "InvalidParameterValue", "BASE64"},
 		{"body over MaxBody", "POST", "", big, 400, CodeRequestTooLarge, "1024 bytes"},
 		{"server NotFound", "POST", "", "Action=DescribeInstances&Version=2016-11-15&InstanceId.1=" + missingID, 400, "InvalidInstanceID.NotFound", missingID},
-		{"unsupported attribute", "GET", "Action=DescribeInstanceAttribute&Version=2016-11-15&InstanceId=i-1&Attribute=kernel", "", 400, "InvalidParameterValue", "kernel"},
 		{"metadata options need an instance", "POST", "", "Action=ModifyInstanceMetadataOptions&Version=2016-11-15&HttpTokens=required", 400, "MissingParameter", "InstanceId"},
 		{"bad hop limit type", "POST", "", "Action=ModifyInstanceMetadataOptions&Version=2016-11-15&InstanceId=i-1&HttpPutResponseHopLimit=many", 400, "InvalidParameterValue", "HttpPutResponseHopLimit"},
 		{"PUT", "PUT", "", "Action=DescribeInstances&Version=2016-11-15", 400, "UnsupportedOperation", "PUT"},

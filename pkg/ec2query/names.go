@@ -35,6 +35,8 @@ var nameOverrides = map[protoreflect.FullName]string{
 	"ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses":       "Ipv6Addresses",
 	"ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes":        "Ipv4Prefix",
 	"ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes":        "Ipv6Prefix",
+	// ModifyInstanceAttribute's security groups (GroupIdStringList).
+	"ec2lab.v1.ModifyInstanceAttributeRequest.groups": "GroupId",
 }
 
 // fieldRule is how one field's wire value is read beyond its proto type.
@@ -53,6 +55,9 @@ var fieldRules = map[protoreflect.FullName]fieldRule{
 	"ec2lab.v1.BlockDeviceMapping.no_device":             {presence: true},
 	"ec2lab.v1.RunInstancesRequest.user_data":            {maxBytes: MaxUserData},
 	"ec2lab.v1.ImportKeyPairRequest.public_key_material": {maxBytes: 16 << 10},
+	// ModifyInstanceAttribute's UserData.Value and NoDevice.
+	"ec2lab.v1.BlobAttributeValue.value":                          {maxBytes: MaxUserData},
+	"ec2lab.v1.InstanceBlockDeviceMappingSpecification.no_device": {presence: true},
 }
 
 // wireName is the Query API parameter name of fd (one path segment).

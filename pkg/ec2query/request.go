@@ -95,11 +95,6 @@ func decodeRequest(a action, p *params) (proto.Message, error) {
 			return nil, missing(wireName(fd))
 		}
 	}
-	if a.check != nil {
-		if err := a.check(req); err != nil {
-			return nil, err
-		}
-	}
 	return req, nil
 }
 

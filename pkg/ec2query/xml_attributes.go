@@ -2,10 +2,7 @@ package ec2query
 
 import (
 	"encoding/base64"
-	"strconv"
-	"strings"
 
-	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -22,60 +19,85 @@ func consoleOutputXML(r *ec2labv1.GetConsoleOutputResponse) body {
 		Output: base64.StdEncoding.EncodeToString(r.GetOutput())}
 }
 
-// attrValue is EC2's AttributeValue / AttributeBooleanValue: <x><value>…</value></x>.
+// attrValue is EC2's AttributeValue / AttributeBooleanValue:
+// <x><value>…</value></x>, or <x/> for an unset text value.
 type attrValue struct {
-	Value string `xml:"value"`
+	Value string `xml:"value,omitempty"`
 }
 
+// boolValue is EC2's AttributeBooleanValue (the value always present).
+type boolValue struct {
+	Value bool `xml:"value"`
+}
+
+type enclaveOptionsXML struct {
+	Enabled bool `xml:"enabled"`
+}
+
+type bdmListXML struct {
+	Items []instanceBDMXML `xml:"item"`
+}
+
+// instanceAttributeBody is EC2's DescribeInstanceAttribute answer
+// (botocore: InstanceAttribute): the instance and the one member asked for.
 type instanceAttributeBody struct {
 	meta
-	InstanceID            string     `xml:"instanceId"`
-	UserData              *attrValue `xml:"userData,omitempty"`
-	DisableAPITermination *attrValue `xml:"disableApiTermination,omitempty"`
-	DisableAPIStop        *attrValue `xml:"disableApiStop,omitempty"`
-	InstanceType          *attrValue `xml:"instanceType,omitempty"`
+	InstanceID                        string             `xml:"instanceId"`
+	InstanceType                      *attrValue         `xml:"instanceType,omitempty"`
+	Kernel                            *attrValue         `xml:"kernel,omitempty"`
+	Ramdisk                           *attrValue         `xml:"ramdisk,omitempty"`
+	UserData                          *attrValue         `xml:"userData,omitempty"`
+	DisableAPITermination             *boolValue         `xml:"disableApiTermination,omitempty"`
+	InstanceInitiatedShutdownBehavior *attrValue         `xml:"instanceInitiatedShutdownBehavior,omitempty"`
+	RootDeviceName                    *attrValue         `xml:"rootDeviceName,omitempty"`
+	BlockDeviceMapping                *bdmListXML        `xml:"blockDeviceMapping,omitempty"`
+	ProductCodes                      *emptySet          `xml:"productCodes,omitempty"`
+	SourceDestCheck                   *boolValue         `xml:"sourceDestCheck,omitempty"`
+	GroupSet                          *groupSetXML       `xml:"groupSet,omitempty"`
+	EbsOptimized                      *boolValue         `xml:"ebsOptimized,omitempty"`
+	SriovNetSupport                   *attrValue         `xml:"sriovNetSupport,omitempty"`
+	EnaSupport                        *boolValue         `xml:"enaSupport,omitempty"`
+	EnclaveOptions                    *enclaveOptionsXML `xml:"enclaveOptions,omitempty"`
+	DisableAPIStop                    *boolValue         `xml:"disableApiStop,omitempty"`
 }
 
-// instanceAttributes are the Attribute values DescribeInstanceAttribute
-// answers; booleans are marked true.
-var instanceAttributes = map[string]bool{
-	"userData": false, "instanceType": false, "disableApiTermination": true, "disableApiStop": true,
-}
-
-func checkInstanceAttribute(r *ec2labv1.DescribeInstanceAttributeRequest) error {
-	if _, ok := instanceAttributes[r.GetAttribute()]; !ok {
-		return ec2err.New(ec2err.InvalidParameterValue,
-			"Value (%s) for parameter attribute is invalid. Supported attributes: disableApiStop, disableApiTermination, instanceType, userData", clip(r.GetAttribute()))
+// instanceAttributeXML puts each member the answer carries under EC2's
+// element for it; a list attribute asked for is present even when empty.
+func instanceAttributeXML(r *ec2labv1.InstanceAttribute) body {
+	b := &instanceAttributeBody{InstanceID: r.GetInstanceId(),
+		InstanceType: text(r.GetInstanceType()), Kernel: text(r.GetKernelId()), Ramdisk: text(r.GetRamdiskId()),
+		UserData: text(r.GetUserData()), InstanceInitiatedShutdownBehavior: text(r.GetInstanceInitiatedShutdownBehavior()),
+		RootDeviceName: text(r.GetRootDeviceName()), SriovNetSupport: text(r.GetSriovNetSupport()),
+		DisableAPITermination: flag(r.GetDisableApiTermination()), DisableAPIStop: flag(r.GetDisableApiStop()),
+		SourceDestCheck: flag(r.GetSourceDestCheck()), EbsOptimized: flag(r.GetEbsOptimized()),
+		EnaSupport: flag(r.GetEnaSupport())}
+	if e := r.GetEnclaveOptions(); e != nil {
+		b.EnclaveOptions = &enclaveOptionsXML{e.GetEnabled()}
 	}
-	return nil
+	switch r.GetAttribute() {
+	case "groupSet":
+		gs := groupSet(r.GetGroups())
+		b.GroupSet = &gs
+	case "blockDeviceMapping":
+		b.BlockDeviceMapping = &bdmListXML{Items: instanceBDMs(r.GetBlockDeviceMappings())}
+	case "productCodes":
+		b.ProductCodes = &emptySet{}
+	}
+	return b
 }
 
-// instanceAttributeXML puts the value (userData already base64) under the
-// element named after the attribute, the request's when the server omits it.
-func instanceAttributeXML(attribute string) func(*ec2labv1.InstanceAttribute) body {
-	return func(r *ec2labv1.InstanceAttribute) body {
-		name := r.GetAttribute()
-		if name == "" {
-			name = attribute
-		}
-		v := &attrValue{Value: r.GetValue()}
-		if instanceAttributes[name] {
-			b, _ := strconv.ParseBool(strings.ToLower(r.GetValue()))
-			v.Value = strconv.FormatBool(b)
-		}
-		b := &instanceAttributeBody{InstanceID: r.GetInstanceId()}
-		switch name {
-		case "userData":
-			b.UserData = v
-		case "disableApiTermination":
-			b.DisableAPITermination = v
-		case "disableApiStop":
-			b.DisableAPIStop = v
-		case "instanceType":
-			b.InstanceType = v
-		}
-		return b
+func text(v *ec2labv1.AttributeValue) *attrValue {
+	if v == nil {
+		return nil
 	}
+	return &attrValue{Value: v.GetValue()}
+}
+
+func flag(v *ec2labv1.AttributeBooleanValue) *boolValue {
+	if v == nil {
+		return nil
+	}
+	return &boolValue{Value: v.GetValue()}
 }
 
 type creditSpecXML struct {

@@ -110,12 +110,18 @@ func instance(in *ec2labv1.Instance) instanceXML {
 		x.StateReason = &stateReasonXML{r.GetCode(), r.GetMessage()}
 	}
 	x.NetworkInterfaces, x.SourceDestCheck = networkInterfaces(in), primarySourceDestCheck(in)
-	for _, b := range in.GetBlockDeviceMappings() {
-		x.BlockDeviceMapping = append(x.BlockDeviceMapping, instanceBDMXML{b.GetDeviceName(), instanceEbsXML{
+	x.BlockDeviceMapping = instanceBDMs(in.GetBlockDeviceMappings())
+	return x
+}
+
+func instanceBDMs(list []*ec2labv1.InstanceBlockDeviceMapping) []instanceBDMXML {
+	var out []instanceBDMXML
+	for _, b := range list {
+		out = append(out, instanceBDMXML{b.GetDeviceName(), instanceEbsXML{
 			VolumeID: b.GetVolumeId(), Status: b.GetStatus(), AttachTime: xmlTime(b.GetAttachTime()),
 			DeleteOnTermination: b.GetDeleteOnTermination()}})
 	}
-	return x
+	return out
 }
 
 type instanceSet struct {

@@ -119,6 +119,9 @@ type InstanceStatus struct {
 	InstanceID, DomainName string
 	// State is running, stopped, paused, crashed or missing.
 	State, Reason, DomainType string
+	// GuestSeen: the guest reached the host's metadata service since its
+	// domain last booted.
+	GuestSeen bool
 }
 
 // Event is a lifecycle change of an instance on a host.

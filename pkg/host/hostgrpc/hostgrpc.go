@@ -247,7 +247,7 @@ func volumeFrom(v *agentv1.VolumeInfo) host.VolumeInfo {
 
 func statusFrom(st *agentv1.InstanceStatus) host.InstanceStatus {
 	return host.InstanceStatus{InstanceID: st.GetInstanceId(), DomainName: st.GetDomainName(), State: st.GetState(),
-		Reason: st.GetReason(), DomainType: st.GetDomainType()}
+		Reason: st.GetReason(), DomainType: st.GetDomainType(), GuestSeen: st.GetGuestSeen()}
 }
 
 // StatusesFrom converts the instances an agent reports.

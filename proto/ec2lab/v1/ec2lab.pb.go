@@ -496,8 +496,10 @@ type RunInstancesRequest struct {
 	// At most one, the primary (device_index 0), instead of subnet_id,
 	// security_group_ids and private_ip_address.
 	NetworkInterfaces []*InstanceNetworkInterfaceSpecification `protobuf:"bytes,19,rep,name=network_interfaces,json=networkInterfaces,proto3" json:"network_interfaces,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// What a shutdown from inside the guest does: stop (default) or terminate.
+	InstanceInitiatedShutdownBehavior string `protobuf:"bytes,20,opt,name=instance_initiated_shutdown_behavior,json=instanceInitiatedShutdownBehavior,proto3" json:"instance_initiated_shutdown_behavior,omitempty"`
+	unknownFields                     protoimpl.UnknownFields
+	sizeCache                         protoimpl.SizeCache
 }
 
 func (x *RunInstancesRequest) Reset() {
@@ -661,6 +663,13 @@ func (x *RunInstancesRequest) GetNetworkInterfaces() []*InstanceNetworkInterface
 		return x.NetworkInterfaces
 	}
 	return nil
+}
+
+func (x *RunInstancesRequest) GetInstanceInitiatedShutdownBehavior() string {
+	if x != nil {
+		return x.InstanceInitiatedShutdownBehavior
+	}
+	return ""
 }
 
 // CreditSpecificationRequest is RunInstances' CreditSpecification.
@@ -2025,9 +2034,15 @@ func (x *ConsoleChunk) GetData() []byte {
 }
 
 type DescribeInstanceAttributeRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
-	Attribute     string                 `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"` // userData, disableApiTermination, disableApiStop, instanceType
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	// One of EC2's InstanceAttributeName: instanceType, kernel, ramdisk,
+	// userData, disableApiTermination, instanceInitiatedShutdownBehavior,
+	// rootDeviceName, blockDeviceMapping, productCodes, sourceDestCheck,
+	// groupSet, ebsOptimized, sriovNetSupport, enaSupport, enclaveOptions,
+	// disableApiStop.
+	Attribute     string `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"`
+	DryRun        bool   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2076,13 +2091,42 @@ func (x *DescribeInstanceAttributeRequest) GetAttribute() string {
 	return ""
 }
 
+func (x *DescribeInstanceAttributeRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+// InstanceAttribute is EC2's InstanceAttribute: the instance and the one
+// attribute asked for, in its member (the others unset). A text member
+// with an empty value is EC2's empty element (kernel of an image without
+// one, no user data).
 type InstanceAttribute struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
-	Attribute     string                 `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"`
-	Value         string                 `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"` // userData base64-encoded, booleans "true"/"false"
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	Attribute  string                 `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"`
+	// value repeats a text or boolean attribute as text (userData
+	// base64-encoded, booleans "true"/"false").
+	Value                             string                        `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"`
+	InstanceType                      *AttributeValue               `protobuf:"bytes,4,opt,name=instance_type,json=instanceType,proto3" json:"instance_type,omitempty"`
+	KernelId                          *AttributeValue               `protobuf:"bytes,5,opt,name=kernel_id,json=kernelId,proto3" json:"kernel_id,omitempty"`
+	RamdiskId                         *AttributeValue               `protobuf:"bytes,6,opt,name=ramdisk_id,json=ramdiskId,proto3" json:"ramdisk_id,omitempty"`
+	UserData                          *AttributeValue               `protobuf:"bytes,7,opt,name=user_data,json=userData,proto3" json:"user_data,omitempty"` // base64-encoded
+	DisableApiTermination             *AttributeBooleanValue        `protobuf:"bytes,8,opt,name=disable_api_termination,json=disableApiTermination,proto3" json:"disable_api_termination,omitempty"`
+	InstanceInitiatedShutdownBehavior *AttributeValue               `protobuf:"bytes,9,opt,name=instance_initiated_shutdown_behavior,json=instanceInitiatedShutdownBehavior,proto3" json:"instance_initiated_shutdown_behavior,omitempty"`
+	RootDeviceName                    *AttributeValue               `protobuf:"bytes,10,opt,name=root_device_name,json=rootDeviceName,proto3" json:"root_device_name,omitempty"`
+	BlockDeviceMappings               []*InstanceBlockDeviceMapping `protobuf:"bytes,11,rep,name=block_device_mappings,json=blockDeviceMappings,proto3" json:"block_device_mappings,omitempty"`
+	ProductCodes                      []*ProductCode                `protobuf:"bytes,12,rep,name=product_codes,json=productCodes,proto3" json:"product_codes,omitempty"`
+	SourceDestCheck                   *AttributeBooleanValue        `protobuf:"bytes,13,opt,name=source_dest_check,json=sourceDestCheck,proto3" json:"source_dest_check,omitempty"`
+	Groups                            []*GroupIdentifier            `protobuf:"bytes,14,rep,name=groups,proto3" json:"groups,omitempty"`
+	EbsOptimized                      *AttributeBooleanValue        `protobuf:"bytes,15,opt,name=ebs_optimized,json=ebsOptimized,proto3" json:"ebs_optimized,omitempty"`
+	SriovNetSupport                   *AttributeValue               `protobuf:"bytes,16,opt,name=sriov_net_support,json=sriovNetSupport,proto3" json:"sriov_net_support,omitempty"`
+	EnaSupport                        *AttributeBooleanValue        `protobuf:"bytes,17,opt,name=ena_support,json=enaSupport,proto3" json:"ena_support,omitempty"`
+	EnclaveOptions                    *EnclaveOptions               `protobuf:"bytes,18,opt,name=enclave_options,json=enclaveOptions,proto3" json:"enclave_options,omitempty"`
+	DisableApiStop                    *AttributeBooleanValue        `protobuf:"bytes,19,opt,name=disable_api_stop,json=disableApiStop,proto3" json:"disable_api_stop,omitempty"`
+	unknownFields                     protoimpl.UnknownFields
+	sizeCache                         protoimpl.SizeCache
 }
 
 func (x *InstanceAttribute) Reset() {
@@ -2136,6 +2180,1060 @@ func (x *InstanceAttribute) GetValue() string {
 	return ""
 }
 
+func (x *InstanceAttribute) GetInstanceType() *AttributeValue {
+	if x != nil {
+		return x.InstanceType
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetKernelId() *AttributeValue {
+	if x != nil {
+		return x.KernelId
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetRamdiskId() *AttributeValue {
+	if x != nil {
+		return x.RamdiskId
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetUserData() *AttributeValue {
+	if x != nil {
+		return x.UserData
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetDisableApiTermination() *AttributeBooleanValue {
+	if x != nil {
+		return x.DisableApiTermination
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetInstanceInitiatedShutdownBehavior() *AttributeValue {
+	if x != nil {
+		return x.InstanceInitiatedShutdownBehavior
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetRootDeviceName() *AttributeValue {
+	if x != nil {
+		return x.RootDeviceName
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetBlockDeviceMappings() []*InstanceBlockDeviceMapping {
+	if x != nil {
+		return x.BlockDeviceMappings
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetProductCodes() []*ProductCode {
+	if x != nil {
+		return x.ProductCodes
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetSourceDestCheck() *AttributeBooleanValue {
+	if x != nil {
+		return x.SourceDestCheck
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetGroups() []*GroupIdentifier {
+	if x != nil {
+		return x.Groups
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetEbsOptimized() *AttributeBooleanValue {
+	if x != nil {
+		return x.EbsOptimized
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetSriovNetSupport() *AttributeValue {
+	if x != nil {
+		return x.SriovNetSupport
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetEnaSupport() *AttributeBooleanValue {
+	if x != nil {
+		return x.EnaSupport
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetEnclaveOptions() *EnclaveOptions {
+	if x != nil {
+		return x.EnclaveOptions
+	}
+	return nil
+}
+
+func (x *InstanceAttribute) GetDisableApiStop() *AttributeBooleanValue {
+	if x != nil {
+		return x.DisableApiStop
+	}
+	return nil
+}
+
+// AttributeBooleanValue is EC2's {Value: bool} wrapper; a field of this
+// type is set only when the request names the attribute.
+type AttributeBooleanValue struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Value         bool                   `protobuf:"varint,1,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AttributeBooleanValue) Reset() {
+	*x = AttributeBooleanValue{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AttributeBooleanValue) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AttributeBooleanValue) ProtoMessage() {}
+
+func (x *AttributeBooleanValue) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AttributeBooleanValue.ProtoReflect.Descriptor instead.
+func (*AttributeBooleanValue) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *AttributeBooleanValue) GetValue() bool {
+	if x != nil {
+		return x.Value
+	}
+	return false
+}
+
+// BlobAttributeValue is EC2's BlobAttributeValue (raw bytes; base64 on the
+// Query API's wire).
+type BlobAttributeValue struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Value         []byte                 `protobuf:"bytes,1,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BlobAttributeValue) Reset() {
+	*x = BlobAttributeValue{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BlobAttributeValue) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BlobAttributeValue) ProtoMessage() {}
+
+func (x *BlobAttributeValue) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BlobAttributeValue.ProtoReflect.Descriptor instead.
+func (*BlobAttributeValue) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *BlobAttributeValue) GetValue() []byte {
+	if x != nil {
+		return x.Value
+	}
+	return nil
+}
+
+// ProductCode is EC2's ProductCode (ec2lab has none).
+type ProductCode struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	ProductCodeId   string                 `protobuf:"bytes,1,opt,name=product_code_id,json=productCodeId,proto3" json:"product_code_id,omitempty"`
+	ProductCodeType string                 `protobuf:"bytes,2,opt,name=product_code_type,json=productCodeType,proto3" json:"product_code_type,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *ProductCode) Reset() {
+	*x = ProductCode{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ProductCode) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ProductCode) ProtoMessage() {}
+
+func (x *ProductCode) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ProductCode.ProtoReflect.Descriptor instead.
+func (*ProductCode) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *ProductCode) GetProductCodeId() string {
+	if x != nil {
+		return x.ProductCodeId
+	}
+	return ""
+}
+
+func (x *ProductCode) GetProductCodeType() string {
+	if x != nil {
+		return x.ProductCodeType
+	}
+	return ""
+}
+
+// EnclaveOptions is EC2's EnclaveOptions.
+type EnclaveOptions struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Enabled       bool                   `protobuf:"varint,1,opt,name=enabled,proto3" json:"enabled,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EnclaveOptions) Reset() {
+	*x = EnclaveOptions{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EnclaveOptions) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EnclaveOptions) ProtoMessage() {}
+
+func (x *EnclaveOptions) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EnclaveOptions.ProtoReflect.Descriptor instead.
+func (*EnclaveOptions) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *EnclaveOptions) GetEnabled() bool {
+	if x != nil {
+		return x.Enabled
+	}
+	return false
+}
+
+// ModifyInstanceAttributeRequest is EC2's: exactly one attribute, either
+// attribute + value or one of the members after them.
+type ModifyInstanceAttributeRequest struct {
+	state                             protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId                        string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	Attribute                         string                 `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"`
+	Value                             *string                `protobuf:"bytes,3,opt,name=value,proto3,oneof" json:"value,omitempty"`                             // userData base64-encoded, booleans true/false
+	InstanceType                      *AttributeValue        `protobuf:"bytes,4,opt,name=instance_type,json=instanceType,proto3" json:"instance_type,omitempty"` // stopped instances only
+	Kernel                            *AttributeValue        `protobuf:"bytes,5,opt,name=kernel,proto3" json:"kernel,omitempty"`
+	Ramdisk                           *AttributeValue        `protobuf:"bytes,6,opt,name=ramdisk,proto3" json:"ramdisk,omitempty"`
+	UserData                          *BlobAttributeValue    `protobuf:"bytes,7,opt,name=user_data,json=userData,proto3" json:"user_data,omitempty"` // stopped instances only
+	DisableApiTermination             *AttributeBooleanValue `protobuf:"bytes,8,opt,name=disable_api_termination,json=disableApiTermination,proto3" json:"disable_api_termination,omitempty"`
+	DisableApiStop                    *AttributeBooleanValue `protobuf:"bytes,9,opt,name=disable_api_stop,json=disableApiStop,proto3" json:"disable_api_stop,omitempty"`
+	InstanceInitiatedShutdownBehavior *AttributeValue        `protobuf:"bytes,10,opt,name=instance_initiated_shutdown_behavior,json=instanceInitiatedShutdownBehavior,proto3" json:"instance_initiated_shutdown_behavior,omitempty"` // stop or terminate
+	SourceDestCheck                   *AttributeBooleanValue `protobuf:"bytes,11,opt,name=source_dest_check,json=sourceDestCheck,proto3" json:"source_dest_check,omitempty"`
+	Groups                            []string               `protobuf:"bytes,12,rep,name=groups,proto3" json:"groups,omitempty"` // security group IDs (Query API: GroupId.N)
+	// DeleteOnTermination of attached volumes (Query API: BlockDeviceMapping.N).
+	BlockDeviceMappings []*InstanceBlockDeviceMappingSpecification `protobuf:"bytes,13,rep,name=block_device_mappings,json=blockDeviceMappings,proto3" json:"block_device_mappings,omitempty"`
+	EbsOptimized        *AttributeBooleanValue                     `protobuf:"bytes,14,opt,name=ebs_optimized,json=ebsOptimized,proto3" json:"ebs_optimized,omitempty"`
+	EnaSupport          *AttributeBooleanValue                     `protobuf:"bytes,15,opt,name=ena_support,json=enaSupport,proto3" json:"ena_support,omitempty"`
+	SriovNetSupport     *AttributeValue                            `protobuf:"bytes,16,opt,name=sriov_net_support,json=sriovNetSupport,proto3" json:"sriov_net_support,omitempty"`
+	DryRun              bool                                       `protobuf:"varint,17,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *ModifyInstanceAttributeRequest) Reset() {
+	*x = ModifyInstanceAttributeRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyInstanceAttributeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyInstanceAttributeRequest) ProtoMessage() {}
+
+func (x *ModifyInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyInstanceAttributeRequest.ProtoReflect.Descriptor instead.
+func (*ModifyInstanceAttributeRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *ModifyInstanceAttributeRequest) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *ModifyInstanceAttributeRequest) GetAttribute() string {
+	if x != nil {
+		return x.Attribute
+	}
+	return ""
+}
+
+func (x *ModifyInstanceAttributeRequest) GetValue() string {
+	if x != nil && x.Value != nil {
+		return *x.Value
+	}
+	return ""
+}
+
+func (x *ModifyInstanceAttributeRequest) GetInstanceType() *AttributeValue {
+	if x != nil {
+		return x.InstanceType
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetKernel() *AttributeValue {
+	if x != nil {
+		return x.Kernel
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetRamdisk() *AttributeValue {
+	if x != nil {
+		return x.Ramdisk
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetUserData() *BlobAttributeValue {
+	if x != nil {
+		return x.UserData
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetDisableApiTermination() *AttributeBooleanValue {
+	if x != nil {
+		return x.DisableApiTermination
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetDisableApiStop() *AttributeBooleanValue {
+	if x != nil {
+		return x.DisableApiStop
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetInstanceInitiatedShutdownBehavior() *AttributeValue {
+	if x != nil {
+		return x.InstanceInitiatedShutdownBehavior
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetSourceDestCheck() *AttributeBooleanValue {
+	if x != nil {
+		return x.SourceDestCheck
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetGroups() []string {
+	if x != nil {
+		return x.Groups
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetBlockDeviceMappings() []*InstanceBlockDeviceMappingSpecification {
+	if x != nil {
+		return x.BlockDeviceMappings
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetEbsOptimized() *AttributeBooleanValue {
+	if x != nil {
+		return x.EbsOptimized
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetEnaSupport() *AttributeBooleanValue {
+	if x != nil {
+		return x.EnaSupport
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetSriovNetSupport() *AttributeValue {
+	if x != nil {
+		return x.SriovNetSupport
+	}
+	return nil
+}
+
+func (x *ModifyInstanceAttributeRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+// InstanceBlockDeviceMappingSpecification is EC2's.
+type InstanceBlockDeviceMappingSpecification struct {
+	state         protoimpl.MessageState               `protogen:"open.v1"`
+	DeviceName    string                               `protobuf:"bytes,1,opt,name=device_name,json=deviceName,proto3" json:"device_name,omitempty"`
+	Ebs           *EbsInstanceBlockDeviceSpecification `protobuf:"bytes,2,opt,name=ebs,proto3" json:"ebs,omitempty"`
+	VirtualName   string                               `protobuf:"bytes,3,opt,name=virtual_name,json=virtualName,proto3" json:"virtual_name,omitempty"`
+	NoDevice      bool                                 `protobuf:"varint,4,opt,name=no_device,json=noDevice,proto3" json:"no_device,omitempty"` // present (EC2's NoDevice is a string, usually empty)
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InstanceBlockDeviceMappingSpecification) Reset() {
+	*x = InstanceBlockDeviceMappingSpecification{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceBlockDeviceMappingSpecification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceBlockDeviceMappingSpecification) ProtoMessage() {}
+
+func (x *InstanceBlockDeviceMappingSpecification) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceBlockDeviceMappingSpecification.ProtoReflect.Descriptor instead.
+func (*InstanceBlockDeviceMappingSpecification) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *InstanceBlockDeviceMappingSpecification) GetDeviceName() string {
+	if x != nil {
+		return x.DeviceName
+	}
+	return ""
+}
+
+func (x *InstanceBlockDeviceMappingSpecification) GetEbs() *EbsInstanceBlockDeviceSpecification {
+	if x != nil {
+		return x.Ebs
+	}
+	return nil
+}
+
+func (x *InstanceBlockDeviceMappingSpecification) GetVirtualName() string {
+	if x != nil {
+		return x.VirtualName
+	}
+	return ""
+}
+
+func (x *InstanceBlockDeviceMappingSpecification) GetNoDevice() bool {
+	if x != nil {
+		return x.NoDevice
+	}
+	return false
+}
+
+// EbsInstanceBlockDeviceSpecification is EC2's.
+type EbsInstanceBlockDeviceSpecification struct {
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	VolumeId            string                 `protobuf:"bytes,1,opt,name=volume_id,json=volumeId,proto3" json:"volume_id,omitempty"`
+	DeleteOnTermination *bool                  `protobuf:"varint,2,opt,name=delete_on_termination,json=deleteOnTermination,proto3,oneof" json:"delete_on_termination,omitempty"` // absent reads as true
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *EbsInstanceBlockDeviceSpecification) Reset() {
+	*x = EbsInstanceBlockDeviceSpecification{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EbsInstanceBlockDeviceSpecification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EbsInstanceBlockDeviceSpecification) ProtoMessage() {}
+
+func (x *EbsInstanceBlockDeviceSpecification) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EbsInstanceBlockDeviceSpecification.ProtoReflect.Descriptor instead.
+func (*EbsInstanceBlockDeviceSpecification) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *EbsInstanceBlockDeviceSpecification) GetVolumeId() string {
+	if x != nil {
+		return x.VolumeId
+	}
+	return ""
+}
+
+func (x *EbsInstanceBlockDeviceSpecification) GetDeleteOnTermination() bool {
+	if x != nil && x.DeleteOnTermination != nil {
+		return *x.DeleteOnTermination
+	}
+	return false
+}
+
+type ModifyInstanceAttributeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ModifyInstanceAttributeResponse) Reset() {
+	*x = ModifyInstanceAttributeResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyInstanceAttributeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyInstanceAttributeResponse) ProtoMessage() {}
+
+func (x *ModifyInstanceAttributeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyInstanceAttributeResponse.ProtoReflect.Descriptor instead.
+func (*ModifyInstanceAttributeResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{37}
+}
+
+// DescribeInstanceStatusRequest is EC2's. Filters: availability-zone,
+// instance-state-name, instance-state-code, instance-status.status,
+// instance-status.reachability, system-status.status,
+// system-status.reachability, event.code.
+type DescribeInstanceStatusRequest struct {
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	InstanceIds         []string               `protobuf:"bytes,1,rep,name=instance_ids,json=instanceIds,proto3" json:"instance_ids,omitempty"`
+	Filters             []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	IncludeAllInstances bool                   `protobuf:"varint,3,opt,name=include_all_instances,json=includeAllInstances,proto3" json:"include_all_instances,omitempty"` // false: running instances only
+	MaxResults          int32                  `protobuf:"varint,4,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`                              // 5-1000, not with instance_ids
+	NextToken           string                 `protobuf:"bytes,5,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	DryRun              bool                   `protobuf:"varint,6,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *DescribeInstanceStatusRequest) Reset() {
+	*x = DescribeInstanceStatusRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeInstanceStatusRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeInstanceStatusRequest) ProtoMessage() {}
+
+func (x *DescribeInstanceStatusRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeInstanceStatusRequest.ProtoReflect.Descriptor instead.
+func (*DescribeInstanceStatusRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *DescribeInstanceStatusRequest) GetInstanceIds() []string {
+	if x != nil {
+		return x.InstanceIds
+	}
+	return nil
+}
+
+func (x *DescribeInstanceStatusRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeInstanceStatusRequest) GetIncludeAllInstances() bool {
+	if x != nil {
+		return x.IncludeAllInstances
+	}
+	return false
+}
+
+func (x *DescribeInstanceStatusRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeInstanceStatusRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+func (x *DescribeInstanceStatusRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DescribeInstanceStatusResponse struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	InstanceStatuses []*InstanceStatus      `protobuf:"bytes,1,rep,name=instance_statuses,json=instanceStatuses,proto3" json:"instance_statuses,omitempty"`
+	NextToken        string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *DescribeInstanceStatusResponse) Reset() {
+	*x = DescribeInstanceStatusResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeInstanceStatusResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeInstanceStatusResponse) ProtoMessage() {}
+
+func (x *DescribeInstanceStatusResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeInstanceStatusResponse.ProtoReflect.Descriptor instead.
+func (*DescribeInstanceStatusResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *DescribeInstanceStatusResponse) GetInstanceStatuses() []*InstanceStatus {
+	if x != nil {
+		return x.InstanceStatuses
+	}
+	return nil
+}
+
+func (x *DescribeInstanceStatusResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+// InstanceStatus is EC2's: the state and the two status checks of one
+// instance (system: its host and domain; instance: its guest).
+type InstanceStatus struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId       string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	AvailabilityZone string                 `protobuf:"bytes,2,opt,name=availability_zone,json=availabilityZone,proto3" json:"availability_zone,omitempty"`
+	InstanceState    *InstanceState         `protobuf:"bytes,3,opt,name=instance_state,json=instanceState,proto3" json:"instance_state,omitempty"`
+	SystemStatus     *InstanceStatusSummary `protobuf:"bytes,4,opt,name=system_status,json=systemStatus,proto3" json:"system_status,omitempty"`
+	InstanceStatus   *InstanceStatusSummary `protobuf:"bytes,5,opt,name=instance_status,json=instanceStatus,proto3" json:"instance_status,omitempty"`
+	Events           []*InstanceStatusEvent `protobuf:"bytes,6,rep,name=events,proto3" json:"events,omitempty"` // ec2lab schedules none
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *InstanceStatus) Reset() {
+	*x = InstanceStatus{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceStatus) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceStatus) ProtoMessage() {}
+
+func (x *InstanceStatus) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceStatus.ProtoReflect.Descriptor instead.
+func (*InstanceStatus) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *InstanceStatus) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *InstanceStatus) GetAvailabilityZone() string {
+	if x != nil {
+		return x.AvailabilityZone
+	}
+	return ""
+}
+
+func (x *InstanceStatus) GetInstanceState() *InstanceState {
+	if x != nil {
+		return x.InstanceState
+	}
+	return nil
+}
+
+func (x *InstanceStatus) GetSystemStatus() *InstanceStatusSummary {
+	if x != nil {
+		return x.SystemStatus
+	}
+	return nil
+}
+
+func (x *InstanceStatus) GetInstanceStatus() *InstanceStatusSummary {
+	if x != nil {
+		return x.InstanceStatus
+	}
+	return nil
+}
+
+func (x *InstanceStatus) GetEvents() []*InstanceStatusEvent {
+	if x != nil {
+		return x.Events
+	}
+	return nil
+}
+
+// InstanceStatusSummary is EC2's: status ok, impaired, initializing,
+// insufficient-data or not-applicable, and the reachability check.
+type InstanceStatusSummary struct {
+	state         protoimpl.MessageState   `protogen:"open.v1"`
+	Status        string                   `protobuf:"bytes,1,opt,name=status,proto3" json:"status,omitempty"`
+	Details       []*InstanceStatusDetails `protobuf:"bytes,2,rep,name=details,proto3" json:"details,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InstanceStatusSummary) Reset() {
+	*x = InstanceStatusSummary{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceStatusSummary) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceStatusSummary) ProtoMessage() {}
+
+func (x *InstanceStatusSummary) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceStatusSummary.ProtoReflect.Descriptor instead.
+func (*InstanceStatusSummary) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *InstanceStatusSummary) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *InstanceStatusSummary) GetDetails() []*InstanceStatusDetails {
+	if x != nil {
+		return x.Details
+	}
+	return nil
+}
+
+// InstanceStatusDetails is EC2's: name reachability, status passed,
+// failed, initializing or insufficient-data.
+type InstanceStatusDetails struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Status        string                 `protobuf:"bytes,2,opt,name=status,proto3" json:"status,omitempty"`
+	ImpairedSince *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=impaired_since,json=impairedSince,proto3" json:"impaired_since,omitempty"` // set while failed
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InstanceStatusDetails) Reset() {
+	*x = InstanceStatusDetails{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceStatusDetails) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceStatusDetails) ProtoMessage() {}
+
+func (x *InstanceStatusDetails) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceStatusDetails.ProtoReflect.Descriptor instead.
+func (*InstanceStatusDetails) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *InstanceStatusDetails) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *InstanceStatusDetails) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *InstanceStatusDetails) GetImpairedSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ImpairedSince
+	}
+	return nil
+}
+
+// InstanceStatusEvent is EC2's scheduled event.
+type InstanceStatusEvent struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	InstanceEventId string                 `protobuf:"bytes,1,opt,name=instance_event_id,json=instanceEventId,proto3" json:"instance_event_id,omitempty"`
+	Code            string                 `protobuf:"bytes,2,opt,name=code,proto3" json:"code,omitempty"`
+	Description     string                 `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	NotBefore       *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=not_before,json=notBefore,proto3" json:"not_before,omitempty"`
+	NotAfter        *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=not_after,json=notAfter,proto3" json:"not_after,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *InstanceStatusEvent) Reset() {
+	*x = InstanceStatusEvent{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceStatusEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceStatusEvent) ProtoMessage() {}
+
+func (x *InstanceStatusEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceStatusEvent.ProtoReflect.Descriptor instead.
+func (*InstanceStatusEvent) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *InstanceStatusEvent) GetInstanceEventId() string {
+	if x != nil {
+		return x.InstanceEventId
+	}
+	return ""
+}
+
+func (x *InstanceStatusEvent) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *InstanceStatusEvent) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *InstanceStatusEvent) GetNotBefore() *timestamppb.Timestamp {
+	if x != nil {
+		return x.NotBefore
+	}
+	return nil
+}
+
+func (x *InstanceStatusEvent) GetNotAfter() *timestamppb.Timestamp {
+	if x != nil {
+		return x.NotAfter
+	}
+	return nil
+}
+
 type InstanceTypeInfo struct {
 	state              protoimpl.MessageState `protogen:"open.v1"`
 	InstanceType       string                 `protobuf:"bytes,1,opt,name=instance_type,json=instanceType,proto3" json:"instance_type,omitempty"`
@@ -2160,7 +3258,7 @@ type InstanceTypeInfo struct {
 
 func (x *InstanceTypeInfo) Reset() {
 	*x = InstanceTypeInfo{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2172,7 +3270,7 @@ func (x *InstanceTypeInfo) String() string {
 func (*InstanceTypeInfo) ProtoMessage() {}
 
 func (x *InstanceTypeInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2185,7 +3283,7 @@ func (x *InstanceTypeInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceTypeInfo.ProtoReflect.Descriptor instead.
 func (*InstanceTypeInfo) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{30}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *InstanceTypeInfo) GetInstanceType() string {
@@ -2312,7 +3410,7 @@ type DescribeInstanceTypesRequest struct {
 
 func (x *DescribeInstanceTypesRequest) Reset() {
 	*x = DescribeInstanceTypesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2324,7 +3422,7 @@ func (x *DescribeInstanceTypesRequest) String() string {
 func (*DescribeInstanceTypesRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceTypesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2337,7 +3435,7 @@ func (x *DescribeInstanceTypesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceTypesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTypesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{31}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *DescribeInstanceTypesRequest) GetInstanceTypes() []string {
@@ -2378,7 +3476,7 @@ type DescribeInstanceTypesResponse struct {
 
 func (x *DescribeInstanceTypesResponse) Reset() {
 	*x = DescribeInstanceTypesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2390,7 +3488,7 @@ func (x *DescribeInstanceTypesResponse) String() string {
 func (*DescribeInstanceTypesResponse) ProtoMessage() {}
 
 func (x *DescribeInstanceTypesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2403,7 +3501,7 @@ func (x *DescribeInstanceTypesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceTypesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTypesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{32}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *DescribeInstanceTypesResponse) GetInstanceTypes() []*InstanceTypeInfo {
@@ -2431,7 +3529,7 @@ type Region struct {
 
 func (x *Region) Reset() {
 	*x = Region{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2443,7 +3541,7 @@ func (x *Region) String() string {
 func (*Region) ProtoMessage() {}
 
 func (x *Region) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2456,7 +3554,7 @@ func (x *Region) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Region.ProtoReflect.Descriptor instead.
 func (*Region) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{33}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *Region) GetRegionName() string {
@@ -2489,7 +3587,7 @@ type DescribeRegionsRequest struct {
 
 func (x *DescribeRegionsRequest) Reset() {
 	*x = DescribeRegionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2501,7 +3599,7 @@ func (x *DescribeRegionsRequest) String() string {
 func (*DescribeRegionsRequest) ProtoMessage() {}
 
 func (x *DescribeRegionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2514,7 +3612,7 @@ func (x *DescribeRegionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRegionsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeRegionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{34}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *DescribeRegionsRequest) GetRegionNames() []string {
@@ -2533,7 +3631,7 @@ type DescribeRegionsResponse struct {
 
 func (x *DescribeRegionsResponse) Reset() {
 	*x = DescribeRegionsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2545,7 +3643,7 @@ func (x *DescribeRegionsResponse) String() string {
 func (*DescribeRegionsResponse) ProtoMessage() {}
 
 func (x *DescribeRegionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2558,7 +3656,7 @@ func (x *DescribeRegionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRegionsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeRegionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{35}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *DescribeRegionsResponse) GetRegions() []*Region {
@@ -2582,7 +3680,7 @@ type AvailabilityZone struct {
 
 func (x *AvailabilityZone) Reset() {
 	*x = AvailabilityZone{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2594,7 +3692,7 @@ func (x *AvailabilityZone) String() string {
 func (*AvailabilityZone) ProtoMessage() {}
 
 func (x *AvailabilityZone) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2607,7 +3705,7 @@ func (x *AvailabilityZone) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AvailabilityZone.ProtoReflect.Descriptor instead.
 func (*AvailabilityZone) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{36}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *AvailabilityZone) GetZoneName() string {
@@ -2662,7 +3760,7 @@ type DescribeAvailabilityZonesRequest struct {
 
 func (x *DescribeAvailabilityZonesRequest) Reset() {
 	*x = DescribeAvailabilityZonesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2674,7 +3772,7 @@ func (x *DescribeAvailabilityZonesRequest) String() string {
 func (*DescribeAvailabilityZonesRequest) ProtoMessage() {}
 
 func (x *DescribeAvailabilityZonesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2687,7 +3785,7 @@ func (x *DescribeAvailabilityZonesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeAvailabilityZonesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeAvailabilityZonesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{37}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *DescribeAvailabilityZonesRequest) GetZoneNames() []string {
@@ -2713,7 +3811,7 @@ type DescribeAvailabilityZonesResponse struct {
 
 func (x *DescribeAvailabilityZonesResponse) Reset() {
 	*x = DescribeAvailabilityZonesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2725,7 +3823,7 @@ func (x *DescribeAvailabilityZonesResponse) String() string {
 func (*DescribeAvailabilityZonesResponse) ProtoMessage() {}
 
 func (x *DescribeAvailabilityZonesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2738,7 +3836,7 @@ func (x *DescribeAvailabilityZonesResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DescribeAvailabilityZonesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeAvailabilityZonesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{38}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *DescribeAvailabilityZonesResponse) GetAvailabilityZones() []*AvailabilityZone {
@@ -2772,7 +3870,7 @@ type Host struct {
 
 func (x *Host) Reset() {
 	*x = Host{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2784,7 +3882,7 @@ func (x *Host) String() string {
 func (*Host) ProtoMessage() {}
 
 func (x *Host) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2797,7 +3895,7 @@ func (x *Host) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Host.ProtoReflect.Descriptor instead.
 func (*Host) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{39}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *Host) GetHostId() string {
@@ -2914,7 +4012,7 @@ type DescribeHostsRequest struct {
 
 func (x *DescribeHostsRequest) Reset() {
 	*x = DescribeHostsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2926,7 +4024,7 @@ func (x *DescribeHostsRequest) String() string {
 func (*DescribeHostsRequest) ProtoMessage() {}
 
 func (x *DescribeHostsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2939,7 +4037,7 @@ func (x *DescribeHostsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeHostsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeHostsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{40}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *DescribeHostsRequest) GetHostIds() []string {
@@ -2958,7 +4056,7 @@ type DescribeHostsResponse struct {
 
 func (x *DescribeHostsResponse) Reset() {
 	*x = DescribeHostsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2970,7 +4068,7 @@ func (x *DescribeHostsResponse) String() string {
 func (*DescribeHostsResponse) ProtoMessage() {}
 
 func (x *DescribeHostsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2983,7 +4081,7 @@ func (x *DescribeHostsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeHostsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeHostsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{41}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *DescribeHostsResponse) GetHosts() []*Host {
@@ -3009,7 +4107,7 @@ type KeyPair struct {
 
 func (x *KeyPair) Reset() {
 	*x = KeyPair{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3021,7 +4119,7 @@ func (x *KeyPair) String() string {
 func (*KeyPair) ProtoMessage() {}
 
 func (x *KeyPair) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3034,7 +4132,7 @@ func (x *KeyPair) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KeyPair.ProtoReflect.Descriptor instead.
 func (*KeyPair) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{42}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *KeyPair) GetKeyName() string {
@@ -3105,7 +4203,7 @@ type CreateKeyPairRequest struct {
 
 func (x *CreateKeyPairRequest) Reset() {
 	*x = CreateKeyPairRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3117,7 +4215,7 @@ func (x *CreateKeyPairRequest) String() string {
 func (*CreateKeyPairRequest) ProtoMessage() {}
 
 func (x *CreateKeyPairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3130,7 +4228,7 @@ func (x *CreateKeyPairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateKeyPairRequest.ProtoReflect.Descriptor instead.
 func (*CreateKeyPairRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{43}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *CreateKeyPairRequest) GetKeyName() string {
@@ -3173,7 +4271,7 @@ type ImportKeyPairRequest struct {
 
 func (x *ImportKeyPairRequest) Reset() {
 	*x = ImportKeyPairRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3185,7 +4283,7 @@ func (x *ImportKeyPairRequest) String() string {
 func (*ImportKeyPairRequest) ProtoMessage() {}
 
 func (x *ImportKeyPairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3198,7 +4296,7 @@ func (x *ImportKeyPairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportKeyPairRequest.ProtoReflect.Descriptor instead.
 func (*ImportKeyPairRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{44}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *ImportKeyPairRequest) GetKeyName() string {
@@ -3241,7 +4339,7 @@ type DescribeKeyPairsRequest struct {
 
 func (x *DescribeKeyPairsRequest) Reset() {
 	*x = DescribeKeyPairsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3253,7 +4351,7 @@ func (x *DescribeKeyPairsRequest) String() string {
 func (*DescribeKeyPairsRequest) ProtoMessage() {}
 
 func (x *DescribeKeyPairsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3266,7 +4364,7 @@ func (x *DescribeKeyPairsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeKeyPairsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeKeyPairsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{45}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *DescribeKeyPairsRequest) GetKeyNames() []string {
@@ -3306,7 +4404,7 @@ type DescribeKeyPairsResponse struct {
 
 func (x *DescribeKeyPairsResponse) Reset() {
 	*x = DescribeKeyPairsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3318,7 +4416,7 @@ func (x *DescribeKeyPairsResponse) String() string {
 func (*DescribeKeyPairsResponse) ProtoMessage() {}
 
 func (x *DescribeKeyPairsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3331,7 +4429,7 @@ func (x *DescribeKeyPairsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeKeyPairsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeKeyPairsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{46}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *DescribeKeyPairsResponse) GetKeyPairs() []*KeyPair {
@@ -3352,7 +4450,7 @@ type DeleteKeyPairRequest struct {
 
 func (x *DeleteKeyPairRequest) Reset() {
 	*x = DeleteKeyPairRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3364,7 +4462,7 @@ func (x *DeleteKeyPairRequest) String() string {
 func (*DeleteKeyPairRequest) ProtoMessage() {}
 
 func (x *DeleteKeyPairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3377,7 +4475,7 @@ func (x *DeleteKeyPairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteKeyPairRequest.ProtoReflect.Descriptor instead.
 func (*DeleteKeyPairRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{47}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *DeleteKeyPairRequest) GetKeyName() string {
@@ -3409,7 +4507,7 @@ type DeleteKeyPairResponse struct {
 
 func (x *DeleteKeyPairResponse) Reset() {
 	*x = DeleteKeyPairResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3421,7 +4519,7 @@ func (x *DeleteKeyPairResponse) String() string {
 func (*DeleteKeyPairResponse) ProtoMessage() {}
 
 func (x *DeleteKeyPairResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3434,7 +4532,7 @@ func (x *DeleteKeyPairResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteKeyPairResponse.ProtoReflect.Descriptor instead.
 func (*DeleteKeyPairResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{48}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{62}
 }
 
 // PlacementGroup is a group of instances placed by one strategy:
@@ -3454,7 +4552,7 @@ type PlacementGroup struct {
 
 func (x *PlacementGroup) Reset() {
 	*x = PlacementGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3466,7 +4564,7 @@ func (x *PlacementGroup) String() string {
 func (*PlacementGroup) ProtoMessage() {}
 
 func (x *PlacementGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3479,7 +4577,7 @@ func (x *PlacementGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlacementGroup.ProtoReflect.Descriptor instead.
 func (*PlacementGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{49}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *PlacementGroup) GetGroupName() string {
@@ -3537,7 +4635,7 @@ type CreatePlacementGroupRequest struct {
 
 func (x *CreatePlacementGroupRequest) Reset() {
 	*x = CreatePlacementGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3549,7 +4647,7 @@ func (x *CreatePlacementGroupRequest) String() string {
 func (*CreatePlacementGroupRequest) ProtoMessage() {}
 
 func (x *CreatePlacementGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3562,7 +4660,7 @@ func (x *CreatePlacementGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreatePlacementGroupRequest.ProtoReflect.Descriptor instead.
 func (*CreatePlacementGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{50}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *CreatePlacementGroupRequest) GetGroupName() string {
@@ -3611,7 +4709,7 @@ type DescribePlacementGroupsRequest struct {
 
 func (x *DescribePlacementGroupsRequest) Reset() {
 	*x = DescribePlacementGroupsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3623,7 +4721,7 @@ func (x *DescribePlacementGroupsRequest) String() string {
 func (*DescribePlacementGroupsRequest) ProtoMessage() {}
 
 func (x *DescribePlacementGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3636,7 +4734,7 @@ func (x *DescribePlacementGroupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribePlacementGroupsRequest.ProtoReflect.Descriptor instead.
 func (*DescribePlacementGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{51}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *DescribePlacementGroupsRequest) GetGroupNames() []string {
@@ -3669,7 +4767,7 @@ type DescribePlacementGroupsResponse struct {
 
 func (x *DescribePlacementGroupsResponse) Reset() {
 	*x = DescribePlacementGroupsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3681,7 +4779,7 @@ func (x *DescribePlacementGroupsResponse) String() string {
 func (*DescribePlacementGroupsResponse) ProtoMessage() {}
 
 func (x *DescribePlacementGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3694,7 +4792,7 @@ func (x *DescribePlacementGroupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribePlacementGroupsResponse.ProtoReflect.Descriptor instead.
 func (*DescribePlacementGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{52}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *DescribePlacementGroupsResponse) GetPlacementGroups() []*PlacementGroup {
@@ -3714,7 +4812,7 @@ type DeletePlacementGroupRequest struct {
 
 func (x *DeletePlacementGroupRequest) Reset() {
 	*x = DeletePlacementGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3726,7 +4824,7 @@ func (x *DeletePlacementGroupRequest) String() string {
 func (*DeletePlacementGroupRequest) ProtoMessage() {}
 
 func (x *DeletePlacementGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3739,7 +4837,7 @@ func (x *DeletePlacementGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeletePlacementGroupRequest.ProtoReflect.Descriptor instead.
 func (*DeletePlacementGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{53}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *DeletePlacementGroupRequest) GetGroupName() string {
@@ -3764,7 +4862,7 @@ type DeletePlacementGroupResponse struct {
 
 func (x *DeletePlacementGroupResponse) Reset() {
 	*x = DeletePlacementGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3776,7 +4874,7 @@ func (x *DeletePlacementGroupResponse) String() string {
 func (*DeletePlacementGroupResponse) ProtoMessage() {}
 
 func (x *DeletePlacementGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3789,7 +4887,7 @@ func (x *DeletePlacementGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeletePlacementGroupResponse.ProtoReflect.Descriptor instead.
 func (*DeletePlacementGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{54}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{68}
 }
 
 type CreateTagsRequest struct {
@@ -3803,7 +4901,7 @@ type CreateTagsRequest struct {
 
 func (x *CreateTagsRequest) Reset() {
 	*x = CreateTagsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3815,7 +4913,7 @@ func (x *CreateTagsRequest) String() string {
 func (*CreateTagsRequest) ProtoMessage() {}
 
 func (x *CreateTagsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3828,7 +4926,7 @@ func (x *CreateTagsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTagsRequest.ProtoReflect.Descriptor instead.
 func (*CreateTagsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{55}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{69}
 }
 
 func (x *CreateTagsRequest) GetResources() []string {
@@ -3860,7 +4958,7 @@ type CreateTagsResponse struct {
 
 func (x *CreateTagsResponse) Reset() {
 	*x = CreateTagsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3872,7 +4970,7 @@ func (x *CreateTagsResponse) String() string {
 func (*CreateTagsResponse) ProtoMessage() {}
 
 func (x *CreateTagsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3885,7 +4983,7 @@ func (x *CreateTagsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTagsResponse.ProtoReflect.Descriptor instead.
 func (*CreateTagsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{56}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{70}
 }
 
 type DeleteTagsRequest struct {
@@ -3899,7 +4997,7 @@ type DeleteTagsRequest struct {
 
 func (x *DeleteTagsRequest) Reset() {
 	*x = DeleteTagsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3911,7 +5009,7 @@ func (x *DeleteTagsRequest) String() string {
 func (*DeleteTagsRequest) ProtoMessage() {}
 
 func (x *DeleteTagsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3924,7 +5022,7 @@ func (x *DeleteTagsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteTagsRequest.ProtoReflect.Descriptor instead.
 func (*DeleteTagsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{57}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{71}
 }
 
 func (x *DeleteTagsRequest) GetResources() []string {
@@ -3956,7 +5054,7 @@ type DeleteTagsResponse struct {
 
 func (x *DeleteTagsResponse) Reset() {
 	*x = DeleteTagsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3968,7 +5066,7 @@ func (x *DeleteTagsResponse) String() string {
 func (*DeleteTagsResponse) ProtoMessage() {}
 
 func (x *DeleteTagsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3981,7 +5079,7 @@ func (x *DeleteTagsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteTagsResponse.ProtoReflect.Descriptor instead.
 func (*DeleteTagsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{58}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{72}
 }
 
 type TagDescription struct {
@@ -3996,7 +5094,7 @@ type TagDescription struct {
 
 func (x *TagDescription) Reset() {
 	*x = TagDescription{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4008,7 +5106,7 @@ func (x *TagDescription) String() string {
 func (*TagDescription) ProtoMessage() {}
 
 func (x *TagDescription) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4021,7 +5119,7 @@ func (x *TagDescription) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TagDescription.ProtoReflect.Descriptor instead.
 func (*TagDescription) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{59}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{73}
 }
 
 func (x *TagDescription) GetResourceId() string {
@@ -4063,7 +5161,7 @@ type DescribeTagsRequest struct {
 
 func (x *DescribeTagsRequest) Reset() {
 	*x = DescribeTagsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4075,7 +5173,7 @@ func (x *DescribeTagsRequest) String() string {
 func (*DescribeTagsRequest) ProtoMessage() {}
 
 func (x *DescribeTagsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4088,7 +5186,7 @@ func (x *DescribeTagsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeTagsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeTagsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{60}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{74}
 }
 
 func (x *DescribeTagsRequest) GetFilters() []*Filter {
@@ -4122,7 +5220,7 @@ type DescribeTagsResponse struct {
 
 func (x *DescribeTagsResponse) Reset() {
 	*x = DescribeTagsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4134,7 +5232,7 @@ func (x *DescribeTagsResponse) String() string {
 func (*DescribeTagsResponse) ProtoMessage() {}
 
 func (x *DescribeTagsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4147,7 +5245,7 @@ func (x *DescribeTagsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeTagsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeTagsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{61}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{75}
 }
 
 func (x *DescribeTagsResponse) GetTags() []*TagDescription {
@@ -4178,7 +5276,7 @@ type VolumeAttachment struct {
 
 func (x *VolumeAttachment) Reset() {
 	*x = VolumeAttachment{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4190,7 +5288,7 @@ func (x *VolumeAttachment) String() string {
 func (*VolumeAttachment) ProtoMessage() {}
 
 func (x *VolumeAttachment) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4203,7 +5301,7 @@ func (x *VolumeAttachment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeAttachment.ProtoReflect.Descriptor instead.
 func (*VolumeAttachment) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{62}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{76}
 }
 
 func (x *VolumeAttachment) GetVolumeId() string {
@@ -4269,7 +5367,7 @@ type Volume struct {
 
 func (x *Volume) Reset() {
 	*x = Volume{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4281,7 +5379,7 @@ func (x *Volume) String() string {
 func (*Volume) ProtoMessage() {}
 
 func (x *Volume) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4294,7 +5392,7 @@ func (x *Volume) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Volume.ProtoReflect.Descriptor instead.
 func (*Volume) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{63}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{77}
 }
 
 func (x *Volume) GetVolumeId() string {
@@ -4406,7 +5504,7 @@ type CreateVolumeRequest struct {
 
 func (x *CreateVolumeRequest) Reset() {
 	*x = CreateVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4418,7 +5516,7 @@ func (x *CreateVolumeRequest) String() string {
 func (*CreateVolumeRequest) ProtoMessage() {}
 
 func (x *CreateVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4431,7 +5529,7 @@ func (x *CreateVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVolumeRequest.ProtoReflect.Descriptor instead.
 func (*CreateVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{64}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{78}
 }
 
 func (x *CreateVolumeRequest) GetAvailabilityZone() string {
@@ -4516,7 +5614,7 @@ type DescribeVolumesRequest struct {
 
 func (x *DescribeVolumesRequest) Reset() {
 	*x = DescribeVolumesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4528,7 +5626,7 @@ func (x *DescribeVolumesRequest) String() string {
 func (*DescribeVolumesRequest) ProtoMessage() {}
 
 func (x *DescribeVolumesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4541,7 +5639,7 @@ func (x *DescribeVolumesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVolumesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{65}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{79}
 }
 
 func (x *DescribeVolumesRequest) GetVolumeIds() []string {
@@ -4582,7 +5680,7 @@ type DescribeVolumesResponse struct {
 
 func (x *DescribeVolumesResponse) Reset() {
 	*x = DescribeVolumesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4594,7 +5692,7 @@ func (x *DescribeVolumesResponse) String() string {
 func (*DescribeVolumesResponse) ProtoMessage() {}
 
 func (x *DescribeVolumesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4607,7 +5705,7 @@ func (x *DescribeVolumesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVolumesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{66}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{80}
 }
 
 func (x *DescribeVolumesResponse) GetVolumes() []*Volume {
@@ -4636,7 +5734,7 @@ type AttachVolumeRequest struct {
 
 func (x *AttachVolumeRequest) Reset() {
 	*x = AttachVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4648,7 +5746,7 @@ func (x *AttachVolumeRequest) String() string {
 func (*AttachVolumeRequest) ProtoMessage() {}
 
 func (x *AttachVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4661,7 +5759,7 @@ func (x *AttachVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachVolumeRequest.ProtoReflect.Descriptor instead.
 func (*AttachVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{67}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{81}
 }
 
 func (x *AttachVolumeRequest) GetVolumeId() string {
@@ -4705,7 +5803,7 @@ type DetachVolumeRequest struct {
 
 func (x *DetachVolumeRequest) Reset() {
 	*x = DetachVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4717,7 +5815,7 @@ func (x *DetachVolumeRequest) String() string {
 func (*DetachVolumeRequest) ProtoMessage() {}
 
 func (x *DetachVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4730,7 +5828,7 @@ func (x *DetachVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DetachVolumeRequest.ProtoReflect.Descriptor instead.
 func (*DetachVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{68}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{82}
 }
 
 func (x *DetachVolumeRequest) GetVolumeId() string {
@@ -4782,7 +5880,7 @@ type ModifyVolumeRequest struct {
 
 func (x *ModifyVolumeRequest) Reset() {
 	*x = ModifyVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4794,7 +5892,7 @@ func (x *ModifyVolumeRequest) String() string {
 func (*ModifyVolumeRequest) ProtoMessage() {}
 
 func (x *ModifyVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4807,7 +5905,7 @@ func (x *ModifyVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVolumeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{69}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{83}
 }
 
 func (x *ModifyVolumeRequest) GetVolumeId() string {
@@ -4872,7 +5970,7 @@ type VolumeModification struct {
 
 func (x *VolumeModification) Reset() {
 	*x = VolumeModification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4884,7 +5982,7 @@ func (x *VolumeModification) String() string {
 func (*VolumeModification) ProtoMessage() {}
 
 func (x *VolumeModification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4897,7 +5995,7 @@ func (x *VolumeModification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeModification.ProtoReflect.Descriptor instead.
 func (*VolumeModification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{70}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{84}
 }
 
 func (x *VolumeModification) GetVolumeId() string {
@@ -4994,7 +6092,7 @@ type DeleteVolumeRequest struct {
 
 func (x *DeleteVolumeRequest) Reset() {
 	*x = DeleteVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5006,7 +6104,7 @@ func (x *DeleteVolumeRequest) String() string {
 func (*DeleteVolumeRequest) ProtoMessage() {}
 
 func (x *DeleteVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5019,7 +6117,7 @@ func (x *DeleteVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVolumeRequest.ProtoReflect.Descriptor instead.
 func (*DeleteVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{71}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{85}
 }
 
 func (x *DeleteVolumeRequest) GetVolumeId() string {
@@ -5044,7 +6142,7 @@ type DeleteVolumeResponse struct {
 
 func (x *DeleteVolumeResponse) Reset() {
 	*x = DeleteVolumeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5056,7 +6154,7 @@ func (x *DeleteVolumeResponse) String() string {
 func (*DeleteVolumeResponse) ProtoMessage() {}
 
 func (x *DeleteVolumeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5069,7 +6167,7 @@ func (x *DeleteVolumeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVolumeResponse.ProtoReflect.Descriptor instead.
 func (*DeleteVolumeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{72}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{86}
 }
 
 type Snapshot struct {
@@ -5093,7 +6191,7 @@ type Snapshot struct {
 
 func (x *Snapshot) Reset() {
 	*x = Snapshot{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5105,7 +6203,7 @@ func (x *Snapshot) String() string {
 func (*Snapshot) ProtoMessage() {}
 
 func (x *Snapshot) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5118,7 +6216,7 @@ func (x *Snapshot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Snapshot.ProtoReflect.Descriptor instead.
 func (*Snapshot) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{73}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{87}
 }
 
 func (x *Snapshot) GetSnapshotId() string {
@@ -5217,7 +6315,7 @@ type CreateSnapshotRequest struct {
 
 func (x *CreateSnapshotRequest) Reset() {
 	*x = CreateSnapshotRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5229,7 +6327,7 @@ func (x *CreateSnapshotRequest) String() string {
 func (*CreateSnapshotRequest) ProtoMessage() {}
 
 func (x *CreateSnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5242,7 +6340,7 @@ func (x *CreateSnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSnapshotRequest.ProtoReflect.Descriptor instead.
 func (*CreateSnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{74}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{88}
 }
 
 func (x *CreateSnapshotRequest) GetVolumeId() string {
@@ -5286,7 +6384,7 @@ type DescribeSnapshotsRequest struct {
 
 func (x *DescribeSnapshotsRequest) Reset() {
 	*x = DescribeSnapshotsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5298,7 +6396,7 @@ func (x *DescribeSnapshotsRequest) String() string {
 func (*DescribeSnapshotsRequest) ProtoMessage() {}
 
 func (x *DescribeSnapshotsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5311,7 +6409,7 @@ func (x *DescribeSnapshotsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSnapshotsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSnapshotsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{75}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{89}
 }
 
 func (x *DescribeSnapshotsRequest) GetSnapshotIds() []string {
@@ -5359,7 +6457,7 @@ type DescribeSnapshotsResponse struct {
 
 func (x *DescribeSnapshotsResponse) Reset() {
 	*x = DescribeSnapshotsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5371,7 +6469,7 @@ func (x *DescribeSnapshotsResponse) String() string {
 func (*DescribeSnapshotsResponse) ProtoMessage() {}
 
 func (x *DescribeSnapshotsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5384,7 +6482,7 @@ func (x *DescribeSnapshotsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSnapshotsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSnapshotsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{76}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{90}
 }
 
 func (x *DescribeSnapshotsResponse) GetSnapshots() []*Snapshot {
@@ -5415,7 +6513,7 @@ type CopySnapshotRequest struct {
 
 func (x *CopySnapshotRequest) Reset() {
 	*x = CopySnapshotRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5427,7 +6525,7 @@ func (x *CopySnapshotRequest) String() string {
 func (*CopySnapshotRequest) ProtoMessage() {}
 
 func (x *CopySnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5440,7 +6538,7 @@ func (x *CopySnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopySnapshotRequest.ProtoReflect.Descriptor instead.
 func (*CopySnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{77}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{91}
 }
 
 func (x *CopySnapshotRequest) GetSourceRegion() string {
@@ -5494,7 +6592,7 @@ type CopySnapshotResponse struct {
 
 func (x *CopySnapshotResponse) Reset() {
 	*x = CopySnapshotResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5506,7 +6604,7 @@ func (x *CopySnapshotResponse) String() string {
 func (*CopySnapshotResponse) ProtoMessage() {}
 
 func (x *CopySnapshotResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5519,7 +6617,7 @@ func (x *CopySnapshotResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopySnapshotResponse.ProtoReflect.Descriptor instead.
 func (*CopySnapshotResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{78}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{92}
 }
 
 func (x *CopySnapshotResponse) GetSnapshotId() string {
@@ -5543,7 +6641,7 @@ type GetSnapshotLayersRequest struct {
 
 func (x *GetSnapshotLayersRequest) Reset() {
 	*x = GetSnapshotLayersRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5555,7 +6653,7 @@ func (x *GetSnapshotLayersRequest) String() string {
 func (*GetSnapshotLayersRequest) ProtoMessage() {}
 
 func (x *GetSnapshotLayersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5568,7 +6666,7 @@ func (x *GetSnapshotLayersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSnapshotLayersRequest.ProtoReflect.Descriptor instead.
 func (*GetSnapshotLayersRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{79}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{93}
 }
 
 func (x *GetSnapshotLayersRequest) GetSnapshotId() string {
@@ -5616,7 +6714,7 @@ type LayerChunk struct {
 
 func (x *LayerChunk) Reset() {
 	*x = LayerChunk{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5628,7 +6726,7 @@ func (x *LayerChunk) String() string {
 func (*LayerChunk) ProtoMessage() {}
 
 func (x *LayerChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5641,7 +6739,7 @@ func (x *LayerChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LayerChunk.ProtoReflect.Descriptor instead.
 func (*LayerChunk) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{80}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{94}
 }
 
 func (x *LayerChunk) GetLayerName() string {
@@ -5716,7 +6814,7 @@ type GetImageFilesRequest struct {
 
 func (x *GetImageFilesRequest) Reset() {
 	*x = GetImageFilesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5728,7 +6826,7 @@ func (x *GetImageFilesRequest) String() string {
 func (*GetImageFilesRequest) ProtoMessage() {}
 
 func (x *GetImageFilesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5741,7 +6839,7 @@ func (x *GetImageFilesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetImageFilesRequest.ProtoReflect.Descriptor instead.
 func (*GetImageFilesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{81}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{95}
 }
 
 func (x *GetImageFilesRequest) GetImageId() string {
@@ -5765,7 +6863,7 @@ type CopyImageRequest struct {
 
 func (x *CopyImageRequest) Reset() {
 	*x = CopyImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5777,7 +6875,7 @@ func (x *CopyImageRequest) String() string {
 func (*CopyImageRequest) ProtoMessage() {}
 
 func (x *CopyImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5790,7 +6888,7 @@ func (x *CopyImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopyImageRequest.ProtoReflect.Descriptor instead.
 func (*CopyImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{82}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{96}
 }
 
 func (x *CopyImageRequest) GetSourceRegion() string {
@@ -5844,7 +6942,7 @@ type CopyImageResponse struct {
 
 func (x *CopyImageResponse) Reset() {
 	*x = CopyImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5856,7 +6954,7 @@ func (x *CopyImageResponse) String() string {
 func (*CopyImageResponse) ProtoMessage() {}
 
 func (x *CopyImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5869,7 +6967,7 @@ func (x *CopyImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopyImageResponse.ProtoReflect.Descriptor instead.
 func (*CopyImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{83}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{97}
 }
 
 func (x *CopyImageResponse) GetImageId() string {
@@ -5889,7 +6987,7 @@ type DeleteSnapshotRequest struct {
 
 func (x *DeleteSnapshotRequest) Reset() {
 	*x = DeleteSnapshotRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5901,7 +6999,7 @@ func (x *DeleteSnapshotRequest) String() string {
 func (*DeleteSnapshotRequest) ProtoMessage() {}
 
 func (x *DeleteSnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5914,7 +7012,7 @@ func (x *DeleteSnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSnapshotRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{84}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{98}
 }
 
 func (x *DeleteSnapshotRequest) GetSnapshotId() string {
@@ -5939,7 +7037,7 @@ type DeleteSnapshotResponse struct {
 
 func (x *DeleteSnapshotResponse) Reset() {
 	*x = DeleteSnapshotResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5951,7 +7049,7 @@ func (x *DeleteSnapshotResponse) String() string {
 func (*DeleteSnapshotResponse) ProtoMessage() {}
 
 func (x *DeleteSnapshotResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5964,7 +7062,7 @@ func (x *DeleteSnapshotResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSnapshotResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSnapshotResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{85}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{99}
 }
 
 type Image struct {
@@ -5992,7 +7090,7 @@ type Image struct {
 
 func (x *Image) Reset() {
 	*x = Image{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6004,7 +7102,7 @@ func (x *Image) String() string {
 func (*Image) ProtoMessage() {}
 
 func (x *Image) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6017,7 +7115,7 @@ func (x *Image) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Image.ProtoReflect.Descriptor instead.
 func (*Image) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{86}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{100}
 }
 
 func (x *Image) GetImageId() string {
@@ -6159,7 +7257,7 @@ type RegisterImageRequest struct {
 
 func (x *RegisterImageRequest) Reset() {
 	*x = RegisterImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6171,7 +7269,7 @@ func (x *RegisterImageRequest) String() string {
 func (*RegisterImageRequest) ProtoMessage() {}
 
 func (x *RegisterImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6184,7 +7282,7 @@ func (x *RegisterImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterImageRequest.ProtoReflect.Descriptor instead.
 func (*RegisterImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{87}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{101}
 }
 
 func (x *RegisterImageRequest) GetName() string {
@@ -6259,7 +7357,7 @@ type RegisterImageResponse struct {
 
 func (x *RegisterImageResponse) Reset() {
 	*x = RegisterImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6271,7 +7369,7 @@ func (x *RegisterImageResponse) String() string {
 func (*RegisterImageResponse) ProtoMessage() {}
 
 func (x *RegisterImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6284,7 +7382,7 @@ func (x *RegisterImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterImageResponse.ProtoReflect.Descriptor instead.
 func (*RegisterImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{88}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{102}
 }
 
 func (x *RegisterImageResponse) GetImageId() string {
@@ -6308,7 +7406,7 @@ type CreateImageRequest struct {
 
 func (x *CreateImageRequest) Reset() {
 	*x = CreateImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6320,7 +7418,7 @@ func (x *CreateImageRequest) String() string {
 func (*CreateImageRequest) ProtoMessage() {}
 
 func (x *CreateImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6333,7 +7431,7 @@ func (x *CreateImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateImageRequest.ProtoReflect.Descriptor instead.
 func (*CreateImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{89}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{103}
 }
 
 func (x *CreateImageRequest) GetInstanceId() string {
@@ -6387,7 +7485,7 @@ type CreateImageResponse struct {
 
 func (x *CreateImageResponse) Reset() {
 	*x = CreateImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6399,7 +7497,7 @@ func (x *CreateImageResponse) String() string {
 func (*CreateImageResponse) ProtoMessage() {}
 
 func (x *CreateImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6412,7 +7510,7 @@ func (x *CreateImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateImageResponse.ProtoReflect.Descriptor instead.
 func (*CreateImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{90}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{104}
 }
 
 func (x *CreateImageResponse) GetImageId() string {
@@ -6438,7 +7536,7 @@ type DescribeImagesRequest struct {
 
 func (x *DescribeImagesRequest) Reset() {
 	*x = DescribeImagesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6450,7 +7548,7 @@ func (x *DescribeImagesRequest) String() string {
 func (*DescribeImagesRequest) ProtoMessage() {}
 
 func (x *DescribeImagesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6463,7 +7561,7 @@ func (x *DescribeImagesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImagesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeImagesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{91}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{105}
 }
 
 func (x *DescribeImagesRequest) GetImageIds() []string {
@@ -6518,7 +7616,7 @@ type DescribeImagesResponse struct {
 
 func (x *DescribeImagesResponse) Reset() {
 	*x = DescribeImagesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6530,7 +7628,7 @@ func (x *DescribeImagesResponse) String() string {
 func (*DescribeImagesResponse) ProtoMessage() {}
 
 func (x *DescribeImagesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6543,7 +7641,7 @@ func (x *DescribeImagesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImagesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeImagesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{92}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{106}
 }
 
 func (x *DescribeImagesResponse) GetImages() []*Image {
@@ -6570,7 +7668,7 @@ type DeregisterImageRequest struct {
 
 func (x *DeregisterImageRequest) Reset() {
 	*x = DeregisterImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6582,7 +7680,7 @@ func (x *DeregisterImageRequest) String() string {
 func (*DeregisterImageRequest) ProtoMessage() {}
 
 func (x *DeregisterImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6595,7 +7693,7 @@ func (x *DeregisterImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeregisterImageRequest.ProtoReflect.Descriptor instead.
 func (*DeregisterImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{93}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{107}
 }
 
 func (x *DeregisterImageRequest) GetImageId() string {
@@ -6620,7 +7718,7 @@ type DeregisterImageResponse struct {
 
 func (x *DeregisterImageResponse) Reset() {
 	*x = DeregisterImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6632,7 +7730,7 @@ func (x *DeregisterImageResponse) String() string {
 func (*DeregisterImageResponse) ProtoMessage() {}
 
 func (x *DeregisterImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6645,7 +7743,7 @@ func (x *DeregisterImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeregisterImageResponse.ProtoReflect.Descriptor instead.
 func (*DeregisterImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{94}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{108}
 }
 
 // LaunchPermission lets one account (user_id, 12 digits) or everyone
@@ -6660,7 +7758,7 @@ type LaunchPermission struct {
 
 func (x *LaunchPermission) Reset() {
 	*x = LaunchPermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6672,7 +7770,7 @@ func (x *LaunchPermission) String() string {
 func (*LaunchPermission) ProtoMessage() {}
 
 func (x *LaunchPermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6685,7 +7783,7 @@ func (x *LaunchPermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchPermission.ProtoReflect.Descriptor instead.
 func (*LaunchPermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{95}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{109}
 }
 
 func (x *LaunchPermission) GetUserId() string {
@@ -6712,7 +7810,7 @@ type LaunchPermissionModifications struct {
 
 func (x *LaunchPermissionModifications) Reset() {
 	*x = LaunchPermissionModifications{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6724,7 +7822,7 @@ func (x *LaunchPermissionModifications) String() string {
 func (*LaunchPermissionModifications) ProtoMessage() {}
 
 func (x *LaunchPermissionModifications) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6737,7 +7835,7 @@ func (x *LaunchPermissionModifications) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchPermissionModifications.ProtoReflect.Descriptor instead.
 func (*LaunchPermissionModifications) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{96}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{110}
 }
 
 func (x *LaunchPermissionModifications) GetAdd() []*LaunchPermission {
@@ -6764,7 +7862,7 @@ type AttributeValue struct {
 
 func (x *AttributeValue) Reset() {
 	*x = AttributeValue{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6776,7 +7874,7 @@ func (x *AttributeValue) String() string {
 func (*AttributeValue) ProtoMessage() {}
 
 func (x *AttributeValue) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6789,7 +7887,7 @@ func (x *AttributeValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttributeValue.ProtoReflect.Descriptor instead.
 func (*AttributeValue) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{97}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{111}
 }
 
 func (x *AttributeValue) GetValue() string {
@@ -6819,7 +7917,7 @@ type ModifyImageAttributeRequest struct {
 
 func (x *ModifyImageAttributeRequest) Reset() {
 	*x = ModifyImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6831,7 +7929,7 @@ func (x *ModifyImageAttributeRequest) String() string {
 func (*ModifyImageAttributeRequest) ProtoMessage() {}
 
 func (x *ModifyImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6844,7 +7942,7 @@ func (x *ModifyImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{98}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{112}
 }
 
 func (x *ModifyImageAttributeRequest) GetImageId() string {
@@ -6918,7 +8016,7 @@ type ModifyImageAttributeResponse struct {
 
 func (x *ModifyImageAttributeResponse) Reset() {
 	*x = ModifyImageAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6930,7 +8028,7 @@ func (x *ModifyImageAttributeResponse) String() string {
 func (*ModifyImageAttributeResponse) ProtoMessage() {}
 
 func (x *ModifyImageAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6943,7 +8041,7 @@ func (x *ModifyImageAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyImageAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifyImageAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{99}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{113}
 }
 
 type DescribeImageAttributeRequest struct {
@@ -6960,7 +8058,7 @@ type DescribeImageAttributeRequest struct {
 
 func (x *DescribeImageAttributeRequest) Reset() {
 	*x = DescribeImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6972,7 +8070,7 @@ func (x *DescribeImageAttributeRequest) String() string {
 func (*DescribeImageAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6985,7 +8083,7 @@ func (x *DescribeImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{100}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{114}
 }
 
 func (x *DescribeImageAttributeRequest) GetImageId() string {
@@ -7024,7 +8122,7 @@ type ImageAttribute struct {
 
 func (x *ImageAttribute) Reset() {
 	*x = ImageAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7036,7 +8134,7 @@ func (x *ImageAttribute) String() string {
 func (*ImageAttribute) ProtoMessage() {}
 
 func (x *ImageAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7049,7 +8147,7 @@ func (x *ImageAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImageAttribute.ProtoReflect.Descriptor instead.
 func (*ImageAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{101}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{115}
 }
 
 func (x *ImageAttribute) GetImageId() string {
@@ -7091,7 +8189,7 @@ type ResetImageAttributeRequest struct {
 
 func (x *ResetImageAttributeRequest) Reset() {
 	*x = ResetImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7103,7 +8201,7 @@ func (x *ResetImageAttributeRequest) String() string {
 func (*ResetImageAttributeRequest) ProtoMessage() {}
 
 func (x *ResetImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7116,7 +8214,7 @@ func (x *ResetImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ResetImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{102}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{116}
 }
 
 func (x *ResetImageAttributeRequest) GetImageId() string {
@@ -7148,7 +8246,7 @@ type ResetImageAttributeResponse struct {
 
 func (x *ResetImageAttributeResponse) Reset() {
 	*x = ResetImageAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7160,7 +8258,7 @@ func (x *ResetImageAttributeResponse) String() string {
 func (*ResetImageAttributeResponse) ProtoMessage() {}
 
 func (x *ResetImageAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7173,7 +8271,7 @@ func (x *ResetImageAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetImageAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ResetImageAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{103}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{117}
 }
 
 // ExportImageRequest writes an image's disks (chains flattened), kernel and
@@ -7190,7 +8288,7 @@ type ExportImageRequest struct {
 
 func (x *ExportImageRequest) Reset() {
 	*x = ExportImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7202,7 +8300,7 @@ func (x *ExportImageRequest) String() string {
 func (*ExportImageRequest) ProtoMessage() {}
 
 func (x *ExportImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7215,7 +8313,7 @@ func (x *ExportImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportImageRequest.ProtoReflect.Descriptor instead.
 func (*ExportImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{104}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{118}
 }
 
 func (x *ExportImageRequest) GetImageId() string {
@@ -7250,7 +8348,7 @@ type ExportImageResponse struct {
 
 func (x *ExportImageResponse) Reset() {
 	*x = ExportImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7262,7 +8360,7 @@ func (x *ExportImageResponse) String() string {
 func (*ExportImageResponse) ProtoMessage() {}
 
 func (x *ExportImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7275,7 +8373,7 @@ func (x *ExportImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportImageResponse.ProtoReflect.Descriptor instead.
 func (*ExportImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{105}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{119}
 }
 
 func (x *ExportImageResponse) GetBundlePath() string {
@@ -7308,7 +8406,7 @@ type Vpc struct {
 
 func (x *Vpc) Reset() {
 	*x = Vpc{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7320,7 +8418,7 @@ func (x *Vpc) String() string {
 func (*Vpc) ProtoMessage() {}
 
 func (x *Vpc) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7333,7 +8431,7 @@ func (x *Vpc) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Vpc.ProtoReflect.Descriptor instead.
 func (*Vpc) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{106}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{120}
 }
 
 func (x *Vpc) GetVpcId() string {
@@ -7396,7 +8494,7 @@ type VpcCidrBlockAssociation struct {
 
 func (x *VpcCidrBlockAssociation) Reset() {
 	*x = VpcCidrBlockAssociation{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7408,7 +8506,7 @@ func (x *VpcCidrBlockAssociation) String() string {
 func (*VpcCidrBlockAssociation) ProtoMessage() {}
 
 func (x *VpcCidrBlockAssociation) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7421,7 +8519,7 @@ func (x *VpcCidrBlockAssociation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VpcCidrBlockAssociation.ProtoReflect.Descriptor instead.
 func (*VpcCidrBlockAssociation) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{107}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{121}
 }
 
 func (x *VpcCidrBlockAssociation) GetAssociationId() string {
@@ -7445,52 +8543,6 @@ func (x *VpcCidrBlockAssociation) GetState() string {
 	return ""
 }
 
-// AttributeBooleanValue is EC2's {Value: bool} wrapper; a field of this
-// type is set only when the request names the attribute.
-type AttributeBooleanValue struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Value         bool                   `protobuf:"varint,1,opt,name=value,proto3" json:"value,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *AttributeBooleanValue) Reset() {
-	*x = AttributeBooleanValue{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *AttributeBooleanValue) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*AttributeBooleanValue) ProtoMessage() {}
-
-func (x *AttributeBooleanValue) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use AttributeBooleanValue.ProtoReflect.Descriptor instead.
-func (*AttributeBooleanValue) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{108}
-}
-
-func (x *AttributeBooleanValue) GetValue() bool {
-	if x != nil {
-		return x.Value
-	}
-	return false
-}
-
 type DescribeVpcAttributeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	VpcId string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
@@ -7502,7 +8554,7 @@ type DescribeVpcAttributeRequest struct {
 
 func (x *DescribeVpcAttributeRequest) Reset() {
 	*x = DescribeVpcAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7514,7 +8566,7 @@ func (x *DescribeVpcAttributeRequest) String() string {
 func (*DescribeVpcAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeVpcAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7527,7 +8579,7 @@ func (x *DescribeVpcAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{109}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{122}
 }
 
 func (x *DescribeVpcAttributeRequest) GetVpcId() string {
@@ -7555,7 +8607,7 @@ type VpcAttribute struct {
 
 func (x *VpcAttribute) Reset() {
 	*x = VpcAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7567,7 +8619,7 @@ func (x *VpcAttribute) String() string {
 func (*VpcAttribute) ProtoMessage() {}
 
 func (x *VpcAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7580,7 +8632,7 @@ func (x *VpcAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VpcAttribute.ProtoReflect.Descriptor instead.
 func (*VpcAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{110}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{123}
 }
 
 func (x *VpcAttribute) GetVpcId() string {
@@ -7617,7 +8669,7 @@ type ModifyVpcAttributeRequest struct {
 
 func (x *ModifyVpcAttributeRequest) Reset() {
 	*x = ModifyVpcAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7629,7 +8681,7 @@ func (x *ModifyVpcAttributeRequest) String() string {
 func (*ModifyVpcAttributeRequest) ProtoMessage() {}
 
 func (x *ModifyVpcAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7642,7 +8694,7 @@ func (x *ModifyVpcAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVpcAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyVpcAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{111}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{124}
 }
 
 func (x *ModifyVpcAttributeRequest) GetVpcId() string {
@@ -7681,7 +8733,7 @@ type ModifyVpcAttributeResponse struct {
 
 func (x *ModifyVpcAttributeResponse) Reset() {
 	*x = ModifyVpcAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7693,7 +8745,7 @@ func (x *ModifyVpcAttributeResponse) String() string {
 func (*ModifyVpcAttributeResponse) ProtoMessage() {}
 
 func (x *ModifyVpcAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7706,7 +8758,7 @@ func (x *ModifyVpcAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVpcAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifyVpcAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{112}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{125}
 }
 
 type AssociateVpcCidrBlockRequest struct {
@@ -7728,7 +8780,7 @@ type AssociateVpcCidrBlockRequest struct {
 
 func (x *AssociateVpcCidrBlockRequest) Reset() {
 	*x = AssociateVpcCidrBlockRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7740,7 +8792,7 @@ func (x *AssociateVpcCidrBlockRequest) String() string {
 func (*AssociateVpcCidrBlockRequest) ProtoMessage() {}
 
 func (x *AssociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7753,7 +8805,7 @@ func (x *AssociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AssociateVpcCidrBlockRequest.ProtoReflect.Descriptor instead.
 func (*AssociateVpcCidrBlockRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{113}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{126}
 }
 
 func (x *AssociateVpcCidrBlockRequest) GetVpcId() string {
@@ -7835,7 +8887,7 @@ type DisassociateVpcCidrBlockRequest struct {
 
 func (x *DisassociateVpcCidrBlockRequest) Reset() {
 	*x = DisassociateVpcCidrBlockRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7847,7 +8899,7 @@ func (x *DisassociateVpcCidrBlockRequest) String() string {
 func (*DisassociateVpcCidrBlockRequest) ProtoMessage() {}
 
 func (x *DisassociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7860,7 +8912,7 @@ func (x *DisassociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisassociateVpcCidrBlockRequest.ProtoReflect.Descriptor instead.
 func (*DisassociateVpcCidrBlockRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{114}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{127}
 }
 
 func (x *DisassociateVpcCidrBlockRequest) GetAssociationId() string {
@@ -7880,7 +8932,7 @@ type VpcCidrBlockResponse struct {
 
 func (x *VpcCidrBlockResponse) Reset() {
 	*x = VpcCidrBlockResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7892,7 +8944,7 @@ func (x *VpcCidrBlockResponse) String() string {
 func (*VpcCidrBlockResponse) ProtoMessage() {}
 
 func (x *VpcCidrBlockResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7905,7 +8957,7 @@ func (x *VpcCidrBlockResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VpcCidrBlockResponse.ProtoReflect.Descriptor instead.
 func (*VpcCidrBlockResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{115}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{128}
 }
 
 func (x *VpcCidrBlockResponse) GetVpcId() string {
@@ -7932,7 +8984,7 @@ type DescribeVpcClassicLinkRequest struct {
 
 func (x *DescribeVpcClassicLinkRequest) Reset() {
 	*x = DescribeVpcClassicLinkRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7944,7 +8996,7 @@ func (x *DescribeVpcClassicLinkRequest) String() string {
 func (*DescribeVpcClassicLinkRequest) ProtoMessage() {}
 
 func (x *DescribeVpcClassicLinkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7957,7 +9009,7 @@ func (x *DescribeVpcClassicLinkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcClassicLinkRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcClassicLinkRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{116}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{129}
 }
 
 func (x *DescribeVpcClassicLinkRequest) GetVpcIds() []string {
@@ -7985,7 +9037,7 @@ type VpcClassicLink struct {
 
 func (x *VpcClassicLink) Reset() {
 	*x = VpcClassicLink{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7997,7 +9049,7 @@ func (x *VpcClassicLink) String() string {
 func (*VpcClassicLink) ProtoMessage() {}
 
 func (x *VpcClassicLink) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8010,7 +9062,7 @@ func (x *VpcClassicLink) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VpcClassicLink.ProtoReflect.Descriptor instead.
 func (*VpcClassicLink) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{117}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{130}
 }
 
 func (x *VpcClassicLink) GetVpcId() string {
@@ -8043,7 +9095,7 @@ type DescribeVpcClassicLinkResponse struct {
 
 func (x *DescribeVpcClassicLinkResponse) Reset() {
 	*x = DescribeVpcClassicLinkResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8055,7 +9107,7 @@ func (x *DescribeVpcClassicLinkResponse) String() string {
 func (*DescribeVpcClassicLinkResponse) ProtoMessage() {}
 
 func (x *DescribeVpcClassicLinkResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8068,7 +9120,7 @@ func (x *DescribeVpcClassicLinkResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcClassicLinkResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVpcClassicLinkResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{118}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{131}
 }
 
 func (x *DescribeVpcClassicLinkResponse) GetVpcs() []*VpcClassicLink {
@@ -8089,7 +9141,7 @@ type DescribeVpcClassicLinkDnsSupportRequest struct {
 
 func (x *DescribeVpcClassicLinkDnsSupportRequest) Reset() {
 	*x = DescribeVpcClassicLinkDnsSupportRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8101,7 +9153,7 @@ func (x *DescribeVpcClassicLinkDnsSupportRequest) String() string {
 func (*DescribeVpcClassicLinkDnsSupportRequest) ProtoMessage() {}
 
 func (x *DescribeVpcClassicLinkDnsSupportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8114,7 +9166,7 @@ func (x *DescribeVpcClassicLinkDnsSupportRequest) ProtoReflect() protoreflect.Me
 
 // Deprecated: Use DescribeVpcClassicLinkDnsSupportRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcClassicLinkDnsSupportRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{119}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{132}
 }
 
 func (x *DescribeVpcClassicLinkDnsSupportRequest) GetVpcIds() []string {
@@ -8148,7 +9200,7 @@ type ClassicLinkDnsSupport struct {
 
 func (x *ClassicLinkDnsSupport) Reset() {
 	*x = ClassicLinkDnsSupport{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8160,7 +9212,7 @@ func (x *ClassicLinkDnsSupport) String() string {
 func (*ClassicLinkDnsSupport) ProtoMessage() {}
 
 func (x *ClassicLinkDnsSupport) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8173,7 +9225,7 @@ func (x *ClassicLinkDnsSupport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClassicLinkDnsSupport.ProtoReflect.Descriptor instead.
 func (*ClassicLinkDnsSupport) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{120}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{133}
 }
 
 func (x *ClassicLinkDnsSupport) GetVpcId() string {
@@ -8200,7 +9252,7 @@ type DescribeVpcClassicLinkDnsSupportResponse struct {
 
 func (x *DescribeVpcClassicLinkDnsSupportResponse) Reset() {
 	*x = DescribeVpcClassicLinkDnsSupportResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8212,7 +9264,7 @@ func (x *DescribeVpcClassicLinkDnsSupportResponse) String() string {
 func (*DescribeVpcClassicLinkDnsSupportResponse) ProtoMessage() {}
 
 func (x *DescribeVpcClassicLinkDnsSupportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8225,7 +9277,7 @@ func (x *DescribeVpcClassicLinkDnsSupportResponse) ProtoReflect() protoreflect.M
 
 // Deprecated: Use DescribeVpcClassicLinkDnsSupportResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVpcClassicLinkDnsSupportResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{121}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{134}
 }
 
 func (x *DescribeVpcClassicLinkDnsSupportResponse) GetVpcs() []*ClassicLinkDnsSupport {
@@ -8253,7 +9305,7 @@ type CreateVpcRequest struct {
 
 func (x *CreateVpcRequest) Reset() {
 	*x = CreateVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8265,7 +9317,7 @@ func (x *CreateVpcRequest) String() string {
 func (*CreateVpcRequest) ProtoMessage() {}
 
 func (x *CreateVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8278,7 +9330,7 @@ func (x *CreateVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVpcRequest.ProtoReflect.Descriptor instead.
 func (*CreateVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{122}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{135}
 }
 
 func (x *CreateVpcRequest) GetCidrBlock() string {
@@ -8314,7 +9366,7 @@ type DescribeVpcsRequest struct {
 
 func (x *DescribeVpcsRequest) Reset() {
 	*x = DescribeVpcsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8326,7 +9378,7 @@ func (x *DescribeVpcsRequest) String() string {
 func (*DescribeVpcsRequest) ProtoMessage() {}
 
 func (x *DescribeVpcsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8339,7 +9391,7 @@ func (x *DescribeVpcsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{123}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{136}
 }
 
 func (x *DescribeVpcsRequest) GetVpcIds() []string {
@@ -8380,7 +9432,7 @@ type DescribeVpcsResponse struct {
 
 func (x *DescribeVpcsResponse) Reset() {
 	*x = DescribeVpcsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8392,7 +9444,7 @@ func (x *DescribeVpcsResponse) String() string {
 func (*DescribeVpcsResponse) ProtoMessage() {}
 
 func (x *DescribeVpcsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8405,7 +9457,7 @@ func (x *DescribeVpcsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVpcsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{124}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{137}
 }
 
 func (x *DescribeVpcsResponse) GetVpcs() []*Vpc {
@@ -8432,7 +9484,7 @@ type DeleteVpcRequest struct {
 
 func (x *DeleteVpcRequest) Reset() {
 	*x = DeleteVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8444,7 +9496,7 @@ func (x *DeleteVpcRequest) String() string {
 func (*DeleteVpcRequest) ProtoMessage() {}
 
 func (x *DeleteVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8457,7 +9509,7 @@ func (x *DeleteVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVpcRequest.ProtoReflect.Descriptor instead.
 func (*DeleteVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{125}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{138}
 }
 
 func (x *DeleteVpcRequest) GetVpcId() string {
@@ -8482,7 +9534,7 @@ type DeleteVpcResponse struct {
 
 func (x *DeleteVpcResponse) Reset() {
 	*x = DeleteVpcResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8494,7 +9546,7 @@ func (x *DeleteVpcResponse) String() string {
 func (*DeleteVpcResponse) ProtoMessage() {}
 
 func (x *DeleteVpcResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8507,7 +9559,7 @@ func (x *DeleteVpcResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVpcResponse.ProtoReflect.Descriptor instead.
 func (*DeleteVpcResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{126}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{139}
 }
 
 type Subnet struct {
@@ -8533,7 +9585,7 @@ type Subnet struct {
 
 func (x *Subnet) Reset() {
 	*x = Subnet{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8545,7 +9597,7 @@ func (x *Subnet) String() string {
 func (*Subnet) ProtoMessage() {}
 
 func (x *Subnet) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8558,7 +9610,7 @@ func (x *Subnet) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Subnet.ProtoReflect.Descriptor instead.
 func (*Subnet) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{127}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{140}
 }
 
 func (x *Subnet) GetSubnetId() string {
@@ -8688,7 +9740,7 @@ type ModifySubnetAttributeRequest struct {
 
 func (x *ModifySubnetAttributeRequest) Reset() {
 	*x = ModifySubnetAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8700,7 +9752,7 @@ func (x *ModifySubnetAttributeRequest) String() string {
 func (*ModifySubnetAttributeRequest) ProtoMessage() {}
 
 func (x *ModifySubnetAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8713,7 +9765,7 @@ func (x *ModifySubnetAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySubnetAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifySubnetAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{128}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{141}
 }
 
 func (x *ModifySubnetAttributeRequest) GetSubnetId() string {
@@ -8801,7 +9853,7 @@ type ModifySubnetAttributeResponse struct {
 
 func (x *ModifySubnetAttributeResponse) Reset() {
 	*x = ModifySubnetAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8813,7 +9865,7 @@ func (x *ModifySubnetAttributeResponse) String() string {
 func (*ModifySubnetAttributeResponse) ProtoMessage() {}
 
 func (x *ModifySubnetAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8826,7 +9878,7 @@ func (x *ModifySubnetAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySubnetAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifySubnetAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{129}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{142}
 }
 
 type CreateSubnetRequest struct {
@@ -8842,7 +9894,7 @@ type CreateSubnetRequest struct {
 
 func (x *CreateSubnetRequest) Reset() {
 	*x = CreateSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8854,7 +9906,7 @@ func (x *CreateSubnetRequest) String() string {
 func (*CreateSubnetRequest) ProtoMessage() {}
 
 func (x *CreateSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8867,7 +9919,7 @@ func (x *CreateSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSubnetRequest.ProtoReflect.Descriptor instead.
 func (*CreateSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{130}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{143}
 }
 
 func (x *CreateSubnetRequest) GetVpcId() string {
@@ -8917,7 +9969,7 @@ type DescribeSubnetsRequest struct {
 
 func (x *DescribeSubnetsRequest) Reset() {
 	*x = DescribeSubnetsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8929,7 +9981,7 @@ func (x *DescribeSubnetsRequest) String() string {
 func (*DescribeSubnetsRequest) ProtoMessage() {}
 
 func (x *DescribeSubnetsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8942,7 +9994,7 @@ func (x *DescribeSubnetsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSubnetsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSubnetsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{131}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{144}
 }
 
 func (x *DescribeSubnetsRequest) GetSubnetIds() []string {
@@ -8983,7 +10035,7 @@ type DescribeSubnetsResponse struct {
 
 func (x *DescribeSubnetsResponse) Reset() {
 	*x = DescribeSubnetsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8995,7 +10047,7 @@ func (x *DescribeSubnetsResponse) String() string {
 func (*DescribeSubnetsResponse) ProtoMessage() {}
 
 func (x *DescribeSubnetsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9008,7 +10060,7 @@ func (x *DescribeSubnetsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSubnetsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSubnetsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{132}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{145}
 }
 
 func (x *DescribeSubnetsResponse) GetSubnets() []*Subnet {
@@ -9035,7 +10087,7 @@ type DeleteSubnetRequest struct {
 
 func (x *DeleteSubnetRequest) Reset() {
 	*x = DeleteSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9047,7 +10099,7 @@ func (x *DeleteSubnetRequest) String() string {
 func (*DeleteSubnetRequest) ProtoMessage() {}
 
 func (x *DeleteSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9060,7 +10112,7 @@ func (x *DeleteSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSubnetRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{133}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{146}
 }
 
 func (x *DeleteSubnetRequest) GetSubnetId() string {
@@ -9085,7 +10137,7 @@ type DeleteSubnetResponse struct {
 
 func (x *DeleteSubnetResponse) Reset() {
 	*x = DeleteSubnetResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9097,7 +10149,7 @@ func (x *DeleteSubnetResponse) String() string {
 func (*DeleteSubnetResponse) ProtoMessage() {}
 
 func (x *DeleteSubnetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9110,7 +10162,7 @@ func (x *DeleteSubnetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSubnetResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSubnetResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{134}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{147}
 }
 
 type GroupIdentifier struct {
@@ -9123,7 +10175,7 @@ type GroupIdentifier struct {
 
 func (x *GroupIdentifier) Reset() {
 	*x = GroupIdentifier{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9135,7 +10187,7 @@ func (x *GroupIdentifier) String() string {
 func (*GroupIdentifier) ProtoMessage() {}
 
 func (x *GroupIdentifier) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9148,7 +10200,7 @@ func (x *GroupIdentifier) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupIdentifier.ProtoReflect.Descriptor instead.
 func (*GroupIdentifier) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{135}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{148}
 }
 
 func (x *GroupIdentifier) GetGroupId() string {
@@ -9175,7 +10227,7 @@ type IpRange struct {
 
 func (x *IpRange) Reset() {
 	*x = IpRange{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9187,7 +10239,7 @@ func (x *IpRange) String() string {
 func (*IpRange) ProtoMessage() {}
 
 func (x *IpRange) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9200,7 +10252,7 @@ func (x *IpRange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpRange.ProtoReflect.Descriptor instead.
 func (*IpRange) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{136}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{149}
 }
 
 func (x *IpRange) GetCidrIp() string {
@@ -9228,7 +10280,7 @@ type UserIdGroupPair struct {
 
 func (x *UserIdGroupPair) Reset() {
 	*x = UserIdGroupPair{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9240,7 +10292,7 @@ func (x *UserIdGroupPair) String() string {
 func (*UserIdGroupPair) ProtoMessage() {}
 
 func (x *UserIdGroupPair) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9253,7 +10305,7 @@ func (x *UserIdGroupPair) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UserIdGroupPair.ProtoReflect.Descriptor instead.
 func (*UserIdGroupPair) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{137}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{150}
 }
 
 func (x *UserIdGroupPair) GetGroupId() string {
@@ -9289,7 +10341,7 @@ type Ipv6Range struct {
 
 func (x *Ipv6Range) Reset() {
 	*x = Ipv6Range{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9301,7 +10353,7 @@ func (x *Ipv6Range) String() string {
 func (*Ipv6Range) ProtoMessage() {}
 
 func (x *Ipv6Range) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9314,7 +10366,7 @@ func (x *Ipv6Range) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ipv6Range.ProtoReflect.Descriptor instead.
 func (*Ipv6Range) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{138}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{151}
 }
 
 func (x *Ipv6Range) GetCidrIpv6() string {
@@ -9342,7 +10394,7 @@ type PrefixListId struct {
 
 func (x *PrefixListId) Reset() {
 	*x = PrefixListId{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9354,7 +10406,7 @@ func (x *PrefixListId) String() string {
 func (*PrefixListId) ProtoMessage() {}
 
 func (x *PrefixListId) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9367,7 +10419,7 @@ func (x *PrefixListId) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PrefixListId.ProtoReflect.Descriptor instead.
 func (*PrefixListId) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{139}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{152}
 }
 
 func (x *PrefixListId) GetPrefixListId() string {
@@ -9402,7 +10454,7 @@ type IpPermission struct {
 
 func (x *IpPermission) Reset() {
 	*x = IpPermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9414,7 +10466,7 @@ func (x *IpPermission) String() string {
 func (*IpPermission) ProtoMessage() {}
 
 func (x *IpPermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9427,7 +10479,7 @@ func (x *IpPermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpPermission.ProtoReflect.Descriptor instead.
 func (*IpPermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{140}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{153}
 }
 
 func (x *IpPermission) GetIpProtocol() string {
@@ -9495,7 +10547,7 @@ type SecurityGroup struct {
 
 func (x *SecurityGroup) Reset() {
 	*x = SecurityGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9507,7 +10559,7 @@ func (x *SecurityGroup) String() string {
 func (*SecurityGroup) ProtoMessage() {}
 
 func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9520,7 +10572,7 @@ func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroup.ProtoReflect.Descriptor instead.
 func (*SecurityGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{141}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{154}
 }
 
 func (x *SecurityGroup) GetGroupId() string {
@@ -9592,7 +10644,7 @@ type CreateSecurityGroupRequest struct {
 
 func (x *CreateSecurityGroupRequest) Reset() {
 	*x = CreateSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9604,7 +10656,7 @@ func (x *CreateSecurityGroupRequest) String() string {
 func (*CreateSecurityGroupRequest) ProtoMessage() {}
 
 func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9617,7 +10669,7 @@ func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{142}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{155}
 }
 
 func (x *CreateSecurityGroupRequest) GetGroupName() string {
@@ -9664,7 +10716,7 @@ type CreateSecurityGroupResponse struct {
 
 func (x *CreateSecurityGroupResponse) Reset() {
 	*x = CreateSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9676,7 +10728,7 @@ func (x *CreateSecurityGroupResponse) String() string {
 func (*CreateSecurityGroupResponse) ProtoMessage() {}
 
 func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9689,7 +10741,7 @@ func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{143}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{156}
 }
 
 func (x *CreateSecurityGroupResponse) GetGroupId() string {
@@ -9710,7 +10762,7 @@ type DeleteSecurityGroupRequest struct {
 
 func (x *DeleteSecurityGroupRequest) Reset() {
 	*x = DeleteSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9722,7 +10774,7 @@ func (x *DeleteSecurityGroupRequest) String() string {
 func (*DeleteSecurityGroupRequest) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9735,7 +10787,7 @@ func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{144}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{157}
 }
 
 func (x *DeleteSecurityGroupRequest) GetGroupId() string {
@@ -9767,7 +10819,7 @@ type DeleteSecurityGroupResponse struct {
 
 func (x *DeleteSecurityGroupResponse) Reset() {
 	*x = DeleteSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9779,7 +10831,7 @@ func (x *DeleteSecurityGroupResponse) String() string {
 func (*DeleteSecurityGroupResponse) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9792,7 +10844,7 @@ func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{145}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{158}
 }
 
 type DescribeSecurityGroupsRequest struct {
@@ -9808,7 +10860,7 @@ type DescribeSecurityGroupsRequest struct {
 
 func (x *DescribeSecurityGroupsRequest) Reset() {
 	*x = DescribeSecurityGroupsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9820,7 +10872,7 @@ func (x *DescribeSecurityGroupsRequest) String() string {
 func (*DescribeSecurityGroupsRequest) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9833,7 +10885,7 @@ func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{146}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{159}
 }
 
 func (x *DescribeSecurityGroupsRequest) GetGroupIds() []string {
@@ -9881,7 +10933,7 @@ type DescribeSecurityGroupsResponse struct {
 
 func (x *DescribeSecurityGroupsResponse) Reset() {
 	*x = DescribeSecurityGroupsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9893,7 +10945,7 @@ func (x *DescribeSecurityGroupsResponse) String() string {
 func (*DescribeSecurityGroupsResponse) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9906,7 +10958,7 @@ func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{147}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{160}
 }
 
 func (x *DescribeSecurityGroupsResponse) GetSecurityGroups() []*SecurityGroup {
@@ -9937,7 +10989,7 @@ type SecurityGroupRulesRequest struct {
 
 func (x *SecurityGroupRulesRequest) Reset() {
 	*x = SecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9949,7 +11001,7 @@ func (x *SecurityGroupRulesRequest) String() string {
 func (*SecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9962,7 +11014,7 @@ func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{148}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{161}
 }
 
 func (x *SecurityGroupRulesRequest) GetGroupId() string {
@@ -10004,7 +11056,7 @@ type SecurityGroupRulesResponse struct {
 
 func (x *SecurityGroupRulesResponse) Reset() {
 	*x = SecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10016,7 +11068,7 @@ func (x *SecurityGroupRulesResponse) String() string {
 func (*SecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10029,7 +11081,7 @@ func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{149}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{162}
 }
 
 func (x *SecurityGroupRulesResponse) GetReturn() bool {
@@ -10060,7 +11112,7 @@ type RevokeSecurityGroupRulesRequest struct {
 
 func (x *RevokeSecurityGroupRulesRequest) Reset() {
 	*x = RevokeSecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10072,7 +11124,7 @@ func (x *RevokeSecurityGroupRulesRequest) String() string {
 func (*RevokeSecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *RevokeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10085,7 +11137,7 @@ func (x *RevokeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeSecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*RevokeSecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{150}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{163}
 }
 
 func (x *RevokeSecurityGroupRulesRequest) GetGroupId() string {
@@ -10127,7 +11179,7 @@ type RevokeSecurityGroupRulesResponse struct {
 
 func (x *RevokeSecurityGroupRulesResponse) Reset() {
 	*x = RevokeSecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10139,7 +11191,7 @@ func (x *RevokeSecurityGroupRulesResponse) String() string {
 func (*RevokeSecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *RevokeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10152,7 +11204,7 @@ func (x *RevokeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeSecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*RevokeSecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{151}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{164}
 }
 
 func (x *RevokeSecurityGroupRulesResponse) GetReturn() bool {
@@ -10180,7 +11232,7 @@ type ReferencedSecurityGroup struct {
 
 func (x *ReferencedSecurityGroup) Reset() {
 	*x = ReferencedSecurityGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10192,7 +11244,7 @@ func (x *ReferencedSecurityGroup) String() string {
 func (*ReferencedSecurityGroup) ProtoMessage() {}
 
 func (x *ReferencedSecurityGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10205,7 +11257,7 @@ func (x *ReferencedSecurityGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferencedSecurityGroup.ProtoReflect.Descriptor instead.
 func (*ReferencedSecurityGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{152}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{165}
 }
 
 func (x *ReferencedSecurityGroup) GetGroupId() string {
@@ -10244,7 +11296,7 @@ type SecurityGroupRule struct {
 
 func (x *SecurityGroupRule) Reset() {
 	*x = SecurityGroupRule{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10256,7 +11308,7 @@ func (x *SecurityGroupRule) String() string {
 func (*SecurityGroupRule) ProtoMessage() {}
 
 func (x *SecurityGroupRule) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10269,7 +11321,7 @@ func (x *SecurityGroupRule) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRule.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRule) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{153}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{166}
 }
 
 func (x *SecurityGroupRule) GetSecurityGroupRuleId() string {
@@ -10368,7 +11420,7 @@ type DescribeSecurityGroupRulesRequest struct {
 
 func (x *DescribeSecurityGroupRulesRequest) Reset() {
 	*x = DescribeSecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10380,7 +11432,7 @@ func (x *DescribeSecurityGroupRulesRequest) String() string {
 func (*DescribeSecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10393,7 +11445,7 @@ func (x *DescribeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DescribeSecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{154}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{167}
 }
 
 func (x *DescribeSecurityGroupRulesRequest) GetSecurityGroupRuleIds() []string {
@@ -10434,7 +11486,7 @@ type DescribeSecurityGroupRulesResponse struct {
 
 func (x *DescribeSecurityGroupRulesResponse) Reset() {
 	*x = DescribeSecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10446,7 +11498,7 @@ func (x *DescribeSecurityGroupRulesResponse) String() string {
 func (*DescribeSecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10459,7 +11511,7 @@ func (x *DescribeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use DescribeSecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{155}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{168}
 }
 
 func (x *DescribeSecurityGroupRulesResponse) GetSecurityGroupRules() []*SecurityGroupRule {
@@ -10495,7 +11547,7 @@ type SecurityGroupRuleRequest struct {
 
 func (x *SecurityGroupRuleRequest) Reset() {
 	*x = SecurityGroupRuleRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10507,7 +11559,7 @@ func (x *SecurityGroupRuleRequest) String() string {
 func (*SecurityGroupRuleRequest) ProtoMessage() {}
 
 func (x *SecurityGroupRuleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10520,7 +11572,7 @@ func (x *SecurityGroupRuleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRuleRequest.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRuleRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{156}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{169}
 }
 
 func (x *SecurityGroupRuleRequest) GetIpProtocol() string {
@@ -10589,7 +11641,7 @@ type SecurityGroupRuleUpdate struct {
 
 func (x *SecurityGroupRuleUpdate) Reset() {
 	*x = SecurityGroupRuleUpdate{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10601,7 +11653,7 @@ func (x *SecurityGroupRuleUpdate) String() string {
 func (*SecurityGroupRuleUpdate) ProtoMessage() {}
 
 func (x *SecurityGroupRuleUpdate) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10614,7 +11666,7 @@ func (x *SecurityGroupRuleUpdate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRuleUpdate.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRuleUpdate) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{157}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{170}
 }
 
 func (x *SecurityGroupRuleUpdate) GetSecurityGroupRuleId() string {
@@ -10642,7 +11694,7 @@ type ModifySecurityGroupRulesRequest struct {
 
 func (x *ModifySecurityGroupRulesRequest) Reset() {
 	*x = ModifySecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10654,7 +11706,7 @@ func (x *ModifySecurityGroupRulesRequest) String() string {
 func (*ModifySecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *ModifySecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10667,7 +11719,7 @@ func (x *ModifySecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*ModifySecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{158}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{171}
 }
 
 func (x *ModifySecurityGroupRulesRequest) GetGroupId() string {
@@ -10700,7 +11752,7 @@ type ModifySecurityGroupRulesResponse struct {
 
 func (x *ModifySecurityGroupRulesResponse) Reset() {
 	*x = ModifySecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10712,7 +11764,7 @@ func (x *ModifySecurityGroupRulesResponse) String() string {
 func (*ModifySecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *ModifySecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10725,7 +11777,7 @@ func (x *ModifySecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*ModifySecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{159}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{172}
 }
 
 func (x *ModifySecurityGroupRulesResponse) GetReturn() bool {
@@ -10745,7 +11797,7 @@ type SecurityGroupRuleDescription struct {
 
 func (x *SecurityGroupRuleDescription) Reset() {
 	*x = SecurityGroupRuleDescription{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10757,7 +11809,7 @@ func (x *SecurityGroupRuleDescription) String() string {
 func (*SecurityGroupRuleDescription) ProtoMessage() {}
 
 func (x *SecurityGroupRuleDescription) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10770,7 +11822,7 @@ func (x *SecurityGroupRuleDescription) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRuleDescription.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRuleDescription) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{160}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{173}
 }
 
 func (x *SecurityGroupRuleDescription) GetSecurityGroupRuleId() string {
@@ -10802,7 +11854,7 @@ type UpdateSecurityGroupRuleDescriptionsRequest struct {
 
 func (x *UpdateSecurityGroupRuleDescriptionsRequest) Reset() {
 	*x = UpdateSecurityGroupRuleDescriptionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10814,7 +11866,7 @@ func (x *UpdateSecurityGroupRuleDescriptionsRequest) String() string {
 func (*UpdateSecurityGroupRuleDescriptionsRequest) ProtoMessage() {}
 
 func (x *UpdateSecurityGroupRuleDescriptionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10827,7 +11879,7 @@ func (x *UpdateSecurityGroupRuleDescriptionsRequest) ProtoReflect() protoreflect
 
 // Deprecated: Use UpdateSecurityGroupRuleDescriptionsRequest.ProtoReflect.Descriptor instead.
 func (*UpdateSecurityGroupRuleDescriptionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{161}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{174}
 }
 
 func (x *UpdateSecurityGroupRuleDescriptionsRequest) GetGroupId() string {
@@ -10874,7 +11926,7 @@ type UpdateSecurityGroupRuleDescriptionsResponse struct {
 
 func (x *UpdateSecurityGroupRuleDescriptionsResponse) Reset() {
 	*x = UpdateSecurityGroupRuleDescriptionsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10886,7 +11938,7 @@ func (x *UpdateSecurityGroupRuleDescriptionsResponse) String() string {
 func (*UpdateSecurityGroupRuleDescriptionsResponse) ProtoMessage() {}
 
 func (x *UpdateSecurityGroupRuleDescriptionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10899,7 +11951,7 @@ func (x *UpdateSecurityGroupRuleDescriptionsResponse) ProtoReflect() protoreflec
 
 // Deprecated: Use UpdateSecurityGroupRuleDescriptionsResponse.ProtoReflect.Descriptor instead.
 func (*UpdateSecurityGroupRuleDescriptionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{162}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{175}
 }
 
 func (x *UpdateSecurityGroupRuleDescriptionsResponse) GetReturn() bool {
@@ -10942,7 +11994,7 @@ type InstanceNetworkInterfaceSpecification struct {
 
 func (x *InstanceNetworkInterfaceSpecification) Reset() {
 	*x = InstanceNetworkInterfaceSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10954,7 +12006,7 @@ func (x *InstanceNetworkInterfaceSpecification) String() string {
 func (*InstanceNetworkInterfaceSpecification) ProtoMessage() {}
 
 func (x *InstanceNetworkInterfaceSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10967,7 +12019,7 @@ func (x *InstanceNetworkInterfaceSpecification) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use InstanceNetworkInterfaceSpecification.ProtoReflect.Descriptor instead.
 func (*InstanceNetworkInterfaceSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{163}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{176}
 }
 
 func (x *InstanceNetworkInterfaceSpecification) GetDeviceIndex() int32 {
@@ -11113,7 +12165,7 @@ type PrivateIpAddressSpecification struct {
 
 func (x *PrivateIpAddressSpecification) Reset() {
 	*x = PrivateIpAddressSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11125,7 +12177,7 @@ func (x *PrivateIpAddressSpecification) String() string {
 func (*PrivateIpAddressSpecification) ProtoMessage() {}
 
 func (x *PrivateIpAddressSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11138,7 +12190,7 @@ func (x *PrivateIpAddressSpecification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PrivateIpAddressSpecification.ProtoReflect.Descriptor instead.
 func (*PrivateIpAddressSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{164}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{177}
 }
 
 func (x *PrivateIpAddressSpecification) GetPrivateIpAddress() string {
@@ -11164,7 +12216,7 @@ type InstanceIpv6Address struct {
 
 func (x *InstanceIpv6Address) Reset() {
 	*x = InstanceIpv6Address{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11176,7 +12228,7 @@ func (x *InstanceIpv6Address) String() string {
 func (*InstanceIpv6Address) ProtoMessage() {}
 
 func (x *InstanceIpv6Address) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11189,7 +12241,7 @@ func (x *InstanceIpv6Address) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceIpv6Address.ProtoReflect.Descriptor instead.
 func (*InstanceIpv6Address) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{165}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{178}
 }
 
 func (x *InstanceIpv6Address) GetIpv6Address() string {
@@ -11208,7 +12260,7 @@ type Ipv4PrefixSpecificationRequest struct {
 
 func (x *Ipv4PrefixSpecificationRequest) Reset() {
 	*x = Ipv4PrefixSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11220,7 +12272,7 @@ func (x *Ipv4PrefixSpecificationRequest) String() string {
 func (*Ipv4PrefixSpecificationRequest) ProtoMessage() {}
 
 func (x *Ipv4PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11233,7 +12285,7 @@ func (x *Ipv4PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ipv4PrefixSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*Ipv4PrefixSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{166}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{179}
 }
 
 func (x *Ipv4PrefixSpecificationRequest) GetIpv4Prefix() string {
@@ -11252,7 +12304,7 @@ type Ipv6PrefixSpecificationRequest struct {
 
 func (x *Ipv6PrefixSpecificationRequest) Reset() {
 	*x = Ipv6PrefixSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11264,7 +12316,7 @@ func (x *Ipv6PrefixSpecificationRequest) String() string {
 func (*Ipv6PrefixSpecificationRequest) ProtoMessage() {}
 
 func (x *Ipv6PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11277,7 +12329,7 @@ func (x *Ipv6PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ipv6PrefixSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*Ipv6PrefixSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{167}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{180}
 }
 
 func (x *Ipv6PrefixSpecificationRequest) GetIpv6Prefix() string {
@@ -11314,7 +12366,7 @@ type NetworkInterface struct {
 
 func (x *NetworkInterface) Reset() {
 	*x = NetworkInterface{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11326,7 +12378,7 @@ func (x *NetworkInterface) String() string {
 func (*NetworkInterface) ProtoMessage() {}
 
 func (x *NetworkInterface) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11339,7 +12391,7 @@ func (x *NetworkInterface) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkInterface.ProtoReflect.Descriptor instead.
 func (*NetworkInterface) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{168}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{181}
 }
 
 func (x *NetworkInterface) GetNetworkInterfaceId() string {
@@ -11472,7 +12524,7 @@ type NetworkInterfacePrivateIpAddress struct {
 
 func (x *NetworkInterfacePrivateIpAddress) Reset() {
 	*x = NetworkInterfacePrivateIpAddress{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11484,7 +12536,7 @@ func (x *NetworkInterfacePrivateIpAddress) String() string {
 func (*NetworkInterfacePrivateIpAddress) ProtoMessage() {}
 
 func (x *NetworkInterfacePrivateIpAddress) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11497,7 +12549,7 @@ func (x *NetworkInterfacePrivateIpAddress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkInterfacePrivateIpAddress.ProtoReflect.Descriptor instead.
 func (*NetworkInterfacePrivateIpAddress) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{169}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{182}
 }
 
 func (x *NetworkInterfacePrivateIpAddress) GetPrivateIpAddress() string {
@@ -11537,7 +12589,7 @@ type NetworkInterfaceAttachment struct {
 
 func (x *NetworkInterfaceAttachment) Reset() {
 	*x = NetworkInterfaceAttachment{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[183]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11549,7 +12601,7 @@ func (x *NetworkInterfaceAttachment) String() string {
 func (*NetworkInterfaceAttachment) ProtoMessage() {}
 
 func (x *NetworkInterfaceAttachment) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[183]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11562,7 +12614,7 @@ func (x *NetworkInterfaceAttachment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkInterfaceAttachment.ProtoReflect.Descriptor instead.
 func (*NetworkInterfaceAttachment) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{170}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{183}
 }
 
 func (x *NetworkInterfaceAttachment) GetAttachmentId() string {
@@ -11633,7 +12685,7 @@ type DescribeNetworkInterfacesRequest struct {
 
 func (x *DescribeNetworkInterfacesRequest) Reset() {
 	*x = DescribeNetworkInterfacesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[184]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11645,7 +12697,7 @@ func (x *DescribeNetworkInterfacesRequest) String() string {
 func (*DescribeNetworkInterfacesRequest) ProtoMessage() {}
 
 func (x *DescribeNetworkInterfacesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[184]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11658,7 +12710,7 @@ func (x *DescribeNetworkInterfacesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeNetworkInterfacesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkInterfacesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{171}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{184}
 }
 
 func (x *DescribeNetworkInterfacesRequest) GetNetworkInterfaceIds() []string {
@@ -11699,7 +12751,7 @@ type DescribeNetworkInterfacesResponse struct {
 
 func (x *DescribeNetworkInterfacesResponse) Reset() {
 	*x = DescribeNetworkInterfacesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[185]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11711,7 +12763,7 @@ func (x *DescribeNetworkInterfacesResponse) String() string {
 func (*DescribeNetworkInterfacesResponse) ProtoMessage() {}
 
 func (x *DescribeNetworkInterfacesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[185]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11724,7 +12776,7 @@ func (x *DescribeNetworkInterfacesResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DescribeNetworkInterfacesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkInterfacesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{172}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{185}
 }
 
 func (x *DescribeNetworkInterfacesResponse) GetNetworkInterfaces() []*NetworkInterface {
@@ -11756,7 +12808,7 @@ type RouteTable struct {
 
 func (x *RouteTable) Reset() {
 	*x = RouteTable{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[186]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11768,7 +12820,7 @@ func (x *RouteTable) String() string {
 func (*RouteTable) ProtoMessage() {}
 
 func (x *RouteTable) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[186]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11781,7 +12833,7 @@ func (x *RouteTable) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RouteTable.ProtoReflect.Descriptor instead.
 func (*RouteTable) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{173}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{186}
 }
 
 func (x *RouteTable) GetRouteTableId() string {
@@ -11838,7 +12890,7 @@ type Route struct {
 
 func (x *Route) Reset() {
 	*x = Route{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[187]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11850,7 +12902,7 @@ func (x *Route) String() string {
 func (*Route) ProtoMessage() {}
 
 func (x *Route) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[187]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11863,7 +12915,7 @@ func (x *Route) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Route.ProtoReflect.Descriptor instead.
 func (*Route) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{174}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{187}
 }
 
 func (x *Route) GetDestinationCidrBlock() string {
@@ -11909,7 +12961,7 @@ type RouteTableAssociation struct {
 
 func (x *RouteTableAssociation) Reset() {
 	*x = RouteTableAssociation{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[188]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11921,7 +12973,7 @@ func (x *RouteTableAssociation) String() string {
 func (*RouteTableAssociation) ProtoMessage() {}
 
 func (x *RouteTableAssociation) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[188]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11934,7 +12986,7 @@ func (x *RouteTableAssociation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RouteTableAssociation.ProtoReflect.Descriptor instead.
 func (*RouteTableAssociation) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{175}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{188}
 }
 
 func (x *RouteTableAssociation) GetRouteTableAssociationId() string {
@@ -11984,7 +13036,7 @@ type DescribeRouteTablesRequest struct {
 
 func (x *DescribeRouteTablesRequest) Reset() {
 	*x = DescribeRouteTablesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[189]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11996,7 +13048,7 @@ func (x *DescribeRouteTablesRequest) String() string {
 func (*DescribeRouteTablesRequest) ProtoMessage() {}
 
 func (x *DescribeRouteTablesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[189]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12009,7 +13061,7 @@ func (x *DescribeRouteTablesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRouteTablesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeRouteTablesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{176}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{189}
 }
 
 func (x *DescribeRouteTablesRequest) GetRouteTableIds() []string {
@@ -12050,7 +13102,7 @@ type DescribeRouteTablesResponse struct {
 
 func (x *DescribeRouteTablesResponse) Reset() {
 	*x = DescribeRouteTablesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[190]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12062,7 +13114,7 @@ func (x *DescribeRouteTablesResponse) String() string {
 func (*DescribeRouteTablesResponse) ProtoMessage() {}
 
 func (x *DescribeRouteTablesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[190]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12075,7 +13127,7 @@ func (x *DescribeRouteTablesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRouteTablesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeRouteTablesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{177}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{190}
 }
 
 func (x *DescribeRouteTablesResponse) GetRouteTables() []*RouteTable {
@@ -12108,7 +13160,7 @@ type NetworkAcl struct {
 
 func (x *NetworkAcl) Reset() {
 	*x = NetworkAcl{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[191]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12120,7 +13172,7 @@ func (x *NetworkAcl) String() string {
 func (*NetworkAcl) ProtoMessage() {}
 
 func (x *NetworkAcl) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[191]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12133,7 +13185,7 @@ func (x *NetworkAcl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkAcl.ProtoReflect.Descriptor instead.
 func (*NetworkAcl) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{178}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{191}
 }
 
 func (x *NetworkAcl) GetNetworkAclId() string {
@@ -12199,7 +13251,7 @@ type NetworkAclEntry struct {
 
 func (x *NetworkAclEntry) Reset() {
 	*x = NetworkAclEntry{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[192]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12211,7 +13263,7 @@ func (x *NetworkAclEntry) String() string {
 func (*NetworkAclEntry) ProtoMessage() {}
 
 func (x *NetworkAclEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[192]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12224,7 +13276,7 @@ func (x *NetworkAclEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkAclEntry.ProtoReflect.Descriptor instead.
 func (*NetworkAclEntry) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{179}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{192}
 }
 
 func (x *NetworkAclEntry) GetRuleNumber() int32 {
@@ -12273,7 +13325,7 @@ type NetworkAclAssociation struct {
 
 func (x *NetworkAclAssociation) Reset() {
 	*x = NetworkAclAssociation{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[193]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12285,7 +13337,7 @@ func (x *NetworkAclAssociation) String() string {
 func (*NetworkAclAssociation) ProtoMessage() {}
 
 func (x *NetworkAclAssociation) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[193]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12298,7 +13350,7 @@ func (x *NetworkAclAssociation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkAclAssociation.ProtoReflect.Descriptor instead.
 func (*NetworkAclAssociation) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{180}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{193}
 }
 
 func (x *NetworkAclAssociation) GetNetworkAclAssociationId() string {
@@ -12334,7 +13386,7 @@ type DescribeNetworkAclsRequest struct {
 
 func (x *DescribeNetworkAclsRequest) Reset() {
 	*x = DescribeNetworkAclsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[194]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12346,7 +13398,7 @@ func (x *DescribeNetworkAclsRequest) String() string {
 func (*DescribeNetworkAclsRequest) ProtoMessage() {}
 
 func (x *DescribeNetworkAclsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[194]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12359,7 +13411,7 @@ func (x *DescribeNetworkAclsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeNetworkAclsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkAclsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{181}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{194}
 }
 
 func (x *DescribeNetworkAclsRequest) GetNetworkAclIds() []string {
@@ -12400,7 +13452,7 @@ type DescribeNetworkAclsResponse struct {
 
 func (x *DescribeNetworkAclsResponse) Reset() {
 	*x = DescribeNetworkAclsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[195]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12412,7 +13464,7 @@ func (x *DescribeNetworkAclsResponse) String() string {
 func (*DescribeNetworkAclsResponse) ProtoMessage() {}
 
 func (x *DescribeNetworkAclsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[195]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12425,7 +13477,7 @@ func (x *DescribeNetworkAclsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeNetworkAclsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkAclsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{182}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{195}
 }
 
 func (x *DescribeNetworkAclsResponse) GetNetworkAcls() []*NetworkAcl {
@@ -12485,7 +13537,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"deviceName\x12+\n" +
 	"\x03ebs\x18\x02 \x01(\v2\x19.ec2lab.v1.EbsBlockDeviceR\x03ebs\x12!\n" +
 	"\fvirtual_name\x18\x03 \x01(\tR\vvirtualName\x12\x1b\n" +
-	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\xc2\a\n" +
+	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\x93\b\n" +
 	"\x13RunInstancesRequest\x12\x19\n" +
 	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12#\n" +
 	"\rinstance_type\x18\x02 \x01(\tR\finstanceType\x12\x1b\n" +
@@ -12506,7 +13558,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x12security_group_ids\x18\x10 \x03(\tR\x10securityGroupIds\x12T\n" +
 	"\x10metadata_options\x18\x11 \x01(\v2).ec2lab.v1.InstanceMetadataOptionsRequestR\x0fmetadataOptions\x12X\n" +
 	"\x14credit_specification\x18\x12 \x01(\v2%.ec2lab.v1.CreditSpecificationRequestR\x13creditSpecification\x12_\n" +
-	"\x12network_interfaces\x18\x13 \x03(\v20.ec2lab.v1.InstanceNetworkInterfaceSpecificationR\x11networkInterfaces\"=\n" +
+	"\x12network_interfaces\x18\x13 \x03(\v20.ec2lab.v1.InstanceNetworkInterfaceSpecificationR\x11networkInterfaces\x12O\n" +
+	"$instance_initiated_shutdown_behavior\x18\x14 \x01(\tR!instanceInitiatedShutdownBehavior\"=\n" +
 	"\x1aCreditSpecificationRequest\x12\x1f\n" +
 	"\vcpu_credits\x18\x01 \x01(\tR\n" +
 	"cpuCredits\"\xc9\x01\n" +
@@ -12631,16 +13684,113 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"instanceId\x12\x12\n" +
 	"\x04data\x18\x02 \x01(\fR\x04data\"\"\n" +
 	"\fConsoleChunk\x12\x12\n" +
-	"\x04data\x18\x01 \x01(\fR\x04data\"a\n" +
+	"\x04data\x18\x01 \x01(\fR\x04data\"z\n" +
 	" DescribeInstanceAttributeRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1c\n" +
-	"\tattribute\x18\x02 \x01(\tR\tattribute\"h\n" +
+	"\tattribute\x18\x02 \x01(\tR\tattribute\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\xd8\t\n" +
 	"\x11InstanceAttribute\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1c\n" +
 	"\tattribute\x18\x02 \x01(\tR\tattribute\x12\x14\n" +
-	"\x05value\x18\x03 \x01(\tR\x05value\"\xc2\x04\n" +
+	"\x05value\x18\x03 \x01(\tR\x05value\x12>\n" +
+	"\rinstance_type\x18\x04 \x01(\v2\x19.ec2lab.v1.AttributeValueR\finstanceType\x126\n" +
+	"\tkernel_id\x18\x05 \x01(\v2\x19.ec2lab.v1.AttributeValueR\bkernelId\x128\n" +
+	"\n" +
+	"ramdisk_id\x18\x06 \x01(\v2\x19.ec2lab.v1.AttributeValueR\tramdiskId\x126\n" +
+	"\tuser_data\x18\a \x01(\v2\x19.ec2lab.v1.AttributeValueR\buserData\x12X\n" +
+	"\x17disable_api_termination\x18\b \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x15disableApiTermination\x12j\n" +
+	"$instance_initiated_shutdown_behavior\x18\t \x01(\v2\x19.ec2lab.v1.AttributeValueR!instanceInitiatedShutdownBehavior\x12C\n" +
+	"\x10root_device_name\x18\n" +
+	" \x01(\v2\x19.ec2lab.v1.AttributeValueR\x0erootDeviceName\x12Y\n" +
+	"\x15block_device_mappings\x18\v \x03(\v2%.ec2lab.v1.InstanceBlockDeviceMappingR\x13blockDeviceMappings\x12;\n" +
+	"\rproduct_codes\x18\f \x03(\v2\x16.ec2lab.v1.ProductCodeR\fproductCodes\x12L\n" +
+	"\x11source_dest_check\x18\r \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x0fsourceDestCheck\x122\n" +
+	"\x06groups\x18\x0e \x03(\v2\x1a.ec2lab.v1.GroupIdentifierR\x06groups\x12E\n" +
+	"\rebs_optimized\x18\x0f \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\febsOptimized\x12E\n" +
+	"\x11sriov_net_support\x18\x10 \x01(\v2\x19.ec2lab.v1.AttributeValueR\x0fsriovNetSupport\x12A\n" +
+	"\vena_support\x18\x11 \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\n" +
+	"enaSupport\x12B\n" +
+	"\x0fenclave_options\x18\x12 \x01(\v2\x19.ec2lab.v1.EnclaveOptionsR\x0eenclaveOptions\x12J\n" +
+	"\x10disable_api_stop\x18\x13 \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x0edisableApiStop\"-\n" +
+	"\x15AttributeBooleanValue\x12\x14\n" +
+	"\x05value\x18\x01 \x01(\bR\x05value\"*\n" +
+	"\x12BlobAttributeValue\x12\x14\n" +
+	"\x05value\x18\x01 \x01(\fR\x05value\"a\n" +
+	"\vProductCode\x12&\n" +
+	"\x0fproduct_code_id\x18\x01 \x01(\tR\rproductCodeId\x12*\n" +
+	"\x11product_code_type\x18\x02 \x01(\tR\x0fproductCodeType\"*\n" +
+	"\x0eEnclaveOptions\x12\x18\n" +
+	"\aenabled\x18\x01 \x01(\bR\aenabled\"\xb2\b\n" +
+	"\x1eModifyInstanceAttributeRequest\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12\x1c\n" +
+	"\tattribute\x18\x02 \x01(\tR\tattribute\x12\x19\n" +
+	"\x05value\x18\x03 \x01(\tH\x00R\x05value\x88\x01\x01\x12>\n" +
+	"\rinstance_type\x18\x04 \x01(\v2\x19.ec2lab.v1.AttributeValueR\finstanceType\x121\n" +
+	"\x06kernel\x18\x05 \x01(\v2\x19.ec2lab.v1.AttributeValueR\x06kernel\x123\n" +
+	"\aramdisk\x18\x06 \x01(\v2\x19.ec2lab.v1.AttributeValueR\aramdisk\x12:\n" +
+	"\tuser_data\x18\a \x01(\v2\x1d.ec2lab.v1.BlobAttributeValueR\buserData\x12X\n" +
+	"\x17disable_api_termination\x18\b \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x15disableApiTermination\x12J\n" +
+	"\x10disable_api_stop\x18\t \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x0edisableApiStop\x12j\n" +
+	"$instance_initiated_shutdown_behavior\x18\n" +
+	" \x01(\v2\x19.ec2lab.v1.AttributeValueR!instanceInitiatedShutdownBehavior\x12L\n" +
+	"\x11source_dest_check\x18\v \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x0fsourceDestCheck\x12\x16\n" +
+	"\x06groups\x18\f \x03(\tR\x06groups\x12f\n" +
+	"\x15block_device_mappings\x18\r \x03(\v22.ec2lab.v1.InstanceBlockDeviceMappingSpecificationR\x13blockDeviceMappings\x12E\n" +
+	"\rebs_optimized\x18\x0e \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\febsOptimized\x12A\n" +
+	"\vena_support\x18\x0f \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\n" +
+	"enaSupport\x12E\n" +
+	"\x11sriov_net_support\x18\x10 \x01(\v2\x19.ec2lab.v1.AttributeValueR\x0fsriovNetSupport\x12\x17\n" +
+	"\adry_run\x18\x11 \x01(\bR\x06dryRunB\b\n" +
+	"\x06_value\"\xcc\x01\n" +
+	"'InstanceBlockDeviceMappingSpecification\x12\x1f\n" +
+	"\vdevice_name\x18\x01 \x01(\tR\n" +
+	"deviceName\x12@\n" +
+	"\x03ebs\x18\x02 \x01(\v2..ec2lab.v1.EbsInstanceBlockDeviceSpecificationR\x03ebs\x12!\n" +
+	"\fvirtual_name\x18\x03 \x01(\tR\vvirtualName\x12\x1b\n" +
+	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\x95\x01\n" +
+	"#EbsInstanceBlockDeviceSpecification\x12\x1b\n" +
+	"\tvolume_id\x18\x01 \x01(\tR\bvolumeId\x127\n" +
+	"\x15delete_on_termination\x18\x02 \x01(\bH\x00R\x13deleteOnTermination\x88\x01\x01B\x18\n" +
+	"\x16_delete_on_termination\"!\n" +
+	"\x1fModifyInstanceAttributeResponse\"\xfc\x01\n" +
+	"\x1dDescribeInstanceStatusRequest\x12!\n" +
+	"\finstance_ids\x18\x01 \x03(\tR\vinstanceIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x122\n" +
+	"\x15include_all_instances\x18\x03 \x01(\bR\x13includeAllInstances\x12\x1f\n" +
+	"\vmax_results\x18\x04 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x05 \x01(\tR\tnextToken\x12\x17\n" +
+	"\adry_run\x18\x06 \x01(\bR\x06dryRun\"\x87\x01\n" +
+	"\x1eDescribeInstanceStatusResponse\x12F\n" +
+	"\x11instance_statuses\x18\x01 \x03(\v2\x19.ec2lab.v1.InstanceStatusR\x10instanceStatuses\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xe9\x02\n" +
+	"\x0eInstanceStatus\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12+\n" +
+	"\x11availability_zone\x18\x02 \x01(\tR\x10availabilityZone\x12?\n" +
+	"\x0einstance_state\x18\x03 \x01(\v2\x18.ec2lab.v1.InstanceStateR\rinstanceState\x12E\n" +
+	"\rsystem_status\x18\x04 \x01(\v2 .ec2lab.v1.InstanceStatusSummaryR\fsystemStatus\x12I\n" +
+	"\x0finstance_status\x18\x05 \x01(\v2 .ec2lab.v1.InstanceStatusSummaryR\x0einstanceStatus\x126\n" +
+	"\x06events\x18\x06 \x03(\v2\x1e.ec2lab.v1.InstanceStatusEventR\x06events\"k\n" +
+	"\x15InstanceStatusSummary\x12\x16\n" +
+	"\x06status\x18\x01 \x01(\tR\x06status\x12:\n" +
+	"\adetails\x18\x02 \x03(\v2 .ec2lab.v1.InstanceStatusDetailsR\adetails\"\x86\x01\n" +
+	"\x15InstanceStatusDetails\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06status\x18\x02 \x01(\tR\x06status\x12A\n" +
+	"\x0eimpaired_since\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\rimpairedSince\"\xeb\x01\n" +
+	"\x13InstanceStatusEvent\x12*\n" +
+	"\x11instance_event_id\x18\x01 \x01(\tR\x0finstanceEventId\x12\x12\n" +
+	"\x04code\x18\x02 \x01(\tR\x04code\x12 \n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\x129\n" +
+	"\n" +
+	"not_before\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tnotBefore\x127\n" +
+	"\tnot_after\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bnotAfter\"\xc2\x04\n" +
 	"\x10InstanceTypeInfo\x12#\n" +
 	"\rinstance_type\x18\x01 \x01(\tR\finstanceType\x12\x16\n" +
 	"\x06family\x18\x02 \x01(\tR\x06family\x12\x14\n" +
@@ -13102,9 +14252,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x0eassociation_id\x18\x01 \x01(\tR\rassociationId\x12\x1d\n" +
 	"\n" +
 	"cidr_block\x18\x02 \x01(\tR\tcidrBlock\x12\x14\n" +
-	"\x05state\x18\x03 \x01(\tR\x05state\"-\n" +
-	"\x15AttributeBooleanValue\x12\x14\n" +
-	"\x05value\x18\x01 \x01(\bR\x05value\"R\n" +
+	"\x05state\x18\x03 \x01(\tR\x05state\"R\n" +
 	"\x1bDescribeVpcAttributeRequest\x12\x15\n" +
 	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12\x1c\n" +
 	"\tattribute\x18\x02 \x01(\tR\tattribute\"Y\n" +
@@ -13527,7 +14675,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x1bDescribeNetworkAclsResponse\x128\n" +
 	"\fnetwork_acls\x18\x01 \x03(\v2\x15.ec2lab.v1.NetworkAclR\vnetworkAcls\x12\x1d\n" +
 	"\n" +
-	"next_token\x18\x02 \x01(\tR\tnextToken2\x805\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken2\xe16\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -13538,7 +14686,9 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x10GetConsoleOutput\x12\".ec2lab.v1.GetConsoleOutputRequest\x1a#.ec2lab.v1.GetConsoleOutputResponse\x12E\n" +
 	"\rStreamConsole\x12\x17.ec2lab.v1.ConsoleInput\x1a\x17.ec2lab.v1.ConsoleChunk(\x010\x01\x12f\n" +
 	"\x19DescribeInstanceAttribute\x12+.ec2lab.v1.DescribeInstanceAttributeRequest\x1a\x1c.ec2lab.v1.InstanceAttribute\x12\x82\x01\n" +
-	"\x1dModifyInstanceMetadataOptions\x12/.ec2lab.v1.ModifyInstanceMetadataOptionsRequest\x1a0.ec2lab.v1.ModifyInstanceMetadataOptionsResponse\x12j\n" +
+	"\x1dModifyInstanceMetadataOptions\x12/.ec2lab.v1.ModifyInstanceMetadataOptionsRequest\x1a0.ec2lab.v1.ModifyInstanceMetadataOptionsResponse\x12p\n" +
+	"\x17ModifyInstanceAttribute\x12).ec2lab.v1.ModifyInstanceAttributeRequest\x1a*.ec2lab.v1.ModifyInstanceAttributeResponse\x12m\n" +
+	"\x16DescribeInstanceStatus\x12(.ec2lab.v1.DescribeInstanceStatusRequest\x1a).ec2lab.v1.DescribeInstanceStatusResponse\x12j\n" +
 	"\x15DescribeInstanceTypes\x12'.ec2lab.v1.DescribeInstanceTypesRequest\x1a(.ec2lab.v1.DescribeInstanceTypesResponse\x12X\n" +
 	"\x0fDescribeRegions\x12!.ec2lab.v1.DescribeRegionsRequest\x1a\".ec2lab.v1.DescribeRegionsResponse\x12v\n" +
 	"\x19DescribeAvailabilityZones\x12+.ec2lab.v1.DescribeAvailabilityZonesRequest\x1a,.ec2lab.v1.DescribeAvailabilityZonesResponse\x12R\n" +
@@ -13616,7 +14766,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 183)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 196)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*Tag)(nil),                                         // 0: ec2lab.v1.Tag
 	(*TagSpecification)(nil),                            // 1: ec2lab.v1.TagSpecification
@@ -13648,160 +14798,173 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*ConsoleChunk)(nil),                                // 27: ec2lab.v1.ConsoleChunk
 	(*DescribeInstanceAttributeRequest)(nil),            // 28: ec2lab.v1.DescribeInstanceAttributeRequest
 	(*InstanceAttribute)(nil),                           // 29: ec2lab.v1.InstanceAttribute
-	(*InstanceTypeInfo)(nil),                            // 30: ec2lab.v1.InstanceTypeInfo
-	(*DescribeInstanceTypesRequest)(nil),                // 31: ec2lab.v1.DescribeInstanceTypesRequest
-	(*DescribeInstanceTypesResponse)(nil),               // 32: ec2lab.v1.DescribeInstanceTypesResponse
-	(*Region)(nil),                                      // 33: ec2lab.v1.Region
-	(*DescribeRegionsRequest)(nil),                      // 34: ec2lab.v1.DescribeRegionsRequest
-	(*DescribeRegionsResponse)(nil),                     // 35: ec2lab.v1.DescribeRegionsResponse
-	(*AvailabilityZone)(nil),                            // 36: ec2lab.v1.AvailabilityZone
-	(*DescribeAvailabilityZonesRequest)(nil),            // 37: ec2lab.v1.DescribeAvailabilityZonesRequest
-	(*DescribeAvailabilityZonesResponse)(nil),           // 38: ec2lab.v1.DescribeAvailabilityZonesResponse
-	(*Host)(nil),                                        // 39: ec2lab.v1.Host
-	(*DescribeHostsRequest)(nil),                        // 40: ec2lab.v1.DescribeHostsRequest
-	(*DescribeHostsResponse)(nil),                       // 41: ec2lab.v1.DescribeHostsResponse
-	(*KeyPair)(nil),                                     // 42: ec2lab.v1.KeyPair
-	(*CreateKeyPairRequest)(nil),                        // 43: ec2lab.v1.CreateKeyPairRequest
-	(*ImportKeyPairRequest)(nil),                        // 44: ec2lab.v1.ImportKeyPairRequest
-	(*DescribeKeyPairsRequest)(nil),                     // 45: ec2lab.v1.DescribeKeyPairsRequest
-	(*DescribeKeyPairsResponse)(nil),                    // 46: ec2lab.v1.DescribeKeyPairsResponse
-	(*DeleteKeyPairRequest)(nil),                        // 47: ec2lab.v1.DeleteKeyPairRequest
-	(*DeleteKeyPairResponse)(nil),                       // 48: ec2lab.v1.DeleteKeyPairResponse
-	(*PlacementGroup)(nil),                              // 49: ec2lab.v1.PlacementGroup
-	(*CreatePlacementGroupRequest)(nil),                 // 50: ec2lab.v1.CreatePlacementGroupRequest
-	(*DescribePlacementGroupsRequest)(nil),              // 51: ec2lab.v1.DescribePlacementGroupsRequest
-	(*DescribePlacementGroupsResponse)(nil),             // 52: ec2lab.v1.DescribePlacementGroupsResponse
-	(*DeletePlacementGroupRequest)(nil),                 // 53: ec2lab.v1.DeletePlacementGroupRequest
-	(*DeletePlacementGroupResponse)(nil),                // 54: ec2lab.v1.DeletePlacementGroupResponse
-	(*CreateTagsRequest)(nil),                           // 55: ec2lab.v1.CreateTagsRequest
-	(*CreateTagsResponse)(nil),                          // 56: ec2lab.v1.CreateTagsResponse
-	(*DeleteTagsRequest)(nil),                           // 57: ec2lab.v1.DeleteTagsRequest
-	(*DeleteTagsResponse)(nil),                          // 58: ec2lab.v1.DeleteTagsResponse
-	(*TagDescription)(nil),                              // 59: ec2lab.v1.TagDescription
-	(*DescribeTagsRequest)(nil),                         // 60: ec2lab.v1.DescribeTagsRequest
-	(*DescribeTagsResponse)(nil),                        // 61: ec2lab.v1.DescribeTagsResponse
-	(*VolumeAttachment)(nil),                            // 62: ec2lab.v1.VolumeAttachment
-	(*Volume)(nil),                                      // 63: ec2lab.v1.Volume
-	(*CreateVolumeRequest)(nil),                         // 64: ec2lab.v1.CreateVolumeRequest
-	(*DescribeVolumesRequest)(nil),                      // 65: ec2lab.v1.DescribeVolumesRequest
-	(*DescribeVolumesResponse)(nil),                     // 66: ec2lab.v1.DescribeVolumesResponse
-	(*AttachVolumeRequest)(nil),                         // 67: ec2lab.v1.AttachVolumeRequest
-	(*DetachVolumeRequest)(nil),                         // 68: ec2lab.v1.DetachVolumeRequest
-	(*ModifyVolumeRequest)(nil),                         // 69: ec2lab.v1.ModifyVolumeRequest
-	(*VolumeModification)(nil),                          // 70: ec2lab.v1.VolumeModification
-	(*DeleteVolumeRequest)(nil),                         // 71: ec2lab.v1.DeleteVolumeRequest
-	(*DeleteVolumeResponse)(nil),                        // 72: ec2lab.v1.DeleteVolumeResponse
-	(*Snapshot)(nil),                                    // 73: ec2lab.v1.Snapshot
-	(*CreateSnapshotRequest)(nil),                       // 74: ec2lab.v1.CreateSnapshotRequest
-	(*DescribeSnapshotsRequest)(nil),                    // 75: ec2lab.v1.DescribeSnapshotsRequest
-	(*DescribeSnapshotsResponse)(nil),                   // 76: ec2lab.v1.DescribeSnapshotsResponse
-	(*CopySnapshotRequest)(nil),                         // 77: ec2lab.v1.CopySnapshotRequest
-	(*CopySnapshotResponse)(nil),                        // 78: ec2lab.v1.CopySnapshotResponse
-	(*GetSnapshotLayersRequest)(nil),                    // 79: ec2lab.v1.GetSnapshotLayersRequest
-	(*LayerChunk)(nil),                                  // 80: ec2lab.v1.LayerChunk
-	(*GetImageFilesRequest)(nil),                        // 81: ec2lab.v1.GetImageFilesRequest
-	(*CopyImageRequest)(nil),                            // 82: ec2lab.v1.CopyImageRequest
-	(*CopyImageResponse)(nil),                           // 83: ec2lab.v1.CopyImageResponse
-	(*DeleteSnapshotRequest)(nil),                       // 84: ec2lab.v1.DeleteSnapshotRequest
-	(*DeleteSnapshotResponse)(nil),                      // 85: ec2lab.v1.DeleteSnapshotResponse
-	(*Image)(nil),                                       // 86: ec2lab.v1.Image
-	(*RegisterImageRequest)(nil),                        // 87: ec2lab.v1.RegisterImageRequest
-	(*RegisterImageResponse)(nil),                       // 88: ec2lab.v1.RegisterImageResponse
-	(*CreateImageRequest)(nil),                          // 89: ec2lab.v1.CreateImageRequest
-	(*CreateImageResponse)(nil),                         // 90: ec2lab.v1.CreateImageResponse
-	(*DescribeImagesRequest)(nil),                       // 91: ec2lab.v1.DescribeImagesRequest
-	(*DescribeImagesResponse)(nil),                      // 92: ec2lab.v1.DescribeImagesResponse
-	(*DeregisterImageRequest)(nil),                      // 93: ec2lab.v1.DeregisterImageRequest
-	(*DeregisterImageResponse)(nil),                     // 94: ec2lab.v1.DeregisterImageResponse
-	(*LaunchPermission)(nil),                            // 95: ec2lab.v1.LaunchPermission
-	(*LaunchPermissionModifications)(nil),               // 96: ec2lab.v1.LaunchPermissionModifications
-	(*AttributeValue)(nil),                              // 97: ec2lab.v1.AttributeValue
-	(*ModifyImageAttributeRequest)(nil),                 // 98: ec2lab.v1.ModifyImageAttributeRequest
-	(*ModifyImageAttributeResponse)(nil),                // 99: ec2lab.v1.ModifyImageAttributeResponse
-	(*DescribeImageAttributeRequest)(nil),               // 100: ec2lab.v1.DescribeImageAttributeRequest
-	(*ImageAttribute)(nil),                              // 101: ec2lab.v1.ImageAttribute
-	(*ResetImageAttributeRequest)(nil),                  // 102: ec2lab.v1.ResetImageAttributeRequest
-	(*ResetImageAttributeResponse)(nil),                 // 103: ec2lab.v1.ResetImageAttributeResponse
-	(*ExportImageRequest)(nil),                          // 104: ec2lab.v1.ExportImageRequest
-	(*ExportImageResponse)(nil),                         // 105: ec2lab.v1.ExportImageResponse
-	(*Vpc)(nil),                                         // 106: ec2lab.v1.Vpc
-	(*VpcCidrBlockAssociation)(nil),                     // 107: ec2lab.v1.VpcCidrBlockAssociation
-	(*AttributeBooleanValue)(nil),                       // 108: ec2lab.v1.AttributeBooleanValue
-	(*DescribeVpcAttributeRequest)(nil),                 // 109: ec2lab.v1.DescribeVpcAttributeRequest
-	(*VpcAttribute)(nil),                                // 110: ec2lab.v1.VpcAttribute
-	(*ModifyVpcAttributeRequest)(nil),                   // 111: ec2lab.v1.ModifyVpcAttributeRequest
-	(*ModifyVpcAttributeResponse)(nil),                  // 112: ec2lab.v1.ModifyVpcAttributeResponse
-	(*AssociateVpcCidrBlockRequest)(nil),                // 113: ec2lab.v1.AssociateVpcCidrBlockRequest
-	(*DisassociateVpcCidrBlockRequest)(nil),             // 114: ec2lab.v1.DisassociateVpcCidrBlockRequest
-	(*VpcCidrBlockResponse)(nil),                        // 115: ec2lab.v1.VpcCidrBlockResponse
-	(*DescribeVpcClassicLinkRequest)(nil),               // 116: ec2lab.v1.DescribeVpcClassicLinkRequest
-	(*VpcClassicLink)(nil),                              // 117: ec2lab.v1.VpcClassicLink
-	(*DescribeVpcClassicLinkResponse)(nil),              // 118: ec2lab.v1.DescribeVpcClassicLinkResponse
-	(*DescribeVpcClassicLinkDnsSupportRequest)(nil),     // 119: ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	(*ClassicLinkDnsSupport)(nil),                       // 120: ec2lab.v1.ClassicLinkDnsSupport
-	(*DescribeVpcClassicLinkDnsSupportResponse)(nil),    // 121: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	(*CreateVpcRequest)(nil),                            // 122: ec2lab.v1.CreateVpcRequest
-	(*DescribeVpcsRequest)(nil),                         // 123: ec2lab.v1.DescribeVpcsRequest
-	(*DescribeVpcsResponse)(nil),                        // 124: ec2lab.v1.DescribeVpcsResponse
-	(*DeleteVpcRequest)(nil),                            // 125: ec2lab.v1.DeleteVpcRequest
-	(*DeleteVpcResponse)(nil),                           // 126: ec2lab.v1.DeleteVpcResponse
-	(*Subnet)(nil),                                      // 127: ec2lab.v1.Subnet
-	(*ModifySubnetAttributeRequest)(nil),                // 128: ec2lab.v1.ModifySubnetAttributeRequest
-	(*ModifySubnetAttributeResponse)(nil),               // 129: ec2lab.v1.ModifySubnetAttributeResponse
-	(*CreateSubnetRequest)(nil),                         // 130: ec2lab.v1.CreateSubnetRequest
-	(*DescribeSubnetsRequest)(nil),                      // 131: ec2lab.v1.DescribeSubnetsRequest
-	(*DescribeSubnetsResponse)(nil),                     // 132: ec2lab.v1.DescribeSubnetsResponse
-	(*DeleteSubnetRequest)(nil),                         // 133: ec2lab.v1.DeleteSubnetRequest
-	(*DeleteSubnetResponse)(nil),                        // 134: ec2lab.v1.DeleteSubnetResponse
-	(*GroupIdentifier)(nil),                             // 135: ec2lab.v1.GroupIdentifier
-	(*IpRange)(nil),                                     // 136: ec2lab.v1.IpRange
-	(*UserIdGroupPair)(nil),                             // 137: ec2lab.v1.UserIdGroupPair
-	(*Ipv6Range)(nil),                                   // 138: ec2lab.v1.Ipv6Range
-	(*PrefixListId)(nil),                                // 139: ec2lab.v1.PrefixListId
-	(*IpPermission)(nil),                                // 140: ec2lab.v1.IpPermission
-	(*SecurityGroup)(nil),                               // 141: ec2lab.v1.SecurityGroup
-	(*CreateSecurityGroupRequest)(nil),                  // 142: ec2lab.v1.CreateSecurityGroupRequest
-	(*CreateSecurityGroupResponse)(nil),                 // 143: ec2lab.v1.CreateSecurityGroupResponse
-	(*DeleteSecurityGroupRequest)(nil),                  // 144: ec2lab.v1.DeleteSecurityGroupRequest
-	(*DeleteSecurityGroupResponse)(nil),                 // 145: ec2lab.v1.DeleteSecurityGroupResponse
-	(*DescribeSecurityGroupsRequest)(nil),               // 146: ec2lab.v1.DescribeSecurityGroupsRequest
-	(*DescribeSecurityGroupsResponse)(nil),              // 147: ec2lab.v1.DescribeSecurityGroupsResponse
-	(*SecurityGroupRulesRequest)(nil),                   // 148: ec2lab.v1.SecurityGroupRulesRequest
-	(*SecurityGroupRulesResponse)(nil),                  // 149: ec2lab.v1.SecurityGroupRulesResponse
-	(*RevokeSecurityGroupRulesRequest)(nil),             // 150: ec2lab.v1.RevokeSecurityGroupRulesRequest
-	(*RevokeSecurityGroupRulesResponse)(nil),            // 151: ec2lab.v1.RevokeSecurityGroupRulesResponse
-	(*ReferencedSecurityGroup)(nil),                     // 152: ec2lab.v1.ReferencedSecurityGroup
-	(*SecurityGroupRule)(nil),                           // 153: ec2lab.v1.SecurityGroupRule
-	(*DescribeSecurityGroupRulesRequest)(nil),           // 154: ec2lab.v1.DescribeSecurityGroupRulesRequest
-	(*DescribeSecurityGroupRulesResponse)(nil),          // 155: ec2lab.v1.DescribeSecurityGroupRulesResponse
-	(*SecurityGroupRuleRequest)(nil),                    // 156: ec2lab.v1.SecurityGroupRuleRequest
-	(*SecurityGroupRuleUpdate)(nil),                     // 157: ec2lab.v1.SecurityGroupRuleUpdate
-	(*ModifySecurityGroupRulesRequest)(nil),             // 158: ec2lab.v1.ModifySecurityGroupRulesRequest
-	(*ModifySecurityGroupRulesResponse)(nil),            // 159: ec2lab.v1.ModifySecurityGroupRulesResponse
-	(*SecurityGroupRuleDescription)(nil),                // 160: ec2lab.v1.SecurityGroupRuleDescription
-	(*UpdateSecurityGroupRuleDescriptionsRequest)(nil),  // 161: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	(*UpdateSecurityGroupRuleDescriptionsResponse)(nil), // 162: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	(*InstanceNetworkInterfaceSpecification)(nil),       // 163: ec2lab.v1.InstanceNetworkInterfaceSpecification
-	(*PrivateIpAddressSpecification)(nil),               // 164: ec2lab.v1.PrivateIpAddressSpecification
-	(*InstanceIpv6Address)(nil),                         // 165: ec2lab.v1.InstanceIpv6Address
-	(*Ipv4PrefixSpecificationRequest)(nil),              // 166: ec2lab.v1.Ipv4PrefixSpecificationRequest
-	(*Ipv6PrefixSpecificationRequest)(nil),              // 167: ec2lab.v1.Ipv6PrefixSpecificationRequest
-	(*NetworkInterface)(nil),                            // 168: ec2lab.v1.NetworkInterface
-	(*NetworkInterfacePrivateIpAddress)(nil),            // 169: ec2lab.v1.NetworkInterfacePrivateIpAddress
-	(*NetworkInterfaceAttachment)(nil),                  // 170: ec2lab.v1.NetworkInterfaceAttachment
-	(*DescribeNetworkInterfacesRequest)(nil),            // 171: ec2lab.v1.DescribeNetworkInterfacesRequest
-	(*DescribeNetworkInterfacesResponse)(nil),           // 172: ec2lab.v1.DescribeNetworkInterfacesResponse
-	(*RouteTable)(nil),                                  // 173: ec2lab.v1.RouteTable
-	(*Route)(nil),                                       // 174: ec2lab.v1.Route
-	(*RouteTableAssociation)(nil),                       // 175: ec2lab.v1.RouteTableAssociation
-	(*DescribeRouteTablesRequest)(nil),                  // 176: ec2lab.v1.DescribeRouteTablesRequest
-	(*DescribeRouteTablesResponse)(nil),                 // 177: ec2lab.v1.DescribeRouteTablesResponse
-	(*NetworkAcl)(nil),                                  // 178: ec2lab.v1.NetworkAcl
-	(*NetworkAclEntry)(nil),                             // 179: ec2lab.v1.NetworkAclEntry
-	(*NetworkAclAssociation)(nil),                       // 180: ec2lab.v1.NetworkAclAssociation
-	(*DescribeNetworkAclsRequest)(nil),                  // 181: ec2lab.v1.DescribeNetworkAclsRequest
-	(*DescribeNetworkAclsResponse)(nil),                 // 182: ec2lab.v1.DescribeNetworkAclsResponse
-	(*timestamppb.Timestamp)(nil),                       // 183: google.protobuf.Timestamp
+	(*AttributeBooleanValue)(nil),                       // 30: ec2lab.v1.AttributeBooleanValue
+	(*BlobAttributeValue)(nil),                          // 31: ec2lab.v1.BlobAttributeValue
+	(*ProductCode)(nil),                                 // 32: ec2lab.v1.ProductCode
+	(*EnclaveOptions)(nil),                              // 33: ec2lab.v1.EnclaveOptions
+	(*ModifyInstanceAttributeRequest)(nil),              // 34: ec2lab.v1.ModifyInstanceAttributeRequest
+	(*InstanceBlockDeviceMappingSpecification)(nil),     // 35: ec2lab.v1.InstanceBlockDeviceMappingSpecification
+	(*EbsInstanceBlockDeviceSpecification)(nil),         // 36: ec2lab.v1.EbsInstanceBlockDeviceSpecification
+	(*ModifyInstanceAttributeResponse)(nil),             // 37: ec2lab.v1.ModifyInstanceAttributeResponse
+	(*DescribeInstanceStatusRequest)(nil),               // 38: ec2lab.v1.DescribeInstanceStatusRequest
+	(*DescribeInstanceStatusResponse)(nil),              // 39: ec2lab.v1.DescribeInstanceStatusResponse
+	(*InstanceStatus)(nil),                              // 40: ec2lab.v1.InstanceStatus
+	(*InstanceStatusSummary)(nil),                       // 41: ec2lab.v1.InstanceStatusSummary
+	(*InstanceStatusDetails)(nil),                       // 42: ec2lab.v1.InstanceStatusDetails
+	(*InstanceStatusEvent)(nil),                         // 43: ec2lab.v1.InstanceStatusEvent
+	(*InstanceTypeInfo)(nil),                            // 44: ec2lab.v1.InstanceTypeInfo
+	(*DescribeInstanceTypesRequest)(nil),                // 45: ec2lab.v1.DescribeInstanceTypesRequest
+	(*DescribeInstanceTypesResponse)(nil),               // 46: ec2lab.v1.DescribeInstanceTypesResponse
+	(*Region)(nil),                                      // 47: ec2lab.v1.Region
+	(*DescribeRegionsRequest)(nil),                      // 48: ec2lab.v1.DescribeRegionsRequest
+	(*DescribeRegionsResponse)(nil),                     // 49: ec2lab.v1.DescribeRegionsResponse
+	(*AvailabilityZone)(nil),                            // 50: ec2lab.v1.AvailabilityZone
+	(*DescribeAvailabilityZonesRequest)(nil),            // 51: ec2lab.v1.DescribeAvailabilityZonesRequest
+	(*DescribeAvailabilityZonesResponse)(nil),           // 52: ec2lab.v1.DescribeAvailabilityZonesResponse
+	(*Host)(nil),                                        // 53: ec2lab.v1.Host
+	(*DescribeHostsRequest)(nil),                        // 54: ec2lab.v1.DescribeHostsRequest
+	(*DescribeHostsResponse)(nil),                       // 55: ec2lab.v1.DescribeHostsResponse
+	(*KeyPair)(nil),                                     // 56: ec2lab.v1.KeyPair
+	(*CreateKeyPairRequest)(nil),                        // 57: ec2lab.v1.CreateKeyPairRequest
+	(*ImportKeyPairRequest)(nil),                        // 58: ec2lab.v1.ImportKeyPairRequest
+	(*DescribeKeyPairsRequest)(nil),                     // 59: ec2lab.v1.DescribeKeyPairsRequest
+	(*DescribeKeyPairsResponse)(nil),                    // 60: ec2lab.v1.DescribeKeyPairsResponse
+	(*DeleteKeyPairRequest)(nil),                        // 61: ec2lab.v1.DeleteKeyPairRequest
+	(*DeleteKeyPairResponse)(nil),                       // 62: ec2lab.v1.DeleteKeyPairResponse
+	(*PlacementGroup)(nil),                              // 63: ec2lab.v1.PlacementGroup
+	(*CreatePlacementGroupRequest)(nil),                 // 64: ec2lab.v1.CreatePlacementGroupRequest
+	(*DescribePlacementGroupsRequest)(nil),              // 65: ec2lab.v1.DescribePlacementGroupsRequest
+	(*DescribePlacementGroupsResponse)(nil),             // 66: ec2lab.v1.DescribePlacementGroupsResponse
+	(*DeletePlacementGroupRequest)(nil),                 // 67: ec2lab.v1.DeletePlacementGroupRequest
+	(*DeletePlacementGroupResponse)(nil),                // 68: ec2lab.v1.DeletePlacementGroupResponse
+	(*CreateTagsRequest)(nil),                           // 69: ec2lab.v1.CreateTagsRequest
+	(*CreateTagsResponse)(nil),                          // 70: ec2lab.v1.CreateTagsResponse
+	(*DeleteTagsRequest)(nil),                           // 71: ec2lab.v1.DeleteTagsRequest
+	(*DeleteTagsResponse)(nil),                          // 72: ec2lab.v1.DeleteTagsResponse
+	(*TagDescription)(nil),                              // 73: ec2lab.v1.TagDescription
+	(*DescribeTagsRequest)(nil),                         // 74: ec2lab.v1.DescribeTagsRequest
+	(*DescribeTagsResponse)(nil),                        // 75: ec2lab.v1.DescribeTagsResponse
+	(*VolumeAttachment)(nil),                            // 76: ec2lab.v1.VolumeAttachment
+	(*Volume)(nil),                                      // 77: ec2lab.v1.Volume
+	(*CreateVolumeRequest)(nil),                         // 78: ec2lab.v1.CreateVolumeRequest
+	(*DescribeVolumesRequest)(nil),                      // 79: ec2lab.v1.DescribeVolumesRequest
+	(*DescribeVolumesResponse)(nil),                     // 80: ec2lab.v1.DescribeVolumesResponse
+	(*AttachVolumeRequest)(nil),                         // 81: ec2lab.v1.AttachVolumeRequest
+	(*DetachVolumeRequest)(nil),                         // 82: ec2lab.v1.DetachVolumeRequest
+	(*ModifyVolumeRequest)(nil),                         // 83: ec2lab.v1.ModifyVolumeRequest
+	(*VolumeModification)(nil),                          // 84: ec2lab.v1.VolumeModification
+	(*DeleteVolumeRequest)(nil),                         // 85: ec2lab.v1.DeleteVolumeRequest
+	(*DeleteVolumeResponse)(nil),                        // 86: ec2lab.v1.DeleteVolumeResponse
+	(*Snapshot)(nil),                                    // 87: ec2lab.v1.Snapshot
+	(*CreateSnapshotRequest)(nil),                       // 88: ec2lab.v1.CreateSnapshotRequest
+	(*DescribeSnapshotsRequest)(nil),                    // 89: ec2lab.v1.DescribeSnapshotsRequest
+	(*DescribeSnapshotsResponse)(nil),                   // 90: ec2lab.v1.DescribeSnapshotsResponse
+	(*CopySnapshotRequest)(nil),                         // 91: ec2lab.v1.CopySnapshotRequest
+	(*CopySnapshotResponse)(nil),                        // 92: ec2lab.v1.CopySnapshotResponse
+	(*GetSnapshotLayersRequest)(nil),                    // 93: ec2lab.v1.GetSnapshotLayersRequest
+	(*LayerChunk)(nil),                                  // 94: ec2lab.v1.LayerChunk
+	(*GetImageFilesRequest)(nil),                        // 95: ec2lab.v1.GetImageFilesRequest
+	(*CopyImageRequest)(nil),                            // 96: ec2lab.v1.CopyImageRequest
+	(*CopyImageResponse)(nil),                           // 97: ec2lab.v1.CopyImageResponse
+	(*DeleteSnapshotRequest)(nil),                       // 98: ec2lab.v1.DeleteSnapshotRequest
+	(*DeleteSnapshotResponse)(nil),                      // 99: ec2lab.v1.DeleteSnapshotResponse
+	(*Image)(nil),                                       // 100: ec2lab.v1.Image
+	(*RegisterImageRequest)(nil),                        // 101: ec2lab.v1.RegisterImageRequest
+	(*RegisterImageResponse)(nil),                       // 102: ec2lab.v1.RegisterImageResponse
+	(*CreateImageRequest)(nil),                          // 103: ec2lab.v1.CreateImageRequest
+	(*CreateImageResponse)(nil),                         // 104: ec2lab.v1.CreateImageResponse
+	(*DescribeImagesRequest)(nil),                       // 105: ec2lab.v1.DescribeImagesRequest
+	(*DescribeImagesResponse)(nil),                      // 106: ec2lab.v1.DescribeImagesResponse
+	(*DeregisterImageRequest)(nil),                      // 107: ec2lab.v1.DeregisterImageRequest
+	(*DeregisterImageResponse)(nil),                     // 108: ec2lab.v1.DeregisterImageResponse
+	(*LaunchPermission)(nil),                            // 109: ec2lab.v1.LaunchPermission
+	(*LaunchPermissionModifications)(nil),               // 110: ec2lab.v1.LaunchPermissionModifications
+	(*AttributeValue)(nil),                              // 111: ec2lab.v1.AttributeValue
+	(*ModifyImageAttributeRequest)(nil),                 // 112: ec2lab.v1.ModifyImageAttributeRequest
+	(*ModifyImageAttributeResponse)(nil),                // 113: ec2lab.v1.ModifyImageAttributeResponse
+	(*DescribeImageAttributeRequest)(nil),               // 114: ec2lab.v1.DescribeImageAttributeRequest
+	(*ImageAttribute)(nil),                              // 115: ec2lab.v1.ImageAttribute
+	(*ResetImageAttributeRequest)(nil),                  // 116: ec2lab.v1.ResetImageAttributeRequest
+	(*ResetImageAttributeResponse)(nil),                 // 117: ec2lab.v1.ResetImageAttributeResponse
+	(*ExportImageRequest)(nil),                          // 118: ec2lab.v1.ExportImageRequest
+	(*ExportImageResponse)(nil),                         // 119: ec2lab.v1.ExportImageResponse
+	(*Vpc)(nil),                                         // 120: ec2lab.v1.Vpc
+	(*VpcCidrBlockAssociation)(nil),                     // 121: ec2lab.v1.VpcCidrBlockAssociation
+	(*DescribeVpcAttributeRequest)(nil),                 // 122: ec2lab.v1.DescribeVpcAttributeRequest
+	(*VpcAttribute)(nil),                                // 123: ec2lab.v1.VpcAttribute
+	(*ModifyVpcAttributeRequest)(nil),                   // 124: ec2lab.v1.ModifyVpcAttributeRequest
+	(*ModifyVpcAttributeResponse)(nil),                  // 125: ec2lab.v1.ModifyVpcAttributeResponse
+	(*AssociateVpcCidrBlockRequest)(nil),                // 126: ec2lab.v1.AssociateVpcCidrBlockRequest
+	(*DisassociateVpcCidrBlockRequest)(nil),             // 127: ec2lab.v1.DisassociateVpcCidrBlockRequest
+	(*VpcCidrBlockResponse)(nil),                        // 128: ec2lab.v1.VpcCidrBlockResponse
+	(*DescribeVpcClassicLinkRequest)(nil),               // 129: ec2lab.v1.DescribeVpcClassicLinkRequest
+	(*VpcClassicLink)(nil),                              // 130: ec2lab.v1.VpcClassicLink
+	(*DescribeVpcClassicLinkResponse)(nil),              // 131: ec2lab.v1.DescribeVpcClassicLinkResponse
+	(*DescribeVpcClassicLinkDnsSupportRequest)(nil),     // 132: ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	(*ClassicLinkDnsSupport)(nil),                       // 133: ec2lab.v1.ClassicLinkDnsSupport
+	(*DescribeVpcClassicLinkDnsSupportResponse)(nil),    // 134: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	(*CreateVpcRequest)(nil),                            // 135: ec2lab.v1.CreateVpcRequest
+	(*DescribeVpcsRequest)(nil),                         // 136: ec2lab.v1.DescribeVpcsRequest
+	(*DescribeVpcsResponse)(nil),                        // 137: ec2lab.v1.DescribeVpcsResponse
+	(*DeleteVpcRequest)(nil),                            // 138: ec2lab.v1.DeleteVpcRequest
+	(*DeleteVpcResponse)(nil),                           // 139: ec2lab.v1.DeleteVpcResponse
+	(*Subnet)(nil),                                      // 140: ec2lab.v1.Subnet
+	(*ModifySubnetAttributeRequest)(nil),                // 141: ec2lab.v1.ModifySubnetAttributeRequest
+	(*ModifySubnetAttributeResponse)(nil),               // 142: ec2lab.v1.ModifySubnetAttributeResponse
+	(*CreateSubnetRequest)(nil),                         // 143: ec2lab.v1.CreateSubnetRequest
+	(*DescribeSubnetsRequest)(nil),                      // 144: ec2lab.v1.DescribeSubnetsRequest
+	(*DescribeSubnetsResponse)(nil),                     // 145: ec2lab.v1.DescribeSubnetsResponse
+	(*DeleteSubnetRequest)(nil),                         // 146: ec2lab.v1.DeleteSubnetRequest
+	(*DeleteSubnetResponse)(nil),                        // 147: ec2lab.v1.DeleteSubnetResponse
+	(*GroupIdentifier)(nil),                             // 148: ec2lab.v1.GroupIdentifier
+	(*IpRange)(nil),                                     // 149: ec2lab.v1.IpRange
+	(*UserIdGroupPair)(nil),                             // 150: ec2lab.v1.UserIdGroupPair
+	(*Ipv6Range)(nil),                                   // 151: ec2lab.v1.Ipv6Range
+	(*PrefixListId)(nil),                                // 152: ec2lab.v1.PrefixListId
+	(*IpPermission)(nil),                                // 153: ec2lab.v1.IpPermission
+	(*SecurityGroup)(nil),                               // 154: ec2lab.v1.SecurityGroup
+	(*CreateSecurityGroupRequest)(nil),                  // 155: ec2lab.v1.CreateSecurityGroupRequest
+	(*CreateSecurityGroupResponse)(nil),                 // 156: ec2lab.v1.CreateSecurityGroupResponse
+	(*DeleteSecurityGroupRequest)(nil),                  // 157: ec2lab.v1.DeleteSecurityGroupRequest
+	(*DeleteSecurityGroupResponse)(nil),                 // 158: ec2lab.v1.DeleteSecurityGroupResponse
+	(*DescribeSecurityGroupsRequest)(nil),               // 159: ec2lab.v1.DescribeSecurityGroupsRequest
+	(*DescribeSecurityGroupsResponse)(nil),              // 160: ec2lab.v1.DescribeSecurityGroupsResponse
+	(*SecurityGroupRulesRequest)(nil),                   // 161: ec2lab.v1.SecurityGroupRulesRequest
+	(*SecurityGroupRulesResponse)(nil),                  // 162: ec2lab.v1.SecurityGroupRulesResponse
+	(*RevokeSecurityGroupRulesRequest)(nil),             // 163: ec2lab.v1.RevokeSecurityGroupRulesRequest
+	(*RevokeSecurityGroupRulesResponse)(nil),            // 164: ec2lab.v1.RevokeSecurityGroupRulesResponse
+	(*ReferencedSecurityGroup)(nil),                     // 165: ec2lab.v1.ReferencedSecurityGroup
+	(*SecurityGroupRule)(nil),                           // 166: ec2lab.v1.SecurityGroupRule
+	(*DescribeSecurityGroupRulesRequest)(nil),           // 167: ec2lab.v1.DescribeSecurityGroupRulesRequest
+	(*DescribeSecurityGroupRulesResponse)(nil),          // 168: ec2lab.v1.DescribeSecurityGroupRulesResponse
+	(*SecurityGroupRuleRequest)(nil),                    // 169: ec2lab.v1.SecurityGroupRuleRequest
+	(*SecurityGroupRuleUpdate)(nil),                     // 170: ec2lab.v1.SecurityGroupRuleUpdate
+	(*ModifySecurityGroupRulesRequest)(nil),             // 171: ec2lab.v1.ModifySecurityGroupRulesRequest
+	(*ModifySecurityGroupRulesResponse)(nil),            // 172: ec2lab.v1.ModifySecurityGroupRulesResponse
+	(*SecurityGroupRuleDescription)(nil),                // 173: ec2lab.v1.SecurityGroupRuleDescription
+	(*UpdateSecurityGroupRuleDescriptionsRequest)(nil),  // 174: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	(*UpdateSecurityGroupRuleDescriptionsResponse)(nil), // 175: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	(*InstanceNetworkInterfaceSpecification)(nil),       // 176: ec2lab.v1.InstanceNetworkInterfaceSpecification
+	(*PrivateIpAddressSpecification)(nil),               // 177: ec2lab.v1.PrivateIpAddressSpecification
+	(*InstanceIpv6Address)(nil),                         // 178: ec2lab.v1.InstanceIpv6Address
+	(*Ipv4PrefixSpecificationRequest)(nil),              // 179: ec2lab.v1.Ipv4PrefixSpecificationRequest
+	(*Ipv6PrefixSpecificationRequest)(nil),              // 180: ec2lab.v1.Ipv6PrefixSpecificationRequest
+	(*NetworkInterface)(nil),                            // 181: ec2lab.v1.NetworkInterface
+	(*NetworkInterfacePrivateIpAddress)(nil),            // 182: ec2lab.v1.NetworkInterfacePrivateIpAddress
+	(*NetworkInterfaceAttachment)(nil),                  // 183: ec2lab.v1.NetworkInterfaceAttachment
+	(*DescribeNetworkInterfacesRequest)(nil),            // 184: ec2lab.v1.DescribeNetworkInterfacesRequest
+	(*DescribeNetworkInterfacesResponse)(nil),           // 185: ec2lab.v1.DescribeNetworkInterfacesResponse
+	(*RouteTable)(nil),                                  // 186: ec2lab.v1.RouteTable
+	(*Route)(nil),                                       // 187: ec2lab.v1.Route
+	(*RouteTableAssociation)(nil),                       // 188: ec2lab.v1.RouteTableAssociation
+	(*DescribeRouteTablesRequest)(nil),                  // 189: ec2lab.v1.DescribeRouteTablesRequest
+	(*DescribeRouteTablesResponse)(nil),                 // 190: ec2lab.v1.DescribeRouteTablesResponse
+	(*NetworkAcl)(nil),                                  // 191: ec2lab.v1.NetworkAcl
+	(*NetworkAclEntry)(nil),                             // 192: ec2lab.v1.NetworkAclEntry
+	(*NetworkAclAssociation)(nil),                       // 193: ec2lab.v1.NetworkAclAssociation
+	(*DescribeNetworkAclsRequest)(nil),                  // 194: ec2lab.v1.DescribeNetworkAclsRequest
+	(*DescribeNetworkAclsResponse)(nil),                 // 195: ec2lab.v1.DescribeNetworkAclsResponse
+	(*timestamppb.Timestamp)(nil),                       // 196: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
@@ -13811,291 +14974,334 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	1,   // 4: ec2lab.v1.RunInstancesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 5: ec2lab.v1.RunInstancesRequest.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptionsRequest
 	8,   // 6: ec2lab.v1.RunInstancesRequest.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
-	163, // 7: ec2lab.v1.RunInstancesRequest.network_interfaces:type_name -> ec2lab.v1.InstanceNetworkInterfaceSpecification
+	176, // 7: ec2lab.v1.RunInstancesRequest.network_interfaces:type_name -> ec2lab.v1.InstanceNetworkInterfaceSpecification
 	10,  // 8: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	183, // 9: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	196, // 9: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	3,   // 10: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	183, // 11: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	196, // 11: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	4,   // 12: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	13,  // 13: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	0,   // 14: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
 	14,  // 15: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
-	135, // 16: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
+	148, // 16: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
 	10,  // 17: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	168, // 18: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
+	181, // 18: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	15,  // 19: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
 	2,   // 20: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
 	16,  // 21: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
 	3,   // 22: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	3,   // 23: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	21,  // 24: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	183, // 25: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
-	2,   // 26: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
-	30,  // 27: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
-	33,  // 28: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
-	2,   // 29: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
-	36,  // 30: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	183, // 31: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
-	39,  // 32: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	183, // 33: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
-	0,   // 34: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
-	1,   // 35: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 36: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 37: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
-	42,  // 38: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
-	0,   // 39: ec2lab.v1.PlacementGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 40: ec2lab.v1.CreatePlacementGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 41: ec2lab.v1.DescribePlacementGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	49,  // 42: ec2lab.v1.DescribePlacementGroupsResponse.placement_groups:type_name -> ec2lab.v1.PlacementGroup
-	0,   // 43: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	0,   // 44: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	2,   // 45: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
-	59,  // 46: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	183, // 47: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	183, // 48: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
-	62,  // 49: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
-	0,   // 50: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
-	1,   // 51: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 52: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
-	63,  // 53: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	183, // 54: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	183, // 55: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
-	0,   // 56: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	1,   // 57: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 58: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
-	73,  // 59: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
-	1,   // 60: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 61: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	6,   // 62: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	183, // 63: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
-	0,   // 64: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	6,   // 65: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	1,   // 66: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 67: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 68: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
-	86,  // 69: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
-	95,  // 70: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
-	95,  // 71: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
-	96,  // 72: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
-	97,  // 73: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
-	95,  // 74: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
-	0,   // 75: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
-	107, // 76: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	108, // 77: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 78: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 79: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
-	107, // 80: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	2,   // 81: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
-	0,   // 82: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
-	117, // 83: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
-	120, // 84: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
-	1,   // 85: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 86: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
-	106, // 87: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
-	0,   // 88: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
-	108, // 89: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 90: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 91: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 92: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 93: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 94: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 95: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
-	1,   // 96: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 97: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
-	127, // 98: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
-	136, // 99: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
-	137, // 100: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
-	138, // 101: ec2lab.v1.IpPermission.ipv6_ranges:type_name -> ec2lab.v1.Ipv6Range
-	139, // 102: ec2lab.v1.IpPermission.prefix_list_ids:type_name -> ec2lab.v1.PrefixListId
-	140, // 103: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	140, // 104: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
-	0,   // 105: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 106: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 107: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	141, // 108: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
-	140, // 109: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	1,   // 110: ec2lab.v1.SecurityGroupRulesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	153, // 111: ec2lab.v1.SecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	140, // 112: ec2lab.v1.RevokeSecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	153, // 113: ec2lab.v1.RevokeSecurityGroupRulesResponse.revoked_security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	152, // 114: ec2lab.v1.SecurityGroupRule.referenced_group_info:type_name -> ec2lab.v1.ReferencedSecurityGroup
-	0,   // 115: ec2lab.v1.SecurityGroupRule.tags:type_name -> ec2lab.v1.Tag
-	2,   // 116: ec2lab.v1.DescribeSecurityGroupRulesRequest.filters:type_name -> ec2lab.v1.Filter
-	153, // 117: ec2lab.v1.DescribeSecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	156, // 118: ec2lab.v1.SecurityGroupRuleUpdate.security_group_rule:type_name -> ec2lab.v1.SecurityGroupRuleRequest
-	157, // 119: ec2lab.v1.ModifySecurityGroupRulesRequest.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRuleUpdate
-	140, // 120: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	160, // 121: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.security_group_rule_descriptions:type_name -> ec2lab.v1.SecurityGroupRuleDescription
-	164, // 122: ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses:type_name -> ec2lab.v1.PrivateIpAddressSpecification
-	165, // 123: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses:type_name -> ec2lab.v1.InstanceIpv6Address
-	166, // 124: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes:type_name -> ec2lab.v1.Ipv4PrefixSpecificationRequest
-	167, // 125: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes:type_name -> ec2lab.v1.Ipv6PrefixSpecificationRequest
-	169, // 126: ec2lab.v1.NetworkInterface.private_ip_addresses:type_name -> ec2lab.v1.NetworkInterfacePrivateIpAddress
-	135, // 127: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
-	170, // 128: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
-	0,   // 129: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
-	183, // 130: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	2,   // 131: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
-	168, // 132: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
-	174, // 133: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
-	175, // 134: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
-	0,   // 135: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
-	2,   // 136: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
-	173, // 137: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
-	179, // 138: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
-	180, // 139: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
-	0,   // 140: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
-	2,   // 141: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
-	178, // 142: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
-	7,   // 143: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	17,  // 144: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	19,  // 145: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	20,  // 146: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	19,  // 147: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	19,  // 148: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	24,  // 149: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	26,  // 150: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	28,  // 151: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	11,  // 152: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	31,  // 153: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	34,  // 154: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	37,  // 155: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	40,  // 156: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	43,  // 157: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	44,  // 158: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	45,  // 159: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	47,  // 160: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	50,  // 161: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	51,  // 162: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	53,  // 163: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	55,  // 164: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	57,  // 165: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	60,  // 166: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	64,  // 167: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	65,  // 168: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	67,  // 169: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	68,  // 170: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	69,  // 171: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	71,  // 172: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	74,  // 173: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	75,  // 174: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	77,  // 175: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	79,  // 176: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	84,  // 177: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	87,  // 178: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	89,  // 179: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	91,  // 180: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	93,  // 181: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	82,  // 182: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	81,  // 183: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	104, // 184: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	98,  // 185: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	100, // 186: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	102, // 187: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	122, // 188: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	123, // 189: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	125, // 190: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	130, // 191: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	131, // 192: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	133, // 193: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	109, // 194: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	111, // 195: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	113, // 196: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	114, // 197: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	116, // 198: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	119, // 199: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	128, // 200: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	142, // 201: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	144, // 202: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	146, // 203: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	148, // 204: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	148, // 205: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	150, // 206: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	150, // 207: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	154, // 208: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
-	158, // 209: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
-	161, // 210: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	161, // 211: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	171, // 212: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
-	176, // 213: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
-	181, // 214: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
-	16,  // 215: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	18,  // 216: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	22,  // 217: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	22,  // 218: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	23,  // 219: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	22,  // 220: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	25,  // 221: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	27,  // 222: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	29,  // 223: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	12,  // 224: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	32,  // 225: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	35,  // 226: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	38,  // 227: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	41,  // 228: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	42,  // 229: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	42,  // 230: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	46,  // 231: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	48,  // 232: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	49,  // 233: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	52,  // 234: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	54,  // 235: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	56,  // 236: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	58,  // 237: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	61,  // 238: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	63,  // 239: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	66,  // 240: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	62,  // 241: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	62,  // 242: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	70,  // 243: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	72,  // 244: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	73,  // 245: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	76,  // 246: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	78,  // 247: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	80,  // 248: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	85,  // 249: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	88,  // 250: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	90,  // 251: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	92,  // 252: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	94,  // 253: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	83,  // 254: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	80,  // 255: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	105, // 256: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	99,  // 257: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	101, // 258: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	103, // 259: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	106, // 260: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	124, // 261: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	126, // 262: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	127, // 263: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	132, // 264: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	134, // 265: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	110, // 266: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	112, // 267: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	115, // 268: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	115, // 269: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	118, // 270: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	121, // 271: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	129, // 272: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	143, // 273: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	145, // 274: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	147, // 275: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	149, // 276: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	149, // 277: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	151, // 278: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	151, // 279: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	155, // 280: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
-	159, // 281: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
-	162, // 282: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	162, // 283: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	172, // 284: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
-	177, // 285: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
-	182, // 286: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
-	215, // [215:287] is the sub-list for method output_type
-	143, // [143:215] is the sub-list for method input_type
-	143, // [143:143] is the sub-list for extension type_name
-	143, // [143:143] is the sub-list for extension extendee
-	0,   // [0:143] is the sub-list for field type_name
+	196, // 25: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	111, // 26: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
+	111, // 27: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
+	111, // 28: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
+	111, // 29: ec2lab.v1.InstanceAttribute.user_data:type_name -> ec2lab.v1.AttributeValue
+	30,  // 30: ec2lab.v1.InstanceAttribute.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
+	111, // 31: ec2lab.v1.InstanceAttribute.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
+	111, // 32: ec2lab.v1.InstanceAttribute.root_device_name:type_name -> ec2lab.v1.AttributeValue
+	13,  // 33: ec2lab.v1.InstanceAttribute.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
+	32,  // 34: ec2lab.v1.InstanceAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
+	30,  // 35: ec2lab.v1.InstanceAttribute.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
+	148, // 36: ec2lab.v1.InstanceAttribute.groups:type_name -> ec2lab.v1.GroupIdentifier
+	30,  // 37: ec2lab.v1.InstanceAttribute.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
+	111, // 38: ec2lab.v1.InstanceAttribute.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
+	30,  // 39: ec2lab.v1.InstanceAttribute.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	33,  // 40: ec2lab.v1.InstanceAttribute.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
+	30,  // 41: ec2lab.v1.InstanceAttribute.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
+	111, // 42: ec2lab.v1.ModifyInstanceAttributeRequest.instance_type:type_name -> ec2lab.v1.AttributeValue
+	111, // 43: ec2lab.v1.ModifyInstanceAttributeRequest.kernel:type_name -> ec2lab.v1.AttributeValue
+	111, // 44: ec2lab.v1.ModifyInstanceAttributeRequest.ramdisk:type_name -> ec2lab.v1.AttributeValue
+	31,  // 45: ec2lab.v1.ModifyInstanceAttributeRequest.user_data:type_name -> ec2lab.v1.BlobAttributeValue
+	30,  // 46: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 47: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
+	111, // 48: ec2lab.v1.ModifyInstanceAttributeRequest.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
+	30,  // 49: ec2lab.v1.ModifyInstanceAttributeRequest.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
+	35,  // 50: ec2lab.v1.ModifyInstanceAttributeRequest.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMappingSpecification
+	30,  // 51: ec2lab.v1.ModifyInstanceAttributeRequest.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 52: ec2lab.v1.ModifyInstanceAttributeRequest.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	111, // 53: ec2lab.v1.ModifyInstanceAttributeRequest.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
+	36,  // 54: ec2lab.v1.InstanceBlockDeviceMappingSpecification.ebs:type_name -> ec2lab.v1.EbsInstanceBlockDeviceSpecification
+	2,   // 55: ec2lab.v1.DescribeInstanceStatusRequest.filters:type_name -> ec2lab.v1.Filter
+	40,  // 56: ec2lab.v1.DescribeInstanceStatusResponse.instance_statuses:type_name -> ec2lab.v1.InstanceStatus
+	3,   // 57: ec2lab.v1.InstanceStatus.instance_state:type_name -> ec2lab.v1.InstanceState
+	41,  // 58: ec2lab.v1.InstanceStatus.system_status:type_name -> ec2lab.v1.InstanceStatusSummary
+	41,  // 59: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
+	43,  // 60: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
+	42,  // 61: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
+	196, // 62: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	196, // 63: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	196, // 64: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	2,   // 65: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
+	44,  // 66: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
+	47,  // 67: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
+	2,   // 68: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
+	50,  // 69: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
+	196, // 70: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	53,  // 71: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
+	196, // 72: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	0,   // 73: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
+	1,   // 74: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 75: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 76: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
+	56,  // 77: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
+	0,   // 78: ec2lab.v1.PlacementGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 79: ec2lab.v1.CreatePlacementGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 80: ec2lab.v1.DescribePlacementGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	63,  // 81: ec2lab.v1.DescribePlacementGroupsResponse.placement_groups:type_name -> ec2lab.v1.PlacementGroup
+	0,   // 82: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	0,   // 83: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	2,   // 84: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
+	73,  // 85: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
+	196, // 86: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	196, // 87: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	76,  // 88: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
+	0,   // 89: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
+	1,   // 90: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 91: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
+	77,  // 92: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
+	196, // 93: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	196, // 94: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	0,   // 95: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
+	1,   // 96: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 97: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
+	87,  // 98: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
+	1,   // 99: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 100: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	6,   // 101: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	196, // 102: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	0,   // 103: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
+	6,   // 104: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	1,   // 105: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 106: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 107: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
+	100, // 108: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
+	109, // 109: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
+	109, // 110: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
+	110, // 111: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
+	111, // 112: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
+	109, // 113: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
+	0,   // 114: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
+	121, // 115: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	30,  // 116: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 117: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 118: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
+	121, // 119: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	2,   // 120: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
+	0,   // 121: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
+	130, // 122: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
+	133, // 123: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
+	1,   // 124: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 125: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
+	120, // 126: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
+	0,   // 127: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
+	30,  // 128: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 129: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 130: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 131: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 132: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 133: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 134: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
+	1,   // 135: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 136: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
+	140, // 137: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
+	149, // 138: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
+	150, // 139: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
+	151, // 140: ec2lab.v1.IpPermission.ipv6_ranges:type_name -> ec2lab.v1.Ipv6Range
+	152, // 141: ec2lab.v1.IpPermission.prefix_list_ids:type_name -> ec2lab.v1.PrefixListId
+	153, // 142: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	153, // 143: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
+	0,   // 144: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 145: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 146: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	154, // 147: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
+	153, // 148: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	1,   // 149: ec2lab.v1.SecurityGroupRulesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	166, // 150: ec2lab.v1.SecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	153, // 151: ec2lab.v1.RevokeSecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	166, // 152: ec2lab.v1.RevokeSecurityGroupRulesResponse.revoked_security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	165, // 153: ec2lab.v1.SecurityGroupRule.referenced_group_info:type_name -> ec2lab.v1.ReferencedSecurityGroup
+	0,   // 154: ec2lab.v1.SecurityGroupRule.tags:type_name -> ec2lab.v1.Tag
+	2,   // 155: ec2lab.v1.DescribeSecurityGroupRulesRequest.filters:type_name -> ec2lab.v1.Filter
+	166, // 156: ec2lab.v1.DescribeSecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	169, // 157: ec2lab.v1.SecurityGroupRuleUpdate.security_group_rule:type_name -> ec2lab.v1.SecurityGroupRuleRequest
+	170, // 158: ec2lab.v1.ModifySecurityGroupRulesRequest.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRuleUpdate
+	153, // 159: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	173, // 160: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.security_group_rule_descriptions:type_name -> ec2lab.v1.SecurityGroupRuleDescription
+	177, // 161: ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses:type_name -> ec2lab.v1.PrivateIpAddressSpecification
+	178, // 162: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses:type_name -> ec2lab.v1.InstanceIpv6Address
+	179, // 163: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes:type_name -> ec2lab.v1.Ipv4PrefixSpecificationRequest
+	180, // 164: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes:type_name -> ec2lab.v1.Ipv6PrefixSpecificationRequest
+	182, // 165: ec2lab.v1.NetworkInterface.private_ip_addresses:type_name -> ec2lab.v1.NetworkInterfacePrivateIpAddress
+	148, // 166: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
+	183, // 167: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
+	0,   // 168: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
+	196, // 169: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	2,   // 170: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
+	181, // 171: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
+	187, // 172: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
+	188, // 173: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
+	0,   // 174: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
+	2,   // 175: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
+	186, // 176: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
+	192, // 177: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
+	193, // 178: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
+	0,   // 179: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
+	2,   // 180: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
+	191, // 181: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
+	7,   // 182: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	17,  // 183: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	19,  // 184: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	20,  // 185: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	19,  // 186: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	19,  // 187: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	24,  // 188: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	26,  // 189: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	28,  // 190: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	11,  // 191: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	34,  // 192: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
+	38,  // 193: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
+	45,  // 194: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	48,  // 195: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	51,  // 196: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	54,  // 197: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	57,  // 198: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	58,  // 199: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	59,  // 200: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	61,  // 201: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	64,  // 202: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	65,  // 203: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	67,  // 204: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	69,  // 205: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	71,  // 206: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	74,  // 207: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	78,  // 208: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	79,  // 209: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	81,  // 210: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	82,  // 211: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	83,  // 212: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	85,  // 213: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	88,  // 214: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	89,  // 215: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	91,  // 216: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	93,  // 217: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	98,  // 218: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	101, // 219: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	103, // 220: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	105, // 221: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	107, // 222: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	96,  // 223: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	95,  // 224: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	118, // 225: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	112, // 226: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	114, // 227: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	116, // 228: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	135, // 229: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	136, // 230: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	138, // 231: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	143, // 232: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	144, // 233: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	146, // 234: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	122, // 235: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	124, // 236: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	126, // 237: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	127, // 238: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	129, // 239: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	132, // 240: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	141, // 241: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	155, // 242: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	157, // 243: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	159, // 244: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	161, // 245: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	161, // 246: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	163, // 247: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	163, // 248: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	167, // 249: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
+	171, // 250: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
+	174, // 251: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	174, // 252: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	184, // 253: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
+	189, // 254: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
+	194, // 255: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
+	16,  // 256: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	18,  // 257: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	22,  // 258: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	22,  // 259: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	23,  // 260: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	22,  // 261: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	25,  // 262: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	27,  // 263: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	29,  // 264: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	12,  // 265: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	37,  // 266: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
+	39,  // 267: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
+	46,  // 268: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	49,  // 269: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	52,  // 270: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	55,  // 271: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	56,  // 272: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	56,  // 273: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	60,  // 274: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	62,  // 275: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	63,  // 276: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	66,  // 277: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	68,  // 278: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	70,  // 279: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	72,  // 280: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	75,  // 281: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	77,  // 282: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	80,  // 283: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	76,  // 284: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	76,  // 285: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	84,  // 286: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	86,  // 287: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	87,  // 288: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	90,  // 289: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	92,  // 290: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	94,  // 291: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	99,  // 292: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	102, // 293: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	104, // 294: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	106, // 295: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	108, // 296: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	97,  // 297: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	94,  // 298: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	119, // 299: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	113, // 300: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	115, // 301: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	117, // 302: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	120, // 303: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	137, // 304: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	139, // 305: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	140, // 306: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	145, // 307: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	147, // 308: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	123, // 309: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	125, // 310: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	128, // 311: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	128, // 312: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	131, // 313: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	134, // 314: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	142, // 315: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	156, // 316: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	158, // 317: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	160, // 318: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	162, // 319: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	162, // 320: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	164, // 321: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	164, // 322: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	168, // 323: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	172, // 324: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	175, // 325: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	175, // 326: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	185, // 327: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	190, // 328: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	195, // 329: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	256, // [256:330] is the sub-list for method output_type
+	182, // [182:256] is the sub-list for method input_type
+	182, // [182:182] is the sub-list for extension type_name
+	182, // [182:182] is the sub-list for extension extendee
+	0,   // [0:182] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -14106,15 +15312,17 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 	file_ec2lab_v1_ec2lab_proto_msgTypes[5].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[9].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[11].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[156].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[163].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[34].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[36].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[169].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[176].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   183,
+			NumMessages:   196,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

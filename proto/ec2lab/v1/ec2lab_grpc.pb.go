@@ -34,6 +34,8 @@ const (
 	Compute_StreamConsole_FullMethodName                              = "/ec2lab.v1.Compute/StreamConsole"
 	Compute_DescribeInstanceAttribute_FullMethodName                  = "/ec2lab.v1.Compute/DescribeInstanceAttribute"
 	Compute_ModifyInstanceMetadataOptions_FullMethodName              = "/ec2lab.v1.Compute/ModifyInstanceMetadataOptions"
+	Compute_ModifyInstanceAttribute_FullMethodName                    = "/ec2lab.v1.Compute/ModifyInstanceAttribute"
+	Compute_DescribeInstanceStatus_FullMethodName                     = "/ec2lab.v1.Compute/DescribeInstanceStatus"
 	Compute_DescribeInstanceTypes_FullMethodName                      = "/ec2lab.v1.Compute/DescribeInstanceTypes"
 	Compute_DescribeRegions_FullMethodName                            = "/ec2lab.v1.Compute/DescribeRegions"
 	Compute_DescribeAvailabilityZones_FullMethodName                  = "/ec2lab.v1.Compute/DescribeAvailabilityZones"
@@ -119,6 +121,12 @@ type ComputeClient interface {
 	// ModifyInstanceMetadataOptions changes an instance's metadata service
 	// options; a running instance's service applies them at once.
 	ModifyInstanceMetadataOptions(ctx context.Context, in *ModifyInstanceMetadataOptionsRequest, opts ...grpc.CallOption) (*ModifyInstanceMetadataOptionsResponse, error)
+	// ModifyInstanceAttribute changes one attribute of an instance (EC2's
+	// rules: type and user data only while stopped, groups live).
+	ModifyInstanceAttribute(ctx context.Context, in *ModifyInstanceAttributeRequest, opts ...grpc.CallOption) (*ModifyInstanceAttributeResponse, error)
+	// DescribeInstanceStatus reports instances' status checks (running ones
+	// unless include_all_instances).
+	DescribeInstanceStatus(ctx context.Context, in *DescribeInstanceStatusRequest, opts ...grpc.CallOption) (*DescribeInstanceStatusResponse, error)
 	// Catalog and topology.
 	DescribeInstanceTypes(ctx context.Context, in *DescribeInstanceTypesRequest, opts ...grpc.CallOption) (*DescribeInstanceTypesResponse, error)
 	DescribeRegions(ctx context.Context, in *DescribeRegionsRequest, opts ...grpc.CallOption) (*DescribeRegionsResponse, error)
@@ -310,6 +318,26 @@ func (c *computeClient) ModifyInstanceMetadataOptions(ctx context.Context, in *M
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ModifyInstanceMetadataOptionsResponse)
 	err := c.cc.Invoke(ctx, Compute_ModifyInstanceMetadataOptions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ModifyInstanceAttribute(ctx context.Context, in *ModifyInstanceAttributeRequest, opts ...grpc.CallOption) (*ModifyInstanceAttributeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ModifyInstanceAttributeResponse)
+	err := c.cc.Invoke(ctx, Compute_ModifyInstanceAttribute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeInstanceStatus(ctx context.Context, in *DescribeInstanceStatusRequest, opts ...grpc.CallOption) (*DescribeInstanceStatusResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeInstanceStatusResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeInstanceStatus_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -975,6 +1003,12 @@ type ComputeServer interface {
 	// ModifyInstanceMetadataOptions changes an instance's metadata service
 	// options; a running instance's service applies them at once.
 	ModifyInstanceMetadataOptions(context.Context, *ModifyInstanceMetadataOptionsRequest) (*ModifyInstanceMetadataOptionsResponse, error)
+	// ModifyInstanceAttribute changes one attribute of an instance (EC2's
+	// rules: type and user data only while stopped, groups live).
+	ModifyInstanceAttribute(context.Context, *ModifyInstanceAttributeRequest) (*ModifyInstanceAttributeResponse, error)
+	// DescribeInstanceStatus reports instances' status checks (running ones
+	// unless include_all_instances).
+	DescribeInstanceStatus(context.Context, *DescribeInstanceStatusRequest) (*DescribeInstanceStatusResponse, error)
 	// Catalog and topology.
 	DescribeInstanceTypes(context.Context, *DescribeInstanceTypesRequest) (*DescribeInstanceTypesResponse, error)
 	DescribeRegions(context.Context, *DescribeRegionsRequest) (*DescribeRegionsResponse, error)
@@ -1098,6 +1132,12 @@ func (UnimplementedComputeServer) DescribeInstanceAttribute(context.Context, *De
 }
 func (UnimplementedComputeServer) ModifyInstanceMetadataOptions(context.Context, *ModifyInstanceMetadataOptionsRequest) (*ModifyInstanceMetadataOptionsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ModifyInstanceMetadataOptions not implemented")
+}
+func (UnimplementedComputeServer) ModifyInstanceAttribute(context.Context, *ModifyInstanceAttributeRequest) (*ModifyInstanceAttributeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ModifyInstanceAttribute not implemented")
+}
+func (UnimplementedComputeServer) DescribeInstanceStatus(context.Context, *DescribeInstanceStatusRequest) (*DescribeInstanceStatusResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeInstanceStatus not implemented")
 }
 func (UnimplementedComputeServer) DescribeInstanceTypes(context.Context, *DescribeInstanceTypesRequest) (*DescribeInstanceTypesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DescribeInstanceTypes not implemented")
@@ -1471,6 +1511,42 @@ func _Compute_ModifyInstanceMetadataOptions_Handler(srv interface{}, ctx context
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(ComputeServer).ModifyInstanceMetadataOptions(ctx, req.(*ModifyInstanceMetadataOptionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ModifyInstanceAttribute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ModifyInstanceAttributeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ModifyInstanceAttribute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ModifyInstanceAttribute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ModifyInstanceAttribute(ctx, req.(*ModifyInstanceAttributeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeInstanceStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeInstanceStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeInstanceStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeInstanceStatus_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeInstanceStatus(ctx, req.(*DescribeInstanceStatusRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -2619,6 +2695,14 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ModifyInstanceMetadataOptions",
 			Handler:    _Compute_ModifyInstanceMetadataOptions_Handler,
+		},
+		{
+			MethodName: "ModifyInstanceAttribute",
+			Handler:    _Compute_ModifyInstanceAttribute_Handler,
+		},
+		{
+			MethodName: "DescribeInstanceStatus",
+			Handler:    _Compute_DescribeInstanceStatus_Handler,
 		},
 		{
 			MethodName: "DescribeInstanceTypes",

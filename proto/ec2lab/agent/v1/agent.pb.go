@@ -1253,16 +1253,19 @@ func (*DestroyInstanceResponse) Descriptor() ([]byte, []int) {
 }
 
 type InstanceStatus struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
-	DomainName    string                 `protobuf:"bytes,2,opt,name=domain_name,json=domainName,proto3" json:"domain_name,omitempty"`
-	State         string                 `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"` // running, stopped, paused, crashed, missing
-	Reason        string                 `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
-	OwnerId       string                 `protobuf:"bytes,5,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
-	Disks         []*Disk                `protobuf:"bytes,6,rep,name=disks,proto3" json:"disks,omitempty"`
-	DomainType    string                 `protobuf:"bytes,7,opt,name=domain_type,json=domainType,proto3" json:"domain_type,omitempty"`
-	PinnedCpus    []int32                `protobuf:"varint,8,rep,packed,name=pinned_cpus,json=pinnedCpus,proto3" json:"pinned_cpus,omitempty"`
-	Gpus          []string               `protobuf:"bytes,9,rep,name=gpus,proto3" json:"gpus,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	DomainName string                 `protobuf:"bytes,2,opt,name=domain_name,json=domainName,proto3" json:"domain_name,omitempty"`
+	State      string                 `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"` // running, stopped, paused, crashed, missing
+	Reason     string                 `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	OwnerId    string                 `protobuf:"bytes,5,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	Disks      []*Disk                `protobuf:"bytes,6,rep,name=disks,proto3" json:"disks,omitempty"`
+	DomainType string                 `protobuf:"bytes,7,opt,name=domain_type,json=domainType,proto3" json:"domain_type,omitempty"`
+	PinnedCpus []int32                `protobuf:"varint,8,rep,packed,name=pinned_cpus,json=pinnedCpus,proto3" json:"pinned_cpus,omitempty"`
+	Gpus       []string               `protobuf:"bytes,9,rep,name=gpus,proto3" json:"gpus,omitempty"`
+	// guest_seen: the guest reached the host's metadata service since its
+	// domain last booted (it is up and its network configured).
+	GuestSeen     bool `protobuf:"varint,10,opt,name=guest_seen,json=guestSeen,proto3" json:"guest_seen,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1358,6 +1361,13 @@ func (x *InstanceStatus) GetGpus() []string {
 		return x.Gpus
 	}
 	return nil
+}
+
+func (x *InstanceStatus) GetGuestSeen() bool {
+	if x != nil {
+		return x.GuestSeen
+	}
+	return false
 }
 
 type ListInstancesRequest struct {
@@ -3407,7 +3417,7 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"instanceId\x12\x14\n" +
 	"\x05force\x18\x02 \x01(\bR\x05force\x12'\n" +
 	"\x0ftimeout_seconds\x18\x03 \x01(\x05R\x0etimeoutSeconds\"\x19\n" +
-	"\x17DestroyInstanceResponse\"\x9e\x02\n" +
+	"\x17DestroyInstanceResponse\"\xbd\x02\n" +
 	"\x0eInstanceStatus\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1f\n" +
@@ -3421,7 +3431,10 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"domainType\x12\x1f\n" +
 	"\vpinned_cpus\x18\b \x03(\x05R\n" +
 	"pinnedCpus\x12\x12\n" +
-	"\x04gpus\x18\t \x03(\tR\x04gpus\"\x16\n" +
+	"\x04gpus\x18\t \x03(\tR\x04gpus\x12\x1d\n" +
+	"\n" +
+	"guest_seen\x18\n" +
+	" \x01(\bR\tguestSeen\"\x16\n" +
 	"\x14ListInstancesRequest\"V\n" +
 	"\x15ListInstancesResponse\x12=\n" +
 	"\tinstances\x18\x01 \x03(\v2\x1f.ec2lab.agent.v1.InstanceStatusR\tinstances\"a\n" +
