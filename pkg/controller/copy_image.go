@@ -17,7 +17,8 @@ type CopyImageRequest struct {
 	DryRun                                         bool
 }
 
-// CopyImage copies an AMI from a peer region: it records a pending image
+// CopyImage copies an AMI within this region (copy_image_local.go) or from
+// a peer region: for the latter it records a pending image
 // whose devices are pending snapshot copies (pulled like CopySnapshot);
 // runImageCopy then pulls the kernel and initrd and makes it available.
 func (s *Service) CopyImage(ctx context.Context, req CopyImageRequest) (Image, error) {
@@ -37,8 +38,8 @@ func (s *Service) CopyImage(ctx context.Context, req CopyImageRequest) (Image, e
 	if err := validateTags(req.Tags); err != nil {
 		return Image{}, err
 	}
-	if req.SourceRegion == s.cfg.Region {
-		return Image{}, ec2err.New(ec2err.InvalidParameterValue, "ec2lab copies images between regions only.")
+	if req.SourceRegion == "" || req.SourceRegion == s.cfg.Region {
+		return s.copyLocalImage(ctx, acct, req)
 	}
 	src, err := s.describePeerImage(ctx, req.SourceRegion, req.SourceImageID)
 	if err != nil {

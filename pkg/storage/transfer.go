@@ -148,3 +148,26 @@ func FileSHA256(path string) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
+
+// Duplicate copies the pool's file name to a new file newName in the same
+// pool (an immutable file another record must own on its own, such as an
+// image's kernel), atomically, with the source's permissions.
+func (p *Pool) Duplicate(ctx context.Context, name, newName string) error {
+	from, err := p.existing(name)
+	if err != nil {
+		return fmt.Errorf("duplicate: %w", err)
+	}
+	to, err := p.fresh(newName)
+	if err != nil {
+		return fmt.Errorf("duplicate: %w", err)
+	}
+	tmp, release := tempFile(p.Dir, to)
+	defer release()
+	if _, err := copyFile(ctx, from, tmp); err != nil {
+		return fmt.Errorf("duplicate %s: %w", name, err)
+	}
+	if err := publish(tmp, to); err != nil {
+		return fmt.Errorf("duplicate %s: %w", name, err)
+	}
+	return nil
+}

@@ -1,0 +1,74 @@
+package controller
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// TestCopyImageInRegion: CopyImage within the region (what Terraform's
+// aws_ami_copy does with source_ami_region set to the same region) gives
+// the caller a private, available AMI with copies of the source's
+// snapshots over the same layers and its own boot files, which outlive
+// the source; another account copies it only once it may launch it.
+func TestCopyImageInRegion(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
+	src := r.bootImage(t, "available")
+	ctx := ctxFor(acct1)
+	req := CopyImageRequest{SourceRegion: "lab-1", SourceImageID: src.ID, Name: "boot-copy", Tags: []Tag{{Key: "k", Value: "v"}}}
+
+	if _, err := r.svc.CopyImage(ctxFor(acct2), req); errCode(err) != "InvalidAMIID.NotFound" {
+		t.Fatalf("another account's private image: %v", err)
+	}
+	if _, err := r.svc.CopyImage(ctx, CopyImageRequest{SourceRegion: "lab-1", SourceImageID: src.ID, Name: "boot"}); errCode(err) != "InvalidAMIName.Duplicate" {
+		t.Fatalf("a name the caller uses: %v", err)
+	}
+	dry := req
+	dry.DryRun = true
+	if _, err := r.svc.CopyImage(ctx, dry); errCode(err) != "DryRunOperation" {
+		t.Fatalf("dry run: %v", err)
+	}
+	cp, err := r.svc.CopyImage(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := r.image(t, cp.ID)
+	if got.State != "available" || got.Owner != acct1 || got.Public || len(got.Devices) != 1 || got.Kernel == src.Kernel ||
+		tagValue(got.Tags, "k") != "v" {
+		t.Fatalf("copy %+v", got)
+	}
+	snap := got.Devices[0].SnapshotID
+	if snap == src.Devices[0].SnapshotID {
+		t.Fatal("the copy shares the source's snapshot record")
+	}
+	snaps, _, err := r.svc.DescribeSnapshots(ctx, []string{snap}, nil, nil, Page{})
+	if err != nil || len(snaps) != 1 || snaps[0].State != "completed" {
+		t.Fatalf("the copy's snapshot: %+v %v", snaps, err)
+	}
+	if n := r.bootFiles(got); n != 4 {
+		t.Fatalf("the copy has %d boot files in the pools, want kernel and initrd in both", n)
+	}
+
+	if err := r.svc.DeregisterImage(ctx, src.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	r.svc.cfg.GCGrace.Duration = time.Millisecond
+	r.svc.collectTombstones(context.Background(), map[string]bool{})
+	time.Sleep(2 * time.Millisecond)
+	r.svc.collectTombstones(context.Background(), map[string]bool{})
+	if r.bootFiles(src) != 0 {
+		t.Fatal("the source's tombstone was not collected")
+	}
+	if n := r.bootFiles(got); n != 4 {
+		t.Fatalf("after the source went: %d boot files of the copy", n)
+	}
+}
+
+func tagValue(tags []Tag, key string) string {
+	for _, tg := range tags {
+		if tg.Key == key {
+			return tg.Value
+		}
+	}
+	return ""
+}
