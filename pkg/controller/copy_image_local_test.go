@@ -72,3 +72,27 @@ func tagValue(tags []Tag, key string) string {
 	}
 	return ""
 }
+
+// TestDescribeDeregisteredImage: asking for one's own image by ID after
+// deregistering it answers no image (EC2; Ansible's ec2_ami waits for
+// that), another account's still answers NotFound, and a mix keeps the
+// live ones.
+func TestDescribeDeregisteredImage(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
+	gone, live := r.bootImage(t, "available"), r.bootImage(t, "available")
+	ctx := ctxFor(acct1)
+	if err := r.svc.DeregisterImage(ctx, gone.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	imgs, _, err := r.svc.DescribeImages(ctx, []string{gone.ID}, nil, nil, nil, Page{})
+	if err != nil || len(imgs) != 0 {
+		t.Fatalf("own deregistered image: %v %v", imgs, err)
+	}
+	imgs, _, err = r.svc.DescribeImages(ctx, []string{gone.ID, live.ID}, nil, nil, nil, Page{})
+	if err != nil || len(imgs) != 1 || imgs[0].ID != live.ID {
+		t.Fatalf("deregistered and live: %v %v", imgs, err)
+	}
+	if _, _, err := r.svc.DescribeImages(ctxFor(acct2), []string{gone.ID}, nil, nil, nil, Page{}); errCode(err) != "InvalidAMIID.NotFound" {
+		t.Fatalf("another account: %v", err)
+	}
+}

@@ -278,6 +278,11 @@ func (s *Service) DescribeImages(ctx context.Context, idList, owners, execUsers 
 	for i := range all {
 		all[i] = imageViewFor(all[i], acct)
 	}
+	if asked := len(idList); asked > 0 {
+		if idList = withoutDeregistered(idList, all, acct); len(idList) == 0 {
+			return nil, "", nil // every image asked for was the caller's, now deregistered
+		}
+	}
 	return selectPage(all, selection[Image]{IDs: idList, Filters: filters, Page: p,
 		ID: func(img Image) string { return img.ID }, Field: imageField,
 		Keep: func(img Image) bool { return img.State != "deregistered" && imageVisible(img, acct) },
@@ -285,6 +290,26 @@ func (s *Service) DescribeImages(ctx context.Context, idList, owners, execUsers 
 			return ownerWanted(owners, img.Owner, acct) && executableBy(img, execUsers, acct)
 		},
 		NotFound: imageNotFound})
+}
+
+// withoutDeregistered drops from idList the caller's images that were
+// deregistered and are still remembered: EC2 answers them with no image
+// rather than InvalidAMIID.NotFound for a while (Ansible's ec2_ami waits
+// for exactly that).
+func withoutDeregistered(idList []string, all []Image, acct string) []string {
+	gone := map[string]bool{}
+	for _, img := range all {
+		if img.State == "deregistered" && img.Owner == acct {
+			gone[img.ID] = true
+		}
+	}
+	var out []string
+	for _, id := range idList {
+		if !gone[id] {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func contains(list []string, v string) bool {

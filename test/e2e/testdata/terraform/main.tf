@@ -133,6 +133,11 @@ resource "aws_instance" "web" {
     volume_type = "gp3"
   }
   tags = { Name = "homelab-web", Role = "web" }
+  # aws_volume_attachment.data attaches /dev/sdg: without this, as on AWS,
+  # the provider reads it back as a drifted ebs_block_device.
+  lifecycle {
+    ignore_changes = [ebs_block_device]
+  }
 }
 
 resource "aws_ebs_volume" "data" {
