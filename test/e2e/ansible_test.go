@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"testing"
-
-	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 )
 
 // TestAnsibleHomelab runs test/e2e/testdata/ansible/homelab.yml with
@@ -26,7 +24,7 @@ func TestAnsibleHomelab(t *testing.T) {
 	playbook := requireTool(t, "ansible-playbook")
 	python := ansiblePython(t)
 	prefix := fmt.Sprintf("an%04x-", rand.Intn(1<<16))
-	r := startRegion(t, hvtest.ScratchDir(t), "--domain-prefix", prefix)
+	r := startToolRegion(t, prefix)
 	before := r.resourceCensus(t)
 	filesBefore := storedFiles(t, r.DataDir)
 

@@ -27,7 +27,7 @@ func TestTerraformHomelab(t *testing.T) {
 	tf := requireTool(t, "terraform")
 	mirror := terraformMirror(t)
 	prefix := fmt.Sprintf("tf%04x-", rand.Intn(1<<16))
-	r := startRegion(t, hvtest.ScratchDir(t), "--domain-prefix", prefix)
+	r := startToolRegion(t, prefix)
 	before := r.resourceCensus(t)
 	filesBefore := storedFiles(t, r.DataDir)
 
@@ -65,8 +65,12 @@ func TestTerraformHomelab(t *testing.T) {
 		if ids := out.strs("instance_ids"); len(ids) != 1 || ids[0] != inst.GetInstanceId() {
 			t.Errorf("data.aws_instances found %v", ids)
 		}
-		if out.str("account_id") != r.Key.AccountID || out.str("private_ip") != inst.GetPrivateIpAddress() {
-			t.Errorf("account %q ip %q", out.str("account_id"), out.str("private_ip"))
+		vpcs, err := r.Client.DescribeVpcs(context.Background(), &v1.DescribeVpcsRequest{VpcIds: []string{out.str("vpc_id")}})
+		if err != nil || len(vpcs.GetVpcs()) != 1 {
+			t.Fatalf("the VPC: %v %v", vpcs, err)
+		}
+		if owner := vpcs.GetVpcs()[0].GetOwnerId(); out.str("account_id") != owner || out.str("private_ip") != inst.GetPrivateIpAddress() {
+			t.Errorf("account %q ip %q, want %q and %q", out.str("account_id"), out.str("private_ip"), owner, inst.GetPrivateIpAddress())
 		}
 		if out.str("main_route_table") == "" {
 			t.Error("aws_vpc has no main_route_table_id")
@@ -113,6 +117,33 @@ func TestTerraformHomelab(t *testing.T) {
 	if after := r.resourceCensus(t); !slices.Equal(after, before) {
 		t.Errorf("left behind in the API:\n  before %v\n  after  %v", before, after)
 	}
+}
+
+// startToolRegion runs a one-host region like --all-in-one, with a short
+// garbage-collection grace so that what a tool deleted leaves the pools
+// within the test's patience.
+func startToolRegion(t *testing.T, prefix string) *region {
+	t.Helper()
+	dir := hvtest.ScratchDir(t)
+	data := filepath.Join(dir, "data")
+	if err := os.MkdirAll(data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { removeDomains(t, prefix) })
+	cfg := fmt.Sprintf(`region: lab-1
+gc_grace: 3s
+availability_zones:
+  - {name: lab-1a, id: lab-1-az1, pool: %[1]s/pools/lab-1a}
+embedded_agents:
+  - {host_id: h-1, availability_zone: lab-1a, domain_prefix: %[2]s, local_pool: %[1]s/local, state_dir: %[1]s/agent}
+`, data, prefix)
+	r := startRegion(t, data, "--config", writeFile(t, dir, "region.yaml", cfg))
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("ec2d log tail:\n%s", tail(r.log.String(), 6000))
+		}
+	})
+	return r
 }
 
 // tfWorkspace is one Terraform working directory pointed at a region.
