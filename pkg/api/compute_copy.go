@@ -12,11 +12,24 @@ import (
 func (c *Compute) CopySnapshot(ctx context.Context, r *v1.CopySnapshotRequest) (*v1.CopySnapshotResponse, error) {
 	sn, err := c.svc.CopySnapshot(ctx, controller.CopySnapshotRequest{SourceRegion: r.GetSourceRegion(),
 		SourceSnapshotID: r.GetSourceSnapshotId(), Description: r.GetDescription(), Encrypted: r.GetEncrypted(),
-		DryRun: r.GetDryRun(), Tags: specTags(r.GetTagSpecifications())["snapshot"]})
+		DryRun: r.GetDryRun(), Tags: specTags(r.GetTagSpecifications())["snapshot"],
+		DestinationRegion: r.GetDestinationRegion(), Unsupported: unsupportedCopyParam(r)})
 	if err != nil {
 		return nil, err
 	}
 	return &v1.CopySnapshotResponse{SnapshotId: sn.ID}, nil
+}
+
+// unsupportedCopyParam names the first CopySnapshot parameter r carries
+// that ec2lab cannot honour ("" when none).
+func unsupportedCopyParam(r *v1.CopySnapshotRequest) string {
+	switch {
+	case r.GetKmsKeyId() != "":
+		return "KmsKeyId"
+	case r.GetCompletionDurationMinutes() != 0:
+		return "CompletionDurationMinutes"
+	}
+	return ""
 }
 
 // CopyImage copies an AMI from a peer region.

@@ -22,6 +22,11 @@ type CopySnapshotRequest struct {
 	SourceRegion, SourceSnapshotID, Description string
 	Encrypted, DryRun                           bool
 	Tags                                        []Tag
+	// DestinationRegion, when given, must be this region (the copy is
+	// made where the request is served).
+	DestinationRegion string
+	// Unsupported names a parameter ec2lab cannot honour ("" when none).
+	Unsupported string
 }
 
 // CopySnapshot copies a snapshot into this region. From a peer region it
@@ -39,6 +44,14 @@ func (s *Service) CopySnapshot(ctx context.Context, req CopySnapshotRequest) (Sn
 	}
 	if err := validateTags(req.Tags); err != nil {
 		return Snapshot{}, err
+	}
+	if req.Unsupported != "" {
+		return Snapshot{}, ec2err.New(ec2err.UnsupportedOperation,
+			"The parameter %s is not supported: ec2lab encrypts with keys of its own and copies at once", req.Unsupported)
+	}
+	if req.DestinationRegion != "" && req.DestinationRegion != s.cfg.Region {
+		return Snapshot{}, ec2err.New(ec2err.InvalidParameterValue,
+			"DestinationRegion %s is not this endpoint's region (%s): send CopySnapshot to the destination region", req.DestinationRegion, s.cfg.Region)
 	}
 	if req.SourceRegion == "" || req.SourceRegion == s.cfg.Region {
 		return s.copyLocalSnapshot(ctx, acct, req)

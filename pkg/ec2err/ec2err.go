@@ -54,6 +54,7 @@ const (
 	DryRunOperation              = "DryRunOperation"
 	RequestLimitExceeded         = "RequestLimitExceeded"
 	InvalidAction                = "InvalidAction"
+	UnknownParameter             = "UnknownParameter"
 	InvalidID                    = "InvalidID"
 	VcpuLimitExceeded            = "VcpuLimitExceeded"
 	TagLimitExceeded             = "TagLimitExceeded"

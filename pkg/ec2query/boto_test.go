@@ -103,8 +103,13 @@ func TestBotoRoundTrip(t *testing.T) {
 		{Name: "instance-state-name", Values: []string{"running", "pending"}}, {Name: "tag:Name", Values: []string{"web-*"}}}})
 	same(t, "ImportKeyPair", received[*ec2labv1.ImportKeyPairRequest](f)[0],
 		&ec2labv1.ImportKeyPairRequest{KeyName: "lab2", PublicKeyMaterial: []byte("ssh-ed25519 AAAA lab")})
-	same(t, "CopySnapshot", received[*ec2labv1.CopySnapshotRequest](f)[0],
-		&ec2labv1.CopySnapshotRequest{SourceRegion: "lab-1", SourceSnapshotId: fakeSnapshot})
+	copied := received[*ec2labv1.CopySnapshotRequest](f)[0]
+	if !strings.Contains(copied.GetPresignedUrl(), "Action=CopySnapshot") {
+		t.Errorf("boto3's PresignedUrl did not reach Compute: %q", copied.GetPresignedUrl())
+	}
+	copied.PresignedUrl = "" // signed anew on every run
+	same(t, "CopySnapshot", copied,
+		&ec2labv1.CopySnapshotRequest{SourceRegion: "lab-1", SourceSnapshotId: fakeSnapshot, DestinationRegion: "lab-1"})
 	same(t, "RegisterImage", received[*ec2labv1.RegisterImageRequest](f)[0],
 		&ec2labv1.RegisterImageRequest{Name: "tiny-linux", BundlePath: "/var/lib/ec2lab/bundles/tiny"})
 	same(t, "CreateTags", received[*ec2labv1.CreateTagsRequest](f)[0], &ec2labv1.CreateTagsRequest{

@@ -86,6 +86,13 @@ func TestErrors(t *testing.T) {
 		{"metadata options need an instance", "POST", "", "Action=ModifyInstanceMetadataOptions&Version=2016-11-15&HttpTokens=required", 400, "MissingParameter", "InstanceId"},
 		{"bad hop limit type", "POST", "", "Action=ModifyInstanceMetadataOptions&Version=2016-11-15&InstanceId=i-1&HttpPutResponseHopLimit=many", 400, "InvalidParameterValue", "HttpPutResponseHopLimit"},
 		{"PUT", "PUT", "", "Action=DescribeInstances&Version=2016-11-15", 400, "UnsupportedOperation", "PUT"},
+		// a parameter the action does not have is refused, never dropped
+		{"unknown parameter", "POST", "", "Action=CreateVolume&Version=2016-11-15&AvailabilityZone=lab-1a&Size=1&MultiAttachEnabled=true",
+			400, "UnknownParameter", "The parameter MultiAttachEnabled is not recognized"},
+		{"unknown member of a list item", "POST", "", "Action=DescribeInstances&Version=2016-11-15&Filter.1.Name=a&Filter.1.Value.1=b&Filter.1.Color=red",
+			400, "UnknownParameter", "Filter.1.Color"},
+		{"deeper key under a scalar list", "POST", "", "Action=TerminateInstances&Version=2016-11-15&InstanceId.1=i-1&InstanceId.1.X=y",
+			400, "UnknownParameter", "InstanceId.1.X"},
 	}
 	h := testHandler(&fakeCompute{}, func(o *Options) { o.MaxBody = 1024 })
 	for _, tt := range tests {

@@ -18,6 +18,8 @@ import (
 type params struct {
 	vals url.Values
 	keys []string
+	// read are the keys get has returned: what decoding consumed.
+	read map[string]bool
 }
 
 func newParams(v url.Values) *params {
@@ -26,7 +28,7 @@ func newParams(v url.Values) *params {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	return &params{vals: v, keys: keys}
+	return &params{vals: v, keys: keys, read: map[string]bool{}}
 }
 
 // get returns the first value of key and whether the key is present.
@@ -35,7 +37,32 @@ func (p *params) get(key string) (string, bool) {
 	if !ok || len(v) == 0 {
 		return "", false
 	}
+	p.read[key] = true
 	return v[0], true
+}
+
+// unread is the first parameter (in sorted order) that decoding did not
+// consume and that is not part of the request's envelope (action,
+// version, signature), or "".
+func (p *params) unread() string {
+	for _, k := range p.keys {
+		if !p.read[k] && !envelope(k) {
+			return k
+		}
+	}
+	return ""
+}
+
+// envelope reports whether key belongs to the Query protocol or its
+// signature rather than to the action: SigV2's fields, SigV4's presigned
+// X-Amz-* query fields.
+func envelope(key string) bool {
+	switch key {
+	case "Action", "Version", "DryRun", "AWSAccessKeyId", "Signature", "SignatureMethod", "SignatureVersion",
+		"Timestamp", "Expires", "SecurityToken":
+		return true
+	}
+	return strings.HasPrefix(key, "X-Amz-")
 }
 
 // withPrefix returns the sorted keys that start with prefix.

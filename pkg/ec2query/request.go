@@ -95,6 +95,9 @@ func decodeRequest(a action, p *params) (proto.Message, error) {
 			return nil, missing(wireName(fd))
 		}
 	}
+	if k := p.unread(); k != "" {
+		return nil, ec2err.New(ec2err.UnknownParameter, "The parameter %s is not recognized", clip(k))
+	}
 	return req, nil
 }
 
