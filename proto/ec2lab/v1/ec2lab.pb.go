@@ -493,8 +493,11 @@ type RunInstancesRequest struct {
 	SecurityGroupIds      []string                        `protobuf:"bytes,16,rep,name=security_group_ids,json=securityGroupIds,proto3" json:"security_group_ids,omitempty"` // empty: the VPC's default group
 	MetadataOptions       *InstanceMetadataOptionsRequest `protobuf:"bytes,17,opt,name=metadata_options,json=metadataOptions,proto3" json:"metadata_options,omitempty"`
 	CreditSpecification   *CreditSpecificationRequest     `protobuf:"bytes,18,opt,name=credit_specification,json=creditSpecification,proto3" json:"credit_specification,omitempty"` // burstable (t*) types only
-	unknownFields         protoimpl.UnknownFields
-	sizeCache             protoimpl.SizeCache
+	// The launch template whose data fills what this request does not give
+	// (numbered apart from the fields above, which other work extends).
+	LaunchTemplate *LaunchTemplateSpecification `protobuf:"bytes,40,opt,name=launch_template,json=launchTemplate,proto3" json:"launch_template,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *RunInstancesRequest) Reset() {
@@ -649,6 +652,13 @@ func (x *RunInstancesRequest) GetMetadataOptions() *InstanceMetadataOptionsReque
 func (x *RunInstancesRequest) GetCreditSpecification() *CreditSpecificationRequest {
 	if x != nil {
 		return x.CreditSpecification
+	}
+	return nil
+}
+
+func (x *RunInstancesRequest) GetLaunchTemplate() *LaunchTemplateSpecification {
+	if x != nil {
+		return x.LaunchTemplate
 	}
 	return nil
 }
@@ -9869,6 +9879,2119 @@ func (x *SecurityGroupRulesResponse) GetReturn() bool {
 	return false
 }
 
+// LaunchTemplateSpecification names a launch template and one of its
+// versions (RunInstances' LaunchTemplate).
+type LaunchTemplateSpecification struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId   string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"` // instead of the ID
+	Version            string                 `protobuf:"bytes,3,opt,name=version,proto3" json:"version,omitempty"`                                                   // a version number, $Latest or $Default (the default)
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateSpecification) Reset() {
+	*x = LaunchTemplateSpecification{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateSpecification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateSpecification) ProtoMessage() {}
+
+func (x *LaunchTemplateSpecification) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateSpecification.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateSpecification) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{148}
+}
+
+func (x *LaunchTemplateSpecification) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *LaunchTemplateSpecification) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *LaunchTemplateSpecification) GetVersion() string {
+	if x != nil {
+		return x.Version
+	}
+	return ""
+}
+
+// LaunchTemplateData is EC2's RequestLaunchTemplateData and
+// ResponseLaunchTemplateData, limited to what ec2lab can launch with: every
+// member is optional and kept as given (a version echoes it back);
+// RunInstances' own parameters override it.
+type LaunchTemplateData struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	ImageId          string                 `protobuf:"bytes,1,opt,name=image_id,json=imageId,proto3" json:"image_id,omitempty"`
+	InstanceType     string                 `protobuf:"bytes,2,opt,name=instance_type,json=instanceType,proto3" json:"instance_type,omitempty"`
+	KeyName          string                 `protobuf:"bytes,3,opt,name=key_name,json=keyName,proto3" json:"key_name,omitempty"`
+	UserData         string                 `protobuf:"bytes,4,opt,name=user_data,json=userData,proto3" json:"user_data,omitempty"` // base64, as EC2 keeps it in a template
+	SecurityGroupIds []string               `protobuf:"bytes,5,rep,name=security_group_ids,json=securityGroupIds,proto3" json:"security_group_ids,omitempty"`
+	SecurityGroups   []string               `protobuf:"bytes,6,rep,name=security_groups,json=securityGroups,proto3" json:"security_groups,omitempty"` // names of groups of the default VPC
+	// At most one interface, DeviceIndex 0: it gives the instance's subnet,
+	// groups and address.
+	NetworkInterfaces                 []*LaunchTemplateNetworkInterface   `protobuf:"bytes,7,rep,name=network_interfaces,json=networkInterfaces,proto3" json:"network_interfaces,omitempty"`
+	BlockDeviceMappings               []*LaunchTemplateBlockDeviceMapping `protobuf:"bytes,8,rep,name=block_device_mappings,json=blockDeviceMappings,proto3" json:"block_device_mappings,omitempty"`
+	Placement                         *LaunchTemplatePlacement            `protobuf:"bytes,9,opt,name=placement,proto3" json:"placement,omitempty"`
+	TagSpecifications                 []*TagSpecification                 `protobuf:"bytes,10,rep,name=tag_specifications,json=tagSpecifications,proto3" json:"tag_specifications,omitempty"` // instance, volume
+	MetadataOptions                   *LaunchTemplateMetadataOptions      `protobuf:"bytes,11,opt,name=metadata_options,json=metadataOptions,proto3" json:"metadata_options,omitempty"`
+	CreditSpecification               *CreditSpecificationRequest         `protobuf:"bytes,12,opt,name=credit_specification,json=creditSpecification,proto3" json:"credit_specification,omitempty"`
+	DisableApiTermination             *bool                               `protobuf:"varint,13,opt,name=disable_api_termination,json=disableApiTermination,proto3,oneof" json:"disable_api_termination,omitempty"`
+	DisableApiStop                    *bool                               `protobuf:"varint,14,opt,name=disable_api_stop,json=disableApiStop,proto3,oneof" json:"disable_api_stop,omitempty"`
+	InstanceInitiatedShutdownBehavior string                              `protobuf:"bytes,15,opt,name=instance_initiated_shutdown_behavior,json=instanceInitiatedShutdownBehavior,proto3" json:"instance_initiated_shutdown_behavior,omitempty"` // stop (terminate is refused)
+	IamInstanceProfile                *LaunchTemplateIamInstanceProfile   `protobuf:"bytes,16,opt,name=iam_instance_profile,json=iamInstanceProfile,proto3" json:"iam_instance_profile,omitempty"`                                                // refused: ec2lab has no IAM roles
+	EbsOptimized                      *bool                               `protobuf:"varint,17,opt,name=ebs_optimized,json=ebsOptimized,proto3,oneof" json:"ebs_optimized,omitempty"`                                                             // false (no type here is EBS-optimized)
+	Monitoring                        *LaunchTemplateMonitoring           `protobuf:"bytes,18,opt,name=monitoring,proto3" json:"monitoring,omitempty"`                                                                                            // enabled false (no detailed monitoring)
+	unknownFields                     protoimpl.UnknownFields
+	sizeCache                         protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateData) Reset() {
+	*x = LaunchTemplateData{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateData) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateData) ProtoMessage() {}
+
+func (x *LaunchTemplateData) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateData.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateData) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{149}
+}
+
+func (x *LaunchTemplateData) GetImageId() string {
+	if x != nil {
+		return x.ImageId
+	}
+	return ""
+}
+
+func (x *LaunchTemplateData) GetInstanceType() string {
+	if x != nil {
+		return x.InstanceType
+	}
+	return ""
+}
+
+func (x *LaunchTemplateData) GetKeyName() string {
+	if x != nil {
+		return x.KeyName
+	}
+	return ""
+}
+
+func (x *LaunchTemplateData) GetUserData() string {
+	if x != nil {
+		return x.UserData
+	}
+	return ""
+}
+
+func (x *LaunchTemplateData) GetSecurityGroupIds() []string {
+	if x != nil {
+		return x.SecurityGroupIds
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetSecurityGroups() []string {
+	if x != nil {
+		return x.SecurityGroups
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetNetworkInterfaces() []*LaunchTemplateNetworkInterface {
+	if x != nil {
+		return x.NetworkInterfaces
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetBlockDeviceMappings() []*LaunchTemplateBlockDeviceMapping {
+	if x != nil {
+		return x.BlockDeviceMappings
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetPlacement() *LaunchTemplatePlacement {
+	if x != nil {
+		return x.Placement
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetTagSpecifications() []*TagSpecification {
+	if x != nil {
+		return x.TagSpecifications
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetMetadataOptions() *LaunchTemplateMetadataOptions {
+	if x != nil {
+		return x.MetadataOptions
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetCreditSpecification() *CreditSpecificationRequest {
+	if x != nil {
+		return x.CreditSpecification
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetDisableApiTermination() bool {
+	if x != nil && x.DisableApiTermination != nil {
+		return *x.DisableApiTermination
+	}
+	return false
+}
+
+func (x *LaunchTemplateData) GetDisableApiStop() bool {
+	if x != nil && x.DisableApiStop != nil {
+		return *x.DisableApiStop
+	}
+	return false
+}
+
+func (x *LaunchTemplateData) GetInstanceInitiatedShutdownBehavior() string {
+	if x != nil {
+		return x.InstanceInitiatedShutdownBehavior
+	}
+	return ""
+}
+
+func (x *LaunchTemplateData) GetIamInstanceProfile() *LaunchTemplateIamInstanceProfile {
+	if x != nil {
+		return x.IamInstanceProfile
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetEbsOptimized() bool {
+	if x != nil && x.EbsOptimized != nil {
+		return *x.EbsOptimized
+	}
+	return false
+}
+
+func (x *LaunchTemplateData) GetMonitoring() *LaunchTemplateMonitoring {
+	if x != nil {
+		return x.Monitoring
+	}
+	return nil
+}
+
+// LaunchTemplateNetworkInterface is EC2's
+// LaunchTemplateInstanceNetworkInterfaceSpecification(Request).
+type LaunchTemplateNetworkInterface struct {
+	state                    protoimpl.MessageState `protogen:"open.v1"`
+	DeviceIndex              *int32                 `protobuf:"varint,1,opt,name=device_index,json=deviceIndex,proto3,oneof" json:"device_index,omitempty"`
+	SubnetId                 string                 `protobuf:"bytes,2,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	Groups                   []string               `protobuf:"bytes,3,rep,name=groups,proto3" json:"groups,omitempty"` // security group IDs
+	PrivateIpAddress         string                 `protobuf:"bytes,4,opt,name=private_ip_address,json=privateIpAddress,proto3" json:"private_ip_address,omitempty"`
+	AssociatePublicIpAddress *bool                  `protobuf:"varint,5,opt,name=associate_public_ip_address,json=associatePublicIpAddress,proto3,oneof" json:"associate_public_ip_address,omitempty"` // false (no public addresses)
+	DeleteOnTermination      *bool                  `protobuf:"varint,6,opt,name=delete_on_termination,json=deleteOnTermination,proto3,oneof" json:"delete_on_termination,omitempty"`                  // true (the interface goes with the instance)
+	Description              string                 `protobuf:"bytes,7,opt,name=description,proto3" json:"description,omitempty"`
+	NetworkCardIndex         *int32                 `protobuf:"varint,8,opt,name=network_card_index,json=networkCardIndex,proto3,oneof" json:"network_card_index,omitempty"` // 0
+	unknownFields            protoimpl.UnknownFields
+	sizeCache                protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateNetworkInterface) Reset() {
+	*x = LaunchTemplateNetworkInterface{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateNetworkInterface) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateNetworkInterface) ProtoMessage() {}
+
+func (x *LaunchTemplateNetworkInterface) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateNetworkInterface.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateNetworkInterface) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{150}
+}
+
+func (x *LaunchTemplateNetworkInterface) GetDeviceIndex() int32 {
+	if x != nil && x.DeviceIndex != nil {
+		return *x.DeviceIndex
+	}
+	return 0
+}
+
+func (x *LaunchTemplateNetworkInterface) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
+}
+
+func (x *LaunchTemplateNetworkInterface) GetGroups() []string {
+	if x != nil {
+		return x.Groups
+	}
+	return nil
+}
+
+func (x *LaunchTemplateNetworkInterface) GetPrivateIpAddress() string {
+	if x != nil {
+		return x.PrivateIpAddress
+	}
+	return ""
+}
+
+func (x *LaunchTemplateNetworkInterface) GetAssociatePublicIpAddress() bool {
+	if x != nil && x.AssociatePublicIpAddress != nil {
+		return *x.AssociatePublicIpAddress
+	}
+	return false
+}
+
+func (x *LaunchTemplateNetworkInterface) GetDeleteOnTermination() bool {
+	if x != nil && x.DeleteOnTermination != nil {
+		return *x.DeleteOnTermination
+	}
+	return false
+}
+
+func (x *LaunchTemplateNetworkInterface) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *LaunchTemplateNetworkInterface) GetNetworkCardIndex() int32 {
+	if x != nil && x.NetworkCardIndex != nil {
+		return *x.NetworkCardIndex
+	}
+	return 0
+}
+
+// LaunchTemplateBlockDeviceMapping is EC2's LaunchTemplateBlockDeviceMapping(Request).
+type LaunchTemplateBlockDeviceMapping struct {
+	state         protoimpl.MessageState        `protogen:"open.v1"`
+	DeviceName    string                        `protobuf:"bytes,1,opt,name=device_name,json=deviceName,proto3" json:"device_name,omitempty"`
+	Ebs           *LaunchTemplateEbsBlockDevice `protobuf:"bytes,2,opt,name=ebs,proto3" json:"ebs,omitempty"`
+	NoDevice      *string                       `protobuf:"bytes,3,opt,name=no_device,json=noDevice,proto3,oneof" json:"no_device,omitempty"` // present: the image's device is left out
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateBlockDeviceMapping) Reset() {
+	*x = LaunchTemplateBlockDeviceMapping{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateBlockDeviceMapping) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateBlockDeviceMapping) ProtoMessage() {}
+
+func (x *LaunchTemplateBlockDeviceMapping) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateBlockDeviceMapping.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateBlockDeviceMapping) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{151}
+}
+
+func (x *LaunchTemplateBlockDeviceMapping) GetDeviceName() string {
+	if x != nil {
+		return x.DeviceName
+	}
+	return ""
+}
+
+func (x *LaunchTemplateBlockDeviceMapping) GetEbs() *LaunchTemplateEbsBlockDevice {
+	if x != nil {
+		return x.Ebs
+	}
+	return nil
+}
+
+func (x *LaunchTemplateBlockDeviceMapping) GetNoDevice() string {
+	if x != nil && x.NoDevice != nil {
+		return *x.NoDevice
+	}
+	return ""
+}
+
+// LaunchTemplateEbsBlockDevice is EC2's LaunchTemplateEbsBlockDevice(Request).
+type LaunchTemplateEbsBlockDevice struct {
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	Encrypted           *bool                  `protobuf:"varint,1,opt,name=encrypted,proto3,oneof" json:"encrypted,omitempty"`
+	DeleteOnTermination *bool                  `protobuf:"varint,2,opt,name=delete_on_termination,json=deleteOnTermination,proto3,oneof" json:"delete_on_termination,omitempty"`
+	Iops                int32                  `protobuf:"varint,3,opt,name=iops,proto3" json:"iops,omitempty"`
+	SnapshotId          string                 `protobuf:"bytes,4,opt,name=snapshot_id,json=snapshotId,proto3" json:"snapshot_id,omitempty"`
+	VolumeSize          int32                  `protobuf:"varint,5,opt,name=volume_size,json=volumeSize,proto3" json:"volume_size,omitempty"` // GiB
+	VolumeType          string                 `protobuf:"bytes,6,opt,name=volume_type,json=volumeType,proto3" json:"volume_type,omitempty"`
+	Throughput          int32                  `protobuf:"varint,7,opt,name=throughput,proto3" json:"throughput,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateEbsBlockDevice) Reset() {
+	*x = LaunchTemplateEbsBlockDevice{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateEbsBlockDevice) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateEbsBlockDevice) ProtoMessage() {}
+
+func (x *LaunchTemplateEbsBlockDevice) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateEbsBlockDevice.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateEbsBlockDevice) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{152}
+}
+
+func (x *LaunchTemplateEbsBlockDevice) GetEncrypted() bool {
+	if x != nil && x.Encrypted != nil {
+		return *x.Encrypted
+	}
+	return false
+}
+
+func (x *LaunchTemplateEbsBlockDevice) GetDeleteOnTermination() bool {
+	if x != nil && x.DeleteOnTermination != nil {
+		return *x.DeleteOnTermination
+	}
+	return false
+}
+
+func (x *LaunchTemplateEbsBlockDevice) GetIops() int32 {
+	if x != nil {
+		return x.Iops
+	}
+	return 0
+}
+
+func (x *LaunchTemplateEbsBlockDevice) GetSnapshotId() string {
+	if x != nil {
+		return x.SnapshotId
+	}
+	return ""
+}
+
+func (x *LaunchTemplateEbsBlockDevice) GetVolumeSize() int32 {
+	if x != nil {
+		return x.VolumeSize
+	}
+	return 0
+}
+
+func (x *LaunchTemplateEbsBlockDevice) GetVolumeType() string {
+	if x != nil {
+		return x.VolumeType
+	}
+	return ""
+}
+
+func (x *LaunchTemplateEbsBlockDevice) GetThroughput() int32 {
+	if x != nil {
+		return x.Throughput
+	}
+	return 0
+}
+
+// LaunchTemplatePlacement is EC2's LaunchTemplatePlacement(Request).
+type LaunchTemplatePlacement struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	AvailabilityZone string                 `protobuf:"bytes,1,opt,name=availability_zone,json=availabilityZone,proto3" json:"availability_zone,omitempty"`
+	GroupName        string                 `protobuf:"bytes,2,opt,name=group_name,json=groupName,proto3" json:"group_name,omitempty"`
+	PartitionNumber  int32                  `protobuf:"varint,3,opt,name=partition_number,json=partitionNumber,proto3" json:"partition_number,omitempty"`
+	Tenancy          string                 `protobuf:"bytes,4,opt,name=tenancy,proto3" json:"tenancy,omitempty"` // default only
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *LaunchTemplatePlacement) Reset() {
+	*x = LaunchTemplatePlacement{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplatePlacement) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplatePlacement) ProtoMessage() {}
+
+func (x *LaunchTemplatePlacement) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplatePlacement.ProtoReflect.Descriptor instead.
+func (*LaunchTemplatePlacement) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{153}
+}
+
+func (x *LaunchTemplatePlacement) GetAvailabilityZone() string {
+	if x != nil {
+		return x.AvailabilityZone
+	}
+	return ""
+}
+
+func (x *LaunchTemplatePlacement) GetGroupName() string {
+	if x != nil {
+		return x.GroupName
+	}
+	return ""
+}
+
+func (x *LaunchTemplatePlacement) GetPartitionNumber() int32 {
+	if x != nil {
+		return x.PartitionNumber
+	}
+	return 0
+}
+
+func (x *LaunchTemplatePlacement) GetTenancy() string {
+	if x != nil {
+		return x.Tenancy
+	}
+	return ""
+}
+
+// LaunchTemplateMetadataOptions is EC2's LaunchTemplateInstanceMetadataOptions(Request).
+type LaunchTemplateMetadataOptions struct {
+	state                   protoimpl.MessageState `protogen:"open.v1"`
+	HttpTokens              string                 `protobuf:"bytes,1,opt,name=http_tokens,json=httpTokens,proto3" json:"http_tokens,omitempty"`
+	HttpPutResponseHopLimit *int32                 `protobuf:"varint,2,opt,name=http_put_response_hop_limit,json=httpPutResponseHopLimit,proto3,oneof" json:"http_put_response_hop_limit,omitempty"`
+	HttpEndpoint            string                 `protobuf:"bytes,3,opt,name=http_endpoint,json=httpEndpoint,proto3" json:"http_endpoint,omitempty"`
+	HttpProtocolIpv6        string                 `protobuf:"bytes,4,opt,name=http_protocol_ipv6,json=httpProtocolIpv6,proto3" json:"http_protocol_ipv6,omitempty"`             // disabled only
+	InstanceMetadataTags    string                 `protobuf:"bytes,5,opt,name=instance_metadata_tags,json=instanceMetadataTags,proto3" json:"instance_metadata_tags,omitempty"` // disabled only
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateMetadataOptions) Reset() {
+	*x = LaunchTemplateMetadataOptions{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateMetadataOptions) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateMetadataOptions) ProtoMessage() {}
+
+func (x *LaunchTemplateMetadataOptions) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateMetadataOptions.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateMetadataOptions) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{154}
+}
+
+func (x *LaunchTemplateMetadataOptions) GetHttpTokens() string {
+	if x != nil {
+		return x.HttpTokens
+	}
+	return ""
+}
+
+func (x *LaunchTemplateMetadataOptions) GetHttpPutResponseHopLimit() int32 {
+	if x != nil && x.HttpPutResponseHopLimit != nil {
+		return *x.HttpPutResponseHopLimit
+	}
+	return 0
+}
+
+func (x *LaunchTemplateMetadataOptions) GetHttpEndpoint() string {
+	if x != nil {
+		return x.HttpEndpoint
+	}
+	return ""
+}
+
+func (x *LaunchTemplateMetadataOptions) GetHttpProtocolIpv6() string {
+	if x != nil {
+		return x.HttpProtocolIpv6
+	}
+	return ""
+}
+
+func (x *LaunchTemplateMetadataOptions) GetInstanceMetadataTags() string {
+	if x != nil {
+		return x.InstanceMetadataTags
+	}
+	return ""
+}
+
+type LaunchTemplateIamInstanceProfile struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Arn           string                 `protobuf:"bytes,1,opt,name=arn,proto3" json:"arn,omitempty"`
+	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateIamInstanceProfile) Reset() {
+	*x = LaunchTemplateIamInstanceProfile{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateIamInstanceProfile) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateIamInstanceProfile) ProtoMessage() {}
+
+func (x *LaunchTemplateIamInstanceProfile) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateIamInstanceProfile.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateIamInstanceProfile) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{155}
+}
+
+func (x *LaunchTemplateIamInstanceProfile) GetArn() string {
+	if x != nil {
+		return x.Arn
+	}
+	return ""
+}
+
+func (x *LaunchTemplateIamInstanceProfile) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+type LaunchTemplateMonitoring struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Enabled       bool                   `protobuf:"varint,1,opt,name=enabled,proto3" json:"enabled,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateMonitoring) Reset() {
+	*x = LaunchTemplateMonitoring{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateMonitoring) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateMonitoring) ProtoMessage() {}
+
+func (x *LaunchTemplateMonitoring) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateMonitoring.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateMonitoring) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{156}
+}
+
+func (x *LaunchTemplateMonitoring) GetEnabled() bool {
+	if x != nil {
+		return x.Enabled
+	}
+	return false
+}
+
+type LaunchTemplate struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId     string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName   string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	CreateTime           *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	CreatedBy            string                 `protobuf:"bytes,4,opt,name=created_by,json=createdBy,proto3" json:"created_by,omitempty"` // arn:aws:iam::<account>:root
+	DefaultVersionNumber int64                  `protobuf:"varint,5,opt,name=default_version_number,json=defaultVersionNumber,proto3" json:"default_version_number,omitempty"`
+	LatestVersionNumber  int64                  `protobuf:"varint,6,opt,name=latest_version_number,json=latestVersionNumber,proto3" json:"latest_version_number,omitempty"`
+	Tags                 []*Tag                 `protobuf:"bytes,7,rep,name=tags,proto3" json:"tags,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *LaunchTemplate) Reset() {
+	*x = LaunchTemplate{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplate) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplate) ProtoMessage() {}
+
+func (x *LaunchTemplate) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplate.ProtoReflect.Descriptor instead.
+func (*LaunchTemplate) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{157}
+}
+
+func (x *LaunchTemplate) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *LaunchTemplate) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *LaunchTemplate) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *LaunchTemplate) GetCreatedBy() string {
+	if x != nil {
+		return x.CreatedBy
+	}
+	return ""
+}
+
+func (x *LaunchTemplate) GetDefaultVersionNumber() int64 {
+	if x != nil {
+		return x.DefaultVersionNumber
+	}
+	return 0
+}
+
+func (x *LaunchTemplate) GetLatestVersionNumber() int64 {
+	if x != nil {
+		return x.LatestVersionNumber
+	}
+	return 0
+}
+
+func (x *LaunchTemplate) GetTags() []*Tag {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+type LaunchTemplateVersion struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId   string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	VersionNumber      int64                  `protobuf:"varint,3,opt,name=version_number,json=versionNumber,proto3" json:"version_number,omitempty"`
+	VersionDescription string                 `protobuf:"bytes,4,opt,name=version_description,json=versionDescription,proto3" json:"version_description,omitempty"`
+	CreateTime         *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	CreatedBy          string                 `protobuf:"bytes,6,opt,name=created_by,json=createdBy,proto3" json:"created_by,omitempty"`
+	DefaultVersion     bool                   `protobuf:"varint,7,opt,name=default_version,json=defaultVersion,proto3" json:"default_version,omitempty"`
+	LaunchTemplateData *LaunchTemplateData    `protobuf:"bytes,8,opt,name=launch_template_data,json=launchTemplateData,proto3" json:"launch_template_data,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateVersion) Reset() {
+	*x = LaunchTemplateVersion{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateVersion) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateVersion) ProtoMessage() {}
+
+func (x *LaunchTemplateVersion) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateVersion.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateVersion) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{158}
+}
+
+func (x *LaunchTemplateVersion) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *LaunchTemplateVersion) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *LaunchTemplateVersion) GetVersionNumber() int64 {
+	if x != nil {
+		return x.VersionNumber
+	}
+	return 0
+}
+
+func (x *LaunchTemplateVersion) GetVersionDescription() string {
+	if x != nil {
+		return x.VersionDescription
+	}
+	return ""
+}
+
+func (x *LaunchTemplateVersion) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *LaunchTemplateVersion) GetCreatedBy() string {
+	if x != nil {
+		return x.CreatedBy
+	}
+	return ""
+}
+
+func (x *LaunchTemplateVersion) GetDefaultVersion() bool {
+	if x != nil {
+		return x.DefaultVersion
+	}
+	return false
+}
+
+func (x *LaunchTemplateVersion) GetLaunchTemplateData() *LaunchTemplateData {
+	if x != nil {
+		return x.LaunchTemplateData
+	}
+	return nil
+}
+
+// ValidationWarning lists what a launch with the template's data would
+// fail on (a resource it names that does not exist): EC2 records the
+// version anyway and warns.
+type ValidationWarning struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Errors        []*ValidationError     `protobuf:"bytes,1,rep,name=errors,proto3" json:"errors,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ValidationWarning) Reset() {
+	*x = ValidationWarning{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ValidationWarning) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ValidationWarning) ProtoMessage() {}
+
+func (x *ValidationWarning) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ValidationWarning.ProtoReflect.Descriptor instead.
+func (*ValidationWarning) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{159}
+}
+
+func (x *ValidationWarning) GetErrors() []*ValidationError {
+	if x != nil {
+		return x.Errors
+	}
+	return nil
+}
+
+type ValidationError struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Code          string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	Message       string                 `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ValidationError) Reset() {
+	*x = ValidationError{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ValidationError) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ValidationError) ProtoMessage() {}
+
+func (x *ValidationError) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ValidationError.ProtoReflect.Descriptor instead.
+func (*ValidationError) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{160}
+}
+
+func (x *ValidationError) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *ValidationError) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
+type CreateLaunchTemplateRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateName string                 `protobuf:"bytes,1,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	VersionDescription string                 `protobuf:"bytes,2,opt,name=version_description,json=versionDescription,proto3" json:"version_description,omitempty"`
+	LaunchTemplateData *LaunchTemplateData    `protobuf:"bytes,3,opt,name=launch_template_data,json=launchTemplateData,proto3" json:"launch_template_data,omitempty"`
+	TagSpecifications  []*TagSpecification    `protobuf:"bytes,4,rep,name=tag_specifications,json=tagSpecifications,proto3" json:"tag_specifications,omitempty"` // launch-template
+	ClientToken        string                 `protobuf:"bytes,5,opt,name=client_token,json=clientToken,proto3" json:"client_token,omitempty"`
+	DryRun             bool                   `protobuf:"varint,6,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *CreateLaunchTemplateRequest) Reset() {
+	*x = CreateLaunchTemplateRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateLaunchTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateLaunchTemplateRequest) ProtoMessage() {}
+
+func (x *CreateLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateLaunchTemplateRequest.ProtoReflect.Descriptor instead.
+func (*CreateLaunchTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{161}
+}
+
+func (x *CreateLaunchTemplateRequest) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *CreateLaunchTemplateRequest) GetVersionDescription() string {
+	if x != nil {
+		return x.VersionDescription
+	}
+	return ""
+}
+
+func (x *CreateLaunchTemplateRequest) GetLaunchTemplateData() *LaunchTemplateData {
+	if x != nil {
+		return x.LaunchTemplateData
+	}
+	return nil
+}
+
+func (x *CreateLaunchTemplateRequest) GetTagSpecifications() []*TagSpecification {
+	if x != nil {
+		return x.TagSpecifications
+	}
+	return nil
+}
+
+func (x *CreateLaunchTemplateRequest) GetClientToken() string {
+	if x != nil {
+		return x.ClientToken
+	}
+	return ""
+}
+
+func (x *CreateLaunchTemplateRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type CreateLaunchTemplateResponse struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplate *LaunchTemplate        `protobuf:"bytes,1,opt,name=launch_template,json=launchTemplate,proto3" json:"launch_template,omitempty"`
+	Warning        *ValidationWarning     `protobuf:"bytes,2,opt,name=warning,proto3" json:"warning,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *CreateLaunchTemplateResponse) Reset() {
+	*x = CreateLaunchTemplateResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateLaunchTemplateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateLaunchTemplateResponse) ProtoMessage() {}
+
+func (x *CreateLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateLaunchTemplateResponse.ProtoReflect.Descriptor instead.
+func (*CreateLaunchTemplateResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{162}
+}
+
+func (x *CreateLaunchTemplateResponse) GetLaunchTemplate() *LaunchTemplate {
+	if x != nil {
+		return x.LaunchTemplate
+	}
+	return nil
+}
+
+func (x *CreateLaunchTemplateResponse) GetWarning() *ValidationWarning {
+	if x != nil {
+		return x.Warning
+	}
+	return nil
+}
+
+type CreateLaunchTemplateVersionRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId   string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	// The version whose data this one starts from; the request's data
+	// overrides it member by member.
+	SourceVersion      string              `protobuf:"bytes,3,opt,name=source_version,json=sourceVersion,proto3" json:"source_version,omitempty"`
+	VersionDescription string              `protobuf:"bytes,4,opt,name=version_description,json=versionDescription,proto3" json:"version_description,omitempty"`
+	LaunchTemplateData *LaunchTemplateData `protobuf:"bytes,5,opt,name=launch_template_data,json=launchTemplateData,proto3" json:"launch_template_data,omitempty"`
+	ClientToken        string              `protobuf:"bytes,6,opt,name=client_token,json=clientToken,proto3" json:"client_token,omitempty"`
+	DryRun             bool                `protobuf:"varint,7,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *CreateLaunchTemplateVersionRequest) Reset() {
+	*x = CreateLaunchTemplateVersionRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateLaunchTemplateVersionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateLaunchTemplateVersionRequest) ProtoMessage() {}
+
+func (x *CreateLaunchTemplateVersionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateLaunchTemplateVersionRequest.ProtoReflect.Descriptor instead.
+func (*CreateLaunchTemplateVersionRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{163}
+}
+
+func (x *CreateLaunchTemplateVersionRequest) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *CreateLaunchTemplateVersionRequest) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *CreateLaunchTemplateVersionRequest) GetSourceVersion() string {
+	if x != nil {
+		return x.SourceVersion
+	}
+	return ""
+}
+
+func (x *CreateLaunchTemplateVersionRequest) GetVersionDescription() string {
+	if x != nil {
+		return x.VersionDescription
+	}
+	return ""
+}
+
+func (x *CreateLaunchTemplateVersionRequest) GetLaunchTemplateData() *LaunchTemplateData {
+	if x != nil {
+		return x.LaunchTemplateData
+	}
+	return nil
+}
+
+func (x *CreateLaunchTemplateVersionRequest) GetClientToken() string {
+	if x != nil {
+		return x.ClientToken
+	}
+	return ""
+}
+
+func (x *CreateLaunchTemplateVersionRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type CreateLaunchTemplateVersionResponse struct {
+	state                 protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateVersion *LaunchTemplateVersion `protobuf:"bytes,1,opt,name=launch_template_version,json=launchTemplateVersion,proto3" json:"launch_template_version,omitempty"`
+	Warning               *ValidationWarning     `protobuf:"bytes,2,opt,name=warning,proto3" json:"warning,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
+}
+
+func (x *CreateLaunchTemplateVersionResponse) Reset() {
+	*x = CreateLaunchTemplateVersionResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateLaunchTemplateVersionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateLaunchTemplateVersionResponse) ProtoMessage() {}
+
+func (x *CreateLaunchTemplateVersionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateLaunchTemplateVersionResponse.ProtoReflect.Descriptor instead.
+func (*CreateLaunchTemplateVersionResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{164}
+}
+
+func (x *CreateLaunchTemplateVersionResponse) GetLaunchTemplateVersion() *LaunchTemplateVersion {
+	if x != nil {
+		return x.LaunchTemplateVersion
+	}
+	return nil
+}
+
+func (x *CreateLaunchTemplateVersionResponse) GetWarning() *ValidationWarning {
+	if x != nil {
+		return x.Warning
+	}
+	return nil
+}
+
+type DescribeLaunchTemplatesRequest struct {
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateIds   []string               `protobuf:"bytes,1,rep,name=launch_template_ids,json=launchTemplateIds,proto3" json:"launch_template_ids,omitempty"`
+	LaunchTemplateNames []string               `protobuf:"bytes,2,rep,name=launch_template_names,json=launchTemplateNames,proto3" json:"launch_template_names,omitempty"`
+	Filters             []*Filter              `protobuf:"bytes,3,rep,name=filters,proto3" json:"filters,omitempty"`                          // create-time, launch-template-name, tag:<key>, tag-key
+	MaxResults          int32                  `protobuf:"varint,4,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"` // 1-200
+	NextToken           string                 `protobuf:"bytes,5,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *DescribeLaunchTemplatesRequest) Reset() {
+	*x = DescribeLaunchTemplatesRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeLaunchTemplatesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeLaunchTemplatesRequest) ProtoMessage() {}
+
+func (x *DescribeLaunchTemplatesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeLaunchTemplatesRequest.ProtoReflect.Descriptor instead.
+func (*DescribeLaunchTemplatesRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{165}
+}
+
+func (x *DescribeLaunchTemplatesRequest) GetLaunchTemplateIds() []string {
+	if x != nil {
+		return x.LaunchTemplateIds
+	}
+	return nil
+}
+
+func (x *DescribeLaunchTemplatesRequest) GetLaunchTemplateNames() []string {
+	if x != nil {
+		return x.LaunchTemplateNames
+	}
+	return nil
+}
+
+func (x *DescribeLaunchTemplatesRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeLaunchTemplatesRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeLaunchTemplatesRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DescribeLaunchTemplatesResponse struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplates []*LaunchTemplate      `protobuf:"bytes,1,rep,name=launch_templates,json=launchTemplates,proto3" json:"launch_templates,omitempty"`
+	NextToken       string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *DescribeLaunchTemplatesResponse) Reset() {
+	*x = DescribeLaunchTemplatesResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeLaunchTemplatesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeLaunchTemplatesResponse) ProtoMessage() {}
+
+func (x *DescribeLaunchTemplatesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeLaunchTemplatesResponse.ProtoReflect.Descriptor instead.
+func (*DescribeLaunchTemplatesResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{166}
+}
+
+func (x *DescribeLaunchTemplatesResponse) GetLaunchTemplates() []*LaunchTemplate {
+	if x != nil {
+		return x.LaunchTemplates
+	}
+	return nil
+}
+
+func (x *DescribeLaunchTemplatesResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DescribeLaunchTemplateVersionsRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId   string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	// Version numbers, $Latest, $Default; without a template only $Latest
+	// and $Default (of every template).
+	Versions      []string  `protobuf:"bytes,3,rep,name=versions,proto3" json:"versions,omitempty"`
+	MinVersion    string    `protobuf:"bytes,4,opt,name=min_version,json=minVersion,proto3" json:"min_version,omitempty"`
+	MaxVersion    string    `protobuf:"bytes,5,opt,name=max_version,json=maxVersion,proto3" json:"max_version,omitempty"`
+	Filters       []*Filter `protobuf:"bytes,6,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults    int32     `protobuf:"varint,7,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"` // 1-200
+	NextToken     string    `protobuf:"bytes,8,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) Reset() {
+	*x = DescribeLaunchTemplateVersionsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeLaunchTemplateVersionsRequest) ProtoMessage() {}
+
+func (x *DescribeLaunchTemplateVersionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeLaunchTemplateVersionsRequest.ProtoReflect.Descriptor instead.
+func (*DescribeLaunchTemplateVersionsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{167}
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) GetVersions() []string {
+	if x != nil {
+		return x.Versions
+	}
+	return nil
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) GetMinVersion() string {
+	if x != nil {
+		return x.MinVersion
+	}
+	return ""
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) GetMaxVersion() string {
+	if x != nil {
+		return x.MaxVersion
+	}
+	return ""
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DescribeLaunchTemplateVersionsResponse struct {
+	state                  protoimpl.MessageState   `protogen:"open.v1"`
+	LaunchTemplateVersions []*LaunchTemplateVersion `protobuf:"bytes,1,rep,name=launch_template_versions,json=launchTemplateVersions,proto3" json:"launch_template_versions,omitempty"`
+	NextToken              string                   `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
+}
+
+func (x *DescribeLaunchTemplateVersionsResponse) Reset() {
+	*x = DescribeLaunchTemplateVersionsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeLaunchTemplateVersionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeLaunchTemplateVersionsResponse) ProtoMessage() {}
+
+func (x *DescribeLaunchTemplateVersionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeLaunchTemplateVersionsResponse.ProtoReflect.Descriptor instead.
+func (*DescribeLaunchTemplateVersionsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{168}
+}
+
+func (x *DescribeLaunchTemplateVersionsResponse) GetLaunchTemplateVersions() []*LaunchTemplateVersion {
+	if x != nil {
+		return x.LaunchTemplateVersions
+	}
+	return nil
+}
+
+func (x *DescribeLaunchTemplateVersionsResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type ModifyLaunchTemplateRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId   string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	DefaultVersion     string                 `protobuf:"bytes,3,opt,name=default_version,json=defaultVersion,proto3" json:"default_version,omitempty"` // the Query API's SetDefaultVersion
+	ClientToken        string                 `protobuf:"bytes,4,opt,name=client_token,json=clientToken,proto3" json:"client_token,omitempty"`
+	DryRun             bool                   `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *ModifyLaunchTemplateRequest) Reset() {
+	*x = ModifyLaunchTemplateRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyLaunchTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyLaunchTemplateRequest) ProtoMessage() {}
+
+func (x *ModifyLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyLaunchTemplateRequest.ProtoReflect.Descriptor instead.
+func (*ModifyLaunchTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{169}
+}
+
+func (x *ModifyLaunchTemplateRequest) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *ModifyLaunchTemplateRequest) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *ModifyLaunchTemplateRequest) GetDefaultVersion() string {
+	if x != nil {
+		return x.DefaultVersion
+	}
+	return ""
+}
+
+func (x *ModifyLaunchTemplateRequest) GetClientToken() string {
+	if x != nil {
+		return x.ClientToken
+	}
+	return ""
+}
+
+func (x *ModifyLaunchTemplateRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type ModifyLaunchTemplateResponse struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplate *LaunchTemplate        `protobuf:"bytes,1,opt,name=launch_template,json=launchTemplate,proto3" json:"launch_template,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ModifyLaunchTemplateResponse) Reset() {
+	*x = ModifyLaunchTemplateResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyLaunchTemplateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyLaunchTemplateResponse) ProtoMessage() {}
+
+func (x *ModifyLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyLaunchTemplateResponse.ProtoReflect.Descriptor instead.
+func (*ModifyLaunchTemplateResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{170}
+}
+
+func (x *ModifyLaunchTemplateResponse) GetLaunchTemplate() *LaunchTemplate {
+	if x != nil {
+		return x.LaunchTemplate
+	}
+	return nil
+}
+
+type DeleteLaunchTemplateRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId   string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	DryRun             bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *DeleteLaunchTemplateRequest) Reset() {
+	*x = DeleteLaunchTemplateRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteLaunchTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteLaunchTemplateRequest) ProtoMessage() {}
+
+func (x *DeleteLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteLaunchTemplateRequest.ProtoReflect.Descriptor instead.
+func (*DeleteLaunchTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{171}
+}
+
+func (x *DeleteLaunchTemplateRequest) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *DeleteLaunchTemplateRequest) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *DeleteLaunchTemplateRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DeleteLaunchTemplateResponse struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplate *LaunchTemplate        `protobuf:"bytes,1,opt,name=launch_template,json=launchTemplate,proto3" json:"launch_template,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *DeleteLaunchTemplateResponse) Reset() {
+	*x = DeleteLaunchTemplateResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteLaunchTemplateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteLaunchTemplateResponse) ProtoMessage() {}
+
+func (x *DeleteLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteLaunchTemplateResponse.ProtoReflect.Descriptor instead.
+func (*DeleteLaunchTemplateResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{172}
+}
+
+func (x *DeleteLaunchTemplateResponse) GetLaunchTemplate() *LaunchTemplate {
+	if x != nil {
+		return x.LaunchTemplate
+	}
+	return nil
+}
+
+type DeleteLaunchTemplateVersionsRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId   string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	Versions           []string               `protobuf:"bytes,3,rep,name=versions,proto3" json:"versions,omitempty"` // version numbers, at most 200
+	DryRun             bool                   `protobuf:"varint,4,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *DeleteLaunchTemplateVersionsRequest) Reset() {
+	*x = DeleteLaunchTemplateVersionsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteLaunchTemplateVersionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteLaunchTemplateVersionsRequest) ProtoMessage() {}
+
+func (x *DeleteLaunchTemplateVersionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteLaunchTemplateVersionsRequest.ProtoReflect.Descriptor instead.
+func (*DeleteLaunchTemplateVersionsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{173}
+}
+
+func (x *DeleteLaunchTemplateVersionsRequest) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *DeleteLaunchTemplateVersionsRequest) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *DeleteLaunchTemplateVersionsRequest) GetVersions() []string {
+	if x != nil {
+		return x.Versions
+	}
+	return nil
+}
+
+func (x *DeleteLaunchTemplateVersionsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+// DeleteLaunchTemplateVersionsResponse answers each version: deleted, or
+// why not (EC2's per-version errors; the call itself succeeds).
+type DeleteLaunchTemplateVersionsResponse struct {
+	state                                       protoimpl.MessageState           `protogen:"open.v1"`
+	SuccessfullyDeletedLaunchTemplateVersions   []*LaunchTemplateVersionDeletion `protobuf:"bytes,1,rep,name=successfully_deleted_launch_template_versions,json=successfullyDeletedLaunchTemplateVersions,proto3" json:"successfully_deleted_launch_template_versions,omitempty"`
+	UnsuccessfullyDeletedLaunchTemplateVersions []*LaunchTemplateVersionDeletion `protobuf:"bytes,2,rep,name=unsuccessfully_deleted_launch_template_versions,json=unsuccessfullyDeletedLaunchTemplateVersions,proto3" json:"unsuccessfully_deleted_launch_template_versions,omitempty"`
+	unknownFields                               protoimpl.UnknownFields
+	sizeCache                                   protoimpl.SizeCache
+}
+
+func (x *DeleteLaunchTemplateVersionsResponse) Reset() {
+	*x = DeleteLaunchTemplateVersionsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteLaunchTemplateVersionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteLaunchTemplateVersionsResponse) ProtoMessage() {}
+
+func (x *DeleteLaunchTemplateVersionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteLaunchTemplateVersionsResponse.ProtoReflect.Descriptor instead.
+func (*DeleteLaunchTemplateVersionsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{174}
+}
+
+func (x *DeleteLaunchTemplateVersionsResponse) GetSuccessfullyDeletedLaunchTemplateVersions() []*LaunchTemplateVersionDeletion {
+	if x != nil {
+		return x.SuccessfullyDeletedLaunchTemplateVersions
+	}
+	return nil
+}
+
+func (x *DeleteLaunchTemplateVersionsResponse) GetUnsuccessfullyDeletedLaunchTemplateVersions() []*LaunchTemplateVersionDeletion {
+	if x != nil {
+		return x.UnsuccessfullyDeletedLaunchTemplateVersions
+	}
+	return nil
+}
+
+type LaunchTemplateVersionDeletion struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId   string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	VersionNumber      int64                  `protobuf:"varint,3,opt,name=version_number,json=versionNumber,proto3" json:"version_number,omitempty"`
+	// Unsuccessful ones: EC2's LaunchTemplateErrorCode (launchTemplateIdDoesNotExist,
+	// launchTemplateVersionDoesNotExist, unexpectedError, ...) and a message.
+	ResponseError *ValidationError `protobuf:"bytes,4,opt,name=response_error,json=responseError,proto3" json:"response_error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateVersionDeletion) Reset() {
+	*x = LaunchTemplateVersionDeletion{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateVersionDeletion) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateVersionDeletion) ProtoMessage() {}
+
+func (x *LaunchTemplateVersionDeletion) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateVersionDeletion.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateVersionDeletion) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{175}
+}
+
+func (x *LaunchTemplateVersionDeletion) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *LaunchTemplateVersionDeletion) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *LaunchTemplateVersionDeletion) GetVersionNumber() int64 {
+	if x != nil {
+		return x.VersionNumber
+	}
+	return 0
+}
+
+func (x *LaunchTemplateVersionDeletion) GetResponseError() *ValidationError {
+	if x != nil {
+		return x.ResponseError
+	}
+	return nil
+}
+
+type GetLaunchTemplateDataRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	DryRun        bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetLaunchTemplateDataRequest) Reset() {
+	*x = GetLaunchTemplateDataRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetLaunchTemplateDataRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetLaunchTemplateDataRequest) ProtoMessage() {}
+
+func (x *GetLaunchTemplateDataRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetLaunchTemplateDataRequest.ProtoReflect.Descriptor instead.
+func (*GetLaunchTemplateDataRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{176}
+}
+
+func (x *GetLaunchTemplateDataRequest) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *GetLaunchTemplateDataRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type GetLaunchTemplateDataResponse struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateData *LaunchTemplateData    `protobuf:"bytes,1,opt,name=launch_template_data,json=launchTemplateData,proto3" json:"launch_template_data,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *GetLaunchTemplateDataResponse) Reset() {
+	*x = GetLaunchTemplateDataResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetLaunchTemplateDataResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetLaunchTemplateDataResponse) ProtoMessage() {}
+
+func (x *GetLaunchTemplateDataResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetLaunchTemplateDataResponse.ProtoReflect.Descriptor instead.
+func (*GetLaunchTemplateDataResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{177}
+}
+
+func (x *GetLaunchTemplateDataResponse) GetLaunchTemplateData() *LaunchTemplateData {
+	if x != nil {
+		return x.LaunchTemplateData
+	}
+	return nil
+}
+
 var File_ec2lab_v1_ec2lab_proto protoreflect.FileDescriptor
 
 const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
@@ -9912,7 +12035,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"deviceName\x12+\n" +
 	"\x03ebs\x18\x02 \x01(\v2\x19.ec2lab.v1.EbsBlockDeviceR\x03ebs\x12!\n" +
 	"\fvirtual_name\x18\x03 \x01(\tR\vvirtualName\x12\x1b\n" +
-	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\xe1\x06\n" +
+	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\xb2\a\n" +
 	"\x13RunInstancesRequest\x12\x19\n" +
 	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12#\n" +
 	"\rinstance_type\x18\x02 \x01(\tR\finstanceType\x12\x1b\n" +
@@ -9932,7 +12055,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x12private_ip_address\x18\x0f \x01(\tR\x10privateIpAddress\x12,\n" +
 	"\x12security_group_ids\x18\x10 \x03(\tR\x10securityGroupIds\x12T\n" +
 	"\x10metadata_options\x18\x11 \x01(\v2).ec2lab.v1.InstanceMetadataOptionsRequestR\x0fmetadataOptions\x12X\n" +
-	"\x14credit_specification\x18\x12 \x01(\v2%.ec2lab.v1.CreditSpecificationRequestR\x13creditSpecification\"=\n" +
+	"\x14credit_specification\x18\x12 \x01(\v2%.ec2lab.v1.CreditSpecificationRequestR\x13creditSpecification\x12O\n" +
+	"\x0flaunch_template\x18( \x01(\v2&.ec2lab.v1.LaunchTemplateSpecificationR\x0elaunchTemplate\"=\n" +
 	"\x1aCreditSpecificationRequest\x12\x1f\n" +
 	"\vcpu_credits\x18\x01 \x01(\tR\n" +
 	"cpuCredits\"\xc9\x01\n" +
@@ -10718,7 +12842,200 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x0eip_permissions\x18\x02 \x03(\v2\x17.ec2lab.v1.IpPermissionR\ripPermissions\x12\x17\n" +
 	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"4\n" +
 	"\x1aSecurityGroupRulesResponse\x12\x16\n" +
-	"\x06return\x18\x01 \x01(\bR\x06return2\xf9-\n" +
+	"\x06return\x18\x01 \x01(\bR\x06return\"\x97\x01\n" +
+	"\x1bLaunchTemplateSpecification\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12\x18\n" +
+	"\aversion\x18\x03 \x01(\tR\aversion\"\xa9\t\n" +
+	"\x12LaunchTemplateData\x12\x19\n" +
+	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12#\n" +
+	"\rinstance_type\x18\x02 \x01(\tR\finstanceType\x12\x19\n" +
+	"\bkey_name\x18\x03 \x01(\tR\akeyName\x12\x1b\n" +
+	"\tuser_data\x18\x04 \x01(\tR\buserData\x12,\n" +
+	"\x12security_group_ids\x18\x05 \x03(\tR\x10securityGroupIds\x12'\n" +
+	"\x0fsecurity_groups\x18\x06 \x03(\tR\x0esecurityGroups\x12X\n" +
+	"\x12network_interfaces\x18\a \x03(\v2).ec2lab.v1.LaunchTemplateNetworkInterfaceR\x11networkInterfaces\x12_\n" +
+	"\x15block_device_mappings\x18\b \x03(\v2+.ec2lab.v1.LaunchTemplateBlockDeviceMappingR\x13blockDeviceMappings\x12@\n" +
+	"\tplacement\x18\t \x01(\v2\".ec2lab.v1.LaunchTemplatePlacementR\tplacement\x12J\n" +
+	"\x12tag_specifications\x18\n" +
+	" \x03(\v2\x1b.ec2lab.v1.TagSpecificationR\x11tagSpecifications\x12S\n" +
+	"\x10metadata_options\x18\v \x01(\v2(.ec2lab.v1.LaunchTemplateMetadataOptionsR\x0fmetadataOptions\x12X\n" +
+	"\x14credit_specification\x18\f \x01(\v2%.ec2lab.v1.CreditSpecificationRequestR\x13creditSpecification\x12;\n" +
+	"\x17disable_api_termination\x18\r \x01(\bH\x00R\x15disableApiTermination\x88\x01\x01\x12-\n" +
+	"\x10disable_api_stop\x18\x0e \x01(\bH\x01R\x0edisableApiStop\x88\x01\x01\x12O\n" +
+	"$instance_initiated_shutdown_behavior\x18\x0f \x01(\tR!instanceInitiatedShutdownBehavior\x12]\n" +
+	"\x14iam_instance_profile\x18\x10 \x01(\v2+.ec2lab.v1.LaunchTemplateIamInstanceProfileR\x12iamInstanceProfile\x12(\n" +
+	"\rebs_optimized\x18\x11 \x01(\bH\x02R\febsOptimized\x88\x01\x01\x12C\n" +
+	"\n" +
+	"monitoring\x18\x12 \x01(\v2#.ec2lab.v1.LaunchTemplateMonitoringR\n" +
+	"monitoringB\x1a\n" +
+	"\x18_disable_api_terminationB\x13\n" +
+	"\x11_disable_api_stopB\x10\n" +
+	"\x0e_ebs_optimized\"\xdf\x03\n" +
+	"\x1eLaunchTemplateNetworkInterface\x12&\n" +
+	"\fdevice_index\x18\x01 \x01(\x05H\x00R\vdeviceIndex\x88\x01\x01\x12\x1b\n" +
+	"\tsubnet_id\x18\x02 \x01(\tR\bsubnetId\x12\x16\n" +
+	"\x06groups\x18\x03 \x03(\tR\x06groups\x12,\n" +
+	"\x12private_ip_address\x18\x04 \x01(\tR\x10privateIpAddress\x12B\n" +
+	"\x1bassociate_public_ip_address\x18\x05 \x01(\bH\x01R\x18associatePublicIpAddress\x88\x01\x01\x127\n" +
+	"\x15delete_on_termination\x18\x06 \x01(\bH\x02R\x13deleteOnTermination\x88\x01\x01\x12 \n" +
+	"\vdescription\x18\a \x01(\tR\vdescription\x121\n" +
+	"\x12network_card_index\x18\b \x01(\x05H\x03R\x10networkCardIndex\x88\x01\x01B\x0f\n" +
+	"\r_device_indexB\x1e\n" +
+	"\x1c_associate_public_ip_addressB\x18\n" +
+	"\x16_delete_on_terminationB\x15\n" +
+	"\x13_network_card_index\"\xae\x01\n" +
+	" LaunchTemplateBlockDeviceMapping\x12\x1f\n" +
+	"\vdevice_name\x18\x01 \x01(\tR\n" +
+	"deviceName\x129\n" +
+	"\x03ebs\x18\x02 \x01(\v2'.ec2lab.v1.LaunchTemplateEbsBlockDeviceR\x03ebs\x12 \n" +
+	"\tno_device\x18\x03 \x01(\tH\x00R\bnoDevice\x88\x01\x01B\f\n" +
+	"\n" +
+	"_no_device\"\xb9\x02\n" +
+	"\x1cLaunchTemplateEbsBlockDevice\x12!\n" +
+	"\tencrypted\x18\x01 \x01(\bH\x00R\tencrypted\x88\x01\x01\x127\n" +
+	"\x15delete_on_termination\x18\x02 \x01(\bH\x01R\x13deleteOnTermination\x88\x01\x01\x12\x12\n" +
+	"\x04iops\x18\x03 \x01(\x05R\x04iops\x12\x1f\n" +
+	"\vsnapshot_id\x18\x04 \x01(\tR\n" +
+	"snapshotId\x12\x1f\n" +
+	"\vvolume_size\x18\x05 \x01(\x05R\n" +
+	"volumeSize\x12\x1f\n" +
+	"\vvolume_type\x18\x06 \x01(\tR\n" +
+	"volumeType\x12\x1e\n" +
+	"\n" +
+	"throughput\x18\a \x01(\x05R\n" +
+	"throughputB\f\n" +
+	"\n" +
+	"_encryptedB\x18\n" +
+	"\x16_delete_on_termination\"\xaa\x01\n" +
+	"\x17LaunchTemplatePlacement\x12+\n" +
+	"\x11availability_zone\x18\x01 \x01(\tR\x10availabilityZone\x12\x1d\n" +
+	"\n" +
+	"group_name\x18\x02 \x01(\tR\tgroupName\x12)\n" +
+	"\x10partition_number\x18\x03 \x01(\x05R\x0fpartitionNumber\x12\x18\n" +
+	"\atenancy\x18\x04 \x01(\tR\atenancy\"\xac\x02\n" +
+	"\x1dLaunchTemplateMetadataOptions\x12\x1f\n" +
+	"\vhttp_tokens\x18\x01 \x01(\tR\n" +
+	"httpTokens\x12A\n" +
+	"\x1bhttp_put_response_hop_limit\x18\x02 \x01(\x05H\x00R\x17httpPutResponseHopLimit\x88\x01\x01\x12#\n" +
+	"\rhttp_endpoint\x18\x03 \x01(\tR\fhttpEndpoint\x12,\n" +
+	"\x12http_protocol_ipv6\x18\x04 \x01(\tR\x10httpProtocolIpv6\x124\n" +
+	"\x16instance_metadata_tags\x18\x05 \x01(\tR\x14instanceMetadataTagsB\x1e\n" +
+	"\x1c_http_put_response_hop_limit\"H\n" +
+	" LaunchTemplateIamInstanceProfile\x12\x10\n" +
+	"\x03arn\x18\x01 \x01(\tR\x03arn\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\"4\n" +
+	"\x18LaunchTemplateMonitoring\x12\x18\n" +
+	"\aenabled\x18\x01 \x01(\bR\aenabled\"\xda\x02\n" +
+	"\x0eLaunchTemplate\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12;\n" +
+	"\vcreate_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\x12\x1d\n" +
+	"\n" +
+	"created_by\x18\x04 \x01(\tR\tcreatedBy\x124\n" +
+	"\x16default_version_number\x18\x05 \x01(\x03R\x14defaultVersionNumber\x122\n" +
+	"\x15latest_version_number\x18\x06 \x01(\x03R\x13latestVersionNumber\x12\"\n" +
+	"\x04tags\x18\a \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\xa5\x03\n" +
+	"\x15LaunchTemplateVersion\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12%\n" +
+	"\x0eversion_number\x18\x03 \x01(\x03R\rversionNumber\x12/\n" +
+	"\x13version_description\x18\x04 \x01(\tR\x12versionDescription\x12;\n" +
+	"\vcreate_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\x12\x1d\n" +
+	"\n" +
+	"created_by\x18\x06 \x01(\tR\tcreatedBy\x12'\n" +
+	"\x0fdefault_version\x18\a \x01(\bR\x0edefaultVersion\x12O\n" +
+	"\x14launch_template_data\x18\b \x01(\v2\x1d.ec2lab.v1.LaunchTemplateDataR\x12launchTemplateData\"G\n" +
+	"\x11ValidationWarning\x122\n" +
+	"\x06errors\x18\x01 \x03(\v2\x1a.ec2lab.v1.ValidationErrorR\x06errors\"?\n" +
+	"\x0fValidationError\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x18\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\"\xd9\x02\n" +
+	"\x1bCreateLaunchTemplateRequest\x120\n" +
+	"\x14launch_template_name\x18\x01 \x01(\tR\x12launchTemplateName\x12/\n" +
+	"\x13version_description\x18\x02 \x01(\tR\x12versionDescription\x12O\n" +
+	"\x14launch_template_data\x18\x03 \x01(\v2\x1d.ec2lab.v1.LaunchTemplateDataR\x12launchTemplateData\x12J\n" +
+	"\x12tag_specifications\x18\x04 \x03(\v2\x1b.ec2lab.v1.TagSpecificationR\x11tagSpecifications\x12!\n" +
+	"\fclient_token\x18\x05 \x01(\tR\vclientToken\x12\x17\n" +
+	"\adry_run\x18\x06 \x01(\bR\x06dryRun\"\x9a\x01\n" +
+	"\x1cCreateLaunchTemplateResponse\x12B\n" +
+	"\x0flaunch_template\x18\x01 \x01(\v2\x19.ec2lab.v1.LaunchTemplateR\x0elaunchTemplate\x126\n" +
+	"\awarning\x18\x02 \x01(\v2\x1c.ec2lab.v1.ValidationWarningR\awarning\"\xe9\x02\n" +
+	"\"CreateLaunchTemplateVersionRequest\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12%\n" +
+	"\x0esource_version\x18\x03 \x01(\tR\rsourceVersion\x12/\n" +
+	"\x13version_description\x18\x04 \x01(\tR\x12versionDescription\x12O\n" +
+	"\x14launch_template_data\x18\x05 \x01(\v2\x1d.ec2lab.v1.LaunchTemplateDataR\x12launchTemplateData\x12!\n" +
+	"\fclient_token\x18\x06 \x01(\tR\vclientToken\x12\x17\n" +
+	"\adry_run\x18\a \x01(\bR\x06dryRun\"\xb7\x01\n" +
+	"#CreateLaunchTemplateVersionResponse\x12X\n" +
+	"\x17launch_template_version\x18\x01 \x01(\v2 .ec2lab.v1.LaunchTemplateVersionR\x15launchTemplateVersion\x126\n" +
+	"\awarning\x18\x02 \x01(\v2\x1c.ec2lab.v1.ValidationWarningR\awarning\"\xf1\x01\n" +
+	"\x1eDescribeLaunchTemplatesRequest\x12.\n" +
+	"\x13launch_template_ids\x18\x01 \x03(\tR\x11launchTemplateIds\x122\n" +
+	"\x15launch_template_names\x18\x02 \x03(\tR\x13launchTemplateNames\x12+\n" +
+	"\afilters\x18\x03 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x04 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x05 \x01(\tR\tnextToken\"\x86\x01\n" +
+	"\x1fDescribeLaunchTemplatesResponse\x12D\n" +
+	"\x10launch_templates\x18\x01 \x03(\v2\x19.ec2lab.v1.LaunchTemplateR\x0flaunchTemplates\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xd2\x02\n" +
+	"%DescribeLaunchTemplateVersionsRequest\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12\x1a\n" +
+	"\bversions\x18\x03 \x03(\tR\bversions\x12\x1f\n" +
+	"\vmin_version\x18\x04 \x01(\tR\n" +
+	"minVersion\x12\x1f\n" +
+	"\vmax_version\x18\x05 \x01(\tR\n" +
+	"maxVersion\x12+\n" +
+	"\afilters\x18\x06 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\a \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\b \x01(\tR\tnextToken\"\xa3\x01\n" +
+	"&DescribeLaunchTemplateVersionsResponse\x12Z\n" +
+	"\x18launch_template_versions\x18\x01 \x03(\v2 .ec2lab.v1.LaunchTemplateVersionR\x16launchTemplateVersions\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xe2\x01\n" +
+	"\x1bModifyLaunchTemplateRequest\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12'\n" +
+	"\x0fdefault_version\x18\x03 \x01(\tR\x0edefaultVersion\x12!\n" +
+	"\fclient_token\x18\x04 \x01(\tR\vclientToken\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\"b\n" +
+	"\x1cModifyLaunchTemplateResponse\x12B\n" +
+	"\x0flaunch_template\x18\x01 \x01(\v2\x19.ec2lab.v1.LaunchTemplateR\x0elaunchTemplate\"\x96\x01\n" +
+	"\x1bDeleteLaunchTemplateRequest\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"b\n" +
+	"\x1cDeleteLaunchTemplateResponse\x12B\n" +
+	"\x0flaunch_template\x18\x01 \x01(\v2\x19.ec2lab.v1.LaunchTemplateR\x0elaunchTemplate\"\xba\x01\n" +
+	"#DeleteLaunchTemplateVersionsRequest\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12\x1a\n" +
+	"\bversions\x18\x03 \x03(\tR\bversions\x12\x17\n" +
+	"\adry_run\x18\x04 \x01(\bR\x06dryRun\"\xc4\x02\n" +
+	"$DeleteLaunchTemplateVersionsResponse\x12\x8a\x01\n" +
+	"-successfully_deleted_launch_template_versions\x18\x01 \x03(\v2(.ec2lab.v1.LaunchTemplateVersionDeletionR)successfullyDeletedLaunchTemplateVersions\x12\x8e\x01\n" +
+	"/unsuccessfully_deleted_launch_template_versions\x18\x02 \x03(\v2(.ec2lab.v1.LaunchTemplateVersionDeletionR+unsuccessfullyDeletedLaunchTemplateVersions\"\xe9\x01\n" +
+	"\x1dLaunchTemplateVersionDeletion\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12%\n" +
+	"\x0eversion_number\x18\x03 \x01(\x03R\rversionNumber\x12A\n" +
+	"\x0eresponse_error\x18\x04 \x01(\v2\x1a.ec2lab.v1.ValidationErrorR\rresponseError\"X\n" +
+	"\x1cGetLaunchTemplateDataRequest\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"p\n" +
+	"\x1dGetLaunchTemplateDataResponse\x12O\n" +
+	"\x14launch_template_data\x18\x01 \x01(\v2\x1d.ec2lab.v1.LaunchTemplateDataR\x12launchTemplateData2\x995\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -10786,7 +13103,15 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x1dAuthorizeSecurityGroupIngress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12k\n" +
 	"\x1cAuthorizeSecurityGroupEgress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12i\n" +
 	"\x1aRevokeSecurityGroupIngress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12h\n" +
-	"\x19RevokeSecurityGroupEgress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponseB3Z1github.com/ec2lab/ec2lab/proto/ec2lab/v1;ec2labv1b\x06proto3"
+	"\x19RevokeSecurityGroupEgress\x12$.ec2lab.v1.SecurityGroupRulesRequest\x1a%.ec2lab.v1.SecurityGroupRulesResponse\x12g\n" +
+	"\x14CreateLaunchTemplate\x12&.ec2lab.v1.CreateLaunchTemplateRequest\x1a'.ec2lab.v1.CreateLaunchTemplateResponse\x12|\n" +
+	"\x1bCreateLaunchTemplateVersion\x12-.ec2lab.v1.CreateLaunchTemplateVersionRequest\x1a..ec2lab.v1.CreateLaunchTemplateVersionResponse\x12p\n" +
+	"\x17DescribeLaunchTemplates\x12).ec2lab.v1.DescribeLaunchTemplatesRequest\x1a*.ec2lab.v1.DescribeLaunchTemplatesResponse\x12\x85\x01\n" +
+	"\x1eDescribeLaunchTemplateVersions\x120.ec2lab.v1.DescribeLaunchTemplateVersionsRequest\x1a1.ec2lab.v1.DescribeLaunchTemplateVersionsResponse\x12g\n" +
+	"\x14ModifyLaunchTemplate\x12&.ec2lab.v1.ModifyLaunchTemplateRequest\x1a'.ec2lab.v1.ModifyLaunchTemplateResponse\x12g\n" +
+	"\x14DeleteLaunchTemplate\x12&.ec2lab.v1.DeleteLaunchTemplateRequest\x1a'.ec2lab.v1.DeleteLaunchTemplateResponse\x12\x7f\n" +
+	"\x1cDeleteLaunchTemplateVersions\x12..ec2lab.v1.DeleteLaunchTemplateVersionsRequest\x1a/.ec2lab.v1.DeleteLaunchTemplateVersionsResponse\x12j\n" +
+	"\x15GetLaunchTemplateData\x12'.ec2lab.v1.GetLaunchTemplateDataRequest\x1a(.ec2lab.v1.GetLaunchTemplateDataResponseB3Z1github.com/ec2lab/ec2lab/proto/ec2lab/v1;ec2labv1b\x06proto3"
 
 var (
 	file_ec2lab_v1_ec2lab_proto_rawDescOnce sync.Once
@@ -10800,7 +13125,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 148)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 178)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*Tag)(nil),                                      // 0: ec2lab.v1.Tag
 	(*TagSpecification)(nil),                         // 1: ec2lab.v1.TagSpecification
@@ -10950,7 +13275,37 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*DescribeSecurityGroupsResponse)(nil),           // 145: ec2lab.v1.DescribeSecurityGroupsResponse
 	(*SecurityGroupRulesRequest)(nil),                // 146: ec2lab.v1.SecurityGroupRulesRequest
 	(*SecurityGroupRulesResponse)(nil),               // 147: ec2lab.v1.SecurityGroupRulesResponse
-	(*timestamppb.Timestamp)(nil),                    // 148: google.protobuf.Timestamp
+	(*LaunchTemplateSpecification)(nil),              // 148: ec2lab.v1.LaunchTemplateSpecification
+	(*LaunchTemplateData)(nil),                       // 149: ec2lab.v1.LaunchTemplateData
+	(*LaunchTemplateNetworkInterface)(nil),           // 150: ec2lab.v1.LaunchTemplateNetworkInterface
+	(*LaunchTemplateBlockDeviceMapping)(nil),         // 151: ec2lab.v1.LaunchTemplateBlockDeviceMapping
+	(*LaunchTemplateEbsBlockDevice)(nil),             // 152: ec2lab.v1.LaunchTemplateEbsBlockDevice
+	(*LaunchTemplatePlacement)(nil),                  // 153: ec2lab.v1.LaunchTemplatePlacement
+	(*LaunchTemplateMetadataOptions)(nil),            // 154: ec2lab.v1.LaunchTemplateMetadataOptions
+	(*LaunchTemplateIamInstanceProfile)(nil),         // 155: ec2lab.v1.LaunchTemplateIamInstanceProfile
+	(*LaunchTemplateMonitoring)(nil),                 // 156: ec2lab.v1.LaunchTemplateMonitoring
+	(*LaunchTemplate)(nil),                           // 157: ec2lab.v1.LaunchTemplate
+	(*LaunchTemplateVersion)(nil),                    // 158: ec2lab.v1.LaunchTemplateVersion
+	(*ValidationWarning)(nil),                        // 159: ec2lab.v1.ValidationWarning
+	(*ValidationError)(nil),                          // 160: ec2lab.v1.ValidationError
+	(*CreateLaunchTemplateRequest)(nil),              // 161: ec2lab.v1.CreateLaunchTemplateRequest
+	(*CreateLaunchTemplateResponse)(nil),             // 162: ec2lab.v1.CreateLaunchTemplateResponse
+	(*CreateLaunchTemplateVersionRequest)(nil),       // 163: ec2lab.v1.CreateLaunchTemplateVersionRequest
+	(*CreateLaunchTemplateVersionResponse)(nil),      // 164: ec2lab.v1.CreateLaunchTemplateVersionResponse
+	(*DescribeLaunchTemplatesRequest)(nil),           // 165: ec2lab.v1.DescribeLaunchTemplatesRequest
+	(*DescribeLaunchTemplatesResponse)(nil),          // 166: ec2lab.v1.DescribeLaunchTemplatesResponse
+	(*DescribeLaunchTemplateVersionsRequest)(nil),    // 167: ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	(*DescribeLaunchTemplateVersionsResponse)(nil),   // 168: ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	(*ModifyLaunchTemplateRequest)(nil),              // 169: ec2lab.v1.ModifyLaunchTemplateRequest
+	(*ModifyLaunchTemplateResponse)(nil),             // 170: ec2lab.v1.ModifyLaunchTemplateResponse
+	(*DeleteLaunchTemplateRequest)(nil),              // 171: ec2lab.v1.DeleteLaunchTemplateRequest
+	(*DeleteLaunchTemplateResponse)(nil),             // 172: ec2lab.v1.DeleteLaunchTemplateResponse
+	(*DeleteLaunchTemplateVersionsRequest)(nil),      // 173: ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	(*DeleteLaunchTemplateVersionsResponse)(nil),     // 174: ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	(*LaunchTemplateVersionDeletion)(nil),            // 175: ec2lab.v1.LaunchTemplateVersionDeletion
+	(*GetLaunchTemplateDataRequest)(nil),             // 176: ec2lab.v1.GetLaunchTemplateDataRequest
+	(*GetLaunchTemplateDataResponse)(nil),            // 177: ec2lab.v1.GetLaunchTemplateDataResponse
+	(*timestamppb.Timestamp)(nil),                    // 178: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
@@ -10960,240 +13315,288 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	1,   // 4: ec2lab.v1.RunInstancesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 5: ec2lab.v1.RunInstancesRequest.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptionsRequest
 	8,   // 6: ec2lab.v1.RunInstancesRequest.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
-	10,  // 7: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	148, // 8: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
-	3,   // 9: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	148, // 10: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
-	4,   // 11: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
-	13,  // 12: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
-	0,   // 13: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
-	14,  // 14: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
-	135, // 15: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
-	10,  // 16: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	15,  // 17: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
-	2,   // 18: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
-	16,  // 19: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
-	3,   // 20: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
-	3,   // 21: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
-	21,  // 22: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	148, // 23: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
-	2,   // 24: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
-	30,  // 25: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
-	33,  // 26: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
-	2,   // 27: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
-	36,  // 28: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	148, // 29: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
-	39,  // 30: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	148, // 31: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
-	0,   // 32: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
-	1,   // 33: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 34: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 35: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
-	42,  // 36: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
-	0,   // 37: ec2lab.v1.PlacementGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 38: ec2lab.v1.CreatePlacementGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 39: ec2lab.v1.DescribePlacementGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	49,  // 40: ec2lab.v1.DescribePlacementGroupsResponse.placement_groups:type_name -> ec2lab.v1.PlacementGroup
-	0,   // 41: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	0,   // 42: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	2,   // 43: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
-	59,  // 44: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	148, // 45: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	148, // 46: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
-	62,  // 47: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
-	0,   // 48: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
-	1,   // 49: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 50: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
-	63,  // 51: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	148, // 52: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	148, // 53: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
-	0,   // 54: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	1,   // 55: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 56: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
-	73,  // 57: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
-	1,   // 58: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 59: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	6,   // 60: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	148, // 61: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
-	0,   // 62: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	6,   // 63: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	1,   // 64: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 65: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 66: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
-	86,  // 67: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
-	95,  // 68: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
-	95,  // 69: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
-	96,  // 70: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
-	97,  // 71: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
-	95,  // 72: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
-	0,   // 73: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
-	107, // 74: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	108, // 75: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 76: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 77: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
-	107, // 78: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	2,   // 79: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
-	0,   // 80: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
-	117, // 81: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
-	120, // 82: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
-	1,   // 83: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 84: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
-	106, // 85: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
-	0,   // 86: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
-	108, // 87: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 88: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 89: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 90: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 91: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 92: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	108, // 93: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
-	1,   // 94: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 95: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
-	127, // 96: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
-	136, // 97: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
-	137, // 98: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
-	138, // 99: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	138, // 100: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
-	0,   // 101: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 102: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 103: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	139, // 104: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
-	138, // 105: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	7,   // 106: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	17,  // 107: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	19,  // 108: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	20,  // 109: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	19,  // 110: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	19,  // 111: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	24,  // 112: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	26,  // 113: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	28,  // 114: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	11,  // 115: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	31,  // 116: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	34,  // 117: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	37,  // 118: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	40,  // 119: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	43,  // 120: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	44,  // 121: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	45,  // 122: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	47,  // 123: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	50,  // 124: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	51,  // 125: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	53,  // 126: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	55,  // 127: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	57,  // 128: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	60,  // 129: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	64,  // 130: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	65,  // 131: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	67,  // 132: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	68,  // 133: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	69,  // 134: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	71,  // 135: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	74,  // 136: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	75,  // 137: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	77,  // 138: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	79,  // 139: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	84,  // 140: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	87,  // 141: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	89,  // 142: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	91,  // 143: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	93,  // 144: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	82,  // 145: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	81,  // 146: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	104, // 147: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	98,  // 148: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	100, // 149: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	102, // 150: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	122, // 151: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	123, // 152: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	125, // 153: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	130, // 154: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	131, // 155: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	133, // 156: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	109, // 157: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	111, // 158: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	113, // 159: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	114, // 160: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	116, // 161: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	119, // 162: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	128, // 163: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	140, // 164: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	142, // 165: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	144, // 166: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	146, // 167: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	146, // 168: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	146, // 169: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	146, // 170: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	16,  // 171: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	18,  // 172: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	22,  // 173: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	22,  // 174: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	23,  // 175: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	22,  // 176: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	25,  // 177: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	27,  // 178: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	29,  // 179: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	12,  // 180: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	32,  // 181: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	35,  // 182: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	38,  // 183: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	41,  // 184: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	42,  // 185: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	42,  // 186: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	46,  // 187: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	48,  // 188: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	49,  // 189: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	52,  // 190: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	54,  // 191: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	56,  // 192: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	58,  // 193: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	61,  // 194: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	63,  // 195: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	66,  // 196: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	62,  // 197: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	62,  // 198: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	70,  // 199: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	72,  // 200: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	73,  // 201: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	76,  // 202: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	78,  // 203: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	80,  // 204: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	85,  // 205: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	88,  // 206: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	90,  // 207: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	92,  // 208: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	94,  // 209: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	83,  // 210: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	80,  // 211: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	105, // 212: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	99,  // 213: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	101, // 214: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	103, // 215: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	106, // 216: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	124, // 217: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	126, // 218: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	127, // 219: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	132, // 220: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	134, // 221: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	110, // 222: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	112, // 223: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	115, // 224: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	115, // 225: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	118, // 226: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	121, // 227: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	129, // 228: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	141, // 229: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	143, // 230: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	145, // 231: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	147, // 232: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	147, // 233: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	147, // 234: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	147, // 235: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	171, // [171:236] is the sub-list for method output_type
-	106, // [106:171] is the sub-list for method input_type
-	106, // [106:106] is the sub-list for extension type_name
-	106, // [106:106] is the sub-list for extension extendee
-	0,   // [0:106] is the sub-list for field type_name
+	148, // 7: ec2lab.v1.RunInstancesRequest.launch_template:type_name -> ec2lab.v1.LaunchTemplateSpecification
+	10,  // 8: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
+	178, // 9: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	3,   // 10: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
+	178, // 11: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	4,   // 12: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
+	13,  // 13: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
+	0,   // 14: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
+	14,  // 15: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
+	135, // 16: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
+	10,  // 17: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
+	15,  // 18: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
+	2,   // 19: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
+	16,  // 20: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
+	3,   // 21: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
+	3,   // 22: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
+	21,  // 23: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
+	178, // 24: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	2,   // 25: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
+	30,  // 26: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
+	33,  // 27: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
+	2,   // 28: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
+	36,  // 29: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
+	178, // 30: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	39,  // 31: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
+	178, // 32: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	0,   // 33: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
+	1,   // 34: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 35: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 36: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
+	42,  // 37: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
+	0,   // 38: ec2lab.v1.PlacementGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 39: ec2lab.v1.CreatePlacementGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 40: ec2lab.v1.DescribePlacementGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	49,  // 41: ec2lab.v1.DescribePlacementGroupsResponse.placement_groups:type_name -> ec2lab.v1.PlacementGroup
+	0,   // 42: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	0,   // 43: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	2,   // 44: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
+	59,  // 45: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
+	178, // 46: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	178, // 47: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	62,  // 48: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
+	0,   // 49: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
+	1,   // 50: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 51: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
+	63,  // 52: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
+	178, // 53: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	178, // 54: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	0,   // 55: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
+	1,   // 56: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 57: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
+	73,  // 58: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
+	1,   // 59: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 60: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	6,   // 61: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	178, // 62: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	0,   // 63: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
+	6,   // 64: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	1,   // 65: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 66: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 67: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
+	86,  // 68: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
+	95,  // 69: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
+	95,  // 70: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
+	96,  // 71: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
+	97,  // 72: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
+	95,  // 73: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
+	0,   // 74: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
+	107, // 75: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	108, // 76: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 77: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 78: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
+	107, // 79: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	2,   // 80: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
+	0,   // 81: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
+	117, // 82: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
+	120, // 83: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
+	1,   // 84: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 85: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
+	106, // 86: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
+	0,   // 87: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
+	108, // 88: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 89: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 90: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 91: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 92: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 93: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	108, // 94: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
+	1,   // 95: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 96: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
+	127, // 97: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
+	136, // 98: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
+	137, // 99: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
+	138, // 100: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	138, // 101: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
+	0,   // 102: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 103: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 104: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	139, // 105: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
+	138, // 106: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	150, // 107: ec2lab.v1.LaunchTemplateData.network_interfaces:type_name -> ec2lab.v1.LaunchTemplateNetworkInterface
+	151, // 108: ec2lab.v1.LaunchTemplateData.block_device_mappings:type_name -> ec2lab.v1.LaunchTemplateBlockDeviceMapping
+	153, // 109: ec2lab.v1.LaunchTemplateData.placement:type_name -> ec2lab.v1.LaunchTemplatePlacement
+	1,   // 110: ec2lab.v1.LaunchTemplateData.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	154, // 111: ec2lab.v1.LaunchTemplateData.metadata_options:type_name -> ec2lab.v1.LaunchTemplateMetadataOptions
+	8,   // 112: ec2lab.v1.LaunchTemplateData.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
+	155, // 113: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
+	156, // 114: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
+	152, // 115: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
+	178, // 116: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
+	0,   // 117: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
+	178, // 118: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
+	149, // 119: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	160, // 120: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
+	149, // 121: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	1,   // 122: ec2lab.v1.CreateLaunchTemplateRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	157, // 123: ec2lab.v1.CreateLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	159, // 124: ec2lab.v1.CreateLaunchTemplateResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	149, // 125: ec2lab.v1.CreateLaunchTemplateVersionRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	158, // 126: ec2lab.v1.CreateLaunchTemplateVersionResponse.launch_template_version:type_name -> ec2lab.v1.LaunchTemplateVersion
+	159, // 127: ec2lab.v1.CreateLaunchTemplateVersionResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	2,   // 128: ec2lab.v1.DescribeLaunchTemplatesRequest.filters:type_name -> ec2lab.v1.Filter
+	157, // 129: ec2lab.v1.DescribeLaunchTemplatesResponse.launch_templates:type_name -> ec2lab.v1.LaunchTemplate
+	2,   // 130: ec2lab.v1.DescribeLaunchTemplateVersionsRequest.filters:type_name -> ec2lab.v1.Filter
+	158, // 131: ec2lab.v1.DescribeLaunchTemplateVersionsResponse.launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersion
+	157, // 132: ec2lab.v1.ModifyLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	157, // 133: ec2lab.v1.DeleteLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	175, // 134: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.successfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	175, // 135: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.unsuccessfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	160, // 136: ec2lab.v1.LaunchTemplateVersionDeletion.response_error:type_name -> ec2lab.v1.ValidationError
+	149, // 137: ec2lab.v1.GetLaunchTemplateDataResponse.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	7,   // 138: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	17,  // 139: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	19,  // 140: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	20,  // 141: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	19,  // 142: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	19,  // 143: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	24,  // 144: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	26,  // 145: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	28,  // 146: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	11,  // 147: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	31,  // 148: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	34,  // 149: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	37,  // 150: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	40,  // 151: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	43,  // 152: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	44,  // 153: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	45,  // 154: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	47,  // 155: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	50,  // 156: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	51,  // 157: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	53,  // 158: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	55,  // 159: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	57,  // 160: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	60,  // 161: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	64,  // 162: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	65,  // 163: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	67,  // 164: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	68,  // 165: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	69,  // 166: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	71,  // 167: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	74,  // 168: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	75,  // 169: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	77,  // 170: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	79,  // 171: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	84,  // 172: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	87,  // 173: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	89,  // 174: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	91,  // 175: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	93,  // 176: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	82,  // 177: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	81,  // 178: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	104, // 179: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	98,  // 180: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	100, // 181: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	102, // 182: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	122, // 183: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	123, // 184: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	125, // 185: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	130, // 186: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	131, // 187: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	133, // 188: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	109, // 189: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	111, // 190: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	113, // 191: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	114, // 192: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	116, // 193: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	119, // 194: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	128, // 195: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	140, // 196: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	142, // 197: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	144, // 198: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	146, // 199: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	146, // 200: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	146, // 201: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	146, // 202: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	161, // 203: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
+	163, // 204: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
+	165, // 205: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
+	167, // 206: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	169, // 207: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
+	171, // 208: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
+	173, // 209: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	176, // 210: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
+	16,  // 211: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	18,  // 212: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	22,  // 213: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	22,  // 214: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	23,  // 215: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	22,  // 216: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	25,  // 217: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	27,  // 218: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	29,  // 219: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	12,  // 220: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	32,  // 221: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	35,  // 222: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	38,  // 223: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	41,  // 224: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	42,  // 225: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	42,  // 226: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	46,  // 227: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	48,  // 228: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	49,  // 229: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	52,  // 230: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	54,  // 231: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	56,  // 232: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	58,  // 233: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	61,  // 234: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	63,  // 235: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	66,  // 236: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	62,  // 237: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	62,  // 238: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	70,  // 239: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	72,  // 240: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	73,  // 241: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	76,  // 242: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	78,  // 243: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	80,  // 244: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	85,  // 245: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	88,  // 246: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	90,  // 247: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	92,  // 248: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	94,  // 249: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	83,  // 250: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	80,  // 251: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	105, // 252: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	99,  // 253: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	101, // 254: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	103, // 255: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	106, // 256: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	124, // 257: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	126, // 258: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	127, // 259: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	132, // 260: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	134, // 261: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	110, // 262: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	112, // 263: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	115, // 264: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	115, // 265: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	118, // 266: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	121, // 267: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	129, // 268: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	141, // 269: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	143, // 270: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	145, // 271: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	147, // 272: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	147, // 273: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	147, // 274: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	147, // 275: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	162, // 276: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
+	164, // 277: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
+	166, // 278: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
+	168, // 279: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	170, // 280: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
+	172, // 281: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
+	174, // 282: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	177, // 283: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
+	211, // [211:284] is the sub-list for method output_type
+	138, // [138:211] is the sub-list for method input_type
+	138, // [138:138] is the sub-list for extension type_name
+	138, // [138:138] is the sub-list for extension extendee
+	0,   // [0:138] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -11204,13 +13607,18 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 	file_ec2lab_v1_ec2lab_proto_msgTypes[5].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[9].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[11].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[149].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[150].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[151].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[152].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[154].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   148,
+			NumMessages:   178,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
