@@ -128,6 +128,8 @@ func resourceKind(id string) (prefix, kind string, ok bool) {
 		return prefixSecGroup, "security-group", true
 	case ids.PlacementGroup:
 		return prefixPlacementGroup, "placement-group", true
+	case ids.LaunchTemplate:
+		return prefixLaunchTemplate, "launch-template", true
 	}
 	return "", "", false
 }
@@ -159,6 +161,12 @@ func (s *Service) resourceTags(ctx context.Context, acct, id string) ([]Tag, err
 		return r.Tags, nil
 	case prefixImage:
 		r, _, err := store.GetJSON[Image](ctx, s.st, prefix+id)
+		if err != nil || r.Owner != acct {
+			return nil, notFound
+		}
+		return r.Tags, nil
+	case prefixLaunchTemplate:
+		r, _, err := store.GetJSON[LaunchTemplate](ctx, s.st, prefix+id)
 		if err != nil || r.Owner != acct {
 			return nil, notFound
 		}
@@ -207,6 +215,8 @@ func (s *Service) updateTags(ctx context.Context, acct, id string, edit func([]T
 		_, err = update(ctx, s.st, prefix+id, func(r *Snapshot) (e error) { r.Tags, e = edit(r.Tags); return })
 	case prefixImage:
 		_, err = update(ctx, s.st, prefix+id, func(r *Image) (e error) { r.Tags, e = edit(r.Tags); return })
+	case prefixLaunchTemplate:
+		_, err = update(ctx, s.st, prefix+id, func(r *LaunchTemplate) (e error) { r.Tags, e = edit(r.Tags); return })
 	case prefixVPC, prefixSubnet, prefixSecGroup, prefixPlacementGroup:
 		return s.updateNetworkTags(ctx, acct, prefix, id, edit)
 	default:
@@ -258,6 +268,12 @@ func (s *Service) DescribeTags(ctx context.Context, filters []Filter, p Page) ([
 	keys, _ := store.ListJSON[KeyPair](ctx, s.st, prefixKeyPair+acct+"/")
 	for _, r := range keys {
 		add(r.ID, "key-pair", r.Tags)
+	}
+	templates, _ := store.ListJSON[LaunchTemplate](ctx, s.st, prefixLaunchTemplate)
+	for _, r := range templates {
+		if r.Owner == acct {
+			add(r.ID, "launch-template", r.Tags)
+		}
 	}
 	all = append(all, s.networkTagDescriptions(ctx, acct)...)
 	byKey := map[string]TagDescription{}
