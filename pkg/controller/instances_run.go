@@ -60,6 +60,9 @@ type RunRequest struct {
 	// CPUCredits is CreditSpecification.CpuCredits for burstable types:
 	// unlimited (default) or standard (held to the baseline).
 	CPUCredits string
+	// LaunchTemplate fills what the request does not give
+	// (launchtemplate_run.go).
+	LaunchTemplate *LaunchTemplateSpec `json:",omitempty"`
 }
 
 // CPU credit modes of burstable instances (EC2 CreditSpecification).
@@ -97,13 +100,19 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 	if err != nil {
 		return RunResult{}, err
 	}
+	hash := runHash(req) // of the request as given: a retry gives it again
 	if res, done, err := s.replayRun(ctx, acct, req); done || err != nil {
 		return res, err
+	}
+	tmpl, err := s.applyLaunchTemplate(ctx, acct, &req)
+	if err != nil {
+		return RunResult{}, err
 	}
 	typ, img, key, err := s.validateRun(ctx, acct, &req)
 	if err != nil {
 		return RunResult{}, err
 	}
+	req.Tags = withTemplateTags(req.Tags, tmpl)
 	devs, err := s.launchKeys(ctx, s.launchDevices(img, req.Devices))
 	if err != nil {
 		return RunResult{}, err
@@ -165,7 +174,7 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 		}
 	}
 	if req.ClientToken != "" {
-		ops = append(ops, tokenOp(acct, "RunInstances", req.ClientToken, runHash(req), instanceIDs(res.Instances)))
+		ops = append(ops, tokenOp(acct, "RunInstances", req.ClientToken, hash, instanceIDs(res.Instances)))
 	}
 	if _, err := s.st.Txn(ctx, ops...); err != nil {
 		return RunResult{}, fmt.Errorf("record reservation %s: %w", res.ReservationID, err)
