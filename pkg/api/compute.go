@@ -30,7 +30,8 @@ func (c *Compute) RunInstances(ctx context.Context, r *v1.RunInstancesRequest) (
 		AZ: r.GetPlacement().GetAvailabilityZone(), Tags: specTags(r.GetTagSpecifications()), ClientToken: r.GetClientToken(),
 		DryRun: r.GetDryRun(), DisableAPITermination: r.GetDisableApiTermination(), DisableAPIStop: r.GetDisableApiStop(),
 		SubnetID: r.GetSubnetId(), PrivateIP: r.GetPrivateIpAddress(), SecurityGroupIDs: r.GetSecurityGroupIds(),
-		MetadataOptions: metadataOptionsIn(r.GetMetadataOptions()), CPUCredits: r.GetCreditSpecification().GetCpuCredits()}
+		MetadataOptions: metadataOptionsIn(r.GetMetadataOptions()), CPUCredits: r.GetCreditSpecification().GetCpuCredits(),
+		LaunchTemplate: launchTemplateSpecIn(r.GetLaunchTemplate())}
 	req.PlacementGroup, req.PartitionNumber = r.GetPlacement().GetGroupName(), int(r.GetPlacement().GetPartitionNumber())
 	if req.MinCount == 0 && req.MaxCount == 0 {
 		req.MinCount, req.MaxCount = 1, 1
