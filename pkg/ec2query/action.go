@@ -19,7 +19,10 @@ type action struct {
 	newReq   func() proto.Message
 	// check validates the decoded request beyond its types (optional).
 	check func(proto.Message) error
-	call  func(context.Context, ec2labv1.ComputeServer, proto.Message) (body, error)
+	// strict are wire prefixes under which every parameter must name a
+	// field (strict.go).
+	strict []string
+	call   func(context.Context, ec2labv1.ComputeServer, proto.Message) (body, error)
 }
 
 // op is an action served by one ComputeServer method whose response enc

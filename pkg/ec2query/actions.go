@@ -97,6 +97,19 @@ var actions = map[string]action{
 	"AuthorizeSecurityGroupEgress":  op(true, compute.AuthorizeSecurityGroupEgress, done, "group_id"),
 	"RevokeSecurityGroupIngress":    op(true, compute.RevokeSecurityGroupIngress, done),
 	"RevokeSecurityGroupEgress":     op(true, compute.RevokeSecurityGroupEgress, done, "group_id"),
+
+	// Launch templates (xml_launchtemplates.go): a LaunchTemplateData member
+	// ec2lab does not model is refused, not dropped.
+	"CreateLaunchTemplate": strictUnder(op(true, compute.CreateLaunchTemplate, createLaunchTemplateXML,
+		"launch_template_name", "launch_template_data"), "LaunchTemplateData"),
+	"CreateLaunchTemplateVersion": strictUnder(op(true, compute.CreateLaunchTemplateVersion, createLaunchTemplateVersionXML,
+		"launch_template_data"), "LaunchTemplateData"),
+	"DescribeLaunchTemplates":        op(false, compute.DescribeLaunchTemplates, describeLaunchTemplatesXML),
+	"DescribeLaunchTemplateVersions": op(false, compute.DescribeLaunchTemplateVersions, describeLaunchTemplateVersionsXML),
+	"ModifyLaunchTemplate":           op(true, compute.ModifyLaunchTemplate, modifyLaunchTemplateXML),
+	"DeleteLaunchTemplate":           op(true, compute.DeleteLaunchTemplate, deleteLaunchTemplateXML),
+	"DeleteLaunchTemplateVersions":   op(true, compute.DeleteLaunchTemplateVersions, deleteLaunchTemplateVersionsXML, "versions"),
+	"GetLaunchTemplateData":          op(false, compute.GetLaunchTemplateData, getLaunchTemplateDataXML, "instance_id"),
 }
 
 func describeInstanceAttribute(ctx context.Context, s compute, r *ec2labv1.DescribeInstanceAttributeRequest) (body, error) {

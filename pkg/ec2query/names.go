@@ -25,6 +25,11 @@ var nameOverrides = map[protoreflect.FullName]string{
 	// VPC and subnet attributes (xml_vpc_attrs.go).
 	"ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest.vpc_ids":                             "VpcIds",
 	"ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch": "EnableResourceNameDnsAAAARecordOnLaunch",
+	// Launch templates (xml_launchtemplates.go).
+	"ec2lab.v1.DescribeLaunchTemplateVersionsRequest.versions": "LaunchTemplateVersion",
+	"ec2lab.v1.DeleteLaunchTemplateVersionsRequest.versions":   "LaunchTemplateVersion",
+	"ec2lab.v1.ModifyLaunchTemplateRequest.default_version":    "SetDefaultVersion",
+	"ec2lab.v1.LaunchTemplateNetworkInterface.groups":          "SecurityGroupId",
 }
 
 // fieldRule is how one field's wire value is read beyond its proto type.

@@ -82,6 +82,9 @@ func decodeRequest(a action, p *params) (proto.Message, error) {
 	if err := decodeMessage(p, "", m); err != nil {
 		return nil, err
 	}
+	if err := checkStrict(a, p, m.Descriptor()); err != nil {
+		return nil, err
+	}
 	for _, f := range a.required {
 		fd := m.Descriptor().Fields().ByName(f)
 		if fd == nil {
