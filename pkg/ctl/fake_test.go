@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/test/bufconn"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -31,6 +32,7 @@ type fakeCompute struct {
 	notFoundOnce bool                // first DescribeInstances answers InvalidInstanceID.NotFound
 	describes    int
 	lastRun      *pb.RunInstancesRequest
+	templateReqs []proto.Message // launch template requests (fake_templates_test.go)
 	lastMD       metadata.MD
 	consoleIn    bytes.Buffer
 }
