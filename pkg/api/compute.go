@@ -31,7 +31,7 @@ func (c *Compute) RunInstances(ctx context.Context, r *v1.RunInstancesRequest) (
 		DryRun: r.GetDryRun(), DisableAPITermination: r.GetDisableApiTermination(), DisableAPIStop: r.GetDisableApiStop(),
 		SubnetID: r.GetSubnetId(), PrivateIP: r.GetPrivateIpAddress(), SecurityGroupIDs: r.GetSecurityGroupIds(),
 		MetadataOptions: metadataOptionsIn(r.GetMetadataOptions()), CPUCredits: r.GetCreditSpecification().GetCpuCredits(),
-		NetworkInterfaces: interfaceSpecsIn(r.GetNetworkInterfaces()), ShutdownBehavior: r.GetInstanceInitiatedShutdownBehavior()}
+		NetworkInterfaces: interfaceSpecsIn(r.GetNetworkInterfaces()), ShutdownBehavior: r.GetInstanceInitiatedShutdownBehavior(), LaunchTemplate: launchTemplateSpecIn(r.GetLaunchTemplate())}
 	req.PlacementGroup, req.PartitionNumber = r.GetPlacement().GetGroupName(), int(r.GetPlacement().GetPartitionNumber())
 	if req.MinCount == 0 && req.MaxCount == 0 {
 		req.MinCount, req.MaxCount = 1, 1

@@ -67,6 +67,9 @@ type RunRequest struct {
 	// mapped onto SubnetID, SecurityGroupIDs and PrivateIP
 	// (instances_run_eni.go).
 	NetworkInterfaces []InterfaceSpec
+	// LaunchTemplate fills what the request does not give
+	// (launchtemplate_run.go).
+	LaunchTemplate *LaunchTemplateSpec `json:",omitempty"`
 }
 
 // CPU credit modes of burstable instances (EC2 CreditSpecification).
@@ -104,14 +107,19 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 	if err != nil {
 		return RunResult{}, err
 	}
+	hash := runHash(req) // of the request as given: a retry gives it again
 	if res, done, err := s.replayRun(ctx, acct, req); done || err != nil {
 		return res, err
 	}
-	hash := runHash(req) // of the request as given: validateRun fills in defaults
+	tmpl, err := s.applyLaunchTemplate(ctx, acct, &req)
+	if err != nil {
+		return RunResult{}, err
+	}
 	typ, img, key, err := s.validateRun(ctx, acct, &req)
 	if err != nil {
 		return RunResult{}, err
 	}
+	req.Tags = withTemplateTags(req.Tags, tmpl)
 	devs, err := s.launchKeys(ctx, s.launchDevices(img, req.Devices))
 	if err != nil {
 		return RunResult{}, err

@@ -136,6 +136,8 @@ func resourceKind(id string) (prefix, kind string, ok bool) {
 		return prefixRouteTable, "route-table", true
 	case ids.NetworkACL:
 		return prefixNetworkACL, "network-acl", true
+	case ids.LaunchTemplate:
+		return prefixLaunchTemplate, "launch-template", true
 	}
 	return "", "", false
 }
@@ -167,6 +169,12 @@ func (s *Service) resourceTags(ctx context.Context, acct, id string) ([]Tag, err
 		return r.Tags, nil
 	case prefixImage:
 		r, _, err := store.GetJSON[Image](ctx, s.st, prefix+id)
+		if err != nil || r.Owner != acct {
+			return nil, notFound
+		}
+		return r.Tags, nil
+	case prefixLaunchTemplate:
+		r, _, err := store.GetJSON[LaunchTemplate](ctx, s.st, prefix+id)
 		if err != nil || r.Owner != acct {
 			return nil, notFound
 		}
@@ -215,6 +223,8 @@ func (s *Service) updateTags(ctx context.Context, acct, id string, edit func([]T
 		_, err = update(ctx, s.st, prefix+id, func(r *Snapshot) (e error) { r.Tags, e = edit(r.Tags); return })
 	case prefixImage:
 		_, err = update(ctx, s.st, prefix+id, func(r *Image) (e error) { r.Tags, e = edit(r.Tags); return })
+	case prefixLaunchTemplate:
+		_, err = update(ctx, s.st, prefix+id, func(r *LaunchTemplate) (e error) { r.Tags, e = edit(r.Tags); return })
 	case prefixVPC, prefixSubnet, prefixSecGroup, prefixPlacementGroup, prefixENI, prefixRouteTable, prefixNetworkACL, kindSGRule:
 		return s.updateNetworkTags(ctx, acct, prefix, id, edit)
 	default:
@@ -266,6 +276,12 @@ func (s *Service) DescribeTags(ctx context.Context, filters []Filter, p Page) ([
 	keys, _ := store.ListJSON[KeyPair](ctx, s.st, prefixKeyPair+acct+"/")
 	for _, r := range keys {
 		add(r.ID, "key-pair", r.Tags)
+	}
+	templates, _ := store.ListJSON[LaunchTemplate](ctx, s.st, prefixLaunchTemplate)
+	for _, r := range templates {
+		if r.Owner == acct {
+			add(r.ID, "launch-template", r.Tags)
+		}
 	}
 	all = append(all, s.networkTagDescriptions(ctx, acct)...)
 	byKey := map[string]TagDescription{}

@@ -2,6 +2,7 @@ package ctl
 
 import (
 	"context"
+	"fmt"
 
 	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 	"github.com/spf13/cobra"
@@ -23,6 +24,7 @@ type runInstancesFlags struct {
 	securityGroupIDs                                                        []string
 	// shutdownBehavior is --instance-initiated-shutdown-behavior.
 	shutdownBehavior string
+	launchTemplate   string
 }
 
 func newRunInstancesCmd(a *app) *cobra.Command {
@@ -62,6 +64,7 @@ func newRunInstancesCmd(a *app) *cobra.Command {
 		"the primary interface instead of --subnet-id/--security-group-ids/--private-ip-address: DeviceIndex=0,SubnetId=subnet-...,Groups=sg-...,Description=... (shorthand or JSON)")
 	f.StringVar(&fl.metadataOptions, "metadata-options", "", "HttpTokens=required,HttpEndpoint=enabled,HttpPutResponseHopLimit=1 (shorthand or JSON)")
 	f.StringVar(&fl.creditSpec, "credit-specification", "", "burstable types: CpuCredits=unlimited (default) or CpuCredits=standard (shorthand or JSON)")
+	f.StringVar(&fl.launchTemplate, "launch-template", "", "LaunchTemplateId=lt-...|LaunchTemplateName=...,Version=$Default: the template fills what the other flags leave out")
 	addDryRun(cmd, &fl.dryRun)
 	markList(cmd, "block-device-mappings", "tag-specifications", "security-group-ids", "network-interfaces")
 	completeFlag(cmd, "image-id", a, completeImageIDs)
@@ -101,7 +104,27 @@ func (fl *runInstancesFlags) request() (*pb.RunInstancesRequest, error) {
 	if req.NetworkInterfaces, err = parseNetworkInterfaces(fl.networkInterfaces); err != nil {
 		return nil, err
 	}
+	if req.LaunchTemplate, err = parseLaunchTemplateSpec(fl.launchTemplate); err != nil {
+		return nil, err
+	}
 	return req, nil
+}
+
+// parseLaunchTemplateSpec reads --launch-template (shorthand or JSON).
+func parseLaunchTemplateSpec(raw string) (*pb.LaunchTemplateSpecification, error) {
+	if raw == "" {
+		return nil, nil
+	}
+	ms, err := structList("launch-template", []string{raw})
+	if err != nil {
+		return nil, err
+	}
+	if len(ms) != 1 {
+		return nil, fmt.Errorf("--launch-template takes one structure, not a list")
+	}
+	f := newFields("LaunchTemplateSpecification", ms[0], "LaunchTemplateId", "LaunchTemplateName", "Version")
+	return &pb.LaunchTemplateSpecification{LaunchTemplateId: f.str("LaunchTemplateId"),
+		LaunchTemplateName: f.str("LaunchTemplateName"), Version: f.str("Version")}, f.err
 }
 
 // parseCreditSpecification reads --credit-specification CpuCredits=standard

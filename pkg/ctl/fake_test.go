@@ -32,7 +32,8 @@ type fakeCompute struct {
 	notFoundOnce bool                // first DescribeInstances answers InvalidInstanceID.NotFound
 	describes    int
 	lastRun      *pb.RunInstancesRequest
-	lastReq      proto.Message // the last request of the VPC and subnet calls
+	lastReq      proto.Message   // the last request of the VPC and subnet calls
+	templateReqs []proto.Message // launch template requests (fake_templates_test.go)
 	lastMD       metadata.MD
 	consoleIn    bytes.Buffer
 	net          netReads        // fake_netread_test.go

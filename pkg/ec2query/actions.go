@@ -97,6 +97,18 @@ var actions = map[string]action{
 	"DeleteSecurityGroup":    custom(true, deleteSecurityGroup),
 	"DescribeSecurityGroups": op(false, compute.DescribeSecurityGroups, describeSecurityGroupsXML),
 
+	// Launch templates (xml_launchtemplates.go).
+	"CreateLaunchTemplate": op(true, compute.CreateLaunchTemplate, createLaunchTemplateXML,
+		"launch_template_name", "launch_template_data"),
+	"CreateLaunchTemplateVersion": op(true, compute.CreateLaunchTemplateVersion, createLaunchTemplateVersionXML,
+		"launch_template_data"),
+	"DescribeLaunchTemplates":        op(false, compute.DescribeLaunchTemplates, describeLaunchTemplatesXML),
+	"DescribeLaunchTemplateVersions": op(false, compute.DescribeLaunchTemplateVersions, describeLaunchTemplateVersionsXML),
+	"ModifyLaunchTemplate":           op(true, compute.ModifyLaunchTemplate, modifyLaunchTemplateXML),
+	"DeleteLaunchTemplate":           op(true, compute.DeleteLaunchTemplate, deleteLaunchTemplateXML),
+	"DeleteLaunchTemplateVersions":   op(true, compute.DeleteLaunchTemplateVersions, deleteLaunchTemplateVersionsXML, "versions"),
+	"GetLaunchTemplateData":          op(false, compute.GetLaunchTemplateData, getLaunchTemplateDataXML, "instance_id"),
+
 	// Security group rules (xml_secgroup_rules.go).
 	"AuthorizeSecurityGroupIngress":              op(true, compute.AuthorizeSecurityGroupIngress, authorizeRulesXML),
 	"AuthorizeSecurityGroupEgress":               op(true, compute.AuthorizeSecurityGroupEgress, authorizeRulesXML, "group_id"),

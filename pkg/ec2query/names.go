@@ -37,6 +37,11 @@ var nameOverrides = map[protoreflect.FullName]string{
 	"ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes":        "Ipv6Prefix",
 	// ModifyInstanceAttribute's security groups (GroupIdStringList).
 	"ec2lab.v1.ModifyInstanceAttributeRequest.groups": "GroupId",
+	// Launch templates (xml_launchtemplates.go).
+	"ec2lab.v1.DescribeLaunchTemplateVersionsRequest.versions": "LaunchTemplateVersion",
+	"ec2lab.v1.DeleteLaunchTemplateVersionsRequest.versions":   "LaunchTemplateVersion",
+	"ec2lab.v1.ModifyLaunchTemplateRequest.default_version":    "SetDefaultVersion",
+	"ec2lab.v1.LaunchTemplateNetworkInterface.groups":          "SecurityGroupId",
 }
 
 // fieldRule is how one field's wire value is read beyond its proto type.

@@ -96,7 +96,7 @@ func decodeRequest(a action, p *params) (proto.Message, error) {
 		}
 	}
 	if k := p.unread(); k != "" {
-		return nil, ec2err.New(ec2err.UnknownParameter, "The parameter %s is not recognized", clip(k))
+		return nil, ec2err.New(ec2err.UnknownParameter, "The parameter %s is not recognized (ec2lab does not have it)", clip(k))
 	}
 	return req, nil
 }

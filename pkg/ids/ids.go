@@ -17,6 +17,7 @@ const (
 	Reservation    = "r"
 	KeyPair        = "key"
 	PlacementGroup = "pg"
+	LaunchTemplate = "lt"
 	Host           = "h"
 	Request        = "req"
 )

@@ -83,6 +83,13 @@ func TestTerraformHomelab(t *testing.T) {
 			t.Errorf("block devices %v, want root, /dev/sdf (ebs_block_device) and /dev/sdg (aws_volume_attachment)", devices)
 		}
 		r.waitConsole(t, inst.GetInstanceId(), "terraform-was-here")
+		worker := r.describeOne(t, out.str("worker_id"))
+		wtags := tagMap(worker.GetTags())
+		if worker.GetState().GetName() != "running" || wtags["Role"] != "worker" || wtags["Name"] != "homelab-worker" ||
+			wtags["aws:ec2launchtemplate:id"] != out.str("launch_template_id") || worker.GetKeyName() != "homelab" {
+			t.Errorf("instance from the launch template: %s %v key %q", worker.GetState().GetName(), wtags, worker.GetKeyName())
+		}
+		r.waitConsole(t, worker.GetInstanceId(), "launched-from-template")
 		if d := r.findGuestDisk(t, inst.GetInstanceId(), out.str("data_volume")); d == "" {
 			t.Errorf("the guest does not see %s", out.str("data_volume"))
 		}

@@ -102,9 +102,10 @@ func Code(code string) codes.Code {
 		return codes.Internal
 	case code == ec2err.InvalidAction:
 		return codes.Unimplemented
-	case strings.HasSuffix(code, ".NotFound"):
+	case strings.HasSuffix(code, ".NotFound"), strings.HasSuffix(code, ".NotFoundException"),
+		strings.HasSuffix(code, ".VersionNotFound"):
 		return codes.NotFound
-	case strings.HasSuffix(code, ".Duplicate"):
+	case strings.HasSuffix(code, ".Duplicate"), strings.HasSuffix(code, ".AlreadyExistsException"):
 		return codes.AlreadyExists
 	case code == ec2err.IncorrectInstanceState, code == ec2err.IncorrectState,
 		strings.HasSuffix(code, "InUse"), code == ec2err.DependencyViolation:

@@ -498,8 +498,11 @@ type RunInstancesRequest struct {
 	NetworkInterfaces []*InstanceNetworkInterfaceSpecification `protobuf:"bytes,19,rep,name=network_interfaces,json=networkInterfaces,proto3" json:"network_interfaces,omitempty"`
 	// What a shutdown from inside the guest does: stop (default) or terminate.
 	InstanceInitiatedShutdownBehavior string `protobuf:"bytes,20,opt,name=instance_initiated_shutdown_behavior,json=instanceInitiatedShutdownBehavior,proto3" json:"instance_initiated_shutdown_behavior,omitempty"`
-	unknownFields                     protoimpl.UnknownFields
-	sizeCache                         protoimpl.SizeCache
+	// The launch template whose data fills what this request does not give
+	// (numbered apart from the fields above, which other work extends).
+	LaunchTemplate *LaunchTemplateSpecification `protobuf:"bytes,40,opt,name=launch_template,json=launchTemplate,proto3" json:"launch_template,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *RunInstancesRequest) Reset() {
@@ -670,6 +673,13 @@ func (x *RunInstancesRequest) GetInstanceInitiatedShutdownBehavior() string {
 		return x.InstanceInitiatedShutdownBehavior
 	}
 	return ""
+}
+
+func (x *RunInstancesRequest) GetLaunchTemplate() *LaunchTemplateSpecification {
+	if x != nil {
+		return x.LaunchTemplate
+	}
+	return nil
 }
 
 // CreditSpecificationRequest is RunInstances' CreditSpecification.
@@ -13577,6 +13587,2119 @@ func (x *DescribeNetworkAclsResponse) GetNextToken() string {
 	return ""
 }
 
+// LaunchTemplateSpecification names a launch template and one of its
+// versions (RunInstances' LaunchTemplate).
+type LaunchTemplateSpecification struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId   string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"` // instead of the ID
+	Version            string                 `protobuf:"bytes,3,opt,name=version,proto3" json:"version,omitempty"`                                                   // a version number, $Latest or $Default (the default)
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateSpecification) Reset() {
+	*x = LaunchTemplateSpecification{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[197]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateSpecification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateSpecification) ProtoMessage() {}
+
+func (x *LaunchTemplateSpecification) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[197]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateSpecification.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateSpecification) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{197}
+}
+
+func (x *LaunchTemplateSpecification) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *LaunchTemplateSpecification) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *LaunchTemplateSpecification) GetVersion() string {
+	if x != nil {
+		return x.Version
+	}
+	return ""
+}
+
+// LaunchTemplateData is EC2's RequestLaunchTemplateData and
+// ResponseLaunchTemplateData, limited to what ec2lab can launch with: every
+// member is optional and kept as given (a version echoes it back);
+// RunInstances' own parameters override it.
+type LaunchTemplateData struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	ImageId          string                 `protobuf:"bytes,1,opt,name=image_id,json=imageId,proto3" json:"image_id,omitempty"`
+	InstanceType     string                 `protobuf:"bytes,2,opt,name=instance_type,json=instanceType,proto3" json:"instance_type,omitempty"`
+	KeyName          string                 `protobuf:"bytes,3,opt,name=key_name,json=keyName,proto3" json:"key_name,omitempty"`
+	UserData         string                 `protobuf:"bytes,4,opt,name=user_data,json=userData,proto3" json:"user_data,omitempty"` // base64, as EC2 keeps it in a template
+	SecurityGroupIds []string               `protobuf:"bytes,5,rep,name=security_group_ids,json=securityGroupIds,proto3" json:"security_group_ids,omitempty"`
+	SecurityGroups   []string               `protobuf:"bytes,6,rep,name=security_groups,json=securityGroups,proto3" json:"security_groups,omitempty"` // names of groups of the default VPC
+	// At most one interface, DeviceIndex 0: it gives the instance's subnet,
+	// groups and address.
+	NetworkInterfaces                 []*LaunchTemplateNetworkInterface   `protobuf:"bytes,7,rep,name=network_interfaces,json=networkInterfaces,proto3" json:"network_interfaces,omitempty"`
+	BlockDeviceMappings               []*LaunchTemplateBlockDeviceMapping `protobuf:"bytes,8,rep,name=block_device_mappings,json=blockDeviceMappings,proto3" json:"block_device_mappings,omitempty"`
+	Placement                         *LaunchTemplatePlacement            `protobuf:"bytes,9,opt,name=placement,proto3" json:"placement,omitempty"`
+	TagSpecifications                 []*TagSpecification                 `protobuf:"bytes,10,rep,name=tag_specifications,json=tagSpecifications,proto3" json:"tag_specifications,omitempty"` // instance, volume
+	MetadataOptions                   *LaunchTemplateMetadataOptions      `protobuf:"bytes,11,opt,name=metadata_options,json=metadataOptions,proto3" json:"metadata_options,omitempty"`
+	CreditSpecification               *CreditSpecificationRequest         `protobuf:"bytes,12,opt,name=credit_specification,json=creditSpecification,proto3" json:"credit_specification,omitempty"`
+	DisableApiTermination             *bool                               `protobuf:"varint,13,opt,name=disable_api_termination,json=disableApiTermination,proto3,oneof" json:"disable_api_termination,omitempty"`
+	DisableApiStop                    *bool                               `protobuf:"varint,14,opt,name=disable_api_stop,json=disableApiStop,proto3,oneof" json:"disable_api_stop,omitempty"`
+	InstanceInitiatedShutdownBehavior string                              `protobuf:"bytes,15,opt,name=instance_initiated_shutdown_behavior,json=instanceInitiatedShutdownBehavior,proto3" json:"instance_initiated_shutdown_behavior,omitempty"` // stop (terminate is refused)
+	IamInstanceProfile                *LaunchTemplateIamInstanceProfile   `protobuf:"bytes,16,opt,name=iam_instance_profile,json=iamInstanceProfile,proto3" json:"iam_instance_profile,omitempty"`                                                // refused: ec2lab has no IAM roles
+	EbsOptimized                      *bool                               `protobuf:"varint,17,opt,name=ebs_optimized,json=ebsOptimized,proto3,oneof" json:"ebs_optimized,omitempty"`                                                             // false (no type here is EBS-optimized)
+	Monitoring                        *LaunchTemplateMonitoring           `protobuf:"bytes,18,opt,name=monitoring,proto3" json:"monitoring,omitempty"`                                                                                            // enabled false (no detailed monitoring)
+	unknownFields                     protoimpl.UnknownFields
+	sizeCache                         protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateData) Reset() {
+	*x = LaunchTemplateData{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[198]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateData) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateData) ProtoMessage() {}
+
+func (x *LaunchTemplateData) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[198]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateData.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateData) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{198}
+}
+
+func (x *LaunchTemplateData) GetImageId() string {
+	if x != nil {
+		return x.ImageId
+	}
+	return ""
+}
+
+func (x *LaunchTemplateData) GetInstanceType() string {
+	if x != nil {
+		return x.InstanceType
+	}
+	return ""
+}
+
+func (x *LaunchTemplateData) GetKeyName() string {
+	if x != nil {
+		return x.KeyName
+	}
+	return ""
+}
+
+func (x *LaunchTemplateData) GetUserData() string {
+	if x != nil {
+		return x.UserData
+	}
+	return ""
+}
+
+func (x *LaunchTemplateData) GetSecurityGroupIds() []string {
+	if x != nil {
+		return x.SecurityGroupIds
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetSecurityGroups() []string {
+	if x != nil {
+		return x.SecurityGroups
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetNetworkInterfaces() []*LaunchTemplateNetworkInterface {
+	if x != nil {
+		return x.NetworkInterfaces
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetBlockDeviceMappings() []*LaunchTemplateBlockDeviceMapping {
+	if x != nil {
+		return x.BlockDeviceMappings
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetPlacement() *LaunchTemplatePlacement {
+	if x != nil {
+		return x.Placement
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetTagSpecifications() []*TagSpecification {
+	if x != nil {
+		return x.TagSpecifications
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetMetadataOptions() *LaunchTemplateMetadataOptions {
+	if x != nil {
+		return x.MetadataOptions
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetCreditSpecification() *CreditSpecificationRequest {
+	if x != nil {
+		return x.CreditSpecification
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetDisableApiTermination() bool {
+	if x != nil && x.DisableApiTermination != nil {
+		return *x.DisableApiTermination
+	}
+	return false
+}
+
+func (x *LaunchTemplateData) GetDisableApiStop() bool {
+	if x != nil && x.DisableApiStop != nil {
+		return *x.DisableApiStop
+	}
+	return false
+}
+
+func (x *LaunchTemplateData) GetInstanceInitiatedShutdownBehavior() string {
+	if x != nil {
+		return x.InstanceInitiatedShutdownBehavior
+	}
+	return ""
+}
+
+func (x *LaunchTemplateData) GetIamInstanceProfile() *LaunchTemplateIamInstanceProfile {
+	if x != nil {
+		return x.IamInstanceProfile
+	}
+	return nil
+}
+
+func (x *LaunchTemplateData) GetEbsOptimized() bool {
+	if x != nil && x.EbsOptimized != nil {
+		return *x.EbsOptimized
+	}
+	return false
+}
+
+func (x *LaunchTemplateData) GetMonitoring() *LaunchTemplateMonitoring {
+	if x != nil {
+		return x.Monitoring
+	}
+	return nil
+}
+
+// LaunchTemplateNetworkInterface is EC2's
+// LaunchTemplateInstanceNetworkInterfaceSpecification(Request).
+type LaunchTemplateNetworkInterface struct {
+	state                    protoimpl.MessageState `protogen:"open.v1"`
+	DeviceIndex              *int32                 `protobuf:"varint,1,opt,name=device_index,json=deviceIndex,proto3,oneof" json:"device_index,omitempty"`
+	SubnetId                 string                 `protobuf:"bytes,2,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	Groups                   []string               `protobuf:"bytes,3,rep,name=groups,proto3" json:"groups,omitempty"` // security group IDs
+	PrivateIpAddress         string                 `protobuf:"bytes,4,opt,name=private_ip_address,json=privateIpAddress,proto3" json:"private_ip_address,omitempty"`
+	AssociatePublicIpAddress *bool                  `protobuf:"varint,5,opt,name=associate_public_ip_address,json=associatePublicIpAddress,proto3,oneof" json:"associate_public_ip_address,omitempty"` // false (no public addresses)
+	DeleteOnTermination      *bool                  `protobuf:"varint,6,opt,name=delete_on_termination,json=deleteOnTermination,proto3,oneof" json:"delete_on_termination,omitempty"`                  // true (the interface goes with the instance)
+	Description              string                 `protobuf:"bytes,7,opt,name=description,proto3" json:"description,omitempty"`
+	NetworkCardIndex         *int32                 `protobuf:"varint,8,opt,name=network_card_index,json=networkCardIndex,proto3,oneof" json:"network_card_index,omitempty"` // 0
+	unknownFields            protoimpl.UnknownFields
+	sizeCache                protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateNetworkInterface) Reset() {
+	*x = LaunchTemplateNetworkInterface{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[199]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateNetworkInterface) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateNetworkInterface) ProtoMessage() {}
+
+func (x *LaunchTemplateNetworkInterface) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[199]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateNetworkInterface.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateNetworkInterface) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{199}
+}
+
+func (x *LaunchTemplateNetworkInterface) GetDeviceIndex() int32 {
+	if x != nil && x.DeviceIndex != nil {
+		return *x.DeviceIndex
+	}
+	return 0
+}
+
+func (x *LaunchTemplateNetworkInterface) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
+}
+
+func (x *LaunchTemplateNetworkInterface) GetGroups() []string {
+	if x != nil {
+		return x.Groups
+	}
+	return nil
+}
+
+func (x *LaunchTemplateNetworkInterface) GetPrivateIpAddress() string {
+	if x != nil {
+		return x.PrivateIpAddress
+	}
+	return ""
+}
+
+func (x *LaunchTemplateNetworkInterface) GetAssociatePublicIpAddress() bool {
+	if x != nil && x.AssociatePublicIpAddress != nil {
+		return *x.AssociatePublicIpAddress
+	}
+	return false
+}
+
+func (x *LaunchTemplateNetworkInterface) GetDeleteOnTermination() bool {
+	if x != nil && x.DeleteOnTermination != nil {
+		return *x.DeleteOnTermination
+	}
+	return false
+}
+
+func (x *LaunchTemplateNetworkInterface) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *LaunchTemplateNetworkInterface) GetNetworkCardIndex() int32 {
+	if x != nil && x.NetworkCardIndex != nil {
+		return *x.NetworkCardIndex
+	}
+	return 0
+}
+
+// LaunchTemplateBlockDeviceMapping is EC2's LaunchTemplateBlockDeviceMapping(Request).
+type LaunchTemplateBlockDeviceMapping struct {
+	state         protoimpl.MessageState        `protogen:"open.v1"`
+	DeviceName    string                        `protobuf:"bytes,1,opt,name=device_name,json=deviceName,proto3" json:"device_name,omitempty"`
+	Ebs           *LaunchTemplateEbsBlockDevice `protobuf:"bytes,2,opt,name=ebs,proto3" json:"ebs,omitempty"`
+	NoDevice      *string                       `protobuf:"bytes,3,opt,name=no_device,json=noDevice,proto3,oneof" json:"no_device,omitempty"` // present: the image's device is left out
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateBlockDeviceMapping) Reset() {
+	*x = LaunchTemplateBlockDeviceMapping{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[200]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateBlockDeviceMapping) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateBlockDeviceMapping) ProtoMessage() {}
+
+func (x *LaunchTemplateBlockDeviceMapping) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[200]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateBlockDeviceMapping.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateBlockDeviceMapping) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{200}
+}
+
+func (x *LaunchTemplateBlockDeviceMapping) GetDeviceName() string {
+	if x != nil {
+		return x.DeviceName
+	}
+	return ""
+}
+
+func (x *LaunchTemplateBlockDeviceMapping) GetEbs() *LaunchTemplateEbsBlockDevice {
+	if x != nil {
+		return x.Ebs
+	}
+	return nil
+}
+
+func (x *LaunchTemplateBlockDeviceMapping) GetNoDevice() string {
+	if x != nil && x.NoDevice != nil {
+		return *x.NoDevice
+	}
+	return ""
+}
+
+// LaunchTemplateEbsBlockDevice is EC2's LaunchTemplateEbsBlockDevice(Request).
+type LaunchTemplateEbsBlockDevice struct {
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	Encrypted           *bool                  `protobuf:"varint,1,opt,name=encrypted,proto3,oneof" json:"encrypted,omitempty"`
+	DeleteOnTermination *bool                  `protobuf:"varint,2,opt,name=delete_on_termination,json=deleteOnTermination,proto3,oneof" json:"delete_on_termination,omitempty"`
+	Iops                int32                  `protobuf:"varint,3,opt,name=iops,proto3" json:"iops,omitempty"`
+	SnapshotId          string                 `protobuf:"bytes,4,opt,name=snapshot_id,json=snapshotId,proto3" json:"snapshot_id,omitempty"`
+	VolumeSize          int32                  `protobuf:"varint,5,opt,name=volume_size,json=volumeSize,proto3" json:"volume_size,omitempty"` // GiB
+	VolumeType          string                 `protobuf:"bytes,6,opt,name=volume_type,json=volumeType,proto3" json:"volume_type,omitempty"`
+	Throughput          int32                  `protobuf:"varint,7,opt,name=throughput,proto3" json:"throughput,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateEbsBlockDevice) Reset() {
+	*x = LaunchTemplateEbsBlockDevice{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[201]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateEbsBlockDevice) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateEbsBlockDevice) ProtoMessage() {}
+
+func (x *LaunchTemplateEbsBlockDevice) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[201]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateEbsBlockDevice.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateEbsBlockDevice) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{201}
+}
+
+func (x *LaunchTemplateEbsBlockDevice) GetEncrypted() bool {
+	if x != nil && x.Encrypted != nil {
+		return *x.Encrypted
+	}
+	return false
+}
+
+func (x *LaunchTemplateEbsBlockDevice) GetDeleteOnTermination() bool {
+	if x != nil && x.DeleteOnTermination != nil {
+		return *x.DeleteOnTermination
+	}
+	return false
+}
+
+func (x *LaunchTemplateEbsBlockDevice) GetIops() int32 {
+	if x != nil {
+		return x.Iops
+	}
+	return 0
+}
+
+func (x *LaunchTemplateEbsBlockDevice) GetSnapshotId() string {
+	if x != nil {
+		return x.SnapshotId
+	}
+	return ""
+}
+
+func (x *LaunchTemplateEbsBlockDevice) GetVolumeSize() int32 {
+	if x != nil {
+		return x.VolumeSize
+	}
+	return 0
+}
+
+func (x *LaunchTemplateEbsBlockDevice) GetVolumeType() string {
+	if x != nil {
+		return x.VolumeType
+	}
+	return ""
+}
+
+func (x *LaunchTemplateEbsBlockDevice) GetThroughput() int32 {
+	if x != nil {
+		return x.Throughput
+	}
+	return 0
+}
+
+// LaunchTemplatePlacement is EC2's LaunchTemplatePlacement(Request).
+type LaunchTemplatePlacement struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	AvailabilityZone string                 `protobuf:"bytes,1,opt,name=availability_zone,json=availabilityZone,proto3" json:"availability_zone,omitempty"`
+	GroupName        string                 `protobuf:"bytes,2,opt,name=group_name,json=groupName,proto3" json:"group_name,omitempty"`
+	PartitionNumber  int32                  `protobuf:"varint,3,opt,name=partition_number,json=partitionNumber,proto3" json:"partition_number,omitempty"`
+	Tenancy          string                 `protobuf:"bytes,4,opt,name=tenancy,proto3" json:"tenancy,omitempty"` // default only
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *LaunchTemplatePlacement) Reset() {
+	*x = LaunchTemplatePlacement{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[202]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplatePlacement) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplatePlacement) ProtoMessage() {}
+
+func (x *LaunchTemplatePlacement) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[202]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplatePlacement.ProtoReflect.Descriptor instead.
+func (*LaunchTemplatePlacement) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{202}
+}
+
+func (x *LaunchTemplatePlacement) GetAvailabilityZone() string {
+	if x != nil {
+		return x.AvailabilityZone
+	}
+	return ""
+}
+
+func (x *LaunchTemplatePlacement) GetGroupName() string {
+	if x != nil {
+		return x.GroupName
+	}
+	return ""
+}
+
+func (x *LaunchTemplatePlacement) GetPartitionNumber() int32 {
+	if x != nil {
+		return x.PartitionNumber
+	}
+	return 0
+}
+
+func (x *LaunchTemplatePlacement) GetTenancy() string {
+	if x != nil {
+		return x.Tenancy
+	}
+	return ""
+}
+
+// LaunchTemplateMetadataOptions is EC2's LaunchTemplateInstanceMetadataOptions(Request).
+type LaunchTemplateMetadataOptions struct {
+	state                   protoimpl.MessageState `protogen:"open.v1"`
+	HttpTokens              string                 `protobuf:"bytes,1,opt,name=http_tokens,json=httpTokens,proto3" json:"http_tokens,omitempty"`
+	HttpPutResponseHopLimit *int32                 `protobuf:"varint,2,opt,name=http_put_response_hop_limit,json=httpPutResponseHopLimit,proto3,oneof" json:"http_put_response_hop_limit,omitempty"`
+	HttpEndpoint            string                 `protobuf:"bytes,3,opt,name=http_endpoint,json=httpEndpoint,proto3" json:"http_endpoint,omitempty"`
+	HttpProtocolIpv6        string                 `protobuf:"bytes,4,opt,name=http_protocol_ipv6,json=httpProtocolIpv6,proto3" json:"http_protocol_ipv6,omitempty"`             // disabled only
+	InstanceMetadataTags    string                 `protobuf:"bytes,5,opt,name=instance_metadata_tags,json=instanceMetadataTags,proto3" json:"instance_metadata_tags,omitempty"` // disabled only
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateMetadataOptions) Reset() {
+	*x = LaunchTemplateMetadataOptions{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[203]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateMetadataOptions) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateMetadataOptions) ProtoMessage() {}
+
+func (x *LaunchTemplateMetadataOptions) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[203]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateMetadataOptions.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateMetadataOptions) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{203}
+}
+
+func (x *LaunchTemplateMetadataOptions) GetHttpTokens() string {
+	if x != nil {
+		return x.HttpTokens
+	}
+	return ""
+}
+
+func (x *LaunchTemplateMetadataOptions) GetHttpPutResponseHopLimit() int32 {
+	if x != nil && x.HttpPutResponseHopLimit != nil {
+		return *x.HttpPutResponseHopLimit
+	}
+	return 0
+}
+
+func (x *LaunchTemplateMetadataOptions) GetHttpEndpoint() string {
+	if x != nil {
+		return x.HttpEndpoint
+	}
+	return ""
+}
+
+func (x *LaunchTemplateMetadataOptions) GetHttpProtocolIpv6() string {
+	if x != nil {
+		return x.HttpProtocolIpv6
+	}
+	return ""
+}
+
+func (x *LaunchTemplateMetadataOptions) GetInstanceMetadataTags() string {
+	if x != nil {
+		return x.InstanceMetadataTags
+	}
+	return ""
+}
+
+type LaunchTemplateIamInstanceProfile struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Arn           string                 `protobuf:"bytes,1,opt,name=arn,proto3" json:"arn,omitempty"`
+	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateIamInstanceProfile) Reset() {
+	*x = LaunchTemplateIamInstanceProfile{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[204]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateIamInstanceProfile) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateIamInstanceProfile) ProtoMessage() {}
+
+func (x *LaunchTemplateIamInstanceProfile) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[204]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateIamInstanceProfile.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateIamInstanceProfile) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{204}
+}
+
+func (x *LaunchTemplateIamInstanceProfile) GetArn() string {
+	if x != nil {
+		return x.Arn
+	}
+	return ""
+}
+
+func (x *LaunchTemplateIamInstanceProfile) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+type LaunchTemplateMonitoring struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Enabled       bool                   `protobuf:"varint,1,opt,name=enabled,proto3" json:"enabled,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateMonitoring) Reset() {
+	*x = LaunchTemplateMonitoring{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[205]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateMonitoring) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateMonitoring) ProtoMessage() {}
+
+func (x *LaunchTemplateMonitoring) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[205]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateMonitoring.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateMonitoring) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{205}
+}
+
+func (x *LaunchTemplateMonitoring) GetEnabled() bool {
+	if x != nil {
+		return x.Enabled
+	}
+	return false
+}
+
+type LaunchTemplate struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId     string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName   string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	CreateTime           *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	CreatedBy            string                 `protobuf:"bytes,4,opt,name=created_by,json=createdBy,proto3" json:"created_by,omitempty"` // arn:aws:iam::<account>:root
+	DefaultVersionNumber int64                  `protobuf:"varint,5,opt,name=default_version_number,json=defaultVersionNumber,proto3" json:"default_version_number,omitempty"`
+	LatestVersionNumber  int64                  `protobuf:"varint,6,opt,name=latest_version_number,json=latestVersionNumber,proto3" json:"latest_version_number,omitempty"`
+	Tags                 []*Tag                 `protobuf:"bytes,7,rep,name=tags,proto3" json:"tags,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *LaunchTemplate) Reset() {
+	*x = LaunchTemplate{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[206]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplate) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplate) ProtoMessage() {}
+
+func (x *LaunchTemplate) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[206]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplate.ProtoReflect.Descriptor instead.
+func (*LaunchTemplate) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{206}
+}
+
+func (x *LaunchTemplate) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *LaunchTemplate) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *LaunchTemplate) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *LaunchTemplate) GetCreatedBy() string {
+	if x != nil {
+		return x.CreatedBy
+	}
+	return ""
+}
+
+func (x *LaunchTemplate) GetDefaultVersionNumber() int64 {
+	if x != nil {
+		return x.DefaultVersionNumber
+	}
+	return 0
+}
+
+func (x *LaunchTemplate) GetLatestVersionNumber() int64 {
+	if x != nil {
+		return x.LatestVersionNumber
+	}
+	return 0
+}
+
+func (x *LaunchTemplate) GetTags() []*Tag {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+type LaunchTemplateVersion struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId   string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	VersionNumber      int64                  `protobuf:"varint,3,opt,name=version_number,json=versionNumber,proto3" json:"version_number,omitempty"`
+	VersionDescription string                 `protobuf:"bytes,4,opt,name=version_description,json=versionDescription,proto3" json:"version_description,omitempty"`
+	CreateTime         *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	CreatedBy          string                 `protobuf:"bytes,6,opt,name=created_by,json=createdBy,proto3" json:"created_by,omitempty"`
+	DefaultVersion     bool                   `protobuf:"varint,7,opt,name=default_version,json=defaultVersion,proto3" json:"default_version,omitempty"`
+	LaunchTemplateData *LaunchTemplateData    `protobuf:"bytes,8,opt,name=launch_template_data,json=launchTemplateData,proto3" json:"launch_template_data,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateVersion) Reset() {
+	*x = LaunchTemplateVersion{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[207]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateVersion) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateVersion) ProtoMessage() {}
+
+func (x *LaunchTemplateVersion) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[207]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateVersion.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateVersion) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{207}
+}
+
+func (x *LaunchTemplateVersion) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *LaunchTemplateVersion) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *LaunchTemplateVersion) GetVersionNumber() int64 {
+	if x != nil {
+		return x.VersionNumber
+	}
+	return 0
+}
+
+func (x *LaunchTemplateVersion) GetVersionDescription() string {
+	if x != nil {
+		return x.VersionDescription
+	}
+	return ""
+}
+
+func (x *LaunchTemplateVersion) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *LaunchTemplateVersion) GetCreatedBy() string {
+	if x != nil {
+		return x.CreatedBy
+	}
+	return ""
+}
+
+func (x *LaunchTemplateVersion) GetDefaultVersion() bool {
+	if x != nil {
+		return x.DefaultVersion
+	}
+	return false
+}
+
+func (x *LaunchTemplateVersion) GetLaunchTemplateData() *LaunchTemplateData {
+	if x != nil {
+		return x.LaunchTemplateData
+	}
+	return nil
+}
+
+// ValidationWarning lists what a launch with the template's data would
+// fail on (a resource it names that does not exist): EC2 records the
+// version anyway and warns.
+type ValidationWarning struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Errors        []*ValidationError     `protobuf:"bytes,1,rep,name=errors,proto3" json:"errors,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ValidationWarning) Reset() {
+	*x = ValidationWarning{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[208]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ValidationWarning) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ValidationWarning) ProtoMessage() {}
+
+func (x *ValidationWarning) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[208]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ValidationWarning.ProtoReflect.Descriptor instead.
+func (*ValidationWarning) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{208}
+}
+
+func (x *ValidationWarning) GetErrors() []*ValidationError {
+	if x != nil {
+		return x.Errors
+	}
+	return nil
+}
+
+type ValidationError struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Code          string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	Message       string                 `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ValidationError) Reset() {
+	*x = ValidationError{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[209]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ValidationError) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ValidationError) ProtoMessage() {}
+
+func (x *ValidationError) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[209]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ValidationError.ProtoReflect.Descriptor instead.
+func (*ValidationError) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{209}
+}
+
+func (x *ValidationError) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *ValidationError) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
+type CreateLaunchTemplateRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateName string                 `protobuf:"bytes,1,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	VersionDescription string                 `protobuf:"bytes,2,opt,name=version_description,json=versionDescription,proto3" json:"version_description,omitempty"`
+	LaunchTemplateData *LaunchTemplateData    `protobuf:"bytes,3,opt,name=launch_template_data,json=launchTemplateData,proto3" json:"launch_template_data,omitempty"`
+	TagSpecifications  []*TagSpecification    `protobuf:"bytes,4,rep,name=tag_specifications,json=tagSpecifications,proto3" json:"tag_specifications,omitempty"` // launch-template
+	ClientToken        string                 `protobuf:"bytes,5,opt,name=client_token,json=clientToken,proto3" json:"client_token,omitempty"`
+	DryRun             bool                   `protobuf:"varint,6,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *CreateLaunchTemplateRequest) Reset() {
+	*x = CreateLaunchTemplateRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[210]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateLaunchTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateLaunchTemplateRequest) ProtoMessage() {}
+
+func (x *CreateLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[210]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateLaunchTemplateRequest.ProtoReflect.Descriptor instead.
+func (*CreateLaunchTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{210}
+}
+
+func (x *CreateLaunchTemplateRequest) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *CreateLaunchTemplateRequest) GetVersionDescription() string {
+	if x != nil {
+		return x.VersionDescription
+	}
+	return ""
+}
+
+func (x *CreateLaunchTemplateRequest) GetLaunchTemplateData() *LaunchTemplateData {
+	if x != nil {
+		return x.LaunchTemplateData
+	}
+	return nil
+}
+
+func (x *CreateLaunchTemplateRequest) GetTagSpecifications() []*TagSpecification {
+	if x != nil {
+		return x.TagSpecifications
+	}
+	return nil
+}
+
+func (x *CreateLaunchTemplateRequest) GetClientToken() string {
+	if x != nil {
+		return x.ClientToken
+	}
+	return ""
+}
+
+func (x *CreateLaunchTemplateRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type CreateLaunchTemplateResponse struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplate *LaunchTemplate        `protobuf:"bytes,1,opt,name=launch_template,json=launchTemplate,proto3" json:"launch_template,omitempty"`
+	Warning        *ValidationWarning     `protobuf:"bytes,2,opt,name=warning,proto3" json:"warning,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *CreateLaunchTemplateResponse) Reset() {
+	*x = CreateLaunchTemplateResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[211]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateLaunchTemplateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateLaunchTemplateResponse) ProtoMessage() {}
+
+func (x *CreateLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[211]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateLaunchTemplateResponse.ProtoReflect.Descriptor instead.
+func (*CreateLaunchTemplateResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{211}
+}
+
+func (x *CreateLaunchTemplateResponse) GetLaunchTemplate() *LaunchTemplate {
+	if x != nil {
+		return x.LaunchTemplate
+	}
+	return nil
+}
+
+func (x *CreateLaunchTemplateResponse) GetWarning() *ValidationWarning {
+	if x != nil {
+		return x.Warning
+	}
+	return nil
+}
+
+type CreateLaunchTemplateVersionRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId   string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	// The version whose data this one starts from; the request's data
+	// overrides it member by member.
+	SourceVersion      string              `protobuf:"bytes,3,opt,name=source_version,json=sourceVersion,proto3" json:"source_version,omitempty"`
+	VersionDescription string              `protobuf:"bytes,4,opt,name=version_description,json=versionDescription,proto3" json:"version_description,omitempty"`
+	LaunchTemplateData *LaunchTemplateData `protobuf:"bytes,5,opt,name=launch_template_data,json=launchTemplateData,proto3" json:"launch_template_data,omitempty"`
+	ClientToken        string              `protobuf:"bytes,6,opt,name=client_token,json=clientToken,proto3" json:"client_token,omitempty"`
+	DryRun             bool                `protobuf:"varint,7,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *CreateLaunchTemplateVersionRequest) Reset() {
+	*x = CreateLaunchTemplateVersionRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[212]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateLaunchTemplateVersionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateLaunchTemplateVersionRequest) ProtoMessage() {}
+
+func (x *CreateLaunchTemplateVersionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[212]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateLaunchTemplateVersionRequest.ProtoReflect.Descriptor instead.
+func (*CreateLaunchTemplateVersionRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{212}
+}
+
+func (x *CreateLaunchTemplateVersionRequest) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *CreateLaunchTemplateVersionRequest) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *CreateLaunchTemplateVersionRequest) GetSourceVersion() string {
+	if x != nil {
+		return x.SourceVersion
+	}
+	return ""
+}
+
+func (x *CreateLaunchTemplateVersionRequest) GetVersionDescription() string {
+	if x != nil {
+		return x.VersionDescription
+	}
+	return ""
+}
+
+func (x *CreateLaunchTemplateVersionRequest) GetLaunchTemplateData() *LaunchTemplateData {
+	if x != nil {
+		return x.LaunchTemplateData
+	}
+	return nil
+}
+
+func (x *CreateLaunchTemplateVersionRequest) GetClientToken() string {
+	if x != nil {
+		return x.ClientToken
+	}
+	return ""
+}
+
+func (x *CreateLaunchTemplateVersionRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type CreateLaunchTemplateVersionResponse struct {
+	state                 protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateVersion *LaunchTemplateVersion `protobuf:"bytes,1,opt,name=launch_template_version,json=launchTemplateVersion,proto3" json:"launch_template_version,omitempty"`
+	Warning               *ValidationWarning     `protobuf:"bytes,2,opt,name=warning,proto3" json:"warning,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
+}
+
+func (x *CreateLaunchTemplateVersionResponse) Reset() {
+	*x = CreateLaunchTemplateVersionResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[213]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateLaunchTemplateVersionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateLaunchTemplateVersionResponse) ProtoMessage() {}
+
+func (x *CreateLaunchTemplateVersionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[213]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateLaunchTemplateVersionResponse.ProtoReflect.Descriptor instead.
+func (*CreateLaunchTemplateVersionResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{213}
+}
+
+func (x *CreateLaunchTemplateVersionResponse) GetLaunchTemplateVersion() *LaunchTemplateVersion {
+	if x != nil {
+		return x.LaunchTemplateVersion
+	}
+	return nil
+}
+
+func (x *CreateLaunchTemplateVersionResponse) GetWarning() *ValidationWarning {
+	if x != nil {
+		return x.Warning
+	}
+	return nil
+}
+
+type DescribeLaunchTemplatesRequest struct {
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateIds   []string               `protobuf:"bytes,1,rep,name=launch_template_ids,json=launchTemplateIds,proto3" json:"launch_template_ids,omitempty"`
+	LaunchTemplateNames []string               `protobuf:"bytes,2,rep,name=launch_template_names,json=launchTemplateNames,proto3" json:"launch_template_names,omitempty"`
+	Filters             []*Filter              `protobuf:"bytes,3,rep,name=filters,proto3" json:"filters,omitempty"`                          // create-time, launch-template-name, tag:<key>, tag-key
+	MaxResults          int32                  `protobuf:"varint,4,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"` // 1-200
+	NextToken           string                 `protobuf:"bytes,5,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *DescribeLaunchTemplatesRequest) Reset() {
+	*x = DescribeLaunchTemplatesRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[214]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeLaunchTemplatesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeLaunchTemplatesRequest) ProtoMessage() {}
+
+func (x *DescribeLaunchTemplatesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[214]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeLaunchTemplatesRequest.ProtoReflect.Descriptor instead.
+func (*DescribeLaunchTemplatesRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{214}
+}
+
+func (x *DescribeLaunchTemplatesRequest) GetLaunchTemplateIds() []string {
+	if x != nil {
+		return x.LaunchTemplateIds
+	}
+	return nil
+}
+
+func (x *DescribeLaunchTemplatesRequest) GetLaunchTemplateNames() []string {
+	if x != nil {
+		return x.LaunchTemplateNames
+	}
+	return nil
+}
+
+func (x *DescribeLaunchTemplatesRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeLaunchTemplatesRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeLaunchTemplatesRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DescribeLaunchTemplatesResponse struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplates []*LaunchTemplate      `protobuf:"bytes,1,rep,name=launch_templates,json=launchTemplates,proto3" json:"launch_templates,omitempty"`
+	NextToken       string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *DescribeLaunchTemplatesResponse) Reset() {
+	*x = DescribeLaunchTemplatesResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[215]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeLaunchTemplatesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeLaunchTemplatesResponse) ProtoMessage() {}
+
+func (x *DescribeLaunchTemplatesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[215]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeLaunchTemplatesResponse.ProtoReflect.Descriptor instead.
+func (*DescribeLaunchTemplatesResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{215}
+}
+
+func (x *DescribeLaunchTemplatesResponse) GetLaunchTemplates() []*LaunchTemplate {
+	if x != nil {
+		return x.LaunchTemplates
+	}
+	return nil
+}
+
+func (x *DescribeLaunchTemplatesResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DescribeLaunchTemplateVersionsRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId   string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	// Version numbers, $Latest, $Default; without a template only $Latest
+	// and $Default (of every template).
+	Versions      []string  `protobuf:"bytes,3,rep,name=versions,proto3" json:"versions,omitempty"`
+	MinVersion    string    `protobuf:"bytes,4,opt,name=min_version,json=minVersion,proto3" json:"min_version,omitempty"`
+	MaxVersion    string    `protobuf:"bytes,5,opt,name=max_version,json=maxVersion,proto3" json:"max_version,omitempty"`
+	Filters       []*Filter `protobuf:"bytes,6,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults    int32     `protobuf:"varint,7,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"` // 1-200
+	NextToken     string    `protobuf:"bytes,8,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) Reset() {
+	*x = DescribeLaunchTemplateVersionsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[216]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeLaunchTemplateVersionsRequest) ProtoMessage() {}
+
+func (x *DescribeLaunchTemplateVersionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[216]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeLaunchTemplateVersionsRequest.ProtoReflect.Descriptor instead.
+func (*DescribeLaunchTemplateVersionsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{216}
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) GetVersions() []string {
+	if x != nil {
+		return x.Versions
+	}
+	return nil
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) GetMinVersion() string {
+	if x != nil {
+		return x.MinVersion
+	}
+	return ""
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) GetMaxVersion() string {
+	if x != nil {
+		return x.MaxVersion
+	}
+	return ""
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeLaunchTemplateVersionsRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DescribeLaunchTemplateVersionsResponse struct {
+	state                  protoimpl.MessageState   `protogen:"open.v1"`
+	LaunchTemplateVersions []*LaunchTemplateVersion `protobuf:"bytes,1,rep,name=launch_template_versions,json=launchTemplateVersions,proto3" json:"launch_template_versions,omitempty"`
+	NextToken              string                   `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
+}
+
+func (x *DescribeLaunchTemplateVersionsResponse) Reset() {
+	*x = DescribeLaunchTemplateVersionsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[217]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeLaunchTemplateVersionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeLaunchTemplateVersionsResponse) ProtoMessage() {}
+
+func (x *DescribeLaunchTemplateVersionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[217]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeLaunchTemplateVersionsResponse.ProtoReflect.Descriptor instead.
+func (*DescribeLaunchTemplateVersionsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{217}
+}
+
+func (x *DescribeLaunchTemplateVersionsResponse) GetLaunchTemplateVersions() []*LaunchTemplateVersion {
+	if x != nil {
+		return x.LaunchTemplateVersions
+	}
+	return nil
+}
+
+func (x *DescribeLaunchTemplateVersionsResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type ModifyLaunchTemplateRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId   string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	DefaultVersion     string                 `protobuf:"bytes,3,opt,name=default_version,json=defaultVersion,proto3" json:"default_version,omitempty"` // the Query API's SetDefaultVersion
+	ClientToken        string                 `protobuf:"bytes,4,opt,name=client_token,json=clientToken,proto3" json:"client_token,omitempty"`
+	DryRun             bool                   `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *ModifyLaunchTemplateRequest) Reset() {
+	*x = ModifyLaunchTemplateRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[218]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyLaunchTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyLaunchTemplateRequest) ProtoMessage() {}
+
+func (x *ModifyLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[218]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyLaunchTemplateRequest.ProtoReflect.Descriptor instead.
+func (*ModifyLaunchTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{218}
+}
+
+func (x *ModifyLaunchTemplateRequest) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *ModifyLaunchTemplateRequest) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *ModifyLaunchTemplateRequest) GetDefaultVersion() string {
+	if x != nil {
+		return x.DefaultVersion
+	}
+	return ""
+}
+
+func (x *ModifyLaunchTemplateRequest) GetClientToken() string {
+	if x != nil {
+		return x.ClientToken
+	}
+	return ""
+}
+
+func (x *ModifyLaunchTemplateRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type ModifyLaunchTemplateResponse struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplate *LaunchTemplate        `protobuf:"bytes,1,opt,name=launch_template,json=launchTemplate,proto3" json:"launch_template,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ModifyLaunchTemplateResponse) Reset() {
+	*x = ModifyLaunchTemplateResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[219]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyLaunchTemplateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyLaunchTemplateResponse) ProtoMessage() {}
+
+func (x *ModifyLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[219]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyLaunchTemplateResponse.ProtoReflect.Descriptor instead.
+func (*ModifyLaunchTemplateResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{219}
+}
+
+func (x *ModifyLaunchTemplateResponse) GetLaunchTemplate() *LaunchTemplate {
+	if x != nil {
+		return x.LaunchTemplate
+	}
+	return nil
+}
+
+type DeleteLaunchTemplateRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId   string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	DryRun             bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *DeleteLaunchTemplateRequest) Reset() {
+	*x = DeleteLaunchTemplateRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[220]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteLaunchTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteLaunchTemplateRequest) ProtoMessage() {}
+
+func (x *DeleteLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[220]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteLaunchTemplateRequest.ProtoReflect.Descriptor instead.
+func (*DeleteLaunchTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{220}
+}
+
+func (x *DeleteLaunchTemplateRequest) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *DeleteLaunchTemplateRequest) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *DeleteLaunchTemplateRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DeleteLaunchTemplateResponse struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplate *LaunchTemplate        `protobuf:"bytes,1,opt,name=launch_template,json=launchTemplate,proto3" json:"launch_template,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *DeleteLaunchTemplateResponse) Reset() {
+	*x = DeleteLaunchTemplateResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[221]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteLaunchTemplateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteLaunchTemplateResponse) ProtoMessage() {}
+
+func (x *DeleteLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[221]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteLaunchTemplateResponse.ProtoReflect.Descriptor instead.
+func (*DeleteLaunchTemplateResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{221}
+}
+
+func (x *DeleteLaunchTemplateResponse) GetLaunchTemplate() *LaunchTemplate {
+	if x != nil {
+		return x.LaunchTemplate
+	}
+	return nil
+}
+
+type DeleteLaunchTemplateVersionsRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId   string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	Versions           []string               `protobuf:"bytes,3,rep,name=versions,proto3" json:"versions,omitempty"` // version numbers, at most 200
+	DryRun             bool                   `protobuf:"varint,4,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *DeleteLaunchTemplateVersionsRequest) Reset() {
+	*x = DeleteLaunchTemplateVersionsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[222]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteLaunchTemplateVersionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteLaunchTemplateVersionsRequest) ProtoMessage() {}
+
+func (x *DeleteLaunchTemplateVersionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[222]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteLaunchTemplateVersionsRequest.ProtoReflect.Descriptor instead.
+func (*DeleteLaunchTemplateVersionsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{222}
+}
+
+func (x *DeleteLaunchTemplateVersionsRequest) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *DeleteLaunchTemplateVersionsRequest) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *DeleteLaunchTemplateVersionsRequest) GetVersions() []string {
+	if x != nil {
+		return x.Versions
+	}
+	return nil
+}
+
+func (x *DeleteLaunchTemplateVersionsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+// DeleteLaunchTemplateVersionsResponse answers each version: deleted, or
+// why not (EC2's per-version errors; the call itself succeeds).
+type DeleteLaunchTemplateVersionsResponse struct {
+	state                                       protoimpl.MessageState           `protogen:"open.v1"`
+	SuccessfullyDeletedLaunchTemplateVersions   []*LaunchTemplateVersionDeletion `protobuf:"bytes,1,rep,name=successfully_deleted_launch_template_versions,json=successfullyDeletedLaunchTemplateVersions,proto3" json:"successfully_deleted_launch_template_versions,omitempty"`
+	UnsuccessfullyDeletedLaunchTemplateVersions []*LaunchTemplateVersionDeletion `protobuf:"bytes,2,rep,name=unsuccessfully_deleted_launch_template_versions,json=unsuccessfullyDeletedLaunchTemplateVersions,proto3" json:"unsuccessfully_deleted_launch_template_versions,omitempty"`
+	unknownFields                               protoimpl.UnknownFields
+	sizeCache                                   protoimpl.SizeCache
+}
+
+func (x *DeleteLaunchTemplateVersionsResponse) Reset() {
+	*x = DeleteLaunchTemplateVersionsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[223]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteLaunchTemplateVersionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteLaunchTemplateVersionsResponse) ProtoMessage() {}
+
+func (x *DeleteLaunchTemplateVersionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[223]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteLaunchTemplateVersionsResponse.ProtoReflect.Descriptor instead.
+func (*DeleteLaunchTemplateVersionsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{223}
+}
+
+func (x *DeleteLaunchTemplateVersionsResponse) GetSuccessfullyDeletedLaunchTemplateVersions() []*LaunchTemplateVersionDeletion {
+	if x != nil {
+		return x.SuccessfullyDeletedLaunchTemplateVersions
+	}
+	return nil
+}
+
+func (x *DeleteLaunchTemplateVersionsResponse) GetUnsuccessfullyDeletedLaunchTemplateVersions() []*LaunchTemplateVersionDeletion {
+	if x != nil {
+		return x.UnsuccessfullyDeletedLaunchTemplateVersions
+	}
+	return nil
+}
+
+type LaunchTemplateVersionDeletion struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateId   string                 `protobuf:"bytes,1,opt,name=launch_template_id,json=launchTemplateId,proto3" json:"launch_template_id,omitempty"`
+	LaunchTemplateName string                 `protobuf:"bytes,2,opt,name=launch_template_name,json=launchTemplateName,proto3" json:"launch_template_name,omitempty"`
+	VersionNumber      int64                  `protobuf:"varint,3,opt,name=version_number,json=versionNumber,proto3" json:"version_number,omitempty"`
+	// Unsuccessful ones: EC2's LaunchTemplateErrorCode (launchTemplateIdDoesNotExist,
+	// launchTemplateVersionDoesNotExist, unexpectedError, ...) and a message.
+	ResponseError *ValidationError `protobuf:"bytes,4,opt,name=response_error,json=responseError,proto3" json:"response_error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LaunchTemplateVersionDeletion) Reset() {
+	*x = LaunchTemplateVersionDeletion{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[224]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LaunchTemplateVersionDeletion) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LaunchTemplateVersionDeletion) ProtoMessage() {}
+
+func (x *LaunchTemplateVersionDeletion) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[224]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LaunchTemplateVersionDeletion.ProtoReflect.Descriptor instead.
+func (*LaunchTemplateVersionDeletion) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{224}
+}
+
+func (x *LaunchTemplateVersionDeletion) GetLaunchTemplateId() string {
+	if x != nil {
+		return x.LaunchTemplateId
+	}
+	return ""
+}
+
+func (x *LaunchTemplateVersionDeletion) GetLaunchTemplateName() string {
+	if x != nil {
+		return x.LaunchTemplateName
+	}
+	return ""
+}
+
+func (x *LaunchTemplateVersionDeletion) GetVersionNumber() int64 {
+	if x != nil {
+		return x.VersionNumber
+	}
+	return 0
+}
+
+func (x *LaunchTemplateVersionDeletion) GetResponseError() *ValidationError {
+	if x != nil {
+		return x.ResponseError
+	}
+	return nil
+}
+
+type GetLaunchTemplateDataRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	DryRun        bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetLaunchTemplateDataRequest) Reset() {
+	*x = GetLaunchTemplateDataRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[225]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetLaunchTemplateDataRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetLaunchTemplateDataRequest) ProtoMessage() {}
+
+func (x *GetLaunchTemplateDataRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[225]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetLaunchTemplateDataRequest.ProtoReflect.Descriptor instead.
+func (*GetLaunchTemplateDataRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{225}
+}
+
+func (x *GetLaunchTemplateDataRequest) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *GetLaunchTemplateDataRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type GetLaunchTemplateDataResponse struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	LaunchTemplateData *LaunchTemplateData    `protobuf:"bytes,1,opt,name=launch_template_data,json=launchTemplateData,proto3" json:"launch_template_data,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *GetLaunchTemplateDataResponse) Reset() {
+	*x = GetLaunchTemplateDataResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[226]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetLaunchTemplateDataResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetLaunchTemplateDataResponse) ProtoMessage() {}
+
+func (x *GetLaunchTemplateDataResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[226]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetLaunchTemplateDataResponse.ProtoReflect.Descriptor instead.
+func (*GetLaunchTemplateDataResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{226}
+}
+
+func (x *GetLaunchTemplateDataResponse) GetLaunchTemplateData() *LaunchTemplateData {
+	if x != nil {
+		return x.LaunchTemplateData
+	}
+	return nil
+}
+
 var File_ec2lab_v1_ec2lab_proto protoreflect.FileDescriptor
 
 const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
@@ -13620,7 +15743,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"deviceName\x12+\n" +
 	"\x03ebs\x18\x02 \x01(\v2\x19.ec2lab.v1.EbsBlockDeviceR\x03ebs\x12!\n" +
 	"\fvirtual_name\x18\x03 \x01(\tR\vvirtualName\x12\x1b\n" +
-	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\x93\b\n" +
+	"\tno_device\x18\x04 \x01(\bR\bnoDevice\"\xe4\b\n" +
 	"\x13RunInstancesRequest\x12\x19\n" +
 	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12#\n" +
 	"\rinstance_type\x18\x02 \x01(\tR\finstanceType\x12\x1b\n" +
@@ -13642,7 +15765,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x10metadata_options\x18\x11 \x01(\v2).ec2lab.v1.InstanceMetadataOptionsRequestR\x0fmetadataOptions\x12X\n" +
 	"\x14credit_specification\x18\x12 \x01(\v2%.ec2lab.v1.CreditSpecificationRequestR\x13creditSpecification\x12_\n" +
 	"\x12network_interfaces\x18\x13 \x03(\v20.ec2lab.v1.InstanceNetworkInterfaceSpecificationR\x11networkInterfaces\x12O\n" +
-	"$instance_initiated_shutdown_behavior\x18\x14 \x01(\tR!instanceInitiatedShutdownBehavior\"=\n" +
+	"$instance_initiated_shutdown_behavior\x18\x14 \x01(\tR!instanceInitiatedShutdownBehavior\x12O\n" +
+	"\x0flaunch_template\x18( \x01(\v2&.ec2lab.v1.LaunchTemplateSpecificationR\x0elaunchTemplate\"=\n" +
 	"\x1aCreditSpecificationRequest\x12\x1f\n" +
 	"\vcpu_credits\x18\x01 \x01(\tR\n" +
 	"cpuCredits\"\xc9\x01\n" +
@@ -14766,7 +16890,200 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x1bDescribeNetworkAclsResponse\x128\n" +
 	"\fnetwork_acls\x18\x01 \x03(\v2\x15.ec2lab.v1.NetworkAclR\vnetworkAcls\x12\x1d\n" +
 	"\n" +
-	"next_token\x18\x02 \x01(\tR\tnextToken2\xe16\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\x97\x01\n" +
+	"\x1bLaunchTemplateSpecification\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12\x18\n" +
+	"\aversion\x18\x03 \x01(\tR\aversion\"\xa9\t\n" +
+	"\x12LaunchTemplateData\x12\x19\n" +
+	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12#\n" +
+	"\rinstance_type\x18\x02 \x01(\tR\finstanceType\x12\x19\n" +
+	"\bkey_name\x18\x03 \x01(\tR\akeyName\x12\x1b\n" +
+	"\tuser_data\x18\x04 \x01(\tR\buserData\x12,\n" +
+	"\x12security_group_ids\x18\x05 \x03(\tR\x10securityGroupIds\x12'\n" +
+	"\x0fsecurity_groups\x18\x06 \x03(\tR\x0esecurityGroups\x12X\n" +
+	"\x12network_interfaces\x18\a \x03(\v2).ec2lab.v1.LaunchTemplateNetworkInterfaceR\x11networkInterfaces\x12_\n" +
+	"\x15block_device_mappings\x18\b \x03(\v2+.ec2lab.v1.LaunchTemplateBlockDeviceMappingR\x13blockDeviceMappings\x12@\n" +
+	"\tplacement\x18\t \x01(\v2\".ec2lab.v1.LaunchTemplatePlacementR\tplacement\x12J\n" +
+	"\x12tag_specifications\x18\n" +
+	" \x03(\v2\x1b.ec2lab.v1.TagSpecificationR\x11tagSpecifications\x12S\n" +
+	"\x10metadata_options\x18\v \x01(\v2(.ec2lab.v1.LaunchTemplateMetadataOptionsR\x0fmetadataOptions\x12X\n" +
+	"\x14credit_specification\x18\f \x01(\v2%.ec2lab.v1.CreditSpecificationRequestR\x13creditSpecification\x12;\n" +
+	"\x17disable_api_termination\x18\r \x01(\bH\x00R\x15disableApiTermination\x88\x01\x01\x12-\n" +
+	"\x10disable_api_stop\x18\x0e \x01(\bH\x01R\x0edisableApiStop\x88\x01\x01\x12O\n" +
+	"$instance_initiated_shutdown_behavior\x18\x0f \x01(\tR!instanceInitiatedShutdownBehavior\x12]\n" +
+	"\x14iam_instance_profile\x18\x10 \x01(\v2+.ec2lab.v1.LaunchTemplateIamInstanceProfileR\x12iamInstanceProfile\x12(\n" +
+	"\rebs_optimized\x18\x11 \x01(\bH\x02R\febsOptimized\x88\x01\x01\x12C\n" +
+	"\n" +
+	"monitoring\x18\x12 \x01(\v2#.ec2lab.v1.LaunchTemplateMonitoringR\n" +
+	"monitoringB\x1a\n" +
+	"\x18_disable_api_terminationB\x13\n" +
+	"\x11_disable_api_stopB\x10\n" +
+	"\x0e_ebs_optimized\"\xdf\x03\n" +
+	"\x1eLaunchTemplateNetworkInterface\x12&\n" +
+	"\fdevice_index\x18\x01 \x01(\x05H\x00R\vdeviceIndex\x88\x01\x01\x12\x1b\n" +
+	"\tsubnet_id\x18\x02 \x01(\tR\bsubnetId\x12\x16\n" +
+	"\x06groups\x18\x03 \x03(\tR\x06groups\x12,\n" +
+	"\x12private_ip_address\x18\x04 \x01(\tR\x10privateIpAddress\x12B\n" +
+	"\x1bassociate_public_ip_address\x18\x05 \x01(\bH\x01R\x18associatePublicIpAddress\x88\x01\x01\x127\n" +
+	"\x15delete_on_termination\x18\x06 \x01(\bH\x02R\x13deleteOnTermination\x88\x01\x01\x12 \n" +
+	"\vdescription\x18\a \x01(\tR\vdescription\x121\n" +
+	"\x12network_card_index\x18\b \x01(\x05H\x03R\x10networkCardIndex\x88\x01\x01B\x0f\n" +
+	"\r_device_indexB\x1e\n" +
+	"\x1c_associate_public_ip_addressB\x18\n" +
+	"\x16_delete_on_terminationB\x15\n" +
+	"\x13_network_card_index\"\xae\x01\n" +
+	" LaunchTemplateBlockDeviceMapping\x12\x1f\n" +
+	"\vdevice_name\x18\x01 \x01(\tR\n" +
+	"deviceName\x129\n" +
+	"\x03ebs\x18\x02 \x01(\v2'.ec2lab.v1.LaunchTemplateEbsBlockDeviceR\x03ebs\x12 \n" +
+	"\tno_device\x18\x03 \x01(\tH\x00R\bnoDevice\x88\x01\x01B\f\n" +
+	"\n" +
+	"_no_device\"\xb9\x02\n" +
+	"\x1cLaunchTemplateEbsBlockDevice\x12!\n" +
+	"\tencrypted\x18\x01 \x01(\bH\x00R\tencrypted\x88\x01\x01\x127\n" +
+	"\x15delete_on_termination\x18\x02 \x01(\bH\x01R\x13deleteOnTermination\x88\x01\x01\x12\x12\n" +
+	"\x04iops\x18\x03 \x01(\x05R\x04iops\x12\x1f\n" +
+	"\vsnapshot_id\x18\x04 \x01(\tR\n" +
+	"snapshotId\x12\x1f\n" +
+	"\vvolume_size\x18\x05 \x01(\x05R\n" +
+	"volumeSize\x12\x1f\n" +
+	"\vvolume_type\x18\x06 \x01(\tR\n" +
+	"volumeType\x12\x1e\n" +
+	"\n" +
+	"throughput\x18\a \x01(\x05R\n" +
+	"throughputB\f\n" +
+	"\n" +
+	"_encryptedB\x18\n" +
+	"\x16_delete_on_termination\"\xaa\x01\n" +
+	"\x17LaunchTemplatePlacement\x12+\n" +
+	"\x11availability_zone\x18\x01 \x01(\tR\x10availabilityZone\x12\x1d\n" +
+	"\n" +
+	"group_name\x18\x02 \x01(\tR\tgroupName\x12)\n" +
+	"\x10partition_number\x18\x03 \x01(\x05R\x0fpartitionNumber\x12\x18\n" +
+	"\atenancy\x18\x04 \x01(\tR\atenancy\"\xac\x02\n" +
+	"\x1dLaunchTemplateMetadataOptions\x12\x1f\n" +
+	"\vhttp_tokens\x18\x01 \x01(\tR\n" +
+	"httpTokens\x12A\n" +
+	"\x1bhttp_put_response_hop_limit\x18\x02 \x01(\x05H\x00R\x17httpPutResponseHopLimit\x88\x01\x01\x12#\n" +
+	"\rhttp_endpoint\x18\x03 \x01(\tR\fhttpEndpoint\x12,\n" +
+	"\x12http_protocol_ipv6\x18\x04 \x01(\tR\x10httpProtocolIpv6\x124\n" +
+	"\x16instance_metadata_tags\x18\x05 \x01(\tR\x14instanceMetadataTagsB\x1e\n" +
+	"\x1c_http_put_response_hop_limit\"H\n" +
+	" LaunchTemplateIamInstanceProfile\x12\x10\n" +
+	"\x03arn\x18\x01 \x01(\tR\x03arn\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\"4\n" +
+	"\x18LaunchTemplateMonitoring\x12\x18\n" +
+	"\aenabled\x18\x01 \x01(\bR\aenabled\"\xda\x02\n" +
+	"\x0eLaunchTemplate\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12;\n" +
+	"\vcreate_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\x12\x1d\n" +
+	"\n" +
+	"created_by\x18\x04 \x01(\tR\tcreatedBy\x124\n" +
+	"\x16default_version_number\x18\x05 \x01(\x03R\x14defaultVersionNumber\x122\n" +
+	"\x15latest_version_number\x18\x06 \x01(\x03R\x13latestVersionNumber\x12\"\n" +
+	"\x04tags\x18\a \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\xa5\x03\n" +
+	"\x15LaunchTemplateVersion\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12%\n" +
+	"\x0eversion_number\x18\x03 \x01(\x03R\rversionNumber\x12/\n" +
+	"\x13version_description\x18\x04 \x01(\tR\x12versionDescription\x12;\n" +
+	"\vcreate_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\x12\x1d\n" +
+	"\n" +
+	"created_by\x18\x06 \x01(\tR\tcreatedBy\x12'\n" +
+	"\x0fdefault_version\x18\a \x01(\bR\x0edefaultVersion\x12O\n" +
+	"\x14launch_template_data\x18\b \x01(\v2\x1d.ec2lab.v1.LaunchTemplateDataR\x12launchTemplateData\"G\n" +
+	"\x11ValidationWarning\x122\n" +
+	"\x06errors\x18\x01 \x03(\v2\x1a.ec2lab.v1.ValidationErrorR\x06errors\"?\n" +
+	"\x0fValidationError\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x18\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\"\xd9\x02\n" +
+	"\x1bCreateLaunchTemplateRequest\x120\n" +
+	"\x14launch_template_name\x18\x01 \x01(\tR\x12launchTemplateName\x12/\n" +
+	"\x13version_description\x18\x02 \x01(\tR\x12versionDescription\x12O\n" +
+	"\x14launch_template_data\x18\x03 \x01(\v2\x1d.ec2lab.v1.LaunchTemplateDataR\x12launchTemplateData\x12J\n" +
+	"\x12tag_specifications\x18\x04 \x03(\v2\x1b.ec2lab.v1.TagSpecificationR\x11tagSpecifications\x12!\n" +
+	"\fclient_token\x18\x05 \x01(\tR\vclientToken\x12\x17\n" +
+	"\adry_run\x18\x06 \x01(\bR\x06dryRun\"\x9a\x01\n" +
+	"\x1cCreateLaunchTemplateResponse\x12B\n" +
+	"\x0flaunch_template\x18\x01 \x01(\v2\x19.ec2lab.v1.LaunchTemplateR\x0elaunchTemplate\x126\n" +
+	"\awarning\x18\x02 \x01(\v2\x1c.ec2lab.v1.ValidationWarningR\awarning\"\xe9\x02\n" +
+	"\"CreateLaunchTemplateVersionRequest\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12%\n" +
+	"\x0esource_version\x18\x03 \x01(\tR\rsourceVersion\x12/\n" +
+	"\x13version_description\x18\x04 \x01(\tR\x12versionDescription\x12O\n" +
+	"\x14launch_template_data\x18\x05 \x01(\v2\x1d.ec2lab.v1.LaunchTemplateDataR\x12launchTemplateData\x12!\n" +
+	"\fclient_token\x18\x06 \x01(\tR\vclientToken\x12\x17\n" +
+	"\adry_run\x18\a \x01(\bR\x06dryRun\"\xb7\x01\n" +
+	"#CreateLaunchTemplateVersionResponse\x12X\n" +
+	"\x17launch_template_version\x18\x01 \x01(\v2 .ec2lab.v1.LaunchTemplateVersionR\x15launchTemplateVersion\x126\n" +
+	"\awarning\x18\x02 \x01(\v2\x1c.ec2lab.v1.ValidationWarningR\awarning\"\xf1\x01\n" +
+	"\x1eDescribeLaunchTemplatesRequest\x12.\n" +
+	"\x13launch_template_ids\x18\x01 \x03(\tR\x11launchTemplateIds\x122\n" +
+	"\x15launch_template_names\x18\x02 \x03(\tR\x13launchTemplateNames\x12+\n" +
+	"\afilters\x18\x03 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x04 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x05 \x01(\tR\tnextToken\"\x86\x01\n" +
+	"\x1fDescribeLaunchTemplatesResponse\x12D\n" +
+	"\x10launch_templates\x18\x01 \x03(\v2\x19.ec2lab.v1.LaunchTemplateR\x0flaunchTemplates\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xd2\x02\n" +
+	"%DescribeLaunchTemplateVersionsRequest\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12\x1a\n" +
+	"\bversions\x18\x03 \x03(\tR\bversions\x12\x1f\n" +
+	"\vmin_version\x18\x04 \x01(\tR\n" +
+	"minVersion\x12\x1f\n" +
+	"\vmax_version\x18\x05 \x01(\tR\n" +
+	"maxVersion\x12+\n" +
+	"\afilters\x18\x06 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\a \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\b \x01(\tR\tnextToken\"\xa3\x01\n" +
+	"&DescribeLaunchTemplateVersionsResponse\x12Z\n" +
+	"\x18launch_template_versions\x18\x01 \x03(\v2 .ec2lab.v1.LaunchTemplateVersionR\x16launchTemplateVersions\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xe2\x01\n" +
+	"\x1bModifyLaunchTemplateRequest\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12'\n" +
+	"\x0fdefault_version\x18\x03 \x01(\tR\x0edefaultVersion\x12!\n" +
+	"\fclient_token\x18\x04 \x01(\tR\vclientToken\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\"b\n" +
+	"\x1cModifyLaunchTemplateResponse\x12B\n" +
+	"\x0flaunch_template\x18\x01 \x01(\v2\x19.ec2lab.v1.LaunchTemplateR\x0elaunchTemplate\"\x96\x01\n" +
+	"\x1bDeleteLaunchTemplateRequest\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"b\n" +
+	"\x1cDeleteLaunchTemplateResponse\x12B\n" +
+	"\x0flaunch_template\x18\x01 \x01(\v2\x19.ec2lab.v1.LaunchTemplateR\x0elaunchTemplate\"\xba\x01\n" +
+	"#DeleteLaunchTemplateVersionsRequest\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12\x1a\n" +
+	"\bversions\x18\x03 \x03(\tR\bversions\x12\x17\n" +
+	"\adry_run\x18\x04 \x01(\bR\x06dryRun\"\xc4\x02\n" +
+	"$DeleteLaunchTemplateVersionsResponse\x12\x8a\x01\n" +
+	"-successfully_deleted_launch_template_versions\x18\x01 \x03(\v2(.ec2lab.v1.LaunchTemplateVersionDeletionR)successfullyDeletedLaunchTemplateVersions\x12\x8e\x01\n" +
+	"/unsuccessfully_deleted_launch_template_versions\x18\x02 \x03(\v2(.ec2lab.v1.LaunchTemplateVersionDeletionR+unsuccessfullyDeletedLaunchTemplateVersions\"\xe9\x01\n" +
+	"\x1dLaunchTemplateVersionDeletion\x12,\n" +
+	"\x12launch_template_id\x18\x01 \x01(\tR\x10launchTemplateId\x120\n" +
+	"\x14launch_template_name\x18\x02 \x01(\tR\x12launchTemplateName\x12%\n" +
+	"\x0eversion_number\x18\x03 \x01(\x03R\rversionNumber\x12A\n" +
+	"\x0eresponse_error\x18\x04 \x01(\v2\x1a.ec2lab.v1.ValidationErrorR\rresponseError\"X\n" +
+	"\x1cGetLaunchTemplateDataRequest\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"p\n" +
+	"\x1dGetLaunchTemplateDataResponse\x12O\n" +
+	"\x14launch_template_data\x18\x01 \x01(\v2\x1d.ec2lab.v1.LaunchTemplateDataR\x12launchTemplateData2\x81>\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -14843,7 +17160,15 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	")UpdateSecurityGroupRuleDescriptionsEgress\x125.ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest\x1a6.ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse\x12v\n" +
 	"\x19DescribeNetworkInterfaces\x12+.ec2lab.v1.DescribeNetworkInterfacesRequest\x1a,.ec2lab.v1.DescribeNetworkInterfacesResponse\x12d\n" +
 	"\x13DescribeRouteTables\x12%.ec2lab.v1.DescribeRouteTablesRequest\x1a&.ec2lab.v1.DescribeRouteTablesResponse\x12d\n" +
-	"\x13DescribeNetworkAcls\x12%.ec2lab.v1.DescribeNetworkAclsRequest\x1a&.ec2lab.v1.DescribeNetworkAclsResponseB3Z1github.com/ec2lab/ec2lab/proto/ec2lab/v1;ec2labv1b\x06proto3"
+	"\x13DescribeNetworkAcls\x12%.ec2lab.v1.DescribeNetworkAclsRequest\x1a&.ec2lab.v1.DescribeNetworkAclsResponse\x12g\n" +
+	"\x14CreateLaunchTemplate\x12&.ec2lab.v1.CreateLaunchTemplateRequest\x1a'.ec2lab.v1.CreateLaunchTemplateResponse\x12|\n" +
+	"\x1bCreateLaunchTemplateVersion\x12-.ec2lab.v1.CreateLaunchTemplateVersionRequest\x1a..ec2lab.v1.CreateLaunchTemplateVersionResponse\x12p\n" +
+	"\x17DescribeLaunchTemplates\x12).ec2lab.v1.DescribeLaunchTemplatesRequest\x1a*.ec2lab.v1.DescribeLaunchTemplatesResponse\x12\x85\x01\n" +
+	"\x1eDescribeLaunchTemplateVersions\x120.ec2lab.v1.DescribeLaunchTemplateVersionsRequest\x1a1.ec2lab.v1.DescribeLaunchTemplateVersionsResponse\x12g\n" +
+	"\x14ModifyLaunchTemplate\x12&.ec2lab.v1.ModifyLaunchTemplateRequest\x1a'.ec2lab.v1.ModifyLaunchTemplateResponse\x12g\n" +
+	"\x14DeleteLaunchTemplate\x12&.ec2lab.v1.DeleteLaunchTemplateRequest\x1a'.ec2lab.v1.DeleteLaunchTemplateResponse\x12\x7f\n" +
+	"\x1cDeleteLaunchTemplateVersions\x12..ec2lab.v1.DeleteLaunchTemplateVersionsRequest\x1a/.ec2lab.v1.DeleteLaunchTemplateVersionsResponse\x12j\n" +
+	"\x15GetLaunchTemplateData\x12'.ec2lab.v1.GetLaunchTemplateDataRequest\x1a(.ec2lab.v1.GetLaunchTemplateDataResponseB3Z1github.com/ec2lab/ec2lab/proto/ec2lab/v1;ec2labv1b\x06proto3"
 
 var (
 	file_ec2lab_v1_ec2lab_proto_rawDescOnce sync.Once
@@ -14857,7 +17182,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 197)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 227)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*Tag)(nil),                                         // 0: ec2lab.v1.Tag
 	(*TagSpecification)(nil),                            // 1: ec2lab.v1.TagSpecification
@@ -15056,7 +17381,37 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*NetworkAclAssociation)(nil),                       // 194: ec2lab.v1.NetworkAclAssociation
 	(*DescribeNetworkAclsRequest)(nil),                  // 195: ec2lab.v1.DescribeNetworkAclsRequest
 	(*DescribeNetworkAclsResponse)(nil),                 // 196: ec2lab.v1.DescribeNetworkAclsResponse
-	(*timestamppb.Timestamp)(nil),                       // 197: google.protobuf.Timestamp
+	(*LaunchTemplateSpecification)(nil),                 // 197: ec2lab.v1.LaunchTemplateSpecification
+	(*LaunchTemplateData)(nil),                          // 198: ec2lab.v1.LaunchTemplateData
+	(*LaunchTemplateNetworkInterface)(nil),              // 199: ec2lab.v1.LaunchTemplateNetworkInterface
+	(*LaunchTemplateBlockDeviceMapping)(nil),            // 200: ec2lab.v1.LaunchTemplateBlockDeviceMapping
+	(*LaunchTemplateEbsBlockDevice)(nil),                // 201: ec2lab.v1.LaunchTemplateEbsBlockDevice
+	(*LaunchTemplatePlacement)(nil),                     // 202: ec2lab.v1.LaunchTemplatePlacement
+	(*LaunchTemplateMetadataOptions)(nil),               // 203: ec2lab.v1.LaunchTemplateMetadataOptions
+	(*LaunchTemplateIamInstanceProfile)(nil),            // 204: ec2lab.v1.LaunchTemplateIamInstanceProfile
+	(*LaunchTemplateMonitoring)(nil),                    // 205: ec2lab.v1.LaunchTemplateMonitoring
+	(*LaunchTemplate)(nil),                              // 206: ec2lab.v1.LaunchTemplate
+	(*LaunchTemplateVersion)(nil),                       // 207: ec2lab.v1.LaunchTemplateVersion
+	(*ValidationWarning)(nil),                           // 208: ec2lab.v1.ValidationWarning
+	(*ValidationError)(nil),                             // 209: ec2lab.v1.ValidationError
+	(*CreateLaunchTemplateRequest)(nil),                 // 210: ec2lab.v1.CreateLaunchTemplateRequest
+	(*CreateLaunchTemplateResponse)(nil),                // 211: ec2lab.v1.CreateLaunchTemplateResponse
+	(*CreateLaunchTemplateVersionRequest)(nil),          // 212: ec2lab.v1.CreateLaunchTemplateVersionRequest
+	(*CreateLaunchTemplateVersionResponse)(nil),         // 213: ec2lab.v1.CreateLaunchTemplateVersionResponse
+	(*DescribeLaunchTemplatesRequest)(nil),              // 214: ec2lab.v1.DescribeLaunchTemplatesRequest
+	(*DescribeLaunchTemplatesResponse)(nil),             // 215: ec2lab.v1.DescribeLaunchTemplatesResponse
+	(*DescribeLaunchTemplateVersionsRequest)(nil),       // 216: ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	(*DescribeLaunchTemplateVersionsResponse)(nil),      // 217: ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	(*ModifyLaunchTemplateRequest)(nil),                 // 218: ec2lab.v1.ModifyLaunchTemplateRequest
+	(*ModifyLaunchTemplateResponse)(nil),                // 219: ec2lab.v1.ModifyLaunchTemplateResponse
+	(*DeleteLaunchTemplateRequest)(nil),                 // 220: ec2lab.v1.DeleteLaunchTemplateRequest
+	(*DeleteLaunchTemplateResponse)(nil),                // 221: ec2lab.v1.DeleteLaunchTemplateResponse
+	(*DeleteLaunchTemplateVersionsRequest)(nil),         // 222: ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	(*DeleteLaunchTemplateVersionsResponse)(nil),        // 223: ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	(*LaunchTemplateVersionDeletion)(nil),               // 224: ec2lab.v1.LaunchTemplateVersionDeletion
+	(*GetLaunchTemplateDataRequest)(nil),                // 225: ec2lab.v1.GetLaunchTemplateDataRequest
+	(*GetLaunchTemplateDataResponse)(nil),               // 226: ec2lab.v1.GetLaunchTemplateDataResponse
+	(*timestamppb.Timestamp)(nil),                       // 227: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
@@ -15067,333 +17422,381 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	9,   // 5: ec2lab.v1.RunInstancesRequest.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptionsRequest
 	8,   // 6: ec2lab.v1.RunInstancesRequest.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
 	177, // 7: ec2lab.v1.RunInstancesRequest.network_interfaces:type_name -> ec2lab.v1.InstanceNetworkInterfaceSpecification
-	10,  // 8: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	197, // 9: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
-	3,   // 10: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	197, // 11: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
-	4,   // 12: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
-	13,  // 13: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
-	0,   // 14: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
-	14,  // 15: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
-	149, // 16: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
-	10,  // 17: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	182, // 18: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
-	15,  // 19: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
-	2,   // 20: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
-	16,  // 21: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
-	3,   // 22: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
-	3,   // 23: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
-	21,  // 24: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	197, // 25: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
-	112, // 26: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
-	112, // 27: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
-	112, // 28: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
-	112, // 29: ec2lab.v1.InstanceAttribute.user_data:type_name -> ec2lab.v1.AttributeValue
-	30,  // 30: ec2lab.v1.InstanceAttribute.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
-	112, // 31: ec2lab.v1.InstanceAttribute.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
-	112, // 32: ec2lab.v1.InstanceAttribute.root_device_name:type_name -> ec2lab.v1.AttributeValue
-	13,  // 33: ec2lab.v1.InstanceAttribute.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
-	32,  // 34: ec2lab.v1.InstanceAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
-	30,  // 35: ec2lab.v1.InstanceAttribute.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
-	149, // 36: ec2lab.v1.InstanceAttribute.groups:type_name -> ec2lab.v1.GroupIdentifier
-	30,  // 37: ec2lab.v1.InstanceAttribute.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
-	112, // 38: ec2lab.v1.InstanceAttribute.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
-	30,  // 39: ec2lab.v1.InstanceAttribute.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
-	33,  // 40: ec2lab.v1.InstanceAttribute.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
-	30,  // 41: ec2lab.v1.InstanceAttribute.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
-	112, // 42: ec2lab.v1.ModifyInstanceAttributeRequest.instance_type:type_name -> ec2lab.v1.AttributeValue
-	112, // 43: ec2lab.v1.ModifyInstanceAttributeRequest.kernel:type_name -> ec2lab.v1.AttributeValue
-	112, // 44: ec2lab.v1.ModifyInstanceAttributeRequest.ramdisk:type_name -> ec2lab.v1.AttributeValue
-	31,  // 45: ec2lab.v1.ModifyInstanceAttributeRequest.user_data:type_name -> ec2lab.v1.BlobAttributeValue
-	30,  // 46: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 47: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
-	112, // 48: ec2lab.v1.ModifyInstanceAttributeRequest.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
-	30,  // 49: ec2lab.v1.ModifyInstanceAttributeRequest.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
-	35,  // 50: ec2lab.v1.ModifyInstanceAttributeRequest.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMappingSpecification
-	30,  // 51: ec2lab.v1.ModifyInstanceAttributeRequest.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 52: ec2lab.v1.ModifyInstanceAttributeRequest.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
-	112, // 53: ec2lab.v1.ModifyInstanceAttributeRequest.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
-	36,  // 54: ec2lab.v1.InstanceBlockDeviceMappingSpecification.ebs:type_name -> ec2lab.v1.EbsInstanceBlockDeviceSpecification
-	2,   // 55: ec2lab.v1.DescribeInstanceStatusRequest.filters:type_name -> ec2lab.v1.Filter
-	40,  // 56: ec2lab.v1.DescribeInstanceStatusResponse.instance_statuses:type_name -> ec2lab.v1.InstanceStatus
-	3,   // 57: ec2lab.v1.InstanceStatus.instance_state:type_name -> ec2lab.v1.InstanceState
-	41,  // 58: ec2lab.v1.InstanceStatus.system_status:type_name -> ec2lab.v1.InstanceStatusSummary
-	41,  // 59: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
-	43,  // 60: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
-	42,  // 61: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
-	197, // 62: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
-	197, // 63: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
-	197, // 64: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
-	2,   // 65: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
-	44,  // 66: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
-	47,  // 67: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
-	2,   // 68: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
-	50,  // 69: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	197, // 70: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
-	53,  // 71: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	197, // 72: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
-	0,   // 73: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
-	1,   // 74: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 75: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 76: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
-	56,  // 77: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
-	0,   // 78: ec2lab.v1.PlacementGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 79: ec2lab.v1.CreatePlacementGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 80: ec2lab.v1.DescribePlacementGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	63,  // 81: ec2lab.v1.DescribePlacementGroupsResponse.placement_groups:type_name -> ec2lab.v1.PlacementGroup
-	0,   // 82: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	0,   // 83: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	2,   // 84: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
-	73,  // 85: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	197, // 86: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	197, // 87: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
-	76,  // 88: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
-	0,   // 89: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
-	1,   // 90: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 91: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
-	77,  // 92: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	197, // 93: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	197, // 94: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
-	0,   // 95: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	1,   // 96: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 97: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
-	87,  // 98: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
-	1,   // 99: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 100: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	6,   // 101: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	197, // 102: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
-	0,   // 103: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	6,   // 104: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	1,   // 105: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 106: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 107: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
-	101, // 108: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
-	110, // 109: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
-	110, // 110: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
-	111, // 111: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
-	112, // 112: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
-	110, // 113: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
-	0,   // 114: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
-	122, // 115: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	30,  // 116: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 117: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 118: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
-	122, // 119: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	2,   // 120: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
-	0,   // 121: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
-	131, // 122: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
-	134, // 123: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
-	1,   // 124: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 125: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
-	121, // 126: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
-	0,   // 127: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
-	30,  // 128: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 129: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 130: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 131: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 132: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 133: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 134: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
-	1,   // 135: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 136: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
-	141, // 137: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
-	150, // 138: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
-	151, // 139: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
-	152, // 140: ec2lab.v1.IpPermission.ipv6_ranges:type_name -> ec2lab.v1.Ipv6Range
-	153, // 141: ec2lab.v1.IpPermission.prefix_list_ids:type_name -> ec2lab.v1.PrefixListId
-	154, // 142: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	154, // 143: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
-	0,   // 144: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 145: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 146: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	155, // 147: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
-	154, // 148: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	1,   // 149: ec2lab.v1.SecurityGroupRulesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	167, // 150: ec2lab.v1.SecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	154, // 151: ec2lab.v1.RevokeSecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	167, // 152: ec2lab.v1.RevokeSecurityGroupRulesResponse.revoked_security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	166, // 153: ec2lab.v1.SecurityGroupRule.referenced_group_info:type_name -> ec2lab.v1.ReferencedSecurityGroup
-	0,   // 154: ec2lab.v1.SecurityGroupRule.tags:type_name -> ec2lab.v1.Tag
-	2,   // 155: ec2lab.v1.DescribeSecurityGroupRulesRequest.filters:type_name -> ec2lab.v1.Filter
-	167, // 156: ec2lab.v1.DescribeSecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	170, // 157: ec2lab.v1.SecurityGroupRuleUpdate.security_group_rule:type_name -> ec2lab.v1.SecurityGroupRuleRequest
-	171, // 158: ec2lab.v1.ModifySecurityGroupRulesRequest.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRuleUpdate
-	154, // 159: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	174, // 160: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.security_group_rule_descriptions:type_name -> ec2lab.v1.SecurityGroupRuleDescription
-	178, // 161: ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses:type_name -> ec2lab.v1.PrivateIpAddressSpecification
-	179, // 162: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses:type_name -> ec2lab.v1.InstanceIpv6Address
-	180, // 163: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes:type_name -> ec2lab.v1.Ipv4PrefixSpecificationRequest
-	181, // 164: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes:type_name -> ec2lab.v1.Ipv6PrefixSpecificationRequest
-	183, // 165: ec2lab.v1.NetworkInterface.private_ip_addresses:type_name -> ec2lab.v1.NetworkInterfacePrivateIpAddress
-	149, // 166: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
-	184, // 167: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
-	0,   // 168: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
-	197, // 169: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	2,   // 170: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
-	182, // 171: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
-	188, // 172: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
-	189, // 173: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
-	0,   // 174: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
-	2,   // 175: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
-	187, // 176: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
-	193, // 177: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
-	194, // 178: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
-	0,   // 179: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
-	2,   // 180: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
-	192, // 181: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
-	7,   // 182: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	17,  // 183: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	19,  // 184: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	20,  // 185: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	19,  // 186: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	19,  // 187: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	24,  // 188: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	26,  // 189: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	28,  // 190: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	11,  // 191: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	34,  // 192: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
-	38,  // 193: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
-	45,  // 194: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	48,  // 195: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	51,  // 196: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	54,  // 197: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	57,  // 198: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	58,  // 199: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	59,  // 200: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	61,  // 201: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	64,  // 202: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	65,  // 203: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	67,  // 204: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	69,  // 205: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	71,  // 206: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	74,  // 207: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	78,  // 208: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	79,  // 209: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	81,  // 210: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	82,  // 211: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	83,  // 212: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	85,  // 213: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	88,  // 214: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	89,  // 215: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	92,  // 216: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	94,  // 217: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	99,  // 218: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	102, // 219: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	104, // 220: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	106, // 221: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	108, // 222: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	97,  // 223: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	96,  // 224: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	119, // 225: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	113, // 226: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	115, // 227: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	117, // 228: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	136, // 229: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	137, // 230: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	139, // 231: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	144, // 232: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	145, // 233: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	147, // 234: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	123, // 235: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	125, // 236: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	127, // 237: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	128, // 238: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	130, // 239: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	133, // 240: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	142, // 241: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	156, // 242: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	158, // 243: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	160, // 244: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	162, // 245: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	162, // 246: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	164, // 247: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	164, // 248: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	168, // 249: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
-	172, // 250: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
-	175, // 251: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	175, // 252: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	185, // 253: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
-	190, // 254: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
-	195, // 255: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
-	16,  // 256: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	18,  // 257: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	22,  // 258: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	22,  // 259: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	23,  // 260: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	22,  // 261: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	25,  // 262: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	27,  // 263: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	29,  // 264: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	12,  // 265: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	37,  // 266: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
-	39,  // 267: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
-	46,  // 268: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	49,  // 269: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	52,  // 270: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	55,  // 271: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	56,  // 272: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	56,  // 273: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	60,  // 274: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	62,  // 275: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	63,  // 276: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	66,  // 277: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	68,  // 278: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	70,  // 279: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	72,  // 280: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	75,  // 281: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	77,  // 282: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	80,  // 283: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	76,  // 284: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	76,  // 285: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	84,  // 286: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	86,  // 287: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	87,  // 288: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	90,  // 289: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	93,  // 290: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	95,  // 291: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	100, // 292: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	103, // 293: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	105, // 294: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	107, // 295: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	109, // 296: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	98,  // 297: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	95,  // 298: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	120, // 299: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	114, // 300: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	116, // 301: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	118, // 302: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	121, // 303: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	138, // 304: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	140, // 305: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	141, // 306: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	146, // 307: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	148, // 308: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	124, // 309: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	126, // 310: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	129, // 311: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	129, // 312: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	132, // 313: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	135, // 314: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	143, // 315: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	157, // 316: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	159, // 317: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	161, // 318: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	163, // 319: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	163, // 320: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	165, // 321: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	165, // 322: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	169, // 323: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
-	173, // 324: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
-	176, // 325: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	176, // 326: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	186, // 327: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
-	191, // 328: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
-	196, // 329: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
-	256, // [256:330] is the sub-list for method output_type
-	182, // [182:256] is the sub-list for method input_type
-	182, // [182:182] is the sub-list for extension type_name
-	182, // [182:182] is the sub-list for extension extendee
-	0,   // [0:182] is the sub-list for field type_name
+	197, // 8: ec2lab.v1.RunInstancesRequest.launch_template:type_name -> ec2lab.v1.LaunchTemplateSpecification
+	10,  // 9: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
+	227, // 10: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	3,   // 11: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
+	227, // 12: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	4,   // 13: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
+	13,  // 14: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
+	0,   // 15: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
+	14,  // 16: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
+	149, // 17: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
+	10,  // 18: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
+	182, // 19: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
+	15,  // 20: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
+	2,   // 21: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
+	16,  // 22: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
+	3,   // 23: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
+	3,   // 24: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
+	21,  // 25: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
+	227, // 26: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	112, // 27: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
+	112, // 28: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
+	112, // 29: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
+	112, // 30: ec2lab.v1.InstanceAttribute.user_data:type_name -> ec2lab.v1.AttributeValue
+	30,  // 31: ec2lab.v1.InstanceAttribute.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
+	112, // 32: ec2lab.v1.InstanceAttribute.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
+	112, // 33: ec2lab.v1.InstanceAttribute.root_device_name:type_name -> ec2lab.v1.AttributeValue
+	13,  // 34: ec2lab.v1.InstanceAttribute.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
+	32,  // 35: ec2lab.v1.InstanceAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
+	30,  // 36: ec2lab.v1.InstanceAttribute.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
+	149, // 37: ec2lab.v1.InstanceAttribute.groups:type_name -> ec2lab.v1.GroupIdentifier
+	30,  // 38: ec2lab.v1.InstanceAttribute.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
+	112, // 39: ec2lab.v1.InstanceAttribute.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
+	30,  // 40: ec2lab.v1.InstanceAttribute.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	33,  // 41: ec2lab.v1.InstanceAttribute.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
+	30,  // 42: ec2lab.v1.InstanceAttribute.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
+	112, // 43: ec2lab.v1.ModifyInstanceAttributeRequest.instance_type:type_name -> ec2lab.v1.AttributeValue
+	112, // 44: ec2lab.v1.ModifyInstanceAttributeRequest.kernel:type_name -> ec2lab.v1.AttributeValue
+	112, // 45: ec2lab.v1.ModifyInstanceAttributeRequest.ramdisk:type_name -> ec2lab.v1.AttributeValue
+	31,  // 46: ec2lab.v1.ModifyInstanceAttributeRequest.user_data:type_name -> ec2lab.v1.BlobAttributeValue
+	30,  // 47: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 48: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
+	112, // 49: ec2lab.v1.ModifyInstanceAttributeRequest.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
+	30,  // 50: ec2lab.v1.ModifyInstanceAttributeRequest.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
+	35,  // 51: ec2lab.v1.ModifyInstanceAttributeRequest.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMappingSpecification
+	30,  // 52: ec2lab.v1.ModifyInstanceAttributeRequest.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 53: ec2lab.v1.ModifyInstanceAttributeRequest.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	112, // 54: ec2lab.v1.ModifyInstanceAttributeRequest.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
+	36,  // 55: ec2lab.v1.InstanceBlockDeviceMappingSpecification.ebs:type_name -> ec2lab.v1.EbsInstanceBlockDeviceSpecification
+	2,   // 56: ec2lab.v1.DescribeInstanceStatusRequest.filters:type_name -> ec2lab.v1.Filter
+	40,  // 57: ec2lab.v1.DescribeInstanceStatusResponse.instance_statuses:type_name -> ec2lab.v1.InstanceStatus
+	3,   // 58: ec2lab.v1.InstanceStatus.instance_state:type_name -> ec2lab.v1.InstanceState
+	41,  // 59: ec2lab.v1.InstanceStatus.system_status:type_name -> ec2lab.v1.InstanceStatusSummary
+	41,  // 60: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
+	43,  // 61: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
+	42,  // 62: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
+	227, // 63: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	227, // 64: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	227, // 65: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	2,   // 66: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
+	44,  // 67: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
+	47,  // 68: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
+	2,   // 69: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
+	50,  // 70: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
+	227, // 71: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	53,  // 72: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
+	227, // 73: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	0,   // 74: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
+	1,   // 75: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 76: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 77: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
+	56,  // 78: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
+	0,   // 79: ec2lab.v1.PlacementGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 80: ec2lab.v1.CreatePlacementGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 81: ec2lab.v1.DescribePlacementGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	63,  // 82: ec2lab.v1.DescribePlacementGroupsResponse.placement_groups:type_name -> ec2lab.v1.PlacementGroup
+	0,   // 83: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	0,   // 84: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	2,   // 85: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
+	73,  // 86: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
+	227, // 87: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	227, // 88: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	76,  // 89: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
+	0,   // 90: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
+	1,   // 91: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 92: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
+	77,  // 93: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
+	227, // 94: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	227, // 95: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	0,   // 96: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
+	1,   // 97: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 98: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
+	87,  // 99: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
+	1,   // 100: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 101: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	6,   // 102: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	227, // 103: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	0,   // 104: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
+	6,   // 105: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	1,   // 106: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 107: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 108: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
+	101, // 109: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
+	110, // 110: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
+	110, // 111: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
+	111, // 112: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
+	112, // 113: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
+	110, // 114: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
+	0,   // 115: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
+	122, // 116: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	30,  // 117: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 118: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 119: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
+	122, // 120: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	2,   // 121: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
+	0,   // 122: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
+	131, // 123: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
+	134, // 124: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
+	1,   // 125: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 126: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
+	121, // 127: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
+	0,   // 128: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
+	30,  // 129: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 130: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 131: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 132: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 133: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 134: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 135: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
+	1,   // 136: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 137: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
+	141, // 138: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
+	150, // 139: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
+	151, // 140: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
+	152, // 141: ec2lab.v1.IpPermission.ipv6_ranges:type_name -> ec2lab.v1.Ipv6Range
+	153, // 142: ec2lab.v1.IpPermission.prefix_list_ids:type_name -> ec2lab.v1.PrefixListId
+	154, // 143: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	154, // 144: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
+	0,   // 145: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 146: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 147: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	155, // 148: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
+	154, // 149: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	1,   // 150: ec2lab.v1.SecurityGroupRulesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	167, // 151: ec2lab.v1.SecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	154, // 152: ec2lab.v1.RevokeSecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	167, // 153: ec2lab.v1.RevokeSecurityGroupRulesResponse.revoked_security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	166, // 154: ec2lab.v1.SecurityGroupRule.referenced_group_info:type_name -> ec2lab.v1.ReferencedSecurityGroup
+	0,   // 155: ec2lab.v1.SecurityGroupRule.tags:type_name -> ec2lab.v1.Tag
+	2,   // 156: ec2lab.v1.DescribeSecurityGroupRulesRequest.filters:type_name -> ec2lab.v1.Filter
+	167, // 157: ec2lab.v1.DescribeSecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	170, // 158: ec2lab.v1.SecurityGroupRuleUpdate.security_group_rule:type_name -> ec2lab.v1.SecurityGroupRuleRequest
+	171, // 159: ec2lab.v1.ModifySecurityGroupRulesRequest.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRuleUpdate
+	154, // 160: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	174, // 161: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.security_group_rule_descriptions:type_name -> ec2lab.v1.SecurityGroupRuleDescription
+	178, // 162: ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses:type_name -> ec2lab.v1.PrivateIpAddressSpecification
+	179, // 163: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses:type_name -> ec2lab.v1.InstanceIpv6Address
+	180, // 164: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes:type_name -> ec2lab.v1.Ipv4PrefixSpecificationRequest
+	181, // 165: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes:type_name -> ec2lab.v1.Ipv6PrefixSpecificationRequest
+	183, // 166: ec2lab.v1.NetworkInterface.private_ip_addresses:type_name -> ec2lab.v1.NetworkInterfacePrivateIpAddress
+	149, // 167: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
+	184, // 168: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
+	0,   // 169: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
+	227, // 170: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	2,   // 171: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
+	182, // 172: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
+	188, // 173: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
+	189, // 174: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
+	0,   // 175: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
+	2,   // 176: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
+	187, // 177: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
+	193, // 178: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
+	194, // 179: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
+	0,   // 180: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
+	2,   // 181: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
+	192, // 182: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
+	199, // 183: ec2lab.v1.LaunchTemplateData.network_interfaces:type_name -> ec2lab.v1.LaunchTemplateNetworkInterface
+	200, // 184: ec2lab.v1.LaunchTemplateData.block_device_mappings:type_name -> ec2lab.v1.LaunchTemplateBlockDeviceMapping
+	202, // 185: ec2lab.v1.LaunchTemplateData.placement:type_name -> ec2lab.v1.LaunchTemplatePlacement
+	1,   // 186: ec2lab.v1.LaunchTemplateData.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	203, // 187: ec2lab.v1.LaunchTemplateData.metadata_options:type_name -> ec2lab.v1.LaunchTemplateMetadataOptions
+	8,   // 188: ec2lab.v1.LaunchTemplateData.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
+	204, // 189: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
+	205, // 190: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
+	201, // 191: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
+	227, // 192: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
+	0,   // 193: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
+	227, // 194: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
+	198, // 195: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	209, // 196: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
+	198, // 197: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	1,   // 198: ec2lab.v1.CreateLaunchTemplateRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	206, // 199: ec2lab.v1.CreateLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	208, // 200: ec2lab.v1.CreateLaunchTemplateResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	198, // 201: ec2lab.v1.CreateLaunchTemplateVersionRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	207, // 202: ec2lab.v1.CreateLaunchTemplateVersionResponse.launch_template_version:type_name -> ec2lab.v1.LaunchTemplateVersion
+	208, // 203: ec2lab.v1.CreateLaunchTemplateVersionResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	2,   // 204: ec2lab.v1.DescribeLaunchTemplatesRequest.filters:type_name -> ec2lab.v1.Filter
+	206, // 205: ec2lab.v1.DescribeLaunchTemplatesResponse.launch_templates:type_name -> ec2lab.v1.LaunchTemplate
+	2,   // 206: ec2lab.v1.DescribeLaunchTemplateVersionsRequest.filters:type_name -> ec2lab.v1.Filter
+	207, // 207: ec2lab.v1.DescribeLaunchTemplateVersionsResponse.launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersion
+	206, // 208: ec2lab.v1.ModifyLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	206, // 209: ec2lab.v1.DeleteLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	224, // 210: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.successfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	224, // 211: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.unsuccessfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	209, // 212: ec2lab.v1.LaunchTemplateVersionDeletion.response_error:type_name -> ec2lab.v1.ValidationError
+	198, // 213: ec2lab.v1.GetLaunchTemplateDataResponse.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	7,   // 214: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	17,  // 215: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	19,  // 216: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	20,  // 217: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	19,  // 218: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	19,  // 219: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	24,  // 220: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	26,  // 221: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	28,  // 222: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	11,  // 223: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	34,  // 224: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
+	38,  // 225: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
+	45,  // 226: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	48,  // 227: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	51,  // 228: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	54,  // 229: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	57,  // 230: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	58,  // 231: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	59,  // 232: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	61,  // 233: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	64,  // 234: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	65,  // 235: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	67,  // 236: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	69,  // 237: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	71,  // 238: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	74,  // 239: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	78,  // 240: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	79,  // 241: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	81,  // 242: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	82,  // 243: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	83,  // 244: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	85,  // 245: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	88,  // 246: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	89,  // 247: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	92,  // 248: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	94,  // 249: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	99,  // 250: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	102, // 251: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	104, // 252: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	106, // 253: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	108, // 254: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	97,  // 255: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	96,  // 256: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	119, // 257: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	113, // 258: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	115, // 259: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	117, // 260: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	136, // 261: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	137, // 262: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	139, // 263: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	144, // 264: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	145, // 265: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	147, // 266: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	123, // 267: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	125, // 268: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	127, // 269: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	128, // 270: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	130, // 271: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	133, // 272: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	142, // 273: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	156, // 274: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	158, // 275: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	160, // 276: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	162, // 277: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	162, // 278: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	164, // 279: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	164, // 280: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	168, // 281: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
+	172, // 282: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
+	175, // 283: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	175, // 284: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	185, // 285: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
+	190, // 286: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
+	195, // 287: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
+	210, // 288: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
+	212, // 289: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
+	214, // 290: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
+	216, // 291: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	218, // 292: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
+	220, // 293: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
+	222, // 294: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	225, // 295: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
+	16,  // 296: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	18,  // 297: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	22,  // 298: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	22,  // 299: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	23,  // 300: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	22,  // 301: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	25,  // 302: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	27,  // 303: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	29,  // 304: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	12,  // 305: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	37,  // 306: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
+	39,  // 307: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
+	46,  // 308: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	49,  // 309: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	52,  // 310: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	55,  // 311: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	56,  // 312: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	56,  // 313: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	60,  // 314: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	62,  // 315: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	63,  // 316: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	66,  // 317: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	68,  // 318: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	70,  // 319: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	72,  // 320: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	75,  // 321: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	77,  // 322: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	80,  // 323: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	76,  // 324: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	76,  // 325: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	84,  // 326: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	86,  // 327: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	87,  // 328: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	90,  // 329: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	93,  // 330: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	95,  // 331: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	100, // 332: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	103, // 333: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	105, // 334: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	107, // 335: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	109, // 336: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	98,  // 337: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	95,  // 338: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	120, // 339: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	114, // 340: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	116, // 341: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	118, // 342: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	121, // 343: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	138, // 344: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	140, // 345: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	141, // 346: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	146, // 347: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	148, // 348: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	124, // 349: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	126, // 350: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	129, // 351: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	129, // 352: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	132, // 353: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	135, // 354: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	143, // 355: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	157, // 356: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	159, // 357: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	161, // 358: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	163, // 359: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	163, // 360: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	165, // 361: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	165, // 362: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	169, // 363: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	173, // 364: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	176, // 365: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	176, // 366: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	186, // 367: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	191, // 368: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	196, // 369: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	211, // 370: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
+	213, // 371: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
+	215, // 372: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
+	217, // 373: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	219, // 374: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
+	221, // 375: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
+	223, // 376: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	226, // 377: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
+	296, // [296:378] is the sub-list for method output_type
+	214, // [214:296] is the sub-list for method input_type
+	214, // [214:214] is the sub-list for extension type_name
+	214, // [214:214] is the sub-list for extension extendee
+	0,   // [0:214] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -15408,13 +17811,18 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 	file_ec2lab_v1_ec2lab_proto_msgTypes[36].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[170].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[177].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[198].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[199].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[200].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[201].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[203].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   197,
+			NumMessages:   227,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

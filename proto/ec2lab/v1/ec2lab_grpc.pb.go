@@ -98,6 +98,14 @@ const (
 	Compute_DescribeNetworkInterfaces_FullMethodName                  = "/ec2lab.v1.Compute/DescribeNetworkInterfaces"
 	Compute_DescribeRouteTables_FullMethodName                        = "/ec2lab.v1.Compute/DescribeRouteTables"
 	Compute_DescribeNetworkAcls_FullMethodName                        = "/ec2lab.v1.Compute/DescribeNetworkAcls"
+	Compute_CreateLaunchTemplate_FullMethodName                       = "/ec2lab.v1.Compute/CreateLaunchTemplate"
+	Compute_CreateLaunchTemplateVersion_FullMethodName                = "/ec2lab.v1.Compute/CreateLaunchTemplateVersion"
+	Compute_DescribeLaunchTemplates_FullMethodName                    = "/ec2lab.v1.Compute/DescribeLaunchTemplates"
+	Compute_DescribeLaunchTemplateVersions_FullMethodName             = "/ec2lab.v1.Compute/DescribeLaunchTemplateVersions"
+	Compute_ModifyLaunchTemplate_FullMethodName                       = "/ec2lab.v1.Compute/ModifyLaunchTemplate"
+	Compute_DeleteLaunchTemplate_FullMethodName                       = "/ec2lab.v1.Compute/DeleteLaunchTemplate"
+	Compute_DeleteLaunchTemplateVersions_FullMethodName               = "/ec2lab.v1.Compute/DeleteLaunchTemplateVersions"
+	Compute_GetLaunchTemplateData_FullMethodName                      = "/ec2lab.v1.Compute/GetLaunchTemplateData"
 )
 
 // ComputeClient is the client API for Compute service.
@@ -211,6 +219,16 @@ type ComputeClient interface {
 	DescribeNetworkInterfaces(ctx context.Context, in *DescribeNetworkInterfacesRequest, opts ...grpc.CallOption) (*DescribeNetworkInterfacesResponse, error)
 	DescribeRouteTables(ctx context.Context, in *DescribeRouteTablesRequest, opts ...grpc.CallOption) (*DescribeRouteTablesResponse, error)
 	DescribeNetworkAcls(ctx context.Context, in *DescribeNetworkAclsRequest, opts ...grpc.CallOption) (*DescribeNetworkAclsResponse, error)
+	// Launch templates.
+	CreateLaunchTemplate(ctx context.Context, in *CreateLaunchTemplateRequest, opts ...grpc.CallOption) (*CreateLaunchTemplateResponse, error)
+	CreateLaunchTemplateVersion(ctx context.Context, in *CreateLaunchTemplateVersionRequest, opts ...grpc.CallOption) (*CreateLaunchTemplateVersionResponse, error)
+	DescribeLaunchTemplates(ctx context.Context, in *DescribeLaunchTemplatesRequest, opts ...grpc.CallOption) (*DescribeLaunchTemplatesResponse, error)
+	DescribeLaunchTemplateVersions(ctx context.Context, in *DescribeLaunchTemplateVersionsRequest, opts ...grpc.CallOption) (*DescribeLaunchTemplateVersionsResponse, error)
+	ModifyLaunchTemplate(ctx context.Context, in *ModifyLaunchTemplateRequest, opts ...grpc.CallOption) (*ModifyLaunchTemplateResponse, error)
+	DeleteLaunchTemplate(ctx context.Context, in *DeleteLaunchTemplateRequest, opts ...grpc.CallOption) (*DeleteLaunchTemplateResponse, error)
+	DeleteLaunchTemplateVersions(ctx context.Context, in *DeleteLaunchTemplateVersionsRequest, opts ...grpc.CallOption) (*DeleteLaunchTemplateVersionsResponse, error)
+	// GetLaunchTemplateData describes an instance as launch template data.
+	GetLaunchTemplateData(ctx context.Context, in *GetLaunchTemplateDataRequest, opts ...grpc.CallOption) (*GetLaunchTemplateDataResponse, error)
 }
 
 type computeClient struct {
@@ -982,6 +1000,86 @@ func (c *computeClient) DescribeNetworkAcls(ctx context.Context, in *DescribeNet
 	return out, nil
 }
 
+func (c *computeClient) CreateLaunchTemplate(ctx context.Context, in *CreateLaunchTemplateRequest, opts ...grpc.CallOption) (*CreateLaunchTemplateResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateLaunchTemplateResponse)
+	err := c.cc.Invoke(ctx, Compute_CreateLaunchTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) CreateLaunchTemplateVersion(ctx context.Context, in *CreateLaunchTemplateVersionRequest, opts ...grpc.CallOption) (*CreateLaunchTemplateVersionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateLaunchTemplateVersionResponse)
+	err := c.cc.Invoke(ctx, Compute_CreateLaunchTemplateVersion_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeLaunchTemplates(ctx context.Context, in *DescribeLaunchTemplatesRequest, opts ...grpc.CallOption) (*DescribeLaunchTemplatesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeLaunchTemplatesResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeLaunchTemplates_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeLaunchTemplateVersions(ctx context.Context, in *DescribeLaunchTemplateVersionsRequest, opts ...grpc.CallOption) (*DescribeLaunchTemplateVersionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeLaunchTemplateVersionsResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeLaunchTemplateVersions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ModifyLaunchTemplate(ctx context.Context, in *ModifyLaunchTemplateRequest, opts ...grpc.CallOption) (*ModifyLaunchTemplateResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ModifyLaunchTemplateResponse)
+	err := c.cc.Invoke(ctx, Compute_ModifyLaunchTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DeleteLaunchTemplate(ctx context.Context, in *DeleteLaunchTemplateRequest, opts ...grpc.CallOption) (*DeleteLaunchTemplateResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteLaunchTemplateResponse)
+	err := c.cc.Invoke(ctx, Compute_DeleteLaunchTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DeleteLaunchTemplateVersions(ctx context.Context, in *DeleteLaunchTemplateVersionsRequest, opts ...grpc.CallOption) (*DeleteLaunchTemplateVersionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteLaunchTemplateVersionsResponse)
+	err := c.cc.Invoke(ctx, Compute_DeleteLaunchTemplateVersions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) GetLaunchTemplateData(ctx context.Context, in *GetLaunchTemplateDataRequest, opts ...grpc.CallOption) (*GetLaunchTemplateDataResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetLaunchTemplateDataResponse)
+	err := c.cc.Invoke(ctx, Compute_GetLaunchTemplateData_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ComputeServer is the server API for Compute service.
 // All implementations must embed UnimplementedComputeServer
 // for forward compatibility.
@@ -1093,6 +1191,16 @@ type ComputeServer interface {
 	DescribeNetworkInterfaces(context.Context, *DescribeNetworkInterfacesRequest) (*DescribeNetworkInterfacesResponse, error)
 	DescribeRouteTables(context.Context, *DescribeRouteTablesRequest) (*DescribeRouteTablesResponse, error)
 	DescribeNetworkAcls(context.Context, *DescribeNetworkAclsRequest) (*DescribeNetworkAclsResponse, error)
+	// Launch templates.
+	CreateLaunchTemplate(context.Context, *CreateLaunchTemplateRequest) (*CreateLaunchTemplateResponse, error)
+	CreateLaunchTemplateVersion(context.Context, *CreateLaunchTemplateVersionRequest) (*CreateLaunchTemplateVersionResponse, error)
+	DescribeLaunchTemplates(context.Context, *DescribeLaunchTemplatesRequest) (*DescribeLaunchTemplatesResponse, error)
+	DescribeLaunchTemplateVersions(context.Context, *DescribeLaunchTemplateVersionsRequest) (*DescribeLaunchTemplateVersionsResponse, error)
+	ModifyLaunchTemplate(context.Context, *ModifyLaunchTemplateRequest) (*ModifyLaunchTemplateResponse, error)
+	DeleteLaunchTemplate(context.Context, *DeleteLaunchTemplateRequest) (*DeleteLaunchTemplateResponse, error)
+	DeleteLaunchTemplateVersions(context.Context, *DeleteLaunchTemplateVersionsRequest) (*DeleteLaunchTemplateVersionsResponse, error)
+	// GetLaunchTemplateData describes an instance as launch template data.
+	GetLaunchTemplateData(context.Context, *GetLaunchTemplateDataRequest) (*GetLaunchTemplateDataResponse, error)
 	mustEmbedUnimplementedComputeServer()
 }
 
@@ -1324,6 +1432,30 @@ func (UnimplementedComputeServer) DescribeRouteTables(context.Context, *Describe
 }
 func (UnimplementedComputeServer) DescribeNetworkAcls(context.Context, *DescribeNetworkAclsRequest) (*DescribeNetworkAclsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DescribeNetworkAcls not implemented")
+}
+func (UnimplementedComputeServer) CreateLaunchTemplate(context.Context, *CreateLaunchTemplateRequest) (*CreateLaunchTemplateResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateLaunchTemplate not implemented")
+}
+func (UnimplementedComputeServer) CreateLaunchTemplateVersion(context.Context, *CreateLaunchTemplateVersionRequest) (*CreateLaunchTemplateVersionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateLaunchTemplateVersion not implemented")
+}
+func (UnimplementedComputeServer) DescribeLaunchTemplates(context.Context, *DescribeLaunchTemplatesRequest) (*DescribeLaunchTemplatesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeLaunchTemplates not implemented")
+}
+func (UnimplementedComputeServer) DescribeLaunchTemplateVersions(context.Context, *DescribeLaunchTemplateVersionsRequest) (*DescribeLaunchTemplateVersionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeLaunchTemplateVersions not implemented")
+}
+func (UnimplementedComputeServer) ModifyLaunchTemplate(context.Context, *ModifyLaunchTemplateRequest) (*ModifyLaunchTemplateResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ModifyLaunchTemplate not implemented")
+}
+func (UnimplementedComputeServer) DeleteLaunchTemplate(context.Context, *DeleteLaunchTemplateRequest) (*DeleteLaunchTemplateResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteLaunchTemplate not implemented")
+}
+func (UnimplementedComputeServer) DeleteLaunchTemplateVersions(context.Context, *DeleteLaunchTemplateVersionsRequest) (*DeleteLaunchTemplateVersionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteLaunchTemplateVersions not implemented")
+}
+func (UnimplementedComputeServer) GetLaunchTemplateData(context.Context, *GetLaunchTemplateDataRequest) (*GetLaunchTemplateDataResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetLaunchTemplateData not implemented")
 }
 func (UnimplementedComputeServer) mustEmbedUnimplementedComputeServer() {}
 func (UnimplementedComputeServer) testEmbeddedByValue()                 {}
@@ -2653,6 +2785,150 @@ func _Compute_DescribeNetworkAcls_Handler(srv interface{}, ctx context.Context, 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_CreateLaunchTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateLaunchTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).CreateLaunchTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_CreateLaunchTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).CreateLaunchTemplate(ctx, req.(*CreateLaunchTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_CreateLaunchTemplateVersion_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateLaunchTemplateVersionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).CreateLaunchTemplateVersion(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_CreateLaunchTemplateVersion_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).CreateLaunchTemplateVersion(ctx, req.(*CreateLaunchTemplateVersionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeLaunchTemplates_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeLaunchTemplatesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeLaunchTemplates(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeLaunchTemplates_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeLaunchTemplates(ctx, req.(*DescribeLaunchTemplatesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeLaunchTemplateVersions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeLaunchTemplateVersionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeLaunchTemplateVersions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeLaunchTemplateVersions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeLaunchTemplateVersions(ctx, req.(*DescribeLaunchTemplateVersionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ModifyLaunchTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ModifyLaunchTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ModifyLaunchTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ModifyLaunchTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ModifyLaunchTemplate(ctx, req.(*ModifyLaunchTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DeleteLaunchTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteLaunchTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DeleteLaunchTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DeleteLaunchTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DeleteLaunchTemplate(ctx, req.(*DeleteLaunchTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DeleteLaunchTemplateVersions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteLaunchTemplateVersionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DeleteLaunchTemplateVersions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DeleteLaunchTemplateVersions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DeleteLaunchTemplateVersions(ctx, req.(*DeleteLaunchTemplateVersionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_GetLaunchTemplateData_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetLaunchTemplateDataRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).GetLaunchTemplateData(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_GetLaunchTemplateData_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).GetLaunchTemplateData(ctx, req.(*GetLaunchTemplateDataRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Compute_ServiceDesc is the grpc.ServiceDesc for Compute service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -2943,6 +3219,38 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DescribeNetworkAcls",
 			Handler:    _Compute_DescribeNetworkAcls_Handler,
+		},
+		{
+			MethodName: "CreateLaunchTemplate",
+			Handler:    _Compute_CreateLaunchTemplate_Handler,
+		},
+		{
+			MethodName: "CreateLaunchTemplateVersion",
+			Handler:    _Compute_CreateLaunchTemplateVersion_Handler,
+		},
+		{
+			MethodName: "DescribeLaunchTemplates",
+			Handler:    _Compute_DescribeLaunchTemplates_Handler,
+		},
+		{
+			MethodName: "DescribeLaunchTemplateVersions",
+			Handler:    _Compute_DescribeLaunchTemplateVersions_Handler,
+		},
+		{
+			MethodName: "ModifyLaunchTemplate",
+			Handler:    _Compute_ModifyLaunchTemplate_Handler,
+		},
+		{
+			MethodName: "DeleteLaunchTemplate",
+			Handler:    _Compute_DeleteLaunchTemplate_Handler,
+		},
+		{
+			MethodName: "DeleteLaunchTemplateVersions",
+			Handler:    _Compute_DeleteLaunchTemplateVersions_Handler,
+		},
+		{
+			MethodName: "GetLaunchTemplateData",
+			Handler:    _Compute_GetLaunchTemplateData_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -140,6 +140,35 @@ resource "aws_instance" "web" {
   }
 }
 
+resource "aws_launch_template" "worker" {
+  name                   = "homelab-worker"
+  description            = "workers"
+  image_id               = data.aws_ami.tiny.id
+  instance_type          = var.instance_type
+  key_name               = aws_key_pair.lab.key_name
+  user_data              = base64encode("#!/bin/sh\necho launched-from-template\n")
+  update_default_version = true
+  vpc_security_group_ids = [aws_security_group.ssh.id]
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 2
+  }
+  tag_specifications {
+    resource_type = "instance"
+    tags          = { Role = "worker" }
+  }
+}
+
+resource "aws_instance" "worker" {
+  subnet_id = aws_subnet.lab.id
+  launch_template {
+    id      = aws_launch_template.worker.id
+    version = "$Latest"
+  }
+  tags = { Name = "homelab-worker" }
+}
+
 resource "aws_ebs_volume" "data" {
   availability_zone = aws_instance.web.availability_zone
   size              = 1
@@ -200,6 +229,8 @@ data "aws_instances" "web" {
 
 output "account_id" { value = data.aws_caller_identity.me.account_id }
 output "instance_id" { value = aws_instance.web.id }
+output "worker_id" { value = aws_instance.worker.id }
+output "launch_template_id" { value = aws_launch_template.worker.id }
 output "instance_ids" { value = data.aws_instances.web.ids }
 output "zones" { value = data.aws_availability_zones.available.names }
 output "subnets" { value = data.aws_subnets.lab.ids }
