@@ -369,6 +369,13 @@ func (r *region) resourceCensus(t *testing.T) []string {
 	for _, g := range pgs.GetPlacementGroups() {
 		add("placement-group", g.GetGroupName())
 	}
+	lts, err := r.Client.DescribeLaunchTemplates(ctx, &v1.DescribeLaunchTemplatesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lt := range lts.GetLaunchTemplates() {
+		add("launch-template", lt.GetLaunchTemplateId())
+	}
 	slices.Sort(out)
 	return out
 }
