@@ -25,6 +25,9 @@ func page(max int32, next string) controller.Page {
 
 // RunInstances launches instances.
 func (c *Compute) RunInstances(ctx context.Context, r *v1.RunInstancesRequest) (*v1.Reservation, error) {
+	if err := runInstancesUnsupported(r); err != nil {
+		return nil, err
+	}
 	req := controller.RunRequest{ImageID: r.GetImageId(), InstanceType: r.GetInstanceType(),
 		MinCount: int(r.GetMinCount()), MaxCount: int(r.GetMaxCount()), KeyName: r.GetKeyName(), UserData: r.GetUserData(),
 		AZ: r.GetPlacement().GetAvailabilityZone(), Tags: specTags(r.GetTagSpecifications()), ClientToken: r.GetClientToken(),

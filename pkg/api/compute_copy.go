@@ -34,9 +34,12 @@ func unsupportedCopyParam(r *v1.CopySnapshotRequest) string {
 
 // CopyImage copies an AMI from a peer region.
 func (c *Compute) CopyImage(ctx context.Context, r *v1.CopyImageRequest) (*v1.CopyImageResponse, error) {
+	if err := copyImageUnsupported(r); err != nil {
+		return nil, err
+	}
 	img, err := c.svc.CopyImage(ctx, controller.CopyImageRequest{SourceRegion: r.GetSourceRegion(),
 		SourceImageID: r.GetSourceImageId(), Name: r.GetName(), Description: r.GetDescription(),
-		Tags: specTags(r.GetTagSpecifications())["image"], DryRun: r.GetDryRun()})
+		Tags: specTags(r.GetTagSpecifications())["image"], DryRun: r.GetDryRun(), ClientToken: r.GetClientToken()})
 	if err != nil {
 		return nil, err
 	}

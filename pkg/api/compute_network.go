@@ -9,6 +9,9 @@ import (
 
 // CreateVpc creates a VPC.
 func (c *Compute) CreateVpc(ctx context.Context, r *v1.CreateVpcRequest) (*v1.Vpc, error) {
+	if err := createVpcUnsupported(r); err != nil {
+		return nil, err
+	}
 	v, err := c.svc.CreateVpc(ctx, r.GetCidrBlock(), specTags(r.GetTagSpecifications())["vpc"], r.GetDryRun())
 	if err != nil {
 		return nil, err

@@ -15,6 +15,8 @@ type CopyImageRequest struct {
 	SourceRegion, SourceImageID, Name, Description string
 	Tags                                           []Tag
 	DryRun                                         bool
+	// ClientToken makes a retry answer the first call's image.
+	ClientToken string
 }
 
 // CopyImage copies an AMI within this region (copy_image_local.go) or from
@@ -38,6 +40,9 @@ func (s *Service) CopyImage(ctx context.Context, req CopyImageRequest) (Image, e
 	if err := validateTags(req.Tags); err != nil {
 		return Image{}, err
 	}
+	if img, done, err := s.replayCopy(ctx, acct, req); done || err != nil {
+		return img, err
+	}
 	if req.SourceRegion == "" || req.SourceRegion == s.cfg.Region {
 		return s.copyLocalImage(ctx, acct, req)
 	}
@@ -58,6 +63,7 @@ func (s *Service) CopyImage(ctx context.Context, req CopyImageRequest) (Image, e
 		ops = append(ops, op)
 	}
 	op, _ := store.PutJSON(prefixImage+img.ID, img, 0)
+	ops = append(ops, copyTokenOps(acct, req, img.ID)...)
 	if _, err := s.st.Txn(ctx, append(ops, op)...); err != nil {
 		return Image{}, fmt.Errorf("copy image %s: %w", req.SourceImageID, err)
 	}

@@ -45,6 +45,7 @@ func (s *Service) copyLocalImage(ctx context.Context, acct string, req CopyImage
 		return Image{}, err
 	}
 	op, _ := store.PutJSON(prefixImage+img.ID, img, store.MustNotExist)
+	ops = append(ops, copyTokenOps(acct, req, img.ID)...)
 	if _, err := s.st.Txn(ctx, append(ops, op)...); err != nil {
 		return Image{}, fmt.Errorf("copy image %s: %w", src.ID, err)
 	}

@@ -49,6 +49,19 @@ func TestCopyImageInRegion(t *testing.T) {
 		t.Fatalf("the copy has %d boot files in the pools, want kernel and initrd in both", n)
 	}
 
+	tokened := CopyImageRequest{SourceImageID: src.ID, Name: "boot-tokened", ClientToken: "tok-1"}
+	first, err := r.svc.CopyImage(ctx, tokened)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := r.svc.CopyImage(ctx, tokened); err != nil || again.ID != first.ID {
+		t.Fatalf("retry with the same token: %s %v, want %s", again.ID, err, first.ID)
+	}
+	tokened.Name = "boot-other"
+	if _, err := r.svc.CopyImage(ctx, tokened); errCode(err) != "IdempotentParameterMismatch" {
+		t.Fatalf("same token, other request: %v", err)
+	}
+
 	if err := r.svc.DeregisterImage(ctx, src.ID, false); err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,18 @@ func TestVPCAttributesThroughTheSDK(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := vpc.Vpc.VpcId
+	if _, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.50.0.0/16"), InstanceTenancy: types.TenancyDefault}); err != nil {
+		t.Fatalf("default tenancy, as Terraform and Ansible send it: %v", err)
+	}
+	_, err = c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.51.0.0/16"), InstanceTenancy: types.TenancyDedicated})
+	if o := sdkOutcome(err); o.code != "UnsupportedOperation" {
+		t.Errorf("dedicated tenancy: %+v", o)
+	}
+	_, err = c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-0123456789abcdef0"), MinCount: aws.Int32(1),
+		MaxCount: aws.Int32(1), EbsOptimized: aws.Bool(true)})
+	if o := sdkOutcome(err); o.code != "UnsupportedOperation" {
+		t.Errorf("RunInstances EbsOptimized: %+v", o)
+	}
 	if len(vpc.Vpc.CidrBlockAssociationSet) != 1 || vpc.Vpc.CidrBlockAssociationSet[0].CidrBlockState.State != types.VpcCidrBlockStateCodeAssociated {
 		t.Fatalf("CreateVpc's block associations: %+v", vpc.Vpc.CidrBlockAssociationSet)
 	}
