@@ -166,7 +166,14 @@ resource "aws_instance" "worker" {
     id      = aws_launch_template.worker.id
     version = "$Latest"
   }
-  tags = { Name = "homelab-worker" }
+  # the template tags the instance Role=worker: say so here too, or the
+  # provider reads it back as drift (as on AWS)
+  tags = { Name = "homelab-worker", Role = "worker" }
+  # the provider hashes user_data it did not send twice on refresh and
+  # plans a change that is not one (as on AWS)
+  lifecycle {
+    ignore_changes = [user_data]
+  }
 }
 
 resource "aws_ebs_volume" "data" {
