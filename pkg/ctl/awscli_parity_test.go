@@ -97,28 +97,41 @@ func TestVpcVerbsMatchAWSCLI(t *testing.T) {
 			"--private-dns-hostname-type-on-launch", "ip-name"},
 		{"describe-instance-types"},
 	} {
-		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			h.fake.lastReq = nil
-			awsOut, awsErr, awsCode := aws.run(args...)
-			awsReq := h.fake.lastReq
-			h.fake.lastReq = nil
-			out, errOut, code := h.run(append(args, "--output", "json")...)
-			if awsCode == 255 && code == ExitService {
-				awsCode = ExitService // AWS CLI v1 exits 255 on a service error; ec2ctl, as v2, 254
-			}
-			if code != awsCode {
-				t.Fatalf("ec2ctl exit %d (%s), aws exit %d (%s)", code, errOut, awsCode, awsErr)
-			}
-			if !proto.Equal(h.fake.lastReq, awsReq) {
-				t.Errorf("ec2ctl sent %v, aws sent %v", h.fake.lastReq, awsReq)
-			}
-			if strings.TrimSpace(errOut) != strings.TrimSpace(awsErr) {
-				t.Errorf("ec2ctl stderr:\n%s\naws stderr:\n%s", errOut, awsErr)
-			}
-			if got, want := awsShaped(t, out), withoutQuirks(awsShaped(t, awsOut)); !reflect.DeepEqual(got, want) {
-				t.Errorf("ec2ctl printed:\n%s\naws printed:\n%s", out, awsOut)
-			}
-		})
+		t.Run(strings.Join(args, " "), func(t *testing.T) { matchAWSCLI(t, h, aws, args) })
+	}
+}
+
+// matchAWSCLI runs args through the AWS CLI and ec2ctl against h's fake:
+// both must send the same request, exit alike and print the same JSON
+// (or the same error).
+func matchAWSCLI(t *testing.T, h *harness, aws *awsCLI, args []string) {
+	t.Helper()
+	compareWithAWSCLI(t, h, aws, args, true)
+}
+
+// compareWithAWSCLI is matchAWSCLI, comparing the requests only when
+// sameRequest is set.
+func compareWithAWSCLI(t *testing.T, h *harness, aws *awsCLI, args []string, sameRequest bool) {
+	t.Helper()
+	h.fake.lastReq = nil
+	awsOut, awsErr, awsCode := aws.run(args...)
+	awsReq := h.fake.lastReq
+	h.fake.lastReq = nil
+	out, errOut, code := h.run(append(args, "--output", "json")...)
+	if awsCode == 255 && code == ExitService {
+		awsCode = ExitService // AWS CLI v1 exits 255 on a service error; ec2ctl, as v2, 254
+	}
+	if code != awsCode {
+		t.Fatalf("ec2ctl exit %d (%s), aws exit %d (%s)", code, errOut, awsCode, awsErr)
+	}
+	if sameRequest && !proto.Equal(h.fake.lastReq, awsReq) {
+		t.Errorf("ec2ctl sent %v, aws sent %v", h.fake.lastReq, awsReq)
+	}
+	if strings.TrimSpace(errOut) != strings.TrimSpace(awsErr) {
+		t.Errorf("ec2ctl stderr:\n%s\naws stderr:\n%s", errOut, awsErr)
+	}
+	if got, want := awsShaped(t, out), withoutQuirks(awsShaped(t, awsOut)); !reflect.DeepEqual(got, want) {
+		t.Errorf("ec2ctl printed:\n%s\naws printed:\n%s", out, awsOut)
 	}
 }
 
