@@ -74,7 +74,7 @@ func (p *plainDoc) restore(v any) any {
 // applyQuery evaluates a JMESPath expression against doc and returns the
 // result as a document (Objects keep the AWS member order).
 func applyQuery(expr string, doc any) (any, error) {
-	q, err := jmespath.Compile(expr)
+	q, err := jmespath.Compile(elideLiteralQuotes(expr))
 	if err != nil {
 		return nil, fmt.Errorf("bad value for --query %s: %w", expr, err)
 	}
@@ -90,5 +90,5 @@ func applyQuery(expr string, doc any) (any, error) {
 // (numbers are float64); waiters use it.
 func searchPlain(expr string, doc any) (any, error) {
 	p := &plainDoc{order: map[uintptr][]string{}}
-	return jmespath.Search(expr, p.convert(doc))
+	return jmespath.Search(elideLiteralQuotes(expr), p.convert(doc))
 }
