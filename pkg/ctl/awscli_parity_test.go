@@ -54,13 +54,19 @@ func newAWSCLI(t *testing.T, h *harness) *awsCLI {
 // the exit code.
 func (c *awsCLI) run(args ...string) (string, string, int) {
 	c.t.Helper()
+	return c.runWith(nil, append(args, "--endpoint-url", c.srv.URL, "--output", "json")...)
+}
+
+// runWith runs `aws ec2 args...` with env added to (and overriding) the
+// test environment, which has keys, region lab-1 and no config file.
+func (c *awsCLI) runWith(env []string, args ...string) (string, string, int) {
+	c.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, c.bin, append(append([]string{"ec2"}, args...),
-		"--endpoint-url", c.srv.URL, "--output", "json")...)
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=sekrit-value",
+	cmd := exec.CommandContext(ctx, c.bin, append([]string{"ec2"}, args...)...)
+	cmd.Env = append(append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=sekrit-value",
 		"AWS_DEFAULT_REGION=lab-1", "AWS_CONFIG_FILE=/nonexistent", "AWS_SHARED_CREDENTIALS_FILE=/nonexistent",
-		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=", "PYTHONDONTWRITEBYTECODE=1")
+		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=", "PYTHONDONTWRITEBYTECODE=1"), env...)
 	var out, errOut strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()

@@ -43,7 +43,8 @@ var apps sync.Map
 
 func registerGlobalFlags(root *cobra.Command, g *globalFlags) {
 	f := root.PersistentFlags()
-	f.StringVar(&g.endpointURL, "endpoint-url", "", "endpoint: host:port or http(s)://host:port (env EC2LAB_ENDPOINT, config endpoint_url, default "+DefaultEndpoint+")")
+	f.StringVar(&g.endpointURL, "endpoint-url", "", "ec2d's gRPC endpoint: host:port, grpc://host:port or grpcs://host[:port] "+
+		"(else env EC2LAB_ENDPOINT, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL, config endpoint_url; default "+DefaultEndpoint+")")
 	f.StringVar(&g.region, "region", "", "region to use (env AWS_REGION/AWS_DEFAULT_REGION, config region)")
 	f.StringVar(&g.profile, "profile", "", "profile in the credentials and config files (env AWS_PROFILE, else ec2lab if present, else default)")
 	f.StringVar(&g.output, "output", "", "output format: json, yaml, table or text (default table on a terminal, json otherwise)")

@@ -4,10 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
-	"net/url"
 	"path/filepath"
-	"strings"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
 )
@@ -29,6 +26,7 @@ type globalFlags struct {
 // settings are the resolved connection and output settings.
 type settings struct {
 	endpoint  string // as given, for messages
+	source    string // where endpoint came from, for messages
 	target    string // host:port
 	tls       bool
 	region    string
@@ -88,8 +86,7 @@ func (e *env) resolve(g *globalFlags) (*settings, error) {
 	if err != nil {
 		return nil, &configError{err}
 	}
-	s.endpoint = firstNonEmpty(g.endpointURL, e.getenv("EC2LAB_ENDPOINT"), cfg.get(s.profile, "endpoint_url"), DefaultEndpoint)
-	if s.target, s.tls, err = parseEndpoint(s.endpoint); err != nil {
+	if err := e.resolveEndpoint(s, g, cfg); err != nil {
 		return nil, &configError{err}
 	}
 	if s.caBundle == "" {
@@ -115,32 +112,6 @@ func (e *env) resolve(g *globalFlags) (*settings, error) {
 		}
 	}
 	return s, nil
-}
-
-// parseEndpoint accepts http://host:port, https://host[:port] and bare
-// host:port (plain gRPC).
-func parseEndpoint(ep string) (target string, useTLS bool, err error) {
-	if !strings.Contains(ep, "://") {
-		return ep, false, nil
-	}
-	u, err := url.Parse(ep)
-	if err != nil {
-		return "", false, fmt.Errorf("invalid endpoint URL %q: %w", ep, err)
-	}
-	switch u.Scheme {
-	case "http":
-		return hostPort(u, "80"), false, nil
-	case "https":
-		return hostPort(u, "443"), true, nil
-	}
-	return "", false, fmt.Errorf("invalid endpoint URL %q: scheme must be http or https", ep)
-}
-
-func hostPort(u *url.URL, def string) string {
-	if u.Port() == "" {
-		return net.JoinHostPort(u.Hostname(), def)
-	}
-	return u.Host
 }
 
 func firstNonEmpty(vals ...string) string {
