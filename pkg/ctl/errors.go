@@ -48,7 +48,8 @@ func usageErrorf(format string, args ...any) error {
 // callError turns an RPC error for op into what the user sees.
 func callError(op, endpoint string, err error) error {
 	var ue *usageError
-	if err == nil || errors.As(err, &ue) {
+	var rt *readTimeoutError
+	if err == nil || errors.As(err, &ue) || errors.As(err, &rt) {
 		return err
 	}
 	if e, ok := ec2err.As(errgrpc.ToNative(err)); ok {

@@ -31,9 +31,11 @@ func NewRootCommand(opts ...Option) *cobra.Command {
 	root.SetErr(e.stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	registerGlobalFlags(root, &a.g)
+	root.PersistentPreRunE = func(*cobra.Command, []string) error { return a.g.aws.check() }
 	for _, add := range commandGroups {
 		add(root, a)
 	}
+	addModelFlags(root, a)
 	apps.Store(root, a)
 	return root
 }
@@ -51,6 +53,8 @@ func registerGlobalFlags(root *cobra.Command, g *globalFlags) {
 	f.StringVar(&g.query, "query", "", "JMESPath query applied to the response")
 	f.StringVar(&g.caBundle, "ca-bundle", "", "PEM file of CA certificates to trust for https:// endpoints")
 	f.BoolVar(&g.debug, "debug", false, "print each gRPC method and request to stderr")
+	f.BoolVar(&g.noPaginate, "no-paginate", false, "make one call only: the first page, and the service's NextToken when there are more")
+	g.aws.register(f)
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(
 		[]string{OutputJSON, OutputYAML, OutputTable, OutputText}, cobra.ShellCompDirectiveNoFileComp))
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
 )
@@ -21,6 +22,8 @@ type globalFlags struct {
 	query       string
 	caBundle    string
 	debug       bool
+	aws         awsGlobalFlags
+	noPaginate  bool
 }
 
 // settings are the resolved connection and output settings.
@@ -35,6 +38,11 @@ type settings struct {
 	output    string
 	caBundle  string
 	credsPath string
+	// From the AWS CLI's global options.
+	noVerifySSL    bool
+	noSign         bool
+	readTimeout    time.Duration
+	connectTimeout time.Duration
 }
 
 func (e *env) home() string {
@@ -81,7 +89,10 @@ func (e *env) namedProfile(flag string) bool {
 
 // resolve applies the precedence flag > environment > files > default.
 func (e *env) resolve(g *globalFlags) (*settings, error) {
-	s := &settings{profile: e.profileName(g.profile), caBundle: g.caBundle, credsPath: e.credentialsPath()}
+	s := &settings{profile: e.profileName(g.profile), caBundle: g.caBundle, credsPath: e.credentialsPath(),
+		noVerifySSL: g.aws.noVerifySSL, noSign: g.aws.noSignRequest,
+		readTimeout:    time.Duration(g.aws.readTimeout) * time.Second,
+		connectTimeout: time.Duration(g.aws.connectTimeout) * time.Second}
 	cfg, err := readINI(e.configPath())
 	if err != nil {
 		return nil, &configError{err}
