@@ -72,7 +72,8 @@ func docInstance(in *pb.Instance) any {
 	if in.GetPlacement() != nil {
 		o.Set("Placement", docPlacement(in.GetPlacement()))
 	}
-	o.Set("Monitoring", NewObject().Set("State", "disabled"))                                                         // ec2lab has no detailed monitoring
+	// ec2lab has no detailed monitoring.
+	o.Set("Monitoring", NewObject().Set("State", "disabled"))
 	o.Str("SubnetId", in.GetSubnetId()).Str("VpcId", in.GetVpcId()).Str("PrivateIpAddress", in.GetPrivateIpAddress()) // the model's order
 	if len(in.GetSecurityGroups()) > 0 {
 		o.Set("SecurityGroups", list(in.GetSecurityGroups(), docGroupIdentifier))
