@@ -2,16 +2,14 @@ package ctl
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/pflag"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 )
 
 // awsGlobalFlags are the AWS CLI's global options people type by habit
@@ -63,14 +61,20 @@ func (e *readTimeoutError) Error() string {
 	return fmt.Sprintf("Read timeout on endpoint URL: %q", e.endpoint)
 }
 
-// readTimeoutInterceptor gives each unary call --cli-read-timeout.
+// readTimeoutInterceptor gives each unary call --cli-read-timeout: the
+// call is cancelled when no answer came in time (a timer rather than a
+// deadline, so that the server's own end of the deadline cannot race it
+// and the error is told apart from others).
 func readTimeoutInterceptor(d time.Duration, endpoint string) grpc.UnaryClientInterceptor {
 	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn,
 		invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-		callCtx, cancel := context.WithTimeout(ctx, d)
+		callCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
+		var timedOut atomic.Bool
+		timer := time.AfterFunc(d, func() { timedOut.Store(true); cancel() })
+		defer timer.Stop()
 		err := invoker(callCtx, method, req, reply, cc, opts...)
-		if status.Code(err) == codes.DeadlineExceeded && errors.Is(callCtx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+		if err != nil && timedOut.Load() && ctx.Err() == nil {
 			return &readTimeoutError{endpoint}
 		}
 		return err
