@@ -19,8 +19,18 @@ var awsModelJSON []byte
 
 // cliModel is awsmodel.json.
 type cliModel struct {
-	Verbs  map[string]*cliVerb  `json:"verbs"`
-	Shapes map[string]*cliShape `json:"shapes"`
+	Verbs   map[string]*cliVerb   `json:"verbs"`
+	Shapes  map[string]*cliShape  `json:"shapes"`
+	Waiters map[string]*cliWaiter `json:"waiters"`
+}
+
+// cliWaiter is one of botocore's waiters.
+type cliWaiter struct {
+	Name        string     `json:"name"`
+	Op          string     `json:"op"`
+	Delay       int        `json:"delay"`
+	MaxAttempts int        `json:"maxAttempts"`
+	Acceptors   []acceptor `json:"acceptors"`
 }
 
 // cliVerb is one command of the model.

@@ -4,7 +4,8 @@ Reads the EC2 action names ec2lab serves on stdin, one a line, and prints,
 from the installed AWS CLI and botocore, for each action's command: its
 operation, input and output shapes, the options the AWS CLI requires (in
 its order), the option each input member is given by, and whether the
-command paginates; and every shape those reach. Run by model_test.go
+command paginates; every shape those reach; and botocore's waiters
+(waiters-2.json) whose operation is one of those actions. Run by model_test.go
 (go test ./pkg/ctl -run TestModelMatchesAWSCLI -update rewrites the file).
 """
 import json
@@ -39,11 +40,25 @@ def main():
             'args': args,
             'paginated': 'starting-token' in table,
         }
+    waiters = {}
+    waiter_model = driver.session.get_waiter_model('ec2')
+    for name in waiter_model.waiter_names:
+        w = waiter_model.get_waiter(name)
+        if w.operation not in actions:
+            continue
+        waiters[xform_name(name, '-')] = {
+            'name': name, 'op': w.operation, 'delay': w.delay, 'maxAttempts': w.max_attempts,
+            'acceptors': [{'state': a.state, 'matcher': a.matcher, 'argument': a.argument, 'expected': a.expected}
+                          for a in w.acceptors],
+        }
     out = ['{', '"verbs": {']
     out.append(',\n'.join('%s: %s' % (json.dumps(k), json.dumps(verbs[k], sort_keys=True)) for k in sorted(verbs)))
     out.append('},')
     out.append('"shapes": {')
     out.append(',\n'.join('%s: %s' % (json.dumps(k), json.dumps(shapes[k], sort_keys=True)) for k in sorted(shapes)))
+    out.append('},')
+    out.append('"waiters": {')
+    out.append(',\n'.join('%s: %s' % (json.dumps(k), json.dumps(waiters[k], sort_keys=True)) for k in sorted(waiters)))
     out.append('}')
     out.append('}')
     print('\n'.join(out))
