@@ -22,6 +22,7 @@ func NewRootCommand(opts ...Option) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "ec2ctl",
 		Short:         "Command-line client for ec2lab, shaped like `aws ec2`",
+		Long:          rootLong,
 		Version:       version.Version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -39,6 +40,19 @@ func NewRootCommand(opts ...Option) *cobra.Command {
 	apps.Store(root, a)
 	return root
 }
+
+// rootLong is ec2ctl's help, on what differs from the AWS CLI's setup.
+const rootLong = `Command-line client for ec2lab, shaped like ` + "`aws ec2`" + `.
+
+ec2ctl speaks ec2d's gRPC API (ec2d --grpc-addr, default ` + DefaultEndpoint + `), not the
+EC2 Query API the AWS CLI uses (ec2d --http-addr). Its endpoint is, first found first:
+--endpoint-url; EC2LAB_ENDPOINT; AWS_ENDPOINT_URL_EC2, then AWS_ENDPOINT_URL (as the
+AWS CLI reads them, but holding a gRPC endpoint: host:port, grpc://host:port or
+grpcs://host[:port]; an http(s) URL there is the Query API's and is refused); in the
+config file (EC2LAB_CONFIG_FILE, default ~/.ec2lab/config) the ec2 endpoint_url of the
+profile's services section, then the profile's endpoint_url; else ` + DefaultEndpoint + `.
+AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true skips the AWS variables and the config file.
+Keys come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or ~/.aws/credentials.`
 
 // apps maps each root command to its app so Run can close connections.
 var apps sync.Map
