@@ -57,6 +57,10 @@ func (a *app) close() {
 // call runs one API operation and prints its document (nil prints
 // nothing, like the AWS CLI for operations without output).
 func (a *app) call(ctx context.Context, op string, fn func(context.Context, pb.ComputeClient) (any, error)) error {
+	if capture, ok := ctx.Value(captureKey{}).(*callFunc); ok { // a waiter polls through this command
+		*capture = fn
+		return nil
+	}
 	doc, err := a.fetch(ctx, op, fn)
 	if err != nil {
 		return err

@@ -54,13 +54,19 @@ func newAWSCLI(t *testing.T, h *harness) *awsCLI {
 // the exit code.
 func (c *awsCLI) run(args ...string) (string, string, int) {
 	c.t.Helper()
+	return c.runWith(nil, append(args, "--endpoint-url", c.srv.URL, "--output", "json")...)
+}
+
+// runWith runs `aws ec2 args...` with env added to (and overriding) the
+// test environment, which has keys, region lab-1 and no config file.
+func (c *awsCLI) runWith(env []string, args ...string) (string, string, int) {
+	c.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, c.bin, append(append([]string{"ec2"}, args...),
-		"--endpoint-url", c.srv.URL, "--output", "json")...)
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=sekrit-value",
+	cmd := exec.CommandContext(ctx, c.bin, append([]string{"ec2"}, args...)...)
+	cmd.Env = append(append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=sekrit-value",
 		"AWS_DEFAULT_REGION=lab-1", "AWS_CONFIG_FILE=/nonexistent", "AWS_SHARED_CREDENTIALS_FILE=/nonexistent",
-		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=", "PYTHONDONTWRITEBYTECODE=1")
+		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=", "PYTHONDONTWRITEBYTECODE=1"), env...)
 	var out, errOut strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
@@ -97,28 +103,41 @@ func TestVpcVerbsMatchAWSCLI(t *testing.T) {
 			"--private-dns-hostname-type-on-launch", "ip-name"},
 		{"describe-instance-types"},
 	} {
-		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			h.fake.lastReq = nil
-			awsOut, awsErr, awsCode := aws.run(args...)
-			awsReq := h.fake.lastReq
-			h.fake.lastReq = nil
-			out, errOut, code := h.run(append(args, "--output", "json")...)
-			if awsCode == 255 && code == ExitService {
-				awsCode = ExitService // AWS CLI v1 exits 255 on a service error; ec2ctl, as v2, 254
-			}
-			if code != awsCode {
-				t.Fatalf("ec2ctl exit %d (%s), aws exit %d (%s)", code, errOut, awsCode, awsErr)
-			}
-			if !proto.Equal(h.fake.lastReq, awsReq) {
-				t.Errorf("ec2ctl sent %v, aws sent %v", h.fake.lastReq, awsReq)
-			}
-			if strings.TrimSpace(errOut) != strings.TrimSpace(awsErr) {
-				t.Errorf("ec2ctl stderr:\n%s\naws stderr:\n%s", errOut, awsErr)
-			}
-			if got, want := awsShaped(t, out), withoutQuirks(awsShaped(t, awsOut)); !reflect.DeepEqual(got, want) {
-				t.Errorf("ec2ctl printed:\n%s\naws printed:\n%s", out, awsOut)
-			}
-		})
+		t.Run(strings.Join(args, " "), func(t *testing.T) { matchAWSCLI(t, h, aws, args) })
+	}
+}
+
+// matchAWSCLI runs args through the AWS CLI and ec2ctl against h's fake:
+// both must send the same request, exit alike and print the same JSON
+// (or the same error).
+func matchAWSCLI(t *testing.T, h *harness, aws *awsCLI, args []string) {
+	t.Helper()
+	compareWithAWSCLI(t, h, aws, args, true)
+}
+
+// compareWithAWSCLI is matchAWSCLI, comparing the requests only when
+// sameRequest is set.
+func compareWithAWSCLI(t *testing.T, h *harness, aws *awsCLI, args []string, sameRequest bool) {
+	t.Helper()
+	h.fake.lastReq = nil
+	awsOut, awsErr, awsCode := aws.run(args...)
+	awsReq := h.fake.lastReq
+	h.fake.lastReq = nil
+	out, errOut, code := h.run(append(args, "--output", "json")...)
+	if awsCode == 255 && code == ExitService {
+		awsCode = ExitService // AWS CLI v1 exits 255 on a service error; ec2ctl, as v2, 254
+	}
+	if code != awsCode {
+		t.Fatalf("ec2ctl exit %d (%s), aws exit %d (%s)", code, errOut, awsCode, awsErr)
+	}
+	if sameRequest && !proto.Equal(h.fake.lastReq, awsReq) {
+		t.Errorf("ec2ctl sent %v, aws sent %v", h.fake.lastReq, awsReq)
+	}
+	if strings.TrimSpace(errOut) != strings.TrimSpace(awsErr) {
+		t.Errorf("ec2ctl stderr:\n%s\naws stderr:\n%s", errOut, awsErr)
+	}
+	if got, want := awsShaped(t, out), withoutQuirks(awsShaped(t, awsOut)); !reflect.DeepEqual(got, want) {
+		t.Errorf("ec2ctl printed:\n%s\naws printed:\n%s", out, awsOut)
 	}
 }
 

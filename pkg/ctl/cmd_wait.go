@@ -50,22 +50,24 @@ func addWaitCommands(root *cobra.Command, a *app) {
 			return usageErrorf("the following arguments are required: a waiter name")
 		},
 	}
-	for _, w := range waiters {
-		wait.AddCommand(newWaitCmd(a, w.use, w.short, w.spec, w.flags))
+	for _, w := range waiterSpecs() {
+		if src, ok := waiterSources[w.op]; ok {
+			wait.AddCommand(newWaitCmd(a, w, src.flags))
+		}
 	}
 	root.AddCommand(wait)
 }
 
-func newWaitCmd(a *app, use, short string, spec *waiterSpec, flags describeFlags) *cobra.Command {
+func newWaitCmd(a *app, spec *waiterSpec, flags describeFlags) *cobra.Command {
 	var o waitOpts
 	cmd := &cobra.Command{
-		Use:   use,
-		Short: short,
+		Use:   spec.use,
+		Short: waiterShort(spec),
 		Args:  cobra.NoArgs,
 	}
 	describe := flags(cmd, a)
-	cmd.Flags().Float64Var(&o.delay, "delay", 2, "seconds between polls")
-	cmd.Flags().IntVar(&o.maxAttempts, "max-attempts", 120, "polls before giving up")
+	cmd.Flags().Float64Var(&o.delay, "delay", float64(spec.delay), "seconds between polls (botocore's for this waiter by default)")
+	cmd.Flags().IntVar(&o.maxAttempts, "max-attempts", spec.maxAttempts, "polls before giving up (botocore's for this waiter by default)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if o.maxAttempts < 1 || o.delay < 0 {
 			return usageErrorf("--max-attempts must be at least 1 and --delay not negative")

@@ -18,6 +18,10 @@ import (
 type Object struct {
 	keys []string
 	vals map[string]any
+	// extra marks the members ec2lab adds to an EC2 shape: --output text
+	// puts them after EC2's columns, so that scripts written for the AWS
+	// CLI find EC2's columns where the AWS CLI prints them.
+	extra map[string]bool
 }
 
 // NewObject returns an empty Object.
@@ -52,6 +56,17 @@ func (o *Object) Int(k string, n int64) *Object {
 func (o *Object) Time(k string, t *timestamppb.Timestamp) *Object {
 	if t != nil && (t.Seconds != 0 || t.Nanos != 0) {
 		o.Set(k, formatTime(t.AsTime()))
+	}
+	return o
+}
+
+// MarkExtra marks keys as members ec2lab adds to the EC2 shape.
+func (o *Object) MarkExtra(keys ...string) *Object {
+	if o.extra == nil {
+		o.extra = map[string]bool{}
+	}
+	for _, k := range keys {
+		o.extra[k] = true
 	}
 	return o
 }

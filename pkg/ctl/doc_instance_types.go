@@ -72,7 +72,8 @@ func docInstanceType(t *pb.InstanceTypeInfo) any {
 	return o.Str("Family", t.GetFamily()).
 		Int("BaselineCpuPercent", int64(t.GetBaselinePercent())).
 		Set("DedicatedCpu", t.GetDedicatedCpu()).
-		Set("Hugepages", t.GetHugepages())
+		Set("Hugepages", t.GetHugepages()).
+		MarkExtra("Family", "BaselineCpuPercent", "DedicatedCpu", "Hugepages")
 }
 
 // docVCpuInfo is an EC2 VCpuInfo: one core per vCPU.

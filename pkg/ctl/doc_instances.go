@@ -72,12 +72,14 @@ func docInstance(in *pb.Instance) any {
 	if in.GetPlacement() != nil {
 		o.Set("Placement", docPlacement(in.GetPlacement()))
 	}
+	// ec2lab has no detailed monitoring.
+	o.Set("Monitoring", NewObject().Set("State", "disabled"))
 	o.Str("SubnetId", in.GetSubnetId()).Str("VpcId", in.GetVpcId()).Str("PrivateIpAddress", in.GetPrivateIpAddress()) // the model's order
 	if len(in.GetSecurityGroups()) > 0 {
 		o.Set("SecurityGroups", list(in.GetSecurityGroups(), docGroupIdentifier))
 	}
 	// ec2lab-only members.
-	return o.Str("DomainType", in.GetDomainType()).Str("HostId", in.GetHostId())
+	return o.Str("DomainType", in.GetDomainType()).Str("HostId", in.GetHostId()).MarkExtra("DomainType", "HostId")
 }
 
 // docReservation is an EC2 Reservation (also run-instances' output).

@@ -20,6 +20,7 @@ func docVolume(v *pb.Volume) any {
 		o.Set("Tags", docTags(v.GetTags()))
 	}
 	return o.Set("VolumeType", v.GetVolumeType()).
+		Set("MultiAttachEnabled", false). // ec2lab volumes attach to one instance at a time
 		Int("Throughput", int64(v.GetThroughput())).
 		Set("VolumeId", v.GetVolumeId()).
 		Set("Size", int64(v.GetSize())).
@@ -64,7 +65,7 @@ func docSnapshot(s *pb.Snapshot) any {
 		Set("VolumeSize", int64(s.GetVolumeSize())).
 		Set("Encrypted", s.GetEncrypted())
 	// ec2lab-only member.
-	return o.Set("StoredBytes", s.GetStoredBytes())
+	return o.Set("StoredBytes", s.GetStoredBytes()).MarkExtra("StoredBytes")
 }
 
 func docEbs(e *pb.EbsBlockDevice) *Object {
@@ -115,5 +116,5 @@ func docImage(im *pb.Image) any {
 		Str("Architecture", im.GetArchitecture()).
 		Set("ImageType", "machine")
 	// ec2lab-only member.
-	return o.Str("KernelCommandLine", im.GetKernelCommandLine())
+	return o.Str("KernelCommandLine", im.GetKernelCommandLine()).MarkExtra("KernelCommandLine")
 }

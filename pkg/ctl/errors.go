@@ -3,6 +3,7 @@ package ctl
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
@@ -47,7 +48,8 @@ func usageErrorf(format string, args ...any) error {
 // callError turns an RPC error for op into what the user sees.
 func callError(op, endpoint string, err error) error {
 	var ue *usageError
-	if err == nil || errors.As(err, &ue) {
+	var rt *readTimeoutError
+	if err == nil || errors.As(err, &ue) || errors.As(err, &rt) {
 		return err
 	}
 	if e, ok := ec2err.As(errgrpc.ToNative(err)); ok {
@@ -61,13 +63,23 @@ func callError(op, endpoint string, err error) error {
 	// is not ec2lab's.
 	switch st.Code() {
 	case codes.Unavailable:
-		return fmt.Errorf("%s: %q (%s)", connectionFailed, endpoint, st.Message())
+		return fmt.Errorf("%s: %q (%s)%s", connectionFailed, endpoint, st.Message(), http1Hint(st.Message()))
 	case codes.Canceled:
 		return err
 	case codes.Unauthenticated:
 		return &ServiceError{Op: op, Code: ec2err.AuthFailure, Message: st.Message()}
 	}
 	return &ServiceError{Op: op, Code: ec2err.InternalError, Message: st.Message()}
+}
+
+// http1Hint explains a gRPC connection that met an HTTP/1.1 server: most
+// likely ec2d's Query API listener, the AWS CLI's endpoint.
+func http1Hint(msg string) string {
+	if !strings.Contains(msg, "HTTP/1.1") {
+		return ""
+	}
+	return "\nThe endpoint answers HTTP/1.1, as ec2d's EC2 Query API listener (ec2d --http-addr, the AWS CLI's endpoint) does: " +
+		"ec2ctl speaks gRPC, served at ec2d --grpc-addr (default " + DefaultEndpoint + "); give that as --endpoint-url or EC2LAB_ENDPOINT."
 }
 
 // ExitCode maps an error returned by a command to the AWS CLI's exit code.

@@ -84,6 +84,11 @@ func TestHTTPSEndpointWithCABundle(t *testing.T) {
 	if code != 0 || string(capture.got) != "ssh-ed25519 AAAA test\n" || !strings.Contains(out, `"KeyFingerprint": "fp"`) {
 		t.Fatalf("exit %d, %s, material %q", code, out, capture.got)
 	}
+	// The AWS CLI's --no-verify-ssl, and grpcs:// meaning https://.
+	capture.got = nil
+	if out, code := run("--no-verify-ssl", "--endpoint-url", "grpcs://"+lis.Addr().String()); code != 0 || capture.got == nil {
+		t.Fatalf("--no-verify-ssl: exit %d, %s", code, out)
+	}
 }
 
 func selfSignedCert(t *testing.T) ([]byte, tls.Certificate) {

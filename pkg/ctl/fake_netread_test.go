@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
-	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -43,7 +42,7 @@ func (f *fakeCompute) DescribeNetworkInterfaces(_ context.Context, r *pb.Describ
 	}
 	for _, id := range r.GetNetworkInterfaceIds() {
 		if id == "eni-00000000000000000" {
-			return nil, errgrpc.ToGRPC(ec2err.New(ec2err.InvalidNetworkInterfaceIDNotFound, "The networkInterface ID '%s' does not exist", id))
+			return nil, fakeErr(ec2err.InvalidNetworkInterfaceIDNotFound, "The networkInterface ID '%s' does not exist", id)
 		}
 	}
 	if r.GetMaxResults() > 0 && r.GetNextToken() == "" {

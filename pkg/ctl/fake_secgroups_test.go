@@ -81,8 +81,9 @@ func (f *fakeCompute) DescribeSecurityGroups(context.Context, *pb.DescribeSecuri
 	return &pb.DescribeSecurityGroupsResponse{SecurityGroups: []*pb.SecurityGroup{{GroupId: sampleGroup, GroupName: "web",
 		Description: "web servers", VpcId: "vpc-0123456789abcdef0", OwnerId: "000000000001",
 		IpPermissions: []*pb.IpPermission{{IpProtocol: "tcp", FromPort: 22, ToPort: 22,
-			IpRanges:         []*pb.IpRange{{CidrIp: "10.0.0.0/8", Description: "ssh"}},
-			UserIdGroupPairs: []*pb.UserIdGroupPair{{GroupId: samplePeer, Description: "from peers"}}}},
+			IpRanges: []*pb.IpRange{{CidrIp: "10.0.0.0/8", Description: "ssh"}},
+			UserIdGroupPairs: []*pb.UserIdGroupPair{{GroupId: samplePeer, Description: "from peers",
+				UserId: "000000000001"}}}},
 		IpPermissionsEgress: []*pb.IpPermission{{IpProtocol: "-1", FromPort: -1, ToPort: -1,
 			IpRanges: []*pb.IpRange{{CidrIp: "0.0.0.0/0"}}}},
 		Tags: []*pb.Tag{{Key: "Name", Value: "web"}}}}}, nil

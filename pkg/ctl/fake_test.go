@@ -50,7 +50,7 @@ var t0 = timestamppb.New(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC))
 func sampleInstance(id, state string, code int32) *pb.Instance {
 	return &pb.Instance{InstanceId: id, ImageId: "ami-0123456789abcdef0",
 		State: &pb.InstanceState{Code: code, Name: state}, InstanceType: "t3.micro", KeyName: "lab",
-		LaunchTime: t0, Placement: &pb.Placement{AvailabilityZone: "lab-1a", HostId: "host-1"},
+		LaunchTime: t0, Placement: &pb.Placement{AvailabilityZone: "lab-1a", HostId: "host-1", Tenancy: "default"},
 		Architecture: "x86_64", RootDeviceName: "/dev/sda1", RootDeviceType: "ebs",
 		BlockDeviceMappings: []*pb.InstanceBlockDeviceMapping{{DeviceName: "/dev/sda1",
 			VolumeId: "vol-0aaaaaaaaaaaaaaa1", Status: "attached", AttachTime: t0, DeleteOnTermination: true}},

@@ -10,7 +10,10 @@ import (
 )
 
 // iniFile is a minimal INI document as used by ~/.aws/credentials and
-// ~/.ec2lab/config: [section] headers and "key = value" lines.
+// ~/.ec2lab/config: [section] headers and "key = value" lines, and, as
+// botocore reads them, nested settings: indented "key = value" lines under
+// a "name =" line without a value (the services sections' "ec2 ="),
+// stored as "name.key".
 type iniFile struct {
 	order    []string
 	sections map[string]map[string]string
@@ -27,18 +30,30 @@ func readINI(path string) (*iniFile, error) {
 	}
 	defer fh.Close()
 	sc := bufio.NewScanner(fh)
-	cur := ""
+	cur, parent := "", ""
 	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
+		raw := sc.Text()
+		line := strings.TrimSpace(raw)
 		switch {
 		case line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, ";"):
 		case strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]"):
-			cur = strings.TrimSpace(strings.TrimPrefix(strings.Trim(line, "[]"), "profile "))
+			cur, parent = strings.TrimSpace(strings.TrimPrefix(strings.Trim(line, "[]"), "profile ")), ""
 			f.section(cur)
 		default:
 			k, v, ok := strings.Cut(line, "=")
-			if ok {
-				f.section(cur)[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			if !ok {
+				continue
+			}
+			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+			indented := raw != strings.TrimLeft(raw, " \t")
+			switch {
+			case indented && parent != "":
+				f.section(cur)[parent+"."+k] = v
+			case v == "":
+				parent = k
+			default:
+				parent = ""
+				f.section(cur)[k] = v
 			}
 		}
 	}
@@ -73,9 +88,7 @@ func (f *iniFile) write(path string) error {
 			continue
 		}
 		fmt.Fprintf(&b, "[%s]\n", name)
-		for _, k := range sortedMapKeys(f.sections[name]) {
-			fmt.Fprintf(&b, "%s = %s\n", k, f.sections[name][k])
-		}
+		writeSection(&b, f.sections[name])
 		b.WriteString("\n")
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
@@ -85,6 +98,28 @@ func (f *iniFile) write(path string) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// writeSection writes a section's keys, the nested ones ("ec2.endpoint_url")
+// indented under their "ec2 =" line.
+func writeSection(b *strings.Builder, sec map[string]string) {
+	var nested []string
+	for _, k := range sortedMapKeys(sec) {
+		if strings.Contains(k, ".") {
+			nested = append(nested, k)
+			continue
+		}
+		fmt.Fprintf(b, "%s = %s\n", k, sec[k])
+	}
+	parent := ""
+	for _, k := range nested {
+		p, sub, _ := strings.Cut(k, ".")
+		if p != parent {
+			fmt.Fprintf(b, "%s =\n", p)
+			parent = p
+		}
+		fmt.Fprintf(b, "  %s = %s\n", sub, sec[k])
+	}
 }
 
 func sortedMapKeys(m map[string]string) []string {

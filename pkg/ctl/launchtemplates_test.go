@@ -134,8 +134,8 @@ func TestRunInstancesLaunchTemplate(t *testing.T) {
 func TestLaunchTemplateMembersMatchBotocore(t *testing.T) {
 	model := loadShapes(t)
 	for shape, args := range map[string][]string{
-		"CreateLaunchTemplateResult":           {"create-launch-template", "--launch-template-name", "web"},
-		"CreateLaunchTemplateVersionResult":    {"create-launch-template-version", "--launch-template-name", "web"},
+		"CreateLaunchTemplateResult":           {"create-launch-template", "--launch-template-name", "web", "--launch-template-data", "ImageId=ami-1"},
+		"CreateLaunchTemplateVersionResult":    {"create-launch-template-version", "--launch-template-name", "web", "--launch-template-data", "ImageId=ami-1"},
 		"DescribeLaunchTemplatesResult":        {"describe-launch-templates"},
 		"DescribeLaunchTemplateVersionsResult": {"describe-launch-template-versions", "--launch-template-name", "web"},
 		"ModifyLaunchTemplateResult":           {"modify-launch-template", "--launch-template-name", "web"},

@@ -61,9 +61,11 @@ func decodeResume(s string) (resumeToken, error) {
 type fetchPage[T any] func(ctx context.Context, token string, maxResults int32) ([]T, string, error)
 
 // paginate collects items according to the flags and returns the token
-// to print as NextToken ("" when everything was returned).
+// to print as NextToken ("" when everything was returned). Under the
+// global --no-paginate it makes one call, as with --max-results or
+// --next-token.
 func paginate[T any](ctx context.Context, p pageFlags, fetch fetchPage[T]) ([]T, string, error) {
-	if p.maxResults > 0 || p.nextToken != "" {
+	if p.maxResults > 0 || p.nextToken != "" || noPaginate(ctx) {
 		return fetch(ctx, p.nextToken, p.maxResults)
 	}
 	start, err := decodeResume(p.startingToken)

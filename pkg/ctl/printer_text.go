@@ -7,8 +7,9 @@ import (
 )
 
 // textPrinter is a port of the AWS CLI's text format (awscli/text.py):
-// scalars of an object on one tab-separated line (keys sorted), nested
-// lists and objects on lines prefixed by their upper-cased key.
+// scalars of an object on one tab-separated line (keys sorted, the
+// members ec2lab adds after EC2's), nested lists and objects on lines
+// prefixed by their upper-cased key.
 type textPrinter struct{}
 
 func (textPrinter) Print(w io.Writer, _ string, doc any) error {
@@ -114,12 +115,13 @@ func textObject(b *strings.Builder, o *Object, ident string, scalarKeys []string
 }
 
 func allScalarKeys(items []any) []string {
-	seen := map[string]bool{}
+	seen, extra := map[string]bool{}, map[string]bool{}
 	for _, e := range items {
 		if o, ok := e.(*Object); ok {
 			for _, k := range o.keys {
 				if isScalar(o.vals[k]) {
 					seen[k] = true
+					extra[k] = extra[k] || o.extra[k]
 				}
 			}
 		}
@@ -128,12 +130,23 @@ func allScalarKeys(items []any) []string {
 	for k := range seen {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	sortTextKeys(keys, extra)
 	return keys
 }
 
 func sortedKeys(o *Object) []string {
 	keys := append([]string(nil), o.keys...)
-	sort.Strings(keys)
+	sortTextKeys(keys, o.extra)
 	return keys
+}
+
+// sortTextKeys sorts keys as the AWS CLI does, EC2's members first and
+// then those ec2lab adds (extra).
+func sortTextKeys(keys []string, extra map[string]bool) {
+	sort.Slice(keys, func(i, j int) bool {
+		if extra[keys[i]] != extra[keys[j]] {
+			return !extra[keys[i]]
+		}
+		return keys[i] < keys[j]
+	})
 }

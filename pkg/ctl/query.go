@@ -13,7 +13,7 @@ import (
 // key order (by map identity) so printers can keep the AWS member order
 // after a query.
 type plainDoc struct {
-	order map[uintptr][]string
+	order map[uintptr]*Object // the Object each map came from: its keys and extra marks
 }
 
 func (p *plainDoc) convert(v any) any {
@@ -23,7 +23,7 @@ func (p *plainDoc) convert(v any) any {
 		for _, k := range t.keys {
 			m[k] = p.convert(t.vals[k])
 		}
-		p.order[reflect.ValueOf(m).Pointer()] = t.keys
+		p.order[reflect.ValueOf(m).Pointer()] = t
 		return m
 	case []any:
 		out := make([]any, len(t))
@@ -46,15 +46,17 @@ func (p *plainDoc) convert(v any) any {
 func (p *plainDoc) restore(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
-		keys, ok := p.order[reflect.ValueOf(t).Pointer()]
-		if !ok {
+		var keys []string
+		o := NewObject()
+		if src, ok := p.order[reflect.ValueOf(t).Pointer()]; ok {
+			keys, o.extra = src.keys, src.extra
+		} else {
 			keys = make([]string, 0, len(t))
 			for k := range t {
 				keys = append(keys, k)
 			}
 			sort.Strings(keys)
 		}
-		o := NewObject()
 		for _, k := range keys {
 			if e, ok := t[k]; ok {
 				o.Set(k, p.restore(e))
@@ -74,11 +76,11 @@ func (p *plainDoc) restore(v any) any {
 // applyQuery evaluates a JMESPath expression against doc and returns the
 // result as a document (Objects keep the AWS member order).
 func applyQuery(expr string, doc any) (any, error) {
-	q, err := jmespath.Compile(expr)
+	q, err := jmespath.Compile(elideLiteralQuotes(expr))
 	if err != nil {
 		return nil, fmt.Errorf("bad value for --query %s: %w", expr, err)
 	}
-	p := &plainDoc{order: map[uintptr][]string{}}
+	p := &plainDoc{order: map[uintptr]*Object{}}
 	res, err := q.Search(p.convert(doc))
 	if err != nil {
 		return nil, fmt.Errorf("--query %s: %w", expr, err)
@@ -89,6 +91,6 @@ func applyQuery(expr string, doc any) (any, error) {
 // searchPlain evaluates expr against doc and returns the raw result
 // (numbers are float64); waiters use it.
 func searchPlain(expr string, doc any) (any, error) {
-	p := &plainDoc{order: map[uintptr][]string{}}
-	return jmespath.Search(expr, p.convert(doc))
+	p := &plainDoc{order: map[uintptr]*Object{}}
+	return jmespath.Search(elideLiteralQuotes(expr), p.convert(doc))
 }

@@ -4,10 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
-	"net/url"
 	"path/filepath"
-	"strings"
+	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
 )
@@ -24,11 +22,14 @@ type globalFlags struct {
 	query       string
 	caBundle    string
 	debug       bool
+	aws         awsGlobalFlags
+	noPaginate  bool
 }
 
 // settings are the resolved connection and output settings.
 type settings struct {
 	endpoint  string // as given, for messages
+	source    string // where endpoint came from, for messages
 	target    string // host:port
 	tls       bool
 	region    string
@@ -37,6 +38,11 @@ type settings struct {
 	output    string
 	caBundle  string
 	credsPath string
+	// From the AWS CLI's global options.
+	noVerifySSL    bool
+	noSign         bool
+	readTimeout    time.Duration
+	connectTimeout time.Duration
 }
 
 func (e *env) home() string {
@@ -83,13 +89,15 @@ func (e *env) namedProfile(flag string) bool {
 
 // resolve applies the precedence flag > environment > files > default.
 func (e *env) resolve(g *globalFlags) (*settings, error) {
-	s := &settings{profile: e.profileName(g.profile), caBundle: g.caBundle, credsPath: e.credentialsPath()}
+	s := &settings{profile: e.profileName(g.profile), caBundle: g.caBundle, credsPath: e.credentialsPath(),
+		noVerifySSL: g.aws.noVerifySSL, noSign: g.aws.noSignRequest,
+		readTimeout:    time.Duration(g.aws.readTimeout) * time.Second,
+		connectTimeout: time.Duration(g.aws.connectTimeout) * time.Second}
 	cfg, err := readINI(e.configPath())
 	if err != nil {
 		return nil, &configError{err}
 	}
-	s.endpoint = firstNonEmpty(g.endpointURL, e.getenv("EC2LAB_ENDPOINT"), cfg.get(s.profile, "endpoint_url"), DefaultEndpoint)
-	if s.target, s.tls, err = parseEndpoint(s.endpoint); err != nil {
+	if err := e.resolveEndpoint(s, g, cfg); err != nil {
 		return nil, &configError{err}
 	}
 	if s.caBundle == "" {
@@ -115,32 +123,6 @@ func (e *env) resolve(g *globalFlags) (*settings, error) {
 		}
 	}
 	return s, nil
-}
-
-// parseEndpoint accepts http://host:port, https://host[:port] and bare
-// host:port (plain gRPC).
-func parseEndpoint(ep string) (target string, useTLS bool, err error) {
-	if !strings.Contains(ep, "://") {
-		return ep, false, nil
-	}
-	u, err := url.Parse(ep)
-	if err != nil {
-		return "", false, fmt.Errorf("invalid endpoint URL %q: %w", ep, err)
-	}
-	switch u.Scheme {
-	case "http":
-		return hostPort(u, "80"), false, nil
-	case "https":
-		return hostPort(u, "443"), true, nil
-	}
-	return "", false, fmt.Errorf("invalid endpoint URL %q: scheme must be http or https", ep)
-}
-
-func hostPort(u *url.URL, def string) string {
-	if u.Port() == "" {
-		return net.JoinHostPort(u.Hostname(), def)
-	}
-	return u.Host
 }
 
 func firstNonEmpty(vals ...string) string {

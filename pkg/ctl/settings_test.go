@@ -117,6 +117,11 @@ func TestParseEndpoint(t *testing.T) {
 		{"https://lab.example", "lab.example:443", true, true},
 		{"https://[::1]:8443", "[::1]:8443", true, true},
 		{"ftp://x", "", false, false},
+		{"grpc://lab.example:7701", "lab.example:7701", false, true},
+		{"grpc://lab.example", "lab.example:7700", false, true},
+		{"grpcs://lab.example", "lab.example:443", true, true},
+		{"GRPCS://[::1]:9443", "[::1]:9443", true, true},
+		{"grpc://", "", false, false},
 	}
 	for _, tt := range tests {
 		target, tls, err := parseEndpoint(tt.in)

@@ -10,19 +10,22 @@ import (
 
 // acceptor is one botocore waiter acceptor (waiters-2.json).
 type acceptor struct {
-	state    string // success, failure, retry
-	matcher  string // path, pathAll, pathAny, error
-	argument string // JMESPath over the operation's output
-	expected string
+	State    string `json:"state"`    // success, failure, retry
+	Matcher  string `json:"matcher"`  // path, pathAll, pathAny, status, error
+	Argument string `json:"argument"` // JMESPath over the operation's output
+	Expected any    `json:"expected"` // a string, a boolean or a number
 }
 
 // waiterSpec is a botocore waiter: an operation polled until an acceptor
 // decides.
 type waiterSpec struct {
-	name      string // botocore name, e.g. InstanceRunning
-	op        string
-	acceptors []acceptor
-	progress  string // JMESPath listing [id, state] pairs for progress lines
+	use         string // the command, e.g. instance-running
+	name        string // botocore name, e.g. InstanceRunning
+	op          string
+	acceptors   []acceptor
+	delay       int // seconds between polls
+	maxAttempts int
+	progress    string // JMESPath listing [id, state] pairs for progress lines
 }
 
 // WaiterError is a waiter's terminal failure or timeout.
@@ -40,8 +43,8 @@ func (w *waiterSpec) decide(doc any, callErr error) (state, reason string, err e
 		return "", "", callErr
 	}
 	for _, acc := range w.acceptors {
-		if matched, why := acc.match(doc, se); matched {
-			return acc.state, why, nil
+		if acc.match(doc, se) {
+			return acc.State, acc.explanation(), nil
 		}
 	}
 	if se != nil {
@@ -50,40 +53,81 @@ func (w *waiterSpec) decide(doc any, callErr error) (state, reason string, err e
 	return "", "", nil
 }
 
-func (acc acceptor) match(doc any, se *ServiceError) (bool, string) {
-	if acc.matcher == "error" {
-		return se != nil && se.Code == acc.expected, "Matched expected service error code: " + acc.expected
+// match reports whether the acceptor matches one poll: its document, or
+// the service error it got.
+func (acc acceptor) match(doc any, se *ServiceError) bool {
+	switch acc.Matcher {
+	case "error":
+		if want, ok := acc.Expected.(bool); ok { // true: any error; false: none
+			return (se != nil) == want
+		}
+		return se != nil && se.Code == acc.Expected
+	case "status": // the call's HTTP status: 200 when it succeeded
+		return se == nil && jsonNumber(acc.Expected) == 200
 	}
 	if se != nil {
-		return false, ""
+		return false
 	}
-	res, err := searchPlain(acc.argument, doc)
+	res, err := searchPlain(acc.Argument, doc)
 	if err != nil {
-		return false, ""
+		return false
 	}
-	switch acc.matcher {
+	switch acc.Matcher {
 	case "path":
-		return reflect.DeepEqual(res, acc.expected), fmt.Sprintf("For expression %q we matched expected path: %q", acc.argument, acc.expected)
+		return sameValue(res, acc.Expected)
 	case "pathAll":
 		items, ok := res.([]any)
 		if !ok || len(items) == 0 { // an empty result never satisfies a waiter
-			return false, ""
+			return false
 		}
 		for _, it := range items {
-			if it != acc.expected {
-				return false, ""
+			if !sameValue(it, acc.Expected) {
+				return false
 			}
 		}
-		return true, fmt.Sprintf("For expression %q all members matched expected path: %q", acc.argument, acc.expected)
+		return true
 	case "pathAny":
 		items, _ := res.([]any)
 		for _, it := range items {
-			if it == acc.expected {
-				return true, fmt.Sprintf("For expression %q we matched expected path: %q at least once", acc.argument, acc.expected)
+			if sameValue(it, acc.Expected) {
+				return true
 			}
 		}
 	}
-	return false, ""
+	return false
+}
+
+// explanation is botocore's wording of a matched acceptor.
+func (acc acceptor) explanation() string {
+	want := scalarString(acc.Expected)
+	switch acc.Matcher {
+	case "path":
+		return fmt.Sprintf(`For expression "%s" we matched expected path: "%s"`, acc.Argument, want)
+	case "pathAll":
+		return fmt.Sprintf(`For expression "%s" all members matched expected path: "%s"`, acc.Argument, want)
+	case "pathAny":
+		return fmt.Sprintf(`For expression "%s" we matched expected path: "%s" at least once`, acc.Argument, want)
+	case "status":
+		return "Matched expected HTTP status code: " + want
+	case "error":
+		return "Matched expected service error code: " + want
+	}
+	return fmt.Sprintf(`No explanation for unknown waiter type: "%s"`, acc.Matcher)
+}
+
+// sameValue compares a JMESPath result with an acceptor's expected value
+// (numbers of either origin as float64).
+func sameValue(got, want any) bool {
+	if n, ok := want.(float64); ok {
+		g, isNum := got.(float64)
+		return isNum && g == n
+	}
+	return reflect.DeepEqual(got, want)
+}
+
+func jsonNumber(v any) float64 {
+	n, _ := v.(float64)
+	return n
 }
 
 // waitOpts are the polling flags of every wait subcommand.

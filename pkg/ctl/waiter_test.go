@@ -82,8 +82,8 @@ func TestWaiterPlainProgressLines(t *testing.T) {
 	h := newHarness(t)
 	h.fake.stateScript = map[string][]string{id: {"pending", "pending", "running"}}
 	_, errOut, _ := h.run("wait", "instance-running", "--instance-ids", id)
-	want := "waiting for InstanceRunning (attempt 1/120): " + id + " pending\n" +
-		"waiting for InstanceRunning (attempt 3/120): " + id + " running\n"
+	want := "waiting for InstanceRunning (attempt 1/40): " + id + " pending\n" +
+		"waiting for InstanceRunning (attempt 3/40): " + id + " running\n"
 	if errOut != want {
 		t.Errorf("stderr %q, want %q", errOut, want)
 	}

@@ -1,66 +1,83 @@
 package ctl
 
-// The waiters, transcribed from botocore's ec2 waiters-2.json.
+import (
+	"context"
+	"fmt"
+	"sort"
 
-const (
-	instanceStates = "Reservations[].Instances[].State.Name"
-	instanceRows   = "Reservations[].Instances[].[InstanceId, State.Name]"
-	statusRows     = "InstanceStatuses[].[InstanceId, SystemStatus.Status, InstanceStatus.Status]"
+	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
+	"github.com/spf13/cobra"
 )
 
-func pathAll(arg, want string) acceptor {
-	return acceptor{state: "success", matcher: "pathAll", argument: arg, expected: want}
+// The waiters are botocore's (waiters-2.json, in awsmodel.json) for the
+// operations ec2lab serves, with their acceptors, delay and attempts;
+// waiterSources says how ec2ctl polls each operation.
+
+// waiterSource is how a waiter polls its operation: the describe command's
+// flags and call, and a JMESPath listing [id, state] rows for progress.
+type waiterSource struct {
+	flags    describeFlags
+	progress string
 }
 
-func failAny(arg, want string) acceptor {
-	return acceptor{state: "failure", matcher: "pathAny", argument: arg, expected: want}
+var waiterSources = map[string]waiterSource{
+	"DescribeInstances":         {instancesFlags, "Reservations[].Instances[].[InstanceId, State.Name]"},
+	"DescribeInstanceStatus":    {instanceStatusFlags, "InstanceStatuses[].[InstanceId, SystemStatus.Status, InstanceStatus.Status]"},
+	"DescribeVolumes":           {volumesFlags, "Volumes[].[VolumeId, State]"},
+	"DescribeSnapshots":         {snapshotsFlags, "Snapshots[].[SnapshotId, State, Progress]"},
+	"DescribeImages":            {imagesFlags, "Images[].[ImageId, State]"},
+	"DescribeKeyPairs":          {describeVia(newDescribeKeyPairsCmd), "KeyPairs[].[KeyName, KeyPairId]"},
+	"DescribeSecurityGroups":    {describeVia(newDescribeSecurityGroupsCmd), "SecurityGroups[].[GroupId, GroupName]"},
+	"DescribeSubnets":           {describeVia(newDescribeSubnetsCmd), "Subnets[].[SubnetId, State]"},
+	"DescribeVpcs":              {describeVia(newDescribeVpcsCmd), "Vpcs[].[VpcId, State]"},
+	"DescribeNetworkInterfaces": {describeVia(newDescribeNetworkInterfacesCmd), "NetworkInterfaces[].[NetworkInterfaceId, Status]"},
 }
 
-var waiters = []struct {
-	use, short string
-	spec       *waiterSpec
-	flags      describeFlags
-}{
-	{"instance-running", "Wait until all instances are running", &waiterSpec{
-		name: "InstanceRunning", op: "DescribeInstances", progress: instanceRows,
-		acceptors: []acceptor{pathAll(instanceStates, "running"),
-			failAny(instanceStates, "shutting-down"), failAny(instanceStates, "terminated"),
-			failAny(instanceStates, "stopping"),
-			{state: "retry", matcher: "error", expected: "InvalidInstanceID.NotFound"}},
-	}, instancesFlags},
-	{"instance-stopped", "Wait until all instances are stopped", &waiterSpec{
-		name: "InstanceStopped", op: "DescribeInstances", progress: instanceRows,
-		acceptors: []acceptor{pathAll(instanceStates, "stopped"),
-			failAny(instanceStates, "pending"), failAny(instanceStates, "terminated")},
-	}, instancesFlags},
-	{"instance-terminated", "Wait until all instances are terminated", &waiterSpec{
-		name: "InstanceTerminated", op: "DescribeInstances", progress: instanceRows,
-		acceptors: []acceptor{pathAll(instanceStates, "terminated"),
-			failAny(instanceStates, "pending"), failAny(instanceStates, "stopping")},
-	}, instancesFlags},
-	{"volume-available", "Wait until all volumes are available", &waiterSpec{
-		name: "VolumeAvailable", op: "DescribeVolumes", progress: "Volumes[].[VolumeId, State]",
-		acceptors: []acceptor{pathAll("Volumes[].State", "available"), failAny("Volumes[].State", "deleted")},
-	}, volumesFlags},
-	{"volume-in-use", "Wait until all volumes are in use", &waiterSpec{
-		name: "VolumeInUse", op: "DescribeVolumes", progress: "Volumes[].[VolumeId, State]",
-		acceptors: []acceptor{pathAll("Volumes[].State", "in-use"), failAny("Volumes[].State", "deleted")},
-	}, volumesFlags},
-	{"snapshot-completed", "Wait until all snapshots are completed", &waiterSpec{
-		name: "SnapshotCompleted", op: "DescribeSnapshots", progress: "Snapshots[].[SnapshotId, State, Progress]",
-		acceptors: []acceptor{pathAll("Snapshots[].State", "completed"), failAny("Snapshots[].State", "error")},
-	}, snapshotsFlags},
-	{"instance-status-ok", "Wait until all instances' status checks (the guest's) are ok", &waiterSpec{
-		name: "InstanceStatusOk", op: "DescribeInstanceStatus", progress: statusRows,
-		acceptors: []acceptor{pathAll("InstanceStatuses[].InstanceStatus.Status", "ok"),
-			{state: "retry", matcher: "error", expected: "InvalidInstanceID.NotFound"}},
-	}, instanceStatusFlags},
-	{"system-status-ok", "Wait until all instances' system status checks (the host's) are ok", &waiterSpec{
-		name: "SystemStatusOk", op: "DescribeInstanceStatus", progress: statusRows,
-		acceptors: []acceptor{pathAll("InstanceStatuses[].SystemStatus.Status", "ok")},
-	}, instanceStatusFlags},
-	{"image-available", "Wait until all images are available", &waiterSpec{
-		name: "ImageAvailable", op: "DescribeImages", progress: "Images[].[ImageId, State]",
-		acceptors: []acceptor{pathAll("Images[].State", "available"), failAny("Images[].State", "failed")},
-	}, imagesFlags},
+// waiterSpecs are the model's waiters, by command name, sorted.
+func waiterSpecs() []*waiterSpec {
+	m := loadModel()
+	names := make([]string, 0, len(m.Waiters))
+	for n := range m.Waiters {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]*waiterSpec, 0, len(names))
+	for _, n := range names {
+		w := m.Waiters[n]
+		out = append(out, &waiterSpec{use: n, name: w.Name, op: w.Op, acceptors: w.Acceptors,
+			delay: w.Delay, maxAttempts: w.MaxAttempts, progress: waiterSources[w.Op].progress})
+	}
+	return out
+}
+
+// waiterShort is a waiter's one-line help.
+func waiterShort(w *waiterSpec) string {
+	return fmt.Sprintf("Poll %s until botocore's %s waiter succeeds (every %d s, at most %d times)",
+		w.op, w.name, w.delay, w.maxAttempts)
+}
+
+// captureKey marks a context in which app.call hands its operation to the
+// *callFunc it holds instead of running and printing it.
+type captureKey struct{}
+
+type callFunc = func(context.Context, pb.ComputeClient) (any, error)
+
+// describeVia gives a waiter the flags of a describe command, and polls
+// with that command's own call.
+func describeVia(newVerb func(*app) *cobra.Command) describeFlags {
+	return func(cmd *cobra.Command, a *app) describeFunc {
+		verb := newVerb(a)
+		cmd.Flags().AddFlagSet(verb.Flags())
+		return func(ctx context.Context, c pb.ComputeClient) (any, error) {
+			var call callFunc
+			verb.SetContext(context.WithValue(ctx, captureKey{}, &call))
+			if err := verb.RunE(verb, nil); err != nil {
+				return nil, err
+			}
+			if call == nil {
+				return nil, fmt.Errorf("ec2ctl %s made no call", verb.Name())
+			}
+			return call(ctx, c)
+		}
+	}
 }

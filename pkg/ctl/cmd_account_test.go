@@ -1,0 +1,59 @@
+package ctl
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestAccountVerbsMatchAWSCLI: describe-account-attributes and
+// describe-instance-credit-specifications print what the AWS CLI prints
+// through the Query API over the same fake, errors included.
+func TestAccountVerbsMatchAWSCLI(t *testing.T) {
+	h := newHarness(t)
+	h.fake.reservations[0].Instances[0].CpuCredits = "standard"
+	aws := newAWSCLI(t, h)
+	for _, args := range [][]string{
+		{"describe-account-attributes"},
+		{"describe-account-attributes", "--attribute-names", "default-vpc"},
+		{"describe-account-attributes", "--attribute-names", "max-instances"},
+		{"describe-account-attributes", "--attribute-names", "nope"},
+		{"describe-instance-credit-specifications"},
+		{"describe-instance-credit-specifications", "--instance-ids", "i-0fedcba9876543210"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) { matchAWSCLI(t, h, aws, args) })
+	}
+	// A read-only DryRun: the Query API answers it once the caller is
+	// authenticated; ec2ctl makes its (authenticated) read first.
+	for _, args := range [][]string{
+		{"describe-account-attributes", "--dry-run"},
+		{"describe-instance-credit-specifications", "--dry-run"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) { compareWithAWSCLI(t, h, aws, args, false) })
+	}
+}
+
+// TestAccountVerbs checks the documents themselves (also under -short).
+func TestAccountVerbs(t *testing.T) {
+	h := newHarness(t)
+	h.fake.reservations[0].Instances[0].CpuCredits = "unlimited"
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"describe-account-attributes", "--query", "AccountAttributes[].AttributeName", "--output", "text"}, 0,
+			"supported-platforms\tdefault-vpc\n"},
+		{[]string{"describe-account-attributes", "--attribute-names", "default-vpc", "--query",
+			"AccountAttributes[0].AttributeValues[0].AttributeValue", "--output", "text"}, 0, sampleVpcID + "\n"},
+		{[]string{"describe-instance-credit-specifications", "--output", "text"}, 0,
+			"INSTANCECREDITSPECIFICATIONS\tunlimited\ti-0123456789abcdef0\n"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			out, errOut, code := h.run(tt.args...)
+			if code != tt.code || out != tt.want {
+				t.Errorf("exit %d (%s), printed %q; want %d, %q", code, errOut, out, tt.code, tt.want)
+			}
+		})
+	}
+}
