@@ -92,7 +92,7 @@ for extra in ({'CpuOptions': {'CoreCount': 2}},
               {'BlockDeviceMappings': [{'DeviceName': '/dev/vdb', 'Ebs': {'KmsKeyId': 'k', 'VolumeSize': 1}}]},
               {'NetworkInterfaces': [{'DeviceIndex': 0, 'Ipv6AddressCount': 1}]}):
     eq(error_code(ec2.create_launch_template, LaunchTemplateName='strict', LaunchTemplateData=extra),
-       ('UnsupportedOperation', 400), 'unmodelled member %s' % extra)
+       ('UnknownParameter', 400), 'unmodelled member %s' % extra)
 
 if problems:
     raise AssertionError('documents that do not match the botocore model:\n  ' + '\n  '.join(problems))
