@@ -5974,6 +5974,8 @@ type VolumeModification struct {
 	OriginalThroughput int32                  `protobuf:"varint,10,opt,name=original_throughput,json=originalThroughput,proto3" json:"original_throughput,omitempty"`
 	Progress           int64                  `protobuf:"varint,11,opt,name=progress,proto3" json:"progress,omitempty"`
 	StartTime          *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
+	EndTime            *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`                   // unset until completed or failed
+	StatusMessage      string                 `protobuf:"bytes,14,opt,name=status_message,json=statusMessage,proto3" json:"status_message,omitempty"` // why a failed modification failed
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache
 }
@@ -6090,6 +6092,20 @@ func (x *VolumeModification) GetStartTime() *timestamppb.Timestamp {
 		return x.StartTime
 	}
 	return nil
+}
+
+func (x *VolumeModification) GetEndTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.EndTime
+	}
+	return nil
+}
+
+func (x *VolumeModification) GetStatusMessage() string {
+	if x != nil {
+		return x.StatusMessage
+	}
+	return ""
 }
 
 type DeleteVolumeRequest struct {
@@ -6382,14 +6398,17 @@ func (x *CreateSnapshotRequest) GetDryRun() bool {
 }
 
 type DescribeSnapshotsRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	SnapshotIds   []string               `protobuf:"bytes,1,rep,name=snapshot_ids,json=snapshotIds,proto3" json:"snapshot_ids,omitempty"`
-	OwnerIds      []string               `protobuf:"bytes,2,rep,name=owner_ids,json=ownerIds,proto3" json:"owner_ids,omitempty"`
-	Filters       []*Filter              `protobuf:"bytes,3,rep,name=filters,proto3" json:"filters,omitempty"`
-	MaxResults    int32                  `protobuf:"varint,4,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`
-	NextToken     string                 `protobuf:"bytes,5,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	SnapshotIds []string               `protobuf:"bytes,1,rep,name=snapshot_ids,json=snapshotIds,proto3" json:"snapshot_ids,omitempty"`
+	OwnerIds    []string               `protobuf:"bytes,2,rep,name=owner_ids,json=ownerIds,proto3" json:"owner_ids,omitempty"`
+	Filters     []*Filter              `protobuf:"bytes,3,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults  int32                  `protobuf:"varint,4,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`
+	NextToken   string                 `protobuf:"bytes,5,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	// RestorableBy.N: account IDs, self or all (snapshots those may create
+	// volumes from, as far as the caller may know).
+	RestorableByUserIds []string `protobuf:"bytes,6,rep,name=restorable_by_user_ids,json=restorableByUserIds,proto3" json:"restorable_by_user_ids,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *DescribeSnapshotsRequest) Reset() {
@@ -6455,6 +6474,13 @@ func (x *DescribeSnapshotsRequest) GetNextToken() string {
 		return x.NextToken
 	}
 	return ""
+}
+
+func (x *DescribeSnapshotsRequest) GetRestorableByUserIds() []string {
+	if x != nil {
+		return x.RestorableByUserIds
+	}
+	return nil
 }
 
 type DescribeSnapshotsResponse struct {
@@ -15700,6 +15726,1501 @@ func (x *GetLaunchTemplateDataResponse) GetLaunchTemplateData() *LaunchTemplateD
 	return nil
 }
 
+type DescribeVolumesModificationsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	VolumeIds     []string               `protobuf:"bytes,1,rep,name=volume_ids,json=volumeIds,proto3" json:"volume_ids,omitempty"`
+	Filters       []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults    int32                  `protobuf:"varint,3,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`
+	NextToken     string                 `protobuf:"bytes,4,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	DryRun        bool                   `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeVolumesModificationsRequest) Reset() {
+	*x = DescribeVolumesModificationsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[227]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeVolumesModificationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeVolumesModificationsRequest) ProtoMessage() {}
+
+func (x *DescribeVolumesModificationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[227]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeVolumesModificationsRequest.ProtoReflect.Descriptor instead.
+func (*DescribeVolumesModificationsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{227}
+}
+
+func (x *DescribeVolumesModificationsRequest) GetVolumeIds() []string {
+	if x != nil {
+		return x.VolumeIds
+	}
+	return nil
+}
+
+func (x *DescribeVolumesModificationsRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeVolumesModificationsRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeVolumesModificationsRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+func (x *DescribeVolumesModificationsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DescribeVolumesModificationsResponse struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	VolumesModifications []*VolumeModification  `protobuf:"bytes,1,rep,name=volumes_modifications,json=volumesModifications,proto3" json:"volumes_modifications,omitempty"`
+	NextToken            string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *DescribeVolumesModificationsResponse) Reset() {
+	*x = DescribeVolumesModificationsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[228]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeVolumesModificationsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeVolumesModificationsResponse) ProtoMessage() {}
+
+func (x *DescribeVolumesModificationsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[228]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeVolumesModificationsResponse.ProtoReflect.Descriptor instead.
+func (*DescribeVolumesModificationsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{228}
+}
+
+func (x *DescribeVolumesModificationsResponse) GetVolumesModifications() []*VolumeModification {
+	if x != nil {
+		return x.VolumesModifications
+	}
+	return nil
+}
+
+func (x *DescribeVolumesModificationsResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DescribeVolumeStatusRequest struct {
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	VolumeIds  []string               `protobuf:"bytes,1,rep,name=volume_ids,json=volumeIds,proto3" json:"volume_ids,omitempty"`
+	Filters    []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults int32                  `protobuf:"varint,3,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`
+	NextToken  string                 `protobuf:"bytes,4,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	DryRun     bool                   `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	// ec2lab has no managed volumes: true or false answers the same.
+	IncludeManagedResources bool `protobuf:"varint,6,opt,name=include_managed_resources,json=includeManagedResources,proto3" json:"include_managed_resources,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
+}
+
+func (x *DescribeVolumeStatusRequest) Reset() {
+	*x = DescribeVolumeStatusRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[229]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeVolumeStatusRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeVolumeStatusRequest) ProtoMessage() {}
+
+func (x *DescribeVolumeStatusRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[229]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeVolumeStatusRequest.ProtoReflect.Descriptor instead.
+func (*DescribeVolumeStatusRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{229}
+}
+
+func (x *DescribeVolumeStatusRequest) GetVolumeIds() []string {
+	if x != nil {
+		return x.VolumeIds
+	}
+	return nil
+}
+
+func (x *DescribeVolumeStatusRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeVolumeStatusRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeVolumeStatusRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+func (x *DescribeVolumeStatusRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *DescribeVolumeStatusRequest) GetIncludeManagedResources() bool {
+	if x != nil {
+		return x.IncludeManagedResources
+	}
+	return false
+}
+
+type DescribeVolumeStatusResponse struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	VolumeStatuses []*VolumeStatusItem    `protobuf:"bytes,1,rep,name=volume_statuses,json=volumeStatuses,proto3" json:"volume_statuses,omitempty"`
+	NextToken      string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *DescribeVolumeStatusResponse) Reset() {
+	*x = DescribeVolumeStatusResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[230]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeVolumeStatusResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeVolumeStatusResponse) ProtoMessage() {}
+
+func (x *DescribeVolumeStatusResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[230]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeVolumeStatusResponse.ProtoReflect.Descriptor instead.
+func (*DescribeVolumeStatusResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{230}
+}
+
+func (x *DescribeVolumeStatusResponse) GetVolumeStatuses() []*VolumeStatusItem {
+	if x != nil {
+		return x.VolumeStatuses
+	}
+	return nil
+}
+
+func (x *DescribeVolumeStatusResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+// VolumeStatusItem is one volume's status checks. ec2lab schedules no
+// volume events and asks no actions, so EC2's eventsSet and actionsSet are
+// always empty.
+type VolumeStatusItem struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	VolumeId         string                 `protobuf:"bytes,1,opt,name=volume_id,json=volumeId,proto3" json:"volume_id,omitempty"`
+	AvailabilityZone string                 `protobuf:"bytes,2,opt,name=availability_zone,json=availabilityZone,proto3" json:"availability_zone,omitempty"`
+	// ok, impaired or insufficient-data (EC2's VolumeStatusInfo.Status).
+	Status string `protobuf:"bytes,3,opt,name=status,proto3" json:"status,omitempty"`
+	// io-enabled (passed, failed, insufficient-data) and, for io1, io2 and
+	// gp3, io-performance.
+	Details            []*VolumeStatusDetail           `protobuf:"bytes,4,rep,name=details,proto3" json:"details,omitempty"`
+	AttachmentStatuses []*VolumeStatusAttachmentStatus `protobuf:"bytes,5,rep,name=attachment_statuses,json=attachmentStatuses,proto3" json:"attachment_statuses,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *VolumeStatusItem) Reset() {
+	*x = VolumeStatusItem{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[231]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VolumeStatusItem) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VolumeStatusItem) ProtoMessage() {}
+
+func (x *VolumeStatusItem) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[231]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VolumeStatusItem.ProtoReflect.Descriptor instead.
+func (*VolumeStatusItem) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{231}
+}
+
+func (x *VolumeStatusItem) GetVolumeId() string {
+	if x != nil {
+		return x.VolumeId
+	}
+	return ""
+}
+
+func (x *VolumeStatusItem) GetAvailabilityZone() string {
+	if x != nil {
+		return x.AvailabilityZone
+	}
+	return ""
+}
+
+func (x *VolumeStatusItem) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *VolumeStatusItem) GetDetails() []*VolumeStatusDetail {
+	if x != nil {
+		return x.Details
+	}
+	return nil
+}
+
+func (x *VolumeStatusItem) GetAttachmentStatuses() []*VolumeStatusAttachmentStatus {
+	if x != nil {
+		return x.AttachmentStatuses
+	}
+	return nil
+}
+
+type VolumeStatusDetail struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Status        string                 `protobuf:"bytes,2,opt,name=status,proto3" json:"status,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VolumeStatusDetail) Reset() {
+	*x = VolumeStatusDetail{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[232]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VolumeStatusDetail) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VolumeStatusDetail) ProtoMessage() {}
+
+func (x *VolumeStatusDetail) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[232]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VolumeStatusDetail.ProtoReflect.Descriptor instead.
+func (*VolumeStatusDetail) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{232}
+}
+
+func (x *VolumeStatusDetail) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *VolumeStatusDetail) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+type VolumeStatusAttachmentStatus struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	IoPerformance string                 `protobuf:"bytes,2,opt,name=io_performance,json=ioPerformance,proto3" json:"io_performance,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VolumeStatusAttachmentStatus) Reset() {
+	*x = VolumeStatusAttachmentStatus{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[233]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VolumeStatusAttachmentStatus) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VolumeStatusAttachmentStatus) ProtoMessage() {}
+
+func (x *VolumeStatusAttachmentStatus) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[233]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VolumeStatusAttachmentStatus.ProtoReflect.Descriptor instead.
+func (*VolumeStatusAttachmentStatus) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{233}
+}
+
+func (x *VolumeStatusAttachmentStatus) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *VolumeStatusAttachmentStatus) GetIoPerformance() string {
+	if x != nil {
+		return x.IoPerformance
+	}
+	return ""
+}
+
+type DescribeVolumeAttributeRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	VolumeId      string                 `protobuf:"bytes,1,opt,name=volume_id,json=volumeId,proto3" json:"volume_id,omitempty"`
+	Attribute     string                 `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"` // autoEnableIO or productCodes
+	DryRun        bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeVolumeAttributeRequest) Reset() {
+	*x = DescribeVolumeAttributeRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[234]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeVolumeAttributeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeVolumeAttributeRequest) ProtoMessage() {}
+
+func (x *DescribeVolumeAttributeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[234]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeVolumeAttributeRequest.ProtoReflect.Descriptor instead.
+func (*DescribeVolumeAttributeRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{234}
+}
+
+func (x *DescribeVolumeAttributeRequest) GetVolumeId() string {
+	if x != nil {
+		return x.VolumeId
+	}
+	return ""
+}
+
+func (x *DescribeVolumeAttributeRequest) GetAttribute() string {
+	if x != nil {
+		return x.Attribute
+	}
+	return ""
+}
+
+func (x *DescribeVolumeAttributeRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+// VolumeAttribute is the attribute asked for: auto_enable_io (set for
+// autoEnableIO) or product_codes (ec2lab has none).
+type VolumeAttribute struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	VolumeId      string                 `protobuf:"bytes,1,opt,name=volume_id,json=volumeId,proto3" json:"volume_id,omitempty"`
+	AutoEnableIo  *AttributeBooleanValue `protobuf:"bytes,2,opt,name=auto_enable_io,json=autoEnableIo,proto3" json:"auto_enable_io,omitempty"`
+	ProductCodes  []*ProductCode         `protobuf:"bytes,3,rep,name=product_codes,json=productCodes,proto3" json:"product_codes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VolumeAttribute) Reset() {
+	*x = VolumeAttribute{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VolumeAttribute) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VolumeAttribute) ProtoMessage() {}
+
+func (x *VolumeAttribute) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VolumeAttribute.ProtoReflect.Descriptor instead.
+func (*VolumeAttribute) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{235}
+}
+
+func (x *VolumeAttribute) GetVolumeId() string {
+	if x != nil {
+		return x.VolumeId
+	}
+	return ""
+}
+
+func (x *VolumeAttribute) GetAutoEnableIo() *AttributeBooleanValue {
+	if x != nil {
+		return x.AutoEnableIo
+	}
+	return nil
+}
+
+func (x *VolumeAttribute) GetProductCodes() []*ProductCode {
+	if x != nil {
+		return x.ProductCodes
+	}
+	return nil
+}
+
+type ModifyVolumeAttributeRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	VolumeId      string                 `protobuf:"bytes,1,opt,name=volume_id,json=volumeId,proto3" json:"volume_id,omitempty"`
+	AutoEnableIo  *AttributeBooleanValue `protobuf:"bytes,2,opt,name=auto_enable_io,json=autoEnableIo,proto3" json:"auto_enable_io,omitempty"`
+	DryRun        bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ModifyVolumeAttributeRequest) Reset() {
+	*x = ModifyVolumeAttributeRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyVolumeAttributeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyVolumeAttributeRequest) ProtoMessage() {}
+
+func (x *ModifyVolumeAttributeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyVolumeAttributeRequest.ProtoReflect.Descriptor instead.
+func (*ModifyVolumeAttributeRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{236}
+}
+
+func (x *ModifyVolumeAttributeRequest) GetVolumeId() string {
+	if x != nil {
+		return x.VolumeId
+	}
+	return ""
+}
+
+func (x *ModifyVolumeAttributeRequest) GetAutoEnableIo() *AttributeBooleanValue {
+	if x != nil {
+		return x.AutoEnableIo
+	}
+	return nil
+}
+
+func (x *ModifyVolumeAttributeRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type ModifyVolumeAttributeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ModifyVolumeAttributeResponse) Reset() {
+	*x = ModifyVolumeAttributeResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyVolumeAttributeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyVolumeAttributeResponse) ProtoMessage() {}
+
+func (x *ModifyVolumeAttributeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyVolumeAttributeResponse.ProtoReflect.Descriptor instead.
+func (*ModifyVolumeAttributeResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{237}
+}
+
+type GetEbsEncryptionByDefaultRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DryRun        bool                   `protobuf:"varint,1,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetEbsEncryptionByDefaultRequest) Reset() {
+	*x = GetEbsEncryptionByDefaultRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetEbsEncryptionByDefaultRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetEbsEncryptionByDefaultRequest) ProtoMessage() {}
+
+func (x *GetEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetEbsEncryptionByDefaultRequest.ProtoReflect.Descriptor instead.
+func (*GetEbsEncryptionByDefaultRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{238}
+}
+
+func (x *GetEbsEncryptionByDefaultRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type EnableEbsEncryptionByDefaultRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DryRun        bool                   `protobuf:"varint,1,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EnableEbsEncryptionByDefaultRequest) Reset() {
+	*x = EnableEbsEncryptionByDefaultRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EnableEbsEncryptionByDefaultRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EnableEbsEncryptionByDefaultRequest) ProtoMessage() {}
+
+func (x *EnableEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EnableEbsEncryptionByDefaultRequest.ProtoReflect.Descriptor instead.
+func (*EnableEbsEncryptionByDefaultRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{239}
+}
+
+func (x *EnableEbsEncryptionByDefaultRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DisableEbsEncryptionByDefaultRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DryRun        bool                   `protobuf:"varint,1,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DisableEbsEncryptionByDefaultRequest) Reset() {
+	*x = DisableEbsEncryptionByDefaultRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DisableEbsEncryptionByDefaultRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DisableEbsEncryptionByDefaultRequest) ProtoMessage() {}
+
+func (x *DisableEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DisableEbsEncryptionByDefaultRequest.ProtoReflect.Descriptor instead.
+func (*DisableEbsEncryptionByDefaultRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{240}
+}
+
+func (x *DisableEbsEncryptionByDefaultRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+// EbsEncryptionByDefault is the account's setting in this region; sse_type
+// is sse-ebs (ec2lab encrypts with keys of its own, EC2's sse-ebs).
+type EbsEncryptionByDefault struct {
+	state                  protoimpl.MessageState `protogen:"open.v1"`
+	EbsEncryptionByDefault bool                   `protobuf:"varint,1,opt,name=ebs_encryption_by_default,json=ebsEncryptionByDefault,proto3" json:"ebs_encryption_by_default,omitempty"`
+	SseType                string                 `protobuf:"bytes,2,opt,name=sse_type,json=sseType,proto3" json:"sse_type,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
+}
+
+func (x *EbsEncryptionByDefault) Reset() {
+	*x = EbsEncryptionByDefault{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[241]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EbsEncryptionByDefault) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EbsEncryptionByDefault) ProtoMessage() {}
+
+func (x *EbsEncryptionByDefault) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[241]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EbsEncryptionByDefault.ProtoReflect.Descriptor instead.
+func (*EbsEncryptionByDefault) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{241}
+}
+
+func (x *EbsEncryptionByDefault) GetEbsEncryptionByDefault() bool {
+	if x != nil {
+		return x.EbsEncryptionByDefault
+	}
+	return false
+}
+
+func (x *EbsEncryptionByDefault) GetSseType() string {
+	if x != nil {
+		return x.SseType
+	}
+	return ""
+}
+
+type GetEbsDefaultKmsKeyIdRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DryRun        bool                   `protobuf:"varint,1,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetEbsDefaultKmsKeyIdRequest) Reset() {
+	*x = GetEbsDefaultKmsKeyIdRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[242]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetEbsDefaultKmsKeyIdRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetEbsDefaultKmsKeyIdRequest) ProtoMessage() {}
+
+func (x *GetEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[242]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetEbsDefaultKmsKeyIdRequest.ProtoReflect.Descriptor instead.
+func (*GetEbsDefaultKmsKeyIdRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{242}
+}
+
+func (x *GetEbsDefaultKmsKeyIdRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type ModifyEbsDefaultKmsKeyIdRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	KmsKeyId      string                 `protobuf:"bytes,1,opt,name=kms_key_id,json=kmsKeyId,proto3" json:"kms_key_id,omitempty"`
+	DryRun        bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ModifyEbsDefaultKmsKeyIdRequest) Reset() {
+	*x = ModifyEbsDefaultKmsKeyIdRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[243]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyEbsDefaultKmsKeyIdRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyEbsDefaultKmsKeyIdRequest) ProtoMessage() {}
+
+func (x *ModifyEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[243]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyEbsDefaultKmsKeyIdRequest.ProtoReflect.Descriptor instead.
+func (*ModifyEbsDefaultKmsKeyIdRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{243}
+}
+
+func (x *ModifyEbsDefaultKmsKeyIdRequest) GetKmsKeyId() string {
+	if x != nil {
+		return x.KmsKeyId
+	}
+	return ""
+}
+
+func (x *ModifyEbsDefaultKmsKeyIdRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type ResetEbsDefaultKmsKeyIdRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DryRun        bool                   `protobuf:"varint,1,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResetEbsDefaultKmsKeyIdRequest) Reset() {
+	*x = ResetEbsDefaultKmsKeyIdRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[244]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResetEbsDefaultKmsKeyIdRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResetEbsDefaultKmsKeyIdRequest) ProtoMessage() {}
+
+func (x *ResetEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[244]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResetEbsDefaultKmsKeyIdRequest.ProtoReflect.Descriptor instead.
+func (*ResetEbsDefaultKmsKeyIdRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{244}
+}
+
+func (x *ResetEbsDefaultKmsKeyIdRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type EbsDefaultKmsKeyId struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	KmsKeyId      string                 `protobuf:"bytes,1,opt,name=kms_key_id,json=kmsKeyId,proto3" json:"kms_key_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EbsDefaultKmsKeyId) Reset() {
+	*x = EbsDefaultKmsKeyId{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[245]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EbsDefaultKmsKeyId) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EbsDefaultKmsKeyId) ProtoMessage() {}
+
+func (x *EbsDefaultKmsKeyId) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[245]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EbsDefaultKmsKeyId.ProtoReflect.Descriptor instead.
+func (*EbsDefaultKmsKeyId) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{245}
+}
+
+func (x *EbsDefaultKmsKeyId) GetKmsKeyId() string {
+	if x != nil {
+		return x.KmsKeyId
+	}
+	return ""
+}
+
+// CreateVolumePermission lets one account (user_id, 12 digits) or everyone
+// (group "all") create volumes from a snapshot.
+type CreateVolumePermission struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	Group         string                 `protobuf:"bytes,2,opt,name=group,proto3" json:"group,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateVolumePermission) Reset() {
+	*x = CreateVolumePermission{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[246]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateVolumePermission) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateVolumePermission) ProtoMessage() {}
+
+func (x *CreateVolumePermission) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[246]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateVolumePermission.ProtoReflect.Descriptor instead.
+func (*CreateVolumePermission) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{246}
+}
+
+func (x *CreateVolumePermission) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *CreateVolumePermission) GetGroup() string {
+	if x != nil {
+		return x.Group
+	}
+	return ""
+}
+
+type CreateVolumePermissionModifications struct {
+	state         protoimpl.MessageState    `protogen:"open.v1"`
+	Add           []*CreateVolumePermission `protobuf:"bytes,1,rep,name=add,proto3" json:"add,omitempty"`
+	Remove        []*CreateVolumePermission `protobuf:"bytes,2,rep,name=remove,proto3" json:"remove,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateVolumePermissionModifications) Reset() {
+	*x = CreateVolumePermissionModifications{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[247]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateVolumePermissionModifications) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateVolumePermissionModifications) ProtoMessage() {}
+
+func (x *CreateVolumePermissionModifications) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[247]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateVolumePermissionModifications.ProtoReflect.Descriptor instead.
+func (*CreateVolumePermissionModifications) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{247}
+}
+
+func (x *CreateVolumePermissionModifications) GetAdd() []*CreateVolumePermission {
+	if x != nil {
+		return x.Add
+	}
+	return nil
+}
+
+func (x *CreateVolumePermissionModifications) GetRemove() []*CreateVolumePermission {
+	if x != nil {
+		return x.Remove
+	}
+	return nil
+}
+
+type DescribeSnapshotAttributeRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SnapshotId    string                 `protobuf:"bytes,1,opt,name=snapshot_id,json=snapshotId,proto3" json:"snapshot_id,omitempty"`
+	Attribute     string                 `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"` // createVolumePermission or productCodes
+	DryRun        bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeSnapshotAttributeRequest) Reset() {
+	*x = DescribeSnapshotAttributeRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[248]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeSnapshotAttributeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeSnapshotAttributeRequest) ProtoMessage() {}
+
+func (x *DescribeSnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[248]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeSnapshotAttributeRequest.ProtoReflect.Descriptor instead.
+func (*DescribeSnapshotAttributeRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{248}
+}
+
+func (x *DescribeSnapshotAttributeRequest) GetSnapshotId() string {
+	if x != nil {
+		return x.SnapshotId
+	}
+	return ""
+}
+
+func (x *DescribeSnapshotAttributeRequest) GetAttribute() string {
+	if x != nil {
+		return x.Attribute
+	}
+	return ""
+}
+
+func (x *DescribeSnapshotAttributeRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+// SnapshotAttribute is the attribute asked for: attribute names it;
+// create_volume_permissions for createVolumePermission (none for
+// productCodes: ec2lab has no product codes).
+type SnapshotAttribute struct {
+	state                   protoimpl.MessageState    `protogen:"open.v1"`
+	SnapshotId              string                    `protobuf:"bytes,1,opt,name=snapshot_id,json=snapshotId,proto3" json:"snapshot_id,omitempty"`
+	Attribute               string                    `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"`
+	CreateVolumePermissions []*CreateVolumePermission `protobuf:"bytes,3,rep,name=create_volume_permissions,json=createVolumePermissions,proto3" json:"create_volume_permissions,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
+}
+
+func (x *SnapshotAttribute) Reset() {
+	*x = SnapshotAttribute{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[249]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SnapshotAttribute) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SnapshotAttribute) ProtoMessage() {}
+
+func (x *SnapshotAttribute) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[249]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SnapshotAttribute.ProtoReflect.Descriptor instead.
+func (*SnapshotAttribute) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{249}
+}
+
+func (x *SnapshotAttribute) GetSnapshotId() string {
+	if x != nil {
+		return x.SnapshotId
+	}
+	return ""
+}
+
+func (x *SnapshotAttribute) GetAttribute() string {
+	if x != nil {
+		return x.Attribute
+	}
+	return ""
+}
+
+func (x *SnapshotAttribute) GetCreateVolumePermissions() []*CreateVolumePermission {
+	if x != nil {
+		return x.CreateVolumePermissions
+	}
+	return nil
+}
+
+// ModifySnapshotAttributeRequest carries EC2's two forms:
+// create_volume_permission (Add/Remove lists), or the legacy attribute +
+// operation_type + user_ids / group_names.
+type ModifySnapshotAttributeRequest struct {
+	state                  protoimpl.MessageState               `protogen:"open.v1"`
+	SnapshotId             string                               `protobuf:"bytes,1,opt,name=snapshot_id,json=snapshotId,proto3" json:"snapshot_id,omitempty"`
+	Attribute              string                               `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"` // createVolumePermission
+	CreateVolumePermission *CreateVolumePermissionModifications `protobuf:"bytes,3,opt,name=create_volume_permission,json=createVolumePermission,proto3" json:"create_volume_permission,omitempty"`
+	OperationType          string                               `protobuf:"bytes,4,opt,name=operation_type,json=operationType,proto3" json:"operation_type,omitempty"` // add or remove
+	UserIds                []string                             `protobuf:"bytes,5,rep,name=user_ids,json=userIds,proto3" json:"user_ids,omitempty"`
+	GroupNames             []string                             `protobuf:"bytes,6,rep,name=group_names,json=groupNames,proto3" json:"group_names,omitempty"` // UserGroup.N on the wire: all
+	DryRun                 bool                                 `protobuf:"varint,7,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
+}
+
+func (x *ModifySnapshotAttributeRequest) Reset() {
+	*x = ModifySnapshotAttributeRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[250]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifySnapshotAttributeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifySnapshotAttributeRequest) ProtoMessage() {}
+
+func (x *ModifySnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[250]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifySnapshotAttributeRequest.ProtoReflect.Descriptor instead.
+func (*ModifySnapshotAttributeRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{250}
+}
+
+func (x *ModifySnapshotAttributeRequest) GetSnapshotId() string {
+	if x != nil {
+		return x.SnapshotId
+	}
+	return ""
+}
+
+func (x *ModifySnapshotAttributeRequest) GetAttribute() string {
+	if x != nil {
+		return x.Attribute
+	}
+	return ""
+}
+
+func (x *ModifySnapshotAttributeRequest) GetCreateVolumePermission() *CreateVolumePermissionModifications {
+	if x != nil {
+		return x.CreateVolumePermission
+	}
+	return nil
+}
+
+func (x *ModifySnapshotAttributeRequest) GetOperationType() string {
+	if x != nil {
+		return x.OperationType
+	}
+	return ""
+}
+
+func (x *ModifySnapshotAttributeRequest) GetUserIds() []string {
+	if x != nil {
+		return x.UserIds
+	}
+	return nil
+}
+
+func (x *ModifySnapshotAttributeRequest) GetGroupNames() []string {
+	if x != nil {
+		return x.GroupNames
+	}
+	return nil
+}
+
+func (x *ModifySnapshotAttributeRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type ModifySnapshotAttributeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ModifySnapshotAttributeResponse) Reset() {
+	*x = ModifySnapshotAttributeResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[251]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifySnapshotAttributeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifySnapshotAttributeResponse) ProtoMessage() {}
+
+func (x *ModifySnapshotAttributeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[251]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifySnapshotAttributeResponse.ProtoReflect.Descriptor instead.
+func (*ModifySnapshotAttributeResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{251}
+}
+
+type ResetSnapshotAttributeRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SnapshotId    string                 `protobuf:"bytes,1,opt,name=snapshot_id,json=snapshotId,proto3" json:"snapshot_id,omitempty"`
+	Attribute     string                 `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"` // createVolumePermission
+	DryRun        bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResetSnapshotAttributeRequest) Reset() {
+	*x = ResetSnapshotAttributeRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[252]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResetSnapshotAttributeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResetSnapshotAttributeRequest) ProtoMessage() {}
+
+func (x *ResetSnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[252]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResetSnapshotAttributeRequest.ProtoReflect.Descriptor instead.
+func (*ResetSnapshotAttributeRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{252}
+}
+
+func (x *ResetSnapshotAttributeRequest) GetSnapshotId() string {
+	if x != nil {
+		return x.SnapshotId
+	}
+	return ""
+}
+
+func (x *ResetSnapshotAttributeRequest) GetAttribute() string {
+	if x != nil {
+		return x.Attribute
+	}
+	return ""
+}
+
+func (x *ResetSnapshotAttributeRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type ResetSnapshotAttributeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResetSnapshotAttributeResponse) Reset() {
+	*x = ResetSnapshotAttributeResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[253]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResetSnapshotAttributeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResetSnapshotAttributeResponse) ProtoMessage() {}
+
+func (x *ResetSnapshotAttributeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[253]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResetSnapshotAttributeResponse.ProtoReflect.Descriptor instead.
+func (*ResetSnapshotAttributeResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{253}
+}
+
 var File_ec2lab_v1_ec2lab_proto protoreflect.FileDescriptor
 
 const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
@@ -16242,7 +17763,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\n" +
 	"throughput\x18\x05 \x01(\x05R\n" +
 	"throughput\x12\x17\n" +
-	"\adry_run\x18\x06 \x01(\bR\x06dryRun\"\x81\x04\n" +
+	"\adry_run\x18\x06 \x01(\bR\x06dryRun\"\xdf\x04\n" +
 	"\x12VolumeModification\x12\x1b\n" +
 	"\tvolume_id\x18\x01 \x01(\tR\bvolumeId\x12-\n" +
 	"\x12modification_state\x18\x02 \x01(\tR\x11modificationState\x12\x1f\n" +
@@ -16259,7 +17780,9 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	" \x01(\x05R\x12originalThroughput\x12\x1a\n" +
 	"\bprogress\x18\v \x01(\x03R\bprogress\x129\n" +
 	"\n" +
-	"start_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\"K\n" +
+	"start_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
+	"\bend_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12%\n" +
+	"\x0estatus_message\x18\x0e \x01(\tR\rstatusMessage\"K\n" +
 	"\x13DeleteVolumeRequest\x12\x1b\n" +
 	"\tvolume_id\x18\x01 \x01(\tR\bvolumeId\x12\x17\n" +
 	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"\x16\n" +
@@ -16285,7 +17808,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\tvolume_id\x18\x01 \x01(\tR\bvolumeId\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12J\n" +
 	"\x12tag_specifications\x18\x03 \x03(\v2\x1b.ec2lab.v1.TagSpecificationR\x11tagSpecifications\x12\x17\n" +
-	"\adry_run\x18\x04 \x01(\bR\x06dryRun\"\xc7\x01\n" +
+	"\adry_run\x18\x04 \x01(\bR\x06dryRun\"\xfc\x01\n" +
 	"\x18DescribeSnapshotsRequest\x12!\n" +
 	"\fsnapshot_ids\x18\x01 \x03(\tR\vsnapshotIds\x12\x1b\n" +
 	"\towner_ids\x18\x02 \x03(\tR\bownerIds\x12+\n" +
@@ -16293,7 +17816,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\vmax_results\x18\x04 \x01(\x05R\n" +
 	"maxResults\x12\x1d\n" +
 	"\n" +
-	"next_token\x18\x05 \x01(\tR\tnextToken\"m\n" +
+	"next_token\x18\x05 \x01(\tR\tnextToken\x123\n" +
+	"\x16restorable_by_user_ids\x18\x06 \x03(\tR\x13restorableByUserIds\"m\n" +
 	"\x19DescribeSnapshotsResponse\x121\n" +
 	"\tsnapshots\x18\x01 \x03(\v2\x13.ec2lab.v1.SnapshotR\tsnapshots\x12\x1d\n" +
 	"\n" +
@@ -17083,7 +18607,113 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"instanceId\x12\x17\n" +
 	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"p\n" +
 	"\x1dGetLaunchTemplateDataResponse\x12O\n" +
-	"\x14launch_template_data\x18\x01 \x01(\v2\x1d.ec2lab.v1.LaunchTemplateDataR\x12launchTemplateData2\x81>\n" +
+	"\x14launch_template_data\x18\x01 \x01(\v2\x1d.ec2lab.v1.LaunchTemplateDataR\x12launchTemplateData\"\xca\x01\n" +
+	"#DescribeVolumesModificationsRequest\x12\x1d\n" +
+	"\n" +
+	"volume_ids\x18\x01 \x03(\tR\tvolumeIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x03 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x04 \x01(\tR\tnextToken\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\"\x99\x01\n" +
+	"$DescribeVolumesModificationsResponse\x12R\n" +
+	"\x15volumes_modifications\x18\x01 \x03(\v2\x1d.ec2lab.v1.VolumeModificationR\x14volumesModifications\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xfe\x01\n" +
+	"\x1bDescribeVolumeStatusRequest\x12\x1d\n" +
+	"\n" +
+	"volume_ids\x18\x01 \x03(\tR\tvolumeIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x03 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x04 \x01(\tR\tnextToken\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\x12:\n" +
+	"\x19include_managed_resources\x18\x06 \x01(\bR\x17includeManagedResources\"\x83\x01\n" +
+	"\x1cDescribeVolumeStatusResponse\x12D\n" +
+	"\x0fvolume_statuses\x18\x01 \x03(\v2\x1b.ec2lab.v1.VolumeStatusItemR\x0evolumeStatuses\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\x87\x02\n" +
+	"\x10VolumeStatusItem\x12\x1b\n" +
+	"\tvolume_id\x18\x01 \x01(\tR\bvolumeId\x12+\n" +
+	"\x11availability_zone\x18\x02 \x01(\tR\x10availabilityZone\x12\x16\n" +
+	"\x06status\x18\x03 \x01(\tR\x06status\x127\n" +
+	"\adetails\x18\x04 \x03(\v2\x1d.ec2lab.v1.VolumeStatusDetailR\adetails\x12X\n" +
+	"\x13attachment_statuses\x18\x05 \x03(\v2'.ec2lab.v1.VolumeStatusAttachmentStatusR\x12attachmentStatuses\"@\n" +
+	"\x12VolumeStatusDetail\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06status\x18\x02 \x01(\tR\x06status\"f\n" +
+	"\x1cVolumeStatusAttachmentStatus\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12%\n" +
+	"\x0eio_performance\x18\x02 \x01(\tR\rioPerformance\"t\n" +
+	"\x1eDescribeVolumeAttributeRequest\x12\x1b\n" +
+	"\tvolume_id\x18\x01 \x01(\tR\bvolumeId\x12\x1c\n" +
+	"\tattribute\x18\x02 \x01(\tR\tattribute\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\xb3\x01\n" +
+	"\x0fVolumeAttribute\x12\x1b\n" +
+	"\tvolume_id\x18\x01 \x01(\tR\bvolumeId\x12F\n" +
+	"\x0eauto_enable_io\x18\x02 \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\fautoEnableIo\x12;\n" +
+	"\rproduct_codes\x18\x03 \x03(\v2\x16.ec2lab.v1.ProductCodeR\fproductCodes\"\x9c\x01\n" +
+	"\x1cModifyVolumeAttributeRequest\x12\x1b\n" +
+	"\tvolume_id\x18\x01 \x01(\tR\bvolumeId\x12F\n" +
+	"\x0eauto_enable_io\x18\x02 \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\fautoEnableIo\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\x1f\n" +
+	"\x1dModifyVolumeAttributeResponse\";\n" +
+	" GetEbsEncryptionByDefaultRequest\x12\x17\n" +
+	"\adry_run\x18\x01 \x01(\bR\x06dryRun\">\n" +
+	"#EnableEbsEncryptionByDefaultRequest\x12\x17\n" +
+	"\adry_run\x18\x01 \x01(\bR\x06dryRun\"?\n" +
+	"$DisableEbsEncryptionByDefaultRequest\x12\x17\n" +
+	"\adry_run\x18\x01 \x01(\bR\x06dryRun\"n\n" +
+	"\x16EbsEncryptionByDefault\x129\n" +
+	"\x19ebs_encryption_by_default\x18\x01 \x01(\bR\x16ebsEncryptionByDefault\x12\x19\n" +
+	"\bsse_type\x18\x02 \x01(\tR\asseType\"7\n" +
+	"\x1cGetEbsDefaultKmsKeyIdRequest\x12\x17\n" +
+	"\adry_run\x18\x01 \x01(\bR\x06dryRun\"X\n" +
+	"\x1fModifyEbsDefaultKmsKeyIdRequest\x12\x1c\n" +
+	"\n" +
+	"kms_key_id\x18\x01 \x01(\tR\bkmsKeyId\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"9\n" +
+	"\x1eResetEbsDefaultKmsKeyIdRequest\x12\x17\n" +
+	"\adry_run\x18\x01 \x01(\bR\x06dryRun\"2\n" +
+	"\x12EbsDefaultKmsKeyId\x12\x1c\n" +
+	"\n" +
+	"kms_key_id\x18\x01 \x01(\tR\bkmsKeyId\"G\n" +
+	"\x16CreateVolumePermission\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x14\n" +
+	"\x05group\x18\x02 \x01(\tR\x05group\"\x95\x01\n" +
+	"#CreateVolumePermissionModifications\x123\n" +
+	"\x03add\x18\x01 \x03(\v2!.ec2lab.v1.CreateVolumePermissionR\x03add\x129\n" +
+	"\x06remove\x18\x02 \x03(\v2!.ec2lab.v1.CreateVolumePermissionR\x06remove\"z\n" +
+	" DescribeSnapshotAttributeRequest\x12\x1f\n" +
+	"\vsnapshot_id\x18\x01 \x01(\tR\n" +
+	"snapshotId\x12\x1c\n" +
+	"\tattribute\x18\x02 \x01(\tR\tattribute\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\xb1\x01\n" +
+	"\x11SnapshotAttribute\x12\x1f\n" +
+	"\vsnapshot_id\x18\x01 \x01(\tR\n" +
+	"snapshotId\x12\x1c\n" +
+	"\tattribute\x18\x02 \x01(\tR\tattribute\x12]\n" +
+	"\x19create_volume_permissions\x18\x03 \x03(\v2!.ec2lab.v1.CreateVolumePermissionR\x17createVolumePermissions\"\xc5\x02\n" +
+	"\x1eModifySnapshotAttributeRequest\x12\x1f\n" +
+	"\vsnapshot_id\x18\x01 \x01(\tR\n" +
+	"snapshotId\x12\x1c\n" +
+	"\tattribute\x18\x02 \x01(\tR\tattribute\x12h\n" +
+	"\x18create_volume_permission\x18\x03 \x01(\v2..ec2lab.v1.CreateVolumePermissionModificationsR\x16createVolumePermission\x12%\n" +
+	"\x0eoperation_type\x18\x04 \x01(\tR\roperationType\x12\x19\n" +
+	"\buser_ids\x18\x05 \x03(\tR\auserIds\x12\x1f\n" +
+	"\vgroup_names\x18\x06 \x03(\tR\n" +
+	"groupNames\x12\x17\n" +
+	"\adry_run\x18\a \x01(\bR\x06dryRun\"!\n" +
+	"\x1fModifySnapshotAttributeResponse\"w\n" +
+	"\x1dResetSnapshotAttributeRequest\x12\x1f\n" +
+	"\vsnapshot_id\x18\x01 \x01(\tR\n" +
+	"snapshotId\x12\x1c\n" +
+	"\tattribute\x18\x02 \x01(\tR\tattribute\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\" \n" +
+	"\x1eResetSnapshotAttributeResponse2\x84I\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -17118,12 +18748,25 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\fAttachVolume\x12\x1e.ec2lab.v1.AttachVolumeRequest\x1a\x1b.ec2lab.v1.VolumeAttachment\x12K\n" +
 	"\fDetachVolume\x12\x1e.ec2lab.v1.DetachVolumeRequest\x1a\x1b.ec2lab.v1.VolumeAttachment\x12M\n" +
 	"\fModifyVolume\x12\x1e.ec2lab.v1.ModifyVolumeRequest\x1a\x1d.ec2lab.v1.VolumeModification\x12O\n" +
-	"\fDeleteVolume\x12\x1e.ec2lab.v1.DeleteVolumeRequest\x1a\x1f.ec2lab.v1.DeleteVolumeResponse\x12G\n" +
+	"\fDeleteVolume\x12\x1e.ec2lab.v1.DeleteVolumeRequest\x1a\x1f.ec2lab.v1.DeleteVolumeResponse\x12\x7f\n" +
+	"\x1cDescribeVolumesModifications\x12..ec2lab.v1.DescribeVolumesModificationsRequest\x1a/.ec2lab.v1.DescribeVolumesModificationsResponse\x12g\n" +
+	"\x14DescribeVolumeStatus\x12&.ec2lab.v1.DescribeVolumeStatusRequest\x1a'.ec2lab.v1.DescribeVolumeStatusResponse\x12`\n" +
+	"\x17DescribeVolumeAttribute\x12).ec2lab.v1.DescribeVolumeAttributeRequest\x1a\x1a.ec2lab.v1.VolumeAttribute\x12j\n" +
+	"\x15ModifyVolumeAttribute\x12'.ec2lab.v1.ModifyVolumeAttributeRequest\x1a(.ec2lab.v1.ModifyVolumeAttributeResponse\x12k\n" +
+	"\x19GetEbsEncryptionByDefault\x12+.ec2lab.v1.GetEbsEncryptionByDefaultRequest\x1a!.ec2lab.v1.EbsEncryptionByDefault\x12q\n" +
+	"\x1cEnableEbsEncryptionByDefault\x12..ec2lab.v1.EnableEbsEncryptionByDefaultRequest\x1a!.ec2lab.v1.EbsEncryptionByDefault\x12s\n" +
+	"\x1dDisableEbsEncryptionByDefault\x12/.ec2lab.v1.DisableEbsEncryptionByDefaultRequest\x1a!.ec2lab.v1.EbsEncryptionByDefault\x12_\n" +
+	"\x15GetEbsDefaultKmsKeyId\x12'.ec2lab.v1.GetEbsDefaultKmsKeyIdRequest\x1a\x1d.ec2lab.v1.EbsDefaultKmsKeyId\x12e\n" +
+	"\x18ModifyEbsDefaultKmsKeyId\x12*.ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest\x1a\x1d.ec2lab.v1.EbsDefaultKmsKeyId\x12c\n" +
+	"\x17ResetEbsDefaultKmsKeyId\x12).ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest\x1a\x1d.ec2lab.v1.EbsDefaultKmsKeyId\x12G\n" +
 	"\x0eCreateSnapshot\x12 .ec2lab.v1.CreateSnapshotRequest\x1a\x13.ec2lab.v1.Snapshot\x12^\n" +
 	"\x11DescribeSnapshots\x12#.ec2lab.v1.DescribeSnapshotsRequest\x1a$.ec2lab.v1.DescribeSnapshotsResponse\x12O\n" +
 	"\fCopySnapshot\x12\x1e.ec2lab.v1.CopySnapshotRequest\x1a\x1f.ec2lab.v1.CopySnapshotResponse\x12Q\n" +
 	"\x11GetSnapshotLayers\x12#.ec2lab.v1.GetSnapshotLayersRequest\x1a\x15.ec2lab.v1.LayerChunk0\x01\x12U\n" +
-	"\x0eDeleteSnapshot\x12 .ec2lab.v1.DeleteSnapshotRequest\x1a!.ec2lab.v1.DeleteSnapshotResponse\x12R\n" +
+	"\x0eDeleteSnapshot\x12 .ec2lab.v1.DeleteSnapshotRequest\x1a!.ec2lab.v1.DeleteSnapshotResponse\x12f\n" +
+	"\x19DescribeSnapshotAttribute\x12+.ec2lab.v1.DescribeSnapshotAttributeRequest\x1a\x1c.ec2lab.v1.SnapshotAttribute\x12p\n" +
+	"\x17ModifySnapshotAttribute\x12).ec2lab.v1.ModifySnapshotAttributeRequest\x1a*.ec2lab.v1.ModifySnapshotAttributeResponse\x12m\n" +
+	"\x16ResetSnapshotAttribute\x12(.ec2lab.v1.ResetSnapshotAttributeRequest\x1a).ec2lab.v1.ResetSnapshotAttributeResponse\x12R\n" +
 	"\rRegisterImage\x12\x1f.ec2lab.v1.RegisterImageRequest\x1a .ec2lab.v1.RegisterImageResponse\x12L\n" +
 	"\vCreateImage\x12\x1d.ec2lab.v1.CreateImageRequest\x1a\x1e.ec2lab.v1.CreateImageResponse\x12U\n" +
 	"\x0eDescribeImages\x12 .ec2lab.v1.DescribeImagesRequest\x1a!.ec2lab.v1.DescribeImagesResponse\x12X\n" +
@@ -17182,7 +18825,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 227)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 254)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*Tag)(nil),                                         // 0: ec2lab.v1.Tag
 	(*TagSpecification)(nil),                            // 1: ec2lab.v1.TagSpecification
@@ -17411,7 +19054,34 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*LaunchTemplateVersionDeletion)(nil),               // 224: ec2lab.v1.LaunchTemplateVersionDeletion
 	(*GetLaunchTemplateDataRequest)(nil),                // 225: ec2lab.v1.GetLaunchTemplateDataRequest
 	(*GetLaunchTemplateDataResponse)(nil),               // 226: ec2lab.v1.GetLaunchTemplateDataResponse
-	(*timestamppb.Timestamp)(nil),                       // 227: google.protobuf.Timestamp
+	(*DescribeVolumesModificationsRequest)(nil),         // 227: ec2lab.v1.DescribeVolumesModificationsRequest
+	(*DescribeVolumesModificationsResponse)(nil),        // 228: ec2lab.v1.DescribeVolumesModificationsResponse
+	(*DescribeVolumeStatusRequest)(nil),                 // 229: ec2lab.v1.DescribeVolumeStatusRequest
+	(*DescribeVolumeStatusResponse)(nil),                // 230: ec2lab.v1.DescribeVolumeStatusResponse
+	(*VolumeStatusItem)(nil),                            // 231: ec2lab.v1.VolumeStatusItem
+	(*VolumeStatusDetail)(nil),                          // 232: ec2lab.v1.VolumeStatusDetail
+	(*VolumeStatusAttachmentStatus)(nil),                // 233: ec2lab.v1.VolumeStatusAttachmentStatus
+	(*DescribeVolumeAttributeRequest)(nil),              // 234: ec2lab.v1.DescribeVolumeAttributeRequest
+	(*VolumeAttribute)(nil),                             // 235: ec2lab.v1.VolumeAttribute
+	(*ModifyVolumeAttributeRequest)(nil),                // 236: ec2lab.v1.ModifyVolumeAttributeRequest
+	(*ModifyVolumeAttributeResponse)(nil),               // 237: ec2lab.v1.ModifyVolumeAttributeResponse
+	(*GetEbsEncryptionByDefaultRequest)(nil),            // 238: ec2lab.v1.GetEbsEncryptionByDefaultRequest
+	(*EnableEbsEncryptionByDefaultRequest)(nil),         // 239: ec2lab.v1.EnableEbsEncryptionByDefaultRequest
+	(*DisableEbsEncryptionByDefaultRequest)(nil),        // 240: ec2lab.v1.DisableEbsEncryptionByDefaultRequest
+	(*EbsEncryptionByDefault)(nil),                      // 241: ec2lab.v1.EbsEncryptionByDefault
+	(*GetEbsDefaultKmsKeyIdRequest)(nil),                // 242: ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
+	(*ModifyEbsDefaultKmsKeyIdRequest)(nil),             // 243: ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
+	(*ResetEbsDefaultKmsKeyIdRequest)(nil),              // 244: ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
+	(*EbsDefaultKmsKeyId)(nil),                          // 245: ec2lab.v1.EbsDefaultKmsKeyId
+	(*CreateVolumePermission)(nil),                      // 246: ec2lab.v1.CreateVolumePermission
+	(*CreateVolumePermissionModifications)(nil),         // 247: ec2lab.v1.CreateVolumePermissionModifications
+	(*DescribeSnapshotAttributeRequest)(nil),            // 248: ec2lab.v1.DescribeSnapshotAttributeRequest
+	(*SnapshotAttribute)(nil),                           // 249: ec2lab.v1.SnapshotAttribute
+	(*ModifySnapshotAttributeRequest)(nil),              // 250: ec2lab.v1.ModifySnapshotAttributeRequest
+	(*ModifySnapshotAttributeResponse)(nil),             // 251: ec2lab.v1.ModifySnapshotAttributeResponse
+	(*ResetSnapshotAttributeRequest)(nil),               // 252: ec2lab.v1.ResetSnapshotAttributeRequest
+	(*ResetSnapshotAttributeResponse)(nil),              // 253: ec2lab.v1.ResetSnapshotAttributeResponse
+	(*timestamppb.Timestamp)(nil),                       // 254: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
@@ -17424,9 +19094,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	177, // 7: ec2lab.v1.RunInstancesRequest.network_interfaces:type_name -> ec2lab.v1.InstanceNetworkInterfaceSpecification
 	197, // 8: ec2lab.v1.RunInstancesRequest.launch_template:type_name -> ec2lab.v1.LaunchTemplateSpecification
 	10,  // 9: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	227, // 10: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	254, // 10: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	3,   // 11: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	227, // 12: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	254, // 12: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	4,   // 13: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	13,  // 14: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	0,   // 15: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
@@ -17440,7 +19110,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	3,   // 23: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	3,   // 24: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	21,  // 25: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	227, // 26: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	254, // 26: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
 	112, // 27: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
 	112, // 28: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
 	112, // 29: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
@@ -17477,17 +19147,17 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	41,  // 60: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
 	43,  // 61: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
 	42,  // 62: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
-	227, // 63: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
-	227, // 64: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
-	227, // 65: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	254, // 63: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	254, // 64: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	254, // 65: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
 	2,   // 66: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
 	44,  // 67: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
 	47,  // 68: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
 	2,   // 69: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
 	50,  // 70: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	227, // 71: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	254, // 71: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
 	53,  // 72: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	227, // 73: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	254, // 73: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
 	0,   // 74: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
 	1,   // 75: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	1,   // 76: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -17501,302 +19171,342 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 84: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
 	2,   // 85: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
 	73,  // 86: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	227, // 87: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	227, // 88: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	254, // 87: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	254, // 88: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
 	76,  // 89: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
 	0,   // 90: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
 	1,   // 91: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	2,   // 92: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
 	77,  // 93: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	227, // 94: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	227, // 95: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
-	0,   // 96: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	1,   // 97: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 98: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
-	87,  // 99: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
-	1,   // 100: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 101: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	6,   // 102: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	227, // 103: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
-	0,   // 104: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	6,   // 105: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	1,   // 106: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 107: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 108: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
-	101, // 109: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
-	110, // 110: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
-	110, // 111: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
-	111, // 112: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
-	112, // 113: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
-	110, // 114: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
-	0,   // 115: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
-	122, // 116: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	30,  // 117: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 118: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 119: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
-	122, // 120: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	2,   // 121: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
-	0,   // 122: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
-	131, // 123: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
-	134, // 124: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
-	1,   // 125: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 126: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
-	121, // 127: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
-	0,   // 128: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
-	30,  // 129: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 130: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 131: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 132: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 133: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 134: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	30,  // 135: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
-	1,   // 136: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 137: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
-	141, // 138: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
-	150, // 139: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
-	151, // 140: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
-	152, // 141: ec2lab.v1.IpPermission.ipv6_ranges:type_name -> ec2lab.v1.Ipv6Range
-	153, // 142: ec2lab.v1.IpPermission.prefix_list_ids:type_name -> ec2lab.v1.PrefixListId
-	154, // 143: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	154, // 144: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
-	0,   // 145: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 146: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 147: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	155, // 148: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
-	154, // 149: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	1,   // 150: ec2lab.v1.SecurityGroupRulesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	167, // 151: ec2lab.v1.SecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	154, // 152: ec2lab.v1.RevokeSecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	167, // 153: ec2lab.v1.RevokeSecurityGroupRulesResponse.revoked_security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	166, // 154: ec2lab.v1.SecurityGroupRule.referenced_group_info:type_name -> ec2lab.v1.ReferencedSecurityGroup
-	0,   // 155: ec2lab.v1.SecurityGroupRule.tags:type_name -> ec2lab.v1.Tag
-	2,   // 156: ec2lab.v1.DescribeSecurityGroupRulesRequest.filters:type_name -> ec2lab.v1.Filter
-	167, // 157: ec2lab.v1.DescribeSecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	170, // 158: ec2lab.v1.SecurityGroupRuleUpdate.security_group_rule:type_name -> ec2lab.v1.SecurityGroupRuleRequest
-	171, // 159: ec2lab.v1.ModifySecurityGroupRulesRequest.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRuleUpdate
-	154, // 160: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	174, // 161: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.security_group_rule_descriptions:type_name -> ec2lab.v1.SecurityGroupRuleDescription
-	178, // 162: ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses:type_name -> ec2lab.v1.PrivateIpAddressSpecification
-	179, // 163: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses:type_name -> ec2lab.v1.InstanceIpv6Address
-	180, // 164: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes:type_name -> ec2lab.v1.Ipv4PrefixSpecificationRequest
-	181, // 165: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes:type_name -> ec2lab.v1.Ipv6PrefixSpecificationRequest
-	183, // 166: ec2lab.v1.NetworkInterface.private_ip_addresses:type_name -> ec2lab.v1.NetworkInterfacePrivateIpAddress
-	149, // 167: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
-	184, // 168: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
-	0,   // 169: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
-	227, // 170: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	2,   // 171: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
-	182, // 172: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
-	188, // 173: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
-	189, // 174: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
-	0,   // 175: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
-	2,   // 176: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
-	187, // 177: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
-	193, // 178: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
-	194, // 179: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
-	0,   // 180: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
-	2,   // 181: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
-	192, // 182: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
-	199, // 183: ec2lab.v1.LaunchTemplateData.network_interfaces:type_name -> ec2lab.v1.LaunchTemplateNetworkInterface
-	200, // 184: ec2lab.v1.LaunchTemplateData.block_device_mappings:type_name -> ec2lab.v1.LaunchTemplateBlockDeviceMapping
-	202, // 185: ec2lab.v1.LaunchTemplateData.placement:type_name -> ec2lab.v1.LaunchTemplatePlacement
-	1,   // 186: ec2lab.v1.LaunchTemplateData.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	203, // 187: ec2lab.v1.LaunchTemplateData.metadata_options:type_name -> ec2lab.v1.LaunchTemplateMetadataOptions
-	8,   // 188: ec2lab.v1.LaunchTemplateData.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
-	204, // 189: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
-	205, // 190: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
-	201, // 191: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
-	227, // 192: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
-	0,   // 193: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
-	227, // 194: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
-	198, // 195: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	209, // 196: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
-	198, // 197: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	1,   // 198: ec2lab.v1.CreateLaunchTemplateRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	206, // 199: ec2lab.v1.CreateLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	208, // 200: ec2lab.v1.CreateLaunchTemplateResponse.warning:type_name -> ec2lab.v1.ValidationWarning
-	198, // 201: ec2lab.v1.CreateLaunchTemplateVersionRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	207, // 202: ec2lab.v1.CreateLaunchTemplateVersionResponse.launch_template_version:type_name -> ec2lab.v1.LaunchTemplateVersion
-	208, // 203: ec2lab.v1.CreateLaunchTemplateVersionResponse.warning:type_name -> ec2lab.v1.ValidationWarning
-	2,   // 204: ec2lab.v1.DescribeLaunchTemplatesRequest.filters:type_name -> ec2lab.v1.Filter
-	206, // 205: ec2lab.v1.DescribeLaunchTemplatesResponse.launch_templates:type_name -> ec2lab.v1.LaunchTemplate
-	2,   // 206: ec2lab.v1.DescribeLaunchTemplateVersionsRequest.filters:type_name -> ec2lab.v1.Filter
-	207, // 207: ec2lab.v1.DescribeLaunchTemplateVersionsResponse.launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersion
-	206, // 208: ec2lab.v1.ModifyLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	206, // 209: ec2lab.v1.DeleteLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	224, // 210: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.successfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
-	224, // 211: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.unsuccessfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
-	209, // 212: ec2lab.v1.LaunchTemplateVersionDeletion.response_error:type_name -> ec2lab.v1.ValidationError
-	198, // 213: ec2lab.v1.GetLaunchTemplateDataResponse.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	7,   // 214: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	17,  // 215: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	19,  // 216: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	20,  // 217: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	19,  // 218: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	19,  // 219: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	24,  // 220: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	26,  // 221: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	28,  // 222: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	11,  // 223: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	34,  // 224: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
-	38,  // 225: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
-	45,  // 226: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	48,  // 227: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	51,  // 228: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	54,  // 229: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	57,  // 230: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	58,  // 231: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	59,  // 232: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	61,  // 233: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	64,  // 234: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	65,  // 235: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	67,  // 236: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	69,  // 237: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	71,  // 238: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	74,  // 239: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	78,  // 240: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	79,  // 241: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	81,  // 242: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	82,  // 243: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	83,  // 244: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	85,  // 245: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	88,  // 246: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	89,  // 247: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	92,  // 248: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	94,  // 249: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	99,  // 250: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	102, // 251: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	104, // 252: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	106, // 253: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	108, // 254: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	97,  // 255: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	96,  // 256: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	119, // 257: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	113, // 258: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	115, // 259: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	117, // 260: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	136, // 261: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	137, // 262: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	139, // 263: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	144, // 264: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	145, // 265: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	147, // 266: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	123, // 267: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	125, // 268: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	127, // 269: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	128, // 270: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	130, // 271: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	133, // 272: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	142, // 273: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	156, // 274: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	158, // 275: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	160, // 276: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	162, // 277: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	162, // 278: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	164, // 279: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	164, // 280: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	168, // 281: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
-	172, // 282: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
-	175, // 283: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	175, // 284: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	185, // 285: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
-	190, // 286: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
-	195, // 287: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
-	210, // 288: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
-	212, // 289: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
-	214, // 290: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
-	216, // 291: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	218, // 292: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
-	220, // 293: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
-	222, // 294: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	225, // 295: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
-	16,  // 296: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	18,  // 297: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	22,  // 298: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	22,  // 299: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	23,  // 300: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	22,  // 301: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	25,  // 302: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	27,  // 303: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	29,  // 304: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	12,  // 305: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	37,  // 306: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
-	39,  // 307: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
-	46,  // 308: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	49,  // 309: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	52,  // 310: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	55,  // 311: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	56,  // 312: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	56,  // 313: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	60,  // 314: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	62,  // 315: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	63,  // 316: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	66,  // 317: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	68,  // 318: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	70,  // 319: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	72,  // 320: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	75,  // 321: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	77,  // 322: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	80,  // 323: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	76,  // 324: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	76,  // 325: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	84,  // 326: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	86,  // 327: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	87,  // 328: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	90,  // 329: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	93,  // 330: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	95,  // 331: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	100, // 332: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	103, // 333: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	105, // 334: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	107, // 335: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	109, // 336: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	98,  // 337: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	95,  // 338: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	120, // 339: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	114, // 340: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	116, // 341: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	118, // 342: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	121, // 343: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	138, // 344: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	140, // 345: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	141, // 346: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	146, // 347: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	148, // 348: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	124, // 349: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	126, // 350: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	129, // 351: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	129, // 352: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	132, // 353: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	135, // 354: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	143, // 355: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	157, // 356: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	159, // 357: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	161, // 358: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	163, // 359: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	163, // 360: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	165, // 361: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	165, // 362: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	169, // 363: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
-	173, // 364: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
-	176, // 365: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	176, // 366: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	186, // 367: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
-	191, // 368: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
-	196, // 369: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
-	211, // 370: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
-	213, // 371: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
-	215, // 372: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
-	217, // 373: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	219, // 374: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
-	221, // 375: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
-	223, // 376: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	226, // 377: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
-	296, // [296:378] is the sub-list for method output_type
-	214, // [214:296] is the sub-list for method input_type
-	214, // [214:214] is the sub-list for extension type_name
-	214, // [214:214] is the sub-list for extension extendee
-	0,   // [0:214] is the sub-list for field type_name
+	254, // 94: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	254, // 95: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
+	254, // 96: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	0,   // 97: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
+	1,   // 98: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 99: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
+	87,  // 100: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
+	1,   // 101: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 102: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	6,   // 103: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	254, // 104: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	0,   // 105: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
+	6,   // 106: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	1,   // 107: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 108: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 109: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
+	101, // 110: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
+	110, // 111: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
+	110, // 112: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
+	111, // 113: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
+	112, // 114: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
+	110, // 115: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
+	0,   // 116: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
+	122, // 117: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	30,  // 118: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 119: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 120: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
+	122, // 121: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	2,   // 122: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
+	0,   // 123: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
+	131, // 124: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
+	134, // 125: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
+	1,   // 126: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 127: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
+	121, // 128: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
+	0,   // 129: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
+	30,  // 130: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 131: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 132: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 133: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 134: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 135: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	30,  // 136: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
+	1,   // 137: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 138: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
+	141, // 139: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
+	150, // 140: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
+	151, // 141: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
+	152, // 142: ec2lab.v1.IpPermission.ipv6_ranges:type_name -> ec2lab.v1.Ipv6Range
+	153, // 143: ec2lab.v1.IpPermission.prefix_list_ids:type_name -> ec2lab.v1.PrefixListId
+	154, // 144: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	154, // 145: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
+	0,   // 146: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 147: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 148: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	155, // 149: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
+	154, // 150: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	1,   // 151: ec2lab.v1.SecurityGroupRulesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	167, // 152: ec2lab.v1.SecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	154, // 153: ec2lab.v1.RevokeSecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	167, // 154: ec2lab.v1.RevokeSecurityGroupRulesResponse.revoked_security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	166, // 155: ec2lab.v1.SecurityGroupRule.referenced_group_info:type_name -> ec2lab.v1.ReferencedSecurityGroup
+	0,   // 156: ec2lab.v1.SecurityGroupRule.tags:type_name -> ec2lab.v1.Tag
+	2,   // 157: ec2lab.v1.DescribeSecurityGroupRulesRequest.filters:type_name -> ec2lab.v1.Filter
+	167, // 158: ec2lab.v1.DescribeSecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	170, // 159: ec2lab.v1.SecurityGroupRuleUpdate.security_group_rule:type_name -> ec2lab.v1.SecurityGroupRuleRequest
+	171, // 160: ec2lab.v1.ModifySecurityGroupRulesRequest.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRuleUpdate
+	154, // 161: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	174, // 162: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.security_group_rule_descriptions:type_name -> ec2lab.v1.SecurityGroupRuleDescription
+	178, // 163: ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses:type_name -> ec2lab.v1.PrivateIpAddressSpecification
+	179, // 164: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses:type_name -> ec2lab.v1.InstanceIpv6Address
+	180, // 165: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes:type_name -> ec2lab.v1.Ipv4PrefixSpecificationRequest
+	181, // 166: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes:type_name -> ec2lab.v1.Ipv6PrefixSpecificationRequest
+	183, // 167: ec2lab.v1.NetworkInterface.private_ip_addresses:type_name -> ec2lab.v1.NetworkInterfacePrivateIpAddress
+	149, // 168: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
+	184, // 169: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
+	0,   // 170: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
+	254, // 171: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	2,   // 172: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
+	182, // 173: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
+	188, // 174: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
+	189, // 175: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
+	0,   // 176: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
+	2,   // 177: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
+	187, // 178: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
+	193, // 179: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
+	194, // 180: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
+	0,   // 181: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
+	2,   // 182: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
+	192, // 183: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
+	199, // 184: ec2lab.v1.LaunchTemplateData.network_interfaces:type_name -> ec2lab.v1.LaunchTemplateNetworkInterface
+	200, // 185: ec2lab.v1.LaunchTemplateData.block_device_mappings:type_name -> ec2lab.v1.LaunchTemplateBlockDeviceMapping
+	202, // 186: ec2lab.v1.LaunchTemplateData.placement:type_name -> ec2lab.v1.LaunchTemplatePlacement
+	1,   // 187: ec2lab.v1.LaunchTemplateData.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	203, // 188: ec2lab.v1.LaunchTemplateData.metadata_options:type_name -> ec2lab.v1.LaunchTemplateMetadataOptions
+	8,   // 189: ec2lab.v1.LaunchTemplateData.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
+	204, // 190: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
+	205, // 191: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
+	201, // 192: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
+	254, // 193: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
+	0,   // 194: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
+	254, // 195: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
+	198, // 196: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	209, // 197: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
+	198, // 198: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	1,   // 199: ec2lab.v1.CreateLaunchTemplateRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	206, // 200: ec2lab.v1.CreateLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	208, // 201: ec2lab.v1.CreateLaunchTemplateResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	198, // 202: ec2lab.v1.CreateLaunchTemplateVersionRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	207, // 203: ec2lab.v1.CreateLaunchTemplateVersionResponse.launch_template_version:type_name -> ec2lab.v1.LaunchTemplateVersion
+	208, // 204: ec2lab.v1.CreateLaunchTemplateVersionResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	2,   // 205: ec2lab.v1.DescribeLaunchTemplatesRequest.filters:type_name -> ec2lab.v1.Filter
+	206, // 206: ec2lab.v1.DescribeLaunchTemplatesResponse.launch_templates:type_name -> ec2lab.v1.LaunchTemplate
+	2,   // 207: ec2lab.v1.DescribeLaunchTemplateVersionsRequest.filters:type_name -> ec2lab.v1.Filter
+	207, // 208: ec2lab.v1.DescribeLaunchTemplateVersionsResponse.launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersion
+	206, // 209: ec2lab.v1.ModifyLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	206, // 210: ec2lab.v1.DeleteLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	224, // 211: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.successfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	224, // 212: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.unsuccessfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	209, // 213: ec2lab.v1.LaunchTemplateVersionDeletion.response_error:type_name -> ec2lab.v1.ValidationError
+	198, // 214: ec2lab.v1.GetLaunchTemplateDataResponse.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	2,   // 215: ec2lab.v1.DescribeVolumesModificationsRequest.filters:type_name -> ec2lab.v1.Filter
+	84,  // 216: ec2lab.v1.DescribeVolumesModificationsResponse.volumes_modifications:type_name -> ec2lab.v1.VolumeModification
+	2,   // 217: ec2lab.v1.DescribeVolumeStatusRequest.filters:type_name -> ec2lab.v1.Filter
+	231, // 218: ec2lab.v1.DescribeVolumeStatusResponse.volume_statuses:type_name -> ec2lab.v1.VolumeStatusItem
+	232, // 219: ec2lab.v1.VolumeStatusItem.details:type_name -> ec2lab.v1.VolumeStatusDetail
+	233, // 220: ec2lab.v1.VolumeStatusItem.attachment_statuses:type_name -> ec2lab.v1.VolumeStatusAttachmentStatus
+	30,  // 221: ec2lab.v1.VolumeAttribute.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
+	32,  // 222: ec2lab.v1.VolumeAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
+	30,  // 223: ec2lab.v1.ModifyVolumeAttributeRequest.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
+	246, // 224: ec2lab.v1.CreateVolumePermissionModifications.add:type_name -> ec2lab.v1.CreateVolumePermission
+	246, // 225: ec2lab.v1.CreateVolumePermissionModifications.remove:type_name -> ec2lab.v1.CreateVolumePermission
+	246, // 226: ec2lab.v1.SnapshotAttribute.create_volume_permissions:type_name -> ec2lab.v1.CreateVolumePermission
+	247, // 227: ec2lab.v1.ModifySnapshotAttributeRequest.create_volume_permission:type_name -> ec2lab.v1.CreateVolumePermissionModifications
+	7,   // 228: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	17,  // 229: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	19,  // 230: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	20,  // 231: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	19,  // 232: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	19,  // 233: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	24,  // 234: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	26,  // 235: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	28,  // 236: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	11,  // 237: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	34,  // 238: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
+	38,  // 239: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
+	45,  // 240: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	48,  // 241: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	51,  // 242: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	54,  // 243: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	57,  // 244: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	58,  // 245: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	59,  // 246: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	61,  // 247: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	64,  // 248: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	65,  // 249: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	67,  // 250: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	69,  // 251: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	71,  // 252: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	74,  // 253: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	78,  // 254: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	79,  // 255: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	81,  // 256: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	82,  // 257: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	83,  // 258: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	85,  // 259: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	227, // 260: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
+	229, // 261: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
+	234, // 262: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
+	236, // 263: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
+	238, // 264: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
+	239, // 265: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
+	240, // 266: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
+	242, // 267: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
+	243, // 268: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
+	244, // 269: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
+	88,  // 270: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	89,  // 271: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	92,  // 272: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	94,  // 273: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	99,  // 274: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	248, // 275: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
+	250, // 276: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
+	252, // 277: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
+	102, // 278: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	104, // 279: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	106, // 280: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	108, // 281: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	97,  // 282: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	96,  // 283: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	119, // 284: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	113, // 285: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	115, // 286: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	117, // 287: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	136, // 288: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	137, // 289: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	139, // 290: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	144, // 291: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	145, // 292: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	147, // 293: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	123, // 294: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	125, // 295: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	127, // 296: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	128, // 297: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	130, // 298: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	133, // 299: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	142, // 300: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	156, // 301: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	158, // 302: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	160, // 303: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	162, // 304: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	162, // 305: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	164, // 306: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	164, // 307: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	168, // 308: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
+	172, // 309: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
+	175, // 310: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	175, // 311: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	185, // 312: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
+	190, // 313: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
+	195, // 314: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
+	210, // 315: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
+	212, // 316: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
+	214, // 317: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
+	216, // 318: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	218, // 319: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
+	220, // 320: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
+	222, // 321: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	225, // 322: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
+	16,  // 323: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	18,  // 324: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	22,  // 325: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	22,  // 326: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	23,  // 327: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	22,  // 328: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	25,  // 329: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	27,  // 330: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	29,  // 331: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	12,  // 332: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	37,  // 333: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
+	39,  // 334: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
+	46,  // 335: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	49,  // 336: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	52,  // 337: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	55,  // 338: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	56,  // 339: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	56,  // 340: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	60,  // 341: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	62,  // 342: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	63,  // 343: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	66,  // 344: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	68,  // 345: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	70,  // 346: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	72,  // 347: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	75,  // 348: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	77,  // 349: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	80,  // 350: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	76,  // 351: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	76,  // 352: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	84,  // 353: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	86,  // 354: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	228, // 355: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
+	230, // 356: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
+	235, // 357: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
+	237, // 358: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
+	241, // 359: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	241, // 360: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	241, // 361: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	245, // 362: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	245, // 363: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	245, // 364: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	87,  // 365: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	90,  // 366: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	93,  // 367: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	95,  // 368: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	100, // 369: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	249, // 370: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
+	251, // 371: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
+	253, // 372: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
+	103, // 373: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	105, // 374: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	107, // 375: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	109, // 376: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	98,  // 377: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	95,  // 378: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	120, // 379: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	114, // 380: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	116, // 381: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	118, // 382: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	121, // 383: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	138, // 384: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	140, // 385: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	141, // 386: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	146, // 387: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	148, // 388: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	124, // 389: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	126, // 390: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	129, // 391: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	129, // 392: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	132, // 393: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	135, // 394: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	143, // 395: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	157, // 396: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	159, // 397: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	161, // 398: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	163, // 399: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	163, // 400: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	165, // 401: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	165, // 402: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	169, // 403: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	173, // 404: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	176, // 405: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	176, // 406: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	186, // 407: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	191, // 408: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	196, // 409: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	211, // 410: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
+	213, // 411: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
+	215, // 412: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
+	217, // 413: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	219, // 414: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
+	221, // 415: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
+	223, // 416: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	226, // 417: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
+	323, // [323:418] is the sub-list for method output_type
+	228, // [228:323] is the sub-list for method input_type
+	228, // [228:228] is the sub-list for extension type_name
+	228, // [228:228] is the sub-list for extension extendee
+	0,   // [0:228] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -17822,7 +19532,7 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   227,
+			NumMessages:   254,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
