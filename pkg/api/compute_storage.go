@@ -56,10 +56,7 @@ func (c *Compute) ModifyVolume(ctx context.Context, r *v1.ModifyVolumeRequest) (
 	if err != nil {
 		return nil, err
 	}
-	return &v1.VolumeModification{VolumeId: m.VolumeID, ModificationState: m.State, TargetSize: m.TargetSize,
-		TargetVolumeType: m.TargetType, TargetIops: m.TargetIOPS, TargetThroughput: m.TargetThroughput,
-		OriginalSize: m.OrigSize, OriginalVolumeType: m.OrigType, OriginalIops: m.OrigIOPS,
-		OriginalThroughput: m.OrigThroughput, Progress: 100}, nil
+	return modificationOut(m), nil
 }
 
 // DeleteVolume deletes a volume.

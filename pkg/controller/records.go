@@ -166,6 +166,10 @@ type Volume struct {
 	Attempts    int       `json:"attempts,omitempty"`
 	NextAttempt time.Time `json:"next_attempt,omitempty"`
 	Failure     string    `json:"failure,omitempty"`
+	// Modification is the latest ModifyVolume (volume_modifications.go).
+	Modification *Modification `json:"modification,omitempty"`
+	// AutoEnableIO is EC2's autoEnableIO attribute (volume_attribute.go).
+	AutoEnableIO bool `json:"auto_enable_io,omitempty"`
 }
 
 // Snapshot is an immutable qcow2 layer (plus the chain below it).
