@@ -27,3 +27,29 @@ func modificationOut(m controller.Modification) *v1.VolumeModification {
 		OriginalSize: m.OrigSize, OriginalVolumeType: m.OrigType, OriginalIops: m.OrigIOPS,
 		OriginalThroughput: m.OrigThroughput, Progress: m.Progress, StartTime: ts(m.StartTime), EndTime: ts(m.EndTime)}
 }
+
+// DescribeVolumeStatus reports the status checks of volumes.
+func (c *Compute) DescribeVolumeStatus(ctx context.Context, r *v1.DescribeVolumeStatusRequest) (*v1.DescribeVolumeStatusResponse, error) {
+	list, next, err := c.svc.DescribeVolumeStatus(ctx, controller.VolumeStatusQuery{IDs: r.GetVolumeIds(),
+		Filters: filtersIn(r.GetFilters()), Page: page(r.GetMaxResults(), r.GetNextToken()), DryRun: r.GetDryRun()})
+	if err != nil {
+		return nil, err
+	}
+	out := &v1.DescribeVolumeStatusResponse{NextToken: next}
+	for _, st := range list {
+		out.VolumeStatuses = append(out.VolumeStatuses, volumeStatusOut(st))
+	}
+	return out, nil
+}
+
+func volumeStatusOut(st controller.VolumeStatus) *v1.VolumeStatusItem {
+	out := &v1.VolumeStatusItem{VolumeId: st.VolumeID, AvailabilityZone: st.AZ, Status: st.Status,
+		Details: []*v1.VolumeStatusDetail{{Name: "io-enabled", Status: st.IOEnabled}}}
+	if st.IOPerformance != "" {
+		out.Details = append(out.Details, &v1.VolumeStatusDetail{Name: "io-performance", Status: st.IOPerformance})
+		if st.InstanceID != "" {
+			out.AttachmentStatuses = []*v1.VolumeStatusAttachmentStatus{{InstanceId: st.InstanceID, IoPerformance: st.IOPerformance}}
+		}
+	}
+	return out
+}
