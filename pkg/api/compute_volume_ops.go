@@ -53,3 +53,29 @@ func volumeStatusOut(st controller.VolumeStatus) *v1.VolumeStatusItem {
 	}
 	return out
 }
+
+// DescribeVolumeAttribute answers one attribute of a volume.
+func (c *Compute) DescribeVolumeAttribute(ctx context.Context, r *v1.DescribeVolumeAttributeRequest) (*v1.VolumeAttribute, error) {
+	a, err := c.svc.DescribeVolumeAttribute(ctx, r.GetVolumeId(), r.GetAttribute(), r.GetDryRun())
+	if err != nil {
+		return nil, err
+	}
+	out := &v1.VolumeAttribute{VolumeId: a.VolumeID, Attribute: a.Attribute}
+	if a.Attribute == "autoEnableIO" {
+		out.AutoEnableIo = &v1.AttributeBooleanValue{Value: a.AutoEnableIO}
+	}
+	return out, nil
+}
+
+// ModifyVolumeAttribute sets a volume's autoEnableIO.
+func (c *Compute) ModifyVolumeAttribute(ctx context.Context, r *v1.ModifyVolumeAttributeRequest) (*v1.ModifyVolumeAttributeResponse, error) {
+	var auto *bool
+	if r.AutoEnableIo != nil {
+		v := r.GetAutoEnableIo().GetValue()
+		auto = &v
+	}
+	if err := c.svc.ModifyVolumeAttribute(ctx, r.GetVolumeId(), auto, r.GetDryRun()); err != nil {
+		return nil, err
+	}
+	return &v1.ModifyVolumeAttributeResponse{}, nil
+}

@@ -16237,13 +16237,15 @@ func (x *DescribeVolumeAttributeRequest) GetDryRun() bool {
 	return false
 }
 
-// VolumeAttribute is the attribute asked for: auto_enable_io (set for
-// autoEnableIO) or product_codes (ec2lab has none).
+// VolumeAttribute is the attribute asked for (attribute names it):
+// auto_enable_io for autoEnableIO, product_codes for productCodes (ec2lab
+// has none).
 type VolumeAttribute struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	VolumeId      string                 `protobuf:"bytes,1,opt,name=volume_id,json=volumeId,proto3" json:"volume_id,omitempty"`
 	AutoEnableIo  *AttributeBooleanValue `protobuf:"bytes,2,opt,name=auto_enable_io,json=autoEnableIo,proto3" json:"auto_enable_io,omitempty"`
 	ProductCodes  []*ProductCode         `protobuf:"bytes,3,rep,name=product_codes,json=productCodes,proto3" json:"product_codes,omitempty"`
+	Attribute     string                 `protobuf:"bytes,4,opt,name=attribute,proto3" json:"attribute,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -16297,6 +16299,13 @@ func (x *VolumeAttribute) GetProductCodes() []*ProductCode {
 		return x.ProductCodes
 	}
 	return nil
+}
+
+func (x *VolumeAttribute) GetAttribute() string {
+	if x != nil {
+		return x.Attribute
+	}
+	return ""
 }
 
 type ModifyVolumeAttributeRequest struct {
@@ -18651,11 +18660,12 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x1eDescribeVolumeAttributeRequest\x12\x1b\n" +
 	"\tvolume_id\x18\x01 \x01(\tR\bvolumeId\x12\x1c\n" +
 	"\tattribute\x18\x02 \x01(\tR\tattribute\x12\x17\n" +
-	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\xb3\x01\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\xd1\x01\n" +
 	"\x0fVolumeAttribute\x12\x1b\n" +
 	"\tvolume_id\x18\x01 \x01(\tR\bvolumeId\x12F\n" +
 	"\x0eauto_enable_io\x18\x02 \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\fautoEnableIo\x12;\n" +
-	"\rproduct_codes\x18\x03 \x03(\v2\x16.ec2lab.v1.ProductCodeR\fproductCodes\"\x9c\x01\n" +
+	"\rproduct_codes\x18\x03 \x03(\v2\x16.ec2lab.v1.ProductCodeR\fproductCodes\x12\x1c\n" +
+	"\tattribute\x18\x04 \x01(\tR\tattribute\"\x9c\x01\n" +
 	"\x1cModifyVolumeAttributeRequest\x12\x1b\n" +
 	"\tvolume_id\x18\x01 \x01(\tR\bvolumeId\x12F\n" +
 	"\x0eauto_enable_io\x18\x02 \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\fautoEnableIo\x12\x17\n" +
