@@ -109,8 +109,8 @@ func (s *Service) copyLocalSnapshot(ctx context.Context, acct string, req CopySn
 	if req.Encrypted && !src.Encrypted {
 		return s.recordCopy(ctx, acct, req, s.cfg.Region, src.SizeGiB, false)
 	}
-	sn := src
-	sn.ID, sn.Owner, sn.StartTime, sn.Tags = ids.New(ids.Snapshot), acct, s.now().UTC(), req.Tags
+	sn := privateCopy(src, acct)
+	sn.ID, sn.StartTime, sn.Tags = ids.New(ids.Snapshot), s.now().UTC(), req.Tags
 	sn.Description = firstNonEmpty(req.Description, fmt.Sprintf("[Copied %s from %s]", src.ID, s.cfg.Region))
 	return sn, put(ctx, s.st, prefixSnapshot+sn.ID, sn)
 }

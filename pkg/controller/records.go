@@ -194,6 +194,11 @@ type Snapshot struct {
 	SourceRegion     string `json:"source_region,omitempty"`
 	SourceSnapshotID string `json:"source_snapshot_id,omitempty"`
 	CopiedBytes      int64  `json:"copied_bytes,omitempty"`
+	// Public and VolumeAccounts are its createVolumePermission: everyone,
+	// or these accounts (sorted), may create volumes from it
+	// (snapshots_share.go).
+	Public         bool     `json:"public,omitempty"`
+	VolumeAccounts []string `json:"volume_accounts,omitempty"`
 }
 
 // ImageDevice is one block device mapping of an image.
