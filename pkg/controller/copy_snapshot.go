@@ -53,6 +53,11 @@ func (s *Service) CopySnapshot(ctx context.Context, req CopySnapshotRequest) (Sn
 		return Snapshot{}, ec2err.New(ec2err.InvalidParameterValue,
 			"DestinationRegion %s is not this endpoint's region (%s): send CopySnapshot to the destination region", req.DestinationRegion, s.cfg.Region)
 	}
+	if !req.Encrypted { // the account's encryption by default encrypts copies too
+		if req.Encrypted, err = s.encryptByDefault(ctx, acct); err != nil {
+			return Snapshot{}, err
+		}
+	}
 	if req.SourceRegion == "" || req.SourceRegion == s.cfg.Region {
 		return s.copyLocalSnapshot(ctx, acct, req)
 	}

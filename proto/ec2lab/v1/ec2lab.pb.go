@@ -16536,12 +16536,10 @@ func (x *DisableEbsEncryptionByDefaultRequest) GetDryRun() bool {
 	return false
 }
 
-// EbsEncryptionByDefault is the account's setting in this region; sse_type
-// is sse-ebs (ec2lab encrypts with keys of its own, EC2's sse-ebs).
+// EbsEncryptionByDefault is the account's setting in this region.
 type EbsEncryptionByDefault struct {
 	state                  protoimpl.MessageState `protogen:"open.v1"`
 	EbsEncryptionByDefault bool                   `protobuf:"varint,1,opt,name=ebs_encryption_by_default,json=ebsEncryptionByDefault,proto3" json:"ebs_encryption_by_default,omitempty"`
-	SseType                string                 `protobuf:"bytes,2,opt,name=sse_type,json=sseType,proto3" json:"sse_type,omitempty"`
 	unknownFields          protoimpl.UnknownFields
 	sizeCache              protoimpl.SizeCache
 }
@@ -16581,13 +16579,6 @@ func (x *EbsEncryptionByDefault) GetEbsEncryptionByDefault() bool {
 		return x.EbsEncryptionByDefault
 	}
 	return false
-}
-
-func (x *EbsEncryptionByDefault) GetSseType() string {
-	if x != nil {
-		return x.SseType
-	}
-	return ""
 }
 
 type GetEbsDefaultKmsKeyIdRequest struct {
@@ -18676,10 +18667,9 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"#EnableEbsEncryptionByDefaultRequest\x12\x17\n" +
 	"\adry_run\x18\x01 \x01(\bR\x06dryRun\"?\n" +
 	"$DisableEbsEncryptionByDefaultRequest\x12\x17\n" +
-	"\adry_run\x18\x01 \x01(\bR\x06dryRun\"n\n" +
+	"\adry_run\x18\x01 \x01(\bR\x06dryRun\"S\n" +
 	"\x16EbsEncryptionByDefault\x129\n" +
-	"\x19ebs_encryption_by_default\x18\x01 \x01(\bR\x16ebsEncryptionByDefault\x12\x19\n" +
-	"\bsse_type\x18\x02 \x01(\tR\asseType\"7\n" +
+	"\x19ebs_encryption_by_default\x18\x01 \x01(\bR\x16ebsEncryptionByDefault\"7\n" +
 	"\x1cGetEbsDefaultKmsKeyIdRequest\x12\x17\n" +
 	"\adry_run\x18\x01 \x01(\bR\x06dryRun\"X\n" +
 	"\x1fModifyEbsDefaultKmsKeyIdRequest\x12\x1c\n" +
