@@ -22,15 +22,20 @@ type volumeAttachmentStatusXML struct {
 	InstanceID    string `xml:"instanceId,omitempty"`
 }
 
+type attachmentStatusesXML struct {
+	Items []volumeAttachmentStatusXML `xml:"item"`
+}
+
 // volumeStatusItemXML always carries eventsSet and actionsSet, empty: EC2
 // sends them, and ec2lab has no volume events or actions.
+// attachmentStatuses comes with io-performance (io1, io2, gp3 attached).
 type volumeStatusItemXML struct {
-	VolumeID           string                      `xml:"volumeId"`
-	AvailabilityZone   string                      `xml:"availabilityZone"`
-	VolumeStatus       volumeStatusInfoXML         `xml:"volumeStatus"`
-	EventsSet          emptySet                    `xml:"eventsSet"`
-	ActionsSet         emptySet                    `xml:"actionsSet"`
-	AttachmentStatuses []volumeAttachmentStatusXML `xml:"attachmentStatuses>item,omitempty"`
+	VolumeID           string                 `xml:"volumeId"`
+	AvailabilityZone   string                 `xml:"availabilityZone"`
+	VolumeStatus       volumeStatusInfoXML    `xml:"volumeStatus"`
+	EventsSet          emptySet               `xml:"eventsSet"`
+	ActionsSet         emptySet               `xml:"actionsSet"`
+	AttachmentStatuses *attachmentStatusesXML `xml:"attachmentStatuses,omitempty"`
 }
 
 type describeVolumeStatusBody struct {
@@ -49,8 +54,11 @@ func describeVolumeStatusXML(r *ec2labv1.DescribeVolumeStatusResponse) body {
 		for _, d := range st.GetDetails() {
 			x.VolumeStatus.Details = append(x.VolumeStatus.Details, volumeStatusDetailXML{d.GetName(), d.GetStatus()})
 		}
-		for _, a := range st.GetAttachmentStatuses() {
-			x.AttachmentStatuses = append(x.AttachmentStatuses, volumeAttachmentStatusXML{a.GetIoPerformance(), a.GetInstanceId()})
+		for i, a := range st.GetAttachmentStatuses() {
+			if i == 0 {
+				x.AttachmentStatuses = &attachmentStatusesXML{}
+			}
+			x.AttachmentStatuses.Items = append(x.AttachmentStatuses.Items, volumeAttachmentStatusXML{a.GetIoPerformance(), a.GetInstanceId()})
 		}
 		b.Set.Items = append(b.Set.Items, x)
 	}
