@@ -58,7 +58,6 @@ func (s *Service) DescribeVolumesModifications(ctx context.Context, idList []str
 		return nil, "", ec2err.New(ec2err.InvalidParameterValue,
 			"Value ( %d ) for parameter maxResults is invalid. Expecting a value up to 500.", p.MaxResults)
 	}
-	var mods []Modification
 	for _, id := range idList {
 		v, err := s.ownedVolume(ctx, acct, id)
 		if err != nil {
@@ -75,6 +74,7 @@ func (s *Service) DescribeVolumesModifications(ctx context.Context, idList []str
 	if err != nil {
 		return nil, "", err
 	}
+	var mods []Modification
 	for _, v := range vols {
 		if v.Modification != nil {
 			mods = append(mods, *v.Modification)

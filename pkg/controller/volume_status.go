@@ -94,8 +94,12 @@ func (s *Service) volumeStatus(ctx context.Context, v Volume, hosts map[string]H
 	default: // creating, deleting: no file to judge yet, or soon none
 		st.IOEnabled = StatusInsufficientData
 	}
-	st.Status = map[string]string{CheckPassed: StatusOK, CheckFailed: StatusImpaired}[st.IOEnabled]
-	if st.Status == "" {
+	switch st.IOEnabled {
+	case CheckPassed:
+		st.Status = StatusOK
+	case CheckFailed:
+		st.Status = StatusImpaired
+	default:
 		st.Status = StatusInsufficientData
 	}
 	if performanceChecked(v.Type) {
