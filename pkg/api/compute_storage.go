@@ -56,10 +56,7 @@ func (c *Compute) ModifyVolume(ctx context.Context, r *v1.ModifyVolumeRequest) (
 	if err != nil {
 		return nil, err
 	}
-	return &v1.VolumeModification{VolumeId: m.VolumeID, ModificationState: m.State, TargetSize: m.TargetSize,
-		TargetVolumeType: m.TargetType, TargetIops: m.TargetIOPS, TargetThroughput: m.TargetThroughput,
-		OriginalSize: m.OrigSize, OriginalVolumeType: m.OrigType, OriginalIops: m.OrigIOPS,
-		OriginalThroughput: m.OrigThroughput, Progress: 100}, nil
+	return modificationOut(m), nil
 }
 
 // DeleteVolume deletes a volume.
@@ -81,7 +78,8 @@ func (c *Compute) CreateSnapshot(ctx context.Context, r *v1.CreateSnapshotReques
 
 // DescribeSnapshots lists snapshots.
 func (c *Compute) DescribeSnapshots(ctx context.Context, r *v1.DescribeSnapshotsRequest) (*v1.DescribeSnapshotsResponse, error) {
-	snaps, next, err := c.svc.DescribeSnapshots(ctx, r.GetSnapshotIds(), r.GetOwnerIds(), filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))
+	snaps, next, err := c.svc.DescribeSnapshots(ctx, controller.SnapshotQuery{IDs: r.GetSnapshotIds(), Owners: r.GetOwnerIds(),
+		RestorableBy: r.GetRestorableByUserIds(), Filters: filtersIn(r.GetFilters()), Page: page(r.GetMaxResults(), r.GetNextToken())})
 	if err != nil {
 		return nil, err
 	}

@@ -61,7 +61,8 @@ func (s *Service) localSnapshotCopy(ctx context.Context, acct, id string, img Im
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("snapshot %s of %s: %w", id, srcImage, err)
 	}
-	sn.ID, sn.Owner, sn.StartTime, sn.Tags = ids.New(ids.Snapshot), acct, img.CreationDate, nil
+	sn = privateCopy(sn, acct)
+	sn.ID, sn.StartTime, sn.Tags = ids.New(ids.Snapshot), img.CreationDate, nil
 	sn.Description = fmt.Sprintf("Copied for DestinationAmi %s from SourceAmi %s for SourceSnapshot %s", img.ID, srcImage, id)
 	return sn, nil
 }

@@ -41,7 +41,7 @@ func TestCopyImageInRegion(t *testing.T) {
 	if snap == src.Devices[0].SnapshotID {
 		t.Fatal("the copy shares the source's snapshot record")
 	}
-	snaps, _, err := r.svc.DescribeSnapshots(ctx, []string{snap}, nil, nil, Page{})
+	snaps, _, err := r.svc.DescribeSnapshots(ctx, SnapshotQuery{IDs: []string{snap}})
 	if err != nil || len(snaps) != 1 || snaps[0].State != "completed" {
 		t.Fatalf("the copy's snapshot: %+v %v", snaps, err)
 	}

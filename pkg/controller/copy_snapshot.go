@@ -53,6 +53,11 @@ func (s *Service) CopySnapshot(ctx context.Context, req CopySnapshotRequest) (Sn
 		return Snapshot{}, ec2err.New(ec2err.InvalidParameterValue,
 			"DestinationRegion %s is not this endpoint's region (%s): send CopySnapshot to the destination region", req.DestinationRegion, s.cfg.Region)
 	}
+	if !req.Encrypted { // the account's encryption by default encrypts copies too
+		if req.Encrypted, err = s.encryptByDefault(ctx, acct); err != nil {
+			return Snapshot{}, err
+		}
+	}
 	if req.SourceRegion == "" || req.SourceRegion == s.cfg.Region {
 		return s.copyLocalSnapshot(ctx, acct, req)
 	}
@@ -109,8 +114,8 @@ func (s *Service) copyLocalSnapshot(ctx context.Context, acct string, req CopySn
 	if req.Encrypted && !src.Encrypted {
 		return s.recordCopy(ctx, acct, req, s.cfg.Region, src.SizeGiB, false)
 	}
-	sn := src
-	sn.ID, sn.Owner, sn.StartTime, sn.Tags = ids.New(ids.Snapshot), acct, s.now().UTC(), req.Tags
+	sn := privateCopy(src, acct)
+	sn.ID, sn.StartTime, sn.Tags = ids.New(ids.Snapshot), s.now().UTC(), req.Tags
 	sn.Description = firstNonEmpty(req.Description, fmt.Sprintf("[Copied %s from %s]", src.ID, s.cfg.Region))
 	return sn, put(ctx, s.st, prefixSnapshot+sn.ID, sn)
 }

@@ -11,8 +11,8 @@ import (
 )
 
 // SnapshotLayers lists a snapshot's chain bottom-up for a cross-region
-// copy. The caller must own the snapshot, or it must back an image the
-// caller may launch. For an encrypted snapshot it also returns the volume
+// copy. The caller must own the snapshot or be granted it (public or
+// shared), or it must back an image the caller may launch. For an encrypted snapshot it also returns the volume
 // key wrapped to wrapPub (copy_keywrap.go), which the caller must give.
 func (s *Service) SnapshotLayers(ctx context.Context, id string, wrapPub []byte) ([]peer.File, []byte, error) {
 	files, sn, err := s.snapshotLayers(ctx, id)
@@ -39,7 +39,7 @@ func (s *Service) snapshotLayers(ctx context.Context, id string) ([]peer.File, S
 		return nil, Snapshot{}, err
 	}
 	sn, _, err := store.GetJSON[Snapshot](ctx, s.st, prefixSnapshot+id)
-	if err != nil || (sn.Owner != acct && !s.snapshotBacksVisibleImage(ctx, acct, id)) {
+	if err != nil || (!snapshotVisible(sn, acct) && !s.snapshotBacksVisibleImage(ctx, acct, id)) {
 		return nil, Snapshot{}, ec2err.New(ec2err.InvalidSnapshotNotFound, "The snapshot '%s' does not exist.", id)
 	}
 	if sn.State != "completed" {

@@ -3,6 +3,8 @@ package controller
 import (
 	"context"
 	"testing"
+
+	"github.com/ec2lab/ec2lab/pkg/ids"
 )
 
 // EdgeRig is what the tests of package controller_test drive through both
@@ -43,3 +45,16 @@ func NewEdgeRig(t *testing.T) *EdgeRig {
 
 // FailAttach makes the lab-1a agent's AttachVolume fail with err.
 func (e *EdgeRig) FailAttach(err error) { e.failAttach(err) }
+
+// CompletedSnapshot stores a completed 1 GiB snapshot of owner in lab-1a
+// (the fake agents take no snapshots) and returns its ID.
+func (e *EdgeRig) CompletedSnapshot(t *testing.T, owner string) string {
+	t.Helper()
+	sn := Snapshot{ID: ids.New(ids.Snapshot), Owner: owner, VolumeID: e.Volume, AZ: "lab-1a", State: "completed",
+		Progress: "100%", SizeGiB: 1, StartTime: e.Svc.now().UTC()}
+	sn.Layer = sn.ID + ".qcow2"
+	if err := put(context.Background(), e.Svc.st, prefixSnapshot+sn.ID, sn); err != nil {
+		t.Fatal(err)
+	}
+	return sn.ID
+}

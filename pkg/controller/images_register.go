@@ -8,7 +8,6 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/ids"
-	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
 // RegisterRequest is RegisterImage: an AMI from an image bundle directory
@@ -208,9 +207,13 @@ func (s *Service) registerDevice(ctx context.Context, acct, root string, d Regis
 		return ImageDevice{}, "", ec2err.New(ec2err.InvalidParameterValue,
 			"block device mapping %s has no snapshot (ec2lab registers EBS snapshots only)", d.DeviceName)
 	}
-	snap, _, err := store.GetJSON[Snapshot](ctx, s.st, prefixSnapshot+d.SnapshotID)
-	if err != nil || snap.Owner != acct {
-		return ImageDevice{}, "", ec2err.New(ec2err.InvalidSnapshotNotFound, "The snapshot '%s' does not exist.", d.SnapshotID)
+	snap, err := s.visibleSnapshot(ctx, acct, d.SnapshotID)
+	if err != nil {
+		return ImageDevice{}, "", err
+	}
+	if snap.Owner != acct { // a shared snapshot stays its owner's to delete: an image needs the caller's own
+		return ImageDevice{}, "", ec2err.New(ec2err.OperationNotPermitted,
+			"Snapshot %s belongs to another account: copy it (CopySnapshot) and register the copy", d.SnapshotID)
 	}
 	size, err := volumeSizeFrom(snap, d.SizeGiB)
 	if err != nil {

@@ -138,11 +138,17 @@ func (s *Service) schedulerHosts(ctx context.Context) ([]scheduler.Host, error) 
 
 // launchKeys settles the encryption of each launch volume as EC2 does: a
 // volume of an encrypted snapshot is encrypted (here with the snapshot's
-// key, which its layers need); Ebs.Encrypted asks for a new key otherwise.
-// A region without a master key refuses encrypted launches up front.
-func (s *Service) launchKeys(ctx context.Context, devs []DeviceOverride) ([]DeviceOverride, error) {
+// key, which its layers need); Ebs.Encrypted, or the account's encryption
+// by default, asks for a new key otherwise. A region without a master key
+// refuses encrypted launches up front.
+func (s *Service) launchKeys(ctx context.Context, acct string, devs []DeviceOverride) ([]DeviceOverride, error) {
+	byDefault, err := s.encryptByDefault(ctx, acct)
+	if err != nil {
+		return nil, err
+	}
 	for i := range devs {
 		d := &devs[i]
+		d.Encrypted = d.Encrypted || byDefault
 		if d.SnapshotID != "" {
 			sn, _, err := store.GetJSON[Snapshot](ctx, s.st, prefixSnapshot+d.SnapshotID)
 			if err != nil {

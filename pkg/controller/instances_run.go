@@ -120,7 +120,7 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 		return RunResult{}, err
 	}
 	req.Tags = withTemplateTags(req.Tags, tmpl)
-	devs, err := s.launchKeys(ctx, s.launchDevices(img, req.Devices))
+	devs, err := s.launchKeys(ctx, acct, s.launchDevices(img, req.Devices))
 	if err != nil {
 		return RunResult{}, err
 	}

@@ -166,6 +166,10 @@ type Volume struct {
 	Attempts    int       `json:"attempts,omitempty"`
 	NextAttempt time.Time `json:"next_attempt,omitempty"`
 	Failure     string    `json:"failure,omitempty"`
+	// Modification is the latest ModifyVolume (volume_modifications.go).
+	Modification *Modification `json:"modification,omitempty"`
+	// AutoEnableIO is EC2's autoEnableIO attribute (volume_attribute.go).
+	AutoEnableIO bool `json:"auto_enable_io,omitempty"`
 }
 
 // Snapshot is an immutable qcow2 layer (plus the chain below it).
@@ -190,6 +194,11 @@ type Snapshot struct {
 	SourceRegion     string `json:"source_region,omitempty"`
 	SourceSnapshotID string `json:"source_snapshot_id,omitempty"`
 	CopiedBytes      int64  `json:"copied_bytes,omitempty"`
+	// Public and VolumeAccounts are its createVolumePermission: everyone,
+	// or these accounts (sorted), may create volumes from it
+	// (snapshots_share.go).
+	Public         bool     `json:"public,omitempty"`
+	VolumeAccounts []string `json:"volume_accounts,omitempty"`
 }
 
 // ImageDevice is one block device mapping of an image.

@@ -149,34 +149,41 @@ func (s *Service) failSnapshot(ctx context.Context, id, msg string) {
 	_, _ = update(ctx, s.st, prefixSnapshot+id, func(r *Snapshot) error { r.State, r.Message = "error", msg; return nil })
 }
 
-// visibleSnapshot returns a snapshot the caller may use.
-func (s *Service) visibleSnapshot(ctx context.Context, acct, id string) (Snapshot, error) {
-	if !ids.Valid(ids.Snapshot, id) {
-		return Snapshot{}, ec2err.New(ec2err.InvalidSnapshotIDMalformed, "Invalid id: \"%s\" (expecting \"snap-...\")", id)
-	}
-	sn, _, err := store.GetJSON[Snapshot](ctx, s.st, prefixSnapshot+id)
-	if err != nil || sn.Owner != acct {
-		return Snapshot{}, ec2err.New(ec2err.InvalidSnapshotNotFound, "The snapshot '%s' does not exist.", id)
-	}
-	return sn, nil
+// SnapshotQuery is DescribeSnapshots' input: Owners and RestorableBy
+// narrow what the caller may see (its own, public and shared snapshots).
+type SnapshotQuery struct {
+	IDs, Owners, RestorableBy []string
+	Filters                   []Filter
+	Page                      Page
 }
 
-// DescribeSnapshots lists the caller's snapshots.
-func (s *Service) DescribeSnapshots(ctx context.Context, idList, owners []string, filters []Filter, p Page) ([]Snapshot, string, error) {
+// DescribeSnapshots lists the snapshots the caller may create volumes
+// from: its own, public ones and those shared with it (without their
+// owners' tags).
+func (s *Service) DescribeSnapshots(ctx context.Context, q SnapshotQuery) ([]Snapshot, string, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	if err := checkMaxResults(p, len(idList) > 0, 5, 1000); err != nil {
+	if err := checkMaxResults(q.Page, len(q.IDs) > 0, 5, 1000); err != nil {
+		return nil, "", err
+	}
+	if err := checkUserIDs(q.RestorableBy, "self", "all"); err != nil {
 		return nil, "", err
 	}
 	all, err := store.ListJSON[Snapshot](ctx, s.st, prefixSnapshot)
 	if err != nil {
 		return nil, "", err
 	}
-	return selectPage(all, selection[Snapshot]{IDs: idList, Filters: filters, Page: p,
+	for i := range all {
+		all[i] = snapshotViewFor(all[i], acct)
+	}
+	return selectPage(all, selection[Snapshot]{IDs: q.IDs, Filters: q.Filters, Page: q.Page,
 		ID: func(sn Snapshot) string { return sn.ID }, Field: snapshotField,
-		Keep: func(sn Snapshot) bool { return sn.Owner == acct && ownerWanted(owners, sn.Owner, acct) },
+		Keep: func(sn Snapshot) bool { return snapshotVisible(sn, acct) },
+		Narrow: func(sn Snapshot) bool {
+			return ownerWanted(q.Owners, sn.Owner, acct) && restorableBy(sn, q.RestorableBy, acct)
+		},
 		NotFound: func(id string) error {
 			return ec2err.New(ec2err.InvalidSnapshotNotFound, "The snapshot '%s' does not exist.", id)
 		}})
@@ -205,11 +212,7 @@ func snapshotField(sn Snapshot, name string) ([]string, bool) {
 // DeleteSnapshot deletes a snapshot record. Its layer stays while a volume,
 // image or later snapshot still builds on it, and is collected after.
 func (s *Service) DeleteSnapshot(ctx context.Context, id string, dryRun bool) error {
-	acct, err := account(ctx)
-	if err != nil {
-		return err
-	}
-	sn, err := s.visibleSnapshot(ctx, acct, id)
+	sn, err := s.ownedSnapshot(ctx, id)
 	if err != nil {
 		return err
 	}

@@ -161,18 +161,10 @@ func (s *Service) DetachVolume(ctx context.Context, volID, instID, device string
 	return att, err
 }
 
-// Modification is ModifyVolume's result.
-type Modification struct {
-	VolumeID                         string
-	State                            string
-	OrigSize, TargetSize             int32
-	OrigType, TargetType             string
-	OrigIOPS, TargetIOPS             int32
-	OrigThroughput, TargetThroughput int32
-}
-
 // ModifyVolume grows a volume and/or changes its type and performance,
-// online when it is attached to a running instance.
+// online when it is attached to a running instance. The change is made
+// before it returns; the volume keeps the modification (completed, or
+// failed with why) for DescribeVolumesModifications.
 func (s *Service) ModifyVolume(ctx context.Context, id string, size int32, typ string, iops, throughput int32, dryRun bool) (Modification, error) {
 	acct, err := account(ctx)
 	if err != nil {
@@ -183,11 +175,43 @@ func (s *Service) ModifyVolume(ctx context.Context, id string, size int32, typ s
 		return Modification{}, err
 	}
 	defer unlock()
-	m := Modification{VolumeID: id, State: "completed", OrigSize: v.SizeGiB, OrigType: v.Type, OrigIOPS: v.IOPS, OrigThroughput: v.Throughput}
+	if v.State != "available" && v.State != "in-use" {
+		return Modification{}, ec2err.New(ec2err.IncorrectState, "Volume '%s' is in the '%s' state.", id, v.State)
+	}
+	nv, err := modifiedVolume(v, size, typ, iops, throughput)
+	if err != nil {
+		return Modification{}, err
+	}
+	if dryRun {
+		return Modification{}, DryRun()
+	}
+	m := newModification(v, nv, s.now().UTC())
+	if err := s.applyModification(ctx, v, nv); err != nil {
+		m.State, m.Message, m.EndTime = ModificationFailed, err.Error(), s.now().UTC()
+		if _, rerr := update(ctx, s.st, prefixVolume+id, func(r *Volume) error { r.Modification = &m; return nil }); rerr != nil {
+			s.log.Warn("volume modification failed and was not recorded", "volume", id, "err", rerr)
+		}
+		return m, err
+	}
+	m.State, m.Progress, m.EndTime = ModificationCompleted, 100, s.now().UTC()
+	if _, err := update(ctx, s.st, prefixVolume+id, func(r *Volume) error {
+		r.SizeGiB, r.Type, r.IOPS, r.Throughput = nv.SizeGiB, nv.Type, nv.IOPS, nv.Throughput
+		r.Modification = &m
+		return nil
+	}); err != nil {
+		return m, err
+	}
+	return m, nil
+}
+
+// modifiedVolume is v as ModifyVolume would leave it, or the error EC2
+// gives for the change: volumes only grow; a resize alone keeps the
+// provisioned IOPS and throughput; the result must fit its type's rules.
+func modifiedVolume(v Volume, size int32, typ string, iops, throughput int32) (Volume, error) {
 	nv := v
 	if size != 0 {
 		if size < v.SizeGiB {
-			return m, ec2err.New(ec2err.InvalidParameterValue, "New size %d GiB is smaller than the current size %d GiB; volumes only grow", size, v.SizeGiB)
+			return nv, ec2err.New(ec2err.InvalidParameterValue, "New size %d GiB is smaller than the current size %d GiB; volumes only grow", size, v.SizeGiB)
 		}
 		nv.SizeGiB = size
 	}
@@ -203,29 +227,15 @@ func (s *Service) ModifyVolume(ctx context.Context, id string, size int32, typ s
 		}
 	}
 	if err := checkVolumeShape(nv.Type, nv.SizeGiB, iops, throughput); err != nil {
-		return m, err
+		return nv, err
 	}
 	applyVolumeDefaults(&nv, iops, throughput)
-	if dryRun {
-		return m, DryRun()
-	}
-	if err := s.applyModification(ctx, v, nv); err != nil {
-		return m, err
-	}
-	if _, err := update(ctx, s.st, prefixVolume+id, func(r *Volume) error {
-		r.SizeGiB, r.Type, r.IOPS, r.Throughput = nv.SizeGiB, nv.Type, nv.IOPS, nv.Throughput
-		return nil
-	}); err != nil {
-		return m, err
-	}
-	m.TargetSize, m.TargetType, m.TargetIOPS, m.TargetThroughput = nv.SizeGiB, nv.Type, nv.IOPS, nv.Throughput
-	return m, nil
+	return nv, nil
 }
 
+// applyModification makes the volume's file and its domain (if any) match
+// nv: a larger file (live when its instance runs), new I/O limits.
 func (s *Service) applyModification(ctx context.Context, v, nv Volume) error {
-	if v.State == "creating" {
-		return ec2err.New(ec2err.IncorrectState, "Volume %s is still being created", v.ID)
-	}
 	var ag host.Host
 	var err error
 	// live is the running instance the volume is attached to: it resizes

@@ -29,9 +29,10 @@ func (s *Service) CreateVolume(ctx context.Context, req VolumeRequest) (Volume, 
 	if err != nil {
 		return Volume{}, err
 	}
+	hash := hashOf(req) // of the request as given: a retry gives it again
 	if req.ClientToken != "" {
 		if rec, _, err := store.GetJSON[idempotencyRecord](ctx, s.st, tokenKey(acct, "CreateVolume", req.ClientToken)); err == nil {
-			if rec.ParamsHash != hashOf(req) {
+			if rec.ParamsHash != hash {
 				return Volume{}, ec2err.New(ec2err.IdempotentParameterMismatch, "Arguments on this idempotent request are inconsistent with arguments used in previous request(s).")
 			}
 			v, _, err := store.GetJSON[Volume](ctx, s.st, prefixVolume+rec.ResultIDs[0])
@@ -48,7 +49,7 @@ func (s *Service) CreateVolume(ctx context.Context, req VolumeRequest) (Volume, 
 	op, _ := store.PutJSON(prefixVolume+v.ID, v, 0)
 	ops := []store.Op{op}
 	if req.ClientToken != "" {
-		ops = append(ops, tokenOp(acct, "CreateVolume", req.ClientToken, hashOf(req), []string{v.ID}))
+		ops = append(ops, tokenOp(acct, "CreateVolume", req.ClientToken, hash, []string{v.ID}))
 	}
 	if _, err := s.st.Txn(ctx, ops...); err != nil {
 		return Volume{}, err
@@ -96,6 +97,13 @@ func (s *Service) validateVolume(ctx context.Context, acct string, req *VolumeRe
 		}
 	} else if req.SizeGiB == 0 {
 		return Volume{}, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter size or snapshotId")
+	}
+	if !req.Encrypted {
+		on, err := s.encryptByDefault(ctx, acct)
+		if err != nil {
+			return Volume{}, err
+		}
+		req.Encrypted = on
 	}
 	if err := checkVolumeShape(req.Type, req.SizeGiB, req.IOPS, req.Throughput); err != nil {
 		return Volume{}, err

@@ -43,16 +43,18 @@ func newCreateSnapshotCmd(a *app) *cobra.Command {
 
 // describeSnapshotsFlags are shared by describe-snapshots and its waiter.
 type describeSnapshotsFlags struct {
-	ids, owners, filters []string
-	page                 pageFlags
+	ids, owners, restorableBy, filters []string
+	page                               pageFlags
 }
 
 func (fl *describeSnapshotsFlags) register(cmd *cobra.Command, a *app) {
 	cmd.Flags().StringSliceVar(&fl.ids, "snapshot-ids", nil, "snapshot IDs")
 	cmd.Flags().StringSliceVar(&fl.owners, "owner-ids", nil, "owners (self or account IDs)")
+	cmd.Flags().StringSliceVar(&fl.restorableBy, "restorable-by-user-ids", nil,
+		"self (yours and those shared with you), all (public) or account IDs (yours shared with them)")
 	cmd.Flags().StringArrayVar(&fl.filters, "filters", nil, "Name=status,Values=completed (repeatable)")
 	fl.page.register(cmd)
-	markList(cmd, "snapshot-ids", "owner-ids", "filters")
+	markList(cmd, "snapshot-ids", "owner-ids", "restorable-by-user-ids", "filters")
 	completeFlag(cmd, "snapshot-ids", a, completeSnapshotIDs)
 }
 
@@ -63,7 +65,7 @@ func (fl *describeSnapshotsFlags) describe(ctx context.Context, c pb.ComputeClie
 	}
 	items, next, err := paginate(ctx, fl.page, func(ctx context.Context, token string, max int32) ([]*pb.Snapshot, string, error) {
 		r, err := c.DescribeSnapshots(ctx, &pb.DescribeSnapshotsRequest{SnapshotIds: fl.ids, OwnerIds: fl.owners,
-			Filters: flt, MaxResults: max, NextToken: token})
+			RestorableByUserIds: fl.restorableBy, Filters: flt, MaxResults: max, NextToken: token})
 		return r.GetSnapshots(), r.GetNextToken(), err
 	})
 	return NewObject().Set("Snapshots", list(items, docSnapshot)).Str("NextToken", next), err

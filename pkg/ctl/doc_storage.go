@@ -32,9 +32,16 @@ func docVolume(v *pb.Volume) any {
 		Set("Encrypted", v.GetEncrypted())
 }
 
+// docVolumeModification is modify-volume's output.
 func docVolumeModification(m *pb.VolumeModification) any {
-	o := NewObject().Set("VolumeId", m.GetVolumeId()).
+	return NewObject().Set("VolumeModification", docModification(m))
+}
+
+// docModification is an EC2 VolumeModification.
+func docModification(m *pb.VolumeModification) any {
+	return NewObject().Set("VolumeId", m.GetVolumeId()).
 		Set("ModificationState", m.GetModificationState()).
+		Str("StatusMessage", m.GetStatusMessage()).
 		Int("TargetSize", int64(m.GetTargetSize())).
 		Int("TargetIops", int64(m.GetTargetIops())).
 		Str("TargetVolumeType", m.GetTargetVolumeType()).
@@ -44,8 +51,8 @@ func docVolumeModification(m *pb.VolumeModification) any {
 		Str("OriginalVolumeType", m.GetOriginalVolumeType()).
 		Int("OriginalThroughput", int64(m.GetOriginalThroughput())).
 		Set("Progress", m.GetProgress()).
-		Time("StartTime", m.GetStartTime())
-	return NewObject().Set("VolumeModification", o)
+		Time("StartTime", m.GetStartTime()).
+		Time("EndTime", m.GetEndTime())
 }
 
 // docSnapshot is an EC2 Snapshot (also create-snapshot's output).

@@ -32,7 +32,8 @@ func (f *fakeCompute) DescribeKeyPairs(context.Context, *pb.DescribeKeyPairsRequ
 		KeyType: "ed25519", KeyFingerprint: "SHA256:abc", CreateTime: t0, Tags: []*pb.Tag{{Key: "team", Value: "a"}}}}}, nil
 }
 
-func (f *fakeCompute) DescribeSnapshots(context.Context, *pb.DescribeSnapshotsRequest) (*pb.DescribeSnapshotsResponse, error) {
+func (f *fakeCompute) DescribeSnapshots(_ context.Context, req *pb.DescribeSnapshotsRequest) (*pb.DescribeSnapshotsResponse, error) {
+	f.keep(req)
 	return &pb.DescribeSnapshotsResponse{Snapshots: []*pb.Snapshot{{SnapshotId: "snap-0ccccccccccccccc3",
 		VolumeId: "vol-0bbbbbbbbbbbbbbb2", State: "completed", StartTime: t0, Progress: "100%",
 		OwnerId: "000000000001", Description: "nightly", VolumeSize: 2, StoredBytes: 4096}}}, nil

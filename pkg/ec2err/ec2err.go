@@ -98,6 +98,7 @@ const (
 	InvalidVolumeNotFound                  = "InvalidVolume.NotFound"
 	InvalidVolumeZoneMismatch              = "InvalidVolume.ZoneMismatch"
 	InvalidVolumeIDMalformed               = "InvalidVolumeID.Malformed"
+	InvalidVolumeModificationNotFound      = "InvalidVolumeModification.NotFound"
 	InvalidVpcIDMalformed                  = "InvalidVpcID.Malformed"
 	InvalidVpcIDNotFound                   = "InvalidVpcID.NotFound"
 	InvalidVpcCidrAssocNotFound            = "InvalidVpcCidrBlockAssociationID.NotFound"

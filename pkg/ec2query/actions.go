@@ -58,12 +58,28 @@ var actions = map[string]action{
 	"DetachVolume":    op(true, compute.DetachVolume, attachmentBodyXML, "volume_id"),
 	"ModifyVolume":    op(true, compute.ModifyVolume, modifyVolumeXML, "volume_id"),
 	"DeleteVolume":    op(true, compute.DeleteVolume, done, "volume_id"),
+	// Modifications (xml_volumes.go), status checks and attributes (xml_volume_ops.go).
+	"DescribeVolumesModifications": op(false, compute.DescribeVolumesModifications, describeVolumesModificationsXML),
+	"DescribeVolumeStatus":         op(false, compute.DescribeVolumeStatus, describeVolumeStatusXML),
+	"DescribeVolumeAttribute":      op(false, compute.DescribeVolumeAttribute, volumeAttributeXML, "attribute", "volume_id"),
+	"ModifyVolumeAttribute":        op(true, compute.ModifyVolumeAttribute, done, "volume_id"),
+	// EBS encryption by default (xml_snapshot_attrs.go).
+	"GetEbsEncryptionByDefault":     op(false, compute.GetEbsEncryptionByDefault, ebsEncryptionXML),
+	"EnableEbsEncryptionByDefault":  op(true, compute.EnableEbsEncryptionByDefault, ebsEncryptionXML),
+	"DisableEbsEncryptionByDefault": op(true, compute.DisableEbsEncryptionByDefault, ebsEncryptionXML),
+	"GetEbsDefaultKmsKeyId":         op(false, compute.GetEbsDefaultKmsKeyId, kmsKeyIDXML),
+	"ModifyEbsDefaultKmsKeyId":      op(true, compute.ModifyEbsDefaultKmsKeyId, kmsKeyIDXML, "kms_key_id"),
+	"ResetEbsDefaultKmsKeyId":       op(true, compute.ResetEbsDefaultKmsKeyId, kmsKeyIDXML),
 
 	// Snapshots.
 	"CreateSnapshot":    op(true, compute.CreateSnapshot, snapshotBodyXML, "volume_id"),
 	"DescribeSnapshots": op(false, compute.DescribeSnapshots, describeSnapshotsXML),
 	"CopySnapshot":      op(true, compute.CopySnapshot, copySnapshotXML, "source_region", "source_snapshot_id"),
 	"DeleteSnapshot":    op(true, compute.DeleteSnapshot, done, "snapshot_id"),
+	// Sharing: createVolumePermission (xml_snapshot_attrs.go).
+	"DescribeSnapshotAttribute": op(false, compute.DescribeSnapshotAttribute, snapshotAttributeXML, "attribute", "snapshot_id"),
+	"ModifySnapshotAttribute":   op(true, compute.ModifySnapshotAttribute, done, "snapshot_id"),
+	"ResetSnapshotAttribute":    op(true, compute.ResetSnapshotAttribute, done, "attribute", "snapshot_id"),
 
 	// Images.
 	"RegisterImage":   op(true, compute.RegisterImage, imageIDXML, "name"),

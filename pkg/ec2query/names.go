@@ -11,10 +11,14 @@ import (
 // Filter.N, tags → Tag.N). nameOverrides lists the fields EC2 names
 // differently.
 var nameOverrides = map[protoreflect.FullName]string{
-	"ec2lab.v1.CreateTagsRequest.resources":            "ResourceId",
-	"ec2lab.v1.DeleteTagsRequest.resources":            "ResourceId",
-	"ec2lab.v1.DescribeSnapshotsRequest.owner_ids":     "Owner",
-	"ec2lab.v1.DescribeImagesRequest.executable_users": "ExecutableBy",
+	"ec2lab.v1.CreateTagsRequest.resources":                     "ResourceId",
+	"ec2lab.v1.DeleteTagsRequest.resources":                     "ResourceId",
+	"ec2lab.v1.DescribeSnapshotsRequest.owner_ids":              "Owner",
+	"ec2lab.v1.DescribeSnapshotsRequest.restorable_by_user_ids": "RestorableBy",
+	// Volume attributes and snapshot sharing (xml_volume_ops.go, xml_snapshot_attrs.go).
+	"ec2lab.v1.ModifyVolumeAttributeRequest.auto_enable_io": "AutoEnableIO",
+	"ec2lab.v1.ModifySnapshotAttributeRequest.group_names":  "UserGroup",
+	"ec2lab.v1.DescribeImagesRequest.executable_users":      "ExecutableBy",
 	// ec2lab: the bundle directory travels in EC2's ImageLocation.
 	"ec2lab.v1.RegisterImageRequest.bundle_path": "ImageLocation",
 	// Security groups (xml_secgroups.go).

@@ -95,6 +95,18 @@ type modificationXML struct {
 	OriginalThroughput int32  `xml:"originalThroughput,omitempty"`
 	Progress           int64  `xml:"progress"`
 	StartTime          string `xml:"startTime,omitempty"`
+	EndTime            string `xml:"endTime,omitempty"`
+	StatusMessage      string `xml:"statusMessage,omitempty"`
+}
+
+func modification(m *ec2labv1.VolumeModification) modificationXML {
+	return modificationXML{
+		VolumeID: m.GetVolumeId(), ModificationState: m.GetModificationState(),
+		TargetSize: m.GetTargetSize(), TargetIops: m.GetTargetIops(), TargetVolumeType: m.GetTargetVolumeType(),
+		TargetThroughput: m.GetTargetThroughput(), OriginalSize: m.GetOriginalSize(), OriginalIops: m.GetOriginalIops(),
+		OriginalVolumeType: m.GetOriginalVolumeType(), OriginalThroughput: m.GetOriginalThroughput(),
+		Progress: m.GetProgress(), StartTime: xmlTime(m.GetStartTime()), EndTime: xmlTime(m.GetEndTime()),
+		StatusMessage: m.GetStatusMessage()}
 }
 
 type modifyVolumeBody struct {
@@ -103,12 +115,23 @@ type modifyVolumeBody struct {
 }
 
 func modifyVolumeXML(m *ec2labv1.VolumeModification) body {
-	return &modifyVolumeBody{Modification: modificationXML{
-		VolumeID: m.GetVolumeId(), ModificationState: m.GetModificationState(),
-		TargetSize: m.GetTargetSize(), TargetIops: m.GetTargetIops(), TargetVolumeType: m.GetTargetVolumeType(),
-		TargetThroughput: m.GetTargetThroughput(), OriginalSize: m.GetOriginalSize(), OriginalIops: m.GetOriginalIops(),
-		OriginalVolumeType: m.GetOriginalVolumeType(), OriginalThroughput: m.GetOriginalThroughput(),
-		Progress: m.GetProgress(), StartTime: xmlTime(m.GetStartTime())}}
+	return &modifyVolumeBody{Modification: modification(m)}
+}
+
+type describeVolumesModificationsBody struct {
+	meta
+	Set struct {
+		Items []modificationXML `xml:"item"`
+	} `xml:"volumeModificationSet"`
+	NextToken string `xml:"nextToken,omitempty"`
+}
+
+func describeVolumesModificationsXML(r *ec2labv1.DescribeVolumesModificationsResponse) body {
+	b := &describeVolumesModificationsBody{NextToken: r.GetNextToken()}
+	for _, m := range r.GetVolumesModifications() {
+		b.Set.Items = append(b.Set.Items, modification(m))
+	}
+	return b
 }
 
 type snapshotXML struct {

@@ -56,11 +56,24 @@ const (
 	Compute_DetachVolume_FullMethodName                               = "/ec2lab.v1.Compute/DetachVolume"
 	Compute_ModifyVolume_FullMethodName                               = "/ec2lab.v1.Compute/ModifyVolume"
 	Compute_DeleteVolume_FullMethodName                               = "/ec2lab.v1.Compute/DeleteVolume"
+	Compute_DescribeVolumesModifications_FullMethodName               = "/ec2lab.v1.Compute/DescribeVolumesModifications"
+	Compute_DescribeVolumeStatus_FullMethodName                       = "/ec2lab.v1.Compute/DescribeVolumeStatus"
+	Compute_DescribeVolumeAttribute_FullMethodName                    = "/ec2lab.v1.Compute/DescribeVolumeAttribute"
+	Compute_ModifyVolumeAttribute_FullMethodName                      = "/ec2lab.v1.Compute/ModifyVolumeAttribute"
+	Compute_GetEbsEncryptionByDefault_FullMethodName                  = "/ec2lab.v1.Compute/GetEbsEncryptionByDefault"
+	Compute_EnableEbsEncryptionByDefault_FullMethodName               = "/ec2lab.v1.Compute/EnableEbsEncryptionByDefault"
+	Compute_DisableEbsEncryptionByDefault_FullMethodName              = "/ec2lab.v1.Compute/DisableEbsEncryptionByDefault"
+	Compute_GetEbsDefaultKmsKeyId_FullMethodName                      = "/ec2lab.v1.Compute/GetEbsDefaultKmsKeyId"
+	Compute_ModifyEbsDefaultKmsKeyId_FullMethodName                   = "/ec2lab.v1.Compute/ModifyEbsDefaultKmsKeyId"
+	Compute_ResetEbsDefaultKmsKeyId_FullMethodName                    = "/ec2lab.v1.Compute/ResetEbsDefaultKmsKeyId"
 	Compute_CreateSnapshot_FullMethodName                             = "/ec2lab.v1.Compute/CreateSnapshot"
 	Compute_DescribeSnapshots_FullMethodName                          = "/ec2lab.v1.Compute/DescribeSnapshots"
 	Compute_CopySnapshot_FullMethodName                               = "/ec2lab.v1.Compute/CopySnapshot"
 	Compute_GetSnapshotLayers_FullMethodName                          = "/ec2lab.v1.Compute/GetSnapshotLayers"
 	Compute_DeleteSnapshot_FullMethodName                             = "/ec2lab.v1.Compute/DeleteSnapshot"
+	Compute_DescribeSnapshotAttribute_FullMethodName                  = "/ec2lab.v1.Compute/DescribeSnapshotAttribute"
+	Compute_ModifySnapshotAttribute_FullMethodName                    = "/ec2lab.v1.Compute/ModifySnapshotAttribute"
+	Compute_ResetSnapshotAttribute_FullMethodName                     = "/ec2lab.v1.Compute/ResetSnapshotAttribute"
 	Compute_RegisterImage_FullMethodName                              = "/ec2lab.v1.Compute/RegisterImage"
 	Compute_CreateImage_FullMethodName                                = "/ec2lab.v1.Compute/CreateImage"
 	Compute_DescribeImages_FullMethodName                             = "/ec2lab.v1.Compute/DescribeImages"
@@ -160,6 +173,25 @@ type ComputeClient interface {
 	DetachVolume(ctx context.Context, in *DetachVolumeRequest, opts ...grpc.CallOption) (*VolumeAttachment, error)
 	ModifyVolume(ctx context.Context, in *ModifyVolumeRequest, opts ...grpc.CallOption) (*VolumeModification, error)
 	DeleteVolume(ctx context.Context, in *DeleteVolumeRequest, opts ...grpc.CallOption) (*DeleteVolumeResponse, error)
+	// DescribeVolumesModifications answers the latest ModifyVolume of each of
+	// the caller's volumes (a volume never modified has none).
+	DescribeVolumesModifications(ctx context.Context, in *DescribeVolumesModificationsRequest, opts ...grpc.CallOption) (*DescribeVolumesModificationsResponse, error)
+	// DescribeVolumeStatus answers the I/O status checks of the caller's volumes.
+	DescribeVolumeStatus(ctx context.Context, in *DescribeVolumeStatusRequest, opts ...grpc.CallOption) (*DescribeVolumeStatusResponse, error)
+	// DescribeVolumeAttribute answers a volume's autoEnableIO or productCodes.
+	DescribeVolumeAttribute(ctx context.Context, in *DescribeVolumeAttributeRequest, opts ...grpc.CallOption) (*VolumeAttribute, error)
+	// ModifyVolumeAttribute sets a volume's autoEnableIO.
+	ModifyVolumeAttribute(ctx context.Context, in *ModifyVolumeAttributeRequest, opts ...grpc.CallOption) (*ModifyVolumeAttributeResponse, error)
+	// EBS encryption by default, per account in this region: when enabled,
+	// every new volume of the account is encrypted.
+	GetEbsEncryptionByDefault(ctx context.Context, in *GetEbsEncryptionByDefaultRequest, opts ...grpc.CallOption) (*EbsEncryptionByDefault, error)
+	EnableEbsEncryptionByDefault(ctx context.Context, in *EnableEbsEncryptionByDefaultRequest, opts ...grpc.CallOption) (*EbsEncryptionByDefault, error)
+	DisableEbsEncryptionByDefault(ctx context.Context, in *DisableEbsEncryptionByDefaultRequest, opts ...grpc.CallOption) (*EbsEncryptionByDefault, error)
+	// GetEbsDefaultKmsKeyId answers alias/aws/ebs: the region's own key stands
+	// for EC2's managed key. Modify/Reset are refused (ec2lab has no KMS).
+	GetEbsDefaultKmsKeyId(ctx context.Context, in *GetEbsDefaultKmsKeyIdRequest, opts ...grpc.CallOption) (*EbsDefaultKmsKeyId, error)
+	ModifyEbsDefaultKmsKeyId(ctx context.Context, in *ModifyEbsDefaultKmsKeyIdRequest, opts ...grpc.CallOption) (*EbsDefaultKmsKeyId, error)
+	ResetEbsDefaultKmsKeyId(ctx context.Context, in *ResetEbsDefaultKmsKeyIdRequest, opts ...grpc.CallOption) (*EbsDefaultKmsKeyId, error)
 	// Snapshots.
 	CreateSnapshot(ctx context.Context, in *CreateSnapshotRequest, opts ...grpc.CallOption) (*Snapshot, error)
 	DescribeSnapshots(ctx context.Context, in *DescribeSnapshotsRequest, opts ...grpc.CallOption) (*DescribeSnapshotsResponse, error)
@@ -168,6 +200,14 @@ type ComputeClient interface {
 	// layers whose sha256 the caller already has (cross-region copies).
 	GetSnapshotLayers(ctx context.Context, in *GetSnapshotLayersRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[LayerChunk], error)
 	DeleteSnapshot(ctx context.Context, in *DeleteSnapshotRequest, opts ...grpc.CallOption) (*DeleteSnapshotResponse, error)
+	// DescribeSnapshotAttribute answers a snapshot's createVolumePermission or
+	// productCodes (owner only).
+	DescribeSnapshotAttribute(ctx context.Context, in *DescribeSnapshotAttributeRequest, opts ...grpc.CallOption) (*SnapshotAttribute, error)
+	// ModifySnapshotAttribute shares a snapshot with accounts or everyone
+	// (createVolumePermission), or stops sharing it (owner only).
+	ModifySnapshotAttribute(ctx context.Context, in *ModifySnapshotAttributeRequest, opts ...grpc.CallOption) (*ModifySnapshotAttributeResponse, error)
+	// ResetSnapshotAttribute makes a snapshot private again (createVolumePermission).
+	ResetSnapshotAttribute(ctx context.Context, in *ResetSnapshotAttributeRequest, opts ...grpc.CallOption) (*ResetSnapshotAttributeResponse, error)
 	// Images.
 	RegisterImage(ctx context.Context, in *RegisterImageRequest, opts ...grpc.CallOption) (*RegisterImageResponse, error)
 	CreateImage(ctx context.Context, in *CreateImageRequest, opts ...grpc.CallOption) (*CreateImageResponse, error)
@@ -562,6 +602,106 @@ func (c *computeClient) DeleteVolume(ctx context.Context, in *DeleteVolumeReques
 	return out, nil
 }
 
+func (c *computeClient) DescribeVolumesModifications(ctx context.Context, in *DescribeVolumesModificationsRequest, opts ...grpc.CallOption) (*DescribeVolumesModificationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeVolumesModificationsResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeVolumesModifications_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeVolumeStatus(ctx context.Context, in *DescribeVolumeStatusRequest, opts ...grpc.CallOption) (*DescribeVolumeStatusResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeVolumeStatusResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeVolumeStatus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeVolumeAttribute(ctx context.Context, in *DescribeVolumeAttributeRequest, opts ...grpc.CallOption) (*VolumeAttribute, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VolumeAttribute)
+	err := c.cc.Invoke(ctx, Compute_DescribeVolumeAttribute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ModifyVolumeAttribute(ctx context.Context, in *ModifyVolumeAttributeRequest, opts ...grpc.CallOption) (*ModifyVolumeAttributeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ModifyVolumeAttributeResponse)
+	err := c.cc.Invoke(ctx, Compute_ModifyVolumeAttribute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) GetEbsEncryptionByDefault(ctx context.Context, in *GetEbsEncryptionByDefaultRequest, opts ...grpc.CallOption) (*EbsEncryptionByDefault, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EbsEncryptionByDefault)
+	err := c.cc.Invoke(ctx, Compute_GetEbsEncryptionByDefault_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) EnableEbsEncryptionByDefault(ctx context.Context, in *EnableEbsEncryptionByDefaultRequest, opts ...grpc.CallOption) (*EbsEncryptionByDefault, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EbsEncryptionByDefault)
+	err := c.cc.Invoke(ctx, Compute_EnableEbsEncryptionByDefault_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DisableEbsEncryptionByDefault(ctx context.Context, in *DisableEbsEncryptionByDefaultRequest, opts ...grpc.CallOption) (*EbsEncryptionByDefault, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EbsEncryptionByDefault)
+	err := c.cc.Invoke(ctx, Compute_DisableEbsEncryptionByDefault_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) GetEbsDefaultKmsKeyId(ctx context.Context, in *GetEbsDefaultKmsKeyIdRequest, opts ...grpc.CallOption) (*EbsDefaultKmsKeyId, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EbsDefaultKmsKeyId)
+	err := c.cc.Invoke(ctx, Compute_GetEbsDefaultKmsKeyId_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ModifyEbsDefaultKmsKeyId(ctx context.Context, in *ModifyEbsDefaultKmsKeyIdRequest, opts ...grpc.CallOption) (*EbsDefaultKmsKeyId, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EbsDefaultKmsKeyId)
+	err := c.cc.Invoke(ctx, Compute_ModifyEbsDefaultKmsKeyId_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ResetEbsDefaultKmsKeyId(ctx context.Context, in *ResetEbsDefaultKmsKeyIdRequest, opts ...grpc.CallOption) (*EbsDefaultKmsKeyId, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EbsDefaultKmsKeyId)
+	err := c.cc.Invoke(ctx, Compute_ResetEbsDefaultKmsKeyId_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *computeClient) CreateSnapshot(ctx context.Context, in *CreateSnapshotRequest, opts ...grpc.CallOption) (*Snapshot, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Snapshot)
@@ -615,6 +755,36 @@ func (c *computeClient) DeleteSnapshot(ctx context.Context, in *DeleteSnapshotRe
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(DeleteSnapshotResponse)
 	err := c.cc.Invoke(ctx, Compute_DeleteSnapshot_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeSnapshotAttribute(ctx context.Context, in *DescribeSnapshotAttributeRequest, opts ...grpc.CallOption) (*SnapshotAttribute, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SnapshotAttribute)
+	err := c.cc.Invoke(ctx, Compute_DescribeSnapshotAttribute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ModifySnapshotAttribute(ctx context.Context, in *ModifySnapshotAttributeRequest, opts ...grpc.CallOption) (*ModifySnapshotAttributeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ModifySnapshotAttributeResponse)
+	err := c.cc.Invoke(ctx, Compute_ModifySnapshotAttribute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ResetSnapshotAttribute(ctx context.Context, in *ResetSnapshotAttributeRequest, opts ...grpc.CallOption) (*ResetSnapshotAttributeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ResetSnapshotAttributeResponse)
+	err := c.cc.Invoke(ctx, Compute_ResetSnapshotAttribute_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -1132,6 +1302,25 @@ type ComputeServer interface {
 	DetachVolume(context.Context, *DetachVolumeRequest) (*VolumeAttachment, error)
 	ModifyVolume(context.Context, *ModifyVolumeRequest) (*VolumeModification, error)
 	DeleteVolume(context.Context, *DeleteVolumeRequest) (*DeleteVolumeResponse, error)
+	// DescribeVolumesModifications answers the latest ModifyVolume of each of
+	// the caller's volumes (a volume never modified has none).
+	DescribeVolumesModifications(context.Context, *DescribeVolumesModificationsRequest) (*DescribeVolumesModificationsResponse, error)
+	// DescribeVolumeStatus answers the I/O status checks of the caller's volumes.
+	DescribeVolumeStatus(context.Context, *DescribeVolumeStatusRequest) (*DescribeVolumeStatusResponse, error)
+	// DescribeVolumeAttribute answers a volume's autoEnableIO or productCodes.
+	DescribeVolumeAttribute(context.Context, *DescribeVolumeAttributeRequest) (*VolumeAttribute, error)
+	// ModifyVolumeAttribute sets a volume's autoEnableIO.
+	ModifyVolumeAttribute(context.Context, *ModifyVolumeAttributeRequest) (*ModifyVolumeAttributeResponse, error)
+	// EBS encryption by default, per account in this region: when enabled,
+	// every new volume of the account is encrypted.
+	GetEbsEncryptionByDefault(context.Context, *GetEbsEncryptionByDefaultRequest) (*EbsEncryptionByDefault, error)
+	EnableEbsEncryptionByDefault(context.Context, *EnableEbsEncryptionByDefaultRequest) (*EbsEncryptionByDefault, error)
+	DisableEbsEncryptionByDefault(context.Context, *DisableEbsEncryptionByDefaultRequest) (*EbsEncryptionByDefault, error)
+	// GetEbsDefaultKmsKeyId answers alias/aws/ebs: the region's own key stands
+	// for EC2's managed key. Modify/Reset are refused (ec2lab has no KMS).
+	GetEbsDefaultKmsKeyId(context.Context, *GetEbsDefaultKmsKeyIdRequest) (*EbsDefaultKmsKeyId, error)
+	ModifyEbsDefaultKmsKeyId(context.Context, *ModifyEbsDefaultKmsKeyIdRequest) (*EbsDefaultKmsKeyId, error)
+	ResetEbsDefaultKmsKeyId(context.Context, *ResetEbsDefaultKmsKeyIdRequest) (*EbsDefaultKmsKeyId, error)
 	// Snapshots.
 	CreateSnapshot(context.Context, *CreateSnapshotRequest) (*Snapshot, error)
 	DescribeSnapshots(context.Context, *DescribeSnapshotsRequest) (*DescribeSnapshotsResponse, error)
@@ -1140,6 +1329,14 @@ type ComputeServer interface {
 	// layers whose sha256 the caller already has (cross-region copies).
 	GetSnapshotLayers(*GetSnapshotLayersRequest, grpc.ServerStreamingServer[LayerChunk]) error
 	DeleteSnapshot(context.Context, *DeleteSnapshotRequest) (*DeleteSnapshotResponse, error)
+	// DescribeSnapshotAttribute answers a snapshot's createVolumePermission or
+	// productCodes (owner only).
+	DescribeSnapshotAttribute(context.Context, *DescribeSnapshotAttributeRequest) (*SnapshotAttribute, error)
+	// ModifySnapshotAttribute shares a snapshot with accounts or everyone
+	// (createVolumePermission), or stops sharing it (owner only).
+	ModifySnapshotAttribute(context.Context, *ModifySnapshotAttributeRequest) (*ModifySnapshotAttributeResponse, error)
+	// ResetSnapshotAttribute makes a snapshot private again (createVolumePermission).
+	ResetSnapshotAttribute(context.Context, *ResetSnapshotAttributeRequest) (*ResetSnapshotAttributeResponse, error)
 	// Images.
 	RegisterImage(context.Context, *RegisterImageRequest) (*RegisterImageResponse, error)
 	CreateImage(context.Context, *CreateImageRequest) (*CreateImageResponse, error)
@@ -1307,6 +1504,36 @@ func (UnimplementedComputeServer) ModifyVolume(context.Context, *ModifyVolumeReq
 func (UnimplementedComputeServer) DeleteVolume(context.Context, *DeleteVolumeRequest) (*DeleteVolumeResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeleteVolume not implemented")
 }
+func (UnimplementedComputeServer) DescribeVolumesModifications(context.Context, *DescribeVolumesModificationsRequest) (*DescribeVolumesModificationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeVolumesModifications not implemented")
+}
+func (UnimplementedComputeServer) DescribeVolumeStatus(context.Context, *DescribeVolumeStatusRequest) (*DescribeVolumeStatusResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeVolumeStatus not implemented")
+}
+func (UnimplementedComputeServer) DescribeVolumeAttribute(context.Context, *DescribeVolumeAttributeRequest) (*VolumeAttribute, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeVolumeAttribute not implemented")
+}
+func (UnimplementedComputeServer) ModifyVolumeAttribute(context.Context, *ModifyVolumeAttributeRequest) (*ModifyVolumeAttributeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ModifyVolumeAttribute not implemented")
+}
+func (UnimplementedComputeServer) GetEbsEncryptionByDefault(context.Context, *GetEbsEncryptionByDefaultRequest) (*EbsEncryptionByDefault, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetEbsEncryptionByDefault not implemented")
+}
+func (UnimplementedComputeServer) EnableEbsEncryptionByDefault(context.Context, *EnableEbsEncryptionByDefaultRequest) (*EbsEncryptionByDefault, error) {
+	return nil, status.Error(codes.Unimplemented, "method EnableEbsEncryptionByDefault not implemented")
+}
+func (UnimplementedComputeServer) DisableEbsEncryptionByDefault(context.Context, *DisableEbsEncryptionByDefaultRequest) (*EbsEncryptionByDefault, error) {
+	return nil, status.Error(codes.Unimplemented, "method DisableEbsEncryptionByDefault not implemented")
+}
+func (UnimplementedComputeServer) GetEbsDefaultKmsKeyId(context.Context, *GetEbsDefaultKmsKeyIdRequest) (*EbsDefaultKmsKeyId, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetEbsDefaultKmsKeyId not implemented")
+}
+func (UnimplementedComputeServer) ModifyEbsDefaultKmsKeyId(context.Context, *ModifyEbsDefaultKmsKeyIdRequest) (*EbsDefaultKmsKeyId, error) {
+	return nil, status.Error(codes.Unimplemented, "method ModifyEbsDefaultKmsKeyId not implemented")
+}
+func (UnimplementedComputeServer) ResetEbsDefaultKmsKeyId(context.Context, *ResetEbsDefaultKmsKeyIdRequest) (*EbsDefaultKmsKeyId, error) {
+	return nil, status.Error(codes.Unimplemented, "method ResetEbsDefaultKmsKeyId not implemented")
+}
 func (UnimplementedComputeServer) CreateSnapshot(context.Context, *CreateSnapshotRequest) (*Snapshot, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateSnapshot not implemented")
 }
@@ -1321,6 +1548,15 @@ func (UnimplementedComputeServer) GetSnapshotLayers(*GetSnapshotLayersRequest, g
 }
 func (UnimplementedComputeServer) DeleteSnapshot(context.Context, *DeleteSnapshotRequest) (*DeleteSnapshotResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeleteSnapshot not implemented")
+}
+func (UnimplementedComputeServer) DescribeSnapshotAttribute(context.Context, *DescribeSnapshotAttributeRequest) (*SnapshotAttribute, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeSnapshotAttribute not implemented")
+}
+func (UnimplementedComputeServer) ModifySnapshotAttribute(context.Context, *ModifySnapshotAttributeRequest) (*ModifySnapshotAttributeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ModifySnapshotAttribute not implemented")
+}
+func (UnimplementedComputeServer) ResetSnapshotAttribute(context.Context, *ResetSnapshotAttributeRequest) (*ResetSnapshotAttributeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ResetSnapshotAttribute not implemented")
 }
 func (UnimplementedComputeServer) RegisterImage(context.Context, *RegisterImageRequest) (*RegisterImageResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RegisterImage not implemented")
@@ -2043,6 +2279,186 @@ func _Compute_DeleteVolume_Handler(srv interface{}, ctx context.Context, dec fun
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_DescribeVolumesModifications_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeVolumesModificationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeVolumesModifications(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeVolumesModifications_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeVolumesModifications(ctx, req.(*DescribeVolumesModificationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeVolumeStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeVolumeStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeVolumeStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeVolumeStatus_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeVolumeStatus(ctx, req.(*DescribeVolumeStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeVolumeAttribute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeVolumeAttributeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeVolumeAttribute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeVolumeAttribute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeVolumeAttribute(ctx, req.(*DescribeVolumeAttributeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ModifyVolumeAttribute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ModifyVolumeAttributeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ModifyVolumeAttribute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ModifyVolumeAttribute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ModifyVolumeAttribute(ctx, req.(*ModifyVolumeAttributeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_GetEbsEncryptionByDefault_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetEbsEncryptionByDefaultRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).GetEbsEncryptionByDefault(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_GetEbsEncryptionByDefault_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).GetEbsEncryptionByDefault(ctx, req.(*GetEbsEncryptionByDefaultRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_EnableEbsEncryptionByDefault_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(EnableEbsEncryptionByDefaultRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).EnableEbsEncryptionByDefault(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_EnableEbsEncryptionByDefault_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).EnableEbsEncryptionByDefault(ctx, req.(*EnableEbsEncryptionByDefaultRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DisableEbsEncryptionByDefault_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DisableEbsEncryptionByDefaultRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DisableEbsEncryptionByDefault(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DisableEbsEncryptionByDefault_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DisableEbsEncryptionByDefault(ctx, req.(*DisableEbsEncryptionByDefaultRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_GetEbsDefaultKmsKeyId_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetEbsDefaultKmsKeyIdRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).GetEbsDefaultKmsKeyId(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_GetEbsDefaultKmsKeyId_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).GetEbsDefaultKmsKeyId(ctx, req.(*GetEbsDefaultKmsKeyIdRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ModifyEbsDefaultKmsKeyId_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ModifyEbsDefaultKmsKeyIdRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ModifyEbsDefaultKmsKeyId(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ModifyEbsDefaultKmsKeyId_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ModifyEbsDefaultKmsKeyId(ctx, req.(*ModifyEbsDefaultKmsKeyIdRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ResetEbsDefaultKmsKeyId_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ResetEbsDefaultKmsKeyIdRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ResetEbsDefaultKmsKeyId(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ResetEbsDefaultKmsKeyId_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ResetEbsDefaultKmsKeyId(ctx, req.(*ResetEbsDefaultKmsKeyIdRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Compute_CreateSnapshot_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateSnapshotRequest)
 	if err := dec(in); err != nil {
@@ -2122,6 +2538,60 @@ func _Compute_DeleteSnapshot_Handler(srv interface{}, ctx context.Context, dec f
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(ComputeServer).DeleteSnapshot(ctx, req.(*DeleteSnapshotRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeSnapshotAttribute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeSnapshotAttributeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeSnapshotAttribute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeSnapshotAttribute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeSnapshotAttribute(ctx, req.(*DescribeSnapshotAttributeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ModifySnapshotAttribute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ModifySnapshotAttributeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ModifySnapshotAttribute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ModifySnapshotAttribute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ModifySnapshotAttribute(ctx, req.(*ModifySnapshotAttributeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ResetSnapshotAttribute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ResetSnapshotAttributeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ResetSnapshotAttribute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ResetSnapshotAttribute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ResetSnapshotAttribute(ctx, req.(*ResetSnapshotAttributeRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -3061,6 +3531,46 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _Compute_DeleteVolume_Handler,
 		},
 		{
+			MethodName: "DescribeVolumesModifications",
+			Handler:    _Compute_DescribeVolumesModifications_Handler,
+		},
+		{
+			MethodName: "DescribeVolumeStatus",
+			Handler:    _Compute_DescribeVolumeStatus_Handler,
+		},
+		{
+			MethodName: "DescribeVolumeAttribute",
+			Handler:    _Compute_DescribeVolumeAttribute_Handler,
+		},
+		{
+			MethodName: "ModifyVolumeAttribute",
+			Handler:    _Compute_ModifyVolumeAttribute_Handler,
+		},
+		{
+			MethodName: "GetEbsEncryptionByDefault",
+			Handler:    _Compute_GetEbsEncryptionByDefault_Handler,
+		},
+		{
+			MethodName: "EnableEbsEncryptionByDefault",
+			Handler:    _Compute_EnableEbsEncryptionByDefault_Handler,
+		},
+		{
+			MethodName: "DisableEbsEncryptionByDefault",
+			Handler:    _Compute_DisableEbsEncryptionByDefault_Handler,
+		},
+		{
+			MethodName: "GetEbsDefaultKmsKeyId",
+			Handler:    _Compute_GetEbsDefaultKmsKeyId_Handler,
+		},
+		{
+			MethodName: "ModifyEbsDefaultKmsKeyId",
+			Handler:    _Compute_ModifyEbsDefaultKmsKeyId_Handler,
+		},
+		{
+			MethodName: "ResetEbsDefaultKmsKeyId",
+			Handler:    _Compute_ResetEbsDefaultKmsKeyId_Handler,
+		},
+		{
 			MethodName: "CreateSnapshot",
 			Handler:    _Compute_CreateSnapshot_Handler,
 		},
@@ -3075,6 +3585,18 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DeleteSnapshot",
 			Handler:    _Compute_DeleteSnapshot_Handler,
+		},
+		{
+			MethodName: "DescribeSnapshotAttribute",
+			Handler:    _Compute_DescribeSnapshotAttribute_Handler,
+		},
+		{
+			MethodName: "ModifySnapshotAttribute",
+			Handler:    _Compute_ModifySnapshotAttribute_Handler,
+		},
+		{
+			MethodName: "ResetSnapshotAttribute",
+			Handler:    _Compute_ResetSnapshotAttribute_Handler,
 		},
 		{
 			MethodName: "RegisterImage",
