@@ -97,6 +97,7 @@ func (f *fakeCompute) DisableEbsEncryptionByDefault(_ context.Context, req *pb.D
 	return &pb.EbsEncryptionByDefault{}, nil
 }
 
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (f *fakeCompute) GetEbsDefaultKmsKeyId(_ context.Context, req *pb.GetEbsDefaultKmsKeyIdRequest) (*pb.EbsDefaultKmsKeyId, error) {
 	f.keep(req)
 	return &pb.EbsDefaultKmsKeyId{KmsKeyId: "alias/aws/ebs"}, nil
@@ -106,11 +107,13 @@ func noKMS() error {
 	return ec2err.New(ec2err.UnsupportedOperation, "The default KMS key cannot be changed: ec2lab has no KMS")
 }
 
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (f *fakeCompute) ModifyEbsDefaultKmsKeyId(_ context.Context, req *pb.ModifyEbsDefaultKmsKeyIdRequest) (*pb.EbsDefaultKmsKeyId, error) {
 	f.keep(req)
 	return nil, noKMS()
 }
 
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (f *fakeCompute) ResetEbsDefaultKmsKeyId(_ context.Context, req *pb.ResetEbsDefaultKmsKeyIdRequest) (*pb.EbsDefaultKmsKeyId, error) {
 	f.keep(req)
 	return nil, noKMS()

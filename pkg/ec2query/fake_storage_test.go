@@ -119,6 +119,7 @@ func (f *fakeCompute) DisableEbsEncryptionByDefault(ctx context.Context, r *ec2l
 	return &ec2labv1.EbsEncryptionByDefault{}, nil
 }
 
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (f *fakeCompute) GetEbsDefaultKmsKeyId(ctx context.Context, r *ec2labv1.GetEbsDefaultKmsKeyIdRequest) (*ec2labv1.EbsDefaultKmsKeyId, error) {
 	if err := f.record(ctx, r); err != nil {
 		return nil, err
@@ -130,6 +131,7 @@ func noKMS() error {
 	return ec2err.New(ec2err.UnsupportedOperation, "The default KMS key cannot be changed: ec2lab has no KMS")
 }
 
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (f *fakeCompute) ModifyEbsDefaultKmsKeyId(ctx context.Context, r *ec2labv1.ModifyEbsDefaultKmsKeyIdRequest) (*ec2labv1.EbsDefaultKmsKeyId, error) {
 	if err := f.record(ctx, r); err != nil {
 		return nil, err
@@ -137,6 +139,7 @@ func (f *fakeCompute) ModifyEbsDefaultKmsKeyId(ctx context.Context, r *ec2labv1.
 	return nil, noKMS()
 }
 
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (f *fakeCompute) ResetEbsDefaultKmsKeyId(ctx context.Context, r *ec2labv1.ResetEbsDefaultKmsKeyIdRequest) (*ec2labv1.EbsDefaultKmsKeyId, error) {
 	if err := f.record(ctx, r); err != nil {
 		return nil, err
