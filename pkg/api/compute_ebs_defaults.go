@@ -35,6 +35,7 @@ func (c *Compute) DisableEbsEncryptionByDefault(ctx context.Context, r *v1.Disab
 }
 
 // GetEbsDefaultKmsKeyId answers the default key's alias.
+//
 //lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (c *Compute) GetEbsDefaultKmsKeyId(ctx context.Context, r *v1.GetEbsDefaultKmsKeyIdRequest) (*v1.EbsDefaultKmsKeyId, error) {
 	id, err := c.svc.GetEbsDefaultKMSKeyID(ctx, r.GetDryRun())
@@ -45,6 +46,7 @@ func (c *Compute) GetEbsDefaultKmsKeyId(ctx context.Context, r *v1.GetEbsDefault
 }
 
 // ModifyEbsDefaultKmsKeyId is refused (no KMS).
+//
 //lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (c *Compute) ModifyEbsDefaultKmsKeyId(ctx context.Context, _ *v1.ModifyEbsDefaultKmsKeyIdRequest) (*v1.EbsDefaultKmsKeyId, error) {
 	id, err := c.svc.ModifyEbsDefaultKMSKeyID(ctx)
@@ -55,6 +57,7 @@ func (c *Compute) ModifyEbsDefaultKmsKeyId(ctx context.Context, _ *v1.ModifyEbsD
 }
 
 // ResetEbsDefaultKmsKeyId is refused (no KMS).
+//
 //lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (c *Compute) ResetEbsDefaultKmsKeyId(ctx context.Context, _ *v1.ResetEbsDefaultKmsKeyIdRequest) (*v1.EbsDefaultKmsKeyId, error) {
 	id, err := c.svc.ResetEbsDefaultKMSKeyID(ctx)

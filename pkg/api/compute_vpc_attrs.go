@@ -95,6 +95,7 @@ func (c *Compute) DescribeVpcClassicLink(ctx context.Context, r *v1.DescribeVpcC
 
 // DescribeVpcClassicLinkDnsSupport answers, for the caller's VPCs, that
 // none resolves EC2-Classic names.
+//
 //lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (c *Compute) DescribeVpcClassicLinkDnsSupport(ctx context.Context, r *v1.DescribeVpcClassicLinkDnsSupportRequest) (*v1.DescribeVpcClassicLinkDnsSupportResponse, error) {
 	vs, next, err := c.svc.DescribeVpcs(ctx, r.GetVpcIds(), nil, page(r.GetMaxResults(), r.GetNextToken()))

@@ -111,6 +111,7 @@ func (f *fakeCompute) DescribeVpcClassicLink(_ context.Context, req *pb.Describe
 
 // DescribeVpcClassicLinkDnsSupport pages two VPCs one at a time when asked
 // for MaxResults.
+//
 //lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (f *fakeCompute) DescribeVpcClassicLinkDnsSupport(_ context.Context, req *pb.DescribeVpcClassicLinkDnsSupportRequest) (*pb.DescribeVpcClassicLinkDnsSupportResponse, error) {
 	f.record(req)
