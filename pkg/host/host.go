@@ -205,9 +205,9 @@ type Inventory struct {
 
 // PoolInfo is a storage pool of a host.
 type PoolInfo struct {
-	Path      string
-	Shared    bool
-	FreeBytes int64
+	Path                  string
+	Shared                bool
+	FreeBytes, TotalBytes int64
 }
 
 // GPU is a passthrough device of a host.

@@ -267,7 +267,8 @@ func InventoryFrom(inv *agentv1.Inventory) host.Inventory {
 		AgentVersion: inv.GetAgentVersion(), LibvirtVersion: inv.GetLibvirtVersion(), PinnedCPUs: inv.GetPinnedCpus(),
 		VTEP: inv.GetVtepAddress()}
 	for _, p := range inv.GetPools() {
-		out.Pools = append(out.Pools, host.PoolInfo{Path: p.GetPath(), Shared: p.GetShared(), FreeBytes: p.GetFreeBytes()})
+		out.Pools = append(out.Pools, host.PoolInfo{Path: p.GetPath(), Shared: p.GetShared(), FreeBytes: p.GetFreeBytes(),
+			TotalBytes: p.GetTotalBytes()})
 	}
 	for _, g := range inv.GetGpus() {
 		out.GPUs = append(out.GPUs, host.GPU{PCIAddress: g.GetPciAddress(), Name: g.GetName(), UsedBy: g.GetUsedBy()})
