@@ -33,6 +33,8 @@ var actions = map[string]action{
 	"DescribeInstanceTypes":     op(false, compute.DescribeInstanceTypes, describeInstanceTypesXML),
 	"DescribeRegions":           op(false, compute.DescribeRegions, describeRegionsXML),
 	"DescribeAvailabilityZones": op(false, compute.DescribeAvailabilityZones, describeZonesXML),
+	"DescribeInstanceTypeOfferings": op(false, compute.DescribeInstanceTypeOfferings,
+		describeInstanceTypeOfferingsXML),
 	"DescribeAccountAttributes": custom(false, describeAccountAttributes),
 
 	// Key pairs.
