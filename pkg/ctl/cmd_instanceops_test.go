@@ -70,4 +70,3 @@ func TestInstanceOpsOutput(t *testing.T) {
 		})
 	}
 }
-
