@@ -47,6 +47,9 @@ type Host interface {
 	// SetFirewall makes the host's security group rules exactly fw.
 	SetFirewall(ctx context.Context, fw Firewall) error
 	SetMetadataOptions(ctx context.Context, opts MetadataOptions) error
+	// SetCPUBaseline holds an instance's vCPUs to percent of a host CPU
+	// (0: no cap): in its definition, and live when it runs.
+	SetCPUBaseline(ctx context.Context, instanceID string, percent int32) error
 }
 
 // InstanceSpec is everything a host needs to run an instance.

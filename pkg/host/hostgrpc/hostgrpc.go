@@ -208,6 +208,12 @@ func (h *Client) SetMetadataOptions(ctx context.Context, o host.MetadataOptions)
 	return err
 }
 
+// SetCPUBaseline implements host.Host.
+func (h *Client) SetCPUBaseline(ctx context.Context, instanceID string, percent int32) error {
+	_, err := h.c.SetCPUBaseline(ctx, &agentv1.SetCPUBaselineRequest{InstanceId: instanceID, CpuBaselinePercent: percent})
+	return err
+}
+
 func createRequest(s host.InstanceSpec) *agentv1.CreateInstanceRequest {
 	r := &agentv1.CreateInstanceRequest{InstanceId: s.InstanceID, OwnerId: s.OwnerID, InstanceType: s.InstanceType,
 		Vcpus: s.VCPUs, MemoryMib: s.MemoryMiB, CpuBaselinePercent: s.CPUBaselinePercent, DedicatedCpus: s.DedicatedCPUs,
