@@ -16154,6 +16154,187 @@ func (x *ModifyInstanceCreditSpecificationResponse) GetUnsuccessfulInstanceCredi
 	return nil
 }
 
+// DescribeInstanceCreditSpecificationsRequest: filters are instance-id.
+type DescribeInstanceCreditSpecificationsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceIds   []string               `protobuf:"bytes,1,rep,name=instance_ids,json=instanceIds,proto3" json:"instance_ids,omitempty"`
+	Filters       []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults    int32                  `protobuf:"varint,3,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"` // 5 to 1000
+	NextToken     string                 `protobuf:"bytes,4,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	DryRun        bool                   `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeInstanceCreditSpecificationsRequest) Reset() {
+	*x = DescribeInstanceCreditSpecificationsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeInstanceCreditSpecificationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeInstanceCreditSpecificationsRequest) ProtoMessage() {}
+
+func (x *DescribeInstanceCreditSpecificationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeInstanceCreditSpecificationsRequest.ProtoReflect.Descriptor instead.
+func (*DescribeInstanceCreditSpecificationsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{235}
+}
+
+func (x *DescribeInstanceCreditSpecificationsRequest) GetInstanceIds() []string {
+	if x != nil {
+		return x.InstanceIds
+	}
+	return nil
+}
+
+func (x *DescribeInstanceCreditSpecificationsRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeInstanceCreditSpecificationsRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeInstanceCreditSpecificationsRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+func (x *DescribeInstanceCreditSpecificationsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type InstanceCreditSpecification struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	CpuCredits    string                 `protobuf:"bytes,2,opt,name=cpu_credits,json=cpuCredits,proto3" json:"cpu_credits,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InstanceCreditSpecification) Reset() {
+	*x = InstanceCreditSpecification{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceCreditSpecification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceCreditSpecification) ProtoMessage() {}
+
+func (x *InstanceCreditSpecification) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceCreditSpecification.ProtoReflect.Descriptor instead.
+func (*InstanceCreditSpecification) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{236}
+}
+
+func (x *InstanceCreditSpecification) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *InstanceCreditSpecification) GetCpuCredits() string {
+	if x != nil {
+		return x.CpuCredits
+	}
+	return ""
+}
+
+type DescribeInstanceCreditSpecificationsResponse struct {
+	state                        protoimpl.MessageState         `protogen:"open.v1"`
+	InstanceCreditSpecifications []*InstanceCreditSpecification `protobuf:"bytes,1,rep,name=instance_credit_specifications,json=instanceCreditSpecifications,proto3" json:"instance_credit_specifications,omitempty"`
+	NextToken                    string                         `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields                protoimpl.UnknownFields
+	sizeCache                    protoimpl.SizeCache
+}
+
+func (x *DescribeInstanceCreditSpecificationsResponse) Reset() {
+	*x = DescribeInstanceCreditSpecificationsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeInstanceCreditSpecificationsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeInstanceCreditSpecificationsResponse) ProtoMessage() {}
+
+func (x *DescribeInstanceCreditSpecificationsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeInstanceCreditSpecificationsResponse.ProtoReflect.Descriptor instead.
+func (*DescribeInstanceCreditSpecificationsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{237}
+}
+
+func (x *DescribeInstanceCreditSpecificationsResponse) GetInstanceCreditSpecifications() []*InstanceCreditSpecification {
+	if x != nil {
+		return x.InstanceCreditSpecifications
+	}
+	return nil
+}
+
+func (x *DescribeInstanceCreditSpecificationsResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
 type ResetInstanceAttributeRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
@@ -16165,7 +16346,7 @@ type ResetInstanceAttributeRequest struct {
 
 func (x *ResetInstanceAttributeRequest) Reset() {
 	*x = ResetInstanceAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16177,7 +16358,7 @@ func (x *ResetInstanceAttributeRequest) String() string {
 func (*ResetInstanceAttributeRequest) ProtoMessage() {}
 
 func (x *ResetInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16190,7 +16371,7 @@ func (x *ResetInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetInstanceAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ResetInstanceAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{235}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{238}
 }
 
 func (x *ResetInstanceAttributeRequest) GetInstanceId() string {
@@ -16222,7 +16403,7 @@ type ResetInstanceAttributeResponse struct {
 
 func (x *ResetInstanceAttributeResponse) Reset() {
 	*x = ResetInstanceAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16234,7 +16415,7 @@ func (x *ResetInstanceAttributeResponse) String() string {
 func (*ResetInstanceAttributeResponse) ProtoMessage() {}
 
 func (x *ResetInstanceAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16247,7 +16428,7 @@ func (x *ResetInstanceAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetInstanceAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ResetInstanceAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{236}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{239}
 }
 
 type CreateDefaultVpcRequest struct {
@@ -16259,7 +16440,7 @@ type CreateDefaultVpcRequest struct {
 
 func (x *CreateDefaultVpcRequest) Reset() {
 	*x = CreateDefaultVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16271,7 +16452,7 @@ func (x *CreateDefaultVpcRequest) String() string {
 func (*CreateDefaultVpcRequest) ProtoMessage() {}
 
 func (x *CreateDefaultVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16284,7 +16465,7 @@ func (x *CreateDefaultVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateDefaultVpcRequest.ProtoReflect.Descriptor instead.
 func (*CreateDefaultVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{237}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{240}
 }
 
 func (x *CreateDefaultVpcRequest) GetDryRun() bool {
@@ -16307,7 +16488,7 @@ type CreateDefaultSubnetRequest struct {
 
 func (x *CreateDefaultSubnetRequest) Reset() {
 	*x = CreateDefaultSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[241]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16319,7 +16500,7 @@ func (x *CreateDefaultSubnetRequest) String() string {
 func (*CreateDefaultSubnetRequest) ProtoMessage() {}
 
 func (x *CreateDefaultSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[241]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16332,7 +16513,7 @@ func (x *CreateDefaultSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateDefaultSubnetRequest.ProtoReflect.Descriptor instead.
 func (*CreateDefaultSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{238}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{241}
 }
 
 func (x *CreateDefaultSubnetRequest) GetAvailabilityZone() string {
@@ -16373,7 +16554,7 @@ type GetInstanceUefiDataRequest struct {
 
 func (x *GetInstanceUefiDataRequest) Reset() {
 	*x = GetInstanceUefiDataRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[242]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16385,7 +16566,7 @@ func (x *GetInstanceUefiDataRequest) String() string {
 func (*GetInstanceUefiDataRequest) ProtoMessage() {}
 
 func (x *GetInstanceUefiDataRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[242]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16398,7 +16579,7 @@ func (x *GetInstanceUefiDataRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInstanceUefiDataRequest.ProtoReflect.Descriptor instead.
 func (*GetInstanceUefiDataRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{239}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{242}
 }
 
 func (x *GetInstanceUefiDataRequest) GetInstanceId() string {
@@ -16427,7 +16608,7 @@ type GetInstanceUefiDataResponse struct {
 
 func (x *GetInstanceUefiDataResponse) Reset() {
 	*x = GetInstanceUefiDataResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[243]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16439,7 +16620,7 @@ func (x *GetInstanceUefiDataResponse) String() string {
 func (*GetInstanceUefiDataResponse) ProtoMessage() {}
 
 func (x *GetInstanceUefiDataResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[243]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16452,7 +16633,7 @@ func (x *GetInstanceUefiDataResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInstanceUefiDataResponse.ProtoReflect.Descriptor instead.
 func (*GetInstanceUefiDataResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{240}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{243}
 }
 
 func (x *GetInstanceUefiDataResponse) GetInstanceId() string {
@@ -17887,7 +18068,24 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x05error\x18\x02 \x01(\v2\x1a.ec2lab.v1.ValidationErrorR\x05error\"\xcd\x02\n" +
 	")ModifyInstanceCreditSpecificationResponse\x12\x8b\x01\n" +
 	")successful_instance_credit_specifications\x18\x01 \x03(\v20.ec2lab.v1.SuccessfulInstanceCreditSpecificationR&successfulInstanceCreditSpecifications\x12\x91\x01\n" +
-	"+unsuccessful_instance_credit_specifications\x18\x02 \x03(\v22.ec2lab.v1.UnsuccessfulInstanceCreditSpecificationR(unsuccessfulInstanceCreditSpecifications\"w\n" +
+	"+unsuccessful_instance_credit_specifications\x18\x02 \x03(\v22.ec2lab.v1.UnsuccessfulInstanceCreditSpecificationR(unsuccessfulInstanceCreditSpecifications\"\xd6\x01\n" +
+	"+DescribeInstanceCreditSpecificationsRequest\x12!\n" +
+	"\finstance_ids\x18\x01 \x03(\tR\vinstanceIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x03 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x04 \x01(\tR\tnextToken\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\"_\n" +
+	"\x1bInstanceCreditSpecification\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12\x1f\n" +
+	"\vcpu_credits\x18\x02 \x01(\tR\n" +
+	"cpuCredits\"\xbb\x01\n" +
+	",DescribeInstanceCreditSpecificationsResponse\x12l\n" +
+	"\x1einstance_credit_specifications\x18\x01 \x03(\v2&.ec2lab.v1.InstanceCreditSpecificationR\x1cinstanceCreditSpecifications\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"w\n" +
 	"\x1dResetInstanceAttributeRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1c\n" +
@@ -17909,7 +18107,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x1bGetInstanceUefiDataResponse\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1b\n" +
-	"\tuefi_data\x18\x02 \x01(\tR\buefiData2\x85C\n" +
+	"\tuefi_data\x18\x02 \x01(\tR\buefiData2\x9fD\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -17923,7 +18121,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x1dModifyInstanceMetadataOptions\x12/.ec2lab.v1.ModifyInstanceMetadataOptionsRequest\x1a0.ec2lab.v1.ModifyInstanceMetadataOptionsResponse\x12p\n" +
 	"\x17ModifyInstanceAttribute\x12).ec2lab.v1.ModifyInstanceAttributeRequest\x1a*.ec2lab.v1.ModifyInstanceAttributeResponse\x12m\n" +
 	"\x16DescribeInstanceStatus\x12(.ec2lab.v1.DescribeInstanceStatusRequest\x1a).ec2lab.v1.DescribeInstanceStatusResponse\x12\x8e\x01\n" +
-	"!ModifyInstanceCreditSpecification\x123.ec2lab.v1.ModifyInstanceCreditSpecificationRequest\x1a4.ec2lab.v1.ModifyInstanceCreditSpecificationResponse\x12m\n" +
+	"!ModifyInstanceCreditSpecification\x123.ec2lab.v1.ModifyInstanceCreditSpecificationRequest\x1a4.ec2lab.v1.ModifyInstanceCreditSpecificationResponse\x12\x97\x01\n" +
+	"$DescribeInstanceCreditSpecifications\x126.ec2lab.v1.DescribeInstanceCreditSpecificationsRequest\x1a7.ec2lab.v1.DescribeInstanceCreditSpecificationsResponse\x12m\n" +
 	"\x16ResetInstanceAttribute\x12(.ec2lab.v1.ResetInstanceAttributeRequest\x1a).ec2lab.v1.ResetInstanceAttributeResponse\x12d\n" +
 	"\x13GetInstanceUefiData\x12%.ec2lab.v1.GetInstanceUefiDataRequest\x1a&.ec2lab.v1.GetInstanceUefiDataResponse\x12j\n" +
 	"\x15DescribeInstanceTypes\x12'.ec2lab.v1.DescribeInstanceTypesRequest\x1a(.ec2lab.v1.DescribeInstanceTypesResponse\x12X\n" +
@@ -18014,250 +18213,253 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 241)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 244)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
-	(*Tag)(nil),                                         // 0: ec2lab.v1.Tag
-	(*TagSpecification)(nil),                            // 1: ec2lab.v1.TagSpecification
-	(*Filter)(nil),                                      // 2: ec2lab.v1.Filter
-	(*InstanceState)(nil),                               // 3: ec2lab.v1.InstanceState
-	(*Placement)(nil),                                   // 4: ec2lab.v1.Placement
-	(*EbsBlockDevice)(nil),                              // 5: ec2lab.v1.EbsBlockDevice
-	(*BlockDeviceMapping)(nil),                          // 6: ec2lab.v1.BlockDeviceMapping
-	(*RunInstancesRequest)(nil),                         // 7: ec2lab.v1.RunInstancesRequest
-	(*CreditSpecificationRequest)(nil),                  // 8: ec2lab.v1.CreditSpecificationRequest
-	(*InstanceMetadataOptionsRequest)(nil),              // 9: ec2lab.v1.InstanceMetadataOptionsRequest
-	(*InstanceMetadataOptions)(nil),                     // 10: ec2lab.v1.InstanceMetadataOptions
-	(*ModifyInstanceMetadataOptionsRequest)(nil),        // 11: ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	(*ModifyInstanceMetadataOptionsResponse)(nil),       // 12: ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	(*InstanceBlockDeviceMapping)(nil),                  // 13: ec2lab.v1.InstanceBlockDeviceMapping
-	(*StateReason)(nil),                                 // 14: ec2lab.v1.StateReason
-	(*Instance)(nil),                                    // 15: ec2lab.v1.Instance
-	(*Reservation)(nil),                                 // 16: ec2lab.v1.Reservation
-	(*DescribeInstancesRequest)(nil),                    // 17: ec2lab.v1.DescribeInstancesRequest
-	(*DescribeInstancesResponse)(nil),                   // 18: ec2lab.v1.DescribeInstancesResponse
-	(*InstanceIdsRequest)(nil),                          // 19: ec2lab.v1.InstanceIdsRequest
-	(*StopInstancesRequest)(nil),                        // 20: ec2lab.v1.StopInstancesRequest
-	(*InstanceStateChange)(nil),                         // 21: ec2lab.v1.InstanceStateChange
-	(*InstanceStateChanges)(nil),                        // 22: ec2lab.v1.InstanceStateChanges
-	(*RebootInstancesResponse)(nil),                     // 23: ec2lab.v1.RebootInstancesResponse
-	(*GetConsoleOutputRequest)(nil),                     // 24: ec2lab.v1.GetConsoleOutputRequest
-	(*GetConsoleOutputResponse)(nil),                    // 25: ec2lab.v1.GetConsoleOutputResponse
-	(*ConsoleInput)(nil),                                // 26: ec2lab.v1.ConsoleInput
-	(*ConsoleChunk)(nil),                                // 27: ec2lab.v1.ConsoleChunk
-	(*DescribeInstanceAttributeRequest)(nil),            // 28: ec2lab.v1.DescribeInstanceAttributeRequest
-	(*InstanceAttribute)(nil),                           // 29: ec2lab.v1.InstanceAttribute
-	(*AttributeBooleanValue)(nil),                       // 30: ec2lab.v1.AttributeBooleanValue
-	(*BlobAttributeValue)(nil),                          // 31: ec2lab.v1.BlobAttributeValue
-	(*ProductCode)(nil),                                 // 32: ec2lab.v1.ProductCode
-	(*EnclaveOptions)(nil),                              // 33: ec2lab.v1.EnclaveOptions
-	(*ModifyInstanceAttributeRequest)(nil),              // 34: ec2lab.v1.ModifyInstanceAttributeRequest
-	(*InstanceBlockDeviceMappingSpecification)(nil),     // 35: ec2lab.v1.InstanceBlockDeviceMappingSpecification
-	(*EbsInstanceBlockDeviceSpecification)(nil),         // 36: ec2lab.v1.EbsInstanceBlockDeviceSpecification
-	(*ModifyInstanceAttributeResponse)(nil),             // 37: ec2lab.v1.ModifyInstanceAttributeResponse
-	(*DescribeInstanceStatusRequest)(nil),               // 38: ec2lab.v1.DescribeInstanceStatusRequest
-	(*DescribeInstanceStatusResponse)(nil),              // 39: ec2lab.v1.DescribeInstanceStatusResponse
-	(*InstanceStatus)(nil),                              // 40: ec2lab.v1.InstanceStatus
-	(*InstanceStatusSummary)(nil),                       // 41: ec2lab.v1.InstanceStatusSummary
-	(*InstanceStatusDetails)(nil),                       // 42: ec2lab.v1.InstanceStatusDetails
-	(*InstanceStatusEvent)(nil),                         // 43: ec2lab.v1.InstanceStatusEvent
-	(*InstanceTypeInfo)(nil),                            // 44: ec2lab.v1.InstanceTypeInfo
-	(*DescribeInstanceTypesRequest)(nil),                // 45: ec2lab.v1.DescribeInstanceTypesRequest
-	(*DescribeInstanceTypesResponse)(nil),               // 46: ec2lab.v1.DescribeInstanceTypesResponse
-	(*Region)(nil),                                      // 47: ec2lab.v1.Region
-	(*DescribeRegionsRequest)(nil),                      // 48: ec2lab.v1.DescribeRegionsRequest
-	(*DescribeRegionsResponse)(nil),                     // 49: ec2lab.v1.DescribeRegionsResponse
-	(*AvailabilityZone)(nil),                            // 50: ec2lab.v1.AvailabilityZone
-	(*DescribeAvailabilityZonesRequest)(nil),            // 51: ec2lab.v1.DescribeAvailabilityZonesRequest
-	(*DescribeAvailabilityZonesResponse)(nil),           // 52: ec2lab.v1.DescribeAvailabilityZonesResponse
-	(*Host)(nil),                                        // 53: ec2lab.v1.Host
-	(*DescribeHostsRequest)(nil),                        // 54: ec2lab.v1.DescribeHostsRequest
-	(*DescribeHostsResponse)(nil),                       // 55: ec2lab.v1.DescribeHostsResponse
-	(*KeyPair)(nil),                                     // 56: ec2lab.v1.KeyPair
-	(*CreateKeyPairRequest)(nil),                        // 57: ec2lab.v1.CreateKeyPairRequest
-	(*ImportKeyPairRequest)(nil),                        // 58: ec2lab.v1.ImportKeyPairRequest
-	(*DescribeKeyPairsRequest)(nil),                     // 59: ec2lab.v1.DescribeKeyPairsRequest
-	(*DescribeKeyPairsResponse)(nil),                    // 60: ec2lab.v1.DescribeKeyPairsResponse
-	(*DeleteKeyPairRequest)(nil),                        // 61: ec2lab.v1.DeleteKeyPairRequest
-	(*DeleteKeyPairResponse)(nil),                       // 62: ec2lab.v1.DeleteKeyPairResponse
-	(*PlacementGroup)(nil),                              // 63: ec2lab.v1.PlacementGroup
-	(*CreatePlacementGroupRequest)(nil),                 // 64: ec2lab.v1.CreatePlacementGroupRequest
-	(*DescribePlacementGroupsRequest)(nil),              // 65: ec2lab.v1.DescribePlacementGroupsRequest
-	(*DescribePlacementGroupsResponse)(nil),             // 66: ec2lab.v1.DescribePlacementGroupsResponse
-	(*DeletePlacementGroupRequest)(nil),                 // 67: ec2lab.v1.DeletePlacementGroupRequest
-	(*DeletePlacementGroupResponse)(nil),                // 68: ec2lab.v1.DeletePlacementGroupResponse
-	(*CreateTagsRequest)(nil),                           // 69: ec2lab.v1.CreateTagsRequest
-	(*CreateTagsResponse)(nil),                          // 70: ec2lab.v1.CreateTagsResponse
-	(*DeleteTagsRequest)(nil),                           // 71: ec2lab.v1.DeleteTagsRequest
-	(*DeleteTagsResponse)(nil),                          // 72: ec2lab.v1.DeleteTagsResponse
-	(*TagDescription)(nil),                              // 73: ec2lab.v1.TagDescription
-	(*DescribeTagsRequest)(nil),                         // 74: ec2lab.v1.DescribeTagsRequest
-	(*DescribeTagsResponse)(nil),                        // 75: ec2lab.v1.DescribeTagsResponse
-	(*VolumeAttachment)(nil),                            // 76: ec2lab.v1.VolumeAttachment
-	(*Volume)(nil),                                      // 77: ec2lab.v1.Volume
-	(*CreateVolumeRequest)(nil),                         // 78: ec2lab.v1.CreateVolumeRequest
-	(*DescribeVolumesRequest)(nil),                      // 79: ec2lab.v1.DescribeVolumesRequest
-	(*DescribeVolumesResponse)(nil),                     // 80: ec2lab.v1.DescribeVolumesResponse
-	(*AttachVolumeRequest)(nil),                         // 81: ec2lab.v1.AttachVolumeRequest
-	(*DetachVolumeRequest)(nil),                         // 82: ec2lab.v1.DetachVolumeRequest
-	(*ModifyVolumeRequest)(nil),                         // 83: ec2lab.v1.ModifyVolumeRequest
-	(*VolumeModification)(nil),                          // 84: ec2lab.v1.VolumeModification
-	(*DeleteVolumeRequest)(nil),                         // 85: ec2lab.v1.DeleteVolumeRequest
-	(*DeleteVolumeResponse)(nil),                        // 86: ec2lab.v1.DeleteVolumeResponse
-	(*Snapshot)(nil),                                    // 87: ec2lab.v1.Snapshot
-	(*CreateSnapshotRequest)(nil),                       // 88: ec2lab.v1.CreateSnapshotRequest
-	(*DescribeSnapshotsRequest)(nil),                    // 89: ec2lab.v1.DescribeSnapshotsRequest
-	(*DescribeSnapshotsResponse)(nil),                   // 90: ec2lab.v1.DescribeSnapshotsResponse
-	(*DescribeAccountAttributesRequest)(nil),            // 91: ec2lab.v1.DescribeAccountAttributesRequest
-	(*CopySnapshotRequest)(nil),                         // 92: ec2lab.v1.CopySnapshotRequest
-	(*CopySnapshotResponse)(nil),                        // 93: ec2lab.v1.CopySnapshotResponse
-	(*GetSnapshotLayersRequest)(nil),                    // 94: ec2lab.v1.GetSnapshotLayersRequest
-	(*LayerChunk)(nil),                                  // 95: ec2lab.v1.LayerChunk
-	(*GetImageFilesRequest)(nil),                        // 96: ec2lab.v1.GetImageFilesRequest
-	(*CopyImageRequest)(nil),                            // 97: ec2lab.v1.CopyImageRequest
-	(*CopyImageResponse)(nil),                           // 98: ec2lab.v1.CopyImageResponse
-	(*DeleteSnapshotRequest)(nil),                       // 99: ec2lab.v1.DeleteSnapshotRequest
-	(*DeleteSnapshotResponse)(nil),                      // 100: ec2lab.v1.DeleteSnapshotResponse
-	(*Image)(nil),                                       // 101: ec2lab.v1.Image
-	(*RegisterImageRequest)(nil),                        // 102: ec2lab.v1.RegisterImageRequest
-	(*RegisterImageResponse)(nil),                       // 103: ec2lab.v1.RegisterImageResponse
-	(*CreateImageRequest)(nil),                          // 104: ec2lab.v1.CreateImageRequest
-	(*CreateImageResponse)(nil),                         // 105: ec2lab.v1.CreateImageResponse
-	(*DescribeImagesRequest)(nil),                       // 106: ec2lab.v1.DescribeImagesRequest
-	(*DescribeImagesResponse)(nil),                      // 107: ec2lab.v1.DescribeImagesResponse
-	(*DeregisterImageRequest)(nil),                      // 108: ec2lab.v1.DeregisterImageRequest
-	(*DeregisterImageResponse)(nil),                     // 109: ec2lab.v1.DeregisterImageResponse
-	(*LaunchPermission)(nil),                            // 110: ec2lab.v1.LaunchPermission
-	(*LaunchPermissionModifications)(nil),               // 111: ec2lab.v1.LaunchPermissionModifications
-	(*AttributeValue)(nil),                              // 112: ec2lab.v1.AttributeValue
-	(*ModifyImageAttributeRequest)(nil),                 // 113: ec2lab.v1.ModifyImageAttributeRequest
-	(*ModifyImageAttributeResponse)(nil),                // 114: ec2lab.v1.ModifyImageAttributeResponse
-	(*DescribeImageAttributeRequest)(nil),               // 115: ec2lab.v1.DescribeImageAttributeRequest
-	(*ImageAttribute)(nil),                              // 116: ec2lab.v1.ImageAttribute
-	(*ResetImageAttributeRequest)(nil),                  // 117: ec2lab.v1.ResetImageAttributeRequest
-	(*ResetImageAttributeResponse)(nil),                 // 118: ec2lab.v1.ResetImageAttributeResponse
-	(*ExportImageRequest)(nil),                          // 119: ec2lab.v1.ExportImageRequest
-	(*ExportImageResponse)(nil),                         // 120: ec2lab.v1.ExportImageResponse
-	(*Vpc)(nil),                                         // 121: ec2lab.v1.Vpc
-	(*VpcCidrBlockAssociation)(nil),                     // 122: ec2lab.v1.VpcCidrBlockAssociation
-	(*DescribeVpcAttributeRequest)(nil),                 // 123: ec2lab.v1.DescribeVpcAttributeRequest
-	(*VpcAttribute)(nil),                                // 124: ec2lab.v1.VpcAttribute
-	(*ModifyVpcAttributeRequest)(nil),                   // 125: ec2lab.v1.ModifyVpcAttributeRequest
-	(*ModifyVpcAttributeResponse)(nil),                  // 126: ec2lab.v1.ModifyVpcAttributeResponse
-	(*AssociateVpcCidrBlockRequest)(nil),                // 127: ec2lab.v1.AssociateVpcCidrBlockRequest
-	(*DisassociateVpcCidrBlockRequest)(nil),             // 128: ec2lab.v1.DisassociateVpcCidrBlockRequest
-	(*VpcCidrBlockResponse)(nil),                        // 129: ec2lab.v1.VpcCidrBlockResponse
-	(*DescribeVpcClassicLinkRequest)(nil),               // 130: ec2lab.v1.DescribeVpcClassicLinkRequest
-	(*VpcClassicLink)(nil),                              // 131: ec2lab.v1.VpcClassicLink
-	(*DescribeVpcClassicLinkResponse)(nil),              // 132: ec2lab.v1.DescribeVpcClassicLinkResponse
-	(*DescribeVpcClassicLinkDnsSupportRequest)(nil),     // 133: ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	(*ClassicLinkDnsSupport)(nil),                       // 134: ec2lab.v1.ClassicLinkDnsSupport
-	(*DescribeVpcClassicLinkDnsSupportResponse)(nil),    // 135: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	(*CreateVpcRequest)(nil),                            // 136: ec2lab.v1.CreateVpcRequest
-	(*DescribeVpcsRequest)(nil),                         // 137: ec2lab.v1.DescribeVpcsRequest
-	(*DescribeVpcsResponse)(nil),                        // 138: ec2lab.v1.DescribeVpcsResponse
-	(*DeleteVpcRequest)(nil),                            // 139: ec2lab.v1.DeleteVpcRequest
-	(*DeleteVpcResponse)(nil),                           // 140: ec2lab.v1.DeleteVpcResponse
-	(*Subnet)(nil),                                      // 141: ec2lab.v1.Subnet
-	(*ModifySubnetAttributeRequest)(nil),                // 142: ec2lab.v1.ModifySubnetAttributeRequest
-	(*ModifySubnetAttributeResponse)(nil),               // 143: ec2lab.v1.ModifySubnetAttributeResponse
-	(*CreateSubnetRequest)(nil),                         // 144: ec2lab.v1.CreateSubnetRequest
-	(*DescribeSubnetsRequest)(nil),                      // 145: ec2lab.v1.DescribeSubnetsRequest
-	(*DescribeSubnetsResponse)(nil),                     // 146: ec2lab.v1.DescribeSubnetsResponse
-	(*DeleteSubnetRequest)(nil),                         // 147: ec2lab.v1.DeleteSubnetRequest
-	(*DeleteSubnetResponse)(nil),                        // 148: ec2lab.v1.DeleteSubnetResponse
-	(*GroupIdentifier)(nil),                             // 149: ec2lab.v1.GroupIdentifier
-	(*IpRange)(nil),                                     // 150: ec2lab.v1.IpRange
-	(*UserIdGroupPair)(nil),                             // 151: ec2lab.v1.UserIdGroupPair
-	(*Ipv6Range)(nil),                                   // 152: ec2lab.v1.Ipv6Range
-	(*PrefixListId)(nil),                                // 153: ec2lab.v1.PrefixListId
-	(*IpPermission)(nil),                                // 154: ec2lab.v1.IpPermission
-	(*SecurityGroup)(nil),                               // 155: ec2lab.v1.SecurityGroup
-	(*CreateSecurityGroupRequest)(nil),                  // 156: ec2lab.v1.CreateSecurityGroupRequest
-	(*CreateSecurityGroupResponse)(nil),                 // 157: ec2lab.v1.CreateSecurityGroupResponse
-	(*DeleteSecurityGroupRequest)(nil),                  // 158: ec2lab.v1.DeleteSecurityGroupRequest
-	(*DeleteSecurityGroupResponse)(nil),                 // 159: ec2lab.v1.DeleteSecurityGroupResponse
-	(*DescribeSecurityGroupsRequest)(nil),               // 160: ec2lab.v1.DescribeSecurityGroupsRequest
-	(*DescribeSecurityGroupsResponse)(nil),              // 161: ec2lab.v1.DescribeSecurityGroupsResponse
-	(*SecurityGroupRulesRequest)(nil),                   // 162: ec2lab.v1.SecurityGroupRulesRequest
-	(*SecurityGroupRulesResponse)(nil),                  // 163: ec2lab.v1.SecurityGroupRulesResponse
-	(*RevokeSecurityGroupRulesRequest)(nil),             // 164: ec2lab.v1.RevokeSecurityGroupRulesRequest
-	(*RevokeSecurityGroupRulesResponse)(nil),            // 165: ec2lab.v1.RevokeSecurityGroupRulesResponse
-	(*ReferencedSecurityGroup)(nil),                     // 166: ec2lab.v1.ReferencedSecurityGroup
-	(*SecurityGroupRule)(nil),                           // 167: ec2lab.v1.SecurityGroupRule
-	(*DescribeSecurityGroupRulesRequest)(nil),           // 168: ec2lab.v1.DescribeSecurityGroupRulesRequest
-	(*DescribeSecurityGroupRulesResponse)(nil),          // 169: ec2lab.v1.DescribeSecurityGroupRulesResponse
-	(*SecurityGroupRuleRequest)(nil),                    // 170: ec2lab.v1.SecurityGroupRuleRequest
-	(*SecurityGroupRuleUpdate)(nil),                     // 171: ec2lab.v1.SecurityGroupRuleUpdate
-	(*ModifySecurityGroupRulesRequest)(nil),             // 172: ec2lab.v1.ModifySecurityGroupRulesRequest
-	(*ModifySecurityGroupRulesResponse)(nil),            // 173: ec2lab.v1.ModifySecurityGroupRulesResponse
-	(*SecurityGroupRuleDescription)(nil),                // 174: ec2lab.v1.SecurityGroupRuleDescription
-	(*UpdateSecurityGroupRuleDescriptionsRequest)(nil),  // 175: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	(*UpdateSecurityGroupRuleDescriptionsResponse)(nil), // 176: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	(*InstanceNetworkInterfaceSpecification)(nil),       // 177: ec2lab.v1.InstanceNetworkInterfaceSpecification
-	(*PrivateIpAddressSpecification)(nil),               // 178: ec2lab.v1.PrivateIpAddressSpecification
-	(*InstanceIpv6Address)(nil),                         // 179: ec2lab.v1.InstanceIpv6Address
-	(*Ipv4PrefixSpecificationRequest)(nil),              // 180: ec2lab.v1.Ipv4PrefixSpecificationRequest
-	(*Ipv6PrefixSpecificationRequest)(nil),              // 181: ec2lab.v1.Ipv6PrefixSpecificationRequest
-	(*NetworkInterface)(nil),                            // 182: ec2lab.v1.NetworkInterface
-	(*NetworkInterfacePrivateIpAddress)(nil),            // 183: ec2lab.v1.NetworkInterfacePrivateIpAddress
-	(*NetworkInterfaceAttachment)(nil),                  // 184: ec2lab.v1.NetworkInterfaceAttachment
-	(*DescribeNetworkInterfacesRequest)(nil),            // 185: ec2lab.v1.DescribeNetworkInterfacesRequest
-	(*DescribeNetworkInterfacesResponse)(nil),           // 186: ec2lab.v1.DescribeNetworkInterfacesResponse
-	(*RouteTable)(nil),                                  // 187: ec2lab.v1.RouteTable
-	(*Route)(nil),                                       // 188: ec2lab.v1.Route
-	(*RouteTableAssociation)(nil),                       // 189: ec2lab.v1.RouteTableAssociation
-	(*DescribeRouteTablesRequest)(nil),                  // 190: ec2lab.v1.DescribeRouteTablesRequest
-	(*DescribeRouteTablesResponse)(nil),                 // 191: ec2lab.v1.DescribeRouteTablesResponse
-	(*NetworkAcl)(nil),                                  // 192: ec2lab.v1.NetworkAcl
-	(*NetworkAclEntry)(nil),                             // 193: ec2lab.v1.NetworkAclEntry
-	(*NetworkAclAssociation)(nil),                       // 194: ec2lab.v1.NetworkAclAssociation
-	(*DescribeNetworkAclsRequest)(nil),                  // 195: ec2lab.v1.DescribeNetworkAclsRequest
-	(*DescribeNetworkAclsResponse)(nil),                 // 196: ec2lab.v1.DescribeNetworkAclsResponse
-	(*LaunchTemplateSpecification)(nil),                 // 197: ec2lab.v1.LaunchTemplateSpecification
-	(*LaunchTemplateData)(nil),                          // 198: ec2lab.v1.LaunchTemplateData
-	(*LaunchTemplateNetworkInterface)(nil),              // 199: ec2lab.v1.LaunchTemplateNetworkInterface
-	(*LaunchTemplateBlockDeviceMapping)(nil),            // 200: ec2lab.v1.LaunchTemplateBlockDeviceMapping
-	(*LaunchTemplateEbsBlockDevice)(nil),                // 201: ec2lab.v1.LaunchTemplateEbsBlockDevice
-	(*LaunchTemplatePlacement)(nil),                     // 202: ec2lab.v1.LaunchTemplatePlacement
-	(*LaunchTemplateMetadataOptions)(nil),               // 203: ec2lab.v1.LaunchTemplateMetadataOptions
-	(*LaunchTemplateIamInstanceProfile)(nil),            // 204: ec2lab.v1.LaunchTemplateIamInstanceProfile
-	(*LaunchTemplateMonitoring)(nil),                    // 205: ec2lab.v1.LaunchTemplateMonitoring
-	(*LaunchTemplate)(nil),                              // 206: ec2lab.v1.LaunchTemplate
-	(*LaunchTemplateVersion)(nil),                       // 207: ec2lab.v1.LaunchTemplateVersion
-	(*ValidationWarning)(nil),                           // 208: ec2lab.v1.ValidationWarning
-	(*ValidationError)(nil),                             // 209: ec2lab.v1.ValidationError
-	(*CreateLaunchTemplateRequest)(nil),                 // 210: ec2lab.v1.CreateLaunchTemplateRequest
-	(*CreateLaunchTemplateResponse)(nil),                // 211: ec2lab.v1.CreateLaunchTemplateResponse
-	(*CreateLaunchTemplateVersionRequest)(nil),          // 212: ec2lab.v1.CreateLaunchTemplateVersionRequest
-	(*CreateLaunchTemplateVersionResponse)(nil),         // 213: ec2lab.v1.CreateLaunchTemplateVersionResponse
-	(*DescribeLaunchTemplatesRequest)(nil),              // 214: ec2lab.v1.DescribeLaunchTemplatesRequest
-	(*DescribeLaunchTemplatesResponse)(nil),             // 215: ec2lab.v1.DescribeLaunchTemplatesResponse
-	(*DescribeLaunchTemplateVersionsRequest)(nil),       // 216: ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	(*DescribeLaunchTemplateVersionsResponse)(nil),      // 217: ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	(*ModifyLaunchTemplateRequest)(nil),                 // 218: ec2lab.v1.ModifyLaunchTemplateRequest
-	(*ModifyLaunchTemplateResponse)(nil),                // 219: ec2lab.v1.ModifyLaunchTemplateResponse
-	(*DeleteLaunchTemplateRequest)(nil),                 // 220: ec2lab.v1.DeleteLaunchTemplateRequest
-	(*DeleteLaunchTemplateResponse)(nil),                // 221: ec2lab.v1.DeleteLaunchTemplateResponse
-	(*DeleteLaunchTemplateVersionsRequest)(nil),         // 222: ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	(*DeleteLaunchTemplateVersionsResponse)(nil),        // 223: ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	(*LaunchTemplateVersionDeletion)(nil),               // 224: ec2lab.v1.LaunchTemplateVersionDeletion
-	(*GetLaunchTemplateDataRequest)(nil),                // 225: ec2lab.v1.GetLaunchTemplateDataRequest
-	(*GetLaunchTemplateDataResponse)(nil),               // 226: ec2lab.v1.GetLaunchTemplateDataResponse
-	(*DescribeInstanceTypeOfferingsRequest)(nil),        // 227: ec2lab.v1.DescribeInstanceTypeOfferingsRequest
-	(*InstanceTypeOffering)(nil),                        // 228: ec2lab.v1.InstanceTypeOffering
-	(*DescribeInstanceTypeOfferingsResponse)(nil),       // 229: ec2lab.v1.DescribeInstanceTypeOfferingsResponse
-	(*InstanceCreditSpecificationRequest)(nil),          // 230: ec2lab.v1.InstanceCreditSpecificationRequest
-	(*ModifyInstanceCreditSpecificationRequest)(nil),    // 231: ec2lab.v1.ModifyInstanceCreditSpecificationRequest
-	(*SuccessfulInstanceCreditSpecification)(nil),       // 232: ec2lab.v1.SuccessfulInstanceCreditSpecification
-	(*UnsuccessfulInstanceCreditSpecification)(nil),     // 233: ec2lab.v1.UnsuccessfulInstanceCreditSpecification
-	(*ModifyInstanceCreditSpecificationResponse)(nil),   // 234: ec2lab.v1.ModifyInstanceCreditSpecificationResponse
-	(*ResetInstanceAttributeRequest)(nil),               // 235: ec2lab.v1.ResetInstanceAttributeRequest
-	(*ResetInstanceAttributeResponse)(nil),              // 236: ec2lab.v1.ResetInstanceAttributeResponse
-	(*CreateDefaultVpcRequest)(nil),                     // 237: ec2lab.v1.CreateDefaultVpcRequest
-	(*CreateDefaultSubnetRequest)(nil),                  // 238: ec2lab.v1.CreateDefaultSubnetRequest
-	(*GetInstanceUefiDataRequest)(nil),                  // 239: ec2lab.v1.GetInstanceUefiDataRequest
-	(*GetInstanceUefiDataResponse)(nil),                 // 240: ec2lab.v1.GetInstanceUefiDataResponse
-	(*timestamppb.Timestamp)(nil),                       // 241: google.protobuf.Timestamp
+	(*Tag)(nil),                                          // 0: ec2lab.v1.Tag
+	(*TagSpecification)(nil),                             // 1: ec2lab.v1.TagSpecification
+	(*Filter)(nil),                                       // 2: ec2lab.v1.Filter
+	(*InstanceState)(nil),                                // 3: ec2lab.v1.InstanceState
+	(*Placement)(nil),                                    // 4: ec2lab.v1.Placement
+	(*EbsBlockDevice)(nil),                               // 5: ec2lab.v1.EbsBlockDevice
+	(*BlockDeviceMapping)(nil),                           // 6: ec2lab.v1.BlockDeviceMapping
+	(*RunInstancesRequest)(nil),                          // 7: ec2lab.v1.RunInstancesRequest
+	(*CreditSpecificationRequest)(nil),                   // 8: ec2lab.v1.CreditSpecificationRequest
+	(*InstanceMetadataOptionsRequest)(nil),               // 9: ec2lab.v1.InstanceMetadataOptionsRequest
+	(*InstanceMetadataOptions)(nil),                      // 10: ec2lab.v1.InstanceMetadataOptions
+	(*ModifyInstanceMetadataOptionsRequest)(nil),         // 11: ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	(*ModifyInstanceMetadataOptionsResponse)(nil),        // 12: ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	(*InstanceBlockDeviceMapping)(nil),                   // 13: ec2lab.v1.InstanceBlockDeviceMapping
+	(*StateReason)(nil),                                  // 14: ec2lab.v1.StateReason
+	(*Instance)(nil),                                     // 15: ec2lab.v1.Instance
+	(*Reservation)(nil),                                  // 16: ec2lab.v1.Reservation
+	(*DescribeInstancesRequest)(nil),                     // 17: ec2lab.v1.DescribeInstancesRequest
+	(*DescribeInstancesResponse)(nil),                    // 18: ec2lab.v1.DescribeInstancesResponse
+	(*InstanceIdsRequest)(nil),                           // 19: ec2lab.v1.InstanceIdsRequest
+	(*StopInstancesRequest)(nil),                         // 20: ec2lab.v1.StopInstancesRequest
+	(*InstanceStateChange)(nil),                          // 21: ec2lab.v1.InstanceStateChange
+	(*InstanceStateChanges)(nil),                         // 22: ec2lab.v1.InstanceStateChanges
+	(*RebootInstancesResponse)(nil),                      // 23: ec2lab.v1.RebootInstancesResponse
+	(*GetConsoleOutputRequest)(nil),                      // 24: ec2lab.v1.GetConsoleOutputRequest
+	(*GetConsoleOutputResponse)(nil),                     // 25: ec2lab.v1.GetConsoleOutputResponse
+	(*ConsoleInput)(nil),                                 // 26: ec2lab.v1.ConsoleInput
+	(*ConsoleChunk)(nil),                                 // 27: ec2lab.v1.ConsoleChunk
+	(*DescribeInstanceAttributeRequest)(nil),             // 28: ec2lab.v1.DescribeInstanceAttributeRequest
+	(*InstanceAttribute)(nil),                            // 29: ec2lab.v1.InstanceAttribute
+	(*AttributeBooleanValue)(nil),                        // 30: ec2lab.v1.AttributeBooleanValue
+	(*BlobAttributeValue)(nil),                           // 31: ec2lab.v1.BlobAttributeValue
+	(*ProductCode)(nil),                                  // 32: ec2lab.v1.ProductCode
+	(*EnclaveOptions)(nil),                               // 33: ec2lab.v1.EnclaveOptions
+	(*ModifyInstanceAttributeRequest)(nil),               // 34: ec2lab.v1.ModifyInstanceAttributeRequest
+	(*InstanceBlockDeviceMappingSpecification)(nil),      // 35: ec2lab.v1.InstanceBlockDeviceMappingSpecification
+	(*EbsInstanceBlockDeviceSpecification)(nil),          // 36: ec2lab.v1.EbsInstanceBlockDeviceSpecification
+	(*ModifyInstanceAttributeResponse)(nil),              // 37: ec2lab.v1.ModifyInstanceAttributeResponse
+	(*DescribeInstanceStatusRequest)(nil),                // 38: ec2lab.v1.DescribeInstanceStatusRequest
+	(*DescribeInstanceStatusResponse)(nil),               // 39: ec2lab.v1.DescribeInstanceStatusResponse
+	(*InstanceStatus)(nil),                               // 40: ec2lab.v1.InstanceStatus
+	(*InstanceStatusSummary)(nil),                        // 41: ec2lab.v1.InstanceStatusSummary
+	(*InstanceStatusDetails)(nil),                        // 42: ec2lab.v1.InstanceStatusDetails
+	(*InstanceStatusEvent)(nil),                          // 43: ec2lab.v1.InstanceStatusEvent
+	(*InstanceTypeInfo)(nil),                             // 44: ec2lab.v1.InstanceTypeInfo
+	(*DescribeInstanceTypesRequest)(nil),                 // 45: ec2lab.v1.DescribeInstanceTypesRequest
+	(*DescribeInstanceTypesResponse)(nil),                // 46: ec2lab.v1.DescribeInstanceTypesResponse
+	(*Region)(nil),                                       // 47: ec2lab.v1.Region
+	(*DescribeRegionsRequest)(nil),                       // 48: ec2lab.v1.DescribeRegionsRequest
+	(*DescribeRegionsResponse)(nil),                      // 49: ec2lab.v1.DescribeRegionsResponse
+	(*AvailabilityZone)(nil),                             // 50: ec2lab.v1.AvailabilityZone
+	(*DescribeAvailabilityZonesRequest)(nil),             // 51: ec2lab.v1.DescribeAvailabilityZonesRequest
+	(*DescribeAvailabilityZonesResponse)(nil),            // 52: ec2lab.v1.DescribeAvailabilityZonesResponse
+	(*Host)(nil),                                         // 53: ec2lab.v1.Host
+	(*DescribeHostsRequest)(nil),                         // 54: ec2lab.v1.DescribeHostsRequest
+	(*DescribeHostsResponse)(nil),                        // 55: ec2lab.v1.DescribeHostsResponse
+	(*KeyPair)(nil),                                      // 56: ec2lab.v1.KeyPair
+	(*CreateKeyPairRequest)(nil),                         // 57: ec2lab.v1.CreateKeyPairRequest
+	(*ImportKeyPairRequest)(nil),                         // 58: ec2lab.v1.ImportKeyPairRequest
+	(*DescribeKeyPairsRequest)(nil),                      // 59: ec2lab.v1.DescribeKeyPairsRequest
+	(*DescribeKeyPairsResponse)(nil),                     // 60: ec2lab.v1.DescribeKeyPairsResponse
+	(*DeleteKeyPairRequest)(nil),                         // 61: ec2lab.v1.DeleteKeyPairRequest
+	(*DeleteKeyPairResponse)(nil),                        // 62: ec2lab.v1.DeleteKeyPairResponse
+	(*PlacementGroup)(nil),                               // 63: ec2lab.v1.PlacementGroup
+	(*CreatePlacementGroupRequest)(nil),                  // 64: ec2lab.v1.CreatePlacementGroupRequest
+	(*DescribePlacementGroupsRequest)(nil),               // 65: ec2lab.v1.DescribePlacementGroupsRequest
+	(*DescribePlacementGroupsResponse)(nil),              // 66: ec2lab.v1.DescribePlacementGroupsResponse
+	(*DeletePlacementGroupRequest)(nil),                  // 67: ec2lab.v1.DeletePlacementGroupRequest
+	(*DeletePlacementGroupResponse)(nil),                 // 68: ec2lab.v1.DeletePlacementGroupResponse
+	(*CreateTagsRequest)(nil),                            // 69: ec2lab.v1.CreateTagsRequest
+	(*CreateTagsResponse)(nil),                           // 70: ec2lab.v1.CreateTagsResponse
+	(*DeleteTagsRequest)(nil),                            // 71: ec2lab.v1.DeleteTagsRequest
+	(*DeleteTagsResponse)(nil),                           // 72: ec2lab.v1.DeleteTagsResponse
+	(*TagDescription)(nil),                               // 73: ec2lab.v1.TagDescription
+	(*DescribeTagsRequest)(nil),                          // 74: ec2lab.v1.DescribeTagsRequest
+	(*DescribeTagsResponse)(nil),                         // 75: ec2lab.v1.DescribeTagsResponse
+	(*VolumeAttachment)(nil),                             // 76: ec2lab.v1.VolumeAttachment
+	(*Volume)(nil),                                       // 77: ec2lab.v1.Volume
+	(*CreateVolumeRequest)(nil),                          // 78: ec2lab.v1.CreateVolumeRequest
+	(*DescribeVolumesRequest)(nil),                       // 79: ec2lab.v1.DescribeVolumesRequest
+	(*DescribeVolumesResponse)(nil),                      // 80: ec2lab.v1.DescribeVolumesResponse
+	(*AttachVolumeRequest)(nil),                          // 81: ec2lab.v1.AttachVolumeRequest
+	(*DetachVolumeRequest)(nil),                          // 82: ec2lab.v1.DetachVolumeRequest
+	(*ModifyVolumeRequest)(nil),                          // 83: ec2lab.v1.ModifyVolumeRequest
+	(*VolumeModification)(nil),                           // 84: ec2lab.v1.VolumeModification
+	(*DeleteVolumeRequest)(nil),                          // 85: ec2lab.v1.DeleteVolumeRequest
+	(*DeleteVolumeResponse)(nil),                         // 86: ec2lab.v1.DeleteVolumeResponse
+	(*Snapshot)(nil),                                     // 87: ec2lab.v1.Snapshot
+	(*CreateSnapshotRequest)(nil),                        // 88: ec2lab.v1.CreateSnapshotRequest
+	(*DescribeSnapshotsRequest)(nil),                     // 89: ec2lab.v1.DescribeSnapshotsRequest
+	(*DescribeSnapshotsResponse)(nil),                    // 90: ec2lab.v1.DescribeSnapshotsResponse
+	(*DescribeAccountAttributesRequest)(nil),             // 91: ec2lab.v1.DescribeAccountAttributesRequest
+	(*CopySnapshotRequest)(nil),                          // 92: ec2lab.v1.CopySnapshotRequest
+	(*CopySnapshotResponse)(nil),                         // 93: ec2lab.v1.CopySnapshotResponse
+	(*GetSnapshotLayersRequest)(nil),                     // 94: ec2lab.v1.GetSnapshotLayersRequest
+	(*LayerChunk)(nil),                                   // 95: ec2lab.v1.LayerChunk
+	(*GetImageFilesRequest)(nil),                         // 96: ec2lab.v1.GetImageFilesRequest
+	(*CopyImageRequest)(nil),                             // 97: ec2lab.v1.CopyImageRequest
+	(*CopyImageResponse)(nil),                            // 98: ec2lab.v1.CopyImageResponse
+	(*DeleteSnapshotRequest)(nil),                        // 99: ec2lab.v1.DeleteSnapshotRequest
+	(*DeleteSnapshotResponse)(nil),                       // 100: ec2lab.v1.DeleteSnapshotResponse
+	(*Image)(nil),                                        // 101: ec2lab.v1.Image
+	(*RegisterImageRequest)(nil),                         // 102: ec2lab.v1.RegisterImageRequest
+	(*RegisterImageResponse)(nil),                        // 103: ec2lab.v1.RegisterImageResponse
+	(*CreateImageRequest)(nil),                           // 104: ec2lab.v1.CreateImageRequest
+	(*CreateImageResponse)(nil),                          // 105: ec2lab.v1.CreateImageResponse
+	(*DescribeImagesRequest)(nil),                        // 106: ec2lab.v1.DescribeImagesRequest
+	(*DescribeImagesResponse)(nil),                       // 107: ec2lab.v1.DescribeImagesResponse
+	(*DeregisterImageRequest)(nil),                       // 108: ec2lab.v1.DeregisterImageRequest
+	(*DeregisterImageResponse)(nil),                      // 109: ec2lab.v1.DeregisterImageResponse
+	(*LaunchPermission)(nil),                             // 110: ec2lab.v1.LaunchPermission
+	(*LaunchPermissionModifications)(nil),                // 111: ec2lab.v1.LaunchPermissionModifications
+	(*AttributeValue)(nil),                               // 112: ec2lab.v1.AttributeValue
+	(*ModifyImageAttributeRequest)(nil),                  // 113: ec2lab.v1.ModifyImageAttributeRequest
+	(*ModifyImageAttributeResponse)(nil),                 // 114: ec2lab.v1.ModifyImageAttributeResponse
+	(*DescribeImageAttributeRequest)(nil),                // 115: ec2lab.v1.DescribeImageAttributeRequest
+	(*ImageAttribute)(nil),                               // 116: ec2lab.v1.ImageAttribute
+	(*ResetImageAttributeRequest)(nil),                   // 117: ec2lab.v1.ResetImageAttributeRequest
+	(*ResetImageAttributeResponse)(nil),                  // 118: ec2lab.v1.ResetImageAttributeResponse
+	(*ExportImageRequest)(nil),                           // 119: ec2lab.v1.ExportImageRequest
+	(*ExportImageResponse)(nil),                          // 120: ec2lab.v1.ExportImageResponse
+	(*Vpc)(nil),                                          // 121: ec2lab.v1.Vpc
+	(*VpcCidrBlockAssociation)(nil),                      // 122: ec2lab.v1.VpcCidrBlockAssociation
+	(*DescribeVpcAttributeRequest)(nil),                  // 123: ec2lab.v1.DescribeVpcAttributeRequest
+	(*VpcAttribute)(nil),                                 // 124: ec2lab.v1.VpcAttribute
+	(*ModifyVpcAttributeRequest)(nil),                    // 125: ec2lab.v1.ModifyVpcAttributeRequest
+	(*ModifyVpcAttributeResponse)(nil),                   // 126: ec2lab.v1.ModifyVpcAttributeResponse
+	(*AssociateVpcCidrBlockRequest)(nil),                 // 127: ec2lab.v1.AssociateVpcCidrBlockRequest
+	(*DisassociateVpcCidrBlockRequest)(nil),              // 128: ec2lab.v1.DisassociateVpcCidrBlockRequest
+	(*VpcCidrBlockResponse)(nil),                         // 129: ec2lab.v1.VpcCidrBlockResponse
+	(*DescribeVpcClassicLinkRequest)(nil),                // 130: ec2lab.v1.DescribeVpcClassicLinkRequest
+	(*VpcClassicLink)(nil),                               // 131: ec2lab.v1.VpcClassicLink
+	(*DescribeVpcClassicLinkResponse)(nil),               // 132: ec2lab.v1.DescribeVpcClassicLinkResponse
+	(*DescribeVpcClassicLinkDnsSupportRequest)(nil),      // 133: ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	(*ClassicLinkDnsSupport)(nil),                        // 134: ec2lab.v1.ClassicLinkDnsSupport
+	(*DescribeVpcClassicLinkDnsSupportResponse)(nil),     // 135: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	(*CreateVpcRequest)(nil),                             // 136: ec2lab.v1.CreateVpcRequest
+	(*DescribeVpcsRequest)(nil),                          // 137: ec2lab.v1.DescribeVpcsRequest
+	(*DescribeVpcsResponse)(nil),                         // 138: ec2lab.v1.DescribeVpcsResponse
+	(*DeleteVpcRequest)(nil),                             // 139: ec2lab.v1.DeleteVpcRequest
+	(*DeleteVpcResponse)(nil),                            // 140: ec2lab.v1.DeleteVpcResponse
+	(*Subnet)(nil),                                       // 141: ec2lab.v1.Subnet
+	(*ModifySubnetAttributeRequest)(nil),                 // 142: ec2lab.v1.ModifySubnetAttributeRequest
+	(*ModifySubnetAttributeResponse)(nil),                // 143: ec2lab.v1.ModifySubnetAttributeResponse
+	(*CreateSubnetRequest)(nil),                          // 144: ec2lab.v1.CreateSubnetRequest
+	(*DescribeSubnetsRequest)(nil),                       // 145: ec2lab.v1.DescribeSubnetsRequest
+	(*DescribeSubnetsResponse)(nil),                      // 146: ec2lab.v1.DescribeSubnetsResponse
+	(*DeleteSubnetRequest)(nil),                          // 147: ec2lab.v1.DeleteSubnetRequest
+	(*DeleteSubnetResponse)(nil),                         // 148: ec2lab.v1.DeleteSubnetResponse
+	(*GroupIdentifier)(nil),                              // 149: ec2lab.v1.GroupIdentifier
+	(*IpRange)(nil),                                      // 150: ec2lab.v1.IpRange
+	(*UserIdGroupPair)(nil),                              // 151: ec2lab.v1.UserIdGroupPair
+	(*Ipv6Range)(nil),                                    // 152: ec2lab.v1.Ipv6Range
+	(*PrefixListId)(nil),                                 // 153: ec2lab.v1.PrefixListId
+	(*IpPermission)(nil),                                 // 154: ec2lab.v1.IpPermission
+	(*SecurityGroup)(nil),                                // 155: ec2lab.v1.SecurityGroup
+	(*CreateSecurityGroupRequest)(nil),                   // 156: ec2lab.v1.CreateSecurityGroupRequest
+	(*CreateSecurityGroupResponse)(nil),                  // 157: ec2lab.v1.CreateSecurityGroupResponse
+	(*DeleteSecurityGroupRequest)(nil),                   // 158: ec2lab.v1.DeleteSecurityGroupRequest
+	(*DeleteSecurityGroupResponse)(nil),                  // 159: ec2lab.v1.DeleteSecurityGroupResponse
+	(*DescribeSecurityGroupsRequest)(nil),                // 160: ec2lab.v1.DescribeSecurityGroupsRequest
+	(*DescribeSecurityGroupsResponse)(nil),               // 161: ec2lab.v1.DescribeSecurityGroupsResponse
+	(*SecurityGroupRulesRequest)(nil),                    // 162: ec2lab.v1.SecurityGroupRulesRequest
+	(*SecurityGroupRulesResponse)(nil),                   // 163: ec2lab.v1.SecurityGroupRulesResponse
+	(*RevokeSecurityGroupRulesRequest)(nil),              // 164: ec2lab.v1.RevokeSecurityGroupRulesRequest
+	(*RevokeSecurityGroupRulesResponse)(nil),             // 165: ec2lab.v1.RevokeSecurityGroupRulesResponse
+	(*ReferencedSecurityGroup)(nil),                      // 166: ec2lab.v1.ReferencedSecurityGroup
+	(*SecurityGroupRule)(nil),                            // 167: ec2lab.v1.SecurityGroupRule
+	(*DescribeSecurityGroupRulesRequest)(nil),            // 168: ec2lab.v1.DescribeSecurityGroupRulesRequest
+	(*DescribeSecurityGroupRulesResponse)(nil),           // 169: ec2lab.v1.DescribeSecurityGroupRulesResponse
+	(*SecurityGroupRuleRequest)(nil),                     // 170: ec2lab.v1.SecurityGroupRuleRequest
+	(*SecurityGroupRuleUpdate)(nil),                      // 171: ec2lab.v1.SecurityGroupRuleUpdate
+	(*ModifySecurityGroupRulesRequest)(nil),              // 172: ec2lab.v1.ModifySecurityGroupRulesRequest
+	(*ModifySecurityGroupRulesResponse)(nil),             // 173: ec2lab.v1.ModifySecurityGroupRulesResponse
+	(*SecurityGroupRuleDescription)(nil),                 // 174: ec2lab.v1.SecurityGroupRuleDescription
+	(*UpdateSecurityGroupRuleDescriptionsRequest)(nil),   // 175: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	(*UpdateSecurityGroupRuleDescriptionsResponse)(nil),  // 176: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	(*InstanceNetworkInterfaceSpecification)(nil),        // 177: ec2lab.v1.InstanceNetworkInterfaceSpecification
+	(*PrivateIpAddressSpecification)(nil),                // 178: ec2lab.v1.PrivateIpAddressSpecification
+	(*InstanceIpv6Address)(nil),                          // 179: ec2lab.v1.InstanceIpv6Address
+	(*Ipv4PrefixSpecificationRequest)(nil),               // 180: ec2lab.v1.Ipv4PrefixSpecificationRequest
+	(*Ipv6PrefixSpecificationRequest)(nil),               // 181: ec2lab.v1.Ipv6PrefixSpecificationRequest
+	(*NetworkInterface)(nil),                             // 182: ec2lab.v1.NetworkInterface
+	(*NetworkInterfacePrivateIpAddress)(nil),             // 183: ec2lab.v1.NetworkInterfacePrivateIpAddress
+	(*NetworkInterfaceAttachment)(nil),                   // 184: ec2lab.v1.NetworkInterfaceAttachment
+	(*DescribeNetworkInterfacesRequest)(nil),             // 185: ec2lab.v1.DescribeNetworkInterfacesRequest
+	(*DescribeNetworkInterfacesResponse)(nil),            // 186: ec2lab.v1.DescribeNetworkInterfacesResponse
+	(*RouteTable)(nil),                                   // 187: ec2lab.v1.RouteTable
+	(*Route)(nil),                                        // 188: ec2lab.v1.Route
+	(*RouteTableAssociation)(nil),                        // 189: ec2lab.v1.RouteTableAssociation
+	(*DescribeRouteTablesRequest)(nil),                   // 190: ec2lab.v1.DescribeRouteTablesRequest
+	(*DescribeRouteTablesResponse)(nil),                  // 191: ec2lab.v1.DescribeRouteTablesResponse
+	(*NetworkAcl)(nil),                                   // 192: ec2lab.v1.NetworkAcl
+	(*NetworkAclEntry)(nil),                              // 193: ec2lab.v1.NetworkAclEntry
+	(*NetworkAclAssociation)(nil),                        // 194: ec2lab.v1.NetworkAclAssociation
+	(*DescribeNetworkAclsRequest)(nil),                   // 195: ec2lab.v1.DescribeNetworkAclsRequest
+	(*DescribeNetworkAclsResponse)(nil),                  // 196: ec2lab.v1.DescribeNetworkAclsResponse
+	(*LaunchTemplateSpecification)(nil),                  // 197: ec2lab.v1.LaunchTemplateSpecification
+	(*LaunchTemplateData)(nil),                           // 198: ec2lab.v1.LaunchTemplateData
+	(*LaunchTemplateNetworkInterface)(nil),               // 199: ec2lab.v1.LaunchTemplateNetworkInterface
+	(*LaunchTemplateBlockDeviceMapping)(nil),             // 200: ec2lab.v1.LaunchTemplateBlockDeviceMapping
+	(*LaunchTemplateEbsBlockDevice)(nil),                 // 201: ec2lab.v1.LaunchTemplateEbsBlockDevice
+	(*LaunchTemplatePlacement)(nil),                      // 202: ec2lab.v1.LaunchTemplatePlacement
+	(*LaunchTemplateMetadataOptions)(nil),                // 203: ec2lab.v1.LaunchTemplateMetadataOptions
+	(*LaunchTemplateIamInstanceProfile)(nil),             // 204: ec2lab.v1.LaunchTemplateIamInstanceProfile
+	(*LaunchTemplateMonitoring)(nil),                     // 205: ec2lab.v1.LaunchTemplateMonitoring
+	(*LaunchTemplate)(nil),                               // 206: ec2lab.v1.LaunchTemplate
+	(*LaunchTemplateVersion)(nil),                        // 207: ec2lab.v1.LaunchTemplateVersion
+	(*ValidationWarning)(nil),                            // 208: ec2lab.v1.ValidationWarning
+	(*ValidationError)(nil),                              // 209: ec2lab.v1.ValidationError
+	(*CreateLaunchTemplateRequest)(nil),                  // 210: ec2lab.v1.CreateLaunchTemplateRequest
+	(*CreateLaunchTemplateResponse)(nil),                 // 211: ec2lab.v1.CreateLaunchTemplateResponse
+	(*CreateLaunchTemplateVersionRequest)(nil),           // 212: ec2lab.v1.CreateLaunchTemplateVersionRequest
+	(*CreateLaunchTemplateVersionResponse)(nil),          // 213: ec2lab.v1.CreateLaunchTemplateVersionResponse
+	(*DescribeLaunchTemplatesRequest)(nil),               // 214: ec2lab.v1.DescribeLaunchTemplatesRequest
+	(*DescribeLaunchTemplatesResponse)(nil),              // 215: ec2lab.v1.DescribeLaunchTemplatesResponse
+	(*DescribeLaunchTemplateVersionsRequest)(nil),        // 216: ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	(*DescribeLaunchTemplateVersionsResponse)(nil),       // 217: ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	(*ModifyLaunchTemplateRequest)(nil),                  // 218: ec2lab.v1.ModifyLaunchTemplateRequest
+	(*ModifyLaunchTemplateResponse)(nil),                 // 219: ec2lab.v1.ModifyLaunchTemplateResponse
+	(*DeleteLaunchTemplateRequest)(nil),                  // 220: ec2lab.v1.DeleteLaunchTemplateRequest
+	(*DeleteLaunchTemplateResponse)(nil),                 // 221: ec2lab.v1.DeleteLaunchTemplateResponse
+	(*DeleteLaunchTemplateVersionsRequest)(nil),          // 222: ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	(*DeleteLaunchTemplateVersionsResponse)(nil),         // 223: ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	(*LaunchTemplateVersionDeletion)(nil),                // 224: ec2lab.v1.LaunchTemplateVersionDeletion
+	(*GetLaunchTemplateDataRequest)(nil),                 // 225: ec2lab.v1.GetLaunchTemplateDataRequest
+	(*GetLaunchTemplateDataResponse)(nil),                // 226: ec2lab.v1.GetLaunchTemplateDataResponse
+	(*DescribeInstanceTypeOfferingsRequest)(nil),         // 227: ec2lab.v1.DescribeInstanceTypeOfferingsRequest
+	(*InstanceTypeOffering)(nil),                         // 228: ec2lab.v1.InstanceTypeOffering
+	(*DescribeInstanceTypeOfferingsResponse)(nil),        // 229: ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	(*InstanceCreditSpecificationRequest)(nil),           // 230: ec2lab.v1.InstanceCreditSpecificationRequest
+	(*ModifyInstanceCreditSpecificationRequest)(nil),     // 231: ec2lab.v1.ModifyInstanceCreditSpecificationRequest
+	(*SuccessfulInstanceCreditSpecification)(nil),        // 232: ec2lab.v1.SuccessfulInstanceCreditSpecification
+	(*UnsuccessfulInstanceCreditSpecification)(nil),      // 233: ec2lab.v1.UnsuccessfulInstanceCreditSpecification
+	(*ModifyInstanceCreditSpecificationResponse)(nil),    // 234: ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	(*DescribeInstanceCreditSpecificationsRequest)(nil),  // 235: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
+	(*InstanceCreditSpecification)(nil),                  // 236: ec2lab.v1.InstanceCreditSpecification
+	(*DescribeInstanceCreditSpecificationsResponse)(nil), // 237: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	(*ResetInstanceAttributeRequest)(nil),                // 238: ec2lab.v1.ResetInstanceAttributeRequest
+	(*ResetInstanceAttributeResponse)(nil),               // 239: ec2lab.v1.ResetInstanceAttributeResponse
+	(*CreateDefaultVpcRequest)(nil),                      // 240: ec2lab.v1.CreateDefaultVpcRequest
+	(*CreateDefaultSubnetRequest)(nil),                   // 241: ec2lab.v1.CreateDefaultSubnetRequest
+	(*GetInstanceUefiDataRequest)(nil),                   // 242: ec2lab.v1.GetInstanceUefiDataRequest
+	(*GetInstanceUefiDataResponse)(nil),                  // 243: ec2lab.v1.GetInstanceUefiDataResponse
+	(*timestamppb.Timestamp)(nil),                        // 244: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
@@ -18270,9 +18472,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	177, // 7: ec2lab.v1.RunInstancesRequest.network_interfaces:type_name -> ec2lab.v1.InstanceNetworkInterfaceSpecification
 	197, // 8: ec2lab.v1.RunInstancesRequest.launch_template:type_name -> ec2lab.v1.LaunchTemplateSpecification
 	10,  // 9: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	241, // 10: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	244, // 10: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	3,   // 11: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	241, // 12: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	244, // 12: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	4,   // 13: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	13,  // 14: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	0,   // 15: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
@@ -18286,7 +18488,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	3,   // 23: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	3,   // 24: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	21,  // 25: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	241, // 26: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	244, // 26: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
 	112, // 27: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
 	112, // 28: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
 	112, // 29: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
@@ -18323,17 +18525,17 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	41,  // 60: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
 	43,  // 61: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
 	42,  // 62: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
-	241, // 63: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
-	241, // 64: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
-	241, // 65: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	244, // 63: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	244, // 64: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	244, // 65: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
 	2,   // 66: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
 	44,  // 67: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
 	47,  // 68: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
 	2,   // 69: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
 	50,  // 70: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	241, // 71: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	244, // 71: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
 	53,  // 72: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	241, // 73: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	244, // 73: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
 	0,   // 74: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
 	1,   // 75: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	1,   // 76: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -18347,15 +18549,15 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 84: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
 	2,   // 85: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
 	73,  // 86: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	241, // 87: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	241, // 88: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	244, // 87: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	244, // 88: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
 	76,  // 89: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
 	0,   // 90: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
 	1,   // 91: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	2,   // 92: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
 	77,  // 93: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	241, // 94: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	241, // 95: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	244, // 94: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	244, // 95: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
 	0,   // 96: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
 	1,   // 97: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	2,   // 98: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
@@ -18363,7 +18565,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	1,   // 100: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	1,   // 101: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	6,   // 102: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	241, // 103: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	244, // 103: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
 	0,   // 104: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
 	6,   // 105: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
 	1,   // 106: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -18430,7 +18632,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	149, // 167: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
 	184, // 168: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
 	0,   // 169: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
-	241, // 170: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	244, // 170: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
 	2,   // 171: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
 	182, // 172: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	188, // 173: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
@@ -18452,9 +18654,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	204, // 189: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
 	205, // 190: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
 	201, // 191: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
-	241, // 192: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
+	244, // 192: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
 	0,   // 193: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
-	241, // 194: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
+	244, // 194: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
 	198, // 195: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
 	209, // 196: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
 	198, // 197: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
@@ -18480,187 +18682,191 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	209, // 217: ec2lab.v1.UnsuccessfulInstanceCreditSpecification.error:type_name -> ec2lab.v1.ValidationError
 	232, // 218: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.successful_instance_credit_specifications:type_name -> ec2lab.v1.SuccessfulInstanceCreditSpecification
 	233, // 219: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.unsuccessful_instance_credit_specifications:type_name -> ec2lab.v1.UnsuccessfulInstanceCreditSpecification
-	7,   // 220: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	17,  // 221: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	19,  // 222: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	20,  // 223: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	19,  // 224: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	19,  // 225: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	24,  // 226: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	26,  // 227: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	28,  // 228: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	11,  // 229: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	34,  // 230: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
-	38,  // 231: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
-	231, // 232: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
-	235, // 233: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
-	239, // 234: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
-	45,  // 235: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	48,  // 236: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	51,  // 237: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	54,  // 238: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	227, // 239: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
-	57,  // 240: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	58,  // 241: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	59,  // 242: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	61,  // 243: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	64,  // 244: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	65,  // 245: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	67,  // 246: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	69,  // 247: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	71,  // 248: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	74,  // 249: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	78,  // 250: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	79,  // 251: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	81,  // 252: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	82,  // 253: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	83,  // 254: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	85,  // 255: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	88,  // 256: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	89,  // 257: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	92,  // 258: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	94,  // 259: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	99,  // 260: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	102, // 261: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	104, // 262: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	106, // 263: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	108, // 264: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	97,  // 265: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	96,  // 266: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	119, // 267: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	113, // 268: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	115, // 269: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	117, // 270: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	136, // 271: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	137, // 272: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	139, // 273: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	144, // 274: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	145, // 275: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	147, // 276: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	123, // 277: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	125, // 278: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	127, // 279: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	128, // 280: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	130, // 281: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	133, // 282: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	142, // 283: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	237, // 284: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
-	238, // 285: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
-	156, // 286: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	158, // 287: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	160, // 288: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	162, // 289: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	162, // 290: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	164, // 291: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	164, // 292: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	168, // 293: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
-	172, // 294: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
-	175, // 295: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	175, // 296: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	185, // 297: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
-	190, // 298: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
-	195, // 299: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
-	210, // 300: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
-	212, // 301: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
-	214, // 302: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
-	216, // 303: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	218, // 304: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
-	220, // 305: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
-	222, // 306: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	225, // 307: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
-	16,  // 308: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	18,  // 309: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	22,  // 310: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	22,  // 311: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	23,  // 312: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	22,  // 313: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	25,  // 314: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	27,  // 315: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	29,  // 316: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	12,  // 317: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	37,  // 318: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
-	39,  // 319: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
-	234, // 320: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
-	236, // 321: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
-	240, // 322: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
-	46,  // 323: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	49,  // 324: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	52,  // 325: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	55,  // 326: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	229, // 327: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
-	56,  // 328: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	56,  // 329: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	60,  // 330: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	62,  // 331: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	63,  // 332: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	66,  // 333: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	68,  // 334: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	70,  // 335: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	72,  // 336: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	75,  // 337: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	77,  // 338: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	80,  // 339: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	76,  // 340: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	76,  // 341: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	84,  // 342: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	86,  // 343: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	87,  // 344: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	90,  // 345: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	93,  // 346: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	95,  // 347: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	100, // 348: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	103, // 349: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	105, // 350: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	107, // 351: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	109, // 352: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	98,  // 353: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	95,  // 354: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	120, // 355: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	114, // 356: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	116, // 357: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	118, // 358: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	121, // 359: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	138, // 360: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	140, // 361: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	141, // 362: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	146, // 363: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	148, // 364: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	124, // 365: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	126, // 366: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	129, // 367: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	129, // 368: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	132, // 369: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	135, // 370: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	143, // 371: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	121, // 372: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
-	141, // 373: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
-	157, // 374: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	159, // 375: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	161, // 376: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	163, // 377: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	163, // 378: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	165, // 379: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	165, // 380: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	169, // 381: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
-	173, // 382: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
-	176, // 383: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	176, // 384: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	186, // 385: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
-	191, // 386: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
-	196, // 387: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
-	211, // 388: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
-	213, // 389: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
-	215, // 390: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
-	217, // 391: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	219, // 392: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
-	221, // 393: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
-	223, // 394: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	226, // 395: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
-	308, // [308:396] is the sub-list for method output_type
-	220, // [220:308] is the sub-list for method input_type
-	220, // [220:220] is the sub-list for extension type_name
-	220, // [220:220] is the sub-list for extension extendee
-	0,   // [0:220] is the sub-list for field type_name
+	2,   // 220: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest.filters:type_name -> ec2lab.v1.Filter
+	236, // 221: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecification
+	7,   // 222: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	17,  // 223: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	19,  // 224: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	20,  // 225: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	19,  // 226: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	19,  // 227: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	24,  // 228: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	26,  // 229: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	28,  // 230: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	11,  // 231: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	34,  // 232: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
+	38,  // 233: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
+	231, // 234: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
+	235, // 235: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
+	238, // 236: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
+	242, // 237: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
+	45,  // 238: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	48,  // 239: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	51,  // 240: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	54,  // 241: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	227, // 242: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
+	57,  // 243: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	58,  // 244: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	59,  // 245: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	61,  // 246: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	64,  // 247: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	65,  // 248: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	67,  // 249: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	69,  // 250: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	71,  // 251: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	74,  // 252: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	78,  // 253: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	79,  // 254: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	81,  // 255: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	82,  // 256: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	83,  // 257: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	85,  // 258: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	88,  // 259: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	89,  // 260: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	92,  // 261: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	94,  // 262: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	99,  // 263: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	102, // 264: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	104, // 265: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	106, // 266: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	108, // 267: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	97,  // 268: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	96,  // 269: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	119, // 270: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	113, // 271: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	115, // 272: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	117, // 273: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	136, // 274: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	137, // 275: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	139, // 276: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	144, // 277: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	145, // 278: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	147, // 279: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	123, // 280: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	125, // 281: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	127, // 282: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	128, // 283: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	130, // 284: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	133, // 285: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	142, // 286: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	240, // 287: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
+	241, // 288: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
+	156, // 289: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	158, // 290: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	160, // 291: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	162, // 292: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	162, // 293: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	164, // 294: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	164, // 295: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	168, // 296: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
+	172, // 297: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
+	175, // 298: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	175, // 299: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	185, // 300: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
+	190, // 301: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
+	195, // 302: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
+	210, // 303: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
+	212, // 304: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
+	214, // 305: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
+	216, // 306: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	218, // 307: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
+	220, // 308: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
+	222, // 309: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	225, // 310: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
+	16,  // 311: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	18,  // 312: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	22,  // 313: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	22,  // 314: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	23,  // 315: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	22,  // 316: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	25,  // 317: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	27,  // 318: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	29,  // 319: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	12,  // 320: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	37,  // 321: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
+	39,  // 322: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
+	234, // 323: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	237, // 324: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	239, // 325: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
+	243, // 326: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
+	46,  // 327: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	49,  // 328: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	52,  // 329: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	55,  // 330: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	229, // 331: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	56,  // 332: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	56,  // 333: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	60,  // 334: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	62,  // 335: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	63,  // 336: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	66,  // 337: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	68,  // 338: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	70,  // 339: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	72,  // 340: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	75,  // 341: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	77,  // 342: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	80,  // 343: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	76,  // 344: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	76,  // 345: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	84,  // 346: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	86,  // 347: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	87,  // 348: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	90,  // 349: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	93,  // 350: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	95,  // 351: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	100, // 352: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	103, // 353: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	105, // 354: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	107, // 355: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	109, // 356: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	98,  // 357: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	95,  // 358: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	120, // 359: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	114, // 360: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	116, // 361: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	118, // 362: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	121, // 363: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	138, // 364: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	140, // 365: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	141, // 366: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	146, // 367: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	148, // 368: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	124, // 369: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	126, // 370: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	129, // 371: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	129, // 372: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	132, // 373: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	135, // 374: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	143, // 375: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	121, // 376: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
+	141, // 377: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
+	157, // 378: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	159, // 379: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	161, // 380: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	163, // 381: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	163, // 382: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	165, // 383: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	165, // 384: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	169, // 385: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	173, // 386: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	176, // 387: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	176, // 388: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	186, // 389: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	191, // 390: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	196, // 391: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	211, // 392: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
+	213, // 393: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
+	215, // 394: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
+	217, // 395: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	219, // 396: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
+	221, // 397: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
+	223, // 398: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	226, // 399: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
+	311, // [311:400] is the sub-list for method output_type
+	222, // [222:311] is the sub-list for method input_type
+	222, // [222:222] is the sub-list for extension type_name
+	222, // [222:222] is the sub-list for extension extendee
+	0,   // [0:222] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -18686,7 +18892,7 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   241,
+			NumMessages:   244,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -37,6 +37,7 @@ const (
 	Compute_ModifyInstanceAttribute_FullMethodName                    = "/ec2lab.v1.Compute/ModifyInstanceAttribute"
 	Compute_DescribeInstanceStatus_FullMethodName                     = "/ec2lab.v1.Compute/DescribeInstanceStatus"
 	Compute_ModifyInstanceCreditSpecification_FullMethodName          = "/ec2lab.v1.Compute/ModifyInstanceCreditSpecification"
+	Compute_DescribeInstanceCreditSpecifications_FullMethodName       = "/ec2lab.v1.Compute/DescribeInstanceCreditSpecifications"
 	Compute_ResetInstanceAttribute_FullMethodName                     = "/ec2lab.v1.Compute/ResetInstanceAttribute"
 	Compute_GetInstanceUefiData_FullMethodName                        = "/ec2lab.v1.Compute/GetInstanceUefiData"
 	Compute_DescribeInstanceTypes_FullMethodName                      = "/ec2lab.v1.Compute/DescribeInstanceTypes"
@@ -145,6 +146,9 @@ type ComputeClient interface {
 	// standard (held to the baseline) and unlimited CPU credits, each one
 	// answered in the successful or the unsuccessful set.
 	ModifyInstanceCreditSpecification(ctx context.Context, in *ModifyInstanceCreditSpecificationRequest, opts ...grpc.CallOption) (*ModifyInstanceCreditSpecificationResponse, error)
+	// DescribeInstanceCreditSpecifications answers the credit mode of the
+	// given instances, or of every unlimited one.
+	DescribeInstanceCreditSpecifications(ctx context.Context, in *DescribeInstanceCreditSpecificationsRequest, opts ...grpc.CallOption) (*DescribeInstanceCreditSpecificationsResponse, error)
 	// ResetInstanceAttribute resets kernel, ramdisk or sourceDestCheck to
 	// its default (kernel and ramdisk only while stopped).
 	ResetInstanceAttribute(ctx context.Context, in *ResetInstanceAttributeRequest, opts ...grpc.CallOption) (*ResetInstanceAttributeResponse, error)
@@ -390,6 +394,16 @@ func (c *computeClient) ModifyInstanceCreditSpecification(ctx context.Context, i
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ModifyInstanceCreditSpecificationResponse)
 	err := c.cc.Invoke(ctx, Compute_ModifyInstanceCreditSpecification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeInstanceCreditSpecifications(ctx context.Context, in *DescribeInstanceCreditSpecificationsRequest, opts ...grpc.CallOption) (*DescribeInstanceCreditSpecificationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeInstanceCreditSpecificationsResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeInstanceCreditSpecifications_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -1195,6 +1209,9 @@ type ComputeServer interface {
 	// standard (held to the baseline) and unlimited CPU credits, each one
 	// answered in the successful or the unsuccessful set.
 	ModifyInstanceCreditSpecification(context.Context, *ModifyInstanceCreditSpecificationRequest) (*ModifyInstanceCreditSpecificationResponse, error)
+	// DescribeInstanceCreditSpecifications answers the credit mode of the
+	// given instances, or of every unlimited one.
+	DescribeInstanceCreditSpecifications(context.Context, *DescribeInstanceCreditSpecificationsRequest) (*DescribeInstanceCreditSpecificationsResponse, error)
 	// ResetInstanceAttribute resets kernel, ramdisk or sourceDestCheck to
 	// its default (kernel and ramdisk only while stopped).
 	ResetInstanceAttribute(context.Context, *ResetInstanceAttributeRequest) (*ResetInstanceAttributeResponse, error)
@@ -1351,6 +1368,9 @@ func (UnimplementedComputeServer) DescribeInstanceStatus(context.Context, *Descr
 }
 func (UnimplementedComputeServer) ModifyInstanceCreditSpecification(context.Context, *ModifyInstanceCreditSpecificationRequest) (*ModifyInstanceCreditSpecificationResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ModifyInstanceCreditSpecification not implemented")
+}
+func (UnimplementedComputeServer) DescribeInstanceCreditSpecifications(context.Context, *DescribeInstanceCreditSpecificationsRequest) (*DescribeInstanceCreditSpecificationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeInstanceCreditSpecifications not implemented")
 }
 func (UnimplementedComputeServer) ResetInstanceAttribute(context.Context, *ResetInstanceAttributeRequest) (*ResetInstanceAttributeResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ResetInstanceAttribute not implemented")
@@ -1817,6 +1837,24 @@ func _Compute_ModifyInstanceCreditSpecification_Handler(srv interface{}, ctx con
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(ComputeServer).ModifyInstanceCreditSpecification(ctx, req.(*ModifyInstanceCreditSpecificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeInstanceCreditSpecifications_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeInstanceCreditSpecificationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeInstanceCreditSpecifications(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeInstanceCreditSpecifications_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeInstanceCreditSpecifications(ctx, req.(*DescribeInstanceCreditSpecificationsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -3211,6 +3249,10 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ModifyInstanceCreditSpecification",
 			Handler:    _Compute_ModifyInstanceCreditSpecification_Handler,
+		},
+		{
+			MethodName: "DescribeInstanceCreditSpecifications",
+			Handler:    _Compute_DescribeInstanceCreditSpecifications_Handler,
 		},
 		{
 			MethodName: "ResetInstanceAttribute",
