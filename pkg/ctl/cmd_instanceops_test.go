@@ -1,6 +1,7 @@
 package ctl
 
 import (
+	"strings"
 	"testing"
 
 	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
@@ -18,6 +19,16 @@ func TestInstanceOpsRequests(t *testing.T) {
 			"--filters", "Name=instance-type,Values=t3.micro,g4dn.*", "--max-results", "5", "--dry-run"},
 			&pb.DescribeInstanceTypeOfferingsRequest{LocationType: "availability-zone", MaxResults: 5, DryRun: true,
 				Filters: []*pb.Filter{{Name: "instance-type", Values: []string{"t3.micro", "g4dn.*"}}}}},
+		{"credits, shorthand and JSON", []string{"modify-instance-credit-specification", "--instance-credit-specifications",
+			"InstanceId=i-0123456789abcdef0,CpuCredits=standard", `{"InstanceId":"i-2","CpuCredits":"unlimited"}`,
+			"--client-token", "tok", "--dry-run"},
+			&pb.ModifyInstanceCreditSpecificationRequest{ClientToken: "tok", DryRun: true,
+				InstanceCreditSpecifications: []*pb.InstanceCreditSpecificationRequest{
+					{InstanceId: "i-0123456789abcdef0", CpuCredits: "standard"}, {InstanceId: "i-2", CpuCredits: "unlimited"}}}},
+		{"describe credits", []string{"describe-instance-credit-specifications", "--instance-ids", "i-0123456789abcdef0",
+			"--filters", "Name=instance-id,Values=i-*"},
+			&pb.DescribeInstanceCreditSpecificationsRequest{InstanceIds: []string{"i-0123456789abcdef0"},
+				Filters: []*pb.Filter{{Name: "instance-id", Values: []string{"i-*"}}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,6 +68,28 @@ func TestInstanceOpsOutput(t *testing.T) {
     ]
 }
 `},
+		{"credits changed and not", []string{"modify-instance-credit-specification", "--instance-credit-specifications",
+			"InstanceId=i-0123456789abcdef0,CpuCredits=standard", "InstanceId=i-0000000000000dead,CpuCredits=standard"},
+			`{
+    "SuccessfulInstanceCreditSpecifications": [
+        {
+            "InstanceId": "i-0123456789abcdef0"
+        }
+    ],
+    "UnsuccessfulInstanceCreditSpecifications": [
+        {
+            "InstanceId": "i-0000000000000dead",
+            "Error": {
+                "Code": "InvalidInstanceID.NotFound",
+                "Message": "The instance ID 'i-0000000000000dead' does not exist"
+            }
+        }
+    ]
+}
+`},
+		{"credits, every page", []string{"describe-instance-credit-specifications", "--page-size", "5",
+			"--query", "InstanceCreditSpecifications[].[InstanceId,CpuCredits]", "--output", "text"},
+			"i-0123456789abcdef0\tunlimited\ni-0fedcba9876543210\tunlimited\n"},
 		{"offerings as text", []string{"describe-instance-type-offerings", "--query", "InstanceTypeOfferings[].InstanceType", "--output", "text"},
 			"t3.micro\tg4dn.xlarge\n"},
 	}
@@ -66,6 +99,30 @@ func TestInstanceOpsOutput(t *testing.T) {
 			out, errOut, code := h.run(tt.args...)
 			if code != 0 || out != tt.want {
 				t.Errorf("exit %d, stderr %q, stdout\n%s\nwant\n%s", code, errOut, out, tt.want)
+			}
+		})
+	}
+}
+
+// TestInstanceOpsUsageErrors checks what is refused before any call.
+func TestInstanceOpsUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"modify-instance-credit-specification"}, "the following arguments are required: --instance-credit-specifications"},
+		{[]string{"modify-instance-credit-specification", "--instance-credit-specifications", "InstanceId=i-1,Credits=standard"},
+			`unknown parameter in InstanceCreditSpecificationRequest: "Credits"`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			h := newHarness(t)
+			_, errOut, code := h.run(tt.args...)
+			if code != ExitUsage || !strings.Contains(errOut, tt.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, ExitUsage, tt.want)
+			}
+			if h.fake.lastReq != nil {
+				t.Errorf("sent %v before the flags were checked", h.fake.lastReq)
 			}
 		})
 	}

@@ -24,3 +24,36 @@ func (f *fakeCompute) DescribeInstanceTypeOfferings(_ context.Context, req *pb.D
 	}
 	return &pb.DescribeInstanceTypeOfferingsResponse{InstanceTypeOfferings: all}, nil
 }
+
+// ModifyInstanceCreditSpecification changes the first sample instance; any
+// other is not found.
+func (f *fakeCompute) ModifyInstanceCreditSpecification(_ context.Context, req *pb.ModifyInstanceCreditSpecificationRequest) (*pb.ModifyInstanceCreditSpecificationResponse, error) {
+	f.record(req)
+	out := &pb.ModifyInstanceCreditSpecificationResponse{}
+	for _, s := range req.GetInstanceCreditSpecifications() {
+		if s.GetInstanceId() == "i-0123456789abcdef0" {
+			out.SuccessfulInstanceCreditSpecifications = append(out.SuccessfulInstanceCreditSpecifications,
+				&pb.SuccessfulInstanceCreditSpecification{InstanceId: s.GetInstanceId()})
+			continue
+		}
+		out.UnsuccessfulInstanceCreditSpecifications = append(out.UnsuccessfulInstanceCreditSpecifications,
+			&pb.UnsuccessfulInstanceCreditSpecification{InstanceId: s.GetInstanceId(), Error: &pb.ValidationError{
+				Code: "InvalidInstanceID.NotFound", Message: "The instance ID '" + s.GetInstanceId() + "' does not exist"}})
+	}
+	return out, nil
+}
+
+// DescribeInstanceCreditSpecifications answers both sample instances, one
+// per page when MaxResults is given.
+func (f *fakeCompute) DescribeInstanceCreditSpecifications(_ context.Context, req *pb.DescribeInstanceCreditSpecificationsRequest) (*pb.DescribeInstanceCreditSpecificationsResponse, error) {
+	f.record(req)
+	all := []*pb.InstanceCreditSpecification{{InstanceId: "i-0123456789abcdef0", CpuCredits: "unlimited"},
+		{InstanceId: "i-0fedcba9876543210", CpuCredits: "unlimited"}}
+	switch {
+	case req.GetNextToken() == "page-2":
+		return &pb.DescribeInstanceCreditSpecificationsResponse{InstanceCreditSpecifications: all[1:]}, nil
+	case req.GetMaxResults() > 0:
+		return &pb.DescribeInstanceCreditSpecificationsResponse{InstanceCreditSpecifications: all[:1], NextToken: "page-2"}, nil
+	}
+	return &pb.DescribeInstanceCreditSpecificationsResponse{InstanceCreditSpecifications: all}, nil
+}

@@ -25,9 +25,11 @@ var actions = map[string]action{
 		"instance_id", "attribute"),
 	"ModifyInstanceAttribute":              op(true, compute.ModifyInstanceAttribute, done, "instance_id"),
 	"DescribeInstanceStatus":               op(false, compute.DescribeInstanceStatus, describeInstanceStatusXML),
-	"DescribeInstanceCreditSpecifications": op(false, compute.DescribeInstances, creditSpecsXML),
+	"DescribeInstanceCreditSpecifications": op(false, compute.DescribeInstanceCreditSpecifications, creditSpecsXML),
 	"ModifyInstanceMetadataOptions": op(true, compute.ModifyInstanceMetadataOptions, modifyMetadataOptionsXML,
 		"instance_id"),
+	"ModifyInstanceCreditSpecification": op(true, compute.ModifyInstanceCreditSpecification,
+		modifyCreditSpecsXML, "instance_credit_specifications"),
 
 	// Catalog.
 	"DescribeInstanceTypes":     op(false, compute.DescribeInstanceTypes, describeInstanceTypesXML),

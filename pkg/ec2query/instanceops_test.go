@@ -34,12 +34,56 @@ func (f *fakeCompute) DescribeInstanceTypeOfferings(ctx context.Context, r *ec2l
 	return &ec2labv1.DescribeInstanceTypeOfferingsResponse{InstanceTypeOfferings: all}, nil
 }
 
+// DescribeInstanceCreditSpecifications answers the fake instance, which
+// runs with unlimited credits.
+func (f *fakeCompute) DescribeInstanceCreditSpecifications(ctx context.Context, r *ec2labv1.DescribeInstanceCreditSpecificationsRequest) (*ec2labv1.DescribeInstanceCreditSpecificationsResponse, error) {
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
+	for _, id := range r.GetInstanceIds() {
+		if id != fakeInstance {
+			return nil, notFound(id)
+		}
+	}
+	return &ec2labv1.DescribeInstanceCreditSpecificationsResponse{InstanceCreditSpecifications: []*ec2labv1.InstanceCreditSpecification{
+		{InstanceId: fakeInstance, CpuCredits: "unlimited"}}}, nil
+}
+
+// ModifyInstanceCreditSpecification changes the fake instance; a missing
+// one is not found, any other is not burstable.
+func (f *fakeCompute) ModifyInstanceCreditSpecification(ctx context.Context, r *ec2labv1.ModifyInstanceCreditSpecificationRequest) (*ec2labv1.ModifyInstanceCreditSpecificationResponse, error) {
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
+	out := &ec2labv1.ModifyInstanceCreditSpecificationResponse{}
+	for _, s := range r.GetInstanceCreditSpecifications() {
+		code := map[string]string{fakeInstance: "", missingID: "InvalidInstanceID.NotFound"}[s.GetInstanceId()]
+		switch _, known := map[string]bool{fakeInstance: true, missingID: true}[s.GetInstanceId()]; {
+		case !known:
+			code = "InstanceCreditSpecification.NotSupported"
+		case code == "":
+			out.SuccessfulInstanceCreditSpecifications = append(out.SuccessfulInstanceCreditSpecifications,
+				&ec2labv1.SuccessfulInstanceCreditSpecification{InstanceId: s.GetInstanceId()})
+			continue
+		}
+		out.UnsuccessfulInstanceCreditSpecifications = append(out.UnsuccessfulInstanceCreditSpecifications,
+			&ec2labv1.UnsuccessfulInstanceCreditSpecification{InstanceId: s.GetInstanceId(),
+				Error: &ec2labv1.ValidationError{Code: code, Message: "not changed: " + code}})
+	}
+	return out, nil
+}
+
 // TestInstanceOpsParameters checks what the wire forms botocore sends
 // become.
 func TestInstanceOpsParameters(t *testing.T) {
 	tests := []struct{ form, want string }{
 		{"Action=DescribeInstanceTypeOfferings&LocationType=availability-zone&Filter.1.Name=location&Filter.1.Value.1=lab-1a&MaxResults=5&NextToken=abc&DryRun=true",
 			`location_type:"availability-zone" filters:{name:"location" values:"lab-1a"} max_results:5 next_token:"abc" dry_run:true`},
+		{"Action=ModifyInstanceCreditSpecification&InstanceCreditSpecification.1.InstanceId=" + fakeInstance +
+			"&InstanceCreditSpecification.1.CpuCredits=standard&InstanceCreditSpecification.2.InstanceId=i-2&ClientToken=tok",
+			`instance_credit_specifications:{instance_id:"` + fakeInstance + `" cpu_credits:"standard"} instance_credit_specifications:{instance_id:"i-2"} client_token:"tok"`},
+		{"Action=DescribeInstanceCreditSpecifications&InstanceId.1=" + fakeInstance + "&Filter.1.Name=instance-id&Filter.1.Value.1=i-*",
+			`instance_ids:"` + fakeInstance + `" filters:{name:"instance-id" values:"i-*"}`},
 	}
 	for _, tt := range tests {
 		f := &fakeCompute{}
@@ -60,6 +104,13 @@ func TestInstanceOpsDocuments(t *testing.T) {
 		{"Action=DescribeInstanceTypeOfferings&LocationType=availability-zone",
 			"<instanceTypeOfferingSet><item><instanceType>t3.micro</instanceType><locationType>availability-zone</locationType><location>lab-1a</location></item>"},
 		{"Action=DescribeInstanceTypeOfferings&MaxResults=5", "</instanceTypeOfferingSet><nextToken>page-2</nextToken>"},
+		{"Action=ModifyInstanceCreditSpecification&InstanceCreditSpecification.1.InstanceId=" + fakeInstance +
+			"&InstanceCreditSpecification.1.CpuCredits=standard&InstanceCreditSpecification.2.InstanceId=i-2&InstanceCreditSpecification.2.CpuCredits=standard",
+			"<successfulInstanceCreditSpecificationSet><item><instanceId>" + fakeInstance + "</instanceId></item></successfulInstanceCreditSpecificationSet>" +
+				"<unsuccessfulInstanceCreditSpecificationSet><item><instanceId>i-2</instanceId><error><code>InstanceCreditSpecification.NotSupported</code>" +
+				"<message>not changed: InstanceCreditSpecification.NotSupported</message></error></item></unsuccessfulInstanceCreditSpecificationSet>"},
+		{"Action=DescribeInstanceCreditSpecifications",
+			"<instanceCreditSpecificationSet><item><instanceId>" + fakeInstance + "</instanceId><cpuCredits>unlimited</cpuCredits></item></instanceCreditSpecificationSet>"},
 	}
 	for _, tt := range tests {
 		rep := post(t, testHandler(&fakeCompute{}), tt.form+"&Version=2016-11-15")

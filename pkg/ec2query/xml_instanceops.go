@@ -26,3 +26,39 @@ func describeInstanceTypeOfferingsXML(r *ec2labv1.DescribeInstanceTypeOfferingsR
 	}
 	return b
 }
+
+type creditSpecErrorXML struct {
+	Code    string `xml:"code"`
+	Message string `xml:"message"`
+}
+
+type successfulCreditSpecXML struct {
+	InstanceID string `xml:"instanceId"`
+}
+
+type unsuccessfulCreditSpecXML struct {
+	InstanceID string             `xml:"instanceId"`
+	Error      creditSpecErrorXML `xml:"error"`
+}
+
+type modifyCreditSpecsBody struct {
+	meta
+	Successful struct {
+		Items []successfulCreditSpecXML `xml:"item"`
+	} `xml:"successfulInstanceCreditSpecificationSet"`
+	Unsuccessful struct {
+		Items []unsuccessfulCreditSpecXML `xml:"item"`
+	} `xml:"unsuccessfulInstanceCreditSpecificationSet"`
+}
+
+func modifyCreditSpecsXML(r *ec2labv1.ModifyInstanceCreditSpecificationResponse) body {
+	b := &modifyCreditSpecsBody{}
+	for _, s := range r.GetSuccessfulInstanceCreditSpecifications() {
+		b.Successful.Items = append(b.Successful.Items, successfulCreditSpecXML{s.GetInstanceId()})
+	}
+	for _, u := range r.GetUnsuccessfulInstanceCreditSpecifications() {
+		b.Unsuccessful.Items = append(b.Unsuccessful.Items, unsuccessfulCreditSpecXML{u.GetInstanceId(),
+			creditSpecErrorXML{u.GetError().GetCode(), u.GetError().GetMessage()}})
+	}
+	return b
+}

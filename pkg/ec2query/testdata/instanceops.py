@@ -1,4 +1,5 @@
-"""boto3 DescribeInstanceTypeOfferings (and its paginator) against the
+"""boto3 DescribeInstanceTypeOfferings (and its paginator),
+Describe/ModifyInstanceCreditSpecification(s) against the
 ec2query handler backed by the Go test's fakeCompute (instanceops_test.go):
 every document must match botocore's model and parse to the values
 asserted here. Prints "INSTANCE OPS OK"; any failure raises."""
@@ -26,6 +27,22 @@ eq(got['InstanceTypeOfferings'], [
 pages = ec2.get_paginator('describe_instance_type_offerings').paginate(PaginationConfig={'PageSize': 5})
 eq([o['InstanceType'] for p in pages for o in p['InstanceTypeOfferings']], ['t3.micro', 'g4dn.xlarge'], 'paginator')
 eq(error_code(ec2.describe_instance_type_offerings, DryRun=True), ('DryRunOperation', 412), 'dry run')
+
+# Credit specifications, as Terraform's aws_instance credit_specification does them.
+INSTANCE, MISSING = 'i-0123456789abcdef0', 'i-0000000000000dead'
+got = ec2.modify_instance_credit_specification(InstanceCreditSpecifications=[
+    {'InstanceId': INSTANCE, 'CpuCredits': 'standard'}, {'InstanceId': MISSING, 'CpuCredits': 'standard'},
+    {'InstanceId': 'i-00000000000000002', 'CpuCredits': 'unlimited'}], ClientToken='tok')
+eq(got['SuccessfulInstanceCreditSpecifications'], [{'InstanceId': INSTANCE}], 'successful')
+eq([(u['InstanceId'], u['Error']['Code']) for u in got['UnsuccessfulInstanceCreditSpecifications']],
+   [(MISSING, 'InvalidInstanceID.NotFound'), ('i-00000000000000002', 'InstanceCreditSpecification.NotSupported')],
+   'unsuccessful')
+eq(ec2.describe_instance_credit_specifications(InstanceIds=[INSTANCE])['InstanceCreditSpecifications'],
+   [{'InstanceId': INSTANCE, 'CpuCredits': 'unlimited'}], 'describe credit specifications')
+pages = ec2.get_paginator('describe_instance_credit_specifications').paginate(PaginationConfig={'PageSize': 5})
+eq([c['InstanceId'] for p in pages for c in p['InstanceCreditSpecifications']], [INSTANCE], 'credit paginator')
+eq(error_code(ec2.describe_instance_credit_specifications, InstanceIds=[MISSING]),
+   ('InvalidInstanceID.NotFound', 400), 'describe a missing instance')
 
 if problems:
     raise AssertionError('documents off the model:\n' + '\n'.join(problems))
