@@ -25,6 +25,8 @@ func TestInstanceOpsRequests(t *testing.T) {
 			&pb.ModifyInstanceCreditSpecificationRequest{ClientToken: "tok", DryRun: true,
 				InstanceCreditSpecifications: []*pb.InstanceCreditSpecificationRequest{
 					{InstanceId: "i-0123456789abcdef0", CpuCredits: "standard"}, {InstanceId: "i-2", CpuCredits: "unlimited"}}}},
+		{"reset", []string{"reset-instance-attribute", "--instance-id", "i-0123456789abcdef0", "--attribute", "sourceDestCheck", "--dry-run"},
+			&pb.ResetInstanceAttributeRequest{InstanceId: "i-0123456789abcdef0", Attribute: "sourceDestCheck", DryRun: true}},
 		{"describe credits", []string{"describe-instance-credit-specifications", "--instance-ids", "i-0123456789abcdef0",
 			"--filters", "Name=instance-id,Values=i-*"},
 			&pb.DescribeInstanceCreditSpecificationsRequest{InstanceIds: []string{"i-0123456789abcdef0"},
@@ -90,6 +92,7 @@ func TestInstanceOpsOutput(t *testing.T) {
 		{"credits, every page", []string{"describe-instance-credit-specifications", "--page-size", "5",
 			"--query", "InstanceCreditSpecifications[].[InstanceId,CpuCredits]", "--output", "text"},
 			"i-0123456789abcdef0\tunlimited\ni-0fedcba9876543210\tunlimited\n"},
+		{"reset prints nothing", []string{"reset-instance-attribute", "--instance-id", "i-0123456789abcdef0", "--attribute", "kernel"}, ""},
 		{"offerings as text", []string{"describe-instance-type-offerings", "--query", "InstanceTypeOfferings[].InstanceType", "--output", "text"},
 			"t3.micro\tg4dn.xlarge\n"},
 	}
@@ -110,6 +113,7 @@ func TestInstanceOpsUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
+		{[]string{"reset-instance-attribute", "--instance-id", "i-1"}, "the following arguments are required: --attribute"},
 		{[]string{"modify-instance-credit-specification"}, "the following arguments are required: --instance-credit-specifications"},
 		{[]string{"modify-instance-credit-specification", "--instance-credit-specifications", "InstanceId=i-1,Credits=standard"},
 			`unknown parameter in InstanceCreditSpecificationRequest: "Credits"`},

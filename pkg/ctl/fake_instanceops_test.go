@@ -57,3 +57,9 @@ func (f *fakeCompute) DescribeInstanceCreditSpecifications(_ context.Context, re
 	}
 	return &pb.DescribeInstanceCreditSpecificationsResponse{InstanceCreditSpecifications: all}, nil
 }
+
+// ResetInstanceAttribute accepts any reset of a sample instance.
+func (f *fakeCompute) ResetInstanceAttribute(_ context.Context, req *pb.ResetInstanceAttributeRequest) (*pb.ResetInstanceAttributeResponse, error) {
+	f.record(req)
+	return &pb.ResetInstanceAttributeResponse{}, nil
+}

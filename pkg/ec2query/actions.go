@@ -24,6 +24,7 @@ var actions = map[string]action{
 	"DescribeInstanceAttribute": op(false, compute.DescribeInstanceAttribute, instanceAttributeXML,
 		"instance_id", "attribute"),
 	"ModifyInstanceAttribute":              op(true, compute.ModifyInstanceAttribute, done, "instance_id"),
+	"ResetInstanceAttribute":               op(true, compute.ResetInstanceAttribute, done, "instance_id", "attribute"),
 	"DescribeInstanceStatus":               op(false, compute.DescribeInstanceStatus, describeInstanceStatusXML),
 	"DescribeInstanceCreditSpecifications": op(false, compute.DescribeInstanceCreditSpecifications, creditSpecsXML),
 	"ModifyInstanceMetadataOptions": op(true, compute.ModifyInstanceMetadataOptions, modifyMetadataOptionsXML,

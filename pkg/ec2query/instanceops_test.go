@@ -73,6 +73,17 @@ func (f *fakeCompute) ModifyInstanceCreditSpecification(ctx context.Context, r *
 	return out, nil
 }
 
+// ResetInstanceAttribute resets any attribute of the fake instance.
+func (f *fakeCompute) ResetInstanceAttribute(ctx context.Context, r *ec2labv1.ResetInstanceAttributeRequest) (*ec2labv1.ResetInstanceAttributeResponse, error) {
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
+	if r.GetInstanceId() != fakeInstance {
+		return nil, notFound(r.GetInstanceId())
+	}
+	return &ec2labv1.ResetInstanceAttributeResponse{}, nil
+}
+
 // TestInstanceOpsParameters checks what the wire forms botocore sends
 // become.
 func TestInstanceOpsParameters(t *testing.T) {
@@ -82,6 +93,8 @@ func TestInstanceOpsParameters(t *testing.T) {
 		{"Action=ModifyInstanceCreditSpecification&InstanceCreditSpecification.1.InstanceId=" + fakeInstance +
 			"&InstanceCreditSpecification.1.CpuCredits=standard&InstanceCreditSpecification.2.InstanceId=i-2&ClientToken=tok",
 			`instance_credit_specifications:{instance_id:"` + fakeInstance + `" cpu_credits:"standard"} instance_credit_specifications:{instance_id:"i-2"} client_token:"tok"`},
+		{"Action=ResetInstanceAttribute&InstanceId=" + fakeInstance + "&Attribute=sourceDestCheck",
+			`instance_id:"` + fakeInstance + `" attribute:"sourceDestCheck"`},
 		{"Action=DescribeInstanceCreditSpecifications&InstanceId.1=" + fakeInstance + "&Filter.1.Name=instance-id&Filter.1.Value.1=i-*",
 			`instance_ids:"` + fakeInstance + `" filters:{name:"instance-id" values:"i-*"}`},
 	}
@@ -109,6 +122,7 @@ func TestInstanceOpsDocuments(t *testing.T) {
 			"<successfulInstanceCreditSpecificationSet><item><instanceId>" + fakeInstance + "</instanceId></item></successfulInstanceCreditSpecificationSet>" +
 				"<unsuccessfulInstanceCreditSpecificationSet><item><instanceId>i-2</instanceId><error><code>InstanceCreditSpecification.NotSupported</code>" +
 				"<message>not changed: InstanceCreditSpecification.NotSupported</message></error></item></unsuccessfulInstanceCreditSpecificationSet>"},
+		{"Action=ResetInstanceAttribute&InstanceId=" + fakeInstance + "&Attribute=kernel", "<return>true</return>"},
 		{"Action=DescribeInstanceCreditSpecifications",
 			"<instanceCreditSpecificationSet><item><instanceId>" + fakeInstance + "</instanceId><cpuCredits>unlimited</cpuCredits></item></instanceCreditSpecificationSet>"},
 	}

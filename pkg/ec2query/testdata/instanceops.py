@@ -1,5 +1,5 @@
 """boto3 DescribeInstanceTypeOfferings (and its paginator),
-Describe/ModifyInstanceCreditSpecification(s) against the
+Describe/ModifyInstanceCreditSpecification(s), ResetInstanceAttribute against the
 ec2query handler backed by the Go test's fakeCompute (instanceops_test.go):
 every document must match botocore's model and parse to the values
 asserted here. Prints "INSTANCE OPS OK"; any failure raises."""
@@ -43,6 +43,11 @@ pages = ec2.get_paginator('describe_instance_credit_specifications').paginate(Pa
 eq([c['InstanceId'] for p in pages for c in p['InstanceCreditSpecifications']], [INSTANCE], 'credit paginator')
 eq(error_code(ec2.describe_instance_credit_specifications, InstanceIds=[MISSING]),
    ('InvalidInstanceID.NotFound', 400), 'describe a missing instance')
+
+# ResetInstanceAttribute (no output shape: <return>true</return>).
+ec2.reset_instance_attribute(InstanceId=INSTANCE, Attribute='sourceDestCheck')
+eq(error_code(ec2.reset_instance_attribute, InstanceId=MISSING, Attribute='kernel'),
+   ('InvalidInstanceID.NotFound', 400), 'reset a missing instance')
 
 if problems:
     raise AssertionError('documents off the model:\n' + '\n'.join(problems))
