@@ -27,6 +27,11 @@ func TestInstanceOpsRequests(t *testing.T) {
 					{InstanceId: "i-0123456789abcdef0", CpuCredits: "standard"}, {InstanceId: "i-2", CpuCredits: "unlimited"}}}},
 		{"reset", []string{"reset-instance-attribute", "--instance-id", "i-0123456789abcdef0", "--attribute", "sourceDestCheck", "--dry-run"},
 			&pb.ResetInstanceAttributeRequest{InstanceId: "i-0123456789abcdef0", Attribute: "sourceDestCheck", DryRun: true}},
+		{"default vpc", []string{"create-default-vpc", "--dry-run"}, &pb.CreateDefaultVpcRequest{DryRun: true}},
+		{"default subnet by zone ID", []string{"create-default-subnet", "--availability-zone-id", "lab1-az1", "--no-ipv6-native"},
+			&pb.CreateDefaultSubnetRequest{AvailabilityZoneId: "lab1-az1"}},
+		{"default subnet, IPv6 only", []string{"create-default-subnet", "--availability-zone", "lab-1a", "--ipv6-native"},
+			&pb.CreateDefaultSubnetRequest{AvailabilityZone: "lab-1a", Ipv6Native: true}},
 		{"describe credits", []string{"describe-instance-credit-specifications", "--instance-ids", "i-0123456789abcdef0",
 			"--filters", "Name=instance-id,Values=i-*"},
 			&pb.DescribeInstanceCreditSpecificationsRequest{InstanceIds: []string{"i-0123456789abcdef0"},
@@ -93,6 +98,10 @@ func TestInstanceOpsOutput(t *testing.T) {
 			"--query", "InstanceCreditSpecifications[].[InstanceId,CpuCredits]", "--output", "text"},
 			"i-0123456789abcdef0\tunlimited\ni-0fedcba9876543210\tunlimited\n"},
 		{"reset prints nothing", []string{"reset-instance-attribute", "--instance-id", "i-0123456789abcdef0", "--attribute", "kernel"}, ""},
+		{"default VPC", []string{"create-default-vpc", "--query", "Vpc.[VpcId,IsDefault,CidrBlock]", "--output", "text"},
+			"vpc-0123456789abcdef0\tTrue\t10.0.0.0/16\n"},
+		{"default subnet", []string{"create-default-subnet", "--availability-zone", "lab-1a", "--query", "Subnet.[SubnetId,DefaultForAz]", "--output", "text"},
+			"subnet-0123456789abcdef0\tTrue\n"},
 		{"offerings as text", []string{"describe-instance-type-offerings", "--query", "InstanceTypeOfferings[].InstanceType", "--output", "text"},
 			"t3.micro\tg4dn.xlarge\n"},
 	}
@@ -114,6 +123,7 @@ func TestInstanceOpsUsageErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"reset-instance-attribute", "--instance-id", "i-1"}, "the following arguments are required: --attribute"},
+		{[]string{"create-default-subnet", "--ipv6-native", "--no-ipv6-native"}, `Cannot specify both the "--ipv6-native" option`},
 		{[]string{"modify-instance-credit-specification"}, "the following arguments are required: --instance-credit-specifications"},
 		{[]string{"modify-instance-credit-specification", "--instance-credit-specifications", "InstanceId=i-1,Credits=standard"},
 			`unknown parameter in InstanceCreditSpecificationRequest: "Credits"`},

@@ -63,3 +63,19 @@ func (f *fakeCompute) ResetInstanceAttribute(_ context.Context, req *pb.ResetIns
 	f.record(req)
 	return &pb.ResetInstanceAttributeResponse{}, nil
 }
+
+// CreateDefaultVpc answers the sample VPC as the new default one.
+func (f *fakeCompute) CreateDefaultVpc(_ context.Context, req *pb.CreateDefaultVpcRequest) (*pb.Vpc, error) {
+	f.record(req)
+	v := sampleVpc()
+	v.IsDefault, v.Tags = true, nil
+	return v, nil
+}
+
+// CreateDefaultSubnet answers the sample subnet as the new default one.
+func (f *fakeCompute) CreateDefaultSubnet(_ context.Context, req *pb.CreateDefaultSubnetRequest) (*pb.Subnet, error) {
+	f.record(req)
+	sn := sampleSubnet()
+	sn.DefaultForAz = true
+	return sn, nil
+}

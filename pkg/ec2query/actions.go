@@ -88,6 +88,9 @@ var actions = map[string]action{
 	"CreateSubnet":    op(true, compute.CreateSubnet, subnetBodyXML, "vpc_id"),
 	"DescribeSubnets": op(false, compute.DescribeSubnets, describeSubnetsXML),
 	"DeleteSubnet":    op(true, compute.DeleteSubnet, done, "subnet_id"),
+	// Default VPC and subnets (made again after their deletion).
+	"CreateDefaultVpc":    op(true, compute.CreateDefaultVpc, vpcBodyXML),
+	"CreateDefaultSubnet": op(true, compute.CreateDefaultSubnet, subnetBodyXML),
 	// VPC and subnet attributes, secondary blocks (xml_vpc_attrs.go).
 	"DescribeVpcAttribute":             custom(false, describeVpcAttribute, "vpc_id", "attribute"),
 	"ModifyVpcAttribute":               op(true, compute.ModifyVpcAttribute, done, "vpc_id"),

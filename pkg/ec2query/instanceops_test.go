@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/prototext"
 
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -84,6 +85,31 @@ func (f *fakeCompute) ResetInstanceAttribute(ctx context.Context, r *ec2labv1.Re
 	return &ec2labv1.ResetInstanceAttributeResponse{}, nil
 }
 
+// CreateDefaultVpc answers a new default VPC.
+func (f *fakeCompute) CreateDefaultVpc(ctx context.Context, r *ec2labv1.CreateDefaultVpcRequest) (*ec2labv1.Vpc, error) {
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
+	return &ec2labv1.Vpc{VpcId: fakeVpc, OwnerId: fakeAccount, CidrBlock: "172.31.0.0/16", State: "available", IsDefault: true,
+		CidrBlockAssociations: []*ec2labv1.VpcCidrBlockAssociation{{AssociationId: "vpc-cidr-assoc-0123456789abcdef0",
+			CidrBlock: "172.31.0.0/16", State: "associated"}}}, nil
+}
+
+// CreateDefaultSubnet answers the default subnet of the zone asked for
+// (lab-1a by name or ID); another zone has one already.
+func (f *fakeCompute) CreateDefaultSubnet(ctx context.Context, r *ec2labv1.CreateDefaultSubnetRequest) (*ec2labv1.Subnet, error) {
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
+	if r.GetAvailabilityZone() != fakeZone && r.GetAvailabilityZoneId() != "lab-1-az1" {
+		return nil, ec2err.New(ec2err.DefaultSubnetAlreadyExistsInAZ, "'subnet-0fedcba9876543210' is already the default subnet in lab-1b.")
+	}
+	return &ec2labv1.Subnet{SubnetId: "subnet-0123456789abcdef0", VpcId: fakeVpc, OwnerId: fakeAccount, AvailabilityZone: fakeZone,
+		AvailabilityZoneId: "lab-1-az1", CidrBlock: "172.31.0.0/20", AvailableIpAddressCount: 4091, DefaultForAz: true,
+		State: "available", SubnetArn: "arn:aws:ec2:lab-1:" + fakeAccount + ":subnet/subnet-0123456789abcdef0",
+		PrivateDnsHostnameType: "ip-name"}, nil
+}
+
 // TestInstanceOpsParameters checks what the wire forms botocore sends
 // become.
 func TestInstanceOpsParameters(t *testing.T) {
@@ -95,6 +121,8 @@ func TestInstanceOpsParameters(t *testing.T) {
 			`instance_credit_specifications:{instance_id:"` + fakeInstance + `" cpu_credits:"standard"} instance_credit_specifications:{instance_id:"i-2"} client_token:"tok"`},
 		{"Action=ResetInstanceAttribute&InstanceId=" + fakeInstance + "&Attribute=sourceDestCheck",
 			`instance_id:"` + fakeInstance + `" attribute:"sourceDestCheck"`},
+		{"Action=CreateDefaultVpc&DryRun=false", ``},
+		{"Action=CreateDefaultSubnet&AvailabilityZoneId=lab-1-az1&Ipv6Native=false", `availability_zone_id:"lab-1-az1"`},
 		{"Action=DescribeInstanceCreditSpecifications&InstanceId.1=" + fakeInstance + "&Filter.1.Name=instance-id&Filter.1.Value.1=i-*",
 			`instance_ids:"` + fakeInstance + `" filters:{name:"instance-id" values:"i-*"}`},
 	}
@@ -123,6 +151,8 @@ func TestInstanceOpsDocuments(t *testing.T) {
 				"<unsuccessfulInstanceCreditSpecificationSet><item><instanceId>i-2</instanceId><error><code>InstanceCreditSpecification.NotSupported</code>" +
 				"<message>not changed: InstanceCreditSpecification.NotSupported</message></error></item></unsuccessfulInstanceCreditSpecificationSet>"},
 		{"Action=ResetInstanceAttribute&InstanceId=" + fakeInstance + "&Attribute=kernel", "<return>true</return>"},
+		{"Action=CreateDefaultVpc", "<vpc><vpcId>" + fakeVpc + "</vpcId>"},
+		{"Action=CreateDefaultSubnet&AvailabilityZone=lab-1a", "<subnet><subnetId>subnet-0123456789abcdef0</subnetId>"},
 		{"Action=DescribeInstanceCreditSpecifications",
 			"<instanceCreditSpecificationSet><item><instanceId>" + fakeInstance + "</instanceId><cpuCredits>unlimited</cpuCredits></item></instanceCreditSpecificationSet>"},
 	}

@@ -1,5 +1,6 @@
 """boto3 DescribeInstanceTypeOfferings (and its paginator),
-Describe/ModifyInstanceCreditSpecification(s), ResetInstanceAttribute against the
+Describe/ModifyInstanceCreditSpecification(s), ResetInstanceAttribute,
+CreateDefaultVpc and CreateDefaultSubnet against the
 ec2query handler backed by the Go test's fakeCompute (instanceops_test.go):
 every document must match botocore's model and parse to the values
 asserted here. Prints "INSTANCE OPS OK"; any failure raises."""
@@ -48,6 +49,18 @@ eq(error_code(ec2.describe_instance_credit_specifications, InstanceIds=[MISSING]
 ec2.reset_instance_attribute(InstanceId=INSTANCE, Attribute='sourceDestCheck')
 eq(error_code(ec2.reset_instance_attribute, InstanceId=MISSING, Attribute='kernel'),
    ('InvalidInstanceID.NotFound', 400), 'reset a missing instance')
+
+# Default VPC and subnet.
+vpc = ec2.create_default_vpc()['Vpc']
+eq((vpc['VpcId'], vpc['CidrBlock'], vpc['IsDefault'], vpc['State']),
+   ('vpc-0123456789abcdef0', '172.31.0.0/16', True, 'available'), 'default VPC')
+subnet = ec2.create_default_subnet(AvailabilityZone='lab-1a')['Subnet']
+eq((subnet['SubnetId'], subnet['CidrBlock'], subnet['DefaultForAz'], subnet['AvailabilityZoneId'],
+    subnet['AvailableIpAddressCount']), ('subnet-0123456789abcdef0', '172.31.0.0/20', True, 'lab-1-az1', 4091),
+   'default subnet')
+eq(ec2.create_default_subnet(AvailabilityZoneId='lab-1-az1')['Subnet']['AvailabilityZone'], 'lab-1a', 'by zone ID')
+eq(error_code(ec2.create_default_subnet, AvailabilityZone='lab-1b'),
+   ('DefaultSubnetAlreadyExistsInAvailabilityZone', 400), 'zone with a default subnet')
 
 if problems:
     raise AssertionError('documents off the model:\n' + '\n'.join(problems))
