@@ -214,6 +214,15 @@ func (h *Client) SetCPUBaseline(ctx context.Context, instanceID string, percent 
 	return err
 }
 
+// UefiVars implements host.Host.
+func (h *Client) UefiVars(ctx context.Context, instanceID string) (host.UefiVars, error) {
+	r, err := h.c.GetUefiVars(ctx, &agentv1.InstanceRef{InstanceId: instanceID})
+	if err != nil {
+		return host.UefiVars{}, err
+	}
+	return host.UefiVars{UEFI: r.GetUefi(), NVRAM: r.GetNvram()}, nil
+}
+
 func createRequest(s host.InstanceSpec) *agentv1.CreateInstanceRequest {
 	r := &agentv1.CreateInstanceRequest{InstanceId: s.InstanceID, OwnerId: s.OwnerID, InstanceType: s.InstanceType,
 		Vcpus: s.VCPUs, MemoryMib: s.MemoryMiB, CpuBaselinePercent: s.CPUBaselinePercent, DedicatedCpus: s.DedicatedCPUs,
