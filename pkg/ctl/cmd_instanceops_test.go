@@ -32,6 +32,8 @@ func TestInstanceOpsRequests(t *testing.T) {
 			&pb.CreateDefaultSubnetRequest{AvailabilityZoneId: "lab1-az1"}},
 		{"default subnet, IPv6 only", []string{"create-default-subnet", "--availability-zone", "lab-1a", "--ipv6-native"},
 			&pb.CreateDefaultSubnetRequest{AvailabilityZone: "lab-1a", Ipv6Native: true}},
+		{"uefi data", []string{"get-instance-uefi-data", "--instance-id", "i-0123456789abcdef0", "--dry-run"},
+			&pb.GetInstanceUefiDataRequest{InstanceId: "i-0123456789abcdef0", DryRun: true}},
 		{"describe credits", []string{"describe-instance-credit-specifications", "--instance-ids", "i-0123456789abcdef0",
 			"--filters", "Name=instance-id,Values=i-*"},
 			&pb.DescribeInstanceCreditSpecificationsRequest{InstanceIds: []string{"i-0123456789abcdef0"},
@@ -102,6 +104,11 @@ func TestInstanceOpsOutput(t *testing.T) {
 			"vpc-0123456789abcdef0\tTrue\t10.0.0.0/16\n"},
 		{"default subnet", []string{"create-default-subnet", "--availability-zone", "lab-1a", "--query", "Subnet.[SubnetId,DefaultForAz]", "--output", "text"},
 			"subnet-0123456789abcdef0\tTrue\n"},
+		{"uefi data", []string{"get-instance-uefi-data", "--instance-id", "i-0123456789abcdef0"}, `{
+    "InstanceId": "i-0123456789abcdef0",
+    "UefiData": "QU1aTlVFRkmxVslUAAAAAHjaYoACQAAAAP//AAgAAQ=="
+}
+`},
 		{"offerings as text", []string{"describe-instance-type-offerings", "--query", "InstanceTypeOfferings[].InstanceType", "--output", "text"},
 			"t3.micro\tg4dn.xlarge\n"},
 	}
@@ -124,6 +131,7 @@ func TestInstanceOpsUsageErrors(t *testing.T) {
 	}{
 		{[]string{"reset-instance-attribute", "--instance-id", "i-1"}, "the following arguments are required: --attribute"},
 		{[]string{"create-default-subnet", "--ipv6-native", "--no-ipv6-native"}, `Cannot specify both the "--ipv6-native" option`},
+		{[]string{"get-instance-uefi-data"}, "the following arguments are required: --instance-id"},
 		{[]string{"modify-instance-credit-specification"}, "the following arguments are required: --instance-credit-specifications"},
 		{[]string{"modify-instance-credit-specification", "--instance-credit-specifications", "InstanceId=i-1,Credits=standard"},
 			`unknown parameter in InstanceCreditSpecificationRequest: "Credits"`},

@@ -79,3 +79,9 @@ func (f *fakeCompute) CreateDefaultSubnet(_ context.Context, req *pb.CreateDefau
 	sn.DefaultForAz = true
 	return sn, nil
 }
+
+// GetInstanceUefiData answers an empty AMZNUEFI store.
+func (f *fakeCompute) GetInstanceUefiData(_ context.Context, req *pb.GetInstanceUefiDataRequest) (*pb.GetInstanceUefiDataResponse, error) {
+	f.record(req)
+	return &pb.GetInstanceUefiDataResponse{InstanceId: req.GetInstanceId(), UefiData: "QU1aTlVFRkmxVslUAAAAAHjaYoACQAAAAP//AAgAAQ=="}, nil
+}

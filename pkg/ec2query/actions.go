@@ -31,6 +31,7 @@ var actions = map[string]action{
 		"instance_id"),
 	"ModifyInstanceCreditSpecification": op(true, compute.ModifyInstanceCreditSpecification,
 		modifyCreditSpecsXML, "instance_credit_specifications"),
+	"GetInstanceUefiData": op(false, compute.GetInstanceUefiData, uefiDataXML, "instance_id"),
 
 	// Catalog.
 	"DescribeInstanceTypes":     op(false, compute.DescribeInstanceTypes, describeInstanceTypesXML),

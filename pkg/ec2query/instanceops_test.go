@@ -110,6 +110,21 @@ func (f *fakeCompute) CreateDefaultSubnet(ctx context.Context, r *ec2labv1.Creat
 		PrivateDnsHostnameType: "ip-name"}, nil
 }
 
+// fakeUefiData is the fake instance's UEFI variable store: no variables
+// (uefivars.EncodeAWS(nil), base64).
+const fakeUefiData = "QU1aTlVFRkmxVslUAAAAAHjaYoACQAAAAP//AAgAAQ=="
+
+// GetInstanceUefiData answers the fake instance's store.
+func (f *fakeCompute) GetInstanceUefiData(ctx context.Context, r *ec2labv1.GetInstanceUefiDataRequest) (*ec2labv1.GetInstanceUefiDataResponse, error) {
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
+	if r.GetInstanceId() != fakeInstance {
+		return nil, notFound(r.GetInstanceId())
+	}
+	return &ec2labv1.GetInstanceUefiDataResponse{InstanceId: fakeInstance, UefiData: fakeUefiData}, nil
+}
+
 // TestInstanceOpsParameters checks what the wire forms botocore sends
 // become.
 func TestInstanceOpsParameters(t *testing.T) {
@@ -122,6 +137,7 @@ func TestInstanceOpsParameters(t *testing.T) {
 		{"Action=ResetInstanceAttribute&InstanceId=" + fakeInstance + "&Attribute=sourceDestCheck",
 			`instance_id:"` + fakeInstance + `" attribute:"sourceDestCheck"`},
 		{"Action=CreateDefaultVpc&DryRun=false", ``},
+		{"Action=GetInstanceUefiData&InstanceId=" + fakeInstance + "&DryRun=true", `instance_id:"` + fakeInstance + `" dry_run:true`},
 		{"Action=CreateDefaultSubnet&AvailabilityZoneId=lab-1-az1&Ipv6Native=false", `availability_zone_id:"lab-1-az1"`},
 		{"Action=DescribeInstanceCreditSpecifications&InstanceId.1=" + fakeInstance + "&Filter.1.Name=instance-id&Filter.1.Value.1=i-*",
 			`instance_ids:"` + fakeInstance + `" filters:{name:"instance-id" values:"i-*"}`},
@@ -151,6 +167,8 @@ func TestInstanceOpsDocuments(t *testing.T) {
 				"<unsuccessfulInstanceCreditSpecificationSet><item><instanceId>i-2</instanceId><error><code>InstanceCreditSpecification.NotSupported</code>" +
 				"<message>not changed: InstanceCreditSpecification.NotSupported</message></error></item></unsuccessfulInstanceCreditSpecificationSet>"},
 		{"Action=ResetInstanceAttribute&InstanceId=" + fakeInstance + "&Attribute=kernel", "<return>true</return>"},
+		{"Action=GetInstanceUefiData&InstanceId=" + fakeInstance,
+			"<instanceId>" + fakeInstance + "</instanceId><uefiData>" + fakeUefiData + "</uefiData>"},
 		{"Action=CreateDefaultVpc", "<vpc><vpcId>" + fakeVpc + "</vpcId>"},
 		{"Action=CreateDefaultSubnet&AvailabilityZone=lab-1a", "<subnet><subnetId>subnet-0123456789abcdef0</subnetId>"},
 		{"Action=DescribeInstanceCreditSpecifications",

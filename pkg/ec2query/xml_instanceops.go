@@ -62,3 +62,13 @@ func modifyCreditSpecsXML(r *ec2labv1.ModifyInstanceCreditSpecificationResponse)
 	}
 	return b
 }
+
+type uefiDataBody struct {
+	meta
+	InstanceID string `xml:"instanceId"`
+	UefiData   string `xml:"uefiData"`
+}
+
+func uefiDataXML(r *ec2labv1.GetInstanceUefiDataResponse) body {
+	return &uefiDataBody{InstanceID: r.GetInstanceId(), UefiData: r.GetUefiData()}
+}

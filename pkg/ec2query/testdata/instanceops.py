@@ -1,6 +1,6 @@
 """boto3 DescribeInstanceTypeOfferings (and its paginator),
 Describe/ModifyInstanceCreditSpecification(s), ResetInstanceAttribute,
-CreateDefaultVpc and CreateDefaultSubnet against the
+CreateDefaultVpc, CreateDefaultSubnet and GetInstanceUefiData against the
 ec2query handler backed by the Go test's fakeCompute (instanceops_test.go):
 every document must match botocore's model and parse to the values
 asserted here. Prints "INSTANCE OPS OK"; any failure raises."""
@@ -61,6 +61,16 @@ eq((subnet['SubnetId'], subnet['CidrBlock'], subnet['DefaultForAz'], subnet['Ava
 eq(ec2.create_default_subnet(AvailabilityZoneId='lab-1-az1')['Subnet']['AvailabilityZone'], 'lab-1a', 'by zone ID')
 eq(error_code(ec2.create_default_subnet, AvailabilityZone='lab-1b'),
    ('DefaultSubnetAlreadyExistsInAvailabilityZone', 400), 'zone with a default subnet')
+
+# GetInstanceUefiData: base64 of an AMZNUEFI store.
+import base64  # noqa: E402
+import zlib  # noqa: E402
+got = ec2.get_instance_uefi_data(InstanceId=INSTANCE)
+eq(got['InstanceId'], INSTANCE, 'uefi data instance')
+store = base64.b64decode(got['UefiData'])
+eq(store[:8], b'AMZNUEFI', 'uefi data magic')
+eq(zlib.decompress(store[16:])[:8], b'\0' * 8, 'uefi data: no variables')
+eq(error_code(ec2.get_instance_uefi_data, InstanceId=MISSING), ('InvalidInstanceID.NotFound', 400), 'uefi data of a missing instance')
 
 if problems:
     raise AssertionError('documents off the model:\n' + '\n'.join(problems))
