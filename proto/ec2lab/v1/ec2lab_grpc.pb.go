@@ -40,6 +40,7 @@ const (
 	Compute_DescribeInstanceCreditSpecifications_FullMethodName       = "/ec2lab.v1.Compute/DescribeInstanceCreditSpecifications"
 	Compute_ResetInstanceAttribute_FullMethodName                     = "/ec2lab.v1.Compute/ResetInstanceAttribute"
 	Compute_GetInstanceUefiData_FullMethodName                        = "/ec2lab.v1.Compute/GetInstanceUefiData"
+	Compute_DescribeInstanceTopology_FullMethodName                   = "/ec2lab.v1.Compute/DescribeInstanceTopology"
 	Compute_DescribeInstanceTypes_FullMethodName                      = "/ec2lab.v1.Compute/DescribeInstanceTypes"
 	Compute_DescribeRegions_FullMethodName                            = "/ec2lab.v1.Compute/DescribeRegions"
 	Compute_DescribeAvailabilityZones_FullMethodName                  = "/ec2lab.v1.Compute/DescribeAvailabilityZones"
@@ -155,6 +156,9 @@ type ComputeClient interface {
 	// GetInstanceUefiData answers a UEFI instance's non-volatile variable
 	// store in EC2's format.
 	GetInstanceUefiData(ctx context.Context, in *GetInstanceUefiDataRequest, opts ...grpc.CallOption) (*GetInstanceUefiDataResponse, error)
+	// DescribeInstanceTopology answers where running instances sit in the
+	// network: region, zone and host, as nodes hashed per account.
+	DescribeInstanceTopology(ctx context.Context, in *DescribeInstanceTopologyRequest, opts ...grpc.CallOption) (*DescribeInstanceTopologyResponse, error)
 	// Catalog and topology.
 	DescribeInstanceTypes(ctx context.Context, in *DescribeInstanceTypesRequest, opts ...grpc.CallOption) (*DescribeInstanceTypesResponse, error)
 	DescribeRegions(ctx context.Context, in *DescribeRegionsRequest, opts ...grpc.CallOption) (*DescribeRegionsResponse, error)
@@ -424,6 +428,16 @@ func (c *computeClient) GetInstanceUefiData(ctx context.Context, in *GetInstance
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetInstanceUefiDataResponse)
 	err := c.cc.Invoke(ctx, Compute_GetInstanceUefiData_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeInstanceTopology(ctx context.Context, in *DescribeInstanceTopologyRequest, opts ...grpc.CallOption) (*DescribeInstanceTopologyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeInstanceTopologyResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeInstanceTopology_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -1218,6 +1232,9 @@ type ComputeServer interface {
 	// GetInstanceUefiData answers a UEFI instance's non-volatile variable
 	// store in EC2's format.
 	GetInstanceUefiData(context.Context, *GetInstanceUefiDataRequest) (*GetInstanceUefiDataResponse, error)
+	// DescribeInstanceTopology answers where running instances sit in the
+	// network: region, zone and host, as nodes hashed per account.
+	DescribeInstanceTopology(context.Context, *DescribeInstanceTopologyRequest) (*DescribeInstanceTopologyResponse, error)
 	// Catalog and topology.
 	DescribeInstanceTypes(context.Context, *DescribeInstanceTypesRequest) (*DescribeInstanceTypesResponse, error)
 	DescribeRegions(context.Context, *DescribeRegionsRequest) (*DescribeRegionsResponse, error)
@@ -1377,6 +1394,9 @@ func (UnimplementedComputeServer) ResetInstanceAttribute(context.Context, *Reset
 }
 func (UnimplementedComputeServer) GetInstanceUefiData(context.Context, *GetInstanceUefiDataRequest) (*GetInstanceUefiDataResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetInstanceUefiData not implemented")
+}
+func (UnimplementedComputeServer) DescribeInstanceTopology(context.Context, *DescribeInstanceTopologyRequest) (*DescribeInstanceTopologyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeInstanceTopology not implemented")
 }
 func (UnimplementedComputeServer) DescribeInstanceTypes(context.Context, *DescribeInstanceTypesRequest) (*DescribeInstanceTypesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DescribeInstanceTypes not implemented")
@@ -1891,6 +1911,24 @@ func _Compute_GetInstanceUefiData_Handler(srv interface{}, ctx context.Context, 
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(ComputeServer).GetInstanceUefiData(ctx, req.(*GetInstanceUefiDataRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeInstanceTopology_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeInstanceTopologyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeInstanceTopology(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeInstanceTopology_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeInstanceTopology(ctx, req.(*DescribeInstanceTopologyRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -3261,6 +3299,10 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetInstanceUefiData",
 			Handler:    _Compute_GetInstanceUefiData_Handler,
+		},
+		{
+			MethodName: "DescribeInstanceTopology",
+			Handler:    _Compute_DescribeInstanceTopology_Handler,
 		},
 		{
 			MethodName: "DescribeInstanceTypes",
