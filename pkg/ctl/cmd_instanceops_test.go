@@ -34,6 +34,10 @@ func TestInstanceOpsRequests(t *testing.T) {
 			&pb.CreateDefaultSubnetRequest{AvailabilityZone: "lab-1a", Ipv6Native: true}},
 		{"uefi data", []string{"get-instance-uefi-data", "--instance-id", "i-0123456789abcdef0", "--dry-run"},
 			&pb.GetInstanceUefiDataRequest{InstanceId: "i-0123456789abcdef0", DryRun: true}},
+		{"topology", []string{"describe-instance-topology", "--group-names", "tight", "--filters", "Name=zone-id,Values=lab1-az1",
+			"--max-results", "10"},
+			&pb.DescribeInstanceTopologyRequest{GroupNames: []string{"tight"}, MaxResults: 10,
+				Filters: []*pb.Filter{{Name: "zone-id", Values: []string{"lab1-az1"}}}}},
 		{"describe credits", []string{"describe-instance-credit-specifications", "--instance-ids", "i-0123456789abcdef0",
 			"--filters", "Name=instance-id,Values=i-*"},
 			&pb.DescribeInstanceCreditSpecificationsRequest{InstanceIds: []string{"i-0123456789abcdef0"},
@@ -107,6 +111,22 @@ func TestInstanceOpsOutput(t *testing.T) {
 		{"uefi data", []string{"get-instance-uefi-data", "--instance-id", "i-0123456789abcdef0"}, `{
     "InstanceId": "i-0123456789abcdef0",
     "UefiData": "QU1aTlVFRkmxVslUAAAAAHjaYoACQAAAAP//AAgAAQ=="
+}
+`},
+		{"topology", []string{"describe-instance-topology"}, `{
+    "Instances": [
+        {
+            "InstanceId": "i-0123456789abcdef0",
+            "InstanceType": "t3.micro",
+            "NetworkNodes": [
+                "nn-0123456789abcdef0",
+                "nn-1123456789abcdef0",
+                "nn-2123456789abcdef0"
+            ],
+            "AvailabilityZone": "lab-1a",
+            "ZoneId": "lab1-az1"
+        }
+    ]
 }
 `},
 		{"offerings as text", []string{"describe-instance-type-offerings", "--query", "InstanceTypeOfferings[].InstanceType", "--output", "text"},

@@ -85,3 +85,11 @@ func (f *fakeCompute) GetInstanceUefiData(_ context.Context, req *pb.GetInstance
 	f.record(req)
 	return &pb.GetInstanceUefiDataResponse{InstanceId: req.GetInstanceId(), UefiData: "QU1aTlVFRkmxVslUAAAAAHjaYoACQAAAAP//AAgAAQ=="}, nil
 }
+
+// DescribeInstanceTopology answers the first sample instance.
+func (f *fakeCompute) DescribeInstanceTopology(_ context.Context, req *pb.DescribeInstanceTopologyRequest) (*pb.DescribeInstanceTopologyResponse, error) {
+	f.record(req)
+	return &pb.DescribeInstanceTopologyResponse{Instances: []*pb.InstanceTopology{{InstanceId: "i-0123456789abcdef0",
+		InstanceType: "t3.micro", AvailabilityZone: "lab-1a", ZoneId: "lab1-az1",
+		NetworkNodes: []string{"nn-0123456789abcdef0", "nn-1123456789abcdef0", "nn-2123456789abcdef0"}}}}, nil
+}

@@ -31,7 +31,8 @@ var actions = map[string]action{
 		"instance_id"),
 	"ModifyInstanceCreditSpecification": op(true, compute.ModifyInstanceCreditSpecification,
 		modifyCreditSpecsXML, "instance_credit_specifications"),
-	"GetInstanceUefiData": op(false, compute.GetInstanceUefiData, uefiDataXML, "instance_id"),
+	"GetInstanceUefiData":      op(false, compute.GetInstanceUefiData, uefiDataXML, "instance_id"),
+	"DescribeInstanceTopology": op(false, compute.DescribeInstanceTopology, describeInstanceTopologyXML),
 
 	// Catalog.
 	"DescribeInstanceTypes":     op(false, compute.DescribeInstanceTypes, describeInstanceTypesXML),

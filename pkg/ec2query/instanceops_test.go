@@ -125,6 +125,16 @@ func (f *fakeCompute) GetInstanceUefiData(ctx context.Context, r *ec2labv1.GetIn
 	return &ec2labv1.GetInstanceUefiDataResponse{InstanceId: fakeInstance, UefiData: fakeUefiData}, nil
 }
 
+// DescribeInstanceTopology answers the fake instance under three nodes.
+func (f *fakeCompute) DescribeInstanceTopology(ctx context.Context, r *ec2labv1.DescribeInstanceTopologyRequest) (*ec2labv1.DescribeInstanceTopologyResponse, error) {
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
+	return &ec2labv1.DescribeInstanceTopologyResponse{Instances: []*ec2labv1.InstanceTopology{{InstanceId: fakeInstance,
+		InstanceType: "t3.micro", GroupName: "tight", AvailabilityZone: fakeZone, ZoneId: "lab-1-az1",
+		NetworkNodes: []string{"nn-0123456789abcdef0", "nn-1123456789abcdef0", "nn-2123456789abcdef0"}}}}, nil
+}
+
 // TestInstanceOpsParameters checks what the wire forms botocore sends
 // become.
 func TestInstanceOpsParameters(t *testing.T) {
@@ -137,6 +147,8 @@ func TestInstanceOpsParameters(t *testing.T) {
 		{"Action=ResetInstanceAttribute&InstanceId=" + fakeInstance + "&Attribute=sourceDestCheck",
 			`instance_id:"` + fakeInstance + `" attribute:"sourceDestCheck"`},
 		{"Action=CreateDefaultVpc&DryRun=false", ``},
+		{"Action=DescribeInstanceTopology&InstanceId.1=i-1&GroupName.1=tight&Filter.1.Name=zone-id&Filter.1.Value.1=lab-1-az1&MaxResults=10",
+			`instance_ids:"i-1" group_names:"tight" filters:{name:"zone-id" values:"lab-1-az1"} max_results:10`},
 		{"Action=GetInstanceUefiData&InstanceId=" + fakeInstance + "&DryRun=true", `instance_id:"` + fakeInstance + `" dry_run:true`},
 		{"Action=CreateDefaultSubnet&AvailabilityZoneId=lab-1-az1&Ipv6Native=false", `availability_zone_id:"lab-1-az1"`},
 		{"Action=DescribeInstanceCreditSpecifications&InstanceId.1=" + fakeInstance + "&Filter.1.Name=instance-id&Filter.1.Value.1=i-*",
@@ -169,6 +181,9 @@ func TestInstanceOpsDocuments(t *testing.T) {
 		{"Action=ResetInstanceAttribute&InstanceId=" + fakeInstance + "&Attribute=kernel", "<return>true</return>"},
 		{"Action=GetInstanceUefiData&InstanceId=" + fakeInstance,
 			"<instanceId>" + fakeInstance + "</instanceId><uefiData>" + fakeUefiData + "</uefiData>"},
+		{"Action=DescribeInstanceTopology", "<instanceSet><item><instanceId>" + fakeInstance + "</instanceId><instanceType>t3.micro</instanceType>" +
+			"<groupName>tight</groupName><networkNodeSet><item>nn-0123456789abcdef0</item><item>nn-1123456789abcdef0</item>" +
+			"<item>nn-2123456789abcdef0</item></networkNodeSet><availabilityZone>lab-1a</availabilityZone><zoneId>lab-1-az1</zoneId></item></instanceSet>"},
 		{"Action=CreateDefaultVpc", "<vpc><vpcId>" + fakeVpc + "</vpcId>"},
 		{"Action=CreateDefaultSubnet&AvailabilityZone=lab-1a", "<subnet><subnetId>subnet-0123456789abcdef0</subnetId>"},
 		{"Action=DescribeInstanceCreditSpecifications",

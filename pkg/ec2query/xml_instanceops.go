@@ -72,3 +72,30 @@ type uefiDataBody struct {
 func uefiDataXML(r *ec2labv1.GetInstanceUefiDataResponse) body {
 	return &uefiDataBody{InstanceID: r.GetInstanceId(), UefiData: r.GetUefiData()}
 }
+
+type instanceTopologyXML struct {
+	InstanceID       string   `xml:"instanceId"`
+	InstanceType     string   `xml:"instanceType"`
+	GroupName        string   `xml:"groupName,omitempty"`
+	NetworkNodes     []string `xml:"networkNodeSet>item"`
+	AvailabilityZone string   `xml:"availabilityZone"`
+	ZoneID           string   `xml:"zoneId"`
+}
+
+type describeInstanceTopologyBody struct {
+	meta
+	Set struct {
+		Items []instanceTopologyXML `xml:"item"`
+	} `xml:"instanceSet"`
+	NextToken string `xml:"nextToken,omitempty"`
+}
+
+func describeInstanceTopologyXML(r *ec2labv1.DescribeInstanceTopologyResponse) body {
+	b := &describeInstanceTopologyBody{NextToken: r.GetNextToken()}
+	for _, it := range r.GetInstances() {
+		b.Set.Items = append(b.Set.Items, instanceTopologyXML{InstanceID: it.GetInstanceId(), InstanceType: it.GetInstanceType(),
+			GroupName: it.GetGroupName(), NetworkNodes: it.GetNetworkNodes(), AvailabilityZone: it.GetAvailabilityZone(),
+			ZoneID: it.GetZoneId()})
+	}
+	return b
+}

@@ -1,6 +1,7 @@
 """boto3 DescribeInstanceTypeOfferings (and its paginator),
 Describe/ModifyInstanceCreditSpecification(s), ResetInstanceAttribute,
-CreateDefaultVpc, CreateDefaultSubnet and GetInstanceUefiData against the
+CreateDefaultVpc, CreateDefaultSubnet, GetInstanceUefiData and
+DescribeInstanceTopology against the
 ec2query handler backed by the Go test's fakeCompute (instanceops_test.go):
 every document must match botocore's model and parse to the values
 asserted here. Prints "INSTANCE OPS OK"; any failure raises."""
@@ -71,6 +72,14 @@ store = base64.b64decode(got['UefiData'])
 eq(store[:8], b'AMZNUEFI', 'uefi data magic')
 eq(zlib.decompress(store[16:])[:8], b'\0' * 8, 'uefi data: no variables')
 eq(error_code(ec2.get_instance_uefi_data, InstanceId=MISSING), ('InvalidInstanceID.NotFound', 400), 'uefi data of a missing instance')
+
+# DescribeInstanceTopology.
+got = ec2.describe_instance_topology(GroupNames=['tight'])['Instances']
+eq(got, [{'InstanceId': INSTANCE, 'InstanceType': 't3.micro', 'GroupName': 'tight', 'AvailabilityZone': 'lab-1a',
+          'ZoneId': 'lab-1-az1', 'NetworkNodes': ['nn-0123456789abcdef0', 'nn-1123456789abcdef0', 'nn-2123456789abcdef0']}],
+   'topology')
+pages = ec2.get_paginator('describe_instance_topology').paginate()
+eq([i['InstanceId'] for p in pages for i in p['Instances']], [INSTANCE], 'topology paginator')
 
 if problems:
     raise AssertionError('documents off the model:\n' + '\n'.join(problems))
