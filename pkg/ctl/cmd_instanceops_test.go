@@ -1,6 +1,7 @@
 package ctl
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -165,6 +166,42 @@ func TestInstanceOpsUsageErrors(t *testing.T) {
 			}
 			if h.fake.lastReq != nil {
 				t.Errorf("sent %v before the flags were checked", h.fake.lastReq)
+			}
+		})
+	}
+}
+
+// TestInstanceOpsMatchAWSCLI runs each verb through ec2ctl (gRPC) and the
+// AWS CLI (Query API) against the same fake: the same request, exit code
+// and JSON, key for key and in order.
+func TestInstanceOpsMatchAWSCLI(t *testing.T) {
+	h := newHarness(t)
+	aws := newAWSCLI(t, h)
+	for _, args := range [][]string{
+		{"describe-instance-type-offerings", "--location-type", "availability-zone", "--filters", "Name=instance-type,Values=t3.micro"},
+		{"modify-instance-credit-specification", "--instance-credit-specifications",
+			"InstanceId=i-0123456789abcdef0,CpuCredits=standard", "InstanceId=i-0000000000000dead,CpuCredits=unlimited"},
+		{"describe-instance-credit-specifications", "--instance-ids", "i-0123456789abcdef0"},
+		{"reset-instance-attribute", "--instance-id", "i-0123456789abcdef0", "--attribute", "sourceDestCheck"},
+		{"create-default-vpc"},
+		{"create-default-subnet", "--availability-zone", "lab-1a"},
+		{"get-instance-uefi-data", "--instance-id", "i-0123456789abcdef0"},
+		{"describe-instance-topology", "--group-names", "tight"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			h.fake.lastReq = nil
+			awsOut, awsErr, awsCode := aws.run(args...)
+			awsReq := h.fake.lastReq
+			h.fake.lastReq = nil
+			out, errOut, code := h.run(append(args, "--output", "json")...)
+			if code != awsCode {
+				t.Fatalf("ec2ctl exit %d (%s), aws exit %d (%s)", code, errOut, awsCode, awsErr)
+			}
+			if !proto.Equal(h.fake.lastReq, awsReq) {
+				t.Errorf("ec2ctl sent %v, aws sent %v", h.fake.lastReq, awsReq)
+			}
+			if got, want := awsShaped(t, out), withoutQuirks(awsShaped(t, awsOut)); !reflect.DeepEqual(got, want) {
+				t.Errorf("ec2ctl printed:\n%s\naws printed:\n%s", out, awsOut)
 			}
 		})
 	}
