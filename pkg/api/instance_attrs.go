@@ -126,3 +126,11 @@ func flag(v *v1.AttributeBooleanValue) *bool {
 	b := v.GetValue()
 	return &b
 }
+
+// ResetInstanceAttribute resets kernel, ramdisk or sourceDestCheck.
+func (c *Compute) ResetInstanceAttribute(ctx context.Context, r *v1.ResetInstanceAttributeRequest) (*v1.ResetInstanceAttributeResponse, error) {
+	if err := c.svc.ResetInstanceAttribute(ctx, r.GetInstanceId(), r.GetAttribute(), r.GetDryRun()); err != nil {
+		return nil, err
+	}
+	return &v1.ResetInstanceAttributeResponse{}, nil
+}

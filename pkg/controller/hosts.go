@@ -47,10 +47,11 @@ func (s *Service) AddHost(ctx context.Context, inv host.Inventory, addr string, 
 }
 
 func hostFromInventory(inv host.Inventory, addr string, now time.Time) HostRecord {
-	var localFree int64
+	var localFree, localTotal int64
 	for _, p := range inv.Pools {
 		if !p.Shared {
 			localFree += p.FreeBytes / 1e9
+			localTotal += p.TotalBytes / 1e9
 		}
 	}
 	free := 0
@@ -62,7 +63,7 @@ func hostFromInventory(inv host.Inventory, addr string, now time.Time) HostRecor
 	return HostRecord{ID: inv.HostID, AZ: inv.AvailabilityZone, Address: addr,
 		DomainType: inv.DomainType, VCPUs: int(inv.VCPUs), MemoryMiB: inv.MemoryMiB,
 		HugepagesFree: inv.HugepagesFree, GPUs: len(inv.GPUs), FreeGPUs: free,
-		FreeLocalGB: localFree, PinnedCPUs: len(inv.PinnedCPUs), AgentVersion: inv.AgentVersion,
+		FreeLocalGB: localFree, LocalGB: localTotal, HugepagesTotal: inv.HugepagesTotal, PinnedCPUs: len(inv.PinnedCPUs), AgentVersion: inv.AgentVersion,
 		LastHeartbeat: now, Healthy: true, VTEP: inv.VTEP}
 }
 

@@ -266,6 +266,10 @@ type HostRecord struct {
 	Healthy       bool      `json:"healthy"`
 	LastPlaced    int64     `json:"last_placed"`
 	VTEP          string    `json:"vtep,omitempty"` // VXLAN endpoint, empty if none
+	// HugepagesTotal and LocalGB are the host's capacities (its hugepages,
+	// its local pools' size), which DescribeInstanceTypeOfferings reads.
+	HugepagesTotal int64 `json:"hugepages_total,omitempty"`
+	LocalGB        int64 `json:"local_gb,omitempty"`
 }
 
 // idempotencyRecord remembers a ClientToken's request and result.

@@ -183,7 +183,7 @@ func (s *Service) ensureDefaultVPC(ctx context.Context, acct string) error {
 		return err
 	}
 	for attempt := 0; attempt < 20; attempt++ {
-		ops, err := s.defaultVPCOps(ctx, acct, nv, nss)
+		ops, err := s.defaultVPCOps(ctx, acct, nv, nss, store.MustNotExist)
 		if err != nil {
 			return err
 		}
@@ -200,9 +200,12 @@ func (s *Service) ensureDefaultVPC(ctx context.Context, acct string) error {
 	return fmt.Errorf("default vpc for %s: too many conflicts", acct)
 }
 
-func (s *Service) defaultVPCOps(ctx context.Context, acct string, nv network.VPC, nss []network.Subnet) ([]store.Op, error) {
+// defaultVPCOps record a default VPC and its default subnets, and point
+// the account's marker at it (the marker at revision markerRev: conflicts
+// order concurrent makers).
+func (s *Service) defaultVPCOps(ctx context.Context, acct string, nv network.VPC, nss []network.Subnet, markerRev int64) ([]store.Op, error) {
 	v := VPC{ID: nv.ID, Owner: acct, CIDR: nv.CIDR.String(), State: "available", IsDefault: true}
-	marker, _ := store.PutJSON(prefixDefaultVPC+acct, v.ID, store.MustNotExist)
+	marker, _ := store.PutJSON(prefixDefaultVPC+acct, v.ID, markerRev)
 	op, _ := store.PutJSON(prefixVPC+v.ID, v, store.MustNotExist)
 	ops := append([]store.Op{marker, op}, vpcDefaultsOps(acct, v.ID)...)
 	vnis, err := s.freeVNIs(ctx, len(nss))

@@ -16,7 +16,7 @@ import (
 func init() { commandGroups = append(commandGroups, addAccountCommands) }
 
 func addAccountCommands(root *cobra.Command, a *app) {
-	root.AddCommand(newDescribeAccountAttributesCmd(a), newDescribeInstanceCreditSpecificationsCmd(a))
+	root.AddCommand(newDescribeAccountAttributesCmd(a))
 }
 
 // accountAttributeNames are the account attributes ec2lab answers.
@@ -78,59 +78,10 @@ func describeAccountAttributes(ctx context.Context, c pb.ComputeClient, names []
 	return NewObject().Set("AccountAttributes", attrs), nil
 }
 
-func newDescribeInstanceCreditSpecificationsCmd(a *app) *cobra.Command {
-	var ids, filters []string
-	var dryRun bool
-	var page pageFlags
-	cmd := &cobra.Command{
-		Use:   "describe-instance-credit-specifications",
-		Short: "Describe burstable instances' CPU credit option (DescribeInstanceCreditSpecifications), following NextToken",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			flt, err := parseFilters(filters)
-			if err != nil {
-				return &usageError{err}
-			}
-			return a.call(cmd.Context(), "DescribeInstanceCreditSpecifications", func(ctx context.Context, c pb.ComputeClient) (any, error) {
-				items, next, err := paginate(ctx, page, func(ctx context.Context, token string, max int32) ([]any, string, error) {
-					r, err := c.DescribeInstances(ctx, &pb.DescribeInstancesRequest{InstanceIds: ids, Filters: flt,
-						MaxResults: max, NextToken: token})
-					if err == nil && dryRun {
-						return nil, "", dryRunSucceeded()
-					}
-					return creditSpecs(r), r.GetNextToken(), err
-				})
-				return NewObject().Set("InstanceCreditSpecifications", append([]any{}, items...)).Str("NextToken", next), err
-			})
-		},
-	}
-	cmd.Flags().StringSliceVar(&ids, "instance-ids", nil, "instance IDs")
-	cmd.Flags().StringArrayVar(&filters, "filters", nil, "Name=instance-id,Values=... (repeatable)")
-	addDryRun(cmd, &dryRun)
-	page.register(cmd)
-	markList(cmd, "instance-ids", "filters")
-	completeFlag(cmd, "instance-ids", a, completeInstanceIDs)
-	return cmd
-}
-
 // dryRunSucceeded is EC2's answer to a read-only DryRun whose request was
 // accepted: these operations have no dry_run of their own on the gRPC
 // API, so, as the Query API does, ec2ctl answers once the (authenticated)
 // read has succeeded, printing nothing of it.
 func dryRunSucceeded() error {
 	return ec2err.New(ec2err.DryRunOperation, "Request would have succeeded, but DryRun flag is set.")
-}
-
-// creditSpecs are the InstanceCreditSpecifications of the burstable
-// instances of one DescribeInstances page.
-func creditSpecs(r *pb.DescribeInstancesResponse) []any {
-	out := []any{}
-	for _, res := range r.GetReservations() {
-		for _, in := range res.GetInstances() {
-			if in.GetCpuCredits() != "" {
-				out = append(out, NewObject().Set("InstanceId", in.GetInstanceId()).Set("CpuCredits", in.GetCpuCredits()))
-			}
-		}
-	}
-	return out
 }

@@ -5,20 +5,17 @@ import (
 	"testing"
 )
 
-// TestAccountVerbsMatchAWSCLI: describe-account-attributes and
-// describe-instance-credit-specifications print what the AWS CLI prints
-// through the Query API over the same fake, errors included.
+// TestAccountVerbsMatchAWSCLI: describe-account-attributes prints what the
+// AWS CLI prints through the Query API over the same fake, errors included
+// (describe-instance-credit-specifications has its own tests).
 func TestAccountVerbsMatchAWSCLI(t *testing.T) {
 	h := newHarness(t)
-	h.fake.reservations[0].Instances[0].CpuCredits = "standard"
 	aws := newAWSCLI(t, h)
 	for _, args := range [][]string{
 		{"describe-account-attributes"},
 		{"describe-account-attributes", "--attribute-names", "default-vpc"},
 		{"describe-account-attributes", "--attribute-names", "max-instances"},
 		{"describe-account-attributes", "--attribute-names", "nope"},
-		{"describe-instance-credit-specifications"},
-		{"describe-instance-credit-specifications", "--instance-ids", "i-0fedcba9876543210"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) { matchAWSCLI(t, h, aws, args) })
 	}
@@ -26,7 +23,6 @@ func TestAccountVerbsMatchAWSCLI(t *testing.T) {
 	// authenticated; ec2ctl makes its (authenticated) read first.
 	for _, args := range [][]string{
 		{"describe-account-attributes", "--dry-run"},
-		{"describe-instance-credit-specifications", "--dry-run"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) { compareWithAWSCLI(t, h, aws, args, false) })
 	}
@@ -35,7 +31,6 @@ func TestAccountVerbsMatchAWSCLI(t *testing.T) {
 // TestAccountVerbs checks the documents themselves (also under -short).
 func TestAccountVerbs(t *testing.T) {
 	h := newHarness(t)
-	h.fake.reservations[0].Instances[0].CpuCredits = "unlimited"
 	tests := []struct {
 		args []string
 		code int
@@ -45,8 +40,6 @@ func TestAccountVerbs(t *testing.T) {
 			"supported-platforms\tdefault-vpc\n"},
 		{[]string{"describe-account-attributes", "--attribute-names", "default-vpc", "--query",
 			"AccountAttributes[0].AttributeValues[0].AttributeValue", "--output", "text"}, 0, sampleVpcID + "\n"},
-		{[]string{"describe-instance-credit-specifications", "--output", "text"}, 0,
-			"INSTANCECREDITSPECIFICATIONS\tunlimited\ti-0123456789abcdef0\n"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

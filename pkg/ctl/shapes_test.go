@@ -86,6 +86,14 @@ func TestMemberNamesMatchBotocore(t *testing.T) {
 		{"DisassociateVpcCidrBlockResult", []string{"disassociate-vpc-cidr-block", "--association-id", sampleAssocID}},
 		{"DescribeVpcClassicLinkResult", []string{"describe-vpc-classic-link"}},
 		{"DescribeVpcClassicLinkDnsSupportResult", []string{"describe-vpc-classic-link-dns-support"}},
+		{"DescribeInstanceTypeOfferingsResult", []string{"describe-instance-type-offerings"}},
+		{"ModifyInstanceCreditSpecificationResult", []string{"modify-instance-credit-specification",
+			"--instance-credit-specifications", "InstanceId=i-0123456789abcdef0,CpuCredits=standard", "InstanceId=i-2,CpuCredits=standard"}},
+		{"DescribeInstanceCreditSpecificationsResult", []string{"describe-instance-credit-specifications"}},
+		{"GetInstanceUefiDataResult", []string{"get-instance-uefi-data", "--instance-id", "i-1"}},
+		{"DescribeInstanceTopologyResult", []string{"describe-instance-topology"}},
+		{"CreateDefaultVpcResult", []string{"create-default-vpc"}},
+		{"CreateDefaultSubnetResult", []string{"create-default-subnet", "--availability-zone", "lab-1a"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.shape, func(t *testing.T) {

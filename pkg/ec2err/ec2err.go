@@ -114,6 +114,15 @@ const (
 	VolumeInUse                            = "VolumeInUse"
 )
 
+// Codes of the instance and account operations (credit specifications,
+// default VPCs and subnets).
+const (
+	InstanceCreditSpecificationNotSupported = "InstanceCreditSpecification.NotSupported"
+	DefaultVpcAlreadyExists                 = "DefaultVpcAlreadyExists"
+	DefaultVpcDoesNotExist                  = "DefaultVpcDoesNotExist"
+	DefaultSubnetAlreadyExistsInAZ          = "DefaultSubnetAlreadyExistsInAvailabilityZone"
+)
+
 // Codes about network interfaces, route tables and network ACLs.
 const (
 	InvalidNetworkACLIDMalformed       = "InvalidNetworkAclID.Malformed"

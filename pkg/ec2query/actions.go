@@ -24,15 +24,22 @@ var actions = map[string]action{
 	"DescribeInstanceAttribute": op(false, compute.DescribeInstanceAttribute, instanceAttributeXML,
 		"instance_id", "attribute"),
 	"ModifyInstanceAttribute":              op(true, compute.ModifyInstanceAttribute, done, "instance_id"),
+	"ResetInstanceAttribute":               op(true, compute.ResetInstanceAttribute, done, "instance_id", "attribute"),
 	"DescribeInstanceStatus":               op(false, compute.DescribeInstanceStatus, describeInstanceStatusXML),
-	"DescribeInstanceCreditSpecifications": op(false, compute.DescribeInstances, creditSpecsXML),
+	"DescribeInstanceCreditSpecifications": op(false, compute.DescribeInstanceCreditSpecifications, creditSpecsXML),
 	"ModifyInstanceMetadataOptions": op(true, compute.ModifyInstanceMetadataOptions, modifyMetadataOptionsXML,
 		"instance_id"),
+	"ModifyInstanceCreditSpecification": op(true, compute.ModifyInstanceCreditSpecification,
+		modifyCreditSpecsXML, "instance_credit_specifications"),
+	"GetInstanceUefiData":      op(false, compute.GetInstanceUefiData, uefiDataXML, "instance_id"),
+	"DescribeInstanceTopology": op(false, compute.DescribeInstanceTopology, describeInstanceTopologyXML),
 
 	// Catalog.
 	"DescribeInstanceTypes":     op(false, compute.DescribeInstanceTypes, describeInstanceTypesXML),
 	"DescribeRegions":           op(false, compute.DescribeRegions, describeRegionsXML),
 	"DescribeAvailabilityZones": op(false, compute.DescribeAvailabilityZones, describeZonesXML),
+	"DescribeInstanceTypeOfferings": op(false, compute.DescribeInstanceTypeOfferings,
+		describeInstanceTypeOfferingsXML),
 	"DescribeAccountAttributes": custom(false, describeAccountAttributes),
 
 	// Key pairs.
@@ -99,6 +106,9 @@ var actions = map[string]action{
 	"CreateSubnet":    op(true, compute.CreateSubnet, subnetBodyXML, "vpc_id"),
 	"DescribeSubnets": op(false, compute.DescribeSubnets, describeSubnetsXML),
 	"DeleteSubnet":    op(true, compute.DeleteSubnet, done, "subnet_id"),
+	// Default VPC and subnets (made again after their deletion).
+	"CreateDefaultVpc":    op(true, compute.CreateDefaultVpc, vpcBodyXML),
+	"CreateDefaultSubnet": op(true, compute.CreateDefaultSubnet, subnetBodyXML),
 	// VPC and subnet attributes, secondary blocks (xml_vpc_attrs.go).
 	"DescribeVpcAttribute":             custom(false, describeVpcAttribute, "vpc_id", "attribute"),
 	"ModifyVpcAttribute":               op(true, compute.ModifyVpcAttribute, done, "vpc_id"),

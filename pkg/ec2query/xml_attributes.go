@@ -113,16 +113,11 @@ type creditSpecsBody struct {
 	NextToken string `xml:"nextToken,omitempty"`
 }
 
-// creditSpecsXML answers DescribeInstanceCreditSpecifications from
-// DescribeInstances: each burstable instance's credit mode.
-func creditSpecsXML(r *ec2labv1.DescribeInstancesResponse) body {
+// creditSpecsXML answers DescribeInstanceCreditSpecifications.
+func creditSpecsXML(r *ec2labv1.DescribeInstanceCreditSpecificationsResponse) body {
 	b := &creditSpecsBody{NextToken: r.GetNextToken()}
-	for _, res := range r.GetReservations() {
-		for _, in := range res.GetInstances() {
-			if in.GetCpuCredits() != "" {
-				b.Set.Items = append(b.Set.Items, creditSpecXML{in.GetInstanceId(), in.GetCpuCredits()})
-			}
-		}
+	for _, c := range r.GetInstanceCreditSpecifications() {
+		b.Set.Items = append(b.Set.Items, creditSpecXML{c.GetInstanceId(), c.GetCpuCredits()})
 	}
 	return b
 }

@@ -47,6 +47,19 @@ type Host interface {
 	// SetFirewall makes the host's security group rules exactly fw.
 	SetFirewall(ctx context.Context, fw Firewall) error
 	SetMetadataOptions(ctx context.Context, opts MetadataOptions) error
+	// SetCPUBaseline holds an instance's vCPUs to percent of a host CPU
+	// (0: no cap): in its definition, and live when it runs.
+	SetCPUBaseline(ctx context.Context, instanceID string, percent int32) error
+	// UefiVars answers an instance's UEFI variable store.
+	UefiVars(ctx context.Context, instanceID string) (UefiVars, error)
+}
+
+// UefiVars is an instance's UEFI variable store: UEFI is false for one
+// that does not boot with UEFI; NVRAM is its firmware's NVRAM file (an
+// EDK2 variable store), empty before its first boot.
+type UefiVars struct {
+	UEFI  bool
+	NVRAM []byte
 }
 
 // InstanceSpec is everything a host needs to run an instance.
@@ -205,9 +218,9 @@ type Inventory struct {
 
 // PoolInfo is a storage pool of a host.
 type PoolInfo struct {
-	Path      string
-	Shared    bool
-	FreeBytes int64
+	Path                  string
+	Shared                bool
+	FreeBytes, TotalBytes int64
 }
 
 // GPU is a passthrough device of a host.

@@ -115,7 +115,7 @@ func buildCPUTune(spec DomainSpec) *libvirtxml.DomainCPUTune {
 	t := &libvirtxml.DomainCPUTune{}
 	if spec.CPUQuotaPercent > 0 {
 		t.Period = &libvirtxml.DomainCPUTunePeriod{Value: cpuPeriod}
-		t.Quota = &libvirtxml.DomainCPUTuneQuota{Value: int64(cpuPeriod * spec.CPUQuotaPercent / 100)}
+		t.Quota = &libvirtxml.DomainCPUTuneQuota{Value: cpuQuota(spec.CPUQuotaPercent)}
 	}
 	if shares := cpuShares(spec); shares > 0 {
 		t.Shares = &libvirtxml.DomainCPUTuneShares{Value: uint(shares)}
@@ -135,10 +135,20 @@ func cpuShares(spec DomainSpec) int {
 	if spec.CPUShares > 0 {
 		return spec.CPUShares
 	}
-	if spec.CPUQuotaPercent > 0 {
-		return max(2, spec.VCPUs*spec.CPUQuotaPercent*1024/100)
+	return baselineShares(spec.VCPUs, spec.CPUQuotaPercent)
+}
+
+// cpuQuota is the CFS quota (µs per cpuPeriod) of each vCPU held to
+// percent of a host CPU.
+func cpuQuota(percent int) int64 { return int64(cpuPeriod * percent / 100) }
+
+// baselineShares is the weight of a domain whose vcpus are held to percent
+// each (0 when uncapped).
+func baselineShares(vcpus, percent int) int {
+	if percent <= 0 {
+		return 0
 	}
-	return 0
+	return max(2, vcpus*percent*1024/100)
 }
 
 // CPUSetString renders host CPUs as a libvirt cpuset ("0,2,3").

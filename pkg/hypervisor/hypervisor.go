@@ -49,6 +49,16 @@ type Hypervisor interface {
 	StreamDisk(ctx context.Context, name, target, base string) error
 	ResizeDisk(ctx context.Context, name, target string, sizeBytes uint64) error
 	SetIOTune(ctx context.Context, name, target string, tune IOTune) error
+	// SetCPUQuota caps each vCPU of a running domain at percent of a host
+	// CPU, with the baseline's weight, as DomainSpec.CPUQuotaPercent does
+	// at boot; 0 lifts the cap (the weight stays until the domain next
+	// boots). It changes the running domain only: the definition is
+	// Define's, and a domain that is not running is left alone.
+	SetCPUQuota(ctx context.Context, name string, percent int) error
+	// NVRAM answers the UEFI variable store file of a domain's firmware:
+	// uefi is false for a domain that does not boot with UEFI, data is nil
+	// until the first boot makes the file.
+	NVRAM(ctx context.Context, name string) (data []byte, uefi bool, err error)
 	// OpenConsole attaches to the serial console: bytes from the guest go to
 	// out, bytes read from in go to the guest, until ctx ends.
 	OpenConsole(ctx context.Context, name string, in io.Reader, out io.Writer) error

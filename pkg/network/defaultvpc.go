@@ -3,6 +3,8 @@ package network
 import (
 	"fmt"
 	"net/netip"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
 )
 
 // The default VPC's block and its default subnets' size, as EC2 creates
@@ -38,4 +40,29 @@ func DefaultVPC(ownerID string, azs []string, newID func(prefix string) string) 
 		subnets = append(subnets, Subnet{ID: newID(SubnetIDPrefix), VpcID: vpc.ID, AZ: az, CIDR: cidr, DefaultForAZ: true})
 	}
 	return vpc, subnets, nil
+}
+
+// FreeDefaultSubnetCIDR is the block CreateDefaultSubnet gives the default
+// subnet of the index-th zone in the default VPC vpc: the zone's own /20
+// when no subnet of the VPC overlaps it, else the first free /20 of
+// 172.31.0.0/16. None free is InvalidSubnet.Conflict.
+func FreeDefaultSubnetCIDR(vpc VPC, index int, siblings []Subnet) (netip.Prefix, error) {
+	order := make([]int, 0, maxDefaultSubnets+1)
+	if index >= 0 && index < maxDefaultSubnets {
+		order = append(order, index)
+	}
+	for i := range maxDefaultSubnets {
+		order = append(order, i)
+	}
+	for _, i := range order {
+		p, err := DefaultSubnetCIDR(i)
+		if err != nil {
+			return netip.Prefix{}, err
+		}
+		if ValidateSubnetCIDR(vpc, p, siblings) == nil {
+			return p, nil
+		}
+	}
+	return netip.Prefix{}, ec2err.New(CodeInvalidSubnetConflict,
+		"The default VPC %s has no free /%d block left for a default subnet", vpc.ID, defaultSubnetPrefixLen)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"testing"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
 )
 
 func TestDefaultVPC(t *testing.T) {
@@ -72,5 +74,43 @@ func TestPrivateDNSName(t *testing.T) {
 		if got := PrivateDNSName(addr, tc.region); got != tc.want {
 			t.Errorf("PrivateDNSName(%s) = %s, want %s", tc.region, got, tc.want)
 		}
+	}
+}
+
+// TestFreeDefaultSubnetCIDR: the zone's own /20 when free, else the first
+// free one, and a conflict when the VPC has none left.
+func TestFreeDefaultSubnetCIDR(t *testing.T) {
+	vpc := VPC{ID: "vpc-1", CIDR: netip.MustParsePrefix(DefaultVPCCIDR), IsDefault: true}
+	sub := func(cidr string) Subnet { return Subnet{VpcID: "vpc-1", CIDR: netip.MustParsePrefix(cidr)} }
+	var full []Subnet
+	for i := range 16 {
+		full = append(full, sub(fmt.Sprintf("172.31.%d.0/20", i*16)))
+	}
+	tests := []struct {
+		name     string
+		index    int
+		siblings []Subnet
+		want     string
+	}{
+		{"own block", 1, nil, "172.31.16.0/20"},
+		{"own block taken by a smaller subnet", 1, []Subnet{sub("172.31.20.0/24")}, "172.31.0.0/20"},
+		{"first free", 2, []Subnet{sub("172.31.0.0/20"), sub("172.31.32.0/19")}, "172.31.16.0/20"},
+		{"subnets of another VPC do not count", 0, []Subnet{{VpcID: "vpc-2", CIDR: netip.MustParsePrefix("172.31.0.0/20")}}, "172.31.0.0/20"},
+		{"zone beyond 16", 20, nil, "172.31.0.0/20"},
+		{"none left", 0, full, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := FreeDefaultSubnetCIDR(vpc, tt.index, tt.siblings)
+			if tt.want == "" {
+				if e, ok := ec2err.As(err); !ok || e.Code != CodeInvalidSubnetConflict {
+					t.Errorf("got %v, %v; want InvalidSubnet.Conflict", p, err)
+				}
+				return
+			}
+			if err != nil || p.String() != tt.want {
+				t.Errorf("got %v, %v; want %s", p, err, tt.want)
+			}
+		})
 	}
 }

@@ -208,6 +208,21 @@ func (h *Client) SetMetadataOptions(ctx context.Context, o host.MetadataOptions)
 	return err
 }
 
+// SetCPUBaseline implements host.Host.
+func (h *Client) SetCPUBaseline(ctx context.Context, instanceID string, percent int32) error {
+	_, err := h.c.SetCPUBaseline(ctx, &agentv1.SetCPUBaselineRequest{InstanceId: instanceID, CpuBaselinePercent: percent})
+	return err
+}
+
+// UefiVars implements host.Host.
+func (h *Client) UefiVars(ctx context.Context, instanceID string) (host.UefiVars, error) {
+	r, err := h.c.GetUefiVars(ctx, &agentv1.InstanceRef{InstanceId: instanceID})
+	if err != nil {
+		return host.UefiVars{}, err
+	}
+	return host.UefiVars{UEFI: r.GetUefi(), NVRAM: r.GetNvram()}, nil
+}
+
 func createRequest(s host.InstanceSpec) *agentv1.CreateInstanceRequest {
 	r := &agentv1.CreateInstanceRequest{InstanceId: s.InstanceID, OwnerId: s.OwnerID, InstanceType: s.InstanceType,
 		Vcpus: s.VCPUs, MemoryMib: s.MemoryMiB, CpuBaselinePercent: s.CPUBaselinePercent, DedicatedCpus: s.DedicatedCPUs,
@@ -267,7 +282,8 @@ func InventoryFrom(inv *agentv1.Inventory) host.Inventory {
 		AgentVersion: inv.GetAgentVersion(), LibvirtVersion: inv.GetLibvirtVersion(), PinnedCPUs: inv.GetPinnedCpus(),
 		VTEP: inv.GetVtepAddress()}
 	for _, p := range inv.GetPools() {
-		out.Pools = append(out.Pools, host.PoolInfo{Path: p.GetPath(), Shared: p.GetShared(), FreeBytes: p.GetFreeBytes()})
+		out.Pools = append(out.Pools, host.PoolInfo{Path: p.GetPath(), Shared: p.GetShared(), FreeBytes: p.GetFreeBytes(),
+			TotalBytes: p.GetTotalBytes()})
 	}
 	for _, g := range inv.GetGpus() {
 		out.GPUs = append(out.GPUs, host.GPU{PCIAddress: g.GetPciAddress(), Name: g.GetName(), UsedBy: g.GetUsedBy()})

@@ -26,6 +26,7 @@ var suite = []subtest{
 	{"RedefineRunning", testRedefineRunning},
 	{"DisksOfStoppedDomain", testDisksStopped},
 	{"DisksOfRunningDomain", testDisksRunning},
+	{"CPUQuota", testCPUQuota},
 	{"DetachHeldByGuest", testDetachHeld},
 	{"SnapshotAndStream", testSnapshotStream},
 	{"Secrets", testSecrets},

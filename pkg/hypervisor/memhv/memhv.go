@@ -89,6 +89,7 @@ type domain struct {
 	console *session
 	input   bytes.Buffer // everything typed on the console
 	output  bytes.Buffer // everything the guest wrote to it
+	nvram   []byte       // the UEFI variable store (SetNVRAM)
 }
 
 // New returns an empty hypervisor.

@@ -17460,6 +17460,1178 @@ func (*ResetSnapshotAttributeResponse) Descriptor() ([]byte, []int) {
 	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{255}
 }
 
+// DescribeInstanceTypeOfferingsRequest: location_type is region (the
+// default), availability-zone or availability-zone-id; filters are
+// instance-type and location.
+type DescribeInstanceTypeOfferingsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	LocationType  string                 `protobuf:"bytes,1,opt,name=location_type,json=locationType,proto3" json:"location_type,omitempty"`
+	Filters       []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults    int32                  `protobuf:"varint,3,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"` // 5 to 1000
+	NextToken     string                 `protobuf:"bytes,4,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	DryRun        bool                   `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeInstanceTypeOfferingsRequest) Reset() {
+	*x = DescribeInstanceTypeOfferingsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[256]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeInstanceTypeOfferingsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeInstanceTypeOfferingsRequest) ProtoMessage() {}
+
+func (x *DescribeInstanceTypeOfferingsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[256]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeInstanceTypeOfferingsRequest.ProtoReflect.Descriptor instead.
+func (*DescribeInstanceTypeOfferingsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{256}
+}
+
+func (x *DescribeInstanceTypeOfferingsRequest) GetLocationType() string {
+	if x != nil {
+		return x.LocationType
+	}
+	return ""
+}
+
+func (x *DescribeInstanceTypeOfferingsRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeInstanceTypeOfferingsRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeInstanceTypeOfferingsRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+func (x *DescribeInstanceTypeOfferingsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type InstanceTypeOffering struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceType  string                 `protobuf:"bytes,1,opt,name=instance_type,json=instanceType,proto3" json:"instance_type,omitempty"`
+	LocationType  string                 `protobuf:"bytes,2,opt,name=location_type,json=locationType,proto3" json:"location_type,omitempty"`
+	Location      string                 `protobuf:"bytes,3,opt,name=location,proto3" json:"location,omitempty"` // the region, zone name or zone ID
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InstanceTypeOffering) Reset() {
+	*x = InstanceTypeOffering{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[257]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceTypeOffering) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceTypeOffering) ProtoMessage() {}
+
+func (x *InstanceTypeOffering) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[257]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceTypeOffering.ProtoReflect.Descriptor instead.
+func (*InstanceTypeOffering) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{257}
+}
+
+func (x *InstanceTypeOffering) GetInstanceType() string {
+	if x != nil {
+		return x.InstanceType
+	}
+	return ""
+}
+
+func (x *InstanceTypeOffering) GetLocationType() string {
+	if x != nil {
+		return x.LocationType
+	}
+	return ""
+}
+
+func (x *InstanceTypeOffering) GetLocation() string {
+	if x != nil {
+		return x.Location
+	}
+	return ""
+}
+
+type DescribeInstanceTypeOfferingsResponse struct {
+	state                 protoimpl.MessageState  `protogen:"open.v1"`
+	InstanceTypeOfferings []*InstanceTypeOffering `protobuf:"bytes,1,rep,name=instance_type_offerings,json=instanceTypeOfferings,proto3" json:"instance_type_offerings,omitempty"`
+	NextToken             string                  `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
+}
+
+func (x *DescribeInstanceTypeOfferingsResponse) Reset() {
+	*x = DescribeInstanceTypeOfferingsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[258]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeInstanceTypeOfferingsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeInstanceTypeOfferingsResponse) ProtoMessage() {}
+
+func (x *DescribeInstanceTypeOfferingsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[258]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeInstanceTypeOfferingsResponse.ProtoReflect.Descriptor instead.
+func (*DescribeInstanceTypeOfferingsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{258}
+}
+
+func (x *DescribeInstanceTypeOfferingsResponse) GetInstanceTypeOfferings() []*InstanceTypeOffering {
+	if x != nil {
+		return x.InstanceTypeOfferings
+	}
+	return nil
+}
+
+func (x *DescribeInstanceTypeOfferingsResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type InstanceCreditSpecificationRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	CpuCredits    string                 `protobuf:"bytes,2,opt,name=cpu_credits,json=cpuCredits,proto3" json:"cpu_credits,omitempty"` // standard or unlimited
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InstanceCreditSpecificationRequest) Reset() {
+	*x = InstanceCreditSpecificationRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[259]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceCreditSpecificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceCreditSpecificationRequest) ProtoMessage() {}
+
+func (x *InstanceCreditSpecificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[259]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceCreditSpecificationRequest.ProtoReflect.Descriptor instead.
+func (*InstanceCreditSpecificationRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{259}
+}
+
+func (x *InstanceCreditSpecificationRequest) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *InstanceCreditSpecificationRequest) GetCpuCredits() string {
+	if x != nil {
+		return x.CpuCredits
+	}
+	return ""
+}
+
+type ModifyInstanceCreditSpecificationRequest struct {
+	state                        protoimpl.MessageState                `protogen:"open.v1"`
+	InstanceCreditSpecifications []*InstanceCreditSpecificationRequest `protobuf:"bytes,1,rep,name=instance_credit_specifications,json=instanceCreditSpecifications,proto3" json:"instance_credit_specifications,omitempty"`
+	ClientToken                  string                                `protobuf:"bytes,2,opt,name=client_token,json=clientToken,proto3" json:"client_token,omitempty"`
+	DryRun                       bool                                  `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields                protoimpl.UnknownFields
+	sizeCache                    protoimpl.SizeCache
+}
+
+func (x *ModifyInstanceCreditSpecificationRequest) Reset() {
+	*x = ModifyInstanceCreditSpecificationRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[260]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyInstanceCreditSpecificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyInstanceCreditSpecificationRequest) ProtoMessage() {}
+
+func (x *ModifyInstanceCreditSpecificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[260]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyInstanceCreditSpecificationRequest.ProtoReflect.Descriptor instead.
+func (*ModifyInstanceCreditSpecificationRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{260}
+}
+
+func (x *ModifyInstanceCreditSpecificationRequest) GetInstanceCreditSpecifications() []*InstanceCreditSpecificationRequest {
+	if x != nil {
+		return x.InstanceCreditSpecifications
+	}
+	return nil
+}
+
+func (x *ModifyInstanceCreditSpecificationRequest) GetClientToken() string {
+	if x != nil {
+		return x.ClientToken
+	}
+	return ""
+}
+
+func (x *ModifyInstanceCreditSpecificationRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type SuccessfulInstanceCreditSpecification struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SuccessfulInstanceCreditSpecification) Reset() {
+	*x = SuccessfulInstanceCreditSpecification{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[261]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SuccessfulInstanceCreditSpecification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SuccessfulInstanceCreditSpecification) ProtoMessage() {}
+
+func (x *SuccessfulInstanceCreditSpecification) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[261]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SuccessfulInstanceCreditSpecification.ProtoReflect.Descriptor instead.
+func (*SuccessfulInstanceCreditSpecification) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{261}
+}
+
+func (x *SuccessfulInstanceCreditSpecification) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+// UnsuccessfulInstanceCreditSpecification: error.code is one of EC2's
+// InvalidInstanceID.Malformed, InvalidInstanceID.NotFound,
+// IncorrectInstanceState, InstanceCreditSpecification.NotSupported.
+type UnsuccessfulInstanceCreditSpecification struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	Error         *ValidationError       `protobuf:"bytes,2,opt,name=error,proto3" json:"error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnsuccessfulInstanceCreditSpecification) Reset() {
+	*x = UnsuccessfulInstanceCreditSpecification{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[262]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnsuccessfulInstanceCreditSpecification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnsuccessfulInstanceCreditSpecification) ProtoMessage() {}
+
+func (x *UnsuccessfulInstanceCreditSpecification) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[262]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnsuccessfulInstanceCreditSpecification.ProtoReflect.Descriptor instead.
+func (*UnsuccessfulInstanceCreditSpecification) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{262}
+}
+
+func (x *UnsuccessfulInstanceCreditSpecification) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *UnsuccessfulInstanceCreditSpecification) GetError() *ValidationError {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+type ModifyInstanceCreditSpecificationResponse struct {
+	state                                    protoimpl.MessageState                     `protogen:"open.v1"`
+	SuccessfulInstanceCreditSpecifications   []*SuccessfulInstanceCreditSpecification   `protobuf:"bytes,1,rep,name=successful_instance_credit_specifications,json=successfulInstanceCreditSpecifications,proto3" json:"successful_instance_credit_specifications,omitempty"`
+	UnsuccessfulInstanceCreditSpecifications []*UnsuccessfulInstanceCreditSpecification `protobuf:"bytes,2,rep,name=unsuccessful_instance_credit_specifications,json=unsuccessfulInstanceCreditSpecifications,proto3" json:"unsuccessful_instance_credit_specifications,omitempty"`
+	unknownFields                            protoimpl.UnknownFields
+	sizeCache                                protoimpl.SizeCache
+}
+
+func (x *ModifyInstanceCreditSpecificationResponse) Reset() {
+	*x = ModifyInstanceCreditSpecificationResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[263]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyInstanceCreditSpecificationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyInstanceCreditSpecificationResponse) ProtoMessage() {}
+
+func (x *ModifyInstanceCreditSpecificationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[263]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyInstanceCreditSpecificationResponse.ProtoReflect.Descriptor instead.
+func (*ModifyInstanceCreditSpecificationResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{263}
+}
+
+func (x *ModifyInstanceCreditSpecificationResponse) GetSuccessfulInstanceCreditSpecifications() []*SuccessfulInstanceCreditSpecification {
+	if x != nil {
+		return x.SuccessfulInstanceCreditSpecifications
+	}
+	return nil
+}
+
+func (x *ModifyInstanceCreditSpecificationResponse) GetUnsuccessfulInstanceCreditSpecifications() []*UnsuccessfulInstanceCreditSpecification {
+	if x != nil {
+		return x.UnsuccessfulInstanceCreditSpecifications
+	}
+	return nil
+}
+
+// DescribeInstanceCreditSpecificationsRequest: filters are instance-id.
+type DescribeInstanceCreditSpecificationsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceIds   []string               `protobuf:"bytes,1,rep,name=instance_ids,json=instanceIds,proto3" json:"instance_ids,omitempty"`
+	Filters       []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults    int32                  `protobuf:"varint,3,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"` // 5 to 1000
+	NextToken     string                 `protobuf:"bytes,4,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	DryRun        bool                   `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeInstanceCreditSpecificationsRequest) Reset() {
+	*x = DescribeInstanceCreditSpecificationsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[264]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeInstanceCreditSpecificationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeInstanceCreditSpecificationsRequest) ProtoMessage() {}
+
+func (x *DescribeInstanceCreditSpecificationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[264]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeInstanceCreditSpecificationsRequest.ProtoReflect.Descriptor instead.
+func (*DescribeInstanceCreditSpecificationsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{264}
+}
+
+func (x *DescribeInstanceCreditSpecificationsRequest) GetInstanceIds() []string {
+	if x != nil {
+		return x.InstanceIds
+	}
+	return nil
+}
+
+func (x *DescribeInstanceCreditSpecificationsRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeInstanceCreditSpecificationsRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeInstanceCreditSpecificationsRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+func (x *DescribeInstanceCreditSpecificationsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type InstanceCreditSpecification struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	CpuCredits    string                 `protobuf:"bytes,2,opt,name=cpu_credits,json=cpuCredits,proto3" json:"cpu_credits,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InstanceCreditSpecification) Reset() {
+	*x = InstanceCreditSpecification{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[265]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceCreditSpecification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceCreditSpecification) ProtoMessage() {}
+
+func (x *InstanceCreditSpecification) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[265]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceCreditSpecification.ProtoReflect.Descriptor instead.
+func (*InstanceCreditSpecification) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{265}
+}
+
+func (x *InstanceCreditSpecification) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *InstanceCreditSpecification) GetCpuCredits() string {
+	if x != nil {
+		return x.CpuCredits
+	}
+	return ""
+}
+
+type DescribeInstanceCreditSpecificationsResponse struct {
+	state                        protoimpl.MessageState         `protogen:"open.v1"`
+	InstanceCreditSpecifications []*InstanceCreditSpecification `protobuf:"bytes,1,rep,name=instance_credit_specifications,json=instanceCreditSpecifications,proto3" json:"instance_credit_specifications,omitempty"`
+	NextToken                    string                         `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields                protoimpl.UnknownFields
+	sizeCache                    protoimpl.SizeCache
+}
+
+func (x *DescribeInstanceCreditSpecificationsResponse) Reset() {
+	*x = DescribeInstanceCreditSpecificationsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[266]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeInstanceCreditSpecificationsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeInstanceCreditSpecificationsResponse) ProtoMessage() {}
+
+func (x *DescribeInstanceCreditSpecificationsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[266]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeInstanceCreditSpecificationsResponse.ProtoReflect.Descriptor instead.
+func (*DescribeInstanceCreditSpecificationsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{266}
+}
+
+func (x *DescribeInstanceCreditSpecificationsResponse) GetInstanceCreditSpecifications() []*InstanceCreditSpecification {
+	if x != nil {
+		return x.InstanceCreditSpecifications
+	}
+	return nil
+}
+
+func (x *DescribeInstanceCreditSpecificationsResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type ResetInstanceAttributeRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	Attribute     string                 `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"` // kernel, ramdisk or sourceDestCheck
+	DryRun        bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResetInstanceAttributeRequest) Reset() {
+	*x = ResetInstanceAttributeRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[267]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResetInstanceAttributeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResetInstanceAttributeRequest) ProtoMessage() {}
+
+func (x *ResetInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[267]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResetInstanceAttributeRequest.ProtoReflect.Descriptor instead.
+func (*ResetInstanceAttributeRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{267}
+}
+
+func (x *ResetInstanceAttributeRequest) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *ResetInstanceAttributeRequest) GetAttribute() string {
+	if x != nil {
+		return x.Attribute
+	}
+	return ""
+}
+
+func (x *ResetInstanceAttributeRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type ResetInstanceAttributeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResetInstanceAttributeResponse) Reset() {
+	*x = ResetInstanceAttributeResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[268]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResetInstanceAttributeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResetInstanceAttributeResponse) ProtoMessage() {}
+
+func (x *ResetInstanceAttributeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[268]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResetInstanceAttributeResponse.ProtoReflect.Descriptor instead.
+func (*ResetInstanceAttributeResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{268}
+}
+
+type CreateDefaultVpcRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DryRun        bool                   `protobuf:"varint,1,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateDefaultVpcRequest) Reset() {
+	*x = CreateDefaultVpcRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[269]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateDefaultVpcRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateDefaultVpcRequest) ProtoMessage() {}
+
+func (x *CreateDefaultVpcRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[269]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateDefaultVpcRequest.ProtoReflect.Descriptor instead.
+func (*CreateDefaultVpcRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{269}
+}
+
+func (x *CreateDefaultVpcRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+// CreateDefaultSubnetRequest names the zone by name or by ID, not both.
+type CreateDefaultSubnetRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	AvailabilityZone   string                 `protobuf:"bytes,1,opt,name=availability_zone,json=availabilityZone,proto3" json:"availability_zone,omitempty"`
+	AvailabilityZoneId string                 `protobuf:"bytes,2,opt,name=availability_zone_id,json=availabilityZoneId,proto3" json:"availability_zone_id,omitempty"`
+	Ipv6Native         bool                   `protobuf:"varint,3,opt,name=ipv6_native,json=ipv6Native,proto3" json:"ipv6_native,omitempty"`
+	DryRun             bool                   `protobuf:"varint,4,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *CreateDefaultSubnetRequest) Reset() {
+	*x = CreateDefaultSubnetRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[270]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateDefaultSubnetRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateDefaultSubnetRequest) ProtoMessage() {}
+
+func (x *CreateDefaultSubnetRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[270]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateDefaultSubnetRequest.ProtoReflect.Descriptor instead.
+func (*CreateDefaultSubnetRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{270}
+}
+
+func (x *CreateDefaultSubnetRequest) GetAvailabilityZone() string {
+	if x != nil {
+		return x.AvailabilityZone
+	}
+	return ""
+}
+
+func (x *CreateDefaultSubnetRequest) GetAvailabilityZoneId() string {
+	if x != nil {
+		return x.AvailabilityZoneId
+	}
+	return ""
+}
+
+func (x *CreateDefaultSubnetRequest) GetIpv6Native() bool {
+	if x != nil {
+		return x.Ipv6Native
+	}
+	return false
+}
+
+func (x *CreateDefaultSubnetRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type GetInstanceUefiDataRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	DryRun        bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetInstanceUefiDataRequest) Reset() {
+	*x = GetInstanceUefiDataRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[271]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetInstanceUefiDataRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetInstanceUefiDataRequest) ProtoMessage() {}
+
+func (x *GetInstanceUefiDataRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[271]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetInstanceUefiDataRequest.ProtoReflect.Descriptor instead.
+func (*GetInstanceUefiDataRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{271}
+}
+
+func (x *GetInstanceUefiDataRequest) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *GetInstanceUefiDataRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+// GetInstanceUefiDataResponse: uefi_data is the base64 of EC2's variable
+// store format (AMZNUEFI, as python-uefivars reads it).
+type GetInstanceUefiDataResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	UefiData      string                 `protobuf:"bytes,2,opt,name=uefi_data,json=uefiData,proto3" json:"uefi_data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetInstanceUefiDataResponse) Reset() {
+	*x = GetInstanceUefiDataResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[272]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetInstanceUefiDataResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetInstanceUefiDataResponse) ProtoMessage() {}
+
+func (x *GetInstanceUefiDataResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[272]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetInstanceUefiDataResponse.ProtoReflect.Descriptor instead.
+func (*GetInstanceUefiDataResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{272}
+}
+
+func (x *GetInstanceUefiDataResponse) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *GetInstanceUefiDataResponse) GetUefiData() string {
+	if x != nil {
+		return x.UefiData
+	}
+	return ""
+}
+
+// DescribeInstanceTopologyRequest: filters are availability-zone,
+// instance-type and zone-id.
+type DescribeInstanceTopologyRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceIds   []string               `protobuf:"bytes,1,rep,name=instance_ids,json=instanceIds,proto3" json:"instance_ids,omitempty"` // at most 100
+	GroupNames    []string               `protobuf:"bytes,2,rep,name=group_names,json=groupNames,proto3" json:"group_names,omitempty"`    // placement groups, at most 100
+	Filters       []*Filter              `protobuf:"bytes,3,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults    int32                  `protobuf:"varint,4,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"` // 1 to 100
+	NextToken     string                 `protobuf:"bytes,5,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	DryRun        bool                   `protobuf:"varint,6,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeInstanceTopologyRequest) Reset() {
+	*x = DescribeInstanceTopologyRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[273]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeInstanceTopologyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeInstanceTopologyRequest) ProtoMessage() {}
+
+func (x *DescribeInstanceTopologyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[273]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeInstanceTopologyRequest.ProtoReflect.Descriptor instead.
+func (*DescribeInstanceTopologyRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{273}
+}
+
+func (x *DescribeInstanceTopologyRequest) GetInstanceIds() []string {
+	if x != nil {
+		return x.InstanceIds
+	}
+	return nil
+}
+
+func (x *DescribeInstanceTopologyRequest) GetGroupNames() []string {
+	if x != nil {
+		return x.GroupNames
+	}
+	return nil
+}
+
+func (x *DescribeInstanceTopologyRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeInstanceTopologyRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeInstanceTopologyRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+func (x *DescribeInstanceTopologyRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type InstanceTopology struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId       string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	InstanceType     string                 `protobuf:"bytes,2,opt,name=instance_type,json=instanceType,proto3" json:"instance_type,omitempty"`
+	GroupName        string                 `protobuf:"bytes,3,opt,name=group_name,json=groupName,proto3" json:"group_name,omitempty"`
+	NetworkNodes     []string               `protobuf:"bytes,4,rep,name=network_nodes,json=networkNodes,proto3" json:"network_nodes,omitempty"` // top (region) to bottom (host)
+	AvailabilityZone string                 `protobuf:"bytes,5,opt,name=availability_zone,json=availabilityZone,proto3" json:"availability_zone,omitempty"`
+	ZoneId           string                 `protobuf:"bytes,6,opt,name=zone_id,json=zoneId,proto3" json:"zone_id,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *InstanceTopology) Reset() {
+	*x = InstanceTopology{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[274]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceTopology) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceTopology) ProtoMessage() {}
+
+func (x *InstanceTopology) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[274]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceTopology.ProtoReflect.Descriptor instead.
+func (*InstanceTopology) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{274}
+}
+
+func (x *InstanceTopology) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *InstanceTopology) GetInstanceType() string {
+	if x != nil {
+		return x.InstanceType
+	}
+	return ""
+}
+
+func (x *InstanceTopology) GetGroupName() string {
+	if x != nil {
+		return x.GroupName
+	}
+	return ""
+}
+
+func (x *InstanceTopology) GetNetworkNodes() []string {
+	if x != nil {
+		return x.NetworkNodes
+	}
+	return nil
+}
+
+func (x *InstanceTopology) GetAvailabilityZone() string {
+	if x != nil {
+		return x.AvailabilityZone
+	}
+	return ""
+}
+
+func (x *InstanceTopology) GetZoneId() string {
+	if x != nil {
+		return x.ZoneId
+	}
+	return ""
+}
+
+type DescribeInstanceTopologyResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Instances     []*InstanceTopology    `protobuf:"bytes,1,rep,name=instances,proto3" json:"instances,omitempty"`
+	NextToken     string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeInstanceTopologyResponse) Reset() {
+	*x = DescribeInstanceTopologyResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[275]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeInstanceTopologyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeInstanceTopologyResponse) ProtoMessage() {}
+
+func (x *DescribeInstanceTopologyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[275]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeInstanceTopologyResponse.ProtoReflect.Descriptor instead.
+func (*DescribeInstanceTopologyResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{275}
+}
+
+func (x *DescribeInstanceTopologyResponse) GetInstances() []*InstanceTopology {
+	if x != nil {
+		return x.Instances
+	}
+	return nil
+}
+
+func (x *DescribeInstanceTopologyResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
 var File_ec2lab_v1_ec2lab_proto protoreflect.FileDescriptor
 
 const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
@@ -18982,7 +20154,104 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"snapshotId\x12\x1c\n" +
 	"\tattribute\x18\x02 \x01(\tR\tattribute\x12\x17\n" +
 	"\adry_run\x18\x03 \x01(\bR\x06dryRun\" \n" +
-	"\x1eResetSnapshotAttributeResponse2\x84I\n" +
+	"\x1eResetSnapshotAttributeResponse\"\xd1\x01\n" +
+	"$DescribeInstanceTypeOfferingsRequest\x12#\n" +
+	"\rlocation_type\x18\x01 \x01(\tR\flocationType\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x03 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x04 \x01(\tR\tnextToken\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\"|\n" +
+	"\x14InstanceTypeOffering\x12#\n" +
+	"\rinstance_type\x18\x01 \x01(\tR\finstanceType\x12#\n" +
+	"\rlocation_type\x18\x02 \x01(\tR\flocationType\x12\x1a\n" +
+	"\blocation\x18\x03 \x01(\tR\blocation\"\x9f\x01\n" +
+	"%DescribeInstanceTypeOfferingsResponse\x12W\n" +
+	"\x17instance_type_offerings\x18\x01 \x03(\v2\x1f.ec2lab.v1.InstanceTypeOfferingR\x15instanceTypeOfferings\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"f\n" +
+	"\"InstanceCreditSpecificationRequest\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12\x1f\n" +
+	"\vcpu_credits\x18\x02 \x01(\tR\n" +
+	"cpuCredits\"\xdb\x01\n" +
+	"(ModifyInstanceCreditSpecificationRequest\x12s\n" +
+	"\x1einstance_credit_specifications\x18\x01 \x03(\v2-.ec2lab.v1.InstanceCreditSpecificationRequestR\x1cinstanceCreditSpecifications\x12!\n" +
+	"\fclient_token\x18\x02 \x01(\tR\vclientToken\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"H\n" +
+	"%SuccessfulInstanceCreditSpecification\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\"|\n" +
+	"'UnsuccessfulInstanceCreditSpecification\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x120\n" +
+	"\x05error\x18\x02 \x01(\v2\x1a.ec2lab.v1.ValidationErrorR\x05error\"\xcd\x02\n" +
+	")ModifyInstanceCreditSpecificationResponse\x12\x8b\x01\n" +
+	")successful_instance_credit_specifications\x18\x01 \x03(\v20.ec2lab.v1.SuccessfulInstanceCreditSpecificationR&successfulInstanceCreditSpecifications\x12\x91\x01\n" +
+	"+unsuccessful_instance_credit_specifications\x18\x02 \x03(\v22.ec2lab.v1.UnsuccessfulInstanceCreditSpecificationR(unsuccessfulInstanceCreditSpecifications\"\xd6\x01\n" +
+	"+DescribeInstanceCreditSpecificationsRequest\x12!\n" +
+	"\finstance_ids\x18\x01 \x03(\tR\vinstanceIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x03 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x04 \x01(\tR\tnextToken\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\"_\n" +
+	"\x1bInstanceCreditSpecification\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12\x1f\n" +
+	"\vcpu_credits\x18\x02 \x01(\tR\n" +
+	"cpuCredits\"\xbb\x01\n" +
+	",DescribeInstanceCreditSpecificationsResponse\x12l\n" +
+	"\x1einstance_credit_specifications\x18\x01 \x03(\v2&.ec2lab.v1.InstanceCreditSpecificationR\x1cinstanceCreditSpecifications\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"w\n" +
+	"\x1dResetInstanceAttributeRequest\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12\x1c\n" +
+	"\tattribute\x18\x02 \x01(\tR\tattribute\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\" \n" +
+	"\x1eResetInstanceAttributeResponse\"2\n" +
+	"\x17CreateDefaultVpcRequest\x12\x17\n" +
+	"\adry_run\x18\x01 \x01(\bR\x06dryRun\"\xb5\x01\n" +
+	"\x1aCreateDefaultSubnetRequest\x12+\n" +
+	"\x11availability_zone\x18\x01 \x01(\tR\x10availabilityZone\x120\n" +
+	"\x14availability_zone_id\x18\x02 \x01(\tR\x12availabilityZoneId\x12\x1f\n" +
+	"\vipv6_native\x18\x03 \x01(\bR\n" +
+	"ipv6Native\x12\x17\n" +
+	"\adry_run\x18\x04 \x01(\bR\x06dryRun\"V\n" +
+	"\x1aGetInstanceUefiDataRequest\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"[\n" +
+	"\x1bGetInstanceUefiDataResponse\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12\x1b\n" +
+	"\tuefi_data\x18\x02 \x01(\tR\buefiData\"\xeb\x01\n" +
+	"\x1fDescribeInstanceTopologyRequest\x12!\n" +
+	"\finstance_ids\x18\x01 \x03(\tR\vinstanceIds\x12\x1f\n" +
+	"\vgroup_names\x18\x02 \x03(\tR\n" +
+	"groupNames\x12+\n" +
+	"\afilters\x18\x03 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x04 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x05 \x01(\tR\tnextToken\x12\x17\n" +
+	"\adry_run\x18\x06 \x01(\bR\x06dryRun\"\xe2\x01\n" +
+	"\x10InstanceTopology\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12#\n" +
+	"\rinstance_type\x18\x02 \x01(\tR\finstanceType\x12\x1d\n" +
+	"\n" +
+	"group_name\x18\x03 \x01(\tR\tgroupName\x12#\n" +
+	"\rnetwork_nodes\x18\x04 \x03(\tR\fnetworkNodes\x12+\n" +
+	"\x11availability_zone\x18\x05 \x01(\tR\x10availabilityZone\x12\x17\n" +
+	"\azone_id\x18\x06 \x01(\tR\x06zoneId\"|\n" +
+	" DescribeInstanceTopologyResponse\x129\n" +
+	"\tinstances\x18\x01 \x03(\v2\x1b.ec2lab.v1.InstanceTopologyR\tinstances\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken2\x97P\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -18995,11 +20264,17 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x19DescribeInstanceAttribute\x12+.ec2lab.v1.DescribeInstanceAttributeRequest\x1a\x1c.ec2lab.v1.InstanceAttribute\x12\x82\x01\n" +
 	"\x1dModifyInstanceMetadataOptions\x12/.ec2lab.v1.ModifyInstanceMetadataOptionsRequest\x1a0.ec2lab.v1.ModifyInstanceMetadataOptionsResponse\x12p\n" +
 	"\x17ModifyInstanceAttribute\x12).ec2lab.v1.ModifyInstanceAttributeRequest\x1a*.ec2lab.v1.ModifyInstanceAttributeResponse\x12m\n" +
-	"\x16DescribeInstanceStatus\x12(.ec2lab.v1.DescribeInstanceStatusRequest\x1a).ec2lab.v1.DescribeInstanceStatusResponse\x12j\n" +
+	"\x16DescribeInstanceStatus\x12(.ec2lab.v1.DescribeInstanceStatusRequest\x1a).ec2lab.v1.DescribeInstanceStatusResponse\x12\x8e\x01\n" +
+	"!ModifyInstanceCreditSpecification\x123.ec2lab.v1.ModifyInstanceCreditSpecificationRequest\x1a4.ec2lab.v1.ModifyInstanceCreditSpecificationResponse\x12\x97\x01\n" +
+	"$DescribeInstanceCreditSpecifications\x126.ec2lab.v1.DescribeInstanceCreditSpecificationsRequest\x1a7.ec2lab.v1.DescribeInstanceCreditSpecificationsResponse\x12m\n" +
+	"\x16ResetInstanceAttribute\x12(.ec2lab.v1.ResetInstanceAttributeRequest\x1a).ec2lab.v1.ResetInstanceAttributeResponse\x12d\n" +
+	"\x13GetInstanceUefiData\x12%.ec2lab.v1.GetInstanceUefiDataRequest\x1a&.ec2lab.v1.GetInstanceUefiDataResponse\x12s\n" +
+	"\x18DescribeInstanceTopology\x12*.ec2lab.v1.DescribeInstanceTopologyRequest\x1a+.ec2lab.v1.DescribeInstanceTopologyResponse\x12j\n" +
 	"\x15DescribeInstanceTypes\x12'.ec2lab.v1.DescribeInstanceTypesRequest\x1a(.ec2lab.v1.DescribeInstanceTypesResponse\x12X\n" +
 	"\x0fDescribeRegions\x12!.ec2lab.v1.DescribeRegionsRequest\x1a\".ec2lab.v1.DescribeRegionsResponse\x12v\n" +
 	"\x19DescribeAvailabilityZones\x12+.ec2lab.v1.DescribeAvailabilityZonesRequest\x1a,.ec2lab.v1.DescribeAvailabilityZonesResponse\x12R\n" +
-	"\rDescribeHosts\x12\x1f.ec2lab.v1.DescribeHostsRequest\x1a .ec2lab.v1.DescribeHostsResponse\x12D\n" +
+	"\rDescribeHosts\x12\x1f.ec2lab.v1.DescribeHostsRequest\x1a .ec2lab.v1.DescribeHostsResponse\x12\x82\x01\n" +
+	"\x1dDescribeInstanceTypeOfferings\x12/.ec2lab.v1.DescribeInstanceTypeOfferingsRequest\x1a0.ec2lab.v1.DescribeInstanceTypeOfferingsResponse\x12D\n" +
 	"\rCreateKeyPair\x12\x1f.ec2lab.v1.CreateKeyPairRequest\x1a\x12.ec2lab.v1.KeyPair\x12D\n" +
 	"\rImportKeyPair\x12\x1f.ec2lab.v1.ImportKeyPairRequest\x1a\x12.ec2lab.v1.KeyPair\x12[\n" +
 	"\x10DescribeKeyPairs\x12\".ec2lab.v1.DescribeKeyPairsRequest\x1a#.ec2lab.v1.DescribeKeyPairsResponse\x12R\n" +
@@ -19058,7 +20333,9 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x18DisassociateVpcCidrBlock\x12*.ec2lab.v1.DisassociateVpcCidrBlockRequest\x1a\x1f.ec2lab.v1.VpcCidrBlockResponse\x12m\n" +
 	"\x16DescribeVpcClassicLink\x12(.ec2lab.v1.DescribeVpcClassicLinkRequest\x1a).ec2lab.v1.DescribeVpcClassicLinkResponse\x12\x8b\x01\n" +
 	" DescribeVpcClassicLinkDnsSupport\x122.ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest\x1a3.ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse\x12j\n" +
-	"\x15ModifySubnetAttribute\x12'.ec2lab.v1.ModifySubnetAttributeRequest\x1a(.ec2lab.v1.ModifySubnetAttributeResponse\x12d\n" +
+	"\x15ModifySubnetAttribute\x12'.ec2lab.v1.ModifySubnetAttributeRequest\x1a(.ec2lab.v1.ModifySubnetAttributeResponse\x12F\n" +
+	"\x10CreateDefaultVpc\x12\".ec2lab.v1.CreateDefaultVpcRequest\x1a\x0e.ec2lab.v1.Vpc\x12O\n" +
+	"\x13CreateDefaultSubnet\x12%.ec2lab.v1.CreateDefaultSubnetRequest\x1a\x11.ec2lab.v1.Subnet\x12d\n" +
 	"\x13CreateSecurityGroup\x12%.ec2lab.v1.CreateSecurityGroupRequest\x1a&.ec2lab.v1.CreateSecurityGroupResponse\x12d\n" +
 	"\x13DeleteSecurityGroup\x12%.ec2lab.v1.DeleteSecurityGroupRequest\x1a&.ec2lab.v1.DeleteSecurityGroupResponse\x12m\n" +
 	"\x16DescribeSecurityGroups\x12(.ec2lab.v1.DescribeSecurityGroupsRequest\x1a).ec2lab.v1.DescribeSecurityGroupsResponse\x12l\n" +
@@ -19094,265 +20371,285 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 256)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 276)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
-	(*Tag)(nil),                                         // 0: ec2lab.v1.Tag
-	(*TagSpecification)(nil),                            // 1: ec2lab.v1.TagSpecification
-	(*Filter)(nil),                                      // 2: ec2lab.v1.Filter
-	(*InstanceState)(nil),                               // 3: ec2lab.v1.InstanceState
-	(*Placement)(nil),                                   // 4: ec2lab.v1.Placement
-	(*EbsBlockDevice)(nil),                              // 5: ec2lab.v1.EbsBlockDevice
-	(*BlockDeviceMapping)(nil),                          // 6: ec2lab.v1.BlockDeviceMapping
-	(*RunInstancesRequest)(nil),                         // 7: ec2lab.v1.RunInstancesRequest
-	(*HibernationOptionsRequest)(nil),                   // 8: ec2lab.v1.HibernationOptionsRequest
-	(*RunInstancesMonitoringEnabled)(nil),               // 9: ec2lab.v1.RunInstancesMonitoringEnabled
-	(*CreditSpecificationRequest)(nil),                  // 10: ec2lab.v1.CreditSpecificationRequest
-	(*InstanceMetadataOptionsRequest)(nil),              // 11: ec2lab.v1.InstanceMetadataOptionsRequest
-	(*InstanceMetadataOptions)(nil),                     // 12: ec2lab.v1.InstanceMetadataOptions
-	(*ModifyInstanceMetadataOptionsRequest)(nil),        // 13: ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	(*ModifyInstanceMetadataOptionsResponse)(nil),       // 14: ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	(*InstanceBlockDeviceMapping)(nil),                  // 15: ec2lab.v1.InstanceBlockDeviceMapping
-	(*StateReason)(nil),                                 // 16: ec2lab.v1.StateReason
-	(*Instance)(nil),                                    // 17: ec2lab.v1.Instance
-	(*Reservation)(nil),                                 // 18: ec2lab.v1.Reservation
-	(*DescribeInstancesRequest)(nil),                    // 19: ec2lab.v1.DescribeInstancesRequest
-	(*DescribeInstancesResponse)(nil),                   // 20: ec2lab.v1.DescribeInstancesResponse
-	(*InstanceIdsRequest)(nil),                          // 21: ec2lab.v1.InstanceIdsRequest
-	(*StopInstancesRequest)(nil),                        // 22: ec2lab.v1.StopInstancesRequest
-	(*InstanceStateChange)(nil),                         // 23: ec2lab.v1.InstanceStateChange
-	(*InstanceStateChanges)(nil),                        // 24: ec2lab.v1.InstanceStateChanges
-	(*RebootInstancesResponse)(nil),                     // 25: ec2lab.v1.RebootInstancesResponse
-	(*GetConsoleOutputRequest)(nil),                     // 26: ec2lab.v1.GetConsoleOutputRequest
-	(*GetConsoleOutputResponse)(nil),                    // 27: ec2lab.v1.GetConsoleOutputResponse
-	(*ConsoleInput)(nil),                                // 28: ec2lab.v1.ConsoleInput
-	(*ConsoleChunk)(nil),                                // 29: ec2lab.v1.ConsoleChunk
-	(*DescribeInstanceAttributeRequest)(nil),            // 30: ec2lab.v1.DescribeInstanceAttributeRequest
-	(*InstanceAttribute)(nil),                           // 31: ec2lab.v1.InstanceAttribute
-	(*AttributeBooleanValue)(nil),                       // 32: ec2lab.v1.AttributeBooleanValue
-	(*BlobAttributeValue)(nil),                          // 33: ec2lab.v1.BlobAttributeValue
-	(*ProductCode)(nil),                                 // 34: ec2lab.v1.ProductCode
-	(*EnclaveOptions)(nil),                              // 35: ec2lab.v1.EnclaveOptions
-	(*ModifyInstanceAttributeRequest)(nil),              // 36: ec2lab.v1.ModifyInstanceAttributeRequest
-	(*InstanceBlockDeviceMappingSpecification)(nil),     // 37: ec2lab.v1.InstanceBlockDeviceMappingSpecification
-	(*EbsInstanceBlockDeviceSpecification)(nil),         // 38: ec2lab.v1.EbsInstanceBlockDeviceSpecification
-	(*ModifyInstanceAttributeResponse)(nil),             // 39: ec2lab.v1.ModifyInstanceAttributeResponse
-	(*DescribeInstanceStatusRequest)(nil),               // 40: ec2lab.v1.DescribeInstanceStatusRequest
-	(*DescribeInstanceStatusResponse)(nil),              // 41: ec2lab.v1.DescribeInstanceStatusResponse
-	(*InstanceStatus)(nil),                              // 42: ec2lab.v1.InstanceStatus
-	(*InstanceStatusSummary)(nil),                       // 43: ec2lab.v1.InstanceStatusSummary
-	(*InstanceStatusDetails)(nil),                       // 44: ec2lab.v1.InstanceStatusDetails
-	(*InstanceStatusEvent)(nil),                         // 45: ec2lab.v1.InstanceStatusEvent
-	(*InstanceTypeInfo)(nil),                            // 46: ec2lab.v1.InstanceTypeInfo
-	(*DescribeInstanceTypesRequest)(nil),                // 47: ec2lab.v1.DescribeInstanceTypesRequest
-	(*DescribeInstanceTypesResponse)(nil),               // 48: ec2lab.v1.DescribeInstanceTypesResponse
-	(*Region)(nil),                                      // 49: ec2lab.v1.Region
-	(*DescribeRegionsRequest)(nil),                      // 50: ec2lab.v1.DescribeRegionsRequest
-	(*DescribeRegionsResponse)(nil),                     // 51: ec2lab.v1.DescribeRegionsResponse
-	(*AvailabilityZone)(nil),                            // 52: ec2lab.v1.AvailabilityZone
-	(*DescribeAvailabilityZonesRequest)(nil),            // 53: ec2lab.v1.DescribeAvailabilityZonesRequest
-	(*DescribeAvailabilityZonesResponse)(nil),           // 54: ec2lab.v1.DescribeAvailabilityZonesResponse
-	(*Host)(nil),                                        // 55: ec2lab.v1.Host
-	(*DescribeHostsRequest)(nil),                        // 56: ec2lab.v1.DescribeHostsRequest
-	(*DescribeHostsResponse)(nil),                       // 57: ec2lab.v1.DescribeHostsResponse
-	(*KeyPair)(nil),                                     // 58: ec2lab.v1.KeyPair
-	(*CreateKeyPairRequest)(nil),                        // 59: ec2lab.v1.CreateKeyPairRequest
-	(*ImportKeyPairRequest)(nil),                        // 60: ec2lab.v1.ImportKeyPairRequest
-	(*DescribeKeyPairsRequest)(nil),                     // 61: ec2lab.v1.DescribeKeyPairsRequest
-	(*DescribeKeyPairsResponse)(nil),                    // 62: ec2lab.v1.DescribeKeyPairsResponse
-	(*DeleteKeyPairRequest)(nil),                        // 63: ec2lab.v1.DeleteKeyPairRequest
-	(*DeleteKeyPairResponse)(nil),                       // 64: ec2lab.v1.DeleteKeyPairResponse
-	(*PlacementGroup)(nil),                              // 65: ec2lab.v1.PlacementGroup
-	(*CreatePlacementGroupRequest)(nil),                 // 66: ec2lab.v1.CreatePlacementGroupRequest
-	(*DescribePlacementGroupsRequest)(nil),              // 67: ec2lab.v1.DescribePlacementGroupsRequest
-	(*DescribePlacementGroupsResponse)(nil),             // 68: ec2lab.v1.DescribePlacementGroupsResponse
-	(*DeletePlacementGroupRequest)(nil),                 // 69: ec2lab.v1.DeletePlacementGroupRequest
-	(*DeletePlacementGroupResponse)(nil),                // 70: ec2lab.v1.DeletePlacementGroupResponse
-	(*CreateTagsRequest)(nil),                           // 71: ec2lab.v1.CreateTagsRequest
-	(*CreateTagsResponse)(nil),                          // 72: ec2lab.v1.CreateTagsResponse
-	(*DeleteTagsRequest)(nil),                           // 73: ec2lab.v1.DeleteTagsRequest
-	(*DeleteTagsResponse)(nil),                          // 74: ec2lab.v1.DeleteTagsResponse
-	(*TagDescription)(nil),                              // 75: ec2lab.v1.TagDescription
-	(*DescribeTagsRequest)(nil),                         // 76: ec2lab.v1.DescribeTagsRequest
-	(*DescribeTagsResponse)(nil),                        // 77: ec2lab.v1.DescribeTagsResponse
-	(*VolumeAttachment)(nil),                            // 78: ec2lab.v1.VolumeAttachment
-	(*Volume)(nil),                                      // 79: ec2lab.v1.Volume
-	(*CreateVolumeRequest)(nil),                         // 80: ec2lab.v1.CreateVolumeRequest
-	(*DescribeVolumesRequest)(nil),                      // 81: ec2lab.v1.DescribeVolumesRequest
-	(*DescribeVolumesResponse)(nil),                     // 82: ec2lab.v1.DescribeVolumesResponse
-	(*AttachVolumeRequest)(nil),                         // 83: ec2lab.v1.AttachVolumeRequest
-	(*DetachVolumeRequest)(nil),                         // 84: ec2lab.v1.DetachVolumeRequest
-	(*ModifyVolumeRequest)(nil),                         // 85: ec2lab.v1.ModifyVolumeRequest
-	(*VolumeModification)(nil),                          // 86: ec2lab.v1.VolumeModification
-	(*DeleteVolumeRequest)(nil),                         // 87: ec2lab.v1.DeleteVolumeRequest
-	(*DeleteVolumeResponse)(nil),                        // 88: ec2lab.v1.DeleteVolumeResponse
-	(*Snapshot)(nil),                                    // 89: ec2lab.v1.Snapshot
-	(*CreateSnapshotRequest)(nil),                       // 90: ec2lab.v1.CreateSnapshotRequest
-	(*DescribeSnapshotsRequest)(nil),                    // 91: ec2lab.v1.DescribeSnapshotsRequest
-	(*DescribeSnapshotsResponse)(nil),                   // 92: ec2lab.v1.DescribeSnapshotsResponse
-	(*DescribeAccountAttributesRequest)(nil),            // 93: ec2lab.v1.DescribeAccountAttributesRequest
-	(*CopySnapshotRequest)(nil),                         // 94: ec2lab.v1.CopySnapshotRequest
-	(*CopySnapshotResponse)(nil),                        // 95: ec2lab.v1.CopySnapshotResponse
-	(*GetSnapshotLayersRequest)(nil),                    // 96: ec2lab.v1.GetSnapshotLayersRequest
-	(*LayerChunk)(nil),                                  // 97: ec2lab.v1.LayerChunk
-	(*GetImageFilesRequest)(nil),                        // 98: ec2lab.v1.GetImageFilesRequest
-	(*CopyImageRequest)(nil),                            // 99: ec2lab.v1.CopyImageRequest
-	(*CopyImageResponse)(nil),                           // 100: ec2lab.v1.CopyImageResponse
-	(*DeleteSnapshotRequest)(nil),                       // 101: ec2lab.v1.DeleteSnapshotRequest
-	(*DeleteSnapshotResponse)(nil),                      // 102: ec2lab.v1.DeleteSnapshotResponse
-	(*Image)(nil),                                       // 103: ec2lab.v1.Image
-	(*RegisterImageRequest)(nil),                        // 104: ec2lab.v1.RegisterImageRequest
-	(*RegisterImageResponse)(nil),                       // 105: ec2lab.v1.RegisterImageResponse
-	(*CreateImageRequest)(nil),                          // 106: ec2lab.v1.CreateImageRequest
-	(*CreateImageResponse)(nil),                         // 107: ec2lab.v1.CreateImageResponse
-	(*DescribeImagesRequest)(nil),                       // 108: ec2lab.v1.DescribeImagesRequest
-	(*DescribeImagesResponse)(nil),                      // 109: ec2lab.v1.DescribeImagesResponse
-	(*DeregisterImageRequest)(nil),                      // 110: ec2lab.v1.DeregisterImageRequest
-	(*DeregisterImageResponse)(nil),                     // 111: ec2lab.v1.DeregisterImageResponse
-	(*LaunchPermission)(nil),                            // 112: ec2lab.v1.LaunchPermission
-	(*LaunchPermissionModifications)(nil),               // 113: ec2lab.v1.LaunchPermissionModifications
-	(*AttributeValue)(nil),                              // 114: ec2lab.v1.AttributeValue
-	(*ModifyImageAttributeRequest)(nil),                 // 115: ec2lab.v1.ModifyImageAttributeRequest
-	(*ModifyImageAttributeResponse)(nil),                // 116: ec2lab.v1.ModifyImageAttributeResponse
-	(*DescribeImageAttributeRequest)(nil),               // 117: ec2lab.v1.DescribeImageAttributeRequest
-	(*ImageAttribute)(nil),                              // 118: ec2lab.v1.ImageAttribute
-	(*ResetImageAttributeRequest)(nil),                  // 119: ec2lab.v1.ResetImageAttributeRequest
-	(*ResetImageAttributeResponse)(nil),                 // 120: ec2lab.v1.ResetImageAttributeResponse
-	(*ExportImageRequest)(nil),                          // 121: ec2lab.v1.ExportImageRequest
-	(*ExportImageResponse)(nil),                         // 122: ec2lab.v1.ExportImageResponse
-	(*Vpc)(nil),                                         // 123: ec2lab.v1.Vpc
-	(*VpcCidrBlockAssociation)(nil),                     // 124: ec2lab.v1.VpcCidrBlockAssociation
-	(*DescribeVpcAttributeRequest)(nil),                 // 125: ec2lab.v1.DescribeVpcAttributeRequest
-	(*VpcAttribute)(nil),                                // 126: ec2lab.v1.VpcAttribute
-	(*ModifyVpcAttributeRequest)(nil),                   // 127: ec2lab.v1.ModifyVpcAttributeRequest
-	(*ModifyVpcAttributeResponse)(nil),                  // 128: ec2lab.v1.ModifyVpcAttributeResponse
-	(*AssociateVpcCidrBlockRequest)(nil),                // 129: ec2lab.v1.AssociateVpcCidrBlockRequest
-	(*DisassociateVpcCidrBlockRequest)(nil),             // 130: ec2lab.v1.DisassociateVpcCidrBlockRequest
-	(*VpcCidrBlockResponse)(nil),                        // 131: ec2lab.v1.VpcCidrBlockResponse
-	(*DescribeVpcClassicLinkRequest)(nil),               // 132: ec2lab.v1.DescribeVpcClassicLinkRequest
-	(*VpcClassicLink)(nil),                              // 133: ec2lab.v1.VpcClassicLink
-	(*DescribeVpcClassicLinkResponse)(nil),              // 134: ec2lab.v1.DescribeVpcClassicLinkResponse
-	(*DescribeVpcClassicLinkDnsSupportRequest)(nil),     // 135: ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	(*ClassicLinkDnsSupport)(nil),                       // 136: ec2lab.v1.ClassicLinkDnsSupport
-	(*DescribeVpcClassicLinkDnsSupportResponse)(nil),    // 137: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	(*CreateVpcRequest)(nil),                            // 138: ec2lab.v1.CreateVpcRequest
-	(*DescribeVpcsRequest)(nil),                         // 139: ec2lab.v1.DescribeVpcsRequest
-	(*DescribeVpcsResponse)(nil),                        // 140: ec2lab.v1.DescribeVpcsResponse
-	(*DeleteVpcRequest)(nil),                            // 141: ec2lab.v1.DeleteVpcRequest
-	(*DeleteVpcResponse)(nil),                           // 142: ec2lab.v1.DeleteVpcResponse
-	(*Subnet)(nil),                                      // 143: ec2lab.v1.Subnet
-	(*ModifySubnetAttributeRequest)(nil),                // 144: ec2lab.v1.ModifySubnetAttributeRequest
-	(*ModifySubnetAttributeResponse)(nil),               // 145: ec2lab.v1.ModifySubnetAttributeResponse
-	(*CreateSubnetRequest)(nil),                         // 146: ec2lab.v1.CreateSubnetRequest
-	(*DescribeSubnetsRequest)(nil),                      // 147: ec2lab.v1.DescribeSubnetsRequest
-	(*DescribeSubnetsResponse)(nil),                     // 148: ec2lab.v1.DescribeSubnetsResponse
-	(*DeleteSubnetRequest)(nil),                         // 149: ec2lab.v1.DeleteSubnetRequest
-	(*DeleteSubnetResponse)(nil),                        // 150: ec2lab.v1.DeleteSubnetResponse
-	(*GroupIdentifier)(nil),                             // 151: ec2lab.v1.GroupIdentifier
-	(*IpRange)(nil),                                     // 152: ec2lab.v1.IpRange
-	(*UserIdGroupPair)(nil),                             // 153: ec2lab.v1.UserIdGroupPair
-	(*Ipv6Range)(nil),                                   // 154: ec2lab.v1.Ipv6Range
-	(*PrefixListId)(nil),                                // 155: ec2lab.v1.PrefixListId
-	(*IpPermission)(nil),                                // 156: ec2lab.v1.IpPermission
-	(*SecurityGroup)(nil),                               // 157: ec2lab.v1.SecurityGroup
-	(*CreateSecurityGroupRequest)(nil),                  // 158: ec2lab.v1.CreateSecurityGroupRequest
-	(*CreateSecurityGroupResponse)(nil),                 // 159: ec2lab.v1.CreateSecurityGroupResponse
-	(*DeleteSecurityGroupRequest)(nil),                  // 160: ec2lab.v1.DeleteSecurityGroupRequest
-	(*DeleteSecurityGroupResponse)(nil),                 // 161: ec2lab.v1.DeleteSecurityGroupResponse
-	(*DescribeSecurityGroupsRequest)(nil),               // 162: ec2lab.v1.DescribeSecurityGroupsRequest
-	(*DescribeSecurityGroupsResponse)(nil),              // 163: ec2lab.v1.DescribeSecurityGroupsResponse
-	(*SecurityGroupRulesRequest)(nil),                   // 164: ec2lab.v1.SecurityGroupRulesRequest
-	(*SecurityGroupRulesResponse)(nil),                  // 165: ec2lab.v1.SecurityGroupRulesResponse
-	(*RevokeSecurityGroupRulesRequest)(nil),             // 166: ec2lab.v1.RevokeSecurityGroupRulesRequest
-	(*RevokeSecurityGroupRulesResponse)(nil),            // 167: ec2lab.v1.RevokeSecurityGroupRulesResponse
-	(*ReferencedSecurityGroup)(nil),                     // 168: ec2lab.v1.ReferencedSecurityGroup
-	(*SecurityGroupRule)(nil),                           // 169: ec2lab.v1.SecurityGroupRule
-	(*DescribeSecurityGroupRulesRequest)(nil),           // 170: ec2lab.v1.DescribeSecurityGroupRulesRequest
-	(*DescribeSecurityGroupRulesResponse)(nil),          // 171: ec2lab.v1.DescribeSecurityGroupRulesResponse
-	(*SecurityGroupRuleRequest)(nil),                    // 172: ec2lab.v1.SecurityGroupRuleRequest
-	(*SecurityGroupRuleUpdate)(nil),                     // 173: ec2lab.v1.SecurityGroupRuleUpdate
-	(*ModifySecurityGroupRulesRequest)(nil),             // 174: ec2lab.v1.ModifySecurityGroupRulesRequest
-	(*ModifySecurityGroupRulesResponse)(nil),            // 175: ec2lab.v1.ModifySecurityGroupRulesResponse
-	(*SecurityGroupRuleDescription)(nil),                // 176: ec2lab.v1.SecurityGroupRuleDescription
-	(*UpdateSecurityGroupRuleDescriptionsRequest)(nil),  // 177: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	(*UpdateSecurityGroupRuleDescriptionsResponse)(nil), // 178: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	(*InstanceNetworkInterfaceSpecification)(nil),       // 179: ec2lab.v1.InstanceNetworkInterfaceSpecification
-	(*PrivateIpAddressSpecification)(nil),               // 180: ec2lab.v1.PrivateIpAddressSpecification
-	(*InstanceIpv6Address)(nil),                         // 181: ec2lab.v1.InstanceIpv6Address
-	(*Ipv4PrefixSpecificationRequest)(nil),              // 182: ec2lab.v1.Ipv4PrefixSpecificationRequest
-	(*Ipv6PrefixSpecificationRequest)(nil),              // 183: ec2lab.v1.Ipv6PrefixSpecificationRequest
-	(*NetworkInterface)(nil),                            // 184: ec2lab.v1.NetworkInterface
-	(*NetworkInterfacePrivateIpAddress)(nil),            // 185: ec2lab.v1.NetworkInterfacePrivateIpAddress
-	(*NetworkInterfaceAttachment)(nil),                  // 186: ec2lab.v1.NetworkInterfaceAttachment
-	(*DescribeNetworkInterfacesRequest)(nil),            // 187: ec2lab.v1.DescribeNetworkInterfacesRequest
-	(*DescribeNetworkInterfacesResponse)(nil),           // 188: ec2lab.v1.DescribeNetworkInterfacesResponse
-	(*RouteTable)(nil),                                  // 189: ec2lab.v1.RouteTable
-	(*Route)(nil),                                       // 190: ec2lab.v1.Route
-	(*RouteTableAssociation)(nil),                       // 191: ec2lab.v1.RouteTableAssociation
-	(*DescribeRouteTablesRequest)(nil),                  // 192: ec2lab.v1.DescribeRouteTablesRequest
-	(*DescribeRouteTablesResponse)(nil),                 // 193: ec2lab.v1.DescribeRouteTablesResponse
-	(*NetworkAcl)(nil),                                  // 194: ec2lab.v1.NetworkAcl
-	(*NetworkAclEntry)(nil),                             // 195: ec2lab.v1.NetworkAclEntry
-	(*NetworkAclAssociation)(nil),                       // 196: ec2lab.v1.NetworkAclAssociation
-	(*DescribeNetworkAclsRequest)(nil),                  // 197: ec2lab.v1.DescribeNetworkAclsRequest
-	(*DescribeNetworkAclsResponse)(nil),                 // 198: ec2lab.v1.DescribeNetworkAclsResponse
-	(*LaunchTemplateSpecification)(nil),                 // 199: ec2lab.v1.LaunchTemplateSpecification
-	(*LaunchTemplateData)(nil),                          // 200: ec2lab.v1.LaunchTemplateData
-	(*LaunchTemplateNetworkInterface)(nil),              // 201: ec2lab.v1.LaunchTemplateNetworkInterface
-	(*LaunchTemplateBlockDeviceMapping)(nil),            // 202: ec2lab.v1.LaunchTemplateBlockDeviceMapping
-	(*LaunchTemplateEbsBlockDevice)(nil),                // 203: ec2lab.v1.LaunchTemplateEbsBlockDevice
-	(*LaunchTemplatePlacement)(nil),                     // 204: ec2lab.v1.LaunchTemplatePlacement
-	(*LaunchTemplateMetadataOptions)(nil),               // 205: ec2lab.v1.LaunchTemplateMetadataOptions
-	(*LaunchTemplateIamInstanceProfile)(nil),            // 206: ec2lab.v1.LaunchTemplateIamInstanceProfile
-	(*LaunchTemplateMonitoring)(nil),                    // 207: ec2lab.v1.LaunchTemplateMonitoring
-	(*LaunchTemplate)(nil),                              // 208: ec2lab.v1.LaunchTemplate
-	(*LaunchTemplateVersion)(nil),                       // 209: ec2lab.v1.LaunchTemplateVersion
-	(*ValidationWarning)(nil),                           // 210: ec2lab.v1.ValidationWarning
-	(*ValidationError)(nil),                             // 211: ec2lab.v1.ValidationError
-	(*CreateLaunchTemplateRequest)(nil),                 // 212: ec2lab.v1.CreateLaunchTemplateRequest
-	(*CreateLaunchTemplateResponse)(nil),                // 213: ec2lab.v1.CreateLaunchTemplateResponse
-	(*CreateLaunchTemplateVersionRequest)(nil),          // 214: ec2lab.v1.CreateLaunchTemplateVersionRequest
-	(*CreateLaunchTemplateVersionResponse)(nil),         // 215: ec2lab.v1.CreateLaunchTemplateVersionResponse
-	(*DescribeLaunchTemplatesRequest)(nil),              // 216: ec2lab.v1.DescribeLaunchTemplatesRequest
-	(*DescribeLaunchTemplatesResponse)(nil),             // 217: ec2lab.v1.DescribeLaunchTemplatesResponse
-	(*DescribeLaunchTemplateVersionsRequest)(nil),       // 218: ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	(*DescribeLaunchTemplateVersionsResponse)(nil),      // 219: ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	(*ModifyLaunchTemplateRequest)(nil),                 // 220: ec2lab.v1.ModifyLaunchTemplateRequest
-	(*ModifyLaunchTemplateResponse)(nil),                // 221: ec2lab.v1.ModifyLaunchTemplateResponse
-	(*DeleteLaunchTemplateRequest)(nil),                 // 222: ec2lab.v1.DeleteLaunchTemplateRequest
-	(*DeleteLaunchTemplateResponse)(nil),                // 223: ec2lab.v1.DeleteLaunchTemplateResponse
-	(*DeleteLaunchTemplateVersionsRequest)(nil),         // 224: ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	(*DeleteLaunchTemplateVersionsResponse)(nil),        // 225: ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	(*LaunchTemplateVersionDeletion)(nil),               // 226: ec2lab.v1.LaunchTemplateVersionDeletion
-	(*GetLaunchTemplateDataRequest)(nil),                // 227: ec2lab.v1.GetLaunchTemplateDataRequest
-	(*GetLaunchTemplateDataResponse)(nil),               // 228: ec2lab.v1.GetLaunchTemplateDataResponse
-	(*DescribeVolumesModificationsRequest)(nil),         // 229: ec2lab.v1.DescribeVolumesModificationsRequest
-	(*DescribeVolumesModificationsResponse)(nil),        // 230: ec2lab.v1.DescribeVolumesModificationsResponse
-	(*DescribeVolumeStatusRequest)(nil),                 // 231: ec2lab.v1.DescribeVolumeStatusRequest
-	(*DescribeVolumeStatusResponse)(nil),                // 232: ec2lab.v1.DescribeVolumeStatusResponse
-	(*VolumeStatusItem)(nil),                            // 233: ec2lab.v1.VolumeStatusItem
-	(*VolumeStatusDetail)(nil),                          // 234: ec2lab.v1.VolumeStatusDetail
-	(*VolumeStatusAttachmentStatus)(nil),                // 235: ec2lab.v1.VolumeStatusAttachmentStatus
-	(*DescribeVolumeAttributeRequest)(nil),              // 236: ec2lab.v1.DescribeVolumeAttributeRequest
-	(*VolumeAttribute)(nil),                             // 237: ec2lab.v1.VolumeAttribute
-	(*ModifyVolumeAttributeRequest)(nil),                // 238: ec2lab.v1.ModifyVolumeAttributeRequest
-	(*ModifyVolumeAttributeResponse)(nil),               // 239: ec2lab.v1.ModifyVolumeAttributeResponse
-	(*GetEbsEncryptionByDefaultRequest)(nil),            // 240: ec2lab.v1.GetEbsEncryptionByDefaultRequest
-	(*EnableEbsEncryptionByDefaultRequest)(nil),         // 241: ec2lab.v1.EnableEbsEncryptionByDefaultRequest
-	(*DisableEbsEncryptionByDefaultRequest)(nil),        // 242: ec2lab.v1.DisableEbsEncryptionByDefaultRequest
-	(*EbsEncryptionByDefault)(nil),                      // 243: ec2lab.v1.EbsEncryptionByDefault
-	(*GetEbsDefaultKmsKeyIdRequest)(nil),                // 244: ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
-	(*ModifyEbsDefaultKmsKeyIdRequest)(nil),             // 245: ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
-	(*ResetEbsDefaultKmsKeyIdRequest)(nil),              // 246: ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
-	(*EbsDefaultKmsKeyId)(nil),                          // 247: ec2lab.v1.EbsDefaultKmsKeyId
-	(*CreateVolumePermission)(nil),                      // 248: ec2lab.v1.CreateVolumePermission
-	(*CreateVolumePermissionModifications)(nil),         // 249: ec2lab.v1.CreateVolumePermissionModifications
-	(*DescribeSnapshotAttributeRequest)(nil),            // 250: ec2lab.v1.DescribeSnapshotAttributeRequest
-	(*SnapshotAttribute)(nil),                           // 251: ec2lab.v1.SnapshotAttribute
-	(*ModifySnapshotAttributeRequest)(nil),              // 252: ec2lab.v1.ModifySnapshotAttributeRequest
-	(*ModifySnapshotAttributeResponse)(nil),             // 253: ec2lab.v1.ModifySnapshotAttributeResponse
-	(*ResetSnapshotAttributeRequest)(nil),               // 254: ec2lab.v1.ResetSnapshotAttributeRequest
-	(*ResetSnapshotAttributeResponse)(nil),              // 255: ec2lab.v1.ResetSnapshotAttributeResponse
-	(*timestamppb.Timestamp)(nil),                       // 256: google.protobuf.Timestamp
+	(*Tag)(nil),                                          // 0: ec2lab.v1.Tag
+	(*TagSpecification)(nil),                             // 1: ec2lab.v1.TagSpecification
+	(*Filter)(nil),                                       // 2: ec2lab.v1.Filter
+	(*InstanceState)(nil),                                // 3: ec2lab.v1.InstanceState
+	(*Placement)(nil),                                    // 4: ec2lab.v1.Placement
+	(*EbsBlockDevice)(nil),                               // 5: ec2lab.v1.EbsBlockDevice
+	(*BlockDeviceMapping)(nil),                           // 6: ec2lab.v1.BlockDeviceMapping
+	(*RunInstancesRequest)(nil),                          // 7: ec2lab.v1.RunInstancesRequest
+	(*HibernationOptionsRequest)(nil),                    // 8: ec2lab.v1.HibernationOptionsRequest
+	(*RunInstancesMonitoringEnabled)(nil),                // 9: ec2lab.v1.RunInstancesMonitoringEnabled
+	(*CreditSpecificationRequest)(nil),                   // 10: ec2lab.v1.CreditSpecificationRequest
+	(*InstanceMetadataOptionsRequest)(nil),               // 11: ec2lab.v1.InstanceMetadataOptionsRequest
+	(*InstanceMetadataOptions)(nil),                      // 12: ec2lab.v1.InstanceMetadataOptions
+	(*ModifyInstanceMetadataOptionsRequest)(nil),         // 13: ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	(*ModifyInstanceMetadataOptionsResponse)(nil),        // 14: ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	(*InstanceBlockDeviceMapping)(nil),                   // 15: ec2lab.v1.InstanceBlockDeviceMapping
+	(*StateReason)(nil),                                  // 16: ec2lab.v1.StateReason
+	(*Instance)(nil),                                     // 17: ec2lab.v1.Instance
+	(*Reservation)(nil),                                  // 18: ec2lab.v1.Reservation
+	(*DescribeInstancesRequest)(nil),                     // 19: ec2lab.v1.DescribeInstancesRequest
+	(*DescribeInstancesResponse)(nil),                    // 20: ec2lab.v1.DescribeInstancesResponse
+	(*InstanceIdsRequest)(nil),                           // 21: ec2lab.v1.InstanceIdsRequest
+	(*StopInstancesRequest)(nil),                         // 22: ec2lab.v1.StopInstancesRequest
+	(*InstanceStateChange)(nil),                          // 23: ec2lab.v1.InstanceStateChange
+	(*InstanceStateChanges)(nil),                         // 24: ec2lab.v1.InstanceStateChanges
+	(*RebootInstancesResponse)(nil),                      // 25: ec2lab.v1.RebootInstancesResponse
+	(*GetConsoleOutputRequest)(nil),                      // 26: ec2lab.v1.GetConsoleOutputRequest
+	(*GetConsoleOutputResponse)(nil),                     // 27: ec2lab.v1.GetConsoleOutputResponse
+	(*ConsoleInput)(nil),                                 // 28: ec2lab.v1.ConsoleInput
+	(*ConsoleChunk)(nil),                                 // 29: ec2lab.v1.ConsoleChunk
+	(*DescribeInstanceAttributeRequest)(nil),             // 30: ec2lab.v1.DescribeInstanceAttributeRequest
+	(*InstanceAttribute)(nil),                            // 31: ec2lab.v1.InstanceAttribute
+	(*AttributeBooleanValue)(nil),                        // 32: ec2lab.v1.AttributeBooleanValue
+	(*BlobAttributeValue)(nil),                           // 33: ec2lab.v1.BlobAttributeValue
+	(*ProductCode)(nil),                                  // 34: ec2lab.v1.ProductCode
+	(*EnclaveOptions)(nil),                               // 35: ec2lab.v1.EnclaveOptions
+	(*ModifyInstanceAttributeRequest)(nil),               // 36: ec2lab.v1.ModifyInstanceAttributeRequest
+	(*InstanceBlockDeviceMappingSpecification)(nil),      // 37: ec2lab.v1.InstanceBlockDeviceMappingSpecification
+	(*EbsInstanceBlockDeviceSpecification)(nil),          // 38: ec2lab.v1.EbsInstanceBlockDeviceSpecification
+	(*ModifyInstanceAttributeResponse)(nil),              // 39: ec2lab.v1.ModifyInstanceAttributeResponse
+	(*DescribeInstanceStatusRequest)(nil),                // 40: ec2lab.v1.DescribeInstanceStatusRequest
+	(*DescribeInstanceStatusResponse)(nil),               // 41: ec2lab.v1.DescribeInstanceStatusResponse
+	(*InstanceStatus)(nil),                               // 42: ec2lab.v1.InstanceStatus
+	(*InstanceStatusSummary)(nil),                        // 43: ec2lab.v1.InstanceStatusSummary
+	(*InstanceStatusDetails)(nil),                        // 44: ec2lab.v1.InstanceStatusDetails
+	(*InstanceStatusEvent)(nil),                          // 45: ec2lab.v1.InstanceStatusEvent
+	(*InstanceTypeInfo)(nil),                             // 46: ec2lab.v1.InstanceTypeInfo
+	(*DescribeInstanceTypesRequest)(nil),                 // 47: ec2lab.v1.DescribeInstanceTypesRequest
+	(*DescribeInstanceTypesResponse)(nil),                // 48: ec2lab.v1.DescribeInstanceTypesResponse
+	(*Region)(nil),                                       // 49: ec2lab.v1.Region
+	(*DescribeRegionsRequest)(nil),                       // 50: ec2lab.v1.DescribeRegionsRequest
+	(*DescribeRegionsResponse)(nil),                      // 51: ec2lab.v1.DescribeRegionsResponse
+	(*AvailabilityZone)(nil),                             // 52: ec2lab.v1.AvailabilityZone
+	(*DescribeAvailabilityZonesRequest)(nil),             // 53: ec2lab.v1.DescribeAvailabilityZonesRequest
+	(*DescribeAvailabilityZonesResponse)(nil),            // 54: ec2lab.v1.DescribeAvailabilityZonesResponse
+	(*Host)(nil),                                         // 55: ec2lab.v1.Host
+	(*DescribeHostsRequest)(nil),                         // 56: ec2lab.v1.DescribeHostsRequest
+	(*DescribeHostsResponse)(nil),                        // 57: ec2lab.v1.DescribeHostsResponse
+	(*KeyPair)(nil),                                      // 58: ec2lab.v1.KeyPair
+	(*CreateKeyPairRequest)(nil),                         // 59: ec2lab.v1.CreateKeyPairRequest
+	(*ImportKeyPairRequest)(nil),                         // 60: ec2lab.v1.ImportKeyPairRequest
+	(*DescribeKeyPairsRequest)(nil),                      // 61: ec2lab.v1.DescribeKeyPairsRequest
+	(*DescribeKeyPairsResponse)(nil),                     // 62: ec2lab.v1.DescribeKeyPairsResponse
+	(*DeleteKeyPairRequest)(nil),                         // 63: ec2lab.v1.DeleteKeyPairRequest
+	(*DeleteKeyPairResponse)(nil),                        // 64: ec2lab.v1.DeleteKeyPairResponse
+	(*PlacementGroup)(nil),                               // 65: ec2lab.v1.PlacementGroup
+	(*CreatePlacementGroupRequest)(nil),                  // 66: ec2lab.v1.CreatePlacementGroupRequest
+	(*DescribePlacementGroupsRequest)(nil),               // 67: ec2lab.v1.DescribePlacementGroupsRequest
+	(*DescribePlacementGroupsResponse)(nil),              // 68: ec2lab.v1.DescribePlacementGroupsResponse
+	(*DeletePlacementGroupRequest)(nil),                  // 69: ec2lab.v1.DeletePlacementGroupRequest
+	(*DeletePlacementGroupResponse)(nil),                 // 70: ec2lab.v1.DeletePlacementGroupResponse
+	(*CreateTagsRequest)(nil),                            // 71: ec2lab.v1.CreateTagsRequest
+	(*CreateTagsResponse)(nil),                           // 72: ec2lab.v1.CreateTagsResponse
+	(*DeleteTagsRequest)(nil),                            // 73: ec2lab.v1.DeleteTagsRequest
+	(*DeleteTagsResponse)(nil),                           // 74: ec2lab.v1.DeleteTagsResponse
+	(*TagDescription)(nil),                               // 75: ec2lab.v1.TagDescription
+	(*DescribeTagsRequest)(nil),                          // 76: ec2lab.v1.DescribeTagsRequest
+	(*DescribeTagsResponse)(nil),                         // 77: ec2lab.v1.DescribeTagsResponse
+	(*VolumeAttachment)(nil),                             // 78: ec2lab.v1.VolumeAttachment
+	(*Volume)(nil),                                       // 79: ec2lab.v1.Volume
+	(*CreateVolumeRequest)(nil),                          // 80: ec2lab.v1.CreateVolumeRequest
+	(*DescribeVolumesRequest)(nil),                       // 81: ec2lab.v1.DescribeVolumesRequest
+	(*DescribeVolumesResponse)(nil),                      // 82: ec2lab.v1.DescribeVolumesResponse
+	(*AttachVolumeRequest)(nil),                          // 83: ec2lab.v1.AttachVolumeRequest
+	(*DetachVolumeRequest)(nil),                          // 84: ec2lab.v1.DetachVolumeRequest
+	(*ModifyVolumeRequest)(nil),                          // 85: ec2lab.v1.ModifyVolumeRequest
+	(*VolumeModification)(nil),                           // 86: ec2lab.v1.VolumeModification
+	(*DeleteVolumeRequest)(nil),                          // 87: ec2lab.v1.DeleteVolumeRequest
+	(*DeleteVolumeResponse)(nil),                         // 88: ec2lab.v1.DeleteVolumeResponse
+	(*Snapshot)(nil),                                     // 89: ec2lab.v1.Snapshot
+	(*CreateSnapshotRequest)(nil),                        // 90: ec2lab.v1.CreateSnapshotRequest
+	(*DescribeSnapshotsRequest)(nil),                     // 91: ec2lab.v1.DescribeSnapshotsRequest
+	(*DescribeSnapshotsResponse)(nil),                    // 92: ec2lab.v1.DescribeSnapshotsResponse
+	(*DescribeAccountAttributesRequest)(nil),             // 93: ec2lab.v1.DescribeAccountAttributesRequest
+	(*CopySnapshotRequest)(nil),                          // 94: ec2lab.v1.CopySnapshotRequest
+	(*CopySnapshotResponse)(nil),                         // 95: ec2lab.v1.CopySnapshotResponse
+	(*GetSnapshotLayersRequest)(nil),                     // 96: ec2lab.v1.GetSnapshotLayersRequest
+	(*LayerChunk)(nil),                                   // 97: ec2lab.v1.LayerChunk
+	(*GetImageFilesRequest)(nil),                         // 98: ec2lab.v1.GetImageFilesRequest
+	(*CopyImageRequest)(nil),                             // 99: ec2lab.v1.CopyImageRequest
+	(*CopyImageResponse)(nil),                            // 100: ec2lab.v1.CopyImageResponse
+	(*DeleteSnapshotRequest)(nil),                        // 101: ec2lab.v1.DeleteSnapshotRequest
+	(*DeleteSnapshotResponse)(nil),                       // 102: ec2lab.v1.DeleteSnapshotResponse
+	(*Image)(nil),                                        // 103: ec2lab.v1.Image
+	(*RegisterImageRequest)(nil),                         // 104: ec2lab.v1.RegisterImageRequest
+	(*RegisterImageResponse)(nil),                        // 105: ec2lab.v1.RegisterImageResponse
+	(*CreateImageRequest)(nil),                           // 106: ec2lab.v1.CreateImageRequest
+	(*CreateImageResponse)(nil),                          // 107: ec2lab.v1.CreateImageResponse
+	(*DescribeImagesRequest)(nil),                        // 108: ec2lab.v1.DescribeImagesRequest
+	(*DescribeImagesResponse)(nil),                       // 109: ec2lab.v1.DescribeImagesResponse
+	(*DeregisterImageRequest)(nil),                       // 110: ec2lab.v1.DeregisterImageRequest
+	(*DeregisterImageResponse)(nil),                      // 111: ec2lab.v1.DeregisterImageResponse
+	(*LaunchPermission)(nil),                             // 112: ec2lab.v1.LaunchPermission
+	(*LaunchPermissionModifications)(nil),                // 113: ec2lab.v1.LaunchPermissionModifications
+	(*AttributeValue)(nil),                               // 114: ec2lab.v1.AttributeValue
+	(*ModifyImageAttributeRequest)(nil),                  // 115: ec2lab.v1.ModifyImageAttributeRequest
+	(*ModifyImageAttributeResponse)(nil),                 // 116: ec2lab.v1.ModifyImageAttributeResponse
+	(*DescribeImageAttributeRequest)(nil),                // 117: ec2lab.v1.DescribeImageAttributeRequest
+	(*ImageAttribute)(nil),                               // 118: ec2lab.v1.ImageAttribute
+	(*ResetImageAttributeRequest)(nil),                   // 119: ec2lab.v1.ResetImageAttributeRequest
+	(*ResetImageAttributeResponse)(nil),                  // 120: ec2lab.v1.ResetImageAttributeResponse
+	(*ExportImageRequest)(nil),                           // 121: ec2lab.v1.ExportImageRequest
+	(*ExportImageResponse)(nil),                          // 122: ec2lab.v1.ExportImageResponse
+	(*Vpc)(nil),                                          // 123: ec2lab.v1.Vpc
+	(*VpcCidrBlockAssociation)(nil),                      // 124: ec2lab.v1.VpcCidrBlockAssociation
+	(*DescribeVpcAttributeRequest)(nil),                  // 125: ec2lab.v1.DescribeVpcAttributeRequest
+	(*VpcAttribute)(nil),                                 // 126: ec2lab.v1.VpcAttribute
+	(*ModifyVpcAttributeRequest)(nil),                    // 127: ec2lab.v1.ModifyVpcAttributeRequest
+	(*ModifyVpcAttributeResponse)(nil),                   // 128: ec2lab.v1.ModifyVpcAttributeResponse
+	(*AssociateVpcCidrBlockRequest)(nil),                 // 129: ec2lab.v1.AssociateVpcCidrBlockRequest
+	(*DisassociateVpcCidrBlockRequest)(nil),              // 130: ec2lab.v1.DisassociateVpcCidrBlockRequest
+	(*VpcCidrBlockResponse)(nil),                         // 131: ec2lab.v1.VpcCidrBlockResponse
+	(*DescribeVpcClassicLinkRequest)(nil),                // 132: ec2lab.v1.DescribeVpcClassicLinkRequest
+	(*VpcClassicLink)(nil),                               // 133: ec2lab.v1.VpcClassicLink
+	(*DescribeVpcClassicLinkResponse)(nil),               // 134: ec2lab.v1.DescribeVpcClassicLinkResponse
+	(*DescribeVpcClassicLinkDnsSupportRequest)(nil),      // 135: ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	(*ClassicLinkDnsSupport)(nil),                        // 136: ec2lab.v1.ClassicLinkDnsSupport
+	(*DescribeVpcClassicLinkDnsSupportResponse)(nil),     // 137: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	(*CreateVpcRequest)(nil),                             // 138: ec2lab.v1.CreateVpcRequest
+	(*DescribeVpcsRequest)(nil),                          // 139: ec2lab.v1.DescribeVpcsRequest
+	(*DescribeVpcsResponse)(nil),                         // 140: ec2lab.v1.DescribeVpcsResponse
+	(*DeleteVpcRequest)(nil),                             // 141: ec2lab.v1.DeleteVpcRequest
+	(*DeleteVpcResponse)(nil),                            // 142: ec2lab.v1.DeleteVpcResponse
+	(*Subnet)(nil),                                       // 143: ec2lab.v1.Subnet
+	(*ModifySubnetAttributeRequest)(nil),                 // 144: ec2lab.v1.ModifySubnetAttributeRequest
+	(*ModifySubnetAttributeResponse)(nil),                // 145: ec2lab.v1.ModifySubnetAttributeResponse
+	(*CreateSubnetRequest)(nil),                          // 146: ec2lab.v1.CreateSubnetRequest
+	(*DescribeSubnetsRequest)(nil),                       // 147: ec2lab.v1.DescribeSubnetsRequest
+	(*DescribeSubnetsResponse)(nil),                      // 148: ec2lab.v1.DescribeSubnetsResponse
+	(*DeleteSubnetRequest)(nil),                          // 149: ec2lab.v1.DeleteSubnetRequest
+	(*DeleteSubnetResponse)(nil),                         // 150: ec2lab.v1.DeleteSubnetResponse
+	(*GroupIdentifier)(nil),                              // 151: ec2lab.v1.GroupIdentifier
+	(*IpRange)(nil),                                      // 152: ec2lab.v1.IpRange
+	(*UserIdGroupPair)(nil),                              // 153: ec2lab.v1.UserIdGroupPair
+	(*Ipv6Range)(nil),                                    // 154: ec2lab.v1.Ipv6Range
+	(*PrefixListId)(nil),                                 // 155: ec2lab.v1.PrefixListId
+	(*IpPermission)(nil),                                 // 156: ec2lab.v1.IpPermission
+	(*SecurityGroup)(nil),                                // 157: ec2lab.v1.SecurityGroup
+	(*CreateSecurityGroupRequest)(nil),                   // 158: ec2lab.v1.CreateSecurityGroupRequest
+	(*CreateSecurityGroupResponse)(nil),                  // 159: ec2lab.v1.CreateSecurityGroupResponse
+	(*DeleteSecurityGroupRequest)(nil),                   // 160: ec2lab.v1.DeleteSecurityGroupRequest
+	(*DeleteSecurityGroupResponse)(nil),                  // 161: ec2lab.v1.DeleteSecurityGroupResponse
+	(*DescribeSecurityGroupsRequest)(nil),                // 162: ec2lab.v1.DescribeSecurityGroupsRequest
+	(*DescribeSecurityGroupsResponse)(nil),               // 163: ec2lab.v1.DescribeSecurityGroupsResponse
+	(*SecurityGroupRulesRequest)(nil),                    // 164: ec2lab.v1.SecurityGroupRulesRequest
+	(*SecurityGroupRulesResponse)(nil),                   // 165: ec2lab.v1.SecurityGroupRulesResponse
+	(*RevokeSecurityGroupRulesRequest)(nil),              // 166: ec2lab.v1.RevokeSecurityGroupRulesRequest
+	(*RevokeSecurityGroupRulesResponse)(nil),             // 167: ec2lab.v1.RevokeSecurityGroupRulesResponse
+	(*ReferencedSecurityGroup)(nil),                      // 168: ec2lab.v1.ReferencedSecurityGroup
+	(*SecurityGroupRule)(nil),                            // 169: ec2lab.v1.SecurityGroupRule
+	(*DescribeSecurityGroupRulesRequest)(nil),            // 170: ec2lab.v1.DescribeSecurityGroupRulesRequest
+	(*DescribeSecurityGroupRulesResponse)(nil),           // 171: ec2lab.v1.DescribeSecurityGroupRulesResponse
+	(*SecurityGroupRuleRequest)(nil),                     // 172: ec2lab.v1.SecurityGroupRuleRequest
+	(*SecurityGroupRuleUpdate)(nil),                      // 173: ec2lab.v1.SecurityGroupRuleUpdate
+	(*ModifySecurityGroupRulesRequest)(nil),              // 174: ec2lab.v1.ModifySecurityGroupRulesRequest
+	(*ModifySecurityGroupRulesResponse)(nil),             // 175: ec2lab.v1.ModifySecurityGroupRulesResponse
+	(*SecurityGroupRuleDescription)(nil),                 // 176: ec2lab.v1.SecurityGroupRuleDescription
+	(*UpdateSecurityGroupRuleDescriptionsRequest)(nil),   // 177: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	(*UpdateSecurityGroupRuleDescriptionsResponse)(nil),  // 178: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	(*InstanceNetworkInterfaceSpecification)(nil),        // 179: ec2lab.v1.InstanceNetworkInterfaceSpecification
+	(*PrivateIpAddressSpecification)(nil),                // 180: ec2lab.v1.PrivateIpAddressSpecification
+	(*InstanceIpv6Address)(nil),                          // 181: ec2lab.v1.InstanceIpv6Address
+	(*Ipv4PrefixSpecificationRequest)(nil),               // 182: ec2lab.v1.Ipv4PrefixSpecificationRequest
+	(*Ipv6PrefixSpecificationRequest)(nil),               // 183: ec2lab.v1.Ipv6PrefixSpecificationRequest
+	(*NetworkInterface)(nil),                             // 184: ec2lab.v1.NetworkInterface
+	(*NetworkInterfacePrivateIpAddress)(nil),             // 185: ec2lab.v1.NetworkInterfacePrivateIpAddress
+	(*NetworkInterfaceAttachment)(nil),                   // 186: ec2lab.v1.NetworkInterfaceAttachment
+	(*DescribeNetworkInterfacesRequest)(nil),             // 187: ec2lab.v1.DescribeNetworkInterfacesRequest
+	(*DescribeNetworkInterfacesResponse)(nil),            // 188: ec2lab.v1.DescribeNetworkInterfacesResponse
+	(*RouteTable)(nil),                                   // 189: ec2lab.v1.RouteTable
+	(*Route)(nil),                                        // 190: ec2lab.v1.Route
+	(*RouteTableAssociation)(nil),                        // 191: ec2lab.v1.RouteTableAssociation
+	(*DescribeRouteTablesRequest)(nil),                   // 192: ec2lab.v1.DescribeRouteTablesRequest
+	(*DescribeRouteTablesResponse)(nil),                  // 193: ec2lab.v1.DescribeRouteTablesResponse
+	(*NetworkAcl)(nil),                                   // 194: ec2lab.v1.NetworkAcl
+	(*NetworkAclEntry)(nil),                              // 195: ec2lab.v1.NetworkAclEntry
+	(*NetworkAclAssociation)(nil),                        // 196: ec2lab.v1.NetworkAclAssociation
+	(*DescribeNetworkAclsRequest)(nil),                   // 197: ec2lab.v1.DescribeNetworkAclsRequest
+	(*DescribeNetworkAclsResponse)(nil),                  // 198: ec2lab.v1.DescribeNetworkAclsResponse
+	(*LaunchTemplateSpecification)(nil),                  // 199: ec2lab.v1.LaunchTemplateSpecification
+	(*LaunchTemplateData)(nil),                           // 200: ec2lab.v1.LaunchTemplateData
+	(*LaunchTemplateNetworkInterface)(nil),               // 201: ec2lab.v1.LaunchTemplateNetworkInterface
+	(*LaunchTemplateBlockDeviceMapping)(nil),             // 202: ec2lab.v1.LaunchTemplateBlockDeviceMapping
+	(*LaunchTemplateEbsBlockDevice)(nil),                 // 203: ec2lab.v1.LaunchTemplateEbsBlockDevice
+	(*LaunchTemplatePlacement)(nil),                      // 204: ec2lab.v1.LaunchTemplatePlacement
+	(*LaunchTemplateMetadataOptions)(nil),                // 205: ec2lab.v1.LaunchTemplateMetadataOptions
+	(*LaunchTemplateIamInstanceProfile)(nil),             // 206: ec2lab.v1.LaunchTemplateIamInstanceProfile
+	(*LaunchTemplateMonitoring)(nil),                     // 207: ec2lab.v1.LaunchTemplateMonitoring
+	(*LaunchTemplate)(nil),                               // 208: ec2lab.v1.LaunchTemplate
+	(*LaunchTemplateVersion)(nil),                        // 209: ec2lab.v1.LaunchTemplateVersion
+	(*ValidationWarning)(nil),                            // 210: ec2lab.v1.ValidationWarning
+	(*ValidationError)(nil),                              // 211: ec2lab.v1.ValidationError
+	(*CreateLaunchTemplateRequest)(nil),                  // 212: ec2lab.v1.CreateLaunchTemplateRequest
+	(*CreateLaunchTemplateResponse)(nil),                 // 213: ec2lab.v1.CreateLaunchTemplateResponse
+	(*CreateLaunchTemplateVersionRequest)(nil),           // 214: ec2lab.v1.CreateLaunchTemplateVersionRequest
+	(*CreateLaunchTemplateVersionResponse)(nil),          // 215: ec2lab.v1.CreateLaunchTemplateVersionResponse
+	(*DescribeLaunchTemplatesRequest)(nil),               // 216: ec2lab.v1.DescribeLaunchTemplatesRequest
+	(*DescribeLaunchTemplatesResponse)(nil),              // 217: ec2lab.v1.DescribeLaunchTemplatesResponse
+	(*DescribeLaunchTemplateVersionsRequest)(nil),        // 218: ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	(*DescribeLaunchTemplateVersionsResponse)(nil),       // 219: ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	(*ModifyLaunchTemplateRequest)(nil),                  // 220: ec2lab.v1.ModifyLaunchTemplateRequest
+	(*ModifyLaunchTemplateResponse)(nil),                 // 221: ec2lab.v1.ModifyLaunchTemplateResponse
+	(*DeleteLaunchTemplateRequest)(nil),                  // 222: ec2lab.v1.DeleteLaunchTemplateRequest
+	(*DeleteLaunchTemplateResponse)(nil),                 // 223: ec2lab.v1.DeleteLaunchTemplateResponse
+	(*DeleteLaunchTemplateVersionsRequest)(nil),          // 224: ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	(*DeleteLaunchTemplateVersionsResponse)(nil),         // 225: ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	(*LaunchTemplateVersionDeletion)(nil),                // 226: ec2lab.v1.LaunchTemplateVersionDeletion
+	(*GetLaunchTemplateDataRequest)(nil),                 // 227: ec2lab.v1.GetLaunchTemplateDataRequest
+	(*GetLaunchTemplateDataResponse)(nil),                // 228: ec2lab.v1.GetLaunchTemplateDataResponse
+	(*DescribeVolumesModificationsRequest)(nil),          // 229: ec2lab.v1.DescribeVolumesModificationsRequest
+	(*DescribeVolumesModificationsResponse)(nil),         // 230: ec2lab.v1.DescribeVolumesModificationsResponse
+	(*DescribeVolumeStatusRequest)(nil),                  // 231: ec2lab.v1.DescribeVolumeStatusRequest
+	(*DescribeVolumeStatusResponse)(nil),                 // 232: ec2lab.v1.DescribeVolumeStatusResponse
+	(*VolumeStatusItem)(nil),                             // 233: ec2lab.v1.VolumeStatusItem
+	(*VolumeStatusDetail)(nil),                           // 234: ec2lab.v1.VolumeStatusDetail
+	(*VolumeStatusAttachmentStatus)(nil),                 // 235: ec2lab.v1.VolumeStatusAttachmentStatus
+	(*DescribeVolumeAttributeRequest)(nil),               // 236: ec2lab.v1.DescribeVolumeAttributeRequest
+	(*VolumeAttribute)(nil),                              // 237: ec2lab.v1.VolumeAttribute
+	(*ModifyVolumeAttributeRequest)(nil),                 // 238: ec2lab.v1.ModifyVolumeAttributeRequest
+	(*ModifyVolumeAttributeResponse)(nil),                // 239: ec2lab.v1.ModifyVolumeAttributeResponse
+	(*GetEbsEncryptionByDefaultRequest)(nil),             // 240: ec2lab.v1.GetEbsEncryptionByDefaultRequest
+	(*EnableEbsEncryptionByDefaultRequest)(nil),          // 241: ec2lab.v1.EnableEbsEncryptionByDefaultRequest
+	(*DisableEbsEncryptionByDefaultRequest)(nil),         // 242: ec2lab.v1.DisableEbsEncryptionByDefaultRequest
+	(*EbsEncryptionByDefault)(nil),                       // 243: ec2lab.v1.EbsEncryptionByDefault
+	(*GetEbsDefaultKmsKeyIdRequest)(nil),                 // 244: ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
+	(*ModifyEbsDefaultKmsKeyIdRequest)(nil),              // 245: ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
+	(*ResetEbsDefaultKmsKeyIdRequest)(nil),               // 246: ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
+	(*EbsDefaultKmsKeyId)(nil),                           // 247: ec2lab.v1.EbsDefaultKmsKeyId
+	(*CreateVolumePermission)(nil),                       // 248: ec2lab.v1.CreateVolumePermission
+	(*CreateVolumePermissionModifications)(nil),          // 249: ec2lab.v1.CreateVolumePermissionModifications
+	(*DescribeSnapshotAttributeRequest)(nil),             // 250: ec2lab.v1.DescribeSnapshotAttributeRequest
+	(*SnapshotAttribute)(nil),                            // 251: ec2lab.v1.SnapshotAttribute
+	(*ModifySnapshotAttributeRequest)(nil),               // 252: ec2lab.v1.ModifySnapshotAttributeRequest
+	(*ModifySnapshotAttributeResponse)(nil),              // 253: ec2lab.v1.ModifySnapshotAttributeResponse
+	(*ResetSnapshotAttributeRequest)(nil),                // 254: ec2lab.v1.ResetSnapshotAttributeRequest
+	(*ResetSnapshotAttributeResponse)(nil),               // 255: ec2lab.v1.ResetSnapshotAttributeResponse
+	(*DescribeInstanceTypeOfferingsRequest)(nil),         // 256: ec2lab.v1.DescribeInstanceTypeOfferingsRequest
+	(*InstanceTypeOffering)(nil),                         // 257: ec2lab.v1.InstanceTypeOffering
+	(*DescribeInstanceTypeOfferingsResponse)(nil),        // 258: ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	(*InstanceCreditSpecificationRequest)(nil),           // 259: ec2lab.v1.InstanceCreditSpecificationRequest
+	(*ModifyInstanceCreditSpecificationRequest)(nil),     // 260: ec2lab.v1.ModifyInstanceCreditSpecificationRequest
+	(*SuccessfulInstanceCreditSpecification)(nil),        // 261: ec2lab.v1.SuccessfulInstanceCreditSpecification
+	(*UnsuccessfulInstanceCreditSpecification)(nil),      // 262: ec2lab.v1.UnsuccessfulInstanceCreditSpecification
+	(*ModifyInstanceCreditSpecificationResponse)(nil),    // 263: ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	(*DescribeInstanceCreditSpecificationsRequest)(nil),  // 264: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
+	(*InstanceCreditSpecification)(nil),                  // 265: ec2lab.v1.InstanceCreditSpecification
+	(*DescribeInstanceCreditSpecificationsResponse)(nil), // 266: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	(*ResetInstanceAttributeRequest)(nil),                // 267: ec2lab.v1.ResetInstanceAttributeRequest
+	(*ResetInstanceAttributeResponse)(nil),               // 268: ec2lab.v1.ResetInstanceAttributeResponse
+	(*CreateDefaultVpcRequest)(nil),                      // 269: ec2lab.v1.CreateDefaultVpcRequest
+	(*CreateDefaultSubnetRequest)(nil),                   // 270: ec2lab.v1.CreateDefaultSubnetRequest
+	(*GetInstanceUefiDataRequest)(nil),                   // 271: ec2lab.v1.GetInstanceUefiDataRequest
+	(*GetInstanceUefiDataResponse)(nil),                  // 272: ec2lab.v1.GetInstanceUefiDataResponse
+	(*DescribeInstanceTopologyRequest)(nil),              // 273: ec2lab.v1.DescribeInstanceTopologyRequest
+	(*InstanceTopology)(nil),                             // 274: ec2lab.v1.InstanceTopology
+	(*DescribeInstanceTopologyResponse)(nil),             // 275: ec2lab.v1.DescribeInstanceTopologyResponse
+	(*timestamppb.Timestamp)(nil),                        // 276: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
@@ -19367,9 +20664,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	8,   // 9: ec2lab.v1.RunInstancesRequest.hibernation_options:type_name -> ec2lab.v1.HibernationOptionsRequest
 	9,   // 10: ec2lab.v1.RunInstancesRequest.monitoring:type_name -> ec2lab.v1.RunInstancesMonitoringEnabled
 	12,  // 11: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	256, // 12: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	276, // 12: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	3,   // 13: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	256, // 14: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	276, // 14: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	4,   // 15: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	15,  // 16: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	0,   // 17: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
@@ -19383,7 +20680,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	3,   // 25: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	3,   // 26: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	23,  // 27: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	256, // 28: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	276, // 28: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
 	114, // 29: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
 	114, // 30: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
 	114, // 31: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
@@ -19420,17 +20717,17 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	43,  // 62: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
 	45,  // 63: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
 	44,  // 64: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
-	256, // 65: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
-	256, // 66: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
-	256, // 67: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	276, // 65: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	276, // 66: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	276, // 67: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
 	2,   // 68: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
 	46,  // 69: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
 	49,  // 70: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
 	2,   // 71: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
 	52,  // 72: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	256, // 73: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	276, // 73: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
 	55,  // 74: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	256, // 75: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	276, // 75: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
 	0,   // 76: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
 	1,   // 77: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	1,   // 78: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -19444,16 +20741,16 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 86: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
 	2,   // 87: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
 	75,  // 88: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	256, // 89: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	256, // 90: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	276, // 89: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	276, // 90: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
 	78,  // 91: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
 	0,   // 92: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
 	1,   // 93: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	2,   // 94: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
 	79,  // 95: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	256, // 96: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	256, // 97: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
-	256, // 98: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	276, // 96: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	276, // 97: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
+	276, // 98: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
 	0,   // 99: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
 	1,   // 100: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	2,   // 101: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
@@ -19461,7 +20758,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	1,   // 103: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	1,   // 104: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	6,   // 105: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	256, // 106: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	276, // 106: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
 	0,   // 107: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
 	6,   // 108: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
 	1,   // 109: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -19528,7 +20825,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	151, // 170: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
 	186, // 171: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
 	0,   // 172: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
-	256, // 173: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	276, // 173: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
 	2,   // 174: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
 	184, // 175: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	190, // 176: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
@@ -19550,9 +20847,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	206, // 192: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
 	207, // 193: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
 	203, // 194: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
-	256, // 195: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
+	276, // 195: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
 	0,   // 196: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
-	256, // 197: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
+	276, // 197: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
 	200, // 198: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
 	211, // 199: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
 	200, // 200: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
@@ -19585,201 +20882,227 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	248, // 227: ec2lab.v1.CreateVolumePermissionModifications.remove:type_name -> ec2lab.v1.CreateVolumePermission
 	248, // 228: ec2lab.v1.SnapshotAttribute.create_volume_permissions:type_name -> ec2lab.v1.CreateVolumePermission
 	249, // 229: ec2lab.v1.ModifySnapshotAttributeRequest.create_volume_permission:type_name -> ec2lab.v1.CreateVolumePermissionModifications
-	7,   // 230: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	19,  // 231: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	21,  // 232: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	22,  // 233: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	21,  // 234: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	21,  // 235: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	26,  // 236: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	28,  // 237: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	30,  // 238: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	13,  // 239: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	36,  // 240: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
-	40,  // 241: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
-	47,  // 242: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	50,  // 243: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	53,  // 244: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	56,  // 245: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	59,  // 246: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	60,  // 247: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	61,  // 248: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	63,  // 249: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	66,  // 250: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	67,  // 251: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	69,  // 252: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	71,  // 253: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	73,  // 254: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	76,  // 255: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	80,  // 256: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	81,  // 257: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	83,  // 258: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	84,  // 259: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	85,  // 260: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	87,  // 261: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	229, // 262: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
-	231, // 263: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
-	236, // 264: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
-	238, // 265: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
-	240, // 266: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
-	241, // 267: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
-	242, // 268: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
-	244, // 269: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
-	245, // 270: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
-	246, // 271: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
-	90,  // 272: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	91,  // 273: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	94,  // 274: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	96,  // 275: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	101, // 276: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	250, // 277: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
-	252, // 278: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
-	254, // 279: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
-	104, // 280: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	106, // 281: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	108, // 282: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	110, // 283: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	99,  // 284: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	98,  // 285: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	121, // 286: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	115, // 287: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	117, // 288: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	119, // 289: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	138, // 290: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	139, // 291: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	141, // 292: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	146, // 293: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	147, // 294: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	149, // 295: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	125, // 296: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	127, // 297: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	129, // 298: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	130, // 299: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	132, // 300: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	135, // 301: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	144, // 302: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	158, // 303: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	160, // 304: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	162, // 305: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	164, // 306: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	164, // 307: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	166, // 308: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	166, // 309: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	170, // 310: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
-	174, // 311: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
-	177, // 312: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	177, // 313: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	187, // 314: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
-	192, // 315: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
-	197, // 316: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
-	212, // 317: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
-	214, // 318: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
-	216, // 319: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
-	218, // 320: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	220, // 321: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
-	222, // 322: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
-	224, // 323: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	227, // 324: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
-	18,  // 325: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	20,  // 326: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	24,  // 327: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	24,  // 328: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	25,  // 329: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	24,  // 330: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	27,  // 331: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	29,  // 332: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	31,  // 333: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	14,  // 334: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	39,  // 335: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
-	41,  // 336: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
-	48,  // 337: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	51,  // 338: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	54,  // 339: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	57,  // 340: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	58,  // 341: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	58,  // 342: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	62,  // 343: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	64,  // 344: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	65,  // 345: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	68,  // 346: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	70,  // 347: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	72,  // 348: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	74,  // 349: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	77,  // 350: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	79,  // 351: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	82,  // 352: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	78,  // 353: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	78,  // 354: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	86,  // 355: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	88,  // 356: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	230, // 357: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
-	232, // 358: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
-	237, // 359: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
-	239, // 360: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
-	243, // 361: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	243, // 362: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	243, // 363: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	247, // 364: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	247, // 365: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	247, // 366: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	89,  // 367: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	92,  // 368: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	95,  // 369: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	97,  // 370: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	102, // 371: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	251, // 372: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
-	253, // 373: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
-	255, // 374: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
-	105, // 375: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	107, // 376: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	109, // 377: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	111, // 378: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	100, // 379: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	97,  // 380: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	122, // 381: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	116, // 382: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	118, // 383: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	120, // 384: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	123, // 385: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	140, // 386: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	142, // 387: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	143, // 388: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	148, // 389: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	150, // 390: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	126, // 391: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	128, // 392: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	131, // 393: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	131, // 394: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	134, // 395: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	137, // 396: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	145, // 397: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	159, // 398: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	161, // 399: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	163, // 400: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	165, // 401: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	165, // 402: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	167, // 403: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	167, // 404: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	171, // 405: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
-	175, // 406: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
-	178, // 407: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	178, // 408: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	188, // 409: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
-	193, // 410: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
-	198, // 411: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
-	213, // 412: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
-	215, // 413: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
-	217, // 414: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
-	219, // 415: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	221, // 416: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
-	223, // 417: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
-	225, // 418: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	228, // 419: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
-	325, // [325:420] is the sub-list for method output_type
-	230, // [230:325] is the sub-list for method input_type
-	230, // [230:230] is the sub-list for extension type_name
-	230, // [230:230] is the sub-list for extension extendee
-	0,   // [0:230] is the sub-list for field type_name
+	2,   // 230: ec2lab.v1.DescribeInstanceTypeOfferingsRequest.filters:type_name -> ec2lab.v1.Filter
+	257, // 231: ec2lab.v1.DescribeInstanceTypeOfferingsResponse.instance_type_offerings:type_name -> ec2lab.v1.InstanceTypeOffering
+	259, // 232: ec2lab.v1.ModifyInstanceCreditSpecificationRequest.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecificationRequest
+	211, // 233: ec2lab.v1.UnsuccessfulInstanceCreditSpecification.error:type_name -> ec2lab.v1.ValidationError
+	261, // 234: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.successful_instance_credit_specifications:type_name -> ec2lab.v1.SuccessfulInstanceCreditSpecification
+	262, // 235: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.unsuccessful_instance_credit_specifications:type_name -> ec2lab.v1.UnsuccessfulInstanceCreditSpecification
+	2,   // 236: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest.filters:type_name -> ec2lab.v1.Filter
+	265, // 237: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecification
+	2,   // 238: ec2lab.v1.DescribeInstanceTopologyRequest.filters:type_name -> ec2lab.v1.Filter
+	274, // 239: ec2lab.v1.DescribeInstanceTopologyResponse.instances:type_name -> ec2lab.v1.InstanceTopology
+	7,   // 240: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	19,  // 241: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	21,  // 242: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	22,  // 243: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	21,  // 244: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	21,  // 245: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	26,  // 246: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	28,  // 247: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	30,  // 248: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	13,  // 249: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	36,  // 250: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
+	40,  // 251: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
+	260, // 252: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
+	264, // 253: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
+	267, // 254: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
+	271, // 255: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
+	273, // 256: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
+	47,  // 257: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	50,  // 258: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	53,  // 259: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	56,  // 260: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	256, // 261: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
+	59,  // 262: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	60,  // 263: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	61,  // 264: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	63,  // 265: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	66,  // 266: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	67,  // 267: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	69,  // 268: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	71,  // 269: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	73,  // 270: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	76,  // 271: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	80,  // 272: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	81,  // 273: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	83,  // 274: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	84,  // 275: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	85,  // 276: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	87,  // 277: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	229, // 278: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
+	231, // 279: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
+	236, // 280: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
+	238, // 281: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
+	240, // 282: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
+	241, // 283: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
+	242, // 284: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
+	244, // 285: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
+	245, // 286: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
+	246, // 287: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
+	90,  // 288: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	91,  // 289: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	94,  // 290: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	96,  // 291: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	101, // 292: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	250, // 293: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
+	252, // 294: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
+	254, // 295: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
+	104, // 296: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	106, // 297: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	108, // 298: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	110, // 299: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	99,  // 300: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	98,  // 301: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	121, // 302: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	115, // 303: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	117, // 304: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	119, // 305: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	138, // 306: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	139, // 307: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	141, // 308: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	146, // 309: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	147, // 310: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	149, // 311: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	125, // 312: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	127, // 313: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	129, // 314: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	130, // 315: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	132, // 316: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	135, // 317: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	144, // 318: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	269, // 319: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
+	270, // 320: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
+	158, // 321: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	160, // 322: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	162, // 323: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	164, // 324: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	164, // 325: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	166, // 326: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	166, // 327: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	170, // 328: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
+	174, // 329: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
+	177, // 330: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	177, // 331: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	187, // 332: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
+	192, // 333: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
+	197, // 334: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
+	212, // 335: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
+	214, // 336: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
+	216, // 337: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
+	218, // 338: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	220, // 339: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
+	222, // 340: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
+	224, // 341: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	227, // 342: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
+	18,  // 343: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	20,  // 344: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	24,  // 345: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	24,  // 346: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	25,  // 347: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	24,  // 348: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	27,  // 349: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	29,  // 350: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	31,  // 351: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	14,  // 352: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	39,  // 353: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
+	41,  // 354: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
+	263, // 355: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	266, // 356: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	268, // 357: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
+	272, // 358: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
+	275, // 359: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
+	48,  // 360: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	51,  // 361: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	54,  // 362: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	57,  // 363: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	258, // 364: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	58,  // 365: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	58,  // 366: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	62,  // 367: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	64,  // 368: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	65,  // 369: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	68,  // 370: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	70,  // 371: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	72,  // 372: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	74,  // 373: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	77,  // 374: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	79,  // 375: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	82,  // 376: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	78,  // 377: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	78,  // 378: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	86,  // 379: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	88,  // 380: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	230, // 381: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
+	232, // 382: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
+	237, // 383: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
+	239, // 384: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
+	243, // 385: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	243, // 386: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	243, // 387: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	247, // 388: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	247, // 389: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	247, // 390: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	89,  // 391: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	92,  // 392: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	95,  // 393: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	97,  // 394: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	102, // 395: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	251, // 396: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
+	253, // 397: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
+	255, // 398: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
+	105, // 399: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	107, // 400: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	109, // 401: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	111, // 402: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	100, // 403: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	97,  // 404: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	122, // 405: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	116, // 406: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	118, // 407: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	120, // 408: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	123, // 409: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	140, // 410: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	142, // 411: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	143, // 412: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	148, // 413: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	150, // 414: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	126, // 415: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	128, // 416: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	131, // 417: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	131, // 418: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	134, // 419: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	137, // 420: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	145, // 421: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	123, // 422: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
+	143, // 423: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
+	159, // 424: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	161, // 425: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	163, // 426: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	165, // 427: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	165, // 428: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	167, // 429: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	167, // 430: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	171, // 431: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	175, // 432: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	178, // 433: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	178, // 434: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	188, // 435: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	193, // 436: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	198, // 437: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	213, // 438: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
+	215, // 439: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
+	217, // 440: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
+	219, // 441: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	221, // 442: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
+	223, // 443: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
+	225, // 444: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	228, // 445: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
+	343, // [343:446] is the sub-list for method output_type
+	240, // [240:343] is the sub-list for method input_type
+	240, // [240:240] is the sub-list for extension type_name
+	240, // [240:240] is the sub-list for extension extendee
+	0,   // [0:240] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -19805,7 +21128,7 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   256,
+			NumMessages:   276,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -36,10 +36,16 @@ const (
 	Compute_ModifyInstanceMetadataOptions_FullMethodName              = "/ec2lab.v1.Compute/ModifyInstanceMetadataOptions"
 	Compute_ModifyInstanceAttribute_FullMethodName                    = "/ec2lab.v1.Compute/ModifyInstanceAttribute"
 	Compute_DescribeInstanceStatus_FullMethodName                     = "/ec2lab.v1.Compute/DescribeInstanceStatus"
+	Compute_ModifyInstanceCreditSpecification_FullMethodName          = "/ec2lab.v1.Compute/ModifyInstanceCreditSpecification"
+	Compute_DescribeInstanceCreditSpecifications_FullMethodName       = "/ec2lab.v1.Compute/DescribeInstanceCreditSpecifications"
+	Compute_ResetInstanceAttribute_FullMethodName                     = "/ec2lab.v1.Compute/ResetInstanceAttribute"
+	Compute_GetInstanceUefiData_FullMethodName                        = "/ec2lab.v1.Compute/GetInstanceUefiData"
+	Compute_DescribeInstanceTopology_FullMethodName                   = "/ec2lab.v1.Compute/DescribeInstanceTopology"
 	Compute_DescribeInstanceTypes_FullMethodName                      = "/ec2lab.v1.Compute/DescribeInstanceTypes"
 	Compute_DescribeRegions_FullMethodName                            = "/ec2lab.v1.Compute/DescribeRegions"
 	Compute_DescribeAvailabilityZones_FullMethodName                  = "/ec2lab.v1.Compute/DescribeAvailabilityZones"
 	Compute_DescribeHosts_FullMethodName                              = "/ec2lab.v1.Compute/DescribeHosts"
+	Compute_DescribeInstanceTypeOfferings_FullMethodName              = "/ec2lab.v1.Compute/DescribeInstanceTypeOfferings"
 	Compute_CreateKeyPair_FullMethodName                              = "/ec2lab.v1.Compute/CreateKeyPair"
 	Compute_ImportKeyPair_FullMethodName                              = "/ec2lab.v1.Compute/ImportKeyPair"
 	Compute_DescribeKeyPairs_FullMethodName                           = "/ec2lab.v1.Compute/DescribeKeyPairs"
@@ -97,6 +103,8 @@ const (
 	Compute_DescribeVpcClassicLink_FullMethodName                     = "/ec2lab.v1.Compute/DescribeVpcClassicLink"
 	Compute_DescribeVpcClassicLinkDnsSupport_FullMethodName           = "/ec2lab.v1.Compute/DescribeVpcClassicLinkDnsSupport"
 	Compute_ModifySubnetAttribute_FullMethodName                      = "/ec2lab.v1.Compute/ModifySubnetAttribute"
+	Compute_CreateDefaultVpc_FullMethodName                           = "/ec2lab.v1.Compute/CreateDefaultVpc"
+	Compute_CreateDefaultSubnet_FullMethodName                        = "/ec2lab.v1.Compute/CreateDefaultSubnet"
 	Compute_CreateSecurityGroup_FullMethodName                        = "/ec2lab.v1.Compute/CreateSecurityGroup"
 	Compute_DeleteSecurityGroup_FullMethodName                        = "/ec2lab.v1.Compute/DeleteSecurityGroup"
 	Compute_DescribeSecurityGroups_FullMethodName                     = "/ec2lab.v1.Compute/DescribeSecurityGroups"
@@ -148,11 +156,30 @@ type ComputeClient interface {
 	// DescribeInstanceStatus reports instances' status checks (running ones
 	// unless include_all_instances).
 	DescribeInstanceStatus(ctx context.Context, in *DescribeInstanceStatusRequest, opts ...grpc.CallOption) (*DescribeInstanceStatusResponse, error)
+	// ModifyInstanceCreditSpecification switches burstable instances between
+	// standard (held to the baseline) and unlimited CPU credits, each one
+	// answered in the successful or the unsuccessful set.
+	ModifyInstanceCreditSpecification(ctx context.Context, in *ModifyInstanceCreditSpecificationRequest, opts ...grpc.CallOption) (*ModifyInstanceCreditSpecificationResponse, error)
+	// DescribeInstanceCreditSpecifications answers the credit mode of the
+	// given instances, or of every unlimited one.
+	DescribeInstanceCreditSpecifications(ctx context.Context, in *DescribeInstanceCreditSpecificationsRequest, opts ...grpc.CallOption) (*DescribeInstanceCreditSpecificationsResponse, error)
+	// ResetInstanceAttribute resets kernel, ramdisk or sourceDestCheck to
+	// its default (kernel and ramdisk only while stopped).
+	ResetInstanceAttribute(ctx context.Context, in *ResetInstanceAttributeRequest, opts ...grpc.CallOption) (*ResetInstanceAttributeResponse, error)
+	// GetInstanceUefiData answers a UEFI instance's non-volatile variable
+	// store in EC2's format.
+	GetInstanceUefiData(ctx context.Context, in *GetInstanceUefiDataRequest, opts ...grpc.CallOption) (*GetInstanceUefiDataResponse, error)
+	// DescribeInstanceTopology answers where running instances sit in the
+	// network: region, zone and host, as nodes hashed per account.
+	DescribeInstanceTopology(ctx context.Context, in *DescribeInstanceTopologyRequest, opts ...grpc.CallOption) (*DescribeInstanceTopologyResponse, error)
 	// Catalog and topology.
 	DescribeInstanceTypes(ctx context.Context, in *DescribeInstanceTypesRequest, opts ...grpc.CallOption) (*DescribeInstanceTypesResponse, error)
 	DescribeRegions(ctx context.Context, in *DescribeRegionsRequest, opts ...grpc.CallOption) (*DescribeRegionsResponse, error)
 	DescribeAvailabilityZones(ctx context.Context, in *DescribeAvailabilityZonesRequest, opts ...grpc.CallOption) (*DescribeAvailabilityZonesResponse, error)
 	DescribeHosts(ctx context.Context, in *DescribeHostsRequest, opts ...grpc.CallOption) (*DescribeHostsResponse, error)
+	// DescribeInstanceTypeOfferings lists the types each location offers:
+	// those the hosts registered in a zone could hold.
+	DescribeInstanceTypeOfferings(ctx context.Context, in *DescribeInstanceTypeOfferingsRequest, opts ...grpc.CallOption) (*DescribeInstanceTypeOfferingsResponse, error)
 	// Key pairs.
 	CreateKeyPair(ctx context.Context, in *CreateKeyPairRequest, opts ...grpc.CallOption) (*KeyPair, error)
 	ImportKeyPair(ctx context.Context, in *ImportKeyPairRequest, opts ...grpc.CallOption) (*KeyPair, error)
@@ -238,6 +265,11 @@ type ComputeClient interface {
 	DescribeVpcClassicLink(ctx context.Context, in *DescribeVpcClassicLinkRequest, opts ...grpc.CallOption) (*DescribeVpcClassicLinkResponse, error)
 	DescribeVpcClassicLinkDnsSupport(ctx context.Context, in *DescribeVpcClassicLinkDnsSupportRequest, opts ...grpc.CallOption) (*DescribeVpcClassicLinkDnsSupportResponse, error)
 	ModifySubnetAttribute(ctx context.Context, in *ModifySubnetAttributeRequest, opts ...grpc.CallOption) (*ModifySubnetAttributeResponse, error)
+	// CreateDefaultVpc makes the account a default VPC (with a default
+	// subnet per zone) when it has none; CreateDefaultSubnet makes the
+	// default subnet of one zone in it.
+	CreateDefaultVpc(ctx context.Context, in *CreateDefaultVpcRequest, opts ...grpc.CallOption) (*Vpc, error)
+	CreateDefaultSubnet(ctx context.Context, in *CreateDefaultSubnetRequest, opts ...grpc.CallOption) (*Subnet, error)
 	// Security groups.
 	CreateSecurityGroup(ctx context.Context, in *CreateSecurityGroupRequest, opts ...grpc.CallOption) (*CreateSecurityGroupResponse, error)
 	DeleteSecurityGroup(ctx context.Context, in *DeleteSecurityGroupRequest, opts ...grpc.CallOption) (*DeleteSecurityGroupResponse, error)
@@ -402,6 +434,56 @@ func (c *computeClient) DescribeInstanceStatus(ctx context.Context, in *Describe
 	return out, nil
 }
 
+func (c *computeClient) ModifyInstanceCreditSpecification(ctx context.Context, in *ModifyInstanceCreditSpecificationRequest, opts ...grpc.CallOption) (*ModifyInstanceCreditSpecificationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ModifyInstanceCreditSpecificationResponse)
+	err := c.cc.Invoke(ctx, Compute_ModifyInstanceCreditSpecification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeInstanceCreditSpecifications(ctx context.Context, in *DescribeInstanceCreditSpecificationsRequest, opts ...grpc.CallOption) (*DescribeInstanceCreditSpecificationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeInstanceCreditSpecificationsResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeInstanceCreditSpecifications_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ResetInstanceAttribute(ctx context.Context, in *ResetInstanceAttributeRequest, opts ...grpc.CallOption) (*ResetInstanceAttributeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ResetInstanceAttributeResponse)
+	err := c.cc.Invoke(ctx, Compute_ResetInstanceAttribute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) GetInstanceUefiData(ctx context.Context, in *GetInstanceUefiDataRequest, opts ...grpc.CallOption) (*GetInstanceUefiDataResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetInstanceUefiDataResponse)
+	err := c.cc.Invoke(ctx, Compute_GetInstanceUefiData_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeInstanceTopology(ctx context.Context, in *DescribeInstanceTopologyRequest, opts ...grpc.CallOption) (*DescribeInstanceTopologyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeInstanceTopologyResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeInstanceTopology_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *computeClient) DescribeInstanceTypes(ctx context.Context, in *DescribeInstanceTypesRequest, opts ...grpc.CallOption) (*DescribeInstanceTypesResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(DescribeInstanceTypesResponse)
@@ -436,6 +518,16 @@ func (c *computeClient) DescribeHosts(ctx context.Context, in *DescribeHostsRequ
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(DescribeHostsResponse)
 	err := c.cc.Invoke(ctx, Compute_DescribeHosts_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeInstanceTypeOfferings(ctx context.Context, in *DescribeInstanceTypeOfferingsRequest, opts ...grpc.CallOption) (*DescribeInstanceTypeOfferingsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeInstanceTypeOfferingsResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeInstanceTypeOfferings_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -1030,6 +1122,26 @@ func (c *computeClient) ModifySubnetAttribute(ctx context.Context, in *ModifySub
 	return out, nil
 }
 
+func (c *computeClient) CreateDefaultVpc(ctx context.Context, in *CreateDefaultVpcRequest, opts ...grpc.CallOption) (*Vpc, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Vpc)
+	err := c.cc.Invoke(ctx, Compute_CreateDefaultVpc_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) CreateDefaultSubnet(ctx context.Context, in *CreateDefaultSubnetRequest, opts ...grpc.CallOption) (*Subnet, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Subnet)
+	err := c.cc.Invoke(ctx, Compute_CreateDefaultSubnet_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *computeClient) CreateSecurityGroup(ctx context.Context, in *CreateSecurityGroupRequest, opts ...grpc.CallOption) (*CreateSecurityGroupResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CreateSecurityGroupResponse)
@@ -1277,11 +1389,30 @@ type ComputeServer interface {
 	// DescribeInstanceStatus reports instances' status checks (running ones
 	// unless include_all_instances).
 	DescribeInstanceStatus(context.Context, *DescribeInstanceStatusRequest) (*DescribeInstanceStatusResponse, error)
+	// ModifyInstanceCreditSpecification switches burstable instances between
+	// standard (held to the baseline) and unlimited CPU credits, each one
+	// answered in the successful or the unsuccessful set.
+	ModifyInstanceCreditSpecification(context.Context, *ModifyInstanceCreditSpecificationRequest) (*ModifyInstanceCreditSpecificationResponse, error)
+	// DescribeInstanceCreditSpecifications answers the credit mode of the
+	// given instances, or of every unlimited one.
+	DescribeInstanceCreditSpecifications(context.Context, *DescribeInstanceCreditSpecificationsRequest) (*DescribeInstanceCreditSpecificationsResponse, error)
+	// ResetInstanceAttribute resets kernel, ramdisk or sourceDestCheck to
+	// its default (kernel and ramdisk only while stopped).
+	ResetInstanceAttribute(context.Context, *ResetInstanceAttributeRequest) (*ResetInstanceAttributeResponse, error)
+	// GetInstanceUefiData answers a UEFI instance's non-volatile variable
+	// store in EC2's format.
+	GetInstanceUefiData(context.Context, *GetInstanceUefiDataRequest) (*GetInstanceUefiDataResponse, error)
+	// DescribeInstanceTopology answers where running instances sit in the
+	// network: region, zone and host, as nodes hashed per account.
+	DescribeInstanceTopology(context.Context, *DescribeInstanceTopologyRequest) (*DescribeInstanceTopologyResponse, error)
 	// Catalog and topology.
 	DescribeInstanceTypes(context.Context, *DescribeInstanceTypesRequest) (*DescribeInstanceTypesResponse, error)
 	DescribeRegions(context.Context, *DescribeRegionsRequest) (*DescribeRegionsResponse, error)
 	DescribeAvailabilityZones(context.Context, *DescribeAvailabilityZonesRequest) (*DescribeAvailabilityZonesResponse, error)
 	DescribeHosts(context.Context, *DescribeHostsRequest) (*DescribeHostsResponse, error)
+	// DescribeInstanceTypeOfferings lists the types each location offers:
+	// those the hosts registered in a zone could hold.
+	DescribeInstanceTypeOfferings(context.Context, *DescribeInstanceTypeOfferingsRequest) (*DescribeInstanceTypeOfferingsResponse, error)
 	// Key pairs.
 	CreateKeyPair(context.Context, *CreateKeyPairRequest) (*KeyPair, error)
 	ImportKeyPair(context.Context, *ImportKeyPairRequest) (*KeyPair, error)
@@ -1367,6 +1498,11 @@ type ComputeServer interface {
 	DescribeVpcClassicLink(context.Context, *DescribeVpcClassicLinkRequest) (*DescribeVpcClassicLinkResponse, error)
 	DescribeVpcClassicLinkDnsSupport(context.Context, *DescribeVpcClassicLinkDnsSupportRequest) (*DescribeVpcClassicLinkDnsSupportResponse, error)
 	ModifySubnetAttribute(context.Context, *ModifySubnetAttributeRequest) (*ModifySubnetAttributeResponse, error)
+	// CreateDefaultVpc makes the account a default VPC (with a default
+	// subnet per zone) when it has none; CreateDefaultSubnet makes the
+	// default subnet of one zone in it.
+	CreateDefaultVpc(context.Context, *CreateDefaultVpcRequest) (*Vpc, error)
+	CreateDefaultSubnet(context.Context, *CreateDefaultSubnetRequest) (*Subnet, error)
 	// Security groups.
 	CreateSecurityGroup(context.Context, *CreateSecurityGroupRequest) (*CreateSecurityGroupResponse, error)
 	DeleteSecurityGroup(context.Context, *DeleteSecurityGroupRequest) (*DeleteSecurityGroupResponse, error)
@@ -1444,6 +1580,21 @@ func (UnimplementedComputeServer) ModifyInstanceAttribute(context.Context, *Modi
 func (UnimplementedComputeServer) DescribeInstanceStatus(context.Context, *DescribeInstanceStatusRequest) (*DescribeInstanceStatusResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DescribeInstanceStatus not implemented")
 }
+func (UnimplementedComputeServer) ModifyInstanceCreditSpecification(context.Context, *ModifyInstanceCreditSpecificationRequest) (*ModifyInstanceCreditSpecificationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ModifyInstanceCreditSpecification not implemented")
+}
+func (UnimplementedComputeServer) DescribeInstanceCreditSpecifications(context.Context, *DescribeInstanceCreditSpecificationsRequest) (*DescribeInstanceCreditSpecificationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeInstanceCreditSpecifications not implemented")
+}
+func (UnimplementedComputeServer) ResetInstanceAttribute(context.Context, *ResetInstanceAttributeRequest) (*ResetInstanceAttributeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ResetInstanceAttribute not implemented")
+}
+func (UnimplementedComputeServer) GetInstanceUefiData(context.Context, *GetInstanceUefiDataRequest) (*GetInstanceUefiDataResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetInstanceUefiData not implemented")
+}
+func (UnimplementedComputeServer) DescribeInstanceTopology(context.Context, *DescribeInstanceTopologyRequest) (*DescribeInstanceTopologyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeInstanceTopology not implemented")
+}
 func (UnimplementedComputeServer) DescribeInstanceTypes(context.Context, *DescribeInstanceTypesRequest) (*DescribeInstanceTypesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DescribeInstanceTypes not implemented")
 }
@@ -1455,6 +1606,9 @@ func (UnimplementedComputeServer) DescribeAvailabilityZones(context.Context, *De
 }
 func (UnimplementedComputeServer) DescribeHosts(context.Context, *DescribeHostsRequest) (*DescribeHostsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DescribeHosts not implemented")
+}
+func (UnimplementedComputeServer) DescribeInstanceTypeOfferings(context.Context, *DescribeInstanceTypeOfferingsRequest) (*DescribeInstanceTypeOfferingsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeInstanceTypeOfferings not implemented")
 }
 func (UnimplementedComputeServer) CreateKeyPair(context.Context, *CreateKeyPairRequest) (*KeyPair, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateKeyPair not implemented")
@@ -1626,6 +1780,12 @@ func (UnimplementedComputeServer) DescribeVpcClassicLinkDnsSupport(context.Conte
 }
 func (UnimplementedComputeServer) ModifySubnetAttribute(context.Context, *ModifySubnetAttributeRequest) (*ModifySubnetAttributeResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ModifySubnetAttribute not implemented")
+}
+func (UnimplementedComputeServer) CreateDefaultVpc(context.Context, *CreateDefaultVpcRequest) (*Vpc, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateDefaultVpc not implemented")
+}
+func (UnimplementedComputeServer) CreateDefaultSubnet(context.Context, *CreateDefaultSubnetRequest) (*Subnet, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateDefaultSubnet not implemented")
 }
 func (UnimplementedComputeServer) CreateSecurityGroup(context.Context, *CreateSecurityGroupRequest) (*CreateSecurityGroupResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateSecurityGroup not implemented")
@@ -1919,6 +2079,96 @@ func _Compute_DescribeInstanceStatus_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_ModifyInstanceCreditSpecification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ModifyInstanceCreditSpecificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ModifyInstanceCreditSpecification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ModifyInstanceCreditSpecification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ModifyInstanceCreditSpecification(ctx, req.(*ModifyInstanceCreditSpecificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeInstanceCreditSpecifications_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeInstanceCreditSpecificationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeInstanceCreditSpecifications(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeInstanceCreditSpecifications_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeInstanceCreditSpecifications(ctx, req.(*DescribeInstanceCreditSpecificationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ResetInstanceAttribute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ResetInstanceAttributeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ResetInstanceAttribute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ResetInstanceAttribute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ResetInstanceAttribute(ctx, req.(*ResetInstanceAttributeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_GetInstanceUefiData_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetInstanceUefiDataRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).GetInstanceUefiData(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_GetInstanceUefiData_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).GetInstanceUefiData(ctx, req.(*GetInstanceUefiDataRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeInstanceTopology_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeInstanceTopologyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeInstanceTopology(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeInstanceTopology_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeInstanceTopology(ctx, req.(*DescribeInstanceTopologyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Compute_DescribeInstanceTypes_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(DescribeInstanceTypesRequest)
 	if err := dec(in); err != nil {
@@ -1987,6 +2237,24 @@ func _Compute_DescribeHosts_Handler(srv interface{}, ctx context.Context, dec fu
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(ComputeServer).DescribeHosts(ctx, req.(*DescribeHostsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeInstanceTypeOfferings_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeInstanceTypeOfferingsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeInstanceTypeOfferings(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeInstanceTypeOfferings_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeInstanceTypeOfferings(ctx, req.(*DescribeInstanceTypeOfferingsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -3003,6 +3271,42 @@ func _Compute_ModifySubnetAttribute_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_CreateDefaultVpc_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateDefaultVpcRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).CreateDefaultVpc(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_CreateDefaultVpc_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).CreateDefaultVpc(ctx, req.(*CreateDefaultVpcRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_CreateDefaultSubnet_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateDefaultSubnetRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).CreateDefaultSubnet(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_CreateDefaultSubnet_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).CreateDefaultSubnet(ctx, req.(*CreateDefaultSubnetRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Compute_CreateSecurityGroup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateSecurityGroupRequest)
 	if err := dec(in); err != nil {
@@ -3451,6 +3755,26 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _Compute_DescribeInstanceStatus_Handler,
 		},
 		{
+			MethodName: "ModifyInstanceCreditSpecification",
+			Handler:    _Compute_ModifyInstanceCreditSpecification_Handler,
+		},
+		{
+			MethodName: "DescribeInstanceCreditSpecifications",
+			Handler:    _Compute_DescribeInstanceCreditSpecifications_Handler,
+		},
+		{
+			MethodName: "ResetInstanceAttribute",
+			Handler:    _Compute_ResetInstanceAttribute_Handler,
+		},
+		{
+			MethodName: "GetInstanceUefiData",
+			Handler:    _Compute_GetInstanceUefiData_Handler,
+		},
+		{
+			MethodName: "DescribeInstanceTopology",
+			Handler:    _Compute_DescribeInstanceTopology_Handler,
+		},
+		{
 			MethodName: "DescribeInstanceTypes",
 			Handler:    _Compute_DescribeInstanceTypes_Handler,
 		},
@@ -3465,6 +3789,10 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DescribeHosts",
 			Handler:    _Compute_DescribeHosts_Handler,
+		},
+		{
+			MethodName: "DescribeInstanceTypeOfferings",
+			Handler:    _Compute_DescribeInstanceTypeOfferings_Handler,
 		},
 		{
 			MethodName: "CreateKeyPair",
@@ -3685,6 +4013,14 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ModifySubnetAttribute",
 			Handler:    _Compute_ModifySubnetAttribute_Handler,
+		},
+		{
+			MethodName: "CreateDefaultVpc",
+			Handler:    _Compute_CreateDefaultVpc_Handler,
+		},
+		{
+			MethodName: "CreateDefaultSubnet",
+			Handler:    _Compute_CreateDefaultSubnet_Handler,
 		},
 		{
 			MethodName: "CreateSecurityGroup",

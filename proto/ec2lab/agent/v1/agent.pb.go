@@ -3297,6 +3297,149 @@ func (*SetMetadataOptionsResponse) Descriptor() ([]byte, []int) {
 	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{51}
 }
 
+type SetCPUBaselineRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId         string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	CpuBaselinePercent int32                  `protobuf:"varint,2,opt,name=cpu_baseline_percent,json=cpuBaselinePercent,proto3" json:"cpu_baseline_percent,omitempty"` // 0: no cap
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *SetCPUBaselineRequest) Reset() {
+	*x = SetCPUBaselineRequest{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[52]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetCPUBaselineRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetCPUBaselineRequest) ProtoMessage() {}
+
+func (x *SetCPUBaselineRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[52]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetCPUBaselineRequest.ProtoReflect.Descriptor instead.
+func (*SetCPUBaselineRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{52}
+}
+
+func (x *SetCPUBaselineRequest) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *SetCPUBaselineRequest) GetCpuBaselinePercent() int32 {
+	if x != nil {
+		return x.CpuBaselinePercent
+	}
+	return 0
+}
+
+type SetCPUBaselineResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetCPUBaselineResponse) Reset() {
+	*x = SetCPUBaselineResponse{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[53]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetCPUBaselineResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetCPUBaselineResponse) ProtoMessage() {}
+
+func (x *SetCPUBaselineResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[53]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetCPUBaselineResponse.ProtoReflect.Descriptor instead.
+func (*SetCPUBaselineResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{53}
+}
+
+// UefiVars: uefi is false for a domain that does not boot with UEFI;
+// nvram is the OVMF variable store file, empty until the first boot makes
+// it.
+type UefiVars struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Uefi          bool                   `protobuf:"varint,1,opt,name=uefi,proto3" json:"uefi,omitempty"`
+	Nvram         []byte                 `protobuf:"bytes,2,opt,name=nvram,proto3" json:"nvram,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UefiVars) Reset() {
+	*x = UefiVars{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[54]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UefiVars) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UefiVars) ProtoMessage() {}
+
+func (x *UefiVars) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[54]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UefiVars.ProtoReflect.Descriptor instead.
+func (*UefiVars) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{54}
+}
+
+func (x *UefiVars) GetUefi() bool {
+	if x != nil {
+		return x.Uefi
+	}
+	return false
+}
+
+func (x *UefiVars) GetNvram() []byte {
+	if x != nil {
+		return x.Nvram
+	}
+	return nil
+}
+
 var File_ec2lab_agent_v1_agent_proto protoreflect.FileDescriptor
 
 const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
@@ -3571,10 +3714,18 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"httpTokens\x12#\n" +
 	"\rhttp_endpoint\x18\x03 \x01(\tR\fhttpEndpoint\x12<\n" +
 	"\x1bhttp_put_response_hop_limit\x18\x04 \x01(\x05R\x17httpPutResponseHopLimit\"\x1c\n" +
-	"\x1aSetMetadataOptionsResponse2\xaf\x01\n" +
+	"\x1aSetMetadataOptionsResponse\"j\n" +
+	"\x15SetCPUBaselineRequest\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x120\n" +
+	"\x14cpu_baseline_percent\x18\x02 \x01(\x05R\x12cpuBaselinePercent\"\x18\n" +
+	"\x16SetCPUBaselineResponse\"4\n" +
+	"\bUefiVars\x12\x12\n" +
+	"\x04uefi\x18\x01 \x01(\bR\x04uefi\x12\x14\n" +
+	"\x05nvram\x18\x02 \x01(\fR\x05nvram2\xaf\x01\n" +
 	"\bRegistry\x12O\n" +
 	"\bRegister\x12 .ec2lab.agent.v1.RegisterRequest\x1a!.ec2lab.agent.v1.RegisterResponse\x12R\n" +
-	"\tHeartbeat\x12!.ec2lab.agent.v1.HeartbeatRequest\x1a\".ec2lab.agent.v1.HeartbeatResponse2\xd5\x0f\n" +
+	"\tHeartbeat\x12!.ec2lab.agent.v1.HeartbeatRequest\x1a\".ec2lab.agent.v1.HeartbeatResponse2\x80\x11\n" +
 	"\x04Host\x12P\n" +
 	"\fGetInventory\x12$.ec2lab.agent.v1.GetInventoryRequest\x1a\x1a.ec2lab.agent.v1.Inventory\x12Y\n" +
 	"\x0eCreateInstance\x12&.ec2lab.agent.v1.CreateInstanceRequest\x1a\x1f.ec2lab.agent.v1.InstanceStatus\x12N\n" +
@@ -3598,7 +3749,9 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\tListFiles\x12!.ec2lab.agent.v1.ListFilesRequest\x1a\".ec2lab.agent.v1.ListFilesResponse\x12X\n" +
 	"\vSyncNetwork\x12#.ec2lab.agent.v1.SyncNetworkRequest\x1a$.ec2lab.agent.v1.SyncNetworkResponse\x12S\n" +
 	"\vSetFirewall\x12\x1e.ec2lab.agent.v1.FirewallState\x1a$.ec2lab.agent.v1.SetFirewallResponse\x12m\n" +
-	"\x12SetMetadataOptions\x12*.ec2lab.agent.v1.SetMetadataOptionsRequest\x1a+.ec2lab.agent.v1.SetMetadataOptionsResponseB8Z6github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1;agentv1b\x06proto3"
+	"\x12SetMetadataOptions\x12*.ec2lab.agent.v1.SetMetadataOptionsRequest\x1a+.ec2lab.agent.v1.SetMetadataOptionsResponse\x12a\n" +
+	"\x0eSetCPUBaseline\x12&.ec2lab.agent.v1.SetCPUBaselineRequest\x1a'.ec2lab.agent.v1.SetCPUBaselineResponse\x12F\n" +
+	"\vGetUefiVars\x12\x1c.ec2lab.agent.v1.InstanceRef\x1a\x19.ec2lab.agent.v1.UefiVarsB8Z6github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1;agentv1b\x06proto3"
 
 var (
 	file_ec2lab_agent_v1_agent_proto_rawDescOnce sync.Once
@@ -3612,7 +3765,7 @@ func file_ec2lab_agent_v1_agent_proto_rawDescGZIP() []byte {
 	return file_ec2lab_agent_v1_agent_proto_rawDescData
 }
 
-var file_ec2lab_agent_v1_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 52)
+var file_ec2lab_agent_v1_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 55)
 var file_ec2lab_agent_v1_agent_proto_goTypes = []any{
 	(*GetInventoryRequest)(nil),        // 0: ec2lab.agent.v1.GetInventoryRequest
 	(*StoragePool)(nil),                // 1: ec2lab.agent.v1.StoragePool
@@ -3666,7 +3819,10 @@ var file_ec2lab_agent_v1_agent_proto_goTypes = []any{
 	(*SetFirewallResponse)(nil),        // 49: ec2lab.agent.v1.SetFirewallResponse
 	(*SetMetadataOptionsRequest)(nil),  // 50: ec2lab.agent.v1.SetMetadataOptionsRequest
 	(*SetMetadataOptionsResponse)(nil), // 51: ec2lab.agent.v1.SetMetadataOptionsResponse
-	(*timestamppb.Timestamp)(nil),      // 52: google.protobuf.Timestamp
+	(*SetCPUBaselineRequest)(nil),      // 52: ec2lab.agent.v1.SetCPUBaselineRequest
+	(*SetCPUBaselineResponse)(nil),     // 53: ec2lab.agent.v1.SetCPUBaselineResponse
+	(*UefiVars)(nil),                   // 54: ec2lab.agent.v1.UefiVars
+	(*timestamppb.Timestamp)(nil),      // 55: google.protobuf.Timestamp
 }
 var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	1,  // 0: ec2lab.agent.v1.Inventory.pools:type_name -> ec2lab.agent.v1.StoragePool
@@ -3678,11 +3834,11 @@ var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	10, // 6: ec2lab.agent.v1.CreateInstanceRequest.instance_store:type_name -> ec2lab.agent.v1.InstanceStoreDisk
 	9,  // 7: ec2lab.agent.v1.CreateInstanceRequest.disks:type_name -> ec2lab.agent.v1.Disk
 	12, // 8: ec2lab.agent.v1.CreateInstanceRequest.nics:type_name -> ec2lab.agent.v1.Nic
-	52, // 9: ec2lab.agent.v1.CreateInstanceRequest.launch_time:type_name -> google.protobuf.Timestamp
+	55, // 9: ec2lab.agent.v1.CreateInstanceRequest.launch_time:type_name -> google.protobuf.Timestamp
 	9,  // 10: ec2lab.agent.v1.InstanceStatus.disks:type_name -> ec2lab.agent.v1.Disk
 	16, // 11: ec2lab.agent.v1.ListInstancesResponse.instances:type_name -> ec2lab.agent.v1.InstanceStatus
-	52, // 12: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
-	52, // 13: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
+	55, // 12: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
+	55, // 13: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
 	9,  // 14: ec2lab.agent.v1.AttachVolumeRequest.disk:type_name -> ec2lab.agent.v1.Disk
 	8,  // 15: ec2lab.agent.v1.SetIOTuneRequest.iotune:type_name -> ec2lab.agent.v1.IOTune
 	40, // 16: ec2lab.agent.v1.NetSubnet.nics:type_name -> ec2lab.agent.v1.NetNic
@@ -3717,33 +3873,37 @@ var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	42, // 45: ec2lab.agent.v1.Host.SyncNetwork:input_type -> ec2lab.agent.v1.SyncNetworkRequest
 	48, // 46: ec2lab.agent.v1.Host.SetFirewall:input_type -> ec2lab.agent.v1.FirewallState
 	50, // 47: ec2lab.agent.v1.Host.SetMetadataOptions:input_type -> ec2lab.agent.v1.SetMetadataOptionsRequest
-	5,  // 48: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
-	7,  // 49: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
-	3,  // 50: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
-	16, // 51: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 52: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 53: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 54: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	15, // 55: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
-	18, // 56: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
-	19, // 57: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
-	21, // 58: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
-	23, // 59: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
-	28, // 60: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	26, // 61: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
-	28, // 62: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	28, // 63: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	30, // 64: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
-	28, // 65: ec2lab.agent.v1.Host.StreamVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	33, // 66: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
-	35, // 67: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
-	37, // 68: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
-	39, // 69: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
-	43, // 70: ec2lab.agent.v1.Host.SyncNetwork:output_type -> ec2lab.agent.v1.SyncNetworkResponse
-	49, // 71: ec2lab.agent.v1.Host.SetFirewall:output_type -> ec2lab.agent.v1.SetFirewallResponse
-	51, // 72: ec2lab.agent.v1.Host.SetMetadataOptions:output_type -> ec2lab.agent.v1.SetMetadataOptionsResponse
-	48, // [48:73] is the sub-list for method output_type
-	23, // [23:48] is the sub-list for method input_type
+	52, // 48: ec2lab.agent.v1.Host.SetCPUBaseline:input_type -> ec2lab.agent.v1.SetCPUBaselineRequest
+	13, // 49: ec2lab.agent.v1.Host.GetUefiVars:input_type -> ec2lab.agent.v1.InstanceRef
+	5,  // 50: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
+	7,  // 51: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
+	3,  // 52: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
+	16, // 53: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 54: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 55: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 56: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	15, // 57: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
+	18, // 58: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
+	19, // 59: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
+	21, // 60: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
+	23, // 61: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
+	28, // 62: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	26, // 63: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
+	28, // 64: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	28, // 65: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	30, // 66: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
+	28, // 67: ec2lab.agent.v1.Host.StreamVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	33, // 68: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
+	35, // 69: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
+	37, // 70: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
+	39, // 71: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
+	43, // 72: ec2lab.agent.v1.Host.SyncNetwork:output_type -> ec2lab.agent.v1.SyncNetworkResponse
+	49, // 73: ec2lab.agent.v1.Host.SetFirewall:output_type -> ec2lab.agent.v1.SetFirewallResponse
+	51, // 74: ec2lab.agent.v1.Host.SetMetadataOptions:output_type -> ec2lab.agent.v1.SetMetadataOptionsResponse
+	53, // 75: ec2lab.agent.v1.Host.SetCPUBaseline:output_type -> ec2lab.agent.v1.SetCPUBaselineResponse
+	54, // 76: ec2lab.agent.v1.Host.GetUefiVars:output_type -> ec2lab.agent.v1.UefiVars
+	50, // [50:77] is the sub-list for method output_type
+	23, // [23:50] is the sub-list for method input_type
 	23, // [23:23] is the sub-list for extension type_name
 	23, // [23:23] is the sub-list for extension extendee
 	0,  // [0:23] is the sub-list for field type_name
@@ -3760,7 +3920,7 @@ func file_ec2lab_agent_v1_agent_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_agent_v1_agent_proto_rawDesc), len(file_ec2lab_agent_v1_agent_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   52,
+			NumMessages:   55,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -190,6 +190,8 @@ const (
 	Host_SyncNetwork_FullMethodName        = "/ec2lab.agent.v1.Host/SyncNetwork"
 	Host_SetFirewall_FullMethodName        = "/ec2lab.agent.v1.Host/SetFirewall"
 	Host_SetMetadataOptions_FullMethodName = "/ec2lab.agent.v1.Host/SetMetadataOptions"
+	Host_SetCPUBaseline_FullMethodName     = "/ec2lab.agent.v1.Host/SetCPUBaseline"
+	Host_GetUefiVars_FullMethodName        = "/ec2lab.agent.v1.Host/GetUefiVars"
 )
 
 // HostClient is the client API for Host service.
@@ -240,6 +242,13 @@ type HostClient interface {
 	// (ModifyInstanceMetadataOptions); the next request sees them. An
 	// instance the agent does not serve is no error.
 	SetMetadataOptions(ctx context.Context, in *SetMetadataOptionsRequest, opts ...grpc.CallOption) (*SetMetadataOptionsResponse, error)
+	// SetCPUBaseline holds a local instance's vCPUs to a share of a host
+	// CPU (standard CPU credits), or lifts the cap (0): in its definition,
+	// which the next boot reads, and live when it runs.
+	SetCPUBaseline(ctx context.Context, in *SetCPUBaselineRequest, opts ...grpc.CallOption) (*SetCPUBaselineResponse, error)
+	// GetUefiVars answers a local instance's UEFI variable store: the
+	// firmware's NVRAM file its domain boots with.
+	GetUefiVars(ctx context.Context, in *InstanceRef, opts ...grpc.CallOption) (*UefiVars, error)
 }
 
 type hostClient struct {
@@ -492,6 +501,26 @@ func (c *hostClient) SetMetadataOptions(ctx context.Context, in *SetMetadataOpti
 	return out, nil
 }
 
+func (c *hostClient) SetCPUBaseline(ctx context.Context, in *SetCPUBaselineRequest, opts ...grpc.CallOption) (*SetCPUBaselineResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetCPUBaselineResponse)
+	err := c.cc.Invoke(ctx, Host_SetCPUBaseline_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *hostClient) GetUefiVars(ctx context.Context, in *InstanceRef, opts ...grpc.CallOption) (*UefiVars, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UefiVars)
+	err := c.cc.Invoke(ctx, Host_GetUefiVars_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // HostServer is the server API for Host service.
 // All implementations must embed UnimplementedHostServer
 // for forward compatibility.
@@ -540,6 +569,13 @@ type HostServer interface {
 	// (ModifyInstanceMetadataOptions); the next request sees them. An
 	// instance the agent does not serve is no error.
 	SetMetadataOptions(context.Context, *SetMetadataOptionsRequest) (*SetMetadataOptionsResponse, error)
+	// SetCPUBaseline holds a local instance's vCPUs to a share of a host
+	// CPU (standard CPU credits), or lifts the cap (0): in its definition,
+	// which the next boot reads, and live when it runs.
+	SetCPUBaseline(context.Context, *SetCPUBaselineRequest) (*SetCPUBaselineResponse, error)
+	// GetUefiVars answers a local instance's UEFI variable store: the
+	// firmware's NVRAM file its domain boots with.
+	GetUefiVars(context.Context, *InstanceRef) (*UefiVars, error)
 	mustEmbedUnimplementedHostServer()
 }
 
@@ -618,6 +654,12 @@ func (UnimplementedHostServer) SetFirewall(context.Context, *FirewallState) (*Se
 }
 func (UnimplementedHostServer) SetMetadataOptions(context.Context, *SetMetadataOptionsRequest) (*SetMetadataOptionsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SetMetadataOptions not implemented")
+}
+func (UnimplementedHostServer) SetCPUBaseline(context.Context, *SetCPUBaselineRequest) (*SetCPUBaselineResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetCPUBaseline not implemented")
+}
+func (UnimplementedHostServer) GetUefiVars(context.Context, *InstanceRef) (*UefiVars, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetUefiVars not implemented")
 }
 func (UnimplementedHostServer) mustEmbedUnimplementedHostServer() {}
 func (UnimplementedHostServer) testEmbeddedByValue()              {}
@@ -1036,6 +1078,42 @@ func _Host_SetMetadataOptions_Handler(srv interface{}, ctx context.Context, dec 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Host_SetCPUBaseline_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetCPUBaselineRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HostServer).SetCPUBaseline(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Host_SetCPUBaseline_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HostServer).SetCPUBaseline(ctx, req.(*SetCPUBaselineRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Host_GetUefiVars_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(InstanceRef)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HostServer).GetUefiVars(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Host_GetUefiVars_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HostServer).GetUefiVars(ctx, req.(*InstanceRef))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Host_ServiceDesc is the grpc.ServiceDesc for Host service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1126,6 +1204,14 @@ var Host_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SetMetadataOptions",
 			Handler:    _Host_SetMetadataOptions_Handler,
+		},
+		{
+			MethodName: "SetCPUBaseline",
+			Handler:    _Host_SetCPUBaseline_Handler,
+		},
+		{
+			MethodName: "GetUefiVars",
+			Handler:    _Host_GetUefiVars_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
