@@ -104,16 +104,18 @@ func TestTerraformHomelab(t *testing.T) {
 	})
 
 	t.Run("re-plan has no changes", func(t *testing.T) {
-		w.noChanges()
+		w.noChanges(t)
 	})
 
 	t.Run("instance type change", func(t *testing.T) {
-		w.run(append([]string{"apply"}, w.vars("-auto-approve", "-var", "instance_type=t3.micro")...)...)
+		if out, code := w.try(append([]string{"apply"}, w.vars("-auto-approve", "-var", "instance_type=t3.micro")...)...); code != 0 {
+			t.Fatalf("terraform apply t3.micro: exit %d\n%s", code, tail(out, 6000))
+		}
 		got := r.describeOne(t, inst.GetInstanceId())
 		if got.GetInstanceType() != "t3.micro" || got.GetState().GetName() != "running" {
 			t.Fatalf("after the type change: %s %s", got.GetInstanceType(), got.GetState().GetName())
 		}
-		w.noChanges("-var", "instance_type=t3.micro")
+		w.noChanges(t, "-var", "instance_type=t3.micro")
 	})
 
 	w.run(append([]string{"destroy"}, w.vars("-auto-approve", "-var", "instance_type=t3.micro")...)...)
@@ -209,12 +211,12 @@ func (w *tfWorkspace) run(args ...string) string {
 	return out
 }
 
-// noChanges fails unless a plan finds nothing to do.
-func (w *tfWorkspace) noChanges(extra ...string) {
-	w.t.Helper()
+// noChanges fails t unless a plan finds nothing to do.
+func (w *tfWorkspace) noChanges(t *testing.T, extra ...string) {
+	t.Helper()
 	out, code := w.try(append([]string{"plan"}, w.vars(append([]string{"-detailed-exitcode"}, extra...)...)...)...)
 	if code != 0 {
-		w.t.Fatalf("plan after apply: exit %d (2 = changes)\n%s", code, tail(out, 6000))
+		t.Fatalf("plan after apply: exit %d (2 = changes)\n%s", code, tail(out, 6000))
 	}
 }
 

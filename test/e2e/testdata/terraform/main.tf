@@ -141,10 +141,12 @@ resource "aws_instance" "web" {
 }
 
 resource "aws_launch_template" "worker" {
-  name                   = "homelab-worker"
-  description            = "workers"
-  image_id               = data.aws_ami.tiny.id
-  instance_type          = var.instance_type
+  name        = "homelab-worker"
+  description = "workers"
+  image_id    = data.aws_ami.tiny.id
+  # not var.instance_type: a new template version would replace the worker
+  # launched from "$Latest" on the next plan (as on AWS)
+  instance_type          = "t3.nano"
   key_name               = aws_key_pair.lab.key_name
   user_data              = base64encode("#!/bin/sh\necho launched-from-template\n")
   update_default_version = true
