@@ -19,11 +19,12 @@ type Peer interface {
 	Close() error
 }
 
-// PeerDialer connects to a peer region's gRPC endpoint as key.
-type PeerDialer func(ctx context.Context, endpoint string, key auth.Key) (Peer, error)
+// PeerDialer connects to a peer region's gRPC endpoint with key, acting
+// for as.
+type PeerDialer func(ctx context.Context, endpoint string, key auth.Key, as peer.Caller) (Peer, error)
 
-func dialPeerGRPC(_ context.Context, endpoint string, key auth.Key) (Peer, error) {
-	return peer.Dial(endpoint, key)
+func dialPeerGRPC(_ context.Context, endpoint string, key auth.Key, as peer.Caller) (Peer, error) {
+	return peer.Dial(endpoint, key, as)
 }
 
 // peerRegion returns the configured peer called name, or the EC2 error of
@@ -40,9 +41,10 @@ func (s *Service) peerRegion(name string) (PeerRegion, error) {
 	return PeerRegion{}, ec2err.New(ec2err.InvalidParameterValue, "Invalid value '%s' for SourceRegion: unknown region.", name)
 }
 
-// dialPeer connects to a configured peer region with the peer access key
-// named in the config (as ec2ctl does).
-func (s *Service) dialPeer(ctx context.Context, name string) (Peer, error) {
+// dialPeer connects to a configured peer region with the peer key named in
+// the config, acting for acct: the account that asked for the copy (the
+// copy's owner), never the region as a whole (auth.ActAs tells why).
+func (s *Service) dialPeer(ctx context.Context, name, acct string) (Peer, error) {
 	p, err := s.peerRegion(name)
 	if err != nil {
 		return nil, err
@@ -51,5 +53,5 @@ func (s *Service) dialPeer(ctx context.Context, name string) (Peer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("peer %s credentials: %w", name, err)
 	}
-	return s.peerDial(ctx, p.GRPCEndpoint, k)
+	return s.peerDial(ctx, p.GRPCEndpoint, k, peer.Caller{Region: s.cfg.Region, Account: acct})
 }
