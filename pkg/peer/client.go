@@ -2,10 +2,12 @@ package peer
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
@@ -31,16 +33,30 @@ type Caller struct {
 	Region, Account string
 }
 
-// Dial connects to a peer's gRPC endpoint (host:port), signing every call
-// with key, a peer key the source made for this region, and asserting as.
-func Dial(endpoint string, key auth.Key, as Caller) (*Client, error) {
-	conn, err := grpc.NewClient("passthrough:///"+endpoint, append(errgrpc.DialOptions(),
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.ClientCredentials(key)))...)
-	if err != nil {
-		return nil, fmt.Errorf("peer %s: %w", endpoint, err)
+// Target is how to reach a peer region's peer API.
+type Target struct {
+	Endpoint string // host:port
+	// TLS is mutual TLS with the peer; nil is plaintext, which the
+	// caller allows only on loopback.
+	TLS *tls.Config
+	Key auth.Key // the peer key the source made for this region
+	As  Caller
+}
+
+// Dial connects to a peer's peer API, signing every call with the peer
+// key and asserting the caller on each.
+func Dial(t Target) (*Client, error) {
+	creds := insecure.NewCredentials()
+	if t.TLS != nil {
+		creds = credentials.NewTLS(t.TLS)
 	}
-	return &Client{conn: conn, c: ec2labv1.NewComputeClient(conn), key: key, as: as}, nil
+	conn, err := grpc.NewClient("passthrough:///"+t.Endpoint, append(errgrpc.DialOptions(),
+		grpc.WithTransportCredentials(creds),
+		grpc.WithPerRPCCredentials(auth.ClientCredentials(t.Key)))...)
+	if err != nil {
+		return nil, fmt.Errorf("peer %s: %w", t.Endpoint, err)
+	}
+	return &Client{conn: conn, c: ec2labv1.NewComputeClient(conn), key: t.Key, as: t.As}, nil
 }
 
 // assert returns ctx carrying the caller's assertion for one call to
