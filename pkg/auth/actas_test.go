@@ -119,3 +119,20 @@ func firstNonEmpty(a, b string) string {
 	}
 	return b
 }
+
+// TestVerifySigV4RefusesPeerKeys: a peer key, correctly signed, gets
+// nothing from the Query API; the same request with an account's key does.
+func TestVerifySigV4RefusesPeerKeys(t *testing.T) {
+	for _, peer := range []string{"", "lab-2"} {
+		k := NewKey("", false)
+		if peer == "" {
+			k.AccountID = "111111111111"
+		}
+		k.Peer = peer
+		r, body := serverRequest(t, k, "us-east-1", "ec2")
+		_, err := VerifySigV4(context.Background(), r, body, StaticKeys{k.AccessKeyID: k}, signedAt)
+		if got, want := errCode(err), map[string]string{"": "", "lab-2": ec2err.AuthFailure}[peer]; got != want {
+			t.Errorf("peer %q: code %q, want %q", peer, got, want)
+		}
+	}
+}
