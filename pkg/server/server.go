@@ -98,6 +98,11 @@ func Run(ctx context.Context, o Options) error {
 		return fmt.Errorf("http listen: %w", err)
 	}
 	gs := NewGRPCServer(keys, compute, log)
+	if o.Config.PeerAPI != nil {
+		if _, err := servePeerAPI(ctx, o.Config.PeerAPI, keys, compute, log); err != nil {
+			return err
+		}
+	}
 	hs := newHTTPServer(NewHTTPHandler(compute, keys, log, cfg.Region), log)
 	// Images first: once /healthz answers, the registered AMIs exist.
 	if err := registerImages(ctx, svc, admin, o.RegisterImages, log); err != nil {
@@ -159,8 +164,10 @@ func NewGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logge
 	}
 	// errgrpc outermost: every error, the authenticator's included, leaves
 	// as a status carrying its EC2 code.
-	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(errgrpc.UnaryServerInterceptor(), auth.UnaryServerInterceptor(keys, skip), logUnary(log)),
-		grpc.ChainStreamInterceptor(errgrpc.StreamServerInterceptor(), auth.StreamServerInterceptor(keys, skip)))
+	// Peer keys are served on the peer API only (peerapi.go).
+	peerUnary, peerStream := auth.PeerGate(false)
+	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(errgrpc.UnaryServerInterceptor(), auth.UnaryServerInterceptor(keys, skip), peerUnary, logUnary(log)),
+		grpc.ChainStreamInterceptor(errgrpc.StreamServerInterceptor(), auth.StreamServerInterceptor(keys, skip), peerStream))
 	v1.RegisterComputeServer(gs, compute)
 	h := health.NewServer()
 	healthpb.RegisterHealthServer(gs, h)
