@@ -55,7 +55,7 @@ func TestPlaneSubnets(t *testing.T) {
 // domain, support) and its bridge's zone (names lower-cased, the VPC's
 // blocks); subnets without one get neither; malformed input is refused.
 func TestDNSZones(t *testing.T) {
-	dns := &agentv1.NetDns{Support: true, Domain: "Lab-1.compute.internal", Server: "10.0.0.2",
+	dns := &agentv1.NetDns{Support: true, Hostnames: true, Domain: "Lab-1.compute.internal", Server: "10.0.0.2",
 		VpcCidrs: []string{"10.0.0.0/16", "100.64.0.0/24"},
 		Hosts:    []*agentv1.NetDnsHost{{Name: "IP-10-0-1-4.lab-1.compute.internal.", Ip: "10.0.1.4"}}}
 	req := &agentv1.SyncNetworkRequest{Subnets: []*agentv1.NetSubnet{
@@ -68,7 +68,7 @@ func TestDNSZones(t *testing.T) {
 		t.Fatal(err)
 	}
 	z, ok := zones["br-subnet-1"]
-	if len(zones) != 1 || !ok || !z.Support || z.Domain != "lab-1.compute.internal" || len(z.CIDRs) != 2 ||
+	if len(zones) != 1 || !ok || !z.Support || !z.Hostnames || z.Domain != "lab-1.compute.internal" || len(z.CIDRs) != 2 ||
 		z.Hosts["ip-10-0-1-4.lab-1.compute.internal"] != netip.MustParseAddr("10.0.1.4") {
 		t.Errorf("zones %+v", zones)
 	}

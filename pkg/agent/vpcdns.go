@@ -60,7 +60,7 @@ func dnsZones(req *agentv1.SyncNetworkRequest, bridgeOf func(subnetID string) st
 		if d == nil {
 			continue
 		}
-		z := vpcdns.Zone{Support: d.GetSupport(), Domain: strings.ToLower(d.GetDomain()), Hosts: map[string]netip.Addr{}}
+		z := vpcdns.Zone{Support: d.GetSupport(), Hostnames: d.GetHostnames(), Domain: strings.ToLower(d.GetDomain()), Hosts: map[string]netip.Addr{}}
 		for _, c := range d.GetVpcCidrs() {
 			p, err := netip.ParsePrefix(c)
 			if err != nil {

@@ -11,14 +11,12 @@ import (
 )
 
 // vpcDNS is, per VPC ID, what its Amazon-provided DNS server knows: the
-// VPC's enableDnsSupport, the region's private DNS domain, the server's
-// address (the primary block's base + 2), the VPC's blocks and the private
-// DNS name and address of every instance holding an address in it, on any
-// host. Each host serving one of the VPC's subnets gets it (desiredNetwork).
-//
-// enableDnsHostnames does not enter: as in EC2, the Amazon DNS server
-// resolves the private DNS names whenever DNS support is on; the attribute
-// governs public DNS hostnames, which ec2lab does not give.
+// VPC's enableDnsSupport and enableDnsHostnames (as in EC2, the server
+// resolves the instances' private DNS names only with both on), the
+// region's private DNS domain, the server's address (the primary block's
+// base + 2), the VPC's blocks and the private DNS name and address of every
+// instance holding an address in it, on any host. Each host serving one of
+// the VPC's subnets gets it (desiredNetwork).
 func (s *Service) vpcDNS(ctx context.Context, insts []*Instance) (map[string]*host.SubnetDNS, error) {
 	vpcs, err := store.ListJSON[VPC](ctx, s.st, prefixVPC)
 	if err != nil {
@@ -31,7 +29,7 @@ func (s *Service) vpcDNS(ctx context.Context, insts []*Instance) (map[string]*ho
 		if err != nil {
 			continue // not a VPC the data plane serves
 		}
-		out[v.ID] = &host.SubnetDNS{Support: v.DNSSupportEnabled(), Domain: domain,
+		out[v.ID] = &host.SubnetDNS{Support: v.DNSSupportEnabled(), Hostnames: v.DNSHostnamesEnabled(), Domain: domain,
 			Server: network.DNSServer(p.Masked()).String(), CIDRs: v.blockField(func(b CIDRAssociation) string { return b.CIDR })}
 	}
 	for _, in := range insts {

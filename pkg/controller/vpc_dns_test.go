@@ -7,9 +7,10 @@ import (
 
 // TestDesiredNetworkDNS: every subnet a host serves carries its VPC's DNS
 // server: the primary block's base + 2 (also for a subnet elsewhere in the
-// VPC), the region's domain, every instance of that VPC on any host and
-// none of another VPC; DNS support follows ModifyVpcAttribute and
-// terminated instances leave the zone.
+// VPC), the region's domain, EC2's attribute defaults (hostnames on in the
+// default VPC only), every instance of that VPC on any host and none of
+// another VPC; both attributes follow ModifyVpcAttribute and terminated
+// instances leave the zone.
 func TestDesiredNetworkDNS(t *testing.T) {
 	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
 	ctx := ctxFor(acct1)
@@ -31,9 +32,9 @@ func TestDesiredNetworkDNS(t *testing.T) {
 	defaultHosts := []string{r.get(t, a[0]).PrivateDNSName, r.get(t, a[1]).PrivateDNSName, r.get(t, b[0]).PrivateDNSName}
 
 	type dnsView struct {
-		support bool
-		server  string
-		hosts   map[string]string // name → ip
+		support, hostnames bool
+		server             string
+		hosts              map[string]string // name → ip
 	}
 	view := func() map[string]dnsView { // subnet CIDR → its DNS
 		t.Helper()
@@ -50,7 +51,7 @@ func TestDesiredNetworkDNS(t *testing.T) {
 				if s.DNS.Domain != "lab-1.compute.internal" {
 					t.Errorf("subnet %s: domain %q", s.CIDR, s.DNS.Domain)
 				}
-				v := dnsView{support: s.DNS.Support, server: s.DNS.Server, hosts: map[string]string{}}
+				v := dnsView{support: s.DNS.Support, hostnames: s.DNS.Hostnames, server: s.DNS.Server, hosts: map[string]string{}}
 				for _, h := range s.DNS.Hosts {
 					v.hosts[h.Name] = h.IP
 				}
@@ -62,16 +63,17 @@ func TestDesiredNetworkDNS(t *testing.T) {
 	got := view()
 	tests := []struct {
 		cidr, server string
+		hostnames    bool
 		hosts        []string
 	}{
-		{"172.31.0.0/20", "172.31.0.2", defaultHosts},
-		{"172.31.16.0/20", "172.31.0.2", defaultHosts},
-		{"10.1.4.0/24", "10.1.0.2", []string{r.get(t, c).PrivateDNSName}},
+		{"172.31.0.0/20", "172.31.0.2", true, defaultHosts},
+		{"172.31.16.0/20", "172.31.0.2", true, defaultHosts},
+		{"10.1.4.0/24", "10.1.0.2", false, []string{r.get(t, c).PrivateDNSName}},
 	}
 	for _, tt := range tests {
 		v, ok := got[tt.cidr]
-		if !ok || !v.support || v.server != tt.server || len(v.hosts) != len(tt.hosts) {
-			t.Errorf("subnet %s: %+v, want support, server %s, hosts %v", tt.cidr, v, tt.server, tt.hosts)
+		if !ok || !v.support || v.hostnames != tt.hostnames || v.server != tt.server || len(v.hosts) != len(tt.hosts) {
+			t.Errorf("subnet %s: %+v, want support, hostnames %v, server %s, hosts %v", tt.cidr, v, tt.hostnames, tt.server, tt.hosts)
 			continue
 		}
 		for _, h := range tt.hosts {
@@ -84,7 +86,13 @@ func TestDesiredNetworkDNS(t *testing.T) {
 		t.Errorf("%s resolves to %s, want %s", r.get(t, a[0]).PrivateDNSName, ip, r.get(t, a[0]).PrivateIP)
 	}
 
-	off := false
+	on, off := true, false
+	if err := r.svc.ModifyVpcAttribute(ctx, vpc.ID, VPCAttributeChange{DNSHostnames: &on}); err != nil {
+		t.Fatal(err)
+	}
+	if got := view(); !got["10.1.4.0/24"].hostnames {
+		t.Errorf("after enabling DNS hostnames of %s: %+v", vpc.ID, got["10.1.4.0/24"])
+	}
 	if err := r.svc.ModifyVpcAttribute(ctx, vpc.ID, VPCAttributeChange{DNSSupport: &off}); err != nil {
 		t.Fatal(err)
 	}

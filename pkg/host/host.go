@@ -244,10 +244,13 @@ type SubnetDNS struct {
 	// Support is the VPC's enableDnsSupport: the server answers and DHCP
 	// names it as the guests' resolver.
 	Support bool
-	Domain  string   // the private names' suffix: lab-1.compute.internal
-	Server  string   // the VPC's base address + 2
-	CIDRs   []string // the VPC's IPv4 blocks
-	Hosts   []DNSHost
+	// Hostnames is the VPC's enableDnsHostnames: the server resolves the
+	// instances' private DNS names (with Support).
+	Hostnames bool
+	Domain    string   // the private names' suffix: lab-1.compute.internal
+	Server    string   // the VPC's base address + 2
+	CIDRs     []string // the VPC's IPv4 blocks
+	Hosts     []DNSHost
 }
 
 // DNSHost is an instance's private DNS name and address.

@@ -9,7 +9,8 @@
 // and for unknown addresses of the VPC, and REFUSED for everything else:
 // guests have no route out, so nothing is ever forwarded or recursed. While
 // the VPC's enableDnsSupport is off it does not answer at all, as EC2's
-// resolver does not.
+// resolver does not; while enableDnsHostnames is off the instances' names
+// and addresses are NXDOMAIN (EC2 resolves them only with both on).
 //
 // The Lookup a Handler is built with is read on every query, so a changed
 // zone (ModifyVpcAttribute, a launched or terminated instance) applies to

@@ -20,6 +20,10 @@ const TTL = 60
 type Zone struct {
 	// Support is the VPC's enableDnsSupport: off, nothing is answered.
 	Support bool
+	// Hostnames is the VPC's enableDnsHostnames: off, the instances' names
+	// and addresses do not resolve (NXDOMAIN), as EC2's server "cannot
+	// resolve Amazon-provided private DNS hostnames" unless both are on.
+	Hostnames bool
 	// Domain is the zone's suffix (lab-1.compute.internal), without a
 	// trailing dot.
 	Domain string
@@ -89,6 +93,7 @@ func (z Zone) inReverse(name string) bool {
 func (z Zone) answerForward(resp *dns.Msg, q dns.Question, name string) {
 	resp.Authoritative = true
 	a, ok := z.Hosts[name]
+	ok = ok && z.Hostnames
 	switch {
 	case name == strings.ToLower(z.Domain):
 		if q.Qtype == dns.TypeSOA {
@@ -110,6 +115,7 @@ func (z Zone) answerReverse(resp *dns.Msg, q dns.Question, name string) {
 	resp.Authoritative = true
 	a, _ := reverseAddr(name)
 	host, ok := z.hostOf(a)
+	ok = ok && z.Hostnames
 	switch {
 	case !ok:
 		resp.Rcode = dns.RcodeNameError

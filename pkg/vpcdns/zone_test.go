@@ -8,7 +8,7 @@ import (
 )
 
 func testZone() Zone {
-	return Zone{Support: true, Domain: "lab-1.compute.internal",
+	return Zone{Support: true, Hostnames: true, Domain: "lab-1.compute.internal",
 		CIDRs: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16"), netip.MustParsePrefix("100.64.0.0/24")},
 		Hosts: map[string]netip.Addr{
 			"ip-10-0-0-5.lab-1.compute.internal":   netip.MustParseAddr("10.0.0.5"),
@@ -24,6 +24,8 @@ func query(name string, typ uint16) *dns.Msg {
 }
 
 func TestAnswer(t *testing.T) {
+	noNames := testZone()
+	noNames.Hostnames = false
 	tests := []struct {
 		name   string
 		zone   Zone
@@ -40,6 +42,9 @@ func TestAnswer(t *testing.T) {
 		{"the zone's SOA", testZone(), query("lab-1.compute.internal.", dns.TypeSOA), dns.RcodeSuccess, "lab-1.compute.internal.", true},
 		{"PTR of an instance", testZone(), query("5.0.0.10.in-addr.arpa.", dns.TypePTR), dns.RcodeSuccess, "ip-10-0-0-5.lab-1.compute.internal.", true},
 		{"PTR of a free address of the VPC", testZone(), query("6.0.0.10.in-addr.arpa.", dns.TypePTR), dns.RcodeNameError, "", true},
+		{"hostnames off: an instance's name is NXDOMAIN", noNames, query("ip-10-0-0-5.lab-1.compute.internal.", dns.TypeA), dns.RcodeNameError, "", true},
+		{"hostnames off: an instance's address is NXDOMAIN", noNames, query("5.0.0.10.in-addr.arpa.", dns.TypePTR), dns.RcodeNameError, "", true},
+		{"hostnames off: other zones are still refused", noNames, query("example.com.", dns.TypeA), dns.RcodeRefused, "", false},
 		{"PTR outside the VPC is refused", testZone(), query("5.0.0.192.in-addr.arpa.", dns.TypePTR), dns.RcodeRefused, "", false},
 		{"a partial reverse name is refused", testZone(), query("0.10.in-addr.arpa.", dns.TypePTR), dns.RcodeRefused, "", false},
 		{"another zone is refused", testZone(), query("example.com.", dns.TypeA), dns.RcodeRefused, "", false},

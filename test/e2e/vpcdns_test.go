@@ -20,9 +20,11 @@ import (
 // resolver; at the VPC's base + 2 and at 169.254.169.253 it resolves B's
 // private DNS name (as DescribeInstances shows it) to B's address and B's
 // address back to the name, answers NXDOMAIN for a name only the other VPC
-// has and refuses other zones; X is answered from its own VPC's zone; once
-// ModifyVpcAttribute turns the default VPC's DNS support off its server
-// stops answering while X's keeps answering.
+// has and refuses other zones. X's VPC, new, has DNS hostnames off (EC2's
+// default): X's own name is NXDOMAIN until ModifyVpcAttribute turns them
+// on; then X is answered from its own VPC's zone. Once the default VPC's
+// DNS support is turned off its server stops answering while X's keeps
+// answering.
 func TestVPCDNS(t *testing.T) {
 	requireHost(t)
 	nptest.RequireNetAdmin(t)
@@ -72,6 +74,12 @@ func TestVPCDNS(t *testing.T) {
 	if out := r.guestRun(t, a.GetInstanceId(), "cat /etc/resolv.conf"); !strings.Contains(out, "nameserver "+server) {
 		t.Errorf("A's resolv.conf from DHCP lacks nameserver %s:\n%s", server, out)
 	}
+	if out := nslookup(t, r, x.GetInstanceId(), x.GetPrivateDnsName(), server); !strings.Contains(out, "NXDOMAIN") {
+		t.Errorf("X's name resolves with DNS hostnames off in its VPC:\n%s", out)
+	}
+	modifyDNS(t, r, vpc.GetVpcId(), &v1.ModifyVpcAttributeRequest{EnableDnsHostnames: &v1.AttributeBooleanValue{Value: true}})
+	waitLookup(t, r, x.GetInstanceId(), x.GetPrivateDnsName(), server, "Address: "+x.GetPrivateIpAddress())
+
 	tests := []struct {
 		name, guest, query, server string
 		want                       string
@@ -93,22 +101,8 @@ func TestVPCDNS(t *testing.T) {
 		})
 	}
 
-	start := time.Now()
-	if _, err := r.Client.ModifyVpcAttribute(ctx, &v1.ModifyVpcAttributeRequest{VpcId: subnet.GetVpcId(),
-		EnableDnsSupport: &v1.AttributeBooleanValue{Value: false}}); err != nil {
-		t.Fatalf("ModifyVpcAttribute EnableDnsSupport=false: %v", err)
-	}
-	for {
-		out := nslookup(t, r, a.GetInstanceId(), b.GetPrivateDnsName(), server)
-		if strings.Contains(out, "timed out") {
-			t.Logf("DNS support off took effect after %v", time.Since(start).Round(time.Second))
-			break
-		}
-		if time.Since(start) > 30*time.Second {
-			t.Fatalf("the default VPC's server still answers 30 s after DNS support went off:\n%s", out)
-		}
-		time.Sleep(time.Second)
-	}
+	modifyDNS(t, r, subnet.GetVpcId(), &v1.ModifyVpcAttributeRequest{EnableDnsSupport: &v1.AttributeBooleanValue{Value: false}})
+	waitLookup(t, r, a.GetInstanceId(), b.GetPrivateDnsName(), server, "timed out")
 	if out := nslookup(t, r, a.GetInstanceId(), b.GetPrivateDnsName(), "169.254.169.253"); !strings.Contains(out, "timed out") {
 		t.Errorf("169.254.169.253 still answers with DNS support off:\n%s", out)
 	}
@@ -127,6 +121,33 @@ func TestVPCDNS(t *testing.T) {
 		t.Errorf("DeleteVpc: %v", err)
 	}
 	waitPlaneEmpty(t, plane)
+}
+
+// modifyDNS sends ModifyVpcAttribute req for vpcID.
+func modifyDNS(t *testing.T, r *region, vpcID string, req *v1.ModifyVpcAttributeRequest) {
+	t.Helper()
+	req.VpcId = vpcID
+	if _, err := r.Client.ModifyVpcAttribute(context.Background(), req); err != nil {
+		t.Fatalf("ModifyVpcAttribute %v: %v", req, err)
+	}
+}
+
+// waitLookup repeats an nslookup in guest id until its output has want
+// (the attribute change reaching the host) and fails t after 30 s.
+func waitLookup(t *testing.T, r *region, id, query, server, want string) {
+	t.Helper()
+	start := time.Now()
+	for {
+		out := nslookup(t, r, id, query, server)
+		if strings.Contains(out, want) {
+			t.Logf("nslookup %s %s in %s: %q after %v", query, server, id, want, time.Since(start).Round(time.Second))
+			return
+		}
+		if time.Since(start) > 30*time.Second {
+			t.Fatalf("nslookup %s %s in %s: no %q after 30 s:\n%s", query, server, id, want, out)
+		}
+		time.Sleep(time.Second)
+	}
 }
 
 // nslookup runs busybox nslookup of query at server in guest id and

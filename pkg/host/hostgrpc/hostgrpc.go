@@ -309,7 +309,7 @@ func dnsTo(d *host.SubnetDNS) *agentv1.NetDns {
 	if d == nil {
 		return nil
 	}
-	out := &agentv1.NetDns{Support: d.Support, Domain: d.Domain, Server: d.Server, VpcCidrs: d.CIDRs}
+	out := &agentv1.NetDns{Support: d.Support, Hostnames: d.Hostnames, Domain: d.Domain, Server: d.Server, VpcCidrs: d.CIDRs}
 	for _, h := range d.Hosts {
 		out.Hosts = append(out.Hosts, &agentv1.NetDnsHost{Name: h.Name, Ip: h.IP})
 	}

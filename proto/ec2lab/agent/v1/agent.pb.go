@@ -2768,6 +2768,7 @@ type NetDns struct {
 	Server        string                 `protobuf:"bytes,3,opt,name=server,proto3" json:"server,omitempty"`                     // the VPC's base address + 2
 	VpcCidrs      []string               `protobuf:"bytes,4,rep,name=vpc_cidrs,json=vpcCidrs,proto3" json:"vpc_cidrs,omitempty"` // the VPC's IPv4 blocks (reverse names)
 	Hosts         []*NetDnsHost          `protobuf:"bytes,5,rep,name=hosts,proto3" json:"hosts,omitempty"`                       // every instance of the VPC, on any host
+	Hostnames     bool                   `protobuf:"varint,6,opt,name=hostnames,proto3" json:"hostnames,omitempty"`              // enableDnsHostnames: the hosts' names resolve
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2835,6 +2836,13 @@ func (x *NetDns) GetHosts() []*NetDnsHost {
 		return x.Hosts
 	}
 	return nil
+}
+
+func (x *NetDns) GetHostnames() bool {
+	if x != nil {
+		return x.Hostnames
+	}
+	return false
 }
 
 // NetDnsHost is one instance's private DNS name and address.
@@ -3818,13 +3826,14 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x03vni\x18\x03 \x01(\rR\x03vni\x12\x14\n" +
 	"\x05peers\x18\x04 \x03(\tR\x05peers\x12+\n" +
 	"\x04nics\x18\x05 \x03(\v2\x17.ec2lab.agent.v1.NetNicR\x04nics\x12)\n" +
-	"\x03dns\x18\x06 \x01(\v2\x17.ec2lab.agent.v1.NetDnsR\x03dns\"\xa2\x01\n" +
+	"\x03dns\x18\x06 \x01(\v2\x17.ec2lab.agent.v1.NetDnsR\x03dns\"\xc0\x01\n" +
 	"\x06NetDns\x12\x18\n" +
 	"\asupport\x18\x01 \x01(\bR\asupport\x12\x16\n" +
 	"\x06domain\x18\x02 \x01(\tR\x06domain\x12\x16\n" +
 	"\x06server\x18\x03 \x01(\tR\x06server\x12\x1b\n" +
 	"\tvpc_cidrs\x18\x04 \x03(\tR\bvpcCidrs\x121\n" +
-	"\x05hosts\x18\x05 \x03(\v2\x1b.ec2lab.agent.v1.NetDnsHostR\x05hosts\"0\n" +
+	"\x05hosts\x18\x05 \x03(\v2\x1b.ec2lab.agent.v1.NetDnsHostR\x05hosts\x12\x1c\n" +
+	"\thostnames\x18\x06 \x01(\bR\thostnames\"0\n" +
 	"\n" +
 	"NetDnsHost\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x0e\n" +
