@@ -214,7 +214,7 @@ func bySigV4Service(ec2 http.Handler, keys auth.KeyStore, log *slog.Logger) http
 		others[svc] = awsid.NewHandler(svc, keys, log)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h, ok := others[auth.SigV4Service(r.Header.Get("Authorization"))]; ok {
+		if h, ok := others[auth.RequestSigV4Service(r)]; ok {
 			h.ServeHTTP(w, r)
 			return
 		}
