@@ -2,6 +2,11 @@ package controller_test
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/rsa"
+	"fmt"
+	"math/big"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"golang.org/x/crypto/ssh"
 	"google.golang.org/grpc/codes"
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
@@ -78,5 +84,86 @@ func TestRunCountsRefusedOnBothEdges(t *testing.T) {
 	}
 	if got := count(); got != before+1 {
 		t.Errorf("%d instances after a valid launch, want %d", got, before+1)
+	}
+}
+
+// rsaLine is an OpenSSH authorized_keys line for an RSA public key with a
+// random modulus of bits (never used to sign, so no primes are needed).
+func rsaLine(t *testing.T, bits int) []byte {
+	t.Helper()
+	n, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), uint(bits)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.SetBit(n, bits-1, 1).SetBit(n, 0, 1)
+	pk, err := ssh.NewPublicKey(&rsa.PublicKey{N: n, E: 65537})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(ssh.MarshalAuthorizedKey(pk)[:len(ssh.MarshalAuthorizedKey(pk))-1], " lab@host"...)
+}
+
+// TestImportKeyPairBoundedOnBothEdges: ImportKeyPair refuses key material
+// over controller.MaxPublicKeyMaterial and RSA keys outside 1024–4096 bits
+// with InvalidKey.Format on the gRPC edge and through the AWS SDK, and
+// records nothing; RSA 4096 (the largest EC2 imports) and ED25519 pass.
+func TestImportKeyPairBoundedOnBothEdges(t *testing.T) {
+	rig := controller.NewEdgeRig(t)
+	e := newEdges(t, rig.Svc, rig.Acct1)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	g, q := e.grpc[rig.Acct1], e.sdk[rig.Acct1]
+	edPub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edKey, err := ssh.NewPublicKey(edPub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ed := ssh.MarshalAuthorizedKey(edKey)
+	rsa4096 := rsaLine(t, 4096)
+	if len(rsa4096) > 800 {
+		t.Fatalf("an RSA 4096 line is %d bytes, expected about 740", len(rsa4096))
+	}
+	tests := []struct {
+		name     string
+		material []byte
+		code     string // "" imports
+	}{
+		{"RSA 4096", rsa4096, ""},
+		{"RSA 2048", rsaLine(t, 2048), ""},
+		{"ED25519", ed, ""},
+		{"RSA 8192", rsaLine(t, 8192), ec2err.InvalidKeyFormat},
+		{"RSA 768", rsaLine(t, 768), ec2err.InvalidKeyFormat},
+		{"a valid key with a comment past the limit", append(ed[:len(ed)-1], " "+strings.Repeat("c", controller.MaxPublicKeyMaterial)...),
+			ec2err.InvalidKeyFormat},
+		{"64 KiB of noise", make([]byte, 64<<10), ec2err.InvalidKeyFormat},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name := fmt.Sprintf("key-%d", i)
+			_, gerr := g.ImportKeyPair(ctx, &v1.ImportKeyPairRequest{KeyName: name + "-grpc", PublicKeyMaterial: tt.material})
+			_, qerr := q.ImportKeyPair(ctx, &ec2.ImportKeyPairInput{KeyName: aws.String(name + "-sdk"), PublicKeyMaterial: tt.material})
+			if got := grpcOutcome(gerr); gerr != nil && got.code != tt.code || gerr == nil && tt.code != "" {
+				t.Errorf("gRPC edge: %+v (%v), want %q", got, gerr, tt.code)
+			}
+			if got := sdkOutcome(qerr); got.code != tt.code || tt.code != "" && got.httpState != http.StatusBadRequest {
+				t.Errorf("Query API: %+v (%v), want %q", got, qerr, tt.code)
+			}
+			out, err := g.DescribeKeyPairs(ctx, &v1.DescribeKeyPairsRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			recorded := 0
+			for _, kp := range out.GetKeyPairs() {
+				if strings.HasPrefix(kp.GetKeyName(), name+"-") {
+					recorded++
+				}
+			}
+			if want := map[bool]int{true: 2, false: 0}[tt.code == ""]; recorded != want {
+				t.Errorf("%d key pairs recorded, want %d", recorded, want)
+			}
+		})
 	}
 }
