@@ -150,16 +150,26 @@ func startAgents(ctx context.Context, cfg Config, svc *controller.Service, log *
 	return nil
 }
 
+// MaxGRPCRequest is the largest message ec2d's public gRPC server reads
+// (gRPC's default is 4 MiB, read and decoded before the call is
+// authenticated). The largest legitimate request is a RunInstances or
+// CreateLaunchTemplate: 16 KiB of user data, up to 50 tags of 128+256
+// bytes per resource type (about 19 KiB each) and a few devices and
+// interfaces, under 100 KiB; ImportKeyPair carries at most 4 KiB. Peer
+// regions stream snapshot layers from this server (server streams), so
+// its limit bounds only the small requests that start them.
+const MaxGRPCRequest = 256 << 10
+
 // NewGRPCServer is ec2d's public gRPC server: the Compute service behind
 // request authentication, errors mapped once by errgrpc, health and
-// reflection.
+// reflection; no message over MaxGRPCRequest is read.
 func NewGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger) *grpc.Server {
 	skip := func(m string) bool {
 		return strings.HasPrefix(m, "/grpc.health.") || strings.HasPrefix(m, "/grpc.reflection.")
 	}
 	// errgrpc outermost: every error, the authenticator's included, leaves
 	// as a status carrying its EC2 code.
-	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(errgrpc.UnaryServerInterceptor(), auth.UnaryServerInterceptor(keys, skip), logUnary(log)),
+	gs := grpc.NewServer(grpc.MaxRecvMsgSize(MaxGRPCRequest), grpc.ChainUnaryInterceptor(errgrpc.UnaryServerInterceptor(), auth.UnaryServerInterceptor(keys, skip), logUnary(log)),
 		grpc.ChainStreamInterceptor(errgrpc.StreamServerInterceptor(), auth.StreamServerInterceptor(keys, skip)))
 	v1.RegisterComputeServer(gs, compute)
 	h := health.NewServer()
