@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	berrors "go.etcd.io/bbolt/errors"
 
+	"github.com/ec2lab/ec2lab/pkg/accounts"
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/controller"
 	"github.com/ec2lab/ec2lab/pkg/server"
@@ -102,9 +103,9 @@ func listKeys(ctx context.Context, f keysFlags, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%-24s %-12s %s\n", "ACCESS KEY ID", "ACCOUNT", "ADMIN")
+	fmt.Fprintf(out, "%-24s %-12s %-8s %s\n", "ACCESS KEY ID", "ACCOUNT", "STATUS", "ADMIN")
 	for _, k := range keys {
-		fmt.Fprintf(out, "%-24s %-12s %t\n", k.AccessKeyID, k.AccountID, k.Admin)
+		fmt.Fprintf(out, "%-24s %-12s %-8s %t\n", k.AccessKeyID, k.AccountID, accounts.Status(k), k.Admin)
 	}
 	return nil
 }

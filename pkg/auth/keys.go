@@ -21,11 +21,14 @@ type Key struct {
 	SecretAccessKey string
 	AccountID       string
 	Admin           bool
+	// Disabled keys authenticate nothing (IAM's Inactive); the KeyStore
+	// that holds them answers as if they did not exist.
+	Disabled bool `json:",omitempty"`
 }
 
 // String hides the secret so a Key can be logged or printed safely.
 func (k Key) String() string {
-	return fmt.Sprintf("Key{%s account=%s admin=%t}", k.AccessKeyID, k.AccountID, k.Admin)
+	return fmt.Sprintf("Key{%s account=%s admin=%t disabled=%t}", k.AccessKeyID, k.AccountID, k.Admin, k.Disabled)
 }
 
 // GoString hides the secret from %#v as well.

@@ -17,6 +17,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
 
+	"github.com/ec2lab/ec2lab/pkg/accounts"
 	"github.com/ec2lab/ec2lab/pkg/api"
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/awsid"
@@ -87,7 +88,7 @@ func Run(ctx context.Context, o Options) error {
 		}
 	}
 	go svc.Run(ctx)
-	keys := storeKeys{st: st}
+	keys := accounts.KeyStore(st)
 	compute := api.NewCompute(svc)
 	grpcLis, err := net.Listen("tcp", o.GRPCAddr)
 	if err != nil {
@@ -98,6 +99,7 @@ func Run(ctx context.Context, o Options) error {
 		return fmt.Errorf("http listen: %w", err)
 	}
 	gs := NewGRPCServer(keys, compute, log)
+	v1.RegisterAccountsServer(gs, api.NewAccounts(accounts.New(st, log)))
 	hs := newHTTPServer(NewHTTPHandler(compute, keys, log, cfg.Region), log)
 	// Images first: once /healthz answers, the registered AMIs exist.
 	if err := registerImages(ctx, svc, admin, o.RegisterImages, log); err != nil {
