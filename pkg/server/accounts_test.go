@@ -122,11 +122,20 @@ func TestAccountAdministrationWhileRunning(t *testing.T) {
 	}
 	tc := v1.NewAccountsClient(r.conn(t, tenant))
 	for name, call := range map[string]func() error{
-		"CreateAccount":    func() error { _, err := tc.CreateAccount(ctx, &v1.CreateAccountRequest{}); return err },
-		"CreateAccessKey":  func() error { _, err := tc.CreateAccessKey(ctx, &v1.CreateAccessKeyRequest{AccountId: "222222222222"}); return err },
-		"DisableAccessKey": func() error { _, err := tc.DisableAccessKey(ctx, &v1.AccessKeyIdRequest{AccessKeyId: r.admin.AccessKeyID}); return err },
-		"RotateAccessKey":  func() error { _, err := tc.RotateAccessKey(ctx, &v1.AccessKeyIdRequest{AccessKeyId: tenant.AccessKeyID}); return err },
-		"ListAccounts":     func() error { _, err := tc.ListAccounts(ctx, &v1.ListAccountsRequest{}); return err },
+		"CreateAccount": func() error { _, err := tc.CreateAccount(ctx, &v1.CreateAccountRequest{}); return err },
+		"CreateAccessKey": func() error {
+			_, err := tc.CreateAccessKey(ctx, &v1.CreateAccessKeyRequest{AccountId: "222222222222"})
+			return err
+		},
+		"DisableAccessKey": func() error {
+			_, err := tc.DisableAccessKey(ctx, &v1.AccessKeyIdRequest{AccessKeyId: r.admin.AccessKeyID})
+			return err
+		},
+		"RotateAccessKey": func() error {
+			_, err := tc.RotateAccessKey(ctx, &v1.AccessKeyIdRequest{AccessKeyId: tenant.AccessKeyID})
+			return err
+		},
+		"ListAccounts": func() error { _, err := tc.ListAccounts(ctx, &v1.ListAccountsRequest{}); return err },
 	} {
 		if got := grpcCode(call()); got != ec2err.UnauthorizedOperation {
 			t.Errorf("%s with a tenant key: %q, want UnauthorizedOperation", name, got)
