@@ -52,6 +52,11 @@ func (o SigV4Options) Verify(ctx context.Context, r *http.Request, body []byte, 
 	case IsPresigned(r):
 		return SigV4Result{}, incomplete("Only one authentication mechanism is allowed: the Authorization header or the X-Amz-Algorithm query parameter")
 	}
+	return o.verifyHeader(ctx, r, h, body, ks, now)
+}
+
+// verifyHeader checks a request signed in its Authorization header h.
+func (o SigV4Options) verifyHeader(ctx context.Context, r *http.Request, h string, body []byte, ks KeyStore, now time.Time) (SigV4Result, error) {
 	a, err := parseAuthorization(h)
 	if err != nil {
 		return SigV4Result{}, err
