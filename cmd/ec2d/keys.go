@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	berrors "go.etcd.io/bbolt/errors"
 
+	"github.com/ec2lab/ec2lab/pkg/accounts"
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/controller"
 	"github.com/ec2lab/ec2lab/pkg/server"
@@ -113,9 +114,9 @@ func listKeys(ctx context.Context, f keysFlags, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%-24s %-12s %-5s %s\n", "ACCESS KEY ID", "ACCOUNT", "ADMIN", "PEER")
+	fmt.Fprintf(out, "%-24s %-12s %-8s %-5s %s\n", "ACCESS KEY ID", "ACCOUNT", "STATUS", "ADMIN", "PEER")
 	for _, k := range keys {
-		fmt.Fprintf(out, "%-24s %-12s %-5t %s\n", k.AccessKeyID, k.AccountID, k.Admin, k.Peer)
+		fmt.Fprintf(out, "%-24s %-12s %-8s %-5t %s\n", k.AccessKeyID, k.AccountID, accounts.Status(k), k.Admin, k.Peer)
 	}
 	return nil
 }

@@ -36,9 +36,6 @@ func (c *Compute) RunInstances(ctx context.Context, r *v1.RunInstancesRequest) (
 		MetadataOptions: metadataOptionsIn(r.GetMetadataOptions()), CPUCredits: r.GetCreditSpecification().GetCpuCredits(),
 		NetworkInterfaces: interfaceSpecsIn(r.GetNetworkInterfaces()), ShutdownBehavior: r.GetInstanceInitiatedShutdownBehavior(), LaunchTemplate: launchTemplateSpecIn(r.GetLaunchTemplate())}
 	req.PlacementGroup, req.PartitionNumber = r.GetPlacement().GetGroupName(), int(r.GetPlacement().GetPartitionNumber())
-	if req.MinCount == 0 && req.MaxCount == 0 {
-		req.MinCount, req.MaxCount = 1, 1
-	}
 	for _, m := range r.GetBlockDeviceMappings() {
 		d := controller.DeviceOverride{DeviceName: m.GetDeviceName(), NoDevice: m.GetNoDevice()}
 		if e := m.GetEbs(); e != nil {

@@ -25,14 +25,17 @@ type Key struct {
 	// key belongs to no account and acts only for the accounts that
 	// region asserts, on the calls cross-region copies make.
 	Peer string `json:",omitempty"`
+	// Disabled keys authenticate nothing (IAM's Inactive); the KeyStore
+	// that holds them answers as if they did not exist.
+	Disabled bool `json:",omitempty"`
 }
 
 // String hides the secret so a Key can be logged or printed safely.
 func (k Key) String() string {
 	if k.Peer != "" {
-		return fmt.Sprintf("Key{%s peer=%s account=%s}", k.AccessKeyID, k.Peer, k.AccountID)
+		return fmt.Sprintf("Key{%s peer=%s account=%s disabled=%t}", k.AccessKeyID, k.Peer, k.AccountID, k.Disabled)
 	}
-	return fmt.Sprintf("Key{%s account=%s admin=%t}", k.AccessKeyID, k.AccountID, k.Admin)
+	return fmt.Sprintf("Key{%s account=%s admin=%t disabled=%t}", k.AccessKeyID, k.AccountID, k.Admin, k.Disabled)
 }
 
 // GoString hides the secret from %#v as well.

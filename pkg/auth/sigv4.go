@@ -39,19 +39,39 @@ func VerifySigV4(ctx context.Context, r *http.Request, body []byte, ks KeyStore,
 }
 
 // Verify is VerifySigV4 with o's region and service rules, returning the
-// signed region and date as well.
+// signed region and date as well. A request without an Authorization
+// header may carry its signature in the query string (a presigned URL,
+// see verifyPresigned); one request may not carry both.
 func (o SigV4Options) Verify(ctx context.Context, r *http.Request, body []byte, ks KeyStore, now time.Time) (SigV4Result, error) {
 	h := r.Header.Get("Authorization")
-	if h == "" {
+	switch {
+	case h == "" && IsPresigned(r):
+		return o.verifyPresigned(ctx, r, body, ks, now)
+	case h == "":
 		return SigV4Result{}, ec2err.New(CodeMissingAuthenticationToken, "Request is missing Authentication Token")
+	case IsPresigned(r):
+		return SigV4Result{}, incomplete("Only one authentication mechanism is allowed: the Authorization header or the X-Amz-Algorithm query parameter")
 	}
+	return o.verifyHeader(ctx, r, h, body, ks, now)
+}
+
+// verifyHeader checks a request signed in its Authorization header h.
+func (o SigV4Options) verifyHeader(ctx context.Context, r *http.Request, h string, body []byte, ks KeyStore, now time.Time) (SigV4Result, error) {
 	a, err := parseAuthorization(h)
 	if err != nil {
 		return SigV4Result{}, err
 	}
-	date, err := o.checkScope(r, a, now)
+	amzDate := r.Header.Get("X-Amz-Date")
+	if amzDate == "" {
+		return SigV4Result{}, incomplete("Authorization header requires existence of an X-Amz-Date header")
+	}
+	date, err := o.checkScope(a, amzDate)
 	if err != nil {
 		return SigV4Result{}, err
+	}
+	if d := now.Sub(date); d > MaxSkew || d < -MaxSkew {
+		return SigV4Result{}, ec2err.New(CodeRequestExpired,
+			"Request has expired: signed at %s, server time %s", date.Format(amzDateFormat), now.UTC().Format(amzDateFormat))
 	}
 	k, err := lookupSigV4Key(ctx, ks, a.AccessKeyID)
 	if err != nil {
@@ -61,25 +81,25 @@ func (o SigV4Options) Verify(ctx context.Context, r *http.Request, body []byte, 
 	if err != nil {
 		return SigV4Result{}, err
 	}
-	canonical, err := canonicalRequest(r, a.SignedHeaders, payload)
+	canonical, err := canonicalRequest(r, a.SignedHeaders, payload, "")
 	if err != nil {
 		return SigV4Result{}, err
 	}
-	want := sigV4Signature(k.SecretAccessKey, a, r.Header.Get("X-Amz-Date"), canonical)
-	if !hmac.Equal(want, a.Signature) {
-		slog.DebugContext(ctx, "sigv4 mismatch", "access_key", a.AccessKeyID, "canonical_request", canonical)
-		return SigV4Result{}, ec2err.New(ec2err.AuthFailure,
-			"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
+	if !hmac.Equal(sigV4Signature(k.SecretAccessKey, a, amzDate, canonical), a.Signature) {
+		return SigV4Result{}, signatureMismatch(ctx, a.AccessKeyID, canonical)
 	}
 	return SigV4Result{Key: k, Region: a.Region, Date: date}, nil
 }
 
-// checkScope validates X-Amz-Date, the credential scope and clock skew.
-func (o SigV4Options) checkScope(r *http.Request, a authorization, now time.Time) (time.Time, error) {
-	amzDate := r.Header.Get("X-Amz-Date")
-	if amzDate == "" {
-		return time.Time{}, incomplete("Authorization header requires existence of an X-Amz-Date header")
-	}
+func signatureMismatch(ctx context.Context, akid, canonical string) error {
+	slog.DebugContext(ctx, "sigv4 mismatch", "access_key", akid, "canonical_request", canonical)
+	return ec2err.New(ec2err.AuthFailure,
+		"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
+}
+
+// checkScope validates amzDate (X-Amz-Date) and the credential scope: its
+// date, service and region.
+func (o SigV4Options) checkScope(a authorization, amzDate string) (time.Time, error) {
 	date, err := time.Parse(amzDateFormat, amzDate)
 	if err != nil {
 		return time.Time{}, incomplete("X-Amz-Date must have the form YYYYMMDD'T'HHMMSS'Z'")
@@ -96,10 +116,6 @@ func (o SigV4Options) checkScope(r *http.Request, a authorization, now time.Time
 	}
 	if len(o.Regions) > 0 && !slices.Contains(o.Regions, a.Region) {
 		return time.Time{}, ec2err.New(ec2err.AuthFailure, "Credential should be scoped to a valid region, not '%s'", a.Region)
-	}
-	if d := now.Sub(date); d > MaxSkew || d < -MaxSkew {
-		return time.Time{}, ec2err.New(CodeRequestExpired,
-			"Request has expired: signed at %s, server time %s", date.Format(amzDateFormat), now.UTC().Format(amzDateFormat))
 	}
 	return date, nil
 }

@@ -13,9 +13,10 @@ import (
 )
 
 // canonicalRequest builds the SigV4 canonical request for r as the server
-// received it.
-func canonicalRequest(r *http.Request, signed []string, payloadHash string) (string, error) {
-	query, err := canonicalQuery(r.URL.RawQuery)
+// received it, leaving the query parameter named skip out (a presigned
+// URL's X-Amz-Signature; "" skips nothing).
+func canonicalRequest(r *http.Request, signed []string, payloadHash, skip string) (string, error) {
+	query, err := canonicalQuery(r.URL.RawQuery, skip)
 	if err != nil {
 		return "", err
 	}
@@ -39,8 +40,8 @@ func canonicalPath(escaped string) string {
 }
 
 // canonicalQuery decodes the raw query and re-encodes it RFC 3986 style,
-// sorted by key then value.
-func canonicalQuery(raw string) (string, error) {
+// sorted by key then value, without the parameter named skip.
+func canonicalQuery(raw, skip string) (string, error) {
 	var pairs [][2]string
 	for _, part := range strings.Split(raw, "&") {
 		if part == "" {
@@ -51,6 +52,9 @@ func canonicalQuery(raw string) (string, error) {
 		dv, err2 := url.QueryUnescape(v)
 		if err1 != nil || err2 != nil {
 			return "", incomplete("malformed query string")
+		}
+		if skip != "" && dk == skip {
+			continue
 		}
 		pairs = append(pairs, [2]string{uriEncode(dk, ""), uriEncode(dv, "")})
 	}

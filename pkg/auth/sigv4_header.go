@@ -67,7 +67,7 @@ func parseAuthorization(h string) (authorization, error) {
 	if err != nil {
 		return authorization{}, err
 	}
-	if a.SignedHeaders, err = parseSignedHeaders(fields["SignedHeaders"]); err != nil {
+	if a.SignedHeaders, err = parseSignedHeaders(fields["SignedHeaders"], "host", "x-amz-date"); err != nil {
 		return authorization{}, err
 	}
 	sig, err := hex.DecodeString(fields["Signature"])
@@ -89,7 +89,8 @@ func parseCredential(c string) (authorization, error) {
 	return authorization{AccessKeyID: p[0], Date: p[1], Region: p[2], Service: p[3]}, nil
 }
 
-func parseSignedHeaders(s string) ([]string, error) {
+// parseSignedHeaders parses "a;b;c", which must name every header in need.
+func parseSignedHeaders(s string, need ...string) ([]string, error) {
 	names := strings.Split(s, ";")
 	seen := map[string]bool{}
 	for _, n := range names {
@@ -98,9 +99,9 @@ func parseSignedHeaders(s string) ([]string, error) {
 		}
 		seen[n] = true
 	}
-	for _, need := range []string{"host", "x-amz-date"} {
-		if !seen[need] {
-			return nil, incomplete("SignedHeaders must include %s", need)
+	for _, n := range need {
+		if !seen[n] {
+			return nil, incomplete("SignedHeaders must include %s", n)
 		}
 	}
 	return names, nil

@@ -185,12 +185,12 @@ func TestCanonicalQuery(t *testing.T) {
 		{"flag", "flag="},
 	}
 	for _, tc := range cases {
-		got, err := canonicalQuery(tc.raw)
+		got, err := canonicalQuery(tc.raw, "")
 		if err != nil || got != tc.want {
 			t.Errorf("canonicalQuery(%q) = %q, %v; want %q", tc.raw, got, err, tc.want)
 		}
 	}
-	if _, err := canonicalQuery("a=%zz"); errCode(err) != CodeIncompleteSignature {
+	if _, err := canonicalQuery("a=%zz", ""); errCode(err) != CodeIncompleteSignature {
 		t.Errorf("bad escape: %v", err)
 	}
 }

@@ -101,7 +101,7 @@ func TestNetworkErrorsAlikeOnBothEdges(t *testing.T) {
 	}
 
 	subnet := "subnet-0123456789abcdef0"
-	_, gerr = g.RunInstances(ctx, &v1.RunInstancesRequest{ImageId: "ami-0123456789abcdef0", SubnetId: subnet,
+	_, gerr = g.RunInstances(ctx, &v1.RunInstancesRequest{ImageId: "ami-0123456789abcdef0", MinCount: 1, MaxCount: 1, SubnetId: subnet,
 		NetworkInterfaces: []*v1.InstanceNetworkInterfaceSpecification{{DeviceIndex: new(int32(0)), SubnetId: subnet}}})
 	_, qerr = q.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-0123456789abcdef0"), MinCount: aws.Int32(1),
 		MaxCount: aws.Int32(1), SubnetId: aws.String(subnet), NetworkInterfaces: []types.InstanceNetworkInterfaceSpecification{

@@ -14,6 +14,7 @@ import (
 type EdgeRig struct {
 	Svc              *Service
 	Instance, Volume string
+	AMI              string // acct1's image, launchable on the rig
 	Acct1, Acct2     string
 	failAttach       func(error)
 }
@@ -35,7 +36,7 @@ func NewEdgeRig(t *testing.T) *EdgeRig {
 	if got, _, _ := r.svc.DescribeVolumes(ctxFor(acct1), []string{v.ID}, nil, Page{}); len(got) != 1 || got[0].State != "available" {
 		t.Fatalf("volume %s: %+v, want available", v.ID, got)
 	}
-	return &EdgeRig{Svc: r.svc, Instance: id, Volume: v.ID, Acct1: acct1, Acct2: acct2,
+	return &EdgeRig{Svc: r.svc, Instance: id, Volume: v.ID, AMI: r.ami, Acct1: acct1, Acct2: acct2,
 		failAttach: func(err error) {
 			r.agents["lab-1a"].mu.Lock()
 			r.agents["lab-1a"].attachErr = err

@@ -210,12 +210,8 @@ func (s *Service) validateRun(ctx context.Context, acct string, req *RunRequest)
 	if !ok {
 		return none, Image{}, nil, ec2err.New(ec2err.InvalidParameterValue, "Invalid value '%s' for InstanceType.", req.InstanceType)
 	}
-	if req.MinCount < 1 || req.MaxCount < req.MinCount {
-		return none, Image{}, nil, ec2err.New(ec2err.InvalidParameterValue,
-			"MinCount (%d) must be at least 1 and no more than MaxCount (%d)", req.MinCount, req.MaxCount)
-	}
-	if req.MaxCount > 100 {
-		return none, Image{}, nil, ec2err.New(ec2err.InvalidParameterValue, "MaxCount %d exceeds the limit of 100 per request", req.MaxCount)
+	if err := validateCounts(req.MinCount, req.MaxCount); err != nil {
+		return none, Image{}, nil, err
 	}
 	if err := req.applyInterfaces(); err != nil {
 		return none, Image{}, nil, err
@@ -414,3 +410,26 @@ func (s *Service) replayRun(ctx context.Context, acct string, req RunRequest) (R
 }
 
 var _ = time.Now
+
+// maxRunCount is the most instances one RunInstances request may ask for.
+const maxRunCount = 100
+
+// validateCounts checks RunInstances' MinCount and MaxCount as EC2 does:
+// both positive, MinCount no more than MaxCount. Neither edge defaults a
+// zero count, so MinCount=0 or MaxCount=0 is refused, never one instance.
+func validateCounts(minCount, maxCount int) error {
+	switch {
+	case minCount < 1:
+		return ec2err.New(ec2err.InvalidParameterValue,
+			"Value (%d) for parameter minCount is invalid. Expected a positive integer.", minCount)
+	case maxCount < 1:
+		return ec2err.New(ec2err.InvalidParameterValue,
+			"Value (%d) for parameter maxCount is invalid. Expected a positive integer.", maxCount)
+	case minCount > maxCount:
+		return ec2err.New(ec2err.InvalidParameterValue,
+			"Value (%d) for parameter minCount is invalid. Expected minCount <= maxCount (%d).", minCount, maxCount)
+	case maxCount > maxRunCount:
+		return ec2err.New(ec2err.InvalidParameterValue, "MaxCount %d exceeds the limit of %d per request", maxCount, maxRunCount)
+	}
+	return nil
+}

@@ -63,17 +63,13 @@ func (s *Service) ImportKeyPair(ctx context.Context, name string, material []byt
 	if err := s.checkNewKeyName(ctx, acct, name); err != nil {
 		return KeyPair{}, err
 	}
-	pk, _, _, _, err := ssh.ParseAuthorizedKey(material)
+	pk, typ, err := parseImportedKey(material)
 	if err != nil {
-		return KeyPair{}, ec2err.New(ec2err.InvalidKeyFormat, "Key is not in valid OpenSSH public key format")
+		return KeyPair{}, err
 	}
-	typ, fp := "rsa", rfc4716Fingerprint(pk)
-	switch pk.Type() {
-	case ssh.KeyAlgoRSA:
-	case ssh.KeyAlgoED25519:
-		typ, fp = "ed25519", sha256Fingerprint(pk)
-	default:
-		return KeyPair{}, ec2err.New(ec2err.InvalidKeyFormat, "Key type %s is not supported (rsa or ed25519)", pk.Type())
+	fp := rfc4716Fingerprint(pk)
+	if typ == "ed25519" {
+		fp = sha256Fingerprint(pk)
 	}
 	if dryRun {
 		return KeyPair{}, DryRun()
@@ -81,6 +77,48 @@ func (s *Service) ImportKeyPair(ctx context.Context, name string, material []byt
 	kp := KeyPair{ID: ids.New(ids.KeyPair), Owner: acct, Name: name, Type: typ, Fingerprint: fp,
 		PublicKey: strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pk))), CreateTime: s.now().UTC(), Tags: tags}
 	return kp, s.saveKeyPair(ctx, kp)
+}
+
+// MaxPublicKeyMaterial bounds ImportKeyPair's key material in bytes. The
+// largest key EC2 imports, RSA 4096 in OpenSSH format, is about 725 bytes
+// before its comment; 4 KiB leaves room for a long comment and refuses
+// anything larger before it is parsed.
+const MaxPublicKeyMaterial = 4 << 10
+
+// RSA modulus sizes EC2 imports (its documented lengths are 1024, 2048
+// and 4096 bits).
+const (
+	minRSABits = 1024
+	maxRSABits = 4096
+)
+
+// parseImportedKey checks material as EC2 does: one OpenSSH public key,
+// RSA of 1024 to 4096 bits or ED25519, at most MaxPublicKeyMaterial bytes;
+// anything else is InvalidKey.Format.
+func parseImportedKey(material []byte) (ssh.PublicKey, string, error) {
+	if len(material) > MaxPublicKeyMaterial {
+		return nil, "", ec2err.New(ec2err.InvalidKeyFormat,
+			"Key is not in valid OpenSSH public key format: the key material is %d bytes, more than %d", len(material), MaxPublicKeyMaterial)
+	}
+	pk, _, _, _, err := ssh.ParseAuthorizedKey(material)
+	if err != nil {
+		return nil, "", ec2err.New(ec2err.InvalidKeyFormat, "Key is not in valid OpenSSH public key format")
+	}
+	switch pk.Type() {
+	case ssh.KeyAlgoED25519:
+		return pk, "ed25519", nil
+	case ssh.KeyAlgoRSA:
+		rk, ok := pk.(ssh.CryptoPublicKey).CryptoPublicKey().(*rsa.PublicKey)
+		if !ok {
+			return nil, "", ec2err.New(ec2err.InvalidKeyFormat, "Key is not in valid OpenSSH public key format")
+		}
+		if bits := rk.N.BitLen(); bits < minRSABits || bits > maxRSABits {
+			return nil, "", ec2err.New(ec2err.InvalidKeyFormat,
+				"Key is not in valid OpenSSH public key format: RSA keys of %d to %d bits are supported, not %d", minRSABits, maxRSABits, bits)
+		}
+		return pk, "rsa", nil
+	}
+	return nil, "", ec2err.New(ec2err.InvalidKeyFormat, "Key type %s is not supported (rsa or ed25519)", pk.Type())
 }
 
 func (s *Service) checkNewKeyName(ctx context.Context, acct, name string) error {

@@ -61,6 +61,7 @@ const (
 	MissingAuthenticationToken   = "MissingAuthenticationToken"
 	IncompleteSignature          = "IncompleteSignature"
 	RequestExpired               = "RequestExpired"
+	NoSuchVersion                = "NoSuchVersion"
 )
 
 // Codes about one kind of resource.

@@ -1,5 +1,6 @@
 // Package ec2query owns the EC2 Query API (version 2016-11-15) of ec2lab:
-// an http.Handler that authenticates a request (SigV4), translates its form
+// an http.Handler that authenticates a request (SigV4, in the Authorization
+// header or presigned in the query string), translates its form
 // parameters into an ec2labv1 request, calls the same ComputeServer the
 // gRPC API serves, and encodes the answer as EC2's XML. It implements no
 // behaviour of its own beyond translating and validating shapes.
@@ -116,6 +117,11 @@ func (h *handler) serve(r *http.Request, c *call) (body, error) {
 		return nil, err
 	}
 	c.accessKey = key.AccessKeyID
+	if auth.IsPresigned(r) { // the signature's parameters are not the action's
+		for _, k := range auth.PresignParams {
+			delete(vals, k)
+		}
+	}
 	ctx := auth.WithKey(r.Context(), key)
 	p := newParams(vals)
 	c.action, _ = p.get("Action")

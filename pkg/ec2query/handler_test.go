@@ -76,7 +76,12 @@ func TestErrors(t *testing.T) {
 	}{
 		{"unknown action", "POST", "", "Action=LaunchRockets&Version=2016-11-15", 400, "InvalidAction", "The action LaunchRockets is not valid for this web service."},
 		{"no action", "POST", "", "Version=2016-11-15", 400, "MissingParameter", "Action"},
-		{"no version", "POST", "", "Action=DescribeInstances", 400, "MissingParameter", "Version"},
+		{"no version", "POST", "", "Action=DescribeInstances", 400, "MissingParameter", "The request must contain the parameter Version"},
+		{"empty version", "POST", "", "Action=DescribeInstances&Version=", 400, "MissingParameter", "Version"},
+		{"unknown version", "POST", "", "Action=DescribeInstances&Version=2099-01-01", 400, "NoSuchVersion",
+			"The requested version (2099-01-01) of service AmazonEC2 does not exist"},
+		{"STS version on EC2", "POST", "", "Action=DescribeInstances&Version=2011-06-15", 400, "NoSuchVersion", "(2011-06-15)"},
+		{"unknown version in the query string", "GET", "Action=DescribeRegions&Version=2014-01-01", "", 400, "NoSuchVersion", "(2014-01-01)"},
 		{"missing list parameter", "POST", "", "Action=TerminateInstances&Version=2016-11-15&InstanceId=i-1", 400, "MissingParameter", "The request must contain the parameter InstanceId"},
 		{"missing scalar parameter", "POST", "", "Action=RunInstances&Version=2016-11-15&MinCount=1&ImageId=ami-1", 400, "MissingParameter", "MaxCount"},
 		{"bad int", "POST", "", "Action=RunInstances&Version=2016-11-15&MinCount=x&MaxCount=1", 400, "InvalidParameterValue", "MinCount"},

@@ -60,10 +60,12 @@ type fieldRule struct {
 // MaxUserData is EC2's limit on RunInstances UserData (decoded bytes).
 const MaxUserData = 16 << 10
 
+// fieldRules are the fields read beyond their proto type. ImportKeyPair's
+// PublicKeyMaterial has no rule: the controller bounds it (InvalidKey.Format)
+// alike for both edges.
 var fieldRules = map[protoreflect.FullName]fieldRule{
-	"ec2lab.v1.BlockDeviceMapping.no_device":             {presence: true},
-	"ec2lab.v1.RunInstancesRequest.user_data":            {maxBytes: MaxUserData},
-	"ec2lab.v1.ImportKeyPairRequest.public_key_material": {maxBytes: 16 << 10},
+	"ec2lab.v1.BlockDeviceMapping.no_device":  {presence: true},
+	"ec2lab.v1.RunInstancesRequest.user_data": {maxBytes: MaxUserData},
 	// ModifyInstanceAttribute's UserData.Value and NoDevice.
 	"ec2lab.v1.BlobAttributeValue.value":                          {maxBytes: MaxUserData},
 	"ec2lab.v1.InstanceBlockDeviceMappingSpecification.no_device": {presence: true},

@@ -55,14 +55,20 @@ func ReadParams(r *http.Request, max int64) ([]byte, url.Values, error) {
 	return raw, form, nil
 }
 
-// lookupAction finds the request's Action (and requires a Version).
+// lookupAction finds the request's Action and requires the API Version
+// this endpoint serves (APIVersion, what every SDK sends), as EC2 answers
+// a missing or unknown one.
 func lookupAction(p *params) (action, error) {
 	name, ok := p.get("Action")
 	if !ok || name == "" {
 		return action{}, missing("Action")
 	}
-	if v, ok := p.get("Version"); !ok || v == "" {
+	v, ok := p.get("Version")
+	if !ok || v == "" {
 		return action{}, missing("Version")
+	}
+	if v != APIVersion {
+		return action{}, ec2err.New(ec2err.NoSuchVersion, "The requested version (%s) of service AmazonEC2 does not exist", clip(v))
 	}
 	a, ok := actions[name]
 	if !ok {

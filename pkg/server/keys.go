@@ -2,45 +2,25 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 
+	"github.com/ec2lab/ec2lab/pkg/accounts"
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
-const prefixAccessKey = "/accesskeys/"
-
 // StatePath is the state store file in an ec2d data directory.
 func StatePath(dataDir string) string { return filepath.Join(dataDir, "state.db") }
 
-// AccessKeys lists every access key in the state store.
+// AccessKeys lists every access key in the state store (pkg/accounts).
 func AccessKeys(ctx context.Context, st store.Store) ([]auth.Key, error) {
-	return store.ListJSON[auth.Key](ctx, st, prefixAccessKey)
+	return accounts.AccessKeys(ctx, st)
 }
 
-// PutAccessKey stores a new access key.
+// PutAccessKey stores a new access key (pkg/accounts).
 func PutAccessKey(ctx context.Context, st store.Store, k auth.Key) error {
-	op, err := store.PutJSON(prefixAccessKey+k.AccessKeyID, k, 0)
-	if err != nil {
-		return err
-	}
-	if _, err := st.Txn(ctx, op); err != nil {
-		return fmt.Errorf("store access key for account %s: %w", k.AccountID, err)
-	}
-	return nil
-}
-
-// storeKeys is the access key store, kept in the state store.
-type storeKeys struct{ st store.Store }
-
-func (k storeKeys) Lookup(ctx context.Context, id string) (auth.Key, error) {
-	key, _, err := store.GetJSON[auth.Key](ctx, k.st, prefixAccessKey+id)
-	if errors.Is(err, store.ErrNotFound) {
-		return auth.Key{}, fmt.Errorf("lookup %q: %w", id, auth.ErrUnknownKey)
-	}
-	return key, err
+	return accounts.PutAccessKey(ctx, st, k)
 }
 
 // ensureAdminKey makes the admin key on first start and (re)writes the
@@ -53,7 +33,7 @@ func ensureAdminKey(ctx context.Context, st store.Store, dataDir, account, regio
 	}
 	var admin auth.Key
 	for _, k := range keys {
-		if k.Admin {
+		if k.Admin && !k.Disabled {
 			admin = k
 			break
 		}

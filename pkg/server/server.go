@@ -17,6 +17,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
 
+	"github.com/ec2lab/ec2lab/pkg/accounts"
 	"github.com/ec2lab/ec2lab/pkg/api"
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/awsid"
@@ -87,7 +88,7 @@ func Run(ctx context.Context, o Options) error {
 		}
 	}
 	go svc.Run(ctx)
-	keys := storeKeys{st: st}
+	keys := accounts.KeyStore(st)
 	compute := api.NewCompute(svc)
 	grpcLis, err := net.Listen("tcp", o.GRPCAddr)
 	if err != nil {
@@ -103,6 +104,7 @@ func Run(ctx context.Context, o Options) error {
 			return err
 		}
 	}
+	v1.RegisterAccountsServer(gs, api.NewAccounts(accounts.New(st, log)))
 	hs := newHTTPServer(NewHTTPHandler(compute, keys, log, cfg.Region), log)
 	// Images first: once /healthz answers, the registered AMIs exist.
 	if err := registerImages(ctx, svc, admin, o.RegisterImages, log); err != nil {
@@ -155,9 +157,19 @@ func startAgents(ctx context.Context, cfg Config, svc *controller.Service, log *
 	return nil
 }
 
+// MaxGRPCRequest is the largest message ec2d's public gRPC server reads
+// (gRPC's default is 4 MiB, read and decoded before the call is
+// authenticated). The largest legitimate request is a RunInstances or
+// CreateLaunchTemplate: 16 KiB of user data, up to 50 tags of 128+256
+// bytes per resource type (about 19 KiB each) and a few devices and
+// interfaces, under 100 KiB; ImportKeyPair carries at most 4 KiB. Peer
+// regions stream snapshot layers from this server (server streams), so
+// its limit bounds only the small requests that start them.
+const MaxGRPCRequest = 256 << 10
+
 // NewGRPCServer is ec2d's public gRPC server: the Compute service behind
 // request authentication, errors mapped once by errgrpc, health and
-// reflection.
+// reflection; no message over MaxGRPCRequest is read.
 func NewGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger) *grpc.Server {
 	skip := func(m string) bool {
 		return strings.HasPrefix(m, "/grpc.health.") || strings.HasPrefix(m, "/grpc.reflection.")
@@ -166,7 +178,8 @@ func NewGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logge
 	// as a status carrying its EC2 code.
 	// Peer keys are served on the peer API only (peerapi.go).
 	peerUnary, peerStream := auth.PeerGate(false)
-	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(errgrpc.UnaryServerInterceptor(), auth.UnaryServerInterceptor(keys, skip), peerUnary, logUnary(log)),
+	gs := grpc.NewServer(grpc.MaxRecvMsgSize(MaxGRPCRequest),
+		grpc.ChainUnaryInterceptor(errgrpc.UnaryServerInterceptor(), auth.UnaryServerInterceptor(keys, skip), peerUnary, logUnary(log)),
 		grpc.ChainStreamInterceptor(errgrpc.StreamServerInterceptor(), auth.StreamServerInterceptor(keys, skip), peerStream))
 	v1.RegisterComputeServer(gs, compute)
 	h := health.NewServer()
@@ -221,7 +234,7 @@ func bySigV4Service(ec2 http.Handler, keys auth.KeyStore, log *slog.Logger) http
 		others[svc] = awsid.NewHandler(svc, keys, log)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h, ok := others[auth.SigV4Service(r.Header.Get("Authorization"))]; ok {
+		if h, ok := others[auth.RequestSigV4Service(r)]; ok {
 			h.ServeHTTP(w, r)
 			return
 		}

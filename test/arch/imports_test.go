@@ -9,7 +9,7 @@
 //	edge     cmd/..., scripts/..., test/...,                     anything
 //	         pkg/api, pkg/ec2query, pkg/ctl, pkg/server,
 //	         pkg/registry, pkg/awsid
-//	service  pkg/controller                                      service, driver, shared, proto
+//	service  pkg/controller, pkg/accounts                        service, driver, shared, proto
 //	driver   pkg/agent, pkg/hypervisor/..., pkg/storage,         driver, shared, proto
 //	         pkg/netplane/..., pkg/cloudinit, pkg/imds, pkg/vpcdns,
 //	         pkg/scheduler, pkg/store/..., pkg/instancetypes,
@@ -66,7 +66,7 @@ var layers = map[string]layer{
 	"cmd": edge, "scripts": edge, "test": edge,
 	"pkg/api": edge, "pkg/ec2query": edge, "pkg/ctl": edge, "pkg/server": edge, "pkg/registry": edge, "pkg/awsid": edge,
 
-	"pkg/controller": service,
+	"pkg/controller": service, "pkg/accounts": service,
 
 	"pkg/agent": driver, "pkg/hypervisor": driver, "pkg/storage": driver, "pkg/netplane": driver,
 	"pkg/cloudinit": driver, "pkg/imds": driver, "pkg/vpcdns": driver, "pkg/scheduler": driver, "pkg/store": driver,

@@ -74,6 +74,7 @@ embedded_agents:
 	c2 := v1.NewComputeClient(conn)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	adminAccounts(ctx, t, r, v1.NewAccountsClient(conn))
 
 	var ami string
 	waitFor(t, "the tiny AMI to be available", func() bool {
@@ -127,4 +128,40 @@ func errCodeOf(err error) string {
 		return e.Code
 	}
 	return ""
+}
+
+// adminAccounts: on the running ec2d, the admin key lists the account that
+// `ec2d keys create` made and creates another whose key works at once;
+// once disabled that key is refused; the second account's key may not
+// administer (UnauthorizedOperation).
+func adminAccounts(ctx context.Context, t *testing.T, r *region, tenant v1.AccountsClient) {
+	t.Helper()
+	admin := v1.NewAccountsClient(r.conn)
+	list, err := admin.ListAccounts(ctx, &v1.ListAccountsRequest{})
+	if err != nil || len(list.GetAccounts()) != 2 || list.GetAccounts()[1].GetAccountId() != "222222222222" {
+		t.Fatalf("ListAccounts as admin: %v %v, want the admin's account and 222222222222", list, err)
+	}
+	if _, err := tenant.ListAccounts(ctx, &v1.ListAccountsRequest{}); errCodeOf(err) != "UnauthorizedOperation" {
+		t.Errorf("ListAccounts as account 2: %v, want UnauthorizedOperation", err)
+	}
+	k, err := admin.CreateAccount(ctx, &v1.CreateAccountRequest{AccountId: "333333333333"})
+	if err != nil {
+		t.Fatalf("CreateAccount: %v", err)
+	}
+	conn, err := grpc.NewClient(r.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithPerRPCCredentials(auth.ClientCredentials(auth.Key{AccessKeyID: k.GetAccessKeyId(), SecretAccessKey: k.GetSecretAccessKey()})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	c3 := v1.NewComputeClient(conn)
+	if _, err := c3.DescribeVolumes(ctx, &v1.DescribeVolumesRequest{}); err != nil {
+		t.Errorf("DescribeVolumes with the new account's key: %v", err)
+	}
+	if _, err := admin.DisableAccessKey(ctx, &v1.AccessKeyIdRequest{AccessKeyId: k.GetAccessKeyId()}); err != nil {
+		t.Fatalf("DisableAccessKey: %v", err)
+	}
+	if _, err := c3.DescribeVolumes(ctx, &v1.DescribeVolumesRequest{}); errCodeOf(err) != "AuthFailure" {
+		t.Errorf("DescribeVolumes with the disabled key: %v, want AuthFailure", err)
+	}
 }

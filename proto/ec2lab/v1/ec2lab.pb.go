@@ -27,6 +27,346 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+type AccessKey struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	AccessKeyId     string                 `protobuf:"bytes,1,opt,name=access_key_id,json=accessKeyId,proto3" json:"access_key_id,omitempty"`
+	SecretAccessKey string                 `protobuf:"bytes,2,opt,name=secret_access_key,json=secretAccessKey,proto3" json:"secret_access_key,omitempty"` // only when the key was just made
+	AccountId       string                 `protobuf:"bytes,3,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
+	Status          string                 `protobuf:"bytes,4,opt,name=status,proto3" json:"status,omitempty"` // Active | Inactive (IAM's words)
+	Admin           bool                   `protobuf:"varint,5,opt,name=admin,proto3" json:"admin,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *AccessKey) Reset() {
+	*x = AccessKey{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AccessKey) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AccessKey) ProtoMessage() {}
+
+func (x *AccessKey) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AccessKey.ProtoReflect.Descriptor instead.
+func (*AccessKey) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *AccessKey) GetAccessKeyId() string {
+	if x != nil {
+		return x.AccessKeyId
+	}
+	return ""
+}
+
+func (x *AccessKey) GetSecretAccessKey() string {
+	if x != nil {
+		return x.SecretAccessKey
+	}
+	return ""
+}
+
+func (x *AccessKey) GetAccountId() string {
+	if x != nil {
+		return x.AccountId
+	}
+	return ""
+}
+
+func (x *AccessKey) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *AccessKey) GetAdmin() bool {
+	if x != nil {
+		return x.Admin
+	}
+	return false
+}
+
+type CreateAccountRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AccountId     string                 `protobuf:"bytes,1,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"` // 12 digits; empty picks a new one
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateAccountRequest) Reset() {
+	*x = CreateAccountRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateAccountRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateAccountRequest) ProtoMessage() {}
+
+func (x *CreateAccountRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateAccountRequest.ProtoReflect.Descriptor instead.
+func (*CreateAccountRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *CreateAccountRequest) GetAccountId() string {
+	if x != nil {
+		return x.AccountId
+	}
+	return ""
+}
+
+type CreateAccessKeyRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AccountId     string                 `protobuf:"bytes,1,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateAccessKeyRequest) Reset() {
+	*x = CreateAccessKeyRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateAccessKeyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateAccessKeyRequest) ProtoMessage() {}
+
+func (x *CreateAccessKeyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateAccessKeyRequest.ProtoReflect.Descriptor instead.
+func (*CreateAccessKeyRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *CreateAccessKeyRequest) GetAccountId() string {
+	if x != nil {
+		return x.AccountId
+	}
+	return ""
+}
+
+type AccessKeyIdRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AccessKeyId   string                 `protobuf:"bytes,1,opt,name=access_key_id,json=accessKeyId,proto3" json:"access_key_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AccessKeyIdRequest) Reset() {
+	*x = AccessKeyIdRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AccessKeyIdRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AccessKeyIdRequest) ProtoMessage() {}
+
+func (x *AccessKeyIdRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AccessKeyIdRequest.ProtoReflect.Descriptor instead.
+func (*AccessKeyIdRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *AccessKeyIdRequest) GetAccessKeyId() string {
+	if x != nil {
+		return x.AccessKeyId
+	}
+	return ""
+}
+
+type ListAccountsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAccountsRequest) Reset() {
+	*x = ListAccountsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAccountsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAccountsRequest) ProtoMessage() {}
+
+func (x *ListAccountsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAccountsRequest.ProtoReflect.Descriptor instead.
+func (*ListAccountsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{4}
+}
+
+type Account struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AccountId     string                 `protobuf:"bytes,1,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
+	AccessKeys    []*AccessKey           `protobuf:"bytes,2,rep,name=access_keys,json=accessKeys,proto3" json:"access_keys,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Account) Reset() {
+	*x = Account{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Account) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Account) ProtoMessage() {}
+
+func (x *Account) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Account.ProtoReflect.Descriptor instead.
+func (*Account) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *Account) GetAccountId() string {
+	if x != nil {
+		return x.AccountId
+	}
+	return ""
+}
+
+func (x *Account) GetAccessKeys() []*AccessKey {
+	if x != nil {
+		return x.AccessKeys
+	}
+	return nil
+}
+
+type ListAccountsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Accounts      []*Account             `protobuf:"bytes,1,rep,name=accounts,proto3" json:"accounts,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAccountsResponse) Reset() {
+	*x = ListAccountsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAccountsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAccountsResponse) ProtoMessage() {}
+
+func (x *ListAccountsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAccountsResponse.ProtoReflect.Descriptor instead.
+func (*ListAccountsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ListAccountsResponse) GetAccounts() []*Account {
+	if x != nil {
+		return x.Accounts
+	}
+	return nil
+}
+
 type Tag struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Key           string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
@@ -37,7 +377,7 @@ type Tag struct {
 
 func (x *Tag) Reset() {
 	*x = Tag{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[0]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -49,7 +389,7 @@ func (x *Tag) String() string {
 func (*Tag) ProtoMessage() {}
 
 func (x *Tag) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[0]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -62,7 +402,7 @@ func (x *Tag) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Tag.ProtoReflect.Descriptor instead.
 func (*Tag) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{0}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Tag) GetKey() string {
@@ -89,7 +429,7 @@ type TagSpecification struct {
 
 func (x *TagSpecification) Reset() {
 	*x = TagSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[1]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -101,7 +441,7 @@ func (x *TagSpecification) String() string {
 func (*TagSpecification) ProtoMessage() {}
 
 func (x *TagSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[1]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -114,7 +454,7 @@ func (x *TagSpecification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TagSpecification.ProtoReflect.Descriptor instead.
 func (*TagSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{1}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *TagSpecification) GetResourceType() string {
@@ -142,7 +482,7 @@ type Filter struct {
 
 func (x *Filter) Reset() {
 	*x = Filter{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[2]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -154,7 +494,7 @@ func (x *Filter) String() string {
 func (*Filter) ProtoMessage() {}
 
 func (x *Filter) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[2]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -167,7 +507,7 @@ func (x *Filter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Filter.ProtoReflect.Descriptor instead.
 func (*Filter) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{2}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Filter) GetName() string {
@@ -194,7 +534,7 @@ type InstanceState struct {
 
 func (x *InstanceState) Reset() {
 	*x = InstanceState{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[3]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -206,7 +546,7 @@ func (x *InstanceState) String() string {
 func (*InstanceState) ProtoMessage() {}
 
 func (x *InstanceState) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[3]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -219,7 +559,7 @@ func (x *InstanceState) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceState.ProtoReflect.Descriptor instead.
 func (*InstanceState) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{3}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *InstanceState) GetCode() int32 {
@@ -250,7 +590,7 @@ type Placement struct {
 
 func (x *Placement) Reset() {
 	*x = Placement{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[4]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -262,7 +602,7 @@ func (x *Placement) String() string {
 func (*Placement) ProtoMessage() {}
 
 func (x *Placement) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[4]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -275,7 +615,7 @@ func (x *Placement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Placement.ProtoReflect.Descriptor instead.
 func (*Placement) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{4}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Placement) GetAvailabilityZone() string {
@@ -328,7 +668,7 @@ type EbsBlockDevice struct {
 
 func (x *EbsBlockDevice) Reset() {
 	*x = EbsBlockDevice{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[5]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -340,7 +680,7 @@ func (x *EbsBlockDevice) String() string {
 func (*EbsBlockDevice) ProtoMessage() {}
 
 func (x *EbsBlockDevice) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[5]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -353,7 +693,7 @@ func (x *EbsBlockDevice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EbsBlockDevice.ProtoReflect.Descriptor instead.
 func (*EbsBlockDevice) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{5}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *EbsBlockDevice) GetSnapshotId() string {
@@ -417,7 +757,7 @@ type BlockDeviceMapping struct {
 
 func (x *BlockDeviceMapping) Reset() {
 	*x = BlockDeviceMapping{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[6]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -429,7 +769,7 @@ func (x *BlockDeviceMapping) String() string {
 func (*BlockDeviceMapping) ProtoMessage() {}
 
 func (x *BlockDeviceMapping) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[6]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -442,7 +782,7 @@ func (x *BlockDeviceMapping) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BlockDeviceMapping.ProtoReflect.Descriptor instead.
 func (*BlockDeviceMapping) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{6}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *BlockDeviceMapping) GetDeviceName() string {
@@ -512,7 +852,7 @@ type RunInstancesRequest struct {
 
 func (x *RunInstancesRequest) Reset() {
 	*x = RunInstancesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[7]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -524,7 +864,7 @@ func (x *RunInstancesRequest) String() string {
 func (*RunInstancesRequest) ProtoMessage() {}
 
 func (x *RunInstancesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[7]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -537,7 +877,7 @@ func (x *RunInstancesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunInstancesRequest.ProtoReflect.Descriptor instead.
 func (*RunInstancesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{7}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *RunInstancesRequest) GetImageId() string {
@@ -717,7 +1057,7 @@ type HibernationOptionsRequest struct {
 
 func (x *HibernationOptionsRequest) Reset() {
 	*x = HibernationOptionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[8]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -729,7 +1069,7 @@ func (x *HibernationOptionsRequest) String() string {
 func (*HibernationOptionsRequest) ProtoMessage() {}
 
 func (x *HibernationOptionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[8]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -742,7 +1082,7 @@ func (x *HibernationOptionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HibernationOptionsRequest.ProtoReflect.Descriptor instead.
 func (*HibernationOptionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{8}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *HibernationOptionsRequest) GetConfigured() bool {
@@ -761,7 +1101,7 @@ type RunInstancesMonitoringEnabled struct {
 
 func (x *RunInstancesMonitoringEnabled) Reset() {
 	*x = RunInstancesMonitoringEnabled{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[9]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -773,7 +1113,7 @@ func (x *RunInstancesMonitoringEnabled) String() string {
 func (*RunInstancesMonitoringEnabled) ProtoMessage() {}
 
 func (x *RunInstancesMonitoringEnabled) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[9]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -786,7 +1126,7 @@ func (x *RunInstancesMonitoringEnabled) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunInstancesMonitoringEnabled.ProtoReflect.Descriptor instead.
 func (*RunInstancesMonitoringEnabled) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{9}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *RunInstancesMonitoringEnabled) GetEnabled() bool {
@@ -809,7 +1149,7 @@ type CreditSpecificationRequest struct {
 
 func (x *CreditSpecificationRequest) Reset() {
 	*x = CreditSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[10]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -821,7 +1161,7 @@ func (x *CreditSpecificationRequest) String() string {
 func (*CreditSpecificationRequest) ProtoMessage() {}
 
 func (x *CreditSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[10]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -834,7 +1174,7 @@ func (x *CreditSpecificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreditSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*CreditSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{10}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *CreditSpecificationRequest) GetCpuCredits() string {
@@ -856,7 +1196,7 @@ type InstanceMetadataOptionsRequest struct {
 
 func (x *InstanceMetadataOptionsRequest) Reset() {
 	*x = InstanceMetadataOptionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[11]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -868,7 +1208,7 @@ func (x *InstanceMetadataOptionsRequest) String() string {
 func (*InstanceMetadataOptionsRequest) ProtoMessage() {}
 
 func (x *InstanceMetadataOptionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[11]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -881,7 +1221,7 @@ func (x *InstanceMetadataOptionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceMetadataOptionsRequest.ProtoReflect.Descriptor instead.
 func (*InstanceMetadataOptionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{11}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *InstanceMetadataOptionsRequest) GetHttpTokens() string {
@@ -918,7 +1258,7 @@ type InstanceMetadataOptions struct {
 
 func (x *InstanceMetadataOptions) Reset() {
 	*x = InstanceMetadataOptions{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[12]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -930,7 +1270,7 @@ func (x *InstanceMetadataOptions) String() string {
 func (*InstanceMetadataOptions) ProtoMessage() {}
 
 func (x *InstanceMetadataOptions) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[12]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -943,7 +1283,7 @@ func (x *InstanceMetadataOptions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceMetadataOptions.ProtoReflect.Descriptor instead.
 func (*InstanceMetadataOptions) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{12}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *InstanceMetadataOptions) GetState() string {
@@ -987,7 +1327,7 @@ type ModifyInstanceMetadataOptionsRequest struct {
 
 func (x *ModifyInstanceMetadataOptionsRequest) Reset() {
 	*x = ModifyInstanceMetadataOptionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[13]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -999,7 +1339,7 @@ func (x *ModifyInstanceMetadataOptionsRequest) String() string {
 func (*ModifyInstanceMetadataOptionsRequest) ProtoMessage() {}
 
 func (x *ModifyInstanceMetadataOptionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[13]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1012,7 +1352,7 @@ func (x *ModifyInstanceMetadataOptionsRequest) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use ModifyInstanceMetadataOptionsRequest.ProtoReflect.Descriptor instead.
 func (*ModifyInstanceMetadataOptionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{13}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ModifyInstanceMetadataOptionsRequest) GetInstanceId() string {
@@ -1060,7 +1400,7 @@ type ModifyInstanceMetadataOptionsResponse struct {
 
 func (x *ModifyInstanceMetadataOptionsResponse) Reset() {
 	*x = ModifyInstanceMetadataOptionsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[14]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1072,7 +1412,7 @@ func (x *ModifyInstanceMetadataOptionsResponse) String() string {
 func (*ModifyInstanceMetadataOptionsResponse) ProtoMessage() {}
 
 func (x *ModifyInstanceMetadataOptionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[14]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1085,7 +1425,7 @@ func (x *ModifyInstanceMetadataOptionsResponse) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use ModifyInstanceMetadataOptionsResponse.ProtoReflect.Descriptor instead.
 func (*ModifyInstanceMetadataOptionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{14}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ModifyInstanceMetadataOptionsResponse) GetInstanceId() string {
@@ -1115,7 +1455,7 @@ type InstanceBlockDeviceMapping struct {
 
 func (x *InstanceBlockDeviceMapping) Reset() {
 	*x = InstanceBlockDeviceMapping{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[15]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1127,7 +1467,7 @@ func (x *InstanceBlockDeviceMapping) String() string {
 func (*InstanceBlockDeviceMapping) ProtoMessage() {}
 
 func (x *InstanceBlockDeviceMapping) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[15]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1140,7 +1480,7 @@ func (x *InstanceBlockDeviceMapping) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceBlockDeviceMapping.ProtoReflect.Descriptor instead.
 func (*InstanceBlockDeviceMapping) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{15}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *InstanceBlockDeviceMapping) GetDeviceName() string {
@@ -1188,7 +1528,7 @@ type StateReason struct {
 
 func (x *StateReason) Reset() {
 	*x = StateReason{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[16]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1200,7 +1540,7 @@ func (x *StateReason) String() string {
 func (*StateReason) ProtoMessage() {}
 
 func (x *StateReason) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[16]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1213,7 +1553,7 @@ func (x *StateReason) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StateReason.ProtoReflect.Descriptor instead.
 func (*StateReason) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{16}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *StateReason) GetCode() string {
@@ -1287,7 +1627,7 @@ type Instance struct {
 
 func (x *Instance) Reset() {
 	*x = Instance{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[17]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1299,7 +1639,7 @@ func (x *Instance) String() string {
 func (*Instance) ProtoMessage() {}
 
 func (x *Instance) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[17]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1312,7 +1652,7 @@ func (x *Instance) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Instance.ProtoReflect.Descriptor instead.
 func (*Instance) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{17}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Instance) GetInstanceId() string {
@@ -1613,7 +1953,7 @@ type CpuOptions struct {
 
 func (x *CpuOptions) Reset() {
 	*x = CpuOptions{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[18]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1625,7 +1965,7 @@ func (x *CpuOptions) String() string {
 func (*CpuOptions) ProtoMessage() {}
 
 func (x *CpuOptions) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[18]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1638,7 +1978,7 @@ func (x *CpuOptions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CpuOptions.ProtoReflect.Descriptor instead.
 func (*CpuOptions) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{18}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *CpuOptions) GetCoreCount() int32 {
@@ -1666,7 +2006,7 @@ type Reservation struct {
 
 func (x *Reservation) Reset() {
 	*x = Reservation{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[19]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1678,7 +2018,7 @@ func (x *Reservation) String() string {
 func (*Reservation) ProtoMessage() {}
 
 func (x *Reservation) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[19]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1691,7 +2031,7 @@ func (x *Reservation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Reservation.ProtoReflect.Descriptor instead.
 func (*Reservation) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{19}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Reservation) GetReservationId() string {
@@ -1727,7 +2067,7 @@ type DescribeInstancesRequest struct {
 
 func (x *DescribeInstancesRequest) Reset() {
 	*x = DescribeInstancesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[20]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1739,7 +2079,7 @@ func (x *DescribeInstancesRequest) String() string {
 func (*DescribeInstancesRequest) ProtoMessage() {}
 
 func (x *DescribeInstancesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[20]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1752,7 +2092,7 @@ func (x *DescribeInstancesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstancesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstancesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{20}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *DescribeInstancesRequest) GetInstanceIds() []string {
@@ -1793,7 +2133,7 @@ type DescribeInstancesResponse struct {
 
 func (x *DescribeInstancesResponse) Reset() {
 	*x = DescribeInstancesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[21]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1805,7 +2145,7 @@ func (x *DescribeInstancesResponse) String() string {
 func (*DescribeInstancesResponse) ProtoMessage() {}
 
 func (x *DescribeInstancesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[21]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1818,7 +2158,7 @@ func (x *DescribeInstancesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstancesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstancesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{21}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *DescribeInstancesResponse) GetReservations() []*Reservation {
@@ -1845,7 +2185,7 @@ type InstanceIdsRequest struct {
 
 func (x *InstanceIdsRequest) Reset() {
 	*x = InstanceIdsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[22]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1857,7 +2197,7 @@ func (x *InstanceIdsRequest) String() string {
 func (*InstanceIdsRequest) ProtoMessage() {}
 
 func (x *InstanceIdsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[22]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1870,7 +2210,7 @@ func (x *InstanceIdsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceIdsRequest.ProtoReflect.Descriptor instead.
 func (*InstanceIdsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{22}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *InstanceIdsRequest) GetInstanceIds() []string {
@@ -1898,7 +2238,7 @@ type StopInstancesRequest struct {
 
 func (x *StopInstancesRequest) Reset() {
 	*x = StopInstancesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[23]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1910,7 +2250,7 @@ func (x *StopInstancesRequest) String() string {
 func (*StopInstancesRequest) ProtoMessage() {}
 
 func (x *StopInstancesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[23]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1923,7 +2263,7 @@ func (x *StopInstancesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StopInstancesRequest.ProtoReflect.Descriptor instead.
 func (*StopInstancesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{23}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *StopInstancesRequest) GetInstanceIds() []string {
@@ -1958,7 +2298,7 @@ type InstanceStateChange struct {
 
 func (x *InstanceStateChange) Reset() {
 	*x = InstanceStateChange{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[24]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1970,7 +2310,7 @@ func (x *InstanceStateChange) String() string {
 func (*InstanceStateChange) ProtoMessage() {}
 
 func (x *InstanceStateChange) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[24]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1983,7 +2323,7 @@ func (x *InstanceStateChange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceStateChange.ProtoReflect.Descriptor instead.
 func (*InstanceStateChange) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{24}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *InstanceStateChange) GetInstanceId() string {
@@ -2016,7 +2356,7 @@ type InstanceStateChanges struct {
 
 func (x *InstanceStateChanges) Reset() {
 	*x = InstanceStateChanges{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[25]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2028,7 +2368,7 @@ func (x *InstanceStateChanges) String() string {
 func (*InstanceStateChanges) ProtoMessage() {}
 
 func (x *InstanceStateChanges) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[25]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2041,7 +2381,7 @@ func (x *InstanceStateChanges) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceStateChanges.ProtoReflect.Descriptor instead.
 func (*InstanceStateChanges) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{25}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *InstanceStateChanges) GetInstances() []*InstanceStateChange {
@@ -2059,7 +2399,7 @@ type RebootInstancesResponse struct {
 
 func (x *RebootInstancesResponse) Reset() {
 	*x = RebootInstancesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[26]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2071,7 +2411,7 @@ func (x *RebootInstancesResponse) String() string {
 func (*RebootInstancesResponse) ProtoMessage() {}
 
 func (x *RebootInstancesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[26]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2084,7 +2424,7 @@ func (x *RebootInstancesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RebootInstancesResponse.ProtoReflect.Descriptor instead.
 func (*RebootInstancesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{26}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{33}
 }
 
 type GetConsoleOutputRequest struct {
@@ -2097,7 +2437,7 @@ type GetConsoleOutputRequest struct {
 
 func (x *GetConsoleOutputRequest) Reset() {
 	*x = GetConsoleOutputRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[27]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2109,7 +2449,7 @@ func (x *GetConsoleOutputRequest) String() string {
 func (*GetConsoleOutputRequest) ProtoMessage() {}
 
 func (x *GetConsoleOutputRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[27]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2122,7 +2462,7 @@ func (x *GetConsoleOutputRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetConsoleOutputRequest.ProtoReflect.Descriptor instead.
 func (*GetConsoleOutputRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{27}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *GetConsoleOutputRequest) GetInstanceId() string {
@@ -2150,7 +2490,7 @@ type GetConsoleOutputResponse struct {
 
 func (x *GetConsoleOutputResponse) Reset() {
 	*x = GetConsoleOutputResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[28]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2162,7 +2502,7 @@ func (x *GetConsoleOutputResponse) String() string {
 func (*GetConsoleOutputResponse) ProtoMessage() {}
 
 func (x *GetConsoleOutputResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[28]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2175,7 +2515,7 @@ func (x *GetConsoleOutputResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetConsoleOutputResponse.ProtoReflect.Descriptor instead.
 func (*GetConsoleOutputResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{28}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *GetConsoleOutputResponse) GetInstanceId() string {
@@ -2209,7 +2549,7 @@ type ConsoleInput struct {
 
 func (x *ConsoleInput) Reset() {
 	*x = ConsoleInput{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[29]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2221,7 +2561,7 @@ func (x *ConsoleInput) String() string {
 func (*ConsoleInput) ProtoMessage() {}
 
 func (x *ConsoleInput) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[29]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2234,7 +2574,7 @@ func (x *ConsoleInput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsoleInput.ProtoReflect.Descriptor instead.
 func (*ConsoleInput) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{29}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ConsoleInput) GetInstanceId() string {
@@ -2260,7 +2600,7 @@ type ConsoleChunk struct {
 
 func (x *ConsoleChunk) Reset() {
 	*x = ConsoleChunk{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2272,7 +2612,7 @@ func (x *ConsoleChunk) String() string {
 func (*ConsoleChunk) ProtoMessage() {}
 
 func (x *ConsoleChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2285,7 +2625,7 @@ func (x *ConsoleChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsoleChunk.ProtoReflect.Descriptor instead.
 func (*ConsoleChunk) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{30}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ConsoleChunk) GetData() []byte {
@@ -2311,7 +2651,7 @@ type DescribeInstanceAttributeRequest struct {
 
 func (x *DescribeInstanceAttributeRequest) Reset() {
 	*x = DescribeInstanceAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2323,7 +2663,7 @@ func (x *DescribeInstanceAttributeRequest) String() string {
 func (*DescribeInstanceAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2336,7 +2676,7 @@ func (x *DescribeInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{31}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *DescribeInstanceAttributeRequest) GetInstanceId() string {
@@ -2393,7 +2733,7 @@ type InstanceAttribute struct {
 
 func (x *InstanceAttribute) Reset() {
 	*x = InstanceAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2405,7 +2745,7 @@ func (x *InstanceAttribute) String() string {
 func (*InstanceAttribute) ProtoMessage() {}
 
 func (x *InstanceAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2418,7 +2758,7 @@ func (x *InstanceAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceAttribute.ProtoReflect.Descriptor instead.
 func (*InstanceAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{32}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *InstanceAttribute) GetInstanceId() string {
@@ -2565,7 +2905,7 @@ type AttributeBooleanValue struct {
 
 func (x *AttributeBooleanValue) Reset() {
 	*x = AttributeBooleanValue{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2577,7 +2917,7 @@ func (x *AttributeBooleanValue) String() string {
 func (*AttributeBooleanValue) ProtoMessage() {}
 
 func (x *AttributeBooleanValue) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2590,7 +2930,7 @@ func (x *AttributeBooleanValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttributeBooleanValue.ProtoReflect.Descriptor instead.
 func (*AttributeBooleanValue) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{33}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *AttributeBooleanValue) GetValue() bool {
@@ -2611,7 +2951,7 @@ type BlobAttributeValue struct {
 
 func (x *BlobAttributeValue) Reset() {
 	*x = BlobAttributeValue{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2623,7 +2963,7 @@ func (x *BlobAttributeValue) String() string {
 func (*BlobAttributeValue) ProtoMessage() {}
 
 func (x *BlobAttributeValue) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2636,7 +2976,7 @@ func (x *BlobAttributeValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BlobAttributeValue.ProtoReflect.Descriptor instead.
 func (*BlobAttributeValue) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{34}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *BlobAttributeValue) GetValue() []byte {
@@ -2657,7 +2997,7 @@ type ProductCode struct {
 
 func (x *ProductCode) Reset() {
 	*x = ProductCode{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2669,7 +3009,7 @@ func (x *ProductCode) String() string {
 func (*ProductCode) ProtoMessage() {}
 
 func (x *ProductCode) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2682,7 +3022,7 @@ func (x *ProductCode) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProductCode.ProtoReflect.Descriptor instead.
 func (*ProductCode) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{35}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ProductCode) GetProductCodeId() string {
@@ -2709,7 +3049,7 @@ type EnclaveOptions struct {
 
 func (x *EnclaveOptions) Reset() {
 	*x = EnclaveOptions{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2721,7 +3061,7 @@ func (x *EnclaveOptions) String() string {
 func (*EnclaveOptions) ProtoMessage() {}
 
 func (x *EnclaveOptions) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2734,7 +3074,7 @@ func (x *EnclaveOptions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnclaveOptions.ProtoReflect.Descriptor instead.
 func (*EnclaveOptions) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{36}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *EnclaveOptions) GetEnabled() bool {
@@ -2772,7 +3112,7 @@ type ModifyInstanceAttributeRequest struct {
 
 func (x *ModifyInstanceAttributeRequest) Reset() {
 	*x = ModifyInstanceAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2784,7 +3124,7 @@ func (x *ModifyInstanceAttributeRequest) String() string {
 func (*ModifyInstanceAttributeRequest) ProtoMessage() {}
 
 func (x *ModifyInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2797,7 +3137,7 @@ func (x *ModifyInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyInstanceAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyInstanceAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{37}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *ModifyInstanceAttributeRequest) GetInstanceId() string {
@@ -2932,7 +3272,7 @@ type InstanceBlockDeviceMappingSpecification struct {
 
 func (x *InstanceBlockDeviceMappingSpecification) Reset() {
 	*x = InstanceBlockDeviceMappingSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2944,7 +3284,7 @@ func (x *InstanceBlockDeviceMappingSpecification) String() string {
 func (*InstanceBlockDeviceMappingSpecification) ProtoMessage() {}
 
 func (x *InstanceBlockDeviceMappingSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2957,7 +3297,7 @@ func (x *InstanceBlockDeviceMappingSpecification) ProtoReflect() protoreflect.Me
 
 // Deprecated: Use InstanceBlockDeviceMappingSpecification.ProtoReflect.Descriptor instead.
 func (*InstanceBlockDeviceMappingSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{38}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *InstanceBlockDeviceMappingSpecification) GetDeviceName() string {
@@ -2999,7 +3339,7 @@ type EbsInstanceBlockDeviceSpecification struct {
 
 func (x *EbsInstanceBlockDeviceSpecification) Reset() {
 	*x = EbsInstanceBlockDeviceSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3011,7 +3351,7 @@ func (x *EbsInstanceBlockDeviceSpecification) String() string {
 func (*EbsInstanceBlockDeviceSpecification) ProtoMessage() {}
 
 func (x *EbsInstanceBlockDeviceSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3024,7 +3364,7 @@ func (x *EbsInstanceBlockDeviceSpecification) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use EbsInstanceBlockDeviceSpecification.ProtoReflect.Descriptor instead.
 func (*EbsInstanceBlockDeviceSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{39}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *EbsInstanceBlockDeviceSpecification) GetVolumeId() string {
@@ -3049,7 +3389,7 @@ type ModifyInstanceAttributeResponse struct {
 
 func (x *ModifyInstanceAttributeResponse) Reset() {
 	*x = ModifyInstanceAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3061,7 +3401,7 @@ func (x *ModifyInstanceAttributeResponse) String() string {
 func (*ModifyInstanceAttributeResponse) ProtoMessage() {}
 
 func (x *ModifyInstanceAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3074,7 +3414,7 @@ func (x *ModifyInstanceAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyInstanceAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifyInstanceAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{40}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{47}
 }
 
 // DescribeInstanceStatusRequest is EC2's. Filters: availability-zone,
@@ -3095,7 +3435,7 @@ type DescribeInstanceStatusRequest struct {
 
 func (x *DescribeInstanceStatusRequest) Reset() {
 	*x = DescribeInstanceStatusRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3107,7 +3447,7 @@ func (x *DescribeInstanceStatusRequest) String() string {
 func (*DescribeInstanceStatusRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3120,7 +3460,7 @@ func (x *DescribeInstanceStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceStatusRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceStatusRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{41}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *DescribeInstanceStatusRequest) GetInstanceIds() []string {
@@ -3175,7 +3515,7 @@ type DescribeInstanceStatusResponse struct {
 
 func (x *DescribeInstanceStatusResponse) Reset() {
 	*x = DescribeInstanceStatusResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3187,7 +3527,7 @@ func (x *DescribeInstanceStatusResponse) String() string {
 func (*DescribeInstanceStatusResponse) ProtoMessage() {}
 
 func (x *DescribeInstanceStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3200,7 +3540,7 @@ func (x *DescribeInstanceStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceStatusResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceStatusResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{42}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *DescribeInstanceStatusResponse) GetInstanceStatuses() []*InstanceStatus {
@@ -3233,7 +3573,7 @@ type InstanceStatus struct {
 
 func (x *InstanceStatus) Reset() {
 	*x = InstanceStatus{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3245,7 +3585,7 @@ func (x *InstanceStatus) String() string {
 func (*InstanceStatus) ProtoMessage() {}
 
 func (x *InstanceStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3258,7 +3598,7 @@ func (x *InstanceStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceStatus.ProtoReflect.Descriptor instead.
 func (*InstanceStatus) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{43}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *InstanceStatus) GetInstanceId() string {
@@ -3315,7 +3655,7 @@ type InstanceStatusSummary struct {
 
 func (x *InstanceStatusSummary) Reset() {
 	*x = InstanceStatusSummary{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3327,7 +3667,7 @@ func (x *InstanceStatusSummary) String() string {
 func (*InstanceStatusSummary) ProtoMessage() {}
 
 func (x *InstanceStatusSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3340,7 +3680,7 @@ func (x *InstanceStatusSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceStatusSummary.ProtoReflect.Descriptor instead.
 func (*InstanceStatusSummary) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{44}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *InstanceStatusSummary) GetStatus() string {
@@ -3370,7 +3710,7 @@ type InstanceStatusDetails struct {
 
 func (x *InstanceStatusDetails) Reset() {
 	*x = InstanceStatusDetails{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3382,7 +3722,7 @@ func (x *InstanceStatusDetails) String() string {
 func (*InstanceStatusDetails) ProtoMessage() {}
 
 func (x *InstanceStatusDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3395,7 +3735,7 @@ func (x *InstanceStatusDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceStatusDetails.ProtoReflect.Descriptor instead.
 func (*InstanceStatusDetails) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{45}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *InstanceStatusDetails) GetName() string {
@@ -3433,7 +3773,7 @@ type InstanceStatusEvent struct {
 
 func (x *InstanceStatusEvent) Reset() {
 	*x = InstanceStatusEvent{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3445,7 +3785,7 @@ func (x *InstanceStatusEvent) String() string {
 func (*InstanceStatusEvent) ProtoMessage() {}
 
 func (x *InstanceStatusEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3458,7 +3798,7 @@ func (x *InstanceStatusEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceStatusEvent.ProtoReflect.Descriptor instead.
 func (*InstanceStatusEvent) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{46}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *InstanceStatusEvent) GetInstanceEventId() string {
@@ -3520,7 +3860,7 @@ type InstanceTypeInfo struct {
 
 func (x *InstanceTypeInfo) Reset() {
 	*x = InstanceTypeInfo{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3532,7 +3872,7 @@ func (x *InstanceTypeInfo) String() string {
 func (*InstanceTypeInfo) ProtoMessage() {}
 
 func (x *InstanceTypeInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3545,7 +3885,7 @@ func (x *InstanceTypeInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceTypeInfo.ProtoReflect.Descriptor instead.
 func (*InstanceTypeInfo) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{47}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *InstanceTypeInfo) GetInstanceType() string {
@@ -3672,7 +4012,7 @@ type DescribeInstanceTypesRequest struct {
 
 func (x *DescribeInstanceTypesRequest) Reset() {
 	*x = DescribeInstanceTypesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3684,7 +4024,7 @@ func (x *DescribeInstanceTypesRequest) String() string {
 func (*DescribeInstanceTypesRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceTypesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3697,7 +4037,7 @@ func (x *DescribeInstanceTypesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceTypesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTypesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{48}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *DescribeInstanceTypesRequest) GetInstanceTypes() []string {
@@ -3738,7 +4078,7 @@ type DescribeInstanceTypesResponse struct {
 
 func (x *DescribeInstanceTypesResponse) Reset() {
 	*x = DescribeInstanceTypesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3750,7 +4090,7 @@ func (x *DescribeInstanceTypesResponse) String() string {
 func (*DescribeInstanceTypesResponse) ProtoMessage() {}
 
 func (x *DescribeInstanceTypesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3763,7 +4103,7 @@ func (x *DescribeInstanceTypesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceTypesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTypesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{49}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *DescribeInstanceTypesResponse) GetInstanceTypes() []*InstanceTypeInfo {
@@ -3791,7 +4131,7 @@ type Region struct {
 
 func (x *Region) Reset() {
 	*x = Region{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3803,7 +4143,7 @@ func (x *Region) String() string {
 func (*Region) ProtoMessage() {}
 
 func (x *Region) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3816,7 +4156,7 @@ func (x *Region) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Region.ProtoReflect.Descriptor instead.
 func (*Region) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{50}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *Region) GetRegionName() string {
@@ -3849,7 +4189,7 @@ type DescribeRegionsRequest struct {
 
 func (x *DescribeRegionsRequest) Reset() {
 	*x = DescribeRegionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3861,7 +4201,7 @@ func (x *DescribeRegionsRequest) String() string {
 func (*DescribeRegionsRequest) ProtoMessage() {}
 
 func (x *DescribeRegionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3874,7 +4214,7 @@ func (x *DescribeRegionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRegionsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeRegionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{51}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *DescribeRegionsRequest) GetRegionNames() []string {
@@ -3893,7 +4233,7 @@ type DescribeRegionsResponse struct {
 
 func (x *DescribeRegionsResponse) Reset() {
 	*x = DescribeRegionsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3905,7 +4245,7 @@ func (x *DescribeRegionsResponse) String() string {
 func (*DescribeRegionsResponse) ProtoMessage() {}
 
 func (x *DescribeRegionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3918,7 +4258,7 @@ func (x *DescribeRegionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRegionsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeRegionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{52}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *DescribeRegionsResponse) GetRegions() []*Region {
@@ -3942,7 +4282,7 @@ type AvailabilityZone struct {
 
 func (x *AvailabilityZone) Reset() {
 	*x = AvailabilityZone{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3954,7 +4294,7 @@ func (x *AvailabilityZone) String() string {
 func (*AvailabilityZone) ProtoMessage() {}
 
 func (x *AvailabilityZone) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3967,7 +4307,7 @@ func (x *AvailabilityZone) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AvailabilityZone.ProtoReflect.Descriptor instead.
 func (*AvailabilityZone) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{53}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *AvailabilityZone) GetZoneName() string {
@@ -4022,7 +4362,7 @@ type DescribeAvailabilityZonesRequest struct {
 
 func (x *DescribeAvailabilityZonesRequest) Reset() {
 	*x = DescribeAvailabilityZonesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4034,7 +4374,7 @@ func (x *DescribeAvailabilityZonesRequest) String() string {
 func (*DescribeAvailabilityZonesRequest) ProtoMessage() {}
 
 func (x *DescribeAvailabilityZonesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4047,7 +4387,7 @@ func (x *DescribeAvailabilityZonesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeAvailabilityZonesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeAvailabilityZonesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{54}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *DescribeAvailabilityZonesRequest) GetZoneNames() []string {
@@ -4073,7 +4413,7 @@ type DescribeAvailabilityZonesResponse struct {
 
 func (x *DescribeAvailabilityZonesResponse) Reset() {
 	*x = DescribeAvailabilityZonesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4085,7 +4425,7 @@ func (x *DescribeAvailabilityZonesResponse) String() string {
 func (*DescribeAvailabilityZonesResponse) ProtoMessage() {}
 
 func (x *DescribeAvailabilityZonesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4098,7 +4438,7 @@ func (x *DescribeAvailabilityZonesResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DescribeAvailabilityZonesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeAvailabilityZonesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{55}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *DescribeAvailabilityZonesResponse) GetAvailabilityZones() []*AvailabilityZone {
@@ -4132,7 +4472,7 @@ type Host struct {
 
 func (x *Host) Reset() {
 	*x = Host{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4144,7 +4484,7 @@ func (x *Host) String() string {
 func (*Host) ProtoMessage() {}
 
 func (x *Host) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4157,7 +4497,7 @@ func (x *Host) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Host.ProtoReflect.Descriptor instead.
 func (*Host) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{56}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *Host) GetHostId() string {
@@ -4274,7 +4614,7 @@ type DescribeHostsRequest struct {
 
 func (x *DescribeHostsRequest) Reset() {
 	*x = DescribeHostsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4286,7 +4626,7 @@ func (x *DescribeHostsRequest) String() string {
 func (*DescribeHostsRequest) ProtoMessage() {}
 
 func (x *DescribeHostsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4299,7 +4639,7 @@ func (x *DescribeHostsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeHostsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeHostsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{57}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *DescribeHostsRequest) GetHostIds() []string {
@@ -4318,7 +4658,7 @@ type DescribeHostsResponse struct {
 
 func (x *DescribeHostsResponse) Reset() {
 	*x = DescribeHostsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4330,7 +4670,7 @@ func (x *DescribeHostsResponse) String() string {
 func (*DescribeHostsResponse) ProtoMessage() {}
 
 func (x *DescribeHostsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4343,7 +4683,7 @@ func (x *DescribeHostsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeHostsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeHostsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{58}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *DescribeHostsResponse) GetHosts() []*Host {
@@ -4369,7 +4709,7 @@ type KeyPair struct {
 
 func (x *KeyPair) Reset() {
 	*x = KeyPair{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4381,7 +4721,7 @@ func (x *KeyPair) String() string {
 func (*KeyPair) ProtoMessage() {}
 
 func (x *KeyPair) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4394,7 +4734,7 @@ func (x *KeyPair) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KeyPair.ProtoReflect.Descriptor instead.
 func (*KeyPair) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{59}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *KeyPair) GetKeyName() string {
@@ -4465,7 +4805,7 @@ type CreateKeyPairRequest struct {
 
 func (x *CreateKeyPairRequest) Reset() {
 	*x = CreateKeyPairRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4477,7 +4817,7 @@ func (x *CreateKeyPairRequest) String() string {
 func (*CreateKeyPairRequest) ProtoMessage() {}
 
 func (x *CreateKeyPairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4490,7 +4830,7 @@ func (x *CreateKeyPairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateKeyPairRequest.ProtoReflect.Descriptor instead.
 func (*CreateKeyPairRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{60}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *CreateKeyPairRequest) GetKeyName() string {
@@ -4533,7 +4873,7 @@ type ImportKeyPairRequest struct {
 
 func (x *ImportKeyPairRequest) Reset() {
 	*x = ImportKeyPairRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4545,7 +4885,7 @@ func (x *ImportKeyPairRequest) String() string {
 func (*ImportKeyPairRequest) ProtoMessage() {}
 
 func (x *ImportKeyPairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4558,7 +4898,7 @@ func (x *ImportKeyPairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportKeyPairRequest.ProtoReflect.Descriptor instead.
 func (*ImportKeyPairRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{61}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *ImportKeyPairRequest) GetKeyName() string {
@@ -4601,7 +4941,7 @@ type DescribeKeyPairsRequest struct {
 
 func (x *DescribeKeyPairsRequest) Reset() {
 	*x = DescribeKeyPairsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4613,7 +4953,7 @@ func (x *DescribeKeyPairsRequest) String() string {
 func (*DescribeKeyPairsRequest) ProtoMessage() {}
 
 func (x *DescribeKeyPairsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4626,7 +4966,7 @@ func (x *DescribeKeyPairsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeKeyPairsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeKeyPairsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{62}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{69}
 }
 
 func (x *DescribeKeyPairsRequest) GetKeyNames() []string {
@@ -4666,7 +5006,7 @@ type DescribeKeyPairsResponse struct {
 
 func (x *DescribeKeyPairsResponse) Reset() {
 	*x = DescribeKeyPairsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4678,7 +5018,7 @@ func (x *DescribeKeyPairsResponse) String() string {
 func (*DescribeKeyPairsResponse) ProtoMessage() {}
 
 func (x *DescribeKeyPairsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4691,7 +5031,7 @@ func (x *DescribeKeyPairsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeKeyPairsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeKeyPairsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{63}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{70}
 }
 
 func (x *DescribeKeyPairsResponse) GetKeyPairs() []*KeyPair {
@@ -4712,7 +5052,7 @@ type DeleteKeyPairRequest struct {
 
 func (x *DeleteKeyPairRequest) Reset() {
 	*x = DeleteKeyPairRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4724,7 +5064,7 @@ func (x *DeleteKeyPairRequest) String() string {
 func (*DeleteKeyPairRequest) ProtoMessage() {}
 
 func (x *DeleteKeyPairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4737,7 +5077,7 @@ func (x *DeleteKeyPairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteKeyPairRequest.ProtoReflect.Descriptor instead.
 func (*DeleteKeyPairRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{64}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{71}
 }
 
 func (x *DeleteKeyPairRequest) GetKeyName() string {
@@ -4769,7 +5109,7 @@ type DeleteKeyPairResponse struct {
 
 func (x *DeleteKeyPairResponse) Reset() {
 	*x = DeleteKeyPairResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4781,7 +5121,7 @@ func (x *DeleteKeyPairResponse) String() string {
 func (*DeleteKeyPairResponse) ProtoMessage() {}
 
 func (x *DeleteKeyPairResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4794,7 +5134,7 @@ func (x *DeleteKeyPairResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteKeyPairResponse.ProtoReflect.Descriptor instead.
 func (*DeleteKeyPairResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{65}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{72}
 }
 
 // PlacementGroup is a group of instances placed by one strategy:
@@ -4814,7 +5154,7 @@ type PlacementGroup struct {
 
 func (x *PlacementGroup) Reset() {
 	*x = PlacementGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4826,7 +5166,7 @@ func (x *PlacementGroup) String() string {
 func (*PlacementGroup) ProtoMessage() {}
 
 func (x *PlacementGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4839,7 +5179,7 @@ func (x *PlacementGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlacementGroup.ProtoReflect.Descriptor instead.
 func (*PlacementGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{66}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{73}
 }
 
 func (x *PlacementGroup) GetGroupName() string {
@@ -4897,7 +5237,7 @@ type CreatePlacementGroupRequest struct {
 
 func (x *CreatePlacementGroupRequest) Reset() {
 	*x = CreatePlacementGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4909,7 +5249,7 @@ func (x *CreatePlacementGroupRequest) String() string {
 func (*CreatePlacementGroupRequest) ProtoMessage() {}
 
 func (x *CreatePlacementGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4922,7 +5262,7 @@ func (x *CreatePlacementGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreatePlacementGroupRequest.ProtoReflect.Descriptor instead.
 func (*CreatePlacementGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{67}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{74}
 }
 
 func (x *CreatePlacementGroupRequest) GetGroupName() string {
@@ -4971,7 +5311,7 @@ type DescribePlacementGroupsRequest struct {
 
 func (x *DescribePlacementGroupsRequest) Reset() {
 	*x = DescribePlacementGroupsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4983,7 +5323,7 @@ func (x *DescribePlacementGroupsRequest) String() string {
 func (*DescribePlacementGroupsRequest) ProtoMessage() {}
 
 func (x *DescribePlacementGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4996,7 +5336,7 @@ func (x *DescribePlacementGroupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribePlacementGroupsRequest.ProtoReflect.Descriptor instead.
 func (*DescribePlacementGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{68}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{75}
 }
 
 func (x *DescribePlacementGroupsRequest) GetGroupNames() []string {
@@ -5029,7 +5369,7 @@ type DescribePlacementGroupsResponse struct {
 
 func (x *DescribePlacementGroupsResponse) Reset() {
 	*x = DescribePlacementGroupsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5041,7 +5381,7 @@ func (x *DescribePlacementGroupsResponse) String() string {
 func (*DescribePlacementGroupsResponse) ProtoMessage() {}
 
 func (x *DescribePlacementGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5054,7 +5394,7 @@ func (x *DescribePlacementGroupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribePlacementGroupsResponse.ProtoReflect.Descriptor instead.
 func (*DescribePlacementGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{69}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{76}
 }
 
 func (x *DescribePlacementGroupsResponse) GetPlacementGroups() []*PlacementGroup {
@@ -5074,7 +5414,7 @@ type DeletePlacementGroupRequest struct {
 
 func (x *DeletePlacementGroupRequest) Reset() {
 	*x = DeletePlacementGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5086,7 +5426,7 @@ func (x *DeletePlacementGroupRequest) String() string {
 func (*DeletePlacementGroupRequest) ProtoMessage() {}
 
 func (x *DeletePlacementGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5099,7 +5439,7 @@ func (x *DeletePlacementGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeletePlacementGroupRequest.ProtoReflect.Descriptor instead.
 func (*DeletePlacementGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{70}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{77}
 }
 
 func (x *DeletePlacementGroupRequest) GetGroupName() string {
@@ -5124,7 +5464,7 @@ type DeletePlacementGroupResponse struct {
 
 func (x *DeletePlacementGroupResponse) Reset() {
 	*x = DeletePlacementGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5136,7 +5476,7 @@ func (x *DeletePlacementGroupResponse) String() string {
 func (*DeletePlacementGroupResponse) ProtoMessage() {}
 
 func (x *DeletePlacementGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5149,7 +5489,7 @@ func (x *DeletePlacementGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeletePlacementGroupResponse.ProtoReflect.Descriptor instead.
 func (*DeletePlacementGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{71}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{78}
 }
 
 type CreateTagsRequest struct {
@@ -5163,7 +5503,7 @@ type CreateTagsRequest struct {
 
 func (x *CreateTagsRequest) Reset() {
 	*x = CreateTagsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5175,7 +5515,7 @@ func (x *CreateTagsRequest) String() string {
 func (*CreateTagsRequest) ProtoMessage() {}
 
 func (x *CreateTagsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5188,7 +5528,7 @@ func (x *CreateTagsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTagsRequest.ProtoReflect.Descriptor instead.
 func (*CreateTagsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{72}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{79}
 }
 
 func (x *CreateTagsRequest) GetResources() []string {
@@ -5220,7 +5560,7 @@ type CreateTagsResponse struct {
 
 func (x *CreateTagsResponse) Reset() {
 	*x = CreateTagsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5232,7 +5572,7 @@ func (x *CreateTagsResponse) String() string {
 func (*CreateTagsResponse) ProtoMessage() {}
 
 func (x *CreateTagsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5245,7 +5585,7 @@ func (x *CreateTagsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTagsResponse.ProtoReflect.Descriptor instead.
 func (*CreateTagsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{73}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{80}
 }
 
 type DeleteTagsRequest struct {
@@ -5259,7 +5599,7 @@ type DeleteTagsRequest struct {
 
 func (x *DeleteTagsRequest) Reset() {
 	*x = DeleteTagsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5271,7 +5611,7 @@ func (x *DeleteTagsRequest) String() string {
 func (*DeleteTagsRequest) ProtoMessage() {}
 
 func (x *DeleteTagsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5284,7 +5624,7 @@ func (x *DeleteTagsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteTagsRequest.ProtoReflect.Descriptor instead.
 func (*DeleteTagsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{74}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{81}
 }
 
 func (x *DeleteTagsRequest) GetResources() []string {
@@ -5316,7 +5656,7 @@ type DeleteTagsResponse struct {
 
 func (x *DeleteTagsResponse) Reset() {
 	*x = DeleteTagsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5328,7 +5668,7 @@ func (x *DeleteTagsResponse) String() string {
 func (*DeleteTagsResponse) ProtoMessage() {}
 
 func (x *DeleteTagsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5341,7 +5681,7 @@ func (x *DeleteTagsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteTagsResponse.ProtoReflect.Descriptor instead.
 func (*DeleteTagsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{75}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{82}
 }
 
 type TagDescription struct {
@@ -5356,7 +5696,7 @@ type TagDescription struct {
 
 func (x *TagDescription) Reset() {
 	*x = TagDescription{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5368,7 +5708,7 @@ func (x *TagDescription) String() string {
 func (*TagDescription) ProtoMessage() {}
 
 func (x *TagDescription) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5381,7 +5721,7 @@ func (x *TagDescription) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TagDescription.ProtoReflect.Descriptor instead.
 func (*TagDescription) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{76}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{83}
 }
 
 func (x *TagDescription) GetResourceId() string {
@@ -5423,7 +5763,7 @@ type DescribeTagsRequest struct {
 
 func (x *DescribeTagsRequest) Reset() {
 	*x = DescribeTagsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5435,7 +5775,7 @@ func (x *DescribeTagsRequest) String() string {
 func (*DescribeTagsRequest) ProtoMessage() {}
 
 func (x *DescribeTagsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5448,7 +5788,7 @@ func (x *DescribeTagsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeTagsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeTagsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{77}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{84}
 }
 
 func (x *DescribeTagsRequest) GetFilters() []*Filter {
@@ -5482,7 +5822,7 @@ type DescribeTagsResponse struct {
 
 func (x *DescribeTagsResponse) Reset() {
 	*x = DescribeTagsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5494,7 +5834,7 @@ func (x *DescribeTagsResponse) String() string {
 func (*DescribeTagsResponse) ProtoMessage() {}
 
 func (x *DescribeTagsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5507,7 +5847,7 @@ func (x *DescribeTagsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeTagsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeTagsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{78}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{85}
 }
 
 func (x *DescribeTagsResponse) GetTags() []*TagDescription {
@@ -5538,7 +5878,7 @@ type VolumeAttachment struct {
 
 func (x *VolumeAttachment) Reset() {
 	*x = VolumeAttachment{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5550,7 +5890,7 @@ func (x *VolumeAttachment) String() string {
 func (*VolumeAttachment) ProtoMessage() {}
 
 func (x *VolumeAttachment) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5563,7 +5903,7 @@ func (x *VolumeAttachment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeAttachment.ProtoReflect.Descriptor instead.
 func (*VolumeAttachment) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{79}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{86}
 }
 
 func (x *VolumeAttachment) GetVolumeId() string {
@@ -5629,7 +5969,7 @@ type Volume struct {
 
 func (x *Volume) Reset() {
 	*x = Volume{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5641,7 +5981,7 @@ func (x *Volume) String() string {
 func (*Volume) ProtoMessage() {}
 
 func (x *Volume) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5654,7 +5994,7 @@ func (x *Volume) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Volume.ProtoReflect.Descriptor instead.
 func (*Volume) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{80}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{87}
 }
 
 func (x *Volume) GetVolumeId() string {
@@ -5766,7 +6106,7 @@ type CreateVolumeRequest struct {
 
 func (x *CreateVolumeRequest) Reset() {
 	*x = CreateVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5778,7 +6118,7 @@ func (x *CreateVolumeRequest) String() string {
 func (*CreateVolumeRequest) ProtoMessage() {}
 
 func (x *CreateVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5791,7 +6131,7 @@ func (x *CreateVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVolumeRequest.ProtoReflect.Descriptor instead.
 func (*CreateVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{81}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{88}
 }
 
 func (x *CreateVolumeRequest) GetAvailabilityZone() string {
@@ -5876,7 +6216,7 @@ type DescribeVolumesRequest struct {
 
 func (x *DescribeVolumesRequest) Reset() {
 	*x = DescribeVolumesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5888,7 +6228,7 @@ func (x *DescribeVolumesRequest) String() string {
 func (*DescribeVolumesRequest) ProtoMessage() {}
 
 func (x *DescribeVolumesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5901,7 +6241,7 @@ func (x *DescribeVolumesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVolumesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{82}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{89}
 }
 
 func (x *DescribeVolumesRequest) GetVolumeIds() []string {
@@ -5942,7 +6282,7 @@ type DescribeVolumesResponse struct {
 
 func (x *DescribeVolumesResponse) Reset() {
 	*x = DescribeVolumesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5954,7 +6294,7 @@ func (x *DescribeVolumesResponse) String() string {
 func (*DescribeVolumesResponse) ProtoMessage() {}
 
 func (x *DescribeVolumesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5967,7 +6307,7 @@ func (x *DescribeVolumesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVolumesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{83}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{90}
 }
 
 func (x *DescribeVolumesResponse) GetVolumes() []*Volume {
@@ -5996,7 +6336,7 @@ type AttachVolumeRequest struct {
 
 func (x *AttachVolumeRequest) Reset() {
 	*x = AttachVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6008,7 +6348,7 @@ func (x *AttachVolumeRequest) String() string {
 func (*AttachVolumeRequest) ProtoMessage() {}
 
 func (x *AttachVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6021,7 +6361,7 @@ func (x *AttachVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachVolumeRequest.ProtoReflect.Descriptor instead.
 func (*AttachVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{84}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{91}
 }
 
 func (x *AttachVolumeRequest) GetVolumeId() string {
@@ -6065,7 +6405,7 @@ type DetachVolumeRequest struct {
 
 func (x *DetachVolumeRequest) Reset() {
 	*x = DetachVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6077,7 +6417,7 @@ func (x *DetachVolumeRequest) String() string {
 func (*DetachVolumeRequest) ProtoMessage() {}
 
 func (x *DetachVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6090,7 +6430,7 @@ func (x *DetachVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DetachVolumeRequest.ProtoReflect.Descriptor instead.
 func (*DetachVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{85}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{92}
 }
 
 func (x *DetachVolumeRequest) GetVolumeId() string {
@@ -6142,7 +6482,7 @@ type ModifyVolumeRequest struct {
 
 func (x *ModifyVolumeRequest) Reset() {
 	*x = ModifyVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6154,7 +6494,7 @@ func (x *ModifyVolumeRequest) String() string {
 func (*ModifyVolumeRequest) ProtoMessage() {}
 
 func (x *ModifyVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6167,7 +6507,7 @@ func (x *ModifyVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVolumeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{86}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{93}
 }
 
 func (x *ModifyVolumeRequest) GetVolumeId() string {
@@ -6234,7 +6574,7 @@ type VolumeModification struct {
 
 func (x *VolumeModification) Reset() {
 	*x = VolumeModification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6246,7 +6586,7 @@ func (x *VolumeModification) String() string {
 func (*VolumeModification) ProtoMessage() {}
 
 func (x *VolumeModification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6259,7 +6599,7 @@ func (x *VolumeModification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeModification.ProtoReflect.Descriptor instead.
 func (*VolumeModification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{87}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{94}
 }
 
 func (x *VolumeModification) GetVolumeId() string {
@@ -6370,7 +6710,7 @@ type DeleteVolumeRequest struct {
 
 func (x *DeleteVolumeRequest) Reset() {
 	*x = DeleteVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6382,7 +6722,7 @@ func (x *DeleteVolumeRequest) String() string {
 func (*DeleteVolumeRequest) ProtoMessage() {}
 
 func (x *DeleteVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6395,7 +6735,7 @@ func (x *DeleteVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVolumeRequest.ProtoReflect.Descriptor instead.
 func (*DeleteVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{88}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{95}
 }
 
 func (x *DeleteVolumeRequest) GetVolumeId() string {
@@ -6420,7 +6760,7 @@ type DeleteVolumeResponse struct {
 
 func (x *DeleteVolumeResponse) Reset() {
 	*x = DeleteVolumeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6432,7 +6772,7 @@ func (x *DeleteVolumeResponse) String() string {
 func (*DeleteVolumeResponse) ProtoMessage() {}
 
 func (x *DeleteVolumeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6445,7 +6785,7 @@ func (x *DeleteVolumeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVolumeResponse.ProtoReflect.Descriptor instead.
 func (*DeleteVolumeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{89}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{96}
 }
 
 type Snapshot struct {
@@ -6469,7 +6809,7 @@ type Snapshot struct {
 
 func (x *Snapshot) Reset() {
 	*x = Snapshot{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6481,7 +6821,7 @@ func (x *Snapshot) String() string {
 func (*Snapshot) ProtoMessage() {}
 
 func (x *Snapshot) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6494,7 +6834,7 @@ func (x *Snapshot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Snapshot.ProtoReflect.Descriptor instead.
 func (*Snapshot) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{90}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{97}
 }
 
 func (x *Snapshot) GetSnapshotId() string {
@@ -6593,7 +6933,7 @@ type CreateSnapshotRequest struct {
 
 func (x *CreateSnapshotRequest) Reset() {
 	*x = CreateSnapshotRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6605,7 +6945,7 @@ func (x *CreateSnapshotRequest) String() string {
 func (*CreateSnapshotRequest) ProtoMessage() {}
 
 func (x *CreateSnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6618,7 +6958,7 @@ func (x *CreateSnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSnapshotRequest.ProtoReflect.Descriptor instead.
 func (*CreateSnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{91}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{98}
 }
 
 func (x *CreateSnapshotRequest) GetVolumeId() string {
@@ -6665,7 +7005,7 @@ type DescribeSnapshotsRequest struct {
 
 func (x *DescribeSnapshotsRequest) Reset() {
 	*x = DescribeSnapshotsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6677,7 +7017,7 @@ func (x *DescribeSnapshotsRequest) String() string {
 func (*DescribeSnapshotsRequest) ProtoMessage() {}
 
 func (x *DescribeSnapshotsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6690,7 +7030,7 @@ func (x *DescribeSnapshotsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSnapshotsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSnapshotsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{92}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{99}
 }
 
 func (x *DescribeSnapshotsRequest) GetSnapshotIds() []string {
@@ -6745,7 +7085,7 @@ type DescribeSnapshotsResponse struct {
 
 func (x *DescribeSnapshotsResponse) Reset() {
 	*x = DescribeSnapshotsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6757,7 +7097,7 @@ func (x *DescribeSnapshotsResponse) String() string {
 func (*DescribeSnapshotsResponse) ProtoMessage() {}
 
 func (x *DescribeSnapshotsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6770,7 +7110,7 @@ func (x *DescribeSnapshotsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSnapshotsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSnapshotsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{93}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{100}
 }
 
 func (x *DescribeSnapshotsResponse) GetSnapshots() []*Snapshot {
@@ -6798,7 +7138,7 @@ type DescribeAccountAttributesRequest struct {
 
 func (x *DescribeAccountAttributesRequest) Reset() {
 	*x = DescribeAccountAttributesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6810,7 +7150,7 @@ func (x *DescribeAccountAttributesRequest) String() string {
 func (*DescribeAccountAttributesRequest) ProtoMessage() {}
 
 func (x *DescribeAccountAttributesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6823,7 +7163,7 @@ func (x *DescribeAccountAttributesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeAccountAttributesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeAccountAttributesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{94}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{101}
 }
 
 func (x *DescribeAccountAttributesRequest) GetAttributeNames() []string {
@@ -6856,7 +7196,7 @@ type CopySnapshotRequest struct {
 
 func (x *CopySnapshotRequest) Reset() {
 	*x = CopySnapshotRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6868,7 +7208,7 @@ func (x *CopySnapshotRequest) String() string {
 func (*CopySnapshotRequest) ProtoMessage() {}
 
 func (x *CopySnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6881,7 +7221,7 @@ func (x *CopySnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopySnapshotRequest.ProtoReflect.Descriptor instead.
 func (*CopySnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{95}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{102}
 }
 
 func (x *CopySnapshotRequest) GetSourceRegion() string {
@@ -6963,7 +7303,7 @@ type CopySnapshotResponse struct {
 
 func (x *CopySnapshotResponse) Reset() {
 	*x = CopySnapshotResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6975,7 +7315,7 @@ func (x *CopySnapshotResponse) String() string {
 func (*CopySnapshotResponse) ProtoMessage() {}
 
 func (x *CopySnapshotResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6988,7 +7328,7 @@ func (x *CopySnapshotResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopySnapshotResponse.ProtoReflect.Descriptor instead.
 func (*CopySnapshotResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{96}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{103}
 }
 
 func (x *CopySnapshotResponse) GetSnapshotId() string {
@@ -7012,7 +7352,7 @@ type GetSnapshotLayersRequest struct {
 
 func (x *GetSnapshotLayersRequest) Reset() {
 	*x = GetSnapshotLayersRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7024,7 +7364,7 @@ func (x *GetSnapshotLayersRequest) String() string {
 func (*GetSnapshotLayersRequest) ProtoMessage() {}
 
 func (x *GetSnapshotLayersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7037,7 +7377,7 @@ func (x *GetSnapshotLayersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSnapshotLayersRequest.ProtoReflect.Descriptor instead.
 func (*GetSnapshotLayersRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{97}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{104}
 }
 
 func (x *GetSnapshotLayersRequest) GetSnapshotId() string {
@@ -7085,7 +7425,7 @@ type LayerChunk struct {
 
 func (x *LayerChunk) Reset() {
 	*x = LayerChunk{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7097,7 +7437,7 @@ func (x *LayerChunk) String() string {
 func (*LayerChunk) ProtoMessage() {}
 
 func (x *LayerChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7110,7 +7450,7 @@ func (x *LayerChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LayerChunk.ProtoReflect.Descriptor instead.
 func (*LayerChunk) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{98}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{105}
 }
 
 func (x *LayerChunk) GetLayerName() string {
@@ -7185,7 +7525,7 @@ type GetImageFilesRequest struct {
 
 func (x *GetImageFilesRequest) Reset() {
 	*x = GetImageFilesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7197,7 +7537,7 @@ func (x *GetImageFilesRequest) String() string {
 func (*GetImageFilesRequest) ProtoMessage() {}
 
 func (x *GetImageFilesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7210,7 +7550,7 @@ func (x *GetImageFilesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetImageFilesRequest.ProtoReflect.Descriptor instead.
 func (*GetImageFilesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{99}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{106}
 }
 
 func (x *GetImageFilesRequest) GetImageId() string {
@@ -7240,7 +7580,7 @@ type CopyImageRequest struct {
 
 func (x *CopyImageRequest) Reset() {
 	*x = CopyImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7252,7 +7592,7 @@ func (x *CopyImageRequest) String() string {
 func (*CopyImageRequest) ProtoMessage() {}
 
 func (x *CopyImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7265,7 +7605,7 @@ func (x *CopyImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopyImageRequest.ProtoReflect.Descriptor instead.
 func (*CopyImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{100}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{107}
 }
 
 func (x *CopyImageRequest) GetSourceRegion() string {
@@ -7347,7 +7687,7 @@ type CopyImageResponse struct {
 
 func (x *CopyImageResponse) Reset() {
 	*x = CopyImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7359,7 +7699,7 @@ func (x *CopyImageResponse) String() string {
 func (*CopyImageResponse) ProtoMessage() {}
 
 func (x *CopyImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7372,7 +7712,7 @@ func (x *CopyImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopyImageResponse.ProtoReflect.Descriptor instead.
 func (*CopyImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{101}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{108}
 }
 
 func (x *CopyImageResponse) GetImageId() string {
@@ -7392,7 +7732,7 @@ type DeleteSnapshotRequest struct {
 
 func (x *DeleteSnapshotRequest) Reset() {
 	*x = DeleteSnapshotRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7404,7 +7744,7 @@ func (x *DeleteSnapshotRequest) String() string {
 func (*DeleteSnapshotRequest) ProtoMessage() {}
 
 func (x *DeleteSnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7417,7 +7757,7 @@ func (x *DeleteSnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSnapshotRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{102}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{109}
 }
 
 func (x *DeleteSnapshotRequest) GetSnapshotId() string {
@@ -7442,7 +7782,7 @@ type DeleteSnapshotResponse struct {
 
 func (x *DeleteSnapshotResponse) Reset() {
 	*x = DeleteSnapshotResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7454,7 +7794,7 @@ func (x *DeleteSnapshotResponse) String() string {
 func (*DeleteSnapshotResponse) ProtoMessage() {}
 
 func (x *DeleteSnapshotResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7467,7 +7807,7 @@ func (x *DeleteSnapshotResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSnapshotResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSnapshotResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{103}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{110}
 }
 
 type Image struct {
@@ -7495,7 +7835,7 @@ type Image struct {
 
 func (x *Image) Reset() {
 	*x = Image{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7507,7 +7847,7 @@ func (x *Image) String() string {
 func (*Image) ProtoMessage() {}
 
 func (x *Image) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7520,7 +7860,7 @@ func (x *Image) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Image.ProtoReflect.Descriptor instead.
 func (*Image) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{104}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{111}
 }
 
 func (x *Image) GetImageId() string {
@@ -7662,7 +8002,7 @@ type RegisterImageRequest struct {
 
 func (x *RegisterImageRequest) Reset() {
 	*x = RegisterImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7674,7 +8014,7 @@ func (x *RegisterImageRequest) String() string {
 func (*RegisterImageRequest) ProtoMessage() {}
 
 func (x *RegisterImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7687,7 +8027,7 @@ func (x *RegisterImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterImageRequest.ProtoReflect.Descriptor instead.
 func (*RegisterImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{105}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{112}
 }
 
 func (x *RegisterImageRequest) GetName() string {
@@ -7762,7 +8102,7 @@ type RegisterImageResponse struct {
 
 func (x *RegisterImageResponse) Reset() {
 	*x = RegisterImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7774,7 +8114,7 @@ func (x *RegisterImageResponse) String() string {
 func (*RegisterImageResponse) ProtoMessage() {}
 
 func (x *RegisterImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7787,7 +8127,7 @@ func (x *RegisterImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterImageResponse.ProtoReflect.Descriptor instead.
 func (*RegisterImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{106}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{113}
 }
 
 func (x *RegisterImageResponse) GetImageId() string {
@@ -7811,7 +8151,7 @@ type CreateImageRequest struct {
 
 func (x *CreateImageRequest) Reset() {
 	*x = CreateImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7823,7 +8163,7 @@ func (x *CreateImageRequest) String() string {
 func (*CreateImageRequest) ProtoMessage() {}
 
 func (x *CreateImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7836,7 +8176,7 @@ func (x *CreateImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateImageRequest.ProtoReflect.Descriptor instead.
 func (*CreateImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{107}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{114}
 }
 
 func (x *CreateImageRequest) GetInstanceId() string {
@@ -7890,7 +8230,7 @@ type CreateImageResponse struct {
 
 func (x *CreateImageResponse) Reset() {
 	*x = CreateImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7902,7 +8242,7 @@ func (x *CreateImageResponse) String() string {
 func (*CreateImageResponse) ProtoMessage() {}
 
 func (x *CreateImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7915,7 +8255,7 @@ func (x *CreateImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateImageResponse.ProtoReflect.Descriptor instead.
 func (*CreateImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{108}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{115}
 }
 
 func (x *CreateImageResponse) GetImageId() string {
@@ -7944,7 +8284,7 @@ type DescribeImagesRequest struct {
 
 func (x *DescribeImagesRequest) Reset() {
 	*x = DescribeImagesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7956,7 +8296,7 @@ func (x *DescribeImagesRequest) String() string {
 func (*DescribeImagesRequest) ProtoMessage() {}
 
 func (x *DescribeImagesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7969,7 +8309,7 @@ func (x *DescribeImagesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImagesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeImagesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{109}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{116}
 }
 
 func (x *DescribeImagesRequest) GetImageIds() []string {
@@ -8038,7 +8378,7 @@ type DescribeImagesResponse struct {
 
 func (x *DescribeImagesResponse) Reset() {
 	*x = DescribeImagesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8050,7 +8390,7 @@ func (x *DescribeImagesResponse) String() string {
 func (*DescribeImagesResponse) ProtoMessage() {}
 
 func (x *DescribeImagesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8063,7 +8403,7 @@ func (x *DescribeImagesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImagesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeImagesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{110}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{117}
 }
 
 func (x *DescribeImagesResponse) GetImages() []*Image {
@@ -8090,7 +8430,7 @@ type DeregisterImageRequest struct {
 
 func (x *DeregisterImageRequest) Reset() {
 	*x = DeregisterImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8102,7 +8442,7 @@ func (x *DeregisterImageRequest) String() string {
 func (*DeregisterImageRequest) ProtoMessage() {}
 
 func (x *DeregisterImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8115,7 +8455,7 @@ func (x *DeregisterImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeregisterImageRequest.ProtoReflect.Descriptor instead.
 func (*DeregisterImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{111}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{118}
 }
 
 func (x *DeregisterImageRequest) GetImageId() string {
@@ -8140,7 +8480,7 @@ type DeregisterImageResponse struct {
 
 func (x *DeregisterImageResponse) Reset() {
 	*x = DeregisterImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8152,7 +8492,7 @@ func (x *DeregisterImageResponse) String() string {
 func (*DeregisterImageResponse) ProtoMessage() {}
 
 func (x *DeregisterImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8165,7 +8505,7 @@ func (x *DeregisterImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeregisterImageResponse.ProtoReflect.Descriptor instead.
 func (*DeregisterImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{112}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{119}
 }
 
 // LaunchPermission lets one account (user_id, 12 digits) or everyone
@@ -8180,7 +8520,7 @@ type LaunchPermission struct {
 
 func (x *LaunchPermission) Reset() {
 	*x = LaunchPermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8192,7 +8532,7 @@ func (x *LaunchPermission) String() string {
 func (*LaunchPermission) ProtoMessage() {}
 
 func (x *LaunchPermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8205,7 +8545,7 @@ func (x *LaunchPermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchPermission.ProtoReflect.Descriptor instead.
 func (*LaunchPermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{113}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{120}
 }
 
 func (x *LaunchPermission) GetUserId() string {
@@ -8232,7 +8572,7 @@ type LaunchPermissionModifications struct {
 
 func (x *LaunchPermissionModifications) Reset() {
 	*x = LaunchPermissionModifications{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8244,7 +8584,7 @@ func (x *LaunchPermissionModifications) String() string {
 func (*LaunchPermissionModifications) ProtoMessage() {}
 
 func (x *LaunchPermissionModifications) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8257,7 +8597,7 @@ func (x *LaunchPermissionModifications) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchPermissionModifications.ProtoReflect.Descriptor instead.
 func (*LaunchPermissionModifications) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{114}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{121}
 }
 
 func (x *LaunchPermissionModifications) GetAdd() []*LaunchPermission {
@@ -8284,7 +8624,7 @@ type AttributeValue struct {
 
 func (x *AttributeValue) Reset() {
 	*x = AttributeValue{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8296,7 +8636,7 @@ func (x *AttributeValue) String() string {
 func (*AttributeValue) ProtoMessage() {}
 
 func (x *AttributeValue) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8309,7 +8649,7 @@ func (x *AttributeValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttributeValue.ProtoReflect.Descriptor instead.
 func (*AttributeValue) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{115}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{122}
 }
 
 func (x *AttributeValue) GetValue() string {
@@ -8339,7 +8679,7 @@ type ModifyImageAttributeRequest struct {
 
 func (x *ModifyImageAttributeRequest) Reset() {
 	*x = ModifyImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8351,7 +8691,7 @@ func (x *ModifyImageAttributeRequest) String() string {
 func (*ModifyImageAttributeRequest) ProtoMessage() {}
 
 func (x *ModifyImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8364,7 +8704,7 @@ func (x *ModifyImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{116}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{123}
 }
 
 func (x *ModifyImageAttributeRequest) GetImageId() string {
@@ -8438,7 +8778,7 @@ type ModifyImageAttributeResponse struct {
 
 func (x *ModifyImageAttributeResponse) Reset() {
 	*x = ModifyImageAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8450,7 +8790,7 @@ func (x *ModifyImageAttributeResponse) String() string {
 func (*ModifyImageAttributeResponse) ProtoMessage() {}
 
 func (x *ModifyImageAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8463,7 +8803,7 @@ func (x *ModifyImageAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyImageAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifyImageAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{117}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{124}
 }
 
 type DescribeImageAttributeRequest struct {
@@ -8480,7 +8820,7 @@ type DescribeImageAttributeRequest struct {
 
 func (x *DescribeImageAttributeRequest) Reset() {
 	*x = DescribeImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8492,7 +8832,7 @@ func (x *DescribeImageAttributeRequest) String() string {
 func (*DescribeImageAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8505,7 +8845,7 @@ func (x *DescribeImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{118}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{125}
 }
 
 func (x *DescribeImageAttributeRequest) GetImageId() string {
@@ -8544,7 +8884,7 @@ type ImageAttribute struct {
 
 func (x *ImageAttribute) Reset() {
 	*x = ImageAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8556,7 +8896,7 @@ func (x *ImageAttribute) String() string {
 func (*ImageAttribute) ProtoMessage() {}
 
 func (x *ImageAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8569,7 +8909,7 @@ func (x *ImageAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImageAttribute.ProtoReflect.Descriptor instead.
 func (*ImageAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{119}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{126}
 }
 
 func (x *ImageAttribute) GetImageId() string {
@@ -8611,7 +8951,7 @@ type ResetImageAttributeRequest struct {
 
 func (x *ResetImageAttributeRequest) Reset() {
 	*x = ResetImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8623,7 +8963,7 @@ func (x *ResetImageAttributeRequest) String() string {
 func (*ResetImageAttributeRequest) ProtoMessage() {}
 
 func (x *ResetImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8636,7 +8976,7 @@ func (x *ResetImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ResetImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{120}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{127}
 }
 
 func (x *ResetImageAttributeRequest) GetImageId() string {
@@ -8668,7 +9008,7 @@ type ResetImageAttributeResponse struct {
 
 func (x *ResetImageAttributeResponse) Reset() {
 	*x = ResetImageAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8680,7 +9020,7 @@ func (x *ResetImageAttributeResponse) String() string {
 func (*ResetImageAttributeResponse) ProtoMessage() {}
 
 func (x *ResetImageAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8693,7 +9033,7 @@ func (x *ResetImageAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetImageAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ResetImageAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{121}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{128}
 }
 
 // ExportImageRequest writes an image's disks (chains flattened), kernel and
@@ -8710,7 +9050,7 @@ type ExportImageRequest struct {
 
 func (x *ExportImageRequest) Reset() {
 	*x = ExportImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8722,7 +9062,7 @@ func (x *ExportImageRequest) String() string {
 func (*ExportImageRequest) ProtoMessage() {}
 
 func (x *ExportImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8735,7 +9075,7 @@ func (x *ExportImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportImageRequest.ProtoReflect.Descriptor instead.
 func (*ExportImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{122}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{129}
 }
 
 func (x *ExportImageRequest) GetImageId() string {
@@ -8770,7 +9110,7 @@ type ExportImageResponse struct {
 
 func (x *ExportImageResponse) Reset() {
 	*x = ExportImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8782,7 +9122,7 @@ func (x *ExportImageResponse) String() string {
 func (*ExportImageResponse) ProtoMessage() {}
 
 func (x *ExportImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8795,7 +9135,7 @@ func (x *ExportImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportImageResponse.ProtoReflect.Descriptor instead.
 func (*ExportImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{123}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{130}
 }
 
 func (x *ExportImageResponse) GetBundlePath() string {
@@ -8828,7 +9168,7 @@ type Vpc struct {
 
 func (x *Vpc) Reset() {
 	*x = Vpc{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8840,7 +9180,7 @@ func (x *Vpc) String() string {
 func (*Vpc) ProtoMessage() {}
 
 func (x *Vpc) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8853,7 +9193,7 @@ func (x *Vpc) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Vpc.ProtoReflect.Descriptor instead.
 func (*Vpc) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{124}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{131}
 }
 
 func (x *Vpc) GetVpcId() string {
@@ -8916,7 +9256,7 @@ type VpcCidrBlockAssociation struct {
 
 func (x *VpcCidrBlockAssociation) Reset() {
 	*x = VpcCidrBlockAssociation{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8928,7 +9268,7 @@ func (x *VpcCidrBlockAssociation) String() string {
 func (*VpcCidrBlockAssociation) ProtoMessage() {}
 
 func (x *VpcCidrBlockAssociation) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8941,7 +9281,7 @@ func (x *VpcCidrBlockAssociation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VpcCidrBlockAssociation.ProtoReflect.Descriptor instead.
 func (*VpcCidrBlockAssociation) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{125}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{132}
 }
 
 func (x *VpcCidrBlockAssociation) GetAssociationId() string {
@@ -8976,7 +9316,7 @@ type DescribeVpcAttributeRequest struct {
 
 func (x *DescribeVpcAttributeRequest) Reset() {
 	*x = DescribeVpcAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8988,7 +9328,7 @@ func (x *DescribeVpcAttributeRequest) String() string {
 func (*DescribeVpcAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeVpcAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9001,7 +9341,7 @@ func (x *DescribeVpcAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{126}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{133}
 }
 
 func (x *DescribeVpcAttributeRequest) GetVpcId() string {
@@ -9029,7 +9369,7 @@ type VpcAttribute struct {
 
 func (x *VpcAttribute) Reset() {
 	*x = VpcAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9041,7 +9381,7 @@ func (x *VpcAttribute) String() string {
 func (*VpcAttribute) ProtoMessage() {}
 
 func (x *VpcAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9054,7 +9394,7 @@ func (x *VpcAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VpcAttribute.ProtoReflect.Descriptor instead.
 func (*VpcAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{127}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{134}
 }
 
 func (x *VpcAttribute) GetVpcId() string {
@@ -9091,7 +9431,7 @@ type ModifyVpcAttributeRequest struct {
 
 func (x *ModifyVpcAttributeRequest) Reset() {
 	*x = ModifyVpcAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9103,7 +9443,7 @@ func (x *ModifyVpcAttributeRequest) String() string {
 func (*ModifyVpcAttributeRequest) ProtoMessage() {}
 
 func (x *ModifyVpcAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9116,7 +9456,7 @@ func (x *ModifyVpcAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVpcAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyVpcAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{128}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{135}
 }
 
 func (x *ModifyVpcAttributeRequest) GetVpcId() string {
@@ -9155,7 +9495,7 @@ type ModifyVpcAttributeResponse struct {
 
 func (x *ModifyVpcAttributeResponse) Reset() {
 	*x = ModifyVpcAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9167,7 +9507,7 @@ func (x *ModifyVpcAttributeResponse) String() string {
 func (*ModifyVpcAttributeResponse) ProtoMessage() {}
 
 func (x *ModifyVpcAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9180,7 +9520,7 @@ func (x *ModifyVpcAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVpcAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifyVpcAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{129}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{136}
 }
 
 type AssociateVpcCidrBlockRequest struct {
@@ -9202,7 +9542,7 @@ type AssociateVpcCidrBlockRequest struct {
 
 func (x *AssociateVpcCidrBlockRequest) Reset() {
 	*x = AssociateVpcCidrBlockRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9214,7 +9554,7 @@ func (x *AssociateVpcCidrBlockRequest) String() string {
 func (*AssociateVpcCidrBlockRequest) ProtoMessage() {}
 
 func (x *AssociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9227,7 +9567,7 @@ func (x *AssociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AssociateVpcCidrBlockRequest.ProtoReflect.Descriptor instead.
 func (*AssociateVpcCidrBlockRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{130}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{137}
 }
 
 func (x *AssociateVpcCidrBlockRequest) GetVpcId() string {
@@ -9309,7 +9649,7 @@ type DisassociateVpcCidrBlockRequest struct {
 
 func (x *DisassociateVpcCidrBlockRequest) Reset() {
 	*x = DisassociateVpcCidrBlockRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9321,7 +9661,7 @@ func (x *DisassociateVpcCidrBlockRequest) String() string {
 func (*DisassociateVpcCidrBlockRequest) ProtoMessage() {}
 
 func (x *DisassociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9334,7 +9674,7 @@ func (x *DisassociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisassociateVpcCidrBlockRequest.ProtoReflect.Descriptor instead.
 func (*DisassociateVpcCidrBlockRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{131}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{138}
 }
 
 func (x *DisassociateVpcCidrBlockRequest) GetAssociationId() string {
@@ -9354,7 +9694,7 @@ type VpcCidrBlockResponse struct {
 
 func (x *VpcCidrBlockResponse) Reset() {
 	*x = VpcCidrBlockResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9366,7 +9706,7 @@ func (x *VpcCidrBlockResponse) String() string {
 func (*VpcCidrBlockResponse) ProtoMessage() {}
 
 func (x *VpcCidrBlockResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9379,7 +9719,7 @@ func (x *VpcCidrBlockResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VpcCidrBlockResponse.ProtoReflect.Descriptor instead.
 func (*VpcCidrBlockResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{132}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{139}
 }
 
 func (x *VpcCidrBlockResponse) GetVpcId() string {
@@ -9406,7 +9746,7 @@ type DescribeVpcClassicLinkRequest struct {
 
 func (x *DescribeVpcClassicLinkRequest) Reset() {
 	*x = DescribeVpcClassicLinkRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9418,7 +9758,7 @@ func (x *DescribeVpcClassicLinkRequest) String() string {
 func (*DescribeVpcClassicLinkRequest) ProtoMessage() {}
 
 func (x *DescribeVpcClassicLinkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9431,7 +9771,7 @@ func (x *DescribeVpcClassicLinkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcClassicLinkRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcClassicLinkRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{133}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{140}
 }
 
 func (x *DescribeVpcClassicLinkRequest) GetVpcIds() []string {
@@ -9459,7 +9799,7 @@ type VpcClassicLink struct {
 
 func (x *VpcClassicLink) Reset() {
 	*x = VpcClassicLink{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9471,7 +9811,7 @@ func (x *VpcClassicLink) String() string {
 func (*VpcClassicLink) ProtoMessage() {}
 
 func (x *VpcClassicLink) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9484,7 +9824,7 @@ func (x *VpcClassicLink) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VpcClassicLink.ProtoReflect.Descriptor instead.
 func (*VpcClassicLink) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{134}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{141}
 }
 
 func (x *VpcClassicLink) GetVpcId() string {
@@ -9517,7 +9857,7 @@ type DescribeVpcClassicLinkResponse struct {
 
 func (x *DescribeVpcClassicLinkResponse) Reset() {
 	*x = DescribeVpcClassicLinkResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9529,7 +9869,7 @@ func (x *DescribeVpcClassicLinkResponse) String() string {
 func (*DescribeVpcClassicLinkResponse) ProtoMessage() {}
 
 func (x *DescribeVpcClassicLinkResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9542,7 +9882,7 @@ func (x *DescribeVpcClassicLinkResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcClassicLinkResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVpcClassicLinkResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{135}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{142}
 }
 
 func (x *DescribeVpcClassicLinkResponse) GetVpcs() []*VpcClassicLink {
@@ -9563,7 +9903,7 @@ type DescribeVpcClassicLinkDnsSupportRequest struct {
 
 func (x *DescribeVpcClassicLinkDnsSupportRequest) Reset() {
 	*x = DescribeVpcClassicLinkDnsSupportRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9575,7 +9915,7 @@ func (x *DescribeVpcClassicLinkDnsSupportRequest) String() string {
 func (*DescribeVpcClassicLinkDnsSupportRequest) ProtoMessage() {}
 
 func (x *DescribeVpcClassicLinkDnsSupportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9588,7 +9928,7 @@ func (x *DescribeVpcClassicLinkDnsSupportRequest) ProtoReflect() protoreflect.Me
 
 // Deprecated: Use DescribeVpcClassicLinkDnsSupportRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcClassicLinkDnsSupportRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{136}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{143}
 }
 
 func (x *DescribeVpcClassicLinkDnsSupportRequest) GetVpcIds() []string {
@@ -9622,7 +9962,7 @@ type ClassicLinkDnsSupport struct {
 
 func (x *ClassicLinkDnsSupport) Reset() {
 	*x = ClassicLinkDnsSupport{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9634,7 +9974,7 @@ func (x *ClassicLinkDnsSupport) String() string {
 func (*ClassicLinkDnsSupport) ProtoMessage() {}
 
 func (x *ClassicLinkDnsSupport) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9647,7 +9987,7 @@ func (x *ClassicLinkDnsSupport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClassicLinkDnsSupport.ProtoReflect.Descriptor instead.
 func (*ClassicLinkDnsSupport) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{137}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{144}
 }
 
 func (x *ClassicLinkDnsSupport) GetVpcId() string {
@@ -9674,7 +10014,7 @@ type DescribeVpcClassicLinkDnsSupportResponse struct {
 
 func (x *DescribeVpcClassicLinkDnsSupportResponse) Reset() {
 	*x = DescribeVpcClassicLinkDnsSupportResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9686,7 +10026,7 @@ func (x *DescribeVpcClassicLinkDnsSupportResponse) String() string {
 func (*DescribeVpcClassicLinkDnsSupportResponse) ProtoMessage() {}
 
 func (x *DescribeVpcClassicLinkDnsSupportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9699,7 +10039,7 @@ func (x *DescribeVpcClassicLinkDnsSupportResponse) ProtoReflect() protoreflect.M
 
 // Deprecated: Use DescribeVpcClassicLinkDnsSupportResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVpcClassicLinkDnsSupportResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{138}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{145}
 }
 
 func (x *DescribeVpcClassicLinkDnsSupportResponse) GetVpcs() []*ClassicLinkDnsSupport {
@@ -9738,7 +10078,7 @@ type CreateVpcRequest struct {
 
 func (x *CreateVpcRequest) Reset() {
 	*x = CreateVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9750,7 +10090,7 @@ func (x *CreateVpcRequest) String() string {
 func (*CreateVpcRequest) ProtoMessage() {}
 
 func (x *CreateVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9763,7 +10103,7 @@ func (x *CreateVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVpcRequest.ProtoReflect.Descriptor instead.
 func (*CreateVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{139}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{146}
 }
 
 func (x *CreateVpcRequest) GetCidrBlock() string {
@@ -9862,7 +10202,7 @@ type DescribeVpcsRequest struct {
 
 func (x *DescribeVpcsRequest) Reset() {
 	*x = DescribeVpcsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9874,7 +10214,7 @@ func (x *DescribeVpcsRequest) String() string {
 func (*DescribeVpcsRequest) ProtoMessage() {}
 
 func (x *DescribeVpcsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9887,7 +10227,7 @@ func (x *DescribeVpcsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{140}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{147}
 }
 
 func (x *DescribeVpcsRequest) GetVpcIds() []string {
@@ -9928,7 +10268,7 @@ type DescribeVpcsResponse struct {
 
 func (x *DescribeVpcsResponse) Reset() {
 	*x = DescribeVpcsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9940,7 +10280,7 @@ func (x *DescribeVpcsResponse) String() string {
 func (*DescribeVpcsResponse) ProtoMessage() {}
 
 func (x *DescribeVpcsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9953,7 +10293,7 @@ func (x *DescribeVpcsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVpcsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{141}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{148}
 }
 
 func (x *DescribeVpcsResponse) GetVpcs() []*Vpc {
@@ -9980,7 +10320,7 @@ type DeleteVpcRequest struct {
 
 func (x *DeleteVpcRequest) Reset() {
 	*x = DeleteVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9992,7 +10332,7 @@ func (x *DeleteVpcRequest) String() string {
 func (*DeleteVpcRequest) ProtoMessage() {}
 
 func (x *DeleteVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10005,7 +10345,7 @@ func (x *DeleteVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVpcRequest.ProtoReflect.Descriptor instead.
 func (*DeleteVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{142}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{149}
 }
 
 func (x *DeleteVpcRequest) GetVpcId() string {
@@ -10030,7 +10370,7 @@ type DeleteVpcResponse struct {
 
 func (x *DeleteVpcResponse) Reset() {
 	*x = DeleteVpcResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10042,7 +10382,7 @@ func (x *DeleteVpcResponse) String() string {
 func (*DeleteVpcResponse) ProtoMessage() {}
 
 func (x *DeleteVpcResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10055,7 +10395,7 @@ func (x *DeleteVpcResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVpcResponse.ProtoReflect.Descriptor instead.
 func (*DeleteVpcResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{143}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{150}
 }
 
 type Subnet struct {
@@ -10081,7 +10421,7 @@ type Subnet struct {
 
 func (x *Subnet) Reset() {
 	*x = Subnet{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10093,7 +10433,7 @@ func (x *Subnet) String() string {
 func (*Subnet) ProtoMessage() {}
 
 func (x *Subnet) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10106,7 +10446,7 @@ func (x *Subnet) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Subnet.ProtoReflect.Descriptor instead.
 func (*Subnet) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{144}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{151}
 }
 
 func (x *Subnet) GetSubnetId() string {
@@ -10236,7 +10576,7 @@ type ModifySubnetAttributeRequest struct {
 
 func (x *ModifySubnetAttributeRequest) Reset() {
 	*x = ModifySubnetAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10248,7 +10588,7 @@ func (x *ModifySubnetAttributeRequest) String() string {
 func (*ModifySubnetAttributeRequest) ProtoMessage() {}
 
 func (x *ModifySubnetAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10261,7 +10601,7 @@ func (x *ModifySubnetAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySubnetAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifySubnetAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{145}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{152}
 }
 
 func (x *ModifySubnetAttributeRequest) GetSubnetId() string {
@@ -10349,7 +10689,7 @@ type ModifySubnetAttributeResponse struct {
 
 func (x *ModifySubnetAttributeResponse) Reset() {
 	*x = ModifySubnetAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10361,7 +10701,7 @@ func (x *ModifySubnetAttributeResponse) String() string {
 func (*ModifySubnetAttributeResponse) ProtoMessage() {}
 
 func (x *ModifySubnetAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10374,7 +10714,7 @@ func (x *ModifySubnetAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySubnetAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifySubnetAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{146}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{153}
 }
 
 type CreateSubnetRequest struct {
@@ -10390,7 +10730,7 @@ type CreateSubnetRequest struct {
 
 func (x *CreateSubnetRequest) Reset() {
 	*x = CreateSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10402,7 +10742,7 @@ func (x *CreateSubnetRequest) String() string {
 func (*CreateSubnetRequest) ProtoMessage() {}
 
 func (x *CreateSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10415,7 +10755,7 @@ func (x *CreateSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSubnetRequest.ProtoReflect.Descriptor instead.
 func (*CreateSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{147}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{154}
 }
 
 func (x *CreateSubnetRequest) GetVpcId() string {
@@ -10465,7 +10805,7 @@ type DescribeSubnetsRequest struct {
 
 func (x *DescribeSubnetsRequest) Reset() {
 	*x = DescribeSubnetsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10477,7 +10817,7 @@ func (x *DescribeSubnetsRequest) String() string {
 func (*DescribeSubnetsRequest) ProtoMessage() {}
 
 func (x *DescribeSubnetsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10490,7 +10830,7 @@ func (x *DescribeSubnetsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSubnetsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSubnetsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{148}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{155}
 }
 
 func (x *DescribeSubnetsRequest) GetSubnetIds() []string {
@@ -10531,7 +10871,7 @@ type DescribeSubnetsResponse struct {
 
 func (x *DescribeSubnetsResponse) Reset() {
 	*x = DescribeSubnetsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10543,7 +10883,7 @@ func (x *DescribeSubnetsResponse) String() string {
 func (*DescribeSubnetsResponse) ProtoMessage() {}
 
 func (x *DescribeSubnetsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10556,7 +10896,7 @@ func (x *DescribeSubnetsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSubnetsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSubnetsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{149}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{156}
 }
 
 func (x *DescribeSubnetsResponse) GetSubnets() []*Subnet {
@@ -10583,7 +10923,7 @@ type DeleteSubnetRequest struct {
 
 func (x *DeleteSubnetRequest) Reset() {
 	*x = DeleteSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10595,7 +10935,7 @@ func (x *DeleteSubnetRequest) String() string {
 func (*DeleteSubnetRequest) ProtoMessage() {}
 
 func (x *DeleteSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10608,7 +10948,7 @@ func (x *DeleteSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSubnetRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{150}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{157}
 }
 
 func (x *DeleteSubnetRequest) GetSubnetId() string {
@@ -10633,7 +10973,7 @@ type DeleteSubnetResponse struct {
 
 func (x *DeleteSubnetResponse) Reset() {
 	*x = DeleteSubnetResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10645,7 +10985,7 @@ func (x *DeleteSubnetResponse) String() string {
 func (*DeleteSubnetResponse) ProtoMessage() {}
 
 func (x *DeleteSubnetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10658,7 +10998,7 @@ func (x *DeleteSubnetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSubnetResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSubnetResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{151}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{158}
 }
 
 type GroupIdentifier struct {
@@ -10671,7 +11011,7 @@ type GroupIdentifier struct {
 
 func (x *GroupIdentifier) Reset() {
 	*x = GroupIdentifier{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10683,7 +11023,7 @@ func (x *GroupIdentifier) String() string {
 func (*GroupIdentifier) ProtoMessage() {}
 
 func (x *GroupIdentifier) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10696,7 +11036,7 @@ func (x *GroupIdentifier) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupIdentifier.ProtoReflect.Descriptor instead.
 func (*GroupIdentifier) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{152}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{159}
 }
 
 func (x *GroupIdentifier) GetGroupId() string {
@@ -10723,7 +11063,7 @@ type IpRange struct {
 
 func (x *IpRange) Reset() {
 	*x = IpRange{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10735,7 +11075,7 @@ func (x *IpRange) String() string {
 func (*IpRange) ProtoMessage() {}
 
 func (x *IpRange) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10748,7 +11088,7 @@ func (x *IpRange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpRange.ProtoReflect.Descriptor instead.
 func (*IpRange) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{153}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{160}
 }
 
 func (x *IpRange) GetCidrIp() string {
@@ -10776,7 +11116,7 @@ type UserIdGroupPair struct {
 
 func (x *UserIdGroupPair) Reset() {
 	*x = UserIdGroupPair{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10788,7 +11128,7 @@ func (x *UserIdGroupPair) String() string {
 func (*UserIdGroupPair) ProtoMessage() {}
 
 func (x *UserIdGroupPair) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10801,7 +11141,7 @@ func (x *UserIdGroupPair) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UserIdGroupPair.ProtoReflect.Descriptor instead.
 func (*UserIdGroupPair) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{154}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{161}
 }
 
 func (x *UserIdGroupPair) GetGroupId() string {
@@ -10837,7 +11177,7 @@ type Ipv6Range struct {
 
 func (x *Ipv6Range) Reset() {
 	*x = Ipv6Range{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10849,7 +11189,7 @@ func (x *Ipv6Range) String() string {
 func (*Ipv6Range) ProtoMessage() {}
 
 func (x *Ipv6Range) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10862,7 +11202,7 @@ func (x *Ipv6Range) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ipv6Range.ProtoReflect.Descriptor instead.
 func (*Ipv6Range) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{155}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{162}
 }
 
 func (x *Ipv6Range) GetCidrIpv6() string {
@@ -10890,7 +11230,7 @@ type PrefixListId struct {
 
 func (x *PrefixListId) Reset() {
 	*x = PrefixListId{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10902,7 +11242,7 @@ func (x *PrefixListId) String() string {
 func (*PrefixListId) ProtoMessage() {}
 
 func (x *PrefixListId) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10915,7 +11255,7 @@ func (x *PrefixListId) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PrefixListId.ProtoReflect.Descriptor instead.
 func (*PrefixListId) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{156}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{163}
 }
 
 func (x *PrefixListId) GetPrefixListId() string {
@@ -10950,7 +11290,7 @@ type IpPermission struct {
 
 func (x *IpPermission) Reset() {
 	*x = IpPermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10962,7 +11302,7 @@ func (x *IpPermission) String() string {
 func (*IpPermission) ProtoMessage() {}
 
 func (x *IpPermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10975,7 +11315,7 @@ func (x *IpPermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpPermission.ProtoReflect.Descriptor instead.
 func (*IpPermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{157}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{164}
 }
 
 func (x *IpPermission) GetIpProtocol() string {
@@ -11043,7 +11383,7 @@ type SecurityGroup struct {
 
 func (x *SecurityGroup) Reset() {
 	*x = SecurityGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11055,7 +11395,7 @@ func (x *SecurityGroup) String() string {
 func (*SecurityGroup) ProtoMessage() {}
 
 func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11068,7 +11408,7 @@ func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroup.ProtoReflect.Descriptor instead.
 func (*SecurityGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{158}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{165}
 }
 
 func (x *SecurityGroup) GetGroupId() string {
@@ -11140,7 +11480,7 @@ type CreateSecurityGroupRequest struct {
 
 func (x *CreateSecurityGroupRequest) Reset() {
 	*x = CreateSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11152,7 +11492,7 @@ func (x *CreateSecurityGroupRequest) String() string {
 func (*CreateSecurityGroupRequest) ProtoMessage() {}
 
 func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11165,7 +11505,7 @@ func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{159}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{166}
 }
 
 func (x *CreateSecurityGroupRequest) GetGroupName() string {
@@ -11212,7 +11552,7 @@ type CreateSecurityGroupResponse struct {
 
 func (x *CreateSecurityGroupResponse) Reset() {
 	*x = CreateSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11224,7 +11564,7 @@ func (x *CreateSecurityGroupResponse) String() string {
 func (*CreateSecurityGroupResponse) ProtoMessage() {}
 
 func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11237,7 +11577,7 @@ func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{160}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{167}
 }
 
 func (x *CreateSecurityGroupResponse) GetGroupId() string {
@@ -11258,7 +11598,7 @@ type DeleteSecurityGroupRequest struct {
 
 func (x *DeleteSecurityGroupRequest) Reset() {
 	*x = DeleteSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11270,7 +11610,7 @@ func (x *DeleteSecurityGroupRequest) String() string {
 func (*DeleteSecurityGroupRequest) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11283,7 +11623,7 @@ func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{161}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{168}
 }
 
 func (x *DeleteSecurityGroupRequest) GetGroupId() string {
@@ -11315,7 +11655,7 @@ type DeleteSecurityGroupResponse struct {
 
 func (x *DeleteSecurityGroupResponse) Reset() {
 	*x = DeleteSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11327,7 +11667,7 @@ func (x *DeleteSecurityGroupResponse) String() string {
 func (*DeleteSecurityGroupResponse) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11340,7 +11680,7 @@ func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{162}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{169}
 }
 
 type DescribeSecurityGroupsRequest struct {
@@ -11356,7 +11696,7 @@ type DescribeSecurityGroupsRequest struct {
 
 func (x *DescribeSecurityGroupsRequest) Reset() {
 	*x = DescribeSecurityGroupsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11368,7 +11708,7 @@ func (x *DescribeSecurityGroupsRequest) String() string {
 func (*DescribeSecurityGroupsRequest) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11381,7 +11721,7 @@ func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{163}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{170}
 }
 
 func (x *DescribeSecurityGroupsRequest) GetGroupIds() []string {
@@ -11429,7 +11769,7 @@ type DescribeSecurityGroupsResponse struct {
 
 func (x *DescribeSecurityGroupsResponse) Reset() {
 	*x = DescribeSecurityGroupsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11441,7 +11781,7 @@ func (x *DescribeSecurityGroupsResponse) String() string {
 func (*DescribeSecurityGroupsResponse) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11454,7 +11794,7 @@ func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{164}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{171}
 }
 
 func (x *DescribeSecurityGroupsResponse) GetSecurityGroups() []*SecurityGroup {
@@ -11485,7 +11825,7 @@ type SecurityGroupRulesRequest struct {
 
 func (x *SecurityGroupRulesRequest) Reset() {
 	*x = SecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11497,7 +11837,7 @@ func (x *SecurityGroupRulesRequest) String() string {
 func (*SecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11510,7 +11850,7 @@ func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{165}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{172}
 }
 
 func (x *SecurityGroupRulesRequest) GetGroupId() string {
@@ -11552,7 +11892,7 @@ type SecurityGroupRulesResponse struct {
 
 func (x *SecurityGroupRulesResponse) Reset() {
 	*x = SecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11564,7 +11904,7 @@ func (x *SecurityGroupRulesResponse) String() string {
 func (*SecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11577,7 +11917,7 @@ func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{166}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{173}
 }
 
 func (x *SecurityGroupRulesResponse) GetReturn() bool {
@@ -11608,7 +11948,7 @@ type RevokeSecurityGroupRulesRequest struct {
 
 func (x *RevokeSecurityGroupRulesRequest) Reset() {
 	*x = RevokeSecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11620,7 +11960,7 @@ func (x *RevokeSecurityGroupRulesRequest) String() string {
 func (*RevokeSecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *RevokeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11633,7 +11973,7 @@ func (x *RevokeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeSecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*RevokeSecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{167}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{174}
 }
 
 func (x *RevokeSecurityGroupRulesRequest) GetGroupId() string {
@@ -11675,7 +12015,7 @@ type RevokeSecurityGroupRulesResponse struct {
 
 func (x *RevokeSecurityGroupRulesResponse) Reset() {
 	*x = RevokeSecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11687,7 +12027,7 @@ func (x *RevokeSecurityGroupRulesResponse) String() string {
 func (*RevokeSecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *RevokeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11700,7 +12040,7 @@ func (x *RevokeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeSecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*RevokeSecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{168}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{175}
 }
 
 func (x *RevokeSecurityGroupRulesResponse) GetReturn() bool {
@@ -11728,7 +12068,7 @@ type ReferencedSecurityGroup struct {
 
 func (x *ReferencedSecurityGroup) Reset() {
 	*x = ReferencedSecurityGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11740,7 +12080,7 @@ func (x *ReferencedSecurityGroup) String() string {
 func (*ReferencedSecurityGroup) ProtoMessage() {}
 
 func (x *ReferencedSecurityGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11753,7 +12093,7 @@ func (x *ReferencedSecurityGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferencedSecurityGroup.ProtoReflect.Descriptor instead.
 func (*ReferencedSecurityGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{169}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{176}
 }
 
 func (x *ReferencedSecurityGroup) GetGroupId() string {
@@ -11792,7 +12132,7 @@ type SecurityGroupRule struct {
 
 func (x *SecurityGroupRule) Reset() {
 	*x = SecurityGroupRule{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11804,7 +12144,7 @@ func (x *SecurityGroupRule) String() string {
 func (*SecurityGroupRule) ProtoMessage() {}
 
 func (x *SecurityGroupRule) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11817,7 +12157,7 @@ func (x *SecurityGroupRule) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRule.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRule) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{170}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{177}
 }
 
 func (x *SecurityGroupRule) GetSecurityGroupRuleId() string {
@@ -11916,7 +12256,7 @@ type DescribeSecurityGroupRulesRequest struct {
 
 func (x *DescribeSecurityGroupRulesRequest) Reset() {
 	*x = DescribeSecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11928,7 +12268,7 @@ func (x *DescribeSecurityGroupRulesRequest) String() string {
 func (*DescribeSecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11941,7 +12281,7 @@ func (x *DescribeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DescribeSecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{171}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{178}
 }
 
 func (x *DescribeSecurityGroupRulesRequest) GetSecurityGroupRuleIds() []string {
@@ -11982,7 +12322,7 @@ type DescribeSecurityGroupRulesResponse struct {
 
 func (x *DescribeSecurityGroupRulesResponse) Reset() {
 	*x = DescribeSecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11994,7 +12334,7 @@ func (x *DescribeSecurityGroupRulesResponse) String() string {
 func (*DescribeSecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12007,7 +12347,7 @@ func (x *DescribeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use DescribeSecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{172}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{179}
 }
 
 func (x *DescribeSecurityGroupRulesResponse) GetSecurityGroupRules() []*SecurityGroupRule {
@@ -12043,7 +12383,7 @@ type SecurityGroupRuleRequest struct {
 
 func (x *SecurityGroupRuleRequest) Reset() {
 	*x = SecurityGroupRuleRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12055,7 +12395,7 @@ func (x *SecurityGroupRuleRequest) String() string {
 func (*SecurityGroupRuleRequest) ProtoMessage() {}
 
 func (x *SecurityGroupRuleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12068,7 +12408,7 @@ func (x *SecurityGroupRuleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRuleRequest.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRuleRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{173}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{180}
 }
 
 func (x *SecurityGroupRuleRequest) GetIpProtocol() string {
@@ -12137,7 +12477,7 @@ type SecurityGroupRuleUpdate struct {
 
 func (x *SecurityGroupRuleUpdate) Reset() {
 	*x = SecurityGroupRuleUpdate{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12149,7 +12489,7 @@ func (x *SecurityGroupRuleUpdate) String() string {
 func (*SecurityGroupRuleUpdate) ProtoMessage() {}
 
 func (x *SecurityGroupRuleUpdate) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12162,7 +12502,7 @@ func (x *SecurityGroupRuleUpdate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRuleUpdate.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRuleUpdate) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{174}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{181}
 }
 
 func (x *SecurityGroupRuleUpdate) GetSecurityGroupRuleId() string {
@@ -12190,7 +12530,7 @@ type ModifySecurityGroupRulesRequest struct {
 
 func (x *ModifySecurityGroupRulesRequest) Reset() {
 	*x = ModifySecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12202,7 +12542,7 @@ func (x *ModifySecurityGroupRulesRequest) String() string {
 func (*ModifySecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *ModifySecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12215,7 +12555,7 @@ func (x *ModifySecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*ModifySecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{175}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{182}
 }
 
 func (x *ModifySecurityGroupRulesRequest) GetGroupId() string {
@@ -12248,7 +12588,7 @@ type ModifySecurityGroupRulesResponse struct {
 
 func (x *ModifySecurityGroupRulesResponse) Reset() {
 	*x = ModifySecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[183]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12260,7 +12600,7 @@ func (x *ModifySecurityGroupRulesResponse) String() string {
 func (*ModifySecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *ModifySecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[183]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12273,7 +12613,7 @@ func (x *ModifySecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*ModifySecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{176}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{183}
 }
 
 func (x *ModifySecurityGroupRulesResponse) GetReturn() bool {
@@ -12293,7 +12633,7 @@ type SecurityGroupRuleDescription struct {
 
 func (x *SecurityGroupRuleDescription) Reset() {
 	*x = SecurityGroupRuleDescription{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[184]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12305,7 +12645,7 @@ func (x *SecurityGroupRuleDescription) String() string {
 func (*SecurityGroupRuleDescription) ProtoMessage() {}
 
 func (x *SecurityGroupRuleDescription) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[184]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12318,7 +12658,7 @@ func (x *SecurityGroupRuleDescription) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRuleDescription.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRuleDescription) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{177}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{184}
 }
 
 func (x *SecurityGroupRuleDescription) GetSecurityGroupRuleId() string {
@@ -12350,7 +12690,7 @@ type UpdateSecurityGroupRuleDescriptionsRequest struct {
 
 func (x *UpdateSecurityGroupRuleDescriptionsRequest) Reset() {
 	*x = UpdateSecurityGroupRuleDescriptionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[185]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12362,7 +12702,7 @@ func (x *UpdateSecurityGroupRuleDescriptionsRequest) String() string {
 func (*UpdateSecurityGroupRuleDescriptionsRequest) ProtoMessage() {}
 
 func (x *UpdateSecurityGroupRuleDescriptionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[185]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12375,7 +12715,7 @@ func (x *UpdateSecurityGroupRuleDescriptionsRequest) ProtoReflect() protoreflect
 
 // Deprecated: Use UpdateSecurityGroupRuleDescriptionsRequest.ProtoReflect.Descriptor instead.
 func (*UpdateSecurityGroupRuleDescriptionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{178}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{185}
 }
 
 func (x *UpdateSecurityGroupRuleDescriptionsRequest) GetGroupId() string {
@@ -12422,7 +12762,7 @@ type UpdateSecurityGroupRuleDescriptionsResponse struct {
 
 func (x *UpdateSecurityGroupRuleDescriptionsResponse) Reset() {
 	*x = UpdateSecurityGroupRuleDescriptionsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[186]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12434,7 +12774,7 @@ func (x *UpdateSecurityGroupRuleDescriptionsResponse) String() string {
 func (*UpdateSecurityGroupRuleDescriptionsResponse) ProtoMessage() {}
 
 func (x *UpdateSecurityGroupRuleDescriptionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[186]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12447,7 +12787,7 @@ func (x *UpdateSecurityGroupRuleDescriptionsResponse) ProtoReflect() protoreflec
 
 // Deprecated: Use UpdateSecurityGroupRuleDescriptionsResponse.ProtoReflect.Descriptor instead.
 func (*UpdateSecurityGroupRuleDescriptionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{179}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{186}
 }
 
 func (x *UpdateSecurityGroupRuleDescriptionsResponse) GetReturn() bool {
@@ -12490,7 +12830,7 @@ type InstanceNetworkInterfaceSpecification struct {
 
 func (x *InstanceNetworkInterfaceSpecification) Reset() {
 	*x = InstanceNetworkInterfaceSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[187]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12502,7 +12842,7 @@ func (x *InstanceNetworkInterfaceSpecification) String() string {
 func (*InstanceNetworkInterfaceSpecification) ProtoMessage() {}
 
 func (x *InstanceNetworkInterfaceSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[187]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12515,7 +12855,7 @@ func (x *InstanceNetworkInterfaceSpecification) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use InstanceNetworkInterfaceSpecification.ProtoReflect.Descriptor instead.
 func (*InstanceNetworkInterfaceSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{180}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{187}
 }
 
 func (x *InstanceNetworkInterfaceSpecification) GetDeviceIndex() int32 {
@@ -12661,7 +13001,7 @@ type PrivateIpAddressSpecification struct {
 
 func (x *PrivateIpAddressSpecification) Reset() {
 	*x = PrivateIpAddressSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[188]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12673,7 +13013,7 @@ func (x *PrivateIpAddressSpecification) String() string {
 func (*PrivateIpAddressSpecification) ProtoMessage() {}
 
 func (x *PrivateIpAddressSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[188]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12686,7 +13026,7 @@ func (x *PrivateIpAddressSpecification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PrivateIpAddressSpecification.ProtoReflect.Descriptor instead.
 func (*PrivateIpAddressSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{181}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{188}
 }
 
 func (x *PrivateIpAddressSpecification) GetPrivateIpAddress() string {
@@ -12712,7 +13052,7 @@ type InstanceIpv6Address struct {
 
 func (x *InstanceIpv6Address) Reset() {
 	*x = InstanceIpv6Address{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[189]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12724,7 +13064,7 @@ func (x *InstanceIpv6Address) String() string {
 func (*InstanceIpv6Address) ProtoMessage() {}
 
 func (x *InstanceIpv6Address) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[189]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12737,7 +13077,7 @@ func (x *InstanceIpv6Address) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceIpv6Address.ProtoReflect.Descriptor instead.
 func (*InstanceIpv6Address) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{182}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{189}
 }
 
 func (x *InstanceIpv6Address) GetIpv6Address() string {
@@ -12756,7 +13096,7 @@ type Ipv4PrefixSpecificationRequest struct {
 
 func (x *Ipv4PrefixSpecificationRequest) Reset() {
 	*x = Ipv4PrefixSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[183]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[190]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12768,7 +13108,7 @@ func (x *Ipv4PrefixSpecificationRequest) String() string {
 func (*Ipv4PrefixSpecificationRequest) ProtoMessage() {}
 
 func (x *Ipv4PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[183]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[190]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12781,7 +13121,7 @@ func (x *Ipv4PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ipv4PrefixSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*Ipv4PrefixSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{183}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{190}
 }
 
 func (x *Ipv4PrefixSpecificationRequest) GetIpv4Prefix() string {
@@ -12800,7 +13140,7 @@ type Ipv6PrefixSpecificationRequest struct {
 
 func (x *Ipv6PrefixSpecificationRequest) Reset() {
 	*x = Ipv6PrefixSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[184]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[191]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12812,7 +13152,7 @@ func (x *Ipv6PrefixSpecificationRequest) String() string {
 func (*Ipv6PrefixSpecificationRequest) ProtoMessage() {}
 
 func (x *Ipv6PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[184]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[191]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12825,7 +13165,7 @@ func (x *Ipv6PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ipv6PrefixSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*Ipv6PrefixSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{184}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{191}
 }
 
 func (x *Ipv6PrefixSpecificationRequest) GetIpv6Prefix() string {
@@ -12862,7 +13202,7 @@ type NetworkInterface struct {
 
 func (x *NetworkInterface) Reset() {
 	*x = NetworkInterface{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[185]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[192]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12874,7 +13214,7 @@ func (x *NetworkInterface) String() string {
 func (*NetworkInterface) ProtoMessage() {}
 
 func (x *NetworkInterface) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[185]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[192]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12887,7 +13227,7 @@ func (x *NetworkInterface) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkInterface.ProtoReflect.Descriptor instead.
 func (*NetworkInterface) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{185}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{192}
 }
 
 func (x *NetworkInterface) GetNetworkInterfaceId() string {
@@ -13020,7 +13360,7 @@ type NetworkInterfacePrivateIpAddress struct {
 
 func (x *NetworkInterfacePrivateIpAddress) Reset() {
 	*x = NetworkInterfacePrivateIpAddress{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[186]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[193]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13032,7 +13372,7 @@ func (x *NetworkInterfacePrivateIpAddress) String() string {
 func (*NetworkInterfacePrivateIpAddress) ProtoMessage() {}
 
 func (x *NetworkInterfacePrivateIpAddress) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[186]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[193]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13045,7 +13385,7 @@ func (x *NetworkInterfacePrivateIpAddress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkInterfacePrivateIpAddress.ProtoReflect.Descriptor instead.
 func (*NetworkInterfacePrivateIpAddress) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{186}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{193}
 }
 
 func (x *NetworkInterfacePrivateIpAddress) GetPrivateIpAddress() string {
@@ -13085,7 +13425,7 @@ type NetworkInterfaceAttachment struct {
 
 func (x *NetworkInterfaceAttachment) Reset() {
 	*x = NetworkInterfaceAttachment{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[187]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[194]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13097,7 +13437,7 @@ func (x *NetworkInterfaceAttachment) String() string {
 func (*NetworkInterfaceAttachment) ProtoMessage() {}
 
 func (x *NetworkInterfaceAttachment) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[187]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[194]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13110,7 +13450,7 @@ func (x *NetworkInterfaceAttachment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkInterfaceAttachment.ProtoReflect.Descriptor instead.
 func (*NetworkInterfaceAttachment) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{187}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{194}
 }
 
 func (x *NetworkInterfaceAttachment) GetAttachmentId() string {
@@ -13181,7 +13521,7 @@ type DescribeNetworkInterfacesRequest struct {
 
 func (x *DescribeNetworkInterfacesRequest) Reset() {
 	*x = DescribeNetworkInterfacesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[188]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[195]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13193,7 +13533,7 @@ func (x *DescribeNetworkInterfacesRequest) String() string {
 func (*DescribeNetworkInterfacesRequest) ProtoMessage() {}
 
 func (x *DescribeNetworkInterfacesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[188]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[195]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13206,7 +13546,7 @@ func (x *DescribeNetworkInterfacesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeNetworkInterfacesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkInterfacesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{188}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{195}
 }
 
 func (x *DescribeNetworkInterfacesRequest) GetNetworkInterfaceIds() []string {
@@ -13247,7 +13587,7 @@ type DescribeNetworkInterfacesResponse struct {
 
 func (x *DescribeNetworkInterfacesResponse) Reset() {
 	*x = DescribeNetworkInterfacesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[189]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[196]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13259,7 +13599,7 @@ func (x *DescribeNetworkInterfacesResponse) String() string {
 func (*DescribeNetworkInterfacesResponse) ProtoMessage() {}
 
 func (x *DescribeNetworkInterfacesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[189]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[196]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13272,7 +13612,7 @@ func (x *DescribeNetworkInterfacesResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DescribeNetworkInterfacesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkInterfacesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{189}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{196}
 }
 
 func (x *DescribeNetworkInterfacesResponse) GetNetworkInterfaces() []*NetworkInterface {
@@ -13304,7 +13644,7 @@ type RouteTable struct {
 
 func (x *RouteTable) Reset() {
 	*x = RouteTable{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[190]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[197]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13316,7 +13656,7 @@ func (x *RouteTable) String() string {
 func (*RouteTable) ProtoMessage() {}
 
 func (x *RouteTable) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[190]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[197]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13329,7 +13669,7 @@ func (x *RouteTable) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RouteTable.ProtoReflect.Descriptor instead.
 func (*RouteTable) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{190}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{197}
 }
 
 func (x *RouteTable) GetRouteTableId() string {
@@ -13386,7 +13726,7 @@ type Route struct {
 
 func (x *Route) Reset() {
 	*x = Route{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[191]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[198]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13398,7 +13738,7 @@ func (x *Route) String() string {
 func (*Route) ProtoMessage() {}
 
 func (x *Route) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[191]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[198]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13411,7 +13751,7 @@ func (x *Route) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Route.ProtoReflect.Descriptor instead.
 func (*Route) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{191}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{198}
 }
 
 func (x *Route) GetDestinationCidrBlock() string {
@@ -13457,7 +13797,7 @@ type RouteTableAssociation struct {
 
 func (x *RouteTableAssociation) Reset() {
 	*x = RouteTableAssociation{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[192]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[199]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13469,7 +13809,7 @@ func (x *RouteTableAssociation) String() string {
 func (*RouteTableAssociation) ProtoMessage() {}
 
 func (x *RouteTableAssociation) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[192]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[199]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13482,7 +13822,7 @@ func (x *RouteTableAssociation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RouteTableAssociation.ProtoReflect.Descriptor instead.
 func (*RouteTableAssociation) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{192}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{199}
 }
 
 func (x *RouteTableAssociation) GetRouteTableAssociationId() string {
@@ -13532,7 +13872,7 @@ type DescribeRouteTablesRequest struct {
 
 func (x *DescribeRouteTablesRequest) Reset() {
 	*x = DescribeRouteTablesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[193]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[200]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13544,7 +13884,7 @@ func (x *DescribeRouteTablesRequest) String() string {
 func (*DescribeRouteTablesRequest) ProtoMessage() {}
 
 func (x *DescribeRouteTablesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[193]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[200]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13557,7 +13897,7 @@ func (x *DescribeRouteTablesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRouteTablesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeRouteTablesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{193}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{200}
 }
 
 func (x *DescribeRouteTablesRequest) GetRouteTableIds() []string {
@@ -13598,7 +13938,7 @@ type DescribeRouteTablesResponse struct {
 
 func (x *DescribeRouteTablesResponse) Reset() {
 	*x = DescribeRouteTablesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[194]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[201]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13610,7 +13950,7 @@ func (x *DescribeRouteTablesResponse) String() string {
 func (*DescribeRouteTablesResponse) ProtoMessage() {}
 
 func (x *DescribeRouteTablesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[194]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[201]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13623,7 +13963,7 @@ func (x *DescribeRouteTablesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRouteTablesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeRouteTablesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{194}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{201}
 }
 
 func (x *DescribeRouteTablesResponse) GetRouteTables() []*RouteTable {
@@ -13656,7 +13996,7 @@ type NetworkAcl struct {
 
 func (x *NetworkAcl) Reset() {
 	*x = NetworkAcl{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[195]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[202]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13668,7 +14008,7 @@ func (x *NetworkAcl) String() string {
 func (*NetworkAcl) ProtoMessage() {}
 
 func (x *NetworkAcl) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[195]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[202]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13681,7 +14021,7 @@ func (x *NetworkAcl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkAcl.ProtoReflect.Descriptor instead.
 func (*NetworkAcl) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{195}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{202}
 }
 
 func (x *NetworkAcl) GetNetworkAclId() string {
@@ -13747,7 +14087,7 @@ type NetworkAclEntry struct {
 
 func (x *NetworkAclEntry) Reset() {
 	*x = NetworkAclEntry{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[196]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[203]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13759,7 +14099,7 @@ func (x *NetworkAclEntry) String() string {
 func (*NetworkAclEntry) ProtoMessage() {}
 
 func (x *NetworkAclEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[196]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[203]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13772,7 +14112,7 @@ func (x *NetworkAclEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkAclEntry.ProtoReflect.Descriptor instead.
 func (*NetworkAclEntry) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{196}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{203}
 }
 
 func (x *NetworkAclEntry) GetRuleNumber() int32 {
@@ -13821,7 +14161,7 @@ type NetworkAclAssociation struct {
 
 func (x *NetworkAclAssociation) Reset() {
 	*x = NetworkAclAssociation{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[197]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[204]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13833,7 +14173,7 @@ func (x *NetworkAclAssociation) String() string {
 func (*NetworkAclAssociation) ProtoMessage() {}
 
 func (x *NetworkAclAssociation) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[197]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[204]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13846,7 +14186,7 @@ func (x *NetworkAclAssociation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkAclAssociation.ProtoReflect.Descriptor instead.
 func (*NetworkAclAssociation) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{197}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{204}
 }
 
 func (x *NetworkAclAssociation) GetNetworkAclAssociationId() string {
@@ -13882,7 +14222,7 @@ type DescribeNetworkAclsRequest struct {
 
 func (x *DescribeNetworkAclsRequest) Reset() {
 	*x = DescribeNetworkAclsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[198]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[205]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13894,7 +14234,7 @@ func (x *DescribeNetworkAclsRequest) String() string {
 func (*DescribeNetworkAclsRequest) ProtoMessage() {}
 
 func (x *DescribeNetworkAclsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[198]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[205]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13907,7 +14247,7 @@ func (x *DescribeNetworkAclsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeNetworkAclsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkAclsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{198}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{205}
 }
 
 func (x *DescribeNetworkAclsRequest) GetNetworkAclIds() []string {
@@ -13948,7 +14288,7 @@ type DescribeNetworkAclsResponse struct {
 
 func (x *DescribeNetworkAclsResponse) Reset() {
 	*x = DescribeNetworkAclsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[199]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[206]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13960,7 +14300,7 @@ func (x *DescribeNetworkAclsResponse) String() string {
 func (*DescribeNetworkAclsResponse) ProtoMessage() {}
 
 func (x *DescribeNetworkAclsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[199]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[206]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13973,7 +14313,7 @@ func (x *DescribeNetworkAclsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeNetworkAclsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkAclsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{199}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{206}
 }
 
 func (x *DescribeNetworkAclsResponse) GetNetworkAcls() []*NetworkAcl {
@@ -14003,7 +14343,7 @@ type LaunchTemplateSpecification struct {
 
 func (x *LaunchTemplateSpecification) Reset() {
 	*x = LaunchTemplateSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[200]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[207]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14015,7 +14355,7 @@ func (x *LaunchTemplateSpecification) String() string {
 func (*LaunchTemplateSpecification) ProtoMessage() {}
 
 func (x *LaunchTemplateSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[200]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[207]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14028,7 +14368,7 @@ func (x *LaunchTemplateSpecification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateSpecification.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{200}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{207}
 }
 
 func (x *LaunchTemplateSpecification) GetLaunchTemplateId() string {
@@ -14084,7 +14424,7 @@ type LaunchTemplateData struct {
 
 func (x *LaunchTemplateData) Reset() {
 	*x = LaunchTemplateData{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[201]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[208]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14096,7 +14436,7 @@ func (x *LaunchTemplateData) String() string {
 func (*LaunchTemplateData) ProtoMessage() {}
 
 func (x *LaunchTemplateData) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[201]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[208]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14109,7 +14449,7 @@ func (x *LaunchTemplateData) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateData.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateData) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{201}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{208}
 }
 
 func (x *LaunchTemplateData) GetImageId() string {
@@ -14256,7 +14596,7 @@ type LaunchTemplateNetworkInterface struct {
 
 func (x *LaunchTemplateNetworkInterface) Reset() {
 	*x = LaunchTemplateNetworkInterface{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[202]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[209]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14268,7 +14608,7 @@ func (x *LaunchTemplateNetworkInterface) String() string {
 func (*LaunchTemplateNetworkInterface) ProtoMessage() {}
 
 func (x *LaunchTemplateNetworkInterface) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[202]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[209]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14281,7 +14621,7 @@ func (x *LaunchTemplateNetworkInterface) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateNetworkInterface.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateNetworkInterface) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{202}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{209}
 }
 
 func (x *LaunchTemplateNetworkInterface) GetDeviceIndex() int32 {
@@ -14352,7 +14692,7 @@ type LaunchTemplateBlockDeviceMapping struct {
 
 func (x *LaunchTemplateBlockDeviceMapping) Reset() {
 	*x = LaunchTemplateBlockDeviceMapping{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[203]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[210]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14364,7 +14704,7 @@ func (x *LaunchTemplateBlockDeviceMapping) String() string {
 func (*LaunchTemplateBlockDeviceMapping) ProtoMessage() {}
 
 func (x *LaunchTemplateBlockDeviceMapping) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[203]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[210]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14377,7 +14717,7 @@ func (x *LaunchTemplateBlockDeviceMapping) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateBlockDeviceMapping.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateBlockDeviceMapping) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{203}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{210}
 }
 
 func (x *LaunchTemplateBlockDeviceMapping) GetDeviceName() string {
@@ -14417,7 +14757,7 @@ type LaunchTemplateEbsBlockDevice struct {
 
 func (x *LaunchTemplateEbsBlockDevice) Reset() {
 	*x = LaunchTemplateEbsBlockDevice{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[204]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[211]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14429,7 +14769,7 @@ func (x *LaunchTemplateEbsBlockDevice) String() string {
 func (*LaunchTemplateEbsBlockDevice) ProtoMessage() {}
 
 func (x *LaunchTemplateEbsBlockDevice) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[204]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[211]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14442,7 +14782,7 @@ func (x *LaunchTemplateEbsBlockDevice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateEbsBlockDevice.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateEbsBlockDevice) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{204}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{211}
 }
 
 func (x *LaunchTemplateEbsBlockDevice) GetEncrypted() bool {
@@ -14507,7 +14847,7 @@ type LaunchTemplatePlacement struct {
 
 func (x *LaunchTemplatePlacement) Reset() {
 	*x = LaunchTemplatePlacement{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[205]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[212]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14519,7 +14859,7 @@ func (x *LaunchTemplatePlacement) String() string {
 func (*LaunchTemplatePlacement) ProtoMessage() {}
 
 func (x *LaunchTemplatePlacement) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[205]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[212]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14532,7 +14872,7 @@ func (x *LaunchTemplatePlacement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplatePlacement.ProtoReflect.Descriptor instead.
 func (*LaunchTemplatePlacement) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{205}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{212}
 }
 
 func (x *LaunchTemplatePlacement) GetAvailabilityZone() string {
@@ -14577,7 +14917,7 @@ type LaunchTemplateMetadataOptions struct {
 
 func (x *LaunchTemplateMetadataOptions) Reset() {
 	*x = LaunchTemplateMetadataOptions{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[206]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[213]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14589,7 +14929,7 @@ func (x *LaunchTemplateMetadataOptions) String() string {
 func (*LaunchTemplateMetadataOptions) ProtoMessage() {}
 
 func (x *LaunchTemplateMetadataOptions) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[206]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[213]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14602,7 +14942,7 @@ func (x *LaunchTemplateMetadataOptions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateMetadataOptions.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateMetadataOptions) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{206}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{213}
 }
 
 func (x *LaunchTemplateMetadataOptions) GetHttpTokens() string {
@@ -14650,7 +14990,7 @@ type LaunchTemplateIamInstanceProfile struct {
 
 func (x *LaunchTemplateIamInstanceProfile) Reset() {
 	*x = LaunchTemplateIamInstanceProfile{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[207]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[214]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14662,7 +15002,7 @@ func (x *LaunchTemplateIamInstanceProfile) String() string {
 func (*LaunchTemplateIamInstanceProfile) ProtoMessage() {}
 
 func (x *LaunchTemplateIamInstanceProfile) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[207]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[214]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14675,7 +15015,7 @@ func (x *LaunchTemplateIamInstanceProfile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateIamInstanceProfile.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateIamInstanceProfile) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{207}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{214}
 }
 
 func (x *LaunchTemplateIamInstanceProfile) GetArn() string {
@@ -14701,7 +15041,7 @@ type LaunchTemplateMonitoring struct {
 
 func (x *LaunchTemplateMonitoring) Reset() {
 	*x = LaunchTemplateMonitoring{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[208]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[215]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14713,7 +15053,7 @@ func (x *LaunchTemplateMonitoring) String() string {
 func (*LaunchTemplateMonitoring) ProtoMessage() {}
 
 func (x *LaunchTemplateMonitoring) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[208]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[215]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14726,7 +15066,7 @@ func (x *LaunchTemplateMonitoring) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateMonitoring.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateMonitoring) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{208}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{215}
 }
 
 func (x *LaunchTemplateMonitoring) GetEnabled() bool {
@@ -14751,7 +15091,7 @@ type LaunchTemplate struct {
 
 func (x *LaunchTemplate) Reset() {
 	*x = LaunchTemplate{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[209]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[216]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14763,7 +15103,7 @@ func (x *LaunchTemplate) String() string {
 func (*LaunchTemplate) ProtoMessage() {}
 
 func (x *LaunchTemplate) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[209]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[216]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14776,7 +15116,7 @@ func (x *LaunchTemplate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplate.ProtoReflect.Descriptor instead.
 func (*LaunchTemplate) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{209}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{216}
 }
 
 func (x *LaunchTemplate) GetLaunchTemplateId() string {
@@ -14844,7 +15184,7 @@ type LaunchTemplateVersion struct {
 
 func (x *LaunchTemplateVersion) Reset() {
 	*x = LaunchTemplateVersion{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[210]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[217]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14856,7 +15196,7 @@ func (x *LaunchTemplateVersion) String() string {
 func (*LaunchTemplateVersion) ProtoMessage() {}
 
 func (x *LaunchTemplateVersion) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[210]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[217]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14869,7 +15209,7 @@ func (x *LaunchTemplateVersion) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateVersion.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateVersion) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{210}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{217}
 }
 
 func (x *LaunchTemplateVersion) GetLaunchTemplateId() string {
@@ -14940,7 +15280,7 @@ type ValidationWarning struct {
 
 func (x *ValidationWarning) Reset() {
 	*x = ValidationWarning{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[211]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[218]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14952,7 +15292,7 @@ func (x *ValidationWarning) String() string {
 func (*ValidationWarning) ProtoMessage() {}
 
 func (x *ValidationWarning) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[211]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[218]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14965,7 +15305,7 @@ func (x *ValidationWarning) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidationWarning.ProtoReflect.Descriptor instead.
 func (*ValidationWarning) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{211}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{218}
 }
 
 func (x *ValidationWarning) GetErrors() []*ValidationError {
@@ -14985,7 +15325,7 @@ type ValidationError struct {
 
 func (x *ValidationError) Reset() {
 	*x = ValidationError{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[212]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[219]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14997,7 +15337,7 @@ func (x *ValidationError) String() string {
 func (*ValidationError) ProtoMessage() {}
 
 func (x *ValidationError) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[212]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[219]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15010,7 +15350,7 @@ func (x *ValidationError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidationError.ProtoReflect.Descriptor instead.
 func (*ValidationError) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{212}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{219}
 }
 
 func (x *ValidationError) GetCode() string {
@@ -15041,7 +15381,7 @@ type CreateLaunchTemplateRequest struct {
 
 func (x *CreateLaunchTemplateRequest) Reset() {
 	*x = CreateLaunchTemplateRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[213]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[220]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15053,7 +15393,7 @@ func (x *CreateLaunchTemplateRequest) String() string {
 func (*CreateLaunchTemplateRequest) ProtoMessage() {}
 
 func (x *CreateLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[213]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[220]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15066,7 +15406,7 @@ func (x *CreateLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateLaunchTemplateRequest.ProtoReflect.Descriptor instead.
 func (*CreateLaunchTemplateRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{213}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{220}
 }
 
 func (x *CreateLaunchTemplateRequest) GetLaunchTemplateName() string {
@@ -15121,7 +15461,7 @@ type CreateLaunchTemplateResponse struct {
 
 func (x *CreateLaunchTemplateResponse) Reset() {
 	*x = CreateLaunchTemplateResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[214]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[221]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15133,7 +15473,7 @@ func (x *CreateLaunchTemplateResponse) String() string {
 func (*CreateLaunchTemplateResponse) ProtoMessage() {}
 
 func (x *CreateLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[214]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[221]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15146,7 +15486,7 @@ func (x *CreateLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateLaunchTemplateResponse.ProtoReflect.Descriptor instead.
 func (*CreateLaunchTemplateResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{214}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{221}
 }
 
 func (x *CreateLaunchTemplateResponse) GetLaunchTemplate() *LaunchTemplate {
@@ -15180,7 +15520,7 @@ type CreateLaunchTemplateVersionRequest struct {
 
 func (x *CreateLaunchTemplateVersionRequest) Reset() {
 	*x = CreateLaunchTemplateVersionRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[215]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[222]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15192,7 +15532,7 @@ func (x *CreateLaunchTemplateVersionRequest) String() string {
 func (*CreateLaunchTemplateVersionRequest) ProtoMessage() {}
 
 func (x *CreateLaunchTemplateVersionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[215]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[222]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15205,7 +15545,7 @@ func (x *CreateLaunchTemplateVersionRequest) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use CreateLaunchTemplateVersionRequest.ProtoReflect.Descriptor instead.
 func (*CreateLaunchTemplateVersionRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{215}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{222}
 }
 
 func (x *CreateLaunchTemplateVersionRequest) GetLaunchTemplateId() string {
@@ -15267,7 +15607,7 @@ type CreateLaunchTemplateVersionResponse struct {
 
 func (x *CreateLaunchTemplateVersionResponse) Reset() {
 	*x = CreateLaunchTemplateVersionResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[216]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[223]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15279,7 +15619,7 @@ func (x *CreateLaunchTemplateVersionResponse) String() string {
 func (*CreateLaunchTemplateVersionResponse) ProtoMessage() {}
 
 func (x *CreateLaunchTemplateVersionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[216]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[223]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15292,7 +15632,7 @@ func (x *CreateLaunchTemplateVersionResponse) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use CreateLaunchTemplateVersionResponse.ProtoReflect.Descriptor instead.
 func (*CreateLaunchTemplateVersionResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{216}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{223}
 }
 
 func (x *CreateLaunchTemplateVersionResponse) GetLaunchTemplateVersion() *LaunchTemplateVersion {
@@ -15322,7 +15662,7 @@ type DescribeLaunchTemplatesRequest struct {
 
 func (x *DescribeLaunchTemplatesRequest) Reset() {
 	*x = DescribeLaunchTemplatesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[217]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[224]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15334,7 +15674,7 @@ func (x *DescribeLaunchTemplatesRequest) String() string {
 func (*DescribeLaunchTemplatesRequest) ProtoMessage() {}
 
 func (x *DescribeLaunchTemplatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[217]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[224]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15347,7 +15687,7 @@ func (x *DescribeLaunchTemplatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeLaunchTemplatesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeLaunchTemplatesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{217}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{224}
 }
 
 func (x *DescribeLaunchTemplatesRequest) GetLaunchTemplateIds() []string {
@@ -15395,7 +15735,7 @@ type DescribeLaunchTemplatesResponse struct {
 
 func (x *DescribeLaunchTemplatesResponse) Reset() {
 	*x = DescribeLaunchTemplatesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[218]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[225]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15407,7 +15747,7 @@ func (x *DescribeLaunchTemplatesResponse) String() string {
 func (*DescribeLaunchTemplatesResponse) ProtoMessage() {}
 
 func (x *DescribeLaunchTemplatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[218]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[225]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15420,7 +15760,7 @@ func (x *DescribeLaunchTemplatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeLaunchTemplatesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeLaunchTemplatesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{218}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{225}
 }
 
 func (x *DescribeLaunchTemplatesResponse) GetLaunchTemplates() []*LaunchTemplate {
@@ -15455,7 +15795,7 @@ type DescribeLaunchTemplateVersionsRequest struct {
 
 func (x *DescribeLaunchTemplateVersionsRequest) Reset() {
 	*x = DescribeLaunchTemplateVersionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[219]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[226]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15467,7 +15807,7 @@ func (x *DescribeLaunchTemplateVersionsRequest) String() string {
 func (*DescribeLaunchTemplateVersionsRequest) ProtoMessage() {}
 
 func (x *DescribeLaunchTemplateVersionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[219]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[226]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15480,7 +15820,7 @@ func (x *DescribeLaunchTemplateVersionsRequest) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use DescribeLaunchTemplateVersionsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeLaunchTemplateVersionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{219}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{226}
 }
 
 func (x *DescribeLaunchTemplateVersionsRequest) GetLaunchTemplateId() string {
@@ -15549,7 +15889,7 @@ type DescribeLaunchTemplateVersionsResponse struct {
 
 func (x *DescribeLaunchTemplateVersionsResponse) Reset() {
 	*x = DescribeLaunchTemplateVersionsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[220]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[227]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15561,7 +15901,7 @@ func (x *DescribeLaunchTemplateVersionsResponse) String() string {
 func (*DescribeLaunchTemplateVersionsResponse) ProtoMessage() {}
 
 func (x *DescribeLaunchTemplateVersionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[220]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[227]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15574,7 +15914,7 @@ func (x *DescribeLaunchTemplateVersionsResponse) ProtoReflect() protoreflect.Mes
 
 // Deprecated: Use DescribeLaunchTemplateVersionsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeLaunchTemplateVersionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{220}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{227}
 }
 
 func (x *DescribeLaunchTemplateVersionsResponse) GetLaunchTemplateVersions() []*LaunchTemplateVersion {
@@ -15604,7 +15944,7 @@ type ModifyLaunchTemplateRequest struct {
 
 func (x *ModifyLaunchTemplateRequest) Reset() {
 	*x = ModifyLaunchTemplateRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[221]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[228]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15616,7 +15956,7 @@ func (x *ModifyLaunchTemplateRequest) String() string {
 func (*ModifyLaunchTemplateRequest) ProtoMessage() {}
 
 func (x *ModifyLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[221]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[228]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15629,7 +15969,7 @@ func (x *ModifyLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyLaunchTemplateRequest.ProtoReflect.Descriptor instead.
 func (*ModifyLaunchTemplateRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{221}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{228}
 }
 
 func (x *ModifyLaunchTemplateRequest) GetLaunchTemplateId() string {
@@ -15676,7 +16016,7 @@ type ModifyLaunchTemplateResponse struct {
 
 func (x *ModifyLaunchTemplateResponse) Reset() {
 	*x = ModifyLaunchTemplateResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[222]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[229]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15688,7 +16028,7 @@ func (x *ModifyLaunchTemplateResponse) String() string {
 func (*ModifyLaunchTemplateResponse) ProtoMessage() {}
 
 func (x *ModifyLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[222]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[229]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15701,7 +16041,7 @@ func (x *ModifyLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyLaunchTemplateResponse.ProtoReflect.Descriptor instead.
 func (*ModifyLaunchTemplateResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{222}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{229}
 }
 
 func (x *ModifyLaunchTemplateResponse) GetLaunchTemplate() *LaunchTemplate {
@@ -15722,7 +16062,7 @@ type DeleteLaunchTemplateRequest struct {
 
 func (x *DeleteLaunchTemplateRequest) Reset() {
 	*x = DeleteLaunchTemplateRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[223]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[230]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15734,7 +16074,7 @@ func (x *DeleteLaunchTemplateRequest) String() string {
 func (*DeleteLaunchTemplateRequest) ProtoMessage() {}
 
 func (x *DeleteLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[223]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[230]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15747,7 +16087,7 @@ func (x *DeleteLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteLaunchTemplateRequest.ProtoReflect.Descriptor instead.
 func (*DeleteLaunchTemplateRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{223}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{230}
 }
 
 func (x *DeleteLaunchTemplateRequest) GetLaunchTemplateId() string {
@@ -15780,7 +16120,7 @@ type DeleteLaunchTemplateResponse struct {
 
 func (x *DeleteLaunchTemplateResponse) Reset() {
 	*x = DeleteLaunchTemplateResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[224]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[231]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15792,7 +16132,7 @@ func (x *DeleteLaunchTemplateResponse) String() string {
 func (*DeleteLaunchTemplateResponse) ProtoMessage() {}
 
 func (x *DeleteLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[224]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[231]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15805,7 +16145,7 @@ func (x *DeleteLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteLaunchTemplateResponse.ProtoReflect.Descriptor instead.
 func (*DeleteLaunchTemplateResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{224}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{231}
 }
 
 func (x *DeleteLaunchTemplateResponse) GetLaunchTemplate() *LaunchTemplate {
@@ -15827,7 +16167,7 @@ type DeleteLaunchTemplateVersionsRequest struct {
 
 func (x *DeleteLaunchTemplateVersionsRequest) Reset() {
 	*x = DeleteLaunchTemplateVersionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[225]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[232]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15839,7 +16179,7 @@ func (x *DeleteLaunchTemplateVersionsRequest) String() string {
 func (*DeleteLaunchTemplateVersionsRequest) ProtoMessage() {}
 
 func (x *DeleteLaunchTemplateVersionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[225]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[232]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15852,7 +16192,7 @@ func (x *DeleteLaunchTemplateVersionsRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use DeleteLaunchTemplateVersionsRequest.ProtoReflect.Descriptor instead.
 func (*DeleteLaunchTemplateVersionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{225}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{232}
 }
 
 func (x *DeleteLaunchTemplateVersionsRequest) GetLaunchTemplateId() string {
@@ -15895,7 +16235,7 @@ type DeleteLaunchTemplateVersionsResponse struct {
 
 func (x *DeleteLaunchTemplateVersionsResponse) Reset() {
 	*x = DeleteLaunchTemplateVersionsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[226]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[233]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15907,7 +16247,7 @@ func (x *DeleteLaunchTemplateVersionsResponse) String() string {
 func (*DeleteLaunchTemplateVersionsResponse) ProtoMessage() {}
 
 func (x *DeleteLaunchTemplateVersionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[226]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[233]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15920,7 +16260,7 @@ func (x *DeleteLaunchTemplateVersionsResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use DeleteLaunchTemplateVersionsResponse.ProtoReflect.Descriptor instead.
 func (*DeleteLaunchTemplateVersionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{226}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{233}
 }
 
 func (x *DeleteLaunchTemplateVersionsResponse) GetSuccessfullyDeletedLaunchTemplateVersions() []*LaunchTemplateVersionDeletion {
@@ -15951,7 +16291,7 @@ type LaunchTemplateVersionDeletion struct {
 
 func (x *LaunchTemplateVersionDeletion) Reset() {
 	*x = LaunchTemplateVersionDeletion{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[227]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[234]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15963,7 +16303,7 @@ func (x *LaunchTemplateVersionDeletion) String() string {
 func (*LaunchTemplateVersionDeletion) ProtoMessage() {}
 
 func (x *LaunchTemplateVersionDeletion) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[227]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[234]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15976,7 +16316,7 @@ func (x *LaunchTemplateVersionDeletion) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateVersionDeletion.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateVersionDeletion) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{227}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{234}
 }
 
 func (x *LaunchTemplateVersionDeletion) GetLaunchTemplateId() string {
@@ -16017,7 +16357,7 @@ type GetLaunchTemplateDataRequest struct {
 
 func (x *GetLaunchTemplateDataRequest) Reset() {
 	*x = GetLaunchTemplateDataRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[228]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16029,7 +16369,7 @@ func (x *GetLaunchTemplateDataRequest) String() string {
 func (*GetLaunchTemplateDataRequest) ProtoMessage() {}
 
 func (x *GetLaunchTemplateDataRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[228]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16042,7 +16382,7 @@ func (x *GetLaunchTemplateDataRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetLaunchTemplateDataRequest.ProtoReflect.Descriptor instead.
 func (*GetLaunchTemplateDataRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{228}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{235}
 }
 
 func (x *GetLaunchTemplateDataRequest) GetInstanceId() string {
@@ -16068,7 +16408,7 @@ type GetLaunchTemplateDataResponse struct {
 
 func (x *GetLaunchTemplateDataResponse) Reset() {
 	*x = GetLaunchTemplateDataResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[229]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16080,7 +16420,7 @@ func (x *GetLaunchTemplateDataResponse) String() string {
 func (*GetLaunchTemplateDataResponse) ProtoMessage() {}
 
 func (x *GetLaunchTemplateDataResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[229]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16093,7 +16433,7 @@ func (x *GetLaunchTemplateDataResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetLaunchTemplateDataResponse.ProtoReflect.Descriptor instead.
 func (*GetLaunchTemplateDataResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{229}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{236}
 }
 
 func (x *GetLaunchTemplateDataResponse) GetLaunchTemplateData() *LaunchTemplateData {
@@ -16116,7 +16456,7 @@ type DescribeVolumesModificationsRequest struct {
 
 func (x *DescribeVolumesModificationsRequest) Reset() {
 	*x = DescribeVolumesModificationsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[230]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16128,7 +16468,7 @@ func (x *DescribeVolumesModificationsRequest) String() string {
 func (*DescribeVolumesModificationsRequest) ProtoMessage() {}
 
 func (x *DescribeVolumesModificationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[230]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16141,7 +16481,7 @@ func (x *DescribeVolumesModificationsRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use DescribeVolumesModificationsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVolumesModificationsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{230}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{237}
 }
 
 func (x *DescribeVolumesModificationsRequest) GetVolumeIds() []string {
@@ -16189,7 +16529,7 @@ type DescribeVolumesModificationsResponse struct {
 
 func (x *DescribeVolumesModificationsResponse) Reset() {
 	*x = DescribeVolumesModificationsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[231]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16201,7 +16541,7 @@ func (x *DescribeVolumesModificationsResponse) String() string {
 func (*DescribeVolumesModificationsResponse) ProtoMessage() {}
 
 func (x *DescribeVolumesModificationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[231]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16214,7 +16554,7 @@ func (x *DescribeVolumesModificationsResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use DescribeVolumesModificationsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVolumesModificationsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{231}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{238}
 }
 
 func (x *DescribeVolumesModificationsResponse) GetVolumesModifications() []*VolumeModification {
@@ -16246,7 +16586,7 @@ type DescribeVolumeStatusRequest struct {
 
 func (x *DescribeVolumeStatusRequest) Reset() {
 	*x = DescribeVolumeStatusRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[232]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16258,7 +16598,7 @@ func (x *DescribeVolumeStatusRequest) String() string {
 func (*DescribeVolumeStatusRequest) ProtoMessage() {}
 
 func (x *DescribeVolumeStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[232]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16271,7 +16611,7 @@ func (x *DescribeVolumeStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumeStatusRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVolumeStatusRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{232}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{239}
 }
 
 func (x *DescribeVolumeStatusRequest) GetVolumeIds() []string {
@@ -16326,7 +16666,7 @@ type DescribeVolumeStatusResponse struct {
 
 func (x *DescribeVolumeStatusResponse) Reset() {
 	*x = DescribeVolumeStatusResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[233]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16338,7 +16678,7 @@ func (x *DescribeVolumeStatusResponse) String() string {
 func (*DescribeVolumeStatusResponse) ProtoMessage() {}
 
 func (x *DescribeVolumeStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[233]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16351,7 +16691,7 @@ func (x *DescribeVolumeStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumeStatusResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVolumeStatusResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{233}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{240}
 }
 
 func (x *DescribeVolumeStatusResponse) GetVolumeStatuses() []*VolumeStatusItem {
@@ -16387,7 +16727,7 @@ type VolumeStatusItem struct {
 
 func (x *VolumeStatusItem) Reset() {
 	*x = VolumeStatusItem{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[234]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[241]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16399,7 +16739,7 @@ func (x *VolumeStatusItem) String() string {
 func (*VolumeStatusItem) ProtoMessage() {}
 
 func (x *VolumeStatusItem) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[234]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[241]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16412,7 +16752,7 @@ func (x *VolumeStatusItem) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeStatusItem.ProtoReflect.Descriptor instead.
 func (*VolumeStatusItem) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{234}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{241}
 }
 
 func (x *VolumeStatusItem) GetVolumeId() string {
@@ -16460,7 +16800,7 @@ type VolumeStatusDetail struct {
 
 func (x *VolumeStatusDetail) Reset() {
 	*x = VolumeStatusDetail{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[242]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16472,7 +16812,7 @@ func (x *VolumeStatusDetail) String() string {
 func (*VolumeStatusDetail) ProtoMessage() {}
 
 func (x *VolumeStatusDetail) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[242]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16485,7 +16825,7 @@ func (x *VolumeStatusDetail) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeStatusDetail.ProtoReflect.Descriptor instead.
 func (*VolumeStatusDetail) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{235}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{242}
 }
 
 func (x *VolumeStatusDetail) GetName() string {
@@ -16512,7 +16852,7 @@ type VolumeStatusAttachmentStatus struct {
 
 func (x *VolumeStatusAttachmentStatus) Reset() {
 	*x = VolumeStatusAttachmentStatus{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[243]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16524,7 +16864,7 @@ func (x *VolumeStatusAttachmentStatus) String() string {
 func (*VolumeStatusAttachmentStatus) ProtoMessage() {}
 
 func (x *VolumeStatusAttachmentStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[243]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16537,7 +16877,7 @@ func (x *VolumeStatusAttachmentStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeStatusAttachmentStatus.ProtoReflect.Descriptor instead.
 func (*VolumeStatusAttachmentStatus) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{236}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{243}
 }
 
 func (x *VolumeStatusAttachmentStatus) GetInstanceId() string {
@@ -16565,7 +16905,7 @@ type DescribeVolumeAttributeRequest struct {
 
 func (x *DescribeVolumeAttributeRequest) Reset() {
 	*x = DescribeVolumeAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[244]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16577,7 +16917,7 @@ func (x *DescribeVolumeAttributeRequest) String() string {
 func (*DescribeVolumeAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeVolumeAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[244]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16590,7 +16930,7 @@ func (x *DescribeVolumeAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumeAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVolumeAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{237}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{244}
 }
 
 func (x *DescribeVolumeAttributeRequest) GetVolumeId() string {
@@ -16629,7 +16969,7 @@ type VolumeAttribute struct {
 
 func (x *VolumeAttribute) Reset() {
 	*x = VolumeAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[245]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16641,7 +16981,7 @@ func (x *VolumeAttribute) String() string {
 func (*VolumeAttribute) ProtoMessage() {}
 
 func (x *VolumeAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[245]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16654,7 +16994,7 @@ func (x *VolumeAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeAttribute.ProtoReflect.Descriptor instead.
 func (*VolumeAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{238}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{245}
 }
 
 func (x *VolumeAttribute) GetVolumeId() string {
@@ -16696,7 +17036,7 @@ type ModifyVolumeAttributeRequest struct {
 
 func (x *ModifyVolumeAttributeRequest) Reset() {
 	*x = ModifyVolumeAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[246]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16708,7 +17048,7 @@ func (x *ModifyVolumeAttributeRequest) String() string {
 func (*ModifyVolumeAttributeRequest) ProtoMessage() {}
 
 func (x *ModifyVolumeAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[246]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16721,7 +17061,7 @@ func (x *ModifyVolumeAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVolumeAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyVolumeAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{239}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{246}
 }
 
 func (x *ModifyVolumeAttributeRequest) GetVolumeId() string {
@@ -16753,7 +17093,7 @@ type ModifyVolumeAttributeResponse struct {
 
 func (x *ModifyVolumeAttributeResponse) Reset() {
 	*x = ModifyVolumeAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[247]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16765,7 +17105,7 @@ func (x *ModifyVolumeAttributeResponse) String() string {
 func (*ModifyVolumeAttributeResponse) ProtoMessage() {}
 
 func (x *ModifyVolumeAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[247]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16778,7 +17118,7 @@ func (x *ModifyVolumeAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVolumeAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifyVolumeAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{240}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{247}
 }
 
 type GetEbsEncryptionByDefaultRequest struct {
@@ -16790,7 +17130,7 @@ type GetEbsEncryptionByDefaultRequest struct {
 
 func (x *GetEbsEncryptionByDefaultRequest) Reset() {
 	*x = GetEbsEncryptionByDefaultRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[241]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[248]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16802,7 +17142,7 @@ func (x *GetEbsEncryptionByDefaultRequest) String() string {
 func (*GetEbsEncryptionByDefaultRequest) ProtoMessage() {}
 
 func (x *GetEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[241]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[248]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16815,7 +17155,7 @@ func (x *GetEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEbsEncryptionByDefaultRequest.ProtoReflect.Descriptor instead.
 func (*GetEbsEncryptionByDefaultRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{241}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{248}
 }
 
 func (x *GetEbsEncryptionByDefaultRequest) GetDryRun() bool {
@@ -16834,7 +17174,7 @@ type EnableEbsEncryptionByDefaultRequest struct {
 
 func (x *EnableEbsEncryptionByDefaultRequest) Reset() {
 	*x = EnableEbsEncryptionByDefaultRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[242]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[249]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16846,7 +17186,7 @@ func (x *EnableEbsEncryptionByDefaultRequest) String() string {
 func (*EnableEbsEncryptionByDefaultRequest) ProtoMessage() {}
 
 func (x *EnableEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[242]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[249]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16859,7 +17199,7 @@ func (x *EnableEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use EnableEbsEncryptionByDefaultRequest.ProtoReflect.Descriptor instead.
 func (*EnableEbsEncryptionByDefaultRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{242}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{249}
 }
 
 func (x *EnableEbsEncryptionByDefaultRequest) GetDryRun() bool {
@@ -16878,7 +17218,7 @@ type DisableEbsEncryptionByDefaultRequest struct {
 
 func (x *DisableEbsEncryptionByDefaultRequest) Reset() {
 	*x = DisableEbsEncryptionByDefaultRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[243]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[250]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16890,7 +17230,7 @@ func (x *DisableEbsEncryptionByDefaultRequest) String() string {
 func (*DisableEbsEncryptionByDefaultRequest) ProtoMessage() {}
 
 func (x *DisableEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[243]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[250]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16903,7 +17243,7 @@ func (x *DisableEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use DisableEbsEncryptionByDefaultRequest.ProtoReflect.Descriptor instead.
 func (*DisableEbsEncryptionByDefaultRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{243}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{250}
 }
 
 func (x *DisableEbsEncryptionByDefaultRequest) GetDryRun() bool {
@@ -16923,7 +17263,7 @@ type EbsEncryptionByDefault struct {
 
 func (x *EbsEncryptionByDefault) Reset() {
 	*x = EbsEncryptionByDefault{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[244]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[251]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16935,7 +17275,7 @@ func (x *EbsEncryptionByDefault) String() string {
 func (*EbsEncryptionByDefault) ProtoMessage() {}
 
 func (x *EbsEncryptionByDefault) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[244]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[251]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16948,7 +17288,7 @@ func (x *EbsEncryptionByDefault) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EbsEncryptionByDefault.ProtoReflect.Descriptor instead.
 func (*EbsEncryptionByDefault) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{244}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{251}
 }
 
 func (x *EbsEncryptionByDefault) GetEbsEncryptionByDefault() bool {
@@ -16967,7 +17307,7 @@ type GetEbsDefaultKmsKeyIdRequest struct {
 
 func (x *GetEbsDefaultKmsKeyIdRequest) Reset() {
 	*x = GetEbsDefaultKmsKeyIdRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[245]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[252]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16979,7 +17319,7 @@ func (x *GetEbsDefaultKmsKeyIdRequest) String() string {
 func (*GetEbsDefaultKmsKeyIdRequest) ProtoMessage() {}
 
 func (x *GetEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[245]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[252]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16992,7 +17332,7 @@ func (x *GetEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEbsDefaultKmsKeyIdRequest.ProtoReflect.Descriptor instead.
 func (*GetEbsDefaultKmsKeyIdRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{245}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{252}
 }
 
 func (x *GetEbsDefaultKmsKeyIdRequest) GetDryRun() bool {
@@ -17012,7 +17352,7 @@ type ModifyEbsDefaultKmsKeyIdRequest struct {
 
 func (x *ModifyEbsDefaultKmsKeyIdRequest) Reset() {
 	*x = ModifyEbsDefaultKmsKeyIdRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[246]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[253]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17024,7 +17364,7 @@ func (x *ModifyEbsDefaultKmsKeyIdRequest) String() string {
 func (*ModifyEbsDefaultKmsKeyIdRequest) ProtoMessage() {}
 
 func (x *ModifyEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[246]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[253]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17037,7 +17377,7 @@ func (x *ModifyEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyEbsDefaultKmsKeyIdRequest.ProtoReflect.Descriptor instead.
 func (*ModifyEbsDefaultKmsKeyIdRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{246}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{253}
 }
 
 func (x *ModifyEbsDefaultKmsKeyIdRequest) GetKmsKeyId() string {
@@ -17063,7 +17403,7 @@ type ResetEbsDefaultKmsKeyIdRequest struct {
 
 func (x *ResetEbsDefaultKmsKeyIdRequest) Reset() {
 	*x = ResetEbsDefaultKmsKeyIdRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[247]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[254]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17075,7 +17415,7 @@ func (x *ResetEbsDefaultKmsKeyIdRequest) String() string {
 func (*ResetEbsDefaultKmsKeyIdRequest) ProtoMessage() {}
 
 func (x *ResetEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[247]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[254]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17088,7 +17428,7 @@ func (x *ResetEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetEbsDefaultKmsKeyIdRequest.ProtoReflect.Descriptor instead.
 func (*ResetEbsDefaultKmsKeyIdRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{247}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{254}
 }
 
 func (x *ResetEbsDefaultKmsKeyIdRequest) GetDryRun() bool {
@@ -17107,7 +17447,7 @@ type EbsDefaultKmsKeyId struct {
 
 func (x *EbsDefaultKmsKeyId) Reset() {
 	*x = EbsDefaultKmsKeyId{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[248]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[255]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17119,7 +17459,7 @@ func (x *EbsDefaultKmsKeyId) String() string {
 func (*EbsDefaultKmsKeyId) ProtoMessage() {}
 
 func (x *EbsDefaultKmsKeyId) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[248]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[255]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17132,7 +17472,7 @@ func (x *EbsDefaultKmsKeyId) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EbsDefaultKmsKeyId.ProtoReflect.Descriptor instead.
 func (*EbsDefaultKmsKeyId) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{248}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{255}
 }
 
 func (x *EbsDefaultKmsKeyId) GetKmsKeyId() string {
@@ -17154,7 +17494,7 @@ type CreateVolumePermission struct {
 
 func (x *CreateVolumePermission) Reset() {
 	*x = CreateVolumePermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[249]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[256]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17166,7 +17506,7 @@ func (x *CreateVolumePermission) String() string {
 func (*CreateVolumePermission) ProtoMessage() {}
 
 func (x *CreateVolumePermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[249]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[256]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17179,7 +17519,7 @@ func (x *CreateVolumePermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVolumePermission.ProtoReflect.Descriptor instead.
 func (*CreateVolumePermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{249}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{256}
 }
 
 func (x *CreateVolumePermission) GetUserId() string {
@@ -17206,7 +17546,7 @@ type CreateVolumePermissionModifications struct {
 
 func (x *CreateVolumePermissionModifications) Reset() {
 	*x = CreateVolumePermissionModifications{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[250]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[257]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17218,7 +17558,7 @@ func (x *CreateVolumePermissionModifications) String() string {
 func (*CreateVolumePermissionModifications) ProtoMessage() {}
 
 func (x *CreateVolumePermissionModifications) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[250]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[257]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17231,7 +17571,7 @@ func (x *CreateVolumePermissionModifications) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use CreateVolumePermissionModifications.ProtoReflect.Descriptor instead.
 func (*CreateVolumePermissionModifications) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{250}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{257}
 }
 
 func (x *CreateVolumePermissionModifications) GetAdd() []*CreateVolumePermission {
@@ -17259,7 +17599,7 @@ type DescribeSnapshotAttributeRequest struct {
 
 func (x *DescribeSnapshotAttributeRequest) Reset() {
 	*x = DescribeSnapshotAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[251]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[258]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17271,7 +17611,7 @@ func (x *DescribeSnapshotAttributeRequest) String() string {
 func (*DescribeSnapshotAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeSnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[251]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[258]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17284,7 +17624,7 @@ func (x *DescribeSnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSnapshotAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSnapshotAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{251}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{258}
 }
 
 func (x *DescribeSnapshotAttributeRequest) GetSnapshotId() string {
@@ -17322,7 +17662,7 @@ type SnapshotAttribute struct {
 
 func (x *SnapshotAttribute) Reset() {
 	*x = SnapshotAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[252]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[259]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17334,7 +17674,7 @@ func (x *SnapshotAttribute) String() string {
 func (*SnapshotAttribute) ProtoMessage() {}
 
 func (x *SnapshotAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[252]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[259]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17347,7 +17687,7 @@ func (x *SnapshotAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SnapshotAttribute.ProtoReflect.Descriptor instead.
 func (*SnapshotAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{252}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{259}
 }
 
 func (x *SnapshotAttribute) GetSnapshotId() string {
@@ -17389,7 +17729,7 @@ type ModifySnapshotAttributeRequest struct {
 
 func (x *ModifySnapshotAttributeRequest) Reset() {
 	*x = ModifySnapshotAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[253]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[260]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17401,7 +17741,7 @@ func (x *ModifySnapshotAttributeRequest) String() string {
 func (*ModifySnapshotAttributeRequest) ProtoMessage() {}
 
 func (x *ModifySnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[253]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[260]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17414,7 +17754,7 @@ func (x *ModifySnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySnapshotAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifySnapshotAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{253}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{260}
 }
 
 func (x *ModifySnapshotAttributeRequest) GetSnapshotId() string {
@@ -17474,7 +17814,7 @@ type ModifySnapshotAttributeResponse struct {
 
 func (x *ModifySnapshotAttributeResponse) Reset() {
 	*x = ModifySnapshotAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[254]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[261]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17486,7 +17826,7 @@ func (x *ModifySnapshotAttributeResponse) String() string {
 func (*ModifySnapshotAttributeResponse) ProtoMessage() {}
 
 func (x *ModifySnapshotAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[254]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[261]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17499,7 +17839,7 @@ func (x *ModifySnapshotAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySnapshotAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifySnapshotAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{254}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{261}
 }
 
 type ResetSnapshotAttributeRequest struct {
@@ -17513,7 +17853,7 @@ type ResetSnapshotAttributeRequest struct {
 
 func (x *ResetSnapshotAttributeRequest) Reset() {
 	*x = ResetSnapshotAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[255]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[262]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17525,7 +17865,7 @@ func (x *ResetSnapshotAttributeRequest) String() string {
 func (*ResetSnapshotAttributeRequest) ProtoMessage() {}
 
 func (x *ResetSnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[255]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[262]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17538,7 +17878,7 @@ func (x *ResetSnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetSnapshotAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ResetSnapshotAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{255}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{262}
 }
 
 func (x *ResetSnapshotAttributeRequest) GetSnapshotId() string {
@@ -17570,7 +17910,7 @@ type ResetSnapshotAttributeResponse struct {
 
 func (x *ResetSnapshotAttributeResponse) Reset() {
 	*x = ResetSnapshotAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[256]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[263]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17582,7 +17922,7 @@ func (x *ResetSnapshotAttributeResponse) String() string {
 func (*ResetSnapshotAttributeResponse) ProtoMessage() {}
 
 func (x *ResetSnapshotAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[256]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[263]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17595,7 +17935,7 @@ func (x *ResetSnapshotAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetSnapshotAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ResetSnapshotAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{256}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{263}
 }
 
 // DescribeInstanceTypeOfferingsRequest: location_type is region (the
@@ -17614,7 +17954,7 @@ type DescribeInstanceTypeOfferingsRequest struct {
 
 func (x *DescribeInstanceTypeOfferingsRequest) Reset() {
 	*x = DescribeInstanceTypeOfferingsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[257]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[264]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17626,7 +17966,7 @@ func (x *DescribeInstanceTypeOfferingsRequest) String() string {
 func (*DescribeInstanceTypeOfferingsRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceTypeOfferingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[257]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[264]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17639,7 +17979,7 @@ func (x *DescribeInstanceTypeOfferingsRequest) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use DescribeInstanceTypeOfferingsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTypeOfferingsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{257}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{264}
 }
 
 func (x *DescribeInstanceTypeOfferingsRequest) GetLocationType() string {
@@ -17688,7 +18028,7 @@ type InstanceTypeOffering struct {
 
 func (x *InstanceTypeOffering) Reset() {
 	*x = InstanceTypeOffering{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[258]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[265]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17700,7 +18040,7 @@ func (x *InstanceTypeOffering) String() string {
 func (*InstanceTypeOffering) ProtoMessage() {}
 
 func (x *InstanceTypeOffering) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[258]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[265]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17713,7 +18053,7 @@ func (x *InstanceTypeOffering) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceTypeOffering.ProtoReflect.Descriptor instead.
 func (*InstanceTypeOffering) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{258}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{265}
 }
 
 func (x *InstanceTypeOffering) GetInstanceType() string {
@@ -17747,7 +18087,7 @@ type DescribeInstanceTypeOfferingsResponse struct {
 
 func (x *DescribeInstanceTypeOfferingsResponse) Reset() {
 	*x = DescribeInstanceTypeOfferingsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[259]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[266]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17759,7 +18099,7 @@ func (x *DescribeInstanceTypeOfferingsResponse) String() string {
 func (*DescribeInstanceTypeOfferingsResponse) ProtoMessage() {}
 
 func (x *DescribeInstanceTypeOfferingsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[259]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[266]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17772,7 +18112,7 @@ func (x *DescribeInstanceTypeOfferingsResponse) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use DescribeInstanceTypeOfferingsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTypeOfferingsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{259}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{266}
 }
 
 func (x *DescribeInstanceTypeOfferingsResponse) GetInstanceTypeOfferings() []*InstanceTypeOffering {
@@ -17799,7 +18139,7 @@ type InstanceCreditSpecificationRequest struct {
 
 func (x *InstanceCreditSpecificationRequest) Reset() {
 	*x = InstanceCreditSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[260]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[267]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17811,7 +18151,7 @@ func (x *InstanceCreditSpecificationRequest) String() string {
 func (*InstanceCreditSpecificationRequest) ProtoMessage() {}
 
 func (x *InstanceCreditSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[260]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[267]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17824,7 +18164,7 @@ func (x *InstanceCreditSpecificationRequest) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use InstanceCreditSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*InstanceCreditSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{260}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{267}
 }
 
 func (x *InstanceCreditSpecificationRequest) GetInstanceId() string {
@@ -17852,7 +18192,7 @@ type ModifyInstanceCreditSpecificationRequest struct {
 
 func (x *ModifyInstanceCreditSpecificationRequest) Reset() {
 	*x = ModifyInstanceCreditSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[261]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[268]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17864,7 +18204,7 @@ func (x *ModifyInstanceCreditSpecificationRequest) String() string {
 func (*ModifyInstanceCreditSpecificationRequest) ProtoMessage() {}
 
 func (x *ModifyInstanceCreditSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[261]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[268]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17877,7 +18217,7 @@ func (x *ModifyInstanceCreditSpecificationRequest) ProtoReflect() protoreflect.M
 
 // Deprecated: Use ModifyInstanceCreditSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*ModifyInstanceCreditSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{261}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{268}
 }
 
 func (x *ModifyInstanceCreditSpecificationRequest) GetInstanceCreditSpecifications() []*InstanceCreditSpecificationRequest {
@@ -17910,7 +18250,7 @@ type SuccessfulInstanceCreditSpecification struct {
 
 func (x *SuccessfulInstanceCreditSpecification) Reset() {
 	*x = SuccessfulInstanceCreditSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[262]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[269]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17922,7 +18262,7 @@ func (x *SuccessfulInstanceCreditSpecification) String() string {
 func (*SuccessfulInstanceCreditSpecification) ProtoMessage() {}
 
 func (x *SuccessfulInstanceCreditSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[262]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[269]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17935,7 +18275,7 @@ func (x *SuccessfulInstanceCreditSpecification) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use SuccessfulInstanceCreditSpecification.ProtoReflect.Descriptor instead.
 func (*SuccessfulInstanceCreditSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{262}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{269}
 }
 
 func (x *SuccessfulInstanceCreditSpecification) GetInstanceId() string {
@@ -17958,7 +18298,7 @@ type UnsuccessfulInstanceCreditSpecification struct {
 
 func (x *UnsuccessfulInstanceCreditSpecification) Reset() {
 	*x = UnsuccessfulInstanceCreditSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[263]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[270]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17970,7 +18310,7 @@ func (x *UnsuccessfulInstanceCreditSpecification) String() string {
 func (*UnsuccessfulInstanceCreditSpecification) ProtoMessage() {}
 
 func (x *UnsuccessfulInstanceCreditSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[263]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[270]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17983,7 +18323,7 @@ func (x *UnsuccessfulInstanceCreditSpecification) ProtoReflect() protoreflect.Me
 
 // Deprecated: Use UnsuccessfulInstanceCreditSpecification.ProtoReflect.Descriptor instead.
 func (*UnsuccessfulInstanceCreditSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{263}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{270}
 }
 
 func (x *UnsuccessfulInstanceCreditSpecification) GetInstanceId() string {
@@ -18010,7 +18350,7 @@ type ModifyInstanceCreditSpecificationResponse struct {
 
 func (x *ModifyInstanceCreditSpecificationResponse) Reset() {
 	*x = ModifyInstanceCreditSpecificationResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[264]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[271]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18022,7 +18362,7 @@ func (x *ModifyInstanceCreditSpecificationResponse) String() string {
 func (*ModifyInstanceCreditSpecificationResponse) ProtoMessage() {}
 
 func (x *ModifyInstanceCreditSpecificationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[264]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[271]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18035,7 +18375,7 @@ func (x *ModifyInstanceCreditSpecificationResponse) ProtoReflect() protoreflect.
 
 // Deprecated: Use ModifyInstanceCreditSpecificationResponse.ProtoReflect.Descriptor instead.
 func (*ModifyInstanceCreditSpecificationResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{264}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{271}
 }
 
 func (x *ModifyInstanceCreditSpecificationResponse) GetSuccessfulInstanceCreditSpecifications() []*SuccessfulInstanceCreditSpecification {
@@ -18066,7 +18406,7 @@ type DescribeInstanceCreditSpecificationsRequest struct {
 
 func (x *DescribeInstanceCreditSpecificationsRequest) Reset() {
 	*x = DescribeInstanceCreditSpecificationsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[265]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[272]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18078,7 +18418,7 @@ func (x *DescribeInstanceCreditSpecificationsRequest) String() string {
 func (*DescribeInstanceCreditSpecificationsRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceCreditSpecificationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[265]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[272]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18091,7 +18431,7 @@ func (x *DescribeInstanceCreditSpecificationsRequest) ProtoReflect() protoreflec
 
 // Deprecated: Use DescribeInstanceCreditSpecificationsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceCreditSpecificationsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{265}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{272}
 }
 
 func (x *DescribeInstanceCreditSpecificationsRequest) GetInstanceIds() []string {
@@ -18139,7 +18479,7 @@ type InstanceCreditSpecification struct {
 
 func (x *InstanceCreditSpecification) Reset() {
 	*x = InstanceCreditSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[266]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[273]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18151,7 +18491,7 @@ func (x *InstanceCreditSpecification) String() string {
 func (*InstanceCreditSpecification) ProtoMessage() {}
 
 func (x *InstanceCreditSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[266]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[273]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18164,7 +18504,7 @@ func (x *InstanceCreditSpecification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceCreditSpecification.ProtoReflect.Descriptor instead.
 func (*InstanceCreditSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{266}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{273}
 }
 
 func (x *InstanceCreditSpecification) GetInstanceId() string {
@@ -18191,7 +18531,7 @@ type DescribeInstanceCreditSpecificationsResponse struct {
 
 func (x *DescribeInstanceCreditSpecificationsResponse) Reset() {
 	*x = DescribeInstanceCreditSpecificationsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[267]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[274]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18203,7 +18543,7 @@ func (x *DescribeInstanceCreditSpecificationsResponse) String() string {
 func (*DescribeInstanceCreditSpecificationsResponse) ProtoMessage() {}
 
 func (x *DescribeInstanceCreditSpecificationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[267]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[274]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18216,7 +18556,7 @@ func (x *DescribeInstanceCreditSpecificationsResponse) ProtoReflect() protorefle
 
 // Deprecated: Use DescribeInstanceCreditSpecificationsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceCreditSpecificationsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{267}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{274}
 }
 
 func (x *DescribeInstanceCreditSpecificationsResponse) GetInstanceCreditSpecifications() []*InstanceCreditSpecification {
@@ -18244,7 +18584,7 @@ type ResetInstanceAttributeRequest struct {
 
 func (x *ResetInstanceAttributeRequest) Reset() {
 	*x = ResetInstanceAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[268]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[275]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18256,7 +18596,7 @@ func (x *ResetInstanceAttributeRequest) String() string {
 func (*ResetInstanceAttributeRequest) ProtoMessage() {}
 
 func (x *ResetInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[268]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[275]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18269,7 +18609,7 @@ func (x *ResetInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetInstanceAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ResetInstanceAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{268}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{275}
 }
 
 func (x *ResetInstanceAttributeRequest) GetInstanceId() string {
@@ -18301,7 +18641,7 @@ type ResetInstanceAttributeResponse struct {
 
 func (x *ResetInstanceAttributeResponse) Reset() {
 	*x = ResetInstanceAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[269]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[276]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18313,7 +18653,7 @@ func (x *ResetInstanceAttributeResponse) String() string {
 func (*ResetInstanceAttributeResponse) ProtoMessage() {}
 
 func (x *ResetInstanceAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[269]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[276]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18326,7 +18666,7 @@ func (x *ResetInstanceAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetInstanceAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ResetInstanceAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{269}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{276}
 }
 
 type CreateDefaultVpcRequest struct {
@@ -18338,7 +18678,7 @@ type CreateDefaultVpcRequest struct {
 
 func (x *CreateDefaultVpcRequest) Reset() {
 	*x = CreateDefaultVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[270]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[277]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18350,7 +18690,7 @@ func (x *CreateDefaultVpcRequest) String() string {
 func (*CreateDefaultVpcRequest) ProtoMessage() {}
 
 func (x *CreateDefaultVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[270]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[277]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18363,7 +18703,7 @@ func (x *CreateDefaultVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateDefaultVpcRequest.ProtoReflect.Descriptor instead.
 func (*CreateDefaultVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{270}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{277}
 }
 
 func (x *CreateDefaultVpcRequest) GetDryRun() bool {
@@ -18386,7 +18726,7 @@ type CreateDefaultSubnetRequest struct {
 
 func (x *CreateDefaultSubnetRequest) Reset() {
 	*x = CreateDefaultSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[271]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[278]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18398,7 +18738,7 @@ func (x *CreateDefaultSubnetRequest) String() string {
 func (*CreateDefaultSubnetRequest) ProtoMessage() {}
 
 func (x *CreateDefaultSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[271]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[278]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18411,7 +18751,7 @@ func (x *CreateDefaultSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateDefaultSubnetRequest.ProtoReflect.Descriptor instead.
 func (*CreateDefaultSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{271}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{278}
 }
 
 func (x *CreateDefaultSubnetRequest) GetAvailabilityZone() string {
@@ -18452,7 +18792,7 @@ type GetInstanceUefiDataRequest struct {
 
 func (x *GetInstanceUefiDataRequest) Reset() {
 	*x = GetInstanceUefiDataRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[272]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[279]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18464,7 +18804,7 @@ func (x *GetInstanceUefiDataRequest) String() string {
 func (*GetInstanceUefiDataRequest) ProtoMessage() {}
 
 func (x *GetInstanceUefiDataRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[272]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[279]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18477,7 +18817,7 @@ func (x *GetInstanceUefiDataRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInstanceUefiDataRequest.ProtoReflect.Descriptor instead.
 func (*GetInstanceUefiDataRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{272}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{279}
 }
 
 func (x *GetInstanceUefiDataRequest) GetInstanceId() string {
@@ -18506,7 +18846,7 @@ type GetInstanceUefiDataResponse struct {
 
 func (x *GetInstanceUefiDataResponse) Reset() {
 	*x = GetInstanceUefiDataResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[273]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[280]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18518,7 +18858,7 @@ func (x *GetInstanceUefiDataResponse) String() string {
 func (*GetInstanceUefiDataResponse) ProtoMessage() {}
 
 func (x *GetInstanceUefiDataResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[273]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[280]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18531,7 +18871,7 @@ func (x *GetInstanceUefiDataResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInstanceUefiDataResponse.ProtoReflect.Descriptor instead.
 func (*GetInstanceUefiDataResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{273}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{280}
 }
 
 func (x *GetInstanceUefiDataResponse) GetInstanceId() string {
@@ -18564,7 +18904,7 @@ type DescribeInstanceTopologyRequest struct {
 
 func (x *DescribeInstanceTopologyRequest) Reset() {
 	*x = DescribeInstanceTopologyRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[274]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[281]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18576,7 +18916,7 @@ func (x *DescribeInstanceTopologyRequest) String() string {
 func (*DescribeInstanceTopologyRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceTopologyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[274]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[281]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18589,7 +18929,7 @@ func (x *DescribeInstanceTopologyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceTopologyRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTopologyRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{274}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{281}
 }
 
 func (x *DescribeInstanceTopologyRequest) GetInstanceIds() []string {
@@ -18648,7 +18988,7 @@ type InstanceTopology struct {
 
 func (x *InstanceTopology) Reset() {
 	*x = InstanceTopology{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[275]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[282]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18660,7 +19000,7 @@ func (x *InstanceTopology) String() string {
 func (*InstanceTopology) ProtoMessage() {}
 
 func (x *InstanceTopology) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[275]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[282]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18673,7 +19013,7 @@ func (x *InstanceTopology) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceTopology.ProtoReflect.Descriptor instead.
 func (*InstanceTopology) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{275}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{282}
 }
 
 func (x *InstanceTopology) GetInstanceId() string {
@@ -18728,7 +19068,7 @@ type DescribeInstanceTopologyResponse struct {
 
 func (x *DescribeInstanceTopologyResponse) Reset() {
 	*x = DescribeInstanceTopologyResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[276]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[283]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18740,7 +19080,7 @@ func (x *DescribeInstanceTopologyResponse) String() string {
 func (*DescribeInstanceTopologyResponse) ProtoMessage() {}
 
 func (x *DescribeInstanceTopologyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[276]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[283]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18753,7 +19093,7 @@ func (x *DescribeInstanceTopologyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceTopologyResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTopologyResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{276}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{283}
 }
 
 func (x *DescribeInstanceTopologyResponse) GetInstances() []*InstanceTopology {
@@ -18774,7 +19114,30 @@ var File_ec2lab_v1_ec2lab_proto protoreflect.FileDescriptor
 
 const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\n" +
-	"\x16ec2lab/v1/ec2lab.proto\x12\tec2lab.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"-\n" +
+	"\x16ec2lab/v1/ec2lab.proto\x12\tec2lab.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa8\x01\n" +
+	"\tAccessKey\x12\"\n" +
+	"\raccess_key_id\x18\x01 \x01(\tR\vaccessKeyId\x12*\n" +
+	"\x11secret_access_key\x18\x02 \x01(\tR\x0fsecretAccessKey\x12\x1d\n" +
+	"\n" +
+	"account_id\x18\x03 \x01(\tR\taccountId\x12\x16\n" +
+	"\x06status\x18\x04 \x01(\tR\x06status\x12\x14\n" +
+	"\x05admin\x18\x05 \x01(\bR\x05admin\"5\n" +
+	"\x14CreateAccountRequest\x12\x1d\n" +
+	"\n" +
+	"account_id\x18\x01 \x01(\tR\taccountId\"7\n" +
+	"\x16CreateAccessKeyRequest\x12\x1d\n" +
+	"\n" +
+	"account_id\x18\x01 \x01(\tR\taccountId\"8\n" +
+	"\x12AccessKeyIdRequest\x12\"\n" +
+	"\raccess_key_id\x18\x01 \x01(\tR\vaccessKeyId\"\x15\n" +
+	"\x13ListAccountsRequest\"_\n" +
+	"\aAccount\x12\x1d\n" +
+	"\n" +
+	"account_id\x18\x01 \x01(\tR\taccountId\x125\n" +
+	"\vaccess_keys\x18\x02 \x03(\v2\x14.ec2lab.v1.AccessKeyR\n" +
+	"accessKeys\"F\n" +
+	"\x14ListAccountsResponse\x12.\n" +
+	"\baccounts\x18\x01 \x03(\v2\x12.ec2lab.v1.AccountR\baccounts\"-\n" +
 	"\x03Tag\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value\"[\n" +
@@ -20511,7 +20874,13 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x14ModifyLaunchTemplate\x12&.ec2lab.v1.ModifyLaunchTemplateRequest\x1a'.ec2lab.v1.ModifyLaunchTemplateResponse\x12g\n" +
 	"\x14DeleteLaunchTemplate\x12&.ec2lab.v1.DeleteLaunchTemplateRequest\x1a'.ec2lab.v1.DeleteLaunchTemplateResponse\x12\x7f\n" +
 	"\x1cDeleteLaunchTemplateVersions\x12..ec2lab.v1.DeleteLaunchTemplateVersionsRequest\x1a/.ec2lab.v1.DeleteLaunchTemplateVersionsResponse\x12j\n" +
-	"\x15GetLaunchTemplateData\x12'.ec2lab.v1.GetLaunchTemplateDataRequest\x1a(.ec2lab.v1.GetLaunchTemplateDataResponseB3Z1github.com/ec2lab/ec2lab/proto/ec2lab/v1;ec2labv1b\x06proto3"
+	"\x15GetLaunchTemplateData\x12'.ec2lab.v1.GetLaunchTemplateDataRequest\x1a(.ec2lab.v1.GetLaunchTemplateDataResponse2\x80\x03\n" +
+	"\bAccounts\x12F\n" +
+	"\rCreateAccount\x12\x1f.ec2lab.v1.CreateAccountRequest\x1a\x14.ec2lab.v1.AccessKey\x12J\n" +
+	"\x0fCreateAccessKey\x12!.ec2lab.v1.CreateAccessKeyRequest\x1a\x14.ec2lab.v1.AccessKey\x12G\n" +
+	"\x10DisableAccessKey\x12\x1d.ec2lab.v1.AccessKeyIdRequest\x1a\x14.ec2lab.v1.AccessKey\x12F\n" +
+	"\x0fRotateAccessKey\x12\x1d.ec2lab.v1.AccessKeyIdRequest\x1a\x14.ec2lab.v1.AccessKey\x12O\n" +
+	"\fListAccounts\x12\x1e.ec2lab.v1.ListAccountsRequest\x1a\x1f.ec2lab.v1.ListAccountsResponseB3Z1github.com/ec2lab/ec2lab/proto/ec2lab/v1;ec2labv1b\x06proto3"
 
 var (
 	file_ec2lab_v1_ec2lab_proto_rawDescOnce sync.Once
@@ -20525,742 +20894,761 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 277)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 284)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
-	(*Tag)(nil),                                          // 0: ec2lab.v1.Tag
-	(*TagSpecification)(nil),                             // 1: ec2lab.v1.TagSpecification
-	(*Filter)(nil),                                       // 2: ec2lab.v1.Filter
-	(*InstanceState)(nil),                                // 3: ec2lab.v1.InstanceState
-	(*Placement)(nil),                                    // 4: ec2lab.v1.Placement
-	(*EbsBlockDevice)(nil),                               // 5: ec2lab.v1.EbsBlockDevice
-	(*BlockDeviceMapping)(nil),                           // 6: ec2lab.v1.BlockDeviceMapping
-	(*RunInstancesRequest)(nil),                          // 7: ec2lab.v1.RunInstancesRequest
-	(*HibernationOptionsRequest)(nil),                    // 8: ec2lab.v1.HibernationOptionsRequest
-	(*RunInstancesMonitoringEnabled)(nil),                // 9: ec2lab.v1.RunInstancesMonitoringEnabled
-	(*CreditSpecificationRequest)(nil),                   // 10: ec2lab.v1.CreditSpecificationRequest
-	(*InstanceMetadataOptionsRequest)(nil),               // 11: ec2lab.v1.InstanceMetadataOptionsRequest
-	(*InstanceMetadataOptions)(nil),                      // 12: ec2lab.v1.InstanceMetadataOptions
-	(*ModifyInstanceMetadataOptionsRequest)(nil),         // 13: ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	(*ModifyInstanceMetadataOptionsResponse)(nil),        // 14: ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	(*InstanceBlockDeviceMapping)(nil),                   // 15: ec2lab.v1.InstanceBlockDeviceMapping
-	(*StateReason)(nil),                                  // 16: ec2lab.v1.StateReason
-	(*Instance)(nil),                                     // 17: ec2lab.v1.Instance
-	(*CpuOptions)(nil),                                   // 18: ec2lab.v1.CpuOptions
-	(*Reservation)(nil),                                  // 19: ec2lab.v1.Reservation
-	(*DescribeInstancesRequest)(nil),                     // 20: ec2lab.v1.DescribeInstancesRequest
-	(*DescribeInstancesResponse)(nil),                    // 21: ec2lab.v1.DescribeInstancesResponse
-	(*InstanceIdsRequest)(nil),                           // 22: ec2lab.v1.InstanceIdsRequest
-	(*StopInstancesRequest)(nil),                         // 23: ec2lab.v1.StopInstancesRequest
-	(*InstanceStateChange)(nil),                          // 24: ec2lab.v1.InstanceStateChange
-	(*InstanceStateChanges)(nil),                         // 25: ec2lab.v1.InstanceStateChanges
-	(*RebootInstancesResponse)(nil),                      // 26: ec2lab.v1.RebootInstancesResponse
-	(*GetConsoleOutputRequest)(nil),                      // 27: ec2lab.v1.GetConsoleOutputRequest
-	(*GetConsoleOutputResponse)(nil),                     // 28: ec2lab.v1.GetConsoleOutputResponse
-	(*ConsoleInput)(nil),                                 // 29: ec2lab.v1.ConsoleInput
-	(*ConsoleChunk)(nil),                                 // 30: ec2lab.v1.ConsoleChunk
-	(*DescribeInstanceAttributeRequest)(nil),             // 31: ec2lab.v1.DescribeInstanceAttributeRequest
-	(*InstanceAttribute)(nil),                            // 32: ec2lab.v1.InstanceAttribute
-	(*AttributeBooleanValue)(nil),                        // 33: ec2lab.v1.AttributeBooleanValue
-	(*BlobAttributeValue)(nil),                           // 34: ec2lab.v1.BlobAttributeValue
-	(*ProductCode)(nil),                                  // 35: ec2lab.v1.ProductCode
-	(*EnclaveOptions)(nil),                               // 36: ec2lab.v1.EnclaveOptions
-	(*ModifyInstanceAttributeRequest)(nil),               // 37: ec2lab.v1.ModifyInstanceAttributeRequest
-	(*InstanceBlockDeviceMappingSpecification)(nil),      // 38: ec2lab.v1.InstanceBlockDeviceMappingSpecification
-	(*EbsInstanceBlockDeviceSpecification)(nil),          // 39: ec2lab.v1.EbsInstanceBlockDeviceSpecification
-	(*ModifyInstanceAttributeResponse)(nil),              // 40: ec2lab.v1.ModifyInstanceAttributeResponse
-	(*DescribeInstanceStatusRequest)(nil),                // 41: ec2lab.v1.DescribeInstanceStatusRequest
-	(*DescribeInstanceStatusResponse)(nil),               // 42: ec2lab.v1.DescribeInstanceStatusResponse
-	(*InstanceStatus)(nil),                               // 43: ec2lab.v1.InstanceStatus
-	(*InstanceStatusSummary)(nil),                        // 44: ec2lab.v1.InstanceStatusSummary
-	(*InstanceStatusDetails)(nil),                        // 45: ec2lab.v1.InstanceStatusDetails
-	(*InstanceStatusEvent)(nil),                          // 46: ec2lab.v1.InstanceStatusEvent
-	(*InstanceTypeInfo)(nil),                             // 47: ec2lab.v1.InstanceTypeInfo
-	(*DescribeInstanceTypesRequest)(nil),                 // 48: ec2lab.v1.DescribeInstanceTypesRequest
-	(*DescribeInstanceTypesResponse)(nil),                // 49: ec2lab.v1.DescribeInstanceTypesResponse
-	(*Region)(nil),                                       // 50: ec2lab.v1.Region
-	(*DescribeRegionsRequest)(nil),                       // 51: ec2lab.v1.DescribeRegionsRequest
-	(*DescribeRegionsResponse)(nil),                      // 52: ec2lab.v1.DescribeRegionsResponse
-	(*AvailabilityZone)(nil),                             // 53: ec2lab.v1.AvailabilityZone
-	(*DescribeAvailabilityZonesRequest)(nil),             // 54: ec2lab.v1.DescribeAvailabilityZonesRequest
-	(*DescribeAvailabilityZonesResponse)(nil),            // 55: ec2lab.v1.DescribeAvailabilityZonesResponse
-	(*Host)(nil),                                         // 56: ec2lab.v1.Host
-	(*DescribeHostsRequest)(nil),                         // 57: ec2lab.v1.DescribeHostsRequest
-	(*DescribeHostsResponse)(nil),                        // 58: ec2lab.v1.DescribeHostsResponse
-	(*KeyPair)(nil),                                      // 59: ec2lab.v1.KeyPair
-	(*CreateKeyPairRequest)(nil),                         // 60: ec2lab.v1.CreateKeyPairRequest
-	(*ImportKeyPairRequest)(nil),                         // 61: ec2lab.v1.ImportKeyPairRequest
-	(*DescribeKeyPairsRequest)(nil),                      // 62: ec2lab.v1.DescribeKeyPairsRequest
-	(*DescribeKeyPairsResponse)(nil),                     // 63: ec2lab.v1.DescribeKeyPairsResponse
-	(*DeleteKeyPairRequest)(nil),                         // 64: ec2lab.v1.DeleteKeyPairRequest
-	(*DeleteKeyPairResponse)(nil),                        // 65: ec2lab.v1.DeleteKeyPairResponse
-	(*PlacementGroup)(nil),                               // 66: ec2lab.v1.PlacementGroup
-	(*CreatePlacementGroupRequest)(nil),                  // 67: ec2lab.v1.CreatePlacementGroupRequest
-	(*DescribePlacementGroupsRequest)(nil),               // 68: ec2lab.v1.DescribePlacementGroupsRequest
-	(*DescribePlacementGroupsResponse)(nil),              // 69: ec2lab.v1.DescribePlacementGroupsResponse
-	(*DeletePlacementGroupRequest)(nil),                  // 70: ec2lab.v1.DeletePlacementGroupRequest
-	(*DeletePlacementGroupResponse)(nil),                 // 71: ec2lab.v1.DeletePlacementGroupResponse
-	(*CreateTagsRequest)(nil),                            // 72: ec2lab.v1.CreateTagsRequest
-	(*CreateTagsResponse)(nil),                           // 73: ec2lab.v1.CreateTagsResponse
-	(*DeleteTagsRequest)(nil),                            // 74: ec2lab.v1.DeleteTagsRequest
-	(*DeleteTagsResponse)(nil),                           // 75: ec2lab.v1.DeleteTagsResponse
-	(*TagDescription)(nil),                               // 76: ec2lab.v1.TagDescription
-	(*DescribeTagsRequest)(nil),                          // 77: ec2lab.v1.DescribeTagsRequest
-	(*DescribeTagsResponse)(nil),                         // 78: ec2lab.v1.DescribeTagsResponse
-	(*VolumeAttachment)(nil),                             // 79: ec2lab.v1.VolumeAttachment
-	(*Volume)(nil),                                       // 80: ec2lab.v1.Volume
-	(*CreateVolumeRequest)(nil),                          // 81: ec2lab.v1.CreateVolumeRequest
-	(*DescribeVolumesRequest)(nil),                       // 82: ec2lab.v1.DescribeVolumesRequest
-	(*DescribeVolumesResponse)(nil),                      // 83: ec2lab.v1.DescribeVolumesResponse
-	(*AttachVolumeRequest)(nil),                          // 84: ec2lab.v1.AttachVolumeRequest
-	(*DetachVolumeRequest)(nil),                          // 85: ec2lab.v1.DetachVolumeRequest
-	(*ModifyVolumeRequest)(nil),                          // 86: ec2lab.v1.ModifyVolumeRequest
-	(*VolumeModification)(nil),                           // 87: ec2lab.v1.VolumeModification
-	(*DeleteVolumeRequest)(nil),                          // 88: ec2lab.v1.DeleteVolumeRequest
-	(*DeleteVolumeResponse)(nil),                         // 89: ec2lab.v1.DeleteVolumeResponse
-	(*Snapshot)(nil),                                     // 90: ec2lab.v1.Snapshot
-	(*CreateSnapshotRequest)(nil),                        // 91: ec2lab.v1.CreateSnapshotRequest
-	(*DescribeSnapshotsRequest)(nil),                     // 92: ec2lab.v1.DescribeSnapshotsRequest
-	(*DescribeSnapshotsResponse)(nil),                    // 93: ec2lab.v1.DescribeSnapshotsResponse
-	(*DescribeAccountAttributesRequest)(nil),             // 94: ec2lab.v1.DescribeAccountAttributesRequest
-	(*CopySnapshotRequest)(nil),                          // 95: ec2lab.v1.CopySnapshotRequest
-	(*CopySnapshotResponse)(nil),                         // 96: ec2lab.v1.CopySnapshotResponse
-	(*GetSnapshotLayersRequest)(nil),                     // 97: ec2lab.v1.GetSnapshotLayersRequest
-	(*LayerChunk)(nil),                                   // 98: ec2lab.v1.LayerChunk
-	(*GetImageFilesRequest)(nil),                         // 99: ec2lab.v1.GetImageFilesRequest
-	(*CopyImageRequest)(nil),                             // 100: ec2lab.v1.CopyImageRequest
-	(*CopyImageResponse)(nil),                            // 101: ec2lab.v1.CopyImageResponse
-	(*DeleteSnapshotRequest)(nil),                        // 102: ec2lab.v1.DeleteSnapshotRequest
-	(*DeleteSnapshotResponse)(nil),                       // 103: ec2lab.v1.DeleteSnapshotResponse
-	(*Image)(nil),                                        // 104: ec2lab.v1.Image
-	(*RegisterImageRequest)(nil),                         // 105: ec2lab.v1.RegisterImageRequest
-	(*RegisterImageResponse)(nil),                        // 106: ec2lab.v1.RegisterImageResponse
-	(*CreateImageRequest)(nil),                           // 107: ec2lab.v1.CreateImageRequest
-	(*CreateImageResponse)(nil),                          // 108: ec2lab.v1.CreateImageResponse
-	(*DescribeImagesRequest)(nil),                        // 109: ec2lab.v1.DescribeImagesRequest
-	(*DescribeImagesResponse)(nil),                       // 110: ec2lab.v1.DescribeImagesResponse
-	(*DeregisterImageRequest)(nil),                       // 111: ec2lab.v1.DeregisterImageRequest
-	(*DeregisterImageResponse)(nil),                      // 112: ec2lab.v1.DeregisterImageResponse
-	(*LaunchPermission)(nil),                             // 113: ec2lab.v1.LaunchPermission
-	(*LaunchPermissionModifications)(nil),                // 114: ec2lab.v1.LaunchPermissionModifications
-	(*AttributeValue)(nil),                               // 115: ec2lab.v1.AttributeValue
-	(*ModifyImageAttributeRequest)(nil),                  // 116: ec2lab.v1.ModifyImageAttributeRequest
-	(*ModifyImageAttributeResponse)(nil),                 // 117: ec2lab.v1.ModifyImageAttributeResponse
-	(*DescribeImageAttributeRequest)(nil),                // 118: ec2lab.v1.DescribeImageAttributeRequest
-	(*ImageAttribute)(nil),                               // 119: ec2lab.v1.ImageAttribute
-	(*ResetImageAttributeRequest)(nil),                   // 120: ec2lab.v1.ResetImageAttributeRequest
-	(*ResetImageAttributeResponse)(nil),                  // 121: ec2lab.v1.ResetImageAttributeResponse
-	(*ExportImageRequest)(nil),                           // 122: ec2lab.v1.ExportImageRequest
-	(*ExportImageResponse)(nil),                          // 123: ec2lab.v1.ExportImageResponse
-	(*Vpc)(nil),                                          // 124: ec2lab.v1.Vpc
-	(*VpcCidrBlockAssociation)(nil),                      // 125: ec2lab.v1.VpcCidrBlockAssociation
-	(*DescribeVpcAttributeRequest)(nil),                  // 126: ec2lab.v1.DescribeVpcAttributeRequest
-	(*VpcAttribute)(nil),                                 // 127: ec2lab.v1.VpcAttribute
-	(*ModifyVpcAttributeRequest)(nil),                    // 128: ec2lab.v1.ModifyVpcAttributeRequest
-	(*ModifyVpcAttributeResponse)(nil),                   // 129: ec2lab.v1.ModifyVpcAttributeResponse
-	(*AssociateVpcCidrBlockRequest)(nil),                 // 130: ec2lab.v1.AssociateVpcCidrBlockRequest
-	(*DisassociateVpcCidrBlockRequest)(nil),              // 131: ec2lab.v1.DisassociateVpcCidrBlockRequest
-	(*VpcCidrBlockResponse)(nil),                         // 132: ec2lab.v1.VpcCidrBlockResponse
-	(*DescribeVpcClassicLinkRequest)(nil),                // 133: ec2lab.v1.DescribeVpcClassicLinkRequest
-	(*VpcClassicLink)(nil),                               // 134: ec2lab.v1.VpcClassicLink
-	(*DescribeVpcClassicLinkResponse)(nil),               // 135: ec2lab.v1.DescribeVpcClassicLinkResponse
-	(*DescribeVpcClassicLinkDnsSupportRequest)(nil),      // 136: ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	(*ClassicLinkDnsSupport)(nil),                        // 137: ec2lab.v1.ClassicLinkDnsSupport
-	(*DescribeVpcClassicLinkDnsSupportResponse)(nil),     // 138: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	(*CreateVpcRequest)(nil),                             // 139: ec2lab.v1.CreateVpcRequest
-	(*DescribeVpcsRequest)(nil),                          // 140: ec2lab.v1.DescribeVpcsRequest
-	(*DescribeVpcsResponse)(nil),                         // 141: ec2lab.v1.DescribeVpcsResponse
-	(*DeleteVpcRequest)(nil),                             // 142: ec2lab.v1.DeleteVpcRequest
-	(*DeleteVpcResponse)(nil),                            // 143: ec2lab.v1.DeleteVpcResponse
-	(*Subnet)(nil),                                       // 144: ec2lab.v1.Subnet
-	(*ModifySubnetAttributeRequest)(nil),                 // 145: ec2lab.v1.ModifySubnetAttributeRequest
-	(*ModifySubnetAttributeResponse)(nil),                // 146: ec2lab.v1.ModifySubnetAttributeResponse
-	(*CreateSubnetRequest)(nil),                          // 147: ec2lab.v1.CreateSubnetRequest
-	(*DescribeSubnetsRequest)(nil),                       // 148: ec2lab.v1.DescribeSubnetsRequest
-	(*DescribeSubnetsResponse)(nil),                      // 149: ec2lab.v1.DescribeSubnetsResponse
-	(*DeleteSubnetRequest)(nil),                          // 150: ec2lab.v1.DeleteSubnetRequest
-	(*DeleteSubnetResponse)(nil),                         // 151: ec2lab.v1.DeleteSubnetResponse
-	(*GroupIdentifier)(nil),                              // 152: ec2lab.v1.GroupIdentifier
-	(*IpRange)(nil),                                      // 153: ec2lab.v1.IpRange
-	(*UserIdGroupPair)(nil),                              // 154: ec2lab.v1.UserIdGroupPair
-	(*Ipv6Range)(nil),                                    // 155: ec2lab.v1.Ipv6Range
-	(*PrefixListId)(nil),                                 // 156: ec2lab.v1.PrefixListId
-	(*IpPermission)(nil),                                 // 157: ec2lab.v1.IpPermission
-	(*SecurityGroup)(nil),                                // 158: ec2lab.v1.SecurityGroup
-	(*CreateSecurityGroupRequest)(nil),                   // 159: ec2lab.v1.CreateSecurityGroupRequest
-	(*CreateSecurityGroupResponse)(nil),                  // 160: ec2lab.v1.CreateSecurityGroupResponse
-	(*DeleteSecurityGroupRequest)(nil),                   // 161: ec2lab.v1.DeleteSecurityGroupRequest
-	(*DeleteSecurityGroupResponse)(nil),                  // 162: ec2lab.v1.DeleteSecurityGroupResponse
-	(*DescribeSecurityGroupsRequest)(nil),                // 163: ec2lab.v1.DescribeSecurityGroupsRequest
-	(*DescribeSecurityGroupsResponse)(nil),               // 164: ec2lab.v1.DescribeSecurityGroupsResponse
-	(*SecurityGroupRulesRequest)(nil),                    // 165: ec2lab.v1.SecurityGroupRulesRequest
-	(*SecurityGroupRulesResponse)(nil),                   // 166: ec2lab.v1.SecurityGroupRulesResponse
-	(*RevokeSecurityGroupRulesRequest)(nil),              // 167: ec2lab.v1.RevokeSecurityGroupRulesRequest
-	(*RevokeSecurityGroupRulesResponse)(nil),             // 168: ec2lab.v1.RevokeSecurityGroupRulesResponse
-	(*ReferencedSecurityGroup)(nil),                      // 169: ec2lab.v1.ReferencedSecurityGroup
-	(*SecurityGroupRule)(nil),                            // 170: ec2lab.v1.SecurityGroupRule
-	(*DescribeSecurityGroupRulesRequest)(nil),            // 171: ec2lab.v1.DescribeSecurityGroupRulesRequest
-	(*DescribeSecurityGroupRulesResponse)(nil),           // 172: ec2lab.v1.DescribeSecurityGroupRulesResponse
-	(*SecurityGroupRuleRequest)(nil),                     // 173: ec2lab.v1.SecurityGroupRuleRequest
-	(*SecurityGroupRuleUpdate)(nil),                      // 174: ec2lab.v1.SecurityGroupRuleUpdate
-	(*ModifySecurityGroupRulesRequest)(nil),              // 175: ec2lab.v1.ModifySecurityGroupRulesRequest
-	(*ModifySecurityGroupRulesResponse)(nil),             // 176: ec2lab.v1.ModifySecurityGroupRulesResponse
-	(*SecurityGroupRuleDescription)(nil),                 // 177: ec2lab.v1.SecurityGroupRuleDescription
-	(*UpdateSecurityGroupRuleDescriptionsRequest)(nil),   // 178: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	(*UpdateSecurityGroupRuleDescriptionsResponse)(nil),  // 179: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	(*InstanceNetworkInterfaceSpecification)(nil),        // 180: ec2lab.v1.InstanceNetworkInterfaceSpecification
-	(*PrivateIpAddressSpecification)(nil),                // 181: ec2lab.v1.PrivateIpAddressSpecification
-	(*InstanceIpv6Address)(nil),                          // 182: ec2lab.v1.InstanceIpv6Address
-	(*Ipv4PrefixSpecificationRequest)(nil),               // 183: ec2lab.v1.Ipv4PrefixSpecificationRequest
-	(*Ipv6PrefixSpecificationRequest)(nil),               // 184: ec2lab.v1.Ipv6PrefixSpecificationRequest
-	(*NetworkInterface)(nil),                             // 185: ec2lab.v1.NetworkInterface
-	(*NetworkInterfacePrivateIpAddress)(nil),             // 186: ec2lab.v1.NetworkInterfacePrivateIpAddress
-	(*NetworkInterfaceAttachment)(nil),                   // 187: ec2lab.v1.NetworkInterfaceAttachment
-	(*DescribeNetworkInterfacesRequest)(nil),             // 188: ec2lab.v1.DescribeNetworkInterfacesRequest
-	(*DescribeNetworkInterfacesResponse)(nil),            // 189: ec2lab.v1.DescribeNetworkInterfacesResponse
-	(*RouteTable)(nil),                                   // 190: ec2lab.v1.RouteTable
-	(*Route)(nil),                                        // 191: ec2lab.v1.Route
-	(*RouteTableAssociation)(nil),                        // 192: ec2lab.v1.RouteTableAssociation
-	(*DescribeRouteTablesRequest)(nil),                   // 193: ec2lab.v1.DescribeRouteTablesRequest
-	(*DescribeRouteTablesResponse)(nil),                  // 194: ec2lab.v1.DescribeRouteTablesResponse
-	(*NetworkAcl)(nil),                                   // 195: ec2lab.v1.NetworkAcl
-	(*NetworkAclEntry)(nil),                              // 196: ec2lab.v1.NetworkAclEntry
-	(*NetworkAclAssociation)(nil),                        // 197: ec2lab.v1.NetworkAclAssociation
-	(*DescribeNetworkAclsRequest)(nil),                   // 198: ec2lab.v1.DescribeNetworkAclsRequest
-	(*DescribeNetworkAclsResponse)(nil),                  // 199: ec2lab.v1.DescribeNetworkAclsResponse
-	(*LaunchTemplateSpecification)(nil),                  // 200: ec2lab.v1.LaunchTemplateSpecification
-	(*LaunchTemplateData)(nil),                           // 201: ec2lab.v1.LaunchTemplateData
-	(*LaunchTemplateNetworkInterface)(nil),               // 202: ec2lab.v1.LaunchTemplateNetworkInterface
-	(*LaunchTemplateBlockDeviceMapping)(nil),             // 203: ec2lab.v1.LaunchTemplateBlockDeviceMapping
-	(*LaunchTemplateEbsBlockDevice)(nil),                 // 204: ec2lab.v1.LaunchTemplateEbsBlockDevice
-	(*LaunchTemplatePlacement)(nil),                      // 205: ec2lab.v1.LaunchTemplatePlacement
-	(*LaunchTemplateMetadataOptions)(nil),                // 206: ec2lab.v1.LaunchTemplateMetadataOptions
-	(*LaunchTemplateIamInstanceProfile)(nil),             // 207: ec2lab.v1.LaunchTemplateIamInstanceProfile
-	(*LaunchTemplateMonitoring)(nil),                     // 208: ec2lab.v1.LaunchTemplateMonitoring
-	(*LaunchTemplate)(nil),                               // 209: ec2lab.v1.LaunchTemplate
-	(*LaunchTemplateVersion)(nil),                        // 210: ec2lab.v1.LaunchTemplateVersion
-	(*ValidationWarning)(nil),                            // 211: ec2lab.v1.ValidationWarning
-	(*ValidationError)(nil),                              // 212: ec2lab.v1.ValidationError
-	(*CreateLaunchTemplateRequest)(nil),                  // 213: ec2lab.v1.CreateLaunchTemplateRequest
-	(*CreateLaunchTemplateResponse)(nil),                 // 214: ec2lab.v1.CreateLaunchTemplateResponse
-	(*CreateLaunchTemplateVersionRequest)(nil),           // 215: ec2lab.v1.CreateLaunchTemplateVersionRequest
-	(*CreateLaunchTemplateVersionResponse)(nil),          // 216: ec2lab.v1.CreateLaunchTemplateVersionResponse
-	(*DescribeLaunchTemplatesRequest)(nil),               // 217: ec2lab.v1.DescribeLaunchTemplatesRequest
-	(*DescribeLaunchTemplatesResponse)(nil),              // 218: ec2lab.v1.DescribeLaunchTemplatesResponse
-	(*DescribeLaunchTemplateVersionsRequest)(nil),        // 219: ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	(*DescribeLaunchTemplateVersionsResponse)(nil),       // 220: ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	(*ModifyLaunchTemplateRequest)(nil),                  // 221: ec2lab.v1.ModifyLaunchTemplateRequest
-	(*ModifyLaunchTemplateResponse)(nil),                 // 222: ec2lab.v1.ModifyLaunchTemplateResponse
-	(*DeleteLaunchTemplateRequest)(nil),                  // 223: ec2lab.v1.DeleteLaunchTemplateRequest
-	(*DeleteLaunchTemplateResponse)(nil),                 // 224: ec2lab.v1.DeleteLaunchTemplateResponse
-	(*DeleteLaunchTemplateVersionsRequest)(nil),          // 225: ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	(*DeleteLaunchTemplateVersionsResponse)(nil),         // 226: ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	(*LaunchTemplateVersionDeletion)(nil),                // 227: ec2lab.v1.LaunchTemplateVersionDeletion
-	(*GetLaunchTemplateDataRequest)(nil),                 // 228: ec2lab.v1.GetLaunchTemplateDataRequest
-	(*GetLaunchTemplateDataResponse)(nil),                // 229: ec2lab.v1.GetLaunchTemplateDataResponse
-	(*DescribeVolumesModificationsRequest)(nil),          // 230: ec2lab.v1.DescribeVolumesModificationsRequest
-	(*DescribeVolumesModificationsResponse)(nil),         // 231: ec2lab.v1.DescribeVolumesModificationsResponse
-	(*DescribeVolumeStatusRequest)(nil),                  // 232: ec2lab.v1.DescribeVolumeStatusRequest
-	(*DescribeVolumeStatusResponse)(nil),                 // 233: ec2lab.v1.DescribeVolumeStatusResponse
-	(*VolumeStatusItem)(nil),                             // 234: ec2lab.v1.VolumeStatusItem
-	(*VolumeStatusDetail)(nil),                           // 235: ec2lab.v1.VolumeStatusDetail
-	(*VolumeStatusAttachmentStatus)(nil),                 // 236: ec2lab.v1.VolumeStatusAttachmentStatus
-	(*DescribeVolumeAttributeRequest)(nil),               // 237: ec2lab.v1.DescribeVolumeAttributeRequest
-	(*VolumeAttribute)(nil),                              // 238: ec2lab.v1.VolumeAttribute
-	(*ModifyVolumeAttributeRequest)(nil),                 // 239: ec2lab.v1.ModifyVolumeAttributeRequest
-	(*ModifyVolumeAttributeResponse)(nil),                // 240: ec2lab.v1.ModifyVolumeAttributeResponse
-	(*GetEbsEncryptionByDefaultRequest)(nil),             // 241: ec2lab.v1.GetEbsEncryptionByDefaultRequest
-	(*EnableEbsEncryptionByDefaultRequest)(nil),          // 242: ec2lab.v1.EnableEbsEncryptionByDefaultRequest
-	(*DisableEbsEncryptionByDefaultRequest)(nil),         // 243: ec2lab.v1.DisableEbsEncryptionByDefaultRequest
-	(*EbsEncryptionByDefault)(nil),                       // 244: ec2lab.v1.EbsEncryptionByDefault
-	(*GetEbsDefaultKmsKeyIdRequest)(nil),                 // 245: ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
-	(*ModifyEbsDefaultKmsKeyIdRequest)(nil),              // 246: ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
-	(*ResetEbsDefaultKmsKeyIdRequest)(nil),               // 247: ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
-	(*EbsDefaultKmsKeyId)(nil),                           // 248: ec2lab.v1.EbsDefaultKmsKeyId
-	(*CreateVolumePermission)(nil),                       // 249: ec2lab.v1.CreateVolumePermission
-	(*CreateVolumePermissionModifications)(nil),          // 250: ec2lab.v1.CreateVolumePermissionModifications
-	(*DescribeSnapshotAttributeRequest)(nil),             // 251: ec2lab.v1.DescribeSnapshotAttributeRequest
-	(*SnapshotAttribute)(nil),                            // 252: ec2lab.v1.SnapshotAttribute
-	(*ModifySnapshotAttributeRequest)(nil),               // 253: ec2lab.v1.ModifySnapshotAttributeRequest
-	(*ModifySnapshotAttributeResponse)(nil),              // 254: ec2lab.v1.ModifySnapshotAttributeResponse
-	(*ResetSnapshotAttributeRequest)(nil),                // 255: ec2lab.v1.ResetSnapshotAttributeRequest
-	(*ResetSnapshotAttributeResponse)(nil),               // 256: ec2lab.v1.ResetSnapshotAttributeResponse
-	(*DescribeInstanceTypeOfferingsRequest)(nil),         // 257: ec2lab.v1.DescribeInstanceTypeOfferingsRequest
-	(*InstanceTypeOffering)(nil),                         // 258: ec2lab.v1.InstanceTypeOffering
-	(*DescribeInstanceTypeOfferingsResponse)(nil),        // 259: ec2lab.v1.DescribeInstanceTypeOfferingsResponse
-	(*InstanceCreditSpecificationRequest)(nil),           // 260: ec2lab.v1.InstanceCreditSpecificationRequest
-	(*ModifyInstanceCreditSpecificationRequest)(nil),     // 261: ec2lab.v1.ModifyInstanceCreditSpecificationRequest
-	(*SuccessfulInstanceCreditSpecification)(nil),        // 262: ec2lab.v1.SuccessfulInstanceCreditSpecification
-	(*UnsuccessfulInstanceCreditSpecification)(nil),      // 263: ec2lab.v1.UnsuccessfulInstanceCreditSpecification
-	(*ModifyInstanceCreditSpecificationResponse)(nil),    // 264: ec2lab.v1.ModifyInstanceCreditSpecificationResponse
-	(*DescribeInstanceCreditSpecificationsRequest)(nil),  // 265: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
-	(*InstanceCreditSpecification)(nil),                  // 266: ec2lab.v1.InstanceCreditSpecification
-	(*DescribeInstanceCreditSpecificationsResponse)(nil), // 267: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
-	(*ResetInstanceAttributeRequest)(nil),                // 268: ec2lab.v1.ResetInstanceAttributeRequest
-	(*ResetInstanceAttributeResponse)(nil),               // 269: ec2lab.v1.ResetInstanceAttributeResponse
-	(*CreateDefaultVpcRequest)(nil),                      // 270: ec2lab.v1.CreateDefaultVpcRequest
-	(*CreateDefaultSubnetRequest)(nil),                   // 271: ec2lab.v1.CreateDefaultSubnetRequest
-	(*GetInstanceUefiDataRequest)(nil),                   // 272: ec2lab.v1.GetInstanceUefiDataRequest
-	(*GetInstanceUefiDataResponse)(nil),                  // 273: ec2lab.v1.GetInstanceUefiDataResponse
-	(*DescribeInstanceTopologyRequest)(nil),              // 274: ec2lab.v1.DescribeInstanceTopologyRequest
-	(*InstanceTopology)(nil),                             // 275: ec2lab.v1.InstanceTopology
-	(*DescribeInstanceTopologyResponse)(nil),             // 276: ec2lab.v1.DescribeInstanceTopologyResponse
-	(*timestamppb.Timestamp)(nil),                        // 277: google.protobuf.Timestamp
+	(*AccessKey)(nil),                                    // 0: ec2lab.v1.AccessKey
+	(*CreateAccountRequest)(nil),                         // 1: ec2lab.v1.CreateAccountRequest
+	(*CreateAccessKeyRequest)(nil),                       // 2: ec2lab.v1.CreateAccessKeyRequest
+	(*AccessKeyIdRequest)(nil),                           // 3: ec2lab.v1.AccessKeyIdRequest
+	(*ListAccountsRequest)(nil),                          // 4: ec2lab.v1.ListAccountsRequest
+	(*Account)(nil),                                      // 5: ec2lab.v1.Account
+	(*ListAccountsResponse)(nil),                         // 6: ec2lab.v1.ListAccountsResponse
+	(*Tag)(nil),                                          // 7: ec2lab.v1.Tag
+	(*TagSpecification)(nil),                             // 8: ec2lab.v1.TagSpecification
+	(*Filter)(nil),                                       // 9: ec2lab.v1.Filter
+	(*InstanceState)(nil),                                // 10: ec2lab.v1.InstanceState
+	(*Placement)(nil),                                    // 11: ec2lab.v1.Placement
+	(*EbsBlockDevice)(nil),                               // 12: ec2lab.v1.EbsBlockDevice
+	(*BlockDeviceMapping)(nil),                           // 13: ec2lab.v1.BlockDeviceMapping
+	(*RunInstancesRequest)(nil),                          // 14: ec2lab.v1.RunInstancesRequest
+	(*HibernationOptionsRequest)(nil),                    // 15: ec2lab.v1.HibernationOptionsRequest
+	(*RunInstancesMonitoringEnabled)(nil),                // 16: ec2lab.v1.RunInstancesMonitoringEnabled
+	(*CreditSpecificationRequest)(nil),                   // 17: ec2lab.v1.CreditSpecificationRequest
+	(*InstanceMetadataOptionsRequest)(nil),               // 18: ec2lab.v1.InstanceMetadataOptionsRequest
+	(*InstanceMetadataOptions)(nil),                      // 19: ec2lab.v1.InstanceMetadataOptions
+	(*ModifyInstanceMetadataOptionsRequest)(nil),         // 20: ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	(*ModifyInstanceMetadataOptionsResponse)(nil),        // 21: ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	(*InstanceBlockDeviceMapping)(nil),                   // 22: ec2lab.v1.InstanceBlockDeviceMapping
+	(*StateReason)(nil),                                  // 23: ec2lab.v1.StateReason
+	(*Instance)(nil),                                     // 24: ec2lab.v1.Instance
+	(*CpuOptions)(nil),                                   // 25: ec2lab.v1.CpuOptions
+	(*Reservation)(nil),                                  // 26: ec2lab.v1.Reservation
+	(*DescribeInstancesRequest)(nil),                     // 27: ec2lab.v1.DescribeInstancesRequest
+	(*DescribeInstancesResponse)(nil),                    // 28: ec2lab.v1.DescribeInstancesResponse
+	(*InstanceIdsRequest)(nil),                           // 29: ec2lab.v1.InstanceIdsRequest
+	(*StopInstancesRequest)(nil),                         // 30: ec2lab.v1.StopInstancesRequest
+	(*InstanceStateChange)(nil),                          // 31: ec2lab.v1.InstanceStateChange
+	(*InstanceStateChanges)(nil),                         // 32: ec2lab.v1.InstanceStateChanges
+	(*RebootInstancesResponse)(nil),                      // 33: ec2lab.v1.RebootInstancesResponse
+	(*GetConsoleOutputRequest)(nil),                      // 34: ec2lab.v1.GetConsoleOutputRequest
+	(*GetConsoleOutputResponse)(nil),                     // 35: ec2lab.v1.GetConsoleOutputResponse
+	(*ConsoleInput)(nil),                                 // 36: ec2lab.v1.ConsoleInput
+	(*ConsoleChunk)(nil),                                 // 37: ec2lab.v1.ConsoleChunk
+	(*DescribeInstanceAttributeRequest)(nil),             // 38: ec2lab.v1.DescribeInstanceAttributeRequest
+	(*InstanceAttribute)(nil),                            // 39: ec2lab.v1.InstanceAttribute
+	(*AttributeBooleanValue)(nil),                        // 40: ec2lab.v1.AttributeBooleanValue
+	(*BlobAttributeValue)(nil),                           // 41: ec2lab.v1.BlobAttributeValue
+	(*ProductCode)(nil),                                  // 42: ec2lab.v1.ProductCode
+	(*EnclaveOptions)(nil),                               // 43: ec2lab.v1.EnclaveOptions
+	(*ModifyInstanceAttributeRequest)(nil),               // 44: ec2lab.v1.ModifyInstanceAttributeRequest
+	(*InstanceBlockDeviceMappingSpecification)(nil),      // 45: ec2lab.v1.InstanceBlockDeviceMappingSpecification
+	(*EbsInstanceBlockDeviceSpecification)(nil),          // 46: ec2lab.v1.EbsInstanceBlockDeviceSpecification
+	(*ModifyInstanceAttributeResponse)(nil),              // 47: ec2lab.v1.ModifyInstanceAttributeResponse
+	(*DescribeInstanceStatusRequest)(nil),                // 48: ec2lab.v1.DescribeInstanceStatusRequest
+	(*DescribeInstanceStatusResponse)(nil),               // 49: ec2lab.v1.DescribeInstanceStatusResponse
+	(*InstanceStatus)(nil),                               // 50: ec2lab.v1.InstanceStatus
+	(*InstanceStatusSummary)(nil),                        // 51: ec2lab.v1.InstanceStatusSummary
+	(*InstanceStatusDetails)(nil),                        // 52: ec2lab.v1.InstanceStatusDetails
+	(*InstanceStatusEvent)(nil),                          // 53: ec2lab.v1.InstanceStatusEvent
+	(*InstanceTypeInfo)(nil),                             // 54: ec2lab.v1.InstanceTypeInfo
+	(*DescribeInstanceTypesRequest)(nil),                 // 55: ec2lab.v1.DescribeInstanceTypesRequest
+	(*DescribeInstanceTypesResponse)(nil),                // 56: ec2lab.v1.DescribeInstanceTypesResponse
+	(*Region)(nil),                                       // 57: ec2lab.v1.Region
+	(*DescribeRegionsRequest)(nil),                       // 58: ec2lab.v1.DescribeRegionsRequest
+	(*DescribeRegionsResponse)(nil),                      // 59: ec2lab.v1.DescribeRegionsResponse
+	(*AvailabilityZone)(nil),                             // 60: ec2lab.v1.AvailabilityZone
+	(*DescribeAvailabilityZonesRequest)(nil),             // 61: ec2lab.v1.DescribeAvailabilityZonesRequest
+	(*DescribeAvailabilityZonesResponse)(nil),            // 62: ec2lab.v1.DescribeAvailabilityZonesResponse
+	(*Host)(nil),                                         // 63: ec2lab.v1.Host
+	(*DescribeHostsRequest)(nil),                         // 64: ec2lab.v1.DescribeHostsRequest
+	(*DescribeHostsResponse)(nil),                        // 65: ec2lab.v1.DescribeHostsResponse
+	(*KeyPair)(nil),                                      // 66: ec2lab.v1.KeyPair
+	(*CreateKeyPairRequest)(nil),                         // 67: ec2lab.v1.CreateKeyPairRequest
+	(*ImportKeyPairRequest)(nil),                         // 68: ec2lab.v1.ImportKeyPairRequest
+	(*DescribeKeyPairsRequest)(nil),                      // 69: ec2lab.v1.DescribeKeyPairsRequest
+	(*DescribeKeyPairsResponse)(nil),                     // 70: ec2lab.v1.DescribeKeyPairsResponse
+	(*DeleteKeyPairRequest)(nil),                         // 71: ec2lab.v1.DeleteKeyPairRequest
+	(*DeleteKeyPairResponse)(nil),                        // 72: ec2lab.v1.DeleteKeyPairResponse
+	(*PlacementGroup)(nil),                               // 73: ec2lab.v1.PlacementGroup
+	(*CreatePlacementGroupRequest)(nil),                  // 74: ec2lab.v1.CreatePlacementGroupRequest
+	(*DescribePlacementGroupsRequest)(nil),               // 75: ec2lab.v1.DescribePlacementGroupsRequest
+	(*DescribePlacementGroupsResponse)(nil),              // 76: ec2lab.v1.DescribePlacementGroupsResponse
+	(*DeletePlacementGroupRequest)(nil),                  // 77: ec2lab.v1.DeletePlacementGroupRequest
+	(*DeletePlacementGroupResponse)(nil),                 // 78: ec2lab.v1.DeletePlacementGroupResponse
+	(*CreateTagsRequest)(nil),                            // 79: ec2lab.v1.CreateTagsRequest
+	(*CreateTagsResponse)(nil),                           // 80: ec2lab.v1.CreateTagsResponse
+	(*DeleteTagsRequest)(nil),                            // 81: ec2lab.v1.DeleteTagsRequest
+	(*DeleteTagsResponse)(nil),                           // 82: ec2lab.v1.DeleteTagsResponse
+	(*TagDescription)(nil),                               // 83: ec2lab.v1.TagDescription
+	(*DescribeTagsRequest)(nil),                          // 84: ec2lab.v1.DescribeTagsRequest
+	(*DescribeTagsResponse)(nil),                         // 85: ec2lab.v1.DescribeTagsResponse
+	(*VolumeAttachment)(nil),                             // 86: ec2lab.v1.VolumeAttachment
+	(*Volume)(nil),                                       // 87: ec2lab.v1.Volume
+	(*CreateVolumeRequest)(nil),                          // 88: ec2lab.v1.CreateVolumeRequest
+	(*DescribeVolumesRequest)(nil),                       // 89: ec2lab.v1.DescribeVolumesRequest
+	(*DescribeVolumesResponse)(nil),                      // 90: ec2lab.v1.DescribeVolumesResponse
+	(*AttachVolumeRequest)(nil),                          // 91: ec2lab.v1.AttachVolumeRequest
+	(*DetachVolumeRequest)(nil),                          // 92: ec2lab.v1.DetachVolumeRequest
+	(*ModifyVolumeRequest)(nil),                          // 93: ec2lab.v1.ModifyVolumeRequest
+	(*VolumeModification)(nil),                           // 94: ec2lab.v1.VolumeModification
+	(*DeleteVolumeRequest)(nil),                          // 95: ec2lab.v1.DeleteVolumeRequest
+	(*DeleteVolumeResponse)(nil),                         // 96: ec2lab.v1.DeleteVolumeResponse
+	(*Snapshot)(nil),                                     // 97: ec2lab.v1.Snapshot
+	(*CreateSnapshotRequest)(nil),                        // 98: ec2lab.v1.CreateSnapshotRequest
+	(*DescribeSnapshotsRequest)(nil),                     // 99: ec2lab.v1.DescribeSnapshotsRequest
+	(*DescribeSnapshotsResponse)(nil),                    // 100: ec2lab.v1.DescribeSnapshotsResponse
+	(*DescribeAccountAttributesRequest)(nil),             // 101: ec2lab.v1.DescribeAccountAttributesRequest
+	(*CopySnapshotRequest)(nil),                          // 102: ec2lab.v1.CopySnapshotRequest
+	(*CopySnapshotResponse)(nil),                         // 103: ec2lab.v1.CopySnapshotResponse
+	(*GetSnapshotLayersRequest)(nil),                     // 104: ec2lab.v1.GetSnapshotLayersRequest
+	(*LayerChunk)(nil),                                   // 105: ec2lab.v1.LayerChunk
+	(*GetImageFilesRequest)(nil),                         // 106: ec2lab.v1.GetImageFilesRequest
+	(*CopyImageRequest)(nil),                             // 107: ec2lab.v1.CopyImageRequest
+	(*CopyImageResponse)(nil),                            // 108: ec2lab.v1.CopyImageResponse
+	(*DeleteSnapshotRequest)(nil),                        // 109: ec2lab.v1.DeleteSnapshotRequest
+	(*DeleteSnapshotResponse)(nil),                       // 110: ec2lab.v1.DeleteSnapshotResponse
+	(*Image)(nil),                                        // 111: ec2lab.v1.Image
+	(*RegisterImageRequest)(nil),                         // 112: ec2lab.v1.RegisterImageRequest
+	(*RegisterImageResponse)(nil),                        // 113: ec2lab.v1.RegisterImageResponse
+	(*CreateImageRequest)(nil),                           // 114: ec2lab.v1.CreateImageRequest
+	(*CreateImageResponse)(nil),                          // 115: ec2lab.v1.CreateImageResponse
+	(*DescribeImagesRequest)(nil),                        // 116: ec2lab.v1.DescribeImagesRequest
+	(*DescribeImagesResponse)(nil),                       // 117: ec2lab.v1.DescribeImagesResponse
+	(*DeregisterImageRequest)(nil),                       // 118: ec2lab.v1.DeregisterImageRequest
+	(*DeregisterImageResponse)(nil),                      // 119: ec2lab.v1.DeregisterImageResponse
+	(*LaunchPermission)(nil),                             // 120: ec2lab.v1.LaunchPermission
+	(*LaunchPermissionModifications)(nil),                // 121: ec2lab.v1.LaunchPermissionModifications
+	(*AttributeValue)(nil),                               // 122: ec2lab.v1.AttributeValue
+	(*ModifyImageAttributeRequest)(nil),                  // 123: ec2lab.v1.ModifyImageAttributeRequest
+	(*ModifyImageAttributeResponse)(nil),                 // 124: ec2lab.v1.ModifyImageAttributeResponse
+	(*DescribeImageAttributeRequest)(nil),                // 125: ec2lab.v1.DescribeImageAttributeRequest
+	(*ImageAttribute)(nil),                               // 126: ec2lab.v1.ImageAttribute
+	(*ResetImageAttributeRequest)(nil),                   // 127: ec2lab.v1.ResetImageAttributeRequest
+	(*ResetImageAttributeResponse)(nil),                  // 128: ec2lab.v1.ResetImageAttributeResponse
+	(*ExportImageRequest)(nil),                           // 129: ec2lab.v1.ExportImageRequest
+	(*ExportImageResponse)(nil),                          // 130: ec2lab.v1.ExportImageResponse
+	(*Vpc)(nil),                                          // 131: ec2lab.v1.Vpc
+	(*VpcCidrBlockAssociation)(nil),                      // 132: ec2lab.v1.VpcCidrBlockAssociation
+	(*DescribeVpcAttributeRequest)(nil),                  // 133: ec2lab.v1.DescribeVpcAttributeRequest
+	(*VpcAttribute)(nil),                                 // 134: ec2lab.v1.VpcAttribute
+	(*ModifyVpcAttributeRequest)(nil),                    // 135: ec2lab.v1.ModifyVpcAttributeRequest
+	(*ModifyVpcAttributeResponse)(nil),                   // 136: ec2lab.v1.ModifyVpcAttributeResponse
+	(*AssociateVpcCidrBlockRequest)(nil),                 // 137: ec2lab.v1.AssociateVpcCidrBlockRequest
+	(*DisassociateVpcCidrBlockRequest)(nil),              // 138: ec2lab.v1.DisassociateVpcCidrBlockRequest
+	(*VpcCidrBlockResponse)(nil),                         // 139: ec2lab.v1.VpcCidrBlockResponse
+	(*DescribeVpcClassicLinkRequest)(nil),                // 140: ec2lab.v1.DescribeVpcClassicLinkRequest
+	(*VpcClassicLink)(nil),                               // 141: ec2lab.v1.VpcClassicLink
+	(*DescribeVpcClassicLinkResponse)(nil),               // 142: ec2lab.v1.DescribeVpcClassicLinkResponse
+	(*DescribeVpcClassicLinkDnsSupportRequest)(nil),      // 143: ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	(*ClassicLinkDnsSupport)(nil),                        // 144: ec2lab.v1.ClassicLinkDnsSupport
+	(*DescribeVpcClassicLinkDnsSupportResponse)(nil),     // 145: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	(*CreateVpcRequest)(nil),                             // 146: ec2lab.v1.CreateVpcRequest
+	(*DescribeVpcsRequest)(nil),                          // 147: ec2lab.v1.DescribeVpcsRequest
+	(*DescribeVpcsResponse)(nil),                         // 148: ec2lab.v1.DescribeVpcsResponse
+	(*DeleteVpcRequest)(nil),                             // 149: ec2lab.v1.DeleteVpcRequest
+	(*DeleteVpcResponse)(nil),                            // 150: ec2lab.v1.DeleteVpcResponse
+	(*Subnet)(nil),                                       // 151: ec2lab.v1.Subnet
+	(*ModifySubnetAttributeRequest)(nil),                 // 152: ec2lab.v1.ModifySubnetAttributeRequest
+	(*ModifySubnetAttributeResponse)(nil),                // 153: ec2lab.v1.ModifySubnetAttributeResponse
+	(*CreateSubnetRequest)(nil),                          // 154: ec2lab.v1.CreateSubnetRequest
+	(*DescribeSubnetsRequest)(nil),                       // 155: ec2lab.v1.DescribeSubnetsRequest
+	(*DescribeSubnetsResponse)(nil),                      // 156: ec2lab.v1.DescribeSubnetsResponse
+	(*DeleteSubnetRequest)(nil),                          // 157: ec2lab.v1.DeleteSubnetRequest
+	(*DeleteSubnetResponse)(nil),                         // 158: ec2lab.v1.DeleteSubnetResponse
+	(*GroupIdentifier)(nil),                              // 159: ec2lab.v1.GroupIdentifier
+	(*IpRange)(nil),                                      // 160: ec2lab.v1.IpRange
+	(*UserIdGroupPair)(nil),                              // 161: ec2lab.v1.UserIdGroupPair
+	(*Ipv6Range)(nil),                                    // 162: ec2lab.v1.Ipv6Range
+	(*PrefixListId)(nil),                                 // 163: ec2lab.v1.PrefixListId
+	(*IpPermission)(nil),                                 // 164: ec2lab.v1.IpPermission
+	(*SecurityGroup)(nil),                                // 165: ec2lab.v1.SecurityGroup
+	(*CreateSecurityGroupRequest)(nil),                   // 166: ec2lab.v1.CreateSecurityGroupRequest
+	(*CreateSecurityGroupResponse)(nil),                  // 167: ec2lab.v1.CreateSecurityGroupResponse
+	(*DeleteSecurityGroupRequest)(nil),                   // 168: ec2lab.v1.DeleteSecurityGroupRequest
+	(*DeleteSecurityGroupResponse)(nil),                  // 169: ec2lab.v1.DeleteSecurityGroupResponse
+	(*DescribeSecurityGroupsRequest)(nil),                // 170: ec2lab.v1.DescribeSecurityGroupsRequest
+	(*DescribeSecurityGroupsResponse)(nil),               // 171: ec2lab.v1.DescribeSecurityGroupsResponse
+	(*SecurityGroupRulesRequest)(nil),                    // 172: ec2lab.v1.SecurityGroupRulesRequest
+	(*SecurityGroupRulesResponse)(nil),                   // 173: ec2lab.v1.SecurityGroupRulesResponse
+	(*RevokeSecurityGroupRulesRequest)(nil),              // 174: ec2lab.v1.RevokeSecurityGroupRulesRequest
+	(*RevokeSecurityGroupRulesResponse)(nil),             // 175: ec2lab.v1.RevokeSecurityGroupRulesResponse
+	(*ReferencedSecurityGroup)(nil),                      // 176: ec2lab.v1.ReferencedSecurityGroup
+	(*SecurityGroupRule)(nil),                            // 177: ec2lab.v1.SecurityGroupRule
+	(*DescribeSecurityGroupRulesRequest)(nil),            // 178: ec2lab.v1.DescribeSecurityGroupRulesRequest
+	(*DescribeSecurityGroupRulesResponse)(nil),           // 179: ec2lab.v1.DescribeSecurityGroupRulesResponse
+	(*SecurityGroupRuleRequest)(nil),                     // 180: ec2lab.v1.SecurityGroupRuleRequest
+	(*SecurityGroupRuleUpdate)(nil),                      // 181: ec2lab.v1.SecurityGroupRuleUpdate
+	(*ModifySecurityGroupRulesRequest)(nil),              // 182: ec2lab.v1.ModifySecurityGroupRulesRequest
+	(*ModifySecurityGroupRulesResponse)(nil),             // 183: ec2lab.v1.ModifySecurityGroupRulesResponse
+	(*SecurityGroupRuleDescription)(nil),                 // 184: ec2lab.v1.SecurityGroupRuleDescription
+	(*UpdateSecurityGroupRuleDescriptionsRequest)(nil),   // 185: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	(*UpdateSecurityGroupRuleDescriptionsResponse)(nil),  // 186: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	(*InstanceNetworkInterfaceSpecification)(nil),        // 187: ec2lab.v1.InstanceNetworkInterfaceSpecification
+	(*PrivateIpAddressSpecification)(nil),                // 188: ec2lab.v1.PrivateIpAddressSpecification
+	(*InstanceIpv6Address)(nil),                          // 189: ec2lab.v1.InstanceIpv6Address
+	(*Ipv4PrefixSpecificationRequest)(nil),               // 190: ec2lab.v1.Ipv4PrefixSpecificationRequest
+	(*Ipv6PrefixSpecificationRequest)(nil),               // 191: ec2lab.v1.Ipv6PrefixSpecificationRequest
+	(*NetworkInterface)(nil),                             // 192: ec2lab.v1.NetworkInterface
+	(*NetworkInterfacePrivateIpAddress)(nil),             // 193: ec2lab.v1.NetworkInterfacePrivateIpAddress
+	(*NetworkInterfaceAttachment)(nil),                   // 194: ec2lab.v1.NetworkInterfaceAttachment
+	(*DescribeNetworkInterfacesRequest)(nil),             // 195: ec2lab.v1.DescribeNetworkInterfacesRequest
+	(*DescribeNetworkInterfacesResponse)(nil),            // 196: ec2lab.v1.DescribeNetworkInterfacesResponse
+	(*RouteTable)(nil),                                   // 197: ec2lab.v1.RouteTable
+	(*Route)(nil),                                        // 198: ec2lab.v1.Route
+	(*RouteTableAssociation)(nil),                        // 199: ec2lab.v1.RouteTableAssociation
+	(*DescribeRouteTablesRequest)(nil),                   // 200: ec2lab.v1.DescribeRouteTablesRequest
+	(*DescribeRouteTablesResponse)(nil),                  // 201: ec2lab.v1.DescribeRouteTablesResponse
+	(*NetworkAcl)(nil),                                   // 202: ec2lab.v1.NetworkAcl
+	(*NetworkAclEntry)(nil),                              // 203: ec2lab.v1.NetworkAclEntry
+	(*NetworkAclAssociation)(nil),                        // 204: ec2lab.v1.NetworkAclAssociation
+	(*DescribeNetworkAclsRequest)(nil),                   // 205: ec2lab.v1.DescribeNetworkAclsRequest
+	(*DescribeNetworkAclsResponse)(nil),                  // 206: ec2lab.v1.DescribeNetworkAclsResponse
+	(*LaunchTemplateSpecification)(nil),                  // 207: ec2lab.v1.LaunchTemplateSpecification
+	(*LaunchTemplateData)(nil),                           // 208: ec2lab.v1.LaunchTemplateData
+	(*LaunchTemplateNetworkInterface)(nil),               // 209: ec2lab.v1.LaunchTemplateNetworkInterface
+	(*LaunchTemplateBlockDeviceMapping)(nil),             // 210: ec2lab.v1.LaunchTemplateBlockDeviceMapping
+	(*LaunchTemplateEbsBlockDevice)(nil),                 // 211: ec2lab.v1.LaunchTemplateEbsBlockDevice
+	(*LaunchTemplatePlacement)(nil),                      // 212: ec2lab.v1.LaunchTemplatePlacement
+	(*LaunchTemplateMetadataOptions)(nil),                // 213: ec2lab.v1.LaunchTemplateMetadataOptions
+	(*LaunchTemplateIamInstanceProfile)(nil),             // 214: ec2lab.v1.LaunchTemplateIamInstanceProfile
+	(*LaunchTemplateMonitoring)(nil),                     // 215: ec2lab.v1.LaunchTemplateMonitoring
+	(*LaunchTemplate)(nil),                               // 216: ec2lab.v1.LaunchTemplate
+	(*LaunchTemplateVersion)(nil),                        // 217: ec2lab.v1.LaunchTemplateVersion
+	(*ValidationWarning)(nil),                            // 218: ec2lab.v1.ValidationWarning
+	(*ValidationError)(nil),                              // 219: ec2lab.v1.ValidationError
+	(*CreateLaunchTemplateRequest)(nil),                  // 220: ec2lab.v1.CreateLaunchTemplateRequest
+	(*CreateLaunchTemplateResponse)(nil),                 // 221: ec2lab.v1.CreateLaunchTemplateResponse
+	(*CreateLaunchTemplateVersionRequest)(nil),           // 222: ec2lab.v1.CreateLaunchTemplateVersionRequest
+	(*CreateLaunchTemplateVersionResponse)(nil),          // 223: ec2lab.v1.CreateLaunchTemplateVersionResponse
+	(*DescribeLaunchTemplatesRequest)(nil),               // 224: ec2lab.v1.DescribeLaunchTemplatesRequest
+	(*DescribeLaunchTemplatesResponse)(nil),              // 225: ec2lab.v1.DescribeLaunchTemplatesResponse
+	(*DescribeLaunchTemplateVersionsRequest)(nil),        // 226: ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	(*DescribeLaunchTemplateVersionsResponse)(nil),       // 227: ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	(*ModifyLaunchTemplateRequest)(nil),                  // 228: ec2lab.v1.ModifyLaunchTemplateRequest
+	(*ModifyLaunchTemplateResponse)(nil),                 // 229: ec2lab.v1.ModifyLaunchTemplateResponse
+	(*DeleteLaunchTemplateRequest)(nil),                  // 230: ec2lab.v1.DeleteLaunchTemplateRequest
+	(*DeleteLaunchTemplateResponse)(nil),                 // 231: ec2lab.v1.DeleteLaunchTemplateResponse
+	(*DeleteLaunchTemplateVersionsRequest)(nil),          // 232: ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	(*DeleteLaunchTemplateVersionsResponse)(nil),         // 233: ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	(*LaunchTemplateVersionDeletion)(nil),                // 234: ec2lab.v1.LaunchTemplateVersionDeletion
+	(*GetLaunchTemplateDataRequest)(nil),                 // 235: ec2lab.v1.GetLaunchTemplateDataRequest
+	(*GetLaunchTemplateDataResponse)(nil),                // 236: ec2lab.v1.GetLaunchTemplateDataResponse
+	(*DescribeVolumesModificationsRequest)(nil),          // 237: ec2lab.v1.DescribeVolumesModificationsRequest
+	(*DescribeVolumesModificationsResponse)(nil),         // 238: ec2lab.v1.DescribeVolumesModificationsResponse
+	(*DescribeVolumeStatusRequest)(nil),                  // 239: ec2lab.v1.DescribeVolumeStatusRequest
+	(*DescribeVolumeStatusResponse)(nil),                 // 240: ec2lab.v1.DescribeVolumeStatusResponse
+	(*VolumeStatusItem)(nil),                             // 241: ec2lab.v1.VolumeStatusItem
+	(*VolumeStatusDetail)(nil),                           // 242: ec2lab.v1.VolumeStatusDetail
+	(*VolumeStatusAttachmentStatus)(nil),                 // 243: ec2lab.v1.VolumeStatusAttachmentStatus
+	(*DescribeVolumeAttributeRequest)(nil),               // 244: ec2lab.v1.DescribeVolumeAttributeRequest
+	(*VolumeAttribute)(nil),                              // 245: ec2lab.v1.VolumeAttribute
+	(*ModifyVolumeAttributeRequest)(nil),                 // 246: ec2lab.v1.ModifyVolumeAttributeRequest
+	(*ModifyVolumeAttributeResponse)(nil),                // 247: ec2lab.v1.ModifyVolumeAttributeResponse
+	(*GetEbsEncryptionByDefaultRequest)(nil),             // 248: ec2lab.v1.GetEbsEncryptionByDefaultRequest
+	(*EnableEbsEncryptionByDefaultRequest)(nil),          // 249: ec2lab.v1.EnableEbsEncryptionByDefaultRequest
+	(*DisableEbsEncryptionByDefaultRequest)(nil),         // 250: ec2lab.v1.DisableEbsEncryptionByDefaultRequest
+	(*EbsEncryptionByDefault)(nil),                       // 251: ec2lab.v1.EbsEncryptionByDefault
+	(*GetEbsDefaultKmsKeyIdRequest)(nil),                 // 252: ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
+	(*ModifyEbsDefaultKmsKeyIdRequest)(nil),              // 253: ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
+	(*ResetEbsDefaultKmsKeyIdRequest)(nil),               // 254: ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
+	(*EbsDefaultKmsKeyId)(nil),                           // 255: ec2lab.v1.EbsDefaultKmsKeyId
+	(*CreateVolumePermission)(nil),                       // 256: ec2lab.v1.CreateVolumePermission
+	(*CreateVolumePermissionModifications)(nil),          // 257: ec2lab.v1.CreateVolumePermissionModifications
+	(*DescribeSnapshotAttributeRequest)(nil),             // 258: ec2lab.v1.DescribeSnapshotAttributeRequest
+	(*SnapshotAttribute)(nil),                            // 259: ec2lab.v1.SnapshotAttribute
+	(*ModifySnapshotAttributeRequest)(nil),               // 260: ec2lab.v1.ModifySnapshotAttributeRequest
+	(*ModifySnapshotAttributeResponse)(nil),              // 261: ec2lab.v1.ModifySnapshotAttributeResponse
+	(*ResetSnapshotAttributeRequest)(nil),                // 262: ec2lab.v1.ResetSnapshotAttributeRequest
+	(*ResetSnapshotAttributeResponse)(nil),               // 263: ec2lab.v1.ResetSnapshotAttributeResponse
+	(*DescribeInstanceTypeOfferingsRequest)(nil),         // 264: ec2lab.v1.DescribeInstanceTypeOfferingsRequest
+	(*InstanceTypeOffering)(nil),                         // 265: ec2lab.v1.InstanceTypeOffering
+	(*DescribeInstanceTypeOfferingsResponse)(nil),        // 266: ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	(*InstanceCreditSpecificationRequest)(nil),           // 267: ec2lab.v1.InstanceCreditSpecificationRequest
+	(*ModifyInstanceCreditSpecificationRequest)(nil),     // 268: ec2lab.v1.ModifyInstanceCreditSpecificationRequest
+	(*SuccessfulInstanceCreditSpecification)(nil),        // 269: ec2lab.v1.SuccessfulInstanceCreditSpecification
+	(*UnsuccessfulInstanceCreditSpecification)(nil),      // 270: ec2lab.v1.UnsuccessfulInstanceCreditSpecification
+	(*ModifyInstanceCreditSpecificationResponse)(nil),    // 271: ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	(*DescribeInstanceCreditSpecificationsRequest)(nil),  // 272: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
+	(*InstanceCreditSpecification)(nil),                  // 273: ec2lab.v1.InstanceCreditSpecification
+	(*DescribeInstanceCreditSpecificationsResponse)(nil), // 274: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	(*ResetInstanceAttributeRequest)(nil),                // 275: ec2lab.v1.ResetInstanceAttributeRequest
+	(*ResetInstanceAttributeResponse)(nil),               // 276: ec2lab.v1.ResetInstanceAttributeResponse
+	(*CreateDefaultVpcRequest)(nil),                      // 277: ec2lab.v1.CreateDefaultVpcRequest
+	(*CreateDefaultSubnetRequest)(nil),                   // 278: ec2lab.v1.CreateDefaultSubnetRequest
+	(*GetInstanceUefiDataRequest)(nil),                   // 279: ec2lab.v1.GetInstanceUefiDataRequest
+	(*GetInstanceUefiDataResponse)(nil),                  // 280: ec2lab.v1.GetInstanceUefiDataResponse
+	(*DescribeInstanceTopologyRequest)(nil),              // 281: ec2lab.v1.DescribeInstanceTopologyRequest
+	(*InstanceTopology)(nil),                             // 282: ec2lab.v1.InstanceTopology
+	(*DescribeInstanceTopologyResponse)(nil),             // 283: ec2lab.v1.DescribeInstanceTopologyResponse
+	(*timestamppb.Timestamp)(nil),                        // 284: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
-	0,   // 0: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
-	5,   // 1: ec2lab.v1.BlockDeviceMapping.ebs:type_name -> ec2lab.v1.EbsBlockDevice
-	4,   // 2: ec2lab.v1.RunInstancesRequest.placement:type_name -> ec2lab.v1.Placement
-	6,   // 3: ec2lab.v1.RunInstancesRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	1,   // 4: ec2lab.v1.RunInstancesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	11,  // 5: ec2lab.v1.RunInstancesRequest.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptionsRequest
-	10,  // 6: ec2lab.v1.RunInstancesRequest.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
-	180, // 7: ec2lab.v1.RunInstancesRequest.network_interfaces:type_name -> ec2lab.v1.InstanceNetworkInterfaceSpecification
-	200, // 8: ec2lab.v1.RunInstancesRequest.launch_template:type_name -> ec2lab.v1.LaunchTemplateSpecification
-	8,   // 9: ec2lab.v1.RunInstancesRequest.hibernation_options:type_name -> ec2lab.v1.HibernationOptionsRequest
-	9,   // 10: ec2lab.v1.RunInstancesRequest.monitoring:type_name -> ec2lab.v1.RunInstancesMonitoringEnabled
-	12,  // 11: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	277, // 12: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
-	3,   // 13: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	277, // 14: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
-	4,   // 15: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
-	15,  // 16: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
-	0,   // 17: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
-	16,  // 18: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
-	152, // 19: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
-	12,  // 20: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	185, // 21: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
-	18,  // 22: ec2lab.v1.Instance.cpu_options:type_name -> ec2lab.v1.CpuOptions
-	277, // 23: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
-	36,  // 24: ec2lab.v1.Instance.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
-	17,  // 25: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
-	2,   // 26: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
-	19,  // 27: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
-	3,   // 28: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
-	3,   // 29: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
-	24,  // 30: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	277, // 31: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
-	115, // 32: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
-	115, // 33: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
-	115, // 34: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
-	115, // 35: ec2lab.v1.InstanceAttribute.user_data:type_name -> ec2lab.v1.AttributeValue
-	33,  // 36: ec2lab.v1.InstanceAttribute.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
-	115, // 37: ec2lab.v1.InstanceAttribute.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
-	115, // 38: ec2lab.v1.InstanceAttribute.root_device_name:type_name -> ec2lab.v1.AttributeValue
-	15,  // 39: ec2lab.v1.InstanceAttribute.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
-	35,  // 40: ec2lab.v1.InstanceAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
-	33,  // 41: ec2lab.v1.InstanceAttribute.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
-	152, // 42: ec2lab.v1.InstanceAttribute.groups:type_name -> ec2lab.v1.GroupIdentifier
-	33,  // 43: ec2lab.v1.InstanceAttribute.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
-	115, // 44: ec2lab.v1.InstanceAttribute.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
-	33,  // 45: ec2lab.v1.InstanceAttribute.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
-	36,  // 46: ec2lab.v1.InstanceAttribute.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
-	33,  // 47: ec2lab.v1.InstanceAttribute.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
-	115, // 48: ec2lab.v1.ModifyInstanceAttributeRequest.instance_type:type_name -> ec2lab.v1.AttributeValue
-	115, // 49: ec2lab.v1.ModifyInstanceAttributeRequest.kernel:type_name -> ec2lab.v1.AttributeValue
-	115, // 50: ec2lab.v1.ModifyInstanceAttributeRequest.ramdisk:type_name -> ec2lab.v1.AttributeValue
-	34,  // 51: ec2lab.v1.ModifyInstanceAttributeRequest.user_data:type_name -> ec2lab.v1.BlobAttributeValue
-	33,  // 52: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
-	33,  // 53: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
-	115, // 54: ec2lab.v1.ModifyInstanceAttributeRequest.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
-	33,  // 55: ec2lab.v1.ModifyInstanceAttributeRequest.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
-	38,  // 56: ec2lab.v1.ModifyInstanceAttributeRequest.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMappingSpecification
-	33,  // 57: ec2lab.v1.ModifyInstanceAttributeRequest.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
-	33,  // 58: ec2lab.v1.ModifyInstanceAttributeRequest.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
-	115, // 59: ec2lab.v1.ModifyInstanceAttributeRequest.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
-	39,  // 60: ec2lab.v1.InstanceBlockDeviceMappingSpecification.ebs:type_name -> ec2lab.v1.EbsInstanceBlockDeviceSpecification
-	2,   // 61: ec2lab.v1.DescribeInstanceStatusRequest.filters:type_name -> ec2lab.v1.Filter
-	43,  // 62: ec2lab.v1.DescribeInstanceStatusResponse.instance_statuses:type_name -> ec2lab.v1.InstanceStatus
-	3,   // 63: ec2lab.v1.InstanceStatus.instance_state:type_name -> ec2lab.v1.InstanceState
-	44,  // 64: ec2lab.v1.InstanceStatus.system_status:type_name -> ec2lab.v1.InstanceStatusSummary
-	44,  // 65: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
-	46,  // 66: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
-	45,  // 67: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
-	277, // 68: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
-	277, // 69: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
-	277, // 70: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
-	2,   // 71: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
-	47,  // 72: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
-	50,  // 73: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
-	2,   // 74: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
-	53,  // 75: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	277, // 76: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
-	56,  // 77: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	277, // 78: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
-	0,   // 79: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
-	1,   // 80: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 81: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 82: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
-	59,  // 83: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
-	0,   // 84: ec2lab.v1.PlacementGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 85: ec2lab.v1.CreatePlacementGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 86: ec2lab.v1.DescribePlacementGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	66,  // 87: ec2lab.v1.DescribePlacementGroupsResponse.placement_groups:type_name -> ec2lab.v1.PlacementGroup
-	0,   // 88: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	0,   // 89: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	2,   // 90: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
-	76,  // 91: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	277, // 92: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	277, // 93: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
-	79,  // 94: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
-	0,   // 95: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
-	1,   // 96: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 97: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
-	80,  // 98: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	277, // 99: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	277, // 100: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
-	277, // 101: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
-	0,   // 102: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	1,   // 103: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 104: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
-	90,  // 105: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
-	1,   // 106: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 107: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	6,   // 108: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	277, // 109: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
-	0,   // 110: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	6,   // 111: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	1,   // 112: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 113: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 114: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
-	104, // 115: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
-	113, // 116: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
-	113, // 117: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
-	114, // 118: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
-	115, // 119: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
-	113, // 120: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
-	0,   // 121: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
-	125, // 122: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	33,  // 123: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
-	33,  // 124: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
-	33,  // 125: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
-	125, // 126: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	2,   // 127: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
-	0,   // 128: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
-	134, // 129: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
-	137, // 130: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
-	1,   // 131: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 132: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
-	124, // 133: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
-	0,   // 134: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
-	33,  // 135: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	33,  // 136: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
-	33,  // 137: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
-	33,  // 138: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	33,  // 139: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	33,  // 140: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	33,  // 141: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
-	1,   // 142: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 143: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
-	144, // 144: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
-	153, // 145: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
-	154, // 146: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
-	155, // 147: ec2lab.v1.IpPermission.ipv6_ranges:type_name -> ec2lab.v1.Ipv6Range
-	156, // 148: ec2lab.v1.IpPermission.prefix_list_ids:type_name -> ec2lab.v1.PrefixListId
-	157, // 149: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	157, // 150: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
-	0,   // 151: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 152: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 153: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	158, // 154: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
-	157, // 155: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	1,   // 156: ec2lab.v1.SecurityGroupRulesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	170, // 157: ec2lab.v1.SecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	157, // 158: ec2lab.v1.RevokeSecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	170, // 159: ec2lab.v1.RevokeSecurityGroupRulesResponse.revoked_security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	169, // 160: ec2lab.v1.SecurityGroupRule.referenced_group_info:type_name -> ec2lab.v1.ReferencedSecurityGroup
-	0,   // 161: ec2lab.v1.SecurityGroupRule.tags:type_name -> ec2lab.v1.Tag
-	2,   // 162: ec2lab.v1.DescribeSecurityGroupRulesRequest.filters:type_name -> ec2lab.v1.Filter
-	170, // 163: ec2lab.v1.DescribeSecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	173, // 164: ec2lab.v1.SecurityGroupRuleUpdate.security_group_rule:type_name -> ec2lab.v1.SecurityGroupRuleRequest
-	174, // 165: ec2lab.v1.ModifySecurityGroupRulesRequest.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRuleUpdate
-	157, // 166: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	177, // 167: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.security_group_rule_descriptions:type_name -> ec2lab.v1.SecurityGroupRuleDescription
-	181, // 168: ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses:type_name -> ec2lab.v1.PrivateIpAddressSpecification
-	182, // 169: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses:type_name -> ec2lab.v1.InstanceIpv6Address
-	183, // 170: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes:type_name -> ec2lab.v1.Ipv4PrefixSpecificationRequest
-	184, // 171: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes:type_name -> ec2lab.v1.Ipv6PrefixSpecificationRequest
-	186, // 172: ec2lab.v1.NetworkInterface.private_ip_addresses:type_name -> ec2lab.v1.NetworkInterfacePrivateIpAddress
-	152, // 173: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
-	187, // 174: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
-	0,   // 175: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
-	277, // 176: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	2,   // 177: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
-	185, // 178: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
-	191, // 179: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
-	192, // 180: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
-	0,   // 181: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
-	2,   // 182: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
-	190, // 183: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
-	196, // 184: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
-	197, // 185: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
-	0,   // 186: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
-	2,   // 187: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
-	195, // 188: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
-	202, // 189: ec2lab.v1.LaunchTemplateData.network_interfaces:type_name -> ec2lab.v1.LaunchTemplateNetworkInterface
-	203, // 190: ec2lab.v1.LaunchTemplateData.block_device_mappings:type_name -> ec2lab.v1.LaunchTemplateBlockDeviceMapping
-	205, // 191: ec2lab.v1.LaunchTemplateData.placement:type_name -> ec2lab.v1.LaunchTemplatePlacement
-	1,   // 192: ec2lab.v1.LaunchTemplateData.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	206, // 193: ec2lab.v1.LaunchTemplateData.metadata_options:type_name -> ec2lab.v1.LaunchTemplateMetadataOptions
-	10,  // 194: ec2lab.v1.LaunchTemplateData.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
-	207, // 195: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
-	208, // 196: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
-	204, // 197: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
-	277, // 198: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
-	0,   // 199: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
-	277, // 200: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
-	201, // 201: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	212, // 202: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
-	201, // 203: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	1,   // 204: ec2lab.v1.CreateLaunchTemplateRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	209, // 205: ec2lab.v1.CreateLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	211, // 206: ec2lab.v1.CreateLaunchTemplateResponse.warning:type_name -> ec2lab.v1.ValidationWarning
-	201, // 207: ec2lab.v1.CreateLaunchTemplateVersionRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	210, // 208: ec2lab.v1.CreateLaunchTemplateVersionResponse.launch_template_version:type_name -> ec2lab.v1.LaunchTemplateVersion
-	211, // 209: ec2lab.v1.CreateLaunchTemplateVersionResponse.warning:type_name -> ec2lab.v1.ValidationWarning
-	2,   // 210: ec2lab.v1.DescribeLaunchTemplatesRequest.filters:type_name -> ec2lab.v1.Filter
-	209, // 211: ec2lab.v1.DescribeLaunchTemplatesResponse.launch_templates:type_name -> ec2lab.v1.LaunchTemplate
-	2,   // 212: ec2lab.v1.DescribeLaunchTemplateVersionsRequest.filters:type_name -> ec2lab.v1.Filter
-	210, // 213: ec2lab.v1.DescribeLaunchTemplateVersionsResponse.launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersion
-	209, // 214: ec2lab.v1.ModifyLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	209, // 215: ec2lab.v1.DeleteLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	227, // 216: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.successfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
-	227, // 217: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.unsuccessfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
-	212, // 218: ec2lab.v1.LaunchTemplateVersionDeletion.response_error:type_name -> ec2lab.v1.ValidationError
-	201, // 219: ec2lab.v1.GetLaunchTemplateDataResponse.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	2,   // 220: ec2lab.v1.DescribeVolumesModificationsRequest.filters:type_name -> ec2lab.v1.Filter
-	87,  // 221: ec2lab.v1.DescribeVolumesModificationsResponse.volumes_modifications:type_name -> ec2lab.v1.VolumeModification
-	2,   // 222: ec2lab.v1.DescribeVolumeStatusRequest.filters:type_name -> ec2lab.v1.Filter
-	234, // 223: ec2lab.v1.DescribeVolumeStatusResponse.volume_statuses:type_name -> ec2lab.v1.VolumeStatusItem
-	235, // 224: ec2lab.v1.VolumeStatusItem.details:type_name -> ec2lab.v1.VolumeStatusDetail
-	236, // 225: ec2lab.v1.VolumeStatusItem.attachment_statuses:type_name -> ec2lab.v1.VolumeStatusAttachmentStatus
-	33,  // 226: ec2lab.v1.VolumeAttribute.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
-	35,  // 227: ec2lab.v1.VolumeAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
-	33,  // 228: ec2lab.v1.ModifyVolumeAttributeRequest.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
-	249, // 229: ec2lab.v1.CreateVolumePermissionModifications.add:type_name -> ec2lab.v1.CreateVolumePermission
-	249, // 230: ec2lab.v1.CreateVolumePermissionModifications.remove:type_name -> ec2lab.v1.CreateVolumePermission
-	249, // 231: ec2lab.v1.SnapshotAttribute.create_volume_permissions:type_name -> ec2lab.v1.CreateVolumePermission
-	250, // 232: ec2lab.v1.ModifySnapshotAttributeRequest.create_volume_permission:type_name -> ec2lab.v1.CreateVolumePermissionModifications
-	2,   // 233: ec2lab.v1.DescribeInstanceTypeOfferingsRequest.filters:type_name -> ec2lab.v1.Filter
-	258, // 234: ec2lab.v1.DescribeInstanceTypeOfferingsResponse.instance_type_offerings:type_name -> ec2lab.v1.InstanceTypeOffering
-	260, // 235: ec2lab.v1.ModifyInstanceCreditSpecificationRequest.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecificationRequest
-	212, // 236: ec2lab.v1.UnsuccessfulInstanceCreditSpecification.error:type_name -> ec2lab.v1.ValidationError
-	262, // 237: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.successful_instance_credit_specifications:type_name -> ec2lab.v1.SuccessfulInstanceCreditSpecification
-	263, // 238: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.unsuccessful_instance_credit_specifications:type_name -> ec2lab.v1.UnsuccessfulInstanceCreditSpecification
-	2,   // 239: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest.filters:type_name -> ec2lab.v1.Filter
-	266, // 240: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecification
-	2,   // 241: ec2lab.v1.DescribeInstanceTopologyRequest.filters:type_name -> ec2lab.v1.Filter
-	275, // 242: ec2lab.v1.DescribeInstanceTopologyResponse.instances:type_name -> ec2lab.v1.InstanceTopology
-	7,   // 243: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	20,  // 244: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	22,  // 245: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	23,  // 246: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	22,  // 247: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	22,  // 248: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	27,  // 249: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	29,  // 250: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	31,  // 251: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	13,  // 252: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	37,  // 253: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
-	41,  // 254: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
-	261, // 255: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
-	265, // 256: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
-	268, // 257: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
-	272, // 258: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
-	274, // 259: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
-	48,  // 260: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	51,  // 261: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	54,  // 262: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	57,  // 263: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	257, // 264: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
-	60,  // 265: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	61,  // 266: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	62,  // 267: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	64,  // 268: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	67,  // 269: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	68,  // 270: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	70,  // 271: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	72,  // 272: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	74,  // 273: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	77,  // 274: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	81,  // 275: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	82,  // 276: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	84,  // 277: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	85,  // 278: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	86,  // 279: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	88,  // 280: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	230, // 281: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
-	232, // 282: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
-	237, // 283: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
-	239, // 284: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
-	241, // 285: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
-	242, // 286: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
-	243, // 287: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
-	245, // 288: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
-	246, // 289: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
-	247, // 290: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
-	91,  // 291: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	92,  // 292: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	95,  // 293: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	97,  // 294: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	102, // 295: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	251, // 296: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
-	253, // 297: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
-	255, // 298: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
-	105, // 299: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	107, // 300: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	109, // 301: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	111, // 302: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	100, // 303: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	99,  // 304: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	122, // 305: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	116, // 306: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	118, // 307: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	120, // 308: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	139, // 309: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	140, // 310: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	142, // 311: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	147, // 312: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	148, // 313: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	150, // 314: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	126, // 315: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	128, // 316: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	130, // 317: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	131, // 318: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	133, // 319: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	136, // 320: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	145, // 321: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	270, // 322: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
-	271, // 323: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
-	159, // 324: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	161, // 325: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	163, // 326: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	165, // 327: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	165, // 328: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	167, // 329: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	167, // 330: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	171, // 331: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
-	175, // 332: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
-	178, // 333: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	178, // 334: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	188, // 335: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
-	193, // 336: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
-	198, // 337: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
-	213, // 338: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
-	215, // 339: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
-	217, // 340: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
-	219, // 341: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	221, // 342: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
-	223, // 343: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
-	225, // 344: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	228, // 345: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
-	19,  // 346: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	21,  // 347: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	25,  // 348: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	25,  // 349: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	26,  // 350: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	25,  // 351: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	28,  // 352: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	30,  // 353: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	32,  // 354: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	14,  // 355: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	40,  // 356: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
-	42,  // 357: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
-	264, // 358: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
-	267, // 359: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
-	269, // 360: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
-	273, // 361: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
-	276, // 362: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
-	49,  // 363: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	52,  // 364: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	55,  // 365: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	58,  // 366: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	259, // 367: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
-	59,  // 368: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	59,  // 369: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	63,  // 370: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	65,  // 371: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	66,  // 372: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	69,  // 373: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	71,  // 374: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	73,  // 375: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	75,  // 376: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	78,  // 377: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	80,  // 378: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	83,  // 379: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	79,  // 380: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	79,  // 381: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	87,  // 382: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	89,  // 383: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	231, // 384: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
-	233, // 385: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
-	238, // 386: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
-	240, // 387: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
-	244, // 388: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	244, // 389: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	244, // 390: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	248, // 391: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	248, // 392: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	248, // 393: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	90,  // 394: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	93,  // 395: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	96,  // 396: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	98,  // 397: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	103, // 398: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	252, // 399: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
-	254, // 400: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
-	256, // 401: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
-	106, // 402: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	108, // 403: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	110, // 404: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	112, // 405: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	101, // 406: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	98,  // 407: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	123, // 408: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	117, // 409: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	119, // 410: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	121, // 411: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	124, // 412: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	141, // 413: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	143, // 414: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	144, // 415: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	149, // 416: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	151, // 417: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	127, // 418: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	129, // 419: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	132, // 420: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	132, // 421: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	135, // 422: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	138, // 423: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	146, // 424: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	124, // 425: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
-	144, // 426: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
-	160, // 427: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	162, // 428: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	164, // 429: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	166, // 430: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	166, // 431: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	168, // 432: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	168, // 433: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	172, // 434: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
-	176, // 435: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
-	179, // 436: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	179, // 437: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	189, // 438: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
-	194, // 439: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
-	199, // 440: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
-	214, // 441: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
-	216, // 442: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
-	218, // 443: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
-	220, // 444: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	222, // 445: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
-	224, // 446: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
-	226, // 447: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	229, // 448: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
-	346, // [346:449] is the sub-list for method output_type
-	243, // [243:346] is the sub-list for method input_type
-	243, // [243:243] is the sub-list for extension type_name
-	243, // [243:243] is the sub-list for extension extendee
-	0,   // [0:243] is the sub-list for field type_name
+	0,   // 0: ec2lab.v1.Account.access_keys:type_name -> ec2lab.v1.AccessKey
+	5,   // 1: ec2lab.v1.ListAccountsResponse.accounts:type_name -> ec2lab.v1.Account
+	7,   // 2: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
+	12,  // 3: ec2lab.v1.BlockDeviceMapping.ebs:type_name -> ec2lab.v1.EbsBlockDevice
+	11,  // 4: ec2lab.v1.RunInstancesRequest.placement:type_name -> ec2lab.v1.Placement
+	13,  // 5: ec2lab.v1.RunInstancesRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	8,   // 6: ec2lab.v1.RunInstancesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	18,  // 7: ec2lab.v1.RunInstancesRequest.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptionsRequest
+	17,  // 8: ec2lab.v1.RunInstancesRequest.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
+	187, // 9: ec2lab.v1.RunInstancesRequest.network_interfaces:type_name -> ec2lab.v1.InstanceNetworkInterfaceSpecification
+	207, // 10: ec2lab.v1.RunInstancesRequest.launch_template:type_name -> ec2lab.v1.LaunchTemplateSpecification
+	15,  // 11: ec2lab.v1.RunInstancesRequest.hibernation_options:type_name -> ec2lab.v1.HibernationOptionsRequest
+	16,  // 12: ec2lab.v1.RunInstancesRequest.monitoring:type_name -> ec2lab.v1.RunInstancesMonitoringEnabled
+	19,  // 13: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
+	284, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	10,  // 15: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
+	284, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	11,  // 17: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
+	22,  // 18: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
+	7,   // 19: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
+	23,  // 20: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
+	159, // 21: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
+	19,  // 22: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
+	192, // 23: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
+	25,  // 24: ec2lab.v1.Instance.cpu_options:type_name -> ec2lab.v1.CpuOptions
+	284, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
+	43,  // 26: ec2lab.v1.Instance.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
+	24,  // 27: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
+	9,   // 28: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
+	26,  // 29: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
+	10,  // 30: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
+	10,  // 31: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
+	31,  // 32: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
+	284, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	122, // 34: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
+	122, // 35: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
+	122, // 36: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
+	122, // 37: ec2lab.v1.InstanceAttribute.user_data:type_name -> ec2lab.v1.AttributeValue
+	40,  // 38: ec2lab.v1.InstanceAttribute.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
+	122, // 39: ec2lab.v1.InstanceAttribute.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
+	122, // 40: ec2lab.v1.InstanceAttribute.root_device_name:type_name -> ec2lab.v1.AttributeValue
+	22,  // 41: ec2lab.v1.InstanceAttribute.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
+	42,  // 42: ec2lab.v1.InstanceAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
+	40,  // 43: ec2lab.v1.InstanceAttribute.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
+	159, // 44: ec2lab.v1.InstanceAttribute.groups:type_name -> ec2lab.v1.GroupIdentifier
+	40,  // 45: ec2lab.v1.InstanceAttribute.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
+	122, // 46: ec2lab.v1.InstanceAttribute.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
+	40,  // 47: ec2lab.v1.InstanceAttribute.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	43,  // 48: ec2lab.v1.InstanceAttribute.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
+	40,  // 49: ec2lab.v1.InstanceAttribute.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
+	122, // 50: ec2lab.v1.ModifyInstanceAttributeRequest.instance_type:type_name -> ec2lab.v1.AttributeValue
+	122, // 51: ec2lab.v1.ModifyInstanceAttributeRequest.kernel:type_name -> ec2lab.v1.AttributeValue
+	122, // 52: ec2lab.v1.ModifyInstanceAttributeRequest.ramdisk:type_name -> ec2lab.v1.AttributeValue
+	41,  // 53: ec2lab.v1.ModifyInstanceAttributeRequest.user_data:type_name -> ec2lab.v1.BlobAttributeValue
+	40,  // 54: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 55: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
+	122, // 56: ec2lab.v1.ModifyInstanceAttributeRequest.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
+	40,  // 57: ec2lab.v1.ModifyInstanceAttributeRequest.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
+	45,  // 58: ec2lab.v1.ModifyInstanceAttributeRequest.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMappingSpecification
+	40,  // 59: ec2lab.v1.ModifyInstanceAttributeRequest.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 60: ec2lab.v1.ModifyInstanceAttributeRequest.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	122, // 61: ec2lab.v1.ModifyInstanceAttributeRequest.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
+	46,  // 62: ec2lab.v1.InstanceBlockDeviceMappingSpecification.ebs:type_name -> ec2lab.v1.EbsInstanceBlockDeviceSpecification
+	9,   // 63: ec2lab.v1.DescribeInstanceStatusRequest.filters:type_name -> ec2lab.v1.Filter
+	50,  // 64: ec2lab.v1.DescribeInstanceStatusResponse.instance_statuses:type_name -> ec2lab.v1.InstanceStatus
+	10,  // 65: ec2lab.v1.InstanceStatus.instance_state:type_name -> ec2lab.v1.InstanceState
+	51,  // 66: ec2lab.v1.InstanceStatus.system_status:type_name -> ec2lab.v1.InstanceStatusSummary
+	51,  // 67: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
+	53,  // 68: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
+	52,  // 69: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
+	284, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	284, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	284, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	9,   // 73: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
+	54,  // 74: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
+	57,  // 75: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
+	9,   // 76: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
+	60,  // 77: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
+	284, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	63,  // 79: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
+	284, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	7,   // 81: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
+	8,   // 82: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	8,   // 83: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 84: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
+	66,  // 85: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
+	7,   // 86: ec2lab.v1.PlacementGroup.tags:type_name -> ec2lab.v1.Tag
+	8,   // 87: ec2lab.v1.CreatePlacementGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 88: ec2lab.v1.DescribePlacementGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	73,  // 89: ec2lab.v1.DescribePlacementGroupsResponse.placement_groups:type_name -> ec2lab.v1.PlacementGroup
+	7,   // 90: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	7,   // 91: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	9,   // 92: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
+	83,  // 93: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
+	284, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	284, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	86,  // 96: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
+	7,   // 97: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
+	8,   // 98: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 99: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
+	87,  // 100: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
+	284, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	284, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
+	284, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	7,   // 104: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
+	8,   // 105: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 106: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
+	97,  // 107: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
+	8,   // 108: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	8,   // 109: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	13,  // 110: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	284, // 111: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	7,   // 112: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
+	13,  // 113: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	8,   // 114: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	8,   // 115: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 116: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
+	111, // 117: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
+	120, // 118: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
+	120, // 119: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
+	121, // 120: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
+	122, // 121: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
+	120, // 122: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
+	7,   // 123: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
+	132, // 124: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	40,  // 125: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 126: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 127: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
+	132, // 128: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	9,   // 129: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
+	7,   // 130: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
+	141, // 131: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
+	144, // 132: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
+	8,   // 133: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 134: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
+	131, // 135: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
+	7,   // 136: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
+	40,  // 137: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 138: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 139: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 140: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 141: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 142: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 143: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
+	8,   // 144: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 145: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
+	151, // 146: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
+	160, // 147: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
+	161, // 148: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
+	162, // 149: ec2lab.v1.IpPermission.ipv6_ranges:type_name -> ec2lab.v1.Ipv6Range
+	163, // 150: ec2lab.v1.IpPermission.prefix_list_ids:type_name -> ec2lab.v1.PrefixListId
+	164, // 151: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	164, // 152: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
+	7,   // 153: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
+	8,   // 154: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 155: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	165, // 156: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
+	164, // 157: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	8,   // 158: ec2lab.v1.SecurityGroupRulesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	177, // 159: ec2lab.v1.SecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	164, // 160: ec2lab.v1.RevokeSecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	177, // 161: ec2lab.v1.RevokeSecurityGroupRulesResponse.revoked_security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	176, // 162: ec2lab.v1.SecurityGroupRule.referenced_group_info:type_name -> ec2lab.v1.ReferencedSecurityGroup
+	7,   // 163: ec2lab.v1.SecurityGroupRule.tags:type_name -> ec2lab.v1.Tag
+	9,   // 164: ec2lab.v1.DescribeSecurityGroupRulesRequest.filters:type_name -> ec2lab.v1.Filter
+	177, // 165: ec2lab.v1.DescribeSecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	180, // 166: ec2lab.v1.SecurityGroupRuleUpdate.security_group_rule:type_name -> ec2lab.v1.SecurityGroupRuleRequest
+	181, // 167: ec2lab.v1.ModifySecurityGroupRulesRequest.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRuleUpdate
+	164, // 168: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	184, // 169: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.security_group_rule_descriptions:type_name -> ec2lab.v1.SecurityGroupRuleDescription
+	188, // 170: ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses:type_name -> ec2lab.v1.PrivateIpAddressSpecification
+	189, // 171: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses:type_name -> ec2lab.v1.InstanceIpv6Address
+	190, // 172: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes:type_name -> ec2lab.v1.Ipv4PrefixSpecificationRequest
+	191, // 173: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes:type_name -> ec2lab.v1.Ipv6PrefixSpecificationRequest
+	193, // 174: ec2lab.v1.NetworkInterface.private_ip_addresses:type_name -> ec2lab.v1.NetworkInterfacePrivateIpAddress
+	159, // 175: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
+	194, // 176: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
+	7,   // 177: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
+	284, // 178: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	9,   // 179: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
+	192, // 180: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
+	198, // 181: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
+	199, // 182: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
+	7,   // 183: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
+	9,   // 184: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
+	197, // 185: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
+	203, // 186: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
+	204, // 187: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
+	7,   // 188: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
+	9,   // 189: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
+	202, // 190: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
+	209, // 191: ec2lab.v1.LaunchTemplateData.network_interfaces:type_name -> ec2lab.v1.LaunchTemplateNetworkInterface
+	210, // 192: ec2lab.v1.LaunchTemplateData.block_device_mappings:type_name -> ec2lab.v1.LaunchTemplateBlockDeviceMapping
+	212, // 193: ec2lab.v1.LaunchTemplateData.placement:type_name -> ec2lab.v1.LaunchTemplatePlacement
+	8,   // 194: ec2lab.v1.LaunchTemplateData.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	213, // 195: ec2lab.v1.LaunchTemplateData.metadata_options:type_name -> ec2lab.v1.LaunchTemplateMetadataOptions
+	17,  // 196: ec2lab.v1.LaunchTemplateData.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
+	214, // 197: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
+	215, // 198: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
+	211, // 199: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
+	284, // 200: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
+	7,   // 201: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
+	284, // 202: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
+	208, // 203: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	219, // 204: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
+	208, // 205: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	8,   // 206: ec2lab.v1.CreateLaunchTemplateRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	216, // 207: ec2lab.v1.CreateLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	218, // 208: ec2lab.v1.CreateLaunchTemplateResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	208, // 209: ec2lab.v1.CreateLaunchTemplateVersionRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	217, // 210: ec2lab.v1.CreateLaunchTemplateVersionResponse.launch_template_version:type_name -> ec2lab.v1.LaunchTemplateVersion
+	218, // 211: ec2lab.v1.CreateLaunchTemplateVersionResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	9,   // 212: ec2lab.v1.DescribeLaunchTemplatesRequest.filters:type_name -> ec2lab.v1.Filter
+	216, // 213: ec2lab.v1.DescribeLaunchTemplatesResponse.launch_templates:type_name -> ec2lab.v1.LaunchTemplate
+	9,   // 214: ec2lab.v1.DescribeLaunchTemplateVersionsRequest.filters:type_name -> ec2lab.v1.Filter
+	217, // 215: ec2lab.v1.DescribeLaunchTemplateVersionsResponse.launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersion
+	216, // 216: ec2lab.v1.ModifyLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	216, // 217: ec2lab.v1.DeleteLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	234, // 218: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.successfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	234, // 219: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.unsuccessfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	219, // 220: ec2lab.v1.LaunchTemplateVersionDeletion.response_error:type_name -> ec2lab.v1.ValidationError
+	208, // 221: ec2lab.v1.GetLaunchTemplateDataResponse.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	9,   // 222: ec2lab.v1.DescribeVolumesModificationsRequest.filters:type_name -> ec2lab.v1.Filter
+	94,  // 223: ec2lab.v1.DescribeVolumesModificationsResponse.volumes_modifications:type_name -> ec2lab.v1.VolumeModification
+	9,   // 224: ec2lab.v1.DescribeVolumeStatusRequest.filters:type_name -> ec2lab.v1.Filter
+	241, // 225: ec2lab.v1.DescribeVolumeStatusResponse.volume_statuses:type_name -> ec2lab.v1.VolumeStatusItem
+	242, // 226: ec2lab.v1.VolumeStatusItem.details:type_name -> ec2lab.v1.VolumeStatusDetail
+	243, // 227: ec2lab.v1.VolumeStatusItem.attachment_statuses:type_name -> ec2lab.v1.VolumeStatusAttachmentStatus
+	40,  // 228: ec2lab.v1.VolumeAttribute.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
+	42,  // 229: ec2lab.v1.VolumeAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
+	40,  // 230: ec2lab.v1.ModifyVolumeAttributeRequest.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
+	256, // 231: ec2lab.v1.CreateVolumePermissionModifications.add:type_name -> ec2lab.v1.CreateVolumePermission
+	256, // 232: ec2lab.v1.CreateVolumePermissionModifications.remove:type_name -> ec2lab.v1.CreateVolumePermission
+	256, // 233: ec2lab.v1.SnapshotAttribute.create_volume_permissions:type_name -> ec2lab.v1.CreateVolumePermission
+	257, // 234: ec2lab.v1.ModifySnapshotAttributeRequest.create_volume_permission:type_name -> ec2lab.v1.CreateVolumePermissionModifications
+	9,   // 235: ec2lab.v1.DescribeInstanceTypeOfferingsRequest.filters:type_name -> ec2lab.v1.Filter
+	265, // 236: ec2lab.v1.DescribeInstanceTypeOfferingsResponse.instance_type_offerings:type_name -> ec2lab.v1.InstanceTypeOffering
+	267, // 237: ec2lab.v1.ModifyInstanceCreditSpecificationRequest.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecificationRequest
+	219, // 238: ec2lab.v1.UnsuccessfulInstanceCreditSpecification.error:type_name -> ec2lab.v1.ValidationError
+	269, // 239: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.successful_instance_credit_specifications:type_name -> ec2lab.v1.SuccessfulInstanceCreditSpecification
+	270, // 240: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.unsuccessful_instance_credit_specifications:type_name -> ec2lab.v1.UnsuccessfulInstanceCreditSpecification
+	9,   // 241: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest.filters:type_name -> ec2lab.v1.Filter
+	273, // 242: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecification
+	9,   // 243: ec2lab.v1.DescribeInstanceTopologyRequest.filters:type_name -> ec2lab.v1.Filter
+	282, // 244: ec2lab.v1.DescribeInstanceTopologyResponse.instances:type_name -> ec2lab.v1.InstanceTopology
+	14,  // 245: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	27,  // 246: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	29,  // 247: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	30,  // 248: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	29,  // 249: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	29,  // 250: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	34,  // 251: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	36,  // 252: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	38,  // 253: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	20,  // 254: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	44,  // 255: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
+	48,  // 256: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
+	268, // 257: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
+	272, // 258: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
+	275, // 259: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
+	279, // 260: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
+	281, // 261: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
+	55,  // 262: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	58,  // 263: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	61,  // 264: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	64,  // 265: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	264, // 266: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
+	67,  // 267: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	68,  // 268: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	69,  // 269: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	71,  // 270: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	74,  // 271: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	75,  // 272: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	77,  // 273: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	79,  // 274: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	81,  // 275: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	84,  // 276: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	88,  // 277: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	89,  // 278: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	91,  // 279: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	92,  // 280: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	93,  // 281: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	95,  // 282: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	237, // 283: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
+	239, // 284: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
+	244, // 285: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
+	246, // 286: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
+	248, // 287: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
+	249, // 288: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
+	250, // 289: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
+	252, // 290: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
+	253, // 291: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
+	254, // 292: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
+	98,  // 293: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	99,  // 294: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	102, // 295: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	104, // 296: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	109, // 297: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	258, // 298: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
+	260, // 299: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
+	262, // 300: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
+	112, // 301: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	114, // 302: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	116, // 303: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	118, // 304: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	107, // 305: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	106, // 306: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	129, // 307: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	123, // 308: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	125, // 309: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	127, // 310: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	146, // 311: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	147, // 312: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	149, // 313: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	154, // 314: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	155, // 315: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	157, // 316: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	133, // 317: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	135, // 318: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	137, // 319: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	138, // 320: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	140, // 321: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	143, // 322: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	152, // 323: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	277, // 324: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
+	278, // 325: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
+	166, // 326: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	168, // 327: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	170, // 328: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	172, // 329: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	172, // 330: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	174, // 331: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	174, // 332: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	178, // 333: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
+	182, // 334: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
+	185, // 335: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	185, // 336: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	195, // 337: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
+	200, // 338: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
+	205, // 339: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
+	220, // 340: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
+	222, // 341: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
+	224, // 342: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
+	226, // 343: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	228, // 344: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
+	230, // 345: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
+	232, // 346: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	235, // 347: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
+	1,   // 348: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
+	2,   // 349: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
+	3,   // 350: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	3,   // 351: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	4,   // 352: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
+	26,  // 353: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	28,  // 354: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	32,  // 355: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	32,  // 356: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	33,  // 357: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	32,  // 358: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	35,  // 359: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	37,  // 360: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	39,  // 361: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	21,  // 362: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	47,  // 363: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
+	49,  // 364: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
+	271, // 365: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	274, // 366: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	276, // 367: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
+	280, // 368: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
+	283, // 369: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
+	56,  // 370: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	59,  // 371: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	62,  // 372: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	65,  // 373: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	266, // 374: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	66,  // 375: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	66,  // 376: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	70,  // 377: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	72,  // 378: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	73,  // 379: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	76,  // 380: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	78,  // 381: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	80,  // 382: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	82,  // 383: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	85,  // 384: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	87,  // 385: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	90,  // 386: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	86,  // 387: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	86,  // 388: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	94,  // 389: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	96,  // 390: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	238, // 391: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
+	240, // 392: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
+	245, // 393: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
+	247, // 394: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
+	251, // 395: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	251, // 396: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	251, // 397: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	255, // 398: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	255, // 399: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	255, // 400: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	97,  // 401: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	100, // 402: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	103, // 403: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	105, // 404: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	110, // 405: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	259, // 406: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
+	261, // 407: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
+	263, // 408: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
+	113, // 409: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	115, // 410: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	117, // 411: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	119, // 412: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	108, // 413: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	105, // 414: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	130, // 415: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	124, // 416: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	126, // 417: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	128, // 418: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	131, // 419: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	148, // 420: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	150, // 421: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	151, // 422: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	156, // 423: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	158, // 424: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	134, // 425: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	136, // 426: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	139, // 427: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	139, // 428: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	142, // 429: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	145, // 430: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	153, // 431: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	131, // 432: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
+	151, // 433: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
+	167, // 434: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	169, // 435: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	171, // 436: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	173, // 437: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	173, // 438: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	175, // 439: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	175, // 440: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	179, // 441: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	183, // 442: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	186, // 443: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	186, // 444: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	196, // 445: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	201, // 446: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	206, // 447: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	221, // 448: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
+	223, // 449: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
+	225, // 450: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
+	227, // 451: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	229, // 452: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
+	231, // 453: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
+	233, // 454: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	236, // 455: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
+	0,   // 456: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
+	0,   // 457: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 458: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 459: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
+	6,   // 460: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
+	353, // [353:461] is the sub-list for method output_type
+	245, // [245:353] is the sub-list for method input_type
+	245, // [245:245] is the sub-list for extension type_name
+	245, // [245:245] is the sub-list for extension extendee
+	0,   // [0:245] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -21268,27 +21656,27 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 	if File_ec2lab_v1_ec2lab_proto != nil {
 		return
 	}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[5].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[11].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[13].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[37].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[39].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[173].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[12].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[18].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[20].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[44].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[46].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[180].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[201].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[202].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[203].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[204].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[206].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[187].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[208].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[209].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[210].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[211].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[213].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   277,
+			NumMessages:   284,
 			NumExtensions: 0,
-			NumServices:   1,
+			NumServices:   2,
 		},
 		GoTypes:           file_ec2lab_v1_ec2lab_proto_goTypes,
 		DependencyIndexes: file_ec2lab_v1_ec2lab_proto_depIdxs,

@@ -4131,3 +4131,281 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 	},
 	Metadata: "ec2lab/v1/ec2lab.proto",
 }
+
+const (
+	Accounts_CreateAccount_FullMethodName    = "/ec2lab.v1.Accounts/CreateAccount"
+	Accounts_CreateAccessKey_FullMethodName  = "/ec2lab.v1.Accounts/CreateAccessKey"
+	Accounts_DisableAccessKey_FullMethodName = "/ec2lab.v1.Accounts/DisableAccessKey"
+	Accounts_RotateAccessKey_FullMethodName  = "/ec2lab.v1.Accounts/RotateAccessKey"
+	Accounts_ListAccounts_FullMethodName     = "/ec2lab.v1.Accounts/ListAccounts"
+)
+
+// AccountsClient is the client API for Accounts service.
+//
+// For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
+//
+// Accounts administers the region's accounts and their access keys while
+// ec2d runs (ec2lab-only; `ec2d keys` edits the stopped store). Every rpc
+// is for admin keys only: any other key gets UnauthorizedOperation. Admin
+// keys themselves are not disabled or rotated here.
+type AccountsClient interface {
+	// CreateAccount makes an account (account_id, or a new random one) and
+	// its first access key, whose secret is answered once.
+	CreateAccount(ctx context.Context, in *CreateAccountRequest, opts ...grpc.CallOption) (*AccessKey, error)
+	// CreateAccessKey makes another access key for an existing account.
+	CreateAccessKey(ctx context.Context, in *CreateAccessKeyRequest, opts ...grpc.CallOption) (*AccessKey, error)
+	// DisableAccessKey makes a key Inactive: it authenticates nothing more.
+	DisableAccessKey(ctx context.Context, in *AccessKeyIdRequest, opts ...grpc.CallOption) (*AccessKey, error)
+	// RotateAccessKey makes a new key for the key's account and disables
+	// the old one, in one step.
+	RotateAccessKey(ctx context.Context, in *AccessKeyIdRequest, opts ...grpc.CallOption) (*AccessKey, error)
+	// ListAccounts lists every account and its keys (never their secrets).
+	ListAccounts(ctx context.Context, in *ListAccountsRequest, opts ...grpc.CallOption) (*ListAccountsResponse, error)
+}
+
+type accountsClient struct {
+	cc grpc.ClientConnInterface
+}
+
+func NewAccountsClient(cc grpc.ClientConnInterface) AccountsClient {
+	return &accountsClient{cc}
+}
+
+func (c *accountsClient) CreateAccount(ctx context.Context, in *CreateAccountRequest, opts ...grpc.CallOption) (*AccessKey, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AccessKey)
+	err := c.cc.Invoke(ctx, Accounts_CreateAccount_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *accountsClient) CreateAccessKey(ctx context.Context, in *CreateAccessKeyRequest, opts ...grpc.CallOption) (*AccessKey, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AccessKey)
+	err := c.cc.Invoke(ctx, Accounts_CreateAccessKey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *accountsClient) DisableAccessKey(ctx context.Context, in *AccessKeyIdRequest, opts ...grpc.CallOption) (*AccessKey, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AccessKey)
+	err := c.cc.Invoke(ctx, Accounts_DisableAccessKey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *accountsClient) RotateAccessKey(ctx context.Context, in *AccessKeyIdRequest, opts ...grpc.CallOption) (*AccessKey, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AccessKey)
+	err := c.cc.Invoke(ctx, Accounts_RotateAccessKey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *accountsClient) ListAccounts(ctx context.Context, in *ListAccountsRequest, opts ...grpc.CallOption) (*ListAccountsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListAccountsResponse)
+	err := c.cc.Invoke(ctx, Accounts_ListAccounts_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// AccountsServer is the server API for Accounts service.
+// All implementations must embed UnimplementedAccountsServer
+// for forward compatibility.
+//
+// Accounts administers the region's accounts and their access keys while
+// ec2d runs (ec2lab-only; `ec2d keys` edits the stopped store). Every rpc
+// is for admin keys only: any other key gets UnauthorizedOperation. Admin
+// keys themselves are not disabled or rotated here.
+type AccountsServer interface {
+	// CreateAccount makes an account (account_id, or a new random one) and
+	// its first access key, whose secret is answered once.
+	CreateAccount(context.Context, *CreateAccountRequest) (*AccessKey, error)
+	// CreateAccessKey makes another access key for an existing account.
+	CreateAccessKey(context.Context, *CreateAccessKeyRequest) (*AccessKey, error)
+	// DisableAccessKey makes a key Inactive: it authenticates nothing more.
+	DisableAccessKey(context.Context, *AccessKeyIdRequest) (*AccessKey, error)
+	// RotateAccessKey makes a new key for the key's account and disables
+	// the old one, in one step.
+	RotateAccessKey(context.Context, *AccessKeyIdRequest) (*AccessKey, error)
+	// ListAccounts lists every account and its keys (never their secrets).
+	ListAccounts(context.Context, *ListAccountsRequest) (*ListAccountsResponse, error)
+	mustEmbedUnimplementedAccountsServer()
+}
+
+// UnimplementedAccountsServer must be embedded to have
+// forward compatible implementations.
+//
+// NOTE: this should be embedded by value instead of pointer to avoid a nil
+// pointer dereference when methods are called.
+type UnimplementedAccountsServer struct{}
+
+func (UnimplementedAccountsServer) CreateAccount(context.Context, *CreateAccountRequest) (*AccessKey, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateAccount not implemented")
+}
+func (UnimplementedAccountsServer) CreateAccessKey(context.Context, *CreateAccessKeyRequest) (*AccessKey, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateAccessKey not implemented")
+}
+func (UnimplementedAccountsServer) DisableAccessKey(context.Context, *AccessKeyIdRequest) (*AccessKey, error) {
+	return nil, status.Error(codes.Unimplemented, "method DisableAccessKey not implemented")
+}
+func (UnimplementedAccountsServer) RotateAccessKey(context.Context, *AccessKeyIdRequest) (*AccessKey, error) {
+	return nil, status.Error(codes.Unimplemented, "method RotateAccessKey not implemented")
+}
+func (UnimplementedAccountsServer) ListAccounts(context.Context, *ListAccountsRequest) (*ListAccountsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListAccounts not implemented")
+}
+func (UnimplementedAccountsServer) mustEmbedUnimplementedAccountsServer() {}
+func (UnimplementedAccountsServer) testEmbeddedByValue()                  {}
+
+// UnsafeAccountsServer may be embedded to opt out of forward compatibility for this service.
+// Use of this interface is not recommended, as added methods to AccountsServer will
+// result in compilation errors.
+type UnsafeAccountsServer interface {
+	mustEmbedUnimplementedAccountsServer()
+}
+
+func RegisterAccountsServer(s grpc.ServiceRegistrar, srv AccountsServer) {
+	// If the following call panics, it indicates UnimplementedAccountsServer was
+	// embedded by pointer and is nil.  This will cause panics if an
+	// unimplemented method is ever invoked, so we test this at initialization
+	// time to prevent it from happening at runtime later due to I/O.
+	if t, ok := srv.(interface{ testEmbeddedByValue() }); ok {
+		t.testEmbeddedByValue()
+	}
+	s.RegisterService(&Accounts_ServiceDesc, srv)
+}
+
+func _Accounts_CreateAccount_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateAccountRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AccountsServer).CreateAccount(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Accounts_CreateAccount_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AccountsServer).CreateAccount(ctx, req.(*CreateAccountRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Accounts_CreateAccessKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateAccessKeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AccountsServer).CreateAccessKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Accounts_CreateAccessKey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AccountsServer).CreateAccessKey(ctx, req.(*CreateAccessKeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Accounts_DisableAccessKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AccessKeyIdRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AccountsServer).DisableAccessKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Accounts_DisableAccessKey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AccountsServer).DisableAccessKey(ctx, req.(*AccessKeyIdRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Accounts_RotateAccessKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AccessKeyIdRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AccountsServer).RotateAccessKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Accounts_RotateAccessKey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AccountsServer).RotateAccessKey(ctx, req.(*AccessKeyIdRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Accounts_ListAccounts_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListAccountsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AccountsServer).ListAccounts(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Accounts_ListAccounts_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AccountsServer).ListAccounts(ctx, req.(*ListAccountsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+// Accounts_ServiceDesc is the grpc.ServiceDesc for Accounts service.
+// It's only intended for direct use with grpc.RegisterService,
+// and not to be introspected or modified (even as a copy)
+var Accounts_ServiceDesc = grpc.ServiceDesc{
+	ServiceName: "ec2lab.v1.Accounts",
+	HandlerType: (*AccountsServer)(nil),
+	Methods: []grpc.MethodDesc{
+		{
+			MethodName: "CreateAccount",
+			Handler:    _Accounts_CreateAccount_Handler,
+		},
+		{
+			MethodName: "CreateAccessKey",
+			Handler:    _Accounts_CreateAccessKey_Handler,
+		},
+		{
+			MethodName: "DisableAccessKey",
+			Handler:    _Accounts_DisableAccessKey_Handler,
+		},
+		{
+			MethodName: "RotateAccessKey",
+			Handler:    _Accounts_RotateAccessKey_Handler,
+		},
+		{
+			MethodName: "ListAccounts",
+			Handler:    _Accounts_ListAccounts_Handler,
+		},
+	},
+	Streams:  []grpc.StreamDesc{},
+	Metadata: "ec2lab/v1/ec2lab.proto",
+}
