@@ -49,13 +49,17 @@ func quotaCases() []quotaCase {
 				_, err := r.svc.CreateSubnet(ctx, vpc, fmt.Sprintf("10.200.%d.0/24", i), "", nil, false)
 				return err
 			},
-			used: func(r *rig, acct, vpc string) func(context.Context) (int64, error) { return r.svc.countSubnets(acct, vpc) }},
+			used: func(r *rig, acct, vpc string) func(context.Context) (int64, error) {
+				return r.svc.countSubnets(acct, vpc)
+			}},
 		{key: QuotaSecurityGroups, code: "SecurityGroupLimitExceeded", limit: 8, each: 1, setup: none,
 			create: func(r *rig, ctx context.Context, _, _ string, i int) error {
 				_, err := r.svc.CreateSecurityGroup(ctx, fmt.Sprintf("g%d", i), "quota", "", nil, false)
 				return err
 			},
-			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) { return r.svc.countSecurityGroups(acct) }},
+			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) {
+				return r.svc.countSecurityGroups(acct)
+			}},
 		{key: QuotaRulesPerGroup, code: "RulesPerSecurityGroupLimitExceeded", limit: 3, each: 1,
 			setup: func(t *testing.T, r *rig, acct string) string {
 				g, err := r.svc.CreateSecurityGroup(ctxFor(acct), "rules", "quota", "", nil, false)
@@ -79,7 +83,9 @@ func quotaCases() []quotaCase {
 				_, err := r.svc.CreateVolume(ctx, VolumeRequest{AZ: "lab-1a", SizeGiB: 512, Type: "gp3"})
 				return err
 			},
-			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) { return r.svc.countVolumeGiB(acct, "gp3") }},
+			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) {
+				return r.svc.countVolumeGiB(acct, "gp3")
+			}},
 		{key: QuotaSnapshots, code: "SnapshotLimitExceeded", limit: 2, each: 1,
 			setup: func(t *testing.T, r *rig, acct string) string { return availableVolume(t, r, acct) },
 			create: func(r *rig, ctx context.Context, _, vol string, _ int) error {
@@ -107,7 +113,9 @@ func quotaCases() []quotaCase {
 					Data: LaunchTemplateData{InstanceType: "lab.tiny"}})
 				return err
 			},
-			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) { return r.svc.countLaunchTemplates(acct) }},
+			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) {
+				return r.svc.countLaunchTemplates(acct)
+			}},
 		{key: QuotaVCPUs, code: "VcpuLimitExceeded", limit: 2, each: 1, setup: none,
 			create: func(r *rig, ctx context.Context, _, _ string, _ int) error {
 				_, err := r.svc.RunInstances(ctx, RunRequest{ImageID: r.ami, InstanceType: "lab.tiny", MinCount: 1, MaxCount: 1, AZ: "lab-1a"})
