@@ -9,7 +9,10 @@ require (
 	github.com/vishvananda/netns v0.0.5
 )
 
-require github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.12 // indirect
+require (
+	github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.12 // indirect
+	golang.org/x/time v0.16.0 // indirect
+)
 
 require (
 	github.com/aws/aws-sdk-go-v2 v1.48.0

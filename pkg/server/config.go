@@ -10,6 +10,7 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
 	"github.com/ec2lab/ec2lab/pkg/fspath"
+	"github.com/ec2lab/ec2lab/pkg/throttle"
 )
 
 // Config is ec2d's configuration: the region plus how this process serves it.
@@ -21,6 +22,9 @@ type Config struct {
 	LibvirtURI string `json:"libvirt_uri"`
 	// DomainType forces kvm or qemu; "auto" (default) detects.
 	DomainType string `json:"domain_type"`
+	// Throttling sizes the per-account request buckets of both edges
+	// (EC2's defaults; `disabled: true` turns throttling off).
+	Throttling throttle.Config `json:"throttling"`
 }
 
 // AgentSpec is one embedded agent.
@@ -71,6 +75,9 @@ func LoadConfig(path string) (Config, error) {
 		c.LibvirtURI = "qemu:///system"
 	}
 	c.Config = c.Config.WithDefaults()
+	if err := c.Throttling.Validate(); err != nil {
+		return Config{}, fmt.Errorf("config %s: %w", path, err)
+	}
 	return c, c.Config.Validate()
 }
 
