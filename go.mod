@@ -7,12 +7,10 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/sts v1.53.0
 	github.com/vishvananda/netlink v1.3.1
 	github.com/vishvananda/netns v0.0.5
+	golang.org/x/time v0.16.0
 )
 
-require (
-	github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.12 // indirect
-	golang.org/x/time v0.16.0 // indirect
-)
+require github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.12 // indirect
 
 require (
 	github.com/aws/aws-sdk-go-v2 v1.48.0

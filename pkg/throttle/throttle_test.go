@@ -61,7 +61,7 @@ func TestAllow(t *testing.T) {
 		{"instances draw resource tokens; a refusal takes none", []step{
 			{0, Request{Account: a, Action: "RunInstances", Instances: 3}, true, 0},
 			{0, Request{Account: a, Action: "RunInstances", Instances: 3}, false, 900 * time.Millisecond},
-			{0, Request{Account: a, Action: "RunInstances", Instances: 2}, true, 0}, // the request token was given back
+			{0, Request{Account: a, Action: "RunInstances", Instances: 2}, true, 0},                    // the request token was given back
 			{time.Second, Request{Account: a, Action: "RunInstances", Instances: 9}, false, time.Hour}, // more than the bucket holds
 		}},
 	}
