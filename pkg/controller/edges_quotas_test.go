@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -22,18 +23,20 @@ import (
 
 // TestQuotaThroughBothEdges: a quota's refusal reaches aws-sdk-go-v2 as
 // its EC2 code with HTTP 400 and the gRPC client as ResourceExhausted
-// carrying the code; acct2's override lets it go one further.
+// carrying the code; acct2's override lets it go one further; and
+// DescribeAccountAttributes reports each account's max-instances.
 func TestQuotaThroughBothEdges(t *testing.T) {
 	rig := controller.NewEdgeRig(t)
 	rig.SetQuotas(controller.QuotaConfig{Defaults: map[string]int64{controller.QuotaVPCs: 2},
-		Accounts: map[string]map[string]int64{rig.Acct2: {controller.QuotaVPCs: 3}}})
+		Accounts: map[string]map[string]int64{rig.Acct2: {controller.QuotaVPCs: 3, controller.QuotaVCPUs: 12}}})
 	e := newEdges(t, rig.Svc, rig.Acct1, rig.Acct2)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	for _, c := range []struct {
-		acct string
-		fits int // VPCs besides the default one
-	}{{rig.Acct1, 1}, {rig.Acct2, 2}} {
+		acct         string
+		fits         int // VPCs besides the default one
+		maxInstances string
+	}{{rig.Acct1, 1, "64"}, {rig.Acct2, 2, "12"}} {
 		if _, err := e.sdk[c.acct].DescribeVpcs(ctx, &ec2.DescribeVpcsInput{}); err != nil { // makes the default VPC
 			t.Fatal(err)
 		}
@@ -53,6 +56,12 @@ func TestQuotaThroughBothEdges(t *testing.T) {
 		out, err := e.sdk[c.acct].DescribeVpcs(ctx, &ec2.DescribeVpcsInput{})
 		if err != nil || len(out.Vpcs) != c.fits+1 {
 			t.Errorf("%s: %d VPCs after the refusals (%v), want %d", c.acct, len(out.Vpcs), err, c.fits+1)
+		}
+		attrs, err := e.sdk[c.acct].DescribeAccountAttributes(ctx, &ec2.DescribeAccountAttributesInput{
+			AttributeNames: []types.AccountAttributeName{types.AccountAttributeNameDefaultVpc, "max-instances"}})
+		if err != nil || len(attrs.AccountAttributes) != 2 ||
+			aws.ToString(attrs.AccountAttributes[1].AttributeValues[0].AttributeValue) != c.maxInstances {
+			t.Errorf("%s: account attributes %+v (%v), want max-instances %s", c.acct, attrs, err, c.maxInstances)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -292,6 +293,50 @@ func TestQuotaConfigValidate(t *testing.T) {
 	} {
 		if err := c.q.validate(); (err == nil) != c.ok {
 			t.Errorf("%s: validate = %v, want ok=%v", c.name, err, c.ok)
+		}
+	}
+}
+
+// TestAccountAttributes: DescribeAccountAttributes answers the account's
+// default VPC and its instance quota (the vCPU quota, with the account's
+// override), refuses unknown names and says the Elastic IP ones are not
+// served.
+func TestAccountAttributes(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
+	r.svc.cfg.Quotas = QuotaConfig{Accounts: map[string]map[string]int64{acct2: {QuotaVCPUs: 8}}}
+	for _, c := range []struct {
+		acct, maxInstances string
+	}{{acct1, "64"}, {acct2, "8"}} {
+		ctx := ctxFor(c.acct)
+		attrs, err := r.svc.AccountAttributes(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vpcs, _, err := r.svc.DescribeVpcs(ctx, nil, []Filter{{"is-default", []string{"true"}}}, Page{})
+		if err != nil || len(vpcs) != 1 {
+			t.Fatalf("default VPC: %v %v", vpcs, err)
+		}
+		got := map[string]string{}
+		var order []string
+		for _, a := range attrs {
+			got[a.Name] = strings.Join(a.Values, ",")
+			order = append(order, a.Name)
+		}
+		if strings.Join(order, ",") != "supported-platforms,default-vpc,max-instances" || got["supported-platforms"] != "VPC" ||
+			got["default-vpc"] != vpcs[0].ID || got["max-instances"] != c.maxInstances {
+			t.Errorf("%s: %v, want default-vpc %s and max-instances %s", c.acct, attrs, vpcs[0].ID, c.maxInstances)
+		}
+	}
+	for _, c := range []struct {
+		names []string
+		code  string
+	}{
+		{[]string{"max-instances"}, ""}, {[]string{"nope"}, "InvalidParameterValue"},
+		{[]string{"default-vpc", "max-elastic-ips"}, "UnsupportedOperation"},
+	} {
+		attrs, err := r.svc.AccountAttributes(ctxFor(acct1), c.names)
+		if errCode(err) != c.code || (err == nil && len(attrs) != len(c.names)) {
+			t.Errorf("%v: %v %v, want code %q", c.names, attrs, err, c.code)
 		}
 	}
 }
