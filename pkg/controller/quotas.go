@@ -43,7 +43,7 @@ const (
 	QuotaImages          = "amis_per_region"
 	QuotaKeyPairs        = "key_pairs_per_region"
 	QuotaLaunchTemplates = "launch_templates_per_region"
-	// QuotaStoragePrefix + a volume type (gp3_storage_tib, …): TiB of
+	// a volume type + quotaStorageSuffix (gp3_storage_tib, …): TiB of
 	// that type the account may hold.
 	quotaStorageSuffix = "_storage_tib"
 )
