@@ -8,6 +8,7 @@ require (
 	github.com/miekg/dns v1.1.73
 	github.com/vishvananda/netlink v1.3.1
 	github.com/vishvananda/netns v0.0.5
+	golang.org/x/time v0.16.0
 )
 
 require github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.12 // indirect

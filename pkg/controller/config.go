@@ -21,10 +21,14 @@ type Config struct {
 	Endpoint string `json:"endpoint"`
 	// AccountID owns the resources of the admin key made on first start.
 	AccountID string `json:"account_id"`
-	// VCPUQuota is the per-account limit of running on-demand vCPUs.
-	VCPUQuota        int     `json:"vcpu_quota"`
-	CPUOvercommit    float64 `json:"cpu_overcommit"`
-	MemoryOvercommit float64 `json:"memory_overcommit"`
+	// VCPUQuota is the per-account limit of running on-demand vCPUs
+	// (quotas: running_on_demand_vcpus overrides it).
+	VCPUQuota int `json:"vcpu_quota"`
+	// Quotas are the account quotas (quotas.go): region-wide and
+	// per-account values that replace EC2's defaults.
+	Quotas           QuotaConfig `json:"quotas"`
+	CPUOvercommit    float64     `json:"cpu_overcommit"`
+	MemoryOvercommit float64     `json:"memory_overcommit"`
 	// Strategy is the scheduler's weigher: spread (default) or pack.
 	Strategy      string               `json:"strategy"`
 	InstanceTypes []instancetypes.Type `json:"instance_types"`
@@ -191,6 +195,9 @@ func (c Config) WithDefaults() Config { return c.withDefaults() }
 
 // Validate checks the config is usable.
 func (c Config) Validate() error {
+	if err := c.Quotas.validate(); err != nil {
+		return fmt.Errorf("region %s: %w", c.Region, err)
+	}
 	if len(c.AvailabilityZones) == 0 {
 		return fmt.Errorf("region %s: no availability zones configured", c.Region)
 	}

@@ -57,6 +57,11 @@ func (s *Service) CopyImage(ctx context.Context, req CopyImageRequest) (Image, e
 		return Image{}, DryRun()
 	}
 	img, snaps := s.newImageCopy(acct, req, src)
+	release, err := s.admit(ctx, acct, QuotaImages, "", 1, s.countImages(acct))
+	if err != nil {
+		return Image{}, err
+	}
+	defer release()
 	ops := make([]store.Op, 0, len(snaps)+1)
 	for _, sn := range snaps {
 		op, _ := store.PutJSON(prefixSnapshot+sn.ID, sn, 0)

@@ -44,6 +44,11 @@ func (s *Service) copyLocalImage(ctx context.Context, acct string, req CopyImage
 	if err := s.duplicateBootFiles(ctx, &img, src); err != nil {
 		return Image{}, err
 	}
+	release, err := s.admit(ctx, acct, QuotaImages, "", 1, s.countImages(acct))
+	if err != nil {
+		return Image{}, err
+	}
+	defer release()
 	op, _ := store.PutJSON(prefixImage+img.ID, img, store.MustNotExist)
 	ops = append(ops, copyTokenOps(acct, req, img.ID)...)
 	if _, err := s.st.Txn(ctx, append(ops, op)...); err != nil {

@@ -78,6 +78,11 @@ func (s *Service) CopySnapshot(ctx context.Context, req CopySnapshotRequest) (Sn
 // copy of an encrypted snapshot gets the source's key when it is pulled;
 // one encrypted on copy gets a new key of its own now.
 func (s *Service) recordCopy(ctx context.Context, acct string, req CopySnapshotRequest, from string, size int32, srcEncrypted bool) (Snapshot, error) {
+	release, err := s.admit(ctx, acct, QuotaSnapshots, "", 1, s.countSnapshots(acct))
+	if err != nil {
+		return Snapshot{}, err
+	}
+	defer release()
 	sn := Snapshot{ID: ids.New(ids.Snapshot), Owner: acct, VolumeID: "vol-ffffffff", AZ: s.cfg.AvailabilityZones[0].Name,
 		State: "pending", Progress: "0%", SizeGiB: size, StartTime: s.now().UTC(), Tags: req.Tags,
 		Encrypted:    req.Encrypted || srcEncrypted,

@@ -28,6 +28,7 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/server"
+	"github.com/ec2lab/ec2lab/pkg/throttle"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -42,15 +43,22 @@ type edges struct {
 
 func newEdges(t *testing.T, svc *controller.Service, accounts ...string) *edges {
 	t.Helper()
+	return newThrottledEdges(t, svc, nil, accounts...)
+}
+
+// newThrottledEdges is newEdges with both edges sharing lim, as ec2d
+// wires them (nil: no throttling).
+func newThrottledEdges(t *testing.T, svc *controller.Service, lim *throttle.Limiter, accounts ...string) *edges {
+	t.Helper()
 	keys := auth.StaticKeys{}
 	e := &edges{grpc: map[string]v1.ComputeClient{}, sdk: map[string]*ec2.Client{}}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	compute := api.NewCompute(svc)
 	lis := bufconn.Listen(1 << 20)
-	gs := server.NewGRPCServer(keys, compute, log)
+	gs := server.NewThrottledGRPCServer(keys, compute, log, lim)
 	go func() { _ = gs.Serve(lis) }()
 	t.Cleanup(gs.Stop)
-	hs := httptest.NewServer(server.NewHTTPHandler(compute, keys, log))
+	hs := httptest.NewServer(server.NewThrottledHTTPHandler(compute, keys, log, "", lim))
 	t.Cleanup(hs.Close)
 	e.url = hs.URL
 	for _, acct := range accounts {

@@ -44,6 +44,9 @@ func NewEdgeRig(t *testing.T) *EdgeRig {
 		}}
 }
 
+// SetQuotas replaces the service's quotas section.
+func (e *EdgeRig) SetQuotas(q QuotaConfig) { e.Svc.cfg.Quotas = q }
+
 // FailAttach makes the lab-1a agent's AttachVolume fail with err.
 func (e *EdgeRig) FailAttach(err error) { e.failAttach(err) }
 

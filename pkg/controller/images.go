@@ -76,6 +76,11 @@ func (s *Service) registerManifest(ctx context.Context, acct, dir, location stri
 	if err := s.checkImageName(ctx, acct, name); err != nil {
 		return Image{}, err
 	}
+	release, err := s.admit(ctx, acct, QuotaImages, "", 1, s.countImages(acct))
+	if err != nil {
+		return Image{}, err
+	}
+	defer release()
 	az := s.cfg.AvailabilityZones[0].Name
 	pool, _ := s.Pool(az)
 	img := Image{ID: ids.New(ids.Image), Owner: acct, Name: name, Description: firstNonEmpty(description, m.Description),

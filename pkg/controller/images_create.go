@@ -59,6 +59,11 @@ func (s *Service) CreateImage(ctx context.Context, req CreateImageRequest) (Imag
 		Cmdline: src.Cmdline, RootDeviceName: firstNonEmpty(in.RootDeviceName, src.RootDeviceName),
 		CreationDate: s.now().UTC(), Tags: req.Tags["image"], Location: acct + "/" + req.Name, AZ: in.AZ}
 	job := imageJob{ImageID: img.ID, InstanceID: in.ID, NoReboot: req.NoReboot, SnapshotTags: req.Tags["snapshot"]}
+	release, err := s.admit(ctx, acct, QuotaImages, "", 1, s.countImages(acct))
+	if err != nil {
+		return Image{}, err
+	}
+	defer release()
 	iop, _ := store.PutJSON(prefixImage+img.ID, img, 0)
 	jop, _ := store.PutJSON(prefixImageJob+img.ID, job, 0)
 	if _, err := s.st.Txn(ctx, iop, jop); err != nil {

@@ -190,6 +190,11 @@ func (s *Service) registerSnapshots(ctx context.Context, acct string, req Regist
 	if req.DryRun {
 		return Image{}, DryRun()
 	}
+	release, err := s.admit(ctx, acct, QuotaImages, "", 1, s.countImages(acct))
+	if err != nil {
+		return Image{}, err
+	}
+	defer release()
 	if err := put(ctx, s.st, prefixImage+img.ID, img); err != nil {
 		return Image{}, fmt.Errorf("register image %s: %w", req.Name, err)
 	}

@@ -310,12 +310,12 @@ func (s *Service) fitQuota(ctx context.Context, acct string, typ instancetypes.T
 	if err != nil {
 		return 0, err
 	}
-	used := u.VCPUs
-	fit := (s.cfg.VCPUQuota - used) / typ.VCPUs
+	used, limit := u.VCPUs, int(s.Quota(acct, QuotaVCPUs))
+	fit := (limit - used) / typ.VCPUs
 	if fit < min {
 		return 0, ec2err.New(ec2err.VcpuLimitExceeded,
 			"You have requested more vCPU capacity than your current vCPU limit of %d allows for the instance bucket that the specified instance type belongs to (%d in use, %d requested).",
-			s.cfg.VCPUQuota, used, min*typ.VCPUs)
+			limit, used, min*typ.VCPUs)
 	}
 	if fit < max {
 		return fit, nil

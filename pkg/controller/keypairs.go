@@ -137,6 +137,11 @@ func (s *Service) checkNewKeyName(ctx context.Context, acct, name string) error 
 }
 
 func (s *Service) saveKeyPair(ctx context.Context, kp KeyPair) error {
+	release, err := s.admit(ctx, kp.Owner, QuotaKeyPairs, "", 1, s.countKeyPairs(kp.Owner))
+	if err != nil {
+		return err
+	}
+	defer release()
 	op, err := store.PutJSON(keyPairKey(kp.Owner, kp.Name), kp, 0)
 	if err != nil {
 		return err

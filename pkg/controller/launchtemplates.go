@@ -90,6 +90,11 @@ func (s *Service) CreateLaunchTemplate(ctx context.Context, req CreateTemplateRe
 	if req.DryRun {
 		return LaunchTemplate{}, nil, DryRun()
 	}
+	release, err := s.admit(ctx, acct, QuotaLaunchTemplates, "", 1, s.countLaunchTemplates(acct))
+	if err != nil {
+		return LaunchTemplate{}, nil, err
+	}
+	defer release()
 	now := s.now().UTC()
 	t := LaunchTemplate{ID: ids.New(ids.LaunchTemplate), Owner: acct, Name: req.Name, CreateTime: now,
 		DefaultVersion: 1, LatestVersion: 1, LastNumber: 1, Tags: tags}

@@ -133,6 +133,7 @@ func checkTagged(t *testing.T, r *rig, id string, count func(Filter) int) {
 // TestRouteTablePages walks the tables of six VPCs in pages of 5.
 func TestRouteTablePages(t *testing.T) {
 	r := newRig(t, 64, hostSpec{8, 8192})
+	r.svc.cfg.Quotas.Defaults = map[string]int64{QuotaVPCs: 6} // EC2's default is 5, the default VPC included
 	ctx := ctxFor(acct1)
 	for i := range 5 {
 		if _, err := r.svc.CreateVpc(ctx, "10."+string(rune('0'+i))+".0.0/16", nil, false); err != nil {

@@ -113,6 +113,10 @@ func (s *Service) AuthorizeSecurityGroup(ctx context.Context, e RuleEdit) ([]Gro
 	var added []SGRule
 	g, err = s.changeRules(ctx, g.ID, true, func(r *SecurityGroup) error {
 		list, out := ruleList(r, e.Egress), []SGRule(nil)
+		// checked on the record the revision guards: race-free
+		if err := s.checkQuota(acct, QuotaRulesPerGroup, int64(len(*list)+len(rules))); err != nil {
+			return err
+		}
 		for _, add := range rules {
 			if err := checkNoDuplicate(*list, add, ""); err != nil {
 				return err

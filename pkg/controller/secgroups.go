@@ -102,6 +102,11 @@ func (s *Service) CreateSecurityGroup(ctx context.Context, name, desc, vpcID str
 	if dryRun {
 		return SecurityGroup{}, DryRun()
 	}
+	release, err := s.admit(ctx, acct, QuotaSecurityGroups, "", 1, s.countSecurityGroups(acct))
+	if err != nil {
+		return SecurityGroup{}, err
+	}
+	defer release()
 	g := newGroup(acct, v.ID, name, desc)
 	g.Tags = tags
 	if _, err := s.st.Txn(ctx, groupOps(g)...); errors.Is(err, store.ErrConflict) {

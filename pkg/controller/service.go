@@ -42,6 +42,8 @@ type Service struct {
 	cache *recordCache
 	// peerDial reaches other regions for copies (copy_peer.go).
 	peerDial PeerDialer
+	// quotaLocks serialise quota checks with their writes (quotas.go).
+	quotaLocks quotaLocks
 }
 
 // New builds the service. cfg must be validated.

@@ -34,6 +34,11 @@ func (s *Service) CreateSnapshot(ctx context.Context, volID, description string,
 	if dryRun {
 		return Snapshot{}, DryRun()
 	}
+	release, err := s.admit(ctx, acct, QuotaSnapshots, "", 1, s.countSnapshots(acct))
+	if err != nil {
+		return Snapshot{}, err
+	}
+	defer release()
 	snap := Snapshot{ID: ids.New(ids.Snapshot), Owner: acct, VolumeID: volID, AZ: v.AZ, State: "pending", Progress: "0%",
 		SizeGiB: v.SizeGiB, Encrypted: v.Encrypted, KeyCipher: v.KeyCipher, Description: description, StartTime: s.now().UTC(), Tags: tags}
 	op, _ := store.PutJSON(prefixSnapshot+snap.ID, snap, 0)

@@ -69,6 +69,13 @@ func (s *Service) CreateSubnet(ctx context.Context, vpcID, cidr, az string, tags
 	if err := validateTags(tags); err != nil {
 		return Subnet{}, err
 	}
+	if !dryRun {
+		release, err := s.admit(ctx, acct, QuotaSubnets, v.ID, 1, s.countSubnets(acct, v.ID))
+		if err != nil {
+			return Subnet{}, err
+		}
+		defer release()
+	}
 	for attempt := 0; ; attempt++ {
 		sn, ops, err := s.newSubnet(ctx, acct, v, cidr, az, tags)
 		if err != nil {

@@ -46,6 +46,11 @@ func (s *Service) CreateVolume(ctx context.Context, req VolumeRequest) (Volume, 
 	if req.DryRun {
 		return Volume{}, DryRun()
 	}
+	release, err := s.admitStorage(ctx, acct, v.Type, int64(v.SizeGiB))
+	if err != nil {
+		return Volume{}, err
+	}
+	defer release()
 	op, _ := store.PutJSON(prefixVolume+v.ID, v, 0)
 	ops := []store.Op{op}
 	if req.ClientToken != "" {

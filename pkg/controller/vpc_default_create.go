@@ -37,7 +37,12 @@ func (s *Service) CreateDefaultVpc(ctx context.Context, dryRun bool) (VPC, error
 		if dryRun {
 			return VPC{}, DryRun()
 		}
+		release, err := s.admit(ctx, acct, QuotaVPCs, "", 1, s.countVPCs(acct))
+		if err != nil {
+			return VPC{}, err
+		}
 		v, err := s.remakeDefaultVPC(ctx, acct)
+		release()
 		if err == nil {
 			return v, nil
 		}

@@ -56,6 +56,14 @@ func (s *Service) CreateVpc(ctx context.Context, cidr string, tags []Tag, dryRun
 	if dryRun {
 		return VPC{}, DryRun()
 	}
+	if err := s.ensureDefaultVPC(ctx, acct); err != nil { // it counts against the quota
+		return VPC{}, err
+	}
+	release, err := s.admit(ctx, acct, QuotaVPCs, "", 1, s.countVPCs(acct))
+	if err != nil {
+		return VPC{}, err
+	}
+	defer release()
 	v := VPC{ID: nv.ID, Owner: acct, CIDR: nv.CIDR.String(), State: "available", Tags: tags}
 	op, _ := store.PutJSON(prefixVPC+v.ID, v, store.MustNotExist)
 	if _, err := s.st.Txn(ctx, append(vpcDefaultsOps(acct, v.ID), op)...); err != nil {

@@ -37,7 +37,7 @@ func TestAccountVerbs(t *testing.T) {
 		want string
 	}{
 		{[]string{"describe-account-attributes", "--query", "AccountAttributes[].AttributeName", "--output", "text"}, 0,
-			"supported-platforms\tdefault-vpc\n"},
+			"supported-platforms\tdefault-vpc\tmax-instances\n"},
 		{[]string{"describe-account-attributes", "--attribute-names", "default-vpc", "--query",
 			"AccountAttributes[0].AttributeValues[0].AttributeValue", "--output", "text"}, 0, sampleVpcID + "\n"},
 	}

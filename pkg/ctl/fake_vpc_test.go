@@ -132,3 +132,24 @@ func (f *fakeCompute) ModifySubnetAttribute(_ context.Context, req *pb.ModifySub
 	}
 	return &pb.ModifySubnetAttributeResponse{}, nil
 }
+
+// DescribeAccountAttributes answers as the controller does for an account
+// whose default VPC is sampleVpc and whose vCPU quota is 256.
+func (f *fakeCompute) DescribeAccountAttributes(_ context.Context, req *pb.DescribeAccountAttributesRequest) (*pb.DescribeAccountAttributesResponse, error) {
+	f.record(req)
+	values := map[string]string{"supported-platforms": "VPC", "default-vpc": sampleVpcID, "max-instances": "256"}
+	names := req.GetAttributeNames()
+	for _, n := range names {
+		if _, ok := values[n]; !ok {
+			return nil, fakeErr(ec2err.InvalidParameterValue, "Value (%s) for parameter attributeName is invalid", n)
+		}
+	}
+	if len(names) == 0 {
+		names = []string{"supported-platforms", "default-vpc", "max-instances"}
+	}
+	out := &pb.DescribeAccountAttributesResponse{}
+	for _, n := range names {
+		out.AccountAttributes = append(out.AccountAttributes, &pb.AccountAttribute{AttributeName: n, AttributeValues: []string{values[n]}})
+	}
+	return out, nil
+}

@@ -124,6 +124,20 @@ const (
 	DefaultSubnetAlreadyExistsInAZ          = "DefaultSubnetAlreadyExistsInAvailabilityZone"
 )
 
+// Codes of the account quotas (Service Quotas): a create that would pass
+// one answers its code and records nothing.
+const (
+	VpcLimitExceeded                   = "VpcLimitExceeded"
+	SubnetLimitExceeded                = "SubnetLimitExceeded"
+	SecurityGroupLimitExceeded         = "SecurityGroupLimitExceeded"
+	RulesPerSecurityGroupLimitExceeded = "RulesPerSecurityGroupLimitExceeded"
+	VolumeLimitExceeded                = "VolumeLimitExceeded"
+	SnapshotLimitExceeded              = "SnapshotLimitExceeded"
+	AMIQuotaExceeded                   = "AMIQuotaExceeded"
+	KeyPairLimitExceeded               = "KeyPairLimitExceeded"
+	LaunchTemplateLimitExceeded        = "LaunchTemplateLimitExceeded"
+)
+
 // Codes about network interfaces, route tables and network ACLs.
 const (
 	InvalidNetworkACLIDMalformed       = "InvalidNetworkAclID.Malformed"

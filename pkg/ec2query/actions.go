@@ -2,10 +2,8 @@ package ec2query
 
 import (
 	"context"
-	"slices"
 	"sort"
 
-	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -175,37 +173,20 @@ type accountAttributesBody struct {
 	} `xml:"accountAttributeSet"`
 }
 
-// describeAccountAttributes answers what tools probe the account for from
-// its real state: VPC is the only platform, and default-vpc is the
-// caller's default VPC (every account has one), or "none". The quota
-// attributes EC2 also has wait for quotas.
+// describeAccountAttributes encodes what Compute answers of the account
+// (platforms, default VPC, the instance quota).
 func describeAccountAttributes(ctx context.Context, s compute, r *ec2labv1.DescribeAccountAttributesRequest) (body, error) {
-	for _, name := range r.GetAttributeNames() {
-		switch name {
-		case "supported-platforms", "default-vpc":
-		case "max-instances", "vpc-max-security-groups-per-interface", "max-elastic-ips", "vpc-max-elastic-ips":
-			return nil, ec2err.New(ec2err.UnsupportedOperation, "The account attribute %s is not served yet: ec2lab has no quotas of that name", name)
-		default:
-			return nil, ec2err.New(ec2err.InvalidParameterValue, "Value (%s) for parameter attributeName is invalid", clip(name))
-		}
-	}
-	vpcs, err := s.DescribeVpcs(ctx, &ec2labv1.DescribeVpcsRequest{
-		Filters: []*ec2labv1.Filter{{Name: "is-default", Values: []string{"true"}}}})
+	out, err := s.DescribeAccountAttributes(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	defaultVPC := "none"
-	if v := vpcs.GetVpcs(); len(v) > 0 {
-		defaultVPC = v[0].GetVpcId()
-	}
 	b := &accountAttributesBody{}
-	for _, a := range []accountAttributeXML{
-		{"supported-platforms", []accountAttributeValueXML{{"VPC"}}},
-		{"default-vpc", []accountAttributeValueXML{{defaultVPC}}},
-	} {
-		if len(r.GetAttributeNames()) == 0 || slices.Contains(r.GetAttributeNames(), a.Name) {
-			b.Set.Items = append(b.Set.Items, a)
+	for _, a := range out.GetAccountAttributes() {
+		x := accountAttributeXML{Name: a.GetAttributeName()}
+		for _, v := range a.GetAttributeValues() {
+			x.Values = append(x.Values, accountAttributeValueXML{v})
 		}
+		b.Set.Items = append(b.Set.Items, x)
 	}
 	return b, nil
 }

@@ -232,3 +232,13 @@ func (f *fakeCompute) DescribeVpcs(ctx context.Context, r *ec2labv1.DescribeVpcs
 	return &ec2labv1.DescribeVpcsResponse{Vpcs: []*ec2labv1.Vpc{{VpcId: fakeVpc, OwnerId: fakeAccount,
 		CidrBlock: "172.31.0.0/16", State: "available", IsDefault: true}}}, nil
 }
+
+func (f *fakeCompute) DescribeAccountAttributes(ctx context.Context, r *ec2labv1.DescribeAccountAttributesRequest) (*ec2labv1.DescribeAccountAttributesResponse, error) {
+	if err := f.record(ctx, r); err != nil {
+		return nil, err
+	}
+	return &ec2labv1.DescribeAccountAttributesResponse{AccountAttributes: []*ec2labv1.AccountAttribute{
+		{AttributeName: "supported-platforms", AttributeValues: []string{"VPC"}},
+		{AttributeName: "default-vpc", AttributeValues: []string{"vpc-0123456789abcdef0"}},
+		{AttributeName: "max-instances", AttributeValues: []string{"256"}}}}, nil
+}

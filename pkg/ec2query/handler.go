@@ -10,13 +10,16 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"time"
 
 	"google.golang.org/protobuf/proto"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/throttle"
 	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -39,6 +42,9 @@ type Options struct {
 	// MaxBody is the largest request body accepted (default 1 MiB).
 	MaxBody int64
 	Now     func() time.Time
+	// Throttle limits each account's requests (nil: no limit); the gRPC
+	// edge shares it.
+	Throttle *throttle.Limiter
 }
 
 type handler struct {
@@ -129,7 +135,7 @@ func (h *handler) serve(r *http.Request, c *call) (body, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.run(ctx, a, p)
+	return h.run(ctx, c.action, a, p)
 }
 
 // run decodes and validates the request, then calls Compute. A DryRun is
@@ -137,10 +143,15 @@ func (h *handler) serve(r *http.Request, c *call) (body, error) {
 // parameters, as for the gRPC edge), which answers DryRunOperation when the
 // request would have succeeded; only actions without a dry_run field, all
 // of them read-only, are answered here, as the caller is authenticated.
-func (h *handler) run(ctx context.Context, a action, p *params) (body, error) {
+func (h *handler) run(ctx context.Context, name string, a action, p *params) (body, error) {
 	req, err := decodeRequest(a, p)
 	if err != nil {
 		return nil, err
+	}
+	if k, ok := auth.FromContext(ctx); ok {
+		if err := h.o.Throttle.Allow(throttle.FromProto(k.AccountID, name, req)); err != nil {
+			return nil, err
+		}
 	}
 	dry, err := dryRun(p)
 	if err != nil {
@@ -180,6 +191,9 @@ func (h *handler) fail(w http.ResponseWriter, c *call, err error) (int, string) 
 		h.o.Logger.Error("ec2query internal error", "request_id", c.id, "action", c.action, "err", err)
 	}
 	status := HTTPStatus(e.Code)
+	if d, ok := throttle.RetryAfter(err); ok { // a hint: the SDKs back off on the code
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+	}
 	writeXML(w, status, marshalError(e.Code, e.Message, c.id))
 	return status, e.Code
 }

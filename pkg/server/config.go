@@ -10,6 +10,7 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
 	"github.com/ec2lab/ec2lab/pkg/fspath"
+	"github.com/ec2lab/ec2lab/pkg/throttle"
 )
 
 // Config is ec2d's configuration: the region plus how this process serves it.
@@ -24,6 +25,9 @@ type Config struct {
 	// PeerAPI, when set, serves other regions' cross-region copies
 	// (peerapi.go).
 	PeerAPI *PeerAPISpec `json:"peer_api,omitempty"`
+	// Throttling sizes the per-account request buckets of both edges
+	// (EC2's defaults; `disabled: true` turns throttling off).
+	Throttling throttle.Config `json:"throttling"`
 }
 
 // AgentSpec is one embedded agent.
@@ -76,6 +80,9 @@ func LoadConfig(path string) (Config, error) {
 	c.Config = c.Config.WithDefaults()
 	if err := c.PeerAPI.validate(); err != nil {
 		return Config{}, err
+	}
+	if err := c.Throttling.Validate(); err != nil {
+		return Config{}, fmt.Errorf("config %s: %w", path, err)
 	}
 	return c, c.Config.Validate()
 }

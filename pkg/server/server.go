@@ -26,6 +26,7 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/ec2query"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
 	"github.com/ec2lab/ec2lab/pkg/store"
+	"github.com/ec2lab/ec2lab/pkg/throttle"
 	"github.com/ec2lab/ec2lab/pkg/virttype"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
@@ -98,14 +99,15 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return fmt.Errorf("http listen: %w", err)
 	}
-	gs := NewGRPCServer(keys, compute, log)
+	lim := throttle.New(o.Config.Throttling) // one budget per account for both edges
+	gs := NewThrottledGRPCServer(keys, compute, log, lim)
 	if o.Config.PeerAPI != nil {
 		if _, err := servePeerAPI(ctx, o.Config.PeerAPI, keys, compute, log); err != nil {
 			return err
 		}
 	}
 	v1.RegisterAccountsServer(gs, api.NewAccounts(accounts.New(st, log)))
-	hs := newHTTPServer(NewHTTPHandler(compute, keys, log, cfg.Region), log)
+	hs := newHTTPServer(NewThrottledHTTPHandler(compute, keys, log, cfg.Region, lim), log)
 	// Images first: once /healthz answers, the registered AMIs exist.
 	if err := registerImages(ctx, svc, admin, o.RegisterImages, log); err != nil {
 		return err
@@ -171,6 +173,12 @@ const MaxGRPCRequest = 256 << 10
 // request authentication, errors mapped once by errgrpc, health and
 // reflection; no message over MaxGRPCRequest is read.
 func NewGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger) *grpc.Server {
+	return NewThrottledGRPCServer(keys, compute, log, nil)
+}
+
+// NewThrottledGRPCServer is NewGRPCServer with each account's calls
+// admitted by lim (shared with the Query API; nil: no limit).
+func NewThrottledGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger, lim *throttle.Limiter) *grpc.Server {
 	skip := func(m string) bool {
 		return strings.HasPrefix(m, "/grpc.health.") || strings.HasPrefix(m, "/grpc.reflection.")
 	}
@@ -179,7 +187,7 @@ func NewGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logge
 	// Peer keys are served on the peer API only (peerapi.go).
 	peerUnary, peerStream := auth.PeerGate(false)
 	gs := grpc.NewServer(grpc.MaxRecvMsgSize(MaxGRPCRequest),
-		grpc.ChainUnaryInterceptor(errgrpc.UnaryServerInterceptor(), auth.UnaryServerInterceptor(keys, skip), peerUnary, logUnary(log)),
+		grpc.ChainUnaryInterceptor(errgrpc.UnaryServerInterceptor(), auth.UnaryServerInterceptor(keys, skip), peerUnary, throttleUnary(lim), logUnary(log)),
 		grpc.ChainStreamInterceptor(errgrpc.StreamServerInterceptor(), auth.StreamServerInterceptor(keys, skip), peerStream))
 	v1.RegisterComputeServer(gs, compute)
 	h := health.NewServer()
@@ -195,13 +203,20 @@ func NewGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logge
 // (EC2 refuses a credential scoped to another region); STS and IAM
 // signatures keep their own scopes (IAM is global: us-east-1).
 func NewHTTPHandler(compute v1.ComputeServer, keys auth.KeyStore, log *slog.Logger, region ...string) http.Handler {
+	r := ""
+	if len(region) > 0 {
+		r = region[0]
+	}
+	return NewThrottledHTTPHandler(compute, keys, log, r, nil)
+}
+
+// NewThrottledHTTPHandler is NewHTTPHandler with each account's requests
+// admitted by lim (shared with the gRPC API; nil: no limit).
+func NewThrottledHTTPHandler(compute v1.ComputeServer, keys auth.KeyStore, log *slog.Logger, region string, lim *throttle.Limiter) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.Handle("/metrics", promhttp.Handler())
-	o := ec2query.Options{Compute: compute, Keys: keys, Logger: log}
-	if len(region) > 0 {
-		o.Region = region[0]
-	}
+	o := ec2query.Options{Compute: compute, Keys: keys, Logger: log, Region: region, Throttle: lim}
 	mux.Handle("/", bySigV4Service(ec2query.NewHandler(o), keys, log))
 	return mux
 }

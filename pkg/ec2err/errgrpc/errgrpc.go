@@ -96,7 +96,7 @@ func Code(code string) codes.Code {
 	case code == ec2err.DryRunOperation:
 		return codes.FailedPrecondition
 	case code == ec2err.InsufficientInstanceCapacity, code == ec2err.RequestLimitExceeded,
-		code == ec2err.VcpuLimitExceeded, strings.HasSuffix(code, "LimitExceeded"):
+		code == ec2err.VcpuLimitExceeded, code == ec2err.AMIQuotaExceeded, strings.HasSuffix(code, "LimitExceeded"):
 		return codes.ResourceExhausted
 	case code == ec2err.InternalError:
 		return codes.Internal

@@ -7127,8 +7127,8 @@ func (x *DescribeSnapshotsResponse) GetNextToken() string {
 	return ""
 }
 
-// DescribeAccountAttributesRequest is answered by the Query API edge
-// (pkg/ec2query) from the account's VPCs; no Compute rpc takes it.
+// DescribeAccountAttributesRequest: the attributes to answer (none: all
+// that ec2lab answers).
 type DescribeAccountAttributesRequest struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
 	AttributeNames []string               `protobuf:"bytes,1,rep,name=attribute_names,json=attributeNames,proto3" json:"attribute_names,omitempty"`
@@ -7173,6 +7173,104 @@ func (x *DescribeAccountAttributesRequest) GetAttributeNames() []string {
 	return nil
 }
 
+type DescribeAccountAttributesResponse struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	AccountAttributes []*AccountAttribute    `protobuf:"bytes,1,rep,name=account_attributes,json=accountAttributes,proto3" json:"account_attributes,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *DescribeAccountAttributesResponse) Reset() {
+	*x = DescribeAccountAttributesResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeAccountAttributesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeAccountAttributesResponse) ProtoMessage() {}
+
+func (x *DescribeAccountAttributesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeAccountAttributesResponse.ProtoReflect.Descriptor instead.
+func (*DescribeAccountAttributesResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{102}
+}
+
+func (x *DescribeAccountAttributesResponse) GetAccountAttributes() []*AccountAttribute {
+	if x != nil {
+		return x.AccountAttributes
+	}
+	return nil
+}
+
+// AccountAttribute is one of the account's attributes: supported-platforms,
+// default-vpc, or a quota (max-instances).
+type AccountAttribute struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	AttributeName   string                 `protobuf:"bytes,1,opt,name=attribute_name,json=attributeName,proto3" json:"attribute_name,omitempty"`
+	AttributeValues []string               `protobuf:"bytes,2,rep,name=attribute_values,json=attributeValues,proto3" json:"attribute_values,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *AccountAttribute) Reset() {
+	*x = AccountAttribute{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AccountAttribute) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AccountAttribute) ProtoMessage() {}
+
+func (x *AccountAttribute) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AccountAttribute.ProtoReflect.Descriptor instead.
+func (*AccountAttribute) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{103}
+}
+
+func (x *AccountAttribute) GetAttributeName() string {
+	if x != nil {
+		return x.AttributeName
+	}
+	return ""
+}
+
+func (x *AccountAttribute) GetAttributeValues() []string {
+	if x != nil {
+		return x.AttributeValues
+	}
+	return nil
+}
+
 type CopySnapshotRequest struct {
 	state             protoimpl.MessageState `protogen:"open.v1"`
 	SourceRegion      string                 `protobuf:"bytes,1,opt,name=source_region,json=sourceRegion,proto3" json:"source_region,omitempty"`
@@ -7196,7 +7294,7 @@ type CopySnapshotRequest struct {
 
 func (x *CopySnapshotRequest) Reset() {
 	*x = CopySnapshotRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7208,7 +7306,7 @@ func (x *CopySnapshotRequest) String() string {
 func (*CopySnapshotRequest) ProtoMessage() {}
 
 func (x *CopySnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7221,7 +7319,7 @@ func (x *CopySnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopySnapshotRequest.ProtoReflect.Descriptor instead.
 func (*CopySnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{102}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{104}
 }
 
 func (x *CopySnapshotRequest) GetSourceRegion() string {
@@ -7303,7 +7401,7 @@ type CopySnapshotResponse struct {
 
 func (x *CopySnapshotResponse) Reset() {
 	*x = CopySnapshotResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7315,7 +7413,7 @@ func (x *CopySnapshotResponse) String() string {
 func (*CopySnapshotResponse) ProtoMessage() {}
 
 func (x *CopySnapshotResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7328,7 +7426,7 @@ func (x *CopySnapshotResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopySnapshotResponse.ProtoReflect.Descriptor instead.
 func (*CopySnapshotResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{103}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{105}
 }
 
 func (x *CopySnapshotResponse) GetSnapshotId() string {
@@ -7352,7 +7450,7 @@ type GetSnapshotLayersRequest struct {
 
 func (x *GetSnapshotLayersRequest) Reset() {
 	*x = GetSnapshotLayersRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7364,7 +7462,7 @@ func (x *GetSnapshotLayersRequest) String() string {
 func (*GetSnapshotLayersRequest) ProtoMessage() {}
 
 func (x *GetSnapshotLayersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7377,7 +7475,7 @@ func (x *GetSnapshotLayersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSnapshotLayersRequest.ProtoReflect.Descriptor instead.
 func (*GetSnapshotLayersRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{104}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{106}
 }
 
 func (x *GetSnapshotLayersRequest) GetSnapshotId() string {
@@ -7425,7 +7523,7 @@ type LayerChunk struct {
 
 func (x *LayerChunk) Reset() {
 	*x = LayerChunk{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7437,7 +7535,7 @@ func (x *LayerChunk) String() string {
 func (*LayerChunk) ProtoMessage() {}
 
 func (x *LayerChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7450,7 +7548,7 @@ func (x *LayerChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LayerChunk.ProtoReflect.Descriptor instead.
 func (*LayerChunk) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{105}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{107}
 }
 
 func (x *LayerChunk) GetLayerName() string {
@@ -7525,7 +7623,7 @@ type GetImageFilesRequest struct {
 
 func (x *GetImageFilesRequest) Reset() {
 	*x = GetImageFilesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7537,7 +7635,7 @@ func (x *GetImageFilesRequest) String() string {
 func (*GetImageFilesRequest) ProtoMessage() {}
 
 func (x *GetImageFilesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7550,7 +7648,7 @@ func (x *GetImageFilesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetImageFilesRequest.ProtoReflect.Descriptor instead.
 func (*GetImageFilesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{106}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{108}
 }
 
 func (x *GetImageFilesRequest) GetImageId() string {
@@ -7580,7 +7678,7 @@ type CopyImageRequest struct {
 
 func (x *CopyImageRequest) Reset() {
 	*x = CopyImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7592,7 +7690,7 @@ func (x *CopyImageRequest) String() string {
 func (*CopyImageRequest) ProtoMessage() {}
 
 func (x *CopyImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7605,7 +7703,7 @@ func (x *CopyImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopyImageRequest.ProtoReflect.Descriptor instead.
 func (*CopyImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{107}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{109}
 }
 
 func (x *CopyImageRequest) GetSourceRegion() string {
@@ -7687,7 +7785,7 @@ type CopyImageResponse struct {
 
 func (x *CopyImageResponse) Reset() {
 	*x = CopyImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7699,7 +7797,7 @@ func (x *CopyImageResponse) String() string {
 func (*CopyImageResponse) ProtoMessage() {}
 
 func (x *CopyImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7712,7 +7810,7 @@ func (x *CopyImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopyImageResponse.ProtoReflect.Descriptor instead.
 func (*CopyImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{108}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{110}
 }
 
 func (x *CopyImageResponse) GetImageId() string {
@@ -7732,7 +7830,7 @@ type DeleteSnapshotRequest struct {
 
 func (x *DeleteSnapshotRequest) Reset() {
 	*x = DeleteSnapshotRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7744,7 +7842,7 @@ func (x *DeleteSnapshotRequest) String() string {
 func (*DeleteSnapshotRequest) ProtoMessage() {}
 
 func (x *DeleteSnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7757,7 +7855,7 @@ func (x *DeleteSnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSnapshotRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{109}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{111}
 }
 
 func (x *DeleteSnapshotRequest) GetSnapshotId() string {
@@ -7782,7 +7880,7 @@ type DeleteSnapshotResponse struct {
 
 func (x *DeleteSnapshotResponse) Reset() {
 	*x = DeleteSnapshotResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7794,7 +7892,7 @@ func (x *DeleteSnapshotResponse) String() string {
 func (*DeleteSnapshotResponse) ProtoMessage() {}
 
 func (x *DeleteSnapshotResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7807,7 +7905,7 @@ func (x *DeleteSnapshotResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSnapshotResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSnapshotResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{110}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{112}
 }
 
 type Image struct {
@@ -7835,7 +7933,7 @@ type Image struct {
 
 func (x *Image) Reset() {
 	*x = Image{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7847,7 +7945,7 @@ func (x *Image) String() string {
 func (*Image) ProtoMessage() {}
 
 func (x *Image) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7860,7 +7958,7 @@ func (x *Image) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Image.ProtoReflect.Descriptor instead.
 func (*Image) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{111}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{113}
 }
 
 func (x *Image) GetImageId() string {
@@ -8002,7 +8100,7 @@ type RegisterImageRequest struct {
 
 func (x *RegisterImageRequest) Reset() {
 	*x = RegisterImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8014,7 +8112,7 @@ func (x *RegisterImageRequest) String() string {
 func (*RegisterImageRequest) ProtoMessage() {}
 
 func (x *RegisterImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8027,7 +8125,7 @@ func (x *RegisterImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterImageRequest.ProtoReflect.Descriptor instead.
 func (*RegisterImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{112}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{114}
 }
 
 func (x *RegisterImageRequest) GetName() string {
@@ -8102,7 +8200,7 @@ type RegisterImageResponse struct {
 
 func (x *RegisterImageResponse) Reset() {
 	*x = RegisterImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8114,7 +8212,7 @@ func (x *RegisterImageResponse) String() string {
 func (*RegisterImageResponse) ProtoMessage() {}
 
 func (x *RegisterImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8127,7 +8225,7 @@ func (x *RegisterImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterImageResponse.ProtoReflect.Descriptor instead.
 func (*RegisterImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{113}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{115}
 }
 
 func (x *RegisterImageResponse) GetImageId() string {
@@ -8151,7 +8249,7 @@ type CreateImageRequest struct {
 
 func (x *CreateImageRequest) Reset() {
 	*x = CreateImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8163,7 +8261,7 @@ func (x *CreateImageRequest) String() string {
 func (*CreateImageRequest) ProtoMessage() {}
 
 func (x *CreateImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8176,7 +8274,7 @@ func (x *CreateImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateImageRequest.ProtoReflect.Descriptor instead.
 func (*CreateImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{114}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{116}
 }
 
 func (x *CreateImageRequest) GetInstanceId() string {
@@ -8230,7 +8328,7 @@ type CreateImageResponse struct {
 
 func (x *CreateImageResponse) Reset() {
 	*x = CreateImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8242,7 +8340,7 @@ func (x *CreateImageResponse) String() string {
 func (*CreateImageResponse) ProtoMessage() {}
 
 func (x *CreateImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8255,7 +8353,7 @@ func (x *CreateImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateImageResponse.ProtoReflect.Descriptor instead.
 func (*CreateImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{115}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{117}
 }
 
 func (x *CreateImageResponse) GetImageId() string {
@@ -8284,7 +8382,7 @@ type DescribeImagesRequest struct {
 
 func (x *DescribeImagesRequest) Reset() {
 	*x = DescribeImagesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8296,7 +8394,7 @@ func (x *DescribeImagesRequest) String() string {
 func (*DescribeImagesRequest) ProtoMessage() {}
 
 func (x *DescribeImagesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8309,7 +8407,7 @@ func (x *DescribeImagesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImagesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeImagesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{116}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{118}
 }
 
 func (x *DescribeImagesRequest) GetImageIds() []string {
@@ -8378,7 +8476,7 @@ type DescribeImagesResponse struct {
 
 func (x *DescribeImagesResponse) Reset() {
 	*x = DescribeImagesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8390,7 +8488,7 @@ func (x *DescribeImagesResponse) String() string {
 func (*DescribeImagesResponse) ProtoMessage() {}
 
 func (x *DescribeImagesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8403,7 +8501,7 @@ func (x *DescribeImagesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImagesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeImagesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{117}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{119}
 }
 
 func (x *DescribeImagesResponse) GetImages() []*Image {
@@ -8430,7 +8528,7 @@ type DeregisterImageRequest struct {
 
 func (x *DeregisterImageRequest) Reset() {
 	*x = DeregisterImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8442,7 +8540,7 @@ func (x *DeregisterImageRequest) String() string {
 func (*DeregisterImageRequest) ProtoMessage() {}
 
 func (x *DeregisterImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8455,7 +8553,7 @@ func (x *DeregisterImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeregisterImageRequest.ProtoReflect.Descriptor instead.
 func (*DeregisterImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{118}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{120}
 }
 
 func (x *DeregisterImageRequest) GetImageId() string {
@@ -8480,7 +8578,7 @@ type DeregisterImageResponse struct {
 
 func (x *DeregisterImageResponse) Reset() {
 	*x = DeregisterImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8492,7 +8590,7 @@ func (x *DeregisterImageResponse) String() string {
 func (*DeregisterImageResponse) ProtoMessage() {}
 
 func (x *DeregisterImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8505,7 +8603,7 @@ func (x *DeregisterImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeregisterImageResponse.ProtoReflect.Descriptor instead.
 func (*DeregisterImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{119}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{121}
 }
 
 // LaunchPermission lets one account (user_id, 12 digits) or everyone
@@ -8520,7 +8618,7 @@ type LaunchPermission struct {
 
 func (x *LaunchPermission) Reset() {
 	*x = LaunchPermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8532,7 +8630,7 @@ func (x *LaunchPermission) String() string {
 func (*LaunchPermission) ProtoMessage() {}
 
 func (x *LaunchPermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8545,7 +8643,7 @@ func (x *LaunchPermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchPermission.ProtoReflect.Descriptor instead.
 func (*LaunchPermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{120}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{122}
 }
 
 func (x *LaunchPermission) GetUserId() string {
@@ -8572,7 +8670,7 @@ type LaunchPermissionModifications struct {
 
 func (x *LaunchPermissionModifications) Reset() {
 	*x = LaunchPermissionModifications{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8584,7 +8682,7 @@ func (x *LaunchPermissionModifications) String() string {
 func (*LaunchPermissionModifications) ProtoMessage() {}
 
 func (x *LaunchPermissionModifications) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8597,7 +8695,7 @@ func (x *LaunchPermissionModifications) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchPermissionModifications.ProtoReflect.Descriptor instead.
 func (*LaunchPermissionModifications) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{121}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{123}
 }
 
 func (x *LaunchPermissionModifications) GetAdd() []*LaunchPermission {
@@ -8624,7 +8722,7 @@ type AttributeValue struct {
 
 func (x *AttributeValue) Reset() {
 	*x = AttributeValue{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8636,7 +8734,7 @@ func (x *AttributeValue) String() string {
 func (*AttributeValue) ProtoMessage() {}
 
 func (x *AttributeValue) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8649,7 +8747,7 @@ func (x *AttributeValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttributeValue.ProtoReflect.Descriptor instead.
 func (*AttributeValue) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{122}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{124}
 }
 
 func (x *AttributeValue) GetValue() string {
@@ -8679,7 +8777,7 @@ type ModifyImageAttributeRequest struct {
 
 func (x *ModifyImageAttributeRequest) Reset() {
 	*x = ModifyImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8691,7 +8789,7 @@ func (x *ModifyImageAttributeRequest) String() string {
 func (*ModifyImageAttributeRequest) ProtoMessage() {}
 
 func (x *ModifyImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8704,7 +8802,7 @@ func (x *ModifyImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{123}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{125}
 }
 
 func (x *ModifyImageAttributeRequest) GetImageId() string {
@@ -8778,7 +8876,7 @@ type ModifyImageAttributeResponse struct {
 
 func (x *ModifyImageAttributeResponse) Reset() {
 	*x = ModifyImageAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8790,7 +8888,7 @@ func (x *ModifyImageAttributeResponse) String() string {
 func (*ModifyImageAttributeResponse) ProtoMessage() {}
 
 func (x *ModifyImageAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8803,7 +8901,7 @@ func (x *ModifyImageAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyImageAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifyImageAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{124}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{126}
 }
 
 type DescribeImageAttributeRequest struct {
@@ -8820,7 +8918,7 @@ type DescribeImageAttributeRequest struct {
 
 func (x *DescribeImageAttributeRequest) Reset() {
 	*x = DescribeImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8832,7 +8930,7 @@ func (x *DescribeImageAttributeRequest) String() string {
 func (*DescribeImageAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8845,7 +8943,7 @@ func (x *DescribeImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{125}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{127}
 }
 
 func (x *DescribeImageAttributeRequest) GetImageId() string {
@@ -8884,7 +8982,7 @@ type ImageAttribute struct {
 
 func (x *ImageAttribute) Reset() {
 	*x = ImageAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8896,7 +8994,7 @@ func (x *ImageAttribute) String() string {
 func (*ImageAttribute) ProtoMessage() {}
 
 func (x *ImageAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8909,7 +9007,7 @@ func (x *ImageAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImageAttribute.ProtoReflect.Descriptor instead.
 func (*ImageAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{126}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{128}
 }
 
 func (x *ImageAttribute) GetImageId() string {
@@ -8951,7 +9049,7 @@ type ResetImageAttributeRequest struct {
 
 func (x *ResetImageAttributeRequest) Reset() {
 	*x = ResetImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8963,7 +9061,7 @@ func (x *ResetImageAttributeRequest) String() string {
 func (*ResetImageAttributeRequest) ProtoMessage() {}
 
 func (x *ResetImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8976,7 +9074,7 @@ func (x *ResetImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ResetImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{127}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{129}
 }
 
 func (x *ResetImageAttributeRequest) GetImageId() string {
@@ -9008,7 +9106,7 @@ type ResetImageAttributeResponse struct {
 
 func (x *ResetImageAttributeResponse) Reset() {
 	*x = ResetImageAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9020,7 +9118,7 @@ func (x *ResetImageAttributeResponse) String() string {
 func (*ResetImageAttributeResponse) ProtoMessage() {}
 
 func (x *ResetImageAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9033,7 +9131,7 @@ func (x *ResetImageAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetImageAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ResetImageAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{128}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{130}
 }
 
 // ExportImageRequest writes an image's disks (chains flattened), kernel and
@@ -9050,7 +9148,7 @@ type ExportImageRequest struct {
 
 func (x *ExportImageRequest) Reset() {
 	*x = ExportImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9062,7 +9160,7 @@ func (x *ExportImageRequest) String() string {
 func (*ExportImageRequest) ProtoMessage() {}
 
 func (x *ExportImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9075,7 +9173,7 @@ func (x *ExportImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportImageRequest.ProtoReflect.Descriptor instead.
 func (*ExportImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{129}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{131}
 }
 
 func (x *ExportImageRequest) GetImageId() string {
@@ -9110,7 +9208,7 @@ type ExportImageResponse struct {
 
 func (x *ExportImageResponse) Reset() {
 	*x = ExportImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9122,7 +9220,7 @@ func (x *ExportImageResponse) String() string {
 func (*ExportImageResponse) ProtoMessage() {}
 
 func (x *ExportImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9135,7 +9233,7 @@ func (x *ExportImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportImageResponse.ProtoReflect.Descriptor instead.
 func (*ExportImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{130}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{132}
 }
 
 func (x *ExportImageResponse) GetBundlePath() string {
@@ -9168,7 +9266,7 @@ type Vpc struct {
 
 func (x *Vpc) Reset() {
 	*x = Vpc{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9180,7 +9278,7 @@ func (x *Vpc) String() string {
 func (*Vpc) ProtoMessage() {}
 
 func (x *Vpc) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9193,7 +9291,7 @@ func (x *Vpc) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Vpc.ProtoReflect.Descriptor instead.
 func (*Vpc) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{131}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{133}
 }
 
 func (x *Vpc) GetVpcId() string {
@@ -9256,7 +9354,7 @@ type VpcCidrBlockAssociation struct {
 
 func (x *VpcCidrBlockAssociation) Reset() {
 	*x = VpcCidrBlockAssociation{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9268,7 +9366,7 @@ func (x *VpcCidrBlockAssociation) String() string {
 func (*VpcCidrBlockAssociation) ProtoMessage() {}
 
 func (x *VpcCidrBlockAssociation) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9281,7 +9379,7 @@ func (x *VpcCidrBlockAssociation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VpcCidrBlockAssociation.ProtoReflect.Descriptor instead.
 func (*VpcCidrBlockAssociation) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{132}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{134}
 }
 
 func (x *VpcCidrBlockAssociation) GetAssociationId() string {
@@ -9316,7 +9414,7 @@ type DescribeVpcAttributeRequest struct {
 
 func (x *DescribeVpcAttributeRequest) Reset() {
 	*x = DescribeVpcAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9328,7 +9426,7 @@ func (x *DescribeVpcAttributeRequest) String() string {
 func (*DescribeVpcAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeVpcAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9341,7 +9439,7 @@ func (x *DescribeVpcAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{133}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{135}
 }
 
 func (x *DescribeVpcAttributeRequest) GetVpcId() string {
@@ -9369,7 +9467,7 @@ type VpcAttribute struct {
 
 func (x *VpcAttribute) Reset() {
 	*x = VpcAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9381,7 +9479,7 @@ func (x *VpcAttribute) String() string {
 func (*VpcAttribute) ProtoMessage() {}
 
 func (x *VpcAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9394,7 +9492,7 @@ func (x *VpcAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VpcAttribute.ProtoReflect.Descriptor instead.
 func (*VpcAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{134}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{136}
 }
 
 func (x *VpcAttribute) GetVpcId() string {
@@ -9431,7 +9529,7 @@ type ModifyVpcAttributeRequest struct {
 
 func (x *ModifyVpcAttributeRequest) Reset() {
 	*x = ModifyVpcAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9443,7 +9541,7 @@ func (x *ModifyVpcAttributeRequest) String() string {
 func (*ModifyVpcAttributeRequest) ProtoMessage() {}
 
 func (x *ModifyVpcAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9456,7 +9554,7 @@ func (x *ModifyVpcAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVpcAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyVpcAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{135}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{137}
 }
 
 func (x *ModifyVpcAttributeRequest) GetVpcId() string {
@@ -9495,7 +9593,7 @@ type ModifyVpcAttributeResponse struct {
 
 func (x *ModifyVpcAttributeResponse) Reset() {
 	*x = ModifyVpcAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9507,7 +9605,7 @@ func (x *ModifyVpcAttributeResponse) String() string {
 func (*ModifyVpcAttributeResponse) ProtoMessage() {}
 
 func (x *ModifyVpcAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9520,7 +9618,7 @@ func (x *ModifyVpcAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVpcAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifyVpcAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{136}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{138}
 }
 
 type AssociateVpcCidrBlockRequest struct {
@@ -9542,7 +9640,7 @@ type AssociateVpcCidrBlockRequest struct {
 
 func (x *AssociateVpcCidrBlockRequest) Reset() {
 	*x = AssociateVpcCidrBlockRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9554,7 +9652,7 @@ func (x *AssociateVpcCidrBlockRequest) String() string {
 func (*AssociateVpcCidrBlockRequest) ProtoMessage() {}
 
 func (x *AssociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9567,7 +9665,7 @@ func (x *AssociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AssociateVpcCidrBlockRequest.ProtoReflect.Descriptor instead.
 func (*AssociateVpcCidrBlockRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{137}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{139}
 }
 
 func (x *AssociateVpcCidrBlockRequest) GetVpcId() string {
@@ -9649,7 +9747,7 @@ type DisassociateVpcCidrBlockRequest struct {
 
 func (x *DisassociateVpcCidrBlockRequest) Reset() {
 	*x = DisassociateVpcCidrBlockRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9661,7 +9759,7 @@ func (x *DisassociateVpcCidrBlockRequest) String() string {
 func (*DisassociateVpcCidrBlockRequest) ProtoMessage() {}
 
 func (x *DisassociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9674,7 +9772,7 @@ func (x *DisassociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisassociateVpcCidrBlockRequest.ProtoReflect.Descriptor instead.
 func (*DisassociateVpcCidrBlockRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{138}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{140}
 }
 
 func (x *DisassociateVpcCidrBlockRequest) GetAssociationId() string {
@@ -9694,7 +9792,7 @@ type VpcCidrBlockResponse struct {
 
 func (x *VpcCidrBlockResponse) Reset() {
 	*x = VpcCidrBlockResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9706,7 +9804,7 @@ func (x *VpcCidrBlockResponse) String() string {
 func (*VpcCidrBlockResponse) ProtoMessage() {}
 
 func (x *VpcCidrBlockResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9719,7 +9817,7 @@ func (x *VpcCidrBlockResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VpcCidrBlockResponse.ProtoReflect.Descriptor instead.
 func (*VpcCidrBlockResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{139}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{141}
 }
 
 func (x *VpcCidrBlockResponse) GetVpcId() string {
@@ -9746,7 +9844,7 @@ type DescribeVpcClassicLinkRequest struct {
 
 func (x *DescribeVpcClassicLinkRequest) Reset() {
 	*x = DescribeVpcClassicLinkRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9758,7 +9856,7 @@ func (x *DescribeVpcClassicLinkRequest) String() string {
 func (*DescribeVpcClassicLinkRequest) ProtoMessage() {}
 
 func (x *DescribeVpcClassicLinkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9771,7 +9869,7 @@ func (x *DescribeVpcClassicLinkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcClassicLinkRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcClassicLinkRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{140}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{142}
 }
 
 func (x *DescribeVpcClassicLinkRequest) GetVpcIds() []string {
@@ -9799,7 +9897,7 @@ type VpcClassicLink struct {
 
 func (x *VpcClassicLink) Reset() {
 	*x = VpcClassicLink{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9811,7 +9909,7 @@ func (x *VpcClassicLink) String() string {
 func (*VpcClassicLink) ProtoMessage() {}
 
 func (x *VpcClassicLink) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9824,7 +9922,7 @@ func (x *VpcClassicLink) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VpcClassicLink.ProtoReflect.Descriptor instead.
 func (*VpcClassicLink) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{141}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{143}
 }
 
 func (x *VpcClassicLink) GetVpcId() string {
@@ -9857,7 +9955,7 @@ type DescribeVpcClassicLinkResponse struct {
 
 func (x *DescribeVpcClassicLinkResponse) Reset() {
 	*x = DescribeVpcClassicLinkResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9869,7 +9967,7 @@ func (x *DescribeVpcClassicLinkResponse) String() string {
 func (*DescribeVpcClassicLinkResponse) ProtoMessage() {}
 
 func (x *DescribeVpcClassicLinkResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9882,7 +9980,7 @@ func (x *DescribeVpcClassicLinkResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcClassicLinkResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVpcClassicLinkResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{142}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{144}
 }
 
 func (x *DescribeVpcClassicLinkResponse) GetVpcs() []*VpcClassicLink {
@@ -9903,7 +10001,7 @@ type DescribeVpcClassicLinkDnsSupportRequest struct {
 
 func (x *DescribeVpcClassicLinkDnsSupportRequest) Reset() {
 	*x = DescribeVpcClassicLinkDnsSupportRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9915,7 +10013,7 @@ func (x *DescribeVpcClassicLinkDnsSupportRequest) String() string {
 func (*DescribeVpcClassicLinkDnsSupportRequest) ProtoMessage() {}
 
 func (x *DescribeVpcClassicLinkDnsSupportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9928,7 +10026,7 @@ func (x *DescribeVpcClassicLinkDnsSupportRequest) ProtoReflect() protoreflect.Me
 
 // Deprecated: Use DescribeVpcClassicLinkDnsSupportRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcClassicLinkDnsSupportRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{143}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{145}
 }
 
 func (x *DescribeVpcClassicLinkDnsSupportRequest) GetVpcIds() []string {
@@ -9962,7 +10060,7 @@ type ClassicLinkDnsSupport struct {
 
 func (x *ClassicLinkDnsSupport) Reset() {
 	*x = ClassicLinkDnsSupport{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9974,7 +10072,7 @@ func (x *ClassicLinkDnsSupport) String() string {
 func (*ClassicLinkDnsSupport) ProtoMessage() {}
 
 func (x *ClassicLinkDnsSupport) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9987,7 +10085,7 @@ func (x *ClassicLinkDnsSupport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClassicLinkDnsSupport.ProtoReflect.Descriptor instead.
 func (*ClassicLinkDnsSupport) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{144}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{146}
 }
 
 func (x *ClassicLinkDnsSupport) GetVpcId() string {
@@ -10014,7 +10112,7 @@ type DescribeVpcClassicLinkDnsSupportResponse struct {
 
 func (x *DescribeVpcClassicLinkDnsSupportResponse) Reset() {
 	*x = DescribeVpcClassicLinkDnsSupportResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10026,7 +10124,7 @@ func (x *DescribeVpcClassicLinkDnsSupportResponse) String() string {
 func (*DescribeVpcClassicLinkDnsSupportResponse) ProtoMessage() {}
 
 func (x *DescribeVpcClassicLinkDnsSupportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10039,7 +10137,7 @@ func (x *DescribeVpcClassicLinkDnsSupportResponse) ProtoReflect() protoreflect.M
 
 // Deprecated: Use DescribeVpcClassicLinkDnsSupportResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVpcClassicLinkDnsSupportResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{145}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{147}
 }
 
 func (x *DescribeVpcClassicLinkDnsSupportResponse) GetVpcs() []*ClassicLinkDnsSupport {
@@ -10078,7 +10176,7 @@ type CreateVpcRequest struct {
 
 func (x *CreateVpcRequest) Reset() {
 	*x = CreateVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10090,7 +10188,7 @@ func (x *CreateVpcRequest) String() string {
 func (*CreateVpcRequest) ProtoMessage() {}
 
 func (x *CreateVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10103,7 +10201,7 @@ func (x *CreateVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVpcRequest.ProtoReflect.Descriptor instead.
 func (*CreateVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{146}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{148}
 }
 
 func (x *CreateVpcRequest) GetCidrBlock() string {
@@ -10202,7 +10300,7 @@ type DescribeVpcsRequest struct {
 
 func (x *DescribeVpcsRequest) Reset() {
 	*x = DescribeVpcsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10214,7 +10312,7 @@ func (x *DescribeVpcsRequest) String() string {
 func (*DescribeVpcsRequest) ProtoMessage() {}
 
 func (x *DescribeVpcsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10227,7 +10325,7 @@ func (x *DescribeVpcsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{147}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{149}
 }
 
 func (x *DescribeVpcsRequest) GetVpcIds() []string {
@@ -10268,7 +10366,7 @@ type DescribeVpcsResponse struct {
 
 func (x *DescribeVpcsResponse) Reset() {
 	*x = DescribeVpcsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10280,7 +10378,7 @@ func (x *DescribeVpcsResponse) String() string {
 func (*DescribeVpcsResponse) ProtoMessage() {}
 
 func (x *DescribeVpcsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10293,7 +10391,7 @@ func (x *DescribeVpcsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVpcsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{148}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{150}
 }
 
 func (x *DescribeVpcsResponse) GetVpcs() []*Vpc {
@@ -10320,7 +10418,7 @@ type DeleteVpcRequest struct {
 
 func (x *DeleteVpcRequest) Reset() {
 	*x = DeleteVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10332,7 +10430,7 @@ func (x *DeleteVpcRequest) String() string {
 func (*DeleteVpcRequest) ProtoMessage() {}
 
 func (x *DeleteVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10345,7 +10443,7 @@ func (x *DeleteVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVpcRequest.ProtoReflect.Descriptor instead.
 func (*DeleteVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{149}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{151}
 }
 
 func (x *DeleteVpcRequest) GetVpcId() string {
@@ -10370,7 +10468,7 @@ type DeleteVpcResponse struct {
 
 func (x *DeleteVpcResponse) Reset() {
 	*x = DeleteVpcResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10382,7 +10480,7 @@ func (x *DeleteVpcResponse) String() string {
 func (*DeleteVpcResponse) ProtoMessage() {}
 
 func (x *DeleteVpcResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10395,7 +10493,7 @@ func (x *DeleteVpcResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVpcResponse.ProtoReflect.Descriptor instead.
 func (*DeleteVpcResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{150}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{152}
 }
 
 type Subnet struct {
@@ -10421,7 +10519,7 @@ type Subnet struct {
 
 func (x *Subnet) Reset() {
 	*x = Subnet{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10433,7 +10531,7 @@ func (x *Subnet) String() string {
 func (*Subnet) ProtoMessage() {}
 
 func (x *Subnet) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10446,7 +10544,7 @@ func (x *Subnet) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Subnet.ProtoReflect.Descriptor instead.
 func (*Subnet) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{151}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{153}
 }
 
 func (x *Subnet) GetSubnetId() string {
@@ -10576,7 +10674,7 @@ type ModifySubnetAttributeRequest struct {
 
 func (x *ModifySubnetAttributeRequest) Reset() {
 	*x = ModifySubnetAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10588,7 +10686,7 @@ func (x *ModifySubnetAttributeRequest) String() string {
 func (*ModifySubnetAttributeRequest) ProtoMessage() {}
 
 func (x *ModifySubnetAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10601,7 +10699,7 @@ func (x *ModifySubnetAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySubnetAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifySubnetAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{152}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{154}
 }
 
 func (x *ModifySubnetAttributeRequest) GetSubnetId() string {
@@ -10689,7 +10787,7 @@ type ModifySubnetAttributeResponse struct {
 
 func (x *ModifySubnetAttributeResponse) Reset() {
 	*x = ModifySubnetAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10701,7 +10799,7 @@ func (x *ModifySubnetAttributeResponse) String() string {
 func (*ModifySubnetAttributeResponse) ProtoMessage() {}
 
 func (x *ModifySubnetAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10714,7 +10812,7 @@ func (x *ModifySubnetAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySubnetAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifySubnetAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{153}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{155}
 }
 
 type CreateSubnetRequest struct {
@@ -10730,7 +10828,7 @@ type CreateSubnetRequest struct {
 
 func (x *CreateSubnetRequest) Reset() {
 	*x = CreateSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10742,7 +10840,7 @@ func (x *CreateSubnetRequest) String() string {
 func (*CreateSubnetRequest) ProtoMessage() {}
 
 func (x *CreateSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10755,7 +10853,7 @@ func (x *CreateSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSubnetRequest.ProtoReflect.Descriptor instead.
 func (*CreateSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{154}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{156}
 }
 
 func (x *CreateSubnetRequest) GetVpcId() string {
@@ -10805,7 +10903,7 @@ type DescribeSubnetsRequest struct {
 
 func (x *DescribeSubnetsRequest) Reset() {
 	*x = DescribeSubnetsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10817,7 +10915,7 @@ func (x *DescribeSubnetsRequest) String() string {
 func (*DescribeSubnetsRequest) ProtoMessage() {}
 
 func (x *DescribeSubnetsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10830,7 +10928,7 @@ func (x *DescribeSubnetsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSubnetsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSubnetsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{155}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{157}
 }
 
 func (x *DescribeSubnetsRequest) GetSubnetIds() []string {
@@ -10871,7 +10969,7 @@ type DescribeSubnetsResponse struct {
 
 func (x *DescribeSubnetsResponse) Reset() {
 	*x = DescribeSubnetsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10883,7 +10981,7 @@ func (x *DescribeSubnetsResponse) String() string {
 func (*DescribeSubnetsResponse) ProtoMessage() {}
 
 func (x *DescribeSubnetsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10896,7 +10994,7 @@ func (x *DescribeSubnetsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSubnetsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSubnetsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{156}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{158}
 }
 
 func (x *DescribeSubnetsResponse) GetSubnets() []*Subnet {
@@ -10923,7 +11021,7 @@ type DeleteSubnetRequest struct {
 
 func (x *DeleteSubnetRequest) Reset() {
 	*x = DeleteSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10935,7 +11033,7 @@ func (x *DeleteSubnetRequest) String() string {
 func (*DeleteSubnetRequest) ProtoMessage() {}
 
 func (x *DeleteSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10948,7 +11046,7 @@ func (x *DeleteSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSubnetRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{157}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{159}
 }
 
 func (x *DeleteSubnetRequest) GetSubnetId() string {
@@ -10973,7 +11071,7 @@ type DeleteSubnetResponse struct {
 
 func (x *DeleteSubnetResponse) Reset() {
 	*x = DeleteSubnetResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10985,7 +11083,7 @@ func (x *DeleteSubnetResponse) String() string {
 func (*DeleteSubnetResponse) ProtoMessage() {}
 
 func (x *DeleteSubnetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10998,7 +11096,7 @@ func (x *DeleteSubnetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSubnetResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSubnetResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{158}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{160}
 }
 
 type GroupIdentifier struct {
@@ -11011,7 +11109,7 @@ type GroupIdentifier struct {
 
 func (x *GroupIdentifier) Reset() {
 	*x = GroupIdentifier{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11023,7 +11121,7 @@ func (x *GroupIdentifier) String() string {
 func (*GroupIdentifier) ProtoMessage() {}
 
 func (x *GroupIdentifier) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11036,7 +11134,7 @@ func (x *GroupIdentifier) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupIdentifier.ProtoReflect.Descriptor instead.
 func (*GroupIdentifier) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{159}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{161}
 }
 
 func (x *GroupIdentifier) GetGroupId() string {
@@ -11063,7 +11161,7 @@ type IpRange struct {
 
 func (x *IpRange) Reset() {
 	*x = IpRange{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11075,7 +11173,7 @@ func (x *IpRange) String() string {
 func (*IpRange) ProtoMessage() {}
 
 func (x *IpRange) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11088,7 +11186,7 @@ func (x *IpRange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpRange.ProtoReflect.Descriptor instead.
 func (*IpRange) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{160}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{162}
 }
 
 func (x *IpRange) GetCidrIp() string {
@@ -11116,7 +11214,7 @@ type UserIdGroupPair struct {
 
 func (x *UserIdGroupPair) Reset() {
 	*x = UserIdGroupPair{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11128,7 +11226,7 @@ func (x *UserIdGroupPair) String() string {
 func (*UserIdGroupPair) ProtoMessage() {}
 
 func (x *UserIdGroupPair) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11141,7 +11239,7 @@ func (x *UserIdGroupPair) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UserIdGroupPair.ProtoReflect.Descriptor instead.
 func (*UserIdGroupPair) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{161}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{163}
 }
 
 func (x *UserIdGroupPair) GetGroupId() string {
@@ -11177,7 +11275,7 @@ type Ipv6Range struct {
 
 func (x *Ipv6Range) Reset() {
 	*x = Ipv6Range{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11189,7 +11287,7 @@ func (x *Ipv6Range) String() string {
 func (*Ipv6Range) ProtoMessage() {}
 
 func (x *Ipv6Range) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11202,7 +11300,7 @@ func (x *Ipv6Range) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ipv6Range.ProtoReflect.Descriptor instead.
 func (*Ipv6Range) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{162}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{164}
 }
 
 func (x *Ipv6Range) GetCidrIpv6() string {
@@ -11230,7 +11328,7 @@ type PrefixListId struct {
 
 func (x *PrefixListId) Reset() {
 	*x = PrefixListId{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11242,7 +11340,7 @@ func (x *PrefixListId) String() string {
 func (*PrefixListId) ProtoMessage() {}
 
 func (x *PrefixListId) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11255,7 +11353,7 @@ func (x *PrefixListId) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PrefixListId.ProtoReflect.Descriptor instead.
 func (*PrefixListId) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{163}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{165}
 }
 
 func (x *PrefixListId) GetPrefixListId() string {
@@ -11290,7 +11388,7 @@ type IpPermission struct {
 
 func (x *IpPermission) Reset() {
 	*x = IpPermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11302,7 +11400,7 @@ func (x *IpPermission) String() string {
 func (*IpPermission) ProtoMessage() {}
 
 func (x *IpPermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11315,7 +11413,7 @@ func (x *IpPermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpPermission.ProtoReflect.Descriptor instead.
 func (*IpPermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{164}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{166}
 }
 
 func (x *IpPermission) GetIpProtocol() string {
@@ -11383,7 +11481,7 @@ type SecurityGroup struct {
 
 func (x *SecurityGroup) Reset() {
 	*x = SecurityGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11395,7 +11493,7 @@ func (x *SecurityGroup) String() string {
 func (*SecurityGroup) ProtoMessage() {}
 
 func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11408,7 +11506,7 @@ func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroup.ProtoReflect.Descriptor instead.
 func (*SecurityGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{165}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{167}
 }
 
 func (x *SecurityGroup) GetGroupId() string {
@@ -11480,7 +11578,7 @@ type CreateSecurityGroupRequest struct {
 
 func (x *CreateSecurityGroupRequest) Reset() {
 	*x = CreateSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11492,7 +11590,7 @@ func (x *CreateSecurityGroupRequest) String() string {
 func (*CreateSecurityGroupRequest) ProtoMessage() {}
 
 func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11505,7 +11603,7 @@ func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{166}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{168}
 }
 
 func (x *CreateSecurityGroupRequest) GetGroupName() string {
@@ -11552,7 +11650,7 @@ type CreateSecurityGroupResponse struct {
 
 func (x *CreateSecurityGroupResponse) Reset() {
 	*x = CreateSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11564,7 +11662,7 @@ func (x *CreateSecurityGroupResponse) String() string {
 func (*CreateSecurityGroupResponse) ProtoMessage() {}
 
 func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11577,7 +11675,7 @@ func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{167}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{169}
 }
 
 func (x *CreateSecurityGroupResponse) GetGroupId() string {
@@ -11598,7 +11696,7 @@ type DeleteSecurityGroupRequest struct {
 
 func (x *DeleteSecurityGroupRequest) Reset() {
 	*x = DeleteSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11610,7 +11708,7 @@ func (x *DeleteSecurityGroupRequest) String() string {
 func (*DeleteSecurityGroupRequest) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11623,7 +11721,7 @@ func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{168}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{170}
 }
 
 func (x *DeleteSecurityGroupRequest) GetGroupId() string {
@@ -11655,7 +11753,7 @@ type DeleteSecurityGroupResponse struct {
 
 func (x *DeleteSecurityGroupResponse) Reset() {
 	*x = DeleteSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11667,7 +11765,7 @@ func (x *DeleteSecurityGroupResponse) String() string {
 func (*DeleteSecurityGroupResponse) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11680,7 +11778,7 @@ func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{169}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{171}
 }
 
 type DescribeSecurityGroupsRequest struct {
@@ -11696,7 +11794,7 @@ type DescribeSecurityGroupsRequest struct {
 
 func (x *DescribeSecurityGroupsRequest) Reset() {
 	*x = DescribeSecurityGroupsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11708,7 +11806,7 @@ func (x *DescribeSecurityGroupsRequest) String() string {
 func (*DescribeSecurityGroupsRequest) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11721,7 +11819,7 @@ func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{170}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{172}
 }
 
 func (x *DescribeSecurityGroupsRequest) GetGroupIds() []string {
@@ -11769,7 +11867,7 @@ type DescribeSecurityGroupsResponse struct {
 
 func (x *DescribeSecurityGroupsResponse) Reset() {
 	*x = DescribeSecurityGroupsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11781,7 +11879,7 @@ func (x *DescribeSecurityGroupsResponse) String() string {
 func (*DescribeSecurityGroupsResponse) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11794,7 +11892,7 @@ func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{171}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{173}
 }
 
 func (x *DescribeSecurityGroupsResponse) GetSecurityGroups() []*SecurityGroup {
@@ -11825,7 +11923,7 @@ type SecurityGroupRulesRequest struct {
 
 func (x *SecurityGroupRulesRequest) Reset() {
 	*x = SecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11837,7 +11935,7 @@ func (x *SecurityGroupRulesRequest) String() string {
 func (*SecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11850,7 +11948,7 @@ func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{172}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{174}
 }
 
 func (x *SecurityGroupRulesRequest) GetGroupId() string {
@@ -11892,7 +11990,7 @@ type SecurityGroupRulesResponse struct {
 
 func (x *SecurityGroupRulesResponse) Reset() {
 	*x = SecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11904,7 +12002,7 @@ func (x *SecurityGroupRulesResponse) String() string {
 func (*SecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11917,7 +12015,7 @@ func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{173}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{175}
 }
 
 func (x *SecurityGroupRulesResponse) GetReturn() bool {
@@ -11948,7 +12046,7 @@ type RevokeSecurityGroupRulesRequest struct {
 
 func (x *RevokeSecurityGroupRulesRequest) Reset() {
 	*x = RevokeSecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11960,7 +12058,7 @@ func (x *RevokeSecurityGroupRulesRequest) String() string {
 func (*RevokeSecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *RevokeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11973,7 +12071,7 @@ func (x *RevokeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeSecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*RevokeSecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{174}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{176}
 }
 
 func (x *RevokeSecurityGroupRulesRequest) GetGroupId() string {
@@ -12015,7 +12113,7 @@ type RevokeSecurityGroupRulesResponse struct {
 
 func (x *RevokeSecurityGroupRulesResponse) Reset() {
 	*x = RevokeSecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12027,7 +12125,7 @@ func (x *RevokeSecurityGroupRulesResponse) String() string {
 func (*RevokeSecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *RevokeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12040,7 +12138,7 @@ func (x *RevokeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeSecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*RevokeSecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{175}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{177}
 }
 
 func (x *RevokeSecurityGroupRulesResponse) GetReturn() bool {
@@ -12068,7 +12166,7 @@ type ReferencedSecurityGroup struct {
 
 func (x *ReferencedSecurityGroup) Reset() {
 	*x = ReferencedSecurityGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12080,7 +12178,7 @@ func (x *ReferencedSecurityGroup) String() string {
 func (*ReferencedSecurityGroup) ProtoMessage() {}
 
 func (x *ReferencedSecurityGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12093,7 +12191,7 @@ func (x *ReferencedSecurityGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferencedSecurityGroup.ProtoReflect.Descriptor instead.
 func (*ReferencedSecurityGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{176}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{178}
 }
 
 func (x *ReferencedSecurityGroup) GetGroupId() string {
@@ -12132,7 +12230,7 @@ type SecurityGroupRule struct {
 
 func (x *SecurityGroupRule) Reset() {
 	*x = SecurityGroupRule{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12144,7 +12242,7 @@ func (x *SecurityGroupRule) String() string {
 func (*SecurityGroupRule) ProtoMessage() {}
 
 func (x *SecurityGroupRule) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12157,7 +12255,7 @@ func (x *SecurityGroupRule) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRule.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRule) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{177}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{179}
 }
 
 func (x *SecurityGroupRule) GetSecurityGroupRuleId() string {
@@ -12256,7 +12354,7 @@ type DescribeSecurityGroupRulesRequest struct {
 
 func (x *DescribeSecurityGroupRulesRequest) Reset() {
 	*x = DescribeSecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12268,7 +12366,7 @@ func (x *DescribeSecurityGroupRulesRequest) String() string {
 func (*DescribeSecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12281,7 +12379,7 @@ func (x *DescribeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DescribeSecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{178}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{180}
 }
 
 func (x *DescribeSecurityGroupRulesRequest) GetSecurityGroupRuleIds() []string {
@@ -12322,7 +12420,7 @@ type DescribeSecurityGroupRulesResponse struct {
 
 func (x *DescribeSecurityGroupRulesResponse) Reset() {
 	*x = DescribeSecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12334,7 +12432,7 @@ func (x *DescribeSecurityGroupRulesResponse) String() string {
 func (*DescribeSecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12347,7 +12445,7 @@ func (x *DescribeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use DescribeSecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{179}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{181}
 }
 
 func (x *DescribeSecurityGroupRulesResponse) GetSecurityGroupRules() []*SecurityGroupRule {
@@ -12383,7 +12481,7 @@ type SecurityGroupRuleRequest struct {
 
 func (x *SecurityGroupRuleRequest) Reset() {
 	*x = SecurityGroupRuleRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12395,7 +12493,7 @@ func (x *SecurityGroupRuleRequest) String() string {
 func (*SecurityGroupRuleRequest) ProtoMessage() {}
 
 func (x *SecurityGroupRuleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12408,7 +12506,7 @@ func (x *SecurityGroupRuleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRuleRequest.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRuleRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{180}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{182}
 }
 
 func (x *SecurityGroupRuleRequest) GetIpProtocol() string {
@@ -12477,7 +12575,7 @@ type SecurityGroupRuleUpdate struct {
 
 func (x *SecurityGroupRuleUpdate) Reset() {
 	*x = SecurityGroupRuleUpdate{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[183]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12489,7 +12587,7 @@ func (x *SecurityGroupRuleUpdate) String() string {
 func (*SecurityGroupRuleUpdate) ProtoMessage() {}
 
 func (x *SecurityGroupRuleUpdate) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[183]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12502,7 +12600,7 @@ func (x *SecurityGroupRuleUpdate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRuleUpdate.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRuleUpdate) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{181}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{183}
 }
 
 func (x *SecurityGroupRuleUpdate) GetSecurityGroupRuleId() string {
@@ -12530,7 +12628,7 @@ type ModifySecurityGroupRulesRequest struct {
 
 func (x *ModifySecurityGroupRulesRequest) Reset() {
 	*x = ModifySecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[184]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12542,7 +12640,7 @@ func (x *ModifySecurityGroupRulesRequest) String() string {
 func (*ModifySecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *ModifySecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[184]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12555,7 +12653,7 @@ func (x *ModifySecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*ModifySecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{182}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{184}
 }
 
 func (x *ModifySecurityGroupRulesRequest) GetGroupId() string {
@@ -12588,7 +12686,7 @@ type ModifySecurityGroupRulesResponse struct {
 
 func (x *ModifySecurityGroupRulesResponse) Reset() {
 	*x = ModifySecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[183]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[185]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12600,7 +12698,7 @@ func (x *ModifySecurityGroupRulesResponse) String() string {
 func (*ModifySecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *ModifySecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[183]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[185]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12613,7 +12711,7 @@ func (x *ModifySecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*ModifySecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{183}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{185}
 }
 
 func (x *ModifySecurityGroupRulesResponse) GetReturn() bool {
@@ -12633,7 +12731,7 @@ type SecurityGroupRuleDescription struct {
 
 func (x *SecurityGroupRuleDescription) Reset() {
 	*x = SecurityGroupRuleDescription{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[184]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[186]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12645,7 +12743,7 @@ func (x *SecurityGroupRuleDescription) String() string {
 func (*SecurityGroupRuleDescription) ProtoMessage() {}
 
 func (x *SecurityGroupRuleDescription) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[184]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[186]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12658,7 +12756,7 @@ func (x *SecurityGroupRuleDescription) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRuleDescription.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRuleDescription) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{184}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{186}
 }
 
 func (x *SecurityGroupRuleDescription) GetSecurityGroupRuleId() string {
@@ -12690,7 +12788,7 @@ type UpdateSecurityGroupRuleDescriptionsRequest struct {
 
 func (x *UpdateSecurityGroupRuleDescriptionsRequest) Reset() {
 	*x = UpdateSecurityGroupRuleDescriptionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[185]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[187]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12702,7 +12800,7 @@ func (x *UpdateSecurityGroupRuleDescriptionsRequest) String() string {
 func (*UpdateSecurityGroupRuleDescriptionsRequest) ProtoMessage() {}
 
 func (x *UpdateSecurityGroupRuleDescriptionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[185]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[187]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12715,7 +12813,7 @@ func (x *UpdateSecurityGroupRuleDescriptionsRequest) ProtoReflect() protoreflect
 
 // Deprecated: Use UpdateSecurityGroupRuleDescriptionsRequest.ProtoReflect.Descriptor instead.
 func (*UpdateSecurityGroupRuleDescriptionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{185}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{187}
 }
 
 func (x *UpdateSecurityGroupRuleDescriptionsRequest) GetGroupId() string {
@@ -12762,7 +12860,7 @@ type UpdateSecurityGroupRuleDescriptionsResponse struct {
 
 func (x *UpdateSecurityGroupRuleDescriptionsResponse) Reset() {
 	*x = UpdateSecurityGroupRuleDescriptionsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[186]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[188]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12774,7 +12872,7 @@ func (x *UpdateSecurityGroupRuleDescriptionsResponse) String() string {
 func (*UpdateSecurityGroupRuleDescriptionsResponse) ProtoMessage() {}
 
 func (x *UpdateSecurityGroupRuleDescriptionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[186]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[188]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12787,7 +12885,7 @@ func (x *UpdateSecurityGroupRuleDescriptionsResponse) ProtoReflect() protoreflec
 
 // Deprecated: Use UpdateSecurityGroupRuleDescriptionsResponse.ProtoReflect.Descriptor instead.
 func (*UpdateSecurityGroupRuleDescriptionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{186}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{188}
 }
 
 func (x *UpdateSecurityGroupRuleDescriptionsResponse) GetReturn() bool {
@@ -12830,7 +12928,7 @@ type InstanceNetworkInterfaceSpecification struct {
 
 func (x *InstanceNetworkInterfaceSpecification) Reset() {
 	*x = InstanceNetworkInterfaceSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[187]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[189]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12842,7 +12940,7 @@ func (x *InstanceNetworkInterfaceSpecification) String() string {
 func (*InstanceNetworkInterfaceSpecification) ProtoMessage() {}
 
 func (x *InstanceNetworkInterfaceSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[187]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[189]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12855,7 +12953,7 @@ func (x *InstanceNetworkInterfaceSpecification) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use InstanceNetworkInterfaceSpecification.ProtoReflect.Descriptor instead.
 func (*InstanceNetworkInterfaceSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{187}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{189}
 }
 
 func (x *InstanceNetworkInterfaceSpecification) GetDeviceIndex() int32 {
@@ -13001,7 +13099,7 @@ type PrivateIpAddressSpecification struct {
 
 func (x *PrivateIpAddressSpecification) Reset() {
 	*x = PrivateIpAddressSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[188]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[190]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13013,7 +13111,7 @@ func (x *PrivateIpAddressSpecification) String() string {
 func (*PrivateIpAddressSpecification) ProtoMessage() {}
 
 func (x *PrivateIpAddressSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[188]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[190]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13026,7 +13124,7 @@ func (x *PrivateIpAddressSpecification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PrivateIpAddressSpecification.ProtoReflect.Descriptor instead.
 func (*PrivateIpAddressSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{188}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{190}
 }
 
 func (x *PrivateIpAddressSpecification) GetPrivateIpAddress() string {
@@ -13052,7 +13150,7 @@ type InstanceIpv6Address struct {
 
 func (x *InstanceIpv6Address) Reset() {
 	*x = InstanceIpv6Address{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[189]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[191]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13064,7 +13162,7 @@ func (x *InstanceIpv6Address) String() string {
 func (*InstanceIpv6Address) ProtoMessage() {}
 
 func (x *InstanceIpv6Address) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[189]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[191]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13077,7 +13175,7 @@ func (x *InstanceIpv6Address) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceIpv6Address.ProtoReflect.Descriptor instead.
 func (*InstanceIpv6Address) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{189}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{191}
 }
 
 func (x *InstanceIpv6Address) GetIpv6Address() string {
@@ -13096,7 +13194,7 @@ type Ipv4PrefixSpecificationRequest struct {
 
 func (x *Ipv4PrefixSpecificationRequest) Reset() {
 	*x = Ipv4PrefixSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[190]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[192]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13108,7 +13206,7 @@ func (x *Ipv4PrefixSpecificationRequest) String() string {
 func (*Ipv4PrefixSpecificationRequest) ProtoMessage() {}
 
 func (x *Ipv4PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[190]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[192]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13121,7 +13219,7 @@ func (x *Ipv4PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ipv4PrefixSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*Ipv4PrefixSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{190}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{192}
 }
 
 func (x *Ipv4PrefixSpecificationRequest) GetIpv4Prefix() string {
@@ -13140,7 +13238,7 @@ type Ipv6PrefixSpecificationRequest struct {
 
 func (x *Ipv6PrefixSpecificationRequest) Reset() {
 	*x = Ipv6PrefixSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[191]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[193]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13152,7 +13250,7 @@ func (x *Ipv6PrefixSpecificationRequest) String() string {
 func (*Ipv6PrefixSpecificationRequest) ProtoMessage() {}
 
 func (x *Ipv6PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[191]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[193]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13165,7 +13263,7 @@ func (x *Ipv6PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ipv6PrefixSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*Ipv6PrefixSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{191}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{193}
 }
 
 func (x *Ipv6PrefixSpecificationRequest) GetIpv6Prefix() string {
@@ -13202,7 +13300,7 @@ type NetworkInterface struct {
 
 func (x *NetworkInterface) Reset() {
 	*x = NetworkInterface{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[192]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[194]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13214,7 +13312,7 @@ func (x *NetworkInterface) String() string {
 func (*NetworkInterface) ProtoMessage() {}
 
 func (x *NetworkInterface) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[192]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[194]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13227,7 +13325,7 @@ func (x *NetworkInterface) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkInterface.ProtoReflect.Descriptor instead.
 func (*NetworkInterface) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{192}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{194}
 }
 
 func (x *NetworkInterface) GetNetworkInterfaceId() string {
@@ -13360,7 +13458,7 @@ type NetworkInterfacePrivateIpAddress struct {
 
 func (x *NetworkInterfacePrivateIpAddress) Reset() {
 	*x = NetworkInterfacePrivateIpAddress{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[193]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[195]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13372,7 +13470,7 @@ func (x *NetworkInterfacePrivateIpAddress) String() string {
 func (*NetworkInterfacePrivateIpAddress) ProtoMessage() {}
 
 func (x *NetworkInterfacePrivateIpAddress) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[193]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[195]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13385,7 +13483,7 @@ func (x *NetworkInterfacePrivateIpAddress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkInterfacePrivateIpAddress.ProtoReflect.Descriptor instead.
 func (*NetworkInterfacePrivateIpAddress) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{193}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{195}
 }
 
 func (x *NetworkInterfacePrivateIpAddress) GetPrivateIpAddress() string {
@@ -13425,7 +13523,7 @@ type NetworkInterfaceAttachment struct {
 
 func (x *NetworkInterfaceAttachment) Reset() {
 	*x = NetworkInterfaceAttachment{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[194]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[196]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13437,7 +13535,7 @@ func (x *NetworkInterfaceAttachment) String() string {
 func (*NetworkInterfaceAttachment) ProtoMessage() {}
 
 func (x *NetworkInterfaceAttachment) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[194]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[196]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13450,7 +13548,7 @@ func (x *NetworkInterfaceAttachment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkInterfaceAttachment.ProtoReflect.Descriptor instead.
 func (*NetworkInterfaceAttachment) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{194}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{196}
 }
 
 func (x *NetworkInterfaceAttachment) GetAttachmentId() string {
@@ -13521,7 +13619,7 @@ type DescribeNetworkInterfacesRequest struct {
 
 func (x *DescribeNetworkInterfacesRequest) Reset() {
 	*x = DescribeNetworkInterfacesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[195]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[197]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13533,7 +13631,7 @@ func (x *DescribeNetworkInterfacesRequest) String() string {
 func (*DescribeNetworkInterfacesRequest) ProtoMessage() {}
 
 func (x *DescribeNetworkInterfacesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[195]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[197]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13546,7 +13644,7 @@ func (x *DescribeNetworkInterfacesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeNetworkInterfacesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkInterfacesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{195}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{197}
 }
 
 func (x *DescribeNetworkInterfacesRequest) GetNetworkInterfaceIds() []string {
@@ -13587,7 +13685,7 @@ type DescribeNetworkInterfacesResponse struct {
 
 func (x *DescribeNetworkInterfacesResponse) Reset() {
 	*x = DescribeNetworkInterfacesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[196]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[198]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13599,7 +13697,7 @@ func (x *DescribeNetworkInterfacesResponse) String() string {
 func (*DescribeNetworkInterfacesResponse) ProtoMessage() {}
 
 func (x *DescribeNetworkInterfacesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[196]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[198]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13612,7 +13710,7 @@ func (x *DescribeNetworkInterfacesResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DescribeNetworkInterfacesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkInterfacesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{196}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{198}
 }
 
 func (x *DescribeNetworkInterfacesResponse) GetNetworkInterfaces() []*NetworkInterface {
@@ -13644,7 +13742,7 @@ type RouteTable struct {
 
 func (x *RouteTable) Reset() {
 	*x = RouteTable{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[197]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[199]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13656,7 +13754,7 @@ func (x *RouteTable) String() string {
 func (*RouteTable) ProtoMessage() {}
 
 func (x *RouteTable) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[197]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[199]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13669,7 +13767,7 @@ func (x *RouteTable) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RouteTable.ProtoReflect.Descriptor instead.
 func (*RouteTable) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{197}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{199}
 }
 
 func (x *RouteTable) GetRouteTableId() string {
@@ -13726,7 +13824,7 @@ type Route struct {
 
 func (x *Route) Reset() {
 	*x = Route{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[198]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[200]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13738,7 +13836,7 @@ func (x *Route) String() string {
 func (*Route) ProtoMessage() {}
 
 func (x *Route) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[198]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[200]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13751,7 +13849,7 @@ func (x *Route) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Route.ProtoReflect.Descriptor instead.
 func (*Route) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{198}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{200}
 }
 
 func (x *Route) GetDestinationCidrBlock() string {
@@ -13797,7 +13895,7 @@ type RouteTableAssociation struct {
 
 func (x *RouteTableAssociation) Reset() {
 	*x = RouteTableAssociation{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[199]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[201]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13809,7 +13907,7 @@ func (x *RouteTableAssociation) String() string {
 func (*RouteTableAssociation) ProtoMessage() {}
 
 func (x *RouteTableAssociation) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[199]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[201]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13822,7 +13920,7 @@ func (x *RouteTableAssociation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RouteTableAssociation.ProtoReflect.Descriptor instead.
 func (*RouteTableAssociation) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{199}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{201}
 }
 
 func (x *RouteTableAssociation) GetRouteTableAssociationId() string {
@@ -13872,7 +13970,7 @@ type DescribeRouteTablesRequest struct {
 
 func (x *DescribeRouteTablesRequest) Reset() {
 	*x = DescribeRouteTablesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[200]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[202]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13884,7 +13982,7 @@ func (x *DescribeRouteTablesRequest) String() string {
 func (*DescribeRouteTablesRequest) ProtoMessage() {}
 
 func (x *DescribeRouteTablesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[200]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[202]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13897,7 +13995,7 @@ func (x *DescribeRouteTablesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRouteTablesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeRouteTablesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{200}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{202}
 }
 
 func (x *DescribeRouteTablesRequest) GetRouteTableIds() []string {
@@ -13938,7 +14036,7 @@ type DescribeRouteTablesResponse struct {
 
 func (x *DescribeRouteTablesResponse) Reset() {
 	*x = DescribeRouteTablesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[201]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[203]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13950,7 +14048,7 @@ func (x *DescribeRouteTablesResponse) String() string {
 func (*DescribeRouteTablesResponse) ProtoMessage() {}
 
 func (x *DescribeRouteTablesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[201]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[203]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13963,7 +14061,7 @@ func (x *DescribeRouteTablesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRouteTablesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeRouteTablesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{201}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{203}
 }
 
 func (x *DescribeRouteTablesResponse) GetRouteTables() []*RouteTable {
@@ -13996,7 +14094,7 @@ type NetworkAcl struct {
 
 func (x *NetworkAcl) Reset() {
 	*x = NetworkAcl{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[202]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[204]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14008,7 +14106,7 @@ func (x *NetworkAcl) String() string {
 func (*NetworkAcl) ProtoMessage() {}
 
 func (x *NetworkAcl) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[202]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[204]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14021,7 +14119,7 @@ func (x *NetworkAcl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkAcl.ProtoReflect.Descriptor instead.
 func (*NetworkAcl) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{202}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{204}
 }
 
 func (x *NetworkAcl) GetNetworkAclId() string {
@@ -14087,7 +14185,7 @@ type NetworkAclEntry struct {
 
 func (x *NetworkAclEntry) Reset() {
 	*x = NetworkAclEntry{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[203]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[205]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14099,7 +14197,7 @@ func (x *NetworkAclEntry) String() string {
 func (*NetworkAclEntry) ProtoMessage() {}
 
 func (x *NetworkAclEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[203]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[205]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14112,7 +14210,7 @@ func (x *NetworkAclEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkAclEntry.ProtoReflect.Descriptor instead.
 func (*NetworkAclEntry) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{203}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{205}
 }
 
 func (x *NetworkAclEntry) GetRuleNumber() int32 {
@@ -14161,7 +14259,7 @@ type NetworkAclAssociation struct {
 
 func (x *NetworkAclAssociation) Reset() {
 	*x = NetworkAclAssociation{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[204]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[206]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14173,7 +14271,7 @@ func (x *NetworkAclAssociation) String() string {
 func (*NetworkAclAssociation) ProtoMessage() {}
 
 func (x *NetworkAclAssociation) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[204]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[206]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14186,7 +14284,7 @@ func (x *NetworkAclAssociation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkAclAssociation.ProtoReflect.Descriptor instead.
 func (*NetworkAclAssociation) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{204}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{206}
 }
 
 func (x *NetworkAclAssociation) GetNetworkAclAssociationId() string {
@@ -14222,7 +14320,7 @@ type DescribeNetworkAclsRequest struct {
 
 func (x *DescribeNetworkAclsRequest) Reset() {
 	*x = DescribeNetworkAclsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[205]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[207]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14234,7 +14332,7 @@ func (x *DescribeNetworkAclsRequest) String() string {
 func (*DescribeNetworkAclsRequest) ProtoMessage() {}
 
 func (x *DescribeNetworkAclsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[205]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[207]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14247,7 +14345,7 @@ func (x *DescribeNetworkAclsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeNetworkAclsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkAclsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{205}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{207}
 }
 
 func (x *DescribeNetworkAclsRequest) GetNetworkAclIds() []string {
@@ -14288,7 +14386,7 @@ type DescribeNetworkAclsResponse struct {
 
 func (x *DescribeNetworkAclsResponse) Reset() {
 	*x = DescribeNetworkAclsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[206]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[208]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14300,7 +14398,7 @@ func (x *DescribeNetworkAclsResponse) String() string {
 func (*DescribeNetworkAclsResponse) ProtoMessage() {}
 
 func (x *DescribeNetworkAclsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[206]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[208]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14313,7 +14411,7 @@ func (x *DescribeNetworkAclsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeNetworkAclsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkAclsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{206}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{208}
 }
 
 func (x *DescribeNetworkAclsResponse) GetNetworkAcls() []*NetworkAcl {
@@ -14343,7 +14441,7 @@ type LaunchTemplateSpecification struct {
 
 func (x *LaunchTemplateSpecification) Reset() {
 	*x = LaunchTemplateSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[207]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[209]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14355,7 +14453,7 @@ func (x *LaunchTemplateSpecification) String() string {
 func (*LaunchTemplateSpecification) ProtoMessage() {}
 
 func (x *LaunchTemplateSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[207]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[209]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14368,7 +14466,7 @@ func (x *LaunchTemplateSpecification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateSpecification.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{207}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{209}
 }
 
 func (x *LaunchTemplateSpecification) GetLaunchTemplateId() string {
@@ -14424,7 +14522,7 @@ type LaunchTemplateData struct {
 
 func (x *LaunchTemplateData) Reset() {
 	*x = LaunchTemplateData{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[208]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[210]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14436,7 +14534,7 @@ func (x *LaunchTemplateData) String() string {
 func (*LaunchTemplateData) ProtoMessage() {}
 
 func (x *LaunchTemplateData) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[208]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[210]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14449,7 +14547,7 @@ func (x *LaunchTemplateData) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateData.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateData) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{208}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{210}
 }
 
 func (x *LaunchTemplateData) GetImageId() string {
@@ -14596,7 +14694,7 @@ type LaunchTemplateNetworkInterface struct {
 
 func (x *LaunchTemplateNetworkInterface) Reset() {
 	*x = LaunchTemplateNetworkInterface{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[209]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[211]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14608,7 +14706,7 @@ func (x *LaunchTemplateNetworkInterface) String() string {
 func (*LaunchTemplateNetworkInterface) ProtoMessage() {}
 
 func (x *LaunchTemplateNetworkInterface) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[209]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[211]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14621,7 +14719,7 @@ func (x *LaunchTemplateNetworkInterface) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateNetworkInterface.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateNetworkInterface) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{209}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{211}
 }
 
 func (x *LaunchTemplateNetworkInterface) GetDeviceIndex() int32 {
@@ -14692,7 +14790,7 @@ type LaunchTemplateBlockDeviceMapping struct {
 
 func (x *LaunchTemplateBlockDeviceMapping) Reset() {
 	*x = LaunchTemplateBlockDeviceMapping{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[210]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[212]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14704,7 +14802,7 @@ func (x *LaunchTemplateBlockDeviceMapping) String() string {
 func (*LaunchTemplateBlockDeviceMapping) ProtoMessage() {}
 
 func (x *LaunchTemplateBlockDeviceMapping) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[210]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[212]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14717,7 +14815,7 @@ func (x *LaunchTemplateBlockDeviceMapping) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateBlockDeviceMapping.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateBlockDeviceMapping) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{210}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{212}
 }
 
 func (x *LaunchTemplateBlockDeviceMapping) GetDeviceName() string {
@@ -14757,7 +14855,7 @@ type LaunchTemplateEbsBlockDevice struct {
 
 func (x *LaunchTemplateEbsBlockDevice) Reset() {
 	*x = LaunchTemplateEbsBlockDevice{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[211]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[213]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14769,7 +14867,7 @@ func (x *LaunchTemplateEbsBlockDevice) String() string {
 func (*LaunchTemplateEbsBlockDevice) ProtoMessage() {}
 
 func (x *LaunchTemplateEbsBlockDevice) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[211]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[213]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14782,7 +14880,7 @@ func (x *LaunchTemplateEbsBlockDevice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateEbsBlockDevice.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateEbsBlockDevice) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{211}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{213}
 }
 
 func (x *LaunchTemplateEbsBlockDevice) GetEncrypted() bool {
@@ -14847,7 +14945,7 @@ type LaunchTemplatePlacement struct {
 
 func (x *LaunchTemplatePlacement) Reset() {
 	*x = LaunchTemplatePlacement{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[212]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[214]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14859,7 +14957,7 @@ func (x *LaunchTemplatePlacement) String() string {
 func (*LaunchTemplatePlacement) ProtoMessage() {}
 
 func (x *LaunchTemplatePlacement) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[212]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[214]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14872,7 +14970,7 @@ func (x *LaunchTemplatePlacement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplatePlacement.ProtoReflect.Descriptor instead.
 func (*LaunchTemplatePlacement) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{212}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{214}
 }
 
 func (x *LaunchTemplatePlacement) GetAvailabilityZone() string {
@@ -14917,7 +15015,7 @@ type LaunchTemplateMetadataOptions struct {
 
 func (x *LaunchTemplateMetadataOptions) Reset() {
 	*x = LaunchTemplateMetadataOptions{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[213]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[215]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14929,7 +15027,7 @@ func (x *LaunchTemplateMetadataOptions) String() string {
 func (*LaunchTemplateMetadataOptions) ProtoMessage() {}
 
 func (x *LaunchTemplateMetadataOptions) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[213]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[215]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14942,7 +15040,7 @@ func (x *LaunchTemplateMetadataOptions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateMetadataOptions.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateMetadataOptions) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{213}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{215}
 }
 
 func (x *LaunchTemplateMetadataOptions) GetHttpTokens() string {
@@ -14990,7 +15088,7 @@ type LaunchTemplateIamInstanceProfile struct {
 
 func (x *LaunchTemplateIamInstanceProfile) Reset() {
 	*x = LaunchTemplateIamInstanceProfile{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[214]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[216]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15002,7 +15100,7 @@ func (x *LaunchTemplateIamInstanceProfile) String() string {
 func (*LaunchTemplateIamInstanceProfile) ProtoMessage() {}
 
 func (x *LaunchTemplateIamInstanceProfile) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[214]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[216]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15015,7 +15113,7 @@ func (x *LaunchTemplateIamInstanceProfile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateIamInstanceProfile.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateIamInstanceProfile) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{214}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{216}
 }
 
 func (x *LaunchTemplateIamInstanceProfile) GetArn() string {
@@ -15041,7 +15139,7 @@ type LaunchTemplateMonitoring struct {
 
 func (x *LaunchTemplateMonitoring) Reset() {
 	*x = LaunchTemplateMonitoring{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[215]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[217]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15053,7 +15151,7 @@ func (x *LaunchTemplateMonitoring) String() string {
 func (*LaunchTemplateMonitoring) ProtoMessage() {}
 
 func (x *LaunchTemplateMonitoring) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[215]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[217]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15066,7 +15164,7 @@ func (x *LaunchTemplateMonitoring) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateMonitoring.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateMonitoring) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{215}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{217}
 }
 
 func (x *LaunchTemplateMonitoring) GetEnabled() bool {
@@ -15091,7 +15189,7 @@ type LaunchTemplate struct {
 
 func (x *LaunchTemplate) Reset() {
 	*x = LaunchTemplate{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[216]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[218]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15103,7 +15201,7 @@ func (x *LaunchTemplate) String() string {
 func (*LaunchTemplate) ProtoMessage() {}
 
 func (x *LaunchTemplate) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[216]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[218]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15116,7 +15214,7 @@ func (x *LaunchTemplate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplate.ProtoReflect.Descriptor instead.
 func (*LaunchTemplate) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{216}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{218}
 }
 
 func (x *LaunchTemplate) GetLaunchTemplateId() string {
@@ -15184,7 +15282,7 @@ type LaunchTemplateVersion struct {
 
 func (x *LaunchTemplateVersion) Reset() {
 	*x = LaunchTemplateVersion{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[217]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[219]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15196,7 +15294,7 @@ func (x *LaunchTemplateVersion) String() string {
 func (*LaunchTemplateVersion) ProtoMessage() {}
 
 func (x *LaunchTemplateVersion) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[217]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[219]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15209,7 +15307,7 @@ func (x *LaunchTemplateVersion) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateVersion.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateVersion) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{217}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{219}
 }
 
 func (x *LaunchTemplateVersion) GetLaunchTemplateId() string {
@@ -15280,7 +15378,7 @@ type ValidationWarning struct {
 
 func (x *ValidationWarning) Reset() {
 	*x = ValidationWarning{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[218]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[220]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15292,7 +15390,7 @@ func (x *ValidationWarning) String() string {
 func (*ValidationWarning) ProtoMessage() {}
 
 func (x *ValidationWarning) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[218]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[220]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15305,7 +15403,7 @@ func (x *ValidationWarning) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidationWarning.ProtoReflect.Descriptor instead.
 func (*ValidationWarning) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{218}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{220}
 }
 
 func (x *ValidationWarning) GetErrors() []*ValidationError {
@@ -15325,7 +15423,7 @@ type ValidationError struct {
 
 func (x *ValidationError) Reset() {
 	*x = ValidationError{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[219]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[221]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15337,7 +15435,7 @@ func (x *ValidationError) String() string {
 func (*ValidationError) ProtoMessage() {}
 
 func (x *ValidationError) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[219]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[221]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15350,7 +15448,7 @@ func (x *ValidationError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidationError.ProtoReflect.Descriptor instead.
 func (*ValidationError) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{219}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{221}
 }
 
 func (x *ValidationError) GetCode() string {
@@ -15381,7 +15479,7 @@ type CreateLaunchTemplateRequest struct {
 
 func (x *CreateLaunchTemplateRequest) Reset() {
 	*x = CreateLaunchTemplateRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[220]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[222]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15393,7 +15491,7 @@ func (x *CreateLaunchTemplateRequest) String() string {
 func (*CreateLaunchTemplateRequest) ProtoMessage() {}
 
 func (x *CreateLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[220]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[222]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15406,7 +15504,7 @@ func (x *CreateLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateLaunchTemplateRequest.ProtoReflect.Descriptor instead.
 func (*CreateLaunchTemplateRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{220}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{222}
 }
 
 func (x *CreateLaunchTemplateRequest) GetLaunchTemplateName() string {
@@ -15461,7 +15559,7 @@ type CreateLaunchTemplateResponse struct {
 
 func (x *CreateLaunchTemplateResponse) Reset() {
 	*x = CreateLaunchTemplateResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[221]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[223]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15473,7 +15571,7 @@ func (x *CreateLaunchTemplateResponse) String() string {
 func (*CreateLaunchTemplateResponse) ProtoMessage() {}
 
 func (x *CreateLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[221]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[223]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15486,7 +15584,7 @@ func (x *CreateLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateLaunchTemplateResponse.ProtoReflect.Descriptor instead.
 func (*CreateLaunchTemplateResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{221}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{223}
 }
 
 func (x *CreateLaunchTemplateResponse) GetLaunchTemplate() *LaunchTemplate {
@@ -15520,7 +15618,7 @@ type CreateLaunchTemplateVersionRequest struct {
 
 func (x *CreateLaunchTemplateVersionRequest) Reset() {
 	*x = CreateLaunchTemplateVersionRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[222]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[224]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15532,7 +15630,7 @@ func (x *CreateLaunchTemplateVersionRequest) String() string {
 func (*CreateLaunchTemplateVersionRequest) ProtoMessage() {}
 
 func (x *CreateLaunchTemplateVersionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[222]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[224]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15545,7 +15643,7 @@ func (x *CreateLaunchTemplateVersionRequest) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use CreateLaunchTemplateVersionRequest.ProtoReflect.Descriptor instead.
 func (*CreateLaunchTemplateVersionRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{222}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{224}
 }
 
 func (x *CreateLaunchTemplateVersionRequest) GetLaunchTemplateId() string {
@@ -15607,7 +15705,7 @@ type CreateLaunchTemplateVersionResponse struct {
 
 func (x *CreateLaunchTemplateVersionResponse) Reset() {
 	*x = CreateLaunchTemplateVersionResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[223]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[225]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15619,7 +15717,7 @@ func (x *CreateLaunchTemplateVersionResponse) String() string {
 func (*CreateLaunchTemplateVersionResponse) ProtoMessage() {}
 
 func (x *CreateLaunchTemplateVersionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[223]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[225]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15632,7 +15730,7 @@ func (x *CreateLaunchTemplateVersionResponse) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use CreateLaunchTemplateVersionResponse.ProtoReflect.Descriptor instead.
 func (*CreateLaunchTemplateVersionResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{223}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{225}
 }
 
 func (x *CreateLaunchTemplateVersionResponse) GetLaunchTemplateVersion() *LaunchTemplateVersion {
@@ -15662,7 +15760,7 @@ type DescribeLaunchTemplatesRequest struct {
 
 func (x *DescribeLaunchTemplatesRequest) Reset() {
 	*x = DescribeLaunchTemplatesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[224]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[226]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15674,7 +15772,7 @@ func (x *DescribeLaunchTemplatesRequest) String() string {
 func (*DescribeLaunchTemplatesRequest) ProtoMessage() {}
 
 func (x *DescribeLaunchTemplatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[224]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[226]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15687,7 +15785,7 @@ func (x *DescribeLaunchTemplatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeLaunchTemplatesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeLaunchTemplatesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{224}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{226}
 }
 
 func (x *DescribeLaunchTemplatesRequest) GetLaunchTemplateIds() []string {
@@ -15735,7 +15833,7 @@ type DescribeLaunchTemplatesResponse struct {
 
 func (x *DescribeLaunchTemplatesResponse) Reset() {
 	*x = DescribeLaunchTemplatesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[225]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[227]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15747,7 +15845,7 @@ func (x *DescribeLaunchTemplatesResponse) String() string {
 func (*DescribeLaunchTemplatesResponse) ProtoMessage() {}
 
 func (x *DescribeLaunchTemplatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[225]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[227]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15760,7 +15858,7 @@ func (x *DescribeLaunchTemplatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeLaunchTemplatesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeLaunchTemplatesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{225}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{227}
 }
 
 func (x *DescribeLaunchTemplatesResponse) GetLaunchTemplates() []*LaunchTemplate {
@@ -15795,7 +15893,7 @@ type DescribeLaunchTemplateVersionsRequest struct {
 
 func (x *DescribeLaunchTemplateVersionsRequest) Reset() {
 	*x = DescribeLaunchTemplateVersionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[226]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[228]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15807,7 +15905,7 @@ func (x *DescribeLaunchTemplateVersionsRequest) String() string {
 func (*DescribeLaunchTemplateVersionsRequest) ProtoMessage() {}
 
 func (x *DescribeLaunchTemplateVersionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[226]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[228]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15820,7 +15918,7 @@ func (x *DescribeLaunchTemplateVersionsRequest) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use DescribeLaunchTemplateVersionsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeLaunchTemplateVersionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{226}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{228}
 }
 
 func (x *DescribeLaunchTemplateVersionsRequest) GetLaunchTemplateId() string {
@@ -15889,7 +15987,7 @@ type DescribeLaunchTemplateVersionsResponse struct {
 
 func (x *DescribeLaunchTemplateVersionsResponse) Reset() {
 	*x = DescribeLaunchTemplateVersionsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[227]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[229]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15901,7 +15999,7 @@ func (x *DescribeLaunchTemplateVersionsResponse) String() string {
 func (*DescribeLaunchTemplateVersionsResponse) ProtoMessage() {}
 
 func (x *DescribeLaunchTemplateVersionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[227]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[229]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15914,7 +16012,7 @@ func (x *DescribeLaunchTemplateVersionsResponse) ProtoReflect() protoreflect.Mes
 
 // Deprecated: Use DescribeLaunchTemplateVersionsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeLaunchTemplateVersionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{227}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{229}
 }
 
 func (x *DescribeLaunchTemplateVersionsResponse) GetLaunchTemplateVersions() []*LaunchTemplateVersion {
@@ -15944,7 +16042,7 @@ type ModifyLaunchTemplateRequest struct {
 
 func (x *ModifyLaunchTemplateRequest) Reset() {
 	*x = ModifyLaunchTemplateRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[228]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[230]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15956,7 +16054,7 @@ func (x *ModifyLaunchTemplateRequest) String() string {
 func (*ModifyLaunchTemplateRequest) ProtoMessage() {}
 
 func (x *ModifyLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[228]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[230]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15969,7 +16067,7 @@ func (x *ModifyLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyLaunchTemplateRequest.ProtoReflect.Descriptor instead.
 func (*ModifyLaunchTemplateRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{228}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{230}
 }
 
 func (x *ModifyLaunchTemplateRequest) GetLaunchTemplateId() string {
@@ -16016,7 +16114,7 @@ type ModifyLaunchTemplateResponse struct {
 
 func (x *ModifyLaunchTemplateResponse) Reset() {
 	*x = ModifyLaunchTemplateResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[229]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[231]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16028,7 +16126,7 @@ func (x *ModifyLaunchTemplateResponse) String() string {
 func (*ModifyLaunchTemplateResponse) ProtoMessage() {}
 
 func (x *ModifyLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[229]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[231]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16041,7 +16139,7 @@ func (x *ModifyLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyLaunchTemplateResponse.ProtoReflect.Descriptor instead.
 func (*ModifyLaunchTemplateResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{229}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{231}
 }
 
 func (x *ModifyLaunchTemplateResponse) GetLaunchTemplate() *LaunchTemplate {
@@ -16062,7 +16160,7 @@ type DeleteLaunchTemplateRequest struct {
 
 func (x *DeleteLaunchTemplateRequest) Reset() {
 	*x = DeleteLaunchTemplateRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[230]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[232]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16074,7 +16172,7 @@ func (x *DeleteLaunchTemplateRequest) String() string {
 func (*DeleteLaunchTemplateRequest) ProtoMessage() {}
 
 func (x *DeleteLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[230]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[232]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16087,7 +16185,7 @@ func (x *DeleteLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteLaunchTemplateRequest.ProtoReflect.Descriptor instead.
 func (*DeleteLaunchTemplateRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{230}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{232}
 }
 
 func (x *DeleteLaunchTemplateRequest) GetLaunchTemplateId() string {
@@ -16120,7 +16218,7 @@ type DeleteLaunchTemplateResponse struct {
 
 func (x *DeleteLaunchTemplateResponse) Reset() {
 	*x = DeleteLaunchTemplateResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[231]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[233]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16132,7 +16230,7 @@ func (x *DeleteLaunchTemplateResponse) String() string {
 func (*DeleteLaunchTemplateResponse) ProtoMessage() {}
 
 func (x *DeleteLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[231]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[233]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16145,7 +16243,7 @@ func (x *DeleteLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteLaunchTemplateResponse.ProtoReflect.Descriptor instead.
 func (*DeleteLaunchTemplateResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{231}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{233}
 }
 
 func (x *DeleteLaunchTemplateResponse) GetLaunchTemplate() *LaunchTemplate {
@@ -16167,7 +16265,7 @@ type DeleteLaunchTemplateVersionsRequest struct {
 
 func (x *DeleteLaunchTemplateVersionsRequest) Reset() {
 	*x = DeleteLaunchTemplateVersionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[232]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[234]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16179,7 +16277,7 @@ func (x *DeleteLaunchTemplateVersionsRequest) String() string {
 func (*DeleteLaunchTemplateVersionsRequest) ProtoMessage() {}
 
 func (x *DeleteLaunchTemplateVersionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[232]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[234]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16192,7 +16290,7 @@ func (x *DeleteLaunchTemplateVersionsRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use DeleteLaunchTemplateVersionsRequest.ProtoReflect.Descriptor instead.
 func (*DeleteLaunchTemplateVersionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{232}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{234}
 }
 
 func (x *DeleteLaunchTemplateVersionsRequest) GetLaunchTemplateId() string {
@@ -16235,7 +16333,7 @@ type DeleteLaunchTemplateVersionsResponse struct {
 
 func (x *DeleteLaunchTemplateVersionsResponse) Reset() {
 	*x = DeleteLaunchTemplateVersionsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[233]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16247,7 +16345,7 @@ func (x *DeleteLaunchTemplateVersionsResponse) String() string {
 func (*DeleteLaunchTemplateVersionsResponse) ProtoMessage() {}
 
 func (x *DeleteLaunchTemplateVersionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[233]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16260,7 +16358,7 @@ func (x *DeleteLaunchTemplateVersionsResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use DeleteLaunchTemplateVersionsResponse.ProtoReflect.Descriptor instead.
 func (*DeleteLaunchTemplateVersionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{233}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{235}
 }
 
 func (x *DeleteLaunchTemplateVersionsResponse) GetSuccessfullyDeletedLaunchTemplateVersions() []*LaunchTemplateVersionDeletion {
@@ -16291,7 +16389,7 @@ type LaunchTemplateVersionDeletion struct {
 
 func (x *LaunchTemplateVersionDeletion) Reset() {
 	*x = LaunchTemplateVersionDeletion{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[234]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16303,7 +16401,7 @@ func (x *LaunchTemplateVersionDeletion) String() string {
 func (*LaunchTemplateVersionDeletion) ProtoMessage() {}
 
 func (x *LaunchTemplateVersionDeletion) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[234]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16316,7 +16414,7 @@ func (x *LaunchTemplateVersionDeletion) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateVersionDeletion.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateVersionDeletion) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{234}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{236}
 }
 
 func (x *LaunchTemplateVersionDeletion) GetLaunchTemplateId() string {
@@ -16357,7 +16455,7 @@ type GetLaunchTemplateDataRequest struct {
 
 func (x *GetLaunchTemplateDataRequest) Reset() {
 	*x = GetLaunchTemplateDataRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16369,7 +16467,7 @@ func (x *GetLaunchTemplateDataRequest) String() string {
 func (*GetLaunchTemplateDataRequest) ProtoMessage() {}
 
 func (x *GetLaunchTemplateDataRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16382,7 +16480,7 @@ func (x *GetLaunchTemplateDataRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetLaunchTemplateDataRequest.ProtoReflect.Descriptor instead.
 func (*GetLaunchTemplateDataRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{235}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{237}
 }
 
 func (x *GetLaunchTemplateDataRequest) GetInstanceId() string {
@@ -16408,7 +16506,7 @@ type GetLaunchTemplateDataResponse struct {
 
 func (x *GetLaunchTemplateDataResponse) Reset() {
 	*x = GetLaunchTemplateDataResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16420,7 +16518,7 @@ func (x *GetLaunchTemplateDataResponse) String() string {
 func (*GetLaunchTemplateDataResponse) ProtoMessage() {}
 
 func (x *GetLaunchTemplateDataResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16433,7 +16531,7 @@ func (x *GetLaunchTemplateDataResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetLaunchTemplateDataResponse.ProtoReflect.Descriptor instead.
 func (*GetLaunchTemplateDataResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{236}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{238}
 }
 
 func (x *GetLaunchTemplateDataResponse) GetLaunchTemplateData() *LaunchTemplateData {
@@ -16456,7 +16554,7 @@ type DescribeVolumesModificationsRequest struct {
 
 func (x *DescribeVolumesModificationsRequest) Reset() {
 	*x = DescribeVolumesModificationsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16468,7 +16566,7 @@ func (x *DescribeVolumesModificationsRequest) String() string {
 func (*DescribeVolumesModificationsRequest) ProtoMessage() {}
 
 func (x *DescribeVolumesModificationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16481,7 +16579,7 @@ func (x *DescribeVolumesModificationsRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use DescribeVolumesModificationsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVolumesModificationsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{237}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{239}
 }
 
 func (x *DescribeVolumesModificationsRequest) GetVolumeIds() []string {
@@ -16529,7 +16627,7 @@ type DescribeVolumesModificationsResponse struct {
 
 func (x *DescribeVolumesModificationsResponse) Reset() {
 	*x = DescribeVolumesModificationsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16541,7 +16639,7 @@ func (x *DescribeVolumesModificationsResponse) String() string {
 func (*DescribeVolumesModificationsResponse) ProtoMessage() {}
 
 func (x *DescribeVolumesModificationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16554,7 +16652,7 @@ func (x *DescribeVolumesModificationsResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use DescribeVolumesModificationsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVolumesModificationsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{238}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{240}
 }
 
 func (x *DescribeVolumesModificationsResponse) GetVolumesModifications() []*VolumeModification {
@@ -16586,7 +16684,7 @@ type DescribeVolumeStatusRequest struct {
 
 func (x *DescribeVolumeStatusRequest) Reset() {
 	*x = DescribeVolumeStatusRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[241]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16598,7 +16696,7 @@ func (x *DescribeVolumeStatusRequest) String() string {
 func (*DescribeVolumeStatusRequest) ProtoMessage() {}
 
 func (x *DescribeVolumeStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[241]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16611,7 +16709,7 @@ func (x *DescribeVolumeStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumeStatusRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVolumeStatusRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{239}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{241}
 }
 
 func (x *DescribeVolumeStatusRequest) GetVolumeIds() []string {
@@ -16666,7 +16764,7 @@ type DescribeVolumeStatusResponse struct {
 
 func (x *DescribeVolumeStatusResponse) Reset() {
 	*x = DescribeVolumeStatusResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[242]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16678,7 +16776,7 @@ func (x *DescribeVolumeStatusResponse) String() string {
 func (*DescribeVolumeStatusResponse) ProtoMessage() {}
 
 func (x *DescribeVolumeStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[242]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16691,7 +16789,7 @@ func (x *DescribeVolumeStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumeStatusResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVolumeStatusResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{240}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{242}
 }
 
 func (x *DescribeVolumeStatusResponse) GetVolumeStatuses() []*VolumeStatusItem {
@@ -16727,7 +16825,7 @@ type VolumeStatusItem struct {
 
 func (x *VolumeStatusItem) Reset() {
 	*x = VolumeStatusItem{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[241]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[243]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16739,7 +16837,7 @@ func (x *VolumeStatusItem) String() string {
 func (*VolumeStatusItem) ProtoMessage() {}
 
 func (x *VolumeStatusItem) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[241]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[243]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16752,7 +16850,7 @@ func (x *VolumeStatusItem) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeStatusItem.ProtoReflect.Descriptor instead.
 func (*VolumeStatusItem) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{241}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{243}
 }
 
 func (x *VolumeStatusItem) GetVolumeId() string {
@@ -16800,7 +16898,7 @@ type VolumeStatusDetail struct {
 
 func (x *VolumeStatusDetail) Reset() {
 	*x = VolumeStatusDetail{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[242]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[244]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16812,7 +16910,7 @@ func (x *VolumeStatusDetail) String() string {
 func (*VolumeStatusDetail) ProtoMessage() {}
 
 func (x *VolumeStatusDetail) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[242]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[244]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16825,7 +16923,7 @@ func (x *VolumeStatusDetail) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeStatusDetail.ProtoReflect.Descriptor instead.
 func (*VolumeStatusDetail) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{242}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{244}
 }
 
 func (x *VolumeStatusDetail) GetName() string {
@@ -16852,7 +16950,7 @@ type VolumeStatusAttachmentStatus struct {
 
 func (x *VolumeStatusAttachmentStatus) Reset() {
 	*x = VolumeStatusAttachmentStatus{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[243]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[245]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16864,7 +16962,7 @@ func (x *VolumeStatusAttachmentStatus) String() string {
 func (*VolumeStatusAttachmentStatus) ProtoMessage() {}
 
 func (x *VolumeStatusAttachmentStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[243]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[245]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16877,7 +16975,7 @@ func (x *VolumeStatusAttachmentStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeStatusAttachmentStatus.ProtoReflect.Descriptor instead.
 func (*VolumeStatusAttachmentStatus) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{243}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{245}
 }
 
 func (x *VolumeStatusAttachmentStatus) GetInstanceId() string {
@@ -16905,7 +17003,7 @@ type DescribeVolumeAttributeRequest struct {
 
 func (x *DescribeVolumeAttributeRequest) Reset() {
 	*x = DescribeVolumeAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[244]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[246]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16917,7 +17015,7 @@ func (x *DescribeVolumeAttributeRequest) String() string {
 func (*DescribeVolumeAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeVolumeAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[244]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[246]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16930,7 +17028,7 @@ func (x *DescribeVolumeAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumeAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVolumeAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{244}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{246}
 }
 
 func (x *DescribeVolumeAttributeRequest) GetVolumeId() string {
@@ -16969,7 +17067,7 @@ type VolumeAttribute struct {
 
 func (x *VolumeAttribute) Reset() {
 	*x = VolumeAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[245]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[247]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16981,7 +17079,7 @@ func (x *VolumeAttribute) String() string {
 func (*VolumeAttribute) ProtoMessage() {}
 
 func (x *VolumeAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[245]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[247]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16994,7 +17092,7 @@ func (x *VolumeAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeAttribute.ProtoReflect.Descriptor instead.
 func (*VolumeAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{245}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{247}
 }
 
 func (x *VolumeAttribute) GetVolumeId() string {
@@ -17036,7 +17134,7 @@ type ModifyVolumeAttributeRequest struct {
 
 func (x *ModifyVolumeAttributeRequest) Reset() {
 	*x = ModifyVolumeAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[246]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[248]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17048,7 +17146,7 @@ func (x *ModifyVolumeAttributeRequest) String() string {
 func (*ModifyVolumeAttributeRequest) ProtoMessage() {}
 
 func (x *ModifyVolumeAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[246]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[248]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17061,7 +17159,7 @@ func (x *ModifyVolumeAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVolumeAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyVolumeAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{246}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{248}
 }
 
 func (x *ModifyVolumeAttributeRequest) GetVolumeId() string {
@@ -17093,7 +17191,7 @@ type ModifyVolumeAttributeResponse struct {
 
 func (x *ModifyVolumeAttributeResponse) Reset() {
 	*x = ModifyVolumeAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[247]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[249]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17105,7 +17203,7 @@ func (x *ModifyVolumeAttributeResponse) String() string {
 func (*ModifyVolumeAttributeResponse) ProtoMessage() {}
 
 func (x *ModifyVolumeAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[247]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[249]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17118,7 +17216,7 @@ func (x *ModifyVolumeAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVolumeAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifyVolumeAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{247}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{249}
 }
 
 type GetEbsEncryptionByDefaultRequest struct {
@@ -17130,7 +17228,7 @@ type GetEbsEncryptionByDefaultRequest struct {
 
 func (x *GetEbsEncryptionByDefaultRequest) Reset() {
 	*x = GetEbsEncryptionByDefaultRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[248]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[250]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17142,7 +17240,7 @@ func (x *GetEbsEncryptionByDefaultRequest) String() string {
 func (*GetEbsEncryptionByDefaultRequest) ProtoMessage() {}
 
 func (x *GetEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[248]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[250]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17155,7 +17253,7 @@ func (x *GetEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEbsEncryptionByDefaultRequest.ProtoReflect.Descriptor instead.
 func (*GetEbsEncryptionByDefaultRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{248}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{250}
 }
 
 func (x *GetEbsEncryptionByDefaultRequest) GetDryRun() bool {
@@ -17174,7 +17272,7 @@ type EnableEbsEncryptionByDefaultRequest struct {
 
 func (x *EnableEbsEncryptionByDefaultRequest) Reset() {
 	*x = EnableEbsEncryptionByDefaultRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[249]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[251]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17186,7 +17284,7 @@ func (x *EnableEbsEncryptionByDefaultRequest) String() string {
 func (*EnableEbsEncryptionByDefaultRequest) ProtoMessage() {}
 
 func (x *EnableEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[249]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[251]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17199,7 +17297,7 @@ func (x *EnableEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use EnableEbsEncryptionByDefaultRequest.ProtoReflect.Descriptor instead.
 func (*EnableEbsEncryptionByDefaultRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{249}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{251}
 }
 
 func (x *EnableEbsEncryptionByDefaultRequest) GetDryRun() bool {
@@ -17218,7 +17316,7 @@ type DisableEbsEncryptionByDefaultRequest struct {
 
 func (x *DisableEbsEncryptionByDefaultRequest) Reset() {
 	*x = DisableEbsEncryptionByDefaultRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[250]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[252]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17230,7 +17328,7 @@ func (x *DisableEbsEncryptionByDefaultRequest) String() string {
 func (*DisableEbsEncryptionByDefaultRequest) ProtoMessage() {}
 
 func (x *DisableEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[250]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[252]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17243,7 +17341,7 @@ func (x *DisableEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use DisableEbsEncryptionByDefaultRequest.ProtoReflect.Descriptor instead.
 func (*DisableEbsEncryptionByDefaultRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{250}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{252}
 }
 
 func (x *DisableEbsEncryptionByDefaultRequest) GetDryRun() bool {
@@ -17263,7 +17361,7 @@ type EbsEncryptionByDefault struct {
 
 func (x *EbsEncryptionByDefault) Reset() {
 	*x = EbsEncryptionByDefault{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[251]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[253]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17275,7 +17373,7 @@ func (x *EbsEncryptionByDefault) String() string {
 func (*EbsEncryptionByDefault) ProtoMessage() {}
 
 func (x *EbsEncryptionByDefault) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[251]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[253]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17288,7 +17386,7 @@ func (x *EbsEncryptionByDefault) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EbsEncryptionByDefault.ProtoReflect.Descriptor instead.
 func (*EbsEncryptionByDefault) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{251}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{253}
 }
 
 func (x *EbsEncryptionByDefault) GetEbsEncryptionByDefault() bool {
@@ -17307,7 +17405,7 @@ type GetEbsDefaultKmsKeyIdRequest struct {
 
 func (x *GetEbsDefaultKmsKeyIdRequest) Reset() {
 	*x = GetEbsDefaultKmsKeyIdRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[252]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[254]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17319,7 +17417,7 @@ func (x *GetEbsDefaultKmsKeyIdRequest) String() string {
 func (*GetEbsDefaultKmsKeyIdRequest) ProtoMessage() {}
 
 func (x *GetEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[252]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[254]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17332,7 +17430,7 @@ func (x *GetEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEbsDefaultKmsKeyIdRequest.ProtoReflect.Descriptor instead.
 func (*GetEbsDefaultKmsKeyIdRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{252}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{254}
 }
 
 func (x *GetEbsDefaultKmsKeyIdRequest) GetDryRun() bool {
@@ -17352,7 +17450,7 @@ type ModifyEbsDefaultKmsKeyIdRequest struct {
 
 func (x *ModifyEbsDefaultKmsKeyIdRequest) Reset() {
 	*x = ModifyEbsDefaultKmsKeyIdRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[253]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[255]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17364,7 +17462,7 @@ func (x *ModifyEbsDefaultKmsKeyIdRequest) String() string {
 func (*ModifyEbsDefaultKmsKeyIdRequest) ProtoMessage() {}
 
 func (x *ModifyEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[253]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[255]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17377,7 +17475,7 @@ func (x *ModifyEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyEbsDefaultKmsKeyIdRequest.ProtoReflect.Descriptor instead.
 func (*ModifyEbsDefaultKmsKeyIdRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{253}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{255}
 }
 
 func (x *ModifyEbsDefaultKmsKeyIdRequest) GetKmsKeyId() string {
@@ -17403,7 +17501,7 @@ type ResetEbsDefaultKmsKeyIdRequest struct {
 
 func (x *ResetEbsDefaultKmsKeyIdRequest) Reset() {
 	*x = ResetEbsDefaultKmsKeyIdRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[254]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[256]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17415,7 +17513,7 @@ func (x *ResetEbsDefaultKmsKeyIdRequest) String() string {
 func (*ResetEbsDefaultKmsKeyIdRequest) ProtoMessage() {}
 
 func (x *ResetEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[254]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[256]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17428,7 +17526,7 @@ func (x *ResetEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetEbsDefaultKmsKeyIdRequest.ProtoReflect.Descriptor instead.
 func (*ResetEbsDefaultKmsKeyIdRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{254}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{256}
 }
 
 func (x *ResetEbsDefaultKmsKeyIdRequest) GetDryRun() bool {
@@ -17447,7 +17545,7 @@ type EbsDefaultKmsKeyId struct {
 
 func (x *EbsDefaultKmsKeyId) Reset() {
 	*x = EbsDefaultKmsKeyId{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[255]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[257]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17459,7 +17557,7 @@ func (x *EbsDefaultKmsKeyId) String() string {
 func (*EbsDefaultKmsKeyId) ProtoMessage() {}
 
 func (x *EbsDefaultKmsKeyId) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[255]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[257]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17472,7 +17570,7 @@ func (x *EbsDefaultKmsKeyId) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EbsDefaultKmsKeyId.ProtoReflect.Descriptor instead.
 func (*EbsDefaultKmsKeyId) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{255}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{257}
 }
 
 func (x *EbsDefaultKmsKeyId) GetKmsKeyId() string {
@@ -17494,7 +17592,7 @@ type CreateVolumePermission struct {
 
 func (x *CreateVolumePermission) Reset() {
 	*x = CreateVolumePermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[256]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[258]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17506,7 +17604,7 @@ func (x *CreateVolumePermission) String() string {
 func (*CreateVolumePermission) ProtoMessage() {}
 
 func (x *CreateVolumePermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[256]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[258]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17519,7 +17617,7 @@ func (x *CreateVolumePermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVolumePermission.ProtoReflect.Descriptor instead.
 func (*CreateVolumePermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{256}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{258}
 }
 
 func (x *CreateVolumePermission) GetUserId() string {
@@ -17546,7 +17644,7 @@ type CreateVolumePermissionModifications struct {
 
 func (x *CreateVolumePermissionModifications) Reset() {
 	*x = CreateVolumePermissionModifications{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[257]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[259]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17558,7 +17656,7 @@ func (x *CreateVolumePermissionModifications) String() string {
 func (*CreateVolumePermissionModifications) ProtoMessage() {}
 
 func (x *CreateVolumePermissionModifications) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[257]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[259]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17571,7 +17669,7 @@ func (x *CreateVolumePermissionModifications) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use CreateVolumePermissionModifications.ProtoReflect.Descriptor instead.
 func (*CreateVolumePermissionModifications) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{257}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{259}
 }
 
 func (x *CreateVolumePermissionModifications) GetAdd() []*CreateVolumePermission {
@@ -17599,7 +17697,7 @@ type DescribeSnapshotAttributeRequest struct {
 
 func (x *DescribeSnapshotAttributeRequest) Reset() {
 	*x = DescribeSnapshotAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[258]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[260]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17611,7 +17709,7 @@ func (x *DescribeSnapshotAttributeRequest) String() string {
 func (*DescribeSnapshotAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeSnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[258]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[260]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17624,7 +17722,7 @@ func (x *DescribeSnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSnapshotAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSnapshotAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{258}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{260}
 }
 
 func (x *DescribeSnapshotAttributeRequest) GetSnapshotId() string {
@@ -17662,7 +17760,7 @@ type SnapshotAttribute struct {
 
 func (x *SnapshotAttribute) Reset() {
 	*x = SnapshotAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[259]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[261]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17674,7 +17772,7 @@ func (x *SnapshotAttribute) String() string {
 func (*SnapshotAttribute) ProtoMessage() {}
 
 func (x *SnapshotAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[259]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[261]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17687,7 +17785,7 @@ func (x *SnapshotAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SnapshotAttribute.ProtoReflect.Descriptor instead.
 func (*SnapshotAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{259}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{261}
 }
 
 func (x *SnapshotAttribute) GetSnapshotId() string {
@@ -17729,7 +17827,7 @@ type ModifySnapshotAttributeRequest struct {
 
 func (x *ModifySnapshotAttributeRequest) Reset() {
 	*x = ModifySnapshotAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[260]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[262]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17741,7 +17839,7 @@ func (x *ModifySnapshotAttributeRequest) String() string {
 func (*ModifySnapshotAttributeRequest) ProtoMessage() {}
 
 func (x *ModifySnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[260]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[262]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17754,7 +17852,7 @@ func (x *ModifySnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySnapshotAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifySnapshotAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{260}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{262}
 }
 
 func (x *ModifySnapshotAttributeRequest) GetSnapshotId() string {
@@ -17814,7 +17912,7 @@ type ModifySnapshotAttributeResponse struct {
 
 func (x *ModifySnapshotAttributeResponse) Reset() {
 	*x = ModifySnapshotAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[261]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[263]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17826,7 +17924,7 @@ func (x *ModifySnapshotAttributeResponse) String() string {
 func (*ModifySnapshotAttributeResponse) ProtoMessage() {}
 
 func (x *ModifySnapshotAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[261]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[263]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17839,7 +17937,7 @@ func (x *ModifySnapshotAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySnapshotAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifySnapshotAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{261}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{263}
 }
 
 type ResetSnapshotAttributeRequest struct {
@@ -17853,7 +17951,7 @@ type ResetSnapshotAttributeRequest struct {
 
 func (x *ResetSnapshotAttributeRequest) Reset() {
 	*x = ResetSnapshotAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[262]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[264]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17865,7 +17963,7 @@ func (x *ResetSnapshotAttributeRequest) String() string {
 func (*ResetSnapshotAttributeRequest) ProtoMessage() {}
 
 func (x *ResetSnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[262]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[264]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17878,7 +17976,7 @@ func (x *ResetSnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetSnapshotAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ResetSnapshotAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{262}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{264}
 }
 
 func (x *ResetSnapshotAttributeRequest) GetSnapshotId() string {
@@ -17910,7 +18008,7 @@ type ResetSnapshotAttributeResponse struct {
 
 func (x *ResetSnapshotAttributeResponse) Reset() {
 	*x = ResetSnapshotAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[263]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[265]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17922,7 +18020,7 @@ func (x *ResetSnapshotAttributeResponse) String() string {
 func (*ResetSnapshotAttributeResponse) ProtoMessage() {}
 
 func (x *ResetSnapshotAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[263]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[265]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17935,7 +18033,7 @@ func (x *ResetSnapshotAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetSnapshotAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ResetSnapshotAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{263}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{265}
 }
 
 // DescribeInstanceTypeOfferingsRequest: location_type is region (the
@@ -17954,7 +18052,7 @@ type DescribeInstanceTypeOfferingsRequest struct {
 
 func (x *DescribeInstanceTypeOfferingsRequest) Reset() {
 	*x = DescribeInstanceTypeOfferingsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[264]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[266]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17966,7 +18064,7 @@ func (x *DescribeInstanceTypeOfferingsRequest) String() string {
 func (*DescribeInstanceTypeOfferingsRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceTypeOfferingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[264]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[266]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17979,7 +18077,7 @@ func (x *DescribeInstanceTypeOfferingsRequest) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use DescribeInstanceTypeOfferingsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTypeOfferingsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{264}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{266}
 }
 
 func (x *DescribeInstanceTypeOfferingsRequest) GetLocationType() string {
@@ -18028,7 +18126,7 @@ type InstanceTypeOffering struct {
 
 func (x *InstanceTypeOffering) Reset() {
 	*x = InstanceTypeOffering{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[265]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[267]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18040,7 +18138,7 @@ func (x *InstanceTypeOffering) String() string {
 func (*InstanceTypeOffering) ProtoMessage() {}
 
 func (x *InstanceTypeOffering) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[265]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[267]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18053,7 +18151,7 @@ func (x *InstanceTypeOffering) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceTypeOffering.ProtoReflect.Descriptor instead.
 func (*InstanceTypeOffering) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{265}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{267}
 }
 
 func (x *InstanceTypeOffering) GetInstanceType() string {
@@ -18087,7 +18185,7 @@ type DescribeInstanceTypeOfferingsResponse struct {
 
 func (x *DescribeInstanceTypeOfferingsResponse) Reset() {
 	*x = DescribeInstanceTypeOfferingsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[266]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[268]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18099,7 +18197,7 @@ func (x *DescribeInstanceTypeOfferingsResponse) String() string {
 func (*DescribeInstanceTypeOfferingsResponse) ProtoMessage() {}
 
 func (x *DescribeInstanceTypeOfferingsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[266]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[268]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18112,7 +18210,7 @@ func (x *DescribeInstanceTypeOfferingsResponse) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use DescribeInstanceTypeOfferingsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTypeOfferingsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{266}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{268}
 }
 
 func (x *DescribeInstanceTypeOfferingsResponse) GetInstanceTypeOfferings() []*InstanceTypeOffering {
@@ -18139,7 +18237,7 @@ type InstanceCreditSpecificationRequest struct {
 
 func (x *InstanceCreditSpecificationRequest) Reset() {
 	*x = InstanceCreditSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[267]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[269]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18151,7 +18249,7 @@ func (x *InstanceCreditSpecificationRequest) String() string {
 func (*InstanceCreditSpecificationRequest) ProtoMessage() {}
 
 func (x *InstanceCreditSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[267]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[269]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18164,7 +18262,7 @@ func (x *InstanceCreditSpecificationRequest) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use InstanceCreditSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*InstanceCreditSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{267}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{269}
 }
 
 func (x *InstanceCreditSpecificationRequest) GetInstanceId() string {
@@ -18192,7 +18290,7 @@ type ModifyInstanceCreditSpecificationRequest struct {
 
 func (x *ModifyInstanceCreditSpecificationRequest) Reset() {
 	*x = ModifyInstanceCreditSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[268]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[270]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18204,7 +18302,7 @@ func (x *ModifyInstanceCreditSpecificationRequest) String() string {
 func (*ModifyInstanceCreditSpecificationRequest) ProtoMessage() {}
 
 func (x *ModifyInstanceCreditSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[268]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[270]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18217,7 +18315,7 @@ func (x *ModifyInstanceCreditSpecificationRequest) ProtoReflect() protoreflect.M
 
 // Deprecated: Use ModifyInstanceCreditSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*ModifyInstanceCreditSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{268}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{270}
 }
 
 func (x *ModifyInstanceCreditSpecificationRequest) GetInstanceCreditSpecifications() []*InstanceCreditSpecificationRequest {
@@ -18250,7 +18348,7 @@ type SuccessfulInstanceCreditSpecification struct {
 
 func (x *SuccessfulInstanceCreditSpecification) Reset() {
 	*x = SuccessfulInstanceCreditSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[269]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[271]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18262,7 +18360,7 @@ func (x *SuccessfulInstanceCreditSpecification) String() string {
 func (*SuccessfulInstanceCreditSpecification) ProtoMessage() {}
 
 func (x *SuccessfulInstanceCreditSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[269]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[271]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18275,7 +18373,7 @@ func (x *SuccessfulInstanceCreditSpecification) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use SuccessfulInstanceCreditSpecification.ProtoReflect.Descriptor instead.
 func (*SuccessfulInstanceCreditSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{269}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{271}
 }
 
 func (x *SuccessfulInstanceCreditSpecification) GetInstanceId() string {
@@ -18298,7 +18396,7 @@ type UnsuccessfulInstanceCreditSpecification struct {
 
 func (x *UnsuccessfulInstanceCreditSpecification) Reset() {
 	*x = UnsuccessfulInstanceCreditSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[270]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[272]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18310,7 +18408,7 @@ func (x *UnsuccessfulInstanceCreditSpecification) String() string {
 func (*UnsuccessfulInstanceCreditSpecification) ProtoMessage() {}
 
 func (x *UnsuccessfulInstanceCreditSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[270]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[272]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18323,7 +18421,7 @@ func (x *UnsuccessfulInstanceCreditSpecification) ProtoReflect() protoreflect.Me
 
 // Deprecated: Use UnsuccessfulInstanceCreditSpecification.ProtoReflect.Descriptor instead.
 func (*UnsuccessfulInstanceCreditSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{270}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{272}
 }
 
 func (x *UnsuccessfulInstanceCreditSpecification) GetInstanceId() string {
@@ -18350,7 +18448,7 @@ type ModifyInstanceCreditSpecificationResponse struct {
 
 func (x *ModifyInstanceCreditSpecificationResponse) Reset() {
 	*x = ModifyInstanceCreditSpecificationResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[271]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[273]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18362,7 +18460,7 @@ func (x *ModifyInstanceCreditSpecificationResponse) String() string {
 func (*ModifyInstanceCreditSpecificationResponse) ProtoMessage() {}
 
 func (x *ModifyInstanceCreditSpecificationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[271]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[273]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18375,7 +18473,7 @@ func (x *ModifyInstanceCreditSpecificationResponse) ProtoReflect() protoreflect.
 
 // Deprecated: Use ModifyInstanceCreditSpecificationResponse.ProtoReflect.Descriptor instead.
 func (*ModifyInstanceCreditSpecificationResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{271}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{273}
 }
 
 func (x *ModifyInstanceCreditSpecificationResponse) GetSuccessfulInstanceCreditSpecifications() []*SuccessfulInstanceCreditSpecification {
@@ -18406,7 +18504,7 @@ type DescribeInstanceCreditSpecificationsRequest struct {
 
 func (x *DescribeInstanceCreditSpecificationsRequest) Reset() {
 	*x = DescribeInstanceCreditSpecificationsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[272]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[274]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18418,7 +18516,7 @@ func (x *DescribeInstanceCreditSpecificationsRequest) String() string {
 func (*DescribeInstanceCreditSpecificationsRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceCreditSpecificationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[272]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[274]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18431,7 +18529,7 @@ func (x *DescribeInstanceCreditSpecificationsRequest) ProtoReflect() protoreflec
 
 // Deprecated: Use DescribeInstanceCreditSpecificationsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceCreditSpecificationsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{272}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{274}
 }
 
 func (x *DescribeInstanceCreditSpecificationsRequest) GetInstanceIds() []string {
@@ -18479,7 +18577,7 @@ type InstanceCreditSpecification struct {
 
 func (x *InstanceCreditSpecification) Reset() {
 	*x = InstanceCreditSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[273]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[275]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18491,7 +18589,7 @@ func (x *InstanceCreditSpecification) String() string {
 func (*InstanceCreditSpecification) ProtoMessage() {}
 
 func (x *InstanceCreditSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[273]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[275]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18504,7 +18602,7 @@ func (x *InstanceCreditSpecification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceCreditSpecification.ProtoReflect.Descriptor instead.
 func (*InstanceCreditSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{273}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{275}
 }
 
 func (x *InstanceCreditSpecification) GetInstanceId() string {
@@ -18531,7 +18629,7 @@ type DescribeInstanceCreditSpecificationsResponse struct {
 
 func (x *DescribeInstanceCreditSpecificationsResponse) Reset() {
 	*x = DescribeInstanceCreditSpecificationsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[274]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[276]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18543,7 +18641,7 @@ func (x *DescribeInstanceCreditSpecificationsResponse) String() string {
 func (*DescribeInstanceCreditSpecificationsResponse) ProtoMessage() {}
 
 func (x *DescribeInstanceCreditSpecificationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[274]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[276]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18556,7 +18654,7 @@ func (x *DescribeInstanceCreditSpecificationsResponse) ProtoReflect() protorefle
 
 // Deprecated: Use DescribeInstanceCreditSpecificationsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceCreditSpecificationsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{274}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{276}
 }
 
 func (x *DescribeInstanceCreditSpecificationsResponse) GetInstanceCreditSpecifications() []*InstanceCreditSpecification {
@@ -18584,7 +18682,7 @@ type ResetInstanceAttributeRequest struct {
 
 func (x *ResetInstanceAttributeRequest) Reset() {
 	*x = ResetInstanceAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[275]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[277]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18596,7 +18694,7 @@ func (x *ResetInstanceAttributeRequest) String() string {
 func (*ResetInstanceAttributeRequest) ProtoMessage() {}
 
 func (x *ResetInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[275]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[277]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18609,7 +18707,7 @@ func (x *ResetInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetInstanceAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ResetInstanceAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{275}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{277}
 }
 
 func (x *ResetInstanceAttributeRequest) GetInstanceId() string {
@@ -18641,7 +18739,7 @@ type ResetInstanceAttributeResponse struct {
 
 func (x *ResetInstanceAttributeResponse) Reset() {
 	*x = ResetInstanceAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[276]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[278]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18653,7 +18751,7 @@ func (x *ResetInstanceAttributeResponse) String() string {
 func (*ResetInstanceAttributeResponse) ProtoMessage() {}
 
 func (x *ResetInstanceAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[276]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[278]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18666,7 +18764,7 @@ func (x *ResetInstanceAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetInstanceAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ResetInstanceAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{276}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{278}
 }
 
 type CreateDefaultVpcRequest struct {
@@ -18678,7 +18776,7 @@ type CreateDefaultVpcRequest struct {
 
 func (x *CreateDefaultVpcRequest) Reset() {
 	*x = CreateDefaultVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[277]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[279]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18690,7 +18788,7 @@ func (x *CreateDefaultVpcRequest) String() string {
 func (*CreateDefaultVpcRequest) ProtoMessage() {}
 
 func (x *CreateDefaultVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[277]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[279]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18703,7 +18801,7 @@ func (x *CreateDefaultVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateDefaultVpcRequest.ProtoReflect.Descriptor instead.
 func (*CreateDefaultVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{277}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{279}
 }
 
 func (x *CreateDefaultVpcRequest) GetDryRun() bool {
@@ -18726,7 +18824,7 @@ type CreateDefaultSubnetRequest struct {
 
 func (x *CreateDefaultSubnetRequest) Reset() {
 	*x = CreateDefaultSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[278]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[280]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18738,7 +18836,7 @@ func (x *CreateDefaultSubnetRequest) String() string {
 func (*CreateDefaultSubnetRequest) ProtoMessage() {}
 
 func (x *CreateDefaultSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[278]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[280]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18751,7 +18849,7 @@ func (x *CreateDefaultSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateDefaultSubnetRequest.ProtoReflect.Descriptor instead.
 func (*CreateDefaultSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{278}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{280}
 }
 
 func (x *CreateDefaultSubnetRequest) GetAvailabilityZone() string {
@@ -18792,7 +18890,7 @@ type GetInstanceUefiDataRequest struct {
 
 func (x *GetInstanceUefiDataRequest) Reset() {
 	*x = GetInstanceUefiDataRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[279]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[281]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18804,7 +18902,7 @@ func (x *GetInstanceUefiDataRequest) String() string {
 func (*GetInstanceUefiDataRequest) ProtoMessage() {}
 
 func (x *GetInstanceUefiDataRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[279]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[281]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18817,7 +18915,7 @@ func (x *GetInstanceUefiDataRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInstanceUefiDataRequest.ProtoReflect.Descriptor instead.
 func (*GetInstanceUefiDataRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{279}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{281}
 }
 
 func (x *GetInstanceUefiDataRequest) GetInstanceId() string {
@@ -18846,7 +18944,7 @@ type GetInstanceUefiDataResponse struct {
 
 func (x *GetInstanceUefiDataResponse) Reset() {
 	*x = GetInstanceUefiDataResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[280]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[282]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18858,7 +18956,7 @@ func (x *GetInstanceUefiDataResponse) String() string {
 func (*GetInstanceUefiDataResponse) ProtoMessage() {}
 
 func (x *GetInstanceUefiDataResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[280]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[282]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18871,7 +18969,7 @@ func (x *GetInstanceUefiDataResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInstanceUefiDataResponse.ProtoReflect.Descriptor instead.
 func (*GetInstanceUefiDataResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{280}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{282}
 }
 
 func (x *GetInstanceUefiDataResponse) GetInstanceId() string {
@@ -18904,7 +19002,7 @@ type DescribeInstanceTopologyRequest struct {
 
 func (x *DescribeInstanceTopologyRequest) Reset() {
 	*x = DescribeInstanceTopologyRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[281]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[283]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18916,7 +19014,7 @@ func (x *DescribeInstanceTopologyRequest) String() string {
 func (*DescribeInstanceTopologyRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceTopologyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[281]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[283]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18929,7 +19027,7 @@ func (x *DescribeInstanceTopologyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceTopologyRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTopologyRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{281}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{283}
 }
 
 func (x *DescribeInstanceTopologyRequest) GetInstanceIds() []string {
@@ -18988,7 +19086,7 @@ type InstanceTopology struct {
 
 func (x *InstanceTopology) Reset() {
 	*x = InstanceTopology{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[282]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[284]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -19000,7 +19098,7 @@ func (x *InstanceTopology) String() string {
 func (*InstanceTopology) ProtoMessage() {}
 
 func (x *InstanceTopology) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[282]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[284]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -19013,7 +19111,7 @@ func (x *InstanceTopology) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceTopology.ProtoReflect.Descriptor instead.
 func (*InstanceTopology) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{282}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{284}
 }
 
 func (x *InstanceTopology) GetInstanceId() string {
@@ -19068,7 +19166,7 @@ type DescribeInstanceTopologyResponse struct {
 
 func (x *DescribeInstanceTopologyResponse) Reset() {
 	*x = DescribeInstanceTopologyResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[283]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[285]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -19080,7 +19178,7 @@ func (x *DescribeInstanceTopologyResponse) String() string {
 func (*DescribeInstanceTopologyResponse) ProtoMessage() {}
 
 func (x *DescribeInstanceTopologyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[283]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[285]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -19093,7 +19191,7 @@ func (x *DescribeInstanceTopologyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceTopologyResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTopologyResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{283}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{285}
 }
 
 func (x *DescribeInstanceTopologyResponse) GetInstances() []*InstanceTopology {
@@ -19763,7 +19861,12 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\n" +
 	"next_token\x18\x02 \x01(\tR\tnextToken\"K\n" +
 	" DescribeAccountAttributesRequest\x12'\n" +
-	"\x0fattribute_names\x18\x01 \x03(\tR\x0eattributeNames\"\xbf\x03\n" +
+	"\x0fattribute_names\x18\x01 \x03(\tR\x0eattributeNames\"o\n" +
+	"!DescribeAccountAttributesResponse\x12J\n" +
+	"\x12account_attributes\x18\x01 \x03(\v2\x1b.ec2lab.v1.AccountAttributeR\x11accountAttributes\"d\n" +
+	"\x10AccountAttribute\x12%\n" +
+	"\x0eattribute_name\x18\x01 \x01(\tR\rattributeName\x12)\n" +
+	"\x10attribute_values\x18\x02 \x03(\tR\x0fattributeValues\"\xbf\x03\n" +
 	"\x13CopySnapshotRequest\x12#\n" +
 	"\rsource_region\x18\x01 \x01(\tR\fsourceRegion\x12,\n" +
 	"\x12source_snapshot_id\x18\x02 \x01(\tR\x10sourceSnapshotId\x12 \n" +
@@ -20768,7 +20871,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	" DescribeInstanceTopologyResponse\x129\n" +
 	"\tinstances\x18\x01 \x03(\v2\x1b.ec2lab.v1.InstanceTopologyR\tinstances\x12\x1d\n" +
 	"\n" +
-	"next_token\x18\x02 \x01(\tR\tnextToken2\x97P\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken2\x8fQ\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -20789,6 +20892,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x18DescribeInstanceTopology\x12*.ec2lab.v1.DescribeInstanceTopologyRequest\x1a+.ec2lab.v1.DescribeInstanceTopologyResponse\x12j\n" +
 	"\x15DescribeInstanceTypes\x12'.ec2lab.v1.DescribeInstanceTypesRequest\x1a(.ec2lab.v1.DescribeInstanceTypesResponse\x12X\n" +
 	"\x0fDescribeRegions\x12!.ec2lab.v1.DescribeRegionsRequest\x1a\".ec2lab.v1.DescribeRegionsResponse\x12v\n" +
+	"\x19DescribeAccountAttributes\x12+.ec2lab.v1.DescribeAccountAttributesRequest\x1a,.ec2lab.v1.DescribeAccountAttributesResponse\x12v\n" +
 	"\x19DescribeAvailabilityZones\x12+.ec2lab.v1.DescribeAvailabilityZonesRequest\x1a,.ec2lab.v1.DescribeAvailabilityZonesResponse\x12R\n" +
 	"\rDescribeHosts\x12\x1f.ec2lab.v1.DescribeHostsRequest\x1a .ec2lab.v1.DescribeHostsResponse\x12\x82\x01\n" +
 	"\x1dDescribeInstanceTypeOfferings\x12/.ec2lab.v1.DescribeInstanceTypeOfferingsRequest\x1a0.ec2lab.v1.DescribeInstanceTypeOfferingsResponse\x12D\n" +
@@ -20894,7 +20998,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 284)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 286)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*AccessKey)(nil),                                    // 0: ec2lab.v1.AccessKey
 	(*CreateAccountRequest)(nil),                         // 1: ec2lab.v1.CreateAccountRequest
@@ -20998,189 +21102,191 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*DescribeSnapshotsRequest)(nil),                     // 99: ec2lab.v1.DescribeSnapshotsRequest
 	(*DescribeSnapshotsResponse)(nil),                    // 100: ec2lab.v1.DescribeSnapshotsResponse
 	(*DescribeAccountAttributesRequest)(nil),             // 101: ec2lab.v1.DescribeAccountAttributesRequest
-	(*CopySnapshotRequest)(nil),                          // 102: ec2lab.v1.CopySnapshotRequest
-	(*CopySnapshotResponse)(nil),                         // 103: ec2lab.v1.CopySnapshotResponse
-	(*GetSnapshotLayersRequest)(nil),                     // 104: ec2lab.v1.GetSnapshotLayersRequest
-	(*LayerChunk)(nil),                                   // 105: ec2lab.v1.LayerChunk
-	(*GetImageFilesRequest)(nil),                         // 106: ec2lab.v1.GetImageFilesRequest
-	(*CopyImageRequest)(nil),                             // 107: ec2lab.v1.CopyImageRequest
-	(*CopyImageResponse)(nil),                            // 108: ec2lab.v1.CopyImageResponse
-	(*DeleteSnapshotRequest)(nil),                        // 109: ec2lab.v1.DeleteSnapshotRequest
-	(*DeleteSnapshotResponse)(nil),                       // 110: ec2lab.v1.DeleteSnapshotResponse
-	(*Image)(nil),                                        // 111: ec2lab.v1.Image
-	(*RegisterImageRequest)(nil),                         // 112: ec2lab.v1.RegisterImageRequest
-	(*RegisterImageResponse)(nil),                        // 113: ec2lab.v1.RegisterImageResponse
-	(*CreateImageRequest)(nil),                           // 114: ec2lab.v1.CreateImageRequest
-	(*CreateImageResponse)(nil),                          // 115: ec2lab.v1.CreateImageResponse
-	(*DescribeImagesRequest)(nil),                        // 116: ec2lab.v1.DescribeImagesRequest
-	(*DescribeImagesResponse)(nil),                       // 117: ec2lab.v1.DescribeImagesResponse
-	(*DeregisterImageRequest)(nil),                       // 118: ec2lab.v1.DeregisterImageRequest
-	(*DeregisterImageResponse)(nil),                      // 119: ec2lab.v1.DeregisterImageResponse
-	(*LaunchPermission)(nil),                             // 120: ec2lab.v1.LaunchPermission
-	(*LaunchPermissionModifications)(nil),                // 121: ec2lab.v1.LaunchPermissionModifications
-	(*AttributeValue)(nil),                               // 122: ec2lab.v1.AttributeValue
-	(*ModifyImageAttributeRequest)(nil),                  // 123: ec2lab.v1.ModifyImageAttributeRequest
-	(*ModifyImageAttributeResponse)(nil),                 // 124: ec2lab.v1.ModifyImageAttributeResponse
-	(*DescribeImageAttributeRequest)(nil),                // 125: ec2lab.v1.DescribeImageAttributeRequest
-	(*ImageAttribute)(nil),                               // 126: ec2lab.v1.ImageAttribute
-	(*ResetImageAttributeRequest)(nil),                   // 127: ec2lab.v1.ResetImageAttributeRequest
-	(*ResetImageAttributeResponse)(nil),                  // 128: ec2lab.v1.ResetImageAttributeResponse
-	(*ExportImageRequest)(nil),                           // 129: ec2lab.v1.ExportImageRequest
-	(*ExportImageResponse)(nil),                          // 130: ec2lab.v1.ExportImageResponse
-	(*Vpc)(nil),                                          // 131: ec2lab.v1.Vpc
-	(*VpcCidrBlockAssociation)(nil),                      // 132: ec2lab.v1.VpcCidrBlockAssociation
-	(*DescribeVpcAttributeRequest)(nil),                  // 133: ec2lab.v1.DescribeVpcAttributeRequest
-	(*VpcAttribute)(nil),                                 // 134: ec2lab.v1.VpcAttribute
-	(*ModifyVpcAttributeRequest)(nil),                    // 135: ec2lab.v1.ModifyVpcAttributeRequest
-	(*ModifyVpcAttributeResponse)(nil),                   // 136: ec2lab.v1.ModifyVpcAttributeResponse
-	(*AssociateVpcCidrBlockRequest)(nil),                 // 137: ec2lab.v1.AssociateVpcCidrBlockRequest
-	(*DisassociateVpcCidrBlockRequest)(nil),              // 138: ec2lab.v1.DisassociateVpcCidrBlockRequest
-	(*VpcCidrBlockResponse)(nil),                         // 139: ec2lab.v1.VpcCidrBlockResponse
-	(*DescribeVpcClassicLinkRequest)(nil),                // 140: ec2lab.v1.DescribeVpcClassicLinkRequest
-	(*VpcClassicLink)(nil),                               // 141: ec2lab.v1.VpcClassicLink
-	(*DescribeVpcClassicLinkResponse)(nil),               // 142: ec2lab.v1.DescribeVpcClassicLinkResponse
-	(*DescribeVpcClassicLinkDnsSupportRequest)(nil),      // 143: ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	(*ClassicLinkDnsSupport)(nil),                        // 144: ec2lab.v1.ClassicLinkDnsSupport
-	(*DescribeVpcClassicLinkDnsSupportResponse)(nil),     // 145: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	(*CreateVpcRequest)(nil),                             // 146: ec2lab.v1.CreateVpcRequest
-	(*DescribeVpcsRequest)(nil),                          // 147: ec2lab.v1.DescribeVpcsRequest
-	(*DescribeVpcsResponse)(nil),                         // 148: ec2lab.v1.DescribeVpcsResponse
-	(*DeleteVpcRequest)(nil),                             // 149: ec2lab.v1.DeleteVpcRequest
-	(*DeleteVpcResponse)(nil),                            // 150: ec2lab.v1.DeleteVpcResponse
-	(*Subnet)(nil),                                       // 151: ec2lab.v1.Subnet
-	(*ModifySubnetAttributeRequest)(nil),                 // 152: ec2lab.v1.ModifySubnetAttributeRequest
-	(*ModifySubnetAttributeResponse)(nil),                // 153: ec2lab.v1.ModifySubnetAttributeResponse
-	(*CreateSubnetRequest)(nil),                          // 154: ec2lab.v1.CreateSubnetRequest
-	(*DescribeSubnetsRequest)(nil),                       // 155: ec2lab.v1.DescribeSubnetsRequest
-	(*DescribeSubnetsResponse)(nil),                      // 156: ec2lab.v1.DescribeSubnetsResponse
-	(*DeleteSubnetRequest)(nil),                          // 157: ec2lab.v1.DeleteSubnetRequest
-	(*DeleteSubnetResponse)(nil),                         // 158: ec2lab.v1.DeleteSubnetResponse
-	(*GroupIdentifier)(nil),                              // 159: ec2lab.v1.GroupIdentifier
-	(*IpRange)(nil),                                      // 160: ec2lab.v1.IpRange
-	(*UserIdGroupPair)(nil),                              // 161: ec2lab.v1.UserIdGroupPair
-	(*Ipv6Range)(nil),                                    // 162: ec2lab.v1.Ipv6Range
-	(*PrefixListId)(nil),                                 // 163: ec2lab.v1.PrefixListId
-	(*IpPermission)(nil),                                 // 164: ec2lab.v1.IpPermission
-	(*SecurityGroup)(nil),                                // 165: ec2lab.v1.SecurityGroup
-	(*CreateSecurityGroupRequest)(nil),                   // 166: ec2lab.v1.CreateSecurityGroupRequest
-	(*CreateSecurityGroupResponse)(nil),                  // 167: ec2lab.v1.CreateSecurityGroupResponse
-	(*DeleteSecurityGroupRequest)(nil),                   // 168: ec2lab.v1.DeleteSecurityGroupRequest
-	(*DeleteSecurityGroupResponse)(nil),                  // 169: ec2lab.v1.DeleteSecurityGroupResponse
-	(*DescribeSecurityGroupsRequest)(nil),                // 170: ec2lab.v1.DescribeSecurityGroupsRequest
-	(*DescribeSecurityGroupsResponse)(nil),               // 171: ec2lab.v1.DescribeSecurityGroupsResponse
-	(*SecurityGroupRulesRequest)(nil),                    // 172: ec2lab.v1.SecurityGroupRulesRequest
-	(*SecurityGroupRulesResponse)(nil),                   // 173: ec2lab.v1.SecurityGroupRulesResponse
-	(*RevokeSecurityGroupRulesRequest)(nil),              // 174: ec2lab.v1.RevokeSecurityGroupRulesRequest
-	(*RevokeSecurityGroupRulesResponse)(nil),             // 175: ec2lab.v1.RevokeSecurityGroupRulesResponse
-	(*ReferencedSecurityGroup)(nil),                      // 176: ec2lab.v1.ReferencedSecurityGroup
-	(*SecurityGroupRule)(nil),                            // 177: ec2lab.v1.SecurityGroupRule
-	(*DescribeSecurityGroupRulesRequest)(nil),            // 178: ec2lab.v1.DescribeSecurityGroupRulesRequest
-	(*DescribeSecurityGroupRulesResponse)(nil),           // 179: ec2lab.v1.DescribeSecurityGroupRulesResponse
-	(*SecurityGroupRuleRequest)(nil),                     // 180: ec2lab.v1.SecurityGroupRuleRequest
-	(*SecurityGroupRuleUpdate)(nil),                      // 181: ec2lab.v1.SecurityGroupRuleUpdate
-	(*ModifySecurityGroupRulesRequest)(nil),              // 182: ec2lab.v1.ModifySecurityGroupRulesRequest
-	(*ModifySecurityGroupRulesResponse)(nil),             // 183: ec2lab.v1.ModifySecurityGroupRulesResponse
-	(*SecurityGroupRuleDescription)(nil),                 // 184: ec2lab.v1.SecurityGroupRuleDescription
-	(*UpdateSecurityGroupRuleDescriptionsRequest)(nil),   // 185: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	(*UpdateSecurityGroupRuleDescriptionsResponse)(nil),  // 186: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	(*InstanceNetworkInterfaceSpecification)(nil),        // 187: ec2lab.v1.InstanceNetworkInterfaceSpecification
-	(*PrivateIpAddressSpecification)(nil),                // 188: ec2lab.v1.PrivateIpAddressSpecification
-	(*InstanceIpv6Address)(nil),                          // 189: ec2lab.v1.InstanceIpv6Address
-	(*Ipv4PrefixSpecificationRequest)(nil),               // 190: ec2lab.v1.Ipv4PrefixSpecificationRequest
-	(*Ipv6PrefixSpecificationRequest)(nil),               // 191: ec2lab.v1.Ipv6PrefixSpecificationRequest
-	(*NetworkInterface)(nil),                             // 192: ec2lab.v1.NetworkInterface
-	(*NetworkInterfacePrivateIpAddress)(nil),             // 193: ec2lab.v1.NetworkInterfacePrivateIpAddress
-	(*NetworkInterfaceAttachment)(nil),                   // 194: ec2lab.v1.NetworkInterfaceAttachment
-	(*DescribeNetworkInterfacesRequest)(nil),             // 195: ec2lab.v1.DescribeNetworkInterfacesRequest
-	(*DescribeNetworkInterfacesResponse)(nil),            // 196: ec2lab.v1.DescribeNetworkInterfacesResponse
-	(*RouteTable)(nil),                                   // 197: ec2lab.v1.RouteTable
-	(*Route)(nil),                                        // 198: ec2lab.v1.Route
-	(*RouteTableAssociation)(nil),                        // 199: ec2lab.v1.RouteTableAssociation
-	(*DescribeRouteTablesRequest)(nil),                   // 200: ec2lab.v1.DescribeRouteTablesRequest
-	(*DescribeRouteTablesResponse)(nil),                  // 201: ec2lab.v1.DescribeRouteTablesResponse
-	(*NetworkAcl)(nil),                                   // 202: ec2lab.v1.NetworkAcl
-	(*NetworkAclEntry)(nil),                              // 203: ec2lab.v1.NetworkAclEntry
-	(*NetworkAclAssociation)(nil),                        // 204: ec2lab.v1.NetworkAclAssociation
-	(*DescribeNetworkAclsRequest)(nil),                   // 205: ec2lab.v1.DescribeNetworkAclsRequest
-	(*DescribeNetworkAclsResponse)(nil),                  // 206: ec2lab.v1.DescribeNetworkAclsResponse
-	(*LaunchTemplateSpecification)(nil),                  // 207: ec2lab.v1.LaunchTemplateSpecification
-	(*LaunchTemplateData)(nil),                           // 208: ec2lab.v1.LaunchTemplateData
-	(*LaunchTemplateNetworkInterface)(nil),               // 209: ec2lab.v1.LaunchTemplateNetworkInterface
-	(*LaunchTemplateBlockDeviceMapping)(nil),             // 210: ec2lab.v1.LaunchTemplateBlockDeviceMapping
-	(*LaunchTemplateEbsBlockDevice)(nil),                 // 211: ec2lab.v1.LaunchTemplateEbsBlockDevice
-	(*LaunchTemplatePlacement)(nil),                      // 212: ec2lab.v1.LaunchTemplatePlacement
-	(*LaunchTemplateMetadataOptions)(nil),                // 213: ec2lab.v1.LaunchTemplateMetadataOptions
-	(*LaunchTemplateIamInstanceProfile)(nil),             // 214: ec2lab.v1.LaunchTemplateIamInstanceProfile
-	(*LaunchTemplateMonitoring)(nil),                     // 215: ec2lab.v1.LaunchTemplateMonitoring
-	(*LaunchTemplate)(nil),                               // 216: ec2lab.v1.LaunchTemplate
-	(*LaunchTemplateVersion)(nil),                        // 217: ec2lab.v1.LaunchTemplateVersion
-	(*ValidationWarning)(nil),                            // 218: ec2lab.v1.ValidationWarning
-	(*ValidationError)(nil),                              // 219: ec2lab.v1.ValidationError
-	(*CreateLaunchTemplateRequest)(nil),                  // 220: ec2lab.v1.CreateLaunchTemplateRequest
-	(*CreateLaunchTemplateResponse)(nil),                 // 221: ec2lab.v1.CreateLaunchTemplateResponse
-	(*CreateLaunchTemplateVersionRequest)(nil),           // 222: ec2lab.v1.CreateLaunchTemplateVersionRequest
-	(*CreateLaunchTemplateVersionResponse)(nil),          // 223: ec2lab.v1.CreateLaunchTemplateVersionResponse
-	(*DescribeLaunchTemplatesRequest)(nil),               // 224: ec2lab.v1.DescribeLaunchTemplatesRequest
-	(*DescribeLaunchTemplatesResponse)(nil),              // 225: ec2lab.v1.DescribeLaunchTemplatesResponse
-	(*DescribeLaunchTemplateVersionsRequest)(nil),        // 226: ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	(*DescribeLaunchTemplateVersionsResponse)(nil),       // 227: ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	(*ModifyLaunchTemplateRequest)(nil),                  // 228: ec2lab.v1.ModifyLaunchTemplateRequest
-	(*ModifyLaunchTemplateResponse)(nil),                 // 229: ec2lab.v1.ModifyLaunchTemplateResponse
-	(*DeleteLaunchTemplateRequest)(nil),                  // 230: ec2lab.v1.DeleteLaunchTemplateRequest
-	(*DeleteLaunchTemplateResponse)(nil),                 // 231: ec2lab.v1.DeleteLaunchTemplateResponse
-	(*DeleteLaunchTemplateVersionsRequest)(nil),          // 232: ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	(*DeleteLaunchTemplateVersionsResponse)(nil),         // 233: ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	(*LaunchTemplateVersionDeletion)(nil),                // 234: ec2lab.v1.LaunchTemplateVersionDeletion
-	(*GetLaunchTemplateDataRequest)(nil),                 // 235: ec2lab.v1.GetLaunchTemplateDataRequest
-	(*GetLaunchTemplateDataResponse)(nil),                // 236: ec2lab.v1.GetLaunchTemplateDataResponse
-	(*DescribeVolumesModificationsRequest)(nil),          // 237: ec2lab.v1.DescribeVolumesModificationsRequest
-	(*DescribeVolumesModificationsResponse)(nil),         // 238: ec2lab.v1.DescribeVolumesModificationsResponse
-	(*DescribeVolumeStatusRequest)(nil),                  // 239: ec2lab.v1.DescribeVolumeStatusRequest
-	(*DescribeVolumeStatusResponse)(nil),                 // 240: ec2lab.v1.DescribeVolumeStatusResponse
-	(*VolumeStatusItem)(nil),                             // 241: ec2lab.v1.VolumeStatusItem
-	(*VolumeStatusDetail)(nil),                           // 242: ec2lab.v1.VolumeStatusDetail
-	(*VolumeStatusAttachmentStatus)(nil),                 // 243: ec2lab.v1.VolumeStatusAttachmentStatus
-	(*DescribeVolumeAttributeRequest)(nil),               // 244: ec2lab.v1.DescribeVolumeAttributeRequest
-	(*VolumeAttribute)(nil),                              // 245: ec2lab.v1.VolumeAttribute
-	(*ModifyVolumeAttributeRequest)(nil),                 // 246: ec2lab.v1.ModifyVolumeAttributeRequest
-	(*ModifyVolumeAttributeResponse)(nil),                // 247: ec2lab.v1.ModifyVolumeAttributeResponse
-	(*GetEbsEncryptionByDefaultRequest)(nil),             // 248: ec2lab.v1.GetEbsEncryptionByDefaultRequest
-	(*EnableEbsEncryptionByDefaultRequest)(nil),          // 249: ec2lab.v1.EnableEbsEncryptionByDefaultRequest
-	(*DisableEbsEncryptionByDefaultRequest)(nil),         // 250: ec2lab.v1.DisableEbsEncryptionByDefaultRequest
-	(*EbsEncryptionByDefault)(nil),                       // 251: ec2lab.v1.EbsEncryptionByDefault
-	(*GetEbsDefaultKmsKeyIdRequest)(nil),                 // 252: ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
-	(*ModifyEbsDefaultKmsKeyIdRequest)(nil),              // 253: ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
-	(*ResetEbsDefaultKmsKeyIdRequest)(nil),               // 254: ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
-	(*EbsDefaultKmsKeyId)(nil),                           // 255: ec2lab.v1.EbsDefaultKmsKeyId
-	(*CreateVolumePermission)(nil),                       // 256: ec2lab.v1.CreateVolumePermission
-	(*CreateVolumePermissionModifications)(nil),          // 257: ec2lab.v1.CreateVolumePermissionModifications
-	(*DescribeSnapshotAttributeRequest)(nil),             // 258: ec2lab.v1.DescribeSnapshotAttributeRequest
-	(*SnapshotAttribute)(nil),                            // 259: ec2lab.v1.SnapshotAttribute
-	(*ModifySnapshotAttributeRequest)(nil),               // 260: ec2lab.v1.ModifySnapshotAttributeRequest
-	(*ModifySnapshotAttributeResponse)(nil),              // 261: ec2lab.v1.ModifySnapshotAttributeResponse
-	(*ResetSnapshotAttributeRequest)(nil),                // 262: ec2lab.v1.ResetSnapshotAttributeRequest
-	(*ResetSnapshotAttributeResponse)(nil),               // 263: ec2lab.v1.ResetSnapshotAttributeResponse
-	(*DescribeInstanceTypeOfferingsRequest)(nil),         // 264: ec2lab.v1.DescribeInstanceTypeOfferingsRequest
-	(*InstanceTypeOffering)(nil),                         // 265: ec2lab.v1.InstanceTypeOffering
-	(*DescribeInstanceTypeOfferingsResponse)(nil),        // 266: ec2lab.v1.DescribeInstanceTypeOfferingsResponse
-	(*InstanceCreditSpecificationRequest)(nil),           // 267: ec2lab.v1.InstanceCreditSpecificationRequest
-	(*ModifyInstanceCreditSpecificationRequest)(nil),     // 268: ec2lab.v1.ModifyInstanceCreditSpecificationRequest
-	(*SuccessfulInstanceCreditSpecification)(nil),        // 269: ec2lab.v1.SuccessfulInstanceCreditSpecification
-	(*UnsuccessfulInstanceCreditSpecification)(nil),      // 270: ec2lab.v1.UnsuccessfulInstanceCreditSpecification
-	(*ModifyInstanceCreditSpecificationResponse)(nil),    // 271: ec2lab.v1.ModifyInstanceCreditSpecificationResponse
-	(*DescribeInstanceCreditSpecificationsRequest)(nil),  // 272: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
-	(*InstanceCreditSpecification)(nil),                  // 273: ec2lab.v1.InstanceCreditSpecification
-	(*DescribeInstanceCreditSpecificationsResponse)(nil), // 274: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
-	(*ResetInstanceAttributeRequest)(nil),                // 275: ec2lab.v1.ResetInstanceAttributeRequest
-	(*ResetInstanceAttributeResponse)(nil),               // 276: ec2lab.v1.ResetInstanceAttributeResponse
-	(*CreateDefaultVpcRequest)(nil),                      // 277: ec2lab.v1.CreateDefaultVpcRequest
-	(*CreateDefaultSubnetRequest)(nil),                   // 278: ec2lab.v1.CreateDefaultSubnetRequest
-	(*GetInstanceUefiDataRequest)(nil),                   // 279: ec2lab.v1.GetInstanceUefiDataRequest
-	(*GetInstanceUefiDataResponse)(nil),                  // 280: ec2lab.v1.GetInstanceUefiDataResponse
-	(*DescribeInstanceTopologyRequest)(nil),              // 281: ec2lab.v1.DescribeInstanceTopologyRequest
-	(*InstanceTopology)(nil),                             // 282: ec2lab.v1.InstanceTopology
-	(*DescribeInstanceTopologyResponse)(nil),             // 283: ec2lab.v1.DescribeInstanceTopologyResponse
-	(*timestamppb.Timestamp)(nil),                        // 284: google.protobuf.Timestamp
+	(*DescribeAccountAttributesResponse)(nil),            // 102: ec2lab.v1.DescribeAccountAttributesResponse
+	(*AccountAttribute)(nil),                             // 103: ec2lab.v1.AccountAttribute
+	(*CopySnapshotRequest)(nil),                          // 104: ec2lab.v1.CopySnapshotRequest
+	(*CopySnapshotResponse)(nil),                         // 105: ec2lab.v1.CopySnapshotResponse
+	(*GetSnapshotLayersRequest)(nil),                     // 106: ec2lab.v1.GetSnapshotLayersRequest
+	(*LayerChunk)(nil),                                   // 107: ec2lab.v1.LayerChunk
+	(*GetImageFilesRequest)(nil),                         // 108: ec2lab.v1.GetImageFilesRequest
+	(*CopyImageRequest)(nil),                             // 109: ec2lab.v1.CopyImageRequest
+	(*CopyImageResponse)(nil),                            // 110: ec2lab.v1.CopyImageResponse
+	(*DeleteSnapshotRequest)(nil),                        // 111: ec2lab.v1.DeleteSnapshotRequest
+	(*DeleteSnapshotResponse)(nil),                       // 112: ec2lab.v1.DeleteSnapshotResponse
+	(*Image)(nil),                                        // 113: ec2lab.v1.Image
+	(*RegisterImageRequest)(nil),                         // 114: ec2lab.v1.RegisterImageRequest
+	(*RegisterImageResponse)(nil),                        // 115: ec2lab.v1.RegisterImageResponse
+	(*CreateImageRequest)(nil),                           // 116: ec2lab.v1.CreateImageRequest
+	(*CreateImageResponse)(nil),                          // 117: ec2lab.v1.CreateImageResponse
+	(*DescribeImagesRequest)(nil),                        // 118: ec2lab.v1.DescribeImagesRequest
+	(*DescribeImagesResponse)(nil),                       // 119: ec2lab.v1.DescribeImagesResponse
+	(*DeregisterImageRequest)(nil),                       // 120: ec2lab.v1.DeregisterImageRequest
+	(*DeregisterImageResponse)(nil),                      // 121: ec2lab.v1.DeregisterImageResponse
+	(*LaunchPermission)(nil),                             // 122: ec2lab.v1.LaunchPermission
+	(*LaunchPermissionModifications)(nil),                // 123: ec2lab.v1.LaunchPermissionModifications
+	(*AttributeValue)(nil),                               // 124: ec2lab.v1.AttributeValue
+	(*ModifyImageAttributeRequest)(nil),                  // 125: ec2lab.v1.ModifyImageAttributeRequest
+	(*ModifyImageAttributeResponse)(nil),                 // 126: ec2lab.v1.ModifyImageAttributeResponse
+	(*DescribeImageAttributeRequest)(nil),                // 127: ec2lab.v1.DescribeImageAttributeRequest
+	(*ImageAttribute)(nil),                               // 128: ec2lab.v1.ImageAttribute
+	(*ResetImageAttributeRequest)(nil),                   // 129: ec2lab.v1.ResetImageAttributeRequest
+	(*ResetImageAttributeResponse)(nil),                  // 130: ec2lab.v1.ResetImageAttributeResponse
+	(*ExportImageRequest)(nil),                           // 131: ec2lab.v1.ExportImageRequest
+	(*ExportImageResponse)(nil),                          // 132: ec2lab.v1.ExportImageResponse
+	(*Vpc)(nil),                                          // 133: ec2lab.v1.Vpc
+	(*VpcCidrBlockAssociation)(nil),                      // 134: ec2lab.v1.VpcCidrBlockAssociation
+	(*DescribeVpcAttributeRequest)(nil),                  // 135: ec2lab.v1.DescribeVpcAttributeRequest
+	(*VpcAttribute)(nil),                                 // 136: ec2lab.v1.VpcAttribute
+	(*ModifyVpcAttributeRequest)(nil),                    // 137: ec2lab.v1.ModifyVpcAttributeRequest
+	(*ModifyVpcAttributeResponse)(nil),                   // 138: ec2lab.v1.ModifyVpcAttributeResponse
+	(*AssociateVpcCidrBlockRequest)(nil),                 // 139: ec2lab.v1.AssociateVpcCidrBlockRequest
+	(*DisassociateVpcCidrBlockRequest)(nil),              // 140: ec2lab.v1.DisassociateVpcCidrBlockRequest
+	(*VpcCidrBlockResponse)(nil),                         // 141: ec2lab.v1.VpcCidrBlockResponse
+	(*DescribeVpcClassicLinkRequest)(nil),                // 142: ec2lab.v1.DescribeVpcClassicLinkRequest
+	(*VpcClassicLink)(nil),                               // 143: ec2lab.v1.VpcClassicLink
+	(*DescribeVpcClassicLinkResponse)(nil),               // 144: ec2lab.v1.DescribeVpcClassicLinkResponse
+	(*DescribeVpcClassicLinkDnsSupportRequest)(nil),      // 145: ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	(*ClassicLinkDnsSupport)(nil),                        // 146: ec2lab.v1.ClassicLinkDnsSupport
+	(*DescribeVpcClassicLinkDnsSupportResponse)(nil),     // 147: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	(*CreateVpcRequest)(nil),                             // 148: ec2lab.v1.CreateVpcRequest
+	(*DescribeVpcsRequest)(nil),                          // 149: ec2lab.v1.DescribeVpcsRequest
+	(*DescribeVpcsResponse)(nil),                         // 150: ec2lab.v1.DescribeVpcsResponse
+	(*DeleteVpcRequest)(nil),                             // 151: ec2lab.v1.DeleteVpcRequest
+	(*DeleteVpcResponse)(nil),                            // 152: ec2lab.v1.DeleteVpcResponse
+	(*Subnet)(nil),                                       // 153: ec2lab.v1.Subnet
+	(*ModifySubnetAttributeRequest)(nil),                 // 154: ec2lab.v1.ModifySubnetAttributeRequest
+	(*ModifySubnetAttributeResponse)(nil),                // 155: ec2lab.v1.ModifySubnetAttributeResponse
+	(*CreateSubnetRequest)(nil),                          // 156: ec2lab.v1.CreateSubnetRequest
+	(*DescribeSubnetsRequest)(nil),                       // 157: ec2lab.v1.DescribeSubnetsRequest
+	(*DescribeSubnetsResponse)(nil),                      // 158: ec2lab.v1.DescribeSubnetsResponse
+	(*DeleteSubnetRequest)(nil),                          // 159: ec2lab.v1.DeleteSubnetRequest
+	(*DeleteSubnetResponse)(nil),                         // 160: ec2lab.v1.DeleteSubnetResponse
+	(*GroupIdentifier)(nil),                              // 161: ec2lab.v1.GroupIdentifier
+	(*IpRange)(nil),                                      // 162: ec2lab.v1.IpRange
+	(*UserIdGroupPair)(nil),                              // 163: ec2lab.v1.UserIdGroupPair
+	(*Ipv6Range)(nil),                                    // 164: ec2lab.v1.Ipv6Range
+	(*PrefixListId)(nil),                                 // 165: ec2lab.v1.PrefixListId
+	(*IpPermission)(nil),                                 // 166: ec2lab.v1.IpPermission
+	(*SecurityGroup)(nil),                                // 167: ec2lab.v1.SecurityGroup
+	(*CreateSecurityGroupRequest)(nil),                   // 168: ec2lab.v1.CreateSecurityGroupRequest
+	(*CreateSecurityGroupResponse)(nil),                  // 169: ec2lab.v1.CreateSecurityGroupResponse
+	(*DeleteSecurityGroupRequest)(nil),                   // 170: ec2lab.v1.DeleteSecurityGroupRequest
+	(*DeleteSecurityGroupResponse)(nil),                  // 171: ec2lab.v1.DeleteSecurityGroupResponse
+	(*DescribeSecurityGroupsRequest)(nil),                // 172: ec2lab.v1.DescribeSecurityGroupsRequest
+	(*DescribeSecurityGroupsResponse)(nil),               // 173: ec2lab.v1.DescribeSecurityGroupsResponse
+	(*SecurityGroupRulesRequest)(nil),                    // 174: ec2lab.v1.SecurityGroupRulesRequest
+	(*SecurityGroupRulesResponse)(nil),                   // 175: ec2lab.v1.SecurityGroupRulesResponse
+	(*RevokeSecurityGroupRulesRequest)(nil),              // 176: ec2lab.v1.RevokeSecurityGroupRulesRequest
+	(*RevokeSecurityGroupRulesResponse)(nil),             // 177: ec2lab.v1.RevokeSecurityGroupRulesResponse
+	(*ReferencedSecurityGroup)(nil),                      // 178: ec2lab.v1.ReferencedSecurityGroup
+	(*SecurityGroupRule)(nil),                            // 179: ec2lab.v1.SecurityGroupRule
+	(*DescribeSecurityGroupRulesRequest)(nil),            // 180: ec2lab.v1.DescribeSecurityGroupRulesRequest
+	(*DescribeSecurityGroupRulesResponse)(nil),           // 181: ec2lab.v1.DescribeSecurityGroupRulesResponse
+	(*SecurityGroupRuleRequest)(nil),                     // 182: ec2lab.v1.SecurityGroupRuleRequest
+	(*SecurityGroupRuleUpdate)(nil),                      // 183: ec2lab.v1.SecurityGroupRuleUpdate
+	(*ModifySecurityGroupRulesRequest)(nil),              // 184: ec2lab.v1.ModifySecurityGroupRulesRequest
+	(*ModifySecurityGroupRulesResponse)(nil),             // 185: ec2lab.v1.ModifySecurityGroupRulesResponse
+	(*SecurityGroupRuleDescription)(nil),                 // 186: ec2lab.v1.SecurityGroupRuleDescription
+	(*UpdateSecurityGroupRuleDescriptionsRequest)(nil),   // 187: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	(*UpdateSecurityGroupRuleDescriptionsResponse)(nil),  // 188: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	(*InstanceNetworkInterfaceSpecification)(nil),        // 189: ec2lab.v1.InstanceNetworkInterfaceSpecification
+	(*PrivateIpAddressSpecification)(nil),                // 190: ec2lab.v1.PrivateIpAddressSpecification
+	(*InstanceIpv6Address)(nil),                          // 191: ec2lab.v1.InstanceIpv6Address
+	(*Ipv4PrefixSpecificationRequest)(nil),               // 192: ec2lab.v1.Ipv4PrefixSpecificationRequest
+	(*Ipv6PrefixSpecificationRequest)(nil),               // 193: ec2lab.v1.Ipv6PrefixSpecificationRequest
+	(*NetworkInterface)(nil),                             // 194: ec2lab.v1.NetworkInterface
+	(*NetworkInterfacePrivateIpAddress)(nil),             // 195: ec2lab.v1.NetworkInterfacePrivateIpAddress
+	(*NetworkInterfaceAttachment)(nil),                   // 196: ec2lab.v1.NetworkInterfaceAttachment
+	(*DescribeNetworkInterfacesRequest)(nil),             // 197: ec2lab.v1.DescribeNetworkInterfacesRequest
+	(*DescribeNetworkInterfacesResponse)(nil),            // 198: ec2lab.v1.DescribeNetworkInterfacesResponse
+	(*RouteTable)(nil),                                   // 199: ec2lab.v1.RouteTable
+	(*Route)(nil),                                        // 200: ec2lab.v1.Route
+	(*RouteTableAssociation)(nil),                        // 201: ec2lab.v1.RouteTableAssociation
+	(*DescribeRouteTablesRequest)(nil),                   // 202: ec2lab.v1.DescribeRouteTablesRequest
+	(*DescribeRouteTablesResponse)(nil),                  // 203: ec2lab.v1.DescribeRouteTablesResponse
+	(*NetworkAcl)(nil),                                   // 204: ec2lab.v1.NetworkAcl
+	(*NetworkAclEntry)(nil),                              // 205: ec2lab.v1.NetworkAclEntry
+	(*NetworkAclAssociation)(nil),                        // 206: ec2lab.v1.NetworkAclAssociation
+	(*DescribeNetworkAclsRequest)(nil),                   // 207: ec2lab.v1.DescribeNetworkAclsRequest
+	(*DescribeNetworkAclsResponse)(nil),                  // 208: ec2lab.v1.DescribeNetworkAclsResponse
+	(*LaunchTemplateSpecification)(nil),                  // 209: ec2lab.v1.LaunchTemplateSpecification
+	(*LaunchTemplateData)(nil),                           // 210: ec2lab.v1.LaunchTemplateData
+	(*LaunchTemplateNetworkInterface)(nil),               // 211: ec2lab.v1.LaunchTemplateNetworkInterface
+	(*LaunchTemplateBlockDeviceMapping)(nil),             // 212: ec2lab.v1.LaunchTemplateBlockDeviceMapping
+	(*LaunchTemplateEbsBlockDevice)(nil),                 // 213: ec2lab.v1.LaunchTemplateEbsBlockDevice
+	(*LaunchTemplatePlacement)(nil),                      // 214: ec2lab.v1.LaunchTemplatePlacement
+	(*LaunchTemplateMetadataOptions)(nil),                // 215: ec2lab.v1.LaunchTemplateMetadataOptions
+	(*LaunchTemplateIamInstanceProfile)(nil),             // 216: ec2lab.v1.LaunchTemplateIamInstanceProfile
+	(*LaunchTemplateMonitoring)(nil),                     // 217: ec2lab.v1.LaunchTemplateMonitoring
+	(*LaunchTemplate)(nil),                               // 218: ec2lab.v1.LaunchTemplate
+	(*LaunchTemplateVersion)(nil),                        // 219: ec2lab.v1.LaunchTemplateVersion
+	(*ValidationWarning)(nil),                            // 220: ec2lab.v1.ValidationWarning
+	(*ValidationError)(nil),                              // 221: ec2lab.v1.ValidationError
+	(*CreateLaunchTemplateRequest)(nil),                  // 222: ec2lab.v1.CreateLaunchTemplateRequest
+	(*CreateLaunchTemplateResponse)(nil),                 // 223: ec2lab.v1.CreateLaunchTemplateResponse
+	(*CreateLaunchTemplateVersionRequest)(nil),           // 224: ec2lab.v1.CreateLaunchTemplateVersionRequest
+	(*CreateLaunchTemplateVersionResponse)(nil),          // 225: ec2lab.v1.CreateLaunchTemplateVersionResponse
+	(*DescribeLaunchTemplatesRequest)(nil),               // 226: ec2lab.v1.DescribeLaunchTemplatesRequest
+	(*DescribeLaunchTemplatesResponse)(nil),              // 227: ec2lab.v1.DescribeLaunchTemplatesResponse
+	(*DescribeLaunchTemplateVersionsRequest)(nil),        // 228: ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	(*DescribeLaunchTemplateVersionsResponse)(nil),       // 229: ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	(*ModifyLaunchTemplateRequest)(nil),                  // 230: ec2lab.v1.ModifyLaunchTemplateRequest
+	(*ModifyLaunchTemplateResponse)(nil),                 // 231: ec2lab.v1.ModifyLaunchTemplateResponse
+	(*DeleteLaunchTemplateRequest)(nil),                  // 232: ec2lab.v1.DeleteLaunchTemplateRequest
+	(*DeleteLaunchTemplateResponse)(nil),                 // 233: ec2lab.v1.DeleteLaunchTemplateResponse
+	(*DeleteLaunchTemplateVersionsRequest)(nil),          // 234: ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	(*DeleteLaunchTemplateVersionsResponse)(nil),         // 235: ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	(*LaunchTemplateVersionDeletion)(nil),                // 236: ec2lab.v1.LaunchTemplateVersionDeletion
+	(*GetLaunchTemplateDataRequest)(nil),                 // 237: ec2lab.v1.GetLaunchTemplateDataRequest
+	(*GetLaunchTemplateDataResponse)(nil),                // 238: ec2lab.v1.GetLaunchTemplateDataResponse
+	(*DescribeVolumesModificationsRequest)(nil),          // 239: ec2lab.v1.DescribeVolumesModificationsRequest
+	(*DescribeVolumesModificationsResponse)(nil),         // 240: ec2lab.v1.DescribeVolumesModificationsResponse
+	(*DescribeVolumeStatusRequest)(nil),                  // 241: ec2lab.v1.DescribeVolumeStatusRequest
+	(*DescribeVolumeStatusResponse)(nil),                 // 242: ec2lab.v1.DescribeVolumeStatusResponse
+	(*VolumeStatusItem)(nil),                             // 243: ec2lab.v1.VolumeStatusItem
+	(*VolumeStatusDetail)(nil),                           // 244: ec2lab.v1.VolumeStatusDetail
+	(*VolumeStatusAttachmentStatus)(nil),                 // 245: ec2lab.v1.VolumeStatusAttachmentStatus
+	(*DescribeVolumeAttributeRequest)(nil),               // 246: ec2lab.v1.DescribeVolumeAttributeRequest
+	(*VolumeAttribute)(nil),                              // 247: ec2lab.v1.VolumeAttribute
+	(*ModifyVolumeAttributeRequest)(nil),                 // 248: ec2lab.v1.ModifyVolumeAttributeRequest
+	(*ModifyVolumeAttributeResponse)(nil),                // 249: ec2lab.v1.ModifyVolumeAttributeResponse
+	(*GetEbsEncryptionByDefaultRequest)(nil),             // 250: ec2lab.v1.GetEbsEncryptionByDefaultRequest
+	(*EnableEbsEncryptionByDefaultRequest)(nil),          // 251: ec2lab.v1.EnableEbsEncryptionByDefaultRequest
+	(*DisableEbsEncryptionByDefaultRequest)(nil),         // 252: ec2lab.v1.DisableEbsEncryptionByDefaultRequest
+	(*EbsEncryptionByDefault)(nil),                       // 253: ec2lab.v1.EbsEncryptionByDefault
+	(*GetEbsDefaultKmsKeyIdRequest)(nil),                 // 254: ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
+	(*ModifyEbsDefaultKmsKeyIdRequest)(nil),              // 255: ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
+	(*ResetEbsDefaultKmsKeyIdRequest)(nil),               // 256: ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
+	(*EbsDefaultKmsKeyId)(nil),                           // 257: ec2lab.v1.EbsDefaultKmsKeyId
+	(*CreateVolumePermission)(nil),                       // 258: ec2lab.v1.CreateVolumePermission
+	(*CreateVolumePermissionModifications)(nil),          // 259: ec2lab.v1.CreateVolumePermissionModifications
+	(*DescribeSnapshotAttributeRequest)(nil),             // 260: ec2lab.v1.DescribeSnapshotAttributeRequest
+	(*SnapshotAttribute)(nil),                            // 261: ec2lab.v1.SnapshotAttribute
+	(*ModifySnapshotAttributeRequest)(nil),               // 262: ec2lab.v1.ModifySnapshotAttributeRequest
+	(*ModifySnapshotAttributeResponse)(nil),              // 263: ec2lab.v1.ModifySnapshotAttributeResponse
+	(*ResetSnapshotAttributeRequest)(nil),                // 264: ec2lab.v1.ResetSnapshotAttributeRequest
+	(*ResetSnapshotAttributeResponse)(nil),               // 265: ec2lab.v1.ResetSnapshotAttributeResponse
+	(*DescribeInstanceTypeOfferingsRequest)(nil),         // 266: ec2lab.v1.DescribeInstanceTypeOfferingsRequest
+	(*InstanceTypeOffering)(nil),                         // 267: ec2lab.v1.InstanceTypeOffering
+	(*DescribeInstanceTypeOfferingsResponse)(nil),        // 268: ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	(*InstanceCreditSpecificationRequest)(nil),           // 269: ec2lab.v1.InstanceCreditSpecificationRequest
+	(*ModifyInstanceCreditSpecificationRequest)(nil),     // 270: ec2lab.v1.ModifyInstanceCreditSpecificationRequest
+	(*SuccessfulInstanceCreditSpecification)(nil),        // 271: ec2lab.v1.SuccessfulInstanceCreditSpecification
+	(*UnsuccessfulInstanceCreditSpecification)(nil),      // 272: ec2lab.v1.UnsuccessfulInstanceCreditSpecification
+	(*ModifyInstanceCreditSpecificationResponse)(nil),    // 273: ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	(*DescribeInstanceCreditSpecificationsRequest)(nil),  // 274: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
+	(*InstanceCreditSpecification)(nil),                  // 275: ec2lab.v1.InstanceCreditSpecification
+	(*DescribeInstanceCreditSpecificationsResponse)(nil), // 276: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	(*ResetInstanceAttributeRequest)(nil),                // 277: ec2lab.v1.ResetInstanceAttributeRequest
+	(*ResetInstanceAttributeResponse)(nil),               // 278: ec2lab.v1.ResetInstanceAttributeResponse
+	(*CreateDefaultVpcRequest)(nil),                      // 279: ec2lab.v1.CreateDefaultVpcRequest
+	(*CreateDefaultSubnetRequest)(nil),                   // 280: ec2lab.v1.CreateDefaultSubnetRequest
+	(*GetInstanceUefiDataRequest)(nil),                   // 281: ec2lab.v1.GetInstanceUefiDataRequest
+	(*GetInstanceUefiDataResponse)(nil),                  // 282: ec2lab.v1.GetInstanceUefiDataResponse
+	(*DescribeInstanceTopologyRequest)(nil),              // 283: ec2lab.v1.DescribeInstanceTopologyRequest
+	(*InstanceTopology)(nil),                             // 284: ec2lab.v1.InstanceTopology
+	(*DescribeInstanceTopologyResponse)(nil),             // 285: ec2lab.v1.DescribeInstanceTopologyResponse
+	(*timestamppb.Timestamp)(nil),                        // 286: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.Account.access_keys:type_name -> ec2lab.v1.AccessKey
@@ -21192,23 +21298,23 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	8,   // 6: ec2lab.v1.RunInstancesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	18,  // 7: ec2lab.v1.RunInstancesRequest.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptionsRequest
 	17,  // 8: ec2lab.v1.RunInstancesRequest.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
-	187, // 9: ec2lab.v1.RunInstancesRequest.network_interfaces:type_name -> ec2lab.v1.InstanceNetworkInterfaceSpecification
-	207, // 10: ec2lab.v1.RunInstancesRequest.launch_template:type_name -> ec2lab.v1.LaunchTemplateSpecification
+	189, // 9: ec2lab.v1.RunInstancesRequest.network_interfaces:type_name -> ec2lab.v1.InstanceNetworkInterfaceSpecification
+	209, // 10: ec2lab.v1.RunInstancesRequest.launch_template:type_name -> ec2lab.v1.LaunchTemplateSpecification
 	15,  // 11: ec2lab.v1.RunInstancesRequest.hibernation_options:type_name -> ec2lab.v1.HibernationOptionsRequest
 	16,  // 12: ec2lab.v1.RunInstancesRequest.monitoring:type_name -> ec2lab.v1.RunInstancesMonitoringEnabled
 	19,  // 13: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	284, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	286, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	10,  // 15: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	284, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	286, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	11,  // 17: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	22,  // 18: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	7,   // 19: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
 	23,  // 20: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
-	159, // 21: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
+	161, // 21: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
 	19,  // 22: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	192, // 23: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
+	194, // 23: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	25,  // 24: ec2lab.v1.Instance.cpu_options:type_name -> ec2lab.v1.CpuOptions
-	284, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
+	286, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
 	43,  // 26: ec2lab.v1.Instance.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
 	24,  // 27: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
 	9,   // 28: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
@@ -21216,35 +21322,35 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	10,  // 30: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	10,  // 31: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	31,  // 32: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	284, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
-	122, // 34: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
-	122, // 35: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
-	122, // 36: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
-	122, // 37: ec2lab.v1.InstanceAttribute.user_data:type_name -> ec2lab.v1.AttributeValue
+	286, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	124, // 34: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
+	124, // 35: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
+	124, // 36: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
+	124, // 37: ec2lab.v1.InstanceAttribute.user_data:type_name -> ec2lab.v1.AttributeValue
 	40,  // 38: ec2lab.v1.InstanceAttribute.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
-	122, // 39: ec2lab.v1.InstanceAttribute.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
-	122, // 40: ec2lab.v1.InstanceAttribute.root_device_name:type_name -> ec2lab.v1.AttributeValue
+	124, // 39: ec2lab.v1.InstanceAttribute.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
+	124, // 40: ec2lab.v1.InstanceAttribute.root_device_name:type_name -> ec2lab.v1.AttributeValue
 	22,  // 41: ec2lab.v1.InstanceAttribute.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	42,  // 42: ec2lab.v1.InstanceAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
 	40,  // 43: ec2lab.v1.InstanceAttribute.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
-	159, // 44: ec2lab.v1.InstanceAttribute.groups:type_name -> ec2lab.v1.GroupIdentifier
+	161, // 44: ec2lab.v1.InstanceAttribute.groups:type_name -> ec2lab.v1.GroupIdentifier
 	40,  // 45: ec2lab.v1.InstanceAttribute.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
-	122, // 46: ec2lab.v1.InstanceAttribute.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
+	124, // 46: ec2lab.v1.InstanceAttribute.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
 	40,  // 47: ec2lab.v1.InstanceAttribute.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
 	43,  // 48: ec2lab.v1.InstanceAttribute.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
 	40,  // 49: ec2lab.v1.InstanceAttribute.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
-	122, // 50: ec2lab.v1.ModifyInstanceAttributeRequest.instance_type:type_name -> ec2lab.v1.AttributeValue
-	122, // 51: ec2lab.v1.ModifyInstanceAttributeRequest.kernel:type_name -> ec2lab.v1.AttributeValue
-	122, // 52: ec2lab.v1.ModifyInstanceAttributeRequest.ramdisk:type_name -> ec2lab.v1.AttributeValue
+	124, // 50: ec2lab.v1.ModifyInstanceAttributeRequest.instance_type:type_name -> ec2lab.v1.AttributeValue
+	124, // 51: ec2lab.v1.ModifyInstanceAttributeRequest.kernel:type_name -> ec2lab.v1.AttributeValue
+	124, // 52: ec2lab.v1.ModifyInstanceAttributeRequest.ramdisk:type_name -> ec2lab.v1.AttributeValue
 	41,  // 53: ec2lab.v1.ModifyInstanceAttributeRequest.user_data:type_name -> ec2lab.v1.BlobAttributeValue
 	40,  // 54: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
 	40,  // 55: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
-	122, // 56: ec2lab.v1.ModifyInstanceAttributeRequest.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
+	124, // 56: ec2lab.v1.ModifyInstanceAttributeRequest.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
 	40,  // 57: ec2lab.v1.ModifyInstanceAttributeRequest.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
 	45,  // 58: ec2lab.v1.ModifyInstanceAttributeRequest.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMappingSpecification
 	40,  // 59: ec2lab.v1.ModifyInstanceAttributeRequest.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
 	40,  // 60: ec2lab.v1.ModifyInstanceAttributeRequest.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
-	122, // 61: ec2lab.v1.ModifyInstanceAttributeRequest.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
+	124, // 61: ec2lab.v1.ModifyInstanceAttributeRequest.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
 	46,  // 62: ec2lab.v1.InstanceBlockDeviceMappingSpecification.ebs:type_name -> ec2lab.v1.EbsInstanceBlockDeviceSpecification
 	9,   // 63: ec2lab.v1.DescribeInstanceStatusRequest.filters:type_name -> ec2lab.v1.Filter
 	50,  // 64: ec2lab.v1.DescribeInstanceStatusResponse.instance_statuses:type_name -> ec2lab.v1.InstanceStatus
@@ -21253,17 +21359,17 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	51,  // 67: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
 	53,  // 68: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
 	52,  // 69: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
-	284, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
-	284, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
-	284, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	286, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	286, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	286, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
 	9,   // 73: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
 	54,  // 74: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
 	57,  // 75: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
 	9,   // 76: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
 	60,  // 77: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	284, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	286, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
 	63,  // 79: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	284, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	286, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
 	7,   // 81: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
 	8,   // 82: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 83: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -21277,378 +21383,381 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	7,   // 91: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
 	9,   // 92: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
 	83,  // 93: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	284, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	284, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	286, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	286, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
 	86,  // 96: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
 	7,   // 97: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
 	8,   // 98: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 99: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
 	87,  // 100: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	284, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	284, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
-	284, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	286, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	286, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
+	286, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
 	7,   // 104: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
 	8,   // 105: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 106: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
 	97,  // 107: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
-	8,   // 108: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	8,   // 109: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	13,  // 110: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	284, // 111: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
-	7,   // 112: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	13,  // 113: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	8,   // 114: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	8,   // 115: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	9,   // 116: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
-	111, // 117: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
-	120, // 118: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
-	120, // 119: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
-	121, // 120: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
-	122, // 121: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
-	120, // 122: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
-	7,   // 123: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
-	132, // 124: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	40,  // 125: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
-	40,  // 126: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
-	40,  // 127: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
-	132, // 128: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	9,   // 129: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
-	7,   // 130: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
-	141, // 131: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
-	144, // 132: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
-	8,   // 133: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	9,   // 134: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
-	131, // 135: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
-	7,   // 136: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
-	40,  // 137: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	40,  // 138: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
-	40,  // 139: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
-	40,  // 140: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	40,  // 141: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	40,  // 142: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	40,  // 143: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
-	8,   // 144: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	9,   // 145: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
-	151, // 146: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
-	160, // 147: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
-	161, // 148: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
-	162, // 149: ec2lab.v1.IpPermission.ipv6_ranges:type_name -> ec2lab.v1.Ipv6Range
-	163, // 150: ec2lab.v1.IpPermission.prefix_list_ids:type_name -> ec2lab.v1.PrefixListId
-	164, // 151: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	164, // 152: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
-	7,   // 153: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
-	8,   // 154: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	9,   // 155: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	165, // 156: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
-	164, // 157: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	8,   // 158: ec2lab.v1.SecurityGroupRulesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	177, // 159: ec2lab.v1.SecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	164, // 160: ec2lab.v1.RevokeSecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	177, // 161: ec2lab.v1.RevokeSecurityGroupRulesResponse.revoked_security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	176, // 162: ec2lab.v1.SecurityGroupRule.referenced_group_info:type_name -> ec2lab.v1.ReferencedSecurityGroup
-	7,   // 163: ec2lab.v1.SecurityGroupRule.tags:type_name -> ec2lab.v1.Tag
-	9,   // 164: ec2lab.v1.DescribeSecurityGroupRulesRequest.filters:type_name -> ec2lab.v1.Filter
-	177, // 165: ec2lab.v1.DescribeSecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	180, // 166: ec2lab.v1.SecurityGroupRuleUpdate.security_group_rule:type_name -> ec2lab.v1.SecurityGroupRuleRequest
-	181, // 167: ec2lab.v1.ModifySecurityGroupRulesRequest.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRuleUpdate
-	164, // 168: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	184, // 169: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.security_group_rule_descriptions:type_name -> ec2lab.v1.SecurityGroupRuleDescription
-	188, // 170: ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses:type_name -> ec2lab.v1.PrivateIpAddressSpecification
-	189, // 171: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses:type_name -> ec2lab.v1.InstanceIpv6Address
-	190, // 172: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes:type_name -> ec2lab.v1.Ipv4PrefixSpecificationRequest
-	191, // 173: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes:type_name -> ec2lab.v1.Ipv6PrefixSpecificationRequest
-	193, // 174: ec2lab.v1.NetworkInterface.private_ip_addresses:type_name -> ec2lab.v1.NetworkInterfacePrivateIpAddress
-	159, // 175: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
-	194, // 176: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
-	7,   // 177: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
-	284, // 178: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	9,   // 179: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
-	192, // 180: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
-	198, // 181: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
-	199, // 182: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
-	7,   // 183: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
-	9,   // 184: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
-	197, // 185: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
-	203, // 186: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
-	204, // 187: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
-	7,   // 188: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
-	9,   // 189: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
-	202, // 190: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
-	209, // 191: ec2lab.v1.LaunchTemplateData.network_interfaces:type_name -> ec2lab.v1.LaunchTemplateNetworkInterface
-	210, // 192: ec2lab.v1.LaunchTemplateData.block_device_mappings:type_name -> ec2lab.v1.LaunchTemplateBlockDeviceMapping
-	212, // 193: ec2lab.v1.LaunchTemplateData.placement:type_name -> ec2lab.v1.LaunchTemplatePlacement
-	8,   // 194: ec2lab.v1.LaunchTemplateData.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	213, // 195: ec2lab.v1.LaunchTemplateData.metadata_options:type_name -> ec2lab.v1.LaunchTemplateMetadataOptions
-	17,  // 196: ec2lab.v1.LaunchTemplateData.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
-	214, // 197: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
-	215, // 198: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
-	211, // 199: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
-	284, // 200: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
-	7,   // 201: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
-	284, // 202: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
-	208, // 203: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	219, // 204: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
-	208, // 205: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	8,   // 206: ec2lab.v1.CreateLaunchTemplateRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	216, // 207: ec2lab.v1.CreateLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	218, // 208: ec2lab.v1.CreateLaunchTemplateResponse.warning:type_name -> ec2lab.v1.ValidationWarning
-	208, // 209: ec2lab.v1.CreateLaunchTemplateVersionRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	217, // 210: ec2lab.v1.CreateLaunchTemplateVersionResponse.launch_template_version:type_name -> ec2lab.v1.LaunchTemplateVersion
-	218, // 211: ec2lab.v1.CreateLaunchTemplateVersionResponse.warning:type_name -> ec2lab.v1.ValidationWarning
-	9,   // 212: ec2lab.v1.DescribeLaunchTemplatesRequest.filters:type_name -> ec2lab.v1.Filter
-	216, // 213: ec2lab.v1.DescribeLaunchTemplatesResponse.launch_templates:type_name -> ec2lab.v1.LaunchTemplate
-	9,   // 214: ec2lab.v1.DescribeLaunchTemplateVersionsRequest.filters:type_name -> ec2lab.v1.Filter
-	217, // 215: ec2lab.v1.DescribeLaunchTemplateVersionsResponse.launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersion
-	216, // 216: ec2lab.v1.ModifyLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	216, // 217: ec2lab.v1.DeleteLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	234, // 218: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.successfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
-	234, // 219: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.unsuccessfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
-	219, // 220: ec2lab.v1.LaunchTemplateVersionDeletion.response_error:type_name -> ec2lab.v1.ValidationError
-	208, // 221: ec2lab.v1.GetLaunchTemplateDataResponse.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	9,   // 222: ec2lab.v1.DescribeVolumesModificationsRequest.filters:type_name -> ec2lab.v1.Filter
-	94,  // 223: ec2lab.v1.DescribeVolumesModificationsResponse.volumes_modifications:type_name -> ec2lab.v1.VolumeModification
-	9,   // 224: ec2lab.v1.DescribeVolumeStatusRequest.filters:type_name -> ec2lab.v1.Filter
-	241, // 225: ec2lab.v1.DescribeVolumeStatusResponse.volume_statuses:type_name -> ec2lab.v1.VolumeStatusItem
-	242, // 226: ec2lab.v1.VolumeStatusItem.details:type_name -> ec2lab.v1.VolumeStatusDetail
-	243, // 227: ec2lab.v1.VolumeStatusItem.attachment_statuses:type_name -> ec2lab.v1.VolumeStatusAttachmentStatus
-	40,  // 228: ec2lab.v1.VolumeAttribute.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
-	42,  // 229: ec2lab.v1.VolumeAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
-	40,  // 230: ec2lab.v1.ModifyVolumeAttributeRequest.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
-	256, // 231: ec2lab.v1.CreateVolumePermissionModifications.add:type_name -> ec2lab.v1.CreateVolumePermission
-	256, // 232: ec2lab.v1.CreateVolumePermissionModifications.remove:type_name -> ec2lab.v1.CreateVolumePermission
-	256, // 233: ec2lab.v1.SnapshotAttribute.create_volume_permissions:type_name -> ec2lab.v1.CreateVolumePermission
-	257, // 234: ec2lab.v1.ModifySnapshotAttributeRequest.create_volume_permission:type_name -> ec2lab.v1.CreateVolumePermissionModifications
-	9,   // 235: ec2lab.v1.DescribeInstanceTypeOfferingsRequest.filters:type_name -> ec2lab.v1.Filter
-	265, // 236: ec2lab.v1.DescribeInstanceTypeOfferingsResponse.instance_type_offerings:type_name -> ec2lab.v1.InstanceTypeOffering
-	267, // 237: ec2lab.v1.ModifyInstanceCreditSpecificationRequest.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecificationRequest
-	219, // 238: ec2lab.v1.UnsuccessfulInstanceCreditSpecification.error:type_name -> ec2lab.v1.ValidationError
-	269, // 239: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.successful_instance_credit_specifications:type_name -> ec2lab.v1.SuccessfulInstanceCreditSpecification
-	270, // 240: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.unsuccessful_instance_credit_specifications:type_name -> ec2lab.v1.UnsuccessfulInstanceCreditSpecification
-	9,   // 241: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest.filters:type_name -> ec2lab.v1.Filter
-	273, // 242: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecification
-	9,   // 243: ec2lab.v1.DescribeInstanceTopologyRequest.filters:type_name -> ec2lab.v1.Filter
-	282, // 244: ec2lab.v1.DescribeInstanceTopologyResponse.instances:type_name -> ec2lab.v1.InstanceTopology
-	14,  // 245: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	27,  // 246: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	29,  // 247: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	30,  // 248: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	29,  // 249: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	29,  // 250: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	34,  // 251: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	36,  // 252: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	38,  // 253: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	20,  // 254: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	44,  // 255: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
-	48,  // 256: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
-	268, // 257: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
-	272, // 258: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
-	275, // 259: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
-	279, // 260: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
-	281, // 261: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
-	55,  // 262: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	58,  // 263: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	61,  // 264: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	64,  // 265: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	264, // 266: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
-	67,  // 267: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	68,  // 268: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	69,  // 269: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	71,  // 270: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	74,  // 271: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	75,  // 272: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	77,  // 273: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	79,  // 274: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	81,  // 275: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	84,  // 276: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	88,  // 277: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	89,  // 278: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	91,  // 279: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	92,  // 280: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	93,  // 281: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	95,  // 282: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	237, // 283: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
-	239, // 284: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
-	244, // 285: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
-	246, // 286: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
-	248, // 287: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
-	249, // 288: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
-	250, // 289: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
-	252, // 290: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
-	253, // 291: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
-	254, // 292: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
-	98,  // 293: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	99,  // 294: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	102, // 295: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	104, // 296: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	109, // 297: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	258, // 298: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
-	260, // 299: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
-	262, // 300: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
-	112, // 301: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	114, // 302: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	116, // 303: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	118, // 304: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	107, // 305: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	106, // 306: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	129, // 307: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	123, // 308: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	125, // 309: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	127, // 310: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	146, // 311: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	147, // 312: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	149, // 313: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	154, // 314: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	155, // 315: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	157, // 316: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	133, // 317: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	135, // 318: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	137, // 319: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	138, // 320: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	140, // 321: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	143, // 322: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	152, // 323: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	277, // 324: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
-	278, // 325: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
-	166, // 326: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	168, // 327: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	170, // 328: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	172, // 329: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	172, // 330: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	174, // 331: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	174, // 332: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	178, // 333: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
-	182, // 334: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
-	185, // 335: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	185, // 336: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	195, // 337: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
-	200, // 338: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
-	205, // 339: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
-	220, // 340: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
-	222, // 341: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
-	224, // 342: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
-	226, // 343: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	228, // 344: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
-	230, // 345: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
-	232, // 346: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	235, // 347: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
-	1,   // 348: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
-	2,   // 349: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
-	3,   // 350: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	3,   // 351: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	4,   // 352: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
-	26,  // 353: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	28,  // 354: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	32,  // 355: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	32,  // 356: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	33,  // 357: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	32,  // 358: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	35,  // 359: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	37,  // 360: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	39,  // 361: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	21,  // 362: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	47,  // 363: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
-	49,  // 364: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
-	271, // 365: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
-	274, // 366: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
-	276, // 367: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
-	280, // 368: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
-	283, // 369: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
-	56,  // 370: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	59,  // 371: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	62,  // 372: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	65,  // 373: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	266, // 374: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
-	66,  // 375: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	66,  // 376: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	70,  // 377: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	72,  // 378: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	73,  // 379: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	76,  // 380: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	78,  // 381: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	80,  // 382: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	82,  // 383: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	85,  // 384: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	87,  // 385: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	90,  // 386: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	86,  // 387: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	86,  // 388: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	94,  // 389: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	96,  // 390: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	238, // 391: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
-	240, // 392: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
-	245, // 393: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
-	247, // 394: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
-	251, // 395: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	251, // 396: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	251, // 397: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	255, // 398: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	255, // 399: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	255, // 400: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	97,  // 401: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	100, // 402: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	103, // 403: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	105, // 404: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	110, // 405: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	259, // 406: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
-	261, // 407: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
-	263, // 408: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
-	113, // 409: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	115, // 410: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	117, // 411: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	119, // 412: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	108, // 413: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	105, // 414: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	130, // 415: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	124, // 416: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	126, // 417: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	128, // 418: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	131, // 419: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	148, // 420: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	150, // 421: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	151, // 422: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	156, // 423: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	158, // 424: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	134, // 425: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	136, // 426: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	139, // 427: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	139, // 428: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	142, // 429: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	145, // 430: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	153, // 431: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	131, // 432: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
-	151, // 433: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
-	167, // 434: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	169, // 435: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	171, // 436: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	173, // 437: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	173, // 438: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	175, // 439: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	175, // 440: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	179, // 441: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
-	183, // 442: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
-	186, // 443: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	186, // 444: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	196, // 445: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
-	201, // 446: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
-	206, // 447: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
-	221, // 448: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
-	223, // 449: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
-	225, // 450: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
-	227, // 451: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	229, // 452: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
-	231, // 453: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
-	233, // 454: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	236, // 455: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
-	0,   // 456: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
-	0,   // 457: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 458: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 459: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
-	6,   // 460: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
-	353, // [353:461] is the sub-list for method output_type
-	245, // [245:353] is the sub-list for method input_type
-	245, // [245:245] is the sub-list for extension type_name
-	245, // [245:245] is the sub-list for extension extendee
-	0,   // [0:245] is the sub-list for field type_name
+	103, // 108: ec2lab.v1.DescribeAccountAttributesResponse.account_attributes:type_name -> ec2lab.v1.AccountAttribute
+	8,   // 109: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	8,   // 110: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	13,  // 111: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	286, // 112: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	7,   // 113: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
+	13,  // 114: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	8,   // 115: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	8,   // 116: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 117: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
+	113, // 118: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
+	122, // 119: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
+	122, // 120: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
+	123, // 121: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
+	124, // 122: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
+	122, // 123: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
+	7,   // 124: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
+	134, // 125: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	40,  // 126: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 127: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 128: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
+	134, // 129: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	9,   // 130: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
+	7,   // 131: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
+	143, // 132: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
+	146, // 133: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
+	8,   // 134: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 135: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
+	133, // 136: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
+	7,   // 137: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
+	40,  // 138: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 139: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 140: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 141: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 142: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 143: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 144: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
+	8,   // 145: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 146: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
+	153, // 147: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
+	162, // 148: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
+	163, // 149: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
+	164, // 150: ec2lab.v1.IpPermission.ipv6_ranges:type_name -> ec2lab.v1.Ipv6Range
+	165, // 151: ec2lab.v1.IpPermission.prefix_list_ids:type_name -> ec2lab.v1.PrefixListId
+	166, // 152: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	166, // 153: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
+	7,   // 154: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
+	8,   // 155: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 156: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	167, // 157: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
+	166, // 158: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	8,   // 159: ec2lab.v1.SecurityGroupRulesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	179, // 160: ec2lab.v1.SecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	166, // 161: ec2lab.v1.RevokeSecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	179, // 162: ec2lab.v1.RevokeSecurityGroupRulesResponse.revoked_security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	178, // 163: ec2lab.v1.SecurityGroupRule.referenced_group_info:type_name -> ec2lab.v1.ReferencedSecurityGroup
+	7,   // 164: ec2lab.v1.SecurityGroupRule.tags:type_name -> ec2lab.v1.Tag
+	9,   // 165: ec2lab.v1.DescribeSecurityGroupRulesRequest.filters:type_name -> ec2lab.v1.Filter
+	179, // 166: ec2lab.v1.DescribeSecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	182, // 167: ec2lab.v1.SecurityGroupRuleUpdate.security_group_rule:type_name -> ec2lab.v1.SecurityGroupRuleRequest
+	183, // 168: ec2lab.v1.ModifySecurityGroupRulesRequest.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRuleUpdate
+	166, // 169: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	186, // 170: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.security_group_rule_descriptions:type_name -> ec2lab.v1.SecurityGroupRuleDescription
+	190, // 171: ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses:type_name -> ec2lab.v1.PrivateIpAddressSpecification
+	191, // 172: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses:type_name -> ec2lab.v1.InstanceIpv6Address
+	192, // 173: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes:type_name -> ec2lab.v1.Ipv4PrefixSpecificationRequest
+	193, // 174: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes:type_name -> ec2lab.v1.Ipv6PrefixSpecificationRequest
+	195, // 175: ec2lab.v1.NetworkInterface.private_ip_addresses:type_name -> ec2lab.v1.NetworkInterfacePrivateIpAddress
+	161, // 176: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
+	196, // 177: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
+	7,   // 178: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
+	286, // 179: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	9,   // 180: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
+	194, // 181: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
+	200, // 182: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
+	201, // 183: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
+	7,   // 184: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
+	9,   // 185: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
+	199, // 186: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
+	205, // 187: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
+	206, // 188: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
+	7,   // 189: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
+	9,   // 190: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
+	204, // 191: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
+	211, // 192: ec2lab.v1.LaunchTemplateData.network_interfaces:type_name -> ec2lab.v1.LaunchTemplateNetworkInterface
+	212, // 193: ec2lab.v1.LaunchTemplateData.block_device_mappings:type_name -> ec2lab.v1.LaunchTemplateBlockDeviceMapping
+	214, // 194: ec2lab.v1.LaunchTemplateData.placement:type_name -> ec2lab.v1.LaunchTemplatePlacement
+	8,   // 195: ec2lab.v1.LaunchTemplateData.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	215, // 196: ec2lab.v1.LaunchTemplateData.metadata_options:type_name -> ec2lab.v1.LaunchTemplateMetadataOptions
+	17,  // 197: ec2lab.v1.LaunchTemplateData.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
+	216, // 198: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
+	217, // 199: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
+	213, // 200: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
+	286, // 201: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
+	7,   // 202: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
+	286, // 203: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
+	210, // 204: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	221, // 205: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
+	210, // 206: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	8,   // 207: ec2lab.v1.CreateLaunchTemplateRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	218, // 208: ec2lab.v1.CreateLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	220, // 209: ec2lab.v1.CreateLaunchTemplateResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	210, // 210: ec2lab.v1.CreateLaunchTemplateVersionRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	219, // 211: ec2lab.v1.CreateLaunchTemplateVersionResponse.launch_template_version:type_name -> ec2lab.v1.LaunchTemplateVersion
+	220, // 212: ec2lab.v1.CreateLaunchTemplateVersionResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	9,   // 213: ec2lab.v1.DescribeLaunchTemplatesRequest.filters:type_name -> ec2lab.v1.Filter
+	218, // 214: ec2lab.v1.DescribeLaunchTemplatesResponse.launch_templates:type_name -> ec2lab.v1.LaunchTemplate
+	9,   // 215: ec2lab.v1.DescribeLaunchTemplateVersionsRequest.filters:type_name -> ec2lab.v1.Filter
+	219, // 216: ec2lab.v1.DescribeLaunchTemplateVersionsResponse.launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersion
+	218, // 217: ec2lab.v1.ModifyLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	218, // 218: ec2lab.v1.DeleteLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	236, // 219: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.successfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	236, // 220: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.unsuccessfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	221, // 221: ec2lab.v1.LaunchTemplateVersionDeletion.response_error:type_name -> ec2lab.v1.ValidationError
+	210, // 222: ec2lab.v1.GetLaunchTemplateDataResponse.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	9,   // 223: ec2lab.v1.DescribeVolumesModificationsRequest.filters:type_name -> ec2lab.v1.Filter
+	94,  // 224: ec2lab.v1.DescribeVolumesModificationsResponse.volumes_modifications:type_name -> ec2lab.v1.VolumeModification
+	9,   // 225: ec2lab.v1.DescribeVolumeStatusRequest.filters:type_name -> ec2lab.v1.Filter
+	243, // 226: ec2lab.v1.DescribeVolumeStatusResponse.volume_statuses:type_name -> ec2lab.v1.VolumeStatusItem
+	244, // 227: ec2lab.v1.VolumeStatusItem.details:type_name -> ec2lab.v1.VolumeStatusDetail
+	245, // 228: ec2lab.v1.VolumeStatusItem.attachment_statuses:type_name -> ec2lab.v1.VolumeStatusAttachmentStatus
+	40,  // 229: ec2lab.v1.VolumeAttribute.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
+	42,  // 230: ec2lab.v1.VolumeAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
+	40,  // 231: ec2lab.v1.ModifyVolumeAttributeRequest.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
+	258, // 232: ec2lab.v1.CreateVolumePermissionModifications.add:type_name -> ec2lab.v1.CreateVolumePermission
+	258, // 233: ec2lab.v1.CreateVolumePermissionModifications.remove:type_name -> ec2lab.v1.CreateVolumePermission
+	258, // 234: ec2lab.v1.SnapshotAttribute.create_volume_permissions:type_name -> ec2lab.v1.CreateVolumePermission
+	259, // 235: ec2lab.v1.ModifySnapshotAttributeRequest.create_volume_permission:type_name -> ec2lab.v1.CreateVolumePermissionModifications
+	9,   // 236: ec2lab.v1.DescribeInstanceTypeOfferingsRequest.filters:type_name -> ec2lab.v1.Filter
+	267, // 237: ec2lab.v1.DescribeInstanceTypeOfferingsResponse.instance_type_offerings:type_name -> ec2lab.v1.InstanceTypeOffering
+	269, // 238: ec2lab.v1.ModifyInstanceCreditSpecificationRequest.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecificationRequest
+	221, // 239: ec2lab.v1.UnsuccessfulInstanceCreditSpecification.error:type_name -> ec2lab.v1.ValidationError
+	271, // 240: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.successful_instance_credit_specifications:type_name -> ec2lab.v1.SuccessfulInstanceCreditSpecification
+	272, // 241: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.unsuccessful_instance_credit_specifications:type_name -> ec2lab.v1.UnsuccessfulInstanceCreditSpecification
+	9,   // 242: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest.filters:type_name -> ec2lab.v1.Filter
+	275, // 243: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecification
+	9,   // 244: ec2lab.v1.DescribeInstanceTopologyRequest.filters:type_name -> ec2lab.v1.Filter
+	284, // 245: ec2lab.v1.DescribeInstanceTopologyResponse.instances:type_name -> ec2lab.v1.InstanceTopology
+	14,  // 246: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	27,  // 247: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	29,  // 248: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	30,  // 249: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	29,  // 250: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	29,  // 251: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	34,  // 252: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	36,  // 253: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	38,  // 254: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	20,  // 255: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	44,  // 256: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
+	48,  // 257: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
+	270, // 258: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
+	274, // 259: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
+	277, // 260: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
+	281, // 261: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
+	283, // 262: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
+	55,  // 263: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	58,  // 264: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	101, // 265: ec2lab.v1.Compute.DescribeAccountAttributes:input_type -> ec2lab.v1.DescribeAccountAttributesRequest
+	61,  // 266: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	64,  // 267: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	266, // 268: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
+	67,  // 269: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	68,  // 270: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	69,  // 271: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	71,  // 272: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	74,  // 273: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	75,  // 274: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	77,  // 275: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	79,  // 276: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	81,  // 277: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	84,  // 278: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	88,  // 279: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	89,  // 280: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	91,  // 281: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	92,  // 282: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	93,  // 283: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	95,  // 284: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	239, // 285: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
+	241, // 286: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
+	246, // 287: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
+	248, // 288: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
+	250, // 289: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
+	251, // 290: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
+	252, // 291: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
+	254, // 292: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
+	255, // 293: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
+	256, // 294: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
+	98,  // 295: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	99,  // 296: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	104, // 297: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	106, // 298: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	111, // 299: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	260, // 300: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
+	262, // 301: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
+	264, // 302: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
+	114, // 303: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	116, // 304: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	118, // 305: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	120, // 306: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	109, // 307: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	108, // 308: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	131, // 309: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	125, // 310: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	127, // 311: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	129, // 312: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	148, // 313: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	149, // 314: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	151, // 315: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	156, // 316: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	157, // 317: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	159, // 318: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	135, // 319: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	137, // 320: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	139, // 321: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	140, // 322: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	142, // 323: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	145, // 324: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	154, // 325: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	279, // 326: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
+	280, // 327: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
+	168, // 328: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	170, // 329: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	172, // 330: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	174, // 331: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	174, // 332: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	176, // 333: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	176, // 334: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	180, // 335: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
+	184, // 336: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
+	187, // 337: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	187, // 338: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	197, // 339: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
+	202, // 340: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
+	207, // 341: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
+	222, // 342: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
+	224, // 343: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
+	226, // 344: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
+	228, // 345: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	230, // 346: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
+	232, // 347: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
+	234, // 348: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	237, // 349: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
+	1,   // 350: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
+	2,   // 351: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
+	3,   // 352: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	3,   // 353: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	4,   // 354: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
+	26,  // 355: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	28,  // 356: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	32,  // 357: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	32,  // 358: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	33,  // 359: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	32,  // 360: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	35,  // 361: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	37,  // 362: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	39,  // 363: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	21,  // 364: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	47,  // 365: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
+	49,  // 366: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
+	273, // 367: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	276, // 368: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	278, // 369: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
+	282, // 370: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
+	285, // 371: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
+	56,  // 372: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	59,  // 373: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	102, // 374: ec2lab.v1.Compute.DescribeAccountAttributes:output_type -> ec2lab.v1.DescribeAccountAttributesResponse
+	62,  // 375: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	65,  // 376: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	268, // 377: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	66,  // 378: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	66,  // 379: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	70,  // 380: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	72,  // 381: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	73,  // 382: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	76,  // 383: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	78,  // 384: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	80,  // 385: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	82,  // 386: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	85,  // 387: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	87,  // 388: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	90,  // 389: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	86,  // 390: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	86,  // 391: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	94,  // 392: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	96,  // 393: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	240, // 394: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
+	242, // 395: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
+	247, // 396: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
+	249, // 397: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
+	253, // 398: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 399: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 400: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	257, // 401: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 402: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 403: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	97,  // 404: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	100, // 405: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	105, // 406: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	107, // 407: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	112, // 408: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	261, // 409: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
+	263, // 410: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
+	265, // 411: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
+	115, // 412: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	117, // 413: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	119, // 414: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	121, // 415: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	110, // 416: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	107, // 417: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	132, // 418: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	126, // 419: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	128, // 420: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	130, // 421: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	133, // 422: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	150, // 423: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	152, // 424: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	153, // 425: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	158, // 426: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	160, // 427: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	136, // 428: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	138, // 429: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	141, // 430: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	141, // 431: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	144, // 432: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	147, // 433: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	155, // 434: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	133, // 435: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
+	153, // 436: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
+	169, // 437: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	171, // 438: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	173, // 439: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	175, // 440: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	175, // 441: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	177, // 442: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	177, // 443: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	181, // 444: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	185, // 445: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	188, // 446: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	188, // 447: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	198, // 448: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	203, // 449: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	208, // 450: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	223, // 451: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
+	225, // 452: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
+	227, // 453: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
+	229, // 454: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	231, // 455: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
+	233, // 456: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
+	235, // 457: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	238, // 458: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
+	0,   // 459: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
+	0,   // 460: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 461: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 462: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
+	6,   // 463: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
+	355, // [355:464] is the sub-list for method output_type
+	246, // [246:355] is the sub-list for method input_type
+	246, // [246:246] is the sub-list for extension type_name
+	246, // [246:246] is the sub-list for extension extendee
+	0,   // [0:246] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -21661,20 +21770,20 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 	file_ec2lab_v1_ec2lab_proto_msgTypes[20].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[44].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[46].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[180].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[187].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[208].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[209].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[182].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[189].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[210].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[211].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[212].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[213].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[215].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   284,
+			NumMessages:   286,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -43,6 +43,7 @@ const (
 	Compute_DescribeInstanceTopology_FullMethodName                   = "/ec2lab.v1.Compute/DescribeInstanceTopology"
 	Compute_DescribeInstanceTypes_FullMethodName                      = "/ec2lab.v1.Compute/DescribeInstanceTypes"
 	Compute_DescribeRegions_FullMethodName                            = "/ec2lab.v1.Compute/DescribeRegions"
+	Compute_DescribeAccountAttributes_FullMethodName                  = "/ec2lab.v1.Compute/DescribeAccountAttributes"
 	Compute_DescribeAvailabilityZones_FullMethodName                  = "/ec2lab.v1.Compute/DescribeAvailabilityZones"
 	Compute_DescribeHosts_FullMethodName                              = "/ec2lab.v1.Compute/DescribeHosts"
 	Compute_DescribeInstanceTypeOfferings_FullMethodName              = "/ec2lab.v1.Compute/DescribeInstanceTypeOfferings"
@@ -175,6 +176,7 @@ type ComputeClient interface {
 	// Catalog and topology.
 	DescribeInstanceTypes(ctx context.Context, in *DescribeInstanceTypesRequest, opts ...grpc.CallOption) (*DescribeInstanceTypesResponse, error)
 	DescribeRegions(ctx context.Context, in *DescribeRegionsRequest, opts ...grpc.CallOption) (*DescribeRegionsResponse, error)
+	DescribeAccountAttributes(ctx context.Context, in *DescribeAccountAttributesRequest, opts ...grpc.CallOption) (*DescribeAccountAttributesResponse, error)
 	DescribeAvailabilityZones(ctx context.Context, in *DescribeAvailabilityZonesRequest, opts ...grpc.CallOption) (*DescribeAvailabilityZonesResponse, error)
 	DescribeHosts(ctx context.Context, in *DescribeHostsRequest, opts ...grpc.CallOption) (*DescribeHostsResponse, error)
 	// DescribeInstanceTypeOfferings lists the types each location offers:
@@ -498,6 +500,16 @@ func (c *computeClient) DescribeRegions(ctx context.Context, in *DescribeRegions
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(DescribeRegionsResponse)
 	err := c.cc.Invoke(ctx, Compute_DescribeRegions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeAccountAttributes(ctx context.Context, in *DescribeAccountAttributesRequest, opts ...grpc.CallOption) (*DescribeAccountAttributesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeAccountAttributesResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeAccountAttributes_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -1408,6 +1420,7 @@ type ComputeServer interface {
 	// Catalog and topology.
 	DescribeInstanceTypes(context.Context, *DescribeInstanceTypesRequest) (*DescribeInstanceTypesResponse, error)
 	DescribeRegions(context.Context, *DescribeRegionsRequest) (*DescribeRegionsResponse, error)
+	DescribeAccountAttributes(context.Context, *DescribeAccountAttributesRequest) (*DescribeAccountAttributesResponse, error)
 	DescribeAvailabilityZones(context.Context, *DescribeAvailabilityZonesRequest) (*DescribeAvailabilityZonesResponse, error)
 	DescribeHosts(context.Context, *DescribeHostsRequest) (*DescribeHostsResponse, error)
 	// DescribeInstanceTypeOfferings lists the types each location offers:
@@ -1600,6 +1613,9 @@ func (UnimplementedComputeServer) DescribeInstanceTypes(context.Context, *Descri
 }
 func (UnimplementedComputeServer) DescribeRegions(context.Context, *DescribeRegionsRequest) (*DescribeRegionsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DescribeRegions not implemented")
+}
+func (UnimplementedComputeServer) DescribeAccountAttributes(context.Context, *DescribeAccountAttributesRequest) (*DescribeAccountAttributesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeAccountAttributes not implemented")
 }
 func (UnimplementedComputeServer) DescribeAvailabilityZones(context.Context, *DescribeAvailabilityZonesRequest) (*DescribeAvailabilityZonesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DescribeAvailabilityZones not implemented")
@@ -2201,6 +2217,24 @@ func _Compute_DescribeRegions_Handler(srv interface{}, ctx context.Context, dec 
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(ComputeServer).DescribeRegions(ctx, req.(*DescribeRegionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeAccountAttributes_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeAccountAttributesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeAccountAttributes(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeAccountAttributes_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeAccountAttributes(ctx, req.(*DescribeAccountAttributesRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -3781,6 +3815,10 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DescribeRegions",
 			Handler:    _Compute_DescribeRegions_Handler,
+		},
+		{
+			MethodName: "DescribeAccountAttributes",
+			Handler:    _Compute_DescribeAccountAttributes_Handler,
 		},
 		{
 			MethodName: "DescribeAvailabilityZones",

@@ -1,0 +1,342 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ec2lab/ec2lab/pkg/ids"
+	"github.com/ec2lab/ec2lab/pkg/store"
+)
+
+// quotaCase is one account quota: how to make one more of what it counts
+// (i numbers the attempt, scope is what setup made) and how much the
+// account uses now, in the quota's counting unit.
+type quotaCase struct {
+	key, code string
+	limit     int64 // the region's value for the test (acct2's override: limit+1)
+	each      int64 // what one create adds, in the counting unit
+	setup     func(t *testing.T, r *rig, acct string) string
+	create    func(r *rig, ctx context.Context, acct, scope string, i int) error
+	used      func(r *rig, acct, scope string) func(context.Context) (int64, error)
+}
+
+func quotaCases() []quotaCase {
+	// none makes nothing but the account's default VPC, which counts
+	none := func(t *testing.T, r *rig, acct string) string {
+		if _, _, err := r.svc.DescribeVpcs(ctxFor(acct), nil, nil, Page{}); err != nil {
+			t.Fatal(err)
+		}
+		return ""
+	}
+	return []quotaCase{
+		{key: QuotaVPCs, code: "VpcLimitExceeded", limit: 3, each: 1, setup: none,
+			create: func(r *rig, ctx context.Context, _, _ string, i int) error {
+				_, err := r.svc.CreateVpc(ctx, fmt.Sprintf("10.%d.0.0/16", i), nil, false)
+				return err
+			},
+			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) { return r.svc.countVPCs(acct) }},
+		{key: QuotaSubnets, code: "SubnetLimitExceeded", limit: 2, each: 1,
+			setup: func(t *testing.T, r *rig, acct string) string {
+				v, err := r.svc.CreateVpc(ctxFor(acct), "10.200.0.0/16", nil, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return v.ID
+			},
+			create: func(r *rig, ctx context.Context, _, vpc string, i int) error {
+				_, err := r.svc.CreateSubnet(ctx, vpc, fmt.Sprintf("10.200.%d.0/24", i), "", nil, false)
+				return err
+			},
+			used: func(r *rig, acct, vpc string) func(context.Context) (int64, error) {
+				return r.svc.countSubnets(acct, vpc)
+			}},
+		{key: QuotaSecurityGroups, code: "SecurityGroupLimitExceeded", limit: 8, each: 1, setup: none,
+			create: func(r *rig, ctx context.Context, _, _ string, i int) error {
+				_, err := r.svc.CreateSecurityGroup(ctx, fmt.Sprintf("g%d", i), "quota", "", nil, false)
+				return err
+			},
+			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) {
+				return r.svc.countSecurityGroups(acct)
+			}},
+		{key: QuotaRulesPerGroup, code: "RulesPerSecurityGroupLimitExceeded", limit: 3, each: 1,
+			setup: func(t *testing.T, r *rig, acct string) string {
+				g, err := r.svc.CreateSecurityGroup(ctxFor(acct), "rules", "quota", "", nil, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return g.ID
+			},
+			create: func(r *rig, ctx context.Context, _, g string, i int) error {
+				_, err := r.svc.AuthorizeSecurityGroup(ctx, RuleEdit{GroupID: g, Perms: icmpFrom(fmt.Sprintf("10.1.%d.0/24", i))})
+				return err
+			},
+			used: func(r *rig, _, g string) func(context.Context) (int64, error) {
+				return func(ctx context.Context) (int64, error) {
+					rec, _, err := store.GetJSON[SecurityGroup](ctx, r.svc.st, prefixSecGroup+g)
+					return int64(len(rec.Ingress)), err
+				}
+			}},
+		{key: "gp3_storage_tib", code: "VolumeLimitExceeded", limit: 1, each: 512, setup: none,
+			create: func(r *rig, ctx context.Context, _, _ string, _ int) error {
+				_, err := r.svc.CreateVolume(ctx, VolumeRequest{AZ: "lab-1a", SizeGiB: 512, Type: "gp3"})
+				return err
+			},
+			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) {
+				return r.svc.countVolumeGiB(acct, "gp3")
+			}},
+		{key: QuotaSnapshots, code: "SnapshotLimitExceeded", limit: 2, each: 1,
+			setup: func(t *testing.T, r *rig, acct string) string { return availableVolume(t, r, acct) },
+			create: func(r *rig, ctx context.Context, _, vol string, _ int) error {
+				_, err := r.svc.CreateSnapshot(ctx, vol, "", nil, false)
+				return err
+			},
+			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) { return r.svc.countSnapshots(acct) }},
+		{key: QuotaImages, code: "AMIQuotaExceeded", limit: 3, each: 1,
+			setup: func(t *testing.T, r *rig, acct string) string { return completedSnapshot(t, r, acct) },
+			create: func(r *rig, ctx context.Context, _, snap string, i int) error {
+				_, err := r.svc.RegisterImage(ctx, RegisterRequest{Name: fmt.Sprintf("img%d", i),
+					Devices: []RegisterDevice{{DeviceName: "/dev/xvda", SnapshotID: snap}}})
+				return err
+			},
+			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) { return r.svc.countImages(acct) }},
+		{key: QuotaKeyPairs, code: "KeyPairLimitExceeded", limit: 2, each: 1, setup: none,
+			create: func(r *rig, ctx context.Context, _, _ string, i int) error {
+				_, _, err := r.svc.CreateKeyPair(ctx, fmt.Sprintf("k%d", i), "ed25519", nil, false)
+				return err
+			},
+			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) { return r.svc.countKeyPairs(acct) }},
+		{key: QuotaLaunchTemplates, code: "LaunchTemplateLimitExceeded", limit: 2, each: 1, setup: none,
+			create: func(r *rig, ctx context.Context, _, _ string, i int) error {
+				_, _, err := r.svc.CreateLaunchTemplate(ctx, CreateTemplateRequest{Name: fmt.Sprintf("lt%d", i),
+					Data: LaunchTemplateData{InstanceType: "lab.tiny"}})
+				return err
+			},
+			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) {
+				return r.svc.countLaunchTemplates(acct)
+			}},
+		{key: QuotaVCPUs, code: "VcpuLimitExceeded", limit: 2, each: 1, setup: none,
+			create: func(r *rig, ctx context.Context, _, _ string, _ int) error {
+				_, err := r.svc.RunInstances(ctx, RunRequest{ImageID: r.ami, InstanceType: "lab.tiny", MinCount: 1, MaxCount: 1, AZ: "lab-1a"})
+				return err
+			},
+			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) {
+				return func(ctx context.Context) (int64, error) {
+					u, err := r.svc.accountUsage(ctx, acct)
+					return int64(u.VCPUs), err
+				}
+			}},
+	}
+}
+
+// TestQuotas: each quota lets an account reach its limit and no further;
+// the create over it answers the quota's code and records nothing; the
+// region's value replaces EC2's default and an account's override
+// replaces the region's (acct2 gets one more).
+func TestQuotas(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 16, mem: 16384})
+	shareAMI(t, r)
+	for _, c := range quotaCases() {
+		t.Run(c.key, func(t *testing.T) {
+			r.svc.cfg.Quotas = QuotaConfig{Defaults: map[string]int64{c.key: c.limit},
+				Accounts: map[string]map[string]int64{acct2: {c.key: c.limit + 1}}}
+			q, _ := lookupQuota(c.key)
+			for _, acct := range []string{acct1, acct2} {
+				ctx := ctxFor(acct)
+				scope := c.setup(t, r, acct)
+				used := c.used(r, acct, scope)
+				before, err := used(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				limit := r.svc.Quota(acct, c.key)
+				fits := int((limit*q.unit - before) / c.each)
+				if fits < 1 {
+					t.Fatalf("%s: the test's limit %d leaves no room (%d in use)", acct, limit, before)
+				}
+				for i := 0; i < fits; i++ {
+					if err := c.create(r, ctx, acct, scope, i); err != nil {
+						t.Fatalf("%s: create %d of %d under the limit %d: %v", acct, i+1, fits, limit, err)
+					}
+				}
+				at, _ := used(ctx)
+				if err := c.create(r, ctx, acct, scope, fits); errCode(err) != c.code {
+					t.Fatalf("%s: create over the limit %d: got %v, want %s", acct, limit, err, c.code)
+				}
+				if after, _ := used(ctx); after != at || at > limit*q.unit {
+					t.Errorf("%s: usage %d before the refused create, %d after (limit %d)", acct, at, after, limit)
+				}
+			}
+		})
+	}
+}
+
+// shareAMI gives acct2 a launch permission on the rig's image.
+func shareAMI(t *testing.T, r *rig) {
+	t.Helper()
+	if _, err := update(context.Background(), r.svc.st, prefixImage+r.ami, func(im *Image) error {
+		im.Public = true
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// availableVolume records an available 1 GiB volume of acct (the fake
+// agents make no files).
+func availableVolume(t *testing.T, r *rig, acct string) string {
+	t.Helper()
+	v := Volume{ID: ids.New(ids.Volume), Owner: acct, AZ: "lab-1a", SizeGiB: 1, Type: "gp2", State: "available"}
+	if err := put(context.Background(), r.svc.st, prefixVolume+v.ID, v); err != nil {
+		t.Fatal(err)
+	}
+	return v.ID
+}
+
+// completedSnapshot records a completed 1 GiB snapshot of acct in lab-1a.
+func completedSnapshot(t *testing.T, r *rig, acct string) string {
+	t.Helper()
+	sn := Snapshot{ID: ids.New(ids.Snapshot), Owner: acct, VolumeID: "vol-ffffffff", AZ: "lab-1a", State: "completed",
+		Progress: "100%", SizeGiB: 1, StartTime: r.svc.now().UTC()}
+	sn.Layer = sn.ID + ".qcow2"
+	if err := put(context.Background(), r.svc.st, prefixSnapshot+sn.ID, sn); err != nil {
+		t.Fatal(err)
+	}
+	return sn.ID
+}
+
+// TestQuotaConcurrentCreates: creates racing at the limit never both
+// pass: of 12 concurrent CreateVpc calls with room for 2, exactly 2
+// succeed and the others answer VpcLimitExceeded; likewise for gp3
+// storage.
+func TestQuotaConcurrentCreates(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
+	ctx := ctxFor(acct1)
+	r.svc.cfg.Quotas = QuotaConfig{Defaults: map[string]int64{QuotaVPCs: 3, "gp3_storage_tib": 1}}
+	cases := []struct {
+		name, code string
+		create     func(i int) error
+		used       func(context.Context) (int64, error)
+		want       int64
+	}{
+		{"vpcs", "VpcLimitExceeded", func(i int) error {
+			_, err := r.svc.CreateVpc(ctx, fmt.Sprintf("10.%d.0.0/16", i), nil, false)
+			return err
+		}, r.svc.countVPCs(acct1), 3},
+		{"gp3 storage", "VolumeLimitExceeded", func(int) error {
+			_, err := r.svc.CreateVolume(ctx, VolumeRequest{AZ: "lab-1a", SizeGiB: 400, Type: "gp3"})
+			return err
+		}, r.svc.countVolumeGiB(acct1, "gp3"), 800},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if _, _, err := r.svc.DescribeVpcs(ctx, nil, nil, Page{}); err != nil { // the default VPC counts
+				t.Fatal(err)
+			}
+			const n = 12
+			errs := make([]error, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Add(1)
+				go func() { defer wg.Done(); errs[i] = c.create(i + 1) }()
+			}
+			wg.Wait()
+			refused := 0
+			for _, err := range errs {
+				switch errCode(err) {
+				case "":
+				case c.code:
+					refused++
+				default:
+					t.Errorf("unexpected error: %v", err)
+				}
+			}
+			if got, _ := c.used(ctx); got != c.want || refused != n-2 {
+				t.Errorf("usage %d (want %d), %d refused (want %d)", got, c.want, refused, n-2)
+			}
+		})
+	}
+}
+
+// TestQuotaDefaults: without a quotas section every account has EC2's
+// defaults; the vCPU quota falls back to vcpu_quota.
+func TestQuotaDefaults(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
+	for _, c := range []struct {
+		key  string
+		want int64
+	}{
+		{QuotaVPCs, 5}, {QuotaSubnets, 200}, {QuotaSecurityGroups, 2500}, {QuotaRulesPerGroup, 60},
+		{QuotaSnapshots, 100000}, {QuotaImages, 50000}, {QuotaKeyPairs, 5000}, {QuotaLaunchTemplates, 5000},
+		{"gp2_storage_tib", 50}, {"gp3_storage_tib", 50}, {"io2_storage_tib", 50}, {QuotaVCPUs, 64},
+	} {
+		if got := r.svc.Quota(acct1, c.key); got != c.want {
+			t.Errorf("%s = %d, want %d", c.key, got, c.want)
+		}
+	}
+}
+
+// TestQuotaConfigValidate: an unknown quota name or a negative value is a
+// config error.
+func TestQuotaConfigValidate(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		q    QuotaConfig
+		ok   bool
+	}{
+		{"defaults", QuotaConfig{Defaults: map[string]int64{QuotaVPCs: 10}}, true},
+		{"account", QuotaConfig{Accounts: map[string]map[string]int64{acct1: {"gp3_storage_tib": 100}}}, true},
+		{"unknown", QuotaConfig{Defaults: map[string]int64{"vpcs": 10}}, false},
+		{"negative", QuotaConfig{Accounts: map[string]map[string]int64{acct1: {QuotaKeyPairs: -1}}}, false},
+	} {
+		if err := c.q.validate(); (err == nil) != c.ok {
+			t.Errorf("%s: validate = %v, want ok=%v", c.name, err, c.ok)
+		}
+	}
+}
+
+// TestAccountAttributes: DescribeAccountAttributes answers the account's
+// default VPC and its instance quota (the vCPU quota, with the account's
+// override), refuses unknown names and says the Elastic IP ones are not
+// served.
+func TestAccountAttributes(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
+	r.svc.cfg.Quotas = QuotaConfig{Accounts: map[string]map[string]int64{acct2: {QuotaVCPUs: 8}}}
+	for _, c := range []struct {
+		acct, maxInstances string
+	}{{acct1, "64"}, {acct2, "8"}} {
+		ctx := ctxFor(c.acct)
+		attrs, err := r.svc.AccountAttributes(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vpcs, _, err := r.svc.DescribeVpcs(ctx, nil, []Filter{{"is-default", []string{"true"}}}, Page{})
+		if err != nil || len(vpcs) != 1 {
+			t.Fatalf("default VPC: %v %v", vpcs, err)
+		}
+		got := map[string]string{}
+		var order []string
+		for _, a := range attrs {
+			got[a.Name] = strings.Join(a.Values, ",")
+			order = append(order, a.Name)
+		}
+		if strings.Join(order, ",") != "supported-platforms,default-vpc,max-instances" || got["supported-platforms"] != "VPC" ||
+			got["default-vpc"] != vpcs[0].ID || got["max-instances"] != c.maxInstances {
+			t.Errorf("%s: %v, want default-vpc %s and max-instances %s", c.acct, attrs, vpcs[0].ID, c.maxInstances)
+		}
+	}
+	for _, c := range []struct {
+		names []string
+		code  string
+	}{
+		{[]string{"max-instances"}, ""}, {[]string{"nope"}, "InvalidParameterValue"},
+		{[]string{"default-vpc", "max-elastic-ips"}, "UnsupportedOperation"},
+	} {
+		attrs, err := r.svc.AccountAttributes(ctxFor(acct1), c.names)
+		if errCode(err) != c.code || (err == nil && len(attrs) != len(c.names)) {
+			t.Errorf("%v: %v %v, want code %q", c.names, attrs, err, c.code)
+		}
+	}
+}
