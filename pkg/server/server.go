@@ -23,6 +23,7 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/controller"
 	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/ec2query"
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
 	"github.com/ec2lab/ec2lab/pkg/store"
 	"github.com/ec2lab/ec2lab/pkg/virttype"
@@ -53,9 +54,12 @@ type Options struct {
 func Run(ctx context.Context, o Options) error {
 	log := o.Log
 	// QEMU runs as libvirt-qemu and must traverse the data dir to reach
-	// the pools; secrets in it (state.db, credentials) are 0600 files.
-	if err := os.MkdirAll(o.DataDir, 0o711); err != nil {
+	// the pools (fsmode.Dir); every file in it is private (fsmode).
+	if err := fsmode.MkdirAll(o.DataDir, fsmode.Dir); err != nil {
 		return fmt.Errorf("data dir: %w", err)
+	}
+	if err := tightenFileModes(ctx, o.DataDir, o.Config, log); err != nil {
+		return err
 	}
 	st, err := store.OpenBolt(StatePath(o.DataDir))
 	if err != nil {
