@@ -13,10 +13,10 @@ import (
 	"syscall"
 )
 
-// QEMUUsers are the accounts QEMU runs as under libvirt (Debian's, then
-// Fedora's): libvirt's dynamic_ownership leaves files a domain read owned
-// by them, so such a file's owner is expected.
-var QEMUUsers = []string{"libvirt-qemu", "qemu"}
+// ServiceUsers are the accounts that may own tenant files: QEMU's under
+// libvirt (Debian's, then Fedora's; libvirt's dynamic_ownership leaves
+// files a domain read owned by it) and dnsmasq's (its DHCP hosts files).
+var ServiceUsers = []string{"libvirt-qemu", "qemu", "dnsmasq"}
 
 // Owners are the users a tree may hold files of: directories must belong
 // to Dirs, files to Dirs or Files. A user other than root that owns a
@@ -26,10 +26,10 @@ type Owners struct {
 }
 
 // DefaultOwners are root and this process's user for everything, and
-// QEMU's users (those that exist here) for files.
+// ServiceUsers (those that exist here) for files.
 func DefaultOwners() Owners {
 	o := Owners{Dirs: map[uint32]bool{0: true, uint32(os.Geteuid()): true}, Files: map[uint32]bool{}}
-	for _, name := range QEMUUsers {
+	for _, name := range ServiceUsers {
 		if u, err := user.Lookup(name); err == nil {
 			if id, err := strconv.ParseUint(u.Uid, 10, 32); err == nil {
 				o.Files[uint32(id)] = true

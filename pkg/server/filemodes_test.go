@@ -37,8 +37,8 @@ func TestStartTightensFileModes(t *testing.T) {
 	files := map[string]os.FileMode{ // path → mode it must have after start
 		filepath.Join(dataDir, "agent", "seeds", "i-1.iso"): 0o600,
 		filepath.Join(dataDir, "local", "i-1-eph0.qcow2"):   0o600,
-		filepath.Join(outside, "vol-1.qcow2"):                0o600,
-		filepath.Join(outside, "snap-1.qcow2"):               0o400,
+		filepath.Join(outside, "vol-1.qcow2"):               0o600,
+		filepath.Join(outside, "snap-1.qcow2"):              0o400,
 	}
 	for f := range files {
 		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
