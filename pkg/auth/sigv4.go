@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"crypto/hmac"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -41,19 +42,7 @@ func VerifySigV4(ctx context.Context, r *http.Request, body []byte, ks KeyStore,
 // Verify is VerifySigV4 with o's region and service rules, returning the
 // signed region and date as well.
 func (o SigV4Options) Verify(ctx context.Context, r *http.Request, body []byte, ks KeyStore, now time.Time) (SigV4Result, error) {
-	h := r.Header.Get("Authorization")
-	if h == "" {
-		return SigV4Result{}, ec2err.New(CodeMissingAuthenticationToken, "Request is missing Authentication Token")
-	}
-	a, err := parseAuthorization(h)
-	if err != nil {
-		return SigV4Result{}, err
-	}
-	date, err := o.checkScope(r, a, now)
-	if err != nil {
-		return SigV4Result{}, err
-	}
-	k, err := lookupSigV4Key(ctx, ks, a.AccessKeyID)
+	a, k, date, err := o.checkHeaders(ctx, r, ks, now)
 	if err != nil {
 		return SigV4Result{}, err
 	}
@@ -61,17 +50,72 @@ func (o SigV4Options) Verify(ctx context.Context, r *http.Request, body []byte, 
 	if err != nil {
 		return SigV4Result{}, err
 	}
+	if err := checkSignature(ctx, r, a, k, payload); err != nil {
+		return SigV4Result{}, err
+	}
+	return SigV4Result{Key: k, Region: a.Region, Date: date}, nil
+}
+
+// Precheck authenticates what r's headers alone prove, so that a server
+// can refuse a request before it reads the body: a well-formed SigV4
+// Authorization header, its scope (date, service, o's regions), the clock
+// skew and a known access key. When the client declared the payload's hash
+// (X-Amz-Content-Sha256), the signature itself is checked over it too;
+// Verify then holds the body to that hash. Errors are Verify's.
+func (o SigV4Options) Precheck(ctx context.Context, r *http.Request, ks KeyStore, now time.Time) error {
+	a, k, _, err := o.checkHeaders(ctx, r, ks, now)
+	if err != nil {
+		return err
+	}
+	if declared := r.Header.Get("X-Amz-Content-Sha256"); isSHA256Hex(declared) {
+		return checkSignature(ctx, r, a, k, declared)
+	}
+	return nil
+}
+
+// checkHeaders parses and checks the Authorization header and finds its key.
+func (o SigV4Options) checkHeaders(ctx context.Context, r *http.Request, ks KeyStore, now time.Time) (authorization, Key, time.Time, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return authorization{}, Key{}, time.Time{}, ec2err.New(CodeMissingAuthenticationToken, "Request is missing Authentication Token")
+	}
+	a, err := parseAuthorization(h)
+	if err != nil {
+		return authorization{}, Key{}, time.Time{}, err
+	}
+	date, err := o.checkScope(r, a, now)
+	if err != nil {
+		return authorization{}, Key{}, time.Time{}, err
+	}
+	k, err := lookupSigV4Key(ctx, ks, a.AccessKeyID)
+	if err != nil {
+		return authorization{}, Key{}, time.Time{}, err
+	}
+	return a, k, date, nil
+}
+
+// checkSignature compares a's signature with the one k signs r with, for
+// a body whose SHA-256 is payload.
+func checkSignature(ctx context.Context, r *http.Request, a authorization, k Key, payload string) error {
 	canonical, err := canonicalRequest(r, a.SignedHeaders, payload)
 	if err != nil {
-		return SigV4Result{}, err
+		return err
 	}
 	want := sigV4Signature(k.SecretAccessKey, a, r.Header.Get("X-Amz-Date"), canonical)
 	if !hmac.Equal(want, a.Signature) {
 		slog.DebugContext(ctx, "sigv4 mismatch", "access_key", a.AccessKeyID, "canonical_request", canonical)
-		return SigV4Result{}, ec2err.New(ec2err.AuthFailure,
+		return ec2err.New(ec2err.AuthFailure,
 			"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
 	}
-	return SigV4Result{Key: k, Region: a.Region, Date: date}, nil
+	return nil
+}
+
+func isSHA256Hex(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
 }
 
 // checkScope validates X-Amz-Date, the credential scope and clock skew.
