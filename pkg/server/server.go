@@ -101,8 +101,11 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return fmt.Errorf("http listen: %w", err)
 	}
-	gs := NewGRPCServer(keys, compute, log)
+	lim := newConnLimiter(maxUnauthenticatedConns, maxUnauthenticatedConnsPerIP, log)
+	grpcLis, httpLis = lim.Listener(grpcLis), lim.Listener(httpLis)
+	gs := newGRPCServer(keys, compute, log, lim)
 	hs := newHTTPServer(NewHTTPHandler(compute, keys, log, cfg.Region), log)
+	hs.ConnContext = lim.connContext
 	// Images first: once /healthz answers, the registered AMIs exist.
 	if err := registerImages(ctx, svc, admin, o.RegisterImages, log); err != nil {
 		return err
@@ -158,13 +161,23 @@ func startAgents(ctx context.Context, cfg Config, svc *controller.Service, log *
 // request authentication, errors mapped once by errgrpc, health and
 // reflection.
 func NewGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger) *grpc.Server {
+	return newGRPCServer(keys, compute, log, nil)
+}
+
+// newGRPCServer is NewGRPCServer telling lim (when set) which connections
+// authenticated.
+func newGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger, lim *connLimiter) *grpc.Server {
 	skip := func(m string) bool {
 		return strings.HasPrefix(m, "/grpc.health.") || strings.HasPrefix(m, "/grpc.reflection.")
 	}
 	// errgrpc outermost: every error, the authenticator's included, leaves
 	// as a status carrying its EC2 code.
-	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(errgrpc.UnaryServerInterceptor(), auth.UnaryServerInterceptor(keys, skip), logUnary(log)),
-		grpc.ChainStreamInterceptor(errgrpc.StreamServerInterceptor(), auth.StreamServerInterceptor(keys, skip)))
+	unary := []grpc.UnaryServerInterceptor{errgrpc.UnaryServerInterceptor(), auth.UnaryServerInterceptor(keys, skip)}
+	stream := []grpc.StreamServerInterceptor{errgrpc.StreamServerInterceptor(), auth.StreamServerInterceptor(keys, skip)}
+	if lim != nil {
+		unary, stream = append(unary, lim.unaryAuthenticated), append(stream, lim.streamAuthenticated)
+	}
+	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(append(unary, logUnary(log))...), grpc.ChainStreamInterceptor(stream...))
 	v1.RegisterComputeServer(gs, compute)
 	h := health.NewServer()
 	healthpb.RegisterHealthServer(gs, h)
