@@ -65,6 +65,22 @@ func Tighten(ctx context.Context, log *slog.Logger, owners Owners, roots ...stri
 	return fixed, nil
 }
 
+// TightenPaths is Tighten for each path alone (a directory's entries are
+// left alone): for directories that hold other things besides tenant data,
+// and single files. Missing paths are skipped.
+func TightenPaths(log *slog.Logger, owners Owners, paths ...string) (fixed int, err error) {
+	for _, p := range paths {
+		ok, err := tightenOne(log, owners, p)
+		if err != nil {
+			return fixed, fmt.Errorf("check mode of %s: %w", p, err)
+		}
+		if !ok {
+			fixed++
+		}
+	}
+	return fixed, nil
+}
+
 func tightenTree(ctx context.Context, log *slog.Logger, owners Owners, root string) (int, error) {
 	fi, err := os.Lstat(root)
 	if errors.Is(err, os.ErrNotExist) {

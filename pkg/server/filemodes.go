@@ -10,11 +10,19 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/fsmode"
 )
 
-// tenantDirs are the trees that hold tenant data: the data dir (state
-// store, keys, default pools and images) and every zone pool and embedded
-// agent directory the config puts elsewhere.
-func tenantDirs(dataDir string, cfg Config) []string {
-	roots := []string{dataDir}
+// dataDirTrees are the directories ec2d and its embedded agents make in
+// the data dir; everything in them is tenant data.
+var dataDirTrees = []string{"pools", "local", "agent", "images"}
+
+// dataDirFiles are the files ec2d keeps at the top of the data dir.
+var dataDirFiles = []string{"state.db", "master.key", "credentials"}
+
+// tenantTrees are the trees that hold nothing but tenant data: the data
+// dir's own (dataDirTrees) and every zone pool and embedded agent
+// directory the config names. The data dir itself is not walked: an
+// operator may point it at a directory holding other things.
+func tenantTrees(dataDir string, cfg Config) []string {
+	var roots []string
 	add := func(d string) {
 		for _, r := range roots {
 			if d == r || strings.HasPrefix(d, r+string(filepath.Separator)) {
@@ -22,6 +30,9 @@ func tenantDirs(dataDir string, cfg Config) []string {
 			}
 		}
 		roots = append(roots, d)
+	}
+	for _, d := range dataDirTrees {
+		add(filepath.Join(dataDir, d))
 	}
 	for _, z := range cfg.AvailabilityZones {
 		add(z.Pool)
@@ -34,11 +45,24 @@ func tenantDirs(dataDir string, cfg Config) []string {
 }
 
 // tightenFileModes fixes every tenant file and directory that is more open
-// than fsmode allows (an older ec2lab made them 0644/0755) and refuses to
-// start on one it cannot fix.
+// than fsmode allows (an older ec2lab made them 0644/0755): the data dir
+// and its own files, and the tenant trees. It refuses to start on one it
+// cannot fix.
 func tightenFileModes(ctx context.Context, dataDir string, cfg Config, log *slog.Logger) error {
-	if _, err := fsmode.Tighten(ctx, log, fsmode.DefaultOwners(), tenantDirs(dataDir, cfg)...); err != nil {
+	owners := fsmode.DefaultOwners()
+	top := []string{dataDir}
+	for _, f := range dataDirFiles {
+		top = append(top, filepath.Join(dataDir, f))
+	}
+	n, err := fsmode.TightenPaths(log, owners, top...)
+	if err != nil {
 		return fmt.Errorf("tenant file modes: %w", err)
+	}
+	if _, err := fsmode.Tighten(ctx, log, owners, tenantTrees(dataDir, cfg)...); err != nil {
+		return fmt.Errorf("tenant file modes: %w", err)
+	}
+	if n > 0 {
+		log.Warn("tightened file modes in the data dir", "fixed", n, "dir", dataDir)
 	}
 	return nil
 }

@@ -27,7 +27,8 @@ func runUntilReady(t *testing.T, dataDir string, cfg Config) error {
 // TestStartTightensFileModes: files and directories an older ec2lab left
 // readable by every user (0644 heads and seeds, 0444 layers, 0755 dirs), in
 // the data dir and in a zone pool outside it, are private once ec2d has
-// started.
+// started; a file of the operator's at the top of the data dir is left
+// alone.
 func TestStartTightensFileModes(t *testing.T) {
 	base := t.TempDir()
 	dataDir, outside := filepath.Join(base, "data"), filepath.Join(base, "srv", "lab-1a")
@@ -39,6 +40,9 @@ func TestStartTightensFileModes(t *testing.T) {
 		filepath.Join(dataDir, "local", "i-1-eph0.qcow2"):   0o600,
 		filepath.Join(outside, "vol-1.qcow2"):               0o600,
 		filepath.Join(outside, "snap-1.qcow2"):              0o400,
+		filepath.Join(dataDir, "images", "b", "disk.qcow2"): 0o600,
+		// not ec2lab's: an operator's file next to the data dir's own
+		filepath.Join(dataDir, "notes.txt"): 0o644,
 	}
 	for f := range files {
 		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
