@@ -20,6 +20,7 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/agent"
 	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/fspath"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
 	"github.com/ec2lab/ec2lab/pkg/storage"
@@ -99,6 +100,9 @@ func run(parent context.Context, f flags) error {
 		return err
 	}
 	defer hv.Close()
+	if _, err := fsmode.Tighten(ctx, log, fsmode.DefaultOwners(), f.pool, f.localPool, f.stateDir); err != nil {
+		return fmt.Errorf("tenant file modes: %w", err)
+	}
 	shared, err := storage.New(f.pool)
 	if err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -14,6 +13,7 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/accounts"
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/controller"
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/server"
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
@@ -60,7 +60,7 @@ func newKeysCommand() *cobra.Command {
 // openStore opens DATA_DIR/state.db, saying clearly when ec2d holds it.
 func openStore(dataDir string) (*store.Bolt, error) {
 	path := server.StatePath(dataDir)
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+	if err := fsmode.MkdirAll(dataDir, fsmode.Dir); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
 	st, err := store.OpenBolt(path)

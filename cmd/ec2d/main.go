@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/fspath"
 	"github.com/ec2lab/ec2lab/pkg/server"
 	"github.com/ec2lab/ec2lab/pkg/version"
@@ -129,7 +130,7 @@ func imageDirs(cfg *server.Config, f flags) error {
 	cfg.ImageDirs = append(cfg.ImageDirs, f.imageDirs...)
 	if len(cfg.ImageDirs) == 0 {
 		def := filepath.Join(f.dataDir, "images")
-		if err := os.MkdirAll(def, 0o755); err != nil {
+		if err := fsmode.MkdirAll(def, fsmode.Dir); err != nil {
 			return fmt.Errorf("image directory: %w", err)
 		}
 		cfg.ImageDirs = []string{def}

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/fspath"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
 	"github.com/ec2lab/ec2lab/pkg/storage"
@@ -95,9 +96,13 @@ func New(cfg Config, hv hypervisor.Hypervisor, log *slog.Logger) (*Agent, error)
 	if log == nil {
 		log = slog.Default()
 	}
-	for _, d := range []string{"seeds", "console", "specs"} {
-		// QEMU (libvirt-qemu) reads seeds: the tree must be traversable.
-		if err := os.MkdirAll(filepath.Join(cfg.StateDir, d), 0o755); err != nil {
+	// QEMU (libvirt-qemu) opens seeds: that branch is traversable
+	// (fsmode.Dir); consoles (written by virtlogd) and specs are root's.
+	if err := fsmode.MkdirAll(cfg.StateDir, fsmode.Dir); err != nil {
+		return nil, fmt.Errorf("agent state dir: %w", err)
+	}
+	for d, mode := range map[string]os.FileMode{"seeds": fsmode.Dir, "console": fsmode.PrivateDir, "specs": fsmode.PrivateDir} {
+		if err := fsmode.MkdirAll(filepath.Join(cfg.StateDir, d), mode); err != nil {
 			return nil, fmt.Errorf("agent state dir: %w", err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/netplane/firewall"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
@@ -98,7 +99,7 @@ func (a *Agent) saveFirewall(req *agentv1.FirewallState) error {
 		return err
 	}
 	tmp := a.firewallPath() + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+	if err := fsmode.WriteFile(tmp, b, fsmode.File); err != nil {
 		return fmt.Errorf("save firewall: %w", err)
 	}
 	return os.Rename(tmp, a.firewallPath())

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/imds"
 	"github.com/ec2lab/ec2lab/pkg/network"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
@@ -214,11 +215,11 @@ func (a *Agent) metadataSecret() ([]byte, error) {
 
 // writePrivate writes b to path (mode 0600, parent 0700) atomically.
 func writePrivate(path string, b []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := fsmode.MkdirAll(filepath.Dir(path), fsmode.PrivateDir); err != nil {
 		return err
 	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+	if err := fsmode.WriteFile(tmp, b, fsmode.File); err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)

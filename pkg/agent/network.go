@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
 	"github.com/ec2lab/ec2lab/pkg/imds"
 	"github.com/ec2lab/ec2lab/pkg/netplane"
@@ -117,7 +118,7 @@ func (a *Agent) saveNetwork(req *agentv1.SyncNetworkRequest) error {
 		return err
 	}
 	tmp := a.networkPath() + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+	if err := fsmode.WriteFile(tmp, b, fsmode.File); err != nil {
 		return fmt.Errorf("save network: %w", err)
 	}
 	return os.Rename(tmp, a.networkPath())

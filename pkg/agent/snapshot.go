@@ -8,6 +8,7 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/crashpoint"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/storage"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
@@ -78,7 +79,7 @@ func (a *Agent) snapshotLive(ctx context.Context, id, target string, head storag
 		_ = pool.Delete(context.WithoutCancel(ctx), newHead)
 		return err
 	}
-	return os.Chmod(pool.Path(head.Name), 0o444)
+	return os.Chmod(pool.Path(head.Name), fsmode.ReadOnly)
 }
 
 // finishSnapshot completes a snapshot whose new head exists already: a
@@ -93,7 +94,7 @@ func (a *Agent) finishSnapshot(ctx context.Context, id string, disk *agentv1.Dis
 			return err
 		}
 	}
-	return os.Chmod(pool.Path(head), 0o444)
+	return os.Chmod(pool.Path(head), fsmode.ReadOnly)
 }
 
 // repointDisk records that instance id's disk moved from oldPath to

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
 )
 
@@ -26,7 +27,7 @@ func (a *Agent) saveSpec(id string, s *instanceSpec) error {
 		return fmt.Errorf("spec of %s: %w", id, err)
 	}
 	tmp := a.specPath(id) + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+	if err := fsmode.WriteFile(tmp, b, fsmode.File); err != nil {
 		return fmt.Errorf("save spec of %s: %w", id, err)
 	}
 	if err := os.Rename(tmp, a.specPath(id)); err != nil {

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"crypto/hmac"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -52,28 +53,12 @@ func (o SigV4Options) Verify(ctx context.Context, r *http.Request, body []byte, 
 	case IsPresigned(r):
 		return SigV4Result{}, incomplete("Only one authentication mechanism is allowed: the Authorization header or the X-Amz-Algorithm query parameter")
 	}
-	return o.verifyHeader(ctx, r, h, body, ks, now)
+	return o.verifyHeader(ctx, r, body, ks, now)
 }
 
-// verifyHeader checks a request signed in its Authorization header h.
-func (o SigV4Options) verifyHeader(ctx context.Context, r *http.Request, h string, body []byte, ks KeyStore, now time.Time) (SigV4Result, error) {
-	a, err := parseAuthorization(h)
-	if err != nil {
-		return SigV4Result{}, err
-	}
-	amzDate := r.Header.Get("X-Amz-Date")
-	if amzDate == "" {
-		return SigV4Result{}, incomplete("Authorization header requires existence of an X-Amz-Date header")
-	}
-	date, err := o.checkScope(a, amzDate)
-	if err != nil {
-		return SigV4Result{}, err
-	}
-	if d := now.Sub(date); d > MaxSkew || d < -MaxSkew {
-		return SigV4Result{}, ec2err.New(CodeRequestExpired,
-			"Request has expired: signed at %s, server time %s", date.Format(amzDateFormat), now.UTC().Format(amzDateFormat))
-	}
-	k, err := lookupSigV4Key(ctx, ks, a.AccessKeyID)
+// verifyHeader checks a request signed in its Authorization header.
+func (o SigV4Options) verifyHeader(ctx context.Context, r *http.Request, body []byte, ks KeyStore, now time.Time) (SigV4Result, error) {
+	a, k, date, err := o.checkHeaders(ctx, r, ks, now)
 	if err != nil {
 		return SigV4Result{}, err
 	}
@@ -81,14 +66,83 @@ func (o SigV4Options) verifyHeader(ctx context.Context, r *http.Request, h strin
 	if err != nil {
 		return SigV4Result{}, err
 	}
-	canonical, err := canonicalRequest(r, a.SignedHeaders, payload, "")
-	if err != nil {
+	if err := checkSignature(ctx, r, a, k, payload); err != nil {
 		return SigV4Result{}, err
 	}
-	if !hmac.Equal(sigV4Signature(k.SecretAccessKey, a, amzDate, canonical), a.Signature) {
-		return SigV4Result{}, signatureMismatch(ctx, a.AccessKeyID, canonical)
-	}
 	return SigV4Result{Key: k, Region: a.Region, Date: date}, nil
+}
+
+// Precheck authenticates what r's headers alone prove, so that a server
+// can refuse a request before it reads the body: a well-formed SigV4
+// Authorization header, its scope (date, service, o's regions), the clock
+// skew and a known access key. When the client declared the payload's hash
+// (X-Amz-Content-Sha256), the signature itself is checked over it too;
+// Verify then holds the body to that hash. A presigned request (signature
+// in the query string, no Authorization header) is left to Verify. Errors
+// are Verify's.
+func (o SigV4Options) Precheck(ctx context.Context, r *http.Request, ks KeyStore, now time.Time) error {
+	if r.Header.Get("Authorization") == "" && IsPresigned(r) {
+		return nil
+	}
+	a, k, _, err := o.checkHeaders(ctx, r, ks, now)
+	if err != nil {
+		return err
+	}
+	if declared := r.Header.Get("X-Amz-Content-Sha256"); isSHA256Hex(declared) {
+		return checkSignature(ctx, r, a, k, declared)
+	}
+	return nil
+}
+
+// checkHeaders parses and checks the Authorization header (its date,
+// scope and clock skew) and finds its key.
+func (o SigV4Options) checkHeaders(ctx context.Context, r *http.Request, ks KeyStore, now time.Time) (authorization, Key, time.Time, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return authorization{}, Key{}, time.Time{}, ec2err.New(CodeMissingAuthenticationToken, "Request is missing Authentication Token")
+	}
+	a, err := parseAuthorization(h)
+	if err != nil {
+		return authorization{}, Key{}, time.Time{}, err
+	}
+	amzDate := r.Header.Get("X-Amz-Date")
+	if amzDate == "" {
+		return authorization{}, Key{}, time.Time{}, incomplete("Authorization header requires existence of an X-Amz-Date header")
+	}
+	date, err := o.checkScope(a, amzDate)
+	if err != nil {
+		return authorization{}, Key{}, time.Time{}, err
+	}
+	if d := now.Sub(date); d > MaxSkew || d < -MaxSkew {
+		return authorization{}, Key{}, time.Time{}, ec2err.New(CodeRequestExpired,
+			"Request has expired: signed at %s, server time %s", date.Format(amzDateFormat), now.UTC().Format(amzDateFormat))
+	}
+	k, err := lookupSigV4Key(ctx, ks, a.AccessKeyID)
+	if err != nil {
+		return authorization{}, Key{}, time.Time{}, err
+	}
+	return a, k, date, nil
+}
+
+// checkSignature compares a's signature with the one k signs r with, for
+// a body whose SHA-256 is payload.
+func checkSignature(ctx context.Context, r *http.Request, a authorization, k Key, payload string) error {
+	canonical, err := canonicalRequest(r, a.SignedHeaders, payload, "")
+	if err != nil {
+		return err
+	}
+	if !hmac.Equal(sigV4Signature(k.SecretAccessKey, a, r.Header.Get("X-Amz-Date"), canonical), a.Signature) {
+		return signatureMismatch(ctx, a.AccessKeyID, canonical)
+	}
+	return nil
+}
+
+func isSHA256Hex(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
 }
 
 func signatureMismatch(ctx context.Context, akid, canonical string) error {

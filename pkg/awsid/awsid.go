@@ -74,14 +74,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) serve(r *http.Request) (string, any, error) {
+	opts := auth.SigV4Options{Service: h.service}
+	if err := opts.Precheck(r.Context(), r, h.keys, h.now()); err != nil { // before the body is read
+		return "", nil, err
+	}
 	raw, vals, err := ec2query.ReadParams(r, maxBody)
 	if err != nil {
 		return "", nil, err
 	}
-	res, err := auth.SigV4Options{Service: h.service}.Verify(r.Context(), r, raw, h.keys, h.now())
+	res, err := opts.Verify(r.Context(), r, raw, h.keys, h.now())
 	if err != nil {
 		return "", nil, err
 	}
+	auth.ConnAuthenticated(r.Context())
 	action := vals.Get("Action")
 	if v := vals.Get("Version"); v != "" && v != versions[h.service] {
 		return action, nil, ec2err.New(ec2err.InvalidParameterValue, "Version %q is not supported by %s; use %s", v, h.service, versions[h.service])

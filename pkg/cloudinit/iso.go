@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 )
 
 // genisoimage is the ISO writer this package drives.
@@ -32,11 +34,16 @@ func BuildSeedISO(ctx context.Context, path string, md MetaData, userData []byte
 	defer os.RemoveAll(stage)
 	files := map[string][]byte{"meta-data": RenderMetaData(md), "user-data": userData}
 	for name, data := range files {
-		if err := os.WriteFile(filepath.Join(stage, name), data, 0o644); err != nil {
+		if err := fsmode.WriteFile(filepath.Join(stage, name), data, fsmode.File); err != nil {
 			return fmt.Errorf("seed %s: %w", path, err)
 		}
 	}
+	// The seed holds user data: private before genisoimage writes it (it
+	// truncates the file and keeps its mode); libvirt hands it to QEMU.
 	tmp := tempName(path)
+	if err := fsmode.Reserve(tmp, fsmode.File); err != nil {
+		return fmt.Errorf("seed %s: %w", path, err)
+	}
 	defer os.Remove(tmp)
 	if err := writeISO(ctx, tmp, stage); err != nil {
 		return fmt.Errorf("seed %s: %w", path, err)

@@ -126,7 +126,7 @@ func TestCompactorMergesDeletedSnapshots(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if st, err := os.Stat(pool.Path(layers[3])); err != nil || st.Mode().Perm() != 0o444 {
+	if st, err := os.Stat(pool.Path(layers[3])); err != nil || st.Mode().Perm() != 0o400 {
 		t.Errorf("merged snapshot layer mode: %v %v, want read-only", st.Mode(), err)
 	}
 	if n := r.svc.compactOnce(ctx); n != 0 {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/ids"
 	"github.com/ec2lab/ec2lab/pkg/storage"
 	"github.com/ec2lab/ec2lab/pkg/store"
@@ -168,7 +169,7 @@ func (s *Service) importDisk(ctx context.Context, pool *storage.Pool, dir string
 	if err != nil {
 		return Snapshot{}, ec2err.New(ec2err.InvalidParameterValue, "image bundle %s: %v", dir, err)
 	}
-	_ = os.Chmod(pool.Path(snap.Layer), 0o444)
+	_ = os.Chmod(pool.Path(snap.Layer), fsmode.ReadOnly)
 	snap.SizeGiB = int32((info.VirtualSize + (1 << 30) - 1) >> 30)
 	snap.StoredBytes = info.ActualSize
 	return snap, nil

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/ids"
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
@@ -49,9 +50,6 @@ func (s *Service) ExportImage(ctx context.Context, imageID, dir string, dryRun b
 	defer os.RemoveAll(tmp) // a no-op once renamed
 	sum, err := s.writeBundle(ctx, img, tmp)
 	if err != nil {
-		return "", "", fmt.Errorf("export %s: %w", imageID, err)
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
 		return "", "", fmt.Errorf("export %s: %w", imageID, err)
 	}
 	// rename(2) would replace an empty directory: look again just before.
@@ -169,9 +167,6 @@ func (s *Service) exportDisk(ctx context.Context, d ImageDevice, dir, file strin
 	if err := pool.Export(ctx, snap.Layer, dst, nil); err != nil {
 		return ManifestDevice{}, fmt.Errorf("snapshot %s: %w", snap.ID, err)
 	}
-	if err := os.Chmod(dst, 0o644); err != nil {
-		return ManifestDevice{}, err
-	}
 	sum, err := fileSHA256(dst)
 	if err != nil {
 		return ManifestDevice{}, fmt.Errorf("snapshot %s: %w", snap.ID, err)
@@ -187,7 +182,7 @@ func exportFile(src, dir, name string) (*ManifestFile, error) {
 		return nil, fmt.Errorf("export %s: %w", name, err)
 	}
 	defer in.Close()
-	out, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	out, err := fsmode.Create(filepath.Join(dir, name), fsmode.File)
 	if err != nil {
 		return nil, fmt.Errorf("export %s: %w", name, err)
 	}
@@ -203,7 +198,7 @@ func exportFile(src, dir, name string) (*ManifestFile, error) {
 }
 
 func writeSynced(path string, b []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := fsmode.Create(path, fsmode.File)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/storage"
 )
 
@@ -74,7 +75,7 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	tmp := dst + ".tmp-copy"
-	if err := os.WriteFile(tmp, b, 0o444); err != nil {
+	if err := fsmode.WriteFile(tmp, b, fsmode.ReadOnly); err != nil {
 		return err
 	}
 	return os.Rename(tmp, dst)

@@ -38,7 +38,12 @@ type Options struct {
 	// Verify authenticates a request; the default is auth.VerifySigV4
 	// over Keys. It returns an *ec2err.Error with the EC2 code.
 	Verify func(ctx context.Context, r *http.Request, body []byte, now time.Time) (auth.Key, error)
-	Logger *slog.Logger
+	// Precheck refuses a request on its headers alone, before its body is
+	// read (an unsigned request, an unknown key, a wrong scope); with the
+	// default Verify the default is SigV4Options.Precheck over Keys, with
+	// another Verify none.
+	Precheck func(ctx context.Context, r *http.Request, now time.Time) error
+	Logger   *slog.Logger
 	// MaxBody is the largest request body accepted (default 1 MiB).
 	MaxBody int64
 	Now     func() time.Time
@@ -64,6 +69,9 @@ func NewHandler(o Options) http.Handler {
 	}
 	if o.Verify == nil {
 		o.Verify = sigV4Verifier(o.Keys, o.Region)
+		if o.Precheck == nil {
+			o.Precheck = sigV4Prechecker(o.Keys, o.Region)
+		}
 	}
 	return &handler{o: o}
 }
@@ -80,6 +88,20 @@ func sigV4Verifier(ks auth.KeyStore, region string) func(context.Context, *http.
 		}
 		res, err := opts.Verify(ctx, r, body, ks, now)
 		return res.Key, err
+	}
+}
+
+// sigV4Prechecker is the default Precheck (with the default Verify).
+func sigV4Prechecker(ks auth.KeyStore, region string) func(context.Context, *http.Request, time.Time) error {
+	var opts auth.SigV4Options
+	if region != "" {
+		opts.Regions = []string{region}
+	}
+	return func(ctx context.Context, r *http.Request, now time.Time) error {
+		if ks == nil {
+			return ec2err.New(ec2err.AuthFailure, "No access keys are configured on this endpoint")
+		}
+		return opts.Precheck(ctx, r, ks, now)
 	}
 }
 
@@ -112,8 +134,15 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeXML(w, status, doc)
 }
 
-// serve authenticates, parses and runs the request.
+// serve authenticates, parses and runs the request. What the headers
+// prove is checked before the body is read, so an unauthenticated client
+// cannot make the server read a large body.
 func (h *handler) serve(r *http.Request, c *call) (body, error) {
+	if h.o.Precheck != nil {
+		if err := h.o.Precheck(r.Context(), r, h.o.Now()); err != nil {
+			return nil, err
+		}
+	}
 	raw, vals, err := ReadParams(r, h.o.MaxBody)
 	if err != nil {
 		return nil, err
@@ -128,6 +157,7 @@ func (h *handler) serve(r *http.Request, c *call) (body, error) {
 			delete(vals, k)
 		}
 	}
+	auth.ConnAuthenticated(r.Context())
 	ctx := auth.WithKey(r.Context(), key)
 	p := newParams(vals)
 	c.action, _ = p.get("Action")

@@ -62,15 +62,28 @@ func bindToDevice(device string) func(network, address string, c syscall.RawConn
 	}
 }
 
+// timeouts bound what a guest's connection may hold: its headers, its
+// request, the answer and an idle keep-alive, so that a slow or idle guest
+// cannot tie up the host's metadata service.
+type timeouts struct {
+	readHeader, read, write, idle time.Duration
+}
+
+var defaultTimeouts = timeouts{readHeader: 5 * time.Second, read: 10 * time.Second, write: 10 * time.Second, idle: 60 * time.Second}
+
 // ServeListener serves h on ln until ctx ends, then shuts down (in-flight
 // requests get a short grace) and returns nil; it closes ln.
 func ServeListener(ctx context.Context, ln net.Listener, h http.Handler) error {
+	return serveListener(ctx, ln, h, defaultTimeouts)
+}
+
+func serveListener(ctx context.Context, ln net.Listener, h http.Handler, t timeouts) error {
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       60 * time.Second,
+		ReadHeaderTimeout: t.readHeader,
+		ReadTimeout:       t.read,
+		WriteTimeout:      t.write,
+		IdleTimeout:       t.idle,
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelDebug),
 		ConnContext:       withConn,

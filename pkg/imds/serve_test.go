@@ -78,3 +78,53 @@ func TestListenBadAddress(t *testing.T) {
 		t.Fatalf("Listen on an address no interface has: %v, want EADDRNOTAVAIL", err)
 	}
 }
+
+// TestSlowGuestsAreCutOff: a guest that sends half its request headers,
+// or half a body it announced, or keeps a connection idle is disconnected
+// after the timeout (shortened to 300 ms here), while a normal request on
+// another connection is answered meanwhile; ServeListener has all four
+// timeouts.
+func TestSlowGuestsAreCutOff(t *testing.T) {
+	for i, d := range imds.DefaultTimeouts() {
+		if d <= 0 {
+			t.Errorf("ServeListener timeout %d is %v: a slow guest would hold its connection forever", i, d)
+		}
+	}
+	const timeout = 300 * time.Millisecond
+	loop := netip.MustParseAddr("127.0.0.1")
+	h := imds.NewHandler(func(a netip.Addr) (imds.Instance, bool) { return instA, a == loop }, imds.Options{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- imds.ServeListenerWithTimeouts(ctx, ln, h, timeout) }()
+	defer func() { cancel(); <-done }()
+	url := "http://" + ln.Addr().String() + "/latest/meta-data/instance-id"
+	for name, send := range map[string]string{
+		"half a header":        "GET /latest/meta-data/ HTTP/1.1\r\nHost: 169.254.169.254\r\n",
+		"half a body":          "PUT /latest/api/token HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc",
+		"idle after a request": "GET /latest/meta-data/instance-id HTTP/1.1\r\nHost: x\r\n\r\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if _, err := c.Write([]byte(send)); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			if got := getEventually(t, url); got != instA.InstanceID { // served meanwhile
+				t.Errorf("normal request while a slow one waits: %q", got)
+			}
+			_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			_, err = io.ReadAll(c) // ends when the server closes the connection
+			if held := time.Since(start); err != nil || held > 3*time.Second {
+				t.Fatalf("connection held %v (err %v), want closed after ~%v", held, err, timeout)
+			}
+		})
+	}
+}

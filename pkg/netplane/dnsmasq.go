@@ -3,14 +3,18 @@ package netplane
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/network"
 )
 
@@ -30,6 +34,7 @@ func (p *Plane) dnsmasqArgs(s Subnet, br string) []string {
 		"--dhcp-leasefile=" + p.statePath(br, "leases"),
 		"--log-facility=" + p.statePath(br, "log"),
 		"--pid-file=" + p.statePath(br, "pid"),
+		"--user=" + p.cfg.DnsmasqUser,
 	}
 	if s.VNI != 0 {
 		args = append(args, fmt.Sprintf("--dhcp-option=option:mtu,%d", p.cfg.UnderlayMTU-vxlanOverhead))
@@ -61,7 +66,7 @@ func (p *Plane) statePath(br, ext string) string {
 // its arguments differ or restart is set (a recreated bridge), and told to
 // reread its hosts file (SIGHUP) when that changed.
 func (p *Plane) ensureDnsmasq(ctx context.Context, s Subnet, br string, running map[string]process, restart bool) error {
-	hostsChanged, err := writeIfChanged(p.statePath(br, "hosts"), hostsFile(s))
+	hostsChanged, err := p.writeHostsFile(p.statePath(br, "hosts"), hostsFile(s))
 	if err != nil {
 		return err
 	}
@@ -93,21 +98,84 @@ func (p *Plane) startDnsmasq(ctx context.Context, br string, args []string) erro
 		argv = append([]string{"ip", "netns", "exec", p.cfg.NetNS}, argv...)
 	}
 	os.Remove(p.statePath(br, "pid"))
+	// dnsmasq makes its lease and log files with umask 022: make them
+	// private first (it opens existing ones and keeps their mode).
+	for _, ext := range []string{"leases", "log"} {
+		if err := p.privateStateFile(p.statePath(br, ext)); err != nil {
+			return fmt.Errorf("start dnsmasq on %s: %w", br, err)
+		}
+	}
 	out, err := exec.CommandContext(ctx, argv[0], argv[1:]...).CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("start dnsmasq on %s: %w: %s", br, err, strings.TrimSpace(string(out)))
+	}
+	// dnsmasq writes its pid file 0644 as well: private like the rest.
+	if err := os.Chmod(p.statePath(br, "pid"), fsmode.File); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("start dnsmasq on %s: %w", br, err)
 	}
 	p.log.Info("dnsmasq started", "bridge", br)
 	return nil
 }
 
-// writeIfChanged writes data to path unless it already holds exactly that.
+// writeIfChanged writes data to path (fsmode.File) unless it already holds
+// exactly that.
 func writeIfChanged(path string, data []byte) (bool, error) {
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
 		return false, nil
 	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	if err := fsmode.WriteFile(path, data, fsmode.File); err != nil {
 		return false, fmt.Errorf("write %s: %w", path, err)
 	}
 	return true, nil
+}
+
+// resolveDnsmasqUser picks the account dnsmasq runs as (Config.DnsmasqUser).
+func (p *Plane) resolveDnsmasqUser() error {
+	name := p.cfg.DnsmasqUser
+	if name == "" {
+		name = "dnsmasq"
+		if _, err := user.Lookup(name); err != nil {
+			name = "nobody"
+			p.log.Warn("no dnsmasq account on this host: dnsmasq runs as nobody, who can then read its DHCP hosts files (guest MACs, IPs, names)")
+		}
+	}
+	u, err := user.Lookup(name)
+	if err != nil {
+		return fmt.Errorf("dnsmasq user %s: %w", name, err)
+	}
+	uid, err1 := strconv.Atoi(u.Uid)
+	gid, err2 := strconv.Atoi(u.Gid)
+	if err := errors.Join(err1, err2); err != nil {
+		return fmt.Errorf("dnsmasq user %s: %w", name, err)
+	}
+	p.cfg.DnsmasqUser, p.dnsmasqUID, p.dnsmasqGID = name, uid, gid
+	return nil
+}
+
+// writeHostsFile writes a bridge's dhcp-hostsfile private to dnsmasq's
+// account (fsmode.File, owned by it): dnsmasq rereads it on SIGHUP after it
+// dropped root.
+func (p *Plane) writeHostsFile(path string, data []byte) (bool, error) {
+	changed, err := writeIfChanged(path, data)
+	if err != nil {
+		return false, err
+	}
+	if err := os.Chown(path, p.dnsmasqUID, p.dnsmasqGID); err != nil {
+		return false, fmt.Errorf("hosts file %s: %w", path, err)
+	}
+	return changed, nil
+}
+
+// privateStateFile makes path, if missing, an empty fsmode.File owned by
+// dnsmasq's account; an existing one is made private, keeping its data.
+func (p *Plane) privateStateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, fsmode.File)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Chmod(fsmode.File); err != nil {
+		return err
+	}
+	return f.Chown(p.dnsmasqUID, p.dnsmasqGID)
 }

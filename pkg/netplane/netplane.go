@@ -75,7 +75,12 @@ type Config struct {
 	NATUplink string
 	// Dnsmasq is the dnsmasq binary (default "dnsmasq" on $PATH).
 	Dnsmasq string
-	Logger  *slog.Logger
+	// DnsmasqUser is the account dnsmasq drops to: it alone (and root)
+	// reads the hosts file, which is private to it. Default "dnsmasq"
+	// (Debian's dnsmasq-base makes it), else "nobody" (then the hosts file
+	// is readable by nobody, and New logs so).
+	DnsmasqUser string
+	Logger      *slog.Logger
 }
 
 // Subnet is one subnet this host must serve.
@@ -130,6 +135,8 @@ type Plane struct {
 	ns      netns.NsHandle
 	ownedRE *regexp.Regexp
 	edge    *edge.Edge
+	// dnsmasqUID and dnsmasqGID own the hosts files (DnsmasqUser's).
+	dnsmasqUID, dnsmasqGID int
 }
 
 var prefixRE = regexp.MustCompile(`^[a-z0-9]{1,5}$`)
@@ -167,6 +174,9 @@ func New(cfg Config) (*Plane, error) {
 	}
 	p := &Plane{cfg: cfg, log: cfg.Logger.With("netplane", cfg.Prefix), ns: -1,
 		ownedRE: regexp.MustCompile(`^` + cfg.Prefix + `([btv])([0-9a-f]{` + fmt.Sprint(hashLen) + `})$`)}
+	if err := p.resolveDnsmasqUser(); err != nil {
+		return nil, err
+	}
 	if err := p.open(); err != nil {
 		return nil, err
 	}

@@ -2,11 +2,14 @@ package netplane_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/netip"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -122,6 +125,25 @@ func TestReconcileConverges(t *testing.T) {
 		}
 		if got != "10.0.1.5 255.255.255.0 10.0.1.1" {
 			t.Errorf("second NIC lease %q", got)
+		}
+	})
+
+	t.Run("state files private to root and dnsmasq", func(t *testing.T) {
+		dnsmasqUser, err := user.Lookup(p.Config().DnsmasqUser)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ext := range []string{"hosts", "leases", "log", "pid"} {
+			fi, err := os.Stat(filepath.Join(p.Config().StateDir, br+"."+ext))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm()&0o077 != 0 {
+				t.Errorf("%s file mode %#o: others can read it", ext, fi.Mode().Perm())
+			}
+			if uid := fmt.Sprint(fi.Sys().(*syscall.Stat_t).Uid); ext == "hosts" && uid != dnsmasqUser.Uid {
+				t.Errorf("hosts file owned by uid %s, want dnsmasq's account %s (%s)", uid, dnsmasqUser.Username, dnsmasqUser.Uid)
+			}
 		}
 	})
 

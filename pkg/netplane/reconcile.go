@@ -12,6 +12,7 @@ import (
 
 	"github.com/vishvananda/netlink"
 
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/netplane/edge"
 	"github.com/ec2lab/ec2lab/pkg/network"
 )
@@ -183,10 +184,11 @@ func (p *Plane) removeStateFiles(keep map[string]bool) error {
 	return errors.Join(errs...)
 }
 
-// prepareStateDir creates dir and checks that dnsmasq, which drops to user
-// nobody, can reach it: otherwise it would silently serve no leases.
+// prepareStateDir creates dir (fsmode.Dir) and checks that dnsmasq, which
+// drops to its own account, can reach it: otherwise it would silently
+// serve no leases.
 func prepareStateDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := fsmode.MkdirAll(dir, fsmode.Dir); err != nil {
 		return fmt.Errorf("state dir: %w", err)
 	}
 	for d := dir; d != "/" && d != "."; d = filepath.Dir(d) {
@@ -195,7 +197,7 @@ func prepareStateDir(dir string) error {
 			return fmt.Errorf("state dir: %w", err)
 		}
 		if fi.Mode().Perm()&0o001 == 0 {
-			return fmt.Errorf("state dir %s: %s is not searchable by others (dnsmasq runs as nobody)", dir, d)
+			return fmt.Errorf("state dir %s: %s is not searchable by others (dnsmasq drops root)", dir, d)
 		}
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/ec2lab/ec2lab/pkg/crashpoint"
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/storage"
 	ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
@@ -111,7 +112,7 @@ func (r *Receiver) start(c *ec2labv1.LayerChunk) error {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	tmp := r.Pool.Path(".tmp-copy-" + final + "-" + hex.EncodeToString(b[:]))
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := fsmode.Create(tmp, fsmode.File)
 	if err != nil {
 		return err
 	}
@@ -154,7 +155,7 @@ func (r *Receiver) finish() error {
 	if got := hex.EncodeToString(in.h.Sum(nil)); in.n != in.size || got != in.sum {
 		return fmt.Errorf("layer %s: got %d bytes sha256 %s, source says %d bytes sha256 %s", in.final, in.n, got, in.size, in.sum)
 	}
-	if err := os.Chmod(in.tmp, 0o444); err != nil {
+	if err := os.Chmod(in.tmp, fsmode.ReadOnly); err != nil {
 		return err
 	}
 	if err := os.Link(in.tmp, r.Pool.Path(in.final)); err != nil {

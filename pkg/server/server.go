@@ -24,6 +24,7 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/controller"
 	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/ec2query"
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
 	"github.com/ec2lab/ec2lab/pkg/store"
 	"github.com/ec2lab/ec2lab/pkg/throttle"
@@ -55,9 +56,12 @@ type Options struct {
 func Run(ctx context.Context, o Options) error {
 	log := o.Log
 	// QEMU runs as libvirt-qemu and must traverse the data dir to reach
-	// the pools; secrets in it (state.db, credentials) are 0600 files.
-	if err := os.MkdirAll(o.DataDir, 0o711); err != nil {
+	// the pools (fsmode.Dir); every file in it is private (fsmode).
+	if err := fsmode.MkdirAll(o.DataDir, fsmode.Dir); err != nil {
 		return fmt.Errorf("data dir: %w", err)
+	}
+	if err := tightenFileModes(ctx, o.DataDir, o.Config, log); err != nil {
+		return err
 	}
 	st, err := store.OpenBolt(StatePath(o.DataDir))
 	if err != nil {
@@ -99,8 +103,10 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return fmt.Errorf("http listen: %w", err)
 	}
+	conns := newConnLimiter(maxUnauthenticatedConns, maxUnauthenticatedConnsPerIP, log)
+	grpcLis, httpLis = conns.Listener(grpcLis), conns.Listener(httpLis)
 	lim := throttle.New(o.Config.Throttling) // one budget per account for both edges
-	gs := NewThrottledGRPCServer(keys, compute, log, lim)
+	gs := newGRPCServer(keys, compute, log, lim, conns)
 	if o.Config.PeerAPI != nil {
 		if _, err := servePeerAPI(ctx, o.Config.PeerAPI, keys, compute, log); err != nil {
 			return err
@@ -108,6 +114,7 @@ func Run(ctx context.Context, o Options) error {
 	}
 	v1.RegisterAccountsServer(gs, api.NewAccounts(accounts.New(st, log)))
 	hs := newHTTPServer(NewThrottledHTTPHandler(compute, keys, log, cfg.Region, lim), log)
+	hs.ConnContext = conns.connContext
 	// Images first: once /healthz answers, the registered AMIs exist.
 	if err := registerImages(ctx, svc, admin, o.RegisterImages, log); err != nil {
 		return err
@@ -173,12 +180,18 @@ const MaxGRPCRequest = 256 << 10
 // request authentication, errors mapped once by errgrpc, health and
 // reflection; no message over MaxGRPCRequest is read.
 func NewGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger) *grpc.Server {
-	return NewThrottledGRPCServer(keys, compute, log, nil)
+	return newGRPCServer(keys, compute, log, nil, nil)
 }
 
 // NewThrottledGRPCServer is NewGRPCServer with each account's calls
 // admitted by lim (shared with the Query API; nil: no limit).
 func NewThrottledGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger, lim *throttle.Limiter) *grpc.Server {
+	return newGRPCServer(keys, compute, log, lim, nil)
+}
+
+// newGRPCServer is NewThrottledGRPCServer telling conns (when set) which
+// connections authenticated.
+func newGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger, lim *throttle.Limiter, conns *connLimiter) *grpc.Server {
 	skip := func(m string) bool {
 		return strings.HasPrefix(m, "/grpc.health.") || strings.HasPrefix(m, "/grpc.reflection.")
 	}
@@ -186,9 +199,13 @@ func NewThrottledGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *s
 	// as a status carrying its EC2 code.
 	// Peer keys are served on the peer API only (peerapi.go).
 	peerUnary, peerStream := auth.PeerGate(false)
-	gs := grpc.NewServer(grpc.MaxRecvMsgSize(MaxGRPCRequest),
-		grpc.ChainUnaryInterceptor(errgrpc.UnaryServerInterceptor(), auth.UnaryServerInterceptor(keys, skip), peerUnary, throttleUnary(lim), logUnary(log)),
-		grpc.ChainStreamInterceptor(errgrpc.StreamServerInterceptor(), auth.StreamServerInterceptor(keys, skip), peerStream))
+	unary := []grpc.UnaryServerInterceptor{errgrpc.UnaryServerInterceptor(), auth.UnaryServerInterceptor(keys, skip), peerUnary}
+	stream := []grpc.StreamServerInterceptor{errgrpc.StreamServerInterceptor(), auth.StreamServerInterceptor(keys, skip), peerStream}
+	if conns != nil {
+		unary, stream = append(unary, conns.unaryAuthenticated), append(stream, conns.streamAuthenticated)
+	}
+	unary = append(unary, throttleUnary(lim), logUnary(log))
+	gs := grpc.NewServer(grpc.MaxRecvMsgSize(MaxGRPCRequest), grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...))
 	v1.RegisterComputeServer(gs, compute)
 	h := health.NewServer()
 	healthpb.RegisterHealthServer(gs, h)

@@ -19,8 +19,8 @@ func TestFreezeMakesHeadImmutableOverlay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Mode().Perm() != 0o444 {
-		t.Fatalf("frozen head mode = %v, want 0444", st.Mode().Perm())
+	if st.Mode().Perm() != 0o400 {
+		t.Fatalf("frozen head mode = %v, want 0400", st.Mode().Perm())
 	}
 	info, err := p.Info(ctx, "vol-1.qcow2")
 	if err != nil {
@@ -101,8 +101,8 @@ func TestCommitMergesIntoFrozenBacking(t *testing.T) {
 	}
 	qemuIO(t, "read -P 0xab 0 1M", "-f", "qcow2", p.Path("base.qcow2"))
 	qemuIO(t, "read -P 0xcd 1M 1M", "-f", "qcow2", p.Path("base.qcow2"))
-	if st, _ := os.Stat(p.Path("base.qcow2")); st.Mode().Perm() != 0o444 {
-		t.Fatalf("backing mode after commit = %v, want 0444 kept", st.Mode().Perm())
+	if st, _ := os.Stat(p.Path("base.qcow2")); st.Mode().Perm() != 0o400 {
+		t.Fatalf("backing mode after commit = %v, want 0400 kept", st.Mode().Perm())
 	}
 	if err := p.Commit(ctx, "base.qcow2", nil); err == nil {
 		t.Fatal("commit of a file without backing succeeded")

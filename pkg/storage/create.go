@@ -7,6 +7,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 )
 
 // CreateOptions shape a new volume file.
@@ -68,7 +70,10 @@ func (p *Pool) Create(ctx context.Context, name string, sizeBytes int64, opt Cre
 		}
 		args = append(args, "-o", luksOptions(iter))
 	}
-	tmp, release := tempFile(p.Dir, path)
+	tmp, release, err := privateTemp(p.Dir, path)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", name, err)
+	}
 	defer release()
 	args = append(args, tmp, strconv.FormatInt(sizeBytes, 10))
 	if _, err := run(ctx, p.Dir, args...); err != nil {
@@ -130,7 +135,7 @@ func (p *Pool) Freeze(ctx context.Context, head, newHead string, key []byte) err
 	if err := p.Create(ctx, newHead, 0, opt); err != nil {
 		return fmt.Errorf("freeze %s: %w", head, err)
 	}
-	if err := os.Chmod(p.Path(head), 0o444); err != nil {
+	if err := os.Chmod(p.Path(head), fsmode.ReadOnly); err != nil {
 		_ = os.Remove(p.Path(newHead))
 		return fmt.Errorf("freeze %s: make read-only: %w", head, err)
 	}

@@ -23,7 +23,7 @@ func TestDuplicate(t *testing.T) {
 	}
 	got, err := os.ReadFile(p.Path("ami-2.vmlinuz"))
 	fi, _ := os.Stat(p.Path("ami-2.vmlinuz"))
-	if err != nil || string(got) != "kernel bytes" || fi.Mode().Perm() != 0o444 {
+	if err != nil || string(got) != "kernel bytes" || fi.Mode().Perm() != 0o400 {
 		t.Fatalf("copy: %q %v mode %v", got, err, fi.Mode())
 	}
 	if err := p.Duplicate(ctx, "ami-1.vmlinuz", "ami-2.vmlinuz"); !errors.Is(err, ErrExists) {

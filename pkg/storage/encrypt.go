@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 )
 
 // EncryptCopy writes the data of name's plain chain, flattened, into a new
@@ -34,7 +36,10 @@ func (p *Pool) EncryptCopy(ctx context.Context, name, to string, key []byte) err
 		return fmt.Errorf("encrypt %s: %w", name, err)
 	}
 	defer sec.Close()
-	tmp, release := tempFile(p.Dir, path)
+	tmp, release, err := privateTemp(p.Dir, path)
+	if err != nil {
+		return fmt.Errorf("encrypt %s: %w", name, err)
+	}
 	defer release()
 	args := append([]string{"convert", "-q"}, sec.objectArgs()...)
 	args = append(args, "-f", info.Format, "-O", "qcow2",
@@ -43,7 +48,7 @@ func (p *Pool) EncryptCopy(ctx context.Context, name, to string, key []byte) err
 	if _, err := run(ctx, p.Dir, args...); err != nil {
 		return fmt.Errorf("encrypt %s: %w", name, err)
 	}
-	if err := os.Chmod(tmp, 0o444); err != nil {
+	if err := os.Chmod(tmp, fsmode.ReadOnly); err != nil {
 		return fmt.Errorf("encrypt %s: %w", name, err)
 	}
 	if err := publish(tmp, path); err != nil {

@@ -101,8 +101,8 @@ func TestCopyFromKeepsChain(t *testing.T) {
 			t.Fatalf("%s: sha256 %s != %s", n, a, b)
 		}
 	}
-	if st, _ := os.Stat(dst.Path("base.qcow2")); st.Mode().Perm() != 0o444 {
-		t.Fatalf("copied frozen layer mode = %v, want 0444", st.Mode().Perm())
+	if st, _ := os.Stat(dst.Path("base.qcow2")); st.Mode().Perm() != 0o400 {
+		t.Fatalf("copied frozen layer mode = %v, want 0400", st.Mode().Perm())
 	}
 	info, err := dst.Info(ctx, "top.qcow2")
 	if err != nil {

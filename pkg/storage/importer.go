@@ -38,7 +38,10 @@ func (p *Pool) Import(ctx context.Context, src, name string, lim ImportLimits) (
 	if err != nil {
 		return Info{}, fmt.Errorf("image %s: %w", label, err)
 	}
-	tmp, release := tempFile(p.Dir, to)
+	tmp, release, err := privateTemp(p.Dir, to)
+	if err != nil {
+		return Info{}, fmt.Errorf("image %s: %w", label, err)
+	}
 	defer release()
 	if _, err := run(ctx, p.Dir, "convert", "-q", "-f", img.Format, "-O", "qcow2", abs, tmp); err != nil {
 		return Info{}, fmt.Errorf("image %s: convert: %w", label, err)

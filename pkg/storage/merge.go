@@ -6,15 +6,18 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 )
 
 // Reparent moves name onto newBacking, a deeper layer of its own chain ("" to
 // flatten it), keeping the data name shows: the layers in between are merged
 // into name (qemu-img safe rebase). It works on a copy that is checked and
-// then renamed over name, keeping name's mode (0444 for frozen layers), so
-// a reader that already has name open (a VM, a copy in progress) keeps the
-// old file and its old chain. The caller makes sure no one writes name
-// meanwhile. Encrypted chains are refused.
+// then renamed over name, keeping name's mode (fsmode.ReadOnly for frozen
+// layers; never more than fsmode.Want allows), so a reader that already has
+// name open (a VM, a copy in progress) keeps the old file and its old
+// chain. The caller makes sure no one writes name meanwhile. Encrypted
+// chains are refused.
 func (p *Pool) Reparent(ctx context.Context, name, newBacking string) error {
 	path, err := p.existing(name)
 	if err != nil {
@@ -44,7 +47,8 @@ func (p *Pool) Reparent(ctx context.Context, name, newBacking string) error {
 	if err := p.rebaseCopy(ctx, path, tmp, info.Format, newBacking, bfmt); err != nil {
 		return fmt.Errorf("reparent %s onto %q: %w", name, newBacking, err)
 	}
-	if err := os.Chmod(tmp, st.Mode().Perm()); err != nil {
+	mode, _ := fsmode.Want(st.Mode())
+	if err := os.Chmod(tmp, mode); err != nil {
 		return fmt.Errorf("reparent %s: %w", name, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
@@ -59,7 +63,7 @@ func (p *Pool) rebaseCopy(ctx context.Context, path, tmp, format, newBacking, bf
 	if _, err := copyFile(ctx, path, tmp); err != nil {
 		return fmt.Errorf("copy: %w", err)
 	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
+	if err := os.Chmod(tmp, fsmode.File); err != nil {
 		return err
 	}
 	args := []string{"rebase", "-q", "-f", format, "-b", newBacking}

@@ -33,7 +33,7 @@ func TestReparent(t *testing.T) {
 			if err := p.Freeze(ctx, "mid.qcow2", "top.qcow2", nil); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.Chmod(p.Path("top.qcow2"), 0o444); err != nil {
+			if err := os.Chmod(p.Path("top.qcow2"), 0o400); err != nil {
 				t.Fatal(err)
 			}
 			err := p.Reparent(ctx, "top.qcow2", tc.newBacking)
@@ -49,8 +49,8 @@ func TestReparent(t *testing.T) {
 			}
 			qemuIO(t, "read -P 0xab 0 1M", "-f", "qcow2", p.Path("top.qcow2"))
 			qemuIO(t, "read -P 0xcd 1M 1M", "-f", "qcow2", p.Path("top.qcow2"))
-			if st, err := os.Stat(p.Path("top.qcow2")); err != nil || st.Mode().Perm() != 0o444 {
-				t.Fatalf("mode after reparent: %v %v, want 0444", st.Mode(), err)
+			if st, err := os.Stat(p.Path("top.qcow2")); err != nil || st.Mode().Perm() != 0o400 {
+				t.Fatalf("mode after reparent: %v %v, want 0400 kept", st.Mode(), err)
 			}
 			if tmp, _ := p.CleanTemp(ctx); len(tmp) > 0 {
 				t.Fatalf("temp files left: %v", tmp)

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 )
 
 // Errors callers can match with errors.Is.
@@ -27,13 +29,14 @@ const tempPrefix = ".tmp-"
 // Pool is a directory holding volume files.
 type Pool struct{ Dir string }
 
-// New creates dir if needed and returns a pool rooted at its absolute path.
+// New creates dir if needed (fsmode.Dir: QEMU traverses it, nobody else
+// lists it) and returns a pool rooted at its absolute path.
 func New(dir string) (*Pool, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("pool %s: %w", dir, err)
 	}
-	if err := os.MkdirAll(abs, 0o755); err != nil {
+	if err := fsmode.MkdirAll(abs, fsmode.Dir); err != nil {
 		return nil, fmt.Errorf("pool %s: %w", abs, err)
 	}
 	return &Pool{Dir: abs}, nil

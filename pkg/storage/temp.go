@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 )
 
 // inflight holds the temp paths of operations running in this process, so
@@ -37,4 +39,17 @@ func publish(tmp, final string) error {
 		return fmt.Errorf("publish %s: %w", filepath.Base(final), err)
 	}
 	return os.Remove(tmp)
+}
+
+// privateTemp is tempFile with the file created empty and private
+// (fsmode.File) before any tool writes it: qemu-img truncates an existing
+// file and keeps its mode, so tenant data never sits in a file others can
+// open, whatever the umask.
+func privateTemp(dir, final string) (string, func(), error) {
+	tmp, release := tempFile(dir, final)
+	if err := fsmode.Reserve(tmp, fsmode.File); err != nil {
+		release()
+		return "", nil, err
+	}
+	return tmp, release, nil
 }

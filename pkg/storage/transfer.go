@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/ec2lab/ec2lab/pkg/fsmode"
 )
 
 // Export writes name with its whole chain flattened into a standalone,
@@ -27,7 +29,10 @@ func (p *Pool) Export(ctx context.Context, name, dst string, key []byte) error {
 		return fmt.Errorf("export %s: %w", name, err)
 	}
 	defer img.Close()
-	tmp, release := tempFile(filepath.Dir(dst), dst)
+	tmp, release, err := privateTemp(filepath.Dir(dst), dst)
+	if err != nil {
+		return fmt.Errorf("export %s: %w", name, err)
+	}
 	defer release()
 	args := append(img.cmd("convert", "-q", "-O", "qcow2"), tmp)
 	if _, err := run(ctx, p.Dir, args...); err != nil {
@@ -70,7 +75,8 @@ func (p *Pool) CopyFrom(ctx context.Context, src *Pool, name string) error {
 	return nil
 }
 
-// copyFile copies from → to with from's permissions, skipping all-zero
+// copyFile copies from → to with from's owner permissions (never the
+// group's or others': fsmode), skipping all-zero
 // blocks so sparse files stay sparse, and returns from's SHA-256.
 func copyFile(ctx context.Context, from, to string) (string, error) {
 	in, err := os.Open(from)
@@ -82,7 +88,8 @@ func copyFile(ctx context.Context, from, to string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fi.Mode().Perm()|0o200)
+	mode, _ := fsmode.Want(fi.Mode())
+	out, err := fsmode.Create(to, mode|0o200)
 	if err != nil {
 		return "", err
 	}
@@ -97,7 +104,7 @@ func copyFile(ctx context.Context, from, to string) (string, error) {
 	if err := out.Sync(); err != nil {
 		return "", err
 	}
-	if err := out.Chmod(fi.Mode().Perm()); err != nil {
+	if err := out.Chmod(mode); err != nil {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), out.Close()

@@ -16,7 +16,7 @@
 //	         pkg/virttype, pkg/peer, pkg/host/...
 //	shared   pkg/ec2err/..., pkg/ids, pkg/auth, pkg/fspath,      shared
 //	         pkg/tlsutil, pkg/version, pkg/crashpoint, pkg/network,
-//	         pkg/uefivars, pkg/throttle
+//	         pkg/uefivars, pkg/throttle, pkg/fsmode
 //	proto    proto/... (generated)                               proto
 //
 // So edges may import services and drivers, services must not import edges,
@@ -74,7 +74,7 @@ var layers = map[string]layer{
 
 	"pkg/ec2err": shared, "pkg/ids": shared, "pkg/auth": shared, "pkg/fspath": shared,
 	"pkg/tlsutil": shared, "pkg/version": shared, "pkg/crashpoint": shared, "pkg/network": shared,
-	"pkg/uefivars": shared, "pkg/throttle": shared,
+	"pkg/uefivars": shared, "pkg/throttle": shared, "pkg/fsmode": shared,
 
 	"proto": proto,
 }
