@@ -23,9 +23,8 @@ type Client struct {
 // Dial connects to a peer's gRPC endpoint (host:port), signing every call
 // with key.
 func Dial(endpoint string, key auth.Key) (*Client, error) {
-	conn, err := grpc.NewClient("passthrough:///"+endpoint, append(errgrpc.DialOptions(),
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.ClientCredentials(key)))...)
+	opts := append(errgrpc.DialOptions(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := grpc.NewClient("passthrough:///"+endpoint, append(opts, auth.SigningDialOptions(key)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("peer %s: %w", endpoint, err)
 	}

@@ -159,8 +159,9 @@ func NewGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logge
 	}
 	// errgrpc outermost: every error, the authenticator's included, leaves
 	// as a status carrying its EC2 code.
-	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(errgrpc.UnaryServerInterceptor(), auth.UnaryServerInterceptor(keys, skip), logUnary(log)),
-		grpc.ChainStreamInterceptor(errgrpc.StreamServerInterceptor(), auth.StreamServerInterceptor(keys, skip)))
+	v := auth.NewRPCVerifier(keys, skip)
+	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(errgrpc.UnaryServerInterceptor(), v.Unary(), logUnary(log)),
+		grpc.ChainStreamInterceptor(errgrpc.StreamServerInterceptor(), v.Stream()))
 	v1.RegisterComputeServer(gs, compute)
 	h := health.NewServer()
 	healthpb.RegisterHealthServer(gs, h)

@@ -199,8 +199,7 @@ func (e *env) dial(ctx context.Context, data string) error {
 	if err != nil {
 		return fmt.Errorf("credentials: %w", err)
 	}
-	e.conn, err = grpc.NewClient(e.grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.ClientCredentials(key)))
+	e.conn, err = grpc.NewClient(e.grpcAddr, append(auth.SigningDialOptions(key), grpc.WithTransportCredentials(insecure.NewCredentials()))...)
 	if err != nil {
 		return fmt.Errorf("dial %s: %w", e.grpcAddr, err)
 	}

@@ -65,8 +65,7 @@ embedded_agents:
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn, err := grpc.NewClient(r.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.ClientCredentials(k2)))
+	conn, err := grpc.NewClient(r.GRPC, append(auth.SigningDialOptions(k2), grpc.WithTransportCredentials(insecure.NewCredentials()))...)
 	if err != nil {
 		t.Fatal(err)
 	}

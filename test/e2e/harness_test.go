@@ -152,8 +152,7 @@ func startEC2dEnv(t *testing.T, env []string, dataDir string, extra ...string) *
 		t.Fatalf("credentials: %v", err)
 	}
 	r.Key = k
-	r.conn, err = grpc.NewClient(r.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.ClientCredentials(k)))
+	r.conn, err = grpc.NewClient(r.GRPC, append(auth.SigningDialOptions(k), grpc.WithTransportCredentials(insecure.NewCredentials()))...)
 	if err != nil {
 		t.Fatal(err)
 	}
