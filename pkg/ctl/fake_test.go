@@ -247,9 +247,10 @@ func (b *syncBuffer) String() string {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	creds, ca := testTLS(t)
 	h := &harness{t: t, fake: newFakeCompute(), lis: bufconn.Listen(1 << 20),
-		env: map[string]string{"HOME": t.TempDir(), "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "sekrit-value"}}
-	srv := grpc.NewServer(errgrpc.ServerOptions()...) // as ec2d: native EC2 errors become statuses
+		env: map[string]string{"HOME": t.TempDir(), "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "sekrit-value", "AWS_CA_BUNDLE": ca}}
+	srv := grpc.NewServer(append(errgrpc.ServerOptions(), creds)...) // as ec2d: TLS, native EC2 errors become statuses
 	pb.RegisterComputeServer(srv, h.fake)
 	go func() { _ = srv.Serve(h.lis) }()
 	t.Cleanup(srv.Stop)

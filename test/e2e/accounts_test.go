@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
@@ -65,7 +64,7 @@ embedded_agents:
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn, err := grpc.NewClient(r.GRPC, append(auth.SigningDialOptions(k2), grpc.WithTransportCredentials(insecure.NewCredentials()))...)
+	conn, err := grpc.NewClient(r.GRPC, append(auth.SigningDialOptions(k2), grpc.WithTransportCredentials(r.transport(t)))...)
 	if err != nil {
 		t.Fatal(err)
 	}

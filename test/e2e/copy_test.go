@@ -63,7 +63,9 @@ availability_zones:
 embedded_agents:
   - {host_id: h-1, availability_zone: lab-1a, domain_prefix: %[2]s1-, local_pool: %[1]s/r1/local, state_dir: %[1]s/r1/agent}
 `, dir, rig.prefix)
-	rig.lab1 = startRegion(t, filepath.Join(dir, "r1"), "--config", writeFile(t, dir, "r1.yaml", cfg1))
+	// Peer pulls dial lab-1's gRPC API in plaintext (pkg/peer), so lab-1
+	// serves it so, on loopback.
+	rig.lab1 = startRegion(t, filepath.Join(dir, "r1"), "--config", writeFile(t, dir, "r1.yaml", cfg1), "--grpc-plaintext-loopback")
 	cfg2 := fmt.Sprintf(`region: lab-2
 availability_zones:
   - {name: lab-2a, pool: %[1]s/r2/pools/lab-2a}
