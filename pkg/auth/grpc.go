@@ -50,7 +50,12 @@ func RPCSignature(secret, fullMethod, date, accessKeyID, nonce string, bodyHash 
 // MessageHash is the SHA-256 of m's deterministic protobuf encoding, which
 // client and server compute alike from the message. A nil m (the opening
 // of a client-streaming call, which has no single request message) hashes
-// the empty string.
+// the empty string, as an empty message does.
+//
+// The server hashes the message it decoded, so both sides must encode it
+// alike: a client setting a field the server's schema lacks fails unless
+// that field's number is above every field the server knows (unknown
+// fields are encoded last), as a field added with the next number is.
 func MessageHash(m proto.Message) ([]byte, error) {
 	var b []byte
 	if m != nil {
