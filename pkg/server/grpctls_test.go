@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"io"
 	"log/slog"
 	"net"
@@ -14,7 +16,9 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
@@ -123,6 +127,47 @@ func TestGRPCServesTLSByDefault(t *testing.T) {
 			t.Fatalf("plaintext call to the TLS server: %v, want Unavailable", err)
 		}
 	})
+}
+
+// TestGRPCCapturedSignatureRefused: through ec2d's own server over TLS, a
+// signed call's metadata captured and sent again is refused, with the same
+// request and with another.
+func TestGRPCCapturedSignatureRefused(t *testing.T) {
+	addr, ca := serveTestGRPC(t, testOptions(t.TempDir()))
+	pem, err := os.ReadFile(ca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{RootCAs: pool})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	c := v1.NewComputeClient(conn)
+	signed := &v1.DescribeRegionsRequest{RegionNames: []string{"lab-1"}}
+	md, err := auth.SignRPC(tlsTestKey, v1.Compute_DescribeRegions_FullMethodName, time.Now(), signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		req  *v1.DescribeRegionsRequest
+		want codes.Code
+	}{
+		{"first use", signed, codes.OK},
+		{"replay with another body", &v1.DescribeRegionsRequest{RegionNames: []string{"lab-2"}}, codes.Unauthenticated},
+		{"replay of the same request", signed, codes.Unauthenticated},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(metadata.NewOutgoingContext(context.Background(), metadata.New(md)), 10*time.Second)
+			defer cancel()
+			if _, err := c.DescribeRegions(ctx, tt.req); status.Code(err) != tt.want {
+				t.Fatalf("%v, want %v", err, tt.want)
+			}
+		})
+	}
 }
 
 // TestGRPCCAKeptAcrossRestarts: a restart issues a new server certificate
