@@ -18,7 +18,7 @@ import (
 )
 
 type keysFlags struct {
-	dataDir, account, profile, credentials, region string
+	dataDir, account, profile, credentials, region, peer string
 }
 
 // newKeysCommand is `ec2d keys`: per-account access keys, edited in the
@@ -29,7 +29,7 @@ func newKeysCommand() *cobra.Command {
 	cmd.PersistentFlags().StringVar(&f.dataDir, "data-dir", "./var", "ec2d's data directory (holds state.db)")
 	create := &cobra.Command{
 		Use:   "create",
-		Short: "create an access key for an account and write it to a credentials profile",
+		Short: "create an access key for an account (or a peer region) and write it to a credentials profile",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return createKey(cmd.Context(), f, cmd.OutOrStdout())
@@ -40,7 +40,10 @@ func newKeysCommand() *cobra.Command {
 	fl.StringVar(&f.profile, "profile", "", "credentials profile name (default account-<ID>)")
 	fl.StringVar(&f.credentials, "credentials", "", "credentials file to write or append to (default DATA_DIR/credentials)")
 	fl.StringVar(&f.region, "region", "lab-1", "region written to the profile")
-	_ = create.MarkFlagRequired("account")
+	fl.StringVar(&f.peer, "peer", "", "make a peer key for this other region's cross-region copies instead: "+
+		"it belongs to no account and acts only for the accounts that region asserts (give its file to that region's peers: credentials_file)")
+	create.MarkFlagsOneRequired("account", "peer")
+	create.MarkFlagsMutuallyExclusive("account", "peer")
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "list access key IDs and their accounts (secrets are not shown)",
@@ -67,11 +70,18 @@ func openStore(dataDir string) (*store.Bolt, error) {
 }
 
 func createKey(ctx context.Context, f keysFlags, out io.Writer) error {
-	if !controller.ValidAccountID(f.account) {
+	if f.peer == "" && !controller.ValidAccountID(f.account) {
 		return fmt.Errorf("--account %q: want a 12-digit account ID", f.account)
 	}
+	owner := "account " + f.account
 	if f.profile == "" {
 		f.profile = "account-" + f.account
+	}
+	if f.peer != "" {
+		owner = "peer region " + f.peer
+		if f.profile == "account-" {
+			f.profile = "peer-" + f.peer
+		}
 	}
 	if f.credentials == "" {
 		f.credentials = filepath.Join(f.dataDir, "credentials")
@@ -82,13 +92,14 @@ func createKey(ctx context.Context, f keysFlags, out io.Writer) error {
 	}
 	defer st.Close()
 	k := auth.NewKey(f.account, false)
+	k.Peer = f.peer
 	if err := server.PutAccessKey(ctx, st, k); err != nil {
 		return err
 	}
 	if err := auth.WriteCredentialsFile(f.credentials, f.profile, k, f.region); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "created %s for account %s: profile %s in %s\n", k.AccessKeyID, f.account, f.profile, f.credentials)
+	fmt.Fprintf(out, "created %s for %s: profile %s in %s\n", k.AccessKeyID, owner, f.profile, f.credentials)
 	return nil
 }
 
@@ -102,9 +113,9 @@ func listKeys(ctx context.Context, f keysFlags, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%-24s %-12s %s\n", "ACCESS KEY ID", "ACCOUNT", "ADMIN")
+	fmt.Fprintf(out, "%-24s %-12s %-5s %s\n", "ACCESS KEY ID", "ACCOUNT", "ADMIN", "PEER")
 	for _, k := range keys {
-		fmt.Fprintf(out, "%-24s %-12s %t\n", k.AccessKeyID, k.AccountID, k.Admin)
+		fmt.Fprintf(out, "%-24s %-12s %-5t %s\n", k.AccessKeyID, k.AccountID, k.Admin, k.Peer)
 	}
 	return nil
 }

@@ -75,6 +75,8 @@ type Agent struct {
 	net agentNet
 	// md is the instance metadata service (imds.go).
 	md metadataService
+	// dns is the VPCs' DNS servers (vpcdns.go).
+	dns dnsService
 }
 
 var _ agentv1.HostServer = (*Agent)(nil)

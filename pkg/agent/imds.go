@@ -32,7 +32,7 @@ type metadataService struct {
 	seen map[string]bool
 	// serveMu guards servers and secret (never held by request handlers).
 	serveMu sync.Mutex
-	servers map[string]*metadataServer // bridge → listener
+	servers map[string]*bridgeListener // bridge → listener
 	secret  []byte                     // token key, StateDir/imds.secret
 }
 

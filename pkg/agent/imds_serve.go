@@ -11,16 +11,16 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/netplane"
 )
 
-// metadataServer is the metadata listener on one bridge. SO_BINDTODEVICE
-// holds the bridge's interface index, so a bridge recreated under the same
-// name needs a new listener.
-type metadataServer struct {
+// bridgeListener is a host service's listener on one bridge (the metadata
+// service's, a DNS server's). SO_BINDTODEVICE holds the bridge's interface
+// index, so a bridge recreated under the same name needs a new listener.
+type bridgeListener struct {
 	ifindex int
 	cancel  context.CancelFunc
 	done    chan struct{}
 }
 
-func (s *metadataServer) alive() bool {
+func (s *bridgeListener) alive() bool {
 	select {
 	case <-s.done:
 		return false
@@ -29,7 +29,7 @@ func (s *metadataServer) alive() bool {
 	}
 }
 
-func (s *metadataServer) stop() {
+func (s *bridgeListener) stop() {
 	s.cancel()
 	<-s.done
 }
@@ -47,7 +47,7 @@ func subnetBridges(p *netplane.Plane, subnets []netplane.Subnet) []string {
 // before the data plane removes those bridges.
 func (a *Agent) stopMetadataExcept(keep []string) {
 	a.md.serveMu.Lock()
-	var stop []*metadataServer
+	var stop []*bridgeListener
 	for br, s := range a.md.servers {
 		if !slices.Contains(keep, br) {
 			stop = append(stop, s)
@@ -82,7 +82,7 @@ func (a *Agent) serveMetadata(ctx context.Context, bridges []string) error {
 		a.md.secret = s
 	}
 	if a.md.servers == nil {
-		a.md.servers = map[string]*metadataServer{}
+		a.md.servers = map[string]*bridgeListener{}
 	}
 	var errs []error
 	for _, br := range bridges {
@@ -111,7 +111,7 @@ func (a *Agent) serveMetadata(ctx context.Context, bridges []string) error {
 
 // listenMetadata opens the listener synchronously (a missing address is
 // the caller's error) and serves it until stopped.
-func (a *Agent) listenMetadata(ctx context.Context, br string, ifindex int) (*metadataServer, error) {
+func (a *Agent) listenMetadata(ctx context.Context, br string, ifindex int) (*bridgeListener, error) {
 	var ln net.Listener
 	err := a.inDataPlaneNS(func() (err error) { ln, err = imds.Listen(ctx, imds.Addr, br); return err })
 	if err != nil {
@@ -119,7 +119,7 @@ func (a *Agent) listenMetadata(ctx context.Context, br string, ifindex int) (*me
 	}
 	h := imds.NewHandler(a.md.lookupOn(br), imds.Options{Secret: a.md.secret, Logger: a.log})
 	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s := &metadataServer{ifindex: ifindex, cancel: cancel, done: make(chan struct{})}
+	s := &bridgeListener{ifindex: ifindex, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
 		if err := imds.ServeListener(sctx, ln, h); err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
 	"github.com/ec2lab/ec2lab/pkg/imds"
 	"github.com/ec2lab/ec2lab/pkg/netplane"
+	"github.com/ec2lab/ec2lab/pkg/vpcdns"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
@@ -45,7 +46,7 @@ func (a *Agent) Plane() (*netplane.Plane, error) {
 	a.net.once.Do(func() {
 		a.net.plane, a.net.err = netplane.New(netplane.Config{Prefix: NetPrefix(a.cfg.DomainPrefix),
 			StateDir: filepath.Join(a.cfg.StateDir, "net"), VTEP: a.cfg.VTEP, Logger: a.log,
-			MetadataAddr: imds.Addr.Addr(), NATUplink: a.cfg.NATUplink, NetNS: a.cfg.NetNS})
+			MetadataAddr: imds.Addr.Addr(), DNSAddr: vpcdns.LinkLocalAddr, NATUplink: a.cfg.NATUplink, NetNS: a.cfg.NetNS})
 		if a.net.err != nil {
 			a.net.err = fmt.Errorf("data plane: %w", a.net.err)
 		}
@@ -66,15 +67,21 @@ func (a *Agent) SyncNetwork(ctx context.Context, req *agentv1.SyncNetworkRequest
 	if err != nil {
 		return nil, ec2err.New(ec2err.InvalidParameterValue, "%v", err)
 	}
+	zones, err := dnsZones(req, p.BridgeName)
+	if err != nil {
+		return nil, ec2err.New(ec2err.InvalidParameterValue, "%v", err)
+	}
 	a.net.mu.Lock()
 	defer a.net.mu.Unlock()
 	if err := a.saveNetwork(req); err != nil {
 		return nil, err
 	}
-	bridges := subnetBridges(p, subnets)
+	bridges, dnsAddrs := subnetBridges(p, subnets), dnsAddrsOf(p, subnets)
 	a.stopMetadataExcept(bridges) // before their bridges go
+	a.stopDNSExcept(dnsAddrs)
 	err = p.Reconcile(ctx, subnets)
-	if err = errors.Join(err, a.serveMetadata(ctx, bridges)); err != nil {
+	a.dns.setZones(zones)
+	if err = errors.Join(err, a.serveMetadata(ctx, bridges), a.serveDNS(ctx, dnsAddrs)); err != nil {
 		return nil, fmt.Errorf("sync network: %w", err)
 	}
 	return &agentv1.SyncNetworkResponse{}, nil
@@ -125,7 +132,11 @@ func planeSubnets(req *agentv1.SyncNetworkRequest, vtep netip.Addr) ([]netplane.
 		if err != nil {
 			return nil, fmt.Errorf("subnet %s: cidr: %w", ns.GetSubnetId(), err)
 		}
-		s := netplane.Subnet{ID: ns.GetSubnetId(), CIDR: cidr}
+		dns, err := planeDNS(ns)
+		if err != nil {
+			return nil, err
+		}
+		s := netplane.Subnet{ID: ns.GetSubnetId(), CIDR: cidr, DNS: dns}
 		if vtep.IsValid() {
 			s.VNI = ns.GetVni()
 			for _, p := range ns.GetPeers() {

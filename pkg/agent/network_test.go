@@ -50,3 +50,50 @@ func TestPlaneSubnets(t *testing.T) {
 		t.Error("NetPrefix is not a distinct 5-character prefix")
 	}
 }
+
+// TestDNSZones: a subnet's DNS server becomes the data plane's (server,
+// domain, support) and its bridge's zone (names lower-cased, the VPC's
+// blocks); subnets without one get neither; malformed input is refused.
+func TestDNSZones(t *testing.T) {
+	dns := &agentv1.NetDns{Support: true, Hostnames: true, Domain: "Lab-1.compute.internal", Server: "10.0.0.2",
+		VpcCidrs: []string{"10.0.0.0/16", "100.64.0.0/24"},
+		Hosts:    []*agentv1.NetDnsHost{{Name: "IP-10-0-1-4.lab-1.compute.internal.", Ip: "10.0.1.4"}}}
+	req := &agentv1.SyncNetworkRequest{Subnets: []*agentv1.NetSubnet{
+		{SubnetId: "subnet-1", Cidr: "10.0.1.0/24", Dns: dns},
+		{SubnetId: "subnet-2", Cidr: "10.9.0.0/24"},
+	}}
+	bridgeOf := func(id string) string { return "br-" + id }
+	zones, err := dnsZones(req, bridgeOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	z, ok := zones["br-subnet-1"]
+	if len(zones) != 1 || !ok || !z.Support || !z.Hostnames || z.Domain != "lab-1.compute.internal" || len(z.CIDRs) != 2 ||
+		z.Hosts["ip-10-0-1-4.lab-1.compute.internal"] != netip.MustParseAddr("10.0.1.4") {
+		t.Errorf("zones %+v", zones)
+	}
+	subnets, err := planeSubnets(req, netip.Addr{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := subnets[0].DNS; d == nil || d.Server != netip.MustParseAddr("10.0.0.2") || !d.Support || d.Domain != dns.GetDomain() {
+		t.Errorf("subnet-1 DNS %+v", d)
+	}
+	if subnets[1].DNS != nil {
+		t.Errorf("subnet-2 has DNS %+v", subnets[1].DNS)
+	}
+	for _, bad := range []*agentv1.NetDns{
+		{Server: "10.0.0.2", VpcCidrs: []string{"nonsense"}},
+		{Server: "10.0.0.2", Hosts: []*agentv1.NetDnsHost{{Name: "a.lab-1.compute.internal", Ip: "x"}}},
+		{Server: "10.0.0.2", Hosts: []*agentv1.NetDnsHost{{Ip: "10.0.1.4"}}},
+	} {
+		r := &agentv1.SyncNetworkRequest{Subnets: []*agentv1.NetSubnet{{SubnetId: "s", Cidr: "10.0.0.0/24", Dns: bad}}}
+		if _, err := dnsZones(r, bridgeOf); err == nil {
+			t.Errorf("dnsZones accepted %v", bad)
+		}
+	}
+	r := &agentv1.SyncNetworkRequest{Subnets: []*agentv1.NetSubnet{{SubnetId: "s", Cidr: "10.0.0.0/24", Dns: &agentv1.NetDns{Server: "x"}}}}
+	if _, err := planeSubnets(r, netip.Addr{}); err == nil {
+		t.Error("planeSubnets accepted a bad DNS server")
+	}
+}

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 
+	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/controller"
 	"github.com/ec2lab/ec2lab/pkg/peer"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
@@ -49,7 +50,11 @@ func (c *Compute) CopyImage(ctx context.Context, r *v1.CopyImageRequest) (*v1.Co
 // GetSnapshotLayers streams a snapshot's chain bottom-up to a peer region,
 // skipping the layers it already has (pkg/peer's protocol).
 func (c *Compute) GetSnapshotLayers(r *v1.GetSnapshotLayersRequest, stream v1.Compute_GetSnapshotLayersServer) error {
-	files, wrapped, err := c.svc.SnapshotLayers(stream.Context(), r.GetSnapshotId(), r.GetWrapPublicKey())
+	ctx, err := auth.ActAs(stream.Context(), v1.Compute_GetSnapshotLayers_FullMethodName, r.GetSnapshotId())
+	if err != nil {
+		return err
+	}
+	files, wrapped, err := c.svc.SnapshotLayers(ctx, r.GetSnapshotId(), r.GetWrapPublicKey())
 	if err != nil {
 		return err
 	}
@@ -67,9 +72,29 @@ func (c *Compute) GetSnapshotLayers(r *v1.GetSnapshotLayersRequest, stream v1.Co
 
 // GetImageFiles streams a direct-kernel image's kernel and initrd.
 func (c *Compute) GetImageFiles(r *v1.GetImageFilesRequest, stream v1.Compute_GetImageFilesServer) error {
-	files, err := c.svc.ImageFiles(stream.Context(), r.GetImageId())
+	ctx, err := auth.ActAs(stream.Context(), v1.Compute_GetImageFiles_FullMethodName, r.GetImageId())
+	if err != nil {
+		return err
+	}
+	files, err := c.svc.ImageFiles(ctx, r.GetImageId())
 	if err != nil {
 		return err
 	}
 	return peer.Send(stream, files, nil)
+}
+
+// PeerMethods are the calls a destination region makes for a cross-region
+// copy: the only ones a peer key may make, each acting as the account the
+// peer asserts (auth.ActAs).
+var PeerMethods = []string{v1.Compute_DescribeSnapshots_FullMethodName, v1.Compute_DescribeImages_FullMethodName,
+	v1.Compute_GetSnapshotLayers_FullMethodName, v1.Compute_GetImageFiles_FullMethodName}
+
+// actAs is auth.ActAs for a describe call: a peer may ask about exactly one
+// resource.
+func actAs(ctx context.Context, method string, ids []string) (context.Context, error) {
+	one := ""
+	if len(ids) == 1 {
+		one = ids[0]
+	}
+	return auth.ActAs(ctx, method, one)
 }

@@ -78,6 +78,10 @@ func (c *Compute) CreateSnapshot(ctx context.Context, r *v1.CreateSnapshotReques
 
 // DescribeSnapshots lists snapshots.
 func (c *Compute) DescribeSnapshots(ctx context.Context, r *v1.DescribeSnapshotsRequest) (*v1.DescribeSnapshotsResponse, error) {
+	ctx, err := actAs(ctx, v1.Compute_DescribeSnapshots_FullMethodName, r.GetSnapshotIds())
+	if err != nil {
+		return nil, err
+	}
 	snaps, next, err := c.svc.DescribeSnapshots(ctx, controller.SnapshotQuery{IDs: r.GetSnapshotIds(), Owners: r.GetOwnerIds(),
 		RestorableBy: r.GetRestorableByUserIds(), Filters: filtersIn(r.GetFilters()), Page: page(r.GetMaxResults(), r.GetNextToken())})
 	if err != nil {
@@ -132,6 +136,10 @@ func (c *Compute) CreateImage(ctx context.Context, r *v1.CreateImageRequest) (*v
 
 // DescribeImages lists images.
 func (c *Compute) DescribeImages(ctx context.Context, r *v1.DescribeImagesRequest) (*v1.DescribeImagesResponse, error) {
+	ctx, err := actAs(ctx, v1.Compute_DescribeImages_FullMethodName, r.GetImageIds())
+	if err != nil {
+		return nil, err
+	}
 	imgs, next, err := c.svc.DescribeImages(ctx, r.GetImageIds(), r.GetOwners(), r.GetExecutableUsers(),
 		filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))
 	if err != nil {

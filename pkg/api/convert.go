@@ -72,6 +72,7 @@ func instanceOut(in controller.Instance) *v1.Instance {
 	}
 	out.MetadataOptions = metadataOptionsOut(in.Metadata)
 	out.CpuCredits = in.CPUCredits
+	guestOut(in, out)
 	for _, b := range in.BlockDevices {
 		out.BlockDeviceMappings = append(out.BlockDeviceMappings, &v1.InstanceBlockDeviceMapping{DeviceName: b.DeviceName,
 			VolumeId: b.VolumeID, Status: b.Status, AttachTime: ts(b.AttachTime), DeleteOnTermination: b.DeleteOnTermination})
@@ -145,4 +146,24 @@ func changesOut(chs []controller.StateChange) *v1.InstanceStateChanges {
 			PreviousState: state(c.Previous), CurrentState: state(c.State)})
 	}
 	return out
+}
+
+// guestOut fills what EC2 reports of every instance from what ec2lab's
+// guests are: virtio devices (no ENA, no dedicated EBS bandwidth), one
+// socket of single-threaded cores, no hibernation, no enclaves, Linux/UNIX
+// billed as RunInstances since launch.
+func guestOut(in controller.Instance, out *v1.Instance) {
+	if in.Cores > 0 {
+		out.CpuOptions = &v1.CpuOptions{CoreCount: int32(in.Cores), ThreadsPerCore: 1}
+	}
+	switch in.BootMode {
+	case "bios":
+		out.BootMode = "legacy-bios"
+	case "uefi":
+		out.BootMode = "uefi"
+	}
+	out.CurrentInstanceBootMode = in.GuestBootMode()
+	out.PlatformDetails, out.UsageOperation = "Linux/UNIX", "RunInstances"
+	out.UsageOperationUpdateTime = ts(in.LaunchTime)
+	out.EnclaveOptions = &v1.EnclaveOptions{}
 }

@@ -22,10 +22,17 @@ type Key struct {
 	SecretAccessKey string
 	AccountID       string
 	Admin           bool
+	// Peer names the region a peer key was made for (actas.go): such a
+	// key belongs to no account and acts only for the accounts that
+	// region asserts, on the calls cross-region copies make.
+	Peer string `json:",omitempty"`
 }
 
 // String hides the secret so a Key can be logged or printed safely.
 func (k Key) String() string {
+	if k.Peer != "" {
+		return fmt.Sprintf("Key{%s peer=%s account=%s}", k.AccessKeyID, k.Peer, k.AccountID)
+	}
 	return fmt.Sprintf("Key{%s account=%s admin=%t}", k.AccessKeyID, k.AccountID, k.Admin)
 }
 

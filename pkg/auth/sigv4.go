@@ -113,6 +113,9 @@ func lookupSigV4Key(ctx context.Context, ks KeyStore, akid string) (Key, error) 
 		slog.ErrorContext(ctx, "sigv4 key lookup failed", "access_key", akid, "err", err)
 		return Key{}, ec2err.New(ec2err.InternalError, "key lookup failed")
 	}
+	if k.Peer != "" { // peer keys only make cross-region copies' gRPC calls (actas.go)
+		return Key{}, ec2err.New(ec2err.AuthFailure, "AWS was not able to validate the provided access credentials")
+	}
 	return k, nil
 }
 

@@ -90,3 +90,25 @@ func TestBenchRig(t *testing.T) {
 		t.Fatalf("tag:team=t3: %d instances, err %v", len(blue), err)
 	}
 }
+
+// BenchmarkRunInstancesAt measures RunInstances (one instance, in-process,
+// real bbolt) with 1,000 and 10,000 instances already recorded: the
+// addresses come from the record cache's per-subnet index, so the cost per
+// call should not grow with what the region holds.
+//
+//	go test -run '^$' -bench RunInstancesAt -benchtime 500x ./pkg/controller/
+func BenchmarkRunInstancesAt(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			svc, ami := NewBenchRig(b, n)
+			ctx := ctxFor(acct1)
+			b.ResetTimer()
+			for i := range b.N {
+				if _, err := svc.RunInstances(ctx, RunRequest{ImageID: ami, InstanceType: "lab.tiny", MinCount: 1, MaxCount: 1,
+					AZ: benchZones[i%len(benchZones)]}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

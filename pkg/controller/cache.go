@@ -32,6 +32,7 @@ type recordCache struct {
 	inst   *table[Instance]
 	vol    *table[Volume]
 	use    usageSums
+	addrs  addrIndex
 }
 
 // newRecordCache wraps st and loads the records; use says what capacity
@@ -43,7 +44,7 @@ func newRecordCache(ctx context.Context, st store.Store, use func(*Instance) (us
 		"host":   func(in *Instance) string { return in.HostID },
 		"subnet": func(in *Instance) string { return in.SubnetID },
 		"pgroup": func(in *Instance) string { return in.PlacementGroup },
-	}, c.use.change)
+	}, func(old, cur *Instance) { c.use.change(old, cur); c.addrs.change(old, cur) })
 	c.vol = newTable(map[string]func(*Volume) string{
 		"owner": func(v *Volume) string { return v.Owner },
 	}, func(_, _ *Volume) {})
@@ -67,6 +68,7 @@ func (c *recordCache) reload(ctx context.Context) error {
 	c.inst.reset()
 	c.vol.reset()
 	c.use.reset()
+	c.addrs.reset()
 	for _, kv := range insts {
 		if err := c.inst.put(kv.Key, kv.Value); err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/ec2lab/ec2lab/pkg/instancetypes"
+	"github.com/ec2lab/ec2lab/pkg/tlsutil"
 )
 
 // Config describes one region.
@@ -65,6 +66,47 @@ type PeerRegion struct {
 	// (its credentials file format) that cross-region copies sign with.
 	CredentialsFile string `json:"credentials_file"`
 	Profile         string `json:"profile"`
+	// TLS is mutual TLS with the peer's peer API (ec2d's peer_api): its CA
+	// verifies the peer, our certificate (signed by a CA the peer trusts)
+	// identifies this region.
+	TLS *TLSFiles `json:"tls,omitempty"`
+	// Plaintext pulls without TLS. It must be set explicitly and the
+	// grpc_endpoint must be on loopback (one machine, tests).
+	Plaintext bool `json:"plaintext,omitempty"`
+}
+
+// TLSFiles name PEM files for mutual TLS: CA holds the certificates (one or
+// more) that must have signed the other side's, Cert and Key are ours.
+// ServerName, for a client, is the name or IP the server's certificate
+// must carry (default: the endpoint's host).
+type TLSFiles struct {
+	CA         string `json:"ca"`
+	Cert       string `json:"cert"`
+	Key        string `json:"key"`
+	ServerName string `json:"server_name,omitempty"`
+}
+
+// Files is f as tlsutil takes it.
+func (f TLSFiles) Files() tlsutil.Files { return tlsutil.Files{CA: f.CA, Cert: f.Cert, Key: f.Key} }
+
+// validatePeerTransport: a peer pulled from is reached over mutual TLS, or
+// in plaintext only when asked for and on loopback.
+func (p PeerRegion) validatePeerTransport() error {
+	switch {
+	case p.GRPCEndpoint == "":
+		return nil // listed for DescribeRegions only
+	case p.TLS != nil && p.Plaintext:
+		return fmt.Errorf("peer %s: give tls or plaintext, not both", p.Name)
+	case p.TLS != nil && (p.TLS.CA == "" || p.TLS.Cert == "" || p.TLS.Key == ""):
+		return fmt.Errorf("peer %s: tls needs ca, cert and key", p.Name)
+	case p.TLS == nil && !p.Plaintext:
+		return fmt.Errorf("peer %s: copies pull over mutual TLS: give tls (ca, cert, key), or plaintext: true on loopback", p.Name)
+	case p.Plaintext:
+		if err := tlsutil.RequireLoopback(p.GRPCEndpoint); err != nil {
+			return fmt.Errorf("peer %s: plaintext: %w", p.Name, err)
+		}
+	}
+	return nil
 }
 
 // Duration is a time.Duration that reads "30s" from YAML/JSON.
@@ -161,6 +203,11 @@ func (c Config) Validate() error {
 			return fmt.Errorf("region %s: zone %s listed twice", c.Region, z.Name)
 		}
 		seen[z.Name] = true
+	}
+	for _, p := range c.Peers {
+		if err := p.validatePeerTransport(); err != nil {
+			return fmt.Errorf("region %s: %w", c.Region, err)
+		}
 	}
 	return nil
 }

@@ -46,7 +46,7 @@ func (s *Service) CopyImage(ctx context.Context, req CopyImageRequest) (Image, e
 	if req.SourceRegion == "" || req.SourceRegion == s.cfg.Region {
 		return s.copyLocalImage(ctx, acct, req)
 	}
-	src, err := s.describePeerImage(ctx, req.SourceRegion, req.SourceImageID)
+	src, err := s.describePeerImage(ctx, acct, req.SourceRegion, req.SourceImageID)
 	if err != nil {
 		return Image{}, err
 	}
@@ -93,8 +93,8 @@ func (s *Service) newImageCopy(acct string, req CopyImageRequest, src peer.Image
 	return img, snaps
 }
 
-func (s *Service) describePeerImage(ctx context.Context, region, id string) (peer.Image, error) {
-	p, err := s.dialPeer(ctx, region)
+func (s *Service) describePeerImage(ctx context.Context, acct, region, id string) (peer.Image, error) {
+	p, err := s.dialPeer(ctx, region, acct)
 	if err != nil {
 		return peer.Image{}, err
 	}
@@ -162,7 +162,7 @@ func (s *Service) pullImageFiles(ctx context.Context, img *Image) error {
 	ctx, cancel := pullCtx(ctx)
 	defer cancel()
 	pool, _ := s.Pool(img.AZ)
-	p, err := s.dialPeer(ctx, img.SourceRegion)
+	p, err := s.dialPeer(ctx, img.SourceRegion, img.Owner)
 	if err != nil {
 		return err
 	}

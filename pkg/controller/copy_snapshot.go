@@ -61,7 +61,7 @@ func (s *Service) CopySnapshot(ctx context.Context, req CopySnapshotRequest) (Sn
 	if req.SourceRegion == "" || req.SourceRegion == s.cfg.Region {
 		return s.copyLocalSnapshot(ctx, acct, req)
 	}
-	src, err := s.describePeerSnapshot(ctx, req.SourceRegion, req.SourceSnapshotID)
+	src, err := s.describePeerSnapshot(ctx, acct, req.SourceRegion, req.SourceSnapshotID)
 	if err != nil {
 		return Snapshot{}, err
 	}
@@ -120,8 +120,8 @@ func (s *Service) copyLocalSnapshot(ctx context.Context, acct string, req CopySn
 	return sn, put(ctx, s.st, prefixSnapshot+sn.ID, sn)
 }
 
-func (s *Service) describePeerSnapshot(ctx context.Context, region, id string) (peer.Snapshot, error) {
-	p, err := s.dialPeer(ctx, region)
+func (s *Service) describePeerSnapshot(ctx context.Context, acct, region, id string) (peer.Snapshot, error) {
+	p, err := s.dialPeer(ctx, region, acct)
 	if err != nil {
 		return peer.Snapshot{}, err
 	}
@@ -230,7 +230,7 @@ func (s *Service) pullSnapshot(ctx context.Context, sn Snapshot) (string, int64,
 	if err != nil {
 		return "", 0, nil, err
 	}
-	p, err := s.dialPeer(ctx, sn.SourceRegion)
+	p, err := s.dialPeer(ctx, sn.SourceRegion, sn.Owner)
 	if err != nil {
 		return "", 0, nil, err
 	}

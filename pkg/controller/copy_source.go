@@ -33,17 +33,30 @@ func (s *Service) SnapshotLayers(ctx context.Context, id string, wrapPub []byte)
 	return files, wrapped, nil
 }
 
-func (s *Service) snapshotLayers(ctx context.Context, id string) ([]peer.File, Snapshot, error) {
+// copySource is the snapshot id as a copy acting for the caller's account
+// may read it (auth.ActAs makes a peer region's copy act for the account
+// that asked there): the account's own, shared with it or with all
+// (createVolumePermission), or backing an image it may launch. Whatever it
+// may not read is InvalidSnapshot.NotFound, as for an unknown ID.
+func (s *Service) copySource(ctx context.Context, id string) (Snapshot, error) {
 	acct, err := account(ctx)
 	if err != nil {
-		return nil, Snapshot{}, err
+		return Snapshot{}, err
 	}
 	sn, _, err := store.GetJSON[Snapshot](ctx, s.st, prefixSnapshot+id)
 	if err != nil || (!snapshotVisible(sn, acct) && !s.snapshotBacksVisibleImage(ctx, acct, id)) {
-		return nil, Snapshot{}, ec2err.New(ec2err.InvalidSnapshotNotFound, "The snapshot '%s' does not exist.", id)
+		return Snapshot{}, ec2err.New(ec2err.InvalidSnapshotNotFound, "The snapshot '%s' does not exist.", id)
 	}
 	if sn.State != "completed" {
-		return nil, Snapshot{}, ec2err.New(ec2err.IncorrectState, "Snapshot %s is in the '%s' state.", id, sn.State)
+		return Snapshot{}, ec2err.New(ec2err.IncorrectState, "Snapshot %s is in the '%s' state.", id, sn.State)
+	}
+	return sn, nil
+}
+
+func (s *Service) snapshotLayers(ctx context.Context, id string) ([]peer.File, Snapshot, error) {
+	sn, err := s.copySource(ctx, id)
+	if err != nil {
+		return nil, Snapshot{}, err
 	}
 	pool, ok := s.Pool(sn.AZ)
 	if !ok {

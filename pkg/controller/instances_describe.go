@@ -42,7 +42,7 @@ func (s *Service) DescribeInstances(ctx context.Context, idList []string, filter
 	first := sort.SearchStrings(keys, firstOf(page))
 	out := make([]Instance, len(page))
 	for i := range page {
-		out[i] = *hits[first+i]
+		out[i] = s.view(*hits[first+i])
 	}
 	return out, next, nil
 }

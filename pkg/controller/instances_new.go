@@ -21,7 +21,8 @@ func (s *Service) newInstance(req RunRequest, acct, resID string, idx int, p sch
 		LaunchTime: now, StateChangedAt: now, UserData: req.UserData, Tags: req.Tags["instance"],
 		ClientToken: req.ClientToken, RootDeviceName: img.RootDeviceName, Architecture: img.Architecture,
 		DisableAPITermination: req.DisableAPITermination, DisableAPIStop: req.DisableAPIStop,
-		ENIDescription: req.interfaceDescription(), ENITags: req.Tags["network-interface"], ShutdownBehavior: req.ShutdownBehavior}
+		ENIDescription: req.interfaceDescription(), ENITags: req.Tags["network-interface"], ShutdownBehavior: req.ShutdownBehavior,
+		BootMode: img.BootMode, Cores: typ.VCPUs}
 	in.Metadata, _ = MetadataOptions{}.apply(req.MetadataOptions) // validateRun checked it
 	if typ.Burstable {
 		in.CPUCredits = cmp.Or(req.CPUCredits, CreditsUnlimited) // EC2's default for t3

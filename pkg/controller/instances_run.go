@@ -408,7 +408,7 @@ func (s *Service) replayRun(ctx context.Context, acct string, req RunRequest) (R
 			continue
 		}
 		res.ReservationID = in.ReservationID
-		res.Instances = append(res.Instances, in)
+		res.Instances = append(res.Instances, s.view(in))
 	}
 	return res, true, nil
 }

@@ -58,15 +58,15 @@ func (s *Service) launchSubnet(ctx context.Context, acct string, req *RunRequest
 }
 
 // addressPlan is the account's subnets and their address pools, each
-// rebuilt from the instance records holding addresses in it when first
-// used; RunInstances uses it under s.mu so two launches never get one
-// address.
+// made on first use over the addresses instances hold in it (the record
+// cache's index); RunInstances uses it under s.mu so two launches never get
+// one address.
 type addressPlan struct {
 	region  string
 	subnets []Subnet
 	all     map[string]Subnet
 	pools   map[string]*network.Pool
-	held    func(subnetID string) ([]*Instance, error)
+	held    func(subnetID string) (*network.AddrBits, error)
 }
 
 func (s *Service) newAddressPlan(ctx context.Context, acct string) (*addressPlan, error) {
@@ -75,7 +75,7 @@ func (s *Service) newAddressPlan(ctx context.Context, acct string) (*addressPlan
 		return nil, err
 	}
 	pl := &addressPlan{region: s.cfg.Region, all: map[string]Subnet{}, pools: map[string]*network.Pool{},
-		held: func(id string) ([]*Instance, error) { return s.instancesBy(ctx, "subnet", id) }}
+		held: func(id string) (*network.AddrBits, error) { return s.subnetAddresses(ctx, id) }}
 	for _, sn := range subs {
 		pl.all[sn.ID] = sn
 		if sn.Owner == acct {
@@ -85,7 +85,7 @@ func (s *Service) newAddressPlan(ctx context.Context, acct string) (*addressPlan
 	return pl, nil
 }
 
-// pool is the address pool of a subnet, built on first use.
+// pool is the address pool of a subnet, made on first use.
 func (pl *addressPlan) pool(id string) (*network.Pool, error) {
 	if p, ok := pl.pools[id]; ok {
 		return p, nil
@@ -94,19 +94,11 @@ func (pl *addressPlan) pool(id string) (*network.Pool, error) {
 	if !ok {
 		return nil, ec2err.New(ec2err.InvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", id)
 	}
-	insts, err := pl.held(id)
+	held, err := pl.held(id)
 	if err != nil {
 		return nil, err
 	}
-	p := network.NewPool(sn.Prefix())
-	for _, in := range insts {
-		if !holdsAddress(*in) {
-			continue
-		}
-		if addr, err := netip.ParseAddr(in.PrivateIP); err == nil {
-			_ = p.Assign(in.ID, addr)
-		}
-	}
+	p := network.NewPoolOver(sn.Prefix(), held)
 	pl.pools[id] = p
 	return p, nil
 }

@@ -38,8 +38,8 @@ type netSent struct {
 
 // desiredNetwork is, per host ID, the subnets the host must serve: those in
 // which an instance placed on it holds an address, each with all the
-// subnet's NICs (every host's DHCP server knows every lease) and the VTEPs
-// of the other hosts carrying it.
+// subnet's NICs (every host's DHCP server knows every lease), the VTEPs
+// of the other hosts carrying it and its VPC's DNS server (vpc_dns.go).
 func (s *Service) desiredNetwork(ctx context.Context) (map[string][]host.Subnet, error) {
 	insts, err := s.instances(ctx)
 	if err != nil {
@@ -50,6 +50,10 @@ func (s *Service) desiredNetwork(ctx context.Context) (map[string][]host.Subnet,
 		return nil, err
 	}
 	hosts, err := s.Hosts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	dns, err := s.vpcDNS(ctx, insts)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +79,7 @@ func (s *Service) desiredNetwork(ctx context.Context) (map[string][]host.Subnet,
 		list := nics[sn.ID]
 		sort.Slice(list, func(i, j int) bool { return list[i].InstanceID < list[j].InstanceID })
 		for hostID := range carriers[sn.ID] {
-			ns := host.Subnet{SubnetID: sn.ID, CIDR: sn.CIDR, VNI: sn.VNI, NICs: list}
+			ns := host.Subnet{SubnetID: sn.ID, CIDR: sn.CIDR, VNI: sn.VNI, NICs: list, DNS: dns[sn.VpcID]}
 			for other := range carriers[sn.ID] {
 				if other != hostID && vtep[other] != "" {
 					ns.Peers = append(ns.Peers, vtep[other])

@@ -127,6 +127,13 @@ type Instance struct {
 	// CPUCredits is a burstable instance's credit mode: unlimited or
 	// standard (only standard caps its vCPUs at the baseline).
 	CPUCredits string `json:"cpu_credits,omitempty"`
+	// BootMode is the image's boot mode at launch (bios, uefi or
+	// direct-kernel; images.go), empty in records older than it.
+	BootMode string `json:"boot_mode,omitempty"`
+	// Cores is the guest's core count (one socket of single-threaded
+	// cores: hypervisor.BuildDomainXML), derived from the type when the
+	// instance is described (instance_view.go), never stored.
+	Cores int `json:"-"`
 }
 
 // Attachment of a volume to an instance.

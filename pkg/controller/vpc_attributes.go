@@ -67,9 +67,9 @@ type VPCAttributeChange struct {
 	DNSSupport, DNSHostnames, AddressUsageMetrics *bool
 }
 
-// ModifyVpcAttribute changes one attribute of the caller's VPC; the DHCP
-// servers of its subnets follow DNS support on the next network sync
-// (desiredNetwork).
+// ModifyVpcAttribute changes one attribute of the caller's VPC; the DNS
+// and DHCP servers of its subnets follow DNS support on the network sync
+// it kicks (desiredNetwork).
 func (s *Service) ModifyVpcAttribute(ctx context.Context, vpcID string, c VPCAttributeChange) error {
 	acct, err := account(ctx)
 	if err != nil {
@@ -107,6 +107,7 @@ func (s *Service) ModifyVpcAttribute(ctx context.Context, vpcID string, c VPCAtt
 	if err := s.putVPC(ctx, v, rev); err != nil {
 		return err
 	}
+	s.Kick()
 	s.log.Info("vpc attribute modified", "vpc", v.ID, "dns_support", v.DNSSupportEnabled(),
 		"dns_hostnames", v.DNSHostnamesEnabled(), "address_usage_metrics", v.AddressUsageMetrics)
 	return nil

@@ -54,7 +54,7 @@ type imageXML struct {
 	RootDeviceName     string          `xml:"rootDeviceName,omitempty"`
 	BlockDeviceMapping []bdmXML        `xml:"blockDeviceMapping>item"`
 	VirtualizationType string          `xml:"virtualizationType,omitempty"`
-	TagSet             []tagXML        `xml:"tagSet>item"`
+	TagSet             *tagSetXML      `xml:"tagSet,omitempty"`
 	StateReason        *stateReasonXML `xml:"stateReason,omitempty"`
 	BootMode           string          `xml:"bootMode,omitempty"`
 }
@@ -111,11 +111,11 @@ func imageIDXML[R interface{ GetImageId() string }](r R) body {
 // keyPairBody answers CreateKeyPair (with keyMaterial) and ImportKeyPair.
 type keyPairBody struct {
 	meta
-	KeyName        string   `xml:"keyName"`
-	KeyFingerprint string   `xml:"keyFingerprint"`
-	KeyMaterial    string   `xml:"keyMaterial,omitempty"`
-	KeyPairID      string   `xml:"keyPairId"`
-	TagSet         []tagXML `xml:"tagSet>item"`
+	KeyName        string     `xml:"keyName"`
+	KeyFingerprint string     `xml:"keyFingerprint"`
+	KeyMaterial    string     `xml:"keyMaterial,omitempty"`
+	KeyPairID      string     `xml:"keyPairId"`
+	TagSet         *tagSetXML `xml:"tagSet,omitempty"`
 }
 
 func keyPairXML(k *ec2labv1.KeyPair) body {
@@ -124,13 +124,13 @@ func keyPairXML(k *ec2labv1.KeyPair) body {
 }
 
 type keyInfoXML struct {
-	KeyPairID      string   `xml:"keyPairId"`
-	KeyName        string   `xml:"keyName"`
-	KeyFingerprint string   `xml:"keyFingerprint"`
-	KeyType        string   `xml:"keyType,omitempty"`
-	PublicKey      string   `xml:"publicKey,omitempty"`
-	CreateTime     string   `xml:"createTime,omitempty"`
-	TagSet         []tagXML `xml:"tagSet>item"`
+	KeyPairID      string     `xml:"keyPairId"`
+	KeyName        string     `xml:"keyName"`
+	KeyFingerprint string     `xml:"keyFingerprint"`
+	KeyType        string     `xml:"keyType,omitempty"`
+	PublicKey      string     `xml:"publicKey,omitempty"`
+	CreateTime     string     `xml:"createTime,omitempty"`
+	TagSet         *tagSetXML `xml:"tagSet,omitempty"`
 }
 
 type describeKeyPairsBody struct {

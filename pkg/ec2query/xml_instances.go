@@ -11,10 +11,19 @@ type tagXML struct {
 	Value string `xml:"value"`
 }
 
-func tagsXML(tags []*ec2labv1.Tag) []tagXML {
-	out := make([]tagXML, 0, len(tags))
+// tagSetXML is a tagSet: absent for an untagged resource, as EC2 writes it
+// (encoding/xml would write an empty <tagSet/> for an empty "tagSet>item").
+type tagSetXML struct {
+	Items []tagXML `xml:"item"`
+}
+
+func tagsXML(tags []*ec2labv1.Tag) *tagSetXML {
+	if len(tags) == 0 {
+		return nil
+	}
+	out := &tagSetXML{Items: make([]tagXML, 0, len(tags))}
 	for _, t := range tags {
-		out = append(out, tagXML{t.GetKey(), t.GetValue()})
+		out.Items = append(out.Items, tagXML{t.GetKey(), t.GetValue()})
 	}
 	return out
 }
@@ -85,10 +94,54 @@ type instanceXML struct {
 	BlockDeviceMapping []instanceBDMXML    `xml:"blockDeviceMapping>item"`
 	VirtualizationType string              `xml:"virtualizationType,omitempty"`
 	ClientToken        string              `xml:"clientToken,omitempty"`
-	TagSet             []tagXML            `xml:"tagSet>item"`
+	TagSet             *tagSetXML          `xml:"tagSet,omitempty"`
 	Hypervisor         string              `xml:"hypervisor,omitempty"`
 	NetworkInterfaces  []instanceENIXML    `xml:"networkInterfaceSet>item"`
 	MetadataOptions    *metadataOptionsXML `xml:"metadataOptions,omitempty"`
+	instanceGuestXML
+}
+
+// instanceGuestXML is what EC2 reports of every instance's platform
+// (pkg/api's guestOut says where each value comes from).
+type instanceGuestXML struct {
+	ProductCodes             emptySet           `xml:"productCodes"`
+	EbsOptimized             bool               `xml:"ebsOptimized"`
+	EnaSupport               *bool              `xml:"enaSupport,omitempty"`
+	CPUOptions               *cpuOptionsXML     `xml:"cpuOptions,omitempty"`
+	HibernationOptions       hibernationXML     `xml:"hibernationOptions"`
+	EnclaveOptions           *enclaveOptionsXML `xml:"enclaveOptions,omitempty"`
+	BootMode                 string             `xml:"bootMode,omitempty"`
+	CurrentInstanceBootMode  string             `xml:"currentInstanceBootMode,omitempty"`
+	PlatformDetails          string             `xml:"platformDetails,omitempty"`
+	UsageOperation           string             `xml:"usageOperation,omitempty"`
+	UsageOperationUpdateTime string             `xml:"usageOperationUpdateTime,omitempty"`
+}
+
+type cpuOptionsXML struct {
+	CoreCount      int32 `xml:"coreCount"`
+	ThreadsPerCore int32 `xml:"threadsPerCore"`
+}
+
+type hibernationXML struct {
+	Configured bool `xml:"configured"`
+}
+
+func instanceGuest(in *ec2labv1.Instance) instanceGuestXML {
+	x := instanceGuestXML{EbsOptimized: in.GetEbsOptimized(),
+		HibernationOptions: hibernationXML{in.GetHibernationConfigured()},
+		BootMode:           in.GetBootMode(), CurrentInstanceBootMode: in.GetCurrentInstanceBootMode(),
+		PlatformDetails: in.GetPlatformDetails(), UsageOperation: in.GetUsageOperation(),
+		UsageOperationUpdateTime: xmlTime(in.GetUsageOperationUpdateTime())}
+	if in.GetEnaSupport() {
+		x.EnaSupport = new(true)
+	}
+	if c := in.GetCpuOptions(); c != nil {
+		x.CPUOptions = &cpuOptionsXML{c.GetCoreCount(), c.GetThreadsPerCore()}
+	}
+	if e := in.GetEnclaveOptions(); e != nil {
+		x.EnclaveOptions = &enclaveOptionsXML{e.GetEnabled()}
+	}
+	return x
 }
 
 func instance(in *ec2labv1.Instance) instanceXML {
@@ -101,7 +154,7 @@ func instance(in *ec2labv1.Instance) instanceXML {
 		Architecture: in.GetArchitecture(), RootDeviceType: in.GetRootDeviceType(), RootDeviceName: in.GetRootDeviceName(),
 		VirtualizationType: in.GetVirtualizationType(), ClientToken: in.GetClientToken(),
 		TagSet: tagsXML(in.GetTags()), Hypervisor: in.GetHypervisor(), GroupSet: groupSet(in.GetSecurityGroups()),
-		MetadataOptions: metadataOptions(in.GetMetadataOptions()),
+		MetadataOptions: metadataOptions(in.GetMetadataOptions()), instanceGuestXML: instanceGuest(in),
 	}
 	if p := in.GetPlacement(); p != nil {
 		x.Placement = &placementXML{p.GetAvailabilityZone(), p.GetGroupName(), p.GetPartitionNumber(), p.GetHostId(), p.GetTenancy()}

@@ -70,8 +70,8 @@ type templatePlaceXML struct {
 }
 
 type tagSpecXML struct {
-	ResourceType string   `xml:"resourceType"`
-	Tags         []tagXML `xml:"tagSet>item"`
+	ResourceType string     `xml:"resourceType"`
+	Tags         *tagSetXML `xml:"tagSet,omitempty"`
 }
 
 type templateCreditXML struct {

@@ -4,13 +4,13 @@ import ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 
 // launchTemplateXML is EC2's LaunchTemplate shape.
 type launchTemplateXML struct {
-	LaunchTemplateID     string   `xml:"launchTemplateId"`
-	LaunchTemplateName   string   `xml:"launchTemplateName"`
-	CreateTime           string   `xml:"createTime,omitempty"`
-	CreatedBy            string   `xml:"createdBy,omitempty"`
-	DefaultVersionNumber int64    `xml:"defaultVersionNumber"`
-	LatestVersionNumber  int64    `xml:"latestVersionNumber"`
-	TagSet               []tagXML `xml:"tagSet>item"`
+	LaunchTemplateID     string     `xml:"launchTemplateId"`
+	LaunchTemplateName   string     `xml:"launchTemplateName"`
+	CreateTime           string     `xml:"createTime,omitempty"`
+	CreatedBy            string     `xml:"createdBy,omitempty"`
+	DefaultVersionNumber int64      `xml:"defaultVersionNumber"`
+	LatestVersionNumber  int64      `xml:"latestVersionNumber"`
+	TagSet               *tagSetXML `xml:"tagSet,omitempty"`
 }
 
 func launchTemplateOut(t *ec2labv1.LaunchTemplate) launchTemplateXML {

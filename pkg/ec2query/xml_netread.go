@@ -33,7 +33,7 @@ type networkInterfaceXML struct {
 	SourceDestCheck    bool                           `xml:"sourceDestCheck"`
 	GroupSet           groupSetXML                    `xml:"groupSet"`
 	Attachment         *networkInterfaceAttachmentXML `xml:"attachment,omitempty"`
-	TagSet             []tagXML                       `xml:"tagSet>item"`
+	TagSet             *tagSetXML                     `xml:"tagSet,omitempty"`
 	PrivateIPAddresses []eniPrivateIPXML              `xml:"privateIpAddressesSet>item"`
 	Ipv6Addresses      emptySet                       `xml:"ipv6AddressesSet"`
 	InterfaceType      string                         `xml:"interfaceType"`
@@ -97,7 +97,7 @@ type routeTableXML struct {
 	RouteSet          []routeXML                 `xml:"routeSet>item"`
 	AssociationSet    []routeTableAssociationXML `xml:"associationSet>item"`
 	PropagatingVgwSet emptySet                   `xml:"propagatingVgwSet"`
-	TagSet            []tagXML                   `xml:"tagSet>item"`
+	TagSet            *tagSetXML                 `xml:"tagSet,omitempty"`
 }
 
 func routeTable(rt *ec2labv1.RouteTable) routeTableXML {
@@ -149,7 +149,7 @@ type networkACLXML struct {
 	Default        bool                       `xml:"default"`
 	EntrySet       []networkACLEntryXML       `xml:"entrySet>item"`
 	AssociationSet []networkACLAssociationXML `xml:"associationSet>item"`
-	TagSet         []tagXML                   `xml:"tagSet>item"`
+	TagSet         *tagSetXML                 `xml:"tagSet,omitempty"`
 	OwnerID        string                     `xml:"ownerId"`
 }
 

@@ -7,14 +7,14 @@ import (
 // VPC and subnet shapes (botocore: Vpc, Subnet).
 
 type vpcXML struct {
-	VpcID           string   `xml:"vpcId"`
-	OwnerID         string   `xml:"ownerId"`
-	State           string   `xml:"state"`
-	CidrBlock       string   `xml:"cidrBlock"`
-	DhcpOptionsID   string   `xml:"dhcpOptionsId"`
-	InstanceTenancy string   `xml:"instanceTenancy"`
-	IsDefault       bool     `xml:"isDefault"`
-	TagSet          []tagXML `xml:"tagSet>item"`
+	VpcID           string     `xml:"vpcId"`
+	OwnerID         string     `xml:"ownerId"`
+	State           string     `xml:"state"`
+	CidrBlock       string     `xml:"cidrBlock"`
+	DhcpOptionsID   string     `xml:"dhcpOptionsId"`
+	InstanceTenancy string     `xml:"instanceTenancy"`
+	IsDefault       bool       `xml:"isDefault"`
+	TagSet          *tagSetXML `xml:"tagSet,omitempty"`
 	// Every IPv4 block, the primary first; the IPv6 set is always empty.
 	CidrBlockAssociationSet   []vpcCidrBlockXML `xml:"cidrBlockAssociationSet>item"`
 	Ipv6CidrBlockAssociations *struct{}         `xml:"ipv6CidrBlockAssociationSet"`
@@ -69,23 +69,23 @@ func describeVpcsXML(r *ec2labv1.DescribeVpcsResponse) body {
 }
 
 type subnetXML struct {
-	SubnetID                string    `xml:"subnetId"`
-	State                   string    `xml:"state"`
-	VpcID                   string    `xml:"vpcId"`
-	OwnerID                 string    `xml:"ownerId"`
-	CidrBlock               string    `xml:"cidrBlock"`
-	AvailableIPAddressCount int32     `xml:"availableIpAddressCount"`
-	AvailabilityZone        string    `xml:"availabilityZone"`
-	DefaultForAz            bool      `xml:"defaultForAz"`
-	MapPublicIPOnLaunch     bool      `xml:"mapPublicIpOnLaunch"`
-	TagSet                  []tagXML  `xml:"tagSet>item"`
-	AvailabilityZoneID      string    `xml:"availabilityZoneId,omitempty"`
-	SubnetArn               string    `xml:"subnetArn,omitempty"`
-	AssignIpv6OnCreation    bool      `xml:"assignIpv6AddressOnCreation"`
-	Ipv6CidrBlocks          *struct{} `xml:"ipv6CidrBlockAssociationSet"`
-	MapCustomerOwnedIP      bool      `xml:"mapCustomerOwnedIpOnLaunch"`
-	EnableDNS64             bool      `xml:"enableDns64"`
-	Ipv6Native              bool      `xml:"ipv6Native"`
+	SubnetID                string     `xml:"subnetId"`
+	State                   string     `xml:"state"`
+	VpcID                   string     `xml:"vpcId"`
+	OwnerID                 string     `xml:"ownerId"`
+	CidrBlock               string     `xml:"cidrBlock"`
+	AvailableIPAddressCount int32      `xml:"availableIpAddressCount"`
+	AvailabilityZone        string     `xml:"availabilityZone"`
+	DefaultForAz            bool       `xml:"defaultForAz"`
+	MapPublicIPOnLaunch     bool       `xml:"mapPublicIpOnLaunch"`
+	TagSet                  *tagSetXML `xml:"tagSet,omitempty"`
+	AvailabilityZoneID      string     `xml:"availabilityZoneId,omitempty"`
+	SubnetArn               string     `xml:"subnetArn,omitempty"`
+	AssignIpv6OnCreation    bool       `xml:"assignIpv6AddressOnCreation"`
+	Ipv6CidrBlocks          *struct{}  `xml:"ipv6CidrBlockAssociationSet"`
+	MapCustomerOwnedIP      bool       `xml:"mapCustomerOwnedIpOnLaunch"`
+	EnableDNS64             bool       `xml:"enableDns64"`
+	Ipv6Native              bool       `xml:"ipv6Native"`
 	PrivateDNSNameOptions   struct {
 		HostnameType string `xml:"hostnameType"`
 		ARecord      bool   `xml:"enableResourceNameDnsARecord"`

@@ -4,12 +4,12 @@ import ec2labv1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 
 // placementGroupXML is EC2's PlacementGroup shape.
 type placementGroupXML struct {
-	GroupName      string   `xml:"groupName"`
-	State          string   `xml:"state"`
-	Strategy       string   `xml:"strategy"`
-	PartitionCount int32    `xml:"partitionCount,omitempty"`
-	GroupID        string   `xml:"groupId"`
-	TagSet         []tagXML `xml:"tagSet>item"`
+	GroupName      string     `xml:"groupName"`
+	State          string     `xml:"state"`
+	Strategy       string     `xml:"strategy"`
+	PartitionCount int32      `xml:"partitionCount,omitempty"`
+	GroupID        string     `xml:"groupId"`
+	TagSet         *tagSetXML `xml:"tagSet,omitempty"`
 }
 
 func placementGroupOut(g *ec2labv1.PlacementGroup) placementGroupXML {

@@ -23,7 +23,7 @@ type securityGroupRuleXML struct {
 	CidrIpv4    string              `xml:"cidrIpv4,omitempty"`
 	Referenced  *referencedGroupXML `xml:"referencedGroupInfo,omitempty"`
 	Description string              `xml:"description,omitempty"`
-	TagSet      []tagXML            `xml:"tagSet>item"`
+	TagSet      *tagSetXML          `xml:"tagSet,omitempty"`
 	ARN         string              `xml:"securityGroupRuleArn,omitempty"`
 }
 

@@ -66,7 +66,7 @@ type securityGroupXML struct {
 	VpcID       string            `xml:"vpcId"`
 	Ingress     []ipPermissionXML `xml:"ipPermissions>item"`
 	Egress      []ipPermissionXML `xml:"ipPermissionsEgress>item"`
-	TagSet      []tagXML          `xml:"tagSet>item"`
+	TagSet      *tagSetXML        `xml:"tagSet,omitempty"`
 }
 
 // permissions renders rules; like EC2, the all-protocols rule has no ports.

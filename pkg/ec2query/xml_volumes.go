@@ -31,12 +31,12 @@ type volumeXML struct {
 	AttachmentSet    struct {
 		Items []attachmentXML `xml:"item"`
 	} `xml:"attachmentSet"`
-	VolumeType         string   `xml:"volumeType,omitempty"`
-	Iops               int32    `xml:"iops,omitempty"`
-	Throughput         int32    `xml:"throughput,omitempty"`
-	Encrypted          bool     `xml:"encrypted"`
-	MultiAttachEnabled bool     `xml:"multiAttachEnabled"`
-	TagSet             []tagXML `xml:"tagSet>item"`
+	VolumeType         string     `xml:"volumeType,omitempty"`
+	Iops               int32      `xml:"iops,omitempty"`
+	Throughput         int32      `xml:"throughput,omitempty"`
+	Encrypted          bool       `xml:"encrypted"`
+	MultiAttachEnabled bool       `xml:"multiAttachEnabled"`
+	TagSet             *tagSetXML `xml:"tagSet,omitempty"`
 }
 
 func volume(v *ec2labv1.Volume) volumeXML {
@@ -135,17 +135,17 @@ func describeVolumesModificationsXML(r *ec2labv1.DescribeVolumesModificationsRes
 }
 
 type snapshotXML struct {
-	SnapshotID    string   `xml:"snapshotId"`
-	VolumeID      string   `xml:"volumeId"`
-	Status        string   `xml:"status"`
-	StatusMessage string   `xml:"statusMessage,omitempty"`
-	StartTime     string   `xml:"startTime,omitempty"`
-	Progress      string   `xml:"progress"`
-	OwnerID       string   `xml:"ownerId"`
-	Description   string   `xml:"description"`
-	VolumeSize    int32    `xml:"volumeSize"`
-	Encrypted     bool     `xml:"encrypted"`
-	TagSet        []tagXML `xml:"tagSet>item"`
+	SnapshotID    string     `xml:"snapshotId"`
+	VolumeID      string     `xml:"volumeId"`
+	Status        string     `xml:"status"`
+	StatusMessage string     `xml:"statusMessage,omitempty"`
+	StartTime     string     `xml:"startTime,omitempty"`
+	Progress      string     `xml:"progress"`
+	OwnerID       string     `xml:"ownerId"`
+	Description   string     `xml:"description"`
+	VolumeSize    int32      `xml:"volumeSize"`
+	Encrypted     bool       `xml:"encrypted"`
+	TagSet        *tagSetXML `xml:"tagSet,omitempty"`
 }
 
 func snapshot(s *ec2labv1.Snapshot) snapshotXML {

@@ -53,9 +53,9 @@ func cidrBlockAssociationXML(r *ec2labv1.VpcCidrBlockResponse) body {
 }
 
 type vpcClassicLinkXML struct {
-	VpcID   string   `xml:"vpcId"`
-	Enabled bool     `xml:"classicLinkEnabled"`
-	TagSet  []tagXML `xml:"tagSet>item"`
+	VpcID   string     `xml:"vpcId"`
+	Enabled bool       `xml:"classicLinkEnabled"`
+	TagSet  *tagSetXML `xml:"tagSet,omitempty"`
 }
 
 type describeVpcClassicLinkBody struct {

@@ -234,7 +234,27 @@ type Subnet struct {
 	VNI            uint32
 	Peers          []string // the other hosts' VTEPs with NICs in the subnet
 	NICs           []SubnetNIC
+	// DNS is the subnet's VPC's DNS server (nil: none).
+	DNS *SubnetDNS
 }
+
+// SubnetDNS is the Amazon-provided DNS server of a subnet's VPC, which the
+// host serves on the subnet's bridge at 169.254.169.253 and at Server.
+type SubnetDNS struct {
+	// Support is the VPC's enableDnsSupport: the server answers and DHCP
+	// names it as the guests' resolver.
+	Support bool
+	// Hostnames is the VPC's enableDnsHostnames: the server resolves the
+	// instances' private DNS names (with Support).
+	Hostnames bool
+	Domain    string   // the private names' suffix: lab-1.compute.internal
+	Server    string   // the VPC's base address + 2
+	CIDRs     []string // the VPC's IPv4 blocks
+	Hosts     []DNSHost
+}
+
+// DNSHost is an instance's private DNS name and address.
+type DNSHost struct{ Name, IP string }
 
 // SubnetNIC is an interface in a subnet: its DHCP lease and where it lives.
 type SubnetNIC struct {

@@ -43,9 +43,7 @@ func BuildDomainXML(spec DomainSpec) (string, error) {
 		OnCrash:    "destroy",
 		Devices:    &libvirtxml.DomainDeviceList{},
 	}
-	if spec.DomainType == "kvm" {
-		dom.CPU = &libvirtxml.DomainCPU{Mode: "host-passthrough"}
-	}
+	dom.CPU = buildCPU(spec)
 	if spec.Hugepages || spec.LockMemory {
 		dom.MemoryBacking = &libvirtxml.DomainMemoryBacking{}
 		if spec.Hugepages {
@@ -68,6 +66,18 @@ func BuildDomainXML(spec DomainSpec) (string, error) {
 		return "", fmt.Errorf("marshal domain %s: %w", spec.Name, err)
 	}
 	return out, nil
+}
+
+// buildCPU gives the guest one socket of VCPUs single-threaded cores, the
+// topology DescribeInstances reports as CpuOptions (without it QEMU makes
+// each vCPU a socket of its own); a kvm guest sees the host's CPU model.
+func buildCPU(spec DomainSpec) *libvirtxml.DomainCPU {
+	cpu := &libvirtxml.DomainCPU{Topology: &libvirtxml.DomainCPUTopology{
+		Sockets: 1, Dies: 1, Cores: spec.VCPUs, Threads: 1}}
+	if spec.DomainType == "kvm" {
+		cpu.Mode = "host-passthrough"
+	}
+	return cpu
 }
 
 func validateSpec(spec DomainSpec) error {

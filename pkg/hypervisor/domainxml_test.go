@@ -280,3 +280,30 @@ func TestNICInterfaceType(t *testing.T) {
 		})
 	}
 }
+
+// The guest's CPU topology is what DescribeInstances reports as CpuOptions:
+// one socket of single-threaded cores; kvm guests also see the host's model.
+func TestBuildDomainXMLCPUTopology(t *testing.T) {
+	tests := []struct {
+		domainType string
+		vcpus      int
+		wantMode   string
+	}{
+		{"qemu", 1, ""},
+		{"qemu", 4, ""},
+		{"kvm", 8, "host-passthrough"},
+	}
+	for _, tt := range tests {
+		spec := baseSpec()
+		spec.DomainType, spec.VCPUs = tt.domainType, tt.vcpus
+		d := parse(t, spec)
+		if d.CPU == nil || d.CPU.Topology == nil {
+			t.Fatalf("%s/%d: no cpu topology in %+v", tt.domainType, tt.vcpus, d.CPU)
+		}
+		got := *d.CPU.Topology
+		want := libvirtxml.DomainCPUTopology{Sockets: 1, Dies: 1, Cores: tt.vcpus, Threads: 1}
+		if got != want || d.CPU.Mode != tt.wantMode {
+			t.Errorf("%s/%d: cpu mode %q topology %+v, want %q %+v", tt.domainType, tt.vcpus, d.CPU.Mode, got, tt.wantMode, want)
+		}
+	}
+}

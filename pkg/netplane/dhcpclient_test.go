@@ -16,6 +16,13 @@ import (
 // bridge br in ns and returns "ip mask router" from the lease it got.
 func dhcpClient(t *testing.T, ns, br string, mac net.HardwareAddr) string {
 	t.Helper()
+	return dhcpLease(t, ns, br, mac, "$ip $subnet $router")
+}
+
+// dhcpLease is dhcpClient returning fields (udhcpc's hook variables, e.g.
+// "$domain $dns") expanded from the lease.
+func dhcpLease(t *testing.T, ns, br string, mac net.HardwareAddr, fields string) string {
+	t.Helper()
 	if _, err := os.Stat("/usr/bin/busybox"); err != nil {
 		nptest.Unavailable(t, "busybox (udhcpc) not installed: %v", err)
 	}
@@ -27,7 +34,7 @@ func dhcpClient(t *testing.T, ns, br string, mac net.HardwareAddr) string {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "lease")
 	script := filepath.Join(dir, "hook.sh")
-	hook := "#!/bin/sh\n[ \"$1\" = bound ] && echo \"$ip $subnet $router\" > " + out + "\nexit 0\n"
+	hook := "#!/bin/sh\n[ \"$1\" = bound ] && echo \"" + fields + "\" > " + out + "\nexit 0\n"
 	if err := os.WriteFile(script, []byte(hook), 0o755); err != nil {
 		t.Fatal(err)
 	}

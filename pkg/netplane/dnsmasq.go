@@ -16,7 +16,9 @@ import (
 
 // dnsmasqArgs is the full command line (without the binary) of the DHCP
 // server of subnet s on bridge br: static leases only, no DNS (port 0), no
-// system configuration, state files under StateDir.
+// system configuration, state files under StateDir. With a DNS server it
+// hands out the VPC's domain and, while DNS support is on, the server as
+// the guests' resolver.
 func (p *Plane) dnsmasqArgs(s Subnet, br string) []string {
 	args := []string{
 		"--conf-file=/dev/null",
@@ -31,6 +33,12 @@ func (p *Plane) dnsmasqArgs(s Subnet, br string) []string {
 	}
 	if s.VNI != 0 {
 		args = append(args, fmt.Sprintf("--dhcp-option=option:mtu,%d", p.cfg.UnderlayMTU-vxlanOverhead))
+	}
+	if d := s.DNS; d != nil {
+		args = append(args, "--dhcp-option=option:domain-name,"+d.Domain)
+		if d.Support {
+			args = append(args, "--dhcp-option=option:dns-server,"+d.Server.String())
+		}
 	}
 	return args
 }

@@ -46,7 +46,7 @@ func (p *Plane) ensureBridge(s Subnet) (br netlink.Link, created bool, err error
 			return nil, false, fmt.Errorf("set %s mac: %w", name, err)
 		}
 	}
-	if err := p.ensureAddr(br, s.CIDR); err != nil {
+	if err := p.ensureAddr(br, s); err != nil {
 		return nil, false, err
 	}
 	if err := p.nl.LinkSetUp(br); err != nil {
@@ -55,12 +55,12 @@ func (p *Plane) ensureBridge(s Subnet) (br netlink.Link, created bool, err error
 	return br, created, nil
 }
 
-// ensureAddr leaves exactly gateway/len (and Config.MetadataAddr/32 when
-// set) as the link's IPv4 addresses.
-func (p *Plane) ensureAddr(link netlink.Link, cidr netip.Prefix) error {
-	want := []netip.Prefix{netip.PrefixFrom(network.Gateway(cidr), cidr.Bits())}
-	if m := p.cfg.MetadataAddr; m.IsValid() {
-		want = append(want, netip.PrefixFrom(m, 32))
+// ensureAddr leaves exactly gateway/len and the subnet's service
+// addresses as /32 (serviceAddrs) as the link's IPv4 addresses.
+func (p *Plane) ensureAddr(link netlink.Link, s Subnet) error {
+	want := []netip.Prefix{netip.PrefixFrom(network.Gateway(s.CIDR), s.CIDR.Bits())}
+	for _, a := range p.serviceAddrs(s) {
+		want = append(want, netip.PrefixFrom(a, 32))
 	}
 	addrs, err := p.nl.AddrList(link, netlink.FAMILY_V4)
 	if err != nil {
@@ -86,6 +86,28 @@ func (p *Plane) ensureAddr(link netlink.Link, cidr netip.Prefix) error {
 		}
 	}
 	return nil
+}
+
+// serviceAddrs are the host addresses of s's bridge besides its gateway:
+// Config.MetadataAddr and the DNS server's (DNSAddrs).
+func (p *Plane) serviceAddrs(s Subnet) []netip.Addr {
+	var out []netip.Addr
+	if m := p.cfg.MetadataAddr; m.IsValid() {
+		out = append(out, m)
+	}
+	return append(out, p.DNSAddrs(s)...)
+}
+
+// DNSAddrs are the addresses of s's DNS server on its bridge:
+// Config.DNSAddr and the server's own (none without a DNS server).
+func (p *Plane) DNSAddrs(s Subnet) []netip.Addr {
+	if s.DNS == nil {
+		return nil
+	}
+	if d := p.cfg.DNSAddr; d.IsValid() {
+		return []netip.Addr{d, s.DNS.Server}
+	}
+	return []netip.Addr{s.DNS.Server}
 }
 
 // ensureVXLAN makes the subnet's VXLAN device match (VNI, local VTEP, no

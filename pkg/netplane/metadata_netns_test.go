@@ -14,13 +14,14 @@ import (
 )
 
 // TestMetadataAddr: with Config.MetadataAddr every bridge carries the
-// gateway and 169.254.169.254/32, a removed metadata address comes back,
-// and stray addresses still go.
+// gateway and 169.254.169.254/32, a bridge of a subnet with a DNS server
+// also Config.DNSAddr and the server's address, a removed metadata address
+// comes back, and stray addresses still go.
 func TestMetadataAddr(t *testing.T) {
 	nptest.RequireNetAdmin(t)
 	ns := nptest.NetNS(t)
 	p, err := netplane.New(netplane.Config{Prefix: nptest.Prefix(t), StateDir: filepath.Join(hvtest.ScratchDir(t), "np"),
-		NetNS: ns, MetadataAddr: netip.MustParseAddr("169.254.169.254")})
+		NetNS: ns, MetadataAddr: netip.MustParseAddr("169.254.169.254"), DNSAddr: netip.MustParseAddr("169.254.169.253")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,11 +29,12 @@ func TestMetadataAddr(t *testing.T) {
 	h := handle(t, ns)
 	subnets := []netplane.Subnet{
 		{ID: "subnet-0000000000000000a", CIDR: netip.MustParsePrefix("10.0.1.0/24")},
-		{ID: "subnet-0000000000000000b", CIDR: netip.MustParsePrefix("10.0.2.0/24")},
+		{ID: "subnet-0000000000000000b", CIDR: netip.MustParsePrefix("10.0.2.0/24"),
+			DNS: &netplane.DNS{Server: netip.MustParseAddr("10.0.0.2"), Domain: "lab-1.compute.internal"}},
 	}
 	want := map[string][]string{
 		p.BridgeName(subnets[0].ID): {"10.0.1.1/24", "169.254.169.254/32"},
-		p.BridgeName(subnets[1].ID): {"10.0.2.1/24", "169.254.169.254/32"},
+		p.BridgeName(subnets[1].ID): {"10.0.0.2/32", "10.0.2.1/24", "169.254.169.253/32", "169.254.169.254/32"},
 	}
 	check := func(step string) {
 		t.Helper()

@@ -79,6 +79,32 @@ func TestDnsmasqConfig(t *testing.T) {
 	if !slices.Contains(p.dnsmasqArgs(s, br), "--dhcp-option=option:mtu,1450") {
 		t.Errorf("no MTU 1450 option on a VXLAN subnet: %v", p.dnsmasqArgs(s, br))
 	}
+	for _, a := range p.dnsmasqArgs(s, br) {
+		if strings.Contains(a, "domain-name") || strings.Contains(a, "dns-server") {
+			t.Errorf("DNS option without a DNS server: %s", a)
+		}
+	}
+	dnsTests := []struct {
+		support bool
+		want    []string
+		wantNot string
+	}{
+		{true, []string{"--dhcp-option=option:domain-name,lab-1.compute.internal", "--dhcp-option=option:dns-server,172.31.0.2"}, ""},
+		{false, []string{"--dhcp-option=option:domain-name,lab-1.compute.internal"}, "dns-server"},
+	}
+	for _, tt := range dnsTests {
+		d := s
+		d.DNS = &DNS{Server: netip.MustParseAddr("172.31.0.2"), Domain: "lab-1.compute.internal", Support: tt.support}
+		args := p.dnsmasqArgs(d, br)
+		for _, w := range tt.want {
+			if !slices.Contains(args, w) {
+				t.Errorf("support %v: dnsmasq args lack %q: %v", tt.support, w, args)
+			}
+		}
+		if tt.wantNot != "" && slices.ContainsFunc(args, func(a string) bool { return strings.Contains(a, tt.wantNot) }) {
+			t.Errorf("support %v: dnsmasq args name a resolver: %v", tt.support, args)
+		}
+	}
 	want := "02:00:00:00:00:01,172.31.16.4,ip-172-31-16-4,infinite\n02:00:00:00:00:02,172.31.16.5,web,infinite\n"
 	if got := string(hostsFile(s)); got != want {
 		t.Errorf("hosts file:\n%s\nwant:\n%s", got, want)
@@ -119,11 +145,21 @@ func TestValidate(t *testing.T) {
 		{"duplicate", []Subnet{good, good}, false},
 		{"no CIDR", []Subnet{{ID: "subnet-b"}}, false},
 		{"NIC outside", []Subnet{outside}, false},
+		{"DNS", []Subnet{withDNS(good, "10.0.0.2", "lab-1.compute.internal")}, true},
+		{"DNS server not IPv4", []Subnet{withDNS(good, "fd00::2", "lab-1.compute.internal")}, false},
+		{"DNS domain with a comma", []Subnet{withDNS(good, "10.0.0.2", "lab-1.compute.internal,8.8.8.8")}, false},
+		{"DNS domain with a space", []Subnet{withDNS(good, "10.0.0.2", "a b")}, false},
+		{"empty DNS domain", []Subnet{withDNS(good, "10.0.0.2", "")}, false},
 	} {
 		if err := validate(tc.set); (err == nil) != tc.ok {
 			t.Errorf("%s: validate = %v", tc.name, err)
 		}
 	}
+}
+
+func withDNS(s Subnet, server, domain string) Subnet {
+	s.DNS = &DNS{Server: netip.MustParseAddr(server), Domain: domain, Support: true}
+	return s
 }
 
 func mac(s string) net.HardwareAddr {

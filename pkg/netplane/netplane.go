@@ -64,6 +64,11 @@ type Config struct {
 	// (the instance metadata service, 169.254.169.254) through their
 	// default gateway. Unset, a bridge has only its gateway address.
 	MetadataAddr netip.Addr
+	// DNSAddr, when valid (IPv4), is added as a /32 to the bridge of every
+	// subnet with a DNS server (Subnet.DNS), besides the server's own
+	// address: the Amazon DNS server's 169.254.169.253, answered by a host
+	// service as the metadata address is.
+	DNSAddr netip.Addr
 	// NATUplink, when set, opts this host in to NAT egress: every subnet
 	// bridge masquerades its traffic out of this interface (which gets IP
 	// forwarding on). Empty, the default, subnets have no way out.
@@ -85,6 +90,22 @@ type Subnet struct {
 	// NICs are all the subnet's NICs, on this host and elsewhere: every
 	// host's dnsmasq knows every lease so they answer alike.
 	NICs []NIC
+	// DNS, when set, is the subnet's VPC's DNS server.
+	DNS *DNS
+}
+
+// DNS is the DNS server of a subnet's VPC. The Plane only gives the bridge
+// its addresses (Server and Config.DNSAddr, reachable from the bridge's
+// guests) and tells DHCP clients about it; a host service answers there.
+type DNS struct {
+	// Server is the VPC's base address + 2.
+	Server netip.Addr
+	// Domain is handed out by DHCP as the domain name (the suffix of the
+	// instances' private DNS names).
+	Domain string
+	// Support is the VPC's enableDnsSupport: DHCP names Server as the
+	// guests' resolver only while it is on.
+	Support bool
 }
 
 // NIC is one instance network interface.
@@ -124,6 +145,9 @@ func New(cfg Config) (*Plane, error) {
 	}
 	if cfg.MetadataAddr.IsValid() && !cfg.MetadataAddr.Is4() {
 		return nil, fmt.Errorf("netplane metadata address %s: want IPv4", cfg.MetadataAddr)
+	}
+	if cfg.DNSAddr.IsValid() && !cfg.DNSAddr.Is4() {
+		return nil, fmt.Errorf("netplane DNS address %s: want IPv4", cfg.DNSAddr)
 	}
 	if cfg.StateDir == "" {
 		cfg.StateDir = filepath.Join("/run/ec2lab/netplane", cfg.Prefix)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -71,7 +72,7 @@ func (p *Plane) ensureSubnet(ctx context.Context, s Subnet, running map[string]p
 		return edge.Bridge{}, nil, err
 	}
 	b := edge.Bridge{Name: br.Attrs().Name, CIDR: s.CIDR, Gateway: network.Gateway(s.CIDR), GatewayMAC: gatewayMAC(s.ID),
-		NAT: p.cfg.NATUplink != ""}
+		NAT: p.cfg.NATUplink != "", Services: p.DNSAddrs(s)}
 	var errs []error
 	b.Zone, err = p.ensureZone(br, s.ID, used)
 	errs = append(errs, err, p.writeSysctls(bridgeSysctls(b.Name, b.NAT)))
@@ -216,9 +217,18 @@ func validate(desired []Subnet) error {
 				return fmt.Errorf("subnet %s: NIC of %s has MAC %s, IP %s", s.ID, nic.InstanceID, nic.MAC, nic.IP)
 			}
 		}
+		if d := s.DNS; d != nil && (!d.Server.Is4() || !validDomain(d.Domain)) {
+			return fmt.Errorf("subnet %s: DNS server %s, domain %q", s.ID, d.Server, d.Domain)
+		}
 	}
 	return nil
 }
+
+// domainRE is a DNS domain dnsmasq may hand out: dot-separated labels of
+// letters, digits and hyphens (nothing that could break its options).
+var domainRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$`)
+
+func validDomain(d string) bool { return len(d) <= 253 && domainRE.MatchString(d) }
 
 func readDirIfExists(dir string) ([]os.DirEntry, error) {
 	entries, err := os.ReadDir(dir)

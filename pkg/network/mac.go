@@ -27,11 +27,17 @@ func HashMAC(seed string) net.HardwareAddr {
 // ip-10-0-0-4.ec2.internal in us-east-1, ip-10-0-0-4.<region>.compute.internal
 // elsewhere.
 func PrivateDNSName(addr netip.Addr, region string) string {
-	host := Hostname(addr)
+	return Hostname(addr) + "." + PrivateDNSDomain(region)
+}
+
+// PrivateDNSDomain is the suffix of region's private DNS names, which
+// DHCP hands out as the domain name: ec2.internal in us-east-1,
+// <region>.compute.internal elsewhere.
+func PrivateDNSDomain(region string) string {
 	if region == "us-east-1" {
-		return host + ".ec2.internal"
+		return "ec2.internal"
 	}
-	return host + "." + region + ".compute.internal"
+	return region + ".compute.internal"
 }
 
 // Hostname is the short private host name of addr (ip-10-0-0-4).

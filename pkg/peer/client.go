@@ -2,9 +2,12 @@ package peer
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
+	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
@@ -18,17 +21,48 @@ import (
 type Client struct {
 	conn *grpc.ClientConn
 	c    ec2labv1.ComputeClient
+	key  auth.Key
+	as   Caller
 }
 
-// Dial connects to a peer's gRPC endpoint (host:port), signing every call
-// with key.
-func Dial(endpoint string, key auth.Key) (*Client, error) {
-	opts := append(errgrpc.DialOptions(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	conn, err := grpc.NewClient("passthrough:///"+endpoint, append(opts, auth.SigningDialOptions(key)...)...)
-	if err != nil {
-		return nil, fmt.Errorf("peer %s: %w", endpoint, err)
+// Caller is who a copy acts for: an account of this (the destination)
+// region. Every call asserts it to the source, signed with the peer key
+// and bound to the call's method and resource (auth.ActAs), so the source
+// lets the copy read only what that account may.
+type Caller struct {
+	Region, Account string
+}
+
+// Target is how to reach a peer region's peer API.
+type Target struct {
+	Endpoint string // host:port
+	// TLS is mutual TLS with the peer; nil is plaintext, which the
+	// caller allows only on loopback.
+	TLS *tls.Config
+	Key auth.Key // the peer key the source made for this region
+	As  Caller
+}
+
+// Dial connects to a peer's peer API, signing every call with the peer
+// key and asserting the caller on each.
+func Dial(t Target) (*Client, error) {
+	creds := insecure.NewCredentials()
+	if t.TLS != nil {
+		creds = credentials.NewTLS(t.TLS)
 	}
-	return &Client{conn: conn, c: ec2labv1.NewComputeClient(conn)}, nil
+	opts := append(errgrpc.DialOptions(), grpc.WithTransportCredentials(creds))
+	conn, err := grpc.NewClient("passthrough:///"+t.Endpoint, append(opts, auth.SigningDialOptions(t.Key)...)...)
+	if err != nil {
+		return nil, fmt.Errorf("peer %s: %w", t.Endpoint, err)
+	}
+	return &Client{conn: conn, c: ec2labv1.NewComputeClient(conn), key: t.Key, as: t.As}, nil
+}
+
+// assert returns ctx carrying the caller's assertion for one call to
+// method about resource.
+func (c *Client) assert(ctx context.Context, method, resource string) context.Context {
+	return auth.WithAssertion(ctx, c.key, method, auth.Assertion{Region: c.as.Region, Account: c.as.Account,
+		Resource: resource, Date: time.Now(), Nonce: auth.NewNonce()})
 }
 
 // Close ends the connection.
@@ -42,7 +76,7 @@ type Snapshot struct {
 
 // Snapshot describes one of the peer's snapshots the key may read.
 func (c *Client) Snapshot(ctx context.Context, id string) (Snapshot, error) {
-	res, err := c.c.DescribeSnapshots(ctx, &ec2labv1.DescribeSnapshotsRequest{SnapshotIds: []string{id}})
+	res, err := c.c.DescribeSnapshots(c.assert(ctx, ec2labv1.Compute_DescribeSnapshots_FullMethodName, id), &ec2labv1.DescribeSnapshotsRequest{SnapshotIds: []string{id}})
 	if err != nil {
 		return Snapshot{}, err
 	}
@@ -68,7 +102,7 @@ type ImageDevice struct {
 
 // Image describes one of the peer's available images the key may launch.
 func (c *Client) Image(ctx context.Context, id string) (Image, error) {
-	res, err := c.c.DescribeImages(ctx, &ec2labv1.DescribeImagesRequest{ImageIds: []string{id}})
+	res, err := c.c.DescribeImages(c.assert(ctx, ec2labv1.Compute_DescribeImages_FullMethodName, id), &ec2labv1.DescribeImagesRequest{ImageIds: []string{id}})
 	if err != nil {
 		return Image{}, err
 	}
@@ -96,7 +130,7 @@ func (c *Client) PullSnapshot(ctx context.Context, id string, wrapPub []byte, r 
 	for sum := range r.Have {
 		req.HaveSha256 = append(req.HaveSha256, sum)
 	}
-	stream, err := c.c.GetSnapshotLayers(ctx, req)
+	stream, err := c.c.GetSnapshotLayers(c.assert(ctx, ec2labv1.Compute_GetSnapshotLayers_FullMethodName, id), req)
 	if err != nil {
 		return err
 	}
@@ -106,7 +140,7 @@ func (c *Client) PullSnapshot(ctx context.Context, id string, wrapPub []byte, r 
 // PullImageFiles streams a direct-kernel image's kernel and initrd into r
 // (r.Rename sees their kinds).
 func (c *Client) PullImageFiles(ctx context.Context, id string, r *Receiver) error {
-	stream, err := c.c.GetImageFiles(ctx, &ec2labv1.GetImageFilesRequest{ImageId: id})
+	stream, err := c.c.GetImageFiles(c.assert(ctx, ec2labv1.Compute_GetImageFiles_FullMethodName, id), &ec2labv1.GetImageFilesRequest{ImageId: id})
 	if err != nil {
 		return err
 	}

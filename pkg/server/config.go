@@ -21,6 +21,9 @@ type Config struct {
 	LibvirtURI string `json:"libvirt_uri"`
 	// DomainType forces kvm or qemu; "auto" (default) detects.
 	DomainType string `json:"domain_type"`
+	// PeerAPI, when set, serves other regions' cross-region copies
+	// (peerapi.go).
+	PeerAPI *PeerAPISpec `json:"peer_api,omitempty"`
 }
 
 // AgentSpec is one embedded agent.
@@ -71,6 +74,9 @@ func LoadConfig(path string) (Config, error) {
 		c.LibvirtURI = "qemu:///system"
 	}
 	c.Config = c.Config.WithDefaults()
+	if err := c.PeerAPI.validate(); err != nil {
+		return Config{}, err
+	}
 	return c, c.Config.Validate()
 }
 
@@ -86,6 +92,14 @@ func (c *Config) MakeAbsolute() error {
 		if err := fspath.Abs(&c.Peers[i].CredentialsFile); err != nil {
 			return fmt.Errorf("peer %s credentials: %w", c.Peers[i].Name, err)
 		}
+		if err := absTLS(c.Peers[i].TLS); err != nil {
+			return fmt.Errorf("peer %s tls: %w", c.Peers[i].Name, err)
+		}
+	}
+	if c.PeerAPI != nil {
+		if err := absTLS(c.PeerAPI.TLS); err != nil {
+			return fmt.Errorf("peer_api tls: %w", err)
+		}
 	}
 	for i := range c.EmbeddedAgents {
 		a := &c.EmbeddedAgents[i]
@@ -94,4 +108,11 @@ func (c *Config) MakeAbsolute() error {
 		}
 	}
 	return fspath.AbsAll(c.ImageDirs)
+}
+
+func absTLS(f *controller.TLSFiles) error {
+	if f == nil {
+		return nil
+	}
+	return fspath.Abs(&f.CA, &f.Cert, &f.Key)
 }

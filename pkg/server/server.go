@@ -113,6 +113,11 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 	gs := NewGRPCServer(keys, compute, log, grpc.Creds(creds))
+	if o.Config.PeerAPI != nil {
+		if _, err := servePeerAPI(ctx, o.Config.PeerAPI, keys, compute, log); err != nil {
+			return err
+		}
+	}
 	hs := newHTTPServer(NewHTTPHandler(compute, keys, log, cfg.Region), log)
 	// Images first: once /healthz answers, the registered AMIs exist.
 	if err := registerImages(ctx, svc, admin, o.RegisterImages, log); err != nil {
@@ -174,9 +179,12 @@ func NewGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logge
 	}
 	// errgrpc outermost: every error, the authenticator's included, leaves
 	// as a status carrying its EC2 code.
+	// Peer keys are served on the peer API only (peerapi.go).
+	peerUnary, peerStream := auth.PeerGate(false)
 	v := auth.NewRPCVerifier(keys, skip)
-	gs := grpc.NewServer(append([]grpc.ServerOption{grpc.ChainUnaryInterceptor(errgrpc.UnaryServerInterceptor(), v.Unary(), logUnary(log)),
-		grpc.ChainStreamInterceptor(errgrpc.StreamServerInterceptor(), v.Stream())}, opts...)...)
+	gs := grpc.NewServer(append([]grpc.ServerOption{
+		grpc.ChainUnaryInterceptor(errgrpc.UnaryServerInterceptor(), v.Unary(), peerUnary, logUnary(log)),
+		grpc.ChainStreamInterceptor(errgrpc.StreamServerInterceptor(), v.Stream(), peerStream)}, opts...)...)
 	v1.RegisterComputeServer(gs, compute)
 	h := health.NewServer()
 	healthpb.RegisterHealthServer(gs, h)

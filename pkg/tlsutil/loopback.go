@@ -5,8 +5,9 @@ import (
 	"net"
 )
 
-// RequireLoopback refuses any address that is not on loopback: agent
-// traffic without mutual TLS is plaintext and must never leave the machine.
+// RequireLoopback refuses any address that is not on loopback: agent or
+// peer traffic without mutual TLS is plaintext and must never leave the
+// machine.
 func RequireLoopback(addrs ...string) error {
 	for _, a := range addrs {
 		host, _, err := net.SplitHostPort(a)
@@ -14,7 +15,7 @@ func RequireLoopback(addrs ...string) error {
 			return fmt.Errorf("address %q: %w", a, err)
 		}
 		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-			return fmt.Errorf("address %s is not loopback: plaintext agent traffic stays on loopback (configure mutual TLS to leave it)", a)
+			return fmt.Errorf("address %s is not loopback: plaintext traffic stays on loopback (configure mutual TLS to leave it)", a)
 		}
 	}
 	return nil

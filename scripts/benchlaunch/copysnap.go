@@ -52,12 +52,6 @@ func (e *env) startRegion(ctx context.Context, region, bin, peers string) (strin
 	}
 	args := []string{"--config", cfg, "--data-dir", data, "--grpc-addr", e.grpcAddr, "--http-addr", e.httpAddr,
 		"--register-image", "tiny=" + filepath.Join(root, "images/tiny")}
-	if peers == "" {
-		// The source region: peers pull from its gRPC API in plaintext
-		// (pkg/peer), on loopback.
-		args = append(args, "--grpc-plaintext-loopback")
-		e.plaintext = true
-	}
 	if err := e.startEC2d(ctx, filepath.Join(bin, "ec2d"), args); err != nil {
 		return "", err
 	}

@@ -20,7 +20,6 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
-	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
@@ -35,7 +34,6 @@ type env struct {
 	bridge     string // the baseline's isolated bridge, once created
 	grpcAddr   string
 	httpAddr   string
-	plaintext  bool // ec2d serves gRPC without TLS (--grpc-plaintext-loopback)
 	ec2d       *exec.Cmd
 	ec2dDone   chan struct{} // closed when ec2d has exited
 	ec2dLog    string
@@ -203,7 +201,7 @@ func (e *env) dial(ctx context.Context, data string) error {
 	if err != nil {
 		return fmt.Errorf("credentials: %w", err)
 	}
-	creds, err := e.transport(data)
+	creds, err := transport(data)
 	if err != nil {
 		return err
 	}
@@ -216,11 +214,8 @@ func (e *env) dial(ctx context.Context, data string) error {
 }
 
 // transport is TLS trusting the region CA ec2d made in data, as ec2ctl
-// does, or plaintext for an ec2d run with --grpc-plaintext-loopback.
-func (e *env) transport(data string) (credentials.TransportCredentials, error) {
-	if e.plaintext {
-		return insecure.NewCredentials(), nil
-	}
+// does.
+func transport(data string) (credentials.TransportCredentials, error) {
 	pem, err := os.ReadFile(filepath.Join(data, "ca", "ca.pem"))
 	if err != nil {
 		return nil, fmt.Errorf("ec2d's CA: %w", err)

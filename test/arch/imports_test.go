@@ -11,7 +11,7 @@
 //	         pkg/registry, pkg/awsid
 //	service  pkg/controller                                      service, driver, shared, proto
 //	driver   pkg/agent, pkg/hypervisor/..., pkg/storage,         driver, shared, proto
-//	         pkg/netplane/..., pkg/cloudinit, pkg/imds,
+//	         pkg/netplane/..., pkg/cloudinit, pkg/imds, pkg/vpcdns,
 //	         pkg/scheduler, pkg/store/..., pkg/instancetypes,
 //	         pkg/virttype, pkg/peer, pkg/host/...
 //	shared   pkg/ec2err/..., pkg/ids, pkg/auth, pkg/fspath,      shared
@@ -69,7 +69,7 @@ var layers = map[string]layer{
 	"pkg/controller": service,
 
 	"pkg/agent": driver, "pkg/hypervisor": driver, "pkg/storage": driver, "pkg/netplane": driver,
-	"pkg/cloudinit": driver, "pkg/imds": driver, "pkg/scheduler": driver, "pkg/store": driver,
+	"pkg/cloudinit": driver, "pkg/imds": driver, "pkg/vpcdns": driver, "pkg/scheduler": driver, "pkg/store": driver,
 	"pkg/instancetypes": driver, "pkg/virttype": driver, "pkg/peer": driver, "pkg/host": driver,
 
 	"pkg/ec2err": shared, "pkg/ids": shared, "pkg/auth": shared, "pkg/fspath": shared,

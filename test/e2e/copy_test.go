@@ -19,7 +19,10 @@ import (
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
-// copyRig is two peer regions: lab-2 pulls from lab-1 with lab-1's key.
+// copyRig is two peer regions: lab-2 pulls from lab-1's peer API over
+// mutual TLS (each region its own CA) with the peer key lab-1 made for it,
+// acting for the account that asked (the admin account 000000000001 in
+// both regions, and tenant 222222222222 of lab-2).
 type copyRig struct {
 	lab1, lab2     *region
 	pool1, pool2   string
@@ -31,6 +34,7 @@ type copyRig struct {
 	copied4, moved int64    // bytes each copy moved
 	dir2, cfg2     string   // lab-2's data dir and config, for restarts
 	encVol2        string   // lab-2 volume of the encrypted copy
+	tenantCreds    string   // lab-2's credentials file with profile "tenant" (account 222222222222)
 }
 
 func TestCopySnapshotAndImageAcrossRegions(t *testing.T) {
@@ -56,25 +60,40 @@ func startCopyRig(t *testing.T) *copyRig {
 	rig := &copyRig{prefix: fmt.Sprintf("e2ecp%04x-", rand.Intn(1<<16))}
 	t.Cleanup(func() { removeDomains(t, rig.prefix) })
 	rig.pool1, rig.pool2 = filepath.Join(dir, "r1/pools/lab-1a"), filepath.Join(dir, "r2/pools/lab-2a")
+	// each region its own CA; lab-1's peer API trusts lab-2's, lab-2 verifies lab-1 with lab-1's
+	ca1, ca2 := filepath.Join(dir, "ca1"), filepath.Join(dir, "ca2")
+	ec2dCA(t, ca1)
+	ec2dCA(t, ca2)
+	peerAPI := freePort(t)
 	cfg1 := fmt.Sprintf(`region: lab-1
 gc_grace: 3s
 availability_zones:
   - {name: lab-1a, pool: %[1]s/r1/pools/lab-1a}
+peer_api:
+  listen: %[3]s
+  tls: {ca: %[1]s/ca2/ca.pem, cert: %[1]s/ca1/ec2d.pem, key: %[1]s/ca1/ec2d-key.pem}
 embedded_agents:
   - {host_id: h-1, availability_zone: lab-1a, domain_prefix: %[2]s1-, local_pool: %[1]s/r1/local, state_dir: %[1]s/r1/agent}
-`, dir, rig.prefix)
-	// Peer pulls dial lab-1's gRPC API in plaintext (pkg/peer), so lab-1
-	// serves it so, on loopback.
-	rig.lab1 = startRegion(t, filepath.Join(dir, "r1"), "--config", writeFile(t, dir, "r1.yaml", cfg1), "--grpc-plaintext-loopback")
+`, dir, rig.prefix, peerAPI)
+	peerCreds := filepath.Join(dir, "peer-credentials")
+	ec2dKeys(t, filepath.Join(dir, "r1"), "--peer", "lab-2", "--profile", "lab-2", "--credentials", peerCreds)
+	rig.lab1 = startRegion(t, filepath.Join(dir, "r1"), "--config", writeFile(t, dir, "r1.yaml", cfg1))
 	cfg2 := fmt.Sprintf(`region: lab-2
 availability_zones:
   - {name: lab-2a, pool: %[1]s/r2/pools/lab-2a}
 peers:
-  - {name: lab-1, endpoint: "http://%[3]s", grpc_endpoint: "%[4]s", credentials_file: %[5]s, profile: ec2lab}
+  - name: lab-1
+    endpoint: "http://%[3]s"
+    grpc_endpoint: "%[4]s"
+    credentials_file: %[5]s
+    profile: lab-2
+    tls: {ca: %[1]s/ca1/ca.pem, cert: %[1]s/ca2/ec2d.pem, key: %[1]s/ca2/ec2d-key.pem}
 embedded_agents:
   - {host_id: h-2, availability_zone: lab-2a, domain_prefix: %[2]s2-, local_pool: %[1]s/r2/local, state_dir: %[1]s/r2/agent}
-`, dir, rig.prefix, rig.lab1.HTTP, rig.lab1.GRPC, rig.lab1.Credentials)
+`, dir, rig.prefix, rig.lab1.HTTP, peerAPI, peerCreds)
 	rig.dir2, rig.cfg2 = filepath.Join(dir, "r2"), writeFile(t, dir, "r2.yaml", cfg2)
+	rig.tenantCreds = filepath.Join(dir, "tenant-credentials")
+	ec2dKeys(t, rig.dir2, "--account", "222222222222", "--profile", "tenant", "--credentials", rig.tenantCreds, "--region", "lab-2")
 	rig.lab2 = startRegion(t, rig.dir2, "--config", rig.cfg2)
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -82,6 +101,26 @@ embedded_agents:
 		}
 	})
 	return rig
+}
+
+// ec2dCA makes a dev CA in dir with a certificate for ec2d (127.0.0.1).
+func ec2dCA(t *testing.T, dir string) {
+	t.Helper()
+	if out, err := exec.Command(filepath.Join(binaries(t), "ec2d"), "ca", "init", "--dir", dir).CombinedOutput(); err != nil {
+		t.Fatalf("ec2d ca init: %v\n%s", err, out)
+	}
+}
+
+// ec2dKeys runs `ec2d keys create` on a stopped region's data dir.
+func ec2dKeys(t *testing.T, dataDir string, args ...string) {
+	t.Helper()
+	out, err := exec.Command(filepath.Join(binaries(t), "ec2d"), append([]string{"keys", "create", "--data-dir", dataDir}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ec2d keys create %v: %v\n%s", args, err, out)
+	}
+	if err := os.Chmod(dataDir, 0o711); err != nil { // made 0700; QEMU must reach the pools inside
+		t.Fatal(err)
+	}
 }
 
 func writeFile(t *testing.T, dir, name, body string) string {

@@ -299,7 +299,19 @@ func subnetsTo(subnets []host.Subnet) []*agentv1.NetSubnet {
 			ns.Nics = append(ns.Nics, &agentv1.NetNic{InstanceId: n.InstanceID, DeviceIndex: n.DeviceIndex, Mac: n.MAC,
 				Ip: n.IP, Hostname: n.Hostname, HostVtep: n.HostVTEP})
 		}
+		ns.Dns = dnsTo(s.DNS)
 		out = append(out, ns)
+	}
+	return out
+}
+
+func dnsTo(d *host.SubnetDNS) *agentv1.NetDns {
+	if d == nil {
+		return nil
+	}
+	out := &agentv1.NetDns{Support: d.Support, Hostnames: d.Hostnames, Domain: d.Domain, Server: d.Server, VpcCidrs: d.CIDRs}
+	for _, h := range d.Hosts {
+		out.Hosts = append(out.Hosts, &agentv1.NetDnsHost{Name: h.Name, Ip: h.IP})
 	}
 	return out
 }

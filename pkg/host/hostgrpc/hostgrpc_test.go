@@ -56,7 +56,9 @@ func TestConversionsDropNothing(t *testing.T) {
 		Members: []host.FirewallMembers{{GroupID: "sg-1", IPs: []string{"10.0.0.5"}}},
 	}
 	subnets := []host.Subnet{{SubnetID: "subnet-1", CIDR: "10.0.0.0/24", VNI: 7, Peers: []string{"192.0.2.2"},
-		NICs: []host.SubnetNIC{{InstanceID: "i-1", DeviceIndex: 1, MAC: "02:00:00:00:00:01", IP: "10.0.0.5", Hostname: "ip-10-0-0-5", HostVTEP: "192.0.2.1"}}}}
+		NICs: []host.SubnetNIC{{InstanceID: "i-1", DeviceIndex: 1, MAC: "02:00:00:00:00:01", IP: "10.0.0.5", Hostname: "ip-10-0-0-5", HostVTEP: "192.0.2.1"}},
+		DNS: &host.SubnetDNS{Support: true, Hostnames: true, Domain: "lab-1.compute.internal", Server: "10.0.0.2", CIDRs: []string{"10.0.0.0/16"},
+			Hosts: []host.DNSHost{{Name: "ip-10-0-0-5.lab-1.compute.internal", IP: "10.0.0.5"}}}}}
 	tests := []struct {
 		name    string
 		msg     proto.Message

@@ -11,8 +11,8 @@
 //     the host's answers (with fwmark_reflect) and policy routing go back
 //     out of this bridge, not another one with the same CIDR;
 //   - lets guests reach only the host services of their own bridge (its
-//     gateway, the metadata address, DHCP broadcasts) and nothing else of
-//     the host;
+//     gateway, the metadata address, its Services such as the VPC's DNS
+//     server, DHCP broadcasts) and nothing else of the host;
 //   - drops every routed packet into or out of the bridge: bridged frames
 //     (in and out by the same bridge) are left to the security groups
 //     (package firewall), and subnets never reach each other or the world
@@ -36,6 +36,7 @@ import (
 	"net"
 	"net/netip"
 	"regexp"
+	"slices"
 	"sync"
 
 	"github.com/google/nftables"
@@ -67,6 +68,9 @@ type Bridge struct {
 	GatewayMAC net.HardwareAddr
 	// NAT masquerades the subnet's traffic out of Config.Uplink.
 	NAT bool
+	// Services are more host addresses of this bridge that its guests may
+	// reach (the VPC's DNS server addresses).
+	Services []netip.Addr
 }
 
 // Mark is the packet mark, NAT conntrack mark and routing table of the
@@ -206,6 +210,8 @@ func validate(cfg Config, bridges []Bridge) error {
 			errs = append(errs, fmt.Errorf("bridge %s: want an IPv4 CIDR and gateway and a gateway MAC", b.Name))
 		case b.NAT && cfg.Uplink == "":
 			errs = append(errs, fmt.Errorf("bridge %s: NAT without an uplink", b.Name))
+		case slices.ContainsFunc(b.Services, func(a netip.Addr) bool { return !a.Is4() }):
+			errs = append(errs, fmt.Errorf("bridge %s: service addresses %v: want IPv4", b.Name, b.Services))
 		}
 		seen[b.Name] = true
 		if b.Zone != 0 && zones[b.Zone] == "" {

@@ -74,22 +74,31 @@ func zoneInRules(cfg Config, b Bridge) []rule {
 	if !b.NAT {
 		return append(rs, rule{in, zone})
 	}
-	rs = append(rs, rule{in, daddr(b.Gateway), zone, accept()})
-	if cfg.MetadataAddr.IsValid() {
-		rs = append(rs, rule{in, daddr(cfg.MetadataAddr), zone, accept()})
+	for _, a := range hostAddrs(cfg, b) {
+		rs = append(rs, rule{in, daddr(a), zone, accept()})
 	}
 	return append(rs, rule{in, metaMark(m), accept()}, rule{in, zone})
 }
 
 // hostRules let guests reach only their bridge's gateway, the metadata
-// address and DHCP (broadcast) on the host.
+// address, the bridge's services and DHCP (broadcast) on the host.
 func hostRules(cfg Config, b Bridge) []rule {
 	in := iif(b.Name)
-	rs := []rule{{in, daddr(b.Gateway), accept()}}
-	if cfg.MetadataAddr.IsValid() {
-		rs = append(rs, rule{in, daddr(cfg.MetadataAddr), accept()})
+	var rs []rule
+	for _, a := range hostAddrs(cfg, b) {
+		rs = append(rs, rule{in, daddr(a), accept()})
 	}
 	return append(rs, rule{in, daddr(broadcast), accept()}, rule{in, drop()})
+}
+
+// hostAddrs are the host addresses guests of b may reach: its gateway,
+// the metadata address and its services.
+func hostAddrs(cfg Config, b Bridge) []netip.Addr {
+	out := []netip.Addr{b.Gateway}
+	if cfg.MetadataAddr.IsValid() {
+		out = append(out, cfg.MetadataAddr)
+	}
+	return append(out, b.Services...)
 }
 
 // routedRules drop every routed packet into or out of bridge b (a routed

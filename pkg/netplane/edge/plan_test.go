@@ -155,3 +155,37 @@ func TestMark(t *testing.T) {
 		t.Errorf("Mark(1)=%#x Mark(2)=%#x Mark(65535)=%#x", Mark(1), Mark(2), Mark(65535))
 	}
 }
+
+// TestCompileServices: a bridge's service addresses (its VPC's DNS
+// server) are reachable from that bridge only, with and without NAT.
+func TestCompileServices(t *testing.T) {
+	dns, vpc2 := netip.MustParseAddr("169.254.169.253"), netip.MustParseAddr("10.9.0.2")
+	for _, nat := range []bool{false, true} {
+		bs := twoVPCs(nat)
+		bs[1].Services = []netip.Addr{dns, vpc2} // ec2b1
+		p, err := compile(Config{TableName: "t", MetadataAddr: md, Uplink: "up0"}, bs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules := p.String()
+		for _, want := range []string{
+			"\tiifname \"ec2b1\" ip daddr 169.254.169.253 accept\n",
+			"\tiifname \"ec2b1\" ip daddr 10.9.0.2 accept\n",
+		} {
+			if !strings.Contains(rules, want) {
+				t.Errorf("nat %v: no %q in\n%s", nat, want, rules)
+			}
+		}
+		if nat && !strings.Contains(rules, "\tiifname \"ec2b1\" ip daddr 10.9.0.2 ct zone set 300 accept\n") {
+			t.Errorf("nat: the service address does not stay in the bridge's zone:\n%s", rules)
+		}
+		if strings.Contains(rules, "\"ec2b2\" ip daddr 169.254.169.253") || strings.Contains(rules, "\"ec2b2\" ip daddr 10.9.0.2") {
+			t.Errorf("nat %v: ec2b2 reaches ec2b1's services:\n%s", nat, rules)
+		}
+	}
+	bs := twoVPCs(false)
+	bs[0].Services = []netip.Addr{netip.MustParseAddr("fd00::2")}
+	if _, err := compile(Config{TableName: "t"}, bs); err == nil {
+		t.Error("an IPv6 service address was accepted")
+	}
+}

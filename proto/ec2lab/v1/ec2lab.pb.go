@@ -1266,8 +1266,23 @@ type Instance struct {
 	// The attached interfaces (EC2's InstanceNetworkInterface): the primary
 	// one, none once terminated.
 	NetworkInterfaces []*NetworkInterface `protobuf:"bytes,31,rep,name=network_interfaces,json=networkInterfaces,proto3" json:"network_interfaces,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// What EC2 reports of every instance, from what ec2lab's guests are:
+	// virtio devices (no ENA, no dedicated EBS bandwidth), one socket of
+	// single-threaded cores, no hibernation, no enclaves, Linux/UNIX.
+	EbsOptimized bool        `protobuf:"varint,32,opt,name=ebs_optimized,json=ebsOptimized,proto3" json:"ebs_optimized,omitempty"`
+	EnaSupport   bool        `protobuf:"varint,33,opt,name=ena_support,json=enaSupport,proto3" json:"ena_support,omitempty"`
+	CpuOptions   *CpuOptions `protobuf:"bytes,34,opt,name=cpu_options,json=cpuOptions,proto3" json:"cpu_options,omitempty"`
+	// The image's boot mode in EC2's names (legacy-bios or uefi; empty for a
+	// direct-kernel image) and the one the guest boots with.
+	BootMode                 string                 `protobuf:"bytes,35,opt,name=boot_mode,json=bootMode,proto3" json:"boot_mode,omitempty"`
+	CurrentInstanceBootMode  string                 `protobuf:"bytes,36,opt,name=current_instance_boot_mode,json=currentInstanceBootMode,proto3" json:"current_instance_boot_mode,omitempty"`
+	PlatformDetails          string                 `protobuf:"bytes,37,opt,name=platform_details,json=platformDetails,proto3" json:"platform_details,omitempty"`
+	UsageOperation           string                 `protobuf:"bytes,38,opt,name=usage_operation,json=usageOperation,proto3" json:"usage_operation,omitempty"`
+	UsageOperationUpdateTime *timestamppb.Timestamp `protobuf:"bytes,39,opt,name=usage_operation_update_time,json=usageOperationUpdateTime,proto3" json:"usage_operation_update_time,omitempty"`
+	HibernationConfigured    bool                   `protobuf:"varint,40,opt,name=hibernation_configured,json=hibernationConfigured,proto3" json:"hibernation_configured,omitempty"`
+	EnclaveOptions           *EnclaveOptions        `protobuf:"bytes,41,opt,name=enclave_options,json=enclaveOptions,proto3" json:"enclave_options,omitempty"`
+	unknownFields            protoimpl.UnknownFields
+	sizeCache                protoimpl.SizeCache
 }
 
 func (x *Instance) Reset() {
@@ -1517,6 +1532,129 @@ func (x *Instance) GetNetworkInterfaces() []*NetworkInterface {
 	return nil
 }
 
+func (x *Instance) GetEbsOptimized() bool {
+	if x != nil {
+		return x.EbsOptimized
+	}
+	return false
+}
+
+func (x *Instance) GetEnaSupport() bool {
+	if x != nil {
+		return x.EnaSupport
+	}
+	return false
+}
+
+func (x *Instance) GetCpuOptions() *CpuOptions {
+	if x != nil {
+		return x.CpuOptions
+	}
+	return nil
+}
+
+func (x *Instance) GetBootMode() string {
+	if x != nil {
+		return x.BootMode
+	}
+	return ""
+}
+
+func (x *Instance) GetCurrentInstanceBootMode() string {
+	if x != nil {
+		return x.CurrentInstanceBootMode
+	}
+	return ""
+}
+
+func (x *Instance) GetPlatformDetails() string {
+	if x != nil {
+		return x.PlatformDetails
+	}
+	return ""
+}
+
+func (x *Instance) GetUsageOperation() string {
+	if x != nil {
+		return x.UsageOperation
+	}
+	return ""
+}
+
+func (x *Instance) GetUsageOperationUpdateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UsageOperationUpdateTime
+	}
+	return nil
+}
+
+func (x *Instance) GetHibernationConfigured() bool {
+	if x != nil {
+		return x.HibernationConfigured
+	}
+	return false
+}
+
+func (x *Instance) GetEnclaveOptions() *EnclaveOptions {
+	if x != nil {
+		return x.EnclaveOptions
+	}
+	return nil
+}
+
+// CpuOptions is EC2's CpuOptions of an instance.
+type CpuOptions struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	CoreCount      int32                  `protobuf:"varint,1,opt,name=core_count,json=coreCount,proto3" json:"core_count,omitempty"`
+	ThreadsPerCore int32                  `protobuf:"varint,2,opt,name=threads_per_core,json=threadsPerCore,proto3" json:"threads_per_core,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *CpuOptions) Reset() {
+	*x = CpuOptions{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CpuOptions) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CpuOptions) ProtoMessage() {}
+
+func (x *CpuOptions) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CpuOptions.ProtoReflect.Descriptor instead.
+func (*CpuOptions) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *CpuOptions) GetCoreCount() int32 {
+	if x != nil {
+		return x.CoreCount
+	}
+	return 0
+}
+
+func (x *CpuOptions) GetThreadsPerCore() int32 {
+	if x != nil {
+		return x.ThreadsPerCore
+	}
+	return 0
+}
+
 type Reservation struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	ReservationId string                 `protobuf:"bytes,1,opt,name=reservation_id,json=reservationId,proto3" json:"reservation_id,omitempty"`
@@ -1528,7 +1666,7 @@ type Reservation struct {
 
 func (x *Reservation) Reset() {
 	*x = Reservation{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[18]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1540,7 +1678,7 @@ func (x *Reservation) String() string {
 func (*Reservation) ProtoMessage() {}
 
 func (x *Reservation) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[18]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1553,7 +1691,7 @@ func (x *Reservation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Reservation.ProtoReflect.Descriptor instead.
 func (*Reservation) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{18}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Reservation) GetReservationId() string {
@@ -1589,7 +1727,7 @@ type DescribeInstancesRequest struct {
 
 func (x *DescribeInstancesRequest) Reset() {
 	*x = DescribeInstancesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[19]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1601,7 +1739,7 @@ func (x *DescribeInstancesRequest) String() string {
 func (*DescribeInstancesRequest) ProtoMessage() {}
 
 func (x *DescribeInstancesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[19]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1614,7 +1752,7 @@ func (x *DescribeInstancesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstancesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstancesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{19}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *DescribeInstancesRequest) GetInstanceIds() []string {
@@ -1655,7 +1793,7 @@ type DescribeInstancesResponse struct {
 
 func (x *DescribeInstancesResponse) Reset() {
 	*x = DescribeInstancesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[20]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1667,7 +1805,7 @@ func (x *DescribeInstancesResponse) String() string {
 func (*DescribeInstancesResponse) ProtoMessage() {}
 
 func (x *DescribeInstancesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[20]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1680,7 +1818,7 @@ func (x *DescribeInstancesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstancesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstancesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{20}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *DescribeInstancesResponse) GetReservations() []*Reservation {
@@ -1707,7 +1845,7 @@ type InstanceIdsRequest struct {
 
 func (x *InstanceIdsRequest) Reset() {
 	*x = InstanceIdsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[21]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1719,7 +1857,7 @@ func (x *InstanceIdsRequest) String() string {
 func (*InstanceIdsRequest) ProtoMessage() {}
 
 func (x *InstanceIdsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[21]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1732,7 +1870,7 @@ func (x *InstanceIdsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceIdsRequest.ProtoReflect.Descriptor instead.
 func (*InstanceIdsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{21}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *InstanceIdsRequest) GetInstanceIds() []string {
@@ -1760,7 +1898,7 @@ type StopInstancesRequest struct {
 
 func (x *StopInstancesRequest) Reset() {
 	*x = StopInstancesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[22]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1772,7 +1910,7 @@ func (x *StopInstancesRequest) String() string {
 func (*StopInstancesRequest) ProtoMessage() {}
 
 func (x *StopInstancesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[22]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1785,7 +1923,7 @@ func (x *StopInstancesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StopInstancesRequest.ProtoReflect.Descriptor instead.
 func (*StopInstancesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{22}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *StopInstancesRequest) GetInstanceIds() []string {
@@ -1820,7 +1958,7 @@ type InstanceStateChange struct {
 
 func (x *InstanceStateChange) Reset() {
 	*x = InstanceStateChange{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[23]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1832,7 +1970,7 @@ func (x *InstanceStateChange) String() string {
 func (*InstanceStateChange) ProtoMessage() {}
 
 func (x *InstanceStateChange) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[23]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1845,7 +1983,7 @@ func (x *InstanceStateChange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceStateChange.ProtoReflect.Descriptor instead.
 func (*InstanceStateChange) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{23}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *InstanceStateChange) GetInstanceId() string {
@@ -1878,7 +2016,7 @@ type InstanceStateChanges struct {
 
 func (x *InstanceStateChanges) Reset() {
 	*x = InstanceStateChanges{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[24]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1890,7 +2028,7 @@ func (x *InstanceStateChanges) String() string {
 func (*InstanceStateChanges) ProtoMessage() {}
 
 func (x *InstanceStateChanges) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[24]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1903,7 +2041,7 @@ func (x *InstanceStateChanges) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceStateChanges.ProtoReflect.Descriptor instead.
 func (*InstanceStateChanges) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{24}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *InstanceStateChanges) GetInstances() []*InstanceStateChange {
@@ -1921,7 +2059,7 @@ type RebootInstancesResponse struct {
 
 func (x *RebootInstancesResponse) Reset() {
 	*x = RebootInstancesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[25]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1933,7 +2071,7 @@ func (x *RebootInstancesResponse) String() string {
 func (*RebootInstancesResponse) ProtoMessage() {}
 
 func (x *RebootInstancesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[25]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1946,7 +2084,7 @@ func (x *RebootInstancesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RebootInstancesResponse.ProtoReflect.Descriptor instead.
 func (*RebootInstancesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{25}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{26}
 }
 
 type GetConsoleOutputRequest struct {
@@ -1959,7 +2097,7 @@ type GetConsoleOutputRequest struct {
 
 func (x *GetConsoleOutputRequest) Reset() {
 	*x = GetConsoleOutputRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[26]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1971,7 +2109,7 @@ func (x *GetConsoleOutputRequest) String() string {
 func (*GetConsoleOutputRequest) ProtoMessage() {}
 
 func (x *GetConsoleOutputRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[26]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1984,7 +2122,7 @@ func (x *GetConsoleOutputRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetConsoleOutputRequest.ProtoReflect.Descriptor instead.
 func (*GetConsoleOutputRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{26}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *GetConsoleOutputRequest) GetInstanceId() string {
@@ -2012,7 +2150,7 @@ type GetConsoleOutputResponse struct {
 
 func (x *GetConsoleOutputResponse) Reset() {
 	*x = GetConsoleOutputResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[27]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2024,7 +2162,7 @@ func (x *GetConsoleOutputResponse) String() string {
 func (*GetConsoleOutputResponse) ProtoMessage() {}
 
 func (x *GetConsoleOutputResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[27]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2037,7 +2175,7 @@ func (x *GetConsoleOutputResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetConsoleOutputResponse.ProtoReflect.Descriptor instead.
 func (*GetConsoleOutputResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{27}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetConsoleOutputResponse) GetInstanceId() string {
@@ -2071,7 +2209,7 @@ type ConsoleInput struct {
 
 func (x *ConsoleInput) Reset() {
 	*x = ConsoleInput{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[28]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2083,7 +2221,7 @@ func (x *ConsoleInput) String() string {
 func (*ConsoleInput) ProtoMessage() {}
 
 func (x *ConsoleInput) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[28]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2096,7 +2234,7 @@ func (x *ConsoleInput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsoleInput.ProtoReflect.Descriptor instead.
 func (*ConsoleInput) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{28}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ConsoleInput) GetInstanceId() string {
@@ -2122,7 +2260,7 @@ type ConsoleChunk struct {
 
 func (x *ConsoleChunk) Reset() {
 	*x = ConsoleChunk{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[29]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2134,7 +2272,7 @@ func (x *ConsoleChunk) String() string {
 func (*ConsoleChunk) ProtoMessage() {}
 
 func (x *ConsoleChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[29]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2147,7 +2285,7 @@ func (x *ConsoleChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsoleChunk.ProtoReflect.Descriptor instead.
 func (*ConsoleChunk) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{29}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ConsoleChunk) GetData() []byte {
@@ -2173,7 +2311,7 @@ type DescribeInstanceAttributeRequest struct {
 
 func (x *DescribeInstanceAttributeRequest) Reset() {
 	*x = DescribeInstanceAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2185,7 +2323,7 @@ func (x *DescribeInstanceAttributeRequest) String() string {
 func (*DescribeInstanceAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[30]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2198,7 +2336,7 @@ func (x *DescribeInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{30}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *DescribeInstanceAttributeRequest) GetInstanceId() string {
@@ -2255,7 +2393,7 @@ type InstanceAttribute struct {
 
 func (x *InstanceAttribute) Reset() {
 	*x = InstanceAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2267,7 +2405,7 @@ func (x *InstanceAttribute) String() string {
 func (*InstanceAttribute) ProtoMessage() {}
 
 func (x *InstanceAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[31]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2280,7 +2418,7 @@ func (x *InstanceAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceAttribute.ProtoReflect.Descriptor instead.
 func (*InstanceAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{31}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *InstanceAttribute) GetInstanceId() string {
@@ -2427,7 +2565,7 @@ type AttributeBooleanValue struct {
 
 func (x *AttributeBooleanValue) Reset() {
 	*x = AttributeBooleanValue{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2439,7 +2577,7 @@ func (x *AttributeBooleanValue) String() string {
 func (*AttributeBooleanValue) ProtoMessage() {}
 
 func (x *AttributeBooleanValue) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[32]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2452,7 +2590,7 @@ func (x *AttributeBooleanValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttributeBooleanValue.ProtoReflect.Descriptor instead.
 func (*AttributeBooleanValue) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{32}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *AttributeBooleanValue) GetValue() bool {
@@ -2473,7 +2611,7 @@ type BlobAttributeValue struct {
 
 func (x *BlobAttributeValue) Reset() {
 	*x = BlobAttributeValue{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2485,7 +2623,7 @@ func (x *BlobAttributeValue) String() string {
 func (*BlobAttributeValue) ProtoMessage() {}
 
 func (x *BlobAttributeValue) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[33]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2498,7 +2636,7 @@ func (x *BlobAttributeValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BlobAttributeValue.ProtoReflect.Descriptor instead.
 func (*BlobAttributeValue) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{33}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *BlobAttributeValue) GetValue() []byte {
@@ -2519,7 +2657,7 @@ type ProductCode struct {
 
 func (x *ProductCode) Reset() {
 	*x = ProductCode{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2531,7 +2669,7 @@ func (x *ProductCode) String() string {
 func (*ProductCode) ProtoMessage() {}
 
 func (x *ProductCode) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[34]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2544,7 +2682,7 @@ func (x *ProductCode) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProductCode.ProtoReflect.Descriptor instead.
 func (*ProductCode) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{34}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ProductCode) GetProductCodeId() string {
@@ -2571,7 +2709,7 @@ type EnclaveOptions struct {
 
 func (x *EnclaveOptions) Reset() {
 	*x = EnclaveOptions{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2583,7 +2721,7 @@ func (x *EnclaveOptions) String() string {
 func (*EnclaveOptions) ProtoMessage() {}
 
 func (x *EnclaveOptions) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[35]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2596,7 +2734,7 @@ func (x *EnclaveOptions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnclaveOptions.ProtoReflect.Descriptor instead.
 func (*EnclaveOptions) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{35}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *EnclaveOptions) GetEnabled() bool {
@@ -2634,7 +2772,7 @@ type ModifyInstanceAttributeRequest struct {
 
 func (x *ModifyInstanceAttributeRequest) Reset() {
 	*x = ModifyInstanceAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2646,7 +2784,7 @@ func (x *ModifyInstanceAttributeRequest) String() string {
 func (*ModifyInstanceAttributeRequest) ProtoMessage() {}
 
 func (x *ModifyInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[36]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2659,7 +2797,7 @@ func (x *ModifyInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyInstanceAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyInstanceAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{36}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ModifyInstanceAttributeRequest) GetInstanceId() string {
@@ -2794,7 +2932,7 @@ type InstanceBlockDeviceMappingSpecification struct {
 
 func (x *InstanceBlockDeviceMappingSpecification) Reset() {
 	*x = InstanceBlockDeviceMappingSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2806,7 +2944,7 @@ func (x *InstanceBlockDeviceMappingSpecification) String() string {
 func (*InstanceBlockDeviceMappingSpecification) ProtoMessage() {}
 
 func (x *InstanceBlockDeviceMappingSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[37]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2819,7 +2957,7 @@ func (x *InstanceBlockDeviceMappingSpecification) ProtoReflect() protoreflect.Me
 
 // Deprecated: Use InstanceBlockDeviceMappingSpecification.ProtoReflect.Descriptor instead.
 func (*InstanceBlockDeviceMappingSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{37}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *InstanceBlockDeviceMappingSpecification) GetDeviceName() string {
@@ -2861,7 +2999,7 @@ type EbsInstanceBlockDeviceSpecification struct {
 
 func (x *EbsInstanceBlockDeviceSpecification) Reset() {
 	*x = EbsInstanceBlockDeviceSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2873,7 +3011,7 @@ func (x *EbsInstanceBlockDeviceSpecification) String() string {
 func (*EbsInstanceBlockDeviceSpecification) ProtoMessage() {}
 
 func (x *EbsInstanceBlockDeviceSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[38]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2886,7 +3024,7 @@ func (x *EbsInstanceBlockDeviceSpecification) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use EbsInstanceBlockDeviceSpecification.ProtoReflect.Descriptor instead.
 func (*EbsInstanceBlockDeviceSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{38}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *EbsInstanceBlockDeviceSpecification) GetVolumeId() string {
@@ -2911,7 +3049,7 @@ type ModifyInstanceAttributeResponse struct {
 
 func (x *ModifyInstanceAttributeResponse) Reset() {
 	*x = ModifyInstanceAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2923,7 +3061,7 @@ func (x *ModifyInstanceAttributeResponse) String() string {
 func (*ModifyInstanceAttributeResponse) ProtoMessage() {}
 
 func (x *ModifyInstanceAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[39]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2936,7 +3074,7 @@ func (x *ModifyInstanceAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyInstanceAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifyInstanceAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{39}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{40}
 }
 
 // DescribeInstanceStatusRequest is EC2's. Filters: availability-zone,
@@ -2957,7 +3095,7 @@ type DescribeInstanceStatusRequest struct {
 
 func (x *DescribeInstanceStatusRequest) Reset() {
 	*x = DescribeInstanceStatusRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2969,7 +3107,7 @@ func (x *DescribeInstanceStatusRequest) String() string {
 func (*DescribeInstanceStatusRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[40]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2982,7 +3120,7 @@ func (x *DescribeInstanceStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceStatusRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceStatusRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{40}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *DescribeInstanceStatusRequest) GetInstanceIds() []string {
@@ -3037,7 +3175,7 @@ type DescribeInstanceStatusResponse struct {
 
 func (x *DescribeInstanceStatusResponse) Reset() {
 	*x = DescribeInstanceStatusResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3049,7 +3187,7 @@ func (x *DescribeInstanceStatusResponse) String() string {
 func (*DescribeInstanceStatusResponse) ProtoMessage() {}
 
 func (x *DescribeInstanceStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[41]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3062,7 +3200,7 @@ func (x *DescribeInstanceStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceStatusResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceStatusResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{41}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *DescribeInstanceStatusResponse) GetInstanceStatuses() []*InstanceStatus {
@@ -3095,7 +3233,7 @@ type InstanceStatus struct {
 
 func (x *InstanceStatus) Reset() {
 	*x = InstanceStatus{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3107,7 +3245,7 @@ func (x *InstanceStatus) String() string {
 func (*InstanceStatus) ProtoMessage() {}
 
 func (x *InstanceStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[42]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3120,7 +3258,7 @@ func (x *InstanceStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceStatus.ProtoReflect.Descriptor instead.
 func (*InstanceStatus) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{42}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *InstanceStatus) GetInstanceId() string {
@@ -3177,7 +3315,7 @@ type InstanceStatusSummary struct {
 
 func (x *InstanceStatusSummary) Reset() {
 	*x = InstanceStatusSummary{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3189,7 +3327,7 @@ func (x *InstanceStatusSummary) String() string {
 func (*InstanceStatusSummary) ProtoMessage() {}
 
 func (x *InstanceStatusSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[43]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3202,7 +3340,7 @@ func (x *InstanceStatusSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceStatusSummary.ProtoReflect.Descriptor instead.
 func (*InstanceStatusSummary) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{43}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *InstanceStatusSummary) GetStatus() string {
@@ -3232,7 +3370,7 @@ type InstanceStatusDetails struct {
 
 func (x *InstanceStatusDetails) Reset() {
 	*x = InstanceStatusDetails{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3244,7 +3382,7 @@ func (x *InstanceStatusDetails) String() string {
 func (*InstanceStatusDetails) ProtoMessage() {}
 
 func (x *InstanceStatusDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[44]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3257,7 +3395,7 @@ func (x *InstanceStatusDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceStatusDetails.ProtoReflect.Descriptor instead.
 func (*InstanceStatusDetails) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{44}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *InstanceStatusDetails) GetName() string {
@@ -3295,7 +3433,7 @@ type InstanceStatusEvent struct {
 
 func (x *InstanceStatusEvent) Reset() {
 	*x = InstanceStatusEvent{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3307,7 +3445,7 @@ func (x *InstanceStatusEvent) String() string {
 func (*InstanceStatusEvent) ProtoMessage() {}
 
 func (x *InstanceStatusEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[45]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3320,7 +3458,7 @@ func (x *InstanceStatusEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceStatusEvent.ProtoReflect.Descriptor instead.
 func (*InstanceStatusEvent) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{45}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *InstanceStatusEvent) GetInstanceEventId() string {
@@ -3382,7 +3520,7 @@ type InstanceTypeInfo struct {
 
 func (x *InstanceTypeInfo) Reset() {
 	*x = InstanceTypeInfo{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3394,7 +3532,7 @@ func (x *InstanceTypeInfo) String() string {
 func (*InstanceTypeInfo) ProtoMessage() {}
 
 func (x *InstanceTypeInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[46]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3407,7 +3545,7 @@ func (x *InstanceTypeInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceTypeInfo.ProtoReflect.Descriptor instead.
 func (*InstanceTypeInfo) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{46}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *InstanceTypeInfo) GetInstanceType() string {
@@ -3534,7 +3672,7 @@ type DescribeInstanceTypesRequest struct {
 
 func (x *DescribeInstanceTypesRequest) Reset() {
 	*x = DescribeInstanceTypesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3546,7 +3684,7 @@ func (x *DescribeInstanceTypesRequest) String() string {
 func (*DescribeInstanceTypesRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceTypesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[47]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3559,7 +3697,7 @@ func (x *DescribeInstanceTypesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceTypesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTypesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{47}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *DescribeInstanceTypesRequest) GetInstanceTypes() []string {
@@ -3600,7 +3738,7 @@ type DescribeInstanceTypesResponse struct {
 
 func (x *DescribeInstanceTypesResponse) Reset() {
 	*x = DescribeInstanceTypesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3612,7 +3750,7 @@ func (x *DescribeInstanceTypesResponse) String() string {
 func (*DescribeInstanceTypesResponse) ProtoMessage() {}
 
 func (x *DescribeInstanceTypesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[48]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3625,7 +3763,7 @@ func (x *DescribeInstanceTypesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceTypesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTypesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{48}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *DescribeInstanceTypesResponse) GetInstanceTypes() []*InstanceTypeInfo {
@@ -3653,7 +3791,7 @@ type Region struct {
 
 func (x *Region) Reset() {
 	*x = Region{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3665,7 +3803,7 @@ func (x *Region) String() string {
 func (*Region) ProtoMessage() {}
 
 func (x *Region) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[49]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3678,7 +3816,7 @@ func (x *Region) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Region.ProtoReflect.Descriptor instead.
 func (*Region) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{49}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *Region) GetRegionName() string {
@@ -3711,7 +3849,7 @@ type DescribeRegionsRequest struct {
 
 func (x *DescribeRegionsRequest) Reset() {
 	*x = DescribeRegionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3723,7 +3861,7 @@ func (x *DescribeRegionsRequest) String() string {
 func (*DescribeRegionsRequest) ProtoMessage() {}
 
 func (x *DescribeRegionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[50]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3736,7 +3874,7 @@ func (x *DescribeRegionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRegionsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeRegionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{50}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *DescribeRegionsRequest) GetRegionNames() []string {
@@ -3755,7 +3893,7 @@ type DescribeRegionsResponse struct {
 
 func (x *DescribeRegionsResponse) Reset() {
 	*x = DescribeRegionsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3767,7 +3905,7 @@ func (x *DescribeRegionsResponse) String() string {
 func (*DescribeRegionsResponse) ProtoMessage() {}
 
 func (x *DescribeRegionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[51]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3780,7 +3918,7 @@ func (x *DescribeRegionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRegionsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeRegionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{51}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *DescribeRegionsResponse) GetRegions() []*Region {
@@ -3804,7 +3942,7 @@ type AvailabilityZone struct {
 
 func (x *AvailabilityZone) Reset() {
 	*x = AvailabilityZone{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3816,7 +3954,7 @@ func (x *AvailabilityZone) String() string {
 func (*AvailabilityZone) ProtoMessage() {}
 
 func (x *AvailabilityZone) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[52]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3829,7 +3967,7 @@ func (x *AvailabilityZone) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AvailabilityZone.ProtoReflect.Descriptor instead.
 func (*AvailabilityZone) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{52}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *AvailabilityZone) GetZoneName() string {
@@ -3884,7 +4022,7 @@ type DescribeAvailabilityZonesRequest struct {
 
 func (x *DescribeAvailabilityZonesRequest) Reset() {
 	*x = DescribeAvailabilityZonesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3896,7 +4034,7 @@ func (x *DescribeAvailabilityZonesRequest) String() string {
 func (*DescribeAvailabilityZonesRequest) ProtoMessage() {}
 
 func (x *DescribeAvailabilityZonesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[53]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3909,7 +4047,7 @@ func (x *DescribeAvailabilityZonesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeAvailabilityZonesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeAvailabilityZonesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{53}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *DescribeAvailabilityZonesRequest) GetZoneNames() []string {
@@ -3935,7 +4073,7 @@ type DescribeAvailabilityZonesResponse struct {
 
 func (x *DescribeAvailabilityZonesResponse) Reset() {
 	*x = DescribeAvailabilityZonesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3947,7 +4085,7 @@ func (x *DescribeAvailabilityZonesResponse) String() string {
 func (*DescribeAvailabilityZonesResponse) ProtoMessage() {}
 
 func (x *DescribeAvailabilityZonesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[54]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3960,7 +4098,7 @@ func (x *DescribeAvailabilityZonesResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DescribeAvailabilityZonesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeAvailabilityZonesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{54}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *DescribeAvailabilityZonesResponse) GetAvailabilityZones() []*AvailabilityZone {
@@ -3994,7 +4132,7 @@ type Host struct {
 
 func (x *Host) Reset() {
 	*x = Host{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4006,7 +4144,7 @@ func (x *Host) String() string {
 func (*Host) ProtoMessage() {}
 
 func (x *Host) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[55]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4019,7 +4157,7 @@ func (x *Host) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Host.ProtoReflect.Descriptor instead.
 func (*Host) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{55}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *Host) GetHostId() string {
@@ -4136,7 +4274,7 @@ type DescribeHostsRequest struct {
 
 func (x *DescribeHostsRequest) Reset() {
 	*x = DescribeHostsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4148,7 +4286,7 @@ func (x *DescribeHostsRequest) String() string {
 func (*DescribeHostsRequest) ProtoMessage() {}
 
 func (x *DescribeHostsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[56]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4161,7 +4299,7 @@ func (x *DescribeHostsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeHostsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeHostsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{56}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *DescribeHostsRequest) GetHostIds() []string {
@@ -4180,7 +4318,7 @@ type DescribeHostsResponse struct {
 
 func (x *DescribeHostsResponse) Reset() {
 	*x = DescribeHostsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4192,7 +4330,7 @@ func (x *DescribeHostsResponse) String() string {
 func (*DescribeHostsResponse) ProtoMessage() {}
 
 func (x *DescribeHostsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[57]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4205,7 +4343,7 @@ func (x *DescribeHostsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeHostsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeHostsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{57}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *DescribeHostsResponse) GetHosts() []*Host {
@@ -4231,7 +4369,7 @@ type KeyPair struct {
 
 func (x *KeyPair) Reset() {
 	*x = KeyPair{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4243,7 +4381,7 @@ func (x *KeyPair) String() string {
 func (*KeyPair) ProtoMessage() {}
 
 func (x *KeyPair) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[58]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4256,7 +4394,7 @@ func (x *KeyPair) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KeyPair.ProtoReflect.Descriptor instead.
 func (*KeyPair) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{58}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *KeyPair) GetKeyName() string {
@@ -4327,7 +4465,7 @@ type CreateKeyPairRequest struct {
 
 func (x *CreateKeyPairRequest) Reset() {
 	*x = CreateKeyPairRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4339,7 +4477,7 @@ func (x *CreateKeyPairRequest) String() string {
 func (*CreateKeyPairRequest) ProtoMessage() {}
 
 func (x *CreateKeyPairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[59]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4352,7 +4490,7 @@ func (x *CreateKeyPairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateKeyPairRequest.ProtoReflect.Descriptor instead.
 func (*CreateKeyPairRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{59}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *CreateKeyPairRequest) GetKeyName() string {
@@ -4395,7 +4533,7 @@ type ImportKeyPairRequest struct {
 
 func (x *ImportKeyPairRequest) Reset() {
 	*x = ImportKeyPairRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4407,7 +4545,7 @@ func (x *ImportKeyPairRequest) String() string {
 func (*ImportKeyPairRequest) ProtoMessage() {}
 
 func (x *ImportKeyPairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[60]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4420,7 +4558,7 @@ func (x *ImportKeyPairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportKeyPairRequest.ProtoReflect.Descriptor instead.
 func (*ImportKeyPairRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{60}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *ImportKeyPairRequest) GetKeyName() string {
@@ -4463,7 +4601,7 @@ type DescribeKeyPairsRequest struct {
 
 func (x *DescribeKeyPairsRequest) Reset() {
 	*x = DescribeKeyPairsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4475,7 +4613,7 @@ func (x *DescribeKeyPairsRequest) String() string {
 func (*DescribeKeyPairsRequest) ProtoMessage() {}
 
 func (x *DescribeKeyPairsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[61]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4488,7 +4626,7 @@ func (x *DescribeKeyPairsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeKeyPairsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeKeyPairsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{61}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *DescribeKeyPairsRequest) GetKeyNames() []string {
@@ -4528,7 +4666,7 @@ type DescribeKeyPairsResponse struct {
 
 func (x *DescribeKeyPairsResponse) Reset() {
 	*x = DescribeKeyPairsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4540,7 +4678,7 @@ func (x *DescribeKeyPairsResponse) String() string {
 func (*DescribeKeyPairsResponse) ProtoMessage() {}
 
 func (x *DescribeKeyPairsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[62]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4553,7 +4691,7 @@ func (x *DescribeKeyPairsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeKeyPairsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeKeyPairsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{62}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *DescribeKeyPairsResponse) GetKeyPairs() []*KeyPair {
@@ -4574,7 +4712,7 @@ type DeleteKeyPairRequest struct {
 
 func (x *DeleteKeyPairRequest) Reset() {
 	*x = DeleteKeyPairRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4586,7 +4724,7 @@ func (x *DeleteKeyPairRequest) String() string {
 func (*DeleteKeyPairRequest) ProtoMessage() {}
 
 func (x *DeleteKeyPairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[63]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4599,7 +4737,7 @@ func (x *DeleteKeyPairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteKeyPairRequest.ProtoReflect.Descriptor instead.
 func (*DeleteKeyPairRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{63}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *DeleteKeyPairRequest) GetKeyName() string {
@@ -4631,7 +4769,7 @@ type DeleteKeyPairResponse struct {
 
 func (x *DeleteKeyPairResponse) Reset() {
 	*x = DeleteKeyPairResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4643,7 +4781,7 @@ func (x *DeleteKeyPairResponse) String() string {
 func (*DeleteKeyPairResponse) ProtoMessage() {}
 
 func (x *DeleteKeyPairResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[64]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4656,7 +4794,7 @@ func (x *DeleteKeyPairResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteKeyPairResponse.ProtoReflect.Descriptor instead.
 func (*DeleteKeyPairResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{64}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{65}
 }
 
 // PlacementGroup is a group of instances placed by one strategy:
@@ -4676,7 +4814,7 @@ type PlacementGroup struct {
 
 func (x *PlacementGroup) Reset() {
 	*x = PlacementGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4688,7 +4826,7 @@ func (x *PlacementGroup) String() string {
 func (*PlacementGroup) ProtoMessage() {}
 
 func (x *PlacementGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[65]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4701,7 +4839,7 @@ func (x *PlacementGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlacementGroup.ProtoReflect.Descriptor instead.
 func (*PlacementGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{65}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *PlacementGroup) GetGroupName() string {
@@ -4759,7 +4897,7 @@ type CreatePlacementGroupRequest struct {
 
 func (x *CreatePlacementGroupRequest) Reset() {
 	*x = CreatePlacementGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4771,7 +4909,7 @@ func (x *CreatePlacementGroupRequest) String() string {
 func (*CreatePlacementGroupRequest) ProtoMessage() {}
 
 func (x *CreatePlacementGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[66]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4784,7 +4922,7 @@ func (x *CreatePlacementGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreatePlacementGroupRequest.ProtoReflect.Descriptor instead.
 func (*CreatePlacementGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{66}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *CreatePlacementGroupRequest) GetGroupName() string {
@@ -4833,7 +4971,7 @@ type DescribePlacementGroupsRequest struct {
 
 func (x *DescribePlacementGroupsRequest) Reset() {
 	*x = DescribePlacementGroupsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4845,7 +4983,7 @@ func (x *DescribePlacementGroupsRequest) String() string {
 func (*DescribePlacementGroupsRequest) ProtoMessage() {}
 
 func (x *DescribePlacementGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[67]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4858,7 +4996,7 @@ func (x *DescribePlacementGroupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribePlacementGroupsRequest.ProtoReflect.Descriptor instead.
 func (*DescribePlacementGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{67}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *DescribePlacementGroupsRequest) GetGroupNames() []string {
@@ -4891,7 +5029,7 @@ type DescribePlacementGroupsResponse struct {
 
 func (x *DescribePlacementGroupsResponse) Reset() {
 	*x = DescribePlacementGroupsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4903,7 +5041,7 @@ func (x *DescribePlacementGroupsResponse) String() string {
 func (*DescribePlacementGroupsResponse) ProtoMessage() {}
 
 func (x *DescribePlacementGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[68]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4916,7 +5054,7 @@ func (x *DescribePlacementGroupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribePlacementGroupsResponse.ProtoReflect.Descriptor instead.
 func (*DescribePlacementGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{68}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{69}
 }
 
 func (x *DescribePlacementGroupsResponse) GetPlacementGroups() []*PlacementGroup {
@@ -4936,7 +5074,7 @@ type DeletePlacementGroupRequest struct {
 
 func (x *DeletePlacementGroupRequest) Reset() {
 	*x = DeletePlacementGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4948,7 +5086,7 @@ func (x *DeletePlacementGroupRequest) String() string {
 func (*DeletePlacementGroupRequest) ProtoMessage() {}
 
 func (x *DeletePlacementGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[69]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4961,7 +5099,7 @@ func (x *DeletePlacementGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeletePlacementGroupRequest.ProtoReflect.Descriptor instead.
 func (*DeletePlacementGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{69}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{70}
 }
 
 func (x *DeletePlacementGroupRequest) GetGroupName() string {
@@ -4986,7 +5124,7 @@ type DeletePlacementGroupResponse struct {
 
 func (x *DeletePlacementGroupResponse) Reset() {
 	*x = DeletePlacementGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4998,7 +5136,7 @@ func (x *DeletePlacementGroupResponse) String() string {
 func (*DeletePlacementGroupResponse) ProtoMessage() {}
 
 func (x *DeletePlacementGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[70]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5011,7 +5149,7 @@ func (x *DeletePlacementGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeletePlacementGroupResponse.ProtoReflect.Descriptor instead.
 func (*DeletePlacementGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{70}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{71}
 }
 
 type CreateTagsRequest struct {
@@ -5025,7 +5163,7 @@ type CreateTagsRequest struct {
 
 func (x *CreateTagsRequest) Reset() {
 	*x = CreateTagsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5037,7 +5175,7 @@ func (x *CreateTagsRequest) String() string {
 func (*CreateTagsRequest) ProtoMessage() {}
 
 func (x *CreateTagsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[71]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5050,7 +5188,7 @@ func (x *CreateTagsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTagsRequest.ProtoReflect.Descriptor instead.
 func (*CreateTagsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{71}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{72}
 }
 
 func (x *CreateTagsRequest) GetResources() []string {
@@ -5082,7 +5220,7 @@ type CreateTagsResponse struct {
 
 func (x *CreateTagsResponse) Reset() {
 	*x = CreateTagsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5094,7 +5232,7 @@ func (x *CreateTagsResponse) String() string {
 func (*CreateTagsResponse) ProtoMessage() {}
 
 func (x *CreateTagsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[72]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5107,7 +5245,7 @@ func (x *CreateTagsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTagsResponse.ProtoReflect.Descriptor instead.
 func (*CreateTagsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{72}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{73}
 }
 
 type DeleteTagsRequest struct {
@@ -5121,7 +5259,7 @@ type DeleteTagsRequest struct {
 
 func (x *DeleteTagsRequest) Reset() {
 	*x = DeleteTagsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5133,7 +5271,7 @@ func (x *DeleteTagsRequest) String() string {
 func (*DeleteTagsRequest) ProtoMessage() {}
 
 func (x *DeleteTagsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[73]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5146,7 +5284,7 @@ func (x *DeleteTagsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteTagsRequest.ProtoReflect.Descriptor instead.
 func (*DeleteTagsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{73}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{74}
 }
 
 func (x *DeleteTagsRequest) GetResources() []string {
@@ -5178,7 +5316,7 @@ type DeleteTagsResponse struct {
 
 func (x *DeleteTagsResponse) Reset() {
 	*x = DeleteTagsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5190,7 +5328,7 @@ func (x *DeleteTagsResponse) String() string {
 func (*DeleteTagsResponse) ProtoMessage() {}
 
 func (x *DeleteTagsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[74]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5203,7 +5341,7 @@ func (x *DeleteTagsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteTagsResponse.ProtoReflect.Descriptor instead.
 func (*DeleteTagsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{74}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{75}
 }
 
 type TagDescription struct {
@@ -5218,7 +5356,7 @@ type TagDescription struct {
 
 func (x *TagDescription) Reset() {
 	*x = TagDescription{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5230,7 +5368,7 @@ func (x *TagDescription) String() string {
 func (*TagDescription) ProtoMessage() {}
 
 func (x *TagDescription) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[75]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5243,7 +5381,7 @@ func (x *TagDescription) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TagDescription.ProtoReflect.Descriptor instead.
 func (*TagDescription) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{75}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{76}
 }
 
 func (x *TagDescription) GetResourceId() string {
@@ -5285,7 +5423,7 @@ type DescribeTagsRequest struct {
 
 func (x *DescribeTagsRequest) Reset() {
 	*x = DescribeTagsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5297,7 +5435,7 @@ func (x *DescribeTagsRequest) String() string {
 func (*DescribeTagsRequest) ProtoMessage() {}
 
 func (x *DescribeTagsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[76]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5310,7 +5448,7 @@ func (x *DescribeTagsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeTagsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeTagsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{76}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{77}
 }
 
 func (x *DescribeTagsRequest) GetFilters() []*Filter {
@@ -5344,7 +5482,7 @@ type DescribeTagsResponse struct {
 
 func (x *DescribeTagsResponse) Reset() {
 	*x = DescribeTagsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5356,7 +5494,7 @@ func (x *DescribeTagsResponse) String() string {
 func (*DescribeTagsResponse) ProtoMessage() {}
 
 func (x *DescribeTagsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[77]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5369,7 +5507,7 @@ func (x *DescribeTagsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeTagsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeTagsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{77}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{78}
 }
 
 func (x *DescribeTagsResponse) GetTags() []*TagDescription {
@@ -5400,7 +5538,7 @@ type VolumeAttachment struct {
 
 func (x *VolumeAttachment) Reset() {
 	*x = VolumeAttachment{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5412,7 +5550,7 @@ func (x *VolumeAttachment) String() string {
 func (*VolumeAttachment) ProtoMessage() {}
 
 func (x *VolumeAttachment) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[78]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5425,7 +5563,7 @@ func (x *VolumeAttachment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeAttachment.ProtoReflect.Descriptor instead.
 func (*VolumeAttachment) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{78}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{79}
 }
 
 func (x *VolumeAttachment) GetVolumeId() string {
@@ -5491,7 +5629,7 @@ type Volume struct {
 
 func (x *Volume) Reset() {
 	*x = Volume{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5503,7 +5641,7 @@ func (x *Volume) String() string {
 func (*Volume) ProtoMessage() {}
 
 func (x *Volume) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[79]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5516,7 +5654,7 @@ func (x *Volume) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Volume.ProtoReflect.Descriptor instead.
 func (*Volume) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{79}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{80}
 }
 
 func (x *Volume) GetVolumeId() string {
@@ -5628,7 +5766,7 @@ type CreateVolumeRequest struct {
 
 func (x *CreateVolumeRequest) Reset() {
 	*x = CreateVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5640,7 +5778,7 @@ func (x *CreateVolumeRequest) String() string {
 func (*CreateVolumeRequest) ProtoMessage() {}
 
 func (x *CreateVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[80]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5653,7 +5791,7 @@ func (x *CreateVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVolumeRequest.ProtoReflect.Descriptor instead.
 func (*CreateVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{80}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{81}
 }
 
 func (x *CreateVolumeRequest) GetAvailabilityZone() string {
@@ -5738,7 +5876,7 @@ type DescribeVolumesRequest struct {
 
 func (x *DescribeVolumesRequest) Reset() {
 	*x = DescribeVolumesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5750,7 +5888,7 @@ func (x *DescribeVolumesRequest) String() string {
 func (*DescribeVolumesRequest) ProtoMessage() {}
 
 func (x *DescribeVolumesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[81]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5763,7 +5901,7 @@ func (x *DescribeVolumesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVolumesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{81}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{82}
 }
 
 func (x *DescribeVolumesRequest) GetVolumeIds() []string {
@@ -5804,7 +5942,7 @@ type DescribeVolumesResponse struct {
 
 func (x *DescribeVolumesResponse) Reset() {
 	*x = DescribeVolumesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5816,7 +5954,7 @@ func (x *DescribeVolumesResponse) String() string {
 func (*DescribeVolumesResponse) ProtoMessage() {}
 
 func (x *DescribeVolumesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[82]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5829,7 +5967,7 @@ func (x *DescribeVolumesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVolumesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{82}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{83}
 }
 
 func (x *DescribeVolumesResponse) GetVolumes() []*Volume {
@@ -5858,7 +5996,7 @@ type AttachVolumeRequest struct {
 
 func (x *AttachVolumeRequest) Reset() {
 	*x = AttachVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5870,7 +6008,7 @@ func (x *AttachVolumeRequest) String() string {
 func (*AttachVolumeRequest) ProtoMessage() {}
 
 func (x *AttachVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[83]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5883,7 +6021,7 @@ func (x *AttachVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttachVolumeRequest.ProtoReflect.Descriptor instead.
 func (*AttachVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{83}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{84}
 }
 
 func (x *AttachVolumeRequest) GetVolumeId() string {
@@ -5927,7 +6065,7 @@ type DetachVolumeRequest struct {
 
 func (x *DetachVolumeRequest) Reset() {
 	*x = DetachVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5939,7 +6077,7 @@ func (x *DetachVolumeRequest) String() string {
 func (*DetachVolumeRequest) ProtoMessage() {}
 
 func (x *DetachVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[84]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5952,7 +6090,7 @@ func (x *DetachVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DetachVolumeRequest.ProtoReflect.Descriptor instead.
 func (*DetachVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{84}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{85}
 }
 
 func (x *DetachVolumeRequest) GetVolumeId() string {
@@ -6004,7 +6142,7 @@ type ModifyVolumeRequest struct {
 
 func (x *ModifyVolumeRequest) Reset() {
 	*x = ModifyVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6016,7 +6154,7 @@ func (x *ModifyVolumeRequest) String() string {
 func (*ModifyVolumeRequest) ProtoMessage() {}
 
 func (x *ModifyVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[85]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6029,7 +6167,7 @@ func (x *ModifyVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVolumeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{85}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{86}
 }
 
 func (x *ModifyVolumeRequest) GetVolumeId() string {
@@ -6096,7 +6234,7 @@ type VolumeModification struct {
 
 func (x *VolumeModification) Reset() {
 	*x = VolumeModification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6108,7 +6246,7 @@ func (x *VolumeModification) String() string {
 func (*VolumeModification) ProtoMessage() {}
 
 func (x *VolumeModification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[86]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6121,7 +6259,7 @@ func (x *VolumeModification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeModification.ProtoReflect.Descriptor instead.
 func (*VolumeModification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{86}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{87}
 }
 
 func (x *VolumeModification) GetVolumeId() string {
@@ -6232,7 +6370,7 @@ type DeleteVolumeRequest struct {
 
 func (x *DeleteVolumeRequest) Reset() {
 	*x = DeleteVolumeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6244,7 +6382,7 @@ func (x *DeleteVolumeRequest) String() string {
 func (*DeleteVolumeRequest) ProtoMessage() {}
 
 func (x *DeleteVolumeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[87]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6257,7 +6395,7 @@ func (x *DeleteVolumeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVolumeRequest.ProtoReflect.Descriptor instead.
 func (*DeleteVolumeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{87}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{88}
 }
 
 func (x *DeleteVolumeRequest) GetVolumeId() string {
@@ -6282,7 +6420,7 @@ type DeleteVolumeResponse struct {
 
 func (x *DeleteVolumeResponse) Reset() {
 	*x = DeleteVolumeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6294,7 +6432,7 @@ func (x *DeleteVolumeResponse) String() string {
 func (*DeleteVolumeResponse) ProtoMessage() {}
 
 func (x *DeleteVolumeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[88]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6307,7 +6445,7 @@ func (x *DeleteVolumeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVolumeResponse.ProtoReflect.Descriptor instead.
 func (*DeleteVolumeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{88}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{89}
 }
 
 type Snapshot struct {
@@ -6331,7 +6469,7 @@ type Snapshot struct {
 
 func (x *Snapshot) Reset() {
 	*x = Snapshot{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6343,7 +6481,7 @@ func (x *Snapshot) String() string {
 func (*Snapshot) ProtoMessage() {}
 
 func (x *Snapshot) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[89]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6356,7 +6494,7 @@ func (x *Snapshot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Snapshot.ProtoReflect.Descriptor instead.
 func (*Snapshot) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{89}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{90}
 }
 
 func (x *Snapshot) GetSnapshotId() string {
@@ -6455,7 +6593,7 @@ type CreateSnapshotRequest struct {
 
 func (x *CreateSnapshotRequest) Reset() {
 	*x = CreateSnapshotRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6467,7 +6605,7 @@ func (x *CreateSnapshotRequest) String() string {
 func (*CreateSnapshotRequest) ProtoMessage() {}
 
 func (x *CreateSnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[90]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6480,7 +6618,7 @@ func (x *CreateSnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSnapshotRequest.ProtoReflect.Descriptor instead.
 func (*CreateSnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{90}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{91}
 }
 
 func (x *CreateSnapshotRequest) GetVolumeId() string {
@@ -6527,7 +6665,7 @@ type DescribeSnapshotsRequest struct {
 
 func (x *DescribeSnapshotsRequest) Reset() {
 	*x = DescribeSnapshotsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6539,7 +6677,7 @@ func (x *DescribeSnapshotsRequest) String() string {
 func (*DescribeSnapshotsRequest) ProtoMessage() {}
 
 func (x *DescribeSnapshotsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[91]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6552,7 +6690,7 @@ func (x *DescribeSnapshotsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSnapshotsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSnapshotsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{91}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{92}
 }
 
 func (x *DescribeSnapshotsRequest) GetSnapshotIds() []string {
@@ -6607,7 +6745,7 @@ type DescribeSnapshotsResponse struct {
 
 func (x *DescribeSnapshotsResponse) Reset() {
 	*x = DescribeSnapshotsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6619,7 +6757,7 @@ func (x *DescribeSnapshotsResponse) String() string {
 func (*DescribeSnapshotsResponse) ProtoMessage() {}
 
 func (x *DescribeSnapshotsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[92]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6632,7 +6770,7 @@ func (x *DescribeSnapshotsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSnapshotsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSnapshotsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{92}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{93}
 }
 
 func (x *DescribeSnapshotsResponse) GetSnapshots() []*Snapshot {
@@ -6660,7 +6798,7 @@ type DescribeAccountAttributesRequest struct {
 
 func (x *DescribeAccountAttributesRequest) Reset() {
 	*x = DescribeAccountAttributesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6672,7 +6810,7 @@ func (x *DescribeAccountAttributesRequest) String() string {
 func (*DescribeAccountAttributesRequest) ProtoMessage() {}
 
 func (x *DescribeAccountAttributesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[93]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6685,7 +6823,7 @@ func (x *DescribeAccountAttributesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeAccountAttributesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeAccountAttributesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{93}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{94}
 }
 
 func (x *DescribeAccountAttributesRequest) GetAttributeNames() []string {
@@ -6718,7 +6856,7 @@ type CopySnapshotRequest struct {
 
 func (x *CopySnapshotRequest) Reset() {
 	*x = CopySnapshotRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6730,7 +6868,7 @@ func (x *CopySnapshotRequest) String() string {
 func (*CopySnapshotRequest) ProtoMessage() {}
 
 func (x *CopySnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[94]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6743,7 +6881,7 @@ func (x *CopySnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopySnapshotRequest.ProtoReflect.Descriptor instead.
 func (*CopySnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{94}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{95}
 }
 
 func (x *CopySnapshotRequest) GetSourceRegion() string {
@@ -6825,7 +6963,7 @@ type CopySnapshotResponse struct {
 
 func (x *CopySnapshotResponse) Reset() {
 	*x = CopySnapshotResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6837,7 +6975,7 @@ func (x *CopySnapshotResponse) String() string {
 func (*CopySnapshotResponse) ProtoMessage() {}
 
 func (x *CopySnapshotResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[95]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6850,7 +6988,7 @@ func (x *CopySnapshotResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopySnapshotResponse.ProtoReflect.Descriptor instead.
 func (*CopySnapshotResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{95}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{96}
 }
 
 func (x *CopySnapshotResponse) GetSnapshotId() string {
@@ -6874,7 +7012,7 @@ type GetSnapshotLayersRequest struct {
 
 func (x *GetSnapshotLayersRequest) Reset() {
 	*x = GetSnapshotLayersRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6886,7 +7024,7 @@ func (x *GetSnapshotLayersRequest) String() string {
 func (*GetSnapshotLayersRequest) ProtoMessage() {}
 
 func (x *GetSnapshotLayersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[96]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6899,7 +7037,7 @@ func (x *GetSnapshotLayersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSnapshotLayersRequest.ProtoReflect.Descriptor instead.
 func (*GetSnapshotLayersRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{96}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{97}
 }
 
 func (x *GetSnapshotLayersRequest) GetSnapshotId() string {
@@ -6947,7 +7085,7 @@ type LayerChunk struct {
 
 func (x *LayerChunk) Reset() {
 	*x = LayerChunk{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6959,7 +7097,7 @@ func (x *LayerChunk) String() string {
 func (*LayerChunk) ProtoMessage() {}
 
 func (x *LayerChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[97]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6972,7 +7110,7 @@ func (x *LayerChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LayerChunk.ProtoReflect.Descriptor instead.
 func (*LayerChunk) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{97}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{98}
 }
 
 func (x *LayerChunk) GetLayerName() string {
@@ -7047,7 +7185,7 @@ type GetImageFilesRequest struct {
 
 func (x *GetImageFilesRequest) Reset() {
 	*x = GetImageFilesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7059,7 +7197,7 @@ func (x *GetImageFilesRequest) String() string {
 func (*GetImageFilesRequest) ProtoMessage() {}
 
 func (x *GetImageFilesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[98]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7072,7 +7210,7 @@ func (x *GetImageFilesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetImageFilesRequest.ProtoReflect.Descriptor instead.
 func (*GetImageFilesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{98}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{99}
 }
 
 func (x *GetImageFilesRequest) GetImageId() string {
@@ -7102,7 +7240,7 @@ type CopyImageRequest struct {
 
 func (x *CopyImageRequest) Reset() {
 	*x = CopyImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7114,7 +7252,7 @@ func (x *CopyImageRequest) String() string {
 func (*CopyImageRequest) ProtoMessage() {}
 
 func (x *CopyImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[99]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7127,7 +7265,7 @@ func (x *CopyImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopyImageRequest.ProtoReflect.Descriptor instead.
 func (*CopyImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{99}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{100}
 }
 
 func (x *CopyImageRequest) GetSourceRegion() string {
@@ -7209,7 +7347,7 @@ type CopyImageResponse struct {
 
 func (x *CopyImageResponse) Reset() {
 	*x = CopyImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7221,7 +7359,7 @@ func (x *CopyImageResponse) String() string {
 func (*CopyImageResponse) ProtoMessage() {}
 
 func (x *CopyImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[100]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7234,7 +7372,7 @@ func (x *CopyImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CopyImageResponse.ProtoReflect.Descriptor instead.
 func (*CopyImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{100}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{101}
 }
 
 func (x *CopyImageResponse) GetImageId() string {
@@ -7254,7 +7392,7 @@ type DeleteSnapshotRequest struct {
 
 func (x *DeleteSnapshotRequest) Reset() {
 	*x = DeleteSnapshotRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7266,7 +7404,7 @@ func (x *DeleteSnapshotRequest) String() string {
 func (*DeleteSnapshotRequest) ProtoMessage() {}
 
 func (x *DeleteSnapshotRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[101]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7279,7 +7417,7 @@ func (x *DeleteSnapshotRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSnapshotRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSnapshotRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{101}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{102}
 }
 
 func (x *DeleteSnapshotRequest) GetSnapshotId() string {
@@ -7304,7 +7442,7 @@ type DeleteSnapshotResponse struct {
 
 func (x *DeleteSnapshotResponse) Reset() {
 	*x = DeleteSnapshotResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7316,7 +7454,7 @@ func (x *DeleteSnapshotResponse) String() string {
 func (*DeleteSnapshotResponse) ProtoMessage() {}
 
 func (x *DeleteSnapshotResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[102]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7329,7 +7467,7 @@ func (x *DeleteSnapshotResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSnapshotResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSnapshotResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{102}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{103}
 }
 
 type Image struct {
@@ -7357,7 +7495,7 @@ type Image struct {
 
 func (x *Image) Reset() {
 	*x = Image{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7369,7 +7507,7 @@ func (x *Image) String() string {
 func (*Image) ProtoMessage() {}
 
 func (x *Image) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[103]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7382,7 +7520,7 @@ func (x *Image) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Image.ProtoReflect.Descriptor instead.
 func (*Image) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{103}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{104}
 }
 
 func (x *Image) GetImageId() string {
@@ -7524,7 +7662,7 @@ type RegisterImageRequest struct {
 
 func (x *RegisterImageRequest) Reset() {
 	*x = RegisterImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7536,7 +7674,7 @@ func (x *RegisterImageRequest) String() string {
 func (*RegisterImageRequest) ProtoMessage() {}
 
 func (x *RegisterImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[104]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7549,7 +7687,7 @@ func (x *RegisterImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterImageRequest.ProtoReflect.Descriptor instead.
 func (*RegisterImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{104}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{105}
 }
 
 func (x *RegisterImageRequest) GetName() string {
@@ -7624,7 +7762,7 @@ type RegisterImageResponse struct {
 
 func (x *RegisterImageResponse) Reset() {
 	*x = RegisterImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7636,7 +7774,7 @@ func (x *RegisterImageResponse) String() string {
 func (*RegisterImageResponse) ProtoMessage() {}
 
 func (x *RegisterImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[105]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7649,7 +7787,7 @@ func (x *RegisterImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterImageResponse.ProtoReflect.Descriptor instead.
 func (*RegisterImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{105}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{106}
 }
 
 func (x *RegisterImageResponse) GetImageId() string {
@@ -7673,7 +7811,7 @@ type CreateImageRequest struct {
 
 func (x *CreateImageRequest) Reset() {
 	*x = CreateImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7685,7 +7823,7 @@ func (x *CreateImageRequest) String() string {
 func (*CreateImageRequest) ProtoMessage() {}
 
 func (x *CreateImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[106]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7698,7 +7836,7 @@ func (x *CreateImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateImageRequest.ProtoReflect.Descriptor instead.
 func (*CreateImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{106}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{107}
 }
 
 func (x *CreateImageRequest) GetInstanceId() string {
@@ -7752,7 +7890,7 @@ type CreateImageResponse struct {
 
 func (x *CreateImageResponse) Reset() {
 	*x = CreateImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7764,7 +7902,7 @@ func (x *CreateImageResponse) String() string {
 func (*CreateImageResponse) ProtoMessage() {}
 
 func (x *CreateImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[107]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7777,7 +7915,7 @@ func (x *CreateImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateImageResponse.ProtoReflect.Descriptor instead.
 func (*CreateImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{107}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{108}
 }
 
 func (x *CreateImageResponse) GetImageId() string {
@@ -7806,7 +7944,7 @@ type DescribeImagesRequest struct {
 
 func (x *DescribeImagesRequest) Reset() {
 	*x = DescribeImagesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7818,7 +7956,7 @@ func (x *DescribeImagesRequest) String() string {
 func (*DescribeImagesRequest) ProtoMessage() {}
 
 func (x *DescribeImagesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[108]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7831,7 +7969,7 @@ func (x *DescribeImagesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImagesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeImagesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{108}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{109}
 }
 
 func (x *DescribeImagesRequest) GetImageIds() []string {
@@ -7900,7 +8038,7 @@ type DescribeImagesResponse struct {
 
 func (x *DescribeImagesResponse) Reset() {
 	*x = DescribeImagesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7912,7 +8050,7 @@ func (x *DescribeImagesResponse) String() string {
 func (*DescribeImagesResponse) ProtoMessage() {}
 
 func (x *DescribeImagesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[109]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7925,7 +8063,7 @@ func (x *DescribeImagesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImagesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeImagesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{109}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{110}
 }
 
 func (x *DescribeImagesResponse) GetImages() []*Image {
@@ -7952,7 +8090,7 @@ type DeregisterImageRequest struct {
 
 func (x *DeregisterImageRequest) Reset() {
 	*x = DeregisterImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7964,7 +8102,7 @@ func (x *DeregisterImageRequest) String() string {
 func (*DeregisterImageRequest) ProtoMessage() {}
 
 func (x *DeregisterImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[110]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7977,7 +8115,7 @@ func (x *DeregisterImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeregisterImageRequest.ProtoReflect.Descriptor instead.
 func (*DeregisterImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{110}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{111}
 }
 
 func (x *DeregisterImageRequest) GetImageId() string {
@@ -8002,7 +8140,7 @@ type DeregisterImageResponse struct {
 
 func (x *DeregisterImageResponse) Reset() {
 	*x = DeregisterImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8014,7 +8152,7 @@ func (x *DeregisterImageResponse) String() string {
 func (*DeregisterImageResponse) ProtoMessage() {}
 
 func (x *DeregisterImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[111]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8027,7 +8165,7 @@ func (x *DeregisterImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeregisterImageResponse.ProtoReflect.Descriptor instead.
 func (*DeregisterImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{111}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{112}
 }
 
 // LaunchPermission lets one account (user_id, 12 digits) or everyone
@@ -8042,7 +8180,7 @@ type LaunchPermission struct {
 
 func (x *LaunchPermission) Reset() {
 	*x = LaunchPermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8054,7 +8192,7 @@ func (x *LaunchPermission) String() string {
 func (*LaunchPermission) ProtoMessage() {}
 
 func (x *LaunchPermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[112]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8067,7 +8205,7 @@ func (x *LaunchPermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchPermission.ProtoReflect.Descriptor instead.
 func (*LaunchPermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{112}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{113}
 }
 
 func (x *LaunchPermission) GetUserId() string {
@@ -8094,7 +8232,7 @@ type LaunchPermissionModifications struct {
 
 func (x *LaunchPermissionModifications) Reset() {
 	*x = LaunchPermissionModifications{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8106,7 +8244,7 @@ func (x *LaunchPermissionModifications) String() string {
 func (*LaunchPermissionModifications) ProtoMessage() {}
 
 func (x *LaunchPermissionModifications) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[113]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8119,7 +8257,7 @@ func (x *LaunchPermissionModifications) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchPermissionModifications.ProtoReflect.Descriptor instead.
 func (*LaunchPermissionModifications) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{113}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{114}
 }
 
 func (x *LaunchPermissionModifications) GetAdd() []*LaunchPermission {
@@ -8146,7 +8284,7 @@ type AttributeValue struct {
 
 func (x *AttributeValue) Reset() {
 	*x = AttributeValue{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8158,7 +8296,7 @@ func (x *AttributeValue) String() string {
 func (*AttributeValue) ProtoMessage() {}
 
 func (x *AttributeValue) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[114]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8171,7 +8309,7 @@ func (x *AttributeValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttributeValue.ProtoReflect.Descriptor instead.
 func (*AttributeValue) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{114}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{115}
 }
 
 func (x *AttributeValue) GetValue() string {
@@ -8201,7 +8339,7 @@ type ModifyImageAttributeRequest struct {
 
 func (x *ModifyImageAttributeRequest) Reset() {
 	*x = ModifyImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8213,7 +8351,7 @@ func (x *ModifyImageAttributeRequest) String() string {
 func (*ModifyImageAttributeRequest) ProtoMessage() {}
 
 func (x *ModifyImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[115]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8226,7 +8364,7 @@ func (x *ModifyImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{115}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{116}
 }
 
 func (x *ModifyImageAttributeRequest) GetImageId() string {
@@ -8300,7 +8438,7 @@ type ModifyImageAttributeResponse struct {
 
 func (x *ModifyImageAttributeResponse) Reset() {
 	*x = ModifyImageAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8312,7 +8450,7 @@ func (x *ModifyImageAttributeResponse) String() string {
 func (*ModifyImageAttributeResponse) ProtoMessage() {}
 
 func (x *ModifyImageAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[116]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8325,7 +8463,7 @@ func (x *ModifyImageAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyImageAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifyImageAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{116}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{117}
 }
 
 type DescribeImageAttributeRequest struct {
@@ -8342,7 +8480,7 @@ type DescribeImageAttributeRequest struct {
 
 func (x *DescribeImageAttributeRequest) Reset() {
 	*x = DescribeImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8354,7 +8492,7 @@ func (x *DescribeImageAttributeRequest) String() string {
 func (*DescribeImageAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[117]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8367,7 +8505,7 @@ func (x *DescribeImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{117}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{118}
 }
 
 func (x *DescribeImageAttributeRequest) GetImageId() string {
@@ -8406,7 +8544,7 @@ type ImageAttribute struct {
 
 func (x *ImageAttribute) Reset() {
 	*x = ImageAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8418,7 +8556,7 @@ func (x *ImageAttribute) String() string {
 func (*ImageAttribute) ProtoMessage() {}
 
 func (x *ImageAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[118]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8431,7 +8569,7 @@ func (x *ImageAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImageAttribute.ProtoReflect.Descriptor instead.
 func (*ImageAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{118}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{119}
 }
 
 func (x *ImageAttribute) GetImageId() string {
@@ -8473,7 +8611,7 @@ type ResetImageAttributeRequest struct {
 
 func (x *ResetImageAttributeRequest) Reset() {
 	*x = ResetImageAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8485,7 +8623,7 @@ func (x *ResetImageAttributeRequest) String() string {
 func (*ResetImageAttributeRequest) ProtoMessage() {}
 
 func (x *ResetImageAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[119]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8498,7 +8636,7 @@ func (x *ResetImageAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetImageAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ResetImageAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{119}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{120}
 }
 
 func (x *ResetImageAttributeRequest) GetImageId() string {
@@ -8530,7 +8668,7 @@ type ResetImageAttributeResponse struct {
 
 func (x *ResetImageAttributeResponse) Reset() {
 	*x = ResetImageAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8542,7 +8680,7 @@ func (x *ResetImageAttributeResponse) String() string {
 func (*ResetImageAttributeResponse) ProtoMessage() {}
 
 func (x *ResetImageAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[120]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8555,7 +8693,7 @@ func (x *ResetImageAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetImageAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ResetImageAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{120}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{121}
 }
 
 // ExportImageRequest writes an image's disks (chains flattened), kernel and
@@ -8572,7 +8710,7 @@ type ExportImageRequest struct {
 
 func (x *ExportImageRequest) Reset() {
 	*x = ExportImageRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8584,7 +8722,7 @@ func (x *ExportImageRequest) String() string {
 func (*ExportImageRequest) ProtoMessage() {}
 
 func (x *ExportImageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[121]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8597,7 +8735,7 @@ func (x *ExportImageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportImageRequest.ProtoReflect.Descriptor instead.
 func (*ExportImageRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{121}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{122}
 }
 
 func (x *ExportImageRequest) GetImageId() string {
@@ -8632,7 +8770,7 @@ type ExportImageResponse struct {
 
 func (x *ExportImageResponse) Reset() {
 	*x = ExportImageResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8644,7 +8782,7 @@ func (x *ExportImageResponse) String() string {
 func (*ExportImageResponse) ProtoMessage() {}
 
 func (x *ExportImageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[122]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8657,7 +8795,7 @@ func (x *ExportImageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportImageResponse.ProtoReflect.Descriptor instead.
 func (*ExportImageResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{122}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{123}
 }
 
 func (x *ExportImageResponse) GetBundlePath() string {
@@ -8690,7 +8828,7 @@ type Vpc struct {
 
 func (x *Vpc) Reset() {
 	*x = Vpc{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8702,7 +8840,7 @@ func (x *Vpc) String() string {
 func (*Vpc) ProtoMessage() {}
 
 func (x *Vpc) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[123]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8715,7 +8853,7 @@ func (x *Vpc) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Vpc.ProtoReflect.Descriptor instead.
 func (*Vpc) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{123}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{124}
 }
 
 func (x *Vpc) GetVpcId() string {
@@ -8778,7 +8916,7 @@ type VpcCidrBlockAssociation struct {
 
 func (x *VpcCidrBlockAssociation) Reset() {
 	*x = VpcCidrBlockAssociation{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8790,7 +8928,7 @@ func (x *VpcCidrBlockAssociation) String() string {
 func (*VpcCidrBlockAssociation) ProtoMessage() {}
 
 func (x *VpcCidrBlockAssociation) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[124]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8803,7 +8941,7 @@ func (x *VpcCidrBlockAssociation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VpcCidrBlockAssociation.ProtoReflect.Descriptor instead.
 func (*VpcCidrBlockAssociation) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{124}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{125}
 }
 
 func (x *VpcCidrBlockAssociation) GetAssociationId() string {
@@ -8838,7 +8976,7 @@ type DescribeVpcAttributeRequest struct {
 
 func (x *DescribeVpcAttributeRequest) Reset() {
 	*x = DescribeVpcAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8850,7 +8988,7 @@ func (x *DescribeVpcAttributeRequest) String() string {
 func (*DescribeVpcAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeVpcAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[125]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8863,7 +9001,7 @@ func (x *DescribeVpcAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{125}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{126}
 }
 
 func (x *DescribeVpcAttributeRequest) GetVpcId() string {
@@ -8891,7 +9029,7 @@ type VpcAttribute struct {
 
 func (x *VpcAttribute) Reset() {
 	*x = VpcAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8903,7 +9041,7 @@ func (x *VpcAttribute) String() string {
 func (*VpcAttribute) ProtoMessage() {}
 
 func (x *VpcAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[126]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8916,7 +9054,7 @@ func (x *VpcAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VpcAttribute.ProtoReflect.Descriptor instead.
 func (*VpcAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{126}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{127}
 }
 
 func (x *VpcAttribute) GetVpcId() string {
@@ -8953,7 +9091,7 @@ type ModifyVpcAttributeRequest struct {
 
 func (x *ModifyVpcAttributeRequest) Reset() {
 	*x = ModifyVpcAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8965,7 +9103,7 @@ func (x *ModifyVpcAttributeRequest) String() string {
 func (*ModifyVpcAttributeRequest) ProtoMessage() {}
 
 func (x *ModifyVpcAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[127]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8978,7 +9116,7 @@ func (x *ModifyVpcAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVpcAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyVpcAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{127}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{128}
 }
 
 func (x *ModifyVpcAttributeRequest) GetVpcId() string {
@@ -9017,7 +9155,7 @@ type ModifyVpcAttributeResponse struct {
 
 func (x *ModifyVpcAttributeResponse) Reset() {
 	*x = ModifyVpcAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9029,7 +9167,7 @@ func (x *ModifyVpcAttributeResponse) String() string {
 func (*ModifyVpcAttributeResponse) ProtoMessage() {}
 
 func (x *ModifyVpcAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[128]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9042,7 +9180,7 @@ func (x *ModifyVpcAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVpcAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifyVpcAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{128}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{129}
 }
 
 type AssociateVpcCidrBlockRequest struct {
@@ -9064,7 +9202,7 @@ type AssociateVpcCidrBlockRequest struct {
 
 func (x *AssociateVpcCidrBlockRequest) Reset() {
 	*x = AssociateVpcCidrBlockRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9076,7 +9214,7 @@ func (x *AssociateVpcCidrBlockRequest) String() string {
 func (*AssociateVpcCidrBlockRequest) ProtoMessage() {}
 
 func (x *AssociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[129]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9089,7 +9227,7 @@ func (x *AssociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AssociateVpcCidrBlockRequest.ProtoReflect.Descriptor instead.
 func (*AssociateVpcCidrBlockRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{129}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{130}
 }
 
 func (x *AssociateVpcCidrBlockRequest) GetVpcId() string {
@@ -9171,7 +9309,7 @@ type DisassociateVpcCidrBlockRequest struct {
 
 func (x *DisassociateVpcCidrBlockRequest) Reset() {
 	*x = DisassociateVpcCidrBlockRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9183,7 +9321,7 @@ func (x *DisassociateVpcCidrBlockRequest) String() string {
 func (*DisassociateVpcCidrBlockRequest) ProtoMessage() {}
 
 func (x *DisassociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[130]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9196,7 +9334,7 @@ func (x *DisassociateVpcCidrBlockRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisassociateVpcCidrBlockRequest.ProtoReflect.Descriptor instead.
 func (*DisassociateVpcCidrBlockRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{130}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{131}
 }
 
 func (x *DisassociateVpcCidrBlockRequest) GetAssociationId() string {
@@ -9216,7 +9354,7 @@ type VpcCidrBlockResponse struct {
 
 func (x *VpcCidrBlockResponse) Reset() {
 	*x = VpcCidrBlockResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9228,7 +9366,7 @@ func (x *VpcCidrBlockResponse) String() string {
 func (*VpcCidrBlockResponse) ProtoMessage() {}
 
 func (x *VpcCidrBlockResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[131]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9241,7 +9379,7 @@ func (x *VpcCidrBlockResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VpcCidrBlockResponse.ProtoReflect.Descriptor instead.
 func (*VpcCidrBlockResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{131}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{132}
 }
 
 func (x *VpcCidrBlockResponse) GetVpcId() string {
@@ -9268,7 +9406,7 @@ type DescribeVpcClassicLinkRequest struct {
 
 func (x *DescribeVpcClassicLinkRequest) Reset() {
 	*x = DescribeVpcClassicLinkRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9280,7 +9418,7 @@ func (x *DescribeVpcClassicLinkRequest) String() string {
 func (*DescribeVpcClassicLinkRequest) ProtoMessage() {}
 
 func (x *DescribeVpcClassicLinkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[132]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9293,7 +9431,7 @@ func (x *DescribeVpcClassicLinkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcClassicLinkRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcClassicLinkRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{132}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{133}
 }
 
 func (x *DescribeVpcClassicLinkRequest) GetVpcIds() []string {
@@ -9321,7 +9459,7 @@ type VpcClassicLink struct {
 
 func (x *VpcClassicLink) Reset() {
 	*x = VpcClassicLink{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9333,7 +9471,7 @@ func (x *VpcClassicLink) String() string {
 func (*VpcClassicLink) ProtoMessage() {}
 
 func (x *VpcClassicLink) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[133]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9346,7 +9484,7 @@ func (x *VpcClassicLink) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VpcClassicLink.ProtoReflect.Descriptor instead.
 func (*VpcClassicLink) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{133}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{134}
 }
 
 func (x *VpcClassicLink) GetVpcId() string {
@@ -9379,7 +9517,7 @@ type DescribeVpcClassicLinkResponse struct {
 
 func (x *DescribeVpcClassicLinkResponse) Reset() {
 	*x = DescribeVpcClassicLinkResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9391,7 +9529,7 @@ func (x *DescribeVpcClassicLinkResponse) String() string {
 func (*DescribeVpcClassicLinkResponse) ProtoMessage() {}
 
 func (x *DescribeVpcClassicLinkResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[134]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9404,7 +9542,7 @@ func (x *DescribeVpcClassicLinkResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcClassicLinkResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVpcClassicLinkResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{134}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{135}
 }
 
 func (x *DescribeVpcClassicLinkResponse) GetVpcs() []*VpcClassicLink {
@@ -9425,7 +9563,7 @@ type DescribeVpcClassicLinkDnsSupportRequest struct {
 
 func (x *DescribeVpcClassicLinkDnsSupportRequest) Reset() {
 	*x = DescribeVpcClassicLinkDnsSupportRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9437,7 +9575,7 @@ func (x *DescribeVpcClassicLinkDnsSupportRequest) String() string {
 func (*DescribeVpcClassicLinkDnsSupportRequest) ProtoMessage() {}
 
 func (x *DescribeVpcClassicLinkDnsSupportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[135]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9450,7 +9588,7 @@ func (x *DescribeVpcClassicLinkDnsSupportRequest) ProtoReflect() protoreflect.Me
 
 // Deprecated: Use DescribeVpcClassicLinkDnsSupportRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcClassicLinkDnsSupportRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{135}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{136}
 }
 
 func (x *DescribeVpcClassicLinkDnsSupportRequest) GetVpcIds() []string {
@@ -9484,7 +9622,7 @@ type ClassicLinkDnsSupport struct {
 
 func (x *ClassicLinkDnsSupport) Reset() {
 	*x = ClassicLinkDnsSupport{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9496,7 +9634,7 @@ func (x *ClassicLinkDnsSupport) String() string {
 func (*ClassicLinkDnsSupport) ProtoMessage() {}
 
 func (x *ClassicLinkDnsSupport) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[136]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9509,7 +9647,7 @@ func (x *ClassicLinkDnsSupport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClassicLinkDnsSupport.ProtoReflect.Descriptor instead.
 func (*ClassicLinkDnsSupport) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{136}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{137}
 }
 
 func (x *ClassicLinkDnsSupport) GetVpcId() string {
@@ -9536,7 +9674,7 @@ type DescribeVpcClassicLinkDnsSupportResponse struct {
 
 func (x *DescribeVpcClassicLinkDnsSupportResponse) Reset() {
 	*x = DescribeVpcClassicLinkDnsSupportResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9548,7 +9686,7 @@ func (x *DescribeVpcClassicLinkDnsSupportResponse) String() string {
 func (*DescribeVpcClassicLinkDnsSupportResponse) ProtoMessage() {}
 
 func (x *DescribeVpcClassicLinkDnsSupportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[137]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9561,7 +9699,7 @@ func (x *DescribeVpcClassicLinkDnsSupportResponse) ProtoReflect() protoreflect.M
 
 // Deprecated: Use DescribeVpcClassicLinkDnsSupportResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVpcClassicLinkDnsSupportResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{137}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{138}
 }
 
 func (x *DescribeVpcClassicLinkDnsSupportResponse) GetVpcs() []*ClassicLinkDnsSupport {
@@ -9600,7 +9738,7 @@ type CreateVpcRequest struct {
 
 func (x *CreateVpcRequest) Reset() {
 	*x = CreateVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9612,7 +9750,7 @@ func (x *CreateVpcRequest) String() string {
 func (*CreateVpcRequest) ProtoMessage() {}
 
 func (x *CreateVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[138]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9625,7 +9763,7 @@ func (x *CreateVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVpcRequest.ProtoReflect.Descriptor instead.
 func (*CreateVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{138}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{139}
 }
 
 func (x *CreateVpcRequest) GetCidrBlock() string {
@@ -9724,7 +9862,7 @@ type DescribeVpcsRequest struct {
 
 func (x *DescribeVpcsRequest) Reset() {
 	*x = DescribeVpcsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9736,7 +9874,7 @@ func (x *DescribeVpcsRequest) String() string {
 func (*DescribeVpcsRequest) ProtoMessage() {}
 
 func (x *DescribeVpcsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[139]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9749,7 +9887,7 @@ func (x *DescribeVpcsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVpcsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{139}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{140}
 }
 
 func (x *DescribeVpcsRequest) GetVpcIds() []string {
@@ -9790,7 +9928,7 @@ type DescribeVpcsResponse struct {
 
 func (x *DescribeVpcsResponse) Reset() {
 	*x = DescribeVpcsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9802,7 +9940,7 @@ func (x *DescribeVpcsResponse) String() string {
 func (*DescribeVpcsResponse) ProtoMessage() {}
 
 func (x *DescribeVpcsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[140]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9815,7 +9953,7 @@ func (x *DescribeVpcsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVpcsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVpcsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{140}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{141}
 }
 
 func (x *DescribeVpcsResponse) GetVpcs() []*Vpc {
@@ -9842,7 +9980,7 @@ type DeleteVpcRequest struct {
 
 func (x *DeleteVpcRequest) Reset() {
 	*x = DeleteVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9854,7 +9992,7 @@ func (x *DeleteVpcRequest) String() string {
 func (*DeleteVpcRequest) ProtoMessage() {}
 
 func (x *DeleteVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[141]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9867,7 +10005,7 @@ func (x *DeleteVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVpcRequest.ProtoReflect.Descriptor instead.
 func (*DeleteVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{141}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{142}
 }
 
 func (x *DeleteVpcRequest) GetVpcId() string {
@@ -9892,7 +10030,7 @@ type DeleteVpcResponse struct {
 
 func (x *DeleteVpcResponse) Reset() {
 	*x = DeleteVpcResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9904,7 +10042,7 @@ func (x *DeleteVpcResponse) String() string {
 func (*DeleteVpcResponse) ProtoMessage() {}
 
 func (x *DeleteVpcResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[142]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9917,7 +10055,7 @@ func (x *DeleteVpcResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteVpcResponse.ProtoReflect.Descriptor instead.
 func (*DeleteVpcResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{142}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{143}
 }
 
 type Subnet struct {
@@ -9943,7 +10081,7 @@ type Subnet struct {
 
 func (x *Subnet) Reset() {
 	*x = Subnet{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9955,7 +10093,7 @@ func (x *Subnet) String() string {
 func (*Subnet) ProtoMessage() {}
 
 func (x *Subnet) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[143]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9968,7 +10106,7 @@ func (x *Subnet) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Subnet.ProtoReflect.Descriptor instead.
 func (*Subnet) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{143}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{144}
 }
 
 func (x *Subnet) GetSubnetId() string {
@@ -10098,7 +10236,7 @@ type ModifySubnetAttributeRequest struct {
 
 func (x *ModifySubnetAttributeRequest) Reset() {
 	*x = ModifySubnetAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10110,7 +10248,7 @@ func (x *ModifySubnetAttributeRequest) String() string {
 func (*ModifySubnetAttributeRequest) ProtoMessage() {}
 
 func (x *ModifySubnetAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[144]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10123,7 +10261,7 @@ func (x *ModifySubnetAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySubnetAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifySubnetAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{144}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{145}
 }
 
 func (x *ModifySubnetAttributeRequest) GetSubnetId() string {
@@ -10211,7 +10349,7 @@ type ModifySubnetAttributeResponse struct {
 
 func (x *ModifySubnetAttributeResponse) Reset() {
 	*x = ModifySubnetAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10223,7 +10361,7 @@ func (x *ModifySubnetAttributeResponse) String() string {
 func (*ModifySubnetAttributeResponse) ProtoMessage() {}
 
 func (x *ModifySubnetAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[145]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10236,7 +10374,7 @@ func (x *ModifySubnetAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySubnetAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifySubnetAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{145}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{146}
 }
 
 type CreateSubnetRequest struct {
@@ -10252,7 +10390,7 @@ type CreateSubnetRequest struct {
 
 func (x *CreateSubnetRequest) Reset() {
 	*x = CreateSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10264,7 +10402,7 @@ func (x *CreateSubnetRequest) String() string {
 func (*CreateSubnetRequest) ProtoMessage() {}
 
 func (x *CreateSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[146]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10277,7 +10415,7 @@ func (x *CreateSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSubnetRequest.ProtoReflect.Descriptor instead.
 func (*CreateSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{146}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{147}
 }
 
 func (x *CreateSubnetRequest) GetVpcId() string {
@@ -10327,7 +10465,7 @@ type DescribeSubnetsRequest struct {
 
 func (x *DescribeSubnetsRequest) Reset() {
 	*x = DescribeSubnetsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10339,7 +10477,7 @@ func (x *DescribeSubnetsRequest) String() string {
 func (*DescribeSubnetsRequest) ProtoMessage() {}
 
 func (x *DescribeSubnetsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[147]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10352,7 +10490,7 @@ func (x *DescribeSubnetsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSubnetsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSubnetsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{147}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{148}
 }
 
 func (x *DescribeSubnetsRequest) GetSubnetIds() []string {
@@ -10393,7 +10531,7 @@ type DescribeSubnetsResponse struct {
 
 func (x *DescribeSubnetsResponse) Reset() {
 	*x = DescribeSubnetsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10405,7 +10543,7 @@ func (x *DescribeSubnetsResponse) String() string {
 func (*DescribeSubnetsResponse) ProtoMessage() {}
 
 func (x *DescribeSubnetsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[148]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10418,7 +10556,7 @@ func (x *DescribeSubnetsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSubnetsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSubnetsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{148}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{149}
 }
 
 func (x *DescribeSubnetsResponse) GetSubnets() []*Subnet {
@@ -10445,7 +10583,7 @@ type DeleteSubnetRequest struct {
 
 func (x *DeleteSubnetRequest) Reset() {
 	*x = DeleteSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10457,7 +10595,7 @@ func (x *DeleteSubnetRequest) String() string {
 func (*DeleteSubnetRequest) ProtoMessage() {}
 
 func (x *DeleteSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[149]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10470,7 +10608,7 @@ func (x *DeleteSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSubnetRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{149}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{150}
 }
 
 func (x *DeleteSubnetRequest) GetSubnetId() string {
@@ -10495,7 +10633,7 @@ type DeleteSubnetResponse struct {
 
 func (x *DeleteSubnetResponse) Reset() {
 	*x = DeleteSubnetResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10507,7 +10645,7 @@ func (x *DeleteSubnetResponse) String() string {
 func (*DeleteSubnetResponse) ProtoMessage() {}
 
 func (x *DeleteSubnetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[150]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10520,7 +10658,7 @@ func (x *DeleteSubnetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSubnetResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSubnetResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{150}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{151}
 }
 
 type GroupIdentifier struct {
@@ -10533,7 +10671,7 @@ type GroupIdentifier struct {
 
 func (x *GroupIdentifier) Reset() {
 	*x = GroupIdentifier{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10545,7 +10683,7 @@ func (x *GroupIdentifier) String() string {
 func (*GroupIdentifier) ProtoMessage() {}
 
 func (x *GroupIdentifier) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[151]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10558,7 +10696,7 @@ func (x *GroupIdentifier) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupIdentifier.ProtoReflect.Descriptor instead.
 func (*GroupIdentifier) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{151}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{152}
 }
 
 func (x *GroupIdentifier) GetGroupId() string {
@@ -10585,7 +10723,7 @@ type IpRange struct {
 
 func (x *IpRange) Reset() {
 	*x = IpRange{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10597,7 +10735,7 @@ func (x *IpRange) String() string {
 func (*IpRange) ProtoMessage() {}
 
 func (x *IpRange) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[152]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10610,7 +10748,7 @@ func (x *IpRange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpRange.ProtoReflect.Descriptor instead.
 func (*IpRange) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{152}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{153}
 }
 
 func (x *IpRange) GetCidrIp() string {
@@ -10638,7 +10776,7 @@ type UserIdGroupPair struct {
 
 func (x *UserIdGroupPair) Reset() {
 	*x = UserIdGroupPair{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10650,7 +10788,7 @@ func (x *UserIdGroupPair) String() string {
 func (*UserIdGroupPair) ProtoMessage() {}
 
 func (x *UserIdGroupPair) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[153]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10663,7 +10801,7 @@ func (x *UserIdGroupPair) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UserIdGroupPair.ProtoReflect.Descriptor instead.
 func (*UserIdGroupPair) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{153}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{154}
 }
 
 func (x *UserIdGroupPair) GetGroupId() string {
@@ -10699,7 +10837,7 @@ type Ipv6Range struct {
 
 func (x *Ipv6Range) Reset() {
 	*x = Ipv6Range{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10711,7 +10849,7 @@ func (x *Ipv6Range) String() string {
 func (*Ipv6Range) ProtoMessage() {}
 
 func (x *Ipv6Range) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[154]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10724,7 +10862,7 @@ func (x *Ipv6Range) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ipv6Range.ProtoReflect.Descriptor instead.
 func (*Ipv6Range) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{154}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{155}
 }
 
 func (x *Ipv6Range) GetCidrIpv6() string {
@@ -10752,7 +10890,7 @@ type PrefixListId struct {
 
 func (x *PrefixListId) Reset() {
 	*x = PrefixListId{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10764,7 +10902,7 @@ func (x *PrefixListId) String() string {
 func (*PrefixListId) ProtoMessage() {}
 
 func (x *PrefixListId) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[155]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10777,7 +10915,7 @@ func (x *PrefixListId) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PrefixListId.ProtoReflect.Descriptor instead.
 func (*PrefixListId) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{155}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{156}
 }
 
 func (x *PrefixListId) GetPrefixListId() string {
@@ -10812,7 +10950,7 @@ type IpPermission struct {
 
 func (x *IpPermission) Reset() {
 	*x = IpPermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10824,7 +10962,7 @@ func (x *IpPermission) String() string {
 func (*IpPermission) ProtoMessage() {}
 
 func (x *IpPermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[156]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10837,7 +10975,7 @@ func (x *IpPermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IpPermission.ProtoReflect.Descriptor instead.
 func (*IpPermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{156}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{157}
 }
 
 func (x *IpPermission) GetIpProtocol() string {
@@ -10905,7 +11043,7 @@ type SecurityGroup struct {
 
 func (x *SecurityGroup) Reset() {
 	*x = SecurityGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10917,7 +11055,7 @@ func (x *SecurityGroup) String() string {
 func (*SecurityGroup) ProtoMessage() {}
 
 func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[157]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10930,7 +11068,7 @@ func (x *SecurityGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroup.ProtoReflect.Descriptor instead.
 func (*SecurityGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{157}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{158}
 }
 
 func (x *SecurityGroup) GetGroupId() string {
@@ -11002,7 +11140,7 @@ type CreateSecurityGroupRequest struct {
 
 func (x *CreateSecurityGroupRequest) Reset() {
 	*x = CreateSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11014,7 +11152,7 @@ func (x *CreateSecurityGroupRequest) String() string {
 func (*CreateSecurityGroupRequest) ProtoMessage() {}
 
 func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[158]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11027,7 +11165,7 @@ func (x *CreateSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{158}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{159}
 }
 
 func (x *CreateSecurityGroupRequest) GetGroupName() string {
@@ -11074,7 +11212,7 @@ type CreateSecurityGroupResponse struct {
 
 func (x *CreateSecurityGroupResponse) Reset() {
 	*x = CreateSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11086,7 +11224,7 @@ func (x *CreateSecurityGroupResponse) String() string {
 func (*CreateSecurityGroupResponse) ProtoMessage() {}
 
 func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[159]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11099,7 +11237,7 @@ func (x *CreateSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*CreateSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{159}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{160}
 }
 
 func (x *CreateSecurityGroupResponse) GetGroupId() string {
@@ -11120,7 +11258,7 @@ type DeleteSecurityGroupRequest struct {
 
 func (x *DeleteSecurityGroupRequest) Reset() {
 	*x = DeleteSecurityGroupRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11132,7 +11270,7 @@ func (x *DeleteSecurityGroupRequest) String() string {
 func (*DeleteSecurityGroupRequest) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[160]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11145,7 +11283,7 @@ func (x *DeleteSecurityGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{160}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{161}
 }
 
 func (x *DeleteSecurityGroupRequest) GetGroupId() string {
@@ -11177,7 +11315,7 @@ type DeleteSecurityGroupResponse struct {
 
 func (x *DeleteSecurityGroupResponse) Reset() {
 	*x = DeleteSecurityGroupResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11189,7 +11327,7 @@ func (x *DeleteSecurityGroupResponse) String() string {
 func (*DeleteSecurityGroupResponse) ProtoMessage() {}
 
 func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[161]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11202,7 +11340,7 @@ func (x *DeleteSecurityGroupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSecurityGroupResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSecurityGroupResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{161}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{162}
 }
 
 type DescribeSecurityGroupsRequest struct {
@@ -11218,7 +11356,7 @@ type DescribeSecurityGroupsRequest struct {
 
 func (x *DescribeSecurityGroupsRequest) Reset() {
 	*x = DescribeSecurityGroupsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11230,7 +11368,7 @@ func (x *DescribeSecurityGroupsRequest) String() string {
 func (*DescribeSecurityGroupsRequest) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[162]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11243,7 +11381,7 @@ func (x *DescribeSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{162}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{163}
 }
 
 func (x *DescribeSecurityGroupsRequest) GetGroupIds() []string {
@@ -11291,7 +11429,7 @@ type DescribeSecurityGroupsResponse struct {
 
 func (x *DescribeSecurityGroupsResponse) Reset() {
 	*x = DescribeSecurityGroupsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11303,7 +11441,7 @@ func (x *DescribeSecurityGroupsResponse) String() string {
 func (*DescribeSecurityGroupsResponse) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[163]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11316,7 +11454,7 @@ func (x *DescribeSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSecurityGroupsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{163}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{164}
 }
 
 func (x *DescribeSecurityGroupsResponse) GetSecurityGroups() []*SecurityGroup {
@@ -11347,7 +11485,7 @@ type SecurityGroupRulesRequest struct {
 
 func (x *SecurityGroupRulesRequest) Reset() {
 	*x = SecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11359,7 +11497,7 @@ func (x *SecurityGroupRulesRequest) String() string {
 func (*SecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[164]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11372,7 +11510,7 @@ func (x *SecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{164}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{165}
 }
 
 func (x *SecurityGroupRulesRequest) GetGroupId() string {
@@ -11414,7 +11552,7 @@ type SecurityGroupRulesResponse struct {
 
 func (x *SecurityGroupRulesResponse) Reset() {
 	*x = SecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11426,7 +11564,7 @@ func (x *SecurityGroupRulesResponse) String() string {
 func (*SecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[165]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11439,7 +11577,7 @@ func (x *SecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{165}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{166}
 }
 
 func (x *SecurityGroupRulesResponse) GetReturn() bool {
@@ -11470,7 +11608,7 @@ type RevokeSecurityGroupRulesRequest struct {
 
 func (x *RevokeSecurityGroupRulesRequest) Reset() {
 	*x = RevokeSecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11482,7 +11620,7 @@ func (x *RevokeSecurityGroupRulesRequest) String() string {
 func (*RevokeSecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *RevokeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[166]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11495,7 +11633,7 @@ func (x *RevokeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeSecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*RevokeSecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{166}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{167}
 }
 
 func (x *RevokeSecurityGroupRulesRequest) GetGroupId() string {
@@ -11537,7 +11675,7 @@ type RevokeSecurityGroupRulesResponse struct {
 
 func (x *RevokeSecurityGroupRulesResponse) Reset() {
 	*x = RevokeSecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11549,7 +11687,7 @@ func (x *RevokeSecurityGroupRulesResponse) String() string {
 func (*RevokeSecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *RevokeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[167]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11562,7 +11700,7 @@ func (x *RevokeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeSecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*RevokeSecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{167}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{168}
 }
 
 func (x *RevokeSecurityGroupRulesResponse) GetReturn() bool {
@@ -11590,7 +11728,7 @@ type ReferencedSecurityGroup struct {
 
 func (x *ReferencedSecurityGroup) Reset() {
 	*x = ReferencedSecurityGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11602,7 +11740,7 @@ func (x *ReferencedSecurityGroup) String() string {
 func (*ReferencedSecurityGroup) ProtoMessage() {}
 
 func (x *ReferencedSecurityGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[168]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11615,7 +11753,7 @@ func (x *ReferencedSecurityGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferencedSecurityGroup.ProtoReflect.Descriptor instead.
 func (*ReferencedSecurityGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{168}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{169}
 }
 
 func (x *ReferencedSecurityGroup) GetGroupId() string {
@@ -11654,7 +11792,7 @@ type SecurityGroupRule struct {
 
 func (x *SecurityGroupRule) Reset() {
 	*x = SecurityGroupRule{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11666,7 +11804,7 @@ func (x *SecurityGroupRule) String() string {
 func (*SecurityGroupRule) ProtoMessage() {}
 
 func (x *SecurityGroupRule) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[169]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11679,7 +11817,7 @@ func (x *SecurityGroupRule) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRule.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRule) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{169}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{170}
 }
 
 func (x *SecurityGroupRule) GetSecurityGroupRuleId() string {
@@ -11778,7 +11916,7 @@ type DescribeSecurityGroupRulesRequest struct {
 
 func (x *DescribeSecurityGroupRulesRequest) Reset() {
 	*x = DescribeSecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11790,7 +11928,7 @@ func (x *DescribeSecurityGroupRulesRequest) String() string {
 func (*DescribeSecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[170]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11803,7 +11941,7 @@ func (x *DescribeSecurityGroupRulesRequest) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DescribeSecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{170}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{171}
 }
 
 func (x *DescribeSecurityGroupRulesRequest) GetSecurityGroupRuleIds() []string {
@@ -11844,7 +11982,7 @@ type DescribeSecurityGroupRulesResponse struct {
 
 func (x *DescribeSecurityGroupRulesResponse) Reset() {
 	*x = DescribeSecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11856,7 +11994,7 @@ func (x *DescribeSecurityGroupRulesResponse) String() string {
 func (*DescribeSecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[171]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11869,7 +12007,7 @@ func (x *DescribeSecurityGroupRulesResponse) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use DescribeSecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{171}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{172}
 }
 
 func (x *DescribeSecurityGroupRulesResponse) GetSecurityGroupRules() []*SecurityGroupRule {
@@ -11905,7 +12043,7 @@ type SecurityGroupRuleRequest struct {
 
 func (x *SecurityGroupRuleRequest) Reset() {
 	*x = SecurityGroupRuleRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11917,7 +12055,7 @@ func (x *SecurityGroupRuleRequest) String() string {
 func (*SecurityGroupRuleRequest) ProtoMessage() {}
 
 func (x *SecurityGroupRuleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[172]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11930,7 +12068,7 @@ func (x *SecurityGroupRuleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRuleRequest.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRuleRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{172}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{173}
 }
 
 func (x *SecurityGroupRuleRequest) GetIpProtocol() string {
@@ -11999,7 +12137,7 @@ type SecurityGroupRuleUpdate struct {
 
 func (x *SecurityGroupRuleUpdate) Reset() {
 	*x = SecurityGroupRuleUpdate{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12011,7 +12149,7 @@ func (x *SecurityGroupRuleUpdate) String() string {
 func (*SecurityGroupRuleUpdate) ProtoMessage() {}
 
 func (x *SecurityGroupRuleUpdate) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[173]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12024,7 +12162,7 @@ func (x *SecurityGroupRuleUpdate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRuleUpdate.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRuleUpdate) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{173}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{174}
 }
 
 func (x *SecurityGroupRuleUpdate) GetSecurityGroupRuleId() string {
@@ -12052,7 +12190,7 @@ type ModifySecurityGroupRulesRequest struct {
 
 func (x *ModifySecurityGroupRulesRequest) Reset() {
 	*x = ModifySecurityGroupRulesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12064,7 +12202,7 @@ func (x *ModifySecurityGroupRulesRequest) String() string {
 func (*ModifySecurityGroupRulesRequest) ProtoMessage() {}
 
 func (x *ModifySecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[174]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12077,7 +12215,7 @@ func (x *ModifySecurityGroupRulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySecurityGroupRulesRequest.ProtoReflect.Descriptor instead.
 func (*ModifySecurityGroupRulesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{174}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{175}
 }
 
 func (x *ModifySecurityGroupRulesRequest) GetGroupId() string {
@@ -12110,7 +12248,7 @@ type ModifySecurityGroupRulesResponse struct {
 
 func (x *ModifySecurityGroupRulesResponse) Reset() {
 	*x = ModifySecurityGroupRulesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12122,7 +12260,7 @@ func (x *ModifySecurityGroupRulesResponse) String() string {
 func (*ModifySecurityGroupRulesResponse) ProtoMessage() {}
 
 func (x *ModifySecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[175]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12135,7 +12273,7 @@ func (x *ModifySecurityGroupRulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySecurityGroupRulesResponse.ProtoReflect.Descriptor instead.
 func (*ModifySecurityGroupRulesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{175}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{176}
 }
 
 func (x *ModifySecurityGroupRulesResponse) GetReturn() bool {
@@ -12155,7 +12293,7 @@ type SecurityGroupRuleDescription struct {
 
 func (x *SecurityGroupRuleDescription) Reset() {
 	*x = SecurityGroupRuleDescription{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12167,7 +12305,7 @@ func (x *SecurityGroupRuleDescription) String() string {
 func (*SecurityGroupRuleDescription) ProtoMessage() {}
 
 func (x *SecurityGroupRuleDescription) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[176]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12180,7 +12318,7 @@ func (x *SecurityGroupRuleDescription) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupRuleDescription.ProtoReflect.Descriptor instead.
 func (*SecurityGroupRuleDescription) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{176}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{177}
 }
 
 func (x *SecurityGroupRuleDescription) GetSecurityGroupRuleId() string {
@@ -12212,7 +12350,7 @@ type UpdateSecurityGroupRuleDescriptionsRequest struct {
 
 func (x *UpdateSecurityGroupRuleDescriptionsRequest) Reset() {
 	*x = UpdateSecurityGroupRuleDescriptionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12224,7 +12362,7 @@ func (x *UpdateSecurityGroupRuleDescriptionsRequest) String() string {
 func (*UpdateSecurityGroupRuleDescriptionsRequest) ProtoMessage() {}
 
 func (x *UpdateSecurityGroupRuleDescriptionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[177]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12237,7 +12375,7 @@ func (x *UpdateSecurityGroupRuleDescriptionsRequest) ProtoReflect() protoreflect
 
 // Deprecated: Use UpdateSecurityGroupRuleDescriptionsRequest.ProtoReflect.Descriptor instead.
 func (*UpdateSecurityGroupRuleDescriptionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{177}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{178}
 }
 
 func (x *UpdateSecurityGroupRuleDescriptionsRequest) GetGroupId() string {
@@ -12284,7 +12422,7 @@ type UpdateSecurityGroupRuleDescriptionsResponse struct {
 
 func (x *UpdateSecurityGroupRuleDescriptionsResponse) Reset() {
 	*x = UpdateSecurityGroupRuleDescriptionsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12296,7 +12434,7 @@ func (x *UpdateSecurityGroupRuleDescriptionsResponse) String() string {
 func (*UpdateSecurityGroupRuleDescriptionsResponse) ProtoMessage() {}
 
 func (x *UpdateSecurityGroupRuleDescriptionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[178]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12309,7 +12447,7 @@ func (x *UpdateSecurityGroupRuleDescriptionsResponse) ProtoReflect() protoreflec
 
 // Deprecated: Use UpdateSecurityGroupRuleDescriptionsResponse.ProtoReflect.Descriptor instead.
 func (*UpdateSecurityGroupRuleDescriptionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{178}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{179}
 }
 
 func (x *UpdateSecurityGroupRuleDescriptionsResponse) GetReturn() bool {
@@ -12352,7 +12490,7 @@ type InstanceNetworkInterfaceSpecification struct {
 
 func (x *InstanceNetworkInterfaceSpecification) Reset() {
 	*x = InstanceNetworkInterfaceSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12364,7 +12502,7 @@ func (x *InstanceNetworkInterfaceSpecification) String() string {
 func (*InstanceNetworkInterfaceSpecification) ProtoMessage() {}
 
 func (x *InstanceNetworkInterfaceSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[179]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12377,7 +12515,7 @@ func (x *InstanceNetworkInterfaceSpecification) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use InstanceNetworkInterfaceSpecification.ProtoReflect.Descriptor instead.
 func (*InstanceNetworkInterfaceSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{179}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{180}
 }
 
 func (x *InstanceNetworkInterfaceSpecification) GetDeviceIndex() int32 {
@@ -12523,7 +12661,7 @@ type PrivateIpAddressSpecification struct {
 
 func (x *PrivateIpAddressSpecification) Reset() {
 	*x = PrivateIpAddressSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12535,7 +12673,7 @@ func (x *PrivateIpAddressSpecification) String() string {
 func (*PrivateIpAddressSpecification) ProtoMessage() {}
 
 func (x *PrivateIpAddressSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[180]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12548,7 +12686,7 @@ func (x *PrivateIpAddressSpecification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PrivateIpAddressSpecification.ProtoReflect.Descriptor instead.
 func (*PrivateIpAddressSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{180}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{181}
 }
 
 func (x *PrivateIpAddressSpecification) GetPrivateIpAddress() string {
@@ -12574,7 +12712,7 @@ type InstanceIpv6Address struct {
 
 func (x *InstanceIpv6Address) Reset() {
 	*x = InstanceIpv6Address{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12586,7 +12724,7 @@ func (x *InstanceIpv6Address) String() string {
 func (*InstanceIpv6Address) ProtoMessage() {}
 
 func (x *InstanceIpv6Address) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[181]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12599,7 +12737,7 @@ func (x *InstanceIpv6Address) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceIpv6Address.ProtoReflect.Descriptor instead.
 func (*InstanceIpv6Address) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{181}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{182}
 }
 
 func (x *InstanceIpv6Address) GetIpv6Address() string {
@@ -12618,7 +12756,7 @@ type Ipv4PrefixSpecificationRequest struct {
 
 func (x *Ipv4PrefixSpecificationRequest) Reset() {
 	*x = Ipv4PrefixSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[183]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12630,7 +12768,7 @@ func (x *Ipv4PrefixSpecificationRequest) String() string {
 func (*Ipv4PrefixSpecificationRequest) ProtoMessage() {}
 
 func (x *Ipv4PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[182]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[183]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12643,7 +12781,7 @@ func (x *Ipv4PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ipv4PrefixSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*Ipv4PrefixSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{182}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{183}
 }
 
 func (x *Ipv4PrefixSpecificationRequest) GetIpv4Prefix() string {
@@ -12662,7 +12800,7 @@ type Ipv6PrefixSpecificationRequest struct {
 
 func (x *Ipv6PrefixSpecificationRequest) Reset() {
 	*x = Ipv6PrefixSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[183]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[184]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12674,7 +12812,7 @@ func (x *Ipv6PrefixSpecificationRequest) String() string {
 func (*Ipv6PrefixSpecificationRequest) ProtoMessage() {}
 
 func (x *Ipv6PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[183]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[184]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12687,7 +12825,7 @@ func (x *Ipv6PrefixSpecificationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ipv6PrefixSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*Ipv6PrefixSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{183}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{184}
 }
 
 func (x *Ipv6PrefixSpecificationRequest) GetIpv6Prefix() string {
@@ -12724,7 +12862,7 @@ type NetworkInterface struct {
 
 func (x *NetworkInterface) Reset() {
 	*x = NetworkInterface{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[184]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[185]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12736,7 +12874,7 @@ func (x *NetworkInterface) String() string {
 func (*NetworkInterface) ProtoMessage() {}
 
 func (x *NetworkInterface) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[184]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[185]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12749,7 +12887,7 @@ func (x *NetworkInterface) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkInterface.ProtoReflect.Descriptor instead.
 func (*NetworkInterface) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{184}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{185}
 }
 
 func (x *NetworkInterface) GetNetworkInterfaceId() string {
@@ -12882,7 +13020,7 @@ type NetworkInterfacePrivateIpAddress struct {
 
 func (x *NetworkInterfacePrivateIpAddress) Reset() {
 	*x = NetworkInterfacePrivateIpAddress{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[185]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[186]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12894,7 +13032,7 @@ func (x *NetworkInterfacePrivateIpAddress) String() string {
 func (*NetworkInterfacePrivateIpAddress) ProtoMessage() {}
 
 func (x *NetworkInterfacePrivateIpAddress) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[185]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[186]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12907,7 +13045,7 @@ func (x *NetworkInterfacePrivateIpAddress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkInterfacePrivateIpAddress.ProtoReflect.Descriptor instead.
 func (*NetworkInterfacePrivateIpAddress) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{185}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{186}
 }
 
 func (x *NetworkInterfacePrivateIpAddress) GetPrivateIpAddress() string {
@@ -12947,7 +13085,7 @@ type NetworkInterfaceAttachment struct {
 
 func (x *NetworkInterfaceAttachment) Reset() {
 	*x = NetworkInterfaceAttachment{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[186]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[187]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12959,7 +13097,7 @@ func (x *NetworkInterfaceAttachment) String() string {
 func (*NetworkInterfaceAttachment) ProtoMessage() {}
 
 func (x *NetworkInterfaceAttachment) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[186]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[187]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12972,7 +13110,7 @@ func (x *NetworkInterfaceAttachment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkInterfaceAttachment.ProtoReflect.Descriptor instead.
 func (*NetworkInterfaceAttachment) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{186}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{187}
 }
 
 func (x *NetworkInterfaceAttachment) GetAttachmentId() string {
@@ -13043,7 +13181,7 @@ type DescribeNetworkInterfacesRequest struct {
 
 func (x *DescribeNetworkInterfacesRequest) Reset() {
 	*x = DescribeNetworkInterfacesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[187]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[188]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13055,7 +13193,7 @@ func (x *DescribeNetworkInterfacesRequest) String() string {
 func (*DescribeNetworkInterfacesRequest) ProtoMessage() {}
 
 func (x *DescribeNetworkInterfacesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[187]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[188]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13068,7 +13206,7 @@ func (x *DescribeNetworkInterfacesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeNetworkInterfacesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkInterfacesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{187}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{188}
 }
 
 func (x *DescribeNetworkInterfacesRequest) GetNetworkInterfaceIds() []string {
@@ -13109,7 +13247,7 @@ type DescribeNetworkInterfacesResponse struct {
 
 func (x *DescribeNetworkInterfacesResponse) Reset() {
 	*x = DescribeNetworkInterfacesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[188]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[189]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13121,7 +13259,7 @@ func (x *DescribeNetworkInterfacesResponse) String() string {
 func (*DescribeNetworkInterfacesResponse) ProtoMessage() {}
 
 func (x *DescribeNetworkInterfacesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[188]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[189]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13134,7 +13272,7 @@ func (x *DescribeNetworkInterfacesResponse) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DescribeNetworkInterfacesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkInterfacesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{188}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{189}
 }
 
 func (x *DescribeNetworkInterfacesResponse) GetNetworkInterfaces() []*NetworkInterface {
@@ -13166,7 +13304,7 @@ type RouteTable struct {
 
 func (x *RouteTable) Reset() {
 	*x = RouteTable{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[189]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[190]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13178,7 +13316,7 @@ func (x *RouteTable) String() string {
 func (*RouteTable) ProtoMessage() {}
 
 func (x *RouteTable) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[189]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[190]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13191,7 +13329,7 @@ func (x *RouteTable) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RouteTable.ProtoReflect.Descriptor instead.
 func (*RouteTable) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{189}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{190}
 }
 
 func (x *RouteTable) GetRouteTableId() string {
@@ -13248,7 +13386,7 @@ type Route struct {
 
 func (x *Route) Reset() {
 	*x = Route{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[190]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[191]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13260,7 +13398,7 @@ func (x *Route) String() string {
 func (*Route) ProtoMessage() {}
 
 func (x *Route) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[190]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[191]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13273,7 +13411,7 @@ func (x *Route) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Route.ProtoReflect.Descriptor instead.
 func (*Route) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{190}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{191}
 }
 
 func (x *Route) GetDestinationCidrBlock() string {
@@ -13319,7 +13457,7 @@ type RouteTableAssociation struct {
 
 func (x *RouteTableAssociation) Reset() {
 	*x = RouteTableAssociation{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[191]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[192]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13331,7 +13469,7 @@ func (x *RouteTableAssociation) String() string {
 func (*RouteTableAssociation) ProtoMessage() {}
 
 func (x *RouteTableAssociation) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[191]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[192]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13344,7 +13482,7 @@ func (x *RouteTableAssociation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RouteTableAssociation.ProtoReflect.Descriptor instead.
 func (*RouteTableAssociation) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{191}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{192}
 }
 
 func (x *RouteTableAssociation) GetRouteTableAssociationId() string {
@@ -13394,7 +13532,7 @@ type DescribeRouteTablesRequest struct {
 
 func (x *DescribeRouteTablesRequest) Reset() {
 	*x = DescribeRouteTablesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[192]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[193]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13406,7 +13544,7 @@ func (x *DescribeRouteTablesRequest) String() string {
 func (*DescribeRouteTablesRequest) ProtoMessage() {}
 
 func (x *DescribeRouteTablesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[192]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[193]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13419,7 +13557,7 @@ func (x *DescribeRouteTablesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRouteTablesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeRouteTablesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{192}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{193}
 }
 
 func (x *DescribeRouteTablesRequest) GetRouteTableIds() []string {
@@ -13460,7 +13598,7 @@ type DescribeRouteTablesResponse struct {
 
 func (x *DescribeRouteTablesResponse) Reset() {
 	*x = DescribeRouteTablesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[193]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[194]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13472,7 +13610,7 @@ func (x *DescribeRouteTablesResponse) String() string {
 func (*DescribeRouteTablesResponse) ProtoMessage() {}
 
 func (x *DescribeRouteTablesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[193]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[194]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13485,7 +13623,7 @@ func (x *DescribeRouteTablesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRouteTablesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeRouteTablesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{193}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{194}
 }
 
 func (x *DescribeRouteTablesResponse) GetRouteTables() []*RouteTable {
@@ -13518,7 +13656,7 @@ type NetworkAcl struct {
 
 func (x *NetworkAcl) Reset() {
 	*x = NetworkAcl{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[194]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[195]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13530,7 +13668,7 @@ func (x *NetworkAcl) String() string {
 func (*NetworkAcl) ProtoMessage() {}
 
 func (x *NetworkAcl) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[194]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[195]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13543,7 +13681,7 @@ func (x *NetworkAcl) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkAcl.ProtoReflect.Descriptor instead.
 func (*NetworkAcl) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{194}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{195}
 }
 
 func (x *NetworkAcl) GetNetworkAclId() string {
@@ -13609,7 +13747,7 @@ type NetworkAclEntry struct {
 
 func (x *NetworkAclEntry) Reset() {
 	*x = NetworkAclEntry{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[195]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[196]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13621,7 +13759,7 @@ func (x *NetworkAclEntry) String() string {
 func (*NetworkAclEntry) ProtoMessage() {}
 
 func (x *NetworkAclEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[195]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[196]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13634,7 +13772,7 @@ func (x *NetworkAclEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkAclEntry.ProtoReflect.Descriptor instead.
 func (*NetworkAclEntry) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{195}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{196}
 }
 
 func (x *NetworkAclEntry) GetRuleNumber() int32 {
@@ -13683,7 +13821,7 @@ type NetworkAclAssociation struct {
 
 func (x *NetworkAclAssociation) Reset() {
 	*x = NetworkAclAssociation{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[196]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[197]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13695,7 +13833,7 @@ func (x *NetworkAclAssociation) String() string {
 func (*NetworkAclAssociation) ProtoMessage() {}
 
 func (x *NetworkAclAssociation) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[196]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[197]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13708,7 +13846,7 @@ func (x *NetworkAclAssociation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkAclAssociation.ProtoReflect.Descriptor instead.
 func (*NetworkAclAssociation) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{196}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{197}
 }
 
 func (x *NetworkAclAssociation) GetNetworkAclAssociationId() string {
@@ -13744,7 +13882,7 @@ type DescribeNetworkAclsRequest struct {
 
 func (x *DescribeNetworkAclsRequest) Reset() {
 	*x = DescribeNetworkAclsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[197]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[198]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13756,7 +13894,7 @@ func (x *DescribeNetworkAclsRequest) String() string {
 func (*DescribeNetworkAclsRequest) ProtoMessage() {}
 
 func (x *DescribeNetworkAclsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[197]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[198]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13769,7 +13907,7 @@ func (x *DescribeNetworkAclsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeNetworkAclsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkAclsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{197}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{198}
 }
 
 func (x *DescribeNetworkAclsRequest) GetNetworkAclIds() []string {
@@ -13810,7 +13948,7 @@ type DescribeNetworkAclsResponse struct {
 
 func (x *DescribeNetworkAclsResponse) Reset() {
 	*x = DescribeNetworkAclsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[198]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[199]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13822,7 +13960,7 @@ func (x *DescribeNetworkAclsResponse) String() string {
 func (*DescribeNetworkAclsResponse) ProtoMessage() {}
 
 func (x *DescribeNetworkAclsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[198]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[199]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13835,7 +13973,7 @@ func (x *DescribeNetworkAclsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeNetworkAclsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeNetworkAclsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{198}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{199}
 }
 
 func (x *DescribeNetworkAclsResponse) GetNetworkAcls() []*NetworkAcl {
@@ -13865,7 +14003,7 @@ type LaunchTemplateSpecification struct {
 
 func (x *LaunchTemplateSpecification) Reset() {
 	*x = LaunchTemplateSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[199]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[200]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13877,7 +14015,7 @@ func (x *LaunchTemplateSpecification) String() string {
 func (*LaunchTemplateSpecification) ProtoMessage() {}
 
 func (x *LaunchTemplateSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[199]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[200]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13890,7 +14028,7 @@ func (x *LaunchTemplateSpecification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateSpecification.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{199}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{200}
 }
 
 func (x *LaunchTemplateSpecification) GetLaunchTemplateId() string {
@@ -13946,7 +14084,7 @@ type LaunchTemplateData struct {
 
 func (x *LaunchTemplateData) Reset() {
 	*x = LaunchTemplateData{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[200]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[201]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -13958,7 +14096,7 @@ func (x *LaunchTemplateData) String() string {
 func (*LaunchTemplateData) ProtoMessage() {}
 
 func (x *LaunchTemplateData) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[200]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[201]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -13971,7 +14109,7 @@ func (x *LaunchTemplateData) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateData.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateData) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{200}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{201}
 }
 
 func (x *LaunchTemplateData) GetImageId() string {
@@ -14118,7 +14256,7 @@ type LaunchTemplateNetworkInterface struct {
 
 func (x *LaunchTemplateNetworkInterface) Reset() {
 	*x = LaunchTemplateNetworkInterface{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[201]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[202]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14130,7 +14268,7 @@ func (x *LaunchTemplateNetworkInterface) String() string {
 func (*LaunchTemplateNetworkInterface) ProtoMessage() {}
 
 func (x *LaunchTemplateNetworkInterface) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[201]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[202]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14143,7 +14281,7 @@ func (x *LaunchTemplateNetworkInterface) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateNetworkInterface.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateNetworkInterface) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{201}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{202}
 }
 
 func (x *LaunchTemplateNetworkInterface) GetDeviceIndex() int32 {
@@ -14214,7 +14352,7 @@ type LaunchTemplateBlockDeviceMapping struct {
 
 func (x *LaunchTemplateBlockDeviceMapping) Reset() {
 	*x = LaunchTemplateBlockDeviceMapping{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[202]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[203]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14226,7 +14364,7 @@ func (x *LaunchTemplateBlockDeviceMapping) String() string {
 func (*LaunchTemplateBlockDeviceMapping) ProtoMessage() {}
 
 func (x *LaunchTemplateBlockDeviceMapping) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[202]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[203]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14239,7 +14377,7 @@ func (x *LaunchTemplateBlockDeviceMapping) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateBlockDeviceMapping.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateBlockDeviceMapping) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{202}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{203}
 }
 
 func (x *LaunchTemplateBlockDeviceMapping) GetDeviceName() string {
@@ -14279,7 +14417,7 @@ type LaunchTemplateEbsBlockDevice struct {
 
 func (x *LaunchTemplateEbsBlockDevice) Reset() {
 	*x = LaunchTemplateEbsBlockDevice{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[203]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[204]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14291,7 +14429,7 @@ func (x *LaunchTemplateEbsBlockDevice) String() string {
 func (*LaunchTemplateEbsBlockDevice) ProtoMessage() {}
 
 func (x *LaunchTemplateEbsBlockDevice) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[203]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[204]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14304,7 +14442,7 @@ func (x *LaunchTemplateEbsBlockDevice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateEbsBlockDevice.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateEbsBlockDevice) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{203}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{204}
 }
 
 func (x *LaunchTemplateEbsBlockDevice) GetEncrypted() bool {
@@ -14369,7 +14507,7 @@ type LaunchTemplatePlacement struct {
 
 func (x *LaunchTemplatePlacement) Reset() {
 	*x = LaunchTemplatePlacement{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[204]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[205]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14381,7 +14519,7 @@ func (x *LaunchTemplatePlacement) String() string {
 func (*LaunchTemplatePlacement) ProtoMessage() {}
 
 func (x *LaunchTemplatePlacement) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[204]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[205]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14394,7 +14532,7 @@ func (x *LaunchTemplatePlacement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplatePlacement.ProtoReflect.Descriptor instead.
 func (*LaunchTemplatePlacement) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{204}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{205}
 }
 
 func (x *LaunchTemplatePlacement) GetAvailabilityZone() string {
@@ -14439,7 +14577,7 @@ type LaunchTemplateMetadataOptions struct {
 
 func (x *LaunchTemplateMetadataOptions) Reset() {
 	*x = LaunchTemplateMetadataOptions{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[205]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[206]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14451,7 +14589,7 @@ func (x *LaunchTemplateMetadataOptions) String() string {
 func (*LaunchTemplateMetadataOptions) ProtoMessage() {}
 
 func (x *LaunchTemplateMetadataOptions) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[205]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[206]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14464,7 +14602,7 @@ func (x *LaunchTemplateMetadataOptions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateMetadataOptions.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateMetadataOptions) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{205}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{206}
 }
 
 func (x *LaunchTemplateMetadataOptions) GetHttpTokens() string {
@@ -14512,7 +14650,7 @@ type LaunchTemplateIamInstanceProfile struct {
 
 func (x *LaunchTemplateIamInstanceProfile) Reset() {
 	*x = LaunchTemplateIamInstanceProfile{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[206]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[207]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14524,7 +14662,7 @@ func (x *LaunchTemplateIamInstanceProfile) String() string {
 func (*LaunchTemplateIamInstanceProfile) ProtoMessage() {}
 
 func (x *LaunchTemplateIamInstanceProfile) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[206]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[207]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14537,7 +14675,7 @@ func (x *LaunchTemplateIamInstanceProfile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateIamInstanceProfile.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateIamInstanceProfile) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{206}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{207}
 }
 
 func (x *LaunchTemplateIamInstanceProfile) GetArn() string {
@@ -14563,7 +14701,7 @@ type LaunchTemplateMonitoring struct {
 
 func (x *LaunchTemplateMonitoring) Reset() {
 	*x = LaunchTemplateMonitoring{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[207]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[208]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14575,7 +14713,7 @@ func (x *LaunchTemplateMonitoring) String() string {
 func (*LaunchTemplateMonitoring) ProtoMessage() {}
 
 func (x *LaunchTemplateMonitoring) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[207]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[208]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14588,7 +14726,7 @@ func (x *LaunchTemplateMonitoring) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateMonitoring.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateMonitoring) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{207}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{208}
 }
 
 func (x *LaunchTemplateMonitoring) GetEnabled() bool {
@@ -14613,7 +14751,7 @@ type LaunchTemplate struct {
 
 func (x *LaunchTemplate) Reset() {
 	*x = LaunchTemplate{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[208]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[209]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14625,7 +14763,7 @@ func (x *LaunchTemplate) String() string {
 func (*LaunchTemplate) ProtoMessage() {}
 
 func (x *LaunchTemplate) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[208]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[209]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14638,7 +14776,7 @@ func (x *LaunchTemplate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplate.ProtoReflect.Descriptor instead.
 func (*LaunchTemplate) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{208}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{209}
 }
 
 func (x *LaunchTemplate) GetLaunchTemplateId() string {
@@ -14706,7 +14844,7 @@ type LaunchTemplateVersion struct {
 
 func (x *LaunchTemplateVersion) Reset() {
 	*x = LaunchTemplateVersion{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[209]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[210]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14718,7 +14856,7 @@ func (x *LaunchTemplateVersion) String() string {
 func (*LaunchTemplateVersion) ProtoMessage() {}
 
 func (x *LaunchTemplateVersion) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[209]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[210]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14731,7 +14869,7 @@ func (x *LaunchTemplateVersion) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateVersion.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateVersion) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{209}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{210}
 }
 
 func (x *LaunchTemplateVersion) GetLaunchTemplateId() string {
@@ -14802,7 +14940,7 @@ type ValidationWarning struct {
 
 func (x *ValidationWarning) Reset() {
 	*x = ValidationWarning{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[210]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[211]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14814,7 +14952,7 @@ func (x *ValidationWarning) String() string {
 func (*ValidationWarning) ProtoMessage() {}
 
 func (x *ValidationWarning) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[210]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[211]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14827,7 +14965,7 @@ func (x *ValidationWarning) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidationWarning.ProtoReflect.Descriptor instead.
 func (*ValidationWarning) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{210}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{211}
 }
 
 func (x *ValidationWarning) GetErrors() []*ValidationError {
@@ -14847,7 +14985,7 @@ type ValidationError struct {
 
 func (x *ValidationError) Reset() {
 	*x = ValidationError{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[211]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[212]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14859,7 +14997,7 @@ func (x *ValidationError) String() string {
 func (*ValidationError) ProtoMessage() {}
 
 func (x *ValidationError) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[211]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[212]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14872,7 +15010,7 @@ func (x *ValidationError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidationError.ProtoReflect.Descriptor instead.
 func (*ValidationError) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{211}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{212}
 }
 
 func (x *ValidationError) GetCode() string {
@@ -14903,7 +15041,7 @@ type CreateLaunchTemplateRequest struct {
 
 func (x *CreateLaunchTemplateRequest) Reset() {
 	*x = CreateLaunchTemplateRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[212]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[213]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14915,7 +15053,7 @@ func (x *CreateLaunchTemplateRequest) String() string {
 func (*CreateLaunchTemplateRequest) ProtoMessage() {}
 
 func (x *CreateLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[212]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[213]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -14928,7 +15066,7 @@ func (x *CreateLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateLaunchTemplateRequest.ProtoReflect.Descriptor instead.
 func (*CreateLaunchTemplateRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{212}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{213}
 }
 
 func (x *CreateLaunchTemplateRequest) GetLaunchTemplateName() string {
@@ -14983,7 +15121,7 @@ type CreateLaunchTemplateResponse struct {
 
 func (x *CreateLaunchTemplateResponse) Reset() {
 	*x = CreateLaunchTemplateResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[213]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[214]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -14995,7 +15133,7 @@ func (x *CreateLaunchTemplateResponse) String() string {
 func (*CreateLaunchTemplateResponse) ProtoMessage() {}
 
 func (x *CreateLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[213]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[214]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15008,7 +15146,7 @@ func (x *CreateLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateLaunchTemplateResponse.ProtoReflect.Descriptor instead.
 func (*CreateLaunchTemplateResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{213}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{214}
 }
 
 func (x *CreateLaunchTemplateResponse) GetLaunchTemplate() *LaunchTemplate {
@@ -15042,7 +15180,7 @@ type CreateLaunchTemplateVersionRequest struct {
 
 func (x *CreateLaunchTemplateVersionRequest) Reset() {
 	*x = CreateLaunchTemplateVersionRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[214]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[215]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15054,7 +15192,7 @@ func (x *CreateLaunchTemplateVersionRequest) String() string {
 func (*CreateLaunchTemplateVersionRequest) ProtoMessage() {}
 
 func (x *CreateLaunchTemplateVersionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[214]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[215]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15067,7 +15205,7 @@ func (x *CreateLaunchTemplateVersionRequest) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use CreateLaunchTemplateVersionRequest.ProtoReflect.Descriptor instead.
 func (*CreateLaunchTemplateVersionRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{214}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{215}
 }
 
 func (x *CreateLaunchTemplateVersionRequest) GetLaunchTemplateId() string {
@@ -15129,7 +15267,7 @@ type CreateLaunchTemplateVersionResponse struct {
 
 func (x *CreateLaunchTemplateVersionResponse) Reset() {
 	*x = CreateLaunchTemplateVersionResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[215]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[216]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15141,7 +15279,7 @@ func (x *CreateLaunchTemplateVersionResponse) String() string {
 func (*CreateLaunchTemplateVersionResponse) ProtoMessage() {}
 
 func (x *CreateLaunchTemplateVersionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[215]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[216]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15154,7 +15292,7 @@ func (x *CreateLaunchTemplateVersionResponse) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use CreateLaunchTemplateVersionResponse.ProtoReflect.Descriptor instead.
 func (*CreateLaunchTemplateVersionResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{215}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{216}
 }
 
 func (x *CreateLaunchTemplateVersionResponse) GetLaunchTemplateVersion() *LaunchTemplateVersion {
@@ -15184,7 +15322,7 @@ type DescribeLaunchTemplatesRequest struct {
 
 func (x *DescribeLaunchTemplatesRequest) Reset() {
 	*x = DescribeLaunchTemplatesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[216]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[217]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15196,7 +15334,7 @@ func (x *DescribeLaunchTemplatesRequest) String() string {
 func (*DescribeLaunchTemplatesRequest) ProtoMessage() {}
 
 func (x *DescribeLaunchTemplatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[216]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[217]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15209,7 +15347,7 @@ func (x *DescribeLaunchTemplatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeLaunchTemplatesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeLaunchTemplatesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{216}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{217}
 }
 
 func (x *DescribeLaunchTemplatesRequest) GetLaunchTemplateIds() []string {
@@ -15257,7 +15395,7 @@ type DescribeLaunchTemplatesResponse struct {
 
 func (x *DescribeLaunchTemplatesResponse) Reset() {
 	*x = DescribeLaunchTemplatesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[217]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[218]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15269,7 +15407,7 @@ func (x *DescribeLaunchTemplatesResponse) String() string {
 func (*DescribeLaunchTemplatesResponse) ProtoMessage() {}
 
 func (x *DescribeLaunchTemplatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[217]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[218]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15282,7 +15420,7 @@ func (x *DescribeLaunchTemplatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeLaunchTemplatesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeLaunchTemplatesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{217}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{218}
 }
 
 func (x *DescribeLaunchTemplatesResponse) GetLaunchTemplates() []*LaunchTemplate {
@@ -15317,7 +15455,7 @@ type DescribeLaunchTemplateVersionsRequest struct {
 
 func (x *DescribeLaunchTemplateVersionsRequest) Reset() {
 	*x = DescribeLaunchTemplateVersionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[218]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[219]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15329,7 +15467,7 @@ func (x *DescribeLaunchTemplateVersionsRequest) String() string {
 func (*DescribeLaunchTemplateVersionsRequest) ProtoMessage() {}
 
 func (x *DescribeLaunchTemplateVersionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[218]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[219]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15342,7 +15480,7 @@ func (x *DescribeLaunchTemplateVersionsRequest) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use DescribeLaunchTemplateVersionsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeLaunchTemplateVersionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{218}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{219}
 }
 
 func (x *DescribeLaunchTemplateVersionsRequest) GetLaunchTemplateId() string {
@@ -15411,7 +15549,7 @@ type DescribeLaunchTemplateVersionsResponse struct {
 
 func (x *DescribeLaunchTemplateVersionsResponse) Reset() {
 	*x = DescribeLaunchTemplateVersionsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[219]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[220]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15423,7 +15561,7 @@ func (x *DescribeLaunchTemplateVersionsResponse) String() string {
 func (*DescribeLaunchTemplateVersionsResponse) ProtoMessage() {}
 
 func (x *DescribeLaunchTemplateVersionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[219]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[220]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15436,7 +15574,7 @@ func (x *DescribeLaunchTemplateVersionsResponse) ProtoReflect() protoreflect.Mes
 
 // Deprecated: Use DescribeLaunchTemplateVersionsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeLaunchTemplateVersionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{219}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{220}
 }
 
 func (x *DescribeLaunchTemplateVersionsResponse) GetLaunchTemplateVersions() []*LaunchTemplateVersion {
@@ -15466,7 +15604,7 @@ type ModifyLaunchTemplateRequest struct {
 
 func (x *ModifyLaunchTemplateRequest) Reset() {
 	*x = ModifyLaunchTemplateRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[220]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[221]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15478,7 +15616,7 @@ func (x *ModifyLaunchTemplateRequest) String() string {
 func (*ModifyLaunchTemplateRequest) ProtoMessage() {}
 
 func (x *ModifyLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[220]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[221]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15491,7 +15629,7 @@ func (x *ModifyLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyLaunchTemplateRequest.ProtoReflect.Descriptor instead.
 func (*ModifyLaunchTemplateRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{220}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{221}
 }
 
 func (x *ModifyLaunchTemplateRequest) GetLaunchTemplateId() string {
@@ -15538,7 +15676,7 @@ type ModifyLaunchTemplateResponse struct {
 
 func (x *ModifyLaunchTemplateResponse) Reset() {
 	*x = ModifyLaunchTemplateResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[221]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[222]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15550,7 +15688,7 @@ func (x *ModifyLaunchTemplateResponse) String() string {
 func (*ModifyLaunchTemplateResponse) ProtoMessage() {}
 
 func (x *ModifyLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[221]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[222]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15563,7 +15701,7 @@ func (x *ModifyLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyLaunchTemplateResponse.ProtoReflect.Descriptor instead.
 func (*ModifyLaunchTemplateResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{221}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{222}
 }
 
 func (x *ModifyLaunchTemplateResponse) GetLaunchTemplate() *LaunchTemplate {
@@ -15584,7 +15722,7 @@ type DeleteLaunchTemplateRequest struct {
 
 func (x *DeleteLaunchTemplateRequest) Reset() {
 	*x = DeleteLaunchTemplateRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[222]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[223]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15596,7 +15734,7 @@ func (x *DeleteLaunchTemplateRequest) String() string {
 func (*DeleteLaunchTemplateRequest) ProtoMessage() {}
 
 func (x *DeleteLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[222]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[223]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15609,7 +15747,7 @@ func (x *DeleteLaunchTemplateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteLaunchTemplateRequest.ProtoReflect.Descriptor instead.
 func (*DeleteLaunchTemplateRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{222}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{223}
 }
 
 func (x *DeleteLaunchTemplateRequest) GetLaunchTemplateId() string {
@@ -15642,7 +15780,7 @@ type DeleteLaunchTemplateResponse struct {
 
 func (x *DeleteLaunchTemplateResponse) Reset() {
 	*x = DeleteLaunchTemplateResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[223]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[224]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15654,7 +15792,7 @@ func (x *DeleteLaunchTemplateResponse) String() string {
 func (*DeleteLaunchTemplateResponse) ProtoMessage() {}
 
 func (x *DeleteLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[223]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[224]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15667,7 +15805,7 @@ func (x *DeleteLaunchTemplateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteLaunchTemplateResponse.ProtoReflect.Descriptor instead.
 func (*DeleteLaunchTemplateResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{223}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{224}
 }
 
 func (x *DeleteLaunchTemplateResponse) GetLaunchTemplate() *LaunchTemplate {
@@ -15689,7 +15827,7 @@ type DeleteLaunchTemplateVersionsRequest struct {
 
 func (x *DeleteLaunchTemplateVersionsRequest) Reset() {
 	*x = DeleteLaunchTemplateVersionsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[224]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[225]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15701,7 +15839,7 @@ func (x *DeleteLaunchTemplateVersionsRequest) String() string {
 func (*DeleteLaunchTemplateVersionsRequest) ProtoMessage() {}
 
 func (x *DeleteLaunchTemplateVersionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[224]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[225]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15714,7 +15852,7 @@ func (x *DeleteLaunchTemplateVersionsRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use DeleteLaunchTemplateVersionsRequest.ProtoReflect.Descriptor instead.
 func (*DeleteLaunchTemplateVersionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{224}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{225}
 }
 
 func (x *DeleteLaunchTemplateVersionsRequest) GetLaunchTemplateId() string {
@@ -15757,7 +15895,7 @@ type DeleteLaunchTemplateVersionsResponse struct {
 
 func (x *DeleteLaunchTemplateVersionsResponse) Reset() {
 	*x = DeleteLaunchTemplateVersionsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[225]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[226]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15769,7 +15907,7 @@ func (x *DeleteLaunchTemplateVersionsResponse) String() string {
 func (*DeleteLaunchTemplateVersionsResponse) ProtoMessage() {}
 
 func (x *DeleteLaunchTemplateVersionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[225]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[226]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15782,7 +15920,7 @@ func (x *DeleteLaunchTemplateVersionsResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use DeleteLaunchTemplateVersionsResponse.ProtoReflect.Descriptor instead.
 func (*DeleteLaunchTemplateVersionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{225}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{226}
 }
 
 func (x *DeleteLaunchTemplateVersionsResponse) GetSuccessfullyDeletedLaunchTemplateVersions() []*LaunchTemplateVersionDeletion {
@@ -15813,7 +15951,7 @@ type LaunchTemplateVersionDeletion struct {
 
 func (x *LaunchTemplateVersionDeletion) Reset() {
 	*x = LaunchTemplateVersionDeletion{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[226]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[227]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15825,7 +15963,7 @@ func (x *LaunchTemplateVersionDeletion) String() string {
 func (*LaunchTemplateVersionDeletion) ProtoMessage() {}
 
 func (x *LaunchTemplateVersionDeletion) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[226]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[227]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15838,7 +15976,7 @@ func (x *LaunchTemplateVersionDeletion) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchTemplateVersionDeletion.ProtoReflect.Descriptor instead.
 func (*LaunchTemplateVersionDeletion) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{226}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{227}
 }
 
 func (x *LaunchTemplateVersionDeletion) GetLaunchTemplateId() string {
@@ -15879,7 +16017,7 @@ type GetLaunchTemplateDataRequest struct {
 
 func (x *GetLaunchTemplateDataRequest) Reset() {
 	*x = GetLaunchTemplateDataRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[227]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[228]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15891,7 +16029,7 @@ func (x *GetLaunchTemplateDataRequest) String() string {
 func (*GetLaunchTemplateDataRequest) ProtoMessage() {}
 
 func (x *GetLaunchTemplateDataRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[227]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[228]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15904,7 +16042,7 @@ func (x *GetLaunchTemplateDataRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetLaunchTemplateDataRequest.ProtoReflect.Descriptor instead.
 func (*GetLaunchTemplateDataRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{227}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{228}
 }
 
 func (x *GetLaunchTemplateDataRequest) GetInstanceId() string {
@@ -15930,7 +16068,7 @@ type GetLaunchTemplateDataResponse struct {
 
 func (x *GetLaunchTemplateDataResponse) Reset() {
 	*x = GetLaunchTemplateDataResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[228]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[229]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15942,7 +16080,7 @@ func (x *GetLaunchTemplateDataResponse) String() string {
 func (*GetLaunchTemplateDataResponse) ProtoMessage() {}
 
 func (x *GetLaunchTemplateDataResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[228]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[229]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -15955,7 +16093,7 @@ func (x *GetLaunchTemplateDataResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetLaunchTemplateDataResponse.ProtoReflect.Descriptor instead.
 func (*GetLaunchTemplateDataResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{228}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{229}
 }
 
 func (x *GetLaunchTemplateDataResponse) GetLaunchTemplateData() *LaunchTemplateData {
@@ -15978,7 +16116,7 @@ type DescribeVolumesModificationsRequest struct {
 
 func (x *DescribeVolumesModificationsRequest) Reset() {
 	*x = DescribeVolumesModificationsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[229]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[230]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -15990,7 +16128,7 @@ func (x *DescribeVolumesModificationsRequest) String() string {
 func (*DescribeVolumesModificationsRequest) ProtoMessage() {}
 
 func (x *DescribeVolumesModificationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[229]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[230]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16003,7 +16141,7 @@ func (x *DescribeVolumesModificationsRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use DescribeVolumesModificationsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVolumesModificationsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{229}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{230}
 }
 
 func (x *DescribeVolumesModificationsRequest) GetVolumeIds() []string {
@@ -16051,7 +16189,7 @@ type DescribeVolumesModificationsResponse struct {
 
 func (x *DescribeVolumesModificationsResponse) Reset() {
 	*x = DescribeVolumesModificationsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[230]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[231]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16063,7 +16201,7 @@ func (x *DescribeVolumesModificationsResponse) String() string {
 func (*DescribeVolumesModificationsResponse) ProtoMessage() {}
 
 func (x *DescribeVolumesModificationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[230]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[231]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16076,7 +16214,7 @@ func (x *DescribeVolumesModificationsResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use DescribeVolumesModificationsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVolumesModificationsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{230}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{231}
 }
 
 func (x *DescribeVolumesModificationsResponse) GetVolumesModifications() []*VolumeModification {
@@ -16108,7 +16246,7 @@ type DescribeVolumeStatusRequest struct {
 
 func (x *DescribeVolumeStatusRequest) Reset() {
 	*x = DescribeVolumeStatusRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[231]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[232]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16120,7 +16258,7 @@ func (x *DescribeVolumeStatusRequest) String() string {
 func (*DescribeVolumeStatusRequest) ProtoMessage() {}
 
 func (x *DescribeVolumeStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[231]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[232]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16133,7 +16271,7 @@ func (x *DescribeVolumeStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumeStatusRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVolumeStatusRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{231}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{232}
 }
 
 func (x *DescribeVolumeStatusRequest) GetVolumeIds() []string {
@@ -16188,7 +16326,7 @@ type DescribeVolumeStatusResponse struct {
 
 func (x *DescribeVolumeStatusResponse) Reset() {
 	*x = DescribeVolumeStatusResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[232]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[233]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16200,7 +16338,7 @@ func (x *DescribeVolumeStatusResponse) String() string {
 func (*DescribeVolumeStatusResponse) ProtoMessage() {}
 
 func (x *DescribeVolumeStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[232]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[233]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16213,7 +16351,7 @@ func (x *DescribeVolumeStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumeStatusResponse.ProtoReflect.Descriptor instead.
 func (*DescribeVolumeStatusResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{232}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{233}
 }
 
 func (x *DescribeVolumeStatusResponse) GetVolumeStatuses() []*VolumeStatusItem {
@@ -16249,7 +16387,7 @@ type VolumeStatusItem struct {
 
 func (x *VolumeStatusItem) Reset() {
 	*x = VolumeStatusItem{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[233]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[234]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16261,7 +16399,7 @@ func (x *VolumeStatusItem) String() string {
 func (*VolumeStatusItem) ProtoMessage() {}
 
 func (x *VolumeStatusItem) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[233]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[234]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16274,7 +16412,7 @@ func (x *VolumeStatusItem) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeStatusItem.ProtoReflect.Descriptor instead.
 func (*VolumeStatusItem) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{233}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{234}
 }
 
 func (x *VolumeStatusItem) GetVolumeId() string {
@@ -16322,7 +16460,7 @@ type VolumeStatusDetail struct {
 
 func (x *VolumeStatusDetail) Reset() {
 	*x = VolumeStatusDetail{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[234]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16334,7 +16472,7 @@ func (x *VolumeStatusDetail) String() string {
 func (*VolumeStatusDetail) ProtoMessage() {}
 
 func (x *VolumeStatusDetail) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[234]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16347,7 +16485,7 @@ func (x *VolumeStatusDetail) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeStatusDetail.ProtoReflect.Descriptor instead.
 func (*VolumeStatusDetail) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{234}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{235}
 }
 
 func (x *VolumeStatusDetail) GetName() string {
@@ -16374,7 +16512,7 @@ type VolumeStatusAttachmentStatus struct {
 
 func (x *VolumeStatusAttachmentStatus) Reset() {
 	*x = VolumeStatusAttachmentStatus{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16386,7 +16524,7 @@ func (x *VolumeStatusAttachmentStatus) String() string {
 func (*VolumeStatusAttachmentStatus) ProtoMessage() {}
 
 func (x *VolumeStatusAttachmentStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[235]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16399,7 +16537,7 @@ func (x *VolumeStatusAttachmentStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeStatusAttachmentStatus.ProtoReflect.Descriptor instead.
 func (*VolumeStatusAttachmentStatus) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{235}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{236}
 }
 
 func (x *VolumeStatusAttachmentStatus) GetInstanceId() string {
@@ -16427,7 +16565,7 @@ type DescribeVolumeAttributeRequest struct {
 
 func (x *DescribeVolumeAttributeRequest) Reset() {
 	*x = DescribeVolumeAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16439,7 +16577,7 @@ func (x *DescribeVolumeAttributeRequest) String() string {
 func (*DescribeVolumeAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeVolumeAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[236]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16452,7 +16590,7 @@ func (x *DescribeVolumeAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeVolumeAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeVolumeAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{236}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{237}
 }
 
 func (x *DescribeVolumeAttributeRequest) GetVolumeId() string {
@@ -16491,7 +16629,7 @@ type VolumeAttribute struct {
 
 func (x *VolumeAttribute) Reset() {
 	*x = VolumeAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16503,7 +16641,7 @@ func (x *VolumeAttribute) String() string {
 func (*VolumeAttribute) ProtoMessage() {}
 
 func (x *VolumeAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[237]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16516,7 +16654,7 @@ func (x *VolumeAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VolumeAttribute.ProtoReflect.Descriptor instead.
 func (*VolumeAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{237}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{238}
 }
 
 func (x *VolumeAttribute) GetVolumeId() string {
@@ -16558,7 +16696,7 @@ type ModifyVolumeAttributeRequest struct {
 
 func (x *ModifyVolumeAttributeRequest) Reset() {
 	*x = ModifyVolumeAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16570,7 +16708,7 @@ func (x *ModifyVolumeAttributeRequest) String() string {
 func (*ModifyVolumeAttributeRequest) ProtoMessage() {}
 
 func (x *ModifyVolumeAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[238]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16583,7 +16721,7 @@ func (x *ModifyVolumeAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVolumeAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifyVolumeAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{238}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{239}
 }
 
 func (x *ModifyVolumeAttributeRequest) GetVolumeId() string {
@@ -16615,7 +16753,7 @@ type ModifyVolumeAttributeResponse struct {
 
 func (x *ModifyVolumeAttributeResponse) Reset() {
 	*x = ModifyVolumeAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16627,7 +16765,7 @@ func (x *ModifyVolumeAttributeResponse) String() string {
 func (*ModifyVolumeAttributeResponse) ProtoMessage() {}
 
 func (x *ModifyVolumeAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[239]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16640,7 +16778,7 @@ func (x *ModifyVolumeAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyVolumeAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifyVolumeAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{239}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{240}
 }
 
 type GetEbsEncryptionByDefaultRequest struct {
@@ -16652,7 +16790,7 @@ type GetEbsEncryptionByDefaultRequest struct {
 
 func (x *GetEbsEncryptionByDefaultRequest) Reset() {
 	*x = GetEbsEncryptionByDefaultRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[241]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16664,7 +16802,7 @@ func (x *GetEbsEncryptionByDefaultRequest) String() string {
 func (*GetEbsEncryptionByDefaultRequest) ProtoMessage() {}
 
 func (x *GetEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[240]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[241]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16677,7 +16815,7 @@ func (x *GetEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEbsEncryptionByDefaultRequest.ProtoReflect.Descriptor instead.
 func (*GetEbsEncryptionByDefaultRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{240}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{241}
 }
 
 func (x *GetEbsEncryptionByDefaultRequest) GetDryRun() bool {
@@ -16696,7 +16834,7 @@ type EnableEbsEncryptionByDefaultRequest struct {
 
 func (x *EnableEbsEncryptionByDefaultRequest) Reset() {
 	*x = EnableEbsEncryptionByDefaultRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[241]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[242]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16708,7 +16846,7 @@ func (x *EnableEbsEncryptionByDefaultRequest) String() string {
 func (*EnableEbsEncryptionByDefaultRequest) ProtoMessage() {}
 
 func (x *EnableEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[241]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[242]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16721,7 +16859,7 @@ func (x *EnableEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use EnableEbsEncryptionByDefaultRequest.ProtoReflect.Descriptor instead.
 func (*EnableEbsEncryptionByDefaultRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{241}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{242}
 }
 
 func (x *EnableEbsEncryptionByDefaultRequest) GetDryRun() bool {
@@ -16740,7 +16878,7 @@ type DisableEbsEncryptionByDefaultRequest struct {
 
 func (x *DisableEbsEncryptionByDefaultRequest) Reset() {
 	*x = DisableEbsEncryptionByDefaultRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[242]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[243]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16752,7 +16890,7 @@ func (x *DisableEbsEncryptionByDefaultRequest) String() string {
 func (*DisableEbsEncryptionByDefaultRequest) ProtoMessage() {}
 
 func (x *DisableEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[242]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[243]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16765,7 +16903,7 @@ func (x *DisableEbsEncryptionByDefaultRequest) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use DisableEbsEncryptionByDefaultRequest.ProtoReflect.Descriptor instead.
 func (*DisableEbsEncryptionByDefaultRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{242}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{243}
 }
 
 func (x *DisableEbsEncryptionByDefaultRequest) GetDryRun() bool {
@@ -16785,7 +16923,7 @@ type EbsEncryptionByDefault struct {
 
 func (x *EbsEncryptionByDefault) Reset() {
 	*x = EbsEncryptionByDefault{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[243]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[244]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16797,7 +16935,7 @@ func (x *EbsEncryptionByDefault) String() string {
 func (*EbsEncryptionByDefault) ProtoMessage() {}
 
 func (x *EbsEncryptionByDefault) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[243]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[244]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16810,7 +16948,7 @@ func (x *EbsEncryptionByDefault) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EbsEncryptionByDefault.ProtoReflect.Descriptor instead.
 func (*EbsEncryptionByDefault) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{243}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{244}
 }
 
 func (x *EbsEncryptionByDefault) GetEbsEncryptionByDefault() bool {
@@ -16829,7 +16967,7 @@ type GetEbsDefaultKmsKeyIdRequest struct {
 
 func (x *GetEbsDefaultKmsKeyIdRequest) Reset() {
 	*x = GetEbsDefaultKmsKeyIdRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[244]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[245]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16841,7 +16979,7 @@ func (x *GetEbsDefaultKmsKeyIdRequest) String() string {
 func (*GetEbsDefaultKmsKeyIdRequest) ProtoMessage() {}
 
 func (x *GetEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[244]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[245]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16854,7 +16992,7 @@ func (x *GetEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEbsDefaultKmsKeyIdRequest.ProtoReflect.Descriptor instead.
 func (*GetEbsDefaultKmsKeyIdRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{244}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{245}
 }
 
 func (x *GetEbsDefaultKmsKeyIdRequest) GetDryRun() bool {
@@ -16874,7 +17012,7 @@ type ModifyEbsDefaultKmsKeyIdRequest struct {
 
 func (x *ModifyEbsDefaultKmsKeyIdRequest) Reset() {
 	*x = ModifyEbsDefaultKmsKeyIdRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[245]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[246]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16886,7 +17024,7 @@ func (x *ModifyEbsDefaultKmsKeyIdRequest) String() string {
 func (*ModifyEbsDefaultKmsKeyIdRequest) ProtoMessage() {}
 
 func (x *ModifyEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[245]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[246]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16899,7 +17037,7 @@ func (x *ModifyEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyEbsDefaultKmsKeyIdRequest.ProtoReflect.Descriptor instead.
 func (*ModifyEbsDefaultKmsKeyIdRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{245}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{246}
 }
 
 func (x *ModifyEbsDefaultKmsKeyIdRequest) GetKmsKeyId() string {
@@ -16925,7 +17063,7 @@ type ResetEbsDefaultKmsKeyIdRequest struct {
 
 func (x *ResetEbsDefaultKmsKeyIdRequest) Reset() {
 	*x = ResetEbsDefaultKmsKeyIdRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[246]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[247]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16937,7 +17075,7 @@ func (x *ResetEbsDefaultKmsKeyIdRequest) String() string {
 func (*ResetEbsDefaultKmsKeyIdRequest) ProtoMessage() {}
 
 func (x *ResetEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[246]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[247]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16950,7 +17088,7 @@ func (x *ResetEbsDefaultKmsKeyIdRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetEbsDefaultKmsKeyIdRequest.ProtoReflect.Descriptor instead.
 func (*ResetEbsDefaultKmsKeyIdRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{246}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{247}
 }
 
 func (x *ResetEbsDefaultKmsKeyIdRequest) GetDryRun() bool {
@@ -16969,7 +17107,7 @@ type EbsDefaultKmsKeyId struct {
 
 func (x *EbsDefaultKmsKeyId) Reset() {
 	*x = EbsDefaultKmsKeyId{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[247]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[248]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -16981,7 +17119,7 @@ func (x *EbsDefaultKmsKeyId) String() string {
 func (*EbsDefaultKmsKeyId) ProtoMessage() {}
 
 func (x *EbsDefaultKmsKeyId) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[247]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[248]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -16994,7 +17132,7 @@ func (x *EbsDefaultKmsKeyId) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EbsDefaultKmsKeyId.ProtoReflect.Descriptor instead.
 func (*EbsDefaultKmsKeyId) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{247}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{248}
 }
 
 func (x *EbsDefaultKmsKeyId) GetKmsKeyId() string {
@@ -17016,7 +17154,7 @@ type CreateVolumePermission struct {
 
 func (x *CreateVolumePermission) Reset() {
 	*x = CreateVolumePermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[248]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[249]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17028,7 +17166,7 @@ func (x *CreateVolumePermission) String() string {
 func (*CreateVolumePermission) ProtoMessage() {}
 
 func (x *CreateVolumePermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[248]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[249]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17041,7 +17179,7 @@ func (x *CreateVolumePermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateVolumePermission.ProtoReflect.Descriptor instead.
 func (*CreateVolumePermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{248}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{249}
 }
 
 func (x *CreateVolumePermission) GetUserId() string {
@@ -17068,7 +17206,7 @@ type CreateVolumePermissionModifications struct {
 
 func (x *CreateVolumePermissionModifications) Reset() {
 	*x = CreateVolumePermissionModifications{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[249]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[250]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17080,7 +17218,7 @@ func (x *CreateVolumePermissionModifications) String() string {
 func (*CreateVolumePermissionModifications) ProtoMessage() {}
 
 func (x *CreateVolumePermissionModifications) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[249]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[250]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17093,7 +17231,7 @@ func (x *CreateVolumePermissionModifications) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use CreateVolumePermissionModifications.ProtoReflect.Descriptor instead.
 func (*CreateVolumePermissionModifications) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{249}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{250}
 }
 
 func (x *CreateVolumePermissionModifications) GetAdd() []*CreateVolumePermission {
@@ -17121,7 +17259,7 @@ type DescribeSnapshotAttributeRequest struct {
 
 func (x *DescribeSnapshotAttributeRequest) Reset() {
 	*x = DescribeSnapshotAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[250]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[251]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17133,7 +17271,7 @@ func (x *DescribeSnapshotAttributeRequest) String() string {
 func (*DescribeSnapshotAttributeRequest) ProtoMessage() {}
 
 func (x *DescribeSnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[250]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[251]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17146,7 +17284,7 @@ func (x *DescribeSnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeSnapshotAttributeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSnapshotAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{250}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{251}
 }
 
 func (x *DescribeSnapshotAttributeRequest) GetSnapshotId() string {
@@ -17184,7 +17322,7 @@ type SnapshotAttribute struct {
 
 func (x *SnapshotAttribute) Reset() {
 	*x = SnapshotAttribute{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[251]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[252]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17196,7 +17334,7 @@ func (x *SnapshotAttribute) String() string {
 func (*SnapshotAttribute) ProtoMessage() {}
 
 func (x *SnapshotAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[251]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[252]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17209,7 +17347,7 @@ func (x *SnapshotAttribute) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SnapshotAttribute.ProtoReflect.Descriptor instead.
 func (*SnapshotAttribute) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{251}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{252}
 }
 
 func (x *SnapshotAttribute) GetSnapshotId() string {
@@ -17251,7 +17389,7 @@ type ModifySnapshotAttributeRequest struct {
 
 func (x *ModifySnapshotAttributeRequest) Reset() {
 	*x = ModifySnapshotAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[252]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[253]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17263,7 +17401,7 @@ func (x *ModifySnapshotAttributeRequest) String() string {
 func (*ModifySnapshotAttributeRequest) ProtoMessage() {}
 
 func (x *ModifySnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[252]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[253]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17276,7 +17414,7 @@ func (x *ModifySnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySnapshotAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ModifySnapshotAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{252}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{253}
 }
 
 func (x *ModifySnapshotAttributeRequest) GetSnapshotId() string {
@@ -17336,7 +17474,7 @@ type ModifySnapshotAttributeResponse struct {
 
 func (x *ModifySnapshotAttributeResponse) Reset() {
 	*x = ModifySnapshotAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[253]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[254]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17348,7 +17486,7 @@ func (x *ModifySnapshotAttributeResponse) String() string {
 func (*ModifySnapshotAttributeResponse) ProtoMessage() {}
 
 func (x *ModifySnapshotAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[253]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[254]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17361,7 +17499,7 @@ func (x *ModifySnapshotAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySnapshotAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifySnapshotAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{253}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{254}
 }
 
 type ResetSnapshotAttributeRequest struct {
@@ -17375,7 +17513,7 @@ type ResetSnapshotAttributeRequest struct {
 
 func (x *ResetSnapshotAttributeRequest) Reset() {
 	*x = ResetSnapshotAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[254]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[255]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17387,7 +17525,7 @@ func (x *ResetSnapshotAttributeRequest) String() string {
 func (*ResetSnapshotAttributeRequest) ProtoMessage() {}
 
 func (x *ResetSnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[254]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[255]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17400,7 +17538,7 @@ func (x *ResetSnapshotAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetSnapshotAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ResetSnapshotAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{254}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{255}
 }
 
 func (x *ResetSnapshotAttributeRequest) GetSnapshotId() string {
@@ -17432,7 +17570,7 @@ type ResetSnapshotAttributeResponse struct {
 
 func (x *ResetSnapshotAttributeResponse) Reset() {
 	*x = ResetSnapshotAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[255]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[256]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17444,7 +17582,7 @@ func (x *ResetSnapshotAttributeResponse) String() string {
 func (*ResetSnapshotAttributeResponse) ProtoMessage() {}
 
 func (x *ResetSnapshotAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[255]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[256]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17457,7 +17595,7 @@ func (x *ResetSnapshotAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetSnapshotAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ResetSnapshotAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{255}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{256}
 }
 
 // DescribeInstanceTypeOfferingsRequest: location_type is region (the
@@ -17476,7 +17614,7 @@ type DescribeInstanceTypeOfferingsRequest struct {
 
 func (x *DescribeInstanceTypeOfferingsRequest) Reset() {
 	*x = DescribeInstanceTypeOfferingsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[256]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[257]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17488,7 +17626,7 @@ func (x *DescribeInstanceTypeOfferingsRequest) String() string {
 func (*DescribeInstanceTypeOfferingsRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceTypeOfferingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[256]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[257]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17501,7 +17639,7 @@ func (x *DescribeInstanceTypeOfferingsRequest) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use DescribeInstanceTypeOfferingsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTypeOfferingsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{256}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{257}
 }
 
 func (x *DescribeInstanceTypeOfferingsRequest) GetLocationType() string {
@@ -17550,7 +17688,7 @@ type InstanceTypeOffering struct {
 
 func (x *InstanceTypeOffering) Reset() {
 	*x = InstanceTypeOffering{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[257]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[258]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17562,7 +17700,7 @@ func (x *InstanceTypeOffering) String() string {
 func (*InstanceTypeOffering) ProtoMessage() {}
 
 func (x *InstanceTypeOffering) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[257]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[258]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17575,7 +17713,7 @@ func (x *InstanceTypeOffering) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceTypeOffering.ProtoReflect.Descriptor instead.
 func (*InstanceTypeOffering) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{257}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{258}
 }
 
 func (x *InstanceTypeOffering) GetInstanceType() string {
@@ -17609,7 +17747,7 @@ type DescribeInstanceTypeOfferingsResponse struct {
 
 func (x *DescribeInstanceTypeOfferingsResponse) Reset() {
 	*x = DescribeInstanceTypeOfferingsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[258]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[259]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17621,7 +17759,7 @@ func (x *DescribeInstanceTypeOfferingsResponse) String() string {
 func (*DescribeInstanceTypeOfferingsResponse) ProtoMessage() {}
 
 func (x *DescribeInstanceTypeOfferingsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[258]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[259]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17634,7 +17772,7 @@ func (x *DescribeInstanceTypeOfferingsResponse) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use DescribeInstanceTypeOfferingsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTypeOfferingsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{258}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{259}
 }
 
 func (x *DescribeInstanceTypeOfferingsResponse) GetInstanceTypeOfferings() []*InstanceTypeOffering {
@@ -17661,7 +17799,7 @@ type InstanceCreditSpecificationRequest struct {
 
 func (x *InstanceCreditSpecificationRequest) Reset() {
 	*x = InstanceCreditSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[259]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[260]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17673,7 +17811,7 @@ func (x *InstanceCreditSpecificationRequest) String() string {
 func (*InstanceCreditSpecificationRequest) ProtoMessage() {}
 
 func (x *InstanceCreditSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[259]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[260]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17686,7 +17824,7 @@ func (x *InstanceCreditSpecificationRequest) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use InstanceCreditSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*InstanceCreditSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{259}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{260}
 }
 
 func (x *InstanceCreditSpecificationRequest) GetInstanceId() string {
@@ -17714,7 +17852,7 @@ type ModifyInstanceCreditSpecificationRequest struct {
 
 func (x *ModifyInstanceCreditSpecificationRequest) Reset() {
 	*x = ModifyInstanceCreditSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[260]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[261]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17726,7 +17864,7 @@ func (x *ModifyInstanceCreditSpecificationRequest) String() string {
 func (*ModifyInstanceCreditSpecificationRequest) ProtoMessage() {}
 
 func (x *ModifyInstanceCreditSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[260]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[261]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17739,7 +17877,7 @@ func (x *ModifyInstanceCreditSpecificationRequest) ProtoReflect() protoreflect.M
 
 // Deprecated: Use ModifyInstanceCreditSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*ModifyInstanceCreditSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{260}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{261}
 }
 
 func (x *ModifyInstanceCreditSpecificationRequest) GetInstanceCreditSpecifications() []*InstanceCreditSpecificationRequest {
@@ -17772,7 +17910,7 @@ type SuccessfulInstanceCreditSpecification struct {
 
 func (x *SuccessfulInstanceCreditSpecification) Reset() {
 	*x = SuccessfulInstanceCreditSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[261]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[262]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17784,7 +17922,7 @@ func (x *SuccessfulInstanceCreditSpecification) String() string {
 func (*SuccessfulInstanceCreditSpecification) ProtoMessage() {}
 
 func (x *SuccessfulInstanceCreditSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[261]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[262]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17797,7 +17935,7 @@ func (x *SuccessfulInstanceCreditSpecification) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use SuccessfulInstanceCreditSpecification.ProtoReflect.Descriptor instead.
 func (*SuccessfulInstanceCreditSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{261}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{262}
 }
 
 func (x *SuccessfulInstanceCreditSpecification) GetInstanceId() string {
@@ -17820,7 +17958,7 @@ type UnsuccessfulInstanceCreditSpecification struct {
 
 func (x *UnsuccessfulInstanceCreditSpecification) Reset() {
 	*x = UnsuccessfulInstanceCreditSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[262]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[263]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17832,7 +17970,7 @@ func (x *UnsuccessfulInstanceCreditSpecification) String() string {
 func (*UnsuccessfulInstanceCreditSpecification) ProtoMessage() {}
 
 func (x *UnsuccessfulInstanceCreditSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[262]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[263]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17845,7 +17983,7 @@ func (x *UnsuccessfulInstanceCreditSpecification) ProtoReflect() protoreflect.Me
 
 // Deprecated: Use UnsuccessfulInstanceCreditSpecification.ProtoReflect.Descriptor instead.
 func (*UnsuccessfulInstanceCreditSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{262}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{263}
 }
 
 func (x *UnsuccessfulInstanceCreditSpecification) GetInstanceId() string {
@@ -17872,7 +18010,7 @@ type ModifyInstanceCreditSpecificationResponse struct {
 
 func (x *ModifyInstanceCreditSpecificationResponse) Reset() {
 	*x = ModifyInstanceCreditSpecificationResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[263]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[264]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17884,7 +18022,7 @@ func (x *ModifyInstanceCreditSpecificationResponse) String() string {
 func (*ModifyInstanceCreditSpecificationResponse) ProtoMessage() {}
 
 func (x *ModifyInstanceCreditSpecificationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[263]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[264]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17897,7 +18035,7 @@ func (x *ModifyInstanceCreditSpecificationResponse) ProtoReflect() protoreflect.
 
 // Deprecated: Use ModifyInstanceCreditSpecificationResponse.ProtoReflect.Descriptor instead.
 func (*ModifyInstanceCreditSpecificationResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{263}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{264}
 }
 
 func (x *ModifyInstanceCreditSpecificationResponse) GetSuccessfulInstanceCreditSpecifications() []*SuccessfulInstanceCreditSpecification {
@@ -17928,7 +18066,7 @@ type DescribeInstanceCreditSpecificationsRequest struct {
 
 func (x *DescribeInstanceCreditSpecificationsRequest) Reset() {
 	*x = DescribeInstanceCreditSpecificationsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[264]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[265]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -17940,7 +18078,7 @@ func (x *DescribeInstanceCreditSpecificationsRequest) String() string {
 func (*DescribeInstanceCreditSpecificationsRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceCreditSpecificationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[264]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[265]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -17953,7 +18091,7 @@ func (x *DescribeInstanceCreditSpecificationsRequest) ProtoReflect() protoreflec
 
 // Deprecated: Use DescribeInstanceCreditSpecificationsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceCreditSpecificationsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{264}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{265}
 }
 
 func (x *DescribeInstanceCreditSpecificationsRequest) GetInstanceIds() []string {
@@ -18001,7 +18139,7 @@ type InstanceCreditSpecification struct {
 
 func (x *InstanceCreditSpecification) Reset() {
 	*x = InstanceCreditSpecification{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[265]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[266]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18013,7 +18151,7 @@ func (x *InstanceCreditSpecification) String() string {
 func (*InstanceCreditSpecification) ProtoMessage() {}
 
 func (x *InstanceCreditSpecification) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[265]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[266]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18026,7 +18164,7 @@ func (x *InstanceCreditSpecification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceCreditSpecification.ProtoReflect.Descriptor instead.
 func (*InstanceCreditSpecification) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{265}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{266}
 }
 
 func (x *InstanceCreditSpecification) GetInstanceId() string {
@@ -18053,7 +18191,7 @@ type DescribeInstanceCreditSpecificationsResponse struct {
 
 func (x *DescribeInstanceCreditSpecificationsResponse) Reset() {
 	*x = DescribeInstanceCreditSpecificationsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[266]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[267]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18065,7 +18203,7 @@ func (x *DescribeInstanceCreditSpecificationsResponse) String() string {
 func (*DescribeInstanceCreditSpecificationsResponse) ProtoMessage() {}
 
 func (x *DescribeInstanceCreditSpecificationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[266]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[267]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18078,7 +18216,7 @@ func (x *DescribeInstanceCreditSpecificationsResponse) ProtoReflect() protorefle
 
 // Deprecated: Use DescribeInstanceCreditSpecificationsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceCreditSpecificationsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{266}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{267}
 }
 
 func (x *DescribeInstanceCreditSpecificationsResponse) GetInstanceCreditSpecifications() []*InstanceCreditSpecification {
@@ -18106,7 +18244,7 @@ type ResetInstanceAttributeRequest struct {
 
 func (x *ResetInstanceAttributeRequest) Reset() {
 	*x = ResetInstanceAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[267]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[268]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18118,7 +18256,7 @@ func (x *ResetInstanceAttributeRequest) String() string {
 func (*ResetInstanceAttributeRequest) ProtoMessage() {}
 
 func (x *ResetInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[267]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[268]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18131,7 +18269,7 @@ func (x *ResetInstanceAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetInstanceAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ResetInstanceAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{267}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{268}
 }
 
 func (x *ResetInstanceAttributeRequest) GetInstanceId() string {
@@ -18163,7 +18301,7 @@ type ResetInstanceAttributeResponse struct {
 
 func (x *ResetInstanceAttributeResponse) Reset() {
 	*x = ResetInstanceAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[268]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[269]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18175,7 +18313,7 @@ func (x *ResetInstanceAttributeResponse) String() string {
 func (*ResetInstanceAttributeResponse) ProtoMessage() {}
 
 func (x *ResetInstanceAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[268]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[269]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18188,7 +18326,7 @@ func (x *ResetInstanceAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetInstanceAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ResetInstanceAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{268}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{269}
 }
 
 type CreateDefaultVpcRequest struct {
@@ -18200,7 +18338,7 @@ type CreateDefaultVpcRequest struct {
 
 func (x *CreateDefaultVpcRequest) Reset() {
 	*x = CreateDefaultVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[269]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[270]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18212,7 +18350,7 @@ func (x *CreateDefaultVpcRequest) String() string {
 func (*CreateDefaultVpcRequest) ProtoMessage() {}
 
 func (x *CreateDefaultVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[269]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[270]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18225,7 +18363,7 @@ func (x *CreateDefaultVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateDefaultVpcRequest.ProtoReflect.Descriptor instead.
 func (*CreateDefaultVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{269}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{270}
 }
 
 func (x *CreateDefaultVpcRequest) GetDryRun() bool {
@@ -18248,7 +18386,7 @@ type CreateDefaultSubnetRequest struct {
 
 func (x *CreateDefaultSubnetRequest) Reset() {
 	*x = CreateDefaultSubnetRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[270]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[271]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18260,7 +18398,7 @@ func (x *CreateDefaultSubnetRequest) String() string {
 func (*CreateDefaultSubnetRequest) ProtoMessage() {}
 
 func (x *CreateDefaultSubnetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[270]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[271]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18273,7 +18411,7 @@ func (x *CreateDefaultSubnetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateDefaultSubnetRequest.ProtoReflect.Descriptor instead.
 func (*CreateDefaultSubnetRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{270}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{271}
 }
 
 func (x *CreateDefaultSubnetRequest) GetAvailabilityZone() string {
@@ -18314,7 +18452,7 @@ type GetInstanceUefiDataRequest struct {
 
 func (x *GetInstanceUefiDataRequest) Reset() {
 	*x = GetInstanceUefiDataRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[271]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[272]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18326,7 +18464,7 @@ func (x *GetInstanceUefiDataRequest) String() string {
 func (*GetInstanceUefiDataRequest) ProtoMessage() {}
 
 func (x *GetInstanceUefiDataRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[271]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[272]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18339,7 +18477,7 @@ func (x *GetInstanceUefiDataRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInstanceUefiDataRequest.ProtoReflect.Descriptor instead.
 func (*GetInstanceUefiDataRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{271}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{272}
 }
 
 func (x *GetInstanceUefiDataRequest) GetInstanceId() string {
@@ -18368,7 +18506,7 @@ type GetInstanceUefiDataResponse struct {
 
 func (x *GetInstanceUefiDataResponse) Reset() {
 	*x = GetInstanceUefiDataResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[272]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[273]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18380,7 +18518,7 @@ func (x *GetInstanceUefiDataResponse) String() string {
 func (*GetInstanceUefiDataResponse) ProtoMessage() {}
 
 func (x *GetInstanceUefiDataResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[272]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[273]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18393,7 +18531,7 @@ func (x *GetInstanceUefiDataResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInstanceUefiDataResponse.ProtoReflect.Descriptor instead.
 func (*GetInstanceUefiDataResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{272}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{273}
 }
 
 func (x *GetInstanceUefiDataResponse) GetInstanceId() string {
@@ -18426,7 +18564,7 @@ type DescribeInstanceTopologyRequest struct {
 
 func (x *DescribeInstanceTopologyRequest) Reset() {
 	*x = DescribeInstanceTopologyRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[273]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[274]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18438,7 +18576,7 @@ func (x *DescribeInstanceTopologyRequest) String() string {
 func (*DescribeInstanceTopologyRequest) ProtoMessage() {}
 
 func (x *DescribeInstanceTopologyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[273]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[274]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18451,7 +18589,7 @@ func (x *DescribeInstanceTopologyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceTopologyRequest.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTopologyRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{273}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{274}
 }
 
 func (x *DescribeInstanceTopologyRequest) GetInstanceIds() []string {
@@ -18510,7 +18648,7 @@ type InstanceTopology struct {
 
 func (x *InstanceTopology) Reset() {
 	*x = InstanceTopology{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[274]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[275]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18522,7 +18660,7 @@ func (x *InstanceTopology) String() string {
 func (*InstanceTopology) ProtoMessage() {}
 
 func (x *InstanceTopology) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[274]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[275]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18535,7 +18673,7 @@ func (x *InstanceTopology) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstanceTopology.ProtoReflect.Descriptor instead.
 func (*InstanceTopology) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{274}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{275}
 }
 
 func (x *InstanceTopology) GetInstanceId() string {
@@ -18590,7 +18728,7 @@ type DescribeInstanceTopologyResponse struct {
 
 func (x *DescribeInstanceTopologyResponse) Reset() {
 	*x = DescribeInstanceTopologyResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[275]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[276]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -18602,7 +18740,7 @@ func (x *DescribeInstanceTopologyResponse) String() string {
 func (*DescribeInstanceTopologyResponse) ProtoMessage() {}
 
 func (x *DescribeInstanceTopologyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[275]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[276]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -18615,7 +18753,7 @@ func (x *DescribeInstanceTopologyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeInstanceTopologyResponse.ProtoReflect.Descriptor instead.
 func (*DescribeInstanceTopologyResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{275}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{276}
 }
 
 func (x *DescribeInstanceTopologyResponse) GetInstances() []*InstanceTopology {
@@ -18749,8 +18887,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x15delete_on_termination\x18\x05 \x01(\bR\x13deleteOnTermination\";\n" +
 	"\vStateReason\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x18\n" +
-	"\amessage\x18\x02 \x01(\tR\amessage\"\xd9\n" +
-	"\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\"\xdb\x0e\n" +
 	"\bInstance\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x19\n" +
@@ -18790,7 +18927,24 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x10metadata_options\x18\x1d \x01(\v2\".ec2lab.v1.InstanceMetadataOptionsR\x0fmetadataOptions\x12\x1f\n" +
 	"\vcpu_credits\x18\x1e \x01(\tR\n" +
 	"cpuCredits\x12J\n" +
-	"\x12network_interfaces\x18\x1f \x03(\v2\x1b.ec2lab.v1.NetworkInterfaceR\x11networkInterfaces\"\x82\x01\n" +
+	"\x12network_interfaces\x18\x1f \x03(\v2\x1b.ec2lab.v1.NetworkInterfaceR\x11networkInterfaces\x12#\n" +
+	"\rebs_optimized\x18  \x01(\bR\febsOptimized\x12\x1f\n" +
+	"\vena_support\x18! \x01(\bR\n" +
+	"enaSupport\x126\n" +
+	"\vcpu_options\x18\" \x01(\v2\x15.ec2lab.v1.CpuOptionsR\n" +
+	"cpuOptions\x12\x1b\n" +
+	"\tboot_mode\x18# \x01(\tR\bbootMode\x12;\n" +
+	"\x1acurrent_instance_boot_mode\x18$ \x01(\tR\x17currentInstanceBootMode\x12)\n" +
+	"\x10platform_details\x18% \x01(\tR\x0fplatformDetails\x12'\n" +
+	"\x0fusage_operation\x18& \x01(\tR\x0eusageOperation\x12Y\n" +
+	"\x1busage_operation_update_time\x18' \x01(\v2\x1a.google.protobuf.TimestampR\x18usageOperationUpdateTime\x125\n" +
+	"\x16hibernation_configured\x18( \x01(\bR\x15hibernationConfigured\x12B\n" +
+	"\x0fenclave_options\x18) \x01(\v2\x19.ec2lab.v1.EnclaveOptionsR\x0eenclaveOptions\"U\n" +
+	"\n" +
+	"CpuOptions\x12\x1d\n" +
+	"\n" +
+	"core_count\x18\x01 \x01(\x05R\tcoreCount\x12(\n" +
+	"\x10threads_per_core\x18\x02 \x01(\x05R\x0ethreadsPerCore\"\x82\x01\n" +
 	"\vReservation\x12%\n" +
 	"\x0ereservation_id\x18\x01 \x01(\tR\rreservationId\x12\x19\n" +
 	"\bowner_id\x18\x02 \x01(\tR\aownerId\x121\n" +
@@ -20371,7 +20525,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 276)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 277)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*Tag)(nil),                                          // 0: ec2lab.v1.Tag
 	(*TagSpecification)(nil),                             // 1: ec2lab.v1.TagSpecification
@@ -20391,265 +20545,266 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*InstanceBlockDeviceMapping)(nil),                   // 15: ec2lab.v1.InstanceBlockDeviceMapping
 	(*StateReason)(nil),                                  // 16: ec2lab.v1.StateReason
 	(*Instance)(nil),                                     // 17: ec2lab.v1.Instance
-	(*Reservation)(nil),                                  // 18: ec2lab.v1.Reservation
-	(*DescribeInstancesRequest)(nil),                     // 19: ec2lab.v1.DescribeInstancesRequest
-	(*DescribeInstancesResponse)(nil),                    // 20: ec2lab.v1.DescribeInstancesResponse
-	(*InstanceIdsRequest)(nil),                           // 21: ec2lab.v1.InstanceIdsRequest
-	(*StopInstancesRequest)(nil),                         // 22: ec2lab.v1.StopInstancesRequest
-	(*InstanceStateChange)(nil),                          // 23: ec2lab.v1.InstanceStateChange
-	(*InstanceStateChanges)(nil),                         // 24: ec2lab.v1.InstanceStateChanges
-	(*RebootInstancesResponse)(nil),                      // 25: ec2lab.v1.RebootInstancesResponse
-	(*GetConsoleOutputRequest)(nil),                      // 26: ec2lab.v1.GetConsoleOutputRequest
-	(*GetConsoleOutputResponse)(nil),                     // 27: ec2lab.v1.GetConsoleOutputResponse
-	(*ConsoleInput)(nil),                                 // 28: ec2lab.v1.ConsoleInput
-	(*ConsoleChunk)(nil),                                 // 29: ec2lab.v1.ConsoleChunk
-	(*DescribeInstanceAttributeRequest)(nil),             // 30: ec2lab.v1.DescribeInstanceAttributeRequest
-	(*InstanceAttribute)(nil),                            // 31: ec2lab.v1.InstanceAttribute
-	(*AttributeBooleanValue)(nil),                        // 32: ec2lab.v1.AttributeBooleanValue
-	(*BlobAttributeValue)(nil),                           // 33: ec2lab.v1.BlobAttributeValue
-	(*ProductCode)(nil),                                  // 34: ec2lab.v1.ProductCode
-	(*EnclaveOptions)(nil),                               // 35: ec2lab.v1.EnclaveOptions
-	(*ModifyInstanceAttributeRequest)(nil),               // 36: ec2lab.v1.ModifyInstanceAttributeRequest
-	(*InstanceBlockDeviceMappingSpecification)(nil),      // 37: ec2lab.v1.InstanceBlockDeviceMappingSpecification
-	(*EbsInstanceBlockDeviceSpecification)(nil),          // 38: ec2lab.v1.EbsInstanceBlockDeviceSpecification
-	(*ModifyInstanceAttributeResponse)(nil),              // 39: ec2lab.v1.ModifyInstanceAttributeResponse
-	(*DescribeInstanceStatusRequest)(nil),                // 40: ec2lab.v1.DescribeInstanceStatusRequest
-	(*DescribeInstanceStatusResponse)(nil),               // 41: ec2lab.v1.DescribeInstanceStatusResponse
-	(*InstanceStatus)(nil),                               // 42: ec2lab.v1.InstanceStatus
-	(*InstanceStatusSummary)(nil),                        // 43: ec2lab.v1.InstanceStatusSummary
-	(*InstanceStatusDetails)(nil),                        // 44: ec2lab.v1.InstanceStatusDetails
-	(*InstanceStatusEvent)(nil),                          // 45: ec2lab.v1.InstanceStatusEvent
-	(*InstanceTypeInfo)(nil),                             // 46: ec2lab.v1.InstanceTypeInfo
-	(*DescribeInstanceTypesRequest)(nil),                 // 47: ec2lab.v1.DescribeInstanceTypesRequest
-	(*DescribeInstanceTypesResponse)(nil),                // 48: ec2lab.v1.DescribeInstanceTypesResponse
-	(*Region)(nil),                                       // 49: ec2lab.v1.Region
-	(*DescribeRegionsRequest)(nil),                       // 50: ec2lab.v1.DescribeRegionsRequest
-	(*DescribeRegionsResponse)(nil),                      // 51: ec2lab.v1.DescribeRegionsResponse
-	(*AvailabilityZone)(nil),                             // 52: ec2lab.v1.AvailabilityZone
-	(*DescribeAvailabilityZonesRequest)(nil),             // 53: ec2lab.v1.DescribeAvailabilityZonesRequest
-	(*DescribeAvailabilityZonesResponse)(nil),            // 54: ec2lab.v1.DescribeAvailabilityZonesResponse
-	(*Host)(nil),                                         // 55: ec2lab.v1.Host
-	(*DescribeHostsRequest)(nil),                         // 56: ec2lab.v1.DescribeHostsRequest
-	(*DescribeHostsResponse)(nil),                        // 57: ec2lab.v1.DescribeHostsResponse
-	(*KeyPair)(nil),                                      // 58: ec2lab.v1.KeyPair
-	(*CreateKeyPairRequest)(nil),                         // 59: ec2lab.v1.CreateKeyPairRequest
-	(*ImportKeyPairRequest)(nil),                         // 60: ec2lab.v1.ImportKeyPairRequest
-	(*DescribeKeyPairsRequest)(nil),                      // 61: ec2lab.v1.DescribeKeyPairsRequest
-	(*DescribeKeyPairsResponse)(nil),                     // 62: ec2lab.v1.DescribeKeyPairsResponse
-	(*DeleteKeyPairRequest)(nil),                         // 63: ec2lab.v1.DeleteKeyPairRequest
-	(*DeleteKeyPairResponse)(nil),                        // 64: ec2lab.v1.DeleteKeyPairResponse
-	(*PlacementGroup)(nil),                               // 65: ec2lab.v1.PlacementGroup
-	(*CreatePlacementGroupRequest)(nil),                  // 66: ec2lab.v1.CreatePlacementGroupRequest
-	(*DescribePlacementGroupsRequest)(nil),               // 67: ec2lab.v1.DescribePlacementGroupsRequest
-	(*DescribePlacementGroupsResponse)(nil),              // 68: ec2lab.v1.DescribePlacementGroupsResponse
-	(*DeletePlacementGroupRequest)(nil),                  // 69: ec2lab.v1.DeletePlacementGroupRequest
-	(*DeletePlacementGroupResponse)(nil),                 // 70: ec2lab.v1.DeletePlacementGroupResponse
-	(*CreateTagsRequest)(nil),                            // 71: ec2lab.v1.CreateTagsRequest
-	(*CreateTagsResponse)(nil),                           // 72: ec2lab.v1.CreateTagsResponse
-	(*DeleteTagsRequest)(nil),                            // 73: ec2lab.v1.DeleteTagsRequest
-	(*DeleteTagsResponse)(nil),                           // 74: ec2lab.v1.DeleteTagsResponse
-	(*TagDescription)(nil),                               // 75: ec2lab.v1.TagDescription
-	(*DescribeTagsRequest)(nil),                          // 76: ec2lab.v1.DescribeTagsRequest
-	(*DescribeTagsResponse)(nil),                         // 77: ec2lab.v1.DescribeTagsResponse
-	(*VolumeAttachment)(nil),                             // 78: ec2lab.v1.VolumeAttachment
-	(*Volume)(nil),                                       // 79: ec2lab.v1.Volume
-	(*CreateVolumeRequest)(nil),                          // 80: ec2lab.v1.CreateVolumeRequest
-	(*DescribeVolumesRequest)(nil),                       // 81: ec2lab.v1.DescribeVolumesRequest
-	(*DescribeVolumesResponse)(nil),                      // 82: ec2lab.v1.DescribeVolumesResponse
-	(*AttachVolumeRequest)(nil),                          // 83: ec2lab.v1.AttachVolumeRequest
-	(*DetachVolumeRequest)(nil),                          // 84: ec2lab.v1.DetachVolumeRequest
-	(*ModifyVolumeRequest)(nil),                          // 85: ec2lab.v1.ModifyVolumeRequest
-	(*VolumeModification)(nil),                           // 86: ec2lab.v1.VolumeModification
-	(*DeleteVolumeRequest)(nil),                          // 87: ec2lab.v1.DeleteVolumeRequest
-	(*DeleteVolumeResponse)(nil),                         // 88: ec2lab.v1.DeleteVolumeResponse
-	(*Snapshot)(nil),                                     // 89: ec2lab.v1.Snapshot
-	(*CreateSnapshotRequest)(nil),                        // 90: ec2lab.v1.CreateSnapshotRequest
-	(*DescribeSnapshotsRequest)(nil),                     // 91: ec2lab.v1.DescribeSnapshotsRequest
-	(*DescribeSnapshotsResponse)(nil),                    // 92: ec2lab.v1.DescribeSnapshotsResponse
-	(*DescribeAccountAttributesRequest)(nil),             // 93: ec2lab.v1.DescribeAccountAttributesRequest
-	(*CopySnapshotRequest)(nil),                          // 94: ec2lab.v1.CopySnapshotRequest
-	(*CopySnapshotResponse)(nil),                         // 95: ec2lab.v1.CopySnapshotResponse
-	(*GetSnapshotLayersRequest)(nil),                     // 96: ec2lab.v1.GetSnapshotLayersRequest
-	(*LayerChunk)(nil),                                   // 97: ec2lab.v1.LayerChunk
-	(*GetImageFilesRequest)(nil),                         // 98: ec2lab.v1.GetImageFilesRequest
-	(*CopyImageRequest)(nil),                             // 99: ec2lab.v1.CopyImageRequest
-	(*CopyImageResponse)(nil),                            // 100: ec2lab.v1.CopyImageResponse
-	(*DeleteSnapshotRequest)(nil),                        // 101: ec2lab.v1.DeleteSnapshotRequest
-	(*DeleteSnapshotResponse)(nil),                       // 102: ec2lab.v1.DeleteSnapshotResponse
-	(*Image)(nil),                                        // 103: ec2lab.v1.Image
-	(*RegisterImageRequest)(nil),                         // 104: ec2lab.v1.RegisterImageRequest
-	(*RegisterImageResponse)(nil),                        // 105: ec2lab.v1.RegisterImageResponse
-	(*CreateImageRequest)(nil),                           // 106: ec2lab.v1.CreateImageRequest
-	(*CreateImageResponse)(nil),                          // 107: ec2lab.v1.CreateImageResponse
-	(*DescribeImagesRequest)(nil),                        // 108: ec2lab.v1.DescribeImagesRequest
-	(*DescribeImagesResponse)(nil),                       // 109: ec2lab.v1.DescribeImagesResponse
-	(*DeregisterImageRequest)(nil),                       // 110: ec2lab.v1.DeregisterImageRequest
-	(*DeregisterImageResponse)(nil),                      // 111: ec2lab.v1.DeregisterImageResponse
-	(*LaunchPermission)(nil),                             // 112: ec2lab.v1.LaunchPermission
-	(*LaunchPermissionModifications)(nil),                // 113: ec2lab.v1.LaunchPermissionModifications
-	(*AttributeValue)(nil),                               // 114: ec2lab.v1.AttributeValue
-	(*ModifyImageAttributeRequest)(nil),                  // 115: ec2lab.v1.ModifyImageAttributeRequest
-	(*ModifyImageAttributeResponse)(nil),                 // 116: ec2lab.v1.ModifyImageAttributeResponse
-	(*DescribeImageAttributeRequest)(nil),                // 117: ec2lab.v1.DescribeImageAttributeRequest
-	(*ImageAttribute)(nil),                               // 118: ec2lab.v1.ImageAttribute
-	(*ResetImageAttributeRequest)(nil),                   // 119: ec2lab.v1.ResetImageAttributeRequest
-	(*ResetImageAttributeResponse)(nil),                  // 120: ec2lab.v1.ResetImageAttributeResponse
-	(*ExportImageRequest)(nil),                           // 121: ec2lab.v1.ExportImageRequest
-	(*ExportImageResponse)(nil),                          // 122: ec2lab.v1.ExportImageResponse
-	(*Vpc)(nil),                                          // 123: ec2lab.v1.Vpc
-	(*VpcCidrBlockAssociation)(nil),                      // 124: ec2lab.v1.VpcCidrBlockAssociation
-	(*DescribeVpcAttributeRequest)(nil),                  // 125: ec2lab.v1.DescribeVpcAttributeRequest
-	(*VpcAttribute)(nil),                                 // 126: ec2lab.v1.VpcAttribute
-	(*ModifyVpcAttributeRequest)(nil),                    // 127: ec2lab.v1.ModifyVpcAttributeRequest
-	(*ModifyVpcAttributeResponse)(nil),                   // 128: ec2lab.v1.ModifyVpcAttributeResponse
-	(*AssociateVpcCidrBlockRequest)(nil),                 // 129: ec2lab.v1.AssociateVpcCidrBlockRequest
-	(*DisassociateVpcCidrBlockRequest)(nil),              // 130: ec2lab.v1.DisassociateVpcCidrBlockRequest
-	(*VpcCidrBlockResponse)(nil),                         // 131: ec2lab.v1.VpcCidrBlockResponse
-	(*DescribeVpcClassicLinkRequest)(nil),                // 132: ec2lab.v1.DescribeVpcClassicLinkRequest
-	(*VpcClassicLink)(nil),                               // 133: ec2lab.v1.VpcClassicLink
-	(*DescribeVpcClassicLinkResponse)(nil),               // 134: ec2lab.v1.DescribeVpcClassicLinkResponse
-	(*DescribeVpcClassicLinkDnsSupportRequest)(nil),      // 135: ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	(*ClassicLinkDnsSupport)(nil),                        // 136: ec2lab.v1.ClassicLinkDnsSupport
-	(*DescribeVpcClassicLinkDnsSupportResponse)(nil),     // 137: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	(*CreateVpcRequest)(nil),                             // 138: ec2lab.v1.CreateVpcRequest
-	(*DescribeVpcsRequest)(nil),                          // 139: ec2lab.v1.DescribeVpcsRequest
-	(*DescribeVpcsResponse)(nil),                         // 140: ec2lab.v1.DescribeVpcsResponse
-	(*DeleteVpcRequest)(nil),                             // 141: ec2lab.v1.DeleteVpcRequest
-	(*DeleteVpcResponse)(nil),                            // 142: ec2lab.v1.DeleteVpcResponse
-	(*Subnet)(nil),                                       // 143: ec2lab.v1.Subnet
-	(*ModifySubnetAttributeRequest)(nil),                 // 144: ec2lab.v1.ModifySubnetAttributeRequest
-	(*ModifySubnetAttributeResponse)(nil),                // 145: ec2lab.v1.ModifySubnetAttributeResponse
-	(*CreateSubnetRequest)(nil),                          // 146: ec2lab.v1.CreateSubnetRequest
-	(*DescribeSubnetsRequest)(nil),                       // 147: ec2lab.v1.DescribeSubnetsRequest
-	(*DescribeSubnetsResponse)(nil),                      // 148: ec2lab.v1.DescribeSubnetsResponse
-	(*DeleteSubnetRequest)(nil),                          // 149: ec2lab.v1.DeleteSubnetRequest
-	(*DeleteSubnetResponse)(nil),                         // 150: ec2lab.v1.DeleteSubnetResponse
-	(*GroupIdentifier)(nil),                              // 151: ec2lab.v1.GroupIdentifier
-	(*IpRange)(nil),                                      // 152: ec2lab.v1.IpRange
-	(*UserIdGroupPair)(nil),                              // 153: ec2lab.v1.UserIdGroupPair
-	(*Ipv6Range)(nil),                                    // 154: ec2lab.v1.Ipv6Range
-	(*PrefixListId)(nil),                                 // 155: ec2lab.v1.PrefixListId
-	(*IpPermission)(nil),                                 // 156: ec2lab.v1.IpPermission
-	(*SecurityGroup)(nil),                                // 157: ec2lab.v1.SecurityGroup
-	(*CreateSecurityGroupRequest)(nil),                   // 158: ec2lab.v1.CreateSecurityGroupRequest
-	(*CreateSecurityGroupResponse)(nil),                  // 159: ec2lab.v1.CreateSecurityGroupResponse
-	(*DeleteSecurityGroupRequest)(nil),                   // 160: ec2lab.v1.DeleteSecurityGroupRequest
-	(*DeleteSecurityGroupResponse)(nil),                  // 161: ec2lab.v1.DeleteSecurityGroupResponse
-	(*DescribeSecurityGroupsRequest)(nil),                // 162: ec2lab.v1.DescribeSecurityGroupsRequest
-	(*DescribeSecurityGroupsResponse)(nil),               // 163: ec2lab.v1.DescribeSecurityGroupsResponse
-	(*SecurityGroupRulesRequest)(nil),                    // 164: ec2lab.v1.SecurityGroupRulesRequest
-	(*SecurityGroupRulesResponse)(nil),                   // 165: ec2lab.v1.SecurityGroupRulesResponse
-	(*RevokeSecurityGroupRulesRequest)(nil),              // 166: ec2lab.v1.RevokeSecurityGroupRulesRequest
-	(*RevokeSecurityGroupRulesResponse)(nil),             // 167: ec2lab.v1.RevokeSecurityGroupRulesResponse
-	(*ReferencedSecurityGroup)(nil),                      // 168: ec2lab.v1.ReferencedSecurityGroup
-	(*SecurityGroupRule)(nil),                            // 169: ec2lab.v1.SecurityGroupRule
-	(*DescribeSecurityGroupRulesRequest)(nil),            // 170: ec2lab.v1.DescribeSecurityGroupRulesRequest
-	(*DescribeSecurityGroupRulesResponse)(nil),           // 171: ec2lab.v1.DescribeSecurityGroupRulesResponse
-	(*SecurityGroupRuleRequest)(nil),                     // 172: ec2lab.v1.SecurityGroupRuleRequest
-	(*SecurityGroupRuleUpdate)(nil),                      // 173: ec2lab.v1.SecurityGroupRuleUpdate
-	(*ModifySecurityGroupRulesRequest)(nil),              // 174: ec2lab.v1.ModifySecurityGroupRulesRequest
-	(*ModifySecurityGroupRulesResponse)(nil),             // 175: ec2lab.v1.ModifySecurityGroupRulesResponse
-	(*SecurityGroupRuleDescription)(nil),                 // 176: ec2lab.v1.SecurityGroupRuleDescription
-	(*UpdateSecurityGroupRuleDescriptionsRequest)(nil),   // 177: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	(*UpdateSecurityGroupRuleDescriptionsResponse)(nil),  // 178: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	(*InstanceNetworkInterfaceSpecification)(nil),        // 179: ec2lab.v1.InstanceNetworkInterfaceSpecification
-	(*PrivateIpAddressSpecification)(nil),                // 180: ec2lab.v1.PrivateIpAddressSpecification
-	(*InstanceIpv6Address)(nil),                          // 181: ec2lab.v1.InstanceIpv6Address
-	(*Ipv4PrefixSpecificationRequest)(nil),               // 182: ec2lab.v1.Ipv4PrefixSpecificationRequest
-	(*Ipv6PrefixSpecificationRequest)(nil),               // 183: ec2lab.v1.Ipv6PrefixSpecificationRequest
-	(*NetworkInterface)(nil),                             // 184: ec2lab.v1.NetworkInterface
-	(*NetworkInterfacePrivateIpAddress)(nil),             // 185: ec2lab.v1.NetworkInterfacePrivateIpAddress
-	(*NetworkInterfaceAttachment)(nil),                   // 186: ec2lab.v1.NetworkInterfaceAttachment
-	(*DescribeNetworkInterfacesRequest)(nil),             // 187: ec2lab.v1.DescribeNetworkInterfacesRequest
-	(*DescribeNetworkInterfacesResponse)(nil),            // 188: ec2lab.v1.DescribeNetworkInterfacesResponse
-	(*RouteTable)(nil),                                   // 189: ec2lab.v1.RouteTable
-	(*Route)(nil),                                        // 190: ec2lab.v1.Route
-	(*RouteTableAssociation)(nil),                        // 191: ec2lab.v1.RouteTableAssociation
-	(*DescribeRouteTablesRequest)(nil),                   // 192: ec2lab.v1.DescribeRouteTablesRequest
-	(*DescribeRouteTablesResponse)(nil),                  // 193: ec2lab.v1.DescribeRouteTablesResponse
-	(*NetworkAcl)(nil),                                   // 194: ec2lab.v1.NetworkAcl
-	(*NetworkAclEntry)(nil),                              // 195: ec2lab.v1.NetworkAclEntry
-	(*NetworkAclAssociation)(nil),                        // 196: ec2lab.v1.NetworkAclAssociation
-	(*DescribeNetworkAclsRequest)(nil),                   // 197: ec2lab.v1.DescribeNetworkAclsRequest
-	(*DescribeNetworkAclsResponse)(nil),                  // 198: ec2lab.v1.DescribeNetworkAclsResponse
-	(*LaunchTemplateSpecification)(nil),                  // 199: ec2lab.v1.LaunchTemplateSpecification
-	(*LaunchTemplateData)(nil),                           // 200: ec2lab.v1.LaunchTemplateData
-	(*LaunchTemplateNetworkInterface)(nil),               // 201: ec2lab.v1.LaunchTemplateNetworkInterface
-	(*LaunchTemplateBlockDeviceMapping)(nil),             // 202: ec2lab.v1.LaunchTemplateBlockDeviceMapping
-	(*LaunchTemplateEbsBlockDevice)(nil),                 // 203: ec2lab.v1.LaunchTemplateEbsBlockDevice
-	(*LaunchTemplatePlacement)(nil),                      // 204: ec2lab.v1.LaunchTemplatePlacement
-	(*LaunchTemplateMetadataOptions)(nil),                // 205: ec2lab.v1.LaunchTemplateMetadataOptions
-	(*LaunchTemplateIamInstanceProfile)(nil),             // 206: ec2lab.v1.LaunchTemplateIamInstanceProfile
-	(*LaunchTemplateMonitoring)(nil),                     // 207: ec2lab.v1.LaunchTemplateMonitoring
-	(*LaunchTemplate)(nil),                               // 208: ec2lab.v1.LaunchTemplate
-	(*LaunchTemplateVersion)(nil),                        // 209: ec2lab.v1.LaunchTemplateVersion
-	(*ValidationWarning)(nil),                            // 210: ec2lab.v1.ValidationWarning
-	(*ValidationError)(nil),                              // 211: ec2lab.v1.ValidationError
-	(*CreateLaunchTemplateRequest)(nil),                  // 212: ec2lab.v1.CreateLaunchTemplateRequest
-	(*CreateLaunchTemplateResponse)(nil),                 // 213: ec2lab.v1.CreateLaunchTemplateResponse
-	(*CreateLaunchTemplateVersionRequest)(nil),           // 214: ec2lab.v1.CreateLaunchTemplateVersionRequest
-	(*CreateLaunchTemplateVersionResponse)(nil),          // 215: ec2lab.v1.CreateLaunchTemplateVersionResponse
-	(*DescribeLaunchTemplatesRequest)(nil),               // 216: ec2lab.v1.DescribeLaunchTemplatesRequest
-	(*DescribeLaunchTemplatesResponse)(nil),              // 217: ec2lab.v1.DescribeLaunchTemplatesResponse
-	(*DescribeLaunchTemplateVersionsRequest)(nil),        // 218: ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	(*DescribeLaunchTemplateVersionsResponse)(nil),       // 219: ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	(*ModifyLaunchTemplateRequest)(nil),                  // 220: ec2lab.v1.ModifyLaunchTemplateRequest
-	(*ModifyLaunchTemplateResponse)(nil),                 // 221: ec2lab.v1.ModifyLaunchTemplateResponse
-	(*DeleteLaunchTemplateRequest)(nil),                  // 222: ec2lab.v1.DeleteLaunchTemplateRequest
-	(*DeleteLaunchTemplateResponse)(nil),                 // 223: ec2lab.v1.DeleteLaunchTemplateResponse
-	(*DeleteLaunchTemplateVersionsRequest)(nil),          // 224: ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	(*DeleteLaunchTemplateVersionsResponse)(nil),         // 225: ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	(*LaunchTemplateVersionDeletion)(nil),                // 226: ec2lab.v1.LaunchTemplateVersionDeletion
-	(*GetLaunchTemplateDataRequest)(nil),                 // 227: ec2lab.v1.GetLaunchTemplateDataRequest
-	(*GetLaunchTemplateDataResponse)(nil),                // 228: ec2lab.v1.GetLaunchTemplateDataResponse
-	(*DescribeVolumesModificationsRequest)(nil),          // 229: ec2lab.v1.DescribeVolumesModificationsRequest
-	(*DescribeVolumesModificationsResponse)(nil),         // 230: ec2lab.v1.DescribeVolumesModificationsResponse
-	(*DescribeVolumeStatusRequest)(nil),                  // 231: ec2lab.v1.DescribeVolumeStatusRequest
-	(*DescribeVolumeStatusResponse)(nil),                 // 232: ec2lab.v1.DescribeVolumeStatusResponse
-	(*VolumeStatusItem)(nil),                             // 233: ec2lab.v1.VolumeStatusItem
-	(*VolumeStatusDetail)(nil),                           // 234: ec2lab.v1.VolumeStatusDetail
-	(*VolumeStatusAttachmentStatus)(nil),                 // 235: ec2lab.v1.VolumeStatusAttachmentStatus
-	(*DescribeVolumeAttributeRequest)(nil),               // 236: ec2lab.v1.DescribeVolumeAttributeRequest
-	(*VolumeAttribute)(nil),                              // 237: ec2lab.v1.VolumeAttribute
-	(*ModifyVolumeAttributeRequest)(nil),                 // 238: ec2lab.v1.ModifyVolumeAttributeRequest
-	(*ModifyVolumeAttributeResponse)(nil),                // 239: ec2lab.v1.ModifyVolumeAttributeResponse
-	(*GetEbsEncryptionByDefaultRequest)(nil),             // 240: ec2lab.v1.GetEbsEncryptionByDefaultRequest
-	(*EnableEbsEncryptionByDefaultRequest)(nil),          // 241: ec2lab.v1.EnableEbsEncryptionByDefaultRequest
-	(*DisableEbsEncryptionByDefaultRequest)(nil),         // 242: ec2lab.v1.DisableEbsEncryptionByDefaultRequest
-	(*EbsEncryptionByDefault)(nil),                       // 243: ec2lab.v1.EbsEncryptionByDefault
-	(*GetEbsDefaultKmsKeyIdRequest)(nil),                 // 244: ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
-	(*ModifyEbsDefaultKmsKeyIdRequest)(nil),              // 245: ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
-	(*ResetEbsDefaultKmsKeyIdRequest)(nil),               // 246: ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
-	(*EbsDefaultKmsKeyId)(nil),                           // 247: ec2lab.v1.EbsDefaultKmsKeyId
-	(*CreateVolumePermission)(nil),                       // 248: ec2lab.v1.CreateVolumePermission
-	(*CreateVolumePermissionModifications)(nil),          // 249: ec2lab.v1.CreateVolumePermissionModifications
-	(*DescribeSnapshotAttributeRequest)(nil),             // 250: ec2lab.v1.DescribeSnapshotAttributeRequest
-	(*SnapshotAttribute)(nil),                            // 251: ec2lab.v1.SnapshotAttribute
-	(*ModifySnapshotAttributeRequest)(nil),               // 252: ec2lab.v1.ModifySnapshotAttributeRequest
-	(*ModifySnapshotAttributeResponse)(nil),              // 253: ec2lab.v1.ModifySnapshotAttributeResponse
-	(*ResetSnapshotAttributeRequest)(nil),                // 254: ec2lab.v1.ResetSnapshotAttributeRequest
-	(*ResetSnapshotAttributeResponse)(nil),               // 255: ec2lab.v1.ResetSnapshotAttributeResponse
-	(*DescribeInstanceTypeOfferingsRequest)(nil),         // 256: ec2lab.v1.DescribeInstanceTypeOfferingsRequest
-	(*InstanceTypeOffering)(nil),                         // 257: ec2lab.v1.InstanceTypeOffering
-	(*DescribeInstanceTypeOfferingsResponse)(nil),        // 258: ec2lab.v1.DescribeInstanceTypeOfferingsResponse
-	(*InstanceCreditSpecificationRequest)(nil),           // 259: ec2lab.v1.InstanceCreditSpecificationRequest
-	(*ModifyInstanceCreditSpecificationRequest)(nil),     // 260: ec2lab.v1.ModifyInstanceCreditSpecificationRequest
-	(*SuccessfulInstanceCreditSpecification)(nil),        // 261: ec2lab.v1.SuccessfulInstanceCreditSpecification
-	(*UnsuccessfulInstanceCreditSpecification)(nil),      // 262: ec2lab.v1.UnsuccessfulInstanceCreditSpecification
-	(*ModifyInstanceCreditSpecificationResponse)(nil),    // 263: ec2lab.v1.ModifyInstanceCreditSpecificationResponse
-	(*DescribeInstanceCreditSpecificationsRequest)(nil),  // 264: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
-	(*InstanceCreditSpecification)(nil),                  // 265: ec2lab.v1.InstanceCreditSpecification
-	(*DescribeInstanceCreditSpecificationsResponse)(nil), // 266: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
-	(*ResetInstanceAttributeRequest)(nil),                // 267: ec2lab.v1.ResetInstanceAttributeRequest
-	(*ResetInstanceAttributeResponse)(nil),               // 268: ec2lab.v1.ResetInstanceAttributeResponse
-	(*CreateDefaultVpcRequest)(nil),                      // 269: ec2lab.v1.CreateDefaultVpcRequest
-	(*CreateDefaultSubnetRequest)(nil),                   // 270: ec2lab.v1.CreateDefaultSubnetRequest
-	(*GetInstanceUefiDataRequest)(nil),                   // 271: ec2lab.v1.GetInstanceUefiDataRequest
-	(*GetInstanceUefiDataResponse)(nil),                  // 272: ec2lab.v1.GetInstanceUefiDataResponse
-	(*DescribeInstanceTopologyRequest)(nil),              // 273: ec2lab.v1.DescribeInstanceTopologyRequest
-	(*InstanceTopology)(nil),                             // 274: ec2lab.v1.InstanceTopology
-	(*DescribeInstanceTopologyResponse)(nil),             // 275: ec2lab.v1.DescribeInstanceTopologyResponse
-	(*timestamppb.Timestamp)(nil),                        // 276: google.protobuf.Timestamp
+	(*CpuOptions)(nil),                                   // 18: ec2lab.v1.CpuOptions
+	(*Reservation)(nil),                                  // 19: ec2lab.v1.Reservation
+	(*DescribeInstancesRequest)(nil),                     // 20: ec2lab.v1.DescribeInstancesRequest
+	(*DescribeInstancesResponse)(nil),                    // 21: ec2lab.v1.DescribeInstancesResponse
+	(*InstanceIdsRequest)(nil),                           // 22: ec2lab.v1.InstanceIdsRequest
+	(*StopInstancesRequest)(nil),                         // 23: ec2lab.v1.StopInstancesRequest
+	(*InstanceStateChange)(nil),                          // 24: ec2lab.v1.InstanceStateChange
+	(*InstanceStateChanges)(nil),                         // 25: ec2lab.v1.InstanceStateChanges
+	(*RebootInstancesResponse)(nil),                      // 26: ec2lab.v1.RebootInstancesResponse
+	(*GetConsoleOutputRequest)(nil),                      // 27: ec2lab.v1.GetConsoleOutputRequest
+	(*GetConsoleOutputResponse)(nil),                     // 28: ec2lab.v1.GetConsoleOutputResponse
+	(*ConsoleInput)(nil),                                 // 29: ec2lab.v1.ConsoleInput
+	(*ConsoleChunk)(nil),                                 // 30: ec2lab.v1.ConsoleChunk
+	(*DescribeInstanceAttributeRequest)(nil),             // 31: ec2lab.v1.DescribeInstanceAttributeRequest
+	(*InstanceAttribute)(nil),                            // 32: ec2lab.v1.InstanceAttribute
+	(*AttributeBooleanValue)(nil),                        // 33: ec2lab.v1.AttributeBooleanValue
+	(*BlobAttributeValue)(nil),                           // 34: ec2lab.v1.BlobAttributeValue
+	(*ProductCode)(nil),                                  // 35: ec2lab.v1.ProductCode
+	(*EnclaveOptions)(nil),                               // 36: ec2lab.v1.EnclaveOptions
+	(*ModifyInstanceAttributeRequest)(nil),               // 37: ec2lab.v1.ModifyInstanceAttributeRequest
+	(*InstanceBlockDeviceMappingSpecification)(nil),      // 38: ec2lab.v1.InstanceBlockDeviceMappingSpecification
+	(*EbsInstanceBlockDeviceSpecification)(nil),          // 39: ec2lab.v1.EbsInstanceBlockDeviceSpecification
+	(*ModifyInstanceAttributeResponse)(nil),              // 40: ec2lab.v1.ModifyInstanceAttributeResponse
+	(*DescribeInstanceStatusRequest)(nil),                // 41: ec2lab.v1.DescribeInstanceStatusRequest
+	(*DescribeInstanceStatusResponse)(nil),               // 42: ec2lab.v1.DescribeInstanceStatusResponse
+	(*InstanceStatus)(nil),                               // 43: ec2lab.v1.InstanceStatus
+	(*InstanceStatusSummary)(nil),                        // 44: ec2lab.v1.InstanceStatusSummary
+	(*InstanceStatusDetails)(nil),                        // 45: ec2lab.v1.InstanceStatusDetails
+	(*InstanceStatusEvent)(nil),                          // 46: ec2lab.v1.InstanceStatusEvent
+	(*InstanceTypeInfo)(nil),                             // 47: ec2lab.v1.InstanceTypeInfo
+	(*DescribeInstanceTypesRequest)(nil),                 // 48: ec2lab.v1.DescribeInstanceTypesRequest
+	(*DescribeInstanceTypesResponse)(nil),                // 49: ec2lab.v1.DescribeInstanceTypesResponse
+	(*Region)(nil),                                       // 50: ec2lab.v1.Region
+	(*DescribeRegionsRequest)(nil),                       // 51: ec2lab.v1.DescribeRegionsRequest
+	(*DescribeRegionsResponse)(nil),                      // 52: ec2lab.v1.DescribeRegionsResponse
+	(*AvailabilityZone)(nil),                             // 53: ec2lab.v1.AvailabilityZone
+	(*DescribeAvailabilityZonesRequest)(nil),             // 54: ec2lab.v1.DescribeAvailabilityZonesRequest
+	(*DescribeAvailabilityZonesResponse)(nil),            // 55: ec2lab.v1.DescribeAvailabilityZonesResponse
+	(*Host)(nil),                                         // 56: ec2lab.v1.Host
+	(*DescribeHostsRequest)(nil),                         // 57: ec2lab.v1.DescribeHostsRequest
+	(*DescribeHostsResponse)(nil),                        // 58: ec2lab.v1.DescribeHostsResponse
+	(*KeyPair)(nil),                                      // 59: ec2lab.v1.KeyPair
+	(*CreateKeyPairRequest)(nil),                         // 60: ec2lab.v1.CreateKeyPairRequest
+	(*ImportKeyPairRequest)(nil),                         // 61: ec2lab.v1.ImportKeyPairRequest
+	(*DescribeKeyPairsRequest)(nil),                      // 62: ec2lab.v1.DescribeKeyPairsRequest
+	(*DescribeKeyPairsResponse)(nil),                     // 63: ec2lab.v1.DescribeKeyPairsResponse
+	(*DeleteKeyPairRequest)(nil),                         // 64: ec2lab.v1.DeleteKeyPairRequest
+	(*DeleteKeyPairResponse)(nil),                        // 65: ec2lab.v1.DeleteKeyPairResponse
+	(*PlacementGroup)(nil),                               // 66: ec2lab.v1.PlacementGroup
+	(*CreatePlacementGroupRequest)(nil),                  // 67: ec2lab.v1.CreatePlacementGroupRequest
+	(*DescribePlacementGroupsRequest)(nil),               // 68: ec2lab.v1.DescribePlacementGroupsRequest
+	(*DescribePlacementGroupsResponse)(nil),              // 69: ec2lab.v1.DescribePlacementGroupsResponse
+	(*DeletePlacementGroupRequest)(nil),                  // 70: ec2lab.v1.DeletePlacementGroupRequest
+	(*DeletePlacementGroupResponse)(nil),                 // 71: ec2lab.v1.DeletePlacementGroupResponse
+	(*CreateTagsRequest)(nil),                            // 72: ec2lab.v1.CreateTagsRequest
+	(*CreateTagsResponse)(nil),                           // 73: ec2lab.v1.CreateTagsResponse
+	(*DeleteTagsRequest)(nil),                            // 74: ec2lab.v1.DeleteTagsRequest
+	(*DeleteTagsResponse)(nil),                           // 75: ec2lab.v1.DeleteTagsResponse
+	(*TagDescription)(nil),                               // 76: ec2lab.v1.TagDescription
+	(*DescribeTagsRequest)(nil),                          // 77: ec2lab.v1.DescribeTagsRequest
+	(*DescribeTagsResponse)(nil),                         // 78: ec2lab.v1.DescribeTagsResponse
+	(*VolumeAttachment)(nil),                             // 79: ec2lab.v1.VolumeAttachment
+	(*Volume)(nil),                                       // 80: ec2lab.v1.Volume
+	(*CreateVolumeRequest)(nil),                          // 81: ec2lab.v1.CreateVolumeRequest
+	(*DescribeVolumesRequest)(nil),                       // 82: ec2lab.v1.DescribeVolumesRequest
+	(*DescribeVolumesResponse)(nil),                      // 83: ec2lab.v1.DescribeVolumesResponse
+	(*AttachVolumeRequest)(nil),                          // 84: ec2lab.v1.AttachVolumeRequest
+	(*DetachVolumeRequest)(nil),                          // 85: ec2lab.v1.DetachVolumeRequest
+	(*ModifyVolumeRequest)(nil),                          // 86: ec2lab.v1.ModifyVolumeRequest
+	(*VolumeModification)(nil),                           // 87: ec2lab.v1.VolumeModification
+	(*DeleteVolumeRequest)(nil),                          // 88: ec2lab.v1.DeleteVolumeRequest
+	(*DeleteVolumeResponse)(nil),                         // 89: ec2lab.v1.DeleteVolumeResponse
+	(*Snapshot)(nil),                                     // 90: ec2lab.v1.Snapshot
+	(*CreateSnapshotRequest)(nil),                        // 91: ec2lab.v1.CreateSnapshotRequest
+	(*DescribeSnapshotsRequest)(nil),                     // 92: ec2lab.v1.DescribeSnapshotsRequest
+	(*DescribeSnapshotsResponse)(nil),                    // 93: ec2lab.v1.DescribeSnapshotsResponse
+	(*DescribeAccountAttributesRequest)(nil),             // 94: ec2lab.v1.DescribeAccountAttributesRequest
+	(*CopySnapshotRequest)(nil),                          // 95: ec2lab.v1.CopySnapshotRequest
+	(*CopySnapshotResponse)(nil),                         // 96: ec2lab.v1.CopySnapshotResponse
+	(*GetSnapshotLayersRequest)(nil),                     // 97: ec2lab.v1.GetSnapshotLayersRequest
+	(*LayerChunk)(nil),                                   // 98: ec2lab.v1.LayerChunk
+	(*GetImageFilesRequest)(nil),                         // 99: ec2lab.v1.GetImageFilesRequest
+	(*CopyImageRequest)(nil),                             // 100: ec2lab.v1.CopyImageRequest
+	(*CopyImageResponse)(nil),                            // 101: ec2lab.v1.CopyImageResponse
+	(*DeleteSnapshotRequest)(nil),                        // 102: ec2lab.v1.DeleteSnapshotRequest
+	(*DeleteSnapshotResponse)(nil),                       // 103: ec2lab.v1.DeleteSnapshotResponse
+	(*Image)(nil),                                        // 104: ec2lab.v1.Image
+	(*RegisterImageRequest)(nil),                         // 105: ec2lab.v1.RegisterImageRequest
+	(*RegisterImageResponse)(nil),                        // 106: ec2lab.v1.RegisterImageResponse
+	(*CreateImageRequest)(nil),                           // 107: ec2lab.v1.CreateImageRequest
+	(*CreateImageResponse)(nil),                          // 108: ec2lab.v1.CreateImageResponse
+	(*DescribeImagesRequest)(nil),                        // 109: ec2lab.v1.DescribeImagesRequest
+	(*DescribeImagesResponse)(nil),                       // 110: ec2lab.v1.DescribeImagesResponse
+	(*DeregisterImageRequest)(nil),                       // 111: ec2lab.v1.DeregisterImageRequest
+	(*DeregisterImageResponse)(nil),                      // 112: ec2lab.v1.DeregisterImageResponse
+	(*LaunchPermission)(nil),                             // 113: ec2lab.v1.LaunchPermission
+	(*LaunchPermissionModifications)(nil),                // 114: ec2lab.v1.LaunchPermissionModifications
+	(*AttributeValue)(nil),                               // 115: ec2lab.v1.AttributeValue
+	(*ModifyImageAttributeRequest)(nil),                  // 116: ec2lab.v1.ModifyImageAttributeRequest
+	(*ModifyImageAttributeResponse)(nil),                 // 117: ec2lab.v1.ModifyImageAttributeResponse
+	(*DescribeImageAttributeRequest)(nil),                // 118: ec2lab.v1.DescribeImageAttributeRequest
+	(*ImageAttribute)(nil),                               // 119: ec2lab.v1.ImageAttribute
+	(*ResetImageAttributeRequest)(nil),                   // 120: ec2lab.v1.ResetImageAttributeRequest
+	(*ResetImageAttributeResponse)(nil),                  // 121: ec2lab.v1.ResetImageAttributeResponse
+	(*ExportImageRequest)(nil),                           // 122: ec2lab.v1.ExportImageRequest
+	(*ExportImageResponse)(nil),                          // 123: ec2lab.v1.ExportImageResponse
+	(*Vpc)(nil),                                          // 124: ec2lab.v1.Vpc
+	(*VpcCidrBlockAssociation)(nil),                      // 125: ec2lab.v1.VpcCidrBlockAssociation
+	(*DescribeVpcAttributeRequest)(nil),                  // 126: ec2lab.v1.DescribeVpcAttributeRequest
+	(*VpcAttribute)(nil),                                 // 127: ec2lab.v1.VpcAttribute
+	(*ModifyVpcAttributeRequest)(nil),                    // 128: ec2lab.v1.ModifyVpcAttributeRequest
+	(*ModifyVpcAttributeResponse)(nil),                   // 129: ec2lab.v1.ModifyVpcAttributeResponse
+	(*AssociateVpcCidrBlockRequest)(nil),                 // 130: ec2lab.v1.AssociateVpcCidrBlockRequest
+	(*DisassociateVpcCidrBlockRequest)(nil),              // 131: ec2lab.v1.DisassociateVpcCidrBlockRequest
+	(*VpcCidrBlockResponse)(nil),                         // 132: ec2lab.v1.VpcCidrBlockResponse
+	(*DescribeVpcClassicLinkRequest)(nil),                // 133: ec2lab.v1.DescribeVpcClassicLinkRequest
+	(*VpcClassicLink)(nil),                               // 134: ec2lab.v1.VpcClassicLink
+	(*DescribeVpcClassicLinkResponse)(nil),               // 135: ec2lab.v1.DescribeVpcClassicLinkResponse
+	(*DescribeVpcClassicLinkDnsSupportRequest)(nil),      // 136: ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	(*ClassicLinkDnsSupport)(nil),                        // 137: ec2lab.v1.ClassicLinkDnsSupport
+	(*DescribeVpcClassicLinkDnsSupportResponse)(nil),     // 138: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	(*CreateVpcRequest)(nil),                             // 139: ec2lab.v1.CreateVpcRequest
+	(*DescribeVpcsRequest)(nil),                          // 140: ec2lab.v1.DescribeVpcsRequest
+	(*DescribeVpcsResponse)(nil),                         // 141: ec2lab.v1.DescribeVpcsResponse
+	(*DeleteVpcRequest)(nil),                             // 142: ec2lab.v1.DeleteVpcRequest
+	(*DeleteVpcResponse)(nil),                            // 143: ec2lab.v1.DeleteVpcResponse
+	(*Subnet)(nil),                                       // 144: ec2lab.v1.Subnet
+	(*ModifySubnetAttributeRequest)(nil),                 // 145: ec2lab.v1.ModifySubnetAttributeRequest
+	(*ModifySubnetAttributeResponse)(nil),                // 146: ec2lab.v1.ModifySubnetAttributeResponse
+	(*CreateSubnetRequest)(nil),                          // 147: ec2lab.v1.CreateSubnetRequest
+	(*DescribeSubnetsRequest)(nil),                       // 148: ec2lab.v1.DescribeSubnetsRequest
+	(*DescribeSubnetsResponse)(nil),                      // 149: ec2lab.v1.DescribeSubnetsResponse
+	(*DeleteSubnetRequest)(nil),                          // 150: ec2lab.v1.DeleteSubnetRequest
+	(*DeleteSubnetResponse)(nil),                         // 151: ec2lab.v1.DeleteSubnetResponse
+	(*GroupIdentifier)(nil),                              // 152: ec2lab.v1.GroupIdentifier
+	(*IpRange)(nil),                                      // 153: ec2lab.v1.IpRange
+	(*UserIdGroupPair)(nil),                              // 154: ec2lab.v1.UserIdGroupPair
+	(*Ipv6Range)(nil),                                    // 155: ec2lab.v1.Ipv6Range
+	(*PrefixListId)(nil),                                 // 156: ec2lab.v1.PrefixListId
+	(*IpPermission)(nil),                                 // 157: ec2lab.v1.IpPermission
+	(*SecurityGroup)(nil),                                // 158: ec2lab.v1.SecurityGroup
+	(*CreateSecurityGroupRequest)(nil),                   // 159: ec2lab.v1.CreateSecurityGroupRequest
+	(*CreateSecurityGroupResponse)(nil),                  // 160: ec2lab.v1.CreateSecurityGroupResponse
+	(*DeleteSecurityGroupRequest)(nil),                   // 161: ec2lab.v1.DeleteSecurityGroupRequest
+	(*DeleteSecurityGroupResponse)(nil),                  // 162: ec2lab.v1.DeleteSecurityGroupResponse
+	(*DescribeSecurityGroupsRequest)(nil),                // 163: ec2lab.v1.DescribeSecurityGroupsRequest
+	(*DescribeSecurityGroupsResponse)(nil),               // 164: ec2lab.v1.DescribeSecurityGroupsResponse
+	(*SecurityGroupRulesRequest)(nil),                    // 165: ec2lab.v1.SecurityGroupRulesRequest
+	(*SecurityGroupRulesResponse)(nil),                   // 166: ec2lab.v1.SecurityGroupRulesResponse
+	(*RevokeSecurityGroupRulesRequest)(nil),              // 167: ec2lab.v1.RevokeSecurityGroupRulesRequest
+	(*RevokeSecurityGroupRulesResponse)(nil),             // 168: ec2lab.v1.RevokeSecurityGroupRulesResponse
+	(*ReferencedSecurityGroup)(nil),                      // 169: ec2lab.v1.ReferencedSecurityGroup
+	(*SecurityGroupRule)(nil),                            // 170: ec2lab.v1.SecurityGroupRule
+	(*DescribeSecurityGroupRulesRequest)(nil),            // 171: ec2lab.v1.DescribeSecurityGroupRulesRequest
+	(*DescribeSecurityGroupRulesResponse)(nil),           // 172: ec2lab.v1.DescribeSecurityGroupRulesResponse
+	(*SecurityGroupRuleRequest)(nil),                     // 173: ec2lab.v1.SecurityGroupRuleRequest
+	(*SecurityGroupRuleUpdate)(nil),                      // 174: ec2lab.v1.SecurityGroupRuleUpdate
+	(*ModifySecurityGroupRulesRequest)(nil),              // 175: ec2lab.v1.ModifySecurityGroupRulesRequest
+	(*ModifySecurityGroupRulesResponse)(nil),             // 176: ec2lab.v1.ModifySecurityGroupRulesResponse
+	(*SecurityGroupRuleDescription)(nil),                 // 177: ec2lab.v1.SecurityGroupRuleDescription
+	(*UpdateSecurityGroupRuleDescriptionsRequest)(nil),   // 178: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	(*UpdateSecurityGroupRuleDescriptionsResponse)(nil),  // 179: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	(*InstanceNetworkInterfaceSpecification)(nil),        // 180: ec2lab.v1.InstanceNetworkInterfaceSpecification
+	(*PrivateIpAddressSpecification)(nil),                // 181: ec2lab.v1.PrivateIpAddressSpecification
+	(*InstanceIpv6Address)(nil),                          // 182: ec2lab.v1.InstanceIpv6Address
+	(*Ipv4PrefixSpecificationRequest)(nil),               // 183: ec2lab.v1.Ipv4PrefixSpecificationRequest
+	(*Ipv6PrefixSpecificationRequest)(nil),               // 184: ec2lab.v1.Ipv6PrefixSpecificationRequest
+	(*NetworkInterface)(nil),                             // 185: ec2lab.v1.NetworkInterface
+	(*NetworkInterfacePrivateIpAddress)(nil),             // 186: ec2lab.v1.NetworkInterfacePrivateIpAddress
+	(*NetworkInterfaceAttachment)(nil),                   // 187: ec2lab.v1.NetworkInterfaceAttachment
+	(*DescribeNetworkInterfacesRequest)(nil),             // 188: ec2lab.v1.DescribeNetworkInterfacesRequest
+	(*DescribeNetworkInterfacesResponse)(nil),            // 189: ec2lab.v1.DescribeNetworkInterfacesResponse
+	(*RouteTable)(nil),                                   // 190: ec2lab.v1.RouteTable
+	(*Route)(nil),                                        // 191: ec2lab.v1.Route
+	(*RouteTableAssociation)(nil),                        // 192: ec2lab.v1.RouteTableAssociation
+	(*DescribeRouteTablesRequest)(nil),                   // 193: ec2lab.v1.DescribeRouteTablesRequest
+	(*DescribeRouteTablesResponse)(nil),                  // 194: ec2lab.v1.DescribeRouteTablesResponse
+	(*NetworkAcl)(nil),                                   // 195: ec2lab.v1.NetworkAcl
+	(*NetworkAclEntry)(nil),                              // 196: ec2lab.v1.NetworkAclEntry
+	(*NetworkAclAssociation)(nil),                        // 197: ec2lab.v1.NetworkAclAssociation
+	(*DescribeNetworkAclsRequest)(nil),                   // 198: ec2lab.v1.DescribeNetworkAclsRequest
+	(*DescribeNetworkAclsResponse)(nil),                  // 199: ec2lab.v1.DescribeNetworkAclsResponse
+	(*LaunchTemplateSpecification)(nil),                  // 200: ec2lab.v1.LaunchTemplateSpecification
+	(*LaunchTemplateData)(nil),                           // 201: ec2lab.v1.LaunchTemplateData
+	(*LaunchTemplateNetworkInterface)(nil),               // 202: ec2lab.v1.LaunchTemplateNetworkInterface
+	(*LaunchTemplateBlockDeviceMapping)(nil),             // 203: ec2lab.v1.LaunchTemplateBlockDeviceMapping
+	(*LaunchTemplateEbsBlockDevice)(nil),                 // 204: ec2lab.v1.LaunchTemplateEbsBlockDevice
+	(*LaunchTemplatePlacement)(nil),                      // 205: ec2lab.v1.LaunchTemplatePlacement
+	(*LaunchTemplateMetadataOptions)(nil),                // 206: ec2lab.v1.LaunchTemplateMetadataOptions
+	(*LaunchTemplateIamInstanceProfile)(nil),             // 207: ec2lab.v1.LaunchTemplateIamInstanceProfile
+	(*LaunchTemplateMonitoring)(nil),                     // 208: ec2lab.v1.LaunchTemplateMonitoring
+	(*LaunchTemplate)(nil),                               // 209: ec2lab.v1.LaunchTemplate
+	(*LaunchTemplateVersion)(nil),                        // 210: ec2lab.v1.LaunchTemplateVersion
+	(*ValidationWarning)(nil),                            // 211: ec2lab.v1.ValidationWarning
+	(*ValidationError)(nil),                              // 212: ec2lab.v1.ValidationError
+	(*CreateLaunchTemplateRequest)(nil),                  // 213: ec2lab.v1.CreateLaunchTemplateRequest
+	(*CreateLaunchTemplateResponse)(nil),                 // 214: ec2lab.v1.CreateLaunchTemplateResponse
+	(*CreateLaunchTemplateVersionRequest)(nil),           // 215: ec2lab.v1.CreateLaunchTemplateVersionRequest
+	(*CreateLaunchTemplateVersionResponse)(nil),          // 216: ec2lab.v1.CreateLaunchTemplateVersionResponse
+	(*DescribeLaunchTemplatesRequest)(nil),               // 217: ec2lab.v1.DescribeLaunchTemplatesRequest
+	(*DescribeLaunchTemplatesResponse)(nil),              // 218: ec2lab.v1.DescribeLaunchTemplatesResponse
+	(*DescribeLaunchTemplateVersionsRequest)(nil),        // 219: ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	(*DescribeLaunchTemplateVersionsResponse)(nil),       // 220: ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	(*ModifyLaunchTemplateRequest)(nil),                  // 221: ec2lab.v1.ModifyLaunchTemplateRequest
+	(*ModifyLaunchTemplateResponse)(nil),                 // 222: ec2lab.v1.ModifyLaunchTemplateResponse
+	(*DeleteLaunchTemplateRequest)(nil),                  // 223: ec2lab.v1.DeleteLaunchTemplateRequest
+	(*DeleteLaunchTemplateResponse)(nil),                 // 224: ec2lab.v1.DeleteLaunchTemplateResponse
+	(*DeleteLaunchTemplateVersionsRequest)(nil),          // 225: ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	(*DeleteLaunchTemplateVersionsResponse)(nil),         // 226: ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	(*LaunchTemplateVersionDeletion)(nil),                // 227: ec2lab.v1.LaunchTemplateVersionDeletion
+	(*GetLaunchTemplateDataRequest)(nil),                 // 228: ec2lab.v1.GetLaunchTemplateDataRequest
+	(*GetLaunchTemplateDataResponse)(nil),                // 229: ec2lab.v1.GetLaunchTemplateDataResponse
+	(*DescribeVolumesModificationsRequest)(nil),          // 230: ec2lab.v1.DescribeVolumesModificationsRequest
+	(*DescribeVolumesModificationsResponse)(nil),         // 231: ec2lab.v1.DescribeVolumesModificationsResponse
+	(*DescribeVolumeStatusRequest)(nil),                  // 232: ec2lab.v1.DescribeVolumeStatusRequest
+	(*DescribeVolumeStatusResponse)(nil),                 // 233: ec2lab.v1.DescribeVolumeStatusResponse
+	(*VolumeStatusItem)(nil),                             // 234: ec2lab.v1.VolumeStatusItem
+	(*VolumeStatusDetail)(nil),                           // 235: ec2lab.v1.VolumeStatusDetail
+	(*VolumeStatusAttachmentStatus)(nil),                 // 236: ec2lab.v1.VolumeStatusAttachmentStatus
+	(*DescribeVolumeAttributeRequest)(nil),               // 237: ec2lab.v1.DescribeVolumeAttributeRequest
+	(*VolumeAttribute)(nil),                              // 238: ec2lab.v1.VolumeAttribute
+	(*ModifyVolumeAttributeRequest)(nil),                 // 239: ec2lab.v1.ModifyVolumeAttributeRequest
+	(*ModifyVolumeAttributeResponse)(nil),                // 240: ec2lab.v1.ModifyVolumeAttributeResponse
+	(*GetEbsEncryptionByDefaultRequest)(nil),             // 241: ec2lab.v1.GetEbsEncryptionByDefaultRequest
+	(*EnableEbsEncryptionByDefaultRequest)(nil),          // 242: ec2lab.v1.EnableEbsEncryptionByDefaultRequest
+	(*DisableEbsEncryptionByDefaultRequest)(nil),         // 243: ec2lab.v1.DisableEbsEncryptionByDefaultRequest
+	(*EbsEncryptionByDefault)(nil),                       // 244: ec2lab.v1.EbsEncryptionByDefault
+	(*GetEbsDefaultKmsKeyIdRequest)(nil),                 // 245: ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
+	(*ModifyEbsDefaultKmsKeyIdRequest)(nil),              // 246: ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
+	(*ResetEbsDefaultKmsKeyIdRequest)(nil),               // 247: ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
+	(*EbsDefaultKmsKeyId)(nil),                           // 248: ec2lab.v1.EbsDefaultKmsKeyId
+	(*CreateVolumePermission)(nil),                       // 249: ec2lab.v1.CreateVolumePermission
+	(*CreateVolumePermissionModifications)(nil),          // 250: ec2lab.v1.CreateVolumePermissionModifications
+	(*DescribeSnapshotAttributeRequest)(nil),             // 251: ec2lab.v1.DescribeSnapshotAttributeRequest
+	(*SnapshotAttribute)(nil),                            // 252: ec2lab.v1.SnapshotAttribute
+	(*ModifySnapshotAttributeRequest)(nil),               // 253: ec2lab.v1.ModifySnapshotAttributeRequest
+	(*ModifySnapshotAttributeResponse)(nil),              // 254: ec2lab.v1.ModifySnapshotAttributeResponse
+	(*ResetSnapshotAttributeRequest)(nil),                // 255: ec2lab.v1.ResetSnapshotAttributeRequest
+	(*ResetSnapshotAttributeResponse)(nil),               // 256: ec2lab.v1.ResetSnapshotAttributeResponse
+	(*DescribeInstanceTypeOfferingsRequest)(nil),         // 257: ec2lab.v1.DescribeInstanceTypeOfferingsRequest
+	(*InstanceTypeOffering)(nil),                         // 258: ec2lab.v1.InstanceTypeOffering
+	(*DescribeInstanceTypeOfferingsResponse)(nil),        // 259: ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	(*InstanceCreditSpecificationRequest)(nil),           // 260: ec2lab.v1.InstanceCreditSpecificationRequest
+	(*ModifyInstanceCreditSpecificationRequest)(nil),     // 261: ec2lab.v1.ModifyInstanceCreditSpecificationRequest
+	(*SuccessfulInstanceCreditSpecification)(nil),        // 262: ec2lab.v1.SuccessfulInstanceCreditSpecification
+	(*UnsuccessfulInstanceCreditSpecification)(nil),      // 263: ec2lab.v1.UnsuccessfulInstanceCreditSpecification
+	(*ModifyInstanceCreditSpecificationResponse)(nil),    // 264: ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	(*DescribeInstanceCreditSpecificationsRequest)(nil),  // 265: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
+	(*InstanceCreditSpecification)(nil),                  // 266: ec2lab.v1.InstanceCreditSpecification
+	(*DescribeInstanceCreditSpecificationsResponse)(nil), // 267: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	(*ResetInstanceAttributeRequest)(nil),                // 268: ec2lab.v1.ResetInstanceAttributeRequest
+	(*ResetInstanceAttributeResponse)(nil),               // 269: ec2lab.v1.ResetInstanceAttributeResponse
+	(*CreateDefaultVpcRequest)(nil),                      // 270: ec2lab.v1.CreateDefaultVpcRequest
+	(*CreateDefaultSubnetRequest)(nil),                   // 271: ec2lab.v1.CreateDefaultSubnetRequest
+	(*GetInstanceUefiDataRequest)(nil),                   // 272: ec2lab.v1.GetInstanceUefiDataRequest
+	(*GetInstanceUefiDataResponse)(nil),                  // 273: ec2lab.v1.GetInstanceUefiDataResponse
+	(*DescribeInstanceTopologyRequest)(nil),              // 274: ec2lab.v1.DescribeInstanceTopologyRequest
+	(*InstanceTopology)(nil),                             // 275: ec2lab.v1.InstanceTopology
+	(*DescribeInstanceTopologyResponse)(nil),             // 276: ec2lab.v1.DescribeInstanceTopologyResponse
+	(*timestamppb.Timestamp)(nil),                        // 277: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.TagSpecification.tags:type_name -> ec2lab.v1.Tag
@@ -20659,450 +20814,453 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	1,   // 4: ec2lab.v1.RunInstancesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	11,  // 5: ec2lab.v1.RunInstancesRequest.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptionsRequest
 	10,  // 6: ec2lab.v1.RunInstancesRequest.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
-	179, // 7: ec2lab.v1.RunInstancesRequest.network_interfaces:type_name -> ec2lab.v1.InstanceNetworkInterfaceSpecification
-	199, // 8: ec2lab.v1.RunInstancesRequest.launch_template:type_name -> ec2lab.v1.LaunchTemplateSpecification
+	180, // 7: ec2lab.v1.RunInstancesRequest.network_interfaces:type_name -> ec2lab.v1.InstanceNetworkInterfaceSpecification
+	200, // 8: ec2lab.v1.RunInstancesRequest.launch_template:type_name -> ec2lab.v1.LaunchTemplateSpecification
 	8,   // 9: ec2lab.v1.RunInstancesRequest.hibernation_options:type_name -> ec2lab.v1.HibernationOptionsRequest
 	9,   // 10: ec2lab.v1.RunInstancesRequest.monitoring:type_name -> ec2lab.v1.RunInstancesMonitoringEnabled
 	12,  // 11: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	276, // 12: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	277, // 12: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	3,   // 13: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	276, // 14: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	277, // 14: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	4,   // 15: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	15,  // 16: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	0,   // 17: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
 	16,  // 18: ec2lab.v1.Instance.state_reason:type_name -> ec2lab.v1.StateReason
-	151, // 19: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
+	152, // 19: ec2lab.v1.Instance.security_groups:type_name -> ec2lab.v1.GroupIdentifier
 	12,  // 20: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	184, // 21: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
-	17,  // 22: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
-	2,   // 23: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
-	18,  // 24: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
-	3,   // 25: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
-	3,   // 26: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
-	23,  // 27: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	276, // 28: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
-	114, // 29: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
-	114, // 30: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
-	114, // 31: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
-	114, // 32: ec2lab.v1.InstanceAttribute.user_data:type_name -> ec2lab.v1.AttributeValue
-	32,  // 33: ec2lab.v1.InstanceAttribute.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
-	114, // 34: ec2lab.v1.InstanceAttribute.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
-	114, // 35: ec2lab.v1.InstanceAttribute.root_device_name:type_name -> ec2lab.v1.AttributeValue
-	15,  // 36: ec2lab.v1.InstanceAttribute.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
-	34,  // 37: ec2lab.v1.InstanceAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
-	32,  // 38: ec2lab.v1.InstanceAttribute.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
-	151, // 39: ec2lab.v1.InstanceAttribute.groups:type_name -> ec2lab.v1.GroupIdentifier
-	32,  // 40: ec2lab.v1.InstanceAttribute.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
-	114, // 41: ec2lab.v1.InstanceAttribute.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
-	32,  // 42: ec2lab.v1.InstanceAttribute.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
-	35,  // 43: ec2lab.v1.InstanceAttribute.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
-	32,  // 44: ec2lab.v1.InstanceAttribute.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
-	114, // 45: ec2lab.v1.ModifyInstanceAttributeRequest.instance_type:type_name -> ec2lab.v1.AttributeValue
-	114, // 46: ec2lab.v1.ModifyInstanceAttributeRequest.kernel:type_name -> ec2lab.v1.AttributeValue
-	114, // 47: ec2lab.v1.ModifyInstanceAttributeRequest.ramdisk:type_name -> ec2lab.v1.AttributeValue
-	33,  // 48: ec2lab.v1.ModifyInstanceAttributeRequest.user_data:type_name -> ec2lab.v1.BlobAttributeValue
-	32,  // 49: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
-	32,  // 50: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
-	114, // 51: ec2lab.v1.ModifyInstanceAttributeRequest.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
-	32,  // 52: ec2lab.v1.ModifyInstanceAttributeRequest.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
-	37,  // 53: ec2lab.v1.ModifyInstanceAttributeRequest.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMappingSpecification
-	32,  // 54: ec2lab.v1.ModifyInstanceAttributeRequest.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
-	32,  // 55: ec2lab.v1.ModifyInstanceAttributeRequest.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
-	114, // 56: ec2lab.v1.ModifyInstanceAttributeRequest.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
-	38,  // 57: ec2lab.v1.InstanceBlockDeviceMappingSpecification.ebs:type_name -> ec2lab.v1.EbsInstanceBlockDeviceSpecification
-	2,   // 58: ec2lab.v1.DescribeInstanceStatusRequest.filters:type_name -> ec2lab.v1.Filter
-	42,  // 59: ec2lab.v1.DescribeInstanceStatusResponse.instance_statuses:type_name -> ec2lab.v1.InstanceStatus
-	3,   // 60: ec2lab.v1.InstanceStatus.instance_state:type_name -> ec2lab.v1.InstanceState
-	43,  // 61: ec2lab.v1.InstanceStatus.system_status:type_name -> ec2lab.v1.InstanceStatusSummary
-	43,  // 62: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
-	45,  // 63: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
-	44,  // 64: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
-	276, // 65: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
-	276, // 66: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
-	276, // 67: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
-	2,   // 68: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
-	46,  // 69: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
-	49,  // 70: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
-	2,   // 71: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
-	52,  // 72: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	276, // 73: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
-	55,  // 74: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	276, // 75: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
-	0,   // 76: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
-	1,   // 77: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 78: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 79: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
-	58,  // 80: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
-	0,   // 81: ec2lab.v1.PlacementGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 82: ec2lab.v1.CreatePlacementGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 83: ec2lab.v1.DescribePlacementGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	65,  // 84: ec2lab.v1.DescribePlacementGroupsResponse.placement_groups:type_name -> ec2lab.v1.PlacementGroup
-	0,   // 85: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	0,   // 86: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
-	2,   // 87: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
-	75,  // 88: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	276, // 89: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	276, // 90: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
-	78,  // 91: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
-	0,   // 92: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
-	1,   // 93: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 94: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
-	79,  // 95: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	276, // 96: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	276, // 97: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
-	276, // 98: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
-	0,   // 99: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	1,   // 100: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 101: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
-	89,  // 102: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
-	1,   // 103: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 104: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	6,   // 105: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	276, // 106: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
-	0,   // 107: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	6,   // 108: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	1,   // 109: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	1,   // 110: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 111: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
-	103, // 112: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
-	112, // 113: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
-	112, // 114: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
-	113, // 115: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
-	114, // 116: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
-	112, // 117: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
-	0,   // 118: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
-	124, // 119: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	32,  // 120: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
-	32,  // 121: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
-	32,  // 122: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
-	124, // 123: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	2,   // 124: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
-	0,   // 125: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
-	133, // 126: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
-	136, // 127: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
-	1,   // 128: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 129: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
-	123, // 130: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
-	0,   // 131: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
-	32,  // 132: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	32,  // 133: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
-	32,  // 134: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
-	32,  // 135: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	32,  // 136: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	32,  // 137: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	32,  // 138: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
-	1,   // 139: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 140: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
-	143, // 141: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
-	152, // 142: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
-	153, // 143: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
-	154, // 144: ec2lab.v1.IpPermission.ipv6_ranges:type_name -> ec2lab.v1.Ipv6Range
-	155, // 145: ec2lab.v1.IpPermission.prefix_list_ids:type_name -> ec2lab.v1.PrefixListId
-	156, // 146: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	156, // 147: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
-	0,   // 148: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
-	1,   // 149: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	2,   // 150: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	157, // 151: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
-	156, // 152: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	1,   // 153: ec2lab.v1.SecurityGroupRulesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	169, // 154: ec2lab.v1.SecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	156, // 155: ec2lab.v1.RevokeSecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	169, // 156: ec2lab.v1.RevokeSecurityGroupRulesResponse.revoked_security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	168, // 157: ec2lab.v1.SecurityGroupRule.referenced_group_info:type_name -> ec2lab.v1.ReferencedSecurityGroup
-	0,   // 158: ec2lab.v1.SecurityGroupRule.tags:type_name -> ec2lab.v1.Tag
-	2,   // 159: ec2lab.v1.DescribeSecurityGroupRulesRequest.filters:type_name -> ec2lab.v1.Filter
-	169, // 160: ec2lab.v1.DescribeSecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	172, // 161: ec2lab.v1.SecurityGroupRuleUpdate.security_group_rule:type_name -> ec2lab.v1.SecurityGroupRuleRequest
-	173, // 162: ec2lab.v1.ModifySecurityGroupRulesRequest.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRuleUpdate
-	156, // 163: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	176, // 164: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.security_group_rule_descriptions:type_name -> ec2lab.v1.SecurityGroupRuleDescription
-	180, // 165: ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses:type_name -> ec2lab.v1.PrivateIpAddressSpecification
-	181, // 166: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses:type_name -> ec2lab.v1.InstanceIpv6Address
-	182, // 167: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes:type_name -> ec2lab.v1.Ipv4PrefixSpecificationRequest
-	183, // 168: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes:type_name -> ec2lab.v1.Ipv6PrefixSpecificationRequest
-	185, // 169: ec2lab.v1.NetworkInterface.private_ip_addresses:type_name -> ec2lab.v1.NetworkInterfacePrivateIpAddress
-	151, // 170: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
-	186, // 171: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
-	0,   // 172: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
-	276, // 173: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	2,   // 174: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
-	184, // 175: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
-	190, // 176: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
-	191, // 177: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
-	0,   // 178: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
-	2,   // 179: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
-	189, // 180: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
-	195, // 181: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
-	196, // 182: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
-	0,   // 183: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
-	2,   // 184: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
-	194, // 185: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
-	201, // 186: ec2lab.v1.LaunchTemplateData.network_interfaces:type_name -> ec2lab.v1.LaunchTemplateNetworkInterface
-	202, // 187: ec2lab.v1.LaunchTemplateData.block_device_mappings:type_name -> ec2lab.v1.LaunchTemplateBlockDeviceMapping
-	204, // 188: ec2lab.v1.LaunchTemplateData.placement:type_name -> ec2lab.v1.LaunchTemplatePlacement
-	1,   // 189: ec2lab.v1.LaunchTemplateData.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	205, // 190: ec2lab.v1.LaunchTemplateData.metadata_options:type_name -> ec2lab.v1.LaunchTemplateMetadataOptions
-	10,  // 191: ec2lab.v1.LaunchTemplateData.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
-	206, // 192: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
-	207, // 193: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
-	203, // 194: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
-	276, // 195: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
-	0,   // 196: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
-	276, // 197: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
-	200, // 198: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	211, // 199: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
-	200, // 200: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	1,   // 201: ec2lab.v1.CreateLaunchTemplateRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	208, // 202: ec2lab.v1.CreateLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	210, // 203: ec2lab.v1.CreateLaunchTemplateResponse.warning:type_name -> ec2lab.v1.ValidationWarning
-	200, // 204: ec2lab.v1.CreateLaunchTemplateVersionRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	209, // 205: ec2lab.v1.CreateLaunchTemplateVersionResponse.launch_template_version:type_name -> ec2lab.v1.LaunchTemplateVersion
-	210, // 206: ec2lab.v1.CreateLaunchTemplateVersionResponse.warning:type_name -> ec2lab.v1.ValidationWarning
-	2,   // 207: ec2lab.v1.DescribeLaunchTemplatesRequest.filters:type_name -> ec2lab.v1.Filter
-	208, // 208: ec2lab.v1.DescribeLaunchTemplatesResponse.launch_templates:type_name -> ec2lab.v1.LaunchTemplate
-	2,   // 209: ec2lab.v1.DescribeLaunchTemplateVersionsRequest.filters:type_name -> ec2lab.v1.Filter
-	209, // 210: ec2lab.v1.DescribeLaunchTemplateVersionsResponse.launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersion
-	208, // 211: ec2lab.v1.ModifyLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	208, // 212: ec2lab.v1.DeleteLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	226, // 213: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.successfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
-	226, // 214: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.unsuccessfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
-	211, // 215: ec2lab.v1.LaunchTemplateVersionDeletion.response_error:type_name -> ec2lab.v1.ValidationError
-	200, // 216: ec2lab.v1.GetLaunchTemplateDataResponse.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	2,   // 217: ec2lab.v1.DescribeVolumesModificationsRequest.filters:type_name -> ec2lab.v1.Filter
-	86,  // 218: ec2lab.v1.DescribeVolumesModificationsResponse.volumes_modifications:type_name -> ec2lab.v1.VolumeModification
-	2,   // 219: ec2lab.v1.DescribeVolumeStatusRequest.filters:type_name -> ec2lab.v1.Filter
-	233, // 220: ec2lab.v1.DescribeVolumeStatusResponse.volume_statuses:type_name -> ec2lab.v1.VolumeStatusItem
-	234, // 221: ec2lab.v1.VolumeStatusItem.details:type_name -> ec2lab.v1.VolumeStatusDetail
-	235, // 222: ec2lab.v1.VolumeStatusItem.attachment_statuses:type_name -> ec2lab.v1.VolumeStatusAttachmentStatus
-	32,  // 223: ec2lab.v1.VolumeAttribute.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
-	34,  // 224: ec2lab.v1.VolumeAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
-	32,  // 225: ec2lab.v1.ModifyVolumeAttributeRequest.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
-	248, // 226: ec2lab.v1.CreateVolumePermissionModifications.add:type_name -> ec2lab.v1.CreateVolumePermission
-	248, // 227: ec2lab.v1.CreateVolumePermissionModifications.remove:type_name -> ec2lab.v1.CreateVolumePermission
-	248, // 228: ec2lab.v1.SnapshotAttribute.create_volume_permissions:type_name -> ec2lab.v1.CreateVolumePermission
-	249, // 229: ec2lab.v1.ModifySnapshotAttributeRequest.create_volume_permission:type_name -> ec2lab.v1.CreateVolumePermissionModifications
-	2,   // 230: ec2lab.v1.DescribeInstanceTypeOfferingsRequest.filters:type_name -> ec2lab.v1.Filter
-	257, // 231: ec2lab.v1.DescribeInstanceTypeOfferingsResponse.instance_type_offerings:type_name -> ec2lab.v1.InstanceTypeOffering
-	259, // 232: ec2lab.v1.ModifyInstanceCreditSpecificationRequest.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecificationRequest
-	211, // 233: ec2lab.v1.UnsuccessfulInstanceCreditSpecification.error:type_name -> ec2lab.v1.ValidationError
-	261, // 234: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.successful_instance_credit_specifications:type_name -> ec2lab.v1.SuccessfulInstanceCreditSpecification
-	262, // 235: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.unsuccessful_instance_credit_specifications:type_name -> ec2lab.v1.UnsuccessfulInstanceCreditSpecification
-	2,   // 236: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest.filters:type_name -> ec2lab.v1.Filter
-	265, // 237: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecification
-	2,   // 238: ec2lab.v1.DescribeInstanceTopologyRequest.filters:type_name -> ec2lab.v1.Filter
-	274, // 239: ec2lab.v1.DescribeInstanceTopologyResponse.instances:type_name -> ec2lab.v1.InstanceTopology
-	7,   // 240: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	19,  // 241: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	21,  // 242: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	22,  // 243: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	21,  // 244: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	21,  // 245: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	26,  // 246: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	28,  // 247: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	30,  // 248: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	13,  // 249: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	36,  // 250: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
-	40,  // 251: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
-	260, // 252: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
-	264, // 253: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
-	267, // 254: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
-	271, // 255: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
-	273, // 256: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
-	47,  // 257: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	50,  // 258: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	53,  // 259: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	56,  // 260: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	256, // 261: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
-	59,  // 262: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	60,  // 263: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	61,  // 264: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	63,  // 265: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	66,  // 266: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	67,  // 267: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	69,  // 268: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	71,  // 269: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	73,  // 270: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	76,  // 271: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	80,  // 272: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	81,  // 273: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	83,  // 274: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	84,  // 275: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	85,  // 276: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	87,  // 277: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	229, // 278: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
-	231, // 279: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
-	236, // 280: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
-	238, // 281: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
-	240, // 282: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
-	241, // 283: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
-	242, // 284: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
-	244, // 285: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
-	245, // 286: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
-	246, // 287: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
-	90,  // 288: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	91,  // 289: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	94,  // 290: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	96,  // 291: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	101, // 292: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	250, // 293: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
-	252, // 294: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
-	254, // 295: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
-	104, // 296: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	106, // 297: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	108, // 298: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	110, // 299: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	99,  // 300: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	98,  // 301: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	121, // 302: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	115, // 303: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	117, // 304: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	119, // 305: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	138, // 306: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	139, // 307: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	141, // 308: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	146, // 309: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	147, // 310: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	149, // 311: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	125, // 312: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	127, // 313: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	129, // 314: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	130, // 315: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	132, // 316: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	135, // 317: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	144, // 318: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	269, // 319: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
-	270, // 320: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
-	158, // 321: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	160, // 322: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	162, // 323: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	164, // 324: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	164, // 325: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	166, // 326: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	166, // 327: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	170, // 328: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
-	174, // 329: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
-	177, // 330: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	177, // 331: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	187, // 332: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
-	192, // 333: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
-	197, // 334: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
-	212, // 335: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
-	214, // 336: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
-	216, // 337: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
-	218, // 338: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	220, // 339: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
-	222, // 340: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
-	224, // 341: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	227, // 342: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
-	18,  // 343: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	20,  // 344: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	24,  // 345: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	24,  // 346: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	25,  // 347: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	24,  // 348: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	27,  // 349: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	29,  // 350: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	31,  // 351: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	14,  // 352: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	39,  // 353: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
-	41,  // 354: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
-	263, // 355: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
-	266, // 356: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
-	268, // 357: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
-	272, // 358: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
-	275, // 359: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
-	48,  // 360: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	51,  // 361: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	54,  // 362: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	57,  // 363: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	258, // 364: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
-	58,  // 365: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	58,  // 366: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	62,  // 367: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	64,  // 368: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	65,  // 369: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	68,  // 370: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	70,  // 371: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	72,  // 372: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	74,  // 373: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	77,  // 374: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	79,  // 375: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	82,  // 376: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	78,  // 377: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	78,  // 378: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	86,  // 379: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	88,  // 380: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	230, // 381: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
-	232, // 382: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
-	237, // 383: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
-	239, // 384: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
-	243, // 385: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	243, // 386: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	243, // 387: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	247, // 388: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	247, // 389: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	247, // 390: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	89,  // 391: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	92,  // 392: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	95,  // 393: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	97,  // 394: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	102, // 395: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	251, // 396: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
-	253, // 397: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
-	255, // 398: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
-	105, // 399: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	107, // 400: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	109, // 401: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	111, // 402: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	100, // 403: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	97,  // 404: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	122, // 405: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	116, // 406: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	118, // 407: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	120, // 408: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	123, // 409: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	140, // 410: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	142, // 411: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	143, // 412: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	148, // 413: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	150, // 414: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	126, // 415: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	128, // 416: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	131, // 417: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	131, // 418: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	134, // 419: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	137, // 420: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	145, // 421: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	123, // 422: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
-	143, // 423: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
-	159, // 424: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	161, // 425: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	163, // 426: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	165, // 427: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	165, // 428: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	167, // 429: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	167, // 430: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	171, // 431: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
-	175, // 432: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
-	178, // 433: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	178, // 434: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	188, // 435: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
-	193, // 436: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
-	198, // 437: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
-	213, // 438: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
-	215, // 439: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
-	217, // 440: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
-	219, // 441: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	221, // 442: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
-	223, // 443: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
-	225, // 444: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	228, // 445: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
-	343, // [343:446] is the sub-list for method output_type
-	240, // [240:343] is the sub-list for method input_type
-	240, // [240:240] is the sub-list for extension type_name
-	240, // [240:240] is the sub-list for extension extendee
-	0,   // [0:240] is the sub-list for field type_name
+	185, // 21: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
+	18,  // 22: ec2lab.v1.Instance.cpu_options:type_name -> ec2lab.v1.CpuOptions
+	277, // 23: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
+	36,  // 24: ec2lab.v1.Instance.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
+	17,  // 25: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
+	2,   // 26: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
+	19,  // 27: ec2lab.v1.DescribeInstancesResponse.reservations:type_name -> ec2lab.v1.Reservation
+	3,   // 28: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
+	3,   // 29: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
+	24,  // 30: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
+	277, // 31: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	115, // 32: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
+	115, // 33: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
+	115, // 34: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
+	115, // 35: ec2lab.v1.InstanceAttribute.user_data:type_name -> ec2lab.v1.AttributeValue
+	33,  // 36: ec2lab.v1.InstanceAttribute.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
+	115, // 37: ec2lab.v1.InstanceAttribute.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
+	115, // 38: ec2lab.v1.InstanceAttribute.root_device_name:type_name -> ec2lab.v1.AttributeValue
+	15,  // 39: ec2lab.v1.InstanceAttribute.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
+	35,  // 40: ec2lab.v1.InstanceAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
+	33,  // 41: ec2lab.v1.InstanceAttribute.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
+	152, // 42: ec2lab.v1.InstanceAttribute.groups:type_name -> ec2lab.v1.GroupIdentifier
+	33,  // 43: ec2lab.v1.InstanceAttribute.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
+	115, // 44: ec2lab.v1.InstanceAttribute.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
+	33,  // 45: ec2lab.v1.InstanceAttribute.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	36,  // 46: ec2lab.v1.InstanceAttribute.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
+	33,  // 47: ec2lab.v1.InstanceAttribute.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
+	115, // 48: ec2lab.v1.ModifyInstanceAttributeRequest.instance_type:type_name -> ec2lab.v1.AttributeValue
+	115, // 49: ec2lab.v1.ModifyInstanceAttributeRequest.kernel:type_name -> ec2lab.v1.AttributeValue
+	115, // 50: ec2lab.v1.ModifyInstanceAttributeRequest.ramdisk:type_name -> ec2lab.v1.AttributeValue
+	34,  // 51: ec2lab.v1.ModifyInstanceAttributeRequest.user_data:type_name -> ec2lab.v1.BlobAttributeValue
+	33,  // 52: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_termination:type_name -> ec2lab.v1.AttributeBooleanValue
+	33,  // 53: ec2lab.v1.ModifyInstanceAttributeRequest.disable_api_stop:type_name -> ec2lab.v1.AttributeBooleanValue
+	115, // 54: ec2lab.v1.ModifyInstanceAttributeRequest.instance_initiated_shutdown_behavior:type_name -> ec2lab.v1.AttributeValue
+	33,  // 55: ec2lab.v1.ModifyInstanceAttributeRequest.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
+	38,  // 56: ec2lab.v1.ModifyInstanceAttributeRequest.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMappingSpecification
+	33,  // 57: ec2lab.v1.ModifyInstanceAttributeRequest.ebs_optimized:type_name -> ec2lab.v1.AttributeBooleanValue
+	33,  // 58: ec2lab.v1.ModifyInstanceAttributeRequest.ena_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	115, // 59: ec2lab.v1.ModifyInstanceAttributeRequest.sriov_net_support:type_name -> ec2lab.v1.AttributeValue
+	39,  // 60: ec2lab.v1.InstanceBlockDeviceMappingSpecification.ebs:type_name -> ec2lab.v1.EbsInstanceBlockDeviceSpecification
+	2,   // 61: ec2lab.v1.DescribeInstanceStatusRequest.filters:type_name -> ec2lab.v1.Filter
+	43,  // 62: ec2lab.v1.DescribeInstanceStatusResponse.instance_statuses:type_name -> ec2lab.v1.InstanceStatus
+	3,   // 63: ec2lab.v1.InstanceStatus.instance_state:type_name -> ec2lab.v1.InstanceState
+	44,  // 64: ec2lab.v1.InstanceStatus.system_status:type_name -> ec2lab.v1.InstanceStatusSummary
+	44,  // 65: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
+	46,  // 66: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
+	45,  // 67: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
+	277, // 68: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	277, // 69: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	277, // 70: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	2,   // 71: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
+	47,  // 72: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
+	50,  // 73: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
+	2,   // 74: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
+	53,  // 75: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
+	277, // 76: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	56,  // 77: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
+	277, // 78: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	0,   // 79: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
+	1,   // 80: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 81: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 82: ec2lab.v1.DescribeKeyPairsRequest.filters:type_name -> ec2lab.v1.Filter
+	59,  // 83: ec2lab.v1.DescribeKeyPairsResponse.key_pairs:type_name -> ec2lab.v1.KeyPair
+	0,   // 84: ec2lab.v1.PlacementGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 85: ec2lab.v1.CreatePlacementGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 86: ec2lab.v1.DescribePlacementGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	66,  // 87: ec2lab.v1.DescribePlacementGroupsResponse.placement_groups:type_name -> ec2lab.v1.PlacementGroup
+	0,   // 88: ec2lab.v1.CreateTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	0,   // 89: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
+	2,   // 90: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
+	76,  // 91: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
+	277, // 92: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	277, // 93: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	79,  // 94: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
+	0,   // 95: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
+	1,   // 96: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 97: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
+	80,  // 98: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
+	277, // 99: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	277, // 100: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
+	277, // 101: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	0,   // 102: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
+	1,   // 103: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 104: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
+	90,  // 105: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
+	1,   // 106: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 107: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	6,   // 108: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	277, // 109: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	0,   // 110: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
+	6,   // 111: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	1,   // 112: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	1,   // 113: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 114: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
+	104, // 115: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
+	113, // 116: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
+	113, // 117: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
+	114, // 118: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
+	115, // 119: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
+	113, // 120: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
+	0,   // 121: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
+	125, // 122: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	33,  // 123: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	33,  // 124: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
+	33,  // 125: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
+	125, // 126: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	2,   // 127: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
+	0,   // 128: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
+	134, // 129: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
+	137, // 130: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
+	1,   // 131: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 132: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
+	124, // 133: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
+	0,   // 134: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
+	33,  // 135: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	33,  // 136: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
+	33,  // 137: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
+	33,  // 138: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	33,  // 139: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	33,  // 140: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	33,  // 141: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
+	1,   // 142: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 143: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
+	144, // 144: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
+	153, // 145: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
+	154, // 146: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
+	155, // 147: ec2lab.v1.IpPermission.ipv6_ranges:type_name -> ec2lab.v1.Ipv6Range
+	156, // 148: ec2lab.v1.IpPermission.prefix_list_ids:type_name -> ec2lab.v1.PrefixListId
+	157, // 149: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	157, // 150: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
+	0,   // 151: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
+	1,   // 152: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	2,   // 153: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	158, // 154: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
+	157, // 155: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	1,   // 156: ec2lab.v1.SecurityGroupRulesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	170, // 157: ec2lab.v1.SecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	157, // 158: ec2lab.v1.RevokeSecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	170, // 159: ec2lab.v1.RevokeSecurityGroupRulesResponse.revoked_security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	169, // 160: ec2lab.v1.SecurityGroupRule.referenced_group_info:type_name -> ec2lab.v1.ReferencedSecurityGroup
+	0,   // 161: ec2lab.v1.SecurityGroupRule.tags:type_name -> ec2lab.v1.Tag
+	2,   // 162: ec2lab.v1.DescribeSecurityGroupRulesRequest.filters:type_name -> ec2lab.v1.Filter
+	170, // 163: ec2lab.v1.DescribeSecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	173, // 164: ec2lab.v1.SecurityGroupRuleUpdate.security_group_rule:type_name -> ec2lab.v1.SecurityGroupRuleRequest
+	174, // 165: ec2lab.v1.ModifySecurityGroupRulesRequest.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRuleUpdate
+	157, // 166: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	177, // 167: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.security_group_rule_descriptions:type_name -> ec2lab.v1.SecurityGroupRuleDescription
+	181, // 168: ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses:type_name -> ec2lab.v1.PrivateIpAddressSpecification
+	182, // 169: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses:type_name -> ec2lab.v1.InstanceIpv6Address
+	183, // 170: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes:type_name -> ec2lab.v1.Ipv4PrefixSpecificationRequest
+	184, // 171: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes:type_name -> ec2lab.v1.Ipv6PrefixSpecificationRequest
+	186, // 172: ec2lab.v1.NetworkInterface.private_ip_addresses:type_name -> ec2lab.v1.NetworkInterfacePrivateIpAddress
+	152, // 173: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
+	187, // 174: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
+	0,   // 175: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
+	277, // 176: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	2,   // 177: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
+	185, // 178: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
+	191, // 179: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
+	192, // 180: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
+	0,   // 181: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
+	2,   // 182: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
+	190, // 183: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
+	196, // 184: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
+	197, // 185: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
+	0,   // 186: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
+	2,   // 187: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
+	195, // 188: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
+	202, // 189: ec2lab.v1.LaunchTemplateData.network_interfaces:type_name -> ec2lab.v1.LaunchTemplateNetworkInterface
+	203, // 190: ec2lab.v1.LaunchTemplateData.block_device_mappings:type_name -> ec2lab.v1.LaunchTemplateBlockDeviceMapping
+	205, // 191: ec2lab.v1.LaunchTemplateData.placement:type_name -> ec2lab.v1.LaunchTemplatePlacement
+	1,   // 192: ec2lab.v1.LaunchTemplateData.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	206, // 193: ec2lab.v1.LaunchTemplateData.metadata_options:type_name -> ec2lab.v1.LaunchTemplateMetadataOptions
+	10,  // 194: ec2lab.v1.LaunchTemplateData.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
+	207, // 195: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
+	208, // 196: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
+	204, // 197: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
+	277, // 198: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
+	0,   // 199: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
+	277, // 200: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
+	201, // 201: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	212, // 202: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
+	201, // 203: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	1,   // 204: ec2lab.v1.CreateLaunchTemplateRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	209, // 205: ec2lab.v1.CreateLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	211, // 206: ec2lab.v1.CreateLaunchTemplateResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	201, // 207: ec2lab.v1.CreateLaunchTemplateVersionRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	210, // 208: ec2lab.v1.CreateLaunchTemplateVersionResponse.launch_template_version:type_name -> ec2lab.v1.LaunchTemplateVersion
+	211, // 209: ec2lab.v1.CreateLaunchTemplateVersionResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	2,   // 210: ec2lab.v1.DescribeLaunchTemplatesRequest.filters:type_name -> ec2lab.v1.Filter
+	209, // 211: ec2lab.v1.DescribeLaunchTemplatesResponse.launch_templates:type_name -> ec2lab.v1.LaunchTemplate
+	2,   // 212: ec2lab.v1.DescribeLaunchTemplateVersionsRequest.filters:type_name -> ec2lab.v1.Filter
+	210, // 213: ec2lab.v1.DescribeLaunchTemplateVersionsResponse.launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersion
+	209, // 214: ec2lab.v1.ModifyLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	209, // 215: ec2lab.v1.DeleteLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	227, // 216: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.successfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	227, // 217: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.unsuccessfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	212, // 218: ec2lab.v1.LaunchTemplateVersionDeletion.response_error:type_name -> ec2lab.v1.ValidationError
+	201, // 219: ec2lab.v1.GetLaunchTemplateDataResponse.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	2,   // 220: ec2lab.v1.DescribeVolumesModificationsRequest.filters:type_name -> ec2lab.v1.Filter
+	87,  // 221: ec2lab.v1.DescribeVolumesModificationsResponse.volumes_modifications:type_name -> ec2lab.v1.VolumeModification
+	2,   // 222: ec2lab.v1.DescribeVolumeStatusRequest.filters:type_name -> ec2lab.v1.Filter
+	234, // 223: ec2lab.v1.DescribeVolumeStatusResponse.volume_statuses:type_name -> ec2lab.v1.VolumeStatusItem
+	235, // 224: ec2lab.v1.VolumeStatusItem.details:type_name -> ec2lab.v1.VolumeStatusDetail
+	236, // 225: ec2lab.v1.VolumeStatusItem.attachment_statuses:type_name -> ec2lab.v1.VolumeStatusAttachmentStatus
+	33,  // 226: ec2lab.v1.VolumeAttribute.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
+	35,  // 227: ec2lab.v1.VolumeAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
+	33,  // 228: ec2lab.v1.ModifyVolumeAttributeRequest.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
+	249, // 229: ec2lab.v1.CreateVolumePermissionModifications.add:type_name -> ec2lab.v1.CreateVolumePermission
+	249, // 230: ec2lab.v1.CreateVolumePermissionModifications.remove:type_name -> ec2lab.v1.CreateVolumePermission
+	249, // 231: ec2lab.v1.SnapshotAttribute.create_volume_permissions:type_name -> ec2lab.v1.CreateVolumePermission
+	250, // 232: ec2lab.v1.ModifySnapshotAttributeRequest.create_volume_permission:type_name -> ec2lab.v1.CreateVolumePermissionModifications
+	2,   // 233: ec2lab.v1.DescribeInstanceTypeOfferingsRequest.filters:type_name -> ec2lab.v1.Filter
+	258, // 234: ec2lab.v1.DescribeInstanceTypeOfferingsResponse.instance_type_offerings:type_name -> ec2lab.v1.InstanceTypeOffering
+	260, // 235: ec2lab.v1.ModifyInstanceCreditSpecificationRequest.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecificationRequest
+	212, // 236: ec2lab.v1.UnsuccessfulInstanceCreditSpecification.error:type_name -> ec2lab.v1.ValidationError
+	262, // 237: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.successful_instance_credit_specifications:type_name -> ec2lab.v1.SuccessfulInstanceCreditSpecification
+	263, // 238: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.unsuccessful_instance_credit_specifications:type_name -> ec2lab.v1.UnsuccessfulInstanceCreditSpecification
+	2,   // 239: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest.filters:type_name -> ec2lab.v1.Filter
+	266, // 240: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecification
+	2,   // 241: ec2lab.v1.DescribeInstanceTopologyRequest.filters:type_name -> ec2lab.v1.Filter
+	275, // 242: ec2lab.v1.DescribeInstanceTopologyResponse.instances:type_name -> ec2lab.v1.InstanceTopology
+	7,   // 243: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	20,  // 244: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	22,  // 245: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	23,  // 246: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	22,  // 247: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	22,  // 248: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	27,  // 249: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	29,  // 250: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	31,  // 251: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	13,  // 252: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	37,  // 253: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
+	41,  // 254: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
+	261, // 255: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
+	265, // 256: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
+	268, // 257: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
+	272, // 258: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
+	274, // 259: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
+	48,  // 260: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	51,  // 261: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	54,  // 262: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	57,  // 263: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	257, // 264: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
+	60,  // 265: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	61,  // 266: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	62,  // 267: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	64,  // 268: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	67,  // 269: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	68,  // 270: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	70,  // 271: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	72,  // 272: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	74,  // 273: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	77,  // 274: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	81,  // 275: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	82,  // 276: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	84,  // 277: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	85,  // 278: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	86,  // 279: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	88,  // 280: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	230, // 281: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
+	232, // 282: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
+	237, // 283: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
+	239, // 284: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
+	241, // 285: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
+	242, // 286: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
+	243, // 287: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
+	245, // 288: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
+	246, // 289: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
+	247, // 290: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
+	91,  // 291: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	92,  // 292: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	95,  // 293: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	97,  // 294: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	102, // 295: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	251, // 296: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
+	253, // 297: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
+	255, // 298: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
+	105, // 299: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	107, // 300: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	109, // 301: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	111, // 302: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	100, // 303: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	99,  // 304: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	122, // 305: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	116, // 306: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	118, // 307: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	120, // 308: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	139, // 309: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	140, // 310: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	142, // 311: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	147, // 312: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	148, // 313: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	150, // 314: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	126, // 315: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	128, // 316: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	130, // 317: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	131, // 318: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	133, // 319: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	136, // 320: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	145, // 321: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	270, // 322: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
+	271, // 323: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
+	159, // 324: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	161, // 325: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	163, // 326: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	165, // 327: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	165, // 328: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	167, // 329: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	167, // 330: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	171, // 331: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
+	175, // 332: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
+	178, // 333: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	178, // 334: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	188, // 335: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
+	193, // 336: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
+	198, // 337: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
+	213, // 338: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
+	215, // 339: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
+	217, // 340: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
+	219, // 341: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	221, // 342: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
+	223, // 343: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
+	225, // 344: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	228, // 345: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
+	19,  // 346: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	21,  // 347: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	25,  // 348: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	25,  // 349: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	26,  // 350: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	25,  // 351: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	28,  // 352: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	30,  // 353: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	32,  // 354: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	14,  // 355: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	40,  // 356: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
+	42,  // 357: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
+	264, // 358: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	267, // 359: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	269, // 360: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
+	273, // 361: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
+	276, // 362: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
+	49,  // 363: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	52,  // 364: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	55,  // 365: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	58,  // 366: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	259, // 367: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	59,  // 368: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	59,  // 369: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	63,  // 370: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	65,  // 371: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	66,  // 372: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	69,  // 373: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	71,  // 374: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	73,  // 375: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	75,  // 376: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	78,  // 377: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	80,  // 378: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	83,  // 379: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	79,  // 380: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	79,  // 381: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	87,  // 382: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	89,  // 383: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	231, // 384: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
+	233, // 385: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
+	238, // 386: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
+	240, // 387: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
+	244, // 388: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	244, // 389: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	244, // 390: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	248, // 391: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	248, // 392: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	248, // 393: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	90,  // 394: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	93,  // 395: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	96,  // 396: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	98,  // 397: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	103, // 398: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	252, // 399: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
+	254, // 400: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
+	256, // 401: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
+	106, // 402: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	108, // 403: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	110, // 404: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	112, // 405: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	101, // 406: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	98,  // 407: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	123, // 408: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	117, // 409: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	119, // 410: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	121, // 411: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	124, // 412: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	141, // 413: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	143, // 414: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	144, // 415: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	149, // 416: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	151, // 417: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	127, // 418: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	129, // 419: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	132, // 420: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	132, // 421: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	135, // 422: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	138, // 423: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	146, // 424: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	124, // 425: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
+	144, // 426: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
+	160, // 427: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	162, // 428: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	164, // 429: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	166, // 430: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	166, // 431: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	168, // 432: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	168, // 433: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	172, // 434: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	176, // 435: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	179, // 436: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	179, // 437: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	189, // 438: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	194, // 439: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	199, // 440: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	214, // 441: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
+	216, // 442: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
+	218, // 443: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
+	220, // 444: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	222, // 445: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
+	224, // 446: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
+	226, // 447: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	229, // 448: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
+	346, // [346:449] is the sub-list for method output_type
+	243, // [243:346] is the sub-list for method input_type
+	243, // [243:243] is the sub-list for extension type_name
+	243, // [243:243] is the sub-list for extension extendee
+	0,   // [0:243] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -21113,22 +21271,22 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 	file_ec2lab_v1_ec2lab_proto_msgTypes[5].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[11].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[13].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[36].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[38].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[172].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[179].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[200].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[37].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[39].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[173].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[180].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[201].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[202].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[203].OneofWrappers = []any{}
-	file_ec2lab_v1_ec2lab_proto_msgTypes[205].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[204].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[206].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   276,
+			NumMessages:   277,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -2682,6 +2682,7 @@ type NetSubnet struct {
 	Vni           uint32                 `protobuf:"varint,3,opt,name=vni,proto3" json:"vni,omitempty"`
 	Peers         []string               `protobuf:"bytes,4,rep,name=peers,proto3" json:"peers,omitempty"` // the other hosts' VTEPs with NICs in the subnet
 	Nics          []*NetNic              `protobuf:"bytes,5,rep,name=nics,proto3" json:"nics,omitempty"`
+	Dns           *NetDns                `protobuf:"bytes,6,opt,name=dns,proto3" json:"dns,omitempty"` // the subnet's VPC's DNS server; unset: none
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2751,6 +2752,152 @@ func (x *NetSubnet) GetNics() []*NetNic {
 	return nil
 }
 
+func (x *NetSubnet) GetDns() *NetDns {
+	if x != nil {
+		return x.Dns
+	}
+	return nil
+}
+
+// NetDns is the Amazon-provided DNS server of a subnet's VPC (pkg/vpcdns),
+// served on the subnet's bridge at 169.254.169.253 and at server.
+type NetDns struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Support       bool                   `protobuf:"varint,1,opt,name=support,proto3" json:"support,omitempty"`                  // enableDnsSupport: the server answers, DHCP names it
+	Domain        string                 `protobuf:"bytes,2,opt,name=domain,proto3" json:"domain,omitempty"`                     // lab-1.compute.internal (ec2.internal in us-east-1)
+	Server        string                 `protobuf:"bytes,3,opt,name=server,proto3" json:"server,omitempty"`                     // the VPC's base address + 2
+	VpcCidrs      []string               `protobuf:"bytes,4,rep,name=vpc_cidrs,json=vpcCidrs,proto3" json:"vpc_cidrs,omitempty"` // the VPC's IPv4 blocks (reverse names)
+	Hosts         []*NetDnsHost          `protobuf:"bytes,5,rep,name=hosts,proto3" json:"hosts,omitempty"`                       // every instance of the VPC, on any host
+	Hostnames     bool                   `protobuf:"varint,6,opt,name=hostnames,proto3" json:"hostnames,omitempty"`              // enableDnsHostnames: the hosts' names resolve
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NetDns) Reset() {
+	*x = NetDns{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetDns) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetDns) ProtoMessage() {}
+
+func (x *NetDns) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetDns.ProtoReflect.Descriptor instead.
+func (*NetDns) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *NetDns) GetSupport() bool {
+	if x != nil {
+		return x.Support
+	}
+	return false
+}
+
+func (x *NetDns) GetDomain() string {
+	if x != nil {
+		return x.Domain
+	}
+	return ""
+}
+
+func (x *NetDns) GetServer() string {
+	if x != nil {
+		return x.Server
+	}
+	return ""
+}
+
+func (x *NetDns) GetVpcCidrs() []string {
+	if x != nil {
+		return x.VpcCidrs
+	}
+	return nil
+}
+
+func (x *NetDns) GetHosts() []*NetDnsHost {
+	if x != nil {
+		return x.Hosts
+	}
+	return nil
+}
+
+func (x *NetDns) GetHostnames() bool {
+	if x != nil {
+		return x.Hostnames
+	}
+	return false
+}
+
+// NetDnsHost is one instance's private DNS name and address.
+type NetDnsHost struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Ip            string                 `protobuf:"bytes,2,opt,name=ip,proto3" json:"ip,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NetDnsHost) Reset() {
+	*x = NetDnsHost{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetDnsHost) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetDnsHost) ProtoMessage() {}
+
+func (x *NetDnsHost) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetDnsHost.ProtoReflect.Descriptor instead.
+func (*NetDnsHost) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *NetDnsHost) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *NetDnsHost) GetIp() string {
+	if x != nil {
+		return x.Ip
+	}
+	return ""
+}
+
 type SyncNetworkRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Subnets       []*NetSubnet           `protobuf:"bytes,1,rep,name=subnets,proto3" json:"subnets,omitempty"`
@@ -2760,7 +2907,7 @@ type SyncNetworkRequest struct {
 
 func (x *SyncNetworkRequest) Reset() {
 	*x = SyncNetworkRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[42]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2772,7 +2919,7 @@ func (x *SyncNetworkRequest) String() string {
 func (*SyncNetworkRequest) ProtoMessage() {}
 
 func (x *SyncNetworkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[42]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2785,7 +2932,7 @@ func (x *SyncNetworkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SyncNetworkRequest.ProtoReflect.Descriptor instead.
 func (*SyncNetworkRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{42}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *SyncNetworkRequest) GetSubnets() []*NetSubnet {
@@ -2803,7 +2950,7 @@ type SyncNetworkResponse struct {
 
 func (x *SyncNetworkResponse) Reset() {
 	*x = SyncNetworkResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[43]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2815,7 +2962,7 @@ func (x *SyncNetworkResponse) String() string {
 func (*SyncNetworkResponse) ProtoMessage() {}
 
 func (x *SyncNetworkResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[43]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2828,7 +2975,7 @@ func (x *SyncNetworkResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SyncNetworkResponse.ProtoReflect.Descriptor instead.
 func (*SyncNetworkResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{43}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{45}
 }
 
 // FwRule is one security group rule (firewall.Rule).
@@ -2845,7 +2992,7 @@ type FwRule struct {
 
 func (x *FwRule) Reset() {
 	*x = FwRule{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[44]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2857,7 +3004,7 @@ func (x *FwRule) String() string {
 func (*FwRule) ProtoMessage() {}
 
 func (x *FwRule) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[44]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2870,7 +3017,7 @@ func (x *FwRule) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FwRule.ProtoReflect.Descriptor instead.
 func (*FwRule) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{44}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *FwRule) GetProtocol() string {
@@ -2919,7 +3066,7 @@ type FwGroup struct {
 
 func (x *FwGroup) Reset() {
 	*x = FwGroup{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2931,7 +3078,7 @@ func (x *FwGroup) String() string {
 func (*FwGroup) ProtoMessage() {}
 
 func (x *FwGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2944,7 +3091,7 @@ func (x *FwGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FwGroup.ProtoReflect.Descriptor instead.
 func (*FwGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{45}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *FwGroup) GetGroupId() string {
@@ -2982,7 +3129,7 @@ type FwPort struct {
 
 func (x *FwPort) Reset() {
 	*x = FwPort{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2994,7 +3141,7 @@ func (x *FwPort) String() string {
 func (*FwPort) ProtoMessage() {}
 
 func (x *FwPort) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3007,7 +3154,7 @@ func (x *FwPort) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FwPort.ProtoReflect.Descriptor instead.
 func (*FwPort) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{46}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *FwPort) GetInstanceId() string {
@@ -3055,7 +3202,7 @@ type FwMembers struct {
 
 func (x *FwMembers) Reset() {
 	*x = FwMembers{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3067,7 +3214,7 @@ func (x *FwMembers) String() string {
 func (*FwMembers) ProtoMessage() {}
 
 func (x *FwMembers) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3080,7 +3227,7 @@ func (x *FwMembers) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FwMembers.ProtoReflect.Descriptor instead.
 func (*FwMembers) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{47}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *FwMembers) GetGroupId() string {
@@ -3108,7 +3255,7 @@ type FirewallState struct {
 
 func (x *FirewallState) Reset() {
 	*x = FirewallState{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3120,7 +3267,7 @@ func (x *FirewallState) String() string {
 func (*FirewallState) ProtoMessage() {}
 
 func (x *FirewallState) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3133,7 +3280,7 @@ func (x *FirewallState) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FirewallState.ProtoReflect.Descriptor instead.
 func (*FirewallState) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{48}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *FirewallState) GetGroups() []*FwGroup {
@@ -3165,7 +3312,7 @@ type SetFirewallResponse struct {
 
 func (x *SetFirewallResponse) Reset() {
 	*x = SetFirewallResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[49]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3177,7 +3324,7 @@ func (x *SetFirewallResponse) String() string {
 func (*SetFirewallResponse) ProtoMessage() {}
 
 func (x *SetFirewallResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[49]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3190,7 +3337,7 @@ func (x *SetFirewallResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetFirewallResponse.ProtoReflect.Descriptor instead.
 func (*SetFirewallResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{49}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{51}
 }
 
 type SetMetadataOptionsRequest struct {
@@ -3205,7 +3352,7 @@ type SetMetadataOptionsRequest struct {
 
 func (x *SetMetadataOptionsRequest) Reset() {
 	*x = SetMetadataOptionsRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[50]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3217,7 +3364,7 @@ func (x *SetMetadataOptionsRequest) String() string {
 func (*SetMetadataOptionsRequest) ProtoMessage() {}
 
 func (x *SetMetadataOptionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[50]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3230,7 +3377,7 @@ func (x *SetMetadataOptionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetMetadataOptionsRequest.ProtoReflect.Descriptor instead.
 func (*SetMetadataOptionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{50}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *SetMetadataOptionsRequest) GetInstanceId() string {
@@ -3269,7 +3416,7 @@ type SetMetadataOptionsResponse struct {
 
 func (x *SetMetadataOptionsResponse) Reset() {
 	*x = SetMetadataOptionsResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[51]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3281,7 +3428,7 @@ func (x *SetMetadataOptionsResponse) String() string {
 func (*SetMetadataOptionsResponse) ProtoMessage() {}
 
 func (x *SetMetadataOptionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[51]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3294,7 +3441,7 @@ func (x *SetMetadataOptionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetMetadataOptionsResponse.ProtoReflect.Descriptor instead.
 func (*SetMetadataOptionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{51}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{53}
 }
 
 type SetCPUBaselineRequest struct {
@@ -3307,7 +3454,7 @@ type SetCPUBaselineRequest struct {
 
 func (x *SetCPUBaselineRequest) Reset() {
 	*x = SetCPUBaselineRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[52]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3319,7 +3466,7 @@ func (x *SetCPUBaselineRequest) String() string {
 func (*SetCPUBaselineRequest) ProtoMessage() {}
 
 func (x *SetCPUBaselineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[52]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3332,7 +3479,7 @@ func (x *SetCPUBaselineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetCPUBaselineRequest.ProtoReflect.Descriptor instead.
 func (*SetCPUBaselineRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{52}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *SetCPUBaselineRequest) GetInstanceId() string {
@@ -3357,7 +3504,7 @@ type SetCPUBaselineResponse struct {
 
 func (x *SetCPUBaselineResponse) Reset() {
 	*x = SetCPUBaselineResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[53]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3369,7 +3516,7 @@ func (x *SetCPUBaselineResponse) String() string {
 func (*SetCPUBaselineResponse) ProtoMessage() {}
 
 func (x *SetCPUBaselineResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[53]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3382,7 +3529,7 @@ func (x *SetCPUBaselineResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetCPUBaselineResponse.ProtoReflect.Descriptor instead.
 func (*SetCPUBaselineResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{53}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{55}
 }
 
 // UefiVars: uefi is false for a domain that does not boot with UEFI;
@@ -3398,7 +3545,7 @@ type UefiVars struct {
 
 func (x *UefiVars) Reset() {
 	*x = UefiVars{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[54]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3410,7 +3557,7 @@ func (x *UefiVars) String() string {
 func (*UefiVars) ProtoMessage() {}
 
 func (x *UefiVars) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[54]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3423,7 +3570,7 @@ func (x *UefiVars) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UefiVars.ProtoReflect.Descriptor instead.
 func (*UefiVars) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{54}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *UefiVars) GetUefi() bool {
@@ -3672,13 +3819,25 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x03mac\x18\x03 \x01(\tR\x03mac\x12\x0e\n" +
 	"\x02ip\x18\x04 \x01(\tR\x02ip\x12\x1a\n" +
 	"\bhostname\x18\x05 \x01(\tR\bhostname\x12\x1b\n" +
-	"\thost_vtep\x18\x06 \x01(\tR\bhostVtep\"\x91\x01\n" +
+	"\thost_vtep\x18\x06 \x01(\tR\bhostVtep\"\xbc\x01\n" +
 	"\tNetSubnet\x12\x1b\n" +
 	"\tsubnet_id\x18\x01 \x01(\tR\bsubnetId\x12\x12\n" +
 	"\x04cidr\x18\x02 \x01(\tR\x04cidr\x12\x10\n" +
 	"\x03vni\x18\x03 \x01(\rR\x03vni\x12\x14\n" +
 	"\x05peers\x18\x04 \x03(\tR\x05peers\x12+\n" +
-	"\x04nics\x18\x05 \x03(\v2\x17.ec2lab.agent.v1.NetNicR\x04nics\"J\n" +
+	"\x04nics\x18\x05 \x03(\v2\x17.ec2lab.agent.v1.NetNicR\x04nics\x12)\n" +
+	"\x03dns\x18\x06 \x01(\v2\x17.ec2lab.agent.v1.NetDnsR\x03dns\"\xc0\x01\n" +
+	"\x06NetDns\x12\x18\n" +
+	"\asupport\x18\x01 \x01(\bR\asupport\x12\x16\n" +
+	"\x06domain\x18\x02 \x01(\tR\x06domain\x12\x16\n" +
+	"\x06server\x18\x03 \x01(\tR\x06server\x12\x1b\n" +
+	"\tvpc_cidrs\x18\x04 \x03(\tR\bvpcCidrs\x121\n" +
+	"\x05hosts\x18\x05 \x03(\v2\x1b.ec2lab.agent.v1.NetDnsHostR\x05hosts\x12\x1c\n" +
+	"\thostnames\x18\x06 \x01(\bR\thostnames\"0\n" +
+	"\n" +
+	"NetDnsHost\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x0e\n" +
+	"\x02ip\x18\x02 \x01(\tR\x02ip\"J\n" +
 	"\x12SyncNetworkRequest\x124\n" +
 	"\asubnets\x18\x01 \x03(\v2\x1a.ec2lab.agent.v1.NetSubnetR\asubnets\"\x15\n" +
 	"\x13SyncNetworkResponse\"\x95\x01\n" +
@@ -3765,7 +3924,7 @@ func file_ec2lab_agent_v1_agent_proto_rawDescGZIP() []byte {
 	return file_ec2lab_agent_v1_agent_proto_rawDescData
 }
 
-var file_ec2lab_agent_v1_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 55)
+var file_ec2lab_agent_v1_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 57)
 var file_ec2lab_agent_v1_agent_proto_goTypes = []any{
 	(*GetInventoryRequest)(nil),        // 0: ec2lab.agent.v1.GetInventoryRequest
 	(*StoragePool)(nil),                // 1: ec2lab.agent.v1.StoragePool
@@ -3809,20 +3968,22 @@ var file_ec2lab_agent_v1_agent_proto_goTypes = []any{
 	(*ListFilesResponse)(nil),          // 39: ec2lab.agent.v1.ListFilesResponse
 	(*NetNic)(nil),                     // 40: ec2lab.agent.v1.NetNic
 	(*NetSubnet)(nil),                  // 41: ec2lab.agent.v1.NetSubnet
-	(*SyncNetworkRequest)(nil),         // 42: ec2lab.agent.v1.SyncNetworkRequest
-	(*SyncNetworkResponse)(nil),        // 43: ec2lab.agent.v1.SyncNetworkResponse
-	(*FwRule)(nil),                     // 44: ec2lab.agent.v1.FwRule
-	(*FwGroup)(nil),                    // 45: ec2lab.agent.v1.FwGroup
-	(*FwPort)(nil),                     // 46: ec2lab.agent.v1.FwPort
-	(*FwMembers)(nil),                  // 47: ec2lab.agent.v1.FwMembers
-	(*FirewallState)(nil),              // 48: ec2lab.agent.v1.FirewallState
-	(*SetFirewallResponse)(nil),        // 49: ec2lab.agent.v1.SetFirewallResponse
-	(*SetMetadataOptionsRequest)(nil),  // 50: ec2lab.agent.v1.SetMetadataOptionsRequest
-	(*SetMetadataOptionsResponse)(nil), // 51: ec2lab.agent.v1.SetMetadataOptionsResponse
-	(*SetCPUBaselineRequest)(nil),      // 52: ec2lab.agent.v1.SetCPUBaselineRequest
-	(*SetCPUBaselineResponse)(nil),     // 53: ec2lab.agent.v1.SetCPUBaselineResponse
-	(*UefiVars)(nil),                   // 54: ec2lab.agent.v1.UefiVars
-	(*timestamppb.Timestamp)(nil),      // 55: google.protobuf.Timestamp
+	(*NetDns)(nil),                     // 42: ec2lab.agent.v1.NetDns
+	(*NetDnsHost)(nil),                 // 43: ec2lab.agent.v1.NetDnsHost
+	(*SyncNetworkRequest)(nil),         // 44: ec2lab.agent.v1.SyncNetworkRequest
+	(*SyncNetworkResponse)(nil),        // 45: ec2lab.agent.v1.SyncNetworkResponse
+	(*FwRule)(nil),                     // 46: ec2lab.agent.v1.FwRule
+	(*FwGroup)(nil),                    // 47: ec2lab.agent.v1.FwGroup
+	(*FwPort)(nil),                     // 48: ec2lab.agent.v1.FwPort
+	(*FwMembers)(nil),                  // 49: ec2lab.agent.v1.FwMembers
+	(*FirewallState)(nil),              // 50: ec2lab.agent.v1.FirewallState
+	(*SetFirewallResponse)(nil),        // 51: ec2lab.agent.v1.SetFirewallResponse
+	(*SetMetadataOptionsRequest)(nil),  // 52: ec2lab.agent.v1.SetMetadataOptionsRequest
+	(*SetMetadataOptionsResponse)(nil), // 53: ec2lab.agent.v1.SetMetadataOptionsResponse
+	(*SetCPUBaselineRequest)(nil),      // 54: ec2lab.agent.v1.SetCPUBaselineRequest
+	(*SetCPUBaselineResponse)(nil),     // 55: ec2lab.agent.v1.SetCPUBaselineResponse
+	(*UefiVars)(nil),                   // 56: ec2lab.agent.v1.UefiVars
+	(*timestamppb.Timestamp)(nil),      // 57: google.protobuf.Timestamp
 }
 var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	1,  // 0: ec2lab.agent.v1.Inventory.pools:type_name -> ec2lab.agent.v1.StoragePool
@@ -3834,79 +3995,81 @@ var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	10, // 6: ec2lab.agent.v1.CreateInstanceRequest.instance_store:type_name -> ec2lab.agent.v1.InstanceStoreDisk
 	9,  // 7: ec2lab.agent.v1.CreateInstanceRequest.disks:type_name -> ec2lab.agent.v1.Disk
 	12, // 8: ec2lab.agent.v1.CreateInstanceRequest.nics:type_name -> ec2lab.agent.v1.Nic
-	55, // 9: ec2lab.agent.v1.CreateInstanceRequest.launch_time:type_name -> google.protobuf.Timestamp
+	57, // 9: ec2lab.agent.v1.CreateInstanceRequest.launch_time:type_name -> google.protobuf.Timestamp
 	9,  // 10: ec2lab.agent.v1.InstanceStatus.disks:type_name -> ec2lab.agent.v1.Disk
 	16, // 11: ec2lab.agent.v1.ListInstancesResponse.instances:type_name -> ec2lab.agent.v1.InstanceStatus
-	55, // 12: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
-	55, // 13: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
+	57, // 12: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
+	57, // 13: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
 	9,  // 14: ec2lab.agent.v1.AttachVolumeRequest.disk:type_name -> ec2lab.agent.v1.Disk
 	8,  // 15: ec2lab.agent.v1.SetIOTuneRequest.iotune:type_name -> ec2lab.agent.v1.IOTune
 	40, // 16: ec2lab.agent.v1.NetSubnet.nics:type_name -> ec2lab.agent.v1.NetNic
-	41, // 17: ec2lab.agent.v1.SyncNetworkRequest.subnets:type_name -> ec2lab.agent.v1.NetSubnet
-	44, // 18: ec2lab.agent.v1.FwGroup.ingress:type_name -> ec2lab.agent.v1.FwRule
-	44, // 19: ec2lab.agent.v1.FwGroup.egress:type_name -> ec2lab.agent.v1.FwRule
-	45, // 20: ec2lab.agent.v1.FirewallState.groups:type_name -> ec2lab.agent.v1.FwGroup
-	46, // 21: ec2lab.agent.v1.FirewallState.ports:type_name -> ec2lab.agent.v1.FwPort
-	47, // 22: ec2lab.agent.v1.FirewallState.members:type_name -> ec2lab.agent.v1.FwMembers
-	4,  // 23: ec2lab.agent.v1.Registry.Register:input_type -> ec2lab.agent.v1.RegisterRequest
-	6,  // 24: ec2lab.agent.v1.Registry.Heartbeat:input_type -> ec2lab.agent.v1.HeartbeatRequest
-	0,  // 25: ec2lab.agent.v1.Host.GetInventory:input_type -> ec2lab.agent.v1.GetInventoryRequest
-	11, // 26: ec2lab.agent.v1.Host.CreateInstance:input_type -> ec2lab.agent.v1.CreateInstanceRequest
-	13, // 27: ec2lab.agent.v1.Host.StartInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	14, // 28: ec2lab.agent.v1.Host.StopInstance:input_type -> ec2lab.agent.v1.StopInstanceRequest
-	13, // 29: ec2lab.agent.v1.Host.RebootInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	13, // 30: ec2lab.agent.v1.Host.DestroyInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	17, // 31: ec2lab.agent.v1.Host.ListInstances:input_type -> ec2lab.agent.v1.ListInstancesRequest
-	13, // 32: ec2lab.agent.v1.Host.GetConsoleOutput:input_type -> ec2lab.agent.v1.InstanceRef
-	20, // 33: ec2lab.agent.v1.Host.StreamConsole:input_type -> ec2lab.agent.v1.ConsoleIn
-	22, // 34: ec2lab.agent.v1.Host.WatchEvents:input_type -> ec2lab.agent.v1.WatchEventsRequest
-	24, // 35: ec2lab.agent.v1.Host.CreateVolume:input_type -> ec2lab.agent.v1.CreateVolumeRequest
-	25, // 36: ec2lab.agent.v1.Host.DeleteVolume:input_type -> ec2lab.agent.v1.VolumeRef
-	27, // 37: ec2lab.agent.v1.Host.ResizeVolume:input_type -> ec2lab.agent.v1.ResizeVolumeRequest
-	25, // 38: ec2lab.agent.v1.Host.InspectVolume:input_type -> ec2lab.agent.v1.VolumeRef
-	29, // 39: ec2lab.agent.v1.Host.SnapshotVolume:input_type -> ec2lab.agent.v1.SnapshotVolumeRequest
-	31, // 40: ec2lab.agent.v1.Host.StreamVolume:input_type -> ec2lab.agent.v1.StreamVolumeRequest
-	32, // 41: ec2lab.agent.v1.Host.AttachVolume:input_type -> ec2lab.agent.v1.AttachVolumeRequest
-	34, // 42: ec2lab.agent.v1.Host.DetachVolume:input_type -> ec2lab.agent.v1.DetachVolumeRequest
-	36, // 43: ec2lab.agent.v1.Host.SetIOTune:input_type -> ec2lab.agent.v1.SetIOTuneRequest
-	38, // 44: ec2lab.agent.v1.Host.ListFiles:input_type -> ec2lab.agent.v1.ListFilesRequest
-	42, // 45: ec2lab.agent.v1.Host.SyncNetwork:input_type -> ec2lab.agent.v1.SyncNetworkRequest
-	48, // 46: ec2lab.agent.v1.Host.SetFirewall:input_type -> ec2lab.agent.v1.FirewallState
-	50, // 47: ec2lab.agent.v1.Host.SetMetadataOptions:input_type -> ec2lab.agent.v1.SetMetadataOptionsRequest
-	52, // 48: ec2lab.agent.v1.Host.SetCPUBaseline:input_type -> ec2lab.agent.v1.SetCPUBaselineRequest
-	13, // 49: ec2lab.agent.v1.Host.GetUefiVars:input_type -> ec2lab.agent.v1.InstanceRef
-	5,  // 50: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
-	7,  // 51: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
-	3,  // 52: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
-	16, // 53: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 54: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 55: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 56: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	15, // 57: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
-	18, // 58: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
-	19, // 59: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
-	21, // 60: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
-	23, // 61: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
-	28, // 62: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	26, // 63: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
-	28, // 64: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	28, // 65: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	30, // 66: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
-	28, // 67: ec2lab.agent.v1.Host.StreamVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	33, // 68: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
-	35, // 69: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
-	37, // 70: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
-	39, // 71: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
-	43, // 72: ec2lab.agent.v1.Host.SyncNetwork:output_type -> ec2lab.agent.v1.SyncNetworkResponse
-	49, // 73: ec2lab.agent.v1.Host.SetFirewall:output_type -> ec2lab.agent.v1.SetFirewallResponse
-	51, // 74: ec2lab.agent.v1.Host.SetMetadataOptions:output_type -> ec2lab.agent.v1.SetMetadataOptionsResponse
-	53, // 75: ec2lab.agent.v1.Host.SetCPUBaseline:output_type -> ec2lab.agent.v1.SetCPUBaselineResponse
-	54, // 76: ec2lab.agent.v1.Host.GetUefiVars:output_type -> ec2lab.agent.v1.UefiVars
-	50, // [50:77] is the sub-list for method output_type
-	23, // [23:50] is the sub-list for method input_type
-	23, // [23:23] is the sub-list for extension type_name
-	23, // [23:23] is the sub-list for extension extendee
-	0,  // [0:23] is the sub-list for field type_name
+	42, // 17: ec2lab.agent.v1.NetSubnet.dns:type_name -> ec2lab.agent.v1.NetDns
+	43, // 18: ec2lab.agent.v1.NetDns.hosts:type_name -> ec2lab.agent.v1.NetDnsHost
+	41, // 19: ec2lab.agent.v1.SyncNetworkRequest.subnets:type_name -> ec2lab.agent.v1.NetSubnet
+	46, // 20: ec2lab.agent.v1.FwGroup.ingress:type_name -> ec2lab.agent.v1.FwRule
+	46, // 21: ec2lab.agent.v1.FwGroup.egress:type_name -> ec2lab.agent.v1.FwRule
+	47, // 22: ec2lab.agent.v1.FirewallState.groups:type_name -> ec2lab.agent.v1.FwGroup
+	48, // 23: ec2lab.agent.v1.FirewallState.ports:type_name -> ec2lab.agent.v1.FwPort
+	49, // 24: ec2lab.agent.v1.FirewallState.members:type_name -> ec2lab.agent.v1.FwMembers
+	4,  // 25: ec2lab.agent.v1.Registry.Register:input_type -> ec2lab.agent.v1.RegisterRequest
+	6,  // 26: ec2lab.agent.v1.Registry.Heartbeat:input_type -> ec2lab.agent.v1.HeartbeatRequest
+	0,  // 27: ec2lab.agent.v1.Host.GetInventory:input_type -> ec2lab.agent.v1.GetInventoryRequest
+	11, // 28: ec2lab.agent.v1.Host.CreateInstance:input_type -> ec2lab.agent.v1.CreateInstanceRequest
+	13, // 29: ec2lab.agent.v1.Host.StartInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	14, // 30: ec2lab.agent.v1.Host.StopInstance:input_type -> ec2lab.agent.v1.StopInstanceRequest
+	13, // 31: ec2lab.agent.v1.Host.RebootInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	13, // 32: ec2lab.agent.v1.Host.DestroyInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	17, // 33: ec2lab.agent.v1.Host.ListInstances:input_type -> ec2lab.agent.v1.ListInstancesRequest
+	13, // 34: ec2lab.agent.v1.Host.GetConsoleOutput:input_type -> ec2lab.agent.v1.InstanceRef
+	20, // 35: ec2lab.agent.v1.Host.StreamConsole:input_type -> ec2lab.agent.v1.ConsoleIn
+	22, // 36: ec2lab.agent.v1.Host.WatchEvents:input_type -> ec2lab.agent.v1.WatchEventsRequest
+	24, // 37: ec2lab.agent.v1.Host.CreateVolume:input_type -> ec2lab.agent.v1.CreateVolumeRequest
+	25, // 38: ec2lab.agent.v1.Host.DeleteVolume:input_type -> ec2lab.agent.v1.VolumeRef
+	27, // 39: ec2lab.agent.v1.Host.ResizeVolume:input_type -> ec2lab.agent.v1.ResizeVolumeRequest
+	25, // 40: ec2lab.agent.v1.Host.InspectVolume:input_type -> ec2lab.agent.v1.VolumeRef
+	29, // 41: ec2lab.agent.v1.Host.SnapshotVolume:input_type -> ec2lab.agent.v1.SnapshotVolumeRequest
+	31, // 42: ec2lab.agent.v1.Host.StreamVolume:input_type -> ec2lab.agent.v1.StreamVolumeRequest
+	32, // 43: ec2lab.agent.v1.Host.AttachVolume:input_type -> ec2lab.agent.v1.AttachVolumeRequest
+	34, // 44: ec2lab.agent.v1.Host.DetachVolume:input_type -> ec2lab.agent.v1.DetachVolumeRequest
+	36, // 45: ec2lab.agent.v1.Host.SetIOTune:input_type -> ec2lab.agent.v1.SetIOTuneRequest
+	38, // 46: ec2lab.agent.v1.Host.ListFiles:input_type -> ec2lab.agent.v1.ListFilesRequest
+	44, // 47: ec2lab.agent.v1.Host.SyncNetwork:input_type -> ec2lab.agent.v1.SyncNetworkRequest
+	50, // 48: ec2lab.agent.v1.Host.SetFirewall:input_type -> ec2lab.agent.v1.FirewallState
+	52, // 49: ec2lab.agent.v1.Host.SetMetadataOptions:input_type -> ec2lab.agent.v1.SetMetadataOptionsRequest
+	54, // 50: ec2lab.agent.v1.Host.SetCPUBaseline:input_type -> ec2lab.agent.v1.SetCPUBaselineRequest
+	13, // 51: ec2lab.agent.v1.Host.GetUefiVars:input_type -> ec2lab.agent.v1.InstanceRef
+	5,  // 52: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
+	7,  // 53: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
+	3,  // 54: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
+	16, // 55: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 56: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 57: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 58: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	15, // 59: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
+	18, // 60: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
+	19, // 61: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
+	21, // 62: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
+	23, // 63: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
+	28, // 64: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	26, // 65: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
+	28, // 66: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	28, // 67: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	30, // 68: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
+	28, // 69: ec2lab.agent.v1.Host.StreamVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	33, // 70: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
+	35, // 71: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
+	37, // 72: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
+	39, // 73: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
+	45, // 74: ec2lab.agent.v1.Host.SyncNetwork:output_type -> ec2lab.agent.v1.SyncNetworkResponse
+	51, // 75: ec2lab.agent.v1.Host.SetFirewall:output_type -> ec2lab.agent.v1.SetFirewallResponse
+	53, // 76: ec2lab.agent.v1.Host.SetMetadataOptions:output_type -> ec2lab.agent.v1.SetMetadataOptionsResponse
+	55, // 77: ec2lab.agent.v1.Host.SetCPUBaseline:output_type -> ec2lab.agent.v1.SetCPUBaselineResponse
+	56, // 78: ec2lab.agent.v1.Host.GetUefiVars:output_type -> ec2lab.agent.v1.UefiVars
+	52, // [52:79] is the sub-list for method output_type
+	25, // [25:52] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_agent_v1_agent_proto_init() }
@@ -3920,7 +4083,7 @@ func file_ec2lab_agent_v1_agent_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_agent_v1_agent_proto_rawDesc), len(file_ec2lab_agent_v1_agent_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   55,
+			NumMessages:   57,
 			NumExtensions: 0,
 			NumServices:   2,
 		},
