@@ -8,10 +8,11 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/tlsutil"
 )
 
-// newCACommand manages the region's private CA for mutual TLS between ec2d
-// and its agents.
+// newCACommand manages the region's private CA: mutual TLS between ec2d
+// and its agents, and the certificate of ec2d's gRPC API (ec2d makes
+// DATA_DIR/ca on first start when given none).
 func newCACommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "ca", Short: "manage the region's CA for mutual TLS between ec2d and agents"}
+	cmd := &cobra.Command{Use: "ca", Short: "manage the region's CA (mutual TLS with agents, the gRPC API's certificate)"}
 	var dir string
 	cmd.PersistentFlags().StringVar(&dir, "dir", "./var/ca", "CA directory")
 	initCmd := &cobra.Command{Use: "init", Short: "create a dev CA and a certificate for ec2d", Args: cobra.NoArgs,

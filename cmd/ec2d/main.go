@@ -34,6 +34,9 @@ type flags struct {
 	httpAddr       string
 	agentAddr      string
 	agentTLSDir    string
+	caDir          string
+	grpcTLSHosts   []string
+	grpcPlaintext  bool
 	domainType     string
 	registerImages []string
 	logFormat      string
@@ -63,6 +66,9 @@ func newRootCommand() *cobra.Command {
 	fl.StringVar(&f.httpAddr, "http-addr", "127.0.0.1:7780", "HTTP listen address (EC2 Query API, /metrics, /healthz)")
 	fl.StringVar(&f.agentAddr, "agent-addr", "", "serve the agent registry for standalone ec2-agent processes here (empty: none)")
 	fl.StringVar(&f.agentTLSDir, "agent-tls-dir", "", "region CA directory (ec2d ca init): mutual TLS with agents; without it agent traffic is plaintext and loopback only")
+	fl.StringVar(&f.caDir, "ca-dir", "", "region CA directory whose CA issues the gRPC API's TLS certificate; ec2ctl trusts its ca.pem (default: --agent-tls-dir if given, else DATA_DIR/ca, created on first start)")
+	fl.StringSliceVar(&f.grpcTLSHosts, "grpc-tls-host", nil, "extra DNS name or IP for the gRPC API's certificate (repeatable; the listen address, localhost and loopback are always in it)")
+	fl.BoolVar(&f.grpcPlaintext, "grpc-plaintext-loopback", false, "serve the gRPC API without TLS; refused unless --grpc-addr is a loopback address")
 	fl.StringVar(&f.domainType, "domain-type", "", "force guest domain type: kvm or qemu (default: detect)")
 	fl.StringArrayVar(&f.registerImages, "register-image", nil, "NAME=BUNDLE_DIR: register an image bundle as an AMI at start unless one of that name exists")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
@@ -75,7 +81,7 @@ func run(parent context.Context, f flags) error {
 	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := newLogger(f.logFormat)
-	if err := fspath.Abs(&f.dataDir, &f.configFile, &f.agentTLSDir); err != nil {
+	if err := fspath.Abs(&f.dataDir, &f.configFile, &f.agentTLSDir, &f.caDir); err != nil {
 		return err
 	}
 	cfg, err := loadConfig(f)
@@ -95,7 +101,8 @@ func run(parent context.Context, f flags) error {
 	}
 	log.Info("ec2d starting", "version", version.Version, "region", cfg.Region, "data_dir", f.dataDir)
 	return server.Run(ctx, server.Options{Config: cfg, DataDir: f.dataDir, GRPCAddr: f.grpcAddr,
-		HTTPAddr: f.httpAddr, AgentAddr: f.agentAddr, AgentTLSDir: f.agentTLSDir, RegisterImages: images, Log: log})
+		HTTPAddr: f.httpAddr, AgentAddr: f.agentAddr, AgentTLSDir: f.agentTLSDir, GRPCCADir: f.caDir,
+		GRPCTLSHosts: f.grpcTLSHosts, GRPCPlaintextLoopback: f.grpcPlaintext, RegisterImages: images, Log: log})
 }
 
 func loadConfig(f flags) (server.Config, error) {

@@ -1,7 +1,8 @@
 // Package auth owns API credentials: access keys and their lookup, the AWS
-// CLI credentials file, HMAC-signed gRPC request metadata (client
-// credentials and server interceptors) and SigV4 verification for the EC2
-// Query API. Secrets never leave this package in errors or logs.
+// CLI credentials file, HMAC-signed gRPC requests (client interceptors
+// signing method, time, key, nonce and the request message; a server
+// verifier that accepts each signature once) and SigV4 verification for
+// the EC2 Query API. Secrets never leave this package in errors or logs.
 package auth
 
 import (

@@ -117,7 +117,7 @@ func serveGRPC(b *testing.B, keys auth.StaticKeys, compute v1.ComputeServer) v1.
 	if err != nil {
 		b.Fatal(err)
 	}
-	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(auth.UnaryServerInterceptor(keys, nil)))
+	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(auth.NewRPCVerifier(keys, nil).Unary()))
 	v1.RegisterComputeServer(gs, compute)
 	go func() { _ = gs.Serve(l) }()
 	b.Cleanup(gs.Stop)
@@ -125,8 +125,8 @@ func serveGRPC(b *testing.B, keys auth.StaticKeys, compute v1.ComputeServer) v1.
 	for _, k := range keys {
 		key = k
 	}
-	conn, err := grpc.NewClient(l.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.ClientCredentials(key)))
+	conn, err := grpc.NewClient(l.Addr().String(), append(auth.SigningDialOptions(key),
+		grpc.WithTransportCredentials(insecure.NewCredentials()))...)
 	if err != nil {
 		b.Fatal(err)
 	}

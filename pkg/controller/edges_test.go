@@ -64,9 +64,9 @@ func newThrottledEdges(t *testing.T, svc *controller.Service, lim *throttle.Limi
 	for _, acct := range accounts {
 		k := auth.Key{AccessKeyID: "AKIA" + acct, SecretAccessKey: "secret-" + acct, AccountID: acct}
 		keys[k.AccessKeyID] = k
-		conn, err := grpc.NewClient("passthrough:///edge",
+		conn, err := grpc.NewClient("passthrough:///edge", append(auth.SigningDialOptions(k),
 			grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-			grpc.WithTransportCredentials(grpcinsecure.NewCredentials()), grpc.WithPerRPCCredentials(auth.ClientCredentials(k)))
+			grpc.WithTransportCredentials(grpcinsecure.NewCredentials()))...)
 		if err != nil {
 			t.Fatal(err)
 		}

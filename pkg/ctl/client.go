@@ -25,7 +25,7 @@ func (e *env) dial(ctx context.Context, s *settings, debug bool) (*grpc.ClientCo
 	}
 	opts := []grpc.DialOption{grpc.WithTransportCredentials(tc)}
 	if s.key != nil && !s.noSign {
-		opts = append(opts, grpc.WithPerRPCCredentials(auth.ClientCredentials(*s.key)))
+		opts = append(opts, auth.SigningDialOptions(*s.key)...)
 	}
 	switch {
 	case s.connectTimeout > 0:

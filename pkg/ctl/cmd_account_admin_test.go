@@ -33,9 +33,10 @@ func adminHarness(t *testing.T) (*harness, auth.Key) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	creds, ca := testTLS(t)
 	h := &harness{t: t, lis: bufconn.Listen(1 << 20), env: map[string]string{"HOME": t.TempDir(),
-		"AWS_ACCESS_KEY_ID": admin.AccessKeyID, "AWS_SECRET_ACCESS_KEY": admin.SecretAccessKey}}
-	gs := server.NewGRPCServer(accounts.KeyStore(st), &pb.UnimplementedComputeServer{}, log)
+		"AWS_ACCESS_KEY_ID": admin.AccessKeyID, "AWS_SECRET_ACCESS_KEY": admin.SecretAccessKey, "AWS_CA_BUNDLE": ca}}
+	gs := server.NewGRPCServer(accounts.KeyStore(st), &pb.UnimplementedComputeServer{}, log, creds)
 	pb.RegisterAccountsServer(gs, api.NewAccounts(accounts.New(st, log)))
 	go func() { _ = gs.Serve(h.lis) }()
 	t.Cleanup(gs.Stop)

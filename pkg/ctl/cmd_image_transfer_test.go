@@ -36,10 +36,11 @@ func (f *exportFake) RegisterImage(_ context.Context, r *pb.RegisterImageRequest
 
 // newExportHarness is newHarness (fake_test.go) with the server serving exportFake.
 func newExportHarness(t *testing.T) (*harness, *exportFake) {
+	creds, ca := testTLS(t)
 	h := &harness{t: t, fake: newFakeCompute(), lis: bufconn.Listen(1 << 20),
-		env: map[string]string{"HOME": t.TempDir(), "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "sekrit-value"}}
+		env: map[string]string{"HOME": t.TempDir(), "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "sekrit-value", "AWS_CA_BUNDLE": ca}}
 	f := &exportFake{fakeCompute: h.fake}
-	srv := grpc.NewServer()
+	srv := grpc.NewServer(creds)
 	pb.RegisterComputeServer(srv, f)
 	lis := h.lis
 	go func() { _ = srv.Serve(lis) }()

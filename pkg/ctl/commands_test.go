@@ -172,8 +172,12 @@ func TestCallsAreSignedWithTheKey(t *testing.T) {
 		return ""
 	}
 	const method = "/ec2lab.v1.Compute/DescribeInstances"
-	if get(auth.MDAccessKey) != "AKIDTEST" ||
-		get(auth.MDSignature) != auth.RPCSignature("sekrit-value", method, get(auth.MDDate), "AKIDTEST") {
+	body, err := auth.MessageHash(h.fake.lastDescribe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if get(auth.MDAccessKey) != "AKIDTEST" || get(auth.MDNonce) == "" ||
+		get(auth.MDSignature) != auth.RPCSignature("sekrit-value", method, get(auth.MDDate), "AKIDTEST", get(auth.MDNonce), body) {
 		t.Errorf("call not signed with the configured key: %v", md)
 	}
 	if get(RegionMetadata) != "lab-7" {

@@ -25,10 +25,13 @@ import (
 // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true or the profile's
 // ignore_configured_endpoint_urls = true skips 3 and 4, as in the AWS CLI.
 //
-// An endpoint is host:port, grpc://host:port (plaintext gRPC) or
-// grpcs://host[:port] (gRPC over TLS). ec2ctl's own sources (1, 2, 4) also
-// take http:// and https:// for plaintext and TLS gRPC, as they always
-// have. The AWS_ENDPOINT_URL variables are shared with the AWS CLI and the
+// An endpoint is host:port or grpcs://host[:port] (gRPC over TLS, what ec2d
+// serves by default), or grpc://host:port (plaintext gRPC: ec2d
+// --grpc-plaintext-loopback). ec2ctl's own sources (1, 2, 4) also take
+// https:// and http:// for TLS and plaintext gRPC, as they always have. The
+// server's certificate is checked against the system's CAs and the CA
+// bundle (--ca-bundle, AWS_CA_BUNDLE, ca_bundle in the config file): ec2d's
+// region CA is DATA_DIR/ca/ca.pem unless configured otherwise. The AWS_ENDPOINT_URL variables are shared with the AWS CLI and the
 // SDKs, for which an http(s) URL is the Query API's: ec2ctl cannot use
 // it, and nothing at that URL tells where gRPC is served, so such a URL is
 // refused with a message saying what to set instead.
@@ -106,13 +109,13 @@ func isHTTPURL(ep string) bool {
 	return ok && (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https"))
 }
 
-// parseEndpoint accepts bare host:port and grpc://host[:port] (plaintext
-// gRPC; ec2d's port 7700 when none is given), grpcs://host[:port] (gRPC
-// over TLS), and, meaning the same, http://host[:port] and
+// parseEndpoint accepts bare host:port (gRPC over TLS), grpc://host[:port]
+// (plaintext gRPC; ec2d's port 7700 when none is given), grpcs://host[:port]
+// (gRPC over TLS), and, meaning the same, http://host[:port] and
 // https://host[:port] (ports 80 and 443 by default).
 func parseEndpoint(ep string) (target string, useTLS bool, err error) {
 	if !strings.Contains(ep, "://") {
-		return ep, false, nil
+		return ep, true, nil
 	}
 	u, err := url.Parse(ep)
 	if err != nil {

@@ -63,7 +63,7 @@ func callError(op, endpoint string, err error) error {
 	// is not ec2lab's.
 	switch st.Code() {
 	case codes.Unavailable:
-		return fmt.Errorf("%s: %q (%s)%s", connectionFailed, endpoint, st.Message(), http1Hint(st.Message()))
+		return fmt.Errorf("%s: %q (%s)%s%s", connectionFailed, endpoint, st.Message(), http1Hint(st.Message()), tlsHint(st.Message()))
 	case codes.Canceled:
 		return err
 	case codes.Unauthenticated:
@@ -80,6 +80,20 @@ func http1Hint(msg string) string {
 	}
 	return "\nThe endpoint answers HTTP/1.1, as ec2d's EC2 Query API listener (ec2d --http-addr, the AWS CLI's endpoint) does: " +
 		"ec2ctl speaks gRPC, served at ec2d --grpc-addr (default " + DefaultEndpoint + "); give that as --endpoint-url or EC2LAB_ENDPOINT."
+}
+
+// tlsHint explains the two TLS failures a user meets: a server
+// certificate from a CA ec2ctl was not told to trust, and a plaintext
+// server.
+func tlsHint(msg string) string {
+	switch {
+	case strings.Contains(msg, "certificate signed by unknown authority"):
+		return "\nec2d's certificate comes from its region CA (DATA_DIR/ca/ca.pem, named in its start-up banner): " +
+			"trust it with AWS_CA_BUNDLE, --ca-bundle or ca_bundle in the config file."
+	case strings.Contains(msg, "first record does not look like a TLS handshake"):
+		return "\nThe endpoint does not speak TLS: an ec2d run with --grpc-plaintext-loopback is reached at grpc://host:port."
+	}
+	return ""
 }
 
 // ExitCode maps an error returned by a command to the AWS CLI's exit code.

@@ -35,6 +35,7 @@ type fakeCompute struct {
 	lastReq      proto.Message   // the last request of the VPC and subnet calls
 	templateReqs []proto.Message // launch template requests (fake_templates_test.go)
 	lastMD       metadata.MD
+	lastDescribe *pb.DescribeInstancesRequest
 	consoleIn    bytes.Buffer
 	net          netReads        // fake_netread_test.go
 	sgRequests   []proto.Message // security group rule requests (fake_secgroups_test.go)
@@ -87,6 +88,7 @@ func (f *fakeCompute) DescribeInstances(ctx context.Context, req *pb.DescribeIns
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.lastMD, _ = metadata.FromIncomingContext(ctx)
+	f.lastDescribe = req
 	f.describes++
 	if f.notFoundOnce && f.describes == 1 {
 		return nil, errgrpc.ToGRPC(ec2err.New(ec2err.InvalidInstanceIDNotFound, "The instance ID '%s' does not exist", strings.Join(req.InstanceIds, ",")))
@@ -245,9 +247,10 @@ func (b *syncBuffer) String() string {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	creds, ca := testTLS(t)
 	h := &harness{t: t, fake: newFakeCompute(), lis: bufconn.Listen(1 << 20),
-		env: map[string]string{"HOME": t.TempDir(), "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "sekrit-value"}}
-	srv := grpc.NewServer(errgrpc.ServerOptions()...) // as ec2d: native EC2 errors become statuses
+		env: map[string]string{"HOME": t.TempDir(), "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "sekrit-value", "AWS_CA_BUNDLE": ca}}
+	srv := grpc.NewServer(append(errgrpc.ServerOptions(), creds)...) // as ec2d: TLS, native EC2 errors become statuses
 	pb.RegisterComputeServer(srv, h.fake)
 	go func() { _ = srv.Serve(h.lis) }()
 	t.Cleanup(srv.Stop)

@@ -79,8 +79,8 @@ func TestCLIReadTimeout(t *testing.T) {
 	root := NewRootCommand(WithIO(strings.NewReader(""), &out, &errOut),
 		WithEnv(func(k string) string { return map[string]string{"HOME": home}[k] }))
 	start := time.Now()
-	code := Run(t.Context(), root, []string{"describe-regions", "--endpoint-url", lis.Addr().String(), "--cli-read-timeout", "1"})
-	want := `Read timeout on endpoint URL: "` + lis.Addr().String() + `"`
+	code := Run(t.Context(), root, []string{"describe-regions", "--endpoint-url", "grpc://" + lis.Addr().String(), "--cli-read-timeout", "1"})
+	want := `Read timeout on endpoint URL: "grpc://` + lis.Addr().String() + `"`
 	if code != ExitOther || !strings.Contains(errOut.String(), want) || time.Since(start) > 4*time.Second {
 		t.Errorf("exit %d after %v: %s", code, time.Since(start), errOut.String())
 	}

@@ -47,25 +47,27 @@ const rootLong = `Command-line client for ec2lab, shaped like ` + "`aws ec2`" + 
 ec2ctl speaks ec2d's gRPC API (ec2d --grpc-addr, default ` + DefaultEndpoint + `), not the
 EC2 Query API the AWS CLI uses (ec2d --http-addr). Its endpoint is, first found first:
 --endpoint-url; EC2LAB_ENDPOINT; AWS_ENDPOINT_URL_EC2, then AWS_ENDPOINT_URL (as the
-AWS CLI reads them, but holding a gRPC endpoint: host:port, grpc://host:port or
-grpcs://host[:port]; an http(s) URL there is the Query API's and is refused); in the
+AWS CLI reads them, but holding a gRPC endpoint: host:port or grpcs://host[:port] for
+TLS, grpc://host:port for plaintext; an http(s) URL there is the Query API's and is refused); in the
 config file (EC2LAB_CONFIG_FILE, default ~/.ec2lab/config) the ec2 endpoint_url of the
 profile's services section, then the profile's endpoint_url; else ` + DefaultEndpoint + `.
 AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true skips the AWS variables and the config file.
-Keys come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or ~/.aws/credentials.`
+Keys come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or ~/.aws/credentials.
+ec2d serves TLS with a certificate from its region CA (DATA_DIR/ca/ca.pem): trust it with
+--ca-bundle, AWS_CA_BUNDLE or the config file's ca_bundle.`
 
 // apps maps each root command to its app so Run can close connections.
 var apps sync.Map
 
 func registerGlobalFlags(root *cobra.Command, g *globalFlags) {
 	f := root.PersistentFlags()
-	f.StringVar(&g.endpointURL, "endpoint-url", "", "ec2d's gRPC endpoint: host:port, grpc://host:port or grpcs://host[:port] "+
+	f.StringVar(&g.endpointURL, "endpoint-url", "", "ec2d's gRPC endpoint: host:port or grpcs://host[:port] (TLS), grpc://host:port (plaintext) "+
 		"(else env EC2LAB_ENDPOINT, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL, config endpoint_url; default "+DefaultEndpoint+")")
 	f.StringVar(&g.region, "region", "", "region to use (env AWS_REGION/AWS_DEFAULT_REGION, config region)")
 	f.StringVar(&g.profile, "profile", "", "profile in the credentials and config files (env AWS_PROFILE, else ec2lab if present, else default)")
 	f.StringVar(&g.output, "output", "", "output format: json, yaml, table or text (default table on a terminal, json otherwise)")
 	f.StringVar(&g.query, "query", "", "JMESPath query applied to the response")
-	f.StringVar(&g.caBundle, "ca-bundle", "", "PEM file of CA certificates to trust for https:// endpoints")
+	f.StringVar(&g.caBundle, "ca-bundle", "", "PEM file of CA certificates to trust for TLS endpoints, such as ec2d's DATA_DIR/ca/ca.pem (env AWS_CA_BUNDLE, config ca_bundle)")
 	f.BoolVar(&g.debug, "debug", false, "print each gRPC method and request to stderr")
 	f.BoolVar(&g.noPaginate, "no-paginate", false, "make one call only: the first page, and the service's NextToken when there are more")
 	g.aws.register(f)

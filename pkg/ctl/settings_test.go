@@ -32,7 +32,7 @@ func TestResolveSettings(t *testing.T) {
 		keyID   string
 	}{
 		{"files; ec2lab profile preferred", nil, globalFlags{}, "lab.example:7443", true, "lab-1", "ec2lab", "AKLAB"},
-		{"env endpoint", map[string]string{"EC2LAB_ENDPOINT": "127.0.0.2:9"}, globalFlags{}, "127.0.0.2:9", false, "lab-1", "ec2lab", "AKLAB"},
+		{"env endpoint", map[string]string{"EC2LAB_ENDPOINT": "127.0.0.2:9"}, globalFlags{}, "127.0.0.2:9", true, "lab-1", "ec2lab", "AKLAB"},
 		{"flag beats env", map[string]string{"EC2LAB_ENDPOINT": "127.0.0.2:9"}, globalFlags{endpointURL: "http://h:1"}, "h:1", false, "lab-1", "ec2lab", "AKLAB"},
 		{"AWS_PROFILE", map[string]string{"AWS_PROFILE": "default"}, globalFlags{}, "lab.example:7443", true, "lab-1", "default", "AKDEF"},
 		{"profile section", nil, globalFlags{profile: "dev", region: "lab-2"}, "10.0.0.1:7700", false, "lab-2", "dev", ""},
@@ -64,7 +64,7 @@ func TestDefaultEndpointAndConfigFileEnv(t *testing.T) {
 	home := t.TempDir()
 	e := &env{getenv: func(k string) string { return map[string]string{"HOME": home}[k] }}
 	s, err := e.resolve(&globalFlags{})
-	if err != nil || s.target != DefaultEndpoint || s.tls || s.profile != "default" || s.output != OutputJSON {
+	if err != nil || s.target != DefaultEndpoint || !s.tls || s.profile != "default" || s.output != OutputJSON {
 		t.Fatalf("defaults: %+v, %v", s, err)
 	}
 	cfg := filepath.Join(t.TempDir(), "cfg")
@@ -112,7 +112,7 @@ func TestParseEndpoint(t *testing.T) {
 		in, target string
 		tls, ok    bool
 	}{
-		{"127.0.0.1:7700", "127.0.0.1:7700", false, true},
+		{"127.0.0.1:7700", "127.0.0.1:7700", true, true}, // TLS, as ec2d serves by default
 		{"http://127.0.0.1:7700", "127.0.0.1:7700", false, true},
 		{"https://lab.example", "lab.example:443", true, true},
 		{"https://[::1]:8443", "[::1]:8443", true, true},

@@ -50,9 +50,8 @@ func Dial(t Target) (*Client, error) {
 	if t.TLS != nil {
 		creds = credentials.NewTLS(t.TLS)
 	}
-	conn, err := grpc.NewClient("passthrough:///"+t.Endpoint, append(errgrpc.DialOptions(),
-		grpc.WithTransportCredentials(creds),
-		grpc.WithPerRPCCredentials(auth.ClientCredentials(t.Key)))...)
+	opts := append(errgrpc.DialOptions(), grpc.WithTransportCredentials(creds))
+	conn, err := grpc.NewClient("passthrough:///"+t.Endpoint, append(opts, auth.SigningDialOptions(t.Key)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("peer %s: %w", t.Endpoint, err)
 	}

@@ -62,9 +62,9 @@ func newAdminRig(t *testing.T) *adminRig {
 
 func (r *adminRig) conn(t *testing.T, k auth.Key) *grpc.ClientConn {
 	t.Helper()
-	conn, err := grpc.NewClient("passthrough:///ec2d",
+	conn, err := grpc.NewClient("passthrough:///ec2d", append(auth.SigningDialOptions(k),
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return r.lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(grpcinsecure.NewCredentials()), grpc.WithPerRPCCredentials(auth.ClientCredentials(k)))
+		grpc.WithTransportCredentials(grpcinsecure.NewCredentials()))...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -145,8 +145,8 @@ func TestGRPCConnectionLeavesTheCountOnceAuthenticated(t *testing.T) {
 	}
 	go func() { _ = gs.Serve(lim.Listener(ln)) }()
 	defer gs.Stop()
-	conn, err := grpc.NewClient(ln.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.ClientCredentials(k)))
+	conn, err := grpc.NewClient(ln.Addr().String(), append(auth.SigningDialOptions(k),
+		grpc.WithTransportCredentials(insecure.NewCredentials()))...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func TestGRPCRequestSizeBound(t *testing.T) {
 		t.Cleanup(func() { conn.Close() })
 		return v1.NewComputeClient(conn)
 	}
-	signed, unsigned := dial(grpc.WithPerRPCCredentials(auth.ClientCredentials(k))), dial()
+	signed, unsigned := dial(auth.SigningDialOptions(k)...), dial()
 	big := &v1.RunInstancesRequest{ImageId: "ami-0123456789abcdef0", MinCount: 1, MaxCount: 1, UserData: make([]byte, 300<<10)}
 	n := proto.Size(largestRun())
 	t.Logf("largest legitimate RunInstances: %d bytes", n)

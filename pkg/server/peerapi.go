@@ -72,9 +72,10 @@ func (p *PeerAPISpec) transport() (credentials.TransportCredentials, error) {
 // request authentication and auth.PeerGate, over creds.
 func NewPeerGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, creds credentials.TransportCredentials, log *slog.Logger) *grpc.Server {
 	gateUnary, gateStream := auth.PeerGate(true, api.PeerMethods...)
+	v := auth.NewRPCVerifier(keys, nil)
 	gs := grpc.NewServer(append(errgrpc.ServerOptions(), grpc.Creds(creds),
-		grpc.ChainUnaryInterceptor(auth.UnaryServerInterceptor(keys, nil), gateUnary, logUnary(log)),
-		grpc.ChainStreamInterceptor(auth.StreamServerInterceptor(keys, nil), gateStream))...)
+		grpc.ChainUnaryInterceptor(v.Unary(), gateUnary, logUnary(log)),
+		grpc.ChainStreamInterceptor(v.Stream(), gateStream))...)
 	v1.RegisterComputeServer(gs, compute)
 	return gs
 }

@@ -104,8 +104,8 @@ func TestPeerAPI(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			conn, err := grpc.NewClient("passthrough:///"+tt.addr, append(errgrpc.DialOptions(),
-				grpc.WithTransportCredentials(tt.creds), grpc.WithPerRPCCredentials(auth.ClientCredentials(tt.key)))...)
+			conn, err := grpc.NewClient("passthrough:///"+tt.addr, append(append(errgrpc.DialOptions(),
+				grpc.WithTransportCredentials(tt.creds)), auth.SigningDialOptions(tt.key)...)...)
 			if err != nil {
 				t.Fatal(err)
 			}

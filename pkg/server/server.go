@@ -44,6 +44,15 @@ type Options struct {
 	// AgentTLSDir is the region CA directory (`ec2d ca init`): agent
 	// traffic then uses mutual TLS and may leave loopback.
 	AgentTLSDir string
+	// GRPCCADir is the region CA directory whose CA issues the gRPC API's
+	// TLS certificate (see GRPCCADir for the default); made on first start
+	// when missing.
+	GRPCCADir string
+	// GRPCTLSHosts are extra names (DNS or IP) for the gRPC certificate.
+	GRPCTLSHosts []string
+	// GRPCPlaintextLoopback serves the gRPC API without TLS; refused unless
+	// GRPCAddr is a loopback address.
+	GRPCPlaintextLoopback bool
 	// RegisterImages maps AMI names to bundle directories registered at
 	// start when no image of that name exists (idempotent across restarts).
 	RegisterImages map[string]string
@@ -103,10 +112,16 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return fmt.Errorf("http listen: %w", err)
 	}
+	creds, caPath, err := grpcTransport(o, grpcLis.Addr().String(), log)
+	if err != nil {
+		grpcLis.Close()
+		httpLis.Close()
+		return err
+	}
 	conns := newConnLimiter(maxUnauthenticatedConns, maxUnauthenticatedConnsPerIP, log)
 	grpcLis, httpLis = conns.Listener(grpcLis), conns.Listener(httpLis)
 	lim := throttle.New(o.Config.Throttling) // one budget per account for both edges
-	gs := newGRPCServer(keys, compute, log, lim, conns)
+	gs := newGRPCServer(keys, compute, log, lim, conns, grpc.Creds(creds))
 	if o.Config.PeerAPI != nil {
 		if _, err := servePeerAPI(ctx, o.Config.PeerAPI, keys, compute, log); err != nil {
 			return err
@@ -122,7 +137,7 @@ func Run(ctx context.Context, o Options) error {
 	errc := make(chan error, 2)
 	go func() { errc <- gs.Serve(grpcLis) }()
 	go func() { errc <- hs.Serve(httpLis) }()
-	announce(log, grpcLis.Addr().String(), httpLis.Addr().String(), credPath, cfg.Region)
+	announce(log, endpoints{grpc: grpcLis.Addr().String(), http: httpLis.Addr().String(), ca: caPath}, credPath, cfg.Region)
 	if o.Ready != nil {
 		o.Ready(grpcLis.Addr().String(), httpLis.Addr().String())
 	}
@@ -178,20 +193,22 @@ const MaxGRPCRequest = 256 << 10
 
 // NewGRPCServer is ec2d's public gRPC server: the Compute service behind
 // request authentication, errors mapped once by errgrpc, health and
-// reflection; no message over MaxGRPCRequest is read.
-func NewGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger) *grpc.Server {
-	return newGRPCServer(keys, compute, log, nil, nil)
+// reflection; no message over MaxGRPCRequest is read. opts add to the
+// server's options (grpc.Creds for TLS).
+func NewGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger, opts ...grpc.ServerOption) *grpc.Server {
+	return newGRPCServer(keys, compute, log, nil, nil, opts...)
 }
 
 // NewThrottledGRPCServer is NewGRPCServer with each account's calls
 // admitted by lim (shared with the Query API; nil: no limit).
-func NewThrottledGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger, lim *throttle.Limiter) *grpc.Server {
-	return newGRPCServer(keys, compute, log, lim, nil)
+func NewThrottledGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger, lim *throttle.Limiter, opts ...grpc.ServerOption) *grpc.Server {
+	return newGRPCServer(keys, compute, log, lim, nil, opts...)
 }
 
 // newGRPCServer is NewThrottledGRPCServer telling conns (when set) which
 // connections authenticated.
-func newGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger, lim *throttle.Limiter, conns *connLimiter) *grpc.Server {
+func newGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logger, lim *throttle.Limiter, conns *connLimiter,
+	opts ...grpc.ServerOption) *grpc.Server {
 	skip := func(m string) bool {
 		return strings.HasPrefix(m, "/grpc.health.") || strings.HasPrefix(m, "/grpc.reflection.")
 	}
@@ -199,13 +216,15 @@ func newGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logge
 	// as a status carrying its EC2 code.
 	// Peer keys are served on the peer API only (peerapi.go).
 	peerUnary, peerStream := auth.PeerGate(false)
-	unary := []grpc.UnaryServerInterceptor{errgrpc.UnaryServerInterceptor(), auth.UnaryServerInterceptor(keys, skip), peerUnary}
-	stream := []grpc.StreamServerInterceptor{errgrpc.StreamServerInterceptor(), auth.StreamServerInterceptor(keys, skip), peerStream}
+	v := auth.NewRPCVerifier(keys, skip)
+	unary := []grpc.UnaryServerInterceptor{errgrpc.UnaryServerInterceptor(), v.Unary(), peerUnary}
+	stream := []grpc.StreamServerInterceptor{errgrpc.StreamServerInterceptor(), v.Stream(), peerStream}
 	if conns != nil {
 		unary, stream = append(unary, conns.unaryAuthenticated), append(stream, conns.streamAuthenticated)
 	}
 	unary = append(unary, throttleUnary(lim), logUnary(log))
-	gs := grpc.NewServer(grpc.MaxRecvMsgSize(MaxGRPCRequest), grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...))
+	gs := grpc.NewServer(append([]grpc.ServerOption{grpc.MaxRecvMsgSize(MaxGRPCRequest),
+		grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...)}, opts...)...)
 	v1.RegisterComputeServer(gs, compute)
 	h := health.NewServer()
 	healthpb.RegisterHealthServer(gs, h)
@@ -288,16 +307,24 @@ func registerImages(ctx context.Context, svc *controller.Service, admin auth.Key
 	return nil
 }
 
-func announce(log *slog.Logger, grpcAddr, httpAddr, credPath, region string) {
-	log.Info("ec2d ready", "grpc", grpcAddr, "http", httpAddr, "credentials", credPath, "region", region)
+// endpoints are where ec2d serves: the gRPC and HTTP listeners, and the CA
+// certificate gRPC clients trust ("" when gRPC is plaintext).
+type endpoints struct{ grpc, http, ca string }
+
+func announce(log *slog.Logger, ep endpoints, credPath, region string) {
+	log.Info("ec2d ready", "grpc", ep.grpc, "grpc_tls", ep.ca != "", "grpc_ca", ep.ca, "http", ep.http, "credentials", credPath, "region", region)
+	trust, grpcLine, endpoint := "", "plaintext, loopback only", "grpc://"+ep.grpc
+	if ep.ca != "" {
+		trust, grpcLine, endpoint = " AWS_CA_BUNDLE="+ep.ca, "TLS, CA certificate "+ep.ca, ep.grpc
+	}
 	fmt.Fprintf(os.Stderr, `
 ec2d is serving region %[4]s
-  gRPC (ec2ctl):        %[1]s
+  gRPC (ec2ctl):        %[1]s (%[5]s)
   EC2 Query API (aws):  http://%[2]s
   credentials:          %[3]s (profile ec2lab)
 Use it:
-  export AWS_SHARED_CREDENTIALS_FILE=%[3]s AWS_PROFILE=ec2lab AWS_DEFAULT_REGION=%[4]s EC2LAB_ENDPOINT=%[1]s
+  export AWS_SHARED_CREDENTIALS_FILE=%[3]s AWS_PROFILE=ec2lab AWS_DEFAULT_REGION=%[4]s EC2LAB_ENDPOINT=%[6]s%[7]s
   ec2ctl describe-images --owners self
   aws --endpoint-url http://%[2]s ec2 describe-instances
-`, grpcAddr, httpAddr, credPath, region)
+`, ep.grpc, ep.http, credPath, region, grpcLine, endpoint, trust)
 }

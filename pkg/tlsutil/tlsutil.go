@@ -1,7 +1,9 @@
 // Package tlsutil makes the certificates of a region's private CA and the
 // TLS configurations for mutual TLS between ec2d and its agents: a dev CA
 // is one command, every agent and the controller get a certificate signed
-// by it, and each side refuses peers the CA did not sign.
+// by it, and each side refuses peers the CA did not sign. The same CA
+// issues the certificate of ec2d's public gRPC API, which clients verify
+// against it (they authenticate by signing requests, not by certificate).
 package tlsutil
 
 import (
@@ -53,13 +55,21 @@ func InitCA(dir, commonName string) error {
 // Issue signs a certificate for name, valid for hosts (DNS names or IPs),
 // usable as a TLS server and client (agents and ec2d are both).
 func Issue(dir, name string, hosts []string) error {
-	caCert, caKey, err := loadCA(dir)
+	der, key, err := issue(dir, name, hosts)
 	if err != nil {
 		return err
 	}
+	return writePair(dir, name, der, key)
+}
+
+func issue(dir, name string, hosts []string) ([]byte, *ecdsa.PrivateKey, error) {
+	caCert, caKey, err := loadCA(dir)
+	if err != nil {
+		return nil, nil, err
+	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	tmpl := &x509.Certificate{SerialNumber: serial(), Subject: pkix.Name{CommonName: name},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(2, 0, 0),
@@ -74,9 +84,9 @@ func Issue(dir, name string, hosts []string) error {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
 	if err != nil {
-		return fmt.Errorf("issue %s: %w", name, err)
+		return nil, nil, fmt.Errorf("issue %s: %w", name, err)
 	}
-	return writePair(dir, name, der, key)
+	return der, key, nil
 }
 
 func serial() *big.Int {

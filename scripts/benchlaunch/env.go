@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
@@ -17,7 +19,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/credentials"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
@@ -199,13 +201,30 @@ func (e *env) dial(ctx context.Context, data string) error {
 	if err != nil {
 		return fmt.Errorf("credentials: %w", err)
 	}
-	e.conn, err = grpc.NewClient(e.grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.ClientCredentials(key)))
+	creds, err := transport(data)
+	if err != nil {
+		return err
+	}
+	e.conn, err = grpc.NewClient(e.grpcAddr, append(auth.SigningDialOptions(key), grpc.WithTransportCredentials(creds))...)
 	if err != nil {
 		return fmt.Errorf("dial %s: %w", e.grpcAddr, err)
 	}
 	e.client = v1.NewComputeClient(e.conn)
 	return e.waitAMI(ctx)
+}
+
+// transport is TLS trusting the region CA ec2d made in data, as ec2ctl
+// does.
+func transport(data string) (credentials.TransportCredentials, error) {
+	pem, err := os.ReadFile(filepath.Join(data, "ca", "ca.pem"))
+	if err != nil {
+		return nil, fmt.Errorf("ec2d's CA: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("ec2d's CA: no certificate in %s", filepath.Join(data, "ca", "ca.pem"))
+	}
+	return credentials.NewTLS(&tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}), nil
 }
 
 // waitAMI waits for ec2d to finish registering the tiny image.

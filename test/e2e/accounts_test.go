@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
@@ -65,8 +64,7 @@ embedded_agents:
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn, err := grpc.NewClient(r.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.ClientCredentials(k2)))
+	conn, err := grpc.NewClient(r.GRPC, append(auth.SigningDialOptions(k2), grpc.WithTransportCredentials(r.transport(t)))...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,8 +146,8 @@ func adminAccounts(ctx context.Context, t *testing.T, r *region, tenant v1.Accou
 	if err != nil {
 		t.Fatalf("CreateAccount: %v", err)
 	}
-	conn, err := grpc.NewClient(r.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.ClientCredentials(auth.Key{AccessKeyID: k.GetAccessKeyId(), SecretAccessKey: k.GetSecretAccessKey()})))
+	conn, err := grpc.NewClient(r.GRPC, append(auth.SigningDialOptions(auth.Key{AccessKeyID: k.GetAccessKeyId(),
+		SecretAccessKey: k.GetSecretAccessKey()}), grpc.WithTransportCredentials(r.transport(t)))...)
 	if err != nil {
 		t.Fatal(err)
 	}

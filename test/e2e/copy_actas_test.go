@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
@@ -143,13 +142,12 @@ func (r *region) as(t *testing.T, creds, profile string) *region {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn, err := grpc.NewClient(r.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.ClientCredentials(k)))
+	conn, err := grpc.NewClient(r.GRPC, append(auth.SigningDialOptions(k), grpc.WithTransportCredentials(r.transport(t)))...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	return &region{GRPC: r.GRPC, HTTP: r.HTTP, DataDir: r.DataDir, Credentials: creds, Key: k, log: r.log, Client: v1.NewComputeClient(conn)}
+	return &region{GRPC: r.GRPC, HTTP: r.HTTP, DataDir: r.DataDir, Credentials: creds, CA: r.CA, Key: k, log: r.log, Client: v1.NewComputeClient(conn)}
 }
 
 func (r *region) ownSnapshots(t *testing.T) []*v1.Snapshot {

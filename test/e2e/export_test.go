@@ -182,8 +182,12 @@ func (r *region) ec2ctl(t *testing.T, args ...string) (string, string, int) {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
+	endpoint := r.GRPC
+	if r.CA == "" {
+		endpoint = "grpc://" + r.GRPC
+	}
 	cmd.Env = append(cmd.Env, "AWS_SHARED_CREDENTIALS_FILE="+r.Credentials, "AWS_PROFILE=ec2lab",
-		"EC2LAB_ENDPOINT="+r.GRPC, "AWS_CONFIG_FILE=/dev/null")
+		"EC2LAB_ENDPOINT="+endpoint, "AWS_CA_BUNDLE="+r.CA, "AWS_CONFIG_FILE=/dev/null")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -5,6 +5,8 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"net/http"
@@ -19,6 +21,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
@@ -92,14 +95,15 @@ func freePort(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// region is a running ec2d.
+// region is a running ec2d. CA is the CA certificate its gRPC API's TLS
+// certificate chains to ("" when it serves plaintext).
 type region struct {
-	GRPC, HTTP, DataDir, Credentials string
-	Key                              auth.Key
-	cmd                              *exec.Cmd
-	log                              *lockedBuffer
-	Client                           v1.ComputeClient
-	conn                             *grpc.ClientConn
+	GRPC, HTTP, DataDir, Credentials, CA string
+	Key                                  auth.Key
+	cmd                                  *exec.Cmd
+	log                                  *lockedBuffer
+	Client                               v1.ComputeClient
+	conn                                 *grpc.ClientConn
 }
 
 // startRegion runs `ec2d --all-in-one` with the tiny image registered and a
@@ -152,13 +156,52 @@ func startEC2dEnv(t *testing.T, env []string, dataDir string, extra ...string) *
 		t.Fatalf("credentials: %v", err)
 	}
 	r.Key = k
-	r.conn, err = grpc.NewClient(r.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.ClientCredentials(k)))
+	r.CA = grpcCA(dataDir, args)
+	r.conn, err = grpc.NewClient(r.GRPC, append(auth.SigningDialOptions(k), grpc.WithTransportCredentials(r.transport(t)))...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.Client = v1.NewComputeClient(r.conn)
 	return r
+}
+
+// grpcCA is where ec2d started with args keeps the CA certificate of its
+// gRPC API: --ca-dir, else --agent-tls-dir, else DATA_DIR/ca ("" with
+// --grpc-plaintext-loopback).
+func grpcCA(dataDir string, args []string) string {
+	dir := filepath.Join(dataDir, "ca")
+	agentDir := ""
+	for i, a := range args {
+		switch {
+		case a == "--grpc-plaintext-loopback":
+			return ""
+		case a == "--ca-dir" && i+1 < len(args):
+			return filepath.Join(args[i+1], "ca.pem")
+		case a == "--agent-tls-dir" && i+1 < len(args):
+			agentDir = args[i+1]
+		}
+	}
+	if agentDir != "" {
+		dir = agentDir
+	}
+	return filepath.Join(dir, "ca.pem")
+}
+
+// transport is TLS trusting r's CA, or plaintext when r serves plaintext.
+func (r *region) transport(t *testing.T) credentials.TransportCredentials {
+	t.Helper()
+	if r.CA == "" {
+		return insecure.NewCredentials()
+	}
+	pem, err := os.ReadFile(r.CA)
+	if err != nil {
+		t.Fatalf("ec2d's CA certificate: %v", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		t.Fatalf("%s holds no certificate", r.CA)
+	}
+	return credentials.NewTLS(&tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12})
 }
 
 func (r *region) stop() {
