@@ -11,7 +11,7 @@ BENCH     ?= all
 STATICCHECK_VERSION ?= v0.8.2
 export CGO_ENABLED ?= 0
 
-.PHONY: all build generate verify-generate test unit-test bench lint image up clean host-deps test-clients
+.PHONY: all build generate verify-generate test unit-test bench lint image image-debian up clean host-deps test-clients
 
 all: build
 
@@ -34,6 +34,11 @@ host-deps:
 
 image:
 	bash scripts/build-test-image.sh
+
+# image-debian: the Debian 12 cloud image (images/debian/disk.qcow2) for
+# TestDebianGuest and for users (README: Real distributions).
+image-debian:
+	bash scripts/build-debian-image.sh
 
 # test-clients: the Debian packages of the clients e2e tests drive (Ansible).
 test-clients:
