@@ -87,11 +87,15 @@ system_info:
     sudo: ["ALL=(ALL) NOPASSWD:ALL"]
     shell: /bin/bash
     lock_passwd: true
-# systemd-networkd does DHCP on the first NIC (/etc/systemd/network).
+# /etc/hosts names the instance's hostname (sudo looks it up).
+manage_etc_hosts: true
+# systemd-networkd does DHCP on the NICs (/etc/systemd/network).
 network:
   config: disabled
-# No locales package in this image; no GRUB either (syslinux/systemd-boot).
-locale: false
+# No locales package in this image: C.UTF-8, already set in
+# /etc/default/locale, so that cloud-init has nothing to generate. No GRUB
+# either (syslinux/systemd-boot).
+locale: C.UTF-8
 grub_dpkg:
   enabled: false
 apt:
@@ -128,6 +132,7 @@ EOF
 	# SSH host keys by cloud-init.
 	: >"$dir/etc/machine-id"
 	rm -f "$dir/var/lib/dbus/machine-id" "$dir"/etc/ssh/ssh_host_*
+	echo LANG=C.UTF-8 >"$dir/etc/default/locale"
 	echo debian >"$dir/etc/hostname"
 	printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$dir/etc/hosts"
 }
