@@ -44,8 +44,10 @@ image-debian:
 test-clients:
 	bash scripts/install-test-clients.sh
 
-# test: host set-up, test image, then unit + integration + e2e tests (real libvirt).
-test: host-deps test-clients image
+# test: host set-up, test images, then unit + integration + e2e tests (real libvirt).
+# image-debian is a no-op while images/debian is up to date; cold, it
+# bootstraps Debian (README: Real distributions).
+test: host-deps test-clients image image-debian
 	$(GO) vet ./...
 	@rm -f .e2e-timings.txt
 	EC2LAB_E2E_TIMINGS=$(CURDIR)/.e2e-timings.txt $(GO) test -count=1 -timeout 50m -p 1 ./...; \
