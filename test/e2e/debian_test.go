@@ -243,7 +243,7 @@ func requireDebianImage(t *testing.T) string {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("no Debian image %s (run make image-debian; CI=true: failing, not skipping)", disk)
 		}
-		t.Skipf("no Debian image %s (run make image-debian)", disk)
+		t.Skipf("no Debian image %s (run make image-debian; under CI=true this fails)", disk)
 	}
 	return disk
 }
