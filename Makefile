@@ -11,7 +11,7 @@ BENCH     ?= all
 STATICCHECK_VERSION ?= v0.8.2
 export CGO_ENABLED ?= 0
 
-.PHONY: all build generate verify-generate test unit-test bench lint image up clean host-deps test-clients
+.PHONY: all build generate verify-generate test unit-test bench lint image image-debian up clean host-deps test-clients
 
 all: build
 
@@ -35,12 +35,19 @@ host-deps:
 image:
 	bash scripts/build-test-image.sh
 
+# image-debian: the Debian 12 cloud image (images/debian/disk.qcow2) for
+# TestDebianGuest and for users (README: Real distributions).
+image-debian:
+	bash scripts/build-debian-image.sh
+
 # test-clients: the Debian packages of the clients e2e tests drive (Ansible).
 test-clients:
 	bash scripts/install-test-clients.sh
 
-# test: host set-up, test image, then unit + integration + e2e tests (real libvirt).
-test: host-deps test-clients image
+# test: host set-up, test images, then unit + integration + e2e tests (real libvirt).
+# image-debian is a no-op while images/debian is up to date; cold, it
+# bootstraps Debian (README: Real distributions).
+test: host-deps test-clients image image-debian
 	$(GO) vet ./...
 	@rm -f .e2e-timings.txt
 	EC2LAB_E2E_TIMINGS=$(CURDIR)/.e2e-timings.txt $(GO) test -count=1 -timeout 50m -p 1 ./...; \

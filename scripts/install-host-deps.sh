@@ -8,7 +8,8 @@ set -euo pipefail
 PKGS=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients
       dnsmasq-base genisoimage cpio kmod e2fsprogs busybox-static
       syslinux syslinux-common systemd-boot-efi ovmf mtools dosfstools fdisk
-      protobuf-compiler libprotobuf-dev iproute2 nftables ca-certificates)
+      protobuf-compiler libprotobuf-dev iproute2 nftables ca-certificates
+      mmdebstrap openssh-client)
 
 log() { echo "install-host-deps: $*" >&2; }
 

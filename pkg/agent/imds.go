@@ -75,6 +75,9 @@ func metadataRecordOf(req *agentv1.CreateInstanceRequest, bridgeOf func(*agentv1
 			return metadataRecord{}, false, fmt.Errorf("metadata of %s: nic %d: %w", inst.InstanceID, i, err)
 		}
 		rec.NICs = append(rec.NICs, metadataNIC{Bridge: bridgeOf(n), IP: ip})
+		inst.Interfaces = append(inst.Interfaces, imds.Interface{MAC: strings.ToLower(n.GetMac()),
+			DeviceNumber: int(n.GetDeviceIndex()), PrivateIPv4s: []string{ip.String()},
+			Hostname: network.PrivateDNSName(ip, inst.Region), SubnetID: n.GetSubnetId()})
 		if primary < 0 || n.GetDeviceIndex() == 0 && req.GetNics()[primary].GetDeviceIndex() != 0 {
 			primary = i
 			inst.LocalIPv4, inst.MAC = ip.String(), strings.ToLower(n.GetMac())

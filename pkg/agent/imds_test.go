@@ -6,11 +6,13 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/ec2lab/ec2lab/pkg/imds"
 	agentv1 "github.com/ec2lab/ec2lab/proto/ec2lab/agent/v1"
 )
 
@@ -60,6 +62,29 @@ func TestMetadataRecordOf(t *testing.T) {
 	}
 	if _, _, err := metadataRecordOf(metadataReq("i-4", &agentv1.Nic{PrivateIp: "bogus"}), bridgeOfSubnet, "", "", now); err == nil {
 		t.Error("accepted a malformed NIC address")
+	}
+}
+
+// TestMetadataInterfaces: every NIC with an address is served as an
+// interface of its own (network/interfaces/macs/<mac>/), with its device
+// index, address, private DNS name and subnet.
+func TestMetadataInterfaces(t *testing.T) {
+	req := metadataReq("i-5",
+		&agentv1.Nic{SubnetId: "subnet-2", Mac: "02:00:00:00:00:0A", PrivateIp: "10.0.2.5", DeviceIndex: 1},
+		&agentv1.Nic{SubnetId: "subnet-9", Mac: "02:00:00:00:00:0B"}, // no address yet: not served
+		&agentv1.Nic{SubnetId: "subnet-1", Mac: "02:00:00:00:00:0C", PrivateIp: "10.0.1.5"})
+	rec, _, err := metadataRecordOf(req, bridgeOfSubnet, "az-a", "eu-west-1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []imds.Interface{
+		{MAC: "02:00:00:00:00:0a", DeviceNumber: 1, PrivateIPv4s: []string{"10.0.2.5"},
+			Hostname: "ip-10-0-2-5.eu-west-1.compute.internal", SubnetID: "subnet-2"},
+		{MAC: "02:00:00:00:00:0c", DeviceNumber: 0, PrivateIPv4s: []string{"10.0.1.5"},
+			Hostname: "ip-10-0-1-5.eu-west-1.compute.internal", SubnetID: "subnet-1"},
+	}
+	if got := rec.Instance.Interfaces; !reflect.DeepEqual(got, want) {
+		t.Errorf("interfaces:\n got %+v\nwant %+v", got, want)
 	}
 }
 

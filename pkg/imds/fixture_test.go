@@ -24,6 +24,12 @@ var (
 		Hostname: "ip-10-0-0-2.ec2.internal", AccountID: "123456789012", KeyName: "mykey",
 		PublicKeys: []string{"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA mykey"},
 		UserData:   []byte("#!/bin/sh\necho hi\n"), LaunchTime: launch,
+		Interfaces: []imds.Interface{
+			{MAC: "02:EC:00:00:00:02", DeviceNumber: 0, PrivateIPv4s: []string{"10.0.0.2"},
+				Hostname: "ip-10-0-0-2.ec2.internal", SubnetID: "subnet-0aaaaaaaaaaaaaaaa"},
+			{MAC: "02:ec:00:00:01:02", DeviceNumber: 1, PrivateIPv4s: []string{"10.0.1.2", "10.0.1.9"},
+				Hostname: "ip-10-0-1-2.ec2.internal", SubnetID: "subnet-0bbbbbbbbbbbbbbbb"},
+		},
 	}
 	instB = imds.Instance{
 		InstanceID: "i-0bbbbbbbbbbbbbbbb", AMIID: "ami-0123456789abcdef0", InstanceType: "t3.micro",

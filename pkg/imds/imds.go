@@ -16,6 +16,10 @@ type Instance struct {
 	KeyName string
 	// PublicKeys are OpenSSH public keys ("ssh-ed25519 AAAA… comment").
 	PublicKeys []string
+	// Interfaces are the instance's network interfaces, served below
+	// meta-data/network/interfaces/macs/<mac>/ (cloud-init's Ec2
+	// datasource reads them for its network configuration).
+	Interfaces []Interface
 	// UserData is served raw at /latest/user-data; nil or empty is a 404.
 	UserData []byte
 	// LaunchTime is the identity document's pendingTime.
@@ -33,6 +37,20 @@ type Instance struct {
 	// process more routers away (a container behind a bridge on the
 	// instance when it is 1). 0 means 1, EC2's default.
 	PutResponseHopLimit int
+}
+
+// Interface is one network interface as meta-data/network/interfaces/
+// macs/<mac>/ describes it; empty fields are not served.
+type Interface struct {
+	MAC string
+	// DeviceNumber is the attachment's device index (0: the primary).
+	DeviceNumber int
+	// PrivateIPv4s are the interface's private addresses, the primary
+	// first (local-ipv4s).
+	PrivateIPv4s []string
+	// Hostname is the primary address's private DNS name (local-hostname).
+	Hostname string
+	SubnetID string
 }
 
 // Lookup returns the instance whose network interface owns remote, the

@@ -14,6 +14,13 @@ var versions = []string{"1.0", "2009-04-04", "2016-09-02", "2018-09-24", "2021-0
 
 var versionRE = regexp.MustCompile(`^(latest|1\.0|\d{4}-\d{2}-\d{2})$`)
 
+// services/ as in EC2's commercial partition (cloud-init and SDKs build
+// endpoint names from them).
+const (
+	servicesDomain    = "amazonaws.com"
+	servicesPartition = "aws"
+)
+
 const (
 	textPlain   = "text/plain"
 	octetStream = "application/octet-stream"
@@ -76,6 +83,11 @@ func buildTree(inst Instance) *tree {
 	if len(keys) > 0 {
 		t.dirs["meta-data/public-keys"] = keys // "0=name", not "0/"
 	}
+	for _, nic := range inst.Interfaces {
+		addInterface(t, inst, nic)
+	}
+	t.text("meta-data/services/domain", servicesDomain)
+	t.text("meta-data/services/partition", servicesPartition)
 	t.add("user-data", inst.UserData, octetStream)
 	t.text("dynamic/instance-identity/document", identityDocument(inst))
 	// EC2 lists a version's top level without trailing slashes.
@@ -83,6 +95,21 @@ func buildTree(inst Instance) *tree {
 		t.dirs[""][i] = strings.TrimSuffix(name, "/")
 	}
 	return t
+}
+
+// addInterface lays out nic below meta-data/network/interfaces/macs/, as
+// EC2 does for an interface in a VPC.
+func addInterface(t *tree, inst Instance, nic Interface) {
+	if nic.MAC == "" {
+		return
+	}
+	dir := "meta-data/network/interfaces/macs/" + strings.ToLower(nic.MAC) + "/"
+	t.text(dir+"mac", strings.ToLower(nic.MAC))
+	t.text(dir+"device-number", strconv.Itoa(nic.DeviceNumber))
+	t.text(dir+"local-ipv4s", strings.Join(nic.PrivateIPv4s, "\n"))
+	t.text(dir+"local-hostname", nic.Hostname)
+	t.text(dir+"subnet-id", nic.SubnetID)
+	t.text(dir+"owner-id", inst.AccountID)
 }
 
 func keyName(inst Instance, i int) string {

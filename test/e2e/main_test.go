@@ -33,6 +33,9 @@ func timeTest(t *testing.T) {
 // $EC2LAB_E2E_TIMINGS names a file, writes each test's duration there
 // (slowest first): `go test` shows nothing of a passing package.
 func TestMain(m *testing.M) {
+	if dev := os.Getenv(proxyDeviceEnv); dev != "" { // ssh's ProxyCommand (debian_test.go)
+		os.Exit(proxyToDevice(dev, os.Args[1:]))
+	}
 	code := m.Run()
 	if binDir != "" {
 		_ = os.RemoveAll(binDir)
