@@ -23,7 +23,8 @@ func (e *env) dial(ctx context.Context, s *settings, debug bool) (*grpc.ClientCo
 	if err != nil {
 		return nil, &configError{err}
 	}
-	opts := []grpc.DialOption{grpc.WithTransportCredentials(tc)}
+	// throttled calls are retried, outermost so each attempt is signed anew
+	opts := []grpc.DialOption{grpc.WithTransportCredentials(tc), grpc.WithChainUnaryInterceptor(throttleRetry(e.sleep))}
 	if s.key != nil && !s.noSign {
 		opts = append(opts, auth.SigningDialOptions(*s.key)...)
 	}
