@@ -74,6 +74,12 @@ func TestTenantFilesPrivate(t *testing.T) {
 	}
 	r.waitState(t, "stopped", id)
 	t.Run("stopped", func(t *testing.T) { requireNoneReadable(t, dataDir) })
+	// terminated, so that ec2d's shutdown leaves no bridge or DHCP server
+	// of a stopped instance to the tests after this one
+	if _, err := r.Client.TerminateInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: []string{id}}); err != nil {
+		t.Fatalf("TerminateInstances: %v", err)
+	}
+	r.waitState(t, "terminated", id)
 }
 
 // requireNoneReadable fails t for every file under root that user nobody
