@@ -21,7 +21,7 @@ func PeerGate(peerAPI bool, allowed ...string) (grpc.UnaryServerInterceptor, grp
 	check := func(ctx context.Context, method string) error {
 		k, found := FromContext(ctx)
 		if !found {
-			return nil // a method the authenticator skips (health)
+			return nil // a method the authenticator skips (health): it verifies every other
 		}
 		switch {
 		case !peerAPI && k.Peer != "":
@@ -40,10 +40,12 @@ func PeerGate(peerAPI bool, allowed ...string) (grpc.UnaryServerInterceptor, grp
 		return h(ctx, req)
 	}
 	stream := func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-		if err := check(ss.Context(), info.FullMethod); err != nil {
+		// a server-streaming call is authenticated by its request message
+		gated, err := AfterAuth(ss, func(ctx context.Context) error { return check(ctx, info.FullMethod) })
+		if err != nil {
 			return err
 		}
-		return h(srv, ss)
+		return h(srv, gated)
 	}
 	return unary, stream
 }

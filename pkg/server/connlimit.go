@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/peer"
@@ -19,6 +20,10 @@ import (
 const (
 	maxUnauthenticatedConns      = 512
 	maxUnauthenticatedConnsPerIP = 64
+	// unauthenticatedGrace is how long a connection may stay without an
+	// authenticated request before it is closed, so that idle connections
+	// cannot hold the caps (and lock every new client out) for long.
+	unauthenticatedGrace = 30 * time.Second
 )
 
 // connLimiter counts connections until their first authenticated request
@@ -26,6 +31,7 @@ const (
 // without a key cannot hold every connection the server can take.
 type connLimiter struct {
 	maxTotal, maxPerIP int
+	grace              time.Duration // unauthenticatedGrace
 	log                *slog.Logger
 
 	mu      sync.Mutex
@@ -35,7 +41,7 @@ type connLimiter struct {
 }
 
 func newConnLimiter(maxTotal, maxPerIP int, log *slog.Logger) *connLimiter {
-	return &connLimiter{maxTotal: maxTotal, maxPerIP: maxPerIP, log: log,
+	return &connLimiter{maxTotal: maxTotal, maxPerIP: maxPerIP, grace: unauthenticatedGrace, log: log,
 		perIP: map[string]int{}, pending: map[string]*limitedConn{}}
 }
 
@@ -68,7 +74,8 @@ type limitedConn struct {
 	net.Conn
 	l       *connLimiter
 	ip, key string
-	counted bool // under l.mu
+	counted bool        // under l.mu
+	expire  *time.Timer // closes it at the end of the grace, unless authenticated
 }
 
 func (c *limitedConn) Close() error {
@@ -94,6 +101,10 @@ func (l *connLimiter) admit(c net.Conn) *limitedConn {
 		return nil
 	}
 	lc := &limitedConn{Conn: c, l: l, ip: ip, key: c.RemoteAddr().String(), counted: true}
+	lc.expire = time.AfterFunc(l.grace, func() {
+		l.log.Debug("connection closed: no authenticated request in time", "remote", lc.key, "grace", l.grace)
+		lc.Close()
+	})
 	l.total++
 	l.perIP[ip]++
 	l.pending[lc.key] = lc
@@ -107,6 +118,7 @@ func (l *connLimiter) release(c *limitedConn) {
 		return
 	}
 	c.counted = false
+	c.expire.Stop()
 	l.total--
 	if l.perIP[c.ip]--; l.perIP[c.ip] <= 0 {
 		delete(l.perIP, c.ip)
@@ -142,8 +154,9 @@ func (l *connLimiter) unaryAuthenticated(ctx context.Context, req any, _ *grpc.U
 }
 
 func (l *connLimiter) streamAuthenticated(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-	l.fromPeer(ss.Context())
-	return h(srv, ss)
+	// a server-streaming call is authenticated by its request message
+	counted, _ := auth.AfterAuth(ss, func(ctx context.Context) error { l.fromPeer(ctx); return nil })
+	return h(srv, counted)
 }
 
 func (l *connLimiter) fromPeer(ctx context.Context) {

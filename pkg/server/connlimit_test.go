@@ -165,3 +165,52 @@ func TestGRPCConnectionLeavesTheCountOnceAuthenticated(t *testing.T) {
 		t.Errorf("after a signed call: %d connections counted, want 0", n)
 	}
 }
+
+// TestIdleUnauthenticatedConnectionsExpire: a connection that carries no
+// authenticated request within the grace is closed and leaves the count, so
+// idle connections cannot fill the caps and lock new clients out; one that
+// authenticated in time stays open past the grace.
+func TestIdleUnauthenticatedConnectionsExpire(t *testing.T) {
+	k := auth.Key{AccessKeyID: "AKIAEXAMPLE000000001", SecretAccessKey: "secret-1", AccountID: "123456789012"}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	lim := newConnLimiter(2, 2, log)
+	lim.grace = 300 * time.Millisecond
+	hs := newHTTPServer(NewHTTPHandler(regions{}, auth.StaticKeys{k.AccessKeyID: k}, log, "lab-1"), log)
+	hs.ConnContext = lim.connContext
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = hs.Serve(lim.Listener(ln)) }()
+	defer hs.Close()
+	dial := func() net.Conn {
+		t.Helper()
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	idle, signed := dial(), dial()
+	if _, err := signed.Write(signedDescribeRegions(t, k)); err != nil {
+		t.Fatal(err)
+	}
+	_ = signed.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(signed), nil)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("signed request: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	waitUntil(t, func() bool { return lim.count() == 0 }) // the idle one expired, the signed one left the count
+	_ = idle.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if _, err := idle.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
+		t.Errorf("idle unauthenticated connection after the grace: read %v, want EOF (closed)", err)
+	}
+	if !open(signed) {
+		t.Error("the authenticated connection was closed at the end of the grace")
+	}
+	if !open(dial()) || !open(dial()) {
+		t.Error("no place for new connections after the idle one expired")
+	}
+}

@@ -32,6 +32,11 @@ func (answering) DescribeSnapshots(context.Context, *v1.DescribeSnapshotsRequest
 	return &v1.DescribeSnapshotsResponse{}, nil
 }
 
+// GetSnapshotLayers ends its stream at once (a server-streaming call).
+func (answering) GetSnapshotLayers(*v1.GetSnapshotLayersRequest, grpc.ServerStreamingServer[v1.LayerChunk]) error {
+	return nil
+}
+
 func (answering) DescribeRegions(context.Context, *v1.DescribeRegionsRequest) (*v1.DescribeRegionsResponse, error) {
 	return &v1.DescribeRegionsResponse{}, nil
 }
@@ -92,6 +97,7 @@ func TestPeerAPI(t *testing.T) {
 		creds  credentials.TransportCredentials
 		key    auth.Key
 		public bool // call DescribeRegions, not a copy's call
+		stream bool // the copy's server-streaming call, GetSnapshotLayers
 		want   string
 	}{
 		{name: "peer key, peer's certificate", addr: addr, creds: tlsAs(dst, "lab-2"), key: peerKey},
@@ -101,6 +107,13 @@ func TestPeerAPI(t *testing.T) {
 		{name: "peer key, not a copy's call", addr: addr, creds: tlsAs(dst, "lab-2"), key: peerKey, public: true, want: ec2err.UnauthorizedOperation},
 		{name: "peer key on the public API", addr: lis.Addr().String(), creds: insecure.NewCredentials(), key: peerKey, want: ec2err.UnauthorizedOperation},
 		{name: "tenant on the public API", addr: lis.Addr().String(), creds: insecure.NewCredentials(), key: tenant},
+		// server-streaming calls are authenticated by their request message:
+		// the gate must judge them after it, not let them through keyless
+		{name: "peer key streams layers", addr: addr, creds: tlsAs(dst, "lab-2"), key: peerKey, stream: true},
+		{name: "tenant key streams layers on the peer API", addr: addr, creds: tlsAs(dst, "lab-2"), key: tenant, stream: true,
+			want: ec2err.UnauthorizedOperation},
+		{name: "peer key streams layers on the public API", addr: lis.Addr().String(), creds: insecure.NewCredentials(),
+			key: peerKey, stream: true, want: ec2err.UnauthorizedOperation},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,9 +126,17 @@ func TestPeerAPI(t *testing.T) {
 			c := v1.NewComputeClient(conn)
 			cctx, ccancel := context.WithTimeout(ctx, 5*time.Second)
 			defer ccancel()
-			if tt.public {
+			switch {
+			case tt.public:
 				_, err = c.DescribeRegions(cctx, &v1.DescribeRegionsRequest{})
-			} else {
+			case tt.stream:
+				var st grpc.ServerStreamingClient[v1.LayerChunk]
+				if st, err = c.GetSnapshotLayers(cctx, &v1.GetSnapshotLayersRequest{SnapshotId: "snap-0123456789abcdef0"}); err == nil {
+					if _, err = st.Recv(); errors.Is(err, io.EOF) {
+						err = nil
+					}
+				}
+			default:
 				_, err = c.DescribeSnapshots(cctx, &v1.DescribeSnapshotsRequest{SnapshotIds: []string{"snap-0123456789abcdef0"}})
 			}
 			e, isEC2 := ec2err.As(err)
