@@ -119,6 +119,11 @@ func (s *Service) copyLocalSnapshot(ctx context.Context, acct string, req CopySn
 	if req.Encrypted && !src.Encrypted {
 		return s.recordCopy(ctx, acct, req, s.cfg.Region, src.SizeGiB, false)
 	}
+	release, err := s.admit(ctx, acct, QuotaSnapshots, "", 1, s.countSnapshots(acct))
+	if err != nil {
+		return Snapshot{}, err
+	}
+	defer release()
 	sn := privateCopy(src, acct)
 	sn.ID, sn.StartTime, sn.Tags = ids.New(ids.Snapshot), s.now().UTC(), req.Tags
 	sn.Description = firstNonEmpty(req.Description, fmt.Sprintf("[Copied %s from %s]", src.ID, s.cfg.Region))

@@ -94,6 +94,13 @@ func quotaCases() []quotaCase {
 				return err
 			},
 			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) { return r.svc.countSnapshots(acct) }},
+		{key: QuotaSnapshots, code: "SnapshotLimitExceeded", limit: 6, each: 1, // copies count too
+			setup: func(t *testing.T, r *rig, acct string) string { return completedSnapshot(t, r, acct) },
+			create: func(r *rig, ctx context.Context, _, snap string, _ int) error {
+				_, err := r.svc.CopySnapshot(ctx, CopySnapshotRequest{SourceRegion: "lab-1", SourceSnapshotID: snap})
+				return err
+			},
+			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) { return r.svc.countSnapshots(acct) }},
 		{key: QuotaImages, code: "AMIQuotaExceeded", limit: 3, each: 1,
 			setup: func(t *testing.T, r *rig, acct string) string { return completedSnapshot(t, r, acct) },
 			create: func(r *rig, ctx context.Context, _, snap string, i int) error {
