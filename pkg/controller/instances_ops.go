@@ -51,9 +51,50 @@ var (
 		}}
 )
 
-// StartInstances starts stopped instances.
+// StartInstances starts stopped instances. As RunInstances, it checks the
+// account's vCPU quota and places under s.mu, so a start and a launch
+// never both pass the quota or take the same host capacity.
 func (s *Service) StartInstances(ctx context.Context, idList []string, dryRun bool) ([]StateChange, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.fitStartQuota(ctx, idList); err != nil {
+		return nil, err
+	}
 	return s.apply(ctx, idList, dryRun, startT, nil)
+}
+
+// fitStartQuota refuses starting the named stopped instances when their
+// vCPUs and those the account runs would pass its quota (EC2 answers
+// VcpuLimitExceeded on start as on launch). Unknown or foreign IDs are
+// left to apply, which names them.
+func (s *Service) fitStartQuota(ctx context.Context, idList []string) error {
+	acct, err := account(ctx)
+	if err != nil {
+		return err
+	}
+	insts, err := s.ownedInstances(ctx, acct, idList)
+	if err != nil {
+		return nil // apply answers unknown and foreign IDs with its own checks
+	}
+	adding := 0
+	for _, in := range insts {
+		if t, ok := s.types.Get(in.Type); ok && in.State == StateStopped {
+			adding += t.VCPUs
+		}
+	}
+	if adding == 0 {
+		return nil
+	}
+	u, err := s.accountUsage(ctx, acct)
+	if err != nil {
+		return err
+	}
+	if limit := int(s.Quota(acct, QuotaVCPUs)); u.VCPUs+adding > limit {
+		return ec2err.New(ec2err.VcpuLimitExceeded,
+			"You have requested more vCPU capacity than your current vCPU limit of %d allows for the instance bucket that the specified instance type belongs to (%d in use, %d requested).",
+			limit, u.VCPUs, adding)
+	}
+	return nil
 }
 
 // StopInstances stops instances, gracefully unless force.

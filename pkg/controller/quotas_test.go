@@ -347,3 +347,26 @@ func TestAccountAttributes(t *testing.T) {
 		}
 	}
 }
+
+// TestStartRespectsVCPUQuota: starting a stopped instance takes vCPUs as a
+// launch does; over the quota it answers VcpuLimitExceeded and the
+// instance stays stopped.
+func TestStartRespectsVCPUQuota(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 16, mem: 16384})
+	r.svc.cfg.Quotas = QuotaConfig{Defaults: map[string]int64{QuotaVCPUs: 2}}
+	a := r.launched(t, RunRequest{})
+	b := r.launched(t, RunRequest{})
+	r.stopped(t, a.ID)
+	r.launched(t, RunRequest{}) // takes a's place under the quota
+	_, err := r.svc.StartInstances(ctxFor(acct1), []string{a.ID}, false)
+	if errCode(err) != "VcpuLimitExceeded" {
+		t.Fatalf("start over the vCPU quota: %v, want VcpuLimitExceeded", err)
+	}
+	if st := r.get(t, a.ID).State; st != StateStopped {
+		t.Errorf("refused start left the instance %s, want stopped", st)
+	}
+	r.stopped(t, b.ID)
+	if _, err := r.svc.StartInstances(ctxFor(acct1), []string{a.ID}, false); err != nil {
+		t.Errorf("start within the quota: %v", err)
+	}
+}
