@@ -201,3 +201,26 @@ func TestTightenRefusesForeignOwners(t *testing.T) {
 		})
 	}
 }
+
+// TestTightenFollowsALinkedRoot: a pool directory may be a link to another
+// disk; the tree behind it is checked (and fixed), not refused.
+func TestTightenFollowsALinkedRoot(t *testing.T) {
+	disk, dir := t.TempDir(), t.TempDir()
+	vol := filepath.Join(disk, "vol-1.qcow2")
+	if err := os.WriteFile(vol, []byte("tenant"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(vol, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "lab-1a")
+	if err := os.Symlink(disk, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Tighten(context.Background(), quiet, DefaultOwners(), link); err != nil {
+		t.Fatalf("a linked pool root: %v", err)
+	}
+	if got := perm(t, vol); got != 0o600 {
+		t.Errorf("volume behind the link: %#o, want 0600", got)
+	}
+}

@@ -82,6 +82,10 @@ func TightenPaths(log *slog.Logger, owners Owners, paths ...string) (fixed int, 
 }
 
 func tightenTree(ctx context.Context, log *slog.Logger, owners Owners, root string) (int, error) {
+	// a root may be a link (a pool on another disk); links inside are skipped
+	if resolved, err := filepath.EvalSymlinks(root); err == nil {
+		root = resolved
+	}
 	fi, err := os.Lstat(root)
 	if errors.Is(err, os.ErrNotExist) {
 		return 0, nil
