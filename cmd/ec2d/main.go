@@ -73,7 +73,7 @@ func newRootCommand() *cobra.Command {
 	fl.StringArrayVar(&f.registerImages, "register-image", nil, "NAME=BUNDLE_DIR: register an image bundle as an AMI at start unless one of that name exists")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.domainPrefix, "domain-prefix", "", "all-in-one: prefix of the libvirt domain names the embedded agent owns (default ec2lab-)")
-	fl.StringArrayVar(&f.imageDirs, "image-dir", nil, "directory RegisterImage may read disk images and bundles from and ExportImage may write into (repeatable; default DATA_DIR/images)")
+	fl.StringArrayVar(&f.imageDirs, "image-dir", nil, "directory RegisterImage may read disk images and bundles from and ExportImage may write into: each account its own DIR/ACCOUNT-ID, the admin key all of it (repeatable; default DATA_DIR/images)")
 	return cmd
 }
 

@@ -46,8 +46,9 @@ type Config struct {
 	MaxChainDepth int `json:"max_chain_depth"`
 	// ImageDirs are the directories of the controller's host that
 	// RegisterImage may read disk images and bundles from and ExportImage
-	// may write bundles into; API callers reach no other file. ec2d adds
-	// --image-dir and, when none is given, DATA_DIR/images.
+	// may write bundles into: each account its own DIR/ACCOUNT-ID, the
+	// admin key all of them (image_dirs.go); API callers reach no other
+	// file. ec2d adds --image-dir and, when none is given, DATA_DIR/images.
 	ImageDirs []string `json:"image_dirs"`
 }
 

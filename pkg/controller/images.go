@@ -165,7 +165,7 @@ func (s *Service) importDisk(ctx context.Context, pool *storage.Pool, dir string
 	snap := Snapshot{ID: ids.New(ids.Snapshot), Owner: acct, VolumeID: "vol-ffffffff", State: "completed", Progress: "100%",
 		StartTime: s.now().UTC(), Description: "Created by RegisterImage for " + imageID, AZ: pool2AZ(s, pool)}
 	snap.Layer = snap.ID + ".qcow2"
-	info, err := pool.Import(ctx, src, snap.Layer, storage.ImportLimits{MaxVirtualSize: MaxImportBytes, SHA256: d.SHA256})
+	info, err := pool.Import(ctx, src, snap.Layer, storage.ImportLimits{MaxVirtualSize: MaxImportBytes, SHA256: d.SHA256, Format: d.Format})
 	if err != nil {
 		return Snapshot{}, ec2err.New(ec2err.InvalidParameterValue, "image bundle %s: %v", dir, err)
 	}

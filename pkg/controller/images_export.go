@@ -18,7 +18,8 @@ import (
 )
 
 // ExportImage writes one of the caller's images as a portable bundle
-// directory at dir (on the controller's host), in the format RegisterBundle
+// directory at dir (on the controller's host, inside the caller's image
+// area: see imageAreas; a relative dir is relative to it), in the format RegisterBundle
 // imports: every disk's chain flattened into a standalone qcow2, the kernel
 // and initrd of a direct-kernel image, and a manifest.json with the sha256
 // of each file. The bundle is built in a temp directory next to dir and
@@ -33,11 +34,14 @@ func (s *Service) ExportImage(ctx context.Context, imageID, dir string, dryRun b
 	if err != nil {
 		return "", "", err
 	}
-	target, err := exportTarget(dir)
+	if dir == "" {
+		return "", "", ec2err.New(ec2err.MissingParameter, "The request must contain the parameter BundlePath")
+	}
+	target, err := s.exportLocation(ctx, dir)
 	if err != nil {
 		return "", "", err
 	}
-	if target, err = s.inImageDirs(target); err != nil {
+	if target, err = exportTarget(target); err != nil {
 		return "", "", err
 	}
 	if dryRun {
@@ -82,11 +86,9 @@ func (s *Service) exportableImage(ctx context.Context, acct, id string) (Image, 
 	return img, nil
 }
 
-// exportTarget checks the bundle path: absolute, new, in an existing directory.
+// exportTarget checks the resolved bundle path: absolute, new, in an
+// existing directory.
 func exportTarget(dir string) (string, error) {
-	if dir == "" {
-		return "", ec2err.New(ec2err.MissingParameter, "The request must contain the parameter BundlePath")
-	}
 	if !filepath.IsAbs(dir) {
 		return "", ec2err.New(ec2err.InvalidParameterValue, "bundle path %q must be an absolute path on the controller's host", dir)
 	}

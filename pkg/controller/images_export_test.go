@@ -18,7 +18,7 @@ func TestExportTarget(t *testing.T) {
 		path, wantCode, want string
 	}{
 		{filepath.Join(dir, "new") + "/", "", filepath.Join(dir, "new")},
-		{"", ec2err.MissingParameter, ""},
+		{"", ec2err.InvalidParameterValue, ""}, // ExportImage itself answers MissingParameter
 		{"relative/bundle", ec2err.InvalidParameterValue, ""},
 		{filepath.Join(dir, "taken"), ec2err.InvalidParameterValue, ""},
 		{filepath.Join(dir, "no-parent", "b"), ec2err.InvalidParameterValue, ""},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/ids"
@@ -72,13 +73,13 @@ func checkBootMode(mode *string) error {
 // registerFiles imports a bundle directory, or one disk image file as the
 // root device of a bios/uefi image.
 func (s *Service) registerFiles(ctx context.Context, acct string, req RegisterRequest) (Image, error) {
-	loc, err := s.inImageDirs(req.Location)
+	loc, err := s.imageLocation(ctx, req.Location)
 	if err != nil {
 		return Image{}, err
 	}
 	fi, err := os.Stat(loc)
 	if err != nil {
-		return Image{}, ec2err.New(ec2err.InvalidParameterValue, "image location %s: %v", req.Location, err)
+		return Image{}, fmt.Errorf("image location %s: %w", req.Location, err)
 	}
 	var m Manifest
 	dir := loc
@@ -90,7 +91,7 @@ func (s *Service) registerFiles(ctx context.Context, acct string, req RegisterRe
 			return Image{}, ec2err.New(ec2err.InvalidParameterCombination,
 				"image bundle %s names its own root device %s; RootDeviceName applies to a disk image file", req.Location, m.RootDeviceName)
 		}
-		if err := s.bundleFilesInImageDirs(dir, m); err != nil {
+		if err := s.bundleFilesInImageDirs(ctx, dir, m); err != nil {
 			return Image{}, err
 		}
 	} else {
@@ -98,7 +99,8 @@ func (s *Service) registerFiles(ctx context.Context, acct string, req RegisterRe
 			return Image{}, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter Name")
 		}
 		dir = filepath.Dir(loc)
-		m = Manifest{BootMode: "bios", Devices: []ManifestDevice{{DeviceName: "/dev/xvda", File: filepath.Base(loc)}}}
+		m = Manifest{BootMode: "bios", Devices: []ManifestDevice{{DeviceName: "/dev/xvda", File: filepath.Base(loc),
+			Format: formatByExtension(loc)}}}
 	}
 	if req.Architecture != "" {
 		m.Architecture = req.Architecture
@@ -122,10 +124,14 @@ func (s *Service) registerFiles(ctx context.Context, acct string, req RegisterRe
 }
 
 // bundleFilesInImageDirs checks that every file m names in dir, followed
-// through symbolic links, stays inside the image directories.
-func (s *Service) bundleFilesInImageDirs(dir string, m Manifest) error {
+// through symbolic links, stays inside the caller's image areas, and that
+// each disk's format is one ec2lab imports.
+func (s *Service) bundleFilesInImageDirs(ctx context.Context, dir string, m Manifest) error {
 	names := []string{}
 	for _, d := range m.Devices {
+		if err := checkDiskFormat(d.Format); err != nil {
+			return ec2err.New(ec2err.InvalidParameterValue, "image bundle %s: %s: %v", dir, d.File, err)
+		}
 		names = append(names, d.File)
 	}
 	for _, f := range []*ManifestFile{m.Kernel, m.Initrd} {
@@ -138,11 +144,32 @@ func (s *Service) bundleFilesInImageDirs(dir string, m Manifest) error {
 		if err != nil {
 			return err
 		}
-		if _, err := s.inImageDirs(p); err != nil {
+		if _, err := s.imageLocation(ctx, p); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// formatByExtension is the format a disk file's name claims: .qcow2 or
+// .raw, "" (probed from the content) for any other name.
+func formatByExtension(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".qcow2":
+		return "qcow2"
+	case ".raw":
+		return "raw"
+	}
+	return ""
+}
+
+// checkDiskFormat accepts the disk formats a manifest may name.
+func checkDiskFormat(format string) error {
+	switch format {
+	case "", "qcow2", "raw":
+		return nil
+	}
+	return fmt.Errorf("format %q is not supported (qcow2 or raw)", format)
 }
 
 func checkArchitecture(arch string) error {

@@ -35,6 +35,9 @@ func TestImportRejects(t *testing.T) {
 	qemuImgT(t, "create", "-q", "-f", "qcow2", path("big.qcow2"), "2G")
 	qemuImgT(t, "create", "-q", "-f", "vmdk", path("disk.vmdk"), "64M")
 	qemuImgT(t, "create", "-q", "-f", "qcow2", path("good.qcow2"), "64M")
+	if err := os.WriteFile(path("notes.txt"), []byte("not a disk, yet qemu-img calls it raw\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name, file string
@@ -48,6 +51,8 @@ func TestImportRejects(t *testing.T) {
 		{"sha mismatch", "good.qcow2", ImportLimits{SHA256: strings.Repeat("0", 64)}, "sha256 mismatch"},
 		{"vmdk", "disk.vmdk", ImportLimits{}, `format "vmdk" not allowed`},
 		{"missing", "nope.qcow2", ImportLimits{}, "no such file"},
+		{"qcow2 named raw", "good.qcow2", ImportLimits{Format: "raw"}, "the file is qcow2, not raw as named"},
+		{"text named qcow2", "notes.txt", ImportLimits{Format: "qcow2"}, "the file is raw, not qcow2 as named"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

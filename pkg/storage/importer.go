@@ -13,6 +13,9 @@ import (
 type ImportLimits struct {
 	MaxVirtualSize int64  // 0 = no limit
 	SHA256         string // expected hex digest of the source file, "" = don't check
+	// Format is what the caller says the file is (qcow2 or raw); the probed
+	// format must match. "" = don't check.
+	Format string
 }
 
 // Import validates a user-supplied disk image and copies it into the pool
@@ -101,6 +104,8 @@ func vetProbe(img imgInfo, lim ImportLimits) error {
 	switch {
 	case img.Format != "qcow2" && img.Format != "raw":
 		return reject("format %q not allowed (only qcow2 and raw)", img.Format)
+	case lim.Format != "" && img.Format != lim.Format:
+		return reject("the file is %s, not %s as named", img.Format, lim.Format)
 	case img.Backing != "":
 		return reject("backing file %s not allowed", img.Backing)
 	case img.FormatSpecific.Data.DataFile != "":

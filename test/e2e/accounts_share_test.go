@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -120,5 +123,58 @@ func (s *shareRig) collectAfterTerminate(t *testing.T, id string) {
 	}
 	if err != nil || !kept {
 		t.Errorf("snapshots after the image went: %v %v, want the image's root snapshot kept", snaps.GetSnapshots(), err)
+	}
+}
+
+// exportNotShared reproduces issue #17's finding: account 1 exports its AMI
+// into the image directory, and account 2 names that bundle in
+// RegisterImage (absolute, and relative with ..; gRPC and the AWS CLI). It
+// is refused with exactly the error a nonexistent path gets; account 1
+// registers its own export.
+func (s *shareRig) exportNotShared(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	area := filepath.Join(os.TempDir(), s.a.Key.AccountID)
+	if err := os.MkdirAll(area, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	name := fmt.Sprintf("e2e-export-%d", time.Now().UnixNano())
+	bundle := filepath.Join(area, name)
+	t.Cleanup(func() {
+		_ = os.RemoveAll(bundle)
+		_ = os.Remove(area) // only when no other test's bundle is there
+	})
+	if _, err := s.a.Client.ExportImage(ctx, &v1.ExportImageRequest{ImageId: s.ami, BundlePath: bundle}); err != nil {
+		t.Fatalf("ExportImage as account 1: %v", err)
+	}
+	refusal := func(loc string) string {
+		_, err := s.b.Client.RegisterImage(ctx, &v1.RegisterImageRequest{Name: "stolen", BundlePath: loc})
+		e, ok := ec2err.As(errgrpc.ToNative(err))
+		if !ok || e.Code != ec2err.InvalidParameterValue {
+			t.Fatalf("RegisterImage(%s) as account 2 = %v, want InvalidParameterValue", loc, err)
+		}
+		return strings.ReplaceAll(e.Message, loc, "PATH")
+	}
+	missing := refusal(filepath.Join(area, name+"-nonexistent"))
+	for _, loc := range []string{bundle, filepath.Join("..", s.a.Key.AccountID, name)} {
+		if got := refusal(loc); got != missing {
+			t.Errorf("account 2's RegisterImage of account 1's export %s says %q; a nonexistent path says %q", loc, got, missing)
+		}
+	}
+	out, err := awsAs(t, s.a, s.creds, "second", "register-image", "--name", "stolen", "--image-location", bundle)
+	if err == nil || !strings.Contains(out, "InvalidParameterValue") {
+		t.Errorf("register-image of account 1's export as account 2 (AWS CLI): %v\n%s, want InvalidParameterValue", err, out)
+	}
+	imgs, err := s.b.Client.DescribeImages(ctx, &v1.DescribeImagesRequest{Owners: []string{"self"}})
+	if err != nil || len(imgs.GetImages()) != 0 {
+		t.Errorf("account 2 owns images after the refusals: %v %v", imgs.GetImages(), err)
+	}
+
+	own, err := s.a.Client.RegisterImage(ctx, &v1.RegisterImageRequest{Name: "tiny-own-export", BundlePath: bundle})
+	if err != nil {
+		t.Fatalf("RegisterImage of its own export as account 1: %v", err)
+	}
+	if _, err := s.a.Client.DeregisterImage(ctx, &v1.DeregisterImageRequest{ImageId: own.GetImageId()}); err != nil {
+		t.Errorf("DeregisterImage %s: %v", own.GetImageId(), err)
 	}
 }

@@ -23,8 +23,9 @@ import (
 // TestSecondAccount: `ec2d keys create` makes a key for another account
 // (ec2d stopped); through the gRPC API with that key the second account
 // sees none of the first account's volumes and cannot launch its private
-// AMI. Then the first account shares the AMI (accounts_share_test.go): one
-// guest boots, as the second account.
+// AMI. The second account cannot register the first's exported image; then
+// the first account shares the AMI (accounts_share_test.go): one guest
+// boots, as the second account.
 func TestSecondAccount(t *testing.T) {
 	requireHost(t)
 	dir := hvtest.ScratchDir(t)
@@ -118,6 +119,7 @@ embedded_agents:
 	b := *r
 	b.Client = c2
 	share := &shareRig{a: r, b: &b, creds: creds, ami: ami, pool: filepath.Join(data, "pools", "lab-1a")}
+	t.Run("another account's export", share.exportNotShared)
 	t.Run("share the AMI", share.shareImage)
 }
 
