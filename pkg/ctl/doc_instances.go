@@ -38,7 +38,11 @@ func docInstance(in *pb.Instance) any {
 	o := NewObject().Str("Architecture", in.GetArchitecture()).
 		Set("BlockDeviceMappings", list(in.GetBlockDeviceMappings(), docInstanceBDM)).
 		Str("ClientToken", in.GetClientToken()).
-		Str("Hypervisor", in.GetHypervisor())
+		Set("EbsOptimized", in.GetEbsOptimized())
+	if in.GetEnaSupport() {
+		o.Set("EnaSupport", true)
+	}
+	o.Str("Hypervisor", in.GetHypervisor())
 	if nis := in.GetNetworkInterfaces(); len(nis) > 0 {
 		o.Set("NetworkInterfaces", list(nis, docInstanceNetworkInterface))
 	}
@@ -55,9 +59,19 @@ func docInstance(in *pb.Instance) any {
 		o.Set("Tags", docTags(in.GetTags()))
 	}
 	o.Str("VirtualizationType", in.GetVirtualizationType())
+	if c := in.GetCpuOptions(); c != nil {
+		o.Set("CpuOptions", NewObject().Set("CoreCount", int64(c.GetCoreCount())).Set("ThreadsPerCore", int64(c.GetThreadsPerCore())))
+	}
+	o.Set("HibernationOptions", NewObject().Set("Configured", in.GetHibernationConfigured()))
 	if m := in.GetMetadataOptions(); m != nil {
 		o.Set("MetadataOptions", docMetadataOptions(m))
 	}
+	if e := in.GetEnclaveOptions(); e != nil {
+		o.Set("EnclaveOptions", NewObject().Set("Enabled", e.GetEnabled()))
+	}
+	o.Str("BootMode", in.GetBootMode()).Str("PlatformDetails", in.GetPlatformDetails()).
+		Str("UsageOperation", in.GetUsageOperation()).Time("UsageOperationUpdateTime", in.GetUsageOperationUpdateTime()).
+		Str("CurrentInstanceBootMode", in.GetCurrentInstanceBootMode())
 	o.Set("InstanceId", in.GetInstanceId()).
 		Str("ImageId", in.GetImageId()).
 		Set("State", docState(in.GetState())).

@@ -113,7 +113,7 @@ func TestServicesSectionMatchesAWSCLI(t *testing.T) {
 	}
 	home := t.TempDir()
 	writeFile(t, filepath.Join(home, ".ec2lab", "config"), "[profile svc]\nservices = lab\nendpoint_url = "+bogus+
-		"\n\n[services lab]\nec2 =\n  endpoint_url = grpc://in-process:1\n")
+		"\n\n[services lab]\nec2 =\n  endpoint_url = grpcs://localhost:1\n")
 	h.env["HOME"], h.env["AWS_PROFILE"] = home, "svc"
 	if out, errOut, code := h.run("describe-regions", "--query", "Regions[0].RegionName", "--output", "text"); code != 0 || out != "lab-1\n" {
 		t.Errorf("ec2ctl: exit %d, %q %s", code, out, errOut)
