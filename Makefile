@@ -7,11 +7,13 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X github.com/ec2lab/ec2lab/pkg/version.Version=$(VERSION)
 DATA_DIR  ?= ./var
 BENCH     ?= all
+# FUZZTIME: how long `make test` (and `make fuzz`) runs each fuzz target.
+FUZZTIME  ?= 5s
 # staticcheck 2026.2.2 (module version v0.8.2), fetched through the Go proxy by `go run`.
 STATICCHECK_VERSION ?= v0.8.2
 export CGO_ENABLED ?= 0
 
-.PHONY: all build generate verify-generate test unit-test bench lint image image-debian up clean host-deps test-clients
+.PHONY: all build generate verify-generate test unit-test fuzz bench lint image image-debian up clean host-deps test-clients
 
 all: build
 
@@ -44,7 +46,8 @@ image-debian:
 test-clients:
 	bash scripts/install-test-clients.sh
 
-# test: host set-up, test images, then unit + integration + e2e tests (real libvirt).
+# test: host set-up, test images, then unit + integration + e2e tests (real libvirt),
+# then every fuzz target for FUZZTIME (make fuzz).
 # image-debian is a no-op while images/debian is up to date; cold, it
 # bootstraps Debian (README: Real distributions).
 test: host-deps test-clients image image-debian
@@ -52,6 +55,13 @@ test: host-deps test-clients image image-debian
 	@rm -f .e2e-timings.txt
 	EC2LAB_E2E_TIMINGS=$(CURDIR)/.e2e-timings.txt $(GO) test -count=1 -timeout 50m -p 1 ./...; \
 	  rc=$$?; cat .e2e-timings.txt 2>/dev/null; exit $$rc
+	FUZZTIME=$(FUZZTIME) GO=$(GO) bash scripts/fuzz.sh
+
+# fuzz runs each fuzz target (the parsers of untrusted bytes) for FUZZTIME,
+# one at a time, printing each one's time. Plain `go test` runs only their
+# seed corpora (f.Add and testdata/fuzz/).
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) bash scripts/fuzz.sh
 
 # unit-test runs the tests that need nothing of the host (quick local loops,
 # under a minute once built): -short skips every test that needs libvirtd,

@@ -51,7 +51,8 @@ func decodeResume(s string) (resumeToken, error) {
 	if err == nil {
 		err = json.Unmarshal(b, &t)
 	}
-	if err != nil {
+	if err != nil || t.Truncate < 0 { // a negative amount would slice out of range
+		t = resumeToken{}
 		return t, usageErrorf("invalid --starting-token %q", s)
 	}
 	return t, nil

@@ -74,8 +74,8 @@ func (h *handler) verifyToken(tok string, inst Instance, remote netip.Addr) (tim
 		return 0, errors.New("token too long")
 	}
 	enc, sig, ok := strings.Cut(tok, ".")
-	payload, err1 := b64.DecodeString(enc)
-	mac, err2 := b64.DecodeString(sig)
+	payload, err1 := decodeCanonical(enc)
+	mac, err2 := decodeCanonical(sig)
 	if !ok || err1 != nil || err2 != nil {
 		return 0, errors.New("malformed token")
 	}
@@ -92,6 +92,17 @@ func (h *handler) verifyToken(tok string, inst Instance, remote netip.Addr) (tim
 		return 0, errors.New("token expired")
 	}
 	return left, nil
+}
+
+// decodeCanonical decodes s only when it is the one encoding of its bytes:
+// Go's decoder skips \r and \n and ignores unused trailing bits, so without
+// this an altered token would still validate.
+func decodeCanonical(s string) ([]byte, error) {
+	b, err := b64.DecodeString(s)
+	if err == nil && b64.EncodeToString(b) != s {
+		err = errors.New("non-canonical base64")
+	}
+	return b, err
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
