@@ -1,11 +1,14 @@
 package controller
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -149,6 +152,11 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 	if err != nil {
 		return RunResult{}, err
 	}
+	release, err := s.admitLaunchStorage(ctx, acct, devs, len(places))
+	if err != nil {
+		return RunResult{}, err
+	}
+	defer release()
 	res := RunResult{ReservationID: ids.New(ids.Reservation), Owner: acct}
 	addrs, err := s.newAddressPlan(ctx, acct)
 	if err != nil {
@@ -321,6 +329,31 @@ func (s *Service) fitQuota(ctx context.Context, acct string, typ instancetypes.T
 		return fit, nil
 	}
 	return max, nil
+}
+
+// admitLaunchStorage admits the EBS storage n instances with devs add, per
+// volume type (in sorted order, so two launches take the locks alike);
+// release unlocks them once the launch is recorded.
+func (s *Service) admitLaunchStorage(ctx context.Context, acct string, devs []DeviceOverride, n int) (release func(), err error) {
+	byType := map[string]int64{}
+	for _, d := range devs {
+		byType[cmp.Or(d.VolumeType, "gp3")] += int64(d.SizeGiB) * int64(n) // gp3: applyVolumeDefaults
+	}
+	var releases []func()
+	release = func() {
+		for _, r := range releases {
+			r()
+		}
+	}
+	for _, t := range slices.Sorted(maps.Keys(byType)) {
+		r, err := s.admitStorage(ctx, acct, t, byType[t])
+		if err != nil {
+			release()
+			return nil, err
+		}
+		releases = append(releases, r)
+	}
+	return release, nil
 }
 
 func consumesCapacity(state string) bool {

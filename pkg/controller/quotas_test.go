@@ -370,3 +370,38 @@ func TestStartRespectsVCPUQuota(t *testing.T) {
 		t.Errorf("start within the quota: %v", err)
 	}
 }
+
+// TestStorageQuotaCountsLaunchesAndGrowth: the storage quota of a volume
+// type holds for the volumes RunInstances makes and for ModifyVolume's
+// growth and type changes, not only for CreateVolume.
+func TestStorageQuotaCountsLaunchesAndGrowth(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 16, mem: 16384})
+	r.svc.cfg.Quotas = QuotaConfig{Defaults: map[string]int64{"gp3_storage_tib": 1, "gp2_storage_tib": 1}}
+	ctx := ctxFor(acct1)
+	big, err := r.svc.CreateVolume(ctx, VolumeRequest{AZ: "lab-1a", SizeGiB: 1023, Type: "gp3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the image's 1 GiB gp3 root fits once (1024 GiB = 1 TiB), not twice
+	_, err = r.svc.RunInstances(ctx, RunRequest{ImageID: r.ami, InstanceType: "lab.tiny", MinCount: 2, MaxCount: 2, AZ: "lab-1a"})
+	if errCode(err) != "VolumeLimitExceeded" {
+		t.Fatalf("launch of two 1 GiB gp3 roots over the quota: %v, want VolumeLimitExceeded", err)
+	}
+	if n, _ := r.svc.countVolumeGiB(acct1, "gp3")(ctx); n != 1023 {
+		t.Errorf("gp3 in use after the refused launch: %d GiB, want 1023", n)
+	}
+	in := r.launched(t, RunRequest{}) // one root: exactly at the quota
+	if n, _ := r.svc.countVolumeGiB(acct1, "gp3")(ctx); n != 1024 {
+		t.Fatalf("gp3 in use after one launch of %s: %d GiB, want 1024", in.ID, n)
+	}
+	r.svc.driveVolume(context.Background(), big.ID, r.svc.createVolume)
+	if _, err := r.svc.ModifyVolume(ctx, big.ID, 1100, "", 0, 0, false); errCode(err) != "VolumeLimitExceeded" {
+		t.Errorf("growing gp3 past the quota: %v, want VolumeLimitExceeded", err)
+	}
+	if _, err := r.svc.ModifyVolume(ctx, big.ID, 0, "gp2", 0, 0, false); err != nil {
+		t.Errorf("moving 1023 GiB to gp2 (1 TiB free): %v", err)
+	}
+	if _, err := r.svc.ModifyVolume(ctx, big.ID, 1025, "", 0, 0, false); errCode(err) != "VolumeLimitExceeded" {
+		t.Errorf("growing the gp2 volume past 1 TiB: %v, want VolumeLimitExceeded", err)
+	}
+}

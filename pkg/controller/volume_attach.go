@@ -185,6 +185,11 @@ func (s *Service) ModifyVolume(ctx context.Context, id string, size int32, typ s
 	if dryRun {
 		return Modification{}, DryRun()
 	}
+	release, err := s.admitStorage(ctx, acct, nv.Type, storageGrowth(v, nv))
+	if err != nil {
+		return Modification{}, err
+	}
+	defer release()
 	m := newModification(v, nv, s.now().UTC())
 	if err := s.applyModification(ctx, v, nv); err != nil {
 		m.State, m.Message, m.EndTime = ModificationFailed, err.Error(), s.now().UTC()
@@ -202,6 +207,15 @@ func (s *Service) ModifyVolume(ctx context.Context, id string, size int32, typ s
 		return m, err
 	}
 	return m, nil
+}
+
+// storageGrowth is the GiB of nv's type a modification from v adds: the
+// growth, or the whole size when the type changes.
+func storageGrowth(v, nv Volume) int64 {
+	if nv.Type != v.Type {
+		return int64(nv.SizeGiB)
+	}
+	return int64(nv.SizeGiB - v.SizeGiB)
 }
 
 // modifiedVolume is v as ModifyVolume would leave it, or the error EC2
