@@ -27,7 +27,7 @@ type RPCVerifier struct {
 // NewRPCVerifier verifies calls against ks. Methods for which skip
 // returns true (nil: none) pass unauthenticated.
 func NewRPCVerifier(ks KeyStore, skip func(fullMethod string) bool) *RPCVerifier {
-	return &RPCVerifier{keys: ks, skip: skip, replay: newReplayCache(replayCacheSize), now: time.Now}
+	return &RPCVerifier{keys: ks, skip: skip, replay: newReplayCache(replayCacheSize, replayCachePerKey), now: time.Now}
 }
 
 // verify authenticates the call in ctx whose request message hashes to
@@ -62,7 +62,7 @@ func (v *RPCVerifier) verify(ctx context.Context, fullMethod string, bodyHash []
 	if err != nil || !hmac.Equal(got, want) {
 		return nil, ec2err.New(ec2err.AuthFailure, "invalid access key or signature")
 	}
-	switch v.replay.add(akid+"/"+nonce, t.Add(MaxSkew), now) {
+	switch v.replay.add(akid, nonce, t.Add(MaxSkew), now) {
 	case replaySeen:
 		return nil, ec2err.New(ec2err.AuthFailure, "request signature already used (replayed request)")
 	case replayFull:

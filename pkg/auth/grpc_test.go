@@ -287,24 +287,27 @@ func TestInterceptorSkip(t *testing.T) {
 
 func TestReplayCacheWindowAndBound(t *testing.T) {
 	t0 := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
-	c := newReplayCache(2)
+	c := newReplayCache(3, 2)
 	steps := []struct {
-		id   string
-		exp  time.Time
-		now  time.Time
-		want replayResult
+		key, nonce string
+		exp, now   time.Time
+		want       replayResult
 	}{
-		{"a", t0.Add(MaxSkew), t0, replayFresh},
-		{"a", t0.Add(MaxSkew), t0.Add(MaxSkew - time.Second), replaySeen},
-		{"b", t0.Add(MaxSkew), t0, replayFresh},
-		{"c", t0.Add(MaxSkew), t0.Add(time.Second), replayFull}, // full of live entries: refused, nothing forgotten
-		{"a", t0.Add(MaxSkew), t0.Add(2 * time.Second), replaySeen},
-		{"c", t0.Add(2 * MaxSkew), t0.Add(MaxSkew), replayFresh}, // a and b expired: swept
-		{"a", t0.Add(2 * MaxSkew), t0.Add(MaxSkew), replayFresh},
+		{"k1", "a", t0.Add(MaxSkew), t0, replayFresh},
+		{"k1", "a", t0.Add(MaxSkew), t0.Add(MaxSkew - time.Second), replaySeen},
+		{"k2", "a", t0.Add(MaxSkew), t0, replayFresh}, // the same nonce of another key
+		{"k1", "b", t0.Add(MaxSkew), t0, replayFresh},
+		{"k1", "c", t0.Add(MaxSkew), t0.Add(time.Second), replayFull}, // k1 at its share: refused, nothing forgotten
+		{"k3", "a", t0.Add(MaxSkew), t0.Add(time.Second), replayFull}, // the cache is full for everyone
+		{"k1", "a", t0.Add(MaxSkew), t0.Add(2 * time.Second), replaySeen},
+		{"k1", "c", t0.Add(2 * MaxSkew), t0.Add(MaxSkew), replayFresh}, // all expired: swept
+		{"k1", "a", t0.Add(2 * MaxSkew), t0.Add(MaxSkew), replayFresh},
+		{"k1", "d", t0.Add(2 * MaxSkew), t0.Add(MaxSkew), replayFull},  // k1 at its share again
+		{"k2", "b", t0.Add(2 * MaxSkew), t0.Add(MaxSkew), replayFresh}, // others still served
 	}
 	for i, s := range steps {
-		if got := c.add(s.id, s.exp, s.now); got != s.want {
-			t.Fatalf("step %d add(%s): %v, want %v", i, s.id, got, s.want)
+		if got := c.add(s.key, s.nonce, s.exp, s.now); got != s.want {
+			t.Fatalf("step %d add(%s, %s): %v, want %v", i, s.key, s.nonce, got, s.want)
 		}
 	}
 }

@@ -7,24 +7,38 @@ import (
 
 // replayCache remembers the nonces of accepted gRPC signatures until
 // their signatures expire, so that each is accepted once. It holds at most
-// max entries: when full of live entries it refuses new ones rather than
-// forget one that could then be replayed.
+// max entries, and at most maxPerKey of one access key, so that one key
+// cannot fill it for everyone: when full of live entries it refuses new
+// ones (of that key, or of all) rather than forget one that could then be
+// replayed.
 type replayCache struct {
 	mu        sync.Mutex
-	seen      map[string]time.Time // access key "/" nonce → when its signature expires
+	seen      map[string]replayEntry // access key "/" nonce
+	perKey    map[string]int         // live entries per access key
 	max       int
+	maxPerKey int
 	lastSweep time.Time
 }
 
-// replayCacheSize bounds the cache: 15 minutes of about 290 signed calls a
-// second, a few tens of MiB at most.
-const replayCacheSize = 1 << 18
+type replayEntry struct {
+	key     string
+	expires time.Time // when its signature expires
+}
 
-// replaySweepEvery is how often add drops expired entries.
+// replayCacheSize bounds the cache: 15 minutes of about 290 signed calls a
+// second, a few tens of MiB at most; one key may hold a quarter of it
+// (about 73 calls a second for 15 minutes, above every throttling bucket).
+const (
+	replayCacheSize   = 1 << 18
+	replayCachePerKey = replayCacheSize / 4
+)
+
+// replaySweepEvery is how often add drops expired entries (also when a
+// limit is reached, at most once a second).
 const replaySweepEvery = time.Minute
 
-func newReplayCache(max int) *replayCache {
-	return &replayCache{seen: map[string]time.Time{}, max: max}
+func newReplayCache(max, maxPerKey int) *replayCache {
+	return &replayCache{seen: map[string]replayEntry{}, perKey: map[string]int{}, max: max, maxPerKey: maxPerKey}
 }
 
 // replayResult is what add found.
@@ -36,27 +50,33 @@ const (
 	replayFull                      // no room for another live entry
 )
 
-// add records id as used until expires, at server time now.
-func (c *replayCache) add(id string, expires, now time.Time) replayResult {
+// add records key's nonce as used until expires, at server time now.
+func (c *replayCache) add(key, nonce string, expires, now time.Time) replayResult {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if now.Sub(c.lastSweep) >= replaySweepEvery || len(c.seen) >= c.max {
+	full := len(c.seen) >= c.max || c.perKey[key] >= c.maxPerKey
+	if since := now.Sub(c.lastSweep); since >= replaySweepEvery || (full && since >= time.Second) {
 		c.sweep(now)
 	}
-	if exp, ok := c.seen[id]; ok && now.Before(exp) {
+	id := key + "/" + nonce
+	if e, ok := c.seen[id]; ok && now.Before(e.expires) {
 		return replaySeen
 	}
-	if len(c.seen) >= c.max {
+	if len(c.seen) >= c.max || c.perKey[key] >= c.maxPerKey {
 		return replayFull
 	}
-	c.seen[id] = expires
+	c.seen[id] = replayEntry{key: key, expires: expires}
+	c.perKey[key]++
 	return replayFresh
 }
 
 func (c *replayCache) sweep(now time.Time) {
-	for id, exp := range c.seen {
-		if !now.Before(exp) {
+	for id, e := range c.seen {
+		if !now.Before(e.expires) {
 			delete(c.seen, id)
+			if c.perKey[e.key]--; c.perKey[e.key] <= 0 {
+				delete(c.perKey, e.key)
+			}
 		}
 	}
 	c.lastSweep = now
