@@ -78,11 +78,12 @@ func (o SigV4Options) verifyHeader(ctx context.Context, r *http.Request, body []
 // skew and a known access key. When the client declared the payload's hash
 // (X-Amz-Content-Sha256), the signature itself is checked over it too;
 // Verify then holds the body to that hash. A presigned request (signature
-// in the query string, no Authorization header) is left to Verify. Errors
-// are Verify's.
+// in the query string, no Authorization header) is checked as far as its
+// query goes (parameters, scope, validity, key). Errors are Verify's.
 func (o SigV4Options) Precheck(ctx context.Context, r *http.Request, ks KeyStore, now time.Time) error {
 	if r.Header.Get("Authorization") == "" && IsPresigned(r) {
-		return nil
+		_, _, _, err := o.checkPresigned(ctx, r, ks, now)
+		return err
 	}
 	a, k, _, err := o.checkHeaders(ctx, r, ks, now)
 	if err != nil {

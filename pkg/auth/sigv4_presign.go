@@ -86,23 +86,7 @@ func parsePresigned(q url.Values) (presigned, error) {
 // may instead be signed with UNSIGNED-PAYLOAD, as botocore presigns. A
 // body is never left unsigned.
 func (o SigV4Options) verifyPresigned(ctx context.Context, r *http.Request, body []byte, ks KeyStore, now time.Time) (SigV4Result, error) {
-	p, err := parsePresigned(r.URL.Query())
-	if err != nil {
-		return SigV4Result{}, err
-	}
-	date, err := o.checkScope(p.authorization, p.amzDate)
-	if err != nil {
-		return SigV4Result{}, err
-	}
-	if date.Sub(now) > MaxSkew {
-		return SigV4Result{}, ec2err.New(CodeRequestExpired, "Request is dated %s, ahead of server time %s",
-			date.Format(amzDateFormat), now.UTC().Format(amzDateFormat))
-	}
-	if end := date.Add(p.expires); now.After(end) {
-		return SigV4Result{}, ec2err.New(CodeRequestExpired, "Request has expired: the presigned URL expired at %s, server time %s",
-			end.Format(amzDateFormat), now.UTC().Format(amzDateFormat))
-	}
-	k, err := lookupSigV4Key(ctx, ks, p.AccessKeyID)
+	p, k, date, err := o.checkPresigned(ctx, r, ks, now)
 	if err != nil {
 		return SigV4Result{}, err
 	}
@@ -120,6 +104,34 @@ func (o SigV4Options) verifyPresigned(ctx context.Context, r *http.Request, body
 		}
 	}
 	return SigV4Result{}, signatureMismatch(ctx, p.AccessKeyID, canonical)
+}
+
+// checkPresigned checks what a presigned request's query proves before its
+// body is read: the parameters, the scope, the validity window and a known
+// key.
+func (o SigV4Options) checkPresigned(ctx context.Context, r *http.Request, ks KeyStore, now time.Time) (presigned, Key, time.Time, error) {
+	p, err := parsePresigned(r.URL.Query())
+	if err != nil {
+		return presigned{}, Key{}, time.Time{}, err
+	}
+	date, err := o.checkScope(p.authorization, p.amzDate)
+	if err != nil {
+		return presigned{}, Key{}, time.Time{}, err
+	}
+	if date.Sub(now) > MaxSkew {
+		return presigned{}, Key{}, time.Time{}, ec2err.New(CodeRequestExpired, "Request is dated %s, ahead of server time %s",
+			date.Format(amzDateFormat), now.UTC().Format(amzDateFormat))
+	}
+	if end := date.Add(p.expires); now.After(end) {
+		return presigned{}, Key{}, time.Time{}, ec2err.New(CodeRequestExpired,
+			"Request has expired: the presigned URL expired at %s, server time %s",
+			end.Format(amzDateFormat), now.UTC().Format(amzDateFormat))
+	}
+	k, err := lookupSigV4Key(ctx, ks, p.AccessKeyID)
+	if err != nil {
+		return presigned{}, Key{}, time.Time{}, err
+	}
+	return p, k, date, nil
 }
 
 // RequestSigV4Service is the service of r's SigV4 credential scope, from

@@ -107,6 +107,24 @@ func TestBodyNotReadBeforeAuthentication(t *testing.T) {
 			}
 		})
 	}
+	t.Run("presigned with an unknown key", func(t *testing.T) {
+		now := time.Now().UTC()
+		q := "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAUNKNOWN000000000%2F" + now.Format("20060102") +
+			"%2Flab-1%2Fec2%2Faws4_request&X-Amz-Date=" + now.Format("20060102T150405Z") +
+			"&X-Amz-Expires=300&X-Amz-SignedHeaders=host&X-Amz-Signature=" + strings.Repeat("0", 64)
+		body := &countingBody{left: size}
+		req := httptest.NewRequest(http.MethodPost, "http://ec2d/?"+q, body)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.ContentLength = -1
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code < 400 || !strings.Contains(rec.Body.String(), "AuthFailure") {
+			t.Errorf("answer %d %s, want AuthFailure", rec.Code, rec.Body.String())
+		}
+		if got := body.read.Load(); got != 0 {
+			t.Errorf("server read %d bytes of the body before refusing the presigned key, want 0", got)
+		}
+	})
 	t.Run("signed request works", func(t *testing.T) {
 		form := []byte("Action=DescribeRegions&Version=2016-11-15")
 		sum := sha256.Sum256(form)
