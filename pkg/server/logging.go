@@ -37,3 +37,15 @@ func resultCode(err error) string {
 	}
 	return status.Code(err).String()
 }
+
+// logStream is logUnary for streams: one line when the stream ends.
+func logStream(log *slog.Logger) grpc.StreamServerInterceptor {
+	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+		start := time.Now()
+		err := h(srv, ss)
+		k, _ := auth.FromContext(ss.Context())
+		log.Info("grpc", "request_id", ids.New(ids.Request), "method", info.FullMethod, "access_key", k.AccessKeyID,
+			"code", resultCode(err), "ms", time.Since(start).Milliseconds())
+		return err
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/controller"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
+	"github.com/ec2lab/ec2lab/pkg/throttle"
 	"github.com/ec2lab/ec2lab/pkg/tlsutil"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
@@ -183,5 +184,46 @@ func TestPeerTransportConfig(t *testing.T) {
 				t.Fatalf("LoadConfig: %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestStreamsAreThrottled: a server-streaming call (GetSnapshotLayers)
+// draws from its account's bucket like any call, once its request has
+// authenticated it; over the bucket it answers RequestLimitExceeded.
+func TestStreamsAreThrottled(t *testing.T) {
+	tenant := auth.NewKey("222222222222", false)
+	lim := throttle.New(throttle.Config{Buckets: map[throttle.Class]throttle.Bucket{
+		throttle.UnfilteredNonMutating: {Size: 1, Refill: 0.001}, throttle.NonMutating: {Size: 1, Refill: 0.001}}})
+	gs := NewThrottledGRPCServer(auth.StaticKeys{tenant.AccessKeyID: tenant}, answering{}, slog.New(slog.NewTextHandler(io.Discard, nil)), lim)
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = gs.Serve(lis) }()
+	defer gs.Stop()
+	conn, err := grpc.NewClient("passthrough:///"+lis.Addr().String(), append(append(errgrpc.DialOptions(),
+		grpc.WithTransportCredentials(insecure.NewCredentials())), auth.SigningDialOptions(tenant)...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	c := v1.NewComputeClient(conn)
+	layers := func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		st, err := c.GetSnapshotLayers(ctx, &v1.GetSnapshotLayersRequest{SnapshotId: "snap-0123456789abcdef0"})
+		if err != nil {
+			return err
+		}
+		if _, err = st.Recv(); errors.Is(err, io.EOF) {
+			return nil
+		}
+		return err
+	}
+	if err := layers(); err != nil {
+		t.Fatalf("first stream: %v", err)
+	}
+	if e, ok := ec2err.As(layers()); !ok || e.Code != ec2err.RequestLimitExceeded {
+		t.Errorf("second stream on an empty bucket: %v, want RequestLimitExceeded", e)
 	}
 }

@@ -223,6 +223,7 @@ func newGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logge
 		unary, stream = append(unary, conns.unaryAuthenticated), append(stream, conns.streamAuthenticated)
 	}
 	unary = append(unary, throttleUnary(lim), logUnary(log))
+	stream = append(stream, throttleStream(lim), logStream(log))
 	gs := grpc.NewServer(append([]grpc.ServerOption{grpc.MaxRecvMsgSize(MaxGRPCRequest),
 		grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...)}, opts...)...)
 	v1.RegisterComputeServer(gs, compute)

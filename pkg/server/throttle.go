@@ -33,3 +33,29 @@ func throttleUnary(l *throttle.Limiter) grpc.UnaryServerInterceptor {
 		return h(ctx, req)
 	}
 }
+
+// throttleStream is throttleUnary for streams (snapshot layers, image
+// files, the console): a call is admitted once its request authenticated
+// it, by its action's bucket.
+func throttleStream(l *throttle.Limiter) grpc.StreamServerInterceptor {
+	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+		if l == nil {
+			return h(srv, ss)
+		}
+		admitted, err := auth.AfterAuth(ss, func(ctx context.Context) error {
+			k, ok := auth.FromContext(ctx)
+			if !ok {
+				return nil // health and reflection
+			}
+			err := l.Allow(throttle.FromProto(k.AccountID, path.Base(info.FullMethod), nil))
+			if d, ok := throttle.RetryAfter(err); ok {
+				ss.SetTrailer(metadata.Pairs("grpc-retry-pushback-ms", strconv.FormatInt(d.Milliseconds(), 10)))
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		return h(srv, admitted)
+	}
+}
