@@ -210,7 +210,8 @@ func TestIdleUnauthenticatedConnectionsExpire(t *testing.T) {
 	if !open(signed) {
 		t.Error("the authenticated connection was closed at the end of the grace")
 	}
-	if !open(dial()) || !open(dial()) {
+	first, second := dial(), dial()
+	if !open(first) || !open(second) {
 		t.Error("no place for new connections after the idle one expired")
 	}
 }
