@@ -86,7 +86,7 @@ func TestSecurityGroupRuleDocuments(t *testing.T) {
 				"<tagSet><item><key>Name</key><value>ssh</value></item></tagSet><securityGroupRuleArn>arn:aws:ec2:lab-1:"}},
 		{"Action=DescribeSecurityGroupRules", []string{
 			"<isEgress>false</isEgress><ipProtocol>-1</ipProtocol><fromPort>-1</fromPort><toPort>-1</toPort><referencedGroupInfo><groupId>" +
-				fakePeer + "</groupId><userId>" + fakeAccount + "</userId></referencedGroupInfo><securityGroupRuleArn>"}},
+				fakePeer + "</groupId><userId>" + fakeAccount + "</userId></referencedGroupInfo><tagSet></tagSet>"}},
 		{"Action=RevokeSecurityGroupEgress&GroupId=" + fakeGroup + "&SecurityGroupRuleId.1=" + fakeRule, []string{
 			"<return>true</return><revokedSecurityGroupRuleSet><item><securityGroupRuleId>" + fakeRule + "</securityGroupRuleId><groupId>" +
 				fakeGroup + "</groupId><isEgress>true</isEgress>",

@@ -11,21 +11,27 @@ type tagXML struct {
 	Value string `xml:"value"`
 }
 
-// tagSetXML is a tagSet: absent for an untagged resource, as EC2 writes it
-// (encoding/xml would write an empty <tagSet/> for an empty "tagSet>item").
+// tagSetXML is a tagSet. EC2 writes an empty one for untagged resources
+// (amazon.aws's ec2_snapshot reads Tags unconditionally), except for
+// instances, whose untagged Instance has no Tags (instanceTagsXML).
 type tagSetXML struct {
 	Items []tagXML `xml:"item"`
 }
 
 func tagsXML(tags []*ec2labv1.Tag) *tagSetXML {
-	if len(tags) == 0 {
-		return nil
-	}
 	out := &tagSetXML{Items: make([]tagXML, 0, len(tags))}
 	for _, t := range tags {
 		out.Items = append(out.Items, tagXML{t.GetKey(), t.GetValue()})
 	}
 	return out
+}
+
+// instanceTagsXML is an instance's tagSet: absent when it has no tags.
+func instanceTagsXML(tags []*ec2labv1.Tag) *tagSetXML {
+	if len(tags) == 0 {
+		return nil
+	}
+	return tagsXML(tags)
 }
 
 type stateXML struct {
@@ -153,7 +159,7 @@ func instance(in *ec2labv1.Instance) instanceXML {
 		PrivateIPAddress: in.GetPrivateIpAddress(), SubnetID: in.GetSubnetId(), VpcID: in.GetVpcId(),
 		Architecture: in.GetArchitecture(), RootDeviceType: in.GetRootDeviceType(), RootDeviceName: in.GetRootDeviceName(),
 		VirtualizationType: in.GetVirtualizationType(), ClientToken: in.GetClientToken(),
-		TagSet: tagsXML(in.GetTags()), Hypervisor: in.GetHypervisor(), GroupSet: groupSet(in.GetSecurityGroups()),
+		TagSet: instanceTagsXML(in.GetTags()), Hypervisor: in.GetHypervisor(), GroupSet: groupSet(in.GetSecurityGroups()),
 		MetadataOptions: metadataOptions(in.GetMetadataOptions()), instanceGuestXML: instanceGuest(in),
 	}
 	if p := in.GetPlacement(); p != nil {
