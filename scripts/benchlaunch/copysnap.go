@@ -33,13 +33,19 @@ domain_type: auto
 %[4]s`
 
 // startRegion starts an ec2d for region in e's temp dir (binaries in bin;
-// "" builds them) and dials it.
-func (e *env) startRegion(ctx context.Context, region, bin, peers string) (string, error) {
+// "" builds them) and dials it; before runs on the stopped data dir first
+// (nil: nothing).
+func (e *env) startRegion(ctx context.Context, region, bin, peers string, before func(ec2d, data string) error) (string, error) {
 	root, bin, err := e.prepareDir(ctx, bin)
 	if err != nil {
 		return "", err
 	}
 	data := filepath.Join(e.tmp, "data")
+	if before != nil {
+		if err := before(filepath.Join(bin, "ec2d"), data); err != nil {
+			return "", err
+		}
+	}
 	if e.grpcAddr, err = freeAddr(); err != nil {
 		return "", err
 	}
@@ -64,7 +70,22 @@ func (e *env) startRegion(ctx context.Context, region, bin, peers string) (strin
 // CopySnapshot of the last one: the bytes lab-2 logs as moved against the
 // last layer's file size. No guest runs.
 func benchCopySnapshot(ctx context.Context, e *env, runs int) (err error) {
-	bin, err := e.startRegion(ctx, "lab-1", "", "")
+	// lab-1 serves lab-2's pulls on its peer API (plaintext: loopback only)
+	// to a peer key made for lab-2 before it starts
+	peerAPI, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	peerCreds := filepath.Join(e.tmp, "peer-credentials")
+	peerKey := func(ec2d, data string) error {
+		out, err := exec.CommandContext(ctx, ec2d, "keys", "create", "--data-dir", data, "--peer", "lab-2",
+			"--profile", "lab-2", "--credentials", peerCreds).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("ec2d keys create --peer: %w: %s", err, out)
+		}
+		return os.Chmod(data, 0o711) // made 0700; QEMU must reach the pools inside
+	}
+	bin, err := e.startRegion(ctx, "lab-1", "", fmt.Sprintf("peer_api: {listen: \"%s\", plaintext: true}\n", peerAPI), peerKey)
 	if err != nil {
 		return fmt.Errorf("lab-1: %w", err)
 	}
@@ -75,9 +96,9 @@ func benchCopySnapshot(ctx context.Context, e *env, runs int) (err error) {
 		}
 		e2.cleanup()
 	}()
-	peers := fmt.Sprintf("peers:\n  - {name: lab-1, endpoint: \"http://%s\", grpc_endpoint: \"%s\", credentials_file: %s, profile: ec2lab}\n",
-		e.httpAddr, e.grpcAddr, filepath.Join(e.tmp, "data", "credentials"))
-	if _, err := e2.startRegion(ctx, "lab-2", bin, peers); err != nil {
+	peers := fmt.Sprintf("peers:\n  - {name: lab-1, endpoint: \"http://%s\", grpc_endpoint: \"%s\", credentials_file: %s, profile: lab-2, plaintext: true}\n",
+		e.httpAddr, peerAPI, peerCreds)
+	if _, err := e2.startRegion(ctx, "lab-2", bin, peers, nil); err != nil {
 		return fmt.Errorf("lab-2: %w", err)
 	}
 	fmt.Println("domain-type: none (no guests; storage only)")
