@@ -57,7 +57,7 @@ func (s *Service) CopyImage(ctx context.Context, req CopyImageRequest) (Image, e
 		return Image{}, DryRun()
 	}
 	img, snaps := s.newImageCopy(acct, req, src)
-	release, err := s.admit(ctx, acct, QuotaImages, "", 1, s.countImages(acct))
+	release, err := s.admitImage(ctx, acct, len(snaps))
 	if err != nil {
 		return Image{}, err
 	}

@@ -28,6 +28,18 @@ func (s *Service) copyLocalImage(ctx context.Context, acct string, req CopyImage
 	img.Description = firstNonEmpty(req.Description, src.Description)
 	img.CreationDate, img.Tags, img.Location = s.now().UTC(), req.Tags, s.cfg.Region+"/"+src.ID
 	img.Devices = nil
+	snapshots := 0
+	for _, d := range src.Devices {
+		if d.SnapshotID != "" {
+			snapshots++
+		}
+	}
+	// admitted before any file is duplicated, so a refusal leaves none
+	release, err := s.admitImage(ctx, acct, snapshots)
+	if err != nil {
+		return Image{}, err
+	}
+	defer release()
 	var ops []store.Op
 	for _, d := range src.Devices {
 		if d.SnapshotID != "" {
@@ -44,11 +56,6 @@ func (s *Service) copyLocalImage(ctx context.Context, acct string, req CopyImage
 	if err := s.duplicateBootFiles(ctx, &img, src); err != nil {
 		return Image{}, err
 	}
-	release, err := s.admit(ctx, acct, QuotaImages, "", 1, s.countImages(acct))
-	if err != nil {
-		return Image{}, err
-	}
-	defer release()
 	op, _ := store.PutJSON(prefixImage+img.ID, img, store.MustNotExist)
 	ops = append(ops, copyTokenOps(acct, req, img.ID)...)
 	if _, err := s.st.Txn(ctx, append(ops, op)...); err != nil {

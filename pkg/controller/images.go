@@ -77,7 +77,7 @@ func (s *Service) registerManifest(ctx context.Context, acct, dir, location stri
 	if err := s.checkImageName(ctx, acct, name); err != nil {
 		return Image{}, err
 	}
-	release, err := s.admit(ctx, acct, QuotaImages, "", 1, s.countImages(acct))
+	release, err := s.admitImage(ctx, acct, len(m.Devices))
 	if err != nil {
 		return Image{}, err
 	}

@@ -37,6 +37,10 @@ type imageJob struct {
 	// Snapshots maps a device name to the snapshot taken of its volume.
 	Snapshots    map[string]string `json:"snapshots,omitempty"`
 	SnapshotTags []Tag             `json:"snapshot_tags,omitempty"`
+	// Owner's snapshot quota holds Reserved snapshots for the job until
+	// it records them (Snapshots set).
+	Owner    string `json:"owner,omitempty"`
+	Reserved int    `json:"reserved,omitempty"`
 }
 
 // CreateImage records a pending AMI made from an instance's EBS volumes;
@@ -58,8 +62,9 @@ func (s *Service) CreateImage(ctx context.Context, req CreateImageRequest) (Imag
 		Architecture: firstNonEmpty(in.Architecture, src.Architecture, "x86_64"), BootMode: src.BootMode,
 		Cmdline: src.Cmdline, RootDeviceName: firstNonEmpty(in.RootDeviceName, src.RootDeviceName),
 		CreationDate: s.now().UTC(), Tags: req.Tags["image"], Location: acct + "/" + req.Name, AZ: in.AZ}
-	job := imageJob{ImageID: img.ID, InstanceID: in.ID, NoReboot: req.NoReboot, SnapshotTags: req.Tags["snapshot"]}
-	release, err := s.admit(ctx, acct, QuotaImages, "", 1, s.countImages(acct))
+	job := imageJob{ImageID: img.ID, InstanceID: in.ID, NoReboot: req.NoReboot, SnapshotTags: req.Tags["snapshot"],
+		Owner: acct, Reserved: len(in.BlockDevices)}
+	release, err := s.admitImage(ctx, acct, job.Reserved)
 	if err != nil {
 		return Image{}, err
 	}

@@ -226,8 +226,26 @@ func (s *Service) countVolumeGiB(acct, volType string) func(context.Context) (in
 	}
 }
 
+// countSnapshots counts acct's snapshot records and the snapshots its
+// CreateImage jobs have reserved but not yet recorded.
 func (s *Service) countSnapshots(acct string) func(context.Context) (int64, error) {
-	return countWhere(s.st, prefixSnapshot, func(sn Snapshot) bool { return sn.Owner == acct })
+	records := countWhere(s.st, prefixSnapshot, func(sn Snapshot) bool { return sn.Owner == acct })
+	return func(ctx context.Context) (int64, error) {
+		n, err := records(ctx)
+		if err != nil {
+			return 0, err
+		}
+		jobs, err := store.ListJSON[imageJob](ctx, s.st, prefixImageJob)
+		if err != nil {
+			return 0, err
+		}
+		for _, j := range jobs {
+			if j.Owner == acct && j.Snapshots == nil {
+				n += int64(j.Reserved)
+			}
+		}
+		return n, nil
+	}
 }
 
 func (s *Service) countImages(acct string) func(context.Context) (int64, error) {
@@ -240,6 +258,25 @@ func (s *Service) countKeyPairs(acct string) func(context.Context) (int64, error
 
 func (s *Service) countLaunchTemplates(acct string) func(context.Context) (int64, error) {
 	return countWhere(s.st, prefixLaunchTemplate, func(t LaunchTemplate) bool { return t.Owner == acct })
+}
+
+// admitImage is admit for one more AMI of acct and the snapshots it
+// brings: both quotas' locks are taken, always the image's first, and
+// release frees both.
+func (s *Service) admitImage(ctx context.Context, acct string, snapshots int) (func(), error) {
+	releaseImage, err := s.admit(ctx, acct, QuotaImages, "", 1, s.countImages(acct))
+	if err != nil {
+		return nil, err
+	}
+	if snapshots == 0 {
+		return releaseImage, nil
+	}
+	releaseSnaps, err := s.admit(ctx, acct, QuotaSnapshots, "", int64(snapshots), s.countSnapshots(acct))
+	if err != nil {
+		releaseImage()
+		return nil, err
+	}
+	return func() { releaseSnaps(); releaseImage() }, nil
 }
 
 // admitStorage is admit for sizeGiB more of volType's storage (a type

@@ -135,6 +135,21 @@ func quotaCases() []quotaCase {
 					return int64(u.VCPUs), err
 				}
 			}},
+		{key: QuotaSnapshots, code: "SnapshotLimitExceeded", limit: 12, each: 1, // an image copy's snapshots count
+			setup: func(t *testing.T, r *rig, acct string) string { return registeredImage(t, r, acct) },
+			create: func(r *rig, ctx context.Context, _, img string, i int) error {
+				_, err := r.svc.CopyImage(ctx, CopyImageRequest{SourceRegion: "lab-1", SourceImageID: img, Name: fmt.Sprintf("copy%d", i)})
+				return err
+			},
+			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) { return r.svc.countSnapshots(acct) }},
+		{key: QuotaSnapshots, code: "SnapshotLimitExceeded", limit: 17, each: 2, // CreateImage reserves one per volume
+			setup: none,
+			create: func(r *rig, ctx context.Context, acct, _ string, i int) error {
+				in := imageableInstance(r, acct, 2)
+				_, err := r.svc.CreateImage(ctx, CreateImageRequest{InstanceID: in, Name: fmt.Sprintf("made%d", i)})
+				return err
+			},
+			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) { return r.svc.countSnapshots(acct) }},
 	}
 }
 
@@ -212,6 +227,34 @@ func completedSnapshot(t *testing.T, r *rig, acct string) string {
 		t.Fatal(err)
 	}
 	return sn.ID
+}
+
+// registeredImage registers an image of acct over one completed snapshot.
+func registeredImage(t *testing.T, r *rig, acct string) string {
+	t.Helper()
+	img, err := r.svc.RegisterImage(ctxFor(acct), RegisterRequest{Name: "src-" + acct,
+		Devices: []RegisterDevice{{DeviceName: "/dev/xvda", SnapshotID: completedSnapshot(t, r, acct)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img.ID
+}
+
+// imageableInstance records a stopped instance of acct launched from the
+// rig's image with n attached volumes (records only: CreateImage's checks
+// read no host).
+func imageableInstance(r *rig, acct string, n int) string {
+	ctx := context.Background()
+	in := Instance{ID: ids.New(ids.Instance), Owner: acct, ImageID: r.ami, State: StateStopped, AZ: "lab-1a",
+		Type: "lab.tiny", RootDeviceName: "/dev/xvda"}
+	for i := range n {
+		v := Volume{ID: ids.New(ids.Volume), Owner: acct, AZ: "lab-1a", SizeGiB: 1, Type: "gp2", State: "in-use"}
+		_ = put(ctx, r.svc.st, prefixVolume+v.ID, v)
+		in.BlockDevices = append(in.BlockDevices, BlockDevice{DeviceName: fmt.Sprintf("/dev/xvd%c", 'a'+i),
+			VolumeID: v.ID, Status: "attached"})
+	}
+	_ = put(ctx, r.svc.st, prefixInstance+in.ID, in)
+	return in.ID
 }
 
 // TestQuotaConcurrentCreates: creates racing at the limit never both
