@@ -230,6 +230,52 @@ func TestLockedDownAndSpoofing(t *testing.T) {
 	}
 }
 
+// TestSourceDestCheckOff: a port with EC2's source/destination check off
+// (a NAT or router instance) sends packets from an address that is not its
+// own, which its peer answers through it; with the check on (the default,
+// and again after turning it back on) the same packets are dropped. Its
+// MAC stays checked either way.
+func TestSourceDestCheckOff(t *testing.T) {
+	l := newLab(t)
+	b, c := l.guest("3"), l.guest("4")
+	f := l.firewall()
+	open := Group{ID: "sg-open", Ingress: []Rule{{Protocol: "-1", CIDRs: []netip.Prefix{
+		netip.MustParsePrefix("10.231.7.0/24"), netip.MustParsePrefix("10.99.0.0/16")}}}, Egress: AllTraffic()}
+	desired := func(anySource bool) Desired {
+		return Desired{Groups: []Group{open}, Ports: []Port{
+			{Tap: b.port, IP: netip.MustParseAddr(b.ip), MAC: b.mac, Groups: []string{"sg-open"}},
+			{Tap: c.port, IP: netip.MustParseAddr(c.ip), MAC: c.mac, Groups: []string{"sg-open"}, AnySource: anySource}}}
+	}
+	// C forwards for 10.99.0.0/16: it holds an address there, B routes
+	// that network through C, and C's ARP keeps its own address.
+	nptest.In(t, c.ns, "sysctl", "-qw", "net.ipv4.conf.all.arp_announce=2", "net.ipv4.conf.eth0.arp_announce=2")
+	nptest.In(t, c.ns, "ip", "addr", "add", "10.99.0.9/32", "dev", "eth0")
+	nptest.In(t, b.ns, "ip", "route", "add", "10.99.0.0/16", "via", c.ip)
+	fromOther := func() bool {
+		return exec.Command("ip", "netns", "exec", c.ns, "busybox", "ping", "-c", "1", "-W", "1", "-I", "10.99.0.9", b.ip).Run() == nil
+	}
+	l.reconcile(f, desired(false))
+	if !c.ping(b.ip) {
+		t.Fatal("C cannot ping B from its own address")
+	}
+	if fromOther() {
+		t.Error("check on: C pinged B from 10.99.0.9")
+	}
+	l.reconcile(f, desired(true))
+	if _, ok := eventually(2*time.Second, fromOther); !ok {
+		t.Error("check off: C cannot ping B from 10.99.0.9 (B routes 10.99.0.0/16 through C)")
+	}
+	nptest.In(t, c.ns, "ip", "link", "set", "eth0", "address", "02:00:0a:e7:07:99")
+	if c.ping(b.ip) || fromOther() {
+		t.Error("check off: C reached B from a spoofed MAC")
+	}
+	nptest.In(t, c.ns, "ip", "link", "set", "eth0", "address", c.mac)
+	l.reconcile(f, desired(false))
+	if fromOther() {
+		t.Error("check back on: C pinged B from 10.99.0.9")
+	}
+}
+
 // TestReconcileIsAtomic rebuilds the tables over and over while B (allowed)
 // and C (not allowed) ping A every 10 ms: an atomic rebuild loses none of
 // B's echoes and lets none of C's through.

@@ -45,6 +45,10 @@ type Port struct {
 	MAC string
 	// Groups are the security group IDs of the interface.
 	Groups []string
+	// AnySource turns EC2's source/destination check off: IP packets from
+	// the tap may carry any source address (a NAT or router instance
+	// forwarding others' traffic). Its MAC and its ARP stay held to its own.
+	AnySource bool
 }
 
 // Desired is everything the host firewall enforces.

@@ -93,7 +93,9 @@ func (rs *ruleset) bridgeRules(ports []portPlan) {
 			rs.rule(t, anti, ifname(true, p.Tap), etherType(tagged), one(verdict(expr.VerdictDrop)))
 		}
 		if p.IP.Is4() {
-			rs.rule(t, anti, ifname(true, p.Tap), senderIPv4Not(etherIPv4, p.IP), one(verdict(expr.VerdictDrop)))
+			if !p.AnySource {
+				rs.rule(t, anti, ifname(true, p.Tap), senderIPv4Not(etherIPv4, p.IP), one(verdict(expr.VerdictDrop)))
+			}
 			rs.rule(t, anti, ifname(true, p.Tap), senderIPv4Not(etherARP, p.IP), one(verdict(expr.VerdictDrop)))
 		}
 		rs.rule(t, mark, ifname(true, p.Tap), markSet(0xffffffff, p.id))
@@ -135,7 +137,7 @@ func (rs *ruleset) portChain(p portPlan, ingress bool) string {
 		name, ms, pass = "ingress_"+p.Tap, p.ingress, expr.VerdictAccept
 	}
 	ch := rs.c.AddChain(&nftables.Chain{Table: rs.inet, Name: name})
-	if !ingress && p.IP.IsValid() {
+	if !ingress && p.IP.IsValid() && !p.AnySource {
 		rs.rule(rs.inet, ch, nfproto(p.IP.Is6()), srcNot(p.IP), one(verdict(expr.VerdictDrop)))
 	}
 	for _, m := range ms {
