@@ -121,7 +121,8 @@ func desiredFirewall(req *agentv1.FirewallState, tapName func(string, int) strin
 		d.Groups = append(d.Groups, firewall.Group{ID: g.GetGroupId(), Ingress: in, Egress: out})
 	}
 	for _, p := range req.GetPorts() {
-		port := firewall.Port{Tap: tapName(p.GetInstanceId(), int(p.GetDeviceIndex())), MAC: p.GetMac(), Groups: p.GetGroups()}
+		port := firewall.Port{Tap: tapName(p.GetInstanceId(), int(p.GetDeviceIndex())), MAC: p.GetMac(), Groups: p.GetGroups(),
+			AnySource: p.GetSourceDestCheckOff()}
 		if p.GetIp() != "" {
 			ip, err := netip.ParseAddr(p.GetIp())
 			if err != nil {

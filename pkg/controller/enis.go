@@ -57,7 +57,7 @@ func (in Instance) NetworkInterfaces() []NetworkInterface {
 	}
 	return []NetworkInterface{{ID: id, Owner: in.Owner, VpcID: in.VpcID, SubnetID: in.SubnetID, AZ: in.AZ,
 		Description: in.ENIDescription, Status: ENIStatusInUse, MAC: in.MAC, PrivateIP: in.PrivateIP,
-		PrivateDNS: in.PrivateDNSName, Groups: slices.Clone(in.SecurityGroups), SourceDestCheck: true,
+		PrivateDNS: in.PrivateDNSName, Groups: slices.Clone(in.SecurityGroups), SourceDestCheck: !in.SourceDestCheckOff,
 		InterfaceType: ENITypeInterface, Tags: slices.Clone(in.ENITags),
 		Attachment: &NetworkInterfaceAttachment{ID: ids.PrimaryNetworkInterfaceAttachment(in.ID), InstanceID: in.ID,
 			InstanceOwner: in.Owner, DeviceIndex: primaryDeviceIndex, Status: ENIAttached, DeleteOnTermination: true,

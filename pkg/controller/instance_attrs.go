@@ -85,8 +85,7 @@ func (s *Service) DescribeInstanceAttribute(ctx context.Context, id, attr string
 
 // boolAttribute is a boolean attribute's value. ec2lab's guests have
 // virtio network interfaces (no ENA, no SR-IOV), no dedicated EBS
-// bandwidth and no enclaves; the source/destination check is always on
-// (ModifyInstanceAttribute refuses to turn it off).
+// bandwidth and no enclaves.
 func boolAttribute(in Instance, attr string) (bool, bool) {
 	switch attr {
 	case "disableApiTermination":
@@ -94,7 +93,7 @@ func boolAttribute(in Instance, attr string) (bool, bool) {
 	case "disableApiStop":
 		return in.DisableAPIStop, true
 	case "sourceDestCheck":
-		return true, true
+		return !in.SourceDestCheckOff, true
 	case "ebsOptimized", "enaSupport", "enclaveOptions":
 		return false, true
 	}

@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
@@ -13,10 +14,9 @@ var resettable = []string{"kernel", "ramdisk", "sourceDestCheck"}
 // ResetInstanceAttribute resets an attribute of one of the caller's
 // instances to its default, under EC2's rules: kernel and ramdisk only
 // while the instance is stopped, sourceDestCheck running or stopped. The
-// defaults are what ec2lab instances always have: the image's kernel and
-// ramdisk, and the source/destination check on (ModifyInstanceAttribute
-// refuses to change them), so the record holds them already and the
-// reset, once allowed, leaves it as it is.
+// kernel and ramdisk are always the image's (ModifyInstanceAttribute
+// refuses to change them), so their reset, once allowed, changes nothing;
+// sourceDestCheck's turns the check back on, on the host's firewall too.
 func (s *Service) ResetInstanceAttribute(ctx context.Context, id, attr string, dryRun bool) error {
 	if attr == "" {
 		return ec2err.New(ec2err.MissingParameter, "The request must contain the parameter attribute")
@@ -37,6 +37,18 @@ func (s *Service) ResetInstanceAttribute(ctx context.Context, id, attr string, d
 	}
 	if dryRun {
 		return DryRun()
+	}
+	if attr == "sourceDestCheck" && in.SourceDestCheckOff {
+		if _, err := update(ctx, s.st, prefixInstance+in.ID, func(r *Instance) error {
+			if err := checkReset(*r, attr); err != nil {
+				return err
+			}
+			r.SourceDestCheckOff = false
+			return nil
+		}); err != nil {
+			return fmt.Errorf("reset %s of %s: %w", attr, in.ID, err)
+		}
+		s.firewallChanged(ctx)
 	}
 	s.log.Info("instance attribute reset", "instance", in.ID, "attribute", attr)
 	return nil

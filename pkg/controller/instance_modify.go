@@ -210,7 +210,7 @@ func (s *Service) ModifyInstanceAttribute(ctx context.Context, c InstanceAttribu
 // editTakesEffect carries a recorded change beyond the instance's record.
 func (s *Service) editTakesEffect(ctx context.Context, in Instance, e attrEdit) {
 	switch e.name {
-	case "groupSet":
+	case "groupSet", "sourceDestCheck":
 		s.firewallChanged(ctx)
 	case "blockDeviceMapping":
 		s.mirrorDeleteOnTermination(ctx, in, e.devices)

@@ -50,11 +50,6 @@ func unsupportedEdit(e attrEdit) error {
 	case "kernel", "ramdisk":
 		return ec2err.New(ec2err.UnsupportedOperation,
 			"The %s of an instance cannot be changed: ec2lab instances boot their image's kernel and ramdisk", e.name)
-	case "sourceDestCheck":
-		if !e.flag {
-			return ec2err.New(ec2err.UnsupportedOperation,
-				"ec2lab cannot turn off the source/destination check: a host's anti-spoofing rules hold every interface to its own addresses")
-		}
 	case "ebsOptimized":
 		if e.flag {
 			return ec2err.New(ec2err.UnsupportedOperation,
@@ -176,6 +171,8 @@ func applyEdit(r *Instance, e attrEdit) {
 		r.DisableAPITermination = e.flag
 	case "disableApiStop":
 		r.DisableAPIStop = e.flag
+	case "sourceDestCheck":
+		r.SourceDestCheckOff = !e.flag
 	case "instanceInitiatedShutdownBehavior":
 		r.ShutdownBehavior = e.text
 	case "groupSet":

@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -42,7 +43,7 @@ func TestModifyInstanceAttributeRules(t *testing.T) {
 		{"user data too big", InstanceAttributeChange{InstanceID: stopped.ID, UserData: new(make([]byte, MaxUserData+1))}, "InvalidParameterValue"},
 		{"user data not base64", InstanceAttributeChange{InstanceID: stopped.ID, Attribute: "userData", Value: new("%%%")}, "InvalidParameterValue"},
 		{"shutdown behaviour", InstanceAttributeChange{InstanceID: running.ID, ShutdownBehavior: new("hibernate")}, "InvalidParameterValue"},
-		{"source/dest check off", InstanceAttributeChange{InstanceID: running.ID, SourceDestCheck: new(false)}, "UnsupportedOperation"},
+		{"source/dest check not a boolean", InstanceAttributeChange{InstanceID: running.ID, Attribute: "sourceDestCheck", Value: new("off")}, "InvalidParameterValue"},
 		{"ENA", InstanceAttributeChange{InstanceID: stopped.ID, EnaSupport: new(true)}, "UnsupportedOperation"},
 		{"EBS-optimized", InstanceAttributeChange{InstanceID: stopped.ID, EbsOptimized: new(true)}, "UnsupportedOperation"},
 		{"SR-IOV", InstanceAttributeChange{InstanceID: stopped.ID, SriovNetSupport: new("simple")}, "UnsupportedOperation"},
@@ -198,6 +199,47 @@ func TestGroupsChangeLive(t *testing.T) {
 	if err := r.svc.DeleteSecurityGroup(ctx, web.ID, "", false); errCode(err) != "DependencyViolation" {
 		t.Errorf("delete a group the instance now uses: %v", err)
 	}
+}
+
+// TestSourceDestCheckLive: turning a running instance's
+// source/destination check off shows in its attribute, its network
+// interface (and the source-dest-check filter) and its host's firewall at
+// once; ResetInstanceAttribute turns it back on everywhere.
+func TestSourceDestCheckLive(t *testing.T) {
+	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
+	ctx := ctxFor(acct1)
+	in := r.launched(t, RunRequest{})
+	check := func(want bool) {
+		t.Helper()
+		a, err := r.svc.DescribeInstanceAttribute(ctx, in.ID, "sourceDestCheck", false)
+		if err != nil || a.Bool == nil || *a.Bool != want {
+			t.Errorf("sourceDestCheck attribute %v (%v), want %v", a.Bool, err, want)
+		}
+		nis, _, err := r.svc.DescribeNetworkInterfaces(ctx, nil,
+			[]Filter{{"source-dest-check", []string{strconv.FormatBool(want)}}}, Page{})
+		if err != nil || len(nis) != 1 || nis[0].SourceDestCheck != want {
+			t.Errorf("interfaces with source-dest-check=%v: %+v (%v)", want, nis, err)
+		}
+		fw := r.agents["lab-1a"].lastFirewall()
+		if len(fw.GetPorts()) != 1 || fw.GetPorts()[0].GetSourceDestCheckOff() == want {
+			t.Errorf("host firewall ports %v, want the check on: %v", fw.GetPorts(), want)
+		}
+	}
+	r.svc.firewallChanged(context.Background())
+	check(true)
+	if err := r.svc.ModifyInstanceAttribute(ctx, InstanceAttributeChange{InstanceID: in.ID, SourceDestCheck: new(false)}); err != nil {
+		t.Fatal(err)
+	}
+	check(false)
+	if err := r.svc.ResetInstanceAttribute(ctx, in.ID, "sourceDestCheck", false); err != nil {
+		t.Fatal(err)
+	}
+	check(true)
+	if err := r.svc.ModifyInstanceAttribute(ctx, InstanceAttributeChange{InstanceID: in.ID,
+		Attribute: "sourceDestCheck", Value: new("false")}); err != nil {
+		t.Fatal(err)
+	}
+	check(false)
 }
 
 // TestDeleteOnTerminationChange: a root volume set to stay outlives its

@@ -85,6 +85,9 @@ type Instance struct {
 	Architecture          string        `json:"architecture"`
 	DisableAPITermination bool          `json:"disable_api_termination,omitempty"`
 	DisableAPIStop        bool          `json:"disable_api_stop,omitempty"`
+	// SourceDestCheckOff: EC2's source/destination check is off (a NAT or
+	// router instance): its interface may send from any address.
+	SourceDestCheckOff bool `json:"source_dest_check_off,omitempty"`
 	// ShutdownBehavior is EC2's InstanceInitiatedShutdownBehavior: what a
 	// guest powering itself off leads to, stop ("" reads as stop) or
 	// terminate (instance_attrs.go).

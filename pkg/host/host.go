@@ -292,6 +292,9 @@ type FirewallPort struct {
 	DeviceIndex int32
 	IP, MAC     string
 	Groups      []string
+	// SourceDestCheckOff lets the port send IP packets from any source
+	// address (EC2's source/destination check off).
+	SourceDestCheckOff bool
 }
 
 // FirewallMembers are a group's member addresses (for group references).

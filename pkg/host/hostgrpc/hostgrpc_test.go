@@ -52,7 +52,7 @@ func TestConversionsDropNothing(t *testing.T) {
 		LaunchTime: time.Date(2026, 12, 7, 3, 0, 0, 5, time.UTC)}
 	fw := host.Firewall{
 		Groups:  []host.FirewallGroup{{GroupID: "sg-1", Ingress: []host.FirewallRule{{Protocol: "tcp", FromPort: 22, ToPort: 22, CIDRs: []string{"0.0.0.0/0"}, SourceGroups: []string{"sg-2"}}}, Egress: []host.FirewallRule{{Protocol: "-1", FromPort: 1, ToPort: 1, CIDRs: []string{"::/0"}, SourceGroups: []string{"sg-1"}}}}},
-		Ports:   []host.FirewallPort{{InstanceID: "i-1", DeviceIndex: 1, IP: "10.0.0.5", MAC: "02:00:00:00:00:01", Groups: []string{"sg-1"}}},
+		Ports:   []host.FirewallPort{{InstanceID: "i-1", DeviceIndex: 1, IP: "10.0.0.5", MAC: "02:00:00:00:00:01", Groups: []string{"sg-1"}, SourceDestCheckOff: true}},
 		Members: []host.FirewallMembers{{GroupID: "sg-1", IPs: []string{"10.0.0.5"}}},
 	}
 	subnets := []host.Subnet{{SubnetID: "subnet-1", CIDR: "10.0.0.0/24", VNI: 7, Peers: []string{"192.0.2.2"},

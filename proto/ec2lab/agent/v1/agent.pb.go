@@ -3117,14 +3117,17 @@ func (x *FwGroup) GetEgress() []*FwRule {
 
 // FwPort is one local instance NIC (firewall.Port).
 type FwPort struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
-	DeviceIndex   int32                  `protobuf:"varint,2,opt,name=device_index,json=deviceIndex,proto3" json:"device_index,omitempty"` // the tap is the data plane's TapName(instance_id, device_index)
-	Ip            string                 `protobuf:"bytes,3,opt,name=ip,proto3" json:"ip,omitempty"`
-	Mac           string                 `protobuf:"bytes,4,opt,name=mac,proto3" json:"mac,omitempty"`
-	Groups        []string               `protobuf:"bytes,5,rep,name=groups,proto3" json:"groups,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId  string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	DeviceIndex int32                  `protobuf:"varint,2,opt,name=device_index,json=deviceIndex,proto3" json:"device_index,omitempty"` // the tap is the data plane's TapName(instance_id, device_index)
+	Ip          string                 `protobuf:"bytes,3,opt,name=ip,proto3" json:"ip,omitempty"`
+	Mac         string                 `protobuf:"bytes,4,opt,name=mac,proto3" json:"mac,omitempty"`
+	Groups      []string               `protobuf:"bytes,5,rep,name=groups,proto3" json:"groups,omitempty"`
+	// EC2's source/destination check is off: IP packets from the tap may
+	// carry any source address (its MAC and ARP stay checked).
+	SourceDestCheckOff bool `protobuf:"varint,6,opt,name=source_dest_check_off,json=sourceDestCheckOff,proto3" json:"source_dest_check_off,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *FwPort) Reset() {
@@ -3190,6 +3193,13 @@ func (x *FwPort) GetGroups() []string {
 		return x.Groups
 	}
 	return nil
+}
+
+func (x *FwPort) GetSourceDestCheckOff() bool {
+	if x != nil {
+		return x.SourceDestCheckOff
+	}
+	return false
 }
 
 type FwMembers struct {
@@ -3850,14 +3860,15 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\aFwGroup\x12\x19\n" +
 	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x121\n" +
 	"\aingress\x18\x02 \x03(\v2\x17.ec2lab.agent.v1.FwRuleR\aingress\x12/\n" +
-	"\x06egress\x18\x03 \x03(\v2\x17.ec2lab.agent.v1.FwRuleR\x06egress\"\x86\x01\n" +
+	"\x06egress\x18\x03 \x03(\v2\x17.ec2lab.agent.v1.FwRuleR\x06egress\"\xb9\x01\n" +
 	"\x06FwPort\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12!\n" +
 	"\fdevice_index\x18\x02 \x01(\x05R\vdeviceIndex\x12\x0e\n" +
 	"\x02ip\x18\x03 \x01(\tR\x02ip\x12\x10\n" +
 	"\x03mac\x18\x04 \x01(\tR\x03mac\x12\x16\n" +
-	"\x06groups\x18\x05 \x03(\tR\x06groups\"8\n" +
+	"\x06groups\x18\x05 \x03(\tR\x06groups\x121\n" +
+	"\x15source_dest_check_off\x18\x06 \x01(\bR\x12sourceDestCheckOff\"8\n" +
 	"\tFwMembers\x12\x19\n" +
 	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12\x10\n" +
 	"\x03ips\x18\x02 \x03(\tR\x03ips\"\xa6\x01\n" +
