@@ -22,6 +22,13 @@ func (f jobFailure) Error() string { return f.reason }
 
 func failJob(format string, a ...any) error { return jobFailure{fmt.Sprintf(format, a...)} }
 
+// imageHooks registers the sweep of the CreateImage jobs and the
+// collector of image tombstones (gc_images.go).
+func (s *Service) imageHooks(h *hooks) {
+	h.sweep("images", s.reconcileImages)
+	h.collector("image-tombstones", s.collectTombstones)
+}
+
 // reconcileImages resumes every CreateImage in flight.
 func (s *Service) reconcileImages(ctx context.Context) {
 	jobs, err := store.ListJSON[imageJob](ctx, s.st, prefixImageJob)

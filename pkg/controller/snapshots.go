@@ -49,6 +49,9 @@ func (s *Service) CreateSnapshot(ctx context.Context, volID, description string,
 	return snap, nil
 }
 
+// snapshotHooks registers the snapshots' sweep.
+func (s *Service) snapshotHooks(h *hooks) { h.sweep("snapshots", s.reconcileSnapshots) }
+
 func (s *Service) reconcileSnapshots(ctx context.Context) {
 	snaps, err := store.ListJSON[Snapshot](ctx, s.st, prefixSnapshot)
 	if err != nil {

@@ -131,6 +131,9 @@ func (s *Service) validateVolume(ctx context.Context, acct string, req *VolumeRe
 	return v, nil
 }
 
+// volumeHooks registers the volumes' sweep.
+func (s *Service) volumeHooks(h *hooks) { h.sweep("volumes", s.reconcileVolumes) }
+
 // reconcileVolumes makes standalone volumes in state creating real, and
 // finishes deletions.
 func (s *Service) reconcileVolumes(ctx context.Context) {
