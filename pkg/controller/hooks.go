@@ -2,8 +2,8 @@ package controller
 
 import "context"
 
-// The core (the reconciler in reconcile.go, the garbage collector in gc.go)
-// never names a resource: each resource registers its hooks once, from New,
+// The core (the reconciler in reconcile.go, the garbage collector in gc.go,
+// the tag actions in tags.go) never names a resource: each resource registers its hooks once, from New,
 // and the core runs whatever was registered, in registration order.
 
 // sweep is one step of the reconciler's pass, over one kind of resource.
@@ -26,6 +26,7 @@ type collector struct {
 type hooks struct {
 	sweeps     []sweep
 	collectors []collector
+	tagTargets []tagTarget
 }
 
 // sweep registers a step of the reconciler's pass that never ends it.
@@ -47,6 +48,16 @@ func (h *hooks) collector(name string, run func(context.Context, map[string]bool
 	h.collectors = append(h.collectors, collector{name: name, run: run})
 }
 
+// tags registers how tags reach a kind of resource (tags.go).
+func (h *hooks) tags(t tagTarget) {
+	for _, have := range h.tagTargets {
+		if have.idPrefix == t.idPrefix {
+			panic("controller: two tag targets for IDs " + t.idPrefix + "-")
+		}
+	}
+	h.tagTargets = append(h.tagTargets, t)
+}
+
 // register has every resource register its hooks. Its order is the order
 // of the reconciler's pass and of the garbage collector's parts; keep it
 // (it is the order the reconciler always had), and mind where it matters:
@@ -57,7 +68,8 @@ func (h *hooks) collector(name string, run func(context.Context, map[string]bool
 //   - the garbage collector runs after every sweep that makes records or
 //     files, and the compactor after it (the file collector removes what
 //     the compactor merged, in a later run);
-//   - the collectors run domains, pool files, then image tombstones.
+//   - the collectors run domains, pool files, then image tombstones;
+//   - the order of tag targets does not matter (DescribeTags sorts).
 func (s *Service) register() {
 	for _, r := range []func(*hooks){
 		s.hostHooks,
@@ -68,6 +80,9 @@ func (s *Service) register() {
 		s.imageHooks,
 		s.imageCopyHooks,
 		s.networkHooks,
+		s.networkTagHooks,
+		s.keyPairHooks,
+		s.launchTemplateHooks,
 		s.garbageCollectorHooks,
 		s.compactorHooks,
 	} {

@@ -11,7 +11,8 @@ import (
 )
 
 // TestHooksRegistered checks that New registers every resource's sweep and
-// collector, in the reconciler's order (hooks.go says why it matters).
+// collector, in the reconciler's order (hooks.go says why it matters), and
+// a tag target for every kind CreateTags takes.
 func TestHooksRegistered(t *testing.T) {
 	r := newRig(t, 8, hostSpec{vcpus: 4, mem: 4096})
 	var sweeps, collectors []string
@@ -29,14 +30,29 @@ func TestHooksRegistered(t *testing.T) {
 	if !slices.Equal(collectors, wantCollectors) {
 		t.Errorf("collectors %q, want %q", collectors, wantCollectors)
 	}
+	var tags []string
+	for _, tt := range r.svc.hooks.tagTargets {
+		tags = append(tags, tt.idPrefix+"="+tt.kind)
+		if tt.get == nil || tt.edit == nil {
+			t.Errorf("tag target %s: get or edit missing", tt.kind)
+		}
+	}
+	slices.Sort(tags)
+	wantTags := []string{"ami=image", "eni=network-interface", "i=instance", "key=key-pair", "lt=launch-template",
+		"pg=placement-group", "rtb=route-table", "sg=security-group", "sgr=security-group-rule", "snap=snapshot",
+		"subnet=subnet", "vol=volume", "vpc=vpc", "acl=network-acl"}
+	slices.Sort(wantTags)
+	if !slices.Equal(tags, wantTags) {
+		t.Errorf("tag targets %q, want %q", tags, wantTags)
+	}
 }
 
 // coreFiles are the controller's core: they may call only the Service
 // methods that the core itself declares (coreDecls), so that a resource
 // reaches the core by registering hooks, never by being named in it.
 var (
-	coreFiles = []string{"reconcile.go", "gc.go"}
-	coreDecls = []string{"reconcile.go", "gc.go", "hooks.go", "service.go"}
+	coreFiles = []string{"reconcile.go", "gc.go", "tags.go"}
+	coreDecls = []string{"reconcile.go", "gc.go", "tags.go", "hooks.go", "service.go"}
 )
 
 // TestCoreNamesNoResource fails when a core file calls (or takes the value

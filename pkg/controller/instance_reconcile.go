@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ec2lab/ec2lab/pkg/ids"
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
@@ -12,11 +13,22 @@ import (
 // terminated with a reason.
 const maxLaunchAttempts = 6
 
-// instanceHooks registers the instances' sweep, which gates the pass,
-// and the collector of domains no record owns (gc_domains.go).
+// instanceHooks registers the instances' sweep, which gates the pass, the
+// collector of domains no record owns (gc_domains.go) and their tags.
 func (s *Service) instanceHooks(h *hooks) {
 	h.gate("instances", s.reconcileInstances)
 	h.collector("domains", s.collectDomains)
+	t := recordTags(s, ids.Instance, "instance", prefixInstance, func(r *Instance) (string, string, *[]Tag) { return r.ID, r.Owner, &r.Tags })
+	t.describe = func(ctx context.Context, acct string) (out []TagDescription) {
+		insts, _ := s.instancesBy(ctx, "owner", acct)
+		for _, r := range insts {
+			if r.Owner == acct {
+				out = t.describeTags(out, r.ID, r.Tags)
+			}
+		}
+		return out
+	}
+	h.tags(t)
 }
 
 // reconcileInstances starts the work of every instance whose state calls
