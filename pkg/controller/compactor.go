@@ -29,22 +29,23 @@ type compactState struct {
 	running bool
 }
 
-var cmps compactState
+// compactorHooks registers the compactor's pass.
+func (s *Service) compactorHooks(h *hooks) { h.sweep("compactor", s.compactLayers) }
 
 // compactLayers starts a compactor pass in the background, at most once per
 // garbage-collector interval and never two at a time.
 func (s *Service) compactLayers(ctx context.Context) {
-	cmps.mu.Lock()
-	defer cmps.mu.Unlock()
-	if cmps.running || time.Since(cmps.lastRun) < s.gcInterval() {
+	s.compact.mu.Lock()
+	defer s.compact.mu.Unlock()
+	if s.compact.running || time.Since(s.compact.lastRun) < s.gcInterval() {
 		return
 	}
-	cmps.running, cmps.lastRun = true, time.Now()
+	s.compact.running, s.compact.lastRun = true, time.Now()
 	go func() {
 		defer func() {
-			cmps.mu.Lock()
-			cmps.running = false
-			cmps.mu.Unlock()
+			s.compact.mu.Lock()
+			s.compact.running = false
+			s.compact.mu.Unlock()
 		}()
 		s.compactOnce(ctx)
 	}()

@@ -107,6 +107,9 @@ func (s *Service) describePeerImage(ctx context.Context, acct, region, id string
 	return p.Image(ctx, id)
 }
 
+// imageCopyHooks registers the sweep of the image copies in flight.
+func (s *Service) imageCopyHooks(h *hooks) { h.sweep("image-copies", s.reconcileImageCopies) }
+
 func (s *Service) reconcileImageCopies(ctx context.Context) {
 	imgs, err := store.ListJSON[Image](ctx, s.st, prefixImage)
 	if err != nil {

@@ -9,6 +9,9 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
+// poolFileHooks registers the collector of pool files.
+func (s *Service) poolFileHooks(h *hooks) { h.collector("pool-files", s.collectFiles) }
+
 // collectFiles deletes pool files (volume heads, snapshot layers and their
 // replicated copies) that no record needs any more, once they stayed
 // unreferenced for the grace period. A file is needed when it is in the

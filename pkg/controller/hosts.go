@@ -178,6 +178,9 @@ func (s *Service) followEvents(hostID string, c host.Host) {
 	}
 }
 
+// hostHooks registers the health check of the hosts.
+func (s *Service) hostHooks(h *hooks) { h.sweep("hosts", s.checkHostHealth) }
+
 // checkHostHealth marks hosts whose heartbeats stopped as unhealthy and
 // their instances impaired (never silently lost).
 func (s *Service) checkHostHealth(ctx context.Context) {

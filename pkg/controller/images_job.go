@@ -22,6 +22,14 @@ func (f jobFailure) Error() string { return f.reason }
 
 func failJob(format string, a ...any) error { return jobFailure{fmt.Sprintf(format, a...)} }
 
+// imageHooks registers the sweep of the CreateImage jobs, the collector
+// of image tombstones (gc_images.go) and the images' tags.
+func (s *Service) imageHooks(h *hooks) {
+	h.sweep("images", s.reconcileImages)
+	h.collector("image-tombstones", s.collectTombstones)
+	h.tags(recordTags(s, ids.Image, "image", prefixImage, func(r *Image) (string, string, *[]Tag) { return r.ID, r.Owner, &r.Tags }))
+}
+
 // reconcileImages resumes every CreateImage in flight.
 func (s *Service) reconcileImages(ctx context.Context) {
 	jobs, err := store.ListJSON[imageJob](ctx, s.st, prefixImageJob)

@@ -85,39 +85,6 @@ func (s *Service) instanceDisks(ctx context.Context, ag host.Host, in Instance) 
 	return disks, nil
 }
 
-// materialize creates a volume's head file if it does not exist yet: an
-// overlay on its snapshot's layer, or an empty sparse file.
-func (s *Service) materialize(ctx context.Context, ag host.Host, v Volume) error {
-	if _, err := ag.InspectVolume(ctx, v.Head); err == nil {
-		return nil
-	}
-	backing := ""
-	if v.SnapshotID != "" {
-		snap, _, err := store.GetJSON[Snapshot](ctx, s.st, prefixSnapshot+v.SnapshotID)
-		if err != nil {
-			return fmt.Errorf("volume %s: snapshot %s: %w", v.ID, v.SnapshotID, err)
-		}
-		if err := s.ensureLayer(ctx, snap, v.AZ); err != nil {
-			return fmt.Errorf("volume %s: %w", v.ID, err)
-		}
-		backing = snap.Layer
-	}
-	key, err := s.volumeKey(v)
-	if err != nil {
-		return err
-	}
-	_, err = ag.CreateVolume(ctx, host.VolumeCreate{Name: v.Head,
-		SizeBytes: int64(v.SizeGiB) << 30, BackingLayer: backing, EncryptionKey: key})
-	if err != nil {
-		return fmt.Errorf("create volume %s: %w", v.ID, err)
-	}
-	return nil
-}
-
-func iotune(v Volume) host.IOTune {
-	return host.IOTune{TotalIOPSSec: int64(v.IOPS), TotalBytesSec: int64(v.Throughput) << 20}
-}
-
 // createRequest is the host's view of an instance.
 func (s *Service) createRequest(ctx context.Context, in Instance, img Image, disks []host.Disk) (host.InstanceSpec, error) {
 	t, ok := s.types.Get(in.Type)

@@ -106,9 +106,6 @@ func (s *Service) launchDevices(img Image, overrides []DeviceOverride) []DeviceO
 // target is the virtio disk name of the i-th disk.
 func target(i int) string { return "vd" + string(rune('a'+i)) }
 
-// headName is the file name of a volume's writable head, generation gen.
-func headName(volID string, gen int) string { return fmt.Sprintf("%s.%d.qcow2", volID, gen) }
-
 // schedulerHosts turns host records plus the instances placed on them into
 // the scheduler's view of free capacity.
 func (s *Service) schedulerHosts(ctx context.Context) ([]scheduler.Host, error) {

@@ -407,13 +407,6 @@ func runHash(req RunRequest) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func tokenKey(acct, op, token string) string { return prefixToken + acct + "/" + op + "/" + token }
-
-func tokenOp(acct, op, token, hash string, resultIDs []string) store.Op {
-	o, _ := store.PutJSON(tokenKey(acct, op, token), idempotencyRecord{Op: op, ParamsHash: hash, ResultIDs: resultIDs}, 0)
-	return o
-}
-
 // replayRun answers a retried RunInstances with the same ClientToken.
 func (s *Service) replayRun(ctx context.Context, acct string, req RunRequest) (RunResult, bool, error) {
 	if req.ClientToken == "" {

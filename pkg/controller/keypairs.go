@@ -23,6 +23,36 @@ import (
 
 func keyPairKey(acct, name string) string { return prefixKeyPair + acct + "/" + name }
 
+// keyPairHooks registers the key pairs' tags (kept under their account, by
+// name).
+func (s *Service) keyPairHooks(h *hooks) {
+	t := tagTarget{idPrefix: ids.KeyPair, kind: "key-pair"}
+	t.get = func(ctx context.Context, acct, id string) ([]Tag, error) {
+		k, err := s.keyPairByID(ctx, acct, id)
+		return k.Tags, err
+	}
+	t.edit = func(ctx context.Context, acct, id string, edit func([]Tag) ([]Tag, error)) error {
+		k, err := s.keyPairByID(ctx, acct, id)
+		if err != nil {
+			return err
+		}
+		_, err = update(ctx, s.st, keyPairKey(acct, k.Name), func(r *KeyPair) (e error) { r.Tags, e = edit(r.Tags); return })
+		return err
+	}
+	t.describe = func(ctx context.Context, acct string) (out []TagDescription) {
+		keys, _ := store.ListJSON[KeyPair](ctx, s.st, prefixKeyPair+acct+"/")
+		for _, r := range keys {
+			out = t.describeTags(out, r.ID, r.Tags)
+		}
+		return out
+	}
+	h.tags(t)
+}
+
+func (s *Service) keyPairByID(ctx context.Context, acct, id string) (KeyPair, error) {
+	return findByID(ctx, s.st, prefixKeyPair+acct+"/", id, func(k KeyPair) string { return k.ID })
+}
+
 // CreateKeyPair makes a key pair; the private key is returned once and
 // never stored.
 func (s *Service) CreateKeyPair(ctx context.Context, name, keyType string, tags []Tag, dryRun bool) (KeyPair, string, error) {

@@ -71,6 +71,12 @@ type CreateTemplateRequest struct {
 	DryRun      bool
 }
 
+// launchTemplateHooks registers the templates' tags.
+func (s *Service) launchTemplateHooks(h *hooks) {
+	h.tags(recordTags(s, ids.LaunchTemplate, "launch-template", prefixLaunchTemplate,
+		func(r *LaunchTemplate) (string, string, *[]Tag) { return r.ID, r.Owner, &r.Tags }))
+}
+
 // CreateLaunchTemplate records a template and its version 1, the default.
 // Resources the data names need not exist: what a launch would fail on is
 // returned as warnings (EC2's ValidationWarning).

@@ -102,6 +102,9 @@ func hostnameOf(in Instance) string {
 	return ""
 }
 
+// networkHooks registers the push of the hosts' networks.
+func (s *Service) networkHooks(h *hooks) { h.sweep("network", s.syncNetwork) }
+
 // syncNetwork pushes each connected agent its network when it changed or
 // netResync has passed (called from every reconcile pass).
 func (s *Service) syncNetwork(ctx context.Context) {

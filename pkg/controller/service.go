@@ -44,6 +44,13 @@ type Service struct {
 	peerDial PeerDialer
 	// quotaLocks serialise quota checks with their writes (quotas.go).
 	quotaLocks quotaLocks
+	// hooks are what each resource registered with the reconciler and
+	// the garbage collector (hooks.go), in New.
+	hooks hooks
+	// gc is the garbage collector's memory (gc.go).
+	gc gcState
+	// compact spaces out compactor passes (compactor.go).
+	compact compactState
 }
 
 // New builds the service. cfg must be validated.
@@ -70,6 +77,7 @@ func New(cfg Config, st store.Store, log *slog.Logger) (*Service, error) {
 		}
 		s.pools[z.Name] = p
 	}
+	s.register()
 	return s, nil
 }
 

@@ -49,6 +49,12 @@ func (s *Service) CreateSnapshot(ctx context.Context, volID, description string,
 	return snap, nil
 }
 
+// snapshotHooks registers the snapshots' sweep and their tags.
+func (s *Service) snapshotHooks(h *hooks) {
+	h.sweep("snapshots", s.reconcileSnapshots)
+	h.tags(recordTags(s, ids.Snapshot, "snapshot", prefixSnapshot, func(r *Snapshot) (string, string, *[]Tag) { return r.ID, r.Owner, &r.Tags }))
+}
+
 func (s *Service) reconcileSnapshots(ctx context.Context) {
 	snaps, err := store.ListJSON[Snapshot](ctx, s.st, prefixSnapshot)
 	if err != nil {

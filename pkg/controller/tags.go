@@ -2,12 +2,12 @@ package controller
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/ids"
-	"github.com/ec2lab/ec2lab/pkg/network"
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
@@ -107,91 +107,104 @@ func (s *Service) editTags(ctx context.Context, resources []string, tags []Tag, 
 	return nil
 }
 
-// resourceKind maps an ID prefix to its store prefix and EC2 resource type.
-func resourceKind(id string) (prefix, kind string, ok bool) {
-	switch ids.Prefix(id) {
-	case ids.Instance:
-		return prefixInstance, "instance", true
-	case ids.Volume:
-		return prefixVolume, "volume", true
-	case ids.Snapshot:
-		return prefixSnapshot, "snapshot", true
-	case ids.Image:
-		return prefixImage, "image", true
-	case ids.KeyPair:
-		return prefixKeyPair, "key-pair", true
-	case network.VPCIDPrefix:
-		return prefixVPC, "vpc", true
-	case network.SubnetIDPrefix:
-		return prefixSubnet, "subnet", true
-	case SGIDPrefix:
-		return prefixSecGroup, "security-group", true
-	case SGRuleIDPrefix:
-		return kindSGRule, ruleResourceType, true
-	case ids.PlacementGroup:
-		return prefixPlacementGroup, "placement-group", true
-	case ids.NetworkInterface:
-		return prefixENI, "network-interface", true
-	case ids.RouteTable:
-		return prefixRouteTable, "route-table", true
-	case ids.NetworkACL:
-		return prefixNetworkACL, "network-acl", true
-	case ids.LaunchTemplate:
-		return prefixLaunchTemplate, "launch-template", true
+// tagTarget is how CreateTags, DeleteTags and DescribeTags reach one kind
+// of resource. Each kind registers its own (hooks.tagTarget), under the
+// prefix of its IDs; the kinds are in registration order.
+type tagTarget struct {
+	idPrefix string // as ids.Prefix gives it: "vol"
+	kind     string // the EC2 resource type: "volume"
+	// get returns the tags of the caller's resource id; any error means it
+	// does not exist, for the caller.
+	get func(ctx context.Context, acct, id string) ([]Tag, error)
+	// edit applies fn to the tags of a resource that get found.
+	edit func(ctx context.Context, acct, id string, fn func([]Tag) ([]Tag, error)) error
+	// describe lists the tags of the caller's resources of the kind; nil
+	// where another kind's describe lists them (a group lists its rules').
+	describe func(ctx context.Context, acct string) []TagDescription
+}
+
+// describeTags appends to out the tags of one resource of t's kind.
+func (t tagTarget) describeTags(out []TagDescription, id string, tags []Tag) []TagDescription {
+	return append(out, tagDescriptions(id, t.kind, tags)...)
+}
+
+// tagDescriptions lists one resource's tags as DescribeTags gives them.
+func tagDescriptions(id, kind string, tags []Tag) []TagDescription {
+	var out []TagDescription
+	for _, t := range tags {
+		out = append(out, TagDescription{ResourceID: id, ResourceType: kind, Key: t.Key, Value: t.Value})
 	}
-	return "", "", false
+	return out
+}
+
+// recordTags is the tag target of a kind kept as one record per ID under
+// prefix; fields gives a record's ID, owner and tags.
+func recordTags[T any](s *Service, idPrefix, kind, prefix string, fields func(*T) (id, owner string, tags *[]Tag)) tagTarget {
+	t := tagTarget{idPrefix: idPrefix, kind: kind}
+	t.get = func(ctx context.Context, acct, id string) ([]Tag, error) {
+		r, _, err := store.GetJSON[T](ctx, s.st, prefix+id)
+		if err != nil {
+			return nil, err
+		}
+		if _, owner, tags := fields(&r); owner == acct {
+			return *tags, nil
+		}
+		return nil, store.ErrNotFound
+	}
+	t.edit = func(ctx context.Context, acct, id string, fn func([]Tag) ([]Tag, error)) error {
+		_, err := update(ctx, s.st, prefix+id, func(r *T) (e error) {
+			_, _, tags := fields(r)
+			*tags, e = fn(*tags)
+			return
+		})
+		return err
+	}
+	t.describe = func(ctx context.Context, acct string) []TagDescription {
+		all, _ := store.ListJSON[T](ctx, s.st, prefix)
+		var out []TagDescription
+		for i := range all {
+			if id, owner, tags := fields(&all[i]); owner == acct {
+				out = t.describeTags(out, id, *tags)
+			}
+		}
+		return out
+	}
+	return t
+}
+
+// wrapTagErrors has t's edit name the resource in its errors.
+func wrapTagErrors(t tagTarget) tagTarget {
+	edit := t.edit
+	t.edit = func(ctx context.Context, acct, id string, fn func([]Tag) ([]Tag, error)) error {
+		if err := edit(ctx, acct, id, fn); err != nil {
+			return fmt.Errorf("tag %s: %w", id, err)
+		}
+		return nil
+	}
+	return t
+}
+
+// tagTargetOf returns the tag target of the kind id belongs to.
+func (s *Service) tagTargetOf(id string) (tagTarget, bool) {
+	p := ids.Prefix(id)
+	for _, t := range s.hooks.tagTargets {
+		if t.idPrefix == p {
+			return t, true
+		}
+	}
+	return tagTarget{}, false
 }
 
 func (s *Service) resourceTags(ctx context.Context, acct, id string) ([]Tag, error) {
-	prefix, _, ok := resourceKind(id)
+	t, ok := s.tagTargetOf(id)
 	if !ok {
 		return nil, ec2err.New(ec2err.InvalidID, "The ID '%s' is not valid", id)
 	}
-	notFound := ec2err.New(ec2err.InvalidID, "The ID '%s' does not exist", id)
-	switch prefix {
-	case prefixInstance:
-		r, _, err := store.GetJSON[Instance](ctx, s.st, prefix+id)
-		if err != nil || r.Owner != acct {
-			return nil, notFound
-		}
-		return r.Tags, nil
-	case prefixVolume:
-		r, _, err := store.GetJSON[Volume](ctx, s.st, prefix+id)
-		if err != nil || r.Owner != acct {
-			return nil, notFound
-		}
-		return r.Tags, nil
-	case prefixSnapshot:
-		r, _, err := store.GetJSON[Snapshot](ctx, s.st, prefix+id)
-		if err != nil || r.Owner != acct {
-			return nil, notFound
-		}
-		return r.Tags, nil
-	case prefixImage:
-		r, _, err := store.GetJSON[Image](ctx, s.st, prefix+id)
-		if err != nil || r.Owner != acct {
-			return nil, notFound
-		}
-		return r.Tags, nil
-	case prefixLaunchTemplate:
-		r, _, err := store.GetJSON[LaunchTemplate](ctx, s.st, prefix+id)
-		if err != nil || r.Owner != acct {
-			return nil, notFound
-		}
-		return r.Tags, nil
-	case prefixVPC, prefixSubnet, prefixSecGroup, prefixPlacementGroup, prefixENI, prefixRouteTable, prefixNetworkACL, kindSGRule:
-		return s.networkTags(ctx, acct, prefix, id)
-	default:
-		k, err := s.keyPairByID(ctx, acct, id)
-		if err != nil {
-			return nil, notFound
-		}
-		return k.Tags, nil
+	tags, err := t.get(ctx, acct, id)
+	if err != nil {
+		return nil, ec2err.New(ec2err.InvalidID, "The ID '%s' does not exist", id)
 	}
-}
-
-func (s *Service) keyPairByID(ctx context.Context, acct, id string) (KeyPair, error) {
-	return findByID(ctx, s.st, prefixKeyPair+acct+"/", id, func(k KeyPair) string { return k.ID })
+	return tags, nil
 }
 
 // findByID scans the records under prefix (kept by name, not by ID) for the
@@ -212,29 +225,11 @@ func findByID[T any](ctx context.Context, st store.Store, prefix, id string, idO
 }
 
 func (s *Service) updateTags(ctx context.Context, acct, id string, edit func([]Tag) ([]Tag, error)) error {
-	prefix, _, _ := resourceKind(id)
-	var err error
-	switch prefix {
-	case prefixInstance:
-		_, err = update(ctx, s.st, prefix+id, func(r *Instance) (e error) { r.Tags, e = edit(r.Tags); return })
-	case prefixVolume:
-		_, err = update(ctx, s.st, prefix+id, func(r *Volume) (e error) { r.Tags, e = edit(r.Tags); return })
-	case prefixSnapshot:
-		_, err = update(ctx, s.st, prefix+id, func(r *Snapshot) (e error) { r.Tags, e = edit(r.Tags); return })
-	case prefixImage:
-		_, err = update(ctx, s.st, prefix+id, func(r *Image) (e error) { r.Tags, e = edit(r.Tags); return })
-	case prefixLaunchTemplate:
-		_, err = update(ctx, s.st, prefix+id, func(r *LaunchTemplate) (e error) { r.Tags, e = edit(r.Tags); return })
-	case prefixVPC, prefixSubnet, prefixSecGroup, prefixPlacementGroup, prefixENI, prefixRouteTable, prefixNetworkACL, kindSGRule:
-		return s.updateNetworkTags(ctx, acct, prefix, id, edit)
-	default:
-		k, kerr := s.keyPairByID(ctx, acct, id)
-		if kerr != nil {
-			return kerr
-		}
-		_, err = update(ctx, s.st, keyPairKey(acct, k.Name), func(r *KeyPair) (e error) { r.Tags, e = edit(r.Tags); return })
+	t, ok := s.tagTargetOf(id)
+	if !ok {
+		return ec2err.New(ec2err.InvalidID, "The ID '%s' is not valid", id)
 	}
-	return err
+	return t.edit(ctx, acct, id, edit)
 }
 
 // DescribeTags lists the caller's tags across resources.
@@ -244,46 +239,11 @@ func (s *Service) DescribeTags(ctx context.Context, filters []Filter, p Page) ([
 		return nil, "", err
 	}
 	var all []TagDescription
-	add := func(id, kind string, tags []Tag) {
-		for _, t := range tags {
-			all = append(all, TagDescription{ResourceID: id, ResourceType: kind, Key: t.Key, Value: t.Value})
+	for _, t := range s.hooks.tagTargets {
+		if t.describe != nil {
+			all = append(all, t.describe(ctx, acct)...)
 		}
 	}
-	insts, _ := s.instancesBy(ctx, "owner", acct)
-	for _, r := range insts {
-		if r.Owner == acct {
-			add(r.ID, "instance", r.Tags)
-		}
-	}
-	vols, _ := s.volumesOf(ctx, acct)
-	for _, r := range vols {
-		if r.Owner == acct {
-			add(r.ID, "volume", r.Tags)
-		}
-	}
-	snaps, _ := store.ListJSON[Snapshot](ctx, s.st, prefixSnapshot)
-	for _, r := range snaps {
-		if r.Owner == acct {
-			add(r.ID, "snapshot", r.Tags)
-		}
-	}
-	imgs, _ := store.ListJSON[Image](ctx, s.st, prefixImage)
-	for _, r := range imgs {
-		if r.Owner == acct {
-			add(r.ID, "image", r.Tags)
-		}
-	}
-	keys, _ := store.ListJSON[KeyPair](ctx, s.st, prefixKeyPair+acct+"/")
-	for _, r := range keys {
-		add(r.ID, "key-pair", r.Tags)
-	}
-	templates, _ := store.ListJSON[LaunchTemplate](ctx, s.st, prefixLaunchTemplate)
-	for _, r := range templates {
-		if r.Owner == acct {
-			add(r.ID, "launch-template", r.Tags)
-		}
-	}
-	all = append(all, s.networkTagDescriptions(ctx, acct)...)
 	byKey := map[string]TagDescription{}
 	var order []string
 	for _, t := range all {

@@ -131,6 +131,22 @@ func (s *Service) validateVolume(ctx context.Context, acct string, req *VolumeRe
 	return v, nil
 }
 
+// volumeHooks registers the volumes' sweep and their tags.
+func (s *Service) volumeHooks(h *hooks) {
+	h.sweep("volumes", s.reconcileVolumes)
+	t := recordTags(s, ids.Volume, "volume", prefixVolume, func(r *Volume) (string, string, *[]Tag) { return r.ID, r.Owner, &r.Tags })
+	t.describe = func(ctx context.Context, acct string) (out []TagDescription) {
+		vols, _ := s.volumesOf(ctx, acct)
+		for _, r := range vols {
+			if r.Owner == acct {
+				out = t.describeTags(out, r.ID, r.Tags)
+			}
+		}
+		return out
+	}
+	h.tags(t)
+}
+
 // reconcileVolumes makes standalone volumes in state creating real, and
 // finishes deletions.
 func (s *Service) reconcileVolumes(ctx context.Context) {
