@@ -161,8 +161,12 @@ func (c *Compute) DescribeAvailabilityZones(ctx context.Context, r *v1.DescribeA
 	}
 	out := &v1.DescribeAvailabilityZonesResponse{}
 	for _, z := range zones {
+		region := c.svc.Config().Region
+		// A regular zone's network border group is its region, its zone
+		// group REGION-zg-1 (botocore's AvailabilityZone.GroupName).
 		az := &v1.AvailabilityZone{ZoneName: z.Name, ZoneId: z.ID, State: z.State,
-			RegionName: c.svc.Config().Region, ZoneType: "availability-zone"}
+			RegionName: region, ZoneType: "availability-zone", NetworkBorderGroup: region,
+			GroupName: region + "-zg-1", OptInStatus: "opt-in-not-required"}
 		if z.Message != "" {
 			az.Messages = []string{z.Message}
 		}

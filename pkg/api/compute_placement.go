@@ -40,5 +40,5 @@ func (c *Compute) DeletePlacementGroup(ctx context.Context, r *v1.DeletePlacemen
 
 func placementGroupOut(g controller.PlacementGroup) *v1.PlacementGroup {
 	return &v1.PlacementGroup{GroupName: g.Name, GroupId: g.ID, Strategy: g.Strategy,
-		PartitionCount: int32(g.PartitionCount), State: g.State, Tags: tagsOut(g.Tags)}
+		PartitionCount: int32(g.PartitionCount), State: g.State, Tags: tagsOut(g.Tags), GroupArn: g.ARN}
 }

@@ -14,7 +14,7 @@ func (c *Compute) CreateSecurityGroup(ctx context.Context, r *v1.CreateSecurityG
 	if err != nil {
 		return nil, err
 	}
-	return &v1.CreateSecurityGroupResponse{GroupId: g.ID}, nil
+	return &v1.CreateSecurityGroupResponse{GroupId: g.ID, SecurityGroupArn: g.ARN}, nil
 }
 
 // DeleteSecurityGroup deletes a group no instance uses.
@@ -41,7 +41,8 @@ func (c *Compute) DescribeSecurityGroups(ctx context.Context, r *v1.DescribeSecu
 
 func groupOut(g controller.SecurityGroup) *v1.SecurityGroup {
 	return &v1.SecurityGroup{GroupId: g.ID, GroupName: g.Name, Description: g.Description, VpcId: g.VpcID,
-		OwnerId: g.Owner, IpPermissions: permsOut(g.Ingress, g.Owner), IpPermissionsEgress: permsOut(g.Egress, g.Owner), Tags: tagsOut(g.Tags)}
+		OwnerId: g.Owner, IpPermissions: permsOut(g.Ingress, g.Owner), IpPermissionsEgress: permsOut(g.Egress, g.Owner), Tags: tagsOut(g.Tags),
+		SecurityGroupArn: g.ARN}
 }
 
 func groupRefsOut(refs []controller.GroupRef) []*v1.GroupIdentifier {

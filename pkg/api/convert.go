@@ -98,14 +98,16 @@ func attachmentOut(volID string, a controller.Attachment) *v1.VolumeAttachment {
 func snapshotOut(s controller.Snapshot) *v1.Snapshot {
 	return &v1.Snapshot{SnapshotId: s.ID, VolumeId: s.VolumeID, State: s.State, StartTime: ts(s.StartTime),
 		Progress: s.Progress, OwnerId: s.Owner, Description: s.Description, VolumeSize: s.SizeGiB, Encrypted: s.Encrypted,
-		Tags: tagsOut(s.Tags), StoredBytes: s.StoredBytes, StateMessage: s.Message}
+		Tags: tagsOut(s.Tags), StoredBytes: s.StoredBytes, StateMessage: s.Message, CompletionTime: ts(s.CompletionTime)}
 }
 
 func imageOut(img controller.Image) *v1.Image {
 	out := &v1.Image{ImageId: img.ID, Name: img.Name, Description: img.Description, State: img.State, OwnerId: img.Owner,
 		Public: img.Public, Architecture: img.Architecture, BootMode: img.BootMode, KernelCommandLine: img.Cmdline,
 		RootDeviceName: img.RootDeviceName, RootDeviceType: "ebs", VirtualizationType: "hvm",
-		CreationDate: ts(img.CreationDate), Tags: tagsOut(img.Tags), ImageLocation: img.Location, StateReason: img.StateReason}
+		CreationDate: ts(img.CreationDate), Tags: tagsOut(img.Tags), ImageLocation: img.Location, StateReason: img.StateReason,
+		SourceInstanceId: img.SourceInstanceID, LastLaunchedTime: ts(img.LastLaunchedTime),
+		DeregistrationProtection: controller.DeregistrationProtection}
 	for _, d := range img.Devices {
 		dot := d.DeleteOnTermination
 		out.BlockDeviceMappings = append(out.BlockDeviceMappings, &v1.BlockDeviceMapping{DeviceName: d.DeviceName,

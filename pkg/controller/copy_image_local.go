@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/ids"
 	"github.com/ec2lab/ec2lab/pkg/store"
@@ -28,6 +29,8 @@ func (s *Service) copyLocalImage(ctx context.Context, acct string, req CopyImage
 	img.Description = firstNonEmpty(req.Description, src.Description)
 	img.CreationDate, img.Tags, img.Location = s.now().UTC(), req.Tags, s.cfg.Region+"/"+src.ID
 	img.Devices = nil
+	// made by CopyImage, never launched yet
+	img.SourceInstanceID, img.LastLaunchedTime = "", time.Time{}
 	snapshots := 0
 	for _, d := range src.Devices {
 		if d.SnapshotID != "" {
@@ -75,6 +78,7 @@ func (s *Service) localSnapshotCopy(ctx context.Context, acct, id string, img Im
 	}
 	sn = privateCopy(sn, acct)
 	sn.ID, sn.StartTime, sn.Tags = ids.New(ids.Snapshot), img.CreationDate, nil
+	sn.CompletionTime = sn.StartTime // it shares the source's layers: complete at once
 	sn.Description = fmt.Sprintf("Copied for DestinationAmi %s from SourceAmi %s for SourceSnapshot %s", img.ID, srcImage, id)
 	return sn, nil
 }

@@ -126,6 +126,7 @@ func (s *Service) copyLocalSnapshot(ctx context.Context, acct string, req CopySn
 	defer release()
 	sn := privateCopy(src, acct)
 	sn.ID, sn.StartTime, sn.Tags = ids.New(ids.Snapshot), s.now().UTC(), req.Tags
+	sn.CompletionTime = sn.StartTime // it shares the source's layers: complete at once
 	sn.Description = firstNonEmpty(req.Description, fmt.Sprintf("[Copied %s from %s]", src.ID, s.cfg.Region))
 	return sn, put(ctx, s.st, prefixSnapshot+sn.ID, sn)
 }
@@ -173,6 +174,7 @@ func (s *Service) runSnapshotCopy(ctx context.Context, id string) {
 	}
 	_, err = update(ctx, s.st, prefixSnapshot+id, func(r *Snapshot) error {
 		r.Layer, r.State, r.Progress, r.StoredBytes, r.CopiedBytes = top, "completed", "100%", stored, moved
+		r.CompletionTime = s.now().UTC()
 		r.Encrypted, r.KeyCipher = keyCipher != nil, keyCipher
 		return nil
 	})

@@ -172,6 +172,7 @@ func (s *Service) importDisk(ctx context.Context, pool *storage.Pool, dir string
 	_ = os.Chmod(pool.Path(snap.Layer), fsmode.ReadOnly)
 	snap.SizeGiB = int32((info.VirtualSize + (1 << 30) - 1) >> 30)
 	snap.StoredBytes = info.ActualSize
+	snap.CompletionTime = s.now().UTC()
 	return snap, nil
 }
 

@@ -52,8 +52,12 @@ func (s *Service) DescribeImageAttribute(ctx context.Context, id, attribute stri
 		out.Value = img.Initrd
 	case "bootMode":
 		out.Value = img.BootMode
+	case "lastLaunchedTime":
+		if !img.LastLaunchedTime.IsZero() {
+			out.Value = img.LastLaunchedTime.UTC().Format(LastLaunchedTimeFormat)
+		}
 	case "deregistrationProtection":
-		out.Value = "disabled"
+		out.Value = DeregistrationProtection
 	}
 	return out, nil
 }

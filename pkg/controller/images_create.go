@@ -61,7 +61,8 @@ func (s *Service) CreateImage(ctx context.Context, req CreateImageRequest) (Imag
 	img := Image{ID: ids.New(ids.Image), Owner: acct, Name: req.Name, Description: req.Description, State: "pending",
 		Architecture: firstNonEmpty(in.Architecture, src.Architecture, "x86_64"), BootMode: src.BootMode,
 		Cmdline: src.Cmdline, RootDeviceName: firstNonEmpty(in.RootDeviceName, src.RootDeviceName),
-		CreationDate: s.now().UTC(), Tags: req.Tags["image"], Location: acct + "/" + req.Name, AZ: in.AZ}
+		CreationDate: s.now().UTC(), Tags: req.Tags["image"], Location: acct + "/" + req.Name, AZ: in.AZ,
+		SourceInstanceID: in.ID}
 	job := imageJob{ImageID: img.ID, InstanceID: in.ID, NoReboot: req.NoReboot, SnapshotTags: req.Tags["snapshot"],
 		Owner: acct, Reserved: len(in.BlockDevices)}
 	release, err := s.admitImage(ctx, acct, job.Reserved)

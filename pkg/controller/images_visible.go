@@ -2,6 +2,7 @@ package controller
 
 import (
 	"slices"
+	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 )
@@ -25,6 +26,7 @@ func imageViewFor(img Image, acct string) Image {
 		return img
 	}
 	img.Tags = nil
+	img.LastLaunchedTime = time.Time{} // the owner's usage, as DescribeImageAttribute's
 	if slices.Contains(img.LaunchAccounts, acct) {
 		img.LaunchAccounts = []string{acct}
 	} else {

@@ -196,6 +196,7 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 	}
 	s.log.Info("instances launched", "reservation", res.ReservationID, "count", len(res.Instances),
 		"type", typ.Name, "image", img.ID, "account", acct)
+	s.noteImageLaunched(ctx, img.ID, s.now().UTC())
 	s.Kick()
 	return res, nil
 }

@@ -24,6 +24,14 @@ type PlacementGroup struct {
 	State          string    `json:"state"`
 	CreateTime     time.Time `json:"create_time"`
 	Tags           []Tag     `json:"tags,omitempty"`
+	// ARN is computed on read: arn:aws:ec2:REGION:ACCOUNT:placement-group/NAME.
+	ARN string `json:"-"`
+}
+
+// placementGroupWithARN fills a placement group record's ARN.
+func (s *Service) placementGroupWithARN(g PlacementGroup) PlacementGroup {
+	g.ARN = "arn:aws:ec2:" + s.cfg.Region + ":" + g.Owner + ":placement-group/" + g.Name
+	return g
 }
 
 func placementGroupKey(acct, name string) string { return prefixPlacementGroup + acct + "/" + name }
@@ -57,7 +65,7 @@ func (s *Service) CreatePlacementGroup(ctx context.Context, name, strategy strin
 	if _, err := s.st.Txn(ctx, op); err != nil {
 		return PlacementGroup{}, placementGroupDuplicate(name)
 	}
-	return pg, nil
+	return s.placementGroupWithARN(pg), nil
 }
 
 func checkPlacementGroup(name, strategy string, partitions *int) error {
@@ -116,7 +124,7 @@ func (s *Service) DescribePlacementGroups(ctx context.Context, names, groupIDs [
 			return nil, err
 		}
 		if ok {
-			out = append(out, g)
+			out = append(out, s.placementGroupWithARN(g))
 		}
 	}
 	for _, n := range names {

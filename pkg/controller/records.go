@@ -197,8 +197,12 @@ type Snapshot struct {
 	KeyCipher   []byte    `json:"key_cipher,omitempty"` // the volume's key, sealed; volumes made from it inherit it
 	Description string    `json:"description,omitempty"`
 	StartTime   time.Time `json:"start_time"`
-	Tags        []Tag     `json:"tags,omitempty"`
-	Message     string    `json:"message,omitempty"`
+	// CompletionTime is when the snapshot became completed (EC2's
+	// completionTime); zero while pending, after an error, and in records
+	// written before ec2lab kept it.
+	CompletionTime time.Time `json:"completion_time,omitzero"`
+	Tags           []Tag     `json:"tags,omitempty"`
+	Message        string    `json:"message,omitempty"`
 	// SourceRegion and SourceSnapshotID name the snapshot a pending
 	// cross-region copy pulls (copy_snapshot.go); CopiedBytes is what it moved.
 	SourceRegion     string `json:"source_region,omitempty"`
@@ -244,6 +248,12 @@ type Image struct {
 	// SourceRegion and SourceImageID name the image a CopyImage pulls (copy_image.go).
 	SourceRegion  string `json:"source_region,omitempty"`
 	SourceImageID string `json:"source_image_id,omitempty"`
+	// SourceInstanceID is the instance a CreateImage made the image from
+	// (EC2's sourceInstanceId; empty for registered and copied images).
+	SourceInstanceID string `json:"source_instance_id,omitempty"`
+	// LastLaunchedTime is when RunInstances last launched an instance from
+	// the image, by any account (EC2's lastLaunchedTime; zero: never).
+	LastLaunchedTime time.Time `json:"last_launched_time,omitzero"`
 }
 
 // KeyPair is an SSH key pair (the private key is never stored).

@@ -35,6 +35,14 @@ type SecurityGroup struct {
 	Ingress     []SGRule `json:"ingress,omitempty"`
 	Egress      []SGRule `json:"egress,omitempty"`
 	Tags        []Tag    `json:"tags,omitempty"`
+	// ARN is computed on read: arn:aws:ec2:REGION:ACCOUNT:security-group/sg-….
+	ARN string `json:"-"`
+}
+
+// withARN fills a group record's ARN.
+func (s *Service) withARN(g SecurityGroup) SecurityGroup {
+	g.ARN = fmt.Sprintf("arn:aws:ec2:%s:%s:security-group/%s", s.cfg.Region, g.Owner, g.ID)
+	return g
 }
 
 // GroupRef names an instance's security group (EC2's GroupIdentifier).
@@ -115,7 +123,7 @@ func (s *Service) CreateSecurityGroup(ctx context.Context, name, desc, vpcID str
 		return SecurityGroup{}, fmt.Errorf("record %s: %w", g.ID, err)
 	}
 	s.log.Info("security group created", "group", g.ID, "name", name, "vpc", v.ID, "account", acct)
-	return g, nil
+	return s.withARN(g), nil
 }
 
 func (s *Service) defaultVPCID(ctx context.Context, acct string) (string, error) {
@@ -255,7 +263,7 @@ func (s *Service) DescribeSecurityGroups(ctx context.Context, idList, names []st
 	}
 	out := make([]SecurityGroup, len(page))
 	for i, id := range page {
-		out[i] = byID[id]
+		out[i] = s.withARN(byID[id])
 	}
 	return out, next, nil
 }

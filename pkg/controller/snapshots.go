@@ -125,6 +125,7 @@ func (s *Service) freeze(ctx context.Context, sn Snapshot, v Volume) error {
 	}
 	crashpoint.Hit("snapshot-frozen") // the agent is done, the record not yet
 	sn.Layer, sn.StoredBytes, sn.State, sn.Progress = res.Layer, res.StoredBytes, "completed", "100%"
+	sn.CompletionTime = s.now().UTC()
 	if err := s.recordFreeze(ctx, v.ID, res.Head, sn); err != nil {
 		return fmt.Errorf("snapshot %s of %s: record: %w", sn.ID, v.ID, err)
 	}

@@ -93,5 +93,5 @@ func docPlacementGroup(g *pb.PlacementGroup) any {
 	if g.GetPartitionCount() > 0 {
 		o.Set("PartitionCount", int64(g.GetPartitionCount()))
 	}
-	return o.Set("GroupId", g.GetGroupId()).Set("Tags", docTags(g.GetTags()))
+	return o.Set("GroupId", g.GetGroupId()).Set("Tags", docTags(g.GetTags())).Str("GroupArn", g.GetGroupArn())
 }

@@ -32,7 +32,7 @@ func newCreateSecurityGroupCmd(a *app) *cobra.Command {
 			req.TagSpecifications = specs
 			return a.call(cmd.Context(), "CreateSecurityGroup", func(ctx context.Context, c pb.ComputeClient) (any, error) {
 				r, err := c.CreateSecurityGroup(ctx, &req)
-				return NewObject().Set("GroupId", r.GetGroupId()), err
+				return NewObject().Set("GroupId", r.GetGroupId()).Str("SecurityGroupArn", r.GetSecurityGroupArn()), err
 			})
 		},
 	}
@@ -102,6 +102,7 @@ func docSecurityGroup(g *pb.SecurityGroup) any {
 		o.Set("Tags", docTags(g.GetTags()))
 	}
 	return o.Set("VpcId", g.GetVpcId()).
+		Str("SecurityGroupArn", g.GetSecurityGroupArn()).
 		Set("OwnerId", g.GetOwnerId()).
 		Set("GroupName", g.GetGroupName()).
 		Set("Description", g.GetDescription()).

@@ -12,11 +12,13 @@ func docRegion(r *pb.Region) any {
 
 func docZone(z *pb.AvailabilityZone) any {
 	msgs := list(z.GetMessages(), func(m string) any { return NewObject().Set("Message", m) })
-	return NewObject().Set("OptInStatus", "opt-in-not-required").
+	return NewObject().Set("OptInStatus", orDefault(z.GetOptInStatus(), "opt-in-not-required")).
 		Set("Messages", msgs).
 		Set("RegionName", z.GetRegionName()).
 		Set("ZoneName", z.GetZoneName()).
 		Set("ZoneId", z.GetZoneId()).
+		Str("GroupName", z.GetGroupName()).
+		Str("NetworkBorderGroup", z.GetNetworkBorderGroup()).
 		Set("ZoneType", orDefault(z.GetZoneType(), "availability-zone")).
 		Set("State", z.GetState())
 }

@@ -12,6 +12,9 @@ const (
 	// typeHypervisor is EC2's enum (nitro, xen): nitro is KVM, as every
 	// ec2lab guest is.
 	typeHypervisor = "nitro"
+	// QEMU gives guests no Nitro Enclaves and no TPM device.
+	typeNitroEnclaves = "unsupported"
+	typeNitroTpm      = "unsupported"
 	// typeThreadsPerCore: QEMU gives each vCPU its own single-threaded core.
 	typeThreadsPerCore = 1
 	// Volumes are virtio-blk disks (not NVMe), encrypted at rest with LUKS,
@@ -68,7 +71,9 @@ func docInstanceType(t *pb.InstanceTypeInfo) any {
 		Set("BurstablePerformanceSupported", t.GetBurstable()).
 		Set("DedicatedHostsSupported", false).
 		Set("AutoRecoverySupported", false).
-		Set("SupportedBootModes", strList(typeBootModes))
+		Set("SupportedBootModes", strList(typeBootModes)).
+		Set("NitroEnclavesSupport", typeNitroEnclaves).
+		Set("NitroTpmSupport", typeNitroTpm)
 	return o.Str("Family", t.GetFamily()).
 		Int("BaselineCpuPercent", int64(t.GetBaselinePercent())).
 		Set("DedicatedCpu", t.GetDedicatedCpu()).

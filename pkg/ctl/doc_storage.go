@@ -61,7 +61,8 @@ func docSnapshot(s *pb.Snapshot) any {
 	if len(s.GetTags()) > 0 {
 		o.Set("Tags", docTags(s.GetTags()))
 	}
-	o.Set("SnapshotId", s.GetSnapshotId()).
+	o.Time("CompletionTime", s.GetCompletionTime()).
+		Set("SnapshotId", s.GetSnapshotId()).
 		Set("VolumeId", s.GetVolumeId()).
 		Set("State", s.GetState()).
 		Str("StateMessage", s.GetStateMessage()).
@@ -100,6 +101,10 @@ func docBDM(m *pb.BlockDeviceMapping) any {
 }
 
 // docImage is an EC2 Image.
+// lastLaunchedTimeFormat is EC2's Image.LastLaunchedTime, as the Query API
+// writes it (pkg/ec2query).
+const lastLaunchedTimeFormat = "2006-01-02T15:04:05Z"
+
 func docImage(im *pb.Image) any {
 	o := NewObject().Set("BlockDeviceMappings", list(im.GetBlockDeviceMappings(), docBDM)).
 		Str("Description", im.GetDescription()).
@@ -114,7 +119,13 @@ func docImage(im *pb.Image) any {
 	}
 	o.Str("VirtualizationType", im.GetVirtualizationType()).
 		Str("BootMode", im.GetBootMode()).
-		Set("ImageId", im.GetImageId()).
+		Str("SourceInstanceId", im.GetSourceInstanceId()).
+		Str("DeregistrationProtection", im.GetDeregistrationProtection())
+	if t := im.GetLastLaunchedTime(); t != nil {
+		// a string in EC2's model, to the second (not a timestamp member)
+		o.Set("LastLaunchedTime", t.AsTime().UTC().Format(lastLaunchedTimeFormat))
+	}
+	o.Set("ImageId", im.GetImageId()).
 		Str("ImageLocation", im.GetImageLocation()).
 		Set("State", im.GetState()).
 		Set("OwnerId", im.GetOwnerId()).

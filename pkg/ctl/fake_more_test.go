@@ -24,7 +24,8 @@ func (f *fakeCompute) DescribeRegions(context.Context, *pb.DescribeRegionsReques
 
 func (f *fakeCompute) DescribeAvailabilityZones(context.Context, *pb.DescribeAvailabilityZonesRequest) (*pb.DescribeAvailabilityZonesResponse, error) {
 	return &pb.DescribeAvailabilityZonesResponse{AvailabilityZones: []*pb.AvailabilityZone{
-		{ZoneName: "lab-1a", ZoneId: "lab1-az1", State: "available", RegionName: "lab-1"}}}, nil
+		{ZoneName: "lab-1a", ZoneId: "lab1-az1", State: "available", RegionName: "lab-1", ZoneType: "availability-zone",
+			NetworkBorderGroup: "lab-1", GroupName: "lab-1-zg-1", OptInStatus: "opt-in-not-required"}}}, nil
 }
 
 func (f *fakeCompute) DescribeKeyPairs(context.Context, *pb.DescribeKeyPairsRequest) (*pb.DescribeKeyPairsResponse, error) {
@@ -35,7 +36,7 @@ func (f *fakeCompute) DescribeKeyPairs(context.Context, *pb.DescribeKeyPairsRequ
 func (f *fakeCompute) DescribeSnapshots(_ context.Context, req *pb.DescribeSnapshotsRequest) (*pb.DescribeSnapshotsResponse, error) {
 	f.keep(req)
 	return &pb.DescribeSnapshotsResponse{Snapshots: []*pb.Snapshot{{SnapshotId: "snap-0ccccccccccccccc3",
-		VolumeId: "vol-0bbbbbbbbbbbbbbb2", State: "completed", StartTime: t0, Progress: "100%",
+		VolumeId: "vol-0bbbbbbbbbbbbbbb2", State: "completed", StartTime: t0, CompletionTime: tLater, Progress: "100%",
 		OwnerId: "000000000001", Description: "nightly", VolumeSize: 2, StoredBytes: 4096}}}, nil
 }
 

@@ -86,5 +86,5 @@ func (f *fakeCompute) DescribeSecurityGroups(context.Context, *pb.DescribeSecuri
 				UserId: "000000000001"}}}},
 		IpPermissionsEgress: []*pb.IpPermission{{IpProtocol: "-1", FromPort: -1, ToPort: -1,
 			IpRanges: []*pb.IpRange{{CidrIp: "0.0.0.0/0"}}}},
-		Tags: []*pb.Tag{{Key: "Name", Value: "web"}}}}}, nil
+		Tags: []*pb.Tag{{Key: "Name", Value: "web"}}, SecurityGroupArn: sampleGroupARN}}}, nil
 }

@@ -178,7 +178,8 @@ func (f *fakeCompute) CreateKeyPair(_ context.Context, req *pb.CreateKeyPairRequ
 }
 
 func (f *fakeCompute) DescribeImages(context.Context, *pb.DescribeImagesRequest) (*pb.DescribeImagesResponse, error) {
-	return &pb.DescribeImagesResponse{Images: []*pb.Image{{ImageId: "ami-0123456789abcdef0", Name: "tiny", State: "available"}}}, nil
+	return &pb.DescribeImagesResponse{Images: []*pb.Image{{ImageId: "ami-0123456789abcdef0", Name: "tiny", State: "available",
+		SourceInstanceId: "i-0123456789abcdef0", LastLaunchedTime: tLater, DeregistrationProtection: "disabled"}}}, nil
 }
 
 func (f *fakeCompute) StreamConsole(s grpc.BidiStreamingServer[pb.ConsoleInput, pb.ConsoleChunk]) error {

@@ -34,7 +34,7 @@ func (f *fakeCompute) DescribeAvailabilityZones(ctx context.Context, r *ec2labv1
 	}
 	return &ec2labv1.DescribeAvailabilityZonesResponse{AvailabilityZones: []*ec2labv1.AvailabilityZone{
 		{ZoneName: fakeZone, ZoneId: "lab1-az1", State: "available", RegionName: "lab-1", ZoneType: "availability-zone",
-			Messages: []string{"all good"}}}}, nil
+			Messages: []string{"all good"}, NetworkBorderGroup: "lab-1", GroupName: "lab-1-zg-1", OptInStatus: "opt-in-not-required"}}}, nil
 }
 
 func cannedKeyPair() *ec2labv1.KeyPair {
@@ -154,7 +154,7 @@ func (f *fakeCompute) DeleteVolume(ctx context.Context, r *ec2labv1.DeleteVolume
 
 func cannedSnapshot() *ec2labv1.Snapshot {
 	return &ec2labv1.Snapshot{SnapshotId: fakeSnapshot, VolumeId: fakeVolume, State: "completed", StartTime: fakeTime,
-		Progress: "100%", OwnerId: fakeAccount, Description: "nightly", VolumeSize: 8}
+		CompletionTime: fakeLater, Progress: "100%", OwnerId: fakeAccount, Description: "nightly", VolumeSize: 8}
 }
 
 func (f *fakeCompute) CreateSnapshot(ctx context.Context, r *ec2labv1.CreateSnapshotRequest) (*ec2labv1.Snapshot, error) {
@@ -162,7 +162,7 @@ func (f *fakeCompute) CreateSnapshot(ctx context.Context, r *ec2labv1.CreateSnap
 		return nil, err
 	}
 	s := cannedSnapshot()
-	s.State, s.Progress = "pending", "0%"
+	s.State, s.Progress, s.CompletionTime = "pending", "0%", nil
 	return s, nil
 }
 
@@ -212,7 +212,8 @@ func (f *fakeCompute) DescribeImages(ctx context.Context, r *ec2labv1.DescribeIm
 			{DeviceName: "/dev/vda", Ebs: &ec2labv1.EbsBlockDevice{SnapshotId: fakeSnapshot, VolumeSize: 1,
 				VolumeType: "gp3", DeleteOnTermination: new(true)}},
 			{DeviceName: "/dev/vdc", NoDevice: true}},
-		Tags: []*ec2labv1.Tag{{Key: "os", Value: "linux"}}}}}, nil
+		Tags: []*ec2labv1.Tag{{Key: "os", Value: "linux"}}, SourceInstanceId: fakeInstance, LastLaunchedTime: fakeLater,
+		DeregistrationProtection: "disabled"}}}, nil
 }
 
 func (f *fakeCompute) DeregisterImage(ctx context.Context, r *ec2labv1.DeregisterImageRequest) (*ec2labv1.DeregisterImageResponse, error) {

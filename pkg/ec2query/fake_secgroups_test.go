@@ -89,5 +89,6 @@ func (f *fakeCompute) DescribeSecurityGroups(ctx context.Context, r *ec2labv1.De
 			IpRanges:         []*ec2labv1.IpRange{{CidrIp: "10.0.0.0/8", Description: "ssh"}},
 			UserIdGroupPairs: []*ec2labv1.UserIdGroupPair{{GroupId: fakePeer, Description: "from peers"}}}},
 		IpPermissionsEgress: []*ec2labv1.IpPermission{{IpProtocol: "-1", FromPort: -1, ToPort: -1,
-			IpRanges: []*ec2labv1.IpRange{{CidrIp: "0.0.0.0/0"}}}}}}}, nil
+			IpRanges: []*ec2labv1.IpRange{{CidrIp: "0.0.0.0/0"}}}},
+		SecurityGroupArn: "arn:aws:ec2:lab-1:" + fakeAccount + ":security-group/" + fakeGroup}}}, nil
 }

@@ -37,6 +37,10 @@ const (
 
 var fakeTime = timestamppb.New(time.Date(2026, 11, 26, 10, 11, 12, 345e6, time.UTC))
 
+// fakeLater is a time after fakeTime: a snapshot's completion, an image's
+// last launch.
+var fakeLater = timestamppb.New(time.Date(2026, 11, 26, 10, 13, 14, 567e6, time.UTC))
+
 // record notes a call and, as the controller does, answers a request with
 // dry_run set with DryRunOperation instead of acting on it.
 func (f *fakeCompute) record(ctx context.Context, m proto.Message) error {

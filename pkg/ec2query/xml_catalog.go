@@ -50,6 +50,8 @@ type instanceTypeXML struct {
 	AutoRecoverySupported         bool            `xml:"autoRecoverySupported"`
 	SupportedBootModes            itemStrings     `xml:"supportedBootModes"`
 	FreeTierEligible              bool            `xml:"freeTierEligible"`
+	NitroEnclavesSupport          string          `xml:"nitroEnclavesSupport"`
+	NitroTpmSupport               string          `xml:"nitroTpmSupport"`
 }
 
 // ebsInfoXML is how volumes reach the guest: virtio-blk disks (not NVMe),
@@ -122,6 +124,9 @@ func instanceType(t *ec2labv1.InstanceTypeInfo) instanceTypeXML {
 		NetworkInfo:                   oneVirtioNIC,
 		PlacementGroupInfo:            itemStrings{[]string{"cluster", "partition", "spread"}},
 		SupportedBootModes:            itemStrings{[]string{"legacy-bios"}},
+		// QEMU gives guests no Nitro Enclaves and no TPM device.
+		NitroEnclavesSupport: "unsupported",
+		NitroTpmSupport:      "unsupported",
 	}
 	if gb, n := t.GetInstanceStoreGb(), t.GetInstanceStoreDisks(); gb > 0 {
 		n = max(n, 1)
@@ -176,12 +181,15 @@ type zoneMessageXML struct {
 }
 
 type zoneXML struct {
-	ZoneName   string           `xml:"zoneName"`
-	ZoneState  string           `xml:"zoneState"`
-	RegionName string           `xml:"regionName"`
-	ZoneID     string           `xml:"zoneId,omitempty"`
-	ZoneType   string           `xml:"zoneType,omitempty"`
-	Messages   []zoneMessageXML `xml:"messageSet>item"`
+	ZoneName           string           `xml:"zoneName"`
+	ZoneState          string           `xml:"zoneState"`
+	RegionName         string           `xml:"regionName"`
+	ZoneID             string           `xml:"zoneId,omitempty"`
+	ZoneType           string           `xml:"zoneType,omitempty"`
+	Messages           []zoneMessageXML `xml:"messageSet>item"`
+	OptInStatus        string           `xml:"optInStatus,omitempty"`
+	GroupName          string           `xml:"groupName,omitempty"`
+	NetworkBorderGroup string           `xml:"networkBorderGroup,omitempty"`
 }
 
 type describeZonesBody struct {
@@ -195,7 +203,8 @@ func describeZonesXML(r *ec2labv1.DescribeAvailabilityZonesResponse) body {
 	b := &describeZonesBody{}
 	for _, z := range r.GetAvailabilityZones() {
 		x := zoneXML{ZoneName: z.GetZoneName(), ZoneState: z.GetState(), RegionName: z.GetRegionName(),
-			ZoneID: z.GetZoneId(), ZoneType: z.GetZoneType()}
+			ZoneID: z.GetZoneId(), ZoneType: z.GetZoneType(), OptInStatus: z.GetOptInStatus(),
+			GroupName: z.GetGroupName(), NetworkBorderGroup: z.GetNetworkBorderGroup()}
 		for _, m := range z.GetMessages() {
 			x.Messages = append(x.Messages, zoneMessageXML{m})
 		}

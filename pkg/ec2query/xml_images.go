@@ -57,7 +57,17 @@ type imageXML struct {
 	TagSet             *tagSetXML      `xml:"tagSet,omitempty"`
 	StateReason        *stateReasonXML `xml:"stateReason,omitempty"`
 	BootMode           string          `xml:"bootMode,omitempty"`
+	// SourceInstanceID is set for images made by CreateImage only;
+	// LastLaunchedTime (a string in botocore's model, to the second) is
+	// the owner's, absent until the image launches an instance.
+	SourceInstanceID         string `xml:"sourceInstanceId,omitempty"`
+	DeregistrationProtection string `xml:"deregistrationProtection,omitempty"`
+	LastLaunchedTime         string `xml:"lastLaunchedTime,omitempty"`
 }
+
+// lastLaunchedTimeFormat is EC2's lastLaunchedTime: ISO 8601 to the second
+// (DescribeImageAttribute answers the same, from pkg/controller).
+const lastLaunchedTimeFormat = "2006-01-02T15:04:05Z"
 
 // bootMode maps ec2lab's boot modes onto EC2's names where EC2 has one.
 func bootMode(m string) string {
@@ -72,7 +82,11 @@ func image(im *ec2labv1.Image) imageXML {
 		ImageOwnerID: im.GetOwnerId(), CreationDate: xmlTime(im.GetCreationDate()), IsPublic: im.GetPublic(),
 		Architecture: im.GetArchitecture(), ImageType: "machine", Name: im.GetName(), Description: im.GetDescription(),
 		RootDeviceType: im.GetRootDeviceType(), RootDeviceName: im.GetRootDeviceName(),
-		VirtualizationType: im.GetVirtualizationType(), TagSet: tagsXML(im.GetTags()), BootMode: bootMode(im.GetBootMode())}
+		VirtualizationType: im.GetVirtualizationType(), TagSet: tagsXML(im.GetTags()), BootMode: bootMode(im.GetBootMode()),
+		SourceInstanceID: im.GetSourceInstanceId(), DeregistrationProtection: im.GetDeregistrationProtection()}
+	if t := im.GetLastLaunchedTime(); t != nil {
+		x.LastLaunchedTime = t.AsTime().UTC().Format(lastLaunchedTimeFormat)
+	}
 	for _, b := range im.GetBlockDeviceMappings() {
 		x.BlockDeviceMapping = append(x.BlockDeviceMapping, blockDeviceMapping(b))
 	}

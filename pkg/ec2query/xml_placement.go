@@ -10,11 +10,12 @@ type placementGroupXML struct {
 	PartitionCount int32      `xml:"partitionCount,omitempty"`
 	GroupID        string     `xml:"groupId"`
 	TagSet         *tagSetXML `xml:"tagSet,omitempty"`
+	GroupArn       string     `xml:"groupArn,omitempty"`
 }
 
 func placementGroupOut(g *ec2labv1.PlacementGroup) placementGroupXML {
 	return placementGroupXML{GroupName: g.GetGroupName(), State: g.GetState(), Strategy: g.GetStrategy(),
-		PartitionCount: g.GetPartitionCount(), GroupID: g.GetGroupId(), TagSet: tagsXML(g.GetTags())}
+		PartitionCount: g.GetPartitionCount(), GroupID: g.GetGroupId(), TagSet: tagsXML(g.GetTags()), GroupArn: g.GetGroupArn()}
 }
 
 type createPlacementGroupBody struct {

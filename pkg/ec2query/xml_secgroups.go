@@ -67,6 +67,7 @@ type securityGroupXML struct {
 	Ingress     []ipPermissionXML `xml:"ipPermissions>item"`
 	Egress      []ipPermissionXML `xml:"ipPermissionsEgress>item"`
 	TagSet      *tagSetXML        `xml:"tagSet,omitempty"`
+	ARN         string            `xml:"securityGroupArn,omitempty"`
 }
 
 // permissions renders rules; like EC2, the all-protocols rule has no ports.
@@ -98,7 +99,8 @@ func permissions(ps []*ec2labv1.IpPermission, owner string) []ipPermissionXML {
 func securityGroup(g *ec2labv1.SecurityGroup) securityGroupXML {
 	return securityGroupXML{OwnerID: g.GetOwnerId(), GroupID: g.GetGroupId(), GroupName: g.GetGroupName(),
 		Description: g.GetDescription(), VpcID: g.GetVpcId(), Ingress: permissions(g.GetIpPermissions(), g.GetOwnerId()),
-		Egress: permissions(g.GetIpPermissionsEgress(), g.GetOwnerId()), TagSet: tagsXML(g.GetTags())}
+		Egress: permissions(g.GetIpPermissionsEgress(), g.GetOwnerId()), TagSet: tagsXML(g.GetTags()),
+		ARN: g.GetSecurityGroupArn()}
 }
 
 type describeSecurityGroupsBody struct {
@@ -121,10 +123,11 @@ type createSecurityGroupBody struct {
 	meta
 	Return  bool   `xml:"return"`
 	GroupID string `xml:"groupId"`
+	ARN     string `xml:"securityGroupArn,omitempty"`
 }
 
 func createSecurityGroupXML(r *ec2labv1.CreateSecurityGroupResponse) body {
-	return &createSecurityGroupBody{Return: true, GroupID: r.GetGroupId()}
+	return &createSecurityGroupBody{Return: true, GroupID: r.GetGroupId(), ARN: r.GetSecurityGroupArn()}
 }
 
 // deleteSecurityGroup echoes the group ID EC2 returns alongside <return>.

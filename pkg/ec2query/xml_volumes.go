@@ -135,22 +135,25 @@ func describeVolumesModificationsXML(r *ec2labv1.DescribeVolumesModificationsRes
 }
 
 type snapshotXML struct {
-	SnapshotID    string     `xml:"snapshotId"`
-	VolumeID      string     `xml:"volumeId"`
-	Status        string     `xml:"status"`
-	StatusMessage string     `xml:"statusMessage,omitempty"`
-	StartTime     string     `xml:"startTime,omitempty"`
-	Progress      string     `xml:"progress"`
-	OwnerID       string     `xml:"ownerId"`
-	Description   string     `xml:"description"`
-	VolumeSize    int32      `xml:"volumeSize"`
-	Encrypted     bool       `xml:"encrypted"`
-	TagSet        *tagSetXML `xml:"tagSet,omitempty"`
+	SnapshotID    string `xml:"snapshotId"`
+	VolumeID      string `xml:"volumeId"`
+	Status        string `xml:"status"`
+	StatusMessage string `xml:"statusMessage,omitempty"`
+	StartTime     string `xml:"startTime,omitempty"`
+	// CompletionTime is botocore's Snapshot.CompletionTime: when the
+	// snapshot became completed (absent before).
+	CompletionTime string     `xml:"completionTime,omitempty"`
+	Progress       string     `xml:"progress"`
+	OwnerID        string     `xml:"ownerId"`
+	Description    string     `xml:"description"`
+	VolumeSize     int32      `xml:"volumeSize"`
+	Encrypted      bool       `xml:"encrypted"`
+	TagSet         *tagSetXML `xml:"tagSet,omitempty"`
 }
 
 func snapshot(s *ec2labv1.Snapshot) snapshotXML {
 	return snapshotXML{s.GetSnapshotId(), s.GetVolumeId(), s.GetState(), s.GetStateMessage(),
-		xmlTime(s.GetStartTime()), s.GetProgress(), s.GetOwnerId(), s.GetDescription(),
+		xmlTime(s.GetStartTime()), xmlTime(s.GetCompletionTime()), s.GetProgress(), s.GetOwnerId(), s.GetDescription(),
 		s.GetVolumeSize(), s.GetEncrypted(), tagsXML(s.GetTags())}
 }
 

@@ -19,6 +19,7 @@ SNAPSHOT = 'snap-0123456789abcdef0'
 IMAGE = 'ami-0123456789abcdef0'
 ZONE = 'lab-1a'
 WHEN = datetime.datetime(2026, 11, 26, 10, 11, 12, 345000, tzinfo=datetime.timezone.utc)
+LATER = datetime.datetime(2026, 11, 26, 10, 13, 14, 567000, tzinfo=datetime.timezone.utc)
 USER_DATA = '#cloud-config\nhostname: web-1\n'
 METADATA_OPTIONS = {'State': 'applied', 'HttpTokens': 'required', 'HttpPutResponseHopLimit': 2, 'HttpEndpoint': 'enabled'}
 
@@ -119,11 +120,13 @@ eq((t3['VCpuInfo']['DefaultVCpus'], t3['MemoryInfo']['SizeInMiB'], t3['Burstable
     t3['ProcessorInfo']['SupportedArchitectures'], t3['InstanceStorageSupported']), (2, 1024, True, ['x86_64'], False), 't3.micro')
 eq(g4['InstanceStorageInfo'], {'TotalSizeInGB': 125, 'Disks': [{'SizeInGB': 125, 'Count': 1, 'Type': 'ssd'}]}, 'g4dn storage')
 eq(g4['GpuInfo'], {'Gpus': [{'Name': 'T4', 'Count': 1}]}, 'g4dn gpus')
+eq((t3['NitroEnclavesSupport'], t3['NitroTpmSupport']), ('unsupported', 'unsupported'), 'no enclaves, no TPM')
 eq(ec2.describe_regions(RegionNames=['lab-1'])['Regions'],
    [{'RegionName': 'lab-1', 'Endpoint': '127.0.0.1:8787', 'OptInStatus': 'opt-in-not-required'}], 'regions')
 z = ec2.describe_availability_zones()['AvailabilityZones'][0]
 eq((z['ZoneName'], z['State'], z['RegionName'], z['ZoneId'], z['Messages']),
    (ZONE, 'available', 'lab-1', 'lab1-az1', [{'Message': 'all good'}]), 'zone')
+eq((z['NetworkBorderGroup'], z['GroupName'], z['OptInStatus']), ('lab-1', 'lab-1-zg-1', 'opt-in-not-required'), 'zone groups')
 attrs = ec2.describe_account_attributes()['AccountAttributes']
 eq(attrs[0]['AttributeValues'], [{'AttributeValue': 'VPC'}], 'account attributes')
 eq((attrs[1]['AttributeName'], attrs[1]['AttributeValues']), ('default-vpc', [{'AttributeValue': 'vpc-0123456789abcdef0'}]), 'default VPC')
@@ -163,8 +166,10 @@ ec2.delete_volume(VolumeId=VOLUME)
 # Snapshots.
 s = ec2.create_snapshot(VolumeId=VOLUME, Description='nightly')
 eq((s['SnapshotId'], s['State'], s['Progress'], s['VolumeSize'], s['StartTime']), (SNAPSHOT, 'pending', '0%', 8, WHEN), 'create_snapshot')
+assert 'CompletionTime' not in s, s
 snap = ec2.describe_snapshots(OwnerIds=['self'])['Snapshots'][0]
 eq((snap['State'], snap['OwnerId'], snap['Description']), ('completed', '123456789012', 'nightly'), 'describe_snapshots')
+eq(snap['CompletionTime'], LATER, 'CompletionTime (a datetime)')
 eq(ec2.copy_snapshot(SourceRegion='lab-1', SourceSnapshotId=SNAPSHOT)['SnapshotId'], 'snap-0fedcba9876543210', 'copy_snapshot')
 ec2.delete_snapshot(SnapshotId=SNAPSHOT)
 
@@ -176,6 +181,8 @@ eq((im['ImageId'], im['State'], im['OwnerId'], im['Public'], im['Name'], im['Arc
     im['BootMode'], im['Tags']),
    (IMAGE, 'available', '123456789012', False, 'tiny-linux', 'x86_64', '2026-11-26T10:11:12.345Z', 'legacy-bios',
     [{'Key': 'os', 'Value': 'linux'}]), 'describe_images')
+eq((im['SourceInstanceId'], im['LastLaunchedTime'], im['DeregistrationProtection']),
+   (INSTANCE, '2026-11-26T10:13:14Z', 'disabled'), 'image source instance, last launch, deregistration protection')
 eq(im['BlockDeviceMappings'], [
     {'DeviceName': '/dev/vda', 'Ebs': {'SnapshotId': SNAPSHOT, 'VolumeSize': 1, 'VolumeType': 'gp3',
                                        'DeleteOnTermination': True, 'Encrypted': False}},

@@ -56,7 +56,9 @@ eq(ec2.update_security_group_rule_descriptions_ingress(
     GroupId=GROUP, SecurityGroupRuleDescriptions=[{'SecurityGroupRuleId': RULE, 'Description': 'x'}])['Return'],
    True, 'update descriptions Return')
 
-perm = ec2.describe_security_groups(GroupIds=[GROUP])['SecurityGroups'][0]['IpPermissions'][0]
+group = ec2.describe_security_groups(GroupIds=[GROUP])['SecurityGroups'][0]
+eq(group['SecurityGroupArn'], 'arn:aws:ec2:lab-1:%s:security-group/%s' % (ACCOUNT, GROUP), 'SecurityGroupArn')
+perm = group['IpPermissions'][0]
 eq(perm['UserIdGroupPairs'], [{'Description': 'from peers', 'GroupId': PEER, 'UserId': ACCOUNT}], 'group pairs')
 eq((perm['Ipv6Ranges'], perm['PrefixListIds']), ([], []), 'empty IPv6 ranges and prefix lists')
 
