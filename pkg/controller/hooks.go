@@ -83,6 +83,7 @@ func (s *Service) register() {
 		s.networkTagHooks,
 		s.keyPairHooks,
 		s.launchTemplateHooks,
+		s.asgHooks,
 		s.garbageCollectorHooks,
 		s.compactorHooks,
 	} {
