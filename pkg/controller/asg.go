@@ -151,7 +151,7 @@ func (s *Service) groupARN(acct, name string) string {
 
 // asgHooks registers the groups' sweep.
 func (s *Service) asgHooks(h *hooks) {
-	h.sweep("auto scaling groups", s.reconcileGroups)
+	h.sweep("auto-scaling-groups", s.reconcileGroups)
 }
 
 // ownASG reads the caller's group name.
