@@ -3,6 +3,7 @@ module github.com/ec2lab/ec2lab
 go 1.26.8
 
 require (
+	github.com/aws/aws-sdk-go-v2/service/autoscaling v1.82.0
 	github.com/aws/aws-sdk-go-v2/service/iam v1.68.0
 	github.com/aws/aws-sdk-go-v2/service/sts v1.53.0
 	github.com/miekg/dns v1.1.73

@@ -19,6 +19,10 @@ var _ v1.ComputeServer = (*Compute)(nil)
 // NewCompute wraps the controller.
 func NewCompute(svc *controller.Service) *Compute { return &Compute{svc: svc} }
 
+// Controller is the controller c serves (for the HTTP edges without a
+// gRPC API of their own, such as Auto Scaling's Query API).
+func (c *Compute) Controller() *controller.Service { return c.svc }
+
 func page(max int32, next string) controller.Page {
 	return controller.Page{MaxResults: int(max), NextToken: next}
 }

@@ -62,3 +62,6 @@ func (e *EdgeRig) CompletedSnapshot(t *testing.T, owner string) string {
 	}
 	return sn.ID
 }
+
+// ReconcileGroups runs the Auto Scaling sweep once.
+func (e *EdgeRig) ReconcileGroups() { e.Svc.reconcileGroups(context.Background()) }

@@ -68,6 +68,8 @@ func (h *hooks) tags(t tagTarget) {
 //   - the garbage collector runs after every sweep that makes records or
 //     files, and the compactor after it (the file collector removes what
 //     the compactor merged, in a later run);
+//   - Auto Scaling groups come after the instances they follow and
+//     launch, so a pass sees the states the instance sweep just moved;
 //   - the collectors run domains, pool files, then image tombstones;
 //   - the order of tag targets does not matter (DescribeTags sorts).
 func (s *Service) register() {
@@ -83,6 +85,7 @@ func (s *Service) register() {
 		s.networkTagHooks,
 		s.keyPairHooks,
 		s.launchTemplateHooks,
+		s.asgHooks,
 		s.garbageCollectorHooks,
 		s.compactorHooks,
 	} {

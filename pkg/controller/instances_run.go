@@ -73,6 +73,10 @@ type RunRequest struct {
 	// LaunchTemplate fills what the request does not give
 	// (launchtemplate_run.go).
 	LaunchTemplate *LaunchTemplateSpec `json:",omitempty"`
+	// systemTags are instance tags the service itself adds (an Auto
+	// Scaling group's aws:autoscaling:groupName), after the checks that
+	// refuse aws: keys from callers; not part of the request's hash.
+	systemTags []Tag
 }
 
 // CPU credit modes of burstable instances (EC2 CreditSpecification).
@@ -123,6 +127,9 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 		return RunResult{}, err
 	}
 	req.Tags = withTemplateTags(req.Tags, tmpl)
+	if len(req.systemTags) > 0 {
+		req.Tags = withSystemTags(req.Tags, req.systemTags)
+	}
 	devs, err := s.launchKeys(ctx, acct, s.launchDevices(img, req.Devices))
 	if err != nil {
 		return RunResult{}, err

@@ -210,3 +210,13 @@ func withTemplateTags(tags map[string][]Tag, v *LaunchTemplateVersion) map[strin
 		Tag{Key: tagTemplateVersion, Value: strconv.FormatInt(v.Number, 10)})
 	return out
 }
+
+// withSystemTags is tags with the service's own instance tags added.
+func withSystemTags(tags map[string][]Tag, sys []Tag) map[string][]Tag {
+	out := make(map[string][]Tag, len(tags)+1)
+	for typ, ts := range tags {
+		out[typ] = append([]Tag(nil), ts...)
+	}
+	out["instance"] = append(out["instance"], sys...)
+	return out
+}

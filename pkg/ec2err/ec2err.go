@@ -177,3 +177,16 @@ func Code(err error) string {
 	}
 	return InternalError
 }
+
+// Codes of AWS Auto Scaling (API 2011-01-01), which answers on the same
+// listener: its errors are few and coarse (most refusals are
+// ValidationError, whatever the parameter).
+const (
+	ValidationError           = "ValidationError"
+	AlreadyExists             = "AlreadyExists"
+	ResourceInUse             = "ResourceInUse"
+	ScalingActivityInProgress = "ScalingActivityInProgress"
+	ResourceContention        = "ResourceContention"
+	LimitExceeded             = "LimitExceeded"
+	InvalidNextToken          = "InvalidNextToken"
+)

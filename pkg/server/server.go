@@ -19,6 +19,7 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/accounts"
 	"github.com/ec2lab/ec2lab/pkg/api"
+	"github.com/ec2lab/ec2lab/pkg/asgquery"
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/awsid"
 	"github.com/ec2lab/ec2lab/pkg/controller"
@@ -254,7 +255,12 @@ func NewThrottledHTTPHandler(compute v1.ComputeServer, keys auth.KeyStore, log *
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.Handle("/metrics", promhttp.Handler())
 	o := ec2query.Options{Compute: compute, Keys: keys, Logger: log, Region: region, Throttle: lim}
-	mux.Handle("/", bySigV4Service(ec2query.NewHandler(o), keys, log))
+	others := identityHandlers(keys, log)
+	if c, ok := compute.(controlled); ok { // Auto Scaling calls the controller itself
+		others[asgquery.Service] = asgquery.NewHandler(asgquery.Options{Groups: c.Controller(), Keys: keys,
+			Region: region, Logger: log, Throttle: lim})
+	}
+	mux.Handle("/", bySigV4Service(ec2query.NewHandler(o), others))
 	return mux
 }
 
@@ -277,14 +283,23 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelDebug)}
 }
 
-// bySigV4Service sends requests signed for STS or IAM to their identity
-// answers (pkg/awsid) and everything else to the EC2 Query API, which
-// refuses any other service.
-func bySigV4Service(ec2 http.Handler, keys auth.KeyStore, log *slog.Logger) http.Handler {
+// controlled is a Compute over a controller (api.Compute), which the
+// services without a gRPC API (Auto Scaling) call directly.
+type controlled interface{ Controller() *controller.Service }
+
+// identityHandlers are the identity answers of STS and IAM (pkg/awsid).
+func identityHandlers(keys auth.KeyStore, log *slog.Logger) map[string]http.Handler {
 	others := map[string]http.Handler{}
 	for _, svc := range awsid.Services {
 		others[svc] = awsid.NewHandler(svc, keys, log)
 	}
+	return others
+}
+
+// bySigV4Service sends requests signed for another service (STS, IAM,
+// Auto Scaling) to its handler in others and everything else to the EC2
+// Query API, which refuses any other service.
+func bySigV4Service(ec2 http.Handler, others map[string]http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h, ok := others[auth.RequestSigV4Service(r)]; ok {
 			h.ServeHTTP(w, r)
