@@ -63,7 +63,7 @@ func newRootCommand() *cobra.Command {
 	fl.StringVar(&f.dataDir, "data-dir", "./var", "directory for the state store, pools, credentials")
 	fl.StringVar(&f.configFile, "config", "", "region config file (YAML); see deploy/")
 	fl.StringVar(&f.grpcAddr, "grpc-addr", "127.0.0.1:7700", "gRPC API listen address")
-	fl.StringVar(&f.httpAddr, "http-addr", "127.0.0.1:7780", "HTTP listen address (EC2 Query API, /metrics, /healthz)")
+	fl.StringVar(&f.httpAddr, "http-addr", "127.0.0.1:7780", "HTTP listen address (EC2 Query API, /metrics, /healthz, /readyz)")
 	fl.StringVar(&f.agentAddr, "agent-addr", "", "serve the agent registry for standalone ec2-agent processes here (empty: none)")
 	fl.StringVar(&f.agentTLSDir, "agent-tls-dir", "", "region CA directory (ec2d ca init): mutual TLS with agents; without it agent traffic is plaintext and loopback only")
 	fl.StringVar(&f.caDir, "ca-dir", "", "region CA directory whose CA issues the gRPC API's TLS certificate; ec2ctl trusts its ca.pem (default: --agent-tls-dir if given, else DATA_DIR/ca, created on first start)")

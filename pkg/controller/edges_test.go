@@ -50,15 +50,26 @@ func newEdges(t *testing.T, svc *controller.Service, accounts ...string) *edges 
 // wires them (nil: no throttling).
 func newThrottledEdges(t *testing.T, svc *controller.Service, lim *throttle.Limiter, accounts ...string) *edges {
 	t.Helper()
+	return newObservedEdges(t, svc, lim, server.Observability{}, accounts...)
+}
+
+// newObservedEdges is newThrottledEdges with obs's /metrics and /readyz
+// served, and the gRPC server observed by obs.Metrics when set.
+func newObservedEdges(t *testing.T, svc *controller.Service, lim *throttle.Limiter, obs server.Observability, accounts ...string) *edges {
+	t.Helper()
 	keys := auth.StaticKeys{}
 	e := &edges{grpc: map[string]v1.ComputeClient{}, sdk: map[string]*ec2.Client{}}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	compute := api.NewCompute(svc)
 	lis := bufconn.Listen(1 << 20)
-	gs := server.NewThrottledGRPCServer(keys, compute, log, lim)
+	var opts []grpc.ServerOption
+	if obs.Metrics != nil {
+		opts = obs.Metrics.GRPCServerOptions()
+	}
+	gs := server.NewThrottledGRPCServer(keys, compute, log, lim, opts...)
 	go func() { _ = gs.Serve(lis) }()
 	t.Cleanup(gs.Stop)
-	hs := httptest.NewServer(server.NewThrottledHTTPHandler(compute, keys, log, "", lim))
+	hs := httptest.NewServer(server.NewObservedHTTPHandler(compute, keys, log, "", lim, obs))
 	t.Cleanup(hs.Close)
 	e.url = hs.URL
 	for _, acct := range accounts {

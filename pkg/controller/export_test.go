@@ -3,8 +3,10 @@ package controller
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/ids"
+	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
 // EdgeRig is what the tests of package controller_test drive through both
@@ -65,3 +67,30 @@ func (e *EdgeRig) CompletedSnapshot(t *testing.T, owner string) string {
 
 // ReconcileGroups runs the Auto Scaling sweep once.
 func (e *EdgeRig) ReconcileGroups() { e.Svc.reconcileGroups(context.Background()) }
+
+// Reconcile runs one reconciler pass.
+func (e *EdgeRig) Reconcile() { e.Svc.reconcileOnce(context.Background()) }
+
+// StaleZone makes the host of az (h-AZ) look as if its heartbeats stopped
+// an hour ago.
+func (e *EdgeRig) StaleZone(t *testing.T, az string) {
+	t.Helper()
+	if _, err := update(context.Background(), e.Svc.st, prefixHost+"h-"+az, func(h *HostRecord) error {
+		h.LastHeartbeat = e.Svc.now().Add(-time.Hour)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// FailStore makes every write to the backing store fail with err.
+func (e *EdgeRig) FailStore(err error) {
+	e.Svc.cache.Store = txnFailingStore{Store: e.Svc.cache.Store, err: err}
+}
+
+type txnFailingStore struct {
+	store.Store
+	err error
+}
+
+func (f txnFailingStore) Txn(context.Context, ...store.Op) (int64, error) { return 0, f.err }

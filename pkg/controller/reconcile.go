@@ -25,14 +25,21 @@ func (s *Service) Run(ctx context.Context) {
 }
 
 // reconcileOnce runs every registered sweep, in order (hooks.go), and
-// stops at the first that fails.
+// stops at the first that fails; each sweep and the pass are reported
+// (observe.go).
 func (s *Service) reconcileOnce(ctx context.Context) {
+	start := time.Now()
 	for _, sw := range s.hooks.sweeps {
-		if err := sw.run(ctx); err != nil {
+		t := time.Now()
+		err := sw.run(ctx)
+		s.loop.sweepDone(sw.name, t, err)
+		if err != nil {
 			s.log.Error("reconcile: "+sw.name, "err", err)
+			s.loop.passDone(start, time.Now(), false)
 			return
 		}
 	}
+	s.loop.passDone(start, time.Now(), true)
 }
 
 // retryBackoff is the wait before the next try of work that failed

@@ -51,6 +51,8 @@ type Service struct {
 	gc gcState
 	// compact spaces out compactor passes (compactor.go).
 	compact compactState
+	// loop is what the reconciler's passes leave behind (observe.go).
+	loop loopState
 }
 
 // New builds the service. cfg must be validated.

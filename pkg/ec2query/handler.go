@@ -50,6 +50,11 @@ type Options struct {
 	// Throttle limits each account's requests (nil: no limit); the gRPC
 	// edge shares it.
 	Throttle *throttle.Limiter
+	// Observe, when set, is told of every request once answered: its
+	// action ("unknown" when the request named none this API serves or was
+	// refused before its action was read), its EC2 error code ("" on
+	// success) and how long it took (metrics).
+	Observe func(action, code string, d time.Duration)
 }
 
 type handler struct {
@@ -119,7 +124,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.o.Logger.ErrorContext(r.Context(), "ec2query panic", "request_id", c.id, "action", c.action, "panic", p)
 			status, code = h.fail(w, c, ec2err.New(ec2err.InternalError, "An internal error has occurred"))
 		}
-		h.log(r.Context(), c, status, code, h.o.Now().Sub(start))
+		d := h.o.Now().Sub(start)
+		h.log(r.Context(), c, status, code, d)
+		h.observe(c.action, code, d)
 	}()
 	b, err := h.serve(r, c)
 	if err != nil {
@@ -132,6 +139,21 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeXML(w, status, doc)
+}
+
+// observe tells Observe of a request; unknown action names are bucketed so
+// that clients cannot add series.
+func (h *handler) observe(action, code string, d time.Duration) {
+	if h.o.Observe == nil {
+		return
+	}
+	if _, ok := actions[action]; !ok {
+		action = "unknown"
+	}
+	if code == "Success" {
+		code = ""
+	}
+	h.o.Observe(action, code, d)
 }
 
 // serve authenticates, parses and runs the request. What the headers

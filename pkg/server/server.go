@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -102,6 +101,7 @@ func Run(ctx context.Context, o Options) error {
 			return err
 		}
 	}
+	m := newMetrics(svc)
 	go svc.Run(ctx)
 	keys := accounts.KeyStore(st)
 	compute := api.NewCompute(svc)
@@ -122,14 +122,15 @@ func Run(ctx context.Context, o Options) error {
 	conns := newConnLimiter(maxUnauthenticatedConns, maxUnauthenticatedConnsPerIP, log)
 	grpcLis, httpLis = conns.Listener(grpcLis), conns.Listener(httpLis)
 	lim := throttle.New(o.Config.Throttling) // one budget per account for both edges
-	gs := newGRPCServer(keys, compute, log, lim, conns, grpc.Creds(creds))
+	gs := newGRPCServer(keys, compute, log, lim, conns, append(m.GRPCServerOptions(), grpc.Creds(creds))...)
 	if o.Config.PeerAPI != nil {
 		if _, err := servePeerAPI(ctx, o.Config.PeerAPI, keys, compute, log); err != nil {
 			return err
 		}
 	}
 	v1.RegisterAccountsServer(gs, api.NewAccounts(accounts.New(st, log)))
-	hs := newHTTPServer(NewThrottledHTTPHandler(compute, keys, log, cfg.Region, lim), log)
+	obs := Observability{Metrics: m, Ready: svc.Ready}
+	hs := newHTTPServer(NewObservedHTTPHandler(compute, keys, log, cfg.Region, lim, obs), log)
 	hs.ConnContext = conns.connContext
 	// Images first: once /healthz answers, the registered AMIs exist.
 	if err := registerImages(ctx, svc, admin, o.RegisterImages, log); err != nil {
@@ -235,7 +236,7 @@ func newGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logge
 }
 
 // NewHTTPHandler is ec2d's HTTP listener: the EC2 Query API over the same
-// Compute, /metrics and /healthz.
+// Compute, /metrics and /healthz (liveness).
 //
 // region, when given, is the only region EC2 requests may be signed for
 // (EC2 refuses a credential scoped to another region); STS and IAM
@@ -251,10 +252,17 @@ func NewHTTPHandler(compute v1.ComputeServer, keys auth.KeyStore, log *slog.Logg
 // NewThrottledHTTPHandler is NewHTTPHandler with each account's requests
 // admitted by lim (shared with the gRPC API; nil: no limit).
 func NewThrottledHTTPHandler(compute v1.ComputeServer, keys auth.KeyStore, log *slog.Logger, region string, lim *throttle.Limiter) http.Handler {
+	return NewObservedHTTPHandler(compute, keys, log, region, lim, Observability{})
+}
+
+// NewObservedHTTPHandler is NewThrottledHTTPHandler serving obs's /metrics
+// (which counts the Query API's requests) and /readyz (observe.go).
+func NewObservedHTTPHandler(compute v1.ComputeServer, keys auth.KeyStore, log *slog.Logger, region string, lim *throttle.Limiter,
+	obs Observability) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
-	mux.Handle("/metrics", promhttp.Handler())
-	o := ec2query.Options{Compute: compute, Keys: keys, Logger: log, Region: region, Throttle: lim}
+	obs.mount(mux, log)
+	o := ec2query.Options{Compute: compute, Keys: keys, Logger: log, Region: region, Throttle: lim, Observe: obs.queryObserver()}
 	others := identityHandlers(keys, log)
 	if c, ok := compute.(controlled); ok { // Auto Scaling calls the controller itself
 		others[asgquery.Service] = asgquery.NewHandler(asgquery.Options{Groups: c.Controller(), Keys: keys,

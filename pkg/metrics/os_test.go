@@ -1,0 +1,5 @@
+package metrics
+
+import "runtime"
+
+func isLinux() bool { return runtime.GOOS == "linux" }
