@@ -32,6 +32,19 @@ mkdir -p /var/log/libvirt /run/libvirt /var/lib/libvirt/images
 
 systemd_runs() { [ -d /run/systemd/system ] && systemctl is-active --quiet "$1" 2>/dev/null; }
 
+# start_daemon CMD...: runs a daemon that keeps none of this script's open
+# files but stdio: a lock or pipe the caller holds (a CI wrapper's flock, a
+# test's temp file) must not stay open in a daemon that outlives the caller.
+start_daemon() {
+  (
+    for fd in /proc/self/fd/*; do
+      fd=${fd##*/}
+      if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi
+    done
+    exec "$@"
+  )
+}
+
 # hugetlbfs for hugepage-backed (r*/x*) guests: libvirtd looks for it only
 # when it starts, so mount it first.
 if ! grep -q ' hugetlbfs ' /proc/mounts; then
@@ -50,11 +63,11 @@ if systemd_runs libvirtd || systemd_runs virtqemud; then
 else
   if ! pgrep -x virtlogd >/dev/null; then
     log "starting virtlogd"
-    virtlogd -d
+    start_daemon virtlogd -d
   fi
   if ! pgrep -x libvirtd >/dev/null; then
     log "starting libvirtd"
-    libvirtd -d
+    start_daemon libvirtd -d
   fi
 fi
 

@@ -65,15 +65,40 @@ func restartLibvirtd(t *testing.T) {
 			t.Fatalf("libvirtd %d still running 30s after SIGTERM", old)
 		}
 	}
-	if err := startLibvirtd(); err != nil {
+	// The starter holds an open file its child inherits (as a CI wrapper's
+	// lock is inherited): the daemon must not keep it.
+	held, err := os.CreateTemp(t.TempDir(), "held-by-starter")
+	if err != nil {
 		t.Fatal(err)
 	}
-	libvirtdPIDNow.Store(int64(libvirtdPID()))
+	defer held.Close()
+	if err := startLibvirtd(held); err != nil {
+		t.Fatal(err)
+	}
+	pid := libvirtdPID()
+	libvirtdPIDNow.Store(int64(pid))
+	if fd, ok := holds(pid, held.Name()); ok {
+		t.Errorf("the new libvirtd %d holds its starter's open file %s as fd %s", pid, held.Name(), fd)
+	}
 }
 
-// startLibvirtd starts libvirtd (and what it needs) the way CI does.
-func startLibvirtd() error {
+// holds reports whether process pid has path open, and as which fd.
+func holds(pid int, path string) (string, bool) {
+	dir := fmt.Sprintf("/proc/%d/fd", pid)
+	fds, _ := os.ReadDir(dir)
+	for _, fd := range fds {
+		if target, err := os.Readlink(filepath.Join(dir, fd.Name())); err == nil && target == path {
+			return fd.Name(), true
+		}
+	}
+	return "", false
+}
+
+// startLibvirtd starts libvirtd (and what it needs) the way CI does; the
+// script inherits inherited (as fd 3 on).
+func startLibvirtd(inherited ...*os.File) error {
 	cmd := exec.Command("bash", filepath.Join(repoRoot(), "scripts/install-host-deps.sh"))
+	cmd.ExtraFiles = inherited
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("start libvirtd: %v\n%s", err, out)
 	}
