@@ -25,14 +25,17 @@ var actions = map[string]action{
 	"DescribeScalingActivities":           describeActivities,
 }
 
-func actionNames() string {
-	var names []string
+// Actions are the Auto Scaling actions served, sorted.
+func Actions() []string {
+	names := make([]string, 0, len(actions))
 	for n := range actions {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	return strings.Join(names, ", ")
+	return names
 }
+
+func actionNames() string { return strings.Join(Actions(), ", ") }
 
 // groupRequest reads the parameters Create and Update share.
 func groupRequest(p *params, create bool) (controller.GroupRequest, error) {

@@ -39,6 +39,8 @@ type edges struct {
 	grpc map[string]v1.ComputeClient // account → client
 	sdk  map[string]*ec2.Client      // account → Query API client
 	url  string                      // the Query API's address
+	// dial connects to the gRPC server (for ec2ctl).
+	dial func(ctx context.Context, addr string) (net.Conn, error)
 }
 
 func newEdges(t *testing.T, svc *controller.Service, accounts ...string) *edges {
@@ -72,6 +74,7 @@ func newObservedEdges(t *testing.T, svc *controller.Service, lim *throttle.Limit
 	hs := httptest.NewServer(server.NewObservedHTTPHandler(compute, keys, log, "", lim, obs))
 	t.Cleanup(hs.Close)
 	e.url = hs.URL
+	e.dial = func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }
 	for _, acct := range accounts {
 		k := auth.Key{AccessKeyID: "AKIA" + acct, SecretAccessKey: "secret-" + acct, AccountID: acct}
 		keys[k.AccessKeyID] = k

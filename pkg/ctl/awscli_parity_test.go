@@ -25,6 +25,8 @@ type awsCLI struct {
 	t   *testing.T
 	bin string
 	srv *httptest.Server
+	// service is the AWS CLI's command (default ec2).
+	service string
 }
 
 // newAWSCLI skips under -short (a Python process per command) and where
@@ -63,7 +65,11 @@ func (c *awsCLI) runWith(env []string, args ...string) (string, string, int) {
 	c.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, c.bin, append([]string{"ec2"}, args...)...)
+	service := c.service
+	if service == "" {
+		service = "ec2"
+	}
+	cmd := exec.CommandContext(ctx, c.bin, append([]string{service}, args...)...)
 	cmd.Env = append(append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=sekrit-value",
 		"AWS_DEFAULT_REGION=lab-1", "AWS_CONFIG_FILE=/nonexistent", "AWS_SHARED_CREDENTIALS_FILE=/nonexistent",
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=", "PYTHONDONTWRITEBYTECODE=1"), env...)

@@ -32,11 +32,15 @@ type modelFlags struct {
 	inputJSON, inputYAML, skeleton string
 }
 
-// addModelFlags gives every command of the model its AWS CLI options and
-// checks; root's other commands are left alone.
-func addModelFlags(root *cobra.Command, a *app) {
-	for _, cmd := range root.Commands() {
-		v := verbModel(cmd.Name())
+// addModelFlags gives every command of the EC2 model its AWS CLI options
+// and checks; root's other commands are left alone.
+func addModelFlags(root *cobra.Command, a *app) { addModelFlagsOf(root, a, loadModel()) }
+
+// addModelFlagsOf is addModelFlags for the commands under parent of the
+// model m (a service's command group).
+func addModelFlagsOf(parent *cobra.Command, a *app, m *cliModel) {
+	for _, cmd := range parent.Commands() {
+		v := m.Verbs[cmd.Name()]
 		if v == nil || cmd.RunE == nil {
 			continue
 		}
@@ -68,9 +72,9 @@ func (a *app) beforeOperation(cmd *cobra.Command, v *cliVerb, fl *modelFlags) (d
 	switch fl.skeleton {
 	case "":
 	case skeletonInput:
-		return true, jsonPrinter{}.Print(a.env.stdout, v.Op, skeleton(v.In, false))
+		return true, jsonPrinter{}.Print(a.env.stdout, v.Op, skeleton(v.model, v.In, false))
 	case skeletonYAMLInput:
-		return true, yamlPrinter{}.Print(a.env.stdout, v.Op, skeleton(v.In, false))
+		return true, yamlPrinter{}.Print(a.env.stdout, v.Op, skeleton(v.model, v.In, false))
 	case skeletonOutput:
 		if err := checkRequired(cmd, v); err != nil {
 			return false, err
@@ -78,7 +82,7 @@ func (a *app) beforeOperation(cmd *cobra.Command, v *cliVerb, fl *modelFlags) (d
 		if v.Out == "" {
 			return true, nil
 		}
-		return true, a.print(v.Op, skeleton(v.Out, true))
+		return true, a.print(v.Op, skeleton(v.model, v.Out, true))
 	default:
 		return false, usageErrorf("argument --generate-cli-skeleton: invalid choice: '%s' (choose from 'input', 'yaml-input', 'output')", fl.skeleton)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ec2lab/ec2lab/pkg/api"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
@@ -217,15 +218,17 @@ func contains(list []string, s string) bool {
 
 // harness runs ec2ctl in-process against a fakeCompute over bufconn.
 type harness struct {
-	t     *testing.T
-	fake  *fakeCompute
-	lis   *bufconn.Listener
-	env   map[string]string
-	sleep int
-	tty   bool
-	stdin string
-	in    io.Reader   // when set, replaces stdin
-	out   *syncBuffer // when set, receives stdout
+	t    *testing.T
+	fake *fakeCompute
+	// groups is the fake behind the AutoScaling service.
+	groups *fakeGroups
+	lis    *bufconn.Listener
+	env    map[string]string
+	sleep  int
+	tty    bool
+	stdin  string
+	in     io.Reader   // when set, replaces stdin
+	out    *syncBuffer // when set, receives stdout
 }
 
 // syncBuffer is a bytes.Buffer safe to read while a command writes it.
@@ -253,6 +256,8 @@ func newHarness(t *testing.T) *harness {
 		env: map[string]string{"HOME": t.TempDir(), "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "sekrit-value", "AWS_CA_BUNDLE": ca}}
 	srv := grpc.NewServer(append(errgrpc.ServerOptions(), creds)...) // as ec2d: TLS, native EC2 errors become statuses
 	pb.RegisterComputeServer(srv, h.fake)
+	h.groups = newFakeGroups()
+	pb.RegisterAutoScalingServer(srv, api.NewAutoScaling(h.groups))
 	go func() { _ = srv.Serve(h.lis) }()
 	t.Cleanup(srv.Stop)
 	return h

@@ -17,6 +17,12 @@ import (
 //go:embed awsmodel.json
 var awsModelJSON []byte
 
+// awsmodel_autoscaling.json is the same for the Auto Scaling commands
+// (`ec2ctl autoscaling`), from `genmodel.py autoscaling`.
+//
+//go:embed awsmodel_autoscaling.json
+var awsAutoScalingModelJSON []byte
+
 // cliModel is awsmodel.json.
 type cliModel struct {
 	Verbs   map[string]*cliVerb   `json:"verbs"`
@@ -41,6 +47,7 @@ type cliVerb struct {
 	Required  []string          `json:"required"`
 	Args      map[string]string `json:"args"` // input member -> option
 	Paginated bool              `json:"paginated"`
+	model     *cliModel         // the model the verb is in (its shapes)
 }
 
 // cliShape is one botocore shape: its type, and its members (structure),
@@ -53,24 +60,31 @@ type cliShape struct {
 	Enum    string      `json:"enum"`
 }
 
-var loadModel = sync.OnceValue(func() *cliModel {
+// loadModel is the EC2 model; loadAutoScalingModel Auto Scaling's.
+var (
+	loadModel            = sync.OnceValue(func() *cliModel { return parseModel("awsmodel.json", awsModelJSON) })
+	loadAutoScalingModel = sync.OnceValue(func() *cliModel {
+		return parseModel("awsmodel_autoscaling.json", awsAutoScalingModelJSON)
+	})
+)
+
+func parseModel(name string, b []byte) *cliModel {
 	m := &cliModel{}
-	if err := json.Unmarshal(awsModelJSON, m); err != nil {
-		panic(fmt.Sprintf("ctl: awsmodel.json: %v", err))
+	if err := json.Unmarshal(b, m); err != nil {
+		panic(fmt.Sprintf("ctl: %s: %v", name, err))
+	}
+	for _, v := range m.Verbs {
+		v.model = m
 	}
 	return m
-})
-
-// verbModel returns the model of the command named verb, or nil.
-func verbModel(verb string) *cliVerb { return loadModel().Verbs[verb] }
+}
 
 // skeleton returns a sample document of shape as the AWS CLI's
 // --generate-cli-skeleton writes it (botocore's ArgumentGenerator): for
 // input, strings are "" (or an enum's value), for output (memberNames)
 // the member's name; numbers 0, booleans true, lists one element, maps
 // one "KeyName" entry, and a structure met again inside itself {}.
-func skeleton(shapeName string, memberNames bool) any {
-	m := loadModel()
+func skeleton(m *cliModel, shapeName string, memberNames bool) any {
 	var gen func(name, label string, stack []string) any
 	gen = func(name, label string, stack []string) any {
 		sh := m.Shapes[name]

@@ -8,36 +8,60 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ec2lab/ec2lab/pkg/asgquery"
 	"github.com/ec2lab/ec2lab/pkg/ec2query"
 )
 
-// TestModelMatchesAWSCLI regenerates awsmodel.json from the installed AWS
-// CLI and botocore for the actions the Query API serves: it must be
-// current (go test ./pkg/ctl -run TestModelMatchesAWSCLI -update rewrites
-// it).
+// modelFiles are the models ec2ctl embeds: the file, the AWS CLI service
+// it is written from, the actions served and the command they are under
+// ("" for the root).
+var modelFiles = []struct {
+	file, service string
+	actions       func() []string
+	group         string
+	model         func() *cliModel
+}{
+	{"awsmodel.json", "ec2", ec2query.Actions, "", loadModel},
+	{"awsmodel_autoscaling.json", "autoscaling", asgquery.Actions, "autoscaling", loadAutoScalingModel},
+}
+
+// TestModelMatchesAWSCLI regenerates awsmodel.json and
+// awsmodel_autoscaling.json from the installed AWS CLI and botocore for
+// the actions the Query APIs serve: they must be current (go test
+// ./pkg/ctl -run TestModelMatchesAWSCLI -update rewrites them).
 func TestModelMatchesAWSCLI(t *testing.T) {
 	aws := newAWSCLI(t, newHarness(t)) // skips under -short and without the AWS CLI
 	python := filepath.Join(filepath.Dir(aws.bin), "python3")
 	if _, err := os.Stat(python); err != nil {
 		python = "python3"
 	}
-	cmd := exec.Command(python, filepath.Join("testdata", "genmodel.py"))
-	cmd.Stdin = strings.NewReader(strings.Join(ec2query.Actions(), "\n") + "\n")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	got, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("genmodel.py: %v\n%s", err, stderr.String())
-	}
-	if *update {
-		if err := os.WriteFile("awsmodel.json", got, 0o644); err != nil {
-			t.Fatal(err)
+	for _, mf := range modelFiles {
+		cmd := exec.Command(python, filepath.Join("testdata", "genmodel.py"), mf.service)
+		cmd.Stdin = strings.NewReader(strings.Join(mf.actions(), "\n") + "\n")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		got, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("genmodel.py %s: %v\n%s", mf.service, err, stderr.String())
 		}
-		return
+		if *update {
+			if err := os.WriteFile(mf.file, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if want, err := os.ReadFile(mf.file); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s is not what the installed AWS CLI says (go test ./pkg/ctl -run TestModelMatchesAWSCLI -update)", mf.file)
+		}
 	}
-	if !bytes.Equal(got, awsModelJSON) {
-		t.Errorf("awsmodel.json is not what the installed AWS CLI says (go test ./pkg/ctl -run TestModelMatchesAWSCLI -update)")
+}
+
+// inGroup is args under the command group ("" for the root).
+func inGroup(group string, args ...string) []string {
+	if group == "" {
+		return args
 	}
+	return append([]string{group}, args...)
 }
 
 // TestModelCoversVerbs: every served action is in the model, and every
@@ -45,24 +69,26 @@ func TestModelMatchesAWSCLI(t *testing.T) {
 // AWS CLI paginates, its pagination options.
 func TestModelCoversVerbs(t *testing.T) {
 	root := NewRootCommand()
-	for _, action := range ec2query.Actions() {
-		verb := kebabName(action)
-		v := verbModel(verb)
-		if v == nil {
-			t.Errorf("%s: not in awsmodel.json (go test ./pkg/ctl -run TestModelMatchesAWSCLI -update)", verb)
-			continue
-		}
-		cmd, _, err := root.Find([]string{verb})
-		if err != nil {
-			continue // TestEveryQueryActionHasAVerb reports it
-		}
-		want := append([]string{"cli-input-json", "cli-input-yaml", "generate-cli-skeleton"}, v.Required...)
-		if v.Paginated {
-			want = append(want, "max-items", "page-size", "starting-token")
-		}
-		for _, name := range want {
-			if cmd.Flags().Lookup(name) == nil {
-				t.Errorf("%s has no --%s", verb, name)
+	for _, mf := range modelFiles {
+		for _, action := range mf.actions() {
+			verb := kebabName(action)
+			v := mf.model().Verbs[verb]
+			if v == nil {
+				t.Errorf("%s: not in %s (go test ./pkg/ctl -run TestModelMatchesAWSCLI -update)", verb, mf.file)
+				continue
+			}
+			cmd, _, err := root.Find(inGroup(mf.group, verb))
+			if err != nil {
+				continue // TestEveryQueryActionHasAVerb reports it
+			}
+			want := append([]string{"cli-input-json", "cli-input-yaml", "generate-cli-skeleton"}, v.Required...)
+			if v.Paginated {
+				want = append(want, "max-items", "page-size", "starting-token")
+			}
+			for _, name := range want {
+				if cmd.Flags().Lookup(name) == nil {
+					t.Errorf("%s has no --%s", verb, name)
+				}
 			}
 		}
 	}
@@ -72,17 +98,20 @@ func TestModelCoversVerbs(t *testing.T) {
 // the AWS CLI requires, naming them in its order, and sends nothing.
 func TestRequiredOptions(t *testing.T) {
 	h := newHarness(t)
-	for verb, v := range loadModel().Verbs {
-		if len(v.Required) == 0 {
-			continue
-		}
-		t.Run(verb, func(t *testing.T) {
-			h.fake.lastReq = nil
-			_, errOut, code := h.run(verb)
-			want := "the following arguments are required: --" + strings.Join(v.Required, ", --") + "\n"
-			if code != ExitUsage || !strings.HasPrefix(errOut, want) || h.fake.lastReq != nil {
-				t.Errorf("exit %d, %q, sent %v; want %q", code, errOut, h.fake.lastReq, want)
+	for _, mf := range modelFiles {
+		for verb, v := range mf.model().Verbs {
+			if len(v.Required) == 0 {
+				continue
 			}
-		})
+			t.Run(verb, func(t *testing.T) {
+				h.fake.lastReq = nil
+				h.groups.reset()
+				_, errOut, code := h.run(inGroup(mf.group, verb)...)
+				want := "the following arguments are required: --" + strings.Join(v.Required, ", --") + "\n"
+				if code != ExitUsage || !strings.HasPrefix(errOut, want) || h.fake.lastReq != nil || h.groups.lastCall() != "" {
+					t.Errorf("exit %d, %q, sent %v %q; want %q", code, errOut, h.fake.lastReq, h.groups.lastCall(), want)
+				}
+			})
+		}
 	}
 }

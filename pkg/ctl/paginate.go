@@ -21,12 +21,16 @@ type pageFlags struct {
 	nextToken     string
 }
 
-func (p *pageFlags) register(cmd *cobra.Command) {
+func (p *pageFlags) register(cmd *cobra.Command) { p.registerLimit(cmd, "max-results") }
+
+// registerLimit is register with the page size option named limit (Auto
+// Scaling's is max-records).
+func (p *pageFlags) registerLimit(cmd *cobra.Command, limit string) {
 	f := cmd.Flags()
 	f.IntVar(&p.maxItems, "max-items", 0, "total number of items to return; a NextToken to resume is printed when more remain")
 	f.Int32Var(&p.pageSize, "page-size", 0, "number of items per service call")
 	f.StringVar(&p.startingToken, "starting-token", "", "a NextToken printed by an earlier --max-items call")
-	f.Int32Var(&p.maxResults, "max-results", 0, "return one page of at most this many items (disables automatic pagination)")
+	f.Int32Var(&p.maxResults, limit, 0, "return one page of at most this many items (disables automatic pagination)")
 	f.StringVar(&p.nextToken, "next-token", "", "the service token of the page to fetch (disables automatic pagination)")
 }
 

@@ -3,8 +3,6 @@ package ctl
 import (
 	"strings"
 	"testing"
-
-	"github.com/ec2lab/ec2lab/pkg/ec2query"
 )
 
 func TestKebabCase(t *testing.T) {
@@ -21,15 +19,17 @@ func TestKebabCase(t *testing.T) {
 	}
 }
 
-// TestEveryQueryActionHasAVerb: every action the Query API serves has an
-// ec2ctl verb of the AWS CLI's name.
+// TestEveryQueryActionHasAVerb: every action the Query APIs serve has an
+// ec2ctl verb of the AWS CLI's name (Auto Scaling's under `autoscaling`).
 func TestEveryQueryActionHasAVerb(t *testing.T) {
 	root := NewRootCommand()
 	var missing []string
-	for _, action := range ec2query.Actions() {
-		verb := kebabName(action)
-		if c, _, err := root.Find([]string{verb}); err != nil || c == root || c.Name() != verb {
-			missing = append(missing, verb)
+	for _, mf := range modelFiles {
+		for _, action := range mf.actions() {
+			verb := kebabName(action)
+			if c, _, err := root.Find(inGroup(mf.group, verb)); err != nil || c == root || c.Name() != verb {
+				missing = append(missing, strings.Join(inGroup(mf.group, verb), " "))
+			}
 		}
 	}
 	if len(missing) > 0 {

@@ -193,7 +193,8 @@ func startAgents(ctx context.Context, cfg Config, svc *controller.Service, log *
 // its limit bounds only the small requests that start them.
 const MaxGRPCRequest = 256 << 10
 
-// NewGRPCServer is ec2d's public gRPC server: the Compute service behind
+// NewGRPCServer is ec2d's public gRPC server: the Compute service (and
+// AutoScaling, when compute is the controller's) behind
 // request authentication, errors mapped once by errgrpc, health and
 // reflection; no message over MaxGRPCRequest is read. opts add to the
 // server's options (grpc.Creds for TLS).
@@ -229,6 +230,9 @@ func newGRPCServer(keys auth.KeyStore, compute v1.ComputeServer, log *slog.Logge
 	gs := grpc.NewServer(append([]grpc.ServerOption{grpc.MaxRecvMsgSize(MaxGRPCRequest),
 		grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...)}, opts...)...)
 	v1.RegisterComputeServer(gs, compute)
+	if c, ok := compute.(controlled); ok { // as on the HTTP listener
+		v1.RegisterAutoScalingServer(gs, api.NewAutoScaling(c.Controller()))
+	}
 	h := health.NewServer()
 	healthpb.RegisterHealthServer(gs, h)
 	reflection.Register(gs)

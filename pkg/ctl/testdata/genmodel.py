@@ -1,6 +1,8 @@
-"""Writes ec2ctl's model of the AWS CLI's EC2 commands (awsmodel.json).
+"""Writes ec2ctl's model of the AWS CLI's commands of one service.
 
-Reads the EC2 action names ec2lab serves on stdin, one a line, and prints,
+The service is the argument (default ec2: awsmodel.json; autoscaling:
+awsmodel_autoscaling.json). Reads the action names ec2lab serves on stdin,
+one a line, and prints,
 from the installed AWS CLI and botocore, for each action's command: its
 operation, input and output shapes, the options the AWS CLI requires (in
 its order), the option each input member is given by, and whether the
@@ -11,16 +13,17 @@ command paginates; every shape those reach; and botocore's waiters
 import json
 import sys
 
+from awscli.arguments import BooleanArgument
 from awscli.clidriver import create_clidriver
 from botocore import xform_name
 
 
 def main():
+    service = sys.argv[1] if len(sys.argv) > 1 else 'ec2'
     actions = [l.strip() for l in sys.stdin if l.strip()]
     driver = create_clidriver()
-    ec2 = driver._get_command_table()['ec2']
-    commands = ec2._get_command_table()
-    model = driver.session.get_service_model('ec2')
+    commands = driver._get_command_table()[service]._get_command_table()
+    model = driver.session.get_service_model(service)
     shapes = {}
     verbs = {}
     for action in actions:
@@ -36,13 +39,18 @@ def main():
             'op': action,
             'in': walk(op.input_shape, shapes),
             'out': walk(op.output_shape, shapes),
-            'required': [name for name, arg in table.items() if arg.required],
+            # argparse requires neither form of a boolean (botocore's
+            # parameter validation refuses it missing)
+            'required': [name for name, arg in table.items() if arg.required and not isinstance(arg, BooleanArgument)],
             'args': args,
             'paginated': 'starting-token' in table,
         }
     waiters = {}
-    waiter_model = driver.session.get_waiter_model('ec2')
-    for name in waiter_model.waiter_names:
+    if service != 'ec2':  # waiters are ec2ctl's for EC2 only
+        waiter_model = None
+    else:
+        waiter_model = driver.session.get_waiter_model(service)
+    for name in waiter_model.waiter_names if waiter_model else []:
         w = waiter_model.get_waiter(name)
         if w.operation not in actions:
             continue
