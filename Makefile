@@ -13,7 +13,7 @@ FUZZTIME  ?= 5s
 STATICCHECK_VERSION ?= v0.8.2
 export CGO_ENABLED ?= 0
 
-.PHONY: all build generate verify-generate test unit-test fuzz bench lint image image-debian up clean host-deps test-clients
+.PHONY: all build generate verify-generate test unit-test race fuzz bench lint image image-debian up clean host-deps test-clients
 
 all: build
 
@@ -72,6 +72,12 @@ fuzz:
 unit-test:
 	@start=$$(date +%s); $(GO) test -count=1 -short ./...; \
 	  rc=$$?; echo "unit-test: $$(( $$(date +%s) - start ))s wall"; exit $$rc
+
+# race runs the unit tests (-short, as unit-test) under the race detector,
+# which needs cgo (gcc): the one target built with CGO_ENABLED=1.
+race:
+	@start=$$(date +%s); CGO_ENABLED=1 $(GO) test -race -count=1 -short ./...; \
+	  rc=$$?; echo "race: $$(( $$(date +%s) - start ))s wall"; exit $$rc
 
 bench: host-deps image build
 	bash scripts/bench.sh $(BENCH)
