@@ -32,6 +32,7 @@ type flags struct {
 	configFile     string
 	grpcAddr       string
 	httpAddr       string
+	httpsAddr      string
 	agentAddr      string
 	agentTLSDir    string
 	caDir          string
@@ -64,6 +65,7 @@ func newRootCommand() *cobra.Command {
 	fl.StringVar(&f.configFile, "config", "", "region config file (YAML); see deploy/")
 	fl.StringVar(&f.grpcAddr, "grpc-addr", "127.0.0.1:7700", "gRPC API listen address")
 	fl.StringVar(&f.httpAddr, "http-addr", "127.0.0.1:7780", "HTTP listen address (EC2 Query API, /metrics, /healthz, /readyz)")
+	fl.StringVar(&f.httpsAddr, "https-addr", "", "also serve the HTTP listener's handler over TLS here, with a certificate from the region CA (--ca-dir); the AWS CLI trusts it with --ca-bundle (empty: none)")
 	fl.StringVar(&f.agentAddr, "agent-addr", "", "serve the agent registry for standalone ec2-agent processes here (empty: none)")
 	fl.StringVar(&f.agentTLSDir, "agent-tls-dir", "", "region CA directory (ec2d ca init): mutual TLS with agents; without it agent traffic is plaintext and loopback only")
 	fl.StringVar(&f.caDir, "ca-dir", "", "region CA directory whose CA issues the gRPC API's TLS certificate; ec2ctl trusts its ca.pem (default: --agent-tls-dir if given, else DATA_DIR/ca, created on first start)")
@@ -101,7 +103,7 @@ func run(parent context.Context, f flags) error {
 	}
 	log.Info("ec2d starting", "version", version.Version, "region", cfg.Region, "data_dir", f.dataDir)
 	return server.Run(ctx, server.Options{Config: cfg, DataDir: f.dataDir, GRPCAddr: f.grpcAddr,
-		HTTPAddr: f.httpAddr, AgentAddr: f.agentAddr, AgentTLSDir: f.agentTLSDir, GRPCCADir: f.caDir,
+		HTTPAddr: f.httpAddr, HTTPSAddr: f.httpsAddr, AgentAddr: f.agentAddr, AgentTLSDir: f.agentTLSDir, GRPCCADir: f.caDir,
 		GRPCTLSHosts: f.grpcTLSHosts, GRPCPlaintextLoopback: f.grpcPlaintext, RegisterImages: images, Log: log})
 }
 

@@ -38,6 +38,10 @@ type Options struct {
 	DataDir  string
 	GRPCAddr string
 	HTTPAddr string
+	// HTTPSAddr, when set, serves the HTTP listener's handler (Query API,
+	// other AWS services, /metrics, /healthz, /readyz) over TLS there too,
+	// with a certificate from the region CA (querytls.go).
+	HTTPSAddr string
 	// AgentAddr, when set, serves the agent Registry there (loopback only)
 	// for standalone ec2-agent processes.
 	AgentAddr string
@@ -130,16 +134,31 @@ func Run(ctx context.Context, o Options) error {
 	}
 	v1.RegisterAccountsServer(gs, api.NewAccounts(accounts.New(st, log)))
 	obs := Observability{Metrics: m, Ready: svc.Ready}
-	hs := newHTTPServer(NewObservedHTTPHandler(compute, keys, log, cfg.Region, lim, obs), log)
+	handler := NewObservedHTTPHandler(compute, keys, log, cfg.Region, lim, obs)
+	hs := newHTTPServer(handler, log)
 	hs.ConnContext = conns.connContext
+	var httpsLis net.Listener
+	var httpsCA string
+	hss := newHTTPServer(handler, log)
+	hss.ConnContext = conns.connContext
+	if o.HTTPSAddr != "" {
+		if httpsLis, httpsCA, err = listenQueryTLS(o, conns, log); err != nil {
+			return err
+		}
+	}
 	// Images first: once /healthz answers, the registered AMIs exist.
 	if err := registerImages(ctx, svc, admin, o.RegisterImages, log); err != nil {
 		return err
 	}
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	go func() { errc <- gs.Serve(grpcLis) }()
 	go func() { errc <- hs.Serve(httpLis) }()
-	announce(log, endpoints{grpc: grpcLis.Addr().String(), http: httpLis.Addr().String(), ca: caPath}, credPath, cfg.Region)
+	ep := endpoints{grpc: grpcLis.Addr().String(), http: httpLis.Addr().String(), ca: caPath}
+	if httpsLis != nil {
+		go func() { errc <- hss.Serve(httpsLis) }()
+		ep.https, ep.httpsCA = httpsLis.Addr().String(), httpsCA
+	}
+	announce(log, ep, credPath, cfg.Region)
 	if o.Ready != nil {
 		o.Ready(grpcLis.Addr().String(), httpLis.Addr().String())
 	}
@@ -154,6 +173,7 @@ func Run(ctx context.Context, o Options) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = hs.Shutdown(sctx)
+	_ = hss.Shutdown(sctx)
 	return nil
 }
 
@@ -337,22 +357,27 @@ func registerImages(ctx context.Context, svc *controller.Service, admin auth.Key
 
 // endpoints are where ec2d serves: the gRPC and HTTP listeners, and the CA
 // certificate gRPC clients trust ("" when gRPC is plaintext).
-type endpoints struct{ grpc, http, ca string }
+type endpoints struct{ grpc, http, ca, https, httpsCA string }
 
 func announce(log *slog.Logger, ep endpoints, credPath, region string) {
-	log.Info("ec2d ready", "grpc", ep.grpc, "grpc_tls", ep.ca != "", "grpc_ca", ep.ca, "http", ep.http, "credentials", credPath, "region", region)
+	log.Info("ec2d ready", "grpc", ep.grpc, "grpc_tls", ep.ca != "", "grpc_ca", ep.ca, "http", ep.http, "https", ep.https,
+		"credentials", credPath, "region", region)
 	trust, grpcLine, endpoint := "", "plaintext, loopback only", "grpc://"+ep.grpc
 	if ep.ca != "" {
 		trust, grpcLine, endpoint = " AWS_CA_BUNDLE="+ep.ca, "TLS, CA certificate "+ep.ca, ep.grpc
 	}
+	https := ""
+	if ep.https != "" {
+		https = fmt.Sprintf("\n  EC2 Query API, TLS:   https://%s (aws --ca-bundle %s)", ep.https, ep.httpsCA)
+	}
 	fmt.Fprintf(os.Stderr, `
 ec2d is serving region %[4]s
   gRPC (ec2ctl):        %[1]s (%[5]s)
-  EC2 Query API (aws):  http://%[2]s
+  EC2 Query API (aws):  http://%[2]s%[8]s
   credentials:          %[3]s (profile ec2lab)
 Use it:
   export AWS_SHARED_CREDENTIALS_FILE=%[3]s AWS_PROFILE=ec2lab AWS_DEFAULT_REGION=%[4]s EC2LAB_ENDPOINT=%[6]s%[7]s
   ec2ctl describe-images --owners self
   aws --endpoint-url http://%[2]s ec2 describe-instances
-`, ep.grpc, ep.http, credPath, region, grpcLine, endpoint, trust)
+`, ep.grpc, ep.http, credPath, region, grpcLine, endpoint, trust, https)
 }
