@@ -3,7 +3,6 @@ package controller
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/store"
@@ -79,12 +78,13 @@ func (s *Service) removeGroup(ctx context.Context, g AutoScalingGroup) error {
 
 // followMembers reads each member's instance: a pending one that runs is
 // InService; one terminated (or gone) leaves the group, its termination
-// activity done; one stopped past the grace period, or terminated by
-// someone else, or in a subnet the group no longer uses, is Unhealthy and
-// terminated. A Terminating member whose instance still runs (a crash
+// activity done; one stopped past the grace period, or failing its system
+// status check past it (its host lost), or terminated by someone else, or
+// in a subnet the group no longer uses, is Unhealthy and terminated. A Terminating member whose instance still runs (a crash
 // between the record and the call) is terminated again.
 func (s *Service) followMembers(ctx context.Context, g AutoScalingGroup) (AutoScalingGroup, error) {
 	var kill []string
+	hosts := s.hostsByID(ctx)
 	g, err := s.mutateGroup(ctx, asgKey(g.Owner, g.Name), func(g *AutoScalingGroup) ([]ScalingActivity, error) {
 		kill = kill[:0]
 		var acts []ScalingActivity
@@ -105,8 +105,8 @@ func (s *Service) followMembers(ctx context.Context, g AutoScalingGroup) (AutoSc
 				if in.State != StateShuttingDown {
 					kill = append(kill, m.ID)
 				}
-			case gone || in.State == StateShuttingDown || s.unhealthy(*g, m, in):
-				a := s.newActivity(*g, "Terminating EC2 instance: "+m.ID, s.healthCause(*g, m, in), s.memberDetails(m))
+			case gone || in.State == StateShuttingDown || s.unhealthy(*g, m, in, hosts) != healthOK:
+				a := s.newActivity(*g, "Terminating EC2 instance: "+m.ID, s.healthCause(*g, m, in, hosts), s.memberDetails(m))
 				m.LifecycleState, m.HealthStatus, m.Activity = LifecycleTerminating, HealthUnhealthy, a.ID
 				if gone {
 					s.finishActivity(&a, ActivitySuccessful, "")
@@ -134,30 +134,6 @@ func (s *Service) followMembers(ctx context.Context, g AutoScalingGroup) (AutoSc
 	}
 	s.terminateMembers(ctx, g, kill)
 	return g, nil
-}
-
-// unhealthy: the EC2 health check fails (stopped or stopping) after the
-// grace period, or the member's subnet left the group.
-func (s *Service) unhealthy(g AutoScalingGroup, m GroupMember, in Instance) bool {
-	if !containsString(g.Subnets, m.SubnetID) {
-		return true
-	}
-	if in.State != StateStopped && in.State != StateStopping {
-		return false
-	}
-	return s.now().Sub(m.LaunchTime) >= time.Duration(g.HealthCheckGracePeriod)*time.Second
-}
-
-func (s *Service) healthCause(g AutoScalingGroup, m GroupMember, in Instance) string {
-	at := timestamp(s.now())
-	if !containsString(g.Subnets, m.SubnetID) {
-		return fmt.Sprintf("At %s an instance was taken out of service because its subnet %s is no longer one of the group's subnets.", at, m.SubnetID)
-	}
-	state := in.State
-	if state == "" {
-		state = StateTerminated
-	}
-	return fmt.Sprintf("At %s an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped (state %s).", at, state)
 }
 
 func containsString(list []string, v string) bool {

@@ -140,31 +140,65 @@ func (s *Service) failLaunchEarly(ctx context.Context, g AutoScalingGroup, cause
 	})
 }
 
-// pickSubnet is where the next instance goes: the zone with the fewest
+// pickSubnet is where the next instance goes: among the zones of the
+// group's subnets with a healthy host (all of them when none has one: the
+// launch then fails as a recorded activity), the zone with the fewest
 // active instances (ties: the first zone by name), and in it the group's
-// subnet with the fewest.
+// subnet with the fewest. A zone that lost its hosts gets its share in the
+// others; when it recovers, later launches fill it first, but nothing is
+// terminated to move instances back (see README: no AZRebalance).
 func (s *Service) pickSubnet(ctx context.Context, g AutoScalingGroup) (Subnet, error) {
-	inZone, inSubnet := map[string]int{}, map[string]int{}
-	for _, m := range g.active() {
-		inZone[m.AZ]++
-		inSubnet[m.SubnetID]++
-	}
-	var best Subnet
-	found := false
+	var subnets, live []Subnet
+	up := s.liveZones(ctx)
 	for _, id := range g.Subnets {
 		sn, _, err := s.ownSubnet(ctx, g.Owner, id)
 		if err != nil {
 			continue // deleted since: the others take the instances
 		}
-		if !found || inZone[sn.AZ] < inZone[best.AZ] ||
-			(inZone[sn.AZ] == inZone[best.AZ] && (sn.AZ < best.AZ || (sn.AZ == best.AZ && inSubnet[sn.ID] < inSubnet[best.ID]))) {
-			best, found = sn, true
+		subnets = append(subnets, sn)
+		if up[sn.AZ] {
+			live = append(live, sn)
 		}
 	}
-	if !found {
+	if len(live) > 0 {
+		subnets = live
+	}
+	if len(subnets) == 0 {
 		return Subnet{}, fmt.Errorf("group %s: none of its subnets exists", g.Name)
 	}
-	return best, nil
+	return emptiestSubnet(g, subnets), nil
+}
+
+// emptiestSubnet is the subnet of the zone with the fewest of g's active
+// instances (ties: the first zone by name), and in it the one with the
+// fewest.
+func emptiestSubnet(g AutoScalingGroup, subnets []Subnet) Subnet {
+	inZone, inSubnet := map[string]int{}, map[string]int{}
+	for _, m := range g.active() {
+		inZone[m.AZ]++
+		inSubnet[m.SubnetID]++
+	}
+	best := subnets[0]
+	for _, sn := range subnets[1:] {
+		if inZone[sn.AZ] < inZone[best.AZ] ||
+			(inZone[sn.AZ] == inZone[best.AZ] && (sn.AZ < best.AZ || (sn.AZ == best.AZ && inSubnet[sn.ID] < inSubnet[best.ID]))) {
+			best = sn
+		}
+	}
+	return best
+}
+
+// liveZones are the zones with a healthy host (DescribeAvailabilityZones'
+// available ones).
+func (s *Service) liveZones(ctx context.Context) map[string]bool {
+	hs, _ := s.Hosts(ctx)
+	up := map[string]bool{}
+	for _, h := range hs {
+		if h.Healthy {
+			up[h.AZ] = true
+		}
+	}
+	return up
 }
 
 // scaleIn terminates n of the group's instances, chosen by its

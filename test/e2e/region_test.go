@@ -104,8 +104,9 @@ func (l *regionLab) cleanupDomains(t *testing.T) {
 
 // TestRegionThreeAZs runs a 3-AZ region (two embedded agents, one
 // standalone ec2-agent) and checks spread placement, the lifecycle calls,
-// a dead host turning its zone and instances impaired, and that killing
-// ec2d -9 in the middle of a launch leaves nothing half-made.
+// a dead host turning its zone and instances impaired, that killing
+// ec2d -9 in the middle of a launch leaves nothing half-made, and an Auto
+// Scaling group across the zones that outlives the loss of a host.
 func TestRegionThreeAZs(t *testing.T) {
 	requireHost(t)
 	start := time.Now()
@@ -150,7 +151,8 @@ func TestRegionThreeAZs(t *testing.T) {
 		}
 		r.waitState(t, "terminated", all...)
 	}
-	crashDuringLaunch(t, r, l, ami)
+	r = crashDuringLaunch(t, r, l, ami)
+	t.Run("auto-scaling-group", func(t *testing.T) { autoScalingAcrossZones(t, r, l, ami) })
 	t.Logf("total %s", time.Since(start).Round(time.Millisecond))
 }
 
@@ -218,8 +220,8 @@ func deadHost(t *testing.T, r *region, l *regionLab, ami string, inC []string) {
 // crashDuringLaunch kills ec2d -9 while ten instances launch, restarts it
 // on the same data dir, and checks every instance ends running or
 // terminated with a reason, and libvirt and the pools hold exactly what
-// the store says.
-func crashDuringLaunch(t *testing.T, r *region, l *regionLab, ami string) {
+// the store says. It answers the restarted region, with no instances left.
+func crashDuringLaunch(t *testing.T, r *region, l *regionLab, ami string) *region {
 	ctx := context.Background()
 	res, err := r.Client.RunInstances(ctx, &v1.RunInstancesRequest{ImageId: ami, InstanceType: "lab.tiny",
 		MinCount: 10, MaxCount: 10, ClientToken: "crash-" + l.tag})
@@ -265,6 +267,7 @@ func crashDuringLaunch(t *testing.T, r *region, l *regionLab, ami string) {
 	if d := virshDomains(t, l.tag); len(d) != 0 {
 		t.Errorf("domains left after terminating everything: %v", d)
 	}
+	return r2
 }
 
 // waitNoOrphans waits (GC grace is 3 s) until libvirt holds exactly the
