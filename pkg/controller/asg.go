@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
@@ -132,8 +133,15 @@ const TagGroupName = "aws:autoscaling:groupName"
 
 func asgKey(acct, name string) string { return prefixASG + acct + "/" + name }
 
+// activityPrefix holds the activities of acct's group name: the name is
+// escaped, since a group name may hold "/" (group "web" must not list
+// "web/blue"'s activities, nor delete them with its own).
+func activityPrefix(acct, name string) string {
+	return prefixASGActivity + acct + "/" + url.PathEscape(name) + "/"
+}
+
 func activityKey(a ScalingActivity) string {
-	return fmt.Sprintf("%s%s/%s/%019d/%s", prefixASGActivity, a.Owner, a.Group, a.StartTime.UnixNano(), a.ID)
+	return fmt.Sprintf("%s%019d/%s", activityPrefix(a.Owner, a.Group), a.StartTime.UnixNano(), a.ID)
 }
 
 // newUUID is a random (version 4) UUID, as AWS's group and activity IDs.

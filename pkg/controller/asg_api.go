@@ -251,7 +251,7 @@ func (s *Service) DeleteAutoScalingGroup(ctx context.Context, name string, force
 
 // dropActivities deletes the activities of a deleted group.
 func (s *Service) dropActivities(ctx context.Context, g AutoScalingGroup) {
-	kvs, err := s.st.List(ctx, prefixASGActivity+g.Owner+"/"+g.Name+"/")
+	kvs, err := s.st.List(ctx, activityPrefix(g.Owner, g.Name))
 	if err != nil {
 		return
 	}

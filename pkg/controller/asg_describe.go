@@ -128,7 +128,7 @@ func (s *Service) DescribeScalingActivities(ctx context.Context, group string, i
 		if _, _, err := s.ownASG(ctx, acct, group); err != nil {
 			return nil, "", err
 		}
-		prefix += group + "/"
+		prefix = activityPrefix(acct, group)
 	}
 	acts, err := store.ListJSON[ScalingActivity](ctx, s.st, prefix)
 	if err != nil {

@@ -2,6 +2,7 @@ package controller
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -9,7 +10,34 @@ import (
 // unhealthy when its instance is stopped, or running with its system
 // status check impaired (DescribeInstanceStatus: its host stopped
 // reporting, or no longer runs its domain), once the grace period since
-// its launch is over; at once when its subnet left the group.
+// its launch is over; at once when its subnet left the group. An impaired
+// status counts only once it has lasted impairedFor, counted from when
+// this process first judged a member at the earliest: hosts look silent
+// after an ec2d restart until their agents reconnect, and a blip of missed
+// heartbeats must not replace a fleet.
+
+// healthWatch remembers when this process first ran the health check.
+type healthWatch struct {
+	once  sync.Once
+	since time.Time
+}
+
+// impairedFor is how long a member's system status check must have failed
+// before the group replaces it: four heartbeat timeouts, at least a minute.
+func (s *Service) impairedFor() time.Duration {
+	return max(4*s.cfg.HeartbeatTimeout.Duration, time.Minute)
+}
+
+// impairedLongEnough reports whether a check impaired since `since` (zero:
+// unknown) has failed for impairedFor, counting from the first health
+// check of this process at the earliest.
+func (s *Service) impairedLongEnough(since time.Time) bool {
+	from := since
+	if from.Before(s.asgHealth.since) {
+		from = s.asgHealth.since
+	}
+	return s.now().Sub(from) >= s.impairedFor()
+}
 
 // Verdicts of the group's health check on a member.
 const (
@@ -24,6 +52,7 @@ const (
 // check fails: its host stopped reporting or no longer runs its domain),
 // or at once when the member's subnet left the group.
 func (s *Service) unhealthy(g AutoScalingGroup, m GroupMember, in Instance, hosts map[string]HostRecord) int {
+	s.asgHealth.once.Do(func() { s.asgHealth.since = s.now() })
 	if !containsString(g.Subnets, m.SubnetID) {
 		return healthSubnetRemoved
 	}
@@ -33,8 +62,10 @@ func (s *Service) unhealthy(g AutoScalingGroup, m GroupMember, in Instance, host
 	switch {
 	case in.State == StateStopped || in.State == StateStopping:
 		return healthStateFailed
-	case in.State == StateRunning && s.instanceStatus(in, hosts).System.Status == StatusImpaired:
-		return healthStatusFailed
+	case in.State == StateRunning:
+		if sys := s.instanceStatus(in, hosts).System; sys.Status == StatusImpaired && s.impairedLongEnough(sys.ImpairedSince) {
+			return healthStatusFailed
+		}
 	}
 	return healthOK
 }

@@ -20,6 +20,7 @@ func (s *Service) reconcileGroups(ctx context.Context) {
 			s.log.Warn("auto scaling group", "group", g.Name, "account", g.Owner, "err", err)
 		}
 	}
+	s.pruneActivities(ctx, gs)
 }
 
 // reconcileGroup takes one group a step towards its desired capacity: it

@@ -54,7 +54,7 @@ func (s *Service) finishActivity(a *ScalingActivity, code, message string) {
 
 // activity reads one activity of g.
 func (s *Service) activity(ctx context.Context, g AutoScalingGroup, id string) (ScalingActivity, bool) {
-	acts, err := store.ListJSON[ScalingActivity](ctx, s.st, prefixASGActivity+g.Owner+"/"+g.Name+"/")
+	acts, err := store.ListJSON[ScalingActivity](ctx, s.st, activityPrefix(g.Owner, g.Name))
 	if err != nil {
 		return ScalingActivity{}, false
 	}

@@ -44,6 +44,10 @@ type Service struct {
 	peerDial PeerDialer
 	// quotaLocks serialise quota checks with their writes (quotas.go).
 	quotaLocks quotaLocks
+	// asgHealth is when the groups' health check first ran (asg_health.go).
+	asgHealth healthWatch
+	// asgPrune spaces out the pruning of scaling activities (asg_activities.go).
+	asgPrune activityPruner
 	// hooks are what each resource registered with the reconciler and
 	// the garbage collector (hooks.go), in New.
 	hooks hooks

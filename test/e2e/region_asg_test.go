@@ -48,13 +48,14 @@ func autoScalingAcrossZones(t *testing.T, r *region, l *regionLab, ami string) {
 	}
 	t.Logf("3 members in service, one per zone, after %s", time.Since(start).Round(time.Millisecond))
 
-	// lab-1c's host dies: its member fails its system status check and is
-	// replaced in a zone with a live host.
+	// lab-1c's host dies: its member fails its system status check and,
+	// once that has lasted a minute (impairedFor), is replaced in a zone
+	// with a live host.
 	lost := first["lab-1c"][0]
 	killWait(l.agent)
 	killed := time.Now()
 	var lostState string
-	replacedMs := g.waitMembers(t, 90*time.Second, "the lost member replaced", func(ms []*v1.AutoScalingInstance) bool {
+	replacedMs := g.waitMembers(t, 3*time.Minute, "the lost member replaced", func(ms []*v1.AutoScalingInstance) bool {
 		lostState = ""
 		n := 0
 		for _, m := range ms {
