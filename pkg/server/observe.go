@@ -94,7 +94,9 @@ func (h *readyHandler) answer(ctx context.Context) (int, string) {
 	if !h.at.IsZero() && time.Since(h.at) < h.cacheFor {
 		return h.status, h.body
 	}
-	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	// the answer is shared for cacheFor: one caller hanging up must not
+	// make it a failure for the others
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readyTimeout)
 	defer cancel()
 	h.status, h.body = readyReport(h.checks(ctx))
 	h.at = time.Now()
