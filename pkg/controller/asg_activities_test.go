@@ -2,6 +2,8 @@ package controller
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,4 +64,47 @@ func putActivity(st store.Store, a ScalingActivity) error {
 	}
 	_, err = st.Txn(context.Background(), op)
 	return err
+}
+
+// TestASGScaleInAfterTemplateSwitch: once a group launches from another
+// template, scale-in takes the members of the old one first, even when
+// their version number is the new template's (versions count per
+// template).
+func TestASGScaleInAfterTemplateSwitch(t *testing.T) {
+	oldT, newT := LaunchTemplateSpec{ID: "lt-old", Version: "$Latest"}, LaunchTemplateSpec{ID: "lt-new", Version: "$Latest"}
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	g := AutoScalingGroup{LaunchTemplate: newT, Instances: []GroupMember{
+		{ID: "i-old1", AZ: "lab-1a", LaunchTemplate: oldT, TemplateVersion: 1, LifecycleState: LifecycleInService, LaunchTime: at},
+		{ID: "i-old2", AZ: "lab-1a", LaunchTemplate: oldT, TemplateVersion: 1, LifecycleState: LifecycleInService, LaunchTime: at.Add(time.Minute)},
+		{ID: "i-new", AZ: "lab-1a", LaunchTemplate: newT, TemplateVersion: 1, LifecycleState: LifecycleInService, LaunchTime: at.Add(time.Hour)},
+	}}
+	if got := victims(g, 2); len(got) != 2 || got[0] != "i-old2" || got[1] != "i-old1" {
+		t.Errorf("victims %v, want the old template's members, newest first: [i-old2 i-old1]", got)
+	}
+}
+
+// TestDeleteAllTagsKeepsAWSTags: DeleteTags without tags removes a group
+// member's own tags and keeps aws:autoscaling:groupName, as EC2 keeps
+// every aws: tag.
+func TestDeleteAllTagsKeepsAWSTags(t *testing.T) {
+	r := newASGRig(t)
+	r.create(t, "web", 0, 5, 1, GroupTag{Key: "team", Value: "lab", PropagateAtLaunch: true})
+	g := r.reconcile(t, "web")
+	id := g.Instances[0].ID
+	before := r.get(t, id).Tags
+	var want []Tag // the aws: tags (the group's name, the launch template's ID and version)
+	for _, tg := range before {
+		if strings.HasPrefix(tg.Key, "aws:") {
+			want = append(want, tg)
+		}
+	}
+	if len(want) == 0 || len(want) == len(before) {
+		t.Fatalf("member tags %v, want team and aws: tags", before)
+	}
+	if err := r.svc.DeleteTags(ctxFor(acct1), []string{id}, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	if tags := r.get(t, id).Tags; !slices.Equal(tags, want) {
+		t.Errorf("tags after deleting all: %v, want the aws: ones %v", tags, want)
+	}
 }

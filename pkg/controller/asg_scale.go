@@ -250,6 +250,9 @@ func victims(g AutoScalingGroup, n int) []string {
 			current = m.TemplateVersion
 		}
 	}
+	// a member of another template than the group's (it was switched), or
+	// of another version, is out of date
+	outdated := func(m GroupMember) bool { return m.LaunchTemplate != g.LaunchTemplate || m.TemplateVersion != current }
 	oldest := slices.Contains(g.TerminationPolicies, PolicyOldestInstance)
 	var out []string
 	for range n {
@@ -257,7 +260,7 @@ func victims(g AutoScalingGroup, n int) []string {
 			if inZone[a.AZ] != inZone[b.AZ] {
 				return inZone[b.AZ] - inZone[a.AZ]
 			}
-			aOld, bOld := a.TemplateVersion != current, b.TemplateVersion != current
+			aOld, bOld := outdated(a), outdated(b)
 			if aOld != bOld {
 				if aOld {
 					return -1

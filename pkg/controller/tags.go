@@ -33,11 +33,19 @@ func (s *Service) CreateTags(ctx context.Context, resources []string, tags []Tag
 	})
 }
 
-// DeleteTags removes tags; a tag given with an empty value goes whatever its value.
+// DeleteTags removes tags; a tag given with an empty value goes whatever
+// its value. Without tags it removes every user-defined tag, keeping those
+// AWS made (aws: keys, such as aws:autoscaling:groupName), as EC2 does.
 func (s *Service) DeleteTags(ctx context.Context, resources []string, tags []Tag, dryRun bool) error {
 	return s.editTags(ctx, resources, tags, dryRun, func(have []Tag) ([]Tag, error) {
 		if len(tags) == 0 {
-			return nil, nil
+			var kept []Tag
+			for _, h := range have {
+				if strings.HasPrefix(h.Key, "aws:") {
+					kept = append(kept, h)
+				}
+			}
+			return kept, nil
 		}
 		var out []Tag
 		for _, h := range have {
