@@ -7,12 +7,12 @@ package asgquery
 
 import (
 	"context"
-	"encoding/xml"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
+	"github.com/ec2lab/ec2lab/pkg/awsid"
 	"github.com/ec2lab/ec2lab/pkg/controller"
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/ec2query"
@@ -123,30 +123,8 @@ func (h *Handler) serve(r *http.Request) (string, any, error) {
 	return action, result, err
 }
 
-// response is the query protocol's envelope: <ActionResponse> holding the
-// result element (none for calls without output) and the request ID.
-type response struct {
-	XMLName   xml.Name
-	Xmlns     string `xml:"xmlns,attr"`
-	Result    any
-	RequestID string `xml:"ResponseMetadata>RequestId"`
-}
-
 func (h *Handler) writeResult(w http.ResponseWriter, reqID, action string, result any) {
-	doc := response{Xmlns: Namespace, Result: result, RequestID: reqID}
-	doc.XMLName.Local = action + "Response"
-	write(w, http.StatusOK, doc)
-}
-
-type errorResponse struct {
-	XMLName xml.Name `xml:"ErrorResponse"`
-	Xmlns   string   `xml:"xmlns,attr"`
-	Error   struct {
-		Type    string `xml:"Type"`
-		Code    string `xml:"Code"`
-		Message string `xml:"Message"`
-	} `xml:"Error"`
-	RequestID string `xml:"RequestId"`
+	awsid.WriteResult(w, Namespace, reqID, action, result)
 }
 
 func (h *Handler) writeError(w http.ResponseWriter, reqID string, err error) {
@@ -155,26 +133,9 @@ func (h *Handler) writeError(w http.ResponseWriter, reqID string, err error) {
 		h.o.Logger.Error("autoscaling request failed", "err", err)
 		e = ec2err.New(ec2err.InternalError, "An internal error has occurred")
 	}
-	var doc errorResponse
-	doc.Xmlns, doc.RequestID = Namespace, reqID
-	doc.Error.Type, doc.Error.Code, doc.Error.Message = "Sender", e.Code, e.Message
 	status := ec2query.HTTPStatus(e.Code)
 	if e.Code == ec2err.ResourceContention {
 		status = http.StatusInternalServerError
 	}
-	if status >= 500 {
-		doc.Error.Type = "Receiver"
-	}
-	write(w, status, doc)
-}
-
-func write(w http.ResponseWriter, status int, doc any) {
-	b, err := xml.Marshal(doc)
-	if err != nil {
-		http.Error(w, "encode response", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/xml")
-	w.WriteHeader(status)
-	_, _ = w.Write(append([]byte(xml.Header), b...))
+	awsid.WriteError(w, Namespace, reqID, status, e)
 }

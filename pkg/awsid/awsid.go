@@ -153,7 +153,13 @@ type response struct {
 }
 
 func (h *Handler) writeResult(w http.ResponseWriter, reqID, action string, result any) {
-	doc := response{Xmlns: namespaces[h.service], Result: result, RequestID: reqID}
+	WriteResult(w, namespaces[h.service], reqID, action, result)
+}
+
+// WriteResult answers a query-protocol call (STS, IAM, Auto Scaling): the
+// <ActionResponse> envelope in namespace ns holding result.
+func WriteResult(w http.ResponseWriter, ns, reqID, action string, result any) {
+	doc := response{Xmlns: ns, Result: result, RequestID: reqID}
 	doc.XMLName.Local = action + "Response"
 	write(w, http.StatusOK, doc)
 }
@@ -176,13 +182,19 @@ func (h *Handler) writeError(w http.ResponseWriter, reqID string, err error) {
 		h.log.Error("identity request failed", "service", h.service, "err", err)
 		e = ec2err.New(ec2err.InternalError, "An internal error has occurred")
 	}
-	var doc errorResponse
-	doc.Xmlns, doc.RequestID = namespaces[h.service], reqID
-	doc.Error.Type, doc.Error.Code, doc.Error.Message = "Sender", e.Code, e.Message
 	status := ec2query.HTTPStatus(e.Code)
 	if e.Code == CodeNoSuchEntity {
 		status = http.StatusNotFound
 	}
+	WriteError(w, namespaces[h.service], reqID, status, e)
+}
+
+// WriteError answers a query-protocol call with e's code and message in
+// namespace ns: a Sender error, a Receiver one from status 500 on.
+func WriteError(w http.ResponseWriter, ns, reqID string, status int, e *ec2err.Error) {
+	var doc errorResponse
+	doc.Xmlns, doc.RequestID = ns, reqID
+	doc.Error.Type, doc.Error.Code, doc.Error.Message = "Sender", e.Code, e.Message
 	if status >= 500 {
 		doc.Error.Type = "Receiver"
 	}
