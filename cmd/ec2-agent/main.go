@@ -38,13 +38,13 @@ func main() {
 }
 
 type flags struct {
-	controller, listen, advertise string
-	hostID, region, az, prefix    string
-	pool, localPool, stateDir     string
-	libvirtURI, domainType        string
-	tlsDir, tlsName               string
-	natUplink, netns              string
-	vtep                          netip.Addr
+	controller, listen, advertise  string
+	hostID, region, az, prefix     string
+	pool, localPool, stateDir      string
+	libvirtURI, domainType         string
+	tlsDir, tlsName                string
+	natUplink, publicUplink, netns string
+	vtep                           netip.Addr
 }
 
 func newRootCommand() *cobra.Command {
@@ -74,6 +74,7 @@ func newRootCommand() *cobra.Command {
 	fl.StringVar(&f.tlsDir, "tls-dir", "", "directory with ca.pem and this host's certificate (ec2d ca issue NAME): mutual TLS with the controller")
 	fl.StringVar(&f.tlsName, "tls-name", "", "certificate name in --tls-dir (default: --host-id)")
 	fl.StringVar(&f.natUplink, "nat-uplink", "", "opt in to NAT egress: masquerade instance traffic out of this interface (default: none, no way out)")
+	fl.StringVar(&f.publicUplink, "public-uplink", "", "answer this host's instances' Elastic IPs on this interface (1:1 NAT; default: none, Elastic IPs unreachable through this host)")
 	fl.TextVar(&f.vtep, "vtep", netip.Addr{}, "this host's VXLAN endpoint address: subnets span hosts over VXLAN (default: none, host-local subnets)")
 	fl.StringVar(&f.netns, "netns", "", "named network namespace (ip netns) holding this agent's data plane: bridges, VXLAN, DHCP, metadata service, security groups (default: the agent's own)")
 	return cmd
@@ -112,7 +113,7 @@ func run(parent context.Context, f flags) error {
 		return err
 	}
 	ag, err := agent.New(agent.Config{HostID: f.hostID, Region: f.region, AZ: f.az, DomainPrefix: f.prefix, DomainType: dec,
-		SharedPool: shared, LocalPool: local, StateDir: f.stateDir, Version: version.Version, NATUplink: f.natUplink,
+		SharedPool: shared, LocalPool: local, StateDir: f.stateDir, Version: version.Version, NATUplink: f.natUplink, PublicUplink: f.publicUplink,
 		VTEP: f.vtep, NetNS: f.netns}, hv, log)
 	if err != nil {
 		return err

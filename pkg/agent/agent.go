@@ -55,6 +55,10 @@ type Config struct {
 	// of this interface (netplane.Config.NATUplink). Empty, the default,
 	// instances reach nothing beyond their subnet.
 	NATUplink string
+	// PublicUplink is the interface this host answers its instances'
+	// Elastic IPs on (netplane.Config.PublicUplink). Empty, the default:
+	// no Elastic IP is reachable through this host.
+	PublicUplink string
 }
 
 // Agent implements agentv1.HostServer.

@@ -47,7 +47,8 @@ func (a *Agent) Plane() (*netplane.Plane, error) {
 	a.net.once.Do(func() {
 		a.net.plane, a.net.err = netplane.New(netplane.Config{Prefix: NetPrefix(a.cfg.DomainPrefix),
 			StateDir: filepath.Join(a.cfg.StateDir, "net"), VTEP: a.cfg.VTEP, Logger: a.log,
-			MetadataAddr: imds.Addr.Addr(), DNSAddr: vpcdns.LinkLocalAddr, NATUplink: a.cfg.NATUplink, NetNS: a.cfg.NetNS})
+			MetadataAddr: imds.Addr.Addr(), DNSAddr: vpcdns.LinkLocalAddr, NATUplink: a.cfg.NATUplink,
+			PublicUplink: a.cfg.PublicUplink, NetNS: a.cfg.NetNS})
 		if a.net.err != nil {
 			a.net.err = fmt.Errorf("data plane: %w", a.net.err)
 		}
@@ -171,6 +172,11 @@ func planeNIC(n *agentv1.NetNic, overlay bool) (netplane.NIC, error) {
 	}
 	nic := netplane.NIC{InstanceID: n.GetInstanceId(), DeviceIndex: int(n.GetDeviceIndex()), MAC: mac, IP: ip,
 		Hostname: n.GetHostname()}
+	if pub := n.GetPublicIp(); pub != "" {
+		if nic.PublicIP, err = netip.ParseAddr(pub); err != nil {
+			return netplane.NIC{}, fmt.Errorf("nic of %s: public ip: %w", n.GetInstanceId(), err)
+		}
+	}
 	if overlay && n.GetHostVtep() != "" {
 		if nic.Host, err = netip.ParseAddr(n.GetHostVtep()); err != nil {
 			return netplane.NIC{}, fmt.Errorf("nic of %s: host vtep: %w", n.GetInstanceId(), err)

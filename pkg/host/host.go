@@ -263,6 +263,9 @@ type SubnetNIC struct {
 	MAC, IP     string
 	Hostname    string
 	HostVTEP    string // empty: on this host
+	// PublicIP is the NIC's Elastic IP when its subnet is public (routes
+	// 0.0.0.0/0 to an attached internet gateway); empty: none.
+	PublicIP string
 }
 
 // Firewall is the security group state of one host.

@@ -73,6 +73,13 @@ type Config struct {
 	// bridge masquerades its traffic out of this interface (which gets IP
 	// forwarding on). Empty, the default, subnets have no way out.
 	NATUplink string
+	// PublicUplink, when set, is the interface the Elastic IPs of this
+	// host's NICs (NIC.PublicIP) are answered on: each gets a /32 address
+	// there (labelled <uplink>:<prefix>, so the Plane knows its own) and a
+	// 1:1 NAT to its NIC, with the bridge forwarding only that NIC's flows.
+	// With NATUplink set too, both must name one interface. Empty, the default:
+	// public addresses are ignored and nothing changes on any uplink.
+	PublicUplink string
 	// Dnsmasq is the dnsmasq binary (default "dnsmasq" on $PATH).
 	Dnsmasq string
 	// DnsmasqUser is the account dnsmasq drops to: it alone (and root)
@@ -124,6 +131,9 @@ type NIC struct {
 	// Host is the VTEP of the host the NIC lives on; zero (or this host's
 	// VTEP) for a local NIC.
 	Host netip.Addr
+	// PublicIP, when valid, is the NIC's Elastic IP: a local NIC's is
+	// answered on Config.PublicUplink (when set) and NATed 1:1 to IP.
+	PublicIP netip.Addr
 }
 
 // Plane drives one host's (or network namespace's) data plane.
@@ -156,6 +166,9 @@ func New(cfg Config) (*Plane, error) {
 	if cfg.DNSAddr.IsValid() && !cfg.DNSAddr.Is4() {
 		return nil, fmt.Errorf("netplane DNS address %s: want IPv4", cfg.DNSAddr)
 	}
+	if err := checkUplinks(cfg); err != nil {
+		return nil, err
+	}
 	if cfg.StateDir == "" {
 		cfg.StateDir = filepath.Join("/run/ec2lab/netplane", cfg.Prefix)
 	}
@@ -180,13 +193,33 @@ func New(cfg Config) (*Plane, error) {
 	if err := p.open(); err != nil {
 		return nil, err
 	}
-	e, err := edge.New(edge.Config{TableName: p.EdgeTable(), NetNS: cfg.NetNS, MetadataAddr: cfg.MetadataAddr, Uplink: cfg.NATUplink})
+	e, err := edge.New(edge.Config{TableName: p.EdgeTable(), NetNS: cfg.NetNS, MetadataAddr: cfg.MetadataAddr, Uplink: p.uplink()})
 	if err != nil {
 		p.Close()
 		return nil, err
 	}
 	p.edge = e
 	return p, nil
+}
+
+// checkUplinks accepts one uplink for NAT egress and Elastic IPs, named so
+// the Plane's address label (<uplink>:<prefix>) fits the kernel's 15 bytes.
+func checkUplinks(cfg Config) error {
+	if cfg.NATUplink != "" && cfg.PublicUplink != "" && cfg.NATUplink != cfg.PublicUplink {
+		return fmt.Errorf("netplane: NAT uplink %q and public uplink %q: want one interface", cfg.NATUplink, cfg.PublicUplink)
+	}
+	if l := len(cfg.PublicUplink) + 1 + len(cfg.Prefix); cfg.PublicUplink != "" && l > 15 {
+		return fmt.Errorf("netplane: public uplink %q: its address label %s:%s is over 15 bytes", cfg.PublicUplink, cfg.PublicUplink, cfg.Prefix)
+	}
+	return nil
+}
+
+// uplink is the interface of NAT egress and Elastic IPs ("": none).
+func (p *Plane) uplink() string {
+	if p.cfg.NATUplink != "" {
+		return p.cfg.NATUplink
+	}
+	return p.cfg.PublicUplink
 }
 
 // EdgeTable names the Plane's inet table of zone, isolation and NAT rules.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -73,10 +74,10 @@ func (p *Plane) ensureSubnet(ctx context.Context, s Subnet, running map[string]p
 		return edge.Bridge{}, nil, err
 	}
 	b := edge.Bridge{Name: br.Attrs().Name, CIDR: s.CIDR, Gateway: network.Gateway(s.CIDR), GatewayMAC: gatewayMAC(s.ID),
-		NAT: p.cfg.NATUplink != "", Services: p.DNSAddrs(s)}
+		NAT: p.cfg.NATUplink != "", Services: p.DNSAddrs(s), OneToOne: p.oneToOne(s)}
 	var errs []error
 	b.Zone, err = p.ensureZone(br, s.ID, used)
-	errs = append(errs, err, p.writeSysctls(bridgeSysctls(b.Name, b.NAT)))
+	errs = append(errs, err, p.writeSysctls(bridgeSysctls(b.Name, b.NAT || len(b.OneToOne) > 0)))
 	vx, err := p.ensureVXLAN(s, br)
 	if err != nil {
 		return b, br, errors.Join(append(errs, err)...)
@@ -96,10 +97,14 @@ func (p *Plane) syncEdge(ctx context.Context, bridges []edge.Bridge, routes map[
 	if len(bridges) > 0 {
 		errs = append(errs, p.writeSysctls(reflectSysctls))
 	}
-	if len(bridges) > 0 && p.cfg.NATUplink != "" {
-		errs = append(errs, p.writeSysctls(uplinkSysctls(p.cfg.NATUplink)))
+	routed := slices.ContainsFunc(bridges, func(b edge.Bridge) bool { return b.NAT || len(b.OneToOne) > 0 })
+	if routed {
+		errs = append(errs, p.writeSysctls(uplinkSysctls(p.uplink())))
 	}
 	errs = append(errs, p.edge.Reconcile(ctx, bridges), p.syncRoutes(routes, used))
+	if p.cfg.PublicUplink != "" {
+		errs = append(errs, p.syncPublicAddrs(publicAddrs(bridges)))
+	}
 	return errors.Join(errs...)
 }
 

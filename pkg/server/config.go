@@ -40,6 +40,10 @@ type AgentSpec struct {
 	// NATUplink opts the host in to NAT egress out of this interface
 	// (agent.Config.NATUplink); empty, the default, means no way out.
 	NATUplink string `json:"nat_uplink,omitempty"`
+	// PublicUplink is the interface the host answers its instances'
+	// Elastic IPs on (agent.Config.PublicUplink); empty, the default,
+	// Elastic IPs are not reachable through this host.
+	PublicUplink string `json:"public_uplink,omitempty"`
 	// VTEP is the host's VXLAN endpoint address (agent.Config.VTEP);
 	// empty, subnets stay host-local.
 	VTEP netip.Addr `json:"vtep,omitzero"`

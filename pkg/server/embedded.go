@@ -76,7 +76,7 @@ func (er *embeddedRegistry) start(ctx context.Context, spec AgentSpec, cfg Confi
 	}
 	ag, err := agent.New(agent.Config{HostID: spec.HostID, Region: cfg.Region, AZ: spec.AZ, DomainPrefix: spec.DomainPrefix,
 		DomainType: dec, SharedPool: shared, LocalPool: local, StateDir: spec.StateDir, Version: version.Version,
-		NATUplink: spec.NATUplink, VTEP: spec.VTEP, NetNS: spec.NetNS}, hv, log.With("host", spec.HostID))
+		NATUplink: spec.NATUplink, PublicUplink: spec.PublicUplink, VTEP: spec.VTEP, NetNS: spec.NetNS}, hv, log.With("host", spec.HostID))
 	if err != nil {
 		return err
 	}

@@ -297,7 +297,7 @@ func subnetsTo(subnets []host.Subnet) []*agentv1.NetSubnet {
 		ns := &agentv1.NetSubnet{SubnetId: s.SubnetID, Cidr: s.CIDR, Vni: s.VNI, Peers: s.Peers}
 		for _, n := range s.NICs {
 			ns.Nics = append(ns.Nics, &agentv1.NetNic{InstanceId: n.InstanceID, DeviceIndex: n.DeviceIndex, Mac: n.MAC,
-				Ip: n.IP, Hostname: n.Hostname, HostVtep: n.HostVTEP})
+				Ip: n.IP, Hostname: n.Hostname, HostVtep: n.HostVTEP, PublicIp: n.PublicIP})
 		}
 		ns.Dns = dnsTo(s.DNS)
 		out = append(out, ns)

@@ -68,10 +68,24 @@ type Bridge struct {
 	GatewayMAC net.HardwareAddr
 	// NAT masquerades the subnet's traffic out of Config.Uplink.
 	NAT bool
+	// OneToOne are the Elastic IPs of the bridge's guests on this host:
+	// each Public address, answered on Config.Uplink, is its Private
+	// address's both ways (1:1 NAT).
+	OneToOne []OneToOne
 	// Services are more host addresses of this bridge that its guests may
 	// reach (the VPC's DNS server addresses).
 	Services []netip.Addr
 }
+
+// OneToOne is one 1:1 NAT: packets from the uplink to Public go to Private
+// on the bridge, and Private's flows out of the uplink leave as Public.
+type OneToOne struct {
+	Private, Public netip.Addr
+}
+
+// routes tells whether any of the bridge's packets are routed through the
+// uplink (NAT egress or a 1:1 NAT).
+func (b Bridge) routes() bool { return b.NAT || len(b.OneToOne) > 0 }
 
 // Mark is the packet mark, NAT conntrack mark and routing table of the
 // bridge in zone: 0x0ec0 in the high half, the zone in the low. The Plane
@@ -199,6 +213,7 @@ func (e *Edge) Close() error {
 func validate(cfg Config, bridges []Bridge) error {
 	seen := map[string]bool{}
 	zones := map[uint16]string{}
+	publics := map[netip.Addr]bool{}
 	var errs []error
 	for _, b := range bridges {
 		switch {
@@ -208,15 +223,34 @@ func validate(cfg Config, bridges []Bridge) error {
 			errs = append(errs, fmt.Errorf("bridges %s and %s share zone %d", zones[b.Zone], b.Name, b.Zone))
 		case !b.CIDR.Addr().Is4() || !b.Gateway.Is4() || len(b.GatewayMAC) != 6:
 			errs = append(errs, fmt.Errorf("bridge %s: want an IPv4 CIDR and gateway and a gateway MAC", b.Name))
-		case b.NAT && cfg.Uplink == "":
+		case b.routes() && cfg.Uplink == "":
 			errs = append(errs, fmt.Errorf("bridge %s: NAT without an uplink", b.Name))
+		case b.routes() && b.Zone == 0:
+			errs = append(errs, fmt.Errorf("bridge %s: NAT without a conntrack zone", b.Name))
 		case slices.ContainsFunc(b.Services, func(a netip.Addr) bool { return !a.Is4() }):
 			errs = append(errs, fmt.Errorf("bridge %s: service addresses %v: want IPv4", b.Name, b.Services))
 		}
+		errs = append(errs, validateOneToOne(b, publics)...)
 		seen[b.Name] = true
 		if b.Zone != 0 && zones[b.Zone] == "" {
 			zones[b.Zone] = b.Name
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// validateOneToOne checks a bridge's 1:1 NATs: IPv4, the private address
+// in the bridge's subnet, every public address used once on the host.
+func validateOneToOne(b Bridge, publics map[netip.Addr]bool) []error {
+	var errs []error
+	for _, o := range b.OneToOne {
+		switch {
+		case !o.Public.Is4() || !o.Private.Is4() || !b.CIDR.Contains(o.Private):
+			errs = append(errs, fmt.Errorf("bridge %s: 1:1 NAT %s → %s: want IPv4, the private address in %s", b.Name, o.Public, o.Private, b.CIDR))
+		case publics[o.Public]:
+			errs = append(errs, fmt.Errorf("bridge %s: public address %s used twice", b.Name, o.Public))
+		}
+		publics[o.Public] = true
+	}
+	return errs
 }

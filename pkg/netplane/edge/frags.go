@@ -58,6 +58,14 @@ func daddr(a netip.Addr) frag {
 	}}
 }
 
+// saddr matches IPv4 packets from a.
+func saddr(a netip.Addr) frag {
+	return frag{"ip saddr " + a.String(), []expr.Any{
+		&expr.Meta{Key: expr.MetaKeyNFPROTO, Register: 1}, cmpEq([]byte{unix.NFPROTO_IPV4}),
+		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: 12, Len: 4}, cmpEq(a.AsSlice()),
+	}}
+}
+
 // saddrIn matches IPv4 packets from p.
 func saddrIn(p netip.Prefix) frag {
 	mask := net.CIDRMask(p.Bits(), 32)
@@ -125,6 +133,17 @@ func metaMarkSet(m uint32) frag {
 	return frag{fmt.Sprintf("meta mark set 0x%08x", m), []expr.Any{
 		&expr.Immediate{Register: 1, Data: u32(m)},
 		&expr.Meta{Key: expr.MetaKeyMARK, Register: 1, SourceRegister: true},
+	}}
+}
+
+// dnat and snat rewrite an IPv4 packet's destination or source to a.
+func dnat(a netip.Addr) frag { return natTo("dnat ip to ", expr.NATTypeDestNAT, a) }
+func snat(a netip.Addr) frag { return natTo("snat ip to ", expr.NATTypeSourceNAT, a) }
+
+func natTo(text string, typ expr.NATType, a netip.Addr) frag {
+	return frag{text + a.String(), []expr.Any{
+		&expr.Immediate{Register: 1, Data: a.AsSlice()},
+		&expr.NAT{Type: typ, Family: unix.NFPROTO_IPV4, RegAddrMin: 1},
 	}}
 }
 

@@ -37,6 +37,7 @@ func compile(cfg Config, bridges []Bridge) (plan, error) {
 	hostIn := chain{name: "host_in", typ: nftables.ChainTypeFilter, hook: nftables.ChainHookInput, hookN: "input", prio: 0}
 	routed := chain{name: "routed", typ: nftables.ChainTypeFilter, hook: nftables.ChainHookForward, hookN: "forward", prio: -10}
 	natMark := chain{name: "nat_mark", typ: nftables.ChainTypeFilter, hook: nftables.ChainHookPrerouting, hookN: "prerouting", prio: -150}
+	natIn := chain{name: "nat_in", typ: nftables.ChainTypeNAT, hook: nftables.ChainHookPrerouting, hookN: "prerouting", prio: -100}
 	natOut := chain{name: "nat_out", typ: nftables.ChainTypeNAT, hook: nftables.ChainHookPostrouting, hookN: "postrouting", prio: 100}
 	for _, b := range bs {
 		zonesIn.rules = append(zonesIn.rules, zoneInRules(cfg, b)...)
@@ -45,15 +46,32 @@ func compile(cfg Config, bridges []Bridge) (plan, error) {
 		}
 		hostIn.rules = append(hostIn.rules, hostRules(cfg, b)...)
 		routed.rules = append(routed.rules, routedRules(cfg, b)...)
+		if !b.routes() {
+			continue
+		}
+		up, m := cfg.Uplink, Mark(b.Zone)
+		for _, o := range b.OneToOne {
+			// The address is the host's only so that it answers ARP for
+			// it: what nat_in does not forward is dropped, never the host's.
+			hostIn.rules = append(hostIn.rules, rule{iif(up), daddr(o.Public), drop()})
+			natMark.rules = append(natMark.rules, rule{iif(up), daddr(o.Public), ctMark(0), ctMarkSet(m)})
+			natIn.rules = append(natIn.rules, rule{iif(up), daddr(o.Public), ctMark(m), dnat(o.Private)})
+			natOut.rules = append(natOut.rules, rule{oif(up), ctMark(m), saddr(o.Private), snat(o.Public)})
+		}
+		natMark.rules = append(natMark.rules, rule{iif(up), ctMark(m), metaMarkSet(m)})
 		if b.NAT {
-			m := Mark(b.Zone)
-			natMark.rules = append(natMark.rules, rule{iif(cfg.Uplink), ctMark(m), metaMarkSet(m)})
-			natOut.rules = append(natOut.rules, rule{oif(cfg.Uplink), ctMark(m), masquerade()})
+			natOut.rules = append(natOut.rules, rule{oif(up), ctMark(m), masquerade()})
 		}
 	}
 	p := plan{chains: []chain{zonesIn, zonesOut, hostIn, routed}}
+	if len(natMark.rules) > 0 {
+		p.chains = append(p.chains, natMark)
+	}
+	if len(natIn.rules) > 0 {
+		p.chains = append(p.chains, natIn)
+	}
 	if len(natOut.rules) > 0 {
-		p.chains = append(p.chains, natMark, natOut)
+		p.chains = append(p.chains, natOut)
 	}
 	return p, nil
 }
@@ -63,21 +81,28 @@ func compile(cfg Config, bridges []Bridge) (plan, error) {
 // fwmark_reflect carries it to the host's own answers (echo replies,
 // resets, ICMP errors), which policy routing then sends back out of this
 // bridge rather than another one with the same CIDR. Routed packets of a
-// NAT bridge stay in the default zone, where the replies from the uplink
-// find them.
+// NAT bridge, and of the guests with a 1:1 NAT, stay in the default zone,
+// where the packets from the uplink find them.
 func zoneInRules(cfg Config, b Bridge) []rule {
 	if b.Zone == 0 {
 		return nil
 	}
 	in, zone, m := iif(b.Name), ctZoneSet(b.Zone), Mark(b.Zone)
 	rs := []rule{{in, etherDaddr(b.GatewayMAC), metaMarkSet(m)}}
-	if !b.NAT {
+	if !b.routes() {
 		return append(rs, rule{in, zone})
 	}
 	for _, a := range hostAddrs(cfg, b) {
 		rs = append(rs, rule{in, daddr(a), zone, accept()})
 	}
-	return append(rs, rule{in, metaMark(m), accept()}, rule{in, zone})
+	if b.NAT {
+		rs = append(rs, rule{in, metaMark(m), accept()})
+	} else {
+		for _, o := range b.OneToOne {
+			rs = append(rs, rule{in, metaMark(m), saddr(o.Private), accept()})
+		}
+	}
+	return append(rs, rule{in, zone})
 }
 
 // hostRules let guests reach only their bridge's gateway, the metadata
@@ -103,19 +128,29 @@ func hostAddrs(cfg Config, b Bridge) []netip.Addr {
 
 // routedRules drop every routed packet into or out of bridge b (a routed
 // packet from it carries its Mark, bridged frames never do) but a NAT
-// bridge's flows out of the uplink and their replies, and accept bridged
-// frames (left to the security groups). Accepted routed packets lose the
-// mark, which only chose their route, before the security groups read
-// their port marks.
+// bridge's flows out of the uplink, the flows of its guests' 1:1 NATs both
+// ways and their replies, and accept bridged frames (left to the security
+// groups). Accepted routed packets lose the mark, which only chose their
+// route, before the security groups read their port marks. A flow from
+// the uplink reaches a guest only when nat_mark gave it the bridge's
+// conntrack mark: sent to one of its public addresses, or a reply.
 func routedRules(cfg Config, b Bridge) []rule {
 	in, out, m := iif(b.Name), oif(b.Name), Mark(b.Zone)
 	var rs []rule
-	if b.NAT {
+	if b.routes() {
 		up := cfg.Uplink
+		// A flow another bridge already claimed (same tuple from
+		// another VPC) is not taken over: it falls to the drop below.
+		if b.NAT {
+			rs = append(rs, rule{in, oif(up), metaMark(m), saddrIn(b.CIDR), ctStateNew(), ctMark(0), ctMarkSet(m), metaMarkSet(0), accept()})
+		}
+		for _, o := range b.OneToOne {
+			if !b.NAT {
+				rs = append(rs, rule{in, oif(up), metaMark(m), saddr(o.Private), ctStateNew(), ctMark(0), ctMarkSet(m), metaMarkSet(0), accept()})
+			}
+			rs = append(rs, rule{iif(up), out, ctMark(m), daddr(o.Private), metaMarkSet(0), accept()})
+		}
 		rs = append(rs,
-			// A flow another bridge already claimed (same tuple from
-			// another VPC) is not taken over: it falls to the drop below.
-			rule{in, oif(up), metaMark(m), saddrIn(b.CIDR), ctStateNew(), ctMark(0), ctMarkSet(m), metaMarkSet(0), accept()},
 			rule{in, oif(up), metaMark(m), ctMark(m), metaMarkSet(0), accept()},
 			rule{iif(up), out, ctMark(m), ctEstablished(), metaMarkSet(0), accept()})
 	}

@@ -189,3 +189,58 @@ func TestCompileServices(t *testing.T) {
 		t.Error("an IPv6 service address was accepted")
 	}
 }
+
+// TestCompileOneToOne: an Elastic IP on a bridge without NAT egress routes
+// only its guest's flows, both ways, and masquerades nothing.
+func TestCompileOneToOne(t *testing.T) {
+	bs := twoVPCs(false)
+	priv, pub := netip.MustParseAddr("10.9.1.10"), netip.MustParseAddr("198.51.100.20")
+	bs[1].OneToOne = []OneToOne{{Private: priv, Public: pub}}
+	p, err := compile(Config{TableName: "t", Uplink: "up0"}, bs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.String()
+	for _, want := range []string{
+		`iifname "ec2b1" ip daddr 10.9.1.1 ct zone set 300 accept`,
+		`iifname "ec2b1" meta mark 0x0ec0012c ip saddr 10.9.1.10 accept`,
+		`iifname "up0" ip daddr 198.51.100.20 drop`,
+		`iifname "ec2b1" oifname "up0" meta mark 0x0ec0012c ip saddr 10.9.1.10 ct state new ct mark 0x00000000 ct mark set 0x0ec0012c meta mark set 0x00000000 accept`,
+		`iifname "up0" oifname "ec2b1" ct mark 0x0ec0012c ip daddr 10.9.1.10 meta mark set 0x00000000 accept`,
+		"chain nat_mark { type filter hook prerouting priority -150\n" +
+			"\tiifname \"up0\" ip daddr 198.51.100.20 ct mark 0x00000000 ct mark set 0x0ec0012c\n" +
+			"\tiifname \"up0\" ct mark 0x0ec0012c meta mark set 0x0ec0012c\n}",
+		"chain nat_in { type nat hook prerouting priority -100\n" +
+			"\tiifname \"up0\" ip daddr 198.51.100.20 ct mark 0x0ec0012c dnat ip to 10.9.1.10\n}",
+		"chain nat_out { type nat hook postrouting priority 100\n" +
+			"\toifname \"up0\" ct mark 0x0ec0012c ip saddr 10.9.1.10 snat ip to 198.51.100.20\n}",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rules lack\n%s\nin:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "masquerade") {
+		t.Error("an Elastic IP alone masquerades the subnet")
+	}
+	if strings.Contains(got, `iifname "ec2b2" meta mark 0x0ec00007 accept`) || strings.Contains(got, `oifname "ec2b2" ct mark`) {
+		t.Errorf("the other bridge routes:\n%s", got)
+	}
+}
+
+func TestCompileOneToOneRejects(t *testing.T) {
+	priv, pub := netip.MustParseAddr("10.9.1.10"), netip.MustParseAddr("198.51.100.20")
+	for name, mod := range map[string]func(c *Config, bs []Bridge){
+		"no uplink":         func(c *Config, bs []Bridge) { c.Uplink = "" },
+		"private elsewhere": func(c *Config, bs []Bridge) { bs[0].OneToOne[0].Private = netip.MustParseAddr("10.9.2.10") },
+		"public twice":      func(c *Config, bs []Bridge) { bs[1].OneToOne = []OneToOne{{Private: priv, Public: pub}} },
+		"IPv6":              func(c *Config, bs []Bridge) { bs[0].OneToOne[0].Public = netip.MustParseAddr("2001:db8::1") },
+	} {
+		bs := twoVPCs(false)
+		bs[0].OneToOne = []OneToOne{{Private: priv, Public: pub}}
+		cfg := Config{TableName: "t", Uplink: "up0"}
+		mod(&cfg, bs)
+		if _, err := compile(cfg, bs); err == nil {
+			t.Errorf("%s: compiled", name)
+		}
+	}
+}

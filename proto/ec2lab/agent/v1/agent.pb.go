@@ -2592,13 +2592,17 @@ func (x *ListFilesResponse) GetFiles() []string {
 }
 
 type NetNic struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
-	DeviceIndex   int32                  `protobuf:"varint,2,opt,name=device_index,json=deviceIndex,proto3" json:"device_index,omitempty"`
-	Mac           string                 `protobuf:"bytes,3,opt,name=mac,proto3" json:"mac,omitempty"`
-	Ip            string                 `protobuf:"bytes,4,opt,name=ip,proto3" json:"ip,omitempty"`
-	Hostname      string                 `protobuf:"bytes,5,opt,name=hostname,proto3" json:"hostname,omitempty"`
-	HostVtep      string                 `protobuf:"bytes,6,opt,name=host_vtep,json=hostVtep,proto3" json:"host_vtep,omitempty"` // VTEP of the host the NIC lives on; empty = local
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId  string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	DeviceIndex int32                  `protobuf:"varint,2,opt,name=device_index,json=deviceIndex,proto3" json:"device_index,omitempty"`
+	Mac         string                 `protobuf:"bytes,3,opt,name=mac,proto3" json:"mac,omitempty"`
+	Ip          string                 `protobuf:"bytes,4,opt,name=ip,proto3" json:"ip,omitempty"`
+	Hostname    string                 `protobuf:"bytes,5,opt,name=hostname,proto3" json:"hostname,omitempty"`
+	HostVtep    string                 `protobuf:"bytes,6,opt,name=host_vtep,json=hostVtep,proto3" json:"host_vtep,omitempty"` // VTEP of the host the NIC lives on; empty = local
+	// public_ip is the NIC's Elastic IP when its subnet routes to an internet
+	// gateway: the host running it answers for the address on its uplink and
+	// NATs it 1:1 to ip. Empty: none.
+	PublicIp      string `protobuf:"bytes,7,opt,name=public_ip,json=publicIp,proto3" json:"public_ip,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2671,6 +2675,13 @@ func (x *NetNic) GetHostname() string {
 func (x *NetNic) GetHostVtep() string {
 	if x != nil {
 		return x.HostVtep
+	}
+	return ""
+}
+
+func (x *NetNic) GetPublicIp() string {
+	if x != nil {
+		return x.PublicIp
 	}
 	return ""
 }
@@ -3821,7 +3832,7 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x10ListFilesRequest\x12%\n" +
 	"\x0einstance_store\x18\x01 \x01(\bR\rinstanceStore\")\n" +
 	"\x11ListFilesResponse\x12\x14\n" +
-	"\x05files\x18\x01 \x03(\tR\x05files\"\xa7\x01\n" +
+	"\x05files\x18\x01 \x03(\tR\x05files\"\xc4\x01\n" +
 	"\x06NetNic\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12!\n" +
@@ -3829,7 +3840,8 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x03mac\x18\x03 \x01(\tR\x03mac\x12\x0e\n" +
 	"\x02ip\x18\x04 \x01(\tR\x02ip\x12\x1a\n" +
 	"\bhostname\x18\x05 \x01(\tR\bhostname\x12\x1b\n" +
-	"\thost_vtep\x18\x06 \x01(\tR\bhostVtep\"\xbc\x01\n" +
+	"\thost_vtep\x18\x06 \x01(\tR\bhostVtep\x12\x1b\n" +
+	"\tpublic_ip\x18\a \x01(\tR\bpublicIp\"\xbc\x01\n" +
 	"\tNetSubnet\x12\x1b\n" +
 	"\tsubnet_id\x18\x01 \x01(\tR\bsubnetId\x12\x12\n" +
 	"\x04cidr\x18\x02 \x01(\tR\x04cidr\x12\x10\n" +

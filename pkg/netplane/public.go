@@ -1,0 +1,129 @@
+package netplane
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"slices"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+
+	"github.com/ec2lab/ec2lab/pkg/netplane/edge"
+)
+
+// oneToOne are the 1:1 NATs of subnet s's NICs on this host that have an
+// Elastic IP, when the Plane has a public uplink (none otherwise).
+func (p *Plane) oneToOne(s Subnet) []edge.OneToOne {
+	if p.cfg.PublicUplink == "" {
+		return nil
+	}
+	var out []edge.OneToOne
+	for _, n := range s.NICs {
+		if n.PublicIP.IsValid() && p.local(n) {
+			out = append(out, edge.OneToOne{Private: n.IP, Public: n.PublicIP})
+		}
+	}
+	return out
+}
+
+// publicAddrs are the public addresses of bridges' 1:1 NATs, sorted.
+func publicAddrs(bridges []edge.Bridge) []netip.Addr {
+	var out []netip.Addr
+	for _, b := range bridges {
+		for _, o := range b.OneToOne {
+			out = append(out, o.Public)
+		}
+	}
+	slices.SortFunc(out, netip.Addr.Compare)
+	return out
+}
+
+// publicLabel marks the uplink addresses this Plane owns.
+func (p *Plane) publicLabel() string { return p.cfg.PublicUplink + ":" + p.cfg.Prefix }
+
+// syncPublicAddrs leaves exactly want as this Plane's /32 addresses on the
+// public uplink (the host answers ARP for them there; the edge table NATs
+// them to their guests and drops the rest) and announces each new one with
+// a gratuitous ARP, so the LAN's neighbour caches follow an address that
+// moved from another host at once.
+func (p *Plane) syncPublicAddrs(want []netip.Addr) error {
+	link, err := p.nl.LinkByName(p.cfg.PublicUplink)
+	if err != nil {
+		return fmt.Errorf("public uplink %s: %w", p.cfg.PublicUplink, err)
+	}
+	have, err := p.nl.AddrList(link, netlink.FAMILY_V4)
+	if err != nil {
+		return fmt.Errorf("list addresses of %s: %w", p.cfg.PublicUplink, err)
+	}
+	label := p.publicLabel()
+	var errs []error
+	held := map[netip.Addr]bool{}
+	for _, a := range have {
+		ip, _ := netip.AddrFromSlice(a.IP.To4())
+		if a.Label != label {
+			continue
+		}
+		if ones, _ := a.Mask.Size(); ones == 32 && slices.Contains(want, ip) {
+			held[ip] = true
+			continue
+		}
+		if err := p.nl.AddrDel(link, &a); err != nil {
+			errs = append(errs, fmt.Errorf("remove %s from %s: %w", ip, p.cfg.PublicUplink, err))
+			continue
+		}
+		p.log.Info("public address removed", "address", ip, "uplink", p.cfg.PublicUplink)
+	}
+	for _, ip := range want {
+		if held[ip] {
+			continue
+		}
+		a := &netlink.Addr{IPNet: &net.IPNet{IP: ip.AsSlice(), Mask: net.CIDRMask(32, 32)}, Label: label}
+		if err := p.nl.AddrAdd(link, a); err != nil {
+			errs = append(errs, fmt.Errorf("add %s to %s: %w", ip, p.cfg.PublicUplink, err))
+			continue
+		}
+		p.log.Info("public address added", "address", ip, "uplink", p.cfg.PublicUplink)
+		if err := p.announce(link, ip); err != nil {
+			p.log.Warn("gratuitous ARP failed", "address", ip, "err", err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// announce broadcasts a gratuitous ARP request for ip from link's MAC.
+func (p *Plane) announce(link netlink.Link, ip netip.Addr) error {
+	mac := link.Attrs().HardwareAddr
+	if len(mac) != 6 {
+		return fmt.Errorf("%s has no Ethernet address", link.Attrs().Name)
+	}
+	frame := garpFrame(mac, ip)
+	return p.InNetNS(func() error {
+		fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW, int(htons(unix.ETH_P_ARP)))
+		if err != nil {
+			return fmt.Errorf("packet socket: %w", err)
+		}
+		defer unix.Close(fd)
+		to := &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ARP), Ifindex: link.Attrs().Index, Halen: 6}
+		copy(to.Addr[:], broadcastMAC)
+		return unix.Sendto(fd, frame, 0, to)
+	})
+}
+
+var broadcastMAC = net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+
+// garpFrame is an Ethernet broadcast ARP request in which sender and target
+// are both ip (RFC 5227's announcement).
+func garpFrame(mac net.HardwareAddr, ip netip.Addr) []byte {
+	a := ip.As4()
+	f := append([]byte{}, broadcastMAC...)
+	f = append(f, mac...)
+	f = append(f, 0x08, 0x06, 0, 1, 0x08, 0x00, 6, 4, 0, 1) // ARP, Ethernet/IPv4, request
+	f = append(f, mac...)
+	f = append(f, a[:]...)
+	f = append(f, 0, 0, 0, 0, 0, 0)
+	return append(f, a[:]...)
+}
+
+func htons(v uint16) uint16 { return v<<8 | v>>8 }

@@ -1,0 +1,133 @@
+package netplane_test
+
+import (
+	"bufio"
+	"context"
+	"net/netip"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
+	"github.com/ec2lab/ec2lab/pkg/netplane"
+	"github.com/ec2lab/ec2lab/pkg/netplane/nptest"
+)
+
+// TestElasticIPsOneToOne poses a host (a namespace) whose public uplink is
+// a veth to a "LAN" namespace, serving two VPCs that reuse 10.9.1.0/24.
+// Guest a (VPC A) and guest c (VPC B) have the same private address and
+// each an Elastic IP; guest b (VPC A) has none. From the LAN each Elastic
+// IP reaches its own guest (TCP says which); a guest with an Elastic IP
+// reaches the LAN, which sees the Elastic IP as the source; the guest
+// without one and the private addresses stay unreachable both ways; the
+// host answers nothing of its own on an Elastic IP; taking the address
+// away cuts the path and removes it from the uplink.
+func TestElasticIPsOneToOne(t *testing.T) {
+	nptest.RequireNetAdmin(t)
+	host, lan := nptest.NetNS(t), nptest.NetNS(t)
+	nptest.Veth(t, host, "up0", "198.51.100.2/24", lan, "lan0", "198.51.100.1/24")
+	nptest.In(t, lan, "ip", "route", "add", "10.9.0.0/16", "via", "198.51.100.2") // a LAN that tries the private addresses
+	p, err := netplane.New(netplane.Config{Prefix: nptest.Prefix(t), StateDir: filepath.Join(hvtest.ScratchDir(t), "np"),
+		NetNS: host, MetadataAddr: netip.MustParseAddr("169.254.169.254"), PublicUplink: "up0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { reconcile(t, p); p.Close() })
+	cidr := netip.MustParsePrefix("10.9.1.0/24")
+	a, b, c := nic("i-0000000000000a001", "10.9.1.10"), nic("i-0000000000000a002", "10.9.1.20"), nic("i-0000000000000b001", "10.9.1.10")
+	a.PublicIP, c.PublicIP = netip.MustParseAddr("198.51.100.20"), netip.MustParseAddr("198.51.100.21")
+	subnets := []netplane.Subnet{
+		{ID: "subnet-00000000000000a01", CIDR: cidr, NICs: []netplane.NIC{a, b}},
+		{ID: "subnet-00000000000000b01", CIDR: cidr, NICs: []netplane.NIC{c}},
+	}
+	reconcile(t, p, subnets...)
+	g := map[string]string{}
+	for _, s := range subnets {
+		for _, n := range s.NICs {
+			g[n.InstanceID] = guestNS(t, host, p.TapName(n.InstanceID, 0), n, s.CIDR)
+			tcpServe(t, g[n.InstanceID], "0.0.0.0", n.InstanceID)
+		}
+	}
+	reconcile(t, p, subnets...) // puts the ports on their bridges
+	tcpServe(t, lan, "198.51.100.1", "lan")
+	tcpServe(t, host, "0.0.0.0", "host")
+
+	t.Run("each Elastic IP reaches its own guest", func(t *testing.T) {
+		mustPing(t, lan, "198.51.100.20", true)
+		mustPing(t, lan, "198.51.100.21", true)
+		wantTCP(t, lan, "198.51.100.20", a.InstanceID+" from 198.51.100.1")
+		wantTCP(t, lan, "198.51.100.21", c.InstanceID+" from 198.51.100.1")
+	})
+	t.Run("guests with an Elastic IP reach the LAN as that address", func(t *testing.T) {
+		wantTCP(t, g[a.InstanceID], "198.51.100.1", "lan from 198.51.100.20")
+		wantTCP(t, g[c.InstanceID], "198.51.100.1", "lan from 198.51.100.21")
+		mustPing(t, g[a.InstanceID], "198.51.100.1", true)
+	})
+	t.Run("nothing else crosses", func(t *testing.T) {
+		mustPing(t, g[b.InstanceID], "198.51.100.1", false)
+		wantTCP(t, g[b.InstanceID], "198.51.100.1", "")
+		mustPing(t, lan, "10.9.1.10", false)
+		mustPing(t, lan, "10.9.1.20", false)
+		wantTCP(t, lan, "10.9.1.20", "")
+		wantTCP(t, lan, "198.51.100.2", "host from 198.51.100.1") // the host's own address stays the host's
+		mustPing(t, g[a.InstanceID], "10.9.1.20", true)           // and the subnet still bridges
+	})
+	t.Run("releasing the address cuts the path", func(t *testing.T) {
+		subnets[0].NICs[0].PublicIP = netip.Addr{}
+		reconcile(t, p, subnets...)
+		mustPing(t, lan, "198.51.100.20", false)
+		wantTCP(t, g[a.InstanceID], "198.51.100.1", "")
+		wantTCP(t, lan, "198.51.100.21", c.InstanceID+" from 198.51.100.1")
+		addrs := nptest.In(t, host, "ip", "-4", "addr", "show", "dev", "up0")
+		if strings.Contains(addrs, "198.51.100.20") || !strings.Contains(addrs, "198.51.100.21/32") {
+			t.Errorf("uplink addresses after the release:\n%s", addrs)
+		}
+	})
+	reconcile(t, p)
+	if addrs := nptest.In(t, host, "ip", "-4", "addr", "show", "dev", "up0"); strings.Contains(addrs, "/32") {
+		t.Errorf("public addresses left on the uplink after teardown:\n%s", addrs)
+	}
+}
+
+// tcpServe answers every TCP connection to addr:7777 inside ns with
+// "<name> from <peer address>" until the test ends.
+func tcpServe(t *testing.T, ns, addr, name string) {
+	t.Helper()
+	script := `import socket,sys
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1); s.bind((sys.argv[1],7777)); s.listen(8)
+print("ready",flush=True)
+while True:
+    c,a=s.accept(); c.sendall((sys.argv[2]+" from "+a[0]+"\n").encode()); c.close()`
+	cmd := exec.Command("ip", "netns", "exec", ns, "python3", "-c", script, addr, name)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("tcp server in %s: %v", ns, err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || line != "ready\n" {
+		t.Fatalf("tcp server in %s did not start: %q %v", ns, line, err)
+	}
+}
+
+// wantTCP connects from ns to addr:7777 and checks the answer ("" : the
+// connection must fail).
+func wantTCP(t *testing.T, ns, addr, want string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	script := `import socket,sys
+c=socket.create_connection((sys.argv[1],7777),timeout=2); print(c.recv(200).decode().strip())`
+	out, err := exec.CommandContext(ctx, "ip", "netns", "exec", ns, "python3", "-c", script, addr).Output()
+	got := strings.TrimSpace(string(out))
+	if err != nil {
+		got = ""
+	}
+	if got != want {
+		t.Errorf("TCP from %s to %s answered %q (%v), want %q", ns, addr, got, err, want)
+	}
+}
