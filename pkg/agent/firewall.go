@@ -33,15 +33,15 @@ func (a *Agent) firewallPath() string { return filepath.Join(a.cfg.StateDir, "fi
 // on this agent's taps. The state is persisted first so a restarted agent
 // restores it (Recover); an empty state removes the tables.
 func (a *Agent) SetFirewall(ctx context.Context, req *agentv1.FirewallState) (*agentv1.SetFirewallResponse, error) {
-	tapName := func(string, int) string { return "" }
+	names := planeNames{tap: func(string, int) string { return "" }, bridge: func(string) string { return "" }}
 	if len(req.GetPorts()) > 0 { // no ports, no data plane needed
 		p, err := a.Plane()
 		if err != nil {
 			return nil, err
 		}
-		tapName = p.TapName
+		names = planeNames{tap: p.TapName, bridge: p.BridgeName}
 	}
-	d, err := desiredFirewall(req, tapName)
+	d, err := desiredFirewall(req, names)
 	if err != nil {
 		return nil, ec2err.New(ec2err.InvalidParameterValue, "%v", err)
 	}
@@ -105,9 +105,15 @@ func (a *Agent) saveFirewall(req *agentv1.FirewallState) error {
 	return os.Rename(tmp, a.firewallPath())
 }
 
-// desiredFirewall converts the request; tapName names a port's tap as the
-// data plane made it.
-func desiredFirewall(req *agentv1.FirewallState, tapName func(string, int) string) (firewall.Desired, error) {
+// planeNames name a port's tap and its subnet's bridge as the data plane
+// made them.
+type planeNames struct {
+	tap    func(instanceID string, deviceIndex int) string
+	bridge func(subnetID string) string
+}
+
+// desiredFirewall converts the request.
+func desiredFirewall(req *agentv1.FirewallState, names planeNames) (firewall.Desired, error) {
 	d := firewall.Desired{Members: map[string][]netip.Addr{}}
 	for _, g := range req.GetGroups() {
 		in, err := fwRules(g.GetIngress())
@@ -121,8 +127,11 @@ func desiredFirewall(req *agentv1.FirewallState, tapName func(string, int) strin
 		d.Groups = append(d.Groups, firewall.Group{ID: g.GetGroupId(), Ingress: in, Egress: out})
 	}
 	for _, p := range req.GetPorts() {
-		port := firewall.Port{Tap: tapName(p.GetInstanceId(), int(p.GetDeviceIndex())), MAC: p.GetMac(), Groups: p.GetGroups(),
+		port := firewall.Port{Tap: names.tap(p.GetInstanceId(), int(p.GetDeviceIndex())), MAC: p.GetMac(), Groups: p.GetGroups(),
 			AnySource: p.GetSourceDestCheckOff()}
+		if s := p.GetSubnetId(); s != "" {
+			port.Bridge = names.bridge(s)
+		}
 		if p.GetIp() != "" {
 			ip, err := netip.ParseAddr(p.GetIp())
 			if err != nil {

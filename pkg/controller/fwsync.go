@@ -48,7 +48,7 @@ func (s *Service) desiredFirewall(ctx context.Context) (map[string]host.Firewall
 			members[id] = append(members[id], in.PrivateIP)
 		}
 		ports[in.HostID] = append(ports[in.HostID], host.FirewallPort{InstanceID: in.ID, IP: in.PrivateIP,
-			MAC: in.MAC, Groups: sgs, SourceDestCheckOff: in.SourceDestCheckOff})
+			MAC: in.MAC, Groups: sgs, SourceDestCheckOff: in.SourceDestCheckOff, SubnetID: in.SubnetID})
 	}
 	out := map[string]host.Firewall{}
 	for hostID, list := range ports {

@@ -298,6 +298,9 @@ type FirewallPort struct {
 	// SourceDestCheckOff lets the port send IP packets from any source
 	// address (EC2's source/destination check off).
 	SourceDestCheckOff bool
+	// SubnetID is the port's subnet: the agent filters the flows routed
+	// through its bridge (NAT, Elastic IPs) too.
+	SubnetID string
 }
 
 // FirewallMembers are a group's member addresses (for group references).

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	"github.com/ec2lab/ec2lab/pkg/netplane"
+	"github.com/ec2lab/ec2lab/pkg/netplane/firewall"
 	"github.com/ec2lab/ec2lab/pkg/netplane/nptest"
 )
 
@@ -22,8 +23,9 @@ import (
 // IP reaches its own guest (TCP says which); a guest with an Elastic IP
 // reaches the LAN, which sees the Elastic IP as the source; the guest
 // without one and the private addresses stay unreachable both ways; the
-// host answers nothing of its own on an Elastic IP; taking the address
-// away cuts the path and removes it from the uplink.
+// host answers nothing of its own on an Elastic IP; security groups hold
+// the flows through an Elastic IP both ways; taking the address away cuts
+// the path and removes it from the uplink.
 func TestElasticIPsOneToOne(t *testing.T) {
 	nptest.RequireNetAdmin(t)
 	host, lan := nptest.NetNS(t), nptest.NetNS(t)
@@ -73,6 +75,38 @@ func TestElasticIPsOneToOne(t *testing.T) {
 		wantTCP(t, lan, "10.9.1.20", "")
 		wantTCP(t, lan, "198.51.100.2", "host from 198.51.100.1") // the host's own address stays the host's
 		mustPing(t, g[a.InstanceID], "10.9.1.20", true)           // and the subnet still bridges
+	})
+	t.Run("security groups hold Elastic IP flows", func(t *testing.T) {
+		fw, err := firewall.New(firewall.Config{TableName: "ec2lab_" + p.Config().Prefix, NetNS: host, DevicePrefix: p.Config().Prefix})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { fw.Reconcile(context.Background(), firewall.Desired{}); fw.Close() }()
+		web := firewall.NewGroup("sg-web") // TCP 7777 in from anywhere, no ICMP; all out
+		web.Ingress = []firewall.Rule{{Protocol: "tcp", FromPort: 7777, ToPort: 7777, CIDRs: []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0")}}}
+		mute := firewall.Group{ID: "sg-mute"} // nothing in, nothing out
+		port := func(n netplane.NIC, s netplane.Subnet, group string) firewall.Port {
+			return firewall.Port{Tap: p.TapName(n.InstanceID, 0), IP: n.IP, MAC: n.MAC.String(), Groups: []string{group},
+				Bridge: p.BridgeName(s.ID)}
+		}
+		apply := func(aGroup, cGroup string) {
+			t.Helper()
+			d := firewall.Desired{Groups: []firewall.Group{web, mute}, Ports: []firewall.Port{
+				port(a, subnets[0], aGroup), port(b, subnets[0], aGroup), port(c, subnets[1], cGroup)}}
+			if err := fw.Reconcile(context.Background(), d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		apply("sg-web", "sg-mute")
+		wantTCP(t, lan, "198.51.100.20", a.InstanceID+" from 198.51.100.1")
+		mustPing(t, lan, "198.51.100.20", false) // ICMP is not in sg-web
+		wantTCP(t, lan, "198.51.100.21", "")     // sg-mute: nothing in
+		wantTCP(t, g[c.InstanceID], "198.51.100.1", "")
+		wantTCP(t, g[a.InstanceID], "198.51.100.1", "lan from 198.51.100.20")
+		apply("sg-mute", "sg-web") // rule changes apply to the next flow
+		wantTCP(t, lan, "198.51.100.20", "")
+		wantTCP(t, g[a.InstanceID], "198.51.100.1", "")
+		wantTCP(t, lan, "198.51.100.21", c.InstanceID+" from 198.51.100.1")
 	})
 	t.Run("releasing the address cuts the path", func(t *testing.T) {
 		subnets[0].NICs[0].PublicIP = netip.Addr{}

@@ -323,7 +323,7 @@ func firewallTo(fw host.Firewall) *agentv1.FirewallState {
 	}
 	for _, p := range fw.Ports {
 		out.Ports = append(out.Ports, &agentv1.FwPort{InstanceId: p.InstanceID, DeviceIndex: p.DeviceIndex, Ip: p.IP,
-			Mac: p.MAC, Groups: p.Groups, SourceDestCheckOff: p.SourceDestCheckOff})
+			Mac: p.MAC, Groups: p.Groups, SourceDestCheckOff: p.SourceDestCheckOff, SubnetId: p.SubnetID})
 	}
 	for _, m := range fw.Members {
 		out.Members = append(out.Members, &agentv1.FwMembers{GroupId: m.GroupID, Ips: m.IPs})

@@ -96,7 +96,7 @@ func (f *Firewall) leftovers(t *nftables.Table, fam nftables.TableFamily) (lefto
 			continue
 		}
 		switch ch.Name {
-		case chainAntispoof, chainPortmark, chainForward:
+		case chainAntispoof, chainPortmark, chainForward, chainRouted:
 			if ch.Hooknum != nil {
 				continue
 			}

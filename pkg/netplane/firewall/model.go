@@ -49,6 +49,10 @@ type Port struct {
 	// the tap may carry any source address (a NAT or router instance
 	// forwarding others' traffic). Its MAC and its ARP stay held to its own.
 	AnySource bool
+	// Bridge is the port's bridge: its flows routed through the host (NAT
+	// egress, an Elastic IP) are matched by it and IP. Empty: routed
+	// flows are not filtered (only bridged ones).
+	Bridge string
 }
 
 // Desired is everything the host firewall enforces.

@@ -21,6 +21,7 @@ const (
 	chainAntispoof = "antispoof" // bridge prerouting: source MAC per tap
 	chainPortmark  = "portmark"  // bridge forward: marks in/out port IDs
 	chainForward   = "forward"   // inet forward: conntrack + per-port dispatch
+	chainRouted    = "routed"    // inet forward, first: routed flows (NAT, Elastic IPs) per port
 )
 
 // ruleset writes a plan into the two tables of one batch.
@@ -107,6 +108,8 @@ func (rs *ruleset) bridgeRules(ports []portPlan) {
 func (rs *ruleset) inetRules(ports []portPlan) {
 	t := rs.inet
 	fwd := rs.baseChain(t, chainForward, nftables.ChainHookForward, nftables.ChainPriorityFilter)
+	// Made with forward (base chains stay across rebuilds), filled last.
+	routed := rs.baseChain(t, chainRouted, nftables.ChainHookForward, nftables.ChainPriorityRef(*nftables.ChainPriorityFilter-1))
 	if rs.devicePrefix != "" { // bridged IP traffic comes in on the bridge (br_netfilter)
 		rs.rule(t, fwd, namePrefixNot(expr.MetaKeyIIFNAME, rs.devicePrefix), one(verdict(expr.VerdictAccept)))
 	}
@@ -126,6 +129,29 @@ func (rs *ruleset) inetRules(ports []portPlan) {
 		rs.rule(t, fwd, markIs(markOut, p.id<<12), one(jump(ingress)))
 	}
 	rs.rule(t, fwd, one(verdict(expr.VerdictAccept)))
+	rs.routedRules(routed, ports)
+}
+
+// routedRules hold the routed flows of ports (NAT egress out of the host's
+// uplink, an Elastic IP's 1:1 NAT both ways) to their security groups:
+// such a flow enters or leaves the port's bridge by routing, never by
+// another port, so no port mark tells it. A new flow from outside to the
+// port's address out of its bridge goes through the port's ingress chain;
+// one from its address into the bridge and out elsewhere through its
+// egress chain. It runs before the forward chain, whose first rule lets
+// what did not come from a bridge pass; its drops are final there too.
+func (rs *ruleset) routedRules(ch *nftables.Chain, ports []portPlan) {
+	t := rs.inet
+	newFlow := ctState(expr.CtStateBitNEW)
+	for _, p := range ports {
+		if p.Bridge == "" || !p.IP.Is4() || rs.devicePrefix == "" {
+			continue
+		}
+		rs.rule(t, ch, newFlow, namePrefixNot(expr.MetaKeyIIFNAME, rs.devicePrefix), ifname(false, p.Bridge),
+			nfproto(false), one(addr(false, false)), one(cmpEq(p.IP.AsSlice())), one(jump("ingress_"+p.Tap)))
+		rs.rule(t, ch, newFlow, ifname(true, p.Bridge), namePrefixNot(expr.MetaKeyOIFNAME, rs.devicePrefix),
+			nfproto(false), one(addr(false, true)), one(cmpEq(p.IP.AsSlice())), one(jump("egress_"+p.Tap)))
+	}
 }
 
 // portChain adds a port's ingress (traffic to the tap) or egress chain: a

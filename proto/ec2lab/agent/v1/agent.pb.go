@@ -3137,8 +3137,12 @@ type FwPort struct {
 	// EC2's source/destination check is off: IP packets from the tap may
 	// carry any source address (its MAC and ARP stay checked).
 	SourceDestCheckOff bool `protobuf:"varint,6,opt,name=source_dest_check_off,json=sourceDestCheckOff,proto3" json:"source_dest_check_off,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// subnet_id names the port's bridge (the data plane's BridgeName): its
+	// flows routed through the host (NAT egress, an Elastic IP) are held to
+	// the groups too. Empty: only bridged traffic is filtered.
+	SubnetId      string `protobuf:"bytes,7,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *FwPort) Reset() {
@@ -3211,6 +3215,13 @@ func (x *FwPort) GetSourceDestCheckOff() bool {
 		return x.SourceDestCheckOff
 	}
 	return false
+}
+
+func (x *FwPort) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
 }
 
 type FwMembers struct {
@@ -3872,7 +3883,7 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\aFwGroup\x12\x19\n" +
 	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x121\n" +
 	"\aingress\x18\x02 \x03(\v2\x17.ec2lab.agent.v1.FwRuleR\aingress\x12/\n" +
-	"\x06egress\x18\x03 \x03(\v2\x17.ec2lab.agent.v1.FwRuleR\x06egress\"\xb9\x01\n" +
+	"\x06egress\x18\x03 \x03(\v2\x17.ec2lab.agent.v1.FwRuleR\x06egress\"\xd6\x01\n" +
 	"\x06FwPort\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12!\n" +
@@ -3880,7 +3891,8 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x02ip\x18\x03 \x01(\tR\x02ip\x12\x10\n" +
 	"\x03mac\x18\x04 \x01(\tR\x03mac\x12\x16\n" +
 	"\x06groups\x18\x05 \x03(\tR\x06groups\x121\n" +
-	"\x15source_dest_check_off\x18\x06 \x01(\bR\x12sourceDestCheckOff\"8\n" +
+	"\x15source_dest_check_off\x18\x06 \x01(\bR\x12sourceDestCheckOff\x12\x1b\n" +
+	"\tsubnet_id\x18\a \x01(\tR\bsubnetId\"8\n" +
 	"\tFwMembers\x12\x19\n" +
 	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12\x10\n" +
 	"\x03ips\x18\x02 \x03(\tR\x03ips\"\xa6\x01\n" +
