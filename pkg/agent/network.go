@@ -138,7 +138,11 @@ func planeSubnets(req *agentv1.SyncNetworkRequest, vtep netip.Addr) ([]netplane.
 		if err != nil {
 			return nil, err
 		}
-		s := netplane.Subnet{ID: ns.GetSubnetId(), CIDR: cidr, DNS: dns}
+		acl, err := planeACL(ns.GetAcl())
+		if err != nil {
+			return nil, fmt.Errorf("subnet %s: %w", ns.GetSubnetId(), err)
+		}
+		s := netplane.Subnet{ID: ns.GetSubnetId(), CIDR: cidr, DNS: dns, ACL: acl}
 		if vtep.IsValid() {
 			s.VNI = ns.GetVni()
 			for _, p := range ns.GetPeers() {
@@ -209,4 +213,33 @@ func (a *Agent) domainNICs(req *agentv1.CreateInstanceRequest) ([]hypervisor.NIC
 			Tap: p.TapName(req.GetInstanceId(), int(n.GetDeviceIndex())), Ethernet: p.Config().NetNS != ""})
 	}
 	return out, nil
+}
+
+// planeACL converts a subnet's network ACL (unset: nil, none).
+func planeACL(acl *agentv1.NetAcl) (*netplane.ACL, error) {
+	if acl == nil {
+		return nil, nil
+	}
+	rules := func(rs []*agentv1.NetAclRule) ([]netplane.ACLRule, error) {
+		out := make([]netplane.ACLRule, 0, len(rs))
+		for _, r := range rs {
+			cidr, err := netip.ParsePrefix(r.GetCidr())
+			if err != nil {
+				return nil, fmt.Errorf("network ACL rule %d: %w", r.GetNumber(), err)
+			}
+			out = append(out, netplane.ACLRule{Number: int(r.GetNumber()), Allow: r.GetAllow(), Protocol: int(r.GetProtocol()),
+				CIDR: cidr, PortFrom: int(r.GetPortFrom()), PortTo: int(r.GetPortTo()), ICMPType: int(r.GetIcmpType()),
+				ICMPCode: int(r.GetIcmpCode())})
+		}
+		return out, nil
+	}
+	in, err := rules(acl.GetIngress())
+	if err != nil {
+		return nil, err
+	}
+	out, err := rules(acl.GetEgress())
+	if err != nil {
+		return nil, err
+	}
+	return &netplane.ACL{Ingress: in, Egress: out}, nil
 }

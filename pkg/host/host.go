@@ -236,6 +236,26 @@ type Subnet struct {
 	NICs           []SubnetNIC
 	// DNS is the subnet's VPC's DNS server (nil: none).
 	DNS *SubnetDNS
+	// ACL is the subnet's network ACL (nil: none, all allowed).
+	ACL *SubnetACL
+}
+
+// SubnetACL is a subnet's network ACL, enforced on the flows routed into
+// (Ingress) and out of (Egress) the subnet.
+type SubnetACL struct {
+	Ingress, Egress []ACLRule
+}
+
+// ACLRule is one network ACL entry: Protocol is the IP protocol number
+// (-1 all), CIDR the peer range, ports for TCP/UDP, ICMP type and code
+// (-1 any) for ICMP.
+type ACLRule struct {
+	Number             int
+	Allow              bool
+	Protocol           int
+	CIDR               string
+	PortFrom, PortTo   int
+	ICMPType, ICMPCode int
 }
 
 // SubnetDNS is the Amazon-provided DNS server of a subnet's VPC, which the

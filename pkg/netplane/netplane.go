@@ -104,7 +104,17 @@ type Subnet struct {
 	NICs []NIC
 	// DNS, when set, is the subnet's VPC's DNS server.
 	DNS *DNS
+	// ACL, when set, is the subnet's network ACL, enforced on its flows
+	// routed through the host (NAT egress, Elastic IPs); nil allows all.
+	ACL *ACL
 }
+
+// ACL and ACLRule are a subnet's network ACL as the edge table enforces
+// it (package edge).
+type (
+	ACL     = edge.ACL
+	ACLRule = edge.ACLRule
+)
 
 // DNS is the DNS server of a subnet's VPC. The Plane only gives the bridge
 // its addresses (Server and Config.DNSAddr, reachable from the bridge's

@@ -23,8 +23,8 @@ import (
 // IP reaches its own guest (TCP says which); a guest with an Elastic IP
 // reaches the LAN, which sees the Elastic IP as the source; the guest
 // without one and the private addresses stay unreachable both ways; the
-// host answers nothing of its own on an Elastic IP; security groups hold
-// the flows through an Elastic IP both ways; taking the address away cuts
+// host answers nothing of its own on an Elastic IP; security groups and
+// the subnet's network ACL hold the flows through an Elastic IP both ways; taking the address away cuts
 // the path and removes it from the uplink.
 func TestElasticIPsOneToOne(t *testing.T) {
 	nptest.RequireNetAdmin(t)
@@ -107,6 +107,29 @@ func TestElasticIPsOneToOne(t *testing.T) {
 		wantTCP(t, lan, "198.51.100.20", "")
 		wantTCP(t, g[a.InstanceID], "198.51.100.1", "")
 		wantTCP(t, lan, "198.51.100.21", c.InstanceID+" from 198.51.100.1")
+	})
+	t.Run("network ACL rules apply in number order, stateless", func(t *testing.T) {
+		anyNet := netip.MustParsePrefix("0.0.0.0/0")
+		allowAll := netplane.ACLRule{Number: 200, Allow: true, Protocol: -1, CIDR: anyNet}
+		denyTCP := netplane.ACLRule{Number: 100, Protocol: 6, CIDR: anyNet, PortFrom: 7777, PortTo: 7777}
+		set := func(acl *netplane.ACL) {
+			t.Helper()
+			subnets[0].ACL = acl
+			reconcile(t, p, subnets...)
+		}
+		set(&netplane.ACL{Ingress: []netplane.ACLRule{allowAll, denyTCP}, Egress: []netplane.ACLRule{allowAll}})
+		wantTCP(t, lan, "198.51.100.20", "") // deny 100 before allow 200
+		mustPing(t, lan, "198.51.100.20", true)
+		wantTCP(t, lan, "198.51.100.21", c.InstanceID+" from 198.51.100.1") // another subnet's ACL
+		denyTCP.Number = 300
+		set(&netplane.ACL{Ingress: []netplane.ACLRule{allowAll, denyTCP}, Egress: []netplane.ACLRule{allowAll}})
+		wantTCP(t, lan, "198.51.100.20", a.InstanceID+" from 198.51.100.1")
+		// Stateless: the replies of an allowed inbound flow need an egress rule.
+		set(&netplane.ACL{Ingress: []netplane.ACLRule{allowAll}})
+		wantTCP(t, lan, "198.51.100.20", "")
+		wantTCP(t, g[a.InstanceID], "198.51.100.1", "")
+		set(nil)
+		wantTCP(t, lan, "198.51.100.20", a.InstanceID+" from 198.51.100.1")
 	})
 	t.Run("releasing the address cuts the path", func(t *testing.T) {
 		subnets[0].NICs[0].PublicIP = netip.Addr{}

@@ -74,7 +74,7 @@ func (p *Plane) ensureSubnet(ctx context.Context, s Subnet, running map[string]p
 		return edge.Bridge{}, nil, err
 	}
 	b := edge.Bridge{Name: br.Attrs().Name, CIDR: s.CIDR, Gateway: network.Gateway(s.CIDR), GatewayMAC: gatewayMAC(s.ID),
-		NAT: p.cfg.NATUplink != "", Services: p.DNSAddrs(s), OneToOne: p.oneToOne(s)}
+		NAT: p.cfg.NATUplink != "", Services: p.DNSAddrs(s), OneToOne: p.oneToOne(s), ACL: s.ACL}
 	var errs []error
 	b.Zone, err = p.ensureZone(br, s.ID, used)
 	errs = append(errs, err, p.writeSysctls(bridgeSysctls(b.Name, b.NAT || len(b.OneToOne) > 0)))

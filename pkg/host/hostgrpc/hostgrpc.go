@@ -300,6 +300,7 @@ func subnetsTo(subnets []host.Subnet) []*agentv1.NetSubnet {
 				Ip: n.IP, Hostname: n.Hostname, HostVtep: n.HostVTEP, PublicIp: n.PublicIP})
 		}
 		ns.Dns = dnsTo(s.DNS)
+		ns.Acl = aclTo(s.ACL)
 		out = append(out, ns)
 	}
 	return out
@@ -338,4 +339,20 @@ func rulesTo(rules []host.FirewallRule) []*agentv1.FwRule {
 			Cidrs: r.CIDRs, SourceGroups: r.SourceGroups})
 	}
 	return out
+}
+
+// aclTo converts a subnet's network ACL (nil stays unset).
+func aclTo(acl *host.SubnetACL) *agentv1.NetAcl {
+	if acl == nil {
+		return nil
+	}
+	rules := func(rs []host.ACLRule) []*agentv1.NetAclRule {
+		out := make([]*agentv1.NetAclRule, 0, len(rs))
+		for _, r := range rs {
+			out = append(out, &agentv1.NetAclRule{Number: int32(r.Number), Allow: r.Allow, Protocol: int32(r.Protocol), Cidr: r.CIDR,
+				PortFrom: int32(r.PortFrom), PortTo: int32(r.PortTo), IcmpType: int32(r.ICMPType), IcmpCode: int32(r.ICMPCode)})
+		}
+		return out
+	}
+	return &agentv1.NetAcl{Ingress: rules(acl.Ingress), Egress: rules(acl.Egress)}
 }

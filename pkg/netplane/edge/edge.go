@@ -18,6 +18,13 @@
 //     (package firewall), and subnets never reach each other or the world
 //     through the host.
 //
+// Elastic IPs are 1:1 NATs (Bridge.OneToOne): a public address on
+// Config.Uplink is DNATed to its guest and the guest's flows out of the
+// uplink SNATed to it; only those guests' flows are routed, and the host
+// drops what reaches a public address un-NATed. A subnet's network ACL
+// (Bridge.ACL) is enforced statelessly on every routed packet of its
+// bridge, each direction in rule-number order.
+//
 // NAT egress is opt-in per bridge (Bridge.NAT, off by default): the
 // bridge's new flows out of Config.Uplink get its Mark as conntrack mark
 // and are masqueraded; their replies get it back as packet mark, so the
@@ -72,6 +79,9 @@ type Bridge struct {
 	// each Public address, answered on Config.Uplink, is its Private
 	// address's both ways (1:1 NAT).
 	OneToOne []OneToOne
+	// ACL, when set, is the subnet's network ACL, enforced on the
+	// bridge's routed flows (NAT, 1:1 NAT); nil allows them all.
+	ACL *ACL
 	// Services are more host addresses of this bridge that its guests may
 	// reach (the VPC's DNS server addresses).
 	Services []netip.Addr
@@ -231,6 +241,7 @@ func validate(cfg Config, bridges []Bridge) error {
 			errs = append(errs, fmt.Errorf("bridge %s: service addresses %v: want IPv4", b.Name, b.Services))
 		}
 		errs = append(errs, validateOneToOne(b, publics)...)
+		errs = append(errs, validateACL(b)...)
 		seen[b.Name] = true
 		if b.Zone != 0 && zones[b.Zone] == "" {
 			zones[b.Zone] = b.Name

@@ -77,6 +77,50 @@ func saddrIn(p netip.Prefix) frag {
 	}}
 }
 
+// peerIn matches IPv4 packets from p (or to p, when dst).
+func peerIn(p netip.Prefix, dst bool) frag {
+	word, off := "ip saddr ", uint32(12)
+	if dst {
+		word, off = "ip daddr ", 16
+	}
+	mask := net.CIDRMask(p.Bits(), 32)
+	return frag{word + p.Masked().String(), []expr.Any{
+		&expr.Meta{Key: expr.MetaKeyNFPROTO, Register: 1}, cmpEq([]byte{unix.NFPROTO_IPV4}),
+		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: off, Len: 4},
+		&expr.Bitwise{SourceRegister: 1, DestRegister: 1, Len: 4, Mask: mask, Xor: make([]byte, 4)},
+		cmpEq(p.Masked().Addr().AsSlice()),
+	}}
+}
+
+// l4proto matches the transport protocol.
+func l4proto(p uint8) frag {
+	return frag{fmt.Sprintf("meta l4proto %d", p), []expr.Any{&expr.Meta{Key: expr.MetaKeyL4PROTO, Register: 1}, cmpEq([]byte{p})}}
+}
+
+// dportRange matches a TCP or UDP destination port in lo..hi.
+func dportRange(lo, hi int) frag {
+	return frag{fmt.Sprintf("th dport %d-%d", lo, hi), []expr.Any{
+		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseTransportHeader, Offset: 2, Len: 2},
+		&expr.Range{Op: expr.CmpOpEq, Register: 1, FromData: binary.BigEndian.AppendUint16(nil, uint16(lo)),
+			ToData: binary.BigEndian.AppendUint16(nil, uint16(hi))},
+	}}
+}
+
+// transportByte matches one byte of the transport header (ICMP type, code).
+func transportByte(name string, off uint32, v int) frag {
+	return frag{fmt.Sprintf("%s %d", name, v), []expr.Any{
+		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseTransportHeader, Offset: off, Len: 1}, cmpEq([]byte{byte(v)}),
+	}}
+}
+
+func jump(chain string) frag {
+	return frag{"jump " + chain, []expr.Any{&expr.Verdict{Kind: expr.VerdictJump, Chain: chain}}}
+}
+
+func verdictFrag(text string, k expr.VerdictKind) frag {
+	return frag{text, []expr.Any{&expr.Verdict{Kind: k}}}
+}
+
 // etherDaddr matches frames sent to mac (a bridged packet's link header).
 func etherDaddr(mac net.HardwareAddr) frag {
 	return frag{"ether daddr " + mac.String(), []expr.Any{

@@ -9,7 +9,8 @@ import (
 	"github.com/google/nftables"
 )
 
-// chain is one base chain of the table and its rules.
+// chain is one chain of the table and its rules: a base chain, or a
+// regular one (hook nil) that rules jump to.
 type chain struct {
 	name  string
 	typ   nftables.ChainType
@@ -63,7 +64,11 @@ func compile(cfg Config, bridges []Bridge) (plan, error) {
 			natOut.rules = append(natOut.rules, rule{oif(up), ctMark(m), masquerade()})
 		}
 	}
-	p := plan{chains: []chain{zonesIn, zonesOut, hostIn, routed}}
+	var acls []chain // regular chains first: rules jump to them
+	for _, b := range bs {
+		acls = append(acls, aclChains(b)...)
+	}
+	p := plan{chains: append(acls, zonesIn, zonesOut, hostIn, routed)}
 	if len(natMark.rules) > 0 {
 		p.chains = append(p.chains, natMark)
 	}
@@ -139,6 +144,9 @@ func routedRules(cfg Config, b Bridge) []rule {
 	var rs []rule
 	if b.routes() {
 		up := cfg.Uplink
+		if b.ACL != nil {
+			rs = append(rs, rule{iif(up), out, jump(aclChain(b, false))}, rule{in, oif(up), jump(aclChain(b, true))})
+		}
 		// A flow another bridge already claimed (same tuple from
 		// another VPC) is not taken over: it falls to the drop below.
 		if b.NAT {
@@ -164,7 +172,11 @@ func routedRules(cfg Config, b Bridge) []rule {
 func (p plan) String() string {
 	var b strings.Builder
 	for _, c := range p.chains {
-		fmt.Fprintf(&b, "chain %s { type %s hook %s priority %d\n", c.name, c.typ, c.hookN, c.prio)
+		if c.hook == nil {
+			fmt.Fprintf(&b, "chain %s {\n", c.name)
+		} else {
+			fmt.Fprintf(&b, "chain %s { type %s hook %s priority %d\n", c.name, c.typ, c.hookN, c.prio)
+		}
 		for _, r := range c.rules {
 			fmt.Fprintf(&b, "\t%s\n", r)
 		}
@@ -183,8 +195,11 @@ func (p plan) write(c *nftables.Conn, name string) {
 	t = c.AddTable(&nftables.Table{Family: nftables.TableFamilyINet, Name: name})
 	policy := nftables.ChainPolicyAccept
 	for _, ch := range p.chains {
-		nc := c.AddChain(&nftables.Chain{Table: t, Name: ch.name, Type: ch.typ, Hooknum: ch.hook,
-			Priority: nftables.ChainPriorityRef(nftables.ChainPriority(ch.prio)), Policy: &policy})
+		nc := &nftables.Chain{Table: t, Name: ch.name}
+		if ch.hook != nil {
+			nc.Type, nc.Hooknum, nc.Priority, nc.Policy = ch.typ, ch.hook, nftables.ChainPriorityRef(nftables.ChainPriority(ch.prio)), &policy
+		}
+		nc = c.AddChain(nc)
 		for _, r := range ch.rules {
 			c.AddRule(&nftables.Rule{Table: t, Chain: nc, Exprs: r.exprs()})
 		}

@@ -244,3 +244,50 @@ func TestCompileOneToOneRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestCompileACL: a routed bridge's ACL becomes two regular chains, rules
+// in number order (allow returns, deny and the end drop), jumped to by the
+// bridge's routed flows each way; a bridge that routes nothing gets none.
+func TestCompileACL(t *testing.T) {
+	bs := twoVPCs(false)
+	anyNet := netip.MustParsePrefix("0.0.0.0/0")
+	bs[1].OneToOne = []OneToOne{{Private: netip.MustParseAddr("10.9.1.10"), Public: netip.MustParseAddr("198.51.100.20")}}
+	acl := &ACL{
+		Ingress: []ACLRule{
+			{Number: 200, Allow: true, Protocol: -1, CIDR: anyNet},
+			{Number: 100, Protocol: 6, CIDR: netip.MustParsePrefix("198.51.100.0/24"), PortFrom: 22, PortTo: 22},
+			{Number: 150, Allow: true, Protocol: 1, CIDR: anyNet, ICMPType: 8, ICMPCode: -1},
+		},
+		Egress: []ACLRule{{Number: 100, Allow: true, Protocol: 17, CIDR: anyNet, PortFrom: 1024, PortTo: 65535}},
+	}
+	bs[0].ACL, bs[1].ACL = acl, acl // ec2b2 routes nothing
+	p, err := compile(Config{TableName: "t", Uplink: "up0"}, bs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.String()
+	for _, want := range []string{
+		"chain acl_in_ec2b1 {\n" +
+			"\tip saddr 198.51.100.0/24 meta l4proto 6 th dport 22-22 drop\n" +
+			"\tip saddr 0.0.0.0/0 meta l4proto 1 icmp type 8 return\n" +
+			"\tip saddr 0.0.0.0/0 return\n" +
+			"\tdrop\n}",
+		"chain acl_out_ec2b1 {\n\tip daddr 0.0.0.0/0 meta l4proto 17 th dport 1024-65535 return\n\tdrop\n}",
+		`iifname "up0" oifname "ec2b1" jump acl_in_ec2b1`,
+		`iifname "ec2b1" oifname "up0" jump acl_out_ec2b1`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rules lack\n%s\nin:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "acl_in_ec2b2") {
+		t.Errorf("a bridge that routes nothing got ACL chains:\n%s", got)
+	}
+	if !strings.HasPrefix(got, "chain acl_in_ec2b1 {") {
+		t.Errorf("regular chains must come first (rules jump to them):\n%s", got)
+	}
+	bs[1].ACL = &ACL{Ingress: []ACLRule{{Number: 1, Protocol: 6, CIDR: anyNet, PortFrom: 80, PortTo: 20}}}
+	if _, err := compile(Config{TableName: "t", Uplink: "up0"}, bs); err == nil {
+		t.Error("a rule with ports 80-20 compiled")
+	}
+}

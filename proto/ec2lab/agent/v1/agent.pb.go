@@ -2687,13 +2687,16 @@ func (x *NetNic) GetPublicIp() string {
 }
 
 type NetSubnet struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	SubnetId      string                 `protobuf:"bytes,1,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
-	Cidr          string                 `protobuf:"bytes,2,opt,name=cidr,proto3" json:"cidr,omitempty"`
-	Vni           uint32                 `protobuf:"varint,3,opt,name=vni,proto3" json:"vni,omitempty"`
-	Peers         []string               `protobuf:"bytes,4,rep,name=peers,proto3" json:"peers,omitempty"` // the other hosts' VTEPs with NICs in the subnet
-	Nics          []*NetNic              `protobuf:"bytes,5,rep,name=nics,proto3" json:"nics,omitempty"`
-	Dns           *NetDns                `protobuf:"bytes,6,opt,name=dns,proto3" json:"dns,omitempty"` // the subnet's VPC's DNS server; unset: none
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	SubnetId string                 `protobuf:"bytes,1,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	Cidr     string                 `protobuf:"bytes,2,opt,name=cidr,proto3" json:"cidr,omitempty"`
+	Vni      uint32                 `protobuf:"varint,3,opt,name=vni,proto3" json:"vni,omitempty"`
+	Peers    []string               `protobuf:"bytes,4,rep,name=peers,proto3" json:"peers,omitempty"` // the other hosts' VTEPs with NICs in the subnet
+	Nics     []*NetNic              `protobuf:"bytes,5,rep,name=nics,proto3" json:"nics,omitempty"`
+	Dns      *NetDns                `protobuf:"bytes,6,opt,name=dns,proto3" json:"dns,omitempty"` // the subnet's VPC's DNS server; unset: none
+	// acl is the subnet's network ACL, enforced on the flows routed into and
+	// out of the subnet (NAT, Elastic IPs); unset: none (all allowed).
+	Acl           *NetAcl `protobuf:"bytes,7,opt,name=acl,proto3" json:"acl,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2770,6 +2773,167 @@ func (x *NetSubnet) GetDns() *NetDns {
 	return nil
 }
 
+func (x *NetSubnet) GetAcl() *NetAcl {
+	if x != nil {
+		return x.Acl
+	}
+	return nil
+}
+
+// NetAcl is a subnet's network ACL: stateless rules, each direction
+// evaluated in rule-number order, the first match deciding, none: deny.
+type NetAcl struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Ingress       []*NetAclRule          `protobuf:"bytes,1,rep,name=ingress,proto3" json:"ingress,omitempty"`
+	Egress        []*NetAclRule          `protobuf:"bytes,2,rep,name=egress,proto3" json:"egress,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NetAcl) Reset() {
+	*x = NetAcl{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetAcl) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetAcl) ProtoMessage() {}
+
+func (x *NetAcl) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetAcl.ProtoReflect.Descriptor instead.
+func (*NetAcl) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *NetAcl) GetIngress() []*NetAclRule {
+	if x != nil {
+		return x.Ingress
+	}
+	return nil
+}
+
+func (x *NetAcl) GetEgress() []*NetAclRule {
+	if x != nil {
+		return x.Egress
+	}
+	return nil
+}
+
+type NetAclRule struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Number        int32                  `protobuf:"varint,1,opt,name=number,proto3" json:"number,omitempty"`
+	Allow         bool                   `protobuf:"varint,2,opt,name=allow,proto3" json:"allow,omitempty"`
+	Protocol      int32                  `protobuf:"varint,3,opt,name=protocol,proto3" json:"protocol,omitempty"`                 // IP protocol number; -1 all
+	Cidr          string                 `protobuf:"bytes,4,opt,name=cidr,proto3" json:"cidr,omitempty"`                          // the peer range
+	PortFrom      int32                  `protobuf:"varint,5,opt,name=port_from,json=portFrom,proto3" json:"port_from,omitempty"` // tcp, udp
+	PortTo        int32                  `protobuf:"varint,6,opt,name=port_to,json=portTo,proto3" json:"port_to,omitempty"`
+	IcmpType      int32                  `protobuf:"varint,7,opt,name=icmp_type,json=icmpType,proto3" json:"icmp_type,omitempty"` // icmp; -1 any
+	IcmpCode      int32                  `protobuf:"varint,8,opt,name=icmp_code,json=icmpCode,proto3" json:"icmp_code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NetAclRule) Reset() {
+	*x = NetAclRule{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetAclRule) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetAclRule) ProtoMessage() {}
+
+func (x *NetAclRule) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetAclRule.ProtoReflect.Descriptor instead.
+func (*NetAclRule) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *NetAclRule) GetNumber() int32 {
+	if x != nil {
+		return x.Number
+	}
+	return 0
+}
+
+func (x *NetAclRule) GetAllow() bool {
+	if x != nil {
+		return x.Allow
+	}
+	return false
+}
+
+func (x *NetAclRule) GetProtocol() int32 {
+	if x != nil {
+		return x.Protocol
+	}
+	return 0
+}
+
+func (x *NetAclRule) GetCidr() string {
+	if x != nil {
+		return x.Cidr
+	}
+	return ""
+}
+
+func (x *NetAclRule) GetPortFrom() int32 {
+	if x != nil {
+		return x.PortFrom
+	}
+	return 0
+}
+
+func (x *NetAclRule) GetPortTo() int32 {
+	if x != nil {
+		return x.PortTo
+	}
+	return 0
+}
+
+func (x *NetAclRule) GetIcmpType() int32 {
+	if x != nil {
+		return x.IcmpType
+	}
+	return 0
+}
+
+func (x *NetAclRule) GetIcmpCode() int32 {
+	if x != nil {
+		return x.IcmpCode
+	}
+	return 0
+}
+
 // NetDns is the Amazon-provided DNS server of a subnet's VPC (pkg/vpcdns),
 // served on the subnet's bridge at 169.254.169.253 and at server.
 type NetDns struct {
@@ -2786,7 +2950,7 @@ type NetDns struct {
 
 func (x *NetDns) Reset() {
 	*x = NetDns{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[42]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2798,7 +2962,7 @@ func (x *NetDns) String() string {
 func (*NetDns) ProtoMessage() {}
 
 func (x *NetDns) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[42]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2811,7 +2975,7 @@ func (x *NetDns) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetDns.ProtoReflect.Descriptor instead.
 func (*NetDns) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{42}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *NetDns) GetSupport() bool {
@@ -2867,7 +3031,7 @@ type NetDnsHost struct {
 
 func (x *NetDnsHost) Reset() {
 	*x = NetDnsHost{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[43]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2879,7 +3043,7 @@ func (x *NetDnsHost) String() string {
 func (*NetDnsHost) ProtoMessage() {}
 
 func (x *NetDnsHost) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[43]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2892,7 +3056,7 @@ func (x *NetDnsHost) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetDnsHost.ProtoReflect.Descriptor instead.
 func (*NetDnsHost) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{43}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *NetDnsHost) GetName() string {
@@ -2918,7 +3082,7 @@ type SyncNetworkRequest struct {
 
 func (x *SyncNetworkRequest) Reset() {
 	*x = SyncNetworkRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[44]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2930,7 +3094,7 @@ func (x *SyncNetworkRequest) String() string {
 func (*SyncNetworkRequest) ProtoMessage() {}
 
 func (x *SyncNetworkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[44]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2943,7 +3107,7 @@ func (x *SyncNetworkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SyncNetworkRequest.ProtoReflect.Descriptor instead.
 func (*SyncNetworkRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{44}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *SyncNetworkRequest) GetSubnets() []*NetSubnet {
@@ -2961,7 +3125,7 @@ type SyncNetworkResponse struct {
 
 func (x *SyncNetworkResponse) Reset() {
 	*x = SyncNetworkResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2973,7 +3137,7 @@ func (x *SyncNetworkResponse) String() string {
 func (*SyncNetworkResponse) ProtoMessage() {}
 
 func (x *SyncNetworkResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2986,7 +3150,7 @@ func (x *SyncNetworkResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SyncNetworkResponse.ProtoReflect.Descriptor instead.
 func (*SyncNetworkResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{45}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{47}
 }
 
 // FwRule is one security group rule (firewall.Rule).
@@ -3003,7 +3167,7 @@ type FwRule struct {
 
 func (x *FwRule) Reset() {
 	*x = FwRule{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3015,7 +3179,7 @@ func (x *FwRule) String() string {
 func (*FwRule) ProtoMessage() {}
 
 func (x *FwRule) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3028,7 +3192,7 @@ func (x *FwRule) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FwRule.ProtoReflect.Descriptor instead.
 func (*FwRule) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{46}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *FwRule) GetProtocol() string {
@@ -3077,7 +3241,7 @@ type FwGroup struct {
 
 func (x *FwGroup) Reset() {
 	*x = FwGroup{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3089,7 +3253,7 @@ func (x *FwGroup) String() string {
 func (*FwGroup) ProtoMessage() {}
 
 func (x *FwGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3102,7 +3266,7 @@ func (x *FwGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FwGroup.ProtoReflect.Descriptor instead.
 func (*FwGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{47}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *FwGroup) GetGroupId() string {
@@ -3147,7 +3311,7 @@ type FwPort struct {
 
 func (x *FwPort) Reset() {
 	*x = FwPort{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3159,7 +3323,7 @@ func (x *FwPort) String() string {
 func (*FwPort) ProtoMessage() {}
 
 func (x *FwPort) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3172,7 +3336,7 @@ func (x *FwPort) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FwPort.ProtoReflect.Descriptor instead.
 func (*FwPort) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{48}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *FwPort) GetInstanceId() string {
@@ -3234,7 +3398,7 @@ type FwMembers struct {
 
 func (x *FwMembers) Reset() {
 	*x = FwMembers{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[49]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3246,7 +3410,7 @@ func (x *FwMembers) String() string {
 func (*FwMembers) ProtoMessage() {}
 
 func (x *FwMembers) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[49]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3259,7 +3423,7 @@ func (x *FwMembers) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FwMembers.ProtoReflect.Descriptor instead.
 func (*FwMembers) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{49}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *FwMembers) GetGroupId() string {
@@ -3287,7 +3451,7 @@ type FirewallState struct {
 
 func (x *FirewallState) Reset() {
 	*x = FirewallState{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[50]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3299,7 +3463,7 @@ func (x *FirewallState) String() string {
 func (*FirewallState) ProtoMessage() {}
 
 func (x *FirewallState) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[50]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3312,7 +3476,7 @@ func (x *FirewallState) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FirewallState.ProtoReflect.Descriptor instead.
 func (*FirewallState) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{50}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *FirewallState) GetGroups() []*FwGroup {
@@ -3344,7 +3508,7 @@ type SetFirewallResponse struct {
 
 func (x *SetFirewallResponse) Reset() {
 	*x = SetFirewallResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[51]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3356,7 +3520,7 @@ func (x *SetFirewallResponse) String() string {
 func (*SetFirewallResponse) ProtoMessage() {}
 
 func (x *SetFirewallResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[51]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3369,7 +3533,7 @@ func (x *SetFirewallResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetFirewallResponse.ProtoReflect.Descriptor instead.
 func (*SetFirewallResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{51}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{53}
 }
 
 type SetMetadataOptionsRequest struct {
@@ -3384,7 +3548,7 @@ type SetMetadataOptionsRequest struct {
 
 func (x *SetMetadataOptionsRequest) Reset() {
 	*x = SetMetadataOptionsRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[52]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3396,7 +3560,7 @@ func (x *SetMetadataOptionsRequest) String() string {
 func (*SetMetadataOptionsRequest) ProtoMessage() {}
 
 func (x *SetMetadataOptionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[52]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3409,7 +3573,7 @@ func (x *SetMetadataOptionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetMetadataOptionsRequest.ProtoReflect.Descriptor instead.
 func (*SetMetadataOptionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{52}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *SetMetadataOptionsRequest) GetInstanceId() string {
@@ -3448,7 +3612,7 @@ type SetMetadataOptionsResponse struct {
 
 func (x *SetMetadataOptionsResponse) Reset() {
 	*x = SetMetadataOptionsResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[53]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3460,7 +3624,7 @@ func (x *SetMetadataOptionsResponse) String() string {
 func (*SetMetadataOptionsResponse) ProtoMessage() {}
 
 func (x *SetMetadataOptionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[53]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3473,7 +3637,7 @@ func (x *SetMetadataOptionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetMetadataOptionsResponse.ProtoReflect.Descriptor instead.
 func (*SetMetadataOptionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{53}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{55}
 }
 
 type SetCPUBaselineRequest struct {
@@ -3486,7 +3650,7 @@ type SetCPUBaselineRequest struct {
 
 func (x *SetCPUBaselineRequest) Reset() {
 	*x = SetCPUBaselineRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[54]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3498,7 +3662,7 @@ func (x *SetCPUBaselineRequest) String() string {
 func (*SetCPUBaselineRequest) ProtoMessage() {}
 
 func (x *SetCPUBaselineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[54]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3511,7 +3675,7 @@ func (x *SetCPUBaselineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetCPUBaselineRequest.ProtoReflect.Descriptor instead.
 func (*SetCPUBaselineRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{54}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *SetCPUBaselineRequest) GetInstanceId() string {
@@ -3536,7 +3700,7 @@ type SetCPUBaselineResponse struct {
 
 func (x *SetCPUBaselineResponse) Reset() {
 	*x = SetCPUBaselineResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[55]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3548,7 +3712,7 @@ func (x *SetCPUBaselineResponse) String() string {
 func (*SetCPUBaselineResponse) ProtoMessage() {}
 
 func (x *SetCPUBaselineResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[55]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3561,7 +3725,7 @@ func (x *SetCPUBaselineResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetCPUBaselineResponse.ProtoReflect.Descriptor instead.
 func (*SetCPUBaselineResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{55}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{57}
 }
 
 // UefiVars: uefi is false for a domain that does not boot with UEFI;
@@ -3577,7 +3741,7 @@ type UefiVars struct {
 
 func (x *UefiVars) Reset() {
 	*x = UefiVars{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[56]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3589,7 +3753,7 @@ func (x *UefiVars) String() string {
 func (*UefiVars) ProtoMessage() {}
 
 func (x *UefiVars) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[56]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3602,7 +3766,7 @@ func (x *UefiVars) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UefiVars.ProtoReflect.Descriptor instead.
 func (*UefiVars) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{56}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *UefiVars) GetUefi() bool {
@@ -3852,14 +4016,28 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x02ip\x18\x04 \x01(\tR\x02ip\x12\x1a\n" +
 	"\bhostname\x18\x05 \x01(\tR\bhostname\x12\x1b\n" +
 	"\thost_vtep\x18\x06 \x01(\tR\bhostVtep\x12\x1b\n" +
-	"\tpublic_ip\x18\a \x01(\tR\bpublicIp\"\xbc\x01\n" +
+	"\tpublic_ip\x18\a \x01(\tR\bpublicIp\"\xe7\x01\n" +
 	"\tNetSubnet\x12\x1b\n" +
 	"\tsubnet_id\x18\x01 \x01(\tR\bsubnetId\x12\x12\n" +
 	"\x04cidr\x18\x02 \x01(\tR\x04cidr\x12\x10\n" +
 	"\x03vni\x18\x03 \x01(\rR\x03vni\x12\x14\n" +
 	"\x05peers\x18\x04 \x03(\tR\x05peers\x12+\n" +
 	"\x04nics\x18\x05 \x03(\v2\x17.ec2lab.agent.v1.NetNicR\x04nics\x12)\n" +
-	"\x03dns\x18\x06 \x01(\v2\x17.ec2lab.agent.v1.NetDnsR\x03dns\"\xc0\x01\n" +
+	"\x03dns\x18\x06 \x01(\v2\x17.ec2lab.agent.v1.NetDnsR\x03dns\x12)\n" +
+	"\x03acl\x18\a \x01(\v2\x17.ec2lab.agent.v1.NetAclR\x03acl\"t\n" +
+	"\x06NetAcl\x125\n" +
+	"\aingress\x18\x01 \x03(\v2\x1b.ec2lab.agent.v1.NetAclRuleR\aingress\x123\n" +
+	"\x06egress\x18\x02 \x03(\v2\x1b.ec2lab.agent.v1.NetAclRuleR\x06egress\"\xda\x01\n" +
+	"\n" +
+	"NetAclRule\x12\x16\n" +
+	"\x06number\x18\x01 \x01(\x05R\x06number\x12\x14\n" +
+	"\x05allow\x18\x02 \x01(\bR\x05allow\x12\x1a\n" +
+	"\bprotocol\x18\x03 \x01(\x05R\bprotocol\x12\x12\n" +
+	"\x04cidr\x18\x04 \x01(\tR\x04cidr\x12\x1b\n" +
+	"\tport_from\x18\x05 \x01(\x05R\bportFrom\x12\x17\n" +
+	"\aport_to\x18\x06 \x01(\x05R\x06portTo\x12\x1b\n" +
+	"\ticmp_type\x18\a \x01(\x05R\bicmpType\x12\x1b\n" +
+	"\ticmp_code\x18\b \x01(\x05R\bicmpCode\"\xc0\x01\n" +
 	"\x06NetDns\x12\x18\n" +
 	"\asupport\x18\x01 \x01(\bR\asupport\x12\x16\n" +
 	"\x06domain\x18\x02 \x01(\tR\x06domain\x12\x16\n" +
@@ -3959,7 +4137,7 @@ func file_ec2lab_agent_v1_agent_proto_rawDescGZIP() []byte {
 	return file_ec2lab_agent_v1_agent_proto_rawDescData
 }
 
-var file_ec2lab_agent_v1_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 57)
+var file_ec2lab_agent_v1_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 59)
 var file_ec2lab_agent_v1_agent_proto_goTypes = []any{
 	(*GetInventoryRequest)(nil),        // 0: ec2lab.agent.v1.GetInventoryRequest
 	(*StoragePool)(nil),                // 1: ec2lab.agent.v1.StoragePool
@@ -4003,22 +4181,24 @@ var file_ec2lab_agent_v1_agent_proto_goTypes = []any{
 	(*ListFilesResponse)(nil),          // 39: ec2lab.agent.v1.ListFilesResponse
 	(*NetNic)(nil),                     // 40: ec2lab.agent.v1.NetNic
 	(*NetSubnet)(nil),                  // 41: ec2lab.agent.v1.NetSubnet
-	(*NetDns)(nil),                     // 42: ec2lab.agent.v1.NetDns
-	(*NetDnsHost)(nil),                 // 43: ec2lab.agent.v1.NetDnsHost
-	(*SyncNetworkRequest)(nil),         // 44: ec2lab.agent.v1.SyncNetworkRequest
-	(*SyncNetworkResponse)(nil),        // 45: ec2lab.agent.v1.SyncNetworkResponse
-	(*FwRule)(nil),                     // 46: ec2lab.agent.v1.FwRule
-	(*FwGroup)(nil),                    // 47: ec2lab.agent.v1.FwGroup
-	(*FwPort)(nil),                     // 48: ec2lab.agent.v1.FwPort
-	(*FwMembers)(nil),                  // 49: ec2lab.agent.v1.FwMembers
-	(*FirewallState)(nil),              // 50: ec2lab.agent.v1.FirewallState
-	(*SetFirewallResponse)(nil),        // 51: ec2lab.agent.v1.SetFirewallResponse
-	(*SetMetadataOptionsRequest)(nil),  // 52: ec2lab.agent.v1.SetMetadataOptionsRequest
-	(*SetMetadataOptionsResponse)(nil), // 53: ec2lab.agent.v1.SetMetadataOptionsResponse
-	(*SetCPUBaselineRequest)(nil),      // 54: ec2lab.agent.v1.SetCPUBaselineRequest
-	(*SetCPUBaselineResponse)(nil),     // 55: ec2lab.agent.v1.SetCPUBaselineResponse
-	(*UefiVars)(nil),                   // 56: ec2lab.agent.v1.UefiVars
-	(*timestamppb.Timestamp)(nil),      // 57: google.protobuf.Timestamp
+	(*NetAcl)(nil),                     // 42: ec2lab.agent.v1.NetAcl
+	(*NetAclRule)(nil),                 // 43: ec2lab.agent.v1.NetAclRule
+	(*NetDns)(nil),                     // 44: ec2lab.agent.v1.NetDns
+	(*NetDnsHost)(nil),                 // 45: ec2lab.agent.v1.NetDnsHost
+	(*SyncNetworkRequest)(nil),         // 46: ec2lab.agent.v1.SyncNetworkRequest
+	(*SyncNetworkResponse)(nil),        // 47: ec2lab.agent.v1.SyncNetworkResponse
+	(*FwRule)(nil),                     // 48: ec2lab.agent.v1.FwRule
+	(*FwGroup)(nil),                    // 49: ec2lab.agent.v1.FwGroup
+	(*FwPort)(nil),                     // 50: ec2lab.agent.v1.FwPort
+	(*FwMembers)(nil),                  // 51: ec2lab.agent.v1.FwMembers
+	(*FirewallState)(nil),              // 52: ec2lab.agent.v1.FirewallState
+	(*SetFirewallResponse)(nil),        // 53: ec2lab.agent.v1.SetFirewallResponse
+	(*SetMetadataOptionsRequest)(nil),  // 54: ec2lab.agent.v1.SetMetadataOptionsRequest
+	(*SetMetadataOptionsResponse)(nil), // 55: ec2lab.agent.v1.SetMetadataOptionsResponse
+	(*SetCPUBaselineRequest)(nil),      // 56: ec2lab.agent.v1.SetCPUBaselineRequest
+	(*SetCPUBaselineResponse)(nil),     // 57: ec2lab.agent.v1.SetCPUBaselineResponse
+	(*UefiVars)(nil),                   // 58: ec2lab.agent.v1.UefiVars
+	(*timestamppb.Timestamp)(nil),      // 59: google.protobuf.Timestamp
 }
 var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	1,  // 0: ec2lab.agent.v1.Inventory.pools:type_name -> ec2lab.agent.v1.StoragePool
@@ -4030,81 +4210,84 @@ var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	10, // 6: ec2lab.agent.v1.CreateInstanceRequest.instance_store:type_name -> ec2lab.agent.v1.InstanceStoreDisk
 	9,  // 7: ec2lab.agent.v1.CreateInstanceRequest.disks:type_name -> ec2lab.agent.v1.Disk
 	12, // 8: ec2lab.agent.v1.CreateInstanceRequest.nics:type_name -> ec2lab.agent.v1.Nic
-	57, // 9: ec2lab.agent.v1.CreateInstanceRequest.launch_time:type_name -> google.protobuf.Timestamp
+	59, // 9: ec2lab.agent.v1.CreateInstanceRequest.launch_time:type_name -> google.protobuf.Timestamp
 	9,  // 10: ec2lab.agent.v1.InstanceStatus.disks:type_name -> ec2lab.agent.v1.Disk
 	16, // 11: ec2lab.agent.v1.ListInstancesResponse.instances:type_name -> ec2lab.agent.v1.InstanceStatus
-	57, // 12: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
-	57, // 13: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
+	59, // 12: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
+	59, // 13: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
 	9,  // 14: ec2lab.agent.v1.AttachVolumeRequest.disk:type_name -> ec2lab.agent.v1.Disk
 	8,  // 15: ec2lab.agent.v1.SetIOTuneRequest.iotune:type_name -> ec2lab.agent.v1.IOTune
 	40, // 16: ec2lab.agent.v1.NetSubnet.nics:type_name -> ec2lab.agent.v1.NetNic
-	42, // 17: ec2lab.agent.v1.NetSubnet.dns:type_name -> ec2lab.agent.v1.NetDns
-	43, // 18: ec2lab.agent.v1.NetDns.hosts:type_name -> ec2lab.agent.v1.NetDnsHost
-	41, // 19: ec2lab.agent.v1.SyncNetworkRequest.subnets:type_name -> ec2lab.agent.v1.NetSubnet
-	46, // 20: ec2lab.agent.v1.FwGroup.ingress:type_name -> ec2lab.agent.v1.FwRule
-	46, // 21: ec2lab.agent.v1.FwGroup.egress:type_name -> ec2lab.agent.v1.FwRule
-	47, // 22: ec2lab.agent.v1.FirewallState.groups:type_name -> ec2lab.agent.v1.FwGroup
-	48, // 23: ec2lab.agent.v1.FirewallState.ports:type_name -> ec2lab.agent.v1.FwPort
-	49, // 24: ec2lab.agent.v1.FirewallState.members:type_name -> ec2lab.agent.v1.FwMembers
-	4,  // 25: ec2lab.agent.v1.Registry.Register:input_type -> ec2lab.agent.v1.RegisterRequest
-	6,  // 26: ec2lab.agent.v1.Registry.Heartbeat:input_type -> ec2lab.agent.v1.HeartbeatRequest
-	0,  // 27: ec2lab.agent.v1.Host.GetInventory:input_type -> ec2lab.agent.v1.GetInventoryRequest
-	11, // 28: ec2lab.agent.v1.Host.CreateInstance:input_type -> ec2lab.agent.v1.CreateInstanceRequest
-	13, // 29: ec2lab.agent.v1.Host.StartInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	14, // 30: ec2lab.agent.v1.Host.StopInstance:input_type -> ec2lab.agent.v1.StopInstanceRequest
-	13, // 31: ec2lab.agent.v1.Host.RebootInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	13, // 32: ec2lab.agent.v1.Host.DestroyInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	17, // 33: ec2lab.agent.v1.Host.ListInstances:input_type -> ec2lab.agent.v1.ListInstancesRequest
-	13, // 34: ec2lab.agent.v1.Host.GetConsoleOutput:input_type -> ec2lab.agent.v1.InstanceRef
-	20, // 35: ec2lab.agent.v1.Host.StreamConsole:input_type -> ec2lab.agent.v1.ConsoleIn
-	22, // 36: ec2lab.agent.v1.Host.WatchEvents:input_type -> ec2lab.agent.v1.WatchEventsRequest
-	24, // 37: ec2lab.agent.v1.Host.CreateVolume:input_type -> ec2lab.agent.v1.CreateVolumeRequest
-	25, // 38: ec2lab.agent.v1.Host.DeleteVolume:input_type -> ec2lab.agent.v1.VolumeRef
-	27, // 39: ec2lab.agent.v1.Host.ResizeVolume:input_type -> ec2lab.agent.v1.ResizeVolumeRequest
-	25, // 40: ec2lab.agent.v1.Host.InspectVolume:input_type -> ec2lab.agent.v1.VolumeRef
-	29, // 41: ec2lab.agent.v1.Host.SnapshotVolume:input_type -> ec2lab.agent.v1.SnapshotVolumeRequest
-	31, // 42: ec2lab.agent.v1.Host.StreamVolume:input_type -> ec2lab.agent.v1.StreamVolumeRequest
-	32, // 43: ec2lab.agent.v1.Host.AttachVolume:input_type -> ec2lab.agent.v1.AttachVolumeRequest
-	34, // 44: ec2lab.agent.v1.Host.DetachVolume:input_type -> ec2lab.agent.v1.DetachVolumeRequest
-	36, // 45: ec2lab.agent.v1.Host.SetIOTune:input_type -> ec2lab.agent.v1.SetIOTuneRequest
-	38, // 46: ec2lab.agent.v1.Host.ListFiles:input_type -> ec2lab.agent.v1.ListFilesRequest
-	44, // 47: ec2lab.agent.v1.Host.SyncNetwork:input_type -> ec2lab.agent.v1.SyncNetworkRequest
-	50, // 48: ec2lab.agent.v1.Host.SetFirewall:input_type -> ec2lab.agent.v1.FirewallState
-	52, // 49: ec2lab.agent.v1.Host.SetMetadataOptions:input_type -> ec2lab.agent.v1.SetMetadataOptionsRequest
-	54, // 50: ec2lab.agent.v1.Host.SetCPUBaseline:input_type -> ec2lab.agent.v1.SetCPUBaselineRequest
-	13, // 51: ec2lab.agent.v1.Host.GetUefiVars:input_type -> ec2lab.agent.v1.InstanceRef
-	5,  // 52: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
-	7,  // 53: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
-	3,  // 54: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
-	16, // 55: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 56: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 57: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 58: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	15, // 59: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
-	18, // 60: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
-	19, // 61: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
-	21, // 62: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
-	23, // 63: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
-	28, // 64: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	26, // 65: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
-	28, // 66: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	28, // 67: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	30, // 68: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
-	28, // 69: ec2lab.agent.v1.Host.StreamVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	33, // 70: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
-	35, // 71: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
-	37, // 72: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
-	39, // 73: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
-	45, // 74: ec2lab.agent.v1.Host.SyncNetwork:output_type -> ec2lab.agent.v1.SyncNetworkResponse
-	51, // 75: ec2lab.agent.v1.Host.SetFirewall:output_type -> ec2lab.agent.v1.SetFirewallResponse
-	53, // 76: ec2lab.agent.v1.Host.SetMetadataOptions:output_type -> ec2lab.agent.v1.SetMetadataOptionsResponse
-	55, // 77: ec2lab.agent.v1.Host.SetCPUBaseline:output_type -> ec2lab.agent.v1.SetCPUBaselineResponse
-	56, // 78: ec2lab.agent.v1.Host.GetUefiVars:output_type -> ec2lab.agent.v1.UefiVars
-	52, // [52:79] is the sub-list for method output_type
-	25, // [25:52] is the sub-list for method input_type
-	25, // [25:25] is the sub-list for extension type_name
-	25, // [25:25] is the sub-list for extension extendee
-	0,  // [0:25] is the sub-list for field type_name
+	44, // 17: ec2lab.agent.v1.NetSubnet.dns:type_name -> ec2lab.agent.v1.NetDns
+	42, // 18: ec2lab.agent.v1.NetSubnet.acl:type_name -> ec2lab.agent.v1.NetAcl
+	43, // 19: ec2lab.agent.v1.NetAcl.ingress:type_name -> ec2lab.agent.v1.NetAclRule
+	43, // 20: ec2lab.agent.v1.NetAcl.egress:type_name -> ec2lab.agent.v1.NetAclRule
+	45, // 21: ec2lab.agent.v1.NetDns.hosts:type_name -> ec2lab.agent.v1.NetDnsHost
+	41, // 22: ec2lab.agent.v1.SyncNetworkRequest.subnets:type_name -> ec2lab.agent.v1.NetSubnet
+	48, // 23: ec2lab.agent.v1.FwGroup.ingress:type_name -> ec2lab.agent.v1.FwRule
+	48, // 24: ec2lab.agent.v1.FwGroup.egress:type_name -> ec2lab.agent.v1.FwRule
+	49, // 25: ec2lab.agent.v1.FirewallState.groups:type_name -> ec2lab.agent.v1.FwGroup
+	50, // 26: ec2lab.agent.v1.FirewallState.ports:type_name -> ec2lab.agent.v1.FwPort
+	51, // 27: ec2lab.agent.v1.FirewallState.members:type_name -> ec2lab.agent.v1.FwMembers
+	4,  // 28: ec2lab.agent.v1.Registry.Register:input_type -> ec2lab.agent.v1.RegisterRequest
+	6,  // 29: ec2lab.agent.v1.Registry.Heartbeat:input_type -> ec2lab.agent.v1.HeartbeatRequest
+	0,  // 30: ec2lab.agent.v1.Host.GetInventory:input_type -> ec2lab.agent.v1.GetInventoryRequest
+	11, // 31: ec2lab.agent.v1.Host.CreateInstance:input_type -> ec2lab.agent.v1.CreateInstanceRequest
+	13, // 32: ec2lab.agent.v1.Host.StartInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	14, // 33: ec2lab.agent.v1.Host.StopInstance:input_type -> ec2lab.agent.v1.StopInstanceRequest
+	13, // 34: ec2lab.agent.v1.Host.RebootInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	13, // 35: ec2lab.agent.v1.Host.DestroyInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	17, // 36: ec2lab.agent.v1.Host.ListInstances:input_type -> ec2lab.agent.v1.ListInstancesRequest
+	13, // 37: ec2lab.agent.v1.Host.GetConsoleOutput:input_type -> ec2lab.agent.v1.InstanceRef
+	20, // 38: ec2lab.agent.v1.Host.StreamConsole:input_type -> ec2lab.agent.v1.ConsoleIn
+	22, // 39: ec2lab.agent.v1.Host.WatchEvents:input_type -> ec2lab.agent.v1.WatchEventsRequest
+	24, // 40: ec2lab.agent.v1.Host.CreateVolume:input_type -> ec2lab.agent.v1.CreateVolumeRequest
+	25, // 41: ec2lab.agent.v1.Host.DeleteVolume:input_type -> ec2lab.agent.v1.VolumeRef
+	27, // 42: ec2lab.agent.v1.Host.ResizeVolume:input_type -> ec2lab.agent.v1.ResizeVolumeRequest
+	25, // 43: ec2lab.agent.v1.Host.InspectVolume:input_type -> ec2lab.agent.v1.VolumeRef
+	29, // 44: ec2lab.agent.v1.Host.SnapshotVolume:input_type -> ec2lab.agent.v1.SnapshotVolumeRequest
+	31, // 45: ec2lab.agent.v1.Host.StreamVolume:input_type -> ec2lab.agent.v1.StreamVolumeRequest
+	32, // 46: ec2lab.agent.v1.Host.AttachVolume:input_type -> ec2lab.agent.v1.AttachVolumeRequest
+	34, // 47: ec2lab.agent.v1.Host.DetachVolume:input_type -> ec2lab.agent.v1.DetachVolumeRequest
+	36, // 48: ec2lab.agent.v1.Host.SetIOTune:input_type -> ec2lab.agent.v1.SetIOTuneRequest
+	38, // 49: ec2lab.agent.v1.Host.ListFiles:input_type -> ec2lab.agent.v1.ListFilesRequest
+	46, // 50: ec2lab.agent.v1.Host.SyncNetwork:input_type -> ec2lab.agent.v1.SyncNetworkRequest
+	52, // 51: ec2lab.agent.v1.Host.SetFirewall:input_type -> ec2lab.agent.v1.FirewallState
+	54, // 52: ec2lab.agent.v1.Host.SetMetadataOptions:input_type -> ec2lab.agent.v1.SetMetadataOptionsRequest
+	56, // 53: ec2lab.agent.v1.Host.SetCPUBaseline:input_type -> ec2lab.agent.v1.SetCPUBaselineRequest
+	13, // 54: ec2lab.agent.v1.Host.GetUefiVars:input_type -> ec2lab.agent.v1.InstanceRef
+	5,  // 55: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
+	7,  // 56: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
+	3,  // 57: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
+	16, // 58: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 59: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 60: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 61: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	15, // 62: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
+	18, // 63: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
+	19, // 64: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
+	21, // 65: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
+	23, // 66: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
+	28, // 67: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	26, // 68: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
+	28, // 69: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	28, // 70: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	30, // 71: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
+	28, // 72: ec2lab.agent.v1.Host.StreamVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	33, // 73: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
+	35, // 74: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
+	37, // 75: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
+	39, // 76: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
+	47, // 77: ec2lab.agent.v1.Host.SyncNetwork:output_type -> ec2lab.agent.v1.SyncNetworkResponse
+	53, // 78: ec2lab.agent.v1.Host.SetFirewall:output_type -> ec2lab.agent.v1.SetFirewallResponse
+	55, // 79: ec2lab.agent.v1.Host.SetMetadataOptions:output_type -> ec2lab.agent.v1.SetMetadataOptionsResponse
+	57, // 80: ec2lab.agent.v1.Host.SetCPUBaseline:output_type -> ec2lab.agent.v1.SetCPUBaselineResponse
+	58, // 81: ec2lab.agent.v1.Host.GetUefiVars:output_type -> ec2lab.agent.v1.UefiVars
+	55, // [55:82] is the sub-list for method output_type
+	28, // [28:55] is the sub-list for method input_type
+	28, // [28:28] is the sub-list for extension type_name
+	28, // [28:28] is the sub-list for extension extendee
+	0,  // [0:28] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_agent_v1_agent_proto_init() }
@@ -4118,7 +4301,7 @@ func file_ec2lab_agent_v1_agent_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_agent_v1_agent_proto_rawDesc), len(file_ec2lab_agent_v1_agent_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   57,
+			NumMessages:   59,
 			NumExtensions: 0,
 			NumServices:   2,
 		},
