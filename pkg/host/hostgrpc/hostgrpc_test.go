@@ -52,11 +52,13 @@ func TestConversionsDropNothing(t *testing.T) {
 		LaunchTime: time.Date(2026, 12, 7, 3, 0, 0, 5, time.UTC)}
 	fw := host.Firewall{
 		Groups:  []host.FirewallGroup{{GroupID: "sg-1", Ingress: []host.FirewallRule{{Protocol: "tcp", FromPort: 22, ToPort: 22, CIDRs: []string{"0.0.0.0/0"}, SourceGroups: []string{"sg-2"}}}, Egress: []host.FirewallRule{{Protocol: "-1", FromPort: 1, ToPort: 1, CIDRs: []string{"::/0"}, SourceGroups: []string{"sg-1"}}}}},
-		Ports:   []host.FirewallPort{{InstanceID: "i-1", DeviceIndex: 1, IP: "10.0.0.5", MAC: "02:00:00:00:00:01", Groups: []string{"sg-1"}, SourceDestCheckOff: true}},
+		Ports:   []host.FirewallPort{{InstanceID: "i-1", DeviceIndex: 1, IP: "10.0.0.5", MAC: "02:00:00:00:00:01", Groups: []string{"sg-1"}, SourceDestCheckOff: true, SubnetID: "subnet-1"}},
 		Members: []host.FirewallMembers{{GroupID: "sg-1", IPs: []string{"10.0.0.5"}}},
 	}
 	subnets := []host.Subnet{{SubnetID: "subnet-1", CIDR: "10.0.0.0/24", VNI: 7, Peers: []string{"192.0.2.2"},
-		NICs: []host.SubnetNIC{{InstanceID: "i-1", DeviceIndex: 1, MAC: "02:00:00:00:00:01", IP: "10.0.0.5", Hostname: "ip-10-0-0-5", HostVTEP: "192.0.2.1"}},
+		NICs: []host.SubnetNIC{{InstanceID: "i-1", DeviceIndex: 1, MAC: "02:00:00:00:00:01", IP: "10.0.0.5", Hostname: "ip-10-0-0-5", HostVTEP: "192.0.2.1", PublicIP: "198.51.100.20"}},
+		ACL: &host.SubnetACL{Ingress: []host.ACLRule{{Number: 100, Allow: true, Protocol: 6, CIDR: "0.0.0.0/0", PortFrom: 22, PortTo: 22, ICMPType: 8, ICMPCode: 1}},
+			Egress: []host.ACLRule{{Number: 100, Allow: true, Protocol: 1, CIDR: "0.0.0.0/0", PortFrom: 1, PortTo: 2, ICMPType: 8, ICMPCode: 1}}},
 		DNS: &host.SubnetDNS{Support: true, Hostnames: true, Domain: "lab-1.compute.internal", Server: "10.0.0.2", CIDRs: []string{"10.0.0.0/16"},
 			Hosts: []host.DNSHost{{Name: "ip-10-0-0-5.lab-1.compute.internal", IP: "10.0.0.5"}}}}}
 	tests := []struct {
