@@ -131,8 +131,8 @@ func (s *Service) checkAllocate(req AllocateRequest) (netip.Addr, error) {
 		return netip.Addr{}, ec2err.New(ec2err.InvalidParameterValue, "Invalid value '%s' for Domain: only vpc addresses are allocated.", req.Domain)
 	case req.PublicIPv4Pool != "" && req.PublicIPv4Pool != PublicIPv4PoolAmazon:
 		return netip.Addr{}, ec2err.New(ec2err.InvalidParameterValue, "Invalid value '%s' for PublicIpv4Pool: this region has one pool, amazon.", req.PublicIPv4Pool)
-	case req.NetworkBorderGroup != "" && req.NetworkBorderGroup != s.cfg.Region:
-		return netip.Addr{}, ec2err.New(ec2err.InvalidParameterValue, "Invalid value '%s' for NetworkBorderGroup: this region's is %s.", req.NetworkBorderGroup, s.cfg.Region)
+	case s.CheckNetworkBorderGroup(req.NetworkBorderGroup) != nil:
+		return netip.Addr{}, s.CheckNetworkBorderGroup(req.NetworkBorderGroup)
 	case req.CustomerOwnedIPv4Pool != "":
 		return netip.Addr{}, ec2err.New(ec2err.InvalidParameterValue, "Invalid value '%s' for CustomerOwnedIpv4Pool: this region has no customer-owned pools.", req.CustomerOwnedIPv4Pool)
 	case req.IpamPoolID != "":
@@ -150,6 +150,15 @@ func (s *Service) checkAllocate(req AllocateRequest) (netip.Addr, error) {
 		return netip.Addr{}, ec2err.New(ec2err.InvalidAddressNotFound, "Address '%s' not found: it is not in the region's Elastic IP pool.", req.Address)
 	}
 	return ip, nil
+}
+
+// CheckNetworkBorderGroup refuses a network border group other than the
+// region's, the only one its addresses are in ("" passes).
+func (s *Service) CheckNetworkBorderGroup(nbg string) error {
+	if nbg != "" && nbg != s.cfg.Region {
+		return ec2err.New(ec2err.InvalidParameterValue, "Invalid value '%s' for NetworkBorderGroup: this region's is %s.", nbg, s.cfg.Region)
+	}
+	return nil
 }
 
 // pickAddress is want, or the lowest pool address no allocation claims.
