@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ec2lab/ec2lab/pkg/controller"
 	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/fspath"
 	"github.com/ec2lab/ec2lab/pkg/server"
@@ -43,6 +44,7 @@ type flags struct {
 	logFormat      string
 	domainPrefix   string
 	imageDirs      []string
+	elasticIPPool  []string
 }
 
 func newRootCommand() *cobra.Command {
@@ -76,6 +78,7 @@ func newRootCommand() *cobra.Command {
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.domainPrefix, "domain-prefix", "", "all-in-one: prefix of the libvirt domain names the embedded agent owns (default ec2lab-)")
 	fl.StringArrayVar(&f.imageDirs, "image-dir", nil, "directory RegisterImage may read disk images and bundles from and ExportImage may write into: each account its own DIR/ACCOUNT-ID, the admin key all of it (repeatable; default DATA_DIR/images)")
+	fl.StringArrayVar(&f.elasticIPPool, "elastic-ip-pool", nil, "IPv4 CIDR or FIRST-LAST range of the region's Elastic IP pool, added to the config's elastic_ip_pool (repeatable; default: none, AllocateAddress is refused)")
 	return cmd
 }
 
@@ -129,6 +132,10 @@ func loadConfig(f flags) (server.Config, error) {
 	}
 	if err := imageDirs(&cfg, f); err != nil {
 		return cfg, err
+	}
+	cfg.ElasticIPPool = append(cfg.ElasticIPPool, f.elasticIPPool...)
+	if _, err := controller.ParseElasticIPPool(cfg.ElasticIPPool); err != nil {
+		return cfg, fmt.Errorf("--elastic-ip-pool: %w", err)
 	}
 	return cfg, cfg.MakeAbsolute()
 }

@@ -53,10 +53,11 @@ func networkInterfaceOut(ni controller.NetworkInterface) *v1.NetworkInterface {
 	out := &v1.NetworkInterface{NetworkInterfaceId: ni.ID, SubnetId: ni.SubnetID, VpcId: ni.VpcID, AvailabilityZone: ni.AZ,
 		Description: ni.Description, OwnerId: ni.Owner, RequesterManaged: ni.RequesterManaged, Status: ni.Status,
 		MacAddress: ni.MAC, PrivateIpAddress: ni.PrivateIP, PrivateDnsName: ni.PrivateDNS, Groups: groupRefsOut(ni.Groups),
-		SourceDestCheck: ni.SourceDestCheck, InterfaceType: ni.InterfaceType, Tags: tagsOut(ni.Tags)}
+		SourceDestCheck: ni.SourceDestCheck, InterfaceType: ni.InterfaceType, Tags: tagsOut(ni.Tags),
+		Association: eniAssociationOut(ni.Association)}
 	if ni.PrivateIP != "" {
 		out.PrivateIpAddresses = []*v1.NetworkInterfacePrivateIpAddress{{PrivateIpAddress: ni.PrivateIP,
-			PrivateDnsName: ni.PrivateDNS, Primary: true}}
+			PrivateDnsName: ni.PrivateDNS, Primary: true, Association: eniAssociationOut(ni.Association)}}
 	}
 	if a := ni.Attachment; a != nil {
 		out.Attachment = &v1.NetworkInterfaceAttachment{AttachmentId: a.ID, InstanceId: a.InstanceID,

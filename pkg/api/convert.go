@@ -70,6 +70,7 @@ func instanceOut(in controller.Instance) *v1.Instance {
 	for _, ni := range in.NetworkInterfaces() {
 		out.NetworkInterfaces = append(out.NetworkInterfaces, networkInterfaceOut(ni))
 	}
+	out.PublicIpAddress = in.PublicIP()
 	out.MetadataOptions = metadataOptionsOut(in.Metadata)
 	out.CpuCredits = in.CPUCredits
 	guestOut(in, out)

@@ -15,17 +15,18 @@ type AccountAttribute struct {
 }
 
 // accountAttributeNames are the attributes ec2lab answers, in EC2's order.
-var accountAttributeNames = []string{"supported-platforms", "default-vpc", "max-instances"}
+var accountAttributeNames = []string{"supported-platforms", "default-vpc", "max-instances", "max-elastic-ips", "vpc-max-elastic-ips"}
 
 // unansweredAttributeNames are EC2's attributes of what ec2lab does not
-// have (Elastic IPs) or does not limit (security groups per interface).
-var unansweredAttributeNames = []string{"vpc-max-security-groups-per-interface", "max-elastic-ips", "vpc-max-elastic-ips"}
+// limit (security groups per interface).
+var unansweredAttributeNames = []string{"vpc-max-security-groups-per-interface"}
 
 // AccountAttributes answers DescribeAccountAttributes from the account's
 // state: VPC is the only platform, default-vpc is its default VPC (made on
 // first use, as DescribeVpcs does) or "none", and max-instances is its
 // running On-Demand vCPU quota (every instance type has at least one
-// vCPU). names empty: all of them.
+// vCPU); max-elastic-ips and vpc-max-elastic-ips are its Elastic IP
+// quota (every address is a VPC one). names empty: all of them.
 func (s *Service) AccountAttributes(ctx context.Context, names []string) ([]AccountAttribute, error) {
 	acct, err := account(ctx)
 	if err != nil {
@@ -51,6 +52,8 @@ func (s *Service) AccountAttributes(ctx context.Context, names []string) ([]Acco
 	}
 	values := map[string]string{"supported-platforms": "VPC", "default-vpc": defaultVPC,
 		"max-instances": strconv.FormatInt(s.Quota(acct, QuotaVCPUs), 10)}
+	values["max-elastic-ips"] = strconv.FormatInt(s.Quota(acct, QuotaElasticIPs), 10)
+	values["vpc-max-elastic-ips"] = values["max-elastic-ips"]
 	var out []AccountAttribute
 	for _, n := range accountAttributeNames {
 		if len(names) == 0 || slices.Contains(names, n) {

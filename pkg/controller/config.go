@@ -50,6 +50,11 @@ type Config struct {
 	// admin key all of them (image_dirs.go); API callers reach no other
 	// file. ec2d adds --image-dir and, when none is given, DATA_DIR/images.
 	ImageDirs []string `json:"image_dirs"`
+	// ElasticIPPool is the region's pool of Elastic IP addresses: IPv4
+	// CIDRs (their network and broadcast addresses left out when larger
+	// than a /31) or first-last ranges. Empty, the default: AllocateAddress
+	// answers AddressLimitExceeded. ec2d adds --elastic-ip-pool.
+	ElasticIPPool []string `json:"elastic_ip_pool,omitempty"`
 }
 
 // ZoneSpec is one availability zone and the directory its hosts share for
@@ -211,6 +216,9 @@ func (c Config) Validate() error {
 			return fmt.Errorf("region %s: zone %s listed twice", c.Region, z.Name)
 		}
 		seen[z.Name] = true
+	}
+	if _, err := ParseElasticIPPool(c.ElasticIPPool); err != nil {
+		return fmt.Errorf("region %s: %w", c.Region, err)
 	}
 	for _, p := range c.Peers {
 		if err := p.validatePeerTransport(); err != nil {

@@ -25,6 +25,9 @@ type NetworkInterface struct {
 	RequesterManaged      bool
 	Attachment            *NetworkInterfaceAttachment // nil when detached
 	Tags                  []Tag
+	// Association is the Elastic IP of the primary private address; nil
+	// when none (or not read: see Service.withAddresses).
+	Association *ENIAssociation
 }
 
 // NetworkInterfaceAttachment is an interface's attachment to an instance.
@@ -61,7 +64,7 @@ func (in Instance) NetworkInterfaces() []NetworkInterface {
 		InterfaceType: ENITypeInterface, Tags: slices.Clone(in.ENITags),
 		Attachment: &NetworkInterfaceAttachment{ID: ids.PrimaryNetworkInterfaceAttachment(in.ID), InstanceID: in.ID,
 			InstanceOwner: in.Owner, DeviceIndex: primaryDeviceIndex, Status: ENIAttached, DeleteOnTermination: true,
-			AttachTime: in.LaunchTime}}}
+			AttachTime: in.LaunchTime}, Association: in.association(id, in.PrivateIP)}}
 }
 
 // ownNetworkInterface finds the caller's interface id with its instance,

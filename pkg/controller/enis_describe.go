@@ -25,8 +25,14 @@ func (s *Service) DescribeNetworkInterfaces(ctx context.Context, idList []string
 	if err != nil {
 		return nil, "", err
 	}
+	byInst, err := s.associationsByInstance(ctx)
+	if err != nil {
+		return nil, "", err
+	}
 	var all []NetworkInterface
-	for _, in := range insts {
+	for _, ref := range insts {
+		in := *ref // a copy: ref is the cache's record
+		in.Addresses = byInst[in.ID]
 		all = append(all, in.NetworkInterfaces()...)
 	}
 	return selectPage(all, selection[NetworkInterface]{IDs: idList, Filters: filters, Page: p,
@@ -71,10 +77,11 @@ func eniField(ni NetworkInterface, name string) ([]string, bool) {
 		return []string{strconv.FormatBool(ni.RequesterManaged)}, true
 	case "source-dest-check":
 		return []string{strconv.FormatBool(ni.SourceDestCheck)}, true
-	case "requester-id", "ipv6-addresses.ipv6-address", "addresses.association.owner-id",
-		"addresses.association.public-ip", "association.allocation-id", "association.association-id",
-		"association.ip-owner-id", "association.public-ip", "association.public-dns-name":
+	case "requester-id", "ipv6-addresses.ipv6-address", "association.public-dns-name":
 		return nil, true
+	}
+	if v, ok := eniAssociationField(ni.Association, name); ok {
+		return v, true
 	}
 	if v, ok := eniAttachmentField(ni.Attachment, name); ok {
 		return v, true
@@ -128,4 +135,23 @@ func filterTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+// eniAssociationField answers the association filters (nothing matches an
+// interface without an Elastic IP).
+func eniAssociationField(a *ENIAssociation, name string) ([]string, bool) {
+	if a == nil {
+		a = &ENIAssociation{}
+	}
+	switch name {
+	case "association.allocation-id":
+		return nonEmpty(a.AllocationID), true
+	case "association.association-id":
+		return nonEmpty(a.AssociationID), true
+	case "association.ip-owner-id", "addresses.association.owner-id":
+		return nonEmpty(a.IPOwner), true
+	case "association.public-ip", "addresses.association.public-ip":
+		return nonEmpty(a.PublicIP), true
+	}
+	return nil, false
 }

@@ -46,6 +46,16 @@ func NewEdgeRig(t *testing.T) *EdgeRig {
 		}}
 }
 
+// SetElasticIPPool gives the region the Elastic IP pool specs.
+func (e *EdgeRig) SetElasticIPPool(t *testing.T, specs ...string) {
+	t.Helper()
+	p, err := ParseElasticIPPool(specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Svc.eipPool = p
+}
+
 // SetQuotas replaces the service's quotas section.
 func (e *EdgeRig) SetQuotas(q QuotaConfig) { e.Svc.cfg.Quotas = q }
 

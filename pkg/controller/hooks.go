@@ -83,6 +83,7 @@ func (s *Service) register() {
 		s.imageCopyHooks,
 		s.networkHooks,
 		s.networkTagHooks,
+		s.addressHooks,
 		s.keyPairHooks,
 		s.launchTemplateHooks,
 		s.asgHooks,

@@ -44,6 +44,9 @@ func (s *Service) DescribeInstances(ctx context.Context, idList []string, filter
 	for i := range page {
 		out[i] = s.view(*hits[first+i])
 	}
+	if err := s.withAddresses(ctx, out); err != nil {
+		return nil, "", err
+	}
 	return out, next, nil
 }
 

@@ -108,7 +108,14 @@ func (s *Service) StopInstances(ctx context.Context, idList []string, force, dry
 
 // TerminateInstances terminates instances (idempotent).
 func (s *Service) TerminateInstances(ctx context.Context, idList []string, dryRun bool) ([]StateChange, error) {
-	return s.apply(ctx, idList, dryRun, terminateT, nil)
+	out, err := s.apply(ctx, idList, dryRun, terminateT, nil)
+	if len(out) > 0 {
+		// Their interfaces go with them: their Elastic IPs stay allocated.
+		if err := s.disassociateGone(ctx); err != nil {
+			s.log.Warn("terminate: disassociate elastic IPs", "err", err)
+		}
+	}
+	return out, err
 }
 
 // apply validates every instance first (a bad ID or state anywhere means

@@ -43,6 +43,7 @@ const (
 	QuotaImages          = "amis_per_region"
 	QuotaKeyPairs        = "key_pairs_per_region"
 	QuotaLaunchTemplates = "launch_templates_per_region"
+	QuotaElasticIPs      = "elastic_ips_per_region"
 	// a volume type + quotaStorageSuffix (gp3_storage_tib, …): TiB of
 	// that type the account may hold.
 	quotaStorageSuffix = "_storage_tib"
@@ -62,6 +63,7 @@ var quotaTable = func() []quotaDef {
 		{QuotaImages, "AMIs", 50000, ec2err.AMIQuotaExceeded, "You have reached your quota of %d AMIs in this Region.", 1},
 		{QuotaKeyPairs, "Key pairs per Region", 5000, ec2err.KeyPairLimitExceeded, "Maximum number of key pairs (%d) has been reached.", 1},
 		{QuotaLaunchTemplates, "Launch templates per Region", 5000, ec2err.LaunchTemplateLimitExceeded, "You've reached the maximum number of launch templates (%d) for this account.", 1},
+		{QuotaElasticIPs, "EC2-VPC Elastic IPs", 5, ec2err.AddressLimitExceeded, "The maximum number of addresses (%d) has been reached.", 1},
 	}
 	for _, typ := range []struct{ t, name string }{
 		{"gp2", "General Purpose SSD (gp2)"}, {"gp3", "General Purpose SSD (gp3)"},
@@ -258,6 +260,10 @@ func (s *Service) countKeyPairs(acct string) func(context.Context) (int64, error
 
 func (s *Service) countLaunchTemplates(acct string) func(context.Context) (int64, error) {
 	return countWhere(s.st, prefixLaunchTemplate, func(t LaunchTemplate) bool { return t.Owner == acct })
+}
+
+func (s *Service) countAddresses(acct string) func(context.Context) (int64, error) {
+	return countWhere(s.st, prefixAddress, func(a Address) bool { return a.Owner == acct })
 }
 
 // admitImage is admit for one more AMI of acct and the snapshots it

@@ -372,7 +372,8 @@ func TestAccountAttributes(t *testing.T) {
 			got[a.Name] = strings.Join(a.Values, ",")
 			order = append(order, a.Name)
 		}
-		if strings.Join(order, ",") != "supported-platforms,default-vpc,max-instances" || got["supported-platforms"] != "VPC" ||
+		if strings.Join(order, ",") != "supported-platforms,default-vpc,max-instances,max-elastic-ips,vpc-max-elastic-ips" ||
+			got["supported-platforms"] != "VPC" || got["vpc-max-elastic-ips"] != "5" ||
 			got["default-vpc"] != vpcs[0].ID || got["max-instances"] != c.maxInstances {
 			t.Errorf("%s: %v, want default-vpc %s and max-instances %s", c.acct, attrs, vpcs[0].ID, c.maxInstances)
 		}
@@ -382,7 +383,8 @@ func TestAccountAttributes(t *testing.T) {
 		code  string
 	}{
 		{[]string{"max-instances"}, ""}, {[]string{"nope"}, "InvalidParameterValue"},
-		{[]string{"default-vpc", "max-elastic-ips"}, "UnsupportedOperation"},
+		{[]string{"default-vpc", "vpc-max-security-groups-per-interface"}, "UnsupportedOperation"},
+		{[]string{"max-elastic-ips"}, ""},
 	} {
 		attrs, err := r.svc.AccountAttributes(ctxFor(acct1), c.names)
 		if errCode(err) != c.code || (err == nil && len(attrs) != len(c.names)) {

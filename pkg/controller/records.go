@@ -120,6 +120,9 @@ type Instance struct {
 	// and tags (enis.go).
 	ENIDescription string `json:"eni_description,omitempty"`
 	ENITags        []Tag  `json:"eni_tags,omitempty"`
+	// Addresses are the Elastic IPs associated with its interfaces,
+	// derived on read (addresses_describe.go), never stored.
+	Addresses []ENIAssociation `json:"-"`
 	// PlacementGroup is the name of the owner's placement group the
 	// instance launched into, Partition its partition (placementgroups.go).
 	PlacementGroup string `json:"placement_group,omitempty"`

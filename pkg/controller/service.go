@@ -57,6 +57,10 @@ type Service struct {
 	compact compactState
 	// loop is what the reconciler's passes leave behind (observe.go).
 	loop loopState
+	// eipPool is the region's Elastic IP pool (addresses_pool.go); eipMu
+	// serialises associations, so an interface address gets one address.
+	eipPool ElasticIPPool
+	eipMu   sync.Mutex
 }
 
 // New builds the service. cfg must be validated.
@@ -76,6 +80,9 @@ func New(cfg Config, st store.Store, log *slog.Logger) (*Service, error) {
 	s := &Service{cfg: cfg, st: cache, cache: cache, types: types, log: log, now: time.Now,
 		agents: map[string]host.Host{}, pools: map[string]*storage.Pool{},
 		kick: make(chan struct{}, 1), peerDial: dialPeerGRPC}
+	if s.eipPool, err = ParseElasticIPPool(cfg.ElasticIPPool); err != nil {
+		return nil, fmt.Errorf("region %s: %w", cfg.Region, err)
+	}
 	for _, z := range cfg.AvailabilityZones {
 		p, err := storage.New(z.Pool)
 		if err != nil {

@@ -88,7 +88,9 @@ func docInstance(in *pb.Instance) any {
 	}
 	// ec2lab has no detailed monitoring.
 	o.Set("Monitoring", NewObject().Set("State", "disabled"))
-	o.Str("SubnetId", in.GetSubnetId()).Str("VpcId", in.GetVpcId()).Str("PrivateIpAddress", in.GetPrivateIpAddress()) // the model's order
+	// The model's order.
+	o.Str("SubnetId", in.GetSubnetId()).Str("VpcId", in.GetVpcId()).Str("PrivateIpAddress", in.GetPrivateIpAddress()).
+		Str("PublicIpAddress", in.GetPublicIpAddress())
 	if len(in.GetSecurityGroups()) > 0 {
 		o.Set("SecurityGroups", list(in.GetSecurityGroups(), docGroupIdentifier))
 	}

@@ -8,14 +8,46 @@ import (
 // them (members in botocore's order).
 
 func docENIPrivateIP(p *pb.NetworkInterfacePrivateIpAddress) any {
-	return NewObject().Set("Primary", p.GetPrimary()).
+	o := NewObject()
+	if a := p.GetAssociation(); a != nil {
+		o.Set("Association", docENIAssociation(a, true))
+	}
+	return o.Set("Primary", p.GetPrimary()).
 		Str("PrivateDnsName", p.GetPrivateDnsName()).
 		Set("PrivateIpAddress", p.GetPrivateIpAddress())
+}
+
+// docInstanceENIPrivateIP is an instance interface's private address
+// (InstancePrivateIpAddress: its association has no IDs).
+func docInstanceENIPrivateIP(p *pb.NetworkInterfacePrivateIpAddress) any {
+	o := NewObject()
+	if a := p.GetAssociation(); a != nil {
+		o.Set("Association", docENIAssociation(a, false))
+	}
+	return o.Set("Primary", p.GetPrimary()).
+		Str("PrivateDnsName", p.GetPrivateDnsName()).
+		Set("PrivateIpAddress", p.GetPrivateIpAddress())
+}
+
+// docENIAssociation is an interface address's Elastic IP: EC2's
+// NetworkInterfaceAssociation, or without its IDs an instance's
+// InstanceNetworkInterfaceAssociation.
+func docENIAssociation(a *pb.NetworkInterfaceAssociation, withIDs bool) any {
+	o := NewObject()
+	if withIDs {
+		o.Set("AllocationId", a.GetAllocationId()).Set("AssociationId", a.GetAssociationId())
+	}
+	return o.Set("IpOwnerId", a.GetIpOwnerId()).
+		Set("PublicDnsName", a.GetPublicDnsName()).
+		Set("PublicIp", a.GetPublicIp())
 }
 
 // docNetworkInterface is an EC2 NetworkInterface.
 func docNetworkInterface(ni *pb.NetworkInterface) any {
 	o := NewObject()
+	if a := ni.GetAssociation(); a != nil {
+		o.Set("Association", docENIAssociation(a, true))
+	}
 	if a := ni.GetAttachment(); a != nil {
 		o.Set("Attachment", NewObject().Time("AttachTime", a.GetAttachTime()).
 			Set("AttachmentId", a.GetAttachmentId()).
@@ -50,6 +82,9 @@ func docNetworkInterface(ni *pb.NetworkInterface) any {
 // interface as DescribeInstances shows it).
 func docInstanceNetworkInterface(ni *pb.NetworkInterface) any {
 	o := NewObject()
+	if a := ni.GetAssociation(); a != nil {
+		o.Set("Association", docENIAssociation(a, false))
+	}
 	if a := ni.GetAttachment(); a != nil {
 		o.Set("Attachment", NewObject().Time("AttachTime", a.GetAttachTime()).
 			Set("AttachmentId", a.GetAttachmentId()).
@@ -66,7 +101,7 @@ func docInstanceNetworkInterface(ni *pb.NetworkInterface) any {
 		Set("OwnerId", ni.GetOwnerId()).
 		Str("PrivateDnsName", ni.GetPrivateDnsName()).
 		Str("PrivateIpAddress", ni.GetPrivateIpAddress()).
-		Set("PrivateIpAddresses", list(ni.GetPrivateIpAddresses(), docENIPrivateIP)).
+		Set("PrivateIpAddresses", list(ni.GetPrivateIpAddresses(), docInstanceENIPrivateIP)).
 		Set("SourceDestCheck", ni.GetSourceDestCheck()).
 		Set("Status", ni.GetStatus()).
 		Set("SubnetId", ni.GetSubnetId()).

@@ -148,6 +148,19 @@ const (
 	InvalidRouteTableIDNotFound        = "InvalidRouteTableID.NotFound"
 )
 
+// Codes of Elastic IP addresses.
+const (
+	AddressLimitExceeded          = "AddressLimitExceeded"
+	InvalidAddressNotFound        = "InvalidAddress.NotFound"
+	InvalidIPAddressInUse         = "InvalidIPAddress.InUse"
+	InvalidAllocationIDMalformed  = "InvalidAllocationID.Malformed"
+	InvalidAllocationIDNotFound   = "InvalidAllocationID.NotFound"
+	InvalidAssociationIDMalformed = "InvalidAssociationID.Malformed"
+	InvalidAssociationIDNotFound  = "InvalidAssociationID.NotFound"
+	ResourceAlreadyAssociated     = "Resource.AlreadyAssociated"
+	InvalidInstanceID             = "InvalidInstanceID"
+)
+
 // Errors of the way to another process (an agent, a peer region) rather
 // than of a resource. They carry no EC2 code (Code answers InternalError);
 // they tell a caller what it may do. Transports wrap their own errors with

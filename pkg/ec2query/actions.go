@@ -147,6 +147,13 @@ var actions = map[string]action{
 	"DescribeNetworkInterfaces": op(false, compute.DescribeNetworkInterfaces, describeNetworkInterfacesXML),
 	"DescribeRouteTables":       op(false, compute.DescribeRouteTables, describeRouteTablesXML),
 	"DescribeNetworkAcls":       op(false, compute.DescribeNetworkAcls, describeNetworkAclsXML),
+
+	// Elastic IP addresses (xml_addresses.go).
+	"AllocateAddress":     op(true, compute.AllocateAddress, allocateAddressXML),
+	"AssociateAddress":    op(true, compute.AssociateAddress, associateAddressXML),
+	"DisassociateAddress": op(true, compute.DisassociateAddress, done),
+	"ReleaseAddress":      op(true, compute.ReleaseAddress, done),
+	"DescribeAddresses":   op(false, compute.DescribeAddresses, describeAddressesXML),
 }
 
 // deleteKeyPair echoes the key pair ID EC2 returns alongside <return>.

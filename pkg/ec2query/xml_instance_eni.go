@@ -17,27 +17,29 @@ type eniAttachmentXML struct {
 }
 
 type eniPrivateIPXML struct {
-	PrivateDNSName   string `xml:"privateDnsName,omitempty"`
-	PrivateIPAddress string `xml:"privateIpAddress"`
-	Primary          bool   `xml:"primary"`
+	PrivateDNSName   string             `xml:"privateDnsName,omitempty"`
+	PrivateIPAddress string             `xml:"privateIpAddress"`
+	Primary          bool               `xml:"primary"`
+	Association      *eniAssociationXML `xml:"association,omitempty"`
 }
 
 type instanceENIXML struct {
-	Attachment         *eniAttachmentXML `xml:"attachment,omitempty"`
-	Description        string            `xml:"description"`
-	GroupSet           groupSetXML       `xml:"groupSet"`
-	Ipv6Addresses      emptySet          `xml:"ipv6AddressesSet"`
-	MacAddress         string            `xml:"macAddress,omitempty"`
-	NetworkInterfaceID string            `xml:"networkInterfaceId"`
-	OwnerID            string            `xml:"ownerId,omitempty"`
-	PrivateDNSName     string            `xml:"privateDnsName,omitempty"`
-	PrivateIPAddress   string            `xml:"privateIpAddress,omitempty"`
-	PrivateIPAddresses []eniPrivateIPXML `xml:"privateIpAddressesSet>item"`
-	SourceDestCheck    bool              `xml:"sourceDestCheck"`
-	Status             string            `xml:"status"`
-	SubnetID           string            `xml:"subnetId"`
-	VpcID              string            `xml:"vpcId"`
-	InterfaceType      string            `xml:"interfaceType"`
+	Attachment         *eniAttachmentXML  `xml:"attachment,omitempty"`
+	Description        string             `xml:"description"`
+	GroupSet           groupSetXML        `xml:"groupSet"`
+	Ipv6Addresses      emptySet           `xml:"ipv6AddressesSet"`
+	MacAddress         string             `xml:"macAddress,omitempty"`
+	NetworkInterfaceID string             `xml:"networkInterfaceId"`
+	OwnerID            string             `xml:"ownerId,omitempty"`
+	PrivateDNSName     string             `xml:"privateDnsName,omitempty"`
+	PrivateIPAddress   string             `xml:"privateIpAddress,omitempty"`
+	PrivateIPAddresses []eniPrivateIPXML  `xml:"privateIpAddressesSet>item"`
+	SourceDestCheck    bool               `xml:"sourceDestCheck"`
+	Status             string             `xml:"status"`
+	SubnetID           string             `xml:"subnetId"`
+	VpcID              string             `xml:"vpcId"`
+	InterfaceType      string             `xml:"interfaceType"`
+	Association        *eniAssociationXML `xml:"association,omitempty"`
 }
 
 // networkInterfaces is the instance's networkInterfaceSet.
@@ -47,8 +49,9 @@ func networkInterfaces(in *ec2labv1.Instance) []instanceENIXML {
 		out = append(out, instanceENIXML{Attachment: eniAttachment(ni.GetAttachment()), Description: ni.GetDescription(),
 			GroupSet: groupSet(ni.GetGroups()), MacAddress: ni.GetMacAddress(), NetworkInterfaceID: ni.GetNetworkInterfaceId(),
 			OwnerID: ni.GetOwnerId(), PrivateDNSName: ni.GetPrivateDnsName(), PrivateIPAddress: ni.GetPrivateIpAddress(),
-			PrivateIPAddresses: eniPrivateIPs(ni), SourceDestCheck: ni.GetSourceDestCheck(), Status: ni.GetStatus(),
-			SubnetID: ni.GetSubnetId(), VpcID: ni.GetVpcId(), InterfaceType: ni.GetInterfaceType()})
+			PrivateIPAddresses: eniPrivateIPs(ni, false), SourceDestCheck: ni.GetSourceDestCheck(), Status: ni.GetStatus(),
+			SubnetID: ni.GetSubnetId(), VpcID: ni.GetVpcId(), InterfaceType: ni.GetInterfaceType(),
+			Association: eniAssociation(ni.GetAssociation(), false)})
 	}
 	return out
 }
@@ -62,11 +65,13 @@ func eniAttachment(a *ec2labv1.NetworkInterfaceAttachment) *eniAttachmentXML {
 		NetworkCardIndex: a.GetNetworkCardIndex()}
 }
 
-func eniPrivateIPs(ni *ec2labv1.NetworkInterface) []eniPrivateIPXML {
+// eniPrivateIPs is an interface's privateIpAddressesSet; withIDs for
+// DescribeNetworkInterfaces, whose associations carry their IDs.
+func eniPrivateIPs(ni *ec2labv1.NetworkInterface, withIDs bool) []eniPrivateIPXML {
 	var out []eniPrivateIPXML
 	for _, p := range ni.GetPrivateIpAddresses() {
 		out = append(out, eniPrivateIPXML{PrivateDNSName: p.GetPrivateDnsName(), PrivateIPAddress: p.GetPrivateIpAddress(),
-			Primary: p.GetPrimary()})
+			Primary: p.GetPrimary(), Association: eniAssociation(p.GetAssociation(), withIDs)})
 	}
 	return out
 }

@@ -89,6 +89,7 @@ type instanceXML struct {
 	Placement          *placementXML       `xml:"placement,omitempty"`
 	Monitoring         monitoringXML       `xml:"monitoring"`
 	PrivateIPAddress   string              `xml:"privateIpAddress,omitempty"`
+	IPAddress          string              `xml:"ipAddress,omitempty"`
 	SubnetID           string              `xml:"subnetId,omitempty"`
 	VpcID              string              `xml:"vpcId,omitempty"`
 	GroupSet           groupSetXML         `xml:"groupSet"`
@@ -156,7 +157,7 @@ func instance(in *ec2labv1.Instance) instanceXML {
 		PrivateDNSName: in.GetPrivateDnsName(), Reason: in.GetStateTransitionReason(),
 		KeyName: in.GetKeyName(), AmiLaunchIndex: in.GetAmiLaunchIndex(), InstanceType: in.GetInstanceType(),
 		LaunchTime: xmlTime(in.GetLaunchTime()), Monitoring: monitoringXML{"disabled"},
-		PrivateIPAddress: in.GetPrivateIpAddress(), SubnetID: in.GetSubnetId(), VpcID: in.GetVpcId(),
+		PrivateIPAddress: in.GetPrivateIpAddress(), IPAddress: in.GetPublicIpAddress(), SubnetID: in.GetSubnetId(), VpcID: in.GetVpcId(),
 		Architecture: in.GetArchitecture(), RootDeviceType: in.GetRootDeviceType(), RootDeviceName: in.GetRootDeviceName(),
 		VirtualizationType: in.GetVirtualizationType(), ClientToken: in.GetClientToken(),
 		TagSet: instanceTagsXML(in.GetTags()), Hypervisor: in.GetHypervisor(), GroupSet: groupSet(in.GetSecurityGroups()),

@@ -37,6 +37,7 @@ type networkInterfaceXML struct {
 	PrivateIPAddresses []eniPrivateIPXML              `xml:"privateIpAddressesSet>item"`
 	Ipv6Addresses      emptySet                       `xml:"ipv6AddressesSet"`
 	InterfaceType      string                         `xml:"interfaceType"`
+	Association        *eniAssociationXML             `xml:"association,omitempty"`
 }
 
 func networkInterface(ni *ec2labv1.NetworkInterface) networkInterfaceXML {
@@ -45,7 +46,8 @@ func networkInterface(ni *ec2labv1.NetworkInterface) networkInterfaceXML {
 		RequesterManaged: ni.GetRequesterManaged(), Status: ni.GetStatus(), MacAddress: ni.GetMacAddress(),
 		PrivateIPAddress: ni.GetPrivateIpAddress(), PrivateDNSName: ni.GetPrivateDnsName(),
 		SourceDestCheck: ni.GetSourceDestCheck(), GroupSet: groupSet(ni.GetGroups()), TagSet: tagsXML(ni.GetTags()),
-		PrivateIPAddresses: eniPrivateIPs(ni), InterfaceType: ni.GetInterfaceType()}
+		PrivateIPAddresses: eniPrivateIPs(ni, true), InterfaceType: ni.GetInterfaceType(),
+		Association: eniAssociation(ni.GetAssociation(), true)}
 	if a := ni.GetAttachment(); a != nil {
 		x.Attachment = &networkInterfaceAttachmentXML{AttachTime: xmlTime(a.GetAttachTime()), AttachmentID: a.GetAttachmentId(),
 			DeleteOnTermination: a.GetDeleteOnTermination(), DeviceIndex: a.GetDeviceIndex(),

@@ -20,6 +20,9 @@ const (
 	LaunchTemplate = "lt"
 	Host           = "h"
 	Request        = "req"
+	// Elastic IP addresses: an allocation and its association.
+	Allocation  = "eipalloc"
+	Association = "eipassoc"
 )
 
 // New returns a fresh random ID with the given prefix.

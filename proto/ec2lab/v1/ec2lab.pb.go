@@ -1621,8 +1621,11 @@ type Instance struct {
 	UsageOperationUpdateTime *timestamppb.Timestamp `protobuf:"bytes,39,opt,name=usage_operation_update_time,json=usageOperationUpdateTime,proto3" json:"usage_operation_update_time,omitempty"`
 	HibernationConfigured    bool                   `protobuf:"varint,40,opt,name=hibernation_configured,json=hibernationConfigured,proto3" json:"hibernation_configured,omitempty"`
 	EnclaveOptions           *EnclaveOptions        `protobuf:"bytes,41,opt,name=enclave_options,json=enclaveOptions,proto3" json:"enclave_options,omitempty"`
-	unknownFields            protoimpl.UnknownFields
-	sizeCache                protoimpl.SizeCache
+	// The Elastic IP of the primary interface's primary address ("" when
+	// none): EC2's PublicIpAddress (XML ipAddress).
+	PublicIpAddress string `protobuf:"bytes,42,opt,name=public_ip_address,json=publicIpAddress,proto3" json:"public_ip_address,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Instance) Reset() {
@@ -1940,6 +1943,13 @@ func (x *Instance) GetEnclaveOptions() *EnclaveOptions {
 		return x.EnclaveOptions
 	}
 	return nil
+}
+
+func (x *Instance) GetPublicIpAddress() string {
+	if x != nil {
+		return x.PublicIpAddress
+	}
+	return ""
 }
 
 // CpuOptions is EC2's CpuOptions of an instance.
@@ -13380,8 +13390,10 @@ type NetworkInterface struct {
 	SourceDestCheck    bool                                `protobuf:"varint,15,opt,name=source_dest_check,json=sourceDestCheck,proto3" json:"source_dest_check,omitempty"`
 	InterfaceType      string                              `protobuf:"bytes,16,opt,name=interface_type,json=interfaceType,proto3" json:"interface_type,omitempty"` // interface
 	Tags               []*Tag                              `protobuf:"bytes,17,rep,name=tags,proto3" json:"tags,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// The Elastic IP of the primary private address; absent when none.
+	Association   *NetworkInterfaceAssociation `protobuf:"bytes,18,opt,name=association,proto3" json:"association,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *NetworkInterface) Reset() {
@@ -13533,11 +13545,19 @@ func (x *NetworkInterface) GetTags() []*Tag {
 	return nil
 }
 
+func (x *NetworkInterface) GetAssociation() *NetworkInterfaceAssociation {
+	if x != nil {
+		return x.Association
+	}
+	return nil
+}
+
 type NetworkInterfacePrivateIpAddress struct {
-	state            protoimpl.MessageState `protogen:"open.v1"`
-	PrivateIpAddress string                 `protobuf:"bytes,1,opt,name=private_ip_address,json=privateIpAddress,proto3" json:"private_ip_address,omitempty"`
-	PrivateDnsName   string                 `protobuf:"bytes,2,opt,name=private_dns_name,json=privateDnsName,proto3" json:"private_dns_name,omitempty"`
-	Primary          bool                   `protobuf:"varint,3,opt,name=primary,proto3" json:"primary,omitempty"`
+	state            protoimpl.MessageState       `protogen:"open.v1"`
+	PrivateIpAddress string                       `protobuf:"bytes,1,opt,name=private_ip_address,json=privateIpAddress,proto3" json:"private_ip_address,omitempty"`
+	PrivateDnsName   string                       `protobuf:"bytes,2,opt,name=private_dns_name,json=privateDnsName,proto3" json:"private_dns_name,omitempty"`
+	Primary          bool                         `protobuf:"varint,3,opt,name=primary,proto3" json:"primary,omitempty"`
+	Association      *NetworkInterfaceAssociation `protobuf:"bytes,4,opt,name=association,proto3" json:"association,omitempty"` // its Elastic IP; absent when none
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache
 }
@@ -13591,6 +13611,13 @@ func (x *NetworkInterfacePrivateIpAddress) GetPrimary() bool {
 		return x.Primary
 	}
 	return false
+}
+
+func (x *NetworkInterfacePrivateIpAddress) GetAssociation() *NetworkInterfaceAssociation {
+	if x != nil {
+		return x.Association
+	}
+	return nil
 }
 
 type NetworkInterfaceAttachment struct {
@@ -19294,6 +19321,846 @@ func (x *DescribeInstanceTopologyResponse) GetNextToken() string {
 	return ""
 }
 
+// AllocateAddressRequest: domain vpc (or unset); address asks for one
+// address of the region's pool (default: its lowest free one). Pools and
+// border groups other than the region's are refused, never ignored.
+type AllocateAddressRequest struct {
+	state                 protoimpl.MessageState `protogen:"open.v1"`
+	Domain                string                 `protobuf:"bytes,1,opt,name=domain,proto3" json:"domain,omitempty"`
+	Address               string                 `protobuf:"bytes,2,opt,name=address,proto3" json:"address,omitempty"`
+	PublicIpv4Pool        string                 `protobuf:"bytes,3,opt,name=public_ipv4_pool,json=publicIpv4Pool,proto3" json:"public_ipv4_pool,omitempty"`
+	NetworkBorderGroup    string                 `protobuf:"bytes,4,opt,name=network_border_group,json=networkBorderGroup,proto3" json:"network_border_group,omitempty"`
+	CustomerOwnedIpv4Pool string                 `protobuf:"bytes,5,opt,name=customer_owned_ipv4_pool,json=customerOwnedIpv4Pool,proto3" json:"customer_owned_ipv4_pool,omitempty"`
+	IpamPoolId            string                 `protobuf:"bytes,6,opt,name=ipam_pool_id,json=ipamPoolId,proto3" json:"ipam_pool_id,omitempty"`
+	TagSpecifications     []*TagSpecification    `protobuf:"bytes,7,rep,name=tag_specifications,json=tagSpecifications,proto3" json:"tag_specifications,omitempty"` // resource type elastic-ip
+	DryRun                bool                   `protobuf:"varint,8,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
+}
+
+func (x *AllocateAddressRequest) Reset() {
+	*x = AllocateAddressRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[286]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AllocateAddressRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AllocateAddressRequest) ProtoMessage() {}
+
+func (x *AllocateAddressRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[286]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AllocateAddressRequest.ProtoReflect.Descriptor instead.
+func (*AllocateAddressRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{286}
+}
+
+func (x *AllocateAddressRequest) GetDomain() string {
+	if x != nil {
+		return x.Domain
+	}
+	return ""
+}
+
+func (x *AllocateAddressRequest) GetAddress() string {
+	if x != nil {
+		return x.Address
+	}
+	return ""
+}
+
+func (x *AllocateAddressRequest) GetPublicIpv4Pool() string {
+	if x != nil {
+		return x.PublicIpv4Pool
+	}
+	return ""
+}
+
+func (x *AllocateAddressRequest) GetNetworkBorderGroup() string {
+	if x != nil {
+		return x.NetworkBorderGroup
+	}
+	return ""
+}
+
+func (x *AllocateAddressRequest) GetCustomerOwnedIpv4Pool() string {
+	if x != nil {
+		return x.CustomerOwnedIpv4Pool
+	}
+	return ""
+}
+
+func (x *AllocateAddressRequest) GetIpamPoolId() string {
+	if x != nil {
+		return x.IpamPoolId
+	}
+	return ""
+}
+
+func (x *AllocateAddressRequest) GetTagSpecifications() []*TagSpecification {
+	if x != nil {
+		return x.TagSpecifications
+	}
+	return nil
+}
+
+func (x *AllocateAddressRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type AllocateAddressResponse struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	AllocationId       string                 `protobuf:"bytes,1,opt,name=allocation_id,json=allocationId,proto3" json:"allocation_id,omitempty"` // eipalloc-
+	PublicIp           string                 `protobuf:"bytes,2,opt,name=public_ip,json=publicIp,proto3" json:"public_ip,omitempty"`
+	Domain             string                 `protobuf:"bytes,3,opt,name=domain,proto3" json:"domain,omitempty"`                                                     // vpc
+	PublicIpv4Pool     string                 `protobuf:"bytes,4,opt,name=public_ipv4_pool,json=publicIpv4Pool,proto3" json:"public_ipv4_pool,omitempty"`             // amazon
+	NetworkBorderGroup string                 `protobuf:"bytes,5,opt,name=network_border_group,json=networkBorderGroup,proto3" json:"network_border_group,omitempty"` // the region
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *AllocateAddressResponse) Reset() {
+	*x = AllocateAddressResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[287]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AllocateAddressResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AllocateAddressResponse) ProtoMessage() {}
+
+func (x *AllocateAddressResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[287]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AllocateAddressResponse.ProtoReflect.Descriptor instead.
+func (*AllocateAddressResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{287}
+}
+
+func (x *AllocateAddressResponse) GetAllocationId() string {
+	if x != nil {
+		return x.AllocationId
+	}
+	return ""
+}
+
+func (x *AllocateAddressResponse) GetPublicIp() string {
+	if x != nil {
+		return x.PublicIp
+	}
+	return ""
+}
+
+func (x *AllocateAddressResponse) GetDomain() string {
+	if x != nil {
+		return x.Domain
+	}
+	return ""
+}
+
+func (x *AllocateAddressResponse) GetPublicIpv4Pool() string {
+	if x != nil {
+		return x.PublicIpv4Pool
+	}
+	return ""
+}
+
+func (x *AllocateAddressResponse) GetNetworkBorderGroup() string {
+	if x != nil {
+		return x.NetworkBorderGroup
+	}
+	return ""
+}
+
+// AssociateAddressRequest: the address (allocation_id, or public_ip) and
+// an instance or a network interface, not both, at one of its private
+// addresses (default: the primary one).
+type AssociateAddressRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	AllocationId       string                 `protobuf:"bytes,1,opt,name=allocation_id,json=allocationId,proto3" json:"allocation_id,omitempty"`
+	PublicIp           string                 `protobuf:"bytes,2,opt,name=public_ip,json=publicIp,proto3" json:"public_ip,omitempty"`
+	InstanceId         string                 `protobuf:"bytes,3,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	NetworkInterfaceId string                 `protobuf:"bytes,4,opt,name=network_interface_id,json=networkInterfaceId,proto3" json:"network_interface_id,omitempty"`
+	PrivateIpAddress   string                 `protobuf:"bytes,5,opt,name=private_ip_address,json=privateIpAddress,proto3" json:"private_ip_address,omitempty"`
+	AllowReassociation bool                   `protobuf:"varint,6,opt,name=allow_reassociation,json=allowReassociation,proto3" json:"allow_reassociation,omitempty"`
+	DryRun             bool                   `protobuf:"varint,7,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *AssociateAddressRequest) Reset() {
+	*x = AssociateAddressRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[288]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AssociateAddressRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AssociateAddressRequest) ProtoMessage() {}
+
+func (x *AssociateAddressRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[288]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AssociateAddressRequest.ProtoReflect.Descriptor instead.
+func (*AssociateAddressRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{288}
+}
+
+func (x *AssociateAddressRequest) GetAllocationId() string {
+	if x != nil {
+		return x.AllocationId
+	}
+	return ""
+}
+
+func (x *AssociateAddressRequest) GetPublicIp() string {
+	if x != nil {
+		return x.PublicIp
+	}
+	return ""
+}
+
+func (x *AssociateAddressRequest) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *AssociateAddressRequest) GetNetworkInterfaceId() string {
+	if x != nil {
+		return x.NetworkInterfaceId
+	}
+	return ""
+}
+
+func (x *AssociateAddressRequest) GetPrivateIpAddress() string {
+	if x != nil {
+		return x.PrivateIpAddress
+	}
+	return ""
+}
+
+func (x *AssociateAddressRequest) GetAllowReassociation() bool {
+	if x != nil {
+		return x.AllowReassociation
+	}
+	return false
+}
+
+func (x *AssociateAddressRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type AssociateAddressResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AssociationId string                 `protobuf:"bytes,1,opt,name=association_id,json=associationId,proto3" json:"association_id,omitempty"` // eipassoc-
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AssociateAddressResponse) Reset() {
+	*x = AssociateAddressResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[289]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AssociateAddressResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AssociateAddressResponse) ProtoMessage() {}
+
+func (x *AssociateAddressResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[289]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AssociateAddressResponse.ProtoReflect.Descriptor instead.
+func (*AssociateAddressResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{289}
+}
+
+func (x *AssociateAddressResponse) GetAssociationId() string {
+	if x != nil {
+		return x.AssociationId
+	}
+	return ""
+}
+
+// DisassociateAddressRequest: association_id, or the address's public_ip.
+type DisassociateAddressRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AssociationId string                 `protobuf:"bytes,1,opt,name=association_id,json=associationId,proto3" json:"association_id,omitempty"`
+	PublicIp      string                 `protobuf:"bytes,2,opt,name=public_ip,json=publicIp,proto3" json:"public_ip,omitempty"`
+	DryRun        bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DisassociateAddressRequest) Reset() {
+	*x = DisassociateAddressRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[290]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DisassociateAddressRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DisassociateAddressRequest) ProtoMessage() {}
+
+func (x *DisassociateAddressRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[290]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DisassociateAddressRequest.ProtoReflect.Descriptor instead.
+func (*DisassociateAddressRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{290}
+}
+
+func (x *DisassociateAddressRequest) GetAssociationId() string {
+	if x != nil {
+		return x.AssociationId
+	}
+	return ""
+}
+
+func (x *DisassociateAddressRequest) GetPublicIp() string {
+	if x != nil {
+		return x.PublicIp
+	}
+	return ""
+}
+
+func (x *DisassociateAddressRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DisassociateAddressResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DisassociateAddressResponse) Reset() {
+	*x = DisassociateAddressResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[291]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DisassociateAddressResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DisassociateAddressResponse) ProtoMessage() {}
+
+func (x *DisassociateAddressResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[291]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DisassociateAddressResponse.ProtoReflect.Descriptor instead.
+func (*DisassociateAddressResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{291}
+}
+
+// ReleaseAddressRequest: allocation_id, or the address's public_ip.
+type ReleaseAddressRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	AllocationId       string                 `protobuf:"bytes,1,opt,name=allocation_id,json=allocationId,proto3" json:"allocation_id,omitempty"`
+	PublicIp           string                 `protobuf:"bytes,2,opt,name=public_ip,json=publicIp,proto3" json:"public_ip,omitempty"`
+	NetworkBorderGroup string                 `protobuf:"bytes,3,opt,name=network_border_group,json=networkBorderGroup,proto3" json:"network_border_group,omitempty"`
+	DryRun             bool                   `protobuf:"varint,4,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *ReleaseAddressRequest) Reset() {
+	*x = ReleaseAddressRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[292]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReleaseAddressRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReleaseAddressRequest) ProtoMessage() {}
+
+func (x *ReleaseAddressRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[292]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReleaseAddressRequest.ProtoReflect.Descriptor instead.
+func (*ReleaseAddressRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{292}
+}
+
+func (x *ReleaseAddressRequest) GetAllocationId() string {
+	if x != nil {
+		return x.AllocationId
+	}
+	return ""
+}
+
+func (x *ReleaseAddressRequest) GetPublicIp() string {
+	if x != nil {
+		return x.PublicIp
+	}
+	return ""
+}
+
+func (x *ReleaseAddressRequest) GetNetworkBorderGroup() string {
+	if x != nil {
+		return x.NetworkBorderGroup
+	}
+	return ""
+}
+
+func (x *ReleaseAddressRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type ReleaseAddressResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReleaseAddressResponse) Reset() {
+	*x = ReleaseAddressResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[293]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReleaseAddressResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReleaseAddressResponse) ProtoMessage() {}
+
+func (x *ReleaseAddressResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[293]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReleaseAddressResponse.ProtoReflect.Descriptor instead.
+func (*ReleaseAddressResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{293}
+}
+
+// DescribeAddressesRequest: filters are allocation-id, association-id,
+// domain, instance-id, network-interface-id, network-interface-owner-id,
+// private-ip-address, public-ip, tag:KEY and tag-key.
+type DescribeAddressesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	PublicIps     []string               `protobuf:"bytes,1,rep,name=public_ips,json=publicIps,proto3" json:"public_ips,omitempty"`
+	AllocationIds []string               `protobuf:"bytes,2,rep,name=allocation_ids,json=allocationIds,proto3" json:"allocation_ids,omitempty"`
+	Filters       []*Filter              `protobuf:"bytes,3,rep,name=filters,proto3" json:"filters,omitempty"`
+	DryRun        bool                   `protobuf:"varint,4,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeAddressesRequest) Reset() {
+	*x = DescribeAddressesRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[294]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeAddressesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeAddressesRequest) ProtoMessage() {}
+
+func (x *DescribeAddressesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[294]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeAddressesRequest.ProtoReflect.Descriptor instead.
+func (*DescribeAddressesRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{294}
+}
+
+func (x *DescribeAddressesRequest) GetPublicIps() []string {
+	if x != nil {
+		return x.PublicIps
+	}
+	return nil
+}
+
+func (x *DescribeAddressesRequest) GetAllocationIds() []string {
+	if x != nil {
+		return x.AllocationIds
+	}
+	return nil
+}
+
+func (x *DescribeAddressesRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeAddressesRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DescribeAddressesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Addresses     []*Address             `protobuf:"bytes,1,rep,name=addresses,proto3" json:"addresses,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeAddressesResponse) Reset() {
+	*x = DescribeAddressesResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[295]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeAddressesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeAddressesResponse) ProtoMessage() {}
+
+func (x *DescribeAddressesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[295]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeAddressesResponse.ProtoReflect.Descriptor instead.
+func (*DescribeAddressesResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{295}
+}
+
+func (x *DescribeAddressesResponse) GetAddresses() []*Address {
+	if x != nil {
+		return x.Addresses
+	}
+	return nil
+}
+
+// Address is EC2's Address: an Elastic IP and, when associated, where it
+// points.
+type Address struct {
+	state                   protoimpl.MessageState `protogen:"open.v1"`
+	AllocationId            string                 `protobuf:"bytes,1,opt,name=allocation_id,json=allocationId,proto3" json:"allocation_id,omitempty"`
+	PublicIp                string                 `protobuf:"bytes,2,opt,name=public_ip,json=publicIp,proto3" json:"public_ip,omitempty"`
+	Domain                  string                 `protobuf:"bytes,3,opt,name=domain,proto3" json:"domain,omitempty"`
+	AssociationId           string                 `protobuf:"bytes,4,opt,name=association_id,json=associationId,proto3" json:"association_id,omitempty"`
+	InstanceId              string                 `protobuf:"bytes,5,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	NetworkInterfaceId      string                 `protobuf:"bytes,6,opt,name=network_interface_id,json=networkInterfaceId,proto3" json:"network_interface_id,omitempty"`
+	NetworkInterfaceOwnerId string                 `protobuf:"bytes,7,opt,name=network_interface_owner_id,json=networkInterfaceOwnerId,proto3" json:"network_interface_owner_id,omitempty"`
+	PrivateIpAddress        string                 `protobuf:"bytes,8,opt,name=private_ip_address,json=privateIpAddress,proto3" json:"private_ip_address,omitempty"`
+	PublicIpv4Pool          string                 `protobuf:"bytes,9,opt,name=public_ipv4_pool,json=publicIpv4Pool,proto3" json:"public_ipv4_pool,omitempty"`
+	NetworkBorderGroup      string                 `protobuf:"bytes,10,opt,name=network_border_group,json=networkBorderGroup,proto3" json:"network_border_group,omitempty"`
+	Tags                    []*Tag                 `protobuf:"bytes,11,rep,name=tags,proto3" json:"tags,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
+}
+
+func (x *Address) Reset() {
+	*x = Address{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[296]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Address) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Address) ProtoMessage() {}
+
+func (x *Address) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[296]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Address.ProtoReflect.Descriptor instead.
+func (*Address) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{296}
+}
+
+func (x *Address) GetAllocationId() string {
+	if x != nil {
+		return x.AllocationId
+	}
+	return ""
+}
+
+func (x *Address) GetPublicIp() string {
+	if x != nil {
+		return x.PublicIp
+	}
+	return ""
+}
+
+func (x *Address) GetDomain() string {
+	if x != nil {
+		return x.Domain
+	}
+	return ""
+}
+
+func (x *Address) GetAssociationId() string {
+	if x != nil {
+		return x.AssociationId
+	}
+	return ""
+}
+
+func (x *Address) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *Address) GetNetworkInterfaceId() string {
+	if x != nil {
+		return x.NetworkInterfaceId
+	}
+	return ""
+}
+
+func (x *Address) GetNetworkInterfaceOwnerId() string {
+	if x != nil {
+		return x.NetworkInterfaceOwnerId
+	}
+	return ""
+}
+
+func (x *Address) GetPrivateIpAddress() string {
+	if x != nil {
+		return x.PrivateIpAddress
+	}
+	return ""
+}
+
+func (x *Address) GetPublicIpv4Pool() string {
+	if x != nil {
+		return x.PublicIpv4Pool
+	}
+	return ""
+}
+
+func (x *Address) GetNetworkBorderGroup() string {
+	if x != nil {
+		return x.NetworkBorderGroup
+	}
+	return ""
+}
+
+func (x *Address) GetTags() []*Tag {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+// NetworkInterfaceAssociation is EC2's NetworkInterfaceAssociation (and,
+// in an instance's interfaces, its InstanceNetworkInterfaceAssociation,
+// which has no allocation or association ID).
+type NetworkInterfaceAssociation struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	PublicIp      string                 `protobuf:"bytes,1,opt,name=public_ip,json=publicIp,proto3" json:"public_ip,omitempty"`
+	PublicDnsName string                 `protobuf:"bytes,2,opt,name=public_dns_name,json=publicDnsName,proto3" json:"public_dns_name,omitempty"`
+	IpOwnerId     string                 `protobuf:"bytes,3,opt,name=ip_owner_id,json=ipOwnerId,proto3" json:"ip_owner_id,omitempty"`
+	AllocationId  string                 `protobuf:"bytes,4,opt,name=allocation_id,json=allocationId,proto3" json:"allocation_id,omitempty"`
+	AssociationId string                 `protobuf:"bytes,5,opt,name=association_id,json=associationId,proto3" json:"association_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NetworkInterfaceAssociation) Reset() {
+	*x = NetworkInterfaceAssociation{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[297]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetworkInterfaceAssociation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetworkInterfaceAssociation) ProtoMessage() {}
+
+func (x *NetworkInterfaceAssociation) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[297]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetworkInterfaceAssociation.ProtoReflect.Descriptor instead.
+func (*NetworkInterfaceAssociation) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{297}
+}
+
+func (x *NetworkInterfaceAssociation) GetPublicIp() string {
+	if x != nil {
+		return x.PublicIp
+	}
+	return ""
+}
+
+func (x *NetworkInterfaceAssociation) GetPublicDnsName() string {
+	if x != nil {
+		return x.PublicDnsName
+	}
+	return ""
+}
+
+func (x *NetworkInterfaceAssociation) GetIpOwnerId() string {
+	if x != nil {
+		return x.IpOwnerId
+	}
+	return ""
+}
+
+func (x *NetworkInterfaceAssociation) GetAllocationId() string {
+	if x != nil {
+		return x.AllocationId
+	}
+	return ""
+}
+
+func (x *NetworkInterfaceAssociation) GetAssociationId() string {
+	if x != nil {
+		return x.AssociationId
+	}
+	return ""
+}
+
 var File_ec2lab_v1_ec2lab_proto protoreflect.FileDescriptor
 
 const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
@@ -19434,7 +20301,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x15delete_on_termination\x18\x05 \x01(\bR\x13deleteOnTermination\";\n" +
 	"\vStateReason\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x18\n" +
-	"\amessage\x18\x02 \x01(\tR\amessage\"\xdb\x0e\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\"\x87\x0f\n" +
 	"\bInstance\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x19\n" +
@@ -19486,7 +20353,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x0fusage_operation\x18& \x01(\tR\x0eusageOperation\x12Y\n" +
 	"\x1busage_operation_update_time\x18' \x01(\v2\x1a.google.protobuf.TimestampR\x18usageOperationUpdateTime\x125\n" +
 	"\x16hibernation_configured\x18( \x01(\bR\x15hibernationConfigured\x12B\n" +
-	"\x0fenclave_options\x18) \x01(\v2\x19.ec2lab.v1.EnclaveOptionsR\x0eenclaveOptions\"U\n" +
+	"\x0fenclave_options\x18) \x01(\v2\x19.ec2lab.v1.EnclaveOptionsR\x0eenclaveOptions\x12*\n" +
+	"\x11public_ip_address\x18* \x01(\tR\x0fpublicIpAddress\"U\n" +
 	"\n" +
 	"CpuOptions\x12\x1d\n" +
 	"\n" +
@@ -20459,7 +21327,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"ipv4Prefix\"A\n" +
 	"\x1eIpv6PrefixSpecificationRequest\x12\x1f\n" +
 	"\vipv6_prefix\x18\x01 \x01(\tR\n" +
-	"ipv6Prefix\"\xf1\x05\n" +
+	"ipv6Prefix\"\xbb\x06\n" +
 	"\x10NetworkInterface\x120\n" +
 	"\x14network_interface_id\x18\x01 \x01(\tR\x12networkInterfaceId\x12\x1b\n" +
 	"\tsubnet_id\x18\x02 \x01(\tR\bsubnetId\x12\x15\n" +
@@ -20481,11 +21349,13 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"attachment\x12*\n" +
 	"\x11source_dest_check\x18\x0f \x01(\bR\x0fsourceDestCheck\x12%\n" +
 	"\x0einterface_type\x18\x10 \x01(\tR\rinterfaceType\x12\"\n" +
-	"\x04tags\x18\x11 \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\x94\x01\n" +
+	"\x04tags\x18\x11 \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\x12H\n" +
+	"\vassociation\x18\x12 \x01(\v2&.ec2lab.v1.NetworkInterfaceAssociationR\vassociation\"\xde\x01\n" +
 	" NetworkInterfacePrivateIpAddress\x12,\n" +
 	"\x12private_ip_address\x18\x01 \x01(\tR\x10privateIpAddress\x12(\n" +
 	"\x10private_dns_name\x18\x02 \x01(\tR\x0eprivateDnsName\x12\x18\n" +
-	"\aprimary\x18\x03 \x01(\bR\aprimary\"\xe8\x02\n" +
+	"\aprimary\x18\x03 \x01(\bR\aprimary\x12H\n" +
+	"\vassociation\x18\x04 \x01(\v2&.ec2lab.v1.NetworkInterfaceAssociationR\vassociation\"\xe8\x02\n" +
 	"\x1aNetworkInterfaceAttachment\x12#\n" +
 	"\rattachment_id\x18\x01 \x01(\tR\fattachmentId\x12\x1f\n" +
 	"\vinstance_id\x18\x02 \x01(\tR\n" +
@@ -20968,7 +21838,73 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	" DescribeInstanceTopologyResponse\x129\n" +
 	"\tinstances\x18\x01 \x03(\v2\x1b.ec2lab.v1.InstanceTopologyR\tinstances\x12\x1d\n" +
 	"\n" +
-	"next_token\x18\x02 \x01(\tR\tnextToken2\x8fQ\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xe6\x02\n" +
+	"\x16AllocateAddressRequest\x12\x16\n" +
+	"\x06domain\x18\x01 \x01(\tR\x06domain\x12\x18\n" +
+	"\aaddress\x18\x02 \x01(\tR\aaddress\x12(\n" +
+	"\x10public_ipv4_pool\x18\x03 \x01(\tR\x0epublicIpv4Pool\x120\n" +
+	"\x14network_border_group\x18\x04 \x01(\tR\x12networkBorderGroup\x127\n" +
+	"\x18customer_owned_ipv4_pool\x18\x05 \x01(\tR\x15customerOwnedIpv4Pool\x12 \n" +
+	"\fipam_pool_id\x18\x06 \x01(\tR\n" +
+	"ipamPoolId\x12J\n" +
+	"\x12tag_specifications\x18\a \x03(\v2\x1b.ec2lab.v1.TagSpecificationR\x11tagSpecifications\x12\x17\n" +
+	"\adry_run\x18\b \x01(\bR\x06dryRun\"\xcf\x01\n" +
+	"\x17AllocateAddressResponse\x12#\n" +
+	"\rallocation_id\x18\x01 \x01(\tR\fallocationId\x12\x1b\n" +
+	"\tpublic_ip\x18\x02 \x01(\tR\bpublicIp\x12\x16\n" +
+	"\x06domain\x18\x03 \x01(\tR\x06domain\x12(\n" +
+	"\x10public_ipv4_pool\x18\x04 \x01(\tR\x0epublicIpv4Pool\x120\n" +
+	"\x14network_border_group\x18\x05 \x01(\tR\x12networkBorderGroup\"\xa6\x02\n" +
+	"\x17AssociateAddressRequest\x12#\n" +
+	"\rallocation_id\x18\x01 \x01(\tR\fallocationId\x12\x1b\n" +
+	"\tpublic_ip\x18\x02 \x01(\tR\bpublicIp\x12\x1f\n" +
+	"\vinstance_id\x18\x03 \x01(\tR\n" +
+	"instanceId\x120\n" +
+	"\x14network_interface_id\x18\x04 \x01(\tR\x12networkInterfaceId\x12,\n" +
+	"\x12private_ip_address\x18\x05 \x01(\tR\x10privateIpAddress\x12/\n" +
+	"\x13allow_reassociation\x18\x06 \x01(\bR\x12allowReassociation\x12\x17\n" +
+	"\adry_run\x18\a \x01(\bR\x06dryRun\"A\n" +
+	"\x18AssociateAddressResponse\x12%\n" +
+	"\x0eassociation_id\x18\x01 \x01(\tR\rassociationId\"y\n" +
+	"\x1aDisassociateAddressRequest\x12%\n" +
+	"\x0eassociation_id\x18\x01 \x01(\tR\rassociationId\x12\x1b\n" +
+	"\tpublic_ip\x18\x02 \x01(\tR\bpublicIp\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\x1d\n" +
+	"\x1bDisassociateAddressResponse\"\xa4\x01\n" +
+	"\x15ReleaseAddressRequest\x12#\n" +
+	"\rallocation_id\x18\x01 \x01(\tR\fallocationId\x12\x1b\n" +
+	"\tpublic_ip\x18\x02 \x01(\tR\bpublicIp\x120\n" +
+	"\x14network_border_group\x18\x03 \x01(\tR\x12networkBorderGroup\x12\x17\n" +
+	"\adry_run\x18\x04 \x01(\bR\x06dryRun\"\x18\n" +
+	"\x16ReleaseAddressResponse\"\xa6\x01\n" +
+	"\x18DescribeAddressesRequest\x12\x1d\n" +
+	"\n" +
+	"public_ips\x18\x01 \x03(\tR\tpublicIps\x12%\n" +
+	"\x0eallocation_ids\x18\x02 \x03(\tR\rallocationIds\x12+\n" +
+	"\afilters\x18\x03 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x17\n" +
+	"\adry_run\x18\x04 \x01(\bR\x06dryRun\"M\n" +
+	"\x19DescribeAddressesResponse\x120\n" +
+	"\taddresses\x18\x01 \x03(\v2\x12.ec2lab.v1.AddressR\taddresses\"\xc8\x03\n" +
+	"\aAddress\x12#\n" +
+	"\rallocation_id\x18\x01 \x01(\tR\fallocationId\x12\x1b\n" +
+	"\tpublic_ip\x18\x02 \x01(\tR\bpublicIp\x12\x16\n" +
+	"\x06domain\x18\x03 \x01(\tR\x06domain\x12%\n" +
+	"\x0eassociation_id\x18\x04 \x01(\tR\rassociationId\x12\x1f\n" +
+	"\vinstance_id\x18\x05 \x01(\tR\n" +
+	"instanceId\x120\n" +
+	"\x14network_interface_id\x18\x06 \x01(\tR\x12networkInterfaceId\x12;\n" +
+	"\x1anetwork_interface_owner_id\x18\a \x01(\tR\x17networkInterfaceOwnerId\x12,\n" +
+	"\x12private_ip_address\x18\b \x01(\tR\x10privateIpAddress\x12(\n" +
+	"\x10public_ipv4_pool\x18\t \x01(\tR\x0epublicIpv4Pool\x120\n" +
+	"\x14network_border_group\x18\n" +
+	" \x01(\tR\x12networkBorderGroup\x12\"\n" +
+	"\x04tags\x18\v \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\xce\x01\n" +
+	"\x1bNetworkInterfaceAssociation\x12\x1b\n" +
+	"\tpublic_ip\x18\x01 \x01(\tR\bpublicIp\x12&\n" +
+	"\x0fpublic_dns_name\x18\x02 \x01(\tR\rpublicDnsName\x12\x1e\n" +
+	"\vip_owner_id\x18\x03 \x01(\tR\tipOwnerId\x12#\n" +
+	"\rallocation_id\x18\x04 \x01(\tR\fallocationId\x12%\n" +
+	"\x0eassociation_id\x18\x05 \x01(\tR\rassociationId2\xe3T\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -21067,7 +22003,12 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	")UpdateSecurityGroupRuleDescriptionsEgress\x125.ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest\x1a6.ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse\x12v\n" +
 	"\x19DescribeNetworkInterfaces\x12+.ec2lab.v1.DescribeNetworkInterfacesRequest\x1a,.ec2lab.v1.DescribeNetworkInterfacesResponse\x12d\n" +
 	"\x13DescribeRouteTables\x12%.ec2lab.v1.DescribeRouteTablesRequest\x1a&.ec2lab.v1.DescribeRouteTablesResponse\x12d\n" +
-	"\x13DescribeNetworkAcls\x12%.ec2lab.v1.DescribeNetworkAclsRequest\x1a&.ec2lab.v1.DescribeNetworkAclsResponse\x12g\n" +
+	"\x13DescribeNetworkAcls\x12%.ec2lab.v1.DescribeNetworkAclsRequest\x1a&.ec2lab.v1.DescribeNetworkAclsResponse\x12X\n" +
+	"\x0fAllocateAddress\x12!.ec2lab.v1.AllocateAddressRequest\x1a\".ec2lab.v1.AllocateAddressResponse\x12[\n" +
+	"\x10AssociateAddress\x12\".ec2lab.v1.AssociateAddressRequest\x1a#.ec2lab.v1.AssociateAddressResponse\x12d\n" +
+	"\x13DisassociateAddress\x12%.ec2lab.v1.DisassociateAddressRequest\x1a&.ec2lab.v1.DisassociateAddressResponse\x12U\n" +
+	"\x0eReleaseAddress\x12 .ec2lab.v1.ReleaseAddressRequest\x1a!.ec2lab.v1.ReleaseAddressResponse\x12^\n" +
+	"\x11DescribeAddresses\x12#.ec2lab.v1.DescribeAddressesRequest\x1a$.ec2lab.v1.DescribeAddressesResponse\x12g\n" +
 	"\x14CreateLaunchTemplate\x12&.ec2lab.v1.CreateLaunchTemplateRequest\x1a'.ec2lab.v1.CreateLaunchTemplateResponse\x12|\n" +
 	"\x1bCreateLaunchTemplateVersion\x12-.ec2lab.v1.CreateLaunchTemplateVersionRequest\x1a..ec2lab.v1.CreateLaunchTemplateVersionResponse\x12p\n" +
 	"\x17DescribeLaunchTemplates\x12).ec2lab.v1.DescribeLaunchTemplatesRequest\x1a*.ec2lab.v1.DescribeLaunchTemplatesResponse\x12\x85\x01\n" +
@@ -21095,7 +22036,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 286)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 298)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*AccessKey)(nil),                                    // 0: ec2lab.v1.AccessKey
 	(*CreateAccountRequest)(nil),                         // 1: ec2lab.v1.CreateAccountRequest
@@ -21383,7 +22324,19 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*DescribeInstanceTopologyRequest)(nil),              // 283: ec2lab.v1.DescribeInstanceTopologyRequest
 	(*InstanceTopology)(nil),                             // 284: ec2lab.v1.InstanceTopology
 	(*DescribeInstanceTopologyResponse)(nil),             // 285: ec2lab.v1.DescribeInstanceTopologyResponse
-	(*timestamppb.Timestamp)(nil),                        // 286: google.protobuf.Timestamp
+	(*AllocateAddressRequest)(nil),                       // 286: ec2lab.v1.AllocateAddressRequest
+	(*AllocateAddressResponse)(nil),                      // 287: ec2lab.v1.AllocateAddressResponse
+	(*AssociateAddressRequest)(nil),                      // 288: ec2lab.v1.AssociateAddressRequest
+	(*AssociateAddressResponse)(nil),                     // 289: ec2lab.v1.AssociateAddressResponse
+	(*DisassociateAddressRequest)(nil),                   // 290: ec2lab.v1.DisassociateAddressRequest
+	(*DisassociateAddressResponse)(nil),                  // 291: ec2lab.v1.DisassociateAddressResponse
+	(*ReleaseAddressRequest)(nil),                        // 292: ec2lab.v1.ReleaseAddressRequest
+	(*ReleaseAddressResponse)(nil),                       // 293: ec2lab.v1.ReleaseAddressResponse
+	(*DescribeAddressesRequest)(nil),                     // 294: ec2lab.v1.DescribeAddressesRequest
+	(*DescribeAddressesResponse)(nil),                    // 295: ec2lab.v1.DescribeAddressesResponse
+	(*Address)(nil),                                      // 296: ec2lab.v1.Address
+	(*NetworkInterfaceAssociation)(nil),                  // 297: ec2lab.v1.NetworkInterfaceAssociation
+	(*timestamppb.Timestamp)(nil),                        // 298: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.Account.access_keys:type_name -> ec2lab.v1.AccessKey
@@ -21400,9 +22353,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	15,  // 11: ec2lab.v1.RunInstancesRequest.hibernation_options:type_name -> ec2lab.v1.HibernationOptionsRequest
 	16,  // 12: ec2lab.v1.RunInstancesRequest.monitoring:type_name -> ec2lab.v1.RunInstancesMonitoringEnabled
 	19,  // 13: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	286, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	298, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	10,  // 15: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	286, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	298, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	11,  // 17: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	22,  // 18: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	7,   // 19: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
@@ -21411,7 +22364,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	19,  // 22: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
 	194, // 23: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	25,  // 24: ec2lab.v1.Instance.cpu_options:type_name -> ec2lab.v1.CpuOptions
-	286, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
+	298, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
 	43,  // 26: ec2lab.v1.Instance.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
 	24,  // 27: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
 	9,   // 28: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
@@ -21419,7 +22372,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	10,  // 30: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	10,  // 31: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	31,  // 32: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	286, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	298, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
 	124, // 34: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
 	124, // 35: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
 	124, // 36: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
@@ -21456,17 +22409,17 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	51,  // 67: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
 	53,  // 68: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
 	52,  // 69: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
-	286, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
-	286, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
-	286, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	298, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	298, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	298, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
 	9,   // 73: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
 	54,  // 74: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
 	57,  // 75: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
 	9,   // 76: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
 	60,  // 77: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	286, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	298, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
 	63,  // 79: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	286, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	298, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
 	7,   // 81: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
 	8,   // 82: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 83: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -21480,18 +22433,18 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	7,   // 91: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
 	9,   // 92: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
 	83,  // 93: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	286, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	286, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	298, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	298, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
 	86,  // 96: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
 	7,   // 97: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
 	8,   // 98: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 99: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
 	87,  // 100: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	286, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	286, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
-	286, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	298, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	298, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
+	298, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
 	7,   // 104: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	286, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
+	298, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
 	8,   // 106: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 107: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
 	97,  // 108: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
@@ -21499,9 +22452,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	8,   // 110: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 111: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	13,  // 112: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	286, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	298, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
 	7,   // 114: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	286, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
+	298, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
 	13,  // 116: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
 	8,   // 117: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 118: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -21567,296 +22520,312 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	161, // 178: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
 	196, // 179: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
 	7,   // 180: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
-	286, // 181: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	9,   // 182: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
-	194, // 183: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
-	200, // 184: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
-	201, // 185: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
-	7,   // 186: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
-	9,   // 187: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
-	199, // 188: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
-	205, // 189: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
-	206, // 190: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
-	7,   // 191: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
-	9,   // 192: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
-	204, // 193: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
-	211, // 194: ec2lab.v1.LaunchTemplateData.network_interfaces:type_name -> ec2lab.v1.LaunchTemplateNetworkInterface
-	212, // 195: ec2lab.v1.LaunchTemplateData.block_device_mappings:type_name -> ec2lab.v1.LaunchTemplateBlockDeviceMapping
-	214, // 196: ec2lab.v1.LaunchTemplateData.placement:type_name -> ec2lab.v1.LaunchTemplatePlacement
-	8,   // 197: ec2lab.v1.LaunchTemplateData.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	215, // 198: ec2lab.v1.LaunchTemplateData.metadata_options:type_name -> ec2lab.v1.LaunchTemplateMetadataOptions
-	17,  // 199: ec2lab.v1.LaunchTemplateData.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
-	216, // 200: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
-	217, // 201: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
-	213, // 202: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
-	286, // 203: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
-	7,   // 204: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
-	286, // 205: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
-	210, // 206: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	221, // 207: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
-	210, // 208: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	8,   // 209: ec2lab.v1.CreateLaunchTemplateRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	218, // 210: ec2lab.v1.CreateLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	220, // 211: ec2lab.v1.CreateLaunchTemplateResponse.warning:type_name -> ec2lab.v1.ValidationWarning
-	210, // 212: ec2lab.v1.CreateLaunchTemplateVersionRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	219, // 213: ec2lab.v1.CreateLaunchTemplateVersionResponse.launch_template_version:type_name -> ec2lab.v1.LaunchTemplateVersion
-	220, // 214: ec2lab.v1.CreateLaunchTemplateVersionResponse.warning:type_name -> ec2lab.v1.ValidationWarning
-	9,   // 215: ec2lab.v1.DescribeLaunchTemplatesRequest.filters:type_name -> ec2lab.v1.Filter
-	218, // 216: ec2lab.v1.DescribeLaunchTemplatesResponse.launch_templates:type_name -> ec2lab.v1.LaunchTemplate
-	9,   // 217: ec2lab.v1.DescribeLaunchTemplateVersionsRequest.filters:type_name -> ec2lab.v1.Filter
-	219, // 218: ec2lab.v1.DescribeLaunchTemplateVersionsResponse.launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersion
-	218, // 219: ec2lab.v1.ModifyLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	218, // 220: ec2lab.v1.DeleteLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	236, // 221: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.successfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
-	236, // 222: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.unsuccessfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
-	221, // 223: ec2lab.v1.LaunchTemplateVersionDeletion.response_error:type_name -> ec2lab.v1.ValidationError
-	210, // 224: ec2lab.v1.GetLaunchTemplateDataResponse.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	9,   // 225: ec2lab.v1.DescribeVolumesModificationsRequest.filters:type_name -> ec2lab.v1.Filter
-	94,  // 226: ec2lab.v1.DescribeVolumesModificationsResponse.volumes_modifications:type_name -> ec2lab.v1.VolumeModification
-	9,   // 227: ec2lab.v1.DescribeVolumeStatusRequest.filters:type_name -> ec2lab.v1.Filter
-	243, // 228: ec2lab.v1.DescribeVolumeStatusResponse.volume_statuses:type_name -> ec2lab.v1.VolumeStatusItem
-	244, // 229: ec2lab.v1.VolumeStatusItem.details:type_name -> ec2lab.v1.VolumeStatusDetail
-	245, // 230: ec2lab.v1.VolumeStatusItem.attachment_statuses:type_name -> ec2lab.v1.VolumeStatusAttachmentStatus
-	40,  // 231: ec2lab.v1.VolumeAttribute.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
-	42,  // 232: ec2lab.v1.VolumeAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
-	40,  // 233: ec2lab.v1.ModifyVolumeAttributeRequest.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
-	258, // 234: ec2lab.v1.CreateVolumePermissionModifications.add:type_name -> ec2lab.v1.CreateVolumePermission
-	258, // 235: ec2lab.v1.CreateVolumePermissionModifications.remove:type_name -> ec2lab.v1.CreateVolumePermission
-	258, // 236: ec2lab.v1.SnapshotAttribute.create_volume_permissions:type_name -> ec2lab.v1.CreateVolumePermission
-	259, // 237: ec2lab.v1.ModifySnapshotAttributeRequest.create_volume_permission:type_name -> ec2lab.v1.CreateVolumePermissionModifications
-	9,   // 238: ec2lab.v1.DescribeInstanceTypeOfferingsRequest.filters:type_name -> ec2lab.v1.Filter
-	267, // 239: ec2lab.v1.DescribeInstanceTypeOfferingsResponse.instance_type_offerings:type_name -> ec2lab.v1.InstanceTypeOffering
-	269, // 240: ec2lab.v1.ModifyInstanceCreditSpecificationRequest.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecificationRequest
-	221, // 241: ec2lab.v1.UnsuccessfulInstanceCreditSpecification.error:type_name -> ec2lab.v1.ValidationError
-	271, // 242: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.successful_instance_credit_specifications:type_name -> ec2lab.v1.SuccessfulInstanceCreditSpecification
-	272, // 243: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.unsuccessful_instance_credit_specifications:type_name -> ec2lab.v1.UnsuccessfulInstanceCreditSpecification
-	9,   // 244: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest.filters:type_name -> ec2lab.v1.Filter
-	275, // 245: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecification
-	9,   // 246: ec2lab.v1.DescribeInstanceTopologyRequest.filters:type_name -> ec2lab.v1.Filter
-	284, // 247: ec2lab.v1.DescribeInstanceTopologyResponse.instances:type_name -> ec2lab.v1.InstanceTopology
-	14,  // 248: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	27,  // 249: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	29,  // 250: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	30,  // 251: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	29,  // 252: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	29,  // 253: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	34,  // 254: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	36,  // 255: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	38,  // 256: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	20,  // 257: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	44,  // 258: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
-	48,  // 259: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
-	270, // 260: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
-	274, // 261: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
-	277, // 262: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
-	281, // 263: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
-	283, // 264: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
-	55,  // 265: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	58,  // 266: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	101, // 267: ec2lab.v1.Compute.DescribeAccountAttributes:input_type -> ec2lab.v1.DescribeAccountAttributesRequest
-	61,  // 268: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	64,  // 269: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	266, // 270: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
-	67,  // 271: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	68,  // 272: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	69,  // 273: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	71,  // 274: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	74,  // 275: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	75,  // 276: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	77,  // 277: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	79,  // 278: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	81,  // 279: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	84,  // 280: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	88,  // 281: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	89,  // 282: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	91,  // 283: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	92,  // 284: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	93,  // 285: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	95,  // 286: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	239, // 287: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
-	241, // 288: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
-	246, // 289: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
-	248, // 290: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
-	250, // 291: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
-	251, // 292: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
-	252, // 293: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
-	254, // 294: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
-	255, // 295: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
-	256, // 296: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
-	98,  // 297: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	99,  // 298: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	104, // 299: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	106, // 300: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	111, // 301: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	260, // 302: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
-	262, // 303: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
-	264, // 304: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
-	114, // 305: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	116, // 306: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	118, // 307: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	120, // 308: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	109, // 309: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	108, // 310: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	131, // 311: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	125, // 312: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	127, // 313: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	129, // 314: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	148, // 315: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	149, // 316: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	151, // 317: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	156, // 318: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	157, // 319: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	159, // 320: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	135, // 321: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	137, // 322: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	139, // 323: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	140, // 324: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	142, // 325: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	145, // 326: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	154, // 327: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	279, // 328: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
-	280, // 329: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
-	168, // 330: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	170, // 331: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	172, // 332: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	174, // 333: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	174, // 334: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	176, // 335: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	176, // 336: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	180, // 337: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
-	184, // 338: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
-	187, // 339: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	187, // 340: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	197, // 341: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
-	202, // 342: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
-	207, // 343: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
-	222, // 344: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
-	224, // 345: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
-	226, // 346: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
-	228, // 347: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	230, // 348: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
-	232, // 349: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
-	234, // 350: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	237, // 351: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
-	1,   // 352: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
-	2,   // 353: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
-	3,   // 354: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	3,   // 355: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	4,   // 356: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
-	26,  // 357: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	28,  // 358: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	32,  // 359: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	32,  // 360: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	33,  // 361: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	32,  // 362: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	35,  // 363: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	37,  // 364: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	39,  // 365: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	21,  // 366: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	47,  // 367: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
-	49,  // 368: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
-	273, // 369: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
-	276, // 370: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
-	278, // 371: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
-	282, // 372: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
-	285, // 373: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
-	56,  // 374: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	59,  // 375: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	102, // 376: ec2lab.v1.Compute.DescribeAccountAttributes:output_type -> ec2lab.v1.DescribeAccountAttributesResponse
-	62,  // 377: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	65,  // 378: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	268, // 379: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
-	66,  // 380: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	66,  // 381: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	70,  // 382: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	72,  // 383: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	73,  // 384: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	76,  // 385: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	78,  // 386: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	80,  // 387: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	82,  // 388: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	85,  // 389: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	87,  // 390: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	90,  // 391: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	86,  // 392: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	86,  // 393: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	94,  // 394: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	96,  // 395: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	240, // 396: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
-	242, // 397: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
-	247, // 398: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
-	249, // 399: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
-	253, // 400: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	253, // 401: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	253, // 402: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	257, // 403: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	257, // 404: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	257, // 405: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	97,  // 406: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	100, // 407: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	105, // 408: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	107, // 409: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	112, // 410: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	261, // 411: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
-	263, // 412: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
-	265, // 413: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
-	115, // 414: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	117, // 415: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	119, // 416: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	121, // 417: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	110, // 418: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	107, // 419: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	132, // 420: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	126, // 421: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	128, // 422: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	130, // 423: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	133, // 424: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	150, // 425: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	152, // 426: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	153, // 427: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	158, // 428: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	160, // 429: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	136, // 430: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	138, // 431: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	141, // 432: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	141, // 433: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	144, // 434: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	147, // 435: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	155, // 436: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	133, // 437: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
-	153, // 438: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
-	169, // 439: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	171, // 440: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	173, // 441: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	175, // 442: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	175, // 443: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	177, // 444: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	177, // 445: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	181, // 446: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
-	185, // 447: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
-	188, // 448: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	188, // 449: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	198, // 450: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
-	203, // 451: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
-	208, // 452: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
-	223, // 453: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
-	225, // 454: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
-	227, // 455: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
-	229, // 456: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	231, // 457: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
-	233, // 458: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
-	235, // 459: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	238, // 460: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
-	0,   // 461: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
-	0,   // 462: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 463: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 464: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
-	6,   // 465: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
-	357, // [357:466] is the sub-list for method output_type
-	248, // [248:357] is the sub-list for method input_type
-	248, // [248:248] is the sub-list for extension type_name
-	248, // [248:248] is the sub-list for extension extendee
-	0,   // [0:248] is the sub-list for field type_name
+	297, // 181: ec2lab.v1.NetworkInterface.association:type_name -> ec2lab.v1.NetworkInterfaceAssociation
+	297, // 182: ec2lab.v1.NetworkInterfacePrivateIpAddress.association:type_name -> ec2lab.v1.NetworkInterfaceAssociation
+	298, // 183: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	9,   // 184: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
+	194, // 185: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
+	200, // 186: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
+	201, // 187: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
+	7,   // 188: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
+	9,   // 189: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
+	199, // 190: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
+	205, // 191: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
+	206, // 192: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
+	7,   // 193: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
+	9,   // 194: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
+	204, // 195: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
+	211, // 196: ec2lab.v1.LaunchTemplateData.network_interfaces:type_name -> ec2lab.v1.LaunchTemplateNetworkInterface
+	212, // 197: ec2lab.v1.LaunchTemplateData.block_device_mappings:type_name -> ec2lab.v1.LaunchTemplateBlockDeviceMapping
+	214, // 198: ec2lab.v1.LaunchTemplateData.placement:type_name -> ec2lab.v1.LaunchTemplatePlacement
+	8,   // 199: ec2lab.v1.LaunchTemplateData.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	215, // 200: ec2lab.v1.LaunchTemplateData.metadata_options:type_name -> ec2lab.v1.LaunchTemplateMetadataOptions
+	17,  // 201: ec2lab.v1.LaunchTemplateData.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
+	216, // 202: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
+	217, // 203: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
+	213, // 204: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
+	298, // 205: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
+	7,   // 206: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
+	298, // 207: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
+	210, // 208: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	221, // 209: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
+	210, // 210: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	8,   // 211: ec2lab.v1.CreateLaunchTemplateRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	218, // 212: ec2lab.v1.CreateLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	220, // 213: ec2lab.v1.CreateLaunchTemplateResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	210, // 214: ec2lab.v1.CreateLaunchTemplateVersionRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	219, // 215: ec2lab.v1.CreateLaunchTemplateVersionResponse.launch_template_version:type_name -> ec2lab.v1.LaunchTemplateVersion
+	220, // 216: ec2lab.v1.CreateLaunchTemplateVersionResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	9,   // 217: ec2lab.v1.DescribeLaunchTemplatesRequest.filters:type_name -> ec2lab.v1.Filter
+	218, // 218: ec2lab.v1.DescribeLaunchTemplatesResponse.launch_templates:type_name -> ec2lab.v1.LaunchTemplate
+	9,   // 219: ec2lab.v1.DescribeLaunchTemplateVersionsRequest.filters:type_name -> ec2lab.v1.Filter
+	219, // 220: ec2lab.v1.DescribeLaunchTemplateVersionsResponse.launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersion
+	218, // 221: ec2lab.v1.ModifyLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	218, // 222: ec2lab.v1.DeleteLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	236, // 223: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.successfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	236, // 224: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.unsuccessfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	221, // 225: ec2lab.v1.LaunchTemplateVersionDeletion.response_error:type_name -> ec2lab.v1.ValidationError
+	210, // 226: ec2lab.v1.GetLaunchTemplateDataResponse.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	9,   // 227: ec2lab.v1.DescribeVolumesModificationsRequest.filters:type_name -> ec2lab.v1.Filter
+	94,  // 228: ec2lab.v1.DescribeVolumesModificationsResponse.volumes_modifications:type_name -> ec2lab.v1.VolumeModification
+	9,   // 229: ec2lab.v1.DescribeVolumeStatusRequest.filters:type_name -> ec2lab.v1.Filter
+	243, // 230: ec2lab.v1.DescribeVolumeStatusResponse.volume_statuses:type_name -> ec2lab.v1.VolumeStatusItem
+	244, // 231: ec2lab.v1.VolumeStatusItem.details:type_name -> ec2lab.v1.VolumeStatusDetail
+	245, // 232: ec2lab.v1.VolumeStatusItem.attachment_statuses:type_name -> ec2lab.v1.VolumeStatusAttachmentStatus
+	40,  // 233: ec2lab.v1.VolumeAttribute.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
+	42,  // 234: ec2lab.v1.VolumeAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
+	40,  // 235: ec2lab.v1.ModifyVolumeAttributeRequest.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
+	258, // 236: ec2lab.v1.CreateVolumePermissionModifications.add:type_name -> ec2lab.v1.CreateVolumePermission
+	258, // 237: ec2lab.v1.CreateVolumePermissionModifications.remove:type_name -> ec2lab.v1.CreateVolumePermission
+	258, // 238: ec2lab.v1.SnapshotAttribute.create_volume_permissions:type_name -> ec2lab.v1.CreateVolumePermission
+	259, // 239: ec2lab.v1.ModifySnapshotAttributeRequest.create_volume_permission:type_name -> ec2lab.v1.CreateVolumePermissionModifications
+	9,   // 240: ec2lab.v1.DescribeInstanceTypeOfferingsRequest.filters:type_name -> ec2lab.v1.Filter
+	267, // 241: ec2lab.v1.DescribeInstanceTypeOfferingsResponse.instance_type_offerings:type_name -> ec2lab.v1.InstanceTypeOffering
+	269, // 242: ec2lab.v1.ModifyInstanceCreditSpecificationRequest.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecificationRequest
+	221, // 243: ec2lab.v1.UnsuccessfulInstanceCreditSpecification.error:type_name -> ec2lab.v1.ValidationError
+	271, // 244: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.successful_instance_credit_specifications:type_name -> ec2lab.v1.SuccessfulInstanceCreditSpecification
+	272, // 245: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.unsuccessful_instance_credit_specifications:type_name -> ec2lab.v1.UnsuccessfulInstanceCreditSpecification
+	9,   // 246: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest.filters:type_name -> ec2lab.v1.Filter
+	275, // 247: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecification
+	9,   // 248: ec2lab.v1.DescribeInstanceTopologyRequest.filters:type_name -> ec2lab.v1.Filter
+	284, // 249: ec2lab.v1.DescribeInstanceTopologyResponse.instances:type_name -> ec2lab.v1.InstanceTopology
+	8,   // 250: ec2lab.v1.AllocateAddressRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 251: ec2lab.v1.DescribeAddressesRequest.filters:type_name -> ec2lab.v1.Filter
+	296, // 252: ec2lab.v1.DescribeAddressesResponse.addresses:type_name -> ec2lab.v1.Address
+	7,   // 253: ec2lab.v1.Address.tags:type_name -> ec2lab.v1.Tag
+	14,  // 254: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	27,  // 255: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	29,  // 256: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	30,  // 257: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	29,  // 258: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	29,  // 259: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	34,  // 260: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	36,  // 261: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	38,  // 262: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	20,  // 263: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	44,  // 264: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
+	48,  // 265: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
+	270, // 266: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
+	274, // 267: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
+	277, // 268: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
+	281, // 269: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
+	283, // 270: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
+	55,  // 271: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	58,  // 272: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	101, // 273: ec2lab.v1.Compute.DescribeAccountAttributes:input_type -> ec2lab.v1.DescribeAccountAttributesRequest
+	61,  // 274: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	64,  // 275: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	266, // 276: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
+	67,  // 277: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	68,  // 278: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	69,  // 279: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	71,  // 280: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	74,  // 281: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	75,  // 282: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	77,  // 283: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	79,  // 284: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	81,  // 285: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	84,  // 286: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	88,  // 287: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	89,  // 288: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	91,  // 289: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	92,  // 290: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	93,  // 291: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	95,  // 292: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	239, // 293: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
+	241, // 294: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
+	246, // 295: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
+	248, // 296: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
+	250, // 297: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
+	251, // 298: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
+	252, // 299: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
+	254, // 300: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
+	255, // 301: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
+	256, // 302: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
+	98,  // 303: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	99,  // 304: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	104, // 305: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	106, // 306: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	111, // 307: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	260, // 308: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
+	262, // 309: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
+	264, // 310: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
+	114, // 311: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	116, // 312: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	118, // 313: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	120, // 314: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	109, // 315: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	108, // 316: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	131, // 317: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	125, // 318: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	127, // 319: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	129, // 320: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	148, // 321: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	149, // 322: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	151, // 323: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	156, // 324: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	157, // 325: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	159, // 326: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	135, // 327: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	137, // 328: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	139, // 329: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	140, // 330: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	142, // 331: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	145, // 332: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	154, // 333: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	279, // 334: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
+	280, // 335: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
+	168, // 336: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	170, // 337: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	172, // 338: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	174, // 339: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	174, // 340: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	176, // 341: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	176, // 342: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	180, // 343: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
+	184, // 344: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
+	187, // 345: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	187, // 346: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	197, // 347: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
+	202, // 348: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
+	207, // 349: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
+	286, // 350: ec2lab.v1.Compute.AllocateAddress:input_type -> ec2lab.v1.AllocateAddressRequest
+	288, // 351: ec2lab.v1.Compute.AssociateAddress:input_type -> ec2lab.v1.AssociateAddressRequest
+	290, // 352: ec2lab.v1.Compute.DisassociateAddress:input_type -> ec2lab.v1.DisassociateAddressRequest
+	292, // 353: ec2lab.v1.Compute.ReleaseAddress:input_type -> ec2lab.v1.ReleaseAddressRequest
+	294, // 354: ec2lab.v1.Compute.DescribeAddresses:input_type -> ec2lab.v1.DescribeAddressesRequest
+	222, // 355: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
+	224, // 356: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
+	226, // 357: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
+	228, // 358: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	230, // 359: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
+	232, // 360: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
+	234, // 361: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	237, // 362: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
+	1,   // 363: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
+	2,   // 364: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
+	3,   // 365: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	3,   // 366: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	4,   // 367: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
+	26,  // 368: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	28,  // 369: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	32,  // 370: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	32,  // 371: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	33,  // 372: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	32,  // 373: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	35,  // 374: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	37,  // 375: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	39,  // 376: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	21,  // 377: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	47,  // 378: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
+	49,  // 379: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
+	273, // 380: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	276, // 381: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	278, // 382: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
+	282, // 383: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
+	285, // 384: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
+	56,  // 385: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	59,  // 386: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	102, // 387: ec2lab.v1.Compute.DescribeAccountAttributes:output_type -> ec2lab.v1.DescribeAccountAttributesResponse
+	62,  // 388: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	65,  // 389: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	268, // 390: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	66,  // 391: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	66,  // 392: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	70,  // 393: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	72,  // 394: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	73,  // 395: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	76,  // 396: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	78,  // 397: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	80,  // 398: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	82,  // 399: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	85,  // 400: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	87,  // 401: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	90,  // 402: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	86,  // 403: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	86,  // 404: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	94,  // 405: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	96,  // 406: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	240, // 407: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
+	242, // 408: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
+	247, // 409: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
+	249, // 410: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
+	253, // 411: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 412: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 413: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	257, // 414: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 415: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 416: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	97,  // 417: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	100, // 418: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	105, // 419: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	107, // 420: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	112, // 421: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	261, // 422: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
+	263, // 423: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
+	265, // 424: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
+	115, // 425: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	117, // 426: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	119, // 427: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	121, // 428: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	110, // 429: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	107, // 430: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	132, // 431: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	126, // 432: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	128, // 433: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	130, // 434: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	133, // 435: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	150, // 436: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	152, // 437: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	153, // 438: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	158, // 439: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	160, // 440: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	136, // 441: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	138, // 442: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	141, // 443: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	141, // 444: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	144, // 445: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	147, // 446: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	155, // 447: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	133, // 448: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
+	153, // 449: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
+	169, // 450: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	171, // 451: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	173, // 452: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	175, // 453: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	175, // 454: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	177, // 455: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	177, // 456: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	181, // 457: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	185, // 458: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	188, // 459: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	188, // 460: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	198, // 461: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	203, // 462: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	208, // 463: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	287, // 464: ec2lab.v1.Compute.AllocateAddress:output_type -> ec2lab.v1.AllocateAddressResponse
+	289, // 465: ec2lab.v1.Compute.AssociateAddress:output_type -> ec2lab.v1.AssociateAddressResponse
+	291, // 466: ec2lab.v1.Compute.DisassociateAddress:output_type -> ec2lab.v1.DisassociateAddressResponse
+	293, // 467: ec2lab.v1.Compute.ReleaseAddress:output_type -> ec2lab.v1.ReleaseAddressResponse
+	295, // 468: ec2lab.v1.Compute.DescribeAddresses:output_type -> ec2lab.v1.DescribeAddressesResponse
+	223, // 469: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
+	225, // 470: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
+	227, // 471: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
+	229, // 472: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	231, // 473: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
+	233, // 474: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
+	235, // 475: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	238, // 476: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
+	0,   // 477: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
+	0,   // 478: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 479: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 480: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
+	6,   // 481: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
+	368, // [368:482] is the sub-list for method output_type
+	254, // [254:368] is the sub-list for method input_type
+	254, // [254:254] is the sub-list for extension type_name
+	254, // [254:254] is the sub-list for extension extendee
+	0,   // [0:254] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -21882,7 +22851,7 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   286,
+			NumMessages:   298,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

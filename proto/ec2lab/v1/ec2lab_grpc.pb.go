@@ -120,6 +120,11 @@ const (
 	Compute_DescribeNetworkInterfaces_FullMethodName                  = "/ec2lab.v1.Compute/DescribeNetworkInterfaces"
 	Compute_DescribeRouteTables_FullMethodName                        = "/ec2lab.v1.Compute/DescribeRouteTables"
 	Compute_DescribeNetworkAcls_FullMethodName                        = "/ec2lab.v1.Compute/DescribeNetworkAcls"
+	Compute_AllocateAddress_FullMethodName                            = "/ec2lab.v1.Compute/AllocateAddress"
+	Compute_AssociateAddress_FullMethodName                           = "/ec2lab.v1.Compute/AssociateAddress"
+	Compute_DisassociateAddress_FullMethodName                        = "/ec2lab.v1.Compute/DisassociateAddress"
+	Compute_ReleaseAddress_FullMethodName                             = "/ec2lab.v1.Compute/ReleaseAddress"
+	Compute_DescribeAddresses_FullMethodName                          = "/ec2lab.v1.Compute/DescribeAddresses"
 	Compute_CreateLaunchTemplate_FullMethodName                       = "/ec2lab.v1.Compute/CreateLaunchTemplate"
 	Compute_CreateLaunchTemplateVersion_FullMethodName                = "/ec2lab.v1.Compute/CreateLaunchTemplateVersion"
 	Compute_DescribeLaunchTemplates_FullMethodName                    = "/ec2lab.v1.Compute/DescribeLaunchTemplates"
@@ -293,6 +298,12 @@ type ComputeClient interface {
 	DescribeNetworkInterfaces(ctx context.Context, in *DescribeNetworkInterfacesRequest, opts ...grpc.CallOption) (*DescribeNetworkInterfacesResponse, error)
 	DescribeRouteTables(ctx context.Context, in *DescribeRouteTablesRequest, opts ...grpc.CallOption) (*DescribeRouteTablesResponse, error)
 	DescribeNetworkAcls(ctx context.Context, in *DescribeNetworkAclsRequest, opts ...grpc.CallOption) (*DescribeNetworkAclsResponse, error)
+	// Elastic IP addresses (VPC domain), from the region's elastic_ip_pool.
+	AllocateAddress(ctx context.Context, in *AllocateAddressRequest, opts ...grpc.CallOption) (*AllocateAddressResponse, error)
+	AssociateAddress(ctx context.Context, in *AssociateAddressRequest, opts ...grpc.CallOption) (*AssociateAddressResponse, error)
+	DisassociateAddress(ctx context.Context, in *DisassociateAddressRequest, opts ...grpc.CallOption) (*DisassociateAddressResponse, error)
+	ReleaseAddress(ctx context.Context, in *ReleaseAddressRequest, opts ...grpc.CallOption) (*ReleaseAddressResponse, error)
+	DescribeAddresses(ctx context.Context, in *DescribeAddressesRequest, opts ...grpc.CallOption) (*DescribeAddressesResponse, error)
 	// Launch templates.
 	CreateLaunchTemplate(ctx context.Context, in *CreateLaunchTemplateRequest, opts ...grpc.CallOption) (*CreateLaunchTemplateResponse, error)
 	CreateLaunchTemplateVersion(ctx context.Context, in *CreateLaunchTemplateVersionRequest, opts ...grpc.CallOption) (*CreateLaunchTemplateVersionResponse, error)
@@ -1294,6 +1305,56 @@ func (c *computeClient) DescribeNetworkAcls(ctx context.Context, in *DescribeNet
 	return out, nil
 }
 
+func (c *computeClient) AllocateAddress(ctx context.Context, in *AllocateAddressRequest, opts ...grpc.CallOption) (*AllocateAddressResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AllocateAddressResponse)
+	err := c.cc.Invoke(ctx, Compute_AllocateAddress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) AssociateAddress(ctx context.Context, in *AssociateAddressRequest, opts ...grpc.CallOption) (*AssociateAddressResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AssociateAddressResponse)
+	err := c.cc.Invoke(ctx, Compute_AssociateAddress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DisassociateAddress(ctx context.Context, in *DisassociateAddressRequest, opts ...grpc.CallOption) (*DisassociateAddressResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DisassociateAddressResponse)
+	err := c.cc.Invoke(ctx, Compute_DisassociateAddress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ReleaseAddress(ctx context.Context, in *ReleaseAddressRequest, opts ...grpc.CallOption) (*ReleaseAddressResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReleaseAddressResponse)
+	err := c.cc.Invoke(ctx, Compute_ReleaseAddress_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeAddresses(ctx context.Context, in *DescribeAddressesRequest, opts ...grpc.CallOption) (*DescribeAddressesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeAddressesResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeAddresses_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *computeClient) CreateLaunchTemplate(ctx context.Context, in *CreateLaunchTemplateRequest, opts ...grpc.CallOption) (*CreateLaunchTemplateResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CreateLaunchTemplateResponse)
@@ -1537,6 +1598,12 @@ type ComputeServer interface {
 	DescribeNetworkInterfaces(context.Context, *DescribeNetworkInterfacesRequest) (*DescribeNetworkInterfacesResponse, error)
 	DescribeRouteTables(context.Context, *DescribeRouteTablesRequest) (*DescribeRouteTablesResponse, error)
 	DescribeNetworkAcls(context.Context, *DescribeNetworkAclsRequest) (*DescribeNetworkAclsResponse, error)
+	// Elastic IP addresses (VPC domain), from the region's elastic_ip_pool.
+	AllocateAddress(context.Context, *AllocateAddressRequest) (*AllocateAddressResponse, error)
+	AssociateAddress(context.Context, *AssociateAddressRequest) (*AssociateAddressResponse, error)
+	DisassociateAddress(context.Context, *DisassociateAddressRequest) (*DisassociateAddressResponse, error)
+	ReleaseAddress(context.Context, *ReleaseAddressRequest) (*ReleaseAddressResponse, error)
+	DescribeAddresses(context.Context, *DescribeAddressesRequest) (*DescribeAddressesResponse, error)
 	// Launch templates.
 	CreateLaunchTemplate(context.Context, *CreateLaunchTemplateRequest) (*CreateLaunchTemplateResponse, error)
 	CreateLaunchTemplateVersion(context.Context, *CreateLaunchTemplateVersionRequest) (*CreateLaunchTemplateVersionResponse, error)
@@ -1844,6 +1911,21 @@ func (UnimplementedComputeServer) DescribeRouteTables(context.Context, *Describe
 }
 func (UnimplementedComputeServer) DescribeNetworkAcls(context.Context, *DescribeNetworkAclsRequest) (*DescribeNetworkAclsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DescribeNetworkAcls not implemented")
+}
+func (UnimplementedComputeServer) AllocateAddress(context.Context, *AllocateAddressRequest) (*AllocateAddressResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AllocateAddress not implemented")
+}
+func (UnimplementedComputeServer) AssociateAddress(context.Context, *AssociateAddressRequest) (*AssociateAddressResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AssociateAddress not implemented")
+}
+func (UnimplementedComputeServer) DisassociateAddress(context.Context, *DisassociateAddressRequest) (*DisassociateAddressResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DisassociateAddress not implemented")
+}
+func (UnimplementedComputeServer) ReleaseAddress(context.Context, *ReleaseAddressRequest) (*ReleaseAddressResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReleaseAddress not implemented")
+}
+func (UnimplementedComputeServer) DescribeAddresses(context.Context, *DescribeAddressesRequest) (*DescribeAddressesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeAddresses not implemented")
 }
 func (UnimplementedComputeServer) CreateLaunchTemplate(context.Context, *CreateLaunchTemplateRequest) (*CreateLaunchTemplateResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateLaunchTemplate not implemented")
@@ -3593,6 +3675,96 @@ func _Compute_DescribeNetworkAcls_Handler(srv interface{}, ctx context.Context, 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_AllocateAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AllocateAddressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).AllocateAddress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_AllocateAddress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).AllocateAddress(ctx, req.(*AllocateAddressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_AssociateAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AssociateAddressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).AssociateAddress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_AssociateAddress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).AssociateAddress(ctx, req.(*AssociateAddressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DisassociateAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DisassociateAddressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DisassociateAddress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DisassociateAddress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DisassociateAddress(ctx, req.(*DisassociateAddressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ReleaseAddress_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReleaseAddressRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ReleaseAddress(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ReleaseAddress_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ReleaseAddress(ctx, req.(*ReleaseAddressRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeAddresses_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeAddressesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeAddresses(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeAddresses_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeAddresses(ctx, req.(*DescribeAddressesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Compute_CreateLaunchTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateLaunchTemplateRequest)
 	if err := dec(in); err != nil {
@@ -4115,6 +4287,26 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DescribeNetworkAcls",
 			Handler:    _Compute_DescribeNetworkAcls_Handler,
+		},
+		{
+			MethodName: "AllocateAddress",
+			Handler:    _Compute_AllocateAddress_Handler,
+		},
+		{
+			MethodName: "AssociateAddress",
+			Handler:    _Compute_AssociateAddress_Handler,
+		},
+		{
+			MethodName: "DisassociateAddress",
+			Handler:    _Compute_DisassociateAddress_Handler,
+		},
+		{
+			MethodName: "ReleaseAddress",
+			Handler:    _Compute_ReleaseAddress_Handler,
+		},
+		{
+			MethodName: "DescribeAddresses",
+			Handler:    _Compute_DescribeAddresses_Handler,
 		},
 		{
 			MethodName: "CreateLaunchTemplate",
