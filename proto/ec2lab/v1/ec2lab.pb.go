@@ -19294,6 +19294,1588 @@ func (x *DescribeInstanceTopologyResponse) GetNextToken() string {
 	return ""
 }
 
+// InternetGateway is EC2's InternetGateway.
+type InternetGateway struct {
+	state             protoimpl.MessageState       `protogen:"open.v1"`
+	InternetGatewayId string                       `protobuf:"bytes,1,opt,name=internet_gateway_id,json=internetGatewayId,proto3" json:"internet_gateway_id,omitempty"`
+	OwnerId           string                       `protobuf:"bytes,2,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	Attachments       []*InternetGatewayAttachment `protobuf:"bytes,3,rep,name=attachments,proto3" json:"attachments,omitempty"` // none or one
+	Tags              []*Tag                       `protobuf:"bytes,4,rep,name=tags,proto3" json:"tags,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *InternetGateway) Reset() {
+	*x = InternetGateway{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[286]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InternetGateway) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InternetGateway) ProtoMessage() {}
+
+func (x *InternetGateway) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[286]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InternetGateway.ProtoReflect.Descriptor instead.
+func (*InternetGateway) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{286}
+}
+
+func (x *InternetGateway) GetInternetGatewayId() string {
+	if x != nil {
+		return x.InternetGatewayId
+	}
+	return ""
+}
+
+func (x *InternetGateway) GetOwnerId() string {
+	if x != nil {
+		return x.OwnerId
+	}
+	return ""
+}
+
+func (x *InternetGateway) GetAttachments() []*InternetGatewayAttachment {
+	if x != nil {
+		return x.Attachments
+	}
+	return nil
+}
+
+func (x *InternetGateway) GetTags() []*Tag {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+// InternetGatewayAttachment: state is "available" for a VPC attachment.
+type InternetGatewayAttachment struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	VpcId         string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	State         string                 `protobuf:"bytes,2,opt,name=state,proto3" json:"state,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InternetGatewayAttachment) Reset() {
+	*x = InternetGatewayAttachment{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[287]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InternetGatewayAttachment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InternetGatewayAttachment) ProtoMessage() {}
+
+func (x *InternetGatewayAttachment) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[287]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InternetGatewayAttachment.ProtoReflect.Descriptor instead.
+func (*InternetGatewayAttachment) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{287}
+}
+
+func (x *InternetGatewayAttachment) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *InternetGatewayAttachment) GetState() string {
+	if x != nil {
+		return x.State
+	}
+	return ""
+}
+
+type CreateInternetGatewayRequest struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	TagSpecifications []*TagSpecification    `protobuf:"bytes,1,rep,name=tag_specifications,json=tagSpecifications,proto3" json:"tag_specifications,omitempty"` // resource type internet-gateway
+	DryRun            bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *CreateInternetGatewayRequest) Reset() {
+	*x = CreateInternetGatewayRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[288]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateInternetGatewayRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateInternetGatewayRequest) ProtoMessage() {}
+
+func (x *CreateInternetGatewayRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[288]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateInternetGatewayRequest.ProtoReflect.Descriptor instead.
+func (*CreateInternetGatewayRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{288}
+}
+
+func (x *CreateInternetGatewayRequest) GetTagSpecifications() []*TagSpecification {
+	if x != nil {
+		return x.TagSpecifications
+	}
+	return nil
+}
+
+func (x *CreateInternetGatewayRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type CreateInternetGatewayResponse struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	InternetGateway *InternetGateway       `protobuf:"bytes,1,opt,name=internet_gateway,json=internetGateway,proto3" json:"internet_gateway,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *CreateInternetGatewayResponse) Reset() {
+	*x = CreateInternetGatewayResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[289]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateInternetGatewayResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateInternetGatewayResponse) ProtoMessage() {}
+
+func (x *CreateInternetGatewayResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[289]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateInternetGatewayResponse.ProtoReflect.Descriptor instead.
+func (*CreateInternetGatewayResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{289}
+}
+
+func (x *CreateInternetGatewayResponse) GetInternetGateway() *InternetGateway {
+	if x != nil {
+		return x.InternetGateway
+	}
+	return nil
+}
+
+type AttachInternetGatewayRequest struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	InternetGatewayId string                 `protobuf:"bytes,1,opt,name=internet_gateway_id,json=internetGatewayId,proto3" json:"internet_gateway_id,omitempty"`
+	VpcId             string                 `protobuf:"bytes,2,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	DryRun            bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *AttachInternetGatewayRequest) Reset() {
+	*x = AttachInternetGatewayRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[290]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AttachInternetGatewayRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AttachInternetGatewayRequest) ProtoMessage() {}
+
+func (x *AttachInternetGatewayRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[290]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AttachInternetGatewayRequest.ProtoReflect.Descriptor instead.
+func (*AttachInternetGatewayRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{290}
+}
+
+func (x *AttachInternetGatewayRequest) GetInternetGatewayId() string {
+	if x != nil {
+		return x.InternetGatewayId
+	}
+	return ""
+}
+
+func (x *AttachInternetGatewayRequest) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *AttachInternetGatewayRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type AttachInternetGatewayResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AttachInternetGatewayResponse) Reset() {
+	*x = AttachInternetGatewayResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[291]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AttachInternetGatewayResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AttachInternetGatewayResponse) ProtoMessage() {}
+
+func (x *AttachInternetGatewayResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[291]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AttachInternetGatewayResponse.ProtoReflect.Descriptor instead.
+func (*AttachInternetGatewayResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{291}
+}
+
+type DetachInternetGatewayRequest struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	InternetGatewayId string                 `protobuf:"bytes,1,opt,name=internet_gateway_id,json=internetGatewayId,proto3" json:"internet_gateway_id,omitempty"`
+	VpcId             string                 `protobuf:"bytes,2,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	DryRun            bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *DetachInternetGatewayRequest) Reset() {
+	*x = DetachInternetGatewayRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[292]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DetachInternetGatewayRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DetachInternetGatewayRequest) ProtoMessage() {}
+
+func (x *DetachInternetGatewayRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[292]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DetachInternetGatewayRequest.ProtoReflect.Descriptor instead.
+func (*DetachInternetGatewayRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{292}
+}
+
+func (x *DetachInternetGatewayRequest) GetInternetGatewayId() string {
+	if x != nil {
+		return x.InternetGatewayId
+	}
+	return ""
+}
+
+func (x *DetachInternetGatewayRequest) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *DetachInternetGatewayRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DetachInternetGatewayResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DetachInternetGatewayResponse) Reset() {
+	*x = DetachInternetGatewayResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[293]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DetachInternetGatewayResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DetachInternetGatewayResponse) ProtoMessage() {}
+
+func (x *DetachInternetGatewayResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[293]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DetachInternetGatewayResponse.ProtoReflect.Descriptor instead.
+func (*DetachInternetGatewayResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{293}
+}
+
+type DeleteInternetGatewayRequest struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	InternetGatewayId string                 `protobuf:"bytes,1,opt,name=internet_gateway_id,json=internetGatewayId,proto3" json:"internet_gateway_id,omitempty"`
+	DryRun            bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *DeleteInternetGatewayRequest) Reset() {
+	*x = DeleteInternetGatewayRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[294]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteInternetGatewayRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteInternetGatewayRequest) ProtoMessage() {}
+
+func (x *DeleteInternetGatewayRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[294]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteInternetGatewayRequest.ProtoReflect.Descriptor instead.
+func (*DeleteInternetGatewayRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{294}
+}
+
+func (x *DeleteInternetGatewayRequest) GetInternetGatewayId() string {
+	if x != nil {
+		return x.InternetGatewayId
+	}
+	return ""
+}
+
+func (x *DeleteInternetGatewayRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DeleteInternetGatewayResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteInternetGatewayResponse) Reset() {
+	*x = DeleteInternetGatewayResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[295]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteInternetGatewayResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteInternetGatewayResponse) ProtoMessage() {}
+
+func (x *DeleteInternetGatewayResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[295]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteInternetGatewayResponse.ProtoReflect.Descriptor instead.
+func (*DeleteInternetGatewayResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{295}
+}
+
+// DescribeInternetGatewaysRequest: filters are internet-gateway-id,
+// attachment.vpc-id, attachment.state, owner-id, tag:<key> and tag-key.
+type DescribeInternetGatewaysRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	InternetGatewayIds []string               `protobuf:"bytes,1,rep,name=internet_gateway_ids,json=internetGatewayIds,proto3" json:"internet_gateway_ids,omitempty"`
+	Filters            []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults         int32                  `protobuf:"varint,3,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"` // 5 to 1000
+	NextToken          string                 `protobuf:"bytes,4,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	DryRun             bool                   `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *DescribeInternetGatewaysRequest) Reset() {
+	*x = DescribeInternetGatewaysRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[296]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeInternetGatewaysRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeInternetGatewaysRequest) ProtoMessage() {}
+
+func (x *DescribeInternetGatewaysRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[296]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeInternetGatewaysRequest.ProtoReflect.Descriptor instead.
+func (*DescribeInternetGatewaysRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{296}
+}
+
+func (x *DescribeInternetGatewaysRequest) GetInternetGatewayIds() []string {
+	if x != nil {
+		return x.InternetGatewayIds
+	}
+	return nil
+}
+
+func (x *DescribeInternetGatewaysRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeInternetGatewaysRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeInternetGatewaysRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+func (x *DescribeInternetGatewaysRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DescribeInternetGatewaysResponse struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	InternetGateways []*InternetGateway     `protobuf:"bytes,1,rep,name=internet_gateways,json=internetGateways,proto3" json:"internet_gateways,omitempty"`
+	NextToken        string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *DescribeInternetGatewaysResponse) Reset() {
+	*x = DescribeInternetGatewaysResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[297]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeInternetGatewaysResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeInternetGatewaysResponse) ProtoMessage() {}
+
+func (x *DescribeInternetGatewaysResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[297]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeInternetGatewaysResponse.ProtoReflect.Descriptor instead.
+func (*DescribeInternetGatewaysResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{297}
+}
+
+func (x *DescribeInternetGatewaysResponse) GetInternetGateways() []*InternetGateway {
+	if x != nil {
+		return x.InternetGateways
+	}
+	return nil
+}
+
+func (x *DescribeInternetGatewaysResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type CreateRouteTableRequest struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	VpcId             string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	TagSpecifications []*TagSpecification    `protobuf:"bytes,2,rep,name=tag_specifications,json=tagSpecifications,proto3" json:"tag_specifications,omitempty"` // resource type route-table
+	DryRun            bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	ClientToken       string                 `protobuf:"bytes,4,opt,name=client_token,json=clientToken,proto3" json:"client_token,omitempty"` // accepted, not used
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *CreateRouteTableRequest) Reset() {
+	*x = CreateRouteTableRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[298]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateRouteTableRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateRouteTableRequest) ProtoMessage() {}
+
+func (x *CreateRouteTableRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[298]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateRouteTableRequest.ProtoReflect.Descriptor instead.
+func (*CreateRouteTableRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{298}
+}
+
+func (x *CreateRouteTableRequest) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *CreateRouteTableRequest) GetTagSpecifications() []*TagSpecification {
+	if x != nil {
+		return x.TagSpecifications
+	}
+	return nil
+}
+
+func (x *CreateRouteTableRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *CreateRouteTableRequest) GetClientToken() string {
+	if x != nil {
+		return x.ClientToken
+	}
+	return ""
+}
+
+type CreateRouteTableResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	RouteTable    *RouteTable            `protobuf:"bytes,1,opt,name=route_table,json=routeTable,proto3" json:"route_table,omitempty"`
+	ClientToken   string                 `protobuf:"bytes,2,opt,name=client_token,json=clientToken,proto3" json:"client_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateRouteTableResponse) Reset() {
+	*x = CreateRouteTableResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[299]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateRouteTableResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateRouteTableResponse) ProtoMessage() {}
+
+func (x *CreateRouteTableResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[299]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateRouteTableResponse.ProtoReflect.Descriptor instead.
+func (*CreateRouteTableResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{299}
+}
+
+func (x *CreateRouteTableResponse) GetRouteTable() *RouteTable {
+	if x != nil {
+		return x.RouteTable
+	}
+	return nil
+}
+
+func (x *CreateRouteTableResponse) GetClientToken() string {
+	if x != nil {
+		return x.ClientToken
+	}
+	return ""
+}
+
+type DeleteRouteTableRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	RouteTableId  string                 `protobuf:"bytes,1,opt,name=route_table_id,json=routeTableId,proto3" json:"route_table_id,omitempty"`
+	DryRun        bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteRouteTableRequest) Reset() {
+	*x = DeleteRouteTableRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[300]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteRouteTableRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteRouteTableRequest) ProtoMessage() {}
+
+func (x *DeleteRouteTableRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[300]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteRouteTableRequest.ProtoReflect.Descriptor instead.
+func (*DeleteRouteTableRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{300}
+}
+
+func (x *DeleteRouteTableRequest) GetRouteTableId() string {
+	if x != nil {
+		return x.RouteTableId
+	}
+	return ""
+}
+
+func (x *DeleteRouteTableRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DeleteRouteTableResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteRouteTableResponse) Reset() {
+	*x = DeleteRouteTableResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[301]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteRouteTableResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteRouteTableResponse) ProtoMessage() {}
+
+func (x *DeleteRouteTableResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[301]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteRouteTableResponse.ProtoReflect.Descriptor instead.
+func (*DeleteRouteTableResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{301}
+}
+
+// CreateRouteRequest is CreateRoute's and ReplaceRoute's: an IPv4
+// destination through gateway_id, an internet gateway attached to the
+// table's VPC. The other targets and destinations are refused
+// (UnsupportedOperation, naming the parameter).
+type CreateRouteRequest struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	RouteTableId         string                 `protobuf:"bytes,1,opt,name=route_table_id,json=routeTableId,proto3" json:"route_table_id,omitempty"`
+	DestinationCidrBlock string                 `protobuf:"bytes,2,opt,name=destination_cidr_block,json=destinationCidrBlock,proto3" json:"destination_cidr_block,omitempty"`
+	GatewayId            string                 `protobuf:"bytes,3,opt,name=gateway_id,json=gatewayId,proto3" json:"gateway_id,omitempty"`
+	DryRun               bool                   `protobuf:"varint,4,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	// Not supported: present only to be refused.
+	DestinationIpv6CidrBlock    string `protobuf:"bytes,5,opt,name=destination_ipv6_cidr_block,json=destinationIpv6CidrBlock,proto3" json:"destination_ipv6_cidr_block,omitempty"`
+	DestinationPrefixListId     string `protobuf:"bytes,6,opt,name=destination_prefix_list_id,json=destinationPrefixListId,proto3" json:"destination_prefix_list_id,omitempty"`
+	EgressOnlyInternetGatewayId string `protobuf:"bytes,7,opt,name=egress_only_internet_gateway_id,json=egressOnlyInternetGatewayId,proto3" json:"egress_only_internet_gateway_id,omitempty"`
+	InstanceId                  string `protobuf:"bytes,8,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	NetworkInterfaceId          string `protobuf:"bytes,9,opt,name=network_interface_id,json=networkInterfaceId,proto3" json:"network_interface_id,omitempty"`
+	VpcPeeringConnectionId      string `protobuf:"bytes,10,opt,name=vpc_peering_connection_id,json=vpcPeeringConnectionId,proto3" json:"vpc_peering_connection_id,omitempty"`
+	NatGatewayId                string `protobuf:"bytes,11,opt,name=nat_gateway_id,json=natGatewayId,proto3" json:"nat_gateway_id,omitempty"`
+	TransitGatewayId            string `protobuf:"bytes,12,opt,name=transit_gateway_id,json=transitGatewayId,proto3" json:"transit_gateway_id,omitempty"`
+	LocalGatewayId              string `protobuf:"bytes,13,opt,name=local_gateway_id,json=localGatewayId,proto3" json:"local_gateway_id,omitempty"`
+	CarrierGatewayId            string `protobuf:"bytes,14,opt,name=carrier_gateway_id,json=carrierGatewayId,proto3" json:"carrier_gateway_id,omitempty"`
+	VpcEndpointId               string `protobuf:"bytes,15,opt,name=vpc_endpoint_id,json=vpcEndpointId,proto3" json:"vpc_endpoint_id,omitempty"`
+	CoreNetworkArn              string `protobuf:"bytes,16,opt,name=core_network_arn,json=coreNetworkArn,proto3" json:"core_network_arn,omitempty"`
+	OdbNetworkArn               string `protobuf:"bytes,17,opt,name=odb_network_arn,json=odbNetworkArn,proto3" json:"odb_network_arn,omitempty"`
+	LocalTarget                 bool   `protobuf:"varint,18,opt,name=local_target,json=localTarget,proto3" json:"local_target,omitempty"` // ReplaceRoute only
+	unknownFields               protoimpl.UnknownFields
+	sizeCache                   protoimpl.SizeCache
+}
+
+func (x *CreateRouteRequest) Reset() {
+	*x = CreateRouteRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[302]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateRouteRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateRouteRequest) ProtoMessage() {}
+
+func (x *CreateRouteRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[302]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateRouteRequest.ProtoReflect.Descriptor instead.
+func (*CreateRouteRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{302}
+}
+
+func (x *CreateRouteRequest) GetRouteTableId() string {
+	if x != nil {
+		return x.RouteTableId
+	}
+	return ""
+}
+
+func (x *CreateRouteRequest) GetDestinationCidrBlock() string {
+	if x != nil {
+		return x.DestinationCidrBlock
+	}
+	return ""
+}
+
+func (x *CreateRouteRequest) GetGatewayId() string {
+	if x != nil {
+		return x.GatewayId
+	}
+	return ""
+}
+
+func (x *CreateRouteRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *CreateRouteRequest) GetDestinationIpv6CidrBlock() string {
+	if x != nil {
+		return x.DestinationIpv6CidrBlock
+	}
+	return ""
+}
+
+func (x *CreateRouteRequest) GetDestinationPrefixListId() string {
+	if x != nil {
+		return x.DestinationPrefixListId
+	}
+	return ""
+}
+
+func (x *CreateRouteRequest) GetEgressOnlyInternetGatewayId() string {
+	if x != nil {
+		return x.EgressOnlyInternetGatewayId
+	}
+	return ""
+}
+
+func (x *CreateRouteRequest) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *CreateRouteRequest) GetNetworkInterfaceId() string {
+	if x != nil {
+		return x.NetworkInterfaceId
+	}
+	return ""
+}
+
+func (x *CreateRouteRequest) GetVpcPeeringConnectionId() string {
+	if x != nil {
+		return x.VpcPeeringConnectionId
+	}
+	return ""
+}
+
+func (x *CreateRouteRequest) GetNatGatewayId() string {
+	if x != nil {
+		return x.NatGatewayId
+	}
+	return ""
+}
+
+func (x *CreateRouteRequest) GetTransitGatewayId() string {
+	if x != nil {
+		return x.TransitGatewayId
+	}
+	return ""
+}
+
+func (x *CreateRouteRequest) GetLocalGatewayId() string {
+	if x != nil {
+		return x.LocalGatewayId
+	}
+	return ""
+}
+
+func (x *CreateRouteRequest) GetCarrierGatewayId() string {
+	if x != nil {
+		return x.CarrierGatewayId
+	}
+	return ""
+}
+
+func (x *CreateRouteRequest) GetVpcEndpointId() string {
+	if x != nil {
+		return x.VpcEndpointId
+	}
+	return ""
+}
+
+func (x *CreateRouteRequest) GetCoreNetworkArn() string {
+	if x != nil {
+		return x.CoreNetworkArn
+	}
+	return ""
+}
+
+func (x *CreateRouteRequest) GetOdbNetworkArn() string {
+	if x != nil {
+		return x.OdbNetworkArn
+	}
+	return ""
+}
+
+func (x *CreateRouteRequest) GetLocalTarget() bool {
+	if x != nil {
+		return x.LocalTarget
+	}
+	return false
+}
+
+type CreateRouteResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateRouteResponse) Reset() {
+	*x = CreateRouteResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[303]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateRouteResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateRouteResponse) ProtoMessage() {}
+
+func (x *CreateRouteResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[303]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateRouteResponse.ProtoReflect.Descriptor instead.
+func (*CreateRouteResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{303}
+}
+
+type ReplaceRouteResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReplaceRouteResponse) Reset() {
+	*x = ReplaceRouteResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[304]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReplaceRouteResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReplaceRouteResponse) ProtoMessage() {}
+
+func (x *ReplaceRouteResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[304]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReplaceRouteResponse.ProtoReflect.Descriptor instead.
+func (*ReplaceRouteResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{304}
+}
+
+type DeleteRouteRequest struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	RouteTableId         string                 `protobuf:"bytes,1,opt,name=route_table_id,json=routeTableId,proto3" json:"route_table_id,omitempty"`
+	DestinationCidrBlock string                 `protobuf:"bytes,2,opt,name=destination_cidr_block,json=destinationCidrBlock,proto3" json:"destination_cidr_block,omitempty"`
+	DryRun               bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	// Not supported: present only to be refused.
+	DestinationIpv6CidrBlock string `protobuf:"bytes,4,opt,name=destination_ipv6_cidr_block,json=destinationIpv6CidrBlock,proto3" json:"destination_ipv6_cidr_block,omitempty"`
+	DestinationPrefixListId  string `protobuf:"bytes,5,opt,name=destination_prefix_list_id,json=destinationPrefixListId,proto3" json:"destination_prefix_list_id,omitempty"`
+	unknownFields            protoimpl.UnknownFields
+	sizeCache                protoimpl.SizeCache
+}
+
+func (x *DeleteRouteRequest) Reset() {
+	*x = DeleteRouteRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[305]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteRouteRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteRouteRequest) ProtoMessage() {}
+
+func (x *DeleteRouteRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[305]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteRouteRequest.ProtoReflect.Descriptor instead.
+func (*DeleteRouteRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{305}
+}
+
+func (x *DeleteRouteRequest) GetRouteTableId() string {
+	if x != nil {
+		return x.RouteTableId
+	}
+	return ""
+}
+
+func (x *DeleteRouteRequest) GetDestinationCidrBlock() string {
+	if x != nil {
+		return x.DestinationCidrBlock
+	}
+	return ""
+}
+
+func (x *DeleteRouteRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *DeleteRouteRequest) GetDestinationIpv6CidrBlock() string {
+	if x != nil {
+		return x.DestinationIpv6CidrBlock
+	}
+	return ""
+}
+
+func (x *DeleteRouteRequest) GetDestinationPrefixListId() string {
+	if x != nil {
+		return x.DestinationPrefixListId
+	}
+	return ""
+}
+
+type DeleteRouteResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteRouteResponse) Reset() {
+	*x = DeleteRouteResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[306]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteRouteResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteRouteResponse) ProtoMessage() {}
+
+func (x *DeleteRouteResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[306]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteRouteResponse.ProtoReflect.Descriptor instead.
+func (*DeleteRouteResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{306}
+}
+
+// AssociateRouteTableRequest ties a subnet to a table of its VPC; gateway
+// (edge) associations and public IPv4 pools are refused.
+type AssociateRouteTableRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	RouteTableId   string                 `protobuf:"bytes,1,opt,name=route_table_id,json=routeTableId,proto3" json:"route_table_id,omitempty"`
+	SubnetId       string                 `protobuf:"bytes,2,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	DryRun         bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	GatewayId      string                 `protobuf:"bytes,4,opt,name=gateway_id,json=gatewayId,proto3" json:"gateway_id,omitempty"`
+	PublicIpv4Pool string                 `protobuf:"bytes,5,opt,name=public_ipv4_pool,json=publicIpv4Pool,proto3" json:"public_ipv4_pool,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *AssociateRouteTableRequest) Reset() {
+	*x = AssociateRouteTableRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[307]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AssociateRouteTableRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AssociateRouteTableRequest) ProtoMessage() {}
+
+func (x *AssociateRouteTableRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[307]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AssociateRouteTableRequest.ProtoReflect.Descriptor instead.
+func (*AssociateRouteTableRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{307}
+}
+
+func (x *AssociateRouteTableRequest) GetRouteTableId() string {
+	if x != nil {
+		return x.RouteTableId
+	}
+	return ""
+}
+
+func (x *AssociateRouteTableRequest) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
+}
+
+func (x *AssociateRouteTableRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *AssociateRouteTableRequest) GetGatewayId() string {
+	if x != nil {
+		return x.GatewayId
+	}
+	return ""
+}
+
+func (x *AssociateRouteTableRequest) GetPublicIpv4Pool() string {
+	if x != nil {
+		return x.PublicIpv4Pool
+	}
+	return ""
+}
+
+type RouteTableAssociationState struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	State         string                 `protobuf:"bytes,1,opt,name=state,proto3" json:"state,omitempty"` // associated
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RouteTableAssociationState) Reset() {
+	*x = RouteTableAssociationState{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[308]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RouteTableAssociationState) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RouteTableAssociationState) ProtoMessage() {}
+
+func (x *RouteTableAssociationState) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[308]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RouteTableAssociationState.ProtoReflect.Descriptor instead.
+func (*RouteTableAssociationState) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{308}
+}
+
+func (x *RouteTableAssociationState) GetState() string {
+	if x != nil {
+		return x.State
+	}
+	return ""
+}
+
+type AssociateRouteTableResponse struct {
+	state            protoimpl.MessageState      `protogen:"open.v1"`
+	AssociationId    string                      `protobuf:"bytes,1,opt,name=association_id,json=associationId,proto3" json:"association_id,omitempty"`
+	AssociationState *RouteTableAssociationState `protobuf:"bytes,2,opt,name=association_state,json=associationState,proto3" json:"association_state,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *AssociateRouteTableResponse) Reset() {
+	*x = AssociateRouteTableResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[309]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AssociateRouteTableResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AssociateRouteTableResponse) ProtoMessage() {}
+
+func (x *AssociateRouteTableResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[309]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AssociateRouteTableResponse.ProtoReflect.Descriptor instead.
+func (*AssociateRouteTableResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{309}
+}
+
+func (x *AssociateRouteTableResponse) GetAssociationId() string {
+	if x != nil {
+		return x.AssociationId
+	}
+	return ""
+}
+
+func (x *AssociateRouteTableResponse) GetAssociationState() *RouteTableAssociationState {
+	if x != nil {
+		return x.AssociationState
+	}
+	return nil
+}
+
+type DisassociateRouteTableRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AssociationId string                 `protobuf:"bytes,1,opt,name=association_id,json=associationId,proto3" json:"association_id,omitempty"`
+	DryRun        bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DisassociateRouteTableRequest) Reset() {
+	*x = DisassociateRouteTableRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[310]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DisassociateRouteTableRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DisassociateRouteTableRequest) ProtoMessage() {}
+
+func (x *DisassociateRouteTableRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[310]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DisassociateRouteTableRequest.ProtoReflect.Descriptor instead.
+func (*DisassociateRouteTableRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{310}
+}
+
+func (x *DisassociateRouteTableRequest) GetAssociationId() string {
+	if x != nil {
+		return x.AssociationId
+	}
+	return ""
+}
+
+func (x *DisassociateRouteTableRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DisassociateRouteTableResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DisassociateRouteTableResponse) Reset() {
+	*x = DisassociateRouteTableResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[311]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DisassociateRouteTableResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DisassociateRouteTableResponse) ProtoMessage() {}
+
+func (x *DisassociateRouteTableResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[311]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DisassociateRouteTableResponse.ProtoReflect.Descriptor instead.
+func (*DisassociateRouteTableResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{311}
+}
+
+// ReplaceRouteTableAssociationRequest points an association at another
+// table of its VPC; on the main association it makes that table main.
+type ReplaceRouteTableAssociationRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AssociationId string                 `protobuf:"bytes,1,opt,name=association_id,json=associationId,proto3" json:"association_id,omitempty"`
+	RouteTableId  string                 `protobuf:"bytes,2,opt,name=route_table_id,json=routeTableId,proto3" json:"route_table_id,omitempty"`
+	DryRun        bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReplaceRouteTableAssociationRequest) Reset() {
+	*x = ReplaceRouteTableAssociationRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[312]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReplaceRouteTableAssociationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReplaceRouteTableAssociationRequest) ProtoMessage() {}
+
+func (x *ReplaceRouteTableAssociationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[312]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReplaceRouteTableAssociationRequest.ProtoReflect.Descriptor instead.
+func (*ReplaceRouteTableAssociationRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{312}
+}
+
+func (x *ReplaceRouteTableAssociationRequest) GetAssociationId() string {
+	if x != nil {
+		return x.AssociationId
+	}
+	return ""
+}
+
+func (x *ReplaceRouteTableAssociationRequest) GetRouteTableId() string {
+	if x != nil {
+		return x.RouteTableId
+	}
+	return ""
+}
+
+func (x *ReplaceRouteTableAssociationRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type ReplaceRouteTableAssociationResponse struct {
+	state            protoimpl.MessageState      `protogen:"open.v1"`
+	NewAssociationId string                      `protobuf:"bytes,1,opt,name=new_association_id,json=newAssociationId,proto3" json:"new_association_id,omitempty"`
+	AssociationState *RouteTableAssociationState `protobuf:"bytes,2,opt,name=association_state,json=associationState,proto3" json:"association_state,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *ReplaceRouteTableAssociationResponse) Reset() {
+	*x = ReplaceRouteTableAssociationResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[313]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReplaceRouteTableAssociationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReplaceRouteTableAssociationResponse) ProtoMessage() {}
+
+func (x *ReplaceRouteTableAssociationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[313]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReplaceRouteTableAssociationResponse.ProtoReflect.Descriptor instead.
+func (*ReplaceRouteTableAssociationResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{313}
+}
+
+func (x *ReplaceRouteTableAssociationResponse) GetNewAssociationId() string {
+	if x != nil {
+		return x.NewAssociationId
+	}
+	return ""
+}
+
+func (x *ReplaceRouteTableAssociationResponse) GetAssociationState() *RouteTableAssociationState {
+	if x != nil {
+		return x.AssociationState
+	}
+	return nil
+}
+
 var File_ec2lab_v1_ec2lab_proto protoreflect.FileDescriptor
 
 const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
@@ -20968,7 +22550,113 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	" DescribeInstanceTopologyResponse\x129\n" +
 	"\tinstances\x18\x01 \x03(\v2\x1b.ec2lab.v1.InstanceTopologyR\tinstances\x12\x1d\n" +
 	"\n" +
-	"next_token\x18\x02 \x01(\tR\tnextToken2\x8fQ\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xc8\x01\n" +
+	"\x0fInternetGateway\x12.\n" +
+	"\x13internet_gateway_id\x18\x01 \x01(\tR\x11internetGatewayId\x12\x19\n" +
+	"\bowner_id\x18\x02 \x01(\tR\aownerId\x12F\n" +
+	"\vattachments\x18\x03 \x03(\v2$.ec2lab.v1.InternetGatewayAttachmentR\vattachments\x12\"\n" +
+	"\x04tags\x18\x04 \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"H\n" +
+	"\x19InternetGatewayAttachment\x12\x15\n" +
+	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12\x14\n" +
+	"\x05state\x18\x02 \x01(\tR\x05state\"\x83\x01\n" +
+	"\x1cCreateInternetGatewayRequest\x12J\n" +
+	"\x12tag_specifications\x18\x01 \x03(\v2\x1b.ec2lab.v1.TagSpecificationR\x11tagSpecifications\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"f\n" +
+	"\x1dCreateInternetGatewayResponse\x12E\n" +
+	"\x10internet_gateway\x18\x01 \x01(\v2\x1a.ec2lab.v1.InternetGatewayR\x0finternetGateway\"~\n" +
+	"\x1cAttachInternetGatewayRequest\x12.\n" +
+	"\x13internet_gateway_id\x18\x01 \x01(\tR\x11internetGatewayId\x12\x15\n" +
+	"\x06vpc_id\x18\x02 \x01(\tR\x05vpcId\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\x1f\n" +
+	"\x1dAttachInternetGatewayResponse\"~\n" +
+	"\x1cDetachInternetGatewayRequest\x12.\n" +
+	"\x13internet_gateway_id\x18\x01 \x01(\tR\x11internetGatewayId\x12\x15\n" +
+	"\x06vpc_id\x18\x02 \x01(\tR\x05vpcId\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\x1f\n" +
+	"\x1dDetachInternetGatewayResponse\"g\n" +
+	"\x1cDeleteInternetGatewayRequest\x12.\n" +
+	"\x13internet_gateway_id\x18\x01 \x01(\tR\x11internetGatewayId\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"\x1f\n" +
+	"\x1dDeleteInternetGatewayResponse\"\xd9\x01\n" +
+	"\x1fDescribeInternetGatewaysRequest\x120\n" +
+	"\x14internet_gateway_ids\x18\x01 \x03(\tR\x12internetGatewayIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x03 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x04 \x01(\tR\tnextToken\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\"\x8a\x01\n" +
+	" DescribeInternetGatewaysResponse\x12G\n" +
+	"\x11internet_gateways\x18\x01 \x03(\v2\x1a.ec2lab.v1.InternetGatewayR\x10internetGateways\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xb8\x01\n" +
+	"\x17CreateRouteTableRequest\x12\x15\n" +
+	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12J\n" +
+	"\x12tag_specifications\x18\x02 \x03(\v2\x1b.ec2lab.v1.TagSpecificationR\x11tagSpecifications\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\x12!\n" +
+	"\fclient_token\x18\x04 \x01(\tR\vclientToken\"u\n" +
+	"\x18CreateRouteTableResponse\x126\n" +
+	"\vroute_table\x18\x01 \x01(\v2\x15.ec2lab.v1.RouteTableR\n" +
+	"routeTable\x12!\n" +
+	"\fclient_token\x18\x02 \x01(\tR\vclientToken\"X\n" +
+	"\x17DeleteRouteTableRequest\x12$\n" +
+	"\x0eroute_table_id\x18\x01 \x01(\tR\frouteTableId\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"\x1a\n" +
+	"\x18DeleteRouteTableResponse\"\xc1\x06\n" +
+	"\x12CreateRouteRequest\x12$\n" +
+	"\x0eroute_table_id\x18\x01 \x01(\tR\frouteTableId\x124\n" +
+	"\x16destination_cidr_block\x18\x02 \x01(\tR\x14destinationCidrBlock\x12\x1d\n" +
+	"\n" +
+	"gateway_id\x18\x03 \x01(\tR\tgatewayId\x12\x17\n" +
+	"\adry_run\x18\x04 \x01(\bR\x06dryRun\x12=\n" +
+	"\x1bdestination_ipv6_cidr_block\x18\x05 \x01(\tR\x18destinationIpv6CidrBlock\x12;\n" +
+	"\x1adestination_prefix_list_id\x18\x06 \x01(\tR\x17destinationPrefixListId\x12D\n" +
+	"\x1fegress_only_internet_gateway_id\x18\a \x01(\tR\x1begressOnlyInternetGatewayId\x12\x1f\n" +
+	"\vinstance_id\x18\b \x01(\tR\n" +
+	"instanceId\x120\n" +
+	"\x14network_interface_id\x18\t \x01(\tR\x12networkInterfaceId\x129\n" +
+	"\x19vpc_peering_connection_id\x18\n" +
+	" \x01(\tR\x16vpcPeeringConnectionId\x12$\n" +
+	"\x0enat_gateway_id\x18\v \x01(\tR\fnatGatewayId\x12,\n" +
+	"\x12transit_gateway_id\x18\f \x01(\tR\x10transitGatewayId\x12(\n" +
+	"\x10local_gateway_id\x18\r \x01(\tR\x0elocalGatewayId\x12,\n" +
+	"\x12carrier_gateway_id\x18\x0e \x01(\tR\x10carrierGatewayId\x12&\n" +
+	"\x0fvpc_endpoint_id\x18\x0f \x01(\tR\rvpcEndpointId\x12(\n" +
+	"\x10core_network_arn\x18\x10 \x01(\tR\x0ecoreNetworkArn\x12&\n" +
+	"\x0fodb_network_arn\x18\x11 \x01(\tR\rodbNetworkArn\x12!\n" +
+	"\flocal_target\x18\x12 \x01(\bR\vlocalTarget\"\x15\n" +
+	"\x13CreateRouteResponse\"\x16\n" +
+	"\x14ReplaceRouteResponse\"\x85\x02\n" +
+	"\x12DeleteRouteRequest\x12$\n" +
+	"\x0eroute_table_id\x18\x01 \x01(\tR\frouteTableId\x124\n" +
+	"\x16destination_cidr_block\x18\x02 \x01(\tR\x14destinationCidrBlock\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\x12=\n" +
+	"\x1bdestination_ipv6_cidr_block\x18\x04 \x01(\tR\x18destinationIpv6CidrBlock\x12;\n" +
+	"\x1adestination_prefix_list_id\x18\x05 \x01(\tR\x17destinationPrefixListId\"\x15\n" +
+	"\x13DeleteRouteResponse\"\xc1\x01\n" +
+	"\x1aAssociateRouteTableRequest\x12$\n" +
+	"\x0eroute_table_id\x18\x01 \x01(\tR\frouteTableId\x12\x1b\n" +
+	"\tsubnet_id\x18\x02 \x01(\tR\bsubnetId\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\x12\x1d\n" +
+	"\n" +
+	"gateway_id\x18\x04 \x01(\tR\tgatewayId\x12(\n" +
+	"\x10public_ipv4_pool\x18\x05 \x01(\tR\x0epublicIpv4Pool\"2\n" +
+	"\x1aRouteTableAssociationState\x12\x14\n" +
+	"\x05state\x18\x01 \x01(\tR\x05state\"\x98\x01\n" +
+	"\x1bAssociateRouteTableResponse\x12%\n" +
+	"\x0eassociation_id\x18\x01 \x01(\tR\rassociationId\x12R\n" +
+	"\x11association_state\x18\x02 \x01(\v2%.ec2lab.v1.RouteTableAssociationStateR\x10associationState\"_\n" +
+	"\x1dDisassociateRouteTableRequest\x12%\n" +
+	"\x0eassociation_id\x18\x01 \x01(\tR\rassociationId\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\" \n" +
+	"\x1eDisassociateRouteTableResponse\"\x8b\x01\n" +
+	"#ReplaceRouteTableAssociationRequest\x12%\n" +
+	"\x0eassociation_id\x18\x01 \x01(\tR\rassociationId\x12$\n" +
+	"\x0eroute_table_id\x18\x02 \x01(\tR\frouteTableId\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\xa8\x01\n" +
+	"$ReplaceRouteTableAssociationResponse\x12,\n" +
+	"\x12new_association_id\x18\x01 \x01(\tR\x10newAssociationId\x12R\n" +
+	"\x11association_state\x18\x02 \x01(\v2%.ec2lab.v1.RouteTableAssociationStateR\x10associationState2\xb0[\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -21067,7 +22755,20 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	")UpdateSecurityGroupRuleDescriptionsEgress\x125.ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest\x1a6.ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse\x12v\n" +
 	"\x19DescribeNetworkInterfaces\x12+.ec2lab.v1.DescribeNetworkInterfacesRequest\x1a,.ec2lab.v1.DescribeNetworkInterfacesResponse\x12d\n" +
 	"\x13DescribeRouteTables\x12%.ec2lab.v1.DescribeRouteTablesRequest\x1a&.ec2lab.v1.DescribeRouteTablesResponse\x12d\n" +
-	"\x13DescribeNetworkAcls\x12%.ec2lab.v1.DescribeNetworkAclsRequest\x1a&.ec2lab.v1.DescribeNetworkAclsResponse\x12g\n" +
+	"\x13DescribeNetworkAcls\x12%.ec2lab.v1.DescribeNetworkAclsRequest\x1a&.ec2lab.v1.DescribeNetworkAclsResponse\x12j\n" +
+	"\x15CreateInternetGateway\x12'.ec2lab.v1.CreateInternetGatewayRequest\x1a(.ec2lab.v1.CreateInternetGatewayResponse\x12j\n" +
+	"\x15AttachInternetGateway\x12'.ec2lab.v1.AttachInternetGatewayRequest\x1a(.ec2lab.v1.AttachInternetGatewayResponse\x12j\n" +
+	"\x15DetachInternetGateway\x12'.ec2lab.v1.DetachInternetGatewayRequest\x1a(.ec2lab.v1.DetachInternetGatewayResponse\x12j\n" +
+	"\x15DeleteInternetGateway\x12'.ec2lab.v1.DeleteInternetGatewayRequest\x1a(.ec2lab.v1.DeleteInternetGatewayResponse\x12s\n" +
+	"\x18DescribeInternetGateways\x12*.ec2lab.v1.DescribeInternetGatewaysRequest\x1a+.ec2lab.v1.DescribeInternetGatewaysResponse\x12[\n" +
+	"\x10CreateRouteTable\x12\".ec2lab.v1.CreateRouteTableRequest\x1a#.ec2lab.v1.CreateRouteTableResponse\x12[\n" +
+	"\x10DeleteRouteTable\x12\".ec2lab.v1.DeleteRouteTableRequest\x1a#.ec2lab.v1.DeleteRouteTableResponse\x12L\n" +
+	"\vCreateRoute\x12\x1d.ec2lab.v1.CreateRouteRequest\x1a\x1e.ec2lab.v1.CreateRouteResponse\x12N\n" +
+	"\fReplaceRoute\x12\x1d.ec2lab.v1.CreateRouteRequest\x1a\x1f.ec2lab.v1.ReplaceRouteResponse\x12L\n" +
+	"\vDeleteRoute\x12\x1d.ec2lab.v1.DeleteRouteRequest\x1a\x1e.ec2lab.v1.DeleteRouteResponse\x12d\n" +
+	"\x13AssociateRouteTable\x12%.ec2lab.v1.AssociateRouteTableRequest\x1a&.ec2lab.v1.AssociateRouteTableResponse\x12m\n" +
+	"\x16DisassociateRouteTable\x12(.ec2lab.v1.DisassociateRouteTableRequest\x1a).ec2lab.v1.DisassociateRouteTableResponse\x12\x7f\n" +
+	"\x1cReplaceRouteTableAssociation\x12..ec2lab.v1.ReplaceRouteTableAssociationRequest\x1a/.ec2lab.v1.ReplaceRouteTableAssociationResponse\x12g\n" +
 	"\x14CreateLaunchTemplate\x12&.ec2lab.v1.CreateLaunchTemplateRequest\x1a'.ec2lab.v1.CreateLaunchTemplateResponse\x12|\n" +
 	"\x1bCreateLaunchTemplateVersion\x12-.ec2lab.v1.CreateLaunchTemplateVersionRequest\x1a..ec2lab.v1.CreateLaunchTemplateVersionResponse\x12p\n" +
 	"\x17DescribeLaunchTemplates\x12).ec2lab.v1.DescribeLaunchTemplatesRequest\x1a*.ec2lab.v1.DescribeLaunchTemplatesResponse\x12\x85\x01\n" +
@@ -21095,7 +22796,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 286)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 314)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*AccessKey)(nil),                                    // 0: ec2lab.v1.AccessKey
 	(*CreateAccountRequest)(nil),                         // 1: ec2lab.v1.CreateAccountRequest
@@ -21383,7 +23084,35 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*DescribeInstanceTopologyRequest)(nil),              // 283: ec2lab.v1.DescribeInstanceTopologyRequest
 	(*InstanceTopology)(nil),                             // 284: ec2lab.v1.InstanceTopology
 	(*DescribeInstanceTopologyResponse)(nil),             // 285: ec2lab.v1.DescribeInstanceTopologyResponse
-	(*timestamppb.Timestamp)(nil),                        // 286: google.protobuf.Timestamp
+	(*InternetGateway)(nil),                              // 286: ec2lab.v1.InternetGateway
+	(*InternetGatewayAttachment)(nil),                    // 287: ec2lab.v1.InternetGatewayAttachment
+	(*CreateInternetGatewayRequest)(nil),                 // 288: ec2lab.v1.CreateInternetGatewayRequest
+	(*CreateInternetGatewayResponse)(nil),                // 289: ec2lab.v1.CreateInternetGatewayResponse
+	(*AttachInternetGatewayRequest)(nil),                 // 290: ec2lab.v1.AttachInternetGatewayRequest
+	(*AttachInternetGatewayResponse)(nil),                // 291: ec2lab.v1.AttachInternetGatewayResponse
+	(*DetachInternetGatewayRequest)(nil),                 // 292: ec2lab.v1.DetachInternetGatewayRequest
+	(*DetachInternetGatewayResponse)(nil),                // 293: ec2lab.v1.DetachInternetGatewayResponse
+	(*DeleteInternetGatewayRequest)(nil),                 // 294: ec2lab.v1.DeleteInternetGatewayRequest
+	(*DeleteInternetGatewayResponse)(nil),                // 295: ec2lab.v1.DeleteInternetGatewayResponse
+	(*DescribeInternetGatewaysRequest)(nil),              // 296: ec2lab.v1.DescribeInternetGatewaysRequest
+	(*DescribeInternetGatewaysResponse)(nil),             // 297: ec2lab.v1.DescribeInternetGatewaysResponse
+	(*CreateRouteTableRequest)(nil),                      // 298: ec2lab.v1.CreateRouteTableRequest
+	(*CreateRouteTableResponse)(nil),                     // 299: ec2lab.v1.CreateRouteTableResponse
+	(*DeleteRouteTableRequest)(nil),                      // 300: ec2lab.v1.DeleteRouteTableRequest
+	(*DeleteRouteTableResponse)(nil),                     // 301: ec2lab.v1.DeleteRouteTableResponse
+	(*CreateRouteRequest)(nil),                           // 302: ec2lab.v1.CreateRouteRequest
+	(*CreateRouteResponse)(nil),                          // 303: ec2lab.v1.CreateRouteResponse
+	(*ReplaceRouteResponse)(nil),                         // 304: ec2lab.v1.ReplaceRouteResponse
+	(*DeleteRouteRequest)(nil),                           // 305: ec2lab.v1.DeleteRouteRequest
+	(*DeleteRouteResponse)(nil),                          // 306: ec2lab.v1.DeleteRouteResponse
+	(*AssociateRouteTableRequest)(nil),                   // 307: ec2lab.v1.AssociateRouteTableRequest
+	(*RouteTableAssociationState)(nil),                   // 308: ec2lab.v1.RouteTableAssociationState
+	(*AssociateRouteTableResponse)(nil),                  // 309: ec2lab.v1.AssociateRouteTableResponse
+	(*DisassociateRouteTableRequest)(nil),                // 310: ec2lab.v1.DisassociateRouteTableRequest
+	(*DisassociateRouteTableResponse)(nil),               // 311: ec2lab.v1.DisassociateRouteTableResponse
+	(*ReplaceRouteTableAssociationRequest)(nil),          // 312: ec2lab.v1.ReplaceRouteTableAssociationRequest
+	(*ReplaceRouteTableAssociationResponse)(nil),         // 313: ec2lab.v1.ReplaceRouteTableAssociationResponse
+	(*timestamppb.Timestamp)(nil),                        // 314: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.Account.access_keys:type_name -> ec2lab.v1.AccessKey
@@ -21400,9 +23129,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	15,  // 11: ec2lab.v1.RunInstancesRequest.hibernation_options:type_name -> ec2lab.v1.HibernationOptionsRequest
 	16,  // 12: ec2lab.v1.RunInstancesRequest.monitoring:type_name -> ec2lab.v1.RunInstancesMonitoringEnabled
 	19,  // 13: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	286, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	314, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	10,  // 15: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	286, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	314, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	11,  // 17: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	22,  // 18: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	7,   // 19: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
@@ -21411,7 +23140,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	19,  // 22: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
 	194, // 23: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	25,  // 24: ec2lab.v1.Instance.cpu_options:type_name -> ec2lab.v1.CpuOptions
-	286, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
+	314, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
 	43,  // 26: ec2lab.v1.Instance.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
 	24,  // 27: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
 	9,   // 28: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
@@ -21419,7 +23148,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	10,  // 30: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	10,  // 31: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	31,  // 32: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	286, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	314, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
 	124, // 34: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
 	124, // 35: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
 	124, // 36: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
@@ -21456,17 +23185,17 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	51,  // 67: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
 	53,  // 68: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
 	52,  // 69: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
-	286, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
-	286, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
-	286, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	314, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	314, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	314, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
 	9,   // 73: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
 	54,  // 74: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
 	57,  // 75: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
 	9,   // 76: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
 	60,  // 77: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	286, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	314, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
 	63,  // 79: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	286, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	314, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
 	7,   // 81: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
 	8,   // 82: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 83: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -21480,18 +23209,18 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	7,   // 91: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
 	9,   // 92: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
 	83,  // 93: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	286, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	286, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	314, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	314, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
 	86,  // 96: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
 	7,   // 97: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
 	8,   // 98: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 99: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
 	87,  // 100: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	286, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	286, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
-	286, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	314, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	314, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
+	314, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
 	7,   // 104: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	286, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
+	314, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
 	8,   // 106: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 107: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
 	97,  // 108: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
@@ -21499,9 +23228,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	8,   // 110: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 111: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	13,  // 112: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	286, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	314, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
 	7,   // 114: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	286, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
+	314, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
 	13,  // 116: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
 	8,   // 117: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 118: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -21567,7 +23296,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	161, // 178: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
 	196, // 179: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
 	7,   // 180: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
-	286, // 181: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	314, // 181: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
 	9,   // 182: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
 	194, // 183: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	200, // 184: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
@@ -21589,9 +23318,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	216, // 200: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
 	217, // 201: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
 	213, // 202: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
-	286, // 203: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
+	314, // 203: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
 	7,   // 204: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
-	286, // 205: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
+	314, // 205: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
 	210, // 206: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
 	221, // 207: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
 	210, // 208: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
@@ -21634,229 +23363,265 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	275, // 245: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecification
 	9,   // 246: ec2lab.v1.DescribeInstanceTopologyRequest.filters:type_name -> ec2lab.v1.Filter
 	284, // 247: ec2lab.v1.DescribeInstanceTopologyResponse.instances:type_name -> ec2lab.v1.InstanceTopology
-	14,  // 248: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	27,  // 249: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	29,  // 250: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	30,  // 251: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	29,  // 252: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	29,  // 253: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	34,  // 254: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	36,  // 255: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	38,  // 256: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	20,  // 257: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	44,  // 258: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
-	48,  // 259: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
-	270, // 260: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
-	274, // 261: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
-	277, // 262: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
-	281, // 263: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
-	283, // 264: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
-	55,  // 265: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	58,  // 266: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	101, // 267: ec2lab.v1.Compute.DescribeAccountAttributes:input_type -> ec2lab.v1.DescribeAccountAttributesRequest
-	61,  // 268: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	64,  // 269: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	266, // 270: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
-	67,  // 271: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	68,  // 272: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	69,  // 273: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	71,  // 274: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	74,  // 275: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	75,  // 276: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	77,  // 277: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	79,  // 278: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	81,  // 279: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	84,  // 280: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	88,  // 281: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	89,  // 282: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	91,  // 283: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	92,  // 284: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	93,  // 285: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	95,  // 286: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	239, // 287: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
-	241, // 288: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
-	246, // 289: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
-	248, // 290: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
-	250, // 291: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
-	251, // 292: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
-	252, // 293: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
-	254, // 294: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
-	255, // 295: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
-	256, // 296: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
-	98,  // 297: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	99,  // 298: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	104, // 299: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	106, // 300: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	111, // 301: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	260, // 302: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
-	262, // 303: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
-	264, // 304: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
-	114, // 305: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	116, // 306: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	118, // 307: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	120, // 308: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	109, // 309: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	108, // 310: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	131, // 311: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	125, // 312: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	127, // 313: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	129, // 314: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	148, // 315: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	149, // 316: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	151, // 317: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	156, // 318: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	157, // 319: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	159, // 320: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	135, // 321: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	137, // 322: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	139, // 323: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	140, // 324: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	142, // 325: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	145, // 326: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	154, // 327: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	279, // 328: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
-	280, // 329: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
-	168, // 330: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	170, // 331: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	172, // 332: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	174, // 333: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	174, // 334: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	176, // 335: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	176, // 336: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	180, // 337: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
-	184, // 338: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
-	187, // 339: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	187, // 340: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	197, // 341: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
-	202, // 342: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
-	207, // 343: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
-	222, // 344: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
-	224, // 345: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
-	226, // 346: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
-	228, // 347: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	230, // 348: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
-	232, // 349: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
-	234, // 350: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	237, // 351: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
-	1,   // 352: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
-	2,   // 353: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
-	3,   // 354: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	3,   // 355: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	4,   // 356: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
-	26,  // 357: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	28,  // 358: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	32,  // 359: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	32,  // 360: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	33,  // 361: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	32,  // 362: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	35,  // 363: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	37,  // 364: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	39,  // 365: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	21,  // 366: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	47,  // 367: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
-	49,  // 368: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
-	273, // 369: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
-	276, // 370: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
-	278, // 371: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
-	282, // 372: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
-	285, // 373: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
-	56,  // 374: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	59,  // 375: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	102, // 376: ec2lab.v1.Compute.DescribeAccountAttributes:output_type -> ec2lab.v1.DescribeAccountAttributesResponse
-	62,  // 377: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	65,  // 378: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	268, // 379: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
-	66,  // 380: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	66,  // 381: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	70,  // 382: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	72,  // 383: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	73,  // 384: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	76,  // 385: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	78,  // 386: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	80,  // 387: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	82,  // 388: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	85,  // 389: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	87,  // 390: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	90,  // 391: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	86,  // 392: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	86,  // 393: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	94,  // 394: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	96,  // 395: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	240, // 396: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
-	242, // 397: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
-	247, // 398: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
-	249, // 399: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
-	253, // 400: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	253, // 401: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	253, // 402: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	257, // 403: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	257, // 404: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	257, // 405: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	97,  // 406: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	100, // 407: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	105, // 408: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	107, // 409: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	112, // 410: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	261, // 411: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
-	263, // 412: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
-	265, // 413: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
-	115, // 414: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	117, // 415: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	119, // 416: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	121, // 417: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	110, // 418: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	107, // 419: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	132, // 420: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	126, // 421: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	128, // 422: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	130, // 423: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	133, // 424: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	150, // 425: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	152, // 426: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	153, // 427: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	158, // 428: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	160, // 429: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	136, // 430: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	138, // 431: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	141, // 432: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	141, // 433: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	144, // 434: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	147, // 435: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	155, // 436: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	133, // 437: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
-	153, // 438: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
-	169, // 439: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	171, // 440: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	173, // 441: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	175, // 442: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	175, // 443: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	177, // 444: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	177, // 445: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	181, // 446: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
-	185, // 447: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
-	188, // 448: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	188, // 449: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	198, // 450: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
-	203, // 451: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
-	208, // 452: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
-	223, // 453: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
-	225, // 454: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
-	227, // 455: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
-	229, // 456: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	231, // 457: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
-	233, // 458: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
-	235, // 459: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	238, // 460: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
-	0,   // 461: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
-	0,   // 462: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 463: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 464: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
-	6,   // 465: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
-	357, // [357:466] is the sub-list for method output_type
-	248, // [248:357] is the sub-list for method input_type
-	248, // [248:248] is the sub-list for extension type_name
-	248, // [248:248] is the sub-list for extension extendee
-	0,   // [0:248] is the sub-list for field type_name
+	287, // 248: ec2lab.v1.InternetGateway.attachments:type_name -> ec2lab.v1.InternetGatewayAttachment
+	7,   // 249: ec2lab.v1.InternetGateway.tags:type_name -> ec2lab.v1.Tag
+	8,   // 250: ec2lab.v1.CreateInternetGatewayRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	286, // 251: ec2lab.v1.CreateInternetGatewayResponse.internet_gateway:type_name -> ec2lab.v1.InternetGateway
+	9,   // 252: ec2lab.v1.DescribeInternetGatewaysRequest.filters:type_name -> ec2lab.v1.Filter
+	286, // 253: ec2lab.v1.DescribeInternetGatewaysResponse.internet_gateways:type_name -> ec2lab.v1.InternetGateway
+	8,   // 254: ec2lab.v1.CreateRouteTableRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	199, // 255: ec2lab.v1.CreateRouteTableResponse.route_table:type_name -> ec2lab.v1.RouteTable
+	308, // 256: ec2lab.v1.AssociateRouteTableResponse.association_state:type_name -> ec2lab.v1.RouteTableAssociationState
+	308, // 257: ec2lab.v1.ReplaceRouteTableAssociationResponse.association_state:type_name -> ec2lab.v1.RouteTableAssociationState
+	14,  // 258: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	27,  // 259: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	29,  // 260: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	30,  // 261: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	29,  // 262: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	29,  // 263: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	34,  // 264: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	36,  // 265: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	38,  // 266: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	20,  // 267: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	44,  // 268: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
+	48,  // 269: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
+	270, // 270: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
+	274, // 271: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
+	277, // 272: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
+	281, // 273: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
+	283, // 274: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
+	55,  // 275: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	58,  // 276: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	101, // 277: ec2lab.v1.Compute.DescribeAccountAttributes:input_type -> ec2lab.v1.DescribeAccountAttributesRequest
+	61,  // 278: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	64,  // 279: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	266, // 280: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
+	67,  // 281: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	68,  // 282: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	69,  // 283: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	71,  // 284: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	74,  // 285: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	75,  // 286: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	77,  // 287: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	79,  // 288: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	81,  // 289: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	84,  // 290: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	88,  // 291: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	89,  // 292: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	91,  // 293: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	92,  // 294: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	93,  // 295: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	95,  // 296: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	239, // 297: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
+	241, // 298: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
+	246, // 299: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
+	248, // 300: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
+	250, // 301: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
+	251, // 302: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
+	252, // 303: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
+	254, // 304: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
+	255, // 305: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
+	256, // 306: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
+	98,  // 307: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	99,  // 308: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	104, // 309: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	106, // 310: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	111, // 311: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	260, // 312: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
+	262, // 313: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
+	264, // 314: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
+	114, // 315: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	116, // 316: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	118, // 317: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	120, // 318: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	109, // 319: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	108, // 320: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	131, // 321: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	125, // 322: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	127, // 323: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	129, // 324: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	148, // 325: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	149, // 326: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	151, // 327: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	156, // 328: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	157, // 329: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	159, // 330: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	135, // 331: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	137, // 332: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	139, // 333: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	140, // 334: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	142, // 335: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	145, // 336: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	154, // 337: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	279, // 338: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
+	280, // 339: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
+	168, // 340: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	170, // 341: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	172, // 342: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	174, // 343: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	174, // 344: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	176, // 345: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	176, // 346: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	180, // 347: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
+	184, // 348: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
+	187, // 349: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	187, // 350: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	197, // 351: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
+	202, // 352: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
+	207, // 353: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
+	288, // 354: ec2lab.v1.Compute.CreateInternetGateway:input_type -> ec2lab.v1.CreateInternetGatewayRequest
+	290, // 355: ec2lab.v1.Compute.AttachInternetGateway:input_type -> ec2lab.v1.AttachInternetGatewayRequest
+	292, // 356: ec2lab.v1.Compute.DetachInternetGateway:input_type -> ec2lab.v1.DetachInternetGatewayRequest
+	294, // 357: ec2lab.v1.Compute.DeleteInternetGateway:input_type -> ec2lab.v1.DeleteInternetGatewayRequest
+	296, // 358: ec2lab.v1.Compute.DescribeInternetGateways:input_type -> ec2lab.v1.DescribeInternetGatewaysRequest
+	298, // 359: ec2lab.v1.Compute.CreateRouteTable:input_type -> ec2lab.v1.CreateRouteTableRequest
+	300, // 360: ec2lab.v1.Compute.DeleteRouteTable:input_type -> ec2lab.v1.DeleteRouteTableRequest
+	302, // 361: ec2lab.v1.Compute.CreateRoute:input_type -> ec2lab.v1.CreateRouteRequest
+	302, // 362: ec2lab.v1.Compute.ReplaceRoute:input_type -> ec2lab.v1.CreateRouteRequest
+	305, // 363: ec2lab.v1.Compute.DeleteRoute:input_type -> ec2lab.v1.DeleteRouteRequest
+	307, // 364: ec2lab.v1.Compute.AssociateRouteTable:input_type -> ec2lab.v1.AssociateRouteTableRequest
+	310, // 365: ec2lab.v1.Compute.DisassociateRouteTable:input_type -> ec2lab.v1.DisassociateRouteTableRequest
+	312, // 366: ec2lab.v1.Compute.ReplaceRouteTableAssociation:input_type -> ec2lab.v1.ReplaceRouteTableAssociationRequest
+	222, // 367: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
+	224, // 368: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
+	226, // 369: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
+	228, // 370: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	230, // 371: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
+	232, // 372: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
+	234, // 373: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	237, // 374: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
+	1,   // 375: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
+	2,   // 376: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
+	3,   // 377: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	3,   // 378: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	4,   // 379: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
+	26,  // 380: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	28,  // 381: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	32,  // 382: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	32,  // 383: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	33,  // 384: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	32,  // 385: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	35,  // 386: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	37,  // 387: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	39,  // 388: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	21,  // 389: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	47,  // 390: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
+	49,  // 391: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
+	273, // 392: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	276, // 393: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	278, // 394: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
+	282, // 395: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
+	285, // 396: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
+	56,  // 397: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	59,  // 398: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	102, // 399: ec2lab.v1.Compute.DescribeAccountAttributes:output_type -> ec2lab.v1.DescribeAccountAttributesResponse
+	62,  // 400: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	65,  // 401: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	268, // 402: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	66,  // 403: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	66,  // 404: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	70,  // 405: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	72,  // 406: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	73,  // 407: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	76,  // 408: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	78,  // 409: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	80,  // 410: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	82,  // 411: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	85,  // 412: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	87,  // 413: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	90,  // 414: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	86,  // 415: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	86,  // 416: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	94,  // 417: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	96,  // 418: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	240, // 419: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
+	242, // 420: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
+	247, // 421: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
+	249, // 422: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
+	253, // 423: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 424: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 425: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	257, // 426: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 427: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 428: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	97,  // 429: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	100, // 430: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	105, // 431: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	107, // 432: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	112, // 433: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	261, // 434: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
+	263, // 435: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
+	265, // 436: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
+	115, // 437: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	117, // 438: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	119, // 439: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	121, // 440: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	110, // 441: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	107, // 442: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	132, // 443: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	126, // 444: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	128, // 445: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	130, // 446: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	133, // 447: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	150, // 448: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	152, // 449: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	153, // 450: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	158, // 451: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	160, // 452: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	136, // 453: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	138, // 454: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	141, // 455: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	141, // 456: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	144, // 457: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	147, // 458: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	155, // 459: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	133, // 460: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
+	153, // 461: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
+	169, // 462: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	171, // 463: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	173, // 464: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	175, // 465: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	175, // 466: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	177, // 467: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	177, // 468: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	181, // 469: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	185, // 470: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	188, // 471: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	188, // 472: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	198, // 473: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	203, // 474: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	208, // 475: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	289, // 476: ec2lab.v1.Compute.CreateInternetGateway:output_type -> ec2lab.v1.CreateInternetGatewayResponse
+	291, // 477: ec2lab.v1.Compute.AttachInternetGateway:output_type -> ec2lab.v1.AttachInternetGatewayResponse
+	293, // 478: ec2lab.v1.Compute.DetachInternetGateway:output_type -> ec2lab.v1.DetachInternetGatewayResponse
+	295, // 479: ec2lab.v1.Compute.DeleteInternetGateway:output_type -> ec2lab.v1.DeleteInternetGatewayResponse
+	297, // 480: ec2lab.v1.Compute.DescribeInternetGateways:output_type -> ec2lab.v1.DescribeInternetGatewaysResponse
+	299, // 481: ec2lab.v1.Compute.CreateRouteTable:output_type -> ec2lab.v1.CreateRouteTableResponse
+	301, // 482: ec2lab.v1.Compute.DeleteRouteTable:output_type -> ec2lab.v1.DeleteRouteTableResponse
+	303, // 483: ec2lab.v1.Compute.CreateRoute:output_type -> ec2lab.v1.CreateRouteResponse
+	304, // 484: ec2lab.v1.Compute.ReplaceRoute:output_type -> ec2lab.v1.ReplaceRouteResponse
+	306, // 485: ec2lab.v1.Compute.DeleteRoute:output_type -> ec2lab.v1.DeleteRouteResponse
+	309, // 486: ec2lab.v1.Compute.AssociateRouteTable:output_type -> ec2lab.v1.AssociateRouteTableResponse
+	311, // 487: ec2lab.v1.Compute.DisassociateRouteTable:output_type -> ec2lab.v1.DisassociateRouteTableResponse
+	313, // 488: ec2lab.v1.Compute.ReplaceRouteTableAssociation:output_type -> ec2lab.v1.ReplaceRouteTableAssociationResponse
+	223, // 489: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
+	225, // 490: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
+	227, // 491: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
+	229, // 492: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	231, // 493: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
+	233, // 494: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
+	235, // 495: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	238, // 496: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
+	0,   // 497: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
+	0,   // 498: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 499: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 500: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
+	6,   // 501: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
+	380, // [380:502] is the sub-list for method output_type
+	258, // [258:380] is the sub-list for method input_type
+	258, // [258:258] is the sub-list for extension type_name
+	258, // [258:258] is the sub-list for extension extendee
+	0,   // [0:258] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -21882,7 +23647,7 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   286,
+			NumMessages:   314,
 			NumExtensions: 0,
 			NumServices:   2,
 		},
