@@ -36,8 +36,11 @@ func (c *Compute) CreateRoute(ctx context.Context, r *v1.CreateRouteRequest) (*v
 }
 
 // ReplaceRoute points a route at another internet gateway.
-func (c *Compute) ReplaceRoute(ctx context.Context, r *v1.CreateRouteRequest) (*v1.ReplaceRouteResponse, error) {
+func (c *Compute) ReplaceRoute(ctx context.Context, r *v1.ReplaceRouteRequest) (*v1.ReplaceRouteResponse, error) {
 	if err := routeUnsupported(r); err != nil {
+		return nil, err
+	}
+	if err := refuse(unsupportedParam{"LocalTarget", r.GetLocalTarget(), "the local routes cannot change"}); err != nil {
 		return nil, err
 	}
 	if err := c.svc.ReplaceRoute(ctx, routeSpecIn(r), r.GetDryRun()); err != nil {
@@ -97,14 +100,34 @@ func associatedState() *v1.RouteTableAssociationState {
 	return &v1.RouteTableAssociationState{State: controller.AssociationAssociated}
 }
 
-func routeSpecIn(r *v1.CreateRouteRequest) controller.RouteSpec {
+// routeRequest is what CreateRoute's and ReplaceRoute's requests share.
+type routeRequest interface {
+	GetRouteTableId() string
+	GetDestinationCidrBlock() string
+	GetGatewayId() string
+	GetDestinationIpv6CidrBlock() string
+	GetDestinationPrefixListId() string
+	GetNatGatewayId() string
+	GetNetworkInterfaceId() string
+	GetInstanceId() string
+	GetVpcPeeringConnectionId() string
+	GetTransitGatewayId() string
+	GetEgressOnlyInternetGatewayId() string
+	GetLocalGatewayId() string
+	GetCarrierGatewayId() string
+	GetVpcEndpointId() string
+	GetCoreNetworkArn() string
+	GetOdbNetworkArn() string
+}
+
+func routeSpecIn(r routeRequest) controller.RouteSpec {
 	return controller.RouteSpec{RouteTableID: r.GetRouteTableId(), DestinationCIDR: r.GetDestinationCidrBlock(),
 		GatewayID: r.GetGatewayId()}
 }
 
 // routeUnsupported are the route targets and destinations ec2lab does not
 // have: its routes go to internet gateways, for IPv4 blocks.
-func routeUnsupported(r *v1.CreateRouteRequest) error {
+func routeUnsupported(r routeRequest) error {
 	const (
 		target = "ec2lab routes target internet gateways (GatewayId) only"
 		ipv4   = "ec2lab routes have IPv4 destinations (DestinationCidrBlock) only"
@@ -123,6 +146,5 @@ func routeUnsupported(r *v1.CreateRouteRequest) error {
 		unsupportedParam{"VpcEndpointId", r.GetVpcEndpointId() != "", target},
 		unsupportedParam{"CoreNetworkArn", r.GetCoreNetworkArn() != "", target},
 		unsupportedParam{"OdbNetworkArn", r.GetOdbNetworkArn() != "", target},
-		unsupportedParam{"LocalTarget", r.GetLocalTarget(), "the local routes cannot change"},
 	)
 }

@@ -39,7 +39,7 @@ func TestInternetGatewayAndRouteTableVerbs(t *testing.T) {
 			&pb.CreateRouteRequest{RouteTableId: sampleRTB, DestinationCidrBlock: "0.0.0.0/0", GatewayId: sampleIGW},
 			`{ "Return": true }`},
 		{[]string{"replace-route", "--route-table-id", sampleRTB, "--destination-cidr-block", "0.0.0.0/0", "--gateway-id", sampleIGW},
-			&pb.CreateRouteRequest{RouteTableId: sampleRTB, DestinationCidrBlock: "0.0.0.0/0", GatewayId: sampleIGW}, ""},
+			&pb.ReplaceRouteRequest{RouteTableId: sampleRTB, DestinationCidrBlock: "0.0.0.0/0", GatewayId: sampleIGW}, ""},
 		{[]string{"delete-route", "--route-table-id", sampleRTB, "--destination-cidr-block", "0.0.0.0/0"},
 			&pb.DeleteRouteRequest{RouteTableId: sampleRTB, DestinationCidrBlock: "0.0.0.0/0"}, ""},
 		{[]string{"associate-route-table", "--route-table-id", sampleRTB, "--subnet-id", subnet},

@@ -5,6 +5,7 @@ import (
 
 	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/proto"
 )
 
 func init() { commandGroups = append(commandGroups, addRouteTableCommands) }
@@ -108,19 +109,30 @@ func newCreateRouteCmd(a *app) *cobra.Command {
 
 func newReplaceRouteCmd(a *app) *cobra.Command {
 	var f routeFlags
+	var localTarget bool
 	cmd := &cobra.Command{
 		Use:   "replace-route",
 		Short: "Point a route of a route table at another internet gateway (ReplaceRoute)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// ReplaceRouteRequest numbers CreateRouteRequest's fields alike.
+			raw, err := proto.Marshal(&f.r)
+			if err != nil {
+				return err
+			}
+			r := &pb.ReplaceRouteRequest{}
+			if err := proto.Unmarshal(raw, r); err != nil {
+				return err
+			}
+			r.LocalTarget = localTarget
 			return a.call(cmd.Context(), "ReplaceRoute", func(ctx context.Context, c pb.ComputeClient) (any, error) {
-				_, err := c.ReplaceRoute(ctx, &f.r)
+				_, err := c.ReplaceRoute(ctx, r)
 				return nil, err
 			})
 		},
 	}
 	f.register(cmd)
-	cmd.Flags().BoolVar(&f.r.LocalTarget, "local-target", false, "not supported by ec2lab (refused)")
+	cmd.Flags().BoolVar(&localTarget, "local-target", false, "not supported by ec2lab (refused)")
 	cmd.Flags().Bool("no-local-target", false, "the default")
 	return cmd
 }

@@ -72,7 +72,7 @@ func (f *fakeCompute) CreateRoute(_ context.Context, r *pb.CreateRouteRequest) (
 	return &pb.CreateRouteResponse{}, nil
 }
 
-func (f *fakeCompute) ReplaceRoute(_ context.Context, r *pb.CreateRouteRequest) (*pb.ReplaceRouteResponse, error) {
+func (f *fakeCompute) ReplaceRoute(_ context.Context, r *pb.ReplaceRouteRequest) (*pb.ReplaceRouteResponse, error) {
 	f.record(r)
 	return &pb.ReplaceRouteResponse{}, nil
 }

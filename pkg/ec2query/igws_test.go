@@ -33,7 +33,7 @@ func TestInternetGatewayParams(t *testing.T) {
 				EgressOnlyInternetGatewayId: "eigw-1", LocalGatewayId: "lgw-1", CarrierGatewayId: "cagw-1", VpcEndpointId: "vpce-1",
 				CoreNetworkArn: "arn", OdbNetworkArn: "odb"}},
 		{"ReplaceRoute LocalTarget", "RouteTableId=rtb-1&DestinationCidrBlock=10.0.0.0/16&LocalTarget=true",
-			&ec2labv1.CreateRouteRequest{}, &ec2labv1.CreateRouteRequest{RouteTableId: "rtb-1", DestinationCidrBlock: "10.0.0.0/16", LocalTarget: true}},
+			&ec2labv1.ReplaceRouteRequest{}, &ec2labv1.ReplaceRouteRequest{RouteTableId: "rtb-1", DestinationCidrBlock: "10.0.0.0/16", LocalTarget: true}},
 		{"AssociateRouteTable", "RouteTableId=rtb-1&SubnetId=subnet-1",
 			&ec2labv1.AssociateRouteTableRequest{}, &ec2labv1.AssociateRouteTableRequest{RouteTableId: "rtb-1", SubnetId: "subnet-1"}},
 		{"ReplaceRouteTableAssociation", "AssociationId=rtbassoc-1&RouteTableId=rtb-1",

@@ -20130,10 +20130,10 @@ func (*DeleteRouteTableResponse) Descriptor() ([]byte, []int) {
 	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{301}
 }
 
-// CreateRouteRequest is CreateRoute's and ReplaceRoute's: an IPv4
-// destination through gateway_id, an internet gateway attached to the
-// table's VPC. The other targets and destinations are refused
-// (UnsupportedOperation, naming the parameter).
+// CreateRouteRequest adds a route: an IPv4 destination through
+// gateway_id, an internet gateway attached to the table's VPC. The other
+// targets and destinations are refused (UnsupportedOperation, naming the
+// parameter).
 type CreateRouteRequest struct {
 	state                protoimpl.MessageState `protogen:"open.v1"`
 	RouteTableId         string                 `protobuf:"bytes,1,opt,name=route_table_id,json=routeTableId,proto3" json:"route_table_id,omitempty"`
@@ -20154,7 +20154,6 @@ type CreateRouteRequest struct {
 	VpcEndpointId               string `protobuf:"bytes,15,opt,name=vpc_endpoint_id,json=vpcEndpointId,proto3" json:"vpc_endpoint_id,omitempty"`
 	CoreNetworkArn              string `protobuf:"bytes,16,opt,name=core_network_arn,json=coreNetworkArn,proto3" json:"core_network_arn,omitempty"`
 	OdbNetworkArn               string `protobuf:"bytes,17,opt,name=odb_network_arn,json=odbNetworkArn,proto3" json:"odb_network_arn,omitempty"`
-	LocalTarget                 bool   `protobuf:"varint,18,opt,name=local_target,json=localTarget,proto3" json:"local_target,omitempty"` // ReplaceRoute only
 	unknownFields               protoimpl.UnknownFields
 	sizeCache                   protoimpl.SizeCache
 }
@@ -20308,13 +20307,6 @@ func (x *CreateRouteRequest) GetOdbNetworkArn() string {
 	return ""
 }
 
-func (x *CreateRouteRequest) GetLocalTarget() bool {
-	if x != nil {
-		return x.LocalTarget
-	}
-	return false
-}
-
 type CreateRouteResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -20351,6 +20343,189 @@ func (*CreateRouteResponse) Descriptor() ([]byte, []int) {
 	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{303}
 }
 
+// ReplaceRouteRequest points a route at another target: CreateRoute's
+// fields, and local_target (refused: the local routes cannot change).
+type ReplaceRouteRequest struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	RouteTableId         string                 `protobuf:"bytes,1,opt,name=route_table_id,json=routeTableId,proto3" json:"route_table_id,omitempty"`
+	DestinationCidrBlock string                 `protobuf:"bytes,2,opt,name=destination_cidr_block,json=destinationCidrBlock,proto3" json:"destination_cidr_block,omitempty"`
+	GatewayId            string                 `protobuf:"bytes,3,opt,name=gateway_id,json=gatewayId,proto3" json:"gateway_id,omitempty"`
+	DryRun               bool                   `protobuf:"varint,4,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	// Not supported: present only to be refused.
+	DestinationIpv6CidrBlock    string `protobuf:"bytes,5,opt,name=destination_ipv6_cidr_block,json=destinationIpv6CidrBlock,proto3" json:"destination_ipv6_cidr_block,omitempty"`
+	DestinationPrefixListId     string `protobuf:"bytes,6,opt,name=destination_prefix_list_id,json=destinationPrefixListId,proto3" json:"destination_prefix_list_id,omitempty"`
+	EgressOnlyInternetGatewayId string `protobuf:"bytes,7,opt,name=egress_only_internet_gateway_id,json=egressOnlyInternetGatewayId,proto3" json:"egress_only_internet_gateway_id,omitempty"`
+	InstanceId                  string `protobuf:"bytes,8,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	NetworkInterfaceId          string `protobuf:"bytes,9,opt,name=network_interface_id,json=networkInterfaceId,proto3" json:"network_interface_id,omitempty"`
+	VpcPeeringConnectionId      string `protobuf:"bytes,10,opt,name=vpc_peering_connection_id,json=vpcPeeringConnectionId,proto3" json:"vpc_peering_connection_id,omitempty"`
+	NatGatewayId                string `protobuf:"bytes,11,opt,name=nat_gateway_id,json=natGatewayId,proto3" json:"nat_gateway_id,omitempty"`
+	TransitGatewayId            string `protobuf:"bytes,12,opt,name=transit_gateway_id,json=transitGatewayId,proto3" json:"transit_gateway_id,omitempty"`
+	LocalGatewayId              string `protobuf:"bytes,13,opt,name=local_gateway_id,json=localGatewayId,proto3" json:"local_gateway_id,omitempty"`
+	CarrierGatewayId            string `protobuf:"bytes,14,opt,name=carrier_gateway_id,json=carrierGatewayId,proto3" json:"carrier_gateway_id,omitempty"`
+	VpcEndpointId               string `protobuf:"bytes,15,opt,name=vpc_endpoint_id,json=vpcEndpointId,proto3" json:"vpc_endpoint_id,omitempty"`
+	CoreNetworkArn              string `protobuf:"bytes,16,opt,name=core_network_arn,json=coreNetworkArn,proto3" json:"core_network_arn,omitempty"`
+	OdbNetworkArn               string `protobuf:"bytes,17,opt,name=odb_network_arn,json=odbNetworkArn,proto3" json:"odb_network_arn,omitempty"`
+	LocalTarget                 bool   `protobuf:"varint,18,opt,name=local_target,json=localTarget,proto3" json:"local_target,omitempty"`
+	unknownFields               protoimpl.UnknownFields
+	sizeCache                   protoimpl.SizeCache
+}
+
+func (x *ReplaceRouteRequest) Reset() {
+	*x = ReplaceRouteRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[304]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReplaceRouteRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReplaceRouteRequest) ProtoMessage() {}
+
+func (x *ReplaceRouteRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[304]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReplaceRouteRequest.ProtoReflect.Descriptor instead.
+func (*ReplaceRouteRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{304}
+}
+
+func (x *ReplaceRouteRequest) GetRouteTableId() string {
+	if x != nil {
+		return x.RouteTableId
+	}
+	return ""
+}
+
+func (x *ReplaceRouteRequest) GetDestinationCidrBlock() string {
+	if x != nil {
+		return x.DestinationCidrBlock
+	}
+	return ""
+}
+
+func (x *ReplaceRouteRequest) GetGatewayId() string {
+	if x != nil {
+		return x.GatewayId
+	}
+	return ""
+}
+
+func (x *ReplaceRouteRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *ReplaceRouteRequest) GetDestinationIpv6CidrBlock() string {
+	if x != nil {
+		return x.DestinationIpv6CidrBlock
+	}
+	return ""
+}
+
+func (x *ReplaceRouteRequest) GetDestinationPrefixListId() string {
+	if x != nil {
+		return x.DestinationPrefixListId
+	}
+	return ""
+}
+
+func (x *ReplaceRouteRequest) GetEgressOnlyInternetGatewayId() string {
+	if x != nil {
+		return x.EgressOnlyInternetGatewayId
+	}
+	return ""
+}
+
+func (x *ReplaceRouteRequest) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *ReplaceRouteRequest) GetNetworkInterfaceId() string {
+	if x != nil {
+		return x.NetworkInterfaceId
+	}
+	return ""
+}
+
+func (x *ReplaceRouteRequest) GetVpcPeeringConnectionId() string {
+	if x != nil {
+		return x.VpcPeeringConnectionId
+	}
+	return ""
+}
+
+func (x *ReplaceRouteRequest) GetNatGatewayId() string {
+	if x != nil {
+		return x.NatGatewayId
+	}
+	return ""
+}
+
+func (x *ReplaceRouteRequest) GetTransitGatewayId() string {
+	if x != nil {
+		return x.TransitGatewayId
+	}
+	return ""
+}
+
+func (x *ReplaceRouteRequest) GetLocalGatewayId() string {
+	if x != nil {
+		return x.LocalGatewayId
+	}
+	return ""
+}
+
+func (x *ReplaceRouteRequest) GetCarrierGatewayId() string {
+	if x != nil {
+		return x.CarrierGatewayId
+	}
+	return ""
+}
+
+func (x *ReplaceRouteRequest) GetVpcEndpointId() string {
+	if x != nil {
+		return x.VpcEndpointId
+	}
+	return ""
+}
+
+func (x *ReplaceRouteRequest) GetCoreNetworkArn() string {
+	if x != nil {
+		return x.CoreNetworkArn
+	}
+	return ""
+}
+
+func (x *ReplaceRouteRequest) GetOdbNetworkArn() string {
+	if x != nil {
+		return x.OdbNetworkArn
+	}
+	return ""
+}
+
+func (x *ReplaceRouteRequest) GetLocalTarget() bool {
+	if x != nil {
+		return x.LocalTarget
+	}
+	return false
+}
+
 type ReplaceRouteResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -20359,7 +20534,7 @@ type ReplaceRouteResponse struct {
 
 func (x *ReplaceRouteResponse) Reset() {
 	*x = ReplaceRouteResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[304]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[305]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -20371,7 +20546,7 @@ func (x *ReplaceRouteResponse) String() string {
 func (*ReplaceRouteResponse) ProtoMessage() {}
 
 func (x *ReplaceRouteResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[304]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[305]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -20384,7 +20559,7 @@ func (x *ReplaceRouteResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReplaceRouteResponse.ProtoReflect.Descriptor instead.
 func (*ReplaceRouteResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{304}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{305}
 }
 
 type DeleteRouteRequest struct {
@@ -20401,7 +20576,7 @@ type DeleteRouteRequest struct {
 
 func (x *DeleteRouteRequest) Reset() {
 	*x = DeleteRouteRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[305]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[306]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -20413,7 +20588,7 @@ func (x *DeleteRouteRequest) String() string {
 func (*DeleteRouteRequest) ProtoMessage() {}
 
 func (x *DeleteRouteRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[305]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[306]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -20426,7 +20601,7 @@ func (x *DeleteRouteRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteRouteRequest.ProtoReflect.Descriptor instead.
 func (*DeleteRouteRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{305}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{306}
 }
 
 func (x *DeleteRouteRequest) GetRouteTableId() string {
@@ -20472,7 +20647,7 @@ type DeleteRouteResponse struct {
 
 func (x *DeleteRouteResponse) Reset() {
 	*x = DeleteRouteResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[306]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[307]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -20484,7 +20659,7 @@ func (x *DeleteRouteResponse) String() string {
 func (*DeleteRouteResponse) ProtoMessage() {}
 
 func (x *DeleteRouteResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[306]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[307]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -20497,7 +20672,7 @@ func (x *DeleteRouteResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteRouteResponse.ProtoReflect.Descriptor instead.
 func (*DeleteRouteResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{306}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{307}
 }
 
 // AssociateRouteTableRequest ties a subnet to a table of its VPC; gateway
@@ -20515,7 +20690,7 @@ type AssociateRouteTableRequest struct {
 
 func (x *AssociateRouteTableRequest) Reset() {
 	*x = AssociateRouteTableRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[307]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[308]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -20527,7 +20702,7 @@ func (x *AssociateRouteTableRequest) String() string {
 func (*AssociateRouteTableRequest) ProtoMessage() {}
 
 func (x *AssociateRouteTableRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[307]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[308]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -20540,7 +20715,7 @@ func (x *AssociateRouteTableRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AssociateRouteTableRequest.ProtoReflect.Descriptor instead.
 func (*AssociateRouteTableRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{307}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{308}
 }
 
 func (x *AssociateRouteTableRequest) GetRouteTableId() string {
@@ -20587,7 +20762,7 @@ type RouteTableAssociationState struct {
 
 func (x *RouteTableAssociationState) Reset() {
 	*x = RouteTableAssociationState{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[308]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[309]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -20599,7 +20774,7 @@ func (x *RouteTableAssociationState) String() string {
 func (*RouteTableAssociationState) ProtoMessage() {}
 
 func (x *RouteTableAssociationState) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[308]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[309]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -20612,7 +20787,7 @@ func (x *RouteTableAssociationState) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RouteTableAssociationState.ProtoReflect.Descriptor instead.
 func (*RouteTableAssociationState) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{308}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{309}
 }
 
 func (x *RouteTableAssociationState) GetState() string {
@@ -20632,7 +20807,7 @@ type AssociateRouteTableResponse struct {
 
 func (x *AssociateRouteTableResponse) Reset() {
 	*x = AssociateRouteTableResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[309]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[310]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -20644,7 +20819,7 @@ func (x *AssociateRouteTableResponse) String() string {
 func (*AssociateRouteTableResponse) ProtoMessage() {}
 
 func (x *AssociateRouteTableResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[309]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[310]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -20657,7 +20832,7 @@ func (x *AssociateRouteTableResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AssociateRouteTableResponse.ProtoReflect.Descriptor instead.
 func (*AssociateRouteTableResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{309}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{310}
 }
 
 func (x *AssociateRouteTableResponse) GetAssociationId() string {
@@ -20684,7 +20859,7 @@ type DisassociateRouteTableRequest struct {
 
 func (x *DisassociateRouteTableRequest) Reset() {
 	*x = DisassociateRouteTableRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[310]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[311]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -20696,7 +20871,7 @@ func (x *DisassociateRouteTableRequest) String() string {
 func (*DisassociateRouteTableRequest) ProtoMessage() {}
 
 func (x *DisassociateRouteTableRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[310]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[311]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -20709,7 +20884,7 @@ func (x *DisassociateRouteTableRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisassociateRouteTableRequest.ProtoReflect.Descriptor instead.
 func (*DisassociateRouteTableRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{310}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{311}
 }
 
 func (x *DisassociateRouteTableRequest) GetAssociationId() string {
@@ -20734,7 +20909,7 @@ type DisassociateRouteTableResponse struct {
 
 func (x *DisassociateRouteTableResponse) Reset() {
 	*x = DisassociateRouteTableResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[311]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[312]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -20746,7 +20921,7 @@ func (x *DisassociateRouteTableResponse) String() string {
 func (*DisassociateRouteTableResponse) ProtoMessage() {}
 
 func (x *DisassociateRouteTableResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[311]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[312]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -20759,7 +20934,7 @@ func (x *DisassociateRouteTableResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisassociateRouteTableResponse.ProtoReflect.Descriptor instead.
 func (*DisassociateRouteTableResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{311}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{312}
 }
 
 // ReplaceRouteTableAssociationRequest points an association at another
@@ -20775,7 +20950,7 @@ type ReplaceRouteTableAssociationRequest struct {
 
 func (x *ReplaceRouteTableAssociationRequest) Reset() {
 	*x = ReplaceRouteTableAssociationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[312]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[313]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -20787,7 +20962,7 @@ func (x *ReplaceRouteTableAssociationRequest) String() string {
 func (*ReplaceRouteTableAssociationRequest) ProtoMessage() {}
 
 func (x *ReplaceRouteTableAssociationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[312]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[313]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -20800,7 +20975,7 @@ func (x *ReplaceRouteTableAssociationRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use ReplaceRouteTableAssociationRequest.ProtoReflect.Descriptor instead.
 func (*ReplaceRouteTableAssociationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{312}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{313}
 }
 
 func (x *ReplaceRouteTableAssociationRequest) GetAssociationId() string {
@@ -20834,7 +21009,7 @@ type ReplaceRouteTableAssociationResponse struct {
 
 func (x *ReplaceRouteTableAssociationResponse) Reset() {
 	*x = ReplaceRouteTableAssociationResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[313]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[314]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -20846,7 +21021,7 @@ func (x *ReplaceRouteTableAssociationResponse) String() string {
 func (*ReplaceRouteTableAssociationResponse) ProtoMessage() {}
 
 func (x *ReplaceRouteTableAssociationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[313]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[314]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -20859,7 +21034,7 @@ func (x *ReplaceRouteTableAssociationResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use ReplaceRouteTableAssociationResponse.ProtoReflect.Descriptor instead.
 func (*ReplaceRouteTableAssociationResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{313}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{314}
 }
 
 func (x *ReplaceRouteTableAssociationResponse) GetNewAssociationId() string {
@@ -22602,7 +22777,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x17DeleteRouteTableRequest\x12$\n" +
 	"\x0eroute_table_id\x18\x01 \x01(\tR\frouteTableId\x12\x17\n" +
 	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"\x1a\n" +
-	"\x18DeleteRouteTableResponse\"\xc1\x06\n" +
+	"\x18DeleteRouteTableResponse\"\x9e\x06\n" +
 	"\x12CreateRouteRequest\x12$\n" +
 	"\x0eroute_table_id\x18\x01 \x01(\tR\frouteTableId\x124\n" +
 	"\x16destination_cidr_block\x18\x02 \x01(\tR\x14destinationCidrBlock\x12\x1d\n" +
@@ -22623,9 +22798,30 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x12carrier_gateway_id\x18\x0e \x01(\tR\x10carrierGatewayId\x12&\n" +
 	"\x0fvpc_endpoint_id\x18\x0f \x01(\tR\rvpcEndpointId\x12(\n" +
 	"\x10core_network_arn\x18\x10 \x01(\tR\x0ecoreNetworkArn\x12&\n" +
+	"\x0fodb_network_arn\x18\x11 \x01(\tR\rodbNetworkArn\"\x15\n" +
+	"\x13CreateRouteResponse\"\xc2\x06\n" +
+	"\x13ReplaceRouteRequest\x12$\n" +
+	"\x0eroute_table_id\x18\x01 \x01(\tR\frouteTableId\x124\n" +
+	"\x16destination_cidr_block\x18\x02 \x01(\tR\x14destinationCidrBlock\x12\x1d\n" +
+	"\n" +
+	"gateway_id\x18\x03 \x01(\tR\tgatewayId\x12\x17\n" +
+	"\adry_run\x18\x04 \x01(\bR\x06dryRun\x12=\n" +
+	"\x1bdestination_ipv6_cidr_block\x18\x05 \x01(\tR\x18destinationIpv6CidrBlock\x12;\n" +
+	"\x1adestination_prefix_list_id\x18\x06 \x01(\tR\x17destinationPrefixListId\x12D\n" +
+	"\x1fegress_only_internet_gateway_id\x18\a \x01(\tR\x1begressOnlyInternetGatewayId\x12\x1f\n" +
+	"\vinstance_id\x18\b \x01(\tR\n" +
+	"instanceId\x120\n" +
+	"\x14network_interface_id\x18\t \x01(\tR\x12networkInterfaceId\x129\n" +
+	"\x19vpc_peering_connection_id\x18\n" +
+	" \x01(\tR\x16vpcPeeringConnectionId\x12$\n" +
+	"\x0enat_gateway_id\x18\v \x01(\tR\fnatGatewayId\x12,\n" +
+	"\x12transit_gateway_id\x18\f \x01(\tR\x10transitGatewayId\x12(\n" +
+	"\x10local_gateway_id\x18\r \x01(\tR\x0elocalGatewayId\x12,\n" +
+	"\x12carrier_gateway_id\x18\x0e \x01(\tR\x10carrierGatewayId\x12&\n" +
+	"\x0fvpc_endpoint_id\x18\x0f \x01(\tR\rvpcEndpointId\x12(\n" +
+	"\x10core_network_arn\x18\x10 \x01(\tR\x0ecoreNetworkArn\x12&\n" +
 	"\x0fodb_network_arn\x18\x11 \x01(\tR\rodbNetworkArn\x12!\n" +
-	"\flocal_target\x18\x12 \x01(\bR\vlocalTarget\"\x15\n" +
-	"\x13CreateRouteResponse\"\x16\n" +
+	"\flocal_target\x18\x12 \x01(\bR\vlocalTarget\"\x16\n" +
 	"\x14ReplaceRouteResponse\"\x85\x02\n" +
 	"\x12DeleteRouteRequest\x12$\n" +
 	"\x0eroute_table_id\x18\x01 \x01(\tR\frouteTableId\x124\n" +
@@ -22656,7 +22852,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\xa8\x01\n" +
 	"$ReplaceRouteTableAssociationResponse\x12,\n" +
 	"\x12new_association_id\x18\x01 \x01(\tR\x10newAssociationId\x12R\n" +
-	"\x11association_state\x18\x02 \x01(\v2%.ec2lab.v1.RouteTableAssociationStateR\x10associationState2\xb0[\n" +
+	"\x11association_state\x18\x02 \x01(\v2%.ec2lab.v1.RouteTableAssociationStateR\x10associationState2\xb1[\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -22763,8 +22959,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x18DescribeInternetGateways\x12*.ec2lab.v1.DescribeInternetGatewaysRequest\x1a+.ec2lab.v1.DescribeInternetGatewaysResponse\x12[\n" +
 	"\x10CreateRouteTable\x12\".ec2lab.v1.CreateRouteTableRequest\x1a#.ec2lab.v1.CreateRouteTableResponse\x12[\n" +
 	"\x10DeleteRouteTable\x12\".ec2lab.v1.DeleteRouteTableRequest\x1a#.ec2lab.v1.DeleteRouteTableResponse\x12L\n" +
-	"\vCreateRoute\x12\x1d.ec2lab.v1.CreateRouteRequest\x1a\x1e.ec2lab.v1.CreateRouteResponse\x12N\n" +
-	"\fReplaceRoute\x12\x1d.ec2lab.v1.CreateRouteRequest\x1a\x1f.ec2lab.v1.ReplaceRouteResponse\x12L\n" +
+	"\vCreateRoute\x12\x1d.ec2lab.v1.CreateRouteRequest\x1a\x1e.ec2lab.v1.CreateRouteResponse\x12O\n" +
+	"\fReplaceRoute\x12\x1e.ec2lab.v1.ReplaceRouteRequest\x1a\x1f.ec2lab.v1.ReplaceRouteResponse\x12L\n" +
 	"\vDeleteRoute\x12\x1d.ec2lab.v1.DeleteRouteRequest\x1a\x1e.ec2lab.v1.DeleteRouteResponse\x12d\n" +
 	"\x13AssociateRouteTable\x12%.ec2lab.v1.AssociateRouteTableRequest\x1a&.ec2lab.v1.AssociateRouteTableResponse\x12m\n" +
 	"\x16DisassociateRouteTable\x12(.ec2lab.v1.DisassociateRouteTableRequest\x1a).ec2lab.v1.DisassociateRouteTableResponse\x12\x7f\n" +
@@ -22796,7 +22992,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 314)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 315)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*AccessKey)(nil),                                    // 0: ec2lab.v1.AccessKey
 	(*CreateAccountRequest)(nil),                         // 1: ec2lab.v1.CreateAccountRequest
@@ -23102,17 +23298,18 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*DeleteRouteTableResponse)(nil),                     // 301: ec2lab.v1.DeleteRouteTableResponse
 	(*CreateRouteRequest)(nil),                           // 302: ec2lab.v1.CreateRouteRequest
 	(*CreateRouteResponse)(nil),                          // 303: ec2lab.v1.CreateRouteResponse
-	(*ReplaceRouteResponse)(nil),                         // 304: ec2lab.v1.ReplaceRouteResponse
-	(*DeleteRouteRequest)(nil),                           // 305: ec2lab.v1.DeleteRouteRequest
-	(*DeleteRouteResponse)(nil),                          // 306: ec2lab.v1.DeleteRouteResponse
-	(*AssociateRouteTableRequest)(nil),                   // 307: ec2lab.v1.AssociateRouteTableRequest
-	(*RouteTableAssociationState)(nil),                   // 308: ec2lab.v1.RouteTableAssociationState
-	(*AssociateRouteTableResponse)(nil),                  // 309: ec2lab.v1.AssociateRouteTableResponse
-	(*DisassociateRouteTableRequest)(nil),                // 310: ec2lab.v1.DisassociateRouteTableRequest
-	(*DisassociateRouteTableResponse)(nil),               // 311: ec2lab.v1.DisassociateRouteTableResponse
-	(*ReplaceRouteTableAssociationRequest)(nil),          // 312: ec2lab.v1.ReplaceRouteTableAssociationRequest
-	(*ReplaceRouteTableAssociationResponse)(nil),         // 313: ec2lab.v1.ReplaceRouteTableAssociationResponse
-	(*timestamppb.Timestamp)(nil),                        // 314: google.protobuf.Timestamp
+	(*ReplaceRouteRequest)(nil),                          // 304: ec2lab.v1.ReplaceRouteRequest
+	(*ReplaceRouteResponse)(nil),                         // 305: ec2lab.v1.ReplaceRouteResponse
+	(*DeleteRouteRequest)(nil),                           // 306: ec2lab.v1.DeleteRouteRequest
+	(*DeleteRouteResponse)(nil),                          // 307: ec2lab.v1.DeleteRouteResponse
+	(*AssociateRouteTableRequest)(nil),                   // 308: ec2lab.v1.AssociateRouteTableRequest
+	(*RouteTableAssociationState)(nil),                   // 309: ec2lab.v1.RouteTableAssociationState
+	(*AssociateRouteTableResponse)(nil),                  // 310: ec2lab.v1.AssociateRouteTableResponse
+	(*DisassociateRouteTableRequest)(nil),                // 311: ec2lab.v1.DisassociateRouteTableRequest
+	(*DisassociateRouteTableResponse)(nil),               // 312: ec2lab.v1.DisassociateRouteTableResponse
+	(*ReplaceRouteTableAssociationRequest)(nil),          // 313: ec2lab.v1.ReplaceRouteTableAssociationRequest
+	(*ReplaceRouteTableAssociationResponse)(nil),         // 314: ec2lab.v1.ReplaceRouteTableAssociationResponse
+	(*timestamppb.Timestamp)(nil),                        // 315: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.Account.access_keys:type_name -> ec2lab.v1.AccessKey
@@ -23129,9 +23326,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	15,  // 11: ec2lab.v1.RunInstancesRequest.hibernation_options:type_name -> ec2lab.v1.HibernationOptionsRequest
 	16,  // 12: ec2lab.v1.RunInstancesRequest.monitoring:type_name -> ec2lab.v1.RunInstancesMonitoringEnabled
 	19,  // 13: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	314, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	315, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	10,  // 15: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	314, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	315, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	11,  // 17: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	22,  // 18: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	7,   // 19: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
@@ -23140,7 +23337,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	19,  // 22: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
 	194, // 23: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	25,  // 24: ec2lab.v1.Instance.cpu_options:type_name -> ec2lab.v1.CpuOptions
-	314, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
+	315, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
 	43,  // 26: ec2lab.v1.Instance.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
 	24,  // 27: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
 	9,   // 28: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
@@ -23148,7 +23345,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	10,  // 30: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	10,  // 31: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	31,  // 32: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	314, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	315, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
 	124, // 34: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
 	124, // 35: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
 	124, // 36: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
@@ -23185,17 +23382,17 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	51,  // 67: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
 	53,  // 68: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
 	52,  // 69: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
-	314, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
-	314, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
-	314, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	315, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	315, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	315, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
 	9,   // 73: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
 	54,  // 74: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
 	57,  // 75: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
 	9,   // 76: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
 	60,  // 77: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	314, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	315, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
 	63,  // 79: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	314, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	315, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
 	7,   // 81: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
 	8,   // 82: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 83: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -23209,18 +23406,18 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	7,   // 91: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
 	9,   // 92: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
 	83,  // 93: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	314, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	314, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	315, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	315, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
 	86,  // 96: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
 	7,   // 97: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
 	8,   // 98: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 99: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
 	87,  // 100: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	314, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	314, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
-	314, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	315, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	315, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
+	315, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
 	7,   // 104: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	314, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
+	315, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
 	8,   // 106: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 107: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
 	97,  // 108: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
@@ -23228,9 +23425,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	8,   // 110: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 111: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	13,  // 112: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	314, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	315, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
 	7,   // 114: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	314, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
+	315, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
 	13,  // 116: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
 	8,   // 117: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 118: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -23296,7 +23493,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	161, // 178: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
 	196, // 179: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
 	7,   // 180: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
-	314, // 181: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	315, // 181: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
 	9,   // 182: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
 	194, // 183: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	200, // 184: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
@@ -23318,9 +23515,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	216, // 200: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
 	217, // 201: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
 	213, // 202: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
-	314, // 203: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
+	315, // 203: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
 	7,   // 204: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
-	314, // 205: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
+	315, // 205: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
 	210, // 206: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
 	221, // 207: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
 	210, // 208: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
@@ -23371,8 +23568,8 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	286, // 253: ec2lab.v1.DescribeInternetGatewaysResponse.internet_gateways:type_name -> ec2lab.v1.InternetGateway
 	8,   // 254: ec2lab.v1.CreateRouteTableRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	199, // 255: ec2lab.v1.CreateRouteTableResponse.route_table:type_name -> ec2lab.v1.RouteTable
-	308, // 256: ec2lab.v1.AssociateRouteTableResponse.association_state:type_name -> ec2lab.v1.RouteTableAssociationState
-	308, // 257: ec2lab.v1.ReplaceRouteTableAssociationResponse.association_state:type_name -> ec2lab.v1.RouteTableAssociationState
+	309, // 256: ec2lab.v1.AssociateRouteTableResponse.association_state:type_name -> ec2lab.v1.RouteTableAssociationState
+	309, // 257: ec2lab.v1.ReplaceRouteTableAssociationResponse.association_state:type_name -> ec2lab.v1.RouteTableAssociationState
 	14,  // 258: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
 	27,  // 259: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
 	29,  // 260: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
@@ -23477,11 +23674,11 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	298, // 359: ec2lab.v1.Compute.CreateRouteTable:input_type -> ec2lab.v1.CreateRouteTableRequest
 	300, // 360: ec2lab.v1.Compute.DeleteRouteTable:input_type -> ec2lab.v1.DeleteRouteTableRequest
 	302, // 361: ec2lab.v1.Compute.CreateRoute:input_type -> ec2lab.v1.CreateRouteRequest
-	302, // 362: ec2lab.v1.Compute.ReplaceRoute:input_type -> ec2lab.v1.CreateRouteRequest
-	305, // 363: ec2lab.v1.Compute.DeleteRoute:input_type -> ec2lab.v1.DeleteRouteRequest
-	307, // 364: ec2lab.v1.Compute.AssociateRouteTable:input_type -> ec2lab.v1.AssociateRouteTableRequest
-	310, // 365: ec2lab.v1.Compute.DisassociateRouteTable:input_type -> ec2lab.v1.DisassociateRouteTableRequest
-	312, // 366: ec2lab.v1.Compute.ReplaceRouteTableAssociation:input_type -> ec2lab.v1.ReplaceRouteTableAssociationRequest
+	304, // 362: ec2lab.v1.Compute.ReplaceRoute:input_type -> ec2lab.v1.ReplaceRouteRequest
+	306, // 363: ec2lab.v1.Compute.DeleteRoute:input_type -> ec2lab.v1.DeleteRouteRequest
+	308, // 364: ec2lab.v1.Compute.AssociateRouteTable:input_type -> ec2lab.v1.AssociateRouteTableRequest
+	311, // 365: ec2lab.v1.Compute.DisassociateRouteTable:input_type -> ec2lab.v1.DisassociateRouteTableRequest
+	313, // 366: ec2lab.v1.Compute.ReplaceRouteTableAssociation:input_type -> ec2lab.v1.ReplaceRouteTableAssociationRequest
 	222, // 367: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
 	224, // 368: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
 	226, // 369: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
@@ -23599,11 +23796,11 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	299, // 481: ec2lab.v1.Compute.CreateRouteTable:output_type -> ec2lab.v1.CreateRouteTableResponse
 	301, // 482: ec2lab.v1.Compute.DeleteRouteTable:output_type -> ec2lab.v1.DeleteRouteTableResponse
 	303, // 483: ec2lab.v1.Compute.CreateRoute:output_type -> ec2lab.v1.CreateRouteResponse
-	304, // 484: ec2lab.v1.Compute.ReplaceRoute:output_type -> ec2lab.v1.ReplaceRouteResponse
-	306, // 485: ec2lab.v1.Compute.DeleteRoute:output_type -> ec2lab.v1.DeleteRouteResponse
-	309, // 486: ec2lab.v1.Compute.AssociateRouteTable:output_type -> ec2lab.v1.AssociateRouteTableResponse
-	311, // 487: ec2lab.v1.Compute.DisassociateRouteTable:output_type -> ec2lab.v1.DisassociateRouteTableResponse
-	313, // 488: ec2lab.v1.Compute.ReplaceRouteTableAssociation:output_type -> ec2lab.v1.ReplaceRouteTableAssociationResponse
+	305, // 484: ec2lab.v1.Compute.ReplaceRoute:output_type -> ec2lab.v1.ReplaceRouteResponse
+	307, // 485: ec2lab.v1.Compute.DeleteRoute:output_type -> ec2lab.v1.DeleteRouteResponse
+	310, // 486: ec2lab.v1.Compute.AssociateRouteTable:output_type -> ec2lab.v1.AssociateRouteTableResponse
+	312, // 487: ec2lab.v1.Compute.DisassociateRouteTable:output_type -> ec2lab.v1.DisassociateRouteTableResponse
+	314, // 488: ec2lab.v1.Compute.ReplaceRouteTableAssociation:output_type -> ec2lab.v1.ReplaceRouteTableAssociationResponse
 	223, // 489: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
 	225, // 490: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
 	227, // 491: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
@@ -23647,7 +23844,7 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   314,
+			NumMessages:   315,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

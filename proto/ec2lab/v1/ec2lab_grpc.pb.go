@@ -317,7 +317,7 @@ type ComputeClient interface {
 	CreateRouteTable(ctx context.Context, in *CreateRouteTableRequest, opts ...grpc.CallOption) (*CreateRouteTableResponse, error)
 	DeleteRouteTable(ctx context.Context, in *DeleteRouteTableRequest, opts ...grpc.CallOption) (*DeleteRouteTableResponse, error)
 	CreateRoute(ctx context.Context, in *CreateRouteRequest, opts ...grpc.CallOption) (*CreateRouteResponse, error)
-	ReplaceRoute(ctx context.Context, in *CreateRouteRequest, opts ...grpc.CallOption) (*ReplaceRouteResponse, error)
+	ReplaceRoute(ctx context.Context, in *ReplaceRouteRequest, opts ...grpc.CallOption) (*ReplaceRouteResponse, error)
 	DeleteRoute(ctx context.Context, in *DeleteRouteRequest, opts ...grpc.CallOption) (*DeleteRouteResponse, error)
 	AssociateRouteTable(ctx context.Context, in *AssociateRouteTableRequest, opts ...grpc.CallOption) (*AssociateRouteTableResponse, error)
 	DisassociateRouteTable(ctx context.Context, in *DisassociateRouteTableRequest, opts ...grpc.CallOption) (*DisassociateRouteTableResponse, error)
@@ -1403,7 +1403,7 @@ func (c *computeClient) CreateRoute(ctx context.Context, in *CreateRouteRequest,
 	return out, nil
 }
 
-func (c *computeClient) ReplaceRoute(ctx context.Context, in *CreateRouteRequest, opts ...grpc.CallOption) (*ReplaceRouteResponse, error) {
+func (c *computeClient) ReplaceRoute(ctx context.Context, in *ReplaceRouteRequest, opts ...grpc.CallOption) (*ReplaceRouteResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ReplaceRouteResponse)
 	err := c.cc.Invoke(ctx, Compute_ReplaceRoute_FullMethodName, in, out, cOpts...)
@@ -1707,7 +1707,7 @@ type ComputeServer interface {
 	CreateRouteTable(context.Context, *CreateRouteTableRequest) (*CreateRouteTableResponse, error)
 	DeleteRouteTable(context.Context, *DeleteRouteTableRequest) (*DeleteRouteTableResponse, error)
 	CreateRoute(context.Context, *CreateRouteRequest) (*CreateRouteResponse, error)
-	ReplaceRoute(context.Context, *CreateRouteRequest) (*ReplaceRouteResponse, error)
+	ReplaceRoute(context.Context, *ReplaceRouteRequest) (*ReplaceRouteResponse, error)
 	DeleteRoute(context.Context, *DeleteRouteRequest) (*DeleteRouteResponse, error)
 	AssociateRouteTable(context.Context, *AssociateRouteTableRequest) (*AssociateRouteTableResponse, error)
 	DisassociateRouteTable(context.Context, *DisassociateRouteTableRequest) (*DisassociateRouteTableResponse, error)
@@ -2044,7 +2044,7 @@ func (UnimplementedComputeServer) DeleteRouteTable(context.Context, *DeleteRoute
 func (UnimplementedComputeServer) CreateRoute(context.Context, *CreateRouteRequest) (*CreateRouteResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateRoute not implemented")
 }
-func (UnimplementedComputeServer) ReplaceRoute(context.Context, *CreateRouteRequest) (*ReplaceRouteResponse, error) {
+func (UnimplementedComputeServer) ReplaceRoute(context.Context, *ReplaceRouteRequest) (*ReplaceRouteResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ReplaceRoute not implemented")
 }
 func (UnimplementedComputeServer) DeleteRoute(context.Context, *DeleteRouteRequest) (*DeleteRouteResponse, error) {
@@ -3952,7 +3952,7 @@ func _Compute_CreateRoute_Handler(srv interface{}, ctx context.Context, dec func
 }
 
 func _Compute_ReplaceRoute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(CreateRouteRequest)
+	in := new(ReplaceRouteRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
@@ -3964,7 +3964,7 @@ func _Compute_ReplaceRoute_Handler(srv interface{}, ctx context.Context, dec fun
 		FullMethod: Compute_ReplaceRoute_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(ComputeServer).ReplaceRoute(ctx, req.(*CreateRouteRequest))
+		return srv.(ComputeServer).ReplaceRoute(ctx, req.(*ReplaceRouteRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
