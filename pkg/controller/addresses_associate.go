@@ -112,11 +112,17 @@ func associableInterface(in Instance) (NetworkInterface, error) {
 	return nis[0], nil
 }
 
-// checkInternetGatewayFor is where EC2 refuses an association in a VPC
-// without an internet gateway attached (Gateway.NotAttached).
-// TODO(internet gateways): check the VPC has one attached; nil until
-// ec2lab has internet gateways.
+// checkInternetGatewayFor refuses, as EC2 does, an association in a VPC
+// without an internet gateway attached: the address could never be
+// reached.
 func (s *Service) checkInternetGatewayFor(ctx context.Context, vpcID string) error {
+	igw, err := s.vpcInternetGateway(ctx, vpcID)
+	if err != nil {
+		return fmt.Errorf("internet gateway of %s: %w", vpcID, err)
+	}
+	if igw == "" {
+		return ec2err.New(ec2err.GatewayNotAttached, "Network %s is not attached to any internet gateway", vpcID)
+	}
 	return nil
 }
 

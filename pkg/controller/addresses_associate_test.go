@@ -229,3 +229,25 @@ func TestDescribeAddresses(t *testing.T) {
 		t.Errorf("unknown filter: %v", err)
 	}
 }
+
+// TestAssociateNeedsInternetGateway: as in EC2, an address cannot point
+// into a VPC without an internet gateway; once one is attached it can.
+func TestAssociateNeedsInternetGateway(t *testing.T) {
+	r := newRig(t, 64, hostSpec{8, 8192})
+	p, err := ParseElasticIPPool([]string{"198.51.100.0/29"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.svc.eipPool = p
+	inst := r.run(t, 1, "lab-1a")[0]
+	a := r.allocate(t, acct1)
+	_, err = r.svc.AssociateAddress(ctxFor(acct1), AssociateRequest{AllocationID: a.AllocationID, InstanceID: inst})
+	if errCode(err) != ec2err.GatewayNotAttached {
+		t.Fatalf("associate without a gateway: %v, want %s", err, ec2err.GatewayNotAttached)
+	}
+	if got := r.describeOne(t, inst).PublicIP(); got != "" {
+		t.Errorf("refused association left public IP %q", got)
+	}
+	r.attachGateway(t, acct1, "")
+	r.associate(t, AssociateRequest{AllocationID: a.AllocationID, InstanceID: inst})
+}

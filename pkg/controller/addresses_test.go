@@ -19,7 +19,32 @@ func eipRig(t *testing.T, specs ...string) *rig {
 		t.Fatal(err)
 	}
 	r.svc.eipPool = p
+	for _, acct := range []string{acct1, acct2} { // associations need a gateway on the VPC
+		r.attachGateway(t, acct, "")
+	}
 	return r
+}
+
+// attachGateway attaches a new internet gateway to the account's VPC
+// vpcID ("": its default VPC).
+func (r *rig) attachGateway(t *testing.T, acct, vpcID string) string {
+	t.Helper()
+	ctx := ctxFor(acct)
+	if vpcID == "" {
+		id, err := r.svc.defaultVPCID(ctx, acct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vpcID = id
+	}
+	igw, err := r.svc.CreateInternetGateway(ctx, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.svc.AttachInternetGateway(ctx, igw.ID, vpcID, false); err != nil {
+		t.Fatal(err)
+	}
+	return igw.ID
 }
 
 func (r *rig) allocate(t *testing.T, acct string) Address {

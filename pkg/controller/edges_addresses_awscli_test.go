@@ -58,6 +58,13 @@ func TestElasticIPsThroughTheAWSCLI(t *testing.T) {
 		t.Fatalf("allocate-address: %v", alloc)
 	}
 	allocID := alloc["AllocationId"].(string)
+	vpc := run("describe-instances", "--instance-ids", rig.Instance)["Reservations"].([]any)[0].(map[string]any)["Instances"].([]any)[0].(map[string]any)["VpcId"].(string)
+	if _, errOut, err := ec2CLI(t, e, bin, rig.Acct1, "associate-address", "--allocation-id", allocID, "--instance-id", rig.Instance); err == nil ||
+		!strings.Contains(errOut, "Gateway.NotAttached") {
+		t.Fatalf("associate-address without an internet gateway: %v\n%s", err, errOut)
+	}
+	igw := run("create-internet-gateway")["InternetGateway"].(map[string]any)["InternetGatewayId"].(string)
+	run("attach-internet-gateway", "--internet-gateway-id", igw, "--vpc-id", vpc)
 	assoc := run("associate-address", "--allocation-id", allocID, "--instance-id", rig.Instance)
 	assocID, _ := assoc["AssociationId"].(string)
 	if !strings.HasPrefix(assocID, "eipassoc-") {

@@ -38,7 +38,7 @@ func TestHooksRegistered(t *testing.T) {
 		}
 	}
 	slices.Sort(tags)
-	wantTags := []string{"ami=image", "eni=network-interface", "i=instance", "key=key-pair", "lt=launch-template",
+	wantTags := []string{"ami=image", "eni=network-interface", "i=instance", "igw=internet-gateway", "key=key-pair", "lt=launch-template",
 		"pg=placement-group", "rtb=route-table", "sg=security-group", "sgr=security-group-rule", "snap=snapshot",
 		"subnet=subnet", "vol=volume", "vpc=vpc", "acl=network-acl", "eipalloc=elastic-ip"}
 	slices.Sort(wantTags)

@@ -14,34 +14,42 @@ const prefixRouteTable = "/routetables/"
 
 // Route states and origins, and the gateway of local routes, as EC2 names them.
 const (
-	RouteActive           = "active"
-	RouteOriginCreate     = "CreateRouteTable"
-	RouteGatewayLocal     = "local"
-	AssociationAssociated = "associated"
+	RouteActive            = "active"
+	RouteBlackhole         = "blackhole"
+	RouteOriginCreate      = "CreateRouteTable"
+	RouteOriginCreateRoute = "CreateRoute"
+	RouteGatewayLocal      = "local"
+	AssociationAssociated  = "associated"
 )
 
 // RouteTable is the record of a route table. Every VPC is created with
 // its main table (ID derived from the VPC's, pkg/ids) and loses it with
-// the VPC; subnets that no table names use the main one.
+// the VPC; ReplaceRouteTableAssociation can make another of its tables the
+// main one. Subnets that no table names use the main one.
 type RouteTable struct {
 	ID    string `json:"id"`
 	Owner string `json:"owner"`
 	VpcID string `json:"vpc_id"`
 	Main  bool   `json:"main,omitempty"`
-	Tags  []Tag  `json:"tags,omitempty"`
+	// MainAssociationID is the main association's ID; "" on a main table
+	// is the ID derived from the VPC's (the table it was created with).
+	MainAssociationID string `json:"main_association_id,omitempty"`
+	Tags              []Tag  `json:"tags,omitempty"`
+	// Stored are the routes CreateRoute added (state computed on read).
+	Stored []Route `json:"routes,omitempty"`
 	// Routes and Associations are computed on read (routeTableView): the
-	// local route of each of the VPC's CIDR blocks, and the main
-	// association of the main table.
+	// local route of each of the VPC's CIDR blocks then the stored routes,
+	// and the main association of the main table then the subnets' ones.
 	Routes       []Route                 `json:"-"`
 	Associations []RouteTableAssociation `json:"-"`
 }
 
 // Route is one route of a route table.
 type Route struct {
-	DestinationCIDR string
-	GatewayID       string
-	State           string
-	Origin          string
+	DestinationCIDR string `json:"destination_cidr"`
+	GatewayID       string `json:"gateway_id"`
+	State           string `json:"-"`
+	Origin          string `json:"origin"`
 }
 
 // RouteTableAssociation ties a route table to a subnet, or makes it the
@@ -59,19 +67,48 @@ func mainRouteTable(acct, vpcID string) RouteTable {
 	return RouteTable{ID: ids.MainRouteTable(vpcID), Owner: acct, VpcID: vpcID, Main: true}
 }
 
-// routeTableView completes a record with what is computed on read.
-func routeTableView(rt RouteTable, v VPC) RouteTable {
+// mainAssociationID is the ID of a main table's association.
+func (rt RouteTable) mainAssociationID() string {
+	if rt.MainAssociationID != "" {
+		return rt.MainAssociationID
+	}
+	return ids.MainRouteTableAssociation(rt.VpcID)
+}
+
+// routeTableView completes a record with what is computed on read: the
+// local routes, the stored routes' states (gws are the gateways by ID),
+// and its associations (assocs are the subnets' explicit ones).
+func routeTableView(rt RouteTable, v VPC, assocs []subnetAssociation, gws map[string]InternetGateway) RouteTable {
 	rt.Routes = nil
 	for _, cidr := range vpcCIDRs(v) {
 		rt.Routes = append(rt.Routes, Route{DestinationCIDR: cidr, GatewayID: RouteGatewayLocal,
 			State: RouteActive, Origin: RouteOriginCreate})
 	}
+	for _, r := range rt.Stored {
+		r.State = routeState(r, rt.VpcID, gws)
+		rt.Routes = append(rt.Routes, r)
+	}
 	rt.Associations = nil
 	if rt.Main {
-		rt.Associations = []RouteTableAssociation{{ID: ids.MainRouteTableAssociation(rt.VpcID), RouteTableID: rt.ID,
+		rt.Associations = []RouteTableAssociation{{ID: rt.mainAssociationID(), RouteTableID: rt.ID,
 			Main: true, State: AssociationAssociated}}
 	}
+	for _, a := range assocs {
+		if a.RouteTableID == rt.ID {
+			rt.Associations = append(rt.Associations, RouteTableAssociation{ID: a.ID, RouteTableID: rt.ID,
+				SubnetID: a.SubnetID, State: AssociationAssociated})
+		}
+	}
 	return rt
+}
+
+// routeState is active for a route through a gateway attached to vpcID,
+// else blackhole (the gateway was detached or deleted).
+func routeState(r Route, vpcID string, gws map[string]InternetGateway) string {
+	if g, ok := gws[r.GatewayID]; ok && g.VpcID == vpcID {
+		return RouteActive
+	}
+	return RouteBlackhole
 }
 
 // vpcCIDRs are the IPv4 CIDR blocks of a VPC, each with a local route.
@@ -99,10 +136,18 @@ func (s *Service) DescribeRouteTables(ctx context.Context, idList []string, filt
 	if err != nil {
 		return nil, "", err
 	}
+	assocs, err := store.ListJSON[subnetAssociation](ctx, s.st, prefixRouteTableAssoc)
+	if err != nil {
+		return nil, "", err
+	}
+	gws, err := s.gatewaysByID(ctx)
+	if err != nil {
+		return nil, "", err
+	}
 	var mine []RouteTable
 	for _, rt := range all {
 		if v, ok := vpcs[rt.VpcID]; ok && rt.Owner == acct {
-			mine = append(mine, routeTableView(rt, v))
+			mine = append(mine, routeTableView(rt, v, assocs, gws))
 		}
 	}
 	return selectPage(mine, selection[RouteTable]{IDs: idList, Filters: filters, Page: p,

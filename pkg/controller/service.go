@@ -42,6 +42,9 @@ type Service struct {
 	cache *recordCache
 	// peerDial reaches other regions for copies (copy_peer.go).
 	peerDial PeerDialer
+	// netMu serialises the changes of internet gateways, route tables and
+	// their associations, whose checks span several records (igws.go).
+	netMu sync.Mutex
 	// quotaLocks serialise quota checks with their writes (quotas.go).
 	quotaLocks quotaLocks
 	// asgHealth is when the groups' health check first ran (asg_health.go).

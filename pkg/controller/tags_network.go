@@ -10,8 +10,9 @@ import (
 )
 
 // Tags of the network resources (VPCs, subnets, security groups and their
-// rules, network interfaces, route tables, network ACLs) and of placement
-// groups, for CreateTags, DeleteTags and DescribeTags (tags.go).
+// rules, network interfaces, route tables, network ACLs, internet
+// gateways) and of placement groups, for CreateTags, DeleteTags and
+// DescribeTags (tags.go).
 
 // networkTagHooks registers the tag targets of the network resources and
 // of placement groups.
@@ -28,6 +29,8 @@ func (s *Service) networkTagHooks(h *hooks) {
 		func(r *RouteTable) (string, string, *[]Tag) { return r.ID, r.Owner, &r.Tags })))
 	h.tags(wrapTagErrors(recordTags(s, ids.NetworkACL, "network-acl", prefixNetworkACL,
 		func(r *NetworkACL) (string, string, *[]Tag) { return r.ID, r.Owner, &r.Tags })))
+	h.tags(wrapTagErrors(recordTags(s, ids.InternetGateway, "internet-gateway", prefixInternetGateway,
+		func(r *InternetGateway) (string, string, *[]Tag) { return r.ID, r.Owner, &r.Tags })))
 }
 
 // securityGroupTags is the groups' tag target; its describe lists their

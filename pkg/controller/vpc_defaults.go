@@ -21,13 +21,18 @@ func vpcDefaultsOps(acct, vpcID string) []store.Op {
 }
 
 // vpcDeleteOps remove a VPC's default group, main route table and default
-// network ACL with it; any other security group is a dependency.
+// network ACL with it; any other security group or route table, or an
+// attached internet gateway, is a dependency.
 func (s *Service) vpcDeleteOps(ctx context.Context, vpcID string) ([]store.Op, error) {
 	ops, err := s.vpcGroupsDeleteOps(ctx, vpcID)
 	if err != nil {
 		return nil, err
 	}
-	rt, acl := mainRouteTable("", vpcID), defaultNetworkACL("", vpcID)
-	return append(ops, store.Op{Key: prefixRouteTable + rt.ID, Delete: true, ExpectRevision: store.AnyRevision},
+	rtOps, err := s.vpcRouteTablesCheck(ctx, vpcID)
+	if err != nil {
+		return nil, err
+	}
+	acl := defaultNetworkACL("", vpcID)
+	return append(append(ops, rtOps...),
 		store.Op{Key: prefixNetworkACL + acl.ID, Delete: true, ExpectRevision: store.AnyRevision}), nil
 }

@@ -31,6 +31,7 @@ var waiterSources = map[string]waiterSource{
 	"DescribeSubnets":           {describeVia(newDescribeSubnetsCmd), "Subnets[].[SubnetId, State]"},
 	"DescribeVpcs":              {describeVia(newDescribeVpcsCmd), "Vpcs[].[VpcId, State]"},
 	"DescribeNetworkInterfaces": {describeVia(newDescribeNetworkInterfacesCmd), "NetworkInterfaces[].[NetworkInterfaceId, Status]"},
+	"DescribeInternetGateways":  {describeVia(newDescribeInternetGatewaysCmd), "InternetGateways[].[InternetGatewayId, Attachments[0].State]"},
 }
 
 // waiterSpecs are the model's waiters, by command name, sorted.

@@ -10,7 +10,7 @@ import (
 // servedWaiters are botocore's EC2 waiters whose operation ec2lab serves:
 // every one must be an ec2ctl waiter.
 var servedWaiters = []string{
-	"image-available", "image-exists", "instance-exists", "instance-running", "instance-status-ok",
+	"image-available", "image-exists", "instance-exists", "internet-gateway-exists", "instance-running", "instance-status-ok",
 	"instance-stopped", "instance-terminated", "key-pair-exists", "network-interface-available",
 	"security-group-exists", "snapshot-completed", "subnet-available", "system-status-ok",
 	"volume-available", "volume-deleted", "volume-in-use", "vpc-available", "vpc-exists",
@@ -67,6 +67,9 @@ func TestWaiterMatchers(t *testing.T) {
 		{"key-pair-exists", obj("KeyPairs", []any{obj("KeyName", "lab")}), nil, "success", ""},
 		{"key-pair-exists", nil, notFound("InvalidKeyPair.NotFound"), "retry", ""},
 		{"security-group-exists", nil, notFound("InvalidGroup.NotFound"), "retry", ""},
+		{"internet-gateway-exists", obj("InternetGateways", []any{obj("InternetGatewayId", "igw-1")}), nil, "success", ""},
+		// botocore retries on InvalidInternetGateway.NotFound, not on the code EC2 answers.
+		{"internet-gateway-exists", nil, notFound("InvalidInternetGateway.NotFound"), "retry", ""},
 		{"vpc-exists", obj("Vpcs", []any{}), nil, "success", "Matched expected HTTP status code: 200"},
 		{"vpc-exists", nil, notFound("InvalidVpcID.NotFound"), "retry", ""},
 		{"vpc-exists", nil, notFound("UnauthorizedOperation"), "failure", ""},

@@ -161,6 +161,16 @@ const (
 	InvalidInstanceID             = "InvalidInstanceID"
 )
 
+// Codes about internet gateways, routes and route table associations.
+const (
+	InvalidInternetGatewayIDMalformed = "InvalidInternetGatewayID.Malformed"
+	InvalidInternetGatewayIDNotFound  = "InvalidInternetGatewayID.NotFound"
+	InvalidGatewayIDNotFound          = "InvalidGatewayID.NotFound"
+	GatewayNotAttached                = "Gateway.NotAttached"
+	RouteAlreadyExists                = "RouteAlreadyExists"
+	InvalidRouteNotFound              = "InvalidRoute.NotFound"
+)
+
 // Errors of the way to another process (an agent, a peer region) rather
 // than of a resource. They carry no EC2 code (Code answers InternalError);
 // they tell a caller what it may do. Transports wrap their own errors with

@@ -154,6 +154,21 @@ var actions = map[string]action{
 	"DisassociateAddress": op(true, compute.DisassociateAddress, done),
 	"ReleaseAddress":      op(true, compute.ReleaseAddress, done),
 	"DescribeAddresses":   op(false, compute.DescribeAddresses, describeAddressesXML),
+	// Internet gateways and route table writes (xml_igws.go).
+	"CreateInternetGateway":    op(true, compute.CreateInternetGateway, createInternetGatewayXML),
+	"AttachInternetGateway":    op(true, compute.AttachInternetGateway, done, "internet_gateway_id", "vpc_id"),
+	"DetachInternetGateway":    op(true, compute.DetachInternetGateway, done, "internet_gateway_id", "vpc_id"),
+	"DeleteInternetGateway":    op(true, compute.DeleteInternetGateway, done, "internet_gateway_id"),
+	"DescribeInternetGateways": op(false, compute.DescribeInternetGateways, describeInternetGatewaysXML),
+	"CreateRouteTable":         op(true, compute.CreateRouteTable, createRouteTableXML, "vpc_id"),
+	"DeleteRouteTable":         op(true, compute.DeleteRouteTable, done, "route_table_id"),
+	"CreateRoute":              op(true, compute.CreateRoute, done, "route_table_id"),
+	"ReplaceRoute":             op(true, compute.ReplaceRoute, done, "route_table_id"),
+	"DeleteRoute":              op(true, compute.DeleteRoute, done, "route_table_id"),
+	"AssociateRouteTable":      op(true, compute.AssociateRouteTable, associateRouteTableXML, "route_table_id"),
+	"DisassociateRouteTable":   op(true, compute.DisassociateRouteTable, done, "association_id"),
+	"ReplaceRouteTableAssociation": op(true, compute.ReplaceRouteTableAssociation, replaceRouteTableAssociationXML,
+		"association_id", "route_table_id"),
 }
 
 // deleteKeyPair echoes the key pair ID EC2 returns alongside <return>.

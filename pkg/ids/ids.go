@@ -19,7 +19,9 @@ const (
 	PlacementGroup = "pg"
 	LaunchTemplate = "lt"
 	Host           = "h"
-	Request        = "req"
+	// InternetGateway is the prefix of internet gateways (igw-...).
+	InternetGateway = "igw"
+	Request         = "req"
 	// Elastic IP addresses: an allocation and its association.
 	Allocation  = "eipalloc"
 	Association = "eipassoc"

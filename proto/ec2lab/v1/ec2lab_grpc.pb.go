@@ -125,6 +125,19 @@ const (
 	Compute_DisassociateAddress_FullMethodName                        = "/ec2lab.v1.Compute/DisassociateAddress"
 	Compute_ReleaseAddress_FullMethodName                             = "/ec2lab.v1.Compute/ReleaseAddress"
 	Compute_DescribeAddresses_FullMethodName                          = "/ec2lab.v1.Compute/DescribeAddresses"
+	Compute_CreateInternetGateway_FullMethodName                      = "/ec2lab.v1.Compute/CreateInternetGateway"
+	Compute_AttachInternetGateway_FullMethodName                      = "/ec2lab.v1.Compute/AttachInternetGateway"
+	Compute_DetachInternetGateway_FullMethodName                      = "/ec2lab.v1.Compute/DetachInternetGateway"
+	Compute_DeleteInternetGateway_FullMethodName                      = "/ec2lab.v1.Compute/DeleteInternetGateway"
+	Compute_DescribeInternetGateways_FullMethodName                   = "/ec2lab.v1.Compute/DescribeInternetGateways"
+	Compute_CreateRouteTable_FullMethodName                           = "/ec2lab.v1.Compute/CreateRouteTable"
+	Compute_DeleteRouteTable_FullMethodName                           = "/ec2lab.v1.Compute/DeleteRouteTable"
+	Compute_CreateRoute_FullMethodName                                = "/ec2lab.v1.Compute/CreateRoute"
+	Compute_ReplaceRoute_FullMethodName                               = "/ec2lab.v1.Compute/ReplaceRoute"
+	Compute_DeleteRoute_FullMethodName                                = "/ec2lab.v1.Compute/DeleteRoute"
+	Compute_AssociateRouteTable_FullMethodName                        = "/ec2lab.v1.Compute/AssociateRouteTable"
+	Compute_DisassociateRouteTable_FullMethodName                     = "/ec2lab.v1.Compute/DisassociateRouteTable"
+	Compute_ReplaceRouteTableAssociation_FullMethodName               = "/ec2lab.v1.Compute/ReplaceRouteTableAssociation"
 	Compute_CreateLaunchTemplate_FullMethodName                       = "/ec2lab.v1.Compute/CreateLaunchTemplate"
 	Compute_CreateLaunchTemplateVersion_FullMethodName                = "/ec2lab.v1.Compute/CreateLaunchTemplateVersion"
 	Compute_DescribeLaunchTemplates_FullMethodName                    = "/ec2lab.v1.Compute/DescribeLaunchTemplates"
@@ -304,6 +317,22 @@ type ComputeClient interface {
 	DisassociateAddress(ctx context.Context, in *DisassociateAddressRequest, opts ...grpc.CallOption) (*DisassociateAddressResponse, error)
 	ReleaseAddress(ctx context.Context, in *ReleaseAddressRequest, opts ...grpc.CallOption) (*ReleaseAddressResponse, error)
 	DescribeAddresses(ctx context.Context, in *DescribeAddressesRequest, opts ...grpc.CallOption) (*DescribeAddressesResponse, error)
+	// Internet gateways: at most one per VPC, attached to at most one VPC.
+	CreateInternetGateway(ctx context.Context, in *CreateInternetGatewayRequest, opts ...grpc.CallOption) (*CreateInternetGatewayResponse, error)
+	AttachInternetGateway(ctx context.Context, in *AttachInternetGatewayRequest, opts ...grpc.CallOption) (*AttachInternetGatewayResponse, error)
+	DetachInternetGateway(ctx context.Context, in *DetachInternetGatewayRequest, opts ...grpc.CallOption) (*DetachInternetGatewayResponse, error)
+	DeleteInternetGateway(ctx context.Context, in *DeleteInternetGatewayRequest, opts ...grpc.CallOption) (*DeleteInternetGatewayResponse, error)
+	DescribeInternetGateways(ctx context.Context, in *DescribeInternetGatewaysRequest, opts ...grpc.CallOption) (*DescribeInternetGatewaysResponse, error)
+	// Route tables, their routes (through internet gateways) and their
+	// associations with subnets or, for the main table, with the VPC.
+	CreateRouteTable(ctx context.Context, in *CreateRouteTableRequest, opts ...grpc.CallOption) (*CreateRouteTableResponse, error)
+	DeleteRouteTable(ctx context.Context, in *DeleteRouteTableRequest, opts ...grpc.CallOption) (*DeleteRouteTableResponse, error)
+	CreateRoute(ctx context.Context, in *CreateRouteRequest, opts ...grpc.CallOption) (*CreateRouteResponse, error)
+	ReplaceRoute(ctx context.Context, in *ReplaceRouteRequest, opts ...grpc.CallOption) (*ReplaceRouteResponse, error)
+	DeleteRoute(ctx context.Context, in *DeleteRouteRequest, opts ...grpc.CallOption) (*DeleteRouteResponse, error)
+	AssociateRouteTable(ctx context.Context, in *AssociateRouteTableRequest, opts ...grpc.CallOption) (*AssociateRouteTableResponse, error)
+	DisassociateRouteTable(ctx context.Context, in *DisassociateRouteTableRequest, opts ...grpc.CallOption) (*DisassociateRouteTableResponse, error)
+	ReplaceRouteTableAssociation(ctx context.Context, in *ReplaceRouteTableAssociationRequest, opts ...grpc.CallOption) (*ReplaceRouteTableAssociationResponse, error)
 	// Launch templates.
 	CreateLaunchTemplate(ctx context.Context, in *CreateLaunchTemplateRequest, opts ...grpc.CallOption) (*CreateLaunchTemplateResponse, error)
 	CreateLaunchTemplateVersion(ctx context.Context, in *CreateLaunchTemplateVersionRequest, opts ...grpc.CallOption) (*CreateLaunchTemplateVersionResponse, error)
@@ -1355,6 +1384,136 @@ func (c *computeClient) DescribeAddresses(ctx context.Context, in *DescribeAddre
 	return out, nil
 }
 
+func (c *computeClient) CreateInternetGateway(ctx context.Context, in *CreateInternetGatewayRequest, opts ...grpc.CallOption) (*CreateInternetGatewayResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateInternetGatewayResponse)
+	err := c.cc.Invoke(ctx, Compute_CreateInternetGateway_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) AttachInternetGateway(ctx context.Context, in *AttachInternetGatewayRequest, opts ...grpc.CallOption) (*AttachInternetGatewayResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AttachInternetGatewayResponse)
+	err := c.cc.Invoke(ctx, Compute_AttachInternetGateway_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DetachInternetGateway(ctx context.Context, in *DetachInternetGatewayRequest, opts ...grpc.CallOption) (*DetachInternetGatewayResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DetachInternetGatewayResponse)
+	err := c.cc.Invoke(ctx, Compute_DetachInternetGateway_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DeleteInternetGateway(ctx context.Context, in *DeleteInternetGatewayRequest, opts ...grpc.CallOption) (*DeleteInternetGatewayResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteInternetGatewayResponse)
+	err := c.cc.Invoke(ctx, Compute_DeleteInternetGateway_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeInternetGateways(ctx context.Context, in *DescribeInternetGatewaysRequest, opts ...grpc.CallOption) (*DescribeInternetGatewaysResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeInternetGatewaysResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeInternetGateways_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) CreateRouteTable(ctx context.Context, in *CreateRouteTableRequest, opts ...grpc.CallOption) (*CreateRouteTableResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateRouteTableResponse)
+	err := c.cc.Invoke(ctx, Compute_CreateRouteTable_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DeleteRouteTable(ctx context.Context, in *DeleteRouteTableRequest, opts ...grpc.CallOption) (*DeleteRouteTableResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteRouteTableResponse)
+	err := c.cc.Invoke(ctx, Compute_DeleteRouteTable_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) CreateRoute(ctx context.Context, in *CreateRouteRequest, opts ...grpc.CallOption) (*CreateRouteResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateRouteResponse)
+	err := c.cc.Invoke(ctx, Compute_CreateRoute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ReplaceRoute(ctx context.Context, in *ReplaceRouteRequest, opts ...grpc.CallOption) (*ReplaceRouteResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReplaceRouteResponse)
+	err := c.cc.Invoke(ctx, Compute_ReplaceRoute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DeleteRoute(ctx context.Context, in *DeleteRouteRequest, opts ...grpc.CallOption) (*DeleteRouteResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteRouteResponse)
+	err := c.cc.Invoke(ctx, Compute_DeleteRoute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) AssociateRouteTable(ctx context.Context, in *AssociateRouteTableRequest, opts ...grpc.CallOption) (*AssociateRouteTableResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AssociateRouteTableResponse)
+	err := c.cc.Invoke(ctx, Compute_AssociateRouteTable_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DisassociateRouteTable(ctx context.Context, in *DisassociateRouteTableRequest, opts ...grpc.CallOption) (*DisassociateRouteTableResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DisassociateRouteTableResponse)
+	err := c.cc.Invoke(ctx, Compute_DisassociateRouteTable_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ReplaceRouteTableAssociation(ctx context.Context, in *ReplaceRouteTableAssociationRequest, opts ...grpc.CallOption) (*ReplaceRouteTableAssociationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReplaceRouteTableAssociationResponse)
+	err := c.cc.Invoke(ctx, Compute_ReplaceRouteTableAssociation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *computeClient) CreateLaunchTemplate(ctx context.Context, in *CreateLaunchTemplateRequest, opts ...grpc.CallOption) (*CreateLaunchTemplateResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CreateLaunchTemplateResponse)
@@ -1604,6 +1763,22 @@ type ComputeServer interface {
 	DisassociateAddress(context.Context, *DisassociateAddressRequest) (*DisassociateAddressResponse, error)
 	ReleaseAddress(context.Context, *ReleaseAddressRequest) (*ReleaseAddressResponse, error)
 	DescribeAddresses(context.Context, *DescribeAddressesRequest) (*DescribeAddressesResponse, error)
+	// Internet gateways: at most one per VPC, attached to at most one VPC.
+	CreateInternetGateway(context.Context, *CreateInternetGatewayRequest) (*CreateInternetGatewayResponse, error)
+	AttachInternetGateway(context.Context, *AttachInternetGatewayRequest) (*AttachInternetGatewayResponse, error)
+	DetachInternetGateway(context.Context, *DetachInternetGatewayRequest) (*DetachInternetGatewayResponse, error)
+	DeleteInternetGateway(context.Context, *DeleteInternetGatewayRequest) (*DeleteInternetGatewayResponse, error)
+	DescribeInternetGateways(context.Context, *DescribeInternetGatewaysRequest) (*DescribeInternetGatewaysResponse, error)
+	// Route tables, their routes (through internet gateways) and their
+	// associations with subnets or, for the main table, with the VPC.
+	CreateRouteTable(context.Context, *CreateRouteTableRequest) (*CreateRouteTableResponse, error)
+	DeleteRouteTable(context.Context, *DeleteRouteTableRequest) (*DeleteRouteTableResponse, error)
+	CreateRoute(context.Context, *CreateRouteRequest) (*CreateRouteResponse, error)
+	ReplaceRoute(context.Context, *ReplaceRouteRequest) (*ReplaceRouteResponse, error)
+	DeleteRoute(context.Context, *DeleteRouteRequest) (*DeleteRouteResponse, error)
+	AssociateRouteTable(context.Context, *AssociateRouteTableRequest) (*AssociateRouteTableResponse, error)
+	DisassociateRouteTable(context.Context, *DisassociateRouteTableRequest) (*DisassociateRouteTableResponse, error)
+	ReplaceRouteTableAssociation(context.Context, *ReplaceRouteTableAssociationRequest) (*ReplaceRouteTableAssociationResponse, error)
 	// Launch templates.
 	CreateLaunchTemplate(context.Context, *CreateLaunchTemplateRequest) (*CreateLaunchTemplateResponse, error)
 	CreateLaunchTemplateVersion(context.Context, *CreateLaunchTemplateVersionRequest) (*CreateLaunchTemplateVersionResponse, error)
@@ -1926,6 +2101,45 @@ func (UnimplementedComputeServer) ReleaseAddress(context.Context, *ReleaseAddres
 }
 func (UnimplementedComputeServer) DescribeAddresses(context.Context, *DescribeAddressesRequest) (*DescribeAddressesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DescribeAddresses not implemented")
+}
+func (UnimplementedComputeServer) CreateInternetGateway(context.Context, *CreateInternetGatewayRequest) (*CreateInternetGatewayResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateInternetGateway not implemented")
+}
+func (UnimplementedComputeServer) AttachInternetGateway(context.Context, *AttachInternetGatewayRequest) (*AttachInternetGatewayResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AttachInternetGateway not implemented")
+}
+func (UnimplementedComputeServer) DetachInternetGateway(context.Context, *DetachInternetGatewayRequest) (*DetachInternetGatewayResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DetachInternetGateway not implemented")
+}
+func (UnimplementedComputeServer) DeleteInternetGateway(context.Context, *DeleteInternetGatewayRequest) (*DeleteInternetGatewayResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteInternetGateway not implemented")
+}
+func (UnimplementedComputeServer) DescribeInternetGateways(context.Context, *DescribeInternetGatewaysRequest) (*DescribeInternetGatewaysResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeInternetGateways not implemented")
+}
+func (UnimplementedComputeServer) CreateRouteTable(context.Context, *CreateRouteTableRequest) (*CreateRouteTableResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateRouteTable not implemented")
+}
+func (UnimplementedComputeServer) DeleteRouteTable(context.Context, *DeleteRouteTableRequest) (*DeleteRouteTableResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteRouteTable not implemented")
+}
+func (UnimplementedComputeServer) CreateRoute(context.Context, *CreateRouteRequest) (*CreateRouteResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateRoute not implemented")
+}
+func (UnimplementedComputeServer) ReplaceRoute(context.Context, *ReplaceRouteRequest) (*ReplaceRouteResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReplaceRoute not implemented")
+}
+func (UnimplementedComputeServer) DeleteRoute(context.Context, *DeleteRouteRequest) (*DeleteRouteResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteRoute not implemented")
+}
+func (UnimplementedComputeServer) AssociateRouteTable(context.Context, *AssociateRouteTableRequest) (*AssociateRouteTableResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AssociateRouteTable not implemented")
+}
+func (UnimplementedComputeServer) DisassociateRouteTable(context.Context, *DisassociateRouteTableRequest) (*DisassociateRouteTableResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DisassociateRouteTable not implemented")
+}
+func (UnimplementedComputeServer) ReplaceRouteTableAssociation(context.Context, *ReplaceRouteTableAssociationRequest) (*ReplaceRouteTableAssociationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReplaceRouteTableAssociation not implemented")
 }
 func (UnimplementedComputeServer) CreateLaunchTemplate(context.Context, *CreateLaunchTemplateRequest) (*CreateLaunchTemplateResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateLaunchTemplate not implemented")
@@ -3765,6 +3979,240 @@ func _Compute_DescribeAddresses_Handler(srv interface{}, ctx context.Context, de
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_CreateInternetGateway_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateInternetGatewayRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).CreateInternetGateway(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_CreateInternetGateway_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).CreateInternetGateway(ctx, req.(*CreateInternetGatewayRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_AttachInternetGateway_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AttachInternetGatewayRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).AttachInternetGateway(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_AttachInternetGateway_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).AttachInternetGateway(ctx, req.(*AttachInternetGatewayRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DetachInternetGateway_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DetachInternetGatewayRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DetachInternetGateway(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DetachInternetGateway_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DetachInternetGateway(ctx, req.(*DetachInternetGatewayRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DeleteInternetGateway_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteInternetGatewayRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DeleteInternetGateway(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DeleteInternetGateway_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DeleteInternetGateway(ctx, req.(*DeleteInternetGatewayRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeInternetGateways_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeInternetGatewaysRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeInternetGateways(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeInternetGateways_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeInternetGateways(ctx, req.(*DescribeInternetGatewaysRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_CreateRouteTable_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateRouteTableRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).CreateRouteTable(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_CreateRouteTable_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).CreateRouteTable(ctx, req.(*CreateRouteTableRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DeleteRouteTable_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteRouteTableRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DeleteRouteTable(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DeleteRouteTable_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DeleteRouteTable(ctx, req.(*DeleteRouteTableRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_CreateRoute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateRouteRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).CreateRoute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_CreateRoute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).CreateRoute(ctx, req.(*CreateRouteRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ReplaceRoute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReplaceRouteRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ReplaceRoute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ReplaceRoute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ReplaceRoute(ctx, req.(*ReplaceRouteRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DeleteRoute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteRouteRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DeleteRoute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DeleteRoute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DeleteRoute(ctx, req.(*DeleteRouteRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_AssociateRouteTable_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AssociateRouteTableRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).AssociateRouteTable(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_AssociateRouteTable_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).AssociateRouteTable(ctx, req.(*AssociateRouteTableRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DisassociateRouteTable_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DisassociateRouteTableRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DisassociateRouteTable(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DisassociateRouteTable_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DisassociateRouteTable(ctx, req.(*DisassociateRouteTableRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ReplaceRouteTableAssociation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReplaceRouteTableAssociationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ReplaceRouteTableAssociation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ReplaceRouteTableAssociation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ReplaceRouteTableAssociation(ctx, req.(*ReplaceRouteTableAssociationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Compute_CreateLaunchTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateLaunchTemplateRequest)
 	if err := dec(in); err != nil {
@@ -4307,6 +4755,58 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DescribeAddresses",
 			Handler:    _Compute_DescribeAddresses_Handler,
+		},
+		{
+			MethodName: "CreateInternetGateway",
+			Handler:    _Compute_CreateInternetGateway_Handler,
+		},
+		{
+			MethodName: "AttachInternetGateway",
+			Handler:    _Compute_AttachInternetGateway_Handler,
+		},
+		{
+			MethodName: "DetachInternetGateway",
+			Handler:    _Compute_DetachInternetGateway_Handler,
+		},
+		{
+			MethodName: "DeleteInternetGateway",
+			Handler:    _Compute_DeleteInternetGateway_Handler,
+		},
+		{
+			MethodName: "DescribeInternetGateways",
+			Handler:    _Compute_DescribeInternetGateways_Handler,
+		},
+		{
+			MethodName: "CreateRouteTable",
+			Handler:    _Compute_CreateRouteTable_Handler,
+		},
+		{
+			MethodName: "DeleteRouteTable",
+			Handler:    _Compute_DeleteRouteTable_Handler,
+		},
+		{
+			MethodName: "CreateRoute",
+			Handler:    _Compute_CreateRoute_Handler,
+		},
+		{
+			MethodName: "ReplaceRoute",
+			Handler:    _Compute_ReplaceRoute_Handler,
+		},
+		{
+			MethodName: "DeleteRoute",
+			Handler:    _Compute_DeleteRoute_Handler,
+		},
+		{
+			MethodName: "AssociateRouteTable",
+			Handler:    _Compute_AssociateRouteTable_Handler,
+		},
+		{
+			MethodName: "DisassociateRouteTable",
+			Handler:    _Compute_DisassociateRouteTable_Handler,
+		},
+		{
+			MethodName: "ReplaceRouteTableAssociation",
+			Handler:    _Compute_ReplaceRouteTableAssociation_Handler,
 		},
 		{
 			MethodName: "CreateLaunchTemplate",
