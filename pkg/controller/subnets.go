@@ -246,6 +246,7 @@ func (s *Service) DeleteSubnet(ctx context.Context, id string, dryRun bool) erro
 	}
 	ops := []store.Op{{Key: prefixSubnet + sn.ID, Delete: true, ExpectRevision: rev},
 		{Key: prefixVNI + strconv.Itoa(int(sn.VNI)), Delete: true, ExpectRevision: store.AnyRevision}}
+	ops = append(ops, subnetNetworkACLDeleteOps(sn.ID)...)
 	if _, err := s.st.Txn(ctx, ops...); err != nil {
 		return fmt.Errorf("delete %s: %w", sn.ID, err)
 	}

@@ -142,6 +142,9 @@ const (
 const (
 	InvalidNetworkACLIDMalformed       = "InvalidNetworkAclID.Malformed"
 	InvalidNetworkACLIDNotFound        = "InvalidNetworkAclID.NotFound"
+	InvalidNetworkACLEntryNotFound     = "InvalidNetworkAclEntry.NotFound"
+	NetworkACLEntryAlreadyExists       = "NetworkAclEntryAlreadyExists"
+	InvalidAssociationIDNotFound       = "InvalidAssociationID.NotFound"
 	InvalidNetworkInterfaceIDMalformed = "InvalidNetworkInterfaceID.Malformed"
 	InvalidNetworkInterfaceIDNotFound  = "InvalidNetworkInterfaceID.NotFound"
 	InvalidRouteTableIDMalformed       = "InvalidRouteTableID.Malformed"
