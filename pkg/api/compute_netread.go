@@ -35,7 +35,7 @@ func (c *Compute) DescribeRouteTables(ctx context.Context, r *v1.DescribeRouteTa
 	return out, nil
 }
 
-// DescribeNetworkAcls lists network ACLs (each VPC's default ACL).
+// DescribeNetworkAcls lists network ACLs with their entries and subnets.
 func (c *Compute) DescribeNetworkAcls(ctx context.Context, r *v1.DescribeNetworkAclsRequest) (*v1.DescribeNetworkAclsResponse, error) {
 	acls, next, err := c.svc.DescribeNetworkAcls(ctx, r.GetNetworkAclIds(), filtersIn(r.GetFilters()),
 		page(r.GetMaxResults(), r.GetNextToken()))
@@ -84,8 +84,7 @@ func networkACLOut(acl controller.NetworkACL) *v1.NetworkAcl {
 	out := &v1.NetworkAcl{NetworkAclId: acl.ID, VpcId: acl.VpcID, OwnerId: acl.Owner, IsDefault: acl.IsDefault,
 		Tags: tagsOut(acl.Tags)}
 	for _, e := range acl.Entries {
-		out.Entries = append(out.Entries, &v1.NetworkAclEntry{RuleNumber: int32(e.RuleNumber), Protocol: e.Protocol,
-			RuleAction: e.RuleAction, Egress: e.Egress, CidrBlock: e.CIDR})
+		out.Entries = append(out.Entries, aclEntryOut(e))
 	}
 	for _, a := range acl.Associations {
 		out.Associations = append(out.Associations, &v1.NetworkAclAssociation{NetworkAclAssociationId: a.ID,

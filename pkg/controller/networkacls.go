@@ -20,12 +20,19 @@ const (
 	ACLAllProtocol = "-1"
 	ACLLastRule    = 32767
 	ACLFirstRule   = 100
-	anyIPv4        = "0.0.0.0/0"
+	// ACLProtocolICMP, ACLProtocolTCP and ACLProtocolUDP are the protocols
+	// whose entries carry an ICMP type and code or a port range.
+	ACLProtocolICMP = "1"
+	ACLProtocolTCP  = "6"
+	ACLProtocolUDP  = "17"
+	anyIPv4         = "0.0.0.0/0"
 )
 
 // NetworkACL is the record of a network ACL. Every VPC is created with its
 // default ACL (ID derived from the VPC's, pkg/ids) and loses it with the
-// VPC; a subnet no other ACL names is associated with the default one.
+// VPC; CreateNetworkAcl makes others (networkacls_create.go). A subnet is
+// associated with its VPC's default ACL until ReplaceNetworkAclAssociation
+// moves it (networkacls_assoc.go).
 type NetworkACL struct {
 	ID        string     `json:"id"`
 	Owner     string     `json:"owner"`
@@ -33,25 +40,42 @@ type NetworkACL struct {
 	IsDefault bool       `json:"is_default,omitempty"`
 	Entries   []ACLEntry `json:"entries"`
 	Tags      []Tag      `json:"tags,omitempty"`
-	// Associations are computed on read (networkACLView): every subnet of
-	// the VPC for its default ACL.
+	// Associations are computed on read (networkACLView) from the VPC's
+	// subnets and the stored associations.
 	Associations []NetworkACLAssociation `json:"-"`
 }
 
-// ACLEntry is one rule of a network ACL, for all ports of its protocol.
+// ACLEntry is one rule of a network ACL. Protocol is an IP protocol number
+// ("-1" for all); the ports (inclusive) count for tcp ("6") and udp
+// ("17") only, the ICMP type and code (-1: any) for icmp ("1") only; an
+// entry of any other protocol matches all of its traffic.
 type ACLEntry struct {
 	RuleNumber int    `json:"rule_number"`
 	Protocol   string `json:"protocol"`
 	RuleAction string `json:"rule_action"`
 	Egress     bool   `json:"egress"`
 	CIDR       string `json:"cidr"`
+	PortFrom   int    `json:"port_from,omitempty"`
+	PortTo     int    `json:"port_to,omitempty"`
+	IcmpType   int    `json:"icmp_type,omitempty"`
+	IcmpCode   int    `json:"icmp_code,omitempty"`
 }
 
-// NetworkACLAssociation ties a subnet to a network ACL.
+// HasPorts reports whether the entry is for a port range (tcp or udp).
+func (e ACLEntry) HasPorts() bool {
+	return e.Protocol == ACLProtocolTCP || e.Protocol == ACLProtocolUDP
+}
+
+// HasIcmp reports whether the entry is for an ICMP type and code.
+func (e ACLEntry) HasIcmp() bool { return e.Protocol == ACLProtocolICMP }
+
+// NetworkACLAssociation ties a subnet to a network ACL. The association of
+// a subnet that never moved is not stored: it is derived from the subnet
+// ID (ids.DefaultNetworkACLAssociation) and names the default ACL.
 type NetworkACLAssociation struct {
-	ID           string
-	NetworkACLID string
-	SubnetID     string
+	ID           string `json:"id"`
+	NetworkACLID string `json:"network_acl_id"`
+	SubnetID     string `json:"subnet_id"`
 }
 
 // defaultNetworkACL is the ACL a VPC is created with: everything allowed
@@ -66,17 +90,17 @@ func defaultNetworkACL(acct, vpcID string) NetworkACL {
 	return acl
 }
 
-// networkACLView completes a record with its associations: the default
-// ACL has every subnet of its VPC.
-func networkACLView(acl NetworkACL, subnets []Subnet) NetworkACL {
+// networkACLView completes a record with its associations: each subnet of
+// its VPC whose effective association (stored, else with the default
+// ACL) names it.
+func networkACLView(acl NetworkACL, subnets []Subnet, stored map[string]NetworkACLAssociation) NetworkACL {
 	acl.Associations = nil
-	if !acl.IsDefault {
-		return acl
-	}
 	for _, sn := range subnets {
-		if sn.VpcID == acl.VpcID {
-			acl.Associations = append(acl.Associations, NetworkACLAssociation{
-				ID: ids.DefaultNetworkACLAssociation(sn.ID), NetworkACLID: acl.ID, SubnetID: sn.ID})
+		if sn.VpcID != acl.VpcID {
+			continue
+		}
+		if a := effectiveAssociation(sn, stored); a.NetworkACLID == acl.ID {
+			acl.Associations = append(acl.Associations, a)
 		}
 	}
 	return acl
@@ -107,10 +131,14 @@ func (s *Service) DescribeNetworkAcls(ctx context.Context, idList []string, filt
 	if err != nil {
 		return nil, "", err
 	}
+	stored, err := s.storedACLAssociations(ctx)
+	if err != nil {
+		return nil, "", err
+	}
 	var mine []NetworkACL
 	for _, acl := range all {
 		if acl.Owner == acct {
-			mine = append(mine, networkACLView(acl, subs))
+			mine = append(mine, networkACLView(acl, subs, stored))
 		}
 	}
 	return selectPage(mine, selection[NetworkACL]{IDs: idList, Filters: filters, Page: p,
@@ -144,9 +172,16 @@ func networkACLField(acl NetworkACL, name string) ([]string, bool) {
 	return tagField(acl.Tags, name)
 }
 
-// aclEntryField answers the entry.* filters.
+// aclEntryField answers the entry.* filters; an entry without ports or an
+// ICMP type has no value for those filters.
 func aclEntryField(entries []ACLEntry, name string) ([]string, bool) {
 	var get func(ACLEntry) string
+	itoaIf := func(ok bool, n int) string {
+		if !ok {
+			return ""
+		}
+		return strconv.Itoa(n)
+	}
 	switch name {
 	case "entry.cidr":
 		get = func(e ACLEntry) string { return e.CIDR }
@@ -158,7 +193,15 @@ func aclEntryField(entries []ACLEntry, name string) ([]string, bool) {
 		get = func(e ACLEntry) string { return e.RuleAction }
 	case "entry.rule-number":
 		get = func(e ACLEntry) string { return strconv.Itoa(e.RuleNumber) }
-	case "entry.icmp.code", "entry.icmp.type", "entry.port-range.from", "entry.port-range.to", "entry.ipv6-cidr":
+	case "entry.port-range.from":
+		get = func(e ACLEntry) string { return itoaIf(e.HasPorts(), e.PortFrom) }
+	case "entry.port-range.to":
+		get = func(e ACLEntry) string { return itoaIf(e.HasPorts(), e.PortTo) }
+	case "entry.icmp.type":
+		get = func(e ACLEntry) string { return itoaIf(e.HasIcmp(), e.IcmpType) }
+	case "entry.icmp.code":
+		get = func(e ACLEntry) string { return itoaIf(e.HasIcmp(), e.IcmpCode) }
+	case "entry.ipv6-cidr":
 		return nil, true
 	default:
 		return nil, false

@@ -31,8 +31,8 @@ func TestDefaultNetworkACLs(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0].ID != mine || len(got[0].Associations) != 0 {
 		t.Fatalf("default ACL of a VPC without subnets: %+v %v", got, err)
 	}
-	want := []ACLEntry{{100, "-1", "allow", true, "0.0.0.0/0"}, {32767, "-1", "deny", true, "0.0.0.0/0"},
-		{100, "-1", "allow", false, "0.0.0.0/0"}, {32767, "-1", "deny", false, "0.0.0.0/0"}}
+	want := []ACLEntry{{100, "-1", "allow", true, "0.0.0.0/0", 0, 0, 0, 0}, {32767, "-1", "deny", true, "0.0.0.0/0", 0, 0, 0, 0},
+		{100, "-1", "allow", false, "0.0.0.0/0", 0, 0, 0, 0}, {32767, "-1", "deny", false, "0.0.0.0/0", 0, 0, 0, 0}}
 	if acl := got[0]; !acl.IsDefault || acl.VpcID != vpc.ID || acl.Owner != acct1 || len(acl.Entries) != 4 {
 		t.Fatalf("default ACL %+v", acl)
 	}

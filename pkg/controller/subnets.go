@@ -251,6 +251,7 @@ func (s *Service) DeleteSubnet(ctx context.Context, id string, dryRun bool) erro
 		return err
 	}
 	ops = append(ops, assocOps...)
+	ops = append(ops, subnetNetworkACLDeleteOps(sn.ID)...)
 	if _, err := s.st.Txn(ctx, ops...); err != nil {
 		return fmt.Errorf("delete %s: %w", sn.ID, err)
 	}

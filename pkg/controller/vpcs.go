@@ -141,6 +141,9 @@ func (s *Service) DeleteVpc(ctx context.Context, id string, dryRun bool) error {
 			return ec2err.New(ec2err.DependencyViolation, "The vpc '%s' has dependencies and cannot be deleted.", v.ID)
 		}
 	}
+	if err := s.checkVPCNetworkACLs(ctx, v.ID); err != nil {
+		return err
+	}
 	groupOps, err := s.vpcDeleteOps(ctx, v.ID)
 	if err != nil {
 		return err

@@ -141,9 +141,15 @@ func docNetworkACL(acl *pb.NetworkAcl) any {
 			Set("SubnetId", a.GetSubnetId())
 	}
 	entry := func(e *pb.NetworkAclEntry) any {
-		return NewObject().Set("CidrBlock", e.GetCidrBlock()).
-			Set("Egress", e.GetEgress()).
-			Set("Protocol", e.GetProtocol()).
+		o := NewObject().Set("CidrBlock", e.GetCidrBlock()).
+			Set("Egress", e.GetEgress())
+		if i := e.GetIcmpTypeCode(); i != nil {
+			o.Set("IcmpTypeCode", NewObject().Set("Code", int64(i.GetCode())).Set("Type", int64(i.GetType())))
+		}
+		if p := e.GetPortRange(); p != nil {
+			o.Set("PortRange", NewObject().Set("From", int64(p.GetFrom())).Set("To", int64(p.GetTo())))
+		}
+		return o.Set("Protocol", e.GetProtocol()).
 			Set("RuleAction", e.GetRuleAction()).
 			Set("RuleNumber", int64(e.GetRuleNumber()))
 	}

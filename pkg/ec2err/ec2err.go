@@ -142,6 +142,8 @@ const (
 const (
 	InvalidNetworkACLIDMalformed       = "InvalidNetworkAclID.Malformed"
 	InvalidNetworkACLIDNotFound        = "InvalidNetworkAclID.NotFound"
+	InvalidNetworkACLEntryNotFound     = "InvalidNetworkAclEntry.NotFound"
+	NetworkACLEntryAlreadyExists       = "NetworkAclEntryAlreadyExists"
 	InvalidNetworkInterfaceIDMalformed = "InvalidNetworkInterfaceID.Malformed"
 	InvalidNetworkInterfaceIDNotFound  = "InvalidNetworkInterfaceID.NotFound"
 	InvalidRouteTableIDMalformed       = "InvalidRouteTableID.Malformed"

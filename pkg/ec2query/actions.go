@@ -169,6 +169,16 @@ var actions = map[string]action{
 	"DisassociateRouteTable":   op(true, compute.DisassociateRouteTable, done, "association_id"),
 	"ReplaceRouteTableAssociation": op(true, compute.ReplaceRouteTableAssociation, replaceRouteTableAssociationXML,
 		"association_id", "route_table_id"),
+	// Network ACLs: creation, entries and associations (xml_networkacls.go).
+	"CreateNetworkAcl": op(true, compute.CreateNetworkAcl, createNetworkAclXML, "vpc_id"),
+	"DeleteNetworkAcl": op(true, compute.DeleteNetworkAcl, done, "network_acl_id"),
+	"CreateNetworkAclEntry": op(true, compute.CreateNetworkAclEntry, done,
+		"network_acl_id", "rule_number", "protocol", "rule_action", "egress"),
+	"ReplaceNetworkAclEntry": op(true, compute.ReplaceNetworkAclEntry, done,
+		"network_acl_id", "rule_number", "protocol", "rule_action", "egress"),
+	"DeleteNetworkAclEntry": op(true, compute.DeleteNetworkAclEntry, done, "network_acl_id", "rule_number", "egress"),
+	"ReplaceNetworkAclAssociation": op(true, compute.ReplaceNetworkAclAssociation, replaceNetworkAclAssociationXML,
+		"association_id", "network_acl_id"),
 }
 
 // deleteKeyPair echoes the key pair ID EC2 returns alongside <return>.

@@ -132,11 +132,13 @@ func describeRouteTablesXML(r *ec2labv1.DescribeRouteTablesResponse) body {
 }
 
 type networkACLEntryXML struct {
-	RuleNumber int32  `xml:"ruleNumber"`
-	Protocol   string `xml:"protocol"`
-	RuleAction string `xml:"ruleAction"`
-	Egress     bool   `xml:"egress"`
-	CidrBlock  string `xml:"cidrBlock"`
+	RuleNumber   int32            `xml:"ruleNumber"`
+	Protocol     string           `xml:"protocol"`
+	RuleAction   string           `xml:"ruleAction"`
+	Egress       bool             `xml:"egress"`
+	CidrBlock    string           `xml:"cidrBlock"`
+	IcmpTypeCode *icmpTypeCodeXML `xml:"icmpTypeCode,omitempty"`
+	PortRange    *portRangeXML    `xml:"portRange,omitempty"`
 }
 
 type networkACLAssociationXML struct {
@@ -159,8 +161,7 @@ func networkACL(acl *ec2labv1.NetworkAcl) networkACLXML {
 	x := networkACLXML{NetworkACLID: acl.GetNetworkAclId(), VpcID: acl.GetVpcId(), Default: acl.GetIsDefault(),
 		TagSet: tagsXML(acl.GetTags()), OwnerID: acl.GetOwnerId()}
 	for _, e := range acl.GetEntries() {
-		x.EntrySet = append(x.EntrySet, networkACLEntryXML{e.GetRuleNumber(), e.GetProtocol(), e.GetRuleAction(),
-			e.GetEgress(), e.GetCidrBlock()})
+		x.EntrySet = append(x.EntrySet, networkACLEntry(e))
 	}
 	for _, a := range acl.GetAssociations() {
 		x.AssociationSet = append(x.AssociationSet, networkACLAssociationXML{a.GetNetworkAclAssociationId(),

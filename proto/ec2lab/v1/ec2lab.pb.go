@@ -14292,6 +14292,8 @@ type NetworkAclEntry struct {
 	RuleAction    string                 `protobuf:"bytes,3,opt,name=rule_action,json=ruleAction,proto3" json:"rule_action,omitempty"` // allow, deny
 	Egress        bool                   `protobuf:"varint,4,opt,name=egress,proto3" json:"egress,omitempty"`
 	CidrBlock     string                 `protobuf:"bytes,5,opt,name=cidr_block,json=cidrBlock,proto3" json:"cidr_block,omitempty"`
+	PortRange     *PortRange             `protobuf:"bytes,6,opt,name=port_range,json=portRange,proto3" json:"port_range,omitempty"`            // tcp (6) and udp (17) only
+	IcmpTypeCode  *IcmpTypeCode          `protobuf:"bytes,7,opt,name=icmp_type_code,json=icmpTypeCode,proto3" json:"icmp_type_code,omitempty"` // icmp (1) only
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -14359,6 +14361,20 @@ func (x *NetworkAclEntry) GetCidrBlock() string {
 		return x.CidrBlock
 	}
 	return ""
+}
+
+func (x *NetworkAclEntry) GetPortRange() *PortRange {
+	if x != nil {
+		return x.PortRange
+	}
+	return nil
+}
+
+func (x *NetworkAclEntry) GetIcmpTypeCode() *IcmpTypeCode {
+	if x != nil {
+		return x.IcmpTypeCode
+	}
+	return nil
 }
 
 type NetworkAclAssociation struct {
@@ -21918,6 +21934,686 @@ func (x *ReplaceRouteTableAssociationResponse) GetAssociationState() *RouteTable
 	return nil
 }
 
+type CreateNetworkAclRequest struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	VpcId             string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	TagSpecifications []*TagSpecification    `protobuf:"bytes,2,rep,name=tag_specifications,json=tagSpecifications,proto3" json:"tag_specifications,omitempty"` // resource type network-acl
+	DryRun            bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	ClientToken       string                 `protobuf:"bytes,4,opt,name=client_token,json=clientToken,proto3" json:"client_token,omitempty"` // accepted and echoed (the SDKs fill it)
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *CreateNetworkAclRequest) Reset() {
+	*x = CreateNetworkAclRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[327]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateNetworkAclRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateNetworkAclRequest) ProtoMessage() {}
+
+func (x *CreateNetworkAclRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[327]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateNetworkAclRequest.ProtoReflect.Descriptor instead.
+func (*CreateNetworkAclRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{327}
+}
+
+func (x *CreateNetworkAclRequest) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *CreateNetworkAclRequest) GetTagSpecifications() []*TagSpecification {
+	if x != nil {
+		return x.TagSpecifications
+	}
+	return nil
+}
+
+func (x *CreateNetworkAclRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *CreateNetworkAclRequest) GetClientToken() string {
+	if x != nil {
+		return x.ClientToken
+	}
+	return ""
+}
+
+type CreateNetworkAclResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	NetworkAcl    *NetworkAcl            `protobuf:"bytes,1,opt,name=network_acl,json=networkAcl,proto3" json:"network_acl,omitempty"`
+	ClientToken   string                 `protobuf:"bytes,2,opt,name=client_token,json=clientToken,proto3" json:"client_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateNetworkAclResponse) Reset() {
+	*x = CreateNetworkAclResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[328]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateNetworkAclResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateNetworkAclResponse) ProtoMessage() {}
+
+func (x *CreateNetworkAclResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[328]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateNetworkAclResponse.ProtoReflect.Descriptor instead.
+func (*CreateNetworkAclResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{328}
+}
+
+func (x *CreateNetworkAclResponse) GetNetworkAcl() *NetworkAcl {
+	if x != nil {
+		return x.NetworkAcl
+	}
+	return nil
+}
+
+func (x *CreateNetworkAclResponse) GetClientToken() string {
+	if x != nil {
+		return x.ClientToken
+	}
+	return ""
+}
+
+type DeleteNetworkAclRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	NetworkAclId  string                 `protobuf:"bytes,1,opt,name=network_acl_id,json=networkAclId,proto3" json:"network_acl_id,omitempty"`
+	DryRun        bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteNetworkAclRequest) Reset() {
+	*x = DeleteNetworkAclRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[329]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteNetworkAclRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteNetworkAclRequest) ProtoMessage() {}
+
+func (x *DeleteNetworkAclRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[329]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteNetworkAclRequest.ProtoReflect.Descriptor instead.
+func (*DeleteNetworkAclRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{329}
+}
+
+func (x *DeleteNetworkAclRequest) GetNetworkAclId() string {
+	if x != nil {
+		return x.NetworkAclId
+	}
+	return ""
+}
+
+func (x *DeleteNetworkAclRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DeleteNetworkAclResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteNetworkAclResponse) Reset() {
+	*x = DeleteNetworkAclResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[330]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteNetworkAclResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteNetworkAclResponse) ProtoMessage() {}
+
+func (x *DeleteNetworkAclResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[330]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteNetworkAclResponse.ProtoReflect.Descriptor instead.
+func (*DeleteNetworkAclResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{330}
+}
+
+// PortRange is EC2's PortRange: the ports of a tcp or udp entry, inclusive.
+type PortRange struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	From          *int32                 `protobuf:"varint,1,opt,name=from,proto3,oneof" json:"from,omitempty"`
+	To            *int32                 `protobuf:"varint,2,opt,name=to,proto3,oneof" json:"to,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PortRange) Reset() {
+	*x = PortRange{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[331]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PortRange) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PortRange) ProtoMessage() {}
+
+func (x *PortRange) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[331]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PortRange.ProtoReflect.Descriptor instead.
+func (*PortRange) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{331}
+}
+
+func (x *PortRange) GetFrom() int32 {
+	if x != nil && x.From != nil {
+		return *x.From
+	}
+	return 0
+}
+
+func (x *PortRange) GetTo() int32 {
+	if x != nil && x.To != nil {
+		return *x.To
+	}
+	return 0
+}
+
+// IcmpTypeCode is EC2's IcmpTypeCode (-1 means every type or code); its
+// Query API name is Icmp.
+type IcmpTypeCode struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Type          *int32                 `protobuf:"varint,1,opt,name=type,proto3,oneof" json:"type,omitempty"`
+	Code          *int32                 `protobuf:"varint,2,opt,name=code,proto3,oneof" json:"code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *IcmpTypeCode) Reset() {
+	*x = IcmpTypeCode{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[332]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IcmpTypeCode) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IcmpTypeCode) ProtoMessage() {}
+
+func (x *IcmpTypeCode) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[332]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IcmpTypeCode.ProtoReflect.Descriptor instead.
+func (*IcmpTypeCode) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{332}
+}
+
+func (x *IcmpTypeCode) GetType() int32 {
+	if x != nil && x.Type != nil {
+		return *x.Type
+	}
+	return 0
+}
+
+func (x *IcmpTypeCode) GetCode() int32 {
+	if x != nil && x.Code != nil {
+		return *x.Code
+	}
+	return 0
+}
+
+// NetworkAclEntryRequest is CreateNetworkAclEntry's and
+// ReplaceNetworkAclEntry's: the entry numbered rule_number in the direction
+// egress says.
+type NetworkAclEntryRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	NetworkAclId  string                 `protobuf:"bytes,1,opt,name=network_acl_id,json=networkAclId,proto3" json:"network_acl_id,omitempty"`
+	RuleNumber    int32                  `protobuf:"varint,2,opt,name=rule_number,json=ruleNumber,proto3" json:"rule_number,omitempty"` // 1 to 32766
+	Protocol      string                 `protobuf:"bytes,3,opt,name=protocol,proto3" json:"protocol,omitempty"`                        // -1 (all), a number 0-255, or tcp, udp, icmp, icmpv6, all
+	RuleAction    string                 `protobuf:"bytes,4,opt,name=rule_action,json=ruleAction,proto3" json:"rule_action,omitempty"`  // allow, deny
+	Egress        bool                   `protobuf:"varint,5,opt,name=egress,proto3" json:"egress,omitempty"`
+	CidrBlock     string                 `protobuf:"bytes,6,opt,name=cidr_block,json=cidrBlock,proto3" json:"cidr_block,omitempty"`
+	Ipv6CidrBlock string                 `protobuf:"bytes,7,opt,name=ipv6_cidr_block,json=ipv6CidrBlock,proto3" json:"ipv6_cidr_block,omitempty"` // not supported: present only to be refused
+	PortRange     *PortRange             `protobuf:"bytes,8,opt,name=port_range,json=portRange,proto3" json:"port_range,omitempty"`               // required for tcp and udp
+	IcmpTypeCode  *IcmpTypeCode          `protobuf:"bytes,9,opt,name=icmp_type_code,json=icmpTypeCode,proto3" json:"icmp_type_code,omitempty"`    // required for icmp
+	DryRun        bool                   `protobuf:"varint,10,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NetworkAclEntryRequest) Reset() {
+	*x = NetworkAclEntryRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[333]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetworkAclEntryRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetworkAclEntryRequest) ProtoMessage() {}
+
+func (x *NetworkAclEntryRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[333]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetworkAclEntryRequest.ProtoReflect.Descriptor instead.
+func (*NetworkAclEntryRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{333}
+}
+
+func (x *NetworkAclEntryRequest) GetNetworkAclId() string {
+	if x != nil {
+		return x.NetworkAclId
+	}
+	return ""
+}
+
+func (x *NetworkAclEntryRequest) GetRuleNumber() int32 {
+	if x != nil {
+		return x.RuleNumber
+	}
+	return 0
+}
+
+func (x *NetworkAclEntryRequest) GetProtocol() string {
+	if x != nil {
+		return x.Protocol
+	}
+	return ""
+}
+
+func (x *NetworkAclEntryRequest) GetRuleAction() string {
+	if x != nil {
+		return x.RuleAction
+	}
+	return ""
+}
+
+func (x *NetworkAclEntryRequest) GetEgress() bool {
+	if x != nil {
+		return x.Egress
+	}
+	return false
+}
+
+func (x *NetworkAclEntryRequest) GetCidrBlock() string {
+	if x != nil {
+		return x.CidrBlock
+	}
+	return ""
+}
+
+func (x *NetworkAclEntryRequest) GetIpv6CidrBlock() string {
+	if x != nil {
+		return x.Ipv6CidrBlock
+	}
+	return ""
+}
+
+func (x *NetworkAclEntryRequest) GetPortRange() *PortRange {
+	if x != nil {
+		return x.PortRange
+	}
+	return nil
+}
+
+func (x *NetworkAclEntryRequest) GetIcmpTypeCode() *IcmpTypeCode {
+	if x != nil {
+		return x.IcmpTypeCode
+	}
+	return nil
+}
+
+func (x *NetworkAclEntryRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type NetworkAclEntryResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NetworkAclEntryResponse) Reset() {
+	*x = NetworkAclEntryResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[334]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetworkAclEntryResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetworkAclEntryResponse) ProtoMessage() {}
+
+func (x *NetworkAclEntryResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[334]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetworkAclEntryResponse.ProtoReflect.Descriptor instead.
+func (*NetworkAclEntryResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{334}
+}
+
+type DeleteNetworkAclEntryRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	NetworkAclId  string                 `protobuf:"bytes,1,opt,name=network_acl_id,json=networkAclId,proto3" json:"network_acl_id,omitempty"`
+	RuleNumber    int32                  `protobuf:"varint,2,opt,name=rule_number,json=ruleNumber,proto3" json:"rule_number,omitempty"`
+	Egress        bool                   `protobuf:"varint,3,opt,name=egress,proto3" json:"egress,omitempty"`
+	DryRun        bool                   `protobuf:"varint,4,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteNetworkAclEntryRequest) Reset() {
+	*x = DeleteNetworkAclEntryRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[335]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteNetworkAclEntryRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteNetworkAclEntryRequest) ProtoMessage() {}
+
+func (x *DeleteNetworkAclEntryRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[335]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteNetworkAclEntryRequest.ProtoReflect.Descriptor instead.
+func (*DeleteNetworkAclEntryRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{335}
+}
+
+func (x *DeleteNetworkAclEntryRequest) GetNetworkAclId() string {
+	if x != nil {
+		return x.NetworkAclId
+	}
+	return ""
+}
+
+func (x *DeleteNetworkAclEntryRequest) GetRuleNumber() int32 {
+	if x != nil {
+		return x.RuleNumber
+	}
+	return 0
+}
+
+func (x *DeleteNetworkAclEntryRequest) GetEgress() bool {
+	if x != nil {
+		return x.Egress
+	}
+	return false
+}
+
+func (x *DeleteNetworkAclEntryRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DeleteNetworkAclEntryResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteNetworkAclEntryResponse) Reset() {
+	*x = DeleteNetworkAclEntryResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[336]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteNetworkAclEntryResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteNetworkAclEntryResponse) ProtoMessage() {}
+
+func (x *DeleteNetworkAclEntryResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[336]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteNetworkAclEntryResponse.ProtoReflect.Descriptor instead.
+func (*DeleteNetworkAclEntryResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{336}
+}
+
+// ReplaceNetworkAclAssociationRequest moves the subnet of association_id
+// to network_acl_id, an ACL of the subnet's VPC.
+type ReplaceNetworkAclAssociationRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AssociationId string                 `protobuf:"bytes,1,opt,name=association_id,json=associationId,proto3" json:"association_id,omitempty"`
+	NetworkAclId  string                 `protobuf:"bytes,2,opt,name=network_acl_id,json=networkAclId,proto3" json:"network_acl_id,omitempty"`
+	DryRun        bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReplaceNetworkAclAssociationRequest) Reset() {
+	*x = ReplaceNetworkAclAssociationRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[337]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReplaceNetworkAclAssociationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReplaceNetworkAclAssociationRequest) ProtoMessage() {}
+
+func (x *ReplaceNetworkAclAssociationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[337]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReplaceNetworkAclAssociationRequest.ProtoReflect.Descriptor instead.
+func (*ReplaceNetworkAclAssociationRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{337}
+}
+
+func (x *ReplaceNetworkAclAssociationRequest) GetAssociationId() string {
+	if x != nil {
+		return x.AssociationId
+	}
+	return ""
+}
+
+func (x *ReplaceNetworkAclAssociationRequest) GetNetworkAclId() string {
+	if x != nil {
+		return x.NetworkAclId
+	}
+	return ""
+}
+
+func (x *ReplaceNetworkAclAssociationRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type ReplaceNetworkAclAssociationResponse struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	NewAssociationId string                 `protobuf:"bytes,1,opt,name=new_association_id,json=newAssociationId,proto3" json:"new_association_id,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *ReplaceNetworkAclAssociationResponse) Reset() {
+	*x = ReplaceNetworkAclAssociationResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[338]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReplaceNetworkAclAssociationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReplaceNetworkAclAssociationResponse) ProtoMessage() {}
+
+func (x *ReplaceNetworkAclAssociationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[338]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReplaceNetworkAclAssociationResponse.ProtoReflect.Descriptor instead.
+func (*ReplaceNetworkAclAssociationResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{338}
+}
+
+func (x *ReplaceNetworkAclAssociationResponse) GetNewAssociationId() string {
+	if x != nil {
+		return x.NewAssociationId
+	}
+	return ""
+}
+
 var File_ec2lab_v1_ec2lab_proto protoreflect.FileDescriptor
 
 const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
@@ -23175,7 +23871,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"is_default\x18\x04 \x01(\bR\tisDefault\x124\n" +
 	"\aentries\x18\x05 \x03(\v2\x1a.ec2lab.v1.NetworkAclEntryR\aentries\x12D\n" +
 	"\fassociations\x18\x06 \x03(\v2 .ec2lab.v1.NetworkAclAssociationR\fassociations\x12\"\n" +
-	"\x04tags\x18\a \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\xa6\x01\n" +
+	"\x04tags\x18\a \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\x9a\x02\n" +
 	"\x0fNetworkAclEntry\x12\x1f\n" +
 	"\vrule_number\x18\x01 \x01(\x05R\n" +
 	"ruleNumber\x12\x1a\n" +
@@ -23184,7 +23880,10 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"ruleAction\x12\x16\n" +
 	"\x06egress\x18\x04 \x01(\bR\x06egress\x12\x1d\n" +
 	"\n" +
-	"cidr_block\x18\x05 \x01(\tR\tcidrBlock\"\x97\x01\n" +
+	"cidr_block\x18\x05 \x01(\tR\tcidrBlock\x123\n" +
+	"\n" +
+	"port_range\x18\x06 \x01(\v2\x14.ec2lab.v1.PortRangeR\tportRange\x12=\n" +
+	"\x0eicmp_type_code\x18\a \x01(\v2\x17.ec2lab.v1.IcmpTypeCodeR\ficmpTypeCode\"\x97\x01\n" +
 	"\x15NetworkAclAssociation\x12;\n" +
 	"\x1anetwork_acl_association_id\x18\x01 \x01(\tR\x17networkAclAssociationId\x12$\n" +
 	"\x0enetwork_acl_id\x18\x02 \x01(\tR\fnetworkAclId\x12\x1b\n" +
@@ -23788,7 +24487,60 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\xa8\x01\n" +
 	"$ReplaceRouteTableAssociationResponse\x12,\n" +
 	"\x12new_association_id\x18\x01 \x01(\tR\x10newAssociationId\x12R\n" +
-	"\x11association_state\x18\x02 \x01(\v2%.ec2lab.v1.RouteTableAssociationStateR\x10associationState2\x85_\n" +
+	"\x11association_state\x18\x02 \x01(\v2%.ec2lab.v1.RouteTableAssociationStateR\x10associationState\"\xb8\x01\n" +
+	"\x17CreateNetworkAclRequest\x12\x15\n" +
+	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12J\n" +
+	"\x12tag_specifications\x18\x02 \x03(\v2\x1b.ec2lab.v1.TagSpecificationR\x11tagSpecifications\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\x12!\n" +
+	"\fclient_token\x18\x04 \x01(\tR\vclientToken\"u\n" +
+	"\x18CreateNetworkAclResponse\x126\n" +
+	"\vnetwork_acl\x18\x01 \x01(\v2\x15.ec2lab.v1.NetworkAclR\n" +
+	"networkAcl\x12!\n" +
+	"\fclient_token\x18\x02 \x01(\tR\vclientToken\"X\n" +
+	"\x17DeleteNetworkAclRequest\x12$\n" +
+	"\x0enetwork_acl_id\x18\x01 \x01(\tR\fnetworkAclId\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"\x1a\n" +
+	"\x18DeleteNetworkAclResponse\"I\n" +
+	"\tPortRange\x12\x17\n" +
+	"\x04from\x18\x01 \x01(\x05H\x00R\x04from\x88\x01\x01\x12\x13\n" +
+	"\x02to\x18\x02 \x01(\x05H\x01R\x02to\x88\x01\x01B\a\n" +
+	"\x05_fromB\x05\n" +
+	"\x03_to\"R\n" +
+	"\fIcmpTypeCode\x12\x17\n" +
+	"\x04type\x18\x01 \x01(\x05H\x00R\x04type\x88\x01\x01\x12\x17\n" +
+	"\x04code\x18\x02 \x01(\x05H\x01R\x04code\x88\x01\x01B\a\n" +
+	"\x05_typeB\a\n" +
+	"\x05_code\"\x88\x03\n" +
+	"\x16NetworkAclEntryRequest\x12$\n" +
+	"\x0enetwork_acl_id\x18\x01 \x01(\tR\fnetworkAclId\x12\x1f\n" +
+	"\vrule_number\x18\x02 \x01(\x05R\n" +
+	"ruleNumber\x12\x1a\n" +
+	"\bprotocol\x18\x03 \x01(\tR\bprotocol\x12\x1f\n" +
+	"\vrule_action\x18\x04 \x01(\tR\n" +
+	"ruleAction\x12\x16\n" +
+	"\x06egress\x18\x05 \x01(\bR\x06egress\x12\x1d\n" +
+	"\n" +
+	"cidr_block\x18\x06 \x01(\tR\tcidrBlock\x12&\n" +
+	"\x0fipv6_cidr_block\x18\a \x01(\tR\ripv6CidrBlock\x123\n" +
+	"\n" +
+	"port_range\x18\b \x01(\v2\x14.ec2lab.v1.PortRangeR\tportRange\x12=\n" +
+	"\x0eicmp_type_code\x18\t \x01(\v2\x17.ec2lab.v1.IcmpTypeCodeR\ficmpTypeCode\x12\x17\n" +
+	"\adry_run\x18\n" +
+	" \x01(\bR\x06dryRun\"\x19\n" +
+	"\x17NetworkAclEntryResponse\"\x96\x01\n" +
+	"\x1cDeleteNetworkAclEntryRequest\x12$\n" +
+	"\x0enetwork_acl_id\x18\x01 \x01(\tR\fnetworkAclId\x12\x1f\n" +
+	"\vrule_number\x18\x02 \x01(\x05R\n" +
+	"ruleNumber\x12\x16\n" +
+	"\x06egress\x18\x03 \x01(\bR\x06egress\x12\x17\n" +
+	"\adry_run\x18\x04 \x01(\bR\x06dryRun\"\x1f\n" +
+	"\x1dDeleteNetworkAclEntryResponse\"\x8b\x01\n" +
+	"#ReplaceNetworkAclAssociationRequest\x12%\n" +
+	"\x0eassociation_id\x18\x01 \x01(\tR\rassociationId\x12$\n" +
+	"\x0enetwork_acl_id\x18\x02 \x01(\tR\fnetworkAclId\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"T\n" +
+	"$ReplaceNetworkAclAssociationResponse\x12,\n" +
+	"\x12new_association_id\x18\x01 \x01(\tR\x10newAssociationId2\xedc\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -23905,7 +24657,13 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\vDeleteRoute\x12\x1d.ec2lab.v1.DeleteRouteRequest\x1a\x1e.ec2lab.v1.DeleteRouteResponse\x12d\n" +
 	"\x13AssociateRouteTable\x12%.ec2lab.v1.AssociateRouteTableRequest\x1a&.ec2lab.v1.AssociateRouteTableResponse\x12m\n" +
 	"\x16DisassociateRouteTable\x12(.ec2lab.v1.DisassociateRouteTableRequest\x1a).ec2lab.v1.DisassociateRouteTableResponse\x12\x7f\n" +
-	"\x1cReplaceRouteTableAssociation\x12..ec2lab.v1.ReplaceRouteTableAssociationRequest\x1a/.ec2lab.v1.ReplaceRouteTableAssociationResponse\x12g\n" +
+	"\x1cReplaceRouteTableAssociation\x12..ec2lab.v1.ReplaceRouteTableAssociationRequest\x1a/.ec2lab.v1.ReplaceRouteTableAssociationResponse\x12[\n" +
+	"\x10CreateNetworkAcl\x12\".ec2lab.v1.CreateNetworkAclRequest\x1a#.ec2lab.v1.CreateNetworkAclResponse\x12[\n" +
+	"\x10DeleteNetworkAcl\x12\".ec2lab.v1.DeleteNetworkAclRequest\x1a#.ec2lab.v1.DeleteNetworkAclResponse\x12^\n" +
+	"\x15CreateNetworkAclEntry\x12!.ec2lab.v1.NetworkAclEntryRequest\x1a\".ec2lab.v1.NetworkAclEntryResponse\x12_\n" +
+	"\x16ReplaceNetworkAclEntry\x12!.ec2lab.v1.NetworkAclEntryRequest\x1a\".ec2lab.v1.NetworkAclEntryResponse\x12j\n" +
+	"\x15DeleteNetworkAclEntry\x12'.ec2lab.v1.DeleteNetworkAclEntryRequest\x1a(.ec2lab.v1.DeleteNetworkAclEntryResponse\x12\x7f\n" +
+	"\x1cReplaceNetworkAclAssociation\x12..ec2lab.v1.ReplaceNetworkAclAssociationRequest\x1a/.ec2lab.v1.ReplaceNetworkAclAssociationResponse\x12g\n" +
 	"\x14CreateLaunchTemplate\x12&.ec2lab.v1.CreateLaunchTemplateRequest\x1a'.ec2lab.v1.CreateLaunchTemplateResponse\x12|\n" +
 	"\x1bCreateLaunchTemplateVersion\x12-.ec2lab.v1.CreateLaunchTemplateVersionRequest\x1a..ec2lab.v1.CreateLaunchTemplateVersionResponse\x12p\n" +
 	"\x17DescribeLaunchTemplates\x12).ec2lab.v1.DescribeLaunchTemplatesRequest\x1a*.ec2lab.v1.DescribeLaunchTemplatesResponse\x12\x85\x01\n" +
@@ -23933,7 +24691,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 327)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 339)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*AccessKey)(nil),                                    // 0: ec2lab.v1.AccessKey
 	(*CreateAccountRequest)(nil),                         // 1: ec2lab.v1.CreateAccountRequest
@@ -24262,7 +25020,19 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*DisassociateRouteTableResponse)(nil),               // 324: ec2lab.v1.DisassociateRouteTableResponse
 	(*ReplaceRouteTableAssociationRequest)(nil),          // 325: ec2lab.v1.ReplaceRouteTableAssociationRequest
 	(*ReplaceRouteTableAssociationResponse)(nil),         // 326: ec2lab.v1.ReplaceRouteTableAssociationResponse
-	(*timestamppb.Timestamp)(nil),                        // 327: google.protobuf.Timestamp
+	(*CreateNetworkAclRequest)(nil),                      // 327: ec2lab.v1.CreateNetworkAclRequest
+	(*CreateNetworkAclResponse)(nil),                     // 328: ec2lab.v1.CreateNetworkAclResponse
+	(*DeleteNetworkAclRequest)(nil),                      // 329: ec2lab.v1.DeleteNetworkAclRequest
+	(*DeleteNetworkAclResponse)(nil),                     // 330: ec2lab.v1.DeleteNetworkAclResponse
+	(*PortRange)(nil),                                    // 331: ec2lab.v1.PortRange
+	(*IcmpTypeCode)(nil),                                 // 332: ec2lab.v1.IcmpTypeCode
+	(*NetworkAclEntryRequest)(nil),                       // 333: ec2lab.v1.NetworkAclEntryRequest
+	(*NetworkAclEntryResponse)(nil),                      // 334: ec2lab.v1.NetworkAclEntryResponse
+	(*DeleteNetworkAclEntryRequest)(nil),                 // 335: ec2lab.v1.DeleteNetworkAclEntryRequest
+	(*DeleteNetworkAclEntryResponse)(nil),                // 336: ec2lab.v1.DeleteNetworkAclEntryResponse
+	(*ReplaceNetworkAclAssociationRequest)(nil),          // 337: ec2lab.v1.ReplaceNetworkAclAssociationRequest
+	(*ReplaceNetworkAclAssociationResponse)(nil),         // 338: ec2lab.v1.ReplaceNetworkAclAssociationResponse
+	(*timestamppb.Timestamp)(nil),                        // 339: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.Account.access_keys:type_name -> ec2lab.v1.AccessKey
@@ -24279,9 +25049,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	15,  // 11: ec2lab.v1.RunInstancesRequest.hibernation_options:type_name -> ec2lab.v1.HibernationOptionsRequest
 	16,  // 12: ec2lab.v1.RunInstancesRequest.monitoring:type_name -> ec2lab.v1.RunInstancesMonitoringEnabled
 	19,  // 13: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	327, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	339, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	10,  // 15: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	327, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	339, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	11,  // 17: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	22,  // 18: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	7,   // 19: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
@@ -24290,7 +25060,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	19,  // 22: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
 	194, // 23: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	25,  // 24: ec2lab.v1.Instance.cpu_options:type_name -> ec2lab.v1.CpuOptions
-	327, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
+	339, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
 	43,  // 26: ec2lab.v1.Instance.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
 	24,  // 27: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
 	9,   // 28: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
@@ -24298,7 +25068,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	10,  // 30: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	10,  // 31: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	31,  // 32: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	327, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	339, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
 	124, // 34: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
 	124, // 35: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
 	124, // 36: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
@@ -24335,17 +25105,17 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	51,  // 67: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
 	53,  // 68: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
 	52,  // 69: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
-	327, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
-	327, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
-	327, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	339, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	339, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	339, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
 	9,   // 73: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
 	54,  // 74: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
 	57,  // 75: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
 	9,   // 76: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
 	60,  // 77: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	327, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	339, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
 	63,  // 79: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	327, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	339, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
 	7,   // 81: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
 	8,   // 82: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 83: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -24359,18 +25129,18 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	7,   // 91: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
 	9,   // 92: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
 	83,  // 93: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	327, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	327, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	339, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	339, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
 	86,  // 96: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
 	7,   // 97: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
 	8,   // 98: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 99: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
 	87,  // 100: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	327, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	327, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
-	327, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	339, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	339, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
+	339, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
 	7,   // 104: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	327, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
+	339, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
 	8,   // 106: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 107: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
 	97,  // 108: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
@@ -24378,9 +25148,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	8,   // 110: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 111: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	13,  // 112: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	327, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	339, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
 	7,   // 114: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	327, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
+	339, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
 	13,  // 116: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
 	8,   // 117: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 118: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -24448,7 +25218,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	7,   // 180: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
 	297, // 181: ec2lab.v1.NetworkInterface.association:type_name -> ec2lab.v1.NetworkInterfaceAssociation
 	297, // 182: ec2lab.v1.NetworkInterfacePrivateIpAddress.association:type_name -> ec2lab.v1.NetworkInterfaceAssociation
-	327, // 183: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	339, // 183: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
 	9,   // 184: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
 	194, // 185: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	200, // 186: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
@@ -24459,335 +25229,353 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	205, // 191: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
 	206, // 192: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
 	7,   // 193: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
-	9,   // 194: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
-	204, // 195: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
-	211, // 196: ec2lab.v1.LaunchTemplateData.network_interfaces:type_name -> ec2lab.v1.LaunchTemplateNetworkInterface
-	212, // 197: ec2lab.v1.LaunchTemplateData.block_device_mappings:type_name -> ec2lab.v1.LaunchTemplateBlockDeviceMapping
-	214, // 198: ec2lab.v1.LaunchTemplateData.placement:type_name -> ec2lab.v1.LaunchTemplatePlacement
-	8,   // 199: ec2lab.v1.LaunchTemplateData.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	215, // 200: ec2lab.v1.LaunchTemplateData.metadata_options:type_name -> ec2lab.v1.LaunchTemplateMetadataOptions
-	17,  // 201: ec2lab.v1.LaunchTemplateData.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
-	216, // 202: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
-	217, // 203: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
-	213, // 204: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
-	327, // 205: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
-	7,   // 206: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
-	327, // 207: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
-	210, // 208: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	221, // 209: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
-	210, // 210: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	8,   // 211: ec2lab.v1.CreateLaunchTemplateRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	218, // 212: ec2lab.v1.CreateLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	220, // 213: ec2lab.v1.CreateLaunchTemplateResponse.warning:type_name -> ec2lab.v1.ValidationWarning
-	210, // 214: ec2lab.v1.CreateLaunchTemplateVersionRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	219, // 215: ec2lab.v1.CreateLaunchTemplateVersionResponse.launch_template_version:type_name -> ec2lab.v1.LaunchTemplateVersion
-	220, // 216: ec2lab.v1.CreateLaunchTemplateVersionResponse.warning:type_name -> ec2lab.v1.ValidationWarning
-	9,   // 217: ec2lab.v1.DescribeLaunchTemplatesRequest.filters:type_name -> ec2lab.v1.Filter
-	218, // 218: ec2lab.v1.DescribeLaunchTemplatesResponse.launch_templates:type_name -> ec2lab.v1.LaunchTemplate
-	9,   // 219: ec2lab.v1.DescribeLaunchTemplateVersionsRequest.filters:type_name -> ec2lab.v1.Filter
-	219, // 220: ec2lab.v1.DescribeLaunchTemplateVersionsResponse.launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersion
-	218, // 221: ec2lab.v1.ModifyLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	218, // 222: ec2lab.v1.DeleteLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	236, // 223: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.successfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
-	236, // 224: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.unsuccessfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
-	221, // 225: ec2lab.v1.LaunchTemplateVersionDeletion.response_error:type_name -> ec2lab.v1.ValidationError
-	210, // 226: ec2lab.v1.GetLaunchTemplateDataResponse.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	9,   // 227: ec2lab.v1.DescribeVolumesModificationsRequest.filters:type_name -> ec2lab.v1.Filter
-	94,  // 228: ec2lab.v1.DescribeVolumesModificationsResponse.volumes_modifications:type_name -> ec2lab.v1.VolumeModification
-	9,   // 229: ec2lab.v1.DescribeVolumeStatusRequest.filters:type_name -> ec2lab.v1.Filter
-	243, // 230: ec2lab.v1.DescribeVolumeStatusResponse.volume_statuses:type_name -> ec2lab.v1.VolumeStatusItem
-	244, // 231: ec2lab.v1.VolumeStatusItem.details:type_name -> ec2lab.v1.VolumeStatusDetail
-	245, // 232: ec2lab.v1.VolumeStatusItem.attachment_statuses:type_name -> ec2lab.v1.VolumeStatusAttachmentStatus
-	40,  // 233: ec2lab.v1.VolumeAttribute.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
-	42,  // 234: ec2lab.v1.VolumeAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
-	40,  // 235: ec2lab.v1.ModifyVolumeAttributeRequest.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
-	258, // 236: ec2lab.v1.CreateVolumePermissionModifications.add:type_name -> ec2lab.v1.CreateVolumePermission
-	258, // 237: ec2lab.v1.CreateVolumePermissionModifications.remove:type_name -> ec2lab.v1.CreateVolumePermission
-	258, // 238: ec2lab.v1.SnapshotAttribute.create_volume_permissions:type_name -> ec2lab.v1.CreateVolumePermission
-	259, // 239: ec2lab.v1.ModifySnapshotAttributeRequest.create_volume_permission:type_name -> ec2lab.v1.CreateVolumePermissionModifications
-	9,   // 240: ec2lab.v1.DescribeInstanceTypeOfferingsRequest.filters:type_name -> ec2lab.v1.Filter
-	267, // 241: ec2lab.v1.DescribeInstanceTypeOfferingsResponse.instance_type_offerings:type_name -> ec2lab.v1.InstanceTypeOffering
-	269, // 242: ec2lab.v1.ModifyInstanceCreditSpecificationRequest.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecificationRequest
-	221, // 243: ec2lab.v1.UnsuccessfulInstanceCreditSpecification.error:type_name -> ec2lab.v1.ValidationError
-	271, // 244: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.successful_instance_credit_specifications:type_name -> ec2lab.v1.SuccessfulInstanceCreditSpecification
-	272, // 245: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.unsuccessful_instance_credit_specifications:type_name -> ec2lab.v1.UnsuccessfulInstanceCreditSpecification
-	9,   // 246: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest.filters:type_name -> ec2lab.v1.Filter
-	275, // 247: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecification
-	9,   // 248: ec2lab.v1.DescribeInstanceTopologyRequest.filters:type_name -> ec2lab.v1.Filter
-	284, // 249: ec2lab.v1.DescribeInstanceTopologyResponse.instances:type_name -> ec2lab.v1.InstanceTopology
-	8,   // 250: ec2lab.v1.AllocateAddressRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	9,   // 251: ec2lab.v1.DescribeAddressesRequest.filters:type_name -> ec2lab.v1.Filter
-	296, // 252: ec2lab.v1.DescribeAddressesResponse.addresses:type_name -> ec2lab.v1.Address
-	7,   // 253: ec2lab.v1.Address.tags:type_name -> ec2lab.v1.Tag
-	299, // 254: ec2lab.v1.InternetGateway.attachments:type_name -> ec2lab.v1.InternetGatewayAttachment
-	7,   // 255: ec2lab.v1.InternetGateway.tags:type_name -> ec2lab.v1.Tag
-	8,   // 256: ec2lab.v1.CreateInternetGatewayRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	298, // 257: ec2lab.v1.CreateInternetGatewayResponse.internet_gateway:type_name -> ec2lab.v1.InternetGateway
-	9,   // 258: ec2lab.v1.DescribeInternetGatewaysRequest.filters:type_name -> ec2lab.v1.Filter
-	298, // 259: ec2lab.v1.DescribeInternetGatewaysResponse.internet_gateways:type_name -> ec2lab.v1.InternetGateway
-	8,   // 260: ec2lab.v1.CreateRouteTableRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	199, // 261: ec2lab.v1.CreateRouteTableResponse.route_table:type_name -> ec2lab.v1.RouteTable
-	321, // 262: ec2lab.v1.AssociateRouteTableResponse.association_state:type_name -> ec2lab.v1.RouteTableAssociationState
-	321, // 263: ec2lab.v1.ReplaceRouteTableAssociationResponse.association_state:type_name -> ec2lab.v1.RouteTableAssociationState
-	14,  // 264: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	27,  // 265: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	29,  // 266: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	30,  // 267: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	29,  // 268: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	29,  // 269: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	34,  // 270: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	36,  // 271: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	38,  // 272: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	20,  // 273: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	44,  // 274: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
-	48,  // 275: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
-	270, // 276: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
-	274, // 277: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
-	277, // 278: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
-	281, // 279: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
-	283, // 280: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
-	55,  // 281: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	58,  // 282: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	101, // 283: ec2lab.v1.Compute.DescribeAccountAttributes:input_type -> ec2lab.v1.DescribeAccountAttributesRequest
-	61,  // 284: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	64,  // 285: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	266, // 286: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
-	67,  // 287: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	68,  // 288: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	69,  // 289: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	71,  // 290: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	74,  // 291: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	75,  // 292: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	77,  // 293: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	79,  // 294: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	81,  // 295: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	84,  // 296: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	88,  // 297: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	89,  // 298: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	91,  // 299: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	92,  // 300: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	93,  // 301: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	95,  // 302: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	239, // 303: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
-	241, // 304: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
-	246, // 305: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
-	248, // 306: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
-	250, // 307: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
-	251, // 308: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
-	252, // 309: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
-	254, // 310: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
-	255, // 311: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
-	256, // 312: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
-	98,  // 313: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	99,  // 314: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	104, // 315: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	106, // 316: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	111, // 317: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	260, // 318: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
-	262, // 319: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
-	264, // 320: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
-	114, // 321: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	116, // 322: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	118, // 323: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	120, // 324: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	109, // 325: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	108, // 326: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	131, // 327: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	125, // 328: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	127, // 329: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	129, // 330: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	148, // 331: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	149, // 332: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	151, // 333: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	156, // 334: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	157, // 335: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	159, // 336: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	135, // 337: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	137, // 338: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	139, // 339: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	140, // 340: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	142, // 341: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	145, // 342: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	154, // 343: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	279, // 344: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
-	280, // 345: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
-	168, // 346: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	170, // 347: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	172, // 348: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	174, // 349: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	174, // 350: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	176, // 351: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	176, // 352: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	180, // 353: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
-	184, // 354: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
-	187, // 355: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	187, // 356: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	197, // 357: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
-	202, // 358: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
-	207, // 359: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
-	286, // 360: ec2lab.v1.Compute.AllocateAddress:input_type -> ec2lab.v1.AllocateAddressRequest
-	288, // 361: ec2lab.v1.Compute.AssociateAddress:input_type -> ec2lab.v1.AssociateAddressRequest
-	290, // 362: ec2lab.v1.Compute.DisassociateAddress:input_type -> ec2lab.v1.DisassociateAddressRequest
-	292, // 363: ec2lab.v1.Compute.ReleaseAddress:input_type -> ec2lab.v1.ReleaseAddressRequest
-	294, // 364: ec2lab.v1.Compute.DescribeAddresses:input_type -> ec2lab.v1.DescribeAddressesRequest
-	300, // 365: ec2lab.v1.Compute.CreateInternetGateway:input_type -> ec2lab.v1.CreateInternetGatewayRequest
-	302, // 366: ec2lab.v1.Compute.AttachInternetGateway:input_type -> ec2lab.v1.AttachInternetGatewayRequest
-	304, // 367: ec2lab.v1.Compute.DetachInternetGateway:input_type -> ec2lab.v1.DetachInternetGatewayRequest
-	306, // 368: ec2lab.v1.Compute.DeleteInternetGateway:input_type -> ec2lab.v1.DeleteInternetGatewayRequest
-	308, // 369: ec2lab.v1.Compute.DescribeInternetGateways:input_type -> ec2lab.v1.DescribeInternetGatewaysRequest
-	310, // 370: ec2lab.v1.Compute.CreateRouteTable:input_type -> ec2lab.v1.CreateRouteTableRequest
-	312, // 371: ec2lab.v1.Compute.DeleteRouteTable:input_type -> ec2lab.v1.DeleteRouteTableRequest
-	314, // 372: ec2lab.v1.Compute.CreateRoute:input_type -> ec2lab.v1.CreateRouteRequest
-	316, // 373: ec2lab.v1.Compute.ReplaceRoute:input_type -> ec2lab.v1.ReplaceRouteRequest
-	318, // 374: ec2lab.v1.Compute.DeleteRoute:input_type -> ec2lab.v1.DeleteRouteRequest
-	320, // 375: ec2lab.v1.Compute.AssociateRouteTable:input_type -> ec2lab.v1.AssociateRouteTableRequest
-	323, // 376: ec2lab.v1.Compute.DisassociateRouteTable:input_type -> ec2lab.v1.DisassociateRouteTableRequest
-	325, // 377: ec2lab.v1.Compute.ReplaceRouteTableAssociation:input_type -> ec2lab.v1.ReplaceRouteTableAssociationRequest
-	222, // 378: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
-	224, // 379: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
-	226, // 380: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
-	228, // 381: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	230, // 382: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
-	232, // 383: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
-	234, // 384: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	237, // 385: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
-	1,   // 386: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
-	2,   // 387: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
-	3,   // 388: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	3,   // 389: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	4,   // 390: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
-	26,  // 391: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	28,  // 392: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	32,  // 393: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	32,  // 394: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	33,  // 395: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	32,  // 396: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	35,  // 397: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	37,  // 398: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	39,  // 399: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	21,  // 400: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	47,  // 401: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
-	49,  // 402: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
-	273, // 403: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
-	276, // 404: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
-	278, // 405: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
-	282, // 406: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
-	285, // 407: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
-	56,  // 408: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	59,  // 409: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	102, // 410: ec2lab.v1.Compute.DescribeAccountAttributes:output_type -> ec2lab.v1.DescribeAccountAttributesResponse
-	62,  // 411: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	65,  // 412: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	268, // 413: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
-	66,  // 414: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	66,  // 415: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	70,  // 416: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	72,  // 417: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	73,  // 418: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	76,  // 419: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	78,  // 420: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	80,  // 421: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	82,  // 422: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	85,  // 423: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	87,  // 424: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	90,  // 425: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	86,  // 426: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	86,  // 427: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	94,  // 428: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	96,  // 429: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	240, // 430: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
-	242, // 431: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
-	247, // 432: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
-	249, // 433: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
-	253, // 434: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	253, // 435: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	253, // 436: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	257, // 437: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	257, // 438: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	257, // 439: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	97,  // 440: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	100, // 441: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	105, // 442: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	107, // 443: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	112, // 444: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	261, // 445: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
-	263, // 446: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
-	265, // 447: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
-	115, // 448: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	117, // 449: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	119, // 450: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	121, // 451: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	110, // 452: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	107, // 453: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	132, // 454: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	126, // 455: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	128, // 456: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	130, // 457: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	133, // 458: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	150, // 459: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	152, // 460: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	153, // 461: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	158, // 462: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	160, // 463: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	136, // 464: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	138, // 465: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	141, // 466: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	141, // 467: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	144, // 468: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	147, // 469: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	155, // 470: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	133, // 471: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
-	153, // 472: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
-	169, // 473: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	171, // 474: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	173, // 475: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	175, // 476: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	175, // 477: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	177, // 478: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	177, // 479: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	181, // 480: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
-	185, // 481: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
-	188, // 482: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	188, // 483: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	198, // 484: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
-	203, // 485: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
-	208, // 486: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
-	287, // 487: ec2lab.v1.Compute.AllocateAddress:output_type -> ec2lab.v1.AllocateAddressResponse
-	289, // 488: ec2lab.v1.Compute.AssociateAddress:output_type -> ec2lab.v1.AssociateAddressResponse
-	291, // 489: ec2lab.v1.Compute.DisassociateAddress:output_type -> ec2lab.v1.DisassociateAddressResponse
-	293, // 490: ec2lab.v1.Compute.ReleaseAddress:output_type -> ec2lab.v1.ReleaseAddressResponse
-	295, // 491: ec2lab.v1.Compute.DescribeAddresses:output_type -> ec2lab.v1.DescribeAddressesResponse
-	301, // 492: ec2lab.v1.Compute.CreateInternetGateway:output_type -> ec2lab.v1.CreateInternetGatewayResponse
-	303, // 493: ec2lab.v1.Compute.AttachInternetGateway:output_type -> ec2lab.v1.AttachInternetGatewayResponse
-	305, // 494: ec2lab.v1.Compute.DetachInternetGateway:output_type -> ec2lab.v1.DetachInternetGatewayResponse
-	307, // 495: ec2lab.v1.Compute.DeleteInternetGateway:output_type -> ec2lab.v1.DeleteInternetGatewayResponse
-	309, // 496: ec2lab.v1.Compute.DescribeInternetGateways:output_type -> ec2lab.v1.DescribeInternetGatewaysResponse
-	311, // 497: ec2lab.v1.Compute.CreateRouteTable:output_type -> ec2lab.v1.CreateRouteTableResponse
-	313, // 498: ec2lab.v1.Compute.DeleteRouteTable:output_type -> ec2lab.v1.DeleteRouteTableResponse
-	315, // 499: ec2lab.v1.Compute.CreateRoute:output_type -> ec2lab.v1.CreateRouteResponse
-	317, // 500: ec2lab.v1.Compute.ReplaceRoute:output_type -> ec2lab.v1.ReplaceRouteResponse
-	319, // 501: ec2lab.v1.Compute.DeleteRoute:output_type -> ec2lab.v1.DeleteRouteResponse
-	322, // 502: ec2lab.v1.Compute.AssociateRouteTable:output_type -> ec2lab.v1.AssociateRouteTableResponse
-	324, // 503: ec2lab.v1.Compute.DisassociateRouteTable:output_type -> ec2lab.v1.DisassociateRouteTableResponse
-	326, // 504: ec2lab.v1.Compute.ReplaceRouteTableAssociation:output_type -> ec2lab.v1.ReplaceRouteTableAssociationResponse
-	223, // 505: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
-	225, // 506: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
-	227, // 507: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
-	229, // 508: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	231, // 509: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
-	233, // 510: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
-	235, // 511: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	238, // 512: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
-	0,   // 513: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
-	0,   // 514: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 515: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 516: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
-	6,   // 517: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
-	391, // [391:518] is the sub-list for method output_type
-	264, // [264:391] is the sub-list for method input_type
-	264, // [264:264] is the sub-list for extension type_name
-	264, // [264:264] is the sub-list for extension extendee
-	0,   // [0:264] is the sub-list for field type_name
+	331, // 194: ec2lab.v1.NetworkAclEntry.port_range:type_name -> ec2lab.v1.PortRange
+	332, // 195: ec2lab.v1.NetworkAclEntry.icmp_type_code:type_name -> ec2lab.v1.IcmpTypeCode
+	9,   // 196: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
+	204, // 197: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
+	211, // 198: ec2lab.v1.LaunchTemplateData.network_interfaces:type_name -> ec2lab.v1.LaunchTemplateNetworkInterface
+	212, // 199: ec2lab.v1.LaunchTemplateData.block_device_mappings:type_name -> ec2lab.v1.LaunchTemplateBlockDeviceMapping
+	214, // 200: ec2lab.v1.LaunchTemplateData.placement:type_name -> ec2lab.v1.LaunchTemplatePlacement
+	8,   // 201: ec2lab.v1.LaunchTemplateData.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	215, // 202: ec2lab.v1.LaunchTemplateData.metadata_options:type_name -> ec2lab.v1.LaunchTemplateMetadataOptions
+	17,  // 203: ec2lab.v1.LaunchTemplateData.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
+	216, // 204: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
+	217, // 205: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
+	213, // 206: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
+	339, // 207: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
+	7,   // 208: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
+	339, // 209: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
+	210, // 210: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	221, // 211: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
+	210, // 212: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	8,   // 213: ec2lab.v1.CreateLaunchTemplateRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	218, // 214: ec2lab.v1.CreateLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	220, // 215: ec2lab.v1.CreateLaunchTemplateResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	210, // 216: ec2lab.v1.CreateLaunchTemplateVersionRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	219, // 217: ec2lab.v1.CreateLaunchTemplateVersionResponse.launch_template_version:type_name -> ec2lab.v1.LaunchTemplateVersion
+	220, // 218: ec2lab.v1.CreateLaunchTemplateVersionResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	9,   // 219: ec2lab.v1.DescribeLaunchTemplatesRequest.filters:type_name -> ec2lab.v1.Filter
+	218, // 220: ec2lab.v1.DescribeLaunchTemplatesResponse.launch_templates:type_name -> ec2lab.v1.LaunchTemplate
+	9,   // 221: ec2lab.v1.DescribeLaunchTemplateVersionsRequest.filters:type_name -> ec2lab.v1.Filter
+	219, // 222: ec2lab.v1.DescribeLaunchTemplateVersionsResponse.launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersion
+	218, // 223: ec2lab.v1.ModifyLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	218, // 224: ec2lab.v1.DeleteLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	236, // 225: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.successfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	236, // 226: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.unsuccessfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	221, // 227: ec2lab.v1.LaunchTemplateVersionDeletion.response_error:type_name -> ec2lab.v1.ValidationError
+	210, // 228: ec2lab.v1.GetLaunchTemplateDataResponse.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	9,   // 229: ec2lab.v1.DescribeVolumesModificationsRequest.filters:type_name -> ec2lab.v1.Filter
+	94,  // 230: ec2lab.v1.DescribeVolumesModificationsResponse.volumes_modifications:type_name -> ec2lab.v1.VolumeModification
+	9,   // 231: ec2lab.v1.DescribeVolumeStatusRequest.filters:type_name -> ec2lab.v1.Filter
+	243, // 232: ec2lab.v1.DescribeVolumeStatusResponse.volume_statuses:type_name -> ec2lab.v1.VolumeStatusItem
+	244, // 233: ec2lab.v1.VolumeStatusItem.details:type_name -> ec2lab.v1.VolumeStatusDetail
+	245, // 234: ec2lab.v1.VolumeStatusItem.attachment_statuses:type_name -> ec2lab.v1.VolumeStatusAttachmentStatus
+	40,  // 235: ec2lab.v1.VolumeAttribute.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
+	42,  // 236: ec2lab.v1.VolumeAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
+	40,  // 237: ec2lab.v1.ModifyVolumeAttributeRequest.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
+	258, // 238: ec2lab.v1.CreateVolumePermissionModifications.add:type_name -> ec2lab.v1.CreateVolumePermission
+	258, // 239: ec2lab.v1.CreateVolumePermissionModifications.remove:type_name -> ec2lab.v1.CreateVolumePermission
+	258, // 240: ec2lab.v1.SnapshotAttribute.create_volume_permissions:type_name -> ec2lab.v1.CreateVolumePermission
+	259, // 241: ec2lab.v1.ModifySnapshotAttributeRequest.create_volume_permission:type_name -> ec2lab.v1.CreateVolumePermissionModifications
+	9,   // 242: ec2lab.v1.DescribeInstanceTypeOfferingsRequest.filters:type_name -> ec2lab.v1.Filter
+	267, // 243: ec2lab.v1.DescribeInstanceTypeOfferingsResponse.instance_type_offerings:type_name -> ec2lab.v1.InstanceTypeOffering
+	269, // 244: ec2lab.v1.ModifyInstanceCreditSpecificationRequest.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecificationRequest
+	221, // 245: ec2lab.v1.UnsuccessfulInstanceCreditSpecification.error:type_name -> ec2lab.v1.ValidationError
+	271, // 246: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.successful_instance_credit_specifications:type_name -> ec2lab.v1.SuccessfulInstanceCreditSpecification
+	272, // 247: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.unsuccessful_instance_credit_specifications:type_name -> ec2lab.v1.UnsuccessfulInstanceCreditSpecification
+	9,   // 248: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest.filters:type_name -> ec2lab.v1.Filter
+	275, // 249: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecification
+	9,   // 250: ec2lab.v1.DescribeInstanceTopologyRequest.filters:type_name -> ec2lab.v1.Filter
+	284, // 251: ec2lab.v1.DescribeInstanceTopologyResponse.instances:type_name -> ec2lab.v1.InstanceTopology
+	8,   // 252: ec2lab.v1.AllocateAddressRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 253: ec2lab.v1.DescribeAddressesRequest.filters:type_name -> ec2lab.v1.Filter
+	296, // 254: ec2lab.v1.DescribeAddressesResponse.addresses:type_name -> ec2lab.v1.Address
+	7,   // 255: ec2lab.v1.Address.tags:type_name -> ec2lab.v1.Tag
+	299, // 256: ec2lab.v1.InternetGateway.attachments:type_name -> ec2lab.v1.InternetGatewayAttachment
+	7,   // 257: ec2lab.v1.InternetGateway.tags:type_name -> ec2lab.v1.Tag
+	8,   // 258: ec2lab.v1.CreateInternetGatewayRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	298, // 259: ec2lab.v1.CreateInternetGatewayResponse.internet_gateway:type_name -> ec2lab.v1.InternetGateway
+	9,   // 260: ec2lab.v1.DescribeInternetGatewaysRequest.filters:type_name -> ec2lab.v1.Filter
+	298, // 261: ec2lab.v1.DescribeInternetGatewaysResponse.internet_gateways:type_name -> ec2lab.v1.InternetGateway
+	8,   // 262: ec2lab.v1.CreateRouteTableRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	199, // 263: ec2lab.v1.CreateRouteTableResponse.route_table:type_name -> ec2lab.v1.RouteTable
+	321, // 264: ec2lab.v1.AssociateRouteTableResponse.association_state:type_name -> ec2lab.v1.RouteTableAssociationState
+	321, // 265: ec2lab.v1.ReplaceRouteTableAssociationResponse.association_state:type_name -> ec2lab.v1.RouteTableAssociationState
+	8,   // 266: ec2lab.v1.CreateNetworkAclRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	204, // 267: ec2lab.v1.CreateNetworkAclResponse.network_acl:type_name -> ec2lab.v1.NetworkAcl
+	331, // 268: ec2lab.v1.NetworkAclEntryRequest.port_range:type_name -> ec2lab.v1.PortRange
+	332, // 269: ec2lab.v1.NetworkAclEntryRequest.icmp_type_code:type_name -> ec2lab.v1.IcmpTypeCode
+	14,  // 270: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	27,  // 271: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	29,  // 272: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	30,  // 273: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	29,  // 274: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	29,  // 275: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	34,  // 276: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	36,  // 277: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	38,  // 278: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	20,  // 279: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	44,  // 280: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
+	48,  // 281: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
+	270, // 282: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
+	274, // 283: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
+	277, // 284: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
+	281, // 285: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
+	283, // 286: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
+	55,  // 287: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	58,  // 288: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	101, // 289: ec2lab.v1.Compute.DescribeAccountAttributes:input_type -> ec2lab.v1.DescribeAccountAttributesRequest
+	61,  // 290: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	64,  // 291: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	266, // 292: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
+	67,  // 293: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	68,  // 294: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	69,  // 295: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	71,  // 296: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	74,  // 297: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	75,  // 298: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	77,  // 299: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	79,  // 300: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	81,  // 301: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	84,  // 302: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	88,  // 303: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	89,  // 304: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	91,  // 305: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	92,  // 306: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	93,  // 307: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	95,  // 308: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	239, // 309: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
+	241, // 310: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
+	246, // 311: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
+	248, // 312: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
+	250, // 313: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
+	251, // 314: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
+	252, // 315: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
+	254, // 316: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
+	255, // 317: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
+	256, // 318: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
+	98,  // 319: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	99,  // 320: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	104, // 321: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	106, // 322: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	111, // 323: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	260, // 324: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
+	262, // 325: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
+	264, // 326: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
+	114, // 327: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	116, // 328: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	118, // 329: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	120, // 330: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	109, // 331: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	108, // 332: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	131, // 333: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	125, // 334: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	127, // 335: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	129, // 336: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	148, // 337: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	149, // 338: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	151, // 339: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	156, // 340: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	157, // 341: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	159, // 342: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	135, // 343: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	137, // 344: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	139, // 345: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	140, // 346: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	142, // 347: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	145, // 348: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	154, // 349: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	279, // 350: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
+	280, // 351: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
+	168, // 352: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	170, // 353: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	172, // 354: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	174, // 355: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	174, // 356: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	176, // 357: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	176, // 358: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	180, // 359: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
+	184, // 360: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
+	187, // 361: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	187, // 362: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	197, // 363: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
+	202, // 364: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
+	207, // 365: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
+	286, // 366: ec2lab.v1.Compute.AllocateAddress:input_type -> ec2lab.v1.AllocateAddressRequest
+	288, // 367: ec2lab.v1.Compute.AssociateAddress:input_type -> ec2lab.v1.AssociateAddressRequest
+	290, // 368: ec2lab.v1.Compute.DisassociateAddress:input_type -> ec2lab.v1.DisassociateAddressRequest
+	292, // 369: ec2lab.v1.Compute.ReleaseAddress:input_type -> ec2lab.v1.ReleaseAddressRequest
+	294, // 370: ec2lab.v1.Compute.DescribeAddresses:input_type -> ec2lab.v1.DescribeAddressesRequest
+	300, // 371: ec2lab.v1.Compute.CreateInternetGateway:input_type -> ec2lab.v1.CreateInternetGatewayRequest
+	302, // 372: ec2lab.v1.Compute.AttachInternetGateway:input_type -> ec2lab.v1.AttachInternetGatewayRequest
+	304, // 373: ec2lab.v1.Compute.DetachInternetGateway:input_type -> ec2lab.v1.DetachInternetGatewayRequest
+	306, // 374: ec2lab.v1.Compute.DeleteInternetGateway:input_type -> ec2lab.v1.DeleteInternetGatewayRequest
+	308, // 375: ec2lab.v1.Compute.DescribeInternetGateways:input_type -> ec2lab.v1.DescribeInternetGatewaysRequest
+	310, // 376: ec2lab.v1.Compute.CreateRouteTable:input_type -> ec2lab.v1.CreateRouteTableRequest
+	312, // 377: ec2lab.v1.Compute.DeleteRouteTable:input_type -> ec2lab.v1.DeleteRouteTableRequest
+	314, // 378: ec2lab.v1.Compute.CreateRoute:input_type -> ec2lab.v1.CreateRouteRequest
+	316, // 379: ec2lab.v1.Compute.ReplaceRoute:input_type -> ec2lab.v1.ReplaceRouteRequest
+	318, // 380: ec2lab.v1.Compute.DeleteRoute:input_type -> ec2lab.v1.DeleteRouteRequest
+	320, // 381: ec2lab.v1.Compute.AssociateRouteTable:input_type -> ec2lab.v1.AssociateRouteTableRequest
+	323, // 382: ec2lab.v1.Compute.DisassociateRouteTable:input_type -> ec2lab.v1.DisassociateRouteTableRequest
+	325, // 383: ec2lab.v1.Compute.ReplaceRouteTableAssociation:input_type -> ec2lab.v1.ReplaceRouteTableAssociationRequest
+	327, // 384: ec2lab.v1.Compute.CreateNetworkAcl:input_type -> ec2lab.v1.CreateNetworkAclRequest
+	329, // 385: ec2lab.v1.Compute.DeleteNetworkAcl:input_type -> ec2lab.v1.DeleteNetworkAclRequest
+	333, // 386: ec2lab.v1.Compute.CreateNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
+	333, // 387: ec2lab.v1.Compute.ReplaceNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
+	335, // 388: ec2lab.v1.Compute.DeleteNetworkAclEntry:input_type -> ec2lab.v1.DeleteNetworkAclEntryRequest
+	337, // 389: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:input_type -> ec2lab.v1.ReplaceNetworkAclAssociationRequest
+	222, // 390: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
+	224, // 391: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
+	226, // 392: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
+	228, // 393: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	230, // 394: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
+	232, // 395: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
+	234, // 396: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	237, // 397: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
+	1,   // 398: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
+	2,   // 399: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
+	3,   // 400: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	3,   // 401: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	4,   // 402: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
+	26,  // 403: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	28,  // 404: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	32,  // 405: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	32,  // 406: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	33,  // 407: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	32,  // 408: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	35,  // 409: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	37,  // 410: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	39,  // 411: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	21,  // 412: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	47,  // 413: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
+	49,  // 414: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
+	273, // 415: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	276, // 416: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	278, // 417: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
+	282, // 418: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
+	285, // 419: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
+	56,  // 420: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	59,  // 421: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	102, // 422: ec2lab.v1.Compute.DescribeAccountAttributes:output_type -> ec2lab.v1.DescribeAccountAttributesResponse
+	62,  // 423: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	65,  // 424: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	268, // 425: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	66,  // 426: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	66,  // 427: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	70,  // 428: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	72,  // 429: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	73,  // 430: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	76,  // 431: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	78,  // 432: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	80,  // 433: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	82,  // 434: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	85,  // 435: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	87,  // 436: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	90,  // 437: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	86,  // 438: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	86,  // 439: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	94,  // 440: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	96,  // 441: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	240, // 442: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
+	242, // 443: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
+	247, // 444: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
+	249, // 445: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
+	253, // 446: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 447: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 448: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	257, // 449: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 450: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 451: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	97,  // 452: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	100, // 453: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	105, // 454: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	107, // 455: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	112, // 456: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	261, // 457: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
+	263, // 458: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
+	265, // 459: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
+	115, // 460: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	117, // 461: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	119, // 462: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	121, // 463: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	110, // 464: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	107, // 465: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	132, // 466: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	126, // 467: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	128, // 468: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	130, // 469: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	133, // 470: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	150, // 471: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	152, // 472: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	153, // 473: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	158, // 474: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	160, // 475: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	136, // 476: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	138, // 477: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	141, // 478: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	141, // 479: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	144, // 480: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	147, // 481: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	155, // 482: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	133, // 483: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
+	153, // 484: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
+	169, // 485: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	171, // 486: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	173, // 487: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	175, // 488: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	175, // 489: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	177, // 490: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	177, // 491: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	181, // 492: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	185, // 493: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	188, // 494: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	188, // 495: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	198, // 496: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	203, // 497: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	208, // 498: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	287, // 499: ec2lab.v1.Compute.AllocateAddress:output_type -> ec2lab.v1.AllocateAddressResponse
+	289, // 500: ec2lab.v1.Compute.AssociateAddress:output_type -> ec2lab.v1.AssociateAddressResponse
+	291, // 501: ec2lab.v1.Compute.DisassociateAddress:output_type -> ec2lab.v1.DisassociateAddressResponse
+	293, // 502: ec2lab.v1.Compute.ReleaseAddress:output_type -> ec2lab.v1.ReleaseAddressResponse
+	295, // 503: ec2lab.v1.Compute.DescribeAddresses:output_type -> ec2lab.v1.DescribeAddressesResponse
+	301, // 504: ec2lab.v1.Compute.CreateInternetGateway:output_type -> ec2lab.v1.CreateInternetGatewayResponse
+	303, // 505: ec2lab.v1.Compute.AttachInternetGateway:output_type -> ec2lab.v1.AttachInternetGatewayResponse
+	305, // 506: ec2lab.v1.Compute.DetachInternetGateway:output_type -> ec2lab.v1.DetachInternetGatewayResponse
+	307, // 507: ec2lab.v1.Compute.DeleteInternetGateway:output_type -> ec2lab.v1.DeleteInternetGatewayResponse
+	309, // 508: ec2lab.v1.Compute.DescribeInternetGateways:output_type -> ec2lab.v1.DescribeInternetGatewaysResponse
+	311, // 509: ec2lab.v1.Compute.CreateRouteTable:output_type -> ec2lab.v1.CreateRouteTableResponse
+	313, // 510: ec2lab.v1.Compute.DeleteRouteTable:output_type -> ec2lab.v1.DeleteRouteTableResponse
+	315, // 511: ec2lab.v1.Compute.CreateRoute:output_type -> ec2lab.v1.CreateRouteResponse
+	317, // 512: ec2lab.v1.Compute.ReplaceRoute:output_type -> ec2lab.v1.ReplaceRouteResponse
+	319, // 513: ec2lab.v1.Compute.DeleteRoute:output_type -> ec2lab.v1.DeleteRouteResponse
+	322, // 514: ec2lab.v1.Compute.AssociateRouteTable:output_type -> ec2lab.v1.AssociateRouteTableResponse
+	324, // 515: ec2lab.v1.Compute.DisassociateRouteTable:output_type -> ec2lab.v1.DisassociateRouteTableResponse
+	326, // 516: ec2lab.v1.Compute.ReplaceRouteTableAssociation:output_type -> ec2lab.v1.ReplaceRouteTableAssociationResponse
+	328, // 517: ec2lab.v1.Compute.CreateNetworkAcl:output_type -> ec2lab.v1.CreateNetworkAclResponse
+	330, // 518: ec2lab.v1.Compute.DeleteNetworkAcl:output_type -> ec2lab.v1.DeleteNetworkAclResponse
+	334, // 519: ec2lab.v1.Compute.CreateNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
+	334, // 520: ec2lab.v1.Compute.ReplaceNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
+	336, // 521: ec2lab.v1.Compute.DeleteNetworkAclEntry:output_type -> ec2lab.v1.DeleteNetworkAclEntryResponse
+	338, // 522: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:output_type -> ec2lab.v1.ReplaceNetworkAclAssociationResponse
+	223, // 523: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
+	225, // 524: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
+	227, // 525: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
+	229, // 526: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	231, // 527: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
+	233, // 528: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
+	235, // 529: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	238, // 530: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
+	0,   // 531: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
+	0,   // 532: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 533: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 534: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
+	6,   // 535: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
+	403, // [403:536] is the sub-list for method output_type
+	270, // [270:403] is the sub-list for method input_type
+	270, // [270:270] is the sub-list for extension type_name
+	270, // [270:270] is the sub-list for extension extendee
+	0,   // [0:270] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -24807,13 +25595,15 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 	file_ec2lab_v1_ec2lab_proto_msgTypes[212].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[213].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[215].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[331].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[332].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   327,
+			NumMessages:   339,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -138,6 +138,12 @@ const (
 	Compute_AssociateRouteTable_FullMethodName                        = "/ec2lab.v1.Compute/AssociateRouteTable"
 	Compute_DisassociateRouteTable_FullMethodName                     = "/ec2lab.v1.Compute/DisassociateRouteTable"
 	Compute_ReplaceRouteTableAssociation_FullMethodName               = "/ec2lab.v1.Compute/ReplaceRouteTableAssociation"
+	Compute_CreateNetworkAcl_FullMethodName                           = "/ec2lab.v1.Compute/CreateNetworkAcl"
+	Compute_DeleteNetworkAcl_FullMethodName                           = "/ec2lab.v1.Compute/DeleteNetworkAcl"
+	Compute_CreateNetworkAclEntry_FullMethodName                      = "/ec2lab.v1.Compute/CreateNetworkAclEntry"
+	Compute_ReplaceNetworkAclEntry_FullMethodName                     = "/ec2lab.v1.Compute/ReplaceNetworkAclEntry"
+	Compute_DeleteNetworkAclEntry_FullMethodName                      = "/ec2lab.v1.Compute/DeleteNetworkAclEntry"
+	Compute_ReplaceNetworkAclAssociation_FullMethodName               = "/ec2lab.v1.Compute/ReplaceNetworkAclAssociation"
 	Compute_CreateLaunchTemplate_FullMethodName                       = "/ec2lab.v1.Compute/CreateLaunchTemplate"
 	Compute_CreateLaunchTemplateVersion_FullMethodName                = "/ec2lab.v1.Compute/CreateLaunchTemplateVersion"
 	Compute_DescribeLaunchTemplates_FullMethodName                    = "/ec2lab.v1.Compute/DescribeLaunchTemplates"
@@ -333,6 +339,15 @@ type ComputeClient interface {
 	AssociateRouteTable(ctx context.Context, in *AssociateRouteTableRequest, opts ...grpc.CallOption) (*AssociateRouteTableResponse, error)
 	DisassociateRouteTable(ctx context.Context, in *DisassociateRouteTableRequest, opts ...grpc.CallOption) (*DisassociateRouteTableResponse, error)
 	ReplaceRouteTableAssociation(ctx context.Context, in *ReplaceRouteTableAssociationRequest, opts ...grpc.CallOption) (*ReplaceRouteTableAssociationResponse, error)
+	// Network ACLs: made, deleted, their entries edited and subnets moved
+	// between them (a subnet is associated with its VPC's default ACL until
+	// ReplaceNetworkAclAssociation moves it). IPv4 only.
+	CreateNetworkAcl(ctx context.Context, in *CreateNetworkAclRequest, opts ...grpc.CallOption) (*CreateNetworkAclResponse, error)
+	DeleteNetworkAcl(ctx context.Context, in *DeleteNetworkAclRequest, opts ...grpc.CallOption) (*DeleteNetworkAclResponse, error)
+	CreateNetworkAclEntry(ctx context.Context, in *NetworkAclEntryRequest, opts ...grpc.CallOption) (*NetworkAclEntryResponse, error)
+	ReplaceNetworkAclEntry(ctx context.Context, in *NetworkAclEntryRequest, opts ...grpc.CallOption) (*NetworkAclEntryResponse, error)
+	DeleteNetworkAclEntry(ctx context.Context, in *DeleteNetworkAclEntryRequest, opts ...grpc.CallOption) (*DeleteNetworkAclEntryResponse, error)
+	ReplaceNetworkAclAssociation(ctx context.Context, in *ReplaceNetworkAclAssociationRequest, opts ...grpc.CallOption) (*ReplaceNetworkAclAssociationResponse, error)
 	// Launch templates.
 	CreateLaunchTemplate(ctx context.Context, in *CreateLaunchTemplateRequest, opts ...grpc.CallOption) (*CreateLaunchTemplateResponse, error)
 	CreateLaunchTemplateVersion(ctx context.Context, in *CreateLaunchTemplateVersionRequest, opts ...grpc.CallOption) (*CreateLaunchTemplateVersionResponse, error)
@@ -1514,6 +1529,66 @@ func (c *computeClient) ReplaceRouteTableAssociation(ctx context.Context, in *Re
 	return out, nil
 }
 
+func (c *computeClient) CreateNetworkAcl(ctx context.Context, in *CreateNetworkAclRequest, opts ...grpc.CallOption) (*CreateNetworkAclResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateNetworkAclResponse)
+	err := c.cc.Invoke(ctx, Compute_CreateNetworkAcl_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DeleteNetworkAcl(ctx context.Context, in *DeleteNetworkAclRequest, opts ...grpc.CallOption) (*DeleteNetworkAclResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteNetworkAclResponse)
+	err := c.cc.Invoke(ctx, Compute_DeleteNetworkAcl_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) CreateNetworkAclEntry(ctx context.Context, in *NetworkAclEntryRequest, opts ...grpc.CallOption) (*NetworkAclEntryResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(NetworkAclEntryResponse)
+	err := c.cc.Invoke(ctx, Compute_CreateNetworkAclEntry_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ReplaceNetworkAclEntry(ctx context.Context, in *NetworkAclEntryRequest, opts ...grpc.CallOption) (*NetworkAclEntryResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(NetworkAclEntryResponse)
+	err := c.cc.Invoke(ctx, Compute_ReplaceNetworkAclEntry_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DeleteNetworkAclEntry(ctx context.Context, in *DeleteNetworkAclEntryRequest, opts ...grpc.CallOption) (*DeleteNetworkAclEntryResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteNetworkAclEntryResponse)
+	err := c.cc.Invoke(ctx, Compute_DeleteNetworkAclEntry_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ReplaceNetworkAclAssociation(ctx context.Context, in *ReplaceNetworkAclAssociationRequest, opts ...grpc.CallOption) (*ReplaceNetworkAclAssociationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReplaceNetworkAclAssociationResponse)
+	err := c.cc.Invoke(ctx, Compute_ReplaceNetworkAclAssociation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *computeClient) CreateLaunchTemplate(ctx context.Context, in *CreateLaunchTemplateRequest, opts ...grpc.CallOption) (*CreateLaunchTemplateResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CreateLaunchTemplateResponse)
@@ -1779,6 +1854,15 @@ type ComputeServer interface {
 	AssociateRouteTable(context.Context, *AssociateRouteTableRequest) (*AssociateRouteTableResponse, error)
 	DisassociateRouteTable(context.Context, *DisassociateRouteTableRequest) (*DisassociateRouteTableResponse, error)
 	ReplaceRouteTableAssociation(context.Context, *ReplaceRouteTableAssociationRequest) (*ReplaceRouteTableAssociationResponse, error)
+	// Network ACLs: made, deleted, their entries edited and subnets moved
+	// between them (a subnet is associated with its VPC's default ACL until
+	// ReplaceNetworkAclAssociation moves it). IPv4 only.
+	CreateNetworkAcl(context.Context, *CreateNetworkAclRequest) (*CreateNetworkAclResponse, error)
+	DeleteNetworkAcl(context.Context, *DeleteNetworkAclRequest) (*DeleteNetworkAclResponse, error)
+	CreateNetworkAclEntry(context.Context, *NetworkAclEntryRequest) (*NetworkAclEntryResponse, error)
+	ReplaceNetworkAclEntry(context.Context, *NetworkAclEntryRequest) (*NetworkAclEntryResponse, error)
+	DeleteNetworkAclEntry(context.Context, *DeleteNetworkAclEntryRequest) (*DeleteNetworkAclEntryResponse, error)
+	ReplaceNetworkAclAssociation(context.Context, *ReplaceNetworkAclAssociationRequest) (*ReplaceNetworkAclAssociationResponse, error)
 	// Launch templates.
 	CreateLaunchTemplate(context.Context, *CreateLaunchTemplateRequest) (*CreateLaunchTemplateResponse, error)
 	CreateLaunchTemplateVersion(context.Context, *CreateLaunchTemplateVersionRequest) (*CreateLaunchTemplateVersionResponse, error)
@@ -2140,6 +2224,24 @@ func (UnimplementedComputeServer) DisassociateRouteTable(context.Context, *Disas
 }
 func (UnimplementedComputeServer) ReplaceRouteTableAssociation(context.Context, *ReplaceRouteTableAssociationRequest) (*ReplaceRouteTableAssociationResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ReplaceRouteTableAssociation not implemented")
+}
+func (UnimplementedComputeServer) CreateNetworkAcl(context.Context, *CreateNetworkAclRequest) (*CreateNetworkAclResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateNetworkAcl not implemented")
+}
+func (UnimplementedComputeServer) DeleteNetworkAcl(context.Context, *DeleteNetworkAclRequest) (*DeleteNetworkAclResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteNetworkAcl not implemented")
+}
+func (UnimplementedComputeServer) CreateNetworkAclEntry(context.Context, *NetworkAclEntryRequest) (*NetworkAclEntryResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateNetworkAclEntry not implemented")
+}
+func (UnimplementedComputeServer) ReplaceNetworkAclEntry(context.Context, *NetworkAclEntryRequest) (*NetworkAclEntryResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReplaceNetworkAclEntry not implemented")
+}
+func (UnimplementedComputeServer) DeleteNetworkAclEntry(context.Context, *DeleteNetworkAclEntryRequest) (*DeleteNetworkAclEntryResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteNetworkAclEntry not implemented")
+}
+func (UnimplementedComputeServer) ReplaceNetworkAclAssociation(context.Context, *ReplaceNetworkAclAssociationRequest) (*ReplaceNetworkAclAssociationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReplaceNetworkAclAssociation not implemented")
 }
 func (UnimplementedComputeServer) CreateLaunchTemplate(context.Context, *CreateLaunchTemplateRequest) (*CreateLaunchTemplateResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateLaunchTemplate not implemented")
@@ -4213,6 +4315,114 @@ func _Compute_ReplaceRouteTableAssociation_Handler(srv interface{}, ctx context.
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_CreateNetworkAcl_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateNetworkAclRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).CreateNetworkAcl(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_CreateNetworkAcl_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).CreateNetworkAcl(ctx, req.(*CreateNetworkAclRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DeleteNetworkAcl_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteNetworkAclRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DeleteNetworkAcl(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DeleteNetworkAcl_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DeleteNetworkAcl(ctx, req.(*DeleteNetworkAclRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_CreateNetworkAclEntry_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(NetworkAclEntryRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).CreateNetworkAclEntry(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_CreateNetworkAclEntry_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).CreateNetworkAclEntry(ctx, req.(*NetworkAclEntryRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ReplaceNetworkAclEntry_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(NetworkAclEntryRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ReplaceNetworkAclEntry(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ReplaceNetworkAclEntry_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ReplaceNetworkAclEntry(ctx, req.(*NetworkAclEntryRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DeleteNetworkAclEntry_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteNetworkAclEntryRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DeleteNetworkAclEntry(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DeleteNetworkAclEntry_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DeleteNetworkAclEntry(ctx, req.(*DeleteNetworkAclEntryRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ReplaceNetworkAclAssociation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReplaceNetworkAclAssociationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ReplaceNetworkAclAssociation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ReplaceNetworkAclAssociation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ReplaceNetworkAclAssociation(ctx, req.(*ReplaceNetworkAclAssociationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Compute_CreateLaunchTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateLaunchTemplateRequest)
 	if err := dec(in); err != nil {
@@ -4807,6 +5017,30 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ReplaceRouteTableAssociation",
 			Handler:    _Compute_ReplaceRouteTableAssociation_Handler,
+		},
+		{
+			MethodName: "CreateNetworkAcl",
+			Handler:    _Compute_CreateNetworkAcl_Handler,
+		},
+		{
+			MethodName: "DeleteNetworkAcl",
+			Handler:    _Compute_DeleteNetworkAcl_Handler,
+		},
+		{
+			MethodName: "CreateNetworkAclEntry",
+			Handler:    _Compute_CreateNetworkAclEntry_Handler,
+		},
+		{
+			MethodName: "ReplaceNetworkAclEntry",
+			Handler:    _Compute_ReplaceNetworkAclEntry_Handler,
+		},
+		{
+			MethodName: "DeleteNetworkAclEntry",
+			Handler:    _Compute_DeleteNetworkAclEntry_Handler,
+		},
+		{
+			MethodName: "ReplaceNetworkAclAssociation",
+			Handler:    _Compute_ReplaceNetworkAclAssociation_Handler,
 		},
 		{
 			MethodName: "CreateLaunchTemplate",

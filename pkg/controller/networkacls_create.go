@@ -1,0 +1,108 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ids"
+	"github.com/ec2lab/ec2lab/pkg/store"
+)
+
+// CreateNetworkAcl records a network ACL of vpcID. As EC2's, it starts with
+// only the two catch-all deny entries (rule 32767, egress and ingress) and
+// no subnets.
+func (s *Service) CreateNetworkAcl(ctx context.Context, vpcID string, tags []Tag, dryRun bool) (NetworkACL, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return NetworkACL{}, err
+	}
+	v, vrev, err := s.ownVPC(ctx, acct, vpcID)
+	if err != nil {
+		return NetworkACL{}, err
+	}
+	if err := validateTags(tags); err != nil {
+		return NetworkACL{}, err
+	}
+	if dryRun {
+		return NetworkACL{}, DryRun()
+	}
+	acl := NetworkACL{ID: ids.New(ids.NetworkACL), Owner: acct, VpcID: v.ID, Tags: tags}
+	for _, egress := range []bool{true, false} {
+		acl.Entries = append(acl.Entries,
+			ACLEntry{RuleNumber: ACLLastRule, Protocol: ACLAllProtocol, RuleAction: ACLDeny, Egress: egress, CIDR: anyIPv4})
+	}
+	op, _ := store.PutJSON(prefixNetworkACL+acl.ID, acl, store.MustNotExist)
+	// Rewriting the VPC under its revision makes a concurrent DeleteVpc
+	// conflict instead of leaving the ACL without its VPC.
+	guard, _ := store.PutJSON(prefixVPC+v.ID, v, vrev)
+	if _, err := s.st.Txn(ctx, op, guard); err != nil {
+		return NetworkACL{}, fmt.Errorf("record %s: %w", acl.ID, err)
+	}
+	s.log.Info("network acl created", "acl", acl.ID, "vpc", v.ID, "account", acct)
+	return acl, nil
+}
+
+// DeleteNetworkAcl removes a network ACL no subnet is associated with; a
+// VPC's default ACL goes only with its VPC.
+func (s *Service) DeleteNetworkAcl(ctx context.Context, id string, dryRun bool) error {
+	acct, err := account(ctx)
+	if err != nil {
+		return err
+	}
+	acl, rev, err := s.ownNetworkACL(ctx, acct, id)
+	if err != nil {
+		return err
+	}
+	if acl.IsDefault {
+		return ec2err.New(ec2err.InvalidParameterValue, "cannot delete default network ACL %s", acl.ID)
+	}
+	subnets, err := s.networkACLSubnets(ctx, acl)
+	if err != nil {
+		return err
+	}
+	if len(subnets) > 0 {
+		return ec2err.New(ec2err.DependencyViolation, "The network ACL '%s' has dependencies and cannot be deleted.", acl.ID)
+	}
+	if dryRun {
+		return DryRun()
+	}
+	if _, err := s.st.Txn(ctx, store.Op{Key: prefixNetworkACL + acl.ID, Delete: true, ExpectRevision: rev}); err != nil {
+		return fmt.Errorf("delete %s: %w", acl.ID, err)
+	}
+	s.log.Info("network acl deleted", "acl", acl.ID, "account", acct)
+	return nil
+}
+
+// checkVPCNetworkACLs refuses to delete a VPC that still has network ACLs
+// other than its default one, as EC2 does (DeleteVpc).
+func (s *Service) checkVPCNetworkACLs(ctx context.Context, vpcID string) error {
+	all, err := store.ListJSON[NetworkACL](ctx, s.st, prefixNetworkACL)
+	if err != nil {
+		return fmt.Errorf("list network ACLs: %w", err)
+	}
+	for _, acl := range all {
+		if acl.VpcID == vpcID && !acl.IsDefault {
+			return ec2err.New(ec2err.DependencyViolation, "The vpc '%s' has dependencies and cannot be deleted.", vpcID)
+		}
+	}
+	return nil
+}
+
+// ownNetworkACL is the caller's network ACL id, with its revision.
+func (s *Service) ownNetworkACL(ctx context.Context, acct, id string) (NetworkACL, int64, error) {
+	if id == "" {
+		return NetworkACL{}, 0, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter networkAclId")
+	}
+	if !ids.Valid(ids.NetworkACL, id) {
+		return NetworkACL{}, 0, ec2err.New(ec2err.InvalidNetworkACLIDMalformed, "Invalid id: \"%s\" (expecting \"acl-...\")", id)
+	}
+	if err := s.ensureDefaultVPC(ctx, acct); err != nil {
+		return NetworkACL{}, 0, err
+	}
+	acl, rev, err := store.GetJSON[NetworkACL](ctx, s.st, prefixNetworkACL+id)
+	if err != nil || acl.Owner != acct {
+		return NetworkACL{}, 0, ec2err.New(ec2err.InvalidNetworkACLIDNotFound, "The networkAcl ID '%s' does not exist", id)
+	}
+	return acl, rev, nil
+}
