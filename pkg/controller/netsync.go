@@ -38,8 +38,9 @@ type netSent struct {
 
 // desiredNetwork is, per host ID, the subnets the host must serve: those in
 // which an instance placed on it holds an address, each with all the
-// subnet's NICs (every host's DHCP server knows every lease), the VTEPs
-// of the other hosts carrying it and its VPC's DNS server (vpc_dns.go).
+// subnet's NICs (every host's DHCP server knows every lease) and their
+// public addresses (netsync_public.go), the VTEPs of the other hosts
+// carrying it, its VPC's DNS server (vpc_dns.go) and its network ACL.
 func (s *Service) desiredNetwork(ctx context.Context) (map[string][]host.Subnet, error) {
 	insts, err := s.instances(ctx)
 	if err != nil {
@@ -57,6 +58,14 @@ func (s *Service) desiredNetwork(ctx context.Context) (map[string][]host.Subnet,
 	if err != nil {
 		return nil, err
 	}
+	public, err := s.publicIPs(ctx, insts)
+	if err != nil {
+		return nil, fmt.Errorf("public addresses: %w", err)
+	}
+	acls, err := s.subnetACLs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("network ACLs: %w", err)
+	}
 	vtep := map[string]string{}
 	for _, h := range hosts {
 		vtep[h.ID] = h.VTEP
@@ -68,7 +77,7 @@ func (s *Service) desiredNetwork(ctx context.Context) (map[string][]host.Subnet,
 			continue
 		}
 		nics[in.SubnetID] = append(nics[in.SubnetID], host.SubnetNIC{InstanceID: in.ID, MAC: in.MAC,
-			IP: in.PrivateIP, Hostname: hostnameOf(*in), HostVTEP: vtep[in.HostID]})
+			IP: in.PrivateIP, Hostname: hostnameOf(*in), HostVTEP: vtep[in.HostID], PublicIP: public[in.ID]})
 		if carriers[in.SubnetID] == nil {
 			carriers[in.SubnetID] = map[string]bool{}
 		}
@@ -79,7 +88,7 @@ func (s *Service) desiredNetwork(ctx context.Context) (map[string][]host.Subnet,
 		list := nics[sn.ID]
 		sort.Slice(list, func(i, j int) bool { return list[i].InstanceID < list[j].InstanceID })
 		for hostID := range carriers[sn.ID] {
-			ns := host.Subnet{SubnetID: sn.ID, CIDR: sn.CIDR, VNI: sn.VNI, NICs: list, DNS: dns[sn.VpcID]}
+			ns := host.Subnet{SubnetID: sn.ID, CIDR: sn.CIDR, VNI: sn.VNI, NICs: list, DNS: dns[sn.VpcID], ACL: acls[sn.ID]}
 			for other := range carriers[sn.ID] {
 				if other != hostID && vtep[other] != "" {
 					ns.Peers = append(ns.Peers, vtep[other])
