@@ -75,6 +75,10 @@ func TestTerraformHomelab(t *testing.T) {
 		if out.str("main_route_table") == "" {
 			t.Error("aws_vpc has no main_route_table_id")
 		}
+		if inst.GetPublicIpAddress() != out.str("public_ip") || out.str("public_ip") == "" {
+			t.Errorf("instance public IP %q, aws_eip %q", inst.GetPublicIpAddress(), out.str("public_ip"))
+		}
+		checkTerraformNetwork(t, r, out)
 		devices := map[string]bool{}
 		for _, m := range inst.GetBlockDeviceMappings() {
 			devices[m.GetDeviceName()] = true
@@ -141,6 +145,7 @@ func startToolRegion(t *testing.T, prefix string) *region {
 	t.Cleanup(func() { removeDomains(t, prefix) })
 	cfg := fmt.Sprintf(`region: lab-1
 gc_grace: 3s
+elastic_ip_pool: [198.51.100.16/28]
 availability_zones:
   - {name: lab-1a, id: lab-1-az1, pool: %[1]s/pools/lab-1a}
 embedded_agents:
@@ -378,6 +383,34 @@ func (r *region) resourceCensus(t *testing.T) []string {
 	for _, lt := range lts.GetLaunchTemplates() {
 		add("launch-template", lt.GetLaunchTemplateId())
 	}
+	igws, err := r.Client.DescribeInternetGateways(ctx, &v1.DescribeInternetGatewaysRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range igws.GetInternetGateways() {
+		add("internet-gateway", g.GetInternetGatewayId())
+	}
+	rtbs, err := r.Client.DescribeRouteTables(ctx, &v1.DescribeRouteTablesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rt := range rtbs.GetRouteTables() {
+		add("route-table", rt.GetRouteTableId())
+	}
+	acls, err := r.Client.DescribeNetworkAcls(ctx, &v1.DescribeNetworkAclsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range acls.GetNetworkAcls() {
+		add("network-acl", a.GetNetworkAclId())
+	}
+	addrs, err := r.Client.DescribeAddresses(ctx, &v1.DescribeAddressesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs.GetAddresses() {
+		add("address", a.GetAllocationId())
+	}
 	slices.Sort(out)
 	return out
 }
@@ -397,4 +430,34 @@ func storedFiles(t *testing.T, dataDir string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// checkTerraformNetwork: the subnet routes 0.0.0.0/0 to the attached
+// gateway through the table Terraform associated, and uses its ACL.
+func checkTerraformNetwork(t *testing.T, r *region, out tfOutputs) {
+	t.Helper()
+	ctx := context.Background()
+	igws, err := r.Client.DescribeInternetGateways(ctx, &v1.DescribeInternetGatewaysRequest{InternetGatewayIds: []string{out.str("internet_gateway")}})
+	if err != nil || len(igws.GetInternetGateways()) != 1 || len(igws.GetInternetGateways()[0].GetAttachments()) != 1 ||
+		igws.GetInternetGateways()[0].GetAttachments()[0].GetVpcId() != out.str("vpc_id") {
+		t.Errorf("internet gateway: %v %v", igws, err)
+	}
+	rtbs, err := r.Client.DescribeRouteTables(ctx, &v1.DescribeRouteTablesRequest{Filters: []*v1.Filter{
+		{Name: "association.subnet-id", Values: []string{out.str("subnet_id")}}}})
+	if err != nil || len(rtbs.GetRouteTables()) != 1 || rtbs.GetRouteTables()[0].GetRouteTableId() != out.str("route_table") {
+		t.Fatalf("route table of the subnet: %v %v", rtbs, err)
+	}
+	var toGateway bool
+	for _, rt := range rtbs.GetRouteTables()[0].GetRoutes() {
+		toGateway = toGateway || rt.GetDestinationCidrBlock() == "0.0.0.0/0" && rt.GetGatewayId() == out.str("internet_gateway") && rt.GetState() == "active"
+	}
+	if !toGateway {
+		t.Errorf("routes %v: no active 0.0.0.0/0 to %s", rtbs.GetRouteTables()[0].GetRoutes(), out.str("internet_gateway"))
+	}
+	acls, err := r.Client.DescribeNetworkAcls(ctx, &v1.DescribeNetworkAclsRequest{Filters: []*v1.Filter{
+		{Name: "association.subnet-id", Values: []string{out.str("subnet_id")}}}})
+	if err != nil || len(acls.GetNetworkAcls()) != 1 || acls.GetNetworkAcls()[0].GetNetworkAclId() != out.str("network_acl") ||
+		len(acls.GetNetworkAcls()[0].GetEntries()) != 5 {
+		t.Errorf("network ACL of the subnet: %v %v", acls, err)
+	}
 }

@@ -66,6 +66,55 @@ resource "aws_subnet" "lab" {
   tags              = { Name = "homelab-a" }
 }
 
+resource "aws_internet_gateway" "lab" {
+  vpc_id = aws_vpc.lab.id
+  tags   = { Name = "homelab-igw" }
+}
+
+resource "aws_route_table" "public" {
+  vpc_id = aws_vpc.lab.id
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.lab.id
+  }
+  tags = { Name = "homelab-public" }
+}
+
+resource "aws_route_table_association" "lab" {
+  subnet_id      = aws_subnet.lab.id
+  route_table_id = aws_route_table.public.id
+}
+
+resource "aws_network_acl" "lab" {
+  vpc_id     = aws_vpc.lab.id
+  subnet_ids = [aws_subnet.lab.id]
+  ingress {
+    rule_no    = 90
+    protocol   = "tcp"
+    action     = "deny"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 23
+    to_port    = 23
+  }
+  ingress {
+    rule_no    = 100
+    protocol   = "-1"
+    action     = "allow"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 0
+    to_port    = 0
+  }
+  egress {
+    rule_no    = 100
+    protocol   = "-1"
+    action     = "allow"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 0
+    to_port    = 0
+  }
+  tags = { Name = "homelab-acl" }
+}
+
 resource "aws_security_group" "ssh" {
   name        = "homelab-ssh"
   description = "ssh from the lab"
@@ -207,6 +256,13 @@ resource "aws_ami_copy" "web" {
   source_ami_region = "lab-1"
 }
 
+resource "aws_eip" "web" {
+  domain     = "vpc"
+  instance   = aws_instance.web.id
+  tags       = { Name = "homelab-web" }
+  depends_on = [aws_internet_gateway.lab]
+}
+
 data "aws_vpc" "lab" {
   id = aws_vpc.lab.id
 }
@@ -253,3 +309,8 @@ output "subnet_id" { value = aws_subnet.lab.id }
 output "security_groups" { value = [aws_security_group.ssh.id, aws_security_group.web.id] }
 output "main_route_table" { value = aws_vpc.lab.main_route_table_id }
 output "private_ip" { value = data.aws_instance.web.private_ip }
+output "public_ip" { value = aws_eip.web.public_ip }
+output "eip_allocation" { value = aws_eip.web.allocation_id }
+output "internet_gateway" { value = aws_internet_gateway.lab.id }
+output "route_table" { value = aws_route_table.public.id }
+output "network_acl" { value = aws_network_acl.lab.id }
