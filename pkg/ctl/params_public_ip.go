@@ -1,7 +1,6 @@
 package ctl
 
 import (
-
 	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 	"github.com/spf13/cobra"
 )
