@@ -88,7 +88,7 @@ func subnetOut(sn controller.Subnet) *v1.Subnet {
 	return &v1.Subnet{SubnetId: sn.ID, VpcId: sn.VpcID, OwnerId: sn.Owner, AvailabilityZone: sn.AZ,
 		CidrBlock: sn.CIDR, AvailableIpAddressCount: int32(sn.Available), DefaultForAz: sn.DefaultForAZ,
 		State: sn.State, Tags: tagsOut(sn.Tags), SubnetArn: sn.ARN, AvailabilityZoneId: sn.ZoneID,
-		PrivateDnsHostnameType: "ip-name"}
+		PrivateDnsHostnameType: "ip-name", MapPublicIpOnLaunch: sn.MapPublicIPOnLaunch}
 }
 
 // networkOut fills an instance's primary interface fields; a terminated

@@ -70,8 +70,12 @@ type AllocateRequest struct {
 	DryRun                bool
 }
 
+// addressClaim holds one pool address: for an Elastic IP allocation
+// (AllocationID), or as an instance's auto-assigned public address
+// (InstanceID; publicips.go).
 type addressClaim struct {
-	AllocationID string `json:"allocation_id"`
+	AllocationID string `json:"allocation_id,omitempty"`
+	InstanceID   string `json:"instance_id,omitempty"`
 	Owner        string `json:"owner"`
 }
 
@@ -254,7 +258,7 @@ func (s *Service) ownAddress(ctx context.Context, acct, allocID, publicIP string
 // addressByIP is the caller's address of public IP ip.
 func (s *Service) addressByIP(ctx context.Context, acct, ip string) (Address, error) {
 	c, _, err := store.GetJSON[addressClaim](ctx, s.st, addressClaimKey(ip))
-	if err != nil || c.Owner != acct {
+	if err != nil || c.Owner != acct || c.AllocationID == "" { // an auto-assigned address is no Elastic IP
 		return Address{}, ec2err.New(ec2err.InvalidAddressNotFound, "Address '%s' not found.", ip)
 	}
 	return Address{AllocationID: c.AllocationID}, nil

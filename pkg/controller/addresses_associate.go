@@ -126,10 +126,21 @@ func (s *Service) checkInternetGatewayFor(ctx context.Context, vpcID string) err
 	return nil
 }
 
-// associate writes the association of allocID with target, and the
-// disassociation of any other address on the same interface address, in
-// one transaction. The caller holds eipMu.
+// associate writes the association of allocID with target, the
+// disassociation of any other address on the same interface address and
+// the release of the instance's auto-assigned address it replaces, in one
+// transaction, tried again when a record changed meanwhile. The caller
+// holds eipMu.
 func (s *Service) associate(ctx context.Context, allocID string, target AddressAssociation, reassociate bool) (string, error) {
+	for attempt := 0; ; attempt++ {
+		id, err := s.associateOnce(ctx, allocID, target, reassociate)
+		if !errors.Is(err, store.ErrConflict) || attempt >= allocateAttempts {
+			return id, err
+		}
+	}
+}
+
+func (s *Service) associateOnce(ctx context.Context, allocID string, target AddressAssociation, reassociate bool) (string, error) {
 	a, rev, err := store.GetJSON[Address](ctx, s.st, addressKey(allocID))
 	if err != nil {
 		return "", fmt.Errorf("read address %s: %w", allocID, err)
@@ -160,7 +171,11 @@ func (s *Service) associate(ctx context.Context, allocID string, target AddressA
 		}
 		ops = append(ops, op)
 	}
-	if _, err := s.st.Txn(ctx, ops...); err != nil {
+	release, err := s.replacedPublicIPOps(ctx, target)
+	if err != nil {
+		return "", err
+	}
+	if _, err := s.st.Txn(ctx, append(ops, release...)...); err != nil {
 		return "", fmt.Errorf("associate %s: %w", allocID, err)
 	}
 	return target.ID, nil
@@ -179,25 +194,40 @@ func (s *Service) DisassociateAddress(ctx context.Context, assocID, publicIP str
 	if assocID != "" && !ids.Valid(ids.Association, assocID) {
 		return ec2err.New(ec2err.InvalidAssociationIDMalformed, "Invalid id: \"%s\" (expecting \"eipassoc-...\")", assocID)
 	}
+	instID, err := s.disassociateOwn(ctx, acct, assocID, publicIP, dryRun)
+	if err != nil {
+		return err
+	}
+	// As in EC2, an instance that had an auto-assigned address gets a new
+	// one (publicips.go); failing that, the sweep gives it one later.
+	if err := s.syncPublicIP(ctx, instID); err != nil {
+		s.log.Warn("disassociate: public IP", "instance", instID, "err", err)
+	}
+	return nil
+}
+
+// disassociateOwn ends the caller's association found by ID or public IP
+// and returns the instance it pointed at.
+func (s *Service) disassociateOwn(ctx context.Context, acct, assocID, publicIP string, dryRun bool) (string, error) {
 	s.eipMu.Lock()
 	defer s.eipMu.Unlock()
 	all, err := s.accountAddresses(ctx, acct)
 	if err != nil {
-		return err
+		return "", err
 	}
 	for _, a := range all {
 		if a.Association == nil || (assocID != "" && a.Association.ID != assocID) || (assocID == "" && a.PublicIP != publicIP) {
 			continue
 		}
 		if dryRun {
-			return DryRun()
+			return "", DryRun()
 		}
-		return s.disassociate(ctx, a.AllocationID, a.Association.ID)
+		return a.Association.InstanceID, s.disassociate(ctx, a.AllocationID, a.Association.ID)
 	}
 	if assocID == "" {
-		return ec2err.New(ec2err.InvalidAddressNotFound, "Address '%s' not found or not associated.", publicIP)
+		return "", ec2err.New(ec2err.InvalidAddressNotFound, "Address '%s' not found or not associated.", publicIP)
 	}
-	return ec2err.New(ec2err.InvalidAssociationIDNotFound, "Association ID '%s' not found.", assocID)
+	return "", ec2err.New(ec2err.InvalidAssociationIDNotFound, "Association ID '%s' not found.", assocID)
 }
 
 // disassociate clears allocID's association if it still is assocID.

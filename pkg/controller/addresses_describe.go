@@ -70,8 +70,9 @@ func addressField(a Address, name string) ([]string, bool) {
 	return tagField(a.Tags, name)
 }
 
-// ENIAssociation is an interface address's Elastic IP as the instance and
-// interface views show it.
+// ENIAssociation is an interface address's public address (an Elastic
+// IP, or an auto-assigned one: IPOwner amazon and no IDs) as the instance
+// and interface views show it.
 type ENIAssociation struct {
 	NetworkInterfaceID, PrivateIP string
 	PublicIP, IPOwner             string
@@ -108,18 +109,24 @@ func (s *Service) withAddresses(ctx context.Context, insts []Instance) error {
 	return nil
 }
 
-// association is the Elastic IP of an interface address, nil for none.
+// association is the public address of an interface address, nil for
+// none: its Elastic IP or, without one, the instance's auto-assigned
+// address (publicips.go).
 func (in Instance) association(eniID, privateIP string) *ENIAssociation {
 	for _, a := range in.Addresses {
 		if a.NetworkInterfaceID == eniID && a.PrivateIP == privateIP {
 			return &a
 		}
 	}
+	if auto := in.autoAssociation(); auto != nil && auto.NetworkInterfaceID == eniID && auto.PrivateIP == privateIP {
+		return auto
+	}
 	return nil
 }
 
 // PublicIP is the instance's public address: the Elastic IP of its
-// primary interface's primary address ("" when none).
+// primary interface's primary address, or its auto-assigned one ("" when
+// none).
 func (in Instance) PublicIP() string {
 	for _, ni := range in.NetworkInterfaces() {
 		if ni.Attachment != nil && ni.Attachment.DeviceIndex == primaryDeviceIndex && ni.Association != nil {

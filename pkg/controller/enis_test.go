@@ -114,8 +114,8 @@ func TestRunInstancesNetworkInterfaceErrors(t *testing.T) {
 		{"existing interface with a subnet", RunRequest{NetworkInterfaces: primary(func(s *InterfaceSpec) {
 			s.NetworkInterfaceID, s.SubnetID = "eni-0123456789abcdef0", "subnet-0123456789abcdef0"
 		})}, ec2err.InvalidParameterCombination},
-		{"public address", RunRequest{NetworkInterfaces: primary(func(s *InterfaceSpec) { s.AssociatePublicIP = &yes })},
-			ec2err.UnsupportedOperation},
+		{"public address without a pool", RunRequest{NetworkInterfaces: primary(func(s *InterfaceSpec) { s.AssociatePublicIP = &yes })},
+			ec2err.AddressLimitExceeded},
 		{"kept after termination", RunRequest{NetworkInterfaces: primary(func(s *InterfaceSpec) { s.DeleteOnTermination = &no })},
 			ec2err.UnsupportedOperation},
 		{"IPv6", RunRequest{NetworkInterfaces: primary(func(s *InterfaceSpec) { s.IPv6AddressCount = 1 })}, ec2err.UnsupportedOperation},

@@ -84,6 +84,7 @@ func (s *Service) register() {
 		s.networkHooks,
 		s.networkTagHooks,
 		s.addressHooks,
+		s.publicIPHooks,
 		s.keyPairHooks,
 		s.launchTemplateHooks,
 		s.asgHooks,

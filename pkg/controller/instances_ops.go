@@ -160,7 +160,7 @@ func (s *Service) apply(ctx context.Context, idList []string, dryRun bool, t tra
 
 func (s *Service) move(ctx context.Context, id string, t transition, mut func(*Instance)) (StateChange, error) {
 	var ch StateChange
-	_, err := update(ctx, s.st, prefixInstance+id, func(r *Instance) error {
+	_, err := s.updateInstance(ctx, id, func(r *Instance) error { // a public IP goes on stop, comes on start
 		ch = StateChange{InstanceID: id, Previous: r.State, State: r.State}
 		to, ok := t.moves[r.State]
 		if !ok {

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -73,6 +72,11 @@ type RunRequest struct {
 	// LaunchTemplate fills what the request does not give
 	// (launchtemplate_run.go).
 	LaunchTemplate *LaunchTemplateSpec `json:",omitempty"`
+	// associatePublicIP is the primary interface's AssociatePublicIpAddress,
+	// from the request's NetworkInterface.1 or the launch template's
+	// interface (nil: the subnet's MapPublicIpOnLaunch decides;
+	// publicips_launch.go).
+	associatePublicIP *bool
 	// systemTags are instance tags the service itself adds (an Auto
 	// Scaling group's aws:autoscaling:groupName), after the checks that
 	// refuse aws: keys from callers; not part of the request's hash.
@@ -146,6 +150,9 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 	if err != nil {
 		return RunResult{}, err
 	}
+	if err := s.checkLaunchPublicIP(req); err != nil {
+		return RunResult{}, err
+	}
 	if req.DryRun {
 		return RunResult{}, DryRun()
 	}
@@ -188,8 +195,6 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 			op, _ := store.PutJSON(prefixVolume+v.ID, v, 0)
 			ops = append(ops, op)
 		}
-		op, _ := store.PutJSON(prefixInstance+in.ID, in, 0)
-		ops = append(ops, op)
 		if !placedOn[p.HostID] {
 			placedOn[p.HostID] = true
 			ops = append(ops, s.hostPlacedOp(ctx, p.HostID))
@@ -198,8 +203,8 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 	if req.ClientToken != "" {
 		ops = append(ops, tokenOp(acct, "RunInstances", req.ClientToken, hash, instanceIDs(res.Instances)))
 	}
-	if _, err := s.st.Txn(ctx, ops...); err != nil {
-		return RunResult{}, fmt.Errorf("record reservation %s: %w", res.ReservationID, err)
+	if err := s.commitLaunch(ctx, req, subnet, res, ops); err != nil {
+		return RunResult{}, err
 	}
 	s.log.Info("instances launched", "reservation", res.ReservationID, "count", len(res.Instances),
 		"type", typ.Name, "image", img.ID, "account", acct)

@@ -7,8 +7,10 @@ import (
 // InterfaceSpec is one of RunInstances' NetworkInterface.N. ec2lab makes
 // the primary interface (DeviceIndex 0) of each instance from it, as from
 // the instance-level SubnetId, SecurityGroupId.N and PrivateIpAddress; what
-// it cannot do yet (a second interface, an existing one, public or IPv6
+// it cannot do yet (a second interface, an existing one, IPv6 or carrier
 // addresses, secondary addresses, prefixes) is refused.
+// AssociatePublicIpAddress gives the instance a public IPv4 address of the
+// region's pool (publicips.go).
 type InterfaceSpec struct {
 	DeviceIndex         *int
 	NetworkInterfaceID  string
@@ -60,6 +62,9 @@ func (req *RunRequest) applyInterfaces() error {
 		return err
 	}
 	req.SubnetID, req.SecurityGroupIDs, req.PrivateIP = spec.SubnetID, spec.GroupIDs, ip
+	if spec.AssociatePublicIP != nil { // else a launch template's, or the subnet's default
+		req.associatePublicIP = spec.AssociatePublicIP
+	}
 	return nil
 }
 
@@ -98,9 +103,6 @@ func (spec InterfaceSpec) check() error {
 	}
 	if spec.DeleteOnTermination != nil && !*spec.DeleteOnTermination {
 		return unsupported("keeping an instance's primary network interface after termination (DeleteOnTermination false)")
-	}
-	if spec.AssociatePublicIP != nil && *spec.AssociatePublicIP {
-		return unsupported("public IPv4 addresses (AssociatePublicIpAddress true): instances have private addresses only")
 	}
 	return spec.checkAddressing()
 }

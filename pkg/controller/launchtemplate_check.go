@@ -99,8 +99,8 @@ func checkTemplateRefused(d LaunchTemplateData) error {
 }
 
 // checkTemplateInterfaces accepts the one interface every instance has
-// (DeviceIndex 0 on card 0), deleted with its instance and without a
-// public address.
+// (DeviceIndex 0 on card 0), deleted with its instance; it may ask for a
+// public address (AssociatePublicIpAddress).
 func checkTemplateInterfaces(d LaunchTemplateData) error {
 	if len(d.NetworkInterfaces) > 1 {
 		return unsupportedData("An instance has one network interface (DeviceIndex 0); the template gives %d.", len(d.NetworkInterfaces))
@@ -111,8 +111,6 @@ func checkTemplateInterfaces(d LaunchTemplateData) error {
 			return unsupportedData("NetworkInterface DeviceIndex %d is not supported: an instance has one network interface, DeviceIndex 0.", *ni.DeviceIndex)
 		case ni.NetworkCardIndex != nil && *ni.NetworkCardIndex != 0:
 			return unsupportedData("NetworkCardIndex %d is not supported: instances have one network card (0).", *ni.NetworkCardIndex)
-		case ni.AssociatePublicIP != nil && *ni.AssociatePublicIP:
-			return unsupportedData("AssociatePublicIpAddress is not supported: ec2lab gives instances no public addresses.")
 		case ni.DeleteOnTermination != nil && !*ni.DeleteOnTermination:
 			return unsupportedData("DeleteOnTermination false is not supported: the primary network interface goes with its instance.")
 		case ni.Description != "":

@@ -33,7 +33,7 @@ func (s *Service) GetLaunchTemplateData(ctx context.Context, id string, dryRun b
 	}
 	if in.SubnetID != "" {
 		d.NetworkInterfaces = []TemplateInterface{{DeviceIndex: &zero, NetworkCardIndex: &zero, SubnetID: in.SubnetID,
-			Groups: GroupIDs(in.SecurityGroups), AssociatePublicIP: &no, DeleteOnTermination: &yes}}
+			Groups: GroupIDs(in.SecurityGroups), AssociatePublicIP: &in.PublicIPOnLaunch, DeleteOnTermination: &yes}}
 	}
 	if tags := userTags(in.Tags); len(tags) > 0 {
 		d.TagSpecs = []TemplateTagSpec{{ResourceType: "instance", Tags: tags}}

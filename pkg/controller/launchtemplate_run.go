@@ -101,7 +101,8 @@ func mergeTemplate(req RunRequest, d LaunchTemplateData) (RunRequest, error) {
 func isTrue(b *bool) bool { return b != nil && *b }
 
 // mergeNetwork maps the template's interface (or its instance-level
-// groups) onto the request's subnet, address and groups.
+// groups) onto the request's subnet, address, groups and public address
+// choice.
 func mergeNetwork(req RunRequest, d LaunchTemplateData) (RunRequest, error) {
 	if len(d.NetworkInterfaces) == 0 {
 		if len(req.SecurityGroupIDs) == 0 {
@@ -120,6 +121,7 @@ func mergeNetwork(req RunRequest, d LaunchTemplateData) (RunRequest, error) {
 		req.PrivateIP = ni.PrivateIP
 	}
 	req.SecurityGroupIDs = ni.Groups
+	req.associatePublicIP = ni.AssociatePublicIP // the request's own interface, applied later, overrides it
 	return req, nil
 }
 

@@ -62,7 +62,6 @@ func TestCreateLaunchTemplateRefuses(t *testing.T) {
 		{"dedicated tenancy", ok(LaunchTemplateData{Placement: &TemplatePlacement{Tenancy: "dedicated"}}), ec2err.UnsupportedOperation},
 		{"two interfaces", ok(LaunchTemplateData{NetworkInterfaces: []TemplateInterface{{}, {DeviceIndex: new(int32(1))}}}), ec2err.UnsupportedOperation},
 		{"second interface", ok(LaunchTemplateData{NetworkInterfaces: []TemplateInterface{{DeviceIndex: new(int32(1))}}}), ec2err.UnsupportedOperation},
-		{"public address", ok(LaunchTemplateData{NetworkInterfaces: []TemplateInterface{{AssociatePublicIP: new(true)}}}), ec2err.UnsupportedOperation},
 		{"interface kept", ok(LaunchTemplateData{NetworkInterfaces: []TemplateInterface{{DeleteOnTermination: new(false)}}}), ec2err.UnsupportedOperation},
 		{"IPv6 address", ok(LaunchTemplateData{NetworkInterfaces: []TemplateInterface{{PrivateIP: "fd00::5"}}}), ec2err.InvalidParameterValue},
 		{"malformed subnet", ok(LaunchTemplateData{NetworkInterfaces: []TemplateInterface{{SubnetID: "subnet-1"}}}), ec2err.InvalidSubnetIDMalformed},

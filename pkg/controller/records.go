@@ -123,6 +123,14 @@ type Instance struct {
 	// Addresses are the Elastic IPs associated with its interfaces,
 	// derived on read (addresses_describe.go), never stored.
 	Addresses []ENIAssociation `json:"-"`
+	// PublicIPOnLaunch: the primary interface gets a public IPv4 address
+	// of the region's pool while the instance is pending or running and
+	// its primary address has no Elastic IP (AssociatePublicIpAddress, or
+	// the subnet's MapPublicIpOnLaunch, at launch; publicips.go).
+	PublicIPOnLaunch bool `json:"public_ip_on_launch,omitempty"`
+	// AssignedPublicIP is the auto-assigned address it holds now ("" for
+	// none), claimed under /addressclaims/ in the same transaction.
+	AssignedPublicIP string `json:"assigned_public_ip,omitempty"`
 	// PlacementGroup is the name of the owner's placement group the
 	// instance launched into, Partition its partition (placementgroups.go).
 	PlacementGroup string `json:"placement_group,omitempty"`

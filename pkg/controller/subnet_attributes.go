@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 )
@@ -20,7 +21,6 @@ type SubnetAttributeChange struct {
 // subnetFlagsOff are the boolean subnet attributes ec2lab's subnets hold
 // at false, each with why: the only value they accept is false.
 var subnetFlagsOff = map[string]string{
-	"MapPublicIpOnLaunch":                     "ec2lab has no public IPv4 addresses yet",
 	"AssignIpv6AddressOnCreation":             "ec2lab subnets have no IPv6 blocks",
 	"EnableDns64":                             "ec2lab subnets have no IPv6 blocks",
 	"MapCustomerOwnedIpOnLaunch":              "ec2lab has no customer-owned address pools",
@@ -29,9 +29,10 @@ var subnetFlagsOff = map[string]string{
 	"DisableLniAtDeviceIndex":                 "ec2lab has no local network interfaces",
 }
 
-// ModifySubnetAttribute changes one attribute of the caller's subnet. Its
-// subnets hold every attribute at EC2's default, which is all they can
-// honour: setting that value succeeds, any other answers why it cannot.
+// ModifySubnetAttribute changes one attribute of the caller's subnet.
+// MapPublicIpOnLaunch takes either value (publicips.go); the others stay at
+// EC2's default, which is all ec2lab's subnets can honour: setting that
+// value succeeds, any other answers why it cannot.
 func (s *Service) ModifySubnetAttribute(ctx context.Context, subnetID string, c SubnetAttributeChange) error {
 	acct, err := account(ctx)
 	if err != nil {
@@ -65,6 +66,9 @@ func (s *Service) ModifySubnetAttribute(ctx context.Context, subnetID string, c 
 		return ec2err.New(ec2err.InvalidParameterValue,
 			"Value (%s) for parameter PrivateDnsHostnameTypeOnLaunch is invalid", c.HostnameType)
 	}
+	if v, ok := c.Flags[mapPublicIPOnLaunch]; ok {
+		return s.setMapPublicIPOnLaunch(ctx, subnetID, v)
+	}
 	for name, v := range c.Flags {
 		why, known := subnetFlagsOff[name]
 		if !known {
@@ -73,6 +77,22 @@ func (s *Service) ModifySubnetAttribute(ctx context.Context, subnetID string, c 
 		if v {
 			return ec2err.New(ec2err.UnsupportedOperation, "%s true is not supported: %s", name, why)
 		}
+	}
+	return nil
+}
+
+// mapPublicIPOnLaunch is the one boolean subnet attribute ec2lab changes.
+const mapPublicIPOnLaunch = "MapPublicIpOnLaunch"
+
+// setMapPublicIPOnLaunch records the subnet's MapPublicIpOnLaunch; it
+// applies to later launches only, as in EC2.
+func (s *Service) setMapPublicIPOnLaunch(ctx context.Context, id string, v bool) error {
+	_, err := update(ctx, s.st, prefixSubnet+id, func(sn *Subnet) error {
+		sn.MapPublicIPOnLaunch = v
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("modify subnet %s: %w", id, err)
 	}
 	return nil
 }

@@ -26,8 +26,12 @@ type Subnet struct {
 	CIDR         string `json:"cidr"`
 	State        string `json:"state"`
 	DefaultForAZ bool   `json:"default_for_az,omitempty"`
-	VNI          uint32 `json:"vni"`
-	Tags         []Tag  `json:"tags,omitempty"`
+	// MapPublicIPOnLaunch gives instances launched into the subnet a
+	// public IPv4 address unless their interface says otherwise
+	// (ModifySubnetAttribute; publicips.go).
+	MapPublicIPOnLaunch bool   `json:"map_public_ip_on_launch,omitempty"`
+	VNI                 uint32 `json:"vni"`
+	Tags                []Tag  `json:"tags,omitempty"`
 	// Computed on read: Available (usable addresses not held by an
 	// instance), ZoneID (the AZ's ID) and ARN.
 	Available int    `json:"-"`
@@ -212,6 +216,8 @@ func subnetField(sn Subnet, name string) ([]string, bool) {
 		return []string{sn.CIDR}, true
 	case "default-for-az", "defaultForAz":
 		return []string{strconv.FormatBool(sn.DefaultForAZ)}, true
+	case "map-public-ip-on-launch":
+		return []string{strconv.FormatBool(sn.MapPublicIPOnLaunch)}, true
 	case "state":
 		return []string{sn.State}, true
 	case "owner-id":

@@ -169,7 +169,7 @@ func TestModifySubnetAttribute(t *testing.T) {
 		{"map public IP off", SubnetAttributeChange{Flags: map[string]bool{"MapPublicIpOnLaunch": false}}, ""},
 		{"IPv6 on creation off", SubnetAttributeChange{Flags: map[string]bool{"AssignIpv6AddressOnCreation": false}}, ""},
 		{"ip-name hostnames", SubnetAttributeChange{HostnameType: "ip-name"}, ""},
-		{"map public IP on", SubnetAttributeChange{Flags: map[string]bool{"MapPublicIpOnLaunch": true}}, ec2err.UnsupportedOperation},
+		{"map public IP on", SubnetAttributeChange{Flags: map[string]bool{"MapPublicIpOnLaunch": true}}, ""},
 		{"DNS64 on", SubnetAttributeChange{Flags: map[string]bool{"EnableDns64": true}}, ec2err.UnsupportedOperation},
 		{"resource-name hostnames", SubnetAttributeChange{HostnameType: "resource-name"}, ec2err.UnsupportedOperation},
 		{"bad hostname type", SubnetAttributeChange{HostnameType: "fancy"}, ec2err.InvalidParameterValue},

@@ -25,6 +25,7 @@ type runInstancesFlags struct {
 	// shutdownBehavior is --instance-initiated-shutdown-behavior.
 	shutdownBehavior string
 	launchTemplate   string
+	publicIP         publicIPFlags
 }
 
 func newRunInstancesCmd(a *app) *cobra.Command {
@@ -65,6 +66,7 @@ func newRunInstancesCmd(a *app) *cobra.Command {
 	f.StringVar(&fl.metadataOptions, "metadata-options", "", "HttpTokens=required,HttpEndpoint=enabled,HttpPutResponseHopLimit=1 (shorthand or JSON)")
 	f.StringVar(&fl.creditSpec, "credit-specification", "", "burstable types: CpuCredits=unlimited (default) or CpuCredits=standard (shorthand or JSON)")
 	f.StringVar(&fl.launchTemplate, "launch-template", "", "LaunchTemplateId=lt-...|LaunchTemplateName=...,Version=$Default: the template fills what the other flags leave out")
+	fl.publicIP.add(cmd)
 	addDryRun(cmd, &fl.dryRun)
 	markList(cmd, "block-device-mappings", "tag-specifications", "security-group-ids", "network-interfaces")
 	completeFlag(cmd, "image-id", a, completeImageIDs)
@@ -105,6 +107,9 @@ func (fl *runInstancesFlags) request() (*pb.RunInstancesRequest, error) {
 		return nil, err
 	}
 	if req.LaunchTemplate, err = parseLaunchTemplateSpec(fl.launchTemplate); err != nil {
+		return nil, err
+	}
+	if err := fl.publicIP.apply(req); err != nil {
 		return nil, err
 	}
 	return req, nil

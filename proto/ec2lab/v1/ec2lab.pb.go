@@ -1621,8 +1621,9 @@ type Instance struct {
 	UsageOperationUpdateTime *timestamppb.Timestamp `protobuf:"bytes,39,opt,name=usage_operation_update_time,json=usageOperationUpdateTime,proto3" json:"usage_operation_update_time,omitempty"`
 	HibernationConfigured    bool                   `protobuf:"varint,40,opt,name=hibernation_configured,json=hibernationConfigured,proto3" json:"hibernation_configured,omitempty"`
 	EnclaveOptions           *EnclaveOptions        `protobuf:"bytes,41,opt,name=enclave_options,json=enclaveOptions,proto3" json:"enclave_options,omitempty"`
-	// The Elastic IP of the primary interface's primary address ("" when
-	// none): EC2's PublicIpAddress (XML ipAddress).
+	// The public address of the primary interface's primary address: its
+	// Elastic IP, or else its auto-assigned address ("" when none): EC2's
+	// PublicIpAddress (XML ipAddress).
 	PublicIpAddress string `protobuf:"bytes,42,opt,name=public_ip_address,json=publicIpAddress,proto3" json:"public_ip_address,omitempty"`
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
@@ -10577,22 +10578,24 @@ func (*DeleteVpcResponse) Descriptor() ([]byte, []int) {
 }
 
 type Subnet struct {
-	state                       protoimpl.MessageState `protogen:"open.v1"`
-	SubnetId                    string                 `protobuf:"bytes,1,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
-	VpcId                       string                 `protobuf:"bytes,2,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
-	OwnerId                     string                 `protobuf:"bytes,3,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
-	AvailabilityZone            string                 `protobuf:"bytes,4,opt,name=availability_zone,json=availabilityZone,proto3" json:"availability_zone,omitempty"`
-	CidrBlock                   string                 `protobuf:"bytes,5,opt,name=cidr_block,json=cidrBlock,proto3" json:"cidr_block,omitempty"`
-	AvailableIpAddressCount     int32                  `protobuf:"varint,6,opt,name=available_ip_address_count,json=availableIpAddressCount,proto3" json:"available_ip_address_count,omitempty"`
-	DefaultForAz                bool                   `protobuf:"varint,7,opt,name=default_for_az,json=defaultForAz,proto3" json:"default_for_az,omitempty"`
-	State                       string                 `protobuf:"bytes,8,opt,name=state,proto3" json:"state,omitempty"` // pending, available
-	Tags                        []*Tag                 `protobuf:"bytes,9,rep,name=tags,proto3" json:"tags,omitempty"`
-	MapPublicIpOnLaunch         bool                   `protobuf:"varint,10,opt,name=map_public_ip_on_launch,json=mapPublicIpOnLaunch,proto3" json:"map_public_ip_on_launch,omitempty"`
-	AssignIpv6AddressOnCreation bool                   `protobuf:"varint,11,opt,name=assign_ipv6_address_on_creation,json=assignIpv6AddressOnCreation,proto3" json:"assign_ipv6_address_on_creation,omitempty"`
-	EnableDns64                 bool                   `protobuf:"varint,12,opt,name=enable_dns64,json=enableDns64,proto3" json:"enable_dns64,omitempty"`
-	SubnetArn                   string                 `protobuf:"bytes,13,opt,name=subnet_arn,json=subnetArn,proto3" json:"subnet_arn,omitempty"`
-	AvailabilityZoneId          string                 `protobuf:"bytes,14,opt,name=availability_zone_id,json=availabilityZoneId,proto3" json:"availability_zone_id,omitempty"`
-	PrivateDnsHostnameType      string                 `protobuf:"bytes,15,opt,name=private_dns_hostname_type,json=privateDnsHostnameType,proto3" json:"private_dns_hostname_type,omitempty"` // ip-name
+	state                   protoimpl.MessageState `protogen:"open.v1"`
+	SubnetId                string                 `protobuf:"bytes,1,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	VpcId                   string                 `protobuf:"bytes,2,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	OwnerId                 string                 `protobuf:"bytes,3,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	AvailabilityZone        string                 `protobuf:"bytes,4,opt,name=availability_zone,json=availabilityZone,proto3" json:"availability_zone,omitempty"`
+	CidrBlock               string                 `protobuf:"bytes,5,opt,name=cidr_block,json=cidrBlock,proto3" json:"cidr_block,omitempty"`
+	AvailableIpAddressCount int32                  `protobuf:"varint,6,opt,name=available_ip_address_count,json=availableIpAddressCount,proto3" json:"available_ip_address_count,omitempty"`
+	DefaultForAz            bool                   `protobuf:"varint,7,opt,name=default_for_az,json=defaultForAz,proto3" json:"default_for_az,omitempty"`
+	State                   string                 `protobuf:"bytes,8,opt,name=state,proto3" json:"state,omitempty"` // pending, available
+	Tags                    []*Tag                 `protobuf:"bytes,9,rep,name=tags,proto3" json:"tags,omitempty"`
+	// Instances launched into the subnet get a public IPv4 address unless
+	// their interface says otherwise (ModifySubnetAttribute; default false).
+	MapPublicIpOnLaunch         bool   `protobuf:"varint,10,opt,name=map_public_ip_on_launch,json=mapPublicIpOnLaunch,proto3" json:"map_public_ip_on_launch,omitempty"`
+	AssignIpv6AddressOnCreation bool   `protobuf:"varint,11,opt,name=assign_ipv6_address_on_creation,json=assignIpv6AddressOnCreation,proto3" json:"assign_ipv6_address_on_creation,omitempty"`
+	EnableDns64                 bool   `protobuf:"varint,12,opt,name=enable_dns64,json=enableDns64,proto3" json:"enable_dns64,omitempty"`
+	SubnetArn                   string `protobuf:"bytes,13,opt,name=subnet_arn,json=subnetArn,proto3" json:"subnet_arn,omitempty"`
+	AvailabilityZoneId          string `protobuf:"bytes,14,opt,name=availability_zone_id,json=availabilityZoneId,proto3" json:"availability_zone_id,omitempty"`
+	PrivateDnsHostnameType      string `protobuf:"bytes,15,opt,name=private_dns_hostname_type,json=privateDnsHostnameType,proto3" json:"private_dns_hostname_type,omitempty"` // ip-name
 	unknownFields               protoimpl.UnknownFields
 	sizeCache                   protoimpl.SizeCache
 }
@@ -12998,28 +13001,31 @@ func (x *UpdateSecurityGroupRuleDescriptionsResponse) GetReturn() bool {
 // (an existing interface, public, IPv6 or secondary addresses, prefixes)
 // is refused rather than ignored.
 type InstanceNetworkInterfaceSpecification struct {
-	state                          protoimpl.MessageState            `protogen:"open.v1"`
-	DeviceIndex                    *int32                            `protobuf:"varint,1,opt,name=device_index,json=deviceIndex,proto3,oneof" json:"device_index,omitempty"`
-	SubnetId                       string                            `protobuf:"bytes,2,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
-	Groups                         []string                          `protobuf:"bytes,3,rep,name=groups,proto3" json:"groups,omitempty"` // SecurityGroupId.N on the wire
-	PrivateIpAddress               string                            `protobuf:"bytes,4,opt,name=private_ip_address,json=privateIpAddress,proto3" json:"private_ip_address,omitempty"`
-	PrivateIpAddresses             []*PrivateIpAddressSpecification  `protobuf:"bytes,5,rep,name=private_ip_addresses,json=privateIpAddresses,proto3" json:"private_ip_addresses,omitempty"`
-	SecondaryPrivateIpAddressCount int32                             `protobuf:"varint,6,opt,name=secondary_private_ip_address_count,json=secondaryPrivateIpAddressCount,proto3" json:"secondary_private_ip_address_count,omitempty"`
-	Description                    string                            `protobuf:"bytes,7,opt,name=description,proto3" json:"description,omitempty"`
-	DeleteOnTermination            *bool                             `protobuf:"varint,8,opt,name=delete_on_termination,json=deleteOnTermination,proto3,oneof" json:"delete_on_termination,omitempty"`                  // default true; false is not supported
-	AssociatePublicIpAddress       *bool                             `protobuf:"varint,9,opt,name=associate_public_ip_address,json=associatePublicIpAddress,proto3,oneof" json:"associate_public_ip_address,omitempty"` // true is not supported
-	NetworkInterfaceId             string                            `protobuf:"bytes,10,opt,name=network_interface_id,json=networkInterfaceId,proto3" json:"network_interface_id,omitempty"`                           // an existing interface: not supported
-	Ipv6AddressCount               int32                             `protobuf:"varint,11,opt,name=ipv6_address_count,json=ipv6AddressCount,proto3" json:"ipv6_address_count,omitempty"`
-	Ipv6Addresses                  []*InstanceIpv6Address            `protobuf:"bytes,12,rep,name=ipv6_addresses,json=ipv6Addresses,proto3" json:"ipv6_addresses,omitempty"`
-	AssociateCarrierIpAddress      *bool                             `protobuf:"varint,13,opt,name=associate_carrier_ip_address,json=associateCarrierIpAddress,proto3,oneof" json:"associate_carrier_ip_address,omitempty"`
-	InterfaceType                  string                            `protobuf:"bytes,14,opt,name=interface_type,json=interfaceType,proto3" json:"interface_type,omitempty"` // interface
-	NetworkCardIndex               int32                             `protobuf:"varint,15,opt,name=network_card_index,json=networkCardIndex,proto3" json:"network_card_index,omitempty"`
-	Ipv4PrefixCount                int32                             `protobuf:"varint,16,opt,name=ipv4_prefix_count,json=ipv4PrefixCount,proto3" json:"ipv4_prefix_count,omitempty"`
-	Ipv6PrefixCount                int32                             `protobuf:"varint,17,opt,name=ipv6_prefix_count,json=ipv6PrefixCount,proto3" json:"ipv6_prefix_count,omitempty"`
-	Ipv4Prefixes                   []*Ipv4PrefixSpecificationRequest `protobuf:"bytes,18,rep,name=ipv4_prefixes,json=ipv4Prefixes,proto3" json:"ipv4_prefixes,omitempty"`
-	Ipv6Prefixes                   []*Ipv6PrefixSpecificationRequest `protobuf:"bytes,19,rep,name=ipv6_prefixes,json=ipv6Prefixes,proto3" json:"ipv6_prefixes,omitempty"`
-	unknownFields                  protoimpl.UnknownFields
-	sizeCache                      protoimpl.SizeCache
+	state                          protoimpl.MessageState           `protogen:"open.v1"`
+	DeviceIndex                    *int32                           `protobuf:"varint,1,opt,name=device_index,json=deviceIndex,proto3,oneof" json:"device_index,omitempty"`
+	SubnetId                       string                           `protobuf:"bytes,2,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	Groups                         []string                         `protobuf:"bytes,3,rep,name=groups,proto3" json:"groups,omitempty"` // SecurityGroupId.N on the wire
+	PrivateIpAddress               string                           `protobuf:"bytes,4,opt,name=private_ip_address,json=privateIpAddress,proto3" json:"private_ip_address,omitempty"`
+	PrivateIpAddresses             []*PrivateIpAddressSpecification `protobuf:"bytes,5,rep,name=private_ip_addresses,json=privateIpAddresses,proto3" json:"private_ip_addresses,omitempty"`
+	SecondaryPrivateIpAddressCount int32                            `protobuf:"varint,6,opt,name=secondary_private_ip_address_count,json=secondaryPrivateIpAddressCount,proto3" json:"secondary_private_ip_address_count,omitempty"`
+	Description                    string                           `protobuf:"bytes,7,opt,name=description,proto3" json:"description,omitempty"`
+	DeleteOnTermination            *bool                            `protobuf:"varint,8,opt,name=delete_on_termination,json=deleteOnTermination,proto3,oneof" json:"delete_on_termination,omitempty"` // default true; false is not supported
+	// true: a public IPv4 address of the region's pool while the instance
+	// runs (error AddressLimitExceeded when the pool has none free); unset:
+	// the subnet's map_public_ip_on_launch decides.
+	AssociatePublicIpAddress  *bool                             `protobuf:"varint,9,opt,name=associate_public_ip_address,json=associatePublicIpAddress,proto3,oneof" json:"associate_public_ip_address,omitempty"`
+	NetworkInterfaceId        string                            `protobuf:"bytes,10,opt,name=network_interface_id,json=networkInterfaceId,proto3" json:"network_interface_id,omitempty"` // an existing interface: not supported
+	Ipv6AddressCount          int32                             `protobuf:"varint,11,opt,name=ipv6_address_count,json=ipv6AddressCount,proto3" json:"ipv6_address_count,omitempty"`
+	Ipv6Addresses             []*InstanceIpv6Address            `protobuf:"bytes,12,rep,name=ipv6_addresses,json=ipv6Addresses,proto3" json:"ipv6_addresses,omitempty"`
+	AssociateCarrierIpAddress *bool                             `protobuf:"varint,13,opt,name=associate_carrier_ip_address,json=associateCarrierIpAddress,proto3,oneof" json:"associate_carrier_ip_address,omitempty"`
+	InterfaceType             string                            `protobuf:"bytes,14,opt,name=interface_type,json=interfaceType,proto3" json:"interface_type,omitempty"` // interface
+	NetworkCardIndex          int32                             `protobuf:"varint,15,opt,name=network_card_index,json=networkCardIndex,proto3" json:"network_card_index,omitempty"`
+	Ipv4PrefixCount           int32                             `protobuf:"varint,16,opt,name=ipv4_prefix_count,json=ipv4PrefixCount,proto3" json:"ipv4_prefix_count,omitempty"`
+	Ipv6PrefixCount           int32                             `protobuf:"varint,17,opt,name=ipv6_prefix_count,json=ipv6PrefixCount,proto3" json:"ipv6_prefix_count,omitempty"`
+	Ipv4Prefixes              []*Ipv4PrefixSpecificationRequest `protobuf:"bytes,18,rep,name=ipv4_prefixes,json=ipv4Prefixes,proto3" json:"ipv4_prefixes,omitempty"`
+	Ipv6Prefixes              []*Ipv6PrefixSpecificationRequest `protobuf:"bytes,19,rep,name=ipv6_prefixes,json=ipv6Prefixes,proto3" json:"ipv6_prefixes,omitempty"`
+	unknownFields             protoimpl.UnknownFields
+	sizeCache                 protoimpl.SizeCache
 }
 
 func (x *InstanceNetworkInterfaceSpecification) Reset() {
@@ -14813,7 +14819,7 @@ type LaunchTemplateNetworkInterface struct {
 	SubnetId                 string                 `protobuf:"bytes,2,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
 	Groups                   []string               `protobuf:"bytes,3,rep,name=groups,proto3" json:"groups,omitempty"` // security group IDs
 	PrivateIpAddress         string                 `protobuf:"bytes,4,opt,name=private_ip_address,json=privateIpAddress,proto3" json:"private_ip_address,omitempty"`
-	AssociatePublicIpAddress *bool                  `protobuf:"varint,5,opt,name=associate_public_ip_address,json=associatePublicIpAddress,proto3,oneof" json:"associate_public_ip_address,omitempty"` // false (no public addresses)
+	AssociatePublicIpAddress *bool                  `protobuf:"varint,5,opt,name=associate_public_ip_address,json=associatePublicIpAddress,proto3,oneof" json:"associate_public_ip_address,omitempty"` // as in InstanceNetworkInterfaceSpecification
 	DeleteOnTermination      *bool                  `protobuf:"varint,6,opt,name=delete_on_termination,json=deleteOnTermination,proto3,oneof" json:"delete_on_termination,omitempty"`                  // true (the interface goes with the instance)
 	Description              string                 `protobuf:"bytes,7,opt,name=description,proto3" json:"description,omitempty"`
 	NetworkCardIndex         *int32                 `protobuf:"varint,8,opt,name=network_card_index,json=networkCardIndex,proto3,oneof" json:"network_card_index,omitempty"` // 0
@@ -20100,7 +20106,8 @@ func (x *Address) GetTags() []*Tag {
 
 // NetworkInterfaceAssociation is EC2's NetworkInterfaceAssociation (and,
 // in an instance's interfaces, its InstanceNetworkInterfaceAssociation,
-// which has no allocation or association ID).
+// which has no allocation or association ID). An auto-assigned address
+// has ip_owner_id "amazon" and no allocation or association ID.
 type NetworkInterfaceAssociation struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	PublicIp      string                 `protobuf:"bytes,1,opt,name=public_ip,json=publicIp,proto3" json:"public_ip,omitempty"`
