@@ -9,8 +9,10 @@ import (
 
 // CreateNetworkAcl makes a network ACL in a VPC (its tags from the
 // network-acl tag specifications). The client token is echoed, not used.
+//
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (c *Compute) CreateNetworkAcl(ctx context.Context, r *v1.CreateNetworkAclRequest) (*v1.CreateNetworkAclResponse, error) {
-	acl, err := c.svc.CreateNetworkAcl(ctx, r.GetVpcId(), specTags(r.GetTagSpecifications())["network-acl"], r.GetDryRun())
+	acl, err := c.svc.CreateNetworkACL(ctx, r.GetVpcId(), specTags(r.GetTagSpecifications())["network-acl"], r.GetDryRun())
 	if err != nil {
 		return nil, err
 	}
@@ -18,40 +20,50 @@ func (c *Compute) CreateNetworkAcl(ctx context.Context, r *v1.CreateNetworkAclRe
 }
 
 // DeleteNetworkAcl removes a network ACL no subnet uses.
+//
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (c *Compute) DeleteNetworkAcl(ctx context.Context, r *v1.DeleteNetworkAclRequest) (*v1.DeleteNetworkAclResponse, error) {
-	if err := c.svc.DeleteNetworkAcl(ctx, r.GetNetworkAclId(), r.GetDryRun()); err != nil {
+	if err := c.svc.DeleteNetworkACL(ctx, r.GetNetworkAclId(), r.GetDryRun()); err != nil {
 		return nil, err
 	}
 	return &v1.DeleteNetworkAclResponse{}, nil
 }
 
 // CreateNetworkAclEntry adds an entry to a network ACL.
+//
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (c *Compute) CreateNetworkAclEntry(ctx context.Context, r *v1.NetworkAclEntryRequest) (*v1.NetworkAclEntryResponse, error) {
-	if err := c.svc.CreateNetworkAclEntry(ctx, aclEntrySpecIn(r), r.GetDryRun()); err != nil {
+	if err := c.svc.CreateNetworkACLEntry(ctx, aclEntrySpecIn(r), r.GetDryRun()); err != nil {
 		return nil, err
 	}
 	return &v1.NetworkAclEntryResponse{}, nil
 }
 
 // ReplaceNetworkAclEntry replaces an entry of a network ACL.
+//
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (c *Compute) ReplaceNetworkAclEntry(ctx context.Context, r *v1.NetworkAclEntryRequest) (*v1.NetworkAclEntryResponse, error) {
-	if err := c.svc.ReplaceNetworkAclEntry(ctx, aclEntrySpecIn(r), r.GetDryRun()); err != nil {
+	if err := c.svc.ReplaceNetworkACLEntry(ctx, aclEntrySpecIn(r), r.GetDryRun()); err != nil {
 		return nil, err
 	}
 	return &v1.NetworkAclEntryResponse{}, nil
 }
 
 // DeleteNetworkAclEntry removes an entry of a network ACL.
+//
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (c *Compute) DeleteNetworkAclEntry(ctx context.Context, r *v1.DeleteNetworkAclEntryRequest) (*v1.DeleteNetworkAclEntryResponse, error) {
-	if err := c.svc.DeleteNetworkAclEntry(ctx, r.GetNetworkAclId(), int(r.GetRuleNumber()), r.GetEgress(), r.GetDryRun()); err != nil {
+	if err := c.svc.DeleteNetworkACLEntry(ctx, r.GetNetworkAclId(), int(r.GetRuleNumber()), r.GetEgress(), r.GetDryRun()); err != nil {
 		return nil, err
 	}
 	return &v1.DeleteNetworkAclEntryResponse{}, nil
 }
 
 // ReplaceNetworkAclAssociation moves a subnet to another network ACL.
+//
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (c *Compute) ReplaceNetworkAclAssociation(ctx context.Context, r *v1.ReplaceNetworkAclAssociationRequest) (*v1.ReplaceNetworkAclAssociationResponse, error) {
-	id, err := c.svc.ReplaceNetworkAclAssociation(ctx, r.GetAssociationId(), r.GetNetworkAclId(), r.GetDryRun())
+	id, err := c.svc.ReplaceNetworkACLAssociation(ctx, r.GetAssociationId(), r.GetNetworkAclId(), r.GetDryRun())
 	if err != nil {
 		return nil, err
 	}

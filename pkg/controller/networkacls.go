@@ -30,8 +30,8 @@ const (
 
 // NetworkACL is the record of a network ACL. Every VPC is created with its
 // default ACL (ID derived from the VPC's, pkg/ids) and loses it with the
-// VPC; CreateNetworkAcl makes others (networkacls_create.go). A subnet is
-// associated with its VPC's default ACL until ReplaceNetworkAclAssociation
+// VPC; CreateNetworkACL makes others (networkacls_create.go). A subnet is
+// associated with its VPC's default ACL until ReplaceNetworkACLAssociation
 // moves it (networkacls_assoc.go).
 type NetworkACL struct {
 	ID        string     `json:"id"`

@@ -11,7 +11,7 @@ import (
 
 // Associations between subnets and network ACLs. A subnet starts with its
 // VPC's default ACL, under an association ID derived from the subnet's; once
-// ReplaceNetworkAclAssociation moves it, its association is stored under
+// ReplaceNetworkACLAssociation moves it, its association is stored under
 // prefixNetworkACLAssoc (one record per subnet, with a new random ID each
 // move) and DeleteSubnet drops it. A stored association whose subnet is gone
 // is ignored.
@@ -48,10 +48,10 @@ func subnetNetworkACLDeleteOps(subnetID string) []store.Op {
 	return []store.Op{{Key: prefixNetworkACLAssoc + subnetID, Delete: true, ExpectRevision: store.AnyRevision}}
 }
 
-// ReplaceNetworkAclAssociation moves the subnet of associationID to the
+// ReplaceNetworkACLAssociation moves the subnet of associationID to the
 // network ACL aclID, which must be of the subnet's VPC, and answers the
 // subnet's new association ID.
-func (s *Service) ReplaceNetworkAclAssociation(ctx context.Context, associationID, aclID string, dryRun bool) (string, error) {
+func (s *Service) ReplaceNetworkACLAssociation(ctx context.Context, associationID, aclID string, dryRun bool) (string, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return "", err
@@ -82,7 +82,7 @@ func (s *Service) ReplaceNetworkAclAssociation(ctx context.Context, associationI
 	}
 	put, _ := store.PutJSON(key, next, rev)
 	// Rewriting the ACL under its revision makes a concurrent
-	// DeleteNetworkAcl conflict instead of leaving the subnet on a deleted ACL.
+	// DeleteNetworkACL conflict instead of leaving the subnet on a deleted ACL.
 	guard, _ := store.PutJSON(prefixNetworkACL+acl.ID, acl, aclRev)
 	if _, err := s.st.Txn(ctx, put, guard); err != nil {
 		return "", fmt.Errorf("associate %s with %s: %w", sn.ID, acl.ID, err)

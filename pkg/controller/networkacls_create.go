@@ -9,10 +9,10 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
-// CreateNetworkAcl records a network ACL of vpcID. As EC2's, it starts with
+// CreateNetworkACL records a network ACL of vpcID. As EC2's, it starts with
 // only the two catch-all deny entries (rule 32767, egress and ingress) and
 // no subnets.
-func (s *Service) CreateNetworkAcl(ctx context.Context, vpcID string, tags []Tag, dryRun bool) (NetworkACL, error) {
+func (s *Service) CreateNetworkACL(ctx context.Context, vpcID string, tags []Tag, dryRun bool) (NetworkACL, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return NetworkACL{}, err
@@ -43,9 +43,9 @@ func (s *Service) CreateNetworkAcl(ctx context.Context, vpcID string, tags []Tag
 	return acl, nil
 }
 
-// DeleteNetworkAcl removes a network ACL no subnet is associated with; a
+// DeleteNetworkACL removes a network ACL no subnet is associated with; a
 // VPC's default ACL goes only with its VPC.
-func (s *Service) DeleteNetworkAcl(ctx context.Context, id string, dryRun bool) error {
+func (s *Service) DeleteNetworkACL(ctx context.Context, id string, dryRun bool) error {
 	acct, err := account(ctx)
 	if err != nil {
 		return err

@@ -11,7 +11,7 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
 )
 
-// ACLEntrySpec is what CreateNetworkAclEntry and ReplaceNetworkAclEntry
+// ACLEntrySpec is what CreateNetworkACLEntry and ReplaceNetworkACLEntry
 // ask for. The ports and the ICMP type and code are pointers: absent is not
 // zero.
 type ACLEntrySpec struct {
@@ -125,9 +125,9 @@ func aclIcmp(typ, code *int) (int, int, error) {
 	return *typ, *code, nil
 }
 
-// CreateNetworkAclEntry adds an entry to a network ACL; its number must be
+// CreateNetworkACLEntry adds an entry to a network ACL; its number must be
 // free in its direction.
-func (s *Service) CreateNetworkAclEntry(ctx context.Context, sp ACLEntrySpec, dryRun bool) error {
+func (s *Service) CreateNetworkACLEntry(ctx context.Context, sp ACLEntrySpec, dryRun bool) error {
 	return s.editACLEntries(ctx, sp.NetworkACLID, dryRun, sp.entry, func(entries []ACLEntry, e ACLEntry) ([]ACLEntry, error) {
 		if i := aclEntryIndex(entries, e.RuleNumber, e.Egress); i >= 0 {
 			return nil, ec2err.New(ec2err.NetworkACLEntryAlreadyExists,
@@ -137,9 +137,9 @@ func (s *Service) CreateNetworkAclEntry(ctx context.Context, sp ACLEntrySpec, dr
 	})
 }
 
-// ReplaceNetworkAclEntry replaces the entry of a network ACL with the
+// ReplaceNetworkACLEntry replaces the entry of a network ACL with the
 // spec's number and direction.
-func (s *Service) ReplaceNetworkAclEntry(ctx context.Context, sp ACLEntrySpec, dryRun bool) error {
+func (s *Service) ReplaceNetworkACLEntry(ctx context.Context, sp ACLEntrySpec, dryRun bool) error {
 	return s.editACLEntries(ctx, sp.NetworkACLID, dryRun, sp.entry, func(entries []ACLEntry, e ACLEntry) ([]ACLEntry, error) {
 		i := aclEntryIndex(entries, e.RuleNumber, e.Egress)
 		if i < 0 {
@@ -150,9 +150,9 @@ func (s *Service) ReplaceNetworkAclEntry(ctx context.Context, sp ACLEntrySpec, d
 	})
 }
 
-// DeleteNetworkAclEntry removes the entry numbered rule in the direction
+// DeleteNetworkACLEntry removes the entry numbered rule in the direction
 // egress says.
-func (s *Service) DeleteNetworkAclEntry(ctx context.Context, aclID string, rule int, egress bool, dryRun bool) error {
+func (s *Service) DeleteNetworkACLEntry(ctx context.Context, aclID string, rule int, egress bool, dryRun bool) error {
 	key := func() (ACLEntry, error) {
 		if rule < 1 || rule >= ACLLastRule {
 			return ACLEntry{}, ec2err.New(ec2err.InvalidParameterValue,

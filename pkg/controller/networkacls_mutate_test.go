@@ -35,13 +35,13 @@ func newACLRig(t *testing.T) *aclRig {
 	must(err)
 	b, err := r.svc.CreateSubnet(r.ctx, vpc.ID, "10.7.2.0/24", "lab-1a", nil, false)
 	must(err)
-	acl, err := r.svc.CreateNetworkAcl(r.ctx, vpc.ID, []Tag{{Key: "Name", Value: "web"}}, false)
+	acl, err := r.svc.CreateNetworkACL(r.ctx, vpc.ID, []Tag{{Key: "Name", Value: "web"}}, false)
 	must(err)
 	other, err := r.svc.CreateVpc(r.ctx, "10.8.0.0/16", nil, false)
 	must(err)
 	osn, err := r.svc.CreateSubnet(r.ctx, other.ID, "10.8.1.0/24", "lab-1a", nil, false)
 	must(err)
-	oacl, err := r.svc.CreateNetworkAcl(r.ctx, other.ID, nil, false)
+	oacl, err := r.svc.CreateNetworkACL(r.ctx, other.ID, nil, false)
 	must(err)
 	r.vpc, r.a, r.b, r.acl, r.defACL = vpc.ID, a.ID, b.ID, acl.ID, ids.DefaultNetworkACL(vpc.ID)
 	r.otherVPC, r.otherSubnetID, r.otherVPCACL = other.ID, osn.ID, oacl.ID
@@ -93,7 +93,7 @@ func TestCreateNetworkAcl(t *testing.T) {
 	}
 	before := r.state(t)
 	for _, c := range errs {
-		if _, err := r.svc.CreateNetworkAcl(ctxFor(c.ctx), c.vpc, c.tags, c.dry); errCode(err) != c.code {
+		if _, err := r.svc.CreateNetworkACL(ctxFor(c.ctx), c.vpc, c.tags, c.dry); errCode(err) != c.code {
 			t.Errorf("%s: %v, want %s", c.name, err, c.code)
 		}
 	}
@@ -130,7 +130,7 @@ func TestNetworkAclEntries(t *testing.T) {
 	}
 	for _, c := range ok {
 		c.sp.NetworkACLID = r.acl
-		if err := r.svc.CreateNetworkAclEntry(r.ctx, c.sp, false); err != nil {
+		if err := r.svc.CreateNetworkACLEntry(r.ctx, c.sp, false); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		e := r.describe(t, r.acl).Entries
@@ -187,7 +187,7 @@ func TestNetworkAclEntries(t *testing.T) {
 	}
 	before := r.state(t)
 	for _, c := range bad {
-		if err := r.svc.CreateNetworkAclEntry(ctxFor(c.ctx), c.sp, c.dry); errCode(err) != c.code {
+		if err := r.svc.CreateNetworkACLEntry(ctxFor(c.ctx), c.sp, c.dry); errCode(err) != c.code {
 			t.Errorf("create, %s: %v, want %s", c.name, err, c.code)
 		}
 		if c.code == ec2err.NetworkACLEntryAlreadyExists {
@@ -196,13 +196,13 @@ func TestNetworkAclEntries(t *testing.T) {
 		if c.sp.RuleNumber == 200 && c.code != ec2err.DryRunOperation && c.sp.NetworkACLID == r.acl && c.ctx == acct1 {
 			// The same refusals for Replace (of an entry that exists).
 			c.sp.RuleNumber = 100
-			if err := r.svc.ReplaceNetworkAclEntry(ctxFor(c.ctx), c.sp, c.dry); errCode(err) != c.code {
+			if err := r.svc.ReplaceNetworkACLEntry(ctxFor(c.ctx), c.sp, c.dry); errCode(err) != c.code {
 				t.Errorf("replace, %s: %v, want %s", c.name, err, c.code)
 			}
 		}
 	}
 	replaceMissing := spec(func(s *ACLEntrySpec) { s.RuleNumber = 101 })
-	if err := r.svc.ReplaceNetworkAclEntry(r.ctx, replaceMissing, false); errCode(err) != ec2err.InvalidNetworkACLEntryNotFound {
+	if err := r.svc.ReplaceNetworkACLEntry(r.ctx, replaceMissing, false); errCode(err) != ec2err.InvalidNetworkACLEntryNotFound {
 		t.Errorf("replace of a missing entry: %v", err)
 	}
 	delBad := []struct {
@@ -219,7 +219,7 @@ func TestNetworkAclEntries(t *testing.T) {
 		{"dry run", r.acl, 100, false, true, ec2err.DryRunOperation},
 	}
 	for _, c := range delBad {
-		if err := r.svc.DeleteNetworkAclEntry(r.ctx, c.acl, c.rule, c.egress, c.dry); errCode(err) != c.code {
+		if err := r.svc.DeleteNetworkACLEntry(r.ctx, c.acl, c.rule, c.egress, c.dry); errCode(err) != c.code {
 			t.Errorf("delete, %s: %v, want %s", c.name, err, c.code)
 		}
 	}
@@ -231,10 +231,10 @@ func TestNetworkAclEntries(t *testing.T) {
 	// the egress one and leaves the ingress one.
 	rep := ACLEntrySpec{NetworkACLID: r.acl, RuleNumber: 100, Protocol: "1", RuleAction: "deny", CIDR: "10.1.0.0/16",
 		IcmpType: intp(3), IcmpCode: intp(4)}
-	if err := r.svc.ReplaceNetworkAclEntry(r.ctx, rep, false); err != nil {
+	if err := r.svc.ReplaceNetworkACLEntry(r.ctx, rep, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.svc.DeleteNetworkAclEntry(r.ctx, r.acl, 100, true, false); err != nil {
+	if err := r.svc.DeleteNetworkACLEntry(r.ctx, r.acl, 100, true, false); err != nil {
 		t.Fatal(err)
 	}
 	e := r.describe(t, r.acl).Entries
@@ -243,7 +243,7 @@ func TestNetworkAclEntries(t *testing.T) {
 		t.Errorf("after replace and delete: %+v", e)
 	}
 	// The default ACL's entries are editable too (not its catch-all).
-	if err := r.svc.DeleteNetworkAclEntry(r.ctx, r.defACL, 100, true, false); err != nil {
+	if err := r.svc.DeleteNetworkACLEntry(r.ctx, r.defACL, 100, true, false); err != nil {
 		t.Fatal(err)
 	}
 	if e := r.describe(t, r.defACL).Entries; len(e) != 3 {
@@ -274,7 +274,7 @@ func TestNetworkAclAssociations(t *testing.T) {
 	}
 	before := r.state(t)
 	for _, c := range bad {
-		if _, err := r.svc.ReplaceNetworkAclAssociation(ctxFor(c.ctx), c.assoc, c.acl, c.dry); errCode(err) != c.code {
+		if _, err := r.svc.ReplaceNetworkACLAssociation(ctxFor(c.ctx), c.assoc, c.acl, c.dry); errCode(err) != c.code {
 			t.Errorf("%s: %v, want %s", c.name, err, c.code)
 		}
 	}
@@ -282,7 +282,7 @@ func TestNetworkAclAssociations(t *testing.T) {
 		t.Errorf("refused moves changed the ACLs")
 	}
 
-	moved, err := r.svc.ReplaceNetworkAclAssociation(r.ctx, defAssoc, r.acl, false)
+	moved, err := r.svc.ReplaceNetworkACLAssociation(r.ctx, defAssoc, r.acl, false)
 	if err != nil || !ids.Valid(ids.NetworkACLAssoc, moved) || moved == defAssoc {
 		t.Fatalf("move: %q %v", moved, err)
 	}
@@ -292,24 +292,24 @@ func TestNetworkAclAssociations(t *testing.T) {
 	if got := r.describe(t, r.defACL).Associations; len(got) != 1 || got[0].SubnetID != r.b {
 		t.Errorf("default ACL associations %+v", got)
 	}
-	if _, err := r.svc.ReplaceNetworkAclAssociation(r.ctx, defAssoc, r.acl, false); errCode(err) != ec2err.InvalidAssociationIDNotFound {
+	if _, err := r.svc.ReplaceNetworkACLAssociation(r.ctx, defAssoc, r.acl, false); errCode(err) != ec2err.InvalidAssociationIDNotFound {
 		t.Errorf("the replaced association ID still answers: %v", err)
 	}
 	for _, c := range []struct {
 		id, code string
 	}{{r.acl, ec2err.DependencyViolation}, {r.defACL, ec2err.InvalidParameterValue}} {
-		if err := r.svc.DeleteNetworkAcl(r.ctx, c.id, false); errCode(err) != c.code {
+		if err := r.svc.DeleteNetworkACL(r.ctx, c.id, false); errCode(err) != c.code {
 			t.Errorf("delete %s: %v, want %s", c.id, err, c.code)
 		}
 	}
-	back, err := r.svc.ReplaceNetworkAclAssociation(r.ctx, moved, r.defACL, false)
+	back, err := r.svc.ReplaceNetworkACLAssociation(r.ctx, moved, r.defACL, false)
 	if err != nil || back == moved || back == defAssoc {
 		t.Fatalf("move back: %q %v", back, err)
 	}
 	if got := r.describe(t, r.defACL).Associations; len(got) != 2 {
 		t.Errorf("default ACL associations after the move back %+v", got)
 	}
-	moved, err = r.svc.ReplaceNetworkAclAssociation(r.ctx, back, r.acl, false)
+	moved, err = r.svc.ReplaceNetworkACLAssociation(r.ctx, back, r.acl, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,16 +325,16 @@ func TestNetworkAclAssociations(t *testing.T) {
 	if err := r.svc.DeleteVpc(r.ctx, r.vpc, false); errCode(err) != ec2err.DependencyViolation {
 		t.Errorf("DeleteVpc with a non-default ACL: %v", err)
 	}
-	if err := r.svc.DeleteNetworkAcl(r.ctx, r.acl, true); errCode(err) != ec2err.DryRunOperation {
+	if err := r.svc.DeleteNetworkACL(r.ctx, r.acl, true); errCode(err) != ec2err.DryRunOperation {
 		t.Errorf("dry run: %v", err)
 	}
 	for _, c := range []struct{ ctx, id, code string }{{acct1, "", ec2err.MissingParameter},
 		{acct1, "acl-1", ec2err.InvalidNetworkACLIDMalformed}, {acct2, r.acl, ec2err.InvalidNetworkACLIDNotFound}} {
-		if err := r.svc.DeleteNetworkAcl(ctxFor(c.ctx), c.id, false); errCode(err) != c.code {
+		if err := r.svc.DeleteNetworkACL(ctxFor(c.ctx), c.id, false); errCode(err) != c.code {
 			t.Errorf("delete %q: %v, want %s", c.id, err, c.code)
 		}
 	}
-	if err := r.svc.DeleteNetworkAcl(r.ctx, r.acl, false); err != nil {
+	if err := r.svc.DeleteNetworkACL(r.ctx, r.acl, false); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.svc.DeleteVpc(r.ctx, r.vpc, false); err != nil {
@@ -346,15 +346,15 @@ func TestNetworkAclAssociations(t *testing.T) {
 // the entries and associations as they are now.
 func TestNetworkAclFilters(t *testing.T) {
 	r := newACLRig(t)
-	if err := r.svc.CreateNetworkAclEntry(r.ctx, ACLEntrySpec{NetworkACLID: r.acl, RuleNumber: 110, Protocol: "tcp",
+	if err := r.svc.CreateNetworkACLEntry(r.ctx, ACLEntrySpec{NetworkACLID: r.acl, RuleNumber: 110, Protocol: "tcp",
 		RuleAction: "allow", CIDR: "10.0.0.0/8", PortFrom: intp(80), PortTo: intp(443)}, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.svc.CreateNetworkAclEntry(r.ctx, ACLEntrySpec{NetworkACLID: r.acl, RuleNumber: 120, Protocol: "icmp",
+	if err := r.svc.CreateNetworkACLEntry(r.ctx, ACLEntrySpec{NetworkACLID: r.acl, RuleNumber: 120, Protocol: "icmp",
 		RuleAction: "deny", Egress: true, CIDR: "10.3.0.0/16", IcmpType: intp(0), IcmpCode: intp(-1)}, false); err != nil {
 		t.Fatal(err)
 	}
-	assoc, err := r.svc.ReplaceNetworkAclAssociation(r.ctx, ids.DefaultNetworkACLAssociation(r.b), r.acl, false)
+	assoc, err := r.svc.ReplaceNetworkACLAssociation(r.ctx, ids.DefaultNetworkACLAssociation(r.b), r.acl, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func TestNetworkACLBySubnet(t *testing.T) {
 		{"every subnet on its default ACL", func(*testing.T) {},
 			map[string][]ACLEntry{r.a: defaults, r.b: defaults, r.otherSubnetID: defaults}},
 		{"a moved to a new ACL", func(t *testing.T) {
-			if _, err := r.svc.ReplaceNetworkAclAssociation(r.ctx, ids.DefaultNetworkACLAssociation(r.a), r.acl, false); err != nil {
+			if _, err := r.svc.ReplaceNetworkACLAssociation(r.ctx, ids.DefaultNetworkACLAssociation(r.a), r.acl, false); err != nil {
 				t.Fatal(err)
 			}
 		}, map[string][]ACLEntry{r.a: {def(false, 32767, "deny"), def(true, 32767, "deny")}, r.b: defaults, r.otherSubnetID: defaults}},
@@ -38,14 +38,14 @@ func TestNetworkACLBySubnet(t *testing.T) {
 				{NetworkACLID: r.acl, RuleNumber: 10, Protocol: "tcp", RuleAction: "allow", CIDR: "10.0.0.0/8",
 					PortFrom: intp(22), PortTo: intp(22)},
 			} {
-				if err := r.svc.CreateNetworkAclEntry(r.ctx, sp, false); err != nil {
+				if err := r.svc.CreateNetworkACLEntry(r.ctx, sp, false); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}, map[string][]ACLEntry{r.a: {ssh, ping, def(false, 32767, "deny"), def(true, 32767, "deny")},
 			r.b: defaults, r.otherSubnetID: defaults}},
 		{"default ACL edited", func(t *testing.T) {
-			if err := r.svc.DeleteNetworkAclEntry(r.ctx, r.defACL, 100, true, false); err != nil {
+			if err := r.svc.DeleteNetworkACLEntry(r.ctx, r.defACL, 100, true, false); err != nil {
 				t.Fatal(err)
 			}
 		}, map[string][]ACLEntry{r.a: {ssh, ping, def(false, 32767, "deny"), def(true, 32767, "deny")},

@@ -12,6 +12,7 @@ import (
 
 const missingACL = "acl-00000000000000000"
 
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (f *fakeCompute) CreateNetworkAcl(_ context.Context, r *pb.CreateNetworkAclRequest) (*pb.CreateNetworkAclResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -23,6 +24,7 @@ func (f *fakeCompute) CreateNetworkAcl(_ context.Context, r *pb.CreateNetworkAcl
 			{RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", CidrBlock: "0.0.0.0/0"}}}}, nil
 }
 
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (f *fakeCompute) DeleteNetworkAcl(_ context.Context, r *pb.DeleteNetworkAclRequest) (*pb.DeleteNetworkAclResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -33,6 +35,7 @@ func (f *fakeCompute) DeleteNetworkAcl(_ context.Context, r *pb.DeleteNetworkAcl
 	return &pb.DeleteNetworkAclResponse{}, nil
 }
 
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (f *fakeCompute) CreateNetworkAclEntry(_ context.Context, r *pb.NetworkAclEntryRequest) (*pb.NetworkAclEntryResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -40,6 +43,7 @@ func (f *fakeCompute) CreateNetworkAclEntry(_ context.Context, r *pb.NetworkAclE
 	return &pb.NetworkAclEntryResponse{}, nil
 }
 
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (f *fakeCompute) ReplaceNetworkAclEntry(_ context.Context, r *pb.NetworkAclEntryRequest) (*pb.NetworkAclEntryResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -47,6 +51,7 @@ func (f *fakeCompute) ReplaceNetworkAclEntry(_ context.Context, r *pb.NetworkAcl
 	return &pb.NetworkAclEntryResponse{}, nil
 }
 
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (f *fakeCompute) DeleteNetworkAclEntry(_ context.Context, r *pb.DeleteNetworkAclEntryRequest) (*pb.DeleteNetworkAclEntryResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -54,6 +59,7 @@ func (f *fakeCompute) DeleteNetworkAclEntry(_ context.Context, r *pb.DeleteNetwo
 	return &pb.DeleteNetworkAclEntryResponse{}, nil
 }
 
+//lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (f *fakeCompute) ReplaceNetworkAclAssociation(_ context.Context, r *pb.ReplaceNetworkAclAssociationRequest) (*pb.ReplaceNetworkAclAssociationResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -170,14 +170,14 @@ var actions = map[string]action{
 	"ReplaceRouteTableAssociation": op(true, compute.ReplaceRouteTableAssociation, replaceRouteTableAssociationXML,
 		"association_id", "route_table_id"),
 	// Network ACLs: creation, entries and associations (xml_networkacls.go).
-	"CreateNetworkAcl": op(true, compute.CreateNetworkAcl, createNetworkAclXML, "vpc_id"),
+	"CreateNetworkAcl": op(true, compute.CreateNetworkAcl, createNetworkACLXML, "vpc_id"),
 	"DeleteNetworkAcl": op(true, compute.DeleteNetworkAcl, done, "network_acl_id"),
 	"CreateNetworkAclEntry": op(true, compute.CreateNetworkAclEntry, done,
 		"network_acl_id", "rule_number", "protocol", "rule_action", "egress"),
 	"ReplaceNetworkAclEntry": op(true, compute.ReplaceNetworkAclEntry, done,
 		"network_acl_id", "rule_number", "protocol", "rule_action", "egress"),
 	"DeleteNetworkAclEntry": op(true, compute.DeleteNetworkAclEntry, done, "network_acl_id", "rule_number", "egress"),
-	"ReplaceNetworkAclAssociation": op(true, compute.ReplaceNetworkAclAssociation, replaceNetworkAclAssociationXML,
+	"ReplaceNetworkAclAssociation": op(true, compute.ReplaceNetworkAclAssociation, replaceNetworkACLAssociationXML,
 		"association_id", "network_acl_id"),
 }
 

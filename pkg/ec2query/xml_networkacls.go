@@ -31,21 +31,21 @@ func networkACLEntry(e *ec2labv1.NetworkAclEntry) networkACLEntryXML {
 	return x
 }
 
-type createNetworkAclBody struct {
+type createNetworkACLBody struct {
 	meta
 	NetworkACL  networkACLXML `xml:"networkAcl"`
 	ClientToken string        `xml:"clientToken,omitempty"`
 }
 
-func createNetworkAclXML(r *ec2labv1.CreateNetworkAclResponse) body {
-	return &createNetworkAclBody{NetworkACL: networkACL(r.GetNetworkAcl()), ClientToken: r.GetClientToken()}
+func createNetworkACLXML(r *ec2labv1.CreateNetworkAclResponse) body {
+	return &createNetworkACLBody{NetworkACL: networkACL(r.GetNetworkAcl()), ClientToken: r.GetClientToken()}
 }
 
-type replaceNetworkAclAssociationBody struct {
+type replaceNetworkACLAssociationBody struct {
 	meta
 	NewAssociationID string `xml:"newAssociationId"`
 }
 
-func replaceNetworkAclAssociationXML(r *ec2labv1.ReplaceNetworkAclAssociationResponse) body {
-	return &replaceNetworkAclAssociationBody{NewAssociationID: r.GetNewAssociationId()}
+func replaceNetworkACLAssociationXML(r *ec2labv1.ReplaceNetworkAclAssociationResponse) body {
+	return &replaceNetworkACLAssociationBody{NewAssociationID: r.GetNewAssociationId()}
 }
