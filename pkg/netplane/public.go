@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -43,53 +44,88 @@ func publicAddrs(bridges []edge.Bridge) []netip.Addr {
 // publicLabel marks the uplink addresses this Plane owns.
 func (p *Plane) publicLabel() string { return p.cfg.PublicUplink + ":" + p.cfg.Prefix }
 
-// syncPublicAddrs leaves exactly want as this Plane's /32 addresses on the
+// ownPublicAddr tells whether a is a public address this Plane added: its
+// label is <some link>:<prefix>, also on an uplink no longer configured.
+func (p *Plane) ownPublicAddr(a netlink.Addr) bool {
+	ones, bits := a.Mask.Size()
+	return ones == 32 && bits == 32 && strings.HasSuffix(a.Label, ":"+p.cfg.Prefix) && len(a.Label) > len(p.cfg.Prefix)+1
+}
+
+// syncPublicAddrs makes this Plane's /32 addresses exactly want, on the
 // public uplink (the host answers ARP for them there; the edge table NATs
-// them to their guests and drops the rest) and announces each new one with
-// a gratuitous ARP, so the LAN's neighbour caches follow an address that
-// moved from another host at once.
-func (p *Plane) syncPublicAddrs(want []netip.Addr) error {
-	link, err := p.nl.LinkByName(p.cfg.PublicUplink)
+// them to their guests and drops the rest): it removes the others, on any
+// link (an uplink since renamed or turned off included), with their
+// connections, and, when add is set, adds the missing ones and announces
+// each with a gratuitous ARP, so the LAN's neighbour caches follow an
+// address that moved from another host at once.
+func (p *Plane) syncPublicAddrs(want []netip.Addr, add bool) error {
+	have, err := p.nl.AddrList(nil, netlink.FAMILY_V4)
 	if err != nil {
-		return fmt.Errorf("public uplink %s: %w", p.cfg.PublicUplink, err)
+		return fmt.Errorf("list addresses: %w", err)
 	}
-	have, err := p.nl.AddrList(link, netlink.FAMILY_V4)
-	if err != nil {
-		return fmt.Errorf("list addresses of %s: %w", p.cfg.PublicUplink, err)
+	var uplink netlink.Link
+	if p.cfg.PublicUplink != "" {
+		if uplink, err = p.nl.LinkByName(p.cfg.PublicUplink); err != nil {
+			return fmt.Errorf("public uplink %s: %w", p.cfg.PublicUplink, err)
+		}
 	}
-	label := p.publicLabel()
 	var errs []error
 	held := map[netip.Addr]bool{}
 	for _, a := range have {
-		ip, _ := netip.AddrFromSlice(a.IP.To4())
-		if a.Label != label {
+		if !p.ownPublicAddr(a) {
 			continue
 		}
-		if ones, _ := a.Mask.Size(); ones == 32 && slices.Contains(want, ip) {
+		ip, _ := netip.AddrFromSlice(a.IP.To4())
+		if uplink != nil && a.LinkIndex == uplink.Attrs().Index && a.Label == p.publicLabel() && slices.Contains(want, ip) {
 			held[ip] = true
 			continue
 		}
-		if err := p.nl.AddrDel(link, &a); err != nil {
-			errs = append(errs, fmt.Errorf("remove %s from %s: %w", ip, p.cfg.PublicUplink, err))
-			continue
-		}
-		p.log.Info("public address removed", "address", ip, "uplink", p.cfg.PublicUplink)
+		errs = append(errs, p.removePublicAddr(a, ip))
+	}
+	if !add || uplink == nil {
+		return errors.Join(errs...)
 	}
 	for _, ip := range want {
 		if held[ip] {
 			continue
 		}
-		a := &netlink.Addr{IPNet: &net.IPNet{IP: ip.AsSlice(), Mask: net.CIDRMask(32, 32)}, Label: label}
-		if err := p.nl.AddrAdd(link, a); err != nil {
+		a := &netlink.Addr{IPNet: &net.IPNet{IP: ip.AsSlice(), Mask: net.CIDRMask(32, 32)}, Label: p.publicLabel()}
+		if err := p.nl.AddrAdd(uplink, a); err != nil {
 			errs = append(errs, fmt.Errorf("add %s to %s: %w", ip, p.cfg.PublicUplink, err))
 			continue
 		}
 		p.log.Info("public address added", "address", ip, "uplink", p.cfg.PublicUplink)
-		if err := p.announce(link, ip); err != nil {
+		if err := p.announce(uplink, ip); err != nil {
 			p.log.Warn("gratuitous ARP failed", "address", ip, "err", err)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// removePublicAddr deletes one of the Plane's public addresses and the
+// connections through it (both ways: to it, and the guest's flows NATed
+// to it), so no established flow outlives its address: it may come back
+// for another instance.
+func (p *Plane) removePublicAddr(a netlink.Addr, ip netip.Addr) error {
+	link, err := p.nl.LinkByIndex(a.LinkIndex)
+	if err != nil {
+		return fmt.Errorf("link of %s: %w", ip, err)
+	}
+	if err := p.nl.AddrDel(link, &a); err != nil {
+		return fmt.Errorf("remove %s from %s: %w", ip, link.Attrs().Name, err)
+	}
+	p.log.Info("public address removed", "address", ip, "link", link.Attrs().Name)
+	to, from := &netlink.ConntrackFilter{}, &netlink.ConntrackFilter{}
+	if err := to.AddIP(netlink.ConntrackOrigDstIP, ip.AsSlice()); err != nil {
+		return err
+	}
+	if err := from.AddIP(netlink.ConntrackReplyDstIP, ip.AsSlice()); err != nil {
+		return err
+	}
+	if _, err := p.nl.ConntrackDeleteFilters(netlink.ConntrackTable, unix.AF_INET, to, from); err != nil {
+		return fmt.Errorf("forget connections of %s: %w", ip, err)
+	}
+	return nil
 }
 
 // announce broadcasts a gratuitous ARP request for ip from link's MAC.

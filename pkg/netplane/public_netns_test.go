@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
 	"github.com/ec2lab/ec2lab/pkg/netplane"
 	"github.com/ec2lab/ec2lab/pkg/netplane/firewall"
@@ -107,6 +110,36 @@ func TestElasticIPsOneToOne(t *testing.T) {
 		wantTCP(t, lan, "198.51.100.20", "")
 		wantTCP(t, g[a.InstanceID], "198.51.100.1", "")
 		wantTCP(t, lan, "198.51.100.21", c.InstanceID+" from 198.51.100.1")
+
+		// A group naming itself admits its members' private addresses,
+		// never a LAN host posing as one through the Elastic IP.
+		self := firewall.NewDefaultGroup("sg-self") // in from its members, all out
+		d := firewall.Desired{Groups: []firewall.Group{web, mute, self}, Ports: []firewall.Port{
+			port(a, subnets[0], "sg-self"), port(b, subnets[0], "sg-self"), port(c, subnets[1], "sg-mute")},
+			Members: map[string][]netip.Addr{"sg-self": {a.IP, b.IP}}}
+		if err := fw.Reconcile(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+		in := udpIn(t, g[a.InstanceID], "10.9.1.10:9999")
+		nptest.In(t, lan, "ip", "addr", "add", "10.9.1.20/32", "dev", "lan0")
+		defer nptest.In(t, lan, "ip", "addr", "del", "10.9.1.20/32", "dev", "lan0")
+		nptest.In(t, lan, "python3", "-c", `import socket
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("10.9.1.20",0)); s.sendto(b"spoofed",("198.51.100.20",9999))`)
+		if got := recv(in); got != "" {
+			t.Errorf("a LAN host posing as group member 10.9.1.20 reached the guest through its Elastic IP: %q", got)
+		}
+		out := udpIn(t, g[b.InstanceID], "10.9.1.20:9998") // a real member still does
+		send(t, out, "10.9.1.10:9999", "member")
+		if got := recv(in); got != "member" {
+			t.Errorf("group member's datagram: %q, want member", got)
+		}
+	})
+	t.Run("the host serves nothing on an Elastic IP, by any interface", func(t *testing.T) {
+		mgmt := nptest.NetNS(t)
+		nptest.Veth(t, host, "mgmt0", "203.0.113.2/24", mgmt, "eth0", "203.0.113.1/24")
+		nptest.In(t, mgmt, "ip", "route", "add", "198.51.100.0/24", "via", "203.0.113.2")
+		wantTCP(t, mgmt, "203.0.113.2", "host from 203.0.113.1") // the host's own address answers
+		wantTCP(t, mgmt, "198.51.100.20", "")                    // an Elastic IP does not
 	})
 	t.Run("network ACL rules apply in number order, stateless", func(t *testing.T) {
 		anyNet := netip.MustParsePrefix("0.0.0.0/0")
@@ -132,8 +165,15 @@ func TestElasticIPsOneToOne(t *testing.T) {
 		wantTCP(t, lan, "198.51.100.20", a.InstanceID+" from 198.51.100.1")
 	})
 	t.Run("releasing the address cuts the path", func(t *testing.T) {
+		wantTCP(t, lan, "198.51.100.20", a.InstanceID+" from 198.51.100.1")
+		if n := flowsTo(t, host, "198.51.100.20"); n == 0 {
+			t.Fatal("no tracked connection to the Elastic IP before its release")
+		}
 		subnets[0].NICs[0].PublicIP = netip.Addr{}
 		reconcile(t, p, subnets...)
+		if n := flowsTo(t, host, "198.51.100.20"); n != 0 {
+			t.Errorf("%d tracked connections to the Elastic IP outlive it", n)
+		}
 		mustPing(t, lan, "198.51.100.20", false)
 		wantTCP(t, g[a.InstanceID], "198.51.100.1", "")
 		wantTCP(t, lan, "198.51.100.21", c.InstanceID+" from 198.51.100.1")
@@ -142,10 +182,39 @@ func TestElasticIPsOneToOne(t *testing.T) {
 			t.Errorf("uplink addresses after the release:\n%s", addrs)
 		}
 	})
+	t.Run("an agent without the public uplink takes its addresses away", func(t *testing.T) {
+		cfg := p.Config()
+		cfg.PublicUplink = ""
+		off, err := netplane.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer off.Close()
+		reconcile(t, off, subnets...)
+		if addrs := nptest.In(t, host, "ip", "-4", "addr", "show", "dev", "up0"); strings.Contains(addrs, "/32") {
+			t.Errorf("public addresses left on the uplink:\n%s", addrs)
+		}
+	})
 	reconcile(t, p)
 	if addrs := nptest.In(t, host, "ip", "-4", "addr", "show", "dev", "up0"); strings.Contains(addrs, "/32") {
 		t.Errorf("public addresses left on the uplink after teardown:\n%s", addrs)
 	}
+}
+
+// flowsTo counts the connections ns tracks to addr, either way.
+func flowsTo(t *testing.T, ns, addr string) int {
+	t.Helper()
+	flows, err := handle(t, ns).ConntrackTableList(netlink.ConntrackTable, unix.AF_INET)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range flows {
+		if f.Forward.DstIP.String() == addr || f.Reverse.DstIP.String() == addr {
+			n++
+		}
+	}
+	return n
 }
 
 // tcpServe answers every TCP connection to addr:7777 inside ns with

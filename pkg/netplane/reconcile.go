@@ -101,10 +101,16 @@ func (p *Plane) syncEdge(ctx context.Context, bridges []edge.Bridge, routes map[
 	if routed {
 		errs = append(errs, p.writeSysctls(uplinkSysctls(p.uplink())))
 	}
-	errs = append(errs, p.edge.Reconcile(ctx, bridges), p.syncRoutes(routes, used))
-	if p.cfg.PublicUplink != "" {
-		errs = append(errs, p.syncPublicAddrs(publicAddrs(bridges)))
+	// Public addresses go before the rules guarding them and come only
+	// after those rules are in: without them the host would answer on an
+	// address with its own services.
+	public := publicAddrs(bridges)
+	errs = append(errs, p.syncPublicAddrs(public, false))
+	edgeErr := p.edge.Reconcile(ctx, bridges)
+	if edgeErr == nil {
+		errs = append(errs, p.syncPublicAddrs(public, true))
 	}
+	errs = append(errs, edgeErr, p.syncRoutes(routes, used))
 	return errors.Join(errs...)
 }
 

@@ -53,8 +53,9 @@ func compile(cfg Config, bridges []Bridge) (plan, error) {
 		up, m := cfg.Uplink, Mark(b.Zone)
 		for _, o := range b.OneToOne {
 			// The address is the host's only so that it answers ARP for
-			// it: what nat_in does not forward is dropped, never the host's.
-			hostIn.rules = append(hostIn.rules, rule{iif(up), daddr(o.Public), drop()})
+			// it: what nat_in does not forward, or what comes in by
+			// another interface, is dropped, never the host's.
+			hostIn.rules = append(hostIn.rules, rule{daddr(o.Public), drop()})
 			natMark.rules = append(natMark.rules, rule{iif(up), daddr(o.Public), ctMark(0), ctMarkSet(m)})
 			natIn.rules = append(natIn.rules, rule{iif(up), daddr(o.Public), ctMark(m), dnat(o.Private)})
 			natOut.rules = append(natOut.rules, rule{oif(up), ctMark(m), saddr(o.Private), snat(o.Public)})

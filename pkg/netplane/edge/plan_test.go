@@ -204,7 +204,7 @@ func TestCompileOneToOne(t *testing.T) {
 	for _, want := range []string{
 		`iifname "ec2b1" ip daddr 10.9.1.1 ct zone set 300 accept`,
 		`iifname "ec2b1" meta mark 0x0ec0012c ip saddr 10.9.1.10 accept`,
-		`iifname "up0" ip daddr 198.51.100.20 drop`,
+		"\tip daddr 198.51.100.20 drop\n",
 		`iifname "ec2b1" oifname "up0" meta mark 0x0ec0012c ip saddr 10.9.1.10 ct state new ct mark 0x00000000 ct mark set 0x0ec0012c meta mark set 0x00000000 accept`,
 		`iifname "up0" oifname "ec2b1" ct mark 0x0ec0012c ip daddr 10.9.1.10 meta mark set 0x00000000 accept`,
 		"chain nat_mark { type filter hook prerouting priority -150\n" +

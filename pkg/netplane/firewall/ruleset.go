@@ -138,8 +138,9 @@ func (rs *ruleset) inetRules(ports []portPlan) {
 // another port, so no port mark tells it. A new flow from outside to the
 // port's address out of its bridge goes through the port's ingress chain;
 // one from its address into the bridge and out elsewhere through its
-// egress chain. It runs before the forward chain, whose first rule lets
-// what did not come from a bridge pass; its drops are final there too.
+// egress chain (both with the CIDR permissions only: routedPortChain).
+// It runs before the forward chain, whose first rule lets what did not
+// come from a bridge pass; its drops are final there too.
 func (rs *ruleset) routedRules(ch *nftables.Chain, ports []portPlan) {
 	t := rs.inet
 	newFlow := ctState(expr.CtStateBitNEW)
@@ -147,11 +148,31 @@ func (rs *ruleset) routedRules(ch *nftables.Chain, ports []portPlan) {
 		if p.Bridge == "" || !p.IP.Is4() || rs.devicePrefix == "" {
 			continue
 		}
+		in, out := rs.routedPortChain(p, true), rs.routedPortChain(p, false)
 		rs.rule(t, ch, newFlow, namePrefixNot(expr.MetaKeyIIFNAME, rs.devicePrefix), ifname(false, p.Bridge),
-			nfproto(false), one(addr(false, false)), one(cmpEq(p.IP.AsSlice())), one(jump("ingress_"+p.Tap)))
+			nfproto(false), one(addr(false, false)), one(cmpEq(p.IP.AsSlice())), one(jump(in)))
 		rs.rule(t, ch, newFlow, ifname(true, p.Bridge), namePrefixNot(expr.MetaKeyOIFNAME, rs.devicePrefix),
-			nfproto(false), one(addr(false, true)), one(cmpEq(p.IP.AsSlice())), one(jump("egress_"+p.Tap)))
+			nfproto(false), one(addr(false, true)), one(cmpEq(p.IP.AsSlice())), one(jump(out)))
 	}
+}
+
+// routedPortChain is portChain for a port's routed flows with only the
+// CIDR permissions: a permission naming a security group matches its
+// members' private addresses, which a flow through the uplink never
+// legitimately carries (a LAN host posing as a member must not pass).
+func (rs *ruleset) routedPortChain(p portPlan, ingress bool) string {
+	name, ms, pass := "rout_"+p.Tap, p.egress, expr.VerdictReturn
+	if ingress {
+		name, ms, pass = "rin_"+p.Tap, p.ingress, expr.VerdictAccept
+	}
+	ch := rs.c.AddChain(&nftables.Chain{Table: rs.inet, Name: name})
+	for _, m := range ms {
+		if m.set == "" && !m.v6 {
+			rs.rule(rs.inet, ch, rs.match(m, ingress), one(verdict(pass)))
+		}
+	}
+	rs.rule(rs.inet, ch, one(verdict(expr.VerdictDrop)))
+	return name
 }
 
 // portChain adds a port's ingress (traffic to the tap) or egress chain: a
