@@ -145,6 +145,9 @@ func (s *Service) associateOnce(ctx context.Context, allocID string, target Addr
 	if err != nil {
 		return "", fmt.Errorf("read address %s: %w", allocID, err)
 	}
+	if as := a.Association; as != nil && as.NetworkInterfaceID == target.NetworkInterfaceID && as.PrivateIP == target.PrivateIP {
+		return as.ID, nil // already there: EC2 answers the association, no error
+	}
 	if a.Association != nil && !reassociate {
 		return "", ec2err.New(ec2err.ResourceAlreadyAssociated, "Resource %s is already associated (%s).", allocID, a.Association.ID)
 	}

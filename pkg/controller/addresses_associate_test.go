@@ -249,5 +249,10 @@ func TestAssociateNeedsInternetGateway(t *testing.T) {
 		t.Errorf("refused association left public IP %q", got)
 	}
 	r.attachGateway(t, acct1, "")
-	r.associate(t, AssociateRequest{AllocationID: a.AllocationID, InstanceID: inst})
+	first := r.associate(t, AssociateRequest{AllocationID: a.AllocationID, InstanceID: inst})
+	// Again to the same place, without AllowReassociation: EC2 answers the
+	// association it has.
+	if again := r.associate(t, AssociateRequest{AllocationID: a.AllocationID, InstanceID: inst}); again != first {
+		t.Errorf("associating again to the same instance gave %s, want %s", again, first)
+	}
 }

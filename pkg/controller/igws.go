@@ -108,6 +108,9 @@ func (s *Service) DetachInternetGateway(ctx context.Context, gatewayID, vpcID st
 	if g.VpcID != v.ID {
 		return ec2err.New(ec2err.GatewayNotAttached, "resource %s is not attached to network %s", g.ID, v.ID)
 	}
+	if err := s.checkNoPublicAddresses(ctx, v.ID); err != nil {
+		return err
+	}
 	if dryRun {
 		return DryRun()
 	}
@@ -165,4 +168,25 @@ func (s *Service) ownInternetGateway(ctx context.Context, acct, id string) (Inte
 
 func internetGatewayNotFound(id string) error {
 	return ec2err.New(ec2err.InvalidInternetGatewayIDNotFound, "The internetGateway ID '%s' does not exist", id)
+}
+
+// checkNoPublicAddresses refuses, as EC2 does, to detach the gateway of a
+// VPC whose instances hold public addresses (Elastic IPs or auto-assigned
+// ones): they would silently stop answering.
+func (s *Service) checkNoPublicAddresses(ctx context.Context, vpcID string) error {
+	public, err := s.elasticIPsByInstance(ctx)
+	if err != nil || len(public) == 0 {
+		return err
+	}
+	insts, err := s.instances(ctx)
+	if err != nil {
+		return err
+	}
+	for _, in := range insts {
+		if in.VpcID == vpcID && len(public[in.ID]) > 0 && in.State != StateTerminated {
+			return ec2err.New(ec2err.DependencyViolation,
+				"Network %s has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.", vpcID)
+		}
+	}
+	return nil
 }

@@ -84,7 +84,14 @@ func (s *Service) ReplaceNetworkACLAssociation(ctx context.Context, associationI
 	// Rewriting the ACL under its revision makes a concurrent
 	// DeleteNetworkACL conflict instead of leaving the subnet on a deleted ACL.
 	guard, _ := store.PutJSON(prefixNetworkACL+acl.ID, acl, aclRev)
-	if _, err := s.st.Txn(ctx, put, guard); err != nil {
+	// So does rewriting the subnet under its revision for a concurrent
+	// DeleteSubnet: no association outlives its subnet.
+	stored, snRev, err := store.GetJSON[Subnet](ctx, s.st, prefixSubnet+sn.ID)
+	if err != nil {
+		return "", fmt.Errorf("read subnet %s: %w", sn.ID, err)
+	}
+	snGuard, _ := store.PutJSON(prefixSubnet+sn.ID, stored, snRev)
+	if _, err := s.st.Txn(ctx, put, guard, snGuard); err != nil {
 		return "", fmt.Errorf("associate %s with %s: %w", sn.ID, acl.ID, err)
 	}
 	s.log.Info("network acl association replaced", "subnet", sn.ID, "from", cur.NetworkACLID, "to", acl.ID,
