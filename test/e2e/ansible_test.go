@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"math/rand"
 	"os"
@@ -10,13 +11,16 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+
+	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
 // TestAnsibleHomelab runs test/e2e/testdata/ansible/homelab.yml with
 // Debian's ansible-playbook and its amazon.aws collection (boto3 from
 // python3-boto3), unmodified, against ec2d's Query API: it builds a VPC,
-// subnet, security group, key pair, a running instance (wait: true) with a
-// data volume, a snapshot and an image; checks them through the API and in
+// subnet, internet gateway, a route table sending 0.0.0.0/0 to it,
+// security group, key pair, a running instance (wait: true) with an
+// Elastic IP and a data volume, a snapshot and an image; checks them through the API and in
 // the guest; runs again expecting changed=0; then tears everything down,
 // leaving nothing in the API, in libvirt or in the pools.
 func TestAnsibleHomelab(t *testing.T) {
@@ -61,7 +65,12 @@ func TestAnsibleHomelab(t *testing.T) {
 	if _, changed := play("present"); changed == 0 {
 		t.Fatal("the first run changed nothing")
 	}
-	var ids struct{ VPC, Subnet, Group, Instance, Volume, Snapshot, Image string }
+	var ids struct {
+		VPC, Subnet, Group, Instance, Volume, Snapshot, Image string
+		PublicIP                                              string `json:"public_ip"`
+		IGW                                                   string `json:"igw"`
+		RouteTable                                            string `json:"route_table"`
+	}
 	raw, err := os.ReadFile(facts)
 	if err != nil {
 		t.Fatal(err)
@@ -72,6 +81,14 @@ func TestAnsibleHomelab(t *testing.T) {
 		if inst.GetState().GetName() != "running" || inst.GetSubnetId() != ids.Subnet || inst.GetVpcId() != ids.VPC ||
 			len(inst.GetSecurityGroups()) != 1 || inst.GetSecurityGroups()[0].GetGroupId() != ids.Group || inst.GetKeyName() != "ansible-lab" {
 			t.Errorf("instance %+v", inst)
+		}
+		if inst.GetPublicIpAddress() == "" || inst.GetPublicIpAddress() != ids.PublicIP {
+			t.Errorf("instance public IP %q, ec2_eip gave %q", inst.GetPublicIpAddress(), ids.PublicIP)
+		}
+		rtbs, err := r.Client.DescribeRouteTables(context.Background(), &v1.DescribeRouteTablesRequest{Filters: []*v1.Filter{
+			{Name: "association.subnet-id", Values: []string{ids.Subnet}}, {Name: "route.gateway-id", Values: []string{ids.IGW}}}})
+		if err != nil || len(rtbs.GetRouteTables()) != 1 || rtbs.GetRouteTables()[0].GetRouteTableId() != ids.RouteTable {
+			t.Errorf("the subnet's route table to %s: %v %v", ids.IGW, rtbs, err)
 		}
 		r.waitConsole(t, ids.Instance, "ansible-was-here")
 		if d := r.findGuestDisk(t, ids.Instance, ids.Volume); d == "" {
