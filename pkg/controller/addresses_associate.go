@@ -43,6 +43,10 @@ func (s *Service) AssociateAddress(ctx context.Context, req AssociateRequest) (s
 	if err != nil {
 		return "", err
 	}
+	// netMu (then eipMu, never the other way) keeps a concurrent
+	// DetachInternetGateway from slipping between the check and the write.
+	s.netMu.Lock()
+	defer s.netMu.Unlock()
 	if err := s.checkInternetGatewayFor(ctx, target.vpcID); err != nil {
 		return "", err
 	}

@@ -256,3 +256,28 @@ func TestAssociateNeedsInternetGateway(t *testing.T) {
 		t.Errorf("associating again to the same instance gave %s, want %s", again, first)
 	}
 }
+
+// TestAssociateRacesDetach: an association and a detach of the VPC's
+// gateway racing each other never both succeed (an address left mapped
+// behind no gateway).
+func TestAssociateRacesDetach(t *testing.T) {
+	for i := 0; i < 20; i++ {
+		r := eipRig(t, "198.51.100.0/29")
+		inst := r.run(t, 1, "lab-1a")[0]
+		a := r.allocate(t, acct1)
+		vpc := r.get(t, inst).VpcID
+		igw, err := r.svc.vpcInternetGateway(context.Background(), vpc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 2)
+		go func() {
+			_, err := r.svc.AssociateAddress(ctxFor(acct1), AssociateRequest{AllocationID: a.AllocationID, InstanceID: inst})
+			errs <- err
+		}()
+		go func() { errs <- r.svc.DetachInternetGateway(ctxFor(acct1), igw, vpc, false) }()
+		if e1, e2 := <-errs, <-errs; e1 == nil && e2 == nil {
+			t.Fatalf("round %d: the association and the detach both succeeded", i)
+		}
+	}
+}
