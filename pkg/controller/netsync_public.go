@@ -8,11 +8,12 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/host"
 )
 
-// publicIPs maps an instance ID to the Elastic IP its host answers for it
-// (host.SubnetNIC.PublicIP): one associated with its primary address,
-// while the instance is pending or running in a subnet whose route table
-// sends 0.0.0.0/0 to an attached internet gateway. Without the route, the
-// gateway or a running instance no host holds the address.
+// publicIPs maps an instance ID to the public address its host answers
+// for it (host.SubnetNIC.PublicIP): the Elastic IP or auto-assigned
+// address of its primary private address, while the instance is pending
+// or running in a subnet whose route table sends 0.0.0.0/0 to an attached
+// internet gateway. Without the route, the gateway or a running instance
+// no host holds the address.
 func (s *Service) publicIPs(ctx context.Context, insts []*Instance) (map[string]string, error) {
 	eips, err := s.elasticIPsByInstance(ctx)
 	if err != nil || len(eips) == 0 {

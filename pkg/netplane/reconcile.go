@@ -101,9 +101,9 @@ func (p *Plane) syncEdge(ctx context.Context, bridges []edge.Bridge, routes map[
 	if routed {
 		errs = append(errs, p.writeSysctls(uplinkSysctls(p.uplink())))
 	}
-	// Public addresses go before the rules guarding them and come only
-	// after those rules are in: without them the host would answer on an
-	// address with its own services.
+	// Public addresses leave before the rules guarding them and arrive
+	// only once those rules are in: without them the host would answer on
+	// an address with its own services.
 	public := publicAddrs(bridges)
 	errs = append(errs, p.syncPublicAddrs(public, false))
 	edgeErr := p.edge.Reconcile(ctx, bridges)
