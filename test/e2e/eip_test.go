@@ -14,9 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ec2lab/ec2lab/pkg/agent"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor/hvtest"
-	"github.com/ec2lab/ec2lab/pkg/netplane"
 	"github.com/ec2lab/ec2lab/pkg/netplane/nptest"
 )
 
@@ -45,19 +43,13 @@ func TestElasticIPFromTheLAN(t *testing.T) {
 	dir := hvtest.ScratchDir(t)
 	tag := fmt.Sprintf("ep%04x", rand.Intn(1<<16))
 	pool, agentAddr := filepath.Join(dir, "pool"), freePort(t)
-	x := rand.Intn(250) + 1
-	hosts := []*vxlanHost{
-		{id: "h-" + tag + "-1", vtep: netip.MustParseAddr(fmt.Sprintf("10.252.%d.1", x))},
-		{id: "h-" + tag + "-2", vtep: netip.MustParseAddr(fmt.Sprintf("10.252.%d.2", x))},
+	hosts := nsHosts(t, dir, tag, 252)
+	for _, h := range hosts {
+		h.publicUplink = "up0"
 	}
-	for i, h := range hosts {
-		h.ns, h.prefix = nptest.NetNS(t), fmt.Sprintf("%s%d-", tag, i+1)
-		h.stateDir = filepath.Join(dir, fmt.Sprintf("agent-%d", i+1))
-	}
-	nptest.Veth(t, hosts[0].ns, "under0", hosts[0].vtep.String()+"/30", hosts[1].ns, "under0", hosts[1].vtep.String()+"/30")
 	lan := lanNamespace(t, hosts)
 	for _, h := range hosts { // after the namespaces: swept before they go
-		h.plane = publicObserver(t, h)
+		h.plane = nsObserver(t, h)
 	}
 	t.Cleanup(func() { removeDomains(t, tag) })
 
@@ -76,11 +68,18 @@ instance_types:
 	r := startEC2d(t, filepath.Join(dir, "data"), "--config", config, "--agent-addr", agentAddr)
 	agents := make([]*exec.Cmd, len(hosts))
 	startAgent := func(i int) {
-		agents[i] = startPublicAgent(t, agentAddr, pool, filepath.Join(dir, fmt.Sprintf("local-%d", i+1)), hosts[i])
+		agents[i] = startNSAgent(t, agentAddr, pool, filepath.Join(dir, fmt.Sprintf("local-%d", i+1)), hosts[i])
 	}
 	for i := range hosts {
 		startAgent(i)
 	}
+	t.Cleanup(func() {
+		for _, h := range hosts {
+			if t.Failed() {
+				t.Logf("agent %s log tail:\n%s", h.id, tail(h.log.String(), 3000))
+			}
+		}
+	})
 	waitHosts(t, r, 2)
 	ami := waitTinyAMI(t, r)
 
@@ -236,45 +235,6 @@ func lanNamespace(t *testing.T, hosts []*vxlanHost) string {
 		nptest.In(t, lan, "ip", "link", "set", port, "master", "lan0")
 	}
 	return lan
-}
-
-// publicObserver is nsObserver with the public uplink, so its sweep takes
-// the Elastic IPs off the uplink too.
-func publicObserver(t *testing.T, h *vxlanHost) *netplane.Plane {
-	t.Helper()
-	p, err := netplane.New(netplane.Config{Prefix: agent.NetPrefix(h.prefix), StateDir: filepath.Join(h.stateDir, "net"),
-		NetNS: h.ns, VTEP: h.vtep, PublicUplink: "up0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := p.Reconcile(context.Background(), nil); err != nil {
-			t.Errorf("sweep data plane of %s: %v", h.id, err)
-		}
-		p.Close()
-	})
-	return p
-}
-
-// startPublicAgent is startNSAgent with the public uplink "up0".
-func startPublicAgent(t *testing.T, controller, pool, localPool string, h *vxlanHost) *exec.Cmd {
-	t.Helper()
-	cmd := exec.Command(filepath.Join(binaries(t), "ec2-agent"), "--controller", controller,
-		"--listen", freePort(t), "--host-id", h.id, "--region", "lab-1", "--availability-zone", "lab-1a",
-		"--domain-prefix", h.prefix, "--pool", pool, "--local-pool", localPool, "--state-dir", h.stateDir,
-		"--netns", h.ns, "--vtep", h.vtep.String(), "--public-uplink", "up0")
-	log := &lockedBuffer{}
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		killWait(cmd)
-		if t.Failed() {
-			t.Logf("agent %s log tail:\n%s", h.id, tail(log.String(), 3000))
-		}
-	})
-	return cmd
 }
 
 // uplinkHas tells whether ns's "up0" holds addr.

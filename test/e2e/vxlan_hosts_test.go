@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"math/rand"
@@ -28,7 +27,9 @@ type vxlanHost struct {
 	id, ns, prefix, stateDir string
 	vtep                     netip.Addr
 	plane                    *netplane.Plane // observer of the agent's data plane
-	log                      *bytes.Buffer
+	log                      *lockedBuffer
+	// publicUplink, when set, is the host's public uplink (Elastic IPs).
+	publicUplink string
 }
 
 // TestInstancesAcrossHostsOverVXLAN runs ec2d without embedded agents and
@@ -46,16 +47,7 @@ func TestInstancesAcrossHostsOverVXLAN(t *testing.T) {
 	dir := hvtest.ScratchDir(t)
 	tag := fmt.Sprintf("vx%04x", rand.Intn(1<<16))
 	pool, agentAddr := filepath.Join(dir, "pool"), freePort(t)
-	x := rand.Intn(250) + 1
-	hosts := []*vxlanHost{
-		{id: "h-" + tag + "-1", vtep: netip.MustParseAddr(fmt.Sprintf("10.251.%d.1", x))},
-		{id: "h-" + tag + "-2", vtep: netip.MustParseAddr(fmt.Sprintf("10.251.%d.2", x))},
-	}
-	for i, h := range hosts {
-		h.ns, h.prefix = nptest.NetNS(t), fmt.Sprintf("%s%d-", tag, i+1)
-		h.stateDir = filepath.Join(dir, fmt.Sprintf("agent-%d", i+1))
-	}
-	nptest.Veth(t, hosts[0].ns, "under0", hosts[0].vtep.String()+"/30", hosts[1].ns, "under0", hosts[1].vtep.String()+"/30")
+	hosts := nsHosts(t, dir, tag, 251)
 	for _, h := range hosts { // after the namespaces: swept before they go
 		h.plane = nsObserver(t, h)
 	}
@@ -74,7 +66,7 @@ instance_types:
 	}
 	r := startEC2d(t, filepath.Join(dir, "data"), "--config", config, "--agent-addr", agentAddr)
 	for i, h := range hosts {
-		h.log = startNSAgent(t, agentAddr, pool, filepath.Join(dir, fmt.Sprintf("local-%d", i+1)), h)
+		startNSAgent(t, agentAddr, pool, filepath.Join(dir, fmt.Sprintf("local-%d", i+1)), h)
 	}
 	waitHosts(t, r, 2)
 	ami := waitTinyAMI(t, r)
@@ -168,28 +160,53 @@ func checkVXLANHost(t *testing.T, h, other *vxlanHost, remote *v1.Instance) {
 	}
 }
 
-// startNSAgent runs a standalone ec2-agent for h, until the test ends.
-func startNSAgent(t *testing.T, controller, pool, localPool string, h *vxlanHost) *bytes.Buffer {
+// nsHosts makes two hosts for tag: each its own namespace, prefix and
+// state directory under dir, cabled by a veth underlay carrying their VTEPs
+// (10.<octet>.x.1 and .2).
+func nsHosts(t *testing.T, dir, tag string, octet int) []*vxlanHost {
 	t.Helper()
-	log := &bytes.Buffer{}
-	cmd := exec.Command(filepath.Join(binaries(t), "ec2-agent"), "--controller", controller,
+	x := rand.Intn(250) + 1
+	hosts := []*vxlanHost{
+		{id: "h-" + tag + "-1", vtep: netip.MustParseAddr(fmt.Sprintf("10.%d.%d.1", octet, x))},
+		{id: "h-" + tag + "-2", vtep: netip.MustParseAddr(fmt.Sprintf("10.%d.%d.2", octet, x))},
+	}
+	for i, h := range hosts {
+		h.ns, h.prefix = nptest.NetNS(t), fmt.Sprintf("%s%d-", tag, i+1)
+		h.stateDir = filepath.Join(dir, fmt.Sprintf("agent-%d", i+1))
+	}
+	nptest.Veth(t, hosts[0].ns, "under0", hosts[0].vtep.String()+"/30", hosts[1].ns, "under0", hosts[1].vtep.String()+"/30")
+	return hosts
+}
+
+// startNSAgent runs a standalone ec2-agent for h (with the extra flags, and
+// --public-uplink when h has one) until the test ends; its output goes to
+// h.log, a fresh buffer each start.
+func startNSAgent(t *testing.T, controller, pool, localPool string, h *vxlanHost, extra ...string) *exec.Cmd {
+	t.Helper()
+	h.log = &lockedBuffer{}
+	args := []string{"--controller", controller,
 		"--listen", freePort(t), "--host-id", h.id, "--region", "lab-1", "--availability-zone", "lab-1a",
 		"--domain-prefix", h.prefix, "--pool", pool, "--local-pool", localPool, "--state-dir", h.stateDir,
-		"--netns", h.ns, "--vtep", h.vtep.String())
-	cmd.Stdout, cmd.Stderr = log, log
+		"--netns", h.ns, "--vtep", h.vtep.String()}
+	if h.publicUplink != "" {
+		args = append(args, "--public-uplink", h.publicUplink)
+	}
+	cmd := exec.Command(filepath.Join(binaries(t), "ec2-agent"), append(args, extra...)...)
+	cmd.Stdout, cmd.Stderr = h.log, h.log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { killWait(cmd) })
-	return log
+	return cmd
 }
 
 // nsObserver is a view of h's agent's data plane in h's namespace; at
-// cleanup it sweeps what the test left (dnsmasq would outlive the agent).
+// cleanup it sweeps what the test left (dnsmasq would outlive the agent;
+// with h's public uplink, its public addresses too).
 func nsObserver(t *testing.T, h *vxlanHost) *netplane.Plane {
 	t.Helper()
 	p, err := netplane.New(netplane.Config{Prefix: agent.NetPrefix(h.prefix), StateDir: filepath.Join(h.stateDir, "net"),
-		NetNS: h.ns, VTEP: h.vtep})
+		NetNS: h.ns, VTEP: h.vtep, PublicUplink: h.publicUplink})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,17 +66,6 @@ func saddr(a netip.Addr) frag {
 	}}
 }
 
-// saddrIn matches IPv4 packets from p.
-func saddrIn(p netip.Prefix) frag {
-	mask := net.CIDRMask(p.Bits(), 32)
-	return frag{"ip saddr " + p.Masked().String(), []expr.Any{
-		&expr.Meta{Key: expr.MetaKeyNFPROTO, Register: 1}, cmpEq([]byte{unix.NFPROTO_IPV4}),
-		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: 12, Len: 4},
-		&expr.Bitwise{SourceRegister: 1, DestRegister: 1, Len: 4, Mask: mask, Xor: make([]byte, 4)},
-		cmpEq(p.Masked().Addr().AsSlice()),
-	}}
-}
-
 // peerIn matches IPv4 packets from p (or to p, when dst).
 func peerIn(p netip.Prefix, dst bool) frag {
 	word, off := "ip saddr ", uint32(12)

@@ -151,7 +151,7 @@ func routedRules(cfg Config, b Bridge) []rule {
 		// A flow another bridge already claimed (same tuple from
 		// another VPC) is not taken over: it falls to the drop below.
 		if b.NAT {
-			rs = append(rs, rule{in, oif(up), metaMark(m), saddrIn(b.CIDR), ctStateNew(), ctMark(0), ctMarkSet(m), metaMarkSet(0), accept()})
+			rs = append(rs, rule{in, oif(up), metaMark(m), peerIn(b.CIDR, false), ctStateNew(), ctMark(0), ctMarkSet(m), metaMarkSet(0), accept()})
 		}
 		for _, o := range b.OneToOne {
 			if !b.NAT {
