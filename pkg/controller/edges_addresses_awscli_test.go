@@ -1,32 +1,23 @@
 package controller_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
+	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
 )
 
 // ec2CLI runs `aws ec2 args... --output json` as acct against e's Query
-// API and returns its output and error text; wantOK says it must succeed.
+// API (ec2Tools.run) and returns its output, error text and failure.
 func ec2CLI(t *testing.T, e *edges, bin, acct string, args ...string) (string, string, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, append(append([]string{"ec2"}, args...), "--endpoint-url", e.url, "--output", "json")...)
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIA"+acct, "AWS_SECRET_ACCESS_KEY=secret-"+acct,
-		"AWS_DEFAULT_REGION=lab-1", "AWS_CONFIG_FILE=/nonexistent", "AWS_SHARED_CREDENTIALS_FILE=/nonexistent",
-		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=", "PYTHONDONTWRITEBYTECODE=1", "AWS_MAX_ATTEMPTS=1")
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	return out.String(), errOut.String(), err
+	out, errOut, ok := ec2Tools{asg: &asgTools{t: t, e: e, acct: acct, awsBin: bin}}.run(args...)
+	if !ok {
+		return out, errOut, errors.New("aws ec2 failed")
+	}
+	return out, errOut, nil
 }
 
 // TestElasticIPsThroughTheAWSCLI: the real AWS CLI allocates, associates,

@@ -1,14 +1,9 @@
 package controller_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
 )
@@ -25,20 +20,12 @@ func newNACLTools(t *testing.T, e *edges, acct string) *naclTools {
 // aws runs `aws ec2 args... --output json`: its stdout, and its stderr
 // when it failed ("" when it succeeded).
 func (x *naclTools) aws(args ...string) (string, string) {
-	a := x.asg
-	a.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, a.awsBin, append(append([]string{"ec2"}, args...), "--endpoint-url", a.e.url, "--output", "json")...)
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIA"+a.acct, "AWS_SECRET_ACCESS_KEY=secret-"+a.acct,
-		"AWS_DEFAULT_REGION=lab-1", "AWS_CONFIG_FILE=/nonexistent", "AWS_SHARED_CREDENTIALS_FILE=/nonexistent",
-		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=", "PYTHONDONTWRITEBYTECODE=1", "AWS_MAX_ATTEMPTS=1")
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
-		return out.String(), errOut.String() + err.Error()
+	x.asg.t.Helper()
+	out, errOut, ok := ec2Tools{asg: x.asg}.run(args...)
+	if !ok {
+		return out, errOut + "aws ec2 failed"
 	}
-	return out.String(), ""
+	return out, ""
 }
 
 // must is aws that must succeed, decoded.
