@@ -8,11 +8,13 @@ import (
 )
 
 // CreateNetworkAcl makes a network ACL in a VPC (its tags from the
-// network-acl tag specifications). The client token is echoed, not used.
+// network-acl tag specifications); a retry with its client token answers
+// the first call's ACL.
 //
 //lint:ignore ST1003 the generated gRPC interface names it after the EC2 operation
 func (c *Compute) CreateNetworkAcl(ctx context.Context, r *v1.CreateNetworkAclRequest) (*v1.CreateNetworkAclResponse, error) {
-	acl, err := c.svc.CreateNetworkACL(ctx, r.GetVpcId(), specTags(r.GetTagSpecifications())["network-acl"], r.GetDryRun())
+	acl, err := c.svc.CreateNetworkACL(ctx, controller.CreateInVPC{VpcID: r.GetVpcId(),
+		Tags: specTags(r.GetTagSpecifications())["network-acl"], ClientToken: r.GetClientToken(), DryRun: r.GetDryRun()})
 	if err != nil {
 		return nil, err
 	}

@@ -7,9 +7,11 @@ import (
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
-// CreateRouteTable creates a route table in a VPC.
+// CreateRouteTable creates a route table in a VPC; a retry with its client
+// token answers the first call's table.
 func (c *Compute) CreateRouteTable(ctx context.Context, r *v1.CreateRouteTableRequest) (*v1.CreateRouteTableResponse, error) {
-	rt, err := c.svc.CreateRouteTable(ctx, r.GetVpcId(), specTags(r.GetTagSpecifications())["route-table"], r.GetDryRun())
+	rt, err := c.svc.CreateRouteTable(ctx, controller.CreateInVPC{VpcID: r.GetVpcId(),
+		Tags: specTags(r.GetTagSpecifications())["route-table"], ClientToken: r.GetClientToken(), DryRun: r.GetDryRun()})
 	if err != nil {
 		return nil, err
 	}

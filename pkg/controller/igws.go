@@ -38,6 +38,11 @@ func (s *Service) CreateInternetGateway(ctx context.Context, tags []Tag, dryRun 
 	if err := validateTags(tags); err != nil {
 		return InternetGateway{}, err
 	}
+	release, err := s.admit(ctx, acct, QuotaGateways, "", 1, s.countGateways(acct))
+	if err != nil {
+		return InternetGateway{}, err
+	}
+	defer release()
 	if dryRun {
 		return InternetGateway{}, DryRun()
 	}

@@ -9,25 +9,40 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
-// CreateNetworkACL records a network ACL of vpcID. As EC2's, it starts with
-// only the two catch-all deny entries (rule 32767, egress and ingress) and
-// no subnets.
-func (s *Service) CreateNetworkACL(ctx context.Context, vpcID string, tags []Tag, dryRun bool) (NetworkACL, error) {
+// CreateNetworkACL records a network ACL of a VPC. As EC2's, it starts
+// with only the two catch-all deny entries (rule 32767, egress and
+// ingress) and no subnets. A retry with the first call's client token
+// answers the ACL that call made.
+func (s *Service) CreateNetworkACL(ctx context.Context, req CreateInVPC) (NetworkACL, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return NetworkACL{}, err
 	}
-	v, vrev, err := s.ownVPC(ctx, acct, vpcID)
+	if id, err := s.replayedID(ctx, acct, "CreateNetworkAcl", req); err != nil {
+		return NetworkACL{}, err
+	} else if id != "" {
+		acls, _, err := s.DescribeNetworkAcls(ctx, []string{id}, nil, Page{})
+		if err != nil {
+			return NetworkACL{}, err
+		}
+		return acls[0], nil
+	}
+	v, vrev, err := s.ownVPC(ctx, acct, req.VpcID)
 	if err != nil {
 		return NetworkACL{}, err
 	}
-	if err := validateTags(tags); err != nil {
+	if err := validateTags(req.Tags); err != nil {
 		return NetworkACL{}, err
 	}
-	if dryRun {
+	release, err := s.admit(ctx, acct, QuotaNetworkACLs, v.ID, 1, s.countNetworkACLs(acct, v.ID))
+	if err != nil {
+		return NetworkACL{}, err
+	}
+	defer release()
+	if req.DryRun {
 		return NetworkACL{}, DryRun()
 	}
-	acl := NetworkACL{ID: ids.New(ids.NetworkACL), Owner: acct, VpcID: v.ID, Tags: tags}
+	acl := NetworkACL{ID: ids.New(ids.NetworkACL), Owner: acct, VpcID: v.ID, Tags: req.Tags}
 	for _, egress := range []bool{true, false} {
 		acl.Entries = append(acl.Entries,
 			ACLEntry{RuleNumber: ACLLastRule, Protocol: ACLAllProtocol, RuleAction: ACLDeny, Egress: egress, CIDR: anyIPv4})
@@ -36,7 +51,11 @@ func (s *Service) CreateNetworkACL(ctx context.Context, vpcID string, tags []Tag
 	// Rewriting the VPC under its revision makes a concurrent DeleteVpc
 	// conflict instead of leaving the ACL without its VPC.
 	guard, _ := store.PutJSON(prefixVPC+v.ID, v, vrev)
-	if _, err := s.st.Txn(ctx, op, guard); err != nil {
+	ops := []store.Op{op, guard}
+	if req.ClientToken != "" {
+		ops = append(ops, tokenOp(acct, "CreateNetworkAcl", req.ClientToken, req.hash(), []string{acl.ID}))
+	}
+	if _, err := s.st.Txn(ctx, ops...); err != nil {
 		return NetworkACL{}, fmt.Errorf("record %s: %w", acl.ID, err)
 	}
 	s.log.Info("network acl created", "acl", acl.ID, "vpc", v.ID, "account", acct)

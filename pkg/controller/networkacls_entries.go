@@ -128,13 +128,32 @@ func aclIcmp(typ, code *int) (int, int, error) {
 // CreateNetworkACLEntry adds an entry to a network ACL; its number must be
 // free in its direction.
 func (s *Service) CreateNetworkACLEntry(ctx context.Context, sp ACLEntrySpec, dryRun bool) error {
+	acct, err := account(ctx)
+	if err != nil {
+		return err
+	}
 	return s.editACLEntries(ctx, sp.NetworkACLID, dryRun, sp.entry, func(entries []ACLEntry, e ACLEntry) ([]ACLEntry, error) {
 		if i := aclEntryIndex(entries, e.RuleNumber, e.Egress); i >= 0 {
 			return nil, ec2err.New(ec2err.NetworkACLEntryAlreadyExists,
 				"The network acl entry identified by %d already exists.", e.RuleNumber)
 		}
-		return append(entries, e), nil
+		entries = append(entries, e)
+		// Checked again inside the revision-checked update, so the count
+		// cannot race.
+		return entries, s.checkQuota(acct, QuotaACLRules, aclRulesIn(entries, e.Egress))
 	})
+}
+
+// aclRulesIn counts the entries of one direction that count against the
+// rules quota: all but the catch-all deny.
+func aclRulesIn(entries []ACLEntry, egress bool) int64 {
+	var n int64
+	for _, e := range entries {
+		if e.Egress == egress && e.RuleNumber != ACLLastRule {
+			n++
+		}
+	}
+	return n
 }
 
 // ReplaceNetworkACLEntry replaces the entry of a network ACL with the

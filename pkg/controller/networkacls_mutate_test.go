@@ -35,13 +35,13 @@ func newACLRig(t *testing.T) *aclRig {
 	must(err)
 	b, err := r.svc.CreateSubnet(r.ctx, vpc.ID, "10.7.2.0/24", "lab-1a", nil, false)
 	must(err)
-	acl, err := r.svc.CreateNetworkACL(r.ctx, vpc.ID, []Tag{{Key: "Name", Value: "web"}}, false)
+	acl, err := r.svc.CreateNetworkACL(r.ctx, CreateInVPC{VpcID: vpc.ID, Tags: []Tag{{Key: "Name", Value: "web"}}})
 	must(err)
 	other, err := r.svc.CreateVpc(r.ctx, "10.8.0.0/16", nil, false)
 	must(err)
 	osn, err := r.svc.CreateSubnet(r.ctx, other.ID, "10.8.1.0/24", "lab-1a", nil, false)
 	must(err)
-	oacl, err := r.svc.CreateNetworkACL(r.ctx, other.ID, nil, false)
+	oacl, err := r.svc.CreateNetworkACL(r.ctx, CreateInVPC{VpcID: other.ID})
 	must(err)
 	r.vpc, r.a, r.b, r.acl, r.defACL = vpc.ID, a.ID, b.ID, acl.ID, ids.DefaultNetworkACL(vpc.ID)
 	r.otherVPC, r.otherSubnetID, r.otherVPCACL = other.ID, osn.ID, oacl.ID
@@ -93,7 +93,7 @@ func TestCreateNetworkAcl(t *testing.T) {
 	}
 	before := r.state(t)
 	for _, c := range errs {
-		if _, err := r.svc.CreateNetworkACL(ctxFor(c.ctx), c.vpc, c.tags, c.dry); errCode(err) != c.code {
+		if _, err := r.svc.CreateNetworkACL(ctxFor(c.ctx), CreateInVPC{VpcID: c.vpc, Tags: c.tags, DryRun: c.dry}); errCode(err) != c.code {
 			t.Errorf("%s: %v, want %s", c.name, err, c.code)
 		}
 	}

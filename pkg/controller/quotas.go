@@ -44,6 +44,11 @@ const (
 	QuotaKeyPairs        = "key_pairs_per_region"
 	QuotaLaunchTemplates = "launch_templates_per_region"
 	QuotaElasticIPs      = "elastic_ips_per_region"
+	QuotaGateways        = "internet_gateways_per_region"
+	QuotaRouteTables     = "route_tables_per_vpc"
+	QuotaRoutes          = "routes_per_route_table"
+	QuotaNetworkACLs     = "network_acls_per_vpc"
+	QuotaACLRules        = "rules_per_network_acl"
 	// a volume type + quotaStorageSuffix (gp3_storage_tib, …): TiB of
 	// that type the account may hold.
 	quotaStorageSuffix = "_storage_tib"
@@ -64,6 +69,12 @@ var quotaTable = func() []quotaDef {
 		{QuotaKeyPairs, "Key pairs per Region", 5000, ec2err.KeyPairLimitExceeded, "Maximum number of key pairs (%d) has been reached.", 1},
 		{QuotaLaunchTemplates, "Launch templates per Region", 5000, ec2err.LaunchTemplateLimitExceeded, "You've reached the maximum number of launch templates (%d) for this account.", 1},
 		{QuotaElasticIPs, "EC2-VPC Elastic IPs", 5, ec2err.AddressLimitExceeded, "The maximum number of addresses (%d) has been reached.", 1},
+		{QuotaGateways, "Internet gateways per Region", 5, ec2err.InternetGatewayLimitExceeded, "The maximum number of internet gateways (%d) has been reached.", 1},
+		{QuotaRouteTables, "Route tables per VPC", 200, ec2err.RouteTableLimitExceeded, "The maximum number of route tables (%d) for this VPC has been reached.", 1},
+		{QuotaRoutes, "Routes per route table", 50, ec2err.RouteLimitExceeded, "The maximum number of routes (%d) for this route table has been reached.", 1},
+		{QuotaNetworkACLs, "Network ACLs per VPC", 200, ec2err.NetworkACLLimitExceeded, "The maximum number of network ACLs (%d) for this VPC has been reached.", 1},
+		// Counted per direction, as EC2 does (20 inbound and 20 outbound).
+		{QuotaACLRules, "Rules per network ACL", 20, ec2err.NetworkACLEntryLimitExceeded, "The maximum number of entries (%d) in this direction of the network ACL has been reached.", 1},
 	}
 	for _, typ := range []struct{ t, name string }{
 		{"gp2", "General Purpose SSD (gp2)"}, {"gp3", "General Purpose SSD (gp3)"},
@@ -252,6 +263,18 @@ func (s *Service) countSnapshots(acct string) func(context.Context) (int64, erro
 
 func (s *Service) countImages(acct string) func(context.Context) (int64, error) {
 	return countWhere(s.st, prefixImage, func(im Image) bool { return im.Owner == acct && im.State != "deregistered" })
+}
+
+func (s *Service) countGateways(acct string) func(context.Context) (int64, error) {
+	return countWhere(s.st, prefixInternetGateway, func(g InternetGateway) bool { return g.Owner == acct })
+}
+
+func (s *Service) countRouteTables(acct, vpcID string) func(context.Context) (int64, error) {
+	return countWhere(s.st, prefixRouteTable, func(rt RouteTable) bool { return rt.Owner == acct && rt.VpcID == vpcID })
+}
+
+func (s *Service) countNetworkACLs(acct, vpcID string) func(context.Context) (int64, error) {
+	return countWhere(s.st, prefixNetworkACL, func(a NetworkACL) bool { return a.Owner == acct && a.VpcID == vpcID })
 }
 
 func (s *Service) countKeyPairs(acct string) func(context.Context) (int64, error) {

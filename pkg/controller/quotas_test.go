@@ -31,7 +31,7 @@ func quotaCases() []quotaCase {
 		}
 		return ""
 	}
-	return []quotaCase{
+	cases := []quotaCase{
 		{key: QuotaVPCs, code: "VpcLimitExceeded", limit: 3, each: 1, setup: none,
 			create: func(r *rig, ctx context.Context, _, _ string, i int) error {
 				_, err := r.svc.CreateVpc(ctx, fmt.Sprintf("10.%d.0.0/16", i), nil, false)
@@ -151,6 +151,7 @@ func quotaCases() []quotaCase {
 			},
 			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) { return r.svc.countSnapshots(acct) }},
 	}
+	return append(cases, netQuotaCases()...)
 }
 
 // TestQuotas: each quota lets an account reach its limit and no further;
@@ -321,6 +322,8 @@ func TestQuotaDefaults(t *testing.T) {
 		{QuotaVPCs, 5}, {QuotaSubnets, 200}, {QuotaSecurityGroups, 2500}, {QuotaRulesPerGroup, 60},
 		{QuotaSnapshots, 100000}, {QuotaImages, 50000}, {QuotaKeyPairs, 5000}, {QuotaLaunchTemplates, 5000},
 		{"gp2_storage_tib", 50}, {"gp3_storage_tib", 50}, {"io2_storage_tib", 50}, {QuotaVCPUs, 64},
+		{QuotaElasticIPs, 5}, {QuotaGateways, 5}, {QuotaRouteTables, 200}, {QuotaRoutes, 50},
+		{QuotaNetworkACLs, 200}, {QuotaACLRules, 20},
 	} {
 		if got := r.svc.Quota(acct1, c.key); got != c.want {
 			t.Errorf("%s = %d, want %d", c.key, got, c.want)

@@ -11,32 +11,57 @@ import (
 )
 
 // CreateRouteTable records a new (non-main) route table in a VPC: it has
-// the VPC's local routes only.
-func (s *Service) CreateRouteTable(ctx context.Context, vpcID string, tags []Tag, dryRun bool) (RouteTable, error) {
+// the VPC's local routes only. A retry with the first call's client token
+// answers the table that call made.
+func (s *Service) CreateRouteTable(ctx context.Context, req CreateInVPC) (RouteTable, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return RouteTable{}, err
 	}
-	if err := validateTags(tags); err != nil {
+	if err := validateTags(req.Tags); err != nil {
 		return RouteTable{}, err
 	}
 	s.netMu.Lock()
 	defer s.netMu.Unlock()
-	v, vrev, err := s.ownVPC(ctx, acct, vpcID)
+	if id, err := s.replayedID(ctx, acct, "CreateRouteTable", req); err != nil {
+		return RouteTable{}, err
+	} else if id != "" {
+		return s.routeTableByID(ctx, id)
+	}
+	v, vrev, err := s.ownVPC(ctx, acct, req.VpcID)
 	if err != nil {
 		return RouteTable{}, err
 	}
-	if dryRun {
+	release, err := s.admit(ctx, acct, QuotaRouteTables, v.ID, 1, s.countRouteTables(acct, v.ID))
+	if err != nil {
+		return RouteTable{}, err
+	}
+	defer release()
+	if req.DryRun {
 		return RouteTable{}, DryRun()
 	}
-	rt := RouteTable{ID: ids.New(ids.RouteTable), Owner: acct, VpcID: v.ID, Tags: tags}
+	rt := RouteTable{ID: ids.New(ids.RouteTable), Owner: acct, VpcID: v.ID, Tags: req.Tags}
 	op, _ := store.PutJSON(prefixRouteTable+rt.ID, rt, store.MustNotExist)
 	touch, _ := store.PutJSON(prefixVPC+v.ID, v, vrev) // against a concurrent DeleteVpc
-	if _, err := s.st.Txn(ctx, op, touch); err != nil {
+	ops := []store.Op{op, touch}
+	if req.ClientToken != "" {
+		ops = append(ops, tokenOp(acct, "CreateRouteTable", req.ClientToken, req.hash(), []string{rt.ID}))
+	}
+	if _, err := s.st.Txn(ctx, ops...); err != nil {
 		return RouteTable{}, fmt.Errorf("record %s: %w", rt.ID, err)
 	}
 	s.log.Info("route table created", "rtb", rt.ID, "vpc", v.ID, "account", acct)
 	return routeTableView(rt, v, nil, nil), nil
+}
+
+// routeTableByID is the view of one of the caller's tables as
+// DescribeRouteTables shows it (InvalidRouteTableID.NotFound once deleted).
+func (s *Service) routeTableByID(ctx context.Context, id string) (RouteTable, error) {
+	tables, _, err := s.DescribeRouteTables(ctx, []string{id}, nil, Page{})
+	if err != nil {
+		return RouteTable{}, err
+	}
+	return tables[0], nil
 }
 
 // DeleteRouteTable deletes a table that is neither main nor associated

@@ -77,7 +77,7 @@ func TestInternetRoutedSubnets(t *testing.T) {
 				}
 				*sub.id = sn.ID
 			}
-			rt, err := r.svc.CreateRouteTable(ctx, r.vpcA, nil, false)
+			rt, err := r.svc.CreateRouteTable(ctx, CreateInVPC{VpcID: r.vpcA})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -18,15 +18,21 @@ type RouteSpec struct {
 	GatewayID       string
 }
 
-// CreateRoute adds a route to a table; its destination must be new.
+// CreateRoute adds a route to a table; its destination must be new and
+// the table within its route quota.
 func (s *Service) CreateRoute(ctx context.Context, spec RouteSpec, dryRun bool) error {
 	return s.editRoutes(ctx, spec.RouteTableID, spec.DestinationCIDR, dryRun, func(rt *RouteTable, dest string, i int) error {
 		if i >= 0 {
 			return ec2err.New(ec2err.RouteAlreadyExists, "The route identified by %s already exists.", dest)
 		}
 		r, err := s.routeTo(ctx, *rt, dest, spec.GatewayID)
+		if err != nil {
+			return err
+		}
 		rt.Stored = append(rt.Stored, r)
-		return err
+		// The write is revision-checked (and under netMu), so the count
+		// cannot race.
+		return s.checkQuota(rt.Owner, QuotaRoutes, int64(len(rt.Stored)))
 	})
 }
 

@@ -33,7 +33,7 @@ func TestRoutes(t *testing.T) {
 	if err := r.svc.AttachInternetGateway(ctx, otherGW.ID, r.vpcB, false); err != nil {
 		t.Fatal(err)
 	}
-	rt, err := r.svc.CreateRouteTable(ctx, r.vpcA, []Tag{{"Name", "public"}}, false)
+	rt, err := r.svc.CreateRouteTable(ctx, CreateInVPC{VpcID: r.vpcA, Tags: []Tag{{"Name", "public"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -136,6 +136,11 @@ const (
 	AMIQuotaExceeded                   = "AMIQuotaExceeded"
 	KeyPairLimitExceeded               = "KeyPairLimitExceeded"
 	LaunchTemplateLimitExceeded        = "LaunchTemplateLimitExceeded"
+	InternetGatewayLimitExceeded       = "InternetGatewayLimitExceeded"
+	RouteTableLimitExceeded            = "RouteTableLimitExceeded"
+	RouteLimitExceeded                 = "RouteLimitExceeded"
+	NetworkACLLimitExceeded            = "NetworkAclLimitExceeded"
+	NetworkACLEntryLimitExceeded       = "NetworkAclEntryLimitExceeded"
 )
 
 // Codes about network interfaces, route tables and network ACLs.
