@@ -24,9 +24,20 @@ func (s *Service) DescribeInstances(ctx context.Context, idList []string, filter
 	if err != nil {
 		return nil, "", err
 	}
+	byInst, err := s.addressesForFilters(ctx, filters)
+	if err != nil {
+		return nil, "", err
+	}
 	var hits []*Instance // shared cache records: copied only for the page
 	for _, in := range all {
-		ok, err := matches(filters, func(n string) ([]string, bool) { return instanceField(*in, n) })
+		ok, err := matches(filters, func(n string) ([]string, bool) {
+			if instanceAddressFilters[n] {
+				withAddr := *in
+				withAddr.Addresses = byInst[in.ID]
+				return instanceAddressField(withAddr, n)
+			}
+			return instanceField(*in, n)
+		})
 		if err != nil {
 			return nil, "", err
 		}
