@@ -103,8 +103,14 @@ func TestRouteTableAssociations(t *testing.T) {
 		{"delete: main table", func() error { return r.svc.DeleteRouteTable(ctx, ids.MainRouteTable(r.vpcA), false) }, ec2err.DependencyViolation},
 		{"delete: unknown table", func() error { return r.svc.DeleteRouteTable(ctx, "rtb-00000000000000000", false) }, ec2err.InvalidRouteTableIDNotFound},
 		{"delete: dry run", func() error { return r.svc.DeleteRouteTable(ctx, rt2.ID, true) }, ec2err.DryRunOperation},
-		{"create: unknown VPC", func() error { _, err := r.svc.CreateRouteTable(ctx, CreateInVPC{VpcID: "vpc-00000000000000000"}); return err }, ec2err.InvalidVpcIDNotFound},
-		{"create: dry run", func() error { _, err := r.svc.CreateRouteTable(ctx, CreateInVPC{VpcID: r.vpcA, DryRun: true}); return err }, ec2err.DryRunOperation},
+		{"create: unknown VPC", func() error {
+			_, err := r.svc.CreateRouteTable(ctx, CreateInVPC{VpcID: "vpc-00000000000000000"})
+			return err
+		}, ec2err.InvalidVpcIDNotFound},
+		{"create: dry run", func() error {
+			_, err := r.svc.CreateRouteTable(ctx, CreateInVPC{VpcID: r.vpcA, DryRun: true})
+			return err
+		}, ec2err.DryRunOperation},
 	}
 	for _, c := range errs {
 		if err := c.run(); errCode(err) != c.code {
