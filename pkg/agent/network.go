@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"google.golang.org/protobuf/encoding/protojson"
@@ -101,8 +102,47 @@ func (a *Agent) recoverNetwork(ctx context.Context) error {
 	} else if !os.IsNotExist(err) {
 		return fmt.Errorf("recover network: %w", err)
 	}
+	a.keepHeldPublicIPs(req)
 	_, err := a.SyncNetwork(ctx, req)
 	return err
+}
+
+// keepHeldPublicIPs drops from a recovered network the public addresses
+// the host no longer holds on its uplink: after a reboot an address may
+// have moved to another host, and announcing it again would pull the
+// LAN's traffic here until the controller's next push. Addresses still
+// held (the agent restarted, the host did not) stay, so their guests keep
+// their traffic. The controller's push adds back what is still ours.
+// When the uplink cannot be read, every saved address waits.
+func (a *Agent) keepHeldPublicIPs(req *agentv1.SyncNetworkRequest) {
+	var held []netip.Addr
+	p, err := a.Plane()
+	if err == nil {
+		held, err = p.HeldPublicAddrs()
+	}
+	if err != nil {
+		a.log.Warn("recover: cannot read the public addresses held; each waits for the controller", "err", err)
+	}
+	for _, ip := range dropUnheldPublicIPs(req, held) {
+		a.log.Info("recover: public address not held, waiting for the controller", "address", ip)
+	}
+}
+
+// dropUnheldPublicIPs clears each NIC's public address that is not in
+// held and returns the addresses it cleared.
+func dropUnheldPublicIPs(req *agentv1.SyncNetworkRequest, held []netip.Addr) []string {
+	var dropped []string
+	for _, sn := range req.GetSubnets() {
+		for _, nic := range sn.GetNics() {
+			ip, err := netip.ParseAddr(nic.GetPublicIp())
+			if nic.GetPublicIp() == "" || (err == nil && slices.Contains(held, ip)) {
+				continue
+			}
+			dropped = append(dropped, nic.GetPublicIp())
+			nic.PublicIp = ""
+		}
+	}
+	return dropped
 }
 
 // saveNetwork persists req; an empty network is no file (what Recover

@@ -97,3 +97,24 @@ func TestDNSZones(t *testing.T) {
 		t.Error("planeSubnets accepted a bad DNS server")
 	}
 }
+
+// TestDropUnheldPublicIPs: a recovered network keeps the public addresses
+// the uplink still holds and drops the others (the host rebooted; the
+// controller says again which are still this host's).
+func TestDropUnheldPublicIPs(t *testing.T) {
+	req := &agentv1.SyncNetworkRequest{Subnets: []*agentv1.NetSubnet{{SubnetId: "subnet-1", Cidr: "10.0.1.0/24", Nics: []*agentv1.NetNic{
+		{InstanceId: "i-1", Ip: "10.0.1.4", PublicIp: "198.51.100.20"},
+		{InstanceId: "i-2", Ip: "10.0.1.5", PublicIp: "198.51.100.21"},
+		{InstanceId: "i-3", Ip: "10.0.1.6"}}}}}
+	dropped := dropUnheldPublicIPs(req, []netip.Addr{netip.MustParseAddr("198.51.100.20")})
+	if len(dropped) != 1 || dropped[0] != "198.51.100.21" {
+		t.Errorf("dropped %v, want [198.51.100.21]", dropped)
+	}
+	nics := req.GetSubnets()[0].GetNics()
+	if nics[0].GetPublicIp() != "198.51.100.20" || nics[1].GetPublicIp() != "" || nics[2].GetPublicIp() != "" {
+		t.Errorf("after recovery: %v", nics)
+	}
+	if got := dropUnheldPublicIPs(req, nil); len(got) != 1 || nics[0].GetPublicIp() != "" {
+		t.Errorf("nothing held: dropped %v, left %v", got, nics)
+	}
+}

@@ -102,6 +102,33 @@ func (p *Plane) syncPublicAddrs(want []netip.Addr, add bool) error {
 	return errors.Join(errs...)
 }
 
+// HeldPublicAddrs are the public addresses this Plane holds on its public
+// uplink now, sorted (none without an uplink). A restarting agent keeps
+// only these from its saved network: an address that is gone (the host
+// rebooted) waits for the controller to confirm it is still this host's.
+func (p *Plane) HeldPublicAddrs() ([]netip.Addr, error) {
+	if p.cfg.PublicUplink == "" {
+		return nil, nil
+	}
+	uplink, err := p.nl.LinkByName(p.cfg.PublicUplink)
+	if err != nil {
+		return nil, fmt.Errorf("public uplink %s: %w", p.cfg.PublicUplink, err)
+	}
+	have, err := p.nl.AddrList(uplink, netlink.FAMILY_V4)
+	if err != nil {
+		return nil, fmt.Errorf("list addresses of %s: %w", p.cfg.PublicUplink, err)
+	}
+	var out []netip.Addr
+	for _, a := range have {
+		if p.ownPublicAddr(a) && a.Label == p.publicLabel() {
+			ip, _ := netip.AddrFromSlice(a.IP.To4())
+			out = append(out, ip)
+		}
+	}
+	slices.SortFunc(out, netip.Addr.Compare)
+	return out, nil
+}
+
 // removePublicAddr deletes one of the Plane's public addresses and the
 // connections through it (both ways: to it, and the guest's flows NATed
 // to it), so no established flow outlives its address: it may come back

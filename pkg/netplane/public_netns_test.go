@@ -164,6 +164,19 @@ s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("10.9.1.20",0)); s.se
 		set(nil)
 		wantTCP(t, lan, "198.51.100.20", a.InstanceID+" from 198.51.100.1")
 	})
+	t.Run("held public addresses are the uplink's own", func(t *testing.T) {
+		held, err := p.HeldPublicAddrs()
+		if err != nil || len(held) != 2 || held[0] != a.PublicIP || held[1] != c.PublicIP {
+			t.Fatalf("held %v %v, want [%s %s]", held, err, a.PublicIP, c.PublicIP)
+		}
+		// As after a reboot: an address the kernel lost is not held.
+		nptest.In(t, host, "ip", "addr", "del", "198.51.100.21/32", "dev", "up0")
+		if held, _ := p.HeldPublicAddrs(); len(held) != 1 || held[0] != a.PublicIP {
+			t.Errorf("held after losing %s: %v", c.PublicIP, held)
+		}
+		reconcile(t, p, subnets...) // the controller's push adds it back
+		wantTCP(t, lan, "198.51.100.21", c.InstanceID+" from 198.51.100.1")
+	})
 	t.Run("releasing the address cuts the path", func(t *testing.T) {
 		wantTCP(t, lan, "198.51.100.20", a.InstanceID+" from 198.51.100.1")
 		if n := flowsTo(t, host, "198.51.100.20"); n == 0 {
