@@ -290,10 +290,14 @@ func (s *Service) ConsoleOutput(ctx context.Context, id string) ([]byte, time.Ti
 }
 
 // OpenConsole attaches to one of the caller's running instances' live
-// serial console on its host.
+// serial console on its host, when the account's serial console access is
+// on (account_settings.go).
 func (s *Service) OpenConsole(ctx context.Context, id string) (host.Console, error) {
 	in, err := s.instance(ctx, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkSerialConsoleAccess(ctx, in.Owner); err != nil {
 		return nil, err
 	}
 	if in.State != StateRunning {

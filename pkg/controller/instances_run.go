@@ -130,6 +130,9 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 	if err != nil {
 		return RunResult{}, err
 	}
+	if err := s.applyAccountDefaults(ctx, acct, &req, typ); err != nil {
+		return RunResult{}, err
+	}
 	req.Tags = withTemplateTags(req.Tags, tmpl)
 	if len(req.systemTags) > 0 {
 		req.Tags = withSystemTags(req.Tags, req.systemTags)

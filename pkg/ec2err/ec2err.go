@@ -143,6 +143,10 @@ const (
 	NetworkACLEntryLimitExceeded       = "NetworkAclEntryLimitExceeded"
 )
 
+// SerialConsoleAccessDisabled refuses a serial console session while the
+// account's serial console access is off (EC2 Instance Connect's code).
+const SerialConsoleAccessDisabled = "SerialConsoleAccessDisabled"
+
 // Codes about network interfaces, route tables and network ACLs.
 const (
 	InvalidNetworkACLIDMalformed       = "InvalidNetworkAclID.Malformed"

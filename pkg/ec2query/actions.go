@@ -179,6 +179,18 @@ var actions = map[string]action{
 	"DeleteNetworkAclEntry": op(true, compute.DeleteNetworkAclEntry, done, "network_acl_id", "rule_number", "egress"),
 	"ReplaceNetworkAclAssociation": op(true, compute.ReplaceNetworkAclAssociation, replaceNetworkACLAssociationXML,
 		"association_id", "network_acl_id"),
+
+	// Account settings and ID formats (xml_account_settings.go).
+	"GetSerialConsoleAccessStatus":     op(false, compute.GetSerialConsoleAccessStatus, serialConsoleXML),
+	"EnableSerialConsoleAccess":        op(true, compute.EnableSerialConsoleAccess, serialConsoleXML),
+	"DisableSerialConsoleAccess":       op(true, compute.DisableSerialConsoleAccess, serialConsoleXML),
+	"GetInstanceMetadataDefaults":      op(false, compute.GetInstanceMetadataDefaults, metadataDefaultsXMLBody),
+	"ModifyInstanceMetadataDefaults":   op(true, compute.ModifyInstanceMetadataDefaults, modifyMetadataDefaultsXML),
+	"GetDefaultCreditSpecification":    op(false, compute.GetDefaultCreditSpecification, defaultCreditSpecXML, "instance_family"),
+	"ModifyDefaultCreditSpecification": op(true, compute.ModifyDefaultCreditSpecification, defaultCreditSpecXML, "instance_family", "cpu_credits"),
+	"DescribeIdFormat":                 op(false, compute.DescribeIdFormat, idFormatsXML),
+	"DescribeIdentityIdFormat":         op(false, compute.DescribeIdentityIdFormat, idFormatsXML, "principal_arn"),
+	"DescribeAggregateIdFormat":        op(false, compute.DescribeAggregateIdFormat, aggregateIDFormatXML),
 }
 
 // deleteKeyPair echoes the key pair ID EC2 returns alongside <return>.

@@ -152,6 +152,16 @@ const (
 	Compute_DeleteLaunchTemplate_FullMethodName                       = "/ec2lab.v1.Compute/DeleteLaunchTemplate"
 	Compute_DeleteLaunchTemplateVersions_FullMethodName               = "/ec2lab.v1.Compute/DeleteLaunchTemplateVersions"
 	Compute_GetLaunchTemplateData_FullMethodName                      = "/ec2lab.v1.Compute/GetLaunchTemplateData"
+	Compute_GetSerialConsoleAccessStatus_FullMethodName               = "/ec2lab.v1.Compute/GetSerialConsoleAccessStatus"
+	Compute_EnableSerialConsoleAccess_FullMethodName                  = "/ec2lab.v1.Compute/EnableSerialConsoleAccess"
+	Compute_DisableSerialConsoleAccess_FullMethodName                 = "/ec2lab.v1.Compute/DisableSerialConsoleAccess"
+	Compute_GetInstanceMetadataDefaults_FullMethodName                = "/ec2lab.v1.Compute/GetInstanceMetadataDefaults"
+	Compute_ModifyInstanceMetadataDefaults_FullMethodName             = "/ec2lab.v1.Compute/ModifyInstanceMetadataDefaults"
+	Compute_GetDefaultCreditSpecification_FullMethodName              = "/ec2lab.v1.Compute/GetDefaultCreditSpecification"
+	Compute_ModifyDefaultCreditSpecification_FullMethodName           = "/ec2lab.v1.Compute/ModifyDefaultCreditSpecification"
+	Compute_DescribeIdFormat_FullMethodName                           = "/ec2lab.v1.Compute/DescribeIdFormat"
+	Compute_DescribeAggregateIdFormat_FullMethodName                  = "/ec2lab.v1.Compute/DescribeAggregateIdFormat"
+	Compute_DescribeIdentityIdFormat_FullMethodName                   = "/ec2lab.v1.Compute/DescribeIdentityIdFormat"
 )
 
 // ComputeClient is the client API for Compute service.
@@ -358,6 +368,18 @@ type ComputeClient interface {
 	DeleteLaunchTemplateVersions(ctx context.Context, in *DeleteLaunchTemplateVersionsRequest, opts ...grpc.CallOption) (*DeleteLaunchTemplateVersionsResponse, error)
 	// GetLaunchTemplateData describes an instance as launch template data.
 	GetLaunchTemplateData(ctx context.Context, in *GetLaunchTemplateDataRequest, opts ...grpc.CallOption) (*GetLaunchTemplateDataResponse, error)
+	// Account settings of the region: serial console access, instance
+	// metadata defaults, default credit specifications; ID formats.
+	GetSerialConsoleAccessStatus(ctx context.Context, in *SerialConsoleAccessRequest, opts ...grpc.CallOption) (*SerialConsoleAccessStatus, error)
+	EnableSerialConsoleAccess(ctx context.Context, in *SerialConsoleAccessRequest, opts ...grpc.CallOption) (*SerialConsoleAccessStatus, error)
+	DisableSerialConsoleAccess(ctx context.Context, in *SerialConsoleAccessRequest, opts ...grpc.CallOption) (*SerialConsoleAccessStatus, error)
+	GetInstanceMetadataDefaults(ctx context.Context, in *GetInstanceMetadataDefaultsRequest, opts ...grpc.CallOption) (*GetInstanceMetadataDefaultsResponse, error)
+	ModifyInstanceMetadataDefaults(ctx context.Context, in *ModifyInstanceMetadataDefaultsRequest, opts ...grpc.CallOption) (*ModifyInstanceMetadataDefaultsResponse, error)
+	GetDefaultCreditSpecification(ctx context.Context, in *DefaultCreditSpecificationRequest, opts ...grpc.CallOption) (*DefaultCreditSpecificationResponse, error)
+	ModifyDefaultCreditSpecification(ctx context.Context, in *DefaultCreditSpecificationRequest, opts ...grpc.CallOption) (*DefaultCreditSpecificationResponse, error)
+	DescribeIdFormat(ctx context.Context, in *DescribeIdFormatRequest, opts ...grpc.CallOption) (*IdFormatResponse, error)
+	DescribeAggregateIdFormat(ctx context.Context, in *DescribeAggregateIdFormatRequest, opts ...grpc.CallOption) (*IdFormatResponse, error)
+	DescribeIdentityIdFormat(ctx context.Context, in *DescribeIdentityIdFormatRequest, opts ...grpc.CallOption) (*IdFormatResponse, error)
 }
 
 type computeClient struct {
@@ -1669,6 +1691,106 @@ func (c *computeClient) GetLaunchTemplateData(ctx context.Context, in *GetLaunch
 	return out, nil
 }
 
+func (c *computeClient) GetSerialConsoleAccessStatus(ctx context.Context, in *SerialConsoleAccessRequest, opts ...grpc.CallOption) (*SerialConsoleAccessStatus, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SerialConsoleAccessStatus)
+	err := c.cc.Invoke(ctx, Compute_GetSerialConsoleAccessStatus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) EnableSerialConsoleAccess(ctx context.Context, in *SerialConsoleAccessRequest, opts ...grpc.CallOption) (*SerialConsoleAccessStatus, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SerialConsoleAccessStatus)
+	err := c.cc.Invoke(ctx, Compute_EnableSerialConsoleAccess_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DisableSerialConsoleAccess(ctx context.Context, in *SerialConsoleAccessRequest, opts ...grpc.CallOption) (*SerialConsoleAccessStatus, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SerialConsoleAccessStatus)
+	err := c.cc.Invoke(ctx, Compute_DisableSerialConsoleAccess_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) GetInstanceMetadataDefaults(ctx context.Context, in *GetInstanceMetadataDefaultsRequest, opts ...grpc.CallOption) (*GetInstanceMetadataDefaultsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetInstanceMetadataDefaultsResponse)
+	err := c.cc.Invoke(ctx, Compute_GetInstanceMetadataDefaults_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ModifyInstanceMetadataDefaults(ctx context.Context, in *ModifyInstanceMetadataDefaultsRequest, opts ...grpc.CallOption) (*ModifyInstanceMetadataDefaultsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ModifyInstanceMetadataDefaultsResponse)
+	err := c.cc.Invoke(ctx, Compute_ModifyInstanceMetadataDefaults_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) GetDefaultCreditSpecification(ctx context.Context, in *DefaultCreditSpecificationRequest, opts ...grpc.CallOption) (*DefaultCreditSpecificationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DefaultCreditSpecificationResponse)
+	err := c.cc.Invoke(ctx, Compute_GetDefaultCreditSpecification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ModifyDefaultCreditSpecification(ctx context.Context, in *DefaultCreditSpecificationRequest, opts ...grpc.CallOption) (*DefaultCreditSpecificationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DefaultCreditSpecificationResponse)
+	err := c.cc.Invoke(ctx, Compute_ModifyDefaultCreditSpecification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeIdFormat(ctx context.Context, in *DescribeIdFormatRequest, opts ...grpc.CallOption) (*IdFormatResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(IdFormatResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeIdFormat_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeAggregateIdFormat(ctx context.Context, in *DescribeAggregateIdFormatRequest, opts ...grpc.CallOption) (*IdFormatResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(IdFormatResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeAggregateIdFormat_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeIdentityIdFormat(ctx context.Context, in *DescribeIdentityIdFormatRequest, opts ...grpc.CallOption) (*IdFormatResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(IdFormatResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeIdentityIdFormat_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ComputeServer is the server API for Compute service.
 // All implementations must embed UnimplementedComputeServer
 // for forward compatibility.
@@ -1873,6 +1995,18 @@ type ComputeServer interface {
 	DeleteLaunchTemplateVersions(context.Context, *DeleteLaunchTemplateVersionsRequest) (*DeleteLaunchTemplateVersionsResponse, error)
 	// GetLaunchTemplateData describes an instance as launch template data.
 	GetLaunchTemplateData(context.Context, *GetLaunchTemplateDataRequest) (*GetLaunchTemplateDataResponse, error)
+	// Account settings of the region: serial console access, instance
+	// metadata defaults, default credit specifications; ID formats.
+	GetSerialConsoleAccessStatus(context.Context, *SerialConsoleAccessRequest) (*SerialConsoleAccessStatus, error)
+	EnableSerialConsoleAccess(context.Context, *SerialConsoleAccessRequest) (*SerialConsoleAccessStatus, error)
+	DisableSerialConsoleAccess(context.Context, *SerialConsoleAccessRequest) (*SerialConsoleAccessStatus, error)
+	GetInstanceMetadataDefaults(context.Context, *GetInstanceMetadataDefaultsRequest) (*GetInstanceMetadataDefaultsResponse, error)
+	ModifyInstanceMetadataDefaults(context.Context, *ModifyInstanceMetadataDefaultsRequest) (*ModifyInstanceMetadataDefaultsResponse, error)
+	GetDefaultCreditSpecification(context.Context, *DefaultCreditSpecificationRequest) (*DefaultCreditSpecificationResponse, error)
+	ModifyDefaultCreditSpecification(context.Context, *DefaultCreditSpecificationRequest) (*DefaultCreditSpecificationResponse, error)
+	DescribeIdFormat(context.Context, *DescribeIdFormatRequest) (*IdFormatResponse, error)
+	DescribeAggregateIdFormat(context.Context, *DescribeAggregateIdFormatRequest) (*IdFormatResponse, error)
+	DescribeIdentityIdFormat(context.Context, *DescribeIdentityIdFormatRequest) (*IdFormatResponse, error)
 	mustEmbedUnimplementedComputeServer()
 }
 
@@ -2266,6 +2400,36 @@ func (UnimplementedComputeServer) DeleteLaunchTemplateVersions(context.Context, 
 }
 func (UnimplementedComputeServer) GetLaunchTemplateData(context.Context, *GetLaunchTemplateDataRequest) (*GetLaunchTemplateDataResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetLaunchTemplateData not implemented")
+}
+func (UnimplementedComputeServer) GetSerialConsoleAccessStatus(context.Context, *SerialConsoleAccessRequest) (*SerialConsoleAccessStatus, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetSerialConsoleAccessStatus not implemented")
+}
+func (UnimplementedComputeServer) EnableSerialConsoleAccess(context.Context, *SerialConsoleAccessRequest) (*SerialConsoleAccessStatus, error) {
+	return nil, status.Error(codes.Unimplemented, "method EnableSerialConsoleAccess not implemented")
+}
+func (UnimplementedComputeServer) DisableSerialConsoleAccess(context.Context, *SerialConsoleAccessRequest) (*SerialConsoleAccessStatus, error) {
+	return nil, status.Error(codes.Unimplemented, "method DisableSerialConsoleAccess not implemented")
+}
+func (UnimplementedComputeServer) GetInstanceMetadataDefaults(context.Context, *GetInstanceMetadataDefaultsRequest) (*GetInstanceMetadataDefaultsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetInstanceMetadataDefaults not implemented")
+}
+func (UnimplementedComputeServer) ModifyInstanceMetadataDefaults(context.Context, *ModifyInstanceMetadataDefaultsRequest) (*ModifyInstanceMetadataDefaultsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ModifyInstanceMetadataDefaults not implemented")
+}
+func (UnimplementedComputeServer) GetDefaultCreditSpecification(context.Context, *DefaultCreditSpecificationRequest) (*DefaultCreditSpecificationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetDefaultCreditSpecification not implemented")
+}
+func (UnimplementedComputeServer) ModifyDefaultCreditSpecification(context.Context, *DefaultCreditSpecificationRequest) (*DefaultCreditSpecificationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ModifyDefaultCreditSpecification not implemented")
+}
+func (UnimplementedComputeServer) DescribeIdFormat(context.Context, *DescribeIdFormatRequest) (*IdFormatResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeIdFormat not implemented")
+}
+func (UnimplementedComputeServer) DescribeAggregateIdFormat(context.Context, *DescribeAggregateIdFormatRequest) (*IdFormatResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeAggregateIdFormat not implemented")
+}
+func (UnimplementedComputeServer) DescribeIdentityIdFormat(context.Context, *DescribeIdentityIdFormatRequest) (*IdFormatResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeIdentityIdFormat not implemented")
 }
 func (UnimplementedComputeServer) mustEmbedUnimplementedComputeServer() {}
 func (UnimplementedComputeServer) testEmbeddedByValue()                 {}
@@ -4567,6 +4731,186 @@ func _Compute_GetLaunchTemplateData_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_GetSerialConsoleAccessStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SerialConsoleAccessRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).GetSerialConsoleAccessStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_GetSerialConsoleAccessStatus_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).GetSerialConsoleAccessStatus(ctx, req.(*SerialConsoleAccessRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_EnableSerialConsoleAccess_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SerialConsoleAccessRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).EnableSerialConsoleAccess(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_EnableSerialConsoleAccess_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).EnableSerialConsoleAccess(ctx, req.(*SerialConsoleAccessRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DisableSerialConsoleAccess_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SerialConsoleAccessRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DisableSerialConsoleAccess(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DisableSerialConsoleAccess_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DisableSerialConsoleAccess(ctx, req.(*SerialConsoleAccessRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_GetInstanceMetadataDefaults_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetInstanceMetadataDefaultsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).GetInstanceMetadataDefaults(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_GetInstanceMetadataDefaults_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).GetInstanceMetadataDefaults(ctx, req.(*GetInstanceMetadataDefaultsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ModifyInstanceMetadataDefaults_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ModifyInstanceMetadataDefaultsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ModifyInstanceMetadataDefaults(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ModifyInstanceMetadataDefaults_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ModifyInstanceMetadataDefaults(ctx, req.(*ModifyInstanceMetadataDefaultsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_GetDefaultCreditSpecification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DefaultCreditSpecificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).GetDefaultCreditSpecification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_GetDefaultCreditSpecification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).GetDefaultCreditSpecification(ctx, req.(*DefaultCreditSpecificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ModifyDefaultCreditSpecification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DefaultCreditSpecificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ModifyDefaultCreditSpecification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ModifyDefaultCreditSpecification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ModifyDefaultCreditSpecification(ctx, req.(*DefaultCreditSpecificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeIdFormat_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeIdFormatRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeIdFormat(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeIdFormat_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeIdFormat(ctx, req.(*DescribeIdFormatRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeAggregateIdFormat_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeAggregateIdFormatRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeAggregateIdFormat(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeAggregateIdFormat_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeAggregateIdFormat(ctx, req.(*DescribeAggregateIdFormatRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeIdentityIdFormat_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeIdentityIdFormatRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeIdentityIdFormat(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeIdentityIdFormat_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeIdentityIdFormat(ctx, req.(*DescribeIdentityIdFormatRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Compute_ServiceDesc is the grpc.ServiceDesc for Compute service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -5073,6 +5417,46 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetLaunchTemplateData",
 			Handler:    _Compute_GetLaunchTemplateData_Handler,
+		},
+		{
+			MethodName: "GetSerialConsoleAccessStatus",
+			Handler:    _Compute_GetSerialConsoleAccessStatus_Handler,
+		},
+		{
+			MethodName: "EnableSerialConsoleAccess",
+			Handler:    _Compute_EnableSerialConsoleAccess_Handler,
+		},
+		{
+			MethodName: "DisableSerialConsoleAccess",
+			Handler:    _Compute_DisableSerialConsoleAccess_Handler,
+		},
+		{
+			MethodName: "GetInstanceMetadataDefaults",
+			Handler:    _Compute_GetInstanceMetadataDefaults_Handler,
+		},
+		{
+			MethodName: "ModifyInstanceMetadataDefaults",
+			Handler:    _Compute_ModifyInstanceMetadataDefaults_Handler,
+		},
+		{
+			MethodName: "GetDefaultCreditSpecification",
+			Handler:    _Compute_GetDefaultCreditSpecification_Handler,
+		},
+		{
+			MethodName: "ModifyDefaultCreditSpecification",
+			Handler:    _Compute_ModifyDefaultCreditSpecification_Handler,
+		},
+		{
+			MethodName: "DescribeIdFormat",
+			Handler:    _Compute_DescribeIdFormat_Handler,
+		},
+		{
+			MethodName: "DescribeAggregateIdFormat",
+			Handler:    _Compute_DescribeAggregateIdFormat_Handler,
+		},
+		{
+			MethodName: "DescribeIdentityIdFormat",
+			Handler:    _Compute_DescribeIdentityIdFormat_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
