@@ -35,7 +35,9 @@ func metadataDefaultsXMLBody(r *ec2labv1.GetInstanceMetadataDefaultsResponse) bo
 		InstanceMetadataTags: a.GetInstanceMetadataTags(), ManagedBy: a.GetManagedBy()}}
 }
 
-func modifyMetadataDefaultsXML(*ec2labv1.ModifyInstanceMetadataDefaultsResponse) body { return returnTrue() }
+func modifyMetadataDefaultsXML(*ec2labv1.ModifyInstanceMetadataDefaultsResponse) body {
+	return returnTrue()
+}
 
 type creditSpecDefaultBody struct {
 	meta
