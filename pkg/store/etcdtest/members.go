@@ -3,6 +3,7 @@ package etcdtest
 import (
 	"os"
 	"path/filepath"
+	"time"
 
 	"go.etcd.io/etcd/server/v3/embed"
 )
@@ -26,6 +27,36 @@ func (c *Cluster) Endpoint(i int) string {
 
 // Size is the number of members.
 func (c *Cluster) Size() int { return len(c.members) }
+
+// Leader is the index of the member that leads, as the running members
+// see it, or -1 while none does.
+func (c *Cluster) Leader() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, m := range c.members {
+		if m.etcd != nil && m.etcd.Server.Leader() == m.etcd.Server.MemberID() {
+			return i
+		}
+	}
+	return -1
+}
+
+// WaitLeader waits until a running member other than not leads (not is -1
+// for any) and returns its index; the test fails after startTimeout. A
+// request made while followers still forward to a killed leader can time
+// out: that is etcd's behaviour, which tests wait out with this.
+func (c *Cluster) WaitLeader(not int) int {
+	c.t.Helper()
+	deadline := time.Now().Add(startTimeout)
+	for time.Now().Before(deadline) {
+		if l := c.Leader(); l >= 0 && l != not {
+			return l
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.t.Fatalf("etcdtest: no leader (other than member %d) within %v", not, startTimeout)
+	return -1
+}
 
 // Stop stops member i gracefully (a leader hands leadership over first);
 // its data stays for Restart.
