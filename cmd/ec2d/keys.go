@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -20,14 +21,20 @@ import (
 
 type keysFlags struct {
 	dataDir, account, profile, credentials, region, peer string
+	configFile                                           string
+	etcdEndpoints                                        []string
 }
 
 // newKeysCommand is `ec2d keys`: per-account access keys, edited in the
-// state store while ec2d is stopped (bbolt locks the file while it runs).
+// state store: with bbolt while ec2d is stopped (it locks the file while it
+// runs), with etcd at any time.
 func newKeysCommand() *cobra.Command {
 	var f keysFlags
-	cmd := &cobra.Command{Use: "keys", Short: "manage access keys in the state store (ec2d must be stopped)"}
-	cmd.PersistentFlags().StringVar(&f.dataDir, "data-dir", "./var", "ec2d's data directory (holds state.db)")
+	cmd := &cobra.Command{Use: "keys", Short: "manage access keys in the state store (with bbolt, ec2d must be stopped)"}
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&f.dataDir, "data-dir", "./var", "ec2d's data directory (holds state.db)")
+	pf.StringVar(&f.configFile, "config", "", "ec2d's region config: its store section says where the state is (default: DATA_DIR/state.db)")
+	pf.StringSliceVar(&f.etcdEndpoints, "etcd-endpoints", nil, "the state is in this etcd cluster (as ec2d --etcd-endpoints)")
 	create := &cobra.Command{
 		Use:   "create",
 		Short: "create an access key for an account (or a peer region) and write it to a credentials profile",
@@ -57,8 +64,30 @@ func newKeysCommand() *cobra.Command {
 	return cmd
 }
 
-// openStore opens DATA_DIR/state.db, saying clearly when ec2d holds it.
-func openStore(dataDir string) (*store.Bolt, error) {
+// openStore opens the state store that --config and --etcd-endpoints
+// select, by default DATA_DIR/state.db.
+func openStore(ctx context.Context, f keysFlags) (store.Store, error) {
+	var sc server.StoreConfig
+	if f.configFile != "" {
+		cfg, err := server.LoadConfig(f.configFile)
+		if err != nil {
+			return nil, err
+		}
+		sc = cfg.Store
+	}
+	etcdEndpoints(&sc, f.etcdEndpoints)
+	if sc.Etcd == nil {
+		b, err := openBolt(f.dataDir)
+		if err != nil {
+			return nil, err
+		}
+		return b, nil
+	}
+	return server.OpenStore(ctx, sc, f.dataDir, slog.Default())
+}
+
+// openBolt opens DATA_DIR/state.db, saying clearly when ec2d holds it.
+func openBolt(dataDir string) (*store.Bolt, error) {
 	path := server.StatePath(dataDir)
 	if err := fsmode.MkdirAll(dataDir, fsmode.Dir); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
@@ -87,7 +116,7 @@ func createKey(ctx context.Context, f keysFlags, out io.Writer) error {
 	if f.credentials == "" {
 		f.credentials = filepath.Join(f.dataDir, "credentials")
 	}
-	st, err := openStore(f.dataDir)
+	st, err := openStore(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -105,7 +134,7 @@ func createKey(ctx context.Context, f keysFlags, out io.Writer) error {
 }
 
 func listKeys(ctx context.Context, f keysFlags, out io.Writer) error {
-	st, err := openStore(f.dataDir)
+	st, err := openStore(ctx, f)
 	if err != nil {
 		return err
 	}

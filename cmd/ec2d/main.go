@@ -45,6 +45,7 @@ type flags struct {
 	domainPrefix   string
 	imageDirs      []string
 	elasticIPPool  []string
+	etcdEndpoints  []string
 }
 
 func newRootCommand() *cobra.Command {
@@ -79,6 +80,8 @@ func newRootCommand() *cobra.Command {
 	fl.StringVar(&f.domainPrefix, "domain-prefix", "", "all-in-one: prefix of the libvirt domain names the embedded agent owns (default ec2lab-)")
 	fl.StringArrayVar(&f.imageDirs, "image-dir", nil, "directory RegisterImage may read disk images and bundles from and ExportImage may write into: each account its own DIR/ACCOUNT-ID, the admin key all of it (repeatable; default DATA_DIR/images)")
 	fl.StringArrayVar(&f.elasticIPPool, "elastic-ip-pool", nil, "IPv4 CIDR or FIRST-LAST range of the region's Elastic IP pool, added to the config's elastic_ip_pool (repeatable; default: none, AllocateAddress is refused)")
+	fl.StringSliceVar(&f.etcdEndpoints, "etcd-endpoints", nil, "keep the state in this etcd cluster (client URLs, comma-separated) instead of DATA_DIR/state.db; "+
+		"replaces the config's store.etcd.endpoints (prefix and TLS still come from the config)")
 	return cmd
 }
 
@@ -133,11 +136,26 @@ func loadConfig(f flags) (server.Config, error) {
 	if err := imageDirs(&cfg, f); err != nil {
 		return cfg, err
 	}
+	etcdEndpoints(&cfg.Store, f.etcdEndpoints)
 	cfg.ElasticIPPool = append(cfg.ElasticIPPool, f.elasticIPPool...)
 	if _, err := controller.ParseElasticIPPool(cfg.ElasticIPPool); err != nil {
 		return cfg, fmt.Errorf("--elastic-ip-pool: %w", err)
 	}
+	if err := cfg.Store.Validate(); err != nil {
+		return cfg, err
+	}
 	return cfg, cfg.MakeAbsolute()
+}
+
+// etcdEndpoints applies --etcd-endpoints to the store section.
+func etcdEndpoints(sc *server.StoreConfig, endpoints []string) {
+	if len(endpoints) == 0 {
+		return
+	}
+	if sc.Etcd == nil {
+		sc.Etcd = &server.EtcdStoreConfig{}
+	}
+	sc.Etcd.Endpoints = endpoints
 }
 
 // imageDirs adds --image-dir to the config's image_dirs, or DATA_DIR/images

@@ -210,12 +210,18 @@ type hostSpec struct {
 
 func newRig(t *testing.T, quota int, hs hostSpec) *rig {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := store.OpenBolt(filepath.Join(dir, "state.db"))
+	st, err := store.OpenBolt(filepath.Join(t.TempDir(), "state.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return newRigOn(t, st, quota, hs)
+}
+
+// newRigOn is newRig over st.
+func newRigOn(t *testing.T, st store.Store, quota int, hs hostSpec) *rig {
+	t.Helper()
+	dir := t.TempDir()
 	cfg := Config{Region: "lab-1", VCPUQuota: quota, CPUOvercommit: 1, MemoryOvercommit: 1,
 		AvailabilityZones: []ZoneSpec{{Name: "lab-1a", Pool: filepath.Join(dir, "a")}, {Name: "lab-1b", Pool: filepath.Join(dir, "b")}},
 		InstanceTypes:     []instancetypes.Type{{Name: "lab.tiny", Family: "general", VCPUs: 1, MemoryMiB: 256, Architectures: []string{"x86_64"}}}}

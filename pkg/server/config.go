@@ -28,6 +28,9 @@ type Config struct {
 	// Throttling sizes the per-account request buckets of both edges
 	// (EC2's defaults; `disabled: true` turns throttling off).
 	Throttling throttle.Config `json:"throttling"`
+	// Store selects the state store (store.go): bbolt in the data dir
+	// unless `store: {etcd: ...}` names an etcd cluster.
+	Store StoreConfig `json:"store"`
 }
 
 // AgentSpec is one embedded agent.
@@ -88,6 +91,9 @@ func LoadConfig(path string) (Config, error) {
 	if err := c.Throttling.Validate(); err != nil {
 		return Config{}, fmt.Errorf("config %s: %w", path, err)
 	}
+	if err := c.Store.Validate(); err != nil {
+		return Config{}, fmt.Errorf("config %s: %w", path, err)
+	}
 	return c, c.Config.Validate()
 }
 
@@ -111,6 +117,9 @@ func (c *Config) MakeAbsolute() error {
 		if err := absTLS(c.PeerAPI.TLS); err != nil {
 			return fmt.Errorf("peer_api tls: %w", err)
 		}
+	}
+	if err := c.Store.makeAbsolute(); err != nil {
+		return fmt.Errorf("store: %w", err)
 	}
 	for i := range c.EmbeddedAgents {
 		a := &c.EmbeddedAgents[i]

@@ -26,7 +26,6 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/ec2query"
 	"github.com/ec2lab/ec2lab/pkg/fsmode"
 	"github.com/ec2lab/ec2lab/pkg/hypervisor"
-	"github.com/ec2lab/ec2lab/pkg/store"
 	"github.com/ec2lab/ec2lab/pkg/throttle"
 	"github.com/ec2lab/ec2lab/pkg/virttype"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
@@ -76,11 +75,12 @@ func Run(ctx context.Context, o Options) error {
 	if err := tightenFileModes(ctx, o.DataDir, o.Config, log); err != nil {
 		return err
 	}
-	st, err := store.OpenBolt(StatePath(o.DataDir))
+	st, err := OpenStore(ctx, o.Config.Store, o.DataDir, log)
 	if err != nil {
-		return fmt.Errorf("state store: %w", err)
+		return fmt.Errorf("state store %s: %w", o.Config.Store.Describe(o.DataDir), err)
 	}
 	defer st.Close()
+	log.Info("state store open", "store", o.Config.Store.Describe(o.DataDir))
 	svc, err := controller.New(o.Config.Config, st, log)
 	if err != nil {
 		return err

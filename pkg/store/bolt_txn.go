@@ -43,22 +43,6 @@ func (b *Bolt) Txn(ctx context.Context, ops ...Op) (int64, error) {
 	return rev, nil
 }
 
-func validateOps(ops []Op) error {
-	seen := make(map[string]bool, len(ops))
-	for _, op := range ops {
-		switch {
-		case op.Key == "":
-			return errors.New("txn: empty key")
-		case seen[op.Key]:
-			return fmt.Errorf("txn: key %s appears twice", op.Key)
-		case op.ExpectRevision < AnyRevision:
-			return fmt.Errorf("txn: key %s: invalid expected revision %d", op.Key, op.ExpectRevision)
-		}
-		seen[op.Key] = true
-	}
-	return nil
-}
-
 // applyOps runs inside the write transaction; returning an error rolls
 // everything back.
 func applyOps(tx *bolt.Tx, ops []Op) (int64, []Event, error) {

@@ -1,8 +1,8 @@
 // Package store owns the control plane's persistent state: a small,
 // revisioned key-value interface (get, prefix list, conditional
-// transactions, watch) that the embedded bbolt backend implements today and
-// an etcd backend could implement later. Domain code talks to Store and the
-// typed JSON helpers only.
+// transactions, watch) that two backends implement: Bolt, one embedded
+// bbolt file (the default), and Etcd, a namespace of an etcd cluster.
+// Domain code talks to Store and the typed JSON helpers only.
 package store
 
 import (
@@ -74,6 +74,9 @@ type Store interface {
 	Txn(ctx context.Context, ops ...Op) (rev int64, err error)
 	// Watch streams, in commit order, the events under prefix committed
 	// after the call returns, until ctx ends (then the channel is closed).
+	// A backend may also close the channel early when it can no longer
+	// deliver every event (Etcd: compaction, no leader); nothing is
+	// skipped before that, and the watcher re-reads and watches again.
 	Watch(ctx context.Context, prefix string) (<-chan Event, error)
 	// Revision is the current global revision (0 for an empty store).
 	Revision(ctx context.Context) (int64, error)
