@@ -118,3 +118,24 @@ func TestDropUnheldPublicIPs(t *testing.T) {
 		t.Errorf("nothing held: dropped %v, left %v", got, nics)
 	}
 }
+
+// TestPlaneDHCP: a VPC's DHCP option set reaches the data plane whole;
+// an address that does not parse is refused.
+func TestPlaneDHCP(t *testing.T) {
+	ns := &agentv1.NetSubnet{SubnetId: "subnet-1", Dns: &agentv1.NetDns{Server: "10.0.0.2", Domain: "lab-1.compute.internal",
+		Dhcp: &agentv1.NetDhcpOptions{DomainName: "lab.example", DomainNameServers: []string{"10.0.0.53", "10.0.0.2"},
+			NtpServers: []string{"10.0.0.123"}, NetbiosNameServers: []string{"10.0.0.139"}, NetbiosNodeType: 2}}}
+	d, err := planeDNS(ns)
+	if err != nil || d.DHCP == nil {
+		t.Fatalf("planeDNS: %+v %v", d, err)
+	}
+	o := d.DHCP
+	if o.DomainName != "lab.example" || len(o.DNSServers) != 2 || o.DNSServers[1] != netip.MustParseAddr("10.0.0.2") ||
+		len(o.NTPServers) != 1 || len(o.NetBIOSServers) != 1 || o.NetBIOSNodeType != 2 {
+		t.Errorf("DHCP options %+v", o)
+	}
+	ns.Dns.Dhcp.NtpServers = []string{"ntp.example"}
+	if _, err := planeDNS(ns); err == nil {
+		t.Error("an NTP server that is not an address was accepted")
+	}
+}

@@ -90,7 +90,31 @@ func planeDNS(ns *agentv1.NetSubnet) (*netplane.DNS, error) {
 	if err != nil {
 		return nil, fmt.Errorf("subnet %s: dns server: %w", ns.GetSubnetId(), err)
 	}
-	return &netplane.DNS{Server: server, Domain: d.GetDomain(), Support: d.GetSupport()}, nil
+	out := &netplane.DNS{Server: server, Domain: d.GetDomain(), Support: d.GetSupport()}
+	if o := d.GetDhcp(); o != nil {
+		if out.DHCP, err = planeDHCP(o); err != nil {
+			return nil, fmt.Errorf("subnet %s: dhcp options: %w", ns.GetSubnetId(), err)
+		}
+	}
+	return out, nil
+}
+
+// planeDHCP converts a VPC's DHCP option set for the data plane.
+func planeDHCP(o *agentv1.NetDhcpOptions) (*netplane.DHCPOptions, error) {
+	out := &netplane.DHCPOptions{DomainName: o.GetDomainName(), NetBIOSNodeType: int(o.GetNetbiosNodeType())}
+	for _, l := range []struct {
+		in  []string
+		out *[]netip.Addr
+	}{{o.GetDomainNameServers(), &out.DNSServers}, {o.GetNtpServers(), &out.NTPServers}, {o.GetNetbiosNameServers(), &out.NetBIOSServers}} {
+		for _, v := range l.in {
+			a, err := netip.ParseAddr(v)
+			if err != nil {
+				return nil, err
+			}
+			*l.out = append(*l.out, a)
+		}
+	}
+	return out, nil
 }
 
 // dnsAddrsOf are the DNS addresses the subnets' bridges must answer on.

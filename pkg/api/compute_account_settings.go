@@ -57,7 +57,7 @@ func (c *Compute) ModifyInstanceMetadataDefaults(ctx context.Context, r *v1.Modi
 }
 
 // GetDefaultCreditSpecification answers a burstable family's default.
-func (c *Compute) GetDefaultCreditSpecification(ctx context.Context, r *v1.DefaultCreditSpecificationRequest) (*v1.DefaultCreditSpecificationResponse, error) {
+func (c *Compute) GetDefaultCreditSpecification(ctx context.Context, r *v1.GetDefaultCreditSpecificationRequest) (*v1.DefaultCreditSpecificationResponse, error) {
 	credits, err := c.svc.DefaultCreditSpecification(ctx, r.GetInstanceFamily(), r.GetDryRun())
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
@@ -73,7 +74,7 @@ func (c *Compute) DeleteSubnet(ctx context.Context, r *v1.DeleteSubnetRequest) (
 
 func vpcOut(v controller.VPC) *v1.Vpc {
 	out := &v1.Vpc{VpcId: v.ID, OwnerId: v.Owner, CidrBlock: v.CIDR, State: v.State, IsDefault: v.IsDefault,
-		Tags: tagsOut(v.Tags)}
+		Tags: tagsOut(v.Tags), DhcpOptionsId: cmp.Or(v.DhcpOptionsID, controller.DefaultDhcpOptions)}
 	for _, a := range v.Blocks() {
 		out.CidrBlockAssociations = append(out.CidrBlockAssociations, blockOut(a))
 	}

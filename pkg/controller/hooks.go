@@ -83,6 +83,7 @@ func (s *Service) register() {
 		s.imageCopyHooks,
 		s.networkHooks,
 		s.networkTagHooks,
+		s.dhcpOptionsHooks,
 		s.addressHooks,
 		s.publicIPHooks,
 		s.keyPairHooks,

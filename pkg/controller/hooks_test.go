@@ -40,7 +40,7 @@ func TestHooksRegistered(t *testing.T) {
 	slices.Sort(tags)
 	wantTags := []string{"ami=image", "eni=network-interface", "i=instance", "igw=internet-gateway", "key=key-pair", "lt=launch-template",
 		"pg=placement-group", "rtb=route-table", "sg=security-group", "sgr=security-group-rule", "snap=snapshot",
-		"subnet=subnet", "vol=volume", "vpc=vpc", "acl=network-acl", "eipalloc=elastic-ip"}
+		"subnet=subnet", "vol=volume", "vpc=vpc", "acl=network-acl", "eipalloc=elastic-ip", "dopt=dhcp-options"}
 	slices.Sort(wantTags)
 	if !slices.Equal(tags, wantTags) {
 		t.Errorf("tag targets %q, want %q", tags, wantTags)

@@ -112,6 +112,7 @@ func TestInternetGatewayLifecycle(t *testing.T) {
 func TestDescribeInternetGateways(t *testing.T) {
 	r := newIGWRig(t)
 	ctx := ctxFor(acct1)
+	r.svc.cfg.Quotas = QuotaConfig{Defaults: map[string]int64{QuotaGateways: 10}} // six gateways: over EC2's 5
 	if err := r.svc.AttachInternetGateway(ctx, r.gw, r.vpcA, false); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"net/netip"
+	"slices"
 	"sort"
 
 	"github.com/ec2lab/ec2lab/pkg/host"
@@ -22,6 +23,10 @@ func (s *Service) vpcDNS(ctx context.Context, insts []*Instance) (map[string]*ho
 	if err != nil {
 		return nil, err
 	}
+	sets, err := store.ListJSON[DhcpOptions](ctx, s.st, prefixDhcpOptions)
+	if err != nil {
+		return nil, err
+	}
 	domain := network.PrivateDNSDomain(s.cfg.Region)
 	out := make(map[string]*host.SubnetDNS, len(vpcs))
 	for _, v := range vpcs {
@@ -29,8 +34,12 @@ func (s *Service) vpcDNS(ctx context.Context, insts []*Instance) (map[string]*ho
 		if err != nil {
 			continue // not a VPC the data plane serves
 		}
-		out[v.ID] = &host.SubnetDNS{Support: v.DNSSupportEnabled(), Hostnames: v.DNSHostnamesEnabled(), Domain: domain,
+		d := &host.SubnetDNS{Support: v.DNSSupportEnabled(), Hostnames: v.DNSHostnamesEnabled(), Domain: domain,
 			Server: network.DNSServer(p.Masked()).String(), CIDRs: v.blockField(func(b CIDRAssociation) string { return b.CIDR })}
+		if i := slices.IndexFunc(sets, func(o DhcpOptions) bool { return o.ID == v.DhcpOptionsID }); i >= 0 {
+			d.DHCP = dhcpFor(sets[i], d)
+		}
+		out[v.ID] = d
 	}
 	for _, in := range insts {
 		d := out[in.VpcID]
@@ -51,4 +60,24 @@ func (s *Service) vpcDNS(ctx context.Context, insts []*Instance) (map[string]*ho
 		sort.Slice(d.Hosts, func(i, j int) bool { return d.Hosts[i].Name < d.Hosts[j].Name })
 	}
 	return out, nil
+}
+
+// dhcpFor is what a VPC's DHCP servers hand out under option set o:
+// AmazonProvidedDNS is the VPC's server, named only while DNS support is
+// on (as the built-in options do).
+func dhcpFor(o DhcpOptions, d *host.SubnetDNS) *host.DHCPOptions {
+	out := &host.DHCPOptions{NTPServers: o.values(DhcpNTPServers), NetBIOSServers: o.values(DhcpNetBIOSNameServers),
+		NetBIOSNodeType: o.netbiosNodeType()}
+	if v := o.values(DhcpDomainName); len(v) == 1 {
+		out.DomainName = v[0]
+	}
+	for _, srv := range o.values(DhcpDomainNameServers) {
+		switch {
+		case srv != AmazonProvidedDNS:
+			out.DomainNameServers = append(out.DomainNameServers, srv)
+		case d.Support:
+			out.DomainNameServers = append(out.DomainNameServers, d.Server)
+		}
+	}
+	return out
 }

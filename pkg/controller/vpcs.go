@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +36,9 @@ type VPC struct {
 	DNSSupport          *bool `json:"dns_support,omitempty"`
 	DNSHostnames        *bool `json:"dns_hostnames,omitempty"`
 	AddressUsageMetrics bool  `json:"address_usage_metrics,omitempty"`
+	// DhcpOptionsID is the VPC's DHCP option set; "" is the built-in
+	// options (DescribeVpcs: "default"; dhcp_options.go).
+	DhcpOptionsID string `json:"dhcp_options_id,omitempty"`
 }
 
 // CreateVpc records a VPC for cidr (validated as EC2 does).
@@ -115,6 +119,8 @@ func vpcField(v VPC, name string) ([]string, bool) {
 		return []string{strconv.FormatBool(v.IsDefault)}, true
 	case "owner-id":
 		return []string{v.Owner}, true
+	case "dhcp-options-id":
+		return []string{cmp.Or(v.DhcpOptionsID, DefaultDhcpOptions)}, true
 	case "is-classic-link-enabled":
 		// EC2-Classic is gone: no VPC links to it (DescribeVpcClassicLink).
 		return []string{"false"}, true

@@ -135,11 +135,14 @@ func newDefaultCreditCmd(a *app, use, action, short string) *cobra.Command {
 				return usageErrorf("the following arguments are required: %s", missing)
 			}
 			return a.call(cmd.Context(), action, func(ctx context.Context, c pb.ComputeClient) (any, error) {
-				call := c.GetDefaultCreditSpecification
+				var r *pb.DefaultCreditSpecificationResponse
+				var err error
 				if modify {
-					call = c.ModifyDefaultCreditSpecification
+					r, err = c.ModifyDefaultCreditSpecification(ctx, &req)
+				} else {
+					r, err = c.GetDefaultCreditSpecification(ctx, &pb.GetDefaultCreditSpecificationRequest{
+						InstanceFamily: req.InstanceFamily, DryRun: req.DryRun})
 				}
-				r, err := call(ctx, &req)
 				if err != nil {
 					return nil, err
 				}

@@ -23,8 +23,7 @@ func docVpc(v *pb.Vpc) any {
 	return o.Set("VpcId", v.GetVpcId()).
 		Set("State", v.GetState()).
 		Set("CidrBlock", v.GetCidrBlock()).
-		// no DHCP options sets: EC2 says "default" for a VPC without one
-		Set("DhcpOptionsId", "default")
+		Set("DhcpOptionsId", orDefault(v.GetDhcpOptionsId(), "default"))
 }
 
 // docVpcCidrBlockAssociation is an EC2 VpcCidrBlockAssociation.

@@ -143,6 +143,12 @@ const (
 	NetworkACLEntryLimitExceeded       = "NetworkAclEntryLimitExceeded"
 )
 
+// Codes of DHCP option sets.
+const (
+	InvalidDhcpOptionsIDMalformed = "InvalidDhcpOptionsId.Malformed"
+	InvalidDhcpOptionIDNotFound   = "InvalidDhcpOptionID.NotFound"
+)
+
 // SerialConsoleAccessDisabled refuses a serial console session while the
 // account's serial console access is off (EC2 Instance Connect's code).
 const SerialConsoleAccessDisabled = "SerialConsoleAccessDisabled"

@@ -191,6 +191,12 @@ var actions = map[string]action{
 	"DescribeIdFormat":                 op(false, compute.DescribeIdFormat, idFormatsXML),
 	"DescribeIdentityIdFormat":         op(false, compute.DescribeIdentityIdFormat, idFormatsXML, "principal_arn"),
 	"DescribeAggregateIdFormat":        op(false, compute.DescribeAggregateIdFormat, aggregateIDFormatXML),
+
+	// DHCP option sets (xml_dhcp_options.go).
+	"CreateDhcpOptions":    op(true, compute.CreateDhcpOptions, createDhcpOptionsXML, "dhcp_configurations"),
+	"DeleteDhcpOptions":    op(true, compute.DeleteDhcpOptions, done, "dhcp_options_id"),
+	"DescribeDhcpOptions":  op(false, compute.DescribeDhcpOptions, describeDhcpOptionsXML),
+	"AssociateDhcpOptions": op(true, compute.AssociateDhcpOptions, done, "dhcp_options_id", "vpc_id"),
 }
 
 // deleteKeyPair echoes the key pair ID EC2 returns alongside <return>.

@@ -36,8 +36,7 @@ func vpcCidrBlock(a *ec2labv1.VpcCidrBlockAssociation) vpcCidrBlockXML {
 
 func vpc(v *ec2labv1.Vpc) vpcXML {
 	x := vpcXML{VpcID: v.GetVpcId(), OwnerID: v.GetOwnerId(), State: v.GetState(), CidrBlock: v.GetCidrBlock(),
-		// no DHCP options sets: EC2 says "default" for a VPC without one
-		DhcpOptionsID: "default", InstanceTenancy: "default", IsDefault: v.GetIsDefault(), TagSet: tagsXML(v.GetTags()),
+		DhcpOptionsID: orDefault(v.GetDhcpOptionsId()), InstanceTenancy: "default", IsDefault: v.GetIsDefault(), TagSet: tagsXML(v.GetTags()),
 		Ipv6CidrBlockAssociations: &struct{}{}}
 	for _, a := range v.GetCidrBlockAssociations() {
 		x.CidrBlockAssociationSet = append(x.CidrBlockAssociationSet, vpcCidrBlock(a))
@@ -125,4 +124,12 @@ func describeSubnetsXML(r *ec2labv1.DescribeSubnetsResponse) body {
 		b.SubnetSet.Items = append(b.SubnetSet.Items, subnet(s))
 	}
 	return b
+}
+
+// orDefault is EC2's "default" for a VPC without a DHCP option set.
+func orDefault(dopt string) string {
+	if dopt == "" {
+		return "default"
+	}
+	return dopt
 }

@@ -271,6 +271,16 @@ type SubnetDNS struct {
 	Server    string   // the VPC's base address + 2
 	CIDRs     []string // the VPC's IPv4 blocks
 	Hosts     []DNSHost
+	// DHCP is the VPC's DHCP option set, its AmazonProvidedDNS resolved to
+	// Server; nil: the built-in options (Domain, and Server with Support).
+	DHCP *DHCPOptions
+}
+
+// DHCPOptions are what a VPC's DHCP servers hand out under its option set.
+type DHCPOptions struct {
+	DomainName                                    string
+	DomainNameServers, NTPServers, NetBIOSServers []string
+	NetBIOSNodeType                               int32
 }
 
 // DNSHost is an instance's private DNS name and address.

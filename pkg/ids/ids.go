@@ -21,7 +21,9 @@ const (
 	Host           = "h"
 	// InternetGateway is the prefix of internet gateways (igw-...).
 	InternetGateway = "igw"
-	Request         = "req"
+	// DhcpOptions is the prefix of DHCP option sets (dopt-...).
+	DhcpOptions = "dopt"
+	Request     = "req"
 	// Elastic IP addresses: an allocation and its association.
 	Allocation  = "eipalloc"
 	Association = "eipassoc"

@@ -38,7 +38,7 @@ func dhcpLease(t *testing.T, ns, br string, mac net.HardwareAddr, fields string)
 	if err := os.WriteFile(script, []byte(hook), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	nptest.In(t, client, "busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-t", "5", "-T", "1", "-s", script)
+	nptest.In(t, client, "busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-t", "5", "-T", "1", "-O", "wins", "-s", script)
 	b, _ := os.ReadFile(out)
 	nptest.Run(t, "ip", "netns", "del", client)
 	return strings.TrimSpace(string(b))

@@ -11,7 +11,8 @@ import (
 // TestDHCPNamesTheVPCResolver: DHCP hands a subnet's guests their VPC's
 // domain, and its DNS server (base + 2, here outside the subnet) as the
 // resolver while DNS support is on; turned off, the lease names no
-// resolver and still the domain.
+// resolver and still the domain. A VPC's DHCP option set replaces both
+// and adds its NTP and NetBIOS name servers.
 func TestDHCPNamesTheVPCResolver(t *testing.T) {
 	nptest.RequireNetAdmin(t)
 	ns := nptest.NetNS(t)
@@ -33,5 +34,14 @@ func TestDHCPNamesTheVPCResolver(t *testing.T) {
 		if got := dhcpLease(t, ns, br, subnet.NICs[0].MAC, "$domain $dns"); got != tt.want {
 			t.Errorf("support %v: lease domain and resolver %q, want %q", tt.support, got, tt.want)
 		}
+	}
+	subnet.DNS.DHCP = &netplane.DHCPOptions{DomainName: "lab.example",
+		DNSServers:     []netip.Addr{netip.MustParseAddr("10.0.1.53"), netip.MustParseAddr("10.0.0.2")},
+		NTPServers:     []netip.Addr{netip.MustParseAddr("10.0.1.123")},
+		NetBIOSServers: []netip.Addr{netip.MustParseAddr("10.0.1.139")}, NetBIOSNodeType: 2}
+	reconcile(t, p, subnet)
+	want := "lab.example|10.0.1.53 10.0.0.2|10.0.1.123|10.0.1.139"
+	if got := dhcpLease(t, ns, br, subnet.NICs[0].MAC, "$domain|$dns|$ntpsrv|$wins"); got != want {
+		t.Errorf("with an option set: lease %q, want %q", got, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"os/exec"
 	"os/user"
@@ -39,11 +40,40 @@ func (p *Plane) dnsmasqArgs(s Subnet, br string) []string {
 	if s.VNI != 0 {
 		args = append(args, fmt.Sprintf("--dhcp-option=option:mtu,%d", p.cfg.UnderlayMTU-vxlanOverhead))
 	}
-	if d := s.DNS; d != nil {
+	switch d := s.DNS; {
+	case d == nil:
+	case d.DHCP != nil:
+		args = append(args, dhcpOptionArgs(*d.DHCP)...)
+	default:
 		args = append(args, "--dhcp-option=option:domain-name,"+d.Domain)
 		if d.Support {
 			args = append(args, "--dhcp-option=option:dns-server,"+d.Server.String())
 		}
+	}
+	return args
+}
+
+// dhcpOptionArgs are dnsmasq's options for a VPC's DHCP option set.
+func dhcpOptionArgs(o DHCPOptions) []string {
+	var args []string
+	if o.DomainName != "" {
+		args = append(args, "--dhcp-option=option:domain-name,"+o.DomainName)
+	}
+	for _, l := range []struct {
+		name  string
+		addrs []netip.Addr
+	}{{"dns-server", o.DNSServers}, {"ntp-server", o.NTPServers}, {"netbios-ns", o.NetBIOSServers}} {
+		if len(l.addrs) == 0 {
+			continue
+		}
+		list := make([]string, len(l.addrs))
+		for i, a := range l.addrs {
+			list[i] = a.String()
+		}
+		args = append(args, "--dhcp-option=option:"+l.name+","+strings.Join(list, ","))
+	}
+	if o.NetBIOSNodeType != 0 {
+		args = append(args, fmt.Sprintf("--dhcp-option=option:netbios-nodetype,%d", o.NetBIOSNodeType))
 	}
 	return args
 }

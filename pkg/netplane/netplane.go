@@ -128,6 +128,17 @@ type DNS struct {
 	// Support is the VPC's enableDnsSupport: DHCP names Server as the
 	// guests' resolver only while it is on.
 	Support bool
+	// DHCP, when set, is the VPC's DHCP option set: DHCP hands out its
+	// options instead of Domain and Server.
+	DHCP *DHCPOptions
+}
+
+// DHCPOptions are a VPC's DHCP option set as DHCP hands it out (empty
+// fields: the option is not sent).
+type DHCPOptions struct {
+	DomainName                             string
+	DNSServers, NTPServers, NetBIOSServers []netip.Addr
+	NetBIOSNodeType                        int
 }
 
 // NIC is one instance network interface.

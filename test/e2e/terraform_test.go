@@ -404,6 +404,13 @@ func (r *region) resourceCensus(t *testing.T) []string {
 	for _, a := range acls.GetNetworkAcls() {
 		add("network-acl", a.GetNetworkAclId())
 	}
+	dopts, err := r.Client.DescribeDhcpOptions(ctx, &v1.DescribeDhcpOptionsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dopts.GetDhcpOptions() {
+		add("dhcp-options", d.GetDhcpOptionsId())
+	}
 	addrs, err := r.Client.DescribeAddresses(ctx, &v1.DescribeAddressesRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -432,11 +439,16 @@ func storedFiles(t *testing.T, dataDir string) []string {
 	return out
 }
 
-// checkTerraformNetwork: the subnet routes 0.0.0.0/0 to the attached
-// gateway through the table Terraform associated, and uses its ACL.
+// checkTerraformNetwork: the VPC has Terraform's DHCP option set; the
+// subnet routes 0.0.0.0/0 to the attached gateway through the table
+// Terraform associated, and uses its ACL.
 func checkTerraformNetwork(t *testing.T, r *region, out tfOutputs) {
 	t.Helper()
 	ctx := context.Background()
+	vpcs, err := r.Client.DescribeVpcs(ctx, &v1.DescribeVpcsRequest{VpcIds: []string{out.str("vpc_id")}})
+	if err != nil || len(vpcs.GetVpcs()) != 1 || vpcs.GetVpcs()[0].GetDhcpOptionsId() != out.str("dhcp_options") {
+		t.Errorf("VPC's DHCP option set: %v %v, want %s", vpcs, err, out.str("dhcp_options"))
+	}
 	igws, err := r.Client.DescribeInternetGateways(ctx, &v1.DescribeInternetGatewaysRequest{InternetGatewayIds: []string{out.str("internet_gateway")}})
 	if err != nil || len(igws.GetInternetGateways()) != 1 || len(igws.GetInternetGateways()[0].GetAttachments()) != 1 ||
 		igws.GetInternetGateways()[0].GetAttachments()[0].GetVpcId() != out.str("vpc_id") {

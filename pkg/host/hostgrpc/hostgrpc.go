@@ -314,6 +314,10 @@ func dnsTo(d *host.SubnetDNS) *agentv1.NetDns {
 	for _, h := range d.Hosts {
 		out.Hosts = append(out.Hosts, &agentv1.NetDnsHost{Name: h.Name, Ip: h.IP})
 	}
+	if o := d.DHCP; o != nil {
+		out.Dhcp = &agentv1.NetDhcpOptions{DomainName: o.DomainName, DomainNameServers: o.DomainNameServers,
+			NtpServers: o.NTPServers, NetbiosNameServers: o.NetBIOSServers, NetbiosNodeType: o.NetBIOSNodeType}
+	}
 	return out
 }
 

@@ -60,7 +60,9 @@ func TestConversionsDropNothing(t *testing.T) {
 		ACL: &host.SubnetACL{Ingress: []host.ACLRule{{Number: 100, Allow: true, Protocol: 6, CIDR: "0.0.0.0/0", PortFrom: 22, PortTo: 22, ICMPType: 8, ICMPCode: 1}},
 			Egress: []host.ACLRule{{Number: 100, Allow: true, Protocol: 1, CIDR: "0.0.0.0/0", PortFrom: 1, PortTo: 2, ICMPType: 8, ICMPCode: 1}}},
 		DNS: &host.SubnetDNS{Support: true, Hostnames: true, Domain: "lab-1.compute.internal", Server: "10.0.0.2", CIDRs: []string{"10.0.0.0/16"},
-			Hosts: []host.DNSHost{{Name: "ip-10-0-0-5.lab-1.compute.internal", IP: "10.0.0.5"}}}}}
+			Hosts: []host.DNSHost{{Name: "ip-10-0-0-5.lab-1.compute.internal", IP: "10.0.0.5"}},
+			DHCP: &host.DHCPOptions{DomainName: "lab.example", DomainNameServers: []string{"10.0.0.2"}, NTPServers: []string{"10.0.0.9"},
+				NetBIOSServers: []string{"10.0.0.8"}, NetBIOSNodeType: 2}}}}
 	tests := []struct {
 		name    string
 		msg     proto.Message

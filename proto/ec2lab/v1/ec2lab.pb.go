@@ -9341,6 +9341,7 @@ type Vpc struct {
 	Tags      []*Tag                 `protobuf:"bytes,6,rep,name=tags,proto3" json:"tags,omitempty"`
 	// Every IPv4 block of the VPC, the primary first.
 	CidrBlockAssociations []*VpcCidrBlockAssociation `protobuf:"bytes,7,rep,name=cidr_block_associations,json=cidrBlockAssociations,proto3" json:"cidr_block_associations,omitempty"`
+	DhcpOptionsId         string                     `protobuf:"bytes,8,opt,name=dhcp_options_id,json=dhcpOptionsId,proto3" json:"dhcp_options_id,omitempty"` // dopt-…, or "default"
 	unknownFields         protoimpl.UnknownFields
 	sizeCache             protoimpl.SizeCache
 }
@@ -9422,6 +9423,13 @@ func (x *Vpc) GetCidrBlockAssociations() []*VpcCidrBlockAssociation {
 		return x.CidrBlockAssociations
 	}
 	return nil
+}
+
+func (x *Vpc) GetDhcpOptionsId() string {
+	if x != nil {
+		return x.DhcpOptionsId
+	}
+	return ""
 }
 
 type VpcCidrBlockAssociation struct {
@@ -23023,8 +23031,60 @@ func (x *ModifyInstanceMetadataDefaultsResponse) GetReturn() bool {
 	return false
 }
 
-// DefaultCreditSpecificationRequest reads (Get) or sets (Modify, with
-// cpu_credits) the account's default credit option of a burstable family.
+type GetDefaultCreditSpecificationRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	InstanceFamily string                 `protobuf:"bytes,1,opt,name=instance_family,json=instanceFamily,proto3" json:"instance_family,omitempty"`
+	DryRun         bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *GetDefaultCreditSpecificationRequest) Reset() {
+	*x = GetDefaultCreditSpecificationRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[346]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDefaultCreditSpecificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDefaultCreditSpecificationRequest) ProtoMessage() {}
+
+func (x *GetDefaultCreditSpecificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[346]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDefaultCreditSpecificationRequest.ProtoReflect.Descriptor instead.
+func (*GetDefaultCreditSpecificationRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{346}
+}
+
+func (x *GetDefaultCreditSpecificationRequest) GetInstanceFamily() string {
+	if x != nil {
+		return x.InstanceFamily
+	}
+	return ""
+}
+
+func (x *GetDefaultCreditSpecificationRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+// DefaultCreditSpecificationRequest sets the account's default credit
+// option of a burstable family (ModifyDefaultCreditSpecification).
 type DefaultCreditSpecificationRequest struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
 	InstanceFamily string                 `protobuf:"bytes,1,opt,name=instance_family,json=instanceFamily,proto3" json:"instance_family,omitempty"`
@@ -23036,7 +23096,7 @@ type DefaultCreditSpecificationRequest struct {
 
 func (x *DefaultCreditSpecificationRequest) Reset() {
 	*x = DefaultCreditSpecificationRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[346]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[347]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -23048,7 +23108,7 @@ func (x *DefaultCreditSpecificationRequest) String() string {
 func (*DefaultCreditSpecificationRequest) ProtoMessage() {}
 
 func (x *DefaultCreditSpecificationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[346]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[347]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -23061,7 +23121,7 @@ func (x *DefaultCreditSpecificationRequest) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use DefaultCreditSpecificationRequest.ProtoReflect.Descriptor instead.
 func (*DefaultCreditSpecificationRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{346}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{347}
 }
 
 func (x *DefaultCreditSpecificationRequest) GetInstanceFamily() string {
@@ -23095,7 +23155,7 @@ type DefaultCreditSpecificationResponse struct {
 
 func (x *DefaultCreditSpecificationResponse) Reset() {
 	*x = DefaultCreditSpecificationResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[347]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[348]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -23107,7 +23167,7 @@ func (x *DefaultCreditSpecificationResponse) String() string {
 func (*DefaultCreditSpecificationResponse) ProtoMessage() {}
 
 func (x *DefaultCreditSpecificationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[347]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[348]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -23120,7 +23180,7 @@ func (x *DefaultCreditSpecificationResponse) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use DefaultCreditSpecificationResponse.ProtoReflect.Descriptor instead.
 func (*DefaultCreditSpecificationResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{347}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{348}
 }
 
 func (x *DefaultCreditSpecificationResponse) GetInstanceFamily() string {
@@ -23146,7 +23206,7 @@ type DescribeIdFormatRequest struct {
 
 func (x *DescribeIdFormatRequest) Reset() {
 	*x = DescribeIdFormatRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[348]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[349]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -23158,7 +23218,7 @@ func (x *DescribeIdFormatRequest) String() string {
 func (*DescribeIdFormatRequest) ProtoMessage() {}
 
 func (x *DescribeIdFormatRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[348]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[349]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -23171,7 +23231,7 @@ func (x *DescribeIdFormatRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeIdFormatRequest.ProtoReflect.Descriptor instead.
 func (*DescribeIdFormatRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{348}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{349}
 }
 
 func (x *DescribeIdFormatRequest) GetResource() string {
@@ -23190,7 +23250,7 @@ type DescribeAggregateIdFormatRequest struct {
 
 func (x *DescribeAggregateIdFormatRequest) Reset() {
 	*x = DescribeAggregateIdFormatRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[349]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[350]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -23202,7 +23262,7 @@ func (x *DescribeAggregateIdFormatRequest) String() string {
 func (*DescribeAggregateIdFormatRequest) ProtoMessage() {}
 
 func (x *DescribeAggregateIdFormatRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[349]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[350]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -23215,7 +23275,7 @@ func (x *DescribeAggregateIdFormatRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeAggregateIdFormatRequest.ProtoReflect.Descriptor instead.
 func (*DescribeAggregateIdFormatRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{349}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{350}
 }
 
 func (x *DescribeAggregateIdFormatRequest) GetDryRun() bool {
@@ -23235,7 +23295,7 @@ type DescribeIdentityIdFormatRequest struct {
 
 func (x *DescribeIdentityIdFormatRequest) Reset() {
 	*x = DescribeIdentityIdFormatRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[350]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[351]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -23247,7 +23307,7 @@ func (x *DescribeIdentityIdFormatRequest) String() string {
 func (*DescribeIdentityIdFormatRequest) ProtoMessage() {}
 
 func (x *DescribeIdentityIdFormatRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[350]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[351]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -23260,7 +23320,7 @@ func (x *DescribeIdentityIdFormatRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeIdentityIdFormatRequest.ProtoReflect.Descriptor instead.
 func (*DescribeIdentityIdFormatRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{350}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{351}
 }
 
 func (x *DescribeIdentityIdFormatRequest) GetResource() string {
@@ -23288,7 +23348,7 @@ type IdFormat struct {
 
 func (x *IdFormat) Reset() {
 	*x = IdFormat{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[351]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[352]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -23300,7 +23360,7 @@ func (x *IdFormat) String() string {
 func (*IdFormat) ProtoMessage() {}
 
 func (x *IdFormat) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[351]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[352]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -23313,7 +23373,7 @@ func (x *IdFormat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IdFormat.ProtoReflect.Descriptor instead.
 func (*IdFormat) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{351}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{352}
 }
 
 func (x *IdFormat) GetResource() string {
@@ -23340,7 +23400,7 @@ type IdFormatResponse struct {
 
 func (x *IdFormatResponse) Reset() {
 	*x = IdFormatResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[352]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[353]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -23352,7 +23412,7 @@ func (x *IdFormatResponse) String() string {
 func (*IdFormatResponse) ProtoMessage() {}
 
 func (x *IdFormatResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[352]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[353]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -23365,7 +23425,7 @@ func (x *IdFormatResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IdFormatResponse.ProtoReflect.Descriptor instead.
 func (*IdFormatResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{352}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{353}
 }
 
 func (x *IdFormatResponse) GetStatuses() []*IdFormat {
@@ -23380,6 +23440,547 @@ func (x *IdFormatResponse) GetUseLongIdsAggregated() bool {
 		return x.UseLongIdsAggregated
 	}
 	return false
+}
+
+// DhcpConfiguration is one option of a DHCP option set: domain-name,
+// domain-name-servers, ntp-servers, netbios-name-servers or
+// netbios-node-type, with its values.
+type DhcpConfiguration struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Key           string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	Values        []string               `protobuf:"bytes,2,rep,name=values,proto3" json:"values,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DhcpConfiguration) Reset() {
+	*x = DhcpConfiguration{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[354]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DhcpConfiguration) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DhcpConfiguration) ProtoMessage() {}
+
+func (x *DhcpConfiguration) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[354]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DhcpConfiguration.ProtoReflect.Descriptor instead.
+func (*DhcpConfiguration) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{354}
+}
+
+func (x *DhcpConfiguration) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *DhcpConfiguration) GetValues() []string {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
+type DhcpOptions struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	DhcpOptionsId      string                 `protobuf:"bytes,1,opt,name=dhcp_options_id,json=dhcpOptionsId,proto3" json:"dhcp_options_id,omitempty"`
+	OwnerId            string                 `protobuf:"bytes,2,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	DhcpConfigurations []*DhcpConfiguration   `protobuf:"bytes,3,rep,name=dhcp_configurations,json=dhcpConfigurations,proto3" json:"dhcp_configurations,omitempty"`
+	Tags               []*Tag                 `protobuf:"bytes,4,rep,name=tags,proto3" json:"tags,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *DhcpOptions) Reset() {
+	*x = DhcpOptions{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[355]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DhcpOptions) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DhcpOptions) ProtoMessage() {}
+
+func (x *DhcpOptions) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[355]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DhcpOptions.ProtoReflect.Descriptor instead.
+func (*DhcpOptions) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{355}
+}
+
+func (x *DhcpOptions) GetDhcpOptionsId() string {
+	if x != nil {
+		return x.DhcpOptionsId
+	}
+	return ""
+}
+
+func (x *DhcpOptions) GetOwnerId() string {
+	if x != nil {
+		return x.OwnerId
+	}
+	return ""
+}
+
+func (x *DhcpOptions) GetDhcpConfigurations() []*DhcpConfiguration {
+	if x != nil {
+		return x.DhcpConfigurations
+	}
+	return nil
+}
+
+func (x *DhcpOptions) GetTags() []*Tag {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+type CreateDhcpOptionsRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	DhcpConfigurations []*DhcpConfiguration   `protobuf:"bytes,1,rep,name=dhcp_configurations,json=dhcpConfigurations,proto3" json:"dhcp_configurations,omitempty"`
+	TagSpecifications  []*TagSpecification    `protobuf:"bytes,2,rep,name=tag_specifications,json=tagSpecifications,proto3" json:"tag_specifications,omitempty"`
+	DryRun             bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *CreateDhcpOptionsRequest) Reset() {
+	*x = CreateDhcpOptionsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[356]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateDhcpOptionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateDhcpOptionsRequest) ProtoMessage() {}
+
+func (x *CreateDhcpOptionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[356]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateDhcpOptionsRequest.ProtoReflect.Descriptor instead.
+func (*CreateDhcpOptionsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{356}
+}
+
+func (x *CreateDhcpOptionsRequest) GetDhcpConfigurations() []*DhcpConfiguration {
+	if x != nil {
+		return x.DhcpConfigurations
+	}
+	return nil
+}
+
+func (x *CreateDhcpOptionsRequest) GetTagSpecifications() []*TagSpecification {
+	if x != nil {
+		return x.TagSpecifications
+	}
+	return nil
+}
+
+func (x *CreateDhcpOptionsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type CreateDhcpOptionsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DhcpOptions   *DhcpOptions           `protobuf:"bytes,1,opt,name=dhcp_options,json=dhcpOptions,proto3" json:"dhcp_options,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateDhcpOptionsResponse) Reset() {
+	*x = CreateDhcpOptionsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[357]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateDhcpOptionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateDhcpOptionsResponse) ProtoMessage() {}
+
+func (x *CreateDhcpOptionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[357]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateDhcpOptionsResponse.ProtoReflect.Descriptor instead.
+func (*CreateDhcpOptionsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{357}
+}
+
+func (x *CreateDhcpOptionsResponse) GetDhcpOptions() *DhcpOptions {
+	if x != nil {
+		return x.DhcpOptions
+	}
+	return nil
+}
+
+type DeleteDhcpOptionsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DhcpOptionsId string                 `protobuf:"bytes,1,opt,name=dhcp_options_id,json=dhcpOptionsId,proto3" json:"dhcp_options_id,omitempty"`
+	DryRun        bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteDhcpOptionsRequest) Reset() {
+	*x = DeleteDhcpOptionsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[358]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteDhcpOptionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteDhcpOptionsRequest) ProtoMessage() {}
+
+func (x *DeleteDhcpOptionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[358]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteDhcpOptionsRequest.ProtoReflect.Descriptor instead.
+func (*DeleteDhcpOptionsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{358}
+}
+
+func (x *DeleteDhcpOptionsRequest) GetDhcpOptionsId() string {
+	if x != nil {
+		return x.DhcpOptionsId
+	}
+	return ""
+}
+
+func (x *DeleteDhcpOptionsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DeleteDhcpOptionsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteDhcpOptionsResponse) Reset() {
+	*x = DeleteDhcpOptionsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[359]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteDhcpOptionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteDhcpOptionsResponse) ProtoMessage() {}
+
+func (x *DeleteDhcpOptionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[359]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteDhcpOptionsResponse.ProtoReflect.Descriptor instead.
+func (*DeleteDhcpOptionsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{359}
+}
+
+type DescribeDhcpOptionsRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	DhcpOptionsIds []string               `protobuf:"bytes,1,rep,name=dhcp_options_ids,json=dhcpOptionsIds,proto3" json:"dhcp_options_ids,omitempty"`
+	Filters        []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults     int32                  `protobuf:"varint,3,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"` // 5 to 1000
+	NextToken      string                 `protobuf:"bytes,4,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	DryRun         bool                   `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *DescribeDhcpOptionsRequest) Reset() {
+	*x = DescribeDhcpOptionsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[360]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeDhcpOptionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeDhcpOptionsRequest) ProtoMessage() {}
+
+func (x *DescribeDhcpOptionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[360]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeDhcpOptionsRequest.ProtoReflect.Descriptor instead.
+func (*DescribeDhcpOptionsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{360}
+}
+
+func (x *DescribeDhcpOptionsRequest) GetDhcpOptionsIds() []string {
+	if x != nil {
+		return x.DhcpOptionsIds
+	}
+	return nil
+}
+
+func (x *DescribeDhcpOptionsRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeDhcpOptionsRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeDhcpOptionsRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+func (x *DescribeDhcpOptionsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DescribeDhcpOptionsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DhcpOptions   []*DhcpOptions         `protobuf:"bytes,1,rep,name=dhcp_options,json=dhcpOptions,proto3" json:"dhcp_options,omitempty"`
+	NextToken     string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeDhcpOptionsResponse) Reset() {
+	*x = DescribeDhcpOptionsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[361]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeDhcpOptionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeDhcpOptionsResponse) ProtoMessage() {}
+
+func (x *DescribeDhcpOptionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[361]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeDhcpOptionsResponse.ProtoReflect.Descriptor instead.
+func (*DescribeDhcpOptionsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{361}
+}
+
+func (x *DescribeDhcpOptionsResponse) GetDhcpOptions() []*DhcpOptions {
+	if x != nil {
+		return x.DhcpOptions
+	}
+	return nil
+}
+
+func (x *DescribeDhcpOptionsResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+// AssociateDhcpOptionsRequest gives a VPC an option set, or "default" (the
+// region's built-in options).
+type AssociateDhcpOptionsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DhcpOptionsId string                 `protobuf:"bytes,1,opt,name=dhcp_options_id,json=dhcpOptionsId,proto3" json:"dhcp_options_id,omitempty"`
+	VpcId         string                 `protobuf:"bytes,2,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	DryRun        bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AssociateDhcpOptionsRequest) Reset() {
+	*x = AssociateDhcpOptionsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[362]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AssociateDhcpOptionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AssociateDhcpOptionsRequest) ProtoMessage() {}
+
+func (x *AssociateDhcpOptionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[362]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AssociateDhcpOptionsRequest.ProtoReflect.Descriptor instead.
+func (*AssociateDhcpOptionsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{362}
+}
+
+func (x *AssociateDhcpOptionsRequest) GetDhcpOptionsId() string {
+	if x != nil {
+		return x.DhcpOptionsId
+	}
+	return ""
+}
+
+func (x *AssociateDhcpOptionsRequest) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *AssociateDhcpOptionsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type AssociateDhcpOptionsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AssociateDhcpOptionsResponse) Reset() {
+	*x = AssociateDhcpOptionsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[363]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AssociateDhcpOptionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AssociateDhcpOptionsResponse) ProtoMessage() {}
+
+func (x *AssociateDhcpOptionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[363]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AssociateDhcpOptionsResponse.ProtoReflect.Descriptor instead.
+func (*AssociateDhcpOptionsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{363}
 }
 
 var File_ec2lab_v1_ec2lab_proto protoreflect.FileDescriptor
@@ -24211,7 +24812,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x13ExportImageResponse\x12\x1f\n" +
 	"\vbundle_path\x18\x01 \x01(\tR\n" +
 	"bundlePath\x12'\n" +
-	"\x0fmanifest_sha256\x18\x02 \x01(\tR\x0emanifestSha256\"\x8b\x02\n" +
+	"\x0fmanifest_sha256\x18\x02 \x01(\tR\x0emanifestSha256\"\xb3\x02\n" +
 	"\x03Vpc\x12\x15\n" +
 	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12\x19\n" +
 	"\bowner_id\x18\x02 \x01(\tR\aownerId\x12\x1d\n" +
@@ -24221,7 +24822,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\n" +
 	"is_default\x18\x05 \x01(\bR\tisDefault\x12\"\n" +
 	"\x04tags\x18\x06 \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\x12Z\n" +
-	"\x17cidr_block_associations\x18\a \x03(\v2\".ec2lab.v1.VpcCidrBlockAssociationR\x15cidrBlockAssociations\"u\n" +
+	"\x17cidr_block_associations\x18\a \x03(\v2\".ec2lab.v1.VpcCidrBlockAssociationR\x15cidrBlockAssociations\x12&\n" +
+	"\x0fdhcp_options_id\x18\b \x01(\tR\rdhcpOptionsId\"u\n" +
 	"\x17VpcCidrBlockAssociation\x12%\n" +
 	"\x0eassociation_id\x18\x01 \x01(\tR\rassociationId\x12\x1d\n" +
 	"\n" +
@@ -25338,7 +25940,10 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\adry_run\x18\x06 \x01(\bR\x06dryRunB\x1e\n" +
 	"\x1c_http_put_response_hop_limit\"@\n" +
 	"&ModifyInstanceMetadataDefaultsResponse\x12\x16\n" +
-	"\x06return\x18\x01 \x01(\bR\x06return\"\x86\x01\n" +
+	"\x06return\x18\x01 \x01(\bR\x06return\"h\n" +
+	"$GetDefaultCreditSpecificationRequest\x12'\n" +
+	"\x0finstance_family\x18\x01 \x01(\tR\x0einstanceFamily\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"\x86\x01\n" +
 	"!DefaultCreditSpecificationRequest\x12'\n" +
 	"\x0finstance_family\x18\x01 \x01(\tR\x0einstanceFamily\x12\x1f\n" +
 	"\vcpu_credits\x18\x02 \x01(\tR\n" +
@@ -25361,7 +25966,42 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"useLongIds\"z\n" +
 	"\x10IdFormatResponse\x12/\n" +
 	"\bstatuses\x18\x01 \x03(\v2\x13.ec2lab.v1.IdFormatR\bstatuses\x125\n" +
-	"\x17use_long_ids_aggregated\x18\x02 \x01(\bR\x14useLongIdsAggregated2\xd5l\n" +
+	"\x17use_long_ids_aggregated\x18\x02 \x01(\bR\x14useLongIdsAggregated\"=\n" +
+	"\x11DhcpConfiguration\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x16\n" +
+	"\x06values\x18\x02 \x03(\tR\x06values\"\xc3\x01\n" +
+	"\vDhcpOptions\x12&\n" +
+	"\x0fdhcp_options_id\x18\x01 \x01(\tR\rdhcpOptionsId\x12\x19\n" +
+	"\bowner_id\x18\x02 \x01(\tR\aownerId\x12M\n" +
+	"\x13dhcp_configurations\x18\x03 \x03(\v2\x1c.ec2lab.v1.DhcpConfigurationR\x12dhcpConfigurations\x12\"\n" +
+	"\x04tags\x18\x04 \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\xce\x01\n" +
+	"\x18CreateDhcpOptionsRequest\x12M\n" +
+	"\x13dhcp_configurations\x18\x01 \x03(\v2\x1c.ec2lab.v1.DhcpConfigurationR\x12dhcpConfigurations\x12J\n" +
+	"\x12tag_specifications\x18\x02 \x03(\v2\x1b.ec2lab.v1.TagSpecificationR\x11tagSpecifications\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"V\n" +
+	"\x19CreateDhcpOptionsResponse\x129\n" +
+	"\fdhcp_options\x18\x01 \x01(\v2\x16.ec2lab.v1.DhcpOptionsR\vdhcpOptions\"[\n" +
+	"\x18DeleteDhcpOptionsRequest\x12&\n" +
+	"\x0fdhcp_options_id\x18\x01 \x01(\tR\rdhcpOptionsId\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"\x1b\n" +
+	"\x19DeleteDhcpOptionsResponse\"\xcc\x01\n" +
+	"\x1aDescribeDhcpOptionsRequest\x12(\n" +
+	"\x10dhcp_options_ids\x18\x01 \x03(\tR\x0edhcpOptionsIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x03 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x04 \x01(\tR\tnextToken\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\"w\n" +
+	"\x1bDescribeDhcpOptionsResponse\x129\n" +
+	"\fdhcp_options\x18\x01 \x03(\v2\x16.ec2lab.v1.DhcpOptionsR\vdhcpOptions\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"u\n" +
+	"\x1bAssociateDhcpOptionsRequest\x12&\n" +
+	"\x0fdhcp_options_id\x18\x01 \x01(\tR\rdhcpOptionsId\x12\x15\n" +
+	"\x06vpc_id\x18\x02 \x01(\tR\x05vpcId\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\x1e\n" +
+	"\x1cAssociateDhcpOptionsResponse2\xe7o\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -25497,12 +26137,16 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x19EnableSerialConsoleAccess\x12%.ec2lab.v1.SerialConsoleAccessRequest\x1a$.ec2lab.v1.SerialConsoleAccessStatus\x12i\n" +
 	"\x1aDisableSerialConsoleAccess\x12%.ec2lab.v1.SerialConsoleAccessRequest\x1a$.ec2lab.v1.SerialConsoleAccessStatus\x12|\n" +
 	"\x1bGetInstanceMetadataDefaults\x12-.ec2lab.v1.GetInstanceMetadataDefaultsRequest\x1a..ec2lab.v1.GetInstanceMetadataDefaultsResponse\x12\x85\x01\n" +
-	"\x1eModifyInstanceMetadataDefaults\x120.ec2lab.v1.ModifyInstanceMetadataDefaultsRequest\x1a1.ec2lab.v1.ModifyInstanceMetadataDefaultsResponse\x12|\n" +
-	"\x1dGetDefaultCreditSpecification\x12,.ec2lab.v1.DefaultCreditSpecificationRequest\x1a-.ec2lab.v1.DefaultCreditSpecificationResponse\x12\x7f\n" +
+	"\x1eModifyInstanceMetadataDefaults\x120.ec2lab.v1.ModifyInstanceMetadataDefaultsRequest\x1a1.ec2lab.v1.ModifyInstanceMetadataDefaultsResponse\x12\x7f\n" +
+	"\x1dGetDefaultCreditSpecification\x12/.ec2lab.v1.GetDefaultCreditSpecificationRequest\x1a-.ec2lab.v1.DefaultCreditSpecificationResponse\x12\x7f\n" +
 	" ModifyDefaultCreditSpecification\x12,.ec2lab.v1.DefaultCreditSpecificationRequest\x1a-.ec2lab.v1.DefaultCreditSpecificationResponse\x12S\n" +
 	"\x10DescribeIdFormat\x12\".ec2lab.v1.DescribeIdFormatRequest\x1a\x1b.ec2lab.v1.IdFormatResponse\x12e\n" +
 	"\x19DescribeAggregateIdFormat\x12+.ec2lab.v1.DescribeAggregateIdFormatRequest\x1a\x1b.ec2lab.v1.IdFormatResponse\x12c\n" +
-	"\x18DescribeIdentityIdFormat\x12*.ec2lab.v1.DescribeIdentityIdFormatRequest\x1a\x1b.ec2lab.v1.IdFormatResponse2\x80\x03\n" +
+	"\x18DescribeIdentityIdFormat\x12*.ec2lab.v1.DescribeIdentityIdFormatRequest\x1a\x1b.ec2lab.v1.IdFormatResponse\x12^\n" +
+	"\x11CreateDhcpOptions\x12#.ec2lab.v1.CreateDhcpOptionsRequest\x1a$.ec2lab.v1.CreateDhcpOptionsResponse\x12^\n" +
+	"\x11DeleteDhcpOptions\x12#.ec2lab.v1.DeleteDhcpOptionsRequest\x1a$.ec2lab.v1.DeleteDhcpOptionsResponse\x12d\n" +
+	"\x13DescribeDhcpOptions\x12%.ec2lab.v1.DescribeDhcpOptionsRequest\x1a&.ec2lab.v1.DescribeDhcpOptionsResponse\x12g\n" +
+	"\x14AssociateDhcpOptions\x12&.ec2lab.v1.AssociateDhcpOptionsRequest\x1a'.ec2lab.v1.AssociateDhcpOptionsResponse2\x80\x03\n" +
 	"\bAccounts\x12F\n" +
 	"\rCreateAccount\x12\x1f.ec2lab.v1.CreateAccountRequest\x1a\x14.ec2lab.v1.AccessKey\x12J\n" +
 	"\x0fCreateAccessKey\x12!.ec2lab.v1.CreateAccessKeyRequest\x1a\x14.ec2lab.v1.AccessKey\x12G\n" +
@@ -25522,7 +26166,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 353)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 364)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*AccessKey)(nil),                                    // 0: ec2lab.v1.AccessKey
 	(*CreateAccountRequest)(nil),                         // 1: ec2lab.v1.CreateAccountRequest
@@ -25870,14 +26514,25 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*GetInstanceMetadataDefaultsResponse)(nil),          // 343: ec2lab.v1.GetInstanceMetadataDefaultsResponse
 	(*ModifyInstanceMetadataDefaultsRequest)(nil),        // 344: ec2lab.v1.ModifyInstanceMetadataDefaultsRequest
 	(*ModifyInstanceMetadataDefaultsResponse)(nil),       // 345: ec2lab.v1.ModifyInstanceMetadataDefaultsResponse
-	(*DefaultCreditSpecificationRequest)(nil),            // 346: ec2lab.v1.DefaultCreditSpecificationRequest
-	(*DefaultCreditSpecificationResponse)(nil),           // 347: ec2lab.v1.DefaultCreditSpecificationResponse
-	(*DescribeIdFormatRequest)(nil),                      // 348: ec2lab.v1.DescribeIdFormatRequest
-	(*DescribeAggregateIdFormatRequest)(nil),             // 349: ec2lab.v1.DescribeAggregateIdFormatRequest
-	(*DescribeIdentityIdFormatRequest)(nil),              // 350: ec2lab.v1.DescribeIdentityIdFormatRequest
-	(*IdFormat)(nil),                                     // 351: ec2lab.v1.IdFormat
-	(*IdFormatResponse)(nil),                             // 352: ec2lab.v1.IdFormatResponse
-	(*timestamppb.Timestamp)(nil),                        // 353: google.protobuf.Timestamp
+	(*GetDefaultCreditSpecificationRequest)(nil),         // 346: ec2lab.v1.GetDefaultCreditSpecificationRequest
+	(*DefaultCreditSpecificationRequest)(nil),            // 347: ec2lab.v1.DefaultCreditSpecificationRequest
+	(*DefaultCreditSpecificationResponse)(nil),           // 348: ec2lab.v1.DefaultCreditSpecificationResponse
+	(*DescribeIdFormatRequest)(nil),                      // 349: ec2lab.v1.DescribeIdFormatRequest
+	(*DescribeAggregateIdFormatRequest)(nil),             // 350: ec2lab.v1.DescribeAggregateIdFormatRequest
+	(*DescribeIdentityIdFormatRequest)(nil),              // 351: ec2lab.v1.DescribeIdentityIdFormatRequest
+	(*IdFormat)(nil),                                     // 352: ec2lab.v1.IdFormat
+	(*IdFormatResponse)(nil),                             // 353: ec2lab.v1.IdFormatResponse
+	(*DhcpConfiguration)(nil),                            // 354: ec2lab.v1.DhcpConfiguration
+	(*DhcpOptions)(nil),                                  // 355: ec2lab.v1.DhcpOptions
+	(*CreateDhcpOptionsRequest)(nil),                     // 356: ec2lab.v1.CreateDhcpOptionsRequest
+	(*CreateDhcpOptionsResponse)(nil),                    // 357: ec2lab.v1.CreateDhcpOptionsResponse
+	(*DeleteDhcpOptionsRequest)(nil),                     // 358: ec2lab.v1.DeleteDhcpOptionsRequest
+	(*DeleteDhcpOptionsResponse)(nil),                    // 359: ec2lab.v1.DeleteDhcpOptionsResponse
+	(*DescribeDhcpOptionsRequest)(nil),                   // 360: ec2lab.v1.DescribeDhcpOptionsRequest
+	(*DescribeDhcpOptionsResponse)(nil),                  // 361: ec2lab.v1.DescribeDhcpOptionsResponse
+	(*AssociateDhcpOptionsRequest)(nil),                  // 362: ec2lab.v1.AssociateDhcpOptionsRequest
+	(*AssociateDhcpOptionsResponse)(nil),                 // 363: ec2lab.v1.AssociateDhcpOptionsResponse
+	(*timestamppb.Timestamp)(nil),                        // 364: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.Account.access_keys:type_name -> ec2lab.v1.AccessKey
@@ -25894,9 +26549,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	15,  // 11: ec2lab.v1.RunInstancesRequest.hibernation_options:type_name -> ec2lab.v1.HibernationOptionsRequest
 	16,  // 12: ec2lab.v1.RunInstancesRequest.monitoring:type_name -> ec2lab.v1.RunInstancesMonitoringEnabled
 	19,  // 13: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	353, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	364, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	10,  // 15: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	353, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	364, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	11,  // 17: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	22,  // 18: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	7,   // 19: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
@@ -25905,7 +26560,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	19,  // 22: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
 	194, // 23: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	25,  // 24: ec2lab.v1.Instance.cpu_options:type_name -> ec2lab.v1.CpuOptions
-	353, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
+	364, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
 	43,  // 26: ec2lab.v1.Instance.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
 	24,  // 27: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
 	9,   // 28: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
@@ -25913,7 +26568,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	10,  // 30: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	10,  // 31: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	31,  // 32: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	353, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	364, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
 	124, // 34: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
 	124, // 35: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
 	124, // 36: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
@@ -25950,17 +26605,17 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	51,  // 67: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
 	53,  // 68: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
 	52,  // 69: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
-	353, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
-	353, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
-	353, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	364, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	364, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	364, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
 	9,   // 73: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
 	54,  // 74: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
 	57,  // 75: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
 	9,   // 76: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
 	60,  // 77: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	353, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	364, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
 	63,  // 79: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	353, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	364, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
 	7,   // 81: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
 	8,   // 82: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 83: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -25974,18 +26629,18 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	7,   // 91: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
 	9,   // 92: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
 	83,  // 93: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	353, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	353, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	364, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	364, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
 	86,  // 96: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
 	7,   // 97: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
 	8,   // 98: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 99: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
 	87,  // 100: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	353, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	353, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
-	353, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	364, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	364, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
+	364, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
 	7,   // 104: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	353, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
+	364, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
 	8,   // 106: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 107: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
 	97,  // 108: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
@@ -25993,9 +26648,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	8,   // 110: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 111: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	13,  // 112: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	353, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	364, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
 	7,   // 114: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	353, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
+	364, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
 	13,  // 116: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
 	8,   // 117: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 118: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -26063,7 +26718,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	7,   // 180: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
 	297, // 181: ec2lab.v1.NetworkInterface.association:type_name -> ec2lab.v1.NetworkInterfaceAssociation
 	297, // 182: ec2lab.v1.NetworkInterfacePrivateIpAddress.association:type_name -> ec2lab.v1.NetworkInterfaceAssociation
-	353, // 183: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	364, // 183: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
 	9,   // 184: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
 	194, // 185: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	200, // 186: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
@@ -26087,9 +26742,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	216, // 204: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
 	217, // 205: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
 	213, // 206: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
-	353, // 207: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
+	364, // 207: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
 	7,   // 208: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
-	353, // 209: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
+	364, // 209: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
 	210, // 210: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
 	221, // 211: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
 	210, // 212: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
@@ -26151,298 +26806,313 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	331, // 268: ec2lab.v1.NetworkAclEntryRequest.port_range:type_name -> ec2lab.v1.PortRange
 	332, // 269: ec2lab.v1.NetworkAclEntryRequest.icmp_type_code:type_name -> ec2lab.v1.IcmpTypeCode
 	342, // 270: ec2lab.v1.GetInstanceMetadataDefaultsResponse.account_level:type_name -> ec2lab.v1.InstanceMetadataDefaults
-	351, // 271: ec2lab.v1.IdFormatResponse.statuses:type_name -> ec2lab.v1.IdFormat
-	14,  // 272: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	27,  // 273: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	29,  // 274: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	30,  // 275: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	29,  // 276: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	29,  // 277: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	34,  // 278: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	36,  // 279: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	38,  // 280: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	20,  // 281: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	44,  // 282: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
-	48,  // 283: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
-	270, // 284: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
-	274, // 285: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
-	277, // 286: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
-	281, // 287: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
-	283, // 288: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
-	55,  // 289: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	58,  // 290: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	101, // 291: ec2lab.v1.Compute.DescribeAccountAttributes:input_type -> ec2lab.v1.DescribeAccountAttributesRequest
-	61,  // 292: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	64,  // 293: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	266, // 294: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
-	67,  // 295: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	68,  // 296: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	69,  // 297: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	71,  // 298: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	74,  // 299: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	75,  // 300: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	77,  // 301: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	79,  // 302: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	81,  // 303: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	84,  // 304: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	88,  // 305: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	89,  // 306: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	91,  // 307: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	92,  // 308: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	93,  // 309: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	95,  // 310: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	239, // 311: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
-	241, // 312: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
-	246, // 313: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
-	248, // 314: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
-	250, // 315: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
-	251, // 316: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
-	252, // 317: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
-	254, // 318: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
-	255, // 319: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
-	256, // 320: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
-	98,  // 321: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	99,  // 322: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	104, // 323: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	106, // 324: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	111, // 325: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	260, // 326: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
-	262, // 327: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
-	264, // 328: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
-	114, // 329: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	116, // 330: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	118, // 331: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	120, // 332: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	109, // 333: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	108, // 334: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	131, // 335: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	125, // 336: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	127, // 337: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	129, // 338: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	148, // 339: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	149, // 340: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	151, // 341: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	156, // 342: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	157, // 343: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	159, // 344: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	135, // 345: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	137, // 346: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	139, // 347: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	140, // 348: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	142, // 349: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	145, // 350: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	154, // 351: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	279, // 352: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
-	280, // 353: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
-	168, // 354: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	170, // 355: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	172, // 356: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	174, // 357: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	174, // 358: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	176, // 359: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	176, // 360: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	180, // 361: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
-	184, // 362: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
-	187, // 363: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	187, // 364: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	197, // 365: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
-	202, // 366: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
-	207, // 367: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
-	286, // 368: ec2lab.v1.Compute.AllocateAddress:input_type -> ec2lab.v1.AllocateAddressRequest
-	288, // 369: ec2lab.v1.Compute.AssociateAddress:input_type -> ec2lab.v1.AssociateAddressRequest
-	290, // 370: ec2lab.v1.Compute.DisassociateAddress:input_type -> ec2lab.v1.DisassociateAddressRequest
-	292, // 371: ec2lab.v1.Compute.ReleaseAddress:input_type -> ec2lab.v1.ReleaseAddressRequest
-	294, // 372: ec2lab.v1.Compute.DescribeAddresses:input_type -> ec2lab.v1.DescribeAddressesRequest
-	300, // 373: ec2lab.v1.Compute.CreateInternetGateway:input_type -> ec2lab.v1.CreateInternetGatewayRequest
-	302, // 374: ec2lab.v1.Compute.AttachInternetGateway:input_type -> ec2lab.v1.AttachInternetGatewayRequest
-	304, // 375: ec2lab.v1.Compute.DetachInternetGateway:input_type -> ec2lab.v1.DetachInternetGatewayRequest
-	306, // 376: ec2lab.v1.Compute.DeleteInternetGateway:input_type -> ec2lab.v1.DeleteInternetGatewayRequest
-	308, // 377: ec2lab.v1.Compute.DescribeInternetGateways:input_type -> ec2lab.v1.DescribeInternetGatewaysRequest
-	310, // 378: ec2lab.v1.Compute.CreateRouteTable:input_type -> ec2lab.v1.CreateRouteTableRequest
-	312, // 379: ec2lab.v1.Compute.DeleteRouteTable:input_type -> ec2lab.v1.DeleteRouteTableRequest
-	314, // 380: ec2lab.v1.Compute.CreateRoute:input_type -> ec2lab.v1.CreateRouteRequest
-	316, // 381: ec2lab.v1.Compute.ReplaceRoute:input_type -> ec2lab.v1.ReplaceRouteRequest
-	318, // 382: ec2lab.v1.Compute.DeleteRoute:input_type -> ec2lab.v1.DeleteRouteRequest
-	320, // 383: ec2lab.v1.Compute.AssociateRouteTable:input_type -> ec2lab.v1.AssociateRouteTableRequest
-	323, // 384: ec2lab.v1.Compute.DisassociateRouteTable:input_type -> ec2lab.v1.DisassociateRouteTableRequest
-	325, // 385: ec2lab.v1.Compute.ReplaceRouteTableAssociation:input_type -> ec2lab.v1.ReplaceRouteTableAssociationRequest
-	327, // 386: ec2lab.v1.Compute.CreateNetworkAcl:input_type -> ec2lab.v1.CreateNetworkAclRequest
-	329, // 387: ec2lab.v1.Compute.DeleteNetworkAcl:input_type -> ec2lab.v1.DeleteNetworkAclRequest
-	333, // 388: ec2lab.v1.Compute.CreateNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
-	333, // 389: ec2lab.v1.Compute.ReplaceNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
-	335, // 390: ec2lab.v1.Compute.DeleteNetworkAclEntry:input_type -> ec2lab.v1.DeleteNetworkAclEntryRequest
-	337, // 391: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:input_type -> ec2lab.v1.ReplaceNetworkAclAssociationRequest
-	222, // 392: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
-	224, // 393: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
-	226, // 394: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
-	228, // 395: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	230, // 396: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
-	232, // 397: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
-	234, // 398: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	237, // 399: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
-	339, // 400: ec2lab.v1.Compute.GetSerialConsoleAccessStatus:input_type -> ec2lab.v1.SerialConsoleAccessRequest
-	339, // 401: ec2lab.v1.Compute.EnableSerialConsoleAccess:input_type -> ec2lab.v1.SerialConsoleAccessRequest
-	339, // 402: ec2lab.v1.Compute.DisableSerialConsoleAccess:input_type -> ec2lab.v1.SerialConsoleAccessRequest
-	341, // 403: ec2lab.v1.Compute.GetInstanceMetadataDefaults:input_type -> ec2lab.v1.GetInstanceMetadataDefaultsRequest
-	344, // 404: ec2lab.v1.Compute.ModifyInstanceMetadataDefaults:input_type -> ec2lab.v1.ModifyInstanceMetadataDefaultsRequest
-	346, // 405: ec2lab.v1.Compute.GetDefaultCreditSpecification:input_type -> ec2lab.v1.DefaultCreditSpecificationRequest
-	346, // 406: ec2lab.v1.Compute.ModifyDefaultCreditSpecification:input_type -> ec2lab.v1.DefaultCreditSpecificationRequest
-	348, // 407: ec2lab.v1.Compute.DescribeIdFormat:input_type -> ec2lab.v1.DescribeIdFormatRequest
-	349, // 408: ec2lab.v1.Compute.DescribeAggregateIdFormat:input_type -> ec2lab.v1.DescribeAggregateIdFormatRequest
-	350, // 409: ec2lab.v1.Compute.DescribeIdentityIdFormat:input_type -> ec2lab.v1.DescribeIdentityIdFormatRequest
-	1,   // 410: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
-	2,   // 411: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
-	3,   // 412: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	3,   // 413: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	4,   // 414: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
-	26,  // 415: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	28,  // 416: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	32,  // 417: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	32,  // 418: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	33,  // 419: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	32,  // 420: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	35,  // 421: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	37,  // 422: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	39,  // 423: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	21,  // 424: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	47,  // 425: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
-	49,  // 426: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
-	273, // 427: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
-	276, // 428: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
-	278, // 429: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
-	282, // 430: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
-	285, // 431: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
-	56,  // 432: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	59,  // 433: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	102, // 434: ec2lab.v1.Compute.DescribeAccountAttributes:output_type -> ec2lab.v1.DescribeAccountAttributesResponse
-	62,  // 435: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	65,  // 436: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	268, // 437: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
-	66,  // 438: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	66,  // 439: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	70,  // 440: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	72,  // 441: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	73,  // 442: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	76,  // 443: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	78,  // 444: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	80,  // 445: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	82,  // 446: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	85,  // 447: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	87,  // 448: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	90,  // 449: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	86,  // 450: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	86,  // 451: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	94,  // 452: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	96,  // 453: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	240, // 454: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
-	242, // 455: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
-	247, // 456: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
-	249, // 457: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
-	253, // 458: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	253, // 459: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	253, // 460: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	257, // 461: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	257, // 462: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	257, // 463: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	97,  // 464: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	100, // 465: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	105, // 466: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	107, // 467: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	112, // 468: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	261, // 469: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
-	263, // 470: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
-	265, // 471: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
-	115, // 472: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	117, // 473: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	119, // 474: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	121, // 475: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	110, // 476: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	107, // 477: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	132, // 478: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	126, // 479: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	128, // 480: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	130, // 481: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	133, // 482: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	150, // 483: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	152, // 484: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	153, // 485: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	158, // 486: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	160, // 487: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	136, // 488: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	138, // 489: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	141, // 490: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	141, // 491: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	144, // 492: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	147, // 493: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	155, // 494: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	133, // 495: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
-	153, // 496: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
-	169, // 497: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	171, // 498: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	173, // 499: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	175, // 500: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	175, // 501: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	177, // 502: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	177, // 503: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	181, // 504: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
-	185, // 505: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
-	188, // 506: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	188, // 507: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	198, // 508: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
-	203, // 509: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
-	208, // 510: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
-	287, // 511: ec2lab.v1.Compute.AllocateAddress:output_type -> ec2lab.v1.AllocateAddressResponse
-	289, // 512: ec2lab.v1.Compute.AssociateAddress:output_type -> ec2lab.v1.AssociateAddressResponse
-	291, // 513: ec2lab.v1.Compute.DisassociateAddress:output_type -> ec2lab.v1.DisassociateAddressResponse
-	293, // 514: ec2lab.v1.Compute.ReleaseAddress:output_type -> ec2lab.v1.ReleaseAddressResponse
-	295, // 515: ec2lab.v1.Compute.DescribeAddresses:output_type -> ec2lab.v1.DescribeAddressesResponse
-	301, // 516: ec2lab.v1.Compute.CreateInternetGateway:output_type -> ec2lab.v1.CreateInternetGatewayResponse
-	303, // 517: ec2lab.v1.Compute.AttachInternetGateway:output_type -> ec2lab.v1.AttachInternetGatewayResponse
-	305, // 518: ec2lab.v1.Compute.DetachInternetGateway:output_type -> ec2lab.v1.DetachInternetGatewayResponse
-	307, // 519: ec2lab.v1.Compute.DeleteInternetGateway:output_type -> ec2lab.v1.DeleteInternetGatewayResponse
-	309, // 520: ec2lab.v1.Compute.DescribeInternetGateways:output_type -> ec2lab.v1.DescribeInternetGatewaysResponse
-	311, // 521: ec2lab.v1.Compute.CreateRouteTable:output_type -> ec2lab.v1.CreateRouteTableResponse
-	313, // 522: ec2lab.v1.Compute.DeleteRouteTable:output_type -> ec2lab.v1.DeleteRouteTableResponse
-	315, // 523: ec2lab.v1.Compute.CreateRoute:output_type -> ec2lab.v1.CreateRouteResponse
-	317, // 524: ec2lab.v1.Compute.ReplaceRoute:output_type -> ec2lab.v1.ReplaceRouteResponse
-	319, // 525: ec2lab.v1.Compute.DeleteRoute:output_type -> ec2lab.v1.DeleteRouteResponse
-	322, // 526: ec2lab.v1.Compute.AssociateRouteTable:output_type -> ec2lab.v1.AssociateRouteTableResponse
-	324, // 527: ec2lab.v1.Compute.DisassociateRouteTable:output_type -> ec2lab.v1.DisassociateRouteTableResponse
-	326, // 528: ec2lab.v1.Compute.ReplaceRouteTableAssociation:output_type -> ec2lab.v1.ReplaceRouteTableAssociationResponse
-	328, // 529: ec2lab.v1.Compute.CreateNetworkAcl:output_type -> ec2lab.v1.CreateNetworkAclResponse
-	330, // 530: ec2lab.v1.Compute.DeleteNetworkAcl:output_type -> ec2lab.v1.DeleteNetworkAclResponse
-	334, // 531: ec2lab.v1.Compute.CreateNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
-	334, // 532: ec2lab.v1.Compute.ReplaceNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
-	336, // 533: ec2lab.v1.Compute.DeleteNetworkAclEntry:output_type -> ec2lab.v1.DeleteNetworkAclEntryResponse
-	338, // 534: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:output_type -> ec2lab.v1.ReplaceNetworkAclAssociationResponse
-	223, // 535: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
-	225, // 536: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
-	227, // 537: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
-	229, // 538: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	231, // 539: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
-	233, // 540: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
-	235, // 541: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	238, // 542: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
-	340, // 543: ec2lab.v1.Compute.GetSerialConsoleAccessStatus:output_type -> ec2lab.v1.SerialConsoleAccessStatus
-	340, // 544: ec2lab.v1.Compute.EnableSerialConsoleAccess:output_type -> ec2lab.v1.SerialConsoleAccessStatus
-	340, // 545: ec2lab.v1.Compute.DisableSerialConsoleAccess:output_type -> ec2lab.v1.SerialConsoleAccessStatus
-	343, // 546: ec2lab.v1.Compute.GetInstanceMetadataDefaults:output_type -> ec2lab.v1.GetInstanceMetadataDefaultsResponse
-	345, // 547: ec2lab.v1.Compute.ModifyInstanceMetadataDefaults:output_type -> ec2lab.v1.ModifyInstanceMetadataDefaultsResponse
-	347, // 548: ec2lab.v1.Compute.GetDefaultCreditSpecification:output_type -> ec2lab.v1.DefaultCreditSpecificationResponse
-	347, // 549: ec2lab.v1.Compute.ModifyDefaultCreditSpecification:output_type -> ec2lab.v1.DefaultCreditSpecificationResponse
-	352, // 550: ec2lab.v1.Compute.DescribeIdFormat:output_type -> ec2lab.v1.IdFormatResponse
-	352, // 551: ec2lab.v1.Compute.DescribeAggregateIdFormat:output_type -> ec2lab.v1.IdFormatResponse
-	352, // 552: ec2lab.v1.Compute.DescribeIdentityIdFormat:output_type -> ec2lab.v1.IdFormatResponse
-	0,   // 553: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
-	0,   // 554: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 555: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 556: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
-	6,   // 557: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
-	415, // [415:558] is the sub-list for method output_type
-	272, // [272:415] is the sub-list for method input_type
-	272, // [272:272] is the sub-list for extension type_name
-	272, // [272:272] is the sub-list for extension extendee
-	0,   // [0:272] is the sub-list for field type_name
+	352, // 271: ec2lab.v1.IdFormatResponse.statuses:type_name -> ec2lab.v1.IdFormat
+	354, // 272: ec2lab.v1.DhcpOptions.dhcp_configurations:type_name -> ec2lab.v1.DhcpConfiguration
+	7,   // 273: ec2lab.v1.DhcpOptions.tags:type_name -> ec2lab.v1.Tag
+	354, // 274: ec2lab.v1.CreateDhcpOptionsRequest.dhcp_configurations:type_name -> ec2lab.v1.DhcpConfiguration
+	8,   // 275: ec2lab.v1.CreateDhcpOptionsRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	355, // 276: ec2lab.v1.CreateDhcpOptionsResponse.dhcp_options:type_name -> ec2lab.v1.DhcpOptions
+	9,   // 277: ec2lab.v1.DescribeDhcpOptionsRequest.filters:type_name -> ec2lab.v1.Filter
+	355, // 278: ec2lab.v1.DescribeDhcpOptionsResponse.dhcp_options:type_name -> ec2lab.v1.DhcpOptions
+	14,  // 279: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	27,  // 280: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	29,  // 281: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	30,  // 282: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	29,  // 283: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	29,  // 284: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	34,  // 285: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	36,  // 286: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	38,  // 287: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	20,  // 288: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	44,  // 289: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
+	48,  // 290: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
+	270, // 291: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
+	274, // 292: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
+	277, // 293: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
+	281, // 294: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
+	283, // 295: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
+	55,  // 296: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	58,  // 297: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	101, // 298: ec2lab.v1.Compute.DescribeAccountAttributes:input_type -> ec2lab.v1.DescribeAccountAttributesRequest
+	61,  // 299: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	64,  // 300: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	266, // 301: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
+	67,  // 302: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	68,  // 303: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	69,  // 304: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	71,  // 305: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	74,  // 306: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	75,  // 307: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	77,  // 308: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	79,  // 309: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	81,  // 310: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	84,  // 311: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	88,  // 312: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	89,  // 313: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	91,  // 314: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	92,  // 315: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	93,  // 316: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	95,  // 317: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	239, // 318: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
+	241, // 319: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
+	246, // 320: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
+	248, // 321: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
+	250, // 322: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
+	251, // 323: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
+	252, // 324: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
+	254, // 325: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
+	255, // 326: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
+	256, // 327: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
+	98,  // 328: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	99,  // 329: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	104, // 330: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	106, // 331: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	111, // 332: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	260, // 333: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
+	262, // 334: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
+	264, // 335: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
+	114, // 336: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	116, // 337: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	118, // 338: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	120, // 339: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	109, // 340: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	108, // 341: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	131, // 342: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	125, // 343: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	127, // 344: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	129, // 345: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	148, // 346: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	149, // 347: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	151, // 348: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	156, // 349: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	157, // 350: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	159, // 351: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	135, // 352: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	137, // 353: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	139, // 354: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	140, // 355: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	142, // 356: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	145, // 357: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	154, // 358: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	279, // 359: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
+	280, // 360: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
+	168, // 361: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	170, // 362: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	172, // 363: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	174, // 364: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	174, // 365: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	176, // 366: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	176, // 367: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	180, // 368: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
+	184, // 369: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
+	187, // 370: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	187, // 371: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	197, // 372: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
+	202, // 373: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
+	207, // 374: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
+	286, // 375: ec2lab.v1.Compute.AllocateAddress:input_type -> ec2lab.v1.AllocateAddressRequest
+	288, // 376: ec2lab.v1.Compute.AssociateAddress:input_type -> ec2lab.v1.AssociateAddressRequest
+	290, // 377: ec2lab.v1.Compute.DisassociateAddress:input_type -> ec2lab.v1.DisassociateAddressRequest
+	292, // 378: ec2lab.v1.Compute.ReleaseAddress:input_type -> ec2lab.v1.ReleaseAddressRequest
+	294, // 379: ec2lab.v1.Compute.DescribeAddresses:input_type -> ec2lab.v1.DescribeAddressesRequest
+	300, // 380: ec2lab.v1.Compute.CreateInternetGateway:input_type -> ec2lab.v1.CreateInternetGatewayRequest
+	302, // 381: ec2lab.v1.Compute.AttachInternetGateway:input_type -> ec2lab.v1.AttachInternetGatewayRequest
+	304, // 382: ec2lab.v1.Compute.DetachInternetGateway:input_type -> ec2lab.v1.DetachInternetGatewayRequest
+	306, // 383: ec2lab.v1.Compute.DeleteInternetGateway:input_type -> ec2lab.v1.DeleteInternetGatewayRequest
+	308, // 384: ec2lab.v1.Compute.DescribeInternetGateways:input_type -> ec2lab.v1.DescribeInternetGatewaysRequest
+	310, // 385: ec2lab.v1.Compute.CreateRouteTable:input_type -> ec2lab.v1.CreateRouteTableRequest
+	312, // 386: ec2lab.v1.Compute.DeleteRouteTable:input_type -> ec2lab.v1.DeleteRouteTableRequest
+	314, // 387: ec2lab.v1.Compute.CreateRoute:input_type -> ec2lab.v1.CreateRouteRequest
+	316, // 388: ec2lab.v1.Compute.ReplaceRoute:input_type -> ec2lab.v1.ReplaceRouteRequest
+	318, // 389: ec2lab.v1.Compute.DeleteRoute:input_type -> ec2lab.v1.DeleteRouteRequest
+	320, // 390: ec2lab.v1.Compute.AssociateRouteTable:input_type -> ec2lab.v1.AssociateRouteTableRequest
+	323, // 391: ec2lab.v1.Compute.DisassociateRouteTable:input_type -> ec2lab.v1.DisassociateRouteTableRequest
+	325, // 392: ec2lab.v1.Compute.ReplaceRouteTableAssociation:input_type -> ec2lab.v1.ReplaceRouteTableAssociationRequest
+	327, // 393: ec2lab.v1.Compute.CreateNetworkAcl:input_type -> ec2lab.v1.CreateNetworkAclRequest
+	329, // 394: ec2lab.v1.Compute.DeleteNetworkAcl:input_type -> ec2lab.v1.DeleteNetworkAclRequest
+	333, // 395: ec2lab.v1.Compute.CreateNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
+	333, // 396: ec2lab.v1.Compute.ReplaceNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
+	335, // 397: ec2lab.v1.Compute.DeleteNetworkAclEntry:input_type -> ec2lab.v1.DeleteNetworkAclEntryRequest
+	337, // 398: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:input_type -> ec2lab.v1.ReplaceNetworkAclAssociationRequest
+	222, // 399: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
+	224, // 400: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
+	226, // 401: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
+	228, // 402: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	230, // 403: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
+	232, // 404: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
+	234, // 405: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	237, // 406: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
+	339, // 407: ec2lab.v1.Compute.GetSerialConsoleAccessStatus:input_type -> ec2lab.v1.SerialConsoleAccessRequest
+	339, // 408: ec2lab.v1.Compute.EnableSerialConsoleAccess:input_type -> ec2lab.v1.SerialConsoleAccessRequest
+	339, // 409: ec2lab.v1.Compute.DisableSerialConsoleAccess:input_type -> ec2lab.v1.SerialConsoleAccessRequest
+	341, // 410: ec2lab.v1.Compute.GetInstanceMetadataDefaults:input_type -> ec2lab.v1.GetInstanceMetadataDefaultsRequest
+	344, // 411: ec2lab.v1.Compute.ModifyInstanceMetadataDefaults:input_type -> ec2lab.v1.ModifyInstanceMetadataDefaultsRequest
+	346, // 412: ec2lab.v1.Compute.GetDefaultCreditSpecification:input_type -> ec2lab.v1.GetDefaultCreditSpecificationRequest
+	347, // 413: ec2lab.v1.Compute.ModifyDefaultCreditSpecification:input_type -> ec2lab.v1.DefaultCreditSpecificationRequest
+	349, // 414: ec2lab.v1.Compute.DescribeIdFormat:input_type -> ec2lab.v1.DescribeIdFormatRequest
+	350, // 415: ec2lab.v1.Compute.DescribeAggregateIdFormat:input_type -> ec2lab.v1.DescribeAggregateIdFormatRequest
+	351, // 416: ec2lab.v1.Compute.DescribeIdentityIdFormat:input_type -> ec2lab.v1.DescribeIdentityIdFormatRequest
+	356, // 417: ec2lab.v1.Compute.CreateDhcpOptions:input_type -> ec2lab.v1.CreateDhcpOptionsRequest
+	358, // 418: ec2lab.v1.Compute.DeleteDhcpOptions:input_type -> ec2lab.v1.DeleteDhcpOptionsRequest
+	360, // 419: ec2lab.v1.Compute.DescribeDhcpOptions:input_type -> ec2lab.v1.DescribeDhcpOptionsRequest
+	362, // 420: ec2lab.v1.Compute.AssociateDhcpOptions:input_type -> ec2lab.v1.AssociateDhcpOptionsRequest
+	1,   // 421: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
+	2,   // 422: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
+	3,   // 423: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	3,   // 424: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	4,   // 425: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
+	26,  // 426: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	28,  // 427: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	32,  // 428: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	32,  // 429: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	33,  // 430: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	32,  // 431: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	35,  // 432: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	37,  // 433: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	39,  // 434: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	21,  // 435: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	47,  // 436: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
+	49,  // 437: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
+	273, // 438: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	276, // 439: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	278, // 440: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
+	282, // 441: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
+	285, // 442: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
+	56,  // 443: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	59,  // 444: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	102, // 445: ec2lab.v1.Compute.DescribeAccountAttributes:output_type -> ec2lab.v1.DescribeAccountAttributesResponse
+	62,  // 446: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	65,  // 447: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	268, // 448: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	66,  // 449: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	66,  // 450: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	70,  // 451: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	72,  // 452: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	73,  // 453: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	76,  // 454: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	78,  // 455: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	80,  // 456: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	82,  // 457: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	85,  // 458: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	87,  // 459: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	90,  // 460: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	86,  // 461: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	86,  // 462: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	94,  // 463: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	96,  // 464: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	240, // 465: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
+	242, // 466: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
+	247, // 467: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
+	249, // 468: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
+	253, // 469: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 470: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 471: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	257, // 472: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 473: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 474: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	97,  // 475: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	100, // 476: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	105, // 477: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	107, // 478: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	112, // 479: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	261, // 480: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
+	263, // 481: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
+	265, // 482: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
+	115, // 483: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	117, // 484: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	119, // 485: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	121, // 486: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	110, // 487: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	107, // 488: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	132, // 489: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	126, // 490: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	128, // 491: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	130, // 492: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	133, // 493: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	150, // 494: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	152, // 495: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	153, // 496: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	158, // 497: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	160, // 498: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	136, // 499: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	138, // 500: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	141, // 501: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	141, // 502: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	144, // 503: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	147, // 504: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	155, // 505: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	133, // 506: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
+	153, // 507: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
+	169, // 508: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	171, // 509: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	173, // 510: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	175, // 511: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	175, // 512: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	177, // 513: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	177, // 514: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	181, // 515: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	185, // 516: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	188, // 517: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	188, // 518: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	198, // 519: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	203, // 520: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	208, // 521: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	287, // 522: ec2lab.v1.Compute.AllocateAddress:output_type -> ec2lab.v1.AllocateAddressResponse
+	289, // 523: ec2lab.v1.Compute.AssociateAddress:output_type -> ec2lab.v1.AssociateAddressResponse
+	291, // 524: ec2lab.v1.Compute.DisassociateAddress:output_type -> ec2lab.v1.DisassociateAddressResponse
+	293, // 525: ec2lab.v1.Compute.ReleaseAddress:output_type -> ec2lab.v1.ReleaseAddressResponse
+	295, // 526: ec2lab.v1.Compute.DescribeAddresses:output_type -> ec2lab.v1.DescribeAddressesResponse
+	301, // 527: ec2lab.v1.Compute.CreateInternetGateway:output_type -> ec2lab.v1.CreateInternetGatewayResponse
+	303, // 528: ec2lab.v1.Compute.AttachInternetGateway:output_type -> ec2lab.v1.AttachInternetGatewayResponse
+	305, // 529: ec2lab.v1.Compute.DetachInternetGateway:output_type -> ec2lab.v1.DetachInternetGatewayResponse
+	307, // 530: ec2lab.v1.Compute.DeleteInternetGateway:output_type -> ec2lab.v1.DeleteInternetGatewayResponse
+	309, // 531: ec2lab.v1.Compute.DescribeInternetGateways:output_type -> ec2lab.v1.DescribeInternetGatewaysResponse
+	311, // 532: ec2lab.v1.Compute.CreateRouteTable:output_type -> ec2lab.v1.CreateRouteTableResponse
+	313, // 533: ec2lab.v1.Compute.DeleteRouteTable:output_type -> ec2lab.v1.DeleteRouteTableResponse
+	315, // 534: ec2lab.v1.Compute.CreateRoute:output_type -> ec2lab.v1.CreateRouteResponse
+	317, // 535: ec2lab.v1.Compute.ReplaceRoute:output_type -> ec2lab.v1.ReplaceRouteResponse
+	319, // 536: ec2lab.v1.Compute.DeleteRoute:output_type -> ec2lab.v1.DeleteRouteResponse
+	322, // 537: ec2lab.v1.Compute.AssociateRouteTable:output_type -> ec2lab.v1.AssociateRouteTableResponse
+	324, // 538: ec2lab.v1.Compute.DisassociateRouteTable:output_type -> ec2lab.v1.DisassociateRouteTableResponse
+	326, // 539: ec2lab.v1.Compute.ReplaceRouteTableAssociation:output_type -> ec2lab.v1.ReplaceRouteTableAssociationResponse
+	328, // 540: ec2lab.v1.Compute.CreateNetworkAcl:output_type -> ec2lab.v1.CreateNetworkAclResponse
+	330, // 541: ec2lab.v1.Compute.DeleteNetworkAcl:output_type -> ec2lab.v1.DeleteNetworkAclResponse
+	334, // 542: ec2lab.v1.Compute.CreateNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
+	334, // 543: ec2lab.v1.Compute.ReplaceNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
+	336, // 544: ec2lab.v1.Compute.DeleteNetworkAclEntry:output_type -> ec2lab.v1.DeleteNetworkAclEntryResponse
+	338, // 545: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:output_type -> ec2lab.v1.ReplaceNetworkAclAssociationResponse
+	223, // 546: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
+	225, // 547: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
+	227, // 548: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
+	229, // 549: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	231, // 550: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
+	233, // 551: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
+	235, // 552: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	238, // 553: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
+	340, // 554: ec2lab.v1.Compute.GetSerialConsoleAccessStatus:output_type -> ec2lab.v1.SerialConsoleAccessStatus
+	340, // 555: ec2lab.v1.Compute.EnableSerialConsoleAccess:output_type -> ec2lab.v1.SerialConsoleAccessStatus
+	340, // 556: ec2lab.v1.Compute.DisableSerialConsoleAccess:output_type -> ec2lab.v1.SerialConsoleAccessStatus
+	343, // 557: ec2lab.v1.Compute.GetInstanceMetadataDefaults:output_type -> ec2lab.v1.GetInstanceMetadataDefaultsResponse
+	345, // 558: ec2lab.v1.Compute.ModifyInstanceMetadataDefaults:output_type -> ec2lab.v1.ModifyInstanceMetadataDefaultsResponse
+	348, // 559: ec2lab.v1.Compute.GetDefaultCreditSpecification:output_type -> ec2lab.v1.DefaultCreditSpecificationResponse
+	348, // 560: ec2lab.v1.Compute.ModifyDefaultCreditSpecification:output_type -> ec2lab.v1.DefaultCreditSpecificationResponse
+	353, // 561: ec2lab.v1.Compute.DescribeIdFormat:output_type -> ec2lab.v1.IdFormatResponse
+	353, // 562: ec2lab.v1.Compute.DescribeAggregateIdFormat:output_type -> ec2lab.v1.IdFormatResponse
+	353, // 563: ec2lab.v1.Compute.DescribeIdentityIdFormat:output_type -> ec2lab.v1.IdFormatResponse
+	357, // 564: ec2lab.v1.Compute.CreateDhcpOptions:output_type -> ec2lab.v1.CreateDhcpOptionsResponse
+	359, // 565: ec2lab.v1.Compute.DeleteDhcpOptions:output_type -> ec2lab.v1.DeleteDhcpOptionsResponse
+	361, // 566: ec2lab.v1.Compute.DescribeDhcpOptions:output_type -> ec2lab.v1.DescribeDhcpOptionsResponse
+	363, // 567: ec2lab.v1.Compute.AssociateDhcpOptions:output_type -> ec2lab.v1.AssociateDhcpOptionsResponse
+	0,   // 568: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
+	0,   // 569: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 570: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 571: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
+	6,   // 572: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
+	426, // [426:573] is the sub-list for method output_type
+	279, // [279:426] is the sub-list for method input_type
+	279, // [279:279] is the sub-list for extension type_name
+	279, // [279:279] is the sub-list for extension extendee
+	0,   // [0:279] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -26471,7 +27141,7 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   353,
+			NumMessages:   364,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -162,6 +162,10 @@ const (
 	Compute_DescribeIdFormat_FullMethodName                           = "/ec2lab.v1.Compute/DescribeIdFormat"
 	Compute_DescribeAggregateIdFormat_FullMethodName                  = "/ec2lab.v1.Compute/DescribeAggregateIdFormat"
 	Compute_DescribeIdentityIdFormat_FullMethodName                   = "/ec2lab.v1.Compute/DescribeIdentityIdFormat"
+	Compute_CreateDhcpOptions_FullMethodName                          = "/ec2lab.v1.Compute/CreateDhcpOptions"
+	Compute_DeleteDhcpOptions_FullMethodName                          = "/ec2lab.v1.Compute/DeleteDhcpOptions"
+	Compute_DescribeDhcpOptions_FullMethodName                        = "/ec2lab.v1.Compute/DescribeDhcpOptions"
+	Compute_AssociateDhcpOptions_FullMethodName                       = "/ec2lab.v1.Compute/AssociateDhcpOptions"
 )
 
 // ComputeClient is the client API for Compute service.
@@ -375,11 +379,16 @@ type ComputeClient interface {
 	DisableSerialConsoleAccess(ctx context.Context, in *SerialConsoleAccessRequest, opts ...grpc.CallOption) (*SerialConsoleAccessStatus, error)
 	GetInstanceMetadataDefaults(ctx context.Context, in *GetInstanceMetadataDefaultsRequest, opts ...grpc.CallOption) (*GetInstanceMetadataDefaultsResponse, error)
 	ModifyInstanceMetadataDefaults(ctx context.Context, in *ModifyInstanceMetadataDefaultsRequest, opts ...grpc.CallOption) (*ModifyInstanceMetadataDefaultsResponse, error)
-	GetDefaultCreditSpecification(ctx context.Context, in *DefaultCreditSpecificationRequest, opts ...grpc.CallOption) (*DefaultCreditSpecificationResponse, error)
+	GetDefaultCreditSpecification(ctx context.Context, in *GetDefaultCreditSpecificationRequest, opts ...grpc.CallOption) (*DefaultCreditSpecificationResponse, error)
 	ModifyDefaultCreditSpecification(ctx context.Context, in *DefaultCreditSpecificationRequest, opts ...grpc.CallOption) (*DefaultCreditSpecificationResponse, error)
 	DescribeIdFormat(ctx context.Context, in *DescribeIdFormatRequest, opts ...grpc.CallOption) (*IdFormatResponse, error)
 	DescribeAggregateIdFormat(ctx context.Context, in *DescribeAggregateIdFormatRequest, opts ...grpc.CallOption) (*IdFormatResponse, error)
 	DescribeIdentityIdFormat(ctx context.Context, in *DescribeIdentityIdFormatRequest, opts ...grpc.CallOption) (*IdFormatResponse, error)
+	// DHCP option sets: what the subnets' DHCP servers hand out in a VPC.
+	CreateDhcpOptions(ctx context.Context, in *CreateDhcpOptionsRequest, opts ...grpc.CallOption) (*CreateDhcpOptionsResponse, error)
+	DeleteDhcpOptions(ctx context.Context, in *DeleteDhcpOptionsRequest, opts ...grpc.CallOption) (*DeleteDhcpOptionsResponse, error)
+	DescribeDhcpOptions(ctx context.Context, in *DescribeDhcpOptionsRequest, opts ...grpc.CallOption) (*DescribeDhcpOptionsResponse, error)
+	AssociateDhcpOptions(ctx context.Context, in *AssociateDhcpOptionsRequest, opts ...grpc.CallOption) (*AssociateDhcpOptionsResponse, error)
 }
 
 type computeClient struct {
@@ -1741,7 +1750,7 @@ func (c *computeClient) ModifyInstanceMetadataDefaults(ctx context.Context, in *
 	return out, nil
 }
 
-func (c *computeClient) GetDefaultCreditSpecification(ctx context.Context, in *DefaultCreditSpecificationRequest, opts ...grpc.CallOption) (*DefaultCreditSpecificationResponse, error) {
+func (c *computeClient) GetDefaultCreditSpecification(ctx context.Context, in *GetDefaultCreditSpecificationRequest, opts ...grpc.CallOption) (*DefaultCreditSpecificationResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(DefaultCreditSpecificationResponse)
 	err := c.cc.Invoke(ctx, Compute_GetDefaultCreditSpecification_FullMethodName, in, out, cOpts...)
@@ -1785,6 +1794,46 @@ func (c *computeClient) DescribeIdentityIdFormat(ctx context.Context, in *Descri
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(IdFormatResponse)
 	err := c.cc.Invoke(ctx, Compute_DescribeIdentityIdFormat_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) CreateDhcpOptions(ctx context.Context, in *CreateDhcpOptionsRequest, opts ...grpc.CallOption) (*CreateDhcpOptionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateDhcpOptionsResponse)
+	err := c.cc.Invoke(ctx, Compute_CreateDhcpOptions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DeleteDhcpOptions(ctx context.Context, in *DeleteDhcpOptionsRequest, opts ...grpc.CallOption) (*DeleteDhcpOptionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteDhcpOptionsResponse)
+	err := c.cc.Invoke(ctx, Compute_DeleteDhcpOptions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeDhcpOptions(ctx context.Context, in *DescribeDhcpOptionsRequest, opts ...grpc.CallOption) (*DescribeDhcpOptionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeDhcpOptionsResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeDhcpOptions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) AssociateDhcpOptions(ctx context.Context, in *AssociateDhcpOptionsRequest, opts ...grpc.CallOption) (*AssociateDhcpOptionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AssociateDhcpOptionsResponse)
+	err := c.cc.Invoke(ctx, Compute_AssociateDhcpOptions_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -2002,11 +2051,16 @@ type ComputeServer interface {
 	DisableSerialConsoleAccess(context.Context, *SerialConsoleAccessRequest) (*SerialConsoleAccessStatus, error)
 	GetInstanceMetadataDefaults(context.Context, *GetInstanceMetadataDefaultsRequest) (*GetInstanceMetadataDefaultsResponse, error)
 	ModifyInstanceMetadataDefaults(context.Context, *ModifyInstanceMetadataDefaultsRequest) (*ModifyInstanceMetadataDefaultsResponse, error)
-	GetDefaultCreditSpecification(context.Context, *DefaultCreditSpecificationRequest) (*DefaultCreditSpecificationResponse, error)
+	GetDefaultCreditSpecification(context.Context, *GetDefaultCreditSpecificationRequest) (*DefaultCreditSpecificationResponse, error)
 	ModifyDefaultCreditSpecification(context.Context, *DefaultCreditSpecificationRequest) (*DefaultCreditSpecificationResponse, error)
 	DescribeIdFormat(context.Context, *DescribeIdFormatRequest) (*IdFormatResponse, error)
 	DescribeAggregateIdFormat(context.Context, *DescribeAggregateIdFormatRequest) (*IdFormatResponse, error)
 	DescribeIdentityIdFormat(context.Context, *DescribeIdentityIdFormatRequest) (*IdFormatResponse, error)
+	// DHCP option sets: what the subnets' DHCP servers hand out in a VPC.
+	CreateDhcpOptions(context.Context, *CreateDhcpOptionsRequest) (*CreateDhcpOptionsResponse, error)
+	DeleteDhcpOptions(context.Context, *DeleteDhcpOptionsRequest) (*DeleteDhcpOptionsResponse, error)
+	DescribeDhcpOptions(context.Context, *DescribeDhcpOptionsRequest) (*DescribeDhcpOptionsResponse, error)
+	AssociateDhcpOptions(context.Context, *AssociateDhcpOptionsRequest) (*AssociateDhcpOptionsResponse, error)
 	mustEmbedUnimplementedComputeServer()
 }
 
@@ -2416,7 +2470,7 @@ func (UnimplementedComputeServer) GetInstanceMetadataDefaults(context.Context, *
 func (UnimplementedComputeServer) ModifyInstanceMetadataDefaults(context.Context, *ModifyInstanceMetadataDefaultsRequest) (*ModifyInstanceMetadataDefaultsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ModifyInstanceMetadataDefaults not implemented")
 }
-func (UnimplementedComputeServer) GetDefaultCreditSpecification(context.Context, *DefaultCreditSpecificationRequest) (*DefaultCreditSpecificationResponse, error) {
+func (UnimplementedComputeServer) GetDefaultCreditSpecification(context.Context, *GetDefaultCreditSpecificationRequest) (*DefaultCreditSpecificationResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetDefaultCreditSpecification not implemented")
 }
 func (UnimplementedComputeServer) ModifyDefaultCreditSpecification(context.Context, *DefaultCreditSpecificationRequest) (*DefaultCreditSpecificationResponse, error) {
@@ -2430,6 +2484,18 @@ func (UnimplementedComputeServer) DescribeAggregateIdFormat(context.Context, *De
 }
 func (UnimplementedComputeServer) DescribeIdentityIdFormat(context.Context, *DescribeIdentityIdFormatRequest) (*IdFormatResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DescribeIdentityIdFormat not implemented")
+}
+func (UnimplementedComputeServer) CreateDhcpOptions(context.Context, *CreateDhcpOptionsRequest) (*CreateDhcpOptionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateDhcpOptions not implemented")
+}
+func (UnimplementedComputeServer) DeleteDhcpOptions(context.Context, *DeleteDhcpOptionsRequest) (*DeleteDhcpOptionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteDhcpOptions not implemented")
+}
+func (UnimplementedComputeServer) DescribeDhcpOptions(context.Context, *DescribeDhcpOptionsRequest) (*DescribeDhcpOptionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeDhcpOptions not implemented")
+}
+func (UnimplementedComputeServer) AssociateDhcpOptions(context.Context, *AssociateDhcpOptionsRequest) (*AssociateDhcpOptionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AssociateDhcpOptions not implemented")
 }
 func (UnimplementedComputeServer) mustEmbedUnimplementedComputeServer() {}
 func (UnimplementedComputeServer) testEmbeddedByValue()                 {}
@@ -4822,7 +4888,7 @@ func _Compute_ModifyInstanceMetadataDefaults_Handler(srv interface{}, ctx contex
 }
 
 func _Compute_GetDefaultCreditSpecification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(DefaultCreditSpecificationRequest)
+	in := new(GetDefaultCreditSpecificationRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
@@ -4834,7 +4900,7 @@ func _Compute_GetDefaultCreditSpecification_Handler(srv interface{}, ctx context
 		FullMethod: Compute_GetDefaultCreditSpecification_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(ComputeServer).GetDefaultCreditSpecification(ctx, req.(*DefaultCreditSpecificationRequest))
+		return srv.(ComputeServer).GetDefaultCreditSpecification(ctx, req.(*GetDefaultCreditSpecificationRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -4907,6 +4973,78 @@ func _Compute_DescribeIdentityIdFormat_Handler(srv interface{}, ctx context.Cont
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(ComputeServer).DescribeIdentityIdFormat(ctx, req.(*DescribeIdentityIdFormatRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_CreateDhcpOptions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateDhcpOptionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).CreateDhcpOptions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_CreateDhcpOptions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).CreateDhcpOptions(ctx, req.(*CreateDhcpOptionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DeleteDhcpOptions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteDhcpOptionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DeleteDhcpOptions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DeleteDhcpOptions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DeleteDhcpOptions(ctx, req.(*DeleteDhcpOptionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeDhcpOptions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeDhcpOptionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeDhcpOptions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeDhcpOptions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeDhcpOptions(ctx, req.(*DescribeDhcpOptionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_AssociateDhcpOptions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AssociateDhcpOptionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).AssociateDhcpOptions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_AssociateDhcpOptions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).AssociateDhcpOptions(ctx, req.(*AssociateDhcpOptionsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -5457,6 +5595,22 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DescribeIdentityIdFormat",
 			Handler:    _Compute_DescribeIdentityIdFormat_Handler,
+		},
+		{
+			MethodName: "CreateDhcpOptions",
+			Handler:    _Compute_CreateDhcpOptions_Handler,
+		},
+		{
+			MethodName: "DeleteDhcpOptions",
+			Handler:    _Compute_DeleteDhcpOptions_Handler,
+		},
+		{
+			MethodName: "DescribeDhcpOptions",
+			Handler:    _Compute_DescribeDhcpOptions_Handler,
+		},
+		{
+			MethodName: "AssociateDhcpOptions",
+			Handler:    _Compute_AssociateDhcpOptions_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

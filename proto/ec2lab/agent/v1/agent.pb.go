@@ -2937,13 +2937,16 @@ func (x *NetAclRule) GetIcmpCode() int32 {
 // NetDns is the Amazon-provided DNS server of a subnet's VPC (pkg/vpcdns),
 // served on the subnet's bridge at 169.254.169.253 and at server.
 type NetDns struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Support       bool                   `protobuf:"varint,1,opt,name=support,proto3" json:"support,omitempty"`                  // enableDnsSupport: the server answers, DHCP names it
-	Domain        string                 `protobuf:"bytes,2,opt,name=domain,proto3" json:"domain,omitempty"`                     // lab-1.compute.internal (ec2.internal in us-east-1)
-	Server        string                 `protobuf:"bytes,3,opt,name=server,proto3" json:"server,omitempty"`                     // the VPC's base address + 2
-	VpcCidrs      []string               `protobuf:"bytes,4,rep,name=vpc_cidrs,json=vpcCidrs,proto3" json:"vpc_cidrs,omitempty"` // the VPC's IPv4 blocks (reverse names)
-	Hosts         []*NetDnsHost          `protobuf:"bytes,5,rep,name=hosts,proto3" json:"hosts,omitempty"`                       // every instance of the VPC, on any host
-	Hostnames     bool                   `protobuf:"varint,6,opt,name=hostnames,proto3" json:"hostnames,omitempty"`              // enableDnsHostnames: the hosts' names resolve
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Support   bool                   `protobuf:"varint,1,opt,name=support,proto3" json:"support,omitempty"`                  // enableDnsSupport: the server answers, DHCP names it
+	Domain    string                 `protobuf:"bytes,2,opt,name=domain,proto3" json:"domain,omitempty"`                     // lab-1.compute.internal (ec2.internal in us-east-1)
+	Server    string                 `protobuf:"bytes,3,opt,name=server,proto3" json:"server,omitempty"`                     // the VPC's base address + 2
+	VpcCidrs  []string               `protobuf:"bytes,4,rep,name=vpc_cidrs,json=vpcCidrs,proto3" json:"vpc_cidrs,omitempty"` // the VPC's IPv4 blocks (reverse names)
+	Hosts     []*NetDnsHost          `protobuf:"bytes,5,rep,name=hosts,proto3" json:"hosts,omitempty"`                       // every instance of the VPC, on any host
+	Hostnames bool                   `protobuf:"varint,6,opt,name=hostnames,proto3" json:"hostnames,omitempty"`              // enableDnsHostnames: the hosts' names resolve
+	// dhcp is the VPC's DHCP option set; unset: the built-in options (domain,
+	// and server while support is on).
+	Dhcp          *NetDhcpOptions `protobuf:"bytes,7,opt,name=dhcp,proto3" json:"dhcp,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3020,6 +3023,91 @@ func (x *NetDns) GetHostnames() bool {
 	return false
 }
 
+func (x *NetDns) GetDhcp() *NetDhcpOptions {
+	if x != nil {
+		return x.Dhcp
+	}
+	return nil
+}
+
+// NetDhcpOptions are what DHCP hands out under a VPC's option set; the
+// controller resolves AmazonProvidedDNS to the VPC's server.
+type NetDhcpOptions struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	DomainName         string                 `protobuf:"bytes,1,opt,name=domain_name,json=domainName,proto3" json:"domain_name,omitempty"`
+	DomainNameServers  []string               `protobuf:"bytes,2,rep,name=domain_name_servers,json=domainNameServers,proto3" json:"domain_name_servers,omitempty"`
+	NtpServers         []string               `protobuf:"bytes,3,rep,name=ntp_servers,json=ntpServers,proto3" json:"ntp_servers,omitempty"`
+	NetbiosNameServers []string               `protobuf:"bytes,4,rep,name=netbios_name_servers,json=netbiosNameServers,proto3" json:"netbios_name_servers,omitempty"`
+	NetbiosNodeType    int32                  `protobuf:"varint,5,opt,name=netbios_node_type,json=netbiosNodeType,proto3" json:"netbios_node_type,omitempty"` // 0: none
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *NetDhcpOptions) Reset() {
+	*x = NetDhcpOptions{}
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetDhcpOptions) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetDhcpOptions) ProtoMessage() {}
+
+func (x *NetDhcpOptions) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetDhcpOptions.ProtoReflect.Descriptor instead.
+func (*NetDhcpOptions) Descriptor() ([]byte, []int) {
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *NetDhcpOptions) GetDomainName() string {
+	if x != nil {
+		return x.DomainName
+	}
+	return ""
+}
+
+func (x *NetDhcpOptions) GetDomainNameServers() []string {
+	if x != nil {
+		return x.DomainNameServers
+	}
+	return nil
+}
+
+func (x *NetDhcpOptions) GetNtpServers() []string {
+	if x != nil {
+		return x.NtpServers
+	}
+	return nil
+}
+
+func (x *NetDhcpOptions) GetNetbiosNameServers() []string {
+	if x != nil {
+		return x.NetbiosNameServers
+	}
+	return nil
+}
+
+func (x *NetDhcpOptions) GetNetbiosNodeType() int32 {
+	if x != nil {
+		return x.NetbiosNodeType
+	}
+	return 0
+}
+
 // NetDnsHost is one instance's private DNS name and address.
 type NetDnsHost struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -3031,7 +3119,7 @@ type NetDnsHost struct {
 
 func (x *NetDnsHost) Reset() {
 	*x = NetDnsHost{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3043,7 +3131,7 @@ func (x *NetDnsHost) String() string {
 func (*NetDnsHost) ProtoMessage() {}
 
 func (x *NetDnsHost) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[45]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3056,7 +3144,7 @@ func (x *NetDnsHost) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetDnsHost.ProtoReflect.Descriptor instead.
 func (*NetDnsHost) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{45}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *NetDnsHost) GetName() string {
@@ -3082,7 +3170,7 @@ type SyncNetworkRequest struct {
 
 func (x *SyncNetworkRequest) Reset() {
 	*x = SyncNetworkRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3094,7 +3182,7 @@ func (x *SyncNetworkRequest) String() string {
 func (*SyncNetworkRequest) ProtoMessage() {}
 
 func (x *SyncNetworkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[46]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3107,7 +3195,7 @@ func (x *SyncNetworkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SyncNetworkRequest.ProtoReflect.Descriptor instead.
 func (*SyncNetworkRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{46}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *SyncNetworkRequest) GetSubnets() []*NetSubnet {
@@ -3125,7 +3213,7 @@ type SyncNetworkResponse struct {
 
 func (x *SyncNetworkResponse) Reset() {
 	*x = SyncNetworkResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3137,7 +3225,7 @@ func (x *SyncNetworkResponse) String() string {
 func (*SyncNetworkResponse) ProtoMessage() {}
 
 func (x *SyncNetworkResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[47]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3150,7 +3238,7 @@ func (x *SyncNetworkResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SyncNetworkResponse.ProtoReflect.Descriptor instead.
 func (*SyncNetworkResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{47}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{48}
 }
 
 // FwRule is one security group rule (firewall.Rule).
@@ -3167,7 +3255,7 @@ type FwRule struct {
 
 func (x *FwRule) Reset() {
 	*x = FwRule{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3179,7 +3267,7 @@ func (x *FwRule) String() string {
 func (*FwRule) ProtoMessage() {}
 
 func (x *FwRule) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[48]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3192,7 +3280,7 @@ func (x *FwRule) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FwRule.ProtoReflect.Descriptor instead.
 func (*FwRule) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{48}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *FwRule) GetProtocol() string {
@@ -3241,7 +3329,7 @@ type FwGroup struct {
 
 func (x *FwGroup) Reset() {
 	*x = FwGroup{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[49]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3253,7 +3341,7 @@ func (x *FwGroup) String() string {
 func (*FwGroup) ProtoMessage() {}
 
 func (x *FwGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[49]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3266,7 +3354,7 @@ func (x *FwGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FwGroup.ProtoReflect.Descriptor instead.
 func (*FwGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{49}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *FwGroup) GetGroupId() string {
@@ -3311,7 +3399,7 @@ type FwPort struct {
 
 func (x *FwPort) Reset() {
 	*x = FwPort{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[50]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3323,7 +3411,7 @@ func (x *FwPort) String() string {
 func (*FwPort) ProtoMessage() {}
 
 func (x *FwPort) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[50]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3336,7 +3424,7 @@ func (x *FwPort) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FwPort.ProtoReflect.Descriptor instead.
 func (*FwPort) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{50}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *FwPort) GetInstanceId() string {
@@ -3398,7 +3486,7 @@ type FwMembers struct {
 
 func (x *FwMembers) Reset() {
 	*x = FwMembers{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[51]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3410,7 +3498,7 @@ func (x *FwMembers) String() string {
 func (*FwMembers) ProtoMessage() {}
 
 func (x *FwMembers) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[51]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3423,7 +3511,7 @@ func (x *FwMembers) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FwMembers.ProtoReflect.Descriptor instead.
 func (*FwMembers) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{51}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *FwMembers) GetGroupId() string {
@@ -3451,7 +3539,7 @@ type FirewallState struct {
 
 func (x *FirewallState) Reset() {
 	*x = FirewallState{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[52]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3463,7 +3551,7 @@ func (x *FirewallState) String() string {
 func (*FirewallState) ProtoMessage() {}
 
 func (x *FirewallState) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[52]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3476,7 +3564,7 @@ func (x *FirewallState) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FirewallState.ProtoReflect.Descriptor instead.
 func (*FirewallState) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{52}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *FirewallState) GetGroups() []*FwGroup {
@@ -3508,7 +3596,7 @@ type SetFirewallResponse struct {
 
 func (x *SetFirewallResponse) Reset() {
 	*x = SetFirewallResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[53]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3520,7 +3608,7 @@ func (x *SetFirewallResponse) String() string {
 func (*SetFirewallResponse) ProtoMessage() {}
 
 func (x *SetFirewallResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[53]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3533,7 +3621,7 @@ func (x *SetFirewallResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetFirewallResponse.ProtoReflect.Descriptor instead.
 func (*SetFirewallResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{53}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{54}
 }
 
 type SetMetadataOptionsRequest struct {
@@ -3548,7 +3636,7 @@ type SetMetadataOptionsRequest struct {
 
 func (x *SetMetadataOptionsRequest) Reset() {
 	*x = SetMetadataOptionsRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[54]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3560,7 +3648,7 @@ func (x *SetMetadataOptionsRequest) String() string {
 func (*SetMetadataOptionsRequest) ProtoMessage() {}
 
 func (x *SetMetadataOptionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[54]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3573,7 +3661,7 @@ func (x *SetMetadataOptionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetMetadataOptionsRequest.ProtoReflect.Descriptor instead.
 func (*SetMetadataOptionsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{54}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *SetMetadataOptionsRequest) GetInstanceId() string {
@@ -3612,7 +3700,7 @@ type SetMetadataOptionsResponse struct {
 
 func (x *SetMetadataOptionsResponse) Reset() {
 	*x = SetMetadataOptionsResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[55]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3624,7 +3712,7 @@ func (x *SetMetadataOptionsResponse) String() string {
 func (*SetMetadataOptionsResponse) ProtoMessage() {}
 
 func (x *SetMetadataOptionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[55]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3637,7 +3725,7 @@ func (x *SetMetadataOptionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetMetadataOptionsResponse.ProtoReflect.Descriptor instead.
 func (*SetMetadataOptionsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{55}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{56}
 }
 
 type SetCPUBaselineRequest struct {
@@ -3650,7 +3738,7 @@ type SetCPUBaselineRequest struct {
 
 func (x *SetCPUBaselineRequest) Reset() {
 	*x = SetCPUBaselineRequest{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[56]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3662,7 +3750,7 @@ func (x *SetCPUBaselineRequest) String() string {
 func (*SetCPUBaselineRequest) ProtoMessage() {}
 
 func (x *SetCPUBaselineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[56]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3675,7 +3763,7 @@ func (x *SetCPUBaselineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetCPUBaselineRequest.ProtoReflect.Descriptor instead.
 func (*SetCPUBaselineRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{56}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *SetCPUBaselineRequest) GetInstanceId() string {
@@ -3700,7 +3788,7 @@ type SetCPUBaselineResponse struct {
 
 func (x *SetCPUBaselineResponse) Reset() {
 	*x = SetCPUBaselineResponse{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[57]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3712,7 +3800,7 @@ func (x *SetCPUBaselineResponse) String() string {
 func (*SetCPUBaselineResponse) ProtoMessage() {}
 
 func (x *SetCPUBaselineResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[57]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3725,7 +3813,7 @@ func (x *SetCPUBaselineResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetCPUBaselineResponse.ProtoReflect.Descriptor instead.
 func (*SetCPUBaselineResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{57}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{58}
 }
 
 // UefiVars: uefi is false for a domain that does not boot with UEFI;
@@ -3741,7 +3829,7 @@ type UefiVars struct {
 
 func (x *UefiVars) Reset() {
 	*x = UefiVars{}
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[58]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3753,7 +3841,7 @@ func (x *UefiVars) String() string {
 func (*UefiVars) ProtoMessage() {}
 
 func (x *UefiVars) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[58]
+	mi := &file_ec2lab_agent_v1_agent_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3766,7 +3854,7 @@ func (x *UefiVars) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UefiVars.ProtoReflect.Descriptor instead.
 func (*UefiVars) Descriptor() ([]byte, []int) {
-	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{58}
+	return file_ec2lab_agent_v1_agent_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *UefiVars) GetUefi() bool {
@@ -4037,14 +4125,23 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\tport_from\x18\x05 \x01(\x05R\bportFrom\x12\x17\n" +
 	"\aport_to\x18\x06 \x01(\x05R\x06portTo\x12\x1b\n" +
 	"\ticmp_type\x18\a \x01(\x05R\bicmpType\x12\x1b\n" +
-	"\ticmp_code\x18\b \x01(\x05R\bicmpCode\"\xc0\x01\n" +
+	"\ticmp_code\x18\b \x01(\x05R\bicmpCode\"\xf5\x01\n" +
 	"\x06NetDns\x12\x18\n" +
 	"\asupport\x18\x01 \x01(\bR\asupport\x12\x16\n" +
 	"\x06domain\x18\x02 \x01(\tR\x06domain\x12\x16\n" +
 	"\x06server\x18\x03 \x01(\tR\x06server\x12\x1b\n" +
 	"\tvpc_cidrs\x18\x04 \x03(\tR\bvpcCidrs\x121\n" +
 	"\x05hosts\x18\x05 \x03(\v2\x1b.ec2lab.agent.v1.NetDnsHostR\x05hosts\x12\x1c\n" +
-	"\thostnames\x18\x06 \x01(\bR\thostnames\"0\n" +
+	"\thostnames\x18\x06 \x01(\bR\thostnames\x123\n" +
+	"\x04dhcp\x18\a \x01(\v2\x1f.ec2lab.agent.v1.NetDhcpOptionsR\x04dhcp\"\xe0\x01\n" +
+	"\x0eNetDhcpOptions\x12\x1f\n" +
+	"\vdomain_name\x18\x01 \x01(\tR\n" +
+	"domainName\x12.\n" +
+	"\x13domain_name_servers\x18\x02 \x03(\tR\x11domainNameServers\x12\x1f\n" +
+	"\vntp_servers\x18\x03 \x03(\tR\n" +
+	"ntpServers\x120\n" +
+	"\x14netbios_name_servers\x18\x04 \x03(\tR\x12netbiosNameServers\x12*\n" +
+	"\x11netbios_node_type\x18\x05 \x01(\x05R\x0fnetbiosNodeType\"0\n" +
 	"\n" +
 	"NetDnsHost\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x0e\n" +
@@ -4137,7 +4234,7 @@ func file_ec2lab_agent_v1_agent_proto_rawDescGZIP() []byte {
 	return file_ec2lab_agent_v1_agent_proto_rawDescData
 }
 
-var file_ec2lab_agent_v1_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 59)
+var file_ec2lab_agent_v1_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 60)
 var file_ec2lab_agent_v1_agent_proto_goTypes = []any{
 	(*GetInventoryRequest)(nil),        // 0: ec2lab.agent.v1.GetInventoryRequest
 	(*StoragePool)(nil),                // 1: ec2lab.agent.v1.StoragePool
@@ -4184,21 +4281,22 @@ var file_ec2lab_agent_v1_agent_proto_goTypes = []any{
 	(*NetAcl)(nil),                     // 42: ec2lab.agent.v1.NetAcl
 	(*NetAclRule)(nil),                 // 43: ec2lab.agent.v1.NetAclRule
 	(*NetDns)(nil),                     // 44: ec2lab.agent.v1.NetDns
-	(*NetDnsHost)(nil),                 // 45: ec2lab.agent.v1.NetDnsHost
-	(*SyncNetworkRequest)(nil),         // 46: ec2lab.agent.v1.SyncNetworkRequest
-	(*SyncNetworkResponse)(nil),        // 47: ec2lab.agent.v1.SyncNetworkResponse
-	(*FwRule)(nil),                     // 48: ec2lab.agent.v1.FwRule
-	(*FwGroup)(nil),                    // 49: ec2lab.agent.v1.FwGroup
-	(*FwPort)(nil),                     // 50: ec2lab.agent.v1.FwPort
-	(*FwMembers)(nil),                  // 51: ec2lab.agent.v1.FwMembers
-	(*FirewallState)(nil),              // 52: ec2lab.agent.v1.FirewallState
-	(*SetFirewallResponse)(nil),        // 53: ec2lab.agent.v1.SetFirewallResponse
-	(*SetMetadataOptionsRequest)(nil),  // 54: ec2lab.agent.v1.SetMetadataOptionsRequest
-	(*SetMetadataOptionsResponse)(nil), // 55: ec2lab.agent.v1.SetMetadataOptionsResponse
-	(*SetCPUBaselineRequest)(nil),      // 56: ec2lab.agent.v1.SetCPUBaselineRequest
-	(*SetCPUBaselineResponse)(nil),     // 57: ec2lab.agent.v1.SetCPUBaselineResponse
-	(*UefiVars)(nil),                   // 58: ec2lab.agent.v1.UefiVars
-	(*timestamppb.Timestamp)(nil),      // 59: google.protobuf.Timestamp
+	(*NetDhcpOptions)(nil),             // 45: ec2lab.agent.v1.NetDhcpOptions
+	(*NetDnsHost)(nil),                 // 46: ec2lab.agent.v1.NetDnsHost
+	(*SyncNetworkRequest)(nil),         // 47: ec2lab.agent.v1.SyncNetworkRequest
+	(*SyncNetworkResponse)(nil),        // 48: ec2lab.agent.v1.SyncNetworkResponse
+	(*FwRule)(nil),                     // 49: ec2lab.agent.v1.FwRule
+	(*FwGroup)(nil),                    // 50: ec2lab.agent.v1.FwGroup
+	(*FwPort)(nil),                     // 51: ec2lab.agent.v1.FwPort
+	(*FwMembers)(nil),                  // 52: ec2lab.agent.v1.FwMembers
+	(*FirewallState)(nil),              // 53: ec2lab.agent.v1.FirewallState
+	(*SetFirewallResponse)(nil),        // 54: ec2lab.agent.v1.SetFirewallResponse
+	(*SetMetadataOptionsRequest)(nil),  // 55: ec2lab.agent.v1.SetMetadataOptionsRequest
+	(*SetMetadataOptionsResponse)(nil), // 56: ec2lab.agent.v1.SetMetadataOptionsResponse
+	(*SetCPUBaselineRequest)(nil),      // 57: ec2lab.agent.v1.SetCPUBaselineRequest
+	(*SetCPUBaselineResponse)(nil),     // 58: ec2lab.agent.v1.SetCPUBaselineResponse
+	(*UefiVars)(nil),                   // 59: ec2lab.agent.v1.UefiVars
+	(*timestamppb.Timestamp)(nil),      // 60: google.protobuf.Timestamp
 }
 var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	1,  // 0: ec2lab.agent.v1.Inventory.pools:type_name -> ec2lab.agent.v1.StoragePool
@@ -4210,11 +4308,11 @@ var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	10, // 6: ec2lab.agent.v1.CreateInstanceRequest.instance_store:type_name -> ec2lab.agent.v1.InstanceStoreDisk
 	9,  // 7: ec2lab.agent.v1.CreateInstanceRequest.disks:type_name -> ec2lab.agent.v1.Disk
 	12, // 8: ec2lab.agent.v1.CreateInstanceRequest.nics:type_name -> ec2lab.agent.v1.Nic
-	59, // 9: ec2lab.agent.v1.CreateInstanceRequest.launch_time:type_name -> google.protobuf.Timestamp
+	60, // 9: ec2lab.agent.v1.CreateInstanceRequest.launch_time:type_name -> google.protobuf.Timestamp
 	9,  // 10: ec2lab.agent.v1.InstanceStatus.disks:type_name -> ec2lab.agent.v1.Disk
 	16, // 11: ec2lab.agent.v1.ListInstancesResponse.instances:type_name -> ec2lab.agent.v1.InstanceStatus
-	59, // 12: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
-	59, // 13: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
+	60, // 12: ec2lab.agent.v1.ConsoleOutput.timestamp:type_name -> google.protobuf.Timestamp
+	60, // 13: ec2lab.agent.v1.InstanceEvent.time:type_name -> google.protobuf.Timestamp
 	9,  // 14: ec2lab.agent.v1.AttachVolumeRequest.disk:type_name -> ec2lab.agent.v1.Disk
 	8,  // 15: ec2lab.agent.v1.SetIOTuneRequest.iotune:type_name -> ec2lab.agent.v1.IOTune
 	40, // 16: ec2lab.agent.v1.NetSubnet.nics:type_name -> ec2lab.agent.v1.NetNic
@@ -4222,72 +4320,73 @@ var file_ec2lab_agent_v1_agent_proto_depIdxs = []int32{
 	42, // 18: ec2lab.agent.v1.NetSubnet.acl:type_name -> ec2lab.agent.v1.NetAcl
 	43, // 19: ec2lab.agent.v1.NetAcl.ingress:type_name -> ec2lab.agent.v1.NetAclRule
 	43, // 20: ec2lab.agent.v1.NetAcl.egress:type_name -> ec2lab.agent.v1.NetAclRule
-	45, // 21: ec2lab.agent.v1.NetDns.hosts:type_name -> ec2lab.agent.v1.NetDnsHost
-	41, // 22: ec2lab.agent.v1.SyncNetworkRequest.subnets:type_name -> ec2lab.agent.v1.NetSubnet
-	48, // 23: ec2lab.agent.v1.FwGroup.ingress:type_name -> ec2lab.agent.v1.FwRule
-	48, // 24: ec2lab.agent.v1.FwGroup.egress:type_name -> ec2lab.agent.v1.FwRule
-	49, // 25: ec2lab.agent.v1.FirewallState.groups:type_name -> ec2lab.agent.v1.FwGroup
-	50, // 26: ec2lab.agent.v1.FirewallState.ports:type_name -> ec2lab.agent.v1.FwPort
-	51, // 27: ec2lab.agent.v1.FirewallState.members:type_name -> ec2lab.agent.v1.FwMembers
-	4,  // 28: ec2lab.agent.v1.Registry.Register:input_type -> ec2lab.agent.v1.RegisterRequest
-	6,  // 29: ec2lab.agent.v1.Registry.Heartbeat:input_type -> ec2lab.agent.v1.HeartbeatRequest
-	0,  // 30: ec2lab.agent.v1.Host.GetInventory:input_type -> ec2lab.agent.v1.GetInventoryRequest
-	11, // 31: ec2lab.agent.v1.Host.CreateInstance:input_type -> ec2lab.agent.v1.CreateInstanceRequest
-	13, // 32: ec2lab.agent.v1.Host.StartInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	14, // 33: ec2lab.agent.v1.Host.StopInstance:input_type -> ec2lab.agent.v1.StopInstanceRequest
-	13, // 34: ec2lab.agent.v1.Host.RebootInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	13, // 35: ec2lab.agent.v1.Host.DestroyInstance:input_type -> ec2lab.agent.v1.InstanceRef
-	17, // 36: ec2lab.agent.v1.Host.ListInstances:input_type -> ec2lab.agent.v1.ListInstancesRequest
-	13, // 37: ec2lab.agent.v1.Host.GetConsoleOutput:input_type -> ec2lab.agent.v1.InstanceRef
-	20, // 38: ec2lab.agent.v1.Host.StreamConsole:input_type -> ec2lab.agent.v1.ConsoleIn
-	22, // 39: ec2lab.agent.v1.Host.WatchEvents:input_type -> ec2lab.agent.v1.WatchEventsRequest
-	24, // 40: ec2lab.agent.v1.Host.CreateVolume:input_type -> ec2lab.agent.v1.CreateVolumeRequest
-	25, // 41: ec2lab.agent.v1.Host.DeleteVolume:input_type -> ec2lab.agent.v1.VolumeRef
-	27, // 42: ec2lab.agent.v1.Host.ResizeVolume:input_type -> ec2lab.agent.v1.ResizeVolumeRequest
-	25, // 43: ec2lab.agent.v1.Host.InspectVolume:input_type -> ec2lab.agent.v1.VolumeRef
-	29, // 44: ec2lab.agent.v1.Host.SnapshotVolume:input_type -> ec2lab.agent.v1.SnapshotVolumeRequest
-	31, // 45: ec2lab.agent.v1.Host.StreamVolume:input_type -> ec2lab.agent.v1.StreamVolumeRequest
-	32, // 46: ec2lab.agent.v1.Host.AttachVolume:input_type -> ec2lab.agent.v1.AttachVolumeRequest
-	34, // 47: ec2lab.agent.v1.Host.DetachVolume:input_type -> ec2lab.agent.v1.DetachVolumeRequest
-	36, // 48: ec2lab.agent.v1.Host.SetIOTune:input_type -> ec2lab.agent.v1.SetIOTuneRequest
-	38, // 49: ec2lab.agent.v1.Host.ListFiles:input_type -> ec2lab.agent.v1.ListFilesRequest
-	46, // 50: ec2lab.agent.v1.Host.SyncNetwork:input_type -> ec2lab.agent.v1.SyncNetworkRequest
-	52, // 51: ec2lab.agent.v1.Host.SetFirewall:input_type -> ec2lab.agent.v1.FirewallState
-	54, // 52: ec2lab.agent.v1.Host.SetMetadataOptions:input_type -> ec2lab.agent.v1.SetMetadataOptionsRequest
-	56, // 53: ec2lab.agent.v1.Host.SetCPUBaseline:input_type -> ec2lab.agent.v1.SetCPUBaselineRequest
-	13, // 54: ec2lab.agent.v1.Host.GetUefiVars:input_type -> ec2lab.agent.v1.InstanceRef
-	5,  // 55: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
-	7,  // 56: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
-	3,  // 57: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
-	16, // 58: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 59: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 60: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	16, // 61: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
-	15, // 62: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
-	18, // 63: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
-	19, // 64: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
-	21, // 65: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
-	23, // 66: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
-	28, // 67: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	26, // 68: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
-	28, // 69: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	28, // 70: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	30, // 71: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
-	28, // 72: ec2lab.agent.v1.Host.StreamVolume:output_type -> ec2lab.agent.v1.VolumeInfo
-	33, // 73: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
-	35, // 74: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
-	37, // 75: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
-	39, // 76: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
-	47, // 77: ec2lab.agent.v1.Host.SyncNetwork:output_type -> ec2lab.agent.v1.SyncNetworkResponse
-	53, // 78: ec2lab.agent.v1.Host.SetFirewall:output_type -> ec2lab.agent.v1.SetFirewallResponse
-	55, // 79: ec2lab.agent.v1.Host.SetMetadataOptions:output_type -> ec2lab.agent.v1.SetMetadataOptionsResponse
-	57, // 80: ec2lab.agent.v1.Host.SetCPUBaseline:output_type -> ec2lab.agent.v1.SetCPUBaselineResponse
-	58, // 81: ec2lab.agent.v1.Host.GetUefiVars:output_type -> ec2lab.agent.v1.UefiVars
-	55, // [55:82] is the sub-list for method output_type
-	28, // [28:55] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	46, // 21: ec2lab.agent.v1.NetDns.hosts:type_name -> ec2lab.agent.v1.NetDnsHost
+	45, // 22: ec2lab.agent.v1.NetDns.dhcp:type_name -> ec2lab.agent.v1.NetDhcpOptions
+	41, // 23: ec2lab.agent.v1.SyncNetworkRequest.subnets:type_name -> ec2lab.agent.v1.NetSubnet
+	49, // 24: ec2lab.agent.v1.FwGroup.ingress:type_name -> ec2lab.agent.v1.FwRule
+	49, // 25: ec2lab.agent.v1.FwGroup.egress:type_name -> ec2lab.agent.v1.FwRule
+	50, // 26: ec2lab.agent.v1.FirewallState.groups:type_name -> ec2lab.agent.v1.FwGroup
+	51, // 27: ec2lab.agent.v1.FirewallState.ports:type_name -> ec2lab.agent.v1.FwPort
+	52, // 28: ec2lab.agent.v1.FirewallState.members:type_name -> ec2lab.agent.v1.FwMembers
+	4,  // 29: ec2lab.agent.v1.Registry.Register:input_type -> ec2lab.agent.v1.RegisterRequest
+	6,  // 30: ec2lab.agent.v1.Registry.Heartbeat:input_type -> ec2lab.agent.v1.HeartbeatRequest
+	0,  // 31: ec2lab.agent.v1.Host.GetInventory:input_type -> ec2lab.agent.v1.GetInventoryRequest
+	11, // 32: ec2lab.agent.v1.Host.CreateInstance:input_type -> ec2lab.agent.v1.CreateInstanceRequest
+	13, // 33: ec2lab.agent.v1.Host.StartInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	14, // 34: ec2lab.agent.v1.Host.StopInstance:input_type -> ec2lab.agent.v1.StopInstanceRequest
+	13, // 35: ec2lab.agent.v1.Host.RebootInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	13, // 36: ec2lab.agent.v1.Host.DestroyInstance:input_type -> ec2lab.agent.v1.InstanceRef
+	17, // 37: ec2lab.agent.v1.Host.ListInstances:input_type -> ec2lab.agent.v1.ListInstancesRequest
+	13, // 38: ec2lab.agent.v1.Host.GetConsoleOutput:input_type -> ec2lab.agent.v1.InstanceRef
+	20, // 39: ec2lab.agent.v1.Host.StreamConsole:input_type -> ec2lab.agent.v1.ConsoleIn
+	22, // 40: ec2lab.agent.v1.Host.WatchEvents:input_type -> ec2lab.agent.v1.WatchEventsRequest
+	24, // 41: ec2lab.agent.v1.Host.CreateVolume:input_type -> ec2lab.agent.v1.CreateVolumeRequest
+	25, // 42: ec2lab.agent.v1.Host.DeleteVolume:input_type -> ec2lab.agent.v1.VolumeRef
+	27, // 43: ec2lab.agent.v1.Host.ResizeVolume:input_type -> ec2lab.agent.v1.ResizeVolumeRequest
+	25, // 44: ec2lab.agent.v1.Host.InspectVolume:input_type -> ec2lab.agent.v1.VolumeRef
+	29, // 45: ec2lab.agent.v1.Host.SnapshotVolume:input_type -> ec2lab.agent.v1.SnapshotVolumeRequest
+	31, // 46: ec2lab.agent.v1.Host.StreamVolume:input_type -> ec2lab.agent.v1.StreamVolumeRequest
+	32, // 47: ec2lab.agent.v1.Host.AttachVolume:input_type -> ec2lab.agent.v1.AttachVolumeRequest
+	34, // 48: ec2lab.agent.v1.Host.DetachVolume:input_type -> ec2lab.agent.v1.DetachVolumeRequest
+	36, // 49: ec2lab.agent.v1.Host.SetIOTune:input_type -> ec2lab.agent.v1.SetIOTuneRequest
+	38, // 50: ec2lab.agent.v1.Host.ListFiles:input_type -> ec2lab.agent.v1.ListFilesRequest
+	47, // 51: ec2lab.agent.v1.Host.SyncNetwork:input_type -> ec2lab.agent.v1.SyncNetworkRequest
+	53, // 52: ec2lab.agent.v1.Host.SetFirewall:input_type -> ec2lab.agent.v1.FirewallState
+	55, // 53: ec2lab.agent.v1.Host.SetMetadataOptions:input_type -> ec2lab.agent.v1.SetMetadataOptionsRequest
+	57, // 54: ec2lab.agent.v1.Host.SetCPUBaseline:input_type -> ec2lab.agent.v1.SetCPUBaselineRequest
+	13, // 55: ec2lab.agent.v1.Host.GetUefiVars:input_type -> ec2lab.agent.v1.InstanceRef
+	5,  // 56: ec2lab.agent.v1.Registry.Register:output_type -> ec2lab.agent.v1.RegisterResponse
+	7,  // 57: ec2lab.agent.v1.Registry.Heartbeat:output_type -> ec2lab.agent.v1.HeartbeatResponse
+	3,  // 58: ec2lab.agent.v1.Host.GetInventory:output_type -> ec2lab.agent.v1.Inventory
+	16, // 59: ec2lab.agent.v1.Host.CreateInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 60: ec2lab.agent.v1.Host.StartInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 61: ec2lab.agent.v1.Host.StopInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	16, // 62: ec2lab.agent.v1.Host.RebootInstance:output_type -> ec2lab.agent.v1.InstanceStatus
+	15, // 63: ec2lab.agent.v1.Host.DestroyInstance:output_type -> ec2lab.agent.v1.DestroyInstanceResponse
+	18, // 64: ec2lab.agent.v1.Host.ListInstances:output_type -> ec2lab.agent.v1.ListInstancesResponse
+	19, // 65: ec2lab.agent.v1.Host.GetConsoleOutput:output_type -> ec2lab.agent.v1.ConsoleOutput
+	21, // 66: ec2lab.agent.v1.Host.StreamConsole:output_type -> ec2lab.agent.v1.ConsoleOut
+	23, // 67: ec2lab.agent.v1.Host.WatchEvents:output_type -> ec2lab.agent.v1.InstanceEvent
+	28, // 68: ec2lab.agent.v1.Host.CreateVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	26, // 69: ec2lab.agent.v1.Host.DeleteVolume:output_type -> ec2lab.agent.v1.DeleteVolumeResponse
+	28, // 70: ec2lab.agent.v1.Host.ResizeVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	28, // 71: ec2lab.agent.v1.Host.InspectVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	30, // 72: ec2lab.agent.v1.Host.SnapshotVolume:output_type -> ec2lab.agent.v1.SnapshotVolumeResponse
+	28, // 73: ec2lab.agent.v1.Host.StreamVolume:output_type -> ec2lab.agent.v1.VolumeInfo
+	33, // 74: ec2lab.agent.v1.Host.AttachVolume:output_type -> ec2lab.agent.v1.AttachVolumeResponse
+	35, // 75: ec2lab.agent.v1.Host.DetachVolume:output_type -> ec2lab.agent.v1.DetachVolumeResponse
+	37, // 76: ec2lab.agent.v1.Host.SetIOTune:output_type -> ec2lab.agent.v1.SetIOTuneResponse
+	39, // 77: ec2lab.agent.v1.Host.ListFiles:output_type -> ec2lab.agent.v1.ListFilesResponse
+	48, // 78: ec2lab.agent.v1.Host.SyncNetwork:output_type -> ec2lab.agent.v1.SyncNetworkResponse
+	54, // 79: ec2lab.agent.v1.Host.SetFirewall:output_type -> ec2lab.agent.v1.SetFirewallResponse
+	56, // 80: ec2lab.agent.v1.Host.SetMetadataOptions:output_type -> ec2lab.agent.v1.SetMetadataOptionsResponse
+	58, // 81: ec2lab.agent.v1.Host.SetCPUBaseline:output_type -> ec2lab.agent.v1.SetCPUBaselineResponse
+	59, // 82: ec2lab.agent.v1.Host.GetUefiVars:output_type -> ec2lab.agent.v1.UefiVars
+	56, // [56:83] is the sub-list for method output_type
+	29, // [29:56] is the sub-list for method input_type
+	29, // [29:29] is the sub-list for extension type_name
+	29, // [29:29] is the sub-list for extension extendee
+	0,  // [0:29] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_agent_v1_agent_proto_init() }
@@ -4301,7 +4400,7 @@ func file_ec2lab_agent_v1_agent_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_agent_v1_agent_proto_rawDesc), len(file_ec2lab_agent_v1_agent_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   59,
+			NumMessages:   60,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -66,6 +66,18 @@ resource "aws_subnet" "lab" {
   tags              = { Name = "homelab-a" }
 }
 
+resource "aws_vpc_dhcp_options" "lab" {
+  domain_name         = "homelab.internal"
+  domain_name_servers = ["AmazonProvidedDNS"]
+  ntp_servers         = ["10.42.0.123"]
+  tags                = { Name = "homelab-dhcp" }
+}
+
+resource "aws_vpc_dhcp_options_association" "lab" {
+  vpc_id          = aws_vpc.lab.id
+  dhcp_options_id = aws_vpc_dhcp_options.lab.id
+}
+
 resource "aws_internet_gateway" "lab" {
   vpc_id = aws_vpc.lab.id
   tags   = { Name = "homelab-igw" }
@@ -314,3 +326,4 @@ output "eip_allocation" { value = aws_eip.web.allocation_id }
 output "internet_gateway" { value = aws_internet_gateway.lab.id }
 output "route_table" { value = aws_route_table.public.id }
 output "network_acl" { value = aws_network_acl.lab.id }
+output "dhcp_options" { value = aws_vpc_dhcp_options.lab.id }
