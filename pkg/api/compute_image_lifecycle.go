@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/controller"
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -31,8 +32,12 @@ func (c *Compute) DisableImageDeregistrationProtection(ctx context.Context, r *v
 // EnableImageDeprecation deprecates an image at a time.
 func (c *Compute) EnableImageDeprecation(ctx context.Context, r *v1.EnableImageDeprecationRequest) (*v1.EnableImageDeprecationResponse, error) {
 	var at time.Time
-	if r.GetDeprecateAt() != nil {
-		at = r.GetDeprecateAt().AsTime()
+	if v := r.GetDeprecateAt(); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return nil, ec2err.New(ec2err.InvalidParameterValue, "Value (%s) for parameter DeprecateAt is invalid. Expected an ISO 8601 time", v)
+		}
+		at = t
 	}
 	if err := c.svc.EnableImageDeprecation(ctx, r.GetImageId(), at, r.GetDryRun()); err != nil {
 		return nil, err
