@@ -179,6 +179,26 @@ var actions = map[string]action{
 	"DeleteNetworkAclEntry": op(true, compute.DeleteNetworkAclEntry, done, "network_acl_id", "rule_number", "egress"),
 	"ReplaceNetworkAclAssociation": op(true, compute.ReplaceNetworkAclAssociation, replaceNetworkACLAssociationXML,
 		"association_id", "network_acl_id"),
+
+	// Image lifecycle and instance image metadata (xml_image_lifecycle.go).
+	"EnableImageDeregistrationProtection": op(true, compute.EnableImageDeregistrationProtection, protectionXML, "image_id"),
+	"DisableImageDeregistrationProtection": op(true, compute.DisableImageDeregistrationProtection, protectionXML,
+		"image_id"),
+	"EnableImageDeprecation":      op(true, compute.EnableImageDeprecation, done, "image_id", "deprecate_at"),
+	"DisableImageDeprecation":     op(true, compute.DisableImageDeprecation, done, "image_id"),
+	"CancelImageLaunchPermission": op(true, compute.CancelImageLaunchPermission, done, "image_id"),
+	"DescribeInstanceImageMetadata": op(false, compute.DescribeInstanceImageMetadata,
+		describeInstanceImageMetadataXML),
+	// Network interface attributes (xml_eni_attrs.go).
+	"DescribeNetworkInterfaceAttribute": op(false, compute.DescribeNetworkInterfaceAttribute,
+		networkInterfaceAttributeXML, "network_interface_id"),
+	"ModifyNetworkInterfaceAttribute": op(true, compute.ModifyNetworkInterfaceAttribute, done, "network_interface_id"),
+	"ResetNetworkInterfaceAttribute":  op(true, compute.ResetNetworkInterfaceAttribute, done, "network_interface_id"),
+	// Security groups by VPC (xml_secgroups_vpc.go).
+	"DescribeSecurityGroupReferences": op(false, compute.DescribeSecurityGroupReferences, securityGroupReferencesXML,
+		"group_ids"),
+	"DescribeStaleSecurityGroups": op(false, compute.DescribeStaleSecurityGroups, staleSecurityGroupsXML, "vpc_id"),
+	"GetSecurityGroupsForVpc":     op(false, compute.GetSecurityGroupsForVpc, securityGroupsForVpcXML, "vpc_id"),
 }
 
 // deleteKeyPair echoes the key pair ID EC2 returns alongside <return>.

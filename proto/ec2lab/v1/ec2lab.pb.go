@@ -23559,18 +23559,18 @@ func (x *DescribeNetworkInterfaceAttributeResponse) GetAssociatePublicIpAddress(
 // ModifyNetworkInterfaceAttributeRequest changes one attribute. The other
 // members of EC2's request are present only to be refused.
 type ModifyNetworkInterfaceAttributeRequest struct {
-	state                           protoimpl.MessageState             `protogen:"open.v1"`
-	NetworkInterfaceId              string                             `protobuf:"bytes,1,opt,name=network_interface_id,json=networkInterfaceId,proto3" json:"network_interface_id,omitempty"`
-	Description                     *AttributeValue                    `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
-	SourceDestCheck                 *AttributeBooleanValue             `protobuf:"bytes,3,opt,name=source_dest_check,json=sourceDestCheck,proto3" json:"source_dest_check,omitempty"`
-	Groups                          []string                           `protobuf:"bytes,4,rep,name=groups,proto3" json:"groups,omitempty"` // wire SecurityGroupId.N
-	Attachment                      *NetworkInterfaceAttachmentChanges `protobuf:"bytes,5,opt,name=attachment,proto3" json:"attachment,omitempty"`
-	DryRun                          bool                               `protobuf:"varint,6,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
-	AssociatePublicIpAddress        *bool                              `protobuf:"varint,7,opt,name=associate_public_ip_address,json=associatePublicIpAddress,proto3,oneof" json:"associate_public_ip_address,omitempty"`
-	EnablePrimaryIpv6               *bool                              `protobuf:"varint,8,opt,name=enable_primary_ipv6,json=enablePrimaryIpv6,proto3,oneof" json:"enable_primary_ipv6,omitempty"`
-	AssociatedSubnetIds             []string                           `protobuf:"bytes,9,rep,name=associated_subnet_ids,json=associatedSubnetIds,proto3" json:"associated_subnet_ids,omitempty"`
-	EnaSrdSpecification             *UnsupportedSpecification          `protobuf:"bytes,10,opt,name=ena_srd_specification,json=enaSrdSpecification,proto3" json:"ena_srd_specification,omitempty"`
-	ConnectionTrackingSpecification *UnsupportedSpecification          `protobuf:"bytes,11,opt,name=connection_tracking_specification,json=connectionTrackingSpecification,proto3" json:"connection_tracking_specification,omitempty"`
+	state                           protoimpl.MessageState                  `protogen:"open.v1"`
+	NetworkInterfaceId              string                                  `protobuf:"bytes,1,opt,name=network_interface_id,json=networkInterfaceId,proto3" json:"network_interface_id,omitempty"`
+	Description                     *AttributeValue                         `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	SourceDestCheck                 *AttributeBooleanValue                  `protobuf:"bytes,3,opt,name=source_dest_check,json=sourceDestCheck,proto3" json:"source_dest_check,omitempty"`
+	Groups                          []string                                `protobuf:"bytes,4,rep,name=groups,proto3" json:"groups,omitempty"` // wire SecurityGroupId.N
+	Attachment                      *NetworkInterfaceAttachmentChanges      `protobuf:"bytes,5,opt,name=attachment,proto3" json:"attachment,omitempty"`
+	DryRun                          bool                                    `protobuf:"varint,6,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	AssociatePublicIpAddress        *bool                                   `protobuf:"varint,7,opt,name=associate_public_ip_address,json=associatePublicIpAddress,proto3,oneof" json:"associate_public_ip_address,omitempty"`
+	EnablePrimaryIpv6               *bool                                   `protobuf:"varint,8,opt,name=enable_primary_ipv6,json=enablePrimaryIpv6,proto3,oneof" json:"enable_primary_ipv6,omitempty"`
+	AssociatedSubnetIds             []string                                `protobuf:"bytes,9,rep,name=associated_subnet_ids,json=associatedSubnetIds,proto3" json:"associated_subnet_ids,omitempty"`
+	EnaSrdSpecification             *EnaSrdSpecification                    `protobuf:"bytes,10,opt,name=ena_srd_specification,json=enaSrdSpecification,proto3" json:"ena_srd_specification,omitempty"`
+	ConnectionTrackingSpecification *ConnectionTrackingSpecificationRequest `protobuf:"bytes,11,opt,name=connection_tracking_specification,json=connectionTrackingSpecification,proto3" json:"connection_tracking_specification,omitempty"`
 	unknownFields                   protoimpl.UnknownFields
 	sizeCache                       protoimpl.SizeCache
 }
@@ -23668,14 +23668,14 @@ func (x *ModifyNetworkInterfaceAttributeRequest) GetAssociatedSubnetIds() []stri
 	return nil
 }
 
-func (x *ModifyNetworkInterfaceAttributeRequest) GetEnaSrdSpecification() *UnsupportedSpecification {
+func (x *ModifyNetworkInterfaceAttributeRequest) GetEnaSrdSpecification() *EnaSrdSpecification {
 	if x != nil {
 		return x.EnaSrdSpecification
 	}
 	return nil
 }
 
-func (x *ModifyNetworkInterfaceAttributeRequest) GetConnectionTrackingSpecification() *UnsupportedSpecification {
+func (x *ModifyNetworkInterfaceAttributeRequest) GetConnectionTrackingSpecification() *ConnectionTrackingSpecificationRequest {
 	if x != nil {
 		return x.ConnectionTrackingSpecification
 	}
@@ -23752,32 +23752,29 @@ func (x *NetworkInterfaceAttachmentChanges) GetEnaQueueCount() int32 {
 	return 0
 }
 
-// UnsupportedSpecification stands for request structures ec2lab refuses
-// whatever they hold (ENA Express, connection tracking timeouts).
-type UnsupportedSpecification struct {
-	state                 protoimpl.MessageState `protogen:"open.v1"`
-	EnaSrdEnabled         *bool                  `protobuf:"varint,1,opt,name=ena_srd_enabled,json=enaSrdEnabled,proto3,oneof" json:"ena_srd_enabled,omitempty"`
-	TcpEstablishedTimeout *int32                 `protobuf:"varint,2,opt,name=tcp_established_timeout,json=tcpEstablishedTimeout,proto3,oneof" json:"tcp_established_timeout,omitempty"`
-	UdpStreamTimeout      *int32                 `protobuf:"varint,3,opt,name=udp_stream_timeout,json=udpStreamTimeout,proto3,oneof" json:"udp_stream_timeout,omitempty"`
-	UdpTimeout            *int32                 `protobuf:"varint,4,opt,name=udp_timeout,json=udpTimeout,proto3,oneof" json:"udp_timeout,omitempty"`
-	unknownFields         protoimpl.UnknownFields
-	sizeCache             protoimpl.SizeCache
+// EnaSrdSpecification (ENA Express) is refused whatever it holds.
+type EnaSrdSpecification struct {
+	state                  protoimpl.MessageState  `protogen:"open.v1"`
+	EnaSrdEnabled          *bool                   `protobuf:"varint,1,opt,name=ena_srd_enabled,json=enaSrdEnabled,proto3,oneof" json:"ena_srd_enabled,omitempty"`
+	EnaSrdUdpSpecification *EnaSrdUdpSpecification `protobuf:"bytes,2,opt,name=ena_srd_udp_specification,json=enaSrdUdpSpecification,proto3" json:"ena_srd_udp_specification,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
 }
 
-func (x *UnsupportedSpecification) Reset() {
-	*x = UnsupportedSpecification{}
+func (x *EnaSrdSpecification) Reset() {
+	*x = EnaSrdSpecification{}
 	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[356]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
 
-func (x *UnsupportedSpecification) String() string {
+func (x *EnaSrdSpecification) String() string {
 	return protoimpl.X.MessageStringOf(x)
 }
 
-func (*UnsupportedSpecification) ProtoMessage() {}
+func (*EnaSrdSpecification) ProtoMessage() {}
 
-func (x *UnsupportedSpecification) ProtoReflect() protoreflect.Message {
+func (x *EnaSrdSpecification) ProtoReflect() protoreflect.Message {
 	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[356]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
@@ -23789,33 +23786,125 @@ func (x *UnsupportedSpecification) ProtoReflect() protoreflect.Message {
 	return mi.MessageOf(x)
 }
 
-// Deprecated: Use UnsupportedSpecification.ProtoReflect.Descriptor instead.
-func (*UnsupportedSpecification) Descriptor() ([]byte, []int) {
+// Deprecated: Use EnaSrdSpecification.ProtoReflect.Descriptor instead.
+func (*EnaSrdSpecification) Descriptor() ([]byte, []int) {
 	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{356}
 }
 
-func (x *UnsupportedSpecification) GetEnaSrdEnabled() bool {
+func (x *EnaSrdSpecification) GetEnaSrdEnabled() bool {
 	if x != nil && x.EnaSrdEnabled != nil {
 		return *x.EnaSrdEnabled
 	}
 	return false
 }
 
-func (x *UnsupportedSpecification) GetTcpEstablishedTimeout() int32 {
+func (x *EnaSrdSpecification) GetEnaSrdUdpSpecification() *EnaSrdUdpSpecification {
+	if x != nil {
+		return x.EnaSrdUdpSpecification
+	}
+	return nil
+}
+
+type EnaSrdUdpSpecification struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	EnaSrdUdpEnabled *bool                  `protobuf:"varint,1,opt,name=ena_srd_udp_enabled,json=enaSrdUdpEnabled,proto3,oneof" json:"ena_srd_udp_enabled,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *EnaSrdUdpSpecification) Reset() {
+	*x = EnaSrdUdpSpecification{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[357]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EnaSrdUdpSpecification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EnaSrdUdpSpecification) ProtoMessage() {}
+
+func (x *EnaSrdUdpSpecification) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[357]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EnaSrdUdpSpecification.ProtoReflect.Descriptor instead.
+func (*EnaSrdUdpSpecification) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{357}
+}
+
+func (x *EnaSrdUdpSpecification) GetEnaSrdUdpEnabled() bool {
+	if x != nil && x.EnaSrdUdpEnabled != nil {
+		return *x.EnaSrdUdpEnabled
+	}
+	return false
+}
+
+// ConnectionTrackingSpecificationRequest (idle timeouts) is refused
+// whatever it holds.
+type ConnectionTrackingSpecificationRequest struct {
+	state                 protoimpl.MessageState `protogen:"open.v1"`
+	TcpEstablishedTimeout *int32                 `protobuf:"varint,1,opt,name=tcp_established_timeout,json=tcpEstablishedTimeout,proto3,oneof" json:"tcp_established_timeout,omitempty"`
+	UdpStreamTimeout      *int32                 `protobuf:"varint,2,opt,name=udp_stream_timeout,json=udpStreamTimeout,proto3,oneof" json:"udp_stream_timeout,omitempty"`
+	UdpTimeout            *int32                 `protobuf:"varint,3,opt,name=udp_timeout,json=udpTimeout,proto3,oneof" json:"udp_timeout,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
+}
+
+func (x *ConnectionTrackingSpecificationRequest) Reset() {
+	*x = ConnectionTrackingSpecificationRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[358]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConnectionTrackingSpecificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConnectionTrackingSpecificationRequest) ProtoMessage() {}
+
+func (x *ConnectionTrackingSpecificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[358]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConnectionTrackingSpecificationRequest.ProtoReflect.Descriptor instead.
+func (*ConnectionTrackingSpecificationRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{358}
+}
+
+func (x *ConnectionTrackingSpecificationRequest) GetTcpEstablishedTimeout() int32 {
 	if x != nil && x.TcpEstablishedTimeout != nil {
 		return *x.TcpEstablishedTimeout
 	}
 	return 0
 }
 
-func (x *UnsupportedSpecification) GetUdpStreamTimeout() int32 {
+func (x *ConnectionTrackingSpecificationRequest) GetUdpStreamTimeout() int32 {
 	if x != nil && x.UdpStreamTimeout != nil {
 		return *x.UdpStreamTimeout
 	}
 	return 0
 }
 
-func (x *UnsupportedSpecification) GetUdpTimeout() int32 {
+func (x *ConnectionTrackingSpecificationRequest) GetUdpTimeout() int32 {
 	if x != nil && x.UdpTimeout != nil {
 		return *x.UdpTimeout
 	}
@@ -23830,7 +23919,7 @@ type ModifyNetworkInterfaceAttributeResponse struct {
 
 func (x *ModifyNetworkInterfaceAttributeResponse) Reset() {
 	*x = ModifyNetworkInterfaceAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[357]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[359]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -23842,7 +23931,7 @@ func (x *ModifyNetworkInterfaceAttributeResponse) String() string {
 func (*ModifyNetworkInterfaceAttributeResponse) ProtoMessage() {}
 
 func (x *ModifyNetworkInterfaceAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[357]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[359]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -23855,7 +23944,7 @@ func (x *ModifyNetworkInterfaceAttributeResponse) ProtoReflect() protoreflect.Me
 
 // Deprecated: Use ModifyNetworkInterfaceAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ModifyNetworkInterfaceAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{357}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{359}
 }
 
 type ResetNetworkInterfaceAttributeRequest struct {
@@ -23869,7 +23958,7 @@ type ResetNetworkInterfaceAttributeRequest struct {
 
 func (x *ResetNetworkInterfaceAttributeRequest) Reset() {
 	*x = ResetNetworkInterfaceAttributeRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[358]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[360]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -23881,7 +23970,7 @@ func (x *ResetNetworkInterfaceAttributeRequest) String() string {
 func (*ResetNetworkInterfaceAttributeRequest) ProtoMessage() {}
 
 func (x *ResetNetworkInterfaceAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[358]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[360]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -23894,7 +23983,7 @@ func (x *ResetNetworkInterfaceAttributeRequest) ProtoReflect() protoreflect.Mess
 
 // Deprecated: Use ResetNetworkInterfaceAttributeRequest.ProtoReflect.Descriptor instead.
 func (*ResetNetworkInterfaceAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{358}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{360}
 }
 
 func (x *ResetNetworkInterfaceAttributeRequest) GetNetworkInterfaceId() string {
@@ -23926,7 +24015,7 @@ type ResetNetworkInterfaceAttributeResponse struct {
 
 func (x *ResetNetworkInterfaceAttributeResponse) Reset() {
 	*x = ResetNetworkInterfaceAttributeResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[359]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[361]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -23938,7 +24027,7 @@ func (x *ResetNetworkInterfaceAttributeResponse) String() string {
 func (*ResetNetworkInterfaceAttributeResponse) ProtoMessage() {}
 
 func (x *ResetNetworkInterfaceAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[359]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[361]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -23951,7 +24040,7 @@ func (x *ResetNetworkInterfaceAttributeResponse) ProtoReflect() protoreflect.Mes
 
 // Deprecated: Use ResetNetworkInterfaceAttributeResponse.ProtoReflect.Descriptor instead.
 func (*ResetNetworkInterfaceAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{359}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{361}
 }
 
 type DescribeSecurityGroupReferencesRequest struct {
@@ -23964,7 +24053,7 @@ type DescribeSecurityGroupReferencesRequest struct {
 
 func (x *DescribeSecurityGroupReferencesRequest) Reset() {
 	*x = DescribeSecurityGroupReferencesRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[360]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[362]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -23976,7 +24065,7 @@ func (x *DescribeSecurityGroupReferencesRequest) String() string {
 func (*DescribeSecurityGroupReferencesRequest) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupReferencesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[360]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[362]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -23989,7 +24078,7 @@ func (x *DescribeSecurityGroupReferencesRequest) ProtoReflect() protoreflect.Mes
 
 // Deprecated: Use DescribeSecurityGroupReferencesRequest.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupReferencesRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{360}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{362}
 }
 
 func (x *DescribeSecurityGroupReferencesRequest) GetGroupIds() []string {
@@ -24015,7 +24104,7 @@ type DescribeSecurityGroupReferencesResponse struct {
 
 func (x *DescribeSecurityGroupReferencesResponse) Reset() {
 	*x = DescribeSecurityGroupReferencesResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[361]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[363]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -24027,7 +24116,7 @@ func (x *DescribeSecurityGroupReferencesResponse) String() string {
 func (*DescribeSecurityGroupReferencesResponse) ProtoMessage() {}
 
 func (x *DescribeSecurityGroupReferencesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[361]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[363]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -24040,7 +24129,7 @@ func (x *DescribeSecurityGroupReferencesResponse) ProtoReflect() protoreflect.Me
 
 // Deprecated: Use DescribeSecurityGroupReferencesResponse.ProtoReflect.Descriptor instead.
 func (*DescribeSecurityGroupReferencesResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{361}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{363}
 }
 
 func (x *DescribeSecurityGroupReferencesResponse) GetSecurityGroupReferenceSet() []*SecurityGroupReference {
@@ -24061,7 +24150,7 @@ type SecurityGroupReference struct {
 
 func (x *SecurityGroupReference) Reset() {
 	*x = SecurityGroupReference{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[362]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[364]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -24073,7 +24162,7 @@ func (x *SecurityGroupReference) String() string {
 func (*SecurityGroupReference) ProtoMessage() {}
 
 func (x *SecurityGroupReference) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[362]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[364]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -24086,7 +24175,7 @@ func (x *SecurityGroupReference) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupReference.ProtoReflect.Descriptor instead.
 func (*SecurityGroupReference) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{362}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{364}
 }
 
 func (x *SecurityGroupReference) GetGroupId() string {
@@ -24122,7 +24211,7 @@ type DescribeStaleSecurityGroupsRequest struct {
 
 func (x *DescribeStaleSecurityGroupsRequest) Reset() {
 	*x = DescribeStaleSecurityGroupsRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[363]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[365]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -24134,7 +24223,7 @@ func (x *DescribeStaleSecurityGroupsRequest) String() string {
 func (*DescribeStaleSecurityGroupsRequest) ProtoMessage() {}
 
 func (x *DescribeStaleSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[363]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[365]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -24147,7 +24236,7 @@ func (x *DescribeStaleSecurityGroupsRequest) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use DescribeStaleSecurityGroupsRequest.ProtoReflect.Descriptor instead.
 func (*DescribeStaleSecurityGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{363}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{365}
 }
 
 func (x *DescribeStaleSecurityGroupsRequest) GetVpcId() string {
@@ -24188,7 +24277,7 @@ type DescribeStaleSecurityGroupsResponse struct {
 
 func (x *DescribeStaleSecurityGroupsResponse) Reset() {
 	*x = DescribeStaleSecurityGroupsResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[364]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[366]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -24200,7 +24289,7 @@ func (x *DescribeStaleSecurityGroupsResponse) String() string {
 func (*DescribeStaleSecurityGroupsResponse) ProtoMessage() {}
 
 func (x *DescribeStaleSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[364]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[366]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -24213,7 +24302,7 @@ func (x *DescribeStaleSecurityGroupsResponse) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use DescribeStaleSecurityGroupsResponse.ProtoReflect.Descriptor instead.
 func (*DescribeStaleSecurityGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{364}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{366}
 }
 
 func (x *DescribeStaleSecurityGroupsResponse) GetStaleSecurityGroupSet() []*StaleSecurityGroup {
@@ -24246,7 +24335,7 @@ type StaleSecurityGroup struct {
 
 func (x *StaleSecurityGroup) Reset() {
 	*x = StaleSecurityGroup{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[365]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[367]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -24258,7 +24347,7 @@ func (x *StaleSecurityGroup) String() string {
 func (*StaleSecurityGroup) ProtoMessage() {}
 
 func (x *StaleSecurityGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[365]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[367]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -24271,7 +24360,7 @@ func (x *StaleSecurityGroup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaleSecurityGroup.ProtoReflect.Descriptor instead.
 func (*StaleSecurityGroup) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{365}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{367}
 }
 
 func (x *StaleSecurityGroup) GetGroupId() string {
@@ -24328,7 +24417,7 @@ type StaleIpPermission struct {
 
 func (x *StaleIpPermission) Reset() {
 	*x = StaleIpPermission{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[366]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[368]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -24340,7 +24429,7 @@ func (x *StaleIpPermission) String() string {
 func (*StaleIpPermission) ProtoMessage() {}
 
 func (x *StaleIpPermission) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[366]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[368]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -24353,7 +24442,7 @@ func (x *StaleIpPermission) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaleIpPermission.ProtoReflect.Descriptor instead.
 func (*StaleIpPermission) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{366}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{368}
 }
 
 func (x *StaleIpPermission) GetIpProtocol() string {
@@ -24397,7 +24486,7 @@ type GetSecurityGroupsForVpcRequest struct {
 
 func (x *GetSecurityGroupsForVpcRequest) Reset() {
 	*x = GetSecurityGroupsForVpcRequest{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[367]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[369]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -24409,7 +24498,7 @@ func (x *GetSecurityGroupsForVpcRequest) String() string {
 func (*GetSecurityGroupsForVpcRequest) ProtoMessage() {}
 
 func (x *GetSecurityGroupsForVpcRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[367]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[369]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -24422,7 +24511,7 @@ func (x *GetSecurityGroupsForVpcRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSecurityGroupsForVpcRequest.ProtoReflect.Descriptor instead.
 func (*GetSecurityGroupsForVpcRequest) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{367}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{369}
 }
 
 func (x *GetSecurityGroupsForVpcRequest) GetVpcId() string {
@@ -24470,7 +24559,7 @@ type GetSecurityGroupsForVpcResponse struct {
 
 func (x *GetSecurityGroupsForVpcResponse) Reset() {
 	*x = GetSecurityGroupsForVpcResponse{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[368]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[370]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -24482,7 +24571,7 @@ func (x *GetSecurityGroupsForVpcResponse) String() string {
 func (*GetSecurityGroupsForVpcResponse) ProtoMessage() {}
 
 func (x *GetSecurityGroupsForVpcResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[368]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[370]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -24495,7 +24584,7 @@ func (x *GetSecurityGroupsForVpcResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSecurityGroupsForVpcResponse.ProtoReflect.Descriptor instead.
 func (*GetSecurityGroupsForVpcResponse) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{368}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{370}
 }
 
 func (x *GetSecurityGroupsForVpcResponse) GetSecurityGroupForVpcs() []*SecurityGroupForVpc {
@@ -24526,7 +24615,7 @@ type SecurityGroupForVpc struct {
 
 func (x *SecurityGroupForVpc) Reset() {
 	*x = SecurityGroupForVpc{}
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[369]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[371]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -24538,7 +24627,7 @@ func (x *SecurityGroupForVpc) String() string {
 func (*SecurityGroupForVpc) ProtoMessage() {}
 
 func (x *SecurityGroupForVpc) ProtoReflect() protoreflect.Message {
-	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[369]
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[371]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -24551,7 +24640,7 @@ func (x *SecurityGroupForVpc) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecurityGroupForVpc.ProtoReflect.Descriptor instead.
 func (*SecurityGroupForVpc) Descriptor() ([]byte, []int) {
-	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{369}
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{371}
 }
 
 func (x *SecurityGroupForVpc) GetGroupId() string {
@@ -26596,7 +26685,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"attachment\x18\x06 \x01(\v2%.ec2lab.v1.NetworkInterfaceAttachmentR\n" +
 	"attachment\x12B\n" +
 	"\x1bassociate_public_ip_address\x18\a \x01(\bH\x00R\x18associatePublicIpAddress\x88\x01\x01B\x1e\n" +
-	"\x1c_associate_public_ip_address\"\x93\x06\n" +
+	"\x1c_associate_public_ip_address\"\x9c\x06\n" +
 	"&ModifyNetworkInterfaceAttributeRequest\x120\n" +
 	"\x14network_interface_id\x18\x01 \x01(\tR\x12networkInterfaceId\x12;\n" +
 	"\vdescription\x18\x02 \x01(\v2\x19.ec2lab.v1.AttributeValueR\vdescription\x12L\n" +
@@ -26608,10 +26697,10 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\adry_run\x18\x06 \x01(\bR\x06dryRun\x12B\n" +
 	"\x1bassociate_public_ip_address\x18\a \x01(\bH\x00R\x18associatePublicIpAddress\x88\x01\x01\x123\n" +
 	"\x13enable_primary_ipv6\x18\b \x01(\bH\x01R\x11enablePrimaryIpv6\x88\x01\x01\x122\n" +
-	"\x15associated_subnet_ids\x18\t \x03(\tR\x13associatedSubnetIds\x12W\n" +
+	"\x15associated_subnet_ids\x18\t \x03(\tR\x13associatedSubnetIds\x12R\n" +
 	"\x15ena_srd_specification\x18\n" +
-	" \x01(\v2#.ec2lab.v1.UnsupportedSpecificationR\x13enaSrdSpecification\x12o\n" +
-	"!connection_tracking_specification\x18\v \x01(\v2#.ec2lab.v1.UnsupportedSpecificationR\x1fconnectionTrackingSpecificationB\x1e\n" +
+	" \x01(\v2\x1e.ec2lab.v1.EnaSrdSpecificationR\x13enaSrdSpecification\x12}\n" +
+	"!connection_tracking_specification\x18\v \x01(\v21.ec2lab.v1.ConnectionTrackingSpecificationRequestR\x1fconnectionTrackingSpecificationB\x1e\n" +
 	"\x1c_associate_public_ip_addressB\x16\n" +
 	"\x14_enable_primary_ipv6\"\xb4\x02\n" +
 	"!NetworkInterfaceAttachmentChanges\x12#\n" +
@@ -26621,14 +26710,19 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x0fena_queue_count\x18\x04 \x01(\x05H\x02R\renaQueueCount\x88\x01\x01B\x18\n" +
 	"\x16_delete_on_terminationB\x1a\n" +
 	"\x18_default_ena_queue_countB\x12\n" +
-	"\x10_ena_queue_count\"\xb4\x02\n" +
-	"\x18UnsupportedSpecification\x12+\n" +
-	"\x0fena_srd_enabled\x18\x01 \x01(\bH\x00R\renaSrdEnabled\x88\x01\x01\x12;\n" +
-	"\x17tcp_established_timeout\x18\x02 \x01(\x05H\x01R\x15tcpEstablishedTimeout\x88\x01\x01\x121\n" +
-	"\x12udp_stream_timeout\x18\x03 \x01(\x05H\x02R\x10udpStreamTimeout\x88\x01\x01\x12$\n" +
-	"\vudp_timeout\x18\x04 \x01(\x05H\x03R\n" +
-	"udpTimeout\x88\x01\x01B\x12\n" +
-	"\x10_ena_srd_enabledB\x1a\n" +
+	"\x10_ena_queue_count\"\xb4\x01\n" +
+	"\x13EnaSrdSpecification\x12+\n" +
+	"\x0fena_srd_enabled\x18\x01 \x01(\bH\x00R\renaSrdEnabled\x88\x01\x01\x12\\\n" +
+	"\x19ena_srd_udp_specification\x18\x02 \x01(\v2!.ec2lab.v1.EnaSrdUdpSpecificationR\x16enaSrdUdpSpecificationB\x12\n" +
+	"\x10_ena_srd_enabled\"d\n" +
+	"\x16EnaSrdUdpSpecification\x122\n" +
+	"\x13ena_srd_udp_enabled\x18\x01 \x01(\bH\x00R\x10enaSrdUdpEnabled\x88\x01\x01B\x16\n" +
+	"\x14_ena_srd_udp_enabled\"\x81\x02\n" +
+	"&ConnectionTrackingSpecificationRequest\x12;\n" +
+	"\x17tcp_established_timeout\x18\x01 \x01(\x05H\x00R\x15tcpEstablishedTimeout\x88\x01\x01\x121\n" +
+	"\x12udp_stream_timeout\x18\x02 \x01(\x05H\x01R\x10udpStreamTimeout\x88\x01\x01\x12$\n" +
+	"\vudp_timeout\x18\x03 \x01(\x05H\x02R\n" +
+	"udpTimeout\x88\x01\x01B\x1a\n" +
 	"\x18_tcp_established_timeoutB\x15\n" +
 	"\x13_udp_stream_timeoutB\x0e\n" +
 	"\f_udp_timeout\")\n" +
@@ -26854,7 +26948,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 370)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 372)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*AccessKey)(nil),                                    // 0: ec2lab.v1.AccessKey
 	(*CreateAccountRequest)(nil),                         // 1: ec2lab.v1.CreateAccountRequest
@@ -27212,21 +27306,23 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*DescribeNetworkInterfaceAttributeResponse)(nil),    // 353: ec2lab.v1.DescribeNetworkInterfaceAttributeResponse
 	(*ModifyNetworkInterfaceAttributeRequest)(nil),       // 354: ec2lab.v1.ModifyNetworkInterfaceAttributeRequest
 	(*NetworkInterfaceAttachmentChanges)(nil),            // 355: ec2lab.v1.NetworkInterfaceAttachmentChanges
-	(*UnsupportedSpecification)(nil),                     // 356: ec2lab.v1.UnsupportedSpecification
-	(*ModifyNetworkInterfaceAttributeResponse)(nil),      // 357: ec2lab.v1.ModifyNetworkInterfaceAttributeResponse
-	(*ResetNetworkInterfaceAttributeRequest)(nil),        // 358: ec2lab.v1.ResetNetworkInterfaceAttributeRequest
-	(*ResetNetworkInterfaceAttributeResponse)(nil),       // 359: ec2lab.v1.ResetNetworkInterfaceAttributeResponse
-	(*DescribeSecurityGroupReferencesRequest)(nil),       // 360: ec2lab.v1.DescribeSecurityGroupReferencesRequest
-	(*DescribeSecurityGroupReferencesResponse)(nil),      // 361: ec2lab.v1.DescribeSecurityGroupReferencesResponse
-	(*SecurityGroupReference)(nil),                       // 362: ec2lab.v1.SecurityGroupReference
-	(*DescribeStaleSecurityGroupsRequest)(nil),           // 363: ec2lab.v1.DescribeStaleSecurityGroupsRequest
-	(*DescribeStaleSecurityGroupsResponse)(nil),          // 364: ec2lab.v1.DescribeStaleSecurityGroupsResponse
-	(*StaleSecurityGroup)(nil),                           // 365: ec2lab.v1.StaleSecurityGroup
-	(*StaleIpPermission)(nil),                            // 366: ec2lab.v1.StaleIpPermission
-	(*GetSecurityGroupsForVpcRequest)(nil),               // 367: ec2lab.v1.GetSecurityGroupsForVpcRequest
-	(*GetSecurityGroupsForVpcResponse)(nil),              // 368: ec2lab.v1.GetSecurityGroupsForVpcResponse
-	(*SecurityGroupForVpc)(nil),                          // 369: ec2lab.v1.SecurityGroupForVpc
-	(*timestamppb.Timestamp)(nil),                        // 370: google.protobuf.Timestamp
+	(*EnaSrdSpecification)(nil),                          // 356: ec2lab.v1.EnaSrdSpecification
+	(*EnaSrdUdpSpecification)(nil),                       // 357: ec2lab.v1.EnaSrdUdpSpecification
+	(*ConnectionTrackingSpecificationRequest)(nil),       // 358: ec2lab.v1.ConnectionTrackingSpecificationRequest
+	(*ModifyNetworkInterfaceAttributeResponse)(nil),      // 359: ec2lab.v1.ModifyNetworkInterfaceAttributeResponse
+	(*ResetNetworkInterfaceAttributeRequest)(nil),        // 360: ec2lab.v1.ResetNetworkInterfaceAttributeRequest
+	(*ResetNetworkInterfaceAttributeResponse)(nil),       // 361: ec2lab.v1.ResetNetworkInterfaceAttributeResponse
+	(*DescribeSecurityGroupReferencesRequest)(nil),       // 362: ec2lab.v1.DescribeSecurityGroupReferencesRequest
+	(*DescribeSecurityGroupReferencesResponse)(nil),      // 363: ec2lab.v1.DescribeSecurityGroupReferencesResponse
+	(*SecurityGroupReference)(nil),                       // 364: ec2lab.v1.SecurityGroupReference
+	(*DescribeStaleSecurityGroupsRequest)(nil),           // 365: ec2lab.v1.DescribeStaleSecurityGroupsRequest
+	(*DescribeStaleSecurityGroupsResponse)(nil),          // 366: ec2lab.v1.DescribeStaleSecurityGroupsResponse
+	(*StaleSecurityGroup)(nil),                           // 367: ec2lab.v1.StaleSecurityGroup
+	(*StaleIpPermission)(nil),                            // 368: ec2lab.v1.StaleIpPermission
+	(*GetSecurityGroupsForVpcRequest)(nil),               // 369: ec2lab.v1.GetSecurityGroupsForVpcRequest
+	(*GetSecurityGroupsForVpcResponse)(nil),              // 370: ec2lab.v1.GetSecurityGroupsForVpcResponse
+	(*SecurityGroupForVpc)(nil),                          // 371: ec2lab.v1.SecurityGroupForVpc
+	(*timestamppb.Timestamp)(nil),                        // 372: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.Account.access_keys:type_name -> ec2lab.v1.AccessKey
@@ -27243,9 +27339,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	15,  // 11: ec2lab.v1.RunInstancesRequest.hibernation_options:type_name -> ec2lab.v1.HibernationOptionsRequest
 	16,  // 12: ec2lab.v1.RunInstancesRequest.monitoring:type_name -> ec2lab.v1.RunInstancesMonitoringEnabled
 	19,  // 13: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	370, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	372, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	10,  // 15: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	370, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	372, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	11,  // 17: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	22,  // 18: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	7,   // 19: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
@@ -27254,7 +27350,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	19,  // 22: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
 	194, // 23: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	25,  // 24: ec2lab.v1.Instance.cpu_options:type_name -> ec2lab.v1.CpuOptions
-	370, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
+	372, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
 	43,  // 26: ec2lab.v1.Instance.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
 	24,  // 27: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
 	9,   // 28: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
@@ -27262,7 +27358,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	10,  // 30: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	10,  // 31: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	31,  // 32: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	370, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	372, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
 	124, // 34: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
 	124, // 35: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
 	124, // 36: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
@@ -27299,17 +27395,17 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	51,  // 67: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
 	53,  // 68: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
 	52,  // 69: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
-	370, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
-	370, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
-	370, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	372, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	372, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	372, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
 	9,   // 73: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
 	54,  // 74: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
 	57,  // 75: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
 	9,   // 76: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
 	60,  // 77: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	370, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	372, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
 	63,  // 79: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	370, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	372, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
 	7,   // 81: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
 	8,   // 82: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 83: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -27323,18 +27419,18 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	7,   // 91: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
 	9,   // 92: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
 	83,  // 93: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	370, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	370, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	372, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	372, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
 	86,  // 96: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
 	7,   // 97: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
 	8,   // 98: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 99: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
 	87,  // 100: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	370, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	370, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
-	370, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	372, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	372, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
+	372, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
 	7,   // 104: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	370, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
+	372, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
 	8,   // 106: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 107: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
 	97,  // 108: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
@@ -27342,10 +27438,10 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	8,   // 110: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 111: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	13,  // 112: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	370, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	372, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
 	7,   // 114: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	370, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
-	370, // 116: ec2lab.v1.Image.deprecation_time:type_name -> google.protobuf.Timestamp
+	372, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
+	372, // 116: ec2lab.v1.Image.deprecation_time:type_name -> google.protobuf.Timestamp
 	13,  // 117: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
 	8,   // 118: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 119: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -27413,7 +27509,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	7,   // 181: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
 	297, // 182: ec2lab.v1.NetworkInterface.association:type_name -> ec2lab.v1.NetworkInterfaceAssociation
 	297, // 183: ec2lab.v1.NetworkInterfacePrivateIpAddress.association:type_name -> ec2lab.v1.NetworkInterfaceAssociation
-	370, // 184: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	372, // 184: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
 	9,   // 185: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
 	194, // 186: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	200, // 187: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
@@ -27437,9 +27533,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	216, // 205: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
 	217, // 206: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
 	213, // 207: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
-	370, // 208: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
+	372, // 208: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
 	7,   // 209: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
-	370, // 210: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
+	372, // 210: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
 	210, // 211: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
 	221, // 212: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
 	210, // 213: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
@@ -27502,12 +27598,12 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	332, // 270: ec2lab.v1.NetworkAclEntryRequest.icmp_type_code:type_name -> ec2lab.v1.IcmpTypeCode
 	9,   // 271: ec2lab.v1.DescribeInstanceImageMetadataRequest.filters:type_name -> ec2lab.v1.Filter
 	350, // 272: ec2lab.v1.DescribeInstanceImageMetadataResponse.instance_image_metadata:type_name -> ec2lab.v1.InstanceImageMetadata
-	370, // 273: ec2lab.v1.InstanceImageMetadata.launch_time:type_name -> google.protobuf.Timestamp
+	372, // 273: ec2lab.v1.InstanceImageMetadata.launch_time:type_name -> google.protobuf.Timestamp
 	10,  // 274: ec2lab.v1.InstanceImageMetadata.state:type_name -> ec2lab.v1.InstanceState
 	7,   // 275: ec2lab.v1.InstanceImageMetadata.tags:type_name -> ec2lab.v1.Tag
 	351, // 276: ec2lab.v1.InstanceImageMetadata.image_metadata:type_name -> ec2lab.v1.ImageMetadata
-	370, // 277: ec2lab.v1.ImageMetadata.creation_date:type_name -> google.protobuf.Timestamp
-	370, // 278: ec2lab.v1.ImageMetadata.deprecation_time:type_name -> google.protobuf.Timestamp
+	372, // 277: ec2lab.v1.ImageMetadata.creation_date:type_name -> google.protobuf.Timestamp
+	372, // 278: ec2lab.v1.ImageMetadata.deprecation_time:type_name -> google.protobuf.Timestamp
 	124, // 279: ec2lab.v1.DescribeNetworkInterfaceAttributeResponse.description:type_name -> ec2lab.v1.AttributeValue
 	161, // 280: ec2lab.v1.DescribeNetworkInterfaceAttributeResponse.groups:type_name -> ec2lab.v1.GroupIdentifier
 	40,  // 281: ec2lab.v1.DescribeNetworkInterfaceAttributeResponse.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
@@ -27515,311 +27611,312 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	124, // 283: ec2lab.v1.ModifyNetworkInterfaceAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
 	40,  // 284: ec2lab.v1.ModifyNetworkInterfaceAttributeRequest.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
 	355, // 285: ec2lab.v1.ModifyNetworkInterfaceAttributeRequest.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachmentChanges
-	356, // 286: ec2lab.v1.ModifyNetworkInterfaceAttributeRequest.ena_srd_specification:type_name -> ec2lab.v1.UnsupportedSpecification
-	356, // 287: ec2lab.v1.ModifyNetworkInterfaceAttributeRequest.connection_tracking_specification:type_name -> ec2lab.v1.UnsupportedSpecification
-	362, // 288: ec2lab.v1.DescribeSecurityGroupReferencesResponse.security_group_reference_set:type_name -> ec2lab.v1.SecurityGroupReference
-	365, // 289: ec2lab.v1.DescribeStaleSecurityGroupsResponse.stale_security_group_set:type_name -> ec2lab.v1.StaleSecurityGroup
-	366, // 290: ec2lab.v1.StaleSecurityGroup.stale_ip_permissions:type_name -> ec2lab.v1.StaleIpPermission
-	366, // 291: ec2lab.v1.StaleSecurityGroup.stale_ip_permissions_egress:type_name -> ec2lab.v1.StaleIpPermission
-	163, // 292: ec2lab.v1.StaleIpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
-	9,   // 293: ec2lab.v1.GetSecurityGroupsForVpcRequest.filters:type_name -> ec2lab.v1.Filter
-	369, // 294: ec2lab.v1.GetSecurityGroupsForVpcResponse.security_group_for_vpcs:type_name -> ec2lab.v1.SecurityGroupForVpc
-	7,   // 295: ec2lab.v1.SecurityGroupForVpc.tags:type_name -> ec2lab.v1.Tag
-	14,  // 296: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	27,  // 297: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	29,  // 298: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	30,  // 299: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	29,  // 300: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	29,  // 301: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	34,  // 302: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	36,  // 303: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	38,  // 304: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	20,  // 305: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	44,  // 306: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
-	48,  // 307: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
-	270, // 308: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
-	274, // 309: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
-	277, // 310: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
-	281, // 311: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
-	283, // 312: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
-	55,  // 313: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	58,  // 314: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	101, // 315: ec2lab.v1.Compute.DescribeAccountAttributes:input_type -> ec2lab.v1.DescribeAccountAttributesRequest
-	61,  // 316: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	64,  // 317: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	266, // 318: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
-	67,  // 319: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	68,  // 320: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	69,  // 321: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	71,  // 322: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	74,  // 323: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	75,  // 324: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	77,  // 325: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	79,  // 326: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	81,  // 327: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	84,  // 328: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	88,  // 329: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	89,  // 330: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	91,  // 331: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	92,  // 332: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	93,  // 333: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	95,  // 334: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	239, // 335: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
-	241, // 336: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
-	246, // 337: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
-	248, // 338: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
-	250, // 339: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
-	251, // 340: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
-	252, // 341: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
-	254, // 342: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
-	255, // 343: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
-	256, // 344: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
-	98,  // 345: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	99,  // 346: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	104, // 347: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	106, // 348: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	111, // 349: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	260, // 350: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
-	262, // 351: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
-	264, // 352: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
-	114, // 353: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	116, // 354: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	118, // 355: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	120, // 356: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	109, // 357: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	108, // 358: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	131, // 359: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	125, // 360: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	127, // 361: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	129, // 362: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	148, // 363: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	149, // 364: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	151, // 365: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	156, // 366: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	157, // 367: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	159, // 368: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	135, // 369: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	137, // 370: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	139, // 371: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	140, // 372: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	142, // 373: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	145, // 374: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	154, // 375: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	279, // 376: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
-	280, // 377: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
-	168, // 378: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	170, // 379: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	172, // 380: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	174, // 381: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	174, // 382: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	176, // 383: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	176, // 384: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	180, // 385: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
-	184, // 386: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
-	187, // 387: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	187, // 388: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	197, // 389: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
-	202, // 390: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
-	207, // 391: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
-	286, // 392: ec2lab.v1.Compute.AllocateAddress:input_type -> ec2lab.v1.AllocateAddressRequest
-	288, // 393: ec2lab.v1.Compute.AssociateAddress:input_type -> ec2lab.v1.AssociateAddressRequest
-	290, // 394: ec2lab.v1.Compute.DisassociateAddress:input_type -> ec2lab.v1.DisassociateAddressRequest
-	292, // 395: ec2lab.v1.Compute.ReleaseAddress:input_type -> ec2lab.v1.ReleaseAddressRequest
-	294, // 396: ec2lab.v1.Compute.DescribeAddresses:input_type -> ec2lab.v1.DescribeAddressesRequest
-	300, // 397: ec2lab.v1.Compute.CreateInternetGateway:input_type -> ec2lab.v1.CreateInternetGatewayRequest
-	302, // 398: ec2lab.v1.Compute.AttachInternetGateway:input_type -> ec2lab.v1.AttachInternetGatewayRequest
-	304, // 399: ec2lab.v1.Compute.DetachInternetGateway:input_type -> ec2lab.v1.DetachInternetGatewayRequest
-	306, // 400: ec2lab.v1.Compute.DeleteInternetGateway:input_type -> ec2lab.v1.DeleteInternetGatewayRequest
-	308, // 401: ec2lab.v1.Compute.DescribeInternetGateways:input_type -> ec2lab.v1.DescribeInternetGatewaysRequest
-	310, // 402: ec2lab.v1.Compute.CreateRouteTable:input_type -> ec2lab.v1.CreateRouteTableRequest
-	312, // 403: ec2lab.v1.Compute.DeleteRouteTable:input_type -> ec2lab.v1.DeleteRouteTableRequest
-	314, // 404: ec2lab.v1.Compute.CreateRoute:input_type -> ec2lab.v1.CreateRouteRequest
-	316, // 405: ec2lab.v1.Compute.ReplaceRoute:input_type -> ec2lab.v1.ReplaceRouteRequest
-	318, // 406: ec2lab.v1.Compute.DeleteRoute:input_type -> ec2lab.v1.DeleteRouteRequest
-	320, // 407: ec2lab.v1.Compute.AssociateRouteTable:input_type -> ec2lab.v1.AssociateRouteTableRequest
-	323, // 408: ec2lab.v1.Compute.DisassociateRouteTable:input_type -> ec2lab.v1.DisassociateRouteTableRequest
-	325, // 409: ec2lab.v1.Compute.ReplaceRouteTableAssociation:input_type -> ec2lab.v1.ReplaceRouteTableAssociationRequest
-	327, // 410: ec2lab.v1.Compute.CreateNetworkAcl:input_type -> ec2lab.v1.CreateNetworkAclRequest
-	329, // 411: ec2lab.v1.Compute.DeleteNetworkAcl:input_type -> ec2lab.v1.DeleteNetworkAclRequest
-	333, // 412: ec2lab.v1.Compute.CreateNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
-	333, // 413: ec2lab.v1.Compute.ReplaceNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
-	335, // 414: ec2lab.v1.Compute.DeleteNetworkAclEntry:input_type -> ec2lab.v1.DeleteNetworkAclEntryRequest
-	337, // 415: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:input_type -> ec2lab.v1.ReplaceNetworkAclAssociationRequest
-	222, // 416: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
-	224, // 417: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
-	226, // 418: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
-	228, // 419: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	230, // 420: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
-	232, // 421: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
-	234, // 422: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	237, // 423: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
-	339, // 424: ec2lab.v1.Compute.EnableImageDeregistrationProtection:input_type -> ec2lab.v1.EnableImageDeregistrationProtectionRequest
-	340, // 425: ec2lab.v1.Compute.DisableImageDeregistrationProtection:input_type -> ec2lab.v1.DisableImageDeregistrationProtectionRequest
-	342, // 426: ec2lab.v1.Compute.EnableImageDeprecation:input_type -> ec2lab.v1.EnableImageDeprecationRequest
-	344, // 427: ec2lab.v1.Compute.DisableImageDeprecation:input_type -> ec2lab.v1.DisableImageDeprecationRequest
-	346, // 428: ec2lab.v1.Compute.CancelImageLaunchPermission:input_type -> ec2lab.v1.CancelImageLaunchPermissionRequest
-	348, // 429: ec2lab.v1.Compute.DescribeInstanceImageMetadata:input_type -> ec2lab.v1.DescribeInstanceImageMetadataRequest
-	352, // 430: ec2lab.v1.Compute.DescribeNetworkInterfaceAttribute:input_type -> ec2lab.v1.DescribeNetworkInterfaceAttributeRequest
-	354, // 431: ec2lab.v1.Compute.ModifyNetworkInterfaceAttribute:input_type -> ec2lab.v1.ModifyNetworkInterfaceAttributeRequest
-	358, // 432: ec2lab.v1.Compute.ResetNetworkInterfaceAttribute:input_type -> ec2lab.v1.ResetNetworkInterfaceAttributeRequest
-	360, // 433: ec2lab.v1.Compute.DescribeSecurityGroupReferences:input_type -> ec2lab.v1.DescribeSecurityGroupReferencesRequest
-	363, // 434: ec2lab.v1.Compute.DescribeStaleSecurityGroups:input_type -> ec2lab.v1.DescribeStaleSecurityGroupsRequest
-	367, // 435: ec2lab.v1.Compute.GetSecurityGroupsForVpc:input_type -> ec2lab.v1.GetSecurityGroupsForVpcRequest
-	1,   // 436: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
-	2,   // 437: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
-	3,   // 438: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	3,   // 439: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	4,   // 440: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
-	26,  // 441: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	28,  // 442: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	32,  // 443: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	32,  // 444: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	33,  // 445: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	32,  // 446: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	35,  // 447: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	37,  // 448: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	39,  // 449: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	21,  // 450: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	47,  // 451: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
-	49,  // 452: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
-	273, // 453: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
-	276, // 454: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
-	278, // 455: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
-	282, // 456: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
-	285, // 457: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
-	56,  // 458: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	59,  // 459: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	102, // 460: ec2lab.v1.Compute.DescribeAccountAttributes:output_type -> ec2lab.v1.DescribeAccountAttributesResponse
-	62,  // 461: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	65,  // 462: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	268, // 463: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
-	66,  // 464: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	66,  // 465: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	70,  // 466: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	72,  // 467: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	73,  // 468: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	76,  // 469: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	78,  // 470: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	80,  // 471: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	82,  // 472: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	85,  // 473: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	87,  // 474: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	90,  // 475: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	86,  // 476: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	86,  // 477: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	94,  // 478: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	96,  // 479: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	240, // 480: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
-	242, // 481: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
-	247, // 482: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
-	249, // 483: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
-	253, // 484: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	253, // 485: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	253, // 486: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	257, // 487: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	257, // 488: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	257, // 489: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	97,  // 490: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	100, // 491: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	105, // 492: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	107, // 493: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	112, // 494: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	261, // 495: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
-	263, // 496: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
-	265, // 497: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
-	115, // 498: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	117, // 499: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	119, // 500: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	121, // 501: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	110, // 502: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	107, // 503: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	132, // 504: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	126, // 505: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	128, // 506: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	130, // 507: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	133, // 508: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	150, // 509: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	152, // 510: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	153, // 511: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	158, // 512: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	160, // 513: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	136, // 514: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	138, // 515: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	141, // 516: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	141, // 517: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	144, // 518: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	147, // 519: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	155, // 520: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	133, // 521: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
-	153, // 522: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
-	169, // 523: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	171, // 524: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	173, // 525: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	175, // 526: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	175, // 527: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	177, // 528: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	177, // 529: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	181, // 530: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
-	185, // 531: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
-	188, // 532: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	188, // 533: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	198, // 534: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
-	203, // 535: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
-	208, // 536: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
-	287, // 537: ec2lab.v1.Compute.AllocateAddress:output_type -> ec2lab.v1.AllocateAddressResponse
-	289, // 538: ec2lab.v1.Compute.AssociateAddress:output_type -> ec2lab.v1.AssociateAddressResponse
-	291, // 539: ec2lab.v1.Compute.DisassociateAddress:output_type -> ec2lab.v1.DisassociateAddressResponse
-	293, // 540: ec2lab.v1.Compute.ReleaseAddress:output_type -> ec2lab.v1.ReleaseAddressResponse
-	295, // 541: ec2lab.v1.Compute.DescribeAddresses:output_type -> ec2lab.v1.DescribeAddressesResponse
-	301, // 542: ec2lab.v1.Compute.CreateInternetGateway:output_type -> ec2lab.v1.CreateInternetGatewayResponse
-	303, // 543: ec2lab.v1.Compute.AttachInternetGateway:output_type -> ec2lab.v1.AttachInternetGatewayResponse
-	305, // 544: ec2lab.v1.Compute.DetachInternetGateway:output_type -> ec2lab.v1.DetachInternetGatewayResponse
-	307, // 545: ec2lab.v1.Compute.DeleteInternetGateway:output_type -> ec2lab.v1.DeleteInternetGatewayResponse
-	309, // 546: ec2lab.v1.Compute.DescribeInternetGateways:output_type -> ec2lab.v1.DescribeInternetGatewaysResponse
-	311, // 547: ec2lab.v1.Compute.CreateRouteTable:output_type -> ec2lab.v1.CreateRouteTableResponse
-	313, // 548: ec2lab.v1.Compute.DeleteRouteTable:output_type -> ec2lab.v1.DeleteRouteTableResponse
-	315, // 549: ec2lab.v1.Compute.CreateRoute:output_type -> ec2lab.v1.CreateRouteResponse
-	317, // 550: ec2lab.v1.Compute.ReplaceRoute:output_type -> ec2lab.v1.ReplaceRouteResponse
-	319, // 551: ec2lab.v1.Compute.DeleteRoute:output_type -> ec2lab.v1.DeleteRouteResponse
-	322, // 552: ec2lab.v1.Compute.AssociateRouteTable:output_type -> ec2lab.v1.AssociateRouteTableResponse
-	324, // 553: ec2lab.v1.Compute.DisassociateRouteTable:output_type -> ec2lab.v1.DisassociateRouteTableResponse
-	326, // 554: ec2lab.v1.Compute.ReplaceRouteTableAssociation:output_type -> ec2lab.v1.ReplaceRouteTableAssociationResponse
-	328, // 555: ec2lab.v1.Compute.CreateNetworkAcl:output_type -> ec2lab.v1.CreateNetworkAclResponse
-	330, // 556: ec2lab.v1.Compute.DeleteNetworkAcl:output_type -> ec2lab.v1.DeleteNetworkAclResponse
-	334, // 557: ec2lab.v1.Compute.CreateNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
-	334, // 558: ec2lab.v1.Compute.ReplaceNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
-	336, // 559: ec2lab.v1.Compute.DeleteNetworkAclEntry:output_type -> ec2lab.v1.DeleteNetworkAclEntryResponse
-	338, // 560: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:output_type -> ec2lab.v1.ReplaceNetworkAclAssociationResponse
-	223, // 561: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
-	225, // 562: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
-	227, // 563: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
-	229, // 564: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	231, // 565: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
-	233, // 566: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
-	235, // 567: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	238, // 568: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
-	341, // 569: ec2lab.v1.Compute.EnableImageDeregistrationProtection:output_type -> ec2lab.v1.ImageDeregistrationProtectionResponse
-	341, // 570: ec2lab.v1.Compute.DisableImageDeregistrationProtection:output_type -> ec2lab.v1.ImageDeregistrationProtectionResponse
-	343, // 571: ec2lab.v1.Compute.EnableImageDeprecation:output_type -> ec2lab.v1.EnableImageDeprecationResponse
-	345, // 572: ec2lab.v1.Compute.DisableImageDeprecation:output_type -> ec2lab.v1.DisableImageDeprecationResponse
-	347, // 573: ec2lab.v1.Compute.CancelImageLaunchPermission:output_type -> ec2lab.v1.CancelImageLaunchPermissionResponse
-	349, // 574: ec2lab.v1.Compute.DescribeInstanceImageMetadata:output_type -> ec2lab.v1.DescribeInstanceImageMetadataResponse
-	353, // 575: ec2lab.v1.Compute.DescribeNetworkInterfaceAttribute:output_type -> ec2lab.v1.DescribeNetworkInterfaceAttributeResponse
-	357, // 576: ec2lab.v1.Compute.ModifyNetworkInterfaceAttribute:output_type -> ec2lab.v1.ModifyNetworkInterfaceAttributeResponse
-	359, // 577: ec2lab.v1.Compute.ResetNetworkInterfaceAttribute:output_type -> ec2lab.v1.ResetNetworkInterfaceAttributeResponse
-	361, // 578: ec2lab.v1.Compute.DescribeSecurityGroupReferences:output_type -> ec2lab.v1.DescribeSecurityGroupReferencesResponse
-	364, // 579: ec2lab.v1.Compute.DescribeStaleSecurityGroups:output_type -> ec2lab.v1.DescribeStaleSecurityGroupsResponse
-	368, // 580: ec2lab.v1.Compute.GetSecurityGroupsForVpc:output_type -> ec2lab.v1.GetSecurityGroupsForVpcResponse
-	0,   // 581: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
-	0,   // 582: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 583: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 584: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
-	6,   // 585: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
-	441, // [441:586] is the sub-list for method output_type
-	296, // [296:441] is the sub-list for method input_type
-	296, // [296:296] is the sub-list for extension type_name
-	296, // [296:296] is the sub-list for extension extendee
-	0,   // [0:296] is the sub-list for field type_name
+	356, // 286: ec2lab.v1.ModifyNetworkInterfaceAttributeRequest.ena_srd_specification:type_name -> ec2lab.v1.EnaSrdSpecification
+	358, // 287: ec2lab.v1.ModifyNetworkInterfaceAttributeRequest.connection_tracking_specification:type_name -> ec2lab.v1.ConnectionTrackingSpecificationRequest
+	357, // 288: ec2lab.v1.EnaSrdSpecification.ena_srd_udp_specification:type_name -> ec2lab.v1.EnaSrdUdpSpecification
+	364, // 289: ec2lab.v1.DescribeSecurityGroupReferencesResponse.security_group_reference_set:type_name -> ec2lab.v1.SecurityGroupReference
+	367, // 290: ec2lab.v1.DescribeStaleSecurityGroupsResponse.stale_security_group_set:type_name -> ec2lab.v1.StaleSecurityGroup
+	368, // 291: ec2lab.v1.StaleSecurityGroup.stale_ip_permissions:type_name -> ec2lab.v1.StaleIpPermission
+	368, // 292: ec2lab.v1.StaleSecurityGroup.stale_ip_permissions_egress:type_name -> ec2lab.v1.StaleIpPermission
+	163, // 293: ec2lab.v1.StaleIpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
+	9,   // 294: ec2lab.v1.GetSecurityGroupsForVpcRequest.filters:type_name -> ec2lab.v1.Filter
+	371, // 295: ec2lab.v1.GetSecurityGroupsForVpcResponse.security_group_for_vpcs:type_name -> ec2lab.v1.SecurityGroupForVpc
+	7,   // 296: ec2lab.v1.SecurityGroupForVpc.tags:type_name -> ec2lab.v1.Tag
+	14,  // 297: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	27,  // 298: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	29,  // 299: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	30,  // 300: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	29,  // 301: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	29,  // 302: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	34,  // 303: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	36,  // 304: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	38,  // 305: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	20,  // 306: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	44,  // 307: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
+	48,  // 308: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
+	270, // 309: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
+	274, // 310: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
+	277, // 311: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
+	281, // 312: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
+	283, // 313: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
+	55,  // 314: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	58,  // 315: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	101, // 316: ec2lab.v1.Compute.DescribeAccountAttributes:input_type -> ec2lab.v1.DescribeAccountAttributesRequest
+	61,  // 317: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	64,  // 318: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	266, // 319: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
+	67,  // 320: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	68,  // 321: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	69,  // 322: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	71,  // 323: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	74,  // 324: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	75,  // 325: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	77,  // 326: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	79,  // 327: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	81,  // 328: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	84,  // 329: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	88,  // 330: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	89,  // 331: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	91,  // 332: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	92,  // 333: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	93,  // 334: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	95,  // 335: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	239, // 336: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
+	241, // 337: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
+	246, // 338: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
+	248, // 339: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
+	250, // 340: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
+	251, // 341: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
+	252, // 342: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
+	254, // 343: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
+	255, // 344: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
+	256, // 345: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
+	98,  // 346: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	99,  // 347: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	104, // 348: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	106, // 349: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	111, // 350: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	260, // 351: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
+	262, // 352: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
+	264, // 353: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
+	114, // 354: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	116, // 355: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	118, // 356: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	120, // 357: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	109, // 358: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	108, // 359: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	131, // 360: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	125, // 361: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	127, // 362: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	129, // 363: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	148, // 364: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	149, // 365: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	151, // 366: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	156, // 367: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	157, // 368: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	159, // 369: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	135, // 370: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	137, // 371: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	139, // 372: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	140, // 373: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	142, // 374: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	145, // 375: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	154, // 376: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	279, // 377: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
+	280, // 378: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
+	168, // 379: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	170, // 380: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	172, // 381: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	174, // 382: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	174, // 383: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	176, // 384: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	176, // 385: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	180, // 386: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
+	184, // 387: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
+	187, // 388: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	187, // 389: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	197, // 390: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
+	202, // 391: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
+	207, // 392: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
+	286, // 393: ec2lab.v1.Compute.AllocateAddress:input_type -> ec2lab.v1.AllocateAddressRequest
+	288, // 394: ec2lab.v1.Compute.AssociateAddress:input_type -> ec2lab.v1.AssociateAddressRequest
+	290, // 395: ec2lab.v1.Compute.DisassociateAddress:input_type -> ec2lab.v1.DisassociateAddressRequest
+	292, // 396: ec2lab.v1.Compute.ReleaseAddress:input_type -> ec2lab.v1.ReleaseAddressRequest
+	294, // 397: ec2lab.v1.Compute.DescribeAddresses:input_type -> ec2lab.v1.DescribeAddressesRequest
+	300, // 398: ec2lab.v1.Compute.CreateInternetGateway:input_type -> ec2lab.v1.CreateInternetGatewayRequest
+	302, // 399: ec2lab.v1.Compute.AttachInternetGateway:input_type -> ec2lab.v1.AttachInternetGatewayRequest
+	304, // 400: ec2lab.v1.Compute.DetachInternetGateway:input_type -> ec2lab.v1.DetachInternetGatewayRequest
+	306, // 401: ec2lab.v1.Compute.DeleteInternetGateway:input_type -> ec2lab.v1.DeleteInternetGatewayRequest
+	308, // 402: ec2lab.v1.Compute.DescribeInternetGateways:input_type -> ec2lab.v1.DescribeInternetGatewaysRequest
+	310, // 403: ec2lab.v1.Compute.CreateRouteTable:input_type -> ec2lab.v1.CreateRouteTableRequest
+	312, // 404: ec2lab.v1.Compute.DeleteRouteTable:input_type -> ec2lab.v1.DeleteRouteTableRequest
+	314, // 405: ec2lab.v1.Compute.CreateRoute:input_type -> ec2lab.v1.CreateRouteRequest
+	316, // 406: ec2lab.v1.Compute.ReplaceRoute:input_type -> ec2lab.v1.ReplaceRouteRequest
+	318, // 407: ec2lab.v1.Compute.DeleteRoute:input_type -> ec2lab.v1.DeleteRouteRequest
+	320, // 408: ec2lab.v1.Compute.AssociateRouteTable:input_type -> ec2lab.v1.AssociateRouteTableRequest
+	323, // 409: ec2lab.v1.Compute.DisassociateRouteTable:input_type -> ec2lab.v1.DisassociateRouteTableRequest
+	325, // 410: ec2lab.v1.Compute.ReplaceRouteTableAssociation:input_type -> ec2lab.v1.ReplaceRouteTableAssociationRequest
+	327, // 411: ec2lab.v1.Compute.CreateNetworkAcl:input_type -> ec2lab.v1.CreateNetworkAclRequest
+	329, // 412: ec2lab.v1.Compute.DeleteNetworkAcl:input_type -> ec2lab.v1.DeleteNetworkAclRequest
+	333, // 413: ec2lab.v1.Compute.CreateNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
+	333, // 414: ec2lab.v1.Compute.ReplaceNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
+	335, // 415: ec2lab.v1.Compute.DeleteNetworkAclEntry:input_type -> ec2lab.v1.DeleteNetworkAclEntryRequest
+	337, // 416: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:input_type -> ec2lab.v1.ReplaceNetworkAclAssociationRequest
+	222, // 417: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
+	224, // 418: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
+	226, // 419: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
+	228, // 420: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	230, // 421: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
+	232, // 422: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
+	234, // 423: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	237, // 424: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
+	339, // 425: ec2lab.v1.Compute.EnableImageDeregistrationProtection:input_type -> ec2lab.v1.EnableImageDeregistrationProtectionRequest
+	340, // 426: ec2lab.v1.Compute.DisableImageDeregistrationProtection:input_type -> ec2lab.v1.DisableImageDeregistrationProtectionRequest
+	342, // 427: ec2lab.v1.Compute.EnableImageDeprecation:input_type -> ec2lab.v1.EnableImageDeprecationRequest
+	344, // 428: ec2lab.v1.Compute.DisableImageDeprecation:input_type -> ec2lab.v1.DisableImageDeprecationRequest
+	346, // 429: ec2lab.v1.Compute.CancelImageLaunchPermission:input_type -> ec2lab.v1.CancelImageLaunchPermissionRequest
+	348, // 430: ec2lab.v1.Compute.DescribeInstanceImageMetadata:input_type -> ec2lab.v1.DescribeInstanceImageMetadataRequest
+	352, // 431: ec2lab.v1.Compute.DescribeNetworkInterfaceAttribute:input_type -> ec2lab.v1.DescribeNetworkInterfaceAttributeRequest
+	354, // 432: ec2lab.v1.Compute.ModifyNetworkInterfaceAttribute:input_type -> ec2lab.v1.ModifyNetworkInterfaceAttributeRequest
+	360, // 433: ec2lab.v1.Compute.ResetNetworkInterfaceAttribute:input_type -> ec2lab.v1.ResetNetworkInterfaceAttributeRequest
+	362, // 434: ec2lab.v1.Compute.DescribeSecurityGroupReferences:input_type -> ec2lab.v1.DescribeSecurityGroupReferencesRequest
+	365, // 435: ec2lab.v1.Compute.DescribeStaleSecurityGroups:input_type -> ec2lab.v1.DescribeStaleSecurityGroupsRequest
+	369, // 436: ec2lab.v1.Compute.GetSecurityGroupsForVpc:input_type -> ec2lab.v1.GetSecurityGroupsForVpcRequest
+	1,   // 437: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
+	2,   // 438: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
+	3,   // 439: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	3,   // 440: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	4,   // 441: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
+	26,  // 442: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	28,  // 443: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	32,  // 444: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	32,  // 445: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	33,  // 446: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	32,  // 447: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	35,  // 448: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	37,  // 449: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	39,  // 450: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	21,  // 451: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	47,  // 452: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
+	49,  // 453: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
+	273, // 454: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	276, // 455: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	278, // 456: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
+	282, // 457: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
+	285, // 458: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
+	56,  // 459: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	59,  // 460: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	102, // 461: ec2lab.v1.Compute.DescribeAccountAttributes:output_type -> ec2lab.v1.DescribeAccountAttributesResponse
+	62,  // 462: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	65,  // 463: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	268, // 464: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	66,  // 465: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	66,  // 466: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	70,  // 467: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	72,  // 468: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	73,  // 469: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	76,  // 470: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	78,  // 471: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	80,  // 472: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	82,  // 473: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	85,  // 474: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	87,  // 475: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	90,  // 476: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	86,  // 477: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	86,  // 478: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	94,  // 479: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	96,  // 480: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	240, // 481: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
+	242, // 482: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
+	247, // 483: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
+	249, // 484: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
+	253, // 485: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 486: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 487: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	257, // 488: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 489: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 490: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	97,  // 491: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	100, // 492: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	105, // 493: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	107, // 494: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	112, // 495: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	261, // 496: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
+	263, // 497: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
+	265, // 498: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
+	115, // 499: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	117, // 500: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	119, // 501: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	121, // 502: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	110, // 503: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	107, // 504: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	132, // 505: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	126, // 506: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	128, // 507: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	130, // 508: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	133, // 509: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	150, // 510: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	152, // 511: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	153, // 512: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	158, // 513: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	160, // 514: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	136, // 515: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	138, // 516: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	141, // 517: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	141, // 518: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	144, // 519: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	147, // 520: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	155, // 521: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	133, // 522: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
+	153, // 523: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
+	169, // 524: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	171, // 525: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	173, // 526: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	175, // 527: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	175, // 528: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	177, // 529: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	177, // 530: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	181, // 531: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	185, // 532: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	188, // 533: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	188, // 534: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	198, // 535: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	203, // 536: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	208, // 537: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	287, // 538: ec2lab.v1.Compute.AllocateAddress:output_type -> ec2lab.v1.AllocateAddressResponse
+	289, // 539: ec2lab.v1.Compute.AssociateAddress:output_type -> ec2lab.v1.AssociateAddressResponse
+	291, // 540: ec2lab.v1.Compute.DisassociateAddress:output_type -> ec2lab.v1.DisassociateAddressResponse
+	293, // 541: ec2lab.v1.Compute.ReleaseAddress:output_type -> ec2lab.v1.ReleaseAddressResponse
+	295, // 542: ec2lab.v1.Compute.DescribeAddresses:output_type -> ec2lab.v1.DescribeAddressesResponse
+	301, // 543: ec2lab.v1.Compute.CreateInternetGateway:output_type -> ec2lab.v1.CreateInternetGatewayResponse
+	303, // 544: ec2lab.v1.Compute.AttachInternetGateway:output_type -> ec2lab.v1.AttachInternetGatewayResponse
+	305, // 545: ec2lab.v1.Compute.DetachInternetGateway:output_type -> ec2lab.v1.DetachInternetGatewayResponse
+	307, // 546: ec2lab.v1.Compute.DeleteInternetGateway:output_type -> ec2lab.v1.DeleteInternetGatewayResponse
+	309, // 547: ec2lab.v1.Compute.DescribeInternetGateways:output_type -> ec2lab.v1.DescribeInternetGatewaysResponse
+	311, // 548: ec2lab.v1.Compute.CreateRouteTable:output_type -> ec2lab.v1.CreateRouteTableResponse
+	313, // 549: ec2lab.v1.Compute.DeleteRouteTable:output_type -> ec2lab.v1.DeleteRouteTableResponse
+	315, // 550: ec2lab.v1.Compute.CreateRoute:output_type -> ec2lab.v1.CreateRouteResponse
+	317, // 551: ec2lab.v1.Compute.ReplaceRoute:output_type -> ec2lab.v1.ReplaceRouteResponse
+	319, // 552: ec2lab.v1.Compute.DeleteRoute:output_type -> ec2lab.v1.DeleteRouteResponse
+	322, // 553: ec2lab.v1.Compute.AssociateRouteTable:output_type -> ec2lab.v1.AssociateRouteTableResponse
+	324, // 554: ec2lab.v1.Compute.DisassociateRouteTable:output_type -> ec2lab.v1.DisassociateRouteTableResponse
+	326, // 555: ec2lab.v1.Compute.ReplaceRouteTableAssociation:output_type -> ec2lab.v1.ReplaceRouteTableAssociationResponse
+	328, // 556: ec2lab.v1.Compute.CreateNetworkAcl:output_type -> ec2lab.v1.CreateNetworkAclResponse
+	330, // 557: ec2lab.v1.Compute.DeleteNetworkAcl:output_type -> ec2lab.v1.DeleteNetworkAclResponse
+	334, // 558: ec2lab.v1.Compute.CreateNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
+	334, // 559: ec2lab.v1.Compute.ReplaceNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
+	336, // 560: ec2lab.v1.Compute.DeleteNetworkAclEntry:output_type -> ec2lab.v1.DeleteNetworkAclEntryResponse
+	338, // 561: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:output_type -> ec2lab.v1.ReplaceNetworkAclAssociationResponse
+	223, // 562: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
+	225, // 563: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
+	227, // 564: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
+	229, // 565: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	231, // 566: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
+	233, // 567: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
+	235, // 568: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	238, // 569: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
+	341, // 570: ec2lab.v1.Compute.EnableImageDeregistrationProtection:output_type -> ec2lab.v1.ImageDeregistrationProtectionResponse
+	341, // 571: ec2lab.v1.Compute.DisableImageDeregistrationProtection:output_type -> ec2lab.v1.ImageDeregistrationProtectionResponse
+	343, // 572: ec2lab.v1.Compute.EnableImageDeprecation:output_type -> ec2lab.v1.EnableImageDeprecationResponse
+	345, // 573: ec2lab.v1.Compute.DisableImageDeprecation:output_type -> ec2lab.v1.DisableImageDeprecationResponse
+	347, // 574: ec2lab.v1.Compute.CancelImageLaunchPermission:output_type -> ec2lab.v1.CancelImageLaunchPermissionResponse
+	349, // 575: ec2lab.v1.Compute.DescribeInstanceImageMetadata:output_type -> ec2lab.v1.DescribeInstanceImageMetadataResponse
+	353, // 576: ec2lab.v1.Compute.DescribeNetworkInterfaceAttribute:output_type -> ec2lab.v1.DescribeNetworkInterfaceAttributeResponse
+	359, // 577: ec2lab.v1.Compute.ModifyNetworkInterfaceAttribute:output_type -> ec2lab.v1.ModifyNetworkInterfaceAttributeResponse
+	361, // 578: ec2lab.v1.Compute.ResetNetworkInterfaceAttribute:output_type -> ec2lab.v1.ResetNetworkInterfaceAttributeResponse
+	363, // 579: ec2lab.v1.Compute.DescribeSecurityGroupReferences:output_type -> ec2lab.v1.DescribeSecurityGroupReferencesResponse
+	366, // 580: ec2lab.v1.Compute.DescribeStaleSecurityGroups:output_type -> ec2lab.v1.DescribeStaleSecurityGroupsResponse
+	370, // 581: ec2lab.v1.Compute.GetSecurityGroupsForVpc:output_type -> ec2lab.v1.GetSecurityGroupsForVpcResponse
+	0,   // 582: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
+	0,   // 583: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 584: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 585: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
+	6,   // 586: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
+	442, // [442:587] is the sub-list for method output_type
+	297, // [297:442] is the sub-list for method input_type
+	297, // [297:297] is the sub-list for extension type_name
+	297, // [297:297] is the sub-list for extension extendee
+	0,   // [0:297] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -27846,13 +27943,15 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 	file_ec2lab_v1_ec2lab_proto_msgTypes[354].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[355].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[356].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[357].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[358].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   370,
+			NumMessages:   372,
 			NumExtensions: 0,
 			NumServices:   2,
 		},
