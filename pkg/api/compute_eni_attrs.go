@@ -51,6 +51,7 @@ func (c *Compute) ModifyNetworkInterfaceAttribute(ctx context.Context, r *v1.Mod
 // ModifyNetworkInterfaceAttribute beyond description, groups,
 // source/destination check and DeleteOnTermination.
 func modifyInterfaceUnsupported(r *v1.ModifyNetworkInterfaceAttributeRequest) error {
+	a := r.GetAttachment()
 	return refuse(
 		unsupportedParam{"AssociatePublicIpAddress", r.AssociatePublicIpAddress != nil,
 			"ec2lab gives an interface its public IPv4 address at launch only"},
@@ -59,7 +60,7 @@ func modifyInterfaceUnsupported(r *v1.ModifyNetworkInterfaceAttributeRequest) er
 		unsupportedParam{"EnaSrdSpecification", r.EnaSrdSpecification != nil, "ec2lab has no ENA Express"},
 		unsupportedParam{"ConnectionTrackingSpecification", r.ConnectionTrackingSpecification != nil,
 			"ec2lab's firewall keeps its own connection tracking timeouts"},
-		unsupportedParam{"Attachment.EnaQueueCount", r.GetAttachment().EnaQueueCount != nil || r.GetAttachment().DefaultEnaQueueCount != nil,
+		unsupportedParam{"Attachment.EnaQueueCount", a != nil && (a.EnaQueueCount != nil || a.DefaultEnaQueueCount != nil),
 			"ec2lab interfaces are virtio devices without ENA queues"},
 	)
 }

@@ -137,9 +137,6 @@ func docInstanceImageMetadata(m *pb.InstanceImageMetadata) any {
 	}
 	o := NewObject().Set("InstanceId", m.GetInstanceId()).Set("InstanceType", m.GetInstanceType()).
 		Time("LaunchTime", m.GetLaunchTime()).Set("AvailabilityZone", m.GetAvailabilityZone()).Str("ZoneId", m.GetZoneId()).
-		Set("State", docState(m.GetState())).Set("OwnerId", m.GetOwnerId())
-	if len(m.GetTags()) > 0 {
-		o.Set("Tags", docTags(m.GetTags()))
-	}
+		Set("State", docState(m.GetState())).Set("OwnerId", m.GetOwnerId()).Set("Tags", docTags(m.GetTags()))
 	return o.Set("ImageMetadata", img)
 }
