@@ -140,8 +140,9 @@ func (c *Compute) DescribeImages(ctx context.Context, r *v1.DescribeImagesReques
 	if err != nil {
 		return nil, err
 	}
-	imgs, next, err := c.svc.DescribeImages(ctx, r.GetImageIds(), r.GetOwners(), r.GetExecutableUsers(),
-		filtersIn(r.GetFilters()), page(r.GetMaxResults(), r.GetNextToken()))
+	imgs, next, err := c.svc.DescribeImagesWith(ctx, controller.ImageQuery{IDs: r.GetImageIds(), Owners: r.GetOwners(),
+		ExecutableUsers: r.GetExecutableUsers(), Filters: filtersIn(r.GetFilters()), Page: page(r.GetMaxResults(), r.GetNextToken()),
+		IncludeDeprecated: r.GetIncludeDeprecated()})
 	if err != nil {
 		return nil, err
 	}

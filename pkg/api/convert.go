@@ -108,7 +108,7 @@ func imageOut(img controller.Image) *v1.Image {
 		RootDeviceName: img.RootDeviceName, RootDeviceType: "ebs", VirtualizationType: "hvm",
 		CreationDate: ts(img.CreationDate), Tags: tagsOut(img.Tags), ImageLocation: img.Location, StateReason: img.StateReason,
 		SourceInstanceId: img.SourceInstanceID, LastLaunchedTime: ts(img.LastLaunchedTime),
-		DeregistrationProtection: controller.DeregistrationProtection}
+		DeregistrationProtection: img.DeregistrationProtection, DeprecationTime: ts(img.DeprecationTime)}
 	for _, d := range img.Devices {
 		dot := d.DeleteOnTermination
 		out.BlockDeviceMappings = append(out.BlockDeviceMappings, &v1.BlockDeviceMapping{DeviceName: d.DeviceName,

@@ -17,7 +17,7 @@ func TestRecordedMembersOut(t *testing.T) {
 	if s := snapshotOut(controller.Snapshot{ID: "snap-1", State: "pending"}); s.GetCompletionTime() != nil {
 		t.Errorf("pending snapshot: completion time %v, want none", s.GetCompletionTime())
 	}
-	img := imageOut(controller.Image{ID: "ami-1", SourceInstanceID: "i-1", LastLaunchedTime: done})
+	img := imageOut(controller.Image{ID: "ami-1", SourceInstanceID: "i-1", LastLaunchedTime: done, DeregistrationProtection: "disabled"})
 	if img.GetSourceInstanceId() != "i-1" || !img.GetLastLaunchedTime().AsTime().Equal(done) || img.GetDeregistrationProtection() != "disabled" {
 		t.Errorf("image: %v", img)
 	}

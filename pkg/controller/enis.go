@@ -25,6 +25,9 @@ type NetworkInterface struct {
 	RequesterManaged      bool
 	Attachment            *NetworkInterfaceAttachment // nil when detached
 	Tags                  []Tag
+	// AssociatePublicIP: the interface was given a public IPv4 address at
+	// launch (DescribeNetworkInterfaceAttribute's associatePublicIpAddress).
+	AssociatePublicIP bool
 	// Association is the Elastic IP of the primary private address; nil
 	// when none (or not read: see Service.withAddresses).
 	Association *ENIAssociation
@@ -61,7 +64,7 @@ func (in Instance) NetworkInterfaces() []NetworkInterface {
 	return []NetworkInterface{{ID: id, Owner: in.Owner, VpcID: in.VpcID, SubnetID: in.SubnetID, AZ: in.AZ,
 		Description: in.ENIDescription, Status: ENIStatusInUse, MAC: in.MAC, PrivateIP: in.PrivateIP,
 		PrivateDNS: in.PrivateDNSName, Groups: slices.Clone(in.SecurityGroups), SourceDestCheck: !in.SourceDestCheckOff,
-		InterfaceType: ENITypeInterface, Tags: slices.Clone(in.ENITags),
+		InterfaceType: ENITypeInterface, Tags: slices.Clone(in.ENITags), AssociatePublicIP: in.PublicIPOnLaunch,
 		Attachment: &NetworkInterfaceAttachment{ID: ids.PrimaryNetworkInterfaceAttachment(in.ID), InstanceID: in.ID,
 			InstanceOwner: in.Owner, DeviceIndex: primaryDeviceIndex, Status: ENIAttached, DeleteOnTermination: true,
 			AttachTime: in.LaunchTime}, Association: in.association(id, in.PrivateIP)}}

@@ -259,10 +259,28 @@ func (s *Service) ImageByName(ctx context.Context, name string) (Image, bool) {
 	return Image{}, false
 }
 
+// ImageQuery is DescribeImages' input.
+type ImageQuery struct {
+	IDs, Owners, ExecutableUsers []string
+	Filters                      []Filter
+	Page                         Page
+	// IncludeDeprecated shows other accounts' deprecated images too.
+	IncludeDeprecated bool
+}
+
 // DescribeImages lists images the caller may see (its own, public ones and
 // those shared with it), narrowed by owners ("self", "all" or account IDs)
-// and executable users ("self", "all" or account IDs).
+// and executable users ("self", "all" or account IDs). Other accounts'
+// deprecated images are left out unless named (DescribeImagesWith).
 func (s *Service) DescribeImages(ctx context.Context, idList, owners, execUsers []string, filters []Filter, p Page) ([]Image, string, error) {
+	return s.DescribeImagesWith(ctx, ImageQuery{IDs: idList, Owners: owners, ExecutableUsers: execUsers, Filters: filters, Page: p})
+}
+
+// DescribeImagesWith is DescribeImages with all of EC2's options: an image
+// of another account that is deprecated shows only when named by ID or
+// when q.IncludeDeprecated (the owner always sees its own).
+func (s *Service) DescribeImagesWith(ctx context.Context, q ImageQuery) ([]Image, string, error) {
+	idList, owners, execUsers := q.IDs, q.Owners, q.ExecutableUsers
 	acct, err := account(ctx)
 	if err != nil {
 		return nil, "", err
@@ -290,13 +308,19 @@ func (s *Service) DescribeImages(ctx context.Context, idList, owners, execUsers 
 			return nil, "", nil // every image asked for was the caller's, now deregistered
 		}
 	}
-	return selectPage(all, selection[Image]{IDs: idList, Filters: filters, Page: p,
+	now := s.now()
+	out, next, err := selectPage(all, selection[Image]{IDs: idList, Filters: q.Filters, Page: q.Page,
 		ID: func(img Image) string { return img.ID }, Field: imageField,
 		Keep: func(img Image) bool { return img.State != "deregistered" && imageVisible(img, acct) },
 		Narrow: func(img Image) bool {
-			return ownerWanted(owners, img.Owner, acct) && executableBy(img, execUsers, acct)
+			return ownerWanted(owners, img.Owner, acct) && executableBy(img, execUsers, acct) &&
+				(img.Owner == acct || len(idList) > 0 || q.IncludeDeprecated || !deprecatedAt(img, now))
 		},
 		NotFound: imageNotFound})
+	for i := range out {
+		out[i] = s.withProtection(out[i])
+	}
+	return out, next, err
 }
 
 // withoutDeregistered drops from idList the caller's images that were
@@ -406,10 +430,16 @@ func (s *Service) DeregisterImage(ctx context.Context, id string, dryRun bool) e
 	if err != nil || img.Owner != acct || img.State == "deregistered" {
 		return imageNotFound(id)
 	}
+	if err := checkDeregistrable(img, s.now()); err != nil {
+		return err
+	}
 	if dryRun {
 		return DryRun()
 	}
 	_, err = update(ctx, s.st, prefixImage+id, func(r *Image) error {
+		if err := checkDeregistrable(*r, s.now()); err != nil {
+			return err
+		}
 		r.State, r.Public, r.LaunchAccounts = "deregistered", false, nil
 		return nil
 	})

@@ -57,7 +57,7 @@ func (s *Service) DescribeImageAttribute(ctx context.Context, id, attribute stri
 			out.Value = img.LastLaunchedTime.UTC().Format(LastLaunchedTimeFormat)
 		}
 	case "deregistrationProtection":
-		out.Value = DeregistrationProtection
+		out.Value = protectionAt(img, s.now())
 	}
 	return out, nil
 }

@@ -10,11 +10,6 @@ import (
 // (a string in its model, ISO 8601 to the second).
 const LastLaunchedTimeFormat = "2006-01-02T15:04:05Z"
 
-// DeregistrationProtection is every image's deregistrationProtection:
-// ec2lab has no Enable/DisableImageDeregistrationProtection, so
-// DeregisterImage is never refused for it.
-const DeregistrationProtection = "disabled"
-
 var errLaunchedLater = errors.New("image launched later already")
 
 // noteImageLaunched records at as the image's LastLaunchedTime. It is best

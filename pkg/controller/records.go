@@ -265,6 +265,18 @@ type Image struct {
 	// LastLaunchedTime is when RunInstances last launched an instance from
 	// the image, by any account (EC2's lastLaunchedTime; zero: never).
 	LastLaunchedTime time.Time `json:"last_launched_time,omitzero"`
+	// Protection is EnableImageDeregistrationProtection's setting
+	// (ProtectionWithCooldown, ProtectionWithoutCooldown or "" when off);
+	// ProtectedUntil ends the cooldown a disabled protection keeps
+	// (images_protection.go).
+	Protection     string    `json:"protection,omitempty"`
+	ProtectedUntil time.Time `json:"protected_until,omitzero"`
+	// DeprecationTime is when the image is deprecated (zero: never;
+	// images_deprecation.go).
+	DeprecationTime time.Time `json:"deprecation_time,omitzero"`
+	// DeregistrationProtection is computed on read: EC2's
+	// deregistrationProtection at the time of the read.
+	DeregistrationProtection string `json:"-"`
 }
 
 // KeyPair is an SSH key pair (the private key is never stored).

@@ -1,6 +1,8 @@
 package ctl
 
 import (
+	"google.golang.org/protobuf/types/known/timestamppb"
+
 	pb "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -105,6 +107,15 @@ func docBDM(m *pb.BlockDeviceMapping) any {
 // writes it (pkg/ec2query).
 const lastLaunchedTimeFormat = "2006-01-02T15:04:05Z"
 
+// secondsTime writes t as EC2 writes the image times its model keeps as
+// strings (DeprecationTime, ImageMetadata's CreationDate); "" when unset.
+func secondsTime(t *timestamppb.Timestamp) string {
+	if t == nil {
+		return ""
+	}
+	return t.AsTime().UTC().Format(lastLaunchedTimeFormat)
+}
+
 func docImage(im *pb.Image) any {
 	o := NewObject().Set("BlockDeviceMappings", list(im.GetBlockDeviceMappings(), docBDM)).
 		Str("Description", im.GetDescription()).
@@ -119,6 +130,7 @@ func docImage(im *pb.Image) any {
 	}
 	o.Str("VirtualizationType", im.GetVirtualizationType()).
 		Str("BootMode", im.GetBootMode()).
+		Str("DeprecationTime", secondsTime(im.GetDeprecationTime())).
 		Str("SourceInstanceId", im.GetSourceInstanceId()).
 		Str("DeregistrationProtection", im.GetDeregistrationProtection())
 	if t := im.GetLastLaunchedTime(); t != nil {

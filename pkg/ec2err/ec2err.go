@@ -113,6 +113,9 @@ const (
 	InvalidLaunchTemplateNameNotFound      = "InvalidLaunchTemplateName.NotFoundException"
 	VPCIdNotSpecified                      = "VPCIdNotSpecified"
 	VolumeInUse                            = "VolumeInUse"
+	// InvalidAttachmentIDNotFound: ModifyNetworkInterfaceAttribute names
+	// an attachment the interface does not have.
+	InvalidAttachmentIDNotFound = "InvalidAttachmentID.NotFound"
 )
 
 // Codes of the instance and account operations (credit specifications,

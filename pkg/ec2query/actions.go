@@ -197,6 +197,25 @@ var actions = map[string]action{
 	"DeleteDhcpOptions":    op(true, compute.DeleteDhcpOptions, done, "dhcp_options_id"),
 	"DescribeDhcpOptions":  op(false, compute.DescribeDhcpOptions, describeDhcpOptionsXML),
 	"AssociateDhcpOptions": op(true, compute.AssociateDhcpOptions, done, "dhcp_options_id", "vpc_id"),
+	// Image lifecycle and instance image metadata (xml_image_lifecycle.go).
+	"EnableImageDeregistrationProtection": op(true, compute.EnableImageDeregistrationProtection, protectionXML, "image_id"),
+	"DisableImageDeregistrationProtection": op(true, compute.DisableImageDeregistrationProtection, protectionXML,
+		"image_id"),
+	"EnableImageDeprecation":      op(true, compute.EnableImageDeprecation, done, "image_id", "deprecate_at"),
+	"DisableImageDeprecation":     op(true, compute.DisableImageDeprecation, done, "image_id"),
+	"CancelImageLaunchPermission": op(true, compute.CancelImageLaunchPermission, done, "image_id"),
+	"DescribeInstanceImageMetadata": op(false, compute.DescribeInstanceImageMetadata,
+		describeInstanceImageMetadataXML),
+	// Network interface attributes (xml_eni_attrs.go).
+	"DescribeNetworkInterfaceAttribute": op(false, compute.DescribeNetworkInterfaceAttribute,
+		networkInterfaceAttributeXML, "network_interface_id"),
+	"ModifyNetworkInterfaceAttribute": op(true, compute.ModifyNetworkInterfaceAttribute, done, "network_interface_id"),
+	"ResetNetworkInterfaceAttribute":  op(true, compute.ResetNetworkInterfaceAttribute, done, "network_interface_id"),
+	// Security groups by VPC (xml_secgroups_vpc.go).
+	"DescribeSecurityGroupReferences": op(false, compute.DescribeSecurityGroupReferences, securityGroupReferencesXML,
+		"group_ids"),
+	"DescribeStaleSecurityGroups": op(false, compute.DescribeStaleSecurityGroups, staleSecurityGroupsXML, "vpc_id"),
+	"GetSecurityGroupsForVpc":     op(false, compute.GetSecurityGroupsForVpc, securityGroupsForVpcXML, "vpc_id"),
 }
 
 // deleteKeyPair echoes the key pair ID EC2 returns alongside <return>.

@@ -48,6 +48,8 @@ var nameOverrides = map[protoreflect.FullName]string{
 	"ec2lab.v1.LaunchTemplateNetworkInterface.groups":          "SecurityGroupId",
 	// Network ACL entries (xml_networkacls.go): IcmpTypeCode travels as Icmp.
 	"ec2lab.v1.NetworkAclEntryRequest.icmp_type_code": "Icmp",
+	// ModifyNetworkInterfaceAttribute's groups (SecurityGroupIdStringList).
+	"ec2lab.v1.ModifyNetworkInterfaceAttributeRequest.groups": "SecurityGroupId",
 }
 
 // fieldRule is how one field's wire value is read beyond its proto type.

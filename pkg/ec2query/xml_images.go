@@ -60,6 +60,7 @@ type imageXML struct {
 	// SourceInstanceID is set for images made by CreateImage only;
 	// LastLaunchedTime (a string in botocore's model, to the second) is
 	// the owner's, absent until the image launches an instance.
+	DeprecationTime          string `xml:"deprecationTime,omitempty"`
 	SourceInstanceID         string `xml:"sourceInstanceId,omitempty"`
 	DeregistrationProtection string `xml:"deregistrationProtection,omitempty"`
 	LastLaunchedTime         string `xml:"lastLaunchedTime,omitempty"`
@@ -87,6 +88,7 @@ func image(im *ec2labv1.Image) imageXML {
 	if t := im.GetLastLaunchedTime(); t != nil {
 		x.LastLaunchedTime = t.AsTime().UTC().Format(lastLaunchedTimeFormat)
 	}
+	x.DeprecationTime = secondsTime(im.GetDeprecationTime())
 	for _, b := range im.GetBlockDeviceMappings() {
 		x.BlockDeviceMapping = append(x.BlockDeviceMapping, blockDeviceMapping(b))
 	}

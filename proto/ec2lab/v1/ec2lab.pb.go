@@ -7985,10 +7985,14 @@ type Image struct {
 	SourceInstanceId string `protobuf:"bytes,18,opt,name=source_instance_id,json=sourceInstanceId,proto3" json:"source_instance_id,omitempty"`
 	// When RunInstances last launched an instance from it (the owner's
 	// view only; unset: never).
-	LastLaunchedTime         *timestamppb.Timestamp `protobuf:"bytes,19,opt,name=last_launched_time,json=lastLaunchedTime,proto3" json:"last_launched_time,omitempty"`
-	DeregistrationProtection string                 `protobuf:"bytes,20,opt,name=deregistration_protection,json=deregistrationProtection,proto3" json:"deregistration_protection,omitempty"` // always disabled in ec2lab
-	unknownFields            protoimpl.UnknownFields
-	sizeCache                protoimpl.SizeCache
+	LastLaunchedTime *timestamppb.Timestamp `protobuf:"bytes,19,opt,name=last_launched_time,json=lastLaunchedTime,proto3" json:"last_launched_time,omitempty"`
+	// disabled, enabled-with-cooldown, enabled-without-cooldown or
+	// disabled-after-<time> while a cooldown runs.
+	DeregistrationProtection string `protobuf:"bytes,20,opt,name=deregistration_protection,json=deregistrationProtection,proto3" json:"deregistration_protection,omitempty"`
+	// When the image is (or was) deprecated; unset: never.
+	DeprecationTime *timestamppb.Timestamp `protobuf:"bytes,21,opt,name=deprecation_time,json=deprecationTime,proto3" json:"deprecation_time,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Image) Reset() {
@@ -8159,6 +8163,13 @@ func (x *Image) GetDeregistrationProtection() string {
 		return x.DeregistrationProtection
 	}
 	return ""
+}
+
+func (x *Image) GetDeprecationTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DeprecationTime
+	}
+	return nil
 }
 
 type RegisterImageRequest struct {
@@ -8454,7 +8465,8 @@ type DescribeImagesRequest struct {
 	// Images these users may launch: account IDs, self (shared with the
 	// caller) or all (public). Wire name ExecutableBy.N.
 	ExecutableUsers []string `protobuf:"bytes,6,rep,name=executable_users,json=executableUsers,proto3" json:"executable_users,omitempty"`
-	// ec2lab deprecates and disables no image: both are answered alike.
+	// Other accounts' deprecated images too (the owner always sees its
+	// own). ec2lab disables no image: include_disabled changes nothing.
 	IncludeDeprecated bool `protobuf:"varint,7,opt,name=include_deprecated,json=includeDeprecated,proto3" json:"include_deprecated,omitempty"`
 	IncludeDisabled   bool `protobuf:"varint,8,opt,name=include_disabled,json=includeDisabled,proto3" json:"include_disabled,omitempty"`
 	unknownFields     protoimpl.UnknownFields
@@ -23983,6 +23995,2058 @@ func (*AssociateDhcpOptionsResponse) Descriptor() ([]byte, []int) {
 	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{363}
 }
 
+type EnableImageDeregistrationProtectionRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ImageId       string                 `protobuf:"bytes,1,opt,name=image_id,json=imageId,proto3" json:"image_id,omitempty"`
+	WithCooldown  bool                   `protobuf:"varint,2,opt,name=with_cooldown,json=withCooldown,proto3" json:"with_cooldown,omitempty"` // keep the image protected 24 hours after disabling
+	DryRun        bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EnableImageDeregistrationProtectionRequest) Reset() {
+	*x = EnableImageDeregistrationProtectionRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[364]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EnableImageDeregistrationProtectionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EnableImageDeregistrationProtectionRequest) ProtoMessage() {}
+
+func (x *EnableImageDeregistrationProtectionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[364]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EnableImageDeregistrationProtectionRequest.ProtoReflect.Descriptor instead.
+func (*EnableImageDeregistrationProtectionRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{364}
+}
+
+func (x *EnableImageDeregistrationProtectionRequest) GetImageId() string {
+	if x != nil {
+		return x.ImageId
+	}
+	return ""
+}
+
+func (x *EnableImageDeregistrationProtectionRequest) GetWithCooldown() bool {
+	if x != nil {
+		return x.WithCooldown
+	}
+	return false
+}
+
+func (x *EnableImageDeregistrationProtectionRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DisableImageDeregistrationProtectionRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ImageId       string                 `protobuf:"bytes,1,opt,name=image_id,json=imageId,proto3" json:"image_id,omitempty"`
+	DryRun        bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DisableImageDeregistrationProtectionRequest) Reset() {
+	*x = DisableImageDeregistrationProtectionRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[365]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DisableImageDeregistrationProtectionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DisableImageDeregistrationProtectionRequest) ProtoMessage() {}
+
+func (x *DisableImageDeregistrationProtectionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[365]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DisableImageDeregistrationProtectionRequest.ProtoReflect.Descriptor instead.
+func (*DisableImageDeregistrationProtectionRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{365}
+}
+
+func (x *DisableImageDeregistrationProtectionRequest) GetImageId() string {
+	if x != nil {
+		return x.ImageId
+	}
+	return ""
+}
+
+func (x *DisableImageDeregistrationProtectionRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+// ImageDeregistrationProtectionResponse is the image's new
+// deregistrationProtection (EC2's Return).
+type ImageDeregistrationProtectionResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Return        string                 `protobuf:"bytes,1,opt,name=return,proto3" json:"return,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImageDeregistrationProtectionResponse) Reset() {
+	*x = ImageDeregistrationProtectionResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[366]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImageDeregistrationProtectionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImageDeregistrationProtectionResponse) ProtoMessage() {}
+
+func (x *ImageDeregistrationProtectionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[366]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImageDeregistrationProtectionResponse.ProtoReflect.Descriptor instead.
+func (*ImageDeregistrationProtectionResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{366}
+}
+
+func (x *ImageDeregistrationProtectionResponse) GetReturn() string {
+	if x != nil {
+		return x.Return
+	}
+	return ""
+}
+
+type EnableImageDeprecationRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ImageId       string                 `protobuf:"bytes,1,opt,name=image_id,json=imageId,proto3" json:"image_id,omitempty"`
+	DeprecateAt   string                 `protobuf:"bytes,2,opt,name=deprecate_at,json=deprecateAt,proto3" json:"deprecate_at,omitempty"` // ISO 8601 (RFC 3339); rounded to the minute
+	DryRun        bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EnableImageDeprecationRequest) Reset() {
+	*x = EnableImageDeprecationRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[367]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EnableImageDeprecationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EnableImageDeprecationRequest) ProtoMessage() {}
+
+func (x *EnableImageDeprecationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[367]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EnableImageDeprecationRequest.ProtoReflect.Descriptor instead.
+func (*EnableImageDeprecationRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{367}
+}
+
+func (x *EnableImageDeprecationRequest) GetImageId() string {
+	if x != nil {
+		return x.ImageId
+	}
+	return ""
+}
+
+func (x *EnableImageDeprecationRequest) GetDeprecateAt() string {
+	if x != nil {
+		return x.DeprecateAt
+	}
+	return ""
+}
+
+func (x *EnableImageDeprecationRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type EnableImageDeprecationResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EnableImageDeprecationResponse) Reset() {
+	*x = EnableImageDeprecationResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[368]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EnableImageDeprecationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EnableImageDeprecationResponse) ProtoMessage() {}
+
+func (x *EnableImageDeprecationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[368]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EnableImageDeprecationResponse.ProtoReflect.Descriptor instead.
+func (*EnableImageDeprecationResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{368}
+}
+
+type DisableImageDeprecationRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ImageId       string                 `protobuf:"bytes,1,opt,name=image_id,json=imageId,proto3" json:"image_id,omitempty"`
+	DryRun        bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DisableImageDeprecationRequest) Reset() {
+	*x = DisableImageDeprecationRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[369]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DisableImageDeprecationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DisableImageDeprecationRequest) ProtoMessage() {}
+
+func (x *DisableImageDeprecationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[369]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DisableImageDeprecationRequest.ProtoReflect.Descriptor instead.
+func (*DisableImageDeprecationRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{369}
+}
+
+func (x *DisableImageDeprecationRequest) GetImageId() string {
+	if x != nil {
+		return x.ImageId
+	}
+	return ""
+}
+
+func (x *DisableImageDeprecationRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DisableImageDeprecationResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DisableImageDeprecationResponse) Reset() {
+	*x = DisableImageDeprecationResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[370]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DisableImageDeprecationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DisableImageDeprecationResponse) ProtoMessage() {}
+
+func (x *DisableImageDeprecationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[370]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DisableImageDeprecationResponse.ProtoReflect.Descriptor instead.
+func (*DisableImageDeprecationResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{370}
+}
+
+type CancelImageLaunchPermissionRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ImageId       string                 `protobuf:"bytes,1,opt,name=image_id,json=imageId,proto3" json:"image_id,omitempty"`
+	DryRun        bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelImageLaunchPermissionRequest) Reset() {
+	*x = CancelImageLaunchPermissionRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[371]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelImageLaunchPermissionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelImageLaunchPermissionRequest) ProtoMessage() {}
+
+func (x *CancelImageLaunchPermissionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[371]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelImageLaunchPermissionRequest.ProtoReflect.Descriptor instead.
+func (*CancelImageLaunchPermissionRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{371}
+}
+
+func (x *CancelImageLaunchPermissionRequest) GetImageId() string {
+	if x != nil {
+		return x.ImageId
+	}
+	return ""
+}
+
+func (x *CancelImageLaunchPermissionRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type CancelImageLaunchPermissionResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelImageLaunchPermissionResponse) Reset() {
+	*x = CancelImageLaunchPermissionResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[372]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelImageLaunchPermissionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelImageLaunchPermissionResponse) ProtoMessage() {}
+
+func (x *CancelImageLaunchPermissionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[372]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelImageLaunchPermissionResponse.ProtoReflect.Descriptor instead.
+func (*CancelImageLaunchPermissionResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{372}
+}
+
+type DescribeInstanceImageMetadataRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceIds   []string               `protobuf:"bytes,1,rep,name=instance_ids,json=instanceIds,proto3" json:"instance_ids,omitempty"`
+	Filters       []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults    int32                  `protobuf:"varint,3,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`
+	NextToken     string                 `protobuf:"bytes,4,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	DryRun        bool                   `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeInstanceImageMetadataRequest) Reset() {
+	*x = DescribeInstanceImageMetadataRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[373]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeInstanceImageMetadataRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeInstanceImageMetadataRequest) ProtoMessage() {}
+
+func (x *DescribeInstanceImageMetadataRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[373]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeInstanceImageMetadataRequest.ProtoReflect.Descriptor instead.
+func (*DescribeInstanceImageMetadataRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{373}
+}
+
+func (x *DescribeInstanceImageMetadataRequest) GetInstanceIds() []string {
+	if x != nil {
+		return x.InstanceIds
+	}
+	return nil
+}
+
+func (x *DescribeInstanceImageMetadataRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeInstanceImageMetadataRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeInstanceImageMetadataRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+func (x *DescribeInstanceImageMetadataRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DescribeInstanceImageMetadataResponse struct {
+	state                 protoimpl.MessageState   `protogen:"open.v1"`
+	InstanceImageMetadata []*InstanceImageMetadata `protobuf:"bytes,1,rep,name=instance_image_metadata,json=instanceImageMetadata,proto3" json:"instance_image_metadata,omitempty"`
+	NextToken             string                   `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
+}
+
+func (x *DescribeInstanceImageMetadataResponse) Reset() {
+	*x = DescribeInstanceImageMetadataResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[374]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeInstanceImageMetadataResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeInstanceImageMetadataResponse) ProtoMessage() {}
+
+func (x *DescribeInstanceImageMetadataResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[374]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeInstanceImageMetadataResponse.ProtoReflect.Descriptor instead.
+func (*DescribeInstanceImageMetadataResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{374}
+}
+
+func (x *DescribeInstanceImageMetadataResponse) GetInstanceImageMetadata() []*InstanceImageMetadata {
+	if x != nil {
+		return x.InstanceImageMetadata
+	}
+	return nil
+}
+
+func (x *DescribeInstanceImageMetadataResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+// InstanceImageMetadata is one instance and the image it was launched from.
+type InstanceImageMetadata struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId       string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	InstanceType     string                 `protobuf:"bytes,2,opt,name=instance_type,json=instanceType,proto3" json:"instance_type,omitempty"`
+	LaunchTime       *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=launch_time,json=launchTime,proto3" json:"launch_time,omitempty"`
+	AvailabilityZone string                 `protobuf:"bytes,4,opt,name=availability_zone,json=availabilityZone,proto3" json:"availability_zone,omitempty"`
+	ZoneId           string                 `protobuf:"bytes,5,opt,name=zone_id,json=zoneId,proto3" json:"zone_id,omitempty"`
+	State            *InstanceState         `protobuf:"bytes,6,opt,name=state,proto3" json:"state,omitempty"`
+	OwnerId          string                 `protobuf:"bytes,7,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	Tags             []*Tag                 `protobuf:"bytes,8,rep,name=tags,proto3" json:"tags,omitempty"`
+	ImageMetadata    *ImageMetadata         `protobuf:"bytes,9,opt,name=image_metadata,json=imageMetadata,proto3" json:"image_metadata,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *InstanceImageMetadata) Reset() {
+	*x = InstanceImageMetadata{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[375]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InstanceImageMetadata) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InstanceImageMetadata) ProtoMessage() {}
+
+func (x *InstanceImageMetadata) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[375]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InstanceImageMetadata.ProtoReflect.Descriptor instead.
+func (*InstanceImageMetadata) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{375}
+}
+
+func (x *InstanceImageMetadata) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *InstanceImageMetadata) GetInstanceType() string {
+	if x != nil {
+		return x.InstanceType
+	}
+	return ""
+}
+
+func (x *InstanceImageMetadata) GetLaunchTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LaunchTime
+	}
+	return nil
+}
+
+func (x *InstanceImageMetadata) GetAvailabilityZone() string {
+	if x != nil {
+		return x.AvailabilityZone
+	}
+	return ""
+}
+
+func (x *InstanceImageMetadata) GetZoneId() string {
+	if x != nil {
+		return x.ZoneId
+	}
+	return ""
+}
+
+func (x *InstanceImageMetadata) GetState() *InstanceState {
+	if x != nil {
+		return x.State
+	}
+	return nil
+}
+
+func (x *InstanceImageMetadata) GetOwnerId() string {
+	if x != nil {
+		return x.OwnerId
+	}
+	return ""
+}
+
+func (x *InstanceImageMetadata) GetTags() []*Tag {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+func (x *InstanceImageMetadata) GetImageMetadata() *ImageMetadata {
+	if x != nil {
+		return x.ImageMetadata
+	}
+	return nil
+}
+
+// ImageMetadata is what DescribeInstanceImageMetadata tells of an image,
+// deregistered or no longer shared included (only image_id when no record
+// of it is left).
+type ImageMetadata struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	ImageId         string                 `protobuf:"bytes,1,opt,name=image_id,json=imageId,proto3" json:"image_id,omitempty"`
+	Name            string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	OwnerId         string                 `protobuf:"bytes,3,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	State           string                 `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
+	CreationDate    *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=creation_date,json=creationDate,proto3" json:"creation_date,omitempty"`
+	DeprecationTime *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=deprecation_time,json=deprecationTime,proto3" json:"deprecation_time,omitempty"`
+	IsPublic        *bool                  `protobuf:"varint,7,opt,name=is_public,json=isPublic,proto3,oneof" json:"is_public,omitempty"`
+	ImageAllowed    *bool                  `protobuf:"varint,8,opt,name=image_allowed,json=imageAllowed,proto3,oneof" json:"image_allowed,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *ImageMetadata) Reset() {
+	*x = ImageMetadata{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[376]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImageMetadata) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImageMetadata) ProtoMessage() {}
+
+func (x *ImageMetadata) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[376]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImageMetadata.ProtoReflect.Descriptor instead.
+func (*ImageMetadata) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{376}
+}
+
+func (x *ImageMetadata) GetImageId() string {
+	if x != nil {
+		return x.ImageId
+	}
+	return ""
+}
+
+func (x *ImageMetadata) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ImageMetadata) GetOwnerId() string {
+	if x != nil {
+		return x.OwnerId
+	}
+	return ""
+}
+
+func (x *ImageMetadata) GetState() string {
+	if x != nil {
+		return x.State
+	}
+	return ""
+}
+
+func (x *ImageMetadata) GetCreationDate() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreationDate
+	}
+	return nil
+}
+
+func (x *ImageMetadata) GetDeprecationTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DeprecationTime
+	}
+	return nil
+}
+
+func (x *ImageMetadata) GetIsPublic() bool {
+	if x != nil && x.IsPublic != nil {
+		return *x.IsPublic
+	}
+	return false
+}
+
+func (x *ImageMetadata) GetImageAllowed() bool {
+	if x != nil && x.ImageAllowed != nil {
+		return *x.ImageAllowed
+	}
+	return false
+}
+
+type DescribeNetworkInterfaceAttributeRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	NetworkInterfaceId string                 `protobuf:"bytes,1,opt,name=network_interface_id,json=networkInterfaceId,proto3" json:"network_interface_id,omitempty"`
+	Attribute          string                 `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"` // description, groupSet, sourceDestCheck, attachment, associatePublicIpAddress
+	DryRun             bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *DescribeNetworkInterfaceAttributeRequest) Reset() {
+	*x = DescribeNetworkInterfaceAttributeRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[377]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeNetworkInterfaceAttributeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeNetworkInterfaceAttributeRequest) ProtoMessage() {}
+
+func (x *DescribeNetworkInterfaceAttributeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[377]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeNetworkInterfaceAttributeRequest.ProtoReflect.Descriptor instead.
+func (*DescribeNetworkInterfaceAttributeRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{377}
+}
+
+func (x *DescribeNetworkInterfaceAttributeRequest) GetNetworkInterfaceId() string {
+	if x != nil {
+		return x.NetworkInterfaceId
+	}
+	return ""
+}
+
+func (x *DescribeNetworkInterfaceAttributeRequest) GetAttribute() string {
+	if x != nil {
+		return x.Attribute
+	}
+	return ""
+}
+
+func (x *DescribeNetworkInterfaceAttributeRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+// DescribeNetworkInterfaceAttributeResponse holds the one attribute asked for.
+type DescribeNetworkInterfaceAttributeResponse struct {
+	state                    protoimpl.MessageState      `protogen:"open.v1"`
+	NetworkInterfaceId       string                      `protobuf:"bytes,1,opt,name=network_interface_id,json=networkInterfaceId,proto3" json:"network_interface_id,omitempty"`
+	Attribute                string                      `protobuf:"bytes,2,opt,name=attribute,proto3" json:"attribute,omitempty"`
+	Description              *AttributeValue             `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	Groups                   []*GroupIdentifier          `protobuf:"bytes,4,rep,name=groups,proto3" json:"groups,omitempty"`
+	SourceDestCheck          *AttributeBooleanValue      `protobuf:"bytes,5,opt,name=source_dest_check,json=sourceDestCheck,proto3" json:"source_dest_check,omitempty"`
+	Attachment               *NetworkInterfaceAttachment `protobuf:"bytes,6,opt,name=attachment,proto3" json:"attachment,omitempty"`
+	AssociatePublicIpAddress *bool                       `protobuf:"varint,7,opt,name=associate_public_ip_address,json=associatePublicIpAddress,proto3,oneof" json:"associate_public_ip_address,omitempty"`
+	unknownFields            protoimpl.UnknownFields
+	sizeCache                protoimpl.SizeCache
+}
+
+func (x *DescribeNetworkInterfaceAttributeResponse) Reset() {
+	*x = DescribeNetworkInterfaceAttributeResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[378]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeNetworkInterfaceAttributeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeNetworkInterfaceAttributeResponse) ProtoMessage() {}
+
+func (x *DescribeNetworkInterfaceAttributeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[378]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeNetworkInterfaceAttributeResponse.ProtoReflect.Descriptor instead.
+func (*DescribeNetworkInterfaceAttributeResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{378}
+}
+
+func (x *DescribeNetworkInterfaceAttributeResponse) GetNetworkInterfaceId() string {
+	if x != nil {
+		return x.NetworkInterfaceId
+	}
+	return ""
+}
+
+func (x *DescribeNetworkInterfaceAttributeResponse) GetAttribute() string {
+	if x != nil {
+		return x.Attribute
+	}
+	return ""
+}
+
+func (x *DescribeNetworkInterfaceAttributeResponse) GetDescription() *AttributeValue {
+	if x != nil {
+		return x.Description
+	}
+	return nil
+}
+
+func (x *DescribeNetworkInterfaceAttributeResponse) GetGroups() []*GroupIdentifier {
+	if x != nil {
+		return x.Groups
+	}
+	return nil
+}
+
+func (x *DescribeNetworkInterfaceAttributeResponse) GetSourceDestCheck() *AttributeBooleanValue {
+	if x != nil {
+		return x.SourceDestCheck
+	}
+	return nil
+}
+
+func (x *DescribeNetworkInterfaceAttributeResponse) GetAttachment() *NetworkInterfaceAttachment {
+	if x != nil {
+		return x.Attachment
+	}
+	return nil
+}
+
+func (x *DescribeNetworkInterfaceAttributeResponse) GetAssociatePublicIpAddress() bool {
+	if x != nil && x.AssociatePublicIpAddress != nil {
+		return *x.AssociatePublicIpAddress
+	}
+	return false
+}
+
+// ModifyNetworkInterfaceAttributeRequest changes one attribute. The other
+// members of EC2's request are present only to be refused.
+type ModifyNetworkInterfaceAttributeRequest struct {
+	state                           protoimpl.MessageState                  `protogen:"open.v1"`
+	NetworkInterfaceId              string                                  `protobuf:"bytes,1,opt,name=network_interface_id,json=networkInterfaceId,proto3" json:"network_interface_id,omitempty"`
+	Description                     *AttributeValue                         `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	SourceDestCheck                 *AttributeBooleanValue                  `protobuf:"bytes,3,opt,name=source_dest_check,json=sourceDestCheck,proto3" json:"source_dest_check,omitempty"`
+	Groups                          []string                                `protobuf:"bytes,4,rep,name=groups,proto3" json:"groups,omitempty"` // wire SecurityGroupId.N
+	Attachment                      *NetworkInterfaceAttachmentChanges      `protobuf:"bytes,5,opt,name=attachment,proto3" json:"attachment,omitempty"`
+	DryRun                          bool                                    `protobuf:"varint,6,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	AssociatePublicIpAddress        *bool                                   `protobuf:"varint,7,opt,name=associate_public_ip_address,json=associatePublicIpAddress,proto3,oneof" json:"associate_public_ip_address,omitempty"`
+	EnablePrimaryIpv6               *bool                                   `protobuf:"varint,8,opt,name=enable_primary_ipv6,json=enablePrimaryIpv6,proto3,oneof" json:"enable_primary_ipv6,omitempty"`
+	AssociatedSubnetIds             []string                                `protobuf:"bytes,9,rep,name=associated_subnet_ids,json=associatedSubnetIds,proto3" json:"associated_subnet_ids,omitempty"`
+	EnaSrdSpecification             *EnaSrdSpecification                    `protobuf:"bytes,10,opt,name=ena_srd_specification,json=enaSrdSpecification,proto3" json:"ena_srd_specification,omitempty"`
+	ConnectionTrackingSpecification *ConnectionTrackingSpecificationRequest `protobuf:"bytes,11,opt,name=connection_tracking_specification,json=connectionTrackingSpecification,proto3" json:"connection_tracking_specification,omitempty"`
+	unknownFields                   protoimpl.UnknownFields
+	sizeCache                       protoimpl.SizeCache
+}
+
+func (x *ModifyNetworkInterfaceAttributeRequest) Reset() {
+	*x = ModifyNetworkInterfaceAttributeRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[379]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyNetworkInterfaceAttributeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyNetworkInterfaceAttributeRequest) ProtoMessage() {}
+
+func (x *ModifyNetworkInterfaceAttributeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[379]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyNetworkInterfaceAttributeRequest.ProtoReflect.Descriptor instead.
+func (*ModifyNetworkInterfaceAttributeRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{379}
+}
+
+func (x *ModifyNetworkInterfaceAttributeRequest) GetNetworkInterfaceId() string {
+	if x != nil {
+		return x.NetworkInterfaceId
+	}
+	return ""
+}
+
+func (x *ModifyNetworkInterfaceAttributeRequest) GetDescription() *AttributeValue {
+	if x != nil {
+		return x.Description
+	}
+	return nil
+}
+
+func (x *ModifyNetworkInterfaceAttributeRequest) GetSourceDestCheck() *AttributeBooleanValue {
+	if x != nil {
+		return x.SourceDestCheck
+	}
+	return nil
+}
+
+func (x *ModifyNetworkInterfaceAttributeRequest) GetGroups() []string {
+	if x != nil {
+		return x.Groups
+	}
+	return nil
+}
+
+func (x *ModifyNetworkInterfaceAttributeRequest) GetAttachment() *NetworkInterfaceAttachmentChanges {
+	if x != nil {
+		return x.Attachment
+	}
+	return nil
+}
+
+func (x *ModifyNetworkInterfaceAttributeRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *ModifyNetworkInterfaceAttributeRequest) GetAssociatePublicIpAddress() bool {
+	if x != nil && x.AssociatePublicIpAddress != nil {
+		return *x.AssociatePublicIpAddress
+	}
+	return false
+}
+
+func (x *ModifyNetworkInterfaceAttributeRequest) GetEnablePrimaryIpv6() bool {
+	if x != nil && x.EnablePrimaryIpv6 != nil {
+		return *x.EnablePrimaryIpv6
+	}
+	return false
+}
+
+func (x *ModifyNetworkInterfaceAttributeRequest) GetAssociatedSubnetIds() []string {
+	if x != nil {
+		return x.AssociatedSubnetIds
+	}
+	return nil
+}
+
+func (x *ModifyNetworkInterfaceAttributeRequest) GetEnaSrdSpecification() *EnaSrdSpecification {
+	if x != nil {
+		return x.EnaSrdSpecification
+	}
+	return nil
+}
+
+func (x *ModifyNetworkInterfaceAttributeRequest) GetConnectionTrackingSpecification() *ConnectionTrackingSpecificationRequest {
+	if x != nil {
+		return x.ConnectionTrackingSpecification
+	}
+	return nil
+}
+
+// NetworkInterfaceAttachmentChanges changes DeleteOnTermination of an
+// attachment.
+type NetworkInterfaceAttachmentChanges struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	AttachmentId         string                 `protobuf:"bytes,1,opt,name=attachment_id,json=attachmentId,proto3" json:"attachment_id,omitempty"`
+	DeleteOnTermination  *bool                  `protobuf:"varint,2,opt,name=delete_on_termination,json=deleteOnTermination,proto3,oneof" json:"delete_on_termination,omitempty"`
+	DefaultEnaQueueCount *bool                  `protobuf:"varint,3,opt,name=default_ena_queue_count,json=defaultEnaQueueCount,proto3,oneof" json:"default_ena_queue_count,omitempty"` // refused
+	EnaQueueCount        *int32                 `protobuf:"varint,4,opt,name=ena_queue_count,json=enaQueueCount,proto3,oneof" json:"ena_queue_count,omitempty"`                        // refused
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *NetworkInterfaceAttachmentChanges) Reset() {
+	*x = NetworkInterfaceAttachmentChanges{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[380]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NetworkInterfaceAttachmentChanges) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NetworkInterfaceAttachmentChanges) ProtoMessage() {}
+
+func (x *NetworkInterfaceAttachmentChanges) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[380]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NetworkInterfaceAttachmentChanges.ProtoReflect.Descriptor instead.
+func (*NetworkInterfaceAttachmentChanges) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{380}
+}
+
+func (x *NetworkInterfaceAttachmentChanges) GetAttachmentId() string {
+	if x != nil {
+		return x.AttachmentId
+	}
+	return ""
+}
+
+func (x *NetworkInterfaceAttachmentChanges) GetDeleteOnTermination() bool {
+	if x != nil && x.DeleteOnTermination != nil {
+		return *x.DeleteOnTermination
+	}
+	return false
+}
+
+func (x *NetworkInterfaceAttachmentChanges) GetDefaultEnaQueueCount() bool {
+	if x != nil && x.DefaultEnaQueueCount != nil {
+		return *x.DefaultEnaQueueCount
+	}
+	return false
+}
+
+func (x *NetworkInterfaceAttachmentChanges) GetEnaQueueCount() int32 {
+	if x != nil && x.EnaQueueCount != nil {
+		return *x.EnaQueueCount
+	}
+	return 0
+}
+
+// EnaSrdSpecification (ENA Express) is refused whatever it holds.
+type EnaSrdSpecification struct {
+	state                  protoimpl.MessageState  `protogen:"open.v1"`
+	EnaSrdEnabled          *bool                   `protobuf:"varint,1,opt,name=ena_srd_enabled,json=enaSrdEnabled,proto3,oneof" json:"ena_srd_enabled,omitempty"`
+	EnaSrdUdpSpecification *EnaSrdUdpSpecification `protobuf:"bytes,2,opt,name=ena_srd_udp_specification,json=enaSrdUdpSpecification,proto3" json:"ena_srd_udp_specification,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
+}
+
+func (x *EnaSrdSpecification) Reset() {
+	*x = EnaSrdSpecification{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[381]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EnaSrdSpecification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EnaSrdSpecification) ProtoMessage() {}
+
+func (x *EnaSrdSpecification) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[381]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EnaSrdSpecification.ProtoReflect.Descriptor instead.
+func (*EnaSrdSpecification) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{381}
+}
+
+func (x *EnaSrdSpecification) GetEnaSrdEnabled() bool {
+	if x != nil && x.EnaSrdEnabled != nil {
+		return *x.EnaSrdEnabled
+	}
+	return false
+}
+
+func (x *EnaSrdSpecification) GetEnaSrdUdpSpecification() *EnaSrdUdpSpecification {
+	if x != nil {
+		return x.EnaSrdUdpSpecification
+	}
+	return nil
+}
+
+type EnaSrdUdpSpecification struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	EnaSrdUdpEnabled *bool                  `protobuf:"varint,1,opt,name=ena_srd_udp_enabled,json=enaSrdUdpEnabled,proto3,oneof" json:"ena_srd_udp_enabled,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *EnaSrdUdpSpecification) Reset() {
+	*x = EnaSrdUdpSpecification{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[382]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EnaSrdUdpSpecification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EnaSrdUdpSpecification) ProtoMessage() {}
+
+func (x *EnaSrdUdpSpecification) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[382]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EnaSrdUdpSpecification.ProtoReflect.Descriptor instead.
+func (*EnaSrdUdpSpecification) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{382}
+}
+
+func (x *EnaSrdUdpSpecification) GetEnaSrdUdpEnabled() bool {
+	if x != nil && x.EnaSrdUdpEnabled != nil {
+		return *x.EnaSrdUdpEnabled
+	}
+	return false
+}
+
+// ConnectionTrackingSpecificationRequest (idle timeouts) is refused
+// whatever it holds.
+type ConnectionTrackingSpecificationRequest struct {
+	state                 protoimpl.MessageState `protogen:"open.v1"`
+	TcpEstablishedTimeout *int32                 `protobuf:"varint,1,opt,name=tcp_established_timeout,json=tcpEstablishedTimeout,proto3,oneof" json:"tcp_established_timeout,omitempty"`
+	UdpStreamTimeout      *int32                 `protobuf:"varint,2,opt,name=udp_stream_timeout,json=udpStreamTimeout,proto3,oneof" json:"udp_stream_timeout,omitempty"`
+	UdpTimeout            *int32                 `protobuf:"varint,3,opt,name=udp_timeout,json=udpTimeout,proto3,oneof" json:"udp_timeout,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
+}
+
+func (x *ConnectionTrackingSpecificationRequest) Reset() {
+	*x = ConnectionTrackingSpecificationRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[383]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConnectionTrackingSpecificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConnectionTrackingSpecificationRequest) ProtoMessage() {}
+
+func (x *ConnectionTrackingSpecificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[383]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConnectionTrackingSpecificationRequest.ProtoReflect.Descriptor instead.
+func (*ConnectionTrackingSpecificationRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{383}
+}
+
+func (x *ConnectionTrackingSpecificationRequest) GetTcpEstablishedTimeout() int32 {
+	if x != nil && x.TcpEstablishedTimeout != nil {
+		return *x.TcpEstablishedTimeout
+	}
+	return 0
+}
+
+func (x *ConnectionTrackingSpecificationRequest) GetUdpStreamTimeout() int32 {
+	if x != nil && x.UdpStreamTimeout != nil {
+		return *x.UdpStreamTimeout
+	}
+	return 0
+}
+
+func (x *ConnectionTrackingSpecificationRequest) GetUdpTimeout() int32 {
+	if x != nil && x.UdpTimeout != nil {
+		return *x.UdpTimeout
+	}
+	return 0
+}
+
+type ModifyNetworkInterfaceAttributeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ModifyNetworkInterfaceAttributeResponse) Reset() {
+	*x = ModifyNetworkInterfaceAttributeResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[384]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModifyNetworkInterfaceAttributeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModifyNetworkInterfaceAttributeResponse) ProtoMessage() {}
+
+func (x *ModifyNetworkInterfaceAttributeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[384]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModifyNetworkInterfaceAttributeResponse.ProtoReflect.Descriptor instead.
+func (*ModifyNetworkInterfaceAttributeResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{384}
+}
+
+type ResetNetworkInterfaceAttributeRequest struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	NetworkInterfaceId string                 `protobuf:"bytes,1,opt,name=network_interface_id,json=networkInterfaceId,proto3" json:"network_interface_id,omitempty"`
+	SourceDestCheck    string                 `protobuf:"bytes,2,opt,name=source_dest_check,json=sourceDestCheck,proto3" json:"source_dest_check,omitempty"` // the attribute to reset (any value names it)
+	DryRun             bool                   `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *ResetNetworkInterfaceAttributeRequest) Reset() {
+	*x = ResetNetworkInterfaceAttributeRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[385]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResetNetworkInterfaceAttributeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResetNetworkInterfaceAttributeRequest) ProtoMessage() {}
+
+func (x *ResetNetworkInterfaceAttributeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[385]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResetNetworkInterfaceAttributeRequest.ProtoReflect.Descriptor instead.
+func (*ResetNetworkInterfaceAttributeRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{385}
+}
+
+func (x *ResetNetworkInterfaceAttributeRequest) GetNetworkInterfaceId() string {
+	if x != nil {
+		return x.NetworkInterfaceId
+	}
+	return ""
+}
+
+func (x *ResetNetworkInterfaceAttributeRequest) GetSourceDestCheck() string {
+	if x != nil {
+		return x.SourceDestCheck
+	}
+	return ""
+}
+
+func (x *ResetNetworkInterfaceAttributeRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type ResetNetworkInterfaceAttributeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResetNetworkInterfaceAttributeResponse) Reset() {
+	*x = ResetNetworkInterfaceAttributeResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[386]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResetNetworkInterfaceAttributeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResetNetworkInterfaceAttributeResponse) ProtoMessage() {}
+
+func (x *ResetNetworkInterfaceAttributeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[386]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResetNetworkInterfaceAttributeResponse.ProtoReflect.Descriptor instead.
+func (*ResetNetworkInterfaceAttributeResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{386}
+}
+
+type DescribeSecurityGroupReferencesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	GroupIds      []string               `protobuf:"bytes,1,rep,name=group_ids,json=groupIds,proto3" json:"group_ids,omitempty"` // wire GroupId.N
+	DryRun        bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeSecurityGroupReferencesRequest) Reset() {
+	*x = DescribeSecurityGroupReferencesRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[387]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeSecurityGroupReferencesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeSecurityGroupReferencesRequest) ProtoMessage() {}
+
+func (x *DescribeSecurityGroupReferencesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[387]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeSecurityGroupReferencesRequest.ProtoReflect.Descriptor instead.
+func (*DescribeSecurityGroupReferencesRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{387}
+}
+
+func (x *DescribeSecurityGroupReferencesRequest) GetGroupIds() []string {
+	if x != nil {
+		return x.GroupIds
+	}
+	return nil
+}
+
+func (x *DescribeSecurityGroupReferencesRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DescribeSecurityGroupReferencesResponse struct {
+	state                     protoimpl.MessageState    `protogen:"open.v1"`
+	SecurityGroupReferenceSet []*SecurityGroupReference `protobuf:"bytes,1,rep,name=security_group_reference_set,json=securityGroupReferenceSet,proto3" json:"security_group_reference_set,omitempty"`
+	unknownFields             protoimpl.UnknownFields
+	sizeCache                 protoimpl.SizeCache
+}
+
+func (x *DescribeSecurityGroupReferencesResponse) Reset() {
+	*x = DescribeSecurityGroupReferencesResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[388]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeSecurityGroupReferencesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeSecurityGroupReferencesResponse) ProtoMessage() {}
+
+func (x *DescribeSecurityGroupReferencesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[388]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeSecurityGroupReferencesResponse.ProtoReflect.Descriptor instead.
+func (*DescribeSecurityGroupReferencesResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{388}
+}
+
+func (x *DescribeSecurityGroupReferencesResponse) GetSecurityGroupReferenceSet() []*SecurityGroupReference {
+	if x != nil {
+		return x.SecurityGroupReferenceSet
+	}
+	return nil
+}
+
+type SecurityGroupReference struct {
+	state                  protoimpl.MessageState `protogen:"open.v1"`
+	GroupId                string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	ReferencingVpcId       string                 `protobuf:"bytes,2,opt,name=referencing_vpc_id,json=referencingVpcId,proto3" json:"referencing_vpc_id,omitempty"`
+	VpcPeeringConnectionId string                 `protobuf:"bytes,3,opt,name=vpc_peering_connection_id,json=vpcPeeringConnectionId,proto3" json:"vpc_peering_connection_id,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
+}
+
+func (x *SecurityGroupReference) Reset() {
+	*x = SecurityGroupReference{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[389]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SecurityGroupReference) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SecurityGroupReference) ProtoMessage() {}
+
+func (x *SecurityGroupReference) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[389]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SecurityGroupReference.ProtoReflect.Descriptor instead.
+func (*SecurityGroupReference) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{389}
+}
+
+func (x *SecurityGroupReference) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *SecurityGroupReference) GetReferencingVpcId() string {
+	if x != nil {
+		return x.ReferencingVpcId
+	}
+	return ""
+}
+
+func (x *SecurityGroupReference) GetVpcPeeringConnectionId() string {
+	if x != nil {
+		return x.VpcPeeringConnectionId
+	}
+	return ""
+}
+
+type DescribeStaleSecurityGroupsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	VpcId         string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	MaxResults    int32                  `protobuf:"varint,2,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`
+	NextToken     string                 `protobuf:"bytes,3,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	DryRun        bool                   `protobuf:"varint,4,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeStaleSecurityGroupsRequest) Reset() {
+	*x = DescribeStaleSecurityGroupsRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[390]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeStaleSecurityGroupsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeStaleSecurityGroupsRequest) ProtoMessage() {}
+
+func (x *DescribeStaleSecurityGroupsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[390]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeStaleSecurityGroupsRequest.ProtoReflect.Descriptor instead.
+func (*DescribeStaleSecurityGroupsRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{390}
+}
+
+func (x *DescribeStaleSecurityGroupsRequest) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *DescribeStaleSecurityGroupsRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeStaleSecurityGroupsRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+func (x *DescribeStaleSecurityGroupsRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DescribeStaleSecurityGroupsResponse struct {
+	state                 protoimpl.MessageState `protogen:"open.v1"`
+	StaleSecurityGroupSet []*StaleSecurityGroup  `protobuf:"bytes,1,rep,name=stale_security_group_set,json=staleSecurityGroupSet,proto3" json:"stale_security_group_set,omitempty"`
+	NextToken             string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
+}
+
+func (x *DescribeStaleSecurityGroupsResponse) Reset() {
+	*x = DescribeStaleSecurityGroupsResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[391]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeStaleSecurityGroupsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeStaleSecurityGroupsResponse) ProtoMessage() {}
+
+func (x *DescribeStaleSecurityGroupsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[391]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeStaleSecurityGroupsResponse.ProtoReflect.Descriptor instead.
+func (*DescribeStaleSecurityGroupsResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{391}
+}
+
+func (x *DescribeStaleSecurityGroupsResponse) GetStaleSecurityGroupSet() []*StaleSecurityGroup {
+	if x != nil {
+		return x.StaleSecurityGroupSet
+	}
+	return nil
+}
+
+func (x *DescribeStaleSecurityGroupsResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+// StaleSecurityGroup is a group with rules that refer to groups that no
+// longer exist.
+type StaleSecurityGroup struct {
+	state                    protoimpl.MessageState `protogen:"open.v1"`
+	GroupId                  string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	GroupName                string                 `protobuf:"bytes,2,opt,name=group_name,json=groupName,proto3" json:"group_name,omitempty"`
+	Description              string                 `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	VpcId                    string                 `protobuf:"bytes,4,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	StaleIpPermissions       []*StaleIpPermission   `protobuf:"bytes,5,rep,name=stale_ip_permissions,json=staleIpPermissions,proto3" json:"stale_ip_permissions,omitempty"`
+	StaleIpPermissionsEgress []*StaleIpPermission   `protobuf:"bytes,6,rep,name=stale_ip_permissions_egress,json=staleIpPermissionsEgress,proto3" json:"stale_ip_permissions_egress,omitempty"`
+	unknownFields            protoimpl.UnknownFields
+	sizeCache                protoimpl.SizeCache
+}
+
+func (x *StaleSecurityGroup) Reset() {
+	*x = StaleSecurityGroup{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[392]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StaleSecurityGroup) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StaleSecurityGroup) ProtoMessage() {}
+
+func (x *StaleSecurityGroup) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[392]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StaleSecurityGroup.ProtoReflect.Descriptor instead.
+func (*StaleSecurityGroup) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{392}
+}
+
+func (x *StaleSecurityGroup) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *StaleSecurityGroup) GetGroupName() string {
+	if x != nil {
+		return x.GroupName
+	}
+	return ""
+}
+
+func (x *StaleSecurityGroup) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *StaleSecurityGroup) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *StaleSecurityGroup) GetStaleIpPermissions() []*StaleIpPermission {
+	if x != nil {
+		return x.StaleIpPermissions
+	}
+	return nil
+}
+
+func (x *StaleSecurityGroup) GetStaleIpPermissionsEgress() []*StaleIpPermission {
+	if x != nil {
+		return x.StaleIpPermissionsEgress
+	}
+	return nil
+}
+
+type StaleIpPermission struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	IpProtocol       string                 `protobuf:"bytes,1,opt,name=ip_protocol,json=ipProtocol,proto3" json:"ip_protocol,omitempty"`
+	FromPort         int32                  `protobuf:"varint,2,opt,name=from_port,json=fromPort,proto3" json:"from_port,omitempty"`
+	ToPort           int32                  `protobuf:"varint,3,opt,name=to_port,json=toPort,proto3" json:"to_port,omitempty"`
+	UserIdGroupPairs []*UserIdGroupPair     `protobuf:"bytes,4,rep,name=user_id_group_pairs,json=userIdGroupPairs,proto3" json:"user_id_group_pairs,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *StaleIpPermission) Reset() {
+	*x = StaleIpPermission{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[393]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StaleIpPermission) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StaleIpPermission) ProtoMessage() {}
+
+func (x *StaleIpPermission) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[393]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StaleIpPermission.ProtoReflect.Descriptor instead.
+func (*StaleIpPermission) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{393}
+}
+
+func (x *StaleIpPermission) GetIpProtocol() string {
+	if x != nil {
+		return x.IpProtocol
+	}
+	return ""
+}
+
+func (x *StaleIpPermission) GetFromPort() int32 {
+	if x != nil {
+		return x.FromPort
+	}
+	return 0
+}
+
+func (x *StaleIpPermission) GetToPort() int32 {
+	if x != nil {
+		return x.ToPort
+	}
+	return 0
+}
+
+func (x *StaleIpPermission) GetUserIdGroupPairs() []*UserIdGroupPair {
+	if x != nil {
+		return x.UserIdGroupPairs
+	}
+	return nil
+}
+
+type GetSecurityGroupsForVpcRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	VpcId         string                 `protobuf:"bytes,1,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	Filters       []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults    int32                  `protobuf:"varint,3,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`
+	NextToken     string                 `protobuf:"bytes,4,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	DryRun        bool                   `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetSecurityGroupsForVpcRequest) Reset() {
+	*x = GetSecurityGroupsForVpcRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[394]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetSecurityGroupsForVpcRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetSecurityGroupsForVpcRequest) ProtoMessage() {}
+
+func (x *GetSecurityGroupsForVpcRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[394]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetSecurityGroupsForVpcRequest.ProtoReflect.Descriptor instead.
+func (*GetSecurityGroupsForVpcRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{394}
+}
+
+func (x *GetSecurityGroupsForVpcRequest) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *GetSecurityGroupsForVpcRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *GetSecurityGroupsForVpcRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *GetSecurityGroupsForVpcRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+func (x *GetSecurityGroupsForVpcRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type GetSecurityGroupsForVpcResponse struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	SecurityGroupForVpcs []*SecurityGroupForVpc `protobuf:"bytes,1,rep,name=security_group_for_vpcs,json=securityGroupForVpcs,proto3" json:"security_group_for_vpcs,omitempty"`
+	NextToken            string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *GetSecurityGroupsForVpcResponse) Reset() {
+	*x = GetSecurityGroupsForVpcResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[395]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetSecurityGroupsForVpcResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetSecurityGroupsForVpcResponse) ProtoMessage() {}
+
+func (x *GetSecurityGroupsForVpcResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[395]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetSecurityGroupsForVpcResponse.ProtoReflect.Descriptor instead.
+func (*GetSecurityGroupsForVpcResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{395}
+}
+
+func (x *GetSecurityGroupsForVpcResponse) GetSecurityGroupForVpcs() []*SecurityGroupForVpc {
+	if x != nil {
+		return x.SecurityGroupForVpcs
+	}
+	return nil
+}
+
+func (x *GetSecurityGroupsForVpcResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type SecurityGroupForVpc struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	GroupId       string                 `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	GroupName     string                 `protobuf:"bytes,2,opt,name=group_name,json=groupName,proto3" json:"group_name,omitempty"`
+	Description   string                 `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	OwnerId       string                 `protobuf:"bytes,4,opt,name=owner_id,json=ownerId,proto3" json:"owner_id,omitempty"`
+	PrimaryVpcId  string                 `protobuf:"bytes,5,opt,name=primary_vpc_id,json=primaryVpcId,proto3" json:"primary_vpc_id,omitempty"`
+	Tags          []*Tag                 `protobuf:"bytes,6,rep,name=tags,proto3" json:"tags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SecurityGroupForVpc) Reset() {
+	*x = SecurityGroupForVpc{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[396]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SecurityGroupForVpc) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SecurityGroupForVpc) ProtoMessage() {}
+
+func (x *SecurityGroupForVpc) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[396]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SecurityGroupForVpc.ProtoReflect.Descriptor instead.
+func (*SecurityGroupForVpc) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{396}
+}
+
+func (x *SecurityGroupForVpc) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *SecurityGroupForVpc) GetGroupName() string {
+	if x != nil {
+		return x.GroupName
+	}
+	return ""
+}
+
+func (x *SecurityGroupForVpc) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *SecurityGroupForVpc) GetOwnerId() string {
+	if x != nil {
+		return x.OwnerId
+	}
+	return ""
+}
+
+func (x *SecurityGroupForVpc) GetPrimaryVpcId() string {
+	if x != nil {
+		return x.PrimaryVpcId
+	}
+	return ""
+}
+
+func (x *SecurityGroupForVpc) GetTags() []*Tag {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
 var File_ec2lab_v1_ec2lab_proto protoreflect.FileDescriptor
 
 const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
@@ -24705,7 +26769,7 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\vsnapshot_id\x18\x01 \x01(\tR\n" +
 	"snapshotId\x12\x17\n" +
 	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"\x18\n" +
-	"\x16DeleteSnapshotResponse\"\xce\x06\n" +
+	"\x16DeleteSnapshotResponse\"\x95\a\n" +
 	"\x05Image\x12\x19\n" +
 	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12 \n" +
@@ -24727,7 +26791,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\fstate_reason\x18\x11 \x01(\tR\vstateReason\x12,\n" +
 	"\x12source_instance_id\x18\x12 \x01(\tR\x10sourceInstanceId\x12H\n" +
 	"\x12last_launched_time\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampR\x10lastLaunchedTime\x12;\n" +
-	"\x19deregistration_protection\x18\x14 \x01(\tR\x18deregistrationProtection\"\x90\x03\n" +
+	"\x19deregistration_protection\x18\x14 \x01(\tR\x18deregistrationProtection\x12E\n" +
+	"\x10deprecation_time\x18\x15 \x01(\v2\x1a.google.protobuf.TimestampR\x0fdeprecationTime\"\x90\x03\n" +
 	"\x14RegisterImageRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x1f\n" +
@@ -26001,7 +28066,180 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x0fdhcp_options_id\x18\x01 \x01(\tR\rdhcpOptionsId\x12\x15\n" +
 	"\x06vpc_id\x18\x02 \x01(\tR\x05vpcId\x12\x17\n" +
 	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\x1e\n" +
-	"\x1cAssociateDhcpOptionsResponse2\xe7o\n" +
+	"\x1cAssociateDhcpOptionsResponse\"\x85\x01\n" +
+	"*EnableImageDeregistrationProtectionRequest\x12\x19\n" +
+	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12#\n" +
+	"\rwith_cooldown\x18\x02 \x01(\bR\fwithCooldown\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"a\n" +
+	"+DisableImageDeregistrationProtectionRequest\x12\x19\n" +
+	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"?\n" +
+	"%ImageDeregistrationProtectionResponse\x12\x16\n" +
+	"\x06return\x18\x01 \x01(\tR\x06return\"v\n" +
+	"\x1dEnableImageDeprecationRequest\x12\x19\n" +
+	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12!\n" +
+	"\fdeprecate_at\x18\x02 \x01(\tR\vdeprecateAt\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\" \n" +
+	"\x1eEnableImageDeprecationResponse\"T\n" +
+	"\x1eDisableImageDeprecationRequest\x12\x19\n" +
+	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"!\n" +
+	"\x1fDisableImageDeprecationResponse\"X\n" +
+	"\"CancelImageLaunchPermissionRequest\x12\x19\n" +
+	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"%\n" +
+	"#CancelImageLaunchPermissionResponse\"\xcf\x01\n" +
+	"$DescribeInstanceImageMetadataRequest\x12!\n" +
+	"\finstance_ids\x18\x01 \x03(\tR\vinstanceIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x03 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x04 \x01(\tR\tnextToken\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\"\xa0\x01\n" +
+	"%DescribeInstanceImageMetadataResponse\x12X\n" +
+	"\x17instance_image_metadata\x18\x01 \x03(\v2 .ec2lab.v1.InstanceImageMetadataR\x15instanceImageMetadata\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\x90\x03\n" +
+	"\x15InstanceImageMetadata\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12#\n" +
+	"\rinstance_type\x18\x02 \x01(\tR\finstanceType\x12;\n" +
+	"\vlaunch_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"launchTime\x12+\n" +
+	"\x11availability_zone\x18\x04 \x01(\tR\x10availabilityZone\x12\x17\n" +
+	"\azone_id\x18\x05 \x01(\tR\x06zoneId\x12.\n" +
+	"\x05state\x18\x06 \x01(\v2\x18.ec2lab.v1.InstanceStateR\x05state\x12\x19\n" +
+	"\bowner_id\x18\a \x01(\tR\aownerId\x12\"\n" +
+	"\x04tags\x18\b \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\x12?\n" +
+	"\x0eimage_metadata\x18\t \x01(\v2\x18.ec2lab.v1.ImageMetadataR\rimageMetadata\"\xe3\x02\n" +
+	"\rImageMetadata\x12\x19\n" +
+	"\bimage_id\x18\x01 \x01(\tR\aimageId\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x19\n" +
+	"\bowner_id\x18\x03 \x01(\tR\aownerId\x12\x14\n" +
+	"\x05state\x18\x04 \x01(\tR\x05state\x12?\n" +
+	"\rcreation_date\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\fcreationDate\x12E\n" +
+	"\x10deprecation_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x0fdeprecationTime\x12 \n" +
+	"\tis_public\x18\a \x01(\bH\x00R\bisPublic\x88\x01\x01\x12(\n" +
+	"\rimage_allowed\x18\b \x01(\bH\x01R\fimageAllowed\x88\x01\x01B\f\n" +
+	"\n" +
+	"_is_publicB\x10\n" +
+	"\x0e_image_allowed\"\x93\x01\n" +
+	"(DescribeNetworkInterfaceAttributeRequest\x120\n" +
+	"\x14network_interface_id\x18\x01 \x01(\tR\x12networkInterfaceId\x12\x1c\n" +
+	"\tattribute\x18\x02 \x01(\tR\tattribute\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\xe5\x03\n" +
+	")DescribeNetworkInterfaceAttributeResponse\x120\n" +
+	"\x14network_interface_id\x18\x01 \x01(\tR\x12networkInterfaceId\x12\x1c\n" +
+	"\tattribute\x18\x02 \x01(\tR\tattribute\x12;\n" +
+	"\vdescription\x18\x03 \x01(\v2\x19.ec2lab.v1.AttributeValueR\vdescription\x122\n" +
+	"\x06groups\x18\x04 \x03(\v2\x1a.ec2lab.v1.GroupIdentifierR\x06groups\x12L\n" +
+	"\x11source_dest_check\x18\x05 \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x0fsourceDestCheck\x12E\n" +
+	"\n" +
+	"attachment\x18\x06 \x01(\v2%.ec2lab.v1.NetworkInterfaceAttachmentR\n" +
+	"attachment\x12B\n" +
+	"\x1bassociate_public_ip_address\x18\a \x01(\bH\x00R\x18associatePublicIpAddress\x88\x01\x01B\x1e\n" +
+	"\x1c_associate_public_ip_address\"\x9c\x06\n" +
+	"&ModifyNetworkInterfaceAttributeRequest\x120\n" +
+	"\x14network_interface_id\x18\x01 \x01(\tR\x12networkInterfaceId\x12;\n" +
+	"\vdescription\x18\x02 \x01(\v2\x19.ec2lab.v1.AttributeValueR\vdescription\x12L\n" +
+	"\x11source_dest_check\x18\x03 \x01(\v2 .ec2lab.v1.AttributeBooleanValueR\x0fsourceDestCheck\x12\x16\n" +
+	"\x06groups\x18\x04 \x03(\tR\x06groups\x12L\n" +
+	"\n" +
+	"attachment\x18\x05 \x01(\v2,.ec2lab.v1.NetworkInterfaceAttachmentChangesR\n" +
+	"attachment\x12\x17\n" +
+	"\adry_run\x18\x06 \x01(\bR\x06dryRun\x12B\n" +
+	"\x1bassociate_public_ip_address\x18\a \x01(\bH\x00R\x18associatePublicIpAddress\x88\x01\x01\x123\n" +
+	"\x13enable_primary_ipv6\x18\b \x01(\bH\x01R\x11enablePrimaryIpv6\x88\x01\x01\x122\n" +
+	"\x15associated_subnet_ids\x18\t \x03(\tR\x13associatedSubnetIds\x12R\n" +
+	"\x15ena_srd_specification\x18\n" +
+	" \x01(\v2\x1e.ec2lab.v1.EnaSrdSpecificationR\x13enaSrdSpecification\x12}\n" +
+	"!connection_tracking_specification\x18\v \x01(\v21.ec2lab.v1.ConnectionTrackingSpecificationRequestR\x1fconnectionTrackingSpecificationB\x1e\n" +
+	"\x1c_associate_public_ip_addressB\x16\n" +
+	"\x14_enable_primary_ipv6\"\xb4\x02\n" +
+	"!NetworkInterfaceAttachmentChanges\x12#\n" +
+	"\rattachment_id\x18\x01 \x01(\tR\fattachmentId\x127\n" +
+	"\x15delete_on_termination\x18\x02 \x01(\bH\x00R\x13deleteOnTermination\x88\x01\x01\x12:\n" +
+	"\x17default_ena_queue_count\x18\x03 \x01(\bH\x01R\x14defaultEnaQueueCount\x88\x01\x01\x12+\n" +
+	"\x0fena_queue_count\x18\x04 \x01(\x05H\x02R\renaQueueCount\x88\x01\x01B\x18\n" +
+	"\x16_delete_on_terminationB\x1a\n" +
+	"\x18_default_ena_queue_countB\x12\n" +
+	"\x10_ena_queue_count\"\xb4\x01\n" +
+	"\x13EnaSrdSpecification\x12+\n" +
+	"\x0fena_srd_enabled\x18\x01 \x01(\bH\x00R\renaSrdEnabled\x88\x01\x01\x12\\\n" +
+	"\x19ena_srd_udp_specification\x18\x02 \x01(\v2!.ec2lab.v1.EnaSrdUdpSpecificationR\x16enaSrdUdpSpecificationB\x12\n" +
+	"\x10_ena_srd_enabled\"d\n" +
+	"\x16EnaSrdUdpSpecification\x122\n" +
+	"\x13ena_srd_udp_enabled\x18\x01 \x01(\bH\x00R\x10enaSrdUdpEnabled\x88\x01\x01B\x16\n" +
+	"\x14_ena_srd_udp_enabled\"\x81\x02\n" +
+	"&ConnectionTrackingSpecificationRequest\x12;\n" +
+	"\x17tcp_established_timeout\x18\x01 \x01(\x05H\x00R\x15tcpEstablishedTimeout\x88\x01\x01\x121\n" +
+	"\x12udp_stream_timeout\x18\x02 \x01(\x05H\x01R\x10udpStreamTimeout\x88\x01\x01\x12$\n" +
+	"\vudp_timeout\x18\x03 \x01(\x05H\x02R\n" +
+	"udpTimeout\x88\x01\x01B\x1a\n" +
+	"\x18_tcp_established_timeoutB\x15\n" +
+	"\x13_udp_stream_timeoutB\x0e\n" +
+	"\f_udp_timeout\")\n" +
+	"'ModifyNetworkInterfaceAttributeResponse\"\x9e\x01\n" +
+	"%ResetNetworkInterfaceAttributeRequest\x120\n" +
+	"\x14network_interface_id\x18\x01 \x01(\tR\x12networkInterfaceId\x12*\n" +
+	"\x11source_dest_check\x18\x02 \x01(\tR\x0fsourceDestCheck\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"(\n" +
+	"&ResetNetworkInterfaceAttributeResponse\"^\n" +
+	"&DescribeSecurityGroupReferencesRequest\x12\x1b\n" +
+	"\tgroup_ids\x18\x01 \x03(\tR\bgroupIds\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"\x8d\x01\n" +
+	"'DescribeSecurityGroupReferencesResponse\x12b\n" +
+	"\x1csecurity_group_reference_set\x18\x01 \x03(\v2!.ec2lab.v1.SecurityGroupReferenceR\x19securityGroupReferenceSet\"\x9c\x01\n" +
+	"\x16SecurityGroupReference\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12,\n" +
+	"\x12referencing_vpc_id\x18\x02 \x01(\tR\x10referencingVpcId\x129\n" +
+	"\x19vpc_peering_connection_id\x18\x03 \x01(\tR\x16vpcPeeringConnectionId\"\x94\x01\n" +
+	"\"DescribeStaleSecurityGroupsRequest\x12\x15\n" +
+	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12\x1f\n" +
+	"\vmax_results\x18\x02 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x03 \x01(\tR\tnextToken\x12\x17\n" +
+	"\adry_run\x18\x04 \x01(\bR\x06dryRun\"\x9c\x01\n" +
+	"#DescribeStaleSecurityGroupsResponse\x12V\n" +
+	"\x18stale_security_group_set\x18\x01 \x03(\v2\x1d.ec2lab.v1.StaleSecurityGroupR\x15staleSecurityGroupSet\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xb4\x02\n" +
+	"\x12StaleSecurityGroup\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12\x1d\n" +
+	"\n" +
+	"group_name\x18\x02 \x01(\tR\tgroupName\x12 \n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x15\n" +
+	"\x06vpc_id\x18\x04 \x01(\tR\x05vpcId\x12N\n" +
+	"\x14stale_ip_permissions\x18\x05 \x03(\v2\x1c.ec2lab.v1.StaleIpPermissionR\x12staleIpPermissions\x12[\n" +
+	"\x1bstale_ip_permissions_egress\x18\x06 \x03(\v2\x1c.ec2lab.v1.StaleIpPermissionR\x18staleIpPermissionsEgress\"\xb5\x01\n" +
+	"\x11StaleIpPermission\x12\x1f\n" +
+	"\vip_protocol\x18\x01 \x01(\tR\n" +
+	"ipProtocol\x12\x1b\n" +
+	"\tfrom_port\x18\x02 \x01(\x05R\bfromPort\x12\x17\n" +
+	"\ato_port\x18\x03 \x01(\x05R\x06toPort\x12I\n" +
+	"\x13user_id_group_pairs\x18\x04 \x03(\v2\x1a.ec2lab.v1.UserIdGroupPairR\x10userIdGroupPairs\"\xbd\x01\n" +
+	"\x1eGetSecurityGroupsForVpcRequest\x12\x15\n" +
+	"\x06vpc_id\x18\x01 \x01(\tR\x05vpcId\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x03 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x04 \x01(\tR\tnextToken\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\"\x97\x01\n" +
+	"\x1fGetSecurityGroupsForVpcResponse\x12U\n" +
+	"\x17security_group_for_vpcs\x18\x01 \x03(\v2\x1e.ec2lab.v1.SecurityGroupForVpcR\x14securityGroupForVpcs\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"\xd6\x01\n" +
+	"\x13SecurityGroupForVpc\x12\x19\n" +
+	"\bgroup_id\x18\x01 \x01(\tR\agroupId\x12\x1d\n" +
+	"\n" +
+	"group_name\x18\x02 \x01(\tR\tgroupName\x12 \n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x19\n" +
+	"\bowner_id\x18\x04 \x01(\tR\aownerId\x12$\n" +
+	"\x0eprimary_vpc_id\x18\x05 \x01(\tR\fprimaryVpcId\x12\"\n" +
+	"\x04tags\x18\x06 \x03(\v2\x0e.ec2lab.v1.TagR\x04tags2\x8e|\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -26146,7 +28384,19 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x11CreateDhcpOptions\x12#.ec2lab.v1.CreateDhcpOptionsRequest\x1a$.ec2lab.v1.CreateDhcpOptionsResponse\x12^\n" +
 	"\x11DeleteDhcpOptions\x12#.ec2lab.v1.DeleteDhcpOptionsRequest\x1a$.ec2lab.v1.DeleteDhcpOptionsResponse\x12d\n" +
 	"\x13DescribeDhcpOptions\x12%.ec2lab.v1.DescribeDhcpOptionsRequest\x1a&.ec2lab.v1.DescribeDhcpOptionsResponse\x12g\n" +
-	"\x14AssociateDhcpOptions\x12&.ec2lab.v1.AssociateDhcpOptionsRequest\x1a'.ec2lab.v1.AssociateDhcpOptionsResponse2\x80\x03\n" +
+	"\x14AssociateDhcpOptions\x12&.ec2lab.v1.AssociateDhcpOptionsRequest\x1a'.ec2lab.v1.AssociateDhcpOptionsResponse\x12\x8e\x01\n" +
+	"#EnableImageDeregistrationProtection\x125.ec2lab.v1.EnableImageDeregistrationProtectionRequest\x1a0.ec2lab.v1.ImageDeregistrationProtectionResponse\x12\x90\x01\n" +
+	"$DisableImageDeregistrationProtection\x126.ec2lab.v1.DisableImageDeregistrationProtectionRequest\x1a0.ec2lab.v1.ImageDeregistrationProtectionResponse\x12m\n" +
+	"\x16EnableImageDeprecation\x12(.ec2lab.v1.EnableImageDeprecationRequest\x1a).ec2lab.v1.EnableImageDeprecationResponse\x12p\n" +
+	"\x17DisableImageDeprecation\x12).ec2lab.v1.DisableImageDeprecationRequest\x1a*.ec2lab.v1.DisableImageDeprecationResponse\x12|\n" +
+	"\x1bCancelImageLaunchPermission\x12-.ec2lab.v1.CancelImageLaunchPermissionRequest\x1a..ec2lab.v1.CancelImageLaunchPermissionResponse\x12\x82\x01\n" +
+	"\x1dDescribeInstanceImageMetadata\x12/.ec2lab.v1.DescribeInstanceImageMetadataRequest\x1a0.ec2lab.v1.DescribeInstanceImageMetadataResponse\x12\x8e\x01\n" +
+	"!DescribeNetworkInterfaceAttribute\x123.ec2lab.v1.DescribeNetworkInterfaceAttributeRequest\x1a4.ec2lab.v1.DescribeNetworkInterfaceAttributeResponse\x12\x88\x01\n" +
+	"\x1fModifyNetworkInterfaceAttribute\x121.ec2lab.v1.ModifyNetworkInterfaceAttributeRequest\x1a2.ec2lab.v1.ModifyNetworkInterfaceAttributeResponse\x12\x85\x01\n" +
+	"\x1eResetNetworkInterfaceAttribute\x120.ec2lab.v1.ResetNetworkInterfaceAttributeRequest\x1a1.ec2lab.v1.ResetNetworkInterfaceAttributeResponse\x12\x88\x01\n" +
+	"\x1fDescribeSecurityGroupReferences\x121.ec2lab.v1.DescribeSecurityGroupReferencesRequest\x1a2.ec2lab.v1.DescribeSecurityGroupReferencesResponse\x12|\n" +
+	"\x1bDescribeStaleSecurityGroups\x12-.ec2lab.v1.DescribeStaleSecurityGroupsRequest\x1a..ec2lab.v1.DescribeStaleSecurityGroupsResponse\x12p\n" +
+	"\x17GetSecurityGroupsForVpc\x12).ec2lab.v1.GetSecurityGroupsForVpcRequest\x1a*.ec2lab.v1.GetSecurityGroupsForVpcResponse2\x80\x03\n" +
 	"\bAccounts\x12F\n" +
 	"\rCreateAccount\x12\x1f.ec2lab.v1.CreateAccountRequest\x1a\x14.ec2lab.v1.AccessKey\x12J\n" +
 	"\x0fCreateAccessKey\x12!.ec2lab.v1.CreateAccessKeyRequest\x1a\x14.ec2lab.v1.AccessKey\x12G\n" +
@@ -26166,7 +28416,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 364)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 397)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*AccessKey)(nil),                                    // 0: ec2lab.v1.AccessKey
 	(*CreateAccountRequest)(nil),                         // 1: ec2lab.v1.CreateAccountRequest
@@ -26532,7 +28782,40 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*DescribeDhcpOptionsResponse)(nil),                  // 361: ec2lab.v1.DescribeDhcpOptionsResponse
 	(*AssociateDhcpOptionsRequest)(nil),                  // 362: ec2lab.v1.AssociateDhcpOptionsRequest
 	(*AssociateDhcpOptionsResponse)(nil),                 // 363: ec2lab.v1.AssociateDhcpOptionsResponse
-	(*timestamppb.Timestamp)(nil),                        // 364: google.protobuf.Timestamp
+	(*EnableImageDeregistrationProtectionRequest)(nil),   // 364: ec2lab.v1.EnableImageDeregistrationProtectionRequest
+	(*DisableImageDeregistrationProtectionRequest)(nil),  // 365: ec2lab.v1.DisableImageDeregistrationProtectionRequest
+	(*ImageDeregistrationProtectionResponse)(nil),        // 366: ec2lab.v1.ImageDeregistrationProtectionResponse
+	(*EnableImageDeprecationRequest)(nil),                // 367: ec2lab.v1.EnableImageDeprecationRequest
+	(*EnableImageDeprecationResponse)(nil),               // 368: ec2lab.v1.EnableImageDeprecationResponse
+	(*DisableImageDeprecationRequest)(nil),               // 369: ec2lab.v1.DisableImageDeprecationRequest
+	(*DisableImageDeprecationResponse)(nil),              // 370: ec2lab.v1.DisableImageDeprecationResponse
+	(*CancelImageLaunchPermissionRequest)(nil),           // 371: ec2lab.v1.CancelImageLaunchPermissionRequest
+	(*CancelImageLaunchPermissionResponse)(nil),          // 372: ec2lab.v1.CancelImageLaunchPermissionResponse
+	(*DescribeInstanceImageMetadataRequest)(nil),         // 373: ec2lab.v1.DescribeInstanceImageMetadataRequest
+	(*DescribeInstanceImageMetadataResponse)(nil),        // 374: ec2lab.v1.DescribeInstanceImageMetadataResponse
+	(*InstanceImageMetadata)(nil),                        // 375: ec2lab.v1.InstanceImageMetadata
+	(*ImageMetadata)(nil),                                // 376: ec2lab.v1.ImageMetadata
+	(*DescribeNetworkInterfaceAttributeRequest)(nil),     // 377: ec2lab.v1.DescribeNetworkInterfaceAttributeRequest
+	(*DescribeNetworkInterfaceAttributeResponse)(nil),    // 378: ec2lab.v1.DescribeNetworkInterfaceAttributeResponse
+	(*ModifyNetworkInterfaceAttributeRequest)(nil),       // 379: ec2lab.v1.ModifyNetworkInterfaceAttributeRequest
+	(*NetworkInterfaceAttachmentChanges)(nil),            // 380: ec2lab.v1.NetworkInterfaceAttachmentChanges
+	(*EnaSrdSpecification)(nil),                          // 381: ec2lab.v1.EnaSrdSpecification
+	(*EnaSrdUdpSpecification)(nil),                       // 382: ec2lab.v1.EnaSrdUdpSpecification
+	(*ConnectionTrackingSpecificationRequest)(nil),       // 383: ec2lab.v1.ConnectionTrackingSpecificationRequest
+	(*ModifyNetworkInterfaceAttributeResponse)(nil),      // 384: ec2lab.v1.ModifyNetworkInterfaceAttributeResponse
+	(*ResetNetworkInterfaceAttributeRequest)(nil),        // 385: ec2lab.v1.ResetNetworkInterfaceAttributeRequest
+	(*ResetNetworkInterfaceAttributeResponse)(nil),       // 386: ec2lab.v1.ResetNetworkInterfaceAttributeResponse
+	(*DescribeSecurityGroupReferencesRequest)(nil),       // 387: ec2lab.v1.DescribeSecurityGroupReferencesRequest
+	(*DescribeSecurityGroupReferencesResponse)(nil),      // 388: ec2lab.v1.DescribeSecurityGroupReferencesResponse
+	(*SecurityGroupReference)(nil),                       // 389: ec2lab.v1.SecurityGroupReference
+	(*DescribeStaleSecurityGroupsRequest)(nil),           // 390: ec2lab.v1.DescribeStaleSecurityGroupsRequest
+	(*DescribeStaleSecurityGroupsResponse)(nil),          // 391: ec2lab.v1.DescribeStaleSecurityGroupsResponse
+	(*StaleSecurityGroup)(nil),                           // 392: ec2lab.v1.StaleSecurityGroup
+	(*StaleIpPermission)(nil),                            // 393: ec2lab.v1.StaleIpPermission
+	(*GetSecurityGroupsForVpcRequest)(nil),               // 394: ec2lab.v1.GetSecurityGroupsForVpcRequest
+	(*GetSecurityGroupsForVpcResponse)(nil),              // 395: ec2lab.v1.GetSecurityGroupsForVpcResponse
+	(*SecurityGroupForVpc)(nil),                          // 396: ec2lab.v1.SecurityGroupForVpc
+	(*timestamppb.Timestamp)(nil),                        // 397: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.Account.access_keys:type_name -> ec2lab.v1.AccessKey
@@ -26549,9 +28832,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	15,  // 11: ec2lab.v1.RunInstancesRequest.hibernation_options:type_name -> ec2lab.v1.HibernationOptionsRequest
 	16,  // 12: ec2lab.v1.RunInstancesRequest.monitoring:type_name -> ec2lab.v1.RunInstancesMonitoringEnabled
 	19,  // 13: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	364, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	397, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	10,  // 15: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	364, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	397, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	11,  // 17: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	22,  // 18: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	7,   // 19: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
@@ -26560,7 +28843,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	19,  // 22: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
 	194, // 23: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	25,  // 24: ec2lab.v1.Instance.cpu_options:type_name -> ec2lab.v1.CpuOptions
-	364, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
+	397, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
 	43,  // 26: ec2lab.v1.Instance.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
 	24,  // 27: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
 	9,   // 28: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
@@ -26568,7 +28851,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	10,  // 30: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	10,  // 31: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	31,  // 32: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	364, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	397, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
 	124, // 34: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
 	124, // 35: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
 	124, // 36: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
@@ -26605,17 +28888,17 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	51,  // 67: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
 	53,  // 68: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
 	52,  // 69: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
-	364, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
-	364, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
-	364, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	397, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	397, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	397, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
 	9,   // 73: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
 	54,  // 74: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
 	57,  // 75: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
 	9,   // 76: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
 	60,  // 77: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	364, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	397, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
 	63,  // 79: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	364, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	397, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
 	7,   // 81: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
 	8,   // 82: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 83: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -26629,18 +28912,18 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	7,   // 91: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
 	9,   // 92: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
 	83,  // 93: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	364, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	364, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	397, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	397, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
 	86,  // 96: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
 	7,   // 97: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
 	8,   // 98: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 99: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
 	87,  // 100: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	364, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	364, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
-	364, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	397, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	397, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
+	397, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
 	7,   // 104: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	364, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
+	397, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
 	8,   // 106: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 107: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
 	97,  // 108: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
@@ -26648,471 +28931,522 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	8,   // 110: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 111: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	13,  // 112: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	364, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	397, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
 	7,   // 114: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	364, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
-	13,  // 116: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	8,   // 117: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	8,   // 118: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	9,   // 119: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
-	113, // 120: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
-	122, // 121: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
-	122, // 122: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
-	123, // 123: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
-	124, // 124: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
-	122, // 125: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
-	7,   // 126: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
-	134, // 127: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	40,  // 128: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
-	40,  // 129: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
-	40,  // 130: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
-	134, // 131: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
-	9,   // 132: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
-	7,   // 133: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
-	143, // 134: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
-	146, // 135: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
-	8,   // 136: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	9,   // 137: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
-	133, // 138: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
-	7,   // 139: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
-	40,  // 140: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	40,  // 141: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
-	40,  // 142: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
-	40,  // 143: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	40,  // 144: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	40,  // 145: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
-	40,  // 146: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
-	8,   // 147: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	9,   // 148: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
-	153, // 149: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
-	162, // 150: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
-	163, // 151: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
-	164, // 152: ec2lab.v1.IpPermission.ipv6_ranges:type_name -> ec2lab.v1.Ipv6Range
-	165, // 153: ec2lab.v1.IpPermission.prefix_list_ids:type_name -> ec2lab.v1.PrefixListId
-	166, // 154: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	166, // 155: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
-	7,   // 156: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
-	8,   // 157: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	9,   // 158: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
-	167, // 159: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
-	166, // 160: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	8,   // 161: ec2lab.v1.SecurityGroupRulesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	179, // 162: ec2lab.v1.SecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	166, // 163: ec2lab.v1.RevokeSecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	179, // 164: ec2lab.v1.RevokeSecurityGroupRulesResponse.revoked_security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	178, // 165: ec2lab.v1.SecurityGroupRule.referenced_group_info:type_name -> ec2lab.v1.ReferencedSecurityGroup
-	7,   // 166: ec2lab.v1.SecurityGroupRule.tags:type_name -> ec2lab.v1.Tag
-	9,   // 167: ec2lab.v1.DescribeSecurityGroupRulesRequest.filters:type_name -> ec2lab.v1.Filter
-	179, // 168: ec2lab.v1.DescribeSecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
-	182, // 169: ec2lab.v1.SecurityGroupRuleUpdate.security_group_rule:type_name -> ec2lab.v1.SecurityGroupRuleRequest
-	183, // 170: ec2lab.v1.ModifySecurityGroupRulesRequest.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRuleUpdate
-	166, // 171: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
-	186, // 172: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.security_group_rule_descriptions:type_name -> ec2lab.v1.SecurityGroupRuleDescription
-	190, // 173: ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses:type_name -> ec2lab.v1.PrivateIpAddressSpecification
-	191, // 174: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses:type_name -> ec2lab.v1.InstanceIpv6Address
-	192, // 175: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes:type_name -> ec2lab.v1.Ipv4PrefixSpecificationRequest
-	193, // 176: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes:type_name -> ec2lab.v1.Ipv6PrefixSpecificationRequest
-	195, // 177: ec2lab.v1.NetworkInterface.private_ip_addresses:type_name -> ec2lab.v1.NetworkInterfacePrivateIpAddress
-	161, // 178: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
-	196, // 179: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
-	7,   // 180: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
-	297, // 181: ec2lab.v1.NetworkInterface.association:type_name -> ec2lab.v1.NetworkInterfaceAssociation
-	297, // 182: ec2lab.v1.NetworkInterfacePrivateIpAddress.association:type_name -> ec2lab.v1.NetworkInterfaceAssociation
-	364, // 183: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	9,   // 184: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
-	194, // 185: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
-	200, // 186: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
-	201, // 187: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
-	7,   // 188: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
-	9,   // 189: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
-	199, // 190: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
-	205, // 191: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
-	206, // 192: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
-	7,   // 193: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
-	331, // 194: ec2lab.v1.NetworkAclEntry.port_range:type_name -> ec2lab.v1.PortRange
-	332, // 195: ec2lab.v1.NetworkAclEntry.icmp_type_code:type_name -> ec2lab.v1.IcmpTypeCode
-	9,   // 196: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
-	204, // 197: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
-	211, // 198: ec2lab.v1.LaunchTemplateData.network_interfaces:type_name -> ec2lab.v1.LaunchTemplateNetworkInterface
-	212, // 199: ec2lab.v1.LaunchTemplateData.block_device_mappings:type_name -> ec2lab.v1.LaunchTemplateBlockDeviceMapping
-	214, // 200: ec2lab.v1.LaunchTemplateData.placement:type_name -> ec2lab.v1.LaunchTemplatePlacement
-	8,   // 201: ec2lab.v1.LaunchTemplateData.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	215, // 202: ec2lab.v1.LaunchTemplateData.metadata_options:type_name -> ec2lab.v1.LaunchTemplateMetadataOptions
-	17,  // 203: ec2lab.v1.LaunchTemplateData.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
-	216, // 204: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
-	217, // 205: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
-	213, // 206: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
-	364, // 207: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
-	7,   // 208: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
-	364, // 209: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
-	210, // 210: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	221, // 211: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
-	210, // 212: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	8,   // 213: ec2lab.v1.CreateLaunchTemplateRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	218, // 214: ec2lab.v1.CreateLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	220, // 215: ec2lab.v1.CreateLaunchTemplateResponse.warning:type_name -> ec2lab.v1.ValidationWarning
-	210, // 216: ec2lab.v1.CreateLaunchTemplateVersionRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	219, // 217: ec2lab.v1.CreateLaunchTemplateVersionResponse.launch_template_version:type_name -> ec2lab.v1.LaunchTemplateVersion
-	220, // 218: ec2lab.v1.CreateLaunchTemplateVersionResponse.warning:type_name -> ec2lab.v1.ValidationWarning
-	9,   // 219: ec2lab.v1.DescribeLaunchTemplatesRequest.filters:type_name -> ec2lab.v1.Filter
-	218, // 220: ec2lab.v1.DescribeLaunchTemplatesResponse.launch_templates:type_name -> ec2lab.v1.LaunchTemplate
-	9,   // 221: ec2lab.v1.DescribeLaunchTemplateVersionsRequest.filters:type_name -> ec2lab.v1.Filter
-	219, // 222: ec2lab.v1.DescribeLaunchTemplateVersionsResponse.launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersion
-	218, // 223: ec2lab.v1.ModifyLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	218, // 224: ec2lab.v1.DeleteLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
-	236, // 225: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.successfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
-	236, // 226: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.unsuccessfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
-	221, // 227: ec2lab.v1.LaunchTemplateVersionDeletion.response_error:type_name -> ec2lab.v1.ValidationError
-	210, // 228: ec2lab.v1.GetLaunchTemplateDataResponse.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
-	9,   // 229: ec2lab.v1.DescribeVolumesModificationsRequest.filters:type_name -> ec2lab.v1.Filter
-	94,  // 230: ec2lab.v1.DescribeVolumesModificationsResponse.volumes_modifications:type_name -> ec2lab.v1.VolumeModification
-	9,   // 231: ec2lab.v1.DescribeVolumeStatusRequest.filters:type_name -> ec2lab.v1.Filter
-	243, // 232: ec2lab.v1.DescribeVolumeStatusResponse.volume_statuses:type_name -> ec2lab.v1.VolumeStatusItem
-	244, // 233: ec2lab.v1.VolumeStatusItem.details:type_name -> ec2lab.v1.VolumeStatusDetail
-	245, // 234: ec2lab.v1.VolumeStatusItem.attachment_statuses:type_name -> ec2lab.v1.VolumeStatusAttachmentStatus
-	40,  // 235: ec2lab.v1.VolumeAttribute.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
-	42,  // 236: ec2lab.v1.VolumeAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
-	40,  // 237: ec2lab.v1.ModifyVolumeAttributeRequest.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
-	258, // 238: ec2lab.v1.CreateVolumePermissionModifications.add:type_name -> ec2lab.v1.CreateVolumePermission
-	258, // 239: ec2lab.v1.CreateVolumePermissionModifications.remove:type_name -> ec2lab.v1.CreateVolumePermission
-	258, // 240: ec2lab.v1.SnapshotAttribute.create_volume_permissions:type_name -> ec2lab.v1.CreateVolumePermission
-	259, // 241: ec2lab.v1.ModifySnapshotAttributeRequest.create_volume_permission:type_name -> ec2lab.v1.CreateVolumePermissionModifications
-	9,   // 242: ec2lab.v1.DescribeInstanceTypeOfferingsRequest.filters:type_name -> ec2lab.v1.Filter
-	267, // 243: ec2lab.v1.DescribeInstanceTypeOfferingsResponse.instance_type_offerings:type_name -> ec2lab.v1.InstanceTypeOffering
-	269, // 244: ec2lab.v1.ModifyInstanceCreditSpecificationRequest.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecificationRequest
-	221, // 245: ec2lab.v1.UnsuccessfulInstanceCreditSpecification.error:type_name -> ec2lab.v1.ValidationError
-	271, // 246: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.successful_instance_credit_specifications:type_name -> ec2lab.v1.SuccessfulInstanceCreditSpecification
-	272, // 247: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.unsuccessful_instance_credit_specifications:type_name -> ec2lab.v1.UnsuccessfulInstanceCreditSpecification
-	9,   // 248: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest.filters:type_name -> ec2lab.v1.Filter
-	275, // 249: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecification
-	9,   // 250: ec2lab.v1.DescribeInstanceTopologyRequest.filters:type_name -> ec2lab.v1.Filter
-	284, // 251: ec2lab.v1.DescribeInstanceTopologyResponse.instances:type_name -> ec2lab.v1.InstanceTopology
-	8,   // 252: ec2lab.v1.AllocateAddressRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	9,   // 253: ec2lab.v1.DescribeAddressesRequest.filters:type_name -> ec2lab.v1.Filter
-	296, // 254: ec2lab.v1.DescribeAddressesResponse.addresses:type_name -> ec2lab.v1.Address
-	7,   // 255: ec2lab.v1.Address.tags:type_name -> ec2lab.v1.Tag
-	299, // 256: ec2lab.v1.InternetGateway.attachments:type_name -> ec2lab.v1.InternetGatewayAttachment
-	7,   // 257: ec2lab.v1.InternetGateway.tags:type_name -> ec2lab.v1.Tag
-	8,   // 258: ec2lab.v1.CreateInternetGatewayRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	298, // 259: ec2lab.v1.CreateInternetGatewayResponse.internet_gateway:type_name -> ec2lab.v1.InternetGateway
-	9,   // 260: ec2lab.v1.DescribeInternetGatewaysRequest.filters:type_name -> ec2lab.v1.Filter
-	298, // 261: ec2lab.v1.DescribeInternetGatewaysResponse.internet_gateways:type_name -> ec2lab.v1.InternetGateway
-	8,   // 262: ec2lab.v1.CreateRouteTableRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	199, // 263: ec2lab.v1.CreateRouteTableResponse.route_table:type_name -> ec2lab.v1.RouteTable
-	321, // 264: ec2lab.v1.AssociateRouteTableResponse.association_state:type_name -> ec2lab.v1.RouteTableAssociationState
-	321, // 265: ec2lab.v1.ReplaceRouteTableAssociationResponse.association_state:type_name -> ec2lab.v1.RouteTableAssociationState
-	8,   // 266: ec2lab.v1.CreateNetworkAclRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	204, // 267: ec2lab.v1.CreateNetworkAclResponse.network_acl:type_name -> ec2lab.v1.NetworkAcl
-	331, // 268: ec2lab.v1.NetworkAclEntryRequest.port_range:type_name -> ec2lab.v1.PortRange
-	332, // 269: ec2lab.v1.NetworkAclEntryRequest.icmp_type_code:type_name -> ec2lab.v1.IcmpTypeCode
-	342, // 270: ec2lab.v1.GetInstanceMetadataDefaultsResponse.account_level:type_name -> ec2lab.v1.InstanceMetadataDefaults
-	352, // 271: ec2lab.v1.IdFormatResponse.statuses:type_name -> ec2lab.v1.IdFormat
-	354, // 272: ec2lab.v1.DhcpOptions.dhcp_configurations:type_name -> ec2lab.v1.DhcpConfiguration
-	7,   // 273: ec2lab.v1.DhcpOptions.tags:type_name -> ec2lab.v1.Tag
-	354, // 274: ec2lab.v1.CreateDhcpOptionsRequest.dhcp_configurations:type_name -> ec2lab.v1.DhcpConfiguration
-	8,   // 275: ec2lab.v1.CreateDhcpOptionsRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
-	355, // 276: ec2lab.v1.CreateDhcpOptionsResponse.dhcp_options:type_name -> ec2lab.v1.DhcpOptions
-	9,   // 277: ec2lab.v1.DescribeDhcpOptionsRequest.filters:type_name -> ec2lab.v1.Filter
-	355, // 278: ec2lab.v1.DescribeDhcpOptionsResponse.dhcp_options:type_name -> ec2lab.v1.DhcpOptions
-	14,  // 279: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	27,  // 280: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	29,  // 281: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	30,  // 282: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	29,  // 283: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	29,  // 284: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	34,  // 285: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	36,  // 286: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	38,  // 287: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	20,  // 288: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	44,  // 289: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
-	48,  // 290: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
-	270, // 291: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
-	274, // 292: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
-	277, // 293: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
-	281, // 294: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
-	283, // 295: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
-	55,  // 296: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	58,  // 297: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	101, // 298: ec2lab.v1.Compute.DescribeAccountAttributes:input_type -> ec2lab.v1.DescribeAccountAttributesRequest
-	61,  // 299: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	64,  // 300: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	266, // 301: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
-	67,  // 302: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	68,  // 303: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	69,  // 304: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	71,  // 305: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	74,  // 306: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	75,  // 307: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	77,  // 308: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	79,  // 309: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	81,  // 310: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	84,  // 311: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	88,  // 312: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	89,  // 313: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	91,  // 314: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	92,  // 315: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	93,  // 316: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	95,  // 317: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	239, // 318: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
-	241, // 319: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
-	246, // 320: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
-	248, // 321: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
-	250, // 322: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
-	251, // 323: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
-	252, // 324: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
-	254, // 325: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
-	255, // 326: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
-	256, // 327: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
-	98,  // 328: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	99,  // 329: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	104, // 330: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	106, // 331: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	111, // 332: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	260, // 333: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
-	262, // 334: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
-	264, // 335: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
-	114, // 336: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	116, // 337: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	118, // 338: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	120, // 339: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	109, // 340: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	108, // 341: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	131, // 342: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	125, // 343: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	127, // 344: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	129, // 345: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	148, // 346: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	149, // 347: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	151, // 348: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	156, // 349: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	157, // 350: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	159, // 351: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	135, // 352: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	137, // 353: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	139, // 354: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	140, // 355: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	142, // 356: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	145, // 357: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	154, // 358: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	279, // 359: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
-	280, // 360: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
-	168, // 361: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	170, // 362: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	172, // 363: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	174, // 364: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	174, // 365: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	176, // 366: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	176, // 367: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	180, // 368: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
-	184, // 369: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
-	187, // 370: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	187, // 371: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	197, // 372: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
-	202, // 373: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
-	207, // 374: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
-	286, // 375: ec2lab.v1.Compute.AllocateAddress:input_type -> ec2lab.v1.AllocateAddressRequest
-	288, // 376: ec2lab.v1.Compute.AssociateAddress:input_type -> ec2lab.v1.AssociateAddressRequest
-	290, // 377: ec2lab.v1.Compute.DisassociateAddress:input_type -> ec2lab.v1.DisassociateAddressRequest
-	292, // 378: ec2lab.v1.Compute.ReleaseAddress:input_type -> ec2lab.v1.ReleaseAddressRequest
-	294, // 379: ec2lab.v1.Compute.DescribeAddresses:input_type -> ec2lab.v1.DescribeAddressesRequest
-	300, // 380: ec2lab.v1.Compute.CreateInternetGateway:input_type -> ec2lab.v1.CreateInternetGatewayRequest
-	302, // 381: ec2lab.v1.Compute.AttachInternetGateway:input_type -> ec2lab.v1.AttachInternetGatewayRequest
-	304, // 382: ec2lab.v1.Compute.DetachInternetGateway:input_type -> ec2lab.v1.DetachInternetGatewayRequest
-	306, // 383: ec2lab.v1.Compute.DeleteInternetGateway:input_type -> ec2lab.v1.DeleteInternetGatewayRequest
-	308, // 384: ec2lab.v1.Compute.DescribeInternetGateways:input_type -> ec2lab.v1.DescribeInternetGatewaysRequest
-	310, // 385: ec2lab.v1.Compute.CreateRouteTable:input_type -> ec2lab.v1.CreateRouteTableRequest
-	312, // 386: ec2lab.v1.Compute.DeleteRouteTable:input_type -> ec2lab.v1.DeleteRouteTableRequest
-	314, // 387: ec2lab.v1.Compute.CreateRoute:input_type -> ec2lab.v1.CreateRouteRequest
-	316, // 388: ec2lab.v1.Compute.ReplaceRoute:input_type -> ec2lab.v1.ReplaceRouteRequest
-	318, // 389: ec2lab.v1.Compute.DeleteRoute:input_type -> ec2lab.v1.DeleteRouteRequest
-	320, // 390: ec2lab.v1.Compute.AssociateRouteTable:input_type -> ec2lab.v1.AssociateRouteTableRequest
-	323, // 391: ec2lab.v1.Compute.DisassociateRouteTable:input_type -> ec2lab.v1.DisassociateRouteTableRequest
-	325, // 392: ec2lab.v1.Compute.ReplaceRouteTableAssociation:input_type -> ec2lab.v1.ReplaceRouteTableAssociationRequest
-	327, // 393: ec2lab.v1.Compute.CreateNetworkAcl:input_type -> ec2lab.v1.CreateNetworkAclRequest
-	329, // 394: ec2lab.v1.Compute.DeleteNetworkAcl:input_type -> ec2lab.v1.DeleteNetworkAclRequest
-	333, // 395: ec2lab.v1.Compute.CreateNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
-	333, // 396: ec2lab.v1.Compute.ReplaceNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
-	335, // 397: ec2lab.v1.Compute.DeleteNetworkAclEntry:input_type -> ec2lab.v1.DeleteNetworkAclEntryRequest
-	337, // 398: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:input_type -> ec2lab.v1.ReplaceNetworkAclAssociationRequest
-	222, // 399: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
-	224, // 400: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
-	226, // 401: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
-	228, // 402: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	230, // 403: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
-	232, // 404: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
-	234, // 405: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	237, // 406: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
-	339, // 407: ec2lab.v1.Compute.GetSerialConsoleAccessStatus:input_type -> ec2lab.v1.SerialConsoleAccessRequest
-	339, // 408: ec2lab.v1.Compute.EnableSerialConsoleAccess:input_type -> ec2lab.v1.SerialConsoleAccessRequest
-	339, // 409: ec2lab.v1.Compute.DisableSerialConsoleAccess:input_type -> ec2lab.v1.SerialConsoleAccessRequest
-	341, // 410: ec2lab.v1.Compute.GetInstanceMetadataDefaults:input_type -> ec2lab.v1.GetInstanceMetadataDefaultsRequest
-	344, // 411: ec2lab.v1.Compute.ModifyInstanceMetadataDefaults:input_type -> ec2lab.v1.ModifyInstanceMetadataDefaultsRequest
-	346, // 412: ec2lab.v1.Compute.GetDefaultCreditSpecification:input_type -> ec2lab.v1.GetDefaultCreditSpecificationRequest
-	347, // 413: ec2lab.v1.Compute.ModifyDefaultCreditSpecification:input_type -> ec2lab.v1.DefaultCreditSpecificationRequest
-	349, // 414: ec2lab.v1.Compute.DescribeIdFormat:input_type -> ec2lab.v1.DescribeIdFormatRequest
-	350, // 415: ec2lab.v1.Compute.DescribeAggregateIdFormat:input_type -> ec2lab.v1.DescribeAggregateIdFormatRequest
-	351, // 416: ec2lab.v1.Compute.DescribeIdentityIdFormat:input_type -> ec2lab.v1.DescribeIdentityIdFormatRequest
-	356, // 417: ec2lab.v1.Compute.CreateDhcpOptions:input_type -> ec2lab.v1.CreateDhcpOptionsRequest
-	358, // 418: ec2lab.v1.Compute.DeleteDhcpOptions:input_type -> ec2lab.v1.DeleteDhcpOptionsRequest
-	360, // 419: ec2lab.v1.Compute.DescribeDhcpOptions:input_type -> ec2lab.v1.DescribeDhcpOptionsRequest
-	362, // 420: ec2lab.v1.Compute.AssociateDhcpOptions:input_type -> ec2lab.v1.AssociateDhcpOptionsRequest
-	1,   // 421: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
-	2,   // 422: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
-	3,   // 423: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	3,   // 424: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	4,   // 425: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
-	26,  // 426: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	28,  // 427: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	32,  // 428: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	32,  // 429: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	33,  // 430: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	32,  // 431: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	35,  // 432: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	37,  // 433: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	39,  // 434: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	21,  // 435: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	47,  // 436: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
-	49,  // 437: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
-	273, // 438: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
-	276, // 439: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
-	278, // 440: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
-	282, // 441: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
-	285, // 442: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
-	56,  // 443: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	59,  // 444: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	102, // 445: ec2lab.v1.Compute.DescribeAccountAttributes:output_type -> ec2lab.v1.DescribeAccountAttributesResponse
-	62,  // 446: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	65,  // 447: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	268, // 448: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
-	66,  // 449: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	66,  // 450: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	70,  // 451: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	72,  // 452: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	73,  // 453: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	76,  // 454: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	78,  // 455: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	80,  // 456: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	82,  // 457: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	85,  // 458: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	87,  // 459: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	90,  // 460: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	86,  // 461: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	86,  // 462: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	94,  // 463: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	96,  // 464: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	240, // 465: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
-	242, // 466: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
-	247, // 467: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
-	249, // 468: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
-	253, // 469: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	253, // 470: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	253, // 471: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	257, // 472: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	257, // 473: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	257, // 474: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	97,  // 475: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	100, // 476: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	105, // 477: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	107, // 478: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	112, // 479: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	261, // 480: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
-	263, // 481: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
-	265, // 482: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
-	115, // 483: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	117, // 484: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	119, // 485: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	121, // 486: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	110, // 487: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	107, // 488: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	132, // 489: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	126, // 490: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	128, // 491: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	130, // 492: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	133, // 493: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	150, // 494: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	152, // 495: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	153, // 496: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	158, // 497: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	160, // 498: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	136, // 499: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	138, // 500: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	141, // 501: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	141, // 502: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	144, // 503: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	147, // 504: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	155, // 505: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	133, // 506: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
-	153, // 507: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
-	169, // 508: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	171, // 509: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	173, // 510: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	175, // 511: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	175, // 512: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	177, // 513: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	177, // 514: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	181, // 515: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
-	185, // 516: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
-	188, // 517: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	188, // 518: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	198, // 519: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
-	203, // 520: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
-	208, // 521: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
-	287, // 522: ec2lab.v1.Compute.AllocateAddress:output_type -> ec2lab.v1.AllocateAddressResponse
-	289, // 523: ec2lab.v1.Compute.AssociateAddress:output_type -> ec2lab.v1.AssociateAddressResponse
-	291, // 524: ec2lab.v1.Compute.DisassociateAddress:output_type -> ec2lab.v1.DisassociateAddressResponse
-	293, // 525: ec2lab.v1.Compute.ReleaseAddress:output_type -> ec2lab.v1.ReleaseAddressResponse
-	295, // 526: ec2lab.v1.Compute.DescribeAddresses:output_type -> ec2lab.v1.DescribeAddressesResponse
-	301, // 527: ec2lab.v1.Compute.CreateInternetGateway:output_type -> ec2lab.v1.CreateInternetGatewayResponse
-	303, // 528: ec2lab.v1.Compute.AttachInternetGateway:output_type -> ec2lab.v1.AttachInternetGatewayResponse
-	305, // 529: ec2lab.v1.Compute.DetachInternetGateway:output_type -> ec2lab.v1.DetachInternetGatewayResponse
-	307, // 530: ec2lab.v1.Compute.DeleteInternetGateway:output_type -> ec2lab.v1.DeleteInternetGatewayResponse
-	309, // 531: ec2lab.v1.Compute.DescribeInternetGateways:output_type -> ec2lab.v1.DescribeInternetGatewaysResponse
-	311, // 532: ec2lab.v1.Compute.CreateRouteTable:output_type -> ec2lab.v1.CreateRouteTableResponse
-	313, // 533: ec2lab.v1.Compute.DeleteRouteTable:output_type -> ec2lab.v1.DeleteRouteTableResponse
-	315, // 534: ec2lab.v1.Compute.CreateRoute:output_type -> ec2lab.v1.CreateRouteResponse
-	317, // 535: ec2lab.v1.Compute.ReplaceRoute:output_type -> ec2lab.v1.ReplaceRouteResponse
-	319, // 536: ec2lab.v1.Compute.DeleteRoute:output_type -> ec2lab.v1.DeleteRouteResponse
-	322, // 537: ec2lab.v1.Compute.AssociateRouteTable:output_type -> ec2lab.v1.AssociateRouteTableResponse
-	324, // 538: ec2lab.v1.Compute.DisassociateRouteTable:output_type -> ec2lab.v1.DisassociateRouteTableResponse
-	326, // 539: ec2lab.v1.Compute.ReplaceRouteTableAssociation:output_type -> ec2lab.v1.ReplaceRouteTableAssociationResponse
-	328, // 540: ec2lab.v1.Compute.CreateNetworkAcl:output_type -> ec2lab.v1.CreateNetworkAclResponse
-	330, // 541: ec2lab.v1.Compute.DeleteNetworkAcl:output_type -> ec2lab.v1.DeleteNetworkAclResponse
-	334, // 542: ec2lab.v1.Compute.CreateNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
-	334, // 543: ec2lab.v1.Compute.ReplaceNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
-	336, // 544: ec2lab.v1.Compute.DeleteNetworkAclEntry:output_type -> ec2lab.v1.DeleteNetworkAclEntryResponse
-	338, // 545: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:output_type -> ec2lab.v1.ReplaceNetworkAclAssociationResponse
-	223, // 546: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
-	225, // 547: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
-	227, // 548: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
-	229, // 549: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	231, // 550: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
-	233, // 551: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
-	235, // 552: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	238, // 553: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
-	340, // 554: ec2lab.v1.Compute.GetSerialConsoleAccessStatus:output_type -> ec2lab.v1.SerialConsoleAccessStatus
-	340, // 555: ec2lab.v1.Compute.EnableSerialConsoleAccess:output_type -> ec2lab.v1.SerialConsoleAccessStatus
-	340, // 556: ec2lab.v1.Compute.DisableSerialConsoleAccess:output_type -> ec2lab.v1.SerialConsoleAccessStatus
-	343, // 557: ec2lab.v1.Compute.GetInstanceMetadataDefaults:output_type -> ec2lab.v1.GetInstanceMetadataDefaultsResponse
-	345, // 558: ec2lab.v1.Compute.ModifyInstanceMetadataDefaults:output_type -> ec2lab.v1.ModifyInstanceMetadataDefaultsResponse
-	348, // 559: ec2lab.v1.Compute.GetDefaultCreditSpecification:output_type -> ec2lab.v1.DefaultCreditSpecificationResponse
-	348, // 560: ec2lab.v1.Compute.ModifyDefaultCreditSpecification:output_type -> ec2lab.v1.DefaultCreditSpecificationResponse
-	353, // 561: ec2lab.v1.Compute.DescribeIdFormat:output_type -> ec2lab.v1.IdFormatResponse
-	353, // 562: ec2lab.v1.Compute.DescribeAggregateIdFormat:output_type -> ec2lab.v1.IdFormatResponse
-	353, // 563: ec2lab.v1.Compute.DescribeIdentityIdFormat:output_type -> ec2lab.v1.IdFormatResponse
-	357, // 564: ec2lab.v1.Compute.CreateDhcpOptions:output_type -> ec2lab.v1.CreateDhcpOptionsResponse
-	359, // 565: ec2lab.v1.Compute.DeleteDhcpOptions:output_type -> ec2lab.v1.DeleteDhcpOptionsResponse
-	361, // 566: ec2lab.v1.Compute.DescribeDhcpOptions:output_type -> ec2lab.v1.DescribeDhcpOptionsResponse
-	363, // 567: ec2lab.v1.Compute.AssociateDhcpOptions:output_type -> ec2lab.v1.AssociateDhcpOptionsResponse
-	0,   // 568: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
-	0,   // 569: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 570: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 571: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
-	6,   // 572: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
-	426, // [426:573] is the sub-list for method output_type
-	279, // [279:426] is the sub-list for method input_type
-	279, // [279:279] is the sub-list for extension type_name
-	279, // [279:279] is the sub-list for extension extendee
-	0,   // [0:279] is the sub-list for field type_name
+	397, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
+	397, // 116: ec2lab.v1.Image.deprecation_time:type_name -> google.protobuf.Timestamp
+	13,  // 117: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
+	8,   // 118: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	8,   // 119: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 120: ec2lab.v1.DescribeImagesRequest.filters:type_name -> ec2lab.v1.Filter
+	113, // 121: ec2lab.v1.DescribeImagesResponse.images:type_name -> ec2lab.v1.Image
+	122, // 122: ec2lab.v1.LaunchPermissionModifications.add:type_name -> ec2lab.v1.LaunchPermission
+	122, // 123: ec2lab.v1.LaunchPermissionModifications.remove:type_name -> ec2lab.v1.LaunchPermission
+	123, // 124: ec2lab.v1.ModifyImageAttributeRequest.launch_permission:type_name -> ec2lab.v1.LaunchPermissionModifications
+	124, // 125: ec2lab.v1.ModifyImageAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
+	122, // 126: ec2lab.v1.ImageAttribute.launch_permissions:type_name -> ec2lab.v1.LaunchPermission
+	7,   // 127: ec2lab.v1.Vpc.tags:type_name -> ec2lab.v1.Tag
+	134, // 128: ec2lab.v1.Vpc.cidr_block_associations:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	40,  // 129: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_support:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 130: ec2lab.v1.ModifyVpcAttributeRequest.enable_dns_hostnames:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 131: ec2lab.v1.ModifyVpcAttributeRequest.enable_network_address_usage_metrics:type_name -> ec2lab.v1.AttributeBooleanValue
+	134, // 132: ec2lab.v1.VpcCidrBlockResponse.cidr_block_association:type_name -> ec2lab.v1.VpcCidrBlockAssociation
+	9,   // 133: ec2lab.v1.DescribeVpcClassicLinkRequest.filters:type_name -> ec2lab.v1.Filter
+	7,   // 134: ec2lab.v1.VpcClassicLink.tags:type_name -> ec2lab.v1.Tag
+	143, // 135: ec2lab.v1.DescribeVpcClassicLinkResponse.vpcs:type_name -> ec2lab.v1.VpcClassicLink
+	146, // 136: ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse.vpcs:type_name -> ec2lab.v1.ClassicLinkDnsSupport
+	8,   // 137: ec2lab.v1.CreateVpcRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 138: ec2lab.v1.DescribeVpcsRequest.filters:type_name -> ec2lab.v1.Filter
+	133, // 139: ec2lab.v1.DescribeVpcsResponse.vpcs:type_name -> ec2lab.v1.Vpc
+	7,   // 140: ec2lab.v1.Subnet.tags:type_name -> ec2lab.v1.Tag
+	40,  // 141: ec2lab.v1.ModifySubnetAttributeRequest.map_public_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 142: ec2lab.v1.ModifySubnetAttributeRequest.assign_ipv6_address_on_creation:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 143: ec2lab.v1.ModifySubnetAttributeRequest.enable_dns64:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 144: ec2lab.v1.ModifySubnetAttributeRequest.map_customer_owned_ip_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 145: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_a_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 146: ec2lab.v1.ModifySubnetAttributeRequest.enable_resource_name_dns_aaaa_record_on_launch:type_name -> ec2lab.v1.AttributeBooleanValue
+	40,  // 147: ec2lab.v1.ModifySubnetAttributeRequest.disable_lni_at_device_index:type_name -> ec2lab.v1.AttributeBooleanValue
+	8,   // 148: ec2lab.v1.CreateSubnetRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 149: ec2lab.v1.DescribeSubnetsRequest.filters:type_name -> ec2lab.v1.Filter
+	153, // 150: ec2lab.v1.DescribeSubnetsResponse.subnets:type_name -> ec2lab.v1.Subnet
+	162, // 151: ec2lab.v1.IpPermission.ip_ranges:type_name -> ec2lab.v1.IpRange
+	163, // 152: ec2lab.v1.IpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
+	164, // 153: ec2lab.v1.IpPermission.ipv6_ranges:type_name -> ec2lab.v1.Ipv6Range
+	165, // 154: ec2lab.v1.IpPermission.prefix_list_ids:type_name -> ec2lab.v1.PrefixListId
+	166, // 155: ec2lab.v1.SecurityGroup.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	166, // 156: ec2lab.v1.SecurityGroup.ip_permissions_egress:type_name -> ec2lab.v1.IpPermission
+	7,   // 157: ec2lab.v1.SecurityGroup.tags:type_name -> ec2lab.v1.Tag
+	8,   // 158: ec2lab.v1.CreateSecurityGroupRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 159: ec2lab.v1.DescribeSecurityGroupsRequest.filters:type_name -> ec2lab.v1.Filter
+	167, // 160: ec2lab.v1.DescribeSecurityGroupsResponse.security_groups:type_name -> ec2lab.v1.SecurityGroup
+	166, // 161: ec2lab.v1.SecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	8,   // 162: ec2lab.v1.SecurityGroupRulesRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	179, // 163: ec2lab.v1.SecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	166, // 164: ec2lab.v1.RevokeSecurityGroupRulesRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	179, // 165: ec2lab.v1.RevokeSecurityGroupRulesResponse.revoked_security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	178, // 166: ec2lab.v1.SecurityGroupRule.referenced_group_info:type_name -> ec2lab.v1.ReferencedSecurityGroup
+	7,   // 167: ec2lab.v1.SecurityGroupRule.tags:type_name -> ec2lab.v1.Tag
+	9,   // 168: ec2lab.v1.DescribeSecurityGroupRulesRequest.filters:type_name -> ec2lab.v1.Filter
+	179, // 169: ec2lab.v1.DescribeSecurityGroupRulesResponse.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRule
+	182, // 170: ec2lab.v1.SecurityGroupRuleUpdate.security_group_rule:type_name -> ec2lab.v1.SecurityGroupRuleRequest
+	183, // 171: ec2lab.v1.ModifySecurityGroupRulesRequest.security_group_rules:type_name -> ec2lab.v1.SecurityGroupRuleUpdate
+	166, // 172: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.ip_permissions:type_name -> ec2lab.v1.IpPermission
+	186, // 173: ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest.security_group_rule_descriptions:type_name -> ec2lab.v1.SecurityGroupRuleDescription
+	190, // 174: ec2lab.v1.InstanceNetworkInterfaceSpecification.private_ip_addresses:type_name -> ec2lab.v1.PrivateIpAddressSpecification
+	191, // 175: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_addresses:type_name -> ec2lab.v1.InstanceIpv6Address
+	192, // 176: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv4_prefixes:type_name -> ec2lab.v1.Ipv4PrefixSpecificationRequest
+	193, // 177: ec2lab.v1.InstanceNetworkInterfaceSpecification.ipv6_prefixes:type_name -> ec2lab.v1.Ipv6PrefixSpecificationRequest
+	195, // 178: ec2lab.v1.NetworkInterface.private_ip_addresses:type_name -> ec2lab.v1.NetworkInterfacePrivateIpAddress
+	161, // 179: ec2lab.v1.NetworkInterface.groups:type_name -> ec2lab.v1.GroupIdentifier
+	196, // 180: ec2lab.v1.NetworkInterface.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
+	7,   // 181: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
+	297, // 182: ec2lab.v1.NetworkInterface.association:type_name -> ec2lab.v1.NetworkInterfaceAssociation
+	297, // 183: ec2lab.v1.NetworkInterfacePrivateIpAddress.association:type_name -> ec2lab.v1.NetworkInterfaceAssociation
+	397, // 184: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	9,   // 185: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
+	194, // 186: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
+	200, // 187: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
+	201, // 188: ec2lab.v1.RouteTable.associations:type_name -> ec2lab.v1.RouteTableAssociation
+	7,   // 189: ec2lab.v1.RouteTable.tags:type_name -> ec2lab.v1.Tag
+	9,   // 190: ec2lab.v1.DescribeRouteTablesRequest.filters:type_name -> ec2lab.v1.Filter
+	199, // 191: ec2lab.v1.DescribeRouteTablesResponse.route_tables:type_name -> ec2lab.v1.RouteTable
+	205, // 192: ec2lab.v1.NetworkAcl.entries:type_name -> ec2lab.v1.NetworkAclEntry
+	206, // 193: ec2lab.v1.NetworkAcl.associations:type_name -> ec2lab.v1.NetworkAclAssociation
+	7,   // 194: ec2lab.v1.NetworkAcl.tags:type_name -> ec2lab.v1.Tag
+	331, // 195: ec2lab.v1.NetworkAclEntry.port_range:type_name -> ec2lab.v1.PortRange
+	332, // 196: ec2lab.v1.NetworkAclEntry.icmp_type_code:type_name -> ec2lab.v1.IcmpTypeCode
+	9,   // 197: ec2lab.v1.DescribeNetworkAclsRequest.filters:type_name -> ec2lab.v1.Filter
+	204, // 198: ec2lab.v1.DescribeNetworkAclsResponse.network_acls:type_name -> ec2lab.v1.NetworkAcl
+	211, // 199: ec2lab.v1.LaunchTemplateData.network_interfaces:type_name -> ec2lab.v1.LaunchTemplateNetworkInterface
+	212, // 200: ec2lab.v1.LaunchTemplateData.block_device_mappings:type_name -> ec2lab.v1.LaunchTemplateBlockDeviceMapping
+	214, // 201: ec2lab.v1.LaunchTemplateData.placement:type_name -> ec2lab.v1.LaunchTemplatePlacement
+	8,   // 202: ec2lab.v1.LaunchTemplateData.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	215, // 203: ec2lab.v1.LaunchTemplateData.metadata_options:type_name -> ec2lab.v1.LaunchTemplateMetadataOptions
+	17,  // 204: ec2lab.v1.LaunchTemplateData.credit_specification:type_name -> ec2lab.v1.CreditSpecificationRequest
+	216, // 205: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
+	217, // 206: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
+	213, // 207: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
+	397, // 208: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
+	7,   // 209: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
+	397, // 210: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
+	210, // 211: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	221, // 212: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
+	210, // 213: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	8,   // 214: ec2lab.v1.CreateLaunchTemplateRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	218, // 215: ec2lab.v1.CreateLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	220, // 216: ec2lab.v1.CreateLaunchTemplateResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	210, // 217: ec2lab.v1.CreateLaunchTemplateVersionRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	219, // 218: ec2lab.v1.CreateLaunchTemplateVersionResponse.launch_template_version:type_name -> ec2lab.v1.LaunchTemplateVersion
+	220, // 219: ec2lab.v1.CreateLaunchTemplateVersionResponse.warning:type_name -> ec2lab.v1.ValidationWarning
+	9,   // 220: ec2lab.v1.DescribeLaunchTemplatesRequest.filters:type_name -> ec2lab.v1.Filter
+	218, // 221: ec2lab.v1.DescribeLaunchTemplatesResponse.launch_templates:type_name -> ec2lab.v1.LaunchTemplate
+	9,   // 222: ec2lab.v1.DescribeLaunchTemplateVersionsRequest.filters:type_name -> ec2lab.v1.Filter
+	219, // 223: ec2lab.v1.DescribeLaunchTemplateVersionsResponse.launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersion
+	218, // 224: ec2lab.v1.ModifyLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	218, // 225: ec2lab.v1.DeleteLaunchTemplateResponse.launch_template:type_name -> ec2lab.v1.LaunchTemplate
+	236, // 226: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.successfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	236, // 227: ec2lab.v1.DeleteLaunchTemplateVersionsResponse.unsuccessfully_deleted_launch_template_versions:type_name -> ec2lab.v1.LaunchTemplateVersionDeletion
+	221, // 228: ec2lab.v1.LaunchTemplateVersionDeletion.response_error:type_name -> ec2lab.v1.ValidationError
+	210, // 229: ec2lab.v1.GetLaunchTemplateDataResponse.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
+	9,   // 230: ec2lab.v1.DescribeVolumesModificationsRequest.filters:type_name -> ec2lab.v1.Filter
+	94,  // 231: ec2lab.v1.DescribeVolumesModificationsResponse.volumes_modifications:type_name -> ec2lab.v1.VolumeModification
+	9,   // 232: ec2lab.v1.DescribeVolumeStatusRequest.filters:type_name -> ec2lab.v1.Filter
+	243, // 233: ec2lab.v1.DescribeVolumeStatusResponse.volume_statuses:type_name -> ec2lab.v1.VolumeStatusItem
+	244, // 234: ec2lab.v1.VolumeStatusItem.details:type_name -> ec2lab.v1.VolumeStatusDetail
+	245, // 235: ec2lab.v1.VolumeStatusItem.attachment_statuses:type_name -> ec2lab.v1.VolumeStatusAttachmentStatus
+	40,  // 236: ec2lab.v1.VolumeAttribute.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
+	42,  // 237: ec2lab.v1.VolumeAttribute.product_codes:type_name -> ec2lab.v1.ProductCode
+	40,  // 238: ec2lab.v1.ModifyVolumeAttributeRequest.auto_enable_io:type_name -> ec2lab.v1.AttributeBooleanValue
+	258, // 239: ec2lab.v1.CreateVolumePermissionModifications.add:type_name -> ec2lab.v1.CreateVolumePermission
+	258, // 240: ec2lab.v1.CreateVolumePermissionModifications.remove:type_name -> ec2lab.v1.CreateVolumePermission
+	258, // 241: ec2lab.v1.SnapshotAttribute.create_volume_permissions:type_name -> ec2lab.v1.CreateVolumePermission
+	259, // 242: ec2lab.v1.ModifySnapshotAttributeRequest.create_volume_permission:type_name -> ec2lab.v1.CreateVolumePermissionModifications
+	9,   // 243: ec2lab.v1.DescribeInstanceTypeOfferingsRequest.filters:type_name -> ec2lab.v1.Filter
+	267, // 244: ec2lab.v1.DescribeInstanceTypeOfferingsResponse.instance_type_offerings:type_name -> ec2lab.v1.InstanceTypeOffering
+	269, // 245: ec2lab.v1.ModifyInstanceCreditSpecificationRequest.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecificationRequest
+	221, // 246: ec2lab.v1.UnsuccessfulInstanceCreditSpecification.error:type_name -> ec2lab.v1.ValidationError
+	271, // 247: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.successful_instance_credit_specifications:type_name -> ec2lab.v1.SuccessfulInstanceCreditSpecification
+	272, // 248: ec2lab.v1.ModifyInstanceCreditSpecificationResponse.unsuccessful_instance_credit_specifications:type_name -> ec2lab.v1.UnsuccessfulInstanceCreditSpecification
+	9,   // 249: ec2lab.v1.DescribeInstanceCreditSpecificationsRequest.filters:type_name -> ec2lab.v1.Filter
+	275, // 250: ec2lab.v1.DescribeInstanceCreditSpecificationsResponse.instance_credit_specifications:type_name -> ec2lab.v1.InstanceCreditSpecification
+	9,   // 251: ec2lab.v1.DescribeInstanceTopologyRequest.filters:type_name -> ec2lab.v1.Filter
+	284, // 252: ec2lab.v1.DescribeInstanceTopologyResponse.instances:type_name -> ec2lab.v1.InstanceTopology
+	8,   // 253: ec2lab.v1.AllocateAddressRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	9,   // 254: ec2lab.v1.DescribeAddressesRequest.filters:type_name -> ec2lab.v1.Filter
+	296, // 255: ec2lab.v1.DescribeAddressesResponse.addresses:type_name -> ec2lab.v1.Address
+	7,   // 256: ec2lab.v1.Address.tags:type_name -> ec2lab.v1.Tag
+	299, // 257: ec2lab.v1.InternetGateway.attachments:type_name -> ec2lab.v1.InternetGatewayAttachment
+	7,   // 258: ec2lab.v1.InternetGateway.tags:type_name -> ec2lab.v1.Tag
+	8,   // 259: ec2lab.v1.CreateInternetGatewayRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	298, // 260: ec2lab.v1.CreateInternetGatewayResponse.internet_gateway:type_name -> ec2lab.v1.InternetGateway
+	9,   // 261: ec2lab.v1.DescribeInternetGatewaysRequest.filters:type_name -> ec2lab.v1.Filter
+	298, // 262: ec2lab.v1.DescribeInternetGatewaysResponse.internet_gateways:type_name -> ec2lab.v1.InternetGateway
+	8,   // 263: ec2lab.v1.CreateRouteTableRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	199, // 264: ec2lab.v1.CreateRouteTableResponse.route_table:type_name -> ec2lab.v1.RouteTable
+	321, // 265: ec2lab.v1.AssociateRouteTableResponse.association_state:type_name -> ec2lab.v1.RouteTableAssociationState
+	321, // 266: ec2lab.v1.ReplaceRouteTableAssociationResponse.association_state:type_name -> ec2lab.v1.RouteTableAssociationState
+	8,   // 267: ec2lab.v1.CreateNetworkAclRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	204, // 268: ec2lab.v1.CreateNetworkAclResponse.network_acl:type_name -> ec2lab.v1.NetworkAcl
+	331, // 269: ec2lab.v1.NetworkAclEntryRequest.port_range:type_name -> ec2lab.v1.PortRange
+	332, // 270: ec2lab.v1.NetworkAclEntryRequest.icmp_type_code:type_name -> ec2lab.v1.IcmpTypeCode
+	342, // 271: ec2lab.v1.GetInstanceMetadataDefaultsResponse.account_level:type_name -> ec2lab.v1.InstanceMetadataDefaults
+	352, // 272: ec2lab.v1.IdFormatResponse.statuses:type_name -> ec2lab.v1.IdFormat
+	354, // 273: ec2lab.v1.DhcpOptions.dhcp_configurations:type_name -> ec2lab.v1.DhcpConfiguration
+	7,   // 274: ec2lab.v1.DhcpOptions.tags:type_name -> ec2lab.v1.Tag
+	354, // 275: ec2lab.v1.CreateDhcpOptionsRequest.dhcp_configurations:type_name -> ec2lab.v1.DhcpConfiguration
+	8,   // 276: ec2lab.v1.CreateDhcpOptionsRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	355, // 277: ec2lab.v1.CreateDhcpOptionsResponse.dhcp_options:type_name -> ec2lab.v1.DhcpOptions
+	9,   // 278: ec2lab.v1.DescribeDhcpOptionsRequest.filters:type_name -> ec2lab.v1.Filter
+	355, // 279: ec2lab.v1.DescribeDhcpOptionsResponse.dhcp_options:type_name -> ec2lab.v1.DhcpOptions
+	9,   // 280: ec2lab.v1.DescribeInstanceImageMetadataRequest.filters:type_name -> ec2lab.v1.Filter
+	375, // 281: ec2lab.v1.DescribeInstanceImageMetadataResponse.instance_image_metadata:type_name -> ec2lab.v1.InstanceImageMetadata
+	397, // 282: ec2lab.v1.InstanceImageMetadata.launch_time:type_name -> google.protobuf.Timestamp
+	10,  // 283: ec2lab.v1.InstanceImageMetadata.state:type_name -> ec2lab.v1.InstanceState
+	7,   // 284: ec2lab.v1.InstanceImageMetadata.tags:type_name -> ec2lab.v1.Tag
+	376, // 285: ec2lab.v1.InstanceImageMetadata.image_metadata:type_name -> ec2lab.v1.ImageMetadata
+	397, // 286: ec2lab.v1.ImageMetadata.creation_date:type_name -> google.protobuf.Timestamp
+	397, // 287: ec2lab.v1.ImageMetadata.deprecation_time:type_name -> google.protobuf.Timestamp
+	124, // 288: ec2lab.v1.DescribeNetworkInterfaceAttributeResponse.description:type_name -> ec2lab.v1.AttributeValue
+	161, // 289: ec2lab.v1.DescribeNetworkInterfaceAttributeResponse.groups:type_name -> ec2lab.v1.GroupIdentifier
+	40,  // 290: ec2lab.v1.DescribeNetworkInterfaceAttributeResponse.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
+	196, // 291: ec2lab.v1.DescribeNetworkInterfaceAttributeResponse.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachment
+	124, // 292: ec2lab.v1.ModifyNetworkInterfaceAttributeRequest.description:type_name -> ec2lab.v1.AttributeValue
+	40,  // 293: ec2lab.v1.ModifyNetworkInterfaceAttributeRequest.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
+	380, // 294: ec2lab.v1.ModifyNetworkInterfaceAttributeRequest.attachment:type_name -> ec2lab.v1.NetworkInterfaceAttachmentChanges
+	381, // 295: ec2lab.v1.ModifyNetworkInterfaceAttributeRequest.ena_srd_specification:type_name -> ec2lab.v1.EnaSrdSpecification
+	383, // 296: ec2lab.v1.ModifyNetworkInterfaceAttributeRequest.connection_tracking_specification:type_name -> ec2lab.v1.ConnectionTrackingSpecificationRequest
+	382, // 297: ec2lab.v1.EnaSrdSpecification.ena_srd_udp_specification:type_name -> ec2lab.v1.EnaSrdUdpSpecification
+	389, // 298: ec2lab.v1.DescribeSecurityGroupReferencesResponse.security_group_reference_set:type_name -> ec2lab.v1.SecurityGroupReference
+	392, // 299: ec2lab.v1.DescribeStaleSecurityGroupsResponse.stale_security_group_set:type_name -> ec2lab.v1.StaleSecurityGroup
+	393, // 300: ec2lab.v1.StaleSecurityGroup.stale_ip_permissions:type_name -> ec2lab.v1.StaleIpPermission
+	393, // 301: ec2lab.v1.StaleSecurityGroup.stale_ip_permissions_egress:type_name -> ec2lab.v1.StaleIpPermission
+	163, // 302: ec2lab.v1.StaleIpPermission.user_id_group_pairs:type_name -> ec2lab.v1.UserIdGroupPair
+	9,   // 303: ec2lab.v1.GetSecurityGroupsForVpcRequest.filters:type_name -> ec2lab.v1.Filter
+	396, // 304: ec2lab.v1.GetSecurityGroupsForVpcResponse.security_group_for_vpcs:type_name -> ec2lab.v1.SecurityGroupForVpc
+	7,   // 305: ec2lab.v1.SecurityGroupForVpc.tags:type_name -> ec2lab.v1.Tag
+	14,  // 306: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	27,  // 307: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	29,  // 308: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	30,  // 309: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	29,  // 310: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	29,  // 311: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	34,  // 312: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	36,  // 313: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	38,  // 314: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	20,  // 315: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	44,  // 316: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
+	48,  // 317: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
+	270, // 318: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
+	274, // 319: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
+	277, // 320: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
+	281, // 321: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
+	283, // 322: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
+	55,  // 323: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	58,  // 324: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	101, // 325: ec2lab.v1.Compute.DescribeAccountAttributes:input_type -> ec2lab.v1.DescribeAccountAttributesRequest
+	61,  // 326: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	64,  // 327: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	266, // 328: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
+	67,  // 329: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	68,  // 330: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	69,  // 331: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	71,  // 332: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	74,  // 333: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	75,  // 334: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	77,  // 335: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	79,  // 336: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	81,  // 337: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	84,  // 338: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	88,  // 339: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	89,  // 340: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	91,  // 341: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	92,  // 342: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	93,  // 343: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	95,  // 344: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	239, // 345: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
+	241, // 346: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
+	246, // 347: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
+	248, // 348: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
+	250, // 349: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
+	251, // 350: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
+	252, // 351: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
+	254, // 352: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
+	255, // 353: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
+	256, // 354: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
+	98,  // 355: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	99,  // 356: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	104, // 357: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	106, // 358: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	111, // 359: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	260, // 360: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
+	262, // 361: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
+	264, // 362: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
+	114, // 363: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	116, // 364: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	118, // 365: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	120, // 366: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	109, // 367: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	108, // 368: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	131, // 369: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	125, // 370: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	127, // 371: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	129, // 372: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	148, // 373: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	149, // 374: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	151, // 375: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	156, // 376: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	157, // 377: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	159, // 378: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	135, // 379: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	137, // 380: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	139, // 381: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	140, // 382: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	142, // 383: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	145, // 384: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	154, // 385: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	279, // 386: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
+	280, // 387: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
+	168, // 388: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	170, // 389: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	172, // 390: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	174, // 391: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	174, // 392: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	176, // 393: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	176, // 394: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	180, // 395: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
+	184, // 396: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
+	187, // 397: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	187, // 398: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	197, // 399: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
+	202, // 400: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
+	207, // 401: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
+	286, // 402: ec2lab.v1.Compute.AllocateAddress:input_type -> ec2lab.v1.AllocateAddressRequest
+	288, // 403: ec2lab.v1.Compute.AssociateAddress:input_type -> ec2lab.v1.AssociateAddressRequest
+	290, // 404: ec2lab.v1.Compute.DisassociateAddress:input_type -> ec2lab.v1.DisassociateAddressRequest
+	292, // 405: ec2lab.v1.Compute.ReleaseAddress:input_type -> ec2lab.v1.ReleaseAddressRequest
+	294, // 406: ec2lab.v1.Compute.DescribeAddresses:input_type -> ec2lab.v1.DescribeAddressesRequest
+	300, // 407: ec2lab.v1.Compute.CreateInternetGateway:input_type -> ec2lab.v1.CreateInternetGatewayRequest
+	302, // 408: ec2lab.v1.Compute.AttachInternetGateway:input_type -> ec2lab.v1.AttachInternetGatewayRequest
+	304, // 409: ec2lab.v1.Compute.DetachInternetGateway:input_type -> ec2lab.v1.DetachInternetGatewayRequest
+	306, // 410: ec2lab.v1.Compute.DeleteInternetGateway:input_type -> ec2lab.v1.DeleteInternetGatewayRequest
+	308, // 411: ec2lab.v1.Compute.DescribeInternetGateways:input_type -> ec2lab.v1.DescribeInternetGatewaysRequest
+	310, // 412: ec2lab.v1.Compute.CreateRouteTable:input_type -> ec2lab.v1.CreateRouteTableRequest
+	312, // 413: ec2lab.v1.Compute.DeleteRouteTable:input_type -> ec2lab.v1.DeleteRouteTableRequest
+	314, // 414: ec2lab.v1.Compute.CreateRoute:input_type -> ec2lab.v1.CreateRouteRequest
+	316, // 415: ec2lab.v1.Compute.ReplaceRoute:input_type -> ec2lab.v1.ReplaceRouteRequest
+	318, // 416: ec2lab.v1.Compute.DeleteRoute:input_type -> ec2lab.v1.DeleteRouteRequest
+	320, // 417: ec2lab.v1.Compute.AssociateRouteTable:input_type -> ec2lab.v1.AssociateRouteTableRequest
+	323, // 418: ec2lab.v1.Compute.DisassociateRouteTable:input_type -> ec2lab.v1.DisassociateRouteTableRequest
+	325, // 419: ec2lab.v1.Compute.ReplaceRouteTableAssociation:input_type -> ec2lab.v1.ReplaceRouteTableAssociationRequest
+	327, // 420: ec2lab.v1.Compute.CreateNetworkAcl:input_type -> ec2lab.v1.CreateNetworkAclRequest
+	329, // 421: ec2lab.v1.Compute.DeleteNetworkAcl:input_type -> ec2lab.v1.DeleteNetworkAclRequest
+	333, // 422: ec2lab.v1.Compute.CreateNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
+	333, // 423: ec2lab.v1.Compute.ReplaceNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
+	335, // 424: ec2lab.v1.Compute.DeleteNetworkAclEntry:input_type -> ec2lab.v1.DeleteNetworkAclEntryRequest
+	337, // 425: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:input_type -> ec2lab.v1.ReplaceNetworkAclAssociationRequest
+	222, // 426: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
+	224, // 427: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
+	226, // 428: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
+	228, // 429: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	230, // 430: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
+	232, // 431: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
+	234, // 432: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	237, // 433: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
+	339, // 434: ec2lab.v1.Compute.GetSerialConsoleAccessStatus:input_type -> ec2lab.v1.SerialConsoleAccessRequest
+	339, // 435: ec2lab.v1.Compute.EnableSerialConsoleAccess:input_type -> ec2lab.v1.SerialConsoleAccessRequest
+	339, // 436: ec2lab.v1.Compute.DisableSerialConsoleAccess:input_type -> ec2lab.v1.SerialConsoleAccessRequest
+	341, // 437: ec2lab.v1.Compute.GetInstanceMetadataDefaults:input_type -> ec2lab.v1.GetInstanceMetadataDefaultsRequest
+	344, // 438: ec2lab.v1.Compute.ModifyInstanceMetadataDefaults:input_type -> ec2lab.v1.ModifyInstanceMetadataDefaultsRequest
+	346, // 439: ec2lab.v1.Compute.GetDefaultCreditSpecification:input_type -> ec2lab.v1.GetDefaultCreditSpecificationRequest
+	347, // 440: ec2lab.v1.Compute.ModifyDefaultCreditSpecification:input_type -> ec2lab.v1.DefaultCreditSpecificationRequest
+	349, // 441: ec2lab.v1.Compute.DescribeIdFormat:input_type -> ec2lab.v1.DescribeIdFormatRequest
+	350, // 442: ec2lab.v1.Compute.DescribeAggregateIdFormat:input_type -> ec2lab.v1.DescribeAggregateIdFormatRequest
+	351, // 443: ec2lab.v1.Compute.DescribeIdentityIdFormat:input_type -> ec2lab.v1.DescribeIdentityIdFormatRequest
+	356, // 444: ec2lab.v1.Compute.CreateDhcpOptions:input_type -> ec2lab.v1.CreateDhcpOptionsRequest
+	358, // 445: ec2lab.v1.Compute.DeleteDhcpOptions:input_type -> ec2lab.v1.DeleteDhcpOptionsRequest
+	360, // 446: ec2lab.v1.Compute.DescribeDhcpOptions:input_type -> ec2lab.v1.DescribeDhcpOptionsRequest
+	362, // 447: ec2lab.v1.Compute.AssociateDhcpOptions:input_type -> ec2lab.v1.AssociateDhcpOptionsRequest
+	364, // 448: ec2lab.v1.Compute.EnableImageDeregistrationProtection:input_type -> ec2lab.v1.EnableImageDeregistrationProtectionRequest
+	365, // 449: ec2lab.v1.Compute.DisableImageDeregistrationProtection:input_type -> ec2lab.v1.DisableImageDeregistrationProtectionRequest
+	367, // 450: ec2lab.v1.Compute.EnableImageDeprecation:input_type -> ec2lab.v1.EnableImageDeprecationRequest
+	369, // 451: ec2lab.v1.Compute.DisableImageDeprecation:input_type -> ec2lab.v1.DisableImageDeprecationRequest
+	371, // 452: ec2lab.v1.Compute.CancelImageLaunchPermission:input_type -> ec2lab.v1.CancelImageLaunchPermissionRequest
+	373, // 453: ec2lab.v1.Compute.DescribeInstanceImageMetadata:input_type -> ec2lab.v1.DescribeInstanceImageMetadataRequest
+	377, // 454: ec2lab.v1.Compute.DescribeNetworkInterfaceAttribute:input_type -> ec2lab.v1.DescribeNetworkInterfaceAttributeRequest
+	379, // 455: ec2lab.v1.Compute.ModifyNetworkInterfaceAttribute:input_type -> ec2lab.v1.ModifyNetworkInterfaceAttributeRequest
+	385, // 456: ec2lab.v1.Compute.ResetNetworkInterfaceAttribute:input_type -> ec2lab.v1.ResetNetworkInterfaceAttributeRequest
+	387, // 457: ec2lab.v1.Compute.DescribeSecurityGroupReferences:input_type -> ec2lab.v1.DescribeSecurityGroupReferencesRequest
+	390, // 458: ec2lab.v1.Compute.DescribeStaleSecurityGroups:input_type -> ec2lab.v1.DescribeStaleSecurityGroupsRequest
+	394, // 459: ec2lab.v1.Compute.GetSecurityGroupsForVpc:input_type -> ec2lab.v1.GetSecurityGroupsForVpcRequest
+	1,   // 460: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
+	2,   // 461: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
+	3,   // 462: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	3,   // 463: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	4,   // 464: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
+	26,  // 465: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	28,  // 466: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	32,  // 467: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	32,  // 468: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	33,  // 469: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	32,  // 470: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	35,  // 471: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	37,  // 472: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	39,  // 473: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	21,  // 474: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	47,  // 475: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
+	49,  // 476: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
+	273, // 477: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	276, // 478: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	278, // 479: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
+	282, // 480: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
+	285, // 481: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
+	56,  // 482: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	59,  // 483: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	102, // 484: ec2lab.v1.Compute.DescribeAccountAttributes:output_type -> ec2lab.v1.DescribeAccountAttributesResponse
+	62,  // 485: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	65,  // 486: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	268, // 487: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	66,  // 488: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	66,  // 489: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	70,  // 490: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	72,  // 491: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	73,  // 492: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	76,  // 493: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	78,  // 494: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	80,  // 495: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	82,  // 496: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	85,  // 497: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	87,  // 498: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	90,  // 499: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	86,  // 500: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	86,  // 501: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	94,  // 502: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	96,  // 503: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	240, // 504: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
+	242, // 505: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
+	247, // 506: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
+	249, // 507: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
+	253, // 508: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 509: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 510: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	257, // 511: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 512: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 513: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	97,  // 514: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	100, // 515: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	105, // 516: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	107, // 517: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	112, // 518: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	261, // 519: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
+	263, // 520: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
+	265, // 521: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
+	115, // 522: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	117, // 523: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	119, // 524: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	121, // 525: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	110, // 526: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	107, // 527: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	132, // 528: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	126, // 529: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	128, // 530: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	130, // 531: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	133, // 532: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	150, // 533: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	152, // 534: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	153, // 535: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	158, // 536: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	160, // 537: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	136, // 538: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	138, // 539: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	141, // 540: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	141, // 541: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	144, // 542: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	147, // 543: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	155, // 544: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	133, // 545: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
+	153, // 546: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
+	169, // 547: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	171, // 548: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	173, // 549: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	175, // 550: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	175, // 551: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	177, // 552: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	177, // 553: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	181, // 554: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	185, // 555: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	188, // 556: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	188, // 557: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	198, // 558: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	203, // 559: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	208, // 560: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	287, // 561: ec2lab.v1.Compute.AllocateAddress:output_type -> ec2lab.v1.AllocateAddressResponse
+	289, // 562: ec2lab.v1.Compute.AssociateAddress:output_type -> ec2lab.v1.AssociateAddressResponse
+	291, // 563: ec2lab.v1.Compute.DisassociateAddress:output_type -> ec2lab.v1.DisassociateAddressResponse
+	293, // 564: ec2lab.v1.Compute.ReleaseAddress:output_type -> ec2lab.v1.ReleaseAddressResponse
+	295, // 565: ec2lab.v1.Compute.DescribeAddresses:output_type -> ec2lab.v1.DescribeAddressesResponse
+	301, // 566: ec2lab.v1.Compute.CreateInternetGateway:output_type -> ec2lab.v1.CreateInternetGatewayResponse
+	303, // 567: ec2lab.v1.Compute.AttachInternetGateway:output_type -> ec2lab.v1.AttachInternetGatewayResponse
+	305, // 568: ec2lab.v1.Compute.DetachInternetGateway:output_type -> ec2lab.v1.DetachInternetGatewayResponse
+	307, // 569: ec2lab.v1.Compute.DeleteInternetGateway:output_type -> ec2lab.v1.DeleteInternetGatewayResponse
+	309, // 570: ec2lab.v1.Compute.DescribeInternetGateways:output_type -> ec2lab.v1.DescribeInternetGatewaysResponse
+	311, // 571: ec2lab.v1.Compute.CreateRouteTable:output_type -> ec2lab.v1.CreateRouteTableResponse
+	313, // 572: ec2lab.v1.Compute.DeleteRouteTable:output_type -> ec2lab.v1.DeleteRouteTableResponse
+	315, // 573: ec2lab.v1.Compute.CreateRoute:output_type -> ec2lab.v1.CreateRouteResponse
+	317, // 574: ec2lab.v1.Compute.ReplaceRoute:output_type -> ec2lab.v1.ReplaceRouteResponse
+	319, // 575: ec2lab.v1.Compute.DeleteRoute:output_type -> ec2lab.v1.DeleteRouteResponse
+	322, // 576: ec2lab.v1.Compute.AssociateRouteTable:output_type -> ec2lab.v1.AssociateRouteTableResponse
+	324, // 577: ec2lab.v1.Compute.DisassociateRouteTable:output_type -> ec2lab.v1.DisassociateRouteTableResponse
+	326, // 578: ec2lab.v1.Compute.ReplaceRouteTableAssociation:output_type -> ec2lab.v1.ReplaceRouteTableAssociationResponse
+	328, // 579: ec2lab.v1.Compute.CreateNetworkAcl:output_type -> ec2lab.v1.CreateNetworkAclResponse
+	330, // 580: ec2lab.v1.Compute.DeleteNetworkAcl:output_type -> ec2lab.v1.DeleteNetworkAclResponse
+	334, // 581: ec2lab.v1.Compute.CreateNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
+	334, // 582: ec2lab.v1.Compute.ReplaceNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
+	336, // 583: ec2lab.v1.Compute.DeleteNetworkAclEntry:output_type -> ec2lab.v1.DeleteNetworkAclEntryResponse
+	338, // 584: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:output_type -> ec2lab.v1.ReplaceNetworkAclAssociationResponse
+	223, // 585: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
+	225, // 586: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
+	227, // 587: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
+	229, // 588: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	231, // 589: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
+	233, // 590: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
+	235, // 591: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	238, // 592: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
+	340, // 593: ec2lab.v1.Compute.GetSerialConsoleAccessStatus:output_type -> ec2lab.v1.SerialConsoleAccessStatus
+	340, // 594: ec2lab.v1.Compute.EnableSerialConsoleAccess:output_type -> ec2lab.v1.SerialConsoleAccessStatus
+	340, // 595: ec2lab.v1.Compute.DisableSerialConsoleAccess:output_type -> ec2lab.v1.SerialConsoleAccessStatus
+	343, // 596: ec2lab.v1.Compute.GetInstanceMetadataDefaults:output_type -> ec2lab.v1.GetInstanceMetadataDefaultsResponse
+	345, // 597: ec2lab.v1.Compute.ModifyInstanceMetadataDefaults:output_type -> ec2lab.v1.ModifyInstanceMetadataDefaultsResponse
+	348, // 598: ec2lab.v1.Compute.GetDefaultCreditSpecification:output_type -> ec2lab.v1.DefaultCreditSpecificationResponse
+	348, // 599: ec2lab.v1.Compute.ModifyDefaultCreditSpecification:output_type -> ec2lab.v1.DefaultCreditSpecificationResponse
+	353, // 600: ec2lab.v1.Compute.DescribeIdFormat:output_type -> ec2lab.v1.IdFormatResponse
+	353, // 601: ec2lab.v1.Compute.DescribeAggregateIdFormat:output_type -> ec2lab.v1.IdFormatResponse
+	353, // 602: ec2lab.v1.Compute.DescribeIdentityIdFormat:output_type -> ec2lab.v1.IdFormatResponse
+	357, // 603: ec2lab.v1.Compute.CreateDhcpOptions:output_type -> ec2lab.v1.CreateDhcpOptionsResponse
+	359, // 604: ec2lab.v1.Compute.DeleteDhcpOptions:output_type -> ec2lab.v1.DeleteDhcpOptionsResponse
+	361, // 605: ec2lab.v1.Compute.DescribeDhcpOptions:output_type -> ec2lab.v1.DescribeDhcpOptionsResponse
+	363, // 606: ec2lab.v1.Compute.AssociateDhcpOptions:output_type -> ec2lab.v1.AssociateDhcpOptionsResponse
+	366, // 607: ec2lab.v1.Compute.EnableImageDeregistrationProtection:output_type -> ec2lab.v1.ImageDeregistrationProtectionResponse
+	366, // 608: ec2lab.v1.Compute.DisableImageDeregistrationProtection:output_type -> ec2lab.v1.ImageDeregistrationProtectionResponse
+	368, // 609: ec2lab.v1.Compute.EnableImageDeprecation:output_type -> ec2lab.v1.EnableImageDeprecationResponse
+	370, // 610: ec2lab.v1.Compute.DisableImageDeprecation:output_type -> ec2lab.v1.DisableImageDeprecationResponse
+	372, // 611: ec2lab.v1.Compute.CancelImageLaunchPermission:output_type -> ec2lab.v1.CancelImageLaunchPermissionResponse
+	374, // 612: ec2lab.v1.Compute.DescribeInstanceImageMetadata:output_type -> ec2lab.v1.DescribeInstanceImageMetadataResponse
+	378, // 613: ec2lab.v1.Compute.DescribeNetworkInterfaceAttribute:output_type -> ec2lab.v1.DescribeNetworkInterfaceAttributeResponse
+	384, // 614: ec2lab.v1.Compute.ModifyNetworkInterfaceAttribute:output_type -> ec2lab.v1.ModifyNetworkInterfaceAttributeResponse
+	386, // 615: ec2lab.v1.Compute.ResetNetworkInterfaceAttribute:output_type -> ec2lab.v1.ResetNetworkInterfaceAttributeResponse
+	388, // 616: ec2lab.v1.Compute.DescribeSecurityGroupReferences:output_type -> ec2lab.v1.DescribeSecurityGroupReferencesResponse
+	391, // 617: ec2lab.v1.Compute.DescribeStaleSecurityGroups:output_type -> ec2lab.v1.DescribeStaleSecurityGroupsResponse
+	395, // 618: ec2lab.v1.Compute.GetSecurityGroupsForVpc:output_type -> ec2lab.v1.GetSecurityGroupsForVpcResponse
+	0,   // 619: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
+	0,   // 620: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 621: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 622: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
+	6,   // 623: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
+	465, // [465:624] is the sub-list for method output_type
+	306, // [306:465] is the sub-list for method input_type
+	306, // [306:306] is the sub-list for extension type_name
+	306, // [306:306] is the sub-list for extension extendee
+	0,   // [0:306] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -27135,13 +29469,20 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 	file_ec2lab_v1_ec2lab_proto_msgTypes[331].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[332].OneofWrappers = []any{}
 	file_ec2lab_v1_ec2lab_proto_msgTypes[344].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[376].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[378].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[379].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[380].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[381].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[382].OneofWrappers = []any{}
+	file_ec2lab_v1_ec2lab_proto_msgTypes[383].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   364,
+			NumMessages:   397,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -166,6 +166,18 @@ const (
 	Compute_DeleteDhcpOptions_FullMethodName                          = "/ec2lab.v1.Compute/DeleteDhcpOptions"
 	Compute_DescribeDhcpOptions_FullMethodName                        = "/ec2lab.v1.Compute/DescribeDhcpOptions"
 	Compute_AssociateDhcpOptions_FullMethodName                       = "/ec2lab.v1.Compute/AssociateDhcpOptions"
+	Compute_EnableImageDeregistrationProtection_FullMethodName        = "/ec2lab.v1.Compute/EnableImageDeregistrationProtection"
+	Compute_DisableImageDeregistrationProtection_FullMethodName       = "/ec2lab.v1.Compute/DisableImageDeregistrationProtection"
+	Compute_EnableImageDeprecation_FullMethodName                     = "/ec2lab.v1.Compute/EnableImageDeprecation"
+	Compute_DisableImageDeprecation_FullMethodName                    = "/ec2lab.v1.Compute/DisableImageDeprecation"
+	Compute_CancelImageLaunchPermission_FullMethodName                = "/ec2lab.v1.Compute/CancelImageLaunchPermission"
+	Compute_DescribeInstanceImageMetadata_FullMethodName              = "/ec2lab.v1.Compute/DescribeInstanceImageMetadata"
+	Compute_DescribeNetworkInterfaceAttribute_FullMethodName          = "/ec2lab.v1.Compute/DescribeNetworkInterfaceAttribute"
+	Compute_ModifyNetworkInterfaceAttribute_FullMethodName            = "/ec2lab.v1.Compute/ModifyNetworkInterfaceAttribute"
+	Compute_ResetNetworkInterfaceAttribute_FullMethodName             = "/ec2lab.v1.Compute/ResetNetworkInterfaceAttribute"
+	Compute_DescribeSecurityGroupReferences_FullMethodName            = "/ec2lab.v1.Compute/DescribeSecurityGroupReferences"
+	Compute_DescribeStaleSecurityGroups_FullMethodName                = "/ec2lab.v1.Compute/DescribeStaleSecurityGroups"
+	Compute_GetSecurityGroupsForVpc_FullMethodName                    = "/ec2lab.v1.Compute/GetSecurityGroupsForVpc"
 )
 
 // ComputeClient is the client API for Compute service.
@@ -389,6 +401,23 @@ type ComputeClient interface {
 	DeleteDhcpOptions(ctx context.Context, in *DeleteDhcpOptionsRequest, opts ...grpc.CallOption) (*DeleteDhcpOptionsResponse, error)
 	DescribeDhcpOptions(ctx context.Context, in *DescribeDhcpOptionsRequest, opts ...grpc.CallOption) (*DescribeDhcpOptionsResponse, error)
 	AssociateDhcpOptions(ctx context.Context, in *AssociateDhcpOptionsRequest, opts ...grpc.CallOption) (*AssociateDhcpOptionsResponse, error)
+	// Image lifecycle: deregistration protection (with its 24-hour
+	// cooldown), deprecation, and an account giving up an image shared with it.
+	EnableImageDeregistrationProtection(ctx context.Context, in *EnableImageDeregistrationProtectionRequest, opts ...grpc.CallOption) (*ImageDeregistrationProtectionResponse, error)
+	DisableImageDeregistrationProtection(ctx context.Context, in *DisableImageDeregistrationProtectionRequest, opts ...grpc.CallOption) (*ImageDeregistrationProtectionResponse, error)
+	EnableImageDeprecation(ctx context.Context, in *EnableImageDeprecationRequest, opts ...grpc.CallOption) (*EnableImageDeprecationResponse, error)
+	DisableImageDeprecation(ctx context.Context, in *DisableImageDeprecationRequest, opts ...grpc.CallOption) (*DisableImageDeprecationResponse, error)
+	CancelImageLaunchPermission(ctx context.Context, in *CancelImageLaunchPermissionRequest, opts ...grpc.CallOption) (*CancelImageLaunchPermissionResponse, error)
+	// DescribeInstanceImageMetadata: each instance with the image it was launched from.
+	DescribeInstanceImageMetadata(ctx context.Context, in *DescribeInstanceImageMetadataRequest, opts ...grpc.CallOption) (*DescribeInstanceImageMetadataResponse, error)
+	// Attributes of the instances' primary network interfaces.
+	DescribeNetworkInterfaceAttribute(ctx context.Context, in *DescribeNetworkInterfaceAttributeRequest, opts ...grpc.CallOption) (*DescribeNetworkInterfaceAttributeResponse, error)
+	ModifyNetworkInterfaceAttribute(ctx context.Context, in *ModifyNetworkInterfaceAttributeRequest, opts ...grpc.CallOption) (*ModifyNetworkInterfaceAttributeResponse, error)
+	ResetNetworkInterfaceAttribute(ctx context.Context, in *ResetNetworkInterfaceAttributeRequest, opts ...grpc.CallOption) (*ResetNetworkInterfaceAttributeResponse, error)
+	// Security groups seen from their VPC.
+	DescribeSecurityGroupReferences(ctx context.Context, in *DescribeSecurityGroupReferencesRequest, opts ...grpc.CallOption) (*DescribeSecurityGroupReferencesResponse, error)
+	DescribeStaleSecurityGroups(ctx context.Context, in *DescribeStaleSecurityGroupsRequest, opts ...grpc.CallOption) (*DescribeStaleSecurityGroupsResponse, error)
+	GetSecurityGroupsForVpc(ctx context.Context, in *GetSecurityGroupsForVpcRequest, opts ...grpc.CallOption) (*GetSecurityGroupsForVpcResponse, error)
 }
 
 type computeClient struct {
@@ -1840,6 +1869,126 @@ func (c *computeClient) AssociateDhcpOptions(ctx context.Context, in *AssociateD
 	return out, nil
 }
 
+func (c *computeClient) EnableImageDeregistrationProtection(ctx context.Context, in *EnableImageDeregistrationProtectionRequest, opts ...grpc.CallOption) (*ImageDeregistrationProtectionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ImageDeregistrationProtectionResponse)
+	err := c.cc.Invoke(ctx, Compute_EnableImageDeregistrationProtection_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DisableImageDeregistrationProtection(ctx context.Context, in *DisableImageDeregistrationProtectionRequest, opts ...grpc.CallOption) (*ImageDeregistrationProtectionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ImageDeregistrationProtectionResponse)
+	err := c.cc.Invoke(ctx, Compute_DisableImageDeregistrationProtection_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) EnableImageDeprecation(ctx context.Context, in *EnableImageDeprecationRequest, opts ...grpc.CallOption) (*EnableImageDeprecationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EnableImageDeprecationResponse)
+	err := c.cc.Invoke(ctx, Compute_EnableImageDeprecation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DisableImageDeprecation(ctx context.Context, in *DisableImageDeprecationRequest, opts ...grpc.CallOption) (*DisableImageDeprecationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DisableImageDeprecationResponse)
+	err := c.cc.Invoke(ctx, Compute_DisableImageDeprecation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) CancelImageLaunchPermission(ctx context.Context, in *CancelImageLaunchPermissionRequest, opts ...grpc.CallOption) (*CancelImageLaunchPermissionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CancelImageLaunchPermissionResponse)
+	err := c.cc.Invoke(ctx, Compute_CancelImageLaunchPermission_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeInstanceImageMetadata(ctx context.Context, in *DescribeInstanceImageMetadataRequest, opts ...grpc.CallOption) (*DescribeInstanceImageMetadataResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeInstanceImageMetadataResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeInstanceImageMetadata_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeNetworkInterfaceAttribute(ctx context.Context, in *DescribeNetworkInterfaceAttributeRequest, opts ...grpc.CallOption) (*DescribeNetworkInterfaceAttributeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeNetworkInterfaceAttributeResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeNetworkInterfaceAttribute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ModifyNetworkInterfaceAttribute(ctx context.Context, in *ModifyNetworkInterfaceAttributeRequest, opts ...grpc.CallOption) (*ModifyNetworkInterfaceAttributeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ModifyNetworkInterfaceAttributeResponse)
+	err := c.cc.Invoke(ctx, Compute_ModifyNetworkInterfaceAttribute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) ResetNetworkInterfaceAttribute(ctx context.Context, in *ResetNetworkInterfaceAttributeRequest, opts ...grpc.CallOption) (*ResetNetworkInterfaceAttributeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ResetNetworkInterfaceAttributeResponse)
+	err := c.cc.Invoke(ctx, Compute_ResetNetworkInterfaceAttribute_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeSecurityGroupReferences(ctx context.Context, in *DescribeSecurityGroupReferencesRequest, opts ...grpc.CallOption) (*DescribeSecurityGroupReferencesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeSecurityGroupReferencesResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeSecurityGroupReferences_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeStaleSecurityGroups(ctx context.Context, in *DescribeStaleSecurityGroupsRequest, opts ...grpc.CallOption) (*DescribeStaleSecurityGroupsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeStaleSecurityGroupsResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeStaleSecurityGroups_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) GetSecurityGroupsForVpc(ctx context.Context, in *GetSecurityGroupsForVpcRequest, opts ...grpc.CallOption) (*GetSecurityGroupsForVpcResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetSecurityGroupsForVpcResponse)
+	err := c.cc.Invoke(ctx, Compute_GetSecurityGroupsForVpc_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ComputeServer is the server API for Compute service.
 // All implementations must embed UnimplementedComputeServer
 // for forward compatibility.
@@ -2061,6 +2210,23 @@ type ComputeServer interface {
 	DeleteDhcpOptions(context.Context, *DeleteDhcpOptionsRequest) (*DeleteDhcpOptionsResponse, error)
 	DescribeDhcpOptions(context.Context, *DescribeDhcpOptionsRequest) (*DescribeDhcpOptionsResponse, error)
 	AssociateDhcpOptions(context.Context, *AssociateDhcpOptionsRequest) (*AssociateDhcpOptionsResponse, error)
+	// Image lifecycle: deregistration protection (with its 24-hour
+	// cooldown), deprecation, and an account giving up an image shared with it.
+	EnableImageDeregistrationProtection(context.Context, *EnableImageDeregistrationProtectionRequest) (*ImageDeregistrationProtectionResponse, error)
+	DisableImageDeregistrationProtection(context.Context, *DisableImageDeregistrationProtectionRequest) (*ImageDeregistrationProtectionResponse, error)
+	EnableImageDeprecation(context.Context, *EnableImageDeprecationRequest) (*EnableImageDeprecationResponse, error)
+	DisableImageDeprecation(context.Context, *DisableImageDeprecationRequest) (*DisableImageDeprecationResponse, error)
+	CancelImageLaunchPermission(context.Context, *CancelImageLaunchPermissionRequest) (*CancelImageLaunchPermissionResponse, error)
+	// DescribeInstanceImageMetadata: each instance with the image it was launched from.
+	DescribeInstanceImageMetadata(context.Context, *DescribeInstanceImageMetadataRequest) (*DescribeInstanceImageMetadataResponse, error)
+	// Attributes of the instances' primary network interfaces.
+	DescribeNetworkInterfaceAttribute(context.Context, *DescribeNetworkInterfaceAttributeRequest) (*DescribeNetworkInterfaceAttributeResponse, error)
+	ModifyNetworkInterfaceAttribute(context.Context, *ModifyNetworkInterfaceAttributeRequest) (*ModifyNetworkInterfaceAttributeResponse, error)
+	ResetNetworkInterfaceAttribute(context.Context, *ResetNetworkInterfaceAttributeRequest) (*ResetNetworkInterfaceAttributeResponse, error)
+	// Security groups seen from their VPC.
+	DescribeSecurityGroupReferences(context.Context, *DescribeSecurityGroupReferencesRequest) (*DescribeSecurityGroupReferencesResponse, error)
+	DescribeStaleSecurityGroups(context.Context, *DescribeStaleSecurityGroupsRequest) (*DescribeStaleSecurityGroupsResponse, error)
+	GetSecurityGroupsForVpc(context.Context, *GetSecurityGroupsForVpcRequest) (*GetSecurityGroupsForVpcResponse, error)
 	mustEmbedUnimplementedComputeServer()
 }
 
@@ -2496,6 +2662,42 @@ func (UnimplementedComputeServer) DescribeDhcpOptions(context.Context, *Describe
 }
 func (UnimplementedComputeServer) AssociateDhcpOptions(context.Context, *AssociateDhcpOptionsRequest) (*AssociateDhcpOptionsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method AssociateDhcpOptions not implemented")
+}
+func (UnimplementedComputeServer) EnableImageDeregistrationProtection(context.Context, *EnableImageDeregistrationProtectionRequest) (*ImageDeregistrationProtectionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method EnableImageDeregistrationProtection not implemented")
+}
+func (UnimplementedComputeServer) DisableImageDeregistrationProtection(context.Context, *DisableImageDeregistrationProtectionRequest) (*ImageDeregistrationProtectionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DisableImageDeregistrationProtection not implemented")
+}
+func (UnimplementedComputeServer) EnableImageDeprecation(context.Context, *EnableImageDeprecationRequest) (*EnableImageDeprecationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method EnableImageDeprecation not implemented")
+}
+func (UnimplementedComputeServer) DisableImageDeprecation(context.Context, *DisableImageDeprecationRequest) (*DisableImageDeprecationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DisableImageDeprecation not implemented")
+}
+func (UnimplementedComputeServer) CancelImageLaunchPermission(context.Context, *CancelImageLaunchPermissionRequest) (*CancelImageLaunchPermissionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CancelImageLaunchPermission not implemented")
+}
+func (UnimplementedComputeServer) DescribeInstanceImageMetadata(context.Context, *DescribeInstanceImageMetadataRequest) (*DescribeInstanceImageMetadataResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeInstanceImageMetadata not implemented")
+}
+func (UnimplementedComputeServer) DescribeNetworkInterfaceAttribute(context.Context, *DescribeNetworkInterfaceAttributeRequest) (*DescribeNetworkInterfaceAttributeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeNetworkInterfaceAttribute not implemented")
+}
+func (UnimplementedComputeServer) ModifyNetworkInterfaceAttribute(context.Context, *ModifyNetworkInterfaceAttributeRequest) (*ModifyNetworkInterfaceAttributeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ModifyNetworkInterfaceAttribute not implemented")
+}
+func (UnimplementedComputeServer) ResetNetworkInterfaceAttribute(context.Context, *ResetNetworkInterfaceAttributeRequest) (*ResetNetworkInterfaceAttributeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ResetNetworkInterfaceAttribute not implemented")
+}
+func (UnimplementedComputeServer) DescribeSecurityGroupReferences(context.Context, *DescribeSecurityGroupReferencesRequest) (*DescribeSecurityGroupReferencesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeSecurityGroupReferences not implemented")
+}
+func (UnimplementedComputeServer) DescribeStaleSecurityGroups(context.Context, *DescribeStaleSecurityGroupsRequest) (*DescribeStaleSecurityGroupsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeStaleSecurityGroups not implemented")
+}
+func (UnimplementedComputeServer) GetSecurityGroupsForVpc(context.Context, *GetSecurityGroupsForVpcRequest) (*GetSecurityGroupsForVpcResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetSecurityGroupsForVpc not implemented")
 }
 func (UnimplementedComputeServer) mustEmbedUnimplementedComputeServer() {}
 func (UnimplementedComputeServer) testEmbeddedByValue()                 {}
@@ -5049,6 +5251,222 @@ func _Compute_AssociateDhcpOptions_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_EnableImageDeregistrationProtection_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(EnableImageDeregistrationProtectionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).EnableImageDeregistrationProtection(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_EnableImageDeregistrationProtection_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).EnableImageDeregistrationProtection(ctx, req.(*EnableImageDeregistrationProtectionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DisableImageDeregistrationProtection_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DisableImageDeregistrationProtectionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DisableImageDeregistrationProtection(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DisableImageDeregistrationProtection_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DisableImageDeregistrationProtection(ctx, req.(*DisableImageDeregistrationProtectionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_EnableImageDeprecation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(EnableImageDeprecationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).EnableImageDeprecation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_EnableImageDeprecation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).EnableImageDeprecation(ctx, req.(*EnableImageDeprecationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DisableImageDeprecation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DisableImageDeprecationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DisableImageDeprecation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DisableImageDeprecation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DisableImageDeprecation(ctx, req.(*DisableImageDeprecationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_CancelImageLaunchPermission_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CancelImageLaunchPermissionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).CancelImageLaunchPermission(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_CancelImageLaunchPermission_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).CancelImageLaunchPermission(ctx, req.(*CancelImageLaunchPermissionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeInstanceImageMetadata_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeInstanceImageMetadataRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeInstanceImageMetadata(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeInstanceImageMetadata_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeInstanceImageMetadata(ctx, req.(*DescribeInstanceImageMetadataRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeNetworkInterfaceAttribute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeNetworkInterfaceAttributeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeNetworkInterfaceAttribute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeNetworkInterfaceAttribute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeNetworkInterfaceAttribute(ctx, req.(*DescribeNetworkInterfaceAttributeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ModifyNetworkInterfaceAttribute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ModifyNetworkInterfaceAttributeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ModifyNetworkInterfaceAttribute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ModifyNetworkInterfaceAttribute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ModifyNetworkInterfaceAttribute(ctx, req.(*ModifyNetworkInterfaceAttributeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_ResetNetworkInterfaceAttribute_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ResetNetworkInterfaceAttributeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ResetNetworkInterfaceAttribute(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ResetNetworkInterfaceAttribute_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ResetNetworkInterfaceAttribute(ctx, req.(*ResetNetworkInterfaceAttributeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeSecurityGroupReferences_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeSecurityGroupReferencesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeSecurityGroupReferences(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeSecurityGroupReferences_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeSecurityGroupReferences(ctx, req.(*DescribeSecurityGroupReferencesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeStaleSecurityGroups_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeStaleSecurityGroupsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeStaleSecurityGroups(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeStaleSecurityGroups_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeStaleSecurityGroups(ctx, req.(*DescribeStaleSecurityGroupsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_GetSecurityGroupsForVpc_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetSecurityGroupsForVpcRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).GetSecurityGroupsForVpc(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_GetSecurityGroupsForVpc_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).GetSecurityGroupsForVpc(ctx, req.(*GetSecurityGroupsForVpcRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Compute_ServiceDesc is the grpc.ServiceDesc for Compute service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -5611,6 +6029,54 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "AssociateDhcpOptions",
 			Handler:    _Compute_AssociateDhcpOptions_Handler,
+		},
+		{
+			MethodName: "EnableImageDeregistrationProtection",
+			Handler:    _Compute_EnableImageDeregistrationProtection_Handler,
+		},
+		{
+			MethodName: "DisableImageDeregistrationProtection",
+			Handler:    _Compute_DisableImageDeregistrationProtection_Handler,
+		},
+		{
+			MethodName: "EnableImageDeprecation",
+			Handler:    _Compute_EnableImageDeprecation_Handler,
+		},
+		{
+			MethodName: "DisableImageDeprecation",
+			Handler:    _Compute_DisableImageDeprecation_Handler,
+		},
+		{
+			MethodName: "CancelImageLaunchPermission",
+			Handler:    _Compute_CancelImageLaunchPermission_Handler,
+		},
+		{
+			MethodName: "DescribeInstanceImageMetadata",
+			Handler:    _Compute_DescribeInstanceImageMetadata_Handler,
+		},
+		{
+			MethodName: "DescribeNetworkInterfaceAttribute",
+			Handler:    _Compute_DescribeNetworkInterfaceAttribute_Handler,
+		},
+		{
+			MethodName: "ModifyNetworkInterfaceAttribute",
+			Handler:    _Compute_ModifyNetworkInterfaceAttribute_Handler,
+		},
+		{
+			MethodName: "ResetNetworkInterfaceAttribute",
+			Handler:    _Compute_ResetNetworkInterfaceAttribute_Handler,
+		},
+		{
+			MethodName: "DescribeSecurityGroupReferences",
+			Handler:    _Compute_DescribeSecurityGroupReferences_Handler,
+		},
+		{
+			MethodName: "DescribeStaleSecurityGroups",
+			Handler:    _Compute_DescribeStaleSecurityGroups_Handler,
+		},
+		{
+			MethodName: "GetSecurityGroupsForVpc",
+			Handler:    _Compute_GetSecurityGroupsForVpc_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
