@@ -216,3 +216,12 @@ func nonNil(b []byte) []byte {
 	}
 	return b
 }
+
+// Shared reports whether other processes may write st: true for an etcd
+// store (several ec2d replicas share one), whose other writers' commits
+// reach this process only through Watch; false for bbolt, which one
+// process holds.
+func Shared(st Store) bool {
+	_, ok := st.(*Etcd)
+	return ok
+}
