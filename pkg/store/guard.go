@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // Guard fences a writer: a Txn whose ctx carries it commits only while the
@@ -38,3 +39,14 @@ func GuardFrom(ctx context.Context) (Guard, bool) {
 }
 
 func (g Guard) String() string { return fmt.Sprintf("%s@%d", g.Key, g.CreateRevision) }
+
+// GuardFor is the Guard of etcd key etcdKey (a full key, as the etcd
+// client names it; it must lie under the store's Prefix) created at etcd
+// revision etcdRev (as the election reports it).
+func (e *Etcd) GuardFor(etcdKey string, etcdRev int64) (Guard, error) {
+	key, ok := strings.CutPrefix(etcdKey, e.prefix)
+	if !ok || key == "" {
+		return Guard{}, fmt.Errorf("guard key %q: not under the store's prefix %q", etcdKey, e.prefix)
+	}
+	return Guard{Key: key, CreateRevision: fromEtcdRev(etcdRev)}, nil
+}
