@@ -20,8 +20,15 @@ import (
 // the cache, in commit order, before Txn returns, so a read never sees a
 // state older than a commit this process made. A commit that ends with an
 // ambiguous error marks the cache stale, and the next read reloads it.
-// Writers that bypass the Service (another process, the raw store) are not
-// seen: the Service must be the only writer of /instances/ and /volumes/.
+//
+// On a shared store (etcd: several ec2d replicas, store.Shared) the cache
+// also follows the other writers (cache_follow.go): it loads a Snapshot of
+// its prefixes and watches them from the snapshot's revision, so nothing
+// committed between load and watch is lost, and applies every event. Its
+// own commits come back through the watch too; the tables' revisions make
+// applying them again a no-op (cache_table.go), so usage is counted once.
+// On bbolt (one process) nothing else writes: writers that bypass the
+// Service (the raw store) are not seen.
 //
 // Records handed out are shared: callers must treat them as read-only.
 type recordCache struct {
@@ -33,12 +40,13 @@ type recordCache struct {
 	vol    *table[Volume]
 	use    usageSums
 	addrs  addrIndex
+	follow follower
 }
 
 // newRecordCache wraps st and loads the records; use says what capacity
 // an instance holds (usageOf).
 func newRecordCache(ctx context.Context, st store.Store, use func(*Instance) (usage, bool)) (*recordCache, error) {
-	c := &recordCache{Store: st, use: usageSums{of: use}}
+	c := &recordCache{Store: st, use: usageSums{of: use}, follow: follower{on: store.Shared(st)}}
 	c.inst = newTable(map[string]func(*Instance) string{
 		"owner":  func(in *Instance) string { return in.Owner },
 		"host":   func(in *Instance) string { return in.HostID },
@@ -53,29 +61,41 @@ func newRecordCache(ctx context.Context, st store.Store, use func(*Instance) (us
 	return c, c.reload(ctx)
 }
 
-// reload rebuilds the cache from the store; the caller holds c.commit.
+// reload rebuilds the cache from a snapshot of the store and, when it
+// follows the store, watches again from the snapshot's revision; the
+// caller holds c.commit.
 func (c *recordCache) reload(ctx context.Context) error {
-	insts, err := c.Store.List(ctx, prefixInstance)
+	kvs, rev, err := c.Store.Snapshot(ctx, prefixInstance, prefixVolume)
 	if err != nil {
-		return fmt.Errorf("load instances: %w", err)
+		return fmt.Errorf("load instances and volumes: %w", err)
 	}
-	vols, err := c.Store.List(ctx, prefixVolume)
-	if err != nil {
-		return fmt.Errorf("load volumes: %w", err)
+	if err := c.loadSnapshot(kvs, rev); err != nil {
+		return err
 	}
+	if err := c.subscribe(rev); err != nil {
+		c.setStale()
+		return err
+	}
+	return nil
+}
+
+// loadSnapshot replaces the tables' content with kvs, read at rev.
+func (c *recordCache) loadSnapshot(kvs []store.KV, rev int64) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.follow.gen++ // the watches of the old content stop applying
 	c.inst.reset()
 	c.vol.reset()
 	c.use.reset()
 	c.addrs.reset()
-	for _, kv := range insts {
-		if err := c.inst.put(kv.Key, kv.Value); err != nil {
-			return err
+	c.inst.floor, c.vol.floor = rev, rev
+	for _, kv := range kvs {
+		t := c.tableFor(kv.Key)
+		if t == nil {
+			continue
 		}
-	}
-	for _, kv := range vols {
-		if err := c.vol.put(kv.Key, kv.Value); err != nil {
+		if err := t.load(kv); err != nil {
+			c.stale = true
 			return err
 		}
 	}
@@ -97,31 +117,31 @@ func (c *recordCache) Txn(ctx context.Context, ops ...store.Op) (int64, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, op := range ops {
-		if err := c.applyOp(op); err != nil {
+		t := c.tableFor(op.Key)
+		if t == nil {
+			continue
+		}
+		if err := t.apply(op.Key, op.Value, op.Delete, rev); err != nil {
 			c.stale = true
 			return rev, nil // committed: the reload on the next read repairs the cache
 		}
 	}
+	if !c.follow.on { // no watch will bring older changes: forget the deletes
+		c.inst.prune(rev)
+		c.vol.prune(rev)
+	}
 	return rev, nil
 }
 
-func (c *recordCache) applyOp(op store.Op) error {
-	t := c.tableFor(op.Key)
-	switch {
-	case t == nil:
-		return nil
-	case op.Delete:
-		t.del(op.Key)
-		return nil
-	}
-	return t.put(op.Key, op.Value)
+// cacheTable is what the cache does with a table of any record type.
+type cacheTable interface {
+	load(store.KV) error
+	apply(key string, raw []byte, del bool, rev int64) error
+	prune(rev int64)
 }
 
 // tableFor is the typed table a key belongs in (nil: none).
-func (c *recordCache) tableFor(key string) interface {
-	put(string, []byte) error
-	del(string)
-} {
+func (c *recordCache) tableFor(key string) cacheTable {
 	switch {
 	case strings.HasPrefix(key, prefixInstance):
 		return c.inst

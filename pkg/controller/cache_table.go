@@ -3,17 +3,28 @@ package controller
 import (
 	"slices"
 	"strings"
+
+	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
 // table holds the decoded records under one store prefix, sorted by key,
 // with secondary indexes (index name → key value → records sorted by key).
 // It is not safe for concurrent use: recordCache guards it.
+//
+// It also keeps the revision each record was written at, and of each
+// recent delete, so that a change seen twice or late (a commit of this
+// process applied at once and again from the store's watch, or a watch
+// event older than a later commit already applied) is ignored: apply is
+// idempotent and never moves a record back.
 type table[T any] struct {
 	keys   map[string]func(*T) string
 	change func(old, cur *T) // told of every record added or removed
 	recs   map[string]*T
 	sorted []entry[T]
 	index  map[string]map[string][]entry[T]
+	revs   map[string]int64 // key → revision of its record
+	gone   map[string]int64 // key → revision of its delete, until pruned
+	floor  int64            // the snapshot revision: older changes are in it
 }
 
 // entry is one record with its store key, the sort order of every list.
@@ -30,6 +41,7 @@ func newTable[T any](keys map[string]func(*T) string, change func(old, cur *T)) 
 
 func (t *table[T]) reset() {
 	t.recs, t.sorted = map[string]*T{}, nil
+	t.revs, t.gone, t.floor = map[string]int64{}, map[string]int64{}, 0
 	t.index = map[string]map[string][]entry[T]{}
 	for name := range t.keys {
 		t.index[name] = map[string][]entry[T]{}
@@ -60,6 +72,7 @@ func (t *table[T]) del(key string) {
 		return
 	}
 	delete(t.recs, key)
+	delete(t.revs, key)
 	t.sorted = removeSorted(t.sorted, key)
 	for name, f := range t.keys {
 		idx := t.index[name]
@@ -70,6 +83,45 @@ func (t *table[T]) del(key string) {
 		}
 	}
 	t.change(old, nil)
+}
+
+// load puts a record of a snapshot read at the table's floor.
+func (t *table[T]) load(kv store.KV) error {
+	if err := t.put(kv.Key, kv.Value); err != nil {
+		return err
+	}
+	t.revs[kv.Key] = kv.Revision
+	return nil
+}
+
+// apply puts raw under key (or deletes key) as committed at rev, unless
+// the table already reflects rev or a later change of key.
+func (t *table[T]) apply(key string, raw []byte, del bool, rev int64) error {
+	if rev <= t.floor || rev <= t.revs[key] || rev <= t.gone[key] {
+		return nil
+	}
+	if del {
+		t.del(key)
+		t.gone[key] = rev
+		return nil
+	}
+	if err := t.put(key, raw); err != nil {
+		return err
+	}
+	t.revs[key] = rev
+	delete(t.gone, key)
+	return nil
+}
+
+// prune forgets the deletes at or before rev: no change of their keys at
+// or before rev can arrive any more (the watch has passed rev, or nothing
+// watches).
+func (t *table[T]) prune(rev int64) {
+	for k, r := range t.gone {
+		if r <= rev {
+			delete(t.gone, k)
+		}
+	}
 }
 
 // all returns every record in key order.

@@ -21,7 +21,13 @@ type Observer interface {
 type loopState struct {
 	obs      Observer
 	lastPass atomic.Int64 // unix nanoseconds of the last completed pass; 0: none
+	follower atomic.Bool  // another replica leads and reconciles (SetFollower)
 }
+
+// SetFollower says whether another replica of the region leads, so that
+// this one does not run its reconciler (pkg/leader) and its readiness
+// does not wait for passes.
+func (s *Service) SetFollower(f bool) { s.loop.follower.Store(f) }
 
 // SetObserver has o told of every sweep and pass. Call it before Run.
 func (s *Service) SetObserver(o Observer) { s.loop.obs = o }

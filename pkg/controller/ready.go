@@ -27,7 +27,7 @@ const readyProbeKey = "/readyz/probe"
 // Ready runs the readiness checks, in a fixed order: the store takes a
 // write, every zone has a host whose agent is connected and heartbeated
 // within the heartbeat timeout, and the reconciler completed a pass within
-// readyPassAge.
+// readyPassAge (unless this replica is a follower: SetFollower).
 func (s *Service) Ready(ctx context.Context) []ReadyCheck {
 	return []ReadyCheck{
 		{Name: "store", Err: s.storeWritable(ctx)},
@@ -76,6 +76,8 @@ func (s *Service) zonesServed(ctx context.Context) error {
 func (s *Service) reconcilerFresh(now time.Time) error {
 	last := s.LastPass()
 	switch {
+	case s.loop.follower.Load():
+		return nil // the elected leader reconciles; its readiness covers it
 	case last.IsZero():
 		return errors.New("no pass completed yet")
 	case now.Sub(last) > readyPassAge:

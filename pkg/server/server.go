@@ -106,7 +106,7 @@ func Run(ctx context.Context, o Options) error {
 		}
 	}
 	m := newMetrics(svc)
-	go svc.Run(ctx)
+	go runBackground(ctx, electorFor(st, replicaName(o.GRPCAddr), log), svc, log)
 	keys := accounts.KeyStore(st)
 	compute := api.NewCompute(svc)
 	grpcLis, err := net.Listen("tcp", o.GRPCAddr)

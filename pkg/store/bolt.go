@@ -101,13 +101,62 @@ func (b *Bolt) Revision(ctx context.Context) (int64, error) {
 	return rev, err
 }
 
+// Snapshot implements Store in one bbolt read transaction.
+func (b *Bolt) Snapshot(ctx context.Context, prefixes ...string) ([]KV, int64, error) {
+	var out []KV
+	var rev int64
+	err := b.view(ctx, func(tx *bolt.Tx) error {
+		rev = readRev(tx)
+		for _, prefix := range prefixes {
+			c := tx.Bucket(kvBucket).Cursor()
+			p := []byte(prefix)
+			for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+				kv, err := decodeKV(string(k), v)
+				if err != nil {
+					return err
+				}
+				out = append(out, kv)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("snapshot %q: %w", prefixes, err)
+	}
+	return out, rev, nil
+}
+
 // Watch implements Store.
 func (b *Bolt) Watch(ctx context.Context, prefix string) (<-chan Event, error) {
+	return b.watch(ctx, prefix, -1)
+}
+
+// WatchFrom implements Store: Bolt keeps no history, so rev must be the
+// current revision (checked under the commit lock, so no commit falls
+// between); an older one fails with ErrCompacted.
+func (b *Bolt) WatchFrom(ctx context.Context, prefix string, rev int64) (<-chan Event, error) {
+	return b.watch(ctx, prefix, rev)
+}
+
+// watch registers a watcher; rev >= 0 must be the current revision.
+func (b *Bolt) watch(ctx context.Context, prefix string, rev int64) (<-chan Event, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("watch %q: %w", prefix, err)
 	}
 	b.commit.Lock()
 	defer b.commit.Unlock()
+	if rev >= 0 {
+		cur, err := b.Revision(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("watch %q: %w", prefix, err)
+		}
+		switch {
+		case rev < cur:
+			return nil, fmt.Errorf("watch %q from revision %d (current %d): %w", prefix, rev, cur, ErrCompacted)
+		case rev > cur:
+			return nil, fmt.Errorf("watch %q from revision %d: beyond the current %d", prefix, rev, cur)
+		}
+	}
 	ch, err := b.hub.add(ctx, prefix)
 	if err != nil {
 		return nil, fmt.Errorf("watch %q: %w", prefix, err)

@@ -16,6 +16,9 @@ func (b *Bolt) Txn(ctx context.Context, ops ...Op) (int64, error) {
 	if err := validateOps(ops); err != nil {
 		return 0, err
 	}
+	if g, ok := GuardFrom(ctx); ok {
+		return 0, fmt.Errorf("txn: guard %s: a bbolt store has no elections to fence", g)
+	}
 	if len(ops) == 0 {
 		return b.Revision(ctx)
 	}

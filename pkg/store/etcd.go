@@ -56,6 +56,7 @@ type EtcdTLS struct {
 // store revision is then not 0 although the namespace is empty.
 type Etcd struct {
 	cli     *clientv3.Client
+	prefix  string
 	log     *slog.Logger
 	kv      clientv3.KV
 	watcher clientv3.Watcher
@@ -91,7 +92,7 @@ func OpenEtcd(ctx context.Context, cfg EtcdConfig) (*Etcd, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open etcd store %v: %w", cfg.Endpoints, err)
 	}
-	e := &Etcd{cli: cli, log: cfg.Log, kv: namespace.NewKV(cli.KV, cfg.Prefix), watcher: namespace.NewWatcher(cli.Watcher, cfg.Prefix)}
+	e := &Etcd{cli: cli, prefix: cfg.Prefix, log: cfg.Log, kv: namespace.NewKV(cli.KV, cfg.Prefix), watcher: namespace.NewWatcher(cli.Watcher, cfg.Prefix)}
 	e.done, e.cancel = context.WithCancel(context.Background())
 	pctx, cancel := context.WithTimeout(ctx, cfg.DialTimeout)
 	defer cancel()
@@ -115,6 +116,13 @@ func clientConfig(cfg EtcdConfig) (clientv3.Config, error) {
 	ccfg.TLS = tc
 	return ccfg, nil
 }
+
+// Client is the etcd client, for what the store does not cover (the
+// leader election); keys it writes are not namespaced: see Prefix.
+func (e *Etcd) Client() *clientv3.Client { return e.cli }
+
+// Prefix is the namespace of the store's keys in etcd.
+func (e *Etcd) Prefix() string { return e.prefix }
 
 // Get implements Store.
 func (e *Etcd) Get(ctx context.Context, key string) (KV, error) {
@@ -207,4 +215,13 @@ func nonNil(b []byte) []byte {
 		return []byte{}
 	}
 	return b
+}
+
+// Shared reports whether other processes may write st: true for an etcd
+// store (several ec2d replicas share one), whose other writers' commits
+// reach this process only through Watch; false for bbolt, which one
+// process holds.
+func Shared(st Store) bool {
+	_, ok := st.(*Etcd)
+	return ok
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // Txn implements Store as one etcd transaction: If the ExpectRevision
-// compares, Then the puts and deletes, Else read the checked keys to name
+// compares (and the ctx's Guard: its key's create revision), Then the puts and deletes, Else read the checked keys to name
 // the ones that failed. The new revision is the response header's: the
 // revision every op was applied at, or, when nothing changed (only deletes
 // of absent keys), the current revision unchanged, as with Bolt.
@@ -25,11 +25,21 @@ func (e *Etcd) Txn(ctx context.Context, ops ...Op) (int64, error) {
 		return 0, fmt.Errorf("txn: %w", err)
 	}
 	cmps, checked, reads := txnChecks(ops)
+	g, guarded := GuardFrom(ctx)
+	if guarded {
+		cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(g.Key), "=", toEtcdRev(g.CreateRevision)))
+		reads = append(reads, clientv3.OpGet(g.Key, clientv3.WithKeysOnly()))
+	}
 	resp, err := e.kv.Txn(ctx).If(cmps...).Then(txnWrites(ops)...).Else(reads...).Commit()
 	if err != nil {
 		return 0, fmt.Errorf("txn: %w", e.wrapErr(err))
 	}
 	if !resp.Succeeded {
+		if guarded {
+			if err := guardError(g, resp.Responses[len(resp.Responses)-1]); err != nil {
+				return 0, fmt.Errorf("txn: %w", err)
+			}
+		}
 		return 0, fmt.Errorf("txn: %w", conflictError(checked, resp.Responses))
 	}
 	return fromEtcdRev(resp.Header.Revision), nil
@@ -84,4 +94,18 @@ func conflictError(checked []Op, reads []*pb.ResponseOp) error {
 		return fmt.Errorf("checks of %d keys failed: %w", len(checked), ErrConflict) // not expected: the reads disagree
 	}
 	return fmt.Errorf("%s: %w", strings.Join(msgs, "; "), ErrConflict)
+}
+
+// guardError is ErrFenced, naming the guard key's create revision now,
+// when the read of the guard key (from the Else branch) shows it no longer
+// holds; nil when it does (another check failed).
+func guardError(g Guard, read *pb.ResponseOp) error {
+	var cur int64
+	if kvs := read.GetResponseRange().GetKvs(); len(kvs) > 0 {
+		cur = fromEtcdRev(kvs[0].CreateRevision)
+	}
+	if cur == g.CreateRevision {
+		return nil
+	}
+	return fmt.Errorf("guard %s: key created at revision %d now: %w", g, cur, ErrFenced)
 }

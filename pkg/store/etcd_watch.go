@@ -23,6 +23,21 @@ func (e *Etcd) Watch(ctx context.Context, prefix string) (<-chan Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("watch %q: %w", prefix, err)
 	}
+	return e.watchFrom(ctx, prefix, rev)
+}
+
+// WatchFrom implements Store with an etcd watch from rev+1. When rev was
+// compacted, etcd ends the watch at once and the channel closes before
+// any event.
+func (e *Etcd) WatchFrom(ctx context.Context, prefix string, rev int64) (<-chan Event, error) {
+	if rev < 0 {
+		return nil, fmt.Errorf("watch %q from revision %d: invalid", prefix, rev)
+	}
+	return e.watchFrom(ctx, prefix, toEtcdRev(rev))
+}
+
+// watchFrom watches prefix for the events after etcd revision rev.
+func (e *Etcd) watchFrom(ctx context.Context, prefix string, rev int64) (<-chan Event, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {

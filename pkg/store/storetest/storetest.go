@@ -35,6 +35,9 @@ func Run(t *testing.T, newStore Factory) {
 		{"WatchOrder", testWatchOrder},
 		{"WatchManyInOrder", testWatchMany},
 		{"WatchCancel", testWatchCancel},
+		{"Snapshot", testSnapshot},
+		{"WatchFromSnapshot", testWatchFrom},
+		{"WatchFromOlder", testWatchFromOlder},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
