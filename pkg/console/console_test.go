@@ -1,0 +1,344 @@
+package console_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/ec2lab/ec2lab/pkg/auth"
+	"github.com/ec2lab/ec2lab/pkg/console"
+	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
+)
+
+var (
+	key1 = auth.Key{AccessKeyID: "AKIACONSOLE000000001", SecretAccessKey: "secret-one-xyz", AccountID: "111111111111"}
+	key2 = auth.Key{AccessKeyID: "AKIACONSOLE000000002", SecretAccessKey: "secret-two-xyz", AccountID: "222222222222"}
+)
+
+// rig is a console over a fakeCompute with two accounts, one instance
+// each, a movable clock and a captured log.
+type rig struct {
+	srv  *httptest.Server
+	fake *fakeCompute
+	log  *bytes.Buffer
+	mu   sync.Mutex
+	now  time.Time
+}
+
+func newRig(t *testing.T, tls bool) *rig {
+	t.Helper()
+	r := &rig{log: &bytes.Buffer{}, now: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
+	r.fake = &fakeCompute{byAcct: map[string][]*v1.Instance{
+		key1.AccountID: {{InstanceId: "i-0first000000000", State: &v1.InstanceState{Name: "running"}, InstanceType: "t3.nano"}},
+		key2.AccountID: {{InstanceId: "i-0second00000000", State: &v1.InstanceState{Name: "stopped"}, InstanceType: "t3.nano"}},
+	}}
+	h := console.New(console.Options{Compute: r.fake, Keys: auth.StaticKeys{key1.AccessKeyID: key1, key2.AccessKeyID: key2},
+		Log: slog.New(slog.NewTextHandler(&syncWriter{w: r.log}, nil)), Region: "lab-1", SessionTTL: 10 * time.Minute,
+		Now: r.clock})
+	mux := http.NewServeMux()
+	mux.Handle(console.Prefix, h)
+	if tls {
+		r.srv = httptest.NewTLSServer(mux)
+	} else {
+		r.srv = httptest.NewServer(mux)
+	}
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+func (r *rig) clock() time.Time { r.mu.Lock(); defer r.mu.Unlock(); return r.now }
+
+func (r *rig) advance(d time.Duration) { r.mu.Lock(); r.now = r.now.Add(d); r.mu.Unlock() }
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.w.Write(p) }
+
+// reply is a response's status, headers and body.
+type reply struct {
+	status int
+	header http.Header
+	body   string
+	cookie *http.Cookie
+}
+
+// do sends one request, following no redirect, with cookie when set.
+func (r *rig) do(t *testing.T, method, path string, form url.Values, cookie *http.Cookie) reply {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, r.srv.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	c := r.srv.Client()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	rep := reply{status: resp.StatusCode, header: resp.Header, body: string(b)}
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "ec2lab_console" {
+			rep.cookie = ck
+		}
+	}
+	return rep
+}
+
+// signIn signs k in and returns the session cookie.
+func (r *rig) signIn(t *testing.T, k auth.Key) *http.Cookie {
+	t.Helper()
+	rep := r.do(t, http.MethodPost, "/console/signin", url.Values{"access_key_id": {k.AccessKeyID}, "secret_access_key": {k.SecretAccessKey}}, nil)
+	if rep.status != http.StatusSeeOther || rep.cookie == nil {
+		t.Fatalf("sign-in of %s: %d, cookie %v\n%s", k.AccessKeyID, rep.status, rep.cookie, rep.body)
+	}
+	return rep.cookie
+}
+
+var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// csrf is the CSRF token of the session's instances page.
+func (r *rig) csrf(t *testing.T, c *http.Cookie) string {
+	t.Helper()
+	rep := r.do(t, http.MethodGet, "/console/instances", nil, c)
+	m := csrfRe.FindStringSubmatch(rep.body)
+	if rep.status != http.StatusOK || m == nil {
+		t.Fatalf("instances page: %d, no CSRF token\n%s", rep.status, rep.body)
+	}
+	return m[1]
+}
+
+// TestSignIn: without a session every page sends to the sign-in page; the
+// right key and secret start a session whose cookie is HttpOnly,
+// SameSite=Strict, scoped to /console/ and not Secure over plain HTTP; the
+// instances page then lists the account's instance; sign-out ends it.
+func TestSignIn(t *testing.T) {
+	r := newRig(t, false)
+	if rep := r.do(t, http.MethodGet, "/console/instances", nil, nil); rep.status != http.StatusSeeOther ||
+		rep.header.Get("Location") != "/console/signin" {
+		t.Fatalf("instances without a session: %d %s", rep.status, rep.header.Get("Location"))
+	}
+	if rep := r.do(t, http.MethodGet, "/console/signin", nil, nil); rep.status != http.StatusOK || !strings.Contains(rep.body, "Secret access key") {
+		t.Fatalf("sign-in page: %d\n%s", rep.status, rep.body)
+	}
+	c := r.signIn(t, key1)
+	if !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/console/" || c.Secure || len(c.Value) < 32 {
+		t.Errorf("session cookie %+v: want HttpOnly, SameSite=Strict, Path=/console/, not Secure over HTTP, a long random value", c)
+	}
+	rep := r.do(t, http.MethodGet, "/console/instances", nil, c)
+	if rep.status != http.StatusOK || !strings.Contains(rep.body, "i-0first000000000") || !strings.Contains(rep.body, "account 111111111111") {
+		t.Fatalf("instances page: %d\n%s", rep.status, rep.body)
+	}
+	if csp := rep.header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("Content-Security-Policy %q", csp)
+	}
+	tok := r.csrf(t, c)
+	out := r.do(t, http.MethodPost, "/console/signout", url.Values{"csrf": {tok}}, c)
+	if out.status != http.StatusSeeOther || out.cookie == nil || out.cookie.MaxAge >= 0 {
+		t.Fatalf("sign-out: %d, cookie %+v", out.status, out.cookie)
+	}
+	if rep := r.do(t, http.MethodGet, "/console/instances", nil, c); rep.status != http.StatusSeeOther {
+		t.Fatalf("the old cookie after sign-out: %d, want a redirect to sign in", rep.status)
+	}
+	if strings.Contains(r.log.String(), key1.SecretAccessKey) {
+		t.Errorf("the secret was logged:\n%s", r.log.String())
+	}
+}
+
+// TestSecureCookieOverTLS: served over TLS, the session cookie is Secure.
+func TestSecureCookieOverTLS(t *testing.T) {
+	r := newRig(t, true)
+	if c := r.signIn(t, key1); !c.Secure || !c.HttpOnly {
+		t.Errorf("cookie over TLS %+v, want Secure and HttpOnly", c)
+	}
+}
+
+// TestBadSecret: a wrong secret or an unknown key gets a clear error, 401
+// and no cookie, and the secret tried is not logged; after five failures
+// from an address even the right secret is refused (429) for a minute.
+func TestBadSecret(t *testing.T) {
+	r := newRig(t, false)
+	for i, f := range []url.Values{
+		{"access_key_id": {key1.AccessKeyID}, "secret_access_key": {"not-the-secret-42"}},
+		{"access_key_id": {"AKIANOSUCHKEY0000000"}, "secret_access_key": {"not-the-secret-42"}},
+		{"access_key_id": {key1.AccessKeyID}, "secret_access_key": {""}},
+	} {
+		rep := r.do(t, http.MethodPost, "/console/signin", f, nil)
+		if rep.status != http.StatusUnauthorized || rep.cookie != nil || !strings.Contains(rep.body, "access key ID or secret access key is wrong") {
+			t.Errorf("attempt %d: %d, cookie %v\n%s", i, rep.status, rep.cookie, rep.body)
+		}
+	}
+	if strings.Contains(r.log.String(), "not-the-secret-42") {
+		t.Errorf("a tried secret was logged:\n%s", r.log.String())
+	}
+	bad := url.Values{"access_key_id": {key1.AccessKeyID}, "secret_access_key": {"wrong"}}
+	r.do(t, http.MethodPost, "/console/signin", bad, nil)
+	r.do(t, http.MethodPost, "/console/signin", bad, nil)
+	good := url.Values{"access_key_id": {key1.AccessKeyID}, "secret_access_key": {key1.SecretAccessKey}}
+	if rep := r.do(t, http.MethodPost, "/console/signin", good, nil); rep.status != http.StatusTooManyRequests || rep.cookie != nil {
+		t.Fatalf("right secret after 5 failures: %d, cookie %v", rep.status, rep.cookie)
+	}
+	r.advance(61 * time.Second)
+	r.signIn(t, key1)
+}
+
+// TestSessionExpiry: a session idle longer than its TTL is gone; one used
+// within it lives on.
+func TestSessionExpiry(t *testing.T) {
+	r := newRig(t, false)
+	c := r.signIn(t, key1)
+	r.advance(9 * time.Minute)
+	if rep := r.do(t, http.MethodGet, "/console/instances", nil, c); rep.status != http.StatusOK {
+		t.Fatalf("after 9 of 10 minutes: %d", rep.status)
+	}
+	r.advance(9 * time.Minute) // renewed by the request above
+	if rep := r.do(t, http.MethodGet, "/console/instances/table", nil, c); rep.status != http.StatusOK {
+		t.Fatalf("9 minutes after the last request: %d", rep.status)
+	}
+	r.advance(11 * time.Minute)
+	if rep := r.do(t, http.MethodGet, "/console/instances", nil, c); rep.status != http.StatusSeeOther ||
+		rep.header.Get("Location") != "/console/signin" {
+		t.Fatalf("after 11 idle minutes: %d %s, want a redirect to sign in", rep.status, rep.header.Get("Location"))
+	}
+}
+
+// TestCSRF: a POST without the session's CSRF token, or with another
+// session's, is refused with 403 and stops nothing; with it, the instance
+// is stopped.
+func TestCSRF(t *testing.T) {
+	r := newRig(t, false)
+	c := r.signIn(t, key1)
+	tok := r.csrf(t, c)
+	other := r.csrf(t, r.signIn(t, key1))
+	for name, f := range map[string]url.Values{"none": {}, "wrong": {"csrf": {"AAAAAAAAAAAAAAAAAAAAAAAAAA"}}, "another session's": {"csrf": {other}}} {
+		rep := r.do(t, http.MethodPost, "/console/instances/i-0first000000000/stop", f, c)
+		if rep.status != http.StatusForbidden {
+			t.Errorf("stop with %s token: %d, want 403", name, rep.status)
+		}
+		if rep := r.do(t, http.MethodPost, "/console/signout", f, c); rep.status != http.StatusForbidden {
+			t.Errorf("sign-out with %s token: %d, want 403", name, rep.status)
+		}
+	}
+	if len(r.fake.stopped) != 0 {
+		t.Fatalf("refused POSTs stopped %v", r.fake.stopped)
+	}
+	rep := r.do(t, http.MethodPost, "/console/instances/i-0first000000000/stop", url.Values{"csrf": {tok}}, c)
+	if rep.status != http.StatusSeeOther || len(r.fake.stopped) != 1 {
+		t.Fatalf("stop with the token: %d, stopped %v\n%s", rep.status, r.fake.stopped, rep.body)
+	}
+}
+
+// TestAccountIsolation: a second account's session lists none of the
+// first's instances, and stopping one of them shows the EC2 error (the
+// Compute saw the second account's key).
+func TestAccountIsolation(t *testing.T) {
+	r := newRig(t, false)
+	c2 := r.signIn(t, key2)
+	rep := r.do(t, http.MethodGet, "/console/instances/table", nil, c2)
+	if strings.Contains(rep.body, "i-0first") || !strings.Contains(rep.body, "i-0second00000000") {
+		t.Fatalf("account 2's table:\n%s", rep.body)
+	}
+	tok := r.csrf(t, c2)
+	rep = r.do(t, http.MethodPost, "/console/instances/i-0first000000000/stop", url.Values{"csrf": {tok}}, c2)
+	if rep.status != http.StatusBadRequest || !strings.Contains(rep.body, "InvalidInstanceID.NotFound") ||
+		!strings.Contains(rep.body, "does not exist") || len(r.fake.stopped) != 0 {
+		t.Fatalf("account 2 stopping account 1's instance: %d, stopped %v\n%s", rep.status, r.fake.stopped, rep.body)
+	}
+}
+
+// TestLaunchWizard: the wizard offers the images and types with their
+// families explained, shows both command lines, and submits RunInstances.
+func TestLaunchWizard(t *testing.T) {
+	r := newRig(t, false)
+	c := r.signIn(t, key1)
+	rep := r.do(t, http.MethodGet, "/console/launch", nil, c)
+	for _, want := range []string{"ami-0tiny", "t3.nano: 2 vCPU, 512 MiB, 5% baseline", "Burstable general purpose", "Compute optimized",
+		"ec2ctl run-instances --image-id ami-0tiny --instance-type t3.nano --count 1", "aws --endpoint-url http://127.0.0.1:"} {
+		if !strings.Contains(rep.body, want) {
+			t.Errorf("wizard lacks %q", want)
+		}
+	}
+	tok := csrfRe.FindStringSubmatch(rep.body)[1]
+	form := url.Values{"csrf": {tok}, "name": {"web one"}, "image_id": {"ami-0tiny"}, "instance_type": {"t3.nano"}, "count": {"2"},
+		"user_data": {"#!/bin/sh\necho it's me"}, "security_group_ids": {"sg-1", "sg-2"}}
+	prev := r.do(t, http.MethodPost, "/console/launch/preview", form, c)
+	for _, want := range []string{"--count 2", "--tag-specifications &#39;ResourceType=instance,Tags=[{Key=Name,Value=web one}]&#39;",
+		"--security-group-ids sg-1,sg-2", "--security-group-ids sg-1 sg-2", `&#39;\&#39;&#39;s me`} {
+		if !strings.Contains(prev.body, want) {
+			t.Errorf("preview lacks %q:\n%s", want, prev.body)
+		}
+	}
+	rep = r.do(t, http.MethodPost, "/console/launch", form, c)
+	if rep.status != http.StatusSeeOther || len(r.fake.runs) != 1 {
+		t.Fatalf("launch: %d, runs %v\n%s", rep.status, r.fake.runs, rep.body)
+	}
+	got := r.fake.runs[0]
+	if got.GetMinCount() != 2 || got.GetMaxCount() != 2 || got.GetTagSpecifications()[0].GetTags()[0].GetValue() != "web one" ||
+		string(got.GetUserData()) != "#!/bin/sh\necho it's me" || len(got.GetSecurityGroupIds()) != 2 {
+		t.Errorf("RunInstances request %v", got)
+	}
+}
+
+// TestSerialWebsocket: the serial websocket needs a session and the page's
+// own Origin; it then relays the console both ways as the signed-in
+// account.
+func TestSerialWebsocket(t *testing.T) {
+	r := newRig(t, false)
+	c := r.signIn(t, key2)
+	u := "ws" + strings.TrimPrefix(r.srv.URL, "http") + "/console/instances/i-0second00000000/serial"
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	hdr := func(origin string, ck *http.Cookie) *websocket.DialOptions {
+		h := http.Header{"Origin": {origin}}
+		if ck != nil {
+			h.Set("Cookie", ck.String())
+		}
+		return &websocket.DialOptions{HTTPHeader: h}
+	}
+	if _, resp, err := websocket.Dial(ctx, u, hdr(r.srv.URL, nil)); err == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("websocket without a session: %v %v", resp, err)
+	}
+	if _, resp, err := websocket.Dial(ctx, u, hdr("http://evil.example", c)); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("websocket from another origin: %v %v", resp, err)
+	}
+	ws, _, err := websocket.Dial(ctx, u, hdr(r.srv.URL, c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	_, b, err := ws.Read(ctx)
+	if err != nil || string(b) != "console of i-0second00000000 for 222222222222\n" {
+		t.Fatalf("greeting %q, %v", b, err)
+	}
+	if err := ws.Write(ctx, websocket.MessageBinary, []byte("uname\r")); err != nil {
+		t.Fatal(err)
+	}
+	if _, b, err = ws.Read(ctx); err != nil || string(b) != "uname\r" {
+		t.Fatalf("echo %q, %v", b, err)
+	}
+}

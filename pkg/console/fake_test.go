@@ -1,0 +1,116 @@
+package console_test
+
+import (
+	"context"
+	"sync"
+
+	"github.com/ec2lab/ec2lab/pkg/auth"
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
+)
+
+// fakeCompute is a Compute that, like the controller, answers each account
+// only its own instances: the account comes from the key in the context,
+// as the console must put it there.
+type fakeCompute struct {
+	v1.UnimplementedComputeServer
+	mu      sync.Mutex
+	byAcct  map[string][]*v1.Instance
+	stopped []string // instance IDs StopInstances was asked to stop
+	runs    []*v1.RunInstancesRequest
+}
+
+func (f *fakeCompute) account(ctx context.Context) (string, error) {
+	k, ok := auth.FromContext(ctx)
+	if !ok {
+		return "", ec2err.New(ec2err.AuthFailure, "no key in the context")
+	}
+	return k.AccountID, nil
+}
+
+func (f *fakeCompute) DescribeInstances(ctx context.Context, _ *v1.DescribeInstancesRequest) (*v1.DescribeInstancesResponse, error) {
+	acct, err := f.account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return &v1.DescribeInstancesResponse{Reservations: []*v1.Reservation{{Instances: f.byAcct[acct]}}}, nil
+}
+
+func (f *fakeCompute) StopInstances(ctx context.Context, r *v1.StopInstancesRequest) (*v1.InstanceStateChanges, error) {
+	acct, err := f.account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, id := range r.GetInstanceIds() {
+		found := false
+		for _, in := range f.byAcct[acct] {
+			found = found || in.GetInstanceId() == id
+		}
+		if !found {
+			return nil, ec2err.New(ec2err.InvalidInstanceIDNotFound, "The instance ID '%s' does not exist", id)
+		}
+		f.stopped = append(f.stopped, id)
+	}
+	return &v1.InstanceStateChanges{}, nil
+}
+
+func (f *fakeCompute) RunInstances(ctx context.Context, r *v1.RunInstancesRequest) (*v1.Reservation, error) {
+	if _, err := f.account(ctx); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.runs = append(f.runs, r)
+	return &v1.Reservation{Instances: []*v1.Instance{{InstanceId: "i-0launched0000000"}}}, nil
+}
+
+func (f *fakeCompute) DescribeImages(context.Context, *v1.DescribeImagesRequest) (*v1.DescribeImagesResponse, error) {
+	return &v1.DescribeImagesResponse{Images: []*v1.Image{{ImageId: "ami-0tiny", Name: "tiny", State: "available"}}}, nil
+}
+
+func (f *fakeCompute) DescribeInstanceTypes(context.Context, *v1.DescribeInstanceTypesRequest) (*v1.DescribeInstanceTypesResponse, error) {
+	return &v1.DescribeInstanceTypesResponse{InstanceTypes: []*v1.InstanceTypeInfo{
+		{InstanceType: "t3.nano", Family: "general", Burstable: true, Vcpus: 2, MemoryMib: 512, BaselinePercent: 5},
+		{InstanceType: "c5.large", Family: "compute", Vcpus: 2, MemoryMib: 4096}}}, nil
+}
+
+func (f *fakeCompute) DescribeSubnets(context.Context, *v1.DescribeSubnetsRequest) (*v1.DescribeSubnetsResponse, error) {
+	return &v1.DescribeSubnetsResponse{}, nil
+}
+
+func (f *fakeCompute) DescribeKeyPairs(context.Context, *v1.DescribeKeyPairsRequest) (*v1.DescribeKeyPairsResponse, error) {
+	return &v1.DescribeKeyPairsResponse{}, nil
+}
+
+func (f *fakeCompute) DescribeSecurityGroups(context.Context, *v1.DescribeSecurityGroupsRequest) (*v1.DescribeSecurityGroupsResponse, error) {
+	return &v1.DescribeSecurityGroupsResponse{}, nil
+}
+
+// StreamConsole echoes what it receives after a greeting naming the
+// instance and the account.
+func (f *fakeCompute) StreamConsole(s v1.Compute_StreamConsoleServer) error {
+	first, err := s.Recv()
+	if err != nil {
+		return err
+	}
+	acct, err := f.account(s.Context())
+	if err != nil {
+		return err
+	}
+	if err := s.Send(&v1.ConsoleChunk{Data: []byte("console of " + first.GetInstanceId() + " for " + acct + "\n")}); err != nil {
+		return err
+	}
+	for {
+		in, err := s.Recv()
+		if err != nil {
+			return nil
+		}
+		if err := s.Send(&v1.ConsoleChunk{Data: in.GetData()}); err != nil {
+			return err
+		}
+	}
+}

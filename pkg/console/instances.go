@@ -1,0 +1,188 @@
+package console
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
+)
+
+// instanceRoutes registers the instance pages, actions, the launch wizard
+// and the serial console.
+func (h *Handler) instanceRoutes(m *http.ServeMux) {
+	m.HandleFunc("GET /console/instances", h.authed(h.instancesPage))
+	m.HandleFunc("GET /console/instances/table", h.authed(h.instancesTable))
+	m.HandleFunc("GET /console/instances/{id}", h.authed(h.instancePage))
+	m.HandleFunc("POST /console/instances/{id}/{action}", h.authed(h.instanceAction))
+	m.HandleFunc("GET /console/launch", h.authed(h.launchPage))
+	m.HandleFunc("POST /console/launch/preview", h.authed(h.launchPreview))
+	m.HandleFunc("POST /console/launch", h.authed(h.launch))
+	m.HandleFunc("GET /console/instances/{id}/terminal", h.authed(h.serialPage))
+	m.HandleFunc("GET /console/instances/{id}/output", h.authed(h.consoleOutput))
+	m.HandleFunc("GET /console/instances/{id}/serial", h.authed(h.serialSocket))
+}
+
+// instanceRow is one line of the instances table.
+type instanceRow struct {
+	ID, Name, State, Type, Zone, PrivateIP, PublicIP, Launched string
+}
+
+// actions are the state changes the row's state allows.
+func (r instanceRow) Actions() []string {
+	switch r.State {
+	case "running":
+		return []string{"stop", "reboot", "terminate"}
+	case "stopped":
+		return []string{"start", "terminate"}
+	case "pending", "stopping":
+		return []string{"terminate"}
+	}
+	return nil
+}
+
+// instancesView is the instances page's and table fragment's data.
+type instancesView struct {
+	Filter string
+	Rows   []instanceRow
+	Total  int
+}
+
+// describeInstances lists every instance the signed-in key sees (ids: only
+// those), page by page.
+func (h *Handler) describeInstances(ctx context.Context, ids ...string) ([]*v1.Instance, error) {
+	var out []*v1.Instance
+	req := &v1.DescribeInstancesRequest{InstanceIds: ids}
+	for {
+		res, err := h.compute.DescribeInstances(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("describe instances: %w", err)
+		}
+		for _, rv := range res.GetReservations() {
+			out = append(out, rv.GetInstances()...)
+		}
+		if res.GetNextToken() == "" {
+			return out, nil
+		}
+		req.NextToken = res.GetNextToken()
+	}
+}
+
+// instanceRows are the table rows of the instances matching filter (a
+// case-insensitive substring of any column), newest launch first.
+func (h *Handler) instanceRows(ctx context.Context, filter string) (instancesView, error) {
+	ins, err := h.describeInstances(ctx)
+	if err != nil {
+		return instancesView{}, err
+	}
+	v := instancesView{Filter: filter, Total: len(ins)}
+	f := strings.ToLower(strings.TrimSpace(filter))
+	for _, in := range ins {
+		r := instanceRow{ID: in.GetInstanceId(), Name: tagValue(in.GetTags(), "Name"), State: in.GetState().GetName(),
+			Type: in.GetInstanceType(), Zone: in.GetPlacement().GetAvailabilityZone(), PrivateIP: in.GetPrivateIpAddress(),
+			PublicIP: in.GetPublicIpAddress(), Launched: when(in.GetLaunchTime())}
+		if f == "" || strings.Contains(strings.ToLower(strings.Join([]string{r.ID, r.Name, r.State, r.Type, r.Zone,
+			r.PrivateIP, r.PublicIP}, " ")), f) {
+			v.Rows = append(v.Rows, r)
+		}
+	}
+	slices.SortStableFunc(v.Rows, func(a, b instanceRow) int { return strings.Compare(b.Launched+b.ID, a.Launched+a.ID) })
+	return v, nil
+}
+
+func (h *Handler) instancesPage(w http.ResponseWriter, r *http.Request) {
+	v := h.baseView(r, "Instances", "instances")
+	if id, act := r.URL.Query().Get("id"), r.URL.Query().Get("done"); id != "" && act != "" {
+		v.Notice = fmt.Sprintf("%s requested for %s.", act, id)
+	}
+	h.renderInstances(w, r, http.StatusOK, v)
+}
+
+// renderInstances renders the instances page with v's messages.
+func (h *Handler) renderInstances(w http.ResponseWriter, r *http.Request, status int, v view) {
+	data, err := h.instanceRows(r.Context(), r.URL.Query().Get("q"))
+	if err != nil && v.Error == nil {
+		v.Error, status = errorOf(err), http.StatusInternalServerError
+	}
+	v.Data = data
+	h.pages.render(w, r, status, "instances", v)
+}
+
+// instancesTable is the table fragment htmx polls and the filter box asks.
+func (h *Handler) instancesTable(w http.ResponseWriter, r *http.Request) {
+	v := h.baseView(r, "Instances", "instances")
+	data, err := h.instanceRows(r.Context(), r.URL.Query().Get("q"))
+	if err != nil {
+		v.Error = errorOf(err)
+	}
+	v.Data = data
+	h.pages.renderTemplate(w, http.StatusOK, "instances", "table", v)
+}
+
+// instanceCalls are the state changes the table's buttons make.
+var instanceCalls = map[string]func(context.Context, v1.ComputeServer, string) error{
+	"start": func(ctx context.Context, c v1.ComputeServer, id string) error {
+		_, err := c.StartInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: []string{id}})
+		return err
+	},
+	"stop": func(ctx context.Context, c v1.ComputeServer, id string) error {
+		_, err := c.StopInstances(ctx, &v1.StopInstancesRequest{InstanceIds: []string{id}})
+		return err
+	},
+	"reboot": func(ctx context.Context, c v1.ComputeServer, id string) error {
+		_, err := c.RebootInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: []string{id}})
+		return err
+	},
+	"terminate": func(ctx context.Context, c v1.ComputeServer, id string) error {
+		_, err := c.TerminateInstances(ctx, &v1.InstanceIdsRequest{InstanceIds: []string{id}})
+		return err
+	},
+}
+
+// instanceAction starts, stops, reboots or terminates one instance; a
+// failure shows the EC2 code and message above the table.
+func (h *Handler) instanceAction(w http.ResponseWriter, r *http.Request) {
+	id, act := r.PathValue("id"), r.PathValue("action")
+	call, ok := instanceCalls[act]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	if err := call(r.Context(), h.compute, id); err != nil {
+		v := h.baseView(r, "Instances", "instances")
+		v.Error = errorOf(err)
+		h.renderInstances(w, r, statusOf(v.Error), v)
+		return
+	}
+	http.Redirect(w, r, Prefix+"instances?done="+act+"&id="+id, http.StatusSeeOther)
+}
+
+// instanceDetail is the detail page's data.
+type instanceDetail struct {
+	In   *v1.Instance
+	Name string
+	Host string
+}
+
+func (h *Handler) instancePage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	v := h.baseView(r, "Instance "+id, "instances")
+	ins, err := h.describeInstances(r.Context(), id)
+	if err != nil || len(ins) != 1 {
+		if err == nil {
+			err = fmt.Errorf("instance %s not found", id)
+		}
+		v.Error = errorOf(err)
+		h.renderInstances(w, r, statusOf(v.Error), v)
+		return
+	}
+	in := ins[0]
+	host := in.GetHostId()
+	if host == "" {
+		host = in.GetPlacement().GetHostId()
+	}
+	v.Data = instanceDetail{In: in, Name: tagValue(in.GetTags(), "Name"), Host: host}
+	h.pages.render(w, r, http.StatusOK, "instance", v)
+}
