@@ -3,7 +3,6 @@ package console
 import (
 	"bytes"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -143,15 +142,4 @@ func when(ts *timestamppb.Timestamp) string {
 		return ""
 	}
 	return ts.AsTime().UTC().Format(time.DateTime)
-}
-
-// errRequired is a form field the user left empty.
-var errRequired = errors.New("required")
-
-// required is ec2err MissingParameter for an empty form value.
-func required(name, value string) error {
-	if strings.TrimSpace(value) == "" {
-		return ec2err.New(ec2err.MissingParameter, "%s is required: %v", name, errRequired)
-	}
-	return nil
 }

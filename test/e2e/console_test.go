@@ -133,8 +133,10 @@ func waitRowState(t *testing.T, ctx context.Context, id, want string, timeout ti
 // TestConsoleInBrowser drives the management console in headless chromium
 // against a real ec2d and a real guest: sign in; launch through the wizard;
 // the table shows pending then running without a reload; the serial
-// console runs a typed command; stop and terminate from the table; a POST
-// without the CSRF token is refused; sign out.
+// console runs a typed command; a volume is created, attached and
+// snapshotted on the volumes page; stop and terminate from the table; a
+// POST without the CSRF token is refused; sign out; a second account sees
+// none of the first's instances and volumes.
 func TestConsoleInBrowser(t *testing.T) {
 	requireHost(t)
 	chromium := requireChromium(t)
@@ -168,6 +170,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	screenshot(t, ctx, "instances")
 
 	serialConsole(t, ctx, r, base, id)
+	vol := volumeThroughPages(t, ctx, r, base, id)
 	stopAndTerminate(t, ctx, r, base, id)
 
 	status := jsEval[int](t, ctx, `fetch("/console/instances/`+id+`/start", {method: "POST"}).then(r => r.status)`,
@@ -175,11 +178,93 @@ func TestConsoleInBrowser(t *testing.T) {
 	if status != 403 {
 		t.Errorf("POST without the CSRF token: %d, want 403", status)
 	}
+	signOut(t, ctx, base)
+	secondAccount(t, ctx, r, base, id, vol)
+}
+
+// signOut signs out with the header's button; the instances page then
+// sends to the sign-in page.
+func signOut(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
 	consoleRun(t, ctx, "sign out", 20*time.Second,
 		chromedp.Click(chromedp.CSS(`form.signout button`)),
 		chromedp.WaitVisible(chromedp.CSS("#access_key_id")),
 		chromedp.Navigate(base+"instances"),
 		chromedp.WaitVisible(chromedp.CSS("#access_key_id")))
+}
+
+// signIn signs in with key and secret on the sign-in page.
+func signIn(t *testing.T, ctx context.Context, base, keyID, secret string) {
+	t.Helper()
+	consoleRun(t, ctx, "sign in", 30*time.Second,
+		chromedp.Navigate(base+"signin"),
+		chromedp.SendKeys(chromedp.CSS("#access_key_id"), keyID),
+		chromedp.SendKeys(chromedp.CSS("#secret_access_key"), secret),
+		chromedp.Submit(chromedp.CSS("#secret_access_key")),
+		chromedp.WaitVisible(chromedp.CSS("#instances")))
+}
+
+// secondAccount: a second account, made by the admin, signs in and sees
+// neither the first account's instance nor its volume.
+func secondAccount(t *testing.T, ctx context.Context, r *region, base, id, vol string) {
+	t.Helper()
+	k, err := v1.NewAccountsClient(r.conn).CreateAccount(context.Background(), &v1.CreateAccountRequest{AccountId: "222222222222"})
+	if err != nil {
+		t.Fatalf("CreateAccount: %v", err)
+	}
+	signIn(t, ctx, base, k.GetAccessKeyId(), k.GetSecretAccessKey())
+	page := consoleGet(t, ctx, "account 2's instances", 10*time.Second, chromedp.OuterHTML(chromedp.CSS("main")))
+	consoleRun(t, ctx, "account 2's volumes", 10*time.Second, chromedp.Navigate(base+"volumes"), chromedp.WaitVisible(chromedp.CSS("main")))
+	page += consoleGet(t, ctx, "account 2's volumes", 10*time.Second, chromedp.OuterHTML(chromedp.CSS("main")))
+	if strings.Contains(page, id) || strings.Contains(page, vol) || !strings.Contains(page, "No instances") {
+		t.Errorf("account 2 sees account 1's %s or %s:\n%s", id, vol, page)
+	}
+	signOut(t, ctx, base)
+}
+
+// volumeThroughPages creates a volume on the volumes page, attaches it to
+// instance id and snapshots it; it returns the volume's ID.
+func volumeThroughPages(t *testing.T, ctx context.Context, r *region, base, id string) string {
+	t.Helper()
+	consoleRun(t, ctx, "create volume", 30*time.Second,
+		chromedp.Navigate(base+"volumes"),
+		chromedp.SendKeys(chromedp.CSS("#vol-name"), "console-vol"),
+		chromedp.SetValue(chromedp.CSS("#vol-zone"), "lab-1a"),
+		chromedp.Click(chromedp.CSS(`form[aria-label="Create volume"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(".notice")))
+	out, err := r.Client.DescribeVolumes(context.Background(), &v1.DescribeVolumesRequest{
+		Filters: []*v1.Filter{{Name: "tag:Name", Values: []string{"console-vol"}}}})
+	if err != nil || len(out.GetVolumes()) != 1 {
+		t.Fatalf("the page's volume: %v %v", out, err)
+	}
+	vol := out.GetVolumes()[0].GetVolumeId()
+	waitVolumeState(t, ctx, base, vol, "available")
+	consoleRun(t, ctx, "attach volume", 30*time.Second,
+		chromedp.SetValue(chromedp.CSS("#att-"+vol), id),
+		chromedp.Click(chromedp.CSS(`#vol-`+vol+` form[action$="/attach"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(".notice")))
+	waitVolumeState(t, ctx, base, vol, "in-use")
+	consoleRun(t, ctx, "snapshot volume", 30*time.Second,
+		chromedp.Click(chromedp.CSS(`#vol-`+vol+` form[action$="/snapshot"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(".notice")),
+		chromedp.Navigate(base+"snapshots"),
+		chromedp.WaitVisible(`//td[text()="`+vol+`"]`))
+	return vol
+}
+
+// waitVolumeState reloads the volumes page until vol is in want.
+func waitVolumeState(t *testing.T, ctx context.Context, base, vol, want string) {
+	t.Helper()
+	sel := fmt.Sprintf(`#vol-%s[data-state="%s"]`, vol, want)
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(500 * time.Millisecond) {
+		consoleRun(t, ctx, "volumes page", 10*time.Second, chromedp.Navigate(base+"volumes"), chromedp.WaitVisible(chromedp.CSS("main")))
+		if jsEval[bool](t, ctx, `document.querySelector('`+sel+`') !== null`) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("volume %s never %s", vol, want)
+		}
+	}
 }
 
 // launchThroughWizard fills the wizard (tiny AMI, t3.nano, a Name tag),
