@@ -378,6 +378,7 @@ func announce(log *slog.Logger, ep endpoints, credPath, region string) {
 ec2d is serving region %[4]s
   gRPC (ec2ctl):        %[1]s (%[5]s)
   EC2 Query API (aws):  http://%[2]s%[8]s
+  management console:   http://%[2]s/console/ (sign in with the credentials file's key)
   credentials:          %[3]s (profile ec2lab)
 Use it:
   export AWS_SHARED_CREDENTIALS_FILE=%[3]s AWS_PROFILE=ec2lab AWS_DEFAULT_REGION=%[4]s EC2LAB_ENDPOINT=%[6]s%[7]s
