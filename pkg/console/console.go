@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -125,6 +126,10 @@ func (h *Handler) authed(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		if r.Method == http.MethodPost {
+			if !sameOrigin(r) {
+				http.Error(w, "Forbidden: cross-origin request", http.StatusForbidden)
+				return
+			}
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 			tok := r.Header.Get("X-CSRF-Token")
 			if tok == "" {
@@ -135,6 +140,9 @@ func (h *Handler) authed(next http.HandlerFunc) http.HandlerFunc {
 				http.Error(w, "Forbidden: missing or wrong CSRF token", http.StatusForbidden)
 				return
 			}
+		}
+		if r.Method == http.MethodPost {
+			h.log.Info("console action", "path", r.URL.Path, "account", key.AccountID, "access_key_id", key.AccessKeyID)
 		}
 		ctx := auth.WithKey(r.Context(), key)
 		ctx = context.WithValue(ctx, signedInCtx{}, signedIn{session: se, key: key})
@@ -174,4 +182,20 @@ func (h *Handler) toSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, Prefix+"signin", http.StatusSeeOther)
+}
+
+// sameOrigin reports whether a browser's request comes from the console's
+// own pages: its Origin (when sent) names r's host and Sec-Fetch-Site (when
+// sent) is not cross-site. This guards the sign-in form too, which has no
+// session and so no CSRF token yet.
+func sameOrigin(r *http.Request) bool {
+	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+		return false
+	}
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host == r.Host
 }

@@ -22,7 +22,7 @@ import (
 )
 
 var (
-	key1 = auth.Key{AccessKeyID: "AKIACONSOLE000000001", SecretAccessKey: "secret-one-xyz", AccountID: "111111111111"}
+	key1 = auth.Key{AccessKeyID: "AKIACONSOLE000000001", SecretAccessKey: "secret-one-xyz", AccountID: "111111111111", Admin: true}
 	key2 = auth.Key{AccessKeyID: "AKIACONSOLE000000002", SecretAccessKey: "secret-two-xyz", AccountID: "222222222222"}
 )
 
@@ -83,6 +83,12 @@ type reply struct {
 // do sends one request, following no redirect, with cookie when set.
 func (r *rig) do(t *testing.T, method, path string, form url.Values, cookie *http.Cookie) reply {
 	t.Helper()
+	return r.doOrigin(t, method, path, form, cookie, "")
+}
+
+// doOrigin is do with an Origin header (none when "").
+func (r *rig) doOrigin(t *testing.T, method, path string, form url.Values, cookie *http.Cookie, origin string) reply {
+	t.Helper()
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
@@ -96,6 +102,9 @@ func (r *rig) do(t *testing.T, method, path string, form url.Values, cookie *htt
 	}
 	if cookie != nil {
 		req.AddCookie(cookie)
+	}
+	if origin != "" {
+		req.Header.Set("Origin", origin)
 	}
 	c := r.srv.Client()
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -344,5 +353,59 @@ func TestSerialWebsocket(t *testing.T) {
 	}
 	if _, b, err = ws.Read(ctx); err != nil || string(b) != "uname\r" {
 		t.Fatalf("echo %q, %v", b, err)
+	}
+}
+
+// TestCrossOrigin: a POST whose Origin is another site is refused, the
+// sign-in form's included; the console's own origin is admitted.
+func TestCrossOrigin(t *testing.T) {
+	r := newRig(t, false)
+	good := url.Values{"access_key_id": {key1.AccessKeyID}, "secret_access_key": {key1.SecretAccessKey}}
+	if rep := r.doOrigin(t, http.MethodPost, "/console/signin", good, nil, "http://evil.example"); rep.status != http.StatusForbidden || rep.cookie != nil {
+		t.Fatalf("cross-origin sign-in: %d, cookie %v", rep.status, rep.cookie)
+	}
+	rep := r.doOrigin(t, http.MethodPost, "/console/signin", good, nil, r.srv.URL)
+	if rep.status != http.StatusSeeOther || rep.cookie == nil {
+		t.Fatalf("same-origin sign-in: %d", rep.status)
+	}
+	tok := r.csrf(t, rep.cookie)
+	stop := url.Values{"csrf": {tok}}
+	if rep := r.doOrigin(t, http.MethodPost, "/console/instances/i-0first000000000/stop", stop, rep.cookie, "http://evil.example"); rep.status != http.StatusForbidden || len(r.fake.stopped) != 0 {
+		t.Fatalf("cross-origin stop with the token: %d, stopped %v", rep.status, r.fake.stopped)
+	}
+}
+
+// TestVolumesAndTables: the volumes page lists the account's volumes and
+// creates one (its EC2 error shown on failure); Hosts is the admin's page
+// only; the instance detail page shows the instance.
+func TestVolumesAndTables(t *testing.T) {
+	r := newRig(t, false)
+	c1, c2 := r.signIn(t, key1), r.signIn(t, key2)
+	rep := r.do(t, http.MethodGet, "/console/volumes", nil, c2)
+	if rep.status != http.StatusOK || !strings.Contains(rep.body, "vol-0of222222222222") || strings.Contains(rep.body, "vol-0of111111111111") {
+		t.Fatalf("account 2's volumes: %d\n%s", rep.status, rep.body)
+	}
+	tok := r.csrf(t, c2)
+	rep = r.do(t, http.MethodPost, "/console/volumes", url.Values{"csrf": {tok}, "zone": {"lab-1a"}, "size": {"0"}}, c2)
+	if rep.status != http.StatusBadRequest || !strings.Contains(rep.body, "InvalidParameterValue") {
+		t.Errorf("a 0 GiB volume: %d\n%s", rep.status, rep.body)
+	}
+	rep = r.do(t, http.MethodPost, "/console/volumes", url.Values{"csrf": {tok}, "zone": {"lab-1a"}, "size": {"2"}, "name": {"data"}}, c2)
+	if rep.status != http.StatusSeeOther || len(r.fake.volumes) != 1 || r.fake.volumes[0].GetSize() != 2 {
+		t.Errorf("create volume: %d, %v", rep.status, r.fake.volumes)
+	}
+	if rep := r.do(t, http.MethodGet, "/console/hosts", nil, c2); rep.status != http.StatusForbidden {
+		t.Errorf("hosts for a tenant: %d, want 403", rep.status)
+	}
+	if rep := r.do(t, http.MethodGet, "/console/instances", nil, c2); strings.Contains(rep.body, "/console/hosts") {
+		t.Errorf("a tenant's nav links Hosts")
+	}
+	if rep := r.do(t, http.MethodGet, "/console/hosts", nil, c1); rep.status != http.StatusOK || !strings.Contains(rep.body, "h-lab-1a") ||
+		!strings.Contains(rep.body, "2/8") {
+		t.Errorf("hosts for the admin: %d\n%s", rep.status, rep.body)
+	}
+	if rep := r.do(t, http.MethodGet, "/console/instances/i-0first000000000", nil, c1); rep.status != http.StatusOK ||
+		!strings.Contains(rep.body, "Instance i-0first000000000") || !strings.Contains(rep.body, "t3.nano") {
+		t.Errorf("detail page: %d\n%s", rep.status, rep.body)
 	}
 }

@@ -18,6 +18,7 @@ type fakeCompute struct {
 	byAcct  map[string][]*v1.Instance
 	stopped []string // instance IDs StopInstances was asked to stop
 	runs    []*v1.RunInstancesRequest
+	volumes []*v1.CreateVolumeRequest
 }
 
 func (f *fakeCompute) account(ctx context.Context) (string, error) {
@@ -113,4 +114,37 @@ func (f *fakeCompute) StreamConsole(s v1.Compute_StreamConsoleServer) error {
 			return err
 		}
 	}
+}
+
+func (f *fakeCompute) DescribeVolumes(ctx context.Context, _ *v1.DescribeVolumesRequest) (*v1.DescribeVolumesResponse, error) {
+	acct, err := f.account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &v1.DescribeVolumesResponse{Volumes: []*v1.Volume{{VolumeId: "vol-0of" + acct, State: "available", Size: 1,
+		AvailabilityZone: "lab-1a"}}}, nil
+}
+
+func (f *fakeCompute) DescribeAvailabilityZones(context.Context, *v1.DescribeAvailabilityZonesRequest) (*v1.DescribeAvailabilityZonesResponse, error) {
+	return &v1.DescribeAvailabilityZonesResponse{AvailabilityZones: []*v1.AvailabilityZone{{ZoneName: "lab-1a"}}}, nil
+}
+
+func (f *fakeCompute) CreateVolume(ctx context.Context, r *v1.CreateVolumeRequest) (*v1.Volume, error) {
+	if _, err := f.account(ctx); err != nil {
+		return nil, err
+	}
+	if r.GetSize() < 1 {
+		return nil, ec2err.New(ec2err.InvalidParameterValue, "size %d is under 1 GiB", r.GetSize())
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.volumes = append(f.volumes, r)
+	return &v1.Volume{VolumeId: "vol-0new"}, nil
+}
+
+func (f *fakeCompute) DescribeHosts(ctx context.Context, _ *v1.DescribeHostsRequest) (*v1.DescribeHostsResponse, error) {
+	if _, err := f.account(ctx); err != nil {
+		return nil, err
+	}
+	return &v1.DescribeHostsResponse{Hosts: []*v1.Host{{HostId: "h-lab-1a", AvailabilityZone: "lab-1a", State: "healthy", Vcpus: 8, VcpusAllocated: 2}}}, nil
 }

@@ -28,6 +28,10 @@ func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
 // secret compared in constant time) and starts a session. Failures from
 // one address are limited; no secret is ever logged.
 func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
+	if !sameOrigin(r) {
+		http.Error(w, "Forbidden: cross-origin sign-in", http.StatusForbidden)
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	addr := remoteHost(r)
 	id := strings.TrimSpace(r.PostFormValue("access_key_id"))

@@ -168,6 +168,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatalf("states seen %v (want pending first), page kept: %t", seen, marker)
 	}
 	screenshot(t, ctx, "instances")
+	detailAndPhone(t, ctx, base, id)
 
 	serialConsole(t, ctx, r, base, id)
 	vol := volumeThroughPages(t, ctx, r, base, id)
@@ -265,6 +266,26 @@ func waitVolumeState(t *testing.T, ctx context.Context, base, vol, want string) 
 			t.Fatalf("volume %s never %s", vol, want)
 		}
 	}
+}
+
+// detailAndPhone opens id's detail page, then the instances page at phone
+// width (390×844): the page itself must not scroll sideways (only the
+// table's wrapper may).
+func detailAndPhone(t *testing.T, ctx context.Context, base, id string) {
+	t.Helper()
+	consoleRun(t, ctx, "detail page", 20*time.Second,
+		chromedp.Navigate(base+"instances/"+id),
+		chromedp.WaitVisible(`//dd[contains(., "t3.nano")]`),
+		chromedp.WaitVisible(`//h1[contains(., "`+id+`")]`))
+	consoleRun(t, ctx, "phone width", 20*time.Second,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		chromedp.Navigate(base+"instances"),
+		chromedp.WaitVisible(chromedp.CSS("#row-"+id)))
+	if over := jsEval[int](t, ctx, `document.documentElement.scrollWidth - window.innerWidth`); over > 0 {
+		t.Errorf("at phone width the page is %d px wider than the window", over)
+	}
+	screenshot(t, ctx, "instances-phone")
+	consoleRun(t, ctx, "desktop width", 10*time.Second, chromedp.ResetViewport())
 }
 
 // launchThroughWizard fills the wizard (tiny AMI, t3.nano, a Name tag),
