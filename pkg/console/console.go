@@ -141,6 +141,10 @@ func (h *Handler) authed(next http.HandlerFunc) http.HandlerFunc {
 				return
 			}
 		}
+		// a live session authenticates its connection, as a signed request
+		// does: ec2d then stops counting it as an anonymous one (and does
+		// not close it, the serial console's websocket included)
+		auth.ConnAuthenticated(r.Context())
 		if r.Method == http.MethodPost {
 			h.log.Info("console action", "path", r.URL.Path, "account", key.AccountID, "access_key_id", key.AccessKeyID)
 		}

@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
+
+	"github.com/ec2lab/ec2lab/pkg/auth"
 )
 
 // cookieName is the session cookie; its value is the random session ID.
@@ -52,6 +54,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusUnauthorized, "The access key ID or secret access key is wrong (AuthFailure).")
 		return
 	}
+	auth.ConnAuthenticated(r.Context())
 	se := h.sessions.create(key.AccessKeyID)
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: se.id, Path: Prefix, HttpOnly: true,
 		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: int(h.sessions.ttl.Seconds())})
