@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"time"
 
 	"github.com/coder/websocket"
 	"google.golang.org/grpc/metadata"
@@ -57,11 +56,9 @@ func (h *Handler) output(ctx context.Context, id string) (string, error) {
 // library refuses an Origin other than the page's own host.
 func (h *Handler) serialSocket(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	// The listener's read and write timeouts would end a long session.
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Time{})
-	_ = rc.SetWriteDeadline(time.Time{})
-	ws, err := websocket.Accept(w, r, nil) // checks Origin against Host
+	// Accept hijacks the connection, which clears the HTTP server's read
+	// and write deadlines; it refuses an Origin other than the Host.
+	ws, err := websocket.Accept(w, r, nil)
 	if err != nil {
 		h.log.Info("console: serial websocket refused", "instance", id, "err", err)
 		return

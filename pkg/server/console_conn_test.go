@@ -37,7 +37,8 @@ func (echoConsole) StreamConsole(s v1.Compute_StreamConsoleServer) error {
 
 // TestConsoleConnectionAuthenticated: the serial console's websocket of a
 // signed-in session outlives the grace ec2d gives unauthenticated
-// connections, because a live session authenticates its connection.
+// connections, because a live session authenticates its connection, and
+// the HTTP server's read and write timeouts.
 func TestConsoleConnectionAuthenticated(t *testing.T) {
 	k := auth.Key{AccessKeyID: "AKIAEXAMPLE000000001", SecretAccessKey: "secret-1", AccountID: "123456789012"}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -45,6 +46,7 @@ func TestConsoleConnectionAuthenticated(t *testing.T) {
 	lim.grace = 300 * time.Millisecond
 	hs := newHTTPServer(NewHTTPHandler(echoConsole{}, auth.StaticKeys{k.AccessKeyID: k}, log, "lab-1"), log)
 	hs.ConnContext = lim.connContext
+	hs.ReadTimeout, hs.WriteTimeout = time.Second, time.Second // the websocket must outlive these too
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +71,7 @@ func TestConsoleConnectionAuthenticated(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.CloseNow()
-	time.Sleep(3 * lim.grace)
+	time.Sleep(1500 * time.Millisecond)
 	if err := ws.Write(ctx, websocket.MessageBinary, []byte("still there?")); err != nil {
 		t.Fatalf("write after the grace: %v", err)
 	}
