@@ -409,3 +409,48 @@ func TestVolumesAndTables(t *testing.T) {
 		t.Errorf("detail page: %d\n%s", rep.status, rep.body)
 	}
 }
+
+// TestSecurityGroupsKeyPairsImages: the security groups page lists rules
+// and adds and revokes them; a new key pair's private key comes back once,
+// as a download (a duplicate name shows EC2's error); the detail page's
+// form creates an image.
+func TestSecurityGroupsKeyPairsImages(t *testing.T) {
+	r := newRig(t, false)
+	c := r.signIn(t, key2)
+	tok := r.csrf(t, c)
+	rep := r.do(t, http.MethodGet, "/console/security-groups", nil, c)
+	for _, want := range []string{"sg-1 default", "sgr-in", "sgr-out", "0.0.0.0/0", "Add rule"} {
+		if !strings.Contains(rep.body, want) {
+			t.Errorf("security groups page lacks %q", want)
+		}
+	}
+	rep = r.do(t, http.MethodPost, "/console/security-groups/sg-1/authorize", url.Values{"csrf": {tok}, "direction": {"inbound"},
+		"protocol": {"tcp"}, "ports": {"22"}, "source": {"10.0.0.0/8"}}, c)
+	if rep.status != http.StatusSeeOther {
+		t.Errorf("authorize: %d\n%s", rep.status, rep.body)
+	}
+	rep = r.do(t, http.MethodPost, "/console/security-groups/sg-1/authorize", url.Values{"csrf": {tok}, "protocol": {"tcp"},
+		"ports": {"twenty"}, "source": {"10.0.0.0/8"}}, c)
+	if rep.status != http.StatusBadRequest || !strings.Contains(rep.body, "InvalidParameterValue") {
+		t.Errorf("a bad port: %d", rep.status)
+	}
+	r.do(t, http.MethodPost, "/console/security-groups/sg-1/revoke", url.Values{"csrf": {tok}, "rule_id": {"sgr-out"}, "egress": {"true"}}, c)
+	rep = r.do(t, http.MethodPost, "/console/key-pairs", url.Values{"csrf": {tok}, "name": {"lab"}, "type": {"ed25519"}}, c)
+	if rep.status != http.StatusOK || rep.header.Get("Content-Disposition") != `attachment; filename="lab.pem"` ||
+		!strings.HasPrefix(rep.body, "-----BEGIN OPENSSH PRIVATE KEY-----") || rep.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("create key pair: %d %v\n%s", rep.status, rep.header, rep.body)
+	}
+	rep = r.do(t, http.MethodPost, "/console/key-pairs", url.Values{"csrf": {tok}, "name": {"taken"}}, c)
+	if rep.status != http.StatusBadRequest || !strings.Contains(rep.body, "InvalidKeyPair.Duplicate") {
+		t.Errorf("a duplicate key pair: %d\n%s", rep.status, rep.body)
+	}
+	rep = r.do(t, http.MethodPost, "/console/instances/i-0second00000000/image", url.Values{"csrf": {tok}, "name": {"golden"}}, c)
+	if rep.status != http.StatusSeeOther || !strings.Contains(rep.header.Get("Location"), "ami-0new") {
+		t.Errorf("create image: %d %s", rep.status, rep.header.Get("Location"))
+	}
+	want := []string{"222222222222 authorize-ingress sg-1 tcp 22-22 10.0.0.0/8", "222222222222 revoke-egress sg-1 sgr-out",
+		"222222222222 create-key-pair lab", "222222222222 create-image i-0second00000000 golden"}
+	if strings.Join(r.fake.calls, "\n") != strings.Join(want, "\n") {
+		t.Errorf("calls:\n%s\nwant:\n%s", strings.Join(r.fake.calls, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -2,6 +2,8 @@ package console_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/ec2lab/ec2lab/pkg/auth"
@@ -19,6 +21,19 @@ type fakeCompute struct {
 	stopped []string // instance IDs StopInstances was asked to stop
 	runs    []*v1.RunInstancesRequest
 	volumes []*v1.CreateVolumeRequest
+	calls   []string // the security group, key pair and image calls, with their arguments
+}
+
+// record notes one call for the tests to check.
+func (f *fakeCompute) record(ctx context.Context, call string) error {
+	acct, err := f.account(ctx)
+	if err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, acct+" "+call)
+	return nil
 }
 
 func (f *fakeCompute) account(ctx context.Context) (string, error) {
@@ -87,10 +102,6 @@ func (f *fakeCompute) DescribeKeyPairs(context.Context, *v1.DescribeKeyPairsRequ
 	return &v1.DescribeKeyPairsResponse{}, nil
 }
 
-func (f *fakeCompute) DescribeSecurityGroups(context.Context, *v1.DescribeSecurityGroupsRequest) (*v1.DescribeSecurityGroupsResponse, error) {
-	return &v1.DescribeSecurityGroupsResponse{}, nil
-}
-
 // StreamConsole echoes what it receives after a greeting naming the
 // instance and the account.
 func (f *fakeCompute) StreamConsole(s v1.Compute_StreamConsoleServer) error {
@@ -147,4 +158,39 @@ func (f *fakeCompute) DescribeHosts(ctx context.Context, _ *v1.DescribeHostsRequ
 		return nil, err
 	}
 	return &v1.DescribeHostsResponse{Hosts: []*v1.Host{{HostId: "h-lab-1a", AvailabilityZone: "lab-1a", State: "healthy", Vcpus: 8, VcpusAllocated: 2}}}, nil
+}
+
+func (f *fakeCompute) DescribeSecurityGroups(context.Context, *v1.DescribeSecurityGroupsRequest) (*v1.DescribeSecurityGroupsResponse, error) {
+	return &v1.DescribeSecurityGroupsResponse{SecurityGroups: []*v1.SecurityGroup{{GroupId: "sg-1", GroupName: "default", VpcId: "vpc-1"}}}, nil
+}
+
+func (f *fakeCompute) DescribeSecurityGroupRules(context.Context, *v1.DescribeSecurityGroupRulesRequest) (*v1.DescribeSecurityGroupRulesResponse, error) {
+	return &v1.DescribeSecurityGroupRulesResponse{SecurityGroupRules: []*v1.SecurityGroupRule{
+		{SecurityGroupRuleId: "sgr-in", GroupId: "sg-1", IpProtocol: "-1", ReferencedGroupInfo: &v1.ReferencedSecurityGroup{GroupId: "sg-1"}},
+		{SecurityGroupRuleId: "sgr-out", GroupId: "sg-1", IsEgress: true, IpProtocol: "-1", CidrIpv4: "0.0.0.0/0"}}}, nil
+}
+
+func (f *fakeCompute) DescribeVpcs(context.Context, *v1.DescribeVpcsRequest) (*v1.DescribeVpcsResponse, error) {
+	return &v1.DescribeVpcsResponse{Vpcs: []*v1.Vpc{{VpcId: "vpc-1", IsDefault: true, CidrBlock: "172.31.0.0/16"}}}, nil
+}
+
+func (f *fakeCompute) AuthorizeSecurityGroupIngress(ctx context.Context, r *v1.SecurityGroupRulesRequest) (*v1.SecurityGroupRulesResponse, error) {
+	p := r.GetIpPermissions()[0]
+	return &v1.SecurityGroupRulesResponse{}, f.record(ctx, fmt.Sprintf("authorize-ingress %s %s %d-%d %s", r.GetGroupId(), p.GetIpProtocol(),
+		p.GetFromPort(), p.GetToPort(), p.GetIpRanges()[0].GetCidrIp()))
+}
+
+func (f *fakeCompute) RevokeSecurityGroupEgress(ctx context.Context, r *v1.RevokeSecurityGroupRulesRequest) (*v1.RevokeSecurityGroupRulesResponse, error) {
+	return &v1.RevokeSecurityGroupRulesResponse{}, f.record(ctx, "revoke-egress "+r.GetGroupId()+" "+strings.Join(r.GetSecurityGroupRuleIds(), ","))
+}
+
+func (f *fakeCompute) CreateKeyPair(ctx context.Context, r *v1.CreateKeyPairRequest) (*v1.KeyPair, error) {
+	if r.GetKeyName() == "taken" {
+		return nil, ec2err.New(ec2err.InvalidKeyPairDuplicate, "The keypair 'taken' already exists.")
+	}
+	return &v1.KeyPair{KeyName: r.GetKeyName(), KeyMaterial: "-----BEGIN OPENSSH PRIVATE KEY-----\nfake\n"}, f.record(ctx, "create-key-pair "+r.GetKeyName())
+}
+
+func (f *fakeCompute) CreateImage(ctx context.Context, r *v1.CreateImageRequest) (*v1.CreateImageResponse, error) {
+	return &v1.CreateImageResponse{ImageId: "ami-0new"}, f.record(ctx, "create-image "+r.GetInstanceId()+" "+r.GetName())
 }

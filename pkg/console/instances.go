@@ -17,6 +17,7 @@ func (h *Handler) instanceRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /console/instances/table", h.authed(h.instancesTable))
 	m.HandleFunc("GET /console/instances/{id}", h.authed(h.instancePage))
 	m.HandleFunc("POST /console/instances/{id}/{action}", h.authed(h.instanceAction))
+	m.HandleFunc("POST /console/instances/{id}/image", h.authed(h.createImage))
 	m.HandleFunc("GET /console/launch", h.authed(h.launchPage))
 	m.HandleFunc("POST /console/launch/preview", h.authed(h.launchPreview))
 	m.HandleFunc("POST /console/launch", h.authed(h.launch))
@@ -94,9 +95,7 @@ func (h *Handler) instanceRows(ctx context.Context, filter string) (instancesVie
 
 func (h *Handler) instancesPage(w http.ResponseWriter, r *http.Request) {
 	v := h.baseView(r, "Instances", "instances")
-	if id, act := r.URL.Query().Get("id"), r.URL.Query().Get("done"); id != "" && act != "" {
-		v.Notice = fmt.Sprintf("%s requested for %s.", act, id)
-	}
+	v.Notice = doneNotice(r)
 	h.renderInstances(w, r, http.StatusOK, v)
 }
 
@@ -156,7 +155,7 @@ func (h *Handler) instanceAction(w http.ResponseWriter, r *http.Request) {
 		h.renderInstances(w, r, statusOf(v.Error), v)
 		return
 	}
-	http.Redirect(w, r, Prefix+"instances?done="+act+"&id="+id, http.StatusSeeOther)
+	redirectDone(w, r, "instances", act, id)
 }
 
 // instanceDetail is the detail page's data.
@@ -185,4 +184,18 @@ func (h *Handler) instancePage(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Data = instanceDetail{In: in, Name: tagValue(in.GetTags(), "Name"), Host: host}
 	h.pages.render(w, r, http.StatusOK, "instance", v)
+}
+
+// createImage makes an AMI of the instance from the detail page's form.
+func (h *Handler) createImage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	res, err := h.compute.CreateImage(r.Context(), &v1.CreateImageRequest{InstanceId: id, Name: r.PostFormValue("name"),
+		Description: r.PostFormValue("description"), NoReboot: r.PostFormValue("no_reboot") == "on"})
+	if err != nil {
+		v := h.baseView(r, "Instances", "instances")
+		v.Error = errorOf(err)
+		h.renderInstances(w, r, statusOf(v.Error), v)
+		return
+	}
+	redirectDone(w, r, "images", "create image", res.GetImageId())
 }

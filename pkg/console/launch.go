@@ -108,7 +108,7 @@ func (h *Handler) launch(w http.ResponseWriter, r *http.Request) {
 	for _, in := range res.GetInstances() {
 		ids = append(ids, in.GetInstanceId())
 	}
-	http.Redirect(w, r, Prefix+"instances?done=launch&id="+strings.Join(ids, ","), http.StatusSeeOther)
+	redirectDone(w, r, "instances", "launch", strings.Join(ids, ","))
 }
 
 // runRequest is the RunInstances request of f.

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -79,7 +80,7 @@ func statusOf(e *uiError) int {
 // layout.html and parts.html.
 type pages struct{ byName map[string]*template.Template }
 
-var pageNames = []string{"signin", "instances", "instance", "launch", "serial", "volumes", "table"}
+var pageNames = []string{"signin", "instances", "instance", "launch", "serial", "volumes", "table", "secgroups", "keypairs"}
 
 func mustParsePages() *pages {
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
@@ -142,4 +143,21 @@ func when(ts *timestamppb.Timestamp) string {
 		return ""
 	}
 	return ts.AsTime().UTC().Format(time.DateTime)
+}
+
+// doneNotice is the notice of a page an action redirected to
+// (redirectDone): "ACTION requested for ID." ("" when none).
+func doneNotice(r *http.Request) string {
+	id, act := r.URL.Query().Get("id"), r.URL.Query().Get("done")
+	if id == "" || act == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s requested for %s.", act, id)
+}
+
+// redirectDone sends the browser back to page after action act on id
+// (POST, redirect, GET: a reload does not repeat it).
+func redirectDone(w http.ResponseWriter, r *http.Request, page, act, id string) {
+	q := url.Values{"done": {act}, "id": {id}}
+	http.Redirect(w, r, Prefix+page+"?"+q.Encode(), http.StatusSeeOther)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
@@ -14,6 +13,8 @@ func (h *Handler) resourceRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /console/volumes", h.authed(h.volumesPage))
 	m.HandleFunc("POST /console/volumes", h.authed(h.createVolume))
 	m.HandleFunc("POST /console/volumes/{id}/{action}", h.authed(h.volumeAction))
+	h.secGroupRoutes(m)
+	h.keyPairRoutes(m)
 	for _, t := range h.tables() {
 		m.HandleFunc("GET /console/"+t.nav, h.authed(h.tablePage(t)))
 	}
@@ -42,8 +43,6 @@ func (h *Handler) tables() []table {
 		{nav: "snapshots", title: "Snapshots", fill: snapshotTable},
 		{nav: "images", title: "Images", fill: imageTable},
 		{nav: "vpcs", title: "VPCs and subnets", fill: vpcTables},
-		{nav: "security-groups", title: "Security groups", fill: securityGroupTable},
-		{nav: "key-pairs", title: "Key pairs", fill: keyPairTable},
 		{nav: "hosts", title: "Hosts", admin: true, fill: hostTable},
 	}
 }
@@ -52,6 +51,7 @@ func (h *Handler) tables() []table {
 func (h *Handler) tablePage(t table) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		v := h.baseView(r, t.title, t.nav)
+		v.Notice = doneNotice(r)
 		if t.admin && !v.Admin {
 			http.Error(w, "Forbidden: the admin account's page", http.StatusForbidden)
 			return
@@ -112,53 +112,6 @@ func vpcTables(ctx context.Context, c v1.ComputeServer) ([]tableSection, error) 
 			fmt.Sprint(s.GetAvailableIpAddressCount()), fmt.Sprint(s.GetDefaultForAz()), fmt.Sprint(s.GetMapPublicIpOnLaunch())})
 	}
 	return []tableSection{vs, ss}, nil
-}
-
-func securityGroupTable(ctx context.Context, c v1.ComputeServer) ([]tableSection, error) {
-	res, err := c.DescribeSecurityGroups(ctx, &v1.DescribeSecurityGroupsRequest{})
-	if err != nil {
-		return nil, fmt.Errorf("describe security groups: %w", err)
-	}
-	s := tableSection{Columns: []string{"Group ID", "Name", "VPC", "Description", "Inbound rules", "Outbound rules"}}
-	for _, g := range res.GetSecurityGroups() {
-		s.Rows = append(s.Rows, []string{g.GetGroupId(), g.GetGroupName(), g.GetVpcId(), g.GetDescription(),
-			rules(g.GetIpPermissions()), rules(g.GetIpPermissionsEgress())})
-	}
-	return []tableSection{s}, nil
-}
-
-// rules summarizes permissions as "tcp 22 from 0.0.0.0/0; …".
-func rules(ps []*v1.IpPermission) string {
-	var out []string
-	for _, p := range ps {
-		proto, ports := p.GetIpProtocol(), ""
-		if proto == "-1" {
-			proto = "all"
-		} else {
-			ports = fmt.Sprintf(" %d-%d", p.GetFromPort(), p.GetToPort())
-		}
-		var from []string
-		for _, rg := range p.GetIpRanges() {
-			from = append(from, rg.GetCidrIp())
-		}
-		for _, g := range p.GetUserIdGroupPairs() {
-			from = append(from, g.GetGroupId())
-		}
-		out = append(out, proto+ports+" "+strings.Join(from, ","))
-	}
-	return strings.Join(out, "; ")
-}
-
-func keyPairTable(ctx context.Context, c v1.ComputeServer) ([]tableSection, error) {
-	res, err := c.DescribeKeyPairs(ctx, &v1.DescribeKeyPairsRequest{})
-	if err != nil {
-		return nil, fmt.Errorf("describe key pairs: %w", err)
-	}
-	s := tableSection{Columns: []string{"Name", "Key pair ID", "Type", "Fingerprint", "Created (UTC)"}}
-	for _, k := range res.GetKeyPairs() {
-		s.Rows = append(s.Rows, []string{k.GetKeyName(), k.GetKeyPairId(), k.GetKeyType(), k.GetKeyFingerprint(), when(k.GetCreateTime())})
-	}
-	return []tableSection{s}, nil
 }
 
 func hostTable(ctx context.Context, c v1.ComputeServer) ([]tableSection, error) {

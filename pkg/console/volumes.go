@@ -18,9 +18,7 @@ type volumesView struct {
 
 func (h *Handler) volumesPage(w http.ResponseWriter, r *http.Request) {
 	v := h.baseView(r, "Volumes", "volumes")
-	if id, act := r.URL.Query().Get("id"), r.URL.Query().Get("done"); id != "" && act != "" {
-		v.Notice = fmt.Sprintf("%s requested for %s.", act, id)
-	}
+	v.Notice = doneNotice(r)
 	h.renderVolumes(w, r, http.StatusOK, v)
 }
 
@@ -103,5 +101,5 @@ func (h *Handler) afterVolume(w http.ResponseWriter, r *http.Request, act, id st
 		h.renderVolumes(w, r, statusOf(v.Error), v)
 		return
 	}
-	http.Redirect(w, r, Prefix+"volumes?done="+act+"&id="+id, http.StatusSeeOther)
+	redirectDone(w, r, "volumes", act, id)
 }
