@@ -134,9 +134,11 @@ func waitRowState(t *testing.T, ctx context.Context, id, want string, timeout ti
 // against a real ec2d and a real guest: sign in; launch through the wizard;
 // the table shows pending then running without a reload; the serial
 // console runs a typed command; a volume is created, attached and
-// snapshotted on the volumes page; stop and terminate from the table; a
-// POST without the CSRF token is refused; sign out; a second account sees
-// none of the first's instances and volumes.
+// snapshotted on the volumes page; a security group rule is added and
+// revoked; stop from the table; an image of the stopped instance from its
+// detail page; terminate from the table; a POST without the CSRF token is
+// refused; sign out; a second account sees none of the first's instances
+// and volumes.
 func TestConsoleInBrowser(t *testing.T) {
 	requireHost(t)
 	chromium := requireChromium(t)
@@ -172,7 +174,11 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	serialConsole(t, ctx, r, base, id)
 	vol := volumeThroughPages(t, ctx, r, base, id)
-	stopAndTerminate(t, ctx, r, base, id)
+	ruleThroughPage(t, ctx, r, base)
+	instanceAction(t, ctx, base, id, "stop", "stopped")
+	imageThroughPage(t, ctx, base, id)
+	instanceAction(t, ctx, base, id, "terminate", "terminated")
+	r.waitState(t, "terminated", id)
 
 	status := jsEval[int](t, ctx, `fetch("/console/instances/`+id+`/start", {method: "POST"}).then(r => r.status)`,
 		chromedp.EvalAwaitPromise)
@@ -285,7 +291,7 @@ func detailAndPhone(t *testing.T, ctx context.Context, base, id string) {
 		t.Errorf("at phone width the page is %d px wider than the window", over)
 	}
 	screenshot(t, ctx, "instances-phone")
-	consoleRun(t, ctx, "desktop width", 10*time.Second, chromedp.ResetViewport())
+	consoleRun(t, ctx, "desktop width", 10*time.Second, chromedp.EmulateViewport(1280, 800))
 }
 
 // launchThroughWizard fills the wizard (tiny AMI, t3.nano, a Name tag),
@@ -376,17 +382,74 @@ func pressEnter() chromedp.Action[chromedp.Void] {
 	})
 }
 
-// stopAndTerminate stops id from the table, then terminates it.
-func stopAndTerminate(t *testing.T, ctx context.Context, r *region, base, id string) {
+// instanceAction presses id's action button in the instances table and
+// waits, without a reload, until the table shows want.
+func instanceAction(t *testing.T, ctx context.Context, base, id, action, want string) {
 	t.Helper()
-	for _, step := range []struct{ action, want string }{{"stop", "stopped"}, {"terminate", "terminated"}} {
-		button := chromedp.CSS(`#row-` + id + ` button[value=` + step.action + `]`)
-		consoleRun(t, ctx, step.action, 30*time.Second,
-			chromedp.Navigate(base+"instances"),
-			chromedp.WaitVisible(button),
-			chromedp.Click(button),
-			chromedp.WaitVisible(chromedp.CSS(`.notice`)))
-		waitRowState(t, ctx, id, step.want, 2*time.Minute)
+	button := chromedp.CSS(`#row-` + id + ` button[value=` + action + `]`)
+	consoleRun(t, ctx, action, 30*time.Second,
+		chromedp.Navigate(base+"instances"),
+		chromedp.WaitVisible(button),
+		chromedp.Click(button),
+		chromedp.WaitVisible(chromedp.CSS(`.notice`)))
+	waitRowState(t, ctx, id, want, 2*time.Minute)
+}
+
+// ruleThroughPage adds an inbound SSH rule to the default security group on
+// its page, sees it listed, and revokes it again.
+func ruleThroughPage(t *testing.T, ctx context.Context, r *region, base string) {
+	t.Helper()
+	gs, err := r.Client.DescribeSecurityGroups(context.Background(), &v1.DescribeSecurityGroupsRequest{
+		Filters: []*v1.Filter{{Name: "group-name", Values: []string{"default"}}}})
+	if err != nil || len(gs.GetSecurityGroups()) != 1 {
+		t.Fatalf("the default security group: %v %v", gs, err)
 	}
-	r.waitState(t, "terminated", id)
+	sg := gs.GetSecurityGroups()[0].GetGroupId()
+	consoleRun(t, ctx, "add rule", 30*time.Second,
+		chromedp.Navigate(base+"security-groups"),
+		chromedp.SetValue(chromedp.CSS("#proto-"+sg), "tcp"),
+		chromedp.SendKeys(chromedp.CSS("#ports-"+sg), "22"),
+		chromedp.SendKeys(chromedp.CSS("#src-"+sg), "192.0.2.0/24"),
+		chromedp.Click(chromedp.CSS(`#group-`+sg+` form.add-rule button`)),
+		chromedp.WaitVisible(chromedp.CSS(".notice")),
+		chromedp.WaitVisible(`//section[@id="group-`+sg+`"]//td[text()="192.0.2.0/24"]`))
+	screenshot(t, ctx, "security-groups")
+	rules, err := r.Client.DescribeSecurityGroupRules(context.Background(), &v1.DescribeSecurityGroupRulesRequest{
+		Filters: []*v1.Filter{{Name: "group-id", Values: []string{sg}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := ""
+	for _, ru := range rules.GetSecurityGroupRules() {
+		if ru.GetCidrIpv4() == "192.0.2.0/24" && ru.GetFromPort() == 22 && ru.GetToPort() == 22 && !ru.GetIsEgress() {
+			rule = ru.GetSecurityGroupRuleId()
+		}
+	}
+	if rule == "" {
+		t.Fatalf("the page's rule is not in %v", rules.GetSecurityGroupRules())
+	}
+	consoleRun(t, ctx, "revoke rule", 30*time.Second,
+		chromedp.Click(chromedp.CSS(`tr[data-rule="`+rule+`"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(".notice")),
+		chromedp.WaitNotPresent(chromedp.CSS(`tr[data-rule="`+rule+`"]`)))
+}
+
+// imageThroughPage creates an image of the stopped instance id from its
+// detail page and waits until the images table shows it available.
+func imageThroughPage(t *testing.T, ctx context.Context, base, id string) {
+	t.Helper()
+	consoleRun(t, ctx, "create image", 30*time.Second,
+		chromedp.Navigate(base+"instances/"+id),
+		chromedp.SendKeys(chromedp.CSS("#img-name"), "console-image"),
+		chromedp.Click(chromedp.CSS(`form[aria-label="Create image"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(".notice")))
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(time.Second) {
+		consoleRun(t, ctx, "images page", 10*time.Second, chromedp.Navigate(base+"images"), chromedp.WaitVisible(chromedp.CSS("main table")))
+		if jsEval[bool](t, ctx, `[...document.querySelectorAll("main tr")].some(tr => tr.innerText.includes("console-image") && tr.innerText.includes("available"))`) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the image never became available in the images table")
+		}
+	}
 }
