@@ -264,6 +264,23 @@ func TestCSRF(t *testing.T) {
 	if rep.status != http.StatusSeeOther || len(r.fake.stopped) != 1 {
 		t.Fatalf("stop with the token: %d, stopped %v\n%s", rep.status, r.fake.stopped, rep.body)
 	}
+	// htmx sends the token as a header, from the body's hx-headers
+	page := r.do(t, http.MethodGet, "/console/instances", nil, c).body
+	m := regexp.MustCompile(`hx-headers='\{"X-CSRF-Token": "([A-Z0-9]+)"\}'`).FindStringSubmatch(page)
+	if m == nil || m[1] != tok {
+		t.Fatalf("hx-headers with the CSRF token: %q\n%s", m, page[:min(len(page), 1500)])
+	}
+	req, _ := http.NewRequest(http.MethodPost, r.srv.URL+"/console/instances/i-0first000000000/stop", nil)
+	req.AddCookie(c)
+	req.Header.Set("X-CSRF-Token", tok)
+	resp, err := r.srv.Client().Transport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || len(r.fake.stopped) != 2 {
+		t.Fatalf("stop with the token in X-CSRF-Token: %d, stopped %v", resp.StatusCode, r.fake.stopped)
+	}
 }
 
 // TestAccountIsolation: a second account's session lists none of the
