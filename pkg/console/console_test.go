@@ -40,7 +40,9 @@ func newRig(t *testing.T, tls bool) *rig {
 	t.Helper()
 	r := &rig{log: &bytes.Buffer{}, now: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
 	r.fake = &fakeCompute{byAcct: map[string][]*v1.Instance{
-		key1.AccountID: {{InstanceId: "i-0first000000000", State: &v1.InstanceState{Name: "running"}, InstanceType: "t3.nano"}},
+		key1.AccountID: {{InstanceId: "i-0first000000000", State: &v1.InstanceState{Name: "running"}, InstanceType: "t3.nano"},
+			{InstanceId: "i-0third000000000", State: &v1.InstanceState{Name: "pending"}, InstanceType: "c5.large",
+				Tags: []*v1.Tag{{Key: "Name", Value: "web"}}}},
 		key2.AccountID: {{InstanceId: "i-0second00000000", State: &v1.InstanceState{Name: "stopped"}, InstanceType: "t3.nano"}},
 	}}
 	h := console.New(console.Options{Compute: r.fake, Keys: auth.StaticKeys{key1.AccessKeyID: key1, key2.AccessKeyID: key2},
@@ -469,5 +471,65 @@ func TestSecurityGroupsKeyPairsImages(t *testing.T) {
 		"222222222222 create-key-pair lab", "222222222222 create-image i-0second00000000 golden"}
 	if strings.Join(r.fake.calls, "\n") != strings.Join(want, "\n") {
 		t.Errorf("calls:\n%s\nwant:\n%s", strings.Join(r.fake.calls, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestImageSnapshotZoneTables: the images table offers launch (the wizard
+// then has that image chosen) and, for the owner only, deregister; a
+// completed snapshot makes a volume in the chosen zone; regions and zones
+// are listed.
+func TestImageSnapshotZoneTables(t *testing.T) {
+	r := newRig(t, false)
+	c1, c2 := r.signIn(t, key1), r.signIn(t, key2)
+	if rep := r.do(t, http.MethodGet, "/console/images", nil, c1); !strings.Contains(rep.body, `href="/console/launch?image_id=ami-0tiny"`) ||
+		strings.Contains(rep.body, "/deregister") {
+		t.Errorf("images for a non-owner:\n%s", rep.body)
+	}
+	if rep := r.do(t, http.MethodGet, "/console/images", nil, c2); !strings.Contains(rep.body, `/console/images/ami-0tiny/deregister`) {
+		t.Errorf("images for the owner lack deregister:\n%s", rep.body)
+	}
+	if rep := r.do(t, http.MethodGet, "/console/launch?image_id=ami-0tiny", nil, c2); !strings.Contains(rep.body, `<option value="ami-0tiny" selected>`) {
+		t.Errorf("the wizard from a launch link:\n%s", rep.body)
+	}
+	tok := r.csrf(t, c2)
+	if rep := r.do(t, http.MethodPost, "/console/images/ami-0tiny/deregister", url.Values{"csrf": {tok}}, c2); rep.status != http.StatusSeeOther {
+		t.Errorf("deregister: %d\n%s", rep.status, rep.body)
+	}
+	rep := r.do(t, http.MethodPost, "/console/snapshots/snap-1/volume", url.Values{"csrf": {tok}, "zone": {"lab-1a"}}, c2)
+	if rep.status != http.StatusSeeOther || !strings.Contains(rep.header.Get("Location"), "vol-0fromsnap") {
+		t.Errorf("volume from snapshot: %d %s", rep.status, rep.header.Get("Location"))
+	}
+	if rep := r.do(t, http.MethodGet, "/console/zones", nil, c2); !strings.Contains(rep.body, "lab-1a") || !strings.Contains(rep.body, "http://lab-1") {
+		t.Errorf("zones page:\n%s", rep.body)
+	}
+	want := "222222222222 deregister ami-0tiny\n222222222222 create-volume snap-1 lab-1a"
+	if got := strings.Join(r.fake.calls, "\n"); got != want {
+		t.Errorf("calls:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestInstancesSortAndFilter: the table sorts by a column both ways
+// (aria-sort says which) and keeps only rows matching the filter.
+func TestInstancesSortAndFilter(t *testing.T) {
+	r := newRig(t, false)
+	c := r.signIn(t, key1)
+	order := func(path string) string {
+		t.Helper()
+		body := r.do(t, http.MethodGet, path, nil, c).body
+		return strings.Join(regexp.MustCompile(`id="row-(i-[0-9a-z]+)"`).FindAllString(body, -1), " ")
+	}
+	if got := order("/console/instances/table?sort=state"); got != `id="row-i-0third000000000" id="row-i-0first000000000"` {
+		t.Errorf("by state: %s", got)
+	}
+	if got := order("/console/instances/table?sort=state&desc=1"); got != `id="row-i-0first000000000" id="row-i-0third000000000"` {
+		t.Errorf("by state, descending: %s", got)
+	}
+	if got := order("/console/instances/table?q=WEB"); got != `id="row-i-0third000000000"` {
+		t.Errorf("filtered by name: %s", got)
+	}
+	body := r.do(t, http.MethodGet, "/console/instances?sort=type", nil, c).body
+	if !strings.Contains(body, `aria-sort="ascending"><a href="/console/instances?desc=1&amp;sort=type">Type</a>`) ||
+		!strings.Contains(body, `hx-get="/console/instances/table?sort=type"`) {
+		t.Errorf("sorted page's headers and polling:\n%s", body)
 	}
 }

@@ -3,6 +3,7 @@ package console_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -44,14 +45,20 @@ func (f *fakeCompute) account(ctx context.Context) (string, error) {
 	return k.AccountID, nil
 }
 
-func (f *fakeCompute) DescribeInstances(ctx context.Context, _ *v1.DescribeInstancesRequest) (*v1.DescribeInstancesResponse, error) {
+func (f *fakeCompute) DescribeInstances(ctx context.Context, r *v1.DescribeInstancesRequest) (*v1.DescribeInstancesResponse, error) {
 	acct, err := f.account(ctx)
 	if err != nil {
 		return nil, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return &v1.DescribeInstancesResponse{Reservations: []*v1.Reservation{{Instances: f.byAcct[acct]}}}, nil
+	var out []*v1.Instance
+	for _, in := range f.byAcct[acct] {
+		if len(r.GetInstanceIds()) == 0 || slices.Contains(r.GetInstanceIds(), in.GetInstanceId()) {
+			out = append(out, in)
+		}
+	}
+	return &v1.DescribeInstancesResponse{Reservations: []*v1.Reservation{{Instances: out}}}, nil
 }
 
 func (f *fakeCompute) StopInstances(ctx context.Context, r *v1.StopInstancesRequest) (*v1.InstanceStateChanges, error) {
@@ -85,7 +92,7 @@ func (f *fakeCompute) RunInstances(ctx context.Context, r *v1.RunInstancesReques
 }
 
 func (f *fakeCompute) DescribeImages(context.Context, *v1.DescribeImagesRequest) (*v1.DescribeImagesResponse, error) {
-	return &v1.DescribeImagesResponse{Images: []*v1.Image{{ImageId: "ami-0tiny", Name: "tiny", State: "available"}}}, nil
+	return &v1.DescribeImagesResponse{Images: []*v1.Image{{ImageId: "ami-0tiny", Name: "tiny", State: "available", OwnerId: "222222222222"}}}, nil
 }
 
 func (f *fakeCompute) DescribeInstanceTypes(context.Context, *v1.DescribeInstanceTypesRequest) (*v1.DescribeInstanceTypesResponse, error) {
@@ -144,6 +151,9 @@ func (f *fakeCompute) CreateVolume(ctx context.Context, r *v1.CreateVolumeReques
 	if _, err := f.account(ctx); err != nil {
 		return nil, err
 	}
+	if r.GetSnapshotId() != "" {
+		return &v1.Volume{VolumeId: "vol-0fromsnap"}, f.record(ctx, "create-volume "+r.GetSnapshotId()+" "+r.GetAvailabilityZone())
+	}
 	if r.GetSize() < 1 {
 		return nil, ec2err.New(ec2err.InvalidParameterValue, "size %d is under 1 GiB", r.GetSize())
 	}
@@ -193,4 +203,16 @@ func (f *fakeCompute) CreateKeyPair(ctx context.Context, r *v1.CreateKeyPairRequ
 
 func (f *fakeCompute) CreateImage(ctx context.Context, r *v1.CreateImageRequest) (*v1.CreateImageResponse, error) {
 	return &v1.CreateImageResponse{ImageId: "ami-0new"}, f.record(ctx, "create-image "+r.GetInstanceId()+" "+r.GetName())
+}
+
+func (f *fakeCompute) DescribeRegions(context.Context, *v1.DescribeRegionsRequest) (*v1.DescribeRegionsResponse, error) {
+	return &v1.DescribeRegionsResponse{Regions: []*v1.Region{{RegionName: "lab-1", Endpoint: "http://lab-1"}}}, nil
+}
+
+func (f *fakeCompute) DescribeSnapshots(context.Context, *v1.DescribeSnapshotsRequest) (*v1.DescribeSnapshotsResponse, error) {
+	return &v1.DescribeSnapshotsResponse{Snapshots: []*v1.Snapshot{{SnapshotId: "snap-1", VolumeId: "vol-1", State: "completed", VolumeSize: 1}}}, nil
+}
+
+func (f *fakeCompute) DeregisterImage(ctx context.Context, r *v1.DeregisterImageRequest) (*v1.DeregisterImageResponse, error) {
+	return &v1.DeregisterImageResponse{}, f.record(ctx, "deregister "+r.GetImageId())
 }

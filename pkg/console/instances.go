@@ -1,12 +1,15 @@
 package console
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
@@ -47,8 +50,62 @@ func (r instanceRow) Actions() []string {
 // instancesView is the instances page's and table fragment's data.
 type instancesView struct {
 	Filter string
+	Sort   string // a key of sortKeys
+	Desc   bool
 	Rows   []instanceRow
 	Total  int
+}
+
+// sortKeys are the table's sortable columns: the value each sorts by.
+var sortKeys = map[string]func(instanceRow) string{
+	"id": func(r instanceRow) string { return r.ID }, "name": func(r instanceRow) string { return r.Name },
+	"state": func(r instanceRow) string { return r.State }, "type": func(r instanceRow) string { return r.Type },
+	"zone": func(r instanceRow) string { return r.Zone }, "private": func(r instanceRow) string { return r.PrivateIP },
+	"public": func(r instanceRow) string { return r.PublicIP }, "launched": func(r instanceRow) string { return r.Launched },
+}
+
+// SortLink is the table's URL sorted by column key: ascending, or
+// descending when it is already sorted ascending by key.
+func (v instancesView) SortLink(key string) string {
+	q := url.Values{"sort": {key}}
+	if v.Filter != "" {
+		q.Set("q", v.Filter)
+	}
+	if v.Sort == key && !v.Desc {
+		q.Set("desc", "1")
+	}
+	return Prefix + "instances?" + q.Encode()
+}
+
+// SortMark is aria-sort's value for column key.
+func (v instancesView) SortMark(key string) string {
+	switch {
+	case v.Sort != key:
+		return "none"
+	case v.Desc:
+		return "descending"
+	}
+	return "ascending"
+}
+
+// PollQuery is the query the polling table fragment keeps (its sort).
+func (v instancesView) PollQuery() string {
+	q := url.Values{"sort": {v.Sort}}
+	if v.Desc {
+		q.Set("desc", "1")
+	}
+	return q.Encode()
+}
+
+// tableQuery reads the table's filter and sort from r (newest launch first
+// by default).
+func tableQuery(r *http.Request) instancesView {
+	q := r.URL.Query()
+	v := instancesView{Filter: q.Get("q"), Sort: q.Get("sort"), Desc: q.Get("desc") == "1"}
+	if _, ok := sortKeys[v.Sort]; !ok {
+		v.Sort, v.Desc = "launched", true
+	}
+	return v
 }
 
 // describeInstances lists every instance the signed-in key sees (ids: only
@@ -71,15 +128,15 @@ func (h *Handler) describeInstances(ctx context.Context, ids ...string) ([]*v1.I
 	}
 }
 
-// instanceRows are the table rows of the instances matching filter (a
-// case-insensitive substring of any column), newest launch first.
-func (h *Handler) instanceRows(ctx context.Context, filter string) (instancesView, error) {
+// instanceRows are the table rows of the instances matching v's filter (a
+// case-insensitive substring of any column), in v's order.
+func (h *Handler) instanceRows(ctx context.Context, v instancesView) (instancesView, error) {
 	ins, err := h.describeInstances(ctx)
 	if err != nil {
-		return instancesView{}, err
+		return v, err
 	}
-	v := instancesView{Filter: filter, Total: len(ins)}
-	f := strings.ToLower(strings.TrimSpace(filter))
+	v.Total = len(ins)
+	f := strings.ToLower(strings.TrimSpace(v.Filter))
 	for _, in := range ins {
 		r := instanceRow{ID: in.GetInstanceId(), Name: tagValue(in.GetTags(), "Name"), State: in.GetState().GetName(),
 			Type: in.GetInstanceType(), Zone: in.GetPlacement().GetAvailabilityZone(), PrivateIP: in.GetPrivateIpAddress(),
@@ -89,7 +146,17 @@ func (h *Handler) instanceRows(ctx context.Context, filter string) (instancesVie
 			v.Rows = append(v.Rows, r)
 		}
 	}
-	slices.SortStableFunc(v.Rows, func(a, b instanceRow) int { return strings.Compare(b.Launched+b.ID, a.Launched+a.ID) })
+	key := sortKeys[v.Sort]
+	if key == nil {
+		key = sortKeys["launched"]
+	}
+	slices.SortStableFunc(v.Rows, func(a, b instanceRow) int {
+		c := cmp.Or(strings.Compare(key(a), key(b)), strings.Compare(a.ID, b.ID))
+		if v.Desc {
+			return -c
+		}
+		return c
+	})
 	return v, nil
 }
 
@@ -101,7 +168,7 @@ func (h *Handler) instancesPage(w http.ResponseWriter, r *http.Request) {
 
 // renderInstances renders the instances page with v's messages.
 func (h *Handler) renderInstances(w http.ResponseWriter, r *http.Request, status int, v view) {
-	data, err := h.instanceRows(r.Context(), r.URL.Query().Get("q"))
+	data, err := h.instanceRows(r.Context(), tableQuery(r))
 	if err != nil && v.Error == nil {
 		v.Error, status = errorOf(err), http.StatusInternalServerError
 	}
@@ -112,7 +179,7 @@ func (h *Handler) renderInstances(w http.ResponseWriter, r *http.Request, status
 // instancesTable is the table fragment htmx polls and the filter box asks.
 func (h *Handler) instancesTable(w http.ResponseWriter, r *http.Request) {
 	v := h.baseView(r, "Instances", "instances")
-	data, err := h.instanceRows(r.Context(), r.URL.Query().Get("q"))
+	data, err := h.instanceRows(r.Context(), tableQuery(r))
 	if err != nil {
 		v.Error = errorOf(err)
 	}
@@ -171,7 +238,7 @@ func (h *Handler) instancePage(w http.ResponseWriter, r *http.Request) {
 	ins, err := h.describeInstances(r.Context(), id)
 	if err != nil || len(ins) != 1 {
 		if err == nil {
-			err = fmt.Errorf("instance %s not found", id)
+			err = ec2err.New(ec2err.InvalidInstanceIDNotFound, "The instance ID '%s' does not exist", id)
 		}
 		v.Error = errorOf(err)
 		h.renderInstances(w, r, statusOf(v.Error), v)

@@ -66,8 +66,11 @@ func readLaunchForm(r *http.Request) launchForm {
 	return f
 }
 
+// launchPage is the wizard, with the image of ?image_id= chosen (the
+// images table's launch links).
 func (h *Handler) launchPage(w http.ResponseWriter, r *http.Request) {
-	h.renderLaunch(w, r, http.StatusOK, h.baseView(r, "Launch instances", "launch"), launchForm{Count: 1})
+	f := launchForm{Count: 1, ImageID: r.URL.Query().Get("image_id")}
+	h.renderLaunch(w, r, http.StatusOK, h.baseView(r, "Launch instances", "launch"), f)
 }
 
 // renderLaunch renders the wizard with f filled in.

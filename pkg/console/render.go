@@ -120,11 +120,12 @@ func (h *Handler) baseView(r *http.Request, title, nav string) view {
 }
 
 var funcs = template.FuncMap{
-	"tag":   tagValue,
-	"when":  when,
-	"join":  strings.Join,
-	"lower": strings.ToLower,
-	"has":   slices.Contains[[]string],
+	"tag":         tagValue,
+	"when":        when,
+	"join":        strings.Join,
+	"lower":       strings.ToLower,
+	"has":         slices.Contains[[]string],
+	"sortColumns": func() []sortColumn { return sortColumns },
 }
 
 // tagValue is the value of tag key in tags ("" when absent).
@@ -161,3 +162,10 @@ func redirectDone(w http.ResponseWriter, r *http.Request, page, act, id string) 
 	q := url.Values{"done": {act}, "id": {id}}
 	http.Redirect(w, r, Prefix+page+"?"+q.Encode(), http.StatusSeeOther)
 }
+
+// sortColumn is a sortable column of the instances table.
+type sortColumn struct{ Key, Label string }
+
+// sortColumns are the instances table's columns, in order.
+var sortColumns = []sortColumn{{"id", "Instance ID"}, {"name", "Name"}, {"state", "State"}, {"type", "Type"}, {"zone", "Zone"},
+	{"private", "Private IP"}, {"public", "Public IP"}, {"launched", "Launched (UTC)"}}

@@ -47,7 +47,7 @@ func (h *Handler) volumes(ctx context.Context) (volumesView, error) {
 	for _, z := range azs.GetAvailabilityZones() {
 		vv.Zones = append(vv.Zones, z.GetZoneName())
 	}
-	rows, err := h.instanceRows(ctx, "")
+	rows, err := h.instanceRows(ctx, instancesView{Sort: "id"})
 	if err != nil {
 		return vv, err
 	}
