@@ -43,7 +43,8 @@ func newRig(t *testing.T, tls bool) *rig {
 		key1.AccountID: {{InstanceId: "i-0first000000000", State: &v1.InstanceState{Name: "running"}, InstanceType: "t3.nano"},
 			{InstanceId: "i-0third000000000", State: &v1.InstanceState{Name: "pending"}, InstanceType: "c5.large",
 				Tags: []*v1.Tag{{Key: "Name", Value: "web"}}}},
-		key2.AccountID: {{InstanceId: "i-0second00000000", State: &v1.InstanceState{Name: "stopped"}, InstanceType: "t3.nano"}},
+		key2.AccountID: {{InstanceId: "i-0second00000000", State: &v1.InstanceState{Name: "stopped"}, InstanceType: "t3.nano",
+			VpcId: "vpc-1", SecurityGroups: []*v1.GroupIdentifier{{GroupId: "sg-1", GroupName: "default"}}}},
 	}}
 	h := console.New(console.Options{Compute: r.fake, Keys: auth.StaticKeys{key1.AccessKeyID: key1, key2.AccessKeyID: key2},
 		Log: slog.New(slog.NewTextHandler(&syncWriter{w: r.log}, nil)), Region: "lab-1", SessionTTL: 10 * time.Minute,
@@ -463,12 +464,21 @@ func TestSecurityGroupsKeyPairsImages(t *testing.T) {
 	if rep.status != http.StatusBadRequest || !strings.Contains(rep.body, "InvalidKeyPair.Duplicate") {
 		t.Errorf("a duplicate key pair: %d\n%s", rep.status, rep.body)
 	}
+	rep = r.do(t, http.MethodGet, "/console/instances/i-0second00000000", nil, c)
+	if !strings.Contains(rep.body, `name="group_ids" value="sg-1" checked`) {
+		t.Errorf("detail page's group form:\n%s", rep.body)
+	}
+	rep = r.do(t, http.MethodPost, "/console/instances/i-0second00000000/groups", url.Values{"csrf": {tok}, "group_ids": {"sg-1", "sg-2"}}, c)
+	if rep.status != http.StatusSeeOther {
+		t.Errorf("change groups: %d\n%s", rep.status, rep.body)
+	}
 	rep = r.do(t, http.MethodPost, "/console/instances/i-0second00000000/image", url.Values{"csrf": {tok}, "name": {"golden"}}, c)
 	if rep.status != http.StatusSeeOther || !strings.Contains(rep.header.Get("Location"), "ami-0new") {
 		t.Errorf("create image: %d %s", rep.status, rep.header.Get("Location"))
 	}
 	want := []string{"222222222222 authorize-ingress sg-1 tcp 22-22 10.0.0.0/8", "222222222222 revoke-egress sg-1 sgr-out",
-		"222222222222 create-key-pair lab", "222222222222 create-image i-0second00000000 golden"}
+		"222222222222 create-key-pair lab", "222222222222 modify-groups i-0second00000000 sg-1,sg-2",
+		"222222222222 create-image i-0second00000000 golden"}
 	if strings.Join(r.fake.calls, "\n") != strings.Join(want, "\n") {
 		t.Errorf("calls:\n%s\nwant:\n%s", strings.Join(r.fake.calls, "\n"), strings.Join(want, "\n"))
 	}

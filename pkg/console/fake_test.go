@@ -216,3 +216,7 @@ func (f *fakeCompute) DescribeSnapshots(context.Context, *v1.DescribeSnapshotsRe
 func (f *fakeCompute) DeregisterImage(ctx context.Context, r *v1.DeregisterImageRequest) (*v1.DeregisterImageResponse, error) {
 	return &v1.DeregisterImageResponse{}, f.record(ctx, "deregister "+r.GetImageId())
 }
+
+func (f *fakeCompute) ModifyInstanceAttribute(ctx context.Context, r *v1.ModifyInstanceAttributeRequest) (*v1.ModifyInstanceAttributeResponse, error) {
+	return &v1.ModifyInstanceAttributeResponse{}, f.record(ctx, "modify-groups "+r.GetInstanceId()+" "+strings.Join(r.GetGroups(), ","))
+}

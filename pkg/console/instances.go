@@ -21,6 +21,7 @@ func (h *Handler) instanceRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /console/instances/{id}", h.authed(h.instancePage))
 	m.HandleFunc("POST /console/instances/{id}/{action}", h.authed(h.instanceAction))
 	m.HandleFunc("POST /console/instances/{id}/image", h.authed(h.createImage))
+	m.HandleFunc("POST /console/instances/{id}/groups", h.authed(h.changeGroups))
 	m.HandleFunc("GET /console/launch", h.authed(h.launchPage))
 	m.HandleFunc("POST /console/launch/preview", h.authed(h.launchPreview))
 	m.HandleFunc("POST /console/launch", h.authed(h.launch))
@@ -227,9 +228,11 @@ func (h *Handler) instanceAction(w http.ResponseWriter, r *http.Request) {
 
 // instanceDetail is the detail page's data.
 type instanceDetail struct {
-	In   *v1.Instance
-	Name string
-	Host string
+	In        *v1.Instance
+	Name      string
+	Host      string
+	VpcGroups []*v1.SecurityGroup // the groups of the instance's VPC
+	Current   []string            // the instance's group IDs
 }
 
 func (h *Handler) instancePage(w http.ResponseWriter, r *http.Request) {
@@ -249,8 +252,35 @@ func (h *Handler) instancePage(w http.ResponseWriter, r *http.Request) {
 	if host == "" {
 		host = in.GetPlacement().GetHostId()
 	}
-	v.Data = instanceDetail{In: in, Name: tagValue(in.GetTags(), "Name"), Host: host}
+	d := instanceDetail{In: in, Name: tagValue(in.GetTags(), "Name"), Host: host}
+	for _, g := range in.GetSecurityGroups() {
+		d.Current = append(d.Current, g.GetGroupId())
+	}
+	if vpc := in.GetVpcId(); vpc != "" {
+		gs, err := h.compute.DescribeSecurityGroups(r.Context(), &v1.DescribeSecurityGroupsRequest{
+			Filters: []*v1.Filter{{Name: "vpc-id", Values: []string{vpc}}}})
+		if err != nil {
+			v.Error = errorOf(fmt.Errorf("describe security groups: %w", err))
+		}
+		d.VpcGroups = gs.GetSecurityGroups()
+	}
+	v.Data = d
 	h.pages.render(w, r, http.StatusOK, "instance", v)
+}
+
+// changeGroups replaces the instance's security groups with the detail
+// page's choice (ModifyInstanceAttribute groups).
+func (h *Handler) changeGroups(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	_, err := h.compute.ModifyInstanceAttribute(r.Context(), &v1.ModifyInstanceAttributeRequest{InstanceId: id,
+		Groups: r.PostForm["group_ids"]})
+	if err != nil {
+		v := h.baseView(r, "Instances", "instances")
+		v.Error = errorOf(err)
+		h.renderInstances(w, r, statusOf(v.Error), v)
+		return
+	}
+	http.Redirect(w, r, Prefix+"instances/"+url.PathEscape(id), http.StatusSeeOther)
 }
 
 // createImage makes an AMI of the instance from the detail page's form.

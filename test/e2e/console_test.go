@@ -282,7 +282,11 @@ func detailAndPhone(t *testing.T, ctx context.Context, base, id string) {
 	consoleRun(t, ctx, "detail page", 20*time.Second,
 		chromedp.Navigate(base+"instances/"+id),
 		chromedp.WaitVisible(`//dd[contains(., "t3.nano")]`),
-		chromedp.WaitVisible(`//h1[contains(., "`+id+`")]`))
+		chromedp.WaitVisible(`//h1[contains(., "`+id+`")]`),
+		chromedp.WaitVisible(chromedp.CSS(`form[aria-label="Change security groups"] input[type=checkbox]:checked`)))
+	if errs := jsEval[int](t, ctx, `document.querySelectorAll("main .error").length`); errs != 0 {
+		t.Errorf("the detail page shows %d errors", errs)
+	}
 	consoleRun(t, ctx, "phone width", 20*time.Second,
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
 		chromedp.Navigate(base+"instances"),
