@@ -163,8 +163,9 @@ func TestSignIn(t *testing.T) {
 		t.Fatalf("sign-in page: %d\n%s", rep.status, rep.body)
 	}
 	c := r.signIn(t, key1)
-	if !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/console/" || c.Secure || len(c.Value) < 32 {
-		t.Errorf("session cookie %+v: want HttpOnly, SameSite=Strict, Path=/console/, not Secure over HTTP, a long random value", c)
+	if !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/console/" || c.Secure || len(c.Value) < 32 || c.MaxAge != 0 {
+		t.Errorf("session cookie %+v: want HttpOnly, SameSite=Strict, Path=/console/, not Secure over HTTP, a long random value, "+
+			"no Max-Age (the server ends idle sessions)", c)
 	}
 	rep := r.do(t, http.MethodGet, "/console/instances", nil, c)
 	if rep.status != http.StatusOK || !strings.Contains(rep.body, "i-0first000000000") || !strings.Contains(rep.body, "account 111111111111") {
@@ -460,6 +461,13 @@ func TestSecurityGroupsKeyPairsImages(t *testing.T) {
 		!strings.HasPrefix(rep.body, "-----BEGIN OPENSSH PRIVATE KEY-----") || rep.header.Get("Cache-Control") != "no-store" {
 		t.Errorf("create key pair: %d %v\n%s", rep.status, rep.header, rep.body)
 	}
+	rep = r.do(t, http.MethodGet, "/console/key-pairs", nil, c)
+	if !strings.Contains(rep.body, `name="name" value="team/ops"`) {
+		t.Errorf("key pairs page:\n%s", rep.body)
+	}
+	if rep := r.do(t, http.MethodPost, "/console/key-pairs/delete", url.Values{"csrf": {tok}, "name": {"team/ops"}}, c); rep.status != http.StatusSeeOther {
+		t.Errorf("delete key pair: %d", rep.status)
+	}
 	rep = r.do(t, http.MethodPost, "/console/key-pairs", url.Values{"csrf": {tok}, "name": {"taken"}}, c)
 	if rep.status != http.StatusBadRequest || !strings.Contains(rep.body, "InvalidKeyPair.Duplicate") {
 		t.Errorf("a duplicate key pair: %d\n%s", rep.status, rep.body)
@@ -477,7 +485,7 @@ func TestSecurityGroupsKeyPairsImages(t *testing.T) {
 		t.Errorf("create image: %d %s", rep.status, rep.header.Get("Location"))
 	}
 	want := []string{"222222222222 authorize-ingress sg-1 tcp 22-22 10.0.0.0/8", "222222222222 revoke-egress sg-1 sgr-out",
-		"222222222222 create-key-pair lab", "222222222222 modify-groups i-0second00000000 sg-1,sg-2",
+		"222222222222 create-key-pair lab", "222222222222 delete-key-pair team/ops", "222222222222 modify-groups i-0second00000000 sg-1,sg-2",
 		"222222222222 create-image i-0second00000000 golden"}
 	if strings.Join(r.fake.calls, "\n") != strings.Join(want, "\n") {
 		t.Errorf("calls:\n%s\nwant:\n%s", strings.Join(r.fake.calls, "\n"), strings.Join(want, "\n"))

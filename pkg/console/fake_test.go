@@ -105,10 +105,6 @@ func (f *fakeCompute) DescribeSubnets(context.Context, *v1.DescribeSubnetsReques
 	return &v1.DescribeSubnetsResponse{}, nil
 }
 
-func (f *fakeCompute) DescribeKeyPairs(context.Context, *v1.DescribeKeyPairsRequest) (*v1.DescribeKeyPairsResponse, error) {
-	return &v1.DescribeKeyPairsResponse{}, nil
-}
-
 // StreamConsole echoes what it receives after a greeting naming the
 // instance and the account.
 func (f *fakeCompute) StreamConsole(s v1.Compute_StreamConsoleServer) error {
@@ -219,4 +215,12 @@ func (f *fakeCompute) DeregisterImage(ctx context.Context, r *v1.DeregisterImage
 
 func (f *fakeCompute) ModifyInstanceAttribute(ctx context.Context, r *v1.ModifyInstanceAttributeRequest) (*v1.ModifyInstanceAttributeResponse, error) {
 	return &v1.ModifyInstanceAttributeResponse{}, f.record(ctx, "modify-groups "+r.GetInstanceId()+" "+strings.Join(r.GetGroups(), ","))
+}
+
+func (f *fakeCompute) DescribeKeyPairs(context.Context, *v1.DescribeKeyPairsRequest) (*v1.DescribeKeyPairsResponse, error) {
+	return &v1.DescribeKeyPairsResponse{KeyPairs: []*v1.KeyPair{{KeyName: "team/ops", KeyType: "ed25519"}}}, nil
+}
+
+func (f *fakeCompute) DeleteKeyPair(ctx context.Context, r *v1.DeleteKeyPairRequest) (*v1.DeleteKeyPairResponse, error) {
+	return &v1.DeleteKeyPairResponse{}, f.record(ctx, "delete-key-pair "+r.GetKeyName())
 }

@@ -13,7 +13,7 @@ func (h *Handler) keyPairRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /console/key-pairs", h.authed(h.keyPairsPage))
 	m.HandleFunc("POST /console/key-pairs", h.authed(h.createKeyPair))
 	m.HandleFunc("POST /console/key-pairs/import", h.authed(h.importKeyPair))
-	m.HandleFunc("POST /console/key-pairs/{name}/delete", h.authed(h.deleteKeyPair))
+	m.HandleFunc("POST /console/key-pairs/delete", h.authed(h.deleteKeyPair))
 }
 
 func (h *Handler) keyPairsPage(w http.ResponseWriter, r *http.Request) {
@@ -64,9 +64,10 @@ func (h *Handler) importKeyPair(w http.ResponseWriter, r *http.Request) {
 	h.afterKeyPair(w, r, "import", name, err)
 }
 
-// deleteKeyPair deletes one key pair by name.
+// deleteKeyPair deletes one key pair by name (a form field: names may hold
+// a slash).
 func (h *Handler) deleteKeyPair(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("name")
+	name := r.PostFormValue("name")
 	_, err := h.compute.DeleteKeyPair(r.Context(), &v1.DeleteKeyPairRequest{KeyName: name})
 	h.afterKeyPair(w, r, "delete", name, err)
 }

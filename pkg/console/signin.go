@@ -56,8 +56,9 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	auth.ConnAuthenticated(r.Context())
 	se := h.sessions.create(key.AccessKeyID)
+	// a browser-session cookie: the server ends the session when idle
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: se.id, Path: Prefix, HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: int(h.sessions.ttl.Seconds())})
+		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 	h.log.Info("console: signed in", "access_key_id", key.AccessKeyID, "account", key.AccountID, "remote", addr)
 	http.Redirect(w, r, Prefix+"instances", http.StatusSeeOther)
 }
