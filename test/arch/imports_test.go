@@ -8,7 +8,8 @@
 //	layer    packages                                            may import (of the module)
 //	edge     cmd/..., scripts/..., test/...,                     anything
 //	         pkg/api, pkg/ec2query, pkg/ctl, pkg/server,
-//	         pkg/registry, pkg/awsid, pkg/asgquery, pkg/metrics
+//	         pkg/registry, pkg/awsid, pkg/asgquery, pkg/metrics,
+//	         pkg/console
 //	service  pkg/controller, pkg/accounts                        service, driver, shared, proto
 //	driver   pkg/agent, pkg/hypervisor/..., pkg/storage,         driver, shared, proto
 //	         pkg/netplane/..., pkg/cloudinit, pkg/imds, pkg/vpcdns,
@@ -65,7 +66,7 @@ var layerNames = map[layer]string{edge: "edge", service: "service", driver: "dri
 var layers = map[string]layer{
 	"cmd": edge, "scripts": edge, "test": edge,
 	"pkg/api": edge, "pkg/ec2query": edge, "pkg/ctl": edge, "pkg/server": edge, "pkg/registry": edge, "pkg/awsid": edge,
-	"pkg/asgquery": edge, "pkg/metrics": edge,
+	"pkg/asgquery": edge, "pkg/metrics": edge, "pkg/console": edge,
 
 	"pkg/controller": service, "pkg/accounts": service,
 
