@@ -170,6 +170,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatalf("states seen %v (want pending first), page kept: %t", seen, marker)
 	}
 	screenshot(t, ctx, "instances")
+	keepsFocus(t, ctx, id)
 	detailAndPhone(t, ctx, base, id)
 
 	serialConsole(t, ctx, r, base, id)
@@ -272,6 +273,19 @@ func waitVolumeState(t *testing.T, ctx context.Context, base, vol, want string) 
 			t.Fatalf("volume %s never %s", vol, want)
 		}
 	}
+}
+
+// keepsFocus: a keyboard user's focus on a table button survives the
+// table's polling (no refresh replaces it while focused).
+func keepsFocus(t *testing.T, ctx context.Context, id string) {
+	t.Helper()
+	sel := `#row-` + id + ` button[value=reboot]`
+	consoleRun(t, ctx, "focus", 10*time.Second, chromedp.Focus(chromedp.CSS(sel)))
+	time.Sleep(4500 * time.Millisecond) // two polls
+	if ok := jsEval[bool](t, ctx, `document.activeElement === document.querySelector("`+sel+`")`); !ok {
+		t.Errorf("the focused reboot button of %s lost the focus to the table's polling", id)
+	}
+	consoleRun(t, ctx, "blur", 10*time.Second, chromedp.Blur(chromedp.CSS(sel)))
 }
 
 // detailAndPhone opens id's detail page, then the instances page at phone
