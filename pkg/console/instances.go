@@ -161,6 +161,7 @@ func (h *Handler) instanceRows(ctx context.Context, v instancesView) (instancesV
 	return v, nil
 }
 
+// instancesPage is the instances table with the last action's notice.
 func (h *Handler) instancesPage(w http.ResponseWriter, r *http.Request) {
 	v := h.baseView(r, "Instances", "instances")
 	v.Notice = doneNotice(r)
@@ -235,6 +236,9 @@ type instanceDetail struct {
 	Current   []string            // the instance's group IDs
 }
 
+// instancePage is one instance's detail page: its placement, volumes,
+// security groups (which it can change), interfaces and tags, and a form
+// to create an image of it.
 func (h *Handler) instancePage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	v := h.baseView(r, "Instance "+id, "instances")

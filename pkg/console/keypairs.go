@@ -16,6 +16,7 @@ func (h *Handler) keyPairRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /console/key-pairs/delete", h.authed(h.deleteKeyPair))
 }
 
+// keyPairsPage lists the key pairs with forms to create, import and delete.
 func (h *Handler) keyPairsPage(w http.ResponseWriter, r *http.Request) {
 	v := h.baseView(r, "Key pairs", "key-pairs")
 	v.Notice = doneNotice(r)

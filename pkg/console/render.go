@@ -82,6 +82,8 @@ type pages struct{ byName map[string]*template.Template }
 
 var pageNames = []string{"signin", "instances", "instance", "launch", "serial", "volumes", "table", "secgroups", "keypairs"}
 
+// mustParsePages parses the embedded templates (a broken one panics at
+// start, not at the first request).
 func mustParsePages() *pages {
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
 	p := &pages{byName: map[string]*template.Template{}}

@@ -91,6 +91,7 @@ func (h *Handler) tablePageWith(t table, e *uiError) http.HandlerFunc {
 	}
 }
 
+// snapshotTable is the account's snapshots, with create volume and delete.
 func snapshotTable(ctx context.Context, c v1.ComputeServer) ([]tableSection, error) {
 	res, err := c.DescribeSnapshots(ctx, &v1.DescribeSnapshotsRequest{OwnerIds: []string{"self"}})
 	if err != nil {
@@ -127,6 +128,8 @@ func zoneNames(ctx context.Context, c v1.ComputeServer) ([]string, error) {
 	return out, nil
 }
 
+// imageTable is the images the account may launch, with launch and, for
+// its own, deregister.
 func imageTable(ctx context.Context, c v1.ComputeServer) ([]tableSection, error) {
 	res, err := c.DescribeImages(ctx, &v1.DescribeImagesRequest{})
 	if err != nil {
@@ -149,6 +152,7 @@ func imageTable(ctx context.Context, c v1.ComputeServer) ([]tableSection, error)
 	return []tableSection{s}, nil
 }
 
+// vpcTables are the account's VPCs and subnets.
 func vpcTables(ctx context.Context, c v1.ComputeServer) ([]tableSection, error) {
 	vpcs, err := c.DescribeVpcs(ctx, &v1.DescribeVpcsRequest{})
 	if err != nil {
@@ -170,6 +174,7 @@ func vpcTables(ctx context.Context, c v1.ComputeServer) ([]tableSection, error) 
 	return []tableSection{vs, ss}, nil
 }
 
+// hostTable is the region's hosts with their capacity (admin only).
 func hostTable(ctx context.Context, c v1.ComputeServer) ([]tableSection, error) {
 	res, err := c.DescribeHosts(ctx, &v1.DescribeHostsRequest{})
 	if err != nil {
@@ -184,6 +189,7 @@ func hostTable(ctx context.Context, c v1.ComputeServer) ([]tableSection, error) 
 	return []tableSection{s}, nil
 }
 
+// zoneTables are the regions and the region's zones with their state.
 func zoneTables(ctx context.Context, c v1.ComputeServer) ([]tableSection, error) {
 	regs, err := c.DescribeRegions(ctx, &v1.DescribeRegionsRequest{})
 	if err != nil {

@@ -38,6 +38,8 @@ type secGroupsView struct {
 	Vpcs   []*v1.Vpc
 }
 
+// secGroupsPage lists the account's security groups with their rules and
+// forms to add, revoke, create and delete.
 func (h *Handler) secGroupsPage(w http.ResponseWriter, r *http.Request) {
 	v := h.baseView(r, "Security groups", "security-groups")
 	v.Notice = doneNotice(r)

@@ -18,6 +18,8 @@ type serialView struct {
 	ID, Output string
 }
 
+// serialPage is an instance's serial console (xterm.js over serialSocket)
+// and its console output log.
 func (h *Handler) serialPage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	v := h.baseView(r, "Serial console of "+id, "instances")

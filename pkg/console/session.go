@@ -26,6 +26,7 @@ type sessions struct {
 	m   map[string]*session
 }
 
+// newSessions is an empty session map whose sessions live ttl when idle.
 func newSessions(ttl time.Duration, now func() time.Time) *sessions {
 	return &sessions{ttl: ttl, now: now, m: map[string]*session{}}
 }
@@ -96,6 +97,7 @@ type failCount struct {
 	start time.Time
 }
 
+// newFailures allows max failed sign-ins per address and window.
 func newFailures(max int, window time.Duration, now func() time.Time) *failures {
 	return &failures{max: max, window: window, now: now, m: map[string]*failCount{}}
 }

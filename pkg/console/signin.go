@@ -18,6 +18,7 @@ type signInView struct {
 	Error       string
 }
 
+// signInPage is the sign-in form; a signed-in browser goes to its instances.
 func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
 	if _, _, ok := h.sessionOf(r); ok {
 		http.Redirect(w, r, Prefix+"instances", http.StatusSeeOther)

@@ -16,6 +16,8 @@ type volumesView struct {
 	Instances []instanceRow // attach targets: not terminated
 }
 
+// volumesPage is the volumes table with its create, attach, detach,
+// snapshot and delete forms.
 func (h *Handler) volumesPage(w http.ResponseWriter, r *http.Request) {
 	v := h.baseView(r, "Volumes", "volumes")
 	v.Notice = doneNotice(r)
