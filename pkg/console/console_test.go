@@ -422,7 +422,7 @@ func TestVolumesAndTables(t *testing.T) {
 		t.Errorf("a tenant's nav links Hosts")
 	}
 	if rep := r.do(t, http.MethodGet, "/console/hosts", nil, c1); rep.status != http.StatusOK || !strings.Contains(rep.body, "h-lab-1a") ||
-		!strings.Contains(rep.body, "2/8") {
+		!strings.Contains(rep.body, `<meter min="0" max="8" value="2"`) || !strings.Contains(rep.body, "2/8") {
 		t.Errorf("hosts for the admin: %d\n%s", rep.status, rep.body)
 	}
 	if rep := r.do(t, http.MethodGet, "/console/instances/i-0first000000000", nil, c1); rep.status != http.StatusOK ||
@@ -544,6 +544,11 @@ func TestInstancesSortAndFilter(t *testing.T) {
 	}
 	if got := order("/console/instances/table?q=WEB"); got != `id="row-i-0third000000000"` {
 		t.Errorf("filtered by name: %s", got)
+	}
+	// the state counts are of all instances, whatever the filter
+	if body := r.do(t, http.MethodGet, "/console/instances/table?q=WEB", nil, c).body; !strings.Contains(body,
+		`<li class="state-pending"><strong>1</strong> pending</li><li class="state-running"><strong>1</strong> running</li>`) {
+		t.Errorf("state counts:\n%s", body)
 	}
 	body := r.do(t, http.MethodGet, "/console/instances?sort=type", nil, c).body
 	if !strings.Contains(body, `aria-sort="ascending"><a href="/console/instances?desc=1&amp;sort=type">Type</a>`) ||

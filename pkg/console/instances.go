@@ -55,6 +55,29 @@ type instancesView struct {
 	Desc   bool
 	Rows   []instanceRow
 	Total  int
+	Counts []stateCount // of all instances, filtered or not
+}
+
+// stateCount is how many instances are in one state.
+type stateCount struct {
+	State string
+	N     int
+}
+
+// countStates counts rows by state, in lifecycle order.
+func countStates(states []string) []stateCount {
+	order := []string{"pending", "running", "stopping", "stopped", "shutting-down", "terminated"}
+	n := map[string]int{}
+	for _, s := range states {
+		n[s]++
+	}
+	var out []stateCount
+	for _, s := range order {
+		if n[s] > 0 {
+			out = append(out, stateCount{s, n[s]})
+		}
+	}
+	return out
 }
 
 // sortKeys are the table's sortable columns: the value each sorts by.
@@ -137,6 +160,11 @@ func (h *Handler) instanceRows(ctx context.Context, v instancesView) (instancesV
 		return v, err
 	}
 	v.Total = len(ins)
+	states := make([]string, 0, len(ins))
+	for _, in := range ins {
+		states = append(states, in.GetState().GetName())
+	}
+	v.Counts = countStates(states)
 	f := strings.ToLower(strings.TrimSpace(v.Filter))
 	for _, in := range ins {
 		r := instanceRow{ID: in.GetInstanceId(), Name: tagValue(in.GetTags(), "Name"), State: in.GetState().GetName(),

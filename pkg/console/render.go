@@ -80,7 +80,7 @@ func statusOf(e *uiError) int {
 // layout.html and parts.html.
 type pages struct{ byName map[string]*template.Template }
 
-var pageNames = []string{"signin", "instances", "instance", "launch", "serial", "volumes", "table", "secgroups", "keypairs"}
+var pageNames = []string{"signin", "instances", "instance", "launch", "serial", "volumes", "table", "secgroups", "keypairs", "hosts"}
 
 // mustParsePages parses the embedded templates (a broken one panics at
 // start, not at the first request).
@@ -128,6 +128,7 @@ var funcs = template.FuncMap{
 	"lower":       strings.ToLower,
 	"has":         slices.Contains[[]string],
 	"sortColumns": func() []sortColumn { return sortColumns },
+	"gpusUsed":    func(h *v1.Host) int32 { return h.GetGpus() - h.GetGpusFree() },
 }
 
 // tagValue is the value of tag key in tags ("" when absent).

@@ -19,6 +19,7 @@ func (h *Handler) resourceRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /console/images/{id}/deregister", h.authed(h.deregisterImage))
 	m.HandleFunc("POST /console/snapshots/{id}/volume", h.authed(h.volumeFromSnapshot))
 	m.HandleFunc("POST /console/snapshots/{id}/delete", h.authed(h.deleteSnapshot))
+	m.HandleFunc("GET /console/hosts", h.authed(h.hostsPage))
 	h.secGroupRoutes(m)
 	h.keyPairRoutes(m)
 	for _, t := range h.tables() {
@@ -60,7 +61,6 @@ func (h *Handler) tables() []table {
 		{nav: "images", title: "Images", fill: imageTable},
 		{nav: "vpcs", title: "VPCs and subnets", fill: vpcTables},
 		{nav: "zones", title: "Regions and zones", fill: zoneTables},
-		{nav: "hosts", title: "Hosts", admin: true, fill: hostTable},
 	}
 }
 
@@ -172,21 +172,6 @@ func vpcTables(ctx context.Context, c v1.ComputeServer) ([]tableSection, error) 
 			fmt.Sprint(s.GetAvailableIpAddressCount()), fmt.Sprint(s.GetDefaultForAz()), fmt.Sprint(s.GetMapPublicIpOnLaunch())})
 	}
 	return []tableSection{vs, ss}, nil
-}
-
-// hostTable is the region's hosts with their capacity (admin only).
-func hostTable(ctx context.Context, c v1.ComputeServer) ([]tableSection, error) {
-	res, err := c.DescribeHosts(ctx, &v1.DescribeHostsRequest{})
-	if err != nil {
-		return nil, fmt.Errorf("describe hosts: %w", err)
-	}
-	s := tableSection{Columns: []string{"Host", "Zone", "State", "Domain type", "vCPUs used/total", "Memory MiB used/total", "GPUs free/total", "Instances", "Last heartbeat (UTC)"}}
-	for _, h := range res.GetHosts() {
-		s.Rows = append(s.Rows, []string{h.GetHostId(), h.GetAvailabilityZone(), h.GetState(), h.GetDomainType(),
-			fmt.Sprintf("%d/%d", h.GetVcpusAllocated(), h.GetVcpus()), fmt.Sprintf("%d/%d", h.GetMemoryMibAllocated(), h.GetMemoryMib()),
-			fmt.Sprintf("%d/%d", h.GetGpusFree(), h.GetGpus()), fmt.Sprint(h.GetInstances()), when(h.GetLastHeartbeat())})
-	}
-	return []tableSection{s}, nil
 }
 
 // zoneTables are the regions and the region's zones with their state.
