@@ -171,6 +171,9 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	screenshot(t, ctx, "instances")
 	keepsFocus(t, ctx, id)
+	consoleRun(t, ctx, "hosts page", 20*time.Second, chromedp.Navigate(base+"hosts"),
+		chromedp.WaitVisible(chromedp.CSS(`main tr[data-id] meter[value="2"]`))) // the running t3.nano's 2 vCPUs
+	screenshot(t, ctx, "hosts")
 	detailAndPhone(t, ctx, base, id)
 
 	serialConsole(t, ctx, r, base, id)
