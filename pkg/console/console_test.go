@@ -3,6 +3,7 @@ package console_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -374,6 +375,18 @@ func TestSerialWebsocket(t *testing.T) {
 	}
 	if _, b, err = ws.Read(ctx); err != nil || string(b) != "uname\r" {
 		t.Fatalf("echo %q, %v", b, err)
+	}
+	// a console the Compute refuses closes with its EC2 code and message
+	stopped, _, err := websocket.Dial(ctx, strings.Replace(u, "i-0second00000000", "i-0stopped", 1), hdr(r.srv.URL, c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopped.CloseNow()
+	_, _, err = stopped.Read(ctx)
+	var ce websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.StatusPolicyViolation ||
+		ce.Reason != "IncorrectInstanceState: The instance 'i-0stopped' is not running." {
+		t.Fatalf("console of a stopped instance: %v", err)
 	}
 }
 

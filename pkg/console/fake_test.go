@@ -116,6 +116,9 @@ func (f *fakeCompute) StreamConsole(s v1.Compute_StreamConsoleServer) error {
 	if err != nil {
 		return err
 	}
+	if first.GetInstanceId() == "i-0stopped" {
+		return ec2err.New(ec2err.IncorrectInstanceState, "The instance 'i-0stopped' is not running.")
+	}
 	if err := s.Send(&v1.ConsoleChunk{Data: []byte("console of " + first.GetInstanceId() + " for " + acct + "\n")}); err != nil {
 		return err
 	}
