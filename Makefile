@@ -42,7 +42,8 @@ image:
 image-debian:
 	bash scripts/build-debian-image.sh
 
-# test-clients: the Debian packages of the clients e2e tests drive (Ansible).
+# test-clients: the Debian packages of the clients e2e tests drive (Ansible,
+# chromium for the management console).
 test-clients:
 	bash scripts/install-test-clients.sh
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages of the reference clients the e2e tests drive
 # unmodified (only the missing ones): Ansible with its amazon.aws collection
-# and the boto3 it uses. Terraform, its hashicorp/aws provider mirror and
+# and the boto3 it uses, and Debian's chromium, the headless browser the
+# management console's e2e test drives with chromedp. Terraform, its hashicorp/aws provider mirror and
 # the AWS CLI come with the machine (see README: Testing).
 set -euo pipefail
 
-PKGS=(ansible python3-boto3)
+PKGS=(ansible python3-boto3 chromium)
 
 log() { echo "install-test-clients: $*" >&2; }
 

@@ -185,6 +185,10 @@ func (c *Compute) DescribeHosts(ctx context.Context, r *v1.DescribeHostsRequest)
 	if err != nil {
 		return nil, err
 	}
+	used, err := c.svc.HostsAllocation(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := &v1.DescribeHostsResponse{}
 	for _, h := range hs {
 		if len(r.GetHostIds()) > 0 && !contains(r.GetHostIds(), h.ID) {
@@ -196,7 +200,8 @@ func (c *Compute) DescribeHosts(ctx context.Context, r *v1.DescribeHostsRequest)
 		}
 		out.Hosts = append(out.Hosts, &v1.Host{HostId: h.ID, AvailabilityZone: h.AZ, Address: h.Address, State: st,
 			DomainType: h.DomainType, Vcpus: int32(h.VCPUs), MemoryMib: h.MemoryMiB, LastHeartbeat: ts(h.LastHeartbeat),
-			AgentVersion: h.AgentVersion, HugepagesFree: h.HugepagesFree, Gpus: int32(h.GPUs), GpusFree: int32(h.FreeGPUs)})
+			AgentVersion: h.AgentVersion, HugepagesFree: h.HugepagesFree, Gpus: int32(h.GPUs), GpusFree: int32(h.FreeGPUs),
+			VcpusAllocated: int32(used[h.ID].VCPUs), MemoryMibAllocated: used[h.ID].MemoryMiB, Instances: int32(used[h.ID].Instances)})
 	}
 	return out, nil
 }

@@ -264,3 +264,29 @@ func zoneState(hs []HostRecord, az string) (string, string) {
 	}
 	return "impaired", strings.TrimSpace(fmt.Sprintf("%d of %d hosts unhealthy", total-healthy, total))
 }
+
+// HostAllocation is what the instances placed on a host hold of it.
+type HostAllocation struct {
+	VCPUs, Instances int
+	MemoryMiB        int64
+}
+
+// HostsAllocation returns, by host ID, what the instances on each host hold
+// (those in a capacity-holding state), from the record cache: the
+// allocation DescribeHosts reports. Like DescribeHosts, it is for the
+// admin key only.
+func (s *Service) HostsAllocation(ctx context.Context) (map[string]HostAllocation, error) {
+	if k, ok := auth.FromContext(ctx); !ok || !k.Admin {
+		return nil, ec2err.New(ec2err.UnauthorizedOperation,
+			"You are not authorized to perform this operation: host allocation is for the region's operator (admin key)")
+	}
+	byHost, _, err := s.schedulerUsage(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("host allocation: %w", err)
+	}
+	out := make(map[string]HostAllocation, len(byHost))
+	for id, u := range byHost {
+		out[id] = HostAllocation{VCPUs: u.VCPUs, Instances: u.Instances, MemoryMiB: u.MemoryMiB}
+	}
+	return out, nil
+}

@@ -34,7 +34,8 @@ func TestImpairedReason(t *testing.T) {
 }
 
 // TestDescribeHostsIsForTheOperator: tenants cannot list the region's
-// hosts (addresses, load); the admin key can.
+// hosts (addresses, load) nor their usage; the admin key can, and a new
+// instance's vCPUs and memory count on its host.
 func TestDescribeHostsIsForTheOperator(t *testing.T) {
 	r := newRig(t, 64, hostSpec{vcpus: 8, mem: 8192})
 	if _, err := r.svc.DescribeHosts(ctxFor(acct1)); errCode(err) != ec2err.UnauthorizedOperation {
@@ -44,5 +45,14 @@ func TestDescribeHostsIsForTheOperator(t *testing.T) {
 	hs, err := r.svc.DescribeHosts(admin)
 	if err != nil || len(hs) == 0 {
 		t.Fatalf("admin: %v %v", hs, err)
+	}
+	if _, err := r.svc.HostsAllocation(ctxFor(acct1)); errCode(err) != ec2err.UnauthorizedOperation {
+		t.Fatalf("tenant's host allocation: %v, want UnauthorizedOperation", err)
+	}
+	id := r.run(t, 1, "lab-1a")[0]
+	in := r.get(t, id)
+	used, err := r.svc.HostsAllocation(admin)
+	if got := used[in.HostID]; err != nil || got.Instances != 1 || got.VCPUs == 0 || got.MemoryMiB == 0 {
+		t.Fatalf("usage of %s with %s (%s) on it: %+v, %v", in.HostID, id, in.Type, used, err)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/asgquery"
 	"github.com/ec2lab/ec2lab/pkg/auth"
 	"github.com/ec2lab/ec2lab/pkg/awsid"
+	"github.com/ec2lab/ec2lab/pkg/console"
 	"github.com/ec2lab/ec2lab/pkg/controller"
 	"github.com/ec2lab/ec2lab/pkg/ec2err/errgrpc"
 	"github.com/ec2lab/ec2lab/pkg/ec2query"
@@ -280,7 +281,9 @@ func NewThrottledHTTPHandler(compute v1.ComputeServer, keys auth.KeyStore, log *
 }
 
 // NewObservedHTTPHandler is NewThrottledHTTPHandler serving obs's /metrics
-// (which counts the Query API's requests) and /readyz (observe.go).
+// (which counts the Query API's requests), /readyz (observe.go) and the
+// management console under /console/ (pkg/console), to which a browser's
+// plain GET / is redirected.
 func NewObservedHTTPHandler(compute v1.ComputeServer, keys auth.KeyStore, log *slog.Logger, region string, lim *throttle.Limiter,
 	obs Observability) http.Handler {
 	mux := http.NewServeMux()
@@ -292,7 +295,8 @@ func NewObservedHTTPHandler(compute v1.ComputeServer, keys auth.KeyStore, log *s
 		others[asgquery.Service] = asgquery.NewHandler(asgquery.Options{Groups: c.Controller(), Keys: keys,
 			Region: region, Logger: log, Throttle: lim})
 	}
-	mux.Handle("/", bySigV4Service(ec2query.NewHandler(o), others))
+	mux.Handle("/", browserToConsole(bySigV4Service(ec2query.NewHandler(o), others)))
+	mux.Handle(console.Prefix, console.New(console.Options{Compute: compute, Keys: keys, Log: log, Region: region}))
 	return mux
 }
 
@@ -374,6 +378,7 @@ func announce(log *slog.Logger, ep endpoints, credPath, region string) {
 ec2d is serving region %[4]s
   gRPC (ec2ctl):        %[1]s (%[5]s)
   EC2 Query API (aws):  http://%[2]s%[8]s
+  management console:   http://%[2]s/console/ (sign in with the credentials file's key)
   credentials:          %[3]s (profile ec2lab)
 Use it:
   export AWS_SHARED_CREDENTIALS_FILE=%[3]s AWS_PROFILE=ec2lab AWS_DEFAULT_REGION=%[4]s EC2LAB_ENDPOINT=%[6]s%[7]s

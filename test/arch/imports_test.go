@@ -8,12 +8,13 @@
 //	layer    packages                                            may import (of the module)
 //	edge     cmd/..., scripts/..., test/...,                     anything
 //	         pkg/api, pkg/ec2query, pkg/ctl, pkg/server,
-//	         pkg/registry, pkg/awsid, pkg/asgquery, pkg/metrics
+//	         pkg/registry, pkg/awsid, pkg/asgquery, pkg/metrics,
+//	         pkg/console
 //	service  pkg/controller, pkg/accounts                        service, driver, shared, proto
 //	driver   pkg/agent, pkg/hypervisor/..., pkg/storage,         driver, shared, proto
 //	         pkg/netplane/..., pkg/cloudinit, pkg/imds, pkg/vpcdns,
 //	         pkg/scheduler, pkg/store/..., pkg/instancetypes,
-//	         pkg/virttype, pkg/peer, pkg/host/...
+//	         pkg/virttype, pkg/peer, pkg/host/..., pkg/leader
 //	shared   pkg/ec2err/..., pkg/ids, pkg/auth, pkg/fspath,      shared
 //	         pkg/tlsutil, pkg/version, pkg/crashpoint, pkg/network,
 //	         pkg/uefivars, pkg/throttle, pkg/fsmode
@@ -65,13 +66,14 @@ var layerNames = map[layer]string{edge: "edge", service: "service", driver: "dri
 var layers = map[string]layer{
 	"cmd": edge, "scripts": edge, "test": edge,
 	"pkg/api": edge, "pkg/ec2query": edge, "pkg/ctl": edge, "pkg/server": edge, "pkg/registry": edge, "pkg/awsid": edge,
-	"pkg/asgquery": edge, "pkg/metrics": edge,
+	"pkg/asgquery": edge, "pkg/metrics": edge, "pkg/console": edge,
 
 	"pkg/controller": service, "pkg/accounts": service,
 
 	"pkg/agent": driver, "pkg/hypervisor": driver, "pkg/storage": driver, "pkg/netplane": driver,
 	"pkg/cloudinit": driver, "pkg/imds": driver, "pkg/vpcdns": driver, "pkg/scheduler": driver, "pkg/store": driver,
 	"pkg/instancetypes": driver, "pkg/virttype": driver, "pkg/peer": driver, "pkg/host": driver,
+	"pkg/leader": driver,
 
 	"pkg/ec2err": shared, "pkg/ids": shared, "pkg/auth": shared, "pkg/fspath": shared,
 	"pkg/tlsutil": shared, "pkg/version": shared, "pkg/crashpoint": shared, "pkg/network": shared,
