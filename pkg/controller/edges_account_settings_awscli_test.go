@@ -74,6 +74,18 @@ func TestAccountSettingsThroughTheAWSCLI(t *testing.T) {
 			t.Errorf("t3 after modify: %v", doc)
 		}
 	})
+	t.Run("report instance status", func(t *testing.T) {
+		if doc := a.aws("report-instance-status", "--instances", rig.Instance, "--status", "impaired",
+			"--reason-codes", "unresponsive", "--start-time", "2026-12-07T20:00:00Z", "--description", "ssh hangs"); doc != nil {
+			t.Errorf("report-instance-status printed %v", doc)
+		}
+		a.ec2ctl("report-instance-status", "--instances", rig.Instance, "--status", "ok", "--reason-codes", "other")
+		a.awsFails("InvalidParameterValue", "report-instance-status", "--instances", rig.Instance, "--status", "sad", "--reason-codes", "other")
+		got, err := rig.Svc.InstanceReports(rig.Ctx1(), rig.Instance)
+		if err != nil || len(got) != 2 || got[0].Status != "impaired" || got[1].Status != "ok" || got[0].Start.IsZero() {
+			t.Errorf("recorded reports: %+v %v", got, err)
+		}
+	})
 	t.Run("ID formats", func(t *testing.T) {
 		doc := same("describe-id-format", "--resource", "instance")
 		if !reflect.DeepEqual(doc["Statuses"], []any{map[string]any{"Resource": "instance", "UseLongIds": true}}) {

@@ -104,3 +104,6 @@ type txnFailingStore struct {
 }
 
 func (f txnFailingStore) Txn(context.Context, ...store.Op) (int64, error) { return 0, f.err }
+
+// Ctx1 is a context signed in as Acct1.
+func (e *EdgeRig) Ctx1() context.Context { return ctxFor(e.Acct1) }

@@ -30,6 +30,7 @@ var actions = map[string]action{
 	"ModifyInstanceCreditSpecification": op(true, compute.ModifyInstanceCreditSpecification,
 		modifyCreditSpecsXML, "instance_credit_specifications"),
 	"GetInstanceUefiData":      op(false, compute.GetInstanceUefiData, uefiDataXML, "instance_id"),
+	"ReportInstanceStatus":     op(true, compute.ReportInstanceStatus, done, "instance_ids", "status", "reason_codes"),
 	"DescribeInstanceTopology": op(false, compute.DescribeInstanceTopology, describeInstanceTopologyXML),
 
 	// Catalog.

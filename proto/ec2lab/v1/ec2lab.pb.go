@@ -26047,6 +26047,136 @@ func (x *SecurityGroupForVpc) GetTags() []*Tag {
 	return nil
 }
 
+// ReportInstanceStatusRequest is a report about instances: status ok or
+// impaired, EC2's reason codes; times in ISO 8601.
+type ReportInstanceStatusRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceIds   []string               `protobuf:"bytes,1,rep,name=instance_ids,json=instanceIds,proto3" json:"instance_ids,omitempty"`
+	Status        string                 `protobuf:"bytes,2,opt,name=status,proto3" json:"status,omitempty"`
+	ReasonCodes   []string               `protobuf:"bytes,3,rep,name=reason_codes,json=reasonCodes,proto3" json:"reason_codes,omitempty"`
+	Description   string                 `protobuf:"bytes,4,opt,name=description,proto3" json:"description,omitempty"`
+	StartTime     string                 `protobuf:"bytes,5,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
+	EndTime       string                 `protobuf:"bytes,6,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
+	DryRun        bool                   `protobuf:"varint,7,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportInstanceStatusRequest) Reset() {
+	*x = ReportInstanceStatusRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[397]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportInstanceStatusRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportInstanceStatusRequest) ProtoMessage() {}
+
+func (x *ReportInstanceStatusRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[397]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportInstanceStatusRequest.ProtoReflect.Descriptor instead.
+func (*ReportInstanceStatusRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{397}
+}
+
+func (x *ReportInstanceStatusRequest) GetInstanceIds() []string {
+	if x != nil {
+		return x.InstanceIds
+	}
+	return nil
+}
+
+func (x *ReportInstanceStatusRequest) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *ReportInstanceStatusRequest) GetReasonCodes() []string {
+	if x != nil {
+		return x.ReasonCodes
+	}
+	return nil
+}
+
+func (x *ReportInstanceStatusRequest) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *ReportInstanceStatusRequest) GetStartTime() string {
+	if x != nil {
+		return x.StartTime
+	}
+	return ""
+}
+
+func (x *ReportInstanceStatusRequest) GetEndTime() string {
+	if x != nil {
+		return x.EndTime
+	}
+	return ""
+}
+
+func (x *ReportInstanceStatusRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type ReportInstanceStatusResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportInstanceStatusResponse) Reset() {
+	*x = ReportInstanceStatusResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[398]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportInstanceStatusResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportInstanceStatusResponse) ProtoMessage() {}
+
+func (x *ReportInstanceStatusResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[398]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportInstanceStatusResponse.ProtoReflect.Descriptor instead.
+func (*ReportInstanceStatusResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{398}
+}
+
 var File_ec2lab_v1_ec2lab_proto protoreflect.FileDescriptor
 
 const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
@@ -28239,7 +28369,17 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x19\n" +
 	"\bowner_id\x18\x04 \x01(\tR\aownerId\x12$\n" +
 	"\x0eprimary_vpc_id\x18\x05 \x01(\tR\fprimaryVpcId\x12\"\n" +
-	"\x04tags\x18\x06 \x03(\v2\x0e.ec2lab.v1.TagR\x04tags2\x8e|\n" +
+	"\x04tags\x18\x06 \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\xf0\x01\n" +
+	"\x1bReportInstanceStatusRequest\x12!\n" +
+	"\finstance_ids\x18\x01 \x03(\tR\vinstanceIds\x12\x16\n" +
+	"\x06status\x18\x02 \x01(\tR\x06status\x12!\n" +
+	"\freason_codes\x18\x03 \x03(\tR\vreasonCodes\x12 \n" +
+	"\vdescription\x18\x04 \x01(\tR\vdescription\x12\x1d\n" +
+	"\n" +
+	"start_time\x18\x05 \x01(\tR\tstartTime\x12\x19\n" +
+	"\bend_time\x18\x06 \x01(\tR\aendTime\x12\x17\n" +
+	"\adry_run\x18\a \x01(\bR\x06dryRun\"\x1e\n" +
+	"\x1cReportInstanceStatusResponse2\xf7|\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -28396,7 +28536,8 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x1eResetNetworkInterfaceAttribute\x120.ec2lab.v1.ResetNetworkInterfaceAttributeRequest\x1a1.ec2lab.v1.ResetNetworkInterfaceAttributeResponse\x12\x88\x01\n" +
 	"\x1fDescribeSecurityGroupReferences\x121.ec2lab.v1.DescribeSecurityGroupReferencesRequest\x1a2.ec2lab.v1.DescribeSecurityGroupReferencesResponse\x12|\n" +
 	"\x1bDescribeStaleSecurityGroups\x12-.ec2lab.v1.DescribeStaleSecurityGroupsRequest\x1a..ec2lab.v1.DescribeStaleSecurityGroupsResponse\x12p\n" +
-	"\x17GetSecurityGroupsForVpc\x12).ec2lab.v1.GetSecurityGroupsForVpcRequest\x1a*.ec2lab.v1.GetSecurityGroupsForVpcResponse2\x80\x03\n" +
+	"\x17GetSecurityGroupsForVpc\x12).ec2lab.v1.GetSecurityGroupsForVpcRequest\x1a*.ec2lab.v1.GetSecurityGroupsForVpcResponse\x12g\n" +
+	"\x14ReportInstanceStatus\x12&.ec2lab.v1.ReportInstanceStatusRequest\x1a'.ec2lab.v1.ReportInstanceStatusResponse2\x80\x03\n" +
 	"\bAccounts\x12F\n" +
 	"\rCreateAccount\x12\x1f.ec2lab.v1.CreateAccountRequest\x1a\x14.ec2lab.v1.AccessKey\x12J\n" +
 	"\x0fCreateAccessKey\x12!.ec2lab.v1.CreateAccessKeyRequest\x1a\x14.ec2lab.v1.AccessKey\x12G\n" +
@@ -28416,7 +28557,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 397)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 399)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*AccessKey)(nil),                                    // 0: ec2lab.v1.AccessKey
 	(*CreateAccountRequest)(nil),                         // 1: ec2lab.v1.CreateAccountRequest
@@ -28815,7 +28956,9 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*GetSecurityGroupsForVpcRequest)(nil),               // 394: ec2lab.v1.GetSecurityGroupsForVpcRequest
 	(*GetSecurityGroupsForVpcResponse)(nil),              // 395: ec2lab.v1.GetSecurityGroupsForVpcResponse
 	(*SecurityGroupForVpc)(nil),                          // 396: ec2lab.v1.SecurityGroupForVpc
-	(*timestamppb.Timestamp)(nil),                        // 397: google.protobuf.Timestamp
+	(*ReportInstanceStatusRequest)(nil),                  // 397: ec2lab.v1.ReportInstanceStatusRequest
+	(*ReportInstanceStatusResponse)(nil),                 // 398: ec2lab.v1.ReportInstanceStatusResponse
+	(*timestamppb.Timestamp)(nil),                        // 399: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.Account.access_keys:type_name -> ec2lab.v1.AccessKey
@@ -28832,9 +28975,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	15,  // 11: ec2lab.v1.RunInstancesRequest.hibernation_options:type_name -> ec2lab.v1.HibernationOptionsRequest
 	16,  // 12: ec2lab.v1.RunInstancesRequest.monitoring:type_name -> ec2lab.v1.RunInstancesMonitoringEnabled
 	19,  // 13: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	397, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	399, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	10,  // 15: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	397, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	399, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	11,  // 17: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	22,  // 18: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	7,   // 19: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
@@ -28843,7 +28986,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	19,  // 22: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
 	194, // 23: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	25,  // 24: ec2lab.v1.Instance.cpu_options:type_name -> ec2lab.v1.CpuOptions
-	397, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
+	399, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
 	43,  // 26: ec2lab.v1.Instance.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
 	24,  // 27: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
 	9,   // 28: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
@@ -28851,7 +28994,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	10,  // 30: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	10,  // 31: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	31,  // 32: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	397, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	399, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
 	124, // 34: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
 	124, // 35: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
 	124, // 36: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
@@ -28888,17 +29031,17 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	51,  // 67: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
 	53,  // 68: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
 	52,  // 69: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
-	397, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
-	397, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
-	397, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	399, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	399, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	399, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
 	9,   // 73: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
 	54,  // 74: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
 	57,  // 75: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
 	9,   // 76: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
 	60,  // 77: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	397, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	399, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
 	63,  // 79: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	397, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	399, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
 	7,   // 81: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
 	8,   // 82: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 83: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -28912,18 +29055,18 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	7,   // 91: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
 	9,   // 92: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
 	83,  // 93: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	397, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	397, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	399, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	399, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
 	86,  // 96: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
 	7,   // 97: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
 	8,   // 98: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 99: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
 	87,  // 100: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	397, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	397, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
-	397, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	399, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	399, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
+	399, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
 	7,   // 104: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	397, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
+	399, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
 	8,   // 106: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 107: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
 	97,  // 108: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
@@ -28931,10 +29074,10 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	8,   // 110: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 111: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	13,  // 112: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	397, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	399, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
 	7,   // 114: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	397, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
-	397, // 116: ec2lab.v1.Image.deprecation_time:type_name -> google.protobuf.Timestamp
+	399, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
+	399, // 116: ec2lab.v1.Image.deprecation_time:type_name -> google.protobuf.Timestamp
 	13,  // 117: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
 	8,   // 118: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 119: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -29002,7 +29145,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	7,   // 181: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
 	297, // 182: ec2lab.v1.NetworkInterface.association:type_name -> ec2lab.v1.NetworkInterfaceAssociation
 	297, // 183: ec2lab.v1.NetworkInterfacePrivateIpAddress.association:type_name -> ec2lab.v1.NetworkInterfaceAssociation
-	397, // 184: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	399, // 184: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
 	9,   // 185: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
 	194, // 186: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	200, // 187: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
@@ -29026,9 +29169,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	216, // 205: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
 	217, // 206: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
 	213, // 207: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
-	397, // 208: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
+	399, // 208: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
 	7,   // 209: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
-	397, // 210: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
+	399, // 210: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
 	210, // 211: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
 	221, // 212: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
 	210, // 213: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
@@ -29100,12 +29243,12 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	355, // 279: ec2lab.v1.DescribeDhcpOptionsResponse.dhcp_options:type_name -> ec2lab.v1.DhcpOptions
 	9,   // 280: ec2lab.v1.DescribeInstanceImageMetadataRequest.filters:type_name -> ec2lab.v1.Filter
 	375, // 281: ec2lab.v1.DescribeInstanceImageMetadataResponse.instance_image_metadata:type_name -> ec2lab.v1.InstanceImageMetadata
-	397, // 282: ec2lab.v1.InstanceImageMetadata.launch_time:type_name -> google.protobuf.Timestamp
+	399, // 282: ec2lab.v1.InstanceImageMetadata.launch_time:type_name -> google.protobuf.Timestamp
 	10,  // 283: ec2lab.v1.InstanceImageMetadata.state:type_name -> ec2lab.v1.InstanceState
 	7,   // 284: ec2lab.v1.InstanceImageMetadata.tags:type_name -> ec2lab.v1.Tag
 	376, // 285: ec2lab.v1.InstanceImageMetadata.image_metadata:type_name -> ec2lab.v1.ImageMetadata
-	397, // 286: ec2lab.v1.ImageMetadata.creation_date:type_name -> google.protobuf.Timestamp
-	397, // 287: ec2lab.v1.ImageMetadata.deprecation_time:type_name -> google.protobuf.Timestamp
+	399, // 286: ec2lab.v1.ImageMetadata.creation_date:type_name -> google.protobuf.Timestamp
+	399, // 287: ec2lab.v1.ImageMetadata.deprecation_time:type_name -> google.protobuf.Timestamp
 	124, // 288: ec2lab.v1.DescribeNetworkInterfaceAttributeResponse.description:type_name -> ec2lab.v1.AttributeValue
 	161, // 289: ec2lab.v1.DescribeNetworkInterfaceAttributeResponse.groups:type_name -> ec2lab.v1.GroupIdentifier
 	40,  // 290: ec2lab.v1.DescribeNetworkInterfaceAttributeResponse.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
@@ -29278,172 +29421,174 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	387, // 457: ec2lab.v1.Compute.DescribeSecurityGroupReferences:input_type -> ec2lab.v1.DescribeSecurityGroupReferencesRequest
 	390, // 458: ec2lab.v1.Compute.DescribeStaleSecurityGroups:input_type -> ec2lab.v1.DescribeStaleSecurityGroupsRequest
 	394, // 459: ec2lab.v1.Compute.GetSecurityGroupsForVpc:input_type -> ec2lab.v1.GetSecurityGroupsForVpcRequest
-	1,   // 460: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
-	2,   // 461: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
-	3,   // 462: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	3,   // 463: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	4,   // 464: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
-	26,  // 465: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	28,  // 466: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	32,  // 467: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	32,  // 468: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	33,  // 469: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	32,  // 470: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	35,  // 471: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	37,  // 472: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	39,  // 473: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	21,  // 474: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	47,  // 475: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
-	49,  // 476: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
-	273, // 477: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
-	276, // 478: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
-	278, // 479: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
-	282, // 480: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
-	285, // 481: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
-	56,  // 482: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	59,  // 483: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	102, // 484: ec2lab.v1.Compute.DescribeAccountAttributes:output_type -> ec2lab.v1.DescribeAccountAttributesResponse
-	62,  // 485: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	65,  // 486: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	268, // 487: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
-	66,  // 488: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	66,  // 489: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	70,  // 490: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	72,  // 491: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	73,  // 492: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	76,  // 493: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	78,  // 494: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	80,  // 495: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	82,  // 496: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	85,  // 497: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	87,  // 498: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	90,  // 499: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	86,  // 500: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	86,  // 501: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	94,  // 502: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	96,  // 503: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	240, // 504: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
-	242, // 505: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
-	247, // 506: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
-	249, // 507: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
-	253, // 508: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	253, // 509: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	253, // 510: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	257, // 511: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	257, // 512: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	257, // 513: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	97,  // 514: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	100, // 515: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	105, // 516: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	107, // 517: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	112, // 518: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	261, // 519: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
-	263, // 520: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
-	265, // 521: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
-	115, // 522: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	117, // 523: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	119, // 524: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	121, // 525: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	110, // 526: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	107, // 527: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	132, // 528: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	126, // 529: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	128, // 530: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	130, // 531: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	133, // 532: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	150, // 533: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	152, // 534: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	153, // 535: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	158, // 536: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	160, // 537: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	136, // 538: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	138, // 539: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	141, // 540: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	141, // 541: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	144, // 542: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	147, // 543: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	155, // 544: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	133, // 545: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
-	153, // 546: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
-	169, // 547: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	171, // 548: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	173, // 549: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	175, // 550: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	175, // 551: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	177, // 552: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	177, // 553: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	181, // 554: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
-	185, // 555: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
-	188, // 556: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	188, // 557: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	198, // 558: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
-	203, // 559: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
-	208, // 560: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
-	287, // 561: ec2lab.v1.Compute.AllocateAddress:output_type -> ec2lab.v1.AllocateAddressResponse
-	289, // 562: ec2lab.v1.Compute.AssociateAddress:output_type -> ec2lab.v1.AssociateAddressResponse
-	291, // 563: ec2lab.v1.Compute.DisassociateAddress:output_type -> ec2lab.v1.DisassociateAddressResponse
-	293, // 564: ec2lab.v1.Compute.ReleaseAddress:output_type -> ec2lab.v1.ReleaseAddressResponse
-	295, // 565: ec2lab.v1.Compute.DescribeAddresses:output_type -> ec2lab.v1.DescribeAddressesResponse
-	301, // 566: ec2lab.v1.Compute.CreateInternetGateway:output_type -> ec2lab.v1.CreateInternetGatewayResponse
-	303, // 567: ec2lab.v1.Compute.AttachInternetGateway:output_type -> ec2lab.v1.AttachInternetGatewayResponse
-	305, // 568: ec2lab.v1.Compute.DetachInternetGateway:output_type -> ec2lab.v1.DetachInternetGatewayResponse
-	307, // 569: ec2lab.v1.Compute.DeleteInternetGateway:output_type -> ec2lab.v1.DeleteInternetGatewayResponse
-	309, // 570: ec2lab.v1.Compute.DescribeInternetGateways:output_type -> ec2lab.v1.DescribeInternetGatewaysResponse
-	311, // 571: ec2lab.v1.Compute.CreateRouteTable:output_type -> ec2lab.v1.CreateRouteTableResponse
-	313, // 572: ec2lab.v1.Compute.DeleteRouteTable:output_type -> ec2lab.v1.DeleteRouteTableResponse
-	315, // 573: ec2lab.v1.Compute.CreateRoute:output_type -> ec2lab.v1.CreateRouteResponse
-	317, // 574: ec2lab.v1.Compute.ReplaceRoute:output_type -> ec2lab.v1.ReplaceRouteResponse
-	319, // 575: ec2lab.v1.Compute.DeleteRoute:output_type -> ec2lab.v1.DeleteRouteResponse
-	322, // 576: ec2lab.v1.Compute.AssociateRouteTable:output_type -> ec2lab.v1.AssociateRouteTableResponse
-	324, // 577: ec2lab.v1.Compute.DisassociateRouteTable:output_type -> ec2lab.v1.DisassociateRouteTableResponse
-	326, // 578: ec2lab.v1.Compute.ReplaceRouteTableAssociation:output_type -> ec2lab.v1.ReplaceRouteTableAssociationResponse
-	328, // 579: ec2lab.v1.Compute.CreateNetworkAcl:output_type -> ec2lab.v1.CreateNetworkAclResponse
-	330, // 580: ec2lab.v1.Compute.DeleteNetworkAcl:output_type -> ec2lab.v1.DeleteNetworkAclResponse
-	334, // 581: ec2lab.v1.Compute.CreateNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
-	334, // 582: ec2lab.v1.Compute.ReplaceNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
-	336, // 583: ec2lab.v1.Compute.DeleteNetworkAclEntry:output_type -> ec2lab.v1.DeleteNetworkAclEntryResponse
-	338, // 584: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:output_type -> ec2lab.v1.ReplaceNetworkAclAssociationResponse
-	223, // 585: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
-	225, // 586: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
-	227, // 587: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
-	229, // 588: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	231, // 589: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
-	233, // 590: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
-	235, // 591: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	238, // 592: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
-	340, // 593: ec2lab.v1.Compute.GetSerialConsoleAccessStatus:output_type -> ec2lab.v1.SerialConsoleAccessStatus
-	340, // 594: ec2lab.v1.Compute.EnableSerialConsoleAccess:output_type -> ec2lab.v1.SerialConsoleAccessStatus
-	340, // 595: ec2lab.v1.Compute.DisableSerialConsoleAccess:output_type -> ec2lab.v1.SerialConsoleAccessStatus
-	343, // 596: ec2lab.v1.Compute.GetInstanceMetadataDefaults:output_type -> ec2lab.v1.GetInstanceMetadataDefaultsResponse
-	345, // 597: ec2lab.v1.Compute.ModifyInstanceMetadataDefaults:output_type -> ec2lab.v1.ModifyInstanceMetadataDefaultsResponse
-	348, // 598: ec2lab.v1.Compute.GetDefaultCreditSpecification:output_type -> ec2lab.v1.DefaultCreditSpecificationResponse
-	348, // 599: ec2lab.v1.Compute.ModifyDefaultCreditSpecification:output_type -> ec2lab.v1.DefaultCreditSpecificationResponse
-	353, // 600: ec2lab.v1.Compute.DescribeIdFormat:output_type -> ec2lab.v1.IdFormatResponse
-	353, // 601: ec2lab.v1.Compute.DescribeAggregateIdFormat:output_type -> ec2lab.v1.IdFormatResponse
-	353, // 602: ec2lab.v1.Compute.DescribeIdentityIdFormat:output_type -> ec2lab.v1.IdFormatResponse
-	357, // 603: ec2lab.v1.Compute.CreateDhcpOptions:output_type -> ec2lab.v1.CreateDhcpOptionsResponse
-	359, // 604: ec2lab.v1.Compute.DeleteDhcpOptions:output_type -> ec2lab.v1.DeleteDhcpOptionsResponse
-	361, // 605: ec2lab.v1.Compute.DescribeDhcpOptions:output_type -> ec2lab.v1.DescribeDhcpOptionsResponse
-	363, // 606: ec2lab.v1.Compute.AssociateDhcpOptions:output_type -> ec2lab.v1.AssociateDhcpOptionsResponse
-	366, // 607: ec2lab.v1.Compute.EnableImageDeregistrationProtection:output_type -> ec2lab.v1.ImageDeregistrationProtectionResponse
-	366, // 608: ec2lab.v1.Compute.DisableImageDeregistrationProtection:output_type -> ec2lab.v1.ImageDeregistrationProtectionResponse
-	368, // 609: ec2lab.v1.Compute.EnableImageDeprecation:output_type -> ec2lab.v1.EnableImageDeprecationResponse
-	370, // 610: ec2lab.v1.Compute.DisableImageDeprecation:output_type -> ec2lab.v1.DisableImageDeprecationResponse
-	372, // 611: ec2lab.v1.Compute.CancelImageLaunchPermission:output_type -> ec2lab.v1.CancelImageLaunchPermissionResponse
-	374, // 612: ec2lab.v1.Compute.DescribeInstanceImageMetadata:output_type -> ec2lab.v1.DescribeInstanceImageMetadataResponse
-	378, // 613: ec2lab.v1.Compute.DescribeNetworkInterfaceAttribute:output_type -> ec2lab.v1.DescribeNetworkInterfaceAttributeResponse
-	384, // 614: ec2lab.v1.Compute.ModifyNetworkInterfaceAttribute:output_type -> ec2lab.v1.ModifyNetworkInterfaceAttributeResponse
-	386, // 615: ec2lab.v1.Compute.ResetNetworkInterfaceAttribute:output_type -> ec2lab.v1.ResetNetworkInterfaceAttributeResponse
-	388, // 616: ec2lab.v1.Compute.DescribeSecurityGroupReferences:output_type -> ec2lab.v1.DescribeSecurityGroupReferencesResponse
-	391, // 617: ec2lab.v1.Compute.DescribeStaleSecurityGroups:output_type -> ec2lab.v1.DescribeStaleSecurityGroupsResponse
-	395, // 618: ec2lab.v1.Compute.GetSecurityGroupsForVpc:output_type -> ec2lab.v1.GetSecurityGroupsForVpcResponse
-	0,   // 619: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
-	0,   // 620: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 621: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 622: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
-	6,   // 623: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
-	465, // [465:624] is the sub-list for method output_type
-	306, // [306:465] is the sub-list for method input_type
+	397, // 460: ec2lab.v1.Compute.ReportInstanceStatus:input_type -> ec2lab.v1.ReportInstanceStatusRequest
+	1,   // 461: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
+	2,   // 462: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
+	3,   // 463: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	3,   // 464: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	4,   // 465: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
+	26,  // 466: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	28,  // 467: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	32,  // 468: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	32,  // 469: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	33,  // 470: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	32,  // 471: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	35,  // 472: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	37,  // 473: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	39,  // 474: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	21,  // 475: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	47,  // 476: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
+	49,  // 477: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
+	273, // 478: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	276, // 479: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	278, // 480: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
+	282, // 481: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
+	285, // 482: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
+	56,  // 483: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	59,  // 484: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	102, // 485: ec2lab.v1.Compute.DescribeAccountAttributes:output_type -> ec2lab.v1.DescribeAccountAttributesResponse
+	62,  // 486: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	65,  // 487: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	268, // 488: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	66,  // 489: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	66,  // 490: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	70,  // 491: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	72,  // 492: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	73,  // 493: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	76,  // 494: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	78,  // 495: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	80,  // 496: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	82,  // 497: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	85,  // 498: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	87,  // 499: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	90,  // 500: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	86,  // 501: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	86,  // 502: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	94,  // 503: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	96,  // 504: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	240, // 505: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
+	242, // 506: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
+	247, // 507: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
+	249, // 508: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
+	253, // 509: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 510: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 511: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	257, // 512: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 513: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 514: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	97,  // 515: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	100, // 516: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	105, // 517: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	107, // 518: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	112, // 519: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	261, // 520: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
+	263, // 521: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
+	265, // 522: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
+	115, // 523: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	117, // 524: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	119, // 525: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	121, // 526: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	110, // 527: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	107, // 528: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	132, // 529: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	126, // 530: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	128, // 531: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	130, // 532: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	133, // 533: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	150, // 534: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	152, // 535: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	153, // 536: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	158, // 537: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	160, // 538: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	136, // 539: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	138, // 540: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	141, // 541: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	141, // 542: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	144, // 543: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	147, // 544: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	155, // 545: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	133, // 546: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
+	153, // 547: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
+	169, // 548: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	171, // 549: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	173, // 550: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	175, // 551: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	175, // 552: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	177, // 553: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	177, // 554: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	181, // 555: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	185, // 556: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	188, // 557: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	188, // 558: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	198, // 559: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	203, // 560: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	208, // 561: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	287, // 562: ec2lab.v1.Compute.AllocateAddress:output_type -> ec2lab.v1.AllocateAddressResponse
+	289, // 563: ec2lab.v1.Compute.AssociateAddress:output_type -> ec2lab.v1.AssociateAddressResponse
+	291, // 564: ec2lab.v1.Compute.DisassociateAddress:output_type -> ec2lab.v1.DisassociateAddressResponse
+	293, // 565: ec2lab.v1.Compute.ReleaseAddress:output_type -> ec2lab.v1.ReleaseAddressResponse
+	295, // 566: ec2lab.v1.Compute.DescribeAddresses:output_type -> ec2lab.v1.DescribeAddressesResponse
+	301, // 567: ec2lab.v1.Compute.CreateInternetGateway:output_type -> ec2lab.v1.CreateInternetGatewayResponse
+	303, // 568: ec2lab.v1.Compute.AttachInternetGateway:output_type -> ec2lab.v1.AttachInternetGatewayResponse
+	305, // 569: ec2lab.v1.Compute.DetachInternetGateway:output_type -> ec2lab.v1.DetachInternetGatewayResponse
+	307, // 570: ec2lab.v1.Compute.DeleteInternetGateway:output_type -> ec2lab.v1.DeleteInternetGatewayResponse
+	309, // 571: ec2lab.v1.Compute.DescribeInternetGateways:output_type -> ec2lab.v1.DescribeInternetGatewaysResponse
+	311, // 572: ec2lab.v1.Compute.CreateRouteTable:output_type -> ec2lab.v1.CreateRouteTableResponse
+	313, // 573: ec2lab.v1.Compute.DeleteRouteTable:output_type -> ec2lab.v1.DeleteRouteTableResponse
+	315, // 574: ec2lab.v1.Compute.CreateRoute:output_type -> ec2lab.v1.CreateRouteResponse
+	317, // 575: ec2lab.v1.Compute.ReplaceRoute:output_type -> ec2lab.v1.ReplaceRouteResponse
+	319, // 576: ec2lab.v1.Compute.DeleteRoute:output_type -> ec2lab.v1.DeleteRouteResponse
+	322, // 577: ec2lab.v1.Compute.AssociateRouteTable:output_type -> ec2lab.v1.AssociateRouteTableResponse
+	324, // 578: ec2lab.v1.Compute.DisassociateRouteTable:output_type -> ec2lab.v1.DisassociateRouteTableResponse
+	326, // 579: ec2lab.v1.Compute.ReplaceRouteTableAssociation:output_type -> ec2lab.v1.ReplaceRouteTableAssociationResponse
+	328, // 580: ec2lab.v1.Compute.CreateNetworkAcl:output_type -> ec2lab.v1.CreateNetworkAclResponse
+	330, // 581: ec2lab.v1.Compute.DeleteNetworkAcl:output_type -> ec2lab.v1.DeleteNetworkAclResponse
+	334, // 582: ec2lab.v1.Compute.CreateNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
+	334, // 583: ec2lab.v1.Compute.ReplaceNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
+	336, // 584: ec2lab.v1.Compute.DeleteNetworkAclEntry:output_type -> ec2lab.v1.DeleteNetworkAclEntryResponse
+	338, // 585: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:output_type -> ec2lab.v1.ReplaceNetworkAclAssociationResponse
+	223, // 586: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
+	225, // 587: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
+	227, // 588: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
+	229, // 589: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	231, // 590: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
+	233, // 591: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
+	235, // 592: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	238, // 593: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
+	340, // 594: ec2lab.v1.Compute.GetSerialConsoleAccessStatus:output_type -> ec2lab.v1.SerialConsoleAccessStatus
+	340, // 595: ec2lab.v1.Compute.EnableSerialConsoleAccess:output_type -> ec2lab.v1.SerialConsoleAccessStatus
+	340, // 596: ec2lab.v1.Compute.DisableSerialConsoleAccess:output_type -> ec2lab.v1.SerialConsoleAccessStatus
+	343, // 597: ec2lab.v1.Compute.GetInstanceMetadataDefaults:output_type -> ec2lab.v1.GetInstanceMetadataDefaultsResponse
+	345, // 598: ec2lab.v1.Compute.ModifyInstanceMetadataDefaults:output_type -> ec2lab.v1.ModifyInstanceMetadataDefaultsResponse
+	348, // 599: ec2lab.v1.Compute.GetDefaultCreditSpecification:output_type -> ec2lab.v1.DefaultCreditSpecificationResponse
+	348, // 600: ec2lab.v1.Compute.ModifyDefaultCreditSpecification:output_type -> ec2lab.v1.DefaultCreditSpecificationResponse
+	353, // 601: ec2lab.v1.Compute.DescribeIdFormat:output_type -> ec2lab.v1.IdFormatResponse
+	353, // 602: ec2lab.v1.Compute.DescribeAggregateIdFormat:output_type -> ec2lab.v1.IdFormatResponse
+	353, // 603: ec2lab.v1.Compute.DescribeIdentityIdFormat:output_type -> ec2lab.v1.IdFormatResponse
+	357, // 604: ec2lab.v1.Compute.CreateDhcpOptions:output_type -> ec2lab.v1.CreateDhcpOptionsResponse
+	359, // 605: ec2lab.v1.Compute.DeleteDhcpOptions:output_type -> ec2lab.v1.DeleteDhcpOptionsResponse
+	361, // 606: ec2lab.v1.Compute.DescribeDhcpOptions:output_type -> ec2lab.v1.DescribeDhcpOptionsResponse
+	363, // 607: ec2lab.v1.Compute.AssociateDhcpOptions:output_type -> ec2lab.v1.AssociateDhcpOptionsResponse
+	366, // 608: ec2lab.v1.Compute.EnableImageDeregistrationProtection:output_type -> ec2lab.v1.ImageDeregistrationProtectionResponse
+	366, // 609: ec2lab.v1.Compute.DisableImageDeregistrationProtection:output_type -> ec2lab.v1.ImageDeregistrationProtectionResponse
+	368, // 610: ec2lab.v1.Compute.EnableImageDeprecation:output_type -> ec2lab.v1.EnableImageDeprecationResponse
+	370, // 611: ec2lab.v1.Compute.DisableImageDeprecation:output_type -> ec2lab.v1.DisableImageDeprecationResponse
+	372, // 612: ec2lab.v1.Compute.CancelImageLaunchPermission:output_type -> ec2lab.v1.CancelImageLaunchPermissionResponse
+	374, // 613: ec2lab.v1.Compute.DescribeInstanceImageMetadata:output_type -> ec2lab.v1.DescribeInstanceImageMetadataResponse
+	378, // 614: ec2lab.v1.Compute.DescribeNetworkInterfaceAttribute:output_type -> ec2lab.v1.DescribeNetworkInterfaceAttributeResponse
+	384, // 615: ec2lab.v1.Compute.ModifyNetworkInterfaceAttribute:output_type -> ec2lab.v1.ModifyNetworkInterfaceAttributeResponse
+	386, // 616: ec2lab.v1.Compute.ResetNetworkInterfaceAttribute:output_type -> ec2lab.v1.ResetNetworkInterfaceAttributeResponse
+	388, // 617: ec2lab.v1.Compute.DescribeSecurityGroupReferences:output_type -> ec2lab.v1.DescribeSecurityGroupReferencesResponse
+	391, // 618: ec2lab.v1.Compute.DescribeStaleSecurityGroups:output_type -> ec2lab.v1.DescribeStaleSecurityGroupsResponse
+	395, // 619: ec2lab.v1.Compute.GetSecurityGroupsForVpc:output_type -> ec2lab.v1.GetSecurityGroupsForVpcResponse
+	398, // 620: ec2lab.v1.Compute.ReportInstanceStatus:output_type -> ec2lab.v1.ReportInstanceStatusResponse
+	0,   // 621: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
+	0,   // 622: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 623: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 624: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
+	6,   // 625: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
+	466, // [466:626] is the sub-list for method output_type
+	306, // [306:466] is the sub-list for method input_type
 	306, // [306:306] is the sub-list for extension type_name
 	306, // [306:306] is the sub-list for extension extendee
 	0,   // [0:306] is the sub-list for field type_name
@@ -29482,7 +29627,7 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   397,
+			NumMessages:   399,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -178,6 +178,7 @@ const (
 	Compute_DescribeSecurityGroupReferences_FullMethodName            = "/ec2lab.v1.Compute/DescribeSecurityGroupReferences"
 	Compute_DescribeStaleSecurityGroups_FullMethodName                = "/ec2lab.v1.Compute/DescribeStaleSecurityGroups"
 	Compute_GetSecurityGroupsForVpc_FullMethodName                    = "/ec2lab.v1.Compute/GetSecurityGroupsForVpc"
+	Compute_ReportInstanceStatus_FullMethodName                       = "/ec2lab.v1.Compute/ReportInstanceStatus"
 )
 
 // ComputeClient is the client API for Compute service.
@@ -418,6 +419,9 @@ type ComputeClient interface {
 	DescribeSecurityGroupReferences(ctx context.Context, in *DescribeSecurityGroupReferencesRequest, opts ...grpc.CallOption) (*DescribeSecurityGroupReferencesResponse, error)
 	DescribeStaleSecurityGroups(ctx context.Context, in *DescribeStaleSecurityGroupsRequest, opts ...grpc.CallOption) (*DescribeStaleSecurityGroupsResponse, error)
 	GetSecurityGroupsForVpc(ctx context.Context, in *GetSecurityGroupsForVpcRequest, opts ...grpc.CallOption) (*GetSecurityGroupsForVpcResponse, error)
+	// ReportInstanceStatus records a user's report about instances' health
+	// (as on EC2, statuses do not change).
+	ReportInstanceStatus(ctx context.Context, in *ReportInstanceStatusRequest, opts ...grpc.CallOption) (*ReportInstanceStatusResponse, error)
 }
 
 type computeClient struct {
@@ -1989,6 +1993,16 @@ func (c *computeClient) GetSecurityGroupsForVpc(ctx context.Context, in *GetSecu
 	return out, nil
 }
 
+func (c *computeClient) ReportInstanceStatus(ctx context.Context, in *ReportInstanceStatusRequest, opts ...grpc.CallOption) (*ReportInstanceStatusResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReportInstanceStatusResponse)
+	err := c.cc.Invoke(ctx, Compute_ReportInstanceStatus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ComputeServer is the server API for Compute service.
 // All implementations must embed UnimplementedComputeServer
 // for forward compatibility.
@@ -2227,6 +2241,9 @@ type ComputeServer interface {
 	DescribeSecurityGroupReferences(context.Context, *DescribeSecurityGroupReferencesRequest) (*DescribeSecurityGroupReferencesResponse, error)
 	DescribeStaleSecurityGroups(context.Context, *DescribeStaleSecurityGroupsRequest) (*DescribeStaleSecurityGroupsResponse, error)
 	GetSecurityGroupsForVpc(context.Context, *GetSecurityGroupsForVpcRequest) (*GetSecurityGroupsForVpcResponse, error)
+	// ReportInstanceStatus records a user's report about instances' health
+	// (as on EC2, statuses do not change).
+	ReportInstanceStatus(context.Context, *ReportInstanceStatusRequest) (*ReportInstanceStatusResponse, error)
 	mustEmbedUnimplementedComputeServer()
 }
 
@@ -2698,6 +2715,9 @@ func (UnimplementedComputeServer) DescribeStaleSecurityGroups(context.Context, *
 }
 func (UnimplementedComputeServer) GetSecurityGroupsForVpc(context.Context, *GetSecurityGroupsForVpcRequest) (*GetSecurityGroupsForVpcResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetSecurityGroupsForVpc not implemented")
+}
+func (UnimplementedComputeServer) ReportInstanceStatus(context.Context, *ReportInstanceStatusRequest) (*ReportInstanceStatusResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReportInstanceStatus not implemented")
 }
 func (UnimplementedComputeServer) mustEmbedUnimplementedComputeServer() {}
 func (UnimplementedComputeServer) testEmbeddedByValue()                 {}
@@ -5467,6 +5487,24 @@ func _Compute_GetSecurityGroupsForVpc_Handler(srv interface{}, ctx context.Conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_ReportInstanceStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReportInstanceStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).ReportInstanceStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_ReportInstanceStatus_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).ReportInstanceStatus(ctx, req.(*ReportInstanceStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Compute_ServiceDesc is the grpc.ServiceDesc for Compute service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -6077,6 +6115,10 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetSecurityGroupsForVpc",
 			Handler:    _Compute_GetSecurityGroupsForVpc_Handler,
+		},
+		{
+			MethodName: "ReportInstanceStatus",
+			Handler:    _Compute_ReportInstanceStatus_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
