@@ -42,6 +42,12 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		h.pages.render(w, r, status, "signin", view{Title: "Sign in", Region: h.region,
 			Data: signInView{AccessKeyID: id, Error: msg}})
 	}
+	if !secretMayTravel(r) {
+		h.log.Warn("console: sign-in refused over plain HTTP from another host", "remote", addr)
+		fail(http.StatusForbidden, "Sign in over HTTPS (ec2d --https-addr), or from the controller's own host: "+
+			"over plain HTTP the secret access key would cross the network in clear.")
+		return
+	}
 	if h.failures.blocked(addr) {
 		h.log.Warn("console: sign-in refused: too many failures", "remote", addr)
 		fail(http.StatusTooManyRequests, "Too many failed sign-ins from your address; wait a minute and try again.")
@@ -51,7 +57,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	secret := r.PostFormValue("secret_access_key")
 	if err != nil || key.Peer != "" || subtle.ConstantTimeCompare([]byte(secret), []byte(key.SecretAccessKey)) != 1 {
 		h.failures.fail(addr)
-		h.log.Info("console: sign-in failed", "access_key_id", id, "remote", addr)
+		h.log.Info("console: sign-in failed", "access_key_id", clipKeyID(id), "remote", addr)
 		fail(http.StatusUnauthorized, "The access key ID or secret access key is wrong (AuthFailure).")
 		return
 	}
@@ -87,4 +93,24 @@ func remoteHost(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// secretMayTravel tells whether a sign-in form may carry a secret: over
+// TLS, or over plain HTTP from the loopback (the controller's own host).
+func secretMayTravel(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	ip := net.ParseIP(remoteHost(r))
+	return ip != nil && ip.IsLoopback()
+}
+
+// clipKeyID is what the log may show of a typed access key ID: its first 8
+// characters, so that a secret pasted into the wrong field never lands in
+// the log whole.
+func clipKeyID(id string) string {
+	if len(id) <= 8 {
+		return id
+	}
+	return id[:8] + "…"
 }

@@ -31,6 +31,8 @@ func (s *Service) copyLocalImage(ctx context.Context, acct string, req CopyImage
 	img.Devices = nil
 	// made by CopyImage, never launched yet
 	img.SourceInstanceID, img.LastLaunchedTime = "", time.Time{}
+	// the source owner's lifecycle settings are not the copy's (as EC2)
+	img.Protection, img.ProtectedUntil, img.DeprecationTime = "", time.Time{}, time.Time{}
 	snapshots := 0
 	for _, d := range src.Devices {
 		if d.SnapshotID != "" {

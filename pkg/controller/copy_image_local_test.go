@@ -28,11 +28,27 @@ func TestCopyImageInRegion(t *testing.T) {
 	if _, err := r.svc.CopyImage(ctx, dry); errCode(err) != "DryRunOperation" {
 		t.Fatalf("dry run: %v", err)
 	}
+	// The source's protection and deprecation stay the source's.
+	if _, err := update(context.Background(), r.svc.st, prefixImage+src.ID, func(im *Image) error {
+		im.Protection, im.DeprecationTime = ProtectionWithCooldown, r.svc.now().Add(48*time.Hour)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	cp, err := r.svc.CopyImage(ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := r.image(t, cp.ID)
+	if got.Protection != "" || !got.DeprecationTime.IsZero() {
+		t.Errorf("the copy inherited protection %q, deprecation %v", got.Protection, got.DeprecationTime)
+	}
+	if _, err := update(context.Background(), r.svc.st, prefixImage+src.ID, func(im *Image) error {
+		im.Protection, im.DeprecationTime = "", time.Time{}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	if got.State != "available" || got.Owner != acct1 || got.Public || len(got.Devices) != 1 || got.Kernel == src.Kernel ||
 		tagValue(got.Tags, "k") != "v" {
 		t.Fatalf("copy %+v", got)

@@ -128,7 +128,8 @@ func checkDhcpValues(key string, vals []string) error {
 		if len(vals) != 1 {
 			return ec2err.New(ec2err.InvalidParameterValue, "DHCP option domain-name takes one value (separate several domains with spaces)")
 		}
-		for _, name := range strings.Fields(vals[0]) {
+		names := strings.Split(vals[0], " ") // several domains: separated by single spaces
+		for _, name := range names {
 			if !validDomainName(name) {
 				return bad(vals[0])
 			}

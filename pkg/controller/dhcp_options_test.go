@@ -33,6 +33,8 @@ func TestDhcpOptions(t *testing.T) {
 		{"bad server", []DhcpConfiguration{{DhcpDomainNameServers, []string{"ten.0.0.1"}}}, ec2err.InvalidParameterValue},
 		{"five servers", []DhcpConfiguration{{DhcpNTPServers, []string{"10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"}}}, ec2err.InvalidParameterValue},
 		{"bad domain", []DhcpConfiguration{{DhcpDomainName, []string{"lab_one"}}}, ec2err.InvalidParameterValue},
+		{"newline in domain", []DhcpConfiguration{{DhcpDomainName, []string{"a.lab\nnameserver 6.6.6.6"}}}, ec2err.InvalidParameterValue},
+		{"blank domain", []DhcpConfiguration{{DhcpDomainName, []string{" "}}}, ec2err.InvalidParameterValue},
 		{"node type", []DhcpConfiguration{{DhcpNetBIOSNodeType, []string{"3"}}}, ec2err.InvalidParameterValue},
 		{"duplicate key", []DhcpConfiguration{{DhcpDomainName, []string{"a.lab"}}, {DhcpDomainName, []string{"b.lab"}}}, ec2err.InvalidParameterValue},
 		{"ipv6", []DhcpConfiguration{{"ipv6-address-preferred-lease-time", []string{"3600"}}}, ec2err.UnsupportedOperation},

@@ -18,6 +18,10 @@ import (
 // prefixInstanceReport + instance ID + "/" + time → InstanceReport.
 const prefixInstanceReport = "/instancereports/"
 
+// reportsKept is how many reports an instance keeps (the newest), so that
+// a user repeating reports cannot grow the store.
+const reportsKept = 20
+
 // Report statuses and reason codes EC2 accepts.
 var (
 	reportStatuses = []string{"ok", "impaired"}
@@ -57,7 +61,9 @@ func (s *Service) ReportInstanceStatus(ctx context.Context, req ReportRequest) e
 	if err := req.validate(); err != nil {
 		return err
 	}
-	insts, err := s.ownedInstances(ctx, acct, req.InstanceIDs)
+	idList := slices.Clone(req.InstanceIDs)
+	slices.Sort(idList)
+	insts, err := s.ownedInstances(ctx, acct, slices.Compact(idList)) // each instance once
 	if err != nil {
 		return err
 	}
@@ -65,13 +71,20 @@ func (s *Service) ReportInstanceStatus(ctx context.Context, req ReportRequest) e
 		return DryRun()
 	}
 	now := s.now().UTC()
-	ops := make([]store.Op, 0, len(insts))
+	var ops []store.Op
 	for _, in := range insts {
 		r := InstanceReport{InstanceID: in.ID, Owner: acct, Status: req.Status, Reasons: req.Reasons,
 			Description: req.Description, Start: req.Start, End: req.End, Reported: now}
 		op, err := store.PutJSON(fmt.Sprintf("%s%s/%019d", prefixInstanceReport, in.ID, now.UnixNano()), r, store.AnyRevision)
 		if err != nil {
 			return err
+		}
+		old, err := s.st.List(ctx, prefixInstanceReport+in.ID+"/")
+		if err != nil {
+			return fmt.Errorf("reports of %s: %w", in.ID, err)
+		}
+		for i := 0; i+reportsKept <= len(old); i++ { // the oldest go: at most reportsKept stay
+			ops = append(ops, store.Op{Key: old[i].Key, Delete: true, ExpectRevision: store.AnyRevision})
 		}
 		ops = append(ops, op)
 	}

@@ -53,6 +53,15 @@ func TestReportInstanceStatus(t *testing.T) {
 			t.Errorf("reports of %s: %+v %v", id, got, err)
 		}
 	}
+	dup := ReportRequest{InstanceIDs: []string{b.ID, b.ID}, Status: "ok", Reasons: []string{"other"}}
+	for range reportsKept + 5 {
+		if err := r.svc.ReportInstanceStatus(ctx, dup); err != nil {
+			t.Fatalf("a report naming %s twice: %v", b.ID, err)
+		}
+	}
+	if got, _ := r.svc.InstanceReports(ctx, b.ID); len(got) != reportsKept || got[len(got)-1].Status != "ok" {
+		t.Errorf("after %d more reports %s keeps %d (want the newest %d)", reportsKept+5, b.ID, len(got), reportsKept)
+	}
 	if in := r.get(t, a.ID); in.State != StateRunning {
 		t.Errorf("a report changed the instance: %s", in.State)
 	}
