@@ -171,7 +171,7 @@ func (st accountSettings) credits(family string) string {
 // applyAccountDefaults fills what a launch left unset from the account's
 // settings: metadata options, and the credit option of a burstable type.
 func (s *Service) applyAccountDefaults(ctx context.Context, acct string, req *RunRequest, typ instancetypes.Type) error {
-	st, _, err := s.settings(ctx, acct)
+	st, err := s.settings(ctx, acct)
 	if err != nil {
 		return err
 	}

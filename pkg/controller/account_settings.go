@@ -30,15 +30,15 @@ type accountSettings struct {
 }
 
 // settings reads acct's settings (zero when none were set).
-func (s *Service) settings(ctx context.Context, acct string) (accountSettings, int64, error) {
-	st, rev, err := store.GetJSON[accountSettings](ctx, s.st, prefixAccountSettings+acct)
+func (s *Service) settings(ctx context.Context, acct string) (accountSettings, error) {
+	st, _, err := store.GetJSON[accountSettings](ctx, s.st, prefixAccountSettings+acct)
 	if errors.Is(err, store.ErrNotFound) {
-		return accountSettings{}, store.MustNotExist, nil
+		return accountSettings{}, nil
 	}
 	if err != nil {
-		return accountSettings{}, 0, fmt.Errorf("settings of %s: %w", acct, err)
+		return accountSettings{}, fmt.Errorf("settings of %s: %w", acct, err)
 	}
-	return st, rev, nil
+	return st, nil
 }
 
 // changeSettings applies edit to the caller's settings and writes them
@@ -48,28 +48,15 @@ func (s *Service) changeSettings(ctx context.Context, dryRun bool, edit func(*ac
 	if err != nil {
 		return accountSettings{}, err
 	}
-	for {
-		st, rev, err := s.settings(ctx, acct)
-		if err != nil {
-			return accountSettings{}, err
-		}
-		if err := edit(&st); err != nil {
-			return accountSettings{}, err
+	return upsert(ctx, s.st, prefixAccountSettings+acct, func(st *accountSettings) error {
+		if err := edit(st); err != nil {
+			return err
 		}
 		if dryRun {
-			return accountSettings{}, DryRun()
+			return DryRun()
 		}
-		op, err := store.PutJSON(prefixAccountSettings+acct, st, rev)
-		if err != nil {
-			return accountSettings{}, err
-		}
-		if _, err := s.st.Txn(ctx, op); errors.Is(err, store.ErrConflict) {
-			continue // a concurrent change: edit the new value
-		} else if err != nil {
-			return accountSettings{}, fmt.Errorf("settings of %s: %w", acct, err)
-		}
-		return st, nil
-	}
+		return nil
+	})
 }
 
 // callerSettings reads the caller's settings (Get* actions).
@@ -81,7 +68,7 @@ func (s *Service) callerSettings(ctx context.Context, dryRun bool) (accountSetti
 	if dryRun {
 		return accountSettings{}, DryRun()
 	}
-	st, _, err := s.settings(ctx, acct)
+	st, err := s.settings(ctx, acct)
 	return st, err
 }
 
@@ -110,7 +97,7 @@ func (s *Service) SetSerialConsoleAccess(ctx context.Context, on, dryRun bool) (
 // checkSerialConsoleAccess refuses acct's console sessions while its
 // access is off.
 func (s *Service) checkSerialConsoleAccess(ctx context.Context, acct string) error {
-	st, _, err := s.settings(ctx, acct)
+	st, err := s.settings(ctx, acct)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/ec2lab/ec2lab/pkg/store"
@@ -62,15 +63,17 @@ func netQuotaCases() []quotaCase {
 				if err != nil {
 					t.Fatal(err)
 				}
-				return rt.ID + "/" + gw.ID
+				return rt.ID + "/" + gw.ID // table/gateway
 			},
 			create: func(r *rig, ctx context.Context, _, scope string, i int) error {
-				return r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: scope[:21], GatewayID: scope[22:],
+				table, gw, _ := strings.Cut(scope, "/")
+				return r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: table, GatewayID: gw,
 					DestinationCIDR: fmt.Sprintf("192.168.%d.0/24", i)}, false)
 			},
 			used: func(r *rig, _, scope string) func(context.Context) (int64, error) {
 				return func(ctx context.Context) (int64, error) {
-					rt, _, err := store.GetJSON[RouteTable](ctx, r.svc.st, prefixRouteTable+scope[:21])
+					table, _, _ := strings.Cut(scope, "/")
+					rt, _, err := store.GetJSON[RouteTable](ctx, r.svc.st, prefixRouteTable+table)
 					return int64(len(rt.Stored)), err
 				}
 			}},

@@ -37,6 +37,27 @@ func (s *Service) DescribeSecurityGroupReferences(ctx context.Context, groupIDs 
 	return nil, nil
 }
 
+// vpcGroupQuery is the common start of the by-VPC group queries: the
+// caller's account once its page size (5 to maxResults) and vpcID (its
+// own) are checked, and every recorded group.
+func (s *Service) vpcGroupQuery(ctx context.Context, vpcID string, p Page, maxResults int, dryRun bool) (string, []SecurityGroup, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := checkMaxResults(p, false, 5, maxResults); err != nil {
+		return "", nil, err
+	}
+	if _, _, err := s.ownVPC(ctx, acct, vpcID); err != nil {
+		return "", nil, err
+	}
+	if dryRun {
+		return "", nil, DryRun()
+	}
+	groups, err := store.ListJSON[SecurityGroup](ctx, s.st, prefixSecGroup)
+	return acct, groups, err
+}
+
 // SecurityGroupForVpc is a group GetSecurityGroupsForVpc answers: one the
 // caller may associate with network interfaces in the VPC.
 type SecurityGroupForVpc struct {
@@ -47,20 +68,7 @@ type SecurityGroupForVpc struct {
 // GetSecurityGroupsForVpc lists the caller's groups usable in vpcID (the
 // groups made in it: ec2lab shares no VPC), filtered and paginated.
 func (s *Service) GetSecurityGroupsForVpc(ctx context.Context, vpcID string, filters []Filter, p Page, dryRun bool) ([]SecurityGroupForVpc, string, error) {
-	acct, err := account(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	if err := checkMaxResults(p, false, 5, 1000); err != nil {
-		return nil, "", err
-	}
-	if _, _, err := s.ownVPC(ctx, acct, vpcID); err != nil {
-		return nil, "", err
-	}
-	if dryRun {
-		return nil, "", DryRun()
-	}
-	groups, err := store.ListJSON[SecurityGroup](ctx, s.st, prefixSecGroup)
+	acct, groups, err := s.vpcGroupQuery(ctx, vpcID, p, 1000, dryRun)
 	if err != nil {
 		return nil, "", err
 	}
@@ -112,20 +120,7 @@ type StalePermission struct {
 // rules refer to security groups that do not exist (any more), computed
 // from the recorded rules.
 func (s *Service) DescribeStaleSecurityGroups(ctx context.Context, vpcID string, p Page, dryRun bool) ([]StaleSecurityGroup, string, error) {
-	acct, err := account(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	if err := checkMaxResults(p, false, 5, 255); err != nil {
-		return nil, "", err
-	}
-	if _, _, err := s.ownVPC(ctx, acct, vpcID); err != nil {
-		return nil, "", err
-	}
-	if dryRun {
-		return nil, "", DryRun()
-	}
-	groups, err := store.ListJSON[SecurityGroup](ctx, s.st, prefixSecGroup)
+	acct, groups, err := s.vpcGroupQuery(ctx, vpcID, p, 255, dryRun)
 	if err != nil {
 		return nil, "", err
 	}

@@ -129,8 +129,21 @@ func account(ctx context.Context) (string, error) {
 // update reads the JSON record at key, applies fn and writes it back with a
 // revision check, retrying on conflicts.
 func update[T any](ctx context.Context, st store.Store, key string, fn func(*T) error) (T, error) {
+	return readModifyWrite(ctx, st, key, false, fn)
+}
+
+// upsert is update for a record that may be absent: fn then starts from
+// T's zero value and the write creates it.
+func upsert[T any](ctx context.Context, st store.Store, key string, fn func(*T) error) (T, error) {
+	return readModifyWrite(ctx, st, key, true, fn)
+}
+
+func readModifyWrite[T any](ctx context.Context, st store.Store, key string, absentOK bool, fn func(*T) error) (T, error) {
 	for attempt := 0; ; attempt++ {
 		v, rev, err := store.GetJSON[T](ctx, st, key)
+		if absentOK && errors.Is(err, store.ErrNotFound) {
+			v, rev, err = *new(T), store.MustNotExist, nil
+		}
 		if err != nil {
 			return v, err
 		}

@@ -34,7 +34,7 @@ func addAccountSettingsCommands(root *cobra.Command, a *app) {
 			}},
 	}
 	for _, s := range serial {
-		root.AddCommand(newEbsCmd(a, s.use, s.short, s.action, func(ctx context.Context, c pb.ComputeClient, dry bool) (any, error) {
+		root.AddCommand(newNoParamCmd(a, s.use, s.short, s.action, func(ctx context.Context, c pb.ComputeClient, dry bool) (any, error) {
 			r, err := s.call(ctx, c, &pb.SerialConsoleAccessRequest{DryRun: dry})
 			if err != nil {
 				return nil, err
@@ -47,7 +47,7 @@ func addAccountSettingsCommands(root *cobra.Command, a *app) {
 		}))
 	}
 	root.AddCommand(
-		newEbsCmd(a, "get-instance-metadata-defaults", "Show your account's defaults for new instances' metadata options (GetInstanceMetadataDefaults)",
+		newNoParamCmd(a, "get-instance-metadata-defaults", "Show your account's defaults for new instances' metadata options (GetInstanceMetadataDefaults)",
 			"GetInstanceMetadataDefaults", func(ctx context.Context, c pb.ComputeClient, dry bool) (any, error) {
 				r, err := c.GetInstanceMetadataDefaults(ctx, &pb.GetInstanceMetadataDefaultsRequest{DryRun: dry})
 				if err != nil {
@@ -63,7 +63,7 @@ func addAccountSettingsCommands(root *cobra.Command, a *app) {
 		newIDFormatCmd(a, "describe-id-format", "DescribeIdFormat", "Show the ID format of resource types: all long (DescribeIdFormat)"),
 		newIDFormatCmd(a, "describe-identity-id-format", "DescribeIdentityIdFormat",
 			"Show the ID formats a principal sees: all long (DescribeIdentityIdFormat)"),
-		newEbsCmd(a, "describe-aggregate-id-format", "Show every resource type's ID format: all long (DescribeAggregateIdFormat)",
+		newNoParamCmd(a, "describe-aggregate-id-format", "Show every resource type's ID format: all long (DescribeAggregateIdFormat)",
 			"DescribeAggregateIdFormat", func(ctx context.Context, c pb.ComputeClient, dry bool) (any, error) {
 				r, err := c.DescribeAggregateIdFormat(ctx, &pb.DescribeAggregateIdFormatRequest{DryRun: dry})
 				if err != nil {

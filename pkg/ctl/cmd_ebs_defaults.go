@@ -33,27 +33,27 @@ func addEbsDefaultsCommands(root *cobra.Command, a *app) {
 			}},
 	}
 	for _, e := range encryption {
-		root.AddCommand(newEbsCmd(a, e.use, e.short, e.action, func(ctx context.Context, c pb.ComputeClient, dry bool) (any, error) {
+		root.AddCommand(newNoParamCmd(a, e.use, e.short, e.action, func(ctx context.Context, c pb.ComputeClient, dry bool) (any, error) {
 			r, err := e.call(ctx, c, dry)
 			return NewObject().Set("EbsEncryptionByDefault", r.GetEbsEncryptionByDefault()), err
 		}))
 	}
 	root.AddCommand(
-		newEbsCmd(a, "get-ebs-default-kms-key-id", "Name the key your encrypted volumes get (GetEbsDefaultKmsKeyId)",
+		newNoParamCmd(a, "get-ebs-default-kms-key-id", "Name the key your encrypted volumes get (GetEbsDefaultKmsKeyId)",
 			"GetEbsDefaultKmsKeyId", func(ctx context.Context, c pb.ComputeClient, dry bool) (any, error) {
 				r, err := c.GetEbsDefaultKmsKeyId(ctx, &pb.GetEbsDefaultKmsKeyIdRequest{DryRun: dry})
 				return docKmsKeyID(r), err
 			}),
 		newModifyEbsDefaultKmsKeyIDCmd(a),
-		newEbsCmd(a, "reset-ebs-default-kms-key-id", "Reset the default key (ResetEbsDefaultKmsKeyId; refused: ec2lab has no KMS)",
+		newNoParamCmd(a, "reset-ebs-default-kms-key-id", "Reset the default key (ResetEbsDefaultKmsKeyId; refused: ec2lab has no KMS)",
 			"ResetEbsDefaultKmsKeyId", func(ctx context.Context, c pb.ComputeClient, dry bool) (any, error) {
 				r, err := c.ResetEbsDefaultKmsKeyId(ctx, &pb.ResetEbsDefaultKmsKeyIdRequest{DryRun: dry})
 				return docKmsKeyID(r), err
 			}))
 }
 
-// newEbsCmd is a verb with no parameter but --dry-run.
-func newEbsCmd(a *app, use, short, action string, call func(context.Context, pb.ComputeClient, bool) (any, error)) *cobra.Command {
+// newNoParamCmd is a verb with no parameter but --dry-run.
+func newNoParamCmd(a *app, use, short, action string, call func(context.Context, pb.ComputeClient, bool) (any, error)) *cobra.Command {
 	var dryRun bool
 	cmd := &cobra.Command{
 		Use:   use,

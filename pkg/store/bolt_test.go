@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -33,31 +32,6 @@ func TestBolt(t *testing.T) {
 
 func TestBoltReopen(t *testing.T) {
 	storetest.RunReopen(t, func(t *testing.T, dir string) store.Store { return openBolt(t, dir) })
-}
-
-func TestBoltCloseEndsWatches(t *testing.T) {
-	s := openBolt(t, t.TempDir())
-	ch, err := s.Watch(context.Background(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case _, ok := <-ch:
-		if ok {
-			t.Fatal("event after close")
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("watch channel still open after Close")
-	}
-	if _, err := s.Get(context.Background(), "k"); !errors.Is(err, store.ErrClosed) {
-		t.Fatalf("get after close: %v, want ErrClosed", err)
-	}
-	if _, err := s.Txn(context.Background(), store.Op{Key: "k", ExpectRevision: -1}); !errors.Is(err, store.ErrClosed) {
-		t.Fatalf("txn after close: %v, want ErrClosed", err)
-	}
 }
 
 type instance struct {

@@ -18,7 +18,8 @@ type Factory func(t *testing.T) store.Store
 // the same data. The suite closes what it opens.
 type Opener func(t *testing.T, dir string) store.Store
 
-// Run runs the behaviour suite against fresh stores from newStore.
+// Run runs the behaviour suite against fresh stores from newStore (a
+// factory's cleanup may close a store the suite closed already).
 func Run(t *testing.T, newStore Factory) {
 	tests := []struct {
 		name string
@@ -35,6 +36,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"WatchOrder", testWatchOrder},
 		{"WatchManyInOrder", testWatchMany},
 		{"WatchCancel", testWatchCancel},
+		{"CloseEndsWatches", testCloseEndsWatches},
 		{"Snapshot", testSnapshot},
 		{"WatchFromSnapshot", testWatchFrom},
 		{"WatchFromOlder", testWatchFromOlder},
