@@ -128,8 +128,9 @@ func (a *Agent) keepHeldPublicIPs(req *agentv1.SyncNetworkRequest) {
 	}
 }
 
-// dropUnheldPublicIPs clears each NIC's public address that is not in
-// held and returns the addresses it cleared.
+// dropUnheldPublicIPs clears each NIC's public address and each subnet's
+// NAT gateway address that is not in held and returns the addresses it
+// cleared.
 func dropUnheldPublicIPs(req *agentv1.SyncNetworkRequest, held []netip.Addr) []string {
 	var dropped []string
 	for _, sn := range req.GetSubnets() {
@@ -140,6 +141,10 @@ func dropUnheldPublicIPs(req *agentv1.SyncNetworkRequest, held []netip.Addr) []s
 			}
 			dropped = append(dropped, nic.GetPublicIp())
 			nic.PublicIp = ""
+		}
+		if gw, err := netip.ParseAddr(sn.GetNatGateway()); sn.GetNatGateway() != "" && (err != nil || !slices.Contains(held, gw)) {
+			dropped = append(dropped, sn.GetNatGateway())
+			sn.NatGateway = ""
 		}
 	}
 	return dropped
@@ -183,6 +188,11 @@ func planeSubnets(req *agentv1.SyncNetworkRequest, vtep netip.Addr) ([]netplane.
 			return nil, fmt.Errorf("subnet %s: %w", ns.GetSubnetId(), err)
 		}
 		s := netplane.Subnet{ID: ns.GetSubnetId(), CIDR: cidr, DNS: dns, ACL: acl}
+		if ns.GetNatGateway() != "" {
+			if s.NATGateway, err = netip.ParseAddr(ns.GetNatGateway()); err != nil {
+				return nil, fmt.Errorf("subnet %s: NAT gateway: %w", s.ID, err)
+			}
+		}
 		if vtep.IsValid() {
 			s.VNI = ns.GetVni()
 			for _, p := range ns.GetPeers() {

@@ -117,6 +117,13 @@ func TestDropUnheldPublicIPs(t *testing.T) {
 	if got := dropUnheldPublicIPs(req, nil); len(got) != 1 || nics[0].GetPublicIp() != "" {
 		t.Errorf("nothing held: dropped %v, left %v", got, nics)
 	}
+	gw := &agentv1.SyncNetworkRequest{Subnets: []*agentv1.NetSubnet{
+		{SubnetId: "subnet-2", Cidr: "10.0.2.0/24", NatGateway: "198.51.100.30"},
+		{SubnetId: "subnet-3", Cidr: "10.0.3.0/24", NatGateway: "198.51.100.31"}}}
+	if got := dropUnheldPublicIPs(gw, []netip.Addr{netip.MustParseAddr("198.51.100.30")}); len(got) != 1 || got[0] != "198.51.100.31" ||
+		gw.GetSubnets()[0].GetNatGateway() != "198.51.100.30" || gw.GetSubnets()[1].GetNatGateway() != "" {
+		t.Errorf("NAT gateways: dropped %v, left %v", got, gw.GetSubnets())
+	}
 }
 
 // TestPlaneDHCP: a VPC's DHCP option set reaches the data plane whole;

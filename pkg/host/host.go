@@ -238,6 +238,10 @@ type Subnet struct {
 	DNS *SubnetDNS
 	// ACL is the subnet's network ACL (nil: none, all allowed).
 	ACL *SubnetACL
+	// NATGateway is the public address of the NAT gateway this host runs
+	// for the subnet's local NICs (the subnet routes 0.0.0.0/0 to it);
+	// empty: none.
+	NATGateway string
 }
 
 // SubnetACL is a subnet's network ACL, enforced on the flows routed into

@@ -107,6 +107,12 @@ type Subnet struct {
 	// ACL, when set, is the subnet's network ACL, enforced on its flows
 	// routed through the host (NAT egress, Elastic IPs); nil allows all.
 	ACL *ACL
+	// NATGateway, when valid, is the public address of the NAT gateway
+	// this host runs for the subnet (it routes 0.0.0.0/0 to the gateway):
+	// with Config.PublicUplink set, the address is answered there and the
+	// subnet's local guests' new flows out of it leave as that address.
+	// Without a public uplink it is ignored, as Elastic IPs are.
+	NATGateway netip.Addr
 }
 
 // ACL and ACLRule are a subnet's network ACL as the edge table enforces

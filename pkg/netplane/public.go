@@ -29,16 +29,35 @@ func (p *Plane) oneToOne(s Subnet) []edge.OneToOne {
 	return out
 }
 
-// publicAddrs are the public addresses of bridges' 1:1 NATs, sorted.
+// natGateway is the address of the NAT gateway subnet s routes to on this
+// host, when the Plane has a public uplink (invalid otherwise).
+func (p *Plane) natGateway(s Subnet) netip.Addr {
+	if p.cfg.PublicUplink == "" {
+		return netip.Addr{}
+	}
+	return s.NATGateway
+}
+
+// routesOut tells whether bridge b routes any flow out of the uplink
+// (NAT egress, a NAT gateway or a 1:1 NAT).
+func routesOut(b edge.Bridge) bool {
+	return b.NAT || b.NATGateway.IsValid() || len(b.OneToOne) > 0
+}
+
+// publicAddrs are the public addresses of bridges' 1:1 NATs and NAT
+// gateways, sorted, each once.
 func publicAddrs(bridges []edge.Bridge) []netip.Addr {
 	var out []netip.Addr
 	for _, b := range bridges {
 		for _, o := range b.OneToOne {
 			out = append(out, o.Public)
 		}
+		if b.NATGateway.IsValid() {
+			out = append(out, b.NATGateway)
+		}
 	}
 	slices.SortFunc(out, netip.Addr.Compare)
-	return out
+	return slices.Compact(out)
 }
 
 // publicLabel marks the uplink addresses this Plane owns.

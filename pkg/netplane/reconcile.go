@@ -74,10 +74,10 @@ func (p *Plane) ensureSubnet(ctx context.Context, s Subnet, running map[string]p
 		return edge.Bridge{}, nil, err
 	}
 	b := edge.Bridge{Name: br.Attrs().Name, CIDR: s.CIDR, Gateway: network.Gateway(s.CIDR), GatewayMAC: gatewayMAC(s.ID),
-		NAT: p.cfg.NATUplink != "", Services: p.DNSAddrs(s), OneToOne: p.oneToOne(s), ACL: s.ACL}
+		NAT: p.cfg.NATUplink != "", NATGateway: p.natGateway(s), Services: p.DNSAddrs(s), OneToOne: p.oneToOne(s), ACL: s.ACL}
 	var errs []error
 	b.Zone, err = p.ensureZone(br, s.ID, used)
-	errs = append(errs, err, p.writeSysctls(bridgeSysctls(b.Name, b.NAT || len(b.OneToOne) > 0)))
+	errs = append(errs, err, p.writeSysctls(bridgeSysctls(b.Name, routesOut(b))))
 	vx, err := p.ensureVXLAN(s, br)
 	if err != nil {
 		return b, br, errors.Join(append(errs, err)...)
@@ -97,7 +97,7 @@ func (p *Plane) syncEdge(ctx context.Context, bridges []edge.Bridge, routes map[
 	if len(bridges) > 0 {
 		errs = append(errs, p.writeSysctls(reflectSysctls))
 	}
-	routed := slices.ContainsFunc(bridges, func(b edge.Bridge) bool { return b.NAT || len(b.OneToOne) > 0 })
+	routed := slices.ContainsFunc(bridges, routesOut)
 	if routed {
 		errs = append(errs, p.writeSysctls(uplinkSysctls(p.uplink())))
 	}

@@ -301,6 +301,7 @@ func subnetsTo(subnets []host.Subnet) []*agentv1.NetSubnet {
 		}
 		ns.Dns = dnsTo(s.DNS)
 		ns.Acl = aclTo(s.ACL)
+		ns.NatGateway = s.NATGateway
 		out = append(out, ns)
 	}
 	return out

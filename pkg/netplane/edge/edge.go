@@ -34,6 +34,10 @@
 // direction of a "ct original zone set"); a routed flow whose tuple
 // another bridge already holds is dropped, never crossed. Without a NAT
 // bridge the table has no nat chain and no masquerade rule at all.
+//
+// A NAT gateway (Bridge.NATGateway) is NAT egress to one public address
+// instead of the uplink's own: the bridge's new flows leave SNATed to it,
+// and the host drops whatever reaches the address that is not a reply.
 package edge
 
 import (
@@ -75,6 +79,11 @@ type Bridge struct {
 	GatewayMAC net.HardwareAddr
 	// NAT masquerades the subnet's traffic out of Config.Uplink.
 	NAT bool
+	// NATGateway, when valid, is the public address of the NAT gateway the
+	// subnet's guests reach the uplink through: their new flows out of
+	// Config.Uplink leave as it (source NAT, ahead of NAT), and nothing
+	// from the uplink reaches them but those flows' replies.
+	NATGateway netip.Addr
 	// OneToOne are the Elastic IPs of the bridge's guests on this host:
 	// each Public address, answered on Config.Uplink, is its Private
 	// address's both ways (1:1 NAT).
@@ -94,8 +103,12 @@ type OneToOne struct {
 }
 
 // routes tells whether any of the bridge's packets are routed through the
-// uplink (NAT egress or a 1:1 NAT).
-func (b Bridge) routes() bool { return b.NAT || len(b.OneToOne) > 0 }
+// uplink (NAT egress, a NAT gateway or a 1:1 NAT).
+func (b Bridge) routes() bool { return b.egress() || len(b.OneToOne) > 0 }
+
+// egress tells whether all of the bridge's guests' new flows may leave by
+// the uplink (NAT egress or a NAT gateway), not only those of its 1:1 NATs.
+func (b Bridge) egress() bool { return b.NAT || b.NATGateway.IsValid() }
 
 // Mark is the packet mark, NAT conntrack mark and routing table of the
 // bridge in zone: 0x0ec0 in the high half, the zone in the low. The Plane
@@ -239,12 +252,19 @@ func validate(cfg Config, bridges []Bridge) error {
 			errs = append(errs, fmt.Errorf("bridge %s: NAT without a conntrack zone", b.Name))
 		case slices.ContainsFunc(b.Services, func(a netip.Addr) bool { return !a.Is4() }):
 			errs = append(errs, fmt.Errorf("bridge %s: service addresses %v: want IPv4", b.Name, b.Services))
+		case b.NATGateway.IsValid() && !b.NATGateway.Is4():
+			errs = append(errs, fmt.Errorf("bridge %s: NAT gateway address %s: want IPv4", b.Name, b.NATGateway))
 		}
 		errs = append(errs, validateOneToOne(b, publics)...)
 		errs = append(errs, validateACL(b)...)
 		seen[b.Name] = true
 		if b.Zone != 0 && zones[b.Zone] == "" {
 			zones[b.Zone] = b.Name
+		}
+	}
+	for _, b := range bridges {
+		if publics[b.NATGateway] {
+			errs = append(errs, fmt.Errorf("bridge %s: NAT gateway address %s is also a 1:1 NAT's", b.Name, b.NATGateway))
 		}
 	}
 	return errors.Join(errs...)

@@ -40,6 +40,9 @@ func compile(cfg Config, bridges []Bridge) (plan, error) {
 	natMark := chain{name: "nat_mark", typ: nftables.ChainTypeFilter, hook: nftables.ChainHookPrerouting, hookN: "prerouting", prio: -150}
 	natIn := chain{name: "nat_in", typ: nftables.ChainTypeNAT, hook: nftables.ChainHookPrerouting, hookN: "prerouting", prio: -100}
 	natOut := chain{name: "nat_out", typ: nftables.ChainTypeNAT, hook: nftables.ChainHookPostrouting, hookN: "postrouting", prio: 100}
+	// A NAT gateway's address is the host's only so that it answers ARP
+	// for it: what is not a reply of its flows is dropped, never the host's.
+	guarded := map[netip.Addr]bool{}
 	for _, b := range bs {
 		zonesIn.rules = append(zonesIn.rules, zoneInRules(cfg, b)...)
 		if b.Zone != 0 {
@@ -61,7 +64,14 @@ func compile(cfg Config, bridges []Bridge) (plan, error) {
 			natOut.rules = append(natOut.rules, rule{oif(up), ctMark(m), saddr(o.Private), snat(o.Public)})
 		}
 		natMark.rules = append(natMark.rules, rule{iif(up), ctMark(m), metaMarkSet(m)})
-		if b.NAT {
+		switch {
+		case b.NATGateway.IsValid():
+			natOut.rules = append(natOut.rules, rule{oif(up), ctMark(m), snat(b.NATGateway)})
+			if !guarded[b.NATGateway] { // several subnets may route to one gateway
+				guarded[b.NATGateway] = true
+				hostIn.rules = append(hostIn.rules, rule{daddr(b.NATGateway), drop()})
+			}
+		case b.NAT:
 			natOut.rules = append(natOut.rules, rule{oif(up), ctMark(m), masquerade()})
 		}
 	}
@@ -101,7 +111,7 @@ func zoneInRules(cfg Config, b Bridge) []rule {
 	for _, a := range hostAddrs(cfg, b) {
 		rs = append(rs, rule{in, daddr(a), zone, accept()})
 	}
-	if b.NAT {
+	if b.egress() {
 		rs = append(rs, rule{in, metaMark(m), accept()})
 	} else {
 		for _, o := range b.OneToOne {
@@ -150,11 +160,11 @@ func routedRules(cfg Config, b Bridge) []rule {
 		}
 		// A flow another bridge already claimed (same tuple from
 		// another VPC) is not taken over: it falls to the drop below.
-		if b.NAT {
+		if b.egress() {
 			rs = append(rs, rule{in, oif(up), metaMark(m), peerIn(b.CIDR, false), ctStateNew(), ctMark(0), ctMarkSet(m), metaMarkSet(0), accept()})
 		}
 		for _, o := range b.OneToOne {
-			if !b.NAT {
+			if !b.egress() {
 				rs = append(rs, rule{in, oif(up), metaMark(m), saddr(o.Private), ctStateNew(), ctMark(0), ctMarkSet(m), metaMarkSet(0), accept()})
 			}
 			rs = append(rs, rule{iif(up), out, ctMark(m), daddr(o.Private), metaMarkSet(0), accept()})

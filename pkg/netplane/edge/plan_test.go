@@ -291,3 +291,39 @@ func TestCompileACL(t *testing.T) {
 		t.Error("a rule with ports 80-20 compiled")
 	}
 }
+
+// TestCompileNATGateway: two bridges routing to one NAT gateway SNAT
+// their new flows to its address (no masquerade), the host drops what
+// reaches the address otherwise (once), and a gateway address that is
+// also a 1:1 NAT's is refused.
+func TestCompileNATGateway(t *testing.T) {
+	gw := netip.MustParseAddr("198.51.100.9")
+	bs := twoVPCs(false)
+	for i := range bs {
+		bs[i].NATGateway = gw
+	}
+	p, err := compile(Config{TableName: "t", MetadataAddr: md, Uplink: "up0"}, bs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := p.String()
+	for _, want := range []string{
+		"\toifname \"up0\" ct mark 0x0ec0012c snat ip to 198.51.100.9\n",
+		"\toifname \"up0\" ct mark 0x0ec00007 snat ip to 198.51.100.9\n",
+		"\tiifname \"ec2b1\" oifname \"up0\" meta mark 0x0ec0012c ",
+	} {
+		if !strings.Contains(rules, want) {
+			t.Errorf("no %q in\n%s", want, rules)
+		}
+	}
+	if n := strings.Count(rules, "\tip daddr 198.51.100.9 drop\n"); n != 1 {
+		t.Errorf("the gateway address is guarded %d times, want once:\n%s", n, rules)
+	}
+	if strings.Contains(rules, "masquerade") {
+		t.Errorf("a NAT gateway bridge masquerades:\n%s", rules)
+	}
+	clash := with(bs[0], func(b *Bridge) { b.OneToOne = []OneToOne{{Private: netip.MustParseAddr("10.9.1.5"), Public: gw}} })
+	if _, err := compile(Config{TableName: "t", Uplink: "up0"}, []Bridge{clash}); err == nil || !strings.Contains(err.Error(), "NAT gateway address") {
+		t.Errorf("a gateway address shared with a 1:1 NAT: %v", err)
+	}
+}

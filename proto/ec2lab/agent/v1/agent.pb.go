@@ -2696,7 +2696,12 @@ type NetSubnet struct {
 	Dns      *NetDns                `protobuf:"bytes,6,opt,name=dns,proto3" json:"dns,omitempty"` // the subnet's VPC's DNS server; unset: none
 	// acl is the subnet's network ACL, enforced on the flows routed into and
 	// out of the subnet (NAT, Elastic IPs); unset: none (all allowed).
-	Acl           *NetAcl `protobuf:"bytes,7,opt,name=acl,proto3" json:"acl,omitempty"`
+	Acl *NetAcl `protobuf:"bytes,7,opt,name=acl,proto3" json:"acl,omitempty"`
+	// nat_gateway is the public address of the NAT gateway this host runs
+	// for the subnet (its route table sends 0.0.0.0/0 there): the host
+	// answers for it on its uplink and the subnet's local NICs' new flows
+	// out of the uplink leave as it. Empty: none.
+	NatGateway    string `protobuf:"bytes,8,opt,name=nat_gateway,json=natGateway,proto3" json:"nat_gateway,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2778,6 +2783,13 @@ func (x *NetSubnet) GetAcl() *NetAcl {
 		return x.Acl
 	}
 	return nil
+}
+
+func (x *NetSubnet) GetNatGateway() string {
+	if x != nil {
+		return x.NatGateway
+	}
+	return ""
 }
 
 // NetAcl is a subnet's network ACL: stateless rules, each direction
@@ -4104,7 +4116,7 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x02ip\x18\x04 \x01(\tR\x02ip\x12\x1a\n" +
 	"\bhostname\x18\x05 \x01(\tR\bhostname\x12\x1b\n" +
 	"\thost_vtep\x18\x06 \x01(\tR\bhostVtep\x12\x1b\n" +
-	"\tpublic_ip\x18\a \x01(\tR\bpublicIp\"\xe7\x01\n" +
+	"\tpublic_ip\x18\a \x01(\tR\bpublicIp\"\x88\x02\n" +
 	"\tNetSubnet\x12\x1b\n" +
 	"\tsubnet_id\x18\x01 \x01(\tR\bsubnetId\x12\x12\n" +
 	"\x04cidr\x18\x02 \x01(\tR\x04cidr\x12\x10\n" +
@@ -4112,7 +4124,9 @@ const file_ec2lab_agent_v1_agent_proto_rawDesc = "" +
 	"\x05peers\x18\x04 \x03(\tR\x05peers\x12+\n" +
 	"\x04nics\x18\x05 \x03(\v2\x17.ec2lab.agent.v1.NetNicR\x04nics\x12)\n" +
 	"\x03dns\x18\x06 \x01(\v2\x17.ec2lab.agent.v1.NetDnsR\x03dns\x12)\n" +
-	"\x03acl\x18\a \x01(\v2\x17.ec2lab.agent.v1.NetAclR\x03acl\"t\n" +
+	"\x03acl\x18\a \x01(\v2\x17.ec2lab.agent.v1.NetAclR\x03acl\x12\x1f\n" +
+	"\vnat_gateway\x18\b \x01(\tR\n" +
+	"natGateway\"t\n" +
 	"\x06NetAcl\x125\n" +
 	"\aingress\x18\x01 \x03(\v2\x1b.ec2lab.agent.v1.NetAclRuleR\aingress\x123\n" +
 	"\x06egress\x18\x02 \x03(\v2\x1b.ec2lab.agent.v1.NetAclRuleR\x06egress\"\xda\x01\n" +
