@@ -49,10 +49,12 @@ type Address struct {
 }
 
 // AddressAssociation is an Elastic IP's association with one private
-// address of a network interface.
+// address of a network interface: an instance's, or a NAT gateway's
+// (NatGatewayID; InstanceID is then empty).
 type AddressAssociation struct {
 	ID                    string `json:"id"`
 	InstanceID            string `json:"instance_id"`
+	NatGatewayID          string `json:"nat_gateway_id,omitempty"`
 	NetworkInterfaceID    string `json:"network_interface_id"`
 	NetworkInterfaceOwner string `json:"network_interface_owner"`
 	PrivateIP             string `json:"private_ip"`

@@ -152,6 +152,9 @@ func (s *Service) associateOnce(ctx context.Context, allocID string, target Addr
 	if as := a.Association; as != nil && as.NetworkInterfaceID == target.NetworkInterfaceID && as.PrivateIP == target.PrivateIP {
 		return as.ID, nil // already there: EC2 answers the association, no error
 	}
+	if err := checkNotNatGateway(a); err != nil {
+		return "", err
+	}
 	if a.Association != nil && !reassociate {
 		return "", ec2err.New(ec2err.ResourceAlreadyAssociated, "Resource %s is already associated (%s).", allocID, a.Association.ID)
 	}
@@ -226,6 +229,9 @@ func (s *Service) disassociateOwn(ctx context.Context, acct, assocID, publicIP s
 		if a.Association == nil || (assocID != "" && a.Association.ID != assocID) || (assocID == "" && a.PublicIP != publicIP) {
 			continue
 		}
+		if err := checkNotNatGateway(a); err != nil {
+			return "", err
+		}
 		if dryRun {
 			return "", DryRun()
 		}
@@ -262,7 +268,7 @@ func (s *Service) disassociateGone(ctx context.Context) error {
 		return err
 	}
 	for _, a := range all {
-		if a.Association == nil {
+		if a.Association == nil || a.Association.NatGatewayID != "" { // the gateway's sweep ends those
 			continue
 		}
 		in, _, err := store.GetJSON[Instance](ctx, s.st, prefixInstance+a.Association.InstanceID)
@@ -284,4 +290,14 @@ func (s *Service) sweepAddressAssociations(ctx context.Context) {
 	if err := s.disassociateGone(ctx); err != nil {
 		s.log.Warn("elastic IPs: disassociate the addresses of terminated instances", "err", err)
 	}
+}
+
+// checkNotNatGateway refuses to move or end the association of a NAT
+// gateway's address: it stays with the gateway until the gateway is deleted.
+func checkNotNatGateway(a Address) error {
+	if a.Association != nil && a.Association.NatGatewayID != "" {
+		return ec2err.New(ec2err.InvalidIPAddressInUse, "Address '%s' (%s) is in use by NAT gateway %s; delete the gateway first.",
+			a.PublicIP, a.AllocationID, a.Association.NatGatewayID)
+	}
+	return nil
 }

@@ -88,7 +88,7 @@ func (s *Service) associationsByInstance(ctx context.Context) (map[string][]ENIA
 	}
 	out := map[string][]ENIAssociation{}
 	for _, a := range all {
-		if as := a.Association; as != nil {
+		if as := a.Association; as != nil && as.InstanceID != "" {
 			out[as.InstanceID] = append(out[as.InstanceID], ENIAssociation{NetworkInterfaceID: as.NetworkInterfaceID,
 				PrivateIP: as.PrivateIP, PublicIP: a.PublicIP, IPOwner: a.Owner, AllocationID: a.AllocationID, AssociationID: as.ID})
 		}

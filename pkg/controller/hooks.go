@@ -85,6 +85,7 @@ func (s *Service) register() {
 		s.networkTagHooks,
 		s.dhcpOptionsHooks,
 		s.addressHooks,
+		s.natGatewayHooks,
 		s.publicIPHooks,
 		s.keyPairHooks,
 		s.launchTemplateHooks,

@@ -22,7 +22,7 @@ func TestHooksRegistered(t *testing.T) {
 	for _, c := range r.svc.hooks.collectors {
 		collectors = append(collectors, c.name)
 	}
-	wantSweeps := []string{"hosts", "instances", "volumes", "snapshots", "images", "image-copies", "network", "elastic-ips", "public-ips", "auto-scaling-groups", "garbage-collector", "compactor"}
+	wantSweeps := []string{"hosts", "instances", "volumes", "snapshots", "images", "image-copies", "network", "elastic-ips", "nat-gateways", "public-ips", "auto-scaling-groups", "garbage-collector", "compactor"}
 	if !slices.Equal(sweeps, wantSweeps) {
 		t.Errorf("sweeps %q, want %q", sweeps, wantSweeps)
 	}
@@ -40,7 +40,7 @@ func TestHooksRegistered(t *testing.T) {
 	slices.Sort(tags)
 	wantTags := []string{"ami=image", "eni=network-interface", "i=instance", "igw=internet-gateway", "key=key-pair", "lt=launch-template",
 		"pg=placement-group", "rtb=route-table", "sg=security-group", "sgr=security-group-rule", "snap=snapshot",
-		"subnet=subnet", "vol=volume", "vpc=vpc", "acl=network-acl", "eipalloc=elastic-ip", "dopt=dhcp-options"}
+		"subnet=subnet", "vol=volume", "vpc=vpc", "acl=network-acl", "eipalloc=elastic-ip", "dopt=dhcp-options", "nat=natgateway"}
 	slices.Sort(wantTags)
 	if !slices.Equal(tags, wantTags) {
 		t.Errorf("tag targets %q, want %q", tags, wantTags)

@@ -15,7 +15,8 @@ func holdsAddress(in Instance) bool {
 	return in.State != StateTerminated && in.SubnetID != "" && in.PrivateIP != ""
 }
 
-// heldAddresses counts, per subnet, the addresses instances hold.
+// heldAddresses counts, per subnet, the addresses instances and NAT
+// gateways hold.
 func (s *Service) heldAddresses(ctx context.Context) (map[string]int, error) {
 	insts, err := s.instances(ctx)
 	if err != nil {
@@ -25,6 +26,34 @@ func (s *Service) heldAddresses(ctx context.Context) (map[string]int, error) {
 	for _, in := range insts {
 		if holdsAddress(*in) {
 			held[in.SubnetID]++
+		}
+	}
+	nats, err := s.natGateways(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range nats {
+		if g.live() {
+			held[g.SubnetID]++
+		}
+	}
+	return held, nil
+}
+
+// heldInSubnet are the addresses instances and NAT gateways hold in a
+// subnet: what RunInstances and CreateNatGateway allocate around.
+func (s *Service) heldInSubnet(ctx context.Context, subnetID string) (*network.AddrBits, error) {
+	held, err := s.subnetAddresses(ctx, subnetID)
+	if err != nil {
+		return nil, err
+	}
+	nats, err := s.natGateways(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range nats {
+		if a, err := netip.ParseAddr(g.PrivateIP); err == nil && g.live() && g.SubnetID == subnetID {
+			held.Add(a)
 		}
 	}
 	return held, nil
@@ -75,7 +104,7 @@ func (s *Service) newAddressPlan(ctx context.Context, acct string) (*addressPlan
 		return nil, err
 	}
 	pl := &addressPlan{region: s.cfg.Region, all: map[string]Subnet{}, pools: map[string]*network.Pool{},
-		held: func(id string) (*network.AddrBits, error) { return s.subnetAddresses(ctx, id) }}
+		held: func(id string) (*network.AddrBits, error) { return s.heldInSubnet(ctx, id) }}
 	for _, sn := range subs {
 		pl.all[sn.ID] = sn
 		if sn.Owner == acct {

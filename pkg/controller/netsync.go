@@ -40,7 +40,8 @@ type netSent struct {
 // which an instance placed on it holds an address, each with all the
 // subnet's NICs (every host's DHCP server knows every lease) and their
 // public addresses (netsync_public.go), the VTEPs of the other hosts
-// carrying it, its VPC's DNS server (vpc_dns.go) and its network ACL.
+// carrying it, its VPC's DNS server (vpc_dns.go), its network ACL and,
+// on the host running it, the NAT gateway it routes to (natgateways.go).
 func (s *Service) desiredNetwork(ctx context.Context) (map[string][]host.Subnet, error) {
 	insts, err := s.instances(ctx)
 	if err != nil {
@@ -66,6 +67,10 @@ func (s *Service) desiredNetwork(ctx context.Context) (map[string][]host.Subnet,
 	if err != nil {
 		return nil, fmt.Errorf("network ACLs: %w", err)
 	}
+	nats, err := s.natRoutedSubnets(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("NAT gateways: %w", err)
+	}
 	vtep := map[string]string{}
 	for _, h := range hosts {
 		vtep[h.ID] = h.VTEP
@@ -89,6 +94,9 @@ func (s *Service) desiredNetwork(ctx context.Context) (map[string][]host.Subnet,
 		sort.Slice(list, func(i, j int) bool { return list[i].InstanceID < list[j].InstanceID })
 		for hostID := range carriers[sn.ID] {
 			ns := host.Subnet{SubnetID: sn.ID, CIDR: sn.CIDR, VNI: sn.VNI, NICs: list, DNS: dns[sn.VpcID], ACL: acls[sn.ID]}
+			if g, ok := nats[sn.ID]; ok && g.HostID == hostID {
+				ns.NATGateway = g.PublicIP
+			}
 			for other := range carriers[sn.ID] {
 				if other != hostID && vtep[other] != "" {
 					ns.Peers = append(ns.Peers, vtep[other])

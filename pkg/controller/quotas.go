@@ -45,6 +45,7 @@ const (
 	QuotaLaunchTemplates = "launch_templates_per_region"
 	QuotaElasticIPs      = "elastic_ips_per_region"
 	QuotaGateways        = "internet_gateways_per_region"
+	QuotaNATGateways     = "nat_gateways_per_az"
 	QuotaRouteTables     = "route_tables_per_vpc"
 	QuotaRoutes          = "routes_per_route_table"
 	QuotaNetworkACLs     = "network_acls_per_vpc"
@@ -70,6 +71,7 @@ var quotaTable = func() []quotaDef {
 		{QuotaLaunchTemplates, "Launch templates per Region", 5000, ec2err.LaunchTemplateLimitExceeded, "You've reached the maximum number of launch templates (%d) for this account.", 1},
 		{QuotaElasticIPs, "EC2-VPC Elastic IPs", 5, ec2err.AddressLimitExceeded, "The maximum number of addresses (%d) has been reached.", 1},
 		{QuotaGateways, "Internet gateways per Region", 5, ec2err.InternetGatewayLimitExceeded, "The maximum number of internet gateways (%d) has been reached.", 1},
+		{QuotaNATGateways, "NAT gateways per Availability Zone", 5, ec2err.NatGatewayLimitExceeded, "The maximum number of NAT gateways (%d) in this Availability Zone has been reached.", 1},
 		{QuotaRouteTables, "Route tables per VPC", 200, ec2err.RouteTableLimitExceeded, "The maximum number of route tables (%d) for this VPC has been reached.", 1},
 		{QuotaRoutes, "Routes per route table", 50, ec2err.RouteLimitExceeded, "The maximum number of routes (%d) for this route table has been reached.", 1},
 		{QuotaNetworkACLs, "Network ACLs per VPC", 200, ec2err.NetworkACLLimitExceeded, "The maximum number of network ACLs (%d) for this VPC has been reached.", 1},

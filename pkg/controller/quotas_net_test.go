@@ -10,7 +10,7 @@ import (
 )
 
 // netQuotaCases are the quotas of the VPC's routing edge: internet
-// gateways per region, route tables and network ACLs per VPC, routes per
+// gateways per region, NAT gateways per zone, route tables and network ACLs per VPC, routes per
 // route table and rules per network ACL (one direction).
 func netQuotaCases() []quotaCase {
 	vpcFor := func(t *testing.T, r *rig, acct string) VPC {
@@ -30,6 +30,33 @@ func netQuotaCases() []quotaCase {
 				return err
 			},
 			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) { return r.svc.countGateways(acct) }},
+		{key: QuotaNATGateways, code: "NatGatewayLimitExceeded", limit: 2, each: 1,
+			setup: func(t *testing.T, r *rig, acct string) string {
+				if r.svc.eipPool.Empty() {
+					p, err := ParseElasticIPPool([]string{"198.51.100.0/27"})
+					if err != nil {
+						t.Fatal(err)
+					}
+					r.svc.eipPool = p
+				}
+				subs, _, err := r.svc.DescribeSubnets(ctxFor(acct), nil, []Filter{{Name: "availability-zone", Values: []string{"lab-1a"}},
+					{Name: "default-for-az", Values: []string{"true"}}}, Page{})
+				if err != nil || len(subs) != 1 {
+					t.Fatalf("default subnet: %v %v", subs, err)
+				}
+				return subs[0].ID
+			},
+			create: func(r *rig, ctx context.Context, _, subnet string, _ int) error {
+				a, err := r.svc.AllocateAddress(ctx, AllocateRequest{})
+				if err != nil {
+					return err
+				}
+				_, err = r.svc.CreateNatGateway(ctx, NatGatewayRequest{SubnetID: subnet, AllocationID: a.AllocationID})
+				return err
+			},
+			used: func(r *rig, acct, _ string) func(context.Context) (int64, error) {
+				return r.svc.countNatGateways(acct, "lab-1a")
+			}},
 		{key: QuotaRouteTables, code: "RouteTableLimitExceeded", limit: 3, each: 1, // the main table counts
 			setup: func(t *testing.T, r *rig, acct string) string { return vpcFor(t, r, acct).ID },
 			create: func(r *rig, ctx context.Context, _, vpc string, _ int) error {

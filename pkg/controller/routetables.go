@@ -48,6 +48,9 @@ type RouteTable struct {
 type Route struct {
 	DestinationCIDR string `json:"destination_cidr"`
 	GatewayID       string `json:"gateway_id"`
+	// NatGatewayID is the target of a route through a NAT gateway
+	// (GatewayID is then empty).
+	NatGatewayID string `json:"nat_gateway_id,omitempty"`
 	State           string `json:"-"`
 	Origin          string `json:"origin"`
 }
@@ -78,14 +81,14 @@ func (rt RouteTable) mainAssociationID() string {
 // routeTableView completes a record with what is computed on read: the
 // local routes, the stored routes' states (gws are the gateways by ID),
 // and its associations (assocs are the subnets' explicit ones).
-func routeTableView(rt RouteTable, v VPC, assocs []subnetAssociation, gws map[string]InternetGateway) RouteTable {
+func routeTableView(rt RouteTable, v VPC, assocs []subnetAssociation, targets routeTargets) RouteTable {
 	rt.Routes = nil
 	for _, cidr := range vpcCIDRs(v) {
 		rt.Routes = append(rt.Routes, Route{DestinationCIDR: cidr, GatewayID: RouteGatewayLocal,
 			State: RouteActive, Origin: RouteOriginCreate})
 	}
 	for _, r := range rt.Stored {
-		r.State = routeState(r, rt.VpcID, gws)
+		r.State = targets.state(r, rt.VpcID)
 		rt.Routes = append(rt.Routes, r)
 	}
 	rt.Associations = nil
@@ -102,10 +105,23 @@ func routeTableView(rt RouteTable, v VPC, assocs []subnetAssociation, gws map[st
 	return rt
 }
 
-// routeState is active for a route through a gateway attached to vpcID,
-// else blackhole (the gateway was detached or deleted).
-func routeState(r Route, vpcID string, gws map[string]InternetGateway) string {
-	if g, ok := gws[r.GatewayID]; ok && g.VpcID == vpcID {
+// routeTargets are the gateways routes point at, by ID.
+type routeTargets struct {
+	igws map[string]InternetGateway
+	nats map[string]NatGateway
+}
+
+// state is active for a route through an internet gateway attached to
+// vpcID or a NAT gateway of vpcID that is pending or available, else
+// blackhole (the gateway was detached or deleted).
+func (t routeTargets) state(r Route, vpcID string) string {
+	if r.NatGatewayID != "" {
+		if g, ok := t.nats[r.NatGatewayID]; ok && g.VpcID == vpcID && g.routable() {
+			return RouteActive
+		}
+		return RouteBlackhole
+	}
+	if g, ok := t.igws[r.GatewayID]; ok && g.VpcID == vpcID {
 		return RouteActive
 	}
 	return RouteBlackhole
@@ -140,14 +156,14 @@ func (s *Service) DescribeRouteTables(ctx context.Context, idList []string, filt
 	if err != nil {
 		return nil, "", err
 	}
-	gws, err := s.gatewaysByID(ctx)
+	targets, err := s.routeTargets(ctx)
 	if err != nil {
 		return nil, "", err
 	}
 	var mine []RouteTable
 	for _, rt := range all {
 		if v, ok := vpcs[rt.VpcID]; ok && rt.Owner == acct {
-			mine = append(mine, routeTableView(rt, v, assocs, gws))
+			mine = append(mine, routeTableView(rt, v, assocs, targets))
 		}
 	}
 	return selectPage(mine, selection[RouteTable]{IDs: idList, Filters: filters, Page: p,
@@ -209,12 +225,14 @@ func routeField(routes []Route, name string) ([]string, bool) {
 		get = func(r Route) string { return r.DestinationCIDR }
 	case "route.gateway-id":
 		get = func(r Route) string { return r.GatewayID }
+	case "route.nat-gateway-id":
+		get = func(r Route) string { return r.NatGatewayID }
 	case "route.state":
 		get = func(r Route) string { return r.State }
 	case "route.origin":
 		get = func(r Route) string { return r.Origin }
 	case "route.destination-ipv6-cidr-block", "route.destination-prefix-list-id", "route.instance-id",
-		"route.nat-gateway-id", "route.transit-gateway-id", "route.vpc-peering-connection-id",
+		"route.transit-gateway-id", "route.vpc-peering-connection-id",
 		"route.egress-only-internet-gateway-id":
 		return nil, true
 	default:

@@ -51,7 +51,7 @@ func (s *Service) CreateRouteTable(ctx context.Context, req CreateInVPC) (RouteT
 		return RouteTable{}, fmt.Errorf("record %s: %w", rt.ID, err)
 	}
 	s.log.Info("route table created", "rtb", rt.ID, "vpc", v.ID, "account", acct)
-	return routeTableView(rt, v, nil, nil), nil
+	return routeTableView(rt, v, nil, routeTargets{}), nil
 }
 
 // routeTableByID is the view of one of the caller's tables as

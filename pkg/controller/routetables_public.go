@@ -11,25 +11,26 @@ import (
 // What the data plane reads of the route tables: which subnets reach the
 // internet, and each VPC's gateway.
 
-// internetRoutedSubnets are the IDs of the subnets whose effective route table (the
-// explicitly associated one, else the VPC's main table) holds an active 0.0.0.0/0
-// route to an internet gateway attached to the subnet's VPC: the public subnets.
-func (s *Service) internetRoutedSubnets(ctx context.Context) (map[string]bool, error) {
+// defaultRoutes maps each subnet to the active 0.0.0.0/0 route of its
+// effective route table (the explicitly associated one, else its VPC's
+// main table); a subnet without one is absent. targets are the gateways
+// the routes were judged against.
+func (s *Service) defaultRoutes(ctx context.Context) (map[string]Route, routeTargets, error) {
 	subs, err := store.ListJSON[Subnet](ctx, s.st, prefixSubnet)
 	if err != nil {
-		return nil, fmt.Errorf("list subnets: %w", err)
+		return nil, routeTargets{}, fmt.Errorf("list subnets: %w", err)
 	}
 	tables, err := store.ListJSON[RouteTable](ctx, s.st, prefixRouteTable)
 	if err != nil {
-		return nil, fmt.Errorf("list route tables: %w", err)
+		return nil, routeTargets{}, fmt.Errorf("list route tables: %w", err)
 	}
 	assocs, err := store.ListJSON[subnetAssociation](ctx, s.st, prefixRouteTableAssoc)
 	if err != nil {
-		return nil, fmt.Errorf("list route table associations: %w", err)
+		return nil, routeTargets{}, fmt.Errorf("list route table associations: %w", err)
 	}
-	gws, err := s.gatewaysByID(ctx)
+	targets, err := s.routeTargets(ctx)
 	if err != nil {
-		return nil, err
+		return nil, routeTargets{}, err
 	}
 	byID, mainOf := map[string]RouteTable{}, map[string]RouteTable{}
 	for _, rt := range tables {
@@ -42,28 +43,61 @@ func (s *Service) internetRoutedSubnets(ctx context.Context) (map[string]bool, e
 	for _, a := range assocs {
 		explicit[a.SubnetID] = a.RouteTableID
 	}
-	out := map[string]bool{}
+	out := map[string]Route{}
 	for _, sn := range subs {
 		rt, ok := byID[explicit[sn.ID]]
 		if !ok {
 			rt, ok = mainOf[sn.VpcID]
 		}
-		if ok && routesToInternet(rt, sn.VpcID, gws) {
-			out[sn.ID] = true
+		if !ok {
+			continue
+		}
+		for _, r := range rt.Stored {
+			if r.DestinationCIDR == anyIPv4 && targets.state(r, sn.VpcID) == RouteActive {
+				out[sn.ID] = r
+			}
+		}
+	}
+	return out, targets, nil
+}
+
+// internetRoutedSubnets are the IDs of the subnets whose effective route
+// table sends 0.0.0.0/0 to an internet gateway attached to their VPC: the
+// public subnets.
+func (s *Service) internetRoutedSubnets(ctx context.Context) (map[string]bool, error) {
+	routes, _, err := s.defaultRoutes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for id, r := range routes {
+		if r.GatewayID != "" {
+			out[id] = true
 		}
 	}
 	return out, nil
 }
 
-// routesToInternet reports whether rt has an active default route to an
-// internet gateway attached to vpcID.
-func routesToInternet(rt RouteTable, vpcID string, gws map[string]InternetGateway) bool {
-	for _, r := range rt.Stored {
-		if r.DestinationCIDR == anyIPv4 && routeState(r, vpcID, gws) == RouteActive {
-			return true
+// natRoutedSubnets maps each subnet whose effective route table sends
+// 0.0.0.0/0 to a NAT gateway to that gateway, when the gateway can carry
+// it: placed on a host, in a public subnet (one that reaches the internet
+// gateway).
+func (s *Service) natRoutedSubnets(ctx context.Context) (map[string]NatGateway, error) {
+	routes, targets, err := s.defaultRoutes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]NatGateway{}
+	for id, r := range routes {
+		g, ok := targets.nats[r.NatGatewayID]
+		if !ok || g.HostID == "" {
+			continue
+		}
+		if gr, public := routes[g.SubnetID]; public && gr.GatewayID != "" {
+			out[id] = g
 		}
 	}
-	return false
+	return out, nil
 }
 
 // vpcInternetGateway is the ID of the internet gateway attached to vpcID,
@@ -79,15 +113,18 @@ func (s *Service) vpcInternetGateway(ctx context.Context, vpcID string) (string,
 	return id, nil
 }
 
-// gatewaysByID are every internet gateway by ID.
-func (s *Service) gatewaysByID(ctx context.Context) (map[string]InternetGateway, error) {
+// routeTargets are every internet and NAT gateway by ID.
+func (s *Service) routeTargets(ctx context.Context) (routeTargets, error) {
 	all, err := store.ListJSON[InternetGateway](ctx, s.st, prefixInternetGateway)
 	if err != nil {
-		return nil, fmt.Errorf("list internet gateways: %w", err)
+		return routeTargets{}, fmt.Errorf("list internet gateways: %w", err)
 	}
-	out := make(map[string]InternetGateway, len(all))
+	t := routeTargets{igws: make(map[string]InternetGateway, len(all))}
 	for _, g := range all {
-		out[g.ID] = g
+		t.igws[g.ID] = g
 	}
-	return out, nil
+	if t.nats, err = s.natGateways(ctx); err != nil {
+		return routeTargets{}, err
+	}
+	return t, nil
 }

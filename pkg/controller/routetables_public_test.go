@@ -23,39 +23,39 @@ func TestInternetRoutedSubnets(t *testing.T) {
 	}{
 		{"nothing routed", func(*testing.T, setup) error { return nil }, func(setup) []string { return nil }},
 		{"main table to the gateway", func(t *testing.T, s setup) error {
-			return s.r.svc.CreateRoute(ctxFor(acct1), RouteSpec{s.mainA, "0.0.0.0/0", s.r.gw}, false)
+			return s.r.svc.CreateRoute(ctxFor(acct1), RouteSpec{RouteTableID: s.mainA, DestinationCIDR: "0.0.0.0/0", GatewayID: s.r.gw}, false)
 		}, func(s setup) []string { return []string{s.snA, s.snA2} }},
 		{"explicit table to the gateway", func(t *testing.T, s setup) error {
-			if err := s.r.svc.CreateRoute(ctxFor(acct1), RouteSpec{s.custom, "0.0.0.0/0", s.r.gw}, false); err != nil {
+			if err := s.r.svc.CreateRoute(ctxFor(acct1), RouteSpec{RouteTableID: s.custom, DestinationCIDR: "0.0.0.0/0", GatewayID: s.r.gw}, false); err != nil {
 				return err
 			}
 			_, err := s.r.svc.AssociateRouteTable(ctxFor(acct1), s.custom, s.snA2, false)
 			return err
 		}, func(s setup) []string { return []string{s.snA2} }},
 		{"explicit table without the route hides a public main", func(t *testing.T, s setup) error {
-			if err := s.r.svc.CreateRoute(ctxFor(acct1), RouteSpec{s.mainA, "0.0.0.0/0", s.r.gw}, false); err != nil {
+			if err := s.r.svc.CreateRoute(ctxFor(acct1), RouteSpec{RouteTableID: s.mainA, DestinationCIDR: "0.0.0.0/0", GatewayID: s.r.gw}, false); err != nil {
 				return err
 			}
 			_, err := s.r.svc.AssociateRouteTable(ctxFor(acct1), s.custom, s.snA2, false)
 			return err
 		}, func(s setup) []string { return []string{s.snA} }},
 		{"not the default route", func(t *testing.T, s setup) error {
-			return s.r.svc.CreateRoute(ctxFor(acct1), RouteSpec{s.mainA, "8.8.8.0/24", s.r.gw}, false)
+			return s.r.svc.CreateRoute(ctxFor(acct1), RouteSpec{RouteTableID: s.mainA, DestinationCIDR: "8.8.8.0/24", GatewayID: s.r.gw}, false)
 		}, func(setup) []string { return nil }},
 		{"blackhole after detach", func(t *testing.T, s setup) error {
-			if err := s.r.svc.CreateRoute(ctxFor(acct1), RouteSpec{s.mainA, "0.0.0.0/0", s.r.gw}, false); err != nil {
+			if err := s.r.svc.CreateRoute(ctxFor(acct1), RouteSpec{RouteTableID: s.mainA, DestinationCIDR: "0.0.0.0/0", GatewayID: s.r.gw}, false); err != nil {
 				return err
 			}
 			return s.r.svc.DetachInternetGateway(ctxFor(acct1), s.r.gw, s.r.vpcA, false)
 		}, func(setup) []string { return nil }},
 		{"each VPC its own", func(t *testing.T, s setup) error {
-			if err := s.r.svc.CreateRoute(ctxFor(acct1), RouteSpec{s.mainB, "0.0.0.0/0", s.gwB}, false); err != nil {
+			if err := s.r.svc.CreateRoute(ctxFor(acct1), RouteSpec{RouteTableID: s.mainB, DestinationCIDR: "0.0.0.0/0", GatewayID: s.gwB}, false); err != nil {
 				return err
 			}
 			return nil
 		}, func(s setup) []string { return []string{s.snB} }},
 		{"main moved to a routed table", func(t *testing.T, s setup) error {
-			if err := s.r.svc.CreateRoute(ctxFor(acct1), RouteSpec{s.custom, "0.0.0.0/0", s.r.gw}, false); err != nil {
+			if err := s.r.svc.CreateRoute(ctxFor(acct1), RouteSpec{RouteTableID: s.custom, DestinationCIDR: "0.0.0.0/0", GatewayID: s.r.gw}, false); err != nil {
 				return err
 			}
 			_, err := s.r.svc.ReplaceRouteTableAssociation(ctxFor(acct1), s.r.mainTable(t, s.r.vpcA).Associations[0].ID, s.custom, false)

@@ -11,11 +11,13 @@ import (
 )
 
 // RouteSpec is a route of CreateRoute and ReplaceRoute: an IPv4
-// destination through an internet gateway (the only target ec2lab has).
+// destination through an internet gateway or a NAT gateway (the targets
+// ec2lab has), exactly one of them.
 type RouteSpec struct {
 	RouteTableID    string
 	DestinationCIDR string
 	GatewayID       string
+	NatGatewayID    string
 }
 
 // CreateRoute adds a route to a table; its destination must be new and
@@ -25,7 +27,7 @@ func (s *Service) CreateRoute(ctx context.Context, spec RouteSpec, dryRun bool) 
 		if i >= 0 {
 			return ec2err.New(ec2err.RouteAlreadyExists, "The route identified by %s already exists.", dest)
 		}
-		r, err := s.routeTo(ctx, *rt, dest, spec.GatewayID)
+		r, err := s.routeTo(ctx, *rt, dest, spec)
 		if err != nil {
 			return err
 		}
@@ -42,7 +44,7 @@ func (s *Service) ReplaceRoute(ctx context.Context, spec RouteSpec, dryRun bool)
 		if i < 0 {
 			return routeNotFound(rt.ID, dest)
 		}
-		r, err := s.routeTo(ctx, *rt, dest, spec.GatewayID)
+		r, err := s.routeTo(ctx, *rt, dest, spec)
 		rt.Stored[i] = r
 		return err
 	})
@@ -139,12 +141,19 @@ func checkNotLocal(tableID string, dest netip.Prefix, v VPC) error {
 	return nil
 }
 
-// routeTo is a route of rt to dest through gatewayID, which must be an
-// internet gateway of the caller's attached to rt's VPC.
-func (s *Service) routeTo(ctx context.Context, rt RouteTable, dest, gatewayID string) (Route, error) {
-	if gatewayID == "" {
-		return Route{}, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter gatewayId")
+// routeTo is a route of rt to dest through the spec's target: an
+// internet gateway of the caller's attached to rt's VPC, or a pending or
+// available NAT gateway of the caller's in that VPC.
+func (s *Service) routeTo(ctx context.Context, rt RouteTable, dest string, spec RouteSpec) (Route, error) {
+	switch {
+	case spec.GatewayID != "" && spec.NatGatewayID != "":
+		return Route{}, ec2err.New(ec2err.InvalidParameterCombination, "The parameter combination is not valid: a route has one target (gatewayId or natGatewayId)")
+	case spec.NatGatewayID != "":
+		return s.routeToNatGateway(ctx, rt, dest, spec.NatGatewayID)
+	case spec.GatewayID == "":
+		return Route{}, ec2err.New(ec2err.MissingParameter, "The request must contain the parameter gatewayId or natGatewayId")
 	}
+	gatewayID := spec.GatewayID
 	notFound := ec2err.New(ec2err.InvalidGatewayIDNotFound, "The gateway ID '%s' does not exist", gatewayID)
 	if !ids.Valid(ids.InternetGateway, gatewayID) {
 		return Route{}, notFound
@@ -157,6 +166,21 @@ func (s *Service) routeTo(ctx context.Context, rt RouteTable, dest, gatewayID st
 		return Route{}, ec2err.New(ec2err.InvalidParameterValue, "route table %s and network gateway %s belong to different networks", rt.ID, g.ID)
 	}
 	return Route{DestinationCIDR: dest, GatewayID: g.ID, Origin: RouteOriginCreateRoute}, nil
+}
+
+// routeToNatGateway is a route of rt to dest through NAT gateway id.
+func (s *Service) routeToNatGateway(ctx context.Context, rt RouteTable, dest, id string) (Route, error) {
+	g, err := s.ownNatGateway(ctx, rt.Owner, id)
+	if err != nil {
+		return Route{}, err
+	}
+	if !g.routable() {
+		return Route{}, natGatewayNotFound(id)
+	}
+	if g.VpcID != rt.VpcID {
+		return Route{}, ec2err.New(ec2err.InvalidParameterValue, "route table %s and NAT gateway %s belong to different networks", rt.ID, g.ID)
+	}
+	return Route{DestinationCIDR: dest, NatGatewayID: g.ID, Origin: RouteOriginCreateRoute}, nil
 }
 
 func routeNotFound(tableID, dest string) error {

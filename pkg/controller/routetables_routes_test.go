@@ -75,21 +75,21 @@ func TestRoutes(t *testing.T) {
 			return r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "8.8.0.0/16"}, false)
 		}, ec2err.MissingParameter},
 		{"create: unknown gateway", func() error {
-			return r.svc.CreateRoute(ctx, RouteSpec{rt.ID, "8.8.0.0/16", "igw-00000000000000000"}, false)
+			return r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "8.8.0.0/16", GatewayID: "igw-00000000000000000"}, false)
 		}, ec2err.InvalidGatewayIDNotFound},
-		{"create: not a gateway", func() error { return r.svc.CreateRoute(ctx, RouteSpec{rt.ID, "8.8.0.0/16", "vgw-1"}, false) }, ec2err.InvalidGatewayIDNotFound},
+		{"create: not a gateway", func() error { return r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "8.8.0.0/16", GatewayID: "vgw-1"}, false) }, ec2err.InvalidGatewayIDNotFound},
 		{"create: gateway of another VPC", func() error {
-			return r.svc.CreateRoute(ctx, RouteSpec{rt.ID, "8.8.0.0/16", otherGW.ID}, false)
+			return r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "8.8.0.0/16", GatewayID: otherGW.ID}, false)
 		}, ec2err.InvalidParameterValue},
 		{"create: unknown table", func() error {
-			return r.svc.CreateRoute(ctx, RouteSpec{"rtb-00000000000000000", "8.8.0.0/16", r.gw}, false)
+			return r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: "rtb-00000000000000000", DestinationCIDR: "8.8.0.0/16", GatewayID: r.gw}, false)
 		}, ec2err.InvalidRouteTableIDNotFound},
 		{"create: another account's table", func() error {
-			return r.svc.CreateRoute(ctxFor(acct2), RouteSpec{rt.ID, "8.8.0.0/16", r.gw}, false)
+			return r.svc.CreateRoute(ctxFor(acct2), RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "8.8.0.0/16", GatewayID: r.gw}, false)
 		}, ec2err.InvalidRouteTableIDNotFound},
-		{"create: dry run", func() error { return r.svc.CreateRoute(ctx, RouteSpec{rt.ID, "8.8.0.0/16", r.gw}, true) }, ec2err.DryRunOperation},
-		{"replace: missing", func() error { return r.svc.ReplaceRoute(ctx, RouteSpec{rt.ID, "8.8.0.0/16", r.gw}, false) }, ec2err.InvalidRouteNotFound},
-		{"replace: local", func() error { return r.svc.ReplaceRoute(ctx, RouteSpec{rt.ID, "10.1.0.0/16", r.gw}, false) }, ec2err.InvalidParameterValue},
+		{"create: dry run", func() error { return r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "8.8.0.0/16", GatewayID: r.gw}, true) }, ec2err.DryRunOperation},
+		{"replace: missing", func() error { return r.svc.ReplaceRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "8.8.0.0/16", GatewayID: r.gw}, false) }, ec2err.InvalidRouteNotFound},
+		{"replace: local", func() error { return r.svc.ReplaceRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "10.1.0.0/16", GatewayID: r.gw}, false) }, ec2err.InvalidParameterValue},
 		{"replace: gateway of another VPC", func() error {
 			return r.svc.ReplaceRoute(ctx, with(func(s *RouteSpec) { s.GatewayID = otherGW.ID }), false)
 		}, ec2err.InvalidParameterValue},
@@ -148,7 +148,7 @@ func TestRoutes(t *testing.T) {
 		t.Errorf("routes after delete %+v", got)
 	}
 	// A route whose gateway was deleted is a blackhole.
-	if err := r.svc.CreateRoute(ctx, RouteSpec{rt.ID, "0.0.0.0/0", otherGW.ID}, false); err != nil {
+	if err := r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "0.0.0.0/0", GatewayID: otherGW.ID}, false); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.svc.DetachInternetGateway(ctx, otherGW.ID, r.vpcA, false); err != nil {
@@ -164,7 +164,7 @@ func TestRoutes(t *testing.T) {
 	if err := r.svc.AttachInternetGateway(ctx, r.gw, r.vpcA, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.svc.CreateRoute(ctx, RouteSpec{ids.MainRouteTable(r.vpcA), "0.0.0.0/0", r.gw}, false); err != nil {
+	if err := r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: ids.MainRouteTable(r.vpcA), DestinationCIDR: "0.0.0.0/0", GatewayID: r.gw}, false); err != nil {
 		t.Fatal(err)
 	}
 }

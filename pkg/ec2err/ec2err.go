@@ -140,6 +140,7 @@ const (
 	KeyPairLimitExceeded               = "KeyPairLimitExceeded"
 	LaunchTemplateLimitExceeded        = "LaunchTemplateLimitExceeded"
 	InternetGatewayLimitExceeded       = "InternetGatewayLimitExceeded"
+	NatGatewayLimitExceeded            = "NatGatewayLimitExceeded"
 	RouteTableLimitExceeded            = "RouteTableLimitExceeded"
 	RouteLimitExceeded                 = "RouteLimitExceeded"
 	NetworkACLLimitExceeded            = "NetworkAclLimitExceeded"
@@ -184,6 +185,8 @@ const (
 // Codes about internet gateways, routes and route table associations.
 const (
 	InvalidInternetGatewayIDMalformed = "InvalidInternetGatewayID.Malformed"
+	NatGatewayMalformed               = "NatGatewayMalformed"
+	NatGatewayNotFound                = "NatGatewayNotFound"
 	InvalidInternetGatewayIDNotFound  = "InvalidInternetGatewayID.NotFound"
 	InvalidGatewayIDNotFound          = "InvalidGatewayID.NotFound"
 	GatewayNotAttached                = "Gateway.NotAttached"

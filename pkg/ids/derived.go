@@ -41,6 +41,11 @@ func InstanceOfPrimaryNetworkInterface(eniID string) string {
 	return derive(eniID, NetworkInterface, Instance)
 }
 
+// NatGatewayInterface is the ID of a NAT gateway's network interface,
+// derived from the gateway's ID as an instance's primary one is ("" when
+// natID is malformed).
+func NatGatewayInterface(natID string) string { return derive(natID, NatGateway, NetworkInterface) }
+
 // PrimaryNetworkInterfaceAttachment is the attachment ID of an instance's
 // primary network interface ("" when instanceID is malformed).
 func PrimaryNetworkInterfaceAttachment(instanceID string) string {

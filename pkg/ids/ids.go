@@ -23,7 +23,9 @@ const (
 	InternetGateway = "igw"
 	// DhcpOptions is the prefix of DHCP option sets (dopt-...).
 	DhcpOptions = "dopt"
-	Request     = "req"
+	// NatGateway is the prefix of NAT gateways (nat-...).
+	NatGateway = "nat"
+	Request    = "req"
 	// Elastic IP addresses: an allocation and its association.
 	Allocation  = "eipalloc"
 	Association = "eipassoc"

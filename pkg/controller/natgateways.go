@@ -1,0 +1,290 @@
+package controller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ids"
+	"github.com/ec2lab/ec2lab/pkg/store"
+)
+
+// NAT gateways: an account creates one in a subnet with one of its Elastic
+// IPs; the subnets whose route table sends 0.0.0.0/0 to it reach the
+// uplink as that address and cannot be reached through it. A gateway runs
+// on one host of its zone (natgateways_sweep.go places it), whose data
+// plane source-NATs the routed subnets' local guests (netsync_natgw.go).
+
+const prefixNatGateway = "/natgateways/"
+
+// NAT gateway states and connectivity types, as EC2 names them.
+const (
+	NatGatewayPending     = "pending"
+	NatGatewayAvailable   = "available"
+	NatGatewayDeleting    = "deleting"
+	NatGatewayDeleted     = "deleted"
+	NatGatewayFailed      = "failed"
+	NatConnectivityPublic = "public"
+	// natGatewayKept is how long a deleted gateway stays visible, as in EC2.
+	natGatewayKept = time.Hour
+)
+
+// NatGateway is the record of a NAT gateway.
+type NatGateway struct {
+	ID             string    `json:"id"`
+	Owner          string    `json:"owner"`
+	VpcID          string    `json:"vpc_id"`
+	SubnetID       string    `json:"subnet_id"`
+	State          string    `json:"state"`
+	FailureCode    string    `json:"failure_code,omitempty"`
+	FailureMessage string    `json:"failure_message,omitempty"`
+	AllocationID   string    `json:"allocation_id"`
+	PublicIP       string    `json:"public_ip"`
+	AssociationID  string    `json:"association_id,omitempty"`
+	PrivateIP      string    `json:"private_ip"`
+	CreateTime     time.Time `json:"create_time"`
+	DeleteTime     time.Time `json:"delete_time,omitzero"`
+	Tags           []Tag     `json:"tags,omitempty"`
+	// HostID is the host that runs the gateway, once placed.
+	HostID string `json:"host_id,omitempty"`
+}
+
+// NetworkInterfaceID is the gateway's interface (derived from its ID).
+func (g NatGateway) NetworkInterfaceID() string { return ids.NatGatewayInterface(g.ID) }
+
+// live tells whether the gateway holds its addresses (not deleted or failed).
+func (g NatGateway) live() bool { return g.State != NatGatewayDeleted && g.State != NatGatewayFailed }
+
+// routable tells whether routes through the gateway are active.
+func (g NatGateway) routable() bool { return g.State == NatGatewayPending || g.State == NatGatewayAvailable }
+
+// NatGatewayRequest is CreateNatGateway's parameters.
+type NatGatewayRequest struct {
+	SubnetID         string
+	AllocationID     string
+	ConnectivityType string // public (the default); private is refused
+	PrivateIP        string // empty: the subnet's lowest free address
+	Tags             []Tag
+	ClientToken      string
+	DryRun           bool
+}
+
+// hash is the parameters a client token is checked against.
+func (r NatGatewayRequest) hash() string {
+	r.ClientToken, r.DryRun = "", false
+	return hashOf(r)
+}
+
+// CreateNatGateway records a pending gateway in the caller's subnet, takes
+// its private address in the subnet and associates its Elastic IP with
+// the gateway's interface, in one transaction; the sweep places it.
+func (s *Service) CreateNatGateway(ctx context.Context, req NatGatewayRequest) (NatGateway, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return NatGateway{}, err
+	}
+	if err := checkNatGatewayRequest(req); err != nil {
+		return NatGateway{}, err
+	}
+	if rec, err := s.tokenRecord(ctx, acct, "CreateNatGateway", req.ClientToken, req.hash()); err != nil {
+		return NatGateway{}, err
+	} else if rec != nil && len(rec.ResultIDs) > 0 {
+		return s.ownNatGateway(ctx, acct, rec.ResultIDs[0])
+	}
+	sn, _, err := s.ownSubnet(ctx, acct, req.SubnetID)
+	if err != nil {
+		return NatGateway{}, err
+	}
+	addr, _, err := s.ownAddress(ctx, acct, req.AllocationID, "")
+	if err != nil {
+		return NatGateway{}, err
+	}
+	release, err := s.admit(ctx, acct, QuotaNATGateways, sn.AZ, 1, s.countNatGateways(acct, sn.AZ))
+	if err != nil {
+		return NatGateway{}, err
+	}
+	defer release()
+	s.eipMu.Lock()
+	defer s.eipMu.Unlock()
+	if addr.Association != nil {
+		return NatGateway{}, ec2err.New(ec2err.ResourceAlreadyAssociated,
+			"Elastic IP address [%s] is already associated (%s).", addr.AllocationID, addr.Association.ID)
+	}
+	if req.DryRun {
+		return NatGateway{}, DryRun()
+	}
+	g := NatGateway{ID: ids.New(ids.NatGateway), Owner: acct, VpcID: sn.VpcID, SubnetID: sn.ID, State: NatGatewayPending,
+		AllocationID: addr.AllocationID, PublicIP: addr.PublicIP, CreateTime: s.now().UTC(), Tags: req.Tags}
+	if err := s.recordNatGateway(ctx, &g, sn, req); err != nil {
+		return NatGateway{}, err
+	}
+	s.log.Info("NAT gateway created", "nat", g.ID, "subnet", sn.ID, "public_ip", g.PublicIP, "account", acct)
+	s.Kick()
+	return g, nil
+}
+
+// checkNatGatewayRequest checks what needs no record.
+func checkNatGatewayRequest(req NatGatewayRequest) error {
+	switch {
+	case req.SubnetID == "":
+		return ec2err.New(ec2err.MissingParameter, "The request must contain the parameter SubnetId")
+	case req.ConnectivityType == "private":
+		return ec2err.New(ec2err.UnsupportedOperation, "ec2lab has no private NAT gateways (ConnectivityType private)")
+	case req.ConnectivityType != "" && req.ConnectivityType != NatConnectivityPublic:
+		return ec2err.New(ec2err.InvalidParameterValue, "Value (%s) for parameter connectivityType is invalid.", req.ConnectivityType)
+	case req.AllocationID == "":
+		return ec2err.New(ec2err.MissingParameter, "The request must contain the parameter AllocationId (a public NAT gateway needs an Elastic IP)")
+	}
+	return validateTags(req.Tags)
+}
+
+// recordNatGateway gives g its private address (under s.mu, where
+// RunInstances allocates addresses) and writes it, its Elastic IP's
+// association and the client token at once; the caller holds eipMu.
+func (s *Service) recordNatGateway(ctx context.Context, g *NatGateway, sn Subnet, req NatGatewayRequest) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	plan, err := s.newAddressPlan(ctx, g.Owner)
+	if err != nil {
+		return err
+	}
+	pool, err := plan.pool(sn.ID)
+	if err != nil {
+		return err
+	}
+	ip, err := pool.Allocate(g.ID, req.PrivateIP)
+	if err != nil {
+		return err
+	}
+	g.PrivateIP = ip.String()
+	g.AssociationID = ids.New(ids.Association)
+	rec, _ := store.PutJSON(prefixNatGateway+g.ID, *g, store.MustNotExist)
+	assoc, err := s.natAssociationOp(ctx, *g)
+	if err != nil {
+		return err
+	}
+	ops := []store.Op{rec, assoc}
+	if req.ClientToken != "" {
+		ops = append(ops, tokenOp(g.Owner, "CreateNatGateway", req.ClientToken, req.hash(), []string{g.ID}))
+	}
+	if _, err := s.st.Txn(ctx, ops...); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return ec2err.New(ec2err.ResourceAlreadyAssociated, "Elastic IP address [%s] changed meanwhile; retry.", g.AllocationID)
+		}
+		return fmt.Errorf("record %s: %w", g.ID, err)
+	}
+	return nil
+}
+
+// natAssociationOp writes g's Elastic IP associated with its interface
+// (revision-checked: the address must not have changed since it was read
+// unassociated).
+func (s *Service) natAssociationOp(ctx context.Context, g NatGateway) (store.Op, error) {
+	a, rev, err := store.GetJSON[Address](ctx, s.st, addressKey(g.AllocationID))
+	if err != nil {
+		return store.Op{}, fmt.Errorf("read address %s: %w", g.AllocationID, err)
+	}
+	if a.Association != nil {
+		return store.Op{}, ec2err.New(ec2err.ResourceAlreadyAssociated, "Elastic IP address [%s] is already associated (%s).", a.AllocationID, a.Association.ID)
+	}
+	a.Association = &AddressAssociation{ID: g.AssociationID, NatGatewayID: g.ID, NetworkInterfaceID: g.NetworkInterfaceID(),
+		NetworkInterfaceOwner: g.Owner, PrivateIP: g.PrivateIP}
+	return store.PutJSON(addressKey(a.AllocationID), a, rev)
+}
+
+// DeleteNatGateway starts deleting the caller's gateway: it goes to
+// deleting at once, and the sweep frees its addresses and marks it
+// deleted. Deleting a gateway already deleting or deleted changes nothing.
+func (s *Service) DeleteNatGateway(ctx context.Context, id string, dryRun bool) (string, error) {
+	acct, err := account(ctx)
+	if err != nil {
+		return "", err
+	}
+	g, err := s.ownNatGateway(ctx, acct, id)
+	if err != nil {
+		return "", err
+	}
+	if dryRun {
+		return "", DryRun()
+	}
+	if g.State == NatGatewayDeleting || g.State == NatGatewayDeleted {
+		return g.ID, nil
+	}
+	if _, err := update(ctx, s.st, prefixNatGateway+g.ID, func(r *NatGateway) error {
+		if r.State != NatGatewayDeleted {
+			r.State = NatGatewayDeleting
+		}
+		return nil
+	}); err != nil {
+		return "", fmt.Errorf("delete %s: %w", g.ID, err)
+	}
+	s.log.Info("NAT gateway deleting", "nat", g.ID, "account", acct)
+	s.Kick()
+	return g.ID, nil
+}
+
+// ownNatGateway is the caller's gateway of ID id.
+func (s *Service) ownNatGateway(ctx context.Context, acct, id string) (NatGateway, error) {
+	if !ids.Valid(ids.NatGateway, id) {
+		return NatGateway{}, ec2err.New(ec2err.NatGatewayMalformed, "The NAT gateway ID '%s' is malformed", id)
+	}
+	g, _, err := store.GetJSON[NatGateway](ctx, s.st, prefixNatGateway+id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && g.Owner != acct) {
+		return NatGateway{}, natGatewayNotFound(id)
+	}
+	if err != nil {
+		return NatGateway{}, fmt.Errorf("read %s: %w", id, err)
+	}
+	return g, nil
+}
+
+func natGatewayNotFound(id string) error {
+	return ec2err.New(ec2err.NatGatewayNotFound, "The NAT gateway ID '%s' does not exist", id)
+}
+
+// natGateways are every NAT gateway by ID.
+func (s *Service) natGateways(ctx context.Context) (map[string]NatGateway, error) {
+	all, err := store.ListJSON[NatGateway](ctx, s.st, prefixNatGateway)
+	if err != nil {
+		return nil, fmt.Errorf("list NAT gateways: %w", err)
+	}
+	out := make(map[string]NatGateway, len(all))
+	for _, g := range all {
+		out[g.ID] = g
+	}
+	return out, nil
+}
+
+func (s *Service) countNatGateways(acct, az string) func(context.Context) (int64, error) {
+	return func(ctx context.Context) (int64, error) {
+		subs, err := s.subnetAZs(ctx)
+		if err != nil {
+			return 0, err
+		}
+		return countWhere(s.st, prefixNatGateway, func(g NatGateway) bool {
+			return g.Owner == acct && g.live() && subs[g.SubnetID] == az
+		})(ctx)
+	}
+}
+
+// subnetAZs maps every subnet ID to its zone.
+func (s *Service) subnetAZs(ctx context.Context) (map[string]string, error) {
+	subs, err := store.ListJSON[Subnet](ctx, s.st, prefixSubnet)
+	if err != nil {
+		return nil, fmt.Errorf("list subnets: %w", err)
+	}
+	out := make(map[string]string, len(subs))
+	for _, sn := range subs {
+		out[sn.ID] = sn.AZ
+	}
+	return out, nil
+}
+
+// natGatewayHooks registers the gateways' tags and their sweep.
+func (s *Service) natGatewayHooks(h *hooks) {
+	h.tags(wrapTagErrors(recordTags(s, ids.NatGateway, "natgateway", prefixNatGateway,
+		func(r *NatGateway) (string, string, *[]Tag) { return r.ID, r.Owner, &r.Tags })))
+	h.sweep("nat-gateways", s.sweepNatGateways)
+}

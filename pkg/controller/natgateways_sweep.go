@@ -1,0 +1,145 @@
+package controller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/ec2lab/ec2lab/pkg/store"
+)
+
+// sweepNatGateways moves every gateway along its life: a pending one is
+// placed on a host and becomes available once that host's network carries
+// it; an available one whose host is gone moves to another host of its
+// zone; a deleting one gives its addresses back and is deleted; a deleted
+// one is forgotten after natGatewayKept.
+func (s *Service) sweepNatGateways(ctx context.Context) {
+	all, err := store.ListJSON[NatGateway](ctx, s.st, prefixNatGateway)
+	if err != nil {
+		s.log.Warn("NAT gateways: list", "err", err)
+		return
+	}
+	for _, g := range all {
+		var err error
+		switch g.State {
+		case NatGatewayPending, NatGatewayAvailable:
+			err = s.placeNatGateway(ctx, g)
+		case NatGatewayDeleting:
+			err = s.finishNatGatewayDelete(ctx, g)
+		case NatGatewayDeleted, NatGatewayFailed:
+			if s.now().Sub(g.DeleteTime) > natGatewayKept {
+				_, err = s.st.Txn(ctx, store.Op{Key: prefixNatGateway + g.ID, Delete: true, ExpectRevision: store.AnyRevision})
+			}
+		}
+		if err != nil {
+			s.log.Warn("NAT gateway sweep", "nat", g.ID, "state", g.State, "err", err)
+		}
+	}
+}
+
+// placeNatGateway keeps g on a healthy, connected host of its subnet's
+// zone: its host while that stays so, else the one running most of the
+// VPC's instances (lowest ID on a tie). Once the chosen host's network
+// carries it, a pending gateway is available. Without such a host it
+// waits (pending, or available with no data plane) for one.
+func (s *Service) placeNatGateway(ctx context.Context, g NatGateway) error {
+	hostID, err := s.natGatewayHost(ctx, g)
+	if err != nil || hostID == "" {
+		return err
+	}
+	if hostID == g.HostID && g.State == NatGatewayAvailable {
+		return nil
+	}
+	if _, err := update(ctx, s.st, prefixNatGateway+g.ID, func(r *NatGateway) error {
+		if !r.routable() {
+			return errNatGatewayGone
+		}
+		r.HostID = hostID
+		return nil
+	}); err != nil {
+		return ignoreGone(err)
+	}
+	if err := s.syncHostNetwork(ctx, hostID); err != nil {
+		return fmt.Errorf("place on %s: %w", hostID, err)
+	}
+	if _, err := update(ctx, s.st, prefixNatGateway+g.ID, func(r *NatGateway) error {
+		if !r.routable() || r.HostID != hostID {
+			return errNatGatewayGone
+		}
+		r.State = NatGatewayAvailable
+		return nil
+	}); err != nil {
+		return ignoreGone(err)
+	}
+	s.log.Info("NAT gateway available", "nat", g.ID, "host", hostID, "public_ip", g.PublicIP)
+	return nil
+}
+
+// errNatGatewayGone ends a placement the gateway's deletion overtook.
+var errNatGatewayGone = errors.New("NAT gateway deleted meanwhile")
+
+func ignoreGone(err error) error {
+	if errors.Is(err, errNatGatewayGone) || errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// natGatewayHost is the host g should run on ("" when none can).
+func (s *Service) natGatewayHost(ctx context.Context, g NatGateway) (string, error) {
+	azs, err := s.subnetAZs(ctx)
+	if err != nil {
+		return "", err
+	}
+	hosts, err := s.Hosts(ctx)
+	if err != nil {
+		return "", err
+	}
+	connected := s.connectedAgents()
+	var fit []string
+	for _, h := range hosts {
+		if _, ok := connected[h.ID]; ok && h.Healthy && h.AZ == azs[g.SubnetID] {
+			fit = append(fit, h.ID)
+		}
+	}
+	for _, id := range fit {
+		if id == g.HostID {
+			return id, nil
+		}
+	}
+	if len(fit) == 0 {
+		return "", nil
+	}
+	insts, err := s.instances(ctx)
+	if err != nil {
+		return "", err
+	}
+	load := map[string]int{}
+	for _, in := range insts {
+		if in.VpcID == g.VpcID && onNetwork(*in) {
+			load[in.HostID]++
+		}
+	}
+	sort.SliceStable(fit, func(i, j int) bool { return load[fit[i]] > load[fit[j]] })
+	return fit[0], nil
+}
+
+// finishNatGatewayDelete disassociates g's Elastic IP and marks it
+// deleted (its private address is free from then on); the next network
+// push takes it off its host.
+func (s *Service) finishNatGatewayDelete(ctx context.Context, g NatGateway) error {
+	s.eipMu.Lock()
+	defer s.eipMu.Unlock()
+	if err := s.disassociate(ctx, g.AllocationID, g.AssociationID); err != nil {
+		return err
+	}
+	if _, err := update(ctx, s.st, prefixNatGateway+g.ID, func(r *NatGateway) error {
+		r.State, r.DeleteTime, r.HostID = NatGatewayDeleted, s.now().UTC(), ""
+		return nil
+	}); err != nil {
+		return ignoreGone(err)
+	}
+	s.log.Info("NAT gateway deleted", "nat", g.ID, "public_ip", g.PublicIP)
+	return nil
+}
