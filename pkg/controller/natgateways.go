@@ -58,7 +58,9 @@ func (g NatGateway) NetworkInterfaceID() string { return ids.NatGatewayInterface
 func (g NatGateway) live() bool { return g.State != NatGatewayDeleted && g.State != NatGatewayFailed }
 
 // routable tells whether routes through the gateway are active.
-func (g NatGateway) routable() bool { return g.State == NatGatewayPending || g.State == NatGatewayAvailable }
+func (g NatGateway) routable() bool {
+	return g.State == NatGatewayPending || g.State == NatGatewayAvailable
+}
 
 // NatGatewayRequest is CreateNatGateway's parameters.
 type NatGatewayRequest struct {

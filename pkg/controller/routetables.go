@@ -51,8 +51,8 @@ type Route struct {
 	// NatGatewayID is the target of a route through a NAT gateway
 	// (GatewayID is then empty).
 	NatGatewayID string `json:"nat_gateway_id,omitempty"`
-	State           string `json:"-"`
-	Origin          string `json:"origin"`
+	State        string `json:"-"`
+	Origin       string `json:"origin"`
 }
 
 // RouteTableAssociation ties a route table to a subnet, or makes it the

@@ -77,7 +77,9 @@ func TestRoutes(t *testing.T) {
 		{"create: unknown gateway", func() error {
 			return r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "8.8.0.0/16", GatewayID: "igw-00000000000000000"}, false)
 		}, ec2err.InvalidGatewayIDNotFound},
-		{"create: not a gateway", func() error { return r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "8.8.0.0/16", GatewayID: "vgw-1"}, false) }, ec2err.InvalidGatewayIDNotFound},
+		{"create: not a gateway", func() error {
+			return r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "8.8.0.0/16", GatewayID: "vgw-1"}, false)
+		}, ec2err.InvalidGatewayIDNotFound},
 		{"create: gateway of another VPC", func() error {
 			return r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "8.8.0.0/16", GatewayID: otherGW.ID}, false)
 		}, ec2err.InvalidParameterValue},
@@ -87,9 +89,15 @@ func TestRoutes(t *testing.T) {
 		{"create: another account's table", func() error {
 			return r.svc.CreateRoute(ctxFor(acct2), RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "8.8.0.0/16", GatewayID: r.gw}, false)
 		}, ec2err.InvalidRouteTableIDNotFound},
-		{"create: dry run", func() error { return r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "8.8.0.0/16", GatewayID: r.gw}, true) }, ec2err.DryRunOperation},
-		{"replace: missing", func() error { return r.svc.ReplaceRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "8.8.0.0/16", GatewayID: r.gw}, false) }, ec2err.InvalidRouteNotFound},
-		{"replace: local", func() error { return r.svc.ReplaceRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "10.1.0.0/16", GatewayID: r.gw}, false) }, ec2err.InvalidParameterValue},
+		{"create: dry run", func() error {
+			return r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "8.8.0.0/16", GatewayID: r.gw}, true)
+		}, ec2err.DryRunOperation},
+		{"replace: missing", func() error {
+			return r.svc.ReplaceRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "8.8.0.0/16", GatewayID: r.gw}, false)
+		}, ec2err.InvalidRouteNotFound},
+		{"replace: local", func() error {
+			return r.svc.ReplaceRoute(ctx, RouteSpec{RouteTableID: rt.ID, DestinationCIDR: "10.1.0.0/16", GatewayID: r.gw}, false)
+		}, ec2err.InvalidParameterValue},
 		{"replace: gateway of another VPC", func() error {
 			return r.svc.ReplaceRoute(ctx, with(func(s *RouteSpec) { s.GatewayID = otherGW.ID }), false)
 		}, ec2err.InvalidParameterValue},
