@@ -70,7 +70,7 @@ func networkInterfaceOut(ni controller.NetworkInterface) *v1.NetworkInterface {
 func routeTableOut(rt controller.RouteTable) *v1.RouteTable {
 	out := &v1.RouteTable{RouteTableId: rt.ID, VpcId: rt.VpcID, OwnerId: rt.Owner, Tags: tagsOut(rt.Tags)}
 	for _, r := range rt.Routes {
-		out.Routes = append(out.Routes, &v1.Route{DestinationCidrBlock: r.DestinationCIDR, GatewayId: r.GatewayID,
+		out.Routes = append(out.Routes, &v1.Route{DestinationCidrBlock: r.DestinationCIDR, GatewayId: r.GatewayID, NatGatewayId: r.NatGatewayID,
 			State: r.State, Origin: r.Origin})
 	}
 	for _, a := range rt.Associations {

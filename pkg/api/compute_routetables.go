@@ -124,20 +124,19 @@ type routeRequest interface {
 
 func routeSpecIn(r routeRequest) controller.RouteSpec {
 	return controller.RouteSpec{RouteTableID: r.GetRouteTableId(), DestinationCIDR: r.GetDestinationCidrBlock(),
-		GatewayID: r.GetGatewayId()}
+		GatewayID: r.GetGatewayId(), NatGatewayID: r.GetNatGatewayId()}
 }
 
 // routeUnsupported are the route targets and destinations ec2lab does not
-// have: its routes go to internet gateways, for IPv4 blocks.
+// have: its routes go to internet and NAT gateways, for IPv4 blocks.
 func routeUnsupported(r routeRequest) error {
 	const (
-		target = "ec2lab routes target internet gateways (GatewayId) only"
+		target = "ec2lab routes target internet gateways (GatewayId) and NAT gateways (NatGatewayId) only"
 		ipv4   = "ec2lab routes have IPv4 destinations (DestinationCidrBlock) only"
 	)
 	return refuse(
 		unsupportedParam{"DestinationIpv6CidrBlock", r.GetDestinationIpv6CidrBlock() != "", ipv4},
 		unsupportedParam{"DestinationPrefixListId", r.GetDestinationPrefixListId() != "", ipv4},
-		unsupportedParam{"NatGatewayId", r.GetNatGatewayId() != "", target},
 		unsupportedParam{"NetworkInterfaceId", r.GetNetworkInterfaceId() != "", target},
 		unsupportedParam{"InstanceId", r.GetInstanceId() != "", target},
 		unsupportedParam{"VpcPeeringConnectionId", r.GetVpcPeeringConnectionId() != "", target},

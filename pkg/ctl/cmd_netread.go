@@ -20,10 +20,16 @@ type listFlags struct {
 }
 
 func (d *listFlags) register(cmd *cobra.Command, idsFlag, idsHelp, filterHelp string) {
+	d.registerAs(cmd, idsFlag, idsHelp, "filters", filterHelp)
+}
+
+// registerAs is register with the filter flag named as the AWS CLI names
+// it for this verb (describe-nat-gateways has --filter).
+func (d *listFlags) registerAs(cmd *cobra.Command, idsFlag, idsHelp, filterFlag, filterHelp string) {
 	cmd.Flags().StringSliceVar(&d.ids, idsFlag, nil, idsHelp)
-	cmd.Flags().StringArrayVar(&d.filters, "filters", nil, filterHelp)
+	cmd.Flags().StringArrayVar(&d.filters, filterFlag, nil, filterHelp)
 	d.pg.register(cmd)
-	markList(cmd, idsFlag, "filters")
+	markList(cmd, idsFlag, filterFlag)
 }
 
 func newDescribeNetworkInterfacesCmd(a *app) *cobra.Command {

@@ -64,7 +64,8 @@ func newDeleteRouteTableCmd(a *app) *cobra.Command {
 }
 
 // routeFlags are the flags of create-route and replace-route: those of
-// aws ec2, every target but --gateway-id refused by the server.
+// aws ec2, every target but --gateway-id and --nat-gateway-id refused by
+// the server.
 type routeFlags struct {
 	r pb.CreateRouteRequest
 }
@@ -74,6 +75,7 @@ func (f *routeFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.r.RouteTableId, "route-table-id", "", "ID of the route table")
 	fl.StringVar(&f.r.DestinationCidrBlock, "destination-cidr-block", "", "IPv4 destination, e.g. 0.0.0.0/0")
 	fl.StringVar(&f.r.GatewayId, "gateway-id", "", "ID of an internet gateway attached to the table's VPC")
+	fl.StringVar(&f.r.NatGatewayId, "nat-gateway-id", "", "ID of a NAT gateway of the table's VPC")
 	for _, s := range []struct {
 		name string
 		p    *string
@@ -81,7 +83,7 @@ func (f *routeFlags) register(cmd *cobra.Command) {
 		{"destination-ipv6-cidr-block", &f.r.DestinationIpv6CidrBlock}, {"destination-prefix-list-id", &f.r.DestinationPrefixListId},
 		{"egress-only-internet-gateway-id", &f.r.EgressOnlyInternetGatewayId}, {"instance-id", &f.r.InstanceId},
 		{"network-interface-id", &f.r.NetworkInterfaceId}, {"vpc-peering-connection-id", &f.r.VpcPeeringConnectionId},
-		{"nat-gateway-id", &f.r.NatGatewayId}, {"transit-gateway-id", &f.r.TransitGatewayId},
+		{"transit-gateway-id", &f.r.TransitGatewayId},
 		{"local-gateway-id", &f.r.LocalGatewayId}, {"carrier-gateway-id", &f.r.CarrierGatewayId},
 		{"vpc-endpoint-id", &f.r.VpcEndpointId}, {"core-network-arn", &f.r.CoreNetworkArn}, {"odb-network-arn", &f.r.OdbNetworkArn},
 	} {
@@ -94,7 +96,7 @@ func newCreateRouteCmd(a *app) *cobra.Command {
 	var f routeFlags
 	cmd := &cobra.Command{
 		Use:   "create-route",
-		Short: "Add a route through an internet gateway to a route table (CreateRoute)",
+		Short: "Add a route through an internet or NAT gateway to a route table (CreateRoute)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.call(cmd.Context(), "CreateRoute", func(ctx context.Context, c pb.ComputeClient) (any, error) {
@@ -112,7 +114,7 @@ func newReplaceRouteCmd(a *app) *cobra.Command {
 	var localTarget bool
 	cmd := &cobra.Command{
 		Use:   "replace-route",
-		Short: "Point a route of a route table at another internet gateway (ReplaceRoute)",
+		Short: "Point a route of a route table at another internet or NAT gateway (ReplaceRoute)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// ReplaceRouteRequest numbers CreateRouteRequest's fields alike.

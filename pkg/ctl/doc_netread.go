@@ -121,6 +121,7 @@ func docRouteTable(rt *pb.RouteTable) any {
 	route := func(r *pb.Route) any {
 		return NewObject().Set("DestinationCidrBlock", r.GetDestinationCidrBlock()).
 			Str("GatewayId", r.GetGatewayId()).
+			Str("NatGatewayId", r.GetNatGatewayId()).
 			Set("Origin", r.GetOrigin()).
 			Set("State", r.GetState())
 	}

@@ -32,6 +32,7 @@ var waiterSources = map[string]waiterSource{
 	"DescribeVpcs":              {describeVia(newDescribeVpcsCmd), "Vpcs[].[VpcId, State]"},
 	"DescribeNetworkInterfaces": {describeVia(newDescribeNetworkInterfacesCmd), "NetworkInterfaces[].[NetworkInterfaceId, Status]"},
 	"DescribeInternetGateways":  {describeVia(newDescribeInternetGatewaysCmd), "InternetGateways[].[InternetGatewayId, Attachments[0].State]"},
+	"DescribeNatGateways":       {describeVia(newDescribeNatGatewaysCmd), "NatGateways[].[NatGatewayId, State]"},
 }
 
 // waiterSpecs are the model's waiters, by command name, sorted.

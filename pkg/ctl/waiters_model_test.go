@@ -11,7 +11,7 @@ import (
 // every one must be an ec2ctl waiter.
 var servedWaiters = []string{
 	"image-available", "image-exists", "instance-exists", "internet-gateway-exists", "instance-running", "instance-status-ok",
-	"instance-stopped", "instance-terminated", "key-pair-exists", "network-interface-available",
+	"instance-stopped", "instance-terminated", "key-pair-exists", "nat-gateway-available", "nat-gateway-deleted", "network-interface-available",
 	"security-group-exists", "snapshot-completed", "subnet-available", "system-status-ok",
 	"volume-available", "volume-deleted", "volume-in-use", "vpc-available", "vpc-exists",
 }
@@ -70,6 +70,13 @@ func TestWaiterMatchers(t *testing.T) {
 		{"internet-gateway-exists", obj("InternetGateways", []any{obj("InternetGatewayId", "igw-1")}), nil, "success", ""},
 		// botocore retries on InvalidInternetGateway.NotFound, not on the code EC2 answers.
 		{"internet-gateway-exists", nil, notFound("InvalidInternetGateway.NotFound"), "retry", ""},
+		{"nat-gateway-available", obj("NatGateways", []any{obj("State", "pending")}), nil, "", ""},
+		{"nat-gateway-available", obj("NatGateways", []any{obj("State", "available")}), nil, "success", ""},
+		{"nat-gateway-available", obj("NatGateways", []any{obj("State", "deleting")}), nil, "failure", ""},
+		{"nat-gateway-available", nil, notFound("NatGatewayNotFound"), "retry", ""},
+		{"nat-gateway-deleted", obj("NatGateways", []any{obj("State", "deleting")}), nil, "", ""},
+		{"nat-gateway-deleted", obj("NatGateways", []any{obj("State", "deleted")}), nil, "success", ""},
+		{"nat-gateway-deleted", nil, notFound("NatGatewayNotFound"), "success", ""},
 		{"vpc-exists", obj("Vpcs", []any{}), nil, "success", "Matched expected HTTP status code: 200"},
 		{"vpc-exists", nil, notFound("InvalidVpcID.NotFound"), "retry", ""},
 		{"vpc-exists", nil, notFound("UnauthorizedOperation"), "failure", ""},

@@ -50,6 +50,8 @@ var nameOverrides = map[protoreflect.FullName]string{
 	"ec2lab.v1.NetworkAclEntryRequest.icmp_type_code": "Icmp",
 	// ModifyNetworkInterfaceAttribute's groups (SecurityGroupIdStringList).
 	"ec2lab.v1.ModifyNetworkInterfaceAttributeRequest.groups": "SecurityGroupId",
+	// CreateNatGateway's secondary addresses (IpList).
+	"ec2lab.v1.CreateNatGatewayRequest.secondary_private_ip_addresses": "SecondaryPrivateIpAddress",
 }
 
 // fieldRule is how one field's wire value is read beyond its proto type.

@@ -76,6 +76,7 @@ func describeNetworkInterfacesXML(r *ec2labv1.DescribeNetworkInterfacesResponse)
 type routeXML struct {
 	DestinationCidrBlock string `xml:"destinationCidrBlock"`
 	GatewayID            string `xml:"gatewayId,omitempty"`
+	NatGatewayID         string `xml:"natGatewayId,omitempty"`
 	State                string `xml:"state"`
 	Origin               string `xml:"origin"`
 }
@@ -106,7 +107,7 @@ func routeTable(rt *ec2labv1.RouteTable) routeTableXML {
 	x := routeTableXML{RouteTableID: rt.GetRouteTableId(), VpcID: rt.GetVpcId(), OwnerID: rt.GetOwnerId(),
 		TagSet: tagsXML(rt.GetTags())}
 	for _, r := range rt.GetRoutes() {
-		x.RouteSet = append(x.RouteSet, routeXML{r.GetDestinationCidrBlock(), r.GetGatewayId(), r.GetState(), r.GetOrigin()})
+		x.RouteSet = append(x.RouteSet, routeXML{r.GetDestinationCidrBlock(), r.GetGatewayId(), r.GetNatGatewayId(), r.GetState(), r.GetOrigin()})
 	}
 	for _, a := range rt.GetAssociations() {
 		x.AssociationSet = append(x.AssociationSet, routeTableAssociationXML{a.GetRouteTableAssociationId(),

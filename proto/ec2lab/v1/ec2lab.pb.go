@@ -13954,9 +13954,10 @@ func (x *RouteTable) GetTags() []*Tag {
 type Route struct {
 	state                protoimpl.MessageState `protogen:"open.v1"`
 	DestinationCidrBlock string                 `protobuf:"bytes,1,opt,name=destination_cidr_block,json=destinationCidrBlock,proto3" json:"destination_cidr_block,omitempty"`
-	GatewayId            string                 `protobuf:"bytes,2,opt,name=gateway_id,json=gatewayId,proto3" json:"gateway_id,omitempty"` // local for the VPC's own CIDR blocks
-	State                string                 `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"`                          // active, blackhole
-	Origin               string                 `protobuf:"bytes,4,opt,name=origin,proto3" json:"origin,omitempty"`                        // CreateRouteTable, CreateRoute
+	GatewayId            string                 `protobuf:"bytes,2,opt,name=gateway_id,json=gatewayId,proto3" json:"gateway_id,omitempty"`            // local for the VPC's own CIDR blocks
+	State                string                 `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"`                                     // active, blackhole
+	Origin               string                 `protobuf:"bytes,4,opt,name=origin,proto3" json:"origin,omitempty"`                                   // CreateRouteTable, CreateRoute
+	NatGatewayId         string                 `protobuf:"bytes,5,opt,name=nat_gateway_id,json=natGatewayId,proto3" json:"nat_gateway_id,omitempty"` // a route through a NAT gateway (gateway_id empty)
 	unknownFields        protoimpl.UnknownFields
 	sizeCache            protoimpl.SizeCache
 }
@@ -14015,6 +14016,13 @@ func (x *Route) GetState() string {
 func (x *Route) GetOrigin() string {
 	if x != nil {
 		return x.Origin
+	}
+	return ""
+}
+
+func (x *Route) GetNatGatewayId() string {
+	if x != nil {
+		return x.NatGatewayId
 	}
 	return ""
 }
@@ -26177,6 +26185,633 @@ func (*ReportInstanceStatusResponse) Descriptor() ([]byte, []int) {
 	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{398}
 }
 
+// NatGateway is a NAT gateway: state pending, available, deleting,
+// deleted or failed; its one address is its Elastic IP on its interface.
+type NatGateway struct {
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	NatGatewayId        string                 `protobuf:"bytes,1,opt,name=nat_gateway_id,json=natGatewayId,proto3" json:"nat_gateway_id,omitempty"`
+	VpcId               string                 `protobuf:"bytes,2,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	SubnetId            string                 `protobuf:"bytes,3,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	State               string                 `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
+	ConnectivityType    string                 `protobuf:"bytes,5,opt,name=connectivity_type,json=connectivityType,proto3" json:"connectivity_type,omitempty"` // public
+	CreateTime          *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	DeleteTime          *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=delete_time,json=deleteTime,proto3" json:"delete_time,omitempty"` // unset until deleted
+	FailureCode         string                 `protobuf:"bytes,8,opt,name=failure_code,json=failureCode,proto3" json:"failure_code,omitempty"`
+	FailureMessage      string                 `protobuf:"bytes,9,opt,name=failure_message,json=failureMessage,proto3" json:"failure_message,omitempty"`
+	NatGatewayAddresses []*NatGatewayAddress   `protobuf:"bytes,10,rep,name=nat_gateway_addresses,json=natGatewayAddresses,proto3" json:"nat_gateway_addresses,omitempty"`
+	Tags                []*Tag                 `protobuf:"bytes,11,rep,name=tags,proto3" json:"tags,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *NatGateway) Reset() {
+	*x = NatGateway{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[399]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NatGateway) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NatGateway) ProtoMessage() {}
+
+func (x *NatGateway) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[399]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NatGateway.ProtoReflect.Descriptor instead.
+func (*NatGateway) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{399}
+}
+
+func (x *NatGateway) GetNatGatewayId() string {
+	if x != nil {
+		return x.NatGatewayId
+	}
+	return ""
+}
+
+func (x *NatGateway) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+func (x *NatGateway) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
+}
+
+func (x *NatGateway) GetState() string {
+	if x != nil {
+		return x.State
+	}
+	return ""
+}
+
+func (x *NatGateway) GetConnectivityType() string {
+	if x != nil {
+		return x.ConnectivityType
+	}
+	return ""
+}
+
+func (x *NatGateway) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *NatGateway) GetDeleteTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DeleteTime
+	}
+	return nil
+}
+
+func (x *NatGateway) GetFailureCode() string {
+	if x != nil {
+		return x.FailureCode
+	}
+	return ""
+}
+
+func (x *NatGateway) GetFailureMessage() string {
+	if x != nil {
+		return x.FailureMessage
+	}
+	return ""
+}
+
+func (x *NatGateway) GetNatGatewayAddresses() []*NatGatewayAddress {
+	if x != nil {
+		return x.NatGatewayAddresses
+	}
+	return nil
+}
+
+func (x *NatGateway) GetTags() []*Tag {
+	if x != nil {
+		return x.Tags
+	}
+	return nil
+}
+
+type NatGatewayAddress struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	AllocationId       string                 `protobuf:"bytes,1,opt,name=allocation_id,json=allocationId,proto3" json:"allocation_id,omitempty"`
+	NetworkInterfaceId string                 `protobuf:"bytes,2,opt,name=network_interface_id,json=networkInterfaceId,proto3" json:"network_interface_id,omitempty"`
+	PrivateIp          string                 `protobuf:"bytes,3,opt,name=private_ip,json=privateIp,proto3" json:"private_ip,omitempty"`
+	PublicIp           string                 `protobuf:"bytes,4,opt,name=public_ip,json=publicIp,proto3" json:"public_ip,omitempty"`
+	AssociationId      string                 `protobuf:"bytes,5,opt,name=association_id,json=associationId,proto3" json:"association_id,omitempty"`
+	IsPrimary          bool                   `protobuf:"varint,6,opt,name=is_primary,json=isPrimary,proto3" json:"is_primary,omitempty"`
+	Status             string                 `protobuf:"bytes,7,opt,name=status,proto3" json:"status,omitempty"` // succeeded, disassociating, ...
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *NatGatewayAddress) Reset() {
+	*x = NatGatewayAddress{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[400]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NatGatewayAddress) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NatGatewayAddress) ProtoMessage() {}
+
+func (x *NatGatewayAddress) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[400]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NatGatewayAddress.ProtoReflect.Descriptor instead.
+func (*NatGatewayAddress) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{400}
+}
+
+func (x *NatGatewayAddress) GetAllocationId() string {
+	if x != nil {
+		return x.AllocationId
+	}
+	return ""
+}
+
+func (x *NatGatewayAddress) GetNetworkInterfaceId() string {
+	if x != nil {
+		return x.NetworkInterfaceId
+	}
+	return ""
+}
+
+func (x *NatGatewayAddress) GetPrivateIp() string {
+	if x != nil {
+		return x.PrivateIp
+	}
+	return ""
+}
+
+func (x *NatGatewayAddress) GetPublicIp() string {
+	if x != nil {
+		return x.PublicIp
+	}
+	return ""
+}
+
+func (x *NatGatewayAddress) GetAssociationId() string {
+	if x != nil {
+		return x.AssociationId
+	}
+	return ""
+}
+
+func (x *NatGatewayAddress) GetIsPrimary() bool {
+	if x != nil {
+		return x.IsPrimary
+	}
+	return false
+}
+
+func (x *NatGatewayAddress) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+type CreateNatGatewayRequest struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	SubnetId          string                 `protobuf:"bytes,1,opt,name=subnet_id,json=subnetId,proto3" json:"subnet_id,omitempty"`
+	AllocationId      string                 `protobuf:"bytes,2,opt,name=allocation_id,json=allocationId,proto3" json:"allocation_id,omitempty"`
+	ClientToken       string                 `protobuf:"bytes,3,opt,name=client_token,json=clientToken,proto3" json:"client_token,omitempty"`
+	ConnectivityType  string                 `protobuf:"bytes,4,opt,name=connectivity_type,json=connectivityType,proto3" json:"connectivity_type,omitempty"` // public (default); private is refused
+	PrivateIpAddress  string                 `protobuf:"bytes,5,opt,name=private_ip_address,json=privateIpAddress,proto3" json:"private_ip_address,omitempty"`
+	TagSpecifications []*TagSpecification    `protobuf:"bytes,6,rep,name=tag_specifications,json=tagSpecifications,proto3" json:"tag_specifications,omitempty"` // resource type natgateway
+	DryRun            bool                   `protobuf:"varint,7,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	// Not supported: present only to be refused.
+	SecondaryAllocationIds         []string `protobuf:"bytes,8,rep,name=secondary_allocation_ids,json=secondaryAllocationIds,proto3" json:"secondary_allocation_ids,omitempty"`
+	SecondaryPrivateIpAddresses    []string `protobuf:"bytes,9,rep,name=secondary_private_ip_addresses,json=secondaryPrivateIpAddresses,proto3" json:"secondary_private_ip_addresses,omitempty"`
+	SecondaryPrivateIpAddressCount int32    `protobuf:"varint,10,opt,name=secondary_private_ip_address_count,json=secondaryPrivateIpAddressCount,proto3" json:"secondary_private_ip_address_count,omitempty"`
+	AvailabilityMode               string   `protobuf:"bytes,11,opt,name=availability_mode,json=availabilityMode,proto3" json:"availability_mode,omitempty"`
+	VpcId                          string   `protobuf:"bytes,12,opt,name=vpc_id,json=vpcId,proto3" json:"vpc_id,omitempty"`
+	unknownFields                  protoimpl.UnknownFields
+	sizeCache                      protoimpl.SizeCache
+}
+
+func (x *CreateNatGatewayRequest) Reset() {
+	*x = CreateNatGatewayRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[401]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateNatGatewayRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateNatGatewayRequest) ProtoMessage() {}
+
+func (x *CreateNatGatewayRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[401]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateNatGatewayRequest.ProtoReflect.Descriptor instead.
+func (*CreateNatGatewayRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{401}
+}
+
+func (x *CreateNatGatewayRequest) GetSubnetId() string {
+	if x != nil {
+		return x.SubnetId
+	}
+	return ""
+}
+
+func (x *CreateNatGatewayRequest) GetAllocationId() string {
+	if x != nil {
+		return x.AllocationId
+	}
+	return ""
+}
+
+func (x *CreateNatGatewayRequest) GetClientToken() string {
+	if x != nil {
+		return x.ClientToken
+	}
+	return ""
+}
+
+func (x *CreateNatGatewayRequest) GetConnectivityType() string {
+	if x != nil {
+		return x.ConnectivityType
+	}
+	return ""
+}
+
+func (x *CreateNatGatewayRequest) GetPrivateIpAddress() string {
+	if x != nil {
+		return x.PrivateIpAddress
+	}
+	return ""
+}
+
+func (x *CreateNatGatewayRequest) GetTagSpecifications() []*TagSpecification {
+	if x != nil {
+		return x.TagSpecifications
+	}
+	return nil
+}
+
+func (x *CreateNatGatewayRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+func (x *CreateNatGatewayRequest) GetSecondaryAllocationIds() []string {
+	if x != nil {
+		return x.SecondaryAllocationIds
+	}
+	return nil
+}
+
+func (x *CreateNatGatewayRequest) GetSecondaryPrivateIpAddresses() []string {
+	if x != nil {
+		return x.SecondaryPrivateIpAddresses
+	}
+	return nil
+}
+
+func (x *CreateNatGatewayRequest) GetSecondaryPrivateIpAddressCount() int32 {
+	if x != nil {
+		return x.SecondaryPrivateIpAddressCount
+	}
+	return 0
+}
+
+func (x *CreateNatGatewayRequest) GetAvailabilityMode() string {
+	if x != nil {
+		return x.AvailabilityMode
+	}
+	return ""
+}
+
+func (x *CreateNatGatewayRequest) GetVpcId() string {
+	if x != nil {
+		return x.VpcId
+	}
+	return ""
+}
+
+type CreateNatGatewayResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	NatGateway    *NatGateway            `protobuf:"bytes,1,opt,name=nat_gateway,json=natGateway,proto3" json:"nat_gateway,omitempty"`
+	ClientToken   string                 `protobuf:"bytes,2,opt,name=client_token,json=clientToken,proto3" json:"client_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateNatGatewayResponse) Reset() {
+	*x = CreateNatGatewayResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[402]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateNatGatewayResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateNatGatewayResponse) ProtoMessage() {}
+
+func (x *CreateNatGatewayResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[402]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateNatGatewayResponse.ProtoReflect.Descriptor instead.
+func (*CreateNatGatewayResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{402}
+}
+
+func (x *CreateNatGatewayResponse) GetNatGateway() *NatGateway {
+	if x != nil {
+		return x.NatGateway
+	}
+	return nil
+}
+
+func (x *CreateNatGatewayResponse) GetClientToken() string {
+	if x != nil {
+		return x.ClientToken
+	}
+	return ""
+}
+
+type DescribeNatGatewaysRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	NatGatewayIds []string               `protobuf:"bytes,1,rep,name=nat_gateway_ids,json=natGatewayIds,proto3" json:"nat_gateway_ids,omitempty"`
+	Filters       []*Filter              `protobuf:"bytes,2,rep,name=filters,proto3" json:"filters,omitempty"`
+	MaxResults    int32                  `protobuf:"varint,3,opt,name=max_results,json=maxResults,proto3" json:"max_results,omitempty"`
+	NextToken     string                 `protobuf:"bytes,4,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	DryRun        bool                   `protobuf:"varint,5,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeNatGatewaysRequest) Reset() {
+	*x = DescribeNatGatewaysRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[403]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeNatGatewaysRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeNatGatewaysRequest) ProtoMessage() {}
+
+func (x *DescribeNatGatewaysRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[403]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeNatGatewaysRequest.ProtoReflect.Descriptor instead.
+func (*DescribeNatGatewaysRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{403}
+}
+
+func (x *DescribeNatGatewaysRequest) GetNatGatewayIds() []string {
+	if x != nil {
+		return x.NatGatewayIds
+	}
+	return nil
+}
+
+func (x *DescribeNatGatewaysRequest) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+func (x *DescribeNatGatewaysRequest) GetMaxResults() int32 {
+	if x != nil {
+		return x.MaxResults
+	}
+	return 0
+}
+
+func (x *DescribeNatGatewaysRequest) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+func (x *DescribeNatGatewaysRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DescribeNatGatewaysResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	NatGateways   []*NatGateway          `protobuf:"bytes,1,rep,name=nat_gateways,json=natGateways,proto3" json:"nat_gateways,omitempty"`
+	NextToken     string                 `protobuf:"bytes,2,opt,name=next_token,json=nextToken,proto3" json:"next_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeNatGatewaysResponse) Reset() {
+	*x = DescribeNatGatewaysResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[404]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeNatGatewaysResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeNatGatewaysResponse) ProtoMessage() {}
+
+func (x *DescribeNatGatewaysResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[404]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeNatGatewaysResponse.ProtoReflect.Descriptor instead.
+func (*DescribeNatGatewaysResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{404}
+}
+
+func (x *DescribeNatGatewaysResponse) GetNatGateways() []*NatGateway {
+	if x != nil {
+		return x.NatGateways
+	}
+	return nil
+}
+
+func (x *DescribeNatGatewaysResponse) GetNextToken() string {
+	if x != nil {
+		return x.NextToken
+	}
+	return ""
+}
+
+type DeleteNatGatewayRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	NatGatewayId  string                 `protobuf:"bytes,1,opt,name=nat_gateway_id,json=natGatewayId,proto3" json:"nat_gateway_id,omitempty"`
+	DryRun        bool                   `protobuf:"varint,2,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteNatGatewayRequest) Reset() {
+	*x = DeleteNatGatewayRequest{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[405]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteNatGatewayRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteNatGatewayRequest) ProtoMessage() {}
+
+func (x *DeleteNatGatewayRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[405]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteNatGatewayRequest.ProtoReflect.Descriptor instead.
+func (*DeleteNatGatewayRequest) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{405}
+}
+
+func (x *DeleteNatGatewayRequest) GetNatGatewayId() string {
+	if x != nil {
+		return x.NatGatewayId
+	}
+	return ""
+}
+
+func (x *DeleteNatGatewayRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+type DeleteNatGatewayResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	NatGatewayId  string                 `protobuf:"bytes,1,opt,name=nat_gateway_id,json=natGatewayId,proto3" json:"nat_gateway_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteNatGatewayResponse) Reset() {
+	*x = DeleteNatGatewayResponse{}
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[406]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteNatGatewayResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteNatGatewayResponse) ProtoMessage() {}
+
+func (x *DeleteNatGatewayResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ec2lab_v1_ec2lab_proto_msgTypes[406]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteNatGatewayResponse.ProtoReflect.Descriptor instead.
+func (*DeleteNatGatewayResponse) Descriptor() ([]byte, []int) {
+	return file_ec2lab_v1_ec2lab_proto_rawDescGZIP(), []int{406}
+}
+
+func (x *DeleteNatGatewayResponse) GetNatGatewayId() string {
+	if x != nil {
+		return x.NatGatewayId
+	}
+	return ""
+}
+
 var File_ec2lab_v1_ec2lab_proto protoreflect.FileDescriptor
 
 const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
@@ -27403,13 +28038,14 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\bowner_id\x18\x03 \x01(\tR\aownerId\x12(\n" +
 	"\x06routes\x18\x04 \x03(\v2\x10.ec2lab.v1.RouteR\x06routes\x12D\n" +
 	"\fassociations\x18\x05 \x03(\v2 .ec2lab.v1.RouteTableAssociationR\fassociations\x12\"\n" +
-	"\x04tags\x18\x06 \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\x8a\x01\n" +
+	"\x04tags\x18\x06 \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\xb0\x01\n" +
 	"\x05Route\x124\n" +
 	"\x16destination_cidr_block\x18\x01 \x01(\tR\x14destinationCidrBlock\x12\x1d\n" +
 	"\n" +
 	"gateway_id\x18\x02 \x01(\tR\tgatewayId\x12\x14\n" +
 	"\x05state\x18\x03 \x01(\tR\x05state\x12\x16\n" +
-	"\x06origin\x18\x04 \x01(\tR\x06origin\"\xc1\x01\n" +
+	"\x06origin\x18\x04 \x01(\tR\x06origin\x12$\n" +
+	"\x0enat_gateway_id\x18\x05 \x01(\tR\fnatGatewayId\"\xc1\x01\n" +
 	"\x15RouteTableAssociation\x12;\n" +
 	"\x1aroute_table_association_id\x18\x01 \x01(\tR\x17routeTableAssociationId\x12$\n" +
 	"\x0eroute_table_id\x18\x02 \x01(\tR\frouteTableId\x12\x1b\n" +
@@ -28379,7 +29015,68 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"start_time\x18\x05 \x01(\tR\tstartTime\x12\x19\n" +
 	"\bend_time\x18\x06 \x01(\tR\aendTime\x12\x17\n" +
 	"\adry_run\x18\a \x01(\bR\x06dryRun\"\x1e\n" +
-	"\x1cReportInstanceStatusResponse2\xf7|\n" +
+	"\x1cReportInstanceStatusResponse\"\xe5\x03\n" +
+	"\n" +
+	"NatGateway\x12$\n" +
+	"\x0enat_gateway_id\x18\x01 \x01(\tR\fnatGatewayId\x12\x15\n" +
+	"\x06vpc_id\x18\x02 \x01(\tR\x05vpcId\x12\x1b\n" +
+	"\tsubnet_id\x18\x03 \x01(\tR\bsubnetId\x12\x14\n" +
+	"\x05state\x18\x04 \x01(\tR\x05state\x12+\n" +
+	"\x11connectivity_type\x18\x05 \x01(\tR\x10connectivityType\x12;\n" +
+	"\vcreate_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\x12;\n" +
+	"\vdelete_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"deleteTime\x12!\n" +
+	"\ffailure_code\x18\b \x01(\tR\vfailureCode\x12'\n" +
+	"\x0ffailure_message\x18\t \x01(\tR\x0efailureMessage\x12P\n" +
+	"\x15nat_gateway_addresses\x18\n" +
+	" \x03(\v2\x1c.ec2lab.v1.NatGatewayAddressR\x13natGatewayAddresses\x12\"\n" +
+	"\x04tags\x18\v \x03(\v2\x0e.ec2lab.v1.TagR\x04tags\"\x84\x02\n" +
+	"\x11NatGatewayAddress\x12#\n" +
+	"\rallocation_id\x18\x01 \x01(\tR\fallocationId\x120\n" +
+	"\x14network_interface_id\x18\x02 \x01(\tR\x12networkInterfaceId\x12\x1d\n" +
+	"\n" +
+	"private_ip\x18\x03 \x01(\tR\tprivateIp\x12\x1b\n" +
+	"\tpublic_ip\x18\x04 \x01(\tR\bpublicIp\x12%\n" +
+	"\x0eassociation_id\x18\x05 \x01(\tR\rassociationId\x12\x1d\n" +
+	"\n" +
+	"is_primary\x18\x06 \x01(\bR\tisPrimary\x12\x16\n" +
+	"\x06status\x18\a \x01(\tR\x06status\"\xcd\x04\n" +
+	"\x17CreateNatGatewayRequest\x12\x1b\n" +
+	"\tsubnet_id\x18\x01 \x01(\tR\bsubnetId\x12#\n" +
+	"\rallocation_id\x18\x02 \x01(\tR\fallocationId\x12!\n" +
+	"\fclient_token\x18\x03 \x01(\tR\vclientToken\x12+\n" +
+	"\x11connectivity_type\x18\x04 \x01(\tR\x10connectivityType\x12,\n" +
+	"\x12private_ip_address\x18\x05 \x01(\tR\x10privateIpAddress\x12J\n" +
+	"\x12tag_specifications\x18\x06 \x03(\v2\x1b.ec2lab.v1.TagSpecificationR\x11tagSpecifications\x12\x17\n" +
+	"\adry_run\x18\a \x01(\bR\x06dryRun\x128\n" +
+	"\x18secondary_allocation_ids\x18\b \x03(\tR\x16secondaryAllocationIds\x12C\n" +
+	"\x1esecondary_private_ip_addresses\x18\t \x03(\tR\x1bsecondaryPrivateIpAddresses\x12J\n" +
+	"\"secondary_private_ip_address_count\x18\n" +
+	" \x01(\x05R\x1esecondaryPrivateIpAddressCount\x12+\n" +
+	"\x11availability_mode\x18\v \x01(\tR\x10availabilityMode\x12\x15\n" +
+	"\x06vpc_id\x18\f \x01(\tR\x05vpcId\"u\n" +
+	"\x18CreateNatGatewayResponse\x126\n" +
+	"\vnat_gateway\x18\x01 \x01(\v2\x15.ec2lab.v1.NatGatewayR\n" +
+	"natGateway\x12!\n" +
+	"\fclient_token\x18\x02 \x01(\tR\vclientToken\"\xca\x01\n" +
+	"\x1aDescribeNatGatewaysRequest\x12&\n" +
+	"\x0fnat_gateway_ids\x18\x01 \x03(\tR\rnatGatewayIds\x12+\n" +
+	"\afilters\x18\x02 \x03(\v2\x11.ec2lab.v1.FilterR\afilters\x12\x1f\n" +
+	"\vmax_results\x18\x03 \x01(\x05R\n" +
+	"maxResults\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x04 \x01(\tR\tnextToken\x12\x17\n" +
+	"\adry_run\x18\x05 \x01(\bR\x06dryRun\"v\n" +
+	"\x1bDescribeNatGatewaysResponse\x128\n" +
+	"\fnat_gateways\x18\x01 \x03(\v2\x15.ec2lab.v1.NatGatewayR\vnatGateways\x12\x1d\n" +
+	"\n" +
+	"next_token\x18\x02 \x01(\tR\tnextToken\"X\n" +
+	"\x17DeleteNatGatewayRequest\x12$\n" +
+	"\x0enat_gateway_id\x18\x01 \x01(\tR\fnatGatewayId\x12\x17\n" +
+	"\adry_run\x18\x02 \x01(\bR\x06dryRun\"@\n" +
+	"\x18DeleteNatGatewayResponse\x12$\n" +
+	"\x0enat_gateway_id\x18\x01 \x01(\tR\fnatGatewayId2\x97\x7f\n" +
 	"\aCompute\x12F\n" +
 	"\fRunInstances\x12\x1e.ec2lab.v1.RunInstancesRequest\x1a\x16.ec2lab.v1.Reservation\x12^\n" +
 	"\x11DescribeInstances\x12#.ec2lab.v1.DescribeInstancesRequest\x1a$.ec2lab.v1.DescribeInstancesResponse\x12P\n" +
@@ -28537,7 +29234,10 @@ const file_ec2lab_v1_ec2lab_proto_rawDesc = "" +
 	"\x1fDescribeSecurityGroupReferences\x121.ec2lab.v1.DescribeSecurityGroupReferencesRequest\x1a2.ec2lab.v1.DescribeSecurityGroupReferencesResponse\x12|\n" +
 	"\x1bDescribeStaleSecurityGroups\x12-.ec2lab.v1.DescribeStaleSecurityGroupsRequest\x1a..ec2lab.v1.DescribeStaleSecurityGroupsResponse\x12p\n" +
 	"\x17GetSecurityGroupsForVpc\x12).ec2lab.v1.GetSecurityGroupsForVpcRequest\x1a*.ec2lab.v1.GetSecurityGroupsForVpcResponse\x12g\n" +
-	"\x14ReportInstanceStatus\x12&.ec2lab.v1.ReportInstanceStatusRequest\x1a'.ec2lab.v1.ReportInstanceStatusResponse2\x80\x03\n" +
+	"\x14ReportInstanceStatus\x12&.ec2lab.v1.ReportInstanceStatusRequest\x1a'.ec2lab.v1.ReportInstanceStatusResponse\x12[\n" +
+	"\x10CreateNatGateway\x12\".ec2lab.v1.CreateNatGatewayRequest\x1a#.ec2lab.v1.CreateNatGatewayResponse\x12d\n" +
+	"\x13DescribeNatGateways\x12%.ec2lab.v1.DescribeNatGatewaysRequest\x1a&.ec2lab.v1.DescribeNatGatewaysResponse\x12[\n" +
+	"\x10DeleteNatGateway\x12\".ec2lab.v1.DeleteNatGatewayRequest\x1a#.ec2lab.v1.DeleteNatGatewayResponse2\x80\x03\n" +
 	"\bAccounts\x12F\n" +
 	"\rCreateAccount\x12\x1f.ec2lab.v1.CreateAccountRequest\x1a\x14.ec2lab.v1.AccessKey\x12J\n" +
 	"\x0fCreateAccessKey\x12!.ec2lab.v1.CreateAccessKeyRequest\x1a\x14.ec2lab.v1.AccessKey\x12G\n" +
@@ -28557,7 +29257,7 @@ func file_ec2lab_v1_ec2lab_proto_rawDescGZIP() []byte {
 	return file_ec2lab_v1_ec2lab_proto_rawDescData
 }
 
-var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 399)
+var file_ec2lab_v1_ec2lab_proto_msgTypes = make([]protoimpl.MessageInfo, 407)
 var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*AccessKey)(nil),                                    // 0: ec2lab.v1.AccessKey
 	(*CreateAccountRequest)(nil),                         // 1: ec2lab.v1.CreateAccountRequest
@@ -28958,7 +29658,15 @@ var file_ec2lab_v1_ec2lab_proto_goTypes = []any{
 	(*SecurityGroupForVpc)(nil),                          // 396: ec2lab.v1.SecurityGroupForVpc
 	(*ReportInstanceStatusRequest)(nil),                  // 397: ec2lab.v1.ReportInstanceStatusRequest
 	(*ReportInstanceStatusResponse)(nil),                 // 398: ec2lab.v1.ReportInstanceStatusResponse
-	(*timestamppb.Timestamp)(nil),                        // 399: google.protobuf.Timestamp
+	(*NatGateway)(nil),                                   // 399: ec2lab.v1.NatGateway
+	(*NatGatewayAddress)(nil),                            // 400: ec2lab.v1.NatGatewayAddress
+	(*CreateNatGatewayRequest)(nil),                      // 401: ec2lab.v1.CreateNatGatewayRequest
+	(*CreateNatGatewayResponse)(nil),                     // 402: ec2lab.v1.CreateNatGatewayResponse
+	(*DescribeNatGatewaysRequest)(nil),                   // 403: ec2lab.v1.DescribeNatGatewaysRequest
+	(*DescribeNatGatewaysResponse)(nil),                  // 404: ec2lab.v1.DescribeNatGatewaysResponse
+	(*DeleteNatGatewayRequest)(nil),                      // 405: ec2lab.v1.DeleteNatGatewayRequest
+	(*DeleteNatGatewayResponse)(nil),                     // 406: ec2lab.v1.DeleteNatGatewayResponse
+	(*timestamppb.Timestamp)(nil),                        // 407: google.protobuf.Timestamp
 }
 var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	0,   // 0: ec2lab.v1.Account.access_keys:type_name -> ec2lab.v1.AccessKey
@@ -28975,9 +29683,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	15,  // 11: ec2lab.v1.RunInstancesRequest.hibernation_options:type_name -> ec2lab.v1.HibernationOptionsRequest
 	16,  // 12: ec2lab.v1.RunInstancesRequest.monitoring:type_name -> ec2lab.v1.RunInstancesMonitoringEnabled
 	19,  // 13: ec2lab.v1.ModifyInstanceMetadataOptionsResponse.instance_metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
-	399, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
+	407, // 14: ec2lab.v1.InstanceBlockDeviceMapping.attach_time:type_name -> google.protobuf.Timestamp
 	10,  // 15: ec2lab.v1.Instance.state:type_name -> ec2lab.v1.InstanceState
-	399, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
+	407, // 16: ec2lab.v1.Instance.launch_time:type_name -> google.protobuf.Timestamp
 	11,  // 17: ec2lab.v1.Instance.placement:type_name -> ec2lab.v1.Placement
 	22,  // 18: ec2lab.v1.Instance.block_device_mappings:type_name -> ec2lab.v1.InstanceBlockDeviceMapping
 	7,   // 19: ec2lab.v1.Instance.tags:type_name -> ec2lab.v1.Tag
@@ -28986,7 +29694,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	19,  // 22: ec2lab.v1.Instance.metadata_options:type_name -> ec2lab.v1.InstanceMetadataOptions
 	194, // 23: ec2lab.v1.Instance.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	25,  // 24: ec2lab.v1.Instance.cpu_options:type_name -> ec2lab.v1.CpuOptions
-	399, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
+	407, // 25: ec2lab.v1.Instance.usage_operation_update_time:type_name -> google.protobuf.Timestamp
 	43,  // 26: ec2lab.v1.Instance.enclave_options:type_name -> ec2lab.v1.EnclaveOptions
 	24,  // 27: ec2lab.v1.Reservation.instances:type_name -> ec2lab.v1.Instance
 	9,   // 28: ec2lab.v1.DescribeInstancesRequest.filters:type_name -> ec2lab.v1.Filter
@@ -28994,7 +29702,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	10,  // 30: ec2lab.v1.InstanceStateChange.previous_state:type_name -> ec2lab.v1.InstanceState
 	10,  // 31: ec2lab.v1.InstanceStateChange.current_state:type_name -> ec2lab.v1.InstanceState
 	31,  // 32: ec2lab.v1.InstanceStateChanges.instances:type_name -> ec2lab.v1.InstanceStateChange
-	399, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
+	407, // 33: ec2lab.v1.GetConsoleOutputResponse.timestamp:type_name -> google.protobuf.Timestamp
 	124, // 34: ec2lab.v1.InstanceAttribute.instance_type:type_name -> ec2lab.v1.AttributeValue
 	124, // 35: ec2lab.v1.InstanceAttribute.kernel_id:type_name -> ec2lab.v1.AttributeValue
 	124, // 36: ec2lab.v1.InstanceAttribute.ramdisk_id:type_name -> ec2lab.v1.AttributeValue
@@ -29031,17 +29739,17 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	51,  // 67: ec2lab.v1.InstanceStatus.instance_status:type_name -> ec2lab.v1.InstanceStatusSummary
 	53,  // 68: ec2lab.v1.InstanceStatus.events:type_name -> ec2lab.v1.InstanceStatusEvent
 	52,  // 69: ec2lab.v1.InstanceStatusSummary.details:type_name -> ec2lab.v1.InstanceStatusDetails
-	399, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
-	399, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
-	399, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
+	407, // 70: ec2lab.v1.InstanceStatusDetails.impaired_since:type_name -> google.protobuf.Timestamp
+	407, // 71: ec2lab.v1.InstanceStatusEvent.not_before:type_name -> google.protobuf.Timestamp
+	407, // 72: ec2lab.v1.InstanceStatusEvent.not_after:type_name -> google.protobuf.Timestamp
 	9,   // 73: ec2lab.v1.DescribeInstanceTypesRequest.filters:type_name -> ec2lab.v1.Filter
 	54,  // 74: ec2lab.v1.DescribeInstanceTypesResponse.instance_types:type_name -> ec2lab.v1.InstanceTypeInfo
 	57,  // 75: ec2lab.v1.DescribeRegionsResponse.regions:type_name -> ec2lab.v1.Region
 	9,   // 76: ec2lab.v1.DescribeAvailabilityZonesRequest.filters:type_name -> ec2lab.v1.Filter
 	60,  // 77: ec2lab.v1.DescribeAvailabilityZonesResponse.availability_zones:type_name -> ec2lab.v1.AvailabilityZone
-	399, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
+	407, // 78: ec2lab.v1.Host.last_heartbeat:type_name -> google.protobuf.Timestamp
 	63,  // 79: ec2lab.v1.DescribeHostsResponse.hosts:type_name -> ec2lab.v1.Host
-	399, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
+	407, // 80: ec2lab.v1.KeyPair.create_time:type_name -> google.protobuf.Timestamp
 	7,   // 81: ec2lab.v1.KeyPair.tags:type_name -> ec2lab.v1.Tag
 	8,   // 82: ec2lab.v1.CreateKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 83: ec2lab.v1.ImportKeyPairRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -29055,18 +29763,18 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	7,   // 91: ec2lab.v1.DeleteTagsRequest.tags:type_name -> ec2lab.v1.Tag
 	9,   // 92: ec2lab.v1.DescribeTagsRequest.filters:type_name -> ec2lab.v1.Filter
 	83,  // 93: ec2lab.v1.DescribeTagsResponse.tags:type_name -> ec2lab.v1.TagDescription
-	399, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
-	399, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
+	407, // 94: ec2lab.v1.VolumeAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	407, // 95: ec2lab.v1.Volume.create_time:type_name -> google.protobuf.Timestamp
 	86,  // 96: ec2lab.v1.Volume.attachments:type_name -> ec2lab.v1.VolumeAttachment
 	7,   // 97: ec2lab.v1.Volume.tags:type_name -> ec2lab.v1.Tag
 	8,   // 98: ec2lab.v1.CreateVolumeRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 99: ec2lab.v1.DescribeVolumesRequest.filters:type_name -> ec2lab.v1.Filter
 	87,  // 100: ec2lab.v1.DescribeVolumesResponse.volumes:type_name -> ec2lab.v1.Volume
-	399, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
-	399, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
-	399, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
+	407, // 101: ec2lab.v1.VolumeModification.start_time:type_name -> google.protobuf.Timestamp
+	407, // 102: ec2lab.v1.VolumeModification.end_time:type_name -> google.protobuf.Timestamp
+	407, // 103: ec2lab.v1.Snapshot.start_time:type_name -> google.protobuf.Timestamp
 	7,   // 104: ec2lab.v1.Snapshot.tags:type_name -> ec2lab.v1.Tag
-	399, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
+	407, // 105: ec2lab.v1.Snapshot.completion_time:type_name -> google.protobuf.Timestamp
 	8,   // 106: ec2lab.v1.CreateSnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	9,   // 107: ec2lab.v1.DescribeSnapshotsRequest.filters:type_name -> ec2lab.v1.Filter
 	97,  // 108: ec2lab.v1.DescribeSnapshotsResponse.snapshots:type_name -> ec2lab.v1.Snapshot
@@ -29074,10 +29782,10 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	8,   // 110: ec2lab.v1.CopySnapshotRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 111: ec2lab.v1.CopyImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	13,  // 112: ec2lab.v1.Image.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
-	399, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
+	407, // 113: ec2lab.v1.Image.creation_date:type_name -> google.protobuf.Timestamp
 	7,   // 114: ec2lab.v1.Image.tags:type_name -> ec2lab.v1.Tag
-	399, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
-	399, // 116: ec2lab.v1.Image.deprecation_time:type_name -> google.protobuf.Timestamp
+	407, // 115: ec2lab.v1.Image.last_launched_time:type_name -> google.protobuf.Timestamp
+	407, // 116: ec2lab.v1.Image.deprecation_time:type_name -> google.protobuf.Timestamp
 	13,  // 117: ec2lab.v1.RegisterImageRequest.block_device_mappings:type_name -> ec2lab.v1.BlockDeviceMapping
 	8,   // 118: ec2lab.v1.RegisterImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
 	8,   // 119: ec2lab.v1.CreateImageRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
@@ -29145,7 +29853,7 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	7,   // 181: ec2lab.v1.NetworkInterface.tags:type_name -> ec2lab.v1.Tag
 	297, // 182: ec2lab.v1.NetworkInterface.association:type_name -> ec2lab.v1.NetworkInterfaceAssociation
 	297, // 183: ec2lab.v1.NetworkInterfacePrivateIpAddress.association:type_name -> ec2lab.v1.NetworkInterfaceAssociation
-	399, // 184: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
+	407, // 184: ec2lab.v1.NetworkInterfaceAttachment.attach_time:type_name -> google.protobuf.Timestamp
 	9,   // 185: ec2lab.v1.DescribeNetworkInterfacesRequest.filters:type_name -> ec2lab.v1.Filter
 	194, // 186: ec2lab.v1.DescribeNetworkInterfacesResponse.network_interfaces:type_name -> ec2lab.v1.NetworkInterface
 	200, // 187: ec2lab.v1.RouteTable.routes:type_name -> ec2lab.v1.Route
@@ -29169,9 +29877,9 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	216, // 205: ec2lab.v1.LaunchTemplateData.iam_instance_profile:type_name -> ec2lab.v1.LaunchTemplateIamInstanceProfile
 	217, // 206: ec2lab.v1.LaunchTemplateData.monitoring:type_name -> ec2lab.v1.LaunchTemplateMonitoring
 	213, // 207: ec2lab.v1.LaunchTemplateBlockDeviceMapping.ebs:type_name -> ec2lab.v1.LaunchTemplateEbsBlockDevice
-	399, // 208: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
+	407, // 208: ec2lab.v1.LaunchTemplate.create_time:type_name -> google.protobuf.Timestamp
 	7,   // 209: ec2lab.v1.LaunchTemplate.tags:type_name -> ec2lab.v1.Tag
-	399, // 210: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
+	407, // 210: ec2lab.v1.LaunchTemplateVersion.create_time:type_name -> google.protobuf.Timestamp
 	210, // 211: ec2lab.v1.LaunchTemplateVersion.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
 	221, // 212: ec2lab.v1.ValidationWarning.errors:type_name -> ec2lab.v1.ValidationError
 	210, // 213: ec2lab.v1.CreateLaunchTemplateRequest.launch_template_data:type_name -> ec2lab.v1.LaunchTemplateData
@@ -29243,12 +29951,12 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	355, // 279: ec2lab.v1.DescribeDhcpOptionsResponse.dhcp_options:type_name -> ec2lab.v1.DhcpOptions
 	9,   // 280: ec2lab.v1.DescribeInstanceImageMetadataRequest.filters:type_name -> ec2lab.v1.Filter
 	375, // 281: ec2lab.v1.DescribeInstanceImageMetadataResponse.instance_image_metadata:type_name -> ec2lab.v1.InstanceImageMetadata
-	399, // 282: ec2lab.v1.InstanceImageMetadata.launch_time:type_name -> google.protobuf.Timestamp
+	407, // 282: ec2lab.v1.InstanceImageMetadata.launch_time:type_name -> google.protobuf.Timestamp
 	10,  // 283: ec2lab.v1.InstanceImageMetadata.state:type_name -> ec2lab.v1.InstanceState
 	7,   // 284: ec2lab.v1.InstanceImageMetadata.tags:type_name -> ec2lab.v1.Tag
 	376, // 285: ec2lab.v1.InstanceImageMetadata.image_metadata:type_name -> ec2lab.v1.ImageMetadata
-	399, // 286: ec2lab.v1.ImageMetadata.creation_date:type_name -> google.protobuf.Timestamp
-	399, // 287: ec2lab.v1.ImageMetadata.deprecation_time:type_name -> google.protobuf.Timestamp
+	407, // 286: ec2lab.v1.ImageMetadata.creation_date:type_name -> google.protobuf.Timestamp
+	407, // 287: ec2lab.v1.ImageMetadata.deprecation_time:type_name -> google.protobuf.Timestamp
 	124, // 288: ec2lab.v1.DescribeNetworkInterfaceAttributeResponse.description:type_name -> ec2lab.v1.AttributeValue
 	161, // 289: ec2lab.v1.DescribeNetworkInterfaceAttributeResponse.groups:type_name -> ec2lab.v1.GroupIdentifier
 	40,  // 290: ec2lab.v1.DescribeNetworkInterfaceAttributeResponse.source_dest_check:type_name -> ec2lab.v1.AttributeBooleanValue
@@ -29267,331 +29975,345 @@ var file_ec2lab_v1_ec2lab_proto_depIdxs = []int32{
 	9,   // 303: ec2lab.v1.GetSecurityGroupsForVpcRequest.filters:type_name -> ec2lab.v1.Filter
 	396, // 304: ec2lab.v1.GetSecurityGroupsForVpcResponse.security_group_for_vpcs:type_name -> ec2lab.v1.SecurityGroupForVpc
 	7,   // 305: ec2lab.v1.SecurityGroupForVpc.tags:type_name -> ec2lab.v1.Tag
-	14,  // 306: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
-	27,  // 307: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
-	29,  // 308: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	30,  // 309: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
-	29,  // 310: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	29,  // 311: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
-	34,  // 312: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
-	36,  // 313: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
-	38,  // 314: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
-	20,  // 315: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
-	44,  // 316: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
-	48,  // 317: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
-	270, // 318: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
-	274, // 319: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
-	277, // 320: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
-	281, // 321: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
-	283, // 322: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
-	55,  // 323: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
-	58,  // 324: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
-	101, // 325: ec2lab.v1.Compute.DescribeAccountAttributes:input_type -> ec2lab.v1.DescribeAccountAttributesRequest
-	61,  // 326: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
-	64,  // 327: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
-	266, // 328: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
-	67,  // 329: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
-	68,  // 330: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
-	69,  // 331: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
-	71,  // 332: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
-	74,  // 333: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
-	75,  // 334: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
-	77,  // 335: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
-	79,  // 336: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
-	81,  // 337: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
-	84,  // 338: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
-	88,  // 339: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
-	89,  // 340: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
-	91,  // 341: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
-	92,  // 342: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
-	93,  // 343: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
-	95,  // 344: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
-	239, // 345: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
-	241, // 346: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
-	246, // 347: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
-	248, // 348: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
-	250, // 349: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
-	251, // 350: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
-	252, // 351: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
-	254, // 352: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
-	255, // 353: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
-	256, // 354: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
-	98,  // 355: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
-	99,  // 356: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
-	104, // 357: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
-	106, // 358: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
-	111, // 359: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
-	260, // 360: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
-	262, // 361: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
-	264, // 362: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
-	114, // 363: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
-	116, // 364: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
-	118, // 365: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
-	120, // 366: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
-	109, // 367: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
-	108, // 368: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
-	131, // 369: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
-	125, // 370: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
-	127, // 371: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
-	129, // 372: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
-	148, // 373: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
-	149, // 374: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
-	151, // 375: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
-	156, // 376: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
-	157, // 377: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
-	159, // 378: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
-	135, // 379: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
-	137, // 380: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
-	139, // 381: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
-	140, // 382: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
-	142, // 383: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
-	145, // 384: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
-	154, // 385: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
-	279, // 386: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
-	280, // 387: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
-	168, // 388: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
-	170, // 389: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
-	172, // 390: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
-	174, // 391: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	174, // 392: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
-	176, // 393: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	176, // 394: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
-	180, // 395: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
-	184, // 396: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
-	187, // 397: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	187, // 398: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
-	197, // 399: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
-	202, // 400: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
-	207, // 401: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
-	286, // 402: ec2lab.v1.Compute.AllocateAddress:input_type -> ec2lab.v1.AllocateAddressRequest
-	288, // 403: ec2lab.v1.Compute.AssociateAddress:input_type -> ec2lab.v1.AssociateAddressRequest
-	290, // 404: ec2lab.v1.Compute.DisassociateAddress:input_type -> ec2lab.v1.DisassociateAddressRequest
-	292, // 405: ec2lab.v1.Compute.ReleaseAddress:input_type -> ec2lab.v1.ReleaseAddressRequest
-	294, // 406: ec2lab.v1.Compute.DescribeAddresses:input_type -> ec2lab.v1.DescribeAddressesRequest
-	300, // 407: ec2lab.v1.Compute.CreateInternetGateway:input_type -> ec2lab.v1.CreateInternetGatewayRequest
-	302, // 408: ec2lab.v1.Compute.AttachInternetGateway:input_type -> ec2lab.v1.AttachInternetGatewayRequest
-	304, // 409: ec2lab.v1.Compute.DetachInternetGateway:input_type -> ec2lab.v1.DetachInternetGatewayRequest
-	306, // 410: ec2lab.v1.Compute.DeleteInternetGateway:input_type -> ec2lab.v1.DeleteInternetGatewayRequest
-	308, // 411: ec2lab.v1.Compute.DescribeInternetGateways:input_type -> ec2lab.v1.DescribeInternetGatewaysRequest
-	310, // 412: ec2lab.v1.Compute.CreateRouteTable:input_type -> ec2lab.v1.CreateRouteTableRequest
-	312, // 413: ec2lab.v1.Compute.DeleteRouteTable:input_type -> ec2lab.v1.DeleteRouteTableRequest
-	314, // 414: ec2lab.v1.Compute.CreateRoute:input_type -> ec2lab.v1.CreateRouteRequest
-	316, // 415: ec2lab.v1.Compute.ReplaceRoute:input_type -> ec2lab.v1.ReplaceRouteRequest
-	318, // 416: ec2lab.v1.Compute.DeleteRoute:input_type -> ec2lab.v1.DeleteRouteRequest
-	320, // 417: ec2lab.v1.Compute.AssociateRouteTable:input_type -> ec2lab.v1.AssociateRouteTableRequest
-	323, // 418: ec2lab.v1.Compute.DisassociateRouteTable:input_type -> ec2lab.v1.DisassociateRouteTableRequest
-	325, // 419: ec2lab.v1.Compute.ReplaceRouteTableAssociation:input_type -> ec2lab.v1.ReplaceRouteTableAssociationRequest
-	327, // 420: ec2lab.v1.Compute.CreateNetworkAcl:input_type -> ec2lab.v1.CreateNetworkAclRequest
-	329, // 421: ec2lab.v1.Compute.DeleteNetworkAcl:input_type -> ec2lab.v1.DeleteNetworkAclRequest
-	333, // 422: ec2lab.v1.Compute.CreateNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
-	333, // 423: ec2lab.v1.Compute.ReplaceNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
-	335, // 424: ec2lab.v1.Compute.DeleteNetworkAclEntry:input_type -> ec2lab.v1.DeleteNetworkAclEntryRequest
-	337, // 425: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:input_type -> ec2lab.v1.ReplaceNetworkAclAssociationRequest
-	222, // 426: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
-	224, // 427: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
-	226, // 428: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
-	228, // 429: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
-	230, // 430: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
-	232, // 431: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
-	234, // 432: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
-	237, // 433: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
-	339, // 434: ec2lab.v1.Compute.GetSerialConsoleAccessStatus:input_type -> ec2lab.v1.SerialConsoleAccessRequest
-	339, // 435: ec2lab.v1.Compute.EnableSerialConsoleAccess:input_type -> ec2lab.v1.SerialConsoleAccessRequest
-	339, // 436: ec2lab.v1.Compute.DisableSerialConsoleAccess:input_type -> ec2lab.v1.SerialConsoleAccessRequest
-	341, // 437: ec2lab.v1.Compute.GetInstanceMetadataDefaults:input_type -> ec2lab.v1.GetInstanceMetadataDefaultsRequest
-	344, // 438: ec2lab.v1.Compute.ModifyInstanceMetadataDefaults:input_type -> ec2lab.v1.ModifyInstanceMetadataDefaultsRequest
-	346, // 439: ec2lab.v1.Compute.GetDefaultCreditSpecification:input_type -> ec2lab.v1.GetDefaultCreditSpecificationRequest
-	347, // 440: ec2lab.v1.Compute.ModifyDefaultCreditSpecification:input_type -> ec2lab.v1.DefaultCreditSpecificationRequest
-	349, // 441: ec2lab.v1.Compute.DescribeIdFormat:input_type -> ec2lab.v1.DescribeIdFormatRequest
-	350, // 442: ec2lab.v1.Compute.DescribeAggregateIdFormat:input_type -> ec2lab.v1.DescribeAggregateIdFormatRequest
-	351, // 443: ec2lab.v1.Compute.DescribeIdentityIdFormat:input_type -> ec2lab.v1.DescribeIdentityIdFormatRequest
-	356, // 444: ec2lab.v1.Compute.CreateDhcpOptions:input_type -> ec2lab.v1.CreateDhcpOptionsRequest
-	358, // 445: ec2lab.v1.Compute.DeleteDhcpOptions:input_type -> ec2lab.v1.DeleteDhcpOptionsRequest
-	360, // 446: ec2lab.v1.Compute.DescribeDhcpOptions:input_type -> ec2lab.v1.DescribeDhcpOptionsRequest
-	362, // 447: ec2lab.v1.Compute.AssociateDhcpOptions:input_type -> ec2lab.v1.AssociateDhcpOptionsRequest
-	364, // 448: ec2lab.v1.Compute.EnableImageDeregistrationProtection:input_type -> ec2lab.v1.EnableImageDeregistrationProtectionRequest
-	365, // 449: ec2lab.v1.Compute.DisableImageDeregistrationProtection:input_type -> ec2lab.v1.DisableImageDeregistrationProtectionRequest
-	367, // 450: ec2lab.v1.Compute.EnableImageDeprecation:input_type -> ec2lab.v1.EnableImageDeprecationRequest
-	369, // 451: ec2lab.v1.Compute.DisableImageDeprecation:input_type -> ec2lab.v1.DisableImageDeprecationRequest
-	371, // 452: ec2lab.v1.Compute.CancelImageLaunchPermission:input_type -> ec2lab.v1.CancelImageLaunchPermissionRequest
-	373, // 453: ec2lab.v1.Compute.DescribeInstanceImageMetadata:input_type -> ec2lab.v1.DescribeInstanceImageMetadataRequest
-	377, // 454: ec2lab.v1.Compute.DescribeNetworkInterfaceAttribute:input_type -> ec2lab.v1.DescribeNetworkInterfaceAttributeRequest
-	379, // 455: ec2lab.v1.Compute.ModifyNetworkInterfaceAttribute:input_type -> ec2lab.v1.ModifyNetworkInterfaceAttributeRequest
-	385, // 456: ec2lab.v1.Compute.ResetNetworkInterfaceAttribute:input_type -> ec2lab.v1.ResetNetworkInterfaceAttributeRequest
-	387, // 457: ec2lab.v1.Compute.DescribeSecurityGroupReferences:input_type -> ec2lab.v1.DescribeSecurityGroupReferencesRequest
-	390, // 458: ec2lab.v1.Compute.DescribeStaleSecurityGroups:input_type -> ec2lab.v1.DescribeStaleSecurityGroupsRequest
-	394, // 459: ec2lab.v1.Compute.GetSecurityGroupsForVpc:input_type -> ec2lab.v1.GetSecurityGroupsForVpcRequest
-	397, // 460: ec2lab.v1.Compute.ReportInstanceStatus:input_type -> ec2lab.v1.ReportInstanceStatusRequest
-	1,   // 461: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
-	2,   // 462: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
-	3,   // 463: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	3,   // 464: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
-	4,   // 465: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
-	26,  // 466: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
-	28,  // 467: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
-	32,  // 468: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	32,  // 469: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	33,  // 470: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
-	32,  // 471: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
-	35,  // 472: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
-	37,  // 473: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
-	39,  // 474: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
-	21,  // 475: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
-	47,  // 476: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
-	49,  // 477: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
-	273, // 478: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
-	276, // 479: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
-	278, // 480: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
-	282, // 481: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
-	285, // 482: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
-	56,  // 483: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
-	59,  // 484: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
-	102, // 485: ec2lab.v1.Compute.DescribeAccountAttributes:output_type -> ec2lab.v1.DescribeAccountAttributesResponse
-	62,  // 486: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
-	65,  // 487: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
-	268, // 488: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
-	66,  // 489: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
-	66,  // 490: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
-	70,  // 491: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
-	72,  // 492: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
-	73,  // 493: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
-	76,  // 494: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
-	78,  // 495: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
-	80,  // 496: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
-	82,  // 497: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
-	85,  // 498: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
-	87,  // 499: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
-	90,  // 500: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
-	86,  // 501: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	86,  // 502: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
-	94,  // 503: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
-	96,  // 504: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
-	240, // 505: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
-	242, // 506: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
-	247, // 507: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
-	249, // 508: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
-	253, // 509: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	253, // 510: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	253, // 511: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
-	257, // 512: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	257, // 513: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	257, // 514: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
-	97,  // 515: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
-	100, // 516: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
-	105, // 517: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
-	107, // 518: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
-	112, // 519: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
-	261, // 520: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
-	263, // 521: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
-	265, // 522: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
-	115, // 523: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
-	117, // 524: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
-	119, // 525: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
-	121, // 526: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
-	110, // 527: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
-	107, // 528: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
-	132, // 529: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
-	126, // 530: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
-	128, // 531: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
-	130, // 532: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
-	133, // 533: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
-	150, // 534: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
-	152, // 535: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
-	153, // 536: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
-	158, // 537: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
-	160, // 538: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
-	136, // 539: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
-	138, // 540: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
-	141, // 541: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	141, // 542: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
-	144, // 543: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
-	147, // 544: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
-	155, // 545: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
-	133, // 546: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
-	153, // 547: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
-	169, // 548: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
-	171, // 549: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
-	173, // 550: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
-	175, // 551: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	175, // 552: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
-	177, // 553: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	177, // 554: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
-	181, // 555: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
-	185, // 556: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
-	188, // 557: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	188, // 558: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
-	198, // 559: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
-	203, // 560: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
-	208, // 561: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
-	287, // 562: ec2lab.v1.Compute.AllocateAddress:output_type -> ec2lab.v1.AllocateAddressResponse
-	289, // 563: ec2lab.v1.Compute.AssociateAddress:output_type -> ec2lab.v1.AssociateAddressResponse
-	291, // 564: ec2lab.v1.Compute.DisassociateAddress:output_type -> ec2lab.v1.DisassociateAddressResponse
-	293, // 565: ec2lab.v1.Compute.ReleaseAddress:output_type -> ec2lab.v1.ReleaseAddressResponse
-	295, // 566: ec2lab.v1.Compute.DescribeAddresses:output_type -> ec2lab.v1.DescribeAddressesResponse
-	301, // 567: ec2lab.v1.Compute.CreateInternetGateway:output_type -> ec2lab.v1.CreateInternetGatewayResponse
-	303, // 568: ec2lab.v1.Compute.AttachInternetGateway:output_type -> ec2lab.v1.AttachInternetGatewayResponse
-	305, // 569: ec2lab.v1.Compute.DetachInternetGateway:output_type -> ec2lab.v1.DetachInternetGatewayResponse
-	307, // 570: ec2lab.v1.Compute.DeleteInternetGateway:output_type -> ec2lab.v1.DeleteInternetGatewayResponse
-	309, // 571: ec2lab.v1.Compute.DescribeInternetGateways:output_type -> ec2lab.v1.DescribeInternetGatewaysResponse
-	311, // 572: ec2lab.v1.Compute.CreateRouteTable:output_type -> ec2lab.v1.CreateRouteTableResponse
-	313, // 573: ec2lab.v1.Compute.DeleteRouteTable:output_type -> ec2lab.v1.DeleteRouteTableResponse
-	315, // 574: ec2lab.v1.Compute.CreateRoute:output_type -> ec2lab.v1.CreateRouteResponse
-	317, // 575: ec2lab.v1.Compute.ReplaceRoute:output_type -> ec2lab.v1.ReplaceRouteResponse
-	319, // 576: ec2lab.v1.Compute.DeleteRoute:output_type -> ec2lab.v1.DeleteRouteResponse
-	322, // 577: ec2lab.v1.Compute.AssociateRouteTable:output_type -> ec2lab.v1.AssociateRouteTableResponse
-	324, // 578: ec2lab.v1.Compute.DisassociateRouteTable:output_type -> ec2lab.v1.DisassociateRouteTableResponse
-	326, // 579: ec2lab.v1.Compute.ReplaceRouteTableAssociation:output_type -> ec2lab.v1.ReplaceRouteTableAssociationResponse
-	328, // 580: ec2lab.v1.Compute.CreateNetworkAcl:output_type -> ec2lab.v1.CreateNetworkAclResponse
-	330, // 581: ec2lab.v1.Compute.DeleteNetworkAcl:output_type -> ec2lab.v1.DeleteNetworkAclResponse
-	334, // 582: ec2lab.v1.Compute.CreateNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
-	334, // 583: ec2lab.v1.Compute.ReplaceNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
-	336, // 584: ec2lab.v1.Compute.DeleteNetworkAclEntry:output_type -> ec2lab.v1.DeleteNetworkAclEntryResponse
-	338, // 585: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:output_type -> ec2lab.v1.ReplaceNetworkAclAssociationResponse
-	223, // 586: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
-	225, // 587: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
-	227, // 588: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
-	229, // 589: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
-	231, // 590: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
-	233, // 591: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
-	235, // 592: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
-	238, // 593: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
-	340, // 594: ec2lab.v1.Compute.GetSerialConsoleAccessStatus:output_type -> ec2lab.v1.SerialConsoleAccessStatus
-	340, // 595: ec2lab.v1.Compute.EnableSerialConsoleAccess:output_type -> ec2lab.v1.SerialConsoleAccessStatus
-	340, // 596: ec2lab.v1.Compute.DisableSerialConsoleAccess:output_type -> ec2lab.v1.SerialConsoleAccessStatus
-	343, // 597: ec2lab.v1.Compute.GetInstanceMetadataDefaults:output_type -> ec2lab.v1.GetInstanceMetadataDefaultsResponse
-	345, // 598: ec2lab.v1.Compute.ModifyInstanceMetadataDefaults:output_type -> ec2lab.v1.ModifyInstanceMetadataDefaultsResponse
-	348, // 599: ec2lab.v1.Compute.GetDefaultCreditSpecification:output_type -> ec2lab.v1.DefaultCreditSpecificationResponse
-	348, // 600: ec2lab.v1.Compute.ModifyDefaultCreditSpecification:output_type -> ec2lab.v1.DefaultCreditSpecificationResponse
-	353, // 601: ec2lab.v1.Compute.DescribeIdFormat:output_type -> ec2lab.v1.IdFormatResponse
-	353, // 602: ec2lab.v1.Compute.DescribeAggregateIdFormat:output_type -> ec2lab.v1.IdFormatResponse
-	353, // 603: ec2lab.v1.Compute.DescribeIdentityIdFormat:output_type -> ec2lab.v1.IdFormatResponse
-	357, // 604: ec2lab.v1.Compute.CreateDhcpOptions:output_type -> ec2lab.v1.CreateDhcpOptionsResponse
-	359, // 605: ec2lab.v1.Compute.DeleteDhcpOptions:output_type -> ec2lab.v1.DeleteDhcpOptionsResponse
-	361, // 606: ec2lab.v1.Compute.DescribeDhcpOptions:output_type -> ec2lab.v1.DescribeDhcpOptionsResponse
-	363, // 607: ec2lab.v1.Compute.AssociateDhcpOptions:output_type -> ec2lab.v1.AssociateDhcpOptionsResponse
-	366, // 608: ec2lab.v1.Compute.EnableImageDeregistrationProtection:output_type -> ec2lab.v1.ImageDeregistrationProtectionResponse
-	366, // 609: ec2lab.v1.Compute.DisableImageDeregistrationProtection:output_type -> ec2lab.v1.ImageDeregistrationProtectionResponse
-	368, // 610: ec2lab.v1.Compute.EnableImageDeprecation:output_type -> ec2lab.v1.EnableImageDeprecationResponse
-	370, // 611: ec2lab.v1.Compute.DisableImageDeprecation:output_type -> ec2lab.v1.DisableImageDeprecationResponse
-	372, // 612: ec2lab.v1.Compute.CancelImageLaunchPermission:output_type -> ec2lab.v1.CancelImageLaunchPermissionResponse
-	374, // 613: ec2lab.v1.Compute.DescribeInstanceImageMetadata:output_type -> ec2lab.v1.DescribeInstanceImageMetadataResponse
-	378, // 614: ec2lab.v1.Compute.DescribeNetworkInterfaceAttribute:output_type -> ec2lab.v1.DescribeNetworkInterfaceAttributeResponse
-	384, // 615: ec2lab.v1.Compute.ModifyNetworkInterfaceAttribute:output_type -> ec2lab.v1.ModifyNetworkInterfaceAttributeResponse
-	386, // 616: ec2lab.v1.Compute.ResetNetworkInterfaceAttribute:output_type -> ec2lab.v1.ResetNetworkInterfaceAttributeResponse
-	388, // 617: ec2lab.v1.Compute.DescribeSecurityGroupReferences:output_type -> ec2lab.v1.DescribeSecurityGroupReferencesResponse
-	391, // 618: ec2lab.v1.Compute.DescribeStaleSecurityGroups:output_type -> ec2lab.v1.DescribeStaleSecurityGroupsResponse
-	395, // 619: ec2lab.v1.Compute.GetSecurityGroupsForVpc:output_type -> ec2lab.v1.GetSecurityGroupsForVpcResponse
-	398, // 620: ec2lab.v1.Compute.ReportInstanceStatus:output_type -> ec2lab.v1.ReportInstanceStatusResponse
-	0,   // 621: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
-	0,   // 622: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 623: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
-	0,   // 624: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
-	6,   // 625: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
-	466, // [466:626] is the sub-list for method output_type
-	306, // [306:466] is the sub-list for method input_type
-	306, // [306:306] is the sub-list for extension type_name
-	306, // [306:306] is the sub-list for extension extendee
-	0,   // [0:306] is the sub-list for field type_name
+	407, // 306: ec2lab.v1.NatGateway.create_time:type_name -> google.protobuf.Timestamp
+	407, // 307: ec2lab.v1.NatGateway.delete_time:type_name -> google.protobuf.Timestamp
+	400, // 308: ec2lab.v1.NatGateway.nat_gateway_addresses:type_name -> ec2lab.v1.NatGatewayAddress
+	7,   // 309: ec2lab.v1.NatGateway.tags:type_name -> ec2lab.v1.Tag
+	8,   // 310: ec2lab.v1.CreateNatGatewayRequest.tag_specifications:type_name -> ec2lab.v1.TagSpecification
+	399, // 311: ec2lab.v1.CreateNatGatewayResponse.nat_gateway:type_name -> ec2lab.v1.NatGateway
+	9,   // 312: ec2lab.v1.DescribeNatGatewaysRequest.filters:type_name -> ec2lab.v1.Filter
+	399, // 313: ec2lab.v1.DescribeNatGatewaysResponse.nat_gateways:type_name -> ec2lab.v1.NatGateway
+	14,  // 314: ec2lab.v1.Compute.RunInstances:input_type -> ec2lab.v1.RunInstancesRequest
+	27,  // 315: ec2lab.v1.Compute.DescribeInstances:input_type -> ec2lab.v1.DescribeInstancesRequest
+	29,  // 316: ec2lab.v1.Compute.StartInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	30,  // 317: ec2lab.v1.Compute.StopInstances:input_type -> ec2lab.v1.StopInstancesRequest
+	29,  // 318: ec2lab.v1.Compute.RebootInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	29,  // 319: ec2lab.v1.Compute.TerminateInstances:input_type -> ec2lab.v1.InstanceIdsRequest
+	34,  // 320: ec2lab.v1.Compute.GetConsoleOutput:input_type -> ec2lab.v1.GetConsoleOutputRequest
+	36,  // 321: ec2lab.v1.Compute.StreamConsole:input_type -> ec2lab.v1.ConsoleInput
+	38,  // 322: ec2lab.v1.Compute.DescribeInstanceAttribute:input_type -> ec2lab.v1.DescribeInstanceAttributeRequest
+	20,  // 323: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:input_type -> ec2lab.v1.ModifyInstanceMetadataOptionsRequest
+	44,  // 324: ec2lab.v1.Compute.ModifyInstanceAttribute:input_type -> ec2lab.v1.ModifyInstanceAttributeRequest
+	48,  // 325: ec2lab.v1.Compute.DescribeInstanceStatus:input_type -> ec2lab.v1.DescribeInstanceStatusRequest
+	270, // 326: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:input_type -> ec2lab.v1.ModifyInstanceCreditSpecificationRequest
+	274, // 327: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:input_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsRequest
+	277, // 328: ec2lab.v1.Compute.ResetInstanceAttribute:input_type -> ec2lab.v1.ResetInstanceAttributeRequest
+	281, // 329: ec2lab.v1.Compute.GetInstanceUefiData:input_type -> ec2lab.v1.GetInstanceUefiDataRequest
+	283, // 330: ec2lab.v1.Compute.DescribeInstanceTopology:input_type -> ec2lab.v1.DescribeInstanceTopologyRequest
+	55,  // 331: ec2lab.v1.Compute.DescribeInstanceTypes:input_type -> ec2lab.v1.DescribeInstanceTypesRequest
+	58,  // 332: ec2lab.v1.Compute.DescribeRegions:input_type -> ec2lab.v1.DescribeRegionsRequest
+	101, // 333: ec2lab.v1.Compute.DescribeAccountAttributes:input_type -> ec2lab.v1.DescribeAccountAttributesRequest
+	61,  // 334: ec2lab.v1.Compute.DescribeAvailabilityZones:input_type -> ec2lab.v1.DescribeAvailabilityZonesRequest
+	64,  // 335: ec2lab.v1.Compute.DescribeHosts:input_type -> ec2lab.v1.DescribeHostsRequest
+	266, // 336: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:input_type -> ec2lab.v1.DescribeInstanceTypeOfferingsRequest
+	67,  // 337: ec2lab.v1.Compute.CreateKeyPair:input_type -> ec2lab.v1.CreateKeyPairRequest
+	68,  // 338: ec2lab.v1.Compute.ImportKeyPair:input_type -> ec2lab.v1.ImportKeyPairRequest
+	69,  // 339: ec2lab.v1.Compute.DescribeKeyPairs:input_type -> ec2lab.v1.DescribeKeyPairsRequest
+	71,  // 340: ec2lab.v1.Compute.DeleteKeyPair:input_type -> ec2lab.v1.DeleteKeyPairRequest
+	74,  // 341: ec2lab.v1.Compute.CreatePlacementGroup:input_type -> ec2lab.v1.CreatePlacementGroupRequest
+	75,  // 342: ec2lab.v1.Compute.DescribePlacementGroups:input_type -> ec2lab.v1.DescribePlacementGroupsRequest
+	77,  // 343: ec2lab.v1.Compute.DeletePlacementGroup:input_type -> ec2lab.v1.DeletePlacementGroupRequest
+	79,  // 344: ec2lab.v1.Compute.CreateTags:input_type -> ec2lab.v1.CreateTagsRequest
+	81,  // 345: ec2lab.v1.Compute.DeleteTags:input_type -> ec2lab.v1.DeleteTagsRequest
+	84,  // 346: ec2lab.v1.Compute.DescribeTags:input_type -> ec2lab.v1.DescribeTagsRequest
+	88,  // 347: ec2lab.v1.Compute.CreateVolume:input_type -> ec2lab.v1.CreateVolumeRequest
+	89,  // 348: ec2lab.v1.Compute.DescribeVolumes:input_type -> ec2lab.v1.DescribeVolumesRequest
+	91,  // 349: ec2lab.v1.Compute.AttachVolume:input_type -> ec2lab.v1.AttachVolumeRequest
+	92,  // 350: ec2lab.v1.Compute.DetachVolume:input_type -> ec2lab.v1.DetachVolumeRequest
+	93,  // 351: ec2lab.v1.Compute.ModifyVolume:input_type -> ec2lab.v1.ModifyVolumeRequest
+	95,  // 352: ec2lab.v1.Compute.DeleteVolume:input_type -> ec2lab.v1.DeleteVolumeRequest
+	239, // 353: ec2lab.v1.Compute.DescribeVolumesModifications:input_type -> ec2lab.v1.DescribeVolumesModificationsRequest
+	241, // 354: ec2lab.v1.Compute.DescribeVolumeStatus:input_type -> ec2lab.v1.DescribeVolumeStatusRequest
+	246, // 355: ec2lab.v1.Compute.DescribeVolumeAttribute:input_type -> ec2lab.v1.DescribeVolumeAttributeRequest
+	248, // 356: ec2lab.v1.Compute.ModifyVolumeAttribute:input_type -> ec2lab.v1.ModifyVolumeAttributeRequest
+	250, // 357: ec2lab.v1.Compute.GetEbsEncryptionByDefault:input_type -> ec2lab.v1.GetEbsEncryptionByDefaultRequest
+	251, // 358: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:input_type -> ec2lab.v1.EnableEbsEncryptionByDefaultRequest
+	252, // 359: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:input_type -> ec2lab.v1.DisableEbsEncryptionByDefaultRequest
+	254, // 360: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.GetEbsDefaultKmsKeyIdRequest
+	255, // 361: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ModifyEbsDefaultKmsKeyIdRequest
+	256, // 362: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:input_type -> ec2lab.v1.ResetEbsDefaultKmsKeyIdRequest
+	98,  // 363: ec2lab.v1.Compute.CreateSnapshot:input_type -> ec2lab.v1.CreateSnapshotRequest
+	99,  // 364: ec2lab.v1.Compute.DescribeSnapshots:input_type -> ec2lab.v1.DescribeSnapshotsRequest
+	104, // 365: ec2lab.v1.Compute.CopySnapshot:input_type -> ec2lab.v1.CopySnapshotRequest
+	106, // 366: ec2lab.v1.Compute.GetSnapshotLayers:input_type -> ec2lab.v1.GetSnapshotLayersRequest
+	111, // 367: ec2lab.v1.Compute.DeleteSnapshot:input_type -> ec2lab.v1.DeleteSnapshotRequest
+	260, // 368: ec2lab.v1.Compute.DescribeSnapshotAttribute:input_type -> ec2lab.v1.DescribeSnapshotAttributeRequest
+	262, // 369: ec2lab.v1.Compute.ModifySnapshotAttribute:input_type -> ec2lab.v1.ModifySnapshotAttributeRequest
+	264, // 370: ec2lab.v1.Compute.ResetSnapshotAttribute:input_type -> ec2lab.v1.ResetSnapshotAttributeRequest
+	114, // 371: ec2lab.v1.Compute.RegisterImage:input_type -> ec2lab.v1.RegisterImageRequest
+	116, // 372: ec2lab.v1.Compute.CreateImage:input_type -> ec2lab.v1.CreateImageRequest
+	118, // 373: ec2lab.v1.Compute.DescribeImages:input_type -> ec2lab.v1.DescribeImagesRequest
+	120, // 374: ec2lab.v1.Compute.DeregisterImage:input_type -> ec2lab.v1.DeregisterImageRequest
+	109, // 375: ec2lab.v1.Compute.CopyImage:input_type -> ec2lab.v1.CopyImageRequest
+	108, // 376: ec2lab.v1.Compute.GetImageFiles:input_type -> ec2lab.v1.GetImageFilesRequest
+	131, // 377: ec2lab.v1.Compute.ExportImage:input_type -> ec2lab.v1.ExportImageRequest
+	125, // 378: ec2lab.v1.Compute.ModifyImageAttribute:input_type -> ec2lab.v1.ModifyImageAttributeRequest
+	127, // 379: ec2lab.v1.Compute.DescribeImageAttribute:input_type -> ec2lab.v1.DescribeImageAttributeRequest
+	129, // 380: ec2lab.v1.Compute.ResetImageAttribute:input_type -> ec2lab.v1.ResetImageAttributeRequest
+	148, // 381: ec2lab.v1.Compute.CreateVpc:input_type -> ec2lab.v1.CreateVpcRequest
+	149, // 382: ec2lab.v1.Compute.DescribeVpcs:input_type -> ec2lab.v1.DescribeVpcsRequest
+	151, // 383: ec2lab.v1.Compute.DeleteVpc:input_type -> ec2lab.v1.DeleteVpcRequest
+	156, // 384: ec2lab.v1.Compute.CreateSubnet:input_type -> ec2lab.v1.CreateSubnetRequest
+	157, // 385: ec2lab.v1.Compute.DescribeSubnets:input_type -> ec2lab.v1.DescribeSubnetsRequest
+	159, // 386: ec2lab.v1.Compute.DeleteSubnet:input_type -> ec2lab.v1.DeleteSubnetRequest
+	135, // 387: ec2lab.v1.Compute.DescribeVpcAttribute:input_type -> ec2lab.v1.DescribeVpcAttributeRequest
+	137, // 388: ec2lab.v1.Compute.ModifyVpcAttribute:input_type -> ec2lab.v1.ModifyVpcAttributeRequest
+	139, // 389: ec2lab.v1.Compute.AssociateVpcCidrBlock:input_type -> ec2lab.v1.AssociateVpcCidrBlockRequest
+	140, // 390: ec2lab.v1.Compute.DisassociateVpcCidrBlock:input_type -> ec2lab.v1.DisassociateVpcCidrBlockRequest
+	142, // 391: ec2lab.v1.Compute.DescribeVpcClassicLink:input_type -> ec2lab.v1.DescribeVpcClassicLinkRequest
+	145, // 392: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:input_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportRequest
+	154, // 393: ec2lab.v1.Compute.ModifySubnetAttribute:input_type -> ec2lab.v1.ModifySubnetAttributeRequest
+	279, // 394: ec2lab.v1.Compute.CreateDefaultVpc:input_type -> ec2lab.v1.CreateDefaultVpcRequest
+	280, // 395: ec2lab.v1.Compute.CreateDefaultSubnet:input_type -> ec2lab.v1.CreateDefaultSubnetRequest
+	168, // 396: ec2lab.v1.Compute.CreateSecurityGroup:input_type -> ec2lab.v1.CreateSecurityGroupRequest
+	170, // 397: ec2lab.v1.Compute.DeleteSecurityGroup:input_type -> ec2lab.v1.DeleteSecurityGroupRequest
+	172, // 398: ec2lab.v1.Compute.DescribeSecurityGroups:input_type -> ec2lab.v1.DescribeSecurityGroupsRequest
+	174, // 399: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	174, // 400: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:input_type -> ec2lab.v1.SecurityGroupRulesRequest
+	176, // 401: ec2lab.v1.Compute.RevokeSecurityGroupIngress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	176, // 402: ec2lab.v1.Compute.RevokeSecurityGroupEgress:input_type -> ec2lab.v1.RevokeSecurityGroupRulesRequest
+	180, // 403: ec2lab.v1.Compute.DescribeSecurityGroupRules:input_type -> ec2lab.v1.DescribeSecurityGroupRulesRequest
+	184, // 404: ec2lab.v1.Compute.ModifySecurityGroupRules:input_type -> ec2lab.v1.ModifySecurityGroupRulesRequest
+	187, // 405: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	187, // 406: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:input_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsRequest
+	197, // 407: ec2lab.v1.Compute.DescribeNetworkInterfaces:input_type -> ec2lab.v1.DescribeNetworkInterfacesRequest
+	202, // 408: ec2lab.v1.Compute.DescribeRouteTables:input_type -> ec2lab.v1.DescribeRouteTablesRequest
+	207, // 409: ec2lab.v1.Compute.DescribeNetworkAcls:input_type -> ec2lab.v1.DescribeNetworkAclsRequest
+	286, // 410: ec2lab.v1.Compute.AllocateAddress:input_type -> ec2lab.v1.AllocateAddressRequest
+	288, // 411: ec2lab.v1.Compute.AssociateAddress:input_type -> ec2lab.v1.AssociateAddressRequest
+	290, // 412: ec2lab.v1.Compute.DisassociateAddress:input_type -> ec2lab.v1.DisassociateAddressRequest
+	292, // 413: ec2lab.v1.Compute.ReleaseAddress:input_type -> ec2lab.v1.ReleaseAddressRequest
+	294, // 414: ec2lab.v1.Compute.DescribeAddresses:input_type -> ec2lab.v1.DescribeAddressesRequest
+	300, // 415: ec2lab.v1.Compute.CreateInternetGateway:input_type -> ec2lab.v1.CreateInternetGatewayRequest
+	302, // 416: ec2lab.v1.Compute.AttachInternetGateway:input_type -> ec2lab.v1.AttachInternetGatewayRequest
+	304, // 417: ec2lab.v1.Compute.DetachInternetGateway:input_type -> ec2lab.v1.DetachInternetGatewayRequest
+	306, // 418: ec2lab.v1.Compute.DeleteInternetGateway:input_type -> ec2lab.v1.DeleteInternetGatewayRequest
+	308, // 419: ec2lab.v1.Compute.DescribeInternetGateways:input_type -> ec2lab.v1.DescribeInternetGatewaysRequest
+	310, // 420: ec2lab.v1.Compute.CreateRouteTable:input_type -> ec2lab.v1.CreateRouteTableRequest
+	312, // 421: ec2lab.v1.Compute.DeleteRouteTable:input_type -> ec2lab.v1.DeleteRouteTableRequest
+	314, // 422: ec2lab.v1.Compute.CreateRoute:input_type -> ec2lab.v1.CreateRouteRequest
+	316, // 423: ec2lab.v1.Compute.ReplaceRoute:input_type -> ec2lab.v1.ReplaceRouteRequest
+	318, // 424: ec2lab.v1.Compute.DeleteRoute:input_type -> ec2lab.v1.DeleteRouteRequest
+	320, // 425: ec2lab.v1.Compute.AssociateRouteTable:input_type -> ec2lab.v1.AssociateRouteTableRequest
+	323, // 426: ec2lab.v1.Compute.DisassociateRouteTable:input_type -> ec2lab.v1.DisassociateRouteTableRequest
+	325, // 427: ec2lab.v1.Compute.ReplaceRouteTableAssociation:input_type -> ec2lab.v1.ReplaceRouteTableAssociationRequest
+	327, // 428: ec2lab.v1.Compute.CreateNetworkAcl:input_type -> ec2lab.v1.CreateNetworkAclRequest
+	329, // 429: ec2lab.v1.Compute.DeleteNetworkAcl:input_type -> ec2lab.v1.DeleteNetworkAclRequest
+	333, // 430: ec2lab.v1.Compute.CreateNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
+	333, // 431: ec2lab.v1.Compute.ReplaceNetworkAclEntry:input_type -> ec2lab.v1.NetworkAclEntryRequest
+	335, // 432: ec2lab.v1.Compute.DeleteNetworkAclEntry:input_type -> ec2lab.v1.DeleteNetworkAclEntryRequest
+	337, // 433: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:input_type -> ec2lab.v1.ReplaceNetworkAclAssociationRequest
+	222, // 434: ec2lab.v1.Compute.CreateLaunchTemplate:input_type -> ec2lab.v1.CreateLaunchTemplateRequest
+	224, // 435: ec2lab.v1.Compute.CreateLaunchTemplateVersion:input_type -> ec2lab.v1.CreateLaunchTemplateVersionRequest
+	226, // 436: ec2lab.v1.Compute.DescribeLaunchTemplates:input_type -> ec2lab.v1.DescribeLaunchTemplatesRequest
+	228, // 437: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:input_type -> ec2lab.v1.DescribeLaunchTemplateVersionsRequest
+	230, // 438: ec2lab.v1.Compute.ModifyLaunchTemplate:input_type -> ec2lab.v1.ModifyLaunchTemplateRequest
+	232, // 439: ec2lab.v1.Compute.DeleteLaunchTemplate:input_type -> ec2lab.v1.DeleteLaunchTemplateRequest
+	234, // 440: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:input_type -> ec2lab.v1.DeleteLaunchTemplateVersionsRequest
+	237, // 441: ec2lab.v1.Compute.GetLaunchTemplateData:input_type -> ec2lab.v1.GetLaunchTemplateDataRequest
+	339, // 442: ec2lab.v1.Compute.GetSerialConsoleAccessStatus:input_type -> ec2lab.v1.SerialConsoleAccessRequest
+	339, // 443: ec2lab.v1.Compute.EnableSerialConsoleAccess:input_type -> ec2lab.v1.SerialConsoleAccessRequest
+	339, // 444: ec2lab.v1.Compute.DisableSerialConsoleAccess:input_type -> ec2lab.v1.SerialConsoleAccessRequest
+	341, // 445: ec2lab.v1.Compute.GetInstanceMetadataDefaults:input_type -> ec2lab.v1.GetInstanceMetadataDefaultsRequest
+	344, // 446: ec2lab.v1.Compute.ModifyInstanceMetadataDefaults:input_type -> ec2lab.v1.ModifyInstanceMetadataDefaultsRequest
+	346, // 447: ec2lab.v1.Compute.GetDefaultCreditSpecification:input_type -> ec2lab.v1.GetDefaultCreditSpecificationRequest
+	347, // 448: ec2lab.v1.Compute.ModifyDefaultCreditSpecification:input_type -> ec2lab.v1.DefaultCreditSpecificationRequest
+	349, // 449: ec2lab.v1.Compute.DescribeIdFormat:input_type -> ec2lab.v1.DescribeIdFormatRequest
+	350, // 450: ec2lab.v1.Compute.DescribeAggregateIdFormat:input_type -> ec2lab.v1.DescribeAggregateIdFormatRequest
+	351, // 451: ec2lab.v1.Compute.DescribeIdentityIdFormat:input_type -> ec2lab.v1.DescribeIdentityIdFormatRequest
+	356, // 452: ec2lab.v1.Compute.CreateDhcpOptions:input_type -> ec2lab.v1.CreateDhcpOptionsRequest
+	358, // 453: ec2lab.v1.Compute.DeleteDhcpOptions:input_type -> ec2lab.v1.DeleteDhcpOptionsRequest
+	360, // 454: ec2lab.v1.Compute.DescribeDhcpOptions:input_type -> ec2lab.v1.DescribeDhcpOptionsRequest
+	362, // 455: ec2lab.v1.Compute.AssociateDhcpOptions:input_type -> ec2lab.v1.AssociateDhcpOptionsRequest
+	364, // 456: ec2lab.v1.Compute.EnableImageDeregistrationProtection:input_type -> ec2lab.v1.EnableImageDeregistrationProtectionRequest
+	365, // 457: ec2lab.v1.Compute.DisableImageDeregistrationProtection:input_type -> ec2lab.v1.DisableImageDeregistrationProtectionRequest
+	367, // 458: ec2lab.v1.Compute.EnableImageDeprecation:input_type -> ec2lab.v1.EnableImageDeprecationRequest
+	369, // 459: ec2lab.v1.Compute.DisableImageDeprecation:input_type -> ec2lab.v1.DisableImageDeprecationRequest
+	371, // 460: ec2lab.v1.Compute.CancelImageLaunchPermission:input_type -> ec2lab.v1.CancelImageLaunchPermissionRequest
+	373, // 461: ec2lab.v1.Compute.DescribeInstanceImageMetadata:input_type -> ec2lab.v1.DescribeInstanceImageMetadataRequest
+	377, // 462: ec2lab.v1.Compute.DescribeNetworkInterfaceAttribute:input_type -> ec2lab.v1.DescribeNetworkInterfaceAttributeRequest
+	379, // 463: ec2lab.v1.Compute.ModifyNetworkInterfaceAttribute:input_type -> ec2lab.v1.ModifyNetworkInterfaceAttributeRequest
+	385, // 464: ec2lab.v1.Compute.ResetNetworkInterfaceAttribute:input_type -> ec2lab.v1.ResetNetworkInterfaceAttributeRequest
+	387, // 465: ec2lab.v1.Compute.DescribeSecurityGroupReferences:input_type -> ec2lab.v1.DescribeSecurityGroupReferencesRequest
+	390, // 466: ec2lab.v1.Compute.DescribeStaleSecurityGroups:input_type -> ec2lab.v1.DescribeStaleSecurityGroupsRequest
+	394, // 467: ec2lab.v1.Compute.GetSecurityGroupsForVpc:input_type -> ec2lab.v1.GetSecurityGroupsForVpcRequest
+	397, // 468: ec2lab.v1.Compute.ReportInstanceStatus:input_type -> ec2lab.v1.ReportInstanceStatusRequest
+	401, // 469: ec2lab.v1.Compute.CreateNatGateway:input_type -> ec2lab.v1.CreateNatGatewayRequest
+	403, // 470: ec2lab.v1.Compute.DescribeNatGateways:input_type -> ec2lab.v1.DescribeNatGatewaysRequest
+	405, // 471: ec2lab.v1.Compute.DeleteNatGateway:input_type -> ec2lab.v1.DeleteNatGatewayRequest
+	1,   // 472: ec2lab.v1.Accounts.CreateAccount:input_type -> ec2lab.v1.CreateAccountRequest
+	2,   // 473: ec2lab.v1.Accounts.CreateAccessKey:input_type -> ec2lab.v1.CreateAccessKeyRequest
+	3,   // 474: ec2lab.v1.Accounts.DisableAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	3,   // 475: ec2lab.v1.Accounts.RotateAccessKey:input_type -> ec2lab.v1.AccessKeyIdRequest
+	4,   // 476: ec2lab.v1.Accounts.ListAccounts:input_type -> ec2lab.v1.ListAccountsRequest
+	26,  // 477: ec2lab.v1.Compute.RunInstances:output_type -> ec2lab.v1.Reservation
+	28,  // 478: ec2lab.v1.Compute.DescribeInstances:output_type -> ec2lab.v1.DescribeInstancesResponse
+	32,  // 479: ec2lab.v1.Compute.StartInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	32,  // 480: ec2lab.v1.Compute.StopInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	33,  // 481: ec2lab.v1.Compute.RebootInstances:output_type -> ec2lab.v1.RebootInstancesResponse
+	32,  // 482: ec2lab.v1.Compute.TerminateInstances:output_type -> ec2lab.v1.InstanceStateChanges
+	35,  // 483: ec2lab.v1.Compute.GetConsoleOutput:output_type -> ec2lab.v1.GetConsoleOutputResponse
+	37,  // 484: ec2lab.v1.Compute.StreamConsole:output_type -> ec2lab.v1.ConsoleChunk
+	39,  // 485: ec2lab.v1.Compute.DescribeInstanceAttribute:output_type -> ec2lab.v1.InstanceAttribute
+	21,  // 486: ec2lab.v1.Compute.ModifyInstanceMetadataOptions:output_type -> ec2lab.v1.ModifyInstanceMetadataOptionsResponse
+	47,  // 487: ec2lab.v1.Compute.ModifyInstanceAttribute:output_type -> ec2lab.v1.ModifyInstanceAttributeResponse
+	49,  // 488: ec2lab.v1.Compute.DescribeInstanceStatus:output_type -> ec2lab.v1.DescribeInstanceStatusResponse
+	273, // 489: ec2lab.v1.Compute.ModifyInstanceCreditSpecification:output_type -> ec2lab.v1.ModifyInstanceCreditSpecificationResponse
+	276, // 490: ec2lab.v1.Compute.DescribeInstanceCreditSpecifications:output_type -> ec2lab.v1.DescribeInstanceCreditSpecificationsResponse
+	278, // 491: ec2lab.v1.Compute.ResetInstanceAttribute:output_type -> ec2lab.v1.ResetInstanceAttributeResponse
+	282, // 492: ec2lab.v1.Compute.GetInstanceUefiData:output_type -> ec2lab.v1.GetInstanceUefiDataResponse
+	285, // 493: ec2lab.v1.Compute.DescribeInstanceTopology:output_type -> ec2lab.v1.DescribeInstanceTopologyResponse
+	56,  // 494: ec2lab.v1.Compute.DescribeInstanceTypes:output_type -> ec2lab.v1.DescribeInstanceTypesResponse
+	59,  // 495: ec2lab.v1.Compute.DescribeRegions:output_type -> ec2lab.v1.DescribeRegionsResponse
+	102, // 496: ec2lab.v1.Compute.DescribeAccountAttributes:output_type -> ec2lab.v1.DescribeAccountAttributesResponse
+	62,  // 497: ec2lab.v1.Compute.DescribeAvailabilityZones:output_type -> ec2lab.v1.DescribeAvailabilityZonesResponse
+	65,  // 498: ec2lab.v1.Compute.DescribeHosts:output_type -> ec2lab.v1.DescribeHostsResponse
+	268, // 499: ec2lab.v1.Compute.DescribeInstanceTypeOfferings:output_type -> ec2lab.v1.DescribeInstanceTypeOfferingsResponse
+	66,  // 500: ec2lab.v1.Compute.CreateKeyPair:output_type -> ec2lab.v1.KeyPair
+	66,  // 501: ec2lab.v1.Compute.ImportKeyPair:output_type -> ec2lab.v1.KeyPair
+	70,  // 502: ec2lab.v1.Compute.DescribeKeyPairs:output_type -> ec2lab.v1.DescribeKeyPairsResponse
+	72,  // 503: ec2lab.v1.Compute.DeleteKeyPair:output_type -> ec2lab.v1.DeleteKeyPairResponse
+	73,  // 504: ec2lab.v1.Compute.CreatePlacementGroup:output_type -> ec2lab.v1.PlacementGroup
+	76,  // 505: ec2lab.v1.Compute.DescribePlacementGroups:output_type -> ec2lab.v1.DescribePlacementGroupsResponse
+	78,  // 506: ec2lab.v1.Compute.DeletePlacementGroup:output_type -> ec2lab.v1.DeletePlacementGroupResponse
+	80,  // 507: ec2lab.v1.Compute.CreateTags:output_type -> ec2lab.v1.CreateTagsResponse
+	82,  // 508: ec2lab.v1.Compute.DeleteTags:output_type -> ec2lab.v1.DeleteTagsResponse
+	85,  // 509: ec2lab.v1.Compute.DescribeTags:output_type -> ec2lab.v1.DescribeTagsResponse
+	87,  // 510: ec2lab.v1.Compute.CreateVolume:output_type -> ec2lab.v1.Volume
+	90,  // 511: ec2lab.v1.Compute.DescribeVolumes:output_type -> ec2lab.v1.DescribeVolumesResponse
+	86,  // 512: ec2lab.v1.Compute.AttachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	86,  // 513: ec2lab.v1.Compute.DetachVolume:output_type -> ec2lab.v1.VolumeAttachment
+	94,  // 514: ec2lab.v1.Compute.ModifyVolume:output_type -> ec2lab.v1.VolumeModification
+	96,  // 515: ec2lab.v1.Compute.DeleteVolume:output_type -> ec2lab.v1.DeleteVolumeResponse
+	240, // 516: ec2lab.v1.Compute.DescribeVolumesModifications:output_type -> ec2lab.v1.DescribeVolumesModificationsResponse
+	242, // 517: ec2lab.v1.Compute.DescribeVolumeStatus:output_type -> ec2lab.v1.DescribeVolumeStatusResponse
+	247, // 518: ec2lab.v1.Compute.DescribeVolumeAttribute:output_type -> ec2lab.v1.VolumeAttribute
+	249, // 519: ec2lab.v1.Compute.ModifyVolumeAttribute:output_type -> ec2lab.v1.ModifyVolumeAttributeResponse
+	253, // 520: ec2lab.v1.Compute.GetEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 521: ec2lab.v1.Compute.EnableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	253, // 522: ec2lab.v1.Compute.DisableEbsEncryptionByDefault:output_type -> ec2lab.v1.EbsEncryptionByDefault
+	257, // 523: ec2lab.v1.Compute.GetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 524: ec2lab.v1.Compute.ModifyEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	257, // 525: ec2lab.v1.Compute.ResetEbsDefaultKmsKeyId:output_type -> ec2lab.v1.EbsDefaultKmsKeyId
+	97,  // 526: ec2lab.v1.Compute.CreateSnapshot:output_type -> ec2lab.v1.Snapshot
+	100, // 527: ec2lab.v1.Compute.DescribeSnapshots:output_type -> ec2lab.v1.DescribeSnapshotsResponse
+	105, // 528: ec2lab.v1.Compute.CopySnapshot:output_type -> ec2lab.v1.CopySnapshotResponse
+	107, // 529: ec2lab.v1.Compute.GetSnapshotLayers:output_type -> ec2lab.v1.LayerChunk
+	112, // 530: ec2lab.v1.Compute.DeleteSnapshot:output_type -> ec2lab.v1.DeleteSnapshotResponse
+	261, // 531: ec2lab.v1.Compute.DescribeSnapshotAttribute:output_type -> ec2lab.v1.SnapshotAttribute
+	263, // 532: ec2lab.v1.Compute.ModifySnapshotAttribute:output_type -> ec2lab.v1.ModifySnapshotAttributeResponse
+	265, // 533: ec2lab.v1.Compute.ResetSnapshotAttribute:output_type -> ec2lab.v1.ResetSnapshotAttributeResponse
+	115, // 534: ec2lab.v1.Compute.RegisterImage:output_type -> ec2lab.v1.RegisterImageResponse
+	117, // 535: ec2lab.v1.Compute.CreateImage:output_type -> ec2lab.v1.CreateImageResponse
+	119, // 536: ec2lab.v1.Compute.DescribeImages:output_type -> ec2lab.v1.DescribeImagesResponse
+	121, // 537: ec2lab.v1.Compute.DeregisterImage:output_type -> ec2lab.v1.DeregisterImageResponse
+	110, // 538: ec2lab.v1.Compute.CopyImage:output_type -> ec2lab.v1.CopyImageResponse
+	107, // 539: ec2lab.v1.Compute.GetImageFiles:output_type -> ec2lab.v1.LayerChunk
+	132, // 540: ec2lab.v1.Compute.ExportImage:output_type -> ec2lab.v1.ExportImageResponse
+	126, // 541: ec2lab.v1.Compute.ModifyImageAttribute:output_type -> ec2lab.v1.ModifyImageAttributeResponse
+	128, // 542: ec2lab.v1.Compute.DescribeImageAttribute:output_type -> ec2lab.v1.ImageAttribute
+	130, // 543: ec2lab.v1.Compute.ResetImageAttribute:output_type -> ec2lab.v1.ResetImageAttributeResponse
+	133, // 544: ec2lab.v1.Compute.CreateVpc:output_type -> ec2lab.v1.Vpc
+	150, // 545: ec2lab.v1.Compute.DescribeVpcs:output_type -> ec2lab.v1.DescribeVpcsResponse
+	152, // 546: ec2lab.v1.Compute.DeleteVpc:output_type -> ec2lab.v1.DeleteVpcResponse
+	153, // 547: ec2lab.v1.Compute.CreateSubnet:output_type -> ec2lab.v1.Subnet
+	158, // 548: ec2lab.v1.Compute.DescribeSubnets:output_type -> ec2lab.v1.DescribeSubnetsResponse
+	160, // 549: ec2lab.v1.Compute.DeleteSubnet:output_type -> ec2lab.v1.DeleteSubnetResponse
+	136, // 550: ec2lab.v1.Compute.DescribeVpcAttribute:output_type -> ec2lab.v1.VpcAttribute
+	138, // 551: ec2lab.v1.Compute.ModifyVpcAttribute:output_type -> ec2lab.v1.ModifyVpcAttributeResponse
+	141, // 552: ec2lab.v1.Compute.AssociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	141, // 553: ec2lab.v1.Compute.DisassociateVpcCidrBlock:output_type -> ec2lab.v1.VpcCidrBlockResponse
+	144, // 554: ec2lab.v1.Compute.DescribeVpcClassicLink:output_type -> ec2lab.v1.DescribeVpcClassicLinkResponse
+	147, // 555: ec2lab.v1.Compute.DescribeVpcClassicLinkDnsSupport:output_type -> ec2lab.v1.DescribeVpcClassicLinkDnsSupportResponse
+	155, // 556: ec2lab.v1.Compute.ModifySubnetAttribute:output_type -> ec2lab.v1.ModifySubnetAttributeResponse
+	133, // 557: ec2lab.v1.Compute.CreateDefaultVpc:output_type -> ec2lab.v1.Vpc
+	153, // 558: ec2lab.v1.Compute.CreateDefaultSubnet:output_type -> ec2lab.v1.Subnet
+	169, // 559: ec2lab.v1.Compute.CreateSecurityGroup:output_type -> ec2lab.v1.CreateSecurityGroupResponse
+	171, // 560: ec2lab.v1.Compute.DeleteSecurityGroup:output_type -> ec2lab.v1.DeleteSecurityGroupResponse
+	173, // 561: ec2lab.v1.Compute.DescribeSecurityGroups:output_type -> ec2lab.v1.DescribeSecurityGroupsResponse
+	175, // 562: ec2lab.v1.Compute.AuthorizeSecurityGroupIngress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	175, // 563: ec2lab.v1.Compute.AuthorizeSecurityGroupEgress:output_type -> ec2lab.v1.SecurityGroupRulesResponse
+	177, // 564: ec2lab.v1.Compute.RevokeSecurityGroupIngress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	177, // 565: ec2lab.v1.Compute.RevokeSecurityGroupEgress:output_type -> ec2lab.v1.RevokeSecurityGroupRulesResponse
+	181, // 566: ec2lab.v1.Compute.DescribeSecurityGroupRules:output_type -> ec2lab.v1.DescribeSecurityGroupRulesResponse
+	185, // 567: ec2lab.v1.Compute.ModifySecurityGroupRules:output_type -> ec2lab.v1.ModifySecurityGroupRulesResponse
+	188, // 568: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsIngress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	188, // 569: ec2lab.v1.Compute.UpdateSecurityGroupRuleDescriptionsEgress:output_type -> ec2lab.v1.UpdateSecurityGroupRuleDescriptionsResponse
+	198, // 570: ec2lab.v1.Compute.DescribeNetworkInterfaces:output_type -> ec2lab.v1.DescribeNetworkInterfacesResponse
+	203, // 571: ec2lab.v1.Compute.DescribeRouteTables:output_type -> ec2lab.v1.DescribeRouteTablesResponse
+	208, // 572: ec2lab.v1.Compute.DescribeNetworkAcls:output_type -> ec2lab.v1.DescribeNetworkAclsResponse
+	287, // 573: ec2lab.v1.Compute.AllocateAddress:output_type -> ec2lab.v1.AllocateAddressResponse
+	289, // 574: ec2lab.v1.Compute.AssociateAddress:output_type -> ec2lab.v1.AssociateAddressResponse
+	291, // 575: ec2lab.v1.Compute.DisassociateAddress:output_type -> ec2lab.v1.DisassociateAddressResponse
+	293, // 576: ec2lab.v1.Compute.ReleaseAddress:output_type -> ec2lab.v1.ReleaseAddressResponse
+	295, // 577: ec2lab.v1.Compute.DescribeAddresses:output_type -> ec2lab.v1.DescribeAddressesResponse
+	301, // 578: ec2lab.v1.Compute.CreateInternetGateway:output_type -> ec2lab.v1.CreateInternetGatewayResponse
+	303, // 579: ec2lab.v1.Compute.AttachInternetGateway:output_type -> ec2lab.v1.AttachInternetGatewayResponse
+	305, // 580: ec2lab.v1.Compute.DetachInternetGateway:output_type -> ec2lab.v1.DetachInternetGatewayResponse
+	307, // 581: ec2lab.v1.Compute.DeleteInternetGateway:output_type -> ec2lab.v1.DeleteInternetGatewayResponse
+	309, // 582: ec2lab.v1.Compute.DescribeInternetGateways:output_type -> ec2lab.v1.DescribeInternetGatewaysResponse
+	311, // 583: ec2lab.v1.Compute.CreateRouteTable:output_type -> ec2lab.v1.CreateRouteTableResponse
+	313, // 584: ec2lab.v1.Compute.DeleteRouteTable:output_type -> ec2lab.v1.DeleteRouteTableResponse
+	315, // 585: ec2lab.v1.Compute.CreateRoute:output_type -> ec2lab.v1.CreateRouteResponse
+	317, // 586: ec2lab.v1.Compute.ReplaceRoute:output_type -> ec2lab.v1.ReplaceRouteResponse
+	319, // 587: ec2lab.v1.Compute.DeleteRoute:output_type -> ec2lab.v1.DeleteRouteResponse
+	322, // 588: ec2lab.v1.Compute.AssociateRouteTable:output_type -> ec2lab.v1.AssociateRouteTableResponse
+	324, // 589: ec2lab.v1.Compute.DisassociateRouteTable:output_type -> ec2lab.v1.DisassociateRouteTableResponse
+	326, // 590: ec2lab.v1.Compute.ReplaceRouteTableAssociation:output_type -> ec2lab.v1.ReplaceRouteTableAssociationResponse
+	328, // 591: ec2lab.v1.Compute.CreateNetworkAcl:output_type -> ec2lab.v1.CreateNetworkAclResponse
+	330, // 592: ec2lab.v1.Compute.DeleteNetworkAcl:output_type -> ec2lab.v1.DeleteNetworkAclResponse
+	334, // 593: ec2lab.v1.Compute.CreateNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
+	334, // 594: ec2lab.v1.Compute.ReplaceNetworkAclEntry:output_type -> ec2lab.v1.NetworkAclEntryResponse
+	336, // 595: ec2lab.v1.Compute.DeleteNetworkAclEntry:output_type -> ec2lab.v1.DeleteNetworkAclEntryResponse
+	338, // 596: ec2lab.v1.Compute.ReplaceNetworkAclAssociation:output_type -> ec2lab.v1.ReplaceNetworkAclAssociationResponse
+	223, // 597: ec2lab.v1.Compute.CreateLaunchTemplate:output_type -> ec2lab.v1.CreateLaunchTemplateResponse
+	225, // 598: ec2lab.v1.Compute.CreateLaunchTemplateVersion:output_type -> ec2lab.v1.CreateLaunchTemplateVersionResponse
+	227, // 599: ec2lab.v1.Compute.DescribeLaunchTemplates:output_type -> ec2lab.v1.DescribeLaunchTemplatesResponse
+	229, // 600: ec2lab.v1.Compute.DescribeLaunchTemplateVersions:output_type -> ec2lab.v1.DescribeLaunchTemplateVersionsResponse
+	231, // 601: ec2lab.v1.Compute.ModifyLaunchTemplate:output_type -> ec2lab.v1.ModifyLaunchTemplateResponse
+	233, // 602: ec2lab.v1.Compute.DeleteLaunchTemplate:output_type -> ec2lab.v1.DeleteLaunchTemplateResponse
+	235, // 603: ec2lab.v1.Compute.DeleteLaunchTemplateVersions:output_type -> ec2lab.v1.DeleteLaunchTemplateVersionsResponse
+	238, // 604: ec2lab.v1.Compute.GetLaunchTemplateData:output_type -> ec2lab.v1.GetLaunchTemplateDataResponse
+	340, // 605: ec2lab.v1.Compute.GetSerialConsoleAccessStatus:output_type -> ec2lab.v1.SerialConsoleAccessStatus
+	340, // 606: ec2lab.v1.Compute.EnableSerialConsoleAccess:output_type -> ec2lab.v1.SerialConsoleAccessStatus
+	340, // 607: ec2lab.v1.Compute.DisableSerialConsoleAccess:output_type -> ec2lab.v1.SerialConsoleAccessStatus
+	343, // 608: ec2lab.v1.Compute.GetInstanceMetadataDefaults:output_type -> ec2lab.v1.GetInstanceMetadataDefaultsResponse
+	345, // 609: ec2lab.v1.Compute.ModifyInstanceMetadataDefaults:output_type -> ec2lab.v1.ModifyInstanceMetadataDefaultsResponse
+	348, // 610: ec2lab.v1.Compute.GetDefaultCreditSpecification:output_type -> ec2lab.v1.DefaultCreditSpecificationResponse
+	348, // 611: ec2lab.v1.Compute.ModifyDefaultCreditSpecification:output_type -> ec2lab.v1.DefaultCreditSpecificationResponse
+	353, // 612: ec2lab.v1.Compute.DescribeIdFormat:output_type -> ec2lab.v1.IdFormatResponse
+	353, // 613: ec2lab.v1.Compute.DescribeAggregateIdFormat:output_type -> ec2lab.v1.IdFormatResponse
+	353, // 614: ec2lab.v1.Compute.DescribeIdentityIdFormat:output_type -> ec2lab.v1.IdFormatResponse
+	357, // 615: ec2lab.v1.Compute.CreateDhcpOptions:output_type -> ec2lab.v1.CreateDhcpOptionsResponse
+	359, // 616: ec2lab.v1.Compute.DeleteDhcpOptions:output_type -> ec2lab.v1.DeleteDhcpOptionsResponse
+	361, // 617: ec2lab.v1.Compute.DescribeDhcpOptions:output_type -> ec2lab.v1.DescribeDhcpOptionsResponse
+	363, // 618: ec2lab.v1.Compute.AssociateDhcpOptions:output_type -> ec2lab.v1.AssociateDhcpOptionsResponse
+	366, // 619: ec2lab.v1.Compute.EnableImageDeregistrationProtection:output_type -> ec2lab.v1.ImageDeregistrationProtectionResponse
+	366, // 620: ec2lab.v1.Compute.DisableImageDeregistrationProtection:output_type -> ec2lab.v1.ImageDeregistrationProtectionResponse
+	368, // 621: ec2lab.v1.Compute.EnableImageDeprecation:output_type -> ec2lab.v1.EnableImageDeprecationResponse
+	370, // 622: ec2lab.v1.Compute.DisableImageDeprecation:output_type -> ec2lab.v1.DisableImageDeprecationResponse
+	372, // 623: ec2lab.v1.Compute.CancelImageLaunchPermission:output_type -> ec2lab.v1.CancelImageLaunchPermissionResponse
+	374, // 624: ec2lab.v1.Compute.DescribeInstanceImageMetadata:output_type -> ec2lab.v1.DescribeInstanceImageMetadataResponse
+	378, // 625: ec2lab.v1.Compute.DescribeNetworkInterfaceAttribute:output_type -> ec2lab.v1.DescribeNetworkInterfaceAttributeResponse
+	384, // 626: ec2lab.v1.Compute.ModifyNetworkInterfaceAttribute:output_type -> ec2lab.v1.ModifyNetworkInterfaceAttributeResponse
+	386, // 627: ec2lab.v1.Compute.ResetNetworkInterfaceAttribute:output_type -> ec2lab.v1.ResetNetworkInterfaceAttributeResponse
+	388, // 628: ec2lab.v1.Compute.DescribeSecurityGroupReferences:output_type -> ec2lab.v1.DescribeSecurityGroupReferencesResponse
+	391, // 629: ec2lab.v1.Compute.DescribeStaleSecurityGroups:output_type -> ec2lab.v1.DescribeStaleSecurityGroupsResponse
+	395, // 630: ec2lab.v1.Compute.GetSecurityGroupsForVpc:output_type -> ec2lab.v1.GetSecurityGroupsForVpcResponse
+	398, // 631: ec2lab.v1.Compute.ReportInstanceStatus:output_type -> ec2lab.v1.ReportInstanceStatusResponse
+	402, // 632: ec2lab.v1.Compute.CreateNatGateway:output_type -> ec2lab.v1.CreateNatGatewayResponse
+	404, // 633: ec2lab.v1.Compute.DescribeNatGateways:output_type -> ec2lab.v1.DescribeNatGatewaysResponse
+	406, // 634: ec2lab.v1.Compute.DeleteNatGateway:output_type -> ec2lab.v1.DeleteNatGatewayResponse
+	0,   // 635: ec2lab.v1.Accounts.CreateAccount:output_type -> ec2lab.v1.AccessKey
+	0,   // 636: ec2lab.v1.Accounts.CreateAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 637: ec2lab.v1.Accounts.DisableAccessKey:output_type -> ec2lab.v1.AccessKey
+	0,   // 638: ec2lab.v1.Accounts.RotateAccessKey:output_type -> ec2lab.v1.AccessKey
+	6,   // 639: ec2lab.v1.Accounts.ListAccounts:output_type -> ec2lab.v1.ListAccountsResponse
+	477, // [477:640] is the sub-list for method output_type
+	314, // [314:477] is the sub-list for method input_type
+	314, // [314:314] is the sub-list for extension type_name
+	314, // [314:314] is the sub-list for extension extendee
+	0,   // [0:314] is the sub-list for field type_name
 }
 
 func init() { file_ec2lab_v1_ec2lab_proto_init() }
@@ -29627,7 +30349,7 @@ func file_ec2lab_v1_ec2lab_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ec2lab_v1_ec2lab_proto_rawDesc), len(file_ec2lab_v1_ec2lab_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   399,
+			NumMessages:   407,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -179,6 +179,9 @@ const (
 	Compute_DescribeStaleSecurityGroups_FullMethodName                = "/ec2lab.v1.Compute/DescribeStaleSecurityGroups"
 	Compute_GetSecurityGroupsForVpc_FullMethodName                    = "/ec2lab.v1.Compute/GetSecurityGroupsForVpc"
 	Compute_ReportInstanceStatus_FullMethodName                       = "/ec2lab.v1.Compute/ReportInstanceStatus"
+	Compute_CreateNatGateway_FullMethodName                           = "/ec2lab.v1.Compute/CreateNatGateway"
+	Compute_DescribeNatGateways_FullMethodName                        = "/ec2lab.v1.Compute/DescribeNatGateways"
+	Compute_DeleteNatGateway_FullMethodName                           = "/ec2lab.v1.Compute/DeleteNatGateway"
 )
 
 // ComputeClient is the client API for Compute service.
@@ -422,6 +425,11 @@ type ComputeClient interface {
 	// ReportInstanceStatus records a user's report about instances' health
 	// (as on EC2, statuses do not change).
 	ReportInstanceStatus(ctx context.Context, in *ReportInstanceStatusRequest, opts ...grpc.CallOption) (*ReportInstanceStatusResponse, error)
+	// NAT gateways: a public subnet's gateway, with an Elastic IP, through
+	// which private subnets routing 0.0.0.0/0 to it reach the uplink.
+	CreateNatGateway(ctx context.Context, in *CreateNatGatewayRequest, opts ...grpc.CallOption) (*CreateNatGatewayResponse, error)
+	DescribeNatGateways(ctx context.Context, in *DescribeNatGatewaysRequest, opts ...grpc.CallOption) (*DescribeNatGatewaysResponse, error)
+	DeleteNatGateway(ctx context.Context, in *DeleteNatGatewayRequest, opts ...grpc.CallOption) (*DeleteNatGatewayResponse, error)
 }
 
 type computeClient struct {
@@ -2003,6 +2011,36 @@ func (c *computeClient) ReportInstanceStatus(ctx context.Context, in *ReportInst
 	return out, nil
 }
 
+func (c *computeClient) CreateNatGateway(ctx context.Context, in *CreateNatGatewayRequest, opts ...grpc.CallOption) (*CreateNatGatewayResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateNatGatewayResponse)
+	err := c.cc.Invoke(ctx, Compute_CreateNatGateway_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DescribeNatGateways(ctx context.Context, in *DescribeNatGatewaysRequest, opts ...grpc.CallOption) (*DescribeNatGatewaysResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DescribeNatGatewaysResponse)
+	err := c.cc.Invoke(ctx, Compute_DescribeNatGateways_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *computeClient) DeleteNatGateway(ctx context.Context, in *DeleteNatGatewayRequest, opts ...grpc.CallOption) (*DeleteNatGatewayResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteNatGatewayResponse)
+	err := c.cc.Invoke(ctx, Compute_DeleteNatGateway_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ComputeServer is the server API for Compute service.
 // All implementations must embed UnimplementedComputeServer
 // for forward compatibility.
@@ -2244,6 +2282,11 @@ type ComputeServer interface {
 	// ReportInstanceStatus records a user's report about instances' health
 	// (as on EC2, statuses do not change).
 	ReportInstanceStatus(context.Context, *ReportInstanceStatusRequest) (*ReportInstanceStatusResponse, error)
+	// NAT gateways: a public subnet's gateway, with an Elastic IP, through
+	// which private subnets routing 0.0.0.0/0 to it reach the uplink.
+	CreateNatGateway(context.Context, *CreateNatGatewayRequest) (*CreateNatGatewayResponse, error)
+	DescribeNatGateways(context.Context, *DescribeNatGatewaysRequest) (*DescribeNatGatewaysResponse, error)
+	DeleteNatGateway(context.Context, *DeleteNatGatewayRequest) (*DeleteNatGatewayResponse, error)
 	mustEmbedUnimplementedComputeServer()
 }
 
@@ -2718,6 +2761,15 @@ func (UnimplementedComputeServer) GetSecurityGroupsForVpc(context.Context, *GetS
 }
 func (UnimplementedComputeServer) ReportInstanceStatus(context.Context, *ReportInstanceStatusRequest) (*ReportInstanceStatusResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ReportInstanceStatus not implemented")
+}
+func (UnimplementedComputeServer) CreateNatGateway(context.Context, *CreateNatGatewayRequest) (*CreateNatGatewayResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateNatGateway not implemented")
+}
+func (UnimplementedComputeServer) DescribeNatGateways(context.Context, *DescribeNatGatewaysRequest) (*DescribeNatGatewaysResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DescribeNatGateways not implemented")
+}
+func (UnimplementedComputeServer) DeleteNatGateway(context.Context, *DeleteNatGatewayRequest) (*DeleteNatGatewayResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteNatGateway not implemented")
 }
 func (UnimplementedComputeServer) mustEmbedUnimplementedComputeServer() {}
 func (UnimplementedComputeServer) testEmbeddedByValue()                 {}
@@ -5505,6 +5557,60 @@ func _Compute_ReportInstanceStatus_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Compute_CreateNatGateway_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateNatGatewayRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).CreateNatGateway(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_CreateNatGateway_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).CreateNatGateway(ctx, req.(*CreateNatGatewayRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DescribeNatGateways_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DescribeNatGatewaysRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DescribeNatGateways(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DescribeNatGateways_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DescribeNatGateways(ctx, req.(*DescribeNatGatewaysRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Compute_DeleteNatGateway_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteNatGatewayRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ComputeServer).DeleteNatGateway(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Compute_DeleteNatGateway_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ComputeServer).DeleteNatGateway(ctx, req.(*DeleteNatGatewayRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Compute_ServiceDesc is the grpc.ServiceDesc for Compute service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -6119,6 +6225,18 @@ var Compute_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ReportInstanceStatus",
 			Handler:    _Compute_ReportInstanceStatus_Handler,
+		},
+		{
+			MethodName: "CreateNatGateway",
+			Handler:    _Compute_CreateNatGateway_Handler,
+		},
+		{
+			MethodName: "DescribeNatGateways",
+			Handler:    _Compute_DescribeNatGateways_Handler,
+		},
+		{
+			MethodName: "DeleteNatGateway",
+			Handler:    _Compute_DeleteNatGateway_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
