@@ -50,11 +50,15 @@ func (c *Compute) ReleaseAddress(ctx context.Context, r *v1.ReleaseAddressReques
 	return &v1.ReleaseAddressResponse{}, nil
 }
 
-// DescribeAddresses lists the caller's Elastic IPs.
+// DescribeAddresses lists the caller's Elastic IPs; a DryRun answers
+// DryRunOperation once the addresses named are found.
 func (c *Compute) DescribeAddresses(ctx context.Context, r *v1.DescribeAddressesRequest) (*v1.DescribeAddressesResponse, error) {
 	as, err := c.svc.DescribeAddresses(ctx, r.GetAllocationIds(), r.GetPublicIps(), filtersIn(r.GetFilters()))
 	if err != nil {
 		return nil, err
+	}
+	if r.GetDryRun() {
+		return nil, controller.DryRun()
 	}
 	out := &v1.DescribeAddressesResponse{}
 	for _, a := range as {

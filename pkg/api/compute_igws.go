@@ -40,12 +40,16 @@ func (c *Compute) DeleteInternetGateway(ctx context.Context, r *v1.DeleteInterne
 	return &v1.DeleteInternetGatewayResponse{}, nil
 }
 
-// DescribeInternetGateways lists internet gateways.
+// DescribeInternetGateways lists internet gateways; a DryRun answers
+// DryRunOperation once the gateways named are found.
 func (c *Compute) DescribeInternetGateways(ctx context.Context, r *v1.DescribeInternetGatewaysRequest) (*v1.DescribeInternetGatewaysResponse, error) {
 	gs, next, err := c.svc.DescribeInternetGateways(ctx, r.GetInternetGatewayIds(), filtersIn(r.GetFilters()),
 		page(r.GetMaxResults(), r.GetNextToken()))
 	if err != nil {
 		return nil, err
+	}
+	if r.GetDryRun() {
+		return nil, controller.DryRun()
 	}
 	out := &v1.DescribeInternetGatewaysResponse{NextToken: next}
 	for _, g := range gs {

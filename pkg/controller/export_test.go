@@ -107,3 +107,18 @@ func (f txnFailingStore) Txn(context.Context, ...store.Op) (int64, error) { retu
 
 // Ctx1 is a context signed in as Acct1.
 func (e *EdgeRig) Ctx1() context.Context { return ctxFor(e.Acct1) }
+
+// Records are every key in the rig's store and its value, for tests that
+// check a call wrote nothing.
+func (e *EdgeRig) Records(t *testing.T) map[string]string {
+	t.Helper()
+	kvs, err := e.Svc.st.List(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[string]string, len(kvs))
+	for _, kv := range kvs {
+		out[kv.Key] = string(kv.Value)
+	}
+	return out
+}

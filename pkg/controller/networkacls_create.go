@@ -11,22 +11,25 @@ import (
 
 // CreateNetworkACL records a network ACL of a VPC. As EC2's, it starts
 // with only the two catch-all deny entries (rule 32767, egress and
-// ingress) and no subnets. A retry with the first call's client token
-// answers the ACL that call made.
+// ingress) and no subnets. A retry with the first call's client token,
+// concurrent or not, answers the ACL that call made.
 func (s *Service) CreateNetworkACL(ctx context.Context, req CreateInVPC) (NetworkACL, error) {
 	acct, err := account(ctx)
 	if err != nil {
 		return NetworkACL{}, err
 	}
-	if id, err := s.replayedID(ctx, acct, "CreateNetworkAcl", req); err != nil {
-		return NetworkACL{}, err
-	} else if id != "" {
+	return createInVPC(ctx, s, acct, "CreateNetworkAcl", req, func(id string) (NetworkACL, error) {
 		acls, _, err := s.DescribeNetworkAcls(ctx, []string{id}, nil, Page{})
 		if err != nil {
 			return NetworkACL{}, err
 		}
 		return acls[0], nil
-	}
+	}, func() (NetworkACL, error) { return s.createNetworkACL(ctx, acct, req) })
+}
+
+// createNetworkACL checks and writes one CreateNetworkACL; a write that
+// conflicts returns an error wrapping store.ErrConflict.
+func (s *Service) createNetworkACL(ctx context.Context, acct string, req CreateInVPC) (NetworkACL, error) {
 	v, vrev, err := s.ownVPC(ctx, acct, req.VpcID)
 	if err != nil {
 		return NetworkACL{}, err

@@ -11,8 +11,8 @@ import (
 )
 
 // CreateRouteTable records a new (non-main) route table in a VPC: it has
-// the VPC's local routes only. A retry with the first call's client token
-// answers the table that call made.
+// the VPC's local routes only. A retry with the first call's client token,
+// concurrent or not, answers the table that call made.
 func (s *Service) CreateRouteTable(ctx context.Context, req CreateInVPC) (RouteTable, error) {
 	acct, err := account(ctx)
 	if err != nil {
@@ -23,11 +23,15 @@ func (s *Service) CreateRouteTable(ctx context.Context, req CreateInVPC) (RouteT
 	}
 	s.netMu.Lock()
 	defer s.netMu.Unlock()
-	if id, err := s.replayedID(ctx, acct, "CreateRouteTable", req); err != nil {
-		return RouteTable{}, err
-	} else if id != "" {
+	return createInVPC(ctx, s, acct, "CreateRouteTable", req, func(id string) (RouteTable, error) {
 		return s.routeTableByID(ctx, id)
-	}
+	}, func() (RouteTable, error) { return s.createRouteTable(ctx, acct, req) })
+}
+
+// createRouteTable checks and writes one CreateRouteTable; a write that
+// conflicts (another replica's) returns an error wrapping
+// store.ErrConflict.
+func (s *Service) createRouteTable(ctx context.Context, acct string, req CreateInVPC) (RouteTable, error) {
 	v, vrev, err := s.ownVPC(ctx, acct, req.VpcID)
 	if err != nil {
 		return RouteTable{}, err

@@ -1,6 +1,11 @@
 package controller
 
-import "context"
+import (
+	"context"
+	"errors"
+
+	"github.com/ec2lab/ec2lab/pkg/store"
+)
 
 // CreateInVPC is the input of the creates that make a child object of a
 // VPC with a client token (CreateRouteTable, CreateNetworkAcl).
@@ -27,4 +32,27 @@ func (s *Service) replayedID(ctx context.Context, acct, op string, r CreateInVPC
 		return "", err
 	}
 	return rec.ResultIDs[0], nil
+}
+
+// createInVPC runs op, a create of a VPC child: when an earlier call with
+// r's client token made an object, it answers replay of that object's ID;
+// else create, which writes the object, its client token (create-only) and
+// the VPC under the revision it read in one transaction. A conflict there
+// means a concurrent call won: one with the same token, whose object the
+// loop then answers as a retry would be answered, or a sibling's create or
+// the VPC's deletion, after which it checks and tries again.
+func createInVPC[T any](ctx context.Context, s *Service, acct, op string, r CreateInVPC,
+	replay func(id string) (T, error), create func() (T, error)) (T, error) {
+	for attempt := 0; ; attempt++ {
+		if id, err := s.replayedID(ctx, acct, op, r); err != nil {
+			var zero T
+			return zero, err
+		} else if id != "" {
+			return replay(id)
+		}
+		obj, err := create()
+		if !errors.Is(err, store.ErrConflict) || attempt >= maxTxnRetries {
+			return obj, err
+		}
+	}
 }

@@ -2,6 +2,8 @@ package controller
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 )
 
@@ -56,4 +58,88 @@ func TestCreateInVPCClientToken(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCreateInVPCConcurrentRetries: retries of CreateRouteTable and of
+// CreateNetworkAcl sent at once with one client token all answer the one
+// object the first of them made, and only that object is recorded (the
+// token's record is create-only: the others' writes conflict and they
+// answer as a later retry would). A dry run with the token before records
+// nothing.
+func TestCreateInVPCConcurrentRetries(t *testing.T) {
+	const retries, rounds = 8, 4
+	r := newRig(t, 64, hostSpec{8, 8192})
+	ctx := ctxFor(acct1)
+	for i, c := range []struct {
+		name   string
+		create func(ctx context.Context, req CreateInVPC) (string, error)
+		count  func(acct, vpc string) func(context.Context) (int64, error)
+	}{
+		{"route table", func(ctx context.Context, req CreateInVPC) (string, error) {
+			rt, err := r.svc.CreateRouteTable(ctx, req)
+			return rt.ID, err
+		}, r.svc.countRouteTables},
+		{"network acl", func(ctx context.Context, req CreateInVPC) (string, error) {
+			acl, err := r.svc.CreateNetworkACL(ctx, req)
+			return acl.ID, err
+		}, r.svc.countNetworkACLs},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			vpc, err := r.svc.CreateVpc(ctx, fmt.Sprintf("10.%d.0.0/16", 10+i), nil, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for round := range rounds {
+				n, _ := c.count(acct1, vpc.ID)(ctx)
+				req := CreateInVPC{VpcID: vpc.ID, ClientToken: fmt.Sprintf("race-%d", round), DryRun: true}
+				if _, err := c.create(ctx, req); errCode(err) != "DryRunOperation" {
+					t.Fatalf("dry run: %v, want DryRunOperation", err)
+				}
+				if m, _ := c.count(acct1, vpc.ID)(ctx); m != n {
+					t.Fatalf("dry run recorded one: %d, then %d", n, m)
+				}
+				req.DryRun = false
+				got := concurrently(retries, func() (string, error) { return c.create(ctx, req) })
+				if m, _ := c.count(acct1, vpc.ID)(ctx); m != n+1 {
+					t.Errorf("round %d: %d concurrent retries recorded %d, want 1", round, retries, m-n)
+				}
+				want := ""
+				for _, g := range got {
+					if want == "" && g.err == nil {
+						want = g.id
+					}
+				}
+				for j, g := range got {
+					if g.err != nil || g.id != want {
+						t.Errorf("round %d: retry %d answered %q %v, want %q as the others", round, j, g.id, g.err, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// idOrErr is what one of concurrently's calls answered.
+type idOrErr struct {
+	id  string
+	err error
+}
+
+// concurrently runs n calls of f at once (goroutines released together)
+// and returns their answers in order.
+func concurrently(n int, f func() (string, error)) []idOrErr {
+	out := make([]idOrErr, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range out {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			out[i].id, out[i].err = f()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return out
 }
