@@ -17,8 +17,10 @@ import (
 // DHCP option sets (EC2 "DHCP option sets"): what the DHCP servers of a
 // VPC's subnets hand out. A VPC without one (DescribeVpcs: "default") gets
 // the built-in options: the region's private domain, and the VPC's DNS
-// server while enableDnsSupport is on. Hosts apply a set to their dnsmasq
-// (vpcDNS → host.SubnetDNS.DHCP), so guests see it at their next lease.
+// server while enableDnsSupport is on. New VPCs get the account's default
+// set, which hands out the same (dhcp_options_default.go). Hosts apply a
+// set to their dnsmasq (vpcDNS → host.SubnetDNS.DHCP), so guests see it at
+// their next lease.
 
 // prefixDhcpOptions + ID → DhcpOptions.
 const prefixDhcpOptions = "/dhcpoptions/"
@@ -244,7 +246,8 @@ func (s *Service) AssociateDhcpOptions(ctx context.Context, id, vpcID string, dr
 	return nil
 }
 
-// DescribeDhcpOptions lists the caller's sets.
+// DescribeDhcpOptions lists the caller's sets, its default set among them
+// (made with its default VPC on first use).
 func (s *Service) DescribeDhcpOptions(ctx context.Context, idList []string, filters []Filter, p Page) ([]DhcpOptions, string, error) {
 	acct, err := account(ctx)
 	if err != nil {
@@ -257,6 +260,9 @@ func (s *Service) DescribeDhcpOptions(ctx context.Context, idList []string, filt
 		if !ids.Valid(ids.DhcpOptions, id) {
 			return nil, "", dhcpOptionsMalformed(id)
 		}
+	}
+	if err := s.ensureDefaultVPC(ctx, acct); err != nil {
+		return nil, "", err
 	}
 	all, err := store.ListJSON[DhcpOptions](ctx, s.st, prefixDhcpOptions)
 	if err != nil {

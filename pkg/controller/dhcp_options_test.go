@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/ec2lab/ec2lab/pkg/ec2err"
@@ -15,13 +16,18 @@ import (
 // (DescribeVpcs shows it; "default" takes it back), refused deletion
 // while a VPC uses it, and what the VPC's hosts are told follows it:
 // AmazonProvidedDNS is the VPC's server, named only while DNS support is
-// on.
+// on. (The rig's VPCs start with the account's default set.)
 func TestDhcpOptions(t *testing.T) {
 	r := newIGWRig(t)
 	ctx := ctxFor(acct1)
-	count := func() int {
+	vpcs, _, err := r.svc.DescribeVpcs(ctx, []string{r.vpcB}, nil, Page{})
+	if err != nil || len(vpcs) != 1 || vpcs[0].DhcpOptionsID == "" {
+		t.Fatalf("the rig's VPC %v (%v) has no default set", vpcs, err)
+	}
+	defaultSet := vpcs[0].DhcpOptionsID
+	count := func() int { // the sets besides the default one
 		all, _ := store.ListJSON[DhcpOptions](context.Background(), r.svc.st, prefixDhcpOptions)
-		return len(all)
+		return len(slices.DeleteFunc(all, func(d DhcpOptions) bool { return d.ID == defaultSet || d.Owner != acct1 }))
 	}
 	for _, c := range []struct {
 		name  string
@@ -61,14 +67,17 @@ func TestDhcpOptions(t *testing.T) {
 	if d.Configurations[0].Key != DhcpDomainName || d.Configurations[2].Key != DhcpNTPServers {
 		t.Errorf("configurations not in EC2's order: %+v", d.Configurations)
 	}
-	for _, f := range []Filter{{"key", []string{DhcpNTPServers}}, {"value", []string{"10.1.0.53"}}, {"tag:Name", []string{"lab"}}, {"owner-id", []string{acct1}}} {
+	for _, f := range []Filter{{"key", []string{DhcpNTPServers}}, {"value", []string{"10.1.0.53"}}, {"tag:Name", []string{"lab"}}} {
 		got, _, err := r.svc.DescribeDhcpOptions(ctx, nil, []Filter{f}, Page{})
 		if err != nil || len(got) != 1 || got[0].ID != d.ID {
 			t.Errorf("filter %v: %v %v", f, got, err)
 		}
 	}
-	if got, _, _ := r.svc.DescribeDhcpOptions(ctxFor(acct2), nil, nil, Page{}); len(got) != 0 {
-		t.Errorf("account 2 sees %v", got)
+	if got, _, err := r.svc.DescribeDhcpOptions(ctx, nil, []Filter{{"owner-id", []string{acct1}}}, Page{}); err != nil || len(got) != 2 {
+		t.Errorf("filter owner-id: %v %v, want this set and the default one", got, err)
+	}
+	if got, _, _ := r.svc.DescribeDhcpOptions(ctxFor(acct2), nil, nil, Page{}); len(got) != 1 || got[0].ID == d.ID || got[0].Owner != acct2 {
+		t.Errorf("account 2 sees %v, want its own default set only", got)
 	}
 	if err := r.svc.AssociateDhcpOptions(ctxFor(acct2), d.ID, r.vpcA, false); errCode(err) != ec2err.InvalidDhcpOptionIDNotFound {
 		t.Errorf("another account's set: %v", err)
@@ -79,7 +88,7 @@ func TestDhcpOptions(t *testing.T) {
 	if err := r.svc.AssociateDhcpOptions(ctx, d.ID, r.vpcA, false); err != nil {
 		t.Fatal(err)
 	}
-	vpcs, _, _ := r.svc.DescribeVpcs(ctx, nil, []Filter{{"dhcp-options-id", []string{d.ID}}}, Page{})
+	vpcs, _, _ = r.svc.DescribeVpcs(ctx, nil, []Filter{{"dhcp-options-id", []string{d.ID}}}, Page{})
 	if len(vpcs) != 1 || vpcs[0].ID != r.vpcA {
 		t.Errorf("VPCs with %s: %v", d.ID, vpcs)
 	}
@@ -93,8 +102,8 @@ func TestDhcpOptions(t *testing.T) {
 	if got := dns[r.vpcA].DHCP; !reflect.DeepEqual(got, want) {
 		t.Errorf("what the hosts are told: %+v, want %+v", got, want)
 	}
-	if dns[r.vpcB].DHCP != nil {
-		t.Errorf("a VPC without a set got %+v", dns[r.vpcB].DHCP)
+	if want := (&host.DHCPOptions{DomainName: "lab-1.compute.internal", DomainNameServers: []string{"10.2.0.2"}}); !reflect.DeepEqual(dns[r.vpcB].DHCP, want) {
+		t.Errorf("a VPC with the default set got %+v, want %+v", dns[r.vpcB].DHCP, want)
 	}
 	off := false
 	if err := r.svc.ModifyVpcAttribute(ctx, r.vpcA, VPCAttributeChange{DNSSupport: &off}); err != nil {
@@ -111,8 +120,12 @@ func TestDhcpOptions(t *testing.T) {
 	if err := r.svc.AssociateDhcpOptions(ctx, DefaultDhcpOptions, r.vpcA, false); err != nil {
 		t.Fatal(err)
 	}
-	if vpcs, _, _ := r.svc.DescribeVpcs(ctx, nil, []Filter{{"dhcp-options-id", []string{"default"}}}, Page{}); len(vpcs) < 2 {
+	if vpcs, _, _ := r.svc.DescribeVpcs(ctx, nil, []Filter{{"dhcp-options-id", []string{"default"}}}, Page{}); len(vpcs) != 1 || vpcs[0].ID != r.vpcA {
 		t.Errorf("VPCs back on default: %v", vpcs)
+	}
+	dns, _ = r.svc.vpcDNS(context.Background(), nil)
+	if dns[r.vpcA].DHCP != nil {
+		t.Errorf("a VPC without a set got %+v", dns[r.vpcA].DHCP)
 	}
 	if err := r.svc.DeleteDhcpOptions(ctx, d.ID, false); err != nil || count() != 0 {
 		t.Errorf("delete: %v, %d left", err, count())

@@ -37,11 +37,13 @@ type VPC struct {
 	DNSHostnames        *bool `json:"dns_hostnames,omitempty"`
 	AddressUsageMetrics bool  `json:"address_usage_metrics,omitempty"`
 	// DhcpOptionsID is the VPC's DHCP option set; "" is the built-in
-	// options (DescribeVpcs: "default"; dhcp_options.go).
+	// options (DescribeVpcs: "default"; dhcp_options.go). New VPCs get the
+	// account's default set (dhcp_options_default.go).
 	DhcpOptionsID string `json:"dhcp_options_id,omitempty"`
 }
 
-// CreateVpc records a VPC for cidr (validated as EC2 does).
+// CreateVpc records a VPC for cidr (validated as EC2 does), associated
+// with the account's default DHCP option set if it has one.
 func (s *Service) CreateVpc(ctx context.Context, cidr string, tags []Tag, dryRun bool) (VPC, error) {
 	acct, err := account(ctx)
 	if err != nil {
@@ -68,12 +70,18 @@ func (s *Service) CreateVpc(ctx context.Context, cidr string, tags []Tag, dryRun
 		return VPC{}, err
 	}
 	defer release()
-	v := VPC{ID: nv.ID, Owner: acct, CIDR: nv.CIDR.String(), State: "available", Tags: tags}
+	s.netMu.Lock() // against a concurrent DeleteDhcpOptions of the default set
+	defer s.netMu.Unlock()
+	dopt, guard, err := s.newVPCDhcpOptions(ctx, acct)
+	if err != nil {
+		return VPC{}, err
+	}
+	v := VPC{ID: nv.ID, Owner: acct, CIDR: nv.CIDR.String(), State: "available", Tags: tags, DhcpOptionsID: dopt}
 	op, _ := store.PutJSON(prefixVPC+v.ID, v, store.MustNotExist)
-	if _, err := s.st.Txn(ctx, append(vpcDefaultsOps(acct, v.ID), op)...); err != nil {
+	if _, err := s.st.Txn(ctx, append(append(vpcDefaultsOps(acct, v.ID), op), guard...)...); err != nil {
 		return VPC{}, fmt.Errorf("record %s: %w", v.ID, err)
 	}
-	s.log.Info("vpc created", "vpc", v.ID, "cidr", v.CIDR, "account", acct)
+	s.log.Info("vpc created", "vpc", v.ID, "cidr", v.CIDR, "dopt", cmp.Or(dopt, DefaultDhcpOptions), "account", acct)
 	return v, nil
 }
 
@@ -217,14 +225,19 @@ func (s *Service) ensureDefaultVPC(ctx context.Context, acct string) error {
 	return fmt.Errorf("default vpc for %s: too many conflicts", acct)
 }
 
-// defaultVPCOps record a default VPC and its default subnets, and point
-// the account's marker at it (the marker at revision markerRev: conflicts
-// order concurrent makers).
+// defaultVPCOps record a default VPC, associated with the account's
+// default DHCP option set (dhcp_options_default.go), and its default
+// subnets, and point the account's marker at it (the marker at revision
+// markerRev: conflicts order concurrent makers).
 func (s *Service) defaultVPCOps(ctx context.Context, acct string, nv network.VPC, nss []network.Subnet, markerRev int64) ([]store.Op, error) {
-	v := VPC{ID: nv.ID, Owner: acct, CIDR: nv.CIDR.String(), State: "available", IsDefault: true}
+	dopt, guard, err := s.newVPCDhcpOptions(ctx, acct)
+	if err != nil {
+		return nil, err
+	}
+	v := VPC{ID: nv.ID, Owner: acct, CIDR: nv.CIDR.String(), State: "available", IsDefault: true, DhcpOptionsID: dopt}
 	marker, _ := store.PutJSON(prefixDefaultVPC+acct, v.ID, markerRev)
 	op, _ := store.PutJSON(prefixVPC+v.ID, v, store.MustNotExist)
-	ops := append([]store.Op{marker, op}, vpcDefaultsOps(acct, v.ID)...)
+	ops := append(append([]store.Op{marker, op}, guard...), vpcDefaultsOps(acct, v.ID)...)
 	vnis, err := s.freeVNIs(ctx, len(nss))
 	if err != nil {
 		return nil, err

@@ -7,9 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
@@ -17,8 +19,9 @@ import (
 
 // TestAnsibleHomelab runs test/e2e/testdata/ansible/homelab.yml with
 // Debian's ansible-playbook and its amazon.aws collection (boto3 from
-// python3-boto3), unmodified, against ec2d's Query API: it builds a VPC,
-// subnet, internet gateway, a route table sending 0.0.0.0/0 to it,
+// python3-boto3), unmodified, against ec2d's Query API: it builds a VPC
+// with its own DHCP option set (ec2_vpc_dhcp_option reads the VPC's set,
+// at first the account's default one), subnet, internet gateway, a route table sending 0.0.0.0/0 to it,
 // security group, key pair, a running instance (wait: true) with an
 // Elastic IP and a data volume, a snapshot and an image; checks them through the API and in
 // the guest; runs again expecting changed=0; then tears everything down,
@@ -70,6 +73,7 @@ func TestAnsibleHomelab(t *testing.T) {
 		PublicIP                                              string `json:"public_ip"`
 		IGW                                                   string `json:"igw"`
 		RouteTable                                            string `json:"route_table"`
+		DhcpOptions                                           string `json:"dhcp_options"`
 	}
 	raw, err := os.ReadFile(facts)
 	if err != nil {
@@ -91,6 +95,7 @@ func TestAnsibleHomelab(t *testing.T) {
 			t.Errorf("the subnet's route table to %s: %v %v", ids.IGW, rtbs, err)
 		}
 		r.waitConsole(t, ids.Instance, "ansible-was-here")
+		checkAnsibleDhcpOptions(t, r, ids.VPC, ids.DhcpOptions, ids.Instance)
 		if d := r.findGuestDisk(t, ids.Instance, ids.Volume); d == "" {
 			t.Errorf("the guest does not see %s", ids.Volume)
 		}
@@ -108,6 +113,40 @@ func TestAnsibleHomelab(t *testing.T) {
 	})
 	if after := r.resourceCensus(t); !slices.Equal(after, before) {
 		t.Errorf("left behind in the API:\n  before %v\n  after  %v", before, after)
+	}
+}
+
+// checkAnsibleDhcpOptions: the lab's VPC has ec2_vpc_dhcp_option's set,
+// with its domain name and DNS servers (AmazonProvidedDNS first), and the
+// guest's resolv.conf lists both servers in that order; the default VPC
+// keeps the account's default set (the module deletes the old set only
+// when no VPC uses it).
+func checkAnsibleDhcpOptions(t *testing.T, r *region, vpc, dopt, instance string) {
+	t.Helper()
+	ctx := context.Background()
+	vpcs, err := r.Client.DescribeVpcs(ctx, &v1.DescribeVpcsRequest{VpcIds: []string{vpc}})
+	if err != nil || len(vpcs.GetVpcs()) != 1 || vpcs.GetVpcs()[0].GetDhcpOptionsId() != dopt {
+		t.Errorf("the lab VPC's DHCP option set: %v %v, want %s", vpcs, err, dopt)
+	}
+	sets, err := r.Client.DescribeDhcpOptions(ctx, &v1.DescribeDhcpOptionsRequest{DhcpOptionsIds: []string{dopt}})
+	if err != nil || len(sets.GetDhcpOptions()) != 1 {
+		t.Fatalf("describe %s: %v %v", dopt, sets, err)
+	}
+	got := map[string][]string{}
+	for _, c := range sets.GetDhcpOptions()[0].GetDhcpConfigurations() {
+		got[c.GetKey()] = c.GetValues()
+	}
+	want := map[string][]string{"domain-name": {"homelab.internal"}, "domain-name-servers": {"AmazonProvidedDNS", "10.77.0.53"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: %v, want %v", dopt, got, want)
+	}
+	def, err := r.Client.DescribeVpcs(ctx, &v1.DescribeVpcsRequest{Filters: []*v1.Filter{{Name: "is-default", Values: []string{"true"}}}})
+	if err != nil || len(def.GetVpcs()) != 1 || !strings.HasPrefix(def.GetVpcs()[0].GetDhcpOptionsId(), "dopt-") {
+		t.Errorf("the default VPC's set: %v %v, want the account's default set", def, err)
+	}
+	out := r.guestRun(t, instance, "cat /etc/resolv.conf")
+	if i, j := strings.Index(out, "nameserver 10.77.0.2"), strings.Index(out, "nameserver 10.77.0.53"); i < 0 || j < i {
+		t.Errorf("the guest's resolv.conf lacks the set's servers:\n%s", out)
 	}
 }
 
