@@ -39,10 +39,9 @@ func (s *Service) sweepNatGateways(ctx context.Context) {
 }
 
 // placeNatGateway keeps g on a healthy, connected host of its subnet's
-// zone: its host while that stays so, else the one running most of the
-// VPC's instances (lowest ID on a tie). Once the chosen host's network
-// carries it, a pending gateway is available. Without such a host it
-// waits (pending, or available with no data plane) for one.
+// zone (natGatewayHost) and, once the chosen host's network carries it,
+// makes a pending gateway available. Without such a host it waits
+// (pending, or available with no data plane) for one.
 func (s *Service) placeNatGateway(ctx context.Context, g NatGateway) error {
 	hostID, err := s.natGatewayHost(ctx, g)
 	if err != nil || hostID == "" {
@@ -86,15 +85,59 @@ func ignoreGone(err error) error {
 	return err
 }
 
-// natGatewayHost is the host g should run on ("" when none can).
+// natGatewayHost is the host g should run on ("" when none can): one of
+// the healthy, connected hosts of its subnet's zone. The data plane NATs
+// only the guests on the gateway's own host, so the gateway goes where
+// the instances of the subnets routed to it run: its host while that
+// runs some of them (or no host does), else the host running most of
+// them, then most of the VPC's instances, then the lowest ID.
 func (s *Service) natGatewayHost(ctx context.Context, g NatGateway) (string, error) {
-	azs, err := s.subnetAZs(ctx)
+	fit, err := s.natGatewayCandidates(ctx, g)
+	if err != nil || len(fit) == 0 {
+		return "", err
+	}
+	routes, _, err := s.defaultRoutes(ctx)
 	if err != nil {
 		return "", err
 	}
-	hosts, err := s.Hosts(ctx)
+	insts, err := s.instances(ctx)
 	if err != nil {
 		return "", err
+	}
+	routed, inVPC := map[string]int{}, map[string]int{}
+	for _, in := range insts {
+		if in.VpcID != g.VpcID || !onNetwork(*in) {
+			continue
+		}
+		inVPC[in.HostID]++
+		if routes[in.SubnetID].NatGatewayID == g.ID {
+			routed[in.HostID]++
+		}
+	}
+	sort.SliceStable(fit, func(i, j int) bool {
+		if routed[fit[i]] != routed[fit[j]] {
+			return routed[fit[i]] > routed[fit[j]]
+		}
+		return inVPC[fit[i]] > inVPC[fit[j]]
+	})
+	for _, id := range fit {
+		if id == g.HostID && (routed[id] > 0 || routed[fit[0]] == 0) {
+			return id, nil // stay: moving would cut its flows for nothing
+		}
+	}
+	return fit[0], nil
+}
+
+// natGatewayCandidates are the healthy, connected hosts of g's subnet's
+// zone, by ID.
+func (s *Service) natGatewayCandidates(ctx context.Context, g NatGateway) ([]string, error) {
+	azs, err := s.subnetAZs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hosts, err := s.Hosts(ctx)
+	if err != nil {
+		return nil, err
 	}
 	connected := s.connectedAgents()
 	var fit []string
@@ -103,26 +146,7 @@ func (s *Service) natGatewayHost(ctx context.Context, g NatGateway) (string, err
 			fit = append(fit, h.ID)
 		}
 	}
-	for _, id := range fit {
-		if id == g.HostID {
-			return id, nil
-		}
-	}
-	if len(fit) == 0 {
-		return "", nil
-	}
-	insts, err := s.instances(ctx)
-	if err != nil {
-		return "", err
-	}
-	load := map[string]int{}
-	for _, in := range insts {
-		if in.VpcID == g.VpcID && onNetwork(*in) {
-			load[in.HostID]++
-		}
-	}
-	sort.SliceStable(fit, func(i, j int) bool { return load[fit[i]] > load[fit[j]] })
-	return fit[0], nil
+	return fit, nil
 }
 
 // finishNatGatewayDelete disassociates g's Elastic IP and marks it

@@ -318,3 +318,63 @@ func TestDescribeNatGatewaysFilters(t *testing.T) {
 		t.Errorf("unknown filter: %v", err)
 	}
 }
+
+// TestNatGatewayFollowsItsInstances: with two hosts in the zone, a gateway
+// that runs none of its routed subnets' instances moves to the host that
+// does (the data plane NATs only its own host's guests), and stays there
+// while it runs some.
+func TestNatGatewayFollowsItsInstances(t *testing.T) {
+	l := newNatLab(t)
+	r, ctx := l.r, ctxFor(acct1)
+	r.addHosts(t, "lab-1a", 1)
+	g := l.create(t)
+	r.svc.sweepNatGateways(context.Background())
+	first := l.gateway(t, g.ID).HostID
+	if err := r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: l.privateTable, DestinationCIDR: anyIPv4, NatGatewayID: g.ID}, false); err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.svc.RunInstances(ctx, RunRequest{ImageID: r.ami, InstanceType: "lab.tiny", MinCount: 1, MaxCount: 1, SubnetID: l.private})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res.Instances[0].ID
+	other := ""
+	for _, h := range l.hostsOf(t, "lab-1a") {
+		if h != first {
+			other = h
+		}
+	}
+	if _, err := update(context.Background(), r.svc.st, prefixInstance+id, func(in *Instance) error {
+		in.HostID = other // as if the scheduler had put it there
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r.svc.sweepNatGateways(context.Background())
+	if got := l.gateway(t, g.ID); got.HostID != other || got.State != NatGatewayAvailable {
+		t.Fatalf("gateway on %s (%s), want it moved to %s where its subnet's instance runs", got.HostID, got.State, other)
+	}
+	if _, s := pushedNIC(t, r, id); s.NATGateway != l.addr.PublicIP {
+		t.Errorf("instance's subnet pushed with NAT gateway %q after the move", s.NATGateway)
+	}
+	r.svc.sweepNatGateways(context.Background())
+	if got := l.gateway(t, g.ID); got.HostID != other {
+		t.Errorf("gateway moved again to %s", got.HostID)
+	}
+}
+
+// hostsOf are the IDs of the rig's hosts in az.
+func (l natLab) hostsOf(t *testing.T, az string) []string {
+	t.Helper()
+	hs, err := l.r.svc.Hosts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, h := range hs {
+		if h.AZ == az {
+			out = append(out, h.ID)
+		}
+	}
+	return out
+}
