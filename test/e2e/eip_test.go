@@ -34,8 +34,11 @@ const (
 // which sees the Elastic IP as the source; DescribeInstances shows it.
 // Deleting the route cuts the path within seconds and recreating it
 // restores it. A network ACL entry denying TCP 7777, numbered below an
-// allow-all, blocks what the security group allows until it is deleted. Stopped, its host gone and started again, the instance
-// runs on the other host and the address follows it there.
+// allow-all, blocks what the security group allows until it is deleted.
+// An instance in a private subnet routed to a NAT gateway reaches the LAN
+// as the gateway's address and cannot be reached from it (natEgress).
+// Stopped, its host gone and started again, the instance runs on the
+// other host and the address follows it there.
 func TestElasticIPFromTheLAN(t *testing.T) {
 	requireHost(t)
 	nptest.RequireNetAdmin(t)
@@ -180,6 +183,9 @@ instance_types:
 		def := str(cli("describe-network-acls", "--filters", "Name=vpc-id,Values="+vpc, "Name=default,Values=true"), "NetworkAcls", "0", "NetworkAclId")
 		r.awsCLI(t, "replace-network-acl-association", "--association-id", moved, "--network-acl-id", def)
 		r.awsCLI(t, "delete-network-acl", "--network-acl-id", acl)
+	})
+	t.Run("a private subnet reaches the LAN through a NAT gateway", func(t *testing.T) {
+		natEgress(t, r, lan, natSetup{vpc: vpc, public: subnet, sg: sg, ami: ami})
 	})
 	t.Run("the address follows the instance to another host", func(t *testing.T) {
 		from := str(cli("describe-instances", "--instance-ids", id), "Reservations", "0", "Instances", "0", "Placement", "HostId")
