@@ -2,12 +2,18 @@ package controller
 
 import (
 	"context"
+	"net/netip"
+	"slices"
+	"strings"
 	"strconv"
 	"time"
+
+	"github.com/ec2lab/ec2lab/pkg/network"
 )
 
 // DescribeNetworkInterfaces lists the caller's network interfaces (the
-// interfaces of its instances), filtered and paginated by ID.
+// interfaces of its instances and of its NAT gateways), filtered and
+// paginated by ID.
 func (s *Service) DescribeNetworkInterfaces(ctx context.Context, idList []string, filters []Filter, p Page) ([]NetworkInterface, string, error) {
 	acct, err := account(ctx)
 	if err != nil {
@@ -35,6 +41,12 @@ func (s *Service) DescribeNetworkInterfaces(ctx context.Context, idList []string
 		in.Addresses = byInst[in.ID]
 		all = append(all, in.NetworkInterfaces()...)
 	}
+	nats, err := s.natGatewayInterfaces(ctx, acct)
+	if err != nil {
+		return nil, "", err
+	}
+	all = append(all, nats...)
+	slices.SortFunc(all, func(a, b NetworkInterface) int { return strings.Compare(a.ID, b.ID) })
 	return selectPage(all, selection[NetworkInterface]{IDs: idList, Filters: filters, Page: p,
 		ID: func(ni NetworkInterface) string { return ni.ID }, Field: eniField,
 		Keep: func(ni NetworkInterface) bool { return ni.Owner == acct }, NotFound: eniNotFound})
@@ -154,4 +166,39 @@ func eniAssociationField(a *ENIAssociation, name string) ([]string, bool) {
 		return nonEmpty(a.PublicIP), true
 	}
 	return nil, false
+}
+
+// ENITypeNatGateway is the interface type of a NAT gateway's interface.
+const ENITypeNatGateway = "nat_gateway"
+
+// natGatewayInterfaces are the interfaces of the account's NAT gateways
+// that hold their addresses: requester-managed, in use, with the
+// gateway's Elastic IP.
+func (s *Service) natGatewayInterfaces(ctx context.Context, acct string) ([]NetworkInterface, error) {
+	nats, err := s.natGateways(ctx)
+	if err != nil {
+		return nil, err
+	}
+	azs, err := s.subnetAZs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []NetworkInterface
+	for _, g := range nats {
+		if g.Owner != acct || !g.live() {
+			continue
+		}
+		ni := NetworkInterface{ID: g.NetworkInterfaceID(), Owner: g.Owner, VpcID: g.VpcID, SubnetID: g.SubnetID,
+			AZ: azs[g.SubnetID], Description: "Interface for NAT Gateway " + g.ID, Status: ENIStatusInUse,
+			MAC: network.MAC(g.ID, 0).String(), PrivateIP: g.PrivateIP, InterfaceType: ENITypeNatGateway, RequesterManaged: true}
+		if a, err := netip.ParseAddr(g.PrivateIP); err == nil {
+			ni.PrivateDNS = network.PrivateDNSName(a, s.cfg.Region)
+		}
+		if g.State != NatGatewayDeleting {
+			ni.Association = &ENIAssociation{NetworkInterfaceID: ni.ID, PrivateIP: g.PrivateIP, PublicIP: g.PublicIP,
+				IPOwner: g.Owner, AllocationID: g.AllocationID, AssociationID: g.AssociationID}
+		}
+		out = append(out, ni)
+	}
+	return out, nil
 }

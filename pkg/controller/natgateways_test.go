@@ -116,6 +116,10 @@ func TestNatGatewayLifecycle(t *testing.T) {
 		t.Errorf("disassociating the gateway's address: %v", err)
 	}
 
+	if ni := l.natInterfaces(t); len(ni) != 1 || ni[0].ID != g.NetworkInterfaceID() || ni[0].InterfaceType != ENITypeNatGateway ||
+		!ni[0].RequesterManaged || ni[0].PrivateIP != g.PrivateIP || ni[0].Association == nil || ni[0].Association.PublicIP != l.addr.PublicIP {
+		t.Errorf("the gateway's interface as DescribeNetworkInterfaces lists it: %+v", ni)
+	}
 	r.svc.sweepNatGateways(context.Background())
 	if got := l.gateway(t, g.ID); got.State != NatGatewayAvailable || got.HostID != "h-lab-1a" {
 		t.Fatalf("after the sweep: state %s on %q, want available on h-lab-1a", got.State, got.HostID)
@@ -151,6 +155,9 @@ func TestNatGatewayLifecycle(t *testing.T) {
 	r.svc.sweepNatGateways(context.Background())
 	if got := l.gateway(t, g.ID); got.State != NatGatewayDeleted || got.DeleteTime.IsZero() {
 		t.Errorf("after the sweep: %s (deleted %v)", got.State, got.DeleteTime)
+	}
+	if ni := l.natInterfaces(t); len(ni) != 0 {
+		t.Errorf("a deleted gateway's interface is still listed: %+v", ni)
 	}
 	if st := l.routeState(t); st != RouteBlackhole {
 		t.Errorf("route to the deleted gateway is %s", st)
@@ -377,4 +384,16 @@ func (l natLab) hostsOf(t *testing.T, az string) []string {
 		}
 	}
 	return out
+}
+
+// natInterfaces are the NAT gateway interfaces DescribeNetworkInterfaces
+// lists in the lab's public subnet.
+func (l natLab) natInterfaces(t *testing.T) []NetworkInterface {
+	t.Helper()
+	nis, _, err := l.r.svc.DescribeNetworkInterfaces(ctxFor(acct1), nil, []Filter{{Name: "subnet-id", Values: []string{l.public}},
+		{Name: "interface-type", Values: []string{ENITypeNatGateway}}}, Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nis
 }
