@@ -4,8 +4,8 @@ import (
 	"context"
 	"net/netip"
 	"slices"
-	"strings"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ec2lab/ec2lab/pkg/network"
