@@ -241,6 +241,14 @@ func TestAssociateNeedsInternetGateway(t *testing.T) {
 	r.svc.eipPool = p
 	inst := r.run(t, 1, "lab-1a")[0]
 	a := r.allocate(t, acct1)
+	vpc := r.get(t, inst).VpcID
+	igw, err := r.svc.vpcInternetGateway(context.Background(), vpc)
+	if err != nil || igw == "" {
+		t.Fatalf("the default VPC's internet gateway: %q %v", igw, err)
+	}
+	if err := r.svc.DetachInternetGateway(ctxFor(acct1), igw, vpc, false); err != nil {
+		t.Fatal(err)
+	}
 	_, err = r.svc.AssociateAddress(ctxFor(acct1), AssociateRequest{AllocationID: a.AllocationID, InstanceID: inst})
 	if errCode(err) != ec2err.GatewayNotAttached {
 		t.Fatalf("associate without a gateway: %v, want %s", err, ec2err.GatewayNotAttached)

@@ -18,10 +18,7 @@ func eipRig(t *testing.T, specs ...string) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.svc.eipPool = p
-	for _, acct := range []string{acct1, acct2} { // associations need a gateway on the VPC
-		r.attachGateway(t, acct, "")
-	}
+	r.svc.eipPool = p // the default VPCs come with an attached internet gateway
 	return r
 }
 

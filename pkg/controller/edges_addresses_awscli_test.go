@@ -50,6 +50,14 @@ func TestElasticIPsThroughTheAWSCLI(t *testing.T) {
 	}
 	allocID := alloc["AllocationId"].(string)
 	vpc := run("describe-instances", "--instance-ids", rig.Instance)["Reservations"].([]any)[0].(map[string]any)["Instances"].([]any)[0].(map[string]any)["VpcId"].(string)
+	// The default VPC comes with a gateway; without it the address has no way in.
+	igws := run("describe-internet-gateways", "--filters", "Name=attachment.vpc-id,Values="+vpc)["InternetGateways"].([]any)
+	if len(igws) != 1 {
+		t.Fatalf("the default VPC's internet gateways: %v", igws)
+	}
+	defGW := igws[0].(map[string]any)["InternetGatewayId"].(string)
+	run("detach-internet-gateway", "--internet-gateway-id", defGW, "--vpc-id", vpc)
+	run("delete-internet-gateway", "--internet-gateway-id", defGW)
 	if _, errOut, err := ec2CLI(t, e, bin, rig.Acct1, "associate-address", "--allocation-id", allocID, "--instance-id", rig.Instance); err == nil ||
 		!strings.Contains(errOut, "Gateway.NotAttached") {
 		t.Fatalf("associate-address without an internet gateway: %v\n%s", err, errOut)

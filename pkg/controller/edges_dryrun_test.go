@@ -306,13 +306,8 @@ func (s *dryRunSeed) groups() {
 }
 
 // addresses allocates a free Elastic IP and one associated with the
-// instance, whose VPC gets a gateway for it.
+// instance (its default VPC has an internet gateway).
 func (s *dryRunSeed) addresses() {
-	igw, err := s.c.CreateInternetGateway(s.ctx, &ec2.CreateInternetGatewayInput{})
-	s.check("CreateInternetGateway", err)
-	_, err = s.c.AttachInternetGateway(s.ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: igw.InternetGateway.InternetGatewayId,
-		VpcId: aws.String(s.v["InstanceVpcId"])})
-	s.check("AttachInternetGateway", err)
 	free, err := s.c.AllocateAddress(s.ctx, &ec2.AllocateAddressInput{Domain: types.DomainTypeVpc})
 	s.check("AllocateAddress", err)
 	s.v["AllocationId"] = aws.ToString(free.AllocationId)

@@ -143,8 +143,10 @@ func TestInternetGatewaysThroughTheAWSCLI(t *testing.T) {
 		t.Errorf("create-route printed %v", doc)
 	}
 	a.awsFails("RouteAlreadyExists", "create-route", "--route-table-id", rtb, "--destination-cidr-block", "0.0.0.0/0", "--gateway-id", gw)
-	a.awsFails("UnsupportedOperation", "create-route", "--route-table-id", rtb, "--destination-cidr-block", "8.8.8.0/24",
+	a.awsFails("NatGatewayNotFound", "create-route", "--route-table-id", rtb, "--destination-cidr-block", "8.8.8.0/24",
 		"--nat-gateway-id", "nat-0123456789abcdef0")
+	a.awsFails("UnsupportedOperation", "create-route", "--route-table-id", rtb, "--destination-cidr-block", "8.8.8.0/24",
+		"--instance-id", "i-0123456789abcdef0")
 	a.awsFails("InvalidGatewayID.NotFound", "create-route", "--route-table-id", rtb, "--destination-cidr-block", "8.8.8.0/24",
 		"--gateway-id", "igw-00000000000000000")
 	a.awsFails("InvalidParameterValue", "delete-route", "--route-table-id", rtb, "--destination-cidr-block", "10.9.0.0/16")

@@ -94,6 +94,21 @@ func TestDefaultVpcThroughTheQueryAPI(t *testing.T) {
 		t.Fatalf("CreateDefaultVpc with one: %v", err)
 	}
 	old := defaultVPC()
+	if _, err := c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(old)}); sdkOutcome(err).code != ec2err.DependencyViolation {
+		t.Fatalf("DeleteVpc of the default VPC with its gateway and subnets: %v", err)
+	}
+	igws, err := c.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{Filters: []types.Filter{
+		{Name: aws.String("attachment.vpc-id"), Values: []string{old}}}})
+	if err != nil || len(igws.InternetGateways) != 1 {
+		t.Fatalf("the default VPC's internet gateway: %+v %v", igws, err)
+	}
+	igw := igws.InternetGateways[0].InternetGatewayId
+	if _, err := c.DetachInternetGateway(ctx, &ec2.DetachInternetGatewayInput{InternetGatewayId: igw, VpcId: aws.String(old)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteInternetGateway(ctx, &ec2.DeleteInternetGatewayInput{InternetGatewayId: igw}); err != nil {
+		t.Fatal(err)
+	}
 	subs, err := c.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{})
 	if err != nil {
 		t.Fatal(err)

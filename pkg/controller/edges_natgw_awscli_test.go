@@ -45,6 +45,7 @@ func TestNatGatewaysThroughTheAWSCLI(t *testing.T) {
 		"--tag-specifications", "ResourceType=natgateway,Tags=[{Key=Name,Value=egress}]"); docAt(t, again, "NatGateway.NatGatewayId") != nat {
 		t.Errorf("retry with the client token: %v", again)
 	}
+	rig.Heartbeat(t) // the hosts must be healthy to run the gateway, however long the CLI took so far
 	rig.Reconcile()
 	if _, errOut, ok := a.run("wait", "nat-gateway-available", "--nat-gateway-ids", nat); !ok {
 		t.Fatalf("wait nat-gateway-available: %s", errOut)

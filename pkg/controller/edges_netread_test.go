@@ -3,6 +3,7 @@ package controller_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,8 +63,11 @@ func TestNetworkReadsAgreeOnBothEdges(t *testing.T) {
 	vpc := in.GetVpcId()
 	rt, err := q.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{
 		Filters: []types.Filter{sdkFilter("vpc-id", vpc), sdkFilter("association.main", "true")}})
-	if err != nil || len(rt.RouteTables) != 1 || len(rt.RouteTables[0].Routes) != 1 ||
-		aws.ToString(rt.RouteTables[0].Routes[0].GatewayId) != "local" || !aws.ToBool(rt.RouteTables[0].Associations[0].Main) {
+	// The default VPC's main table: the local route, then 0.0.0.0/0 to its internet gateway.
+	if err != nil || len(rt.RouteTables) != 1 || len(rt.RouteTables[0].Routes) != 2 ||
+		aws.ToString(rt.RouteTables[0].Routes[0].GatewayId) != "local" || !aws.ToBool(rt.RouteTables[0].Associations[0].Main) ||
+		aws.ToString(rt.RouteTables[0].Routes[1].DestinationCidrBlock) != "0.0.0.0/0" ||
+		!strings.HasPrefix(aws.ToString(rt.RouteTables[0].Routes[1].GatewayId), "igw-") || rt.RouteTables[0].Routes[1].State != types.RouteStateActive {
 		t.Fatalf("Query API main route table: %+v %v", rt, err)
 	}
 	grt, err := g.DescribeRouteTables(ctx, &v1.DescribeRouteTablesRequest{RouteTableIds: []string{aws.ToString(rt.RouteTables[0].RouteTableId)}})

@@ -112,7 +112,7 @@ func TestInternetGatewayLifecycle(t *testing.T) {
 func TestDescribeInternetGateways(t *testing.T) {
 	r := newIGWRig(t)
 	ctx := ctxFor(acct1)
-	r.svc.cfg.Quotas = QuotaConfig{Defaults: map[string]int64{QuotaGateways: 10}} // six gateways: over EC2's 5
+	r.svc.cfg.Quotas = QuotaConfig{Defaults: map[string]int64{QuotaGateways: 10}} // seven gateways: over EC2's 5
 	if err := r.svc.AttachInternetGateway(ctx, r.gw, r.vpcA, false); err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,15 @@ func TestDescribeInternetGateways(t *testing.T) {
 		}
 		free = append(free, g.ID)
 	}
-	all := append([]string{r.gw}, free...)
+	def, err := r.svc.defaultVPCID(ctx, acct1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defGW, err := r.svc.vpcInternetGateway(ctx, def)
+	if err != nil || defGW == "" {
+		t.Fatalf("the default VPC's internet gateway: %q %v", defGW, err)
+	}
+	all := append([]string{r.gw, defGW}, free...)
 	cases := []struct {
 		filters []Filter
 		want    []string
@@ -133,7 +141,7 @@ func TestDescribeInternetGateways(t *testing.T) {
 		{[]Filter{{"internet-gateway-id", []string{r.gw}}}, []string{r.gw}},
 		{[]Filter{{"attachment.vpc-id", []string{r.vpcA}}}, []string{r.gw}},
 		{[]Filter{{"attachment.vpc-id", []string{r.vpcB}}}, nil},
-		{[]Filter{{"attachment.state", []string{"available"}}}, []string{r.gw}},
+		{[]Filter{{"attachment.state", []string{"available"}}}, []string{r.gw, defGW}},
 		{[]Filter{{"owner-id", []string{acct1}}}, all},
 		{[]Filter{{"tag:Name", []string{"gw"}}}, []string{r.gw}},
 		{[]Filter{{"tag-key", []string{"Name"}}}, []string{r.gw}},
@@ -160,7 +168,7 @@ func TestDescribeInternetGateways(t *testing.T) {
 		t.Fatalf("first page: %d %q %v", len(first), next, err)
 	}
 	rest, next, err := r.svc.DescribeInternetGateways(ctx, nil, nil, Page{MaxResults: 5, NextToken: next})
-	if err != nil || len(rest) != 1 || next != "" {
+	if err != nil || len(rest) != 2 || next != "" {
 		t.Fatalf("second page: %d %q %v", len(rest), next, err)
 	}
 	if _, _, err := r.svc.DescribeInternetGateways(ctx, []string{"igw-zz"}, nil, Page{}); errCode(err) != ec2err.InvalidInternetGatewayIDMalformed {

@@ -11,8 +11,8 @@ import (
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
-// natLab is acct1's default VPC made public (its main table routes
-// 0.0.0.0/0 to the internet gateway), a private subnet in lab-1a whose
+// natLab is acct1's default VPC (public: its main table routes 0.0.0.0/0
+// to its internet gateway, as EC2 makes it), a private subnet in lab-1a whose
 // own table routes nowhere yet, and an Elastic IP.
 type natLab struct {
 	r                       *rig
@@ -31,13 +31,6 @@ func newNatLab(t *testing.T) natLab {
 		t.Fatal(err)
 	}
 	l.vpc, l.mainTable = vpc, ids.MainRouteTable(vpc)
-	igw, err := r.svc.vpcInternetGateway(ctx, vpc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.svc.CreateRoute(ctx, RouteSpec{RouteTableID: l.mainTable, DestinationCIDR: anyIPv4, GatewayID: igw}, false); err != nil {
-		t.Fatal(err)
-	}
 	sn, err := r.svc.CreateSubnet(ctx, vpc, "172.31.200.0/24", "lab-1a", nil, false)
 	if err != nil {
 		t.Fatal(err)

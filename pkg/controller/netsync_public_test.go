@@ -38,9 +38,6 @@ func TestPushedPublicIP(t *testing.T) {
 	r.setState(t, id, StateRunning)
 	a := r.allocate(t, acct1)
 	r.associate(t, AssociateRequest{AllocationID: a.AllocationID, InstanceID: id})
-	if n, _ := pushedNIC(t, r, id); n.PublicIP != "" {
-		t.Errorf("public IP %q pushed without a route to the gateway", n.PublicIP)
-	}
 	in := r.get(t, id)
 	igw, err := r.svc.vpcInternetGateway(context.Background(), in.VpcID)
 	if err != nil || igw == "" {
@@ -50,7 +47,14 @@ func TestPushedPublicIP(t *testing.T) {
 	if err != nil || len(rtbs) != 1 {
 		t.Fatalf("route tables of %s: %v %v", in.VpcID, rtbs, err)
 	}
+	// The default VPC's main table routes to its gateway, as in EC2.
 	route := RouteSpec{RouteTableID: rtbs[0].ID, DestinationCIDR: "0.0.0.0/0", GatewayID: igw}
+	if err := r.svc.DeleteRoute(ctx, route.RouteTableID, route.DestinationCIDR, false); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := pushedNIC(t, r, id); n.PublicIP != "" {
+		t.Errorf("public IP %q pushed without a route to the gateway", n.PublicIP)
+	}
 	if err := r.svc.CreateRoute(ctx, route, false); err != nil {
 		t.Fatal(err)
 	}

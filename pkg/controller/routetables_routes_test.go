@@ -140,9 +140,10 @@ func TestRoutes(t *testing.T) {
 		want int
 	}{
 		{Filter{"route.gateway-id", []string{otherGW.ID}}, 1},
-		{Filter{"route.destination-cidr-block", []string{"0.0.0.0/0"}}, 1},
+		// The default VPC's main table routes 0.0.0.0/0 to its gateway too.
+		{Filter{"route.destination-cidr-block", []string{"0.0.0.0/0"}}, 2},
 		{Filter{"route.state", []string{"active"}}, 4}, // every table has its local route
-		{Filter{"route.origin", []string{"CreateRoute"}}, 1},
+		{Filter{"route.origin", []string{"CreateRoute"}}, 2},
 	}
 	for _, c := range filters {
 		if got, _, err := r.svc.DescribeRouteTables(ctx, nil, []Filter{c.f}, Page{}); err != nil || len(got) != c.want {

@@ -4,7 +4,8 @@ import (
 	"testing"
 )
 
-// deleteDefaultVPC deletes acct1's default subnets and VPC.
+// deleteDefaultVPC deletes acct1's default VPC as EC2's API lets one:
+// its internet gateway detached and deleted, its subnets, then the VPC.
 func (r *rig) deleteDefaultVPC(t *testing.T) VPC {
 	t.Helper()
 	ctx := ctxFor(acct1)
@@ -15,6 +16,16 @@ func (r *rig) deleteDefaultVPC(t *testing.T) VPC {
 		}
 		if v, ok, err = r.svc.defaultVPC(ctx, acct1); err != nil || !ok {
 			t.Fatalf("no default VPC: %v", err)
+		}
+	}
+	if igw, err := r.svc.vpcInternetGateway(ctx, v.ID); err != nil {
+		t.Fatal(err)
+	} else if igw != "" { // EC2's DeleteVpc wants it detached first
+		if err := r.svc.DetachInternetGateway(ctx, igw, v.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.svc.DeleteInternetGateway(ctx, igw, false); err != nil {
+			t.Fatal(err)
 		}
 	}
 	subs, _, err := r.svc.DescribeSubnets(ctx, nil, []Filter{{Name: "vpc-id", Values: []string{v.ID}}}, Page{})

@@ -12,8 +12,9 @@ import (
 
 // vpcDefaultsOps record the default group, main route table and default
 // network ACL of a VPC being created.
-func vpcDefaultsOps(acct, vpcID string) []store.Op {
+func vpcDefaultsOps(acct, vpcID string, mainRoutes ...Route) []store.Op {
 	rt := mainRouteTable(acct, vpcID)
+	rt.Stored = mainRoutes
 	acl := defaultNetworkACL(acct, vpcID)
 	rtOp, _ := store.PutJSON(prefixRouteTable+rt.ID, rt, store.MustNotExist)
 	aclOp, _ := store.PutJSON(prefixNetworkACL+acl.ID, acl, store.MustNotExist)

@@ -237,7 +237,11 @@ func (s *Service) defaultVPCOps(ctx context.Context, acct string, nv network.VPC
 	v := VPC{ID: nv.ID, Owner: acct, CIDR: nv.CIDR.String(), State: "available", IsDefault: true, DhcpOptionsID: dopt}
 	marker, _ := store.PutJSON(prefixDefaultVPC+acct, v.ID, markerRev)
 	op, _ := store.PutJSON(prefixVPC+v.ID, v, store.MustNotExist)
-	ops := append(append([]store.Op{marker, op}, guard...), vpcDefaultsOps(acct, v.ID)...)
+	igw := InternetGateway{ID: ids.New(ids.InternetGateway), Owner: acct, VpcID: v.ID}
+	igwOp, _ := store.PutJSON(prefixInternetGateway+igw.ID, igw, store.MustNotExist)
+	attached, _ := store.PutJSON(prefixVPCGateway+v.ID, igw.ID, store.MustNotExist)
+	toInternet := Route{DestinationCIDR: anyIPv4, GatewayID: igw.ID, Origin: RouteOriginCreateRoute}
+	ops := append(append([]store.Op{marker, op, igwOp, attached}, guard...), vpcDefaultsOps(acct, v.ID, toInternet)...)
 	vnis, err := s.freeVNIs(ctx, len(nss))
 	if err != nil {
 		return nil, err
