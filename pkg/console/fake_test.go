@@ -227,3 +227,11 @@ func (f *fakeCompute) DescribeKeyPairs(context.Context, *v1.DescribeKeyPairsRequ
 func (f *fakeCompute) DeleteKeyPair(ctx context.Context, r *v1.DeleteKeyPairRequest) (*v1.DeleteKeyPairResponse, error) {
 	return &v1.DeleteKeyPairResponse{}, f.record(ctx, "delete-key-pair "+r.GetKeyName())
 }
+
+func (f *fakeCompute) AssociateAddress(ctx context.Context, r *v1.AssociateAddressRequest) (*v1.AssociateAddressResponse, error) {
+	return &v1.AssociateAddressResponse{}, f.record(ctx, "associate-address "+r.GetAllocationId()+" "+r.GetInstanceId())
+}
+
+func (f *fakeCompute) DisassociateAddress(ctx context.Context, r *v1.DisassociateAddressRequest) (*v1.DisassociateAddressResponse, error) {
+	return &v1.DisassociateAddressResponse{}, f.record(ctx, "disassociate-address "+r.GetAssociationId())
+}

@@ -80,7 +80,7 @@ func statusOf(e *uiError) int {
 // layout.html and parts.html.
 type pages struct{ byName map[string]*template.Template }
 
-var pageNames = []string{"signin", "instances", "instance", "launch", "serial", "volumes", "table", "secgroups", "keypairs", "hosts"}
+var pageNames = []string{"signin", "instances", "instance", "launch", "serial", "volumes", "table", "secgroups", "keypairs", "hosts", "network"}
 
 // mustParsePages parses the embedded templates (a broken one panics at
 // start, not at the first request).

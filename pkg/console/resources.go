@@ -11,7 +11,8 @@ import (
 	v1 "github.com/ec2lab/ec2lab/proto/ec2lab/v1"
 )
 
-// resourceRoutes registers the volume page and the read-only tables.
+// resourceRoutes registers the volume, security group, key pair and
+// network pages and the read-only tables.
 func (h *Handler) resourceRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /console/volumes", h.authed(h.volumesPage))
 	m.HandleFunc("POST /console/volumes", h.authed(h.createVolume))
@@ -22,6 +23,7 @@ func (h *Handler) resourceRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /console/hosts", h.authed(h.hostsPage))
 	h.secGroupRoutes(m)
 	h.keyPairRoutes(m)
+	h.networkRoutes(m)
 	for _, t := range h.tables() {
 		m.HandleFunc("GET /console/"+t.nav, h.authed(h.tablePage(t)))
 	}
@@ -59,7 +61,6 @@ func (h *Handler) tables() []table {
 	return []table{
 		{nav: "snapshots", title: "Snapshots", fill: snapshotTable},
 		{nav: "images", title: "Images", fill: imageTable},
-		{nav: "vpcs", title: "VPCs and subnets", fill: vpcTables},
 		{nav: "zones", title: "Regions and zones", fill: zoneTables},
 	}
 }
@@ -150,28 +151,6 @@ func imageTable(ctx context.Context, c v1.ComputeServer) ([]tableSection, error)
 		s.Actions = append(s.Actions, acts)
 	}
 	return []tableSection{s}, nil
-}
-
-// vpcTables are the account's VPCs and subnets.
-func vpcTables(ctx context.Context, c v1.ComputeServer) ([]tableSection, error) {
-	vpcs, err := c.DescribeVpcs(ctx, &v1.DescribeVpcsRequest{})
-	if err != nil {
-		return nil, fmt.Errorf("describe VPCs: %w", err)
-	}
-	vs := tableSection{Title: "VPCs", Columns: []string{"VPC ID", "Name", "CIDR", "State", "Default"}}
-	for _, v := range vpcs.GetVpcs() {
-		vs.Rows = append(vs.Rows, []string{v.GetVpcId(), tagValue(v.GetTags(), "Name"), v.GetCidrBlock(), v.GetState(), fmt.Sprint(v.GetIsDefault())})
-	}
-	subs, err := c.DescribeSubnets(ctx, &v1.DescribeSubnetsRequest{})
-	if err != nil {
-		return nil, fmt.Errorf("describe subnets: %w", err)
-	}
-	ss := tableSection{Title: "Subnets", Columns: []string{"Subnet ID", "Name", "VPC", "Zone", "CIDR", "Free addresses", "Default for zone", "Public IP on launch"}}
-	for _, s := range subs.GetSubnets() {
-		ss.Rows = append(ss.Rows, []string{s.GetSubnetId(), tagValue(s.GetTags(), "Name"), s.GetVpcId(), s.GetAvailabilityZone(), s.GetCidrBlock(),
-			fmt.Sprint(s.GetAvailableIpAddressCount()), fmt.Sprint(s.GetDefaultForAz()), fmt.Sprint(s.GetMapPublicIpOnLaunch())})
-	}
-	return []tableSection{vs, ss}, nil
 }
 
 // zoneTables are the regions and the region's zones with their state.

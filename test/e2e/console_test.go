@@ -135,7 +135,8 @@ func waitRowState(t *testing.T, ctx context.Context, id, want string, timeout ti
 // the table shows pending then running without a reload; the serial
 // console runs a typed command; a volume is created, attached and
 // snapshotted on the volumes page; a security group rule is added and
-// revoked; stop from the table; an image of the stopped instance from its
+// revoked; the network page lists the default VPC and an Elastic IP
+// allocated through its form; stop from the table; an image of the stopped instance from its
 // detail page; terminate from the table; a POST without the CSRF token is
 // refused; sign out; a second account sees none of the first's instances
 // and volumes.
@@ -143,7 +144,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	requireHost(t)
 	chromium := requireChromium(t)
 	prefix := fmt.Sprintf("e2e%04x-", rand.Intn(1<<16))
-	r := startRegion(t, hvtest.ScratchDir(t), "--domain-prefix", prefix)
+	r := startRegion(t, hvtest.ScratchDir(t), "--domain-prefix", prefix, "--elastic-ip-pool", "198.51.100.240/29")
 	imgs, err := r.Client.DescribeImages(context.Background(), &v1.DescribeImagesRequest{Owners: []string{"self"},
 		Filters: []*v1.Filter{{Name: "name", Values: []string{"tiny"}}}})
 	if err != nil || len(imgs.GetImages()) != 1 {
@@ -179,6 +180,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	serialConsole(t, ctx, r, base, id)
 	vol := volumeThroughPages(t, ctx, r, base, id)
 	ruleThroughPage(t, ctx, r, base)
+	networkThroughPage(t, ctx, r, base)
 	instanceAction(t, ctx, base, id, "stop", "stopped")
 	imageThroughPage(t, ctx, base, id)
 	instanceAction(t, ctx, base, id, "terminate", "terminated")
@@ -453,6 +455,31 @@ func ruleThroughPage(t *testing.T, ctx context.Context, r *region, base string) 
 		chromedp.Click(chromedp.CSS(`tr[data-rule="`+rule+`"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(".notice")),
 		chromedp.WaitNotPresent(chromedp.CSS(`tr[data-rule="`+rule+`"]`)))
+}
+
+// networkThroughPage opens the network page, which lists the account's
+// default VPC, and allocates an Elastic IP with its form: the page comes
+// back with a notice and the address in the Elastic IPs table.
+func networkThroughPage(t *testing.T, ctx context.Context, r *region, base string) {
+	t.Helper()
+	vpcs, err := r.Client.DescribeVpcs(context.Background(), &v1.DescribeVpcsRequest{
+		Filters: []*v1.Filter{{Name: "is-default", Values: []string{"true"}}}})
+	if err != nil || len(vpcs.GetVpcs()) != 1 {
+		t.Fatalf("the default VPC: %v %v", vpcs, err)
+	}
+	consoleRun(t, ctx, "network page", 20*time.Second,
+		chromedp.Navigate(base+"network"),
+		chromedp.WaitVisible(chromedp.CSS(`#vpcs tr[data-id="`+vpcs.GetVpcs()[0].GetVpcId()+`"]`)),
+		chromedp.Click(chromedp.CSS(`form[aria-label="Allocate Elastic IP address"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(".notice")))
+	addrs, err := r.Client.DescribeAddresses(context.Background(), &v1.DescribeAddressesRequest{})
+	if err != nil || len(addrs.GetAddresses()) != 1 {
+		t.Fatalf("the page's Elastic IP: %v %v", addrs, err)
+	}
+	a := addrs.GetAddresses()[0]
+	consoleRun(t, ctx, "Elastic IP listed", 10*time.Second,
+		chromedp.WaitVisible(chromedp.CSS(`#elastic-ips tr[data-id="`+a.GetAllocationId()+`"][data-ip="`+a.GetPublicIp()+`"]`)))
+	screenshot(t, ctx, "network")
 }
 
 // imageThroughPage creates an image of the stopped instance id from its
