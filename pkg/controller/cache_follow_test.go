@@ -37,6 +37,12 @@ func TestCacheFollowsOtherReplica(t *testing.T) {
 		return err == nil && len(got) == 3
 	})
 	t.Logf("B saw A's launch after %v", took)
+	// DescribeInstances by ID reads the store; the quota check reads B's
+	// cache, which the watch may bring A's commit to a moment later.
+	within(t, time.Second, "B's cache counts A's instances", func() bool {
+		u, err := b.svc.accountUsage(ctxFor(acct1), acct1)
+		return err == nil && u.VCPUs == 3
+	})
 
 	// B's quota counts A's 3 vCPUs of 4.
 	_, err := b.svc.RunInstances(ctxFor(acct1), RunRequest{ImageID: b.ami, InstanceType: "lab.tiny", MinCount: 2, MaxCount: 2, AZ: "lab-1a"})
@@ -67,6 +73,15 @@ func TestCacheFollowsOtherReplica(t *testing.T) {
 		return err == nil && len(got) == 1 && got[0].State == StateTerminated
 	})
 	t.Logf("B saw A's termination after %v", took)
+	u, err := a.svc.accountUsage(ctxFor(acct1), acct1)
+	if err != nil || u.VCPUs != 3 || u.Instances != 3 {
+		t.Errorf("A: usage %+v (%v), want 3 vCPUs in 3 instances (own commits counted once)", u, err)
+	}
+	within(t, time.Second, "B's cache frees the terminated instance's vCPU", func() bool { // as above: the store first, the cache a moment later
+		u, err := b.svc.accountUsage(ctxFor(acct1), acct1)
+		return err == nil && u.VCPUs == 3 && u.Instances == 3
+	})
+	time.Sleep(50 * time.Millisecond) // the commits' echoes arrive; still counted once
 	for name, r := range map[string]*rig{"A": a, "B": b} {
 		u, err := r.svc.accountUsage(ctxFor(acct1), acct1)
 		if err != nil || u.VCPUs != 3 || u.Instances != 3 {

@@ -70,6 +70,8 @@ func (h *hooks) tags(t tagTarget) {
 //     the compactor merged, in a later run);
 //   - Auto Scaling groups come after the instances they follow and
 //     launch, so a pass sees the states the instance sweep just moved;
+//   - the private address claims come after the NAT gateways, whose
+//     sweep finishes their deletions (and releases their claims);
 //   - the collectors run domains, pool files, then image tombstones;
 //   - the order of tag targets does not matter (DescribeTags sorts).
 func (s *Service) register() {
@@ -86,6 +88,7 @@ func (s *Service) register() {
 		s.dhcpOptionsHooks,
 		s.addressHooks,
 		s.natGatewayHooks,
+		s.privateIPClaimHooks,
 		s.publicIPHooks,
 		s.keyPairHooks,
 		s.launchTemplateHooks,

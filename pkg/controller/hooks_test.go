@@ -22,7 +22,7 @@ func TestHooksRegistered(t *testing.T) {
 	for _, c := range r.svc.hooks.collectors {
 		collectors = append(collectors, c.name)
 	}
-	wantSweeps := []string{"hosts", "instances", "volumes", "snapshots", "images", "image-copies", "network", "elastic-ips", "nat-gateways", "public-ips", "auto-scaling-groups", "garbage-collector", "compactor"}
+	wantSweeps := []string{"hosts", "instances", "volumes", "snapshots", "images", "image-copies", "network", "elastic-ips", "nat-gateways", "private-ip-claims", "public-ips", "auto-scaling-groups", "garbage-collector", "compactor"}
 	if !slices.Equal(sweeps, wantSweeps) {
 		t.Errorf("sweeps %q, want %q", sweeps, wantSweeps)
 	}

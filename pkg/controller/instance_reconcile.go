@@ -105,16 +105,20 @@ func (s *Service) retryLater(ctx context.Context, in Instance, cause error) {
 
 // setState moves an instance to a new state if it is still in from.
 func (s *Service) setState(ctx context.Context, id, from, to string, mut func(*Instance)) error {
-	_, err := update(ctx, s.st, prefixInstance+id, func(r *Instance) error {
+	_, err := updateAlso(ctx, s.st, prefixInstance+id, func(r *Instance) ([]store.Op, error) {
 		if r.State != from {
-			return nil
+			return nil, nil
 		}
+		held := holdsAddress(*r)
 		r.State, r.StateChangedAt = to, s.now().UTC()
 		r.Attempts, r.NextAttempt = 0, time.Time{}
 		if mut != nil {
 			mut(r)
 		}
-		return nil
+		if held && !holdsAddress(*r) { // terminated: the address's claim goes with it
+			return s.releaseClaimOps(ctx, r.SubnetID, r.PrivateIP, r.ID)
+		}
+		return nil, nil
 	})
 	if err == nil && from != to {
 		s.log.Info("instance state", "instance", id, "from", from, "to", to)

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"maps"
 	"slices"
 	"strings"
@@ -175,18 +176,11 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 	}
 	defer release()
 	res := RunResult{ReservationID: ids.New(ids.Reservation), Owner: acct}
-	addrs, err := s.newAddressPlan(ctx, acct)
-	if err != nil {
-		return RunResult{}, err
-	}
 	var ops []store.Op
 	placedOn := map[string]bool{} // one LastPlaced write per host: a txn names each key once
 	for i, p := range places {
 		in, vols, err := s.newInstance(req, acct, res.ReservationID, i, p, typ, img, key, devs)
 		if err != nil {
-			return RunResult{}, err
-		}
-		if err := addrs.assign(&in, subnet, req.PrivateIP); err != nil {
 			return RunResult{}, err
 		}
 		in.SecurityGroups = groups
@@ -206,7 +200,11 @@ func (s *Service) RunInstances(ctx context.Context, req RunRequest) (RunResult, 
 	if req.ClientToken != "" {
 		ops = append(ops, tokenOp(acct, "RunInstances", req.ClientToken, hash, instanceIDs(res.Instances)))
 	}
-	if err := s.commitLaunch(ctx, req, subnet, res, ops); err != nil {
+	if err := s.commitLaunch(ctx, acct, req, subnet, res, ops); err != nil {
+		if errors.Is(err, errTokenTaken) { // a concurrent retry of this request recorded it first
+			res, _, err := s.replayRun(ctx, acct, req)
+			return res, err
+		}
 		return RunResult{}, err
 	}
 	s.log.Info("instances launched", "reservation", res.ReservationID, "count", len(res.Instances),

@@ -41,22 +41,29 @@ func (s *Service) heldAddresses(ctx context.Context) (map[string]int, error) {
 }
 
 // heldInSubnet are the addresses instances and NAT gateways hold in a
-// subnet: what RunInstances and CreateNatGateway allocate around.
-func (s *Service) heldInSubnet(ctx context.Context, subnetID string) (*network.AddrBits, error) {
-	held, err := s.subnetAddresses(ctx, subnetID)
+// subnet, with those that live claims hold (another replica's launch this
+// cache has not seen yet): what RunInstances and CreateNatGateway allocate
+// around. stale are the revisions of the subnet's stale claims, by
+// address (ipam_claims.go).
+func (s *Service) heldInSubnet(ctx context.Context, subnetID string) (held *network.AddrBits, stale map[netip.Addr]int64, err error) {
+	held, err = s.subnetAddresses(ctx, subnetID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	nats, err := s.natGateways(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, g := range nats {
-		if a, err := netip.ParseAddr(g.PrivateIP); err == nil && g.live() && g.SubnetID == subnetID {
+		if a, err := netip.ParseAddr(g.PrivateIP); err == nil && g.live() && g.SubnetID == subnetID && !held.Has(a) {
 			held.Add(a)
 		}
 	}
-	return held, nil
+	stale, err = s.subnetClaims(ctx, subnetID, held)
+	if err != nil {
+		return nil, nil, err
+	}
+	return held, stale, nil
 }
 
 // launchSubnet checks RunInstances' network parameters. With a SubnetId it
@@ -87,15 +94,18 @@ func (s *Service) launchSubnet(ctx context.Context, acct string, req *RunRequest
 }
 
 // addressPlan is the account's subnets and their address pools, each
-// made on first use over the addresses instances hold in it (the record
-// cache's index); RunInstances uses it under s.mu so two launches never get
-// one address.
+// made on first use over the addresses held in it (heldInSubnet: the
+// record cache's index and the subnet's claims); RunInstances uses it
+// under s.mu so two launches of this process never get one address, and
+// the claims it writes (claimOp) make a launch of another replica that
+// picked the same address fail its commit.
 type addressPlan struct {
 	region  string
 	subnets []Subnet
 	all     map[string]Subnet
 	pools   map[string]*network.Pool
-	held    func(subnetID string) (*network.AddrBits, error)
+	stale   map[string]map[netip.Addr]int64 // subnet → address → revision of its stale claim
+	held    func(subnetID string) (*network.AddrBits, map[netip.Addr]int64, error)
 }
 
 func (s *Service) newAddressPlan(ctx context.Context, acct string) (*addressPlan, error) {
@@ -104,7 +114,8 @@ func (s *Service) newAddressPlan(ctx context.Context, acct string) (*addressPlan
 		return nil, err
 	}
 	pl := &addressPlan{region: s.cfg.Region, all: map[string]Subnet{}, pools: map[string]*network.Pool{},
-		held: func(id string) (*network.AddrBits, error) { return s.heldInSubnet(ctx, id) }}
+		stale: map[string]map[netip.Addr]int64{},
+		held:  func(id string) (*network.AddrBits, map[netip.Addr]int64, error) { return s.heldInSubnet(ctx, id) }}
 	for _, sn := range subs {
 		pl.all[sn.ID] = sn
 		if sn.Owner == acct {
@@ -123,13 +134,23 @@ func (pl *addressPlan) pool(id string) (*network.Pool, error) {
 	if !ok {
 		return nil, ec2err.New(ec2err.InvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", id)
 	}
-	held, err := pl.held(id)
+	held, stale, err := pl.held(id)
 	if err != nil {
 		return nil, err
 	}
 	p := network.NewPoolOver(sn.Prefix(), held)
-	pl.pools[id] = p
+	pl.pools[id], pl.stale[id] = p, stale
 	return p, nil
+}
+
+// claimOp is the claim of ip in subnet for holder, to commit with the
+// holder's record; it takes over the stale claim the plan found there.
+func (pl *addressPlan) claimOp(subnetID, ip, holder string) (store.Op, error) {
+	var staleRev int64
+	if a, err := netip.ParseAddr(ip); err == nil {
+		staleRev = pl.stale[subnetID][a]
+	}
+	return claimOp(subnetID, ip, holder, staleRev)
 }
 
 // defaultSubnet is the account's default subnet of az.

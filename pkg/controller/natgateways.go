@@ -143,11 +143,34 @@ func checkNatGatewayRequest(req NatGatewayRequest) error {
 }
 
 // recordNatGateway gives g its private address (under s.mu, where
-// RunInstances allocates addresses) and writes it, its Elastic IP's
-// association and the client token at once; the caller holds eipMu.
+// RunInstances allocates addresses) and writes it, the address's claim,
+// its Elastic IP's association and the client token at once; the caller
+// holds eipMu. A commit that a concurrent write beat (another replica
+// took the address or changed the Elastic IP) is tried again, at most
+// allocateAttempts times, from what the store then holds; one whose
+// client token a concurrent request recorded answers with that
+// request's gateway.
 func (s *Service) recordNatGateway(ctx context.Context, g *NatGateway, sn Subnet, req NatGatewayRequest) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for attempt := 1; ; attempt++ {
+		err := s.tryRecordNatGateway(ctx, g, sn, req)
+		if err == nil || !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+		if rec, _ := s.tokenRecord(ctx, g.Owner, "CreateNatGateway", req.ClientToken, req.hash()); rec != nil && len(rec.ResultIDs) > 0 {
+			won, err := s.ownNatGateway(ctx, g.Owner, rec.ResultIDs[0])
+			*g = won
+			return err
+		}
+		if attempt >= allocateAttempts {
+			return fmt.Errorf("record %s: its address or Elastic IP changed under it %d times in a row: %w", g.ID, attempt, err)
+		}
+	}
+}
+
+// tryRecordNatGateway is one try of recordNatGateway.
+func (s *Service) tryRecordNatGateway(ctx context.Context, g *NatGateway, sn Subnet, req NatGatewayRequest) error {
 	plan, err := s.newAddressPlan(ctx, g.Owner)
 	if err != nil {
 		return err
@@ -161,20 +184,26 @@ func (s *Service) recordNatGateway(ctx context.Context, g *NatGateway, sn Subnet
 		return err
 	}
 	g.PrivateIP = ip.String()
-	g.AssociationID = ids.New(ids.Association)
-	rec, _ := store.PutJSON(prefixNatGateway+g.ID, *g, store.MustNotExist)
+	if g.AssociationID == "" {
+		g.AssociationID = ids.New(ids.Association)
+	}
+	claim, err := plan.claimOp(sn.ID, g.PrivateIP, g.ID)
+	if err != nil {
+		return err
+	}
+	rec, err := store.PutJSON(prefixNatGateway+g.ID, *g, store.MustNotExist)
+	if err != nil {
+		return fmt.Errorf("record %s: %w", g.ID, err)
+	}
 	assoc, err := s.natAssociationOp(ctx, *g)
 	if err != nil {
 		return err
 	}
-	ops := []store.Op{rec, assoc}
+	ops := []store.Op{rec, claim, assoc}
 	if req.ClientToken != "" {
 		ops = append(ops, tokenOp(g.Owner, "CreateNatGateway", req.ClientToken, req.hash(), []string{g.ID}))
 	}
 	if _, err := s.st.Txn(ctx, ops...); err != nil {
-		if errors.Is(err, store.ErrConflict) {
-			return ec2err.New(ec2err.ResourceAlreadyAssociated, "Elastic IP address [%s] changed meanwhile; retry.", g.AllocationID)
-		}
 		return fmt.Errorf("record %s: %w", g.ID, err)
 	}
 	return nil

@@ -150,17 +150,22 @@ func (s *Service) natGatewayCandidates(ctx context.Context, g NatGateway) ([]str
 }
 
 // finishNatGatewayDelete disassociates g's Elastic IP and marks it
-// deleted (its private address is free from then on); the next network
-// push takes it off its host.
+// deleted, deleting its private address's claim in the same transaction
+// (the address is free from then on); the next network push takes it off
+// its host.
 func (s *Service) finishNatGatewayDelete(ctx context.Context, g NatGateway) error {
 	s.eipMu.Lock()
 	defer s.eipMu.Unlock()
 	if err := s.disassociate(ctx, g.AllocationID, g.AssociationID); err != nil {
 		return err
 	}
-	if _, err := update(ctx, s.st, prefixNatGateway+g.ID, func(r *NatGateway) error {
+	if _, err := updateAlso(ctx, s.st, prefixNatGateway+g.ID, func(r *NatGateway) ([]store.Op, error) {
+		held := r.live()
 		r.State, r.DeleteTime, r.HostID = NatGatewayDeleted, s.now().UTC(), ""
-		return nil
+		if held { // its private address's claim goes with it
+			return s.releaseClaimOps(ctx, r.SubnetID, r.PrivateIP, r.ID)
+		}
+		return nil, nil
 	}); err != nil {
 		return ignoreGone(err)
 	}

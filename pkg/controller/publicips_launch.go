@@ -2,7 +2,6 @@ package controller
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/ec2lab/ec2lab/pkg/store"
@@ -95,32 +94,4 @@ func (s *Service) launchPublicIPs(ctx context.Context, req RunRequest, subnet *S
 		ops = append(ops, op)
 	}
 	return ops, nil
-}
-
-// commitLaunch writes the launch's records (ops, then its instances with
-// their public addresses' claims) in one transaction. A claim a
-// concurrent allocation took first fails it; it is tried again with other
-// addresses.
-func (s *Service) commitLaunch(ctx context.Context, req RunRequest, subnet *Subnet, res RunResult, ops []store.Op) error {
-	for attempt := 0; ; attempt++ {
-		claims, err := s.launchPublicIPs(ctx, req, subnet, res.Instances)
-		if err != nil {
-			return err
-		}
-		all := append(append([]store.Op{}, ops...), claims...)
-		for _, in := range res.Instances {
-			op, err := store.PutJSON(prefixInstance+in.ID, in, store.MustNotExist)
-			if err != nil {
-				return fmt.Errorf("record instance %s: %w", in.ID, err)
-			}
-			all = append(all, op)
-		}
-		_, err = s.st.Txn(ctx, all...)
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, store.ErrConflict) || len(claims) == 0 || attempt >= allocateAttempts {
-			return fmt.Errorf("record reservation %s: %w", res.ReservationID, err)
-		}
-	}
 }

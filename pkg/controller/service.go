@@ -139,6 +139,16 @@ func upsert[T any](ctx context.Context, st store.Store, key string, fn func(*T) 
 }
 
 func readModifyWrite[T any](ctx context.Context, st store.Store, key string, absentOK bool, fn func(*T) error) (T, error) {
+	return readModifyWriteAlso(ctx, st, key, absentOK, func(v *T) ([]store.Op, error) { return nil, fn(v) })
+}
+
+// updateAlso is update whose fn also returns ops to commit in the same
+// transaction as the record (each try's own: a retry calls fn again).
+func updateAlso[T any](ctx context.Context, st store.Store, key string, fn func(*T) ([]store.Op, error)) (T, error) {
+	return readModifyWriteAlso(ctx, st, key, false, fn)
+}
+
+func readModifyWriteAlso[T any](ctx context.Context, st store.Store, key string, absentOK bool, fn func(*T) ([]store.Op, error)) (T, error) {
 	for attempt := 0; ; attempt++ {
 		v, rev, err := store.GetJSON[T](ctx, st, key)
 		if absentOK && errors.Is(err, store.ErrNotFound) {
@@ -147,14 +157,15 @@ func readModifyWrite[T any](ctx context.Context, st store.Store, key string, abs
 		if err != nil {
 			return v, err
 		}
-		if err := fn(&v); err != nil {
+		also, err := fn(&v)
+		if err != nil {
 			return v, err
 		}
 		op, err := store.PutJSON(key, v, rev)
 		if err != nil {
 			return v, err
 		}
-		if _, err := st.Txn(ctx, op); err == nil {
+		if _, err := st.Txn(ctx, append(also, op)...); err == nil {
 			return v, nil
 		} else if !errors.Is(err, store.ErrConflict) || attempt > 50 {
 			return v, fmt.Errorf("update %s: %w", key, err)
