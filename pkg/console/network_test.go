@@ -135,8 +135,15 @@ func TestNetworkPage(t *testing.T) {
 	rts, _ := r.compute.DescribeRouteTables(as(key1), &v1.DescribeRouteTablesRequest{})
 	rt := rts.GetRouteTables()[0]
 	if got := row(rep.body, rt.GetRouteTableId()); !strings.Contains(got, "<td>yes</td>") ||
-		!strings.Contains(got, `<li data-state="active">172.31.0.0/16 → local`) {
+		!strings.Contains(got, `<li data-state="active">172.31.0.0/16 → local`) || !strings.Contains(got, `<li data-state="active">0.0.0.0/0 → igw-`) {
 		t.Errorf("route table row %q", got)
+	}
+	igws, _ := r.compute.DescribeInternetGateways(as(key1), &v1.DescribeInternetGatewaysRequest{})
+	if len(igws.GetInternetGateways()) != 1 {
+		t.Fatalf("the default VPC's internet gateway: %v", igws)
+	}
+	if got := row(rep.body, igws.GetInternetGateways()[0].GetInternetGatewayId()); !strings.Contains(got, "(available)") {
+		t.Errorf("the default VPC's gateway row %q", got)
 	}
 	acls, _ := r.compute.DescribeNetworkAcls(as(key1), &v1.DescribeNetworkAclsRequest{})
 	acl := acls.GetNetworkAcls()[0]
@@ -144,7 +151,7 @@ func TestNetworkPage(t *testing.T) {
 		!strings.Contains(got, "<td>4</td>") {
 		t.Errorf("network ACL row %q (%d entries)", got, len(acl.GetEntries()))
 	}
-	for _, empty := range []string{"No internet gateways.", "No NAT gateways.", "No Elastic IPs."} {
+	for _, empty := range []string{"No NAT gateways.", "No Elastic IPs."} {
 		if !strings.Contains(rep.body, empty) {
 			t.Errorf("page lacks %q", empty)
 		}
@@ -252,7 +259,8 @@ func TestNetworkInternetGateways(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep := r.post(t, c, tok, "/console/network/internet-gateways", url.Values{"name": {"edge"}})
-	igws, _ := r.compute.DescribeInternetGateways(as(key1), &v1.DescribeInternetGatewaysRequest{})
+	edge := &v1.DescribeInternetGatewaysRequest{Filters: []*v1.Filter{{Name: "tag:Name", Values: []string{"edge"}}}} // not the default VPC's
+	igws, _ := r.compute.DescribeInternetGateways(as(key1), edge)
 	if rep.status != http.StatusSeeOther || len(igws.GetInternetGateways()) != 1 {
 		t.Fatalf("create: %d %v\n%s", rep.status, igws, tail(rep.body))
 	}
@@ -274,7 +282,7 @@ func TestNetworkInternetGateways(t *testing.T) {
 	wantError(t, "attach an attached gateway", r.post(t, c, tok, base+"/attach", url.Values{"vpc_id": {vpcs.GetVpcs()[0].GetVpcId()}}),
 		"Resource.AlreadyAssociated")
 	wantError(t, "delete an attached gateway", r.post(t, c, tok, base+"/delete", nil), "DependencyViolation")
-	igws, _ = r.compute.DescribeInternetGateways(as(key1), &v1.DescribeInternetGatewaysRequest{})
+	igws, _ = r.compute.DescribeInternetGateways(as(key1), edge)
 	if at := igws.GetInternetGateways()[0].GetAttachments(); len(at) != 1 || at[0].GetVpcId() != vpc.GetVpcId() {
 		t.Fatalf("after the refusals: %v", at)
 	}
