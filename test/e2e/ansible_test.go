@@ -121,6 +121,7 @@ func TestAnsibleHomelab(t *testing.T) {
 	if after := r.resourceCensus(t); !slices.Equal(after, before) {
 		t.Errorf("left behind in the API:\n  before %v\n  after  %v", before, after)
 	}
+	checkNATDeleted(t, r, ids.NatGateway)
 }
 
 // checkAnsibleDhcpOptions: the lab's VPC has ec2_vpc_dhcp_option's set,

@@ -133,6 +133,7 @@ func TestTerraformHomelab(t *testing.T) {
 	if after := r.resourceCensus(t); !slices.Equal(after, before) {
 		t.Errorf("left behind in the API:\n  before %v\n  after  %v", before, after)
 	}
+	checkNATDeleted(t, r, out.str("nat_gateway"))
 }
 
 // startToolRegion runs a one-host region like --all-in-one, with a short

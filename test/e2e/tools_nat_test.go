@@ -87,3 +87,14 @@ func censusNATGateways(t *testing.T, r *region, add func(kind string, ids ...str
 		}
 	}
 }
+
+// checkNATDeleted: after the teardown the gateway is deleted, with its
+// deletion time (EC2 keeps showing it for an hour; the census, which
+// leaves it out, finds its Elastic IP released).
+func checkNATDeleted(t *testing.T, r *region, id string) {
+	t.Helper()
+	g := describeNAT(t, r, id)
+	if g.GetState() != "deleted" || g.GetDeleteTime() == nil {
+		t.Errorf("NAT gateway %s after the teardown: %v", id, g)
+	}
+}
