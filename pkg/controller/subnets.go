@@ -81,7 +81,7 @@ func (s *Service) CreateSubnet(ctx context.Context, vpcID, cidr, az string, tags
 		defer release()
 	}
 	for attempt := 0; ; attempt++ {
-		sn, ops, err := s.newSubnet(ctx, acct, v, cidr, az, tags)
+		sn, ops, err := s.newSubnet(ctx, acct, v.ID, cidr, az, tags)
 		if err != nil {
 			return Subnet{}, err
 		}
@@ -97,9 +97,19 @@ func (s *Service) CreateSubnet(ctx context.Context, vpcID, cidr, az string, tags
 	}
 }
 
-// newSubnet validates the CIDR against the VPC's subnets and returns the
-// record and the ops that create it (the VPC's revision guards siblings).
-func (s *Service) newSubnet(ctx context.Context, acct string, v VPC, cidr, az string, tags []Tag) (Subnet, []store.Op, error) {
+// newSubnet validates the CIDR against the VPC as it is now and its
+// subnets, and returns the record and the ops that create it. Rewriting
+// that VPC record under its revision makes two concurrent CreateSubnet
+// calls in one VPC conflict instead of overlapping, and a concurrent
+// change of the VPC (a DHCP option set, a CIDR block) conflict instead of
+// being undone.
+func (s *Service) newSubnet(ctx context.Context, acct, vpcID, cidr, az string, tags []Tag) (Subnet, []store.Op, error) {
+	v, vrev, err := store.GetJSON[VPC](ctx, s.st, prefixVPC+vpcID)
+	if errors.Is(err, store.ErrNotFound) {
+		return Subnet{}, nil, ec2err.New(ec2err.InvalidVpcIDNotFound, "The vpc ID '%s' does not exist", vpcID)
+	} else if err != nil {
+		return Subnet{}, nil, fmt.Errorf("read %s: %w", vpcID, err)
+	}
 	all, err := store.ListJSON[Subnet](ctx, s.st, prefixSubnet)
 	if err != nil {
 		return Subnet{}, nil, err
@@ -120,12 +130,6 @@ func (s *Service) newSubnet(ctx context.Context, acct string, v VPC, cidr, az st
 	}
 	sn := Subnet{ID: ns.ID, VpcID: v.ID, Owner: acct, AZ: az, CIDR: ns.CIDR.String(), State: "available",
 		VNI: vnis[0], Tags: tags}
-	// Rewriting the VPC record with its revision makes two concurrent
-	// CreateSubnet calls in one VPC conflict instead of overlapping.
-	_, vrev, err := store.GetJSON[VPC](ctx, s.st, prefixVPC+v.ID)
-	if err != nil {
-		return Subnet{}, nil, ec2err.New(ec2err.InvalidVpcIDNotFound, "The vpc ID '%s' does not exist", v.ID)
-	}
 	guard, _ := store.PutJSON(prefixVPC+v.ID, v, vrev)
 	return sn, append(subnetOps(sn), guard), nil
 }

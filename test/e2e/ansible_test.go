@@ -22,7 +22,8 @@ import (
 // python3-boto3), unmodified, against ec2d's Query API: it builds a VPC
 // with its own DHCP option set (ec2_vpc_dhcp_option reads the VPC's set,
 // at first the account's default one), subnet, internet gateway, a route table sending 0.0.0.0/0 to it,
-// security group, key pair, a running instance (wait: true) with an
+// a private subnet whose table sends 0.0.0.0/0 to a NAT gateway (wait:
+// true) with an Elastic IP of its own, security group, key pair, a running instance (wait: true) with an
 // Elastic IP and a data volume, a snapshot and an image; checks them through the API and in
 // the guest; runs again expecting changed=0; then tears everything down,
 // leaving nothing in the API, in libvirt or in the pools.
@@ -74,6 +75,10 @@ func TestAnsibleHomelab(t *testing.T) {
 		IGW                                                   string `json:"igw"`
 		RouteTable                                            string `json:"route_table"`
 		DhcpOptions                                           string `json:"dhcp_options"`
+		NatGateway                                            string `json:"nat_gateway"`
+		NatAllocation                                         string `json:"nat_allocation"`
+		PrivateSubnet                                         string `json:"private_subnet"`
+		PrivateRouteTable                                     string `json:"private_route_table"`
 	}
 	raw, err := os.ReadFile(facts)
 	if err != nil {
@@ -94,6 +99,8 @@ func TestAnsibleHomelab(t *testing.T) {
 		if err != nil || len(rtbs.GetRouteTables()) != 1 || rtbs.GetRouteTables()[0].GetRouteTableId() != ids.RouteTable {
 			t.Errorf("the subnet's route table to %s: %v %v", ids.IGW, rtbs, err)
 		}
+		checkToolNAT(t, r, toolNAT{Gateway: ids.NatGateway, PublicSubnet: ids.Subnet, VPC: ids.VPC, Allocation: ids.NatAllocation,
+			PrivateSubnet: ids.PrivateSubnet, RouteTable: ids.PrivateRouteTable, Name: "ansible-nat"})
 		r.waitConsole(t, ids.Instance, "ansible-was-here")
 		checkAnsibleDhcpOptions(t, r, ids.VPC, ids.DhcpOptions, ids.Instance)
 		if d := r.findGuestDisk(t, ids.Instance, ids.Volume); d == "" {
@@ -114,6 +121,7 @@ func TestAnsibleHomelab(t *testing.T) {
 	if after := r.resourceCensus(t); !slices.Equal(after, before) {
 		t.Errorf("left behind in the API:\n  before %v\n  after  %v", before, after)
 	}
+	checkNATDeleted(t, r, ids.NatGateway)
 }
 
 // checkAnsibleDhcpOptions: the lab's VPC has ec2_vpc_dhcp_option's set,

@@ -18,7 +18,9 @@ import (
 // TestTerraformHomelab applies test/e2e/testdata/terraform/main.tf, a
 // typical homelab configuration, with the unmodified hashicorp/aws provider
 // (offline, from the machine's filesystem mirror) against ec2d's Query API
-// on real guests; checks what it built through the API and in the guest;
+// on real guests (a private subnet's egress through a NAT gateway with its
+// own Elastic IP included); checks what it built through the API and in
+// the guest;
 // re-plans with no changes; changes the instance type (the provider stops
 // the instance, modifies it and starts it); and destroys, leaving nothing
 // in the API, in libvirt or in the pools.
@@ -79,6 +81,7 @@ func TestTerraformHomelab(t *testing.T) {
 			t.Errorf("instance public IP %q, aws_eip %q", inst.GetPublicIpAddress(), out.str("public_ip"))
 		}
 		checkTerraformNetwork(t, r, out)
+		checkTerraformNAT(t, r, out)
 		devices := map[string]bool{}
 		for _, m := range inst.GetBlockDeviceMappings() {
 			devices[m.GetDeviceName()] = true
@@ -130,6 +133,7 @@ func TestTerraformHomelab(t *testing.T) {
 	if after := r.resourceCensus(t); !slices.Equal(after, before) {
 		t.Errorf("left behind in the API:\n  before %v\n  after  %v", before, after)
 	}
+	checkNATDeleted(t, r, out.str("nat_gateway"))
 }
 
 // startToolRegion runs a one-host region like --all-in-one, with a short
@@ -418,6 +422,7 @@ func (r *region) resourceCensus(t *testing.T) []string {
 	for _, a := range addrs.GetAddresses() {
 		add("address", a.GetAllocationId())
 	}
+	censusNATGateways(t, r, add)
 	slices.Sort(out)
 	return out
 }
@@ -437,6 +442,20 @@ func storedFiles(t *testing.T, dataDir string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// checkTerraformNAT: the NAT gateway is available in the public subnet
+// with aws_eip.nat, whose address, interface and private address the
+// provider read back; the private subnet's table routes 0.0.0.0/0 to it.
+func checkTerraformNAT(t *testing.T, r *region, out tfOutputs) {
+	t.Helper()
+	checkToolNAT(t, r, toolNAT{Gateway: out.str("nat_gateway"), PublicSubnet: out.str("subnet_id"), VPC: out.str("vpc_id"),
+		Allocation: out.str("nat_eip"), PrivateSubnet: out.str("private_subnet"), RouteTable: out.str("private_route_table"), Name: "homelab-nat"})
+	ga := describeNAT(t, r, out.str("nat_gateway")).GetNatGatewayAddresses()
+	if len(ga) != 1 || ga[0].GetPublicIp() != out.str("nat_public_ip") || ga[0].GetPrivateIp() != out.str("nat_private_ip") ||
+		ga[0].GetNetworkInterfaceId() != out.str("nat_interface") || out.str("nat_interface") == "" {
+		t.Errorf("aws_nat_gateway read %s %s %s, the API shows %v", out.str("nat_public_ip"), out.str("nat_private_ip"), out.str("nat_interface"), ga)
+	}
 }
 
 // checkTerraformNetwork: the VPC has Terraform's DHCP option set; the

@@ -97,6 +97,44 @@ resource "aws_route_table_association" "lab" {
   route_table_id = aws_route_table.public.id
 }
 
+# A private subnet whose egress leaves through a NAT gateway in the public
+# subnet, with its own Elastic IP (the provider's documented pattern).
+resource "aws_subnet" "private" {
+  vpc_id            = aws_vpc.lab.id
+  cidr_block        = "10.42.2.0/24"
+  availability_zone = data.aws_availability_zones.available.names[0]
+  tags              = { Name = "homelab-private" }
+}
+
+resource "aws_eip" "nat" {
+  domain     = "vpc"
+  tags       = { Name = "homelab-nat" }
+  depends_on = [aws_internet_gateway.lab]
+}
+
+resource "aws_nat_gateway" "lab" {
+  allocation_id = aws_eip.nat.id
+  subnet_id     = aws_subnet.lab.id
+  tags          = { Name = "homelab-nat" }
+  depends_on    = [aws_internet_gateway.lab]
+}
+
+resource "aws_route_table" "private" {
+  vpc_id = aws_vpc.lab.id
+  tags   = { Name = "homelab-private" }
+}
+
+resource "aws_route" "private_egress" {
+  route_table_id         = aws_route_table.private.id
+  destination_cidr_block = "0.0.0.0/0"
+  nat_gateway_id         = aws_nat_gateway.lab.id
+}
+
+resource "aws_route_table_association" "private" {
+  subnet_id      = aws_subnet.private.id
+  route_table_id = aws_route_table.private.id
+}
+
 resource "aws_network_acl" "lab" {
   vpc_id     = aws_vpc.lab.id
   subnet_ids = [aws_subnet.lab.id]
@@ -284,7 +322,7 @@ data "aws_subnets" "lab" {
     name   = "vpc-id"
     values = [aws_vpc.lab.id]
   }
-  depends_on = [aws_subnet.lab]
+  depends_on = [aws_subnet.lab, aws_subnet.private]
 }
 
 data "aws_subnet" "lab" {
@@ -327,3 +365,10 @@ output "internet_gateway" { value = aws_internet_gateway.lab.id }
 output "route_table" { value = aws_route_table.public.id }
 output "network_acl" { value = aws_network_acl.lab.id }
 output "dhcp_options" { value = aws_vpc_dhcp_options.lab.id }
+output "private_subnet" { value = aws_subnet.private.id }
+output "private_route_table" { value = aws_route_table.private.id }
+output "nat_gateway" { value = aws_nat_gateway.lab.id }
+output "nat_eip" { value = aws_eip.nat.id }
+output "nat_public_ip" { value = aws_nat_gateway.lab.public_ip }
+output "nat_private_ip" { value = aws_nat_gateway.lab.private_ip }
+output "nat_interface" { value = aws_nat_gateway.lab.network_interface_id }
