@@ -106,6 +106,7 @@ var dryRunParams = map[string]string{
 	"CreateTags":                        "Tag.1.Key=k&Tag.1.Value=v",
 	"CreateVolume":                      "AvailabilityZone=lab-1a&Size=1",
 	"CreateVpc":                         "CidrBlock=10.8.0.0/16",
+	"CreateNatGateway":                  "SubnetId={InstanceSubnetId}&AllocationId={AllocationId}",
 	"DeleteKeyPair":                     "KeyName={KeyName}",
 	"DeleteLaunchTemplate":              "LaunchTemplateName={LaunchTemplateName}",
 	"DeleteLaunchTemplateVersions":      "LaunchTemplateName={LaunchTemplateName}",
@@ -305,8 +306,9 @@ func (s *dryRunSeed) groups() {
 	s.v["NewGroupId"] = aws.ToString(g.GroupId)
 }
 
-// addresses allocates a free Elastic IP and one associated with the
-// instance (its default VPC has an internet gateway).
+// addresses allocates a free Elastic IP, one associated with the
+// instance (its default VPC has an internet gateway) and one for a NAT
+// gateway in the instance's subnet.
 func (s *dryRunSeed) addresses() {
 	free, err := s.c.AllocateAddress(s.ctx, &ec2.AllocateAddressInput{Domain: types.DomainTypeVpc})
 	s.check("AllocateAddress", err)
@@ -317,6 +319,16 @@ func (s *dryRunSeed) addresses() {
 		InstanceId: aws.String(s.v["InstanceId"])})
 	s.check("AssociateAddress", err)
 	s.v["AddressAssociationId"] = aws.ToString(as.AssociationId)
+	// A NAT gateway in the instance's (default, public) subnet, on a third address.
+	in, err := s.c.DescribeInstances(s.ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{s.v["InstanceId"]}})
+	s.check("DescribeInstances", err)
+	s.v["InstanceSubnetId"] = aws.ToString(in.Reservations[0].Instances[0].SubnetId)
+	third, err := s.c.AllocateAddress(s.ctx, &ec2.AllocateAddressInput{Domain: types.DomainTypeVpc})
+	s.check("AllocateAddress", err)
+	nat, err := s.c.CreateNatGateway(s.ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(s.v["InstanceSubnetId"]),
+		AllocationId: third.AllocationId})
+	s.check("CreateNatGateway", err)
+	s.v["NatGatewayId"] = aws.ToString(nat.NatGateway.NatGatewayId)
 }
 
 // named creates a key pair, a DHCP option set, a placement group and a

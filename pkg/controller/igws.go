@@ -179,6 +179,17 @@ func internetGatewayNotFound(id string) error {
 // VPC whose instances hold public addresses (Elastic IPs or auto-assigned
 // ones): they would silently stop answering.
 func (s *Service) checkNoPublicAddresses(ctx context.Context, vpcID string) error {
+	mapped := ec2err.New(ec2err.DependencyViolation,
+		"Network %s has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.", vpcID)
+	nats, err := s.natGateways(ctx)
+	if err != nil {
+		return err
+	}
+	for _, g := range nats {
+		if g.VpcID == vpcID && g.live() { // its Elastic IP stays mapped until it is deleted
+			return mapped
+		}
+	}
 	public, err := s.elasticIPsByInstance(ctx)
 	if err != nil || len(public) == 0 {
 		return err
@@ -189,8 +200,7 @@ func (s *Service) checkNoPublicAddresses(ctx context.Context, vpcID string) erro
 	}
 	for _, in := range insts {
 		if in.VpcID == vpcID && len(public[in.ID]) > 0 && in.State != StateTerminated {
-			return ec2err.New(ec2err.DependencyViolation,
-				"Network %s has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.", vpcID)
+			return mapped
 		}
 	}
 	return nil

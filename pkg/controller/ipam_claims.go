@@ -24,7 +24,7 @@ import (
 // again around the claims it now reads. A claim is deleted in the
 // transaction that makes its holder give the address up (an instance
 // terminated by setState, a NAT gateway deleted by
-// finishNatGatewayDelete). A claim left behind by any other path is
+// retireNatGateway). A claim left behind by any other path is
 // stale: its holder's record is gone or no longer holds the address. An
 // allocation takes a stale claim over (revision-checked), and the claim
 // sweep (sweepPrivateIPClaims) deletes stale claims and creates the

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
+	"github.com/ec2lab/ec2lab/pkg/ids"
 	"github.com/ec2lab/ec2lab/pkg/network"
 	"github.com/ec2lab/ec2lab/pkg/store"
 	"github.com/ec2lab/ec2lab/pkg/store/etcdtest"
@@ -254,5 +256,30 @@ func TestPrivateIPClaimSweep(t *testing.T) {
 		MinCount: 1, MaxCount: 1, SubnetID: subnet, PrivateIP: again.Instances[0].PrivateIP})
 	if errCode(err) != network.CodeInvalidIPAddressInUse {
 		t.Fatalf("launch at a held address: %v, want %s", err, network.CodeInvalidIPAddressInUse)
+	}
+}
+
+// TestDeleteSubnetSeesAnotherReplicasClaim: an instance another replica
+// launched into the subnet, not yet in this replica's record cache, still
+// makes DeleteSubnet answer DependencyViolation (its address's claim is
+// in the store), and the subnet stays.
+func TestDeleteSubnetSeesAnotherReplicasClaim(t *testing.T) {
+	r := newRig(t, 64, hostSpec{8, 8192})
+	subnet := smallSubnet(t, r, "172.31.250.0/28")
+	ctx := context.Background()
+	in := Instance{ID: ids.New(ids.Instance), Owner: acct1, State: StateRunning, SubnetID: subnet, PrivateIP: "172.31.250.4"}
+	claim, err := claimOp(subnet, in.PrivateIP, in.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _ := store.PutJSON(prefixInstance+in.ID, in, store.MustNotExist)
+	if _, err := r.svc.cache.Store.Txn(ctx, rec, claim); err != nil { // behind the cache's back, as a peer's commit
+		t.Fatal(err)
+	}
+	if err := r.svc.DeleteSubnet(ctxFor(acct1), subnet, false); errCode(err) != ec2err.DependencyViolation {
+		t.Fatalf("DeleteSubnet under a peer's claim: %v, want %s", err, ec2err.DependencyViolation)
+	}
+	if _, _, err := r.svc.ownSubnet(ctxFor(acct1), acct1, subnet); err != nil {
+		t.Errorf("the subnet is gone: %v", err)
 	}
 }

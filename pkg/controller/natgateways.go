@@ -90,17 +90,14 @@ func (s *Service) CreateNatGateway(ctx context.Context, req NatGatewayRequest) (
 	if err := checkNatGatewayRequest(req); err != nil {
 		return NatGateway{}, err
 	}
-	if rec, err := s.tokenRecord(ctx, acct, "CreateNatGateway", req.ClientToken, req.hash()); err != nil {
-		return NatGateway{}, err
-	} else if rec != nil && len(rec.ResultIDs) > 0 {
-		return s.ownNatGateway(ctx, acct, rec.ResultIDs[0])
+	if won, ok, err := s.natTokenWinner(ctx, acct, req); err != nil || ok {
+		return won, err
 	}
 	sn, _, err := s.ownSubnet(ctx, acct, req.SubnetID)
 	if err != nil {
 		return NatGateway{}, err
 	}
-	addr, _, err := s.ownAddress(ctx, acct, req.AllocationID, "")
-	if err != nil {
+	if _, _, err := s.ownAddress(ctx, acct, req.AllocationID, ""); err != nil {
 		return NatGateway{}, err
 	}
 	release, err := s.admit(ctx, acct, QuotaNATGateways, sn.AZ, 1, s.countNatGateways(acct, sn.AZ))
@@ -108,8 +105,20 @@ func (s *Service) CreateNatGateway(ctx context.Context, req NatGatewayRequest) (
 		return NatGateway{}, err
 	}
 	defer release()
+	// s.mu (RunInstances allocates addresses under it), then eipMu: the
+	// order StartInstances takes them in.
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.eipMu.Lock()
 	defer s.eipMu.Unlock()
+	// A retry with the token that waited for the first call answers it.
+	if won, ok, err := s.natTokenWinner(ctx, acct, req); err != nil || ok {
+		return won, err
+	}
+	addr, _, err := s.ownAddress(ctx, acct, req.AllocationID, "")
+	if err != nil {
+		return NatGateway{}, err
+	}
 	if addr.Association != nil {
 		return NatGateway{}, ec2err.New(ec2err.ResourceAlreadyAssociated,
 			"Elastic IP address [%s] is already associated (%s).", addr.AllocationID, addr.Association.ID)
@@ -142,25 +151,37 @@ func checkNatGatewayRequest(req NatGatewayRequest) error {
 	return validateTags(req.Tags)
 }
 
-// recordNatGateway gives g its private address (under s.mu, where
-// RunInstances allocates addresses) and writes it, the address's claim,
-// its Elastic IP's association and the client token at once; the caller
-// holds eipMu. A commit that a concurrent write beat (another replica
-// took the address or changed the Elastic IP) is tried again, at most
+// natTokenWinner is the gateway an earlier call with req's client token
+// made (ok), or IdempotentParameterMismatch when that call had other
+// parameters.
+func (s *Service) natTokenWinner(ctx context.Context, acct string, req NatGatewayRequest) (NatGateway, bool, error) {
+	rec, err := s.tokenRecord(ctx, acct, "CreateNatGateway", req.ClientToken, req.hash())
+	if err != nil || rec == nil || len(rec.ResultIDs) == 0 {
+		return NatGateway{}, false, err
+	}
+	g, err := s.ownNatGateway(ctx, acct, rec.ResultIDs[0])
+	return g, err == nil, err
+}
+
+// recordNatGateway gives g its private address and writes it, the
+// address's claim, its Elastic IP's association and the client token at
+// once; the caller holds s.mu (where RunInstances allocates addresses)
+// and eipMu. A commit that a concurrent write beat (another replica took
+// the address or changed the Elastic IP) is tried again, at most
 // allocateAttempts times, from what the store then holds; one whose
-// client token a concurrent request recorded answers with that
-// request's gateway.
+// client token a concurrent request (on another replica) recorded answers
+// with that request's gateway, whatever the commit's error.
 func (s *Service) recordNatGateway(ctx context.Context, g *NatGateway, sn Subnet, req NatGatewayRequest) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	for attempt := 1; ; attempt++ {
 		err := s.tryRecordNatGateway(ctx, g, sn, req)
-		if err == nil || !errors.Is(err, store.ErrConflict) {
-			return err
+		if err == nil {
+			return nil
 		}
-		if rec, _ := s.tokenRecord(ctx, g.Owner, "CreateNatGateway", req.ClientToken, req.hash()); rec != nil && len(rec.ResultIDs) > 0 {
-			won, err := s.ownNatGateway(ctx, g.Owner, rec.ResultIDs[0])
+		if won, ok, terr := s.natTokenWinner(ctx, g.Owner, req); terr != nil || ok {
 			*g = won
+			return terr
+		}
+		if !errors.Is(err, store.ErrConflict) {
 			return err
 		}
 		if attempt >= allocateAttempts {

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/ec2lab/ec2lab/pkg/ec2err"
 	"github.com/ec2lab/ec2lab/pkg/store"
 )
 
-// sweepNatGateways moves every gateway along its life: a pending one is
+// sweepNatGateways moves every gateway along its life: a pending one in
+// a VPC without an internet gateway fails; another pending one is
 // placed on a host and becomes available once that host's network carries
 // it; an available one whose host is gone moves to another host of its
 // zone; a deleting one gives its addresses back and is deleted; a deleted
@@ -23,10 +25,12 @@ func (s *Service) sweepNatGateways(ctx context.Context) {
 	for _, g := range all {
 		var err error
 		switch g.State {
-		case NatGatewayPending, NatGatewayAvailable:
+		case NatGatewayPending:
+			err = s.startNatGateway(ctx, g)
+		case NatGatewayAvailable:
 			err = s.placeNatGateway(ctx, g)
 		case NatGatewayDeleting:
-			err = s.finishNatGatewayDelete(ctx, g)
+			err = s.retireNatGateway(ctx, g, NatGatewayDeleted, "", "")
 		case NatGatewayDeleted, NatGatewayFailed:
 			if s.now().Sub(g.DeleteTime) > natGatewayKept {
 				_, err = s.st.Txn(ctx, store.Op{Key: prefixNatGateway + g.ID, Delete: true, ExpectRevision: store.AnyRevision})
@@ -149,11 +153,10 @@ func (s *Service) natGatewayCandidates(ctx context.Context, g NatGateway) ([]str
 	return fit, nil
 }
 
-// finishNatGatewayDelete disassociates g's Elastic IP and marks it
-// deleted, deleting its private address's claim in the same transaction
-// (the address is free from then on); the next network push takes it off
-// its host.
-func (s *Service) finishNatGatewayDelete(ctx context.Context, g NatGateway) error {
+// retireNatGateway disassociates g's Elastic IP and moves it to state
+// (deleted, or failed with the code and message); its private address is
+// free from then on and the next network push takes it off its host.
+func (s *Service) retireNatGateway(ctx context.Context, g NatGateway, state, code, msg string) error {
 	s.eipMu.Lock()
 	defer s.eipMu.Unlock()
 	if err := s.disassociate(ctx, g.AllocationID, g.AssociationID); err != nil {
@@ -161,7 +164,8 @@ func (s *Service) finishNatGatewayDelete(ctx context.Context, g NatGateway) erro
 	}
 	if _, err := updateAlso(ctx, s.st, prefixNatGateway+g.ID, func(r *NatGateway) ([]store.Op, error) {
 		held := r.live()
-		r.State, r.DeleteTime, r.HostID = NatGatewayDeleted, s.now().UTC(), ""
+		r.State, r.DeleteTime, r.HostID = state, s.now().UTC(), ""
+		r.FailureCode, r.FailureMessage = code, msg
 		if held { // its private address's claim goes with it
 			return s.releaseClaimOps(ctx, r.SubnetID, r.PrivateIP, r.ID)
 		}
@@ -169,6 +173,21 @@ func (s *Service) finishNatGatewayDelete(ctx context.Context, g NatGateway) erro
 	}); err != nil {
 		return ignoreGone(err)
 	}
-	s.log.Info("NAT gateway deleted", "nat", g.ID, "public_ip", g.PublicIP)
+	s.log.Info("NAT gateway "+state, "nat", g.ID, "public_ip", g.PublicIP, "failure", code)
 	return nil
+}
+
+// startNatGateway fails a pending gateway whose VPC has no internet
+// gateway attached, as EC2 does (Gateway.NotAttached: it could never
+// reach out), and places the others.
+func (s *Service) startNatGateway(ctx context.Context, g NatGateway) error {
+	igw, err := s.vpcInternetGateway(ctx, g.VpcID)
+	if err != nil {
+		return err
+	}
+	if igw == "" {
+		return s.retireNatGateway(ctx, g, NatGatewayFailed, ec2err.GatewayNotAttached,
+			fmt.Sprintf("Network %s has no Internet gateway attached", g.VpcID))
+	}
+	return s.placeNatGateway(ctx, g)
 }

@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"net/netip"
+	"sync"
 	"testing"
 	"time"
 
@@ -389,4 +390,109 @@ func (l natLab) natInterfaces(t *testing.T) []NetworkInterface {
 		t.Fatal(err)
 	}
 	return nis
+}
+
+// TestCreateNatGatewayConcurrentRetries: retries with one client token,
+// all at once, answer one gateway.
+func TestCreateNatGatewayConcurrentRetries(t *testing.T) {
+	l := newNatLab(t)
+	req := NatGatewayRequest{SubnetID: l.public, AllocationID: l.addr.AllocationID, ClientToken: "tok-race"}
+	got := make([]string, 6)
+	errs := make([]error, 6)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g, err := l.r.svc.CreateNatGateway(ctxFor(acct1), req)
+			got[i], errs[i] = g.ID, err
+		}()
+	}
+	wg.Wait()
+	for i := range got {
+		if errs[i] != nil || got[i] != got[0] {
+			t.Errorf("retry %d: %s %v, want %s", i, got[i], errs[i], got[0])
+		}
+	}
+	if n := l.count(t); n != 1 {
+		t.Errorf("%d gateways, want 1", n)
+	}
+}
+
+// TestCreateNatGatewayWhileStarting: CreateNatGateway and StartInstances
+// take the launch and Elastic IP locks in one order: run together they
+// finish (a deadlock fails the test by its deadline).
+func TestCreateNatGatewayWhileStarting(t *testing.T) {
+	l := newNatLab(t)
+	r, ctx := l.r, ctxFor(acct1)
+	id := r.run(t, 1, "lab-1a")[0]
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for range 30 {
+				if _, err := r.svc.StartInstances(ctx, []string{id}, false); err != nil {
+					t.Errorf("StartInstances: %v", err)
+					return
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for range 10 {
+				g, err := r.svc.CreateNatGateway(ctx, NatGatewayRequest{SubnetID: l.public, AllocationID: l.addr.AllocationID})
+				if err != nil {
+					t.Errorf("CreateNatGateway: %v", err)
+					return
+				}
+				if _, err := r.svc.DeleteNatGateway(ctx, g.ID, false); err != nil {
+					t.Errorf("DeleteNatGateway: %v", err)
+					return
+				}
+				r.svc.sweepNatGateways(context.Background()) // frees the address for the next one
+			}
+		}()
+		wg.Wait()
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("CreateNatGateway and StartInstances deadlocked")
+	}
+}
+
+// TestNatGatewayKeepsItsInternetGateway: the VPC's internet gateway cannot
+// be detached while a NAT gateway maps its Elastic IP (EC2's
+// DependencyViolation), and a gateway created in a VPC without one fails
+// with Gateway.NotAttached and gives its addresses back.
+func TestNatGatewayKeepsItsInternetGateway(t *testing.T) {
+	l := newNatLab(t)
+	r, ctx := l.r, ctxFor(acct1)
+	g := l.create(t)
+	igw, err := r.svc.vpcInternetGateway(context.Background(), l.vpc)
+	if err != nil || igw == "" {
+		t.Fatalf("internet gateway: %q %v", igw, err)
+	}
+	if err := r.svc.DetachInternetGateway(ctx, igw, l.vpc, false); errCode(err) != ec2err.DependencyViolation {
+		t.Errorf("detaching under a NAT gateway: %v, want %s", err, ec2err.DependencyViolation)
+	}
+	if _, err := r.svc.DeleteNatGateway(ctx, g.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	r.svc.sweepNatGateways(context.Background())
+	if err := r.svc.DetachInternetGateway(ctx, igw, l.vpc, false); err != nil {
+		t.Fatalf("detaching once the NAT gateway is deleted: %v", err)
+	}
+	failed := l.create(t)
+	r.svc.sweepNatGateways(context.Background())
+	got := l.gateway(t, failed.ID)
+	if got.State != NatGatewayFailed || got.FailureCode != ec2err.GatewayNotAttached || got.DeleteTime.IsZero() {
+		t.Errorf("gateway without an internet gateway: %s %q %q", got.State, got.FailureCode, got.FailureMessage)
+	}
+	if err := r.svc.ReleaseAddress(ctx, l.addr.AllocationID, "", false); err != nil {
+		t.Errorf("the failed gateway kept its Elastic IP: %v", err)
+	}
 }

@@ -24,6 +24,8 @@ type Service struct {
 	log   *slog.Logger
 	now   func() time.Time
 
+	// Lock order, where a call holds several: netMu, then mu, then eipMu
+	// (never the other way: StartInstances holds mu while it takes eipMu).
 	mu     sync.Mutex
 	agents map[string]host.Host     // host ID → its agent
 	pools  map[string]*storage.Pool // AZ → shared pool

@@ -248,7 +248,11 @@ func (s *Service) DeleteSubnet(ctx context.Context, id string, dryRun bool) erro
 	if err != nil {
 		return err
 	}
-	if held[sn.ID] > 0 {
+	claimed := &network.AddrBits{} // what another replica's launch claimed, not yet in this one's cache
+	if _, err := s.subnetClaims(ctx, sn.ID, claimed); err != nil {
+		return err
+	}
+	if held[sn.ID] > 0 || claimed.Len() > 0 {
 		return ec2err.New(ec2err.DependencyViolation, "The subnet '%s' has dependencies and cannot be deleted.", sn.ID)
 	}
 	if dryRun {
