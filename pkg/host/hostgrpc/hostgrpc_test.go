@@ -62,7 +62,8 @@ func TestConversionsDropNothing(t *testing.T) {
 		DNS: &host.SubnetDNS{Support: true, Hostnames: true, Domain: "lab-1.compute.internal", Server: "10.0.0.2", CIDRs: []string{"10.0.0.0/16"},
 			Hosts: []host.DNSHost{{Name: "ip-10-0-0-5.lab-1.compute.internal", IP: "10.0.0.5"}},
 			DHCP: &host.DHCPOptions{DomainName: "lab.example", DomainNameServers: []string{"10.0.0.2"}, NTPServers: []string{"10.0.0.9"},
-				NetBIOSServers: []string{"10.0.0.8"}, NetBIOSNodeType: 2}}}}
+				NetBIOSServers: []string{"10.0.0.8"}, NetBIOSNodeType: 2}},
+		NATGateway: "198.51.100.30"}}
 	tests := []struct {
 		name    string
 		msg     proto.Message
