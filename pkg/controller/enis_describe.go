@@ -179,17 +179,13 @@ func (s *Service) natGatewayInterfaces(ctx context.Context, acct string) ([]Netw
 	if err != nil {
 		return nil, err
 	}
-	azs, err := s.subnetAZs(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var out []NetworkInterface
 	for _, g := range nats {
 		if g.Owner != acct || !g.live() {
 			continue
 		}
 		ni := NetworkInterface{ID: g.NetworkInterfaceID(), Owner: g.Owner, VpcID: g.VpcID, SubnetID: g.SubnetID,
-			AZ: azs[g.SubnetID], Description: "Interface for NAT Gateway " + g.ID, Status: ENIStatusInUse,
+			AZ: g.AZ, Description: "Interface for NAT Gateway " + g.ID, Status: ENIStatusInUse,
 			MAC: network.MAC(g.ID, 0).String(), PrivateIP: g.PrivateIP, InterfaceType: ENITypeNatGateway, RequesterManaged: true}
 		if a, err := netip.ParseAddr(g.PrivateIP); err == nil {
 			ni.PrivateDNS = network.PrivateDNSName(a, s.cfg.Region)

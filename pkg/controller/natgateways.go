@@ -37,6 +37,7 @@ type NatGateway struct {
 	Owner          string    `json:"owner"`
 	VpcID          string    `json:"vpc_id"`
 	SubnetID       string    `json:"subnet_id"`
+	AZ             string    `json:"az"` // its subnet's, which never changes
 	State          string    `json:"state"`
 	FailureCode    string    `json:"failure_code,omitempty"`
 	FailureMessage string    `json:"failure_message,omitempty"`
@@ -126,7 +127,7 @@ func (s *Service) CreateNatGateway(ctx context.Context, req NatGatewayRequest) (
 	if req.DryRun {
 		return NatGateway{}, DryRun()
 	}
-	g := NatGateway{ID: ids.New(ids.NatGateway), Owner: acct, VpcID: sn.VpcID, SubnetID: sn.ID, State: NatGatewayPending,
+	g := NatGateway{ID: ids.New(ids.NatGateway), Owner: acct, VpcID: sn.VpcID, SubnetID: sn.ID, AZ: sn.AZ, State: NatGatewayPending,
 		AllocationID: addr.AllocationID, PublicIP: addr.PublicIP, CreateTime: s.now().UTC(), Tags: req.Tags}
 	if err := s.recordNatGateway(ctx, &g, sn, req); err != nil {
 		return NatGateway{}, err
@@ -310,28 +311,7 @@ func (s *Service) natGateways(ctx context.Context) (map[string]NatGateway, error
 }
 
 func (s *Service) countNatGateways(acct, az string) func(context.Context) (int64, error) {
-	return func(ctx context.Context) (int64, error) {
-		subs, err := s.subnetAZs(ctx)
-		if err != nil {
-			return 0, err
-		}
-		return countWhere(s.st, prefixNatGateway, func(g NatGateway) bool {
-			return g.Owner == acct && g.live() && subs[g.SubnetID] == az
-		})(ctx)
-	}
-}
-
-// subnetAZs maps every subnet ID to its zone.
-func (s *Service) subnetAZs(ctx context.Context) (map[string]string, error) {
-	subs, err := store.ListJSON[Subnet](ctx, s.st, prefixSubnet)
-	if err != nil {
-		return nil, fmt.Errorf("list subnets: %w", err)
-	}
-	out := make(map[string]string, len(subs))
-	for _, sn := range subs {
-		out[sn.ID] = sn.AZ
-	}
-	return out, nil
+	return countWhere(s.st, prefixNatGateway, func(g NatGateway) bool { return g.Owner == acct && g.live() && g.AZ == az })
 }
 
 // natGatewayHooks registers the gateways' tags and their sweep.

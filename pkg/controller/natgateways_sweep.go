@@ -22,13 +22,25 @@ func (s *Service) sweepNatGateways(ctx context.Context) {
 		s.log.Warn("NAT gateways: list", "err", err)
 		return
 	}
+	var view *natPlacement // read once, when a gateway needs placing
+	placing := func() (*natPlacement, error) {
+		if view == nil {
+			v, err := s.natPlacementView(ctx)
+			if err != nil {
+				return nil, err
+			}
+			view = &v
+		}
+		return view, nil
+	}
 	for _, g := range all {
 		var err error
 		switch g.State {
-		case NatGatewayPending:
-			err = s.startNatGateway(ctx, g)
-		case NatGatewayAvailable:
-			err = s.placeNatGateway(ctx, g)
+		case NatGatewayPending, NatGatewayAvailable:
+			var v *natPlacement
+			if v, err = placing(); err == nil {
+				err = s.startNatGateway(ctx, g, *v)
+			}
 		case NatGatewayDeleting:
 			err = s.retireNatGateway(ctx, g, NatGatewayDeleted, "", "")
 		case NatGatewayDeleted, NatGatewayFailed:
@@ -42,14 +54,14 @@ func (s *Service) sweepNatGateways(ctx context.Context) {
 	}
 }
 
-// placeNatGateway keeps g on a healthy, connected host of its subnet's
-// zone (natGatewayHost) and, once the chosen host's network carries it,
+// placeNatGateway keeps g on a healthy, connected host of its zone
+// (natPlacement.host) and, once the chosen host's network carries it,
 // makes a pending gateway available. Without such a host it waits
 // (pending, or available with no data plane) for one.
-func (s *Service) placeNatGateway(ctx context.Context, g NatGateway) error {
-	hostID, err := s.natGatewayHost(ctx, g)
-	if err != nil || hostID == "" {
-		return err
+func (s *Service) placeNatGateway(ctx context.Context, g NatGateway, view natPlacement) error {
+	hostID := view.host(g)
+	if hostID == "" {
+		return nil
 	}
 	if hostID == g.HostID && g.State == NatGatewayAvailable {
 		return nil
@@ -89,32 +101,62 @@ func ignoreGone(err error) error {
 	return err
 }
 
-// natGatewayHost is the host g should run on ("" when none can): one of
-// the healthy, connected hosts of its subnet's zone. The data plane NATs
-// only the guests on the gateway's own host, so the gateway goes where
-// the instances of the subnets routed to it run: its host while that
-// runs some of them (or no host does), else the host running most of
-// them, then most of the VPC's instances, then the lowest ID.
-func (s *Service) natGatewayHost(ctx context.Context, g NatGateway) (string, error) {
-	fit, err := s.natGatewayCandidates(ctx, g)
-	if err != nil || len(fit) == 0 {
-		return "", err
-	}
-	routes, _, err := s.defaultRoutes(ctx)
+// natPlacement is what placing gateways reads: each subnet's default
+// route, the instances and the hosts that may run a gateway (healthy and
+// connected).
+type natPlacement struct {
+	routes map[string]Route
+	insts  []*Instance
+	hosts  []HostRecord
+}
+
+// natPlacementView reads a natPlacement.
+func (s *Service) natPlacementView(ctx context.Context) (natPlacement, error) {
+	routes, err := s.defaultRoutes(ctx)
 	if err != nil {
-		return "", err
+		return natPlacement{}, err
 	}
 	insts, err := s.instances(ctx)
 	if err != nil {
-		return "", err
+		return natPlacement{}, err
+	}
+	all, err := s.Hosts(ctx)
+	if err != nil {
+		return natPlacement{}, err
+	}
+	connected := s.connectedAgents()
+	v := natPlacement{routes: routes.routes, insts: insts}
+	for _, h := range all {
+		if _, ok := connected[h.ID]; ok && h.Healthy {
+			v.hosts = append(v.hosts, h)
+		}
+	}
+	return v, nil
+}
+
+// host is the host g should run on ("" when none can): one of the
+// healthy, connected hosts of its zone. The data plane NATs only the
+// guests on the gateway's own host, so the gateway goes where the
+// instances of the subnets routed to it run: its host while that runs
+// some of them (or no host does), else the host running most of them,
+// then most of the VPC's instances, then the lowest ID.
+func (v natPlacement) host(g NatGateway) string {
+	var fit []string
+	for _, h := range v.hosts {
+		if h.AZ == g.AZ {
+			fit = append(fit, h.ID)
+		}
+	}
+	if len(fit) == 0 {
+		return ""
 	}
 	routed, inVPC := map[string]int{}, map[string]int{}
-	for _, in := range insts {
+	for _, in := range v.insts {
 		if in.VpcID != g.VpcID || !onNetwork(*in) {
 			continue
 		}
 		inVPC[in.HostID]++
-		if routes[in.SubnetID].NatGatewayID == g.ID {
+		if v.routes[in.SubnetID].NatGatewayID == g.ID {
 			routed[in.HostID]++
 		}
 	}
@@ -126,31 +168,10 @@ func (s *Service) natGatewayHost(ctx context.Context, g NatGateway) (string, err
 	})
 	for _, id := range fit {
 		if id == g.HostID && (routed[id] > 0 || routed[fit[0]] == 0) {
-			return id, nil // stay: moving would cut its flows for nothing
+			return id // stay: moving would cut its flows for nothing
 		}
 	}
-	return fit[0], nil
-}
-
-// natGatewayCandidates are the healthy, connected hosts of g's subnet's
-// zone, by ID.
-func (s *Service) natGatewayCandidates(ctx context.Context, g NatGateway) ([]string, error) {
-	azs, err := s.subnetAZs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	hosts, err := s.Hosts(ctx)
-	if err != nil {
-		return nil, err
-	}
-	connected := s.connectedAgents()
-	var fit []string
-	for _, h := range hosts {
-		if _, ok := connected[h.ID]; ok && h.Healthy && h.AZ == azs[g.SubnetID] {
-			fit = append(fit, h.ID)
-		}
-	}
-	return fit, nil
+	return fit[0]
 }
 
 // retireNatGateway disassociates g's Elastic IP and moves it to state
@@ -180,7 +201,10 @@ func (s *Service) retireNatGateway(ctx context.Context, g NatGateway, state, cod
 // startNatGateway fails a pending gateway whose VPC has no internet
 // gateway attached, as EC2 does (Gateway.NotAttached: it could never
 // reach out), and places the others.
-func (s *Service) startNatGateway(ctx context.Context, g NatGateway) error {
+func (s *Service) startNatGateway(ctx context.Context, g NatGateway, view natPlacement) error {
+	if g.State != NatGatewayPending {
+		return s.placeNatGateway(ctx, g, view)
+	}
 	igw, err := s.vpcInternetGateway(ctx, g.VpcID)
 	if err != nil {
 		return err
@@ -189,5 +213,5 @@ func (s *Service) startNatGateway(ctx context.Context, g NatGateway) error {
 		return s.retireNatGateway(ctx, g, NatGatewayFailed, ec2err.GatewayNotAttached,
 			fmt.Sprintf("Network %s has no Internet gateway attached", g.VpcID))
 	}
-	return s.placeNatGateway(ctx, g)
+	return s.placeNatGateway(ctx, g, view)
 }

@@ -59,7 +59,11 @@ func (s *Service) desiredNetwork(ctx context.Context) (map[string][]host.Subnet,
 	if err != nil {
 		return nil, err
 	}
-	public, err := s.publicIPs(ctx, insts)
+	routes, err := s.defaultRoutes(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("route tables: %w", err)
+	}
+	public, err := s.publicIPs(ctx, insts, routes.public())
 	if err != nil {
 		return nil, fmt.Errorf("public addresses: %w", err)
 	}
@@ -67,10 +71,7 @@ func (s *Service) desiredNetwork(ctx context.Context) (map[string][]host.Subnet,
 	if err != nil {
 		return nil, fmt.Errorf("network ACLs: %w", err)
 	}
-	nats, err := s.natRoutedSubnets(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("NAT gateways: %w", err)
-	}
+	nats := routes.natRouted()
 	vtep := map[string]string{}
 	for _, h := range hosts {
 		vtep[h.ID] = h.VTEP

@@ -12,15 +12,12 @@ import (
 // for it (host.SubnetNIC.PublicIP): the Elastic IP or auto-assigned
 // address of its primary private address, while the instance is pending
 // or running in a subnet whose route table sends 0.0.0.0/0 to an attached
-// internet gateway. Without the route, the gateway or a running instance
-// no host holds the address.
-func (s *Service) publicIPs(ctx context.Context, insts []*Instance) (map[string]string, error) {
+// internet gateway (public: the public subnets, subnetRoutes.public).
+// Without the route, the gateway or a running instance no host holds the
+// address.
+func (s *Service) publicIPs(ctx context.Context, insts []*Instance, public map[string]bool) (map[string]string, error) {
 	eips, err := s.elasticIPsByInstance(ctx)
 	if err != nil || len(eips) == 0 {
-		return nil, err
-	}
-	public, err := s.internetRoutedSubnets(ctx)
-	if err != nil {
 		return nil, err
 	}
 	out := map[string]string{}

@@ -15,22 +15,22 @@ import (
 // effective route table (the explicitly associated one, else its VPC's
 // main table); a subnet without one is absent. targets are the gateways
 // the routes were judged against.
-func (s *Service) defaultRoutes(ctx context.Context) (map[string]Route, routeTargets, error) {
+func (s *Service) defaultRoutes(ctx context.Context) (subnetRoutes, error) {
 	subs, err := store.ListJSON[Subnet](ctx, s.st, prefixSubnet)
 	if err != nil {
-		return nil, routeTargets{}, fmt.Errorf("list subnets: %w", err)
+		return subnetRoutes{}, fmt.Errorf("list subnets: %w", err)
 	}
 	tables, err := store.ListJSON[RouteTable](ctx, s.st, prefixRouteTable)
 	if err != nil {
-		return nil, routeTargets{}, fmt.Errorf("list route tables: %w", err)
+		return subnetRoutes{}, fmt.Errorf("list route tables: %w", err)
 	}
 	assocs, err := store.ListJSON[subnetAssociation](ctx, s.st, prefixRouteTableAssoc)
 	if err != nil {
-		return nil, routeTargets{}, fmt.Errorf("list route table associations: %w", err)
+		return subnetRoutes{}, fmt.Errorf("list route table associations: %w", err)
 	}
 	targets, err := s.routeTargets(ctx)
 	if err != nil {
-		return nil, routeTargets{}, err
+		return subnetRoutes{}, err
 	}
 	byID, mainOf := map[string]RouteTable{}, map[string]RouteTable{}
 	for _, rt := range tables {
@@ -58,46 +58,49 @@ func (s *Service) defaultRoutes(ctx context.Context) (map[string]Route, routeTar
 			}
 		}
 	}
-	return out, targets, nil
+	return subnetRoutes{routes: out, targets: targets}, nil
+}
+
+// subnetRoutes are the subnets' default routes (defaultRoutes) and the
+// gateways they were judged against.
+type subnetRoutes struct {
+	routes  map[string]Route
+	targets routeTargets
 }
 
 // internetRoutedSubnets are the IDs of the subnets whose effective route
 // table sends 0.0.0.0/0 to an internet gateway attached to their VPC: the
 // public subnets.
 func (s *Service) internetRoutedSubnets(ctx context.Context) (map[string]bool, error) {
-	routes, _, err := s.defaultRoutes(ctx)
-	if err != nil {
-		return nil, err
-	}
+	d, err := s.defaultRoutes(ctx)
+	return d.public(), err
+}
+
+// public are the IDs of the subnets routed to an internet gateway.
+func (d subnetRoutes) public() map[string]bool {
 	out := map[string]bool{}
-	for id, r := range routes {
+	for id, r := range d.routes {
 		if r.GatewayID != "" {
 			out[id] = true
 		}
 	}
-	return out, nil
+	return out
 }
 
-// natRoutedSubnets maps each subnet whose effective route table sends
-// 0.0.0.0/0 to a NAT gateway to that gateway, when the gateway can carry
-// it: placed on a host, in a public subnet (one that reaches the internet
-// gateway).
-func (s *Service) natRoutedSubnets(ctx context.Context) (map[string]NatGateway, error) {
-	routes, targets, err := s.defaultRoutes(ctx)
-	if err != nil {
-		return nil, err
-	}
+// natRouted maps each subnet routed to a NAT gateway to that gateway,
+// when the gateway can carry it: placed on a host, in a public subnet.
+func (d subnetRoutes) natRouted() map[string]NatGateway {
 	out := map[string]NatGateway{}
-	for id, r := range routes {
-		g, ok := targets.nats[r.NatGatewayID]
+	for id, r := range d.routes {
+		g, ok := d.targets.nats[r.NatGatewayID]
 		if !ok || g.HostID == "" {
 			continue
 		}
-		if gr, public := routes[g.SubnetID]; public && gr.GatewayID != "" {
+		if gr, public := d.routes[g.SubnetID]; public && gr.GatewayID != "" {
 			out[id] = g
 		}
 	}
-	return out, nil
+	return out
 }
 
 // vpcInternetGateway is the ID of the internet gateway attached to vpcID,

@@ -244,15 +244,13 @@ func (s *Service) DeleteSubnet(ctx context.Context, id string, dryRun bool) erro
 	}
 	s.mu.Lock() // RunInstances allocates addresses under s.mu
 	defer s.mu.Unlock()
-	held, err := s.heldAddresses(ctx)
+	// What instances and NAT gateways hold, and what another replica's
+	// launch claimed that this one's cache has not seen yet.
+	held, _, err := s.heldInSubnet(ctx, sn.ID)
 	if err != nil {
 		return err
 	}
-	claimed := &network.AddrBits{} // what another replica's launch claimed, not yet in this one's cache
-	if _, err := s.subnetClaims(ctx, sn.ID, claimed); err != nil {
-		return err
-	}
-	if held[sn.ID] > 0 || claimed.Len() > 0 {
+	if held.Len() > 0 {
 		return ec2err.New(ec2err.DependencyViolation, "The subnet '%s' has dependencies and cannot be deleted.", sn.ID)
 	}
 	if dryRun {
